@@ -1,0 +1,113 @@
+// The contract of the .timens language layer: what parsing gives (steps, expectations, diagnostics
+// with exact ranges) and what running a scenario gives (a recorded Simulation plus per-line outcomes).
+
+import type { OpResult, Simulation } from '../sim/api';
+import type { Step } from '../sim/ops';
+import type { Arch, Arm64PatchId, KernelVersion, Profile } from '../sim/types';
+
+/** A source range, 0-based lines and columns (UTF-16 code units), end exclusive. */
+export interface Range {
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+export interface Fix {
+  readonly title: string;                  // 'Change to CLOCK_MONOTONIC'
+  readonly range: Range;
+  readonly newText: string;
+}
+
+export interface ScenarioDiagnostic {
+  readonly range: Range;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly code: string;                   // stable id, e.g. 'unknown-operation', 'expect-failed'
+  readonly message: string;
+  readonly fixes?: readonly Fix[];
+}
+
+/** A token of a line, for hovers and completion: what kind of word sits at a range. */
+export interface Token {
+  readonly kind: 'task' | 'operation' | 'flag' | 'clock' | 'errno' | 'signal' | 'string' | 'number' | 'keyword' | 'namespace' | 'path' | 'punct' | 'comment' | 'unknown';
+  readonly text: string;
+  readonly range: Range;
+}
+
+export interface Header {
+  readonly arch?: Arch;
+  readonly kernel?: KernelVersion;
+  readonly disabledPatches: readonly Arm64PatchId[];
+}
+
+/** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
+export interface Expectation {
+  readonly line: number;
+  readonly text: string;                   // the source text after `expect`
+  readonly range: Range;
+  readonly check: ExpectCheck;
+}
+
+/** The forms of `expect` (documented in docs/language.md). */
+export type ExpectCheck =
+  | { readonly form: 'errno'; readonly errno: string | null }                 // expect errno == EACCES / expect ok
+  | { readonly form: 'ret'; readonly ret: number }                           // expect ret == 28
+  | { readonly form: 'signal'; readonly signal: string | null }              // expect signal == SIGBUS
+  | { readonly form: 'clock'; readonly task: string; readonly clock: number; readonly offset: { sec: number; nsec: number } } // expect P2 CLOCK_MONOTONIC == host + 86400s
+  | { readonly form: 'ns'; readonly task: string; readonly field: 'time_ns' | 'time_ns_for_children'; readonly ns: string; readonly negate: boolean } // expect P2.time_ns == ns#1
+  | { readonly form: 'frozen'; readonly ns: string; readonly frozen: boolean } // expect ns#1 frozen
+  | { readonly form: 'offset'; readonly ns: string; readonly clock: 'monotonic' | 'boottime'; readonly sec: number; readonly nsec: number }
+  | { readonly form: 'text'; readonly text: string }                         // expect read == "…"
+  | { readonly form: 'pte'; readonly task: string; readonly mapping: string; readonly page: number; readonly phys: string | null } // expect P2 [vvar][0] -> ns#1 / host / none
+  | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' };
+
+export interface ParsedScenario {
+  readonly file: string;
+  readonly header: Header;
+  readonly steps: readonly Step[];
+  readonly expectations: readonly Expectation[];
+  /** Tokens of each source line (index = line), for hovers, completion and highlighting. */
+  readonly tokens: readonly (readonly Token[])[];
+  /** Tasks in order of first definition, with the line that defines them. */
+  readonly tasks: readonly { readonly name: string; readonly line: number }[];
+  readonly diagnostics: readonly ScenarioDiagnostic[];
+}
+
+export interface LineOutcome {
+  readonly line: number;
+  readonly step: Step;
+  readonly result: OpResult;
+  /** The task's namespaces after the line, as stable names (ns#0, ns#1…). */
+  readonly time_ns: string | null;
+  readonly time_ns_for_children: string | null;
+}
+
+export interface ExpectOutcome {
+  readonly expectation: Expectation;
+  readonly passed: boolean;
+  readonly actual: string;                 // what was found, in the same words as the expectation
+  readonly message: string;                // why it held or failed
+}
+
+export interface ScenarioRun {
+  readonly parsed: ParsedScenario;
+  readonly profile: Profile;
+  readonly sim: Simulation;
+  readonly outcomes: readonly LineOutcome[];
+  readonly expectations: readonly ExpectOutcome[];
+  /** Parse diagnostics plus failed expectations and runtime notes, each with a range. */
+  readonly diagnostics: readonly ScenarioDiagnostic[];
+  /** False when the input was invalid (parse errors): nothing ran. */
+  readonly valid: boolean;
+  readonly passed: boolean;
+}
+
+export interface RunOptions {
+  readonly file?: string;
+  /** Override the header's profile (e.g. the CLI's --arch/--kernel, or a comparison). */
+  readonly arch?: Arch;
+  readonly kernel?: KernelVersion;
+  readonly disabledPatches?: readonly Arm64PatchId[];
+  /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
+  readonly maxEvents?: number;
+}

@@ -1,0 +1,237 @@
+// The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
+// tables, and the "did you mean" search used by diagnostics and completion.
+
+import { CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS } from '../sim/types';
+import type { OperationName } from '../sim/ops';
+
+/** What one argument of an operation may hold. */
+export type ArgKind =
+  | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
+  | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
+  | 'signal' | 'openMode' | 'prctlOption' | 'task';
+
+export interface ArgSpec {
+  readonly name: string;
+  readonly kind: ArgKind;
+  readonly optional?: boolean;
+  readonly doc: string;
+}
+
+export interface OperationSpec {
+  /** The word written in a scenario (e.g. `prctl` for `prctl_set_dumpable`). */
+  readonly word: string;
+  readonly op: OperationName;
+  readonly host: boolean;
+  readonly args: readonly ArgSpec[];
+  /** `= NAME` after the call: 'task' for fork-like calls, 'fd' for open, none otherwise. */
+  readonly result?: 'task' | 'fd';
+  readonly summary: string;
+  readonly example: string;
+  /** A VS Code snippet for completion. */
+  readonly snippet: string;
+}
+
+const FILE_DOC = 'a file: a path in quotes ("/proc/self/timens_offsets", task names allowed as in "/proc/P2/…") or an fd name from open';
+
+export const OPERATION_SPECS: readonly OperationSpec[] = [
+  { word: 'unshare', op: 'unshare', host: false, args: [{ name: 'flags', kind: 'cloneFlags', doc: 'CLONE_* flags joined with |, or a number' }],
+    summary: 'Detach from namespaces. With CLONE_NEWTIME only time_for_children becomes a new namespace; the caller stays where it is.',
+    example: 'P1: unshare(CLONE_NEWTIME)', snippet: 'unshare(${1:CLONE_NEWTIME})' },
+  { word: 'setns', op: 'setns', host: false, args: [
+    { name: 'fd', kind: 'nsTarget', doc: 'an fd name from open, a namespace file path ("/proc/P2/ns/time"), or pidfd(P2)' },
+    { name: 'nstype', kind: 'nstype', optional: true, doc: 'CLONE_NEWTIME, 0, or another CLONE_NEW* flag (default 0)' }],
+    summary: 'Join a namespace: both time and time_for_children become the target, which freezes it; the caller\'s [vvar] is zapped.',
+    example: 'P1: setns("/proc/P2/ns/time", CLONE_NEWTIME)', snippet: 'setns(${1:fd1}, ${2:CLONE_NEWTIME})' },
+  { word: 'fork', op: 'fork', host: false, args: [], result: 'task',
+    summary: 'Create a child process. If the parent\'s time_for_children differs from its time namespace, the child enters time_for_children (which freezes it).',
+    example: 'P1: fork() = P2', snippet: 'fork() = ${1:P2}' },
+  { word: 'vfork', op: 'vfork', host: false, args: [], result: 'task',
+    summary: 'vfork: a CLONE_VM|CLONE_VFORK child sharing the parent\'s mm. After unshare: EINVAL on 5.6–6.1; from 6.2 the child stays in the parent\'s namespace until exec.',
+    example: 'P1: vfork() = P2', snippet: 'vfork() = ${1:P2}' },
+  { word: 'clone', op: 'clone', host: false, args: [{ name: 'flags', kind: 'cloneFlags', doc: 'flags of legacy clone(2); the low byte is the exit signal, so CLONE_NEWTIME (0x80) never reaches the kernel' }], result: 'task',
+    summary: 'Legacy clone(2). Its low byte is the exit signal, so CLONE_NEWTIME cannot be requested through it.',
+    example: 'P1: clone(CLONE_NEWTIME|SIGCHLD) = P2', snippet: 'clone(${1:SIGCHLD}) = ${2:P2}' },
+  { word: 'clone3', op: 'clone3', host: false, args: [
+    { name: 'flags', kind: 'cloneFlags', doc: 'clone_args.flags' },
+    { name: 'exit_signal', kind: 'signal', optional: true, doc: 'clone_args.exit_signal (default SIGCHLD)' }], result: 'task',
+    summary: 'clone3(2): CLONE_NEWTIME creates the child in a brand-new time namespace (6.3+, backported to 6.1.20; EINVAL before).',
+    example: 'P1: clone3(CLONE_NEWTIME) = P2', snippet: 'clone3(${1:CLONE_NEWTIME}) = ${2:P2}' },
+  { word: 'pthread_create', op: 'pthread_create', host: false, args: [], result: 'task',
+    summary: 'Create a thread (CLONE_VM|CLONE_THREAD|…). After unshare: EINVAL on 5.6–6.1; from 6.2 the thread shares the nsproxy.',
+    example: 'P1: pthread_create() = T2', snippet: 'pthread_create() = ${1:T2}' },
+  { word: 'execve', op: 'execve', host: false, args: [{ name: 'path', kind: 'string', optional: true, doc: 'the program (default "/proc/self/exe")' }],
+    summary: 'Replace the image: a fresh mm with an empty [vvar]. From 6.2 a task whose time_for_children differs moves into it.',
+    example: 'P2: execve("/proc/self/exe")', snippet: 'execve(${1:"/proc/self/exe"})' },
+  { word: 'exit', op: 'exit', host: false, args: [{ name: 'code', kind: 'int', optional: true, doc: 'exit status (default 0)' }],
+    summary: 'The task exits and is reaped; its references to namespaces are dropped.',
+    example: 'T2: exit(0)', snippet: 'exit(${1:0})' },
+  { word: 'setuid', op: 'setuid', host: false, args: [{ name: 'uid', kind: 'int', doc: 'the new uid (drops capabilities unless 0)' }],
+    summary: 'Change the task\'s uid; a non-root uid loses its capabilities.',
+    example: 'P2: setuid(65534)', snippet: 'setuid(${1:65534})' },
+  { word: 'prctl', op: 'prctl_set_dumpable', host: false, args: [
+    { name: 'option', kind: 'prctlOption', doc: 'PR_SET_DUMPABLE' },
+    { name: 'dumpable', kind: 'int', doc: '0 or 1' }],
+    summary: 'prctl(PR_SET_DUMPABLE, 0|1): a non-dumpable task\'s /proc files belong to root.',
+    example: 'P2: prctl(PR_SET_DUMPABLE, 0)', snippet: 'prctl(PR_SET_DUMPABLE, ${1:0})' },
+  { word: 'open', op: 'open', host: false, args: [
+    { name: 'path', kind: 'string', doc: 'the path; /proc/self, /proc/thread-self and /proc/<task name> are understood' },
+    { name: 'flags', kind: 'openMode', optional: true, doc: 'O_RDONLY (default), O_WRONLY or O_RDWR' }], result: 'fd',
+    summary: 'Open a file and name the fd. Namespace files hold a reference to their namespace.',
+    example: 'P1: open("/proc/self/ns/time_for_children") = fd1', snippet: 'open(${1:"/proc/self/ns/time_for_children"}) = ${2:fd1}' },
+  { word: 'close', op: 'close', host: false, args: [{ name: 'fd', kind: 'fd', doc: 'an fd name' }],
+    summary: 'Close an fd, dropping its reference.', example: 'P1: close(fd1)', snippet: 'close(${1:fd1})' },
+  { word: 'read', op: 'read', host: false, args: [{ name: 'file', kind: 'file', doc: FILE_DOC }],
+    summary: 'Read a file: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset.',
+    example: 'P1: read("/proc/self/timens_offsets")', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
+  { word: 'write', op: 'write', host: false, args: [
+    { name: 'file', kind: 'file', doc: FILE_DOC },
+    { name: 'data', kind: 'string', doc: 'the bytes written, with C escapes (\\n, \\t, \\\\, \\", \\xNN)' }],
+    summary: 'Write a file. For /proc/PID/timens_offsets: set offsets of PID\'s time_for_children (EACCES once frozen).',
+    example: 'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")', snippet: 'write(${1:"/proc/self/timens_offsets"}, ${2:"monotonic 86400 0"})' },
+  { word: 'pwrite', op: 'pwrite', host: false, args: [
+    { name: 'file', kind: 'file', doc: FILE_DOC },
+    { name: 'data', kind: 'string', doc: 'the bytes written' },
+    { name: 'offset', kind: 'int', doc: 'file offset' }],
+    summary: 'pwrite(2): timens_offsets has no pwrite, so it gives ESPIPE.',
+    example: 'P1: pwrite(fd1, "monotonic 1 0", 0)', snippet: 'pwrite(${1:fd1}, ${2:"monotonic 1 0"}, ${3:0})' },
+  { word: 'lseek', op: 'lseek', host: false, args: [
+    { name: 'fd', kind: 'fd', doc: 'an fd name' },
+    { name: 'offset', kind: 'int', doc: 'new position (SEEK_SET)' }],
+    summary: 'Move the file position; a timens_offsets write at a non-zero position gives EINVAL.',
+    example: 'P1: lseek(fd1, 1)', snippet: 'lseek(${1:fd1}, ${2:0})' },
+  { word: 'readlink', op: 'readlink', host: false, args: [{ name: 'path', kind: 'string', doc: 'e.g. "/proc/self/ns/time"' }],
+    summary: 'Read a namespace link: time:[inode].', example: 'P1: readlink("/proc/self/ns/time_for_children")',
+    snippet: 'readlink(${1:"/proc/self/ns/time"})' },
+  { word: 'clock_gettime', op: 'clock_gettime', host: false, args: [
+    { name: 'clock', kind: 'clock', doc: 'CLOCK_* name or number' },
+    { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' }],
+    summary: 'Read a clock, through the vDSO (libc\'s path) or the system call.',
+    example: 'P2: clock_gettime(CLOCK_MONOTONIC)', snippet: 'clock_gettime(${1:CLOCK_MONOTONIC})' },
+  { word: 'clock_nanosleep', op: 'clock_nanosleep', host: false, args: [
+    { name: 'clock', kind: 'clock', doc: 'CLOCK_* name or number' },
+    { name: 'flags', kind: 'timerFlags', doc: 'TIMER_ABSTIME or 0' },
+    { name: 'time', kind: 'time', doc: 'a duration (1s), or a deadline: now + 1s (namespace time), host + 1s, or an absolute value' }],
+    summary: 'Sleep; an absolute deadline is in the caller\'s namespace time and is converted to host time.',
+    example: 'P2: clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, now + 1s)', snippet: 'clock_nanosleep(${1:CLOCK_MONOTONIC}, ${2:TIMER_ABSTIME}, ${3:now + 1s})' },
+  { word: 'timerfd_settime', op: 'timerfd_settime', host: false, args: [
+    { name: 'clock', kind: 'clock', doc: 'the timerfd\'s clock' },
+    { name: 'flags', kind: 'timerFlags', doc: 'TFD_TIMER_ABSTIME or 0' },
+    { name: 'time', kind: 'time', doc: 'expiry: a duration, now + …, host + … or an absolute value' }],
+    summary: 'Arm a timerfd; an absolute expiry is in namespace time.',
+    example: 'P2: timerfd_settime(CLOCK_BOOTTIME, TFD_TIMER_ABSTIME, now + 1s)', snippet: 'timerfd_settime(${1:CLOCK_MONOTONIC}, ${2:TFD_TIMER_ABSTIME}, ${3:now + 1s})' },
+  { word: 'touch', op: 'touch', host: false, args: [
+    { name: 'mapping', kind: 'mapping', doc: '[vvar], [vvar_vclock] (x86_64 6.13+) or [vdso]' },
+    { name: 'page', kind: 'int', doc: 'page index inside the mapping' }],
+    summary: 'Read one byte of a page of a special mapping: a fault fills the PTE or raises SIGBUS.',
+    example: 'P2: touch([vvar], 1)', snippet: 'touch(${1:[vvar]}, ${2:0})' },
+  { word: 'mprotect', op: 'mprotect', host: false, args: [
+    { name: 'mapping', kind: 'mapping', doc: 'the special mapping' },
+    { name: 'prot', kind: 'protFlags', doc: 'PROT_* flags' },
+    { name: 'page', kind: 'int', optional: true, doc: 'first page (default: the whole mapping)' },
+    { name: 'pages', kind: 'int', optional: true, doc: 'number of pages (default: to the end)' }],
+    summary: 'Change protection: [vvar] only has VM_MAYREAD, so PROT_WRITE/PROT_EXEC give EACCES; a part gives EINVAL from 5.11.',
+    example: 'P1: mprotect([vvar], PROT_NONE)', snippet: 'mprotect(${1:[vvar]}, ${2:PROT_NONE})' },
+  { word: 'munmap', op: 'munmap', host: false, args: [
+    { name: 'mapping', kind: 'mapping', doc: 'the special mapping' },
+    { name: 'page', kind: 'int', optional: true, doc: 'first page (default: the whole mapping)' },
+    { name: 'pages', kind: 'int', optional: true, doc: 'number of pages (default 1 when page is given)' }],
+    summary: 'Unmap a special mapping or a part of it (a part gives EINVAL from 5.11: special mappings cannot be split).',
+    example: 'P1: munmap([vvar], 1)', snippet: 'munmap(${1:[vvar]})' },
+  { word: 'mremap', op: 'mremap', host: false, args: [
+    { name: 'mapping', kind: 'mapping', doc: 'the special mapping' },
+    { name: 'new_pages', kind: 'int', doc: 'new size in pages' },
+    { name: 'flags', kind: 'mremapFlags', optional: true, doc: 'MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP or 0' },
+    { name: 'page', kind: 'int', optional: true, doc: 'first page of the part moved (default 0)' },
+    { name: 'pages', kind: 'int', optional: true, doc: 'pages of the part moved (default: all)' }],
+    summary: 'Resize or move a special mapping: growing gives EFAULT, shrinking EINVAL (5.11+), a move of the whole is allowed.',
+    example: 'P1: mremap([vvar], 4, MREMAP_MAYMOVE|MREMAP_FIXED)', snippet: 'mremap(${1:[vvar]}, ${2:4}, ${3:MREMAP_MAYMOVE|MREMAP_FIXED})' },
+  { word: 'sleep', op: 'sleep', host: true, args: [{ name: 'duration', kind: 'time', doc: 'how long host time passes (10s, 1h, …)' }],
+    summary: 'Host time passes: every clock advances.', example: 'sleep 10s', snippet: 'sleep ${1:10s}' },
+  { word: 'suspend', op: 'suspend', host: true, args: [{ name: 'duration', kind: 'time', doc: 'how long the machine is suspended' }],
+    summary: 'The machine is suspended: REALTIME, TAI and BOOTTIME advance, MONOTONIC does not.', example: 'suspend 1h', snippet: 'suspend ${1:1h}' },
+  { word: 'sysctl', op: 'sysctl', host: true, args: [{ name: 'setting', kind: 'int', doc: 'user.max_time_namespaces=N [userns=user#N]' }],
+    summary: 'Set user.max_time_namespaces (as root of the initial user namespace, or of userns=user#N).',
+    example: 'sysctl user.max_time_namespaces=3', snippet: 'sysctl user.max_time_namespaces=${1:3}' },
+  { word: 'spawn', op: 'spawn', host: true, args: [{ name: 'task', kind: 'task', doc: 'the new task name, then uid=N (default 0)' }],
+    summary: 'A new process started from outside in the initial namespaces (as a login shell would be).',
+    example: 'spawn P5 uid=65534', snippet: 'spawn ${1:P5} uid=${2:65534}' },
+];
+
+export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_SPECS.map((s) => [s.word, s]));
+/** Other spellings accepted for an operation word. */
+export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
+
+export const HEADER_WORDS = ['arch', 'kernel', 'patch'] as const;
+export const EXPECT_SUBJECTS = ['ok', 'errno', 'ret', 'signal', 'read', 'path'] as const;
+export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall'] as const;
+
+export const SIGNAL_NAMES = Object.keys(SIGNALS);
+export const ERRNO_NAMES = Object.keys(ERRNOS);
+export const CLOCK_NAMES = Object.keys(CLOCKS);
+export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
+
+/** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption', Readonly<Record<string, number>>>> = {
+  cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
+  nstype: CLONE_FLAGS,
+  protFlags: PROT,
+  mremapFlags: MREMAP,
+  timerFlags: { TIMER_ABSTIME: 1, TFD_TIMER_ABSTIME: 1 },
+  openMode: { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
+  prctlOption: { PR_SET_DUMPABLE: 4 },
+};
+
+export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
+
+export const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
+  EINTR: 'Interrupted system call', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EINVAL: 'Invalid argument',
+  ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',
+  ENOSYS: 'Function not implemented', EUSERS: 'Too many users', EOPNOTSUPP: 'Operation not supported',
+  ETIMEDOUT: 'Connection timed out',
+};
+
+/** Paths worth offering in completion. */
+export const COMMON_PATHS = [
+  '/proc/self/timens_offsets', '/proc/self/ns/time', '/proc/self/ns/time_for_children', '/proc/uptime',
+  '/proc/self/exe', '/proc/thread-self/ns/time',
+];
+
+/** Levenshtein distance, capped: returns cap+1 as soon as the distance surely exceeds cap. */
+export function editDistance(a: string, b: string, cap = 3): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let prev = new Array<number>(b.length + 1);
+  let cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (cur[j] < rowMin) rowMin = cur[j];
+    }
+    if (rowMin > cap) return cap + 1;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+/** The closest candidates to `word` (case-insensitive first, then edit distance), best first. */
+export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = word.toLowerCase();
+  const cap = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  const scored: { c: string; d: number }[] = [];
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    let d: number;
+    if (cl === lower) d = 0;
+    else if (cl.endsWith(lower) && lower.length >= 4) d = 1; // MONOTONIC → CLOCK_MONOTONIC
+    else d = editDistance(lower, cl, cap);
+    if (d <= cap) scored.push({ c, d });
+  }
+  scored.sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
+  return scored.slice(0, max).map((s) => s.c);
+}

@@ -1,0 +1,242 @@
+// The simulator's public contract: the kernel state a view can read, the events an operation emits,
+// and the time-travel API that the debugger, the tree views, the timeline and the CLI all use.
+
+import type { Step } from './ops';
+import type { Profile, Timespec } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Kernel state (read model). Objects are named as in the kernel and identified by stable ids:
+// tasks by scenario name ('P1', 'T2'), namespaces 'ns#0', 'ns#1'… and 'user#0'… in order of
+// creation, nsproxies 'nsproxy#N', mms 'mm#N', physical pages 'page#host' and 'page#ns#1'.
+// Every value is plain JSON data, so a state can be copied, compared and sent anywhere.
+// ---------------------------------------------------------------------------------------------
+
+export interface HostClocks {
+  /** CLOCK_REALTIME; TAI is realtime + `taiOffset` seconds. */
+  readonly realtime: Timespec;
+  readonly monotonic: Timespec;
+  readonly boottime: Timespec;
+  readonly monotonicRaw: Timespec;
+  readonly taiOffset: number;
+}
+
+export interface TaskState {
+  readonly id: string;          // scenario name, e.g. 'P1'
+  readonly pid: number;         // tid in kernel terms
+  readonly tgid: number;        // thread-group id: the leader's pid
+  readonly leader: string;      // id of the thread-group leader (itself for a process)
+  readonly parent: string | null;
+  readonly uid: number;
+  readonly euid: number;
+  readonly userNs: string;      // 'user#N' of the task's credentials
+  /** Capabilities held in `userNs` (and so in its descendants): true for root of that user ns. */
+  readonly fullCaps: boolean;
+  readonly dumpable: boolean;
+  readonly nsproxy: string;     // 'nsproxy#N'
+  readonly mm: string | null;   // 'mm#N', null after exit
+  readonly state: 'running' | 'vfork-parent-waiting' | 'exited';
+  readonly exitSignal: number;
+  readonly startBoottime: Timespec;
+  readonly fds: Readonly<Record<string, FdState>>;
+  readonly lastResult: OpResult | null;
+}
+
+export interface FdState {
+  readonly path: string;        // the path as opened, e.g. '/proc/P2/ns/time'
+  readonly kind: 'ns' | 'timens_offsets' | 'proc' | 'pidfd' | 'other';
+  /** For namespace files: the namespace the fd holds a reference to. */
+  readonly ns: string | null;
+  /** For /proc/PID files: the task the file is about. */
+  readonly task: string | null;
+  readonly pos: number;
+  /** Credentials of the opener, kept with the file (`file->f_cred`). */
+  readonly openerUserNs: string;
+  readonly openerFullCaps: boolean;
+  readonly openerEuid: number;
+}
+
+export interface NsproxyState {
+  readonly id: string;
+  readonly count: number;
+  readonly time_ns: string;
+  readonly time_ns_for_children: string;
+}
+
+export interface TimeNamespaceState {
+  readonly id: string;                     // 'ns#0' is init_time_ns
+  readonly inum: number;                   // 4026531834 for the initial namespace
+  readonly userNs: string;                 // owning user namespace
+  readonly ucountUid: number;              // euid of the creator: the ucount it is charged to
+  readonly offsets: { readonly monotonic: Timespec; readonly boottime: Timespec };
+  readonly frozen_offsets: boolean;
+  readonly vvar_page: string | null;       // 'page#ns#N'; null for the initial namespace
+  /** Who holds a reference: task ids via nsproxy->time_ns, via time_ns_for_children, and fds ('P1:fd1'). */
+  readonly refs: { readonly time_ns: readonly string[]; readonly time_ns_for_children: readonly string[]; readonly files: readonly string[] };
+  readonly alive: boolean;                 // false once freed (the id is never reused)
+  readonly createdBy: string | null;       // task id
+}
+
+export interface UserNamespaceState {
+  readonly id: string;
+  readonly parent: string | null;
+  readonly ownerUid: number;
+  readonly maxTimeNamespaces: number;      // user.max_time_namespaces in this user ns
+  /** Live time namespaces charged, per uid, in this user namespace (ucounts). */
+  readonly timeNamespaceCounts: Readonly<Record<string, number>>;
+}
+
+/** A page-table entry of a special mapping: empty (will fault) or the physical page it maps. */
+export interface PteState {
+  readonly page: string;                   // 'page#host', 'page#ns#1', 'page#pvclock', …
+  readonly sinceEvent: number;             // index of the event that inserted it
+}
+
+export interface VmaState {
+  readonly name: string;                   // '[vvar]', '[vvar_vclock]', '[vdso]'
+  readonly start: number;                  // address (page aligned)
+  readonly pages: number;
+  readonly pgoff: number;                  // vm_pgoff: kept when the VMA moves
+  readonly prot: number;                   // PROT_* bits
+  readonly flags: readonly string[];       // 'VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', …
+  readonly ptes: readonly (PteState | null)[];
+  /** Pages of this VMA whose fault would raise SIGBUS, as known from the last fault attempt. */
+  readonly sigbus: readonly number[];
+}
+
+export interface MmState {
+  readonly id: string;
+  readonly users: readonly string[];       // task ids sharing this mm
+  readonly vmas: readonly VmaState[];
+  /** Where the vDSO text believes the data page is (it does not move with mremap of [vvar]). */
+  readonly vdsoDataAddr: number;
+}
+
+export interface VdsoClockBlock {
+  readonly seq: number;
+  readonly clock_mode: string;             // 'VDSO_CLOCKMODE_TSC', 'VDSO_CLOCKMODE_ARCHTIMER', 'VDSO_CLOCKMODE_TIMENS', 'VCLOCK_TIMENS'
+  /** Host page: basetime per clock id; namespace page: offset per clock id. Indexed by clock id (0..11). */
+  readonly values: readonly Timespec[];
+}
+
+export interface PhysPageState {
+  readonly id: string;
+  readonly kind: 'host-data' | 'timens' | 'pvclock' | 'hvclock' | 'rng' | 'arch-data';
+  readonly ns: string | null;              // for 'timens' pages
+  /** Byte offset of the first vdso_data/vdso_clock block in the page (128 on x86 ≤ 6.12, else 0). */
+  readonly blockOffset: number;
+  readonly blocks: readonly VdsoClockBlock[]; // [CS_HRES_COARSE, CS_RAW]; empty for non-data pages
+}
+
+export interface KernelState {
+  readonly host: HostClocks;
+  readonly tasks: Readonly<Record<string, TaskState>>;
+  readonly nsproxies: Readonly<Record<string, NsproxyState>>;
+  readonly timeNamespaces: Readonly<Record<string, TimeNamespaceState>>;
+  readonly userNamespaces: Readonly<Record<string, UserNamespaceState>>;
+  readonly mms: Readonly<Record<string, MmState>>;
+  readonly pages: Readonly<Record<string, PhysPageState>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results and events
+// ---------------------------------------------------------------------------------------------
+
+export interface OpResult {
+  /** Return value; null when the task died of a signal before returning. */
+  readonly ret: number | null;
+  readonly errno: string | null;           // 'EINVAL', …
+  readonly signal: string | null;          // 'SIGBUS', 'SIGSEGV' delivered by this operation
+  /** Clock reads: the value, the host value of the same clock, and which vDSO path was taken. */
+  readonly clock?: { readonly clock: number; readonly value: Timespec; readonly host: Timespec; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' };
+  /** Bytes read from a file (read, readlink). */
+  readonly text?: string;
+  /** Sleeps and timers: how long the task waits, in host time. */
+  readonly waited?: Timespec;
+  /** fork-like operations: the new task's id. */
+  readonly child?: string;
+}
+
+export type EventKind =
+  | 'syscall-enter' | 'syscall-exit'        // a system call as a span
+  | 'vdso-enter' | 'vdso-exit'              // a vDSO call as a span (user space)
+  | 'call' | 'return'                       // a kernel function on the call path
+  | 'state'                                 // a state change (see `changes`)
+  | 'fault'                                 // page fault on a special mapping
+  | 'pte-insert'                            // a PTE filled by a fault handler or copied at fork
+  | 'zap'                                   // vdso_join_timens zapped the [vvar] PTEs of an mm
+  | 'freeze'                                // timens_set_vvar_page froze a namespace
+  | 'signal'                                // a signal delivered to a task
+  | 'error'                                 // a check failed: the errno is decided here
+  | 'host'                                  // host action: sleep, suspend, sysctl, spawn
+  | 'expect';                               // an expectation of the scenario, held or failed
+
+/** One field of one object that changed: `before`/`after` undefined means the object did not/does not exist. */
+export interface Change {
+  readonly obj: string;                     // object id, e.g. 'ns#1', 'P2', 'mm#1'
+  readonly field: string;                   // field name, e.g. 'frozen_offsets', 'nsproxy', 'vmas'
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface SimEvent {
+  readonly index: number;
+  readonly kind: EventKind;
+  readonly line: number;                    // 0-based scenario line that caused it, -1 for none
+  readonly task: string | null;
+  /** Kernel function this event belongs to (for call/return the function itself). */
+  readonly fn: string;
+  /** Kernel call stack, outermost first, ending with `fn` (e.g. ksys_unshare > … > clone_time_ns). */
+  readonly stack: readonly string[];
+  readonly hostTime: Timespec;              // host CLOCK_MONOTONIC when the event happened
+  readonly summary: string;                 // one human-readable line
+  readonly changes: readonly Change[];
+  readonly result?: OpResult;               // on syscall-exit / vdso-exit
+  readonly errno?: string;                  // on 'error'
+  readonly signal?: string;                 // on 'signal' and faults that end in SIGBUS/SIGSEGV
+  readonly page?: { readonly mm: string; readonly vma: string; readonly index: number; readonly phys: string | null };
+  readonly passed?: boolean;                // on 'expect'
+  /** Index of the matching enter/call event for exits/returns, and of the exit for enters. */
+  readonly match?: number;
+  /** Causality: events this one follows from (fork → zap, zap → next fault, fault → pte-insert). */
+  readonly causes?: readonly number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulation: record by running steps, then travel through time.
+// Position p is the number of events applied: state(p) = the initial state plus events 0..p-1.
+// ---------------------------------------------------------------------------------------------
+
+export interface LineSpan {
+  readonly line: number;
+  readonly first: number;                   // first event index of the line
+  readonly end: number;                     // one past the last event index
+}
+
+export interface Simulation {
+  readonly profile: Profile;
+  /** Append the events of one step at the end of the log and return its result. The position must be at the end. */
+  exec(step: Step): OpResult;
+  /** Record the outcome of an `expect` line as an event. */
+  recordExpectation(line: number, task: string | null, passed: boolean, summary: string): void;
+
+  readonly eventCount: number;
+  event(index: number): SimEvent;
+  /** Fast columnar reads for views that draw many events. */
+  kindOf(index: number): EventKind;
+  lineOf(index: number): number;
+  taskOf(index: number): string | null;
+  depthOf(index: number): number;
+  /** The events of each scenario line that ran, in order. */
+  lineSpans(): readonly LineSpan[];
+  resultOfLine(line: number): OpResult | undefined;
+
+  readonly position: number;
+  goto(position: number): void;             // 0 ≤ position ≤ eventCount; restores the whole state
+  stepForward(): boolean;                   // false at the end
+  stepBack(): boolean;                      // false at the start
+  state(): KernelState;                     // at the current position (a fresh immutable object each change)
+  /** What the last applied event changed (the event at position-1), for highlighting. */
+  lastChanges(): readonly Change[];
+  /** A new simulation whose initial state is the state at the current position (for what-if evaluation). */
+  forkAtPosition(): Simulation;
+}

@@ -1,0 +1,73 @@
+// The operations a scenario line can ask of the simulated kernel: what the .timens parser produces
+// and what the simulator executes. One scenario line holds at most one operation.
+
+import type { Timespec } from './types';
+
+/** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
+export type FileRef = { readonly path: string } | { readonly fd: string };
+
+/** What setns is given: an fd from `open`, a namespace file by path, or a pidfd of a task. */
+export type NsTarget =
+  | { readonly fd: string }
+  | { readonly path: string }
+  | { readonly pidfd: string };
+
+/** A deadline or duration for sleeps and timers. `now`: the caller's view of the clock at the call
+ *  (namespace time); `host`: the host clock (what a careless program computes); `abs`: a plain value. */
+export interface TimeExpr {
+  readonly base: 'now' | 'host' | 'abs';
+  readonly delta: Timespec;
+}
+
+/** The special mappings a scenario can touch. */
+export type MappingName = '[vvar]' | '[vvar_vclock]' | '[vdso]';
+
+export type TaskOperation =
+  | { readonly op: 'unshare'; readonly flags: number }
+  | { readonly op: 'setns'; readonly target: NsTarget; readonly nstype: number }
+  | { readonly op: 'fork'; readonly child: string }
+  | { readonly op: 'vfork'; readonly child: string }
+  /** legacy clone(2): the low byte of `flags` is the exit signal, so CLONE_NEWTIME never reaches the kernel. */
+  | { readonly op: 'clone'; readonly flags: number; readonly child: string }
+  | { readonly op: 'clone3'; readonly flags: number; readonly exitSignal: number; readonly child: string }
+  | { readonly op: 'pthread_create'; readonly child: string }
+  | { readonly op: 'execve'; readonly path: string }
+  | { readonly op: 'exit'; readonly code: number }
+  | { readonly op: 'setuid'; readonly uid: number }
+  | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }
+  | { readonly op: 'open'; readonly path: string; readonly mode: 'r' | 'w' | 'rw'; readonly fd: string }
+  | { readonly op: 'close'; readonly fd: string }
+  | { readonly op: 'read'; readonly file: FileRef }
+  | { readonly op: 'write'; readonly file: FileRef; readonly data: string }
+  | { readonly op: 'pwrite'; readonly file: FileRef; readonly data: string; readonly offset: number }
+  | { readonly op: 'lseek'; readonly fd: string; readonly offset: number }
+  | { readonly op: 'readlink'; readonly path: string }
+  | { readonly op: 'clock_gettime'; readonly clock: number; readonly via: 'vdso' | 'syscall' }
+  | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
+  | { readonly op: 'timerfd_settime'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
+  | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }
+  | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
+  | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }
+  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number };
+
+export type HostOperation =
+  /** Host time passes: every clock advances by `delta`. */
+  | { readonly op: 'sleep'; readonly delta: Timespec }
+  /** The machine is suspended: REALTIME, TAI and BOOTTIME advance, MONOTONIC (and RAW, COARSE) do not. */
+  | { readonly op: 'suspend'; readonly delta: Timespec }
+  /** `sysctl user.max_time_namespaces=N`, written by root of the initial user namespace (or of `userNs`). */
+  | { readonly op: 'sysctl'; readonly name: 'user.max_time_namespaces'; readonly value: number; readonly userNs?: string }
+  /** A new process started from outside (as a login shell would be), in the initial namespaces. */
+  | { readonly op: 'spawn'; readonly child: string; readonly uid: number };
+
+export type Operation = TaskOperation | HostOperation;
+export type OperationName = Operation['op'];
+
+/** One executable scenario line: `task` is null for host operations. `line` is 0-based. */
+export interface Step {
+  readonly line: number;
+  readonly task: string | null;
+  readonly operation: Operation;
+}
+
+export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);

@@ -1,0 +1,94 @@
+// Basic kernel vocabulary shared by every layer: profiles, clock ids, flags, errno and signal names.
+// Values are the kernel's own (include/uapi/linux/sched.h, time.h, errno-base.h).
+
+export type Arch = 'x86_64' | 'arm64';
+
+/** Kernel versions the model knows, oldest first. Behaviour between two of them follows the older one. */
+export const KERNEL_VERSIONS = [
+  '5.6', '5.7', '5.8', '5.9', '5.10', '5.11', '5.15', '5.19', '6.1', '6.2', '6.3',
+  '6.5', '6.12', '6.13', '6.14', '6.15', '6.18',
+] as const;
+export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
+
+/** The six patches of "[PATCH v4 0/6] arm64: add the time namespace support" (June 2020, merged for 5.9). */
+export const ARM64_PATCHES = [
+  { id: 'vvar-fault', n: 1, title: 'arm64/vdso: use the fault callback to map vvar pages' },
+  { id: 'zap-vvar', n: 2, title: 'arm64/vdso: Zap vvar pages when switching to a time namespace' },
+  { id: 'timens-page', n: 3, title: 'arm64/vdso: Add time namespace page' },
+  { id: 'timens-fault', n: 4, title: 'arm64/vdso: Handle faults on timens page' },
+  { id: 'restrict-split', n: 5, title: 'arm64/vdso: Restrict splitting VVAR VMA' },
+  { id: 'enable-timens', n: 6, title: 'arm64: enable time namespace support' },
+] as const;
+export type Arm64PatchId = (typeof ARM64_PATCHES)[number]['id'];
+
+/** A profile: what the simulated machine is. `disabledPatches` only has meaning on arm64 5.9 and later. */
+export interface Profile {
+  readonly arch: Arch;
+  readonly kernel: KernelVersion;
+  readonly disabledPatches: readonly Arm64PatchId[];
+}
+
+export const DEFAULT_PROFILE: Profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] };
+
+/** A time value as the kernel's timespec64: whole seconds (may be negative) and nanoseconds in [0, 1e9). */
+export interface Timespec {
+  readonly sec: number;
+  readonly nsec: number;
+}
+
+export const CLOCKS = {
+  CLOCK_REALTIME: 0,
+  CLOCK_MONOTONIC: 1,
+  CLOCK_PROCESS_CPUTIME_ID: 2,
+  CLOCK_THREAD_CPUTIME_ID: 3,
+  CLOCK_MONOTONIC_RAW: 4,
+  CLOCK_REALTIME_COARSE: 5,
+  CLOCK_MONOTONIC_COARSE: 6,
+  CLOCK_BOOTTIME: 7,
+  CLOCK_REALTIME_ALARM: 8,
+  CLOCK_BOOTTIME_ALARM: 9,
+  CLOCK_TAI: 11,
+} as const;
+export type ClockName = keyof typeof CLOCKS;
+
+export const CLONE_FLAGS = {
+  CSIGNAL: 0x000000ff,
+  CLONE_NEWTIME: 0x00000080,
+  CLONE_VM: 0x00000100,
+  CLONE_FS: 0x00000200,
+  CLONE_FILES: 0x00000400,
+  CLONE_SIGHAND: 0x00000800,
+  CLONE_PIDFD: 0x00001000,
+  CLONE_PTRACE: 0x00002000,
+  CLONE_VFORK: 0x00004000,
+  CLONE_PARENT: 0x00008000,
+  CLONE_THREAD: 0x00010000,
+  CLONE_NEWNS: 0x00020000,
+  CLONE_SYSVSEM: 0x00040000,
+  CLONE_SETTLS: 0x00080000,
+  CLONE_NEWCGROUP: 0x02000000,
+  CLONE_NEWUTS: 0x04000000,
+  CLONE_NEWIPC: 0x08000000,
+  CLONE_NEWUSER: 0x10000000,
+  CLONE_NEWPID: 0x20000000,
+  CLONE_NEWNET: 0x40000000,
+} as const;
+export type CloneFlagName = keyof typeof CLONE_FLAGS;
+
+export const SIGNALS = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
+  SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
+  SIGCHLD: 17,
+} as const;
+export type SignalName = keyof typeof SIGNALS;
+
+export const ERRNOS = {
+  EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EBADF: 9, ENOMEM: 12, EACCES: 13, EFAULT: 14,
+  EINVAL: 22, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
+  ETIMEDOUT: 110,
+} as const;
+export type ErrnoName = keyof typeof ERRNOS;
+
+export const PROT = { PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4 } as const;
+export const MREMAP = { MREMAP_MAYMOVE: 1, MREMAP_FIXED: 2, MREMAP_DONTUNMAP: 4 } as const;
+export const TIMER_ABSTIME = 1;

@@ -1,0 +1,42 @@
+// Helpers for the tests that run inside the real VS Code: waiting for the UI, asking the harness for
+// screenshots, and reaching the extension's API.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { TimensApi } from '../../extension/vscode/extension';
+
+export const EXTENSION_ID = 'timens-explorer.timens-explorer';
+
+export async function waitFor<T>(probe: () => T | Promise<T>, what = 'condition', timeoutMs = 20000, stepMs = 100): Promise<NonNullable<T>> {
+  const t0 = Date.now();
+  let last: T | undefined;
+  while (Date.now() - t0 < timeoutMs) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last value: ${String(last)})`);
+}
+
+/** Ask the harness for a screenshot of the whole workbench; does nothing outside the harness. */
+export async function screenshot(name: string, timeoutMs = 30000): Promise<string | undefined> {
+  const dir = process.env.HARNESS_SHOT_DIR;
+  if (!dir) return undefined;
+  await new Promise((r) => setTimeout(r, 800)); // let the UI settle
+  fs.writeFileSync(path.join(dir, `${name}.req`), String(Date.now()));
+  await waitFor(() => fs.existsSync(path.join(dir, `${name}.done`)), `screenshot ${name}`, timeoutMs);
+  return path.join(dir, `${name}.png`);
+}
+
+export async function activateExtension(): Promise<TimensApi> {
+  const ext = vscode.extensions.getExtension<TimensApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed`);
+  return ext.activate();
+}
+
+/** The workspace the harness opened (examples/ of the repository, or a copy of it). */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open');
+  return folder.uri;
+}
