@@ -105,7 +105,7 @@ export class SessionStore implements vscode.Disposable {
 }
 
 /** The profile settings apply only where the scenario has no `arch`/`kernel` header line of its own. */
-function defaultProfileOptions(document: vscode.TextDocument): RunOptions {
+export function defaultProfileOptions(document: vscode.TextDocument): RunOptions {
   const config = vscode.workspace.getConfiguration('timens', document.uri);
   const text = document.getText();
   const hasArch = /^\s*arch\s+\S+/m.test(text);

@@ -5,6 +5,7 @@ import { TARGETS } from './targets';
 type Bench = () => Promise<Record<string, number>>;
 const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   // one line per area: ['sim', () => import('./sim')],
+  ['dap', () => import('./dap')],
 ];
 
 async function main(): Promise<void> {

@@ -9,7 +9,10 @@ export function run(): Promise<void> {
   const results = { passed: 0, failed: 0, failures: [] as { title: string; error: string }[] };
   // TIMENS_SUITE_FILTER narrows the run to files whose name contains one of its comma-separated words.
   const filter = (process.env.TIMENS_SUITE_FILTER ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  // The packaged-extension checks run only against an installed .vsix (TIMENS_PACKAGED=1), with the foundation suite.
+  const packaged = process.env.TIMENS_PACKAGED === '1';
+  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()
+    .filter((f) => (packaged ? f.startsWith('packaged') || f.startsWith('foundation') : !f.startsWith('packaged')));
   for (const f of files) if (filter.length === 0 || filter.some((w) => f.includes(w))) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

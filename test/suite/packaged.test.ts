@@ -1,0 +1,30 @@
+// Runs only against the .vsix installed into VS Code (TIMENS_PACKAGED=1): proves that the package holds
+// everything the extension needs at run time.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, activateExtension } from './helpers';
+
+suite('The packaged extension (.vsix)', () => {
+  test('is the installed copy, not the development folder', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, 'the .vsix was installed');
+    const extensionsDir = process.env.HARNESS_EXTENSIONS_DIR;
+    assert.ok(extensionsDir, 'the harness says where extensions are installed');
+    assert.ok(ext.extensionPath.startsWith(fs.realpathSync(extensionsDir)) || ext.extensionPath.startsWith(extensionsDir),
+      `${ext.extensionPath} lies under ${extensionsDir}`);
+  });
+
+  test('activates from the package and ships its bundles and media', async () => {
+    const api = await activateExtension();
+    assert.ok(api.store);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    for (const rel of ['dist/extension.js', 'dist/webview/timeline.js', 'media/timens.svg', 'media/language-configuration.json', 'LICENSE']) {
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is in the package`);
+    }
+    for (const rel of ['node_modules', 'test', 'extension', 'out']) {
+      assert.ok(!fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is kept out of the package`);
+    }
+  });
+});

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// Runs the extension's tests inside a real VS Code 1.139.1: code-server's VS Code server (Node extension
+// host) and its web workbench in headless Debian Chromium, driven by playwright-core.
+// Exit code = the test module's result (0 pass, 1 fail, 124 timeout).
+//
+//   node run-tests.mjs --tests <extensionTestsPath.js> [--ext <extensionDevelopmentPath>]
+//        [--workspace <folder>] [--shots <dir>] [--extensions-dir <dir>] [--timeout <sec>]
+//
+// --ext omitted => no development extension (pass an empty folder to test extensions
+// pre-installed in --extensions-dir, e.g. from a .vsix).
+// Tests may ask for a screenshot: write <name>.req into $HARNESS_SHOT_DIR and wait for
+// <name>.done; the PNG is <name>.png there. $HARNESS_RESULTS_FILE may receive
+// {passed, failed}; the runner then prints "N passed, N failed".
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { format } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const argv = process.argv.slice(2);
+const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : def; };
+const cacheDir = process.env.VSCODE_HARNESS_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'vscode-harness');
+const envFile = path.join(cacheDir, 'env.json');
+if (!fs.existsSync(envFile)) { console.error(`[harness] ${envFile} missing: run tools/vscode-harness/setup.sh`); process.exit(2); }
+const env = JSON.parse(fs.readFileSync(envFile, 'utf8'));
+
+const testsPath = arg('tests') && path.resolve(arg('tests'));
+if (!testsPath) { console.error('[harness] --tests is required'); process.exit(2); }
+const extPath = arg('ext') && path.resolve(arg('ext'));
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-harness-'));
+const workspace = path.resolve(arg('workspace') || fs.mkdtempSync(path.join(tmpRoot, 'ws-')));
+const shotDir = path.resolve(arg('shots', 'test-results/screens'));
+const timeoutSec = Number(arg('timeout', '300'));
+const userDataDir = path.join(tmpRoot, 'user-data');
+const extensionsDir = arg('extensions-dir') ? path.resolve(arg('extensions-dir')) : path.join(tmpRoot, 'extensions');
+const resultsFile = path.join(tmpRoot, 'results.json');
+const vsix = arg('install-vsix') && path.resolve(arg('install-vsix'));
+fs.mkdirSync(shotDir, { recursive: true });
+fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+fs.mkdirSync(extensionsDir, { recursive: true });
+fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true, // also keeps the agent host / copilot runtime from starting
+  ...(process.env.HARNESS_SETTINGS ? JSON.parse(process.env.HARNESS_SETTINGS) : {}),
+}, null, 2));
+const configFile = path.join(tmpRoot, 'config.yaml'); // else code-server writes ~/.config/code-server/config.yaml
+fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
+
+// keep code-server (coder-logs, heartbeat, device id, git/ipc sockets, tsserver temp) and Chromium
+// (crash reports, dconf) out of $HOME and the shared /tmp
+const homeDirs = { XDG_CONFIG_HOME: path.join(tmpRoot, 'xdg-config'), XDG_DATA_HOME: path.join(tmpRoot, 'xdg-data'), XDG_CACHE_HOME: path.join(tmpRoot, 'xdg-cache'), TMPDIR: path.join(tmpRoot, 't') };
+fs.mkdirSync(homeDirs.TMPDIR);
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+let server, browser, page, exiting = false;
+const serverLog = [];
+
+async function finish(code) {
+  if (exiting) return;
+  exiting = true;
+  try { if (browser) await browser.close(); } catch {}
+  if (server && server.exitCode === null) {
+    try { process.kill(-server.pid, 'SIGTERM'); } catch {} // whole process group: server, ext host, watchers
+    await new Promise((r) => { const t = setTimeout(r, 5000); server.once('exit', () => { clearTimeout(t); r(); }); });
+    try { process.kill(-server.pid, 'SIGKILL'); } catch {}
+  }
+  if (code !== 0 || process.env.HARNESS_DEBUG) fs.writeFileSync(path.join(shotDir, 'code-server.log'), serverLog.join(''));
+  if (!process.env.HARNESS_KEEP_TMP) fs.rmSync(tmpRoot, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('SIGINT', () => finish(130));
+process.on('SIGTERM', () => finish(143));
+const overall = setTimeout(async () => {
+  console.error(`[harness] TIMEOUT after ${timeoutSec}s (no exit from the extension host)`);
+  try { if (page) await page.screenshot({ path: path.join(shotDir, 'timeout.png') }); } catch {}
+  finish(124);
+}, timeoutSec * 1000);
+
+// 0. optionally install a packaged extension first, exactly as a user would
+if (vsix) {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(env.node, [env.codeServer, '--config', configFile, '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir, '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, ...homeDirs, EXTENSIONS_GALLERY: '{}' } });
+  const out = `${r.stdout}${r.stderr}`;
+  if (r.status !== 0 || !/successfully installed/i.test(out)) { console.error(`[harness] installing ${vsix} failed:\n${out}`); await finish(3); }
+  console.log(`[harness] installed ${path.basename(vsix)} into ${extensionsDir}`);
+}
+
+// 1. code-server on a free loopback port, in its own process group
+server = spawn(env.node, [env.codeServer,
+  '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--config', configFile,
+  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+  '--disable-getting-started-override', '--ignore-last-opened',
+  '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+  // a built VS Code honours extensionDevelopmentPath/extensionTestsPath in the
+  // payload query parameter only when the smoke-test driver is enabled
+  '--vscode-option', 'enable-smoke-test-driver',
+], {
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, ...homeDirs, EXTENSIONS_GALLERY: '{}', HARNESS_SHOT_DIR: shotDir, HARNESS_RESULTS_FILE: resultsFile, HARNESS_EXTENSIONS_DIR: extensionsDir },
+});
+const origin = await new Promise((resolve, reject) => {
+  const onData = (d) => {
+    const s = d.toString();
+    serverLog.push(s);
+    const m = s.match(/HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (m) resolve(m[1]);
+  };
+  server.stdout.on('data', onData);
+  server.stderr.on('data', onData);
+  server.once('exit', (c) => reject(new Error(`code-server exited early (${c})`)));
+}).catch((e) => { console.error(`[harness] ${e.message}\n${serverLog.join('')}`); return finish(3); });
+console.log(`[harness] code-server up at ${origin} (${secs()}s)`);
+
+// 2. Debian's Chromium, headless
+browser = await chromium.launch({
+  executablePath: process.env.HARNESS_CHROMIUM || env.chromium,
+  headless: true,
+  env: { ...process.env, ...homeDirs },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('pageerror', (e) => console.error('[harness] page error:', e.message));
+if (process.env.HARNESS_DEBUG) page.on('console', (m) => console.error(`[console.${m.type()}]`, m.text()));
+
+// 3. what the workbench calls in extension-test mode
+let resolveExit;
+const exited = new Promise((r) => { resolveExit = r; });
+await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|\[reconnection-grace-time\]|\[Service Worker\]|Updating additional builtin extensions cache|Ignoring fetching additional builtin|\[AccountPolicyGate\]|\[AgentHost)/;
+await page.exposeFunction('codeAutomationLog', (type, args) => {
+  const line = format(...(Array.isArray(args) ? args : [args])); // printf-style args (mocha uses %s/%d)
+  if (NOISE.test(line)) return;
+  (type === 'error' ? console.error : console.log)(line);
+});
+
+// 4. screenshot handshake with the tests
+const shotTimer = setInterval(async () => {
+  for (const f of fs.readdirSync(shotDir)) {
+    if (!f.endsWith('.req')) continue;
+    const name = f.slice(0, -4);
+    fs.rmSync(path.join(shotDir, f), { force: true });
+    try { await page.screenshot({ path: path.join(shotDir, `${name}.png`) }); } catch (e) { console.error('[harness] screenshot failed:', e.message); }
+    fs.writeFileSync(path.join(shotDir, `${name}.done`), '');
+  }
+}, 200);
+
+// 5. open the workbench on the folder, with the extension and its tests in the payload
+const host = new URL(origin).host;
+const remote = (p) => `vscode-remote://${host}${p}`;
+const payload = [
+  ...(extPath ? [['extensionDevelopmentPath', remote(extPath)]] : []),
+  ['extensionTestsPath', remote(testsPath)],
+  ['skipWelcome', 'true'],
+  ['skipReleaseNotes', 'true'],
+];
+// 'commit' rather than 'load': on a busy 2-core machine the workbench's load event can take minutes,
+// and the run ends through codeAutomationExit anyway.
+try {
+  await page.goto(`${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { waitUntil: 'commit', timeout: 120000 });
+} catch (e) {
+  console.error(`[harness] could not open the workbench: ${e.message}`);
+  await finish(1);
+}
+
+const code = await exited;
+clearInterval(shotTimer);
+clearTimeout(overall);
+try { await page.screenshot({ path: path.join(shotDir, 'final.png') }); } catch {}
+for (const f of fs.readdirSync(shotDir)) if (f.endsWith('.done')) fs.rmSync(path.join(shotDir, f), { force: true });
+if (fs.existsSync(resultsFile)) {
+  const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  console.log(`${r.passed} passed, ${r.failed} failed`);
+} else if (code !== 0) {
+  console.log('0 passed, 1 failed'); // the suite did not even load: count that as one failure
+}
+console.log(`[harness] extension host exited with ${code} after ${secs()}s; screenshots in ${path.relative(process.cwd(), shotDir) || '.'}`);
+await finish(typeof code === 'number' ? code : 1);
