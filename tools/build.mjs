@@ -23,5 +23,7 @@ if (watch) {
   const t0 = Date.now();
   await Promise.all(present.map((b) => esbuild.build(b)));
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
+  // A production build writes no source maps; drop those a development build left behind.
+  if (production) for (const f of fs.readdirSync('dist', { recursive: true })) if (String(f).endsWith('.map')) fs.rmSync(`dist/${f}`);
   console.log(`[build] ${production ? 'production' : 'development'} bundles in ${Date.now() - t0} ms`);
 }

@@ -20,9 +20,12 @@ suite('The packaged extension (.vsix)', () => {
     const api = await activateExtension();
     assert.ok(api.store);
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    for (const rel of ['dist/extension.js', 'dist/webview/timeline.js', 'media/timens.svg', 'media/language-configuration.json', 'LICENSE']) {
+    for (const rel of ['dist/extension.js', 'dist/cli.js', 'dist/webview/timeline.js', 'media/timens.svg', 'media/language-configuration.json']) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is in the package`);
     }
+    // vsce stores the licence as LICENSE.txt
+    assert.ok(['LICENSE', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(ext.extensionPath, f))), 'the licence is in the package');
+    assert.ok(fs.readdirSync(path.join(ext.extensionPath, 'dist')).every((f) => !f.endsWith('.map')), 'no source maps are shipped');
     for (const rel of ['node_modules', 'test', 'extension', 'out']) {
       assert.ok(!fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is kept out of the package`);
     }
