@@ -1,0 +1,49 @@
+// Entry point of the simulator: createSimulation, the list of kernel function names the model can emit
+// (for breakpoint completion) and the profile switches.
+
+import type { Simulation } from './api';
+import { SimulationImpl } from './simulation';
+import type { Profile } from './types';
+
+export { switchesFor } from './profile';
+export type { Switches, SwitchInfo, SwitchValues, Layout, VmaLayout, PageRole } from './profile';
+export { INITIAL_HOST } from './kernel';
+export { parseOffsetsWrite, formatOffsets } from './offsets';
+
+/** A fresh simulation of `profile`, at boot: task P1 (pid 1000, uid 0) in ns#0 / user#0 / nsproxy#0 / mm#0. */
+export function createSimulation(profile: Profile): Simulation {
+  return new SimulationImpl(profile);
+}
+
+const SYSCALLS = [
+  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit_group', 'setuid', 'prctl', 'openat', 'close',
+  'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',
+  'munmap', 'mremap',
+];
+
+/** Every function name that can appear in an event's `fn` or `stack`, sorted. */
+export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
+  ...SYSCALLS.flatMap((s) => [`__x64_sys_${s}`, `__arm64_sys_${s}`]),
+  '__vdso_clock_gettime', '__kernel_clock_gettime', 'user_access',
+  'do_hres', 'do_coarse', 'do_hres_timens', 'do_coarse_timens', 'clock_gettime_fallback',
+  'ksys_unshare', 'check_unshare_flags', 'unshare_userns', 'create_user_ns', 'commit_creds', 'put_user_ns',
+  'unshare_nsproxy_namespaces', 'ns_capable', 'ns_capable_setid', 'file_ns_capable', 'create_new_namespaces',
+  'copy_time_ns', 'clone_time_ns', 'inc_time_namespaces', 'dec_time_namespaces', 'switch_task_namespaces', 'free_nsproxy',
+  'put_time_ns', 'free_time_ns', 'timens_set_vvar_page', 'vdso_join_timens', 'timens_commit', 'timens_install',
+  'prepare_nsset', 'validate_ns', 'validate_nsset', 'commit_nsset', 'proc_ns_get_link', 'proc_ns_readlink',
+  'copy_clone_args_from_user', 'clone3_args_valid', 'kernel_clone', '_do_fork', 'copy_process', 'copy_creds', 'copy_mm',
+  'dup_mm', 'copy_page_range', 'copy_namespaces', 'timens_on_fork', 'complete_vfork_done', 'mmput',
+  'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'de_thread', 'exec_mmap',
+  'exec_task_namespaces', 'arch_setup_additional_pages', 'do_group_exit', 'do_exit', 'exit_mm', 'exit_files',
+  'exit_task_namespaces', 'release_task', '__sys_setuid', 'set_dumpable', 'proc_pid_permission', 'nsfs_evict', 'seq_read',
+  'timens_offsets_show', 'proc_timens_show_offsets', 'uptime_proc_show', 'show_stat', 'seq_lseek', 'vfs_write',
+  'timens_offsets_write', 'sscanf', 'proc_timens_set_offset',
+  'posix_get_realtime_timespec', 'posix_get_monotonic_timespec', 'posix_get_monotonic_raw', 'posix_get_realtime_coarse',
+  'posix_get_monotonic_coarse', 'posix_get_boottime_timespec', 'alarm_clock_get_timespec', 'posix_get_tai_timespec',
+  'posix_cpu_clock_get', 'timens_add_monotonic', 'timens_add_boottime',
+  'exc_page_fault', 'do_mem_abort', 'bad_area', '__do_user_fault', 'handle_mm_fault', 'special_mapping_fault', 'vvar_fault',
+  'vvar_vclock_fault', 'find_timens_vvar_page', 'vmf_insert_pfn', 'do_sigbus', 'do_page_fault',
+  'timens_ktime_to_host', 'common_nsleep', 'common_nsleep_timens', 'alarm_timer_nsleep', 'posix_cpu_nsleep',
+  'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
+  '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'vvar_mremap', 'vdso_mremap',
+])].sort());

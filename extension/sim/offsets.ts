@@ -1,0 +1,146 @@
+// The /proc/PID/timens_offsets text formats: the write parser (line splitting plus the kernel's sscanf
+// "%9s %lld %lu", or "%u %lld %lu" on 5.6, with 64-bit wrap-around) and the read formatter.
+
+export interface ParsedOffset {
+  /** Clock id as parsed: 1 or 7 with names; any unsigned 32-bit number in 5.6. */
+  readonly clockid: number;
+  /** Seconds as the kernel's s64 (after wrap-around). */
+  readonly sec: bigint;
+  /** Nanoseconds as the kernel's long (the %lu value reinterpreted as signed). */
+  readonly nsec: bigint;
+  /** The line as written, for messages. */
+  readonly text: string;
+}
+
+export type ParseOutcome =
+  | { readonly ok: true; readonly offsets: readonly ParsedOffset[]; readonly count: number }
+  | { readonly ok: false; readonly line: number; readonly reason: string };
+
+const NSEC_PER_SEC = 1000000000n;
+const U64 = 1n << 64n;
+
+// The kernel's ctype: space, \t \n \v \f \r, and 0xA0 (Latin-1 no-break space).
+function isSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0xa0;
+}
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/** simple_strntoull in base 10: digits accumulate modulo 2^64. Returns the value and the index after it. */
+function strtoull(buf: Uint8Array, i: number, end: number): [bigint, number] {
+  let v = 0n;
+  while (i < end && isDigit(buf[i])) {
+    v = (v * 10n + BigInt(buf[i] - 0x30)) % U64;
+    i++;
+  }
+  return [v, i];
+}
+
+function skipSpaces(buf: Uint8Array, i: number, end: number): number {
+  while (i < end && isSpace(buf[i])) i++;
+  return i;
+}
+
+/** One line through sscanf; returns the three fields or the number of conversions that succeeded. */
+function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boolean):
+  { n: number; clock?: string; clockNum?: number; sec?: bigint; nsec?: bigint } {
+  let i = start;
+  // Conversion 1: %9s (names) or %u (5.6).
+  if (i >= end) return { n: 0 };
+  let clock = '';
+  let clockNum = 0;
+  if (numericClock) {
+    i = skipSpaces(buf, i, end);
+    if (i >= end || !isDigit(buf[i])) return { n: 0 };
+    let v: bigint;
+    [v, i] = strtoull(buf, i, end);
+    clockNum = Number(v & 0xffffffffn);
+  } else {
+    i = skipSpaces(buf, i, end);
+    let w = 9;
+    const s = i;
+    while (i < end && !isSpace(buf[i]) && w-- > 0) i++;
+    clock = String.fromCharCode(...buf.subarray(s, i));
+  }
+  // Format whitespace: skip blanks in the input.
+  i = skipSpaces(buf, i, end);
+  // Conversion 2: %lld.
+  if (i >= end) return { n: 1, clock, clockNum };
+  let neg = false;
+  if (buf[i] === 0x2d) {
+    neg = true;
+    if (i + 1 >= end || !isDigit(buf[i + 1])) return { n: 1, clock, clockNum };
+    i++;
+  } else if (!isDigit(buf[i])) {
+    return { n: 1, clock, clockNum };
+  }
+  const [u, afterSec] = strtoull(buf, i, end);
+  i = afterSec;
+  const sec = BigInt.asIntN(64, neg ? (U64 - u) % U64 : u);
+  i = skipSpaces(buf, i, end);
+  // Conversion 3: %lu.
+  if (i >= end || !isDigit(buf[i])) return { n: 2, clock, clockNum, sec };
+  const [nv] = strtoull(buf, i, end);
+  return { n: 3, clock, clockNum, sec, nsec: BigInt.asIntN(64, nv) };
+}
+
+/**
+ * Parse a write the way timens_offsets_write does. `bytes` is the user buffer; `count` its length.
+ * `numericClock`: the 5.6 parser ("%u %lld %lu"), else the 5.7+ one ("%9s %lld %lu").
+ */
+export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean): ParseOutcome {
+  let count = bytes.length;
+  // memdup_user_nul: the text ends at the first NUL for strchr and sscanf.
+  let end = bytes.indexOf(0);
+  if (end < 0) end = bytes.length;
+  const offsets: ParsedOffset[] = [];
+  let pos: number | null = 0;
+  let lineNo = 0;
+  while (pos !== null) {
+    let lineEnd = end;
+    let next: number | null = null;
+    const nl = bytes.subarray(pos, end).indexOf(0x0a);
+    if (nl >= 0) {
+      lineEnd = pos + nl;
+      next = lineEnd + 1;
+      if (next >= end) next = null;
+    }
+    const text = String.fromCharCode(...bytes.subarray(pos, lineEnd));
+    const r = scanLine(bytes, pos, lineEnd, numericClock);
+    if (r.n !== 3) return { ok: false, line: lineNo, reason: `sscanf matched ${r.n} of 3 fields in ${JSON.stringify(text)}` };
+    if (r.nsec! >= NSEC_PER_SEC) return { ok: false, line: lineNo, reason: `nanoseconds ${r.nsec} >= NSEC_PER_SEC` };
+    let clockid: number;
+    if (numericClock) {
+      clockid = r.clockNum!;
+    } else if (r.clock === 'monotonic' || r.clock === '1') {
+      clockid = 1;
+    } else if (r.clock === 'boottime' || r.clock === '7') {
+      clockid = 7;
+    } else {
+      return { ok: false, line: lineNo, reason: `unknown clock ${JSON.stringify(r.clock)}` };
+    }
+    offsets.push({ clockid, sec: r.sec!, nsec: r.nsec!, text });
+    lineNo++;
+    if (offsets.length === 2) {
+      if (next !== null) count = next;
+      break;
+    }
+    pos = next;
+  }
+  return { ok: true, offsets, count };
+}
+
+function pad(s: string, w: number, left: boolean): string {
+  if (s.length >= w) return s;
+  const fill = ' '.repeat(w - s.length);
+  return left ? s + fill : fill + s;
+}
+
+/** The text of a read: "%-10s %10lld %9ld\n" (5.7+) or "%d %lld %ld\n" (5.6), monotonic first. */
+export function formatOffsets(mono: { sec: number; nsec: number }, boot: { sec: number; nsec: number }, names: boolean): string {
+  if (!names) return `1 ${mono.sec} ${mono.nsec}\n7 ${boot.sec} ${boot.nsec}\n`;
+  const line = (n: string, t: { sec: number; nsec: number }): string =>
+    `${pad(n, 10, true)} ${pad(String(t.sec), 10, false)} ${pad(String(t.nsec), 9, false)}\n`;
+  return line('monotonic', mono) + line('boottime', boot);
+}

@@ -1,0 +1,205 @@
+// Turns a profile (arch + kernel version + disabled arm64 patches) into named behaviour switches, each citing
+// the version or patch that introduced it. The kernel model reads only these switches, never the version.
+
+import { KERNEL_VERSIONS, type Arm64PatchId, type KernelVersion, type Profile } from './types';
+import type { MappingName } from './ops';
+
+/** What a page of a special mapping is for; decides what the fault handler maps there. */
+export type PageRole = 'data' | 'timens' | 'pvclock' | 'hvclock' | 'rng' | 'arch';
+
+export interface VmaLayout {
+  readonly name: MappingName;
+  readonly pages: number;
+  /** Role of each page (by vm_pgoff); [vdso] pages are text. */
+  readonly roles: readonly (PageRole | 'text')[];
+  readonly flags: readonly string[];
+  /** True when the mapping is served by a fault callback with PFN inserts (PTEs copied at fork). */
+  readonly pfnmap: boolean;
+}
+
+export interface Layout {
+  readonly id: string;
+  /** In address order; the vDSO text is always last. */
+  readonly vmas: readonly VmaLayout[];
+  /** Page of [vvar] the vDSO reads first (its "data page"). */
+  readonly dataSlot: number;
+  /** Page of [vvar] where a timens task's vDSO finds the real data page; null when there is none. */
+  readonly timensSlot: number | null;
+  /** The data-page fault of a timens task first inserts the host page at the timens slot. */
+  readonly prefault: boolean;
+  /** Byte offset of the first vdso_data block in a data page. */
+  readonly blockOffset: number;
+  readonly source: string;
+}
+
+export interface SwitchValues {
+  /** CONFIG_TIME_NS can exist: time namespaces, /proc/PID/ns/time*, timens_offsets. */
+  readonly timeNamespaces: boolean;
+  readonly layout: Layout;
+  /** The vvar mapping is served by vvar_fault (PFN map) rather than a fixed page list. */
+  readonly vvarFaultCallback: boolean;
+  /** vdso_join_timens really zaps the [vvar] PTEs of the mm. */
+  readonly zapOnJoin: boolean;
+  /** vvar_fault consults find_timens_vvar_page (namespace page at the data slot, host page at the timens slot). */
+  readonly timensFault: boolean;
+  /** The arch mremap hook refuses a [vvar] move whose size is not the whole mapping (x86 5.6–5.10, arm64 patch 5 in 5.9–5.10). */
+  readonly vvarMremapSizeCheck: boolean;
+  /** Special mappings cannot be split (munmap/mprotect/mremap of part → EINVAL). */
+  readonly specialMappingSplitBan: boolean;
+  /** timens_offsets uses clock names (read) and accepts names or 1/7 (write); else numeric ids. */
+  readonly offsetsClockNames: boolean;
+  /** readlink of /proc/PID/ns/time_for_children says 'time_for_children:[…]' (5.6) instead of 'time:[…]'. */
+  readonly tfcLinkName: 'time' | 'time_for_children';
+  /** Names of the vDSO clock modes. */
+  readonly clockModePrefix: 'VCLOCK' | 'VDSO_CLOCKMODE';
+  /** setns through a pidfd can join a time namespace. */
+  readonly pidfdSetnsTime: boolean;
+  /** Freeze and zap happen in timens_commit from commit_nsset (5.9+) rather than in timens_install. */
+  readonly commitNsset: boolean;
+  /** copy_process refuses CLONE_VM/CLONE_THREAD while time_ns != time_ns_for_children. */
+  readonly cloneVmEinvalWhilePending: boolean;
+  /** copy_namespaces leaves a CLONE_VM child in the parent's time_ns (no timens_on_fork). */
+  readonly cloneVmStaysUntilExec: boolean;
+  /** exec_task_namespaces moves an exec'ing task into its time_ns_for_children. */
+  readonly execSwitchesToTfc: boolean;
+  /** clone3 accepts CLONE_NEWTIME (0x80) in flags. */
+  readonly clone3NewTime: boolean;
+  /** /proc/stat btime is shifted by the reader's boottime offset. */
+  readonly procStatBtime: boolean;
+  /** Name of the fork core: _do_fork before 5.10, kernel_clone after. */
+  readonly forkFn: '_do_fork' | 'kernel_clone';
+  /** One shared find_timens_vvar_page in kernel/time/namespace.c (6.2+) vs a per-arch copy. */
+  readonly sharedFindTimensVvarPage: boolean;
+  /** vDSO entry symbol of clock_gettime. */
+  readonly vdsoClockGettime: string;
+  /** Machine: an RTC exists, so the ALARM clocks work (x86_64 facts machine: none; arm64 qemu virt: yes). */
+  readonly rtcPresent: boolean;
+  /** Machine: kvm-clock was used at boot, so the pvclock page can be mapped (x86_64 facts machine). */
+  readonly pvclockPresent: boolean;
+  /** Machine: root of the initial user namespace may write user.max_time_namespaces (facts machine: no). */
+  readonly initSysctlWritable: boolean;
+  /** user.max_time_namespaces of the initial user namespace. */
+  readonly initMaxTimeNamespaces: number;
+}
+
+export interface SwitchInfo {
+  readonly name: keyof SwitchValues;
+  readonly value: string;
+  readonly source: string;
+}
+
+export interface Switches {
+  readonly values: SwitchValues;
+  readonly list: readonly SwitchInfo[];
+}
+
+function at(v: KernelVersion, min: KernelVersion): boolean {
+  return KERNEL_VERSIONS.indexOf(v) >= KERNEL_VERSIONS.indexOf(min);
+}
+
+const X86_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_IO', 'VM_DONTDUMP', 'VM_PFNMAP', 'VM_DONTEXPAND'];
+const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND'];
+const PAGES_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_DONTEXPAND'];
+const VDSO_FLAGS = ['VM_READ', 'VM_EXEC', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC', 'VM_DONTEXPAND'];
+
+function vdsoText(pages: number): VmaLayout {
+  return { name: '[vdso]', pages, roles: Array<'text'>(pages).fill('text'), flags: VDSO_FLAGS, pfnmap: false };
+}
+
+function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
+  const v = p.kernel;
+  if (p.arch === 'x86_64') {
+    const vclock: VmaLayout = { name: '[vvar_vclock]', pages: 2, roles: ['pvclock', 'hvclock'], flags: X86_VVAR_FLAGS, pfnmap: true };
+    if (at(v, '6.15')) {
+      return {
+        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0,
+        vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
+        source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15; real-kernel-facts Q9 on 6.18)',
+      };
+    }
+    if (at(v, '6.13')) {
+      return {
+        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0,
+        vmas: [{ name: '[vvar]', pages: 2, roles: ['data', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
+        source: 'x86 [vvar] split into [vvar] + [vvar_vclock] (6.13)',
+      };
+    }
+    return {
+      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128,
+      vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'pvclock', 'hvclock', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(2)],
+      source: 'arch/x86/entry/vdso/vdso-layout.lds.S, 5.6–6.12: vvar, pvclock, hvclock, timens',
+    };
+  }
+  const vdsoPages = at(v, '6.12') ? 2 : 1;
+  if (at(v, '6.15')) {
+    return {
+      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0,
+      vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(vdsoPages)],
+      source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15)',
+    };
+  }
+  if (!at(v, '5.9')) {
+    return {
+      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0,
+      vmas: [{ name: '[vvar]', pages: 1, roles: ['data'], flags: PAGES_VVAR_FLAGS, pfnmap: false }, vdsoText(vdsoPages)],
+      source: 'arm64 before the June-2020 series: one page-backed [vvar] page',
+    };
+  }
+  const fault = patchOn('vvar-fault');
+  const twoPages = patchOn('timens-page');
+  const roles: PageRole[] = twoPages ? ['data', 'timens'] : ['data'];
+  return {
+    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0,
+    vmas: [{ name: '[vvar]', pages: roles.length, roles, flags: fault ? ARM64_VVAR_FLAGS : PAGES_VVAR_FLAGS, pfnmap: fault }, vdsoText(vdsoPages)],
+    source: `arm64 5.9–6.14 ([PATCH v4 1/6] fault callback${fault ? '' : ' MISSING'}, [PATCH v4 3/6] timens page${twoPages ? '' : ' MISSING'}; arm64-kernel-facts §1)`,
+  };
+}
+
+/** The switches of a profile, with the reason each has its value. */
+export function switchesFor(profile: Profile): Switches {
+  const v = profile.kernel;
+  const arm = profile.arch === 'arm64';
+  const series = arm && at(v, '5.9');
+  const disabled = new Set(profile.disabledPatches);
+  const patchOn = (id: Arm64PatchId): boolean => !series || !disabled.has(id);
+  const off = (id: Arm64PatchId, n: number): string => (series && disabled.has(id) ? ` — arm64 [PATCH v4 ${n}/6] ${id} switched off` : '');
+  const list: SwitchInfo[] = [];
+  const out: Record<string, unknown> = {};
+  const def = <K extends keyof SwitchValues>(name: K, value: SwitchValues[K], source: string): void => {
+    out[name] = value;
+    const shown = typeof value === 'object' && value !== null ? (value as Layout).id : String(value);
+    list.push({ name, value: shown, source });
+  };
+
+  const timeNs = arm ? at(v, '5.9') && patchOn('enable-timens') : true;
+  def('timeNamespaces', timeNs, arm
+    ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 ([PATCH v4 6/6])${off('enable-timens', 6)}` : 'arm64 has no time namespaces before 5.9')
+    : 'x86_64 CONFIG_TIME_NS since 5.6');
+  def('layout', layoutFor(profile, patchOn), layoutFor(profile, patchOn).source);
+  const faultCb = !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('vvar-fault')));
+  def('vvarFaultCallback', faultCb, arm ? `arm64 [PATCH v4 1/6] (5.9)${off('vvar-fault', 1)}` : 'x86 vvar_fault since 5.6');
+  def('zapOnJoin', !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('zap-vvar'))),
+    arm ? `arm64 vdso_join_timens, [PATCH v4 2/6] (5.9; the generic datastore's from 6.15)${off('zap-vvar', 2)}` : 'x86 vdso_join_timens since 5.6');
+  def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 [PATCH v4 4/6] (5.9)${off('timens-fault', 4)}` : 'x86 vvar_fault timens pages since 5.6');
+  def('vvarMremapSizeCheck', !at(v, '5.11') && (!arm ? true : at(v, '5.9') && patchOn('restrict-split')),
+    arm ? `arm64 vvar_mremap, [PATCH v4 5/6] (5.9–5.10; removed in 5.11)${off('restrict-split', 5)}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
+  def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
+  def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
+  def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
+  def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
+  def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');
+  def('commitNsset', at(v, '5.9'), 'timens_commit called from commit_nsset (5.9)');
+  def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2; arm64-kernel-facts §6 on 6.1)');
+  def('cloneVmStaysUntilExec', at(v, '6.2'), 'copy_namespaces: CLONE_VM children are not moved at fork (6.2)');
+  def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not in 6.1.y, arm64-kernel-facts §6)');
+  def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
+  def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
+  def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
+  def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
+  def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
+  def('rtcPresent', arm, arm ? 'arm64 facts machine (qemu virt) has an RTC' : 'x86_64 facts machine has no RTC: ALARM clocks give EINVAL (real-kernel-facts Q7)');
+  def('pvclockPresent', !arm, arm ? 'no pvclock on arm64' : 'kvm-clock used at boot on the facts machine: pvclock page maps (real-kernel-facts Q9)');
+  def('initSysctlWritable', false, 'facts machine: root lacks CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns gives EACCES (real-kernel-facts Q11)');
+  def('initMaxTimeNamespaces', 96364, 'default max_threads/2 on the facts machine (real-kernel-facts Q11)');
+  return { values: out as unknown as SwitchValues, list };
+}

@@ -1,0 +1,142 @@
+// Internal record shapes kept in the store (the public read model plus a few hidden '_' fields), the ids
+// they live under, and the assembly of an immutable KernelState from the store.
+
+import type {
+  FdState, HostClocks, KernelState, MmState, NsproxyState, PhysPageState, PteState, TaskState,
+  TimeNamespaceState, UserNamespaceState, VmaState,
+} from './api';
+import type { MappingName } from './ops';
+import type { Rec } from './recorder';
+
+export const HOST_KEY = 'host#clocks';
+export const COUNTERS_KEY = '#counters';
+
+export interface Counters {
+  readonly ns: number;
+  readonly user: number;
+  readonly nsproxy: number;
+  readonly mm: number;
+  readonly pid: number;
+  readonly inum: number;
+}
+
+export interface TaskRec extends TaskState {
+  readonly _vforkParent: string | null;
+}
+
+export interface NsRec extends TimeNamespaceState {
+  /** The kernel refcount this model tracks: nsproxy references (time_ns and tfc counted apart) plus files. */
+  readonly _count: number;
+}
+
+export interface UserRec extends UserNamespaceState {
+  readonly _level: number;
+  readonly _inum: number;
+}
+
+export interface MmRec {
+  readonly id: string;
+  readonly users: readonly string[];
+  /** Keys of the VMA records ('mm#1/[vvar]'), in address order. */
+  readonly _vmas: readonly string[];
+  /** Start of the vDSO text: the vDSO finds its data page at a fixed distance below it. */
+  readonly _vdsoText: number;
+  readonly _vdsoDistance: number;
+  /** Where each mapping name starts (moves with mremap), for 'page N of [vvar]' addressing. */
+  readonly _bases: Readonly<Record<string, number>>;
+  readonly _moves: number;
+  /** Last zap event of this mm, for causality to the next fault. */
+  readonly _lastZap: number;
+}
+
+export interface VmaRec extends VmaState {
+  readonly name: MappingName;
+  readonly _pfnmap: boolean;
+}
+
+export type NsproxyRec = NsproxyState;
+/** An open file as stored: the public FdState plus the access mode it was opened with. */
+export interface FdRec extends FdState {
+  readonly _mode: 'r' | 'w' | 'rw';
+}
+export type PageRec = PhysPageState;
+export type { FdState, HostClocks, PteState };
+
+export function kindOfKey(key: string): 'host' | 'counters' | 'ns' | 'user' | 'nsproxy' | 'mm' | 'vma' | 'page' | 'task' {
+  if (key === HOST_KEY) return 'host';
+  if (key === COUNTERS_KEY) return 'counters';
+  if (key.startsWith('ns#')) return 'ns';
+  if (key.startsWith('user#')) return 'user';
+  if (key.startsWith('nsproxy#')) return 'nsproxy';
+  if (key.startsWith('mm#')) return key.includes('/') ? 'vma' : 'mm';
+  if (key.startsWith('page#')) return 'page';
+  return 'task';
+}
+
+function publicFds(fds: Readonly<Record<string, FdState>>): Readonly<Record<string, FdState>> {
+  const out: Record<string, FdState> = {};
+  for (const [k, f] of Object.entries(fds)) {
+    out[k] = { path: f.path, kind: f.kind, ns: f.ns, task: f.task, pos: f.pos, openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid };
+  }
+  return out;
+}
+
+function vmaState(v: VmaRec): VmaState {
+  return { name: v.name, start: v.start, pages: v.pages, pgoff: v.pgoff, prot: v.prot, flags: v.flags, ptes: v.ptes, sigbus: v.sigbus };
+}
+
+/** Build the public, immutable read model from the store. */
+export function buildState(objs: ReadonlyMap<string, Rec>): KernelState {
+  const tasks: Record<string, TaskState> = {};
+  const nsproxies: Record<string, NsproxyState> = {};
+  const timeNamespaces: Record<string, TimeNamespaceState> = {};
+  const userNamespaces: Record<string, UserNamespaceState> = {};
+  const mms: Record<string, MmState> = {};
+  const pages: Record<string, PhysPageState> = {};
+  let host: HostClocks | undefined;
+  for (const [key, o] of objs) {
+    switch (kindOfKey(key)) {
+      case 'host':
+        host = o as unknown as HostClocks;
+        break;
+      case 'task': {
+        const t = o as unknown as TaskRec;
+        tasks[key] = {
+          id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid,
+          userNs: t.userNs, fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state,
+          exitSignal: t.exitSignal, startBoottime: t.startBoottime, fds: publicFds(t.fds), lastResult: t.lastResult,
+        };
+        break;
+      }
+      case 'nsproxy':
+        nsproxies[key] = o as unknown as NsproxyState;
+        break;
+      case 'ns': {
+        const n = o as unknown as NsRec;
+        timeNamespaces[key] = {
+          id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets,
+          frozen_offsets: n.frozen_offsets, vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy,
+        };
+        break;
+      }
+      case 'user': {
+        const u = o as unknown as UserRec;
+        userNamespaces[key] = { id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts };
+        break;
+      }
+      case 'mm': {
+        const m = o as unknown as MmRec;
+        const vmas = m._vmas.map((k) => vmaState(objs.get(k) as unknown as VmaRec));
+        mms[key] = { id: m.id, users: m.users, vmas, vdsoDataAddr: m._vdsoText - m._vdsoDistance };
+        break;
+      }
+      case 'page':
+        pages[key] = o as unknown as PhysPageState;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!host) throw new Error('internal: no host clocks in the store');
+  return { host, tasks, nsproxies, timeNamespaces, userNamespaces, mms, pages };
+}

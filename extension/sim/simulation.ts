@@ -1,0 +1,115 @@
+// The Simulation of api.ts: records steps through the kernel model into the event log, then travels in
+// time over it (goto/step) with the state rebuilt lazily and cached per position.
+
+import type { Change, EventKind, KernelState, LineSpan, OpResult, SimEvent, Simulation } from './api';
+import { Kernel } from './kernel';
+import type { Step } from './ops';
+import { switchesFor, type Switches } from './profile';
+import { buildState } from './records';
+import { Recorder, type Rec } from './recorder';
+import { KERNEL_VERSIONS, ARM64_PATCHES, type Profile } from './types';
+
+function checkProfile(p: Profile): void {
+  if (p.arch !== 'x86_64' && p.arch !== 'arm64') throw new Error(`unknown arch ${String(p.arch)}: expected x86_64 or arm64`);
+  if (!KERNEL_VERSIONS.includes(p.kernel)) throw new Error(`unknown kernel version ${String(p.kernel)}: expected one of ${KERNEL_VERSIONS.join(', ')}`);
+  const ids = new Set<string>(ARM64_PATCHES.map((x) => x.id));
+  for (const d of p.disabledPatches) if (!ids.has(d)) throw new Error(`unknown arm64 patch ${String(d)}: expected one of ${[...ids].join(', ')}`);
+}
+
+export class SimulationImpl implements Simulation {
+  readonly profile: Profile;
+  readonly switches: Switches;
+  private readonly rec: Recorder;
+  private readonly kernel: Kernel;
+  private readonly spans: LineSpan[] = [];
+  private readonly results = new Map<number, OpResult>();
+  private cached: { position: number; n: number; state: KernelState } | null = null;
+
+  constructor(profile: Profile, initial?: Map<string, Rec>) {
+    checkProfile(profile);
+    this.profile = { arch: profile.arch, kernel: profile.kernel, disabledPatches: [...profile.disabledPatches] };
+    this.switches = switchesFor(this.profile);
+    this.rec = new Recorder(initial);
+    this.kernel = new Kernel(this.rec, this.switches.values, this.profile);
+    if (!initial) this.kernel.boot();
+    this.rec.startRecording();
+  }
+
+  private requireEnd(what: string): void {
+    if (this.rec.position !== this.rec.n) {
+      throw new Error(`${what} needs the simulation at its end (position ${this.rec.position} of ${this.rec.n}); record first, then travel`);
+    }
+  }
+
+  exec(step: Step): OpResult {
+    this.requireEnd('exec');
+    const first = this.rec.n;
+    const res = this.kernel.execStep(step);
+    if (this.rec.pendingChanges) throw new Error(`internal: line ${step.line + 1} left changes without an event`);
+    this.spans.push({ line: step.line, first, end: this.rec.n });
+    this.results.set(step.line, res);
+    return res;
+  }
+
+  recordExpectation(line: number, task: string | null, passed: boolean, summary: string): void {
+    this.requireEnd('recordExpectation');
+    const first = this.rec.n;
+    this.kernel.recordExpectation(line, task, passed, summary);
+    this.spans.push({ line, first, end: this.rec.n });
+  }
+
+  get eventCount(): number {
+    return this.rec.n;
+  }
+  event(index: number): SimEvent {
+    return this.rec.event(index);
+  }
+  kindOf(index: number): EventKind {
+    return this.rec.kindOf(index);
+  }
+  lineOf(index: number): number {
+    return this.rec.lineOf(index);
+  }
+  taskOf(index: number): string | null {
+    return this.rec.taskOf(index);
+  }
+  depthOf(index: number): number {
+    return this.rec.depthOf(index);
+  }
+  lineSpans(): readonly LineSpan[] {
+    return this.spans;
+  }
+  resultOfLine(line: number): OpResult | undefined {
+    return this.results.get(line);
+  }
+
+  get position(): number {
+    return this.rec.position;
+  }
+  goto(position: number): void {
+    this.rec.goto(position);
+  }
+  stepForward(): boolean {
+    return this.rec.stepForward();
+  }
+  stepBack(): boolean {
+    return this.rec.stepBack();
+  }
+  state(): KernelState {
+    const c = this.cached;
+    if (c && c.position === this.rec.position && c.n === this.rec.n) return c.state;
+    const state = buildState(this.rec.objs);
+    this.cached = { position: this.rec.position, n: this.rec.n, state };
+    return state;
+  }
+  lastChanges(): readonly Change[] {
+    return this.rec.lastChanges();
+  }
+  /** Additive to the Simulation contract: the event columns in bulk, for the timeline. */
+  exportColumns(): ReturnType<Recorder['exportColumns']> {
+    return this.rec.exportColumns();
+  }
+  forkAtPosition(): Simulation {
+    return new SimulationImpl(this.profile, this.rec.objs);
+  }
+}

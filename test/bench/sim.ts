@@ -1,0 +1,114 @@
+// Simulator speed and memory on a generated scenario of about 10^6 events: recording rate, step back, goto
+// anywhere, retained bytes per event, and the cost of state() and forkAtPosition().
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { createSimulation } from '../../extension/sim/index';
+import type { Simulation } from '../../extension/sim/api';
+import type { Step, Operation } from '../../extension/sim/ops';
+import { CLONE_FLAGS, CLOCKS } from '../../extension/sim/types';
+
+/** Steps that cycle through unshare, offsets, fork, vDSO and syscall reads, faults, setns both ways, exit, sleep. */
+export function generatedSteps(targetEvents: number, sim: Simulation): number {
+  let line = 0;
+  const run = (task: string | null, operation: Operation): void => {
+    const step: Step = { line: line++, task, operation };
+    sim.exec(step);
+  };
+  run('P1', { op: 'open', path: '/proc/self/ns/time', mode: 'r', fd: 'root' });
+  for (let k = 0; sim.eventCount < targetEvents; k++) {
+    const c = `C${k}`;
+    run('P1', { op: 'unshare', flags: CLONE_FLAGS.CLONE_NEWTIME });
+    run('P1', { op: 'write', file: { path: '/proc/self/timens_offsets' }, data: `monotonic ${k} 0\nboottime ${2 * k} 0\n` });
+    run('P1', { op: 'fork', child: c });
+    run(c, { op: 'clock_gettime', clock: CLOCKS.CLOCK_MONOTONIC, via: 'vdso' });
+    for (let j = 0; j < 8; j++) run(c, { op: 'clock_gettime', clock: CLOCKS.CLOCK_BOOTTIME, via: 'vdso' });
+    run(c, { op: 'clock_gettime', clock: CLOCKS.CLOCK_MONOTONIC, via: 'syscall' });
+    run(c, { op: 'touch', mapping: '[vvar]', page: 3 });
+    run('P1', { op: 'setns', target: { path: `/proc/${c}/ns/time` }, nstype: 0 });
+    run('P1', { op: 'clock_gettime', clock: CLOCKS.CLOCK_BOOTTIME, via: 'vdso' });
+    run('P1', { op: 'read', file: { path: '/proc/uptime' } });
+    run('P1', { op: 'setns', target: { fd: 'root' }, nstype: CLONE_FLAGS.CLONE_NEWTIME });
+    for (let j = 0; j < 8; j++) run('P1', { op: 'clock_gettime', clock: CLOCKS.CLOCK_REALTIME, via: 'vdso' });
+    run(c, { op: 'exit', code: 0 });
+    run(null, { op: 'sleep', delta: { sec: 0, nsec: 1_000_000 } });
+  }
+  return line;
+}
+
+function getGc(): (() => void) | undefined {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export async function bench(): Promise<Record<string, number>> {
+  const gc = getGc();
+  // Warm-up run so the recording rate is not dominated by JIT compilation.
+  generatedSteps(50_000, createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }));
+  gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  generatedSteps(1_000_000, sim);
+  const recordMs = ms(t0);
+  const cpu = process.cpuUsage(cpu0);
+  const n = sim.eventCount;
+  gc?.();
+  const heap1 = process.memoryUsage().heapUsed;
+
+  // Deterministic pseudo-random positions.
+  let seed = 12345;
+  const rand = (m: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % m;
+  };
+  const gotoTimes: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const p = rand(n + 1);
+    const g0 = process.hrtime.bigint();
+    sim.goto(p);
+    gotoTimes.push(ms(g0));
+  }
+  const backTimes: number[] = [];
+  const stateTimes: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    sim.goto(1 + rand(n));
+    const b0 = process.hrtime.bigint();
+    sim.stepBack();
+    backTimes.push(ms(b0));
+    const s0 = process.hrtime.bigint();
+    sim.state();
+    stateTimes.push(ms(s0));
+  }
+  const forkTimes: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    sim.goto(rand(n + 1));
+    const f0 = process.hrtime.bigint();
+    sim.forkAtPosition();
+    forkTimes.push(ms(f0));
+  }
+  const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const out: Record<string, number> = {
+    'sim.events': n,
+    'sim.events_per_sec': n / (recordMs / 1000),
+    // The machine is shared: CPU time of this process is the steadier measure of the same work.
+    'sim.events_per_cpu_sec': n / ((cpu.user + cpu.system) / 1e6),
+    'sim.step_back_ms_median': median(backTimes),
+    'sim.goto_ms_max': Math.max(...gotoTimes),
+    'sim.goto_ms_median': median(gotoTimes),
+    'sim.state_ms_median': median(stateTimes),
+    'sim.fork_at_position_ms_median': median(forkTimes),
+  };
+  if (gc) out['sim.bytes_per_event'] = (heap1 - heap0) / n;
+  return out;
+}

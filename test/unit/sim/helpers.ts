@@ -1,0 +1,62 @@
+// Shared helpers for the simulator tests: a simulation with a terse `run(task, operation)` and op builders.
+import { createSimulation } from '../../../extension/sim/index';
+import type { OpResult, Simulation } from '../../../extension/sim/api';
+import type { Operation } from '../../../extension/sim/ops';
+import { CLONE_FLAGS, CLOCKS, type Arm64PatchId, type KernelVersion, type Arch } from '../../../extension/sim/types';
+
+export const F = CLONE_FLAGS;
+export const C = CLOCKS;
+
+export interface Harness {
+  readonly sim: Simulation;
+  run(task: string | null, op: Operation): OpResult;
+  /** The task's (time_ns, time_ns_for_children). */
+  nsOf(task: string): [string, string];
+}
+
+export function harness(kernel: KernelVersion = '6.18', arch: Arch = 'x86_64', disabledPatches: Arm64PatchId[] = []): Harness {
+  const sim = createSimulation({ arch, kernel, disabledPatches });
+  let line = 0;
+  return {
+    sim,
+    run: (task, operation) => sim.exec({ line: line++, task, operation }),
+    nsOf: (task) => {
+      const st = sim.state();
+      const np = st.nsproxies[st.tasks[task].nsproxy];
+      return [np.time_ns, np.time_ns_for_children];
+    },
+  };
+}
+
+export const op = {
+  unshare: (flags: number = F.CLONE_NEWTIME): Operation => ({ op: 'unshare', flags }),
+  write: (path: string, data: string): Operation => ({ op: 'write', file: { path }, data }),
+  writeFd: (fd: string, data: string): Operation => ({ op: 'write', file: { fd }, data }),
+  read: (path: string): Operation => ({ op: 'read', file: { path } }),
+  fork: (child: string): Operation => ({ op: 'fork', child }),
+  vfork: (child: string): Operation => ({ op: 'vfork', child }),
+  clone: (flags: number, child: string): Operation => ({ op: 'clone', flags, child }),
+  clone3: (flags: number, child: string, exitSignal = 17): Operation => ({ op: 'clone3', flags, exitSignal, child }),
+  thread: (child: string): Operation => ({ op: 'pthread_create', child }),
+  exec: (path = '/bin/true'): Operation => ({ op: 'execve', path }),
+  exit: (code = 0): Operation => ({ op: 'exit', code }),
+  setnsPath: (path: string, nstype = 0): Operation => ({ op: 'setns', target: { path }, nstype }),
+  setnsFd: (fd: string, nstype = 0): Operation => ({ op: 'setns', target: { fd }, nstype }),
+  setnsPidfd: (pidfd: string, nstype: number = F.CLONE_NEWTIME): Operation => ({ op: 'setns', target: { pidfd }, nstype }),
+  open: (path: string, fd: string, mode: 'r' | 'w' | 'rw' = 'r'): Operation => ({ op: 'open', path, mode, fd }),
+  close: (fd: string): Operation => ({ op: 'close', fd }),
+  gettime: (clock: number, via: 'vdso' | 'syscall' = 'vdso'): Operation => ({ op: 'clock_gettime', clock, via }),
+  touch: (page: number, mapping: '[vvar]' | '[vvar_vclock]' | '[vdso]' = '[vvar]'): Operation => ({ op: 'touch', mapping, page }),
+  setuid: (uid: number): Operation => ({ op: 'setuid', uid }),
+  spawn: (child: string, uid: number): Operation => ({ op: 'spawn', child, uid }),
+  readlink: (path: string): Operation => ({ op: 'readlink', path }),
+};
+
+/** Offset of a clock read against the host value of the same clock, in whole seconds (with nsec). */
+export function shift(r: OpResult): number {
+  if (!r.clock) throw new Error(`no clock in result ${JSON.stringify(r)}`);
+  return r.clock.value.sec - r.clock.host.sec + (r.clock.value.nsec - r.clock.host.nsec) / 1e9;
+}
+
+export const OFFSETS = '/proc/self/timens_offsets';
+export const MONO_BOOT = 'monotonic 3600 0\nboottime 7200 0\n';
