@@ -1,0 +1,117 @@
+// Small text helpers shared by the editor's pure models: time values, results and kernel objects in the
+// words a kernel developer expects (`ns#1`, `page#host`, `-1 EACCES`), with no VS Code dependency.
+
+import type { OpResult, PhysPageState } from '../../sim/api';
+import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS } from '../../sim/types';
+import { ERRNO_TEXT } from '../vocabulary';
+
+const NSEC_PER_SEC = 1_000_000_000;
+
+/** `12s`, `1.75s`, `-3.000000001s`: whole seconds stay short, nanoseconds are shown without trailing zeros. */
+export function formatTimespec(ts: Timespec): string {
+  const total = BigInt(ts.sec) * BigInt(NSEC_PER_SEC) + BigInt(ts.nsec);
+  const negative = total < 0n;
+  const abs = negative ? -total : total;
+  const sec = abs / BigInt(NSEC_PER_SEC);
+  const nsec = abs % BigInt(NSEC_PER_SEC);
+  const frac = nsec === 0n ? '' : '.' + nsec.toString().padStart(9, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${sec}${frac}s`;
+}
+
+/** An offset with its sign always shown: `+86400s`, `-20s`, `+0s`. */
+export function formatOffset(ts: Timespec): string {
+  const text = formatTimespec(ts);
+  return text.startsWith('-') ? text : `+${text}`;
+}
+
+export function subtractTimespec(a: Timespec, b: Timespec): Timespec {
+  let sec = a.sec - b.sec;
+  let nsec = a.nsec - b.nsec;
+  if (nsec < 0) { nsec += NSEC_PER_SEC; sec -= 1; }
+  return { sec, nsec };
+}
+
+export function isZero(ts: Timespec): boolean {
+  return ts.sec === 0 && ts.nsec === 0;
+}
+
+const CLOCK_BY_ID = new Map<number, string>(Object.entries(CLOCKS).map(([name, id]) => [id, name]));
+export function clockName(id: number): string {
+  return CLOCK_BY_ID.get(id) ?? `clock ${id}`;
+}
+
+/** A C-like quoted string, cut to `max` characters so a long /proc read stays on one line. */
+export function quote(text: string, max = 48): string {
+  const escaped = text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+  return `"${escaped.length > max ? escaped.slice(0, max - 1) + '…' : escaped}"`;
+}
+
+/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `+++ killed by SIGBUS +++`. */
+export function formatReturn(result: OpResult, long = false): string {
+  if (result.ret === null) return result.signal ? `killed by ${result.signal}` : 'no return';
+  if (result.errno) return long ? `-1 ${result.errno} (${ERRNO_TEXT[result.errno] ?? 'error'})` : `-1 ${result.errno}`;
+  const signal = result.signal ? ` + ${result.signal}` : '';
+  return `${result.ret}${signal}`;
+}
+
+/** What a clock read returned, as host value + offset: `CLOCK_MONOTONIC 86410s = host 10s +86400s (vdso-timens)`. */
+export function formatClockRead(clock: NonNullable<OpResult['clock']>): string {
+  const offset = subtractTimespec(clock.value, clock.host);
+  return `${clockName(clock.clock)} ${formatTimespec(clock.value)} = host ${formatTimespec(clock.host)} ${formatOffset(offset)} (${clock.path})`;
+}
+
+export function describePhysPage(id: string, page?: PhysPageState): string {
+  if (id === 'page#host') return 'host data page (vdso_data)';
+  const kind = page?.kind;
+  if (kind === 'timens' || id.startsWith('page#ns#')) return `vvar_page of ${page?.ns ?? id.slice('page#'.length)}`;
+  if (kind === 'pvclock' || id === 'page#pvclock') return 'pvclock page';
+  if (kind === 'hvclock' || id === 'page#hvclock') return 'Hyper-V TSC page';
+  if (kind === 'rng' || id === 'page#rng') return 'vDSO getrandom page';
+  if (kind === 'arch-data' || id === 'page#arch') return 'arch data page';
+  if (kind === 'host-data') return 'host data page (vdso_data)';
+  return id;
+}
+
+/** Short name of a physical page for tree descriptions: `host`, `ns#1`, `pvclock`. */
+export function shortPhysPage(id: string): string {
+  if (id === 'page#host') return 'host';
+  return id.startsWith('page#') ? id.slice('page#'.length) : id;
+}
+
+export function versionAtLeast(kernel: KernelVersion, min: KernelVersion): boolean {
+  return KERNEL_VERSIONS.indexOf(kernel) >= KERNEL_VERSIONS.indexOf(min);
+}
+
+/** Does the profile's arm64 patch set apply (arm64 5.9+, where the series was merged)? */
+export function patchesApply(profile: { arch: Arch; kernel: KernelVersion }): boolean {
+  return profile.arch === 'arm64' && versionAtLeast(profile.kernel, '5.9');
+}
+
+export function profileLabel(profile: Profile): string {
+  const off = profile.disabledPatches.length > 0 && patchesApply(profile)
+    ? ` − ${profile.disabledPatches.map((p) => `#${patchNumber(p)}`).join(',')}`
+    : '';
+  return `${profile.arch} · ${profile.kernel}${off}`;
+}
+
+export function patchNumber(id: Arm64PatchId): number {
+  return ARM64_PATCHES.find((p) => p.id === id)?.n ?? 0;
+}
+
+/** What each page of a special mapping holds for a profile, by page index from the mapping's start (vm_pgoff + i). */
+export function pageRole(profile: { arch: Arch; kernel: KernelVersion; disabledPatches?: readonly Arm64PatchId[] }, mapping: string, index: number): string {
+  if (mapping === '[vdso]') return 'vDSO text';
+  const generic = versionAtLeast(profile.kernel, '6.15');
+  if (profile.arch === 'x86_64') {
+    if (mapping === '[vvar_vclock]') return ['pvclock', 'hvclock'][index] ?? 'past the end';
+    if (generic) return ['time data', 'timens', 'rng', 'arch data'][index] ?? 'past the end';
+    if (versionAtLeast(profile.kernel, '6.13')) return ['data', 'timens'][index] ?? 'past the end';
+    return ['vvar data', 'pvclock', 'hvclock', 'timens'][index] ?? 'past the end';
+  }
+  if (generic) return ['time data', 'timens', 'rng', 'arch data'][index] ?? 'past the end';
+  const disabled = profile.disabledPatches ?? [];
+  const twoPages = versionAtLeast(profile.kernel, '5.9') && !disabled.includes('timens-page');
+  if (twoPages) return ['data', 'timens'][index] ?? 'past the end';
+  return index === 0 ? 'data' : 'past the end';
+}

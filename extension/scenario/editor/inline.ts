@@ -1,0 +1,74 @@
+// What the editor writes at the end of each scenario line after a run: the result of the line (return
+// value or errno, signal, clock value as host + offset, bytes read), the namespaces the task is now in,
+// and for `expect` lines whether they held. Pure: the VS Code side only turns these into decorations.
+
+import type { ExpectOutcome, LineOutcome, ScenarioRun } from '../api';
+import type { LineSpan } from '../../sim/api';
+import { formatClockRead, formatReturn, formatTimespec, quote } from './format';
+
+export type InlineTone = 'ok' | 'error' | 'signal' | 'expect-pass' | 'expect-fail';
+
+export interface InlineResult {
+  readonly line: number;
+  readonly text: string;
+  readonly tone: InlineTone;
+  /** False when the simulation cursor has not reached this line yet (stepping, time travel). */
+  readonly reached: boolean;
+  /** A longer explanation for the decoration's hover. */
+  readonly detail: string;
+}
+
+export function lineOutcomeText(outcome: LineOutcome): { text: string; tone: InlineTone } {
+  const r = outcome.result;
+  const parts: string[] = [];
+  parts.push(`→ ${formatReturn(r)}`);
+  if (r.signal && r.ret !== null) parts.push(r.signal);
+  if (r.child) parts.push(`child ${r.child}`);
+  if (r.clock) parts.push(formatClockRead(r.clock));
+  if (r.text !== undefined) parts.push(quote(r.text));
+  if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
+  const ns = namespacesText(outcome);
+  if (ns) parts.push(ns);
+  const tone: InlineTone = r.signal ? 'signal' : r.errno ? 'error' : 'ok';
+  return { text: parts.join(' · '), tone };
+}
+
+/** `in ns#1`, or `in ns#0, tfc ns#1` while the two differ (after unshare, before the task enters). */
+export function namespacesText(outcome: Pick<LineOutcome, 'time_ns' | 'time_ns_for_children'>): string {
+  if (!outcome.time_ns) return '';
+  if (!outcome.time_ns_for_children || outcome.time_ns_for_children === outcome.time_ns) return `in ${outcome.time_ns}`;
+  return `in ${outcome.time_ns}, tfc ${outcome.time_ns_for_children}`;
+}
+
+export function expectOutcomeText(outcome: ExpectOutcome): { text: string; tone: InlineTone } {
+  if (outcome.passed) return { text: `✓ held${outcome.actual ? ` (${outcome.actual})` : ''}`, tone: 'expect-pass' };
+  return { text: `✗ failed: got ${outcome.actual || '?'}`, tone: 'expect-fail' };
+}
+
+/**
+ * Inline results for every line that ran, marked `reached` when the cursor (event position) has passed the
+ * line's last event. An expect line counts as reached when the line above it has.
+ */
+export function inlineResults(run: ScenarioRun, position: number): InlineResult[] {
+  const spans = new Map<number, LineSpan>();
+  for (const span of run.sim.lineSpans()) spans.set(span.line, span);
+  const out: InlineResult[] = [];
+  for (const outcome of run.outcomes) {
+    const { text, tone } = lineOutcomeText(outcome);
+    const span = spans.get(outcome.line);
+    out.push({
+      line: outcome.line, text, tone,
+      reached: span ? span.end <= position : true,
+      detail: `${outcome.step.task ? `${outcome.step.task}: ` : ''}${outcome.step.operation.op} returned ${formatReturn(outcome.result, true)}`,
+    });
+  }
+  const ranLines = [...spans.values()].sort((a, b) => a.line - b.line);
+  for (const e of run.expectations) {
+    const { text, tone } = expectOutcomeText(e);
+    // The expectation is checked against the state after the last line that ran above it.
+    let reachedAt = 0;
+    for (const s of ranLines) { if (s.line < e.expectation.line) reachedAt = s.end; else break; }
+    out.push({ line: e.expectation.line, text, tone, reached: reachedAt <= position, detail: e.message });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,46 @@
+// What hovers say about the words of a scenario besides operations (scenario/docs.ts covers those): per
+// clock which offset applies and how the vDSO reads it; per flag and /proc path what it means for time
+// namespaces. Written from shared/kernel/timens-model.md.
+
+export interface ClockDoc { readonly offset: 'monotonic' | 'boottime' | 'none'; readonly vdso: string; readonly note: string }
+
+export const CLOCK_DOCS: Readonly<Record<string, ClockDoc>> = {
+  CLOCK_REALTIME: { offset: 'none', vdso: 'do_hres (HRES block)', note: 'Wall-clock time is never namespaced' },
+  CLOCK_MONOTONIC: { offset: 'monotonic', vdso: 'do_hres (HRES block), do_hres_timens in a namespace', note: 'Shifted by the monotonic offset' },
+  CLOCK_PROCESS_CPUTIME_ID: { offset: 'none', vdso: 'system call', note: 'CPU-time clocks are unaffected' },
+  CLOCK_THREAD_CPUTIME_ID: { offset: 'none', vdso: 'system call', note: 'CPU-time clocks are unaffected' },
+  CLOCK_MONOTONIC_RAW: { offset: 'monotonic', vdso: 'do_hres (RAW block)', note: 'Takes the monotonic offset' },
+  CLOCK_REALTIME_COARSE: { offset: 'none', vdso: 'do_coarse', note: 'Not namespaced' },
+  CLOCK_MONOTONIC_COARSE: { offset: 'monotonic', vdso: 'do_coarse, do_coarse_timens in a namespace', note: 'Shifted by the monotonic offset' },
+  CLOCK_BOOTTIME: { offset: 'boottime', vdso: 'do_hres (HRES block), do_hres_timens in a namespace', note: 'Shifted by the boottime offset; also advances during suspend' },
+  CLOCK_REALTIME_ALARM: { offset: 'none', vdso: 'system call (alarmtimer)', note: 'Not namespaced; EINVAL without an RTC' },
+  CLOCK_BOOTTIME_ALARM: { offset: 'boottime', vdso: 'system call (alarmtimer)', note: 'Boottime offset; EINVAL without an RTC' },
+  CLOCK_TAI: { offset: 'none', vdso: 'do_hres (HRES block)', note: 'Not namespaced' },
+};
+
+export const FLAG_DOCS: Readonly<Record<string, string>> = {
+  CLONE_NEWTIME: 'New time namespace. unshare: for children (time_for_children); clone3: for the child (6.3+). Inside CSIGNAL, so legacy clone(2) reads it as the exit signal',
+  CLONE_NEWUSER: 'New user namespace; it owns time namespaces created with it (CAP_SYS_TIME for offsets there)',
+  CLONE_VM: 'Share the mm (and so the [vvar] PTEs). 5.6–6.1: EINVAL after unshare(CLONE_NEWTIME); 6.2+: the child moves at exec',
+  CLONE_VFORK: 'The parent waits until the child execs or exits; the shared mm makes both "not single-threaded" for setns',
+  CLONE_THREAD: 'Same thread group; nsproxy stays per thread',
+  CLONE_SIGHAND: 'Share signal handlers (needs CLONE_VM)',
+  CSIGNAL: 'The low byte of legacy clone flags: the exit signal',
+  TIMER_ABSTIME: 'The deadline is absolute, in the caller\'s namespace time: converted to host time for MONOTONIC/BOOTTIME',
+  TFD_TIMER_ABSTIME: 'The expiry is absolute, in the caller\'s namespace time',
+  PROT_NONE: 'No access: a vDSO read of [vvar] then raises SIGSEGV',
+  PROT_READ: 'Read-only: the normal protection of [vvar]',
+  PROT_WRITE: '[vvar] has only VM_MAYREAD: EACCES',
+  PROT_EXEC: '[vvar] has only VM_MAYREAD: EACCES',
+  MREMAP_MAYMOVE: 'The mapping may move',
+  MREMAP_FIXED: 'Move to a given address (with MAYMOVE)',
+  MREMAP_DONTUNMAP: 'Only for private anonymous memory: EINVAL on [vvar]',
+};
+
+export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/timens_offsets$/, 'Offsets of the task\'s **time_for_children** (not of the namespace it is in). Writable until that namespace is frozen; needs CAP_SYS_TIME in its owner user namespace (opener\'s credentials)'],
+  [/\/ns\/time_for_children$/, 'The task\'s time_for_children namespace: setns into it enters (and freezes) a pending namespace'],
+  [/\/ns\/time$/, 'The namespace whose clocks the task sees (nsproxy->time_ns)'],
+  [/^\/proc\/uptime$/, 'First field: host boottime + the reader\'s boottime offset'],
+  [/\/exe$/, 'The program image: exec of it gives a fresh mm with an empty [vvar]'],
+];

@@ -1,0 +1,577 @@
+// Language-feature logic for .timens files with no VS Code types: completion at a position, hover text
+// for the token under the cursor, and the outline (sections, header, tasks, lines). The VS Code providers
+// in extension/vscode/editor only convert these to vscode objects.
+
+import type { ExpectOutcome, ParsedScenario, ScenarioRun, Token } from '../api';
+import type { KernelState } from '../../sim/api';
+import type { Profile } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { lexLine, type Lexeme } from '../lexer';
+import {
+  CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS,
+  type ArgKind, type OperationSpec,
+} from '../vocabulary';
+import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
+import { CLOCK_DOCS, FLAG_DOCS, PATH_DOCS } from './knowledge';
+import { describeOperation } from '../docs';
+import { compareVersions } from '../values';
+import { resultText } from './trees';
+
+// ------------------------------------------------------------------------------------------------
+// Completion
+// ------------------------------------------------------------------------------------------------
+
+export type CompletionKind = 'operation' | 'keyword' | 'task' | 'flag' | 'clock' | 'errno' | 'signal' | 'path' | 'value' | 'namespace' | 'fd' | 'snippet';
+
+export interface CompletionEntry {
+  readonly label: string;
+  readonly kind: CompletionKind;
+  /** Text inserted; a VS Code snippet when `snippet` is true. Defaults to the label. */
+  readonly insertText?: string;
+  readonly snippet?: boolean;
+  readonly detail?: string;
+  readonly documentation?: string;
+  /** Column where the text being replaced starts (the word typed so far). */
+  readonly replaceFrom: number;
+  /** Ask for completion again after inserting (e.g. after `arch `). */
+  readonly retrigger?: boolean;
+  readonly sortText?: string;
+}
+
+export interface CompletionContext {
+  readonly parsed: ParsedScenario | null;
+  readonly profile: Profile;
+}
+
+function tasksBefore(parsed: ParsedScenario | null, line: number): string[] {
+  if (!parsed) return ['P1'];
+  return parsed.tasks.filter((t) => t.line < line).map((t) => t.name);
+}
+
+function fdsBefore(parsed: ParsedScenario | null, line: number): string[] {
+  if (!parsed) return [];
+  const fds: string[] = [];
+  for (const s of parsed.steps) if (s.line < line && s.operation.op === 'open' && !fds.includes(s.operation.fd)) fds.push(s.operation.fd);
+  return fds;
+}
+
+function namespacesKnown(parsed: ParsedScenario | null, line: number, run?: ScenarioRun): string[] {
+  const names = new Set<string>(['ns#0']);
+  if (run) {
+    for (const o of run.outcomes) {
+      if (o.time_ns) names.add(o.time_ns);
+      if (o.time_ns_for_children) names.add(o.time_ns_for_children);
+    }
+  }
+  // Every unshare/clone3 with CLONE_NEWTIME above creates the next one, in order.
+  let n = 0;
+  for (const s of parsed?.steps ?? []) {
+    if (s.line >= line) break;
+    if ((s.operation.op === 'unshare' || s.operation.op === 'clone3') && (s.operation.flags & 0x80)) names.add(`ns#${++n}`);
+  }
+  return [...names].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+}
+
+function freeTaskName(parsed: ParsedScenario | null, stem = 'P'): string {
+  const taken = new Set(parsed?.tasks.map((t) => t.name) ?? ['P1']);
+  for (let n = 2; ; n++) if (!taken.has(stem + n)) return stem + n;
+}
+
+function freeFdName(parsed: ParsedScenario | null, line: number): string {
+  const taken = new Set(fdsBefore(parsed, line));
+  for (let n = 1; ; n++) if (!taken.has(`fd${n}`)) return `fd${n}`;
+}
+
+function lookupSpec(word: string): OperationSpec | undefined {
+  return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
+}
+
+function mappingsFor(profile: Profile): string[] {
+  return MAPPING_NAMES.filter((m) => m !== '[vvar_vclock]' || (profile.arch === 'x86_64' && versionAtLeast(profile.kernel, '6.13')));
+}
+
+/** Completion entries at (line, character) of `lineText`. */
+export function completionsAt(lineText: string, line: number, character: number, ctx: CompletionContext): CompletionEntry[] {
+  const prefix = lineText.slice(0, character);
+  if (/^\s*#/.test(prefix)) return [];
+  const lex = lexLine(prefix);
+  const last = lex[lex.length - 1];
+  // Inside an unfinished string: complete paths.
+  if (last && last.t === 'string' && last.end === prefix.length && !(last.text.length > 1 && last.text.endsWith('"'))) {
+    return pathEntries(ctx, line, last.start + 1, false);
+  }
+  let from = character;
+  let ctxToks = lex;
+  if (last && last.end === prefix.length && (last.t === 'ident' || last.t === 'number' || last.t === 'ref' || last.t === 'duration' || (last.t === 'bad' && /\w/.test(last.text)))) {
+    from = last.start;
+    ctxToks = lex.slice(0, -1);
+  } else if (last && last.end === prefix.length && last.t === 'punct' && last.text === '[') {
+    // `[vv` lexes as '[' + ident; a lone '[' starts a mapping.
+    from = last.start;
+    ctxToks = lex.slice(0, -1);
+  } else if (last && last.end === prefix.length && last.t === 'mapping') {
+    from = last.start;
+    ctxToks = lex.slice(0, -1);
+  }
+  if (ctxToks.length >= 2 && ctxToks[ctxToks.length - 1].t === 'punct' && ctxToks[ctxToks.length - 1].text === '[' && from !== ctxToks[ctxToks.length - 1].start) {
+    from = ctxToks[ctxToks.length - 1].start;
+    ctxToks = ctxToks.slice(0, -1);
+  }
+  const words = ctxToks.filter((t) => t.t !== 'comment');
+  const e = (label: string, kind: CompletionKind, extra: Partial<CompletionEntry> = {}): CompletionEntry => ({ label, kind, replaceFrom: from, ...extra });
+  const { parsed } = ctx;
+
+  if (words.length === 0) return lineStartEntries(parsed, line, e);
+  const w0 = words[0];
+  if (w0.t === 'ident' && words.length === 1 && !(words[0].t === 'punct')) {
+    if (w0.text === 'arch') return (['x86_64', 'arm64'] as const).map((a) => e(a, 'value', { detail: a === 'arm64' ? 'time namespaces from 5.9 (the June 2020 series)' : 'time namespaces from 5.6' }));
+    if (w0.text === 'kernel') return KERNEL_VERSIONS.map((v, i) => e(v, 'value', { sortText: String(i).padStart(2, '0'), detail: kernelDetail(v) }));
+    if (w0.text === 'patch') return [e('off', 'keyword', { insertText: 'off ', retrigger: true, detail: 'switch a patch of the arm64 series off' })];
+    if (w0.text === 'sleep' || w0.text === 'suspend') return ['1s', '10s', '1m', '1h', '1d'].map((d) => e(d, 'value'));
+    if (w0.text === 'sysctl') return [e('user.max_time_namespaces', 'keyword', { insertText: 'user.max_time_namespaces=${1:3}', snippet: true })];
+    if (w0.text === 'spawn') return [e(freeTaskName(parsed), 'task', { insertText: `${freeTaskName(parsed)} uid=\${1:65534}`, snippet: true, detail: 'a new task in the initial namespaces' })];
+    if (w0.text === 'expect') return expectStartEntries(parsed, line, e);
+  }
+  if (w0.t === 'ident' && w0.text === 'patch') {
+    return ARM64_PATCHES.map((p) => e(p.id, 'value', { detail: `patch ${p.n}/6`, documentation: p.title }));
+  }
+  if (w0.t === 'ident' && w0.text === 'expect') return expectEntries(words.slice(1), parsed, line, e);
+  const w1 = words[1];
+  if ((w0.t === 'ident' || w0.t === 'ref') && w1 && w1.t === 'punct' && w1.text === ':') {
+    if (words.length === 2) return operationEntries(e);
+    return argumentEntries(words.slice(2), ctx, line, e);
+  }
+  return [];
+}
+
+type Make = (label: string, kind: CompletionKind, extra?: Partial<CompletionEntry>) => CompletionEntry;
+
+function kernelDetail(v: string): string {
+  const notes: Record<string, string> = {
+    '5.6': 'time namespaces appear (x86_64)', '5.7': 'offset names in timens_offsets', '5.9': 'arm64 series merged; timens_commit',
+    '5.11': 'special mappings cannot be split', '6.1': 'stable: clone3(CLONE_NEWTIME) backported', '6.2': 'exec moves into time_for_children',
+    '6.3': 'clone3 accepts CLONE_NEWTIME', '6.13': 'x86 [vvar_vclock]', '6.15': 'generic vDSO datastore', '6.18': 'observed on a real kernel',
+  };
+  return notes[v] ?? '';
+}
+
+function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (const t of tasksBefore(parsed, line)) out.push(e(`${t}:`, 'task', { insertText: `${t}: `, retrigger: true, detail: 'a task defined above' }));
+  out.push(e('expect', 'keyword', { insertText: 'expect ', retrigger: true, detail: 'check the state or the result of the line above' }));
+  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn']) {
+    const spec = OPERATION_BY_WORD.get(w);
+    out.push(e(w, 'operation', { insertText: spec?.snippet ?? w, snippet: true, detail: 'host action', documentation: spec?.summary }));
+  }
+  const hasHeader = parsed?.header;
+  if (!hasHeader?.arch) out.push(e('arch', 'keyword', { insertText: 'arch ', retrigger: true, detail: 'header: the architecture' }));
+  if (!hasHeader?.kernel) out.push(e('kernel', 'keyword', { insertText: 'kernel ', retrigger: true, detail: 'header: the kernel version' }));
+  out.push(e('patch off', 'keyword', { insertText: 'patch off ', retrigger: true, detail: 'header: switch off a patch of the arm64 series' }));
+  out.push(e('# --- section', 'snippet', { insertText: '# --- ${1:what happens next}', snippet: true, detail: 'an outline section' }));
+  return out;
+}
+
+function expectStartEntries(parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
+  const out: CompletionEntry[] = [
+    e('ok', 'keyword', { detail: 'the operation above succeeded' }),
+    e('errno ==', 'keyword', { insertText: 'errno == ', retrigger: true, detail: 'the operation above failed with an errno' }),
+    e('ret ==', 'keyword', { insertText: 'ret == ${1:0}', snippet: true, detail: 'its return value' }),
+    e('signal ==', 'keyword', { insertText: 'signal == ', retrigger: true, detail: 'a signal it raised (SIGBUS, SIGSEGV) or none' }),
+    e('read ==', 'keyword', { insertText: 'read == "${1}"', snippet: true, detail: 'the bytes it read' }),
+    e('path ==', 'keyword', { insertText: 'path == ', retrigger: true, detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…' }),
+  ];
+  for (const t of tasksBefore(parsed, line)) {
+    out.push(e(`${t}.time_ns ==`, 'task', { insertText: `${t}.time_ns == \${1:ns#1}`, snippet: true, detail: 'the namespace the task is in' }));
+    out.push(e(`${t}.time_ns_for_children ==`, 'task', { insertText: `${t}.time_ns_for_children == \${1:ns#1}`, snippet: true }));
+    out.push(e(`${t} CLOCK_MONOTONIC == host +`, 'task', { insertText: `${t} \${1:CLOCK_MONOTONIC} == host + \${2:0s}`, snippet: true, detail: 'a clock as the task reads it' }));
+    out.push(e(`${t} [vvar][0] ->`, 'task', { insertText: `${t} [vvar][\${1:0}] -> \${2:ns#1}`, snippet: true, detail: 'a page-table entry of its [vvar]' }));
+  }
+  for (const ns of namespacesKnown(parsed, line)) {
+    out.push(e(`${ns} frozen`, 'namespace', { insertText: `${ns} frozen` }));
+    out.push(e(`${ns} not frozen`, 'namespace', { insertText: `${ns} not frozen` }));
+    out.push(e(`${ns} offset monotonic ==`, 'namespace', { insertText: `${ns} offset \${1|monotonic,boottime|} == \${2:86400s}`, snippet: true }));
+  }
+  return out;
+}
+
+function expectEntries(body: Lexeme[], parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
+  if (body.length === 0) return expectStartEntries(parsed, line, e);
+  const [a, b, c] = body;
+  const lastTok = body[body.length - 1];
+  if (a.t === 'ident' && b?.text === '==' && body.length === 2) {
+    if (a.text === 'errno') return Object.keys(ERRNOS).map((x) => e(x, 'errno', { detail: ERRNO_TEXT[x] }));
+    if (a.text === 'signal') return [...Object.keys(SIGNALS), 'none'].map((x) => e(x, 'signal'));
+    if (a.text === 'path') return CLOCK_READ_PATHS.map((x) => e(x, 'value'));
+  }
+  if (a.t === 'ref' && body.length === 1) return [e('frozen', 'keyword'), e('not frozen', 'keyword'), e('offset', 'keyword', { insertText: 'offset ', retrigger: true })];
+  if (a.t === 'ref' && b && (b.text === 'offset' || b.text === 'offsets') && body.length === 2) return [e('monotonic', 'clock'), e('boottime', 'clock')];
+  if (a.t === 'ident' && body.length === 1) {
+    return [
+      e('.time_ns', 'keyword', { insertText: '.time_ns == ' , retrigger: true }),
+      e('.time_ns_for_children', 'keyword', { insertText: '.time_ns_for_children == ', retrigger: true }),
+      ...Object.keys(CLOCKS).map((x) => e(x, 'clock', { insertText: `${x} == host + \${1:0s}`, snippet: true })),
+      e('[vvar]', 'keyword', { insertText: '[vvar][${1:0}] -> ${2:ns#1}', snippet: true }),
+    ];
+  }
+  if (a.t === 'ident' && b?.text === '.' && body.length === 2) return [e('time_ns', 'keyword'), e('time_ns_for_children', 'keyword')];
+  if (lastTok.text === '==' && b?.text === '.' && c) return namespacesKnown(parsed, line).map((n) => e(n, 'namespace'));
+  if (lastTok.text === '!=' ) return namespacesKnown(parsed, line).map((n) => e(n, 'namespace'));
+  if (lastTok.text === '->') return [...namespacesKnown(parsed, line).filter((n) => n !== 'ns#0'), 'host', 'none'].map((n) => e(n, n.startsWith('ns#') ? 'namespace' : 'value'));
+  if (lastTok.text === '==' && body.some((t) => t.text.startsWith('CLOCK_'))) return [e('host', 'keyword', { insertText: 'host + ${1:0s}', snippet: true })];
+  return [];
+}
+
+function operationEntries(e: Make): CompletionEntry[] {
+  return OPERATION_SPECS.filter((s) => !s.host).map((s) => e(s.word, 'operation', {
+    insertText: s.snippet, snippet: true, detail: `${s.word}(${s.args.map((a) => (a.optional ? `[${a.name}]` : a.name)).join(', ')})`,
+    documentation: `${s.summary}\n\nExample: ${s.example}`,
+  }));
+}
+
+function argumentEntries(rest: Lexeme[], ctx: CompletionContext, line: number, e: Make): CompletionEntry[] {
+  const [word, open] = rest;
+  if (!word || word.t !== 'ident') return operationEntries(e);
+  const spec = lookupSpec(word.text);
+  if (!spec || !open || open.text !== '(') return [];
+  let depth = 0;
+  let index = 0;
+  let closed = false;
+  for (const t of rest.slice(1)) {
+    if (t.text === '(') depth++;
+    else if (t.text === ')') { depth--; if (depth === 0) closed = true; }
+    else if (t.text === ',' && depth === 1) index++;
+  }
+  const lastTok = rest[rest.length - 1];
+  if (closed) {
+    if (lastTok.text === '=' && spec.result === 'task') {
+      const name = freeTaskName(ctx.parsed, spec.op === 'pthread_create' ? 'T' : 'P');
+      return [e(name, 'task', { detail: 'the new task' })];
+    }
+    if (lastTok.text === '=' && spec.result === 'fd') return [e(freeFdName(ctx.parsed, line), 'fd', { detail: 'the new fd' })];
+    if (lastTok.text === ')' && spec.result) return [e('=', 'keyword', { insertText: spec.result === 'task' ? `= ${freeTaskName(ctx.parsed)}` : `= ${freeFdName(ctx.parsed, line)}` })];
+    return [];
+  }
+  const arg = spec.args[index];
+  if (!arg) return [];
+  return argumentValues(arg.kind, ctx, line, e);
+}
+
+function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: Make): CompletionEntry[] {
+  const { parsed, profile } = ctx;
+  switch (kind) {
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': {
+      const table = FLAG_TABLES[kind];
+      const names = Object.keys(table);
+      // CLONE_NEWTIME first: it is what these scenarios are about.
+      names.sort((a, b) => Number(b === 'CLONE_NEWTIME') - Number(a === 'CLONE_NEWTIME'));
+      const out = names.map((n, i) => e(n, 'flag', { detail: `0x${table[n].toString(16)}`, documentation: FLAG_DOCS[n], sortText: String(i).padStart(3, '0') }));
+      if (kind === 'nstype' || kind === 'timerFlags') out.push(e('0', 'value'));
+      return out;
+    }
+    case 'clock': return Object.keys(CLOCKS).map((n) => e(n, 'clock', { detail: `${(CLOCKS as Record<string, number>)[n]} · offset: ${CLOCK_DOCS[n]?.offset ?? 'none'}`, documentation: CLOCK_DOCS[n]?.note }));
+    case 'signal': return Object.keys(SIGNALS).map((n) => e(n, 'signal'));
+    case 'via': return [e('vdso', 'value', { detail: 'what libc does' }), e('syscall', 'value', { detail: 'the system call' })];
+    case 'mapping': return mappingsFor(profile).map((m) => e(m, 'value', { detail: m === '[vdso]' ? 'vDSO text' : `${pageRole(profile, m, 0)}, …` }));
+    case 'time': return [
+      e('now + 1s', 'value', { insertText: 'now + ${1:1s}', snippet: true, detail: 'a deadline in the task\'s namespace time' }),
+      e('host + 1s', 'value', { insertText: 'host + ${1:1s}', snippet: true, detail: 'a deadline in host time (what a careless program computes)' }),
+      e('1s', 'value', { detail: 'a duration' }),
+    ];
+    case 'fd': return fdsBefore(parsed, line).map((f) => e(f, 'fd'));
+    case 'task': return tasksBefore(parsed, line).map((t) => e(t, 'task'));
+    case 'file': return [...fdsBefore(parsed, line).map((f) => e(f, 'fd')), ...pathEntries(ctx, line, -1, true)];
+    case 'nsTarget': return [
+      ...fdsBefore(parsed, line).map((f) => e(f, 'fd')),
+      ...tasksBefore(parsed, line).map((t) => e(`pidfd(${t})`, 'task', { detail: 'setns through a pidfd joins the task\'s time namespace' })),
+      ...pathEntries(ctx, line, -1, true).filter((p) => p.label.includes('/ns/')),
+    ];
+    case 'string': return pathEntries(ctx, line, -1, true);
+    default: return [];
+  }
+}
+
+/** Paths, for inside a string (`from` = the column after the quote) or as a quoted argument. */
+function pathEntries(ctx: CompletionContext, line: number, from: number, quoted: boolean): CompletionEntry[] {
+  const paths = new Set<string>(COMMON_PATHS);
+  for (const t of tasksBefore(ctx.parsed, line)) {
+    paths.add(`/proc/${t}/timens_offsets`);
+    paths.add(`/proc/${t}/ns/time`);
+    paths.add(`/proc/${t}/ns/time_for_children`);
+  }
+  return [...paths].map((p) => ({
+    label: quoted ? `"${p}"` : p, kind: 'path' as const, insertText: quoted ? `"${p}"` : p,
+    replaceFrom: from, documentation: PATH_DOCS.find(([re]) => re.test(p))?.[1],
+  })).map((entry) => (from < 0 ? { ...entry, replaceFrom: -1 } : entry));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Hover
+// ------------------------------------------------------------------------------------------------
+
+export interface HoverContext {
+  readonly parsed: ParsedScenario;
+  /** The profile the file runs with (header, settings or overrides). */
+  readonly profile: Profile;
+  /** A run of the same text, when there is one. */
+  readonly run?: ScenarioRun;
+}
+
+export interface HoverResult {
+  readonly markdown: string;
+  readonly range: Token['range'];
+}
+
+export function tokenAt(parsed: ParsedScenario, line: number, character: number): Token | undefined {
+  const toks = parsed.tokens[line] ?? [];
+  return toks.find((t) => t.range.col <= character && character < t.range.endCol)
+    ?? toks.find((t) => t.range.col <= character && character <= t.range.endCol && t.kind !== 'punct');
+}
+
+/** The state right after `line` ran (the end of the last line at or above it), without moving the cursor for good. */
+export function stateAfterLine(run: ScenarioRun, line: number): KernelState | null {
+  let end = -1;
+  for (const s of run.sim.lineSpans()) if (s.line <= line && s.end > end) end = s.end;
+  if (end < 0) return null;
+  const sim = run.sim;
+  const saved = sim.position;
+  try {
+    sim.goto(end);
+    return sim.state();
+  } finally {
+    sim.goto(saved);
+  }
+}
+
+export function hoverAt(line: number, character: number, ctx: HoverContext): HoverResult | null {
+  const { parsed } = ctx;
+  const tok = tokenAt(parsed, line, character);
+  if (!tok) return null;
+  const lineToks = parsed.tokens[line] ?? [];
+  const first = lineToks[0];
+  const onExpect = first?.text === 'expect';
+  const md = (() => {
+    if (onExpect && (tok === first || !['task', 'clock', 'errno', 'signal', 'namespace'].includes(tok.kind))) return expectHover(line, ctx);
+    if (first && ['arch', 'kernel', 'patch'].includes(first.text)) return headerHover(tok, first.text, ctx);
+    switch (tok.kind) {
+      case 'operation': return operationHover(tok.text, line, ctx);
+      case 'clock': return clockHover(tok.text, ctx);
+      case 'flag': return flagHover(tok.text);
+      case 'task': return taskHover(tok.text, line, ctx);
+      case 'errno': return tok.text in ERRNOS ? `**${tok.text}** (${(ERRNOS as Record<string, number>)[tok.text]}): ${ERRNO_TEXT[tok.text] ?? ''}` : null;
+      case 'signal': return signalHover(tok.text);
+      case 'namespace': return namespaceHover(tok.text, line, ctx);
+      case 'string': case 'path': {
+        const doc = PATH_DOCS.find(([re]) => re.test(tok.text.replace(/"/g, '')))?.[1];
+        return doc ? `\`${tok.text}\`\n\n${doc}` : null;
+      }
+      case 'keyword':
+        if (tok.text.startsWith('[')) return mappingHover(tok.text, ctx.profile);
+        if (tok.text in FLAG_DOCS) return flagHover(tok.text);
+        return null;
+      default:
+        if (tok.text in FLAG_DOCS) return flagHover(tok.text);
+        if (tok.text in CLOCK_DOCS) return clockHover(tok.text, ctx);
+        return null;
+    }
+  })();
+  return md ? { markdown: md, range: tok.range } : null;
+}
+
+function operationHover(word: string, line: number, ctx: HoverContext): string | null {
+  const doc = describeOperation(word, ctx.profile);
+  if (!doc) return null;
+  const p = ctx.profile;
+  const parts = [`**${doc.signature}**`, doc.summary];
+  const recorded = ctx.run ? recordedCallPaths(ctx.run, line) : [];
+  if (recorded.length) {
+    parts.push(`**Kernel call path** (this line, ${profileLabel(p)}):\n\n${recorded.map((s) => `\`${s}\``).join('\n\n')}`);
+  } else if (doc.callPath.length) {
+    parts.push(`**Kernel call path** (${profileLabel(p)}):\n\n\`${doc.callPath.join(' > ')}\``);
+  }
+  if (doc.differences.length) {
+    // Mark the newest version note that applies to this profile.
+    const versioned = doc.differences.filter((d) => /^\d+\.\d+$/.test(d.since));
+    const current = versioned.filter((d) => compareVersions(p.kernel, d.since) >= 0).pop();
+    parts.push('**Across versions:**\n\n' + doc.differences.map((d) => `- ${d === current ? '▶ ' : ''}*${/^\d/.test(d.since) ? `${d.since}+` : d.since}*: ${d.text}`).join('\n'));
+  }
+  const outcome = ctx.run?.outcomes.find((o) => o.line === line);
+  if (outcome) parts.push(`**This run:** ${resultText(outcome.result)}`);
+  return parts.join('\n\n');
+}
+
+/** The deepest distinct kernel stacks recorded for a line (at most three), outermost first. */
+export function recordedCallPaths(run: ScenarioRun, line: number, max = 3): string[] {
+  const span = run.sim.lineSpans().find((s) => s.line === line);
+  if (!span) return [];
+  const stacks: string[] = [];
+  for (let i = span.first; i < span.end; i++) {
+    const ev = run.sim.event(i);
+    if (ev.kind !== 'call' && ev.kind !== 'error' && ev.kind !== 'fault') continue;
+    const s = ev.stack.join(' > ');
+    if (!s) continue;
+    // Keep only maximal stacks: drop any that is a prefix of another.
+    const idx = stacks.findIndex((x) => s.startsWith(x));
+    if (idx >= 0) stacks[idx] = s;
+    else if (!stacks.some((x) => x.startsWith(s))) stacks.push(s);
+  }
+  return stacks.slice(0, max);
+}
+
+function clockHover(name: string, ctx: HoverContext): string | null {
+  const id = (CLOCKS as Record<string, number>)[name];
+  const doc = CLOCK_DOCS[name];
+  if (id === undefined || !doc) return null;
+  return `**${name}** (clock id ${id})\n\n${doc.note}. Offset in a time namespace: **${doc.offset}**.\n\nvDSO: ${doc.vdso}${ctx.profile.arch === 'arm64' && !versionAtLeast(ctx.profile.kernel, '5.9') ? ' (arm64 before 5.9 has no time namespaces)' : ''}`;
+}
+
+function flagHover(name: string): string | null {
+  for (const table of Object.values(FLAG_TABLES)) {
+    if (name in table) return `**${name}** = 0x${table[name].toString(16)}${FLAG_DOCS[name] ? `\n\n${FLAG_DOCS[name]}` : ''}`;
+  }
+  return null;
+}
+
+function signalHover(name: string): string | null {
+  if (!(name in SIGNALS)) return null;
+  const why: Record<string, string> = {
+    SIGBUS: 'A vvar fault the handler refuses: the timens slot in the root namespace, or a page past the end',
+    SIGSEGV: 'An access where nothing is mapped: e.g. the vDSO reading a moved or unmapped [vvar], or PROT_NONE',
+    SIGCHLD: 'The usual exit signal of a child',
+  };
+  return `**${name}** (${(SIGNALS as Record<string, number>)[name]})${why[name] ? `\n\n${why[name]}` : ''}`;
+}
+
+function mappingHover(name: string, profile: Profile): string {
+  if (name === '[vdso]') return '**[vdso]**: the vDSO text. It finds its data page at a fixed distance below itself.';
+  const pages: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const role = pageRole(profile, name, i);
+    if (role === 'past the end') break;
+    pages.push(`${i}: ${role}`);
+  }
+  return `**${name}** on ${profileLabel(profile)}: ${pages.length} page${pages.length === 1 ? '' : 's'} — ${pages.join(', ')}`;
+}
+
+function taskHover(name: string, line: number, ctx: HoverContext): string {
+  const def = ctx.parsed.tasks.find((t) => t.name === name);
+  const head = `**${name}**${def ? (def.line < 0 ? ' — the initial task' : ` — created on line ${def.line + 1}`) : ''}`;
+  if (!ctx.run || !ctx.run.valid) return `${head}\n\nRun the scenario to see its state at this line.`;
+  const state = stateAfterLine(ctx.run, line);
+  const t = state?.tasks[name];
+  if (!state || !t) return `${head}\n\nNot created yet at this line.`;
+  const p = state.nsproxies[t.nsproxy];
+  const ns = p ? state.timeNamespaces[p.time_ns] : undefined;
+  const rows = [
+    `| after line ${line + 1} | |`, '|---|---|',
+    `| pid / tgid | ${t.pid} / ${t.tgid}${t.leader !== t.id ? ` (thread of ${t.leader})` : ''} |`,
+    `| uid / euid | ${t.uid} / ${t.euid} in ${t.userNs}${t.fullCaps ? ', full caps' : ', no caps'} |`,
+    `| time_ns | ${p?.time_ns ?? '?'}${ns ? ` (monotonic ${formatOffset(ns.offsets.monotonic)}, boottime ${formatOffset(ns.offsets.boottime)})` : ''} |`,
+    `| time_ns_for_children | ${p?.time_ns_for_children ?? '?'} |`,
+    `| state | ${t.state} |`,
+    `| last result | ${t.lastResult ? resultText(t.lastResult).replace(/\|/g, '\\|') : 'none'} |`,
+  ];
+  return `${head}\n\n${rows.join('\n')}`;
+}
+
+function namespaceHover(name: string, line: number, ctx: HoverContext): string | null {
+  if (!/^ns#\d+$/.test(name)) return `**${name}**`;
+  if (!ctx.run || !ctx.run.valid) return `**${name}**: time namespaces are numbered in order of creation (ns#0 is the initial one). Run the scenario to see its state.`;
+  const state = stateAfterLine(ctx.run, line);
+  const ns = state?.timeNamespaces[name];
+  if (!ns) return `**${name}** does not exist yet at line ${line + 1}.`;
+  return [
+    `**${name}** time:[${ns.inum}] after line ${line + 1}${ns.alive ? '' : ' — freed'}`,
+    `offsets: monotonic ${formatOffset(ns.offsets.monotonic)}, boottime ${formatOffset(ns.offsets.boottime)}`,
+    `frozen_offsets: ${ns.frozen_offsets} · vvar_page: ${ns.vvar_page ?? 'NULL'} · owner ${ns.userNs}`,
+    `in it: ${ns.refs.time_ns.join(', ') || 'nobody'} · time_for_children of: ${ns.refs.time_ns_for_children.join(', ') || 'nobody'}`,
+  ].join('\n\n');
+}
+
+function headerHover(tok: Token, word: string, ctx: HoverContext): string | null {
+  if (word === 'arch') {
+    return `**arch ${ctx.parsed.header.arch ?? tok.text}**\n\nx86_64: time namespaces since 5.6. arm64: since 5.9 (the series "arm64: add the time namespace support", June 2020), whose patches can be switched off with \`patch off ID\`.`;
+  }
+  if (word === 'kernel') {
+    const v = ctx.parsed.header.kernel;
+    return `**kernel ${v ?? tok.text}**${v ? ` — ${kernelDetail(v) || 'modelled version'}` : ''}\n\nBehaviour between two modelled versions follows the older one. Known: ${KERNEL_VERSIONS.join(', ')}.`;
+  }
+  const patch = ARM64_PATCHES.find((p) => p.id === tok.text || String(p.n) === tok.text);
+  if (patch) return `**Patch ${patch.n}/6: ${patch.title}**${patchesApply(ctx.profile) ? '' : '\n\n(Has no effect on this profile: the series applies to arm64 5.9 and later.)'}`;
+  return `**patch off ID**: run without one patch of the arm64 series: ${ARM64_PATCHES.map((p) => `${p.n} ${p.id}`).join(', ')}`;
+}
+
+function expectHover(line: number, ctx: HoverContext): string | null {
+  const ex = ctx.parsed.expectations.find((x) => x.line === line);
+  if (!ex) return null;
+  const outcome: ExpectOutcome | undefined = ctx.run?.expectations.find((o) => o.expectation.line === line);
+  if (!outcome) return `**expect ${ex.text}**\n\nRun the scenario to check it (against the state right after the operation above).`;
+  return `**expect ${ex.text}** — ${outcome.passed ? '✓ held' : '✗ failed'}\n\nFound: \`${outcome.actual}\`\n\n${outcome.message}`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Outline
+// ------------------------------------------------------------------------------------------------
+
+export interface OutlineSymbol {
+  readonly name: string;
+  readonly detail: string;
+  readonly kind: 'section' | 'header' | 'task' | 'step' | 'host' | 'expect';
+  readonly line: number;
+  /** Last line the symbol covers (sections run to the next section). */
+  endLine: number;
+  readonly children: OutlineSymbol[];
+}
+
+const SECTION = /^\s*#\s*(?:-{3,}|={3,})\s*(.*?)\s*(?:-{3,}|={3,})?\s*$/;
+
+/** Sections (`# --- Title`), the header, tasks where they are created, and every step and expect line. */
+export function outline(parsed: ParsedScenario, lines: readonly string[]): OutlineSymbol[] {
+  const roots: OutlineSymbol[] = [];
+  let section: OutlineSymbol | null = null;
+  const add = (s: OutlineSymbol): void => { (section ? section.children : roots).push(s); if (section) section.endLine = Math.max(section.endLine, s.line); };
+  const steps = new Map(parsed.steps.map((s) => [s.line, s]));
+  const expects = new Map(parsed.expectations.map((x) => [x.line, x]));
+  const created = new Map(parsed.tasks.filter((t) => t.line >= 0).map((t) => [t.line, t.name]));
+  const header: string[] = [];
+  let headerLine = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i].replace(/\r$/, '');
+    const m = SECTION.exec(text);
+    if (m) {
+      if (section) section.endLine = Math.max(section.endLine, i - 1);
+      section = { name: m[1] || 'section', detail: '', kind: 'section', line: i, endLine: i, children: [] };
+      roots.push(section);
+      continue;
+    }
+    const first = parsed.tokens[i]?.[0];
+    if (first && ['arch', 'kernel', 'patch'].includes(first.text) && first.kind === 'keyword') {
+      header.push(text.trim());
+      if (headerLine < 0) headerLine = i;
+      continue;
+    }
+    const step = steps.get(i);
+    if (step) {
+      const callText = text.replace(/#.*$/, '').trim();
+      add({ name: callText, detail: step.task ? '' : 'host', kind: step.task ? 'step' : 'host', line: i, endLine: i, children: [] });
+      const task = created.get(i);
+      if (task) add({ name: task, detail: `task created by ${step.operation.op}`, kind: 'task', line: i, endLine: i, children: [] });
+      continue;
+    }
+    const ex = expects.get(i);
+    if (ex) add({ name: `expect ${ex.text}`, detail: '', kind: 'expect', line: i, endLine: i, children: [] });
+  }
+  if (section) section.endLine = Math.max(section.endLine, lines.length - 1);
+  if (headerLine >= 0) roots.unshift({ name: header.join(' · '), detail: 'profile', kind: 'header', line: headerLine, endLine: headerLine + header.length - 1, children: [] });
+  return roots;
+}
+
+/** CodeLens commands at the top of a scenario; Compare Patches only where the arm64 series applies (5.9). */
+export function codeLensCommands(profile: Profile): { title: string; command: string }[] {
+  const lenses = [
+    { title: '$(play) Run', command: 'timens.runScenario' },
+    { title: '$(debug-alt) Debug', command: 'timens.debugScenario' },
+    { title: '$(graph-line) Open Timeline', command: 'timens.openTimeline' },
+  ];
+  if (profile.arch === 'arm64' && profile.kernel === '5.9') lenses.push({ title: '$(diff) Compare Patches', command: 'timens.comparePatches' });
+  return lenses;
+}

@@ -1,0 +1,139 @@
+// Evaluates `expect` checks against a recorded simulation: the state at the current position and the
+// result of the operation line above the expectation.
+
+import type { KernelState, OpResult, Simulation } from '../sim/api';
+import type { Step } from '../sim/ops';
+import { CLOCKS, type Timespec } from '../sim/types';
+import type { ExpectCheck } from './api';
+import { formatDuration, formatHostOffset, subTimespec, timespecEquals } from './values';
+
+export interface CheckOutcome {
+  readonly passed: boolean;
+  /** What was found, in the words of the expectation. */
+  readonly actual: string;
+  readonly message: string;
+}
+
+export function clockName(id: number): string {
+  return Object.entries(CLOCKS).find(([, v]) => v === id)?.[0] ?? `clock ${id}`;
+}
+
+function resultWords(r: OpResult | null): string {
+  if (!r) return 'no result';
+  if (r.signal) return `signal ${r.signal}`;
+  if (r.errno) return `errno ${r.errno}`;
+  return `ret ${r.ret}`;
+}
+
+/** Where a task stands, or why it cannot be read. */
+function taskNs(state: KernelState, task: string): { time_ns: string; time_ns_for_children: string } | string {
+  const t = state.tasks[task];
+  if (!t) return `${task} does not exist`;
+  const np = state.nsproxies[t.nsproxy];
+  if (!np) return `${task} has no nsproxy (${t.state})`;
+  return { time_ns: np.time_ns, time_ns_for_children: np.time_ns_for_children };
+}
+
+/**
+ * Evaluate one check. `lastStep`/`lastResult` are the operation line above the expectation (null if none).
+ * Clock checks re-use that line's read when it read the same clock in the same task; otherwise they read
+ * the clock by system call in a throw-away fork of the simulation, so the recorded run is not disturbed.
+ */
+export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Step | null, lastResult: OpResult | null, line: number): CheckOutcome {
+  const state = sim.state();
+  switch (check.form) {
+    case 'errno': {
+      const got = lastResult?.errno ?? null;
+      const want = check.errno;
+      // "ok" also needs the call to have returned: a null return without errno or signal means it did not run.
+      const returned = !!lastResult && (lastResult.ret !== null || lastStep?.operation.op === 'exit');
+      const passed = !!lastResult && got === want && (want !== null || (!lastResult.signal && returned));
+      const actual = !lastResult ? 'no result' : lastResult.signal ? `signal ${lastResult.signal}` : got ? got : returned ? 'ok' : 'no return';
+      return { passed, actual, message: passed ? `errno is ${got ?? 'none'}` : `expected ${want ?? 'success'}, got ${actual}${lastResult && !got && !lastResult.signal ? ` (ret ${lastResult.ret})` : ''}` };
+    }
+    case 'ret': {
+      const got = lastResult?.ret ?? null;
+      const passed = got === check.ret;
+      return { passed, actual: got === null ? resultWords(lastResult) : String(got), message: passed ? `ret is ${got}` : `expected ret ${check.ret}, got ${resultWords(lastResult)}` };
+    }
+    case 'signal': {
+      const got = lastResult?.signal ?? null;
+      const passed = !!lastResult && got === check.signal;
+      return { passed, actual: got ?? 'none', message: passed ? `signal is ${got ?? 'none'}` : `expected signal ${check.signal ?? 'none'}, got ${got ?? 'none'} (${resultWords(lastResult)})` };
+    }
+    case 'text': {
+      const got = lastResult?.text;
+      const passed = got === check.text;
+      return { passed, actual: got === undefined ? 'nothing read' : JSON.stringify(got), message: passed ? 'read the expected text' : `expected ${JSON.stringify(check.text)}, read ${got === undefined ? `nothing (${resultWords(lastResult)})` : JSON.stringify(got)}` };
+    }
+    case 'path': {
+      const got = lastResult?.clock?.path;
+      const passed = got === check.path;
+      return { passed, actual: got ?? 'no clock read', message: passed ? `read through ${got}` : `expected the ${check.path} path, got ${got ?? `no clock read (${resultWords(lastResult)})`}` };
+    }
+    case 'waited': {
+      const got = lastResult?.waited;
+      const want = { sec: check.sec, nsec: check.nsec };
+      const passed = !!got && timespecEquals(got, want);
+      return { passed, actual: got ? formatDuration(got) : 'no wait', message: passed ? `waited ${formatDuration(want)}` : `expected a wait of ${formatDuration(want)}, got ${got ? formatDuration(got) : `no wait (${resultWords(lastResult)})`}` };
+    }
+    case 'ns': {
+      const where = taskNs(state, check.task);
+      if (typeof where === 'string') return { passed: false, actual: where, message: where };
+      const got = where[check.field];
+      const passed = (got === check.ns) !== check.negate;
+      return { passed, actual: got, message: passed ? `${check.task}.${check.field} is ${got}` : `expected ${check.task}.${check.field} ${check.negate ? '!=' : '=='} ${check.ns}, it is ${got}` };
+    }
+    case 'frozen': {
+      const ns = state.timeNamespaces[check.ns];
+      if (!ns) return { passed: false, actual: `${check.ns} does not exist`, message: `${check.ns} does not exist (namespaces so far: ${Object.keys(state.timeNamespaces).join(', ')})` };
+      const passed = ns.frozen_offsets === check.frozen;
+      const actual = ns.frozen_offsets ? 'frozen' : 'not frozen';
+      return { passed, actual, message: passed ? `${check.ns} is ${actual}` : `expected ${check.ns} ${check.frozen ? 'frozen' : 'not frozen'}, it is ${actual}` };
+    }
+    case 'offset': {
+      const ns = state.timeNamespaces[check.ns];
+      if (!ns) return { passed: false, actual: `${check.ns} does not exist`, message: `${check.ns} does not exist` };
+      const got = ns.offsets[check.clock];
+      const want = { sec: check.sec, nsec: check.nsec };
+      const passed = timespecEquals(got, want);
+      return { passed, actual: formatDuration(got), message: passed ? `${check.ns} ${check.clock} offset is ${formatDuration(got)}` : `expected ${check.ns} offset ${check.clock} == ${formatDuration(want)}, it is ${formatDuration(got)}` };
+    }
+    case 'clock': {
+      const read = readClockOffset(sim, check.task, check.clock, lastStep, lastResult, line);
+      const name = clockName(check.clock);
+      if (typeof read === 'string') return { passed: false, actual: read, message: `expected ${check.task} ${name} == ${formatHostOffset(check.offset)}, but ${read}` };
+      const passed = timespecEquals(read, check.offset);
+      return { passed, actual: formatHostOffset(read), message: passed ? `${check.task} ${name} is ${formatHostOffset(read)}` : `expected ${check.task} ${name} == ${formatHostOffset(check.offset)}, it is ${formatHostOffset(read)}` };
+    }
+    case 'pte': {
+      const t = state.tasks[check.task];
+      const mm = t?.mm ? state.mms[t.mm] : undefined;
+      if (!mm) return { passed: false, actual: `${check.task} has no mm`, message: `${check.task} has no mm` };
+      const vma = mm.vmas.find((v) => v.name === check.mapping);
+      if (!vma) return { passed: false, actual: `no ${check.mapping}`, message: `${check.task}'s mm has no ${check.mapping} (unmapped?)` };
+      if (check.page < 0 || check.page >= vma.ptes.length) {
+        return { passed: false, actual: `no page ${check.page}`, message: `${check.mapping} has ${vma.ptes.length} pages; page ${check.page} does not exist` };
+      }
+      const pte = vma.ptes[check.page];
+      const got = pte ? pte.page.replace(/^page#/, '') : null;
+      const passed = got === check.phys;
+      return { passed, actual: got ?? 'none', message: passed ? `${check.task} ${check.mapping}[${check.page}] -> ${got ?? 'none'}` : `expected ${check.task} ${check.mapping}[${check.page}] -> ${check.phys ?? 'none'}, it maps ${got ?? 'nothing (empty PTE)'}` };
+    }
+  }
+}
+
+function readClockOffset(sim: Simulation, task: string, clock: number, lastStep: Step | null, lastResult: OpResult | null, line: number): Timespec | string {
+  if (lastStep && lastResult?.clock && lastStep.task === task && lastStep.operation.op === 'clock_gettime' && lastResult.clock.clock === clock) {
+    return subTimespec(lastResult.clock.value, lastResult.clock.host);
+  }
+  let r: OpResult;
+  try {
+    const probe = sim.forkAtPosition();
+    r = probe.exec({ line, task, operation: { op: 'clock_gettime', clock, via: 'syscall' } });
+  } catch (e) {
+    return `the clock could not be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (!r.clock) return `the read failed (${resultWords(r)})`;
+  return subTimespec(r.clock.value, r.clock.host);
+}

@@ -1,0 +1,110 @@
+// strace-like text for a scenario line and its result, and the JSON record of one line, shared by the
+// CLI and anything else that prints runs.
+
+import type { OpResult, SimEvent } from '../sim/api';
+import type { ExpectOutcome, LineOutcome, ScenarioRun } from './api';
+import { clockName } from './expect';
+import { formatHostOffset, formatTimespec, subTimespec } from './values';
+import { ERRNO_TEXT } from './vocabulary';
+
+/** The source text of a step's call, without task prefix, comment or `= NAME`. */
+export function callText(run: ScenarioRun, line: number): string {
+  const toks = (run.parsed.tokens[line] ?? []).filter((t) => t.kind !== 'comment');
+  if (!toks.length) return '';
+  let from = 0;
+  if (toks.length > 1 && toks[1].text === ':') from = 2;
+  let to = toks.length;
+  // Drop a trailing "= NAME" (fork-like and open).
+  if (to - from >= 2 && toks[to - 2].text === '=' && toks[to - 3]?.text === ')') to -= 2;
+  const src = sourceLine(run, line);
+  return src.slice(toks[from].range.col, toks[to - 1].range.endCol);
+}
+
+function sourceLine(run: ScenarioRun, line: number): string {
+  const toks = run.parsed.tokens[line] ?? [];
+  // Tokens keep their text; rebuild the line with its original spacing.
+  let s = '';
+  for (const t of toks) {
+    s = s.padEnd(t.range.col, ' ');
+    s += t.text;
+  }
+  return s;
+}
+
+export function escapeText(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: the model's tasks catch it and go on), clock values and text read. */
+export function formatResult(r: OpResult, run: ScenarioRun, outcome?: LineOutcome): string {
+  if (r.signal && r.ret === null) return `= ? --- ${r.signal} ---`;
+  let s: string;
+  if (r.errno) s = `= -1 ${r.errno} (${ERRNO_TEXT[r.errno] ?? r.errno})`;
+  else if (r.child) {
+    const pid = run.sim.state().tasks[r.child]?.pid;
+    s = `= ${r.ret ?? pid ?? '?'} (${r.child})`;
+  } else s = `= ${r.ret ?? '?'}`;
+  if (r.clock) {
+    const offset = subTimespec(r.clock.value, r.clock.host);
+    s += ` {${formatTimespec(r.clock.value)}, ${clockName(r.clock.clock)} ${formatHostOffset(offset)}, ${r.clock.path}}`;
+  }
+  if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
+  if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s)`;
+  if (r.signal) s += ` --- ${r.signal} ---`;
+  if (outcome && outcome.time_ns) s += `  [time ${outcome.time_ns}, tfc ${outcome.time_ns_for_children}]`;
+  return s;
+}
+
+export function formatStepLine(run: ScenarioRun, outcome: LineOutcome): string {
+  const prefix = outcome.step.task ? `${outcome.step.task}: ` : '';
+  return `${prefix}${callText(run, outcome.line)} ${formatResult(outcome.result, run, outcome)}`;
+}
+
+export interface JsonLine {
+  readonly file: string;
+  readonly line: number;                   // 1-based
+  readonly kind: 'operation' | 'expect';
+  readonly task: string | null;
+  readonly op?: string;
+  readonly call?: string;
+  readonly ret?: number | null;
+  readonly errno?: string | null;
+  readonly signal?: string | null;
+  readonly child?: string;
+  readonly time_ns?: string | null;
+  readonly time_ns_for_children?: string | null;
+  readonly clock?: { readonly id: number; readonly name: string; readonly path: string; readonly value: { sec: number; nsec: number }; readonly offset: { sec: number; nsec: number }; readonly offset_text: string };
+  readonly content?: string;
+  readonly waited?: { sec: number; nsec: number };
+  readonly expect?: string;
+  readonly passed?: boolean;
+  readonly actual?: string;
+  readonly message?: string;
+  readonly events?: readonly SimEvent[];
+}
+
+export function jsonOfOutcome(run: ScenarioRun, o: LineOutcome, events?: readonly SimEvent[]): JsonLine {
+  const r = o.result;
+  const rec: Record<string, unknown> = {
+    file: run.parsed.file, line: o.line + 1, kind: 'operation', task: o.step.task, op: o.step.operation.op, call: callText(run, o.line),
+    ret: r.ret, errno: r.errno, signal: r.signal, time_ns: o.time_ns, time_ns_for_children: o.time_ns_for_children,
+  };
+  if (r.child) rec.child = r.child;
+  if (r.clock) {
+    const offset = subTimespec(r.clock.value, r.clock.host);
+    rec.clock = { id: r.clock.clock, name: clockName(r.clock.clock), path: r.clock.path, value: r.clock.value, offset, offset_text: formatHostOffset(offset) };
+  }
+  if (r.text !== undefined) rec.content = r.text;
+  if (r.waited) rec.waited = r.waited;
+  if (events) rec.events = events;
+  return rec as unknown as JsonLine;
+}
+
+export function jsonOfExpectation(run: ScenarioRun, e: ExpectOutcome, events?: readonly SimEvent[]): JsonLine {
+  const rec: Record<string, unknown> = {
+    file: run.parsed.file, line: e.expectation.line + 1, kind: 'expect', task: 'task' in e.expectation.check ? e.expectation.check.task : null,
+    expect: e.expectation.text, passed: e.passed, actual: e.actual, message: e.message,
+  };
+  if (events) rec.events = events;
+  return rec as unknown as JsonLine;
+}

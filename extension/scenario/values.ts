@@ -1,0 +1,106 @@
+// Small value helpers of the language: durations with units, integers, ranges, kernel-version lookup.
+
+import { KERNEL_VERSIONS, type KernelVersion, type Timespec } from '../sim/types';
+import type { Range } from './api';
+
+const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
+
+export function range(line: number, col: number, endCol: number): Range {
+  return { line, col, endLine: line, endCol };
+}
+
+/** Normalise seconds + nanoseconds so that 0 ≤ nsec < 1e9. */
+export function timespec(sec: number, nsec: number): Timespec {
+  const carry = Math.floor(nsec / 1e9);
+  return { sec: sec + carry, nsec: nsec - carry * 1e9 };
+}
+
+export function negate(t: Timespec): Timespec {
+  return timespec(-t.sec, -t.nsec);
+}
+
+export function addTimespec(a: Timespec, b: Timespec): Timespec {
+  return timespec(a.sec + b.sec, a.nsec + b.nsec);
+}
+
+export function subTimespec(a: Timespec, b: Timespec): Timespec {
+  return timespec(a.sec - b.sec, a.nsec - b.nsec);
+}
+
+export function timespecEquals(a: Timespec, b: Timespec): boolean {
+  return a.sec === b.sec && a.nsec === b.nsec;
+}
+
+/** `86400s`, `1.75s`, `10ms`, `3` (in `unitless` units); null when the text is not a duration. */
+export function parseDuration(text: string, unitless = 's'): Timespec | null {
+  // digits [. digits] [unit], scanned by hand: this runs for every duration of every line.
+  const n = text.length;
+  let i = 0;
+  while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (i === 0) return null;
+  const intEnd = i;
+  let fracStart = -1;
+  if (i < n && text.charCodeAt(i) === 46) {
+    fracStart = ++i;
+    while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === fracStart) return null;
+  }
+  const fracEnd = i;
+  const unit = i < n ? text.slice(i) : unitless;
+  if (!Object.hasOwn(UNIT_NS, unit)) return null;
+  const perUnit = UNIT_NS[unit];
+  const whole = Number(text.slice(0, intEnd));
+  const fracNs = fracStart > 0 ? Math.round(Number('0.' + text.slice(fracStart, fracEnd)) * perUnit) : 0;
+  if (perUnit >= 1e9) return timespec(whole * (perUnit / 1e9), fracNs);
+  const total = whole * perUnit + fracNs;
+  return timespec(Math.floor(total / 1e9), total % 1e9);
+}
+
+/** Decimal or 0x hex; null when not an integer literal. */
+export function parseInteger(text: string): number | null {
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
+  if (/^\d+$/.test(text)) return Number(text);
+  return null;
+}
+
+/** A duration the way a person writes it: 86400s, 1.5s, -10s, 0s. */
+export function formatDuration(t: Timespec): string {
+  if (t.nsec === 0) return `${t.sec}s`;
+  const negative = t.sec < 0;
+  const abs = negative ? timespec(-t.sec, -t.nsec) : t;
+  const frac = String(abs.nsec).padStart(9, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${abs.sec}.${frac}s`;
+}
+
+/** `host + 86400s`, `host - 10s`, `host`. */
+export function formatHostOffset(t: Timespec): string {
+  if (t.sec === 0 && t.nsec === 0) return 'host';
+  if (t.sec < 0) return `host - ${formatDuration(negate(t))}`;
+  return `host + ${formatDuration(t)}`;
+}
+
+export function formatTimespec(t: Timespec): string {
+  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
+}
+
+function versionKey(v: string): number {
+  const [a, b] = v.split('.').map(Number);
+  return a * 1000 + (b || 0);
+}
+
+export function isKernelVersion(v: string): v is KernelVersion {
+  return (KERNEL_VERSIONS as readonly string[]).includes(v);
+}
+
+/** The known version whose behaviour applies to `v` (the newest known one not after it), or the oldest. */
+export function nearestKernelVersion(v: string): KernelVersion {
+  const key = versionKey(v);
+  let best: KernelVersion = KERNEL_VERSIONS[0];
+  for (const k of KERNEL_VERSIONS) if (versionKey(k) <= key) best = k;
+  return best;
+}
+
+/** Compare two known versions: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  return versionKey(a) - versionKey(b);
+}

@@ -1,0 +1,119 @@
+// The `timens` CLI as a child process (node dist/cli.js): output formats and exit statuses.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+let dir = '';
+
+before(async () => {
+  // Build the CLI bundle the way tools/build.mjs does, so the test runs what ships.
+  await esbuild.build({ entryPoints: [path.join(ROOT, 'extension/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, sourcemap: true, logLevel: 'warning' });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-cli-'));
+});
+
+function write(name: string, text: string): string {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, text);
+  return f;
+}
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const PASSING = [
+  'arch x86_64', 'kernel 6.18',
+  'P1: unshare(CLONE_NEWTIME)',
+  'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")',
+  'P1: fork() = P2',
+  'P2: clock_gettime(CLOCK_MONOTONIC)',
+  'expect P2 CLOCK_MONOTONIC == host + 86400s',
+  'P1: write("/proc/self/timens_offsets", "boottime 1 0")',
+  'expect errno == EACCES',
+  'P1: read("/proc/self/timens_offsets")',
+].join('\n');
+
+test('run: strace-like lines and exit 0 when every expectation holds', () => {
+  const r = cli('run', write('ok.timens', PASSING));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^P1: unshare\(CLONE_NEWTIME\) = 0/m);
+  assert.match(r.stdout, /^P1: write\("\/proc\/self\/timens_offsets", "boottime 1 0"\) = -1 EACCES \(Permission denied\)/m);
+  assert.match(r.stdout, /^P1: fork\(\) = \d+ \(P2\)/m);
+  assert.match(r.stdout, /^P2: clock_gettime\(CLOCK_MONOTONIC\) = 0 \{[\d.]+, CLOCK_MONOTONIC host \+ 86400s, vdso-timens\}/m);
+  assert.match(r.stdout, /2 expectations, all held/);
+});
+
+test('run: a failed expectation prints file:line:col and exits 1', () => {
+  const f = write('bad.timens', PASSING.replace('host + 86400s', 'host + 1s'));
+  const r = cli('run', f);
+  assert.equal(r.status, 1);
+  assert.ok(r.stdout.includes(`${f}:7:1: expect failed: expected P2 CLOCK_MONOTONIC == host + 1s, it is host + 86400s`), r.stdout);
+});
+
+test('run: invalid input exits 2 with file:line:col', () => {
+  const f = write('invalid.timens', 'arch x86_64\nkernel 6.18\nP1: unshare(CLONE_NEWTIEM)\n');
+  const r = cli('run', f);
+  assert.equal(r.status, 2);
+  assert.ok(r.stderr.includes(`${f}:3:13: error: Unknown flag 'CLONE_NEWTIEM'`), r.stderr);
+  assert.equal(cli('run', path.join(dir, 'missing.timens')).status, 2);
+  assert.equal(cli('run', '--kernel', '9.9', f).status, 2);
+  assert.equal(cli('run', '--bogus', f).status, 2);
+  assert.equal(cli('run').status, 2);
+});
+
+test('--json: one object per scenario line, clock offsets from the host, content read', () => {
+  const r = cli('run', '--json', write('j.timens', PASSING));
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.line, l.kind]), [[3, 'operation'], [4, 'operation'], [5, 'operation'], [6, 'operation'], [7, 'expect'], [8, 'operation'], [9, 'expect'], [10, 'operation']]);
+  assert.equal(lines[0].task, 'P1');
+  assert.equal(lines[0].op, 'unshare');
+  assert.equal(lines[0].ret, 0);
+  assert.equal(lines[0].time_ns, 'ns#0');
+  assert.equal(lines[0].time_ns_for_children, 'ns#1');
+  assert.equal(lines[2].child, 'P2');
+  assert.deepEqual(lines[3].clock.offset, { sec: 86400, nsec: 0 });
+  assert.equal(lines[3].clock.name, 'CLOCK_MONOTONIC');
+  assert.equal(lines[3].clock.path, 'vdso-timens');
+  assert.equal(lines[5].errno, 'EACCES');
+  assert.equal(lines[5].ret, -1);
+  assert.equal(lines[6].passed, true);
+  assert.match(lines[7].content, /^monotonic\s+86400\s+0\nboottime\s+0\s+0\n$/);
+  assert.equal(lines[0].events, undefined);
+});
+
+test('--json --events includes each line\'s events; --arch/--kernel/--patch-off override the header', () => {
+  const r = cli('run', '--json', '--events', write('e.timens', PASSING));
+  const first = JSON.parse(r.stdout.split('\n')[0]);
+  assert.ok(first.events.length > 0);
+  assert.ok(first.events.some((e: { fn: string }) => e.fn === 'clone_time_ns'));
+  const vfork = write('v.timens', 'arch x86_64\nkernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: vfork() = P2\nexpect errno == EINVAL\n');
+  assert.equal(cli('run', vfork).status, 1);
+  assert.equal(cli('run', '--kernel', '6.1', vfork).status, 0);
+  assert.equal(cli('run', '--arch', 'arm64', '--kernel', '6.1', vfork).status, 0);
+  assert.equal(cli('run', '--arch', 'arm64', '--patch-off', 'zap-vvar', '--patch-off', '6', vfork).status, 1);
+  assert.equal(cli('run', '--patch-off', 'nope', vfork).status, 2);
+});
+
+test('--help and --version', () => {
+  const h = cli('--help');
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /timens run FILE/);
+  const v = cli('--version');
+  assert.equal(v.status, 0);
+  assert.match(v.stdout, /^timens \d+\.\d+\.\d+/);
+});
+
+test('every shipped example passes through the CLI', () => {
+  const dir = path.join(ROOT, 'examples');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.timens')).map((f) => path.join(dir, f));
+  const r = cli('run', '--quiet', ...files);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal((r.stdout.match(/all held/g) ?? []).length, files.length);
+});

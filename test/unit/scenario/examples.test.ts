@@ -1,0 +1,28 @@
+// Every shipped example (examples/*.timens) is valid, explains itself with comments, and all its
+// expectations hold on its own header's profile.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runScenario } from '../../../extension/scenario/index';
+
+const DIR = path.resolve(__dirname, '../../../../examples');
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.timens')).sort();
+
+test('there are at least 12 examples', () => {
+  assert.ok(files.length >= 12, `${files.length} examples`);
+});
+
+for (const f of files) {
+  test(`example ${f}`, () => {
+    const text = fs.readFileSync(path.join(DIR, f), 'utf8');
+    const run = runScenario(text, { file: f });
+    assert.deepEqual(run.diagnostics.filter((d) => d.severity !== 'info' && d.code !== 'expect-failed').map((d) => `${d.range.line + 1}: ${d.message}`), []);
+    assert.deepEqual(run.expectations.filter((e) => !e.passed).map((e) => `${e.expectation.line + 1}: ${e.message}`), []);
+    assert.ok(run.expectations.length >= 3, 'an example checks what it shows');
+    assert.ok(run.parsed.header.arch && run.parsed.header.kernel, 'an example says which machine it runs on');
+    const comments = text.split('\n').filter((l) => l.trimStart().startsWith('#')).length;
+    assert.ok(comments >= 3, 'an example explains itself');
+    assert.equal(run.passed, true);
+  });
+}
