@@ -1,0 +1,771 @@
+// The Debug Adapter Protocol session of a .timens scenario: steps through a recorded ScenarioRun line by line
+// and into the kernel event by event, forwards and backwards (the simulation restores the whole state).
+// It never imports 'vscode': the extension runs it inline, the tests drive it with DAP messages in process.
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  Breakpoint, DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { ScenarioRun, RunOptions } from '../scenario/api';
+import { parseScenario, runScenario, formatResult, OPERATION_BY_WORD, closest } from '../scenario/index';
+import type { KernelState, SimEvent } from '../sim/api';
+import { KERNEL_FUNCTIONS } from '../sim/index';
+import { ERRNOS, SIGNALS } from '../sim/types';
+import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
+import { BreakpointSet, EXCEPTION_FILTERS, type ExceptionFilterId, type Hit } from './breakpoints';
+import { Timeline, type Point } from './cursor';
+import { ExpressionError, evaluateExpression, fieldNames, formatValue, isTimespec, objectIds } from './expressions';
+import { ChangeSet, VariableTree } from './variables';
+import { PAGE_SIZE, pageBytes } from './vvarMemory';
+
+export interface TimensLaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  /** The scenario file. */
+  program: string;
+  arch?: Arch;
+  kernel?: KernelVersion;
+  disabledPatches?: Arm64PatchId[];
+  /** Stop before the first line (default true); otherwise run to the first breakpoint or the end. */
+  stopOnEntry?: boolean;
+}
+
+/** A recorded run and the text it was recorded from (console what-ifs re-parse the text). */
+export interface LoadedScenario {
+  readonly run: ScenarioRun;
+  readonly text: string;
+}
+
+/** What the host provides: the VS Code glue shares the session store's run; the tests and CLI read the file. */
+export interface DebugHost {
+  /** The run to debug; called at launch and on restart. Throwing gives the user the message. */
+  load(args: TimensLaunchArguments, restart: boolean): LoadedScenario | Promise<LoadedScenario>;
+  /** The cursor moved (after every stop): the views follow. */
+  onStop?(run: ScenarioRun, position: number): void;
+  /** The session ended. */
+  onEnd?(run: ScenarioRun | undefined): void;
+}
+
+/** Reads and runs the file itself: for the tests, the CLI and any host without a document store. */
+export const FILE_HOST: DebugHost = {
+  load(args) {
+    const text = fs.readFileSync(args.program, 'utf8');
+    const options: RunOptions = {
+      file: args.program,
+      ...(args.arch ? { arch: args.arch } : {}),
+      ...(args.kernel ? { kernel: args.kernel } : {}),
+      ...(args.disabledPatches ? { disabledPatches: args.disabledPatches } : {}),
+    };
+    return { run: runScenario(text, options), text };
+  },
+};
+
+const THREAD_ID = 1;
+/** Points walked per slice of a long continue, so a pause request gets handled in between. */
+const SLICE_POINTS = 4000;
+/** Above this many events the changes of a jump are not collected (the Variables view shows none). */
+const CHANGE_WINDOW = 20000;
+
+type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'end';
+
+interface Walk { cancelled: boolean; paused: boolean }
+
+export class TimensDebugSession extends DebugSession {
+  private loaded: LoadedScenario | undefined;
+  private timeline: Timeline | undefined;
+  private lines: string[] = [];
+  private args: TimensLaunchArguments | undefined;
+  private point: Point = { kind: 'end' };
+  /** Where the previous stop was, to mark what the last step changed. */
+  private previousPosition = 0;
+  private tree: VariableTree | undefined;
+  private walk: Walk | undefined;
+  private configured = false;
+  private launched = false;
+  private lastException: Hit['exception'];
+  private readonly breakpoints = new BreakpointSet();
+  private nextBreakpointId = 1;
+  /** Requested line breakpoints per source, kept so they can be re-placed after a restart. */
+  private requestedLines: DebugProtocol.SourceBreakpoint[] = [];
+
+  constructor(private readonly host: DebugHost = FILE_HOST) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.breakpoints.onLog = (text, line) => {
+      const e = new OutputEvent(text + '\n', 'console') as DebugProtocol.OutputEvent;
+      e.body.source = this.source();
+      e.body.line = line + 1;
+      this.sendEvent(e);
+    };
+  }
+
+  /** The run this session debugs (shared with the views). */
+  get run(): ScenarioRun | undefined {
+    return this.loaded?.run;
+  }
+
+  /** The simulation position of the current stop. */
+  get position(): number {
+    return this.timeline ? this.timeline.position(this.point) : 0;
+  }
+
+  // --- Lifecycle --------------------------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args: DebugProtocol.InitializeRequestArguments): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsStepBack: true,
+      supportsGotoTargetsRequest: true,
+      supportsStepInTargetsRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsFunctionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsEvaluateForHovers: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', ':', ' '],
+      supportsExceptionInfoRequest: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ ...f })),
+      supportsReadMemoryRequest: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsValueFormattingOptions: false,
+      supportsSingleThreadExecutionRequests: false,
+      supportsSteppingGranularity: true,
+      supportsCancelRequest: false,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: TimensLaunchArguments): Promise<void> {
+    this.args = args;
+    try {
+      await this.load(false);
+    } catch (err) {
+      this.sendErrorResponse(response, { id: 1001, format: err instanceof Error ? err.message : String(err), showUser: true });
+      return;
+    }
+    this.launched = true;
+    this.sendResponse(response);
+    if (args.noDebug) {
+      this.printOutcomes();
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendEvent(new InitializedEvent());
+    if (this.configured) this.begin();
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured = true;
+    this.sendResponse(response);
+    if (this.launched && !this.args?.noDebug) this.begin();
+  }
+
+  private async load(restart: boolean): Promise<void> {
+    if (!this.args) throw new Error('no launch arguments');
+    const loaded = await this.host.load(this.args, restart);
+    if (!loaded.run.valid) {
+      const file = this.args.program;
+      const errors = loaded.run.diagnostics.filter((d) => d.severity === 'error')
+        .map((d) => `${file}:${d.range.line + 1}:${d.range.col + 1}: ${d.message}`);
+      throw new Error(`The scenario has errors and did not run:\n${errors.join('\n')}`);
+    }
+    this.loaded = loaded;
+    this.lines = loaded.text.split(/\r?\n/);
+    this.timeline = new Timeline(loaded.run.sim);
+    this.breakpoints.resetHits();
+    this.placeLineBreakpoints(this.requestedLines);
+  }
+
+  private begin(): void {
+    const timeline = this.timeline!;
+    this.point = timeline.first();
+    this.previousPosition = timeline.position(this.point);
+    if (this.args?.stopOnEntry === false) {
+      // The first line may hold a breakpoint itself.
+      const hit = this.breakpoints.check(this.point, timeline, (p) => this.stateAt(p));
+      if (hit) this.reportStop(hit.reason, hit);
+      else this.runWalk(1, null);
+    } else {
+      this.reportStop('entry');
+    }
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    this.cancelWalk();
+    if (args.arguments) this.args = { ...this.args, ...(args.arguments as TimensLaunchArguments) };
+    try {
+      await this.load(true);
+    } catch (err) {
+      this.sendErrorResponse(response, { id: 1002, format: err instanceof Error ? err.message : String(err), showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    this.point = this.timeline!.first();
+    this.previousPosition = this.position;
+    this.reportStop('entry');
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.cancelWalk();
+    this.sendResponse(response);
+    this.host.onEnd?.(this.loaded?.run);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.cancelWalk();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [{ id: THREAD_ID, name: this.args ? `scenario ${path.basename(this.args.program)}` : 'scenario' }] };
+    this.sendResponse(response);
+  }
+
+  /** Someone else (the timeline, a tree, a command) moved the shared simulation: stop where it now is. */
+  followExternalPosition(position: number): void {
+    if (!this.timeline || position === this.position) return;
+    this.cancelWalk();
+    this.previousPosition = this.position;
+    this.point = this.timeline.pointAt(position);
+    this.reportStop('goto', undefined, false);
+  }
+
+  // --- Stepping -----------------------------------------------------------------------------------------
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.sendResponse(response);
+    if (!this.timeline) return;
+    if (args.granularity === 'instruction') return this.stepTo(this.timeline.next(this.point));
+    this.runWalk(1, this.timeline.nextLineStop(this.point));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.sendResponse(response);
+    if (!this.timeline) return;
+    if (args.targetId !== undefined && args.targetId >= 0 && args.targetId < this.timeline.sim.eventCount) {
+      return this.runWalk(1, { kind: 'event', index: args.targetId });
+    }
+    this.stepTo(this.timeline.next(this.point));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.sendResponse(response);
+    if (!this.timeline) return;
+    this.runWalk(1, this.timeline.stepOutTarget(this.point));
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.sendResponse(response);
+    if (!this.timeline) return;
+    // Inside a line Step Back undoes one kernel event (the mirror of Step Into); at a line it undoes the line.
+    if (this.point.kind === 'event' || args.granularity === 'instruction') return this.stepTo(this.timeline.prev(this.point));
+    const target = this.timeline.prevLineStop(this.point);
+    if (!target) return this.reportStop('entry');
+    this.runWalk(-1, target);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.runWalk(1, null);
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    this.runWalk(-1, null);
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.sendResponse(response);
+    if (this.walk) this.walk.paused = true;
+    else this.reportStop('pause');
+  }
+
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse, _args: DebugProtocol.StepInTargetsArguments): void {
+    const targets: DebugProtocol.StepInTarget[] = [];
+    const tl = this.timeline;
+    if (tl && this.point.kind !== 'end') {
+      const s = this.point.kind === 'line' ? this.point.span : tl.spanOfEvent(this.point.index);
+      const span = tl.spans[s];
+      if (span) {
+        const seen = new Set<string>();
+        const from = this.point.kind === 'event' ? this.point.index + 1 : span.first;
+        for (let i = from; i < span.end && targets.length < 50; i++) {
+          const kind = tl.sim.kindOf(i);
+          if (kind !== 'call' && kind !== 'fault' && kind !== 'syscall-enter' && kind !== 'vdso-enter' && kind !== 'zap') continue;
+          const e = tl.sim.event(i);
+          const label = kind === 'fault' ? `${e.fn} (fault)` : e.fn;
+          if (seen.has(label)) continue;
+          seen.add(label);
+          targets.push({ id: i, label: `${label} — ${e.summary}`.slice(0, 120) });
+        }
+      }
+    }
+    response.body = { targets };
+    this.sendResponse(response);
+  }
+
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    const targets: DebugProtocol.GotoTarget[] = [];
+    const tl = this.timeline;
+    if (tl) {
+      const line = this.convertClientLineToDebugger(args.line) - 1;
+      const s = tl.spans.findIndex((sp) => sp.line >= line);
+      if (s >= 0) {
+        const span = tl.spans[s]!;
+        targets.push({ id: span.first, label: `before line ${span.line + 1} (event #${span.first})`, line: this.convertDebuggerLineToClient(span.line + 1) });
+      } else {
+        targets.push({ id: tl.sim.eventCount, label: 'end of the scenario', line: args.line });
+      }
+    }
+    response.body = { targets };
+    this.sendResponse(response);
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    this.sendResponse(response);
+    if (!this.timeline) return;
+    this.cancelWalk();
+    this.previousPosition = this.position;
+    this.point = this.timeline.pointAt(args.targetId);
+    this.reportStop('goto');
+  }
+
+  /** One point forwards or backwards, no breakpoint test (the user asked for exactly this step). */
+  private stepTo(target: Point | null): void {
+    this.cancelWalk();
+    this.previousPosition = this.position;
+    if (target) this.point = target;
+    this.reportStop(target ? 'step' : this.point.kind === 'end' ? 'end' : 'entry');
+  }
+
+  private cancelWalk(): void {
+    if (this.walk) this.walk.cancelled = true;
+    this.walk = undefined;
+  }
+
+  /** Walks point by point in `direction` until `target` (or the end/start when null), stopping at any breakpoint
+   *  on the way. Long walks run in slices so pause and other requests are handled in between. */
+  private runWalk(direction: 1 | -1, target: Point | null): void {
+    const tl = this.timeline;
+    if (!tl) return;
+    this.cancelWalk();
+    const walk: Walk = { cancelled: false, paused: false };
+    this.walk = walk;
+    this.previousPosition = this.position;
+    this.breakpoints.invalidateWatches();
+    const targetPosition = target ? tl.position(target) : undefined;
+    const slice = (): void => {
+      if (walk.cancelled) return;
+      if (walk.paused) {
+        this.walk = undefined;
+        return this.reportStop('pause');
+      }
+      for (let n = 0; n < SLICE_POINTS; n++) {
+        const next = direction > 0 ? tl.next(this.point) : tl.prev(this.point);
+        if (!next) {
+          this.walk = undefined;
+          return this.reportStop(direction > 0 ? 'end' : 'entry');
+        }
+        this.point = next;
+        const reached = target !== null && tl.position(next) === targetPosition && next.kind === target.kind;
+        const hit = this.breakpoints.any ? this.breakpoints.check(next, tl, (p) => this.stateAt(p)) : null;
+        if (this.breakpoints.conditionError) {
+          this.sendEvent(new OutputEvent(this.breakpoints.conditionError + '\n', 'stderr'));
+          this.breakpoints.conditionError = undefined;
+        }
+        if (hit) {
+          this.walk = undefined;
+          return this.reportStop(hit.reason, hit);
+        }
+        if (reached) {
+          this.walk = undefined;
+          return this.reportStop(target!.kind === 'end' ? 'end' : 'step');
+        }
+        if (next.kind === 'end') {
+          this.walk = undefined;
+          return this.reportStop('end');
+        }
+      }
+      setImmediate(slice);
+    };
+    slice();
+  }
+
+  private stateAt(position: number): KernelState {
+    const sim = this.timeline!.sim;
+    if (sim.position !== position) sim.goto(position);
+    return sim.state();
+  }
+
+  /** Moves the shared simulation to the current point, prepares the Variables view and reports the stop. */
+  private reportStop(reason: StopReason, hit?: Hit, notifyHost = true): void {
+    const tl = this.timeline;
+    if (!tl || !this.loaded) return;
+    const position = tl.position(this.point);
+    if (tl.sim.position !== position) tl.sim.goto(position);
+    this.tree = undefined;
+    this.lastException = hit?.exception;
+    const dapReason = reason === 'end' ? 'step' : reason;
+    const event = new StoppedEvent(dapReason, THREAD_ID, hit?.text) as DebugProtocol.StoppedEvent;
+    event.body.description = hit?.description ?? describeStop(reason, this.point);
+    event.body.allThreadsStopped = true;
+    if (hit && hit.ids.length) event.body.hitBreakpointIds = [...hit.ids];
+    this.sendEvent(event);
+    if (notifyHost) this.host.onStop?.(this.loaded.run, position);
+  }
+
+  // --- Stack, scopes, variables -----------------------------------------------------------------------
+
+  private source(): DebugProtocol.Source {
+    const program = this.args?.program ?? 'scenario.timens';
+    return { name: path.basename(program), path: program };
+  }
+
+  private currentEvent(): SimEvent | undefined {
+    return this.point.kind === 'event' && this.timeline ? this.timeline.sim.event(this.point.index) : undefined;
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const tl = this.timeline;
+    if (!tl) {
+      response.body = { stackFrames: [], totalFrames: 0 };
+      this.sendResponse(response);
+      return;
+    }
+    const line = tl.line(this.point);
+    const clientLine = this.convertDebuggerLineToClient(Math.max(0, line) + 1);
+    const frames: DebugProtocol.StackFrame[] = [];
+    const event = this.currentEvent();
+    if (event) {
+      // Innermost first: the kernel function the event belongs to, then its callers.
+      for (let i = event.stack.length - 1; i >= 0; i--) {
+        frames.push({ id: frames.length + 1, name: event.stack[i]!, source: this.source(), line: clientLine, column: 1, presentationHint: 'normal' });
+      }
+    }
+    const text = line >= 0 ? (this.lines[line] ?? '').trim() : '';
+    const name = this.point.kind === 'end' ? 'end of scenario' : text || `line ${line + 1}`;
+    frames.push({ id: frames.length + 1, name, source: this.source(), line: clientLine, column: 1 });
+    const start = args.startFrame ?? 0;
+    const levels = args.levels ?? frames.length;
+    response.body = { stackFrames: frames.slice(start, levels > 0 ? start + levels : undefined), totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  private variableTree(): VariableTree {
+    if (this.tree) return this.tree;
+    const tl = this.timeline!;
+    const sim = tl.sim;
+    const position = tl.position(this.point);
+    if (sim.position !== position) sim.goto(position);
+    const from = Math.min(this.previousPosition, position);
+    const to = Math.max(this.previousPosition, position);
+    let changes = new ChangeSet();
+    if (to > from && to - from <= CHANGE_WINDOW) {
+      const events: SimEvent[] = [];
+      if (position >= this.previousPosition) for (let i = from; i < to; i++) events.push(sim.event(i));
+      else for (let i = to - 1; i >= from; i--) events.push(sim.event(i));
+      changes = ChangeSet.between(events, position < this.previousPosition);
+    }
+    const event = this.currentEvent();
+    const task = event?.task ?? this.lineTask();
+    this.tree = new VariableTree(sim.state(), changes, event, task);
+    return this.tree;
+  }
+
+  private lineTask(): string | null {
+    const tl = this.timeline!;
+    if (this.point.kind === 'line') return tl.sim.taskOf(tl.spans[this.point.span]!.first);
+    if (this.point.kind === 'end' && tl.sim.eventCount > 0) return tl.sim.taskOf(tl.sim.eventCount - 1);
+    return null;
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, _args: DebugProtocol.ScopesArguments): void {
+    response.body = { scopes: this.timeline ? this.variableTree().scopes() : [] };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    response.body = { variables: this.timeline ? this.variableTree().variables(args) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const tl = this.timeline;
+    const state = tl ? this.stateAt(tl.position(this.point)) : undefined;
+    const page = state?.pages[args.memoryReference];
+    if (!tl || !page) {
+      this.sendErrorResponse(response, { id: 1010, format: `no memory behind '${args.memoryReference}' (pages are named like page#host, page#ns#1)`, showUser: false });
+      return;
+    }
+    const bytes = pageBytes(page, tl.sim.profile);
+    const start = Math.max(0, (args.offset ?? 0));
+    const end = Math.min(PAGE_SIZE, start + Math.max(0, args.count));
+    const data = bytes.subarray(start, Math.max(start, end));
+    response.body = {
+      address: '0x' + start.toString(16),
+      data: Buffer.from(data).toString('base64'),
+      ...(start + args.count > end ? { unreadableBytes: start + args.count - Math.max(start, end) } : {}),
+    };
+    this.sendResponse(response);
+  }
+
+  // --- Breakpoints ---------------------------------------------------------------------------------
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const requested = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    if (!this.isProgram(args.source)) {
+      // Breakpoints of another .timens file: this session runs only its own scenario.
+      response.body = { breakpoints: requested.map((r) => ({ verified: false, line: r.line, message: 'This debug session runs another scenario' })) };
+      this.sendResponse(response);
+      return;
+    }
+    this.requestedLines = requested;
+    response.body = { breakpoints: this.placeLineBreakpoints(this.requestedLines) };
+    this.sendResponse(response);
+  }
+
+  private isProgram(source: DebugProtocol.Source): boolean {
+    const program = this.args?.program;
+    if (!program || !source.path) return true;
+    return source.path === program || path.resolve(source.path) === path.resolve(program);
+  }
+
+  /** Puts each requested breakpoint on the first line at or after it that runs; reports where it went. */
+  private placeLineBreakpoints(requested: readonly DebugProtocol.SourceBreakpoint[]): DebugProtocol.Breakpoint[] {
+    this.breakpoints.lines.clear();
+    const runLines = this.timeline ? this.timeline.spans.map((s) => s.line) : undefined;
+    return requested.map((req) => {
+      const wanted = this.convertClientLineToDebugger(req.line) - 1;
+      const id = this.nextBreakpointId++;
+      const line = runLines ? runLines.find((l) => l >= wanted) : wanted;
+      if (line === undefined) {
+        const bp = new Breakpoint(false, req.line) as DebugProtocol.Breakpoint;
+        bp.id = id;
+        bp.message = 'No operation runs on or after this line';
+        return bp;
+      }
+      const list = this.breakpoints.lines.get(line) ?? [];
+      list.push({ id, line, hits: 0, condition: req.condition, hitCondition: req.hitCondition, logMessage: req.logMessage });
+      this.breakpoints.lines.set(line, list);
+      const bp = new Breakpoint(runLines !== undefined, this.convertDebuggerLineToClient(line + 1)) as DebugProtocol.Breakpoint;
+      bp.id = id;
+      return bp;
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const known = new Set<string>(KERNEL_FUNCTIONS);
+    this.breakpoints.functions = [];
+    const result = args.breakpoints.map((req) => {
+      const id = this.nextBreakpointId++;
+      const name = req.name.trim();
+      const ok = known.has(name);
+      if (ok) this.breakpoints.functions.push({ id, name, hits: 0, condition: req.condition, hitCondition: req.hitCondition });
+      const bp: DebugProtocol.Breakpoint = { id, verified: ok };
+      if (!ok) {
+        const near = closest(name, known);
+        bp.message = `The model has no kernel function '${name}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`;
+      }
+      return bp;
+    });
+    response.body = { breakpoints: result };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const valid = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
+    const filters = new Map<ExceptionFilterId, { condition?: string }>();
+    const results: DebugProtocol.Breakpoint[] = [];
+    for (const f of args.filters) {
+      if (valid.has(f)) filters.set(f as ExceptionFilterId, {});
+    }
+    for (const o of args.filterOptions ?? []) {
+      if (!valid.has(o.filterId)) continue;
+      filters.set(o.filterId as ExceptionFilterId, { condition: o.condition });
+      const names = (o.condition ?? '').split(/[\s,|]+/).filter(Boolean).map((n) => n.toUpperCase());
+      const table: Record<string, number> = o.filterId === 'errno' ? ERRNOS : o.filterId === 'signal' ? SIGNALS : {};
+      const unknown = names.filter((n) => !(n in table));
+      results.push(unknown.length ? { verified: false, message: `unknown ${o.filterId} name(s): ${unknown.join(', ')}` } : { verified: true });
+    }
+    this.breakpoints.exceptions = filters;
+    response.body = { breakpoints: [...args.filters.map(() => ({ verified: true })), ...results] };
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const ex = this.lastException;
+    response.body = {
+      exceptionId: ex?.id ?? 'none',
+      description: ex?.description ?? 'No exception at this stop',
+      breakMode: 'always',
+      details: ex ? { message: ex.details, typeName: ex.id } : undefined,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    let expression: string | undefined;
+    if (args.variablesReference !== undefined && this.timeline) {
+      const parent = this.variableTree().evaluateNameOf(args.variablesReference, args.name);
+      expression = parent;
+    } else {
+      expression = args.name;
+    }
+    const tl = this.timeline;
+    if (expression && tl) {
+      try {
+        evaluateExpression(expression, this.stateAt(tl.position(this.point)));
+        response.body = { dataId: expression, description: `${expression} changes`, accessTypes: ['write'], canPersist: true };
+      } catch (err) {
+        response.body = { dataId: null, description: `cannot watch '${expression}': ${err instanceof Error ? err.message : String(err)}` };
+      }
+    } else {
+      response.body = { dataId: null, description: 'only simulator state (namespaces, tasks, page-table entries) can be watched' };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.breakpoints.data = args.breakpoints.map((req) => ({ id: this.nextBreakpointId++, expression: req.dataId, hits: 0, condition: req.condition, hitCondition: req.hitCondition }));
+    response.body = { breakpoints: this.breakpoints.data.map((bp) => ({ id: bp.id, verified: true, message: `stops when ${bp.expression} changes` })) };
+    this.sendResponse(response);
+  }
+
+  // --- Console -------------------------------------------------------------------------------------
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const tl = this.timeline;
+    if (!tl) {
+      this.sendErrorResponse(response, { id: 1020, format: 'no scenario is loaded', showUser: false });
+      return;
+    }
+    const text = args.expression.trim();
+    try {
+      if (args.context === 'repl' && isOperationLine(text)) {
+        response.body = this.whatIf(text);
+      } else {
+        const state = this.stateAt(tl.position(this.point));
+        const { value } = evaluateExpression(text, state);
+        // Hovering a constant of the language (CLOCK_MONOTONIC, EACCES) shows nothing rather than the word itself.
+        if (args.context === 'hover' && value === text) throw new Error(`${text} is not simulator state`);
+        const v = this.variableTree().valueVariable(text, value);
+        // The console shows the value itself; the "(was …)" marks belong to the Variables view.
+        const plain = typeof value === 'object' && value !== null && !isTimespec(value) ? v.value : formatValue(value);
+        response.body = { result: plain, variablesReference: v.variablesReference, ...(v.memoryReference ? { memoryReference: v.memoryReference } : {}) };
+      }
+      this.sendResponse(response);
+    } catch (err) {
+      const message = err instanceof ExpressionError ? `${err.message} (column ${err.column + 1})` : err instanceof Error ? err.message : String(err);
+      this.sendErrorResponse(response, { id: 1021, format: message, showUser: false });
+    }
+  }
+
+  /** Runs one operation line on a copy of the state at the cursor; the recorded run does not change. */
+  private whatIf(line: string): DebugProtocol.EvaluateResponse['body'] {
+    const tl = this.timeline!;
+    const base = this.loaded!.text.replace(/\s*$/, '');
+    const lineIndex = base.split(/\r?\n/).length;
+    const parsed = parseScenario(`${base}\n${line}\n`, this.args?.program);
+    const problem = parsed.diagnostics.find((d) => d.range.line === lineIndex && d.severity === 'error');
+    if (problem) throw new ExpressionError(problem.message, problem.range.col);
+    const step = parsed.steps.find((s) => s.line === lineIndex);
+    if (!step) throw new Error(`'${line}' is not an operation`);
+    const sim = tl.sim;
+    const position = tl.position(this.point);
+    if (sim.position !== position) sim.goto(position);
+    const fork = sim.forkAtPosition();
+    const firstEvent = fork.eventCount;
+    const result = fork.exec({ ...step, line: tl.line(this.point) });
+    const events: SimEvent[] = [];
+    for (let i = firstEvent; i < fork.eventCount; i++) events.push(fork.event(i));
+    const tree = this.variableTree();
+    const eventsVar = tree.valueVariable('events', events.map((e) => ({ kind: e.kind, stack: e.stack.join(' > '), summary: e.summary, changes: e.changes })));
+    const stateVar = tree.valueVariable('state after', fork.state());
+    const resultVar = tree.valueVariable('result', result);
+    const ref = tree.group([
+      { ...resultVar, name: 'result' },
+      { ...eventsVar, name: `events (${events.length})` },
+      { ...stateVar, name: 'state after (what-if)' },
+    ]);
+    return { result: `what-if ${line} ${formatResult(result, this.loaded!.run)}  (the recorded run is unchanged)`, variablesReference: ref };
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const tl = this.timeline;
+    const targets: DebugProtocol.CompletionItem[] = [];
+    if (tl) {
+      const upto = args.text.slice(0, Math.max(0, args.column - 1));
+      const state = this.stateAt(tl.position(this.point));
+      const member = /([\w#[\].]+)\.([\w]*)$/.exec(upto);
+      const opPosition = /^\s*([A-Za-z_]\w*)\s*:\s*(\w*)$/.exec(upto);
+      if (member) {
+        for (const f of fieldNames(state, member[1]!)) if (f.startsWith(member[2]!)) targets.push({ label: f, type: 'field', length: member[2]!.length, start: upto.length - member[2]!.length });
+      } else if (opPosition) {
+        const word = opPosition[2]!;
+        for (const w of OPERATION_BY_WORD.keys()) if (w.startsWith(word)) targets.push({ label: w, type: 'function', start: upto.length - word.length, length: word.length });
+      } else {
+        const word = /[\w#]*$/.exec(upto)![0];
+        const words = new Set([...objectIds(state), ...KERNEL_FUNCTIONS, ...Object.keys(ERRNOS), ...Object.keys(SIGNALS)]);
+        for (const w of words) if (w.startsWith(word)) targets.push({ label: w, type: w.includes('#') || state.tasks[w] ? 'variable' : 'value', start: upto.length - word.length, length: word.length });
+      }
+    }
+    response.body = { targets: targets.slice(0, 200) };
+    this.sendResponse(response);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    // For tests and the glue: where the debugger stands.
+    if (command === 'timens/cursor') {
+      const tl = this.timeline;
+      response.body = tl ? { position: this.position, kind: this.point.kind, line: tl.line(this.point), event: this.point.kind === 'event' ? this.point.index : null, eventCount: tl.sim.eventCount } : null;
+      this.sendResponse(response);
+      return;
+    }
+    super.customRequest(command, response, args);
+  }
+
+  private printOutcomes(): void {
+    const run = this.loaded?.run;
+    if (!run) return;
+    for (const o of run.outcomes) {
+      this.sendEvent(new OutputEvent(`${(this.lines[o.line] ?? '').trim()} ${formatResult(o.result, run, o)}\n`, 'stdout'));
+    }
+    for (const e of run.expectations) if (!e.passed) this.sendEvent(new OutputEvent(`line ${e.expectation.line + 1}: expect failed: ${e.message}\n`, 'stderr'));
+    this.sendEvent(new OutputEvent(run.passed ? 'scenario passed\n' : 'scenario failed\n', 'console'));
+  }
+
+  /** Tells the user something in the debug console (e.g. that the document changed under the session). */
+  notice(text: string): void {
+    this.sendEvent(new OutputEvent(text + '\n', 'console'));
+  }
+
+  /** The views' cursor changed the state under the Variables view: ask VS Code to re-read it. */
+  invalidateVariables(): void {
+    this.tree = undefined;
+    this.sendEvent(new InvalidatedEvent(['variables']));
+  }
+}
+
+function describeStop(reason: StopReason, point: Point): string {
+  switch (reason) {
+    case 'entry': return 'Before the first line';
+    case 'end': return 'End of the scenario (step back to travel in time)';
+    case 'pause': return 'Paused';
+    case 'goto': return 'Moved in time';
+    default: return point.kind === 'event' ? `Stepped to event #${point.index}` : 'Step';
+  }
+}
+
+/** `P2: clock_gettime(CLOCK_BOOTTIME)`, `sleep 10s`: a line of the scenario language rather than an expression. */
+function isOperationLine(text: string): boolean {
+  const m = /^\s*(?:[A-Za-z_]\w*\s*:\s*)?([a-z_][\w]*)\b/.exec(text);
+  if (!m) return false;
+  const hasTask = /^\s*[A-Za-z_]\w*\s*:/.test(text);
+  return OPERATION_BY_WORD.has(m[1]!) && (hasTask || ['sleep', 'suspend', 'sysctl', 'spawn'].includes(m[1]!));
+}
