@@ -1,0 +1,217 @@
+// VS Code providers for .timens files: live diagnostics with quick fixes, completion, hover, outline and
+// the CodeLens row. The logic lives in extension/scenario/editor/language.ts; this file converts types.
+import * as vscode from 'vscode';
+import type { Fix, ScenarioDiagnostic } from '../../scenario/api';
+import { runScenario } from '../../scenario/index';
+import { codeLensCommands, completionsAt, hoverAt, outline, type CompletionKind, type OutlineSymbol } from '../../scenario/editor/language';
+import { defaultProfileOptions } from '../session';
+import type { Services } from '../services';
+import { DocumentModels, LANGUAGE_ID, SELECTOR, isScenario, toRange } from './documents';
+
+const DEBOUNCE_MS = 250;
+/** Cap for the background run that checks a file as you type (a run the user starts has its own setting). */
+const LIVE_MAX_EVENTS = 200_000;
+
+const SEVERITY: Record<ScenarioDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/** Diagnostics of the current text: the user's run when it is current, else a capped background run. */
+export class DiagnosticsController implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
+  /** Fixes by document and diagnostic identity (the code-action context hands back copies, not our objects). */
+  private readonly fixes = new Map<string, { key: string; fixes: readonly Fix[] }[]>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services, private readonly models: DocumentModels) {
+    const { store } = services;
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((d) => { this.collection.delete(d.uri); this.fixes.delete(d.uri.toString()); models.forget(d); }),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens')) this.refreshAll(); }),
+      store.onDidChange((e) => {
+        if (e.reason !== 'run' || !e.session) return;
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.session!.uri.toString());
+        if (doc) this.update(doc);
+      }),
+    );
+    this.refreshAll();
+  }
+
+  private refreshAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!isScenario(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.update(doc); }, delay));
+  }
+
+  update(doc: vscode.TextDocument): void {
+    if (doc.isClosed) return;
+    let diagnostics: readonly ScenarioDiagnostic[];
+    const current = this.models.currentRun(doc);
+    if (current) diagnostics = current.diagnostics;
+    else {
+      const parsed = this.models.parsed(doc);
+      diagnostics = parsed.diagnostics;
+      if (!parsed.diagnostics.some((d) => d.severity === 'error') && doc.getText().length < 200_000) {
+        try {
+          diagnostics = runScenario(doc.getText(), { ...defaultProfileOptions(doc), file: doc.uri.fsPath, maxEvents: LIVE_MAX_EVENTS }).diagnostics;
+        } catch (err) {
+          this.services.log.error(`background run of ${doc.uri.fsPath} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        }
+      }
+    }
+    const out: vscode.Diagnostic[] = [];
+    const fixes: { key: string; fixes: readonly Fix[] }[] = [];
+    for (const d of diagnostics) {
+      const diag = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
+      diag.source = 'timens';
+      diag.code = d.code;
+      out.push(diag);
+      if (d.fixes?.length) fixes.push({ key: diagnosticKey(diag), fixes: d.fixes });
+    }
+    this.collection.set(doc.uri, out);
+    this.fixes.set(doc.uri.toString(), fixes);
+  }
+
+  fixesFor(doc: vscode.TextDocument, diag: vscode.Diagnostic): readonly Fix[] {
+    const key = diagnosticKey(diag);
+    return this.fixes.get(doc.uri.toString())?.find((f) => f.key === key)?.fixes ?? [];
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.collection.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function diagnosticKey(d: vscode.Diagnostic): string {
+  const code = typeof d.code === 'object' ? d.code.value : d.code;
+  return `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${code}|${d.message}`;
+}
+
+const COMPLETION_KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
+  operation: vscode.CompletionItemKind.Function,
+  keyword: vscode.CompletionItemKind.Keyword,
+  task: vscode.CompletionItemKind.Variable,
+  flag: vscode.CompletionItemKind.Constant,
+  clock: vscode.CompletionItemKind.EnumMember,
+  errno: vscode.CompletionItemKind.Constant,
+  signal: vscode.CompletionItemKind.Event,
+  path: vscode.CompletionItemKind.File,
+  value: vscode.CompletionItemKind.Value,
+  namespace: vscode.CompletionItemKind.Module,
+  fd: vscode.CompletionItemKind.Reference,
+  snippet: vscode.CompletionItemKind.Snippet,
+};
+
+const SYMBOL_KIND: Record<OutlineSymbol['kind'], vscode.SymbolKind> = {
+  section: vscode.SymbolKind.Namespace,
+  header: vscode.SymbolKind.Property,
+  task: vscode.SymbolKind.Object,
+  step: vscode.SymbolKind.Function,
+  host: vscode.SymbolKind.Event,
+  expect: vscode.SymbolKind.Boolean,
+};
+
+export function registerLanguageFeatures(services: Services, models: DocumentModels): DiagnosticsController {
+  const { context, store } = services;
+  const diagnostics = new DiagnosticsController(services, models);
+  const codeLensChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(
+    diagnostics,
+    codeLensChanged,
+    vscode.languages.registerCodeActionsProvider(SELECTOR, {
+      provideCodeActions(doc, _range, ctx) {
+        const actions: vscode.CodeAction[] = [];
+        for (const diag of ctx.diagnostics) {
+          if (diag.source !== 'timens') continue;
+          for (const fix of diagnostics.fixesFor(doc, diag)) {
+            const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+            action.edit = new vscode.WorkspaceEdit();
+            action.edit.replace(doc.uri, toRange(fix.range), fix.newText);
+            action.diagnostics = [diag];
+            action.isPreferred = diagnostics.fixesFor(doc, diag).length === 1;
+            actions.push(action);
+          }
+          const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
+          if (code === 'missing-header') {
+            const pick = new vscode.CodeAction('Choose architecture and kernel…', vscode.CodeActionKind.QuickFix);
+            pick.command = { command: 'timens.selectProfile', title: 'Select Architecture and Kernel', arguments: [doc.uri] };
+            pick.diagnostics = [diag];
+            actions.push(pick);
+          }
+        }
+        return actions;
+      },
+    }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+
+    vscode.languages.registerCompletionItemProvider(SELECTOR, {
+      provideCompletionItems(doc, position) {
+        const entries = completionsAt(doc.lineAt(position.line).text, position.line, position.character, {
+          parsed: models.parsed(doc), profile: models.profile(doc),
+        });
+        return entries.map((e, i) => {
+          const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
+          const text = e.insertText ?? e.label;
+          item.insertText = e.snippet ? new vscode.SnippetString(text) : text;
+          if (e.replaceFrom >= 0) item.range = new vscode.Range(position.line, e.replaceFrom, position.line, position.character);
+          if (e.detail) item.detail = e.detail;
+          if (e.documentation) item.documentation = new vscode.MarkdownString(e.documentation);
+          item.sortText = e.sortText ?? String(i).padStart(4, '0');
+          // Labels with punctuation (`P2:`, `"/proc/…"`) must still match what was typed so far.
+          item.filterText = e.label;
+          if (e.retrigger) item.command = { command: 'editor.action.triggerSuggest', title: 'more' };
+          return item;
+        });
+      },
+    }, ' ', ':', '(', ',', '|', '"', '/', '.', '[', '=', '>'),
+
+    vscode.languages.registerHoverProvider(SELECTOR, {
+      provideHover(doc, position) {
+        const result = hoverAt(position.line, position.character, {
+          parsed: models.parsed(doc), profile: models.profile(doc), run: models.currentRun(doc),
+        });
+        if (!result) return undefined;
+        const md = new vscode.MarkdownString(result.markdown);
+        md.supportThemeIcons = true;
+        return new vscode.Hover(md, toRange(result.range));
+      },
+    }),
+
+    vscode.languages.registerDocumentSymbolProvider(SELECTOR, {
+      provideDocumentSymbols(doc) {
+        const lines = doc.getText().split('\n');
+        const convert = (s: OutlineSymbol): vscode.DocumentSymbol => {
+          const end = doc.lineAt(Math.min(s.endLine, doc.lineCount - 1)).range.end;
+          const selection = doc.lineAt(s.line).range;
+          const sym = new vscode.DocumentSymbol(s.name || '(line)', s.detail, SYMBOL_KIND[s.kind], new vscode.Range(selection.start, end), selection);
+          sym.children = s.children.map(convert);
+          return sym;
+        };
+        return outline(models.parsed(doc), lines).map(convert);
+      },
+    }, { label: 'Timens' }),
+
+    vscode.languages.registerCodeLensProvider(SELECTOR, {
+      onDidChangeCodeLenses: codeLensChanged.event,
+      provideCodeLenses(doc) {
+        const top = new vscode.Range(0, 0, 0, 0);
+        return codeLensCommands(models.profile(doc)).map((c) => new vscode.CodeLens(top, { title: c.title, command: c.command, arguments: [doc.uri] }));
+      },
+    }),
+    // The Compare Patches lens depends on the profile, which a run with overrides or a settings change can alter.
+    store.onDidChange(() => codeLensChanged.fire()),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens')) codeLensChanged.fire(); }),
+  );
+  return diagnostics;
+}

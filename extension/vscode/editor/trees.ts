@@ -1,0 +1,140 @@
+// The Namespaces, Tasks and Memory views: they follow the session store's cursor, rebuild their models
+// (extension/scenario/editor/trees.ts) from the state there, and mark what the last step changed.
+import * as vscode from 'vscode';
+import { lastStepStart } from '../../scenario/editor/navigation';
+import { markChanges, memoryTree, namespaceTree, taskTree, treeToText, type NamespaceMode, type TreeNode } from '../../scenario/editor/trees';
+import type { KernelState, Simulation } from '../../sim/api';
+import type { Profile } from '../../sim/types';
+import type { Services } from '../services';
+import type { SimulationSession } from '../session';
+
+export const VIEW_IDS = ['timens.namespaces', 'timens.tasks', 'timens.memory'] as const;
+export type ViewId = (typeof VIEW_IDS)[number];
+
+class NodeProvider implements vscode.TreeDataProvider<TreeNode> {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  roots: TreeNode[] = [];
+  /** How often VS Code asked for children: tests use it to know the view really rendered. */
+  getChildrenCalls = 0;
+  private readonly parents = new Map<TreeNode, TreeNode | undefined>();
+
+  set(roots: TreeNode[]): void {
+    this.roots = roots;
+    this.parents.clear();
+    const walk = (nodes: TreeNode[], parent: TreeNode | undefined): void => {
+      for (const n of nodes) { this.parents.set(n, parent); walk(n.children, n); }
+    };
+    walk(roots, undefined);
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(element?: TreeNode): TreeNode[] {
+    this.getChildrenCalls++;
+    return element ? element.children : this.roots;
+  }
+
+  getParent(element: TreeNode): TreeNode | undefined {
+    return this.parents.get(element);
+  }
+
+  getTreeItem(n: TreeNode): vscode.TreeItem {
+    const label: vscode.TreeItemLabel = { label: n.label, highlights: n.changed ? [[0, n.label.length]] : [] };
+    const item = new vscode.TreeItem(label, n.children.length === 0
+      ? vscode.TreeItemCollapsibleState.None
+      : n.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = n.id;
+    // ● this row changed in the last step; ◦ something below it did (useful when it is folded).
+    item.description = n.changed ? `● ${n.description}` : n.changedInside ? `◦ ${n.description}` : n.description;
+    const tip = new vscode.MarkdownString();
+    tip.appendText(n.tooltip || `${n.label}  ${n.description}`);
+    if (n.changed) tip.appendMarkdown('\n\n**Changed in the last step**');
+    item.tooltip = tip;
+    const color = n.changed ? 'charts.yellow' : n.iconColor;
+    item.iconPath = new vscode.ThemeIcon(n.icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = `timens.node.${n.kind}`;
+    return item;
+  }
+}
+
+export interface TreesHandle {
+  readonly providers: Readonly<Record<ViewId, NodeProvider>>;
+  readonly views: Readonly<Record<ViewId, vscode.TreeView<TreeNode>>>;
+  mode(): NamespaceMode;
+  /** All three trees as text (Copy as Text with no node selected). */
+  allAsText(): string;
+}
+
+export function registerTrees(services: Services): TreesHandle {
+  const { context, store } = services;
+  const providers = {
+    'timens.namespaces': new NodeProvider(),
+    'timens.tasks': new NodeProvider(),
+    'timens.memory': new NodeProvider(),
+  } satisfies Record<ViewId, NodeProvider>;
+  const views = Object.fromEntries(VIEW_IDS.map((id) => [id, vscode.window.createTreeView(id, { treeDataProvider: providers[id], showCollapseAll: true })])) as Record<ViewId, vscode.TreeView<TreeNode>>;
+  let mode: NamespaceMode = context.workspaceState.get<NamespaceMode>('timens.namespacesMode', 'owner');
+  void vscode.commands.executeCommand('setContext', 'timens.namespacesMode', mode);
+
+  const refresh = (session: SimulationSession | undefined): void => {
+    if (!session) {
+      for (const id of VIEW_IDS) { providers[id].set([]); views[id].message = undefined; }
+      return;
+    }
+    try {
+      const sim = session.sim;
+      const now = sim.state();
+      const before = stateBeforeLastStep(sim);
+      const changes = sim.position > 0 ? sim.lastChanges() : [];
+      const build = (state: KernelState, profile: Profile): Record<ViewId, TreeNode[]> => ({
+        'timens.namespaces': namespaceTree(state, mode),
+        'timens.tasks': taskTree(state),
+        'timens.memory': memoryTree(state, profile),
+      });
+      const after = build(now, session.run.profile);
+      const old = before ? build(before, session.run.profile) : null;
+      for (const id of VIEW_IDS) {
+        markChanges(after[id], old ? old[id] : null, changes);
+        providers[id].set(after[id]);
+      }
+    } catch (err) {
+      services.log.error(`tree refresh failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(`Timens: the views could not show this state (${err instanceof Error ? err.message : String(err)}). See the Timens Explorer log.`);
+    }
+  };
+
+  const setMode = (m: NamespaceMode): void => {
+    mode = m;
+    void context.workspaceState.update('timens.namespacesMode', m);
+    void vscode.commands.executeCommand('setContext', 'timens.namespacesMode', m);
+    refresh(store.active);
+  };
+
+  context.subscriptions.push(
+    ...Object.values(views),
+    store.onDidChange((e) => refresh(e.session)),
+    vscode.commands.registerCommand('timens.namespaces.showFlat', () => setMode('flat')),
+    vscode.commands.registerCommand('timens.namespaces.showByOwner', () => setMode('owner')),
+  );
+  refresh(store.active);
+
+  return {
+    providers,
+    views,
+    mode: () => mode,
+    allAsText: () => VIEW_IDS.map((id) => `${views[id].title ?? id}\n${treeToText(providers[id].roots, 1)}`).join('\n'),
+  };
+}
+
+/** The state before "the last step" (see lastStepStart); null at the start. The cursor is put back. */
+function stateBeforeLastStep(sim: Simulation): KernelState | null {
+  const position = sim.position;
+  const target = lastStepStart(sim, position);
+  if (target === null) return null;
+  try {
+    sim.goto(target);
+    return sim.state();
+  } finally {
+    sim.goto(position);
+  }
+}

@@ -1,0 +1,198 @@
+// Editor logic without VS Code: completion per context, hovers (operations, clocks, tasks after a run,
+// expect lines), outline, inline result texts, header rewriting and cursor navigation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario, runScenario } from '../../../extension/scenario/index';
+import { codeLensCommands, completionsAt, hoverAt, outline } from '../../../extension/scenario/editor/language';
+import { inlineResults, lineOutcomeText } from '../../../extension/scenario/editor/inline';
+import { changedBlock, rewriteHeader } from '../../../extension/scenario/editor/header';
+import { currentLine, lastStepStart, nextLinePosition, previousLinePosition, stepIndex, stepSpans } from '../../../extension/scenario/editor/navigation';
+import { formatOffset, formatTimespec } from '../../../extension/scenario/editor/format';
+import { DEFAULT_PROFILE, type Profile } from '../../../extension/sim/types';
+
+const TEXT = `arch x86_64
+kernel 6.18
+# --- set up
+P1: unshare(CLONE_NEWTIME)
+P1: write("/proc/self/timens_offsets", "monotonic 86400 0")
+expect ok
+P1: fork() = P2
+# --- read clocks
+P2: clock_gettime(CLOCK_MONOTONIC)
+expect P2 CLOCK_MONOTONIC == host + 86400s
+P1: write("/proc/self/timens_offsets", "monotonic 1 0")
+expect errno == EPERM
+`;
+
+function labels(line: string, col = line.length, text = TEXT, lineNo = 11): string[] {
+  const parsed = parseScenario(text);
+  return completionsAt(line, lineNo, col, { parsed, profile: DEFAULT_PROFILE }).map((e) => e.label);
+}
+
+test('completion: line start offers tasks defined above, expect, host actions', () => {
+  const l = labels('', 0);
+  assert.ok(l.includes('P1:') && l.includes('P2:'), l.join());
+  assert.ok(l.includes('expect') && l.includes('sleep') && l.includes('spawn'));
+  // P2 is created on line 6: not offered on line 3.
+  assert.ok(!labels('', 0, TEXT, 3).includes('P2:'));
+});
+
+test('completion: operations after TASK:, flags, clocks, mappings, paths by argument', () => {
+  assert.ok(labels('P2: ').includes('unshare'));
+  assert.ok(labels('P2: cl').includes('clock_gettime'));
+  const flags = labels('P2: unshare(');
+  assert.equal(flags[0], 'CLONE_NEWTIME');
+  assert.ok(labels('P2: unshare(CLONE_NEWUSER|').includes('CLONE_NEWTIME'));
+  assert.ok(labels('P2: clock_gettime(').includes('CLOCK_BOOTTIME'));
+  assert.deepEqual(labels('P2: clock_gettime(CLOCK_MONOTONIC, '), ['vdso', 'syscall']);
+  assert.ok(labels('P2: clock_nanosleep(CLOCK_MONOTONIC, ').includes('TIMER_ABSTIME'));
+  assert.ok(labels('P2: touch(').includes('[vvar]'));
+  assert.ok(labels('P2: touch(').includes('[vvar_vclock]'), 'x86_64 6.13+ has [vvar_vclock]');
+  const arm = completionsAt('P2: touch(', 11, 10, { parsed: parseScenario(TEXT), profile: { arch: 'arm64', kernel: '6.12', disabledPatches: [] } }).map((e) => e.label);
+  assert.ok(!arm.includes('[vvar_vclock]'), arm.join());
+  const paths = labels('P2: read(');
+  assert.ok(paths.includes('"/proc/self/timens_offsets"') && paths.includes('"/proc/P2/ns/time"'), paths.join());
+  const inString = completionsAt('P2: read("/pr', 11, 13, { parsed: parseScenario(TEXT), profile: DEFAULT_PROFILE });
+  assert.ok(inString.some((e) => e.label === '/proc/uptime' && e.replaceFrom === 10));
+  assert.ok(labels('P2: setns(').includes('pidfd(P1)'));
+  assert.deepEqual(labels('P2: fork() = '), ['P3']);
+});
+
+test('completion: header values and expect forms', () => {
+  assert.deepEqual(labels('arch '), ['x86_64', 'arm64']);
+  assert.ok(labels('kernel ').includes('5.9'));
+  assert.ok(labels('patch off ').includes('zap-vvar'));
+  const ex = labels('expect ');
+  for (const want of ['ok', 'errno ==', 'P2.time_ns ==', 'ns#1 frozen']) assert.ok(ex.includes(want), `${want} in ${ex.join()}`);
+  assert.ok(labels('expect errno == ').includes('EACCES'));
+  assert.ok(labels('expect signal == ').includes('SIGBUS'));
+  assert.ok(labels('expect P2.time_ns == ').includes('ns#1'));
+  assert.ok(labels('expect P2 [vvar][0] -> ').includes('host'));
+  assert.ok(labels('expect path == ').includes('vdso-timens'));
+});
+
+test('hover: operation with call path recorded in the run and version notes', () => {
+  const run = runScenario(TEXT);
+  const h = hoverAt(3, 5, { parsed: run.parsed, profile: run.profile, run });
+  assert.ok(h);
+  assert.match(h.markdown, /\*\*unshare\(flags\)\*\*/);
+  assert.match(h.markdown, /Kernel call path\*\* \(this line, x86_64 · 6.18\)/);
+  assert.match(h.markdown, /copy_time_ns/);
+  assert.match(h.markdown, /Across versions/);
+  assert.match(h.markdown, /This run:\*\* → 0/);
+  // Without a run: the call path comes from the documentation.
+  const h2 = hoverAt(3, 5, { parsed: run.parsed, profile: { ...DEFAULT_PROFILE, kernel: '5.6' } });
+  assert.match(h2!.markdown, /clone_time_ns/);
+});
+
+test('hover: a task shows its state after that line; a clock its offset; an expect line why', () => {
+  const run = runScenario(TEXT);
+  assert.ok(run.valid, JSON.stringify(run.diagnostics));
+  const ctx = { parsed: run.parsed, profile: run.profile, run };
+  const task = hoverAt(8, 1, ctx)!;
+  assert.match(task.markdown, /\*\*P2\*\* — created on line 7/);
+  assert.match(task.markdown, /\| time_ns \| ns#1 \(monotonic \+86400s, boottime \+0s\) \|/);
+  const p1 = hoverAt(3, 1, ctx)!;
+  assert.match(p1.markdown, /\| time_ns_for_children \| ns#1 \|/);
+  const clock = hoverAt(8, 25, ctx)!;
+  assert.match(clock.markdown, /CLOCK_MONOTONIC\*\* \(clock id 1\)/);
+  assert.match(clock.markdown, /\*\*monotonic\*\*/);
+  const ex = hoverAt(9, 2, ctx)!;
+  assert.match(ex.markdown, /✓ held/);
+  const failing = runScenario(TEXT.replace('expect errno == EPERM', 'expect errno == EPERM\nexpect ok'));
+  const bad = hoverAt(12, 2, { parsed: failing.parsed, profile: failing.profile, run: failing })!;
+  assert.match(bad.markdown, /✗ failed/);
+  assert.match(bad.markdown, /EACCES/);
+});
+
+test('outline: sections hold their lines, header and created tasks are symbols', () => {
+  const parsed = parseScenario(TEXT);
+  const symbols = outline(parsed, TEXT.split('\n'));
+  assert.deepEqual(symbols.map((s) => [s.kind, s.name]), [['header', 'arch x86_64 · kernel 6.18'], ['section', 'set up'], ['section', 'read clocks']]);
+  const setUp = symbols[1];
+  assert.deepEqual(setUp.children.map((c) => c.kind), ['step', 'step', 'expect', 'step', 'task']);
+  assert.equal(setUp.children[4].name, 'P2');
+  assert.equal(setUp.endLine, 6);
+  assert.equal(symbols[2].endLine, TEXT.split('\n').length - 1);
+});
+
+test('inline results: return, clock as host + offset, namespaces, expectations, reached by cursor', () => {
+  const run = runScenario(TEXT);
+  const all = inlineResults(run, run.sim.eventCount);
+  const byLine = new Map(all.map((r) => [r.line, r]));
+  assert.equal(byLine.get(3)!.text, '→ 0 · in ns#0, tfc ns#1');
+  assert.match(byLine.get(8)!.text, /^→ 0 · CLOCK_MONOTONIC \d+s = host \d+s \+86400s \(vdso-timens\) · in ns#1$/);
+  assert.equal(byLine.get(9)!.tone, 'expect-pass');
+  assert.equal(byLine.get(10)!.tone, 'error');
+  assert.match(byLine.get(10)!.text, /^→ -1 EACCES/);
+  assert.ok(all.every((r) => r.reached));
+  const atStart = inlineResults(run, 0);
+  assert.ok(atStart.every((r) => !r.reached));
+  const sig = lineOutcomeText({ line: 0, step: { line: 0, task: 'P1', operation: { op: 'touch', mapping: '[vvar]', page: 1 } }, result: { ret: null, errno: null, signal: 'SIGBUS' }, time_ns: 'ns#0', time_ns_for_children: 'ns#0' });
+  assert.deepEqual(sig, { text: '→ killed by SIGBUS · in ns#0', tone: 'signal' });
+});
+
+test('navigation: step by line forwards and back, step k/n, current line', () => {
+  const run = runScenario(TEXT);
+  const spans = run.sim.lineSpans();
+  let pos = 0;
+  const visited: number[] = [];
+  for (let p = nextLinePosition(spans, pos); p !== null; p = nextLinePosition(spans, pos)) { pos = p; visited.push(p); }
+  assert.equal(visited.length, spans.length);
+  assert.equal(pos, run.sim.eventCount);
+  assert.deepEqual(stepIndex(spans, pos), { k: spans.length, n: spans.length, partial: false });
+  const back = previousLinePosition(spans, pos)!;
+  assert.equal(back, visited[visited.length - 2]);
+  assert.equal(previousLinePosition(spans, 0), null);
+  assert.equal(previousLinePosition(spans, visited[0]), 0);
+  assert.equal(stepIndex(spans, visited[0] - 1).partial, true);
+  run.sim.goto(visited[1]);
+  assert.equal(currentLine(run.sim), spans[1].line);
+  run.sim.goto(0);
+  assert.equal(currentLine(run.sim), -1);
+});
+
+test('step lines skip expect lines; the last step of a run is its last operation line', () => {
+  const run = runScenario(TEXT);
+  const sim = run.sim;
+  const steps = stepSpans(sim);
+  assert.deepEqual(steps.map((s) => s.line), [3, 4, 6, 8, 10]);
+  assert.ok(sim.lineSpans().length > steps.length, 'expect lines have spans of their own');
+  // At the end (after the final expect line) the last step is the write on line 10.
+  assert.equal(lastStepStart(sim, sim.eventCount), steps[4].first);
+  // Inside a line: the previous event.
+  assert.equal(lastStepStart(sim, steps[2].first + 2), steps[2].first + 1);
+  assert.equal(lastStepStart(sim, 0), null);
+  assert.deepEqual(stepIndex(steps, sim.eventCount), { k: 5, n: 5, partial: false });
+  // Back from the end (past trailing expect events) lands after line 8, not after line 10 again.
+  assert.equal(previousLinePosition(steps, sim.eventCount), steps[3].end);
+  assert.equal(previousLinePosition(steps, steps[1].first + 1), steps[0].end);
+});
+
+test('header rewrite: one block where the header was, inserted when missing, patch line only where it applies', () => {
+  const arm: Profile = { arch: 'arm64', kernel: '5.9', disabledPatches: ['zap-vvar', 'timens-fault'] };
+  const src = ['# demo', 'arch x86_64', 'kernel 6.18', 'P1: unshare(CLONE_NEWTIME)'];
+  assert.deepEqual(rewriteHeader(src, arm), ['# demo', 'arch arm64', 'kernel 5.9', 'patch off zap-vvar timens-fault', 'P1: unshare(CLONE_NEWTIME)']);
+  const none = ['# only a comment', '', 'P1: fork() = P2'];
+  assert.deepEqual(rewriteHeader(none, { arch: 'x86_64', kernel: '6.2', disabledPatches: [] }), ['# only a comment', '', 'arch x86_64', 'kernel 6.2', 'P1: fork() = P2']);
+  const withPatch = ['arch arm64', 'kernel 5.9', 'patch off 2', 'P1: fork() = P2'];
+  assert.deepEqual(rewriteHeader(withPatch, { arch: 'x86_64', kernel: '6.18', disabledPatches: ['zap-vvar'] }), ['arch x86_64', 'kernel 6.18', 'P1: fork() = P2']);
+  const onlyKernel = ['kernel 6.1', 'P1: fork() = P2'];
+  assert.deepEqual(rewriteHeader(onlyKernel, DEFAULT_PROFILE), ['arch x86_64', 'kernel 6.18', 'P1: fork() = P2']);
+  assert.deepEqual(rewriteHeader(['arch x86_64', 'kernel 6.18'], DEFAULT_PROFILE), ['arch x86_64', 'kernel 6.18']);
+  assert.deepEqual(changedBlock(['a', 'b', 'c'], ['a', 'x', 'y', 'c']), { start: 1, endBefore: 2, endAfter: 3 });
+  assert.equal(changedBlock(['a'], ['a']), null);
+});
+
+test('code lenses: Compare Patches only on arm64 5.9', () => {
+  assert.ok(!codeLensCommands(DEFAULT_PROFILE).some((c) => c.command === 'timens.comparePatches'));
+  assert.ok(codeLensCommands({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }).some((c) => c.command === 'timens.comparePatches'));
+  assert.deepEqual(codeLensCommands(DEFAULT_PROFILE).map((c) => c.command), ['timens.runScenario', 'timens.debugScenario', 'timens.openTimeline']);
+});
+
+test('time formatting', () => {
+  assert.equal(formatTimespec({ sec: 1, nsec: 750_000_000 }), '1.75s');
+  assert.equal(formatTimespec({ sec: -2, nsec: 999_999_999 }), '-1.000000001s');
+  assert.equal(formatOffset({ sec: 0, nsec: 0 }), '+0s');
+  assert.equal(formatOffset({ sec: -20, nsec: 0 }), '-20s');
+});
