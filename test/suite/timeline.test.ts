@@ -1,0 +1,89 @@
+// The timeline in the real VS Code: opens for an example, follows the session cursor (store moves and step
+// commands), travels and reveals the line when an event is clicked, ignores malformed messages, exports a
+// trace and images; screenshot of the panel.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activateExtension, screenshot, waitFor, workspaceRoot } from './helpers';
+
+interface Description { ready: boolean; mode: string; eventCounts: number[]; cursor: number; selected: number; view: { start: number; span: number }; lanes: number; frames: number }
+interface TestState { open: boolean; ready?: boolean; mode?: string; lastCursorShown?: number; description?: Description }
+
+const probe = (op: Record<string, unknown> = { op: 'state' }) => vscode.commands.executeCommand('timens.timeline._test', op) as Thenable<TestState>;
+
+suite('timeline', () => {
+  let tmp: string;
+  suiteSetup(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-timeline-')); });
+  suiteTeardown(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+
+  test('opens for an example, follows the cursor, and a click moves the simulation and the editor', async () => {
+    const api = await activateExtension();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), '11-zapping-on-setns.timens');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    const session = api.store.ensureRun(doc);
+    const n = session.sim.eventCount;
+    assert.ok(n > 20, `the example records events (${n})`);
+
+    assert.strictEqual(await vscode.commands.executeCommand('timens.openTimeline'), true);
+    const ready = await waitFor(async () => {
+      const s = await probe();
+      return s.ready && s.description?.ready && s.description.eventCounts[0] === n ? s : undefined;
+    }, 'the timeline to load the run', 30000);
+    assert.strictEqual(ready.mode, 'single');
+    assert.ok(ready.description!.lanes >= 3, 'task and namespace lanes');
+    assert.strictEqual(ready.description!.cursor, session.sim.position);
+
+    // The store moves: the webview draws the cursor there and says so.
+    api.store.moveTo(7, 'test');
+    await waitFor(async () => (await probe()).lastCursorShown === 7, 'cursor 7 drawn');
+    assert.strictEqual((await probe()).description?.cursor, 7);
+    await vscode.commands.executeCommand('timens.stepForward');
+    const afterStep = api.store.active!.sim.position;
+    assert.ok(afterStep > 7, 'the step command moved the simulation');
+    await waitFor(async () => (await probe()).lastCursorShown === afterStep, `cursor ${afterStep} drawn after a step`);
+
+    // Clicking an event (as the webview reports it): travel just past it and select its line in the editor.
+    const sim = api.store.active!.sim;
+    let zap = -1;
+    for (let i = 0; i < sim.eventCount; i++) if (sim.kindOf(i) === 'zap') { zap = i; break; }
+    assert.ok(zap >= 0, 'the example zaps');
+    await probe({ op: 'activate', index: zap });
+    await waitFor(() => api.store.active!.sim.position === zap + 1, 'the simulation to travel to the zap');
+    const line = sim.lineOf(zap);
+    await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString() && e.selection.start.line === line), `line ${line + 1} selected in the editor`);
+    await waitFor(async () => (await probe()).lastCursorShown === zap + 1, 'the timeline cursor follows the click');
+
+    // Malformed messages from the webview are ignored, not fatal.
+    for (const message of [null, 42, { type: 'activate', run: 0, index: -3 }, { type: 'request', id: 'x' }, { type: 'viewState', state: { span: 0 } }]) {
+      await probe({ op: 'receive', message });
+    }
+    assert.strictEqual(api.store.active!.sim.position, zap + 1, 'a bad activate did not move the simulation');
+    assert.ok((await probe()).description?.ready, 'the panel still answers');
+    await probe({ op: 'post', message: { type: 'chunk', run: 9 } });
+    assert.ok((await probe()).description?.ready, 'the webview survived a malformed message');
+
+    await vscode.commands.executeCommand('timens.timeline.reveal', zap);
+    await waitFor(async () => (await probe()).description?.selected === zap, 'reveal selects the event');
+    await screenshot('timeline-panel');
+  });
+
+  test('exports the trace (JSON and gzip) and the visible timeline (SVG and PNG)', async () => {
+    const json = path.join(tmp, 'run.trace.json');
+    assert.strictEqual(await vscode.commands.executeCommand('timens.exportTrace', json), json);
+    const trace = JSON.parse(fs.readFileSync(json, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[] };
+    assert.ok(trace.traceEvents.some((e) => e.ph === 'M' && e.name === 'process_name' && /ns#1/.test(e.args?.name ?? '')));
+    assert.ok(trace.traceEvents.some((e) => e.ph === 'X'));
+    const gz = path.join(tmp, 'run.trace.json.gz');
+    await vscode.commands.executeCommand('timens.exportTrace', gz);
+    assert.deepStrictEqual([...fs.readFileSync(gz).subarray(0, 2)], [0x1f, 0x8b]);
+    const svg = path.join(tmp, 'timeline.svg');
+    assert.strictEqual(await vscode.commands.executeCommand('timens.exportTimelineImage', 'svg', svg), svg);
+    assert.match(fs.readFileSync(svg, 'utf8'), /^<svg xmlns/);
+    const png = path.join(tmp, 'timeline.png');
+    await vscode.commands.executeCommand('timens.exportTimelineImage', 'png', png);
+    assert.deepStrictEqual([...fs.readFileSync(png).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  });
+});
