@@ -1,0 +1,59 @@
+// Links between patch hunks and the model: the kernel functions a hunk touches, the events of a run
+// that stand for those functions (a hunk changing vvar_fault → the fault events), and back.
+
+import type { SimEvent, Simulation } from '../sim/api';
+import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
+import type { FileDiff, Hunk } from './patch';
+import { allHunks, type PatchSeries, type SeriesMessage } from './series';
+
+/** Every kernel function the bundled knowledge names: what a changed line may mention. */
+export const KNOWN_FUNCTIONS: ReadonlySet<string> = new Set([
+  ...SERIES_KNOWLEDGE.flatMap((s) => s.patches.flatMap((p) => p.functions)),
+  ...FOLLOW_UPS.flatMap((p) => p.functions),
+  ...Object.keys(FUNCTION_EVENT_KINDS),
+]);
+
+/** The functions a hunk is in or defines, plus known kernel functions its changed lines call. */
+export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): string[] {
+  const known = new Set([...KNOWN_FUNCTIONS, ...extra]);
+  const out = [...hunk.functions];
+  for (const l of hunk.lines) {
+    if (l.kind !== '+' && l.kind !== '-') continue;
+    for (const m of l.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (known.has(m[1]) && !out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
+function eventMentions(e: SimEvent, fn: string): boolean {
+  return e.fn === fn || e.stack.includes(fn);
+}
+
+/** Indices of the events of `sim` that stand for any of `functions`, in log order. */
+export function eventsForFunctions(sim: Simulation, functions: readonly string[]): number[] {
+  const out: number[] = [];
+  const byStack = new Set<string>();
+  for (let i = 0; i < sim.eventCount; i++) {
+    const e = sim.event(i);
+    if (functions.some((f) => eventMentions(e, f))) {
+      out.push(i);
+      for (const f of functions) if (eventMentions(e, f)) byStack.add(f);
+    }
+  }
+  // Functions the model does not put on its call stacks are represented by event kinds.
+  const kinds = new Set(functions.filter((f) => !byStack.has(f)).flatMap((f) => FUNCTION_EVENT_KINDS[f] ?? []));
+  if (kinds.size > 0) for (let i = 0; i < sim.eventCount; i++) if (kinds.has(sim.kindOf(i)) && !out.includes(i)) out.push(i);
+  return out.sort((a, b) => a - b);
+}
+
+/** The hunks of a series that stand for an event: their functions are on its call stack or map to its kind. */
+export function hunksForEvent(series: PatchSeries, e: SimEvent): { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] {
+  const out: { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] = [];
+  for (const patch of series.patches) {
+    for (const { file, hunk } of allHunks(patch)) {
+      const fns = functionsOfHunk(hunk);
+      const hit = fns.filter((f) => eventMentions(e, f) || (FUNCTION_EVENT_KINDS[f] ?? []).includes(e.kind));
+      if (hit.length > 0) out.push({ patch, file, hunk, functions: hit });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,261 @@
+// Parsing of one patch mail body as git format-patch writes it: commit message, trailers, the `---`
+// separator, diffstat, `diff --git` file sections and `@@` hunks with their function context.
+
+import type { SeriesDiagnostic } from './mail';
+
+export interface HunkLine {
+  readonly kind: ' ' | '+' | '-' | '\\';
+  readonly text: string;
+}
+
+export interface Hunk {
+  /** Position in the patch: file index and hunk index, e.g. '2:0'. */
+  readonly id: string;
+  /** The header line as written, e.g. '@@ -10,7 +10,9 @@ static int vvar_fault(…)'. */
+  readonly header: string;
+  readonly oldStart: number;
+  readonly oldCount: number;
+  readonly newStart: number;
+  readonly newCount: number;
+  /** The function context after the second `@@` (empty when git found none). */
+  readonly section: string;
+  readonly lines: readonly HunkLine[];
+  /** 1-based line of the `@@` header in the source file, or null when the body was transfer-encoded. */
+  readonly sourceLine: number | null;
+  /** Functions this hunk is inside of or defines, in order of appearance, without duplicates. */
+  readonly functions: readonly string[];
+  /** Fewer lines than the header announced (cut-off mail). */
+  readonly truncated: boolean;
+}
+
+export interface FileDiff {
+  readonly oldPath: string | null;            // null for a new file
+  readonly newPath: string | null;            // null for a deleted file
+  readonly status: 'modified' | 'added' | 'deleted' | 'renamed' | 'copied' | 'mode';
+  readonly binary: boolean;
+  readonly hunks: readonly Hunk[];
+  readonly sourceLine: number | null;
+}
+
+export interface DiffstatEntry {
+  readonly path: string;
+  readonly changes: number | null;            // null for Bin lines
+  readonly graph: string;
+}
+
+export interface ParsedPatchBody {
+  /** The commit message (without trailers), as written. */
+  readonly message: string;
+  /** `Signed-off-by:`, `Reviewed-by:`, `Cc:`, `Link:`… in order. */
+  readonly trailers: readonly { readonly key: string; readonly value: string }[];
+  /** Text between `---` and the first diff (notes such as "v2: …"), diffstat excluded. */
+  readonly notes: string;
+  readonly diffstat: readonly DiffstatEntry[];
+  readonly diffstatSummary: string | null;
+  readonly files: readonly FileDiff[];
+}
+
+const TRAILER = /^([A-Z][A-Za-z0-9-]*(?:-by|-to)|Cc|Link|Fixes|Closes|Reported|Suggested|Tested|Acked|Co-developed-by|Signed-off-by|Message-Id):\s*(.+)$/;
+const DIFFSTAT_LINE = /^ (\S.*?)\s+\|\s+(?:(\d+)\s*([+-]*)|Bin\b.*)$/;
+const DIFFSTAT_SUMMARY = /^ \d+ files? changed/;
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
+const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'defined', 'typeof', '__attribute__']);
+
+/**
+ * Parses a patch body. `lineOf(i)` maps a body line index to a 1-based source line (or null).
+ * Never throws: anything unexpected becomes a diagnostic and parsing goes on.
+ */
+export function parsePatchBody(body: string, lineOf: (index: number) => number | null, diags: SeriesDiagnostic[]): ParsedPatchBody {
+  const lines = body.split('\n');
+  const at = (i: number) => lineOf(i) ?? 0;
+  // Where the diff starts: `---` separator (format-patch), else the first `diff --git` or `--- a/` + `+++` pair.
+  let firstDiff = lines.findIndex((l, i) => l.startsWith('diff --git ') || (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')));
+  if (firstDiff < 0) firstDiff = lines.length;
+  let separator = -1;
+  for (let i = 0; i < firstDiff; i++) if (lines[i] === '---') { separator = i; break; }
+  const messageEnd = separator >= 0 ? separator : firstDiff;
+  const messageLines = lines.slice(0, messageEnd);
+  const trailers: { key: string; value: string }[] = [];
+  let cut = messageLines.length;
+  while (cut > 0 && messageLines[cut - 1].trim() === '') cut--;
+  let t = cut;
+  while (t > 0 && (TRAILER.test(messageLines[t - 1]) || /^\[[^\]]+\]$/.test(messageLines[t - 1].trim()))) t--;
+  for (let i = t; i < cut; i++) {
+    const m = TRAILER.exec(messageLines[i]);
+    if (m) trailers.push({ key: m[1], value: m[2].trim() });
+  }
+  const message = messageLines.slice(0, t).join('\n').replace(/\s+$/, '');
+
+  const diffstat: DiffstatEntry[] = [];
+  let diffstatSummary: string | null = null;
+  const notes: string[] = [];
+  if (separator >= 0) {
+    for (let i = separator + 1; i < firstDiff; i++) {
+      const l = lines[i];
+      const d = DIFFSTAT_LINE.exec(l);
+      if (d) diffstat.push({ path: d[1].trim(), changes: d[2] === undefined ? null : Number(d[2]), graph: d[3] ?? '' });
+      else if (DIFFSTAT_SUMMARY.test(l)) diffstatSummary = l.trim();
+      else if (/^ (create|delete|rename|copy|mode change) /.test(l)) continue;
+      else notes.push(l);
+    }
+  }
+
+  const files: FileDiff[] = [];
+  let i = firstDiff;
+  while (i < lines.length) {
+    const l = lines[i];
+    if (l === '-- ' || (l === '--' && /^\d+\.\d+/.test(lines[i + 1] ?? ''))) break; // signature: "-- \n2.24.1"
+    if (l.startsWith('diff --git ') || (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ '))) {
+      const r = parseFile(lines, i, files.length, at, lineOf, diags);
+      files.push(r.file);
+      i = r.next;
+      continue;
+    }
+    if (l.startsWith('@@ ')) {
+      diags.push({ line: at(i), column: 1, severity: 'warning', message: 'hunk outside of any file section (no "diff --git" or "---/+++" before it); skipped' });
+    }
+    i++;
+  }
+  if (diffstat.length > 0 && files.length > 0) {
+    const named = new Set(files.flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null));
+    for (const d of diffstat) {
+      if (!d.path.includes('...') && !d.path.includes('=>') && !named.has(d.path)) {
+        diags.push({ line: at(separator), column: 1, severity: 'warning', message: `the diffstat lists ${d.path} but the patch has no diff for it (patch cut short?)` });
+      }
+    }
+  }
+  return { message, trailers, notes: notes.join('\n').trim(), diffstat, diffstatSummary, files };
+}
+
+function stripPrefix(p: string): string | null {
+  if (p === '/dev/null') return null;
+  return p.replace(/^"|"$/g, '').replace(/^[ab]\//, '');
+}
+
+function parseFile(lines: readonly string[], start: number, fileIndex: number, at: (i: number) => number, lineOf: (i: number) => number | null, diags: SeriesDiagnostic[]): { file: FileDiff; next: number } {
+  let oldPath: string | null = null;
+  let newPath: string | null = null;
+  let status: FileDiff['status'] = 'modified';
+  let binary = false;
+  let i = start;
+  if (lines[i].startsWith('diff --git ')) {
+    const m = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")$/.exec(lines[i]);
+    if (m) { oldPath = stripPrefix(m[1]); newPath = stripPrefix(m[2]); }
+    else diags.push({ line: at(i), column: 1, severity: 'warning', message: 'cannot read the two paths of this "diff --git" line' });
+    i++;
+    for (; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.startsWith('new file mode')) { status = 'added'; oldPath = null; }
+      else if (l.startsWith('deleted file mode')) { status = 'deleted'; newPath = null; }
+      else if (l.startsWith('rename from ')) { status = 'renamed'; oldPath = l.slice(12); }
+      else if (l.startsWith('rename to ')) newPath = l.slice(10);
+      else if (l.startsWith('copy from ')) { status = 'copied'; oldPath = l.slice(10); }
+      else if (l.startsWith('copy to ')) newPath = l.slice(8);
+      else if (l.startsWith('old mode') || l.startsWith('new mode')) { if (status === 'modified') status = 'mode'; }
+      else if (l.startsWith('Binary files') || l === 'GIT binary patch') binary = true;
+      else if (l.startsWith('index ') || l.startsWith('similarity index') || l.startsWith('dissimilarity index')) continue;
+      else break;
+    }
+  }
+  if (lines[i]?.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+    const from = stripPrefix(lines[i].slice(4).split('\t')[0]);
+    const to = stripPrefix(lines[i + 1].slice(4).split('\t')[0]);
+    if (status === 'modified' || status === 'mode') status = from === null ? 'added' : to === null ? 'deleted' : 'modified';
+    oldPath = from;
+    newPath = to;
+    i += 2;
+  }
+  const hunks: Hunk[] = [];
+  while (i < lines.length && !binary) {
+    const l = lines[i];
+    if (!l.startsWith('@@')) break;
+    const h = HUNK_HEADER.exec(l);
+    if (!h) {
+      diags.push({ line: at(i), column: 1, severity: 'error', message: `malformed hunk header "${l.slice(0, 60)}": expected "@@ -start,count +start,count @@"` });
+      i++;
+      while (i < lines.length && /^[ +\-\\]/.test(lines[i]) && !lines[i].startsWith('--- ')) i++;
+      continue;
+    }
+    const oldCount = h[2] === undefined ? 1 : Number(h[2]);
+    const newCount = h[4] === undefined ? 1 : Number(h[4]);
+    const headerIndex = i;
+    const body: HunkLine[] = [];
+    let o = 0;
+    let n = 0;
+    i++;
+    while (i < lines.length && (o < oldCount || n < newCount || lines[i].startsWith('\\'))) {
+      const bl = lines[i];
+      const c = bl[0];
+      if (c === '\\') { body.push({ kind: '\\', text: bl.slice(1).trimStart() }); i++; continue; }
+      // Mail clients strip the trailing space of an empty context line: an empty line is context.
+      if (bl === '') { body.push({ kind: ' ', text: '' }); o++; n++; i++; continue; }
+      if (c === ' ') { o++; n++; } else if (c === '-') o++; else if (c === '+') n++; else break;
+      body.push({ kind: c, text: bl.slice(1) });
+      i++;
+    }
+    const truncated = o < oldCount || n < newCount;
+    if (truncated) {
+      diags.push({ line: at(headerIndex), column: 1, severity: 'error', message: `hunk "${l.slice(0, 40)}" ends early: it announces ${oldCount} old and ${newCount} new lines, but only ${o} and ${n} follow (line ${at(i - 1)}); the lines read are kept` });
+    } else if (o > oldCount || n > newCount) {
+      diags.push({ line: at(headerIndex), column: 1, severity: 'error', message: `hunk "${l.slice(0, 40)}" has more lines than its header announces` });
+    }
+    hunks.push({
+      id: `${fileIndex}:${hunks.length}`,
+      header: l,
+      oldStart: Number(h[1]), oldCount, newStart: Number(h[3]), newCount,
+      section: h[5].trim(),
+      lines: body,
+      sourceLine: lineOf(headerIndex),
+      functions: hunkFunctions(h[5], body),
+      truncated,
+    });
+  }
+  if (hunks.length === 0 && !binary && status === 'modified') {
+    diags.push({ line: at(start), column: 1, severity: 'warning', message: `no hunks for ${newPath ?? oldPath ?? 'this file'}` });
+  }
+  return { file: { oldPath, newPath, status, binary, hunks, sourceLine: lineOf(start) }, next: i };
+}
+
+/** The function named in a C declaration or call-looking text: the identifier right before the first '('. */
+export function functionNameIn(text: string): string | null {
+  const m = /([A-Za-z_]\w*)\s*\(/.exec(text);
+  if (!m || C_KEYWORDS.has(m[1])) return null;
+  return m[1];
+}
+
+/**
+ * Functions whose code the hunk changes: a changed line belongs to the last function definition above it
+ * in the hunk, or to the function git named in the header; a changed definition line names itself.
+ * Definitions that appear only as context are not counted.
+ */
+export function hunkFunctions(section: string, body: readonly HunkLine[]): string[] {
+  const out: string[] = [];
+  const add = (f: string | null) => { if (f && !out.includes(f)) out.push(f); };
+  let current = /\(/.test(section) ? functionNameIn(section) : null;
+  for (const l of body) {
+    if (l.kind === '\\') continue;
+    const t = l.text;
+    // A definition starts in column 0, is not a statement (no ';' at the end) and is not a macro.
+    const isDefinition = /^[A-Za-z_]/.test(t) && t.includes('(') && !/;\s*$/.test(t) && !/^(#|typedef\b|struct\s+\w+\s*\{)/.test(t) && !/=/.test(t.split('(')[0]);
+    if (isDefinition) current = functionNameIn(t);
+    else if (/^[}A-Za-z_#]/.test(t) && !t.startsWith('}') && l.kind === ' ') current = null; // a declaration or macro at top level
+    if (l.kind === '+' || l.kind === '-') add(current);
+  }
+  return out;
+}
+
+/** The hunk as the old and the new text (context plus removed, context plus added). */
+export function hunkSides(hunk: Hunk): { before: string; after: string } {
+  const before: string[] = [];
+  const after: string[] = [];
+  for (const l of hunk.lines) {
+    if (l.kind === ' ' || l.kind === '-') before.push(l.text);
+    if (l.kind === ' ' || l.kind === '+') after.push(l.text);
+  }
+  return { before: before.join('\n'), after: after.join('\n') };
+}
+
+/** The hunk in unified-diff form (header and lines), as it would be quoted in a reply. */
+export function hunkText(hunk: Hunk): string {
+  return [hunk.header, ...hunk.lines.map((l) => (l.kind === '\\' ? '\\ ' + l.text : l.kind + l.text))].join('\n');
+}

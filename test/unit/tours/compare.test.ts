@@ -1,0 +1,119 @@
+// Compare: each arm64 patch switched off must make its scenario differ, and differ the way
+// timens-model.md §12 says; kernel-version comparisons; the first diverging event; the report text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compareScenario, formatComparison, patchOffChoices, profileLabel, type Comparison } from '../../../extension/tours/compare';
+import { arm64Knowledge } from '../../../extension/tours/knowledge';
+import { eventsForFunctions } from '../../../extension/tours/links';
+import type { Arm64PatchId } from '../../../extension/sim/types';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+
+function comparePatch(id: Arm64PatchId): Comparison {
+  const k = arm64Knowledge(id);
+  const file = path.join(ROOT, k.scenario!);
+  const [on, off] = patchOffChoices({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }, id);
+  return compareScenario(fs.readFileSync(file, 'utf8'), k.scenario!, on, off);
+}
+
+/** 1-based line of the first difference, as a reader of the report sees it. */
+const firstLine = (c: Comparison) => (c.firstLine ? c.firstLine.line + 1 : null);
+
+test('patch 1 off (vvar-fault): the vDSO shows host time while the system call shows namespace time', () => {
+  const c = comparePatch('vvar-fault');
+  assert.equal(c.a.run.passed, true, formatComparison(c));
+  const syscall = c.lines.find((l) => l.line === 14)!;
+  assert.deepEqual([syscall.a?.clockOffset, syscall.b?.clockOffset], ['host + 86400s', 'host + 86400s'], 'the syscall is right either way');
+  assert.equal(firstLine(c), 17, formatComparison(c));
+  assert.equal(c.firstLine!.a!.clockOffset, 'host + 86400s');
+  assert.equal(c.firstLine!.a!.clockPath, 'vdso-timens');
+  assert.equal(c.firstLine!.b!.clockOffset, 'host');
+  assert.ok(c.firstEvent, 'the event logs part somewhere');
+});
+
+test('patch 2 off (zap-vvar): after setns the vDSO keeps the old namespace\'s view, the syscall shows the new one', () => {
+  const c = comparePatch('zap-vvar');
+  assert.equal(c.a.run.passed, true, formatComparison(c));
+  const syscall = c.lines.find((l) => l.line === 19)!;
+  assert.equal(syscall.b?.clockOffset, 'host + 86400s', 'the system call already sees the new namespace');
+  assert.equal(firstLine(c), 22, formatComparison(c));
+  assert.equal(c.firstLine!.a!.clockOffset, 'host + 86400s');
+  assert.equal(c.firstLine!.b!.clockOffset, 'host', 'the stale PTE still maps the root (host) page: offset 0');
+  assert.equal(c.firstLine!.b!.signal, '');
+  // The logs part already at the fork into the namespace: with the patch the child's [vvar] is zapped there.
+  assert.equal(c.firstEvent!.line + 1, 13, formatComparison(c));
+  assert.match(c.firstEvent!.describeA, /zap vdso_join_timens/);
+  const zapsAtSetns = (r: Comparison['a']) => eventsForFunctions(r.run.sim, ['vdso_join_timens']).filter((i) => r.run.sim.lineOf(i) === 17 && r.run.sim.kindOf(i) === 'zap');
+  assert.ok(zapsAtSetns(c.a).length > 0, 'setns zaps with the patch');
+  assert.equal(zapsAtSetns(c.b).length, 0, 'and does not without it');
+});
+
+test('patch 3 off (timens-page): a namespace task\'s vDSO read has no host-time source and faults', () => {
+  const c = comparePatch('timens-page');
+  assert.equal(c.a.run.passed, true, formatComparison(c));
+  assert.equal(firstLine(c), 15, formatComparison(c));
+  assert.equal(c.firstLine!.a!.signal, '');
+  assert.ok(['SIGSEGV', 'SIGBUS'].includes(c.firstLine!.b!.signal), formatComparison(c));
+});
+
+test('patch 4 off (timens-fault): page 0 stays the host page, the vDSO reads host time on the fast path', () => {
+  const c = comparePatch('timens-fault');
+  assert.equal(c.a.run.passed, true, formatComparison(c));
+  // The fault on line 15 already maps a different page at [vvar][0]: that is the first difference.
+  assert.equal(firstLine(c), 15, formatComparison(c));
+  assert.deepEqual([c.firstLine!.a!.text, c.firstLine!.b!.text], ['page#ns#1', 'page#host']);
+  assert.equal(c.firstEvent!.line + 1, 15, formatComparison(c));
+  const read = c.lines.find((l) => l.line === 15)!;
+  assert.deepEqual([read.a?.clockOffset, read.a?.clockPath], ['host + 86400s', 'vdso-timens']);
+  assert.deepEqual([read.b?.clockOffset, read.b?.clockPath], ['host', 'vdso-fast']);
+});
+
+test('patch 5 off (restrict-split): moving page 1 alone succeeds, and the namespace task\'s next vDSO read faults', () => {
+  const c = comparePatch('restrict-split');
+  assert.equal(c.a.run.passed, true, formatComparison(c));
+  assert.equal(firstLine(c), 16, formatComparison(c));
+  assert.equal(c.firstLine!.a!.errno, 'EINVAL');
+  assert.equal(c.firstLine!.b!.errno, '');
+  const read = c.lines.find((l) => l.line === 17)!;
+  assert.equal(read.a?.signal, '');
+  assert.equal(read.b?.signal, 'SIGSEGV', formatComparison(c));
+});
+
+test('patch 6 off (enable-timens): unshare(CLONE_NEWTIME) fails with EINVAL', () => {
+  const c = comparePatch('enable-timens');
+  assert.equal(c.a.run.passed, true, formatComparison(c));
+  assert.equal(firstLine(c), 9, formatComparison(c));
+  assert.equal(c.firstLine!.a!.errno, '');
+  assert.equal(c.firstLine!.b!.errno, 'EINVAL');
+});
+
+test('two kernel versions: vfork after unshare is refused on 6.1 and allowed on 6.2', () => {
+  const file = 'tours/scenarios/x86-vfork-after-unshare.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const c = compareScenario(text, file, { label: 'x86_64 6.2', options: { kernel: '6.2' } }, { label: 'x86_64 6.1', options: { kernel: '6.1' } });
+  assert.equal(firstLine(c), 10, formatComparison(c));
+  assert.deepEqual([c.firstLine!.a!.errno, c.firstLine!.b!.errno], ['', 'EINVAL']);
+  assert.ok(c.divergence && c.divergence.line === 9);
+});
+
+test('identical profiles: no difference, and the report says so', () => {
+  const file = 'tours/scenarios/x86-setns-zap.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const c = compareScenario(text, file, { label: 'a', options: {} }, { label: 'b', options: {} });
+  assert.equal(c.firstLine, null);
+  assert.equal(c.firstEvent, null);
+  assert.equal(c.divergence, null);
+  assert.match(formatComparison(c), /No line gives a different result/);
+});
+
+test('the report lists every line with both results and marks the first difference', () => {
+  const c = comparePatch('zap-vvar');
+  const text = formatComparison(c);
+  assert.match(text, /^Comparison of tours\/scenarios\/arm64-2-zap-vvar\.timens/);
+  assert.match(text, /B: arm64 5\.9 without patch 2\/6 zap-vvar/);
+  assert.match(text, /First difference: line 22 {3}P3: clock_gettime\(CLOCK_MONOTONIC\)/);
+  assert.match(text, /\n {3}22 ≠ P3: clock_gettime\(CLOCK_MONOTONIC\) +.*host \+ 86400s via vdso-timens.* host via vdso-fast/);
+  assert.equal(profileLabel({ arch: 'arm64', kernel: '5.9', disabledPatches: ['zap-vvar', 'restrict-split'] }), 'arm64 5.9 without patch 2/6 zap-vvar, 5/6 restrict-split');
+});
