@@ -5,7 +5,11 @@ import { TARGETS } from './targets';
 type Bench = () => Promise<Record<string, number>>;
 const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   // one line per area: ['sim', () => import('./sim')],
+  ['parse', () => import('./parse')],
+  ['sim', () => import('./sim')],
   ['dap', () => import('./dap')],
+  ['timeline', () => import('./timeline')],
+  ['editor', () => import('./editor')],
 ];
 
 async function main(): Promise<void> {
