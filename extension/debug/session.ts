@@ -302,7 +302,8 @@ export class TimensDebugSession extends DebugSession {
           const label = kind === 'fault' ? `${e.fn} (fault)` : e.fn;
           if (seen.has(label)) continue;
           seen.add(label);
-          targets.push({ id: i, label: `${label} — ${e.summary}`.slice(0, 120) });
+          const detail = e.summary === `${e.fn}()` ? '' : ` — ${e.summary}`;
+          targets.push({ id: i, label: `${label}${detail}`.slice(0, 120) });
         }
       }
     }

@@ -159,6 +159,11 @@ suite('timens debugger', () => {
     assert.strictEqual(ok, true);
     await waitFor(() => stops.length > count, 'the entry stop');
     assert.strictEqual((await cursor()).line, 2);
+    await nextStop(() => vscode.commands.executeCommand('workbench.action.debug.stepOver'));
+    assert.strictEqual((await cursor()).line, 3);
+    // Restart runs the document again and stops before its first line.
+    assert.strictEqual(await nextStop(() => vscode.commands.executeCommand('workbench.action.debug.restart')), 'entry');
+    assert.strictEqual((await cursor()).position, 0);
     await vscode.debug.stopDebugging();
   });
 });

@@ -230,6 +230,16 @@ test('variables mark what the last step changed, and the vvar page reads as the 
   assert.equal(dv.getInt32(blockOffset + 4, true), 0x7fffffff, 'clock_mode is VDSO_CLOCKMODE_TIMENS');
   // x86 6.18 has max_cycles, so offset[] starts at byte 40 of the block; offset[CLOCK_MONOTONIC] is entry 1.
   assert.equal(dv.getBigInt64(blockOffset + 40 + 16, true), 86400n);
+  // The child's first clock read faults [vvar] page 0 in: the Memory scope marks that PTE.
+  await client.step('next');
+  const memory = await client.variables((await client.scopes()).find((s) => s.name === 'Memory')!.variablesReference);
+  const mm = memory.find((v) => v.value.startsWith('users P2'))!;
+  const vvarVma = (await client.variables(mm.variablesReference)).find((v) => v.name.startsWith('[vvar]'))!;
+  assert.equal(vvarVma.name, '[vvar] *');
+  const pte0 = (await client.variables(vvarVma.variablesReference)).find((v) => v.name.startsWith('pte[0]'))!;
+  assert.equal(pte0.name, 'pte[0] *');
+  assert.match(pte0.value, /^page#ns#1 .*\(was none\)$/);
+  assert.equal(pte0.memoryReference, 'page#ns#1');
   await client.request('disconnect', {});
 });
 
