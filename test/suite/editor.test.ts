@@ -104,6 +104,11 @@ suite('editor: language features, trees and commands', () => {
     assert.strictEqual(inline.get(13)?.tone, 'expect-pass');
     assert.strictEqual(inline.get(14)?.tone, 'expect-fail');
     assert.match(state.statusBar, /step 6\/6 · arm64 · 5\.9/);
+    // The setting switches them off and on again.
+    assert.strictEqual(await vscode.commands.executeCommand('timens.toggleInlineResults'), false);
+    await waitFor(async () => (await inspect(uri)).inline.length === 0, 'inline results to go');
+    assert.strictEqual(await vscode.commands.executeCommand('timens.toggleInlineResults'), true);
+    await waitFor(async () => (await inspect(uri)).inline.length === state.inline.length, 'inline results to come back');
   });
 
   test('hover: operation call path, task state at that line, clock, expect outcome', async () => {
@@ -266,6 +271,21 @@ suite('editor: language features, trees and commands', () => {
     assert.ok(s.views['timens.namespaces'].nodes.length > 0);
     assert.ok(s.inline.length > 0, 'inline results after the run');
     await screenshot('editor-example');
+  });
+
+  test('new scenario from an example: a quick pick over examples/, an untitled copy', async () => {
+    let done = false;
+    const pending = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('timens.newScenarioFromExample')).finally(() => { done = true; });
+    // Accept the first item once the quick pick is up (harmless while it is not).
+    await waitFor(async () => { if (!done) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); return done; }, 'the example quick pick', 30000, 500);
+    const created = await pending;
+    assert.ok(created, 'an example was picked');
+    assert.strictEqual(created.scheme, 'untitled');
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.strictEqual(doc.languageId, 'timens');
+    const first = fs.readdirSync(path.join(workspaceRoot().fsPath)).filter((f) => f.endsWith('.timens')).sort()[0];
+    assert.strictEqual(doc.getText(), fs.readFileSync(path.join(workspaceRoot().fsPath, first), 'utf8'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('reset empties the views (their welcome content shows)', async () => {

@@ -59,7 +59,7 @@ export function inlineResults(run: ScenarioRun, position: number): InlineResult[
     out.push({
       line: outcome.line, text, tone,
       reached: span ? span.end <= position : true,
-      detail: `${outcome.step.task ? `${outcome.step.task}: ` : ''}${outcome.step.operation.op} returned ${formatReturn(outcome.result, true)}`,
+      detail: `${outcome.step.task ? `${outcome.step.task}: ` : ''}${outcome.step.operation.op} → ${formatReturn(outcome.result, true)}`,
     });
   }
   const ranLines = [...spans.values()].sort((a, b) => a.line - b.line);

@@ -52,13 +52,19 @@ export function currentLine(sim: Pick<Simulation, 'position' | 'lineOf'>): numbe
   return -1;
 }
 
-/** The last event at or before `position - 1` whose changes touch `obj` (the event that made the state shown). */
-export function lastEventChanging(sim: Pick<Simulation, 'event'>, position: number, obj: string): number | null {
+/**
+ * The last event at or before `position - 1` whose changes touch `obj` (the event that made the state
+ * shown); with `field`, the last one that changed that field, if any did.
+ */
+export function lastEventChanging(sim: Pick<Simulation, 'event'>, position: number, obj: string, field?: string): number | null {
+  let anyField: number | null = null;
   for (let i = position - 1; i >= 0; i--) {
-    const e = sim.event(i);
-    if (e.changes.some((c) => c.obj === obj)) return i;
+    const changes = sim.event(i).changes.filter((c) => c.obj === obj);
+    if (!changes.length) continue;
+    if (!field || changes.some((c) => c.field === field || c.field.startsWith(`${field}.`))) return i;
+    anyField ??= i;
   }
-  return null;
+  return anyField;
 }
 
 /**

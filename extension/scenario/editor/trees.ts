@@ -21,6 +21,8 @@ export interface TreeNode {
   iconColor?: string;
   /** The kernel object this node shows (for "reveal the line that caused this state"). */
   readonly obj?: string;
+  /** The simulator's field of `obj` that this row shows, when it shows one (see Change.field). */
+  readonly field?: string;
   /** The event that produced the value shown, when known (PTEs). */
   readonly sinceEvent?: number;
   readonly expanded: boolean;
@@ -36,8 +38,15 @@ function node(n: Omit<TreeNode, 'changed' | 'changedInside' | 'children' | 'expa
   return { description: '', tooltip: '', children: [], expanded: false, changed: false, changedInside: false, ...n };
 }
 
+/** Which state field a detail row shows, so "reveal the line" can find the event that last changed it. */
+const STATE_FIELD_OF_ROW: Readonly<Record<string, string>> = {
+  monotonic: 'offsets', boottime: 'offsets', frozen_offsets: 'frozen_offsets', vvar_page: 'vvar_page',
+  time_ns: 'nsproxy', time_ns_for_children: 'nsproxy', nsproxy: 'nsproxy', mm: 'mm', state: 'state',
+  'last result': 'lastResult', uid: 'euid', capabilities: 'fullCaps',
+};
+
 function field(parent: string, name: string, value: string, obj?: string, tooltip = ''): TreeNode {
-  return node({ id: `${parent}/${name}`, kind: 'field', label: name, description: value, icon: 'symbol-field', obj, tooltip });
+  return node({ id: `${parent}/${name}`, kind: 'field', label: name, description: value, icon: 'symbol-field', obj, field: STATE_FIELD_OF_ROW[name], tooltip });
 }
 
 function nsOf(state: KernelState, task: TaskState): { time_ns: string; tfc: string } | null {
@@ -169,10 +178,11 @@ export function taskTree(state: KernelState): TreeNode[] {
   const kids = new Map<string, TaskState[]>();
   const roots: TaskState[] = [];
   for (const t of all) {
-    if (t.leader !== t.id) { threads.set(t.leader, [...(threads.get(t.leader) ?? []), t]); continue; }
+    const add = (map: Map<string, TaskState[]>, key: string): void => { const list = map.get(key); if (list) list.push(t); else map.set(key, [t]); };
+    if (t.leader !== t.id) { add(threads, t.leader); continue; }
     const up = processOf(t.parent);
     if (up === null || up === t.id) roots.push(t);
-    else kids.set(up, [...(kids.get(up) ?? []), t]);
+    else add(kids, up);
   }
   const build = (t: TaskState): TreeNode =>
     taskNode(state, t, [...(threads.get(t.id) ?? []).map((th) => taskNode(state, th, [])), ...(kids.get(t.id) ?? []).map(build)]);

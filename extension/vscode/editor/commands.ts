@@ -102,7 +102,7 @@ export function registerEditorCommands(services: Services, models: DocumentModel
     const sim = session.sim;
     if (node?.sinceEvent !== undefined) return node.sinceEvent;
     if (node?.obj) {
-      const e = lastEventChanging(sim, sim.position, node.obj);
+      const e = lastEventChanging(sim, sim.position, node.obj, node.field);
       if (e !== null) return e;
     }
     return sim.position > 0 ? sim.position - 1 : null;
@@ -200,6 +200,13 @@ export function registerEditorCommands(services: Services, models: DocumentModel
         void vscode.window.showErrorMessage(`Timens: the timeline could not reveal event #${ev}: ${message(err)}`);
         return false;
       }
+    }),
+    vscode.commands.registerCommand('timens.toggleInlineResults', async () => {
+      const config = vscode.workspace.getConfiguration('timens');
+      const next = !config.get<boolean>('inlineResults', true);
+      await config.update('inlineResults', next, vscode.ConfigurationTarget.Global);
+      vscode.window.setStatusBarMessage(`Timens: inline results ${next ? 'on' : 'off'}`, 3000);
+      return next;
     }),
     vscode.commands.registerCommand('timens.copyAsText', async (node?: TreeNode) => {
       const session = store.active;

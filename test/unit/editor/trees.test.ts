@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenario } from '../../../extension/scenario/index';
 import { markChanges, memoryTree, namespaceTree, taskTree, treeToText, type TreeNode } from '../../../extension/scenario/editor/trees';
-import { lastStepStart } from '../../../extension/scenario/editor/navigation';
+import { lastEventChanging, lastStepStart } from '../../../extension/scenario/editor/navigation';
 
 const ARM64 = `arch arm64
 kernel 5.9
@@ -151,4 +151,18 @@ test('treeToText indents children two spaces a level', () => {
   assert.match(text, /^ns#0  NPROCS 1 · initial · time:\[4026531834\]/);
   assert.match(text, /\n  monotonic  \+0s\n/);
   assert.match(text, /\n    time_ns_for_children  P1, P2, T3\n/);
+});
+
+test('reveal the line: the event that last changed a row\'s field, else its object', () => {
+  const run = runScenario(ARM64);
+  const sim = run.sim;
+  const ns1 = namespaceTree(sim.state(), 'owner').find((n) => n.label === 'ns#1')!;
+  const frozen = child(ns1, 'frozen_offsets');
+  const mono = child(ns1, 'monotonic');
+  assert.equal(frozen.field, 'frozen_offsets');
+  assert.equal(sim.lineOf(lastEventChanging(sim, sim.position, frozen.obj!, frozen.field)!), 4, 'frozen by the fork line');
+  assert.equal(sim.lineOf(lastEventChanging(sim, sim.position, mono.obj!, mono.field)!), 3, 'offsets written on the write line');
+  // Without a field: the last event that touched ns#1 at all (a later line: the thread joins it).
+  assert.ok(sim.lineOf(lastEventChanging(sim, sim.position, 'ns#1')!) > 4);
+  assert.equal(lastEventChanging(sim, sim.position, 'nothing'), null);
 });

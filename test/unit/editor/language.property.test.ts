@@ -1,0 +1,34 @@
+// Property tests: completion, hover and the outline never throw, whatever is typed, and completion
+// ranges stay inside the line (VS Code rejects a completion item whose range is not on the cursor line).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseScenario, runScenario } from '../../../extension/scenario/index';
+import { completionsAt, hoverAt, outline } from '../../../extension/scenario/editor/language';
+import { DEFAULT_PROFILE } from '../../../extension/sim/types';
+
+const PIECES = ['P1', 'P2', ':', ' ', '(', ')', ',', '|', '"', '/proc/', 'self', '=', '==', '->', '[vvar]', '[', ']', 'expect', 'arch', 'kernel',
+  'patch', 'off', 'unshare', 'fork', 'clock_gettime', 'CLONE_NEWTIME', 'CLOCK_MONOTONIC', 'ns#1', '#', '---', 'host', '+', '86400s', '\\', 'é', '\u{1F600}'];
+const line = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 3 })), { maxLength: 12 }).map((xs) => xs.join(''));
+
+test('completionsAt never throws and its ranges stay on the typed prefix', () => {
+  const base = parseScenario('arch x86_64\nkernel 6.18\nP1: fork() = P2\n');
+  fc.assert(fc.property(line, fc.nat(40), (text, at) => {
+    const col = Math.min(at, text.length);
+    for (const e of completionsAt(text, 3, col, { parsed: base, profile: DEFAULT_PROFILE })) {
+      assert.ok(e.replaceFrom === -1 || (e.replaceFrom >= 0 && e.replaceFrom <= col), `replaceFrom ${e.replaceFrom} for col ${col} in ${JSON.stringify(text)}`);
+      assert.ok(e.label.length > 0);
+    }
+  }), { numRuns: 400 });
+});
+
+test('hoverAt and outline never throw on arbitrary scenarios, with or without a run', () => {
+  fc.assert(fc.property(fc.array(line, { maxLength: 6 }), fc.nat(8), fc.nat(30), (lines, l, c) => {
+    const text = ['arch arm64', 'kernel 5.9', 'P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2', ...lines].join('\n');
+    const run = runScenario(text);
+    const parsed = run.parsed;
+    hoverAt(Math.min(l, parsed.tokens.length - 1), c, { parsed, profile: run.profile, run });
+    hoverAt(Math.min(l, parsed.tokens.length - 1), c, { parsed, profile: run.profile });
+    outline(parsed, text.split('\n'));
+  }), { numRuns: 150 });
+});
