@@ -66,8 +66,11 @@ export interface RunHeader {
   /** Causal arrows as pairs [from0, to0, from1, to1, …] (Int32Array), sorted by `to`. */
   readonly causes: ArrayBuffer;
   readonly clocks: ClockSamples;
-  /** Source text of each scenario line that ran, by line number (sparse), for details and search. */
-  readonly lineText: Readonly<Record<number, string>>;
+  /**
+   * Source text of the scenario lines that ran, joined with '\n' so that line k is the k-th piece (lines that
+   * did not run are empty). One string: it crosses to the webview far faster than an object with a key per line.
+   */
+  readonly lines: string;
 }
 
 export interface Divergence {
@@ -251,7 +254,7 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
 
 function validRunHeader(v: unknown): boolean {
   if (!isRec(v) || !isInt(v.eventCount) || v.eventCount < 0 || !Array.isArray(v.lanes) || !Array.isArray(v.functions) || !Array.isArray(v.labels)) return false;
-  if (!(v.causes instanceof ArrayBuffer) || v.causes.byteLength % 8 !== 0 || !isRec(v.clocks)) return false;
+  if (!(v.causes instanceof ArrayBuffer) || v.causes.byteLength % 8 !== 0 || !isRec(v.clocks) || typeof v.lines !== 'string') return false;
   const c = v.clocks;
   return c.positions instanceof ArrayBuffer && c.hostMonotonic instanceof ArrayBuffer && c.hostBoottime instanceof ArrayBuffer
     && Array.isArray(c.nsMonotonicOffset) && Array.isArray(c.nsBoottimeOffset) && Array.isArray(c.frozenAt);

@@ -141,6 +141,16 @@ function pixelOf(css: string, under: string): number {
   return v;
 }
 
+const imagePool: ImageData[] = [];
+/** ImageData buffers are reused between frames (one per run block on screen) instead of allocated each time. */
+function reusableImage(ctx: CanvasRenderingContext2D, w: number, h: number): ImageData {
+  const k = imagePool.findIndex((im) => im.width === w && im.height === h);
+  const image = k >= 0 ? imagePool.splice(k, 1)[0] : ctx.createImageData(w, h);
+  imagePool.push(image);
+  if (imagePool.length > 4) imagePool.shift();
+  return image;
+}
+
 class PixelSink implements RectSink {
   private readonly image: ImageData | null;
   private readonly px: Uint32Array | null;
@@ -153,7 +163,7 @@ class PixelSink implements RectSink {
     this.dpr = ctx.getTransform().a || 1;
     this.wd = Math.max(0, Math.round(w * this.dpr));
     this.hd = Math.max(0, Math.round((y1 - y0) * this.dpr));
-    this.image = this.wd > 0 && this.hd > 0 ? ctx.createImageData(this.wd, this.hd) : null;
+    this.image = this.wd > 0 && this.hd > 0 ? reusableImage(ctx, this.wd, this.hd) : null;
     this.px = this.image ? new Uint32Array(this.image.data.buffer) : null;
     this.px?.fill(pixelOf(theme.background, theme.background));
   }
@@ -218,7 +228,7 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
     p.fillRect(0, top, s.layout.width, TITLE_H);
     p.fillStyle = t.foreground;
     p.textAlign = 'left';
-    p.fillText(`${block.run === 0 ? 'A' : 'B'}: ${s.labels[block.run] ?? ''} (${run.n.toLocaleString('en-US')} events)`, 6, top + TITLE_H / 2);
+    p.fillText(`${block.run === 0 ? 'A' : 'B'}: ${s.labels[block.run] ?? ''} (${run.n.toLocaleString('en-US')} events)`, GUTTER + 6, top + TITLE_H / 2);
   }
   if (!run.complete || run.n === 0) {
     sink.flush();
@@ -646,13 +656,18 @@ function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: 
   const counts = new Uint32Array(W * 5);
   const ticks = new Uint8Array(W);
   const k = W / run.n;
-  const { flags, kind, markBits } = run;
-  for (let i = 0; i < run.n; i++) {
-    const col = Math.min(W - 1, Math.floor(i * k));
-    const cat = flags[i] & 7;
-    counts[col * 5 + (cat > 4 ? 0 : cat)]++;
-    if (markBits[i] & (MARK.error | MARK.failedExpect)) ticks[col] |= 1;
-    if (kind[i] === K.fault) ticks[col] |= 2;
+  // Built from the per-block summaries (one entry per lane a block touches), not from every event.
+  const { blockFirst, entCat, entMark } = run;
+  const blocks = blockFirst.length - 1;
+  for (let bl = 0; bl < blocks; bl++) {
+    const col = Math.min(W - 1, Math.floor((bl * BLOCK + BLOCK / 2) * k));
+    for (let e = blockFirst[bl]; e < blockFirst[bl + 1]; e++) {
+      const cat = entCat[e];
+      counts[col * 5 + (cat > 4 ? 0 : cat)]++;
+      const m = entMark[e];
+      if (m & (MARK.error | MARK.failedExpect)) ticks[col] |= 1;
+      if (m & MARK.fault) ticks[col] |= 2;
+    }
   }
   const hAvail = height - 8;
   const y0 = new Float32Array(W).fill(height - 2);

@@ -124,8 +124,10 @@ function paintNow(): void {
   } else {
     drawScene(ctx, scene(cssWidth, cssHeight));
   }
+  const t1 = performance.now();
   octx.setTransform(dpr, 0, 0, dpr, 0, 0);
   drawOverview(octx, cssWidth, OVERVIEW_H, runs[0], view, mode === 'single' ? cursor : -1, theme);
+  lastFrameSplit = [t1 - t0, performance.now() - t1];
   const dt = performance.now() - t0;
   frames++;
   frameTimes.push(dt);
@@ -286,7 +288,7 @@ function buildMatcher(): Matcher | null {
     const lane = Uint8Array.from(h.lanes, (l) => (text && (l.id.toLowerCase() === text || l.label.toLowerCase() === text) ? 1 : 0));
     const label = Uint8Array.from(h.labels, (l) => (text && l && l.toLowerCase() === text ? 1 : 0));
     const lines = new Set<number>();
-    if (text) for (const [ln, src] of Object.entries(h.lineText)) if (src.toLowerCase().includes(text)) lines.add(Number(ln));
+    if (text) h.lines.split('\n').forEach((src, ln) => { if (src && src.toLowerCase().includes(text)) lines.add(ln); });
     tables.set(run, { fn, lane, label, lines });
   }
   return (run, i) => {
@@ -533,6 +535,7 @@ function handle(msg: HostMessage): void {
   switch (msg.type) {
     case 'init': {
       initAt = performance.now();
+      loadTimings.init = initAt;
       firstPaintAt = 0;
       loaded = false;
       runs = msg.runs.map((h) => new RunModel(h));
@@ -602,8 +605,12 @@ function handle(msg: HostMessage): void {
   }
 }
 
+const loadTimings = { init: 0, end: 0, finished: 0, painted: 0, split: [0, 0] };
+let lastFrameSplit = [0, 0];
 function finishLoad(): void {
+  loadTimings.end = performance.now();
   for (const r of runs) r.finish();
+  loadTimings.finished = performance.now();
   loaded = true;
   layout = layoutRuns(runs, cssWidth);
   const restore = pendingRestore;
@@ -624,6 +631,8 @@ function finishLoad(): void {
   }
   if (matcher) updateSearch();
   paintNow();
+  loadTimings.painted = performance.now();
+  loadTimings.split = lastFrameSplit;
   vscode.postMessage({ type: 'cursorShown', position: cursor });
 }
 
@@ -665,6 +674,7 @@ resize();
   frameTimes: () => [...frameTimes],
   firstPaintMs: () => (firstPaintAt && initAt ? firstPaintAt - initAt : -1),
   firstPaintAt: () => firstPaintAt,
+  loadTimings: () => ({ ...loadTimings }),
   paint: () => paintNow(),
   setView: (start: number, span: number) => { setView(start, span); paintNow(); },
   zoomAt: (factor: number, x: number) => { zoomAt(factor, x); paintNow(); },

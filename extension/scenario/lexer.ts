@@ -13,11 +13,42 @@ export class Lexeme {
   value: string | undefined;
   /** Strings with a bad escape or no closing quote: what is wrong, and where (column). */
   problem: { message: string; start: number; end: number } | undefined;
-  constructor(readonly t: LexKind, readonly text: string, readonly start: number, readonly end: number, kind: Token['kind']) {
+  constructor(public t: LexKind, public text: string, public start: number, public end: number, kind: Token['kind']) {
     this.kind = kind;
     this.value = undefined;
     this.problem = undefined;
   }
+}
+
+/**
+ * Lexemes recycled from one line to the next while a whole scenario is parsed: nothing keeps a lexeme after
+ * its line (the parsed scenario copies positions, kinds and strings), and not allocating them per line
+ * halves the garbage the parser makes.
+ */
+export class LexemePool {
+  private readonly items: Lexeme[] = [];
+  private used = 0;
+  /** A fresh array per line: cheaper than truncating one (setting length is a slow path). */
+  out: Lexeme[] = [];
+  reset(): void {
+    this.used = 0;
+    this.out = [];
+  }
+  take(t: LexKind, text: string, start: number, end: number, kind: Token['kind']): Lexeme {
+    if (this.used < this.items.length) {
+      const l = this.items[this.used++];
+      l.t = t; l.text = text; l.start = start; l.end = end; l.kind = kind; l.value = undefined; l.problem = undefined;
+      return l;
+    }
+    const l = new Lexeme(t, text, start, end, kind);
+    this.items.push(l);
+    this.used++;
+    return l;
+  }
+}
+
+function make(pool: LexemePool | undefined, t: LexKind, text: string, start: number, end: number, kind: Token['kind']): Lexeme {
+  return pool ? pool.take(t, text, start, end, kind) : new Lexeme(t, text, start, end, kind);
 }
 
 /** Single-character punctuation by char code (interned strings, so no allocation per token). */
@@ -59,8 +90,9 @@ function isSpace(c: number): boolean {
   return c < 128 && (CLASS[c] & SPACE) !== 0;
 }
 
-export function lexLine(line: string): Lexeme[] {
-  const out: Lexeme[] = [];
+/** The lexemes of one line; with a pool, recycled objects in the pool's array (valid until the pool's next reset). */
+export function lexLine(line: string, pool?: LexemePool): Lexeme[] {
+  const out: Lexeme[] = pool ? pool.out : [];
   const n = line.length;
   let i = 0;
   while (i < n) {
@@ -68,7 +100,7 @@ export function lexLine(line: string): Lexeme[] {
     if (isSpace(c)) { i++; continue; }
     const start = i;
     if (c === C_HASH) {
-      out.push(new Lexeme('comment', line.slice(i), start, n, 'comment'));
+      out.push(make(pool, 'comment', line.slice(i), start, n, 'comment'));
       break;
     }
     if (isIdentStart(c)) {
@@ -84,10 +116,10 @@ export function lexLine(line: string): Lexeme[] {
       if (line.charCodeAt(i) === C_HASH && i + 1 < n && isIdentPart(line.charCodeAt(i + 1))) {
         i++;
         while (i < n && (isIdentPart(line.charCodeAt(i)) || line.charCodeAt(i) === C_HASH)) i++;
-        out.push(new Lexeme('ref', line.slice(start, i), start, i, 'namespace'));
+        out.push(make(pool, 'ref', line.slice(start, i), start, i, 'namespace'));
         continue;
       }
-      out.push(new Lexeme('ident', line.slice(start, i), start, i, 'unknown'));
+      out.push(make(pool, 'ident', line.slice(start, i), start, i, 'unknown'));
       continue;
     }
     if (isDigit(c)) {
@@ -106,14 +138,14 @@ export function lexLine(line: string): Lexeme[] {
       if (i > numEnd) {
         const unit = line.slice(numEnd, i);
         const t: LexKind = /^(ns|us|ms|s|m|h|d)$/.test(unit) && !line.startsWith('0x', start) ? 'duration' : 'bad';
-        out.push(new Lexeme(t, line.slice(start, i), start, i, t === 'bad' ? 'unknown' : 'number'));
+        out.push(make(pool, t, line.slice(start, i), start, i, t === 'bad' ? 'unknown' : 'number'));
       } else {
-        out.push(new Lexeme('number', line.slice(start, i), start, i, 'number'));
+        out.push(make(pool, 'number', line.slice(start, i), start, i, 'number'));
       }
       continue;
     }
     if (c === C_QUOTE) {
-      lexString(line, i, out);
+      lexString(line, i, out, pool);
       i = out[out.length - 1].end;
       continue;
     }
@@ -122,42 +154,46 @@ export function lexLine(line: string): Lexeme[] {
       while (j < n && isIdentPart(line.charCodeAt(j))) j++;
       if (line.charCodeAt(j) === C_RBRACK) {
         i = j + 1;
-        out.push(new Lexeme('mapping', line.slice(start, i), start, i, 'keyword'));
+        out.push(make(pool, 'mapping', line.slice(start, i), start, i, 'keyword'));
         continue;
       }
     }
     const next = line.charCodeAt(i + 1);
     if ((c === 61 || c === 33) && next === 61) { // == !=
       i += 2;
-      out.push(new Lexeme('punct', c === 61 ? '==' : '!=', start, i, 'punct'));
+      out.push(make(pool, 'punct', c === 61 ? '==' : '!=', start, i, 'punct'));
       continue;
     }
     if (c === C_MINUS && next === 62) { // ->
       i += 2;
-      out.push(new Lexeme('punct', '->', start, i, 'punct'));
+      out.push(make(pool, 'punct', '->', start, i, 'punct'));
       continue;
     }
     const single = PUNCT[c];
     if (single !== undefined) {
       i++;
-      out.push(new Lexeme('punct', single, start, i, 'punct'));
+      out.push(make(pool, 'punct', single, start, i, 'punct'));
       continue;
     }
     // Anything else (including a lone surrogate half) is one bad character.
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    out.push(new Lexeme('bad', line.slice(start, i), start, i, 'unknown'));
+    out.push(make(pool, 'bad', line.slice(start, i), start, i, 'unknown'));
   }
   return out;
 }
 
 /** A C-like string literal: \n \t \r \0 \\ \" \' \xNN. */
-function lexString(line: string, start: number, out: Lexeme[]): void {
+function lexString(line: string, start: number, out: Lexeme[], pool: LexemePool | undefined): void {
   const n = line.length;
   let i = start + 1;
   let value = '';
   let problem: Lexeme['problem'];
   let closed = false;
   while (i < n) {
+    // Copy a run of ordinary characters in one slice.
+    let j = i;
+    for (let d = line.charCodeAt(j); j < n && d !== C_QUOTE && d !== C_BACKSLASH; d = line.charCodeAt(++j));
+    if (j > i) { value += line.slice(i, j); i = j; if (i >= n) break; }
     const c = line.charCodeAt(i);
     if (c === C_QUOTE) { closed = true; i++; break; }
     if (c === C_BACKSLASH) {
@@ -185,11 +221,9 @@ function lexString(line: string, start: number, out: Lexeme[]): void {
           continue;
       }
     }
-    value += line[i];
-    i++;
   }
   if (!closed) problem ??= { message: 'This string has no closing quote', start, end: n };
-  const lex = new Lexeme('string', line.slice(start, i), start, i, 'string');
+  const lex = make(pool, 'string', line.slice(start, i), start, i, 'string');
   lex.value = value;
   lex.problem = problem;
   out.push(lex);

@@ -4,7 +4,7 @@
 import { ARM64_PATCHES, CLOCKS, ERRNOS, SIGNALS, type Arch, type Arm64PatchId, type KernelVersion, type Profile, type Timespec } from '../sim/types';
 import type { FileRef, MappingName, NsTarget, Operation, Step, TimeExpr } from '../sim/ops';
 import type { ExpectCheck, Expectation, Fix, Header, ParsedScenario, Range, ScenarioDiagnostic } from './api';
-import { lexLine, type Lexeme } from './lexer';
+import { LexemePool, lexLine, type Lexeme } from './lexer';
 import { TokenStore } from './tokens';
 import { compareVersions, isKernelVersion, nearestKernelVersion, negate, parseDuration, parseInteger, range, timespec } from './values';
 import {
@@ -110,7 +110,8 @@ class LineParser {
     const t = this.peek();
     if (t && t.t === 'punct' && t.text === text) { this.pos++; return t; }
     const rng = t ? this.r(t) : this.endRange();
-    this.error(rng, 'syntax', `Expected ${what}${t ? ` but found '${t.text}'` : ' at the end of the line'}`);
+    const fix = t && text === '==' && t.text === '=' ? [{ title: "Change to '=='", range: rng, newText: '==' }] : undefined;
+    this.error(rng, 'syntax', `Expected ${what}${t ? ` but found '${t.text}'` : ' at the end of the line'}`, fix);
   }
 
   expectEnd(): void {
@@ -136,11 +137,13 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
   const lineStarts: number[] = [0];
   for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lineStarts.push(at + 1);
   const lineCount = lineStarts.length;
+  const pool = new LexemePool();
   for (let i = 0; i < lineCount; i++) {
     let end = i + 1 < lineCount ? lineStarts[i + 1] - 1 : source.length;
     if (end > lineStarts[i] && source.charCodeAt(end - 1) === 13) end--;
     const src = source.slice(lineStarts[i], end);
-    const toks = lexLine(src);
+    pool.reset();
+    const toks = lexLine(src, pool);
     try {
       parseLine(ctx, i, toks, src);
     } catch (e) {
@@ -242,6 +245,13 @@ function parseStatement(ctx: Ctx, line: number, statement: Lexeme[], src: string
       p.error(range(line, t.problem.start, t.problem.end), 'bad-string', t.problem.message,
         [{ title: 'Close the string', range: range(line, t.end, t.end), newText: '"' }]);
     }
+    if (t.t === 'bad' && t.text === '/') {
+      // An unquoted path: quote everything up to the next ',' or ')'.
+      let end = t.end;
+      while (end < src.length && src[end] !== ',' && src[end] !== ')' && src[end] !== ' ') end++;
+      p.error(range(line, t.start, end), 'bad-token', 'Paths are strings: put them in double quotes',
+        [{ title: `Quote ${src.slice(t.start, end)}`, range: range(line, t.start, end), newText: JSON.stringify(src.slice(t.start, end)) }]);
+    }
     if (t.t === 'bad') {
       p.error(p.r(t), 'bad-token', /^\d/.test(t.text)
         ? `'${t.text}' is not a number or a duration (units: ns, us, ms, s, m, h, d)`
@@ -258,6 +268,10 @@ function parseStatement(ctx: Ctx, line: number, statement: Lexeme[], src: string
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return parseTaskLine(p);
   // Not a known line form: give the most likely intent.
+  if (first.t === 'ident' && second && second.t === 'ident' && lookupOperation(second.text) && statement[2]?.text === '(') {
+    p.error(range(line, first.end, first.end), 'syntax', `Put ':' between the task and the operation: '${first.text}: ${second.text}(…)'`,
+      [{ title: "Insert ':'", range: range(line, first.end, first.end), newText: ':' }]);
+  }
   if (first.t === 'ident') {
     const spec = lookupOperation(first.text);
     if (spec && !spec.host) {
@@ -625,13 +639,12 @@ class ArgValues {
 
 function bindArgs(p: LineParser, spec: OperationSpec, args: Arg[], open: Lexeme, task: TaskInfo | null): ArgValues | null {
   const out = new ArgValues(spec);
-  const byName = argsByName(spec);
   let positional = 0;
   const given = out.given;
   for (const arg of args) {
     let param: ArgSpec | undefined;
     if (arg.name) {
-      param = byName.get(arg.name.text);
+      param = argsByName(spec).get(arg.name.text);
       if (!param) {
         const near = closest(arg.name.text, spec.args.map((a) => a.name));
         p.soft(p.r(arg.name), 'unknown-argument', `${spec.word} has no argument '${arg.name.text}'` + (spec.args.length ? ` (it takes ${spec.args.map((a) => a.name).join(', ')})` : ''),
@@ -758,7 +771,8 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, task: TaskInfo | nul
         p.soft(p.r(one), 'unknown-mapping', `Unknown mapping ${one.text}: the special mappings are ${MAPPING_NAMES.join(', ')}`, replaceFixes(p.r(one), near, ''));
         return undefined;
       }
-      p.ctx.mappings.push({ name: one.text, range: p.r(one) });
+      // Only [vvar_vclock] depends on the profile (see profileDiagnostics).
+      if (one.text === '[vvar_vclock]') p.ctx.mappings.push({ name: one.text, range: p.r(one) });
       return one.text;
     }
     case 'via': {
@@ -907,35 +921,39 @@ function readTimeExpr(p: LineParser): TimeExpr {
 }
 
 function buildOperation(spec: OperationSpec, v: ArgValues, name: string): Operation {
-  const num = (k: string, d = 0): number => (v.has(k) ? (v.get(k) as number) : d);
   switch (spec.op) {
-    case 'unshare': return { op: 'unshare', flags: num('flags') };
-    case 'setns': return { op: 'setns', target: v.get('fd') as NsTarget, nstype: num('nstype') };
+    case 'unshare': return { op: 'unshare', flags: numberArg(v, 'flags', 0) };
+    case 'setns': return { op: 'setns', target: v.get('fd') as NsTarget, nstype: numberArg(v, 'nstype', 0) };
     case 'fork': return { op: 'fork', child: name };
     case 'vfork': return { op: 'vfork', child: name };
-    case 'clone': return { op: 'clone', flags: num('flags'), child: name };
-    case 'clone3': return { op: 'clone3', flags: num('flags'), exitSignal: num('exit_signal', SIGNALS.SIGCHLD), child: name };
+    case 'clone': return { op: 'clone', flags: numberArg(v, 'flags', 0), child: name };
+    case 'clone3': return { op: 'clone3', flags: numberArg(v, 'flags', 0), exitSignal: numberArg(v, 'exit_signal', SIGNALS.SIGCHLD), child: name };
     case 'pthread_create': return { op: 'pthread_create', child: name };
     case 'execve': return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe' };
-    case 'exit': return { op: 'exit', code: num('code') };
-    case 'setuid': return { op: 'setuid', uid: num('uid') };
-    case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: num('dumpable') !== 0 };
+    case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
+    case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
+    case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
     case 'close': return { op: 'close', fd: v.get('fd') as string };
     case 'read': return { op: 'read', file: v.get('file') as FileRef };
     case 'write': return { op: 'write', file: v.get('file') as FileRef, data: v.get('data') as string };
-    case 'pwrite': return { op: 'pwrite', file: v.get('file') as FileRef, data: v.get('data') as string, offset: num('offset') };
-    case 'lseek': return { op: 'lseek', fd: v.get('fd') as string, offset: num('offset') };
+    case 'pwrite': return { op: 'pwrite', file: v.get('file') as FileRef, data: v.get('data') as string, offset: numberArg(v, 'offset', 0) };
+    case 'lseek': return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0) };
     case 'readlink': return { op: 'readlink', path: v.get('path') as string };
-    case 'clock_gettime': return { op: 'clock_gettime', clock: num('clock'), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
-    case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: num('clock'), abs: num('flags') !== 0, value: v.get('time') as TimeExpr };
-    case 'timerfd_settime': return { op: 'timerfd_settime', clock: num('clock'), abs: num('flags') !== 0, value: v.get('time') as TimeExpr };
-    case 'touch': return { op: 'touch', mapping: v.get('mapping') as MappingName, page: num('page') };
-    case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: num('prot') }, v);
+    case 'clock_gettime': return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
+    case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
+    case 'timerfd_settime': return { op: 'timerfd_settime', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
+    case 'touch': return { op: 'touch', mapping: v.get('mapping') as MappingName, page: numberArg(v, 'page', 0) };
+    case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: numberArg(v, 'prot', 0) }, v);
     case 'munmap': return withPages({ op: 'munmap', mapping: v.get('mapping') as MappingName }, v, 1);
-    case 'mremap': return withPages({ op: 'mremap', mapping: v.get('mapping') as MappingName, newPages: num('new_pages'), flags: num('flags') }, v);
+    case 'mremap': return withPages({ op: 'mremap', mapping: v.get('mapping') as MappingName, newPages: numberArg(v, 'new_pages', 0), flags: numberArg(v, 'flags', 0) }, v);
     default: return { op: 'sleep', delta: { sec: 0, nsec: 0 } }; // host operations never reach here
   }
+}
+
+function numberArg(v: ArgValues, k: string, d: number): number {
+  const x = v.get(k);
+  return x === undefined ? d : (x as number);
 }
 
 function withPages<T extends object>(o: T, v: ArgValues, pagesDefaultWhenPage?: number): T {
@@ -1098,7 +1116,7 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
     if (second.t === 'mapping') {
       second.kind = 'keyword';
       if (!(MAPPING_NAMES as readonly string[]).includes(second.text)) p.error(p.r(second), 'unknown-mapping', `Unknown mapping ${second.text}`, replaceFixes(p.r(second), closest(second.text, MAPPING_NAMES), ''));
-      p.ctx.mappings.push({ name: second.text, range: p.r(second) });
+      if (second.text === '[vvar_vclock]') p.ctx.mappings.push({ name: second.text, range: p.r(second) });
       p.expectPunct('[', "'[' and a page index, as in [vvar][0]");
       const page = readInt(p);
       p.expectPunct(']', "']'");

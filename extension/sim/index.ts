@@ -41,7 +41,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'posix_get_realtime_timespec', 'posix_get_monotonic_timespec', 'posix_get_monotonic_raw', 'posix_get_realtime_coarse',
   'posix_get_monotonic_coarse', 'posix_get_boottime_timespec', 'alarm_clock_get_timespec', 'posix_get_tai_timespec',
   'posix_cpu_clock_get', 'timens_add_monotonic', 'timens_add_boottime',
-  'exc_page_fault', 'do_mem_abort', 'bad_area', '__do_user_fault', 'handle_mm_fault', 'special_mapping_fault', 'vvar_fault',
+  'exc_page_fault', 'do_mem_abort', 'do_user_addr_fault', 'bad_area', 'arm64_force_sig_fault', '__do_fault', 'put_nsset', 'handle_mm_fault', 'special_mapping_fault', 'vvar_fault',
   'vvar_vclock_fault', 'find_timens_vvar_page', 'vmf_insert_pfn', 'do_sigbus', 'do_page_fault',
   'timens_ktime_to_host', 'common_nsleep', 'common_nsleep_timens', 'alarm_timer_nsleep', 'posix_cpu_nsleep',
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',

@@ -87,6 +87,19 @@ function offsetKind(clock: number): 'mono' | 'boot' | null {
   return null;
 }
 
+/** The first number in an operation that is not a safe integer (or a nanosecond field out of range). */
+function badNumber(v: unknown, path: string): string | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? null : `${path} = ${v}`;
+  if (v === null || typeof v !== 'object') return null;
+  for (const [key, x] of Object.entries(v)) {
+    const where = `${path}.${key}`;
+    if (key === 'nsec' && typeof x === 'number' && Number.isSafeInteger(x) && (x < 0 || x >= 1e9)) return `${where} = ${x}`;
+    const b = badNumber(x, where);
+    if (b) return b;
+  }
+  return null;
+}
+
 type Fault = { ok: true; phys: string } | { ok: false; signal: 'SIGBUS' | 'SIGSEGV' };
 
 // ---------------------------------------------------------------------------------------------- the kernel
@@ -234,6 +247,13 @@ export class Kernel {
     this.curId = step.task === null ? -1 : this.r.intern(step.task);
     this.sp = 0;
     const op = step.operation;
+    const bad = badNumber(op, 'operation');
+    if (bad) {
+      this.ev('error', `EINVAL: ${bad}: the simulator takes only whole numbers, and nanoseconds in [0, 1e9)`, { errno: 'EINVAL' });
+      const res: OpResult = { ret: -1, errno: 'EINVAL', signal: null };
+      this.sp = 0;
+      return res;
+    }
     try {
       switch (op.op) {
         case 'sleep': case 'suspend': case 'sysctl': case 'spawn':
@@ -451,6 +471,11 @@ export class Kernel {
       this.set(id, 'count', np.count - 1);
       return;
     }
+    this.freeNsproxy(id);
+  }
+
+  private freeNsproxy(id: string): void {
+    const np = this.np(id);
     this.fn('free_nsproxy', () => {
       this.set(id, 'count', 0);
       this.r.remove(id);
@@ -659,29 +684,26 @@ export class Kernel {
         return { ret: 0, errno: null, signal: null };
       }
       const np = this.np(task.nsproxy);
-      let created: string | null = null;
+      let newNp: string | null = null;
       try {
         this.fn('unshare_nsproxy_namespaces', () => {
           const userNs = newUser ?? task.userNs;
           const cred = newUser ? { userNs: newUser, fullCaps: true, euid: task.euid } : task;
           if (!this.capCheck('ns_capable', cred, userNs, 'CAP_SYS_ADMIN')) this.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${userNs}`);
           this.fn('create_new_namespaces', () => {
-            if (flags & CF.CLONE_NEWTIME) {
-              if (!this.sw.timeNamespaces) this.fn('copy_time_ns', () => this.fail('EINVAL', 'CONFIG_TIME_NS is not available on this kernel (stub copy_time_ns)'));
-              created = this.cloneTimeNs(userNs, task.euid, np.time_ns_for_children, t);
-            }
+            if (!(flags & CF.CLONE_NEWTIME)) return;
+            if (!this.sw.timeNamespaces) this.fn('copy_time_ns', () => this.fail('EINVAL', 'CONFIG_TIME_NS is not available on this kernel (stub copy_time_ns)'));
+            const created = this.cloneTimeNs(userNs, task.euid, np.time_ns_for_children, t);
+            newNp = this.newNsproxy(np.time_ns, created);
+            this.state(`${newNp}: time_ns ${np.time_ns} (unchanged), time_ns_for_children ${created}; no zap, the caller's clocks are untouched`, { causes: [enter] });
           });
         });
       } catch (e) {
         if (newUser) this.dropUserNs(newUser);
         throw e;
       }
+      if (newNp) this.switchNsproxy(t, newNp);
       if (newUser) this.commitNewUser(t, newUser);
-      if (created) {
-        const newNp = this.newNsproxy(np.time_ns, created);
-        this.state(`${newNp}: time_ns ${np.time_ns} (unchanged), time_ns_for_children ${created}; no zap, the caller's clocks are untouched`, { causes: [enter] });
-        this.switchNsproxy(t, newNp);
-      }
       return { ret: 0, errno: null, signal: null };
     });
   }
@@ -753,24 +775,39 @@ export class Kernel {
       nsId = this.pidfdTarget(t, who, nstype);
     }
     if (!viaPidfd && nstype !== 0 && nstype !== CF.CLONE_NEWTIME) this.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a time namespace file`);
-    return this.fn('prepare_nsset', () => {
-      const task = this.task(t);
-      const nsRec = this.ns(nsId);
-      const install = (): void => {
-        if (!this.singleThreaded(t)) this.fail('EUSERS', `${t} is not single-threaded (other threads or a shared mm)`);
-        if (!this.capCheck('ns_capable', task, nsRec.userNs, 'CAP_SYS_ADMIN')) this.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${nsRec.userNs}, the owner of ${nsId}`);
-        if (!this.capCheck('ns_capable', task, task.userNs, 'CAP_SYS_ADMIN')) this.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in its own user namespace ${task.userNs}`);
-        if (!this.sw.commitNsset) this.commit(t, nsId, enter);
-      };
-      this.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => this.fn('timens_install', install));
-      const newNp = this.newNsproxy(nsId, nsId);
+    const task = this.task(t);
+    const old = this.np(task.nsproxy);
+    const nsRec = this.ns(nsId);
+    // prepare_nsset: a private copy of the caller's nsproxy, which timens_install then points at the target.
+    const newNp = this.fn('prepare_nsset', () => this.fn('create_new_namespaces', () => {
+      const id = this.newNsproxy(old.time_ns, old.time_ns_for_children);
+      this.state(`${id}: private copy of ${task.nsproxy} for the nsset`);
+      return id;
+    }, (v) => `create_new_namespaces returns ${v}`));
+    const install = (): void => {
+      if (!this.singleThreaded(t)) this.fail('EUSERS', `${t} is not single-threaded (other threads or a shared mm)`);
+      if (!this.capCheck('ns_capable', task, nsRec.userNs, 'CAP_SYS_ADMIN')) this.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${nsRec.userNs}, the owner of ${nsId}`);
+      if (!this.capCheck('ns_capable', task, task.userNs, 'CAP_SYS_ADMIN')) this.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in its own user namespace ${task.userNs}`);
+      if (!this.sw.commitNsset) this.commit(t, nsId, enter);
+      this.getNs(nsId);
+      this.getNs(nsId);
+      this.set(newNp, 'time_ns', nsId);
+      this.set(newNp, 'time_ns_for_children', nsId);
       this.state(`${newNp}: time_ns = time_ns_for_children = ${nsId}`);
-      this.fn('commit_nsset', () => {
-        if (this.sw.commitNsset) this.commit(t, nsId, enter);
-        this.switchNsproxy(t, newNp);
-      });
-      return { ret: 0, errno: null, signal: null };
+      this.putNs(old.time_ns);
+      this.putNs(old.time_ns_for_children);
+    };
+    try {
+      this.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => this.fn('timens_install', install));
+    } catch (e) {
+      if (e instanceof KErr) this.fn('put_nsset', () => this.freeNsproxy(newNp));
+      throw e;
+    }
+    this.fn('commit_nsset', () => {
+      if (this.sw.commitNsset) this.commit(t, nsId, enter);
+      this.switchNsproxy(t, newNp);
     });
+    return { ret: 0, errno: null, signal: null };
   }
 
   private pidfdTarget(t: string, who: string, nstype: number): string {
@@ -1437,13 +1474,13 @@ export class Kernel {
   }
 
   private segv(t: string, addr: number, why: string, cause: number): Fault {
-    const entry = this.profile.arch === 'x86_64' ? 'exc_page_fault' : 'do_mem_abort';
-    this.fn(entry, () => {
+    const x86 = this.profile.arch === 'x86_64';
+    this.fn(x86 ? 'exc_page_fault' : 'do_mem_abort', () => this.fn(x86 ? 'do_user_addr_fault' : 'do_page_fault', () => {
       this.ev('fault', `fault at 0x${addr.toString(16)}: ${why}`, { causes: cause >= 0 ? [cause] : [] });
-      this.fn(this.profile.arch === 'x86_64' ? 'bad_area' : '__do_user_fault', () => {
+      this.fn(x86 ? 'bad_area' : 'arm64_force_sig_fault', () => {
         this.ev('signal', `SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       });
-    });
+    }));
     return { ok: false, signal: 'SIGSEGV' };
   }
 
@@ -1454,15 +1491,19 @@ export class Kernel {
     const zapCause = this.mm(mmId)._lastZap;
     const entry = this.profile.arch === 'x86_64' ? 'exc_page_fault' : 'do_mem_abort';
     const causes = [cause, zapCause].filter((c) => c >= 0);
-    return this.fn(entry, () => this.fn('handle_mm_fault', () => {
-      const pgoff = v.pgoff + index;
-      const f = this.ev('fault', `${t} faults on ${v.name} page ${index} (pgoff ${pgoff}) of ${mmId}`, { causes, page: { mm: mmId, vma: v.name, index, phys: null } });
-      if (zapCause >= 0) this.set(mmId, '_lastZap', -1);
-      const out = this.fn('special_mapping_fault', () => this.vvarFault(t, key, index, f));
+    const x86 = this.profile.arch === 'x86_64';
+    return this.fn(entry, () => this.fn(x86 ? 'do_user_addr_fault' : 'do_page_fault', () => {
+      let f = -1;
+      const out = this.fn('handle_mm_fault', () => {
+        const pgoff = v.pgoff + index;
+        f = this.ev('fault', `${t} faults on ${v.name} page ${index} (pgoff ${pgoff}) of ${mmId}`, { causes, page: { mm: mmId, vma: v.name, index, phys: null } });
+        if (zapCause >= 0) this.set(mmId, '_lastZap', -1);
+        return this.fn('__do_fault', () => this.fn('special_mapping_fault', () => this.vvarFault(t, key, index, f)));
+      }, (o) => (o.ok ? 'handle_mm_fault returns 0' : 'handle_mm_fault returns VM_FAULT_SIGBUS'));
       if (!out.ok) {
-        this.fn(this.profile.arch === 'x86_64' ? 'do_sigbus' : 'do_page_fault', () => this.ev('signal', `SIGBUS to ${t}: ${v.name} page ${index} has nothing to map`, { signal: 'SIGBUS', causes: [f] }));
         const sig = this.vma(key).sigbus;
         if (!sig.includes(index)) this.set(key, 'sigbus', [...sig, index].sort((a, b) => a - b));
+        this.fn(x86 ? 'do_sigbus' : 'arm64_force_sig_fault', () => this.ev('signal', `SIGBUS to ${t}: ${v.name} page ${index} has nothing to map`, { signal: 'SIGBUS', causes: [f] }));
       }
       return out;
     }));
@@ -1564,7 +1605,13 @@ export class Kernel {
     const hres = clock === 0 || clock === 1 || clock === 7 || clock === 11 || clock === 4;
     const coarse = clock === 5 || clock === 6;
     const me = this.task(t);
-    if (!hres && !coarse) {
+    const textKey = me.mm ? this.vmaAt(me.mm, this.mm(me.mm)._vdsoText) : null;
+    const textVma = textKey ? this.vma(textKey) : null;
+    if (!textVma || textVma.name !== '[vdso]' || !(textVma.prot & PROT.PROT_EXEC)) {
+      // The call jumps into the vDSO text; without it the task faults on the instruction fetch.
+      this.segv(t, me.mm ? this.mm(me.mm)._vdsoText : 0, 'the [vdso] text is not mapped executable there', enter);
+      res = { ret: null, errno: null, signal: 'SIGSEGV' };
+    } else if (!hres && !coarse) {
       // ALARM, CPU and unknown clocks are not handled in the vDSO: the fallback makes the real system call.
       res = this.fn('clock_gettime_fallback', () => {
         const sys = this.syscallPrefix + 'clock_gettime';
@@ -1872,6 +1919,7 @@ export class Kernel {
 
   private munmap(t: string, mapping: MappingName, page?: number, pages?: number): OpResult {
     return this.fn('do_vmi_munmap', () => {
+      if (pages !== undefined && pages <= 0) this.fail('EINVAL', 'length 0');
       const rg = this.range(t, mapping, page, pages);
       const mmId = this.task(t).mm;
       if (!rg || !mmId) return { ret: 0, errno: null, signal: null };

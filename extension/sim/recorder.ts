@@ -28,8 +28,11 @@ export interface EventExtra {
   causes?: readonly number[];
 }
 
-/** Snapshot interval, chosen by test/bench/sim.ts: goto stays far below 1 ms while snapshots cost < 10 bytes/event. */
+/** Snapshot interval, chosen with test/bench/sim.ts: a goto walks at most half of it (about 1000 events). */
 export const SNAPSHOT_INTERVAL = 2048;
+/** Every FULL_EVERY-th snapshot is a full copy of the store; the others hold only the objects changed since the
+ *  previous snapshot, so memory does not grow with the number of (mostly dead) objects times snapshots. */
+const FULL_EVERY = 16;
 const INITIAL_CAPACITY = 8192;
 
 /** Flatten a rope string (V8 keeps concatenations as trees until something needs the characters). */
@@ -82,7 +85,10 @@ export class Recorder {
   private returnSummary: number[] = [];
 
   hostTimes: Timespec[] = [];
-  private snapshots: Map<string, Rec>[] = [];
+  /** Snapshot j: the full store (j % FULL_EVERY == 0) or the objects changed since snapshot j-1 (undefined = gone). */
+  private snapshots: Map<string, Rec | undefined>[] = [];
+  /** Keys changed since the last snapshot (recording only). */
+  private dirty = new Set<string>();
 
   /** While false (initial set-up), mutations are not recorded. */
   private recordingOn = false;
@@ -198,13 +204,39 @@ export class Recorder {
   startRecording(): void {
     this.recordingOn = true;
     if (this.n === 0) this.snapshots[0] = new Map(this.objs);
+    this.dirty.clear();
   }
   /** Changes made since the last event, not yet attached to one. */
   get pendingChanges(): number {
     return this.cn - this.attached;
   }
 
+  private takeSnapshot(j: number): void {
+    if (j % FULL_EVERY === 0) {
+      this.snapshots[j] = new Map(this.objs);
+    } else {
+      const delta = new Map<string, Rec | undefined>();
+      for (const k of this.dirty) delta.set(k, this.objs.get(k));
+      this.snapshots[j] = delta;
+    }
+    this.dirty.clear();
+  }
+
+  /** The store as it was at snapshot j: the full snapshot below it plus the deltas up to j. */
+  private restoreSnapshot(j: number): Map<string, Rec> {
+    const base = j - (j % FULL_EVERY);
+    const objs = new Map(this.snapshots[base] as Map<string, Rec>);
+    for (let d = base + 1; d <= j; d++) {
+      for (const [k, v] of this.snapshots[d]) {
+        if (v === undefined) objs.delete(k);
+        else objs.set(k, v);
+      }
+    }
+    return objs;
+  }
+
   private record(key: string, field: string, before: unknown, after: unknown): void {
+    this.dirty.add(key);
     const i = this.cn++;
     if (i >= this.chKey.length) {
       this.chKey = grow(this.chKey, i);
@@ -256,7 +288,7 @@ export class Recorder {
     }
     this.n = i + 1;
     this.position = this.n;
-    if (this.n % SNAPSHOT_INTERVAL === 0) this.snapshots[this.n / SNAPSHOT_INTERVAL] = new Map(this.objs);
+    if (this.n % SNAPSHOT_INTERVAL === 0) this.takeSnapshot(this.n / SNAPSHOT_INTERVAL);
     return i;
   }
 
@@ -392,7 +424,7 @@ export class Recorder {
     const dist = Math.abs(p - this.position);
     if (Math.min(dBelow, dAbove) < dist) {
       const s = dAbove < dBelow ? above : below;
-      this.objs = new Map(this.snapshots[s]);
+      this.objs = this.restoreSnapshot(s);
       this.position = s * SNAPSHOT_INTERVAL;
     }
     while (this.position < p) this.stepForward();

@@ -82,7 +82,18 @@ function publicFds(fds: Readonly<Record<string, FdState>>): Readonly<Record<stri
 }
 
 function vmaState(v: VmaRec): VmaState {
-  return { name: v.name, start: v.start, pages: v.pages, pgoff: v.pgoff, prot: v.prot, flags: v.flags, ptes: v.ptes, sigbus: v.sigbus };
+  return once(v, (): VmaState => ({ name: v.name, start: v.start, pages: v.pages, pgoff: v.pgoff, prot: v.prot, flags: v.flags, ptes: v.ptes, sigbus: v.sigbus }));
+}
+
+// Records are never mutated, so the public object built from one can be reused for as long as it lives.
+const built = new WeakMap<object, object>();
+function once<T>(rec: object, make: () => T): T {
+  let v = built.get(rec) as T | undefined;
+  if (v === undefined) {
+    v = make();
+    built.set(rec, v as object);
+  }
+  return v;
 }
 
 /** Build the public, immutable read model from the store. */
@@ -101,11 +112,11 @@ export function buildState(objs: ReadonlyMap<string, Rec>): KernelState {
         break;
       case 'task': {
         const t = o as unknown as TaskRec;
-        tasks[key] = {
+        tasks[key] = once(t, (): TaskState => ({
           id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid,
           userNs: t.userNs, fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state,
           exitSignal: t.exitSignal, startBoottime: t.startBoottime, fds: publicFds(t.fds), lastResult: t.lastResult,
-        };
+        }));
         break;
       }
       case 'nsproxy':
@@ -113,15 +124,15 @@ export function buildState(objs: ReadonlyMap<string, Rec>): KernelState {
         break;
       case 'ns': {
         const n = o as unknown as NsRec;
-        timeNamespaces[key] = {
+        timeNamespaces[key] = once(n, (): TimeNamespaceState => ({
           id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets,
           frozen_offsets: n.frozen_offsets, vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy,
-        };
+        }));
         break;
       }
       case 'user': {
         const u = o as unknown as UserRec;
-        userNamespaces[key] = { id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts };
+        userNamespaces[key] = once(u, (): UserNamespaceState => ({ id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts }));
         break;
       }
       case 'mm': {

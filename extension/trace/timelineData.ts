@@ -199,10 +199,10 @@ export function buildTimelineData(sim: Simulation, options: BuildOptions = {}): 
   }
   if (sim.position !== saved) sim.goto(saved);
 
-  const lineText: Record<number, string> = {};
+  const lineText: string[] = [];
   if (options.source !== undefined) {
     const src = options.source.split(/\r?\n/);
-    for (const s of spans) if (s.line >= 0 && s.line < src.length) lineText[s.line] = src[s.line].trim().slice(0, 200);
+    for (const s of spans) if (s.line >= 0 && s.line < src.length) lineText[s.line] = src[s.line].trim().slice(0, 200).replace(/\n/g, ' ');
   }
   const header: RunHeader = {
     label: options.label ?? `${sim.profile.arch} ${sim.profile.kernel}`,
@@ -220,7 +220,7 @@ export function buildTimelineData(sim: Simulation, options: BuildOptions = {}): 
       nsBoottimeOffset: nsBoot.map((a) => a.buffer),
       frozenAt,
     },
-    lineText,
+    lines: Array.from(lineText, (t) => t ?? '').join('\n'),
   };
   return { header, columns: { kind, lane, nsLane: nsIdx, depth, flags, line, fn, label, match } };
 }
@@ -252,7 +252,7 @@ export function sliceColumns(columns: TimelineColumns, start: number, count: num
 }
 
 /** Everything the details pane shows about one event. */
-export function eventDetails(sim: Simulation, run: number, index: number, lineText: Readonly<Record<number, string>> = {}): EventDetails {
+export function eventDetails(sim: Simulation, run: number, index: number, lines: readonly string[] = []): EventDetails {
   const e = sim.event(index);
   const r = e.result;
   let result: string | null = null;
@@ -274,7 +274,7 @@ export function eventDetails(sim: Simulation, run: number, index: number, lineTe
     fn: e.fn,
     task: e.task,
     line: e.line,
-    lineText: lineText[e.line] ?? '',
+    lineText: lines[e.line] ?? '',
     summary: e.summary,
     stack: e.stack.slice(-40),
     hostTime: fmtTime(e.hostTime),

@@ -25,6 +25,12 @@ function dataOf(side: Side): TimelineRunData {
   }
   return d;
 }
+const linesCache = new WeakMap<ScenarioRun, string[]>();
+function linesOf(side: Side): string[] {
+  let lines = linesCache.get(side.run);
+  if (!lines) { lines = dataOf(side).header.lines.split('\n'); linesCache.set(side.run, lines); }
+  return lines;
+}
 function sourceOf(side: Side): string | undefined {
   const doc = side.uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === side.uri!.toString()) : undefined;
   return doc?.getText();
@@ -185,7 +191,7 @@ export class TimelinePanel implements vscode.Disposable {
           void this.post({ type: 'reply', id: msg.id, ok: false, error: `no event ${msg.params.index} in run ${msg.params.run}` });
           break;
         }
-        const details = eventDetails(side.run.sim, msg.params.run, msg.params.index, dataOf(side).header.lineText);
+        const details = eventDetails(side.run.sim, msg.params.run, msg.params.index, linesOf(side));
         void this.post({ type: 'reply', id: msg.id, ok: true, result: details });
         break;
       }

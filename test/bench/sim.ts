@@ -106,6 +106,7 @@ export async function bench(): Promise<Record<string, number>> {
     'sim.step_back_ms_median': median(backTimes),
     'sim.goto_ms_max': Math.max(...gotoTimes),
     'sim.goto_ms_median': median(gotoTimes),
+    'sim.goto_ms_p99': [...gotoTimes].sort((x, y) => x - y)[Math.floor(gotoTimes.length * 0.99)],
     'sim.state_ms_median': median(stateTimes),
     'sim.fork_at_position_ms_median': median(forkTimes),
   };

@@ -100,7 +100,7 @@ suite('editor: language features, trees and commands', () => {
     const inline = new Map(state.inline.map((r) => [r.line, r]));
     assert.strictEqual(inline.get(4)?.text, '→ 0 · in ns#0, tfc ns#1');
     assert.match(inline.get(9)!.text, /^→ 0 · CLOCK_MONOTONIC \d+s = host \d+s \+86400s \(vdso-timens\) · in ns#1$/);
-    assert.strictEqual(inline.get(12)?.text, '→ killed by SIGBUS · in ns#0, tfc ns#1');
+    assert.strictEqual(inline.get(12)?.text, '→ --- SIGBUS --- · in ns#0, tfc ns#1');
     assert.strictEqual(inline.get(13)?.tone, 'expect-pass');
     assert.strictEqual(inline.get(14)?.tone, 'expect-fail');
     assert.match(state.statusBar, /step 6\/6 · arm64 · 5\.9/);

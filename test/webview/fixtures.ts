@@ -56,7 +56,7 @@ export function generateRun(n: number, options: { label?: string; seed?: number;
   const match = new Int32Array(n).fill(-1);
   const causes: number[] = [];
   const rand = rng(options.seed ?? 42);
-  const lineText: Record<number, string> = {};
+  const lineText: string[] = [];
   const clockPos: number[] = [0];
   const hostMono: number[] = [1000];
   const hostBoot: number[] = [1000];
@@ -164,7 +164,7 @@ export function generateRun(n: number, options: { label?: string; seed?: number;
       nsBoottimeOffset: [new Float64Array(P).buffer, nsBootOff(ns1At, 86400).buffer, nsBootOff(ns2At, 7200).buffer],
       frozenAt: [-1, Math.min(n, ns1At + 40), -1],
     },
-    lineText,
+    lines: lineText.join('\n'),
   };
   return { header, columns: { kind, lane, nsLane, depth, flags, line, fn, label, match } };
 }
@@ -198,7 +198,7 @@ export function generatedDetails(run: GeneratedRun, r: number, index: number): E
     fn: h.functions[c.fn[index]],
     task: h.lanes[c.lane[index]]?.id ?? null,
     line: c.line[index],
-    lineText: h.lineText[c.line[index]] ?? '',
+    lineText: h.lines.split('\n')[c.line[index]] ?? '',
     summary: `${EVENT_KINDS[c.kind[index]]} in ${h.functions[c.fn[index]]}`,
     stack: ['entry_SYSCALL_64', h.functions[c.fn[index]]],
     hostTime: '1000.000000000s',

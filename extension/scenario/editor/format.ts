@@ -47,9 +47,11 @@ export function quote(text: string, max = 48): string {
   return `"${escaped.length > max ? escaped.slice(0, max - 1) + '…' : escaped}"`;
 }
 
-/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `+++ killed by SIGBUS +++`. */
+/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `--- SIGBUS ---`.
+ *  The model delivers SIGBUS/SIGSEGV to a task that survives it (as the facts' probe did, with a handler), so
+ *  this is strace's "signal delivered" line, not its "+++ killed by +++" one. */
 export function formatReturn(result: OpResult, long = false): string {
-  if (result.ret === null) return result.signal ? `killed by ${result.signal}` : 'no return';
+  if (result.ret === null) return result.signal ? `--- ${result.signal} ---` : 'no return';
   if (result.errno) return long ? `-1 ${result.errno} (${ERRNO_TEXT[result.errno] ?? 'error'})` : `-1 ${result.errno}`;
   const signal = result.signal ? ` + ${result.signal}` : '';
   return `${result.ret}${signal}`;

@@ -129,7 +129,7 @@ test('inline results: return, clock as host + offset, namespaces, expectations, 
   const atStart = inlineResults(run, 0);
   assert.ok(atStart.every((r) => !r.reached));
   const sig = lineOutcomeText({ line: 0, step: { line: 0, task: 'P1', operation: { op: 'touch', mapping: '[vvar]', page: 1 } }, result: { ret: null, errno: null, signal: 'SIGBUS' }, time_ns: 'ns#0', time_ns_for_children: 'ns#0' });
-  assert.deepEqual(sig, { text: '→ killed by SIGBUS · in ns#0', tone: 'signal' });
+  assert.deepEqual(sig, { text: '→ --- SIGBUS --- · in ns#0', tone: 'signal' });
 });
 
 test('navigation: step by line forwards and back, step k/n, current line', () => {

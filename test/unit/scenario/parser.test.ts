@@ -333,3 +333,14 @@ test('inherited property names are not flags, clocks, errnos or architectures', 
   only('arch constructor\nkernel 6.18', 'unknown-arch');
   only(h + 'P1: clone3(0, exit_signal=__proto__) = P2', 'unknown-signal');
 });
+
+test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
+  const h = 'arch x86_64\nkernel 6.18\n';
+  let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');
+  assert.deepEqual(d.fixes?.[0], { title: "Insert ':'", range: { line: 2, col: 2, endLine: 2, endCol: 2 }, newText: ':' });
+  d = only(h + 'P1: unshare(0)\nexpect P1 CLOCK_MONOTONIC = host', 'syntax');
+  assert.equal(d.fixes?.[0].newText, '==');
+  d = only(h + 'P1: execve(/bin/true)', 'bad-token');
+  assert.deepEqual(d.range, { line: 2, col: 11, endLine: 2, endCol: 20 });
+  assert.equal(d.fixes?.[0].newText, '"/bin/true"');
+});

@@ -107,6 +107,23 @@ test('setns through a pidfd fd and a vfork parent that waits', () => {
   assert.equal(h.run('P1', op.unshare(F.CLONE_NEWTIME)).ret, 0);
 });
 
+test('exportColumns mirrors the per-event reads', () => {
+  const h = harness();
+  h.run('P1', op.unshare());
+  h.run('P1', op.fork('P2'));
+  h.run('P2', op.gettime(C.CLOCK_MONOTONIC));
+  const cols = (h.sim as unknown as { exportColumns(): { kind: Uint8Array; depth: Uint8Array; line: Int32Array; task: Uint16Array; tasks: string[]; fn: Uint16Array; fns: string[]; match: Int32Array } }).exportColumns();
+  assert.equal(cols.kind.length, h.sim.eventCount);
+  for (let i = 0; i < h.sim.eventCount; i++) {
+    const e = h.sim.event(i);
+    assert.equal(cols.depth[i], e.stack.length);
+    assert.equal(cols.line[i], e.line);
+    assert.equal(cols.task[i] === 0xffff ? null : cols.tasks[cols.task[i]], e.task);
+    assert.equal(cols.fn[i] === 0xffff ? '' : cols.fns[cols.fn[i]], e.fn);
+    assert.equal(cols.match[i], e.match ?? -1);
+  }
+});
+
 test('timens_offsets parser never throws and never consumes more than it was given', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), (bytes, numeric) => {
     const r = parseOffsetsWrite(bytes, numeric);

@@ -408,3 +408,13 @@ test('readlink of ns files (5.7+: time:[inum])', () => {
   h.run('P1', op.unshare());
   assert.match(h.run('P1', op.readlink('/proc/self/ns/time_for_children')).text ?? '', /^time:\[40265322\d\d\]$/);
 });
+
+test('vDSO calls need the [vdso] text: after munmap or mremap of [vdso] alone the call faults', () => {
+  const h = harness();
+  h.run('P1', { op: 'munmap', mapping: '[vdso]' });
+  assert.equal(h.run('P1', op.gettime(C.CLOCK_MONOTONIC, 'vdso')).signal, 'SIGSEGV');
+  assert.equal(h.run('P1', op.gettime(C.CLOCK_MONOTONIC, 'syscall')).errno, null);
+  const g = harness();
+  g.run('P1', { op: 'mremap', mapping: '[vdso]', newPages: 2, flags: 3 });
+  assert.equal(g.run('P1', op.gettime(C.CLOCK_MONOTONIC, 'vdso')).signal, 'SIGSEGV', 'the text moved, [vvar] did not: data lookup misses');
+});

@@ -224,3 +224,49 @@ test('forkAtPosition does not disturb the recorded run', () => {
   assert.deepEqual(sim.state(), before);
   assert.throws(() => sim.exec({ line: 5, task: 'P1', operation: { op: 'fork', child: 'Z' } }), /needs the simulation at its end/);
 });
+
+test('exec never throws on arbitrary numbers in operations, and the store never takes a NaN', () => {
+  const num = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -1, 2 ** 53, 0x80));
+  const opArb = fc.oneof(
+    fc.record({ op: fc.constant('unshare' as const), flags: num }),
+    fc.record({ op: fc.constant('clone3' as const), flags: num, exitSignal: num, child: fc.constant('C') }),
+    fc.record({ op: fc.constant('clock_gettime' as const), clock: num, via: fc.constantFrom('vdso' as const, 'syscall' as const) }),
+    fc.record({ op: fc.constant('touch' as const), mapping: fc.constantFrom('[vvar]' as const, '[vdso]' as const), page: num }),
+    fc.record({ op: fc.constant('munmap' as const), mapping: fc.constant('[vvar]' as const), page: num, pages: num }),
+    fc.record({ op: fc.constant('mremap' as const), mapping: fc.constant('[vvar]' as const), newPages: num, flags: num }),
+    fc.record({ op: fc.constant('setuid' as const), uid: num }),
+    fc.record({ op: fc.constant('clock_nanosleep' as const), clock: num, abs: fc.boolean(), value: fc.record({ base: fc.constantFrom('now' as const, 'host' as const, 'abs' as const), delta: fc.record({ sec: num, nsec: num }) }) }),
+  );
+  fc.assert(fc.property(fc.array(fc.tuple(opArb, fc.boolean()), { maxLength: 12 }), fc.record({ sec: num, nsec: num }), (ops, delta) => {
+    const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+    let line = 0;
+    for (const [operation, host] of ops) {
+      sim.exec({ line: line++, task: 'P1', operation: operation as Operation });
+      if (host) sim.exec({ line: line++, task: null, operation: { op: 'sleep', delta } });
+    }
+    assert.ok(Number.isFinite(sim.state().host.monotonic.sec));
+    assert.ok(Number.isFinite(sim.state().tasks.P1.uid));
+  }), { numRuns: 300 });
+});
+
+test('goto across many (full and delta) snapshots equals walking there event by event', async () => {
+  const { generatedSteps } = await import('../../bench/sim');
+  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+  generatedSteps(80_000, sim);
+  const n = sim.eventCount;
+  const walker = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+  // The same steps recorded again; the walker then only ever moves one event at a time.
+  generatedSteps(80_000, walker);
+  walker.goto(0);
+  const targets = [0, 2047, 2048, 2049, 33 * 2048 - 1, 33 * 2048 + 5, 17 * 2048 + 1024, n - 1, n, 12345, 40000].filter((p) => p <= n).sort((a, b) => a - b);
+  for (const p of targets) {
+    while (walker.position < p) walker.stepForward();
+    sim.goto(p);
+    assert.deepEqual(sim.state(), walker.state(), `position ${p}`);
+  }
+  sim.goto(n);
+  for (let i = 0; i < 3000; i++) sim.stepBack();
+  for (let i = 0; i < 3000; i++) sim.stepForward();
+  walker.goto(n);
+  assert.deepEqual(sim.state(), walker.state());
+});

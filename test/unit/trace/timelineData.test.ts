@@ -93,7 +93,7 @@ test('chunks are exact, transferable slices the webview accepts', () => {
 test('event details: stack, changes, result and the line text', () => {
   const { run, data } = build();
   const exit = run.sim.event(0).match!;
-  const d = eventDetails(run.sim, 0, exit, data.header.lineText);
+  const d = eventDetails(run.sim, 0, exit, data.header.lines.split('\n'));
   assert.equal(d.kind, 'syscall-exit');
   assert.equal(d.line, 2);
   assert.equal(d.lineText, 'P1: unshare(CLONE_NEWTIME)');
