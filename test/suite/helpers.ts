@@ -23,8 +23,9 @@ export async function screenshot(name: string, timeoutMs = 30000): Promise<strin
   const dir = process.env.HARNESS_SHOT_DIR;
   if (!dir) return undefined;
   await new Promise((r) => setTimeout(r, 800)); // let the UI settle
-  fs.writeFileSync(path.join(dir, `${name}.req`), String(Date.now()));
-  await waitFor(() => fs.existsSync(path.join(dir, `${name}.done`)), `screenshot ${name}`, timeoutMs);
+  const run = process.env.HARNESS_RUN_ID ?? 'run';
+  fs.writeFileSync(path.join(dir, `${name}.${run}.req`), String(Date.now()));
+  await waitFor(() => fs.existsSync(path.join(dir, `${name}.${run}.done`)), `screenshot ${name}`, timeoutMs);
   return path.join(dir, `${name}.png`);
 }
 

@@ -35,6 +35,7 @@ const timeoutSec = Number(arg('timeout', '300'));
 const userDataDir = path.join(tmpRoot, 'user-data');
 const extensionsDir = arg('extensions-dir') ? path.resolve(arg('extensions-dir')) : path.join(tmpRoot, 'extensions');
 const resultsFile = path.join(tmpRoot, 'results.json');
+const runId = path.basename(tmpRoot).replace(/^vscode-harness-/, '');
 const vsix = arg('install-vsix') && path.resolve(arg('install-vsix'));
 fs.mkdirSync(shotDir, { recursive: true });
 fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
@@ -108,7 +109,7 @@ server = spawn(env.node, [env.codeServer,
 ], {
   detached: true,
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, ...homeDirs, EXTENSIONS_GALLERY: '{}', HARNESS_SHOT_DIR: shotDir, HARNESS_RESULTS_FILE: resultsFile, HARNESS_EXTENSIONS_DIR: extensionsDir },
+  env: { ...process.env, ...homeDirs, EXTENSIONS_GALLERY: '{}', HARNESS_SHOT_DIR: shotDir, HARNESS_RUN_ID: runId, HARNESS_RESULTS_FILE: resultsFile, HARNESS_EXTENSIONS_DIR: extensionsDir },
 });
 const origin = await new Promise((resolve, reject) => {
   const onData = (d) => {
@@ -147,13 +148,15 @@ await page.exposeFunction('codeAutomationLog', (type, args) => {
 });
 
 // 4. screenshot handshake with the tests
+// Requests are named <name>.<run id>.req, so runs that share a folder never take each other's requests.
 const shotTimer = setInterval(async () => {
+  const suffix = `.${runId}.req`;
   for (const f of fs.readdirSync(shotDir)) {
-    if (!f.endsWith('.req')) continue;
-    const name = f.slice(0, -4);
+    if (!f.endsWith(suffix)) continue;
+    const name = f.slice(0, -suffix.length);
     fs.rmSync(path.join(shotDir, f), { force: true });
     try { await page.screenshot({ path: path.join(shotDir, `${name}.png`) }); } catch (e) { console.error('[harness] screenshot failed:', e.message); }
-    fs.writeFileSync(path.join(shotDir, `${name}.done`), '');
+    fs.writeFileSync(path.join(shotDir, `${name}.${runId}.done`), '');
   }
 }, 200);
 
@@ -179,7 +182,7 @@ const code = await exited;
 clearInterval(shotTimer);
 clearTimeout(overall);
 try { await page.screenshot({ path: path.join(shotDir, 'final.png') }); } catch {}
-for (const f of fs.readdirSync(shotDir)) if (f.endsWith('.done')) fs.rmSync(path.join(shotDir, f), { force: true });
+for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`)) fs.rmSync(path.join(shotDir, f), { force: true });
 if (fs.existsSync(resultsFile)) {
   const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   console.log(`${r.passed} passed, ${r.failed} failed`);
