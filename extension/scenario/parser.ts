@@ -625,9 +625,10 @@ class ArgValues {
   readonly given: boolean[];
   count = 0;
   constructor(readonly spec: OperationSpec) {
-    this.values = new Array(spec.args.length);
+    this.values = new Array(spec.args.length).fill(undefined);
     this.given = new Array(spec.args.length).fill(false);
   }
+
   private index(name: string): number {
     const a = this.spec.args;
     for (let i = 0; i < a.length; i++) if (a[i].name === name) return i;
