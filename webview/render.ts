@@ -246,7 +246,7 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
   const { depth: cd, cat: cc, mark: cm } = scratch;
   const { lane, nsLane, depth, flags, kind, markBits } = run;
   const start = view.start;
-  if (view.span / W >= BLOCK * 2) {
+  if (view.span / W >= BLOCK) {
     // Zoomed far out: every block of BLOCK events is narrower than a pixel, so read the per-block summaries.
     const { blockFirst, entLane, entDepth, entCat, entMark } = run;
     const b0 = Math.floor(i0 / BLOCK);
@@ -656,10 +656,24 @@ function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: 
   const counts = new Uint32Array(W * 5);
   const ticks = new Uint8Array(W);
   const k = W / run.n;
-  // Built from the per-block summaries (one entry per lane a block touches), not from every event.
+  // Small runs: every event, over all the columns it covers. Large runs: the per-block summaries (one entry per
+  // lane a block touches), so building this stays cheap at 10^6 events.
   const { blockFirst, entCat, entMark } = run;
   const blocks = blockFirst.length - 1;
-  for (let bl = 0; bl < blocks; bl++) {
+  if (run.n <= W * 8) {
+    for (let i = 0; i < run.n; i++) {
+      const c0 = Math.min(W - 1, Math.floor(i * k));
+      const c1 = Math.max(c0 + 1, Math.min(W, Math.floor((i + 1) * k)));
+      const cat = run.flags[i] & 7;
+      const m = run.markBits[i];
+      for (let col = c0; col < c1; col++) {
+        counts[col * 5 + (cat > 4 ? 0 : cat)]++;
+        if (m & (MARK.error | MARK.failedExpect)) ticks[col] |= 1;
+        if (m & MARK.fault) ticks[col] |= 2;
+      }
+    }
+  }
+  for (let bl = 0; bl < blocks && run.n > W * 8; bl++) {
     const col = Math.min(W - 1, Math.floor((bl * BLOCK + BLOCK / 2) * k));
     for (let e = blockFirst[bl]; e < blockFirst[bl + 1]; e++) {
       const cat = entCat[e];

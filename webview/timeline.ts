@@ -548,7 +548,8 @@ function handle(msg: HostMessage): void {
       layout = layoutRuns(runs, cssWidth);
       statusLabel.textContent = runs.map((r) => `${r.header.label}: ${r.n.toLocaleString('en-US')} events`).join(' | ');
       if (runs.every((r) => r.n === 0)) finishLoad();
-      else requestPaint();
+      // Show progress only if loading takes a while: a paint between the chunks would only delay the first frame.
+      else setTimeout(() => { if (!loaded) requestPaint(); }, 150);
       break;
     }
     case 'chunk': {

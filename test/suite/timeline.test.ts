@@ -70,6 +70,25 @@ suite('timeline', () => {
     await screenshot('timeline-panel');
   });
 
+  test('stepping in the debugger moves the timeline cursor', async () => {
+    const api = await activateExtension();
+    const uri = vscode.Uri.joinPath(workspaceRoot(), '11-zapping-on-setns.timens');
+    const started = await vscode.debug.startDebugging(undefined, { type: 'timens', request: 'launch', name: 'timeline test', program: uri.fsPath, stopOnEntry: true });
+    assert.ok(started, 'the debug session started');
+    try {
+      await waitFor(() => vscode.debug.activeStackItem, 'the entry stop');
+      const entry = api.store.active!.sim.position;
+      await waitFor(async () => (await probe()).lastCursorShown === entry, `cursor at the entry position ${entry}`);
+      await vscode.commands.executeCommand('workbench.action.debug.stepOver');
+      await waitFor(() => api.store.active!.sim.position !== entry, 'the step to move the simulation');
+      const stepped = api.store.active!.sim.position;
+      await waitFor(async () => (await probe()).lastCursorShown === stepped, `cursor ${stepped} drawn after the debugger step`);
+      assert.strictEqual((await probe()).description?.cursor, stepped);
+    } finally {
+      await vscode.debug.stopDebugging();
+    }
+  });
+
   test('exports the trace (JSON and gzip) and the visible timeline (SVG and PNG)', async () => {
     const json = path.join(tmp, 'run.trace.json');
     assert.strictEqual(await vscode.commands.executeCommand('timens.exportTrace', json), json);
