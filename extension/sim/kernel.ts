@@ -42,9 +42,6 @@ export const INITIAL_HOST: HostClocks = {
   monotonicRaw: { sec: 1000, nsec: 0 },
   taiOffset: 37,
 };
-const X86_VDSO_TEXT = 0x7ffff7fc1000;
-const ARM64_VDSO_TEXT = 0xfffff7ffe000;
-const MREMAP_AREA = 0x7f0000000000;
 
 /** An errno decided somewhere down a call path; unwinds to the syscall boundary. */
 class KErr {
@@ -91,10 +88,12 @@ function offsetKind(clock: number): 'mono' | 'boot' | null {
 function badNumber(v: unknown, path: string): string | null {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? null : `${path} = ${v}`;
   if (v === null || typeof v !== 'object') return null;
-  for (const [key, x] of Object.entries(v)) {
-    const where = `${path}.${key}`;
-    if (key === 'nsec' && typeof x === 'number' && Number.isSafeInteger(x) && (x < 0 || x >= 1e9)) return `${where} = ${x}`;
-    const b = badNumber(x, where);
+  const o = v as Record<string, unknown>;
+  for (const key in o) {
+    const x = o[key];
+    if (typeof x === 'string' || typeof x === 'boolean') continue;
+    if (key === 'nsec' && typeof x === 'number' && Number.isSafeInteger(x) && (x < 0 || x >= 1e9)) return `${path}.${key} = ${x}`;
+    const b = badNumber(x, `${path}.${key}`);
     if (b) return b;
   }
   return null;
@@ -117,7 +116,7 @@ export class Kernel {
   private readonly layout: Layout;
 
   constructor(readonly r: Recorder, readonly sw: SwitchValues, readonly profile: Profile) {
-    this.syscallPrefix = profile.arch === 'x86_64' ? '__x64_sys_' : '__arm64_sys_';
+    this.syscallPrefix = sw.arch.syscallPrefix;
     this.layout = sw.layout;
     const h = r.get(HOST_KEY) as HostClocks | undefined;
     if (h) this.hostIdx = r.hostIndex(h.monotonic);
@@ -159,7 +158,7 @@ export class Kernel {
     v[11] = tsAdd(h.realtime, { sec: h.taiOffset, nsec: 0 });
     const raw = [...ZERO_VALUES];
     raw[4] = h.monotonicRaw;
-    const mode = this.profile.arch === 'arm64' ? 'ARCHTIMER' : 'TSC';
+    const mode = this.sw.arch.hostClockMode;
     const clockMode = `${this.sw.clockModePrefix}_${mode}`;
     return {
       id: 'page#host', kind: 'host-data', ns: null, blockOffset: this.layout.blockOffset,
@@ -266,6 +265,15 @@ export class Kernel {
     }
   }
 
+  /** Record an internal failure of the model as an error event (it carries any changes left pending). */
+  internalError(step: Step, message: string): OpResult {
+    this.line = step.line;
+    this.curId = step.task === null ? -1 : this.r.intern(step.task);
+    this.sp = 0;
+    this.ev('error', `internal simulator error on line ${step.line + 1} (${step.operation.op}): ${message}; please report it`);
+    return { ret: null, errno: null, signal: null };
+  }
+
   recordExpectation(line: number, task: string | null, passed: boolean, summary: string): void {
     this.line = line;
     this.curId = task === null ? -1 : this.r.intern(task);
@@ -295,7 +303,7 @@ export class Kernel {
     }
     if (op.op === 'clock_gettime' && op.via === 'vdso') return this.vdsoClockGettime(taskId, op.clock);
     if (op.op === 'touch') return this.userTouch(taskId, op.mapping, op.page);
-    const name = this.syscallName(op);
+    const name = op.op === 'exit' && t.leader !== taskId ? 'exit' : this.syscallName(op);
     const enter = this.syscallEnter(name, this.describe(op));
     let res: OpResult;
     try {
@@ -974,7 +982,7 @@ export class Kernel {
 
   /** arch_setup_additional_pages / map_vdso: [vvar] (+ [vvar_vclock]) below the vDSO text, PTEs empty. */
   private installSpecialMappings(id: string): void {
-    const text = this.profile.arch === 'x86_64' ? X86_VDSO_TEXT : ARM64_VDSO_TEXT;
+    const text = this.sw.arch.vdsoText;
     const before = this.layout.vmas.slice(0, -1).reduce((s, v) => s + v.pages, 0);
     const keys: string[] = [];
     const bases: Record<string, number> = {};
@@ -1121,10 +1129,14 @@ export class Kernel {
 
   private exit(t: string, code: number): OpResult {
     const me = this.task(t);
-    this.fn('do_group_exit', () => {
-      const victims = me.leader === t ? this.threadsOf(t) : [t];
-      for (const v of victims.filter((x) => x !== t)) this.exitTask(v, 'killed by exit_group');
+    if (me.leader !== t) {
+      // pthread_exit: only this thread (sys_exit); exit_group from the leader takes the whole group.
       this.exitTask(t, `exit(${code})`);
+      return { ret: null, errno: null, signal: null };
+    }
+    this.fn('do_group_exit', () => {
+      for (const v of this.threadsOf(t).filter((x) => x !== t)) this.exitTask(v, 'killed by exit_group');
+      this.exitTask(t, `exit_group(${code})`);
     });
     return { ret: null, errno: null, signal: null };
   }
@@ -1474,10 +1486,10 @@ export class Kernel {
   }
 
   private segv(t: string, addr: number, why: string, cause: number): Fault {
-    const x86 = this.profile.arch === 'x86_64';
-    this.fn(x86 ? 'exc_page_fault' : 'do_mem_abort', () => this.fn(x86 ? 'do_user_addr_fault' : 'do_page_fault', () => {
+    const a = this.sw.arch;
+    this.fn(a.faultEntry, () => this.fn(a.faultHandler, () => {
       this.ev('fault', `fault at 0x${addr.toString(16)}: ${why}`, { causes: cause >= 0 ? [cause] : [] });
-      this.fn(x86 ? 'bad_area' : 'arm64_force_sig_fault', () => {
+      this.fn(a.segvFn, () => {
         this.ev('signal', `SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       });
     }));
@@ -1489,10 +1501,9 @@ export class Kernel {
     const v = this.vma(key);
     const mmId = key.slice(0, key.indexOf('/'));
     const zapCause = this.mm(mmId)._lastZap;
-    const entry = this.profile.arch === 'x86_64' ? 'exc_page_fault' : 'do_mem_abort';
+    const a = this.sw.arch;
     const causes = [cause, zapCause].filter((c) => c >= 0);
-    const x86 = this.profile.arch === 'x86_64';
-    return this.fn(entry, () => this.fn(x86 ? 'do_user_addr_fault' : 'do_page_fault', () => {
+    return this.fn(a.faultEntry, () => this.fn(a.faultHandler, () => {
       let f = -1;
       const out = this.fn('handle_mm_fault', () => {
         const pgoff = v.pgoff + index;
@@ -1503,7 +1514,7 @@ export class Kernel {
       if (!out.ok) {
         const sig = this.vma(key).sigbus;
         if (!sig.includes(index)) this.set(key, 'sigbus', [...sig, index].sort((a, b) => a - b));
-        this.fn(x86 ? 'do_sigbus' : 'arm64_force_sig_fault', () => this.ev('signal', `SIGBUS to ${t}: ${v.name} page ${index} has nothing to map`, { signal: 'SIGBUS', causes: [f] }));
+        this.fn(a.sigbusFn, () => this.ev('signal', `SIGBUS to ${t}: ${v.name} page ${index} has nothing to map`, { signal: 'SIGBUS', causes: [f] }));
       }
       return out;
     }));
@@ -1974,7 +1985,7 @@ export class Kernel {
       const partial = rg.start !== v.start || rg.len !== v.pages * PAGE;
       if (partial) this.splitCheck(key);
       const m0 = this.mm(mmId);
-      const dest = MREMAP_AREA + m0._moves * 0x100000 + (this.profile.arch === 'arm64' ? 0x800000000000 : 0);
+      const dest = this.sw.arch.mremapArea + m0._moves * 0x100000;
       return this.fn('move_vma', () => {
         if (partial) this.splitVma(mmId, key, rg.start, rg.len);
         const moving = this.vmaAt(mmId, rg.start)!;

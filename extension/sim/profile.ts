@@ -72,6 +72,17 @@ export interface SwitchValues {
   readonly sharedFindTimensVvarPage: boolean;
   /** vDSO entry symbol of clock_gettime. */
   readonly vdsoClockGettime: string;
+  /** Per-arch names and places: syscall symbol prefix, page-fault path, the clocksource mode, where the vDSO sits. */
+  readonly arch: {
+    readonly syscallPrefix: string;
+    readonly faultEntry: string;
+    readonly faultHandler: string;
+    readonly sigbusFn: string;
+    readonly segvFn: string;
+    readonly hostClockMode: string;
+    readonly vdsoText: number;
+    readonly mremapArea: number;
+  };
   /** Machine: an RTC exists, so the ALARM clocks work (x86_64 facts machine: none; arm64 qemu virt: yes). */
   readonly rtcPresent: boolean;
   /** Machine: kvm-clock was used at boot, so the pvclock page can be mapped (x86_64 facts machine). */
@@ -167,7 +178,7 @@ export function switchesFor(profile: Profile): Switches {
   const out: Record<string, unknown> = {};
   const def = <K extends keyof SwitchValues>(name: K, value: SwitchValues[K], source: string): void => {
     out[name] = value;
-    const shown = typeof value === 'object' && value !== null ? (value as Layout).id : String(value);
+    const shown = typeof value === 'object' && value !== null ? ('id' in value ? (value as Layout).id : JSON.stringify(value)) : String(value);
     list.push({ name, value: shown, source });
   };
 
@@ -197,6 +208,10 @@ export function switchesFor(profile: Profile): Switches {
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
+  def('arch', arm
+    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', hostClockMode: 'ARCHTIMER', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
+    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', hostClockMode: 'TSC', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
+    arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault), arch timer clocksource' : 'x86 entry code (exc_page_fault → do_user_addr_fault), TSC clocksource');
   def('rtcPresent', arm, arm ? 'arm64 facts machine (qemu virt) has an RTC' : 'x86_64 facts machine has no RTC: ALARM clocks give EINVAL (real-kernel-facts Q7)');
   def('pvclockPresent', !arm, arm ? 'no pvclock on arm64' : 'kvm-clock used at boot on the facts machine: pvclock page maps (real-kernel-facts Q9)');
   def('initSysctlWritable', false, 'facts machine: root lacks CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns gives EACCES (real-kernel-facts Q11)');

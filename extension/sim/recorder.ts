@@ -33,7 +33,6 @@ export const SNAPSHOT_INTERVAL = 2048;
 /** Every FULL_EVERY-th snapshot is a full copy of the store; the others hold only the objects changed since the
  *  previous snapshot, so memory does not grow with the number of (mostly dead) objects times snapshots. */
 const FULL_EVERY = 16;
-const INITIAL_CAPACITY = 8192;
 
 /** Flatten a rope string (V8 keeps concatenations as trees until something needs the characters). */
 function flat(s: string): string {
@@ -41,37 +40,109 @@ function flat(s: string): string {
   return s;
 }
 
-function grow<T extends Int32Array | Uint8Array>(a: T, n: number): T {
-  if (n < a.length) return a;
-  const b = new (a.constructor as new (len: number) => T)(Math.max(n + 1, a.length * 2));
-  b.set(a);
-  return b;
+/** A growable Int32 column stored in fixed chunks: appending never copies, and each allocation stays small
+ *  (large ArrayBuffer allocations count as external memory and provoke full garbage collections). */
+const CHUNK_BITS = 14;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+/** The same for arbitrary values (change before/after). */
+class ValCol {
+  private readonly chunks: unknown[][] = [];
+  get(i: number): unknown {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+  set(i: number, v: unknown): void {
+    const k = i >>> CHUNK_BITS;
+    let c = this.chunks[k];
+    if (c === undefined) c = this.chunks[k] = new Array<unknown>(1 << CHUNK_BITS).fill(undefined);
+    c[i & CHUNK_MASK] = v;
+  }
+}
+
+class Col {
+  private readonly chunks: Int32Array[] = [];
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+  set(i: number, v: number): void {
+    const k = i >>> CHUNK_BITS;
+    let c = this.chunks[k];
+    if (c === undefined) c = this.chunks[k] = new Int32Array(1 << CHUNK_BITS);
+    c[i & CHUNK_MASK] = v;
+  }
+}
+
+/** The object store: a private overlay of changes over a shared, never-mutated base map (a snapshot), so
+ *  restoring a snapshot costs the size of its deltas, not a copy of every object. */
+export class Store implements Iterable<[string, Rec]> {
+  private readonly over = new Map<string, Rec | undefined>();
+  constructor(private readonly base: ReadonlyMap<string, Rec>) {}
+  get(key: string): Rec | undefined {
+    const v = this.over.get(key);
+    if (v !== undefined) return v;
+    return this.over.has(key) ? undefined : this.base.get(key);
+  }
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+  set(key: string, value: Rec): void {
+    this.over.set(key, value);
+  }
+  delete(key: string): void {
+    if (this.base.has(key)) this.over.set(key, undefined);
+    else this.over.delete(key);
+  }
+  /** Every live entry: the base in its order (overridden where changed), then the objects added since. */
+  forEach(cb: (value: Rec, key: string) => void): void {
+    const over = this.over;
+    this.base.forEach((v, k) => {
+      if (!over.has(k)) cb(v, k);
+      else {
+        const o = over.get(k);
+        if (o !== undefined) cb(o, k);
+      }
+    });
+    const base = this.base;
+    over.forEach((v, k) => {
+      if (v !== undefined && !base.has(k)) cb(v, k);
+    });
+  }
+  [Symbol.iterator](): Iterator<[string, Rec]> {
+    const all: [string, Rec][] = [];
+    this.forEach((v, k) => all.push([k, v]));
+    return all[Symbol.iterator]();
+  }
+  /** A plain copy of the current contents. */
+  toMap(): Map<string, Rec> {
+    if (this.base.size === 0) return new Map(this.over as Map<string, Rec>);
+    const m = new Map<string, Rec>();
+    this.forEach((v, k) => m.set(k, v));
+    return m;
+  }
 }
 
 export class Recorder {
-  objs: Map<string, Rec>;
+  objs: Store;
   /** Number of events recorded. */
   n = 0;
   /** Number of events applied to `objs` (the time-travel position). */
   position = 0;
 
-  private kind = new Uint8Array(INITIAL_CAPACITY);
-  private line = new Int32Array(INITIAL_CAPACITY);
-  private task = new Int32Array(INITIAL_CAPACITY);
-  private fnCol = new Int32Array(INITIAL_CAPACITY);
-  private stack = new Int32Array(INITIAL_CAPACITY);
-  private host = new Int32Array(INITIAL_CAPACITY);
-  private summary = new Int32Array(INITIAL_CAPACITY);
-  private chStart = new Int32Array(INITIAL_CAPACITY);
-  private matchCol = new Int32Array(INITIAL_CAPACITY);
-  private extraCol = new Int32Array(INITIAL_CAPACITY);
+  private kind = new Col();
+  private line = new Col();
+  private task = new Col();
+  private stack = new Col();
+  private host = new Col();
+  private summary = new Col();
+  private chStart = new Col();
+  private matchCol = new Col();
+  private extraCol = new Col();
   private extras: EventExtra[] = [];
 
   private cn = 0;
-  private chKey = new Int32Array(INITIAL_CAPACITY);
-  private chField = new Int32Array(INITIAL_CAPACITY);
-  private chBefore: unknown[] = [];
-  private chAfter: unknown[] = [];
+  private chKey = new Col();
+  private chField = new Col();
+  private chBefore = new ValCol();
+  private chAfter = new ValCol();
 
   private strings: string[] = [];
   private stringIds = new Map<string, number>();
@@ -96,7 +167,7 @@ export class Recorder {
   private attached = 0;
 
   constructor(initial?: Map<string, Rec>) {
-    this.objs = initial ? new Map(initial) : new Map();
+    this.objs = new Store(initial ? new Map(initial) : new Map());
   }
 
   // ------------------------------------------------------------------ interning
@@ -203,7 +274,7 @@ export class Recorder {
   /** Start recording: the current store becomes the state at position 0. */
   startRecording(): void {
     this.recordingOn = true;
-    if (this.n === 0) this.snapshots[0] = new Map(this.objs);
+    if (this.n === 0) this.snapshots[0] = this.objs.toMap();
     this.dirty.clear();
   }
   /** Changes made since the last event, not yet attached to one. */
@@ -213,7 +284,7 @@ export class Recorder {
 
   private takeSnapshot(j: number): void {
     if (j % FULL_EVERY === 0) {
-      this.snapshots[j] = new Map(this.objs);
+      this.snapshots[j] = this.objs.toMap();
     } else {
       const delta = new Map<string, Rec | undefined>();
       for (const k of this.dirty) delta.set(k, this.objs.get(k));
@@ -223,9 +294,9 @@ export class Recorder {
   }
 
   /** The store as it was at snapshot j: the full snapshot below it plus the deltas up to j. */
-  private restoreSnapshot(j: number): Map<string, Rec> {
+  private restoreSnapshot(j: number): Store {
     const base = j - (j % FULL_EVERY);
-    const objs = new Map(this.snapshots[base] as Map<string, Rec>);
+    const objs = new Store(this.snapshots[base] as Map<string, Rec>);
     for (let d = base + 1; d <= j; d++) {
       for (const [k, v] of this.snapshots[d]) {
         if (v === undefined) objs.delete(k);
@@ -238,14 +309,10 @@ export class Recorder {
   private record(key: string, field: string, before: unknown, after: unknown): void {
     this.dirty.add(key);
     const i = this.cn++;
-    if (i >= this.chKey.length) {
-      this.chKey = grow(this.chKey, i);
-      this.chField = grow(this.chField, i);
-    }
-    this.chKey[i] = this.intern(key);
-    this.chField[i] = this.intern(field);
-    this.chBefore.push(before);
-    this.chAfter.push(after);
+    this.chKey.set(i, this.intern(key));
+    this.chField.set(i, this.intern(field));
+    this.chBefore.set(i, before);
+    this.chAfter.set(i, after);
   }
 
   // ------------------------------------------------------------------ events
@@ -257,34 +324,20 @@ export class Recorder {
   /** emit with pre-interned kind, task and summary ids (the hot path). */
   emitRaw(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extra?: EventExtra): number {
     const i = this.n;
-    if (i >= this.kind.length) {
-      const m = i;
-      this.kind = grow(this.kind, m);
-      this.line = grow(this.line, m);
-      this.task = grow(this.task, m);
-      this.fnCol = grow(this.fnCol, m);
-      this.stack = grow(this.stack, m);
-      this.host = grow(this.host, m);
-      this.summary = grow(this.summary, m);
-      this.chStart = grow(this.chStart, m);
-      this.matchCol = grow(this.matchCol, m);
-      this.extraCol = grow(this.extraCol, m);
-    }
-    this.kind[i] = kind;
-    this.line[i] = line;
-    this.task[i] = taskId;
-    this.fnCol[i] = stack === 0 ? -1 : this.stackFn[stack];
-    this.stack[i] = stack;
-    this.host[i] = hostIdx;
-    this.summary[i] = summaryId;
-    this.chStart[i] = this.attached;
+    this.kind.set(i, kind);
+    this.line.set(i, line);
+    this.task.set(i, taskId);
+    this.stack.set(i, stack);
+    this.host.set(i, hostIdx);
+    this.summary.set(i, summaryId);
+    this.chStart.set(i, this.attached);
     this.attached = this.cn;
-    this.matchCol[i] = -1;
+    this.matchCol.set(i, -1);
     if (extra) {
-      this.extraCol[i] = this.extras.length;
+      this.extraCol.set(i, this.extras.length);
       this.extras.push(extra);
     } else {
-      this.extraCol[i] = -1;
+      this.extraCol.set(i, -1);
     }
     this.n = i + 1;
     this.position = this.n;
@@ -293,14 +346,14 @@ export class Recorder {
   }
 
   setMatch(a: number, b: number): void {
-    this.matchCol[a] = b;
-    this.matchCol[b] = a;
+    this.matchCol.set(a, b);
+    this.matchCol.set(b, a);
   }
 
   addExtra(i: number, extra: EventExtra): void {
-    const e = this.extraCol[i];
+    const e = this.extraCol.get(i);
     if (e < 0) {
-      this.extraCol[i] = this.extras.length;
+      this.extraCol.set(i, this.extras.length);
       this.extras.push(extra);
     } else {
       Object.assign(this.extras[e], extra);
@@ -308,40 +361,40 @@ export class Recorder {
   }
 
   extraOf(i: number): EventExtra | undefined {
-    const e = this.extraCol[i];
+    const e = this.extraCol.get(i);
     return e < 0 ? undefined : this.extras[e];
   }
 
   kindOf(i: number): EventKind {
-    return EVENT_KINDS[this.kind[i]];
+    return EVENT_KINDS[this.kind.get(i)];
   }
   lineOf(i: number): number {
-    return this.line[i];
+    return this.line.get(i);
   }
   taskOf(i: number): string | null {
-    const t = this.task[i];
+    const t = this.task.get(i);
     return t < 0 ? null : this.strings[t];
   }
   depthOf(i: number): number {
-    return this.stackDepth[this.stack[i]];
+    return this.stackDepth[this.stack.get(i)];
   }
 
   private changeEnd(i: number): number {
-    return i + 1 < this.n ? this.chStart[i + 1] : this.attached;
+    return i + 1 < this.n ? this.chStart.get(i + 1) : this.attached;
   }
 
   changesOf(i: number): Change[] {
     const out: Change[] = [];
-    for (let c = this.chStart[i], e = this.changeEnd(i); c < e; c++) {
-      const key = this.strings[this.chKey[c]];
-      const field = this.strings[this.chField[c]];
+    for (let c = this.chStart.get(i), e = this.changeEnd(i); c < e; c++) {
+      const key = this.strings[this.chKey.get(c)];
+      const field = this.strings[this.chField.get(c)];
       if (key.startsWith('#') || field.startsWith('_')) continue;
       const slash = key.indexOf('/');
       if (slash >= 0) {
         const sub = key.slice(slash + 1);
-        out.push({ obj: key.slice(0, slash), field: field ? `${sub}.${field}` : sub, before: this.chBefore[c], after: this.chAfter[c] });
+        out.push({ obj: key.slice(0, slash), field: field ? `${sub}.${field}` : sub, before: this.chBefore.get(c), after: this.chAfter.get(c) });
       } else {
-        out.push({ obj: key, field, before: this.chBefore[c], after: this.chAfter[c] });
+        out.push({ obj: key, field, before: this.chBefore.get(c), after: this.chAfter.get(c) });
       }
     }
     return out;
@@ -349,17 +402,17 @@ export class Recorder {
 
   event(i: number): SimEvent {
     if (!(i >= 0 && i < this.n)) throw new RangeError(`event index ${i} outside 0..${this.n - 1}`);
-    const stack = this.stack[i];
+    const stack = this.stack.get(i);
     const ex = this.extraOf(i);
     const ev: { -readonly [K in keyof SimEvent]: SimEvent[K] } = {
       index: i,
       kind: this.kindOf(i),
-      line: this.line[i],
+      line: this.line.get(i),
       task: this.taskOf(i),
       fn: this.stackTop(stack),
       stack: this.stackFrames(stack),
-      hostTime: this.hostTimes[this.host[i]],
-      summary: this.strings[this.summary[i]],
+      hostTime: this.hostTimes[this.host.get(i)],
+      summary: this.strings[this.summary.get(i)],
       changes: this.changesOf(i),
     };
     if (ex) {
@@ -370,25 +423,25 @@ export class Recorder {
       if (ex.passed !== undefined) ev.passed = ex.passed;
       if (ex.causes && ex.causes.length) ev.causes = ex.causes;
     }
-    if (this.matchCol[i] >= 0) ev.match = this.matchCol[i];
+    if (this.matchCol.get(i) >= 0) ev.match = this.matchCol.get(i);
     return ev;
   }
 
   // ------------------------------------------------------------------ time travel
 
   private apply(i: number, forward: boolean): void {
-    const s = this.chStart[i];
+    const s = this.chStart.get(i);
     const e = this.changeEnd(i);
     if (forward) {
-      for (let c = s; c < e; c++) this.put(c, this.chAfter[c]);
+      for (let c = s; c < e; c++) this.put(c, this.chAfter.get(c));
     } else {
-      for (let c = e - 1; c >= s; c--) this.put(c, this.chBefore[c]);
+      for (let c = e - 1; c >= s; c--) this.put(c, this.chBefore.get(c));
     }
   }
 
   private put(c: number, value: unknown): void {
-    const key = this.strings[this.chKey[c]];
-    const field = this.strings[this.chField[c]];
+    const key = this.strings[this.chKey.get(c)];
+    const field = this.strings[this.chField.get(c)];
     if (field === '') {
       if (value === undefined) this.objs.delete(key);
       else this.objs.set(key, value as Rec);
@@ -447,15 +500,16 @@ export class Recorder {
     const tasks: string[] = [];
     const fns: string[] = [];
     for (let i = 0; i < n; i++) {
-      depth[i] = Math.min(255, this.stackDepth[this.stack[i]]);
-      const t = this.task[i];
+      depth[i] = Math.min(255, this.stackDepth[this.stack.get(i)]);
+      const t = this.task.get(i);
       if (t < 0) task[i] = 0xffff;
       else {
         let id = taskIds.get(t);
         if (id === undefined) { id = tasks.length; tasks.push(this.strings[t]); taskIds.set(t, id); }
         task[i] = id;
       }
-      const f = this.fnCol[i];
+      const st = this.stack.get(i);
+      const f = st === 0 ? -1 : this.stackFn[st];
       if (f < 0) fn[i] = 0xffff;
       else {
         let id = fnIds.get(f);
@@ -463,11 +517,19 @@ export class Recorder {
         fn[i] = id;
       }
     }
-    return { kind: this.kind.slice(0, n), depth, line: this.line.slice(0, n), task, tasks, fn, fns, match: this.matchCol.slice(0, n) };
+    const kind = new Uint8Array(n);
+    const line = new Int32Array(n);
+    const match = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      kind[i] = this.kind.get(i);
+      line[i] = this.line.get(i);
+      match[i] = this.matchCol.get(i);
+    }
+    return { kind, depth, line, task, tasks, fn, fns, match };
   }
 
   /** Approximate retained bytes of the columns (for the benchmark's report). */
   columnBytes(): number {
-    return this.kind.length * 37 + this.chKey.length * 8 + (this.chBefore.length * 2) * 8;
+    return this.n * 36 + this.cn * 24;
   }
 }

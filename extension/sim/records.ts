@@ -97,19 +97,15 @@ function once<T>(rec: object, make: () => T): T {
 }
 
 /** Build the public, immutable read model from the store. */
-export function buildState(objs: ReadonlyMap<string, Rec>): KernelState {
+export function buildState(objs: { get(key: string): Rec | undefined; forEach(cb: (value: Rec, key: string) => void): void }): KernelState {
   const tasks: Record<string, TaskState> = {};
   const nsproxies: Record<string, NsproxyState> = {};
   const timeNamespaces: Record<string, TimeNamespaceState> = {};
   const userNamespaces: Record<string, UserNamespaceState> = {};
   const mms: Record<string, MmState> = {};
   const pages: Record<string, PhysPageState> = {};
-  let host: HostClocks | undefined;
-  for (const [key, o] of objs) {
+  objs.forEach((o, key) => {
     switch (kindOfKey(key)) {
-      case 'host':
-        host = o as unknown as HostClocks;
-        break;
       case 'task': {
         const t = o as unknown as TaskRec;
         tasks[key] = once(t, (): TaskState => ({
@@ -147,7 +143,8 @@ export function buildState(objs: ReadonlyMap<string, Rec>): KernelState {
       default:
         break;
     }
-  }
-  if (!host) throw new Error('internal: no host clocks in the store');
-  return { host, tasks, nsproxies, timeNamespaces, userNamespaces, mms, pages };
+  });
+  const clocks = objs.get(HOST_KEY) as unknown as HostClocks | undefined;
+  if (!clocks) throw new Error('internal: no host clocks in the store');
+  return { host: clocks, tasks, nsproxies, timeNamespaces, userNamespaces, mms, pages };
 }

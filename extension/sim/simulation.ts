@@ -44,8 +44,14 @@ export class SimulationImpl implements Simulation {
   exec(step: Step): OpResult {
     this.requireEnd('exec');
     const first = this.rec.n;
-    const res = this.kernel.execStep(step);
-    if (this.rec.pendingChanges) throw new Error(`internal: line ${step.line + 1} left changes without an event`);
+    let res: OpResult;
+    try {
+      res = this.kernel.execStep(step);
+      if (this.rec.pendingChanges) throw new Error('changes were left without an event');
+    } catch (e) {
+      // A bug in the model must not take the caller down: record it where it happened and go on.
+      res = this.kernel.internalError(step, e instanceof Error ? e.message : String(e));
+    }
     this.spans.push({ line: step.line, first, end: this.rec.n });
     this.results.set(step.line, res);
     return res;
@@ -110,6 +116,6 @@ export class SimulationImpl implements Simulation {
     return this.rec.exportColumns();
   }
   forkAtPosition(): Simulation {
-    return new SimulationImpl(this.profile, this.rec.objs);
+    return new SimulationImpl(this.profile, this.rec.objs.toMap());
   }
 }

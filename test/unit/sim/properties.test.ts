@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { createSimulation, KERNEL_FUNCTIONS } from '../../../extension/sim/index';
 import type { KernelState, Simulation } from '../../../extension/sim/api';
 import type { Operation, Step } from '../../../extension/sim/ops';
-import { ARM64_PATCHES, CLONE_FLAGS as F, type Profile } from '../../../extension/sim/types';
+import { ARM64_PATCHES, CLONE_FLAGS as F, KERNEL_VERSIONS, type Profile } from '../../../extension/sim/types';
 
 const PROFILES: Profile[] = [
   { arch: 'x86_64', kernel: '6.18', disabledPatches: [] },
@@ -23,6 +23,11 @@ interface Cmd { kind: number; a: number; b: number; c: number }
 const cmdArb = fc.record({ kind: fc.nat(24), a: fc.nat(50), b: fc.nat(50), c: fc.nat(3) });
 const profileArb = fc.oneof(
   fc.constantFrom(...PROFILES),
+  fc.record({
+    arch: fc.constantFrom('x86_64' as const, 'arm64' as const),
+    kernel: fc.constantFrom(...KERNEL_VERSIONS),
+    disabledPatches: fc.subarray(ARM64_PATCHES.map((p) => p.id)),
+  }).map((p): Profile => ({ ...p, disabledPatches: p.arch === 'arm64' ? p.disabledPatches : [] })),
   fc.subarray(ARM64_PATCHES.map((p) => p.id)).map((d): Profile => ({ arch: 'arm64', kernel: '5.10', disabledPatches: d })),
 );
 
@@ -68,6 +73,8 @@ function play(sim: Simulation, cmds: Cmd[]): Step[] {
     const step: Step = { line: i, task, operation };
     steps.push(step);
     sim.exec(step);
+    const last = sim.event(sim.eventCount - 1);
+    assert.ok(!last.summary.startsWith('internal simulator error'), last.summary);
   }
   return steps;
 }
@@ -242,6 +249,7 @@ test('exec never throws on arbitrary numbers in operations, and the store never 
     let line = 0;
     for (const [operation, host] of ops) {
       sim.exec({ line: line++, task: 'P1', operation: operation as Operation });
+      assert.ok(!sim.event(sim.eventCount - 1).summary.startsWith('internal simulator error'), sim.event(sim.eventCount - 1).summary);
       if (host) sim.exec({ line: line++, task: null, operation: { op: 'sleep', delta } });
     }
     assert.ok(Number.isFinite(sim.state().host.monotonic.sec));
