@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readGitRange } from '../tours/gitRange';
 import { ARM64_SERIES, knowledgeForTitle, type PatchKnowledge } from '../tours/knowledge';
-import { functionsOfHunk, eventsForFunctions } from '../tours/links';
+import { functionsOfHunk, eventsForFunctions, hunksForEvent } from '../tours/links';
 import { hunkSides, type FileDiff, type Hunk } from '../tours/patch';
 import { parseSeries, patchLabel, type PatchSeries, type SeriesDiagnostic, type SeriesMessage } from '../tours/series';
 import type { Services } from './services';
@@ -342,6 +342,31 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
       return events;
     }),
   );
+  context.subscriptions.push(vscode.commands.registerCommand('timens.patchSeries.hunksForEvent', async (eventIndex?: number) => {
+    // The way back: from the event at the cursor (or the one given) to the hunks of the loaded series that stand for it.
+    const session = store.active;
+    const series = state.series;
+    if (!session || !series) {
+      void vscode.window.showInformationMessage(!series ? 'Open a patch series first (Timens: Open Patch Series).' : 'Run a scenario first: the event at its cursor is looked up in the series.');
+      return [];
+    }
+    const index = eventIndex ?? session.sim.position - 1;
+    if (index < 0 || index >= session.sim.eventCount) return [];
+    const event = session.sim.event(index);
+    const found = hunksForEvent(series, event);
+    if (found.length === 0) {
+      void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);
+      return [];
+    }
+    const pick = found.length === 1 ? { f: found[0] } : await vscode.window.showQuickPick(found.map((f) => ({ label: `${f.patch.subjectInfo.tag} ${f.hunk.header}`, description: f.functions.join(', '), f })), { title: `Hunks for event #${index} ${event.kind} ${event.fn}` });
+    if (pick) {
+      const p = series.patches.indexOf(pick.f.patch);
+      const fi = pick.f.patch.patch?.files.indexOf(pick.f.file) ?? 0;
+      const h = pick.f.file.hunks.indexOf(pick.f.hunk);
+      await vscode.commands.executeCommand('timens.patchSeries.openHunk', { kind: 'hunk', patchIndex: p, fileIndex: fi, hunkIndex: h, message: pick.f.patch, file: pick.f.file, hunk: pick.f.hunk });
+    }
+    return found.map((f) => f.hunk.header);
+  }));
   const reveal: RevealHunk = async (patchIndex, fileIndex, hunkIndex) => {
     const s = state.series;
     const message = s?.patches[patchIndex];

@@ -73,11 +73,18 @@ suite('tours: patch series, tour player, compare, recording', () => {
     const span = session.sim.lineSpans().find((s) => s.line === 16)!;
     assert.equal(session.sim.position, span.end);
     assert.equal(session.sim.resultOfLine(16)?.clock?.path, 'vdso-timens');
+    // From a fault event of the run back to the vvar_fault hunk of the loaded series.
+    let fault = -1;
+    for (let i = 0; i < session.sim.eventCount && fault < 0; i++) if (session.sim.kindOf(i) === 'fault') fault = i;
+    const headers = await vscode.commands.executeCommand<string[]>('timens.patchSeries.hunksForEvent', fault);
+    assert.ok(headers.some((h) => h.startsWith('@@ -40,6 +40,14 @@')), headers.join());
     await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'timens-compare'), 'the comparison report');
     const report = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'timens-compare')!.document.getText();
     assert.match(report, /First difference: line 17/);
     // The two timelines, one above the other (the timeline's comparison mode).
     await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && /arm64 5\.9 vs arm64 5\.9 without patch 1\/6/.test(t.label))), 'the comparison timelines');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await new Promise((r) => setTimeout(r, 2500)); // the timeline webviews draw after their ready handshake
     await screenshot('tours-03-step2-comment-thread');
 
     const third = await vscode.commands.executeCommand<StepView>('timens.tour.next');
@@ -86,6 +93,8 @@ suite('tours: patch series, tour player, compare, recording', () => {
     assert.deepEqual(third.anchor.hunk?.functions, ['vdso_join_timens']);
     assert.equal(third.scenarioLine, 22);
     await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'timens-compare' && /line 22/.test(e.document.getText())), 'the zap-vvar comparison');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await new Promise((r) => setTimeout(r, 2500)); // the timeline webviews draw after their ready handshake
     await screenshot('tours-04-step3-comparison');
 
     // Patch 3 is not in the test mailbox: the step falls back to our notes and says so.
