@@ -150,14 +150,13 @@ export class CompareUi {
   }
 }
 
-/** A CodeLens on the first line of every scenario: Compare…, and on arm64 5.9+ "Switch a patch off…". */
+/** A CodeLens on the header line of every scenario: Compare with another profile. (Compare Patches for arm64
+ *  5.9 is in the editor's CodeLens row at the top of the file, so it is not offered twice.) */
 export class CompareCodeLens implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const lines = document.getText().split(/\r?\n/);
     const at = Math.max(0, lines.findIndex((l) => /^\s*(arch|kernel)\b/.test(l)));
     const range = new vscode.Range(at, 0, at, 0);
-    const lenses = [new vscode.CodeLens(range, { title: '$(diff) Compare with another profile…', command: 'timens.compare', arguments: [document.uri] })];
-    if (hasArm64Series(documentProfile(document))) lenses.push(new vscode.CodeLens(range, { title: 'What breaks without a patch…', command: 'timens.comparePatches', arguments: [document.uri] }));
-    return lenses;
+    return [new vscode.CodeLens(range, { title: '$(diff) Compare with another profile…', command: 'timens.compare', arguments: [document.uri] })];
   }
 }
