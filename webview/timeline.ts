@@ -75,7 +75,8 @@ const frameTimes: number[] = [];
 let firstPaintAt = 0;
 let initAt = 0;
 
-const restored = vscode.getState() as ViewState | undefined;
+// The state VS Code kept across a hide or a restart: applied once, to the first run of the same file.
+let restored = vscode.getState() as ViewState | undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Sizing and painting
@@ -544,7 +545,13 @@ function handle(msg: HostMessage): void {
       cursor = msg.cursor;
       selected = null;
       hover = null;
-      pendingRestore = msg.restore ?? restored ?? null;
+      details.textContent = 'Click an event to see its details; double-click or Enter travels there.';
+      canvas.removeAttribute('aria-description');
+      {
+        const kept = restored && mode === 'single' && restored.file === msg.runs[0]?.file ? restored : null;
+        restored = undefined;
+        pendingRestore = msg.restore ?? kept;
+      }
       layout = layoutRuns(runs, cssWidth);
       statusLabel.textContent = runs.map((r) => `${r.header.label}: ${r.n.toLocaleString('en-US')} events`).join(' | ');
       if (runs.every((r) => r.n === 0)) finishLoad();
