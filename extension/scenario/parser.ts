@@ -738,32 +738,10 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, task: TaskInfo | nul
       p.soft(arg.range, 'syntax', 'setns takes an fd name, a namespace path in quotes ("/proc/P2/ns/time") or pidfd(TASK)');
       return undefined;
     }
-    case 'int': {
-      const sub = new LineParser(p.ctx, p.line, toks, p.source);
-      try {
-        const v = readInt(sub);
-        sub.expectEnd();
-        return v;
-      } catch (e) {
-        if (e instanceof LineError) { p.failed = true; return undefined; }
-        throw e;
-      } finally {
-        if (sub.failed) p.failed = true;
-      }
-    }
-    case 'time': {
-      const sub = new LineParser(p.ctx, p.line, toks, p.source);
-      try {
-        const v = readTimeExpr(sub);
-        sub.expectEnd();
-        return v;
-      } catch (e) {
-        if (e instanceof LineError) { p.failed = true; return undefined; }
-        throw e;
-      } finally {
-        if (sub.failed) p.failed = true;
-      }
-    }
+    case 'int':
+      return parseWhole(p, toks, readInt);
+    case 'time':
+      return parseWhole(p, toks, readTimeExpr);
     case 'mapping': {
       if (!one || one.t !== 'mapping') { p.soft(arg.range, 'syntax', 'Expected a special mapping: [vvar], [vvar_vclock] or [vdso]'); return undefined; }
       one.kind = 'keyword';
@@ -876,6 +854,21 @@ function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, toks: Lexeme[]
   }
   if (expectValue) { p.soft(p.r(toks[toks.length - 1]), 'syntax', "A flag must follow '|'"); return undefined; }
   return value;
+}
+
+/** Reads one argument's tokens as a whole value; a failure marks the line failed instead of throwing. */
+function parseWhole<T>(p: LineParser, toks: Lexeme[], read: (sub: LineParser) => T): T | undefined {
+  const sub = new LineParser(p.ctx, p.line, toks, p.source);
+  try {
+    const v = read(sub);
+    sub.expectEnd();
+    return v;
+  } catch (e) {
+    if (e instanceof LineError) { p.failed = true; return undefined; }
+    throw e;
+  } finally {
+    if (sub.failed) p.failed = true;
+  }
 }
 
 function readInt(p: LineParser): number {
