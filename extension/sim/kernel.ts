@@ -1651,7 +1651,8 @@ export class Kernel {
       if (sid === undefined) this.summaryCache.set(key, (sid = this.r.intern(`${reader}: read seq and clock_mode of the data page at 0x${dataAddr.toString(16)}`)));
       const c = this.r.emitRaw(K_CALL, this.line, this.curId, this.sp, this.hostIdx, sid);
       res = this.vdsoRead(t, clock, dataAddr, enter, coarse);
-      const rr = this.ev('return', `${reader} returns`);
+      // The stack top is `reader`, so the interned default return summary is the same text, built once.
+      const rr = this.r.emitRaw(K_RETURN, this.line, this.curId, this.sp, this.hostIdx, this.r.returnSummaryId(this.sp));
       this.r.setMatch(c, rr);
       this.sp = this.r.stackParentOf(this.sp);
     }
@@ -1698,7 +1699,7 @@ export class Kernel {
         }
       }
     }
-    const rr = this.ev('return', `${timensFn} returns`);
+    const rr = this.r.emitRaw(K_RETURN, this.line, this.curId, this.sp, this.hostIdx, this.r.returnSummaryId(this.sp));
     this.r.setMatch(c, rr);
     this.sp = this.r.stackParentOf(this.sp);
     return res;

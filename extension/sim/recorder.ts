@@ -71,6 +71,37 @@ class Col {
   }
 }
 
+/** The per-event columns interleaved in fixed chunks of EV_PER_CHUNK events: recording an event is one chunk
+ *  lookup and nine adjacent Int32 writes (each chunk stays small, for the same reason as Col's). */
+const F_KIND = 0, F_LINE = 1, F_TASK = 2, F_STACK = 3, F_HOST = 4, F_SUMMARY = 5, F_CHSTART = 6, F_MATCHCOL = 7, F_EXTRACOL = 8;
+const EV_STRIDE = 9;
+const EV_BITS = 11;
+const EV_MASK = (1 << EV_BITS) - 1;
+class EventTable {
+  private readonly chunks: Int32Array[] = [];
+  get(i: number, f: number): number {
+    return this.chunks[i >>> EV_BITS][(i & EV_MASK) * EV_STRIDE + f];
+  }
+  put(i: number, f: number, v: number): void {
+    this.chunks[i >>> EV_BITS][(i & EV_MASK) * EV_STRIDE + f] = v;
+  }
+  append(i: number, kind: number, line: number, task: number, stack: number, host: number, summary: number, chStart: number, extra: number): void {
+    const k = i >>> EV_BITS;
+    let c = this.chunks[k];
+    if (c === undefined) c = this.chunks[k] = new Int32Array(EV_STRIDE << EV_BITS);
+    const o = (i & EV_MASK) * EV_STRIDE;
+    c[o + F_KIND] = kind;
+    c[o + F_LINE] = line;
+    c[o + F_TASK] = task;
+    c[o + F_STACK] = stack;
+    c[o + F_HOST] = host;
+    c[o + F_SUMMARY] = summary;
+    c[o + F_CHSTART] = chStart;
+    c[o + F_MATCHCOL] = -1;
+    c[o + F_EXTRACOL] = extra;
+  }
+}
+
 /** The object store: a private overlay of changes over a shared, never-mutated base map (a snapshot), so
  *  restoring a snapshot costs the size of its deltas, not a copy of every object. */
 export class Store implements Iterable<[string, Rec]> {
@@ -127,15 +158,7 @@ export class Recorder {
   /** Number of events applied to `objs` (the time-travel position). */
   position = 0;
 
-  private kind = new Col();
-  private line = new Col();
-  private task = new Col();
-  private stack = new Col();
-  private host = new Col();
-  private summary = new Col();
-  private chStart = new Col();
-  private matchCol = new Col();
-  private extraCol = new Col();
+  private readonly evs = new EventTable();
   private extras: EventExtra[] = [];
 
   private cn = 0;
@@ -324,21 +347,13 @@ export class Recorder {
   /** emit with pre-interned kind, task and summary ids (the hot path). */
   emitRaw(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extra?: EventExtra): number {
     const i = this.n;
-    this.kind.set(i, kind);
-    this.line.set(i, line);
-    this.task.set(i, taskId);
-    this.stack.set(i, stack);
-    this.host.set(i, hostIdx);
-    this.summary.set(i, summaryId);
-    this.chStart.set(i, this.attached);
-    this.attached = this.cn;
-    this.matchCol.set(i, -1);
+    let extraId = -1;
     if (extra) {
-      this.extraCol.set(i, this.extras.length);
+      extraId = this.extras.length;
       this.extras.push(extra);
-    } else {
-      this.extraCol.set(i, -1);
     }
+    this.evs.append(i, kind, line, taskId, stack, hostIdx, summaryId, this.attached, extraId);
+    this.attached = this.cn;
     this.n = i + 1;
     this.position = this.n;
     if (this.n % SNAPSHOT_INTERVAL === 0) this.takeSnapshot(this.n / SNAPSHOT_INTERVAL);
@@ -346,14 +361,14 @@ export class Recorder {
   }
 
   setMatch(a: number, b: number): void {
-    this.matchCol.set(a, b);
-    this.matchCol.set(b, a);
+    this.evs.put(a, F_MATCHCOL, b);
+    this.evs.put(b, F_MATCHCOL, a);
   }
 
   addExtra(i: number, extra: EventExtra): void {
-    const e = this.extraCol.get(i);
+    const e = this.evs.get(i, F_EXTRACOL);
     if (e < 0) {
-      this.extraCol.set(i, this.extras.length);
+      this.evs.put(i, F_EXTRACOL, this.extras.length);
       this.extras.push(extra);
     } else {
       Object.assign(this.extras[e], extra);
@@ -361,31 +376,31 @@ export class Recorder {
   }
 
   extraOf(i: number): EventExtra | undefined {
-    const e = this.extraCol.get(i);
+    const e = this.evs.get(i, F_EXTRACOL);
     return e < 0 ? undefined : this.extras[e];
   }
 
   kindOf(i: number): EventKind {
-    return EVENT_KINDS[this.kind.get(i)];
+    return EVENT_KINDS[this.evs.get(i, F_KIND)];
   }
   lineOf(i: number): number {
-    return this.line.get(i);
+    return this.evs.get(i, F_LINE);
   }
   taskOf(i: number): string | null {
-    const t = this.task.get(i);
+    const t = this.evs.get(i, F_TASK);
     return t < 0 ? null : this.strings[t];
   }
   depthOf(i: number): number {
-    return this.stackDepth[this.stack.get(i)];
+    return this.stackDepth[this.evs.get(i, F_STACK)];
   }
 
   private changeEnd(i: number): number {
-    return i + 1 < this.n ? this.chStart.get(i + 1) : this.attached;
+    return i + 1 < this.n ? this.evs.get(i + 1, F_CHSTART) : this.attached;
   }
 
   changesOf(i: number): Change[] {
     const out: Change[] = [];
-    for (let c = this.chStart.get(i), e = this.changeEnd(i); c < e; c++) {
+    for (let c = this.evs.get(i, F_CHSTART), e = this.changeEnd(i); c < e; c++) {
       const key = this.strings[this.chKey.get(c)];
       const field = this.strings[this.chField.get(c)];
       if (key.startsWith('#') || field.startsWith('_')) continue;
@@ -402,17 +417,17 @@ export class Recorder {
 
   event(i: number): SimEvent {
     if (!(i >= 0 && i < this.n)) throw new RangeError(`event index ${i} outside 0..${this.n - 1}`);
-    const stack = this.stack.get(i);
+    const stack = this.evs.get(i, F_STACK);
     const ex = this.extraOf(i);
     const ev: { -readonly [K in keyof SimEvent]: SimEvent[K] } = {
       index: i,
       kind: this.kindOf(i),
-      line: this.line.get(i),
+      line: this.evs.get(i, F_LINE),
       task: this.taskOf(i),
       fn: this.stackTop(stack),
       stack: this.stackFrames(stack),
-      hostTime: this.hostTimes[this.host.get(i)],
-      summary: this.strings[this.summary.get(i)],
+      hostTime: this.hostTimes[this.evs.get(i, F_HOST)],
+      summary: this.strings[this.evs.get(i, F_SUMMARY)],
       changes: this.changesOf(i),
     };
     if (ex) {
@@ -423,14 +438,14 @@ export class Recorder {
       if (ex.passed !== undefined) ev.passed = ex.passed;
       if (ex.causes && ex.causes.length) ev.causes = ex.causes;
     }
-    if (this.matchCol.get(i) >= 0) ev.match = this.matchCol.get(i);
+    if (this.evs.get(i, F_MATCHCOL) >= 0) ev.match = this.evs.get(i, F_MATCHCOL);
     return ev;
   }
 
   // ------------------------------------------------------------------ time travel
 
   private apply(i: number, forward: boolean): void {
-    const s = this.chStart.get(i);
+    const s = this.evs.get(i, F_CHSTART);
     const e = this.changeEnd(i);
     if (forward) {
       for (let c = s; c < e; c++) this.put(c, this.chAfter.get(c));
@@ -500,15 +515,15 @@ export class Recorder {
     const tasks: string[] = [];
     const fns: string[] = [];
     for (let i = 0; i < n; i++) {
-      depth[i] = Math.min(255, this.stackDepth[this.stack.get(i)]);
-      const t = this.task.get(i);
+      depth[i] = Math.min(255, this.stackDepth[this.evs.get(i, F_STACK)]);
+      const t = this.evs.get(i, F_TASK);
       if (t < 0) task[i] = 0xffff;
       else {
         let id = taskIds.get(t);
         if (id === undefined) { id = tasks.length; tasks.push(this.strings[t]); taskIds.set(t, id); }
         task[i] = id;
       }
-      const st = this.stack.get(i);
+      const st = this.evs.get(i, F_STACK);
       const f = st === 0 ? -1 : this.stackFn[st];
       if (f < 0) fn[i] = 0xffff;
       else {
@@ -521,9 +536,9 @@ export class Recorder {
     const line = new Int32Array(n);
     const match = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      kind[i] = this.kind.get(i);
-      line[i] = this.line.get(i);
-      match[i] = this.matchCol.get(i);
+      kind[i] = this.evs.get(i, F_KIND);
+      line[i] = this.evs.get(i, F_LINE);
+      match[i] = this.evs.get(i, F_MATCHCOL);
     }
     return { kind, depth, line, task, tasks, fn, fns, match };
   }
