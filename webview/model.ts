@@ -38,8 +38,14 @@ export function markOf(kind: number, flags: number): number {
 /** Events per level-of-detail block (see RunModel.blockFirst). */
 export const BLOCK = 64;
 
-export class RunModel {
-  readonly n: number;
+/** The columns of one received chunk, viewed in place (the transferred buffers are not copied). */
+interface Segment {
+  readonly start: number;
+  readonly count: number;
+  readonly cols: ColumnBuffers;
+}
+
+interface Columns {
   readonly kind: Uint8Array;
   readonly lane: Uint16Array;
   readonly nsLane: Uint16Array;
@@ -49,6 +55,17 @@ export class RunModel {
   readonly fn: Uint16Array;
   readonly label: Uint16Array;
   readonly match: Int32Array;
+}
+
+function viewColumns(c: ColumnBuffers): Columns {
+  return {
+    kind: new Uint8Array(c.kind), lane: new Uint16Array(c.lane), nsLane: new Uint16Array(c.nsLane), depth: new Uint8Array(c.depth),
+    flags: new Uint8Array(c.flags), line: new Int32Array(c.line), fn: new Uint16Array(c.fn), label: new Uint16Array(c.label), match: new Int32Array(c.match),
+  };
+}
+
+export class RunModel {
+  readonly n: number;
   readonly causes: Int32Array;
   readonly clockPos: Float64Array;
   readonly hostMono: Float64Array;
@@ -58,10 +75,17 @@ export class RunModel {
   /** Lane indexes of the namespace lanes, in header order. */
   readonly nsLanes: number[];
   received = 0;
-  /** Indexes of events carrying a mark, ascending (faults, zaps, errors… are rare: drawn one by one). */
-  marks = new Int32Array(0);
-  /** Mark bits of every event, computed once. */
-  markBits = new Uint8Array(0);
+  /**
+   * Chunks as they arrived, until the whole-run columns are first needed. Writing fresh memory is what loading
+   * costs (the first touch of each page), so a run sent in one chunk keeps its buffers as the columns, and one
+   * sent in several is joined only once something reads per-event columns (after the first frame, which draws
+   * from the per-block summaries built straight from the chunks).
+   */
+  private segments: Segment[] = [];
+  private joined: Columns | null = null;
+  private bits: Uint8Array | null = null;
+  private marked: Int32Array | null = null;
+  private clockRanges: ([number, number] | null)[] = [];
   /**
    * Level of detail for zoomed-out frames: per block of BLOCK consecutive events, one entry per lane the block
    * touches (its deepest depth + 1, first non-zero category, marks), so a frame reads blocks, not events.
@@ -73,16 +97,7 @@ export class RunModel {
   entMark = new Uint8Array(0);
 
   constructor(readonly header: RunHeader) {
-    const n = (this.n = header.eventCount);
-    this.kind = new Uint8Array(n);
-    this.lane = new Uint16Array(n);
-    this.nsLane = new Uint16Array(n);
-    this.depth = new Uint8Array(n);
-    this.flags = new Uint8Array(n);
-    this.line = new Int32Array(n);
-    this.fn = new Uint16Array(n);
-    this.label = new Uint16Array(n);
-    this.match = new Int32Array(n);
+    this.n = header.eventCount;
     this.causes = new Int32Array(header.causes);
     const c = header.clocks;
     this.clockPos = new Float64Array(c.positions);
@@ -93,51 +108,93 @@ export class RunModel {
     this.nsLanes = header.lanes.flatMap((l, i) => (l.kind === 'ns' ? [i] : []));
   }
 
+  get kind(): Uint8Array { return this.columns().kind; }
+  get lane(): Uint16Array { return this.columns().lane; }
+  get nsLane(): Uint16Array { return this.columns().nsLane; }
+  get depth(): Uint8Array { return this.columns().depth; }
+  get flags(): Uint8Array { return this.columns().flags; }
+  get line(): Int32Array { return this.columns().line; }
+  get fn(): Uint16Array { return this.columns().fn; }
+  get label(): Uint16Array { return this.columns().label; }
+  get match(): Int32Array { return this.columns().match; }
+
+  /** Mark bits of every event. */
+  get markBits(): Uint8Array {
+    if (this.bits) return this.bits;
+    const { kind, flags, n } = this;
+    const bits = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bits[i] = markOf(kind[i], flags[i]);
+    return (this.bits = bits);
+  }
+
+  /** Indexes of events carrying a mark, ascending (faults, zaps, errors… are rare: drawn one by one). */
+  get marks(): Int32Array {
+    if (this.marked) return this.marked;
+    const bits = this.markBits;
+    let count = 0;
+    for (let i = 0; i < this.n; i++) if (bits[i]) count++;
+    const marks = new Int32Array(count);
+    for (let i = 0, j = 0; i < this.n; i++) if (bits[i]) marks[j++] = i;
+    return (this.marked = marks);
+  }
+
   get complete(): boolean {
     return this.received >= this.n;
   }
 
+  /** The whole-run columns: the single chunk's own buffers, or the chunks joined (once). */
+  columns(): Columns {
+    if (this.joined) return this.joined;
+    const segs = this.segments;
+    if (segs.length === 1 && segs[0].start === 0 && segs[0].count === this.n) {
+      this.joined = viewColumns(segs[0].cols);
+    } else {
+      const n = this.n;
+      const all: Columns = {
+        kind: new Uint8Array(n), lane: new Uint16Array(n), nsLane: new Uint16Array(n), depth: new Uint8Array(n), flags: new Uint8Array(n),
+        line: new Int32Array(n), fn: new Uint16Array(n), label: new Uint16Array(n), match: new Int32Array(n),
+      };
+      for (const seg of segs) copyInto(all, seg.start, viewColumns(seg.cols));
+      this.joined = all;
+    }
+    this.segments = [];
+    return this.joined;
+  }
+
   addChunk(start: number, count: number, cols: ColumnBuffers): void {
     if (start + count > this.n) throw new Error(`chunk [${start}, ${start + count}) past the run's ${this.n} events`);
-    this.kind.set(new Uint8Array(cols.kind), start);
-    this.lane.set(new Uint16Array(cols.lane), start);
-    this.nsLane.set(new Uint16Array(cols.nsLane), start);
-    this.depth.set(new Uint8Array(cols.depth), start);
-    this.flags.set(new Uint8Array(cols.flags), start);
-    this.line.set(new Int32Array(cols.line), start);
-    this.fn.set(new Uint16Array(cols.fn), start);
-    this.label.set(new Uint16Array(cols.label), start);
-    this.match.set(new Int32Array(cols.match), start);
+    if (this.joined) copyInto(this.joined, start, viewColumns(cols));
+    else this.segments.push({ start, count, cols });
+    this.bits = null;
+    this.marked = null;
     this.received += count;
   }
 
   /** Derived indexes, once every chunk is in. */
   finish(): void {
-    let count = 0;
-    const { kind, flags, n } = this;
-    const bits = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const m = markOf(kind[i], flags[i]);
-      bits[i] = m;
-      if (m) count++;
-    }
-    const marks = new Int32Array(count);
-    for (let i = 0, j = 0; i < n; i++) if (bits[i]) marks[j++] = i;
-    this.marks = marks;
-    this.markBits = bits;
     this.buildBlocks();
   }
 
+  /** The chunks in order when they tile the run exactly (the usual case), else the joined columns as one piece. */
+  private pieces(): { start: number; count: number; c: Columns }[] {
+    const segs = [...this.segments].sort((a, b) => a.start - b.start);
+    let at = 0;
+    for (const s of segs) { if (s.start !== at) break; at += s.count; }
+    if (this.joined || at !== this.n || segs.reduce((a, s) => a + s.count, 0) !== this.n) return [{ start: 0, count: this.n, c: this.columns() }];
+    return segs.map((s) => ({ start: s.start, count: s.count, c: viewColumns(s.cols) }));
+  }
+
   private buildBlocks(): void {
-    const { n, lane, nsLane, depth, flags, markBits } = this;
+    const n = this.n;
     const blocks = Math.ceil(n / BLOCK);
     const first = new Uint32Array(blocks + 1);
-    let cap = Math.max(16, blocks * 3);
+    const laneSlots = this.header.lanes.length + 1;
+    let cap = Math.max(16, blocks * Math.min(laneSlots, 8));
     let eLane = new Uint16Array(cap);
     let eDepth = new Uint8Array(cap);
     let eCat = new Uint8Array(cap);
     let eMark = new Uint8Array(cap);
-    const slot = new Int32Array(this.header.lanes.length + 1).fill(-1);
+    const slot = new Int32Array(laneSlots).fill(-1);
     let count = 0;
     const entry = (l: number): number => {
       let e = slot[l];
@@ -155,26 +212,36 @@ export class RunModel {
       eLane[e] = l; eDepth[e] = 0; eCat[e] = 0; eMark[e] = 0;
       return e;
     };
-    for (let b = 0; b < blocks; b++) {
-      first[b] = count;
-      const end = Math.min(n, (b + 1) * BLOCK);
-      for (let i = b * BLOCK; i < end; i++) {
-        const L = lane[i];
-        if (L !== NO_LANE && L < slot.length) {
-          const e = entry(L);
-          const d = Math.min(254, depth[i]) + 1;
-          if (eDepth[e] < d) eDepth[e] = d;
-          if (eCat[e] === 0) eCat[e] = flags[i] & 7;
-          eMark[e] |= markBits[i];
+    let b = 0;
+    let blockEnd = Math.min(n, BLOCK);
+    for (const piece of this.pieces()) {
+      const { lane, nsLane, depth, flags, kind } = piece.c;
+      const s0 = piece.start;
+      for (let j = 0; j < piece.count; j++) {
+        const i = s0 + j;
+        if (i >= blockEnd) {
+          for (let e = first[b]; e < count; e++) slot[eLane[e]] = -1;
+          b++;
+          first[b] = count;
+          blockEnd = Math.min(n, blockEnd + BLOCK);
         }
-        const NL = nsLane[i];
-        if (NL !== NO_LANE && NL < slot.length) {
+        const f = flags[j];
+        const m = markOf(kind[j], f);
+        const L = lane[j];
+        if (L !== NO_LANE && L < laneSlots) {
+          const e = entry(L);
+          const d = Math.min(254, depth[j]) + 1;
+          if (eDepth[e] < d) eDepth[e] = d;
+          if (eCat[e] === 0) eCat[e] = f & 7;
+          eMark[e] |= m;
+        }
+        const NL = nsLane[j];
+        if (NL !== NO_LANE && NL < laneSlots) {
           const e = entry(NL);
           if (eDepth[e] === 0) eDepth[e] = 1;
-          eMark[e] |= markBits[i];
+          eMark[e] |= m;
         }
       }
-      for (let e = first[b]; e < count; e++) slot[eLane[e]] = -1;
     }
     first[blocks] = count;
     this.blockFirst = first;
@@ -182,6 +249,28 @@ export class RunModel {
     this.entDepth = eDepth.subarray(0, count);
     this.entCat = eCat.subarray(0, count);
     this.entMark = eMark.subarray(0, count);
+  }
+
+  /** Lowest and highest clock value a namespace lane's plot shows (host and namespace clocks), computed once. */
+  clockRange(ni: number): [number, number] | null {
+    if (this.clockRanges[ni] !== undefined) return this.clockRanges[ni];
+    const mono = this.nsMono[ni];
+    const boot = this.nsBoot[ni];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < this.clockPos.length; k++) {
+      const a = this.hostMono[k];
+      const b = this.hostBoot[k];
+      const c = a + mono[k];
+      const d = b + boot[k];
+      if (a < lo) lo = a; if (a > hi) hi = a;
+      if (b < lo) lo = b; if (b > hi) hi = b;
+      if (c < lo) lo = c; if (c > hi) hi = c; // NaN (namespace not alive) compares false
+      if (d < lo) lo = d; if (d > hi) hi = d;
+    }
+    const range: [number, number] | null = Number.isFinite(lo) ? [lo, hi - lo < 1e-9 ? lo + 1 : hi] : null;
+    this.clockRanges[ni] = range;
+    return range;
   }
 
   laneCount(): number {
@@ -212,6 +301,18 @@ export class RunModel {
     const k = upperBound(p, position) - 1;
     return this.hostMono[Math.max(0, k)];
   }
+}
+
+function copyInto(all: Columns, start: number, c: Columns): void {
+  all.kind.set(c.kind, start);
+  all.lane.set(c.lane, start);
+  all.nsLane.set(c.nsLane, start);
+  all.depth.set(c.depth, start);
+  all.flags.set(c.flags, start);
+  all.line.set(c.line, start);
+  all.fn.set(c.fn, start);
+  all.label.set(c.label, start);
+  all.match.set(c.match, start);
 }
 
 /** First index whose value is > x, in an ascending array. */

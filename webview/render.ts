@@ -29,6 +29,12 @@ export interface Painter {
   restore(): void;
 }
 
+/** Thousands separators: one formatter made at load, as toLocaleString builds a new one per call (slow, per frame). */
+const GROUPED = new Intl.NumberFormat('en-US');
+export function grouped(v: number): string {
+  return GROUPED.format(v);
+}
+
 export const GUTTER = 168;
 export const AXIS_H = 24;
 const TASK_LANE_H = 24;
@@ -142,13 +148,28 @@ function pixelOf(css: string, under: string): number {
 }
 
 const imagePool: ImageData[] = [];
-/** ImageData buffers are reused between frames (one per run block on screen) instead of allocated each time. */
+/**
+ * ImageData buffers are reused between frames (one per run block on screen) instead of allocated each time; one
+ * at least as tall as asked serves (only its top rows are drawn), so the one made at resize serves every layout.
+ */
 function reusableImage(ctx: CanvasRenderingContext2D, w: number, h: number): ImageData {
-  const k = imagePool.findIndex((im) => im.width === w && im.height === h);
+  const k = imagePool.findIndex((im) => im.width === w && im.height >= h);
   const image = k >= 0 ? imagePool.splice(k, 1)[0] : ctx.createImageData(w, h);
   imagePool.push(image);
   if (imagePool.length > 4) imagePool.shift();
   return image;
+}
+
+/**
+ * Make (and write once) the pixel buffer for the plot of a canvas this size, before any run arrives: writing a
+ * fresh buffer's memory the first time costs tens of milliseconds that would otherwise fall on the first frame.
+ */
+export function preparePixels(ctx: CanvasRenderingContext2D, cssWidth: number, cssHeight: number): void {
+  const dpr = ctx.getTransform().a || 1;
+  const w = Math.round(Math.floor(Math.max(1, cssWidth - GUTTER)) * dpr);
+  const h = Math.round(cssHeight * dpr);
+  if (w <= 0 || h <= 0) return;
+  new Uint32Array(reusableImage(ctx, w, h).data.buffer).fill(0);
 }
 
 class PixelSink implements RectSink {
@@ -165,7 +186,7 @@ class PixelSink implements RectSink {
     this.hd = Math.max(0, Math.round((y1 - y0) * this.dpr));
     this.image = this.wd > 0 && this.hd > 0 ? reusableImage(ctx, this.wd, this.hd) : null;
     this.px = this.image ? new Uint32Array(this.image.data.buffer) : null;
-    this.px?.fill(pixelOf(theme.background, theme.background));
+    this.px?.fill(pixelOf(theme.background, theme.background), 0, this.wd * this.hd);
   }
   fill(color: string, x: number, y: number, w: number, h: number): void {
     const px = this.px;
@@ -183,7 +204,7 @@ class PixelSink implements RectSink {
   }
   flush(): void {
     if (!this.image) return;
-    this.ctx.putImageData(this.image, Math.round(this.x0 * this.dpr), Math.round(this.y0 * this.dpr));
+    this.ctx.putImageData(this.image, Math.round(this.x0 * this.dpr), Math.round(this.y0 * this.dpr), 0, 0, this.wd, this.hd);
   }
 }
 
@@ -228,7 +249,7 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
     p.fillRect(0, top, s.layout.width, TITLE_H);
     p.fillStyle = t.foreground;
     p.textAlign = 'left';
-    p.fillText(`${block.run === 0 ? 'A' : 'B'}: ${s.labels[block.run] ?? ''} (${run.n.toLocaleString('en-US')} events)`, GUTTER + 6, top + TITLE_H / 2);
+    p.fillText(`${block.run === 0 ? 'A' : 'B'}: ${s.labels[block.run] ?? ''} (${grouped(run.n)} events)`, GUTTER + 6, top + TITLE_H / 2);
   }
   if (!run.complete || run.n === 0) {
     sink.flush();
@@ -244,7 +265,6 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
   const i1 = Math.min(run.n, Math.ceil(view.start + view.span));
   scratch.ensure(lanes * W);
   const { depth: cd, cat: cc, mark: cm } = scratch;
-  const { lane, nsLane, depth, flags, kind, markBits } = run;
   const start = view.start;
   if (view.span / W >= BLOCK) {
     // Zoomed far out: every block of BLOCK events is narrower than a pixel, so read the per-block summaries.
@@ -263,29 +283,33 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
         cm[o] |= entMark[e];
       }
     }
-  } else for (let i = i0; i < i1; i++) {
-    let c0 = Math.floor((i - start) * scale);
-    let c1 = Math.floor((i + 1 - start) * scale);
-    if (c1 <= c0) c1 = c0 + 1;
-    if (c0 < 0) c0 = 0;
-    if (c1 > W) c1 = W;
-    const dd = depth[i];
-    const d = (dd < MAX_ROWS - 1 ? dd : MAX_ROWS - 1) + 1;
-    const cat = flags[i] & 7;
-    const m = markBits[i];
-    const L = lane[i];
-    const NL = nsLane[i];
-    if (L !== NO_LANE) {
-      for (let c = c0, o = L * W + c0; c < c1; c++, o++) {
-        if (cd[o] < d) cd[o] = d;
-        if (cc[o] === 0) cc[o] = cat;
-        cm[o] |= m;
+  } else {
+    // Only here are per-event columns read: a zoomed-out frame (the first one, too) needs the summaries alone.
+    const { lane, nsLane, depth, flags, markBits } = run;
+    for (let i = i0; i < i1; i++) {
+      let c0 = Math.floor((i - start) * scale);
+      let c1 = Math.floor((i + 1 - start) * scale);
+      if (c1 <= c0) c1 = c0 + 1;
+      if (c0 < 0) c0 = 0;
+      if (c1 > W) c1 = W;
+      const dd = depth[i];
+      const d = (dd < MAX_ROWS - 1 ? dd : MAX_ROWS - 1) + 1;
+      const cat = flags[i] & 7;
+      const m = markBits[i];
+      const L = lane[i];
+      const NL = nsLane[i];
+      if (L !== NO_LANE) {
+        for (let c = c0, o = L * W + c0; c < c1; c++, o++) {
+          if (cd[o] < d) cd[o] = d;
+          if (cc[o] === 0) cc[o] = cat;
+          cm[o] |= m;
+        }
       }
-    }
-    if (NL !== NO_LANE) {
-      for (let c = c0, o = NL * W + c0; c < c1; c++, o++) {
-        if (cd[o] === 0) cd[o] = 1;
-        cm[o] |= m;
+      if (NL !== NO_LANE) {
+        for (let c = c0, o = NL * W + c0; c < c1; c++, o++) {
+          if (cd[o] === 0) cd[o] = 1;
+          cm[o] |= m;
+        }
       }
     }
   }
@@ -336,6 +360,7 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
 
   // Names of the outermost spans, when zoomed in far enough to read them.
   if (i1 - i0 < W / 4) {
+    const { lane, depth, kind } = run;
     p.fillStyle = t.spanText;
     p.textAlign = 'left';
     for (let i = i0; i < i1; i++) {
@@ -490,20 +515,9 @@ function drawClockPlot(p: Painter, s: Scene, run: RunModel, lane: number, y: num
   const pos = run.clockPos;
   const mono = run.nsMono[ni];
   const boot = run.nsBoot[ni];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let k = 0; k < pos.length; k++) {
-    const a = run.hostMono[k];
-    const b = run.hostBoot[k];
-    const c = a + mono[k];
-    const d = b + boot[k];
-    if (a < lo) lo = a; if (a > hi) hi = a;
-    if (b < lo) lo = b; if (b > hi) hi = b;
-    if (c < lo) lo = c; if (c > hi) hi = c; // NaN (namespace not alive) compares false
-    if (d < lo) lo = d; if (d > hi) hi = d;
-  }
-  if (!Number.isFinite(lo)) return;
-  if (hi - lo < 1e-9) { hi = lo + 1; }
+  const range = run.clockRange(ni);
+  if (!range) return;
+  const [lo, hi] = range;
   const top = y + 14;
   const ph = h - 18;
   const W = s.layout.plotWidth;
@@ -573,7 +587,7 @@ function drawAxis(p: Painter, s: Scene): void {
     p.fillStyle = t.muted;
     const host = run.complete ? ` · ${run.hostTimeAt(v).toFixed(3)}s` : '';
     if (v < 0) continue;
-    p.fillText(`#${(Math.round(v) || 0).toLocaleString('en-US')}${host}`, x + 3, AXIS_H / 2, 104);
+    p.fillText(`#${grouped(Math.round(v) || 0)}${host}`, x + 3, AXIS_H / 2, 104);
   }
 }
 
@@ -627,7 +641,7 @@ export function drawOverview(ctx: CanvasRenderingContext2D, width: number, heigh
   ctx.textBaseline = 'middle';
   ctx.font = t.font;
   if (!run || !run.complete || run.n === 0) return;
-  ctx.fillText(`overview · ${run.n.toLocaleString('en-US')} events`, 6, height / 2, GUTTER - 10);
+  ctx.fillText(`overview · ${grouped(run.n)} events`, 6, height / 2, GUTTER - 10);
   const W = Math.max(1, Math.floor(width - GUTTER));
   ctx.drawImage(overviewImage(run, W, height, t, ctx.getTransform().a || 1), GUTTER, 0, W, height);
   const x0 = GUTTER + (view.start / run.n) * W;

@@ -5,7 +5,7 @@ import {
   type EventDetails, type HostMessage, type HostRequests, type TimelineDescription, type ViewState, type WebviewMessage, type Divergence,
 } from './protocol';
 import { RunModel, describeEvent } from './model';
-import { AXIS_H, GUTTER, drawOverview, drawScene, layoutRuns, type Layout, type Scene, type View } from './render';
+import { AXIS_H, GUTTER, drawOverview, drawScene, grouped, layoutRuns, preparePixels, type Layout, type Scene, type View } from './render';
 import { SvgPainter } from './svg';
 import { readTheme, type Theme } from './theme';
 
@@ -97,6 +97,8 @@ function resize(): void {
   layout = layoutRuns(runs, cssWidth);
   clampScroll();
   paintNow();
+  const ctx = canvas.getContext('2d');
+  if (ctx) preparePixels(ctx, cssWidth, cssHeight);
 }
 
 function scene(width: number, height: number): Scene {
@@ -305,7 +307,7 @@ function updateSearch(): void {
   if (!matcher) { matchesLabel.textContent = ''; return; }
   let count = 0;
   for (const run of runs) for (let i = 0; i < run.n; i++) if (matcher(run, i)) count++;
-  matchesLabel.textContent = `${count.toLocaleString('en-US')} match${count === 1 ? '' : 'es'}`;
+  matchesLabel.textContent = `${grouped(count)} match${count === 1 ? '' : 'es'}`;
 }
 
 function findNext(direction: 1 | -1): void {
@@ -553,7 +555,6 @@ function handle(msg: HostMessage): void {
         pendingRestore = msg.restore ?? kept;
       }
       layout = layoutRuns(runs, cssWidth);
-      statusLabel.textContent = runs.map((r) => `${r.header.label}: ${r.n.toLocaleString('en-US')} events`).join(' | ');
       if (runs.every((r) => r.n === 0)) finishLoad();
       // Show progress only if loading takes a while: a paint between the chunks would only delay the first frame.
       else setTimeout(() => { if (!loaded) requestPaint(); }, 150);
@@ -621,6 +622,8 @@ function finishLoad(): void {
   loadTimings.finished = performance.now();
   loaded = true;
   layout = layoutRuns(runs, cssWidth);
+  // Set with the first frame, not at init: a DOM change while the chunks stream in costs a page update between them.
+  statusLabel.textContent = runs.map((r) => `${r.header.label}: ${grouped(r.n)} events`).join(' | ');
   const restore = pendingRestore;
   pendingRestore = null;
   if (restore && restore.span > 0) {
@@ -640,6 +643,10 @@ function finishLoad(): void {
   if (matcher) updateSearch();
   paintNow();
   loadTimings.painted = performance.now();
+  // The first frame drew from the per-block summaries; join the per-event columns (zooming in, hit tests and
+  // search read them) in a task of their own rather than inside some later frame.
+  const shown = runs;
+  setTimeout(() => { for (const r of shown) void r.markBits; }, 0);
   loadTimings.split = lastFrameSplit;
   vscode.postMessage({ type: 'cursorShown', position: cursor });
 }
