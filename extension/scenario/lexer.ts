@@ -2,53 +2,84 @@
 // read becomes a 'bad' lexeme, so the parser can report it with a range and go on.
 
 import type { Token } from './api';
+import { K, KINDS } from './tokens';
 
 export type LexKind = 'ident' | 'number' | 'duration' | 'string' | 'ref' | 'mapping' | 'punct' | 'comment' | 'bad';
 
 /** One lexeme: short-lived; the parsed scenario keeps only its position and kind (see tokens.ts). */
 export class Lexeme {
-  /** The token kind shown to editors; the parser refines it by context. */
-  kind: Token['kind'];
+  /** The code (see K in tokens.ts) of the token kind shown to editors; the parser refines it by context. */
+  code: number;
   /** Strings: the decoded value. */
   value: string | undefined;
   /** Strings with a bad escape or no closing quote: what is wrong, and where (column). */
   problem: { message: string; start: number; end: number } | undefined;
-  constructor(public t: LexKind, public text: string, public start: number, public end: number, kind: Token['kind']) {
-    this.kind = kind;
+  constructor(public t: LexKind, public text: string, public start: number, public end: number, code: number) {
+    this.code = code;
     this.value = undefined;
     this.problem = undefined;
+  }
+  get kind(): Token['kind'] {
+    return KINDS[this.code];
   }
 }
 
 /**
  * Lexemes recycled from one line to the next while a whole scenario is parsed: nothing keeps a lexeme after
  * its line (the parsed scenario copies positions, kinds and strings), and not allocating them per line
- * halves the garbage the parser makes.
+ * halves the garbage the parser makes. A line's lexemes are items[0..count); the array is never truncated.
  */
 export class LexemePool {
-  private readonly items: Lexeme[] = [];
-  private used = 0;
-  /** A fresh array per line: cheaper than truncating one (setting length is a slow path). */
-  out: Lexeme[] = [];
+  readonly items: Lexeme[] = [];
+  count = 0;
+  /** The line has a 'bad' lexeme or a string with a problem (the parser reports those first). */
+  suspicious = false;
+  /**
+   * Token texts seen in this parse, by hash: the same words recur on every line (P1, expect, CLOCK_MONOTONIC),
+   * so handing out the first copy avoids a new string per token. Per pool, so no text outlives its parse.
+   */
+  private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SIZE).fill(undefined);
   reset(): void {
-    this.used = 0;
-    this.out = [];
+    this.count = 0;
+    this.suspicious = false;
   }
-  take(t: LexKind, text: string, start: number, end: number, kind: Token['kind']): Lexeme {
-    if (this.used < this.items.length) {
-      const l = this.items[this.used++];
-      l.t = t; l.text = text; l.start = start; l.end = end; l.kind = kind; l.value = undefined; l.problem = undefined;
-      return l;
-    }
-    const l = new Lexeme(t, text, start, end, kind);
-    this.items.push(l);
-    this.used++;
+  push(t: LexKind, text: string, start: number, end: number, code: number): Lexeme {
+    const l = this.count < this.items.length ? this.items[this.count] : this.more();
+    this.count++;
+    l.t = t; l.text = text; l.start = start; l.end = end; l.code = code; l.value = undefined; l.problem = undefined;
     return l;
   }
+  private more(): Lexeme {
+    const l = new Lexeme('bad', '', 0, 0, K.unknown);
+    this.items.push(l);
+    return l;
+  }
+  /** `src.slice(from, to)`, or an equal string handed out before. */
+  text(src: string, from: number, to: number): string {
+    if (to - from > INTERN_MAX) return src.slice(from, to);
+    return this.hashed(src, from, to, hashOf(src, from, to));
+  }
+  /** `text` when the caller has already hashed the characters (h = h * 31 + c from 0). */
+  hashed(src: string, from: number, to: number, h: number): string {
+    const len = to - from;
+    if (len > INTERN_MAX) return src.slice(from, to);
+    const slot = slotOf(h, len);
+    const known = this.interned[slot];
+    if (known !== undefined && known.length === len && src.startsWith(known, from)) return known;
+    const fresh = src.slice(from, to);
+    this.interned[slot] = fresh;
+    return fresh;
+  }
 }
-
-function make(pool: LexemePool | undefined, t: LexKind, text: string, start: number, end: number, kind: Token['kind']): Lexeme {
-  return pool ? pool.take(t, text, start, end, kind) : new Lexeme(t, text, start, end, kind);
+const INTERN_SIZE = 1024;
+const INTERN_MAX = 48;
+function hashOf(src: string, from: number, to: number): number {
+  let h = 0;
+  for (let k = from; k < to; k++) h = (Math.imul(h, 31) + src.charCodeAt(k)) | 0;
+  return h;
+}
+function slotOf(h: number, len: number): number {
+  return (h ^ (h >>> 10) ^ len) & (INTERN_SIZE - 1);
 }
 
 /** Single-character punctuation by char code (interned strings, so no allocation per token). */
@@ -61,7 +92,8 @@ const PUNCT: readonly (string | undefined)[] = (() => {
 const C_HASH = 35, C_QUOTE = 34, C_BACKSLASH = 92, C_LBRACK = 91, C_RBRACK = 93, C_MINUS = 45, C_DOT = 46;
 
 // Character classes by code (ASCII only; everything else is 0): one table read per character.
-const START = 1, DIGIT = 2, HEX = 4, SPACE = 8;
+// SIMPLE: punctuation that is one lexeme on its own, whatever follows ('=', '!', '-', '[' may start more).
+const START = 1, DIGIT = 2, HEX = 4, SPACE = 8, SIMPLE = 16;
 const CLASS = (() => {
   const t = new Uint8Array(128);
   for (let c = 65; c <= 90; c++) t[c] |= START;
@@ -71,6 +103,7 @@ const CLASS = (() => {
   for (let c = 65; c <= 70; c++) t[c] |= HEX;
   for (let c = 97; c <= 102; c++) t[c] |= HEX;
   for (const c of [32, 9, 13, 11, 12]) t[c] |= SPACE;
+  for (const ch of '():,|+].') t[ch.charCodeAt(0)] |= SIMPLE;
   return t;
 })();
 
@@ -86,119 +119,150 @@ function isIdentPart(c: number): boolean {
 function isHex(c: number): boolean {
   return c < 128 && (CLASS[c] & HEX) !== 0;
 }
-function isSpace(c: number): boolean {
-  return c < 128 && (CLASS[c] & SPACE) !== 0;
+
+/** The lexemes of one line (a fresh array of fresh lexemes). */
+export function lexLine(line: string): Lexeme[] {
+  const pool = new LexemePool();
+  lexSpan(line, 0, line.length, pool);
+  return pool.items.slice(0, pool.count);
 }
 
-/** The lexemes of one line; with a pool, recycled objects in the pool's array (valid until the pool's next reset). */
-export function lexLine(line: string, pool?: LexemePool): Lexeme[] {
-  const out: Lexeme[] = pool ? pool.out : [];
-  const n = line.length;
-  let i = 0;
+/** True for the duration units ns us ms s m h d, given as src[from..to). */
+function isUnit(src: string, from: number, to: number): boolean {
+  const a = src.charCodeAt(from);
+  if (to - from === 1) return a === 115 || a === 109 || a === 104 || a === 100; // s m h d
+  return to - from === 2 && src.charCodeAt(from + 1) === 115 && (a === 110 || a === 117 || a === 109); // ns us ms
+}
+
+/**
+ * Lexes the line src[base..end) into the pool (items[0..count)), with columns counted from `base`: the
+ * parser lexes straight from the whole text, so no line string is made.
+ */
+export function lexSpan(src: string, base: number, end: number, pool: LexemePool): void {
+  pool.reset();
+  const n = end;
+  let i = base;
   while (i < n) {
-    const c = line.charCodeAt(i);
-    if (isSpace(c)) { i++; continue; }
+    const c = src.charCodeAt(i);
+    const cls = c < 128 ? CLASS[c] : 0;
+    if ((cls & SPACE) !== 0) { i++; continue; }
     const start = i;
-    if (c === C_HASH) {
-      out.push(make(pool, 'comment', line.slice(i), start, n, 'comment'));
-      break;
-    }
-    if (isIdentStart(c)) {
-      i++;
-      // Letters, digits, '_' and inner '-' before a letter (zap-vvar, vdso-timens).
-      for (;;) {
-        const d = line.charCodeAt(i);
-        if (isIdentPart(d)) i++;
-        else if (d === C_MINUS && i + 1 < n && isIdentStart(line.charCodeAt(i + 1))) i += 2;
-        else break;
-      }
-      // ns#1, user#0, page#ns#1: an object reference, not a comment.
-      if (line.charCodeAt(i) === C_HASH && i + 1 < n && isIdentPart(line.charCodeAt(i + 1))) {
-        i++;
-        while (i < n && (isIdentPart(line.charCodeAt(i)) || line.charCodeAt(i) === C_HASH)) i++;
-        out.push(make(pool, 'ref', line.slice(start, i), start, i, 'namespace'));
-        continue;
-      }
-      out.push(make(pool, 'ident', line.slice(start, i), start, i, 'unknown'));
+    if ((cls & SIMPLE) !== 0) {
+      pool.push('punct', PUNCT[c]!, start - base, ++i - base, K.punct);
       continue;
     }
-    if (isDigit(c)) {
-      if (c === 48 && (line.charCodeAt(i + 1) === 120 || line.charCodeAt(i + 1) === 88) && isHex(line.charCodeAt(i + 2))) {
+    if (c === C_HASH) {
+      pool.push('comment', src.slice(i, n), start - base, n - base, K.comment);
+      break;
+    }
+    if ((cls & START) !== 0) {
+      i++;
+      let h = c;
+      // Letters, digits, '_' and inner '-' before a letter (zap-vvar, vdso-timens).
+      while (i < n) {
+        const d = src.charCodeAt(i);
+        if (isIdentPart(d)) { h = (Math.imul(h, 31) + d) | 0; i++; continue; }
+        if (d === C_MINUS && i + 1 < n && isIdentStart(src.charCodeAt(i + 1))) {
+          h = (Math.imul((Math.imul(h, 31) + d) | 0, 31) + src.charCodeAt(i + 1)) | 0;
+          i += 2;
+          continue;
+        }
+        break;
+      }
+      // ns#1, user#0, page#ns#1: an object reference, not a comment.
+      if (i + 1 < n && src.charCodeAt(i) === C_HASH && isIdentPart(src.charCodeAt(i + 1))) {
+        i++;
+        while (i < n && (isIdentPart(src.charCodeAt(i)) || src.charCodeAt(i) === C_HASH)) i++;
+        pool.push('ref', pool.text(src, start, i), start - base, i - base, K.namespace);
+        continue;
+      }
+      pool.push('ident', pool.hashed(src, start, i, h), start - base, i - base, K.unknown);
+      continue;
+    }
+    if ((cls & DIGIT) !== 0) {
+      if (c === 48 && i + 2 < n && (src.charCodeAt(i + 1) === 120 || src.charCodeAt(i + 1) === 88) && isHex(src.charCodeAt(i + 2))) {
         i += 2;
-        while (i < n && isHex(line.charCodeAt(i))) i++;
+        while (i < n && isHex(src.charCodeAt(i))) i++;
       } else {
-        while (i < n && isDigit(line.charCodeAt(i))) i++;
-        if (line.charCodeAt(i) === C_DOT && isDigit(line.charCodeAt(i + 1))) {
+        while (i < n && isDigit(src.charCodeAt(i))) i++;
+        if (i + 1 < n && src.charCodeAt(i) === C_DOT && isDigit(src.charCodeAt(i + 1))) {
           i++;
-          while (i < n && isDigit(line.charCodeAt(i))) i++;
+          while (i < n && isDigit(src.charCodeAt(i))) i++;
         }
       }
       const numEnd = i;
-      while (i < n && isIdentPart(line.charCodeAt(i))) i++;
+      while (i < n && isIdentPart(src.charCodeAt(i))) i++;
       if (i > numEnd) {
-        const unit = line.slice(numEnd, i);
-        const t: LexKind = /^(ns|us|ms|s|m|h|d)$/.test(unit) && !line.startsWith('0x', start) ? 'duration' : 'bad';
-        out.push(make(pool, t, line.slice(start, i), start, i, t === 'bad' ? 'unknown' : 'number'));
+        // A unit after a hex number ('0x10s') is no duration.
+        const t: LexKind = isUnit(src, numEnd, i) && !(c === 48 && src.charCodeAt(start + 1) === 120) ? 'duration' : 'bad';
+        if (t === 'bad') pool.suspicious = true;
+        pool.push(t, pool.text(src, start, i), start - base, i - base, t === 'bad' ? K.unknown : K.number);
       } else {
-        out.push(make(pool, 'number', line.slice(start, i), start, i, 'number'));
+        pool.push('number', pool.text(src, start, i), start - base, i - base, K.number);
       }
       continue;
     }
     if (c === C_QUOTE) {
-      lexString(line, i, out, pool);
-      i = out[out.length - 1].end;
+      i = lexString(src, base, i, n, pool);
       continue;
     }
-    if (c === C_LBRACK && isIdentStart(line.charCodeAt(i + 1))) {
+    if (c === C_LBRACK && i + 1 < n && isIdentStart(src.charCodeAt(i + 1))) {
       let j = i + 1;
-      while (j < n && isIdentPart(line.charCodeAt(j))) j++;
-      if (line.charCodeAt(j) === C_RBRACK) {
+      while (j < n && isIdentPart(src.charCodeAt(j))) j++;
+      if (j < n && src.charCodeAt(j) === C_RBRACK) {
         i = j + 1;
-        out.push(make(pool, 'mapping', line.slice(start, i), start, i, 'keyword'));
+        pool.push('mapping', pool.text(src, start, i), start - base, i - base, K.keyword);
         continue;
       }
     }
-    const next = line.charCodeAt(i + 1);
+    const next = i + 1 < n ? src.charCodeAt(i + 1) : -1;
     if ((c === 61 || c === 33) && next === 61) { // == !=
       i += 2;
-      out.push(make(pool, 'punct', c === 61 ? '==' : '!=', start, i, 'punct'));
+      pool.push('punct', c === 61 ? '==' : '!=', start - base, i - base, K.punct);
       continue;
     }
     if (c === C_MINUS && next === 62) { // ->
       i += 2;
-      out.push(make(pool, 'punct', '->', start, i, 'punct'));
+      pool.push('punct', '->', start - base, i - base, K.punct);
       continue;
     }
-    const single = PUNCT[c];
+    const single = c < 128 ? PUNCT[c] : undefined;
     if (single !== undefined) {
       i++;
-      out.push(make(pool, 'punct', single, start, i, 'punct'));
+      pool.push('punct', single, start - base, i - base, K.punct);
       continue;
     }
     // Anything else (including a lone surrogate half) is one bad character.
     i += c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-    out.push(make(pool, 'bad', line.slice(start, i), start, i, 'unknown'));
+    pool.suspicious = true;
+    pool.push('bad', pool.text(src, start, i), start - base, i - base, K.unknown);
   }
-  return out;
 }
 
-/** A C-like string literal: \n \t \r \0 \\ \" \' \xNN. */
-function lexString(line: string, start: number, out: Lexeme[], pool: LexemePool | undefined): void {
-  const n = line.length;
+/** A C-like string literal: \n \t \r \0 \\ \" \' \xNN. Returns where it ends. */
+function lexString(src: string, base: number, start: number, n: number, pool: LexemePool): number {
   let i = start + 1;
+  // The common case, no escape: the value is one slice of the text. (Not interned: hashing long strings
+  // costs more than the garbage it saves.)
+  let j = i;
+  for (let d = j < n ? src.charCodeAt(j) : C_QUOTE; d !== C_QUOTE && d !== C_BACKSLASH; d = ++j < n ? src.charCodeAt(j) : C_QUOTE);
+  if (j < n && src.charCodeAt(j) === C_QUOTE) {
+    pool.push('string', src.slice(start, j + 1), start - base, j + 1 - base, K.string).value = src.slice(i, j);
+    return j + 1;
+  }
   let value = '';
   let problem: Lexeme['problem'];
   let closed = false;
   while (i < n) {
     // Copy a run of ordinary characters in one slice.
-    let j = i;
-    for (let d = line.charCodeAt(j); j < n && d !== C_QUOTE && d !== C_BACKSLASH; d = line.charCodeAt(++j));
-    if (j > i) { value += line.slice(i, j); i = j; if (i >= n) break; }
-    const c = line.charCodeAt(i);
+    j = i;
+    for (let d = src.charCodeAt(j); j < n && d !== C_QUOTE && d !== C_BACKSLASH; d = src.charCodeAt(++j));
+    if (j > i) { value += src.slice(i, j); i = j; if (i >= n) break; }
+    const c = src.charCodeAt(i);
     if (c === C_QUOTE) { closed = true; i++; break; }
     if (c === C_BACKSLASH) {
-      const e = line[i + 1];
-      if (e === undefined) { problem ??= { message: 'A string cannot end with a lone backslash', start: i, end: i + 1 }; i++; continue; }
+      const e = i + 1 < n ? src[i + 1] : undefined;
+      if (e === undefined) { problem ??= { message: 'A string cannot end with a lone backslash', start: i - base, end: i + 1 - base }; i++; continue; }
       switch (e) {
         case 'n': value += '\n'; i += 2; continue;
         case 't': value += '\t'; i += 2; continue;
@@ -208,23 +272,24 @@ function lexString(line: string, start: number, out: Lexeme[], pool: LexemePool 
         case '"': value += '"'; i += 2; continue;
         case "'": value += "'"; i += 2; continue;
         case 'x': {
-          const h = line.slice(i + 2, i + 4);
-          if (/^[0-9a-fA-F]{2}$/.test(h)) { value += String.fromCharCode(parseInt(h, 16)); i += 4; continue; }
-          problem ??= { message: '\\x needs two hex digits, as in \\x0a', start: i, end: Math.min(n, i + 2 + h.length) };
+          const h = src.slice(i + 2, Math.min(n, i + 4));
+          if (h.length === 2 && isHex(h.charCodeAt(0)) && isHex(h.charCodeAt(1))) { value += String.fromCharCode(parseInt(h, 16)); i += 4; continue; }
+          problem ??= { message: '\\x needs two hex digits, as in \\x0a', start: i - base, end: Math.min(n, i + 2 + h.length) - base };
           i += 2;
           continue;
         }
         default:
-          problem ??= { message: `Unknown escape \\${e}: use \\n, \\t, \\r, \\0, \\\\, \\" or \\xNN`, start: i, end: i + 2 };
+          problem ??= { message: `Unknown escape \\${e}: use \\n, \\t, \\r, \\0, \\\\, \\" or \\xNN`, start: i - base, end: i + 2 - base };
           value += e;
           i += 2;
           continue;
       }
     }
   }
-  if (!closed) problem ??= { message: 'This string has no closing quote', start, end: n };
-  const lex = make(pool, 'string', line.slice(start, i), start, i, 'string');
+  if (!closed) problem ??= { message: 'This string has no closing quote', start: start - base, end: n - base };
+  const lex = pool.push('string', src.slice(start, i), start - base, i - base, K.string);
   lex.value = value;
   lex.problem = problem;
-  out.push(lex);
+  if (problem) pool.suspicious = true;
+  return i;
 }

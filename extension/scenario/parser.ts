@@ -4,8 +4,8 @@
 import { ARM64_PATCHES, CLOCKS, ERRNOS, SIGNALS, type Arch, type Arm64PatchId, type KernelVersion, type Profile, type Timespec } from '../sim/types';
 import type { FileRef, MappingName, NsTarget, Operation, Step, TimeExpr } from '../sim/ops';
 import type { ExpectCheck, Expectation, Fix, Header, ParsedScenario, Range, ScenarioDiagnostic } from './api';
-import { LexemePool, lexLine, type Lexeme } from './lexer';
-import { TokenStore } from './tokens';
+import { LexemePool, lexSpan, type Lexeme } from './lexer';
+import { K, TokenStore } from './tokens';
 import { compareVersions, isKernelVersion, nearestKernelVersion, negate, parseDuration, parseInteger, range, timespec } from './values';
 import {
   CLOCK_NAMES, CLOCK_READ_PATHS, ERRNO_NAMES, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD,
@@ -54,6 +54,11 @@ class Ctx {
   readonly pendingUses: { name: string; range: Range }[] = [];
   readonly mappings: { name: string; range: Range }[] = [];
   readonly patches: { id: Arm64PatchId; range: Range }[] = [];
+  /** The current call's arguments (see readArgs), recycled from line to line. */
+  readonly args: Arg[] = [];
+  readonly argValues = new ArgValues();
+  /** The parser for one argument read as a whole (see parseWhole), recycled. */
+  sub: LineParser | null = null;
   readonly header: { arch?: Arch; kernel?: KernelVersion; disabledPatches: Arm64PatchId[] } = { disabledPatches: [] };
   headerRange: Range | null = null;
   archLine = -1;
@@ -61,8 +66,8 @@ class Ctx {
   firstStepLine = -1;
   lastOpLine = -1;
 
-  constructor(textLength: number) {
-    this.tokens = new TokenStore(textLength >> 2);
+  constructor(textLength: number, lineCount: number) {
+    this.tokens = new TokenStore(textLength >> 2, lineCount);
     for (const t of INITIAL_TASKS) {
       this.tasks.set(t, { line: -1, fds: new Set(), exited: false });
       this.taskOrder.push({ name: t, line: -1 });
@@ -79,19 +84,37 @@ class LineError {
   constructor(readonly reported: boolean) {}
 }
 
+/**
+ * Reads the lexemes toks[start..end) of one line (the whole statement, or one argument). The line's text is
+ * source[base..base+len): lines are never sliced out of the scenario.
+ */
 class LineParser {
-  pos = 0;
+  pos: number;
   failed = false;
-  constructor(readonly ctx: Ctx, readonly line: number, readonly toks: Lexeme[], readonly source: string) {}
+  constructor(readonly ctx: Ctx, public line: number, readonly toks: readonly Lexeme[], public start: number, public end: number,
+    readonly source: string, public base: number, public len: number) {
+    this.pos = start;
+  }
+  /** Point this parser at another range (parsers are recycled: one per parse for lines, one for arguments). */
+  reset(line: number, start: number, end: number, base: number, len: number): this {
+    this.line = line; this.start = start; this.end = end; this.base = base; this.len = len;
+    this.pos = start;
+    this.failed = false;
+    return this;
+  }
 
-  peek(k = 0): Lexeme | undefined { return this.toks[this.pos + k]; }
-  at(text: string, k = 0): boolean { const t = this.toks[this.pos + k]; return !!t && (t.t === 'punct' || t.t === 'ident') && t.text === text; }
-  next(): Lexeme | undefined { return this.toks[this.pos++]; }
+  peek(k = 0): Lexeme | undefined { const i = this.pos + k; return i < this.end ? this.toks[i] : undefined; }
+  at(text: string, k = 0): boolean { const t = this.peek(k); return !!t && (t.t === 'punct' || t.t === 'ident') && t.text === text; }
+  next(): Lexeme | undefined { const i = this.pos++; return i < this.end ? this.toks[i] : undefined; }
+  /** The last lexeme of this parser's range. */
+  last(): Lexeme | undefined { return this.end > this.start ? this.toks[this.end - 1] : undefined; }
+  /** The line's text from column a to column b. */
+  text(a: number, b: number): string { return this.source.slice(this.base + a, this.base + b); }
   r(t: Lexeme): Range { return range(this.line, t.start, t.end); }
   span(a: Lexeme, b: Lexeme): Range { return range(this.line, a.start, b.end); }
   endRange(): Range {
-    const last = this.toks[this.toks.length - 1];
-    const col = last ? last.end : this.source.length;
+    const last = this.last();
+    const col = last ? last.end : this.len;
     return range(this.line, col, col);
   }
 
@@ -116,7 +139,7 @@ class LineParser {
 
   expectEnd(): void {
     const t = this.peek();
-    if (t) this.error(range(this.line, t.start, this.toks[this.toks.length - 1].end), 'unexpected-token', `Unexpected '${t.text}' after the end of the statement`);
+    if (t) this.error(range(this.line, t.start, this.toks[this.end - 1].end), 'unexpected-token', `Unexpected '${t.text}' after the end of the statement`);
   }
 }
 
@@ -132,26 +155,35 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
   } catch {
     source = '';
   }
-  const ctx = new Ctx(source.length);
+  let lineCount = 1;
+  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lineCount++;
+  const ctx = new Ctx(source.length, lineCount);
   // Line start offsets instead of an array of line strings: the strings are only needed while parsing.
-  const lineStarts: number[] = [0];
-  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lineStarts.push(at + 1);
-  const lineCount = lineStarts.length;
+  const lineStarts: number[] = new Array<number>(lineCount);
+  lineStarts[0] = 0;
+  for (let i = 1, at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lineStarts[i++] = at + 1;
   const pool = new LexemePool();
+  const toks = pool.items;
+  const lp = new LineParser(ctx, 0, toks, 0, 0, source, 0, 0);
+  ctx.sub = new LineParser(ctx, 0, toks, 0, 0, source, 0, 0);
   for (let i = 0; i < lineCount; i++) {
+    const base = lineStarts[i];
     let end = i + 1 < lineCount ? lineStarts[i + 1] - 1 : source.length;
-    if (end > lineStarts[i] && source.charCodeAt(end - 1) === 13) end--;
-    const src = source.slice(lineStarts[i], end);
-    pool.reset();
-    const toks = lexLine(src, pool);
-    try {
-      parseLine(ctx, i, toks, src);
-    } catch (e) {
-      if (!(e instanceof LineError)) {
-        ctx.diag(range(i, 0, src.length), 'error', 'internal', `The parser could not read this line (${e instanceof Error ? e.message : String(e)})`);
+    if (end > base && source.charCodeAt(end - 1) === 13) end--;
+    lexSpan(source, base, end, pool);
+    const count = pool.count;
+    // Comments are tokens for the editor but not part of the statement.
+    const statementEnd = count && toks[count - 1].t === 'comment' ? count - 1 : count;
+    if (statementEnd) {
+      try {
+        parseStatement(lp.reset(i, 0, statementEnd, base, end - base), pool.suspicious);
+      } catch (e) {
+        if (!(e instanceof LineError)) {
+          ctx.diag(range(i, 0, end - base), 'error', 'internal', `The parser could not read this line (${e instanceof Error ? e.message : String(e)})`);
+        }
       }
     }
-    ctx.tokens.add(toks);
+    ctx.tokens.add(toks, count);
   }
   finish(ctx, lineCount);
   const header: Header = { ...ctx.header, disabledPatches: [...ctx.header.disabledPatches] };
@@ -228,47 +260,42 @@ function finish(ctx: Ctx, lineCount: number): void {
   void lineCount;
 }
 
-function parseLine(ctx: Ctx, line: number, toks: Lexeme[], src: string): void {
-  // Comments are tokens for the editor but not part of the statement.
-  const comment = toks.length && toks[toks.length - 1].t === 'comment' ? toks.pop() : undefined;
-  try {
-    if (toks.length) parseStatement(ctx, line, toks, src);
-  } finally {
-    if (comment) toks.push(comment);
-  }
-}
-
-function parseStatement(ctx: Ctx, line: number, statement: Lexeme[], src: string): void {
-  const p = new LineParser(ctx, line, statement, src);
-  for (const t of statement) {
-    if (t.t === 'string' && t.problem && t.end === src.length && !t.text.endsWith('"')) {
+/** `suspicious`: the lexer saw a bad lexeme or a bad string on this line (else nothing to check first). */
+function parseStatement(p: LineParser, suspicious: boolean): void {
+  const ctx = p.ctx;
+  const line = p.line;
+  const statement = p.toks;
+  const count = p.end;
+  for (let i = 0; suspicious && i < count; i++) {
+    const t = statement[i];
+    if (t.t === 'string' && t.problem && t.end === p.len && !t.text.endsWith('"')) {
       p.error(range(line, t.problem.start, t.problem.end), 'bad-string', t.problem.message,
         [{ title: 'Close the string', range: range(line, t.end, t.end), newText: '"' }]);
     }
     if (t.t === 'bad' && t.text === '/') {
       // An unquoted path: quote everything up to the next ',' or ')'.
       let end = t.end;
-      while (end < src.length && src[end] !== ',' && src[end] !== ')' && src[end] !== ' ') end++;
+      for (let c = p.source.charCodeAt(p.base + end); end < p.len && c !== 44 && c !== 41 && c !== 32; c = p.source.charCodeAt(p.base + ++end)); // , ) space
       p.error(range(line, t.start, end), 'bad-token', 'Paths are strings: put them in double quotes',
-        [{ title: `Quote ${src.slice(t.start, end)}`, range: range(line, t.start, end), newText: JSON.stringify(src.slice(t.start, end)) }]);
+        [{ title: `Quote ${p.text(t.start, end)}`, range: range(line, t.start, end), newText: JSON.stringify(p.text(t.start, end)) }]);
     }
     if (t.t === 'bad') {
-      p.error(p.r(t), 'bad-token', /^\d/.test(t.text)
+      p.error(p.r(t), 'bad-token', t.text.charCodeAt(0) >= 48 && t.text.charCodeAt(0) <= 57
         ? `'${t.text}' is not a number or a duration (units: ns, us, ms, s, m, h, d)`
         : `Unexpected character '${t.text}'`);
     }
   }
   const first = statement[0];
-  const second = statement[1];
+  const second = count > 1 ? statement[1] : undefined;
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
-    if (first.text === 'expect') { first.kind = 'keyword'; p.pos = 1; return parseExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch') { first.kind = 'keyword'; p.pos = 1; return parseHeader(p, first); }
-    if (HOST_WORDS.has(first.text)) { first.kind = 'operation'; p.pos = 1; return parseHost(p, first); }
+    if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return parseExpect(p); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch') { first.code = K.keyword; p.pos = 1; return parseHeader(p, first); }
+    if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return parseHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return parseTaskLine(p);
   // Not a known line form: give the most likely intent.
-  if (first.t === 'ident' && second && second.t === 'ident' && lookupOperation(second.text) && statement[2]?.text === '(') {
+  if (first.t === 'ident' && second && second.t === 'ident' && lookupOperation(second.text) && count > 2 && statement[2].text === '(') {
     p.error(range(line, first.end, first.end), 'syntax', `Put ':' between the task and the operation: '${first.text}: ${second.text}(…)'`,
       [{ title: "Insert ':'", range: range(line, first.end, first.end), newText: ':' }]);
   }
@@ -302,7 +329,7 @@ function lookupOperation(word: string): OperationSpec | undefined {
 
 /** Resolve a task used on this line; records unknown ones to report at the end. */
 function useTask(p: LineParser, t: Lexeme): TaskInfo | null {
-  t.kind = 'task';
+  t.code = K.task;
   const info = p.ctx.tasks.get(t.text);
   if (!info) {
     p.ctx.pendingUses.push({ name: t.text, range: p.r(t) });
@@ -319,7 +346,7 @@ function defineName(p: LineParser, t: Lexeme, what: 'task' | 'fd', owner?: TaskI
     return false;
   }
   if (what === 'task') {
-    t.kind = 'task';
+    t.code = K.task;
     const existing = p.ctx.tasks.get(name);
     if (existing) {
       const free = freeName(p.ctx, name);
@@ -329,7 +356,7 @@ function defineName(p: LineParser, t: Lexeme, what: 'task' | 'fd', owner?: TaskI
     }
     return true;
   }
-  t.kind = 'keyword';
+  t.code = K.keyword;
   if (owner && owner.fds.has(name)) {
     p.soft(p.r(t), 'name-taken', `This task already has an fd named ${name}; close it first or pick another name`);
     return false;
@@ -349,14 +376,14 @@ function freeName(ctx: Ctx, base: string): string {
 
 function parseHeader(p: LineParser, word: Lexeme): void {
   const ctx = p.ctx;
-  const rest = p.toks.slice(1);
-  const whole = range(p.line, word.start, p.toks[p.toks.length - 1].end);
+  const rest = p.toks.slice(1, p.end);
+  const whole = range(p.line, word.start, p.toks[p.end - 1].end);
   ctx.headerRange ??= whole;
   if (ctx.firstStepLine >= 0) ctx.diag(p.r(word), 'warning', 'header-after-steps', `Header lines apply to the whole scenario; put '${word.text}' before the first operation`);
   if (word.text === 'arch') {
     const v = rest[0];
     if (!v) p.error(p.endRange(), 'syntax', "Which architecture? 'arch x86_64' or 'arch arm64'", [{ title: 'x86_64', range: p.endRange(), newText: ' x86_64' }]);
-    v.kind = 'keyword';
+    v.code = K.keyword;
     if (rest.length > 1) p.error(range(p.line, rest[1].start, rest[rest.length - 1].end), 'unexpected-token', 'One architecture per arch line');
     const alias: Record<string, Arch> = { x86_64: 'x86_64', arm64: 'arm64', aarch64: 'arm64', amd64: 'x86_64', x86: 'x86_64', x64: 'x86_64' };
     const arch = Object.hasOwn(alias, v.text) ? alias[v.text] : undefined;
@@ -374,7 +401,7 @@ function parseHeader(p: LineParser, word: Lexeme): void {
     if (!rest.length) p.error(p.endRange(), 'syntax', "Which kernel? e.g. 'kernel 6.18'", [{ title: '6.18', range: p.endRange(), newText: ' 6.18' }]);
     const text = rest.map((t) => t.text).join('');
     const vr = range(p.line, rest[0].start, rest[rest.length - 1].end);
-    for (const t of rest) t.kind = 'number';
+    for (const t of rest) t.code = K.number;
     if (!/^\d+\.\d+(\.\d+)?$/.test(text) || rest.some((t, i) => i > 0 && t.start !== rest[i - 1].end)) {
       p.error(vr, 'bad-kernel', `'${text}' is not a kernel version such as 6.18 or 5.10`);
     }
@@ -402,11 +429,11 @@ function parseHeader(p: LineParser, word: Lexeme): void {
     p.error(mode ? p.r(mode) : p.endRange(), 'syntax', "Write 'patch off ID' (IDs: " + ARM64_PATCHES.map((x) => `${x.n} ${x.id}`).join(', ') + ')',
       mode && mode.text === 'on' ? [] : [{ title: "Insert 'off'", range: mode ? range(p.line, mode.start, mode.start) : p.endRange(), newText: mode ? 'off ' : ' off' }]);
   }
-  mode.kind = 'keyword';
+  mode.code = K.keyword;
   if (rest.length < 2) p.error(p.endRange(), 'syntax', 'Which patch? ' + ARM64_PATCHES.map((x) => `${x.n} ${x.id}`).join(', '));
   for (const t of rest.slice(1)) {
     if (t.t === 'punct' && t.text === ',') continue;
-    t.kind = 'keyword';
+    t.code = K.keyword;
     const byNum = t.t === 'number' ? ARM64_PATCHES.find((x) => String(x.n) === t.text) : undefined;
     const patch = byNum ?? ARM64_PATCHES.find((x) => x.id === t.text);
     if (!patch) {
@@ -432,12 +459,11 @@ function parseHost(p: LineParser, word: Lexeme): void {
   // Accept an optional call form: sleep(10s).
   const paren = p.at('(');
   if (paren) p.pos++;
-  const closeParen = (): void => { if (paren) p.expectPunct(')', "')'"); };
   if (word.text === 'sleep' || word.text === 'suspend') {
     const start = p.peek();
     if (!start) p.error(p.endRange(), 'syntax', `How long? e.g. '${word.text} 10s'`, [{ title: 'Add 10s', range: p.endRange(), newText: ' 10s' }]);
     const delta = readDuration(p, 's');
-    closeParen();
+    if (paren) p.expectPunct(')', "')'");
     p.expectEnd();
     if (delta.sec < 0) p.error(p.r(start), 'bad-value', 'Host time only moves forward');
     operation = { op: word.text, delta };
@@ -448,7 +474,7 @@ function parseHost(p: LineParser, word: Lexeme): void {
     let last = a;
     while (p.at('.') && p.peek(1)?.t === 'ident') { p.pos++; last = p.next()!; name += '.' + last.text; }
     const nameRange = p.span(a, last);
-    for (const t of p.toks.slice(1, p.pos)) t.kind = 'keyword';
+    for (const t of p.toks.slice(1, p.pos)) t.code = K.keyword;
     if (name !== 'user.max_time_namespaces') {
       p.error(nameRange, 'unknown-sysctl', `Only user.max_time_namespaces is modelled, not ${name}`,
         [{ title: 'Change to user.max_time_namespaces', range: nameRange, newText: 'user.max_time_namespaces' }]);
@@ -458,13 +484,13 @@ function parseHost(p: LineParser, word: Lexeme): void {
     if (value < 0) p.error(range(line, p.toks[p.pos - 1].start, p.toks[p.pos - 1].end), 'bad-value', 'The limit cannot be negative');
     let userNs: string | undefined;
     if (p.at('userns') && p.at('=', 1)) {
-      p.peek()!.kind = 'keyword';
+      p.peek()!.code = K.keyword;
       p.pos += 2;
       const u = p.next();
       if (!u || u.t !== 'ref' || !/^user#\d+$/.test(u.text)) p.error(u ? p.r(u) : p.endRange(), 'syntax', 'userns= takes a user namespace such as user#1');
       userNs = u.text;
     }
-    closeParen();
+    if (paren) p.expectPunct(')', "')'");
     p.expectEnd();
     operation = userNs ? { op: 'sysctl', name: 'user.max_time_namespaces', value, userNs } : { op: 'sysctl', name: 'user.max_time_namespaces', value };
   } else {
@@ -472,11 +498,11 @@ function parseHost(p: LineParser, word: Lexeme): void {
     if (!name) p.error(p.endRange(), 'syntax', "Name the new task: 'spawn P5 uid=65534'");
     let uid = 0;
     if (p.at('uid') && p.at('=', 1)) {
-      p.peek()!.kind = 'keyword';
+      p.peek()!.code = K.keyword;
       p.pos += 2;
       uid = readInt(p);
     }
-    closeParen();
+    if (paren) p.expectPunct(')', "')'");
     p.expectEnd();
     if (!defineName(p, name, 'task')) return;
     defines = name;
@@ -503,8 +529,14 @@ function addTask(ctx: Ctx, name: string, line: number, parent: TaskInfo | null):
 // Task lines: TASK: op(args) [= NAME]
 // ---------------------------------------------------------------------------------------------
 
+/** One argument of a call: its value is the line's lexemes toks[first..last). Recycled from line to line. */
 class Arg {
-  constructor(readonly name: Lexeme | null, readonly toks: Lexeme[], readonly line: number, readonly from: number, readonly to: number) {}
+  name: Lexeme | null = null;
+  first = 0;
+  last = 0;
+  line = 0;
+  from = 0;
+  to = 0;
   /** Only built for diagnostics. */
   get range(): Range {
     return range(this.line, this.from, this.to);
@@ -521,7 +553,7 @@ function parseTaskLine(p: LineParser): void {
   const opTok = p.next();
   if (!opTok) p.error(p.endRange(), 'syntax', 'Which operation? e.g. unshare(CLONE_NEWTIME)');
   if (opTok.t !== 'ident') p.error(p.r(opTok), 'syntax', `Expected an operation name, found '${opTok.text}'`);
-  opTok.kind = 'operation';
+  opTok.code = K.operation;
   const spec = lookupOperation(opTok.text);
   if (!spec || spec.host) {
     const near = closest(opTok.text, OPERATION_SPECS.filter((s) => !s.host).map((s) => s.word));
@@ -536,7 +568,7 @@ function parseTaskLine(p: LineParser): void {
       open ? undefined : [{ title: "Add '()'", range: p.endRange(), newText: '()' }]);
   }
   p.pos++;
-  const args = readArgs(p, open);
+  const argc = readArgs(p, open);
   // Optional "= NAME" for fork-like operations and open.
   let resultName: Lexeme | null = null;
   if (p.at('=')) {
@@ -546,7 +578,7 @@ function parseTaskLine(p: LineParser): void {
     if (!spec.result) {
       p.error(p.span(eq, n), 'unexpected-result-name',
         `${spec.word} returns a number, not a name: check it with 'expect ret == …' or 'expect errno == …' on the next line`,
-        [{ title: "Remove '= …'", range: range(p.line, eq.start - (p.source[eq.start - 1] === ' ' ? 1 : 0), n.end), newText: '' }]);
+        [{ title: "Remove '= …'", range: range(p.line, eq.start - (eq.start > 0 && p.source.charCodeAt(p.base + eq.start - 1) === 32 ? 1 : 0), n.end), newText: '' }]);
     }
     resultName = n;
   }
@@ -557,7 +589,7 @@ function parseTaskLine(p: LineParser): void {
       [{ title: `Name it ${free}`, range: p.endRange(), newText: ` = ${free}` }]);
   }
   const resultOk = resultName ? defineName(p, resultName, spec.result === 'fd' ? 'fd' : 'task', task ?? undefined) : true;
-  const values = bindArgs(p, spec, args, open!, task);
+  const values = bindArgs(p, spec, argc, open!, task);
   if (p.failed || !resultOk || !values) {
     // Still define the name so later lines do not cascade into "unknown task" errors.
     if (resultName && resultOk && spec.result === 'task' && !ctx.tasks.has(resultName.text)) addTask(ctx, resultName.text, p.line, task);
@@ -578,59 +610,69 @@ function nextFdNumber(task: TaskInfo | null): number {
   return n;
 }
 
-function readArgs(p: LineParser, open: Lexeme): Arg[] {
-  const args: Arg[] = [];
+/** Splits the call's arguments at top-level commas into ctx.args; returns how many there are. */
+function readArgs(p: LineParser, open: Lexeme): number {
+  let argc = 0;
   let depth = 0;
-  let cur: Lexeme[] = [];
+  let first = p.pos;
   let argStart = open.end;
   for (;;) {
     const t = p.next();
     if (!t) {
-      p.error(range(p.line, open.start, p.toks[p.toks.length - 1].end), 'syntax', "This '(' is never closed",
+      p.error(range(p.line, open.start, p.toks[p.end - 1].end), 'syntax', "This '(' is never closed",
         [{ title: "Add ')'", range: p.endRange(), newText: ')' }]);
     }
-    if (t.t === 'punct' && t.text === '(') depth++;
-    if (t.t === 'punct' && t.text === ')' && depth-- === 0) {
-      if (cur.length || args.length) args.push(makeArg(p, cur, argStart, t.start));
-      return args;
+    if (t.t !== 'punct') continue;
+    if (t.text === '(') depth++;
+    if (t.text === ')' && depth-- === 0) {
+      if (p.pos - 1 > first || argc) makeArg(p, argc++, first, p.pos - 1, argStart, t.start);
+      return argc;
     }
-    if (t.t === 'punct' && t.text === ',' && depth === 0) {
-      args.push(makeArg(p, cur, argStart, t.start));
-      cur = [];
+    if (t.text === ',' && depth === 0) {
+      makeArg(p, argc++, first, p.pos - 1, argStart, t.start);
+      first = p.pos;
       argStart = t.end;
-      continue;
     }
-    cur.push(t);
   }
 }
 
-function makeArg(p: LineParser, toks: Lexeme[], from: number, to: number): Arg {
-  if (!toks.length) p.error(range(p.line, from, to), 'syntax', 'Empty argument');
+function makeArg(p: LineParser, at: number, first: number, last: number, from: number, to: number): void {
+  if (first === last) p.error(range(p.line, from, to), 'syntax', 'Empty argument');
+  const toks = p.toks;
   let name: Lexeme | null = null;
-  let body = toks;
-  if (toks.length >= 3 && toks[0].t === 'ident' && toks[1].t === 'punct' && toks[1].text === '=') {
-    name = toks[0];
-    name.kind = 'keyword';
-    body = toks.slice(2);
+  if (last - first >= 3 && toks[first].t === 'ident' && toks[first + 1].t === 'punct' && toks[first + 1].text === '=') {
+    name = toks[first];
+    name.code = K.keyword;
+    first += 2;
   }
-  return new Arg(name, body, p.line, body[0]?.start ?? from, body[body.length - 1]?.end ?? to);
+  const args = p.ctx.args;
+  const arg = at < args.length ? args[at] : (args[at] = new Arg());
+  arg.name = name;
+  arg.first = first;
+  arg.last = last;
+  arg.line = p.line;
+  arg.from = toks[first].start;
+  arg.to = toks[last - 1].end;
 }
 
 type Value = number | string | boolean | Timespec | TimeExpr | FileRef | NsTarget | null;
 
-/** Match args to the operation's parameters (positional, or `name=value`), convert each, report problems. */
 /** The converted arguments of one call, by parameter name (an array under the hood: this runs per line). */
 class ArgValues {
-  readonly values: (Value | undefined)[];
-  readonly given: boolean[];
+  readonly values: (Value | undefined)[] = [];
+  readonly given: boolean[] = [];
   count = 0;
-  constructor(readonly spec: OperationSpec) {
-    this.values = new Array(spec.args.length).fill(undefined);
-    this.given = new Array(spec.args.length).fill(false);
+  spec: OperationSpec | null = null;
+  /** Start on a call of `spec` (one object per parse, recycled: a line's values are read before the next line). */
+  reset(spec: OperationSpec): this {
+    this.spec = spec;
+    this.count = 0;
+    for (let i = 0; i < spec.args.length; i++) { this.values[i] = undefined; this.given[i] = false; }
+    return this;
   }
 
   private index(name: string): number {
-    const a = this.spec.args;
+    const a = this.spec!.args;
     for (let i = 0; i < a.length; i++) if (a[i].name === name) return i;
     return -1;
   }
@@ -638,11 +680,13 @@ class ArgValues {
   get(name: string): Value | undefined { const i = this.index(name); return i >= 0 ? this.values[i] : undefined; }
 }
 
-function bindArgs(p: LineParser, spec: OperationSpec, args: Arg[], open: Lexeme, task: TaskInfo | null): ArgValues | null {
-  const out = new ArgValues(spec);
+/** Match args to the operation's parameters (positional, or `name=value`), convert each, report problems. */
+function bindArgs(p: LineParser, spec: OperationSpec, argc: number, open: Lexeme, task: TaskInfo | null): ArgValues | null {
+  const out = p.ctx.argValues.reset(spec);
   let positional = 0;
   const given = out.given;
-  for (const arg of args) {
+  for (let i = 0; i < argc; i++) {
+    const arg = p.ctx.args[i];
     let param: ArgSpec | undefined;
     if (arg.name) {
       param = argsByName(spec).get(arg.name.text);
@@ -667,9 +711,11 @@ function bindArgs(p: LineParser, spec: OperationSpec, args: Arg[], open: Lexeme,
     const v = convertArg(p, param.kind, arg, task);
     if (v !== undefined) out.values[at] = v;
   }
-  const missing = out.count === spec.args.length ? [] : spec.args.filter((a, i) => !a.optional && !given[i]);
-  if (missing.length) {
-    const closeCol = open.end + (args.length ? 0 : 0);
+  let anyMissing = false;
+  if (out.count !== spec.args.length) for (let i = 0; i < spec.args.length; i++) if (!spec.args[i].optional && !given[i]) anyMissing = true;
+  if (anyMissing) {
+    const missing = spec.args.filter((a, i) => !a.optional && !given[i]);
+    const closeCol = open.end;
     p.soft(range(p.line, open.start, closeCol), 'missing-argument',
       `${spec.word} needs ${missing.map((a) => `${a.name} (${a.doc})`).join(' and ')}. Example: ${spec.example}`);
   }
@@ -684,11 +730,13 @@ function argsByName(spec: OperationSpec): Map<string, ArgSpec> {
 }
 
 function convertArg(p: LineParser, kind: ArgKind, arg: Arg, task: TaskInfo | null): Value | undefined {
-  const toks = arg.toks;
-  const one = toks.length === 1 ? toks[0] : null;
+  const toks = p.toks;
+  const at = arg.first;
+  const n = arg.last - at;
+  const one = n === 1 ? toks[at] : null;
   switch (kind) {
     case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption':
-      return readFlags(p, kind, toks);
+      return readFlags(p, kind, arg);
     case 'openMode': {
       if (one && one.t === 'string') {
         const mode = one.value;
@@ -696,15 +744,15 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, task: TaskInfo | nul
         p.soft(p.r(one), 'bad-value', 'The open mode is "r", "w", "rw" or O_RDONLY, O_WRONLY, O_RDWR');
         return undefined;
       }
-      const v = readFlags(p, 'openMode', toks);
+      const v = readFlags(p, 'openMode', arg);
       if (v === undefined) return undefined;
       return (v & 3) === 1 ? 'w' : (v & 3) === 2 ? 'rw' : 'r';
     }
     case 'clock': {
       if (!one) { p.soft(arg.range, 'syntax', 'A clock is one CLOCK_* name or a number'); return undefined; }
-      if (one.t === 'number') { one.kind = 'clock'; return parseInteger(one.text) ?? undefined; }
+      if (one.t === 'number') { one.code = K.clock; return parseInteger(one.text) ?? undefined; }
       if (one.t === 'ident') {
-        one.kind = 'clock';
+        one.code = K.clock;
         const id = own(CLOCKS, one.text);
         if (id !== undefined) return id;
         const near = closest(one.text, CLOCK_NAMES);
@@ -731,20 +779,20 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, task: TaskInfo | nul
     case 'nsTarget': {
       if (one && one.t === 'string') { const s = readString(p, one); return s === undefined ? undefined : { path: s }; }
       if (one && one.t === 'ident') return checkFd(p, one, task) ? { fd: one.text } : undefined;
-      if (toks.length === 4 && toks[0].text === 'pidfd' && toks[1].text === '(' && toks[3].text === ')' && toks[2].t === 'ident') {
-        toks[0].kind = 'operation';
-        return useTask(p, toks[2]) ? { pidfd: toks[2].text } : undefined;
+      if (n === 4 && toks[at].text === 'pidfd' && toks[at + 1].text === '(' && toks[at + 3].text === ')' && toks[at + 2].t === 'ident') {
+        toks[at].code = K.operation;
+        return useTask(p, toks[at + 2]) ? { pidfd: toks[at + 2].text } : undefined;
       }
       p.soft(arg.range, 'syntax', 'setns takes an fd name, a namespace path in quotes ("/proc/P2/ns/time") or pidfd(TASK)');
       return undefined;
     }
     case 'int':
-      return parseWhole(p, toks, readInt);
+      return parseWhole(p, arg, readInt);
     case 'time':
-      return parseWhole(p, toks, readTimeExpr);
+      return parseWhole(p, arg, readTimeExpr);
     case 'mapping': {
       if (!one || one.t !== 'mapping') { p.soft(arg.range, 'syntax', 'Expected a special mapping: [vvar], [vvar_vclock] or [vdso]'); return undefined; }
-      one.kind = 'keyword';
+      one.code = K.keyword;
       if (!(MAPPING_NAMES as readonly string[]).includes(one.text)) {
         const near = closest(one.text, MAPPING_NAMES);
         p.soft(p.r(one), 'unknown-mapping', `Unknown mapping ${one.text}: the special mappings are ${MAPPING_NAMES.join(', ')}`, replaceFixes(p.r(one), near, ''));
@@ -760,13 +808,13 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, task: TaskInfo | nul
         p.soft(arg.range, 'bad-value', "The read path is 'vdso' (what libc uses) or 'syscall'", replaceFixes(arg.range, near, ''));
         return undefined;
       }
-      one.kind = 'keyword';
+      one.code = K.keyword;
       return one.text === 'syscall' ? 'syscall' : 'vdso';
     }
     case 'signal': {
       if (one && one.t === 'number') return parseInteger(one.text) ?? undefined;
       if (one && one.t === 'ident') {
-        one.kind = 'signal';
+        one.code = K.signal;
         const v = own(SIGNALS, one.text);
         if (v !== undefined) return v;
         const near = closest(one.text, SIGNAL_NAMES);
@@ -791,7 +839,7 @@ function readString(p: LineParser, t: Lexeme): string | undefined {
   }
   const v = t.value ?? '';
   if (v.startsWith('/')) {
-    t.kind = 'path';
+    t.code = K.path;
     checkProcPath(p, t, v);
   }
   return v;
@@ -812,7 +860,7 @@ function checkProcPath(p: LineParser, t: Lexeme, path: string): void {
 }
 
 function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
-  t.kind = 'keyword';
+  t.code = K.keyword;
   if (!task) return true;
   if (task.fds.has(t.text)) return true;
   const near = closest(t.text, task.fds);
@@ -821,12 +869,14 @@ function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
   return false;
 }
 
-function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, toks: Lexeme[]): number | undefined {
+function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, arg: Arg): number | undefined {
   const table = FLAG_TABLES[kind];
+  const toks = p.toks;
   let value = 0;
   let expectValue = true;
-  if (!toks.length) return undefined;
-  for (const t of toks) {
+  if (arg.last === arg.first) return undefined;
+  for (let i = arg.first; i < arg.last; i++) {
+    const t = toks[i];
     if (!expectValue) {
       if (t.t === 'punct' && t.text === '|') { expectValue = true; continue; }
       p.soft(p.r(t), 'syntax', `Join flags with '|', not '${t.text}'`);
@@ -841,7 +891,7 @@ function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, toks: Lexeme[]
     }
     if (t.t === 'ident') {
       const v = own(table, t.text);
-      t.kind = own(SIGNALS, t.text) !== undefined && kind === 'cloneFlags' ? 'signal' : 'flag';
+      t.code = own(SIGNALS, t.text) !== undefined && kind === 'cloneFlags' ? K.signal : K.flag;
       if (v !== undefined) { value = (value | v) >>> 0; continue; }
       const near = closest(t.text, Object.keys(table));
       const elsewhere = Object.entries(FLAG_TABLES).find(([, tab]) => own(tab, t.text) !== undefined)?.[0];
@@ -852,13 +902,14 @@ function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, toks: Lexeme[]
     p.soft(p.r(t), 'syntax', `Expected a flag name or a number, found '${t.text}'`);
     return undefined;
   }
-  if (expectValue) { p.soft(p.r(toks[toks.length - 1]), 'syntax', "A flag must follow '|'"); return undefined; }
+  if (expectValue) { p.soft(p.r(toks[arg.last - 1]), 'syntax', "A flag must follow '|'"); return undefined; }
   return value;
 }
 
 /** Reads one argument's tokens as a whole value; a failure marks the line failed instead of throwing. */
-function parseWhole<T>(p: LineParser, toks: Lexeme[], read: (sub: LineParser) => T): T | undefined {
-  const sub = new LineParser(p.ctx, p.line, toks, p.source);
+function parseWhole<T>(p: LineParser, arg: Arg, read: (sub: LineParser) => T): T | undefined {
+  // Not re-entrant (the readers never read a whole argument themselves), so one recycled parser serves.
+  const sub = (p.ctx.sub ?? new LineParser(p.ctx, 0, p.toks, 0, 0, p.source, 0, 0)).reset(p.line, arg.first, arg.last, p.base, p.len);
   try {
     const v = read(sub);
     sub.expectEnd();
@@ -878,7 +929,7 @@ function readInt(p: LineParser): number {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a number');
   const v = t.t === 'number' ? parseInteger(t.text) : null;
   if (v === null) p.error(p.r(t), 'syntax', `Expected an integer, found '${t.text}'`);
-  t.kind = 'number';
+  t.code = K.number;
   return neg ? -v : v;
 }
 
@@ -890,7 +941,7 @@ function readDuration(p: LineParser, unitless: string): Timespec {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a duration such as 10s (units: ns, us, ms, s, m, h, d)');
   const d = t.t === 'number' || t.t === 'duration' ? parseDuration(t.text, unitless) : null;
   if (!d) p.error(p.r(t), 'syntax', `Expected a duration such as 10s, found '${t.text}'`);
-  t.kind = 'number';
+  t.code = K.number;
   return neg ? negate(d) : d;
 }
 
@@ -898,7 +949,7 @@ function readDuration(p: LineParser, unitless: string): Timespec {
 function readTimeExpr(p: LineParser): TimeExpr {
   const t = p.peek();
   if (t && t.t === 'ident' && (t.text === 'now' || t.text === 'host')) {
-    t.kind = 'keyword';
+    t.code = K.keyword;
     p.pos++;
     const base = t.text as 'now' | 'host';
     if (!p.peek()) return { base, delta: { sec: 0, nsec: 0 } };
@@ -965,14 +1016,14 @@ function parseExpect(p: LineParser): void {
   const ctx = p.ctx;
   const exp = p.toks[0];
   const toks = p.toks;
-  if (toks.length < 2) {
+  if (p.end < 2) {
     p.error(p.endRange(), 'syntax', 'What is expected? e.g. expect ok, expect errno == EACCES, expect P2.time_ns == ns#1',
       [{ title: 'expect ok', range: p.endRange(), newText: ' ok' }]);
   }
   const from = toks[1].start;
-  const to = toks[toks.length - 1].end;
+  const to = toks[p.end - 1].end;
   const textRange = range(p.line, from, to);
-  const text = p.source.slice(from, to);
+  const text = p.text(from, to);
   const check = readExpectCheck(p);
   p.expectEnd();
   if (p.failed || !check) return;
@@ -985,20 +1036,20 @@ function parseExpect(p: LineParser): void {
 function readExpectCheck(p: LineParser): ExpectCheck | null {
   const first = p.next()!;
   if (first.t === 'ident' && SUBJECT_WORDS.has(first.text)) {
-    first.kind = 'keyword';
+    first.code = K.keyword;
     if (first.text === 'ok') return { form: 'errno', errno: null };
     p.expectPunct('==', "'=='");
     const v = p.next();
     if (!v) p.error(p.endRange(), 'syntax', `Expected a value after '=='`);
     switch (first.text) {
       case 'errno': {
-        if (v.t === 'ident' && v.text === 'none') { v.kind = 'keyword'; return { form: 'errno', errno: null }; }
+        if (v.t === 'ident' && v.text === 'none') { v.code = K.keyword; return { form: 'errno', errno: null }; }
         if (v.t === 'number' && v.text === '0') return { form: 'errno', errno: null };
         if (v.t === 'number') {
           const name = Object.entries(ERRNOS).find(([, n]) => String(n) === v.text)?.[0];
-          if (name) { v.kind = 'errno'; return { form: 'errno', errno: name }; }
+          if (name) { v.code = K.errno; return { form: 'errno', errno: name }; }
         }
-        v.kind = 'errno';
+        v.code = K.errno;
         if (v.t !== 'ident' || own(ERRNOS, v.text) === undefined) {
           const near = closest(v.text, ERRNO_NAMES);
           p.error(p.r(v), 'unknown-errno', `Unknown errno '${v.text}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`, replaceFixes(p.r(v), near, ''));
@@ -1010,8 +1061,8 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
         return { form: 'ret', ret: readInt(p) };
       }
       case 'signal': {
-        if (v.t === 'ident' && v.text === 'none') { v.kind = 'keyword'; return { form: 'signal', signal: null }; }
-        v.kind = 'signal';
+        if (v.t === 'ident' && v.text === 'none') { v.code = K.keyword; return { form: 'signal', signal: null }; }
+        v.code = K.signal;
         if (v.t !== 'ident' || own(SIGNALS, v.text) === undefined) {
           const near = closest(v.text, SIGNAL_NAMES);
           p.error(p.r(v), 'unknown-signal', `Unknown signal '${v.text}'`, replaceFixes(p.r(v), near, ''));
@@ -1030,7 +1081,7 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
         return { form: 'text', text: s };
       }
       default: {
-        v.kind = 'keyword';
+        v.code = K.keyword;
         if (!(CLOCK_READ_PATHS as readonly string[]).includes(v.text)) {
           const near = closest(v.text, CLOCK_READ_PATHS);
           p.error(p.r(v), 'bad-value', `A clock read path is one of ${CLOCK_READ_PATHS.join(', ')}`, replaceFixes(p.r(v), near.length ? near : [...CLOCK_READ_PATHS], ''));
@@ -1040,24 +1091,24 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
     }
   }
   if (first.t === 'ref') {
-    first.kind = 'namespace';
+    first.code = K.namespace;
     if (!/^ns#\d+$/.test(first.text)) p.error(p.r(first), 'syntax', `Expected a time namespace such as ns#1, found ${first.text}`);
     const ns = first.text;
     const w = p.next();
     if (!w) p.error(p.endRange(), 'syntax', `Expected 'frozen', 'not frozen' or 'offset monotonic == …' after ${ns}`);
-    w.kind = 'keyword';
+    w.code = K.keyword;
     if (w.text === 'frozen') return { form: 'frozen', ns, frozen: true };
     if (w.text === 'not' || w.text === '!') {
       const f = p.next();
       if (!f || f.text !== 'frozen') p.error(f ? p.r(f) : p.endRange(), 'syntax', `Expected 'frozen'`);
-      f.kind = 'keyword';
+      f.code = K.keyword;
       return { form: 'frozen', ns, frozen: false };
     }
     if (w.text === 'offset' || w.text === 'offsets') {
       const c = p.next();
       if (!c || (c.text !== 'monotonic' && c.text !== 'boottime')) p.error(c ? p.r(c) : p.endRange(), 'syntax', "Expected 'monotonic' or 'boottime'",
         c ? replaceFixes(p.r(c), closest(c.text, ['monotonic', 'boottime']), '') : undefined);
-      c.kind = 'clock';
+      c.code = K.clock;
       p.expectPunct('==', "'=='");
       const d = readDuration(p, 's');
       return { form: 'offset', ns, clock: c.text as 'monotonic' | 'boottime', sec: d.sec, nsec: d.nsec };
@@ -1076,17 +1127,17 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
         p.error(field ? p.r(field) : p.endRange(), 'syntax', 'Expected time_ns or time_ns_for_children',
           field ? replaceFixes(p.r(field), closest(field.text, ['time_ns', 'time_ns_for_children']), '') : undefined);
       }
-      field.kind = 'keyword';
+      field.code = K.keyword;
       const op = p.next();
       if (!op || (op.text !== '==' && op.text !== '!=')) p.error(op ? p.r(op) : p.endRange(), 'syntax', "Expected '==' or '!='");
       const ns = p.next();
       if (!ns || ns.t !== 'ref' || !/^ns#\d+$/.test(ns.text)) p.error(ns ? p.r(ns) : p.endRange(), 'syntax', 'Expected a time namespace such as ns#1');
-      ns.kind = 'namespace';
+      ns.code = K.namespace;
       if (!info) return null;
       return { form: 'ns', task, field: field.text as 'time_ns' | 'time_ns_for_children', ns: ns.text, negate: op.text === '!=' };
     }
     if (second.t === 'ident' && (second.text.startsWith('CLOCK_') || own(CLOCKS, second.text) !== undefined)) {
-      second.kind = 'clock';
+      second.code = K.clock;
       const clock = own(CLOCKS, second.text);
       if (clock === undefined) {
         const near = closest(second.text, CLOCK_NAMES);
@@ -1096,8 +1147,8 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
       const base = p.next();
       if (!base || base.text !== 'host') p.error(base ? p.r(base) : p.endRange(), 'syntax', "Expected 'host', 'host + 86400s' or 'host - 10s'",
         base ? [{ title: 'Change to host', range: p.r(base), newText: 'host' }] : undefined);
-      base.kind = 'keyword';
-      let offset: Timespec = { sec: 0, nsec: 0 };
+      base.code = K.keyword;
+      let offset: Timespec | null = null;
       if (p.peek()) {
         const sign = p.next()!;
         if (sign.text !== '+' && sign.text !== '-') p.error(p.r(sign), 'syntax', "Expected '+' or '-'");
@@ -1105,10 +1156,11 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
         offset = sign.text === '-' ? negate(d) : d;
       }
       if (!info) return null;
-      return { form: 'clock', task, clock, offset: timespec(offset.sec, offset.nsec) };
+      // Normalised again on purpose: that turns a -0 from 'host - 0s' into 0.
+      return { form: 'clock', task, clock, offset: offset ? timespec(offset.sec, offset.nsec) : { sec: 0, nsec: 0 } };
     }
     if (second.t === 'mapping') {
-      second.kind = 'keyword';
+      second.code = K.keyword;
       if (!(MAPPING_NAMES as readonly string[]).includes(second.text)) p.error(p.r(second), 'unknown-mapping', `Unknown mapping ${second.text}`, replaceFixes(p.r(second), closest(second.text, MAPPING_NAMES), ''));
       if (second.text === '[vvar_vclock]') p.ctx.mappings.push({ name: second.text, range: p.r(second) });
       p.expectPunct('[', "'[' and a page index, as in [vvar][0]");
@@ -1118,8 +1170,8 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
       const target = p.next();
       if (!target) p.error(p.endRange(), 'syntax', 'Expected ns#N, host, none or a page name after ->');
       let phys: string | null;
-      if (target.t === 'ref') { target.kind = 'namespace'; phys = target.text.replace(/^page#/, ''); }
-      else if (target.t === 'ident') { target.kind = 'keyword'; phys = target.text === 'none' ? null : target.text; }
+      if (target.t === 'ref') { target.code = K.namespace; phys = target.text.replace(/^page#/, ''); }
+      else if (target.t === 'ident') { target.code = K.keyword; phys = target.text === 'none' ? null : target.text; }
       else p.error(p.r(target), 'syntax', 'Expected ns#N, host, none or a page name after ->');
       if (!info) return null;
       return { form: 'pte', task, mapping: second.text, page, phys };

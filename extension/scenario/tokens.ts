@@ -5,12 +5,12 @@
 import type { Token } from './api';
 import type { Lexeme } from './lexer';
 
-const KINDS: readonly Token['kind'][] = ['task', 'operation', 'flag', 'clock', 'errno', 'signal', 'string', 'number', 'keyword', 'namespace', 'path', 'punct', 'comment', 'unknown'];
-function kindCode(kind: Token['kind']): number {
-  // Kind strings are interned constants: indexOf compares pointers, cheaper than a keyed lookup here.
-  const i = KINDS.indexOf(kind);
-  return i < 0 ? 13 : i;
-}
+/** Token kinds by code: lexemes carry the code, so storing a token is one byte copy. */
+export const KINDS: readonly Token['kind'][] = ['task', 'operation', 'flag', 'clock', 'errno', 'signal', 'string', 'number', 'keyword', 'namespace', 'path', 'punct', 'comment', 'unknown'];
+/** The code of each kind (its index in KINDS). */
+export const K = {
+  task: 0, operation: 1, flag: 2, clock: 3, errno: 4, signal: 5, string: 6, number: 7, keyword: 8, namespace: 9, path: 10, punct: 11, comment: 12, unknown: 13,
+} as const satisfies Record<Token['kind'], number>;
 
 export class TokenStore {
   private starts: Int32Array;
@@ -18,27 +18,39 @@ export class TokenStore {
   private kinds: Uint8Array;
   private count = 0;
 
-  /** `expected`: a guess of the token count (a quarter of the text length is generous for real scenarios). */
-  constructor(expected = 1024) {
+  /** First token index of each line; lineFirst[i+1] ends line i. */
+  private lineFirst: Int32Array;
+  private lines = 0;
+
+  /**
+   * `expected`: a guess of the token count (a quarter of the text length is generous for real scenarios);
+   * `lineCount`: how many lines will be added (more may be, at a cost).
+   */
+  constructor(expected = 1024, lineCount = 64) {
     const size = Math.max(64, expected);
     this.starts = new Int32Array(size);
     this.ends = new Int32Array(size);
     this.kinds = new Uint8Array(size);
+    this.lineFirst = new Int32Array(lineCount + 1);
   }
-  /** First token index of each line; lineFirst[i+1] ends line i. */
-  private readonly lineFirst: number[] = [0];
 
-  add(toks: readonly Lexeme[]): void {
-    const need = this.count + toks.length;
+  /** Adds one line: toks[0..count). */
+  add(toks: readonly Lexeme[], count: number): void {
+    const need = this.count + count;
     if (need > this.starts.length) this.grow(need);
-    for (let i = 0; i < toks.length; i++) {
+    for (let i = 0; i < count; i++) {
       const t = toks[i];
       this.starts[this.count] = t.start;
       this.ends[this.count] = t.end;
-      this.kinds[this.count] = kindCode(t.kind);
+      this.kinds[this.count] = t.code;
       this.count++;
     }
-    this.lineFirst.push(this.count);
+    if (this.lines + 1 >= this.lineFirst.length) {
+      const l = new Int32Array(this.lineFirst.length * 2);
+      l.set(this.lineFirst);
+      this.lineFirst = l;
+    }
+    this.lineFirst[++this.lines] = this.count;
   }
 
   private grow(need: number): void {
@@ -65,9 +77,16 @@ export class TokenStore {
   view(source: string, lineStarts: readonly number[]): readonly (readonly Token[])[] {
     const lineCount = lineStarts.length;
     const lines = { length: lineCount };
-    const cache: (Token[] | undefined)[] = new Array(lineCount);
-    const rowOf = (i: number): Token[] => (cache[i] ??= this.row(i, source.slice(lineStarts[i], i + 1 < lineCount ? lineStarts[i + 1] : source.length)));
-    return new Proxy(cache, {
+    let cache: (Token[] | undefined)[] | undefined;
+    const rowOf = (i: number): Token[] =>
+      ((cache ??= new Array<Token[] | undefined>(lineCount))[i] ??= this.row(i, source.slice(lineStarts[i], i + 1 < lineCount ? lineStarts[i + 1] : source.length)));
+    // The target only has to be an array of the right length (Array.isArray, 'length', the array methods); the
+    // traps answer for the rows. Made sparse: a dense array of one slot per line costs more than the parse of
+    // a few hundred lines, and most parses never read a row.
+    const target: Token[][] = [];
+    target[lineCount - 1] = [];
+    delete target[lineCount - 1];
+    return new Proxy(target, {
       get(target, prop, receiver) {
         if (typeof prop === 'string') {
           const c = prop.charCodeAt(0);

@@ -46,21 +46,43 @@ export function parseDuration(text: string, unitless = 's'): Timespec | null {
     if (i === fracStart) return null;
   }
   const fracEnd = i;
-  const unit = i < n ? text.slice(i) : unitless;
-  if (!Object.hasOwn(UNIT_NS, unit)) return null;
-  const perUnit = UNIT_NS[unit];
-  const whole = Number(text.slice(0, intEnd));
+  const perUnit = i < n ? unitNs(text, i) : Object.hasOwn(UNIT_NS, unitless) ? UNIT_NS[unitless] : 0;
+  if (perUnit === 0) return null;
+  // Up to 15 digits add up exactly in a double, to the value Number() would give.
+  let whole = 0;
+  if (intEnd <= 15) for (let k = 0; k < intEnd; k++) whole = whole * 10 + text.charCodeAt(k) - 48;
+  else whole = Number(text.slice(0, intEnd));
   const fracNs = fracStart > 0 ? Math.round(Number('0.' + text.slice(fracStart, fracEnd)) * perUnit) : 0;
   if (perUnit >= 1e9) return timespec(whole * (perUnit / 1e9), fracNs);
   const total = whole * perUnit + fracNs;
   return timespec(Math.floor(total / 1e9), total % 1e9);
 }
 
+/** Nanoseconds per unit for the unit text[from..], or 0 when that is not one of ns us ms s m h d. */
+function unitNs(text: string, from: number): number {
+  const a = text.charCodeAt(from);
+  if (text.length - from === 1) return a === 115 ? 1e9 : a === 109 ? 60e9 : a === 104 ? 3600e9 : a === 100 ? 86400e9 : 0;
+  if (text.length - from !== 2 || text.charCodeAt(from + 1) !== 115) return 0;
+  return a === 110 ? 1 : a === 117 ? 1e3 : a === 109 ? 1e6 : 0;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** Decimal or 0x hex; null when not an integer literal. */
 export function parseInteger(text: string): number | null {
-  if (/^0[xX][0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
-  if (/^\d+$/.test(text)) return Number(text);
-  return null;
+  const n = text.length;
+  if (n > 2 && text.charCodeAt(0) === 48 && (text.charCodeAt(1) === 120 || text.charCodeAt(1) === 88)) {
+    for (let i = 2; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (!isDigitCode(c) && !(c >= 97 && c <= 102) && !(c >= 65 && c <= 70)) return null;
+    }
+    return parseInt(text.slice(2), 16);
+  }
+  if (n === 0) return null;
+  for (let i = 0; i < n; i++) if (!isDigitCode(text.charCodeAt(i))) return null;
+  return Number(text);
 }
 
 /** A duration the way a person writes it: 86400s, 1.5s, -10s, 0s. */

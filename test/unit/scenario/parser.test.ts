@@ -344,3 +344,21 @@ test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   assert.deepEqual(d.range, { line: 2, col: 11, endLine: 2, endCol: 20 });
   assert.equal(d.fixes?.[0].newText, '"/bin/true"');
 });
+
+test('thousands of distinct words keep their own text (the lexer reuses equal texts by hash)', () => {
+  // Enough distinct names that many share a slot of the lexer's table: each must still read as itself.
+  const lines = ['arch x86_64', 'kernel 6.18'];
+  for (let i = 0; i < 3000; i++) lines.push(`spawn T${i}_${(i * 7919) % 1000} uid=${i}`);
+  for (let i = 0; i < 3000; i++) lines.push(`T${i}_${(i * 7919) % 1000}: write("/tmp/f${i}", "v\\t${i}\\x41")`);
+  const p = parseScenario(lines.join('\n'));
+  assert.deepEqual(errors(p), []);
+  for (let i = 0; i < 3000; i++) {
+    const name = `T${i}_${(i * 7919) % 1000}`;
+    assert.deepEqual(p.steps[i].operation, { op: 'spawn', child: name, uid: i });
+    assert.deepEqual(p.steps[3000 + i], { line: 3002 + i, task: name, operation: { op: 'write', file: { path: `/tmp/f${i}` }, data: `v\t${i}A` } });
+  }
+  const q = parseScenario(lines.slice(0, 2).concat(Array.from({ length: 500 }, (_, i) => `X${i}: fork() = Q${i}`)).join('\n'));
+  const unknown = q.diagnostics.filter((d) => d.code === 'unknown-task');
+  assert.equal(unknown.length, 500);
+  unknown.forEach((d, k) => assert.ok(d.message.startsWith(`Unknown task X${k}:`), d.message));
+});
