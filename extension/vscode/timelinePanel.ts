@@ -427,6 +427,8 @@ export function registerTimeline(services: Services): void {
         default: return {
           open: true,
           ready: tp.isReady(),
+          visible: tp.panel.visible,
+          lastViewState: tp.lastViewState,
           mode: tp.mode,
           lastCursorShown: tp.lastCursorShown,
           description: tp.isReady() ? await tp.request('describe', {}, 5000).catch(() => undefined) : undefined,

@@ -1,5 +1,5 @@
 // The timeline in the real VS Code: opens for an example, follows the session cursor (store moves and step
-// commands), travels and reveals the line when an event is clicked, ignores malformed messages, exports a
+// commands), travels and reveals the line when an event is clicked, ignores malformed messages, comes back with its selection and viewport after being hidden, exports a
 // trace and images; screenshot of the panel.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -9,7 +9,10 @@ import * as vscode from 'vscode';
 import { activateExtension, screenshot, waitFor, workspaceRoot } from './helpers';
 
 interface Description { ready: boolean; mode: string; eventCounts: number[]; cursor: number; selected: number; view: { start: number; span: number }; lanes: number; frames: number }
-interface TestState { open: boolean; ready?: boolean; mode?: string; lastCursorShown?: number; description?: Description }
+interface TestState {
+  open: boolean; ready?: boolean; visible?: boolean; mode?: string; lastCursorShown?: number; description?: Description;
+  lastViewState?: { start: number; span: number; selected: number } | null;
+}
 
 const probe = (op: Record<string, unknown> = { op: 'state' }) => vscode.commands.executeCommand('timens.timeline._test', op) as Thenable<TestState>;
 
@@ -68,6 +71,28 @@ suite('timeline', () => {
     await vscode.commands.executeCommand('timens.timeline.reveal', zap);
     await waitFor(async () => (await probe()).description?.selected === zap, 'reveal selects the event');
     await screenshot('timeline-panel');
+
+    // Hidden behind another editor, the webview is torn down (no retained context); shown again, it comes back
+    // with the same selection and viewport, from the state it saved.
+    const shown = await waitFor(async () => {
+      const s = await probe();
+      return s.lastViewState?.selected === zap ? s : undefined;
+    }, 'the webview to save its state');
+    const view = shown.description!.view;
+    // Not a scenario: the session stays on the example.
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), 'README.md'));
+    const otherEditor = await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Two, preview: false });
+    await waitFor(async () => (await probe()).visible === false, 'the timeline hidden behind another editor');
+    assert.strictEqual(await vscode.commands.executeCommand('timens.openTimeline'), true);
+    const back = await waitFor(async () => {
+      const s = await probe();
+      return s.visible && s.description?.ready && s.description.selected === zap ? s : undefined;
+    }, 'the timeline shown again with its selection', 30000);
+    assert.ok(Math.abs(back.description!.view.start - view.start) < 1e-6 && Math.abs(back.description!.view.span - view.span) < 1e-6,
+      `the viewport is restored (${JSON.stringify(view)} then ${JSON.stringify(back.description!.view)})`);
+    assert.strictEqual(back.description!.frames > 0, true, 'the restored webview drew');
+    await vscode.window.showTextDocument(otherEditor.document, otherEditor.viewColumn);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('stepping in the debugger moves the timeline cursor', async () => {
