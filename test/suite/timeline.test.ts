@@ -1,6 +1,6 @@
 // The timeline in the real VS Code: opens for an example, follows the session cursor (store moves and step
-// commands), travels and reveals the line when an event is clicked, ignores malformed messages, comes back with its selection and viewport after being hidden, exports a
-// trace and images; screenshot of the panel.
+// commands), travels and reveals the line when an event is clicked, ignores malformed messages, comes back with
+// its selection and viewport after being hidden, exports a trace and images; screenshot of the panel.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
