@@ -399,22 +399,7 @@ export function registerTimeline(services: Services): void {
       return uri.fsPath;
     }),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-        // After a restart the store is empty: run the scenario the panel showed, if its file is still there.
-        const file = (state as { file?: unknown } | undefined)?.file;
-        if (typeof file === 'string' && file && !services.store.active) {
-          try {
-            const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-            services.store.ensureRun(doc);
-          } catch (err) {
-            log.warn(`timeline: could not reopen ${file}: ${err instanceof Error ? err.message : String(err)}`);
-          }
-        }
-        const restore = isViewState(state) ? state : null;
-        if (singlePanel) singlePanel.dispose();
-        singlePanel = new TimelinePanel(panel, services, 'single', restore);
-        panels.add(singlePanel);
-      },
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => restoreTimeline(services, panel, state),
     }),
     // Internal (not contributed): lets the extension's own tests, which run as a separate bundle, reach the panel.
     vscode.commands.registerCommand('timens.timeline._test', async (op?: { op: string; index?: number; message?: unknown }) => {
@@ -424,6 +409,14 @@ export function registerTimeline(services: Services): void {
         case 'activate': tp.receiveForTest({ type: 'activate', run: 0, index: op.index }); return { open: true };
         case 'receive': tp.receiveForTest(op.message); return { open: true };
         case 'post': return { open: true, posted: await tp.postRaw(op.message) };
+        case 'restart': {
+          // What a window reload does: the sessions are gone and VS Code hands the saved state to the serializer.
+          tp.dispose();
+          services.store.reset();
+          const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Timeline', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+          await restoreTimeline(services, panel, op.message);
+          return { open: true };
+        }
         default: return {
           open: true,
           ready: tp.isReady(),
@@ -437,6 +430,23 @@ export function registerTimeline(services: Services): void {
     }),
     { dispose: () => { for (const p of [...panels]) p.dispose(); } },
   );
+}
+
+/** The serializer's half of a restart: run the scenario the panel showed again, then show it with the saved view. */
+async function restoreTimeline(services: Services, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  const file = (state as { file?: unknown } | undefined)?.file;
+  if (typeof file === 'string' && file && !services.store.active) {
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+      services.store.ensureRun(doc);
+    } catch (err) {
+      services.log.warn(`timeline: could not reopen ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const restore = isViewState(state) ? state : null;
+  if (singlePanel) singlePanel.dispose();
+  singlePanel = new TimelinePanel(panel, services, 'single', restore);
+  panels.add(singlePanel);
 }
 
 async function pickFormat(): Promise<'png' | 'svg'> {

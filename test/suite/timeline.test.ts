@@ -1,6 +1,6 @@
 // The timeline in the real VS Code: opens for an example, follows the session cursor (store moves and step
-// commands), travels and reveals the line when an event is clicked, ignores malformed messages, comes back with
-// its selection and viewport after being hidden, exports a trace and images; screenshot of the panel.
+// commands), travels and reveals the line when an event is clicked, ignores malformed messages, keeps its
+// selection and viewport when hidden and across a restart (serializer), exports a trace and images; screenshot.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -93,6 +93,19 @@ suite('timeline', () => {
     assert.strictEqual(back.description!.frames > 0, true, 'the restored webview drew');
     await vscode.window.showTextDocument(otherEditor.document, otherEditor.viewColumn);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    // After a restart the serializer gets the saved state with no session in memory: it runs the file again
+    // and the new panel opens on the same selection and viewport.
+    const saved = (await probe()).lastViewState;
+    assert.ok(saved && saved.selected === zap, 'the host kept the last view state');
+    await probe({ op: 'restart', message: saved });
+    const restarted = await waitFor(async () => {
+      const s = await probe();
+      return s.description?.ready && s.description.selected === zap ? s : undefined;
+    }, 'the restored panel to show the saved selection', 30000);
+    assert.strictEqual(api.store.active?.uri.fsPath, uri.fsPath, 'the scenario ran again');
+    assert.ok(Math.abs(restarted.description!.view.start - view.start) < 1e-6 && Math.abs(restarted.description!.view.span - view.span) < 1e-6,
+      'the restored panel keeps the viewport');
   });
 
   test('stepping in the debugger moves the timeline cursor', async () => {
