@@ -10,7 +10,7 @@ import {
   COUNTERS_KEY, HOST_KEY, type Counters, type FdRec, type HostClocks, type MmRec, type NsRec, type NsproxyRec,
   type PageRec, type PteState, type TaskRec, type UserRec, type VmaRec,
 } from './records';
-import { EVENT_KINDS, K_CALL, K_RETURN, type EventExtra, type Recorder } from './recorder';
+import { EVENT_KINDS, K_CALL, K_RETURN, fmtTs, type EventExtra, type Recorder } from './recorder';
 import type { EventKind } from './api';
 
 const KIND_NUM = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;
@@ -63,9 +63,6 @@ function tsSub(a: Timespec, b: Timespec): Timespec {
 function tsCmp(a: Timespec, b: Timespec): number {
   return a.sec !== b.sec ? a.sec - b.sec : a.nsec - b.nsec;
 }
-function fmtTs(t: Timespec): string {
-  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
-}
 const ZERO: Timespec = { sec: 0, nsec: 0 };
 const ZERO_VALUES: readonly Timespec[] = Object.freeze(Array<Timespec>(12).fill(ZERO));
 
@@ -73,7 +70,13 @@ export const CLOCK_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
 function clockName(c: number): string {
   return CLOCK_NAMES[c] ?? `clock ${c}`;
 }
+const flagNamesCache = new Map<number, string>();
 function flagNames(flags: number): string {
+  let s = flagNamesCache.get(flags);
+  if (s === undefined) flagNamesCache.set(flags, (s = flagNamesOf(flags)));
+  return s;
+}
+function flagNamesOf(flags: number): string {
   const names = Object.entries(CF).filter(([n, v]) => n !== 'CSIGNAL' && (flags & v) === v).map(([n]) => n);
   return names.length ? names.join('|') : '0';
 }
@@ -91,14 +94,44 @@ function badNumber(v: unknown, path: string): string | null {
   const o = v as Record<string, unknown>;
   for (const key in o) {
     const x = o[key];
-    if (typeof x === 'string' || typeof x === 'boolean') continue;
-    if (key === 'nsec' && typeof x === 'number' && Number.isSafeInteger(x) && (x < 0 || x >= 1e9)) return `${path}.${key} = ${x}`;
-    const b = badNumber(x, `${path}.${key}`);
-    if (b) return b;
+    // Child paths are built only for what is reported or descended into: this runs for every operation.
+    if (typeof x === 'number') {
+      if (!Number.isSafeInteger(x) || (key === 'nsec' && (x < 0 || x >= 1e9))) return `${path}.${key} = ${x}`;
+    } else if (x !== null && typeof x === 'object') {
+      const b = badNumber(x, `${path}.${key}`);
+      if (b) return b;
+    }
   }
   return null;
 }
 
+// The arrays below stay in the change log: build them at their exact size (filter and spread leave room to grow).
+function without<T>(a: readonly T[], x: T): T[] {
+  let n = 0;
+  for (const v of a) if (v !== x) n++;
+  const out = new Array<T>(n);
+  let j = 0;
+  for (const v of a) if (v !== x) out[j++] = v;
+  return out;
+}
+function withAdded<T>(a: readonly T[], x: T): T[] {
+  const out = new Array<T>(a.length + 1);
+  for (let j = 0; j < a.length; j++) out[j] = a[j];
+  out[a.length] = x;
+  return out;
+}
+type Refs = NsRec['refs'];
+/** `r` with one of its lists replaced (keys in the order the namespace record was created with). */
+function refsWith(r: Refs, field: keyof Refs, list: readonly string[]): Refs {
+  return {
+    time_ns: field === 'time_ns' ? list : r.time_ns,
+    time_ns_for_children: field === 'time_ns_for_children' ? list : r.time_ns_for_children,
+    files: field === 'files' ? list : r.files,
+  };
+}
+
+const utf8 = new TextEncoder();
+type VdsoReading = NonNullable<OpResult['clock']>;
 type Fault = { ok: true; phys: string } | { ok: false; signal: 'SIGBUS' | 'SIGSEGV' };
 
 // ---------------------------------------------------------------------------------------------- the kernel
@@ -113,10 +146,12 @@ export class Kernel {
   private sp = 0;
   private hostIdx = 0;
   private readonly syscallPrefix: string;
+  private readonly txt: Recorder['summary'];
   private readonly layout: Layout;
 
   constructor(readonly r: Recorder, readonly sw: SwitchValues, readonly profile: Profile) {
     this.syscallPrefix = sw.arch.syscallPrefix;
+    this.txt = r.summary.bind(r);
     this.layout = sw.layout;
     const h = r.get(HOST_KEY) as HostClocks | undefined;
     if (h) this.hostIdx = r.hostIndex(h.monotonic);
@@ -204,38 +239,40 @@ export class Kernel {
 
   // ------------------------------------------------------------------ events
 
-  private ev(kind: Parameters<Recorder['emit']>[0], summary: string, extra?: EventExtra): number {
-    return this.r.emitRaw(KIND_NUM[kind], this.line, this.curId, this.sp, this.hostIdx, this.r.unique(summary), extra);
+  // Summaries are summary ids made by `txt`, a template-literal tag (Recorder.summary): written as
+  // this.txt`${id} freed`, they keep the template and its values and are formatted only when read.
+  private ev(kind: Parameters<Recorder['emit']>[0], summary: number, extra?: EventExtra): number {
+    return this.r.emitRaw(KIND_NUM[kind], this.line, this.curId, this.sp, this.hostIdx, summary, extra);
   }
-  private call(fn: string, summary?: string): number {
+  private call(fn: string, summary?: number): number {
     this.sp = this.r.pushStack(this.sp, fn);
-    const sid = summary === undefined ? this.r.callSummaryId(this.sp) : this.r.unique(summary);
+    const sid = summary === undefined ? this.r.callSummaryId(this.sp) : summary;
     return this.r.emitRaw(K_CALL, this.line, this.curId, this.sp, this.hostIdx, sid);
   }
-  private ret(callIdx: number, summary: string | undefined): void {
-    const sid = summary === undefined ? this.r.returnSummaryId(this.sp) : this.r.unique(summary);
+  private ret(callIdx: number, summary: number | undefined): void {
+    const sid = summary === undefined ? this.r.returnSummaryId(this.sp) : summary;
     const j = this.r.emitRaw(K_RETURN, this.line, this.curId, this.sp, this.hostIdx, sid);
     this.r.setMatch(callIdx, j);
     this.sp = this.r.stackParentOf(this.sp);
   }
   /** Run `body` as kernel function `fn`: call event, body, return event (also when an errno unwinds). */
-  private fn<T>(fn: string, body: () => T, done?: (v: T) => string, summary?: string): T {
+  private fn<T>(fn: string, body: () => T, done?: (v: T) => number, summary?: number): T {
     const i = this.call(fn, summary);
     try {
       const v = body();
       this.ret(i, done ? done(v) : undefined);
       return v;
     } catch (e) {
-      if (e instanceof KErr) this.ret(i, `${fn} returns -${e.errno}`);
+      if (e instanceof KErr) this.ret(i, this.txt`${fn} returns -${e.errno}`);
       else this.sp = this.r.stackParentOf(this.sp);
       throw e;
     }
   }
   private fail(errno: string, why: string): never {
-    this.ev('error', `${errno}: ${why}`, { errno });
+    this.ev('error', this.txt`${errno}: ${why}`, { errno });
     throw new KErr(errno);
   }
-  private state(summary: string, extra?: EventExtra): number {
+  private state(summary: number, extra?: EventExtra): number {
     return this.ev('state', summary, extra);
   }
 
@@ -248,7 +285,7 @@ export class Kernel {
     const op = step.operation;
     const bad = badNumber(op, 'operation');
     if (bad) {
-      this.ev('error', `EINVAL: ${bad}: the simulator takes only whole numbers, and nanoseconds in [0, 1e9)`, { errno: 'EINVAL' });
+      this.ev('error', this.txt`EINVAL: ${bad}: the simulator takes only whole numbers, and nanoseconds in [0, 1e9)`, { errno: 'EINVAL' });
       const res: OpResult = { ret: -1, errno: 'EINVAL', signal: null };
       this.sp = 0;
       return res;
@@ -270,7 +307,7 @@ export class Kernel {
     this.line = step.line;
     this.curId = step.task === null ? -1 : this.r.intern(step.task);
     this.sp = 0;
-    this.ev('error', `internal simulator error on line ${step.line + 1} (${step.operation.op}): ${message}; please report it`);
+    this.ev('error', this.txt`internal simulator error on line ${step.line + 1} (${step.operation.op}): ${message}; please report it`);
     return { ret: null, errno: null, signal: null };
   }
 
@@ -278,7 +315,7 @@ export class Kernel {
     this.line = line;
     this.curId = task === null ? -1 : this.r.intern(task);
     this.sp = 0;
-    this.ev('expect', summary, { passed });
+    this.ev('expect', this.r.unique(summary), { passed });
   }
 
   private finish(task: string | null, res: OpResult): OpResult {
@@ -289,16 +326,16 @@ export class Kernel {
   private taskOp(taskId: string | null, op: TaskOperation): OpResult {
     if (taskId === null || !this.isTask(taskId)) {
       const res: OpResult = { ret: null, errno: 'ESRCH', signal: null };
-      this.ev('error', `no task ${taskId ?? '(none)'}: the operation did not run`, { errno: 'ESRCH' });
+      this.ev('error', this.txt`no task ${taskId ?? '(none)'}: the operation did not run`, { errno: 'ESRCH' });
       return res;
     }
     const t = this.task(taskId);
     if (t.state === 'exited') {
-      this.ev('error', `${taskId} has exited: the operation did not run`, { errno: 'ESRCH' });
+      this.ev('error', this.txt`${taskId} has exited: the operation did not run`, { errno: 'ESRCH' });
       return { ret: null, errno: 'ESRCH', signal: null };
     }
     if (t.state === 'vfork-parent-waiting') {
-      this.ev('error', `${taskId} is suspended in vfork() until its child execs or exits: the operation did not run`);
+      this.ev('error', this.txt`${taskId} is suspended in vfork() until its child execs or exits: the operation did not run`);
       return { ret: null, errno: null, signal: null };
     }
     if (op.op === 'clock_gettime' && op.via === 'vdso') return this.vdsoClockGettime(taskId, op.clock);
@@ -313,15 +350,15 @@ export class Kernel {
       res = { ret: -1, errno: e.errno, signal: null };
     }
     this.finish(taskId, res);
-    const exit = this.ev('syscall-exit', `${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, { result: res });
+    const exit = this.ev('syscall-exit', this.txt`${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, { result: res });
     this.r.setMatch(enter, exit);
     this.sp = 0;
     return res;
   }
 
-  private syscallEnter(name: string, summary: string): number {
+  private syscallEnter(name: string, summary: number): number {
     this.sp = this.r.pushStack(0, this.syscallPrefix + name);
-    return this.r.emitRaw(KIND_NUM['syscall-enter'], this.line, this.curId, this.sp, this.hostIdx, this.r.intern(summary));
+    return this.r.emitRaw(KIND_NUM['syscall-enter'], this.line, this.curId, this.sp, this.hostIdx, summary);
   }
 
   private syscallName(op: TaskOperation): string {
@@ -337,33 +374,33 @@ export class Kernel {
     }
   }
 
-  private describe(op: TaskOperation): string {
+  private describe(op: TaskOperation): number {
     switch (op.op) {
-      case 'unshare': return `unshare(${flagNames(op.flags)})`;
-      case 'setns': return `setns(${'fd' in op.target ? op.target.fd : 'path' in op.target ? op.target.path : `pidfd ${op.target.pidfd}`}, ${op.nstype ? flagNames(op.nstype) : '0'})`;
-      case 'fork': return `fork() → ${op.child}`;
-      case 'vfork': return `vfork() → ${op.child}`;
-      case 'clone': return `clone(${flagNames(op.flags & ~0xff)}, exit signal ${op.flags & 0xff}) → ${op.child}`;
-      case 'clone3': return `clone3(flags=${flagNames(op.flags)}, exit_signal=${op.exitSignal}) → ${op.child}`;
-      case 'pthread_create': return `pthread_create() → ${op.child}`;
-      case 'execve': return `execve("${op.path}")`;
-      case 'exit': return `exit(${op.code})`;
-      case 'setuid': return `setuid(${op.uid})`;
-      case 'prctl_set_dumpable': return `prctl(PR_SET_DUMPABLE, ${op.dumpable ? 1 : 0})`;
-      case 'open': return `open("${op.path}", ${op.mode}) as ${op.fd}`;
-      case 'close': return `close(${op.fd})`;
-      case 'read': return `read(${this.fileName(op.file)})`;
-      case 'write': return `write(${this.fileName(op.file)}, ${JSON.stringify(op.data)})`;
-      case 'pwrite': return `pwrite(${this.fileName(op.file)}, ${JSON.stringify(op.data)}, ${op.offset})`;
-      case 'lseek': return `lseek(${op.fd}, ${op.offset}, SEEK_SET)`;
-      case 'readlink': return `readlink("${op.path}")`;
-      case 'clock_gettime': return `clock_gettime(${clockName(op.clock)})`;
-      case 'clock_nanosleep': return `clock_nanosleep(${clockName(op.clock)}, ${op.abs ? 'TIMER_ABSTIME' : '0'}, ${this.timeExprText(op.value)})`;
-      case 'timerfd_settime': return `timerfd_settime(${clockName(op.clock)}, ${op.abs ? 'TFD_TIMER_ABSTIME' : '0'}, ${this.timeExprText(op.value)})`;
-      case 'mprotect': return `mprotect(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}${op.pages !== undefined ? ` ×${op.pages}` : ''}, ${op.prot})`;
-      case 'munmap': return `munmap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}${op.pages !== undefined ? ` ×${op.pages}` : ''})`;
-      case 'mremap': return `mremap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}, new ${op.newPages} pages, flags ${op.flags})`;
-      case 'touch': return `touch ${op.mapping} page ${op.page}`;
+      case 'unshare': return this.txt`unshare(${flagNames(op.flags)})`;
+      case 'setns': return this.txt`setns(${'fd' in op.target ? op.target.fd : 'path' in op.target ? op.target.path : `pidfd ${op.target.pidfd}`}, ${op.nstype ? flagNames(op.nstype) : '0'})`;
+      case 'fork': return this.txt`fork() → ${op.child}`;
+      case 'vfork': return this.txt`vfork() → ${op.child}`;
+      case 'clone': return this.txt`clone(${flagNames(op.flags & ~0xff)}, exit signal ${op.flags & 0xff}) → ${op.child}`;
+      case 'clone3': return this.txt`clone3(flags=${flagNames(op.flags)}, exit_signal=${op.exitSignal}) → ${op.child}`;
+      case 'pthread_create': return this.txt`pthread_create() → ${op.child}`;
+      case 'execve': return this.txt`execve("${op.path}")`;
+      case 'exit': return this.txt`exit(${op.code})`;
+      case 'setuid': return this.txt`setuid(${op.uid})`;
+      case 'prctl_set_dumpable': return this.txt`prctl(PR_SET_DUMPABLE, ${op.dumpable ? 1 : 0})`;
+      case 'open': return this.txt`open("${op.path}", ${op.mode}) as ${op.fd}`;
+      case 'close': return this.txt`close(${op.fd})`;
+      case 'read': return this.txt`read(${this.fileName(op.file)})`;
+      case 'write': return this.txt`write(${this.fileName(op.file)}, ${JSON.stringify(op.data)})`;
+      case 'pwrite': return this.txt`pwrite(${this.fileName(op.file)}, ${JSON.stringify(op.data)}, ${op.offset})`;
+      case 'lseek': return this.txt`lseek(${op.fd}, ${op.offset}, SEEK_SET)`;
+      case 'readlink': return this.txt`readlink("${op.path}")`;
+      case 'clock_gettime': return this.txt`clock_gettime(${clockName(op.clock)})`;
+      case 'clock_nanosleep': return this.txt`clock_nanosleep(${clockName(op.clock)}, ${op.abs ? 'TIMER_ABSTIME' : '0'}, ${this.timeExprText(op.value)})`;
+      case 'timerfd_settime': return this.txt`timerfd_settime(${clockName(op.clock)}, ${op.abs ? 'TFD_TIMER_ABSTIME' : '0'}, ${this.timeExprText(op.value)})`;
+      case 'mprotect': return this.txt`mprotect(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}${op.pages !== undefined ? ` ×${op.pages}` : ''}, ${op.prot})`;
+      case 'munmap': return this.txt`munmap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}${op.pages !== undefined ? ` ×${op.pages}` : ''})`;
+      case 'mremap': return this.txt`mremap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}, new ${op.newPages} pages, flags ${op.flags})`;
+      case 'touch': return this.txt`touch ${op.mapping} page ${op.page}`;
     }
   }
 
@@ -426,16 +463,16 @@ export class Kernel {
   private addNsRefs(task: string, npId: string): void {
     const np = this.np(npId);
     const a = this.ns(np.time_ns);
-    this.set(np.time_ns, 'refs', { ...a.refs, time_ns: [...a.refs.time_ns, task] });
+    this.set(np.time_ns, 'refs', refsWith(a.refs, 'time_ns', withAdded(a.refs.time_ns, task)));
     const b = this.ns(np.time_ns_for_children);
-    this.set(np.time_ns_for_children, 'refs', { ...b.refs, time_ns_for_children: [...b.refs.time_ns_for_children, task] });
+    this.set(np.time_ns_for_children, 'refs', refsWith(b.refs, 'time_ns_for_children', withAdded(b.refs.time_ns_for_children, task)));
   }
   private dropNsRefs(task: string, npId: string): void {
     const np = this.np(npId);
     const a = this.ns(np.time_ns);
-    this.set(np.time_ns, 'refs', { ...a.refs, time_ns: a.refs.time_ns.filter((x) => x !== task) });
+    this.set(np.time_ns, 'refs', refsWith(a.refs, 'time_ns', without(a.refs.time_ns, task)));
     const b = this.ns(np.time_ns_for_children);
-    this.set(np.time_ns_for_children, 'refs', { ...b.refs, time_ns_for_children: b.refs.time_ns_for_children.filter((x) => x !== task) });
+    this.set(np.time_ns_for_children, 'refs', refsWith(b.refs, 'time_ns_for_children', without(b.refs.time_ns_for_children, task)));
   }
 
   /** A new nsproxy (create_new_namespaces): takes one reference on each of its time namespaces. */
@@ -468,7 +505,7 @@ export class Kernel {
         this.set(task, 'nsproxy', newNp);
         this.addNsRefs(task, newNp);
       }
-      this.state(newNp ? `${task}: nsproxy ${old} → ${newNp}` : `${task}: nsproxy ${old} dropped`);
+      this.state(newNp ? this.txt`${task}: nsproxy ${old} → ${newNp}` : this.txt`${task}: nsproxy ${old} dropped`);
       this.putNsproxy(old);
     });
   }
@@ -487,9 +524,9 @@ export class Kernel {
     this.fn('free_nsproxy', () => {
       this.set(id, 'count', 0);
       this.r.remove(id);
-      this.state(`${id} freed`);
-      this.fn('put_time_ns', () => this.putNs(np.time_ns), undefined, `put_time_ns(${np.time_ns})`);
-      this.fn('put_time_ns', () => this.putNs(np.time_ns_for_children), undefined, `put_time_ns(${np.time_ns_for_children})`);
+      this.state(this.txt`${id} freed`);
+      this.fn('put_time_ns', () => this.putNs(np.time_ns), undefined, this.txt`put_time_ns(${np.time_ns})`);
+      this.fn('put_time_ns', () => this.putNs(np.time_ns_for_children), undefined, this.txt`put_time_ns(${np.time_ns_for_children})`);
     });
   }
 
@@ -502,15 +539,15 @@ export class Kernel {
       if (n.vvar_page && this.r.get(n.vvar_page)) {
         const mapped = this.pageMapped(n.vvar_page);
         if (mapped) {
-          this.state(`${id} freed; ${n.vvar_page} is still mapped by a stale PTE of ${mapped} (use after free: vdso_join_timens did not zap)`);
+          this.state(this.txt`${id} freed; ${n.vvar_page} is still mapped by a stale PTE of ${mapped} (use after free: vdso_join_timens did not zap)`);
         } else {
           this.r.remove(n.vvar_page);
-          this.state(`${id} freed with its vvar_page ${n.vvar_page}, ucount of (${n.userNs}, uid ${n.ucountUid}) released`);
+          this.state(this.txt`${id} freed with its vvar_page ${n.vvar_page}, ucount of (${n.userNs}, uid ${n.ucountUid}) released`);
         }
       } else {
-        this.state(`${id} freed`);
+        this.state(this.txt`${id} freed`);
       }
-    }, undefined, `free_time_ns(${id})`);
+    }, undefined, this.txt`free_time_ns(${id})`);
   }
 
   private pageMapped(page: string): string | null {
@@ -541,7 +578,7 @@ export class Kernel {
 
   private capCheck(fn: string, cred: { userNs: string; fullCaps: boolean; euid: number }, target: string, cap: string): boolean {
     const ok = this.capable(cred, target);
-    this.fn(fn, () => ok, (v) => `${fn}(${target}, ${cap}) = ${v}`);
+    this.fn(fn, () => ok, (v) => this.txt`${fn}(${target}, ${cap}) = ${v}`);
     return ok;
   }
 
@@ -584,9 +621,9 @@ export class Kernel {
       const p = this.user(parent);
       const u: UserRec = { id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: this.counter('inum') };
       this.r.create(id, u);
-      this.state(`${id} created (parent ${parent}, owner uid ${euid}); user.max_time_namespaces starts at ${INT_MAX}`);
+      this.state(this.txt`${id} created (parent ${parent}, owner uid ${euid}); user.max_time_namespaces starts at ${INT_MAX}`);
       return id;
-    }, (v) => `create_user_ns returns ${v}`);
+    }, (v) => this.txt`create_user_ns returns ${v}`);
   }
 
   // ------------------------------------------------------------------ clone_time_ns / freeze / zap
@@ -598,7 +635,7 @@ export class Kernel {
         const full = this.userChainCheck(userNs, euid);
         if (full) this.fail('ENOSPC', `user.max_time_namespaces reached (${full})`);
         this.changeUcount(userNs, euid, 1);
-        this.state(`ucount (${userNs}, uid ${euid}) charged, walking up the user namespace chain`);
+        this.state(this.txt`ucount (${userNs}, uid ${euid}) charged, walking up the user namespace chain`);
       });
       const n = this.counter('ns');
       const id = `ns#${n}`;
@@ -613,9 +650,9 @@ export class Kernel {
         vvar_page: page, refs: { time_ns: [], time_ns_for_children: [], files: [] }, alive: true, createdBy: creator, _count: 0,
       };
       this.r.create(id, rec);
-      this.state(`${id} created (inum ${rec.inum}, owner ${userNs}), offsets copied from ${from}: monotonic ${fmtTs(src.offsets.monotonic)}, boottime ${fmtTs(src.offsets.boottime)}; zeroed vvar_page ${page}`);
+      this.state(this.txt`${id} created (inum ${rec.inum}, owner ${userNs}), offsets copied from ${from}: monotonic ${src.offsets.monotonic}, boottime ${src.offsets.boottime}; zeroed vvar_page ${page}`);
       return id;
-    }, (v) => `clone_time_ns returns ${v}`), (v) => `copy_time_ns returns ${v}`);
+    }, (v) => this.txt`clone_time_ns returns ${v}`), (v) => this.txt`copy_time_ns returns ${v}`);
   }
 
   /** timens_set_vvar_page: freeze the offsets and write the namespace page (once). */
@@ -624,7 +661,7 @@ export class Kernel {
     const n = this.ns(nsId);
     this.fn('timens_set_vvar_page', () => {
       if (n.frozen_offsets) {
-        this.state(`${nsId} already frozen`);
+        this.state(this.txt`${nsId} already frozen`);
         return;
       }
       this.set(nsId, 'frozen_offsets', true);
@@ -633,8 +670,8 @@ export class Kernel {
       v[7] = v[9] = n.offsets.boottime;
       const mode = `${this.sw.clockModePrefix}_TIMENS`;
       if (n.vvar_page) this.set(n.vvar_page, 'blocks', [{ seq: 1, clock_mode: mode, values: v }, { seq: 1, clock_mode: mode, values: v }]);
-      this.ev('freeze', `${nsId} frozen: offsets fixed and written into ${n.vvar_page} (seq 1, clock_mode ${mode}, monotonic ${fmtTs(n.offsets.monotonic)}, boottime ${fmtTs(n.offsets.boottime)})`, { causes: [cause] });
-    }, undefined, `timens_set_vvar_page(${nsId})`);
+      this.ev('freeze', this.txt`${nsId} frozen: offsets fixed and written into ${n.vvar_page} (seq 1, clock_mode ${mode}, monotonic ${n.offsets.monotonic}, boottime ${n.offsets.boottime})`, { causes: [cause] });
+    }, undefined, this.txt`timens_set_vvar_page(${nsId})`);
   }
 
   /** vdso_join_timens: zap every PTE of the [vvar] VMAs of `mm`. */
@@ -642,19 +679,19 @@ export class Kernel {
     this.fn('vdso_join_timens', () => {
       if (!mmId) return;
       if (!this.sw.zapOnJoin) {
-        this.state(`no zap: arm64 [PATCH v4 2/6] is missing, so the PTEs of ${mmId} keep whatever page they map`);
+        this.state(this.txt`no zap: arm64 [PATCH v4 2/6] is missing, so the PTEs of ${mmId} keep whatever page they map`);
         return;
       }
       const m = this.mm(mmId);
       const vvars = m._vmas.filter((k) => this.vma(k).name === '[vvar]');
-      const summary = `zap [vvar] of ${mmId} (${vvars.length ? vvars.map((k) => `${this.vma(k).ptes.filter(Boolean).length} PTEs`).join(', ') : 'no [vvar] VMA yet'}) for ${target}`;
+      const summary = this.txt`zap [vvar] of ${mmId} (${vvars.length ? vvars.map((k) => `${this.vma(k).ptes.filter(Boolean).length} PTEs`).join(', ') : 'no [vvar] VMA yet'}) for ${target}`;
       for (const k of vvars) {
         const v = this.vma(k);
         if (v.ptes.some(Boolean)) this.set(k, 'ptes', v.ptes.map(() => null));
       }
       const z = this.ev('zap', summary, { causes: [cause] });
       this.set(mmId, '_lastZap', z);
-    }, undefined, `vdso_join_timens(${mmId ?? 'no mm'}, ${target})`);
+    }, undefined, this.txt`vdso_join_timens(${mmId ?? 'no mm'}, ${target})`);
   }
 
   /** timens_commit (5.9+) or the 5.6–5.8 equivalent: freeze, then zap. */
@@ -663,7 +700,7 @@ export class Kernel {
       this.freeze(nsId, cause);
       this.zap(mmId !== undefined ? mmId : this.task(task).mm, nsId, cause);
     };
-    if (this.sw.commitNsset) this.fn('timens_commit', body, undefined, `timens_commit(${task}, ${nsId})`);
+    if (this.sw.commitNsset) this.fn('timens_commit', body, undefined, this.txt`timens_commit(${task}, ${nsId})`);
     else body();
   }
 
@@ -703,7 +740,7 @@ export class Kernel {
             if (!this.sw.timeNamespaces) this.fn('copy_time_ns', () => this.fail('EINVAL', 'CONFIG_TIME_NS is not available on this kernel (stub copy_time_ns)'));
             const created = this.cloneTimeNs(userNs, task.euid, np.time_ns_for_children, t);
             newNp = this.newNsproxy(np.time_ns, created);
-            this.state(`${newNp}: time_ns ${np.time_ns} (unchanged), time_ns_for_children ${created}; no zap, the caller's clocks are untouched`, { causes: [enter] });
+            this.state(this.txt`${newNp}: time_ns ${np.time_ns} (unchanged), time_ns_for_children ${created}; no zap, the caller's clocks are untouched`, { causes: [enter] });
           });
         });
       } catch (e) {
@@ -720,13 +757,13 @@ export class Kernel {
     this.fn('commit_creds', () => {
       this.set(t, 'userNs', user);
       this.set(t, 'fullCaps', true);
-      this.state(`${t} now has full capabilities in ${user}`);
+      this.state(this.txt`${t} now has full capabilities in ${user}`);
     });
   }
   private dropUserNs(user: string): void {
     this.fn('put_user_ns', () => {
       this.r.remove(user);
-      this.state(`${user} freed again (the unshare failed)`);
+      this.state(this.txt`${user} freed again (the unshare failed)`);
     });
   }
 
@@ -789,9 +826,9 @@ export class Kernel {
     // prepare_nsset: a private copy of the caller's nsproxy, which timens_install then points at the target.
     const newNp = this.fn('prepare_nsset', () => this.fn('create_new_namespaces', () => {
       const id = this.newNsproxy(old.time_ns, old.time_ns_for_children);
-      this.state(`${id}: private copy of ${task.nsproxy} for the nsset`);
+      this.state(this.txt`${id}: private copy of ${task.nsproxy} for the nsset`);
       return id;
-    }, (v) => `create_new_namespaces returns ${v}`));
+    }, (v) => this.txt`create_new_namespaces returns ${v}`));
     const install = (): void => {
       if (!this.singleThreaded(t)) this.fail('EUSERS', `${t} is not single-threaded (other threads or a shared mm)`);
       if (!this.capCheck('ns_capable', task, nsRec.userNs, 'CAP_SYS_ADMIN')) this.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${nsRec.userNs}, the owner of ${nsId}`);
@@ -801,7 +838,7 @@ export class Kernel {
       this.getNs(nsId);
       this.set(newNp, 'time_ns', nsId);
       this.set(newNp, 'time_ns_for_children', nsId);
-      this.state(`${newNp}: time_ns = time_ns_for_children = ${nsId}`);
+      this.state(this.txt`${newNp}: time_ns = time_ns_for_children = ${nsId}`);
       this.putNs(old.time_ns);
       this.putNs(old.time_ns_for_children);
     };
@@ -856,7 +893,7 @@ export class Kernel {
       if (flags & CF.CLONE_VFORK) {
         this.set(t, 'state', 'vfork-parent-waiting');
         this.set(child, '_vforkParent', t);
-        this.state(`${t} waits in vfork until ${child} execs or exits`);
+        this.state(this.txt`${t} waits in vfork until ${child} execs or exits`);
       }
       void via;
       return res;
@@ -884,8 +921,8 @@ export class Kernel {
       let userNs = parent.userNs;
       let fullCaps = parent.fullCaps;
       if (willFail) {
-        this.fn('copy_creds', () => undefined, () => 'copy_creds returns 0');
-        this.fn('copy_mm', () => undefined, () => 'copy_mm returns 0 (undone below)');
+        this.fn('copy_creds', () => undefined, () => this.txt`copy_creds returns 0`);
+        this.fn('copy_mm', () => undefined, () => this.txt`copy_mm returns 0 (undone below)`);
         this.fn('copy_namespaces', () => {
           if (newNsFlags && !nsCapOk) this.fail('EPERM', `no CAP_SYS_ADMIN in ${childUserNs}`);
           if ((flags & (CF.CLONE_NEWIPC | CF.CLONE_SYSVSEM)) === (CF.CLONE_NEWIPC | CF.CLONE_SYSVSEM)) this.fail('EINVAL', 'CLONE_NEWIPC with CLONE_SYSVSEM');
@@ -904,37 +941,37 @@ export class Kernel {
       });
       const mmId = this.fn('copy_mm', () => {
         if (flags & CF.CLONE_VM) {
-          this.state(`${child} shares ${parent.mm}`);
+          this.state(this.txt`${child} shares ${parent.mm}`);
           return parent.mm!;
         }
-        return this.fn('dup_mm', () => this.dupMm(parent.mm!, child, enter), (v) => `dup_mm returns ${v}`);
-      }, (v) => `copy_mm: ${v}`);
+        return this.fn('dup_mm', () => this.dupMm(parent.mm!, child, enter), (v) => this.txt`dup_mm returns ${v}`);
+      }, (v) => this.txt`copy_mm: ${v}`);
       let npId = parent.nsproxy;
       this.fn('copy_namespaces', () => {
         const pending = pnp.time_ns !== pnp.time_ns_for_children;
         if (!newNsFlags) {
           const share = this.sw.cloneVmStaysUntilExec ? (flags & CF.CLONE_VM) !== 0 || !pending : !pending;
           if (share) {
-            this.state(`${child} shares ${parent.nsproxy} (time_ns ${pnp.time_ns}, time_ns_for_children ${pnp.time_ns_for_children})`);
+            this.state(this.txt`${child} shares ${parent.nsproxy} (time_ns ${pnp.time_ns}, time_ns_for_children ${pnp.time_ns_for_children})`);
             return;
           }
         }
         npId = this.fn('create_new_namespaces', () => {
           const tfc = flags & CF.CLONE_NEWTIME ? this.cloneTimeNs(userNs, parent.euid, pnp.time_ns_for_children, child) : pnp.time_ns_for_children;
           const id = this.newNsproxy(pnp.time_ns, tfc);
-          this.state(`${id}: time_ns ${pnp.time_ns}, time_ns_for_children ${tfc}`);
+          this.state(this.txt`${id}: time_ns ${pnp.time_ns}, time_ns_for_children ${tfc}`);
           return id;
-        }, (v) => `create_new_namespaces returns ${v}`);
+        }, (v) => this.txt`create_new_namespaces returns ${v}`);
         if (!this.sw.cloneVmStaysUntilExec || !(flags & CF.CLONE_VM)) {
           const np = this.np(npId);
           this.fn('timens_on_fork', () => {
             if (np.time_ns === np.time_ns_for_children) {
-              this.state('time_ns == time_ns_for_children: nothing to do');
+              this.state(this.txt`time_ns == time_ns_for_children: nothing to do`);
               return;
             }
             this.getNs(np.time_ns_for_children);
             this.set(npId, 'time_ns', np.time_ns_for_children);
-            this.state(`${child} enters ${np.time_ns_for_children}: ${npId}.time_ns ${np.time_ns} → ${np.time_ns_for_children}`);
+            this.state(this.txt`${child} enters ${np.time_ns_for_children}: ${npId}.time_ns ${np.time_ns} → ${np.time_ns_for_children}`);
             this.putNs(np.time_ns);
             // timens_commit on the child, before it is visible: freeze the namespace, zap the child's mm.
             this.commit(child, np.time_ns_for_children, enter, mmId);
@@ -945,7 +982,7 @@ export class Kernel {
         flags & CF.CLONE_THREAD ? -1 : exitSignal, flags & CF.CLONE_THREAD ? parent.leader : undefined, parent);
       this.set(npId, 'count', this.np(npId).count + 1);
       if (!(flags & CF.CLONE_THREAD)) this.inheritFds(t, child);
-      this.state(`${child} (pid ${created.pid}) created by ${t}: ${npId}, ${mmId}${flags & CF.CLONE_THREAD ? `, thread of ${parent.leader}` : ''}, exit signal ${flags & CF.CLONE_THREAD ? 'none' : exitSignal}`, { causes: [enter] });
+      this.state(this.txt`${child} (pid ${created.pid}) created by ${t}: ${npId}, ${mmId}${flags & CF.CLONE_THREAD ? `, thread of ${parent.leader}` : ''}, exit signal ${flags & CF.CLONE_THREAD ? 'none' : exitSignal}`, { causes: [enter] });
       return { ret: created.pid, errno: null, signal: null, child };
     });
   }
@@ -963,8 +1000,8 @@ export class Kernel {
 
   private fileRef(nsId: string, holder: string, delta: number): void {
     const n = this.ns(nsId);
-    const files = delta > 0 ? [...n.refs.files, holder] : n.refs.files.filter((x) => x !== holder);
-    this.set(nsId, 'refs', { ...n.refs, files });
+    const files = delta > 0 ? withAdded(n.refs.files, holder) : without(n.refs.files, holder);
+    this.set(nsId, 'refs', refsWith(n.refs, 'files', files));
     if (delta > 0) this.getNs(nsId);
     else this.putNs(nsId);
   }
@@ -1015,12 +1052,12 @@ export class Kernel {
       if (v._pfnmap) v.ptes.forEach((p, i) => { if (p) copied.push({ key, i, page: p.page }); });
     }
     this.r.create(id, { ...s, id, users: [], _vmas: keys, _lastZap: -1 } satisfies MmRec);
-    this.state(`${id} created for ${child} as a copy of ${src}`);
+    this.state(this.txt`${id} created for ${child} as a copy of ${src}`);
     if (copied.length) {
       this.fn('copy_page_range', () => {
         for (const c of copied) {
           const v = this.vma(c.key);
-          this.ev('pte-insert', `PTE ${v.name}[${c.i}] → ${c.page} copied from ${src} (VM_PFNMAP)`, { causes: [cause], page: { mm: id, vma: v.name, index: c.i, phys: c.page } });
+          this.ev('pte-insert', this.txt`PTE ${v.name}[${c.i}] → ${c.page} copied from ${src} (VM_PFNMAP)`, { causes: [cause], page: { mm: id, vma: v.name, index: c.i, phys: c.page } });
         }
       });
     }
@@ -1029,13 +1066,13 @@ export class Kernel {
 
   private dropMm(task: string, mmId: string): void {
     const m = this.mm(mmId);
-    const users = m.users.filter((u) => u !== task);
+    const users = without(m.users, task);
     this.set(mmId, 'users', users);
     if (users.length === 0) {
       this.fn('mmput', () => {
         for (const k of m._vmas) this.r.remove(k);
         this.r.remove(mmId);
-        this.state(`${mmId} freed`);
+        this.state(this.txt`${mmId} freed`);
       });
     }
   }
@@ -1048,7 +1085,7 @@ export class Kernel {
     if (this.isTask(p) && this.task(p).state === 'vfork-parent-waiting') {
       this.fn('complete_vfork_done', () => {
         this.set(p, 'state', 'running');
-        this.state(`${p} resumes: its vfork child ${child} released the mm`);
+        this.state(this.txt`${p} resumes: its vfork child ${child} released the mm`);
       });
     }
   }
@@ -1079,7 +1116,7 @@ export class Kernel {
             this.set(t, 'pid', old.pid);
             this.set(t, 'leader', t);
             this.set(t, 'parent', old.parent);
-            this.state(`${t} takes over the thread-group leader's pid ${old.pid}`);
+            this.state(this.txt`${t} takes over the thread-group leader's pid ${old.pid}`);
           }
         });
         this.fn('exec_mmap', () => {
@@ -1087,7 +1124,7 @@ export class Kernel {
           const fresh = this.newMm(false);
           this.set(fresh, 'users', [t]);
           this.set(t, 'mm', fresh);
-          this.state(`${t} gets the new, still empty ${fresh}; [vvar] and [vdso] are mapped later by the ELF loader`);
+          this.state(this.txt`${t} gets the new, still empty ${fresh}; [vvar] and [vdso] are mapped later by the ELF loader`);
           if (me.mm) {
             this.releaseVfork(t);
             this.dropMm(t, me.mm);
@@ -1097,14 +1134,14 @@ export class Kernel {
           this.fn('exec_task_namespaces', () => {
             const np = this.np(this.task(t).nsproxy);
             if (np.time_ns === np.time_ns_for_children) {
-              this.state('time_ns == time_ns_for_children: nothing to switch');
+              this.state(this.txt`time_ns == time_ns_for_children: nothing to switch`);
               return;
             }
-            const newNp = this.fn('create_new_namespaces', () => this.newNsproxy(np.time_ns, np.time_ns_for_children), (v) => `create_new_namespaces returns ${v}`);
+            const newNp = this.fn('create_new_namespaces', () => this.newNsproxy(np.time_ns, np.time_ns_for_children), (v) => this.txt`create_new_namespaces returns ${v}`);
             this.fn('timens_on_fork', () => {
               this.getNs(np.time_ns_for_children);
               this.set(newNp, 'time_ns', np.time_ns_for_children);
-              this.state(`${t} moves into ${np.time_ns_for_children} at exec`);
+              this.state(this.txt`${t} moves into ${np.time_ns_for_children} at exec`);
               this.putNs(np.time_ns);
               this.commit(t, np.time_ns_for_children, enter);
             });
@@ -1113,13 +1150,13 @@ export class Kernel {
         }
         if (!this.task(t).dumpable) {
           this.set(t, 'dumpable', true);
-          this.state(`${t} is dumpable again after exec`);
+          this.state(this.txt`${t} is dumpable again after exec`);
         }
       });
       this.fn('arch_setup_additional_pages', () => {
         this.installSpecialMappings(this.task(t).mm!);
         const m = this.mm(this.task(t).mm!);
-        this.state(`${m.id}: ${this.layout.vmas.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} installed (_install_special_mapping), PTEs empty`);
+        this.state(this.txt`${m.id}: ${this.layout.vmas.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} installed (_install_special_mapping), PTEs empty`);
       });
       return { ret: 0, errno: null, signal: null };
     })));
@@ -1148,7 +1185,7 @@ export class Kernel {
       // PF_EXITING: from here on the task is no longer running; its mm and namespaces are torn down below.
       this.set(t, 'state', 'exited');
       this.liveTasks().delete(t);
-      this.state(`${t} is exiting (${why})`);
+      this.state(this.txt`${t} is exiting (${why})`);
       this.fn('exit_mm', () => {
         if (!me.mm) return;
         this.releaseVfork(t);
@@ -1160,8 +1197,8 @@ export class Kernel {
         if (Object.keys(me.fds).length) this.set(t, 'fds', {});
       });
       this.fn('exit_task_namespaces', () => this.switchNsproxy(t, null));
-      this.fn('release_task', () => this.state(`${t} reaped`));
-    }, undefined, `do_exit(${t})`);
+      this.fn('release_task', () => this.state(this.txt`${t} reaped`));
+    }, undefined, this.txt`do_exit(${t})`);
   }
 
   // ------------------------------------------------------------------ credentials ops
@@ -1180,7 +1217,7 @@ export class Kernel {
           if (uid !== 0) this.set(g, 'fullCaps', false);
           if (me.euid !== uid) this.set(g, 'dumpable', false);
         }
-        this.state(`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== 0 ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
+        this.state(this.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== 0 ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
       });
       return { ret: 0, errno: null, signal: null };
     });
@@ -1189,7 +1226,7 @@ export class Kernel {
   private prctlDumpable(t: string, d: boolean): OpResult {
     return this.fn('set_dumpable', () => {
       for (const g of this.threadsOf(t)) this.set(g, 'dumpable', d);
-      this.state(`${t} dumpable = ${d}`);
+      this.state(this.txt`${t} dumpable = ${d}`);
       return { ret: 0, errno: null, signal: null };
     });
   }
@@ -1242,7 +1279,7 @@ export class Kernel {
       if (!this.ptraceMayAccess(this.task(t), target)) this.fail('EACCES', `${t} has no ptrace read access to ${p.task}`);
       const np = this.np(target.nsproxy);
       return p.rest === 'ns/time' ? np.time_ns : np.time_ns_for_children;
-    }, (v) => `→ ${v}`);
+    }, (v) => this.txt`→ ${v}`);
   }
 
   private openOp(t: string, path: string, mode: 'r' | 'w' | 'rw', fdName: string): OpResult {
@@ -1250,7 +1287,7 @@ export class Kernel {
     if (this.fdTable(t)[fdName]?.ns) this.fileRef(this.fdTable(t)[fdName].ns!, `${t}:${fdName}`, -1);
     this.set(t, 'fds', { ...this.fdTable(t), [fdName]: fd });
     if (fd.ns) this.fileRef(fd.ns, `${t}:${fdName}`, +1);
-    this.state(`${t}:${fdName} = ${path}${fd.ns ? ` (holds ${fd.ns})` : ''}`);
+    this.state(this.txt`${t}:${fdName} = ${path}${fd.ns ? ` (holds ${fd.ns})` : ''}`);
     const n = Object.keys(this.fdTable(t)).indexOf(fdName) + 3;
     return { ret: n, errno: null, signal: null };
   }
@@ -1295,7 +1332,7 @@ export class Kernel {
     const rest = { ...own };
     delete rest[fdName];
     this.set(t, 'fds', rest);
-    this.state(`${t}:${fdName} closed`);
+    this.state(this.txt`${t}:${fdName} closed`);
     if (fd.ns) this.fn('nsfs_evict', () => this.fileRef(fd.ns!, `${t}:${fdName}`, -1));
     return { ret: 0, errno: null, signal: null };
   }
@@ -1347,9 +1384,9 @@ export class Kernel {
       }
       if (fdName) {
         const own = this.fdTable(t)[fdName];
-        if (own) this.set(t, 'fds', { ...this.fdTable(t), [fdName]: { ...own, pos: own.pos + new TextEncoder().encode(text).length } });
+        if (own) this.set(t, 'fds', { ...this.fdTable(t), [fdName]: { ...own, pos: own.pos + utf8.encode(text).length } });
       }
-      return { ret: new TextEncoder().encode(text).length, errno: null, signal: null, text };
+      return { ret: utf8.encode(text).length, errno: null, signal: null, text };
     });
   }
 
@@ -1366,7 +1403,7 @@ export class Kernel {
   }
 
   private write(t: string, f: FileRef, data: string, pwriteOffset: number | null): OpResult {
-    const bytes = new TextEncoder().encode(data);
+    const bytes = utf8.encode(data);
     return this.withFile(t, f, 'w', (fd, fdName) => {
       if ((fd as FdRec)._mode === 'r') this.fail('EBADF', `${fdName} was opened read-only`);
       if (pwriteOffset !== null) {
@@ -1378,7 +1415,7 @@ export class Kernel {
         if (fd.pos !== 0 || bytes.length >= PAGE) {
           this.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE`);
         }
-        const parsed = this.fn('sscanf', () => parseOffsetsWrite(bytes, !this.sw.offsetsClockNames), (p) => (p.ok ? `${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : 'parse error'));
+        const parsed = this.fn('sscanf', () => parseOffsetsWrite(bytes, !this.sw.offsetsClockNames), (p) => (p.ok ? this.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : this.txt`parse error`));
         if (!parsed.ok) this.fail('EINVAL', `line ${parsed.line + 1}: ${parsed.reason}`);
         const target = this.task(fd.task!);
         if (target.state === 'exited') this.fail('ESRCH', `${fd.task} has gone`);
@@ -1408,7 +1445,7 @@ export class Kernel {
             else boot = v;
           }
           this.set(nsId, 'offsets', { monotonic: mono, boottime: boot });
-          this.state(`${nsId} offsets: monotonic ${fmtTs(mono)}, boottime ${fmtTs(boot)}`);
+          this.state(this.txt`${nsId} offsets: monotonic ${mono}, boottime ${boot}`);
         });
         return { ret: parsed.count, errno: null, signal: null };
       }));
@@ -1464,7 +1501,7 @@ export class Kernel {
       let value = host;
       if (kind) {
         value = this.fn(kind === 'mono' ? 'timens_add_monotonic' : 'timens_add_boottime', () => this.nsClock(t, clock, host),
-          (v) => `${clockName(clock)} ${fmtTs(host)} + offset = ${fmtTs(v)}`);
+          (v) => this.txt`${clockName(clock)} ${host} + offset = ${v}`);
       }
       return { ret: 0, errno: null, signal: null, clock: { clock, value, host, path } };
     });
@@ -1488,9 +1525,9 @@ export class Kernel {
   private segv(t: string, addr: number, why: string, cause: number): Fault {
     const a = this.sw.arch;
     this.fn(a.faultEntry, () => this.fn(a.faultHandler, () => {
-      this.ev('fault', `fault at 0x${addr.toString(16)}: ${why}`, { causes: cause >= 0 ? [cause] : [] });
+      this.ev('fault', this.txt`fault at 0x${addr.toString(16)}: ${why}`, { causes: cause >= 0 ? [cause] : [] });
       this.fn(a.segvFn, () => {
-        this.ev('signal', `SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
+        this.ev('signal', this.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       });
     }));
     return { ok: false, signal: 'SIGSEGV' };
@@ -1502,19 +1539,19 @@ export class Kernel {
     const mmId = key.slice(0, key.indexOf('/'));
     const zapCause = this.mm(mmId)._lastZap;
     const a = this.sw.arch;
-    const causes = [cause, zapCause].filter((c) => c >= 0);
+    const causes = cause >= 0 ? (zapCause >= 0 ? [cause, zapCause] : [cause]) : zapCause >= 0 ? [zapCause] : [];
     return this.fn(a.faultEntry, () => this.fn(a.faultHandler, () => {
       let f = -1;
       const out = this.fn('handle_mm_fault', () => {
         const pgoff = v.pgoff + index;
-        f = this.ev('fault', `${t} faults on ${v.name} page ${index} (pgoff ${pgoff}) of ${mmId}`, { causes, page: { mm: mmId, vma: v.name, index, phys: null } });
+        f = this.ev('fault', this.txt`${t} faults on ${v.name} page ${index} (pgoff ${pgoff}) of ${mmId}`, { causes, page: { mm: mmId, vma: v.name, index, phys: null } });
         if (zapCause >= 0) this.set(mmId, '_lastZap', -1);
         return this.fn('__do_fault', () => this.fn('special_mapping_fault', () => this.vvarFault(t, key, index, f)));
-      }, (o) => (o.ok ? 'handle_mm_fault returns 0' : 'handle_mm_fault returns VM_FAULT_SIGBUS'));
+      }, (o) => (o.ok ? this.txt`handle_mm_fault returns 0` : this.txt`handle_mm_fault returns VM_FAULT_SIGBUS`));
       if (!out.ok) {
         const sig = this.vma(key).sigbus;
         if (!sig.includes(index)) this.set(key, 'sigbus', [...sig, index].sort((a, b) => a - b));
-        this.fn(a.sigbusFn, () => this.ev('signal', `SIGBUS to ${t}: ${v.name} page ${index} has nothing to map`, { signal: 'SIGBUS', causes: [f] }));
+        this.fn(a.sigbusFn, () => this.ev('signal', this.txt`SIGBUS to ${t}: ${v.name} page ${index} has nothing to map`, { signal: 'SIGBUS', causes: [f] }));
       }
       return out;
     }));
@@ -1523,22 +1560,22 @@ export class Kernel {
   private insertPfn(key: string, index: number, page: string, cause: number): boolean {
     const v = this.vma(key);
     if (index < 0 || index >= v.pages) {
-      this.fn('vmf_insert_pfn', () => this.state(`address outside ${v.name}: insert refused (VM_FAULT_SIGBUS)`));
+      this.fn('vmf_insert_pfn', () => this.state(this.txt`address outside ${v.name}: insert refused (VM_FAULT_SIGBUS)`));
       return false;
     }
     return this.fn('vmf_insert_pfn', () => {
       if (v.ptes[index]) {
-        this.state(`${v.name}[${index}] already maps ${v.ptes[index]!.page}: left unchanged`);
+        this.state(this.txt`${v.name}[${index}] already maps ${v.ptes[index]!.page}: left unchanged`);
         return true;
       }
       const mmId = key.slice(0, key.indexOf('/'));
       const ptes = v.ptes.slice();
       ptes[index] = { page, sinceEvent: this.r.n };
       this.set(key, 'ptes', ptes);
-      if (v.sigbus.includes(index)) this.set(key, 'sigbus', v.sigbus.filter((x) => x !== index));
-      this.ev('pte-insert', `PTE ${v.name}[${index}] → ${page}`, { causes: [cause], page: { mm: mmId, vma: v.name, index, phys: page } });
+      if (v.sigbus.includes(index)) this.set(key, 'sigbus', without(v.sigbus, index));
+      this.ev('pte-insert', this.txt`PTE ${v.name}[${index}] → ${page}`, { causes: [cause], page: { mm: mmId, vma: v.name, index, phys: page } });
       return true;
-    }, undefined, `vmf_insert_pfn(${v.name}[${index}], ${page})`);
+    }, undefined, this.txt`vmf_insert_pfn(${v.name}[${index}], ${page})`);
   }
 
   private roleOf(v: VmaRec, pgoff: number): PageRole | 'text' | undefined {
@@ -1554,7 +1591,7 @@ export class Kernel {
     if (!v._pfnmap) {
       // A page-list special mapping (arm64 before [PATCH 1/6]): the one global data page, whatever the namespace.
       if (role === 'data') return this.insertPfn(key, index, 'page#host', faultEv) ? { ok: true, phys: 'page#host' } : bus;
-      this.state(`${v.name} page ${pgoff} is not in the page list: VM_FAULT_SIGBUS`);
+      this.state(this.txt`${v.name} page ${pgoff} is not in the page list: VM_FAULT_SIGBUS`);
       return bus;
     }
     return this.fn(handler, () => {
@@ -1572,27 +1609,27 @@ export class Kernel {
         }
         case 'timens':
           if (!nsPage) {
-            this.state(`${this.timensFaultWhy(t)}: the timens page slot gives SIGBUS`);
+            this.state(this.txt`${this.timensFaultWhy(t)}: the timens page slot gives SIGBUS`);
             return bus;
           }
           return this.insertPfn(key, index, 'page#host', faultEv) ? { ok: true, phys: 'page#host' } : bus;
         case 'pvclock':
           if (this.r.get('page#pvclock')) return this.insertPfn(key, index, 'page#pvclock', faultEv) ? { ok: true, phys: 'page#pvclock' } : bus;
-          this.state('no pvclock page in use: VM_FAULT_SIGBUS');
+          this.state(this.txt`no pvclock page in use: VM_FAULT_SIGBUS`);
           return bus;
         case 'hvclock':
-          this.state('no Hyper-V TSC page: VM_FAULT_SIGBUS');
+          this.state(this.txt`no Hyper-V TSC page: VM_FAULT_SIGBUS`);
           return bus;
         case 'rng':
           return this.insertPfn(key, index, 'page#rng', faultEv) ? { ok: true, phys: 'page#rng' } : bus;
         case 'arch':
-          this.state('no arch data page on this machine: VM_FAULT_SIGBUS');
+          this.state(this.txt`no arch data page on this machine: VM_FAULT_SIGBUS`);
           return bus;
         default:
-          this.state(`page ${pgoff} is past the end of the vvar layout: VM_FAULT_SIGBUS`);
+          this.state(this.txt`page ${pgoff} is past the end of the vvar layout: VM_FAULT_SIGBUS`);
           return bus;
       }
-    }, (f) => (f.ok ? `${handler} mapped ${f.phys}` : `${handler} returns VM_FAULT_SIGBUS`));
+    }, (f) => (f.ok ? this.txt`${handler} mapped ${f.phys}` : this.txt`${handler} returns VM_FAULT_SIGBUS`));
   }
 
   private timensFaultWhy(t: string): string {
@@ -1603,7 +1640,7 @@ export class Kernel {
   /** find_timens_vvar_page: the faulting task's time_ns page (null for the initial namespace). */
   private findTimensVvarPage(t: string): string | null {
     if (!this.sw.timensFault) return null;
-    return this.fn('find_timens_vvar_page', () => this.ns(this.np(this.task(t).nsproxy).time_ns).vvar_page, (p) => `find_timens_vvar_page returns ${p ?? 'NULL (root namespace)'}`);
+    return this.fn('find_timens_vvar_page', () => this.ns(this.np(this.task(t).nsproxy).time_ns).vvar_page, (p) => this.txt`find_timens_vvar_page returns ${p ?? 'NULL (root namespace)'}`);
   }
 
   private vdsoClockGettime(t: string, clock: number): OpResult {
@@ -1627,7 +1664,7 @@ export class Kernel {
       res = this.fn('clock_gettime_fallback', () => {
         const sys = this.syscallPrefix + 'clock_gettime';
         this.sp = this.r.pushStack(this.sp, sys);
-        const e2 = this.ev('syscall-enter', `clock_gettime(${clockName(clock)})`);
+        const e2 = this.ev('syscall-enter', this.txt`clock_gettime(${clockName(clock)})`);
         let out: OpResult;
         try {
           out = this.sysClockGettime(t, clock, 'vdso-fallback-syscall');
@@ -1635,11 +1672,11 @@ export class Kernel {
           if (!(e instanceof KErr)) throw e;
           out = { ret: -1, errno: e.errno, signal: null };
         }
-        const x2 = this.ev('syscall-exit', `clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, { result: out });
+        const x2 = this.ev('syscall-exit', this.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, { result: out });
         this.r.setMatch(e2, x2);
         this.sp = this.r.stackParentOf(this.sp);
         return out;
-      }, undefined, `${clockName(clock)} is not handled by the vDSO: syscall fallback`);
+      }, undefined, this.txt`${clockName(clock)} is not handled by the vDSO: syscall fallback`);
     } else {
       const mmId = me.mm!;
       const m = this.mm(mmId);
@@ -1657,10 +1694,28 @@ export class Kernel {
       this.sp = this.r.stackParentOf(this.sp);
     }
     this.finish(t, res);
-    const x = this.ev('vdso-exit', `${sym} = ${res.signal ?? (res.errno ? `-1 ${res.errno}` : `${fmtTs(res.clock!.value)} (${res.clock!.path})`)}`, { result: res });
+    const sum = res.signal !== null && res.signal !== undefined ? this.txt`${sym} = ${res.signal}` : res.errno ? this.txt`${sym} = -1 ${res.errno}` : this.txt`${sym} = ${res.clock!.value} (${res.clock!.path})`;
+    const x = this.ev('vdso-exit', sum, { result: res });
     this.r.setMatch(enter, x);
     this.sp = 0;
     return res;
+  }
+
+  // Consecutive vDSO reads of an unchanged clock give equal readings: they share the (immutable) objects, so a
+  // long run of reads does not keep one copy per read in the results it retains.
+  private lastReading: VdsoReading | null = null;
+  private lastSum: { a: Timespec; b: Timespec; sum: Timespec } | null = null;
+  private reading(clock: number, value: Timespec, host: Timespec, path: VdsoReading['path']): VdsoReading {
+    const r = this.lastReading;
+    if (r && r.clock === clock && r.value === value && r.host === host && r.path === path) return r;
+    return (this.lastReading = { clock, value, host, path });
+  }
+  private offsetSum(a: Timespec, b: Timespec): Timespec {
+    const m = this.lastSum;
+    if (m && m.a === a && m.b === b) return m.sum;
+    const sum = tsAdd(a, b);
+    this.lastSum = { a, b, sum };
+    return sum;
   }
 
   private vdsoRead(t: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult {
@@ -1671,15 +1726,15 @@ export class Kernel {
     const block = page?.blocks[clock === 4 ? 1 : 0];
     const timensMode = `${this.sw.clockModePrefix}_TIMENS`;
     if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
-      return { ret: 0, errno: null, signal: null, clock: { clock, value: host, host, path: 'vdso-fast' } };
+      return { ret: 0, errno: null, signal: null, clock: this.reading(clock, host, host, 'vdso-fast') };
     }
     const timensFn = coarse ? 'do_coarse_timens' : 'do_hres_timens';
     this.sp = this.r.pushStack(this.sp, timensFn);
-    const c = this.ev('call', `seq ${block.seq} is odd and clock_mode is ${timensMode}: ${timensFn} via ${first.phys}`);
+    const c = this.ev('call', this.txt`seq ${block.seq} is odd and clock_mode is ${timensMode}: ${timensFn} via ${first.phys}`);
     let res: OpResult;
     if (this.layout.timensSlot === null) {
-      this.ev('error', 'no timens page slot ([PATCH v4 3/6] missing): the vDSO has no way to reach the real data page; modelled as SIGSEGV');
-      this.ev('signal', `SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
+      this.ev('error', this.txt`no timens page slot ([PATCH v4 3/6] missing): the vDSO has no way to reach the real data page; modelled as SIGSEGV`);
+      this.ev('signal', this.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
     } else {
       const real = this.userRead(t, dataAddr - this.layout.dataSlot * PAGE + this.layout.timensSlot * PAGE, c);
@@ -1688,14 +1743,14 @@ export class Kernel {
       } else {
         const realPage = this.r.get(real.phys) as unknown as PageRec | undefined;
         if (!realPage || realPage.kind !== 'host-data') {
-          this.ev('error', `the timens slot maps ${real.phys}, not the host data page: the vDSO would spin on its odd seq; modelled as SIGSEGV`);
-          this.ev('signal', `SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
+          this.ev('error', this.txt`the timens slot maps ${real.phys}, not the host data page: the vDSO would spin on its odd seq; modelled as SIGSEGV`);
+          this.ev('signal', this.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
           res = { ret: null, errno: null, signal: 'SIGSEGV' };
         } else {
           const off = block.values[clock] ?? ZERO;
-          const value = tsAdd(host, off);
-          this.state(`host ${clockName(clock)} ${fmtTs(host)} + offset ${fmtTs(off)} from ${first.phys} = ${fmtTs(value)}`);
-          res = { ret: 0, errno: null, signal: null, clock: { clock, value, host, path: 'vdso-timens' } };
+          const value = this.offsetSum(host, off);
+          this.state(this.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first.phys} = ${value}`);
+          res = { ret: 0, errno: null, signal: null, clock: this.reading(clock, value, host, 'vdso-timens') };
         }
       }
     }
@@ -1708,18 +1763,18 @@ export class Kernel {
   private userTouch(t: string, mapping: MappingName, page: number): OpResult {
     const me = this.task(t);
     this.sp = this.r.pushStack(0, 'user_access');
-    const enter = this.ev('call', `${t} reads ${mapping} page ${page}`);
+    const enter = this.ev('call', this.txt`${t} reads ${mapping} page ${page}`);
     let res: OpResult;
     const base = me.mm ? this.mm(me.mm)._bases[mapping] : undefined;
     if (base === undefined) {
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
-      this.ev('signal', `SIGSEGV to ${t}: no ${mapping} in this layout`, { signal: 'SIGSEGV' });
+      this.ev('signal', this.txt`SIGSEGV to ${t}: no ${mapping} in this layout`, { signal: 'SIGSEGV' });
     } else {
       const f = this.userRead(t, base + page * PAGE, enter);
       res = f.ok ? { ret: 0, errno: null, signal: null, text: f.phys } : { ret: null, errno: null, signal: f.signal };
     }
     this.finish(t, res);
-    const x = this.ev('return', res.signal ? `${res.signal}` : `ok: ${res.text}`, { result: res });
+    const x = this.ev('return', res.signal ? this.txt`${res.signal}` : this.txt`ok: ${res.text}`, { result: res });
     this.r.setMatch(enter, x);
     this.sp = 0;
     return res;
@@ -1742,7 +1797,7 @@ export class Kernel {
       const off = kind === 'mono' ? n.offsets.monotonic : n.offsets.boottime;
       if (tsCmp(tm, off) < 0) return ZERO;
       return tsSub(tm, off);
-    }, (v) => `deadline ${fmtTs(tm)} in ${clockName(clock)} namespace time → host ${fmtTs(v)}`);
+    }, (v) => this.txt`deadline ${tm} in ${clockName(clock)} namespace time → host ${v}`);
   }
 
   private nanosleep(t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
@@ -1788,7 +1843,7 @@ export class Kernel {
       } else {
         remaining = tm;
       }
-      this.state(`timer armed: expires in ${fmtTs(remaining)} s of host time (timerfd_gettime would report this)`);
+      this.state(this.txt`timer armed: expires in ${remaining} s of host time (timerfd_gettime would report this)`);
       return { ret: 0, errno: null, signal: null, waited: remaining };
     });
   }
@@ -1807,48 +1862,48 @@ export class Kernel {
     this.r.create(HOST_KEY, next);
     this.set('page#host', 'blocks', this.hostPage(next).blocks);
     this.hostIdx = this.r.hostIndex(next.monotonic);
-    this.ev('host', `${why}: monotonic ${fmtTs(next.monotonic)}, boottime ${fmtTs(next.boottime)}`);
+    this.ev('host', this.txt`${why}: monotonic ${next.monotonic}, boottime ${next.boottime}`);
   }
 
   private hostOp(op: HostOperation): OpResult {
     switch (op.op) {
       case 'sleep': {
         if (op.delta.sec < 0) return this.hostError('EINVAL', 'negative sleep');
-        this.ev('host', `host sleeps ${fmtTs(op.delta)} s`);
+        this.ev('host', this.txt`host sleeps ${op.delta} s`);
         this.advance(op.delta, false, 'time passes');
         return { ret: 0, errno: null, signal: null };
       }
       case 'suspend': {
         if (op.delta.sec < 0) return this.hostError('EINVAL', 'negative suspend');
-        this.ev('host', `host suspended for ${fmtTs(op.delta)} s: realtime and boottime advance, monotonic does not`);
+        this.ev('host', this.txt`host suspended for ${op.delta} s: realtime and boottime advance, monotonic does not`);
         this.advance(op.delta, true, 'resume');
         return { ret: 0, errno: null, signal: null };
       }
       case 'sysctl': {
         const target = op.userNs ?? 'user#0';
-        this.ev('host', `sysctl user.max_time_namespaces=${op.value} in ${target}`);
+        this.ev('host', this.txt`sysctl user.max_time_namespaces=${op.value} in ${target}`);
         const u = this.r.get(target) as unknown as UserRec | undefined;
         if (!u || !target.startsWith('user#')) return this.hostError('ENOENT', `no user namespace ${target}`);
         if (target === 'user#0' && !this.sw.initSysctlWritable) return this.hostError('EACCES', 'root of the initial user namespace lacks CAP_SYS_RESOURCE in its bounding set on the facts machine, so the sysctl is read-only (real-kernel-facts Q11)');
         if (!Number.isInteger(op.value) || op.value < 0 || op.value > INT_MAX) return this.hostError('EINVAL', `${op.value} is outside [0, INT_MAX]`);
         this.set(target, 'maxTimeNamespaces', op.value);
-        this.state(`${target}: user.max_time_namespaces = ${op.value}`);
+        this.state(this.txt`${target}: user.max_time_namespaces = ${op.value}`);
         return { ret: 0, errno: null, signal: null };
       }
       case 'spawn': {
-        this.ev('host', `spawn ${op.child} as uid ${op.uid} in the initial namespaces`);
+        this.ev('host', this.txt`spawn ${op.child} as uid ${op.uid} in the initial namespaces`);
         if (this.r.get(op.child)) return this.hostError('EINVAL', `a task named ${op.child} already exists`);
         const mm = this.newMm();
         const t = this.newTask(op.child, null, op.uid, 'user#0', op.uid === 0, 'nsproxy#0', mm, 17);
         this.set('nsproxy#0', 'count', this.np('nsproxy#0').count + 1);
-        this.state(`${op.child} (pid ${t.pid}, uid ${op.uid}) runs in ns#0 with a fresh ${mm}`);
+        this.state(this.txt`${op.child} (pid ${t.pid}, uid ${op.uid}) runs in ns#0 with a fresh ${mm}`);
         return { ret: t.pid, errno: null, signal: null, child: op.child };
       }
     }
   }
 
   private hostError(errno: string, why: string): OpResult {
-    this.ev('error', `${errno}: ${why}`, { errno });
+    this.ev('error', this.txt`${errno}: ${why}`, { errno });
     return { ret: -1, errno, signal: null };
   }
 
@@ -1902,7 +1957,7 @@ export class Kernel {
     pieces.forEach((p, i) => this.r.create(keys[i], p));
     const idx = m._vmas.indexOf(key);
     this.set(mmId, '_vmas', [...m._vmas.slice(0, idx), ...keys, ...m._vmas.slice(idx + 1)]);
-    this.fn('__split_vma', () => this.state(`${v.name} split into ${pieces.map((p) => `${p.pages} page${p.pages > 1 ? 's' : ''} (pgoff ${p.pgoff})`).join(' + ')}`));
+    this.fn('__split_vma', () => this.state(this.txt`${v.name} split into ${pieces.map((p) => `${p.pages} page${p.pages > 1 ? 's' : ''} (pgoff ${p.pgoff})`).join(' + ')}`));
   }
 
   private mprotect(t: string, mapping: MappingName, prot: number, page?: number, pages?: number): OpResult {
@@ -1922,7 +1977,7 @@ export class Kernel {
         for (const o of over) if (o.partial) this.splitVma(mmId, o.key, rg.start, rg.len);
         for (const o2 of this.overlapping(mmId, rg.start, rg.len)) {
           this.set(o2.key, 'prot', prot);
-          this.state(`${this.vma(o2.key).name} protection = ${prot} (existing PTEs keep their pages)`);
+          this.state(this.txt`${this.vma(o2.key).name} protection = ${prot} (existing PTEs keep their pages)`);
         }
       });
       return { ret: 0, errno: null, signal: null };
@@ -1940,13 +1995,13 @@ export class Kernel {
       for (const o of over) if (o.partial) this.splitVma(mmId, o.key, rg.start, rg.len);
       const gone = this.overlapping(mmId, rg.start, rg.len);
       if (!gone.length) {
-        this.state('nothing mapped in the range: munmap succeeds and changes nothing');
+        this.state(this.txt`nothing mapped in the range: munmap succeeds and changes nothing`);
         return { ret: 0, errno: null, signal: null };
       }
       const m = this.mm(mmId);
       for (const g of gone) this.r.remove(g.key);
       this.set(mmId, '_vmas', m._vmas.filter((k) => !gone.some((g) => g.key === k)));
-      this.state(`unmapped ${gone.map((g) => g.key.slice(g.key.indexOf('/') + 1)).join(', ')}`);
+      this.state(this.txt`unmapped ${gone.map((g) => g.key.slice(g.key.indexOf('/') + 1)).join(', ')}`);
       return { ret: 0, errno: null, signal: null };
     });
   }
@@ -1975,12 +2030,12 @@ export class Kernel {
         const m = this.mm(mmId);
         this.r.remove(tail);
         this.set(mmId, '_vmas', m._vmas.filter((k) => k !== tail));
-        this.state(`${v.name} shrunk to ${newPages} page${newPages > 1 ? 's' : ''}`);
+        this.state(this.txt`${v.name} shrunk to ${newPages} page${newPages > 1 ? 's' : ''}`);
         return { ret: rg.start, errno: null, signal: null };
       }
       if (newPages > oldPages) this.fn('vma_to_resize', () => this.fail('EFAULT', `${v.name} is VM_DONTEXPAND|VM_PFNMAP: it cannot grow`));
       if (!(flags & FIXED)) {
-        this.state('same size without MREMAP_FIXED: nothing to do');
+        this.state(this.txt`same size without MREMAP_FIXED: nothing to do`);
         return { ret: rg.start, errno: null, signal: null };
       }
       const partial = rg.start !== v.start || rg.len !== v.pages * PAGE;
@@ -2005,9 +2060,9 @@ export class Kernel {
         this.set(mmId, '_vmas', order);
         if (mv.name === '[vdso]') {
           this.set(mmId, '_vdsoText', dest);
-          this.fn('vdso_mremap', () => this.state('mm->context.vdso follows the moved vDSO text'));
+          this.fn('vdso_mremap', () => this.state(this.txt`mm->context.vdso follows the moved vDSO text`));
         }
-        this.state(`${mv.name} (pgoff ${mv.pgoff}) moved to 0x${dest.toString(16)} with its PTEs; the vDSO still looks for its data at 0x${(this.mm(mmId)._vdsoText - this.mm(mmId)._vdsoDistance).toString(16)}`);
+        this.state(this.txt`${mv.name} (pgoff ${mv.pgoff}) moved to 0x${dest.toString(16)} with its PTEs; the vDSO still looks for its data at 0x${(this.mm(mmId)._vdsoText - this.mm(mmId)._vdsoDistance).toString(16)}`);
         return { ret: dest, errno: null, signal: null };
       });
     });

@@ -4,6 +4,7 @@
 // undoes one event's changes, stepping forward redoes them, and snapshots every K events bound goto().
 
 import type { Change, EventKind, OpResult, SimEvent } from './api';
+import { cloneRec } from './records';
 import type { Timespec } from './types';
 
 /** A stored object: a plain, never-mutated record (mutations replace it with a copy). */
@@ -28,11 +29,25 @@ export interface EventExtra {
   causes?: readonly number[];
 }
 
+const X_OBJ = 0, X_RESULT = 1, X_CAUSE = 2;
+const X_CAUSE_LIMIT = 1 << 28;
+
 /** Snapshot interval, chosen with test/bench/sim.ts: a goto walks at most half of it (about 1000 events). */
 export const SNAPSHOT_INTERVAL = 2048;
 /** Every FULL_EVERY-th snapshot is a full copy of the store; the others hold only the objects changed since the
  *  previous snapshot, so memory does not grow with the number of (mostly dead) objects times snapshots. */
 const FULL_EVERY = 16;
+
+/** seconds.nanoseconds, the way every summary shows a time. */
+export function fmtTs(t: Timespec): string {
+  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
+}
+
+/** A value of a summary template (Recorder.summary): shown as a template literal would show it, except a
+ *  Timespec, which is shown as fmtTs shows it. */
+export type SummaryArg = string | number | boolean | null | undefined | Timespec;
+// Kinds of the stored summary arguments; a Timespec takes two slots (sec, then nsec).
+const A_TEMPLATE = 0, A_STR = 1, A_NUM = 2, A_TS = 3, A_TRUE = 4, A_FALSE = 5, A_NULL = 6, A_UNDEF = 7;
 
 /** Flatten a rope string (V8 keeps concatenations as trees until something needs the characters). */
 function flat(s: string): string {
@@ -40,33 +55,35 @@ function flat(s: string): string {
   return s;
 }
 
-/** A growable Int32 column stored in fixed chunks: appending never copies, and each allocation stays small
+/** Growable columns stored in fixed chunks: appending never copies, and each allocation stays small
  *  (large ArrayBuffer allocations count as external memory and provoke full garbage collections). */
 const CHUNK_BITS = 14;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
-/** The same for arbitrary values (change before/after). */
-class ValCol {
-  private readonly chunks: unknown[][] = [];
-  get(i: number): unknown {
+/** A column of arbitrary values (change keys, fields, before/after; summary strings). */
+class ValCol<T = unknown> {
+  private readonly chunks: T[][] = [];
+  get(i: number): T {
     return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
-  set(i: number, v: unknown): void {
+  set(i: number, v: T): void {
     const k = i >>> CHUNK_BITS;
     let c = this.chunks[k];
-    if (c === undefined) c = this.chunks[k] = new Array<unknown>(1 << CHUNK_BITS).fill(undefined);
+    if (c === undefined) c = this.chunks[k] = new Array<T>(1 << CHUNK_BITS).fill(undefined as T);
     c[i & CHUNK_MASK] = v;
   }
 }
 
-class Col {
-  private readonly chunks: Int32Array[] = [];
+/** A column of numbers, in Int32 or Float64 chunks. */
+class NumCol {
+  private readonly chunks: (Int32Array | Float64Array)[] = [];
+  constructor(private readonly Chunk: typeof Int32Array | typeof Float64Array) {}
   get(i: number): number {
     return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
   }
   set(i: number, v: number): void {
     const k = i >>> CHUNK_BITS;
     let c = this.chunks[k];
-    if (c === undefined) c = this.chunks[k] = new Int32Array(1 << CHUNK_BITS);
+    if (c === undefined) c = this.chunks[k] = new this.Chunk(1 << CHUNK_BITS);
     c[i & CHUNK_MASK] = v;
   }
 }
@@ -159,11 +176,13 @@ export class Recorder {
   position = 0;
 
   private readonly evs = new EventTable();
-  private extras: EventExtra[] = [];
+  /** Optional parts: see packExtra for what F_EXTRACOL holds. */
+  private extras: (EventExtra | OpResult)[] = [];
 
   private cn = 0;
-  private chKey = new Col();
-  private chField = new Col();
+  // Keys and fields as the strings themselves: interning them cost a hash lookup per change.
+  private chKey = new ValCol<string>();
+  private chField = new ValCol<string>();
   private chBefore = new ValCol();
   private chAfter = new ValCol();
 
@@ -173,10 +192,22 @@ export class Recorder {
   private stackParent: number[] = [-1];
   private stackFn: number[] = [-1];
   private stackDepth: number[] = [0];
-  private stackChildren = new Map<number, number>();
+  /** Children of each stack node by function name (small maps: no interning on the hot path). */
+  private stackChildren: Map<string, number>[] = [new Map()];
   private stackCache: (readonly string[] | undefined)[] = [];
   private callSummary: number[] = [];
   private returnSummary: number[] = [];
+  // Lazy summaries: a template (the call site's TemplateStringsArray) and its values in columns, formatted only
+  // when event(i) is read. Building and keeping one string per event was the largest cost of recording.
+  private templates: TemplateStringsArray[] = [];
+  private templateIds = new Map<TemplateStringsArray, number>();
+  private an = 0;
+  private argKind = new NumCol(Int32Array);
+  /** Float64: a value may be any safe integer (an inum passes 2^31). */
+  private argVal = new NumCol(Float64Array);
+  /** String values of summaries, by reference (their val is the index here): no hashing when recording. */
+  private argStr = new ValCol<string>();
+  private sn = 0;
 
   hostTimes: Timespec[] = [];
   /** Snapshot j: the full store (j % FULL_EVERY == 0) or the objects changed since snapshot j-1 (undefined = gone). */
@@ -214,17 +245,88 @@ export class Recorder {
     return this.strings[id];
   }
 
+  /** A tag for template literals: records the template and its values and returns a summary id for emitRaw,
+   *  whose text is what the template literal would give (see SummaryArg). */
+  summary(strings: TemplateStringsArray, ...values: SummaryArg[]): number {
+    let t = this.templateIds.get(strings);
+    if (t === undefined) {
+      t = this.templates.length;
+      this.templates.push(strings);
+      this.templateIds.set(strings, t);
+    }
+    const p = this.an;
+    const kind = this.argKind;
+    const val = this.argVal;
+    kind.set(p, A_TEMPLATE);
+    val.set(p, t);
+    let q = p + 1;
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
+      switch (typeof v) {
+        case 'string':
+          kind.set(q, A_STR);
+          this.argStr.set(this.sn, v);
+          val.set(q++, this.sn++);
+          break;
+        case 'number':
+          kind.set(q, A_NUM);
+          val.set(q++, v);
+          break;
+        case 'boolean':
+          kind.set(q++, v ? A_TRUE : A_FALSE);
+          break;
+        case 'undefined':
+          kind.set(q++, A_UNDEF);
+          break;
+        default:
+          if (v === null) {
+            kind.set(q++, A_NULL);
+          } else {
+            kind.set(q, A_TS);
+            val.set(q++, v.sec);
+            val.set(q++, v.nsec);
+          }
+      }
+    }
+    this.an = q;
+    return -p - 1;
+  }
+
+  /** The text of a summary id: an interned or unique string (id >= 0) or a template with its values. */
+  summaryText(id: number): string {
+    if (id >= 0) return this.strings[id];
+    const p = -id - 1;
+    const strings = this.templates[this.argVal.get(p)];
+    let out = strings[0];
+    let q = p + 1;
+    for (let j = 1; j < strings.length; j++) {
+      const k = this.argKind.get(q);
+      const v = this.argVal.get(q++);
+      switch (k) {
+        case A_STR: out += this.argStr.get(v); break;
+        case A_NUM: out += String(v); break;
+        case A_TS: out += fmtTs({ sec: v, nsec: this.argVal.get(q++) }); break;
+        case A_TRUE: out += 'true'; break;
+        case A_FALSE: out += 'false'; break;
+        case A_NULL: out += 'null'; break;
+        default: out += 'undefined'; break;
+      }
+      out += strings[j];
+    }
+    return out;
+  }
+
   /** The stack node for `parent` extended by function `fn`. */
   pushStack(parent: number, fn: string): number {
-    const f = this.intern(fn);
-    const key = parent * 65536 + f;
-    let id = this.stackChildren.get(key);
+    const children = this.stackChildren[parent];
+    let id = children.get(fn);
     if (id === undefined) {
       id = this.stackParent.length;
       this.stackParent.push(parent);
-      this.stackFn.push(f);
+      this.stackFn.push(this.intern(fn));
       this.stackDepth.push(this.stackDepth[parent] + 1);
-      this.stackChildren.set(key, id);
+      this.stackChildren.push(new Map());
+      children.set(fn, id);
     }
     return id;
   }
@@ -274,7 +376,9 @@ export class Recorder {
     if (!o) throw new Error(`internal: no object ${key}`);
     const before = (o as Fields)[field];
     if (before === value) return;
-    this.objs.set(key, { ...o, [field]: value });
+    const copy = cloneRec(key, o);
+    copy[field] = value;
+    this.objs.set(key, copy);
     if (this.recordingOn) this.record(key, field, before, value);
   }
 
@@ -332,8 +436,8 @@ export class Recorder {
   private record(key: string, field: string, before: unknown, after: unknown): void {
     this.dirty.add(key);
     const i = this.cn++;
-    this.chKey.set(i, this.intern(key));
-    this.chField.set(i, this.intern(field));
+    this.chKey.set(i, key);
+    this.chField.set(i, field);
     this.chBefore.set(i, before);
     this.chAfter.set(i, after);
   }
@@ -347,11 +451,7 @@ export class Recorder {
   /** emit with pre-interned kind, task and summary ids (the hot path). */
   emitRaw(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extra?: EventExtra): number {
     const i = this.n;
-    let extraId = -1;
-    if (extra) {
-      extraId = this.extras.length;
-      this.extras.push(extra);
-    }
+    const extraId = extra ? this.packExtra(extra) : -1;
     this.evs.append(i, kind, line, taskId, stack, hostIdx, summaryId, this.attached, extraId);
     this.attached = this.cn;
     this.n = i + 1;
@@ -365,19 +465,43 @@ export class Recorder {
     this.evs.put(b, F_MATCHCOL, a);
   }
 
+  /** F_EXTRACOL: -1 for none, else (x << 2) | tag. The two commonest shapes keep no wrapper object in the log:
+   *  X_RESULT, `extras[x]` is the OpResult of { result }; X_CAUSE, x is the one cause of { causes: [x] }.
+   *  X_OBJ: `extras[x]` is the EventExtra itself. */
+  private packExtra(extra: EventExtra): number {
+    if (extra.errno === undefined && extra.signal === undefined && extra.page === undefined && extra.passed === undefined) {
+      if (extra.causes === undefined && extra.result !== undefined) {
+        this.extras.push(extra.result);
+        return ((this.extras.length - 1) << 2) | X_RESULT;
+      }
+      if (extra.result === undefined && extra.causes !== undefined && extra.causes.length === 1) {
+        const c = extra.causes[0];
+        if (Number.isInteger(c) && c >= 0 && c < X_CAUSE_LIMIT) return (c << 2) | X_CAUSE;
+      }
+    }
+    this.extras.push(extra);
+    return ((this.extras.length - 1) << 2) | X_OBJ;
+  }
+
   addExtra(i: number, extra: EventExtra): void {
     const e = this.evs.get(i, F_EXTRACOL);
-    if (e < 0) {
-      this.evs.put(i, F_EXTRACOL, this.extras.length);
-      this.extras.push(extra);
-    } else {
-      Object.assign(this.extras[e], extra);
+    if (e >= 0 && (e & 3) === X_OBJ) {
+      Object.assign(this.extras[e >> 2], extra);
+      return;
     }
+    const merged: EventExtra = { ...this.extraOf(i), ...extra };
+    this.extras.push(merged);
+    this.evs.put(i, F_EXTRACOL, ((this.extras.length - 1) << 2) | X_OBJ);
   }
 
   extraOf(i: number): EventExtra | undefined {
     const e = this.evs.get(i, F_EXTRACOL);
-    return e < 0 ? undefined : this.extras[e];
+    if (e < 0) return undefined;
+    switch (e & 3) {
+      case X_RESULT: return { result: this.extras[e >> 2] as OpResult };
+      case X_CAUSE: return { causes: [e >> 2] };
+      default: return this.extras[e >> 2] as EventExtra;
+    }
   }
 
   kindOf(i: number): EventKind {
@@ -401,8 +525,8 @@ export class Recorder {
   changesOf(i: number): Change[] {
     const out: Change[] = [];
     for (let c = this.evs.get(i, F_CHSTART), e = this.changeEnd(i); c < e; c++) {
-      const key = this.strings[this.chKey.get(c)];
-      const field = this.strings[this.chField.get(c)];
+      const key = this.chKey.get(c);
+      const field = this.chField.get(c);
       if (key.startsWith('#') || field.startsWith('_')) continue;
       const slash = key.indexOf('/');
       if (slash >= 0) {
@@ -427,7 +551,7 @@ export class Recorder {
       fn: this.stackTop(stack),
       stack: this.stackFrames(stack),
       hostTime: this.hostTimes[this.evs.get(i, F_HOST)],
-      summary: this.strings[this.evs.get(i, F_SUMMARY)],
+      summary: this.summaryText(this.evs.get(i, F_SUMMARY)),
       changes: this.changesOf(i),
     };
     if (ex) {
@@ -455,14 +579,15 @@ export class Recorder {
   }
 
   private put(c: number, value: unknown): void {
-    const key = this.strings[this.chKey.get(c)];
-    const field = this.strings[this.chField.get(c)];
+    const key = this.chKey.get(c);
+    const field = this.chField.get(c);
     if (field === '') {
       if (value === undefined) this.objs.delete(key);
       else this.objs.set(key, value as Rec);
     } else {
-      const o = this.objs.get(key)!;
-      this.objs.set(key, { ...o, [field]: value });
+      const copy = cloneRec(key, this.objs.get(key)!);
+      copy[field] = value;
+      this.objs.set(key, copy);
     }
   }
 
@@ -545,6 +670,6 @@ export class Recorder {
 
   /** Approximate retained bytes of the columns (for the benchmark's report). */
   columnBytes(): number {
-    return this.n * 36 + this.cn * 24;
+    return this.n * 36 + this.cn * 32 + this.an * 12 + this.sn * 8;
   }
 }

@@ -21,8 +21,16 @@ export class SimulationImpl implements Simulation {
   readonly switches: Switches;
   private readonly rec: Recorder;
   private readonly kernel: Kernel;
+  // Line spans as three number columns; the LineSpan objects are made when lineSpans() is first asked for
+  // (a recording of 10^6 events has some 10^5 lines, and keeping an object per line slowed the garbage collector).
+  private readonly spanLine: number[] = [];
+  private readonly spanFirst: number[] = [];
+  private readonly spanEnd: number[] = [];
   private readonly spans: LineSpan[] = [];
-  private readonly results = new Map<number, OpResult>();
+  /** Result of each line by line number (an array: a Map of 10^5 lines cost more than the lines' own work). */
+  private readonly results: (OpResult | undefined)[] = [];
+  /** Results of lines that cannot index an array (negative or fractional line numbers given through the API). */
+  private readonly otherResults = new Map<number, OpResult>();
   private cached: { position: number; n: number; state: KernelState } | null = null;
 
   constructor(profile: Profile, initial?: Map<string, Rec>) {
@@ -52,8 +60,9 @@ export class SimulationImpl implements Simulation {
       // A bug in the model must not take the caller down: record it where it happened and go on.
       res = this.kernel.internalError(step, e instanceof Error ? e.message : String(e));
     }
-    this.spans.push({ line: step.line, first, end: this.rec.n });
-    this.results.set(step.line, res);
+    this.addSpan(step.line, first);
+    if (Number.isInteger(step.line) && step.line >= 0) this.results[step.line] = res;
+    else this.otherResults.set(step.line, res);
     return res;
   }
 
@@ -61,7 +70,7 @@ export class SimulationImpl implements Simulation {
     this.requireEnd('recordExpectation');
     const first = this.rec.n;
     this.kernel.recordExpectation(line, task, passed, summary);
-    this.spans.push({ line, first, end: this.rec.n });
+    this.addSpan(line, first);
   }
 
   get eventCount(): number {
@@ -82,11 +91,18 @@ export class SimulationImpl implements Simulation {
   depthOf(index: number): number {
     return this.rec.depthOf(index);
   }
+  private addSpan(line: number, first: number): void {
+    this.spanLine.push(line);
+    this.spanFirst.push(first);
+    this.spanEnd.push(this.rec.n);
+  }
   lineSpans(): readonly LineSpan[] {
-    return this.spans;
+    const out = this.spans;
+    for (let k = out.length; k < this.spanLine.length; k++) out.push({ line: this.spanLine[k], first: this.spanFirst[k], end: this.spanEnd[k] });
+    return out;
   }
   resultOfLine(line: number): OpResult | undefined {
-    return this.results.get(line);
+    return Number.isInteger(line) && line >= 0 ? this.results[line] : this.otherResults.get(line);
   }
 
   get position(): number {
