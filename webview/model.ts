@@ -35,6 +35,17 @@ export function markOf(kind: number, flags: number): number {
   return m;
 }
 
+/** markOf for every kind (index kind << 2) and FLAG_FAILED / FLAG_SIGNAL pair (index bits 0 and 1), for hot loops. */
+const MARK_TABLE = new Uint8Array(256 << 2);
+for (let k = 0; k < 256; k++) {
+  for (let fs = 0; fs < 4; fs++) MARK_TABLE[(k << 2) | fs] = markOf(k, (fs & 1 ? FLAG_FAILED : 0) | (fs & 2 ? FLAG_SIGNAL : 0));
+}
+
+function grown<T extends Uint8Array | Uint16Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 /** Events per level-of-detail block (see RunModel.blockFirst). */
 export const BLOCK = 64;
 
@@ -75,6 +86,8 @@ export class RunModel {
   /** Lane indexes of the namespace lanes, in header order. */
   readonly nsLanes: number[];
   received = 0;
+  /** Source text of the lines that ran, joined with '\n' (the 'lines' message, after the columns). */
+  lines = '';
   /**
    * Chunks as they arrived, until the whole-run columns are first needed. Writing fresh memory is what loading
    * costs (the first touch of each page), so a run sent in one chunk keeps its buffers as the columns, and one
@@ -86,6 +99,8 @@ export class RunModel {
   private bits: Uint8Array | null = null;
   private marked: Int32Array | null = null;
   private clockRanges: ([number, number] | null)[] = [];
+  private hostSeries: ClockSeries | null = null;
+  private nsSeries: [ClockSeries, ClockSeries][] = [];
   /**
    * Level of detail for zoomed-out frames: per block of BLOCK consecutive events, one entry per lane the block
    * touches (its deepest depth + 1, first non-zero category, marks), so a frame reads blocks, not events.
@@ -123,7 +138,7 @@ export class RunModel {
     if (this.bits) return this.bits;
     const { kind, flags, n } = this;
     const bits = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bits[i] = markOf(kind[i], flags[i]);
+    for (let i = 0; i < n; i++) bits[i] = MARK_TABLE[(kind[i] << 2) | ((flags[i] >> 3) & 3)];
     return (this.bits = bits);
   }
 
@@ -189,29 +204,16 @@ export class RunModel {
     const blocks = Math.ceil(n / BLOCK);
     const first = new Uint32Array(blocks + 1);
     const laneSlots = this.header.lanes.length + 1;
-    let cap = Math.max(16, blocks * Math.min(laneSlots, 8));
+    // A block adds at most one entry per lane it touches (each event touches two at most), so room for that much
+    // is made once per block, and the per-event loop below calls nothing: it runs before the engine optimizes it.
+    const perBlock = Math.min(laneSlots, 2 * BLOCK);
+    let cap = Math.max(16, perBlock, blocks * Math.min(laneSlots, 8));
     let eLane = new Uint16Array(cap);
     let eDepth = new Uint8Array(cap);
     let eCat = new Uint8Array(cap);
     let eMark = new Uint8Array(cap);
     const slot = new Int32Array(laneSlots).fill(-1);
     let count = 0;
-    const entry = (l: number): number => {
-      let e = slot[l];
-      if (e >= 0) return e;
-      if (count === cap) {
-        cap *= 2;
-        const grow = <T extends Uint8Array | Uint16Array>(a: T, make: (n: number) => T): T => { const b = make(cap); b.set(a); return b; };
-        eLane = grow(eLane, (k) => new Uint16Array(k));
-        eDepth = grow(eDepth, (k) => new Uint8Array(k));
-        eCat = grow(eCat, (k) => new Uint8Array(k));
-        eMark = grow(eMark, (k) => new Uint8Array(k));
-      }
-      e = count++;
-      slot[l] = e;
-      eLane[e] = l; eDepth[e] = 0; eCat[e] = 0; eMark[e] = 0;
-      return e;
-    };
     let b = 0;
     let blockEnd = Math.min(n, BLOCK);
     for (const piece of this.pieces()) {
@@ -224,20 +226,30 @@ export class RunModel {
           b++;
           first[b] = count;
           blockEnd = Math.min(n, blockEnd + BLOCK);
+          if (count + perBlock > cap) {
+            cap = Math.max(cap * 2, count + perBlock);
+            eLane = grown(eLane, new Uint16Array(cap));
+            eDepth = grown(eDepth, new Uint8Array(cap));
+            eCat = grown(eCat, new Uint8Array(cap));
+            eMark = grown(eMark, new Uint8Array(cap));
+          }
         }
         const f = flags[j];
-        const m = markOf(kind[j], f);
+        const m = MARK_TABLE[(kind[j] << 2) | ((f >> 3) & 3)];
         const L = lane[j];
         if (L !== NO_LANE && L < laneSlots) {
-          const e = entry(L);
-          const d = Math.min(254, depth[j]) + 1;
+          let e = slot[L];
+          if (e < 0) { e = count++; slot[L] = e; eLane[e] = L; eDepth[e] = 0; eCat[e] = 0; eMark[e] = 0; }
+          const dd = depth[j];
+          const d = (dd < 254 ? dd : 254) + 1;
           if (eDepth[e] < d) eDepth[e] = d;
           if (eCat[e] === 0) eCat[e] = f & 7;
           eMark[e] |= m;
         }
         const NL = nsLane[j];
         if (NL !== NO_LANE && NL < laneSlots) {
-          const e = entry(NL);
+          let e = slot[NL];
+          if (e < 0) { e = count++; slot[NL] = e; eLane[e] = NL; eDepth[e] = 0; eCat[e] = 0; eMark[e] = 0; }
           if (eDepth[e] === 0) eDepth[e] = 1;
           eMark[e] |= m;
         }
@@ -273,6 +285,16 @@ export class RunModel {
     return range;
   }
 
+  /**
+   * The three lines of a namespace lane's clock plot, computed once: the host's CLOCK_MONOTONIC, and the
+   * namespace's CLOCK_MONOTONIC and CLOCK_BOOTTIME (host clock + offset).
+   */
+  clockSeries(ni: number): readonly [ClockSeries, ClockSeries, ClockSeries] {
+    this.hostSeries ??= clockSeriesOf(this.hostMono, null);
+    this.nsSeries[ni] ??= [clockSeriesOf(this.hostMono, this.nsMono[ni]), clockSeriesOf(this.hostBoot, this.nsBoot[ni])];
+    return [this.hostSeries, ...this.nsSeries[ni]];
+  }
+
   laneCount(): number {
     return this.header.lanes.length;
   }
@@ -301,6 +323,27 @@ export class RunModel {
     const k = upperBound(p, position) - 1;
     return this.hostMono[Math.max(0, k)];
   }
+}
+
+/** A clock as plotted: its value at each clock sample (NaN while the namespace is not alive), and its gaps. */
+export interface ClockSeries {
+  readonly values: Float64Array;
+  /** The first sample at or after k whose value is not finite (the sample count if none), for k up to the count. */
+  readonly nextGap: Int32Array;
+}
+
+function clockSeriesOf(host: Float64Array, offset: Float64Array | undefined | null): ClockSeries {
+  const count = host.length;
+  const values = new Float64Array(count);
+  const nextGap = new Int32Array(count + 1);
+  nextGap[count] = count;
+  for (let k = count - 1; k >= 0; k--) {
+    // The same sum the plot's sample-by-sample loop makes, so skipping lands on the same points.
+    const v = offset ? host[k] + offset[k] : host[k];
+    values[k] = v;
+    nextGap[k] = Number.isFinite(v) ? nextGap[k + 1] : k;
+  }
+  return { values, nextGap };
 }
 
 function copyInto(all: Columns, start: number, c: Columns): void {

@@ -66,11 +66,6 @@ export interface RunHeader {
   /** Causal arrows as pairs [from0, to0, from1, to1, …] (Int32Array), sorted by `to`. */
   readonly causes: ArrayBuffer;
   readonly clocks: ClockSamples;
-  /**
-   * Source text of the scenario lines that ran, joined with '\n' so that line k is the k-th piece (lines that
-   * did not run are empty). One string: it crosses to the webview far faster than an object with a key per line.
-   */
-  readonly lines: string;
 }
 
 export interface Divergence {
@@ -155,6 +150,12 @@ export type HostMessage =
   | { readonly type: 'chunk'; readonly run: number; readonly start: number; readonly count: number; readonly columns: ColumnBuffers }
   /** All chunks of the data set were sent. */
   | { readonly type: 'end' }
+  /**
+   * Source text of the scenario lines run `run` ran (only search reads it), joined with '\n' so that line k is
+   * the k-th piece (lines that did not run are empty). Sent after 'end': megabytes of text for a long run, which
+   * the first frame does not need. One string: it crosses far faster than an object with a key per line.
+   */
+  | { readonly type: 'lines'; readonly run: number; readonly lines: string }
   /** Nothing to show (no active run). */
   | { readonly type: 'empty'; readonly reason: string }
   /** The simulation cursor moved (position = events applied). */
@@ -237,6 +238,8 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
         && COLUMN_NAMES.every((c) => (raw.columns as Rec)[c] instanceof ArrayBuffer && ((raw.columns as Rec)[c] as ArrayBuffer).byteLength === (raw.count as number) * COLUMN_BYTES[c]);
     case 'end':
       return true;
+    case 'lines':
+      return isInt(raw.run) && raw.run >= 0 && typeof raw.lines === 'string';
     case 'empty':
       return typeof raw.reason === 'string';
     case 'cursor':
@@ -254,7 +257,7 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
 
 function validRunHeader(v: unknown): boolean {
   if (!isRec(v) || !isInt(v.eventCount) || v.eventCount < 0 || !Array.isArray(v.lanes) || !Array.isArray(v.functions) || !Array.isArray(v.labels)) return false;
-  if (!(v.causes instanceof ArrayBuffer) || v.causes.byteLength % 8 !== 0 || !isRec(v.clocks) || typeof v.lines !== 'string') return false;
+  if (!(v.causes instanceof ArrayBuffer) || v.causes.byteLength % 8 !== 0 || !isRec(v.clocks)) return false;
   const c = v.clocks;
   return c.positions instanceof ArrayBuffer && c.hostMonotonic instanceof ArrayBuffer && c.hostBoottime instanceof ArrayBuffer
     && Array.isArray(c.nsMonotonicOffset) && Array.isArray(c.nsBoottimeOffset) && Array.isArray(c.frozenAt);

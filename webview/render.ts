@@ -164,12 +164,16 @@ function reusableImage(ctx: CanvasRenderingContext2D, w: number, h: number): Ima
  * Make (and write once) the pixel buffer for the plot of a canvas this size, before any run arrives: writing a
  * fresh buffer's memory the first time costs tens of milliseconds that would otherwise fall on the first frame.
  */
-export function preparePixels(ctx: CanvasRenderingContext2D, cssWidth: number, cssHeight: number): void {
+export function preparePixels(ctx: CanvasRenderingContext2D, cssWidth: number, cssHeight: number, theme: Theme): void {
   const dpr = ctx.getTransform().a || 1;
   const w = Math.round(Math.floor(Math.max(1, cssWidth - GUTTER)) * dpr);
   const h = Math.round(cssHeight * dpr);
   if (w <= 0 || h <= 0) return;
   new Uint32Array(reusableImage(ctx, w, h).data.buffer).fill(0);
+  // Each colour's pixel value is read back from a probe canvas once: do it for the lane colours now too.
+  for (const color of [theme.background, theme.laneAlt, theme.kernel, theme.nsActivity, ...theme.category, theme.error, theme.signal, theme.fault, theme.zap, theme.freeze, theme.pte, theme.ok]) {
+    pixelOf(color, theme.background);
+  }
 }
 
 class PixelSink implements RectSink {
@@ -178,8 +182,11 @@ class PixelSink implements RectSink {
   private readonly dpr: number;
   private readonly wd: number;
   private readonly hd: number;
+  // The last two colours used: spans alternate between a category colour and the kernel rows' colour.
   private lastColor = '';
   private lastPixel = 0;
+  private otherColor = '';
+  private otherPixel = 0;
   constructor(private readonly ctx: CanvasRenderingContext2D, private readonly theme: Theme, private readonly x0: number, private readonly y0: number, w: number, y1: number) {
     this.dpr = ctx.getTransform().a || 1;
     this.wd = Math.max(0, Math.round(w * this.dpr));
@@ -191,13 +198,24 @@ class PixelSink implements RectSink {
   fill(color: string, x: number, y: number, w: number, h: number): void {
     const px = this.px;
     if (!px) return;
+    // Rounded to device pixels and clipped. The first frame makes thousands of these calls before the engine has
+    // optimized anything, so no Math calls: (v + 0.5) | 0 rounds like Math.round wherever the result is kept
+    // (at 0 and above; below, either way the clip below gives 0 or nothing), for coordinates far below 2^31.
     const d = this.dpr;
-    const xa = Math.max(0, Math.round((x - this.x0) * d));
-    const xb = Math.min(this.wd, Math.round((x + w - this.x0) * d));
-    const ya = Math.max(0, Math.round((y - this.y0) * d));
-    const yb = Math.min(this.hd, Math.round((y + h - this.y0) * d));
+    let xa = ((x - this.x0) * d + 0.5) | 0;
+    let xb = ((x + w - this.x0) * d + 0.5) | 0;
+    let ya = ((y - this.y0) * d + 0.5) | 0;
+    let yb = ((y + h - this.y0) * d + 0.5) | 0;
+    if (xa < 0) xa = 0;
+    if (ya < 0) ya = 0;
+    if (xb > this.wd) xb = this.wd;
+    if (yb > this.hd) yb = this.hd;
     if (xb <= xa || yb <= ya) return;
-    if (color !== this.lastColor) { this.lastColor = color; this.lastPixel = pixelOf(color, this.theme.background); }
+    if (color !== this.lastColor) {
+      const pixel = color === this.otherColor ? this.otherPixel : pixelOf(color, this.theme.background);
+      this.otherColor = this.lastColor; this.otherPixel = this.lastPixel;
+      this.lastColor = color; this.lastPixel = pixel;
+    }
     const v = this.lastPixel;
     if (xb - xa === 1) for (let row = ya, o = ya * this.wd + xa; row < yb; row++, o += this.wd) px[o] = v;
     else for (let row = ya; row < yb; row++) px.fill(v, row * this.wd + xa, row * this.wd + xb);
@@ -508,50 +526,134 @@ function drawArrows(p: Painter, s: Scene, run: RunModel, block: RunBlock, i0: nu
   p.globalAlpha = 1;
 }
 
+/** How far (CSS pixels, vertically) a thinned line may stray from a point it leaves out. */
+const PATH_TOLERANCE = 0.1;
+
+// Made at load, wide enough for most screens, so that frames do not allocate it.
+let pointScratch = { xs: new Float64Array(4096), ys: new Float64Array(4096) };
+function linePoints(size: number): { xs: Float64Array; ys: Float64Array } {
+  if (pointScratch.xs.length < size) pointScratch = { xs: new Float64Array(size), ys: new Float64Array(size) };
+  return pointScratch;
+}
+
+/**
+ * Add the polyline points[0..count) to the painter's path with only the vertices the eye can tell apart: a run of
+ * points that one straight segment passes within PATH_TOLERANCE of (vertically) becomes that segment. A clock's
+ * step line over many sleeps is thousands of sub-pixel steps; stroking them all (dashed, antialiased) cost more
+ * than the rest of a frame.
+ */
+function addThinned(p: Painter, xs: Float64Array, ys: Float64Array, count: number): void {
+  if (count === 0) return;
+  p.moveTo(xs[0], ys[0]);
+  let ax = xs[0];            // the last vertex handed to the painter
+  let ay = ys[0];
+  let held = -1;             // a point received but not handed on yet
+  let lo = -Infinity;        // slopes from (ax, ay) passing every point since it within the tolerance
+  let hi = Infinity;
+  for (let i = 1; i < count; i++) {
+    const x = xs[i];
+    const y = ys[i];
+    for (;;) {
+      const dx = x - ax;
+      const dy = y - ay;
+      if (dx > 0) {
+        const l = (dy - PATH_TOLERANCE) / dx;
+        const h = (dy + PATH_TOLERANCE) / dx;
+        const nlo = l > lo ? l : lo;
+        const nhi = h < hi ? h : hi;
+        const slope = dy / dx;
+        if (nlo <= nhi && slope >= nlo && slope <= nhi) { lo = nlo; hi = nhi; held = i; break; }
+      } else if ((dy < 0 ? -dy : dy) <= PATH_TOLERANCE && (held < 0 || xs[held] <= ax)) {
+        held = i; // straight above or below the last vertex and close to it
+        break;
+      }
+      if (held < 0) { p.lineTo(x, y); ax = x; ay = y; lo = -Infinity; hi = Infinity; break; }
+      // Hand on the held point, then look at this one again from there.
+      ax = xs[held]; ay = ys[held];
+      p.lineTo(ax, ay);
+      held = -1; lo = -Infinity; hi = Infinity;
+    }
+  }
+  if (held >= 0) p.lineTo(xs[held], ys[held]);
+}
+
 /** CLOCK_MONOTONIC and CLOCK_BOOTTIME as read in one namespace (solid, dashed) against the host's (faint). */
 function drawClockPlot(p: Painter, s: Scene, run: RunModel, lane: number, y: number, h: number): void {
   const ni = run.nsLanes.indexOf(lane);
   if (ni < 0 || run.clockPos.length === 0) return;
   const pos = run.clockPos;
-  const mono = run.nsMono[ni];
-  const boot = run.nsBoot[ni];
   const range = run.clockRange(ni);
   if (!range) return;
   const [lo, hi] = range;
   const top = y + 14;
   const ph = h - 18;
   const W = s.layout.plotWidth;
+  const { start, span } = s.view;
   const yOf = (v: number) => top + ph - ((v - lo) / (hi - lo)) * ph;
+  const xAt = (k: number) => Math.max(GUTTER, Math.min(GUTTER + W, GUTTER + ((pos[k] - start) * W) / span));
   const series: [Float64Array, Float64Array | null, string, number[], number][] = [
     [run.hostMono, null, s.theme.muted, [2, 3], 0.6],
-    [run.hostMono, mono, s.theme.clockMono, [], 1],
-    [run.hostBoot, boot, s.theme.clockBoot, [5, 3], 1],
+    [run.hostMono, run.nsMono[ni], s.theme.clockMono, [], 1],
+    [run.hostBoot, run.nsBoot[ni], s.theme.clockBoot, [5, 3], 1],
   ];
-  for (const [host, off, color, dash, alpha] of series) {
+  const first = Math.max(0, upperBound(pos, start) - 1);
+  const last = Math.min(pos.length - 1, lowerBound(pos, start + span));
+  // Far more samples than pixel columns (a long run zoomed out): skip the ones that would be merged by a search.
+  const dense = last - first > 4 * W;
+  const line = linePoints(2 * Math.ceil(W) + 8);
+  const { xs, ys } = line;
+  for (let si = 0; si < 3; si++) {
+    const [host, off, color, dash, alpha] = series[si];
     p.strokeStyle = color;
     p.globalAlpha = alpha;
     p.lineWidth = 1.5;
     p.setLineDash(dash);
     p.beginPath();
-    let pen = false;
-    const first = Math.max(0, upperBound(pos, s.view.start) - 1);
-    const last = Math.min(pos.length - 1, lowerBound(pos, s.view.start + s.view.span));
-    // A step line; samples closer than a pixel are merged so the path stays at most ~2 points per column.
+    // A step line with at most ~2 points per pixel column: of the samples less than a pixel after the last point
+    // kept, only the last one's value counts. The points of each stretch are collected, then handed on thinned.
+    let count = 0;
     let lastX = -Infinity;
     let lastY = NaN;
-    for (let k = first; k <= last; k++) {
-      const v = off ? host[k] + off[k] : host[k];
-      if (!Number.isFinite(v)) { pen = false; continue; }
-      const x = Math.max(GUTTER, Math.min(GUTTER + W, xOf(s.view, W, pos[k])));
-      const yy = yOf(v);
-      if (!pen) { p.moveTo(x, yy); pen = true; lastX = x; lastY = yy; continue; }
-      if (x - lastX < 1 && k < last) { lastY = yy; continue; }
-      p.lineTo(x, lastY);
-      if (yy !== lastY) p.lineTo(x, yy);
-      lastX = x;
-      lastY = yy;
+    if (!dense) {
+      for (let k = first; k <= last; k++) {
+        const v = off ? host[k] + off[k] : host[k];
+        if (!Number.isFinite(v)) { addThinned(p, xs, ys, count); count = 0; continue; }
+        const x = xAt(k);
+        const yy = yOf(v);
+        if (count === 0) { xs[0] = x; ys[0] = yy; count = 1; lastX = x; lastY = yy; continue; }
+        if (x - lastX < 1 && k < last) { lastY = yy; continue; }
+        xs[count] = x; ys[count] = lastY; count++;
+        if (yy !== lastY) { xs[count] = x; ys[count] = yy; count++; }
+        lastX = x;
+        lastY = yy;
+      }
+    } else {
+      // The same points, reached by skipping: the values (host clock + offset, the same sums) and where their
+      // gaps are come precomputed, so a stretch of samples within a pixel is passed over without visiting it.
+      const { values, nextGap } = run.clockSeries(ni)[si];
+      let k = first;
+      while (k <= last) {
+        if (count === 0) {
+          const v = values[k];
+          if (Number.isFinite(v)) { lastX = xAt(k); lastY = yOf(v); xs[0] = lastX; ys[0] = lastY; count = 1; }
+          k++;
+          continue;
+        }
+        const next = firstAtOrRight(xAt, k, last, lastX + 1);
+        const gap = nextGap[k];
+        if (gap <= next) { addThinned(p, xs, ys, count); count = 0; k = gap + 1; continue; }
+        if (next > k) lastY = yOf(values[next - 1]);
+        const x = xAt(next);
+        const yy = yOf(values[next]);
+        xs[count] = x; ys[count] = lastY; count++;
+        if (yy !== lastY) { xs[count] = x; ys[count] = yy; count++; }
+        lastX = x;
+        lastY = yy;
+        k = next + 1;
+      }
     }
-    if (pen) p.lineTo(GUTTER + W, lastY);
+    if (count > 0) { xs[count] = GUTTER + W; ys[count] = lastY; count++; }
+    addThinned(p, xs, ys, count);
     p.stroke();
   }
   p.setLineDash([]);
@@ -566,6 +668,24 @@ function drawClockPlot(p: Painter, s: Scene, run: RunModel, lane: number, y: num
       p.fillText('frozen', x + 3, y + h - 6);
     }
   }
+}
+
+/** The first k in [from, last) with x(k) ≥ limit, else last; x never decreases with k (a galloping search). */
+function firstAtOrRight(x: (k: number) => number, from: number, last: number, limit: number): number {
+  if (from >= last || x(from) >= limit) return Math.min(from, last);
+  let lo = from;
+  let step = 1;
+  let hi = last;
+  while (lo + step < last) {
+    if (x(lo + step) >= limit) { hi = lo + step; break; }
+    lo += step;
+    step *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (x(mid) >= limit) hi = mid; else lo = mid;
+  }
+  return hi;
 }
 
 function drawAxis(p: Painter, s: Scene): void {
@@ -656,14 +776,33 @@ export function drawOverview(ctx: CanvasRenderingContext2D, width: number, heigh
 }
 
 let overviewCache: { run: RunModel; W: number; height: number; theme: Theme; dpr: number; canvas: HTMLCanvasElement } | undefined;
+let overviewCanvas: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | undefined;
+
+/**
+ * Make the canvas the overview's static part is drawn on, sized for this strip, before any run arrives: a new
+ * canvas and its context cost milliseconds the first frame would otherwise pay. Drawing a new run reuses it.
+ */
+export function prepareOverview(width: number, height: number, dpr: number): void {
+  const W = Math.max(1, Math.floor(width - GUTTER));
+  if (!overviewCanvas) {
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    overviewCanvas = { canvas, ctx };
+  }
+  const { canvas } = overviewCanvas;
+  if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
+  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
+}
+
 /** The static part of the overview, drawn once per run, width and theme. */
 function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: number): HTMLCanvasElement {
   const c = overviewCache;
   if (c && c.run === run && c.W === W && c.height === height && c.theme === t && c.dpr === dpr) return c.canvas;
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.round(W * dpr);
-  canvas.height = Math.round(height * dpr);
-  const p = canvas.getContext('2d')!;
+  prepareOverview(W + GUTTER, height, dpr);
+  const { canvas, ctx: p } = overviewCanvas!;
+  p.setTransform(1, 0, 0, 1, 0, 0);
+  p.clearRect(0, 0, canvas.width, canvas.height);
   p.scale(dpr, dpr);
   // Stacked share of each activity (syscall, vDSO, host, expect) per column: x is event order, so what
   // matters is what the events of a stretch are, not how many there are.

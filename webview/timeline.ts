@@ -5,7 +5,7 @@ import {
   type EventDetails, type HostMessage, type HostRequests, type TimelineDescription, type ViewState, type WebviewMessage, type Divergence,
 } from './protocol';
 import { RunModel, describeEvent } from './model';
-import { AXIS_H, GUTTER, drawOverview, drawScene, grouped, layoutRuns, preparePixels, type Layout, type Scene, type View } from './render';
+import { AXIS_H, GUTTER, drawOverview, drawScene, grouped, layoutRuns, prepareOverview, preparePixels, type Layout, type Scene, type View } from './render';
 import { SvgPainter } from './svg';
 import { readTheme, type Theme } from './theme';
 
@@ -50,7 +50,8 @@ main.append(canvas);
 const tooltip = el('div', { id: 'tooltip', role: 'tooltip' });
 tooltip.hidden = true;
 const details = el('div', { id: 'details', role: 'region', 'aria-label': 'Selected event', 'aria-live': 'polite' });
-details.textContent = 'Click an event to see its details; double-click or Enter travels there.';
+const DETAILS_HINT = 'Click an event to see its details; double-click or Enter travels there.';
+details.textContent = DETAILS_HINT;
 document.body.append(toolbar, overview, main, details, tooltip);
 
 // ---------------------------------------------------------------------------------------------
@@ -98,7 +99,8 @@ function resize(): void {
   clampScroll();
   paintNow();
   const ctx = canvas.getContext('2d');
-  if (ctx) preparePixels(ctx, cssWidth, cssHeight);
+  if (ctx) preparePixels(ctx, cssWidth, cssHeight, theme);
+  prepareOverview(cssWidth, OVERVIEW_H, dpr);
 }
 
 function scene(width: number, height: number): Scene {
@@ -291,7 +293,7 @@ function buildMatcher(): Matcher | null {
     const lane = Uint8Array.from(h.lanes, (l) => (text && (l.id.toLowerCase() === text || l.label.toLowerCase() === text) ? 1 : 0));
     const label = Uint8Array.from(h.labels, (l) => (text && l && l.toLowerCase() === text ? 1 : 0));
     const lines = new Set<number>();
-    if (text) h.lines.split('\n').forEach((src, ln) => { if (src && src.toLowerCase().includes(text)) lines.add(ln); });
+    if (text) run.lines.split('\n').forEach((src, ln) => { if (src && src.toLowerCase().includes(text)) lines.add(ln); });
     tables.set(run, { fn, lane, label, lines });
   }
   return (run, i) => {
@@ -547,8 +549,9 @@ function handle(msg: HostMessage): void {
       cursor = msg.cursor;
       selected = null;
       hover = null;
-      details.textContent = 'Click an event to see its details; double-click or Enter travels there.';
-      canvas.removeAttribute('aria-description');
+      // Only what changes: a DOM write here makes the browser lay out and paint the page between the chunks.
+      if (details.childElementCount > 0 || details.textContent !== DETAILS_HINT) details.textContent = DETAILS_HINT;
+      if (canvas.hasAttribute('aria-description')) canvas.removeAttribute('aria-description');
       {
         const kept = restored && mode === 'single' && restored.file === msg.runs[0]?.file ? restored : null;
         restored = undefined;
@@ -573,6 +576,14 @@ function handle(msg: HostMessage): void {
     case 'end':
       finishLoad();
       break;
+    case 'lines': {
+      const run = runs[msg.run];
+      if (!run) { warn(`lines for unknown run ${msg.run}`); return; }
+      run.lines = msg.lines;
+      // A search typed before the texts arrived matched functions, tasks and errnos only: count again.
+      if (matcher) updateSearch();
+      break;
+    }
     case 'empty':
       runs = [];
       mode = 'empty';

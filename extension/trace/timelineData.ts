@@ -30,6 +30,8 @@ export interface TimelineColumns {
 export interface TimelineRunData {
   readonly header: RunHeader;
   readonly columns: TimelineColumns;
+  /** Source text of the lines that ran, joined with '\n' (line k is the k-th piece; see the 'lines' message). */
+  readonly lines: string;
 }
 
 export interface BuildOptions {
@@ -220,9 +222,9 @@ export function buildTimelineData(sim: Simulation, options: BuildOptions = {}): 
       nsBoottimeOffset: nsBoot.map((a) => a.buffer),
       frozenAt,
     },
-    lines: Array.from(lineText, (t) => t ?? '').join('\n'),
   };
-  return { header, columns: { kind, lane, nsLane: nsIdx, depth, flags, line, fn, label, match } };
+  const lines = Array.from(lineText, (t) => t ?? '').join('\n');
+  return { header, columns: { kind, lane, nsLane: nsIdx, depth, flags, line, fn, label, match }, lines };
 }
 
 function positionState(sim: Simulation, position: number): KernelState {

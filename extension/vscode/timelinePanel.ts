@@ -28,7 +28,7 @@ function dataOf(side: Side): TimelineRunData {
 const linesCache = new WeakMap<ScenarioRun, string[]>();
 function linesOf(side: Side): string[] {
   let lines = linesCache.get(side.run);
-  if (!lines) { lines = dataOf(side).header.lines.split('\n'); linesCache.set(side.run, lines); }
+  if (!lines) { lines = dataOf(side).lines.split('\n'); linesCache.set(side.run, lines); }
   return lines;
 }
 function sourceOf(side: Side): string | undefined {
@@ -138,6 +138,8 @@ export class TimelinePanel implements vscode.Disposable {
       }
     });
     void this.post({ type: 'end' });
+    // After 'end': the first frame does not wait for the line texts (only search reads them).
+    data.forEach((d, r) => { void this.post({ type: 'lines', run: r, lines: d.lines }); });
   }
 
   private storeChanged(change: SessionChange): void {

@@ -9,6 +9,8 @@ const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<(typeo
 
 export interface GeneratedRun {
   header: RunHeader;
+  /** The 'lines' message's text: line k's source is the k-th piece. */
+  lines: string;
   columns: {
     kind: Uint8Array; lane: Uint16Array; nsLane: Uint16Array; depth: Uint8Array; flags: Uint8Array;
     line: Int32Array; fn: Uint16Array; label: Uint16Array; match: Int32Array;
@@ -164,9 +166,8 @@ export function generateRun(n: number, options: { label?: string; seed?: number;
       nsBoottimeOffset: [new Float64Array(P).buffer, nsBootOff(ns1At, 86400).buffer, nsBootOff(ns2At, 7200).buffer],
       frozenAt: [-1, Math.min(n, ns1At + 40), -1],
     },
-    lines: lineText.join('\n'),
   };
-  return { header, columns: { kind, lane, nsLane, depth, flags, line, fn, label, match } };
+  return { header, lines: lineText.join('\n'), columns: { kind, lane, nsLane, depth, flags, line, fn, label, match } };
 }
 
 function sortPairsByTo(pairs: number[]): Int32Array {
@@ -198,7 +199,7 @@ export function generatedDetails(run: GeneratedRun, r: number, index: number): E
     fn: h.functions[c.fn[index]],
     task: h.lanes[c.lane[index]]?.id ?? null,
     line: c.line[index],
-    lineText: h.lines.split('\n')[c.line[index]] ?? '',
+    lineText: run.lines.split('\n')[c.line[index]] ?? '',
     summary: `${EVENT_KINDS[c.kind[index]]} in ${h.functions[c.fn[index]]}`,
     stack: ['entry_SYSCALL_64', h.functions[c.fn[index]]],
     hostTime: '1000.000000000s',

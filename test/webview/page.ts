@@ -51,6 +51,12 @@ function sendRuns(runs: GeneratedRun[], mode: 'single' | 'compare', divergence: 
     }
   });
   post({ type: 'end' });
+  postLines(runs);
+}
+
+/** The line texts follow the columns, as the extension sends them (extension/vscode/timelinePanel.ts). */
+function postLines(runs: GeneratedRun[]): void {
+  runs.forEach((run, r) => post({ type: 'lines', run: r, lines: run.lines }));
 }
 
 const THEMES: Record<string, { cls: string; vars: Record<string, string> }> = {
@@ -138,6 +144,7 @@ w.harness = {
     post({ type: 'init', mode: 'single', runs: [loaded[0].header], divergence: null, cursor, restore: null });
     for (const m of prepared) w.postMessage(m, '*', Object.values(m.columns));
     post({ type: 'end' });
+    postLines(loaded);
   },
   run: (i: number) => loaded[i],
 };

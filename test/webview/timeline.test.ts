@@ -25,7 +25,7 @@ interface Harness {
   setTheme(name: string): void;
   loadGenerated(n: number, cursor?: number): void;
   loadCompare(n: number, divergeAt: number): void;
-  run(i: number): { columns: { fn: Uint16Array; kind: Uint8Array; lane: Uint16Array }; header: { functions: string[] } };
+  run(i: number): { columns: { fn: Uint16Array; kind: Uint8Array; lane: Uint16Array; line: Int32Array }; header: { functions: string[] }; lines: string };
 }
 /** The few DOM members the page-side callbacks use (this file is type-checked without the DOM library). */
 interface MiniElement {
@@ -215,6 +215,28 @@ describe('timeline webview', () => {
     const kind = await h.page.evaluate((i) => (globalThis as unknown as Win).harness.run(0).columns.kind[i], (await desc(h.page)).selected);
     assert.equal(kind, 7, 'kind filter finds a fault');
     await h.page.selectOption('#kind', '');
+  });
+
+  test('search matches the scenario line texts, which arrive after the columns', async () => {
+    const expected = await h.page.evaluate(() => {
+      const run = (globalThis as unknown as Win).harness.run(0);
+      const texts = run.lines.split('\n');
+      return run.columns.line.filter((ln) => (texts[ln] ?? '').toLowerCase().includes('monotonic == host')).length;
+    });
+    assert.ok(expected > 0, 'the generated run has expect lines');
+    const label = (count: number) => `${count.toLocaleString('en-US')} match${count === 1 ? '' : 'es'}`;
+    const shows = (l: string) => h.page.waitForFunction((l) => (globalThis as unknown as Win).document.getElementById('matches')?.textContent === l, l);
+    await h.page.fill('#search', 'MONOTONIC == host');
+    await shows(label(expected));
+    // The texts of a run come in their own message: the open search counts again when they change.
+    const lines = await h.page.evaluate(() => (globalThis as unknown as Win).harness.run(0).lines);
+    await h.page.evaluate(() => (globalThis as unknown as Win).harness.post({ type: 'lines', run: 0, lines: '' }));
+    await shows(label(0));
+    await h.page.evaluate((l) => (globalThis as unknown as Win).harness.post({ type: 'lines', run: 0, lines: l }), lines);
+    await shows(label(expected));
+    await h.page.fill('#search', '');
+    await shows('');
+    await h.page.locator('#search').blur();
   });
 
   test('theme switching re-reads the --vscode-* variables', async () => {

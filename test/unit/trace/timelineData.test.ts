@@ -88,12 +88,14 @@ test('chunks are exact, transferable slices the webview accepts', () => {
   assert.ok(isHostMessage({ type: 'chunk', run: 0, start: 10, count: 25, columns: chunk }));
   assert.ok(isHostMessage({ type: 'init', mode: 'single', runs: [data.header], divergence: null, cursor: n, restore: null }));
   assert.ok(!isHostMessage({ type: 'chunk', run: 0, start: 10, count: 26, columns: chunk }), 'wrong count is refused');
+  assert.ok(isHostMessage({ type: 'lines', run: 0, lines: data.lines }));
+  assert.ok(!isHostMessage({ type: 'lines', run: 0, lines: data.lines.split('\n') }), 'lines are one string');
 });
 
 test('event details: stack, changes, result and the line text', () => {
   const { run, data } = build();
   const exit = run.sim.event(0).match!;
-  const d = eventDetails(run.sim, 0, exit, data.header.lines.split('\n'));
+  const d = eventDetails(run.sim, 0, exit, data.lines.split('\n'));
   assert.equal(d.kind, 'syscall-exit');
   assert.equal(d.line, 2);
   assert.equal(d.lineText, 'P1: unshare(CLONE_NEWTIME)');
