@@ -148,11 +148,14 @@ export class Kernel {
   private readonly syscallPrefix: string;
   private readonly txt: Recorder['summary'];
   private readonly layout: Layout;
+  /** The clock_mode of a vvar page in a time namespace (VCLOCK_TIMENS or VDSO_CLOCKMODE_TIMENS). */
+  private readonly timensMode: string;
 
   constructor(readonly r: Recorder, readonly sw: SwitchValues, readonly profile: Profile) {
     this.syscallPrefix = sw.arch.syscallPrefix;
     this.txt = r.summary.bind(r);
     this.layout = sw.layout;
+    this.timensMode = `${sw.clockModePrefix}_TIMENS`;
     const h = r.get(HOST_KEY) as HostClocks | undefined;
     if (h) this.hostIdx = r.hostIndex(h.monotonic);
   }
@@ -243,6 +246,10 @@ export class Kernel {
   // this.txt`${id} freed`, they keep the template and its values and are formatted only when read.
   private ev(kind: Parameters<Recorder['emit']>[0], summary: number, extra?: EventExtra): number {
     return this.r.emitRaw(KIND_NUM[kind], this.line, this.curId, this.sp, this.hostIdx, summary, extra);
+  }
+  /** ev with extra { result: res }. */
+  private evResult(kind: EventKind, summary: number, res: OpResult): number {
+    return this.r.emitResult(KIND_NUM[kind], this.line, this.curId, this.sp, this.hostIdx, summary, res);
   }
   private call(fn: string, summary?: number): number {
     this.sp = this.r.pushStack(this.sp, fn);
@@ -350,7 +357,7 @@ export class Kernel {
       res = { ret: -1, errno: e.errno, signal: null };
     }
     this.finish(taskId, res);
-    const exit = this.ev('syscall-exit', this.txt`${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, { result: res });
+    const exit = this.evResult('syscall-exit', this.txt`${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, res);
     this.r.setMatch(enter, exit);
     this.sp = 0;
     return res;
@@ -1507,19 +1514,26 @@ export class Kernel {
     });
   }
 
-  /** A user-space read of a vvar address by the vDSO or by `touch`: PTE lookup, fault if empty. */
-  private userRead(t: string, addr: number, cause: number): Fault & { vma?: string; index?: number } {
-    const me = this.task(t);
-    const mmId = me.mm!;
+  /** The signal of the last user read that returned null. */
+  private readSignal: 'SIGBUS' | 'SIGSEGV' = 'SIGSEGV';
+  /** A user-space read of a vvar address of `mmId` (the task's mm) by the vDSO or by `touch`: PTE lookup, fault if
+   *  empty. Returns the physical page read, or null when the read raised a signal (then in readSignal): this
+   *  runs several times per vDSO call, so it builds no result object. */
+  private userRead(t: string, mmId: string, addr: number, cause: number): string | null {
     const key = this.vmaAt(mmId, addr);
-    if (!key) return this.segv(t, addr, 'SEGV_MAPERR: nothing is mapped there', cause);
+    if (!key) return this.readFault(this.segv(t, addr, 'SEGV_MAPERR: nothing is mapped there', cause));
     const v = this.vma(key);
-    if (!(v.prot & PROT.PROT_READ)) return this.segv(t, addr, `SEGV_ACCERR: ${v.name} is PROT_NONE`, cause);
+    if (!(v.prot & PROT.PROT_READ)) return this.readFault(this.segv(t, addr, `SEGV_ACCERR: ${v.name} is PROT_NONE`, cause));
     const index = Math.floor((addr - v.start) / PAGE);
-    if (v.name === '[vdso]') return { ok: true, phys: 'page#vdso-text', vma: key, index };
+    if (v.name === '[vdso]') return 'page#vdso-text';
     const pte = v.ptes[index];
-    if (pte) return { ok: true, phys: pte.page, vma: key, index };
-    return { ...this.pageFault(t, key, index, cause), vma: key, index };
+    if (pte) return pte.page;
+    return this.readFault(this.pageFault(t, key, index, cause));
+  }
+  private readFault(f: Fault): string | null {
+    if (f.ok) return f.phys;
+    this.readSignal = f.signal;
+    return null;
   }
 
   private segv(t: string, addr: number, why: string, cause: number): Fault {
@@ -1672,7 +1686,7 @@ export class Kernel {
           if (!(e instanceof KErr)) throw e;
           out = { ret: -1, errno: e.errno, signal: null };
         }
-        const x2 = this.ev('syscall-exit', this.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, { result: out });
+        const x2 = this.evResult('syscall-exit', this.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, out);
         this.r.setMatch(e2, x2);
         this.sp = this.r.stackParentOf(this.sp);
         return out;
@@ -1687,15 +1701,15 @@ export class Kernel {
       let sid = this.summaryCache.get(key);
       if (sid === undefined) this.summaryCache.set(key, (sid = this.r.intern(`${reader}: read seq and clock_mode of the data page at 0x${dataAddr.toString(16)}`)));
       const c = this.r.emitRaw(K_CALL, this.line, this.curId, this.sp, this.hostIdx, sid);
-      res = this.vdsoRead(t, clock, dataAddr, enter, coarse);
+      res = this.vdsoRead(t, mmId, clock, dataAddr, enter, coarse);
       // The stack top is `reader`, so the interned default return summary is the same text, built once.
       const rr = this.r.emitRaw(K_RETURN, this.line, this.curId, this.sp, this.hostIdx, this.r.returnSummaryId(this.sp));
       this.r.setMatch(c, rr);
       this.sp = this.r.stackParentOf(this.sp);
     }
     this.finish(t, res);
-    const sum = res.signal !== null && res.signal !== undefined ? this.txt`${sym} = ${res.signal}` : res.errno ? this.txt`${sym} = -1 ${res.errno}` : this.txt`${sym} = ${res.clock!.value} (${res.clock!.path})`;
-    const x = this.ev('vdso-exit', sum, { result: res });
+    const sum = res.signal !== null && res.signal !== undefined ? this.txt`${sym} = ${res.signal}` : res.errno ? this.txt`${sym} = -1 ${res.errno}` : this.exitSummary(sym, res.clock!);
+    const x = this.evResult('vdso-exit', sum, res);
     this.r.setMatch(enter, x);
     this.sp = 0;
     return res;
@@ -1704,6 +1718,26 @@ export class Kernel {
   // Consecutive vDSO reads of an unchanged clock give equal readings: they share the (immutable) objects, so a
   // long run of reads does not keep one copy per read in the results it retains.
   private lastReading: VdsoReading | null = null;
+  // Summary ids of the last vDSO exit, timens call and offset state: runs of equal reads share one summary (the
+  // text depends only on the values in each key, and a summary id may be shared by any number of events).
+  private exitReading: VdsoReading | null = null;
+  private exitSid = 0;
+  private seqSeq = -1;
+  private seqCoarse = false;
+  private seqPhys = '';
+  private seqSid = 0;
+  private offClock = -1;
+  private offHost: Timespec | null = null;
+  private offOff: Timespec | null = null;
+  private offPhys = '';
+  private offSid = 0;
+  private exitSummary(sym: string, c: VdsoReading): number {
+    if (this.exitReading !== c) {
+      this.exitReading = c;
+      this.exitSid = this.txt`${sym} = ${c.value} (${c.path})`;
+    }
+    return this.exitSid;
+  }
   private lastSum: { a: Timespec; b: Timespec; sum: Timespec } | null = null;
   private reading(clock: number, value: Timespec, host: Timespec, path: VdsoReading['path']): VdsoReading {
     const r = this.lastReading;
@@ -1718,38 +1752,51 @@ export class Kernel {
     return sum;
   }
 
-  private vdsoRead(t: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult {
-    const first = this.userRead(t, dataAddr, enter);
-    if (!first.ok) return { ret: null, errno: null, signal: first.signal };
+  private vdsoRead(t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult {
+    const first = this.userRead(t, mmId, dataAddr, enter);
+    if (first === null) return { ret: null, errno: null, signal: this.readSignal };
     const host = this.hostClock(clock);
-    const page = this.r.get(first.phys) as unknown as PageRec | undefined;
+    const page = this.r.get(first) as unknown as PageRec | undefined;
     const block = page?.blocks[clock === 4 ? 1 : 0];
-    const timensMode = `${this.sw.clockModePrefix}_TIMENS`;
+    const timensMode = this.timensMode;
     if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
       return { ret: 0, errno: null, signal: null, clock: this.reading(clock, host, host, 'vdso-fast') };
     }
     const timensFn = coarse ? 'do_coarse_timens' : 'do_hres_timens';
     this.sp = this.r.pushStack(this.sp, timensFn);
-    const c = this.ev('call', this.txt`seq ${block.seq} is odd and clock_mode is ${timensMode}: ${timensFn} via ${first.phys}`);
+    if (this.seqSeq !== block.seq || this.seqCoarse !== coarse || this.seqPhys !== first) {
+      this.seqSeq = block.seq;
+      this.seqCoarse = coarse;
+      this.seqPhys = first;
+      this.seqSid = this.txt`seq ${block.seq} is odd and clock_mode is ${timensMode}: ${timensFn} via ${first}`;
+    }
+    const c = this.ev('call', this.seqSid);
     let res: OpResult;
     if (this.layout.timensSlot === null) {
       this.ev('error', this.txt`no timens page slot ([PATCH v4 3/6] missing): the vDSO has no way to reach the real data page; modelled as SIGSEGV`);
       this.ev('signal', this.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
     } else {
-      const real = this.userRead(t, dataAddr - this.layout.dataSlot * PAGE + this.layout.timensSlot * PAGE, c);
-      if (!real.ok) {
-        res = { ret: null, errno: null, signal: real.signal };
+      const real = this.userRead(t, mmId, dataAddr - this.layout.dataSlot * PAGE + this.layout.timensSlot * PAGE, c);
+      if (real === null) {
+        res = { ret: null, errno: null, signal: this.readSignal };
       } else {
-        const realPage = this.r.get(real.phys) as unknown as PageRec | undefined;
+        const realPage = this.r.get(real) as unknown as PageRec | undefined;
         if (!realPage || realPage.kind !== 'host-data') {
-          this.ev('error', this.txt`the timens slot maps ${real.phys}, not the host data page: the vDSO would spin on its odd seq; modelled as SIGSEGV`);
+          this.ev('error', this.txt`the timens slot maps ${real}, not the host data page: the vDSO would spin on its odd seq; modelled as SIGSEGV`);
           this.ev('signal', this.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
           res = { ret: null, errno: null, signal: 'SIGSEGV' };
         } else {
           const off = block.values[clock] ?? ZERO;
           const value = this.offsetSum(host, off);
-          this.state(this.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first.phys} = ${value}`);
+          if (this.offClock !== clock || this.offHost !== host || this.offOff !== off || this.offPhys !== first) {
+            this.offClock = clock;
+            this.offHost = host;
+            this.offOff = off;
+            this.offPhys = first;
+            this.offSid = this.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
+          }
+          this.state(this.offSid);
           res = { ret: 0, errno: null, signal: null, clock: this.reading(clock, value, host, 'vdso-timens') };
         }
       }
@@ -1770,11 +1817,11 @@ export class Kernel {
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
       this.ev('signal', this.txt`SIGSEGV to ${t}: no ${mapping} in this layout`, { signal: 'SIGSEGV' });
     } else {
-      const f = this.userRead(t, base + page * PAGE, enter);
-      res = f.ok ? { ret: 0, errno: null, signal: null, text: f.phys } : { ret: null, errno: null, signal: f.signal };
+      const f = this.userRead(t, me.mm!, base + page * PAGE, enter);
+      res = f !== null ? { ret: 0, errno: null, signal: null, text: f } : { ret: null, errno: null, signal: this.readSignal };
     }
     this.finish(t, res);
-    const x = this.ev('return', res.signal ? this.txt`${res.signal}` : this.txt`ok: ${res.text}`, { result: res });
+    const x = this.evResult('return', res.signal ? this.txt`${res.signal}` : this.txt`ok: ${res.text}`, res);
     this.r.setMatch(enter, x);
     this.sp = 0;
     return res;

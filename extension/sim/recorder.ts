@@ -73,6 +73,36 @@ class ValCol<T = unknown> {
   }
 }
 
+/** The change log: key, field, before and after of each change side by side in one chunk, so recording a change
+ *  is one chunk lookup and four adjacent writes. */
+const CH_BITS = CHUNK_BITS - 2;
+const CH_MASK = (1 << CH_BITS) - 1;
+class ChangeCol {
+  private readonly chunks: unknown[][] = [];
+  add(i: number, key: string, field: string, before: unknown, after: unknown): void {
+    const k = i >>> CH_BITS;
+    let c = this.chunks[k];
+    if (c === undefined) c = this.chunks[k] = new Array<unknown>(4 << CH_BITS).fill(undefined);
+    const o = (i & CH_MASK) << 2;
+    c[o] = key;
+    c[o + 1] = field;
+    c[o + 2] = before;
+    c[o + 3] = after;
+  }
+  key(i: number): string {
+    return this.chunks[i >>> CH_BITS][(i & CH_MASK) << 2] as string;
+  }
+  field(i: number): string {
+    return this.chunks[i >>> CH_BITS][((i & CH_MASK) << 2) + 1] as string;
+  }
+  before(i: number): unknown {
+    return this.chunks[i >>> CH_BITS][((i & CH_MASK) << 2) + 2];
+  }
+  after(i: number): unknown {
+    return this.chunks[i >>> CH_BITS][((i & CH_MASK) << 2) + 3];
+  }
+}
+
 /** A column of numbers, in Int32 or Float64 chunks. */
 class NumCol {
   private readonly chunks: (Int32Array | Float64Array)[] = [];
@@ -181,10 +211,7 @@ export class Recorder {
 
   private cn = 0;
   // Keys and fields as the strings themselves: interning them cost a hash lookup per change.
-  private chKey = new ValCol<string>();
-  private chField = new ValCol<string>();
-  private chBefore = new ValCol();
-  private chAfter = new ValCol();
+  private ch = new ChangeCol();
 
   private strings: string[] = [];
   private stringIds = new Map<string, number>();
@@ -201,6 +228,7 @@ export class Recorder {
   // when event(i) is read. Building and keeping one string per event was the largest cost of recording.
   private templates: TemplateStringsArray[] = [];
   private templateIds = new Map<TemplateStringsArray, number>();
+  private constIds = new Map<TemplateStringsArray, number>();
   private an = 0;
   private argKind = new NumCol(Int32Array);
   /** Float64: a value may be any safe integer (an inum passes 2^31). */
@@ -248,6 +276,12 @@ export class Recorder {
   /** A tag for template literals: records the template and its values and returns a summary id for emitRaw,
    *  whose text is what the template literal would give (see SummaryArg). */
   summary(strings: TemplateStringsArray, ...values: SummaryArg[]): number {
+    // A template without values is constant text: one interned string, no argument slots.
+    if (values.length === 0) {
+      let c = this.constIds.get(strings);
+      if (c === undefined) this.constIds.set(strings, (c = this.intern(strings[0])));
+      return c;
+    }
     let t = this.templateIds.get(strings);
     if (t === undefined) {
       t = this.templates.length;
@@ -436,10 +470,7 @@ export class Recorder {
   private record(key: string, field: string, before: unknown, after: unknown): void {
     this.dirty.add(key);
     const i = this.cn++;
-    this.chKey.set(i, key);
-    this.chField.set(i, field);
-    this.chBefore.set(i, before);
-    this.chAfter.set(i, after);
+    this.ch.add(i, key, field, before, after);
   }
 
   // ------------------------------------------------------------------ events
@@ -450,8 +481,15 @@ export class Recorder {
 
   /** emit with pre-interned kind, task and summary ids (the hot path). */
   emitRaw(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extra?: EventExtra): number {
+    return this.appendEvent(kind, line, taskId, stack, hostIdx, summaryId, extra ? this.packExtra(extra) : -1);
+  }
+  /** emitRaw with extra { result }, the extra of every system call and vDSO exit, without the wrapper object. */
+  emitResult(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, result: OpResult): number {
+    this.extras.push(result);
+    return this.appendEvent(kind, line, taskId, stack, hostIdx, summaryId, ((this.extras.length - 1) << 2) | X_RESULT);
+  }
+  private appendEvent(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extraId: number): number {
     const i = this.n;
-    const extraId = extra ? this.packExtra(extra) : -1;
     this.evs.append(i, kind, line, taskId, stack, hostIdx, summaryId, this.attached, extraId);
     this.attached = this.cn;
     this.n = i + 1;
@@ -525,15 +563,15 @@ export class Recorder {
   changesOf(i: number): Change[] {
     const out: Change[] = [];
     for (let c = this.evs.get(i, F_CHSTART), e = this.changeEnd(i); c < e; c++) {
-      const key = this.chKey.get(c);
-      const field = this.chField.get(c);
+      const key = this.ch.key(c);
+      const field = this.ch.field(c);
       if (key.startsWith('#') || field.startsWith('_')) continue;
       const slash = key.indexOf('/');
       if (slash >= 0) {
         const sub = key.slice(slash + 1);
-        out.push({ obj: key.slice(0, slash), field: field ? `${sub}.${field}` : sub, before: this.chBefore.get(c), after: this.chAfter.get(c) });
+        out.push({ obj: key.slice(0, slash), field: field ? `${sub}.${field}` : sub, before: this.ch.before(c), after: this.ch.after(c) });
       } else {
-        out.push({ obj: key, field, before: this.chBefore.get(c), after: this.chAfter.get(c) });
+        out.push({ obj: key, field, before: this.ch.before(c), after: this.ch.after(c) });
       }
     }
     return out;
@@ -572,15 +610,15 @@ export class Recorder {
     const s = this.evs.get(i, F_CHSTART);
     const e = this.changeEnd(i);
     if (forward) {
-      for (let c = s; c < e; c++) this.put(c, this.chAfter.get(c));
+      for (let c = s; c < e; c++) this.put(c, this.ch.after(c));
     } else {
-      for (let c = e - 1; c >= s; c--) this.put(c, this.chBefore.get(c));
+      for (let c = e - 1; c >= s; c--) this.put(c, this.ch.before(c));
     }
   }
 
   private put(c: number, value: unknown): void {
-    const key = this.chKey.get(c);
-    const field = this.chField.get(c);
+    const key = this.ch.key(c);
+    const field = this.ch.field(c);
     if (field === '') {
       if (value === undefined) this.objs.delete(key);
       else this.objs.set(key, value as Rec);

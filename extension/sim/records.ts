@@ -63,13 +63,19 @@ export type PageRec = PhysPageState;
 export type { FdState, HostClocks, PteState };
 
 export function kindOfKey(key: string): 'host' | 'counters' | 'ns' | 'user' | 'nsproxy' | 'mm' | 'vma' | 'page' | 'task' {
-  if (key === HOST_KEY) return 'host';
-  if (key === COUNTERS_KEY) return 'counters';
-  if (key.startsWith('ns#')) return 'ns';
-  if (key.startsWith('user#')) return 'user';
-  if (key.startsWith('nsproxy#')) return 'nsproxy';
-  if (key.startsWith('mm#')) return key.includes('/') ? 'vma' : 'mm';
-  if (key.startsWith('page#')) return 'page';
+  // The prefixes start with different characters: one switch on the first finds the only candidate (this runs on
+  // every recorded change).
+  switch (key.charCodeAt(0)) {
+    case 0x68: if (key === HOST_KEY) return 'host'; break;
+    case 0x23: if (key === COUNTERS_KEY) return 'counters'; break;
+    case 0x6e:
+      if (key.startsWith('ns#')) return 'ns';
+      if (key.startsWith('nsproxy#')) return 'nsproxy';
+      break;
+    case 0x75: if (key.startsWith('user#')) return 'user'; break;
+    case 0x6d: if (key.startsWith('mm#')) return key.includes('/') ? 'vma' : 'mm'; break;
+    case 0x70: if (key.startsWith('page#')) return 'page'; break;
+  }
   return 'task';
 }
 

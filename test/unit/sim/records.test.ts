@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runScenario } from '../../../extension/scenario/index';
-import { cloneRec } from '../../../extension/sim/records';
+import { cloneRec, kindOfKey } from '../../../extension/sim/records';
 import { Recorder, fmtTs, type Rec } from '../../../extension/sim/recorder';
-import type { Simulation } from '../../../extension/sim/api';
+import type { OpResult, Simulation } from '../../../extension/sim/api';
 import { harness, op, C } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -97,4 +97,45 @@ test('results and single causes read back as recorded, without their wrapper obj
   assert.equal(exits, 2);
   assert.equal(freezes, 1);
   assert.ok(caused >= 4);
+});
+
+test('a store key tells its record kind by its prefix; any other key (a task name, whatever it is) is a task', () => {
+  const cases: [string, ReturnType<typeof kindOfKey>][] = [
+    ['host#clocks', 'host'], ['#counters', 'counters'], ['ns#0', 'ns'], ['ns#12', 'ns'], ['nsproxy#3', 'nsproxy'],
+    ['user#1', 'user'], ['mm#2', 'mm'], ['mm#2/[vvar]', 'vma'], ['page#host', 'page'], ['page#ns#4', 'page'],
+    ['P1', 'task'], ['C0', 'task'], ['', 'task'], ['host', 'task'], ['#count', 'task'], ['ns', 'task'], ['nsproxy', 'task'],
+    ['n#1', 'task'], ['mm', 'task'], ['mm/x', 'task'], ['user', 'task'], ['page', 'task'], ['hostess', 'task'], ['x#counters', 'task'],
+  ];
+  for (const [key, kind] of cases) assert.equal(kindOfKey(key), kind, key);
+});
+
+test('vDSO reads in a row share summaries only while clock, host time, offset and page are the same', () => {
+  const h = harness();
+  h.run('P1', op.unshare());
+  h.run('P1', op.write('/proc/self/timens_offsets', 'monotonic 5 0\nboottime 7 0\n'));
+  h.run('P1', op.fork('C'));
+  const reads: [number, OpResult][] = [];
+  const read = (clock: number): void => { reads.push([h.sim.eventCount, h.run('C', op.gettime(clock))]); };
+  read(C.CLOCK_MONOTONIC); read(C.CLOCK_MONOTONIC); read(C.CLOCK_BOOTTIME); read(C.CLOCK_MONOTONIC);
+  h.run(null, { op: 'sleep', delta: { sec: 0, nsec: 2_500_000 } });
+  read(C.CLOCK_MONOTONIC); read(C.CLOCK_REALTIME); read(C.CLOCK_REALTIME); read(C.CLOCK_MONOTONIC_COARSE);
+  const seen = new Set<string>();
+  for (const [first, res] of reads) {
+    const evs = Array.from({ length: h.sim.eventCount - first }, (_, k) => h.sim.event(first + k));
+    const exit = evs.find((e) => e.kind === 'vdso-exit')!;
+    const v = res.clock!;
+    assert.equal(exit.summary, `__vdso_clock_gettime = ${fmtTs(v.value)} (${v.path})`);
+    const off = evs.find((e) => e.kind === 'state' && e.summary.startsWith('host '));
+    if (v.path === 'vdso-timens') {
+      const name = Object.entries(C).find(([, n]) => n === v.clock)![0];
+      const offset = v.value.sec - v.host.sec;
+      assert.match(off!.summary, new RegExp(`^host ${name} ${fmtTs(v.host)} \\+ offset ${offset}\\.000000000 from page#\\S+ = ${fmtTs(v.value)}$`));
+      const call = evs.find((e) => e.kind === 'call' && e.fn.endsWith('_timens'))!;
+      assert.match(call.summary, new RegExp(`^seq 1 is odd and clock_mode is VDSO_CLOCKMODE_TIMENS: ${call.fn} via page#\\S+$`));
+      seen.add(`${name} ${v.host.nsec}`);
+    } else {
+      assert.equal(off, undefined);
+    }
+  }
+  assert.ok(seen.size >= 3, [...seen].join(', '));
 });
