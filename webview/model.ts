@@ -40,6 +40,10 @@ const MARK_TABLE = new Uint8Array(256 << 2);
 for (let k = 0; k < 256; k++) {
   for (let fs = 0; fs < 4; fs++) MARK_TABLE[(k << 2) | fs] = markOf(k, (fs & 1 ? FLAG_FAILED : 0) | (fs & 2 ? FLAG_SIGNAL : 0));
 }
+// Read as MARK_TABLE[(kind << 2) | ((flags >> FLAG_SHIFT) & 3)], written out where it is used: those loops run
+// once per event before the engine has optimized anything, and a call there costs more than the read.
+if (FLAG_SIGNAL !== FLAG_FAILED << 1) throw new Error('FLAG_FAILED and FLAG_SIGNAL must be adjacent bits');
+const FLAG_SHIFT = Math.log2(FLAG_FAILED);
 
 function grown<T extends Uint8Array | Uint16Array>(from: T, to: T): T {
   to.set(from);
@@ -138,7 +142,7 @@ export class RunModel {
     if (this.bits) return this.bits;
     const { kind, flags, n } = this;
     const bits = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bits[i] = MARK_TABLE[(kind[i] << 2) | ((flags[i] >> 3) & 3)];
+    for (let i = 0; i < n; i++) bits[i] = MARK_TABLE[(kind[i] << 2) | ((flags[i] >> FLAG_SHIFT) & 3)];
     return (this.bits = bits);
   }
 
@@ -235,7 +239,7 @@ export class RunModel {
           }
         }
         const f = flags[j];
-        const m = MARK_TABLE[(kind[j] << 2) | ((f >> 3) & 3)];
+        const m = MARK_TABLE[(kind[j] << 2) | ((f >> FLAG_SHIFT) & 3)];
         const L = lane[j];
         if (L !== NO_LANE && L < laneSlots) {
           let e = slot[L];

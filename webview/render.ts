@@ -591,66 +591,52 @@ function drawClockPlot(p: Painter, s: Scene, run: RunModel, lane: number, y: num
   const { start, span } = s.view;
   const yOf = (v: number) => top + ph - ((v - lo) / (hi - lo)) * ph;
   const xAt = (k: number) => Math.max(GUTTER, Math.min(GUTTER + W, GUTTER + ((pos[k] - start) * W) / span));
-  const series: [Float64Array, Float64Array | null, string, number[], number][] = [
-    [run.hostMono, null, s.theme.muted, [2, 3], 0.6],
-    [run.hostMono, run.nsMono[ni], s.theme.clockMono, [], 1],
-    [run.hostBoot, run.nsBoot[ni], s.theme.clockBoot, [5, 3], 1],
+  // The three lines of run.clockSeries: the host's CLOCK_MONOTONIC (faint), the namespace's CLOCK_MONOTONIC and
+  // CLOCK_BOOTTIME.
+  const styles: [string, number[], number][] = [
+    [s.theme.muted, [2, 3], 0.6],
+    [s.theme.clockMono, [], 1],
+    [s.theme.clockBoot, [5, 3], 1],
   ];
   const first = Math.max(0, upperBound(pos, start) - 1);
   const last = Math.min(pos.length - 1, lowerBound(pos, start + span));
-  // Far more samples than pixel columns (a long run zoomed out): skip the ones that would be merged by a search.
-  const dense = last - first > 4 * W;
   const line = linePoints(2 * Math.ceil(W) + 8);
   const { xs, ys } = line;
+  const lines = run.clockSeries(ni);
   for (let si = 0; si < 3; si++) {
-    const [host, off, color, dash, alpha] = series[si];
+    const [color, dash, alpha] = styles[si];
     p.strokeStyle = color;
     p.globalAlpha = alpha;
     p.lineWidth = 1.5;
     p.setLineDash(dash);
     p.beginPath();
     // A step line with at most ~2 points per pixel column: of the samples less than a pixel after the last point
-    // kept, only the last one's value counts. The points of each stretch are collected, then handed on thinned.
+    // kept, only the last one's value counts, and they are passed over by a search rather than visited (a long
+    // run zoomed out has far more samples than columns). The points of each stretch between gaps (the namespace
+    // not alive) are collected, then handed on thinned.
+    const { values, nextGap } = lines[si];
     let count = 0;
     let lastX = -Infinity;
     let lastY = NaN;
-    if (!dense) {
-      for (let k = first; k <= last; k++) {
-        const v = off ? host[k] + off[k] : host[k];
-        if (!Number.isFinite(v)) { addThinned(p, xs, ys, count); count = 0; continue; }
-        const x = xAt(k);
-        const yy = yOf(v);
-        if (count === 0) { xs[0] = x; ys[0] = yy; count = 1; lastX = x; lastY = yy; continue; }
-        if (x - lastX < 1 && k < last) { lastY = yy; continue; }
-        xs[count] = x; ys[count] = lastY; count++;
-        if (yy !== lastY) { xs[count] = x; ys[count] = yy; count++; }
-        lastX = x;
-        lastY = yy;
+    let k = first;
+    while (k <= last) {
+      if (count === 0) {
+        const v = values[k];
+        if (Number.isFinite(v)) { lastX = xAt(k); lastY = yOf(v); xs[0] = lastX; ys[0] = lastY; count = 1; }
+        k++;
+        continue;
       }
-    } else {
-      // The same points, reached by skipping: the values (host clock + offset, the same sums) and where their
-      // gaps are come precomputed, so a stretch of samples within a pixel is passed over without visiting it.
-      const { values, nextGap } = run.clockSeries(ni)[si];
-      let k = first;
-      while (k <= last) {
-        if (count === 0) {
-          const v = values[k];
-          if (Number.isFinite(v)) { lastX = xAt(k); lastY = yOf(v); xs[0] = lastX; ys[0] = lastY; count = 1; }
-          k++;
-          continue;
-        }
-        const next = firstAtOrRight(xAt, k, last, lastX + 1);
-        const gap = nextGap[k];
-        if (gap <= next) { addThinned(p, xs, ys, count); count = 0; k = gap + 1; continue; }
-        if (next > k) lastY = yOf(values[next - 1]);
-        const x = xAt(next);
-        const yy = yOf(values[next]);
-        xs[count] = x; ys[count] = lastY; count++;
-        if (yy !== lastY) { xs[count] = x; ys[count] = yy; count++; }
-        lastX = x;
-        lastY = yy;
-        k = next + 1;
-      }
+      const next = firstAtOrRight(xAt, k, last, lastX + 1);
+      const gap = nextGap[k];
+      if (gap <= next) { addThinned(p, xs, ys, count); count = 0; k = gap + 1; continue; }
+      if (next > k) lastY = yOf(values[next - 1]);
+      const x = xAt(next);
+      const yy = yOf(values[next]);
+      xs[count] = x; ys[count] = lastY; count++;
+      if (yy !== lastY) { xs[count] = x; ys[count] = yy; count++; }
+      lastX = x;
+      lastY = yy;
+      k = next + 1;
     }
     if (count > 0) { xs[count] = GUTTER + W; ys[count] = lastY; count++; }
     addThinned(p, xs, ys, count);

@@ -1,8 +1,8 @@
 // Splits one .timens line into lexemes with exact columns. The lexer never fails: anything it cannot
 // read becomes a 'bad' lexeme, so the parser can report it with a range and go on.
 
-import type { Token } from './api';
-import { K, KINDS } from './tokens';
+import { K } from './tokens';
+import { unitNs } from './values';
 
 export type LexKind = 'ident' | 'number' | 'duration' | 'string' | 'ref' | 'mapping' | 'punct' | 'comment' | 'bad';
 
@@ -18,9 +18,6 @@ export class Lexeme {
     this.code = code;
     this.value = undefined;
     this.problem = undefined;
-  }
-  get kind(): Token['kind'] {
-    return KINDS[this.code];
   }
 }
 
@@ -127,13 +124,6 @@ export function lexLine(line: string): Lexeme[] {
   return pool.items.slice(0, pool.count);
 }
 
-/** True for the duration units ns us ms s m h d, given as src[from..to). */
-function isUnit(src: string, from: number, to: number): boolean {
-  const a = src.charCodeAt(from);
-  if (to - from === 1) return a === 115 || a === 109 || a === 104 || a === 100; // s m h d
-  return to - from === 2 && src.charCodeAt(from + 1) === 115 && (a === 110 || a === 117 || a === 109); // ns us ms
-}
-
 /**
  * Lexes the line src[base..end) into the pool (items[0..count)), with columns counted from `base`: the
  * parser lexes straight from the whole text, so no line string is made.
@@ -194,7 +184,7 @@ export function lexSpan(src: string, base: number, end: number, pool: LexemePool
       while (i < n && isIdentPart(src.charCodeAt(i))) i++;
       if (i > numEnd) {
         // A unit after a hex number ('0x10s') is no duration.
-        const t: LexKind = isUnit(src, numEnd, i) && !(c === 48 && src.charCodeAt(start + 1) === 120) ? 'duration' : 'bad';
+        const t: LexKind = unitNs(src, numEnd, i) > 0 && !(c === 48 && src.charCodeAt(start + 1) === 120) ? 'duration' : 'bad';
         if (t === 'bad') pool.suspicious = true;
         pool.push(t, pool.text(src, start, i), start - base, i - base, t === 'bad' ? K.unknown : K.number);
       } else {

@@ -46,7 +46,7 @@ export function parseDuration(text: string, unitless = 's'): Timespec | null {
     if (i === fracStart) return null;
   }
   const fracEnd = i;
-  const perUnit = i < n ? unitNs(text, i) : Object.hasOwn(UNIT_NS, unitless) ? UNIT_NS[unitless] : 0;
+  const perUnit = i < n ? unitNs(text, i, n) : Object.hasOwn(UNIT_NS, unitless) ? UNIT_NS[unitless] : 0;
   if (perUnit === 0) return null;
   // Up to 15 digits add up exactly in a double, to the value Number() would give.
   let whole = 0;
@@ -58,11 +58,12 @@ export function parseDuration(text: string, unitless = 's'): Timespec | null {
   return timespec(Math.floor(total / 1e9), total % 1e9);
 }
 
-/** Nanoseconds per unit for the unit text[from..], or 0 when that is not one of ns us ms s m h d. */
-function unitNs(text: string, from: number): number {
+/** Nanoseconds per unit for the unit text[from..to), or 0 when that is not one of ns us ms s m h d (the lexer's
+ *  test for a duration too: no slice, as it runs on every number with letters after it). */
+export function unitNs(text: string, from: number, to: number): number {
   const a = text.charCodeAt(from);
-  if (text.length - from === 1) return a === 115 ? 1e9 : a === 109 ? 60e9 : a === 104 ? 3600e9 : a === 100 ? 86400e9 : 0;
-  if (text.length - from !== 2 || text.charCodeAt(from + 1) !== 115) return 0;
+  if (to - from === 1) return a === 115 ? 1e9 : a === 109 ? 60e9 : a === 104 ? 3600e9 : a === 100 ? 86400e9 : 0;
+  if (to - from !== 2 || text.charCodeAt(from + 1) !== 115) return 0;
   return a === 110 ? 1 : a === 117 ? 1e3 : a === 109 ? 1e6 : 0;
 }
 

@@ -675,7 +675,7 @@ export class Kernel {
       const v = [...ZERO_VALUES];
       v[1] = v[4] = v[6] = n.offsets.monotonic;
       v[7] = v[9] = n.offsets.boottime;
-      const mode = `${this.sw.clockModePrefix}_TIMENS`;
+      const mode = this.timensMode;
       if (n.vvar_page) this.set(n.vvar_page, 'blocks', [{ seq: 1, clock_mode: mode, values: v }, { seq: 1, clock_mode: mode, values: v }]);
       this.ev('freeze', this.txt`${nsId} frozen: offsets fixed and written into ${n.vvar_page} (seq 1, clock_mode ${mode}, monotonic ${n.offsets.monotonic}, boottime ${n.offsets.boottime})`, { causes: [cause] });
     }, undefined, this.txt`timens_set_vvar_page(${nsId})`);

@@ -410,9 +410,7 @@ export class Recorder {
     if (!o) throw new Error(`internal: no object ${key}`);
     const before = (o as Fields)[field];
     if (before === value) return;
-    const copy = cloneRec(key, o);
-    copy[field] = value;
-    this.objs.set(key, copy);
+    this.replaceField(key, o, field, value);
     if (this.recordingOn) this.record(key, field, before, value);
   }
 
@@ -485,8 +483,11 @@ export class Recorder {
   }
   /** emitRaw with extra { result }, the extra of every system call and vDSO exit, without the wrapper object. */
   emitResult(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, result: OpResult): number {
+    return this.appendEvent(kind, line, taskId, stack, hostIdx, summaryId, this.resultExtra(result));
+  }
+  private resultExtra(result: OpResult): number {
     this.extras.push(result);
-    return this.appendEvent(kind, line, taskId, stack, hostIdx, summaryId, ((this.extras.length - 1) << 2) | X_RESULT);
+    return ((this.extras.length - 1) << 2) | X_RESULT;
   }
   private appendEvent(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extraId: number): number {
     const i = this.n;
@@ -508,10 +509,7 @@ export class Recorder {
    *  X_OBJ: `extras[x]` is the EventExtra itself. */
   private packExtra(extra: EventExtra): number {
     if (extra.errno === undefined && extra.signal === undefined && extra.page === undefined && extra.passed === undefined) {
-      if (extra.causes === undefined && extra.result !== undefined) {
-        this.extras.push(extra.result);
-        return ((this.extras.length - 1) << 2) | X_RESULT;
-      }
+      if (extra.causes === undefined && extra.result !== undefined) return this.resultExtra(extra.result);
       if (extra.result === undefined && extra.causes !== undefined && extra.causes.length === 1) {
         const c = extra.causes[0];
         if (Number.isInteger(c) && c >= 0 && c < X_CAUSE_LIMIT) return (c << 2) | X_CAUSE;
@@ -623,10 +621,15 @@ export class Recorder {
       if (value === undefined) this.objs.delete(key);
       else this.objs.set(key, value as Rec);
     } else {
-      const copy = cloneRec(key, this.objs.get(key)!);
-      copy[field] = value;
-      this.objs.set(key, copy);
+      this.replaceField(key, this.objs.get(key)!, field, value);
     }
+  }
+
+  /** Records are never mutated (snapshots and handed-out states share them): a change stores a copy. */
+  private replaceField(key: string, o: Rec, field: string, value: unknown): void {
+    const copy = cloneRec(key, o);
+    copy[field] = value;
+    this.objs.set(key, copy);
   }
 
   stepForward(): boolean {
@@ -704,10 +707,5 @@ export class Recorder {
       match[i] = this.evs.get(i, F_MATCHCOL);
     }
     return { kind, depth, line, task, tasks, fn, fns, match };
-  }
-
-  /** Approximate retained bytes of the columns (for the benchmark's report). */
-  columnBytes(): number {
-    return this.n * 36 + this.cn * 32 + this.an * 12 + this.sn * 8;
   }
 }
