@@ -1,6 +1,7 @@
-// `npm test`: every test layer in order (type checks and lint, unit tests, webview tests in Chromium, the
-// extension in a real VS Code, then the packaged .vsix installed into it), ending with one line
-// `N passed, N failed` for all of them together. Exits non-zero if anything failed.
+// `npm test`: first the machine set-up every later layer needs (Debian packages such as Chromium, Node 24 and
+// code-server for the real VS Code), then every test layer in order (type checks and lint, unit tests, webview
+// tests in Chromium, the extension in a real VS Code, then the packaged .vsix installed into it), ending with one
+// line `N passed, N failed` for all of them together. Exits non-zero if anything failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,6 +55,8 @@ const nodeTestSummary = (out) => {
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+// Before any stage that needs Chromium or the VS Code build: a fresh clone has neither.
+await check('machine set-up (Debian packages, VS Code test build)', 'bash', ['tools/vscode-harness/setup.sh']);
 await check('type check (extension and webview)', npm, ['run', '--silent', 'typecheck']);
 await check('lint', npm, ['run', '--silent', 'lint']);
 await suite('unit tests (node:test)', 'node', ['tools/run-unit.mjs'], nodeTestSummary);

