@@ -224,7 +224,8 @@ int done_res(struct pending *pd) { return pd->have_res || (pd->target >= 0 && T[
 
 int done_create(struct pending *pd)
 {
-	if (pd->child_idx >= 0 && T[pd->child_idx].state == T_GONE && !pd->child_hello) return pd->have_res || vforklike;
+	/* a child gone before saying hello means the call failed: its answer is still to come */
+	if (pd->child_idx >= 0 && T[pd->child_idx].state == T_GONE && !pd->child_hello) return pd->have_res || (pd->target >= 0 && T[pd->target].state == T_GONE);
 	if (vforklike && pd->child_hello) return 1;
 	if (!pd->have_res) return pd->target >= 0 && T[pd->target].state == T_GONE;
 	return strstr(pd->res, " errno=0 ") == NULL || pd->child_hello;

@@ -41,6 +41,28 @@ static void write_maps(pid_t pid, char *why, size_t wl)
 	if (!why[0]) write_file(p, m, why, wl);
 }
 
+/* Under qemu a scenario may set the VM's own user.max_time_namespaces: put it back for the next one. */
+static char saved_limit[32];
+
+static void save_limit(void)
+{
+	saved_limit[0] = 0;
+	if (sandbox) return;
+	int fd = open("/proc/sys/user/max_time_namespaces", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return;
+	ssize_t n = read(fd, saved_limit, sizeof saved_limit - 1);
+	close(fd);
+	saved_limit[n > 0 ? n : 0] = 0;
+}
+
+static void restore_limit(void)
+{
+	if (!saved_limit[0]) return;
+	int fd = open("/proc/sys/user/max_time_namespaces", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) { if (write(fd, saved_limit, strlen(saved_limit)) < 0) {} close(fd); }
+	saved_limit[0] = 0;
+}
+
 static void teardown(void)
 {
 	for (int i = 0; i < nt; i++) {
@@ -56,6 +78,7 @@ static void teardown(void)
 	}
 	init_pid = -1;
 	while (waitpid(-1, NULL, WNOHANG) > 0) {}
+	restore_limit();
 }
 
 static int create_via_init(long seq, const char *name, long uid, char *res, size_t cap)
@@ -75,6 +98,7 @@ static void begin(const char *label)
 	char why[256] = "";
 	int sv[2];
 	teardown();
+	save_limit();
 	nft = 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) { emit("fail %s %s", label, strerror(errno)); return; }
 	pid_t p = fork();

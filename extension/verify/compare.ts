@@ -3,6 +3,7 @@
 // compared with the kernel, never with what the author expected.
 
 import type { KernelState } from '../sim/api';
+import { OPERATIONS } from './operations';
 import { compareResult, type Tolerances } from './compareResult';
 import { compareState, newTracker } from './compareState';
 import type { Plan, PlannedLine } from './plan';
@@ -54,6 +55,7 @@ export function compareRun(input: CompareInput): FileReport {
   const lines: LineVerdict[] = [];
   const src = (l: number) => plan.source[l] ?? '';
   let taint: number | null = null;
+  let turned: number | null = null;
   for (const s of plan.skipped) lines.push({ line: s.line, source: src(s.line), status: 'unchecked', reason: s.why, diffs: [], model: '', kernel: '' });
   for (const pl of plan.lines) {
     const v = (status: LineVerdict['status'], rest: Partial<LineVerdict>): LineVerdict =>
@@ -94,7 +96,15 @@ export function compareRun(input: CompareInput): FileReport {
     }
     const skip = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;
     const rc = compareResult(pl, k, { nsMap: tr.ns, after: pl.model.after, k, tidNames }, tol, skip);
-    const diffs = [...rc.diffs, ...stateDiffs];
+    let diffs = [...rc.diffs, ...stateDiffs];
+    // After a line where one side succeeded and the other failed, the two machines hold different states:
+    // later disagreements may only follow from that one, and say so.
+    if (diffs.length && turned !== null) {
+      const after = `may follow from line ${turned + 1}, where the kernel and the model already took different turns`;
+      diffs = diffs.map((d) => ({ ...d, why: d.why ? `${d.why}; ${after}` : after }));
+    }
+    const outcome = rc.diffs.find((d) => d.field === 'outcome');
+    if (outcome && turned === null && !OPERATIONS[pl.step.operation.op].readOnly && (outcome.kernel === 'ok') !== (outcome.model === 'ok')) turned = pl.line;
     if (rc.diverged) {
       lines.push(v('unchecked', { reason: rc.unchecked ?? '', model: rc.model, kernel: rc.kernel }));
       taint = pl.line;

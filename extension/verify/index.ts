@@ -31,6 +31,8 @@ export interface KnownDisagreement {
   readonly file: string;       // path relative to the repository, e.g. test/conformance/facts-q4-setns.timens
   readonly line: number;       // 1-based
   readonly field: string;
+  /** The model profile it occurs under, e.g. 'x86_64 6.18' or 'arm64 6.1'; any when absent. */
+  readonly kernel?: string;
   readonly note: string;
 }
 
@@ -42,7 +44,8 @@ export const QEMU_TOLERANCES: Tolerances = { clockSec: 0.5, durationSec: 1.0, ca
 function markKnown(r: FileReport, known: readonly KnownDisagreement[] | undefined): FileReport {
   if (!known?.length) return r;
   const lines: LineVerdict[] = r.lines.map((l) => {
-    const k = known.find((x) => (r.file === x.file || r.file.endsWith('/' + x.file)) && x.line === l.line + 1 && l.diffs.some((d) => d.field === x.field));
+    const k = known.find((x) => (r.file === x.file || r.file.endsWith('/' + x.file)) && x.line === l.line + 1
+      && (!x.kernel || x.kernel === r.profile) && l.diffs.some((d) => d.field === x.field));
     return k && l.status === 'disagree' ? { ...l, known: k.note } : l;
   });
   return { ...r, lines };

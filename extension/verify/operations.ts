@@ -46,6 +46,8 @@ export interface OpSpec<K extends OperationName> {
   readonly sig: string;
   readonly flags: number;
   readonly fields: readonly Field[];
+  /** Changes nothing the comparison follows, so a different outcome here does not set the two machines apart. */
+  readonly readOnly?: true;
   /** What the helper does, for docs/verify.md and hovers. */
   readonly doc: string;
   encode(op: Extract<Operation, { op: K }>, c: EncodeContext): Encoded;
@@ -124,7 +126,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
-  read: { sig: 'F', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of up to 32 KiB.',
+  read: { readOnly: true, sig: 'F', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of up to 32 KiB.',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data)]; } },
@@ -132,15 +134,15 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'ki', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset)] : { notRun: 'bad fd name' }) },
-  readlink: { sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
+  readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? { notRun: ONLY_PROC } : [p]; } },
-  clock_gettime: { sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
+  clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
-  clock_nanosleep: { sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
+  clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
     encode: (op, c) => [String(op.clock), op.abs ? '1' : '0', time(op.value), String(c.mode.sleepCapMs)] },
-  timerfd_settime: { sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is what is compared.',
+  timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is what is compared.',
     encode: (op) => [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
-  touch: { sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
+  touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
     encode: (op) => [mappingToken(op.mapping), String(op.page)] },
   mprotect: { sig: 'mioo', flags: 0, fields: [], doc: 'mprotect(2) of the pages (the whole mapping by default).',
     encode: (op) => [mappingToken(op.mapping), String(op.prot), opt(op.page), opt(op.pages)] },

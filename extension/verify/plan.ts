@@ -74,12 +74,14 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     return { ...base, invalid: [], headerNote: null,
       fileNotChecked: `written for a kernel without patch${h.disabledPatches.length > 1 ? 'es' : ''} ${h.disabledPatches.join(', ')} of the arm64 series; the kernel has the whole series` };
   }
-  if (h.arch && h.arch !== profile.arch) {
+  // `# run-on: ARCH V…` lines (test/conformance/README.md) name further architectures the file holds for.
+  const runOn = new Set([...text.matchAll(/^#\s*run-on:\s*(\S+)/gm)].map((m) => m[1]));
+  if (h.arch && h.arch !== profile.arch && !runOn.has(profile.arch)) {
     return { ...base, invalid: [], headerNote: null,
       fileNotChecked: `written for ${h.arch}; this kernel is ${profile.arch} (verify it on an ${h.arch} kernel image under qemu)` };
   }
-  const headerNote = h.kernel && h.kernel !== profile.kernel
-    ? `the header says kernel ${h.kernel}; the model runs as ${profile.arch} ${profile.kernel}, the kernel's version` : null;
+  const headerNote = (h.kernel && h.kernel !== profile.kernel) || (h.arch && h.arch !== profile.arch)
+    ? `the header says ${h.arch ?? ''} ${h.kernel ?? ''}; the model runs as ${profile.arch} ${profile.kernel}, the kernel's`.replace(/ {2,}/g, ' ') : null;
   // Lines the kernel's profile rejects run on neither side.
   const rejected = new Map<number, string>();
   for (const d of profileDiagnostics(parsed, profile)) if (d.severity === 'error') rejected.set(d.range.line, d.message);
