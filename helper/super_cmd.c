@@ -352,8 +352,12 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 		*nl = 0;
 		char *tok[MAX_ARGS + 6];
 		char *line = buf;
-		int n = split_tokens(line, tok, MAX_ARGS + 6);
-		if (n <= 0) {}
+		int bad = strlen(line) != (size_t)(nl - buf);
+		for (char *c = line; !bad && *c; c++) bad = (unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e;
+		int n = bad ? -1 : split_tokens(line, tok, MAX_ARGS + 6);
+		if (bad) emit("error 0 a line of the plan holds bytes that are not printable ASCII");
+		else if (n < 0) emit("error 0 a line of the plan is not single-space separated tokens");
+		else if (n == 0) {}
 		else if (!strcmp(tok[0], "begin") && n == 2 && valid_name(tok[1])) begin(tok[1]);
 		else if (!strcmp(tok[0], "end") && n == 1) { teardown(); emit("ended"); }
 		else if (!strcmp(tok[0], "cmd") && n >= 4 && valid_name(tok[2])) cmd(tok, n);
