@@ -2,7 +2,7 @@
 // its sources, its generated operation table and the compiler, so it is built once per change. The arm64
 // helper for qemu is cross-built static with aarch64-linux-gnu-gcc; the x86_64 one static with gcc.
 
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,10 +45,17 @@ function cacheRoot(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'timens-explorer', 'helper');
 }
 
-function findCompiler(target: Target): { cc: string; version: string } {
+/** Runs a program without blocking (the editor's extension host must never wait on a compiler). */
+function run(cmd: string, args: readonly string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { encoding: 'utf8', maxBuffer: 8 << 20 }, (err, stdout, stderr) => resolve({ ok: !err, stdout, stderr: stderr || (err ? String(err.message) : '') }));
+  });
+}
+
+async function findCompiler(target: Target): Promise<{ cc: string; version: string }> {
   for (const cc of COMPILERS[target]) {
-    const r = spawnSync(cc, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0) {
+    const r = await run(cc, ['--version']);
+    if (r.ok) {
       if (target === 'x86_64-static' && process.arch !== 'x64' && !cc.startsWith('x86_64')) continue;
       return { cc, version: r.stdout.split('\n')[0] };
     }
@@ -57,11 +64,11 @@ function findCompiler(target: Target): { cc: string; version: string } {
 }
 
 /** Builds (or finds in the cache) the helper for `target`; returns the binary's path. */
-export function buildHelper(target: Target = 'native'): string {
+export async function buildHelper(target: Target = 'native'): Promise<string> {
   const src = helperSourceDir();
   const files = fs.readdirSync(src).filter((f) => /\.[ch]$/.test(f)).sort();
   const header = helperOpsHeader();
-  const { cc, version } = findCompiler(target);
+  const { cc, version } = await findCompiler(target);
   const flags = ['-O2', '-g0', '-std=gnu11', '-D_GNU_SOURCE', '-pthread', '-Wall', '-Wextra', '-Wno-format-truncation',
     ...(target === 'native' ? [] : ['-static'])];
   const h = createHash('sha256');
@@ -73,10 +80,10 @@ export function buildHelper(target: Target = 'native'): string {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'ops.gen.h'), header);
   const tmp = `${bin}.${process.pid}.tmp`;
-  const r = spawnSync(cc, [...flags, '-I', dir, ...files.filter((f) => f.endsWith('.c')).map((f) => path.join(src, f)), '-o', tmp], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
+  const r = await run(cc, [...flags, '-I', dir, ...files.filter((f) => f.endsWith('.c')).map((f) => path.join(src, f)), '-o', tmp]);
+  if (!r.ok) {
     fs.rmSync(tmp, { force: true });
-    throw new VerifyError(`building the helper with ${cc} failed:\n${(r.stderr || String(r.error)).trim().split('\n').slice(0, 20).join('\n')}`);
+    throw new VerifyError(`building the helper with ${cc} failed:\n${r.stderr.trim().split('\n').slice(0, 20).join('\n')}`);
   }
   fs.renameSync(tmp, bin);
   return bin;

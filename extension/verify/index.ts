@@ -58,7 +58,7 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   const release = os.release();
   const profile = profileForKernel(arch, release);
   if (!profile) throw new VerifyError(`the model knows no profile for Linux ${release} ${arch}`);
-  const helper = buildHelper('native');
+  const helper = await buildHelper('native');
   const uid = process.geteuid?.() ?? -1;
   const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000 };
   const plans = inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`));

@@ -2,7 +2,7 @@
 // init is the static helper and whose /plan holds every scenario; the helper writes framed result lines to
 // the console and powers the VM off. TCG is used when KVM is not available.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -66,7 +66,7 @@ export interface QemuRun {
 export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode) => Plan[],
   ctl: { signal?: AbortSignal; onLine?: (file: string, line: number) => void } = {}): Promise<QemuRun> {
   let bytes: Uint8Array;
-  try { bytes = fs.readFileSync(o.image); } catch (e) { throw new VerifyError(`cannot read the kernel image ${o.image}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+  try { bytes = await fs.promises.readFile(o.image); } catch (e) { throw new VerifyError(`cannot read the kernel image ${o.image}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
   const sniff = sniffImage(bytes);
   const arch = o.arch ?? sniff.arch;
   if (!arch) throw new VerifyError(`${o.image} is neither an x86_64 bzImage nor an arm64 Image; give --arch (a compressed vmlinuz must be unpacked first)`);
@@ -75,19 +75,18 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
   if (!profile) throw new VerifyError(`cannot tell the kernel version of ${o.image}; give --kernel (e.g. --kernel 6.12)`);
   const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000 };
   const plans = makePlans(profile, mode);
-  const helper = buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
+  const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-qemu-'));
   try {
     const initrd = path.join(dir, 'initramfs.cpio');
-    fs.writeFileSync(initrd, cpioNewc([
+    await fs.promises.writeFile(initrd, cpioNewc([
       { name: 'dev', type: 'dir', mode: 0o755 },
       { name: 'dev/console', type: 'char', mode: 0o600, rdev: [5, 1] },
       { name: 'proc', type: 'dir', mode: 0o555 },
-      { name: 'init', type: 'file', mode: 0o755, data: fs.readFileSync(helper) },
+      { name: 'init', type: 'file', mode: 0o755, data: await fs.promises.readFile(helper) },
       { name: 'plan', type: 'file', mode: 0o644, data: new TextEncoder().encode(planInput(plans)) },
     ]));
     const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512);
-    if (spawnSync(q.bin, ['--version']).status !== 0) throw new VerifyError(`${q.bin} is not installed (Debian: apt-get install ${q.pkg})`);
     const byLabel = new Map(plans.map((p) => [p.label, p.file]));
     const col = new Collector((label, n) => ctl.onLine?.(byLabel.get(label) ?? label, n - 1));
     const t0 = Date.now();
@@ -115,7 +114,10 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
         }
       });
       child.stderr.on('data', (d: Buffer) => log?.write(d));
-      child.on('error', (e) => { clearTimeout(timer); reject(new VerifyError(`cannot start ${q.bin}: ${e.message}`)); });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new VerifyError(e.code === 'ENOENT' ? `${q.bin} is not installed (Debian: apt-get install ${q.pkg})` : `cannot start ${q.bin}: ${e.message}`));
+      });
       child.on('close', () => {
         clearTimeout(timer);
         ctl.signal?.removeEventListener('abort', abort);

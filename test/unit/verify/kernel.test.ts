@@ -18,7 +18,12 @@ const ROOT = path.resolve(__dirname, '../../../..');
 process.env.TIMENS_HELPER_SRC = path.join(ROOT, 'helper');
 const linux = process.platform === 'linux';
 let helper = '';
-const ensure = () => (helper ||= buildHelper('native'));
+const ensure = () => helper;
+
+test('the helper builds', { skip: !linux }, async () => {
+  helper = await buildHelper('native');
+  assert.ok(fs.existsSync(helper));
+});
 
 test('the helper parses exactly the signatures of extension/verify/operations.ts', { skip: !linux }, () => {
   const r = spawnSync(ensure(), ['describe'], { encoding: 'utf8' });
