@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -336,7 +337,11 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 	exe_fd = open("/proc/self/exe", O_PATH);   /* inherited by every task: exec runs the helper again */
 	struct utsname u;
 	uname(&u);
-	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld", PROTO_VERSION, u.machine, u.release, mode, (int)geteuid(), page_size());
+	struct stat st;
+	int timens = stat("/proc/self/ns/time", &st) == 0;   /* absent without CONFIG_TIME_NS */
+	int userns = stat("/proc/self/ns/user", &st) == 0;   /* absent without CONFIG_USER_NS */
+	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d", PROTO_VERSION, u.machine, u.release, mode,
+		(int)geteuid(), page_size(), timens, userns);
 	static char buf[MSG_MAX + 1];
 	size_t have = 0;
 	for (;;) {

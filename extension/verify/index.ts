@@ -9,7 +9,7 @@ import type { RunMode } from './operations';
 import { planScenario, profileForKernel, type Plan } from './plan';
 import { runQemu, type QemuOptions } from './qemu';
 import type { FileReport, KernelInfo, LineVerdict } from './report';
-import { runLocal } from './run';
+import { checkConfig, runLocal } from './run';
 import type { HostNow } from './protocol';
 
 export { VerifyError } from './build';
@@ -67,6 +67,7 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
     signal: opts.signal,
     onLine: (label, n) => opts.onProgress?.(byLabel.get(label)?.file ?? label, n - 1),
   });
+  checkConfig(run.hello);
   if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
   const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user and time namespaces${uid === 0 ? '' : ', unprivileged'}` };
   return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label)), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));

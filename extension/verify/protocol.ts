@@ -1,7 +1,11 @@
 // The helper's answers, read strictly: each output line of timens-helper becomes a typed record, and a line
 // that is not one (console noise under qemu, a broken frame, hostile bytes) becomes 'noise', never a throw.
 
-export interface Hello { readonly kind: 'hello'; readonly arch: string; readonly release: string; readonly mode: string; readonly euid: number }
+export interface Hello {
+  readonly kind: 'hello'; readonly arch: string; readonly release: string; readonly mode: string; readonly euid: number;
+  /** false when the kernel has no /proc/self/ns/time (CONFIG_TIME_NS off) or no user namespaces. */
+  readonly timens: boolean; readonly userns: boolean;
+}
 /** A sandbox is up; `host`: the host's CLOCK_MONOTONIC and CLOCK_BOOTTIME then, in seconds. */
 export interface Ready { readonly kind: 'ready'; readonly label: string; readonly userns: number; readonly timens: number; readonly host: HostNow | null }
 export interface HostNow { readonly monotonic: number; readonly boottime: number }
@@ -79,7 +83,7 @@ export function parseLine(raw: string): Record_ {
     case 'hello': {
       const f = fields(t.slice(1));
       if (!f || !f.arch || !f.release) return noise;
-      return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid) };
+      return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid), timens: f.timens !== '0', userns: f.userns !== '0' };
     }
     case 'ready': {
       const f = fields(t.slice(2));

@@ -13,7 +13,7 @@ import type { RunMode } from './operations';
 import { planInput, profileForKernel, type Plan } from './plan';
 import { parseLine, unframe } from './protocol';
 import type { KernelInfo } from './report';
-import { Collector, type RunResult } from './run';
+import { checkConfig, Collector, type RunResult } from './run';
 
 export interface QemuOptions {
   readonly image: string;
@@ -129,6 +129,7 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
     if (!col.hello) {
       throw new VerifyError(`the VM never ran the helper; the kernel needs an initramfs, a serial console and CONFIG_TIME_NS (console: ${col.noise.slice(-5).join(' | ') || 'empty'})`);
     }
+    checkConfig(col.hello);
     const got = profileForKernel(col.hello.arch, col.hello.release);
     if (!got || got.kernel !== profile.kernel || got.arch !== profile.arch) {
       throw new VerifyError(`the VM runs Linux ${col.hello.release} ${col.hello.arch}, but the plan was made for ${profile.arch} ${profile.kernel}: give --kernel`);

@@ -53,6 +53,11 @@ export class Collector {
   }
 }
 
+/** What the kernel must have: without time namespaces there is nothing to compare. */
+export function checkConfig(h: Hello): void {
+  if (!h.timens) throw new VerifyError(`Linux ${h.release} has no time namespaces (/proc/self/ns/time is missing): build it with CONFIG_TIME_NS=y`);
+}
+
 export function runLocal(helper: string, plans: readonly Plan[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) { reject(new VerifyError('cancelled')); return; }
