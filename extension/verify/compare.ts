@@ -67,6 +67,11 @@ export function compareRun(input: CompareInput): FileReport {
       continue;
     }
     const k = input.kernel.get(pl.line + 1);
+    if (k && !k.res && pl.step.task && !pl.model.before.tasks[pl.step.task] && k.errors.some((e) => e.startsWith('unknown task'))) {
+      // a task whose creation failed on both sides: neither machine has it
+      lines.push(v('agree', { model: pl.model.result.errno ?? 'ok', kernel: 'no such task' }));
+      continue;
+    }
     if (!k || !k.res) {
       lines.push(v('unchecked', { reason: k?.errors.length ? `the helper refused it: ${k.errors.join('; ')}` : 'the helper gave no answer for this line' }));
       if (ok(pl)) taint = pl.line;
