@@ -8,6 +8,7 @@ import { formatStepLine, jsonOfExpectation, jsonOfOutcome } from './scenario/for
 import { isKernelVersion, nearestKernelVersion } from './scenario/values';
 import type { SimEvent } from './sim/api';
 import { ARM64_PATCHES, type Arch, type Arm64PatchId } from './sim/types';
+import { VERIFY_OPTIONS, VERIFY_USAGE, verifyCommand } from './verify/cli';
 import pkg from '../package.json';
 
 const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a deterministic kernel model
@@ -15,6 +16,7 @@ const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a det
 Usage:
   timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--json] [--events]
   timens check FILE...        parse only: report diagnostics
+${VERIFY_USAGE}
   timens --help | --version
 
 Options:
@@ -26,7 +28,10 @@ Options:
   --events          with --json: include each line's simulator events; without: print them indented
   --quiet           print only failures and the summary
 
+${VERIFY_OPTIONS}
+
 Exit status: 0 every expectation held, 1 an expectation failed, 2 the input was invalid.
+verify: 0 every checkable line agrees with the kernel, 1 a line disagrees, 2 it could not run.
 `;
 
 interface Args {
@@ -150,7 +155,8 @@ function runFile(file: string, args: Args, o: Output): number {
   return run.passed ? 0 : 1;
 }
 
-export function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): number {
+export function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): number | Promise<number> {
+  if (argv[0] === 'verify') return verifyCommand(argv.slice(1), write, writeErr);
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -172,5 +178,5 @@ export function main(argv: string[], write: (s: string) => void = (s) => process
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => { process.exitCode = code; });
 }

@@ -60,6 +60,12 @@ await check('machine set-up (Debian packages, VS Code test build)', 'bash', ['to
 await check('type check (extension and webview)', npm, ['run', '--silent', 'typecheck']);
 await check('lint', npm, ['run', '--silent', 'lint']);
 await suite('unit tests (node:test)', 'node', ['tools/run-unit.mjs'], nodeTestSummary);
+await suite('verify on the running kernel (timens verify)', 'node', ['tools/test-verify.mjs'], plainLine);
+// One arm64 boot under qemu (about a minute under TCG, plus a one-off apt install and kernel download): in CI,
+// or when asked for; `npm run test:qemu` boots all three kernels.
+if (process.env.CI || process.env.TIMENS_QEMU) {
+  await suite('verify under qemu (arm64 6.12, TCG)', 'node', ['tools/test-qemu.mjs', '--kernels', 'arm64-6.12', '--budget', '900'], plainLine);
+}
 if (fs.existsSync('test/webview/run.mjs')) {
   await suite('webview tests (Chromium)', 'node', ['test/webview/run.mjs'], plainLine);
 }

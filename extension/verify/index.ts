@@ -1,0 +1,94 @@
+// Verify: runs scenarios on a real kernel (this machine's, or a kernel image under qemu) and compares every
+// line with the model run under that kernel's profile. The entry point of the CLI and the editor commands.
+
+import * as os from 'node:os';
+import { buildHelper, VerifyError } from './build';
+import { compareRun } from './compare';
+import type { Tolerances } from './compareResult';
+import type { RunMode } from './operations';
+import { planScenario, profileForKernel, type Plan } from './plan';
+import { runQemu, type QemuOptions } from './qemu';
+import type { FileReport, KernelInfo, LineVerdict } from './report';
+import { checkConfig, runLocal } from './run';
+import type { HostNow } from './protocol';
+
+export { VerifyError } from './build';
+export type { FileReport, LineVerdict, KernelInfo, Diff } from './report';
+export { formatText, jsonOf, exitStatus } from './report';
+
+export interface VerifyOptions {
+  /** Boot this kernel image under qemu instead of using the running kernel. */
+  readonly kernelImage?: string;
+  readonly qemu?: Omit<QemuOptions, 'image'>;
+  readonly signal?: AbortSignal;
+  /** Called after each line the kernel ran: the file and its 0-based line. */
+  readonly onProgress?: (file: string, line: number) => void;
+  /** Known model disagreements to mark in the report (they still count as disagreements). */
+  readonly known?: readonly KnownDisagreement[];
+}
+
+export interface KnownDisagreement {
+  readonly file: string;       // path relative to the repository, e.g. test/conformance/facts-q4-setns.timens
+  readonly line: number;       // 1-based
+  readonly field: string;
+  /** The model profile it occurs under, e.g. 'x86_64 6.18' or 'arm64 6.1'; any when absent. */
+  readonly kernel?: string;
+  readonly note: string;
+}
+
+export interface ScenarioInput { readonly file: string; readonly text: string }
+
+export const LOCAL_TOLERANCES: Tolerances = { clockSec: 0.5, durationSec: 0.25, capSec: 3 };
+export const QEMU_TOLERANCES: Tolerances = { clockSec: 0.5, durationSec: 1.0, capSec: 3 };
+
+function markKnown(r: FileReport, known: readonly KnownDisagreement[] | undefined): FileReport {
+  if (!known?.length) return r;
+  const lines: LineVerdict[] = r.lines.map((l) => {
+    const k = known.find((x) => (r.file === x.file || r.file.endsWith('/' + x.file)) && x.line === l.line + 1
+      && (!x.kernel || x.kernel === r.profile) && l.diffs.some((d) => d.field === x.field));
+    return k && l.status === 'disagree' ? { ...l, known: k.note } : l;
+  });
+  return { ...r, lines };
+}
+
+export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptions = {}): Promise<FileReport[]> {
+  if (opts.kernelImage) return verifyQemu(inputs, opts);
+  if (process.platform !== 'linux') throw new VerifyError('verify runs scenarios on a Linux kernel; this is ' + process.platform);
+  const arch = os.machine();
+  const release = os.release();
+  const profile = profileForKernel(arch, release);
+  if (!profile) throw new VerifyError(`the model knows no profile for Linux ${release} ${arch}`);
+  const helper = await buildHelper('native');
+  const uid = process.geteuid?.() ?? -1;
+  const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000 };
+  const plans = inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`));
+  const byLabel = new Map(plans.map((p) => [p.label, p]));
+  const run = await runLocal(helper, plans, {
+    signal: opts.signal,
+    onLine: (label, n) => opts.onProgress?.(byLabel.get(label)?.file ?? label, n - 1),
+  });
+  checkConfig(run.hello);
+  if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
+  const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user and time namespaces${uid === 0 ? '' : ', unprivileged'}` };
+  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label)), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
+}
+
+/** The plan again with the model's host clocks moved to the kernel's host at the sandbox's start. The
+ *  commands sent must not change; a line whose command would have is left to the plan that was sent. */
+function aligned(p: Plan, input: ScenarioInput, host: HostNow | undefined): Plan {
+  if (!host || p.fileNotChecked || p.invalid.length) return p;
+  const q = planScenario(input.text, input.file, p.profile, p.mode, p.label, host);
+  if (q.lines.length !== p.lines.length || q.lines.some((l, i) => l.command !== p.lines[i].command)) return p;
+  return q;
+}
+
+function report(plan: Plan, lines: ReturnType<Map<string, Map<number, import('./protocol').KernelLine>>['get']>, failure: string | undefined, info: KernelInfo, tol: Tolerances): FileReport {
+  const error = failure ? `the sandbox could not start: ${failure}` : !lines && !plan.fileNotChecked && !plan.invalid.length ? 'the helper did not run this scenario' : null;
+  return compareRun({ plan, kernel: lines ?? new Map(), info, tol, error });
+}
+
+async function verifyQemu(inputs: readonly ScenarioInput[], opts: VerifyOptions): Promise<FileReport[]> {
+  const q = await runQemu({ ...opts.qemu, image: opts.kernelImage! }, (profile, mode) =>
+    inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`)), { signal: opts.signal, onLine: opts.onProgress });
+  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i], q.run.hosts.get(p.label)), q.run.lines.get(p.label), q.run.failures.get(p.label), q.info, QEMU_TOLERANCES), opts.known));
+}

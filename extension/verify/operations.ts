@@ -1,0 +1,186 @@
+// The one description of each operation that the model and the native helper share: how a scenario line
+// becomes a helper command (its protocol signature, which helper/*.c parses), when the kernel cannot run it,
+// and which fields of its result are compared. Adding an operation: one entry here, one op_<name> in helper/.
+
+import type { KernelState } from '../sim/api';
+import type { FileRef, Operation, OperationName, NsTarget, TimeExpr } from '../sim/ops';
+import { CLONE_FLAGS, type Profile } from '../sim/types';
+
+/** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
+ *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
+export type ArgType = 'i' | 'o' | 'n' | 'r' | 'k' | 'x' | 'p' | 'F' | 'N' | 'm' | 'T' | 'd';
+
+/** Result fields a comparison may look at, besides errno and signal (always compared). */
+export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'child';
+
+export const OPF_HOST = 1;
+export const OPF_CREATES = 2;
+export const OPF_CLOCK0 = 4;
+export const OPF_BOOTREAD = 8;
+/** The result depends on the host's uptime (the offsets range check): the helper reports the host clocks. */
+export const OPF_HOSTNOW = 16;
+
+/** Where a run happens: a sandbox on the running kernel (ns#0 and user#0 are a new time and user namespace)
+ *  or the initial namespaces of a throwaway qemu VM. `uids`: whether uids other than 0 exist (root sandbox). */
+export interface RunMode {
+  readonly kind: 'sandbox' | 'initial';
+  readonly uids: 'all' | 'root-only';
+  /** Sleeps longer than this (ms) are cut short by the helper; host sleeps longer are not run. */
+  readonly sleepCapMs: number;
+}
+
+export interface EncodeContext {
+  readonly mode: RunMode;
+  readonly profile: Profile;
+  /** The model's state before the line. */
+  readonly before: KernelState;
+  readonly task: string | null;
+}
+
+/** A line the kernel does not run. `taint`: when the model says it changed something, later lines are not
+ *  compared either (the two machines no longer start from the same state). */
+export interface NotRun { readonly notRun: string; readonly timeOnly?: boolean }
+export type Encoded = readonly string[] | NotRun;
+
+export interface OpSpec<K extends OperationName> {
+  readonly sig: string;
+  readonly flags: number;
+  readonly fields: readonly Field[];
+  /** Changes nothing the comparison follows, so a different outcome here does not set the two machines apart. */
+  readonly readOnly?: true;
+  /** What the helper does, for docs/verify.md and hovers. */
+  readonly doc: string;
+  encode(op: Extract<Operation, { op: K }>, c: EncodeContext): Encoded;
+}
+
+const utf8 = new TextEncoder();
+const hex = (s: string) => ':' + Array.from(utf8.encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
+const ts = (t: { sec: number; nsec: number }) => `${t.sec}:${t.nsec}`;
+const opt = (v: number | undefined) => (v === undefined ? '-' : String(v));
+const time = (v: TimeExpr) => `${v.base}:${ts(v.delta)}`;
+const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
+
+/** A scenario path as the helper's token, or null when it names a file the helper never opens. */
+export function procPathToken(path: string, c: EncodeContext): string | null {
+  if (path === '/proc/uptime') return 'uptime';
+  if (path === '/proc/stat') return 'stat';
+  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets))?$/.exec(path);
+  if (!m) return null;
+  let who = m[1];
+  if (who !== 'self' && who !== 'thread-self') {
+    let name: string | undefined = c.before.tasks[who] ? who : undefined;
+    if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+    if (!name || !NAME.test(name)) return null;
+    who = '@' + name;
+  }
+  return m[2] ? `${who}/${m[2]}` : who;
+}
+
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets} of the scenario\'s own tasks';
+
+function fileToken(f: FileRef, c: EncodeContext): string | null {
+  if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;
+  const p = procPathToken(f.path, c);
+  return p === null ? null : `path:${p}`;
+}
+
+function targetToken(t: NsTarget, c: EncodeContext): string | null {
+  if ('fd' in t) return NAME.test(t.fd) ? `fd:@${t.fd}` : null;
+  if ('pidfd' in t) return NAME.test(t.pidfd) ? `pidfd:@${t.pidfd}` : null;
+  const p = procPathToken(t.path, c);
+  return p === null ? null : `path:${p}`;
+}
+
+const REFUSED_CLONE = CLONE_FLAGS.CLONE_SETTLS | CLONE_FLAGS.CLONE_NEWPID;
+const refusedClone = (flags: number): NotRun | null =>
+  flags & CLONE_FLAGS.CLONE_NEWPID ? { notRun: 'CLONE_NEWPID: the helper addresses tasks by their pid in one pid namespace' }
+    : flags & REFUSED_CLONE ? { notRun: 'CLONE_SETTLS: the helper cannot give the child a thread-local storage area' } : null;
+
+const rootOnly = (c: EncodeContext, uid: number): NotRun | null =>
+  c.mode.uids === 'root-only' && uid !== 0 ? { notRun: `uid ${uid} does not exist in a sandbox made without root (only uid 0 is mapped)` } : null;
+
+export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
+  unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
+    encode: (op) => refusedClone(op.flags) ?? [String(op.flags)] },
+  setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
+    encode: (op, c) => { const t = targetToken(op.target, c); return t === null ? { notRun: ONLY_PROC } : [t, String(op.nstype)]; } },
+  fork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'fork(2); the child is a new task of the helper.',
+    encode: (op) => [op.child] },
+  vfork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'clone(CLONE_VM|CLONE_VFORK|SIGCHLD) with a stack of its own; the parent stays suspended until the child execs or exits.',
+    encode: (op) => [op.child] },
+  clone: { sig: 'in', flags: OPF_CREATES, fields: ['child'], doc: 'clone(2) (glibc\'s wrapper, a fresh stack), the low byte of the flags being the exit signal.',
+    encode: (op) => refusedClone(op.flags) ?? [String(op.flags >>> 0), op.child] },
+  clone3: { sig: 'iin', flags: OPF_CREATES, fields: ['child'], doc: 'clone3(2) with these flags and exit_signal (a fresh stack when CLONE_VM is set).',
+    encode: (op) => refusedClone(op.flags) ?? [String(op.flags), String(op.exitSignal), op.child] },
+  pthread_create: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'pthread_create(3).',
+    encode: (op) => [op.child] },
+  execve: { sig: 'x', flags: 0, fields: [], doc: 'execveat(2) of the helper itself, whatever program the line names (an empty path is passed to execve and fails with ENOENT).',
+    encode: (op) => [hex(op.path)] },
+  exit: { sig: 'i', flags: 0, fields: [], doc: 'exit_group(2) from a thread-group leader, exit(2) from another thread; the process is then reaped by its parent.',
+    encode: (op) => [String(op.code)] },
+  setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',
+    encode: (op, c) => rootOnly(c, op.uid) ?? [String(op.uid)] },
+  prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
+    encode: (op) => [op.dumpable ? '1' : '0'] },
+  open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+  close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
+    encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
+  read: { readOnly: true, sig: 'F', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of up to 32 KiB.',
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f]; } },
+  write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data)]; } },
+  pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
+  lseek: { sig: 'ki', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET.',
+    encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset)] : { notRun: 'bad fd name' }) },
+  readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? { notRun: ONLY_PROC } : [p]; } },
+  clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
+    encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
+  clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
+    encode: (op, c) => [String(op.clock), op.abs ? '1' : '0', time(op.value), String(c.mode.sleepCapMs)] },
+  timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is what is compared.',
+    encode: (op) => [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
+  touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
+    encode: (op) => [mappingToken(op.mapping), String(op.page)] },
+  mprotect: { sig: 'mioo', flags: 0, fields: [], doc: 'mprotect(2) of the pages (the whole mapping by default).',
+    encode: (op) => [mappingToken(op.mapping), String(op.prot), opt(op.page), opt(op.pages)] },
+  munmap: { sig: 'moo', flags: 0, fields: [], doc: 'munmap(2) of the pages (the whole mapping by default, one page with only a page number).',
+    encode: (op) => [mappingToken(op.mapping), opt(op.page), opt(op.pages)] },
+  mremap: { sig: 'miioo', flags: 0, fields: [], doc: 'mremap(2); with MREMAP_FIXED the destination is a fresh reservation of the new size.',
+    encode: (op) => [mappingToken(op.mapping), String(op.newPages), String(op.flags), opt(op.page), opt(op.pages)] },
+  sleep: { sig: 'd', flags: OPF_HOST, fields: [], doc: 'the supervisor sleeps; a longer sleep than the cap is not run (comparisons are relative to the host clock, so later lines are still compared).',
+    encode: (op, c) => (op.delta.sec * 1000 + op.delta.nsec / 1e6 <= c.mode.sleepCapMs ? [ts(op.delta)]
+      : { notRun: `the host would sleep ${op.delta.sec} s; clocks are compared as offsets from the host clock, so the lines after it are still compared`, timeOnly: true }) },
+  suspend: { sig: 'd', flags: OPF_HOST, fields: [], doc: 'never run: suspending changes the host.',
+    encode: () => ({ notRun: 'suspend changes the host; clocks are compared as offsets from the host clock, so the lines after it are still compared', timeOnly: true }) },
+  sysctl: { sig: 'in', flags: OPF_HOST, fields: [], doc: 'a write of /proc/sys/user/max_time_namespaces by a task of that user namespace (each user namespace has its own set: kernel/ucount.c set_lookup); the initial user namespace\'s only under qemu.',
+    encode: (op, c) => {
+      const target = op.userNs ?? 'user#0';
+      if (target === 'user#0') {
+        return c.mode.kind === 'initial' ? [String(op.value), '-']
+          : { notRun: 'user#0 is the sandbox\'s user namespace, not the host\'s, and the host\'s sysctls are never written' };
+      }
+      const writer = Object.values(c.before.tasks).find((t) => t.state === 'running' && t.userNs === target && t.fullCaps);
+      return writer ? [String(op.value), writer.id] : { notRun: `no live task is root of ${target} to write its sysctl` };
+    } },
+  spawn: { sig: 'ni', flags: OPF_HOST | OPF_CREATES, fields: ['child'], doc: 'the sandbox init forks, sets the uid, and execs the helper (so the task is dumpable, as after a login).',
+    encode: (op, c) => rootOnly(c, op.uid) ?? [op.child, String(op.uid)] },
+};
+
+function mappingToken(m: string): string {
+  return m.replace(/^\[|\]$/g, '');
+}
+
+export function specOf<K extends OperationName>(name: K): OpSpec<K> {
+  return OPERATIONS[name] as OpSpec<K>;
+}
+
+/** The helper's ops.gen.h: one X-macro line per task operation (host actions are the supervisor's). */
+export function helperOpsHeader(): string {
+  const lines = Object.entries(OPERATIONS)
+    .filter(([, s]) => !(s.flags & OPF_HOST))
+    .map(([name, s]) => `OP(${name}, "${s.sig}", ${s.flags})`);
+  return `/* Generated from extension/verify/operations.ts by timens verify: do not edit. */\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,125 @@
+// Turns a scenario into a verification plan: the model runs every line under the kernel's profile (never the
+// scenario's expectations), and each line becomes the helper command that runs it for real, or the reason the
+// kernel cannot run it. The plan depends only on the model, so it can be sent ahead (qemu) or streamed.
+
+import { createSimulation } from '../sim/index';
+import type { KernelState, OpResult } from '../sim/api';
+import type { Step } from '../sim/ops';
+import { KERNEL_VERSIONS, type Arch, type KernelVersion, type Profile } from '../sim/types';
+import { parseScenario, profileDiagnostics } from '../scenario/index';
+import type { ScenarioDiagnostic } from '../scenario/api';
+import { OPERATIONS, OPF_HOST, type EncodeContext, type NotRun, type RunMode } from './operations';
+import type { HostNow } from './protocol';
+
+export interface PlannedLine {
+  readonly line: number;                  // 0-based scenario line
+  readonly step: Step;
+  /** The helper command, or null when the kernel does not run this line. */
+  readonly command: string | null;
+  readonly notRun: NotRun | null;
+  readonly model: { readonly result: OpResult; readonly before: KernelState; readonly after: KernelState };
+}
+
+export interface Plan {
+  readonly file: string;
+  readonly label: string;
+  readonly profile: Profile;
+  readonly mode: RunMode;
+  readonly lines: readonly PlannedLine[];
+  /** Lines the kernel's profile rejects (e.g. [vvar_vclock] on arm64): neither side runs them. */
+  readonly skipped: readonly { readonly line: number; readonly why: string }[];
+  /** Set when the whole file cannot be checked on this kernel. */
+  readonly fileNotChecked: string | null;
+  /** Parse errors: nothing ran. */
+  readonly invalid: readonly ScenarioDiagnostic[];
+  readonly headerNote: string | null;
+  readonly source: readonly string[];
+}
+
+/** The model's profile for a kernel: its architecture and the nearest known version at or below its release. */
+export function profileForKernel(arch: string, release: string): Profile | null {
+  const a: Arch | null = arch === 'x86_64' ? 'x86_64' : arch === 'aarch64' || arch === 'arm64' ? 'arm64' : null;
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!a || !m) return null;
+  const want = [Number(m[1]), Number(m[2])];
+  let best: KernelVersion | null = null;
+  for (const v of KERNEL_VERSIONS) {
+    const [x, y] = v.split('.').map(Number);
+    if (x < want[0] || (x === want[0] && y <= want[1])) best = v;
+  }
+  return best ? { arch: a, kernel: best, disabledPatches: [] } : null;
+}
+
+/** The model's host clocks start at a fixed uptime; when the kernel's host has been up longer, the model's
+ *  host is moved forward to it first (sleep, then suspend for boottime), so that what depends on the uptime
+ *  (the offsets range check) is asked of the model under the same host. */
+function alignHost(sim: ReturnType<typeof createSimulation>, host: HostNow): void {
+  const h = sim.state().host;
+  const mono = host.monotonic - (h.monotonic.sec + h.monotonic.nsec / 1e9);
+  const spec = (x: number) => ({ sec: Math.floor(x), nsec: Math.floor((x - Math.floor(x)) * 1e9) });
+  if (mono > 0) sim.exec({ line: -1, task: null, operation: { op: 'sleep', delta: spec(mono) } });
+  const h2 = sim.state().host;
+  const boot = (host.boottime - host.monotonic) - ((h2.boottime.sec - h2.monotonic.sec) + (h2.boottime.nsec - h2.monotonic.nsec) / 1e9);
+  if (boot > 0.001) sim.exec({ line: -1, task: null, operation: { op: 'suspend', delta: spec(boot) } });
+}
+
+export function planScenario(text: string, file: string, profile: Profile, mode: RunMode, label = 'scenario', host?: HostNow): Plan {
+  const parsed = parseScenario(text, file);
+  const source = text.split('\n');
+  const base = { file, label, profile, mode, source, lines: [] as PlannedLine[], skipped: [] as { line: number; why: string }[] };
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'not-on-profile');
+  if (errors.length) return { ...base, fileNotChecked: null, invalid: errors, headerNote: null };
+  const h = parsed.header;
+  if (h.disabledPatches.length) {
+    return { ...base, invalid: [], headerNote: null,
+      fileNotChecked: `written for a kernel without patch${h.disabledPatches.length > 1 ? 'es' : ''} ${h.disabledPatches.join(', ')} of the arm64 series; the kernel has the whole series` };
+  }
+  // `# run-on: ARCH V…` lines (test/conformance/README.md) name further architectures the file holds for.
+  const runOn = new Set([...text.matchAll(/^#\s*run-on:\s*(\S+)/gm)].map((m) => m[1]));
+  if (h.arch && h.arch !== profile.arch && !runOn.has(profile.arch)) {
+    return { ...base, invalid: [], headerNote: null,
+      fileNotChecked: `written for ${h.arch}; this kernel is ${profile.arch} (verify it on an ${h.arch} kernel image under qemu)` };
+  }
+  const headerNote = (h.kernel && h.kernel !== profile.kernel) || (h.arch && h.arch !== profile.arch)
+    ? `the header says ${h.arch ?? ''} ${h.kernel ?? ''}; the model runs as ${profile.arch} ${profile.kernel}, the kernel's`.replace(/ {2,}/g, ' ') : null;
+  // Lines the kernel's profile rejects run on neither side.
+  const rejected = new Map<number, string>();
+  for (const d of profileDiagnostics(parsed, profile)) if (d.severity === 'error') rejected.set(d.range.line, d.message);
+  const sim = createSimulation(profile);
+  if (host) alignHost(sim, host);
+  for (const step of parsed.steps) {
+    const why = rejected.get(step.line);
+    if (why) { base.skipped.push({ line: step.line, why }); continue; }
+    const before = sim.state();
+    const c: EncodeContext = { mode, profile, before, task: step.task };
+    const spec = OPERATIONS[step.operation.op];
+    const enc = (spec.encode as (op: typeof step.operation, c: EncodeContext) => readonly string[] | NotRun)(step.operation, c);
+    let result: OpResult;
+    try {
+      result = sim.exec(step);
+    } catch (e) {
+      result = { ret: null, errno: null, signal: null };
+      base.skipped.push({ line: step.line, why: `the model failed on this line: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    const after = sim.state();
+    const pl = step.line + 1;
+    const command = 'notRun' in enc ? null
+      : spec.flags & OPF_HOST ? `host ${pl} ${step.operation.op} ${enc.join(' ')}`
+        : `cmd ${pl} ${step.task} ${step.operation.op} ${enc.join(' ')}`;
+    base.lines.push({ line: step.line, step, command, notRun: 'notRun' in enc ? enc : null, model: { result, before, after } });
+  }
+  return { ...base, invalid: [], fileNotChecked: null, headerNote };
+}
+
+/** The helper input for several plans: one sandbox per scenario. */
+export function planInput(plans: readonly Plan[]): string {
+  const out: string[] = [];
+  for (const p of plans) {
+    if (p.fileNotChecked || p.invalid.length) continue;
+    out.push(`begin ${p.label}`);
+    for (const l of p.lines) if (l.command) out.push(l.command);
+    out.push('end');
+  }
+  return out.join('\n') + '\n';
+}

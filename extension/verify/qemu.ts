@@ -1,0 +1,143 @@
+// Verify under qemu: boots a kernel image (x86_64 bzImage or arm64 Image) with a generated initramfs whose
+// init is the static helper and whose /plan holds every scenario; the helper writes framed result lines to
+// the console and powers the VM off. TCG is used when KVM is not available.
+
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Profile } from '../sim/types';
+import { buildHelper, VerifyError } from './build';
+import { cpioNewc } from './cpio';
+import type { RunMode } from './operations';
+import { planInput, profileForKernel, type Plan } from './plan';
+import { parseLine, unframe } from './protocol';
+import type { KernelInfo } from './report';
+import { checkConfig, Collector, type RunResult } from './run';
+
+export interface QemuOptions {
+  readonly image: string;
+  readonly arch?: 'x86_64' | 'arm64';
+  /** The kernel's version when it cannot be read from the image (e.g. 6.12). */
+  readonly kernel?: string;
+  readonly memoryMb?: number;
+  /** The whole boot's time limit. */
+  readonly timeoutMs?: number;
+  /** Where to keep the console output (for diagnosis). */
+  readonly consoleLog?: string;
+}
+
+/** What the image says about itself: its architecture and the release in its version banner. */
+export function sniffImage(bytes: Uint8Array): { arch: 'x86_64' | 'arm64' | null; release: string | null } {
+  const ascii = (off: number, n: number) => String.fromCharCode(...bytes.subarray(off, off + n));
+  if (bytes.length > 0x210 && ascii(0x202, 4) === 'HdrS') {
+    const ptr = bytes[0x20e] | (bytes[0x20f] << 8);
+    const at = ptr + 0x200;
+    const end = bytes.indexOf(0, at);
+    const s = end > at ? ascii(at, Math.min(end - at, 200)) : '';
+    return { arch: 'x86_64', release: /^(\S+)/.exec(s)?.[1] ?? null };
+  }
+  if (bytes.length > 0x40 && ascii(0x38, 4) === 'ARM\x64') {
+    const banner = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf('Linux version ');
+    const rel = banner >= 0 ? /^Linux version (\S+)/.exec(ascii(banner, 120))?.[1] ?? null : null;
+    return { arch: 'arm64', release: rel };
+  }
+  return { arch: null, release: null };
+}
+
+function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, memoryMb: number): { bin: string; args: string[]; pkg: string } {
+  const kvm = arch === os.machine().replace('aarch64', 'arm64') && fs.existsSync('/dev/kvm');
+  const append = `console=${arch === 'x86_64' ? 'ttyS0' : 'ttyAMA0'} loglevel=1 panic=-1 rdinit=/init`;
+  const common = ['-m', String(memoryMb), '-smp', '1', '-nographic', '-no-reboot', '-kernel', image, '-initrd', initrd, '-append', append];
+  if (arch === 'x86_64') {
+    return { bin: 'qemu-system-x86_64', pkg: 'qemu-system-x86', args: [...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', 'max']), ...common] };
+  }
+  return { bin: 'qemu-system-aarch64', pkg: 'qemu-system-arm', args: ['-machine', 'virt', ...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', 'cortex-a57']), ...common] };
+}
+
+export interface QemuRun {
+  readonly plans: readonly Plan[];
+  readonly run: RunResult;
+  readonly info: KernelInfo;
+  readonly bootMs: number;
+  readonly totalMs: number;
+}
+
+export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode) => Plan[],
+  ctl: { signal?: AbortSignal; onLine?: (file: string, line: number) => void } = {}): Promise<QemuRun> {
+  let bytes: Uint8Array;
+  try { bytes = await fs.promises.readFile(o.image); } catch (e) { throw new VerifyError(`cannot read the kernel image ${o.image}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+  const sniff = sniffImage(bytes);
+  const arch = o.arch ?? sniff.arch;
+  if (!arch) throw new VerifyError(`${o.image} is neither an x86_64 bzImage nor an arm64 Image; give --arch (a compressed vmlinuz must be unpacked first)`);
+  const release = o.kernel ?? sniff.release;
+  const profile = release ? profileForKernel(arch, release) : null;
+  if (!profile) throw new VerifyError(`cannot tell the kernel version of ${o.image}; give --kernel (e.g. --kernel 6.12)`);
+  const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000 };
+  const plans = makePlans(profile, mode);
+  const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-qemu-'));
+  try {
+    const initrd = path.join(dir, 'initramfs.cpio');
+    await fs.promises.writeFile(initrd, cpioNewc([
+      { name: 'dev', type: 'dir', mode: 0o755 },
+      { name: 'dev/console', type: 'char', mode: 0o600, rdev: [5, 1] },
+      { name: 'proc', type: 'dir', mode: 0o555 },
+      { name: 'init', type: 'file', mode: 0o755, data: await fs.promises.readFile(helper) },
+      { name: 'plan', type: 'file', mode: 0o644, data: new TextEncoder().encode(planInput(plans)) },
+    ]));
+    const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512);
+    const byLabel = new Map(plans.map((p) => [p.label, p.file]));
+    const col = new Collector((label, n) => ctl.onLine?.(byLabel.get(label) ?? label, n - 1));
+    const t0 = Date.now();
+    let bootMs = 0;
+    const log = o.consoleLog ? fs.createWriteStream(o.consoleLog) : null;
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(q.bin, q.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let buf = '';
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new VerifyError(`the VM did not finish within ${Math.round((o.timeoutMs ?? 900_000) / 1000)} s (console: ${o.consoleLog ?? 'not kept'})`)); }, o.timeoutMs ?? 900_000);
+      const abort = () => child.kill('SIGKILL');
+      ctl.signal?.addEventListener('abort', abort, { once: true });
+      child.stdout.setEncoding('latin1');
+      child.stdout.on('data', (d: string) => {
+        log?.write(d);
+        buf += d;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const raw = buf.slice(0, nl).replace(/\r/g, '');
+          buf = buf.slice(nl + 1);
+          const payload = unframe(raw);
+          if (payload === null) { col.add({ kind: 'noise', text: raw }); continue; }
+          const r = parseLine(payload);
+          if (r.kind === 'hello' && !bootMs) bootMs = Date.now() - t0;
+          col.add(r);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => log?.write(d));
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new VerifyError(e.code === 'ENOENT' ? `${q.bin} is not installed (Debian: apt-get install ${q.pkg})` : `cannot start ${q.bin}: ${e.message}`));
+      });
+      child.on('close', () => {
+        clearTimeout(timer);
+        ctl.signal?.removeEventListener('abort', abort);
+        log?.end();
+        if (ctl.signal?.aborted) reject(new VerifyError('cancelled'));
+        else resolve();
+      });
+    });
+    if (!col.hello) {
+      throw new VerifyError(`the VM never ran the helper; the kernel needs an initramfs, a serial console and CONFIG_TIME_NS (console: ${col.noise.slice(-5).join(' | ') || 'empty'})`);
+    }
+    checkConfig(col.hello);
+    const got = profileForKernel(col.hello.arch, col.hello.release);
+    if (!got || got.kernel !== profile.kernel || got.arch !== profile.arch) {
+      throw new VerifyError(`the VM runs Linux ${col.hello.release} ${col.hello.arch}, but the plan was made for ${profile.arch} ${profile.kernel}: give --kernel`);
+    }
+    const totalMs = Date.now() - t0;
+    const info: KernelInfo = { release: col.hello.release, arch: col.hello.arch, how: `${q.bin} (${q.args.includes('-enable-kvm') ? 'KVM' : 'TCG'}), initial namespaces of the VM, boot ${(bootMs / 1000).toFixed(1)} s` };
+    return { plans, run: { hello: col.hello, lines: col.lines, failures: col.failures, hosts: col.hosts }, info, bootMs, totalMs };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

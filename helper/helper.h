@@ -1,0 +1,134 @@
+/* timens-helper: runs the operations of a .timens scenario on a real kernel, one real task per scenario
+ * task, driven line by line by `timens verify` (extension/verify). Shared declarations of its parts. */
+#ifndef TIMENS_HELPER_H
+#define TIMENS_HELPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROTO_VERSION 1
+#define MSG_MAX (192 * 1024)      /* one protocol message or line */
+#define TEXT_MAX (64 * 1024)      /* bytes a read or write may carry */
+#define MAX_TASKS 256
+#define NAME_MAX_LEN 48
+#define MAX_ARGS 8
+
+/* Arguments as typed by the signature letters of ops.gen.h (generated from extension/verify/operations.ts):
+ * i int64, o optional int64 ('-'), n new task's name, r new fd's name, k fd (@NAME, or its number for the
+ * task), x bytes (':' + hex), p /proc path, F file (fd or path), N namespace target (fd, path or pidfd),
+ * m special mapping, T time expression, d duration. */
+enum path_who { WHO_NONE, WHO_SELF, WHO_THREAD_SELF, WHO_TID, WHO_NAME };
+enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT };
+
+struct proc_path {
+	enum path_who who;
+	long tid;                       /* WHO_TID */
+	char name[NAME_MAX_LEN + 1];    /* WHO_NAME (supervisor side only) */
+	enum path_rest rest;
+};
+
+struct arg {
+	char type;
+	int present;                    /* 'o': 0 when '-' */
+	long long i;                    /* i, o, fd of F/N */
+	char name[NAME_MAX_LEN + 1];    /* n, m, pidfd name of N */
+	unsigned char *bytes;           /* x: points into the decoded buffer */
+	size_t len;
+	int kind;                       /* F/N: 'f' fd, 'p' path, 'P' pidfd; T: 'n' now, 'h' host, 'a' abs */
+	struct proc_path path;
+	long long sec, nsec;            /* T, d */
+	long pidfd_tid;                 /* N pidfd after the supervisor resolved the name */
+};
+
+struct op_desc {
+	const char *name;
+	const char *sig;
+	unsigned flags;
+};
+#define OPF_HOST 1u       /* a host action, run by the supervisor or the sandbox init */
+#define OPF_CREATES 2u    /* creates the task named by its last 'n' argument */
+#define OPF_CLOCK0 4u     /* argument 0 is a clock id: the supervisor brackets the call with host readings */
+#define OPF_BOOTREAD 8u   /* reads a /proc file whose value follows boottime: bracket with host CLOCK_BOOTTIME */
+#define OPF_HOSTNOW 16u   /* the result depends on the host's uptime: report host monotonic and boottime */
+
+const struct op_desc *op_find(const char *name);
+extern const struct op_desc OPS[];
+extern const size_t N_OPS;
+
+/* proto.c */
+int hexval(int c);
+int decode_hex(const char *s, unsigned char *out, size_t cap, size_t *len);
+void encode_hex(const unsigned char *in, size_t len, char *out);
+int valid_name(const char *s);
+int split_tokens(char *line, char **tok, int max);
+int parse_arg(char type, const char *tok, struct arg *a, unsigned char *buf, size_t cap, char *err, size_t errlen);
+int parse_path(const char *tok, struct proc_path *p, int allow_names);
+void format_path(const struct proc_path *p, char *out, size_t cap);
+int path_to_string(const struct proc_path *p, char *out, size_t cap);
+const char *errno_name(int e, char *buf);
+const char *signal_name(int s, char *buf);
+size_t kv(char *out, size_t cap, size_t off, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* channels: SOCK_SEQPACKET messages, optionally carrying one fd */
+int chan_send(int chan, const char *msg, size_t len, int fd);
+ssize_t chan_recv(int chan, char *buf, size_t cap, int *fd_out);
+int chan_sendf(int chan, int fd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Per-mm state (globals are per mm: shared by CLONE_VM tasks, copied at fork, fresh after exec). */
+enum mapping { MAP_VVAR, MAP_VVAR_VCLOCK, MAP_VDSO, N_MAPPINGS };
+struct mm_state {
+	unsigned long base[N_MAPPINGS];   /* where page 0 of each mapping is now (0: none) */
+	unsigned long vdso_text;          /* where the vDSO text is now; the vDSO reads its data relative to it */
+	unsigned long vdso_sym_off;       /* clock_gettime's offset in the vDSO */
+	unsigned long data_distance;      /* vdso text - vvar data page, at install */
+};
+extern struct mm_state g_mm;
+void mm_init(void);
+int mapping_of(const char *name);
+long page_size(void);
+void maps_each(int (*fn)(unsigned long s, unsigned long e, const char *name, void *ctx), void *ctx);
+
+/* One scenario task's loop. */
+struct task_ctx {
+	int chan;
+	int exe_fd;
+	char name[NAME_MAX_LEN + 1];
+	long seq;                 /* the command being run */
+};
+struct result {
+	long long ret;
+	int err;
+	int sig;
+	char extra[MSG_MAX / 2];
+	size_t elen;
+};
+void task_main(struct task_ctx *ctx, int announce) __attribute__((noreturn));
+void task_start(int chan, int exe_fd, const char *name, int shares_files) __attribute__((noreturn));
+void res_add(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void res_errno(struct result *r, long long ret);
+void send_result(struct task_ctx *ctx, struct result *r);
+void install_fault_handlers(void);
+void close_other_channels(int keep);
+long gettid_(void);
+
+/* handlers: one per operation of ops.gen.h, op_<name> */
+typedef void (*op_handler)(struct task_ctx *, struct arg *, struct result *);
+#define OP(name, sig, flags) void op_##name(struct task_ctx *, struct arg *, struct result *);
+#include "ops.gen.h"
+#undef OP
+
+/* clone3 with a fresh stack: the child runs fn(arg) and exits with its return value */
+long clone3_on_stack(void *args, size_t size, int (*fn)(void *), void *arg);
+
+/* observe.c: what the sandbox init reports about tasks after each line */
+void observe_task(int out, const char *name, long tgid, long tid);
+void observe_ns(int out, long tid);
+void observe_mm(int out, const char *name, long tgid, long tid, int show_pfn);
+
+/* supervisor and sandbox init */
+int supervise(int in, int out, const char *mode, int frame, const char *plan_path);
+void init_main(int chan, int exe_fd, int sandbox) __attribute__((noreturn));
+int pid1_main(int argc, char **argv);
+
+#endif

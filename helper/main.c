@@ -1,0 +1,76 @@
+/* timens-helper's entry: `supervise` (driven by `timens verify` on stdin/stdout), `task` (a scenario task
+ * after execve), `describe` (its operation table, for tests), or init of a qemu VM (pid 1: mount /proc, run
+ * the plan in /plan, write the results to the console, power off). */
+#include "helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: timens-helper supervise --mode sandbox|initial [--frame]\n"
+		"       timens-helper describe\n"
+		"It runs the operations of .timens scenarios for `timens verify`; see docs/verify.md.\n");
+	return 2;
+}
+
+static int exec_task(int argc, char **argv)
+{
+	/* after execve: timens-helper task CHAN EXE NAME SEQ */
+	if (argc != 6 || !valid_name(argv[4])) return usage();
+	int chan = atoi(argv[2]), exe = atoi(argv[3]);
+	long seq = atol(argv[5]);
+	fcntl(chan, F_SETFD, FD_CLOEXEC);
+	install_fault_handlers();
+	mm_init();
+	struct task_ctx ctx = { .chan = chan, .exe_fd = exe, .seq = seq };
+	snprintf(ctx.name, sizeof ctx.name, "%s", argv[4]);
+	if (seq > 0) chan_sendf(chan, -1, "res %ld ret=0 errno=0 sig=0 tid=%ld pid=%d", seq, gettid_(), getpid());
+	task_main(&ctx, seq == 0);
+}
+
+int pid1_main(int argc, char **argv)
+{
+	(void)argc; (void)argv;
+	mkdir("/proc", 0555);
+	mkdir("/dev", 0755);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	int con = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (con >= 0) { dup2(con, 1); dup2(con, 2); }
+	int plan = open("/plan", O_RDONLY | O_CLOEXEC);
+	if (plan < 0) { fprintf(stderr, "timens-helper: no /plan in the initramfs\n"); }
+	else supervise(plan, 1, "initial", 1, NULL);
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;) pause();
+}
+
+int main(int argc, char **argv)
+{
+	if (getpid() == 1) return pid1_main(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "task")) return exec_task(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "describe")) {
+		for (size_t i = 0; i < N_OPS; i++) printf("%s %s %u\n", OPS[i].name, OPS[i].sig[0] ? OPS[i].sig : "-", OPS[i].flags);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "supervise")) {
+		const char *mode = "sandbox";
+		int frame = 0;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--mode") && i + 1 < argc) mode = argv[++i];
+			else if (!strcmp(argv[i], "--frame")) frame = 1;
+			else return usage();
+		}
+		if (strcmp(mode, "sandbox") && strcmp(mode, "initial")) return usage();
+		return supervise(0, 1, mode, frame, NULL);
+	}
+	return usage();
+}

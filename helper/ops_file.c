@@ -1,0 +1,96 @@
+/* File operations on the few /proc files a scenario can name: open, close, read, write, pwrite, lseek,
+ * readlink. Paths arrive as validated tokens (helper/proto.c), so no other file can be reached. */
+#include "helper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int open_path(const struct proc_path *p, int flags)
+{
+	char path[128];
+	if (path_to_string(p, path, sizeof path)) { errno = EINVAL; return -1; }
+	return open(path, flags);
+}
+
+static const int MODES[] = { O_RDONLY, O_WRONLY, O_RDWR };
+
+void op_open(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	if (a[1].i < 0 || a[1].i > 2) { r->ret = -1; r->err = EINVAL; return; }
+	/* no O_CLOEXEC: the model's fds survive exec and are inherited by children */
+	res_errno(r, open_path(&a[0].path, MODES[a[1].i]));
+}
+
+void op_close(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	res_errno(r, close((int)a[0].i));
+}
+
+static void add_text(struct result *r, const unsigned char *buf, size_t n)
+{
+	char *hex = malloc(2 * n + 1);
+	if (!hex) return;
+	encode_hex(buf, n, hex);
+	res_add(r, " text=:%s", hex);
+	free(hex);
+}
+
+/* A path is opened for the call and closed after it, as the model does. */
+static int file_fd(struct arg *f, int flags, int *opened)
+{
+	*opened = 0;
+	if (f->kind == 'f') return (int)f->i;
+	int fd = open_path(&f->path, flags);
+	if (fd >= 0) *opened = 1;
+	return fd;
+}
+
+void op_read(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	int opened;
+	int fd = file_fd(&a[0], O_RDONLY | O_CLOEXEC, &opened);
+	if (fd < 0 && opened == 0 && a[0].kind != 'f') { res_errno(r, -1); res_add(r, " at=open"); return; }
+	unsigned char *buf = malloc(TEXT_MAX / 2);
+	if (!buf) { res_errno(r, -1); return; }
+	ssize_t n = read(fd, buf, TEXT_MAX / 2);
+	res_errno(r, n);
+	if (n > 0) add_text(r, buf, (size_t)n);
+	free(buf);
+	if (opened) close(fd);
+}
+
+static void do_write(struct arg *a, long long off, int positional, struct result *r)
+{
+	int opened;
+	int fd = file_fd(&a[0], O_WRONLY | O_CLOEXEC, &opened);
+	if (fd < 0 && a[0].kind != 'f') { res_errno(r, -1); res_add(r, " at=open"); return; }
+	ssize_t n = positional ? pwrite(fd, a[1].bytes, a[1].len, (off_t)off) : write(fd, a[1].bytes, a[1].len);
+	res_errno(r, n);
+	if (opened) close(fd);
+}
+
+void op_write(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; do_write(a, 0, 0, r); }
+void op_pwrite(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; do_write(a, a[2].i, 1, r); }
+
+void op_lseek(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	res_errno(r, lseek((int)a[0].i, (off_t)a[1].i, SEEK_SET));
+}
+
+void op_readlink(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	char path[128], buf[256];
+	if (path_to_string(&a[0].path, path, sizeof path)) { r->ret = -1; r->err = EINVAL; return; }
+	ssize_t n = readlink(path, buf, sizeof buf);
+	res_errno(r, n);
+	if (n > 0) add_text(r, (unsigned char *)buf, (size_t)n);
+}

@@ -1,0 +1,149 @@
+/* Operations on the special mappings: touch one page, mprotect, munmap, mremap. "Page N of a mapping" is
+ * the address of the mapping's first page plus N pages, as in the model; a range that would reach any
+ * mapping other than the special ones (the helper's own memory) is refused, not run. */
+#include "helper.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+sigjmp_buf *set_fault_jmp(sigjmp_buf *j);
+
+/* Calls fn for each mapping of this process (start, end, name); stops when fn returns non-zero. */
+void maps_each(int (*fn)(unsigned long s, unsigned long e, const char *name, void *ctx), void *ctx)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f) return;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		unsigned long s, e;
+		char name[64] = "";
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %63s", &s, &e, name) < 2) continue;
+		if (fn(s, e, name, ctx)) break;
+	}
+	fclose(f);
+}
+
+struct probe { unsigned long start, len; long pages; int ok; };
+
+static int find_vma(unsigned long s, unsigned long e, const char *name, void *ctx)
+{
+	(void)name;
+	struct probe *p = ctx;
+	if (p->start >= s && p->start < e) { p->pages = (long)((e - s) / (unsigned long)page_size()); return 1; }
+	return 0;
+}
+
+/* Size in pages of the VMA that contains `addr` (0 when nothing is mapped there). */
+static long vma_pages_at(unsigned long addr)
+{
+	struct probe p = { addr, 0, 0, 1 };
+	maps_each(find_vma, &p);
+	return p.pages;
+}
+
+static int check_special(unsigned long s, unsigned long e, const char *name, void *ctx)
+{
+	struct probe *p = ctx;
+	if (e <= p->start || s >= p->start + p->len) return 0;
+	if (strcmp(name, "[vvar]") && strcmp(name, "[vvar_vclock]") && strcmp(name, "[vdso]") && strcmp(name, "[vsyscall]")) p->ok = 0;
+	return 0;
+}
+
+/* True when [start, start+len) overlaps no mapping except [vvar], [vvar_vclock], [vdso] and [vsyscall]. */
+static int only_special(unsigned long start, unsigned long len)
+{
+	struct probe p = { start, len, 0, 1 };
+	maps_each(check_special, &p);
+	return p.ok;
+}
+
+struct range { unsigned long start, len; };
+
+/* The model's range: page (default 0) and pages (default: the whole VMA at the base, or 1 with a page). */
+static int range_of(struct arg *m, struct arg *page, struct arg *pages, struct range *out, struct result *r)
+{
+	unsigned long base = g_mm.base[m->i];
+	if (!base) { r->ret = -1; r->err = ENOENT; res_add(r, " refused=nomapping"); return -1; }
+	long whole = vma_pages_at(base);
+	long p = page->present ? (long)page->i : 0;
+	long n = pages->present ? (long)pages->i : (page->present ? 1 : (whole ? whole : 1));
+	if (p < -64 || p > 64 || n < -64 || n > 64) { r->ret = -1; r->err = EINVAL; res_add(r, " refused=range"); return -1; }
+	out->start = base + (unsigned long)(p * page_size());
+	out->len = (unsigned long)(n * page_size());
+	if (n > 0 && !only_special(out->start, out->len)) { r->ret = -1; r->err = EINVAL; res_add(r, " refused=range"); return -1; }
+	return 0;
+}
+
+void op_touch(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	unsigned long base = g_mm.base[a[0].i];
+	if (!base) { r->ret = -1; r->err = ENOENT; res_add(r, " refused=nomapping"); return; }
+	if (a[1].i < 0 || a[1].i > 64) { r->ret = -1; r->err = EINVAL; res_add(r, " refused=range"); return; }
+	unsigned long addr = base + (unsigned long)a[1].i * (unsigned long)page_size();
+	if (!only_special(addr, 1)) { r->ret = -1; r->err = EINVAL; res_add(r, " refused=range"); return; }
+	sigjmp_buf j;
+	sigjmp_buf *old = set_fault_jmp(&j);
+	int sig = sigsetjmp(j, 1);
+	if (!sig) {
+		volatile unsigned char v = *(volatile unsigned char *)addr;
+		(void)v;
+		r->ret = 0;
+	} else {
+		r->ret = -1;
+		r->sig = sig;
+	}
+	set_fault_jmp(old);
+}
+
+void op_mprotect(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	struct range rg;
+	if (range_of(&a[0], &a[2], &a[3], &rg, r)) return;
+	res_errno(r, mprotect((void *)rg.start, rg.len, (int)a[1].i));
+}
+
+void op_munmap(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	struct range rg;
+	if (range_of(&a[0], &a[1], &a[2], &rg, r)) return;
+	res_errno(r, munmap((void *)rg.start, rg.len));
+}
+
+void op_mremap(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	struct range rg;
+	if (range_of(&a[0], &a[3], &a[4], &rg, r)) return;
+	long newpages = (long)a[1].i;
+	int flags = (int)a[2].i;
+	if (newpages < 0 || newpages > 64) { r->ret = -1; r->err = EINVAL; res_add(r, " refused=range"); return; }
+	unsigned long newlen = (unsigned long)newpages * (unsigned long)page_size();
+	void *dest = NULL;
+	if ((flags & MREMAP_FIXED) && newlen) {
+		/* MREMAP_FIXED needs somewhere to go: a fresh reservation, which the move replaces. */
+		dest = mmap(NULL, newlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (dest == MAP_FAILED) { res_errno(r, -1); return; }
+	}
+	void *ret = mremap((void *)rg.start, rg.len, newlen, flags, dest);
+	if (ret == MAP_FAILED) {
+		int e = errno;
+		if (dest) munmap(dest, newlen);
+		errno = e;
+		res_errno(r, -1);
+		return;
+	}
+	r->ret = 0;
+	res_add(r, " moved=%d", ret != (void *)rg.start);
+	for (int m = 0; m < N_MAPPINGS; m++) {
+		if (g_mm.base[m] != rg.start || ret == (void *)rg.start) continue;
+		g_mm.base[m] = (unsigned long)ret;
+		if (m == MAP_VDSO) g_mm.vdso_text = (unsigned long)ret;   /* mm->context.vdso follows the text */
+	}
+}

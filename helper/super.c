@@ -1,0 +1,312 @@
+/* The supervisor: reads the plan (one command per line) from `timens verify`, checks every argument, routes
+ * each command to the real task that runs it, brackets clock reads with host readings, asks the sandbox init
+ * to observe the tasks after each line, and writes one result line per fact. It never runs an operation
+ * itself, so a scenario can do nothing but what the operations of the language do, inside the sandbox. */
+#include "super.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct task T[MAX_TASKS];
+int nt;
+int init_chan = -1;
+pid_t init_pid = -1;
+int out_fd = 1, framed, sandbox;
+int exe_fd = -1;
+int vforklike;
+struct fdtab FT[MAX_TASKS];
+int nft;
+
+int fdtab_new(int copy_of)
+{
+	if (nft == MAX_TASKS) return copy_of >= 0 ? copy_of : 0;
+	if (copy_of >= 0) FT[nft] = FT[copy_of];
+	else FT[nft].n = 0;
+	return nft++;
+}
+
+int fdname_lookup(int tab, const char *name)
+{
+	for (int i = 0; i < FT[tab].n; i++)
+		if (!strcmp(FT[tab].names[i], name)) return FT[tab].fds[i];
+	return -1;
+}
+
+void fdname_del(int tab, const char *name)
+{
+	struct fdtab *t = &FT[tab];
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->names[i], name)) {
+			t->n--;
+			memmove(t->names[i], t->names[i + 1], (size_t)(t->n - i) * sizeof t->names[0]);
+			memmove(&t->fds[i], &t->fds[i + 1], (size_t)(t->n - i) * sizeof t->fds[0]);
+			return;
+		}
+}
+
+void fdname_set(int tab, const char *name, int fd)
+{
+	fdname_del(tab, name);
+	struct fdtab *t = &FT[tab];
+	if (t->n == FDS_MAX) return;
+	snprintf(t->names[t->n], sizeof t->names[0], "%s", name);
+	t->fds[t->n++] = fd;
+}
+
+/* "res SEQ rest" -> "rest" */
+const char *res_body(const char *res)
+{
+	const char *p = strchr(res, ' ');
+	p = p ? strchr(p + 1, ' ') : NULL;
+	return p ? p + 1 : "";
+}
+
+static uint32_t crc32(const char *s, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= (unsigned char)s[i];
+		for (int k = 0; k < 8; k++) c = c >> 1 ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+/* One result line. Under qemu the console mixes in kernel text, so lines are framed and checksummed. */
+void emit(const char *fmt, ...)
+{
+	static char line[MSG_MAX + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line + 5, MSG_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0) return;
+	if (n >= MSG_MAX) n = MSG_MAX - 1;
+	size_t len;
+	char *start;
+	if (framed) {
+		memcpy(line, "@@TV ", 5);
+		len = 5 + (size_t)n;
+		len += (size_t)snprintf(line + len, 24, " ~%08x\n", crc32(line + 5, (size_t)n));
+		start = line;
+	} else {
+		start = line + 5;
+		len = (size_t)n;
+		start[len++] = '\n';
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(out_fd, start + off, len - off);
+		if (w < 0 && errno == EINTR) continue;
+		if (w <= 0) return;
+		off += (size_t)w;
+	}
+}
+
+void hostclock(clockid_t c, struct timespec *t)
+{
+	/* alarm clocks read like their bases when there is no RTC */
+	if (syscall(SYS_clock_gettime, c, t)) syscall(SYS_clock_gettime, c == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : CLOCK_BOOTTIME, t);
+}
+
+int find(const char *name)
+{
+	for (int i = 0; i < nt; i++)
+		if (!strcmp(T[i].name, name)) return i;
+	return -1;
+}
+
+static int by_pid(long pid)
+{
+	for (int i = 0; i < nt; i++)
+		if (T[i].state != T_GONE && T[i].tid == pid) return i;
+	return -1;
+}
+
+void gone(int i)
+{
+	if (T[i].chan >= 0) close(T[i].chan);
+	T[i].chan = -1;
+	T[i].state = T_GONE;
+}
+
+static void handle(int idx, char *msg, int fd, struct pending *pd)
+{
+	long seq;
+	char name[NAME_MAX_LEN + 1];
+	long tid, pid;
+	if (sscanf(msg, "child %ld %48s", &seq, name) == 2 && fd >= 0 && valid_name(name) && nt < MAX_TASKS && find(name) < 0) {
+		struct task *t = &T[nt];
+		memset(t, 0, sizeof *t);
+		snprintf(t->name, sizeof t->name, "%s", name);
+		t->chan = fd;
+		t->state = T_STARTING;
+		t->creator = idx;
+		if (pd && !strcmp(name, pd->child)) pd->child_idx = nt;
+		nt++;
+		return;
+	}
+	if (fd >= 0) close(fd);
+	if (sscanf(msg, "hello %48s %ld %ld", name, &tid, &pid) == 3 && idx >= 0 && !strcmp(T[idx].name, name)) {
+		T[idx].tid = tid;
+		T[idx].pid = pid;
+		T[idx].state = T_ALIVE;
+		if (pd && idx == pd->child_idx) pd->child_hello = 1;
+		return;
+	}
+	if (sscanf(msg, "res %ld", &seq) == 1) {
+		if (idx >= 0 && T[idx].state == T_BLOCKED && seq == T[idx].pending) {
+			T[idx].state = T_ALIVE;
+			emit("late %ld %s %s", seq, T[idx].name, res_body(msg));
+			if (pd && pd->deferred_idx == idx) pd->have_deferred = 1;
+			return;
+		}
+		if (pd && pd->target == idx && seq == pd->seq && !pd->have_res) {
+			snprintf(pd->res, sizeof pd->res, "%s", msg);
+			pd->have_res = 1;
+			/* an exec'd image says where it now lives (a thread that execs takes its leader's pid) */
+			char *p = strstr(msg, " tid=");
+			if (idx >= 0 && p && sscanf(p, " tid=%ld pid=%ld", &tid, &pid) == 2) { T[idx].tid = tid; T[idx].pid = pid; }
+		}
+		return;
+	}
+}
+
+/* Waits until `done(pd)` or the deadline; every channel is served meanwhile. */
+int wait_for(struct pending *pd, int (*done)(struct pending *), int timeout_ms)
+{
+	static char msg[MSG_MAX];
+	struct timespec start, now;
+	hostclock(CLOCK_MONOTONIC, &start);
+	while (!done(pd)) {
+		struct pollfd pf[MAX_TASKS + 1];
+		int map[MAX_TASKS + 1], n = 0;
+		for (int i = 0; i < nt; i++)
+			if (T[i].state != T_GONE && T[i].chan >= 0) { pf[n].fd = T[i].chan; pf[n].events = POLLIN; map[n++] = i; }
+		if (init_chan >= 0) { pf[n].fd = init_chan; pf[n].events = POLLIN; map[n++] = -2; }
+		hostclock(CLOCK_MONOTONIC, &now);
+		long left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left <= 0) return -1;
+		int r = poll(pf, (nfds_t)n, (int)left);
+		if (r < 0 && errno == EINTR) continue;
+		if (r <= 0) return -1;
+		for (int k = 0; k < n; k++) {
+			if (!pf[k].revents) continue;
+			int fd;
+			ssize_t m = chan_recv(pf[k].fd, msg, sizeof msg, &fd);
+			if (m <= 0) {
+				if (map[k] == -2) { close(init_chan); init_chan = -1; continue; }
+				gone(map[k]);
+				continue;
+			}
+			handle(map[k] == -2 ? -1 : map[k], msg, fd, pd);
+			if (map[k] == -2 && pd->target == -2 && !pd->have_res && !strncmp(msg, "res ", 4)) {
+				long s;
+				if (sscanf(msg, "res %ld", &s) == 1 && s == pd->seq) { snprintf(pd->res, sizeof pd->res, "%s", msg); pd->have_res = 1; }
+			}
+		}
+	}
+	return 0;
+}
+
+int done_res(struct pending *pd) { return pd->have_res || (pd->target >= 0 && T[pd->target].state == T_GONE); }
+
+int done_create(struct pending *pd)
+{
+	/* a child gone before saying hello means the call failed: its answer is still to come */
+	if (pd->child_idx >= 0 && T[pd->child_idx].state == T_GONE && !pd->child_hello) return pd->have_res || (pd->target >= 0 && T[pd->target].state == T_GONE);
+	if (vforklike && pd->child_hello) return 1;
+	if (!pd->have_res) return pd->target >= 0 && T[pd->target].state == T_GONE;
+	return strstr(pd->res, " errno=0 ") == NULL || pd->child_hello;
+}
+int done_deferred(struct pending *pd) { return pd->have_deferred || T[pd->deferred_idx].state != T_BLOCKED; }
+
+int init_request(long seq, const char *fmt, ...)
+{
+	char buf[MSG_MAX];
+	int n = snprintf(buf, sizeof buf, "%ld ", seq);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	va_end(ap);
+	return init_chan < 0 ? -1 : chan_send(init_chan, buf, strlen(buf), -1);
+}
+
+/* After each line: the init reports every task; blocked and gone ones are known here. */
+void observe(long line)
+{
+	static char req[MSG_MAX], msg[MSG_MAX];
+	size_t off = 0;
+	off = kv(req, sizeof req, off, "%ld observe %d", line, !sandbox && geteuid() == 0);
+	for (int i = 0; i < nt; i++) {
+		if (T[i].state == T_GONE || T[i].state == T_STARTING) { emit("obs %ld task %s st=gone", line, T[i].name); continue; }
+		if (T[i].state == T_BLOCKED) emit("obs %ld blocked %s", line, T[i].name);
+		off = kv(req, sizeof req, off, " %s:%ld:%ld", T[i].name, T[i].pid, T[i].tid);
+	}
+	if (init_chan < 0 || chan_send(init_chan, req, off, -1)) return;
+	for (;;) {
+		struct pollfd pf = { init_chan, POLLIN, 0 };
+		if (poll(&pf, 1, 10000) <= 0) { emit("obs %ld error timeout", line); return; }
+		int fd;
+		ssize_t m = chan_recv(init_chan, msg, sizeof msg, &fd);
+		if (fd >= 0) close(fd);
+		if (m <= 0) { close(init_chan); init_chan = -1; return; }
+		if (!strncmp(msg, "end ", 4)) return;
+		emit("obs %ld %s", line, msg);
+	}
+}
+
+void reap(int idx, long line)
+{
+	/* The model reaps an exited process at once; here its parent (or the init, for orphans) waits for it. */
+	char p[64], buf[512];
+	long pid = T[idx].pid;
+	for (int tries = 0; tries < 2000; tries++) {
+		snprintf(p, sizeof p, "/proc/%ld/stat", pid);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) return;
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0) return;
+		buf[n] = 0;
+		char *rp = strrchr(buf, ')');
+		char st;
+		long ppid;
+		if (!rp || sscanf(rp + 2, "%c %ld", &st, &ppid) != 2) return;
+		if (st != 'Z') { usleep(1000); continue; }
+		int parent = by_pid(ppid);
+		struct pending pd = { .seq = line, .target = -2, .child_idx = -1, .deferred_idx = -1 };
+		if (parent >= 0 && T[parent].state == T_BLOCKED) {
+			pd.deferred_idx = parent;
+			wait_for(&pd, done_deferred, 5000);
+		}
+		if (parent >= 0 && T[parent].state == T_ALIVE) {
+			pd.target = parent;
+			chan_sendf(T[parent].chan, -1, "%ld reap %ld", line, pid);
+		} else if (ppid == init_pid) {
+			init_request(line, "reap %ld", pid);
+		} else return;
+		wait_for(&pd, done_res, 5000);
+		return;
+	}
+}
+
+void wait_thread_gone(long pid, long tid)
+{
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof p, "/proc/%ld/task/%ld", pid, tid);
+	for (int tries = 0; tries < 5000 && stat(p, &st) == 0; tries++) usleep(1000);
+}
+

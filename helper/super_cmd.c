@@ -1,0 +1,378 @@
+/* The supervisor's commands: begin (a fresh sandbox and its first task P1), cmd (one operation of a task),
+ * host (sleep, sysctl, spawn), end (everything killed), and the main loop over the plan. */
+#include "super.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void write_file(const char *path, const char *text, char *why, size_t wl)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) snprintf(why, wl, "%s: %s", path, strerror(errno));
+	if (fd >= 0) close(fd);
+}
+
+/* The sandbox's uid map: root of the sandbox is the caller; as root, uids 0-65535 map to themselves. */
+static void write_maps(pid_t pid, char *why, size_t wl)
+{
+	char p[64], m[64];
+	uid_t u = geteuid();
+	gid_t g = getegid();
+	if (u != 0) {
+		snprintf(p, sizeof p, "/proc/%d/setgroups", pid);
+		write_file(p, "deny", why, wl);
+	}
+	snprintf(p, sizeof p, "/proc/%d/uid_map", pid);
+	snprintf(m, sizeof m, u == 0 ? "0 0 65536" : "0 %u 1", (unsigned)u);
+	if (!why[0]) write_file(p, m, why, wl);
+	snprintf(p, sizeof p, "/proc/%d/gid_map", pid);
+	snprintf(m, sizeof m, u == 0 ? "0 0 65536" : "0 %u 1", (unsigned)g);
+	if (!why[0]) write_file(p, m, why, wl);
+}
+
+/* Under qemu a scenario may set the VM's own user.max_time_namespaces: put it back for the next one. */
+static char saved_limit[32];
+
+static void save_limit(void)
+{
+	saved_limit[0] = 0;
+	if (sandbox) return;
+	int fd = open("/proc/sys/user/max_time_namespaces", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return;
+	ssize_t n = read(fd, saved_limit, sizeof saved_limit - 1);
+	close(fd);
+	saved_limit[n > 0 ? n : 0] = 0;
+}
+
+static void restore_limit(void)
+{
+	if (!saved_limit[0]) return;
+	int fd = open("/proc/sys/user/max_time_namespaces", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) { if (write(fd, saved_limit, strlen(saved_limit)) < 0) {} close(fd); }
+	saved_limit[0] = 0;
+}
+
+static void teardown(void)
+{
+	for (int i = 0; i < nt; i++) {
+		if (T[i].state != T_GONE && T[i].tid > 0) kill((pid_t)T[i].pid, SIGKILL);
+		if (T[i].chan >= 0) close(T[i].chan);
+	}
+	nt = 0;
+	if (init_chan >= 0) close(init_chan);
+	init_chan = -1;
+	if (init_pid > 0) {
+		kill(init_pid, SIGKILL);
+		waitpid(init_pid, NULL, 0);
+	}
+	init_pid = -1;
+	while (waitpid(-1, NULL, WNOHANG) > 0) {}
+	restore_limit();
+}
+
+static int create_via_init(long seq, const char *name, long uid, char *res, size_t cap)
+{
+	struct pending pd = { .seq = seq, .target = -2, .child_idx = -1, .deferred_idx = -1 };
+	snprintf(pd.child, sizeof pd.child, "%s", name);
+	vforklike = 0;
+	if (init_request(seq, "spawn %s %ld", name, uid)) return -1;
+	int r = wait_for(&pd, done_create, 15000);
+	if (pd.child_idx >= 0) T[pd.child_idx].tab = fdtab_new(-1);
+	snprintf(res, cap, "%s", pd.have_res ? res_body(pd.res) : "ret=-1 errno=ETIMEDOUT sig=0");
+	return r || !pd.child_hello ? -1 : 0;
+}
+
+static void begin(const char *label)
+{
+	char why[256] = "";
+	int sv[2];
+	teardown();
+	save_limit();
+	nft = 0;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) { emit("fail %s %s", label, strerror(errno)); return; }
+	pid_t p = fork();
+	if (p == 0) { close(sv[0]); init_main(sv[1], exe_fd, sandbox); }
+	close(sv[1]);
+	init_chan = sv[0];
+	init_pid = p;
+	static char msg[4096];
+	for (;;) {
+		struct pollfd pf = { init_chan, POLLIN, 0 };
+		if (poll(&pf, 1, 10000) <= 0 || chan_recv(init_chan, msg, sizeof msg, NULL) <= 0) { snprintf(why, sizeof why, "the sandbox init did not start"); break; }
+		int pid;
+		if (sscanf(msg, "needmap %d", &pid) == 1) {
+			write_maps(pid, why, sizeof why);
+			chan_sendf(init_chan, -1, "%s", why[0] ? why : "mapped");
+			if (why[0]) break;
+			continue;
+		}
+		if (!strncmp(msg, "fail ", 5)) { snprintf(why, sizeof why, "%s", msg + 5); break; }
+		if (!strncmp(msg, "ready ", 6)) break;
+	}
+	char res[512];
+	if (!why[0] && create_via_init(0, "P1", 0, res, sizeof res)) snprintf(why, sizeof why, "the first task P1 did not start: %s", res);
+	if (why[0]) { emit("fail %s %s", label, why); teardown(); return; }
+	struct timespec m, b;
+	hostclock(CLOCK_MONOTONIC, &m);
+	hostclock(CLOCK_BOOTTIME, &b);
+	emit("ready %s %s hm=%lld:%09ld hboot=%lld:%09ld", label, msg + 6, (long long)m.tv_sec, m.tv_nsec, (long long)b.tv_sec, b.tv_nsec);
+}
+
+static int ti_cur;
+static int clock_arg(const struct op_desc *d, struct arg *a) { return (d->flags & OPF_CLOCK0) ? (int)a[0].i : -1; }
+
+/* Rewrites one argument for the task: task names become tids of live tasks, host deadlines absolute. */
+static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, size_t cap, const char *tok)
+{
+	struct proc_path *pp = NULL;
+	if (a[k].type == 'p' || ((a[k].type == 'F' || a[k].type == 'N') && a[k].kind == 'p')) pp = &a[k].path;
+	if (pp && pp->who == WHO_NAME) {
+		int i = find(pp->name);
+		if (i < 0 || T[i].state == T_GONE || T[i].state == T_STARTING) return -1;
+		pp->who = WHO_TID;
+		pp->tid = T[i].tid;
+	}
+	if ((a[k].type == 'k' || ((a[k].type == 'F' || a[k].type == 'N') && a[k].kind == 'f')) && a[k].name[0]) {
+		int fd = fdname_lookup(T[ti_cur].tab, a[k].name);
+		snprintf(out, cap, "%s%d", a[k].type == 'k' ? "" : "fd:", fd);
+		return 0;
+	}
+	if (pp) {
+		char path[128];
+		format_path(pp, path, sizeof path);
+		snprintf(out, cap, "%s%s", a[k].type == 'p' ? "" : "path:", path);
+		return 0;
+	}
+	if (a[k].type == 'N' && a[k].kind == 'P') {
+		int i = a[k].name[0] ? find(a[k].name) : -1;
+		if (i < 0 || T[i].state == T_GONE || T[i].state == T_STARTING) return -1;
+		snprintf(out, cap, "pidfd:#%ld", T[i].tid);
+		return 0;
+	}
+	if (a[k].type == 'T' && a[k].kind == 'h') {
+		struct timespec h;
+		hostclock(clock_arg(d, a) < 0 ? CLOCK_MONOTONIC : clock_arg(d, a), &h);
+		long long sec = h.tv_sec + a[k].sec, nsec = h.tv_nsec + a[k].nsec;
+		if (nsec >= 1000000000) { sec++; nsec -= 1000000000; }
+		snprintf(out, cap, "abs:%lld:%lld", sec, nsec);
+		return 0;
+	}
+	snprintf(out, cap, "%s", tok);
+	return 0;
+}
+
+static void host_pair(long line, const char *task, const char *res, int clk, struct timespec *h1, struct timespec *h2, const char *extra)
+{
+	if (clk >= 0)
+		emit("res %ld %s %s h1=%lld:%09ld h2=%lld:%09ld%s", line, task, res, (long long)h1->tv_sec, h1->tv_nsec, (long long)h2->tv_sec, h2->tv_nsec, extra);
+	else
+		emit("res %ld %s %s%s", line, task, res, extra);
+}
+
+static long host_btime(void)
+{
+	char buf[8192];
+	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0) return -1;
+	buf[n] = 0;
+	char *b = strstr(buf, "\nbtime ");
+	return b ? atol(b + 7) : -1;
+}
+
+static void cmd(char **tok, int n)
+{
+	long line = atol(tok[1]);
+	static unsigned char bytes[MAX_ARGS][TEXT_MAX];
+	struct arg a[MAX_ARGS];
+	char err[160] = "";
+	const struct op_desc *d = op_find(tok[3]);
+	int ti = find(tok[2]);
+	if (!d || (d->flags & OPF_HOST) || (int)strlen(d->sig) != n - 4) { emit("error %ld unknown operation or wrong argument count: %.40s", line, tok[3]); goto fin; }
+	for (int k = 0; k < n - 4; k++)
+		if (parse_arg(d->sig[k], tok[4 + k], &a[k], bytes[k], TEXT_MAX, err, sizeof err)) { emit("error %ld %s", line, err); goto fin; }
+	if (ti < 0) { emit("error %ld unknown task %.48s", line, tok[2]); goto fin; }
+	if (T[ti].state == T_BLOCKED) { emit("res %ld %s skip=blocked", line, T[ti].name); goto obs; }
+	if (T[ti].state != T_ALIVE) { emit("res %ld %s skip=gone", line, T[ti].name); goto obs; }
+	static char req[MSG_MAX];
+	ti_cur = ti;
+	size_t off = kv(req, sizeof req, 0, "%ld %s", line, d->name);
+	const char *child = NULL;
+	for (int k = 0; k < n - 4; k++) {
+		char t[TEXT_MAX * 2 + 16];
+		if (rewrite(d, a, k, t, sizeof t, tok[4 + k])) { emit("res %ld %s skip=target-gone", line, T[ti].name); goto obs; }
+		off = kv(req, sizeof req, off, " %s", t);
+		if (d->sig[k] == 'n') child = a[k].name;
+	}
+	if ((d->flags & OPF_CREATES) && (!child || find(child) >= 0)) { emit("error %ld the new task's name is missing or taken", line); goto fin; }
+	vforklike = !strcmp(d->name, "vfork") || ((!strcmp(d->name, "clone") || !strcmp(d->name, "clone3")) && (a[0].i & CLONE_VFORK));
+	struct pending pd = { .seq = line, .target = ti, .child_idx = -1, .deferred_idx = -1 };
+	if (child) snprintf(pd.child, sizeof pd.child, "%s", child);
+	int clk = clock_arg(d, a);
+	int bootread = (d->flags & OPF_BOOTREAD) && a[0].kind == 'p' && (a[0].path.rest == REST_UPTIME || a[0].path.rest == REST_STAT);
+	if (bootread) clk = CLOCK_BOOTTIME;
+	int blocked_parent = T[ti].creator >= 0 && T[T[ti].creator].state == T_BLOCKED ? T[ti].creator : -1;
+	struct timespec h1 = { 0, 0 }, h2 = { 0, 0 };
+	if (clk >= 0) hostclock(clk, &h1);
+	chan_send(T[ti].chan, req, off, -1);
+	int timeout = 15000 + (!strcmp(d->name, "clock_nanosleep") ? (int)a[3].i : 0);
+	int r = wait_for(&pd, child ? done_create : done_res, timeout);
+	if (clk >= 0) hostclock(clk, &h2);
+	char extra[256] = "";
+	if (bootread && a[0].path.rest == REST_STAT) snprintf(extra, sizeof extra, " hb=%ld", host_btime());
+	if (d->flags & OPF_HOSTNOW) {
+		struct timespec m, b;
+		hostclock(CLOCK_MONOTONIC, &m);
+		hostclock(CLOCK_BOOTTIME, &b);
+		size_t el = strlen(extra);
+		snprintf(extra + el, sizeof extra - el, " hm=%lld:%09ld hboot=%lld:%09ld", (long long)m.tv_sec, m.tv_nsec, (long long)b.tv_sec, b.tv_nsec);
+	}
+	if (child && pd.child_idx >= 0) {
+		struct task *c = &T[pd.child_idx];
+		size_t el = strlen(extra);
+		snprintf(extra + el, sizeof extra - el, " child=%s:%s", c->name, pd.child_hello ? "started" : "none");
+		if (vforklike && pd.child_hello && !pd.have_res) { T[ti].state = T_BLOCKED; T[ti].pending = line; }
+	}
+	if (child && pd.child_idx >= 0 && !pd.child_hello) {
+		/* the call failed: the channel made for the child leads nowhere */
+		if (T[pd.child_idx].chan >= 0) close(T[pd.child_idx].chan);
+		if (pd.child_idx == nt - 1) nt--;
+		else T[pd.child_idx].state = T_GONE;
+		pd.child_idx = -1;
+	}
+	if (child && pd.child_idx >= 0) {
+		int share = !strcmp(d->name, "pthread_create") || ((!strcmp(d->name, "clone") || !strcmp(d->name, "clone3")) && (a[0].i & CLONE_FILES));
+		T[pd.child_idx].tab = share ? T[ti].tab : fdtab_new(T[ti].tab);
+	}
+	if (pd.have_res && strstr(pd.res, " errno=0 ")) {
+		for (int k = 0; k < n - 4; k++) {
+			if (d->sig[k] == 'r') fdname_set(T[ti].tab, a[k].name, atoi(res_body(pd.res) + 4));
+			if (d->sig[k] == 'k' && !strcmp(d->name, "close") && a[k].name[0]) fdname_del(T[ti].tab, a[k].name);
+		}
+	}
+	if (pd.have_res) host_pair(line, T[ti].name, res_body(pd.res), clk, &h1, &h2, extra);
+	else if (vforklike && pd.child_hello) emit("res %ld %s ret=0 errno=0 sig=0 deferred=1%s", line, T[ti].name, extra);
+	else emit("res %ld %s %s", line, T[ti].name, r ? "timeout=1" : "skip=gone");
+	/* exec and exit release a vfork parent; exit also ends (and must reap) the task */
+	if (!strcmp(d->name, "exit") && pd.have_res) {
+		if (strstr(pd.res, " leader=1")) {
+			long pid = T[ti].pid;
+			for (int i = 0; i < nt; i++) if (T[i].pid == pid && T[i].state != T_GONE) { T[i].state = T_ALIVE; }
+			reap(ti, line);
+			for (int i = 0; i < nt; i++) if (T[i].pid == pid) gone(i);
+		} else {
+			wait_thread_gone(T[ti].pid, T[ti].tid);
+			gone(ti);
+		}
+	}
+	if (blocked_parent >= 0 && (!strcmp(d->name, "execve") || !strcmp(d->name, "exit")) && T[blocked_parent].state == T_BLOCKED) {
+		struct pending dp = { .seq = line, .target = -3, .child_idx = -1, .deferred_idx = blocked_parent };
+		wait_for(&dp, done_deferred, 5000);
+	}
+obs:
+	observe(line);
+fin:
+	emit("done %ld", line);
+}
+
+static void host(char **tok, int n)
+{
+	long line = atol(tok[1]);
+	char err[160];
+	struct arg a[3];
+	unsigned char b[8];
+	if (n == 4 && !strcmp(tok[2], "sleep") && !parse_arg('d', tok[3], &a[0], b, sizeof b, err, sizeof err)) {
+		struct timespec ts = { (time_t)a[0].sec, a[0].nsec };
+		if (ts.tv_sec > 60) { emit("error %ld sleep longer than 60 s", line); goto fin; }
+		while (nanosleep(&ts, &ts) && errno == EINTR) {}
+		emit("res %ld - ret=0 errno=0 sig=0", line);
+	} else if (n == 5 && !strcmp(tok[2], "sysctl") && !parse_arg('i', tok[3], &a[0], b, sizeof b, err, sizeof err)) {
+		struct pending pd = { .seq = line, .target = -2, .child_idx = -1, .deferred_idx = -1 };
+		if (!strcmp(tok[4], "-")) {
+			if (sandbox) { emit("error %ld the sandbox never writes the host's sysctls", line); goto fin; }
+			init_request(line, "sysctl_write %lld", a[0].i);
+		} else {
+			int i = find(tok[4]);
+			if (i < 0 || T[i].state != T_ALIVE) { emit("res %ld %s skip=gone", line, tok[4]); goto obs; }
+			pd.target = i;
+			chan_sendf(T[i].chan, -1, "%ld sysctl_write %lld", line, a[0].i);
+		}
+		wait_for(&pd, done_res, 5000);
+		emit("res %ld - %s", line, pd.have_res ? res_body(pd.res) : "timeout=1");
+	} else if (n == 5 && !strcmp(tok[3 - 1], "spawn") && valid_name(tok[3]) && find(tok[3]) < 0 && !parse_arg('i', tok[4], &a[0], b, sizeof b, err, sizeof err)) {
+		char res[512];
+		create_via_init(line, tok[3], (long)a[0].i, res, sizeof res);
+		emit("res %ld - %s child=%s:%s", line, res, tok[3], find(tok[3]) >= 0 && T[find(tok[3])].state == T_ALIVE ? "started" : "none");
+	} else {
+		emit("error %ld bad host command", line);
+		goto fin;
+	}
+obs:
+	observe(line);
+fin:
+	emit("done %ld", line);
+}
+
+int supervise(int in, int out, const char *mode, int frame, const char *plan_path)
+{
+	(void)plan_path;
+	out_fd = out;
+	framed = frame;
+	sandbox = !strcmp(mode, "sandbox");
+	signal(SIGPIPE, SIG_IGN);
+	exe_fd = open("/proc/self/exe", O_PATH);   /* inherited by every task: exec runs the helper again */
+	struct utsname u;
+	uname(&u);
+	struct stat st;
+	int timens = stat("/proc/self/ns/time", &st) == 0;   /* absent without CONFIG_TIME_NS */
+	int userns = stat("/proc/self/ns/user", &st) == 0;   /* absent without CONFIG_USER_NS */
+	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d", PROTO_VERSION, u.machine, u.release, mode,
+		(int)geteuid(), page_size(), timens, userns);
+	static char buf[MSG_MAX + 1];
+	size_t have = 0;
+	for (;;) {
+		char *nl = memchr(buf, '\n', have);
+		if (!nl) {
+			if (have == MSG_MAX) { emit("error 0 input line too long"); have = 0; continue; }
+			ssize_t r = read(in, buf + have, MSG_MAX - have);
+			if (r < 0 && errno == EINTR) continue;
+			if (r <= 0) break;
+			have += (size_t)r;
+			continue;
+		}
+		*nl = 0;
+		char *tok[MAX_ARGS + 6];
+		char *line = buf;
+		int bad = strlen(line) != (size_t)(nl - buf);
+		for (char *c = line; !bad && *c; c++) bad = (unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e;
+		int n = bad ? -1 : split_tokens(line, tok, MAX_ARGS + 6);
+		if (bad) emit("error 0 a line of the plan holds bytes that are not printable ASCII");
+		else if (n < 0) emit("error 0 a line of the plan is not single-space separated tokens");
+		else if (n == 0) {}
+		else if (!strcmp(tok[0], "begin") && n == 2 && valid_name(tok[1])) begin(tok[1]);
+		else if (!strcmp(tok[0], "end") && n == 1) { teardown(); emit("ended"); }
+		else if (!strcmp(tok[0], "cmd") && n >= 4 && valid_name(tok[2])) cmd(tok, n);
+		else if (!strcmp(tok[0], "host") && n >= 3) host(tok, n);
+		else emit("error 0 unknown command");
+		size_t used = (size_t)(nl + 1 - buf);
+		memmove(buf, nl + 1, have - used);
+		have -= used;
+	}
+	teardown();
+	emit("bye");
+	return 0;
+}

@@ -1,0 +1,219 @@
+/* A scenario task: waits on its channel for one command at a time, runs it with real system calls and
+ * answers with what the kernel returned. Per-task state lives on the task's own stack (a vfork or CLONE_VM
+ * child shares the parent's memory); per-mm state is global (shared exactly when the mm is). */
+#include "helper.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct mm_state g_mm;
+
+long gettid_(void) { return syscall(SYS_gettid); }
+
+long page_size(void)
+{
+	static long ps;
+	if (!ps) ps = sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+int mapping_of(const char *name)
+{
+	if (!strcmp(name, "vvar")) return MAP_VVAR;
+	if (!strcmp(name, "vvar_vclock")) return MAP_VVAR_VCLOCK;
+	if (!strcmp(name, "vdso")) return MAP_VDSO;
+	return -1;
+}
+
+static int first_of_each(unsigned long s, unsigned long e, const char *name, void *ctx)
+{
+	(void)e; (void)ctx;
+	int m = !strcmp(name, "[vvar]") ? MAP_VVAR : !strcmp(name, "[vvar_vclock]") ? MAP_VVAR_VCLOCK : !strcmp(name, "[vdso]") ? MAP_VDSO : -1;
+	if (m >= 0 && !g_mm.base[m]) g_mm.base[m] = s;
+	return 0;
+}
+
+/* Where the special mappings are right after exec, and the vDSO's clock_gettime. */
+void mm_init(void)
+{
+	memset(&g_mm, 0, sizeof g_mm);
+	maps_each(first_of_each, NULL);
+	g_mm.vdso_text = getauxval(AT_SYSINFO_EHDR);
+	if (g_mm.vdso_text && g_mm.base[MAP_VVAR]) g_mm.data_distance = g_mm.vdso_text - g_mm.base[MAP_VVAR];
+	extern unsigned long vdso_symbol_offset(unsigned long base);
+	if (g_mm.vdso_text) g_mm.vdso_sym_off = vdso_symbol_offset(g_mm.vdso_text);
+}
+
+static __thread sigjmp_buf *fault_jmp;
+sigjmp_buf *set_fault_jmp(sigjmp_buf *j)
+{
+	sigjmp_buf *old = fault_jmp;
+	fault_jmp = j;
+	return old;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)si; (void)uc;
+	if (fault_jmp) siglongjmp(*fault_jmp, sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
+void install_fault_handlers(void)
+{
+	struct sigaction sa = { 0 };
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	struct sigaction al = { 0 };
+	al.sa_handler = on_alarm;   /* no SA_RESTART: interrupts a capped sleep */
+	sigaction(SIGALRM, &al, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/* Channels of other tasks inherited through fork: closing them lets the supervisor see a task's death as
+ * the end of its channel. Scenario files are never SEQPACKET sockets, so nothing of the scenario is closed. */
+void close_other_channels(int keep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d) return;
+	int dfd = dirfd(d);
+	struct dirent *e;
+	int victims[512], n = 0;
+	while ((e = readdir(d)) && n < 512) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] == '.' || fd == keep || fd == dfd || fd <= 2) continue;
+		struct stat st;
+		if (fstat(fd, &st) || !S_ISSOCK(st.st_mode)) continue;
+		int type = 0;
+		socklen_t tl = sizeof type;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_SEQPACKET) victims[n++] = fd;
+	}
+	closedir(d);
+	for (int i = 0; i < n; i++) close(victims[i]);
+}
+
+void res_add(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (r->elen < sizeof r->extra) {
+		int n = vsnprintf(r->extra + r->elen, sizeof r->extra - r->elen, fmt, ap);
+		if (n > 0) r->elen = r->elen + (size_t)n >= sizeof r->extra ? sizeof r->extra - 1 : r->elen + (size_t)n;
+	}
+	va_end(ap);
+}
+
+void res_errno(struct result *r, long long ret)
+{
+	r->ret = ret;
+	r->err = ret < 0 ? errno : 0;
+}
+
+void send_result(struct task_ctx *ctx, struct result *r)
+{
+	char msg[MSG_MAX];
+	char eb[32], sb[32];
+	size_t n = (size_t)snprintf(msg, sizeof msg, "res %ld ret=%lld errno=%s sig=%s", ctx->seq, r->ret,
+		errno_name(r->err, eb), signal_name(r->sig, sb));
+	if (r->elen && n + r->elen < sizeof msg) {
+		memcpy(msg + n, r->extra, r->elen);
+		n += r->elen;
+	}
+	chan_send(ctx->chan, msg, n, -1);
+}
+
+static const op_handler HANDLERS[] = {
+#define OP(name, sig, flags) op_##name,
+#include "ops.gen.h"
+#undef OP
+};
+
+/* Internal commands the supervisor sends besides the operations of the language. */
+static void internal(char **tok, int n, struct result *r)
+{
+	if (!strcmp(tok[1], "reap") && n == 3) {
+		pid_t pid = (pid_t)atol(tok[2]);
+		int st = 0;
+		pid_t w;
+		do w = waitpid(pid, &st, __WALL); while (w < 0 && errno == EINTR);
+		res_errno(r, w);
+		return;
+	}
+	if (!strcmp(tok[1], "sysctl_write") && n == 3) {
+		/* /proc/sys/user is the set of the writer's own user namespace (kernel/ucount.c set_lookup). */
+		FILE *f = fopen("/proc/sys/user/max_time_namespaces", "we");
+		if (!f) { res_errno(r, -1); return; }
+		int ok = fprintf(f, "%s\n", tok[2]) > 0;
+		int e = errno;
+		if (fclose(f) != 0 || !ok) { errno = errno ? errno : e; res_errno(r, -1); return; }
+		r->ret = 0;
+		return;
+	}
+	r->ret = -1;
+	r->err = EINVAL;
+	res_add(r, " bad=internal");
+}
+
+void task_main(struct task_ctx *ctx, int announce)
+{
+	char msg[MSG_MAX];
+	unsigned char bytes[MAX_ARGS][TEXT_MAX];
+	if (announce) chan_sendf(ctx->chan, -1, "hello %s %ld %d", ctx->name, gettid_(), getpid());
+	for (;;) {
+		int fd;
+		ssize_t n = chan_recv(ctx->chan, msg, sizeof msg, &fd);
+		if (fd >= 0) close(fd);
+		if (n <= 0) syscall(SYS_exit_group, 0);   /* the supervisor is gone: end quietly */
+		char *tok[MAX_ARGS + 3];
+		int nt = split_tokens(msg, tok, MAX_ARGS + 3);
+		struct result *r = calloc(1, sizeof *r);
+		if (!r) syscall(SYS_exit_group, 70);
+		if (nt < 2) { ctx->seq = 0; r->ret = -1; r->err = EINVAL; res_add(r, " bad=syntax"); send_result(ctx, r); free(r); continue; }
+		ctx->seq = atol(tok[0]);
+		const struct op_desc *d = op_find(tok[1]);
+		if (!d) {
+			internal(tok, nt, r);
+		} else {
+			struct arg args[MAX_ARGS];
+			int na = (int)strlen(d->sig);
+			char err[128] = "";
+			int ok = nt - 2 == na;
+			for (int i = 0; ok && i < na; i++)
+				ok = parse_arg(d->sig[i], tok[2 + i], &args[i], bytes[i], TEXT_MAX, err, sizeof err) == 0;
+			if (!ok) {
+				r->ret = -1; r->err = EINVAL;
+				res_add(r, " bad=args");
+			} else {
+				HANDLERS[d - OPS](ctx, args, r);
+			}
+		}
+		send_result(ctx, r);
+		free(r);
+	}
+}
+
+void task_start(int chan, int exe_fd, const char *name, int shares_files)
+{
+	struct task_ctx ctx = { .chan = chan, .exe_fd = exe_fd, .seq = 0 };
+	snprintf(ctx.name, sizeof ctx.name, "%s", name);
+	if (!shares_files) close_other_channels(chan);
+	task_main(&ctx, 1);
+}

@@ -1,0 +1,154 @@
+// The comparison of verify, without a kernel: identities as a bijection, clock offsets and durations within
+// their tolerances, and whole scenarios against a kernel made from the model, broken one field at a time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Bijection } from '../../../extension/verify/identity';
+import { compareRun } from '../../../extension/verify/compare';
+import { planScenario, profileForKernel } from '../../../extension/verify/plan';
+import type { RunMode } from '../../../extension/verify/operations';
+import type { KernelLine } from '../../../extension/verify/protocol';
+import { LOCAL_TOLERANCES } from '../../../extension/verify/index';
+import { kernelFromModel } from './fakeKernel';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const MODE: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000 };
+const INFO = { release: '6.18.0-test', arch: 'x86_64', how: 'a kernel made from the model' };
+const PROFILE = profileForKernel('x86_64', '6.18.44')!;
+
+function verdicts(text: string, mutate?: (k: Map<number, KernelLine>) => void, file = 'test.timens') {
+  const plan = planScenario(text, file, PROFILE, MODE);
+  const kernel = kernelFromModel(plan);
+  mutate?.(kernel);
+  return compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES });
+}
+
+test('the profile comes from the kernel: architecture, and the nearest known version at or below the release', () => {
+  assert.deepEqual(profileForKernel('aarch64', '6.12.118+deb12-arm64'), { arch: 'arm64', kernel: '6.12', disabledPatches: [] });
+  assert.deepEqual(profileForKernel('x86_64', '6.17.2'), { arch: 'x86_64', kernel: '6.15', disabledPatches: [] });
+  assert.deepEqual(profileForKernel('x86_64', '6.1.0-57-amd64')?.kernel, '6.1');
+  assert.equal(profileForKernel('riscv64', '6.18'), null);
+  assert.equal(profileForKernel('x86_64', '5.4.0'), null);
+});
+
+test('a bijection: a kernel namespace that is two model names, or a name that is two kernel namespaces, is a clash', () => {
+  const b = new Bijection('time namespace');
+  assert.equal(b.pair(100, 'ns#0'), null);
+  assert.equal(b.pair(101, 'ns#1'), null);
+  assert.equal(b.pair(101, 'ns#1'), null, 'the same pair again is fine');
+  const twoNames = b.pair(101, 'ns#2');
+  assert.ok(twoNames && /\[101\] is the model's ns#1 and also ns#2/.test(twoNames.message), twoNames?.message);
+  const twoInodes = b.pair(102, 'ns#0');
+  assert.ok(twoInodes && /ns#0 is two kernel time namespaces, \[100\] and \[102\]/.test(twoInodes.message), twoInodes?.message);
+});
+
+test('a freed model namespace gives its inode back: the kernel may reuse it for a new one', () => {
+  const b = new Bijection('time namespace');
+  b.pair(200, 'ns#1');
+  b.release('ns#1');
+  assert.equal(b.pair(200, 'ns#2'), null);
+  assert.equal(b.modelOf(200), 'ns#2');
+});
+
+test('a kernel that answers what the model says agrees on every line of every x86_64 scenario', () => {
+  for (const dir of ['examples', 'test/conformance']) {
+    for (const f of fs.readdirSync(path.join(ROOT, dir)).filter((x) => x.endsWith('.timens'))) {
+      const r = verdicts(fs.readFileSync(path.join(ROOT, dir, f), 'utf8'), undefined, f);
+      if (r.fileNotChecked) continue;
+      assert.equal(r.disagree, 0, `${f}: ${JSON.stringify(r.lines.filter((l) => l.status === 'disagree'))}`);
+      assert.ok(r.agree > 0, f);
+    }
+  }
+});
+
+const SCENARIO = [
+  'P1: unshare(CLONE_NEWTIME)',                                   // line 1
+  'P1: write("/proc/self/timens_offsets", "monotonic 3600 0")',   // 2
+  'P1: fork() = P2',                                              // 3
+  'P2: clock_gettime(CLOCK_MONOTONIC)',                           // 4
+  'P2: clock_nanosleep(CLOCK_MONOTONIC, 0, 1s)',                  // 5
+  'P2: timerfd_settime(CLOCK_BOOTTIME, 0, 2s)',                   // 6
+  'P1: write("/proc/self/timens_offsets", "monotonic 1 0")',      // 7
+  'P1: readlink("/proc/P2/ns/time")',                             // 8
+].join('\n');
+
+test('a broken errno is a disagreement on its line, in the outcome field, with both values', () => {
+  const r = verdicts(SCENARIO, (k) => { const l = k.get(7)!; l.res = { ...l.res!, f: { ...l.res!.f, errno: 'EPERM', ret: '-1' } }; });
+  const bad = r.lines.filter((l) => l.status === 'disagree');
+  assert.deepEqual(bad.map((l) => l.line + 1), [7]);
+  assert.deepEqual(bad[0].diffs[0], { field: 'outcome', kernel: 'EPERM', model: 'EACCES' });
+});
+
+test('clock readings are offsets from the host clock: agree within half a second, disagree by whole seconds', () => {
+  const shift = (by: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(4)!;
+    const [s, n] = l.res!.f.v.split(':').map(Number);
+    l.res = { ...l.res!, f: { ...l.res!.f, v: `${s + Math.floor(by)}:${String(n + Math.round((by % 1) * 1e9)).padStart(9, '0')}` } };
+  };
+  assert.equal(verdicts(SCENARIO, shift(0.3)).disagree, 0);
+  const r = verdicts(SCENARIO, shift(1));
+  const l = r.lines.find((x) => x.line === 3)!;
+  assert.equal(l.status, 'disagree');
+  assert.equal(l.diffs[0].field, 'clock offset');
+  assert.equal(l.diffs[0].kernel, '+3601 s');
+  assert.equal(l.diffs[0].model, '+3600 s');
+});
+
+test('durations agree within the stated tolerance, and a sleep never ends early', () => {
+  const waited = (line: number, w: string) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, w } }; };
+  assert.equal(verdicts(SCENARIO, waited(5, '1:200000000')).disagree, 0, 'late by 0.2 s: within 0.25 s');
+  assert.equal(verdicts(SCENARIO, waited(5, '1:300000000')).disagree, 1, 'late by 0.3 s');
+  assert.equal(verdicts(SCENARIO, waited(5, '0:900000000')).disagree, 1, 'early');
+  assert.equal(verdicts(SCENARIO, waited(6, '1:900000000')).disagree, 0, 'a timer read 0.1 s after arming');
+  assert.equal(verdicts(SCENARIO, waited(6, '1:500000000')).disagree, 1);
+});
+
+test('a namespace link is compared as an identity, not as digits', () => {
+  // The kernel's inode differs from the model's inum, but maps to the same name through the bijection.
+  const r = verdicts(SCENARIO, (k) => {
+    for (const l of k.values()) for (const [name, t] of l.tasks) l.tasks.set(name, { ...t, time: t.time + 7, tfc: t.tfc + 7 });
+    const l8 = k.get(8)!;
+    const text = Buffer.from(l8.res!.f.text.slice(1), 'hex').toString().replace(/\d+/, (n) => String(Number(n) + 7));
+    l8.res = { ...l8.res!, f: { ...l8.res!.f, text: ':' + Buffer.from(text).toString('hex') } };
+  });
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((l) => l.status === 'disagree')));
+  const wrong = verdicts(SCENARIO, (k) => {
+    const l8 = k.get(8)!;
+    l8.res = { ...l8.res!, f: { ...l8.res!.f, text: ':' + Buffer.from('time:[4026531834]').toString('hex') } };
+  });
+  const l = wrong.lines.find((x) => x.line === 7)!;
+  assert.equal(l.status, 'disagree');
+  assert.deepEqual([l.diffs[0].field, l.diffs[0].kernel, l.diffs[0].model], ['text', 'time: ns#0', 'time: ns#1']);
+});
+
+test('a task in the wrong namespace after a line is a state disagreement, reported once where it appears', () => {
+  const r = verdicts(SCENARIO, (k) => {
+    for (const [line, l] of k) {
+      const p2 = l.tasks.get('P2');
+      const p1 = l.tasks.get('P1');
+      if (p2 && p1 && line >= 3) l.tasks.set('P2', { ...p2, time: p1.time, tfc: p1.time });
+    }
+  });
+  const bad = r.lines.filter((l) => l.status === 'disagree');
+  assert.deepEqual(bad.map((l) => l.line + 1), [3, 8], JSON.stringify(bad));
+  assert.ok(bad[0].diffs.some((d) => d.field === 'P2.time_ns'), JSON.stringify(bad[0].diffs));
+  assert.deepEqual(bad[1].diffs.map((d) => [d.field, d.model]), [['text', 'time: ns#1']], 'readlink of P2\'s namespace then differs too');
+});
+
+test('a line the kernel did not run after the model changed state makes the following lines not checkable', () => {
+  const text = 'sysctl user.max_time_namespaces=3 userns=user#0\nP1: unshare(CLONE_NEWTIME)';
+  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.equal(plan.lines[0].command, null);
+  const r = compareRun({ plan, kernel: kernelFromModel(plan), info: INFO, tol: LOCAL_TOLERANCES });
+  assert.deepEqual(r.lines.map((l) => l.status), ['unchecked', 'agree'], 'the model refused the sysctl (EACCES): nothing diverged');
+});
+
+test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {
+  const arm = verdicts('arch arm64\nkernel 6.1\nP1: unshare(CLONE_NEWTIME)');
+  assert.match(arm.fileNotChecked ?? '', /written for arm64/);
+  const patch = verdicts('arch arm64\nkernel 5.9\npatch off zap-vvar\nP1: unshare(CLONE_NEWTIME)');
+  assert.match(patch.fileNotChecked ?? '', /without patch zap-vvar/);
+  const runOn = verdicts('arch arm64\nkernel 6.1\n# run-on: x86_64 6.18\nP1: unshare(CLONE_NEWTIME)');
+  assert.equal(runOn.fileNotChecked, null);
+});

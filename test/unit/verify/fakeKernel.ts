@@ -1,0 +1,45 @@
+// A kernel that answers exactly what the model says (inode numbers from the model's own inums): the baseline
+// from which the comparison tests break one thing at a time.
+import type { OpResult } from '../../../extension/sim/api';
+import type { Plan } from '../../../extension/verify/plan';
+import { emptyKernelLine, type KernelLine, type Res } from '../../../extension/verify/protocol';
+
+const USER_BASE = 4026531837;
+const hexOf = (s: string) => ':' + Buffer.from(s, 'utf8').toString('hex');
+const ts = (t: { sec: number; nsec: number }) => `${t.sec}:${String(t.nsec).padStart(9, '0')}`;
+
+function resFields(r: OpResult, clockHost: { sec: number; nsec: number } | null, child: string | null): Record<string, string> {
+  const f: Record<string, string> = { ret: String(r.ret ?? 0), errno: r.errno ?? '0', sig: r.signal ?? '0' };
+  if (r.clock) { f.v = ts(r.clock.value); f.h1 = ts(r.clock.host); f.h2 = ts(r.clock.host); f.path = r.clock.path; }
+  if (r.text !== undefined) f.text = hexOf(r.text);
+  if (r.waited) f.w = ts(r.waited);
+  if (child && !r.errno) f.child = `${child}:started`;
+  if (clockHost) { f.h1 = ts(clockHost); f.h2 = ts(clockHost); }
+  return f;
+}
+
+export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
+  const out = new Map<number, KernelLine>();
+  for (const pl of plan.lines) {
+    if (!pl.command) continue;
+    const k = emptyKernelLine();
+    const s = pl.model.after;
+    const op = pl.step.operation;
+    const f = resFields(pl.model.result, null, 'child' in op ? op.child : null);
+    if ((op.op === 'read') && pl.model.result.text !== undefined && /^\d/.test(pl.model.result.text)) {
+      f.h1 = f.h2 = ts(s.host.boottime);   // /proc/uptime is read against host boottime
+    }
+    if (op.op === 'read' && /btime/.test(pl.model.result.text ?? '')) f.hb = String(Math.floor(s.host.realtime.sec - s.host.boottime.sec - (s.host.realtime.nsec < s.host.boottime.nsec ? 1 : 0)));
+    if (op.op === 'clock_nanosleep' && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
+    k.res = { kind: 'res', line: pl.line + 1, task: pl.step.task ?? '-', f } satisfies Res;
+    for (const t of Object.values(s.tasks)) {
+      if (t.state === 'exited') { k.tasks.set(t.id, { kind: 'obs-task', line: pl.line + 1, task: t.id, st: 'gone', tid: t.pid, time: NaN, tfc: NaN, user: NaN, uid: NaN, euid: NaN }); continue; }
+      const np = s.nsproxies[t.nsproxy];
+      k.tasks.set(t.id, { kind: 'obs-task', line: pl.line + 1, task: t.id, st: 'live', tid: t.pid, time: s.timeNamespaces[np.time_ns].inum,
+        tfc: s.timeNamespaces[np.time_ns_for_children].inum, user: USER_BASE + Number(t.userNs.slice(5)), uid: t.uid, euid: t.euid });
+      if (t.state === 'vfork-parent-waiting') k.blocked.add(t.id);
+    }
+    out.set(pl.line + 1, k);
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+// verify against this machine's kernel, through the real helper: the helper's table is the one description
+// of the operations, bad input gets an error line and nothing runs, expectations play no part, and a model
+// that is wrong for this kernel is caught on the right line and field.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildHelper } from '../../../extension/verify/build';
+import { compareRun } from '../../../extension/verify/compare';
+import { LOCAL_TOLERANCES, verify } from '../../../extension/verify/index';
+import { OPERATIONS, OPF_HOST, type RunMode } from '../../../extension/verify/operations';
+import { planScenario, profileForKernel } from '../../../extension/verify/plan';
+import { runLocal } from '../../../extension/verify/run';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+process.env.TIMENS_HELPER_SRC = path.join(ROOT, 'helper');
+const linux = process.platform === 'linux';
+let helper = '';
+const ensure = () => helper;
+
+test('the helper builds', { skip: !linux }, async () => {
+  helper = await buildHelper('native');
+  assert.ok(fs.existsSync(helper));
+});
+
+test('the helper parses exactly the signatures of extension/verify/operations.ts', { skip: !linux }, () => {
+  const r = spawnSync(ensure(), ['describe'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  const described = r.stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' '));
+  const expected = Object.entries(OPERATIONS).filter(([, s]) => !(s.flags & OPF_HOST)).map(([n, s]) => `${n} ${s.sig || '-'}`);
+  assert.deepEqual(described, expected);
+});
+
+test('bad input to the helper gets a clear error line, runs nothing, and the helper carries on', { skip: !linux }, () => {
+  const lines = [
+    'begin t',
+    'cmd 1 P1 open self/../../etc/passwd 1 f',          // no such path token
+    'cmd 2 P1 open /etc/passwd 1 f',
+    'cmd 3 P1 write path:@P9/timens_offsets :00',        // unknown task
+    'cmd 4 P1 rm -rf',                                   // no such operation
+    'cmd 5 P1 unshare 12abc',
+    'cmd 6 P1 write path:self/timens_offsets :zz',
+    'cmd 7 P1 touch vvar 100000',
+    'cmd 8 P1 fork P1',                                   // name taken
+    'host 9 sysctl 1 -',                                  // the host's sysctl from the sandbox
+    'host 10 sleep 3600:0',
+    '\u0000\u00ff garbage ' + 'x'.repeat(1000),
+    'cmd 11 P1 clock_gettime 1 1',
+    'end',
+  ];
+  const r = spawnSync(ensure(), ['supervise', '--mode', 'sandbox'], { input: lines.join('\n') + '\n', encoding: 'latin1', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout.split('\n');
+  const errorOf = (n: number) => out.find((l) => l.startsWith(`error ${n} `));
+  for (const n of [1, 2, 4, 5, 6, 9, 10]) assert.ok(errorOf(n), `line ${n} gets an error: ${out.join('\n')}`);
+  assert.match(errorOf(1)!, /not a valid 'p' value/);
+  assert.match(errorOf(9)!, /never writes the host's sysctls/);
+  assert.match(out.find((l) => l.startsWith('res 3 '))!, /skip=target-gone/);
+  assert.match(out.find((l) => l.startsWith('res 7 '))!, /refused=range/);
+  assert.ok(errorOf(8), 'a task name cannot be taken twice');
+  assert.ok(out.some((l) => l.startsWith('error 0 ')), 'the garbage line');
+  assert.match(out.find((l) => l.startsWith('res 11 '))!, /ret=0 errno=0/, 'still answers afterwards');
+  assert.ok(out.includes('bye'));
+});
+
+const mode = (): RunMode => ({ kind: 'sandbox', uids: process.geteuid?.() === 0 ? 'all' : 'root-only', sleepCapMs: 3000 });
+
+test('a wrong expectation in a copy of a scenario does not change what verify says', { skip: !linux }, async () => {
+  const text = fs.readFileSync(path.join(ROOT, 'examples/02-offsets-and-freezing.timens'), 'utf8');
+  const wrong = text.replace('expect errno == EACCES', 'expect errno == EPERM').replace('expect ns#1 frozen', 'expect ns#1 not frozen');
+  assert.notEqual(wrong, text);
+  const [a, b] = await verify([{ file: 'a.timens', text }, { file: 'a.timens', text: wrong }]);
+  assert.equal(a.error, null);
+  const strip = (r: typeof a) => r.lines.map((l) => [l.line, l.status, l.diffs.map((d) => d.field)]);
+  assert.deepEqual(strip(b), strip(a));
+  assert.ok(a.agree > 5);
+});
+
+test('a model that is wrong for this kernel is a disagreement on the right line and field', { skip: !linux }, async () => {
+  // The 6.1 rules (vfork EINVAL while time_for_children is pending) against a kernel of 6.2 or later.
+  const profile = profileForKernel(os.machine(), os.release())!;
+  if (!/^6\.(1[2-9]|[2-9])|^[7-9]\./.test(profile.kernel)) return;
+  const file = path.join(ROOT, 'examples/06-vfork-and-exec-from-6.2.timens');
+  const text = fs.readFileSync(file, 'utf8');
+  const sent = planScenario(text, file, profile, mode(), 'p');
+  const run = await runLocal(ensure(), [sent]);
+  const wrongModel = planScenario(text, file, { ...profile, kernel: '6.1' }, mode(), 'p');
+  const r = compareRun({ plan: wrongModel, kernel: run.lines.get('p')!, info: { release: os.release(), arch: os.machine(), how: 'test' }, tol: LOCAL_TOLERANCES });
+  // (the 6.1 model's [vvar] layout differs from the start: the first line already shows the mappings)
+  const threadLine = text.split('\n').indexOf('P1: pthread_create() = T1');
+  const l = r.lines.find((x) => x.line === threadLine)!;
+  assert.equal(l.status, 'disagree');
+  assert.deepEqual(l.diffs[0], { field: 'outcome', kernel: 'ok', model: 'EINVAL' });
+  const vforkLine = text.split('\n').findIndex((l) => l.startsWith('P1: vfork() = P2'));
+  assert.equal(r.lines.find((x) => x.line === vforkLine)!.diffs[0].field, 'outcome');
+  const right = compareRun({ plan: sent, kernel: run.lines.get('p')!, info: { release: os.release(), arch: os.machine(), how: 'test' }, tol: LOCAL_TOLERANCES });
+  assert.equal(right.lines.find((x) => x.line === vforkLine)!.status, 'agree');
+});
+
+test('cancelling a run stops the helper and everything it started', { skip: !linux }, async () => {
+  const text = 'P1: fork() = P2\nP2: clock_nanosleep(CLOCK_MONOTONIC, 0, 2s)\nP2: clock_gettime(CLOCK_MONOTONIC)';
+  const plan = planScenario(text, 'c.timens', profileForKernel(os.machine(), os.release())!, mode(), 'c');
+  const ac = new AbortController();
+  let pids: number[] = [];
+  const p = runLocal(ensure(), [plan], { signal: ac.signal, onLine: (_l, n) => { if (n === 1) ac.abort(); } });
+  await assert.rejects(p, /cancelled/);
+  const ps = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
+  pids = ps.split('\n').filter((l) => l.includes(ensure())).map((l) => Number(l.trim().split(' ')[0]));
+  assert.deepEqual(pids, []);
+});

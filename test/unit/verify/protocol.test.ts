@@ -1,0 +1,96 @@
+// The helper's output read strictly: any line, however hostile, becomes a record or 'noise' and never throws;
+// console frames are checked; the initramfs writer and the image sniffer read what they should.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { crc32, decodeHex, parseLine, unframe, seconds } from '../../../extension/verify/protocol';
+import { cpioNewc } from '../../../extension/verify/cpio';
+import { sniffImage } from '../../../extension/verify/qemu';
+import { OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
+import { createSimulation } from '../../../extension/sim/index';
+
+test('parseLine never throws, whatever the bytes, and keeps what it does not know as noise', () => {
+  fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => { parseLine(s); }), { numRuns: 3000 });
+  const words = fc.constantFrom('res', 'obs', 'hello', 'ready', 'fail', 'done', 'error', 'task', 'ns', 'vma', 'P1', '-', '1', '0', 'x=1', 'st=live', 'text=:zz', ':', '=', '[vvar]:4:1');
+  fc.assert(fc.property(fc.array(words, { maxLength: 8 }), (ws) => { parseLine(ws.join(' ')); }), { numRuns: 3000 });
+  assert.equal(parseLine('res 3 P1 ret=0 errno=0 sig=0').kind, 'res');
+  assert.equal(parseLine('res 3 P1 ret=0 errno').kind, 'noise', 'a field without =');
+  assert.equal(parseLine('res 0 P1 ret=0').kind, 'noise', 'line 0 is no scenario line');
+  assert.equal(parseLine('res 3 $(rm) ret=0').kind, 'noise', 'a task name that is not one');
+  assert.equal(parseLine('obs 3 task P1 st=dead').kind, 'noise');
+  assert.equal(parseLine('obs 3 vma P1 [vvar]:4:9').kind, 'noise', 'a protection that is not one');
+  assert.equal(parseLine('res 3 P1 ret=\u0000').kind, 'noise', 'control characters');
+  assert.equal(parseLine('x'.repeat(500_000)).kind, 'noise');
+});
+
+test('fields named like Object.prototype do not reach the prototype', () => {
+  const r = parseLine('res 2 P1 ret=0 errno=0 sig=0 constructor=1');
+  assert.equal(r.kind, 'res');
+  if (r.kind === 'res') assert.equal(Object.getPrototypeOf(r.f), null);
+});
+
+test('hex and time values are decoded strictly', () => {
+  assert.equal(decodeHex(':74696d65'), 'time');
+  assert.equal(decodeHex(':'), '');
+  assert.equal(decodeHex('74696d65'), null);
+  assert.equal(decodeHex(':7'), null);
+  assert.equal(decodeHex(':zz'), null);
+  assert.equal(seconds('12:500000000'), 12.5);
+  assert.ok(Number.isNaN(seconds('12:5')));
+  assert.ok(Number.isNaN(seconds('1e3:000000000')));
+});
+
+test('a console frame is accepted only with its checksum', () => {
+  const payload = 'done 7';
+  const line = `[   12.3] noise before @@TV ${payload} ~${crc32(payload).toString(16).padStart(8, '0')}`;
+  assert.equal(unframe(line), payload);
+  assert.equal(unframe(line.replace('done 7', 'done 8')), null, 'damaged by interleaved console text');
+  assert.equal(unframe('@@TV done 7'), null);
+  assert.equal(crc32('123456789'), 0xcbf43926, 'the standard CRC-32 check value');
+});
+
+test('the initramfs is a newc cpio archive the kernel can unpack', () => {
+  const data = new TextEncoder().encode('hello');
+  const a = cpioNewc([{ name: 'dev', type: 'dir', mode: 0o755 }, { name: 'dev/console', type: 'char', mode: 0o600, rdev: [5, 1] }, { name: 'plan', type: 'file', mode: 0o644, data }]);
+  const text = new TextDecoder('latin1').decode(a);
+  const headers = [...text.matchAll(/070701([0-9a-f]{104})/g)].map((m) => m[1].match(/.{8}/g)!.map((h) => parseInt(h, 16)));
+  assert.equal(headers.length, 4, 'three entries and the trailer');
+  assert.equal(headers[1][1], 0o020600, 'a character device');
+  assert.deepEqual([headers[1][9], headers[1][10]], [5, 1]);
+  assert.equal(headers[2][6], 5, 'file size');
+  assert.ok(text.includes('plan\u0000') && text.includes('TRAILER!!!'));
+  assert.equal(a.length % 4, 0);
+});
+
+test('kernel images tell their architecture and release', () => {
+  const bz = new Uint8Array(0x400);
+  bz.set(new TextEncoder().encode('HdrS'), 0x202);
+  bz[0x20e] = 0x00; bz[0x20f] = 0x01;          // version string at 0x100 + 0x200
+  bz.set(new TextEncoder().encode('6.1.0-57-amd64 (debian-kernel@lists.debian.org) #1\u0000'), 0x300);
+  assert.deepEqual(sniffImage(bz), { arch: 'x86_64', release: '6.1.0-57-amd64' });
+  const img = new Uint8Array(0x1000);
+  img.set([0x41, 0x52, 0x4d, 0x64], 0x38);
+  img.set(new TextEncoder().encode('Linux version 6.12.118+deb12-arm64 (gcc)'), 0x800);
+  assert.deepEqual(sniffImage(img), { arch: 'arm64', release: '6.12.118+deb12-arm64' });
+  assert.deepEqual(sniffImage(new Uint8Array(16)), { arch: null, release: null });
+});
+
+test('every operation has a helper signature, and the generated table lists every task operation once', () => {
+  const header = helperOpsHeader();
+  for (const [name, spec] of Object.entries(OPERATIONS)) {
+    assert.match(spec.sig, /^[ionrkxpFNmTd]*$/, name);
+    assert.equal(header.includes(`OP(${name}, "${spec.sig}",`), !(spec.flags & 1), name);
+  }
+});
+
+test('only the /proc files the model knows become helper paths; task names and model pids are resolved', () => {
+  const before = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }).state();
+  const c = { mode: { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 } as const, profile: { arch: 'x86_64', kernel: '6.18', disabledPatches: [] } as const, before, task: 'P1' };
+  assert.equal(procPathToken('/proc/self/timens_offsets', c), 'self/timens_offsets');
+  assert.equal(procPathToken('/proc/P1/ns/time_for_children', c), '@P1/ns/time_for_children');
+  assert.equal(procPathToken(`/proc/${before.tasks.P1.pid}/ns/time`, c), '@P1/ns/time');
+  assert.equal(procPathToken('/proc/uptime', c), 'uptime');
+  for (const bad of ['/etc/passwd', '/proc/self/../../etc/shadow', '/proc/1/ns/time', '/proc/self/mem', '/proc/self/ns/user', '/proc/nobody/ns/time', '/proc/self/ns/time/..']) {
+    assert.equal(procPathToken(bad, c), null, bad);
+  }
+});
