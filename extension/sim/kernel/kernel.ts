@@ -44,7 +44,8 @@ export class Kernel {
   /** Without history each step starts a fresh window of events; the host time is then index 0 again. */
   private startStep(): void {
     if (this.r.keepHistory) return;
-    this.r.startStep();
+    if (!this.r.startStep()) return;
     this.k.hostIdx = this.r.hostTimes.length - 1;
+    this.k.memo.summariesForgotten();
   }
 }

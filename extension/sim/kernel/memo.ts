@@ -47,6 +47,14 @@ export class Memo {
 
   constructor(private readonly store: Store) {}
 
+  /** The log forgot the values of its summaries (a streaming log, at each step): the cached template summaries
+   *  name slots that are gone. Interned ones (summaryIds) stay valid. */
+  summariesForgotten(): void {
+    this.exitReading = null;
+    this.seqSeq = -1;
+    this.offClock = -1;
+  }
+
   private build(): void {
     if (this.built) return;
     this.built = true;

@@ -112,9 +112,9 @@ export class Recorder extends Texts {
   }
 
   /** Without history: forget the events of the previous step (called before each step). The current host time
-   *  stays, as index 0. */
-  startStep(): void {
-    if (this.snaps || this.n === this.first) return;
+   *  stays, as index 0. True when something was forgotten. */
+  startStep(): boolean {
+    if (this.snaps || this.n === this.first) return false;
     this.first = this.n;
     this.evs.clear();
     this.ch.clear();
@@ -123,6 +123,7 @@ export class Recorder extends Texts {
     this.extras = [];
     this.clearSummaries();
     this.hostTimes = [this.hostTimes[this.hostTimes.length - 1]];
+    return true;
   }
 
   // ------------------------------------------------------------------ events
