@@ -1,7 +1,7 @@
 // Turns a profile (arch + kernel version + disabled arm64 patches) into named behaviour switches, each citing
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
-import { KERNEL_VERSIONS, type Arm64PatchId, type KernelVersion, type Profile } from './types';
+import { kernelAtLeast, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -106,9 +106,7 @@ export interface Switches {
   readonly list: readonly SwitchInfo[];
 }
 
-function at(v: KernelVersion, min: KernelVersion): boolean {
-  return KERNEL_VERSIONS.indexOf(v) >= KERNEL_VERSIONS.indexOf(min);
-}
+const at = kernelAtLeast;
 
 const X86_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_IO', 'VM_DONTDUMP', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND'];

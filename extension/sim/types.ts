@@ -10,12 +10,17 @@ export const KERNEL_VERSIONS = [
 ] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 
-/** The version order: negative when `a` is older than `b`, zero when the same, positive when newer. */
-export function compareKernels(a: KernelVersion, b: KernelVersion): number {
-  return KERNEL_VERSIONS.indexOf(a) - KERNEL_VERSIONS.indexOf(b);
+/** The version order, for known versions and any other 'major.minor' text ('6.1.20' counts as 6.1): negative when
+ *  `a` is older than `b`, zero when the same, positive when newer. KERNEL_VERSIONS is in this order. */
+export function compareKernels(a: string, b: string): number {
+  const key = (v: string): number => {
+    const [major, minor] = v.split('.').map(Number);
+    return major * 1000 + (minor || 0);
+  };
+  return key(a) - key(b);
 }
 /** True when kernel `v` is `min` or later. */
-export function kernelAtLeast(v: KernelVersion, min: KernelVersion): boolean {
+export function kernelAtLeast(v: string, min: KernelVersion): boolean {
   return compareKernels(v, min) >= 0;
 }
 
