@@ -62,17 +62,47 @@ function chain(list: RefList, add: boolean, x: string): RefList {
   return depth > kept + SHORT ? refsItems(v) : v;
 }
 
+// The last few versions read: a reader that follows a list step by step (a state per step, the changes of each
+// event) replays one operation from the version it read before instead of from the last kept array.
+const RECENT = 8;
+const recentList: (RefChain | null)[] = new Array<RefChain | null>(RECENT).fill(null);
+const recentItems: (readonly string[] | null)[] = new Array<readonly string[] | null>(RECENT).fill(null);
+let recentNext = 0;
+
+function recent(v: RefChain): readonly string[] | null {
+  for (let i = 0; i < RECENT; i++) if (recentList[i] === v) return recentItems[i];
+  return null;
+}
+
 /** The items of a version, in order. Callers must not change the array (it may be shared). */
 export function refsItems(list: RefList): readonly string[] {
   if (!(list instanceof RefChain)) return list;
+  const known = recent(list);
+  if (known !== null) return known;
   const ops: RefChain[] = [];
   let v: RefList = list;
+  let from: readonly string[] | null = null;
   while (v instanceof RefChain) {
+    if (ops.length && (from = recent(v)) !== null) break;
     ops.push(v);
     v = v.prev;
   }
+  const out = replay(from ?? (v as readonly string[]), ops);
+  recentList[recentNext] = list;
+  recentItems[recentNext] = out;
+  recentNext = (recentNext + 1) % RECENT;
+  return out;
+}
+
+/** `base` with `ops` (newest first) applied. */
+function replay(base: readonly string[], ops: readonly RefChain[]): readonly string[] {
+  if (ops.length <= 3) {
+    let out = base;
+    for (let j = ops.length - 1; j >= 0; j--) out = ops[j].add ? withAdded(out, ops[j].x) : without(out, ops[j].x);
+    return out;
+  }
   // Replay with tombstones: a remove drops every position its value holds, found through an index built once.
-  const work: (string | null)[] = v.slice();
+  const work: (string | null)[] = base.slice();
   const at = new Map<string, number[]>();
   for (let i = 0; i < work.length; i++) {
     const s = work[i]!;

@@ -49,9 +49,19 @@ function vmaState(v: VmaRec): VmaState {
   return once(v, (): VmaState => ({ name: v.name, start: v.start, pages: v.pages, pgoff: v.pgoff, prot: v.prot, flags: v.flags, ptes: v.ptes, sigbus: v.sigbus }));
 }
 
+// An mm's public object depends on its record and its VMAs' records: kept while all of them are the same.
+const mmBuilt = new WeakMap<MmRec, { readonly recs: readonly VmaRec[]; readonly state: MmState }>();
 export function mmState(store: Store, m: MmRec): MmState {
-  const vmas = m._vmas.map((k) => vmaState(store.vmas.get(k)!));
-  return { id: m.id, users: refsItems(m.users), vmas, vdsoDataAddr: m._vdsoText - m._vdsoDistance };
+  const c = mmBuilt.get(m);
+  if (c !== undefined && c.recs.length === m._vmas.length) {
+    let same = true;
+    for (let i = 0; i < c.recs.length && same; i++) same = store.vmas.get(m._vmas[i]) === c.recs[i];
+    if (same) return c.state;
+  }
+  const recs = m._vmas.map((k) => store.vmas.get(k)!);
+  const state: MmState = { id: m.id, users: refsItems(m.users), vmas: recs.map(vmaState), vdsoDataAddr: m._vdsoText - m._vdsoDistance };
+  mmBuilt.set(m, { recs, state });
+  return state;
 }
 
 /** Build the public, immutable read model from the store. */
