@@ -45,7 +45,7 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
 /** current_is_single_threaded: one live thread and no other task on the mm. */
 export function singleThreaded(k: KernelContext, t: string): boolean {
   const me = task(k, t);
-  if (k.memo.threadsOf(t).length > 1) return false;
+  if (k.memo.threadCount(t) > 1) return false;
   if (!me.mm) return true;
   for (const u of k.memo.usersOf(me.mm)) if (u !== t) return false;
   return true;
@@ -62,7 +62,7 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
     k.fn('check_unshare_flags', () => {
       if (flags & ~UNSHARE_ALLOWED) k.fail('EINVAL', `unknown unshare flags 0x${(flags & ~UNSHARE_ALLOWED).toString(16)}`);
       if (flags & (CF.CLONE_THREAD | CF.CLONE_SIGHAND | CF.CLONE_VM)) {
-        if (k.memo.threadsOf(t).length > 1) k.fail('EINVAL', `${flagsIn & CF.CLONE_NEWUSER ? 'CLONE_NEWUSER implies CLONE_THREAD: ' : ''}the thread group has other threads`);
+        if (k.memo.threadCount(t) > 1) k.fail('EINVAL', `${flagsIn & CF.CLONE_NEWUSER ? 'CLONE_NEWUSER implies CLONE_THREAD: ' : ''}the thread group has other threads`);
       }
       if (flags & CF.CLONE_VM && !singleThreaded(k, t)) k.fail('EINVAL', 'the mm is shared');
     });

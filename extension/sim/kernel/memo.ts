@@ -137,6 +137,11 @@ export class Memo {
     this.build();
     return this.users.get(mm) ?? NONE;
   }
+  /** How many live threads `t`'s thread group has (without copying them). */
+  threadCount(t: string): number {
+    this.build();
+    return this.groups.get(this.store.tasks.get(t)!.leader)?.size ?? 0;
+  }
   /** The live threads of `t`'s thread group, in creation order. */
   threadsOf(t: string): string[] {
     this.build();

@@ -78,7 +78,11 @@ function checkMemo(sim: Simulation): void {
   store.tasks.forEach((t) => tasks.push(t));
   const live = tasks.filter((t) => t.state !== 'exited').map((t) => t.id);
   assert.deepEqual([...memo.liveTasks()], live, 'live tasks in creation order');
-  for (const t of live) assert.deepEqual(memo.threadsOf(t), live.filter((u) => store.tasks.get(u)!.leader === store.tasks.get(t)!.leader), `threads of ${t}`);
+  for (const t of live) {
+    const group = live.filter((u) => store.tasks.get(u)!.leader === store.tasks.get(t)!.leader);
+    assert.deepEqual(memo.threadsOf(t), group, `threads of ${t}`);
+    assert.equal(memo.threadCount(t), group.length, `thread count of ${t}`);
+  }
   for (const pid of new Set(tasks.map((t) => t.pid))) assert.equal(memo.taskByPid(pid), tasks.filter((t) => t.pid === pid).at(-1)!.id, `pid ${pid}`);
   store.mms.forEach((m, id) => assert.deepEqual([...memo.usersOf(id)].sort(), [...sim.stateOf!('mms', id)!.users].sort(), `users of ${id}`));
   store.pages.forEach((_p, page) => {
