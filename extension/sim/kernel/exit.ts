@@ -7,6 +7,7 @@ import { releaseVfork } from './fork';
 import { dropMm } from './mm/mm';
 import { switchTaskNamespaces } from './nsproxy';
 import { fileRef } from './proc/fd';
+import { fdsItems } from '../store/fdtable';
 
 export function exit(k: KernelContext, t: string, code: number): OpResult {
   const me = task(k, t);
@@ -36,8 +37,9 @@ export function doExit(k: KernelContext, t: string, why: string): void {
       k.r.set(k.tasks, t, 'mm', null);
     });
     k.fn('exit_files', () => {
-      for (const [name, fd] of Object.entries(me.fds)) if (fd.ns) fileRef(k, fd.ns, `${t}:${name}`, -1);
-      if (Object.keys(me.fds).length) k.r.set(k.tasks, t, 'fds', {});
+      const fds = fdsItems(me.fds);
+      for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${t}:${name}`, -1);
+      if (Object.keys(fds).length) k.r.set(k.tasks, t, 'fds', {});
     });
     k.fn('exit_task_namespaces', () => switchTaskNamespaces(k, t, null));
     k.fn('release_task', () => k.state(k.txt`${t} reaped`));

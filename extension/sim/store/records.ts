@@ -6,6 +6,7 @@ import type {
   UserNamespaceState, VmaState,
 } from '../api';
 import type { MappingName } from '../ops';
+import { fdsItems, type FdTable } from './fdtable';
 import { EMPTY_REFS, refsItems, type RefList } from './reflist';
 import type { TableKind, TableName } from './table';
 
@@ -22,7 +23,9 @@ export interface Counters {
   readonly inum: number;
 }
 
-export interface TaskRec extends TaskState {
+export interface TaskRec extends Omit<TaskState, 'fds'> {
+  /** The open files, as a table that shares its past (see FdTable). */
+  readonly fds: FdTable<FdRec>;
   readonly _vforkParent: string | null;
 }
 
@@ -103,7 +106,14 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
   id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
   startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent,
-}));
+}), {
+  show: (t) => ({
+    id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
+    fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
+    startBoottime: t.startBoottime, fds: fdsItems(t.fds), lastResult: t.lastResult, _vforkParent: t._vforkParent,
+  }),
+  showField: (field, v) => (field === 'fds' ? fdsItems(v as FdTable<FdRec>) : v),
+});
 
 function showNs(n: NsRec): object {
   return {

@@ -3,6 +3,7 @@
 import type {
   FdState, KernelState, MmState, NsproxyState, PhysPageState, TaskState, TimeNamespaceState, UserNamespaceState, VmaState,
 } from '../api';
+import { fdsItems } from './fdtable';
 import { refsItems } from './reflist';
 import { HOST_ID, showRefs, type MmRec, type NsRec, type TaskRec, type UserRec, type VmaRec } from './records';
 import type { Store } from './store';
@@ -30,7 +31,7 @@ export function taskState(t: TaskRec): TaskState {
   return once(t, (): TaskState => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid,
     userNs: t.userNs, fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state,
-    exitSignal: t.exitSignal, startBoottime: t.startBoottime, fds: publicFds(t.fds), lastResult: t.lastResult,
+    exitSignal: t.exitSignal, startBoottime: t.startBoottime, fds: publicFds(fdsItems(t.fds)), lastResult: t.lastResult,
   }));
 }
 

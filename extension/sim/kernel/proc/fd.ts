@@ -3,22 +3,24 @@
 
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
+import { fdsDelete, fdsGet, fdsItems, fdsPosition, fdsSet } from '../../store/fdtable';
 import { refsWith, type FdRec } from '../../store/records';
 import { refsAdd, refsRemove } from '../../store/reflist';
 import { ns, task, type KernelContext } from '../context';
 import { getTimeNs, putTimeNs } from '../time/namespace';
 import { openFile } from './files';
 
-export function fdTable(k: KernelContext, t: string): Readonly<Record<string, FdRec>> {
-  return task(k, t).fds as Readonly<Record<string, FdRec>>;
+/** The task's own fd `name`. */
+export function ownFd(k: KernelContext, t: string, name: string): FdRec | undefined {
+  return fdsGet(task(k, t).fds, name);
 }
 
 /** An fd of the task, or of its thread-group leader (threads share the table). */
 export function lookupFd(k: KernelContext, t: string, name: string): FdRec | undefined {
-  const own = fdTable(k, t)[name];
+  const own = ownFd(k, t, name);
   if (own) return own;
   const lead = task(k, t).leader;
-  return lead !== t && k.tasks.has(lead) ? fdTable(k, lead)[name] : undefined;
+  return lead !== t && k.tasks.has(lead) ? ownFd(k, lead, name) : undefined;
 }
 
 /** A namespace file `holder` ('P1:fd1') takes (+1) or drops (-1) its reference on namespace `nsId`. */
@@ -32,21 +34,19 @@ export function fileRef(k: KernelContext, nsId: string, holder: string, delta: n
 
 export function openat(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw', fdName: string): OpResult {
   const fd = openFile(k, t, path, mode);
-  if (fdTable(k, t)[fdName]?.ns) fileRef(k, fdTable(k, t)[fdName].ns!, `${t}:${fdName}`, -1);
-  k.r.set(k.tasks, t, 'fds', { ...fdTable(k, t), [fdName]: fd });
+  const replaced = ownFd(k, t, fdName);
+  if (replaced?.ns) fileRef(k, replaced.ns, `${t}:${fdName}`, -1);
+  k.r.set(k.tasks, t, 'fds', fdsSet(task(k, t).fds, fdName, fd));
   if (fd.ns) fileRef(k, fd.ns, `${t}:${fdName}`, +1);
   k.state(k.txt`${t}:${fdName} = ${path}${fd.ns ? ` (holds ${fd.ns})` : ''}`);
-  const n = Object.keys(fdTable(k, t)).indexOf(fdName) + 3;
+  const n = fdsPosition(task(k, t).fds, fdName) + 3;
   return { ret: n, errno: null, signal: null };
 }
 
 export function close(k: KernelContext, t: string, fdName: string): OpResult {
-  const own = fdTable(k, t);
-  const fd = own[fdName];
+  const fd = ownFd(k, t, fdName);
   if (!fd) k.fail('EBADF', `${fdName} is not open in ${t}`);
-  const rest = { ...own };
-  delete rest[fdName];
-  k.r.set(k.tasks, t, 'fds', rest);
+  k.r.set(k.tasks, t, 'fds', fdsDelete(task(k, t).fds, fdName));
   k.state(k.txt`${t}:${fdName} closed`);
   if (fd.ns) k.fn('nsfs_evict', () => fileRef(k, fd.ns!, `${t}:${fdName}`, -1));
   return { ret: 0, errno: null, signal: null };
@@ -54,8 +54,8 @@ export function close(k: KernelContext, t: string, fdName: string): OpResult {
 
 /** The fd's position moves to `pos`. */
 export function setPos(k: KernelContext, t: string, fdName: string, pos: number): void {
-  const own = fdTable(k, t)[fdName];
-  if (own) k.r.set(k.tasks, t, 'fds', { ...fdTable(k, t), [fdName]: { ...own, pos } });
+  const own = ownFd(k, t, fdName);
+  if (own) k.r.set(k.tasks, t, 'fds', fdsSet(task(k, t).fds, fdName, { ...own, pos }));
 }
 
 export function lseek(k: KernelContext, t: string, fdName: string, offset: number): OpResult {
@@ -82,7 +82,7 @@ export function withFile<T>(k: KernelContext, t: string, f: FileRef, mode: 'r' |
 
 /** copy_files at fork: the child gets the parent's fds, and each namespace file another reference. */
 export function inheritFds(k: KernelContext, from: string, to: string): void {
-  const fds = fdTable(k, from);
+  const fds = fdsItems(task(k, from).fds);
   if (!Object.keys(fds).length) return;
   const copy: Record<string, FdRec> = {};
   for (const [name, fd] of Object.entries(fds)) {

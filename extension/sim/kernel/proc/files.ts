@@ -12,7 +12,7 @@ import { capCheck, ptraceMayAccess } from '../cred';
 import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
-import { setPos, withFile } from './fd';
+import { ownFd, setPos, withFile } from './fd';
 
 const KTIME_SEC_MAX = 9223372036;
 const utf8 = new TextEncoder();
@@ -113,7 +113,7 @@ export function read(k: KernelContext, t: string, f: FileRef): OpResult {
     }
     const len = utf8.encode(text).length;
     if (fdName) {
-      const own = task(k, t).fds[fdName];
+      const own = ownFd(k, t, fdName);
       if (own) setPos(k, t, fdName, own.pos + len);
     }
     return { ret: len, errno: null, signal: null, text };
