@@ -1,12 +1,10 @@
 // Every message between the extension host and the timeline webview, declared once with its direction and
 // payload, plus the validators both sides run on what they receive. Pure TypeScript: no DOM, no Node, no vscode.
 
-/** Event kinds in the order the columnar `kind` column encodes them (the simulator's EventKind union). */
-export const EVENT_KINDS = [
-  'syscall-enter', 'syscall-exit', 'vdso-enter', 'vdso-exit', 'call', 'return', 'state', 'fault',
-  'pte-insert', 'zap', 'freeze', 'signal', 'error', 'host', 'expect',
-] as const;
-export type TimelineEventKind = (typeof EVENT_KINDS)[number];
+/** Event kinds in the order the columnar `kind` column encodes them: the simulator's own list, the one home of it
+ *  (the webview takes facts from the simulator only through this file). */
+export { EVENT_KINDS } from '../extension/sim/api';
+export type { EventKind as TimelineEventKind } from '../extension/sim/api';
 
 /** Top-level activity an event belongs to (low 3 bits of the `flags` column). */
 export const CATEGORY = { none: 0, syscall: 1, vdso: 2, host: 3, expect: 4 } as const;

@@ -1,7 +1,7 @@
 // State expressions of the debug console, breakpoint conditions, log points and data breakpoints:
 // paths over the KernelState (`ns#1.offsets.monotonic`, `P2.time_ns`, `mm#1.vmas[0].ptes[0].page`) and comparisons.
 import type { KernelState } from '../sim/api';
-import type { Timespec } from '../sim/types';
+import { fmtTs as formatTimespec, type Timespec } from '../sim/types';
 
 /** The result of evaluating an expression: the value and every kernel object the path went through. */
 export interface Evaluated {
@@ -72,9 +72,7 @@ export function isTimespec(v: unknown): v is Timespec {
   return typeof v === 'object' && v !== null && typeof (v as Timespec).sec === 'number' && typeof (v as Timespec).nsec === 'number' && Object.keys(v).length === 2;
 }
 
-export function formatTimespec(t: Timespec): string {
-  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
-}
+export { formatTimespec };
 
 class Evaluator {
   private pos = 0;

@@ -3,7 +3,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Change, KernelState, PteState, SimEvent, TaskState, TimeNamespaceState } from '../sim/api';
 import type { Timespec } from '../sim/types';
-import { CLOCKS, PROT } from '../sim/types';
+import { CLOCK_NAMES, PROT } from '../sim/types';
 import { formatTimespec, isTimespec, lookupObject } from './expressions';
 
 /** Children of an expandable variable, possibly a window [start, start+count) of an indexed collection. */
@@ -64,7 +64,6 @@ function normalise(field: string): string {
   return field.replace(/\[(\d+)\]/g, '.$1');
 }
 
-const CLOCK_BY_ID: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(CLOCKS).map(([k, v]) => [v, k]));
 
 function protNames(prot: number): string {
   if (prot === PROT.PROT_NONE) return 'PROT_NONE';
@@ -345,7 +344,7 @@ export class VariableTree {
       if (k === 'id' && path === '') continue;
       // Clock-indexed arrays (vDSO basetime/offset) read better with the clock names.
       if (k === 'values' && Array.isArray(v) && v.every(isTimespec)) {
-        const named = v.map((t, clk) => this.leaf(`[${clk}] ${CLOCK_BY_ID[clk] ?? '(unused)'}`, formatTimespec(t), undefined, obj, join(path, `values.${clk}`)));
+        const named = v.map((t, clk) => this.leaf(`[${clk}] ${CLOCK_NAMES[clk] ?? '(unused)'}`, formatTimespec(t), undefined, obj, join(path, `values.${clk}`)));
         out.push({ name: this.mark('offset/basetime[]', this.changes.touches(obj, join(path, k))), value: `${v.length} clocks`, variablesReference: this.add({ children: () => named }) });
         continue;
       }

@@ -2,7 +2,7 @@
 // debugger's memory view (readMemory) shows seq, clock_mode and the per-clock offsets where the vDSO reads them.
 import type { PhysPageState } from '../sim/api';
 import type { Profile } from '../sim/types';
-import { KERNEL_VERSIONS } from '../sim/types';
+import { kernelAtLeast } from '../sim/types';
 
 export const PAGE_SIZE = 4096;
 
@@ -25,15 +25,12 @@ export interface BlockLayout {
 
 const VDSO_BASES = 12;
 
-function atLeast(profile: Profile, version: string): boolean {
-  return KERNEL_VERSIONS.indexOf(profile.kernel) >= KERNEL_VERSIONS.indexOf(version as Profile['kernel']);
-}
 
 /** The block layout for a profile. x86 selects CONFIG_GENERIC_VDSO_OVERFLOW_PROTECT from 6.10 (my reading of
  *  the kernel's Kconfig history; the model knows 6.12 as the first version with it), which adds `max_cycles`. */
 export function blockLayout(profile: Profile): BlockLayout {
-  const maxCycles = profile.arch === 'x86_64' && atLeast(profile, '6.12');
-  const datastore = atLeast(profile, '6.15');
+  const maxCycles = profile.arch === 'x86_64' && kernelAtLeast(profile.kernel, '6.12');
+  const datastore = kernelAtLeast(profile.kernel, '6.15');
   let at = 8; // seq u32 @0, clock_mode s32 @4
   const cycle_last = at; at += 8;
   const max_cycles = maxCycles ? at : null; if (maxCycles) at += 8;

@@ -1,7 +1,7 @@
 // Documentation data for editors: what each operation does, its kernel call path on a given profile,
 // how its behaviour changed across versions and patches, and the word lists completion offers.
 
-import { ARM64_PATCHES, CLOCKS, type Profile } from '../sim/types';
+import { ARM64_PATCHES, CLOCKS, DEFAULT_PROFILE, type Profile } from '../sim/types';
 import {
   CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_NAMES, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD,
   OPERATION_SPECS, SIGNAL_NAMES, type OperationSpec,
@@ -126,7 +126,7 @@ export function completionData(): CompletionData {
     operations: OPERATION_SPECS.map((s) => ({ word: s.word, snippet: s.snippet, summary: s.summary, host: s.host })),
     headers: [
       { word: 'arch', snippet: 'arch ${1|x86_64,arm64|}' },
-      { word: 'kernel', snippet: 'kernel ${1:6.18}' },
+      { word: 'kernel', snippet: `kernel \${1:${DEFAULT_PROFILE.kernel}}` },
       { word: 'patch', snippet: 'patch off ${1|' + ARM64_PATCHES.map((p) => p.id).join(',') + '|}' },
     ],
     expectForms: [

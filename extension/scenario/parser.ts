@@ -1,7 +1,7 @@
 // The .timens parser: one line at a time into steps, expectations, header settings, tokens and
 // diagnostics with exact ranges and fixes. It never throws; bad input becomes a diagnostic.
 
-import { ARM64_PATCHES, CLOCKS, ERRNOS, SIGNALS, type Arch, type Arm64PatchId, type KernelVersion, type Profile, type Timespec } from '../sim/types';
+import { ARM64_PATCHES, CLOCKS, DEFAULT_PROFILE, ERRNOS, SIGNALS, type Arch, type Arm64PatchId, type KernelVersion, type Profile, type Timespec } from '../sim/types';
 import type { FileRef, MappingName, NsTarget, Operation, Step, TimeExpr } from '../sim/ops';
 import type { ExpectCheck, Expectation, Fix, Header, ParsedScenario, Range, ScenarioDiagnostic } from './api';
 import { LexemePool, lexSpan, type Lexeme } from './lexer';
@@ -204,7 +204,7 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
 }
 
 export function profileOfHeader(header: Header): Profile {
-  return { arch: header.arch ?? 'x86_64', kernel: header.kernel ?? '6.18', disabledPatches: header.disabledPatches };
+  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches };
 }
 
 /** Diagnostics that depend on the profile: mappings the architecture or version lacks, patch switches where they mean nothing. */
@@ -251,10 +251,10 @@ function finish(ctx: Ctx, lineCount: number): void {
   }
   if (ctx.archLine < 0 || ctx.kernelLine < 0) {
     const missing = [ctx.archLine < 0 ? 'arch' : '', ctx.kernelLine < 0 ? 'kernel' : ''].filter(Boolean);
-    const insert = (ctx.archLine < 0 ? 'arch x86_64\n' : '') + (ctx.kernelLine < 0 ? 'kernel 6.18\n' : '');
+    const insert = (ctx.archLine < 0 ? `arch ${DEFAULT_PROFILE.arch}\n` : '') + (ctx.kernelLine < 0 ? `kernel ${DEFAULT_PROFILE.kernel}\n` : '');
     const at = ctx.firstStepLine >= 0 ? ctx.firstStepLine : 0;
     ctx.diag(range(0, 0, 0), 'info', 'missing-header',
-      `No ${missing.join(' or ')} line: the scenario runs on ${ctx.header.arch ?? 'x86_64'} ${ctx.header.kernel ?? '6.18'}. Say which machine you mean`,
+      `No ${missing.join(' or ')} line: the scenario runs on ${ctx.header.arch ?? DEFAULT_PROFILE.arch} ${ctx.header.kernel ?? DEFAULT_PROFILE.kernel}. Say which machine you mean`,
       [{ title: `Add ${missing.map((m) => `'${m}'`).join(' and ')} header`, range: range(at, 0, 0), newText: insert }]);
   }
   void lineCount;
@@ -398,7 +398,7 @@ function parseHeader(p: LineParser, word: Lexeme): void {
     return;
   }
   if (word.text === 'kernel') {
-    if (!rest.length) p.error(p.endRange(), 'syntax', "Which kernel? e.g. 'kernel 6.18'", [{ title: '6.18', range: p.endRange(), newText: ' 6.18' }]);
+    if (!rest.length) p.error(p.endRange(), 'syntax', `Which kernel? e.g. 'kernel ${DEFAULT_PROFILE.kernel}'`, [{ title: DEFAULT_PROFILE.kernel, range: p.endRange(), newText: ` ${DEFAULT_PROFILE.kernel}` }]);
     const text = rest.map((t) => t.text).join('');
     const vr = range(p.line, rest[0].start, rest[rest.length - 1].end);
     for (const t of rest) t.code = K.number;

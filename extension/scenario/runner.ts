@@ -4,7 +4,7 @@
 import { createSimulation } from '../sim/index';
 import type { OpResult } from '../sim/api';
 import type { Step } from '../sim/ops';
-import type { Profile } from '../sim/types';
+import { DEFAULT_PROFILE, type Profile } from '../sim/types';
 import type { ExpectOutcome, LineOutcome, ParsedScenario, RunOptions, ScenarioDiagnostic, ScenarioRun } from './api';
 import { evaluateCheck } from './expect';
 import { parseScenario, profileDiagnostics } from './parser';
@@ -12,8 +12,8 @@ import { range } from './values';
 
 export function profileFor(parsed: ParsedScenario, options: RunOptions = {}): Profile {
   return {
-    arch: options.arch ?? parsed.header.arch ?? 'x86_64',
-    kernel: options.kernel ?? parsed.header.kernel ?? '6.18',
+    arch: options.arch ?? parsed.header.arch ?? DEFAULT_PROFILE.arch,
+    kernel: options.kernel ?? parsed.header.kernel ?? DEFAULT_PROFILE.kernel,
     disabledPatches: [...(options.disabledPatches ?? parsed.header.disabledPatches)],
   };
 }

@@ -1,6 +1,6 @@
 // Small value helpers of the language: durations with units, integers, ranges, kernel-version lookup.
 
-import { KERNEL_VERSIONS, type KernelVersion, type Timespec } from '../sim/types';
+import { compareKernels, fmtTs, KERNEL_VERSIONS, type KernelVersion, type Timespec } from '../sim/types';
 import type { Range } from './api';
 
 const UNIT_NS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
@@ -102,14 +102,7 @@ export function formatHostOffset(t: Timespec): string {
   return `host + ${formatDuration(t)}`;
 }
 
-export function formatTimespec(t: Timespec): string {
-  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
-}
-
-function versionKey(v: string): number {
-  const [a, b] = v.split('.').map(Number);
-  return a * 1000 + (b || 0);
-}
+export { fmtTs as formatTimespec, compareKernels as compareVersions };
 
 export function isKernelVersion(v: string): v is KernelVersion {
   return (KERNEL_VERSIONS as readonly string[]).includes(v);
@@ -117,13 +110,7 @@ export function isKernelVersion(v: string): v is KernelVersion {
 
 /** The known version whose behaviour applies to `v` (the newest known one not after it), or the oldest. */
 export function nearestKernelVersion(v: string): KernelVersion {
-  const key = versionKey(v);
   let best: KernelVersion = KERNEL_VERSIONS[0];
-  for (const k of KERNEL_VERSIONS) if (versionKey(k) <= key) best = k;
+  for (const k of KERNEL_VERSIONS) if (compareKernels(k, v) <= 0) best = k;
   return best;
-}
-
-/** Compare two known versions: negative, zero or positive. */
-export function compareVersions(a: string, b: string): number {
-  return versionKey(a) - versionKey(b);
 }

@@ -156,19 +156,22 @@ export interface OpResult {
   readonly child?: string;
 }
 
-export type EventKind =
-  | 'syscall-enter' | 'syscall-exit'        // a system call as a span
-  | 'vdso-enter' | 'vdso-exit'              // a vDSO call as a span (user space)
-  | 'call' | 'return'                       // a kernel function on the call path
-  | 'state'                                 // a state change (see `changes`)
-  | 'fault'                                 // page fault on a special mapping
-  | 'pte-insert'                            // a PTE filled by a fault handler or copied at fork
-  | 'zap'                                   // vdso_join_timens zapped the [vvar] PTEs of an mm
-  | 'freeze'                                // timens_set_vvar_page froze a namespace
-  | 'signal'                                // a signal delivered to a task
-  | 'error'                                 // a check failed: the errno is decided here
-  | 'host'                                  // host action: sleep, suspend, sysctl, spawn
-  | 'expect';                               // an expectation of the scenario, held or failed
+/** Every kind of event, in the order of their numeric ids (the event log, the timeline's columns). */
+export const EVENT_KINDS = [
+  'syscall-enter', 'syscall-exit',          // a system call as a span
+  'vdso-enter', 'vdso-exit',                // a vDSO call as a span (user space)
+  'call', 'return',                         // a kernel function on the call path
+  'state',                                  // a state change (see `changes`)
+  'fault',                                  // page fault on a special mapping
+  'pte-insert',                             // a PTE filled by a fault handler or copied at fork
+  'zap',                                    // vdso_join_timens zapped the [vvar] PTEs of an mm
+  'freeze',                                 // timens_set_vvar_page froze a namespace
+  'signal',                                 // a signal delivered to a task
+  'error',                                  // a check failed: the errno is decided here
+  'host',                                   // host action: sleep, suspend, sysctl, spawn
+  'expect',                                 // an expectation of the scenario, held or failed
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** One field of one object that changed: `before`/`after` undefined means the object did not/does not exist. */
 export interface Change {
@@ -212,8 +215,24 @@ export interface LineSpan {
   readonly end: number;                     // one past the last event index
 }
 
+/** Options of createSimulation. */
+export interface SimulationOptions {
+  /**
+   * false: a streaming simulation for very long runs. Only the last step's events are kept (each exec or
+   * recordExpectation starts afresh: event(i), kindOf(i)… and lineSpans() cover that step, resultOfLine its line),
+   * no snapshots are taken, and memory is bounded by the live objects, not by the number of events. The state at
+   * the end is readable as usual; goto (to anywhere but the end), stepBack and exportColumns throw. Default true.
+   */
+  readonly keepHistory?: boolean;
+}
+
+/** The tables of KernelState that hold objects by id. */
+export type StateTable = Exclude<keyof KernelState, 'host'>;
+
 export interface Simulation {
   readonly profile: Profile;
+  /** false when created with { keepHistory: false } (see SimulationOptions). */
+  readonly keepsHistory?: boolean;
   /** Append the events of one step at the end of the log and return its result. The position must be at the end. */
   exec(step: Step): OpResult;
   /** Record the outcome of an `expect` line as an event. */
@@ -235,6 +254,9 @@ export interface Simulation {
   stepForward(): boolean;                   // false at the end
   stepBack(): boolean;                      // false at the start
   state(): KernelState;                     // at the current position (a fresh immutable object each change)
+  /** One object of state() (the same object state() holds) without building the whole state: what a caller that
+   *  looks at one task or namespace per step should use, as state() costs the size of the whole state. */
+  stateOf?<K extends StateTable>(table: K, id: string): KernelState[K][string] | undefined;
   /** What the last applied event changed (the event at position-1), for highlighting. */
   lastChanges(): readonly Change[];
   /** A new simulation whose initial state is the state at the current position (for what-if evaluation). */

@@ -1,20 +1,20 @@
 // Entry point of the simulator: createSimulation, the list of kernel function names the model can emit
 // (for breakpoint completion) and the profile switches.
 
-import type { Simulation } from './api';
+import type { Simulation, SimulationOptions } from './api';
 import { SimulationImpl } from './simulation';
 import type { Profile } from './types';
 
 export { switchesFor } from './profile';
 export type { Switches, SwitchInfo, SwitchValues, Layout, VmaLayout, PageRole } from './profile';
-export { INITIAL_HOST } from './kernel';
+export { INITIAL_HOST } from './kernel/boot';
 export { parseOffsetsWrite, formatOffsets } from './offsets';
 
-/** A fresh simulation of `profile`, at boot: task P1 (pid 1000, uid 0) in ns#0 / user#0 / nsproxy#0 / mm#0. */
-export function createSimulation(profile: Profile): Simulation {
-  return new SimulationImpl(profile);
+/** A fresh simulation of `profile`, at boot: task P1 (pid 1000, uid 0) in ns#0 / user#0 / nsproxy#0 / mm#0.
+ *  `{ keepHistory: false }` makes a streaming simulation for very long runs (see SimulationOptions). */
+export function createSimulation(profile: Profile, options?: SimulationOptions): Simulation {
+  return new SimulationImpl(profile, options);
 }
-
 const SYSCALLS = [
   'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'prctl', 'openat', 'close',
   'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',

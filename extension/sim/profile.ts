@@ -1,7 +1,7 @@
 // Turns a profile (arch + kernel version + disabled arm64 patches) into named behaviour switches, each citing
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
-import { KERNEL_VERSIONS, type Arm64PatchId, type KernelVersion, type Profile } from './types';
+import { kernelAtLeast, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -29,6 +29,8 @@ export interface Layout {
   readonly prefault: boolean;
   /** Byte offset of the first vdso_data block in a data page. */
   readonly blockOffset: number;
+  /** [vvar] is the generic vDSO datastore's (lib/vdso/datastore.c, 6.15), whatever the architecture. */
+  readonly datastore: boolean;
   readonly source: string;
 }
 
@@ -83,11 +85,11 @@ export interface SwitchValues {
     readonly vdsoText: number;
     readonly mremapArea: number;
   };
-  /** Machine: an RTC exists, so the ALARM clocks work (x86_64 facts machine: none; arm64 qemu virt: yes). */
+  /** Machine: an RTC exists, so the ALARM clocks work (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c). */
   readonly rtcPresent: boolean;
-  /** Machine: kvm-clock was used at boot, so the pvclock page can be mapped (x86_64 facts machine). */
+  /** Machine: kvm-clock was used, so the pvclock page can be mapped (vclock_was_used in x86 vvar_fault). */
   readonly pvclockPresent: boolean;
-  /** Machine: root of the initial user namespace may write user.max_time_namespaces (facts machine: no). */
+  /** Machine: root of the initial user namespace may write user.max_time_namespaces (CAP_SYS_RESOURCE, kernel/ucount.c set_permissions). */
   readonly initSysctlWritable: boolean;
   /** user.max_time_namespaces of the initial user namespace. */
   readonly initMaxTimeNamespaces: number;
@@ -104,9 +106,7 @@ export interface Switches {
   readonly list: readonly SwitchInfo[];
 }
 
-function at(v: KernelVersion, min: KernelVersion): boolean {
-  return KERNEL_VERSIONS.indexOf(v) >= KERNEL_VERSIONS.indexOf(min);
-}
+const at = kernelAtLeast;
 
 const X86_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_IO', 'VM_DONTDUMP', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND'];
@@ -123,20 +123,20 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
     const vclock: VmaLayout = { name: '[vvar_vclock]', pages: 2, roles: ['pvclock', 'hvclock'], flags: X86_VVAR_FLAGS, pfnmap: true };
     if (at(v, '6.15')) {
       return {
-        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0,
+        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: true,
         vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
-        source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15; real-kernel-facts Q9 on 6.18)',
+        source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15), x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)',
       };
     }
     if (at(v, '6.13')) {
       return {
-        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0,
+        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: false,
         vmas: [{ name: '[vvar]', pages: 2, roles: ['data', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
         source: 'x86 [vvar] split into [vvar] + [vvar_vclock] (6.13)',
       };
     }
     return {
-      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128,
+      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, datastore: false,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'pvclock', 'hvclock', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(2)],
       source: 'arch/x86/entry/vdso/vdso-layout.lds.S, 5.6–6.12: vvar, pvclock, hvclock, timens',
     };
@@ -144,14 +144,14 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const vdsoPages = at(v, '6.12') ? 2 : 1;
   if (at(v, '6.15')) {
     return {
-      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0,
+      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: true,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(vdsoPages)],
       source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15)',
     };
   }
   if (!at(v, '5.9')) {
     return {
-      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0,
+      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, datastore: false,
       vmas: [{ name: '[vvar]', pages: 1, roles: ['data'], flags: PAGES_VVAR_FLAGS, pfnmap: false }, vdsoText(vdsoPages)],
       source: 'arm64 before the June-2020 series: one page-backed [vvar] page',
     };
@@ -160,9 +160,9 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const twoPages = patchOn('timens-page');
   const roles: PageRole[] = twoPages ? ['data', 'timens'] : ['data'];
   return {
-    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0,
+    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, datastore: false,
     vmas: [{ name: '[vvar]', pages: roles.length, roles, flags: fault ? ARM64_VVAR_FLAGS : PAGES_VVAR_FLAGS, pfnmap: fault }, vdsoText(vdsoPages)],
-    source: `arm64 5.9–6.14 ([PATCH v4 1/6] fault callback${fault ? '' : ' MISSING'}, [PATCH v4 3/6] timens page${twoPages ? '' : ' MISSING'}; arm64-kernel-facts §1)`,
+    source: `arm64 5.9–6.14 ([PATCH v4 1/6] fault callback${fault ? '' : ' MISSING'}, [PATCH v4 3/6] timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
   };
 }
 
@@ -200,9 +200,9 @@ export function switchesFor(profile: Profile): Switches {
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
   def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');
   def('commitNsset', at(v, '5.9'), 'timens_commit called from commit_nsset (5.9)');
-  def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2; arm64-kernel-facts §6 on 6.1)');
+  def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2 by "fs/exec: switch timens when a task gets a new mm")');
   def('cloneVmStaysUntilExec', at(v, '6.2'), 'copy_namespaces: CLONE_VM children are not moved at fork (6.2)');
-  def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not in 6.1.y, arm64-kernel-facts §6)');
+  def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not backported to 6.1.y)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
@@ -212,9 +212,9 @@ export function switchesFor(profile: Profile): Switches {
     ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', hostClockMode: 'ARCHTIMER', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
     : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', hostClockMode: 'TSC', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault), arch timer clocksource' : 'x86 entry code (exc_page_fault → do_user_addr_fault), TSC clocksource');
-  def('rtcPresent', arm, arm ? 'arm64 facts machine (qemu virt) has an RTC' : 'x86_64 facts machine has no RTC: ALARM clocks give EINVAL (real-kernel-facts Q7)');
-  def('pvclockPresent', !arm, arm ? 'no pvclock on arm64' : 'kvm-clock used at boot on the facts machine: pvclock page maps (real-kernel-facts Q9)');
-  def('initSysctlWritable', false, 'facts machine: root lacks CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns gives EACCES (real-kernel-facts Q11)');
-  def('initMaxTimeNamespaces', 96364, 'default max_threads/2 on the facts machine (real-kernel-facts Q11)');
+  def('rtcPresent', arm, arm ? 'the arm64 machine modelled has an RTC (kernel/time/alarmtimer.c)' : 'the x86_64 machine modelled has no RTC: alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
+  def('pvclockPresent', !arm, arm ? 'no pvclock on arm64' : 'the x86_64 machine modelled uses kvm-clock: vvar_fault maps the pvclock page (arch/x86/entry/vdso/vma.c)');
+  def('initSysctlWritable', false, 'root of the machine modelled lacks CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns gives EACCES (set_permissions, kernel/ucount.c)');
+  def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
   return { values: out as unknown as SwitchValues, list };
 }

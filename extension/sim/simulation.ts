@@ -1,12 +1,17 @@
 // The Simulation of api.ts: records steps through the kernel model into the event log, then travels in
-// time over it (goto/step) with the state rebuilt lazily and cached per position.
+// time over it (goto/step) with the state rebuilt lazily and cached per position. Without history it keeps
+// only the last step's events, lines and results.
 
-import type { Change, EventKind, KernelState, LineSpan, OpResult, SimEvent, Simulation } from './api';
-import { Kernel } from './kernel';
+import type {
+  Change, EventKind, KernelState, LineSpan, OpResult, SimEvent, Simulation, SimulationOptions, StateTable,
+} from './api';
+import { Kernel } from './kernel/kernel';
+import { Recorder } from './log/recorder';
 import type { Step } from './ops';
 import { switchesFor, type Switches } from './profile';
-import { buildState } from './records';
-import { Recorder, type Rec } from './recorder';
+import { buildState, mmState, taskState, timeNamespaceState, userNamespaceState } from './store/state';
+import type { Store, StoreImage } from './store/store';
+import type { Memo } from './kernel/memo';
 import { KERNEL_VERSIONS, ARM64_PATCHES, type Profile } from './types';
 
 function checkProfile(p: Profile): void {
@@ -19,25 +24,27 @@ function checkProfile(p: Profile): void {
 export class SimulationImpl implements Simulation {
   readonly profile: Profile;
   readonly switches: Switches;
+  readonly keepsHistory: boolean;
   private readonly rec: Recorder;
   private readonly kernel: Kernel;
   // Line spans as three number columns; the LineSpan objects are made when lineSpans() is first asked for
   // (a recording of 10^6 events has some 10^5 lines, and keeping an object per line slowed the garbage collector).
-  private readonly spanLine: number[] = [];
-  private readonly spanFirst: number[] = [];
-  private readonly spanEnd: number[] = [];
-  private readonly spans: LineSpan[] = [];
+  private spanLine: number[] = [];
+  private spanFirst: number[] = [];
+  private spanEnd: number[] = [];
+  private spans: LineSpan[] = [];
   /** Result of each line by line number (an array: a Map of 10^5 lines cost more than the lines' own work). */
-  private readonly results: (OpResult | undefined)[] = [];
+  private results: (OpResult | undefined)[] = [];
   /** Results of lines that cannot index an array (negative or fractional line numbers given through the API). */
-  private readonly otherResults = new Map<number, OpResult>();
+  private otherResults = new Map<number, OpResult>();
   private cached: { position: number; n: number; state: KernelState } | null = null;
 
-  constructor(profile: Profile, initial?: Map<string, Rec>) {
+  constructor(profile: Profile, options: SimulationOptions = {}, initial?: StoreImage) {
     checkProfile(profile);
     this.profile = { arch: profile.arch, kernel: profile.kernel, disabledPatches: [...profile.disabledPatches] };
     this.switches = switchesFor(this.profile);
-    this.rec = new Recorder(initial);
+    this.keepsHistory = options.keepHistory !== false;
+    this.rec = new Recorder(this.keepsHistory, initial);
     this.kernel = new Kernel(this.rec, this.switches.values, this.profile);
     if (!initial) this.kernel.boot();
     this.rec.startRecording();
@@ -49,8 +56,20 @@ export class SimulationImpl implements Simulation {
     }
   }
 
+  /** Without history, a step forgets the lines and results of the one before. */
+  private startStep(): void {
+    if (this.keepsHistory || this.spanLine.length === 0) return;
+    this.spanLine = [];
+    this.spanFirst = [];
+    this.spanEnd = [];
+    this.spans = [];
+    this.results = [];
+    this.otherResults = new Map();
+  }
+
   exec(step: Step): OpResult {
     this.requireEnd('exec');
+    this.startStep();
     const first = this.rec.n;
     let res: OpResult;
     try {
@@ -68,6 +87,7 @@ export class SimulationImpl implements Simulation {
 
   recordExpectation(line: number, task: string | null, passed: boolean, summary: string): void {
     this.requireEnd('recordExpectation');
+    this.startStep();
     const first = this.rec.n;
     this.kernel.recordExpectation(line, task, passed, summary);
     this.addSpan(line, first);
@@ -80,15 +100,19 @@ export class SimulationImpl implements Simulation {
     return this.rec.event(index);
   }
   kindOf(index: number): EventKind {
+    if (!this.keepsHistory) this.rec.check(index);
     return this.rec.kindOf(index);
   }
   lineOf(index: number): number {
+    if (!this.keepsHistory) this.rec.check(index);
     return this.rec.lineOf(index);
   }
   taskOf(index: number): string | null {
+    if (!this.keepsHistory) this.rec.check(index);
     return this.rec.taskOf(index);
   }
   depthOf(index: number): number {
+    if (!this.keepsHistory) this.rec.check(index);
     return this.rec.depthOf(index);
   }
   private addSpan(line: number, first: number): void {
@@ -120,9 +144,22 @@ export class SimulationImpl implements Simulation {
   state(): KernelState {
     const c = this.cached;
     if (c && c.position === this.rec.position && c.n === this.rec.n) return c.state;
-    const state = buildState(this.rec.objs);
+    const state = buildState(this.rec.store);
     this.cached = { position: this.rec.position, n: this.rec.n, state };
     return state;
+  }
+  stateOf<K extends StateTable>(table: K, id: string): KernelState[K][string] | undefined {
+    const s = this.rec.store;
+    // Each branch returns what state()[table][id] holds; the casts only name that for the generic K.
+    switch (table) {
+      case 'tasks': { const t = s.tasks.get(id); return (t && taskState(t)) as KernelState[K][string] | undefined; }
+      case 'nsproxies': return s.nsproxies.get(id) as KernelState[K][string] | undefined;
+      case 'timeNamespaces': { const n = s.timeNamespaces.get(id); return (n && timeNamespaceState(n)) as KernelState[K][string] | undefined; }
+      case 'userNamespaces': { const u = s.userNamespaces.get(id); return (u && userNamespaceState(u)) as KernelState[K][string] | undefined; }
+      case 'mms': { const m = s.mms.get(id); return (m && mmState(s, m)) as KernelState[K][string] | undefined; }
+      case 'pages': return s.pages.get(id) as KernelState[K][string] | undefined;
+      default: throw new RangeError(`stateOf: no table ${String(table)}`);
+    }
   }
   lastChanges(): readonly Change[] {
     return this.rec.lastChanges();
@@ -131,7 +168,17 @@ export class SimulationImpl implements Simulation {
   exportColumns(): ReturnType<Recorder['exportColumns']> {
     return this.rec.exportColumns();
   }
-  forkAtPosition(): Simulation {
-    return new SimulationImpl(this.profile, this.rec.objs.toMap());
+  /** The store and the kernel's memo, for tests that look behind the read model. */
+  get internals(): { readonly store: Store; readonly memo: Memo } {
+    return { store: this.rec.store, memo: this.kernel.memo };
   }
+  forkAtPosition(): Simulation {
+    return new SimulationImpl(this.profile, { keepHistory: this.keepsHistory }, this.rec.store.image());
+  }
+}
+
+/** The store and memo behind a simulation made by createSimulation (for tests). */
+export function internalsOf(sim: Simulation): { readonly store: Store; readonly memo: Memo } {
+  if (!(sim instanceof SimulationImpl)) throw new Error('not a simulation made by createSimulation');
+  return sim.internals;
 }

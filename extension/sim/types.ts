@@ -10,6 +10,20 @@ export const KERNEL_VERSIONS = [
 ] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 
+/** The version order, for known versions and any other 'major.minor' text ('6.1.20' counts as 6.1): negative when
+ *  `a` is older than `b`, zero when the same, positive when newer. KERNEL_VERSIONS is in this order. */
+export function compareKernels(a: string, b: string): number {
+  const key = (v: string): number => {
+    const [major, minor] = v.split('.').map(Number);
+    return major * 1000 + (minor || 0);
+  };
+  return key(a) - key(b);
+}
+/** True when kernel `v` is `min` or later. */
+export function kernelAtLeast(v: string, min: KernelVersion): boolean {
+  return compareKernels(v, min) >= 0;
+}
+
 /** The six patches of "[PATCH v4 0/6] arm64: add the time namespace support" (June 2020, merged for 5.9). */
 export const ARM64_PATCHES = [
   { id: 'vvar-fault', n: 1, title: 'arm64/vdso: use the fault callback to map vvar pages' },
@@ -36,6 +50,11 @@ export interface Timespec {
   readonly nsec: number;
 }
 
+/** A Timespec as seconds.nanoseconds ('12.000000500', '-3.000000005'): how every event summary shows a time. */
+export function fmtTs(t: Timespec): string {
+  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
+}
+
 export const CLOCKS = {
   CLOCK_REALTIME: 0,
   CLOCK_MONOTONIC: 1,
@@ -50,6 +69,12 @@ export const CLOCKS = {
   CLOCK_TAI: 11,
 } as const;
 export type ClockName = keyof typeof CLOCKS;
+/** Clock names by clock id. */
+export const CLOCK_NAMES: Readonly<Record<number, ClockName>> = Object.fromEntries(Object.entries(CLOCKS).map(([k, v]) => [v, k as ClockName]));
+/** The name of a clock id ('CLOCK_MONOTONIC'), or 'clock N' for an id the kernel does not define. */
+export function clockName(id: number): string {
+  return CLOCK_NAMES[id] ?? `clock ${id}`;
+}
 
 export const CLONE_FLAGS = {
   CSIGNAL: 0x000000ff,

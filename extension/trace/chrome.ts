@@ -1,7 +1,7 @@
 // Exports a recorded simulation in the Chrome JSON trace format (opens in Perfetto UI and chrome://tracing):
 // time namespaces are processes, tasks are threads, operations and kernel functions are nested slices.
 import type { KernelState, SimEvent, Simulation } from '../sim/api';
-import type { Timespec } from '../sim/types';
+import { fmtTs } from '../sim/types';
 
 /** One trace event as the format defines it (only the fields this exporter writes). */
 export interface TraceEvent {
@@ -196,9 +196,7 @@ function show(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-function fmt(t: Timespec): string {
-  return `${t.sec}.${String(t.nsec).padStart(9, '0')}`;
-}
+const fmt = fmtTs;
 
 /** The trace as JSON text, one event per line (readable, and diff-friendly for determinism checks). */
 export function chromeTraceJson(trace: ChromeTrace): string {

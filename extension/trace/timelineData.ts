@@ -1,7 +1,7 @@
 // Turns a recorded Simulation into the columnar buffers the timeline webview draws (one typed array per field),
 // its lanes and clock samples, and answers per-event detail requests. Pure: runs in Node and in tests.
 import type { EventKind, SimEvent, Simulation, KernelState } from '../sim/api';
-import type { Timespec } from '../sim/types';
+import { fmtTs, type Timespec } from '../sim/types';
 import {
   CATEGORY, COLUMN_BYTES, COLUMN_NAMES, EVENT_KINDS, FLAG_FAILED, FLAG_SIGNAL, NO_LANE,
   type ColumnBuffers, type ColumnName, type EventDetails, type LaneInfo, type RunHeader,
@@ -293,5 +293,5 @@ function show(v: unknown): string {
 }
 
 export function fmtTime(t: Timespec): string {
-  return `${t.sec}.${String(t.nsec).padStart(9, '0')}s`;
+  return `${fmtTs(t)}s`;
 }

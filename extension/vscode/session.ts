@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunOptions, ScenarioRun } from '../scenario/api';
 import { runScenario } from '../scenario/index';
-import type { Arch, KernelVersion } from '../sim/types';
+import { DEFAULT_PROFILE, type Arch, type KernelVersion } from '../sim/types';
 
 /** Who moved the cursor, so a view can avoid echoing its own moves back. */
 export type CursorSource = 'run' | 'command' | 'debugger' | 'timeline' | 'tree' | 'tour' | 'test';
@@ -111,7 +111,7 @@ export function defaultProfileOptions(document: vscode.TextDocument): RunOptions
   const hasArch = /^\s*arch\s+\S+/m.test(text);
   const hasKernel = /^\s*kernel\s+\S+/m.test(text);
   return {
-    ...(hasArch ? {} : { arch: config.get<Arch>('defaultArch', 'x86_64') }),
-    ...(hasKernel ? {} : { kernel: config.get<KernelVersion>('defaultKernel', '6.18') }),
+    ...(hasArch ? {} : { arch: config.get<Arch>('defaultArch', DEFAULT_PROFILE.arch) }),
+    ...(hasKernel ? {} : { kernel: config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel) }),
   };
 }

@@ -6,7 +6,7 @@ import type { RunOptions } from '../scenario/api';
 import { parseScenario } from '../scenario/index';
 import { compareScenario, formatComparison, patchOffChoices, profileLabel, type Comparison, type ProfileChoice } from '../tours/compare';
 import { arm64Knowledge } from '../tours/knowledge';
-import { ARM64_PATCHES, KERNEL_VERSIONS, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
+import { ARM64_PATCHES, DEFAULT_PROFILE, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
 import type { Services } from './services';
 import { showTimelines } from './toursTimeline';
 
@@ -36,8 +36,8 @@ export function documentProfile(document: vscode.TextDocument): Profile {
   const parsed = parseScenario(document.getText(), document.uri.fsPath);
   const config = vscode.workspace.getConfiguration('timens', document.uri);
   return {
-    arch: parsed.header.arch ?? config.get<Arch>('defaultArch', 'x86_64'),
-    kernel: parsed.header.kernel ?? config.get<KernelVersion>('defaultKernel', '6.18'),
+    arch: parsed.header.arch ?? config.get<Arch>('defaultArch', DEFAULT_PROFILE.arch),
+    kernel: parsed.header.kernel ?? config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel),
     disabledPatches: parsed.header.disabledPatches,
   };
 }
@@ -51,9 +51,8 @@ export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelV
   return { label: change.label ?? profileLabel(p), options: p };
 }
 
-const ARM64_SERIES_FROM = KERNEL_VERSIONS.indexOf('5.9');
 export function hasArm64Series(p: Profile): boolean {
-  return p.arch === 'arm64' && KERNEL_VERSIONS.indexOf(p.kernel) >= ARM64_SERIES_FROM;
+  return p.arch === 'arm64' && kernelAtLeast(p.kernel, '5.9');
 }
 
 export class CompareUi {

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   }
   for (const [key, value] of Object.entries(figures)) {
     const target = TARGETS[key];
-    const ok = target ? (target.op === '<' ? value < target.value : value >= target.value) : undefined;
+    const ok = target ? (target.op === '<' ? value < target.value : target.op === '<=' ? value <= target.value : value >= target.value) : undefined;
     const mark = ok === undefined ? '' : ok ? '  (target ' + target!.op + ' ' + target!.value + ': met)' : '  (target ' + target!.op + ' ' + target!.value + ': NOT met)';
     console.log(`${key.padEnd(36)} ${formatNumber(value)}${mark}`);
   }

@@ -1,5 +1,6 @@
 // Simulator speed and memory on a generated scenario of about 10^6 events: recording rate, step back, goto
-// anywhere, retained bytes per event, and the cost of state() and forkAtPosition().
+// anywhere, retained bytes per event, and the cost of state() and forkAtPosition(); and how recording scales
+// with the number of tasks (8 times the forks should cost no more than 8 times the time and memory).
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { createSimulation } from '../../extension/sim/index';
@@ -50,8 +51,54 @@ function ms(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
+/** CPU milliseconds and retained heap bytes of recording `n` forks of P1 (one call, so that the simulation is
+ *  unreachable once it returns and the next call's baseline does not include it). */
+function forkRun(n: number, gc: (() => void) | undefined): { cpu: number; heap: number } {
+  gc?.();
+  const h0 = process.memoryUsage().heapUsed;
+  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+  const c0 = process.cpuUsage();
+  for (let k = 0; k < n; k++) sim.exec({ line: k, task: 'P1', operation: { op: 'fork', child: `C${k}` } });
+  const c = process.cpuUsage(c0);
+  gc?.();
+  const heap = process.memoryUsage().heapUsed - h0;
+  if (sim.eventCount === 0) throw new Error('nothing recorded');
+  return { cpu: (c.user + c.system) / 1000, heap };
+}
+
+/** Best CPU time of `runs`, and the largest retained heap: a run can read low when something made before it is
+ *  only collected during it (the first run after another size did, by the size of that one). */
+function forkCost(n: number, runs: number, gc: (() => void) | undefined): { cpu: number; heap: number } {
+  let cpu = Infinity;
+  let heap = 0;
+  for (let r = 0; r < runs; r++) {
+    const one = forkRun(n, gc);
+    cpu = Math.min(cpu, one.cpu);
+    heap = Math.max(heap, one.heap);
+  }
+  return { cpu, heap };
+}
+
+function forkScaling(gc: (() => void) | undefined): Record<string, number> {
+  forkCost(2000, 1, gc); // warm-up
+  const small = forkCost(5000, 3, gc);
+  const large = forkCost(40_000, 3, gc);
+  const time = large.cpu / small.cpu;
+  const out: Record<string, number> = {
+    'sim.fork_scaling_time_ratio_8x': time,
+    'sim.forks_per_cpu_sec_40k': 40_000 / (large.cpu / 1000),
+  };
+  if (gc) {
+    out['sim.fork_scaling_mem_ratio_8x'] = large.heap / small.heap;
+    out['sim.fork_bytes_40k'] = large.heap / 40_000;
+  }
+  out['sim.fork_scaling_ratio_8x'] = Math.max(time, out['sim.fork_scaling_mem_ratio_8x'] ?? 0);
+  return out;
+}
+
 export async function bench(): Promise<Record<string, number>> {
   const gc = getGc();
+  const scaling = forkScaling(gc);
   // Warm-up run so the recording rate is not dominated by JIT compilation.
   generatedSteps(50_000, createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }));
   gc?.();
@@ -113,5 +160,5 @@ export async function bench(): Promise<Record<string, number>> {
     'sim.fork_at_position_ms_median': median(forkTimes),
   };
   if (gc) out['sim.bytes_per_event'] = (heap1 - heap0) / n;
-  return out;
+  return { ...out, ...scaling };
 }

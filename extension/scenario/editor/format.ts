@@ -3,7 +3,7 @@
 
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
-import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS } from '../../sim/types';
+import { ARM64_PATCHES, clockName, kernelAtLeast as versionAtLeast } from '../../sim/types';
 import { ERRNO_TEXT } from '../vocabulary';
 
 const NSEC_PER_SEC = 1_000_000_000;
@@ -36,10 +36,6 @@ export function isZero(ts: Timespec): boolean {
   return ts.sec === 0 && ts.nsec === 0;
 }
 
-const CLOCK_BY_ID = new Map<number, string>(Object.entries(CLOCKS).map(([name, id]) => [id, name]));
-export function clockName(id: number): string {
-  return CLOCK_BY_ID.get(id) ?? `clock ${id}`;
-}
 
 /** A C-like quoted string, cut to `max` characters so a long /proc read stays on one line. */
 export function quote(text: string, max = 48): string {
@@ -81,9 +77,7 @@ export function shortPhysPage(id: string): string {
   return id.startsWith('page#') ? id.slice('page#'.length) : id;
 }
 
-export function versionAtLeast(kernel: KernelVersion, min: KernelVersion): boolean {
-  return KERNEL_VERSIONS.indexOf(kernel) >= KERNEL_VERSIONS.indexOf(min);
-}
+export { versionAtLeast, clockName };
 
 /** Does the profile's arm64 patch set apply (arm64 5.9+, where the series was merged)? */
 export function patchesApply(profile: { arch: Arch; kernel: KernelVersion }): boolean {

@@ -1,23 +1,20 @@
 // Recording internals that views see only through their output: the per-kind record copies keep every key in
-// the order the kernel created it, lazily formatted summaries read exactly as the template literal would, and
-// line spans, results and causes kept in columns read back as recorded.
+// the order the kernel created it, each kind of object lives in its own table, lazily formatted summaries read
+// exactly as the template literal would, and line spans, results and causes kept in columns read back as recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runScenario } from '../../../extension/scenario/index';
-import { cloneRec, kindOfKey } from '../../../extension/sim/records';
-import { Recorder, fmtTs, type Rec } from '../../../extension/sim/recorder';
-import type { OpResult, Simulation } from '../../../extension/sim/api';
+import { Recorder } from '../../../extension/sim/log/recorder';
+import { internalsOf } from '../../../extension/sim/simulation';
+import { fmtTs } from '../../../extension/sim/types';
+import type { OpResult } from '../../../extension/sim/api';
 import { harness, op, C } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const scenarios = ['examples', 'test/conformance'].flatMap((d) =>
   fs.readdirSync(path.join(ROOT, d)).filter((f) => f.endsWith('.timens')).sort().map((f) => path.join(ROOT, d, f)));
-
-function storeOf(sim: Simulation): Iterable<[string, Rec]> {
-  return (sim as unknown as { rec: { objs: Iterable<[string, Rec]> } }).rec.objs;
-}
 
 test('a record copy has the same keys, in the same order, and the same values (every scenario, several positions)', () => {
   assert.ok(scenarios.length >= 20);
@@ -28,12 +25,14 @@ test('a record copy has the same keys, in the same order, and the same values (e
     const n = sim.eventCount;
     for (const p of [0, n >> 2, n >> 1, n - (n >> 2), n]) {
       sim.goto(p);
-      for (const [key, rec] of storeOf(sim)) {
-        const copy = cloneRec(key, rec);
-        assert.notEqual(copy, rec);
-        assert.deepEqual(Object.keys(copy), Object.keys(rec), `${path.basename(file)} at ${p}: ${key}`);
-        for (const k of Object.keys(rec)) assert.equal(copy[k], (rec as Record<string, unknown>)[k], `${key}.${k}`);
-        checked++;
+      for (const table of internalsOf(sim).store.all) {
+        table.forEach((rec, key) => {
+          const copy = table.kind.copy(rec);
+          assert.notEqual(copy, rec);
+          assert.deepEqual(Object.keys(copy), Object.keys(rec), `${path.basename(file)} at ${p}: ${key}`);
+          for (const k of Object.keys(rec)) assert.equal((copy as Record<string, unknown>)[k], (rec as Record<string, unknown>)[k], `${key}.${k}`);
+          checked++;
+        });
       }
     }
   }
@@ -41,7 +40,7 @@ test('a record copy has the same keys, in the same order, and the same values (e
 });
 
 test('a summary made with the template tag reads as the template literal, Timespecs as seconds.nanoseconds', () => {
-  const r = new Recorder();
+  const r = new Recorder(true);
   const ts = { sec: 1767225600, nsec: 1000 };
   const neg = { sec: -3, nsec: 5 };
   const cases: [number, string][] = [
@@ -99,14 +98,29 @@ test('results and single causes read back as recorded, without their wrapper obj
   assert.ok(caused >= 4);
 });
 
-test('a store key tells its record kind by its prefix; any other key (a task name, whatever it is) is a task', () => {
-  const cases: [string, ReturnType<typeof kindOfKey>][] = [
-    ['host#clocks', 'host'], ['#counters', 'counters'], ['ns#0', 'ns'], ['ns#12', 'ns'], ['nsproxy#3', 'nsproxy'],
-    ['user#1', 'user'], ['mm#2', 'mm'], ['mm#2/[vvar]', 'vma'], ['page#host', 'page'], ['page#ns#4', 'page'],
-    ['P1', 'task'], ['C0', 'task'], ['', 'task'], ['host', 'task'], ['#count', 'task'], ['ns', 'task'], ['nsproxy', 'task'],
-    ['n#1', 'task'], ['mm', 'task'], ['mm/x', 'task'], ['user', 'task'], ['page', 'task'], ['hostess', 'task'], ['x#counters', 'task'],
-  ];
-  for (const [key, kind] of cases) assert.equal(kindOfKey(key), kind, key);
+test('each kind of object lives in its own table: a task may be named like another object without touching it', () => {
+  const h = harness();
+  h.run('P1', op.unshare());
+  h.run('P1', op.fork('P2'));
+  // Counter changes are hidden from events; VMA changes show as fields of their mm.
+  const changes = Array.from({ length: h.sim.eventCount }, (_, i) => h.sim.event(i).changes).flat();
+  assert.ok(!changes.some((c) => c.obj === '#counters'));
+  assert.ok(changes.some((c) => c.obj === 'mm#1' && c.field === '[vvar]'));
+  const st0 = h.sim.state();
+  // The scenario language allows only plain words as task names; the API takes any string.
+  for (const name of ['ns#1', 'mm#0', 'page#host', 'nsproxy#0', 'user#0', 'host#clocks', '#counters']) {
+    assert.equal(h.run('P1', op.fork(name)).errno, null, name);
+    const st = h.sim.state();
+    assert.equal(st.tasks[name].parent, 'P1', name);
+    assert.equal(st.timeNamespaces['ns#1'].inum, st0.timeNamespaces['ns#1'].inum, name);
+    assert.equal(st.mms['mm#0'].id, 'mm#0', name);
+    assert.equal(st.pages['page#host'], st0.pages['page#host'], name);
+    assert.equal(st.userNamespaces['user#0'], st0.userNamespaces['user#0'], name);
+    assert.equal(st.nsproxies['nsproxy#0'].time_ns, 'ns#0', name);
+    assert.equal(st.host, st0.host, name);
+  }
+  const store = internalsOf(h.sim).store;
+  assert.deepEqual(store.all.map((t) => t.kind.name), ['host', 'counters', 'tasks', 'nsproxies', 'timeNamespaces', 'userNamespaces', 'mms', 'vmas', 'pages']);
 });
 
 test('vDSO reads in a row share summaries only while clock, host time, offset and page are the same', () => {

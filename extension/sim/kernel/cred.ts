@@ -1,0 +1,99 @@
+// Credentials and user namespaces (kernel/capability.c, cred.c, user_namespace.c, sys.c, ptrace.c): ns_capable
+// over the user-namespace tree, create_user_ns, commit_creds, setuid, PR_SET_DUMPABLE and ptrace access checks.
+
+import type { OpResult } from '../api';
+import type { TaskRec, UserRec } from '../store/records';
+import { counter, task, user, type KernelContext } from './context';
+
+export const INT_MAX = 2147483647;
+export const INIT_USER_INUM = 4026531837;
+
+export interface Cred {
+  readonly userNs: string;
+  readonly fullCaps: boolean;
+  readonly euid: number;
+}
+
+/** ns_capable: does `cred` hold the (full) capability set over user namespace `target`? */
+export function capable(k: KernelContext, cred: Cred, target: string): boolean {
+  let nsId = target;
+  const credLevel = user(k, cred.userNs)._level;
+  for (;;) {
+    if (nsId === cred.userNs) return cred.fullCaps;
+    const u = user(k, nsId);
+    if (u._level <= credLevel || u.parent === null) return false;
+    if (u.parent === cred.userNs && u.ownerUid === cred.euid) return true;
+    nsId = u.parent;
+  }
+}
+
+/** A capability check as a kernel function span (`fn` is ns_capable, file_ns_capable, …). */
+export function capCheck(k: KernelContext, fn: string, cred: Cred, target: string, cap: string): boolean {
+  const ok = capable(k, cred, target);
+  k.fn(fn, () => ok, (v) => k.txt`${fn}(${target}, ${cap}) = ${v}`);
+  return ok;
+}
+
+/** create_user_ns: a child user namespace owned by `euid`; the creator gets full caps in it. */
+export function createUserNs(k: KernelContext, parent: string, euid: number): string {
+  return k.fn('create_user_ns', () => {
+    const id = `user#${counter(k, 'user')}`;
+    const p = user(k, parent);
+    const u: UserRec = { id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: counter(k, 'inum') };
+    k.r.create(k.userNamespaces, id, u);
+    k.state(k.txt`${id} created (parent ${parent}, owner uid ${euid}); user.max_time_namespaces starts at ${INT_MAX}`);
+    return id;
+  }, (v) => k.txt`create_user_ns returns ${v}`);
+}
+
+export function commitNewUser(k: KernelContext, t: string, userNs: string): void {
+  k.fn('commit_creds', () => {
+    k.r.set(k.tasks, t, 'userNs', userNs);
+    k.r.set(k.tasks, t, 'fullCaps', true);
+    k.state(k.txt`${t} now has full capabilities in ${userNs}`);
+  });
+}
+
+/** The user namespace an unshare made is released again when the unshare fails. */
+export function dropUserNs(k: KernelContext, userNs: string): void {
+  k.fn('put_user_ns', () => {
+    k.r.remove(k.userNamespaces, userNs);
+    k.state(k.txt`${userNs} freed again (the unshare failed)`);
+  });
+}
+
+/** __ptrace_may_access in PTRACE_MODE_READ: same thread group, same uids, or CAP_SYS_PTRACE over the target. */
+export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskRec): boolean {
+  if (caller.leader === target.leader) return true;
+  const sameUid = caller.euid === target.uid && caller.euid === target.euid;
+  if (!sameUid && !capable(k, caller, target.userNs)) return false;
+  if (!target.dumpable && !capable(k, caller, target.userNs)) return false;
+  return true;
+}
+
+export function setuid(k: KernelContext, t: string, uid: number): OpResult {
+  return k.fn('__sys_setuid', () => {
+    const me = task(k, t);
+    if (uid < 0 || uid > 0xfffffffe) k.fail('EINVAL', `uid ${uid} is not valid`);
+    const privileged = capCheck(k, 'ns_capable_setid', me, me.userNs, 'CAP_SETUID');
+    if (!privileged && uid !== me.uid) k.fail('EPERM', `${t} lacks CAP_SETUID and ${uid} is not its real uid`);
+    k.fn('commit_creds', () => {
+      for (const g of k.memo.threadsOf(t)) {
+        if (privileged) k.r.set(k.tasks, g, 'uid', uid);
+        k.r.set(k.tasks, g, 'euid', uid);
+        if (uid !== 0) k.r.set(k.tasks, g, 'fullCaps', false);
+        if (me.euid !== uid) k.r.set(k.tasks, g, 'dumpable', false);
+      }
+      k.state(k.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== 0 ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
+    });
+    return { ret: 0, errno: null, signal: null };
+  });
+}
+
+export function prctlSetDumpable(k: KernelContext, t: string, d: boolean): OpResult {
+  return k.fn('set_dumpable', () => {
+    for (const g of k.memo.threadsOf(t)) k.r.set(k.tasks, g, 'dumpable', d);
+    k.state(k.txt`${t} dumpable = ${d}`);
+    return { ret: 0, errno: null, signal: null };
+  });
+}

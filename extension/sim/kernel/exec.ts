@@ -1,0 +1,60 @@
+// execve (fs/exec.c, fs/binfmt_elf.c): de_thread, exec_mmap with a fresh mm, exec_task_namespaces (6.2+), the
+// dumpable flag reset, and the vDSO's special mappings set up again by the ELF loader.
+
+import type { OpResult } from '../api';
+import { mm, task, type KernelContext } from './context';
+import { doExit } from './exit';
+import { releaseVfork } from './fork';
+import { addMmUser, dropMm, installSpecialMappings, newMm } from './mm/mm';
+import { execTaskNamespaces } from './nsproxy';
+
+export function execve(k: KernelContext, t: string, path: string): OpResult {
+  const enter = k.r.n - 1;
+  if (!path) k.fail('ENOENT', 'empty path');
+  return k.fn('do_execveat_common', () => k.fn('bprm_execve', () => k.fn('load_elf_binary', () => {
+    k.fn('begin_new_exec', () => {
+      k.fn('de_thread', () => deThread(k, t));
+      k.fn('exec_mmap', () => {
+        const me = task(k, t);
+        const fresh = newMm(k, false);
+        addMmUser(k, t, fresh);
+        k.r.set(k.tasks, t, 'mm', fresh);
+        k.state(k.txt`${t} gets the new, still empty ${fresh}; [vvar] and [vdso] are mapped later by the ELF loader`);
+        if (me.mm) {
+          releaseVfork(k, t);
+          dropMm(k, t, me.mm);
+        }
+      });
+      if (k.sw.execSwitchesToTfc) execTaskNamespaces(k, t, enter);
+      if (!task(k, t).dumpable) {
+        k.r.set(k.tasks, t, 'dumpable', true);
+        k.state(k.txt`${t} is dumpable again after exec`);
+      }
+    });
+    k.fn('arch_setup_additional_pages', () => {
+      installSpecialMappings(k, task(k, t).mm!);
+      const m = mm(k, task(k, t).mm!);
+      k.state(k.txt`${m.id}: ${k.layout.vmas.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} installed (_install_special_mapping), PTEs empty`);
+    });
+    return { ret: 0, errno: null, signal: null };
+  })));
+}
+
+/** de_thread: the other threads are killed; a thread that execs takes over the leader's pid. */
+function deThread(k: KernelContext, t: string): void {
+  const me = task(k, t);
+  for (const o of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, o, 'killed by de_thread');
+  if (me.leader !== t) {
+    const old = task(k, me.leader);
+    const oldLeader = me.leader;
+    for (const member of k.memo.threadsOf(t)) {
+      k.r.set(k.tasks, member, 'leader', t);
+      k.memo.leaderChanged(member, oldLeader, t);
+    }
+    k.r.set(k.tasks, t, 'pid', old.pid);
+    k.memo.pidChanged(t, me.pid, old.pid);
+    k.r.set(k.tasks, t, 'leader', t);
+    k.r.set(k.tasks, t, 'parent', old.parent);
+    k.state(k.txt`${t} takes over the thread-group leader's pid ${old.pid}`);
+  }
+}

@@ -1,0 +1,47 @@
+// A task ends (kernel/exit.c): exit of one thread, exit_group of the whole group, and do_exit, which drops the mm,
+// the files and the namespaces; the task is reaped at once (its parent is taken to be waiting).
+
+import type { OpResult } from '../api';
+import { task, type KernelContext } from './context';
+import { releaseVfork } from './fork';
+import { dropMm } from './mm/mm';
+import { switchTaskNamespaces } from './nsproxy';
+import { fileRef } from './proc/fd';
+import { fdsItems } from '../store/fdtable';
+
+export function exit(k: KernelContext, t: string, code: number): OpResult {
+  const me = task(k, t);
+  if (me.leader !== t) {
+    // pthread_exit: only this thread (sys_exit); exit_group from the leader takes the whole group.
+    doExit(k, t, `exit(${code})`);
+    return { ret: null, errno: null, signal: null };
+  }
+  k.fn('do_group_exit', () => {
+    for (const v of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, v, 'killed by exit_group');
+    doExit(k, t, `exit_group(${code})`);
+  });
+  return { ret: null, errno: null, signal: null };
+}
+
+export function doExit(k: KernelContext, t: string, why: string): void {
+  k.fn('do_exit', () => {
+    const me = task(k, t);
+    // PF_EXITING: from here on the task is no longer running; its mm and namespaces are torn down below.
+    k.r.set(k.tasks, t, 'state', 'exited');
+    k.memo.taskExited(me);
+    k.state(k.txt`${t} is exiting (${why})`);
+    k.fn('exit_mm', () => {
+      if (!me.mm) return;
+      releaseVfork(k, t);
+      dropMm(k, t, me.mm);
+      k.r.set(k.tasks, t, 'mm', null);
+    });
+    k.fn('exit_files', () => {
+      const fds = fdsItems(me.fds);
+      for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${t}:${name}`, -1);
+      if (Object.keys(fds).length) k.r.set(k.tasks, t, 'fds', {});
+    });
+    k.fn('exit_task_namespaces', () => switchTaskNamespaces(k, t, null));
+    k.fn('release_task', () => k.state(k.txt`${t} reaped`));
+  }, undefined, k.txt`do_exit(${t})`);
+}

@@ -1,0 +1,86 @@
+// What happens to the machine from outside a task: time passes (sleep), the machine is suspended, root writes the
+// user.max_time_namespaces sysctl, a new process is spawned; and the host's vDSO data page (update_vsyscall),
+// rewritten whenever host time moves.
+
+import type { OpResult } from '../api';
+import type { HostOperation } from '../ops';
+import { HOST_ID, type HostClocks, type PageRec } from '../store/records';
+import type { Timespec } from '../types';
+import { hostClocks, np, type KernelContext } from './context';
+import { newMm } from './mm/mm';
+import { newTask } from './fork';
+import { INT_MAX } from './cred';
+import { tsAdd, ZERO_VALUES } from './util';
+
+/** The host's vDSO data page for clocks `h`: realtime, monotonic, coarse, boottime and TAI; RAW in the second block. */
+export function hostPage(k: KernelContext, h: HostClocks): PageRec {
+  const v = [...ZERO_VALUES];
+  v[0] = h.realtime; v[1] = h.monotonic; v[5] = h.realtime; v[6] = h.monotonic; v[7] = h.boottime;
+  v[11] = tsAdd(h.realtime, { sec: h.taiOffset, nsec: 0 });
+  const raw = [...ZERO_VALUES];
+  raw[4] = h.monotonicRaw;
+  const clockMode = `${k.sw.clockModePrefix}_${k.sw.arch.hostClockMode}`;
+  return {
+    id: 'page#host', kind: 'host-data', ns: null, blockOffset: k.layout.blockOffset,
+    blocks: [{ seq: 0, clock_mode: clockMode, values: v }, { seq: 0, clock_mode: clockMode, values: raw }],
+  };
+}
+
+/** Host time passes by `d` (a suspend: monotonic and raw stand still). */
+export function advance(k: KernelContext, d: Timespec, suspend: boolean, why: string): void {
+  const h = hostClocks(k);
+  const next: HostClocks = {
+    realtime: tsAdd(h.realtime, d),
+    boottime: tsAdd(h.boottime, d),
+    monotonic: suspend ? h.monotonic : tsAdd(h.monotonic, d),
+    monotonicRaw: suspend ? h.monotonicRaw : tsAdd(h.monotonicRaw, d),
+    taiOffset: h.taiOffset,
+  };
+  k.r.create(k.host, HOST_ID, next);
+  k.r.set(k.pages, 'page#host', 'blocks', hostPage(k, next).blocks);
+  k.hostIdx = k.r.hostIndex(next.monotonic);
+  k.ev('host', k.txt`${why}: monotonic ${next.monotonic}, boottime ${next.boottime}`);
+}
+
+function hostError(k: KernelContext, errno: string, why: string): OpResult {
+  k.ev('error', k.txt`${errno}: ${why}`, { errno });
+  return { ret: -1, errno, signal: null };
+}
+
+export function hostOp(k: KernelContext, op: HostOperation): OpResult {
+  switch (op.op) {
+    case 'sleep': {
+      if (op.delta.sec < 0) return hostError(k, 'EINVAL', 'negative sleep');
+      k.ev('host', k.txt`host sleeps ${op.delta} s`);
+      advance(k, op.delta, false, 'time passes');
+      return { ret: 0, errno: null, signal: null };
+    }
+    case 'suspend': {
+      if (op.delta.sec < 0) return hostError(k, 'EINVAL', 'negative suspend');
+      k.ev('host', k.txt`host suspended for ${op.delta} s: realtime and boottime advance, monotonic does not`);
+      advance(k, op.delta, true, 'resume');
+      return { ret: 0, errno: null, signal: null };
+    }
+    case 'sysctl': {
+      const target = op.userNs ?? 'user#0';
+      k.ev('host', k.txt`sysctl user.max_time_namespaces=${op.value} in ${target}`);
+      if (!k.userNamespaces.get(target)) return hostError(k, 'ENOENT', `no user namespace ${target}`);
+      if (target === 'user#0' && !k.sw.initSysctlWritable) {
+        return hostError(k, 'EACCES', 'root of the initial user namespace lacks CAP_SYS_RESOURCE in its bounding set on the facts machine, so the sysctl is read-only (real-kernel-facts Q11)');
+      }
+      if (!Number.isInteger(op.value) || op.value < 0 || op.value > INT_MAX) return hostError(k, 'EINVAL', `${op.value} is outside [0, INT_MAX]`);
+      k.r.set(k.userNamespaces, target, 'maxTimeNamespaces', op.value);
+      k.state(k.txt`${target}: user.max_time_namespaces = ${op.value}`);
+      return { ret: 0, errno: null, signal: null };
+    }
+    case 'spawn': {
+      k.ev('host', k.txt`spawn ${op.child} as uid ${op.uid} in the initial namespaces`);
+      if (k.tasks.get(op.child)) return hostError(k, 'EINVAL', `a task named ${op.child} already exists`);
+      const m = newMm(k);
+      const t = newTask(k, op.child, null, op.uid, 'user#0', op.uid === 0, 'nsproxy#0', m, 17);
+      k.r.set(k.nsproxies, 'nsproxy#0', 'count', np(k, 'nsproxy#0').count + 1);
+      k.state(k.txt`${op.child} (pid ${t.pid}, uid ${op.uid}) runs in ns#0 with a fresh ${m}`);
+      return { ret: t.pid, errno: null, signal: null, child: op.child };
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// The mm of a task (kernel/fork.c, mm/mmap.c): a new mm with the vDSO's special mappings
+// (arch_setup_additional_pages / map_vdso), dup_mm at fork with the PFN-mapped PTEs copied, and mmput.
+
+import { PROT } from '../../types';
+import type { MmRec, PteState, VmaRec } from '../../store/records';
+import { counter, mm, vma, type KernelContext } from '../context';
+import { EMPTY_REFS, refsAdd, refsRemove } from '../../store/reflist';
+import { createVma, PAGE, removeVma } from './vma';
+
+/** A fresh mm with its special mappings; exec creates it empty first (exec_mmap) and maps them later. */
+export function newMm(k: KernelContext, withMappings = true): string {
+  const id = `mm#${counter(k, 'mm')}`;
+  const m: MmRec = { id, users: EMPTY_REFS, _vmas: [], _vdsoText: 0, _vdsoDistance: 0, _bases: {}, _moves: 0, _lastZap: -1 };
+  k.r.create(k.mms, id, m);
+  if (withMappings) installSpecialMappings(k, id);
+  return id;
+}
+
+/** arch_setup_additional_pages / map_vdso: [vvar] (+ [vvar_vclock]) below the vDSO text, PTEs empty. */
+export function installSpecialMappings(k: KernelContext, id: string): void {
+  const text = k.sw.arch.vdsoText;
+  const before = k.layout.vmas.slice(0, -1).reduce((s, v) => s + v.pages, 0);
+  const ids: string[] = [];
+  const bases: Record<string, number> = {};
+  let addr = text - before * PAGE;
+  for (const l of k.layout.vmas) {
+    const vid = `${id}/${l.name}`;
+    ids.push(vid);
+    bases[l.name] = addr;
+    const v: VmaRec = {
+      name: l.name, start: addr, pages: l.pages, pgoff: 0, prot: l.name === '[vdso]' ? PROT.PROT_READ | PROT.PROT_EXEC : PROT.PROT_READ,
+      flags: l.flags, ptes: Array<PteState | null>(l.pages).fill(null), sigbus: [], _pfnmap: l.pfnmap,
+    };
+    createVma(k, vid, v);
+    addr += l.pages * PAGE;
+  }
+  k.r.set(k.mms, id, '_vmas', ids);
+  k.r.set(k.mms, id, '_vdsoText', text);
+  k.r.set(k.mms, id, '_vdsoDistance', before * PAGE);
+  k.r.set(k.mms, id, '_bases', bases);
+}
+
+/** dup_mm: a copy of `src` for `child`; PFN-mapped PTEs are copied (copy_page_range), page lists are not. */
+export function dupMm(k: KernelContext, src: string, child: string, cause: number): string {
+  const s = mm(k, src);
+  const id = `mm#${counter(k, 'mm')}`;
+  const ids: string[] = [];
+  const copied: { id: string; i: number; page: string }[] = [];
+  for (const vid of s._vmas) {
+    const v = vma(k, vid);
+    const nid = id + vid.slice(vid.indexOf('/'));
+    ids.push(nid);
+    const ptes = v._pfnmap ? v.ptes : v.ptes.map(() => null);
+    createVma(k, nid, { ...v, ptes, sigbus: [] });
+    if (v._pfnmap) v.ptes.forEach((p, i) => { if (p) copied.push({ id: nid, i, page: p.page }); });
+  }
+  k.r.create(k.mms, id, { ...s, id, users: EMPTY_REFS, _vmas: ids, _lastZap: -1 } satisfies MmRec);
+  k.state(k.txt`${id} created for ${child} as a copy of ${src}`);
+  if (copied.length) {
+    k.fn('copy_page_range', () => {
+      for (const c of copied) {
+        const v = vma(k, c.id);
+        k.ev('pte-insert', k.txt`PTE ${v.name}[${c.i}] → ${c.page} copied from ${src} (VM_PFNMAP)`, { causes: [cause], page: { mm: id, vma: v.name, index: c.i, phys: c.page } });
+      }
+    });
+  }
+  return id;
+}
+
+/** `taskId` starts using `mmId`. */
+export function addMmUser(k: KernelContext, taskId: string, mmId: string): void {
+  k.r.set(k.mms, mmId, 'users', refsAdd(mm(k, mmId).users, taskId));
+  k.memo.mmUsersChanged(mmId, taskId, true);
+}
+
+/** `taskId` stops using `mmId`; the last user frees it (mmput). */
+export function dropMm(k: KernelContext, taskId: string, mmId: string): void {
+  const m = mm(k, mmId);
+  k.r.set(k.mms, mmId, 'users', refsRemove(m.users, taskId));
+  k.memo.mmUsersChanged(mmId, taskId, false);
+  if (k.memo.usersOf(mmId).size === 0) {
+    k.fn('mmput', () => {
+      for (const vid of m._vmas) removeVma(k, vid);
+      k.r.remove(k.mms, mmId);
+      k.state(k.txt`${mmId} freed`);
+    });
+  }
+}

@@ -1,0 +1,166 @@
+// mprotect, munmap and mremap on the special mappings (mm/mprotect.c, mm/mmap.c, mm/mremap.c): VMA splitting
+// (refused for special mappings from 5.11), the arch vvar_mremap size check (x86 5.6–5.10, arm64 [PATCH v4 5/6]),
+// and moving a mapping with its PTEs while the vDSO keeps looking for its data where it was.
+
+import type { OpResult } from '../../api';
+import type { MappingName } from '../../ops';
+import type { VmaRec } from '../../store/records';
+import { MREMAP, PROT } from '../../types';
+import { mm, task, vma, type KernelContext } from '../context';
+import { createVma, PAGE, removeVma, vmaAt } from './vma';
+
+/** The address range of `pages` pages from page `page` of `mapping` (the whole mapping by default). */
+function range(k: KernelContext, t: string, mapping: MappingName, page?: number, pages?: number): { start: number; len: number } | null {
+  const me = task(k, t);
+  if (!me.mm) return null;
+  const m = mm(k, me.mm);
+  const base = m._bases[mapping];
+  if (base === undefined) return null;
+  const id = vmaAt(k, me.mm, base);
+  const whole = id ? vma(k, id).pages : 1;
+  const p = page ?? 0;
+  const n = pages ?? (page === undefined ? whole : 1);
+  return { start: base + p * PAGE, len: n * PAGE };
+}
+
+/** VMAs overlapping [start, start+len), with whether each is only partly covered. */
+function overlapping(k: KernelContext, mmId: string, start: number, len: number): { id: string; partial: boolean }[] {
+  const out: { id: string; partial: boolean }[] = [];
+  for (const id of mm(k, mmId)._vmas) {
+    const v = vma(k, id);
+    const vs = v.start;
+    const ve = v.start + v.pages * PAGE;
+    if (ve <= start || vs >= start + len) continue;
+    out.push({ id, partial: vs < start || ve > start + len });
+  }
+  return out;
+}
+
+function splitCheck(k: KernelContext, id: string): void {
+  if (k.sw.specialMappingSplitBan) k.fn('special_mapping_split', () => k.fail('EINVAL', `${vma(k, id).name} is a special mapping and cannot be split (5.11+)`));
+}
+
+/** Pre-5.11: split VMA `id` so that [start, start+len) is covered by whole VMAs. */
+function splitVma(k: KernelContext, mmId: string, id: string, start: number, len: number): void {
+  const v = vma(k, id);
+  const cuts = [start, start + len].filter((a) => a > v.start && a < v.start + v.pages * PAGE);
+  if (!cuts.length) return;
+  const m = mm(k, mmId);
+  const pieces: VmaRec[] = [];
+  let s = v.start;
+  for (const c of [...cuts, v.start + v.pages * PAGE]) {
+    const off = (s - v.start) / PAGE;
+    const n = (c - s) / PAGE;
+    pieces.push({ ...v, start: s, pages: n, pgoff: v.pgoff + off, ptes: v.ptes.slice(off, off + n), sigbus: v.sigbus.filter((x) => x >= off && x < off + n).map((x) => x - off) });
+    s = c;
+  }
+  const ids = pieces.map((p, i) => (i === 0 ? id : `${mmId}/${p.name}@${p.pgoff}`));
+  pieces.forEach((p, i) => createVma(k, ids[i], p));
+  const idx = m._vmas.indexOf(id);
+  k.r.set(k.mms, mmId, '_vmas', [...m._vmas.slice(0, idx), ...ids, ...m._vmas.slice(idx + 1)]);
+  k.fn('__split_vma', () => k.state(k.txt`${v.name} split into ${pieces.map((p) => `${p.pages} page${p.pages > 1 ? 's' : ''} (pgoff ${p.pgoff})`).join(' + ')}`));
+}
+
+export function mprotect(k: KernelContext, t: string, mapping: MappingName, prot: number, page?: number, pages?: number): OpResult {
+  return k.fn('do_mprotect_pkey', () => {
+    const rg = range(k, t, mapping, page, pages);
+    const mmId = task(k, t).mm;
+    if (!rg || !mmId) k.fail('ENOMEM', `${mapping} is not mapped`);
+    const over = overlapping(k, mmId, rg.start, rg.len);
+    if (!over.length) k.fail('ENOMEM', 'nothing is mapped in the range');
+    for (const o of over) {
+      const v = vma(k, o.id);
+      const may = (v.flags.includes('VM_MAYWRITE') ? PROT.PROT_WRITE : 0) | (v.flags.includes('VM_MAYEXEC') ? PROT.PROT_EXEC : 0) | PROT.PROT_READ;
+      if (prot & ~may & (PROT.PROT_WRITE | PROT.PROT_EXEC)) k.fail('EACCES', `${v.name} has only VM_MAYREAD: ${prot & PROT.PROT_WRITE ? 'write' : 'exec'} access cannot be granted`);
+    }
+    k.fn('mprotect_fixup', () => {
+      for (const o of over) if (o.partial) splitCheck(k, o.id);
+      for (const o of over) if (o.partial) splitVma(k, mmId, o.id, rg.start, rg.len);
+      for (const o2 of overlapping(k, mmId, rg.start, rg.len)) {
+        k.r.set(k.vmas, o2.id, 'prot', prot);
+        k.state(k.txt`${vma(k, o2.id).name} protection = ${prot} (existing PTEs keep their pages)`);
+      }
+    });
+    return { ret: 0, errno: null, signal: null };
+  });
+}
+
+export function munmap(k: KernelContext, t: string, mapping: MappingName, page?: number, pages?: number): OpResult {
+  return k.fn('do_vmi_munmap', () => {
+    if (pages !== undefined && pages <= 0) k.fail('EINVAL', 'length 0');
+    const rg = range(k, t, mapping, page, pages);
+    const mmId = task(k, t).mm;
+    if (!rg || !mmId) return { ret: 0, errno: null, signal: null };
+    const over = overlapping(k, mmId, rg.start, rg.len);
+    for (const o of over) if (o.partial) splitCheck(k, o.id);
+    for (const o of over) if (o.partial) splitVma(k, mmId, o.id, rg.start, rg.len);
+    const gone = overlapping(k, mmId, rg.start, rg.len);
+    if (!gone.length) {
+      k.state(k.txt`nothing mapped in the range: munmap succeeds and changes nothing`);
+      return { ret: 0, errno: null, signal: null };
+    }
+    const m = mm(k, mmId);
+    for (const g of gone) removeVma(k, g.id);
+    k.r.set(k.mms, mmId, '_vmas', m._vmas.filter((id) => !gone.some((g) => g.id === id)));
+    k.state(k.txt`unmapped ${gone.map((g) => g.id.slice(g.id.indexOf('/') + 1)).join(', ')}`);
+    return { ret: 0, errno: null, signal: null };
+  });
+}
+
+export function mremap(k: KernelContext, t: string, mapping: MappingName, newPages: number, flags: number, page?: number, pages?: number): OpResult {
+  return k.fn('__do_sys_mremap', () => {
+    const { MREMAP_MAYMOVE: MAYMOVE, MREMAP_FIXED: FIXED, MREMAP_DONTUNMAP: DONTUNMAP } = MREMAP;
+    if (flags & ~(MAYMOVE | FIXED | DONTUNMAP)) k.fail('EINVAL', 'unknown mremap flags');
+    if (flags & FIXED && !(flags & MAYMOVE)) k.fail('EINVAL', 'MREMAP_FIXED without MREMAP_MAYMOVE');
+    if (flags & DONTUNMAP) k.fail('EINVAL', 'MREMAP_DONTUNMAP works only on private anonymous memory');
+    if (newPages <= 0) k.fail('EINVAL', 'new size 0');
+    const rg = range(k, t, mapping, page, pages);
+    const mmId = task(k, t).mm;
+    if (!rg || !mmId) k.fail('EFAULT', `${mapping} is not mapped`);
+    const id = vmaAt(k, mmId, rg.start);
+    if (!id) k.fail('EFAULT', 'no VMA at the old address');
+    const v = vma(k, id);
+    const oldPages = rg.len / PAGE;
+    if (rg.start + rg.len > v.start + v.pages * PAGE) k.fail('EFAULT', 'the old range runs past the end of the VMA');
+    if (newPages < oldPages) {
+      splitCheck(k, id);
+      splitVma(k, mmId, id, rg.start + newPages * PAGE, (oldPages - newPages) * PAGE);
+      const tail = vmaAt(k, mmId, rg.start + newPages * PAGE)!;
+      const m = mm(k, mmId);
+      removeVma(k, tail);
+      k.r.set(k.mms, mmId, '_vmas', m._vmas.filter((x) => x !== tail));
+      k.state(k.txt`${v.name} shrunk to ${newPages} page${newPages > 1 ? 's' : ''}`);
+      return { ret: rg.start, errno: null, signal: null };
+    }
+    if (newPages > oldPages) k.fn('vma_to_resize', () => k.fail('EFAULT', `${v.name} is VM_DONTEXPAND|VM_PFNMAP: it cannot grow`));
+    if (!(flags & FIXED)) {
+      k.state(k.txt`same size without MREMAP_FIXED: nothing to do`);
+      return { ret: rg.start, errno: null, signal: null };
+    }
+    const partial = rg.start !== v.start || rg.len !== v.pages * PAGE;
+    if (partial) splitCheck(k, id);
+    const dest = k.sw.arch.mremapArea + mm(k, mmId)._moves * 0x100000;
+    return k.fn('move_vma', () => {
+      if (partial) splitVma(k, mmId, id, rg.start, rg.len);
+      const moving = vmaAt(k, mmId, rg.start)!;
+      const mv = vma(k, moving);
+      if (mv.name === '[vvar]' && k.sw.vvarMremapSizeCheck && mv.pages !== k.layout.vmas[0].pages) {
+        k.fn('vvar_mremap', () => k.fail('EINVAL', `the moved [vvar] would be ${mv.pages} of ${k.layout.vmas[0].pages} pages`));
+      }
+      const m = mm(k, mmId);
+      k.r.set(k.vmas, moving, 'start', dest);
+      k.r.set(k.mms, mmId, '_moves', m._moves + 1);
+      const bases = { ...m._bases };
+      if (mv.pgoff === 0) bases[mv.name] = dest;
+      k.r.set(k.mms, mmId, '_bases', bases);
+      const order = [...m._vmas].sort((a, b) => vma(k, a).start - vma(k, b).start);
+      k.r.set(k.mms, mmId, '_vmas', order);
+      if (mv.name === '[vdso]') {
+        k.r.set(k.mms, mmId, '_vdsoText', dest);
+        k.fn('vdso_mremap', () => k.state(k.txt`mm->context.vdso follows the moved vDSO text`));
+      }
+      k.state(k.txt`${mv.name} (pgoff ${mv.pgoff}) moved to 0x${dest.toString(16)} with its PTEs; the vDSO still looks for its data at 0x${(mm(k, mmId)._vdsoText - mm(k, mmId)._vdsoDistance).toString(16)}`);
+      return { ret: dest, errno: null, signal: null };
+    });
+  });
+}

@@ -1,0 +1,27 @@
+// Which implementation of each replaceable part of the kernel a profile runs. This is the one place that chooses
+// by architecture or by layout; the files it picks from say nothing about the others. A new architecture, or a
+// design that was never merged (docs/model.md, "Adding to the model"), is another entry here and its own files.
+
+import type { SwitchValues } from '../profile';
+import type { Profile } from '../types';
+import { ARM64_NO_VCLOCK, ARM64_VVAR_FAULT } from './arch/arm64';
+import { X86_VVAR_FAULT, X86_VVAR_VCLOCK_FAULT } from './arch/x86';
+import { DATASTORE_VVAR_FAULT } from './vdso/datastore';
+import type { FaultHandler } from './vdso/vvar';
+
+export interface KernelModules {
+  /** The fault callback of [vvar] (when it has one: see VmaLayout.pfnmap). */
+  readonly vvarFault: FaultHandler;
+  /** The fault callback of [vvar_vclock]. */
+  readonly vclockFault: FaultHandler;
+}
+
+const ARCH: Record<Profile['arch'], KernelModules> = {
+  x86_64: { vvarFault: X86_VVAR_FAULT, vclockFault: X86_VVAR_VCLOCK_FAULT },
+  arm64: { vvarFault: ARM64_VVAR_FAULT, vclockFault: ARM64_NO_VCLOCK },
+};
+
+export function modulesFor(profile: Profile, sw: SwitchValues): KernelModules {
+  const arch = ARCH[profile.arch];
+  return sw.layout.datastore ? { ...arch, vvarFault: DATASTORE_VVAR_FAULT } : arch;
+}

@@ -1,0 +1,149 @@
+// Namespace proxies (kernel/nsproxy.c): create_new_namespaces' copy, switch_task_namespaces with the references
+// each task's nsproxy holds on its time namespaces, free_nsproxy, setns (prepare_nsset, validate, commit_nsset)
+// and exec_task_namespaces.
+
+import type { OpResult } from '../api';
+import type { NsTarget } from '../ops';
+import { refsWith, type NsproxyRec } from '../store/records';
+import { refsAdd, refsRemove } from '../store/reflist';
+import { CLONE_FLAGS as CF } from '../types';
+import { counter, np, ns, task, type KernelContext } from './context';
+import { ptraceMayAccess } from './cred';
+import { flagNames } from './memo';
+import { lookupFd } from './proc/fd';
+import { resolveNsPath } from './proc/files';
+import { getTimeNs, putTimeNs, timensCommit, timensInstall, timensOnFork } from './time/namespace';
+import { KErr } from './trace';
+
+export const NS_FLAGS = CF.CLONE_NEWNS | CF.CLONE_NEWUTS | CF.CLONE_NEWIPC | CF.CLONE_NEWPID | CF.CLONE_NEWNET | CF.CLONE_NEWCGROUP | CF.CLONE_NEWTIME;
+
+/** The task is listed in the refs of its nsproxy's time_ns and time_ns_for_children. */
+export function addNsRefs(k: KernelContext, t: string, npId: string): void {
+  const p = np(k, npId);
+  const a = ns(k, p.time_ns);
+  k.r.set(k.timeNamespaces, p.time_ns, 'refs', refsWith(a.refs, 'time_ns', refsAdd(a.refs.time_ns, t)));
+  const b = ns(k, p.time_ns_for_children);
+  k.r.set(k.timeNamespaces, p.time_ns_for_children, 'refs', refsWith(b.refs, 'time_ns_for_children', refsAdd(b.refs.time_ns_for_children, t)));
+}
+function dropNsRefs(k: KernelContext, t: string, npId: string): void {
+  const p = np(k, npId);
+  const a = ns(k, p.time_ns);
+  k.r.set(k.timeNamespaces, p.time_ns, 'refs', refsWith(a.refs, 'time_ns', refsRemove(a.refs.time_ns, t)));
+  const b = ns(k, p.time_ns_for_children);
+  k.r.set(k.timeNamespaces, p.time_ns_for_children, 'refs', refsWith(b.refs, 'time_ns_for_children', refsRemove(b.refs.time_ns_for_children, t)));
+}
+
+/** A new nsproxy (create_new_namespaces): takes one reference on each of its time namespaces. */
+export function newNsproxy(k: KernelContext, timeNs: string, tfc: string): string {
+  const id = `nsproxy#${counter(k, 'nsproxy')}`;
+  k.r.create(k.nsproxies, id, { id, count: 0, time_ns: timeNs, time_ns_for_children: tfc } satisfies NsproxyRec);
+  getTimeNs(k, timeNs);
+  getTimeNs(k, tfc);
+  return id;
+}
+
+/** switch_task_namespaces: point a task at another nsproxy (or none, at exit), dropping the old one's reference. */
+export function switchTaskNamespaces(k: KernelContext, t: string, newNp: string | null): void {
+  const old = task(k, t).nsproxy;
+  k.fn('switch_task_namespaces', () => {
+    dropNsRefs(k, t, old);
+    if (newNp) {
+      k.r.set(k.nsproxies, newNp, 'count', np(k, newNp).count + 1);
+      k.r.set(k.tasks, t, 'nsproxy', newNp);
+      addNsRefs(k, t, newNp);
+    }
+    k.state(newNp ? k.txt`${t}: nsproxy ${old} → ${newNp}` : k.txt`${t}: nsproxy ${old} dropped`);
+    putNsproxy(k, old);
+  });
+}
+
+function putNsproxy(k: KernelContext, id: string): void {
+  const p = np(k, id);
+  if (p.count - 1 > 0) {
+    k.r.set(k.nsproxies, id, 'count', p.count - 1);
+    return;
+  }
+  freeNsproxy(k, id);
+}
+
+function freeNsproxy(k: KernelContext, id: string): void {
+  const p = np(k, id);
+  k.fn('free_nsproxy', () => {
+    k.r.set(k.nsproxies, id, 'count', 0);
+    k.r.remove(k.nsproxies, id);
+    k.state(k.txt`${id} freed`);
+    k.fn('put_time_ns', () => putTimeNs(k, p.time_ns), undefined, k.txt`put_time_ns(${p.time_ns})`);
+    k.fn('put_time_ns', () => putTimeNs(k, p.time_ns_for_children), undefined, k.txt`put_time_ns(${p.time_ns_for_children})`);
+  });
+}
+
+function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): string {
+  const allowed = NS_FLAGS | CF.CLONE_NEWUSER;
+  if (!nstype || nstype & ~allowed) k.fail('EINVAL', `check_setns_flags: flags ${nstype ? flagNames(nstype) : '0'} invalid for a pidfd`);
+  if (nstype & CF.CLONE_NEWTIME && (!k.sw.pidfdSetnsTime || !k.sw.timeNamespaces)) k.fail('EINVAL', 'setns(pidfd, CLONE_NEWTIME) is not supported by this kernel');
+  const target = task(k, who);
+  if (target.state === 'exited') k.fail('ESRCH', `${who} has exited`);
+  if (!ptraceMayAccess(k, task(k, t), target)) k.fail('EPERM', `${t} has no ptrace read access to ${who}`);
+  if (!(nstype & CF.CLONE_NEWTIME)) k.fail('EINVAL', 'this model only joins time namespaces through a pidfd');
+  return np(k, target.nsproxy).time_ns;
+}
+
+export function setns(k: KernelContext, t: string, target: NsTarget, nstype: number): OpResult {
+  const enter = k.r.n - 1;
+  let nsId: string;
+  let viaPidfd = false;
+  if ('path' in target) {
+    nsId = resolveNsPath(k, t, target.path);
+  } else if ('fd' in target) {
+    const fd = lookupFd(k, t, target.fd);
+    if (!fd) k.fail('EBADF', `${target.fd} is not an open file of ${t}`);
+    if (fd.kind === 'ns') {
+      nsId = fd.ns!;
+    } else if (fd.kind === 'pidfd') {
+      viaPidfd = true;
+      nsId = pidfdTarget(k, t, fd.task!, nstype);
+    } else {
+      k.fail('EINVAL', `${target.fd} is neither a namespace file nor a pidfd`);
+    }
+  } else {
+    viaPidfd = true;
+    const fd = lookupFd(k, t, target.pidfd);
+    const who = fd && fd.kind === 'pidfd' ? fd.task! : target.pidfd;
+    if (!k.tasks.has(who)) k.fail('EBADF', `no pidfd ${target.pidfd}`);
+    nsId = pidfdTarget(k, t, who, nstype);
+  }
+  if (!viaPidfd && nstype !== 0 && nstype !== CF.CLONE_NEWTIME) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a time namespace file`);
+  const me = task(k, t);
+  const old = np(k, me.nsproxy);
+  // prepare_nsset: a private copy of the caller's nsproxy, which timens_install then points at the target.
+  const newNp = k.fn('prepare_nsset', () => k.fn('create_new_namespaces', () => {
+    const id = newNsproxy(k, old.time_ns, old.time_ns_for_children);
+    k.state(k.txt`${id}: private copy of ${me.nsproxy} for the nsset`);
+    return id;
+  }, (v) => k.txt`create_new_namespaces returns ${v}`));
+  try {
+    k.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => k.fn('timens_install', () => timensInstall(k, t, me, nsId, newNp, old, enter)));
+  } catch (e) {
+    if (e instanceof KErr) k.fn('put_nsset', () => freeNsproxy(k, newNp));
+    throw e;
+  }
+  k.fn('commit_nsset', () => {
+    if (k.sw.commitNsset) timensCommit(k, t, nsId, enter);
+    switchTaskNamespaces(k, t, newNp);
+  });
+  return { ret: 0, errno: null, signal: null };
+}
+
+/** exec_task_namespaces (6.2+): an exec'ing task moves into its time_ns_for_children. */
+export function execTaskNamespaces(k: KernelContext, t: string, cause: number): void {
+  k.fn('exec_task_namespaces', () => {
+    const p = np(k, task(k, t).nsproxy);
+    if (p.time_ns === p.time_ns_for_children) {
+      k.state(k.txt`time_ns == time_ns_for_children: nothing to switch`);
+      return;
+    }
+    const newNp = k.fn('create_new_namespaces', () => newNsproxy(k, p.time_ns, p.time_ns_for_children), (v) => k.txt`create_new_namespaces returns ${v}`);
+    timensOnFork(k, t, newNp, cause, true);
+    switchTaskNamespaces(k, t, newNp);
+  });
+}

@@ -1,0 +1,186 @@
+// The /proc files the model has (fs/proc/base.c, namespaces.c, uptime.c, stat.c; kernel/time/namespace.c for
+// timens_offsets): /proc/PID/ns/time{,_for_children}, /proc/PID/timens_offsets (read and written), /proc/uptime,
+// /proc/stat's btime, pidfds from /proc/PID, and readlink of the namespace links.
+
+import type { OpResult } from '../../api';
+import type { FileRef } from '../../ops';
+import { formatOffsets, parseOffsetsWrite } from '../../offsets';
+import type { FdRec } from '../../store/records';
+import { fmtTs } from '../../types';
+import { hostClocks, np, ns, task, type KernelContext } from '../context';
+import { capCheck, ptraceMayAccess } from '../cred';
+import { PAGE } from '../mm/vma';
+import { nsClock } from '../time/posix-timers';
+import { ts, tsSub } from '../util';
+import { ownFd, setPos, withFile } from './fd';
+
+const KTIME_SEC_MAX = 9223372036;
+const utf8 = new TextEncoder();
+
+/** Resolve '/proc/<who>/<rest>' to the task it names ('' when there is none), or null for other paths. */
+function procTask(k: KernelContext, t: string, path: string): { task: string; rest: string } | null {
+  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
+  if (!m) return null;
+  const who = m[1];
+  let found: string | undefined;
+  if (who === 'self') found = task(k, t).leader;
+  else if (who === 'thread-self') found = t;
+  else if (k.tasks.has(who)) found = who;
+  else if (/^\d+$/.test(who)) found = k.memo.taskByPid(Number(who));
+  return { task: found ?? '', rest: m[2] ?? '' };
+}
+
+/** Open a /proc/PID/ns/time{,_for_children} file: the namespace it stands for. */
+export function resolveNsPath(k: KernelContext, t: string, path: string): string {
+  return k.fn('proc_ns_get_link', () => {
+    const p = procTask(k, t, path);
+    if (!p || !p.task || !/^ns\/time(_for_children)?$/.test(p.rest)) k.fail('ENOENT', `${path} is not a time namespace file`);
+    const target = task(k, p.task);
+    if (target.state === 'exited') k.fail('ENOENT', `${p.task} has exited`);
+    if (!k.sw.timeNamespaces) k.fail('ENOENT', 'no /proc/PID/ns/time* without CONFIG_TIME_NS');
+    if (!ptraceMayAccess(k, task(k, t), target)) k.fail('EACCES', `${t} has no ptrace read access to ${p.task}`);
+    const tp = np(k, target.nsproxy);
+    return p.rest === 'ns/time' ? tp.time_ns : tp.time_ns_for_children;
+  }, (v) => k.txt`→ ${v}`);
+}
+
+export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): FdRec {
+  const me = task(k, t);
+  const opener = { openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: mode };
+  if (path === '/proc/uptime' || path === '/proc/stat') {
+    if (mode !== 'r' && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is read-only (0444)`);
+    return { path, kind: 'proc', ns: null, task: null, pos: 0, ...opener };
+  }
+  const p = procTask(k, t, path);
+  if (!p) k.fail('ENOENT', `${path}: only /proc files exist in this model`);
+  if (!p.task) k.fail('ENOENT', `${path}: no such process`);
+  const target = task(k, p.task);
+  if (target.state === 'exited') k.fail('ENOENT', `${path}: ${p.task} has exited`);
+  if (p.rest === 'ns/time' || p.rest === 'ns/time_for_children') {
+    const nsId = resolveNsPath(k, t, path);
+    return { path, kind: 'ns', ns: nsId, task: p.task, pos: 0, ...opener };
+  }
+  if (p.rest === 'timens_offsets') {
+    if (!k.sw.timeNamespaces) k.fail('ENOENT', 'no timens_offsets without CONFIG_TIME_NS');
+    if (mode !== 'r') {
+      k.fn('proc_pid_permission', () => {
+        const owner = target.dumpable ? target.euid : 0;
+        const override = me.fullCaps && me.userNs === 'user#0';
+        if (me.euid !== owner && !override) {
+          k.fail('EACCES', `${path} is owned by uid ${owner}${target.dumpable ? '' : ` (root: ${p.task} is not dumpable)`}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
+        }
+      });
+    }
+    return { path, kind: 'timens_offsets', ns: null, task: p.task, pos: 0, ...opener };
+  }
+  if (p.rest === '') return { path, kind: 'pidfd', ns: null, task: p.task, pos: 0, ...opener };
+  k.fail('ENOENT', `${path}: not modelled`);
+}
+
+export function read(k: KernelContext, t: string, f: FileRef): OpResult {
+  return withFile(k, t, f, 'r', (fd, fdName) => {
+    if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
+    let text: string;
+    if (fd.kind === 'timens_offsets') {
+      text = k.fn('seq_read', () => k.fn('timens_offsets_show', () => {
+        const target = task(k, fd.task!);
+        if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);
+        return k.fn('proc_timens_show_offsets', () => {
+          const n = ns(k, np(k, target.nsproxy).time_ns_for_children);
+          return formatOffsets(n.offsets.monotonic, n.offsets.boottime, k.sw.offsetsClockNames);
+        });
+      }));
+    } else if (fd.path === '/proc/uptime') {
+      text = k.fn('uptime_proc_show', () => {
+        const h = hostClocks(k);
+        const up = nsClock(k, t, 7, h.boottime);
+        const idle = ts(h.monotonic.sec * 2, 0);
+        return `${up.sec}.${String(Math.floor(up.nsec / 1e7)).padStart(2, '0')} ${idle.sec}.00\n`;
+      });
+    } else if (fd.path === '/proc/stat') {
+      text = k.fn('show_stat', () => {
+        const h = hostClocks(k);
+        const bootWall = tsSub(h.realtime, h.boottime);
+        let btime = bootWall.sec;
+        if (k.sw.procStatBtime) {
+          const boot = ns(k, np(k, task(k, t).nsproxy).time_ns).offsets.boottime;
+          btime = tsSub(bootWall, boot).sec;
+        }
+        return `btime ${btime}\n`;
+      });
+    } else {
+      k.fail('EINVAL', `${fd.path} cannot be read`);
+    }
+    const len = utf8.encode(text).length;
+    if (fdName) {
+      const own = ownFd(k, t, fdName);
+      if (own) setPos(k, t, fdName, own.pos + len);
+    }
+    return { ret: len, errno: null, signal: null, text };
+  });
+}
+
+/** write and pwrite: only timens_offsets has a write handler (timens_offsets_write → proc_timens_set_offset). */
+export function write(k: KernelContext, t: string, f: FileRef, data: string, pwriteOffset: number | null): OpResult {
+  const bytes = utf8.encode(data);
+  return withFile(k, t, f, 'w', (fd, fdName) => {
+    if (fd._mode === 'r') k.fail('EBADF', `${fdName} was opened read-only`);
+    if (pwriteOffset !== null) {
+      if (pwriteOffset < 0) k.fail('EINVAL', 'negative pwrite offset');
+      k.fail('ESPIPE', 'seq_file-based /proc files clear FMODE_PWRITE: pwrite gives ESPIPE whatever the offset (real-kernel-facts Q3)');
+    }
+    if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
+    return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
+      if (fd.pos !== 0 || bytes.length >= PAGE) {
+        k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE`);
+      }
+      const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
+      if (!parsed.ok) k.fail('EINVAL', `line ${parsed.line + 1}: ${parsed.reason}`);
+      const target = task(k, fd.task!);
+      if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);
+      k.fn('proc_timens_set_offset', () => {
+        const nsId = np(k, target.nsproxy).time_ns_for_children;
+        const n = ns(k, nsId);
+        const cred = { userNs: fd.openerUserNs, fullCaps: fd.openerFullCaps, euid: fd.openerEuid };
+        if (!capCheck(k, 'file_ns_capable', cred, n.userNs, 'CAP_SYS_TIME')) {
+          k.fail('EPERM', `the opener of the file lacks CAP_SYS_TIME over ${n.userNs}, the owner of ${nsId}`);
+        }
+        const h = hostClocks(k);
+        for (const off of parsed.offsets) {
+          if (off.clockid !== 1 && off.clockid !== 7) k.fail('EINVAL', `clock id ${off.clockid} is neither CLOCK_MONOTONIC nor CLOCK_BOOTTIME`);
+          if (off.sec > BigInt(KTIME_SEC_MAX) || off.sec < -BigInt(KTIME_SEC_MAX)) k.fail('ERANGE', `${off.sec} s is beyond ±KTIME_SEC_MAX`);
+          const now = off.clockid === 1 ? h.monotonic : h.boottime;
+          const sum = ts(now.sec + Number(off.sec), now.nsec + Number(off.nsec));
+          if (sum.sec < 0 || sum.sec > KTIME_SEC_MAX / 2) {
+            k.fail('ERANGE', `host ${off.clockid === 1 ? 'monotonic' : 'boottime'} ${fmtTs(now)} + ${off.sec} s = ${sum.sec} s is outside [0, ${Math.floor(KTIME_SEC_MAX / 2)}]`);
+          }
+        }
+        if (n.frozen_offsets) k.fail('EACCES', `${nsId} is frozen${nsId === 'ns#0' ? ' (the initial time namespace always is)' : ''}`);
+        let mono = n.offsets.monotonic;
+        let boot = n.offsets.boottime;
+        for (const off of parsed.offsets) {
+          const v = { sec: Number(off.sec), nsec: Number(off.nsec) };
+          if (off.clockid === 1) mono = v;
+          else boot = v;
+        }
+        k.r.set(k.timeNamespaces, nsId, 'offsets', { monotonic: mono, boottime: boot });
+        k.state(k.txt`${nsId} offsets: monotonic ${mono}, boottime ${boot}`);
+      });
+      return { ret: parsed.count, errno: null, signal: null };
+    }));
+  });
+}
+
+export function readlink(k: KernelContext, t: string, path: string): OpResult {
+  if (path === '/proc/self') {
+    const pid = String(task(k, task(k, t).leader).pid);
+    return { ret: pid.length, errno: null, signal: null, text: pid };
+  }
+  return k.fn('proc_ns_readlink', () => {
+    const nsId = resolveNsPath(k, t, path);
+    const n = ns(k, nsId);
+    const name = path.endsWith('time_for_children') ? k.sw.tfcLinkName : 'time';
+    const text = `${name}:[${n.inum}]`;
+    return { ret: text.length, errno: null, signal: null, text };
+  });
+}

@@ -1,0 +1,147 @@
+// The vDSO's clock_gettime (lib/vdso/gettimeofday.c): do_hres/do_coarse read the data page; an odd seq with
+// clock_mode TIMENS sends a task in a time namespace to do_*_timens, which reads the real data page at the timens
+// slot and adds the namespace's offset; clocks the vDSO does not handle fall back to the system call.
+// This is the hot path of long runs: runs of equal reads share their summaries and result objects (memo.ts).
+
+import type { OpResult } from '../../api';
+import type { PageRec } from '../../store/records';
+import { clockName, PROT, type Timespec } from '../../types';
+import { mm, setLastResult, task, vma, type KernelContext } from '../context';
+import { segv } from '../mm/fault';
+import { userRead } from '../mm/access';
+import { PAGE, vmaAt } from '../mm/vma';
+import { hostClock, sysClockGettime } from '../time/posix-timers';
+import { KErr } from '../trace';
+import { tsAdd, ZERO } from '../util';
+
+type VdsoReading = NonNullable<OpResult['clock']>;
+
+export function vdsoClockGettime(k: KernelContext, t: string, clock: number): OpResult {
+  const sym = k.sw.vdsoClockGettime;
+  const memo = k.memo;
+  let enterSid = memo.summaryIds.get(-1 - clock);
+  if (enterSid === undefined) memo.summaryIds.set(-1 - clock, (enterSid = k.r.intern(`${sym}(${clockName(clock)})`)));
+  const enter = k.enter('vdso-enter', sym, enterSid);
+  let res: OpResult;
+  const hres = clock === 0 || clock === 1 || clock === 7 || clock === 11 || clock === 4;
+  const coarse = clock === 5 || clock === 6;
+  const me = task(k, t);
+  const textId = me.mm ? vmaAt(k, me.mm, mm(k, me.mm)._vdsoText) : null;
+  const textVma = textId ? vma(k, textId) : null;
+  if (!textVma || textVma.name !== '[vdso]' || !(textVma.prot & PROT.PROT_EXEC)) {
+    // The call jumps into the vDSO text; without it the task faults on the instruction fetch.
+    segv(k, t, me.mm ? mm(k, me.mm)._vdsoText : 0, 'the [vdso] text is not mapped executable there', enter);
+    res = { ret: null, errno: null, signal: 'SIGSEGV' };
+  } else if (!hres && !coarse) {
+    // ALARM, CPU and unknown clocks are not handled in the vDSO: the fallback makes the real system call.
+    res = k.fn('clock_gettime_fallback', () => {
+      k.sp = k.r.pushStack(k.sp, k.syscallPrefix + 'clock_gettime');
+      const e2 = k.ev('syscall-enter', k.txt`clock_gettime(${clockName(clock)})`);
+      let out: OpResult;
+      try {
+        out = sysClockGettime(k, t, clock, 'vdso-fallback-syscall');
+      } catch (e) {
+        if (!(e instanceof KErr)) throw e;
+        out = { ret: -1, errno: e.errno, signal: null };
+      }
+      const x2 = k.evResult('syscall-exit', k.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, out);
+      k.r.setMatch(e2, x2);
+      k.sp = k.r.stackParentOf(k.sp);
+      return out;
+    }, undefined, k.txt`${clockName(clock)} is not handled by the vDSO: syscall fallback`);
+  } else {
+    const mmId = me.mm!;
+    const m = mm(k, mmId);
+    const dataAddr = m._vdsoText - m._vdsoDistance + k.layout.dataSlot * PAGE;
+    const reader = coarse ? 'do_coarse' : 'do_hres';
+    const key = dataAddr * 2 + (coarse ? 1 : 0);
+    let sid = memo.summaryIds.get(key);
+    if (sid === undefined) memo.summaryIds.set(key, (sid = k.r.intern(`${reader}: read seq and clock_mode of the data page at 0x${dataAddr.toString(16)}`)));
+    const c = k.call(reader, sid);
+    res = vdsoRead(k, t, mmId, clock, dataAddr, enter, coarse);
+    // The stack top is `reader`, so the interned default return summary is the same text, built once.
+    k.ret(c, undefined);
+  }
+  setLastResult(k, t, res);
+  const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}` : exitSummary(k, sym, res.clock!);
+  k.exit('vdso-exit', enter, sum, res);
+  return res;
+}
+
+// Runs of equal reads share one summary: the text depends only on the values in each cache key, and a summary
+// id may be shared by any number of events.
+function exitSummary(k: KernelContext, sym: string, c: VdsoReading): number {
+  const memo = k.memo;
+  if (memo.exitReading !== c) {
+    memo.exitReading = c;
+    memo.exitSid = k.txt`${sym} = ${c.value} (${c.path})`;
+  }
+  return memo.exitSid;
+}
+// Consecutive reads of an unchanged clock give equal readings: they share the (immutable) objects, so a long run
+// of reads does not keep one copy per read in the results it retains.
+function reading(k: KernelContext, clock: number, value: Timespec, host: Timespec, path: VdsoReading['path']): VdsoReading {
+  const r = k.memo.lastReading;
+  if (r && r.clock === clock && r.value === value && r.host === host && r.path === path) return r;
+  return (k.memo.lastReading = { clock, value, host, path });
+}
+function offsetSum(k: KernelContext, a: Timespec, b: Timespec): Timespec {
+  const m = k.memo.lastSum;
+  if (m && m.a === a && m.b === b) return m.sum;
+  const sum = tsAdd(a, b);
+  k.memo.lastSum = { a, b, sum };
+  return sum;
+}
+
+function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult {
+  const first = userRead(k, t, mmId, dataAddr, enter);
+  if (first === null) return { ret: null, errno: null, signal: k.readSignal };
+  const host = hostClock(k, clock);
+  const page: PageRec | undefined = k.pages.get(first);
+  const block = page?.blocks[clock === 4 ? 1 : 0];
+  const timensMode = k.timensMode;
+  if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
+    return { ret: 0, errno: null, signal: null, clock: reading(k, clock, host, host, 'vdso-fast') };
+  }
+  const memo = k.memo;
+  const timensFn = coarse ? 'do_coarse_timens' : 'do_hres_timens';
+  if (memo.seqSeq !== block.seq || memo.seqCoarse !== coarse || memo.seqPhys !== first) {
+    memo.seqSeq = block.seq;
+    memo.seqCoarse = coarse;
+    memo.seqPhys = first;
+    memo.seqSid = k.txt`seq ${block.seq} is odd and clock_mode is ${timensMode}: ${timensFn} via ${first}`;
+  }
+  const c = k.call(timensFn, memo.seqSid);
+  let res: OpResult;
+  if (k.layout.timensSlot === null) {
+    k.ev('error', k.txt`no timens page slot ([PATCH v4 3/6] missing): the vDSO has no way to reach the real data page; modelled as SIGSEGV`);
+    k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
+    res = { ret: null, errno: null, signal: 'SIGSEGV' };
+  } else {
+    const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * PAGE + k.layout.timensSlot * PAGE, c);
+    if (real === null) {
+      res = { ret: null, errno: null, signal: k.readSignal };
+    } else {
+      const realPage = k.pages.get(real);
+      if (!realPage || realPage.kind !== 'host-data') {
+        k.ev('error', k.txt`the timens slot maps ${real}, not the host data page: the vDSO would spin on its odd seq; modelled as SIGSEGV`);
+        k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
+        res = { ret: null, errno: null, signal: 'SIGSEGV' };
+      } else {
+        const off = block.values[clock] ?? ZERO;
+        const value = offsetSum(k, host, off);
+        if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
+          memo.offClock = clock;
+          memo.offHost = host;
+          memo.offOff = off;
+          memo.offPhys = first;
+          memo.offSid = k.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
+        }
+        k.state(memo.offSid);
+        res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens') };
+      }
+    }
+  }
+  k.ret(c, undefined);
+  return res;
+}

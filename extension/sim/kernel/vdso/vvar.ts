@@ -1,0 +1,127 @@
+// The vvar special mapping: its fault handlers, built from the per-page pieces every architecture shares (the data
+// page, the time-namespace page, pvclock/hvclock, rng, arch data), find_timens_vvar_page, and vdso_join_timens,
+// which zaps the [vvar] PTEs of an mm when a task joins a time namespace. Which handler serves which mapping is
+// chosen per profile in kernel/modules.ts (arch/x86.ts, arch/arm64.ts, vdso/datastore.ts).
+
+import type { PageRole } from '../../profile';
+import type { VmaRec } from '../../store/records';
+import { mm, np, ns, task, vma, type KernelContext } from '../context';
+import { insertPfn } from '../mm/fault';
+import { setPtes } from '../mm/vma';
+
+/** The outcome of a fault: the physical page now mapped, or the signal the task gets. */
+export type Fault = { ok: true; phys: string } | { ok: false; signal: 'SIGBUS' | 'SIGSEGV' };
+const BUS: Fault = { ok: false, signal: 'SIGBUS' };
+
+/** What the handler does for one kind of page: `index` is the page in VMA `key`, `pgoff` its vm_pgoff. */
+export type PageFault = (k: KernelContext, t: string, key: string, v: VmaRec, index: number, pgoff: number, faultEv: number) => Fault;
+
+/** A fault callback of a special mapping (struct vm_special_mapping.fault): its name and what it maps per page role. */
+export interface FaultHandler {
+  readonly name: string;
+  readonly pages: { readonly [R in PageRole]?: PageFault };
+}
+
+function mapped(k: KernelContext, key: string, index: number, page: string, faultEv: number): Fault {
+  return insertPfn(k, key, index, page, faultEv) ? { ok: true, phys: page } : BUS;
+}
+
+/** The data page: the namespace's page for a task in a time namespace (with the host page prefaulted at the
+ *  timens slot where the layout does so), else the host's. */
+export function dataPage(k: KernelContext, t: string, key: string, v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
+  const nsPage = findTimensVvarPage(k, t);
+  if (nsPage) {
+    if (k.layout.prefault && k.layout.timensSlot !== null) {
+      const at = k.layout.timensSlot - v.pgoff;
+      if (!insertPfn(k, key, at, 'page#host', faultEv)) return BUS;
+    }
+    return mapped(k, key, index, nsPage, faultEv);
+  }
+  return mapped(k, key, index, 'page#host', faultEv);
+}
+
+/** The timens slot: the real (host) data page, for a task in a time namespace only. */
+export function timensPage(k: KernelContext, t: string, key: string, _v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
+  const nsPage = findTimensVvarPage(k, t);
+  if (!nsPage) {
+    k.state(k.txt`${timensFaultWhy(k, t)}: the timens page slot gives SIGBUS`);
+    return BUS;
+  }
+  return mapped(k, key, index, 'page#host', faultEv);
+}
+
+export function pvclockPage(k: KernelContext, _t: string, key: string, _v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
+  if (k.pages.get('page#pvclock')) return mapped(k, key, index, 'page#pvclock', faultEv);
+  k.state(k.txt`no pvclock page in use: VM_FAULT_SIGBUS`);
+  return BUS;
+}
+
+export function hvclockPage(k: KernelContext): Fault {
+  k.state(k.txt`no Hyper-V TSC page: VM_FAULT_SIGBUS`);
+  return BUS;
+}
+
+export function rngPage(k: KernelContext, _t: string, key: string, _v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
+  return mapped(k, key, index, 'page#rng', faultEv);
+}
+
+export function archPage(k: KernelContext): Fault {
+  k.state(k.txt`no arch data page on this machine: VM_FAULT_SIGBUS`);
+  return BUS;
+}
+
+function roleOf(k: KernelContext, v: VmaRec, pgoff: number): PageRole | 'text' | undefined {
+  return k.layout.vmas.find((l) => l.name === v.name)?.roles[pgoff];
+}
+
+/** special_mapping_fault for page `index` of VMA `key`: the mapping's fault callback, or its page list. */
+export function specialMappingFault(k: KernelContext, t: string, key: string, index: number, faultEv: number): Fault {
+  const v = vma(k, key);
+  const pgoff = v.pgoff + index;
+  const role = roleOf(k, v, pgoff);
+  if (!v._pfnmap) {
+    // A page-list special mapping (arm64 before [PATCH 1/6]): the one global data page, whatever the namespace.
+    if (role === 'data') return mapped(k, key, index, 'page#host', faultEv);
+    k.state(k.txt`${v.name} page ${pgoff} is not in the page list: VM_FAULT_SIGBUS`);
+    return BUS;
+  }
+  const h = v.name === '[vvar_vclock]' ? k.modules.vclockFault : k.modules.vvarFault;
+  return k.fn(h.name, () => {
+    const page = role === undefined || role === 'text' ? undefined : h.pages[role];
+    if (page) return page(k, t, key, v, index, pgoff, faultEv);
+    k.state(k.txt`page ${pgoff} is past the end of the vvar layout: VM_FAULT_SIGBUS`);
+    return BUS;
+  }, (f) => (f.ok ? k.txt`${h.name} mapped ${f.phys}` : k.txt`${h.name} returns VM_FAULT_SIGBUS`));
+}
+
+function timensFaultWhy(k: KernelContext, t: string): string {
+  if (!k.sw.timensFault) return 'arm64 [PATCH v4 4/6] is missing, vvar_fault never maps timens pages';
+  return `${t} is in the initial time namespace`;
+}
+
+/** find_timens_vvar_page: the faulting task's time_ns page (null for the initial namespace). */
+export function findTimensVvarPage(k: KernelContext, t: string): string | null {
+  if (!k.sw.timensFault) return null;
+  return k.fn('find_timens_vvar_page', () => ns(k, np(k, task(k, t).nsproxy).time_ns).vvar_page,
+    (p) => k.txt`find_timens_vvar_page returns ${p ?? 'NULL (root namespace)'}`);
+}
+
+/** vdso_join_timens: zap every PTE of the [vvar] VMAs of `mmId`. */
+export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: string, cause: number): void {
+  k.fn('vdso_join_timens', () => {
+    if (!mmId) return;
+    if (!k.sw.zapOnJoin) {
+      k.state(k.txt`no zap: arm64 [PATCH v4 2/6] is missing, so the PTEs of ${mmId} keep whatever page they map`);
+      return;
+    }
+    const m = mm(k, mmId);
+    const vvars = m._vmas.filter((id) => vma(k, id).name === '[vvar]');
+    const summary = k.txt`zap [vvar] of ${mmId} (${vvars.length ? vvars.map((id) => `${vma(k, id).ptes.filter(Boolean).length} PTEs`).join(', ') : 'no [vvar] VMA yet'}) for ${target}`;
+    for (const id of vvars) {
+      const v = vma(k, id);
+      if (v.ptes.some(Boolean)) setPtes(k, id, v.ptes.map(() => null));
+    }
+    const z = k.ev('zap', summary, { causes: [cause] });
+    k.r.set(k.mms, mmId, '_lastZap', z);
+  }, undefined, k.txt`vdso_join_timens(${mmId ?? 'no mm'}, ${target})`);
+}

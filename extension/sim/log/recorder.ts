@@ -1,0 +1,363 @@
+// The event log and the store's change log behind time travel. Every mutation of the store goes through
+// set/create/remove, which records {table, id, field, before, after}; the changes made since the previous event
+// belong to the next event emitted (so an event carries the changes that led up to it); stepping back undoes one
+// event's changes, stepping forward redoes them, and snapshots bound goto(). Without history (streaming) only
+// the events of the current step are kept, and no snapshots.
+
+import { EVENT_KINDS, type Change, type EventKind, type OpResult, type SimEvent } from '../api';
+import { Store, type StoreImage } from '../store/store';
+import type { Table } from '../store/table';
+import type { Timespec } from '../types';
+import { ChangeCol, EventTable, F_CHSTART, F_EXTRA, F_HOST, F_KIND, F_LINE, F_MATCH, F_STACK, F_SUMMARY, F_TASK } from './columns';
+import { SNAPSHOT_INTERVAL, Snapshots } from './snapshots';
+import { Texts } from './texts';
+
+/** Numeric ids of the event kinds, as the log stores them. */
+export const KIND: { readonly [K in EventKind]: number } = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as { [K in EventKind]: number };
+
+/** Optional parts of an event, stored densely for the few events that have them. */
+export interface EventExtra {
+  result?: OpResult;
+  errno?: string;
+  signal?: string;
+  page?: { readonly mm: string; readonly vma: string; readonly index: number; readonly phys: string | null };
+  passed?: boolean;
+  causes?: readonly number[];
+}
+
+const X_OBJ = 0, X_RESULT = 1, X_CAUSE = 2;
+const X_CAUSE_LIMIT = 1 << 28;
+
+export class Recorder extends Texts {
+  store: Store;
+  /** Number of events recorded. */
+  n = 0;
+  /** Number of events applied to the store (the time-travel position). */
+  position = 0;
+  /** Index of the first event still kept: 0 with history, else the first event of the current step. */
+  first = 0;
+
+  private readonly evs = new EventTable();
+  /** Optional parts: see packExtra for what F_EXTRA holds. */
+  private extras: (EventExtra | OpResult)[] = [];
+  private cn = 0;
+  private readonly ch = new ChangeCol();
+  hostTimes: Timespec[] = [];
+  private readonly snaps: Snapshots | null;
+
+  /** While false (initial set-up), mutations are not recorded. */
+  private recordingOn = false;
+  /** Number of changes already attached to an event; later ones are pending for the next event. */
+  private attached = 0;
+
+  constructor(readonly keepHistory: boolean, initial?: StoreImage) {
+    super();
+    this.store = new Store(initial);
+    this.snaps = keepHistory ? new Snapshots() : null;
+  }
+
+  // ------------------------------------------------------------------ store
+
+  set<R extends object, F extends keyof R & string>(t: Table<R>, id: string, field: F, value: R[F]): void {
+    const o = t.get(id);
+    if (!o) throw new Error(`internal: no ${t.kind.name} ${id}`);
+    const before = o[field];
+    if (before === value) return;
+    this.replaceField(t, id, o, field, value);
+    if (this.recordingOn) this.record(t, id, field, before, value);
+  }
+
+  create<R extends object>(t: Table<R>, id: string, rec: R): void {
+    const before = t.get(id);
+    t.put(id, rec);
+    if (this.recordingOn) {
+      if (before === undefined) this.snaps?.grew(1);
+      this.record(t, id, '', before, rec);
+    }
+  }
+
+  remove<R extends object>(t: Table<R>, id: string): void {
+    const before = t.get(id);
+    if (before === undefined) return;
+    t.drop(id);
+    if (this.recordingOn) {
+      this.snaps?.grew(-1);
+      this.record(t, id, '', before, undefined);
+    }
+  }
+
+  /** Records are never mutated (snapshots and handed-out states share them): a change stores a copy. */
+  private replaceField<R extends object>(t: Table<R>, id: string, o: R, field: string, value: unknown): void {
+    const copy = t.kind.copy(o);
+    (copy as Record<string, unknown>)[field] = value;
+    t.put(id, copy);
+  }
+
+  private record(t: Table<object>, id: string, field: string, before: unknown, after: unknown): void {
+    if (this.snaps) t.dirty.add(id);
+    this.ch.add(this.cn++, t.index, id, field, before, after);
+  }
+
+  get recording(): boolean {
+    return this.recordingOn;
+  }
+  /** Start recording: the current store becomes the state at position 0. */
+  startRecording(): void {
+    this.recordingOn = true;
+    this.snaps?.start(this.store);
+  }
+  /** Changes made since the last event, not yet attached to one. */
+  get pendingChanges(): number {
+    return this.cn - this.attached;
+  }
+
+  /** Without history: forget the events of the previous step (called before each step). The current host time
+   *  stays, as index 0. True when something was forgotten. */
+  startStep(): boolean {
+    if (this.snaps || this.n === this.first) return false;
+    this.first = this.n;
+    this.evs.clear();
+    this.ch.clear();
+    this.cn = 0;
+    this.attached = 0;
+    this.extras = [];
+    this.clearSummaries();
+    this.hostTimes = [this.hostTimes[this.hostTimes.length - 1]];
+    return true;
+  }
+
+  // ------------------------------------------------------------------ events
+
+  hostIndex(t: Timespec): number {
+    const last = this.hostTimes[this.hostTimes.length - 1];
+    if (last && last.sec === t.sec && last.nsec === t.nsec) return this.hostTimes.length - 1;
+    this.hostTimes.push(t);
+    return this.hostTimes.length - 1;
+  }
+
+  /** An event with pre-interned kind, task and summary ids (the hot path). */
+  emit(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extra?: EventExtra): number {
+    return this.append(kind, line, taskId, stack, hostIdx, summaryId, extra ? this.packExtra(extra) : -1);
+  }
+  /** emit with extra { result }, the extra of every system call and vDSO exit, without the wrapper object. */
+  emitResult(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, result: OpResult): number {
+    return this.append(kind, line, taskId, stack, hostIdx, summaryId, this.resultExtra(result));
+  }
+  private resultExtra(result: OpResult): number {
+    this.extras.push(result);
+    return ((this.extras.length - 1) << 2) | X_RESULT;
+  }
+  private append(kind: number, line: number, taskId: number, stack: number, hostIdx: number, summaryId: number, extraId: number): number {
+    const i = this.n;
+    this.evs.append(i - this.first, kind, line, taskId, stack, hostIdx, summaryId, this.attached, extraId);
+    this.attached = this.cn;
+    this.n = i + 1;
+    this.position = this.n;
+    if (this.n % SNAPSHOT_INTERVAL === 0 && this.snaps !== null) this.snaps.take(this.n / SNAPSHOT_INTERVAL, this.store);
+    return i;
+  }
+
+  setMatch(a: number, b: number): void {
+    this.evs.put(a - this.first, F_MATCH, b);
+    this.evs.put(b - this.first, F_MATCH, a);
+  }
+
+  /** F_EXTRA: -1 for none, else (x << 2) | tag. The two commonest shapes keep no wrapper object in the log:
+   *  X_RESULT, `extras[x]` is the OpResult of { result }; X_CAUSE, x is the one cause of { causes: [x] }.
+   *  X_OBJ: `extras[x]` is the EventExtra itself. */
+  private packExtra(extra: EventExtra): number {
+    if (extra.errno === undefined && extra.signal === undefined && extra.page === undefined && extra.passed === undefined) {
+      if (extra.causes === undefined && extra.result !== undefined) return this.resultExtra(extra.result);
+      if (extra.result === undefined && extra.causes !== undefined && extra.causes.length === 1) {
+        const c = extra.causes[0];
+        if (Number.isInteger(c) && c >= 0 && c < X_CAUSE_LIMIT) return (c << 2) | X_CAUSE;
+      }
+    }
+    this.extras.push(extra);
+    return ((this.extras.length - 1) << 2) | X_OBJ;
+  }
+
+  private extraOf(i: number): EventExtra | undefined {
+    const e = this.evs.get(i - this.first, F_EXTRA);
+    if (e < 0) return undefined;
+    switch (e & 3) {
+      case X_RESULT: return { result: this.extras[e >> 2] as OpResult };
+      case X_CAUSE: return { causes: [e >> 2] };
+      default: return this.extras[e >> 2] as EventExtra;
+    }
+  }
+
+  /** Throws unless event `i` is kept (all of them with history; the current step's without). */
+  check(i: number): void {
+    if (!(i >= this.first && i < this.n)) {
+      if (i >= 0 && i < this.first) throw new RangeError(`event ${i} is gone: without history only the last step's events (${this.first}..${this.n - 1}) are kept`);
+      throw new RangeError(`event index ${i} outside 0..${this.n - 1}`);
+    }
+  }
+
+  kindOf(i: number): EventKind {
+    return EVENT_KINDS[this.evs.get(i - this.first, F_KIND)];
+  }
+  lineOf(i: number): number {
+    return this.evs.get(i - this.first, F_LINE);
+  }
+  taskOf(i: number): string | null {
+    const t = this.evs.get(i - this.first, F_TASK);
+    return t < 0 ? null : this.str(t);
+  }
+  depthOf(i: number): number {
+    return this.stackDepth[this.evs.get(i - this.first, F_STACK)];
+  }
+
+  private changeEnd(i: number): number {
+    return i + 1 < this.n ? this.evs.get(i + 1 - this.first, F_CHSTART) : this.attached;
+  }
+
+  changesOf(i: number): Change[] {
+    const out: Change[] = [];
+    for (let c = this.evs.get(i - this.first, F_CHSTART), e = this.changeEnd(i); c < e; c++) {
+      const t = this.store.all[this.ch.table(c)];
+      const field = this.ch.field(c);
+      if (t.kind.hidden || field.startsWith('_')) continue;
+      const id = this.ch.id(c);
+      const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object) : t.kind.showField(field, v));
+      const owner = t.kind.owner(id);
+      out.push({
+        obj: owner ? owner.obj : id,
+        field: owner ? (field ? `${owner.part}.${field}` : owner.part) : field,
+        before: show(this.ch.before(c)),
+        after: show(this.ch.after(c)),
+      });
+    }
+    return out;
+  }
+
+  event(i: number): SimEvent {
+    this.check(i);
+    const stack = this.evs.get(i - this.first, F_STACK);
+    const ex = this.extraOf(i);
+    const ev: { -readonly [K in keyof SimEvent]: SimEvent[K] } = {
+      index: i,
+      kind: this.kindOf(i),
+      line: this.lineOf(i),
+      task: this.taskOf(i),
+      fn: this.stackTop(stack),
+      stack: this.stackFrames(stack),
+      hostTime: this.hostTimes[this.evs.get(i - this.first, F_HOST)],
+      summary: this.summaryText(this.evs.get(i - this.first, F_SUMMARY)),
+      changes: this.changesOf(i),
+    };
+    if (ex) {
+      if (ex.result) ev.result = ex.result;
+      if (ex.errno) ev.errno = ex.errno;
+      if (ex.signal) ev.signal = ex.signal;
+      if (ex.page) ev.page = ex.page;
+      if (ex.passed !== undefined) ev.passed = ex.passed;
+      if (ex.causes && ex.causes.length) ev.causes = ex.causes;
+    }
+    const m = this.evs.get(i - this.first, F_MATCH);
+    if (m >= 0) ev.match = m;
+    return ev;
+  }
+
+  // ------------------------------------------------------------------ time travel
+
+  private apply(i: number, forward: boolean): void {
+    const s = this.evs.get(i, F_CHSTART);
+    const e = this.changeEnd(i);
+    if (forward) {
+      for (let c = s; c < e; c++) this.put(c, this.ch.after(c));
+    } else {
+      for (let c = e - 1; c >= s; c--) this.put(c, this.ch.before(c));
+    }
+  }
+
+  private put(c: number, value: unknown): void {
+    const t = this.store.all[this.ch.table(c)];
+    const id = this.ch.id(c);
+    const field = this.ch.field(c);
+    if (field === '') {
+      if (value === undefined) t.drop(id);
+      else t.put(id, value as object);
+    } else {
+      this.replaceField(t, id, t.get(id)!, field, value);
+    }
+  }
+
+  private travel(what: string): void {
+    if (!this.snaps) throw new Error(`${what}: this simulation keeps no history (createSimulation(profile, { keepHistory: false })), so it cannot go back in time`);
+  }
+
+  stepForward(): boolean {
+    if (this.position >= this.n) return false;
+    this.apply(this.position, true);
+    this.position++;
+    return true;
+  }
+
+  stepBack(): boolean {
+    this.travel('stepBack');
+    if (this.position <= 0) return false;
+    this.position--;
+    this.apply(this.position, false);
+    return true;
+  }
+
+  goto(p: number): void {
+    if (!Number.isInteger(p) || p < 0 || p > this.n) throw new RangeError(`position ${p} outside 0..${this.n}`);
+    if (p === this.position) return;
+    this.travel(`goto(${p})`);
+    const from = this.snaps!.nearest(p, this.position);
+    if (from !== null) {
+      this.snaps!.restore(from, this.store);
+      this.position = from * this.snaps!.interval;
+    }
+    while (this.position < p) this.stepForward();
+    while (this.position > p) this.stepBack();
+  }
+
+  /** Changes of the event before the position. */
+  lastChanges(): Change[] {
+    return this.position > this.first ? this.changesOf(this.position - 1) : [];
+  }
+
+  /** Columnar copies for views that draw every event (see SimulationImpl.exportColumns). */
+  exportColumns(): { kind: Uint8Array; depth: Uint8Array; line: Int32Array; task: Uint16Array; tasks: string[]; fn: Uint16Array; fns: string[]; match: Int32Array } {
+    this.travel('exportColumns');
+    const n = this.n;
+    const depth = new Uint8Array(n);
+    const task = new Uint16Array(n);
+    const fn = new Uint16Array(n);
+    const taskIds = new Map<number, number>();
+    const fnIds = new Map<number, number>();
+    const tasks: string[] = [];
+    const fns: string[] = [];
+    for (let i = 0; i < n; i++) {
+      depth[i] = Math.min(255, this.stackDepth[this.evs.get(i, F_STACK)]);
+      const t = this.evs.get(i, F_TASK);
+      if (t < 0) task[i] = 0xffff;
+      else {
+        let id = taskIds.get(t);
+        if (id === undefined) { id = tasks.length; tasks.push(this.str(t)); taskIds.set(t, id); }
+        task[i] = id;
+      }
+      const st = this.evs.get(i, F_STACK);
+      const f = st === 0 ? -1 : this.stackFn[st];
+      if (f < 0) fn[i] = 0xffff;
+      else {
+        let id = fnIds.get(f);
+        if (id === undefined) { id = fns.length; fns.push(this.str(f)); fnIds.set(f, id); }
+        fn[i] = id;
+      }
+    }
+    const kind = new Uint8Array(n);
+    const line = new Int32Array(n);
+    const match = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      kind[i] = this.evs.get(i, F_KIND);
+      line[i] = this.evs.get(i, F_LINE);
+      match[i] = this.evs.get(i, F_MATCH);
+    }
+    return { kind, depth, line, task, tasks, fn, fns, match };
+  }
+}

@@ -1,0 +1,165 @@
+// The record shapes the store keeps (the public read model plus a few hidden '_' fields), one table kind per
+// kernel object with its copy on write and the way events show its records.
+
+import type {
+  FdState, HostClocks, MmState, NsproxyState, PhysPageState, PteState, TaskState, TimeNamespaceState,
+  UserNamespaceState, VmaState,
+} from '../api';
+import type { MappingName } from '../ops';
+import { fdsItems, type FdTable } from './fdtable';
+import { EMPTY_REFS, refsItems, type RefList } from './reflist';
+import type { TableKind, TableName } from './table';
+
+/** Ids of the two single-record tables. */
+export const HOST_ID = 'host#clocks';
+export const COUNTERS_ID = '#counters';
+
+export interface Counters {
+  readonly ns: number;
+  readonly user: number;
+  readonly nsproxy: number;
+  readonly mm: number;
+  readonly pid: number;
+  readonly inum: number;
+}
+
+export interface TaskRec extends Omit<TaskState, 'fds'> {
+  /** The open files, as a table that shares its past (see FdTable). */
+  readonly fds: FdTable<FdRec>;
+  readonly _vforkParent: string | null;
+}
+
+/** Who holds a reference to a time namespace, as lists that share their past (see RefList). */
+export interface NsRefs {
+  readonly time_ns: RefList;
+  readonly time_ns_for_children: RefList;
+  readonly files: RefList;
+}
+
+export interface NsRec extends Omit<TimeNamespaceState, 'refs'> {
+  readonly refs: NsRefs;
+  /** The kernel refcount this model tracks: nsproxy references (time_ns and tfc counted apart) plus files. */
+  readonly _count: number;
+}
+
+export interface UserRec extends UserNamespaceState {
+  readonly _level: number;
+  readonly _inum: number;
+}
+
+export interface MmRec {
+  readonly id: string;
+  /** Tasks using the mm (threads, vfork and CLONE_VM children share one), as a list that shares its past. */
+  readonly users: RefList;
+  /** Ids of the VMA records ('mm#1/[vvar]'), in address order. */
+  readonly _vmas: readonly string[];
+  /** Start of the vDSO text: the vDSO finds its data page at a fixed distance below it. */
+  readonly _vdsoText: number;
+  readonly _vdsoDistance: number;
+  /** Where each mapping name starts (moves with mremap), for 'page N of [vvar]' addressing. */
+  readonly _bases: Readonly<Record<string, number>>;
+  readonly _moves: number;
+  /** Last zap event of this mm, for causality to the next fault. */
+  readonly _lastZap: number;
+}
+
+export interface VmaRec extends VmaState {
+  readonly name: MappingName;
+  readonly _pfnmap: boolean;
+}
+
+export type NsproxyRec = NsproxyState;
+/** An open file as stored: the public FdState plus the access mode it was opened with. */
+export interface FdRec extends FdState {
+  readonly _mode: 'r' | 'w' | 'rw';
+}
+export type PageRec = PhysPageState;
+export type { FdState, HostClocks, PteState };
+
+export const NO_REFS: NsRefs = { time_ns: EMPTY_REFS, time_ns_for_children: EMPTY_REFS, files: EMPTY_REFS };
+
+/** `r` with one of its lists replaced (keys in the order the namespace record was created with). */
+export function refsWith(r: NsRefs, field: keyof NsRefs, list: RefList): NsRefs {
+  return {
+    time_ns: field === 'time_ns' ? list : r.time_ns,
+    time_ns_for_children: field === 'time_ns_for_children' ? list : r.time_ns_for_children,
+    files: field === 'files' ? list : r.files,
+  };
+}
+
+/** The refs as the read model has them: plain arrays. */
+export function showRefs(r: NsRefs): TimeNamespaceState['refs'] {
+  return { time_ns: refsItems(r.time_ns), time_ns_for_children: refsItems(r.time_ns_for_children), files: refsItems(r.files) };
+}
+
+const same = <T>(r: T): T => r;
+const sameField = (_field: string, v: unknown): unknown => v;
+const noOwner = (): null => null;
+
+function kind<R extends object>(name: TableName, copy: (r: R) => R, extra?: Partial<TableKind<R>>): TableKind<R> {
+  return { name, copy, hidden: false, show: same, showField: sameField, owner: noOwner, ...extra };
+}
+
+// Copies with the keys in the order the kernel creates them (the order shows in state() and in the changes a
+// view prints; test/unit/sim/records.test.ts pins it).
+export const TASKS = kind<TaskRec>('tasks', (t) => ({
+  id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
+  fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
+  startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent,
+}), {
+  show: (t) => ({
+    id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
+    fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
+    startBoottime: t.startBoottime, fds: fdsItems(t.fds), lastResult: t.lastResult, _vforkParent: t._vforkParent,
+  }),
+  showField: (field, v) => (field === 'fds' ? fdsItems(v as FdTable<FdRec>) : v),
+});
+
+function showNs(n: NsRec): object {
+  return {
+    id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
+    vvar_page: n.vvar_page, refs: showRefs(n.refs), alive: n.alive, createdBy: n.createdBy, _count: n._count,
+  };
+}
+export const TIME_NAMESPACES = kind<NsRec>('timeNamespaces', (n) => ({
+  id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
+  vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy, _count: n._count,
+}), { show: showNs, showField: (field, v) => (field === 'refs' ? showRefs(v as NsRefs) : v) });
+
+export const NSPROXIES = kind<NsproxyRec>('nsproxies', (p) => ({ id: p.id, count: p.count, time_ns: p.time_ns, time_ns_for_children: p.time_ns_for_children }));
+
+export const USER_NAMESPACES = kind<UserRec>('userNamespaces', (u) => ({
+  id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts,
+  _level: u._level, _inum: u._inum,
+}));
+
+export const MMS = kind<MmRec>('mms', (m) => ({
+  id: m.id, users: m.users, _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases, _moves: m._moves,
+  _lastZap: m._lastZap,
+}), {
+  show: (m) => ({
+    id: m.id, users: refsItems(m.users), _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases,
+    _moves: m._moves, _lastZap: m._lastZap,
+  }),
+  showField: (field, v) => (field === 'users' ? refsItems(v as RefList) : v),
+});
+
+/** A VMA's id is its mm's id, a slash and its name ('mm#1/[vvar]', 'mm#1/[vvar]@2' for a split piece): events
+ *  show its changes as fields of the mm ('[vvar].ptes'). */
+export const VMAS = kind<VmaRec>('vmas', (v) => ({
+  name: v.name, start: v.start, pages: v.pages, pgoff: v.pgoff, prot: v.prot, flags: v.flags, ptes: v.ptes, sigbus: v.sigbus, _pfnmap: v._pfnmap,
+}), {
+  owner: (id) => {
+    const slash = id.indexOf('/');
+    return slash < 0 ? null : { obj: id.slice(0, slash), part: id.slice(slash + 1) };
+  },
+});
+
+export const PAGES = kind<PageRec>('pages', (p) => ({ id: p.id, kind: p.kind, ns: p.ns, blockOffset: p.blockOffset, blocks: p.blocks }));
+
+// Host clocks are replaced whole (advance), never copied field by field; the spread keeps whatever key order they have.
+export const HOST = kind<HostClocks>('host', (h) => ({ ...h }));
+
+export const COUNTERS = kind<Counters>('counters', (c) => ({ ns: c.ns, user: c.user, nsproxy: c.nsproxy, mm: c.mm, pid: c.pid, inum: c.inum }), { hidden: true });
+
+export type { MmState };
