@@ -235,6 +235,12 @@ export interface Simulation {
   stepForward(): boolean;                   // false at the end
   stepBack(): boolean;                      // false at the start
   state(): KernelState;                     // at the current position (a fresh immutable object each change)
+  /**
+   * The time namespaces a task is in at the current position (its nsproxy's time_ns and time_ns_for_children),
+   * or null when there is no such task or it has no nsproxy. A cheap read (no state() build, cost independent of
+   * how many objects exist) for what a runner asks after every line.
+   */
+  taskNamespaces(task: string): { readonly time_ns: string; readonly time_ns_for_children: string } | null;
   /** What the last applied event changed (the event at position-1), for highlighting. */
   lastChanges(): readonly Change[];
   /** A new simulation whose initial state is the state at the current position (for what-if evaluation). */

@@ -10,8 +10,18 @@ export type { Switches, SwitchInfo, SwitchValues, Layout, VmaLayout, PageRole } 
 export { INITIAL_HOST } from './kernel';
 export { parseOffsetsWrite, formatOffsets } from './offsets';
 
+export interface SimulationOptions {
+  /**
+   * false: a streaming run that keeps no history (the events of the step just executed and the state at the end
+   * stay readable; goto/stepBack throw; memory bounded by live objects). Default true.
+   * TODO(helper A): A's streaming mode implements this; until it merges the option is accepted and ignored.
+   */
+  readonly keepHistory?: boolean;
+}
+
 /** A fresh simulation of `profile`, at boot: task P1 (pid 1000, uid 0) in ns#0 / user#0 / nsproxy#0 / mm#0. */
-export function createSimulation(profile: Profile): Simulation {
+export function createSimulation(profile: Profile, options: SimulationOptions = {}): Simulation {
+  void options;
   return new SimulationImpl(profile);
 }
 

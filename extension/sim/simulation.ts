@@ -5,7 +5,7 @@ import type { Change, EventKind, KernelState, LineSpan, OpResult, SimEvent, Simu
 import { Kernel } from './kernel';
 import type { Step } from './ops';
 import { switchesFor, type Switches } from './profile';
-import { buildState } from './records';
+import { buildState, kindOfKey, type NsproxyRec, type TaskRec } from './records';
 import { Recorder, type Rec } from './recorder';
 import { KERNEL_VERSIONS, ARM64_PATCHES, type Profile } from './types';
 
@@ -123,6 +123,12 @@ export class SimulationImpl implements Simulation {
     const state = buildState(this.rec.objs);
     this.cached = { position: this.rec.position, n: this.rec.n, state };
     return state;
+  }
+  taskNamespaces(task: string): { readonly time_ns: string; readonly time_ns_for_children: string } | null {
+    if (kindOfKey(task) !== 'task') return null;
+    const t = this.rec.objs.get(task) as TaskRec | undefined;
+    const p = t ? (this.rec.objs.get(t.nsproxy) as NsproxyRec | undefined) : undefined;
+    return p ? { time_ns: p.time_ns, time_ns_for_children: p.time_ns_for_children } : null;
   }
   lastChanges(): readonly Change[] {
     return this.rec.lastChanges();
