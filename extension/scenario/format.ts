@@ -40,10 +40,9 @@ export function formatResult(r: OpResult, run: ScenarioRun, outcome?: LineOutcom
   if (r.signal && r.ret === null) return `= ? --- ${r.signal} ---`;
   let s: string;
   if (r.errno) s = `= -1 ${r.errno} (${ERRNO_TEXT[r.errno] ?? r.errno})`;
-  else if (r.child) {
-    const pid = run.sim.state().tasks[r.child]?.pid;
-    s = `= ${r.ret ?? pid ?? '?'} (${r.child})`;
-  } else s = `= ${r.ret ?? '?'}`;
+  // A fork-like call returns the child's pid; the state is built only when it did not return.
+  else if (r.child) s = `= ${r.ret ?? run.sim.state().tasks[r.child]?.pid ?? '?'} (${r.child})`;
+  else s = `= ${r.ret ?? '?'}`;
   if (r.clock) {
     const offset = subTimespec(r.clock.value, r.clock.host);
     s += ` {${formatTimespec(r.clock.value)}, ${clockName(r.clock.clock)} ${formatHostOffset(offset)}, ${r.clock.path}}`;
