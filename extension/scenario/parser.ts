@@ -10,6 +10,7 @@ import type { Expectation, Header, ParsedScenario, Range, ScenarioDiagnostic } f
 import { ArgScratch } from './args';
 import { LineError, LineParser, ParseContext } from './cursor';
 import { LexemePool, lexSpan, type Lexeme } from './lexer';
+import { forEachLine } from './lines';
 import { reportPendingUses, resolveStatement, Scope, type Resolved } from './resolve';
 import { readStatement } from './syntax';
 import { TokenStore } from './tokens';
@@ -135,24 +136,18 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
   } catch {
     source = '';
   }
-  let lineCount = 1;
-  for (let at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lineCount++;
-  // Line start offsets instead of an array of line strings: the strings are only needed while parsing.
-  const lineStarts: number[] = new Array<number>(lineCount);
-  lineStarts[0] = 0;
-  for (let i = 1, at = source.indexOf('\n'); at >= 0; at = source.indexOf('\n', at + 1)) lineStarts[i++] = at + 1;
-  const tokens = new TokenStore(source.length >> 2, lineCount);
+  const tokens = new TokenStore(source.length >> 2, (source.length >> 4) + 1);
   const parser = new ScenarioParser(tokens);
   const steps: Step[] = [];
   const expectations: Expectation[] = [];
-  for (let i = 0; i < lineCount; i++) {
-    const base = lineStarts[i];
-    let end = i + 1 < lineCount ? lineStarts[i + 1] - 1 : source.length;
-    if (end > base && source.charCodeAt(end - 1) === 13) end--;
-    const r = parser.line(source, base, end);
+  // Line start offsets instead of an array of line strings: the strings are only needed while parsing.
+  const lineStarts: number[] = [];
+  forEachLine(source, (src, base, end) => {
+    lineStarts.push(base);
+    const r = parser.line(src, base, end);
     if (r.step) steps.push(r.step);
     else if (r.expectation) expectations.push(r.expectation);
-  }
+  });
   const end = parser.finish();
   const parsed: ParsedScenario = {
     file,
