@@ -6,10 +6,10 @@ import { StringDecoder } from 'node:string_decoder';
 import * as v8 from 'node:v8';
 import type { RunOptions, ScenarioDiagnostic } from './scenario/api';
 import { callTextOfLexemes, formatStepLineOf, jsonOfExpectationOf, jsonOfOutcomeOf } from './scenario/format';
-import { forEachLine, LineSplitter } from './scenario/lines';
+import { forEachLine, LineSplitter, splitLines } from './scenario/lines';
 import { sortDiagnostics } from './scenario/runner';
 import { checkText, runText, type TextSource } from './scenario/stream';
-import { isKernelVersion, nearestKernelVersion } from './scenario/values';
+import { readKernelVersion } from './scenario/values';
 import type { SimEvent, Simulation } from './sim/api';
 import { ARM64_PATCHES, type Arch, type Arm64PatchId } from './sim/types';
 import pkg from '../package.json';
@@ -18,12 +18,12 @@ const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a det
 
 Usage:
   timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--json] [--events]
-  timens check FILE...        parse only: report diagnostics
+  timens check FILE...        parse only (syntax and names, no simulation): report diagnostics
   timens --help | --version
 
 Options:
   --arch A          run on this architecture (overrides the 'arch' header line)
-  --kernel V        run on this kernel version, e.g. 6.18 (overrides the 'kernel' header line)
+  --kernel V        run on this kernel version, e.g. 6.18 or 6.1.20 (overrides the 'kernel' header line)
   --patch-off ID    switch off one patch of the arm64 series (repeatable; by id or number):
                     ${ARM64_PATCHES.map((p) => `${p.n} ${p.id}`).join(', ')}
   --json            one JSON object per scenario line (see docs/cli.md)
@@ -72,8 +72,11 @@ function parseArgs(argv: string[]): Args {
       }
       case '--kernel': {
         const v = val();
-        if (!isKernelVersion(v)) throw new UsageError(`unknown kernel ${v}; the nearest known version is ${nearestKernelVersion(v)}`);
-        args.options.kernel = v;
+        // As a 'kernel' header line reads it: 6.1.20 runs as 6.1.
+        const version = readKernelVersion(v);
+        if (!version) throw new UsageError(`--kernel takes a version such as 6.18 or 6.1.20, not ${v}`);
+        if (!version.known) throw new UsageError(`unknown kernel ${v}; the nearest known version is ${version.kernel}`);
+        args.options.kernel = version.kernel;
         break;
       }
       case '--patch-off': {
@@ -139,15 +142,17 @@ function fdWriter(fd: number): (s: string) => void {
   };
 }
 
-/** A scenario file as a text source read in chunks (each pass reads it again), or stdin read once. */
-function openText(file: string): { text: TextSource; close(): void } {
+/** A scenario file as a text source read in chunks (each pass reads it again), or stdin read once; `head` is its start. */
+function openText(file: string): { text: TextSource; head: string; close(): void } {
   if (file === '-') {
     const all = fs.readFileSync(0, 'utf8');
-    return { text: (each) => forEachLine(all, each), close: () => undefined };
+    return { text: (each) => forEachLine(all, each), head: all.slice(0, BINARY_PROBE), close: () => undefined };
   }
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
+  const headBytes = fs.readSync(fd, buf, 0, BINARY_PROBE, 0);
   return {
+    head: buf.toString('utf8', 0, headBytes),
     text: (each) => {
       const decoder = new StringDecoder('utf8');
       const lines = new LineSplitter();
@@ -170,19 +175,32 @@ class MemoryLimit extends Error {
 }
 
 /**
- * The text source, checking every 4,096 lines that the heap stays below 85% of its limit. A streaming run
- * keeps only live objects and the names defined, but a scenario can define names without end, and a
- * simulation that keeps its history grows with every event.
+ * The text source, checking every 4,096 lines that the heap stays below 85% of what the old generation may
+ * hold (the heap limit less the young generation's 48 MiB). A streaming run keeps only live objects and the
+ * names defined, but a scenario can define names without end, and a simulation that keeps its history grows
+ * with every event.
  */
 function withMemoryLimit(text: TextSource): TextSource {
   const limit = v8.getHeapStatistics().heap_size_limit;
+  const stopAt = 0.85 * limit - 48 * 2 ** 20;
   return (each) => {
     let line = 0;
     text((source, base, end) => {
-      if ((++line & 0xfff) === 0 && v8.getHeapStatistics().used_heap_size > 0.85 * limit) throw new MemoryLimit(line, Math.round(limit / 2 ** 20));
+      if ((++line & 0xfff) === 0 && v8.getHeapStatistics().used_heap_size > stopAt) throw new MemoryLimit(line, Math.round(limit / 2 ** 20));
       each(source, base, end);
     });
   };
+}
+
+/** How much of a file is looked at for a NUL byte, as git and grep do to tell a binary file. */
+const BINARY_PROBE = 8000;
+
+/** Where the first NUL byte of a file's start is (1-based line and column), if it has one. */
+function nulIn(head: string): { line: number; col: number } | null {
+  const at = head.indexOf('\0');
+  if (at < 0) return null;
+  const lines = splitLines(head.slice(0, at));
+  return { line: lines.length, col: lines[lines.length - 1].length + 1 };
 }
 
 /** Runs (or checks) one file, printing as it goes; returns its exit status (0, 1 or 2). */
@@ -190,6 +208,11 @@ function runFile(file: string, args: Args, out: Out, err: string[]): number {
   let source: ReturnType<typeof openText> | undefined;
   try {
     source = openText(file);
+    const nul = nulIn(source.head);
+    if (nul) {
+      err.push(`${file}:${nul.line}:${nul.col}: error: a NUL byte: this looks like a binary file, not a scenario (a scenario is UTF-8 text) [binary-file]`);
+      return 2;
+    }
     return runSource(file, withMemoryLimit(source.text), args, out, err);
   } catch (e) {
     if (e instanceof MemoryLimit) {

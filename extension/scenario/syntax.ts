@@ -2,7 +2,7 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARM64_PATCHES, type Arch, type KernelVersion } from '../sim/types';
+import { ARM64_PATCHES, type Arch } from '../sim/types';
 import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
@@ -10,7 +10,7 @@ import { readExpect } from './expectGrammar';
 import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
-import { compareVersions, isKernelVersion, nearestKernelVersion, range } from './values';
+import { compareVersions, range, readKernelVersion } from './values';
 import { OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
 const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
@@ -48,9 +48,10 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
         [{ title: `Quote ${p.text(t.start, end)}`, range: range(line, t.start, end), newText: JSON.stringify(p.text(t.start, end)) }]);
     }
     if (t.t === 'bad') {
-      p.error(p.r(t), 'bad-token', t.text.charCodeAt(0) >= 48 && t.text.charCodeAt(0) <= 57
-        ? `'${t.text}' is not a number or a duration (units: ns, us, ms, s, m, h, d)`
-        : `Unexpected character '${t.text}'`);
+      if (t.text.charCodeAt(0) >= 48 && t.text.charCodeAt(0) <= 57) p.error(p.r(t), 'bad-token', `'${t.text}' is not a number or a duration (units: ns, us, ms, s, m, h, d)`);
+      const odd = unusualCharacter(t.text);
+      p.error(p.r(t), 'bad-token', odd ? odd.message : `Unexpected character '${t.text}'`,
+        odd?.replace !== undefined ? [{ title: odd.replace ? `Replace with ${JSON.stringify(odd.replace)}` : 'Remove it', range: p.r(t), newText: odd.replace }] : undefined);
     }
   }
   const first = statement[0];
@@ -80,6 +81,25 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
       replaceFixes(p.r(first), near.slice(0, 1), ''));
   }
   p.error(p.r(first), 'unknown-statement', `A line is 'TASK: operation(...)', 'expect ...', a host action or a header, not '${first.text}'`);
+}
+
+/**
+ * Characters that cannot be shown in a message as themselves (invisible, control, not text), named by code
+ * point with what to do; a file with them came from somewhere other than an editor. Undefined for others.
+ */
+export function unusualCharacter(text: string): { message: string; replace?: string } | undefined {
+  const c = text.codePointAt(0) ?? 0;
+  const u = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c === 0) return { message: 'A NUL byte (U+0000): a scenario is text; is this a binary file?' };
+  if (c === 0x2028 || c === 0x2029) {
+    return { message: `${u} (${c === 0x2028 ? 'LINE' : 'PARAGRAPH'} SEPARATOR) does not end a line (nor does it in VS Code, which calls it an unusual line terminator): use a line break`, replace: '\n' };
+  }
+  if (c === 0xfeff) return { message: 'A byte-order mark (U+FEFF) inside the text: it belongs, if anywhere, at the very start of the file', replace: '' };
+  if (c === 0xfffd) return { message: 'U+FFFD (REPLACEMENT CHARACTER): the file is not valid UTF-8 here; a scenario is UTF-8 text' };
+  if (c === 0xa0 || c === 0x200b || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x3000) return { message: `${u} is a space that is not a plain space: use ' '`, replace: ' ' };
+  if (c >= 0xd800 && c <= 0xdfff) return { message: `${u} is half of a surrogate pair, not a character: the text is damaged here` };
+  if (c < 0x20 || (c >= 0x7f && c < 0xa0)) return { message: `The control character ${u} cannot appear in a scenario`, replace: '' };
+  return undefined;
 }
 
 /** A name a line gives (`= NAME`, `spawn NAME`): marked for editors and handed to pass 2, unless it cannot be one. */
@@ -129,17 +149,13 @@ function readHeader(p: LineParser, word: Lexeme): void {
     const text = rest.map((t) => t.text).join('');
     const vr = range(p.line, rest[0].start, rest[rest.length - 1].end);
     for (const t of rest) t.code = K.number;
-    if (!/^\d+\.\d+(\.\d+)?$/.test(text) || rest.some((t, i) => i > 0 && t.start !== rest[i - 1].end)) {
-      p.error(vr, 'bad-kernel', `'${text}' is not a kernel version such as 6.18 or 5.10`);
-    }
-    const majorMinor = text.split('.').slice(0, 2).join('.');
-    let kernel: KernelVersion;
-    if (isKernelVersion(majorMinor)) {
-      kernel = majorMinor;
-      if (majorMinor !== text) ctx.diag(vr, 'info', 'kernel-sublevel', `Modelled as ${kernel}: the model distinguishes major.minor versions`);
+    const version = rest.some((t, i) => i > 0 && t.start !== rest[i - 1].end) ? null : readKernelVersion(text);
+    if (!version) p.error(vr, 'bad-kernel', `'${text}' is not a kernel version such as 6.18 or 5.10`);
+    const kernel = version.kernel;
+    if (version.known) {
+      if (version.sublevel) ctx.diag(vr, 'info', 'kernel-sublevel', `Modelled as ${kernel}: the model distinguishes major.minor versions`);
     } else {
-      kernel = nearestKernelVersion(majorMinor);
-      const older = compareVersions(majorMinor, kernel) > 0;
+      const older = compareVersions(text.split('.').slice(0, 2).join('.'), kernel) > 0;
       ctx.diag(vr, 'error', 'unknown-kernel',
         older ? `Kernel ${text} is not one the model knows; it behaves as the nearest older known version, ${kernel}`
           : `Kernel ${text} is older than any the model knows; time namespaces appeared in ${kernel}`,
