@@ -41,9 +41,18 @@ export function escapeText(s: string): string {
   return JSON.stringify(s);
 }
 
-/** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: the model's tasks catch it and go on), clock values and text read. */
+/**
+ * A signal an operation delivered, in one wording for the CLI, inline results, hovers and trees: strace's
+ * "signal delivered" line, `--- SIGBUS ---`. The model's tasks catch it and go on (as the facts' probes did,
+ * with a handler), so strace's `+++ killed by SIGBUS +++` would say something that did not happen.
+ */
+export function signalText(signal: string): string {
+  return `--- ${signal} ---`;
+}
+
+/** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: see signalText), clock values and text read. */
 export function formatResult(r: OpResult, run: { readonly sim: Simulation }, outcome?: LineOutcome): string {
-  if (r.signal && r.ret === null) return `= ? --- ${r.signal} ---`;
+  if (r.signal && r.ret === null) return `= ? ${signalText(r.signal)}`;
   let s: string;
   if (r.errno) s = `= -1 ${r.errno} (${ERRNO_TEXT[r.errno] ?? r.errno})`;
   // A fork-like call returns the child's pid; the state is built only when it did not return.
@@ -55,7 +64,7 @@ export function formatResult(r: OpResult, run: { readonly sim: Simulation }, out
   }
   if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
   if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s)`;
-  if (r.signal) s += ` --- ${r.signal} ---`;
+  if (r.signal) s += ` ${signalText(r.signal)}`;
   if (outcome && outcome.time_ns) s += `  [time ${outcome.time_ns}, tfc ${outcome.time_ns_for_children}]`;
   return s;
 }

@@ -11,7 +11,7 @@ import { ArgScratch } from './args';
 import { LineError, LineParser, ParseContext } from './cursor';
 import { LexemePool, lexSpan, type Lexeme } from './lexer';
 import { forEachLine } from './lines';
-import { reportPendingUses, resolveStatement, Scope, type Resolved } from './resolve';
+import { keepClaim, reportPendingUses, resolveStatement, Scope, type Resolved } from './resolve';
 import { readStatement } from './syntax';
 import { TokenStore } from './tokens';
 import { compareVersions, range } from './values';
@@ -45,6 +45,8 @@ export interface LineParse {
 export interface ParseEnd {
   readonly header: Header;
   readonly tasks: readonly { readonly name: string; readonly line: number }[];
+  /** Task names defined, and those lines mean to give but do not yet (see ParsedScenario.taskNames). */
+  readonly taskNames: readonly string[];
   /** Every diagnostic, sorted by position (those of the profile in the header included). */
   readonly diagnostics: readonly ScenarioDiagnostic[];
   readonly uses: ProfileUses;
@@ -98,6 +100,7 @@ export class ScenarioParser {
       st.failed ||= p.failed;
       try {
         resolveStatement(p, st, this.scope, this.resolved);
+        keepClaim(st, this.scope);
         out.step = this.resolved.step;
         out.expectation = this.resolved.expectation;
       } catch (e) {
@@ -124,7 +127,7 @@ export class ScenarioParser {
     const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
-    return { header, tasks: this.scope.taskOrder, diagnostics: ctx.diagnostics, uses };
+    return { header, tasks: this.scope.taskOrder, taskNames: this.scope.taskNames(), diagnostics: ctx.diagnostics, uses };
   }
 }
 
@@ -156,6 +159,7 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
     expectations,
     tokens: tokens.view(source, lineStarts),
     tasks: end.tasks,
+    taskNames: end.taskNames,
     diagnostics: end.diagnostics,
   };
   profileUses.set(parsed, end.uses);

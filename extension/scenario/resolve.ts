@@ -22,6 +22,15 @@ export class Scope {
   readonly taskOrder: { name: string; line: number }[] = [];
   /** Task names used before any definition: checked at the end (defined later, or unknown). */
   readonly pendingUses: { name: string; range: Range }[] = [];
+  /** Names lines mean to give to tasks but did not (the line does not parse yet). */
+  readonly claimed = new Set<string>();
+
+  /** Every task name defined or meant to be: what a new task must not be called. */
+  taskNames(): string[] {
+    const names = [...this.tasks.keys()];
+    for (const n of this.claimed) if (!this.tasks.has(n)) names.push(n);
+    return names;
+  }
 
   constructor() {
     for (const t of INITIAL_TASKS) this.addTask(t, -1, null);
@@ -38,6 +47,11 @@ export class Scope {
     const stem = m && m[1] ? m[1] : 'P';
     for (let n = 2; ; n++) if (!this.tasks.has(stem + n)) return stem + n;
   }
+}
+
+/** After pass 2 of a line: a name it meant to give and did not is kept as taken (see Statement.claim). */
+export function keepClaim(st: Statement, scope: Scope): void {
+  if (st.claim && !scope.tasks.has(st.claim.text)) scope.claimed.add(st.claim.text);
 }
 
 /** What pass 2 made of a line: a step, an expectation, or neither. */

@@ -47,6 +47,8 @@ export class Statement {
   missingResult = false;
   /** The operation, once every argument was read (names not yet checked). */
   operation: Operation | null = null;
+  /** The name the line means to give a new task (`= NAME`, `spawn NAME`), read even when the line does not parse. */
+  claim: Lexeme | null = null;
 
   // Expect lines.
   expectTok: Lexeme | null = null;
@@ -67,6 +69,7 @@ export class Statement {
     this.resultOk = true;
     this.missingResult = false;
     this.operation = null;
+    this.claim = null;
     this.expectTok = null;
     this.check = null;
     this.text = '';

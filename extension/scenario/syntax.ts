@@ -116,6 +116,16 @@ function newName(p: LineParser, t: Lexeme, what: 'task' | 'fd'): boolean {
   return true;
 }
 
+/**
+ * The task name a line means to give, read before anything can fail (completion must not propose it while
+ * the line is half typed): the word at `at`, or (at -1) the word after the line's last '='.
+ */
+function claimName(p: LineParser, at: number): void {
+  let i = at;
+  if (i < 0) for (let k = p.end - 2; k > 0 && i < 0; k--) if (p.toks[k].t === 'punct' && p.toks[k].text === '=') i = k + 1;
+  if (i > 0 && i < p.end && isPossibleName(p.toks[i])) p.ctx.st.claim = p.toks[i];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Header lines (settings of the whole scenario: applied here, they name nothing)
 // ---------------------------------------------------------------------------------------------
@@ -197,6 +207,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
 function readHost(p: LineParser, word: Lexeme): void {
   const st = p.ctx.st;
   st.form = 'host';
+  if (word.text === 'spawn') claimName(p, p.at('(', 0) ? 2 : 1);
   const line = p.line;
   let operation: Operation;
   // Accept an optional call form: sleep(10s).
@@ -260,6 +271,7 @@ function readHost(p: LineParser, word: Lexeme): void {
 function readTaskLine(p: LineParser, scratch: ArgScratch): void {
   const st = p.ctx.st;
   st.form = 'task';
+  claimName(p, -1);
   const taskTok = p.next()!;
   p.next(); // ':'
   st.caller = taskTok;

@@ -4,6 +4,7 @@
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
 import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS } from '../../sim/types';
+import { signalText } from '../format';
 import { ERRNO_TEXT } from '../vocabulary';
 
 const NSEC_PER_SEC = 1_000_000_000;
@@ -47,14 +48,22 @@ export function quote(text: string, max = 48): string {
   return `"${escaped.length > max ? escaped.slice(0, max - 1) + '…' : escaped}"`;
 }
 
-/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `--- SIGBUS ---`.
- *  The model delivers SIGBUS/SIGSEGV to a task that survives it (as the facts' probe did, with a handler), so
- *  this is strace's "signal delivered" line, not its "+++ killed by +++" one. */
+/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `--- SIGBUS ---`
+ *  (a delivered signal, worded by signalText), `0 --- SIGSEGV ---` when it returned and raised one. */
 export function formatReturn(result: OpResult, long = false): string {
-  if (result.ret === null) return result.signal ? `--- ${result.signal} ---` : 'no return';
+  if (result.ret === null) return result.signal ? signalText(result.signal) : 'no return';
   if (result.errno) return long ? `-1 ${result.errno} (${ERRNO_TEXT[result.errno] ?? 'error'})` : `-1 ${result.errno}`;
-  const signal = result.signal ? ` + ${result.signal}` : '';
-  return `${result.ret}${signal}`;
+  return result.signal ? `${result.ret} ${signalText(result.signal)}` : String(result.ret);
+}
+
+/** The parts of a result after its return, as inline results and trees show them (`child P2`, a clock read, the text read). */
+export function resultParts(r: OpResult, quoteMax: number): string[] {
+  const parts: string[] = [];
+  if (r.child) parts.push(`child ${r.child}`);
+  if (r.clock) parts.push(formatClockRead(r.clock));
+  if (r.text !== undefined) parts.push(quote(r.text, quoteMax));
+  if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
+  return parts;
 }
 
 /** What a clock read returned, as host value + offset: `CLOCK_MONOTONIC 86410s = host 10s +86400s (vdso-timens)`. */

@@ -8,11 +8,12 @@ import type { Profile } from '../../sim/types';
 import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
 import { lexLine, type Lexeme } from '../lexer';
 import {
-  CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS,
+  CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
   type ArgKind, type OperationSpec,
 } from '../vocabulary';
 import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
 import { CLOCK_DOCS, FLAG_DOCS, PATH_DOCS } from './knowledge';
+import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
 import { compareVersions } from '../values';
 import { resultText } from './trees';
@@ -72,8 +73,9 @@ function namespacesKnown(parsed: ParsedScenario | null, line: number, run?: Scen
   return [...names].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
 }
 
+/** A name for a new task that the document does not give yet, also on lines that do not parse. */
 function freeTaskName(parsed: ParsedScenario | null, stem = 'P'): string {
-  const taken = new Set(parsed?.tasks.map((t) => t.name) ?? ['P1']);
+  const taken = new Set(parsed ? parsed.taskNames ?? parsed.tasks.map((t) => t.name) : ['P1']);
   for (let n = 2; ; n++) if (!taken.has(stem + n)) return stem + n;
 }
 
@@ -221,10 +223,12 @@ function expectEntries(body: Lexeme[], parsed: ParsedScenario | null, line: numb
   return [];
 }
 
+/** Task operations, most used first (OPERATION_RANK): editors keep this order among the words that match what was typed. */
 function operationEntries(e: Make): CompletionEntry[] {
-  return OPERATION_SPECS.filter((s) => !s.host).map((s) => e(s.word, 'operation', {
+  const rank = (word: string): number => { const i = OPERATION_RANK.indexOf(word); return i < 0 ? OPERATION_RANK.length : i; };
+  return OPERATION_SPECS.filter((s) => !s.host).sort((a, b) => rank(a.word) - rank(b.word)).map((s, i) => e(s.word, 'operation', {
     insertText: s.snippet, snippet: true, detail: `${s.word}(${s.args.map((a) => (a.optional ? `[${a.name}]` : a.name)).join(', ')})`,
-    documentation: `${s.summary}\n\nExample: ${s.example}`,
+    documentation: `${s.summary}\n\nExample: ${s.example}`, sortText: String(i).padStart(3, '0'),
   }));
 }
 
@@ -382,11 +386,11 @@ function operationHover(word: string, line: number, ctx: HoverContext): string |
   if (!doc) return null;
   const p = ctx.profile;
   const parts = [`**${doc.signature}**`, doc.summary];
-  const recorded = ctx.run ? recordedCallPaths(ctx.run, line) : [];
+  const recorded = ctx.run?.valid ? lineCallPaths(ctx.run.sim, line) : [];
   if (recorded.length) {
-    parts.push(`**Kernel call path** (this line, ${profileLabel(p)}):\n\n${recorded.map((s) => `\`${s}\``).join('\n\n')}`);
-  } else if (doc.callPath.length) {
-    parts.push(`**Kernel call path** (${profileLabel(p)}):\n\n\`${doc.callPath.join(' > ')}\``);
+    parts.push(`**Kernel call path** (this line, ${profileLabel(p)}):\n\n${recorded.map(callPathMarkdown).join('\n\n')}`);
+  } else if (doc.callPaths.length) {
+    parts.push(`**Kernel call path** (what the model does for \`${doc.example}\` on ${profileLabel(p)}):\n\n${doc.callPaths.map(callPathMarkdown).join('\n\n')}`);
   }
   if (doc.differences.length) {
     // Mark the newest version note that applies to this profile.
@@ -397,24 +401,6 @@ function operationHover(word: string, line: number, ctx: HoverContext): string |
   const outcome = ctx.run?.outcomes.find((o) => o.line === line);
   if (outcome) parts.push(`**This run:** ${resultText(outcome.result)}`);
   return parts.join('\n\n');
-}
-
-/** The deepest distinct kernel stacks recorded for a line (at most three), outermost first. */
-export function recordedCallPaths(run: ScenarioRun, line: number, max = 3): string[] {
-  const span = run.sim.lineSpans().find((s) => s.line === line);
-  if (!span) return [];
-  const stacks: string[] = [];
-  for (let i = span.first; i < span.end; i++) {
-    const ev = run.sim.event(i);
-    if (ev.kind !== 'call' && ev.kind !== 'error' && ev.kind !== 'fault') continue;
-    const s = ev.stack.join(' > ');
-    if (!s) continue;
-    // Keep only maximal stacks: drop any that is a prefix of another.
-    const idx = stacks.findIndex((x) => s.startsWith(x));
-    if (idx >= 0) stacks[idx] = s;
-    else if (!stacks.some((x) => x.startsWith(s))) stacks.push(s);
-  }
-  return stacks.slice(0, max);
 }
 
 function clockHover(name: string, ctx: HoverContext): string | null {
