@@ -8,6 +8,7 @@ import {
   OPERATION_SPECS, SIGNAL_NAMES, type OperationSpec,
 } from './vocabulary';
 import { lineCallPaths, type CallPath } from './callPaths';
+import { EXPECT_FORMS } from './expectGrammar';
 import { parseScenario } from './parser';
 import { runParsed } from './runner';
 
@@ -142,20 +143,7 @@ export function completionData(): CompletionData {
       { word: 'kernel', snippet: 'kernel ${1:6.18}' },
       { word: 'patch', snippet: 'patch off ${1|' + ARM64_PATCHES.map((p) => p.id).join(',') + '|}' },
     ],
-    expectForms: [
-      { label: 'expect ok', snippet: 'expect ok' },
-      { label: 'expect errno == …', snippet: 'expect errno == ${1:EACCES}' },
-      { label: 'expect ret == …', snippet: 'expect ret == ${1:0}' },
-      { label: 'expect signal == …', snippet: 'expect signal == ${1:SIGBUS}' },
-      { label: 'expect read == "…"', snippet: 'expect read == "${1}"' },
-      { label: 'expect waited == …', snippet: 'expect waited == ${1:1s}' },
-      { label: 'expect path == …', snippet: 'expect path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}' },
-      { label: 'expect ns#N frozen', snippet: 'expect ns#${1:1} ${2|frozen,not frozen|}' },
-      { label: 'expect ns#N offset …', snippet: 'expect ns#${1:1} offset ${2|monotonic,boottime|} == ${3:86400s}' },
-      { label: 'expect TASK.time_ns == ns#N', snippet: 'expect ${1:P2}.${2|time_ns,time_ns_for_children|} == ns#${3:1}' },
-      { label: 'expect TASK CLOCK == host + …', snippet: 'expect ${1:P2} ${2:CLOCK_MONOTONIC} == host + ${3:86400s}' },
-      { label: 'expect TASK [vvar][N] -> …', snippet: 'expect ${1:P2} [vvar][${2:0}] -> ${3:ns#1}' },
-    ],
+    expectForms: EXPECT_FORMS.map((f) => ({ label: `expect ${f.pattern}`, snippet: `expect ${f.snippet}` })),
     flags: Object.fromEntries(Object.entries(FLAG_TABLES).map(([k, t]) => [k, Object.keys(t)])),
     clocks: Object.keys(CLOCKS),
     errnos: ERRNO_NAMES,

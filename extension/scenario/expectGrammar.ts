@@ -27,21 +27,23 @@ export interface ExpectFormDoc {
   readonly example: string;
   /** It checks the result of the operation line above it, so it needs one. */
   readonly ofResult: boolean;
+  /** The words completion offers after `==` (forms whose value is one of a list). */
+  readonly values?: readonly string[];
 }
 
 export const EXPECT_FORMS: readonly ExpectFormDoc[] = [
   { form: 'errno', subject: 'ok', pattern: 'ok', snippet: 'ok', detail: 'the operation above succeeded', example: 'expect ok', ofResult: true },
-  { form: 'errno', subject: 'errno', pattern: 'errno == E', snippet: 'errno == ${1:EACCES}', detail: 'the operation above failed with an errno', example: 'expect errno == EACCES', ofResult: true },
+  { form: 'errno', subject: 'errno', pattern: 'errno == E', snippet: 'errno == ${1:EACCES}', detail: 'the operation above failed with an errno', example: 'expect errno == EACCES', ofResult: true, values: ERRNO_NAMES },
   { form: 'ret', subject: 'ret', pattern: 'ret == N', snippet: 'ret == ${1:0}', detail: 'its return value', example: 'expect ret == 28', ofResult: true },
-  { form: 'signal', subject: 'signal', pattern: 'signal == SIG…', snippet: 'signal == ${1:SIGBUS}', detail: 'a signal it raised (SIGBUS, SIGSEGV) or none', example: 'expect signal == SIGBUS', ofResult: true },
+  { form: 'signal', subject: 'signal', pattern: 'signal == SIG…', snippet: 'signal == ${1:SIGBUS}', detail: 'a signal it raised (SIGBUS, SIGSEGV) or none', example: 'expect signal == SIGBUS', ofResult: true, values: [...SIGNAL_NAMES, 'none'] },
   { form: 'text', subject: 'read', pattern: 'read == "…"', snippet: 'read == "${1}"', detail: 'the bytes it read', example: 'expect read == "time:[4026531834]"', ofResult: true },
   { form: 'waited', subject: 'waited', pattern: 'waited == D', snippet: 'waited == ${1:1s}', detail: 'how long its sleep or timer waited, in host time', example: 'expect waited == 1s', ofResult: true },
-  { form: 'path', subject: 'path', pattern: 'path == …', snippet: 'path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}', detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…', example: 'expect path == vdso-timens', ofResult: true },
-  { form: 'frozen', pattern: 'ns#N frozen', snippet: 'ns#${1:1} ${2|frozen,not frozen|}', detail: 'the namespace\'s offsets are (not) frozen', example: 'expect ns#1 frozen', ofResult: false },
+  { form: 'path', subject: 'path', pattern: 'path == P', snippet: 'path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}', detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…', example: 'expect path == vdso-timens', ofResult: true, values: CLOCK_READ_PATHS },
+  { form: 'frozen', pattern: 'ns#N frozen (or not frozen)', snippet: 'ns#${1:1} ${2|frozen,not frozen|}', detail: 'the namespace\'s offsets are (not) frozen', example: 'expect ns#1 frozen', ofResult: false },
   { form: 'offset', pattern: 'ns#N offset monotonic == D', snippet: 'ns#${1:1} offset ${2|monotonic,boottime|} == ${3:86400s}', detail: 'an offset of the namespace', example: 'expect ns#1 offset monotonic == 86400s', ofResult: false },
-  { form: 'ns', pattern: 'TASK.time_ns == ns#N', snippet: '${1:P2}.${2|time_ns,time_ns_for_children|} == ns#${3:1}', detail: 'the namespace the task is in (or its time_for_children)', example: 'expect P2.time_ns == ns#1', ofResult: false },
-  { form: 'clock', pattern: 'TASK CLOCK_X == host + D', snippet: '${1:P2} ${2:CLOCK_MONOTONIC} == host + ${3:86400s}', detail: 'a clock as the task reads it, against the host', example: 'expect P2 CLOCK_MONOTONIC == host + 86400s', ofResult: false },
-  { form: 'pte', pattern: 'TASK [vvar][N] -> ns#N', snippet: '${1:P2} [vvar][${2:0}] -> ${3:ns#1}', detail: 'a page-table entry of the task\'s [vvar]', example: 'expect P2 [vvar][0] -> ns#1', ofResult: false },
+  { form: 'ns', pattern: 'TASK.time_ns == ns#N (or time_ns_for_children, or !=)', snippet: '${1:P2}.${2|time_ns,time_ns_for_children|} == ns#${3:1}', detail: 'the namespace the task is in (or its time_for_children)', example: 'expect P2.time_ns == ns#1', ofResult: false },
+  { form: 'clock', pattern: 'TASK CLOCK_X == host ± D', snippet: '${1:P2} ${2:CLOCK_MONOTONIC} == host + ${3:86400s}', detail: 'a clock as the task reads it, against the host', example: 'expect P2 CLOCK_MONOTONIC == host + 86400s', ofResult: false },
+  { form: 'pte', pattern: 'TASK [vvar][N] -> ns#N (or host, none)', snippet: '${1:P2} [vvar][${2:0}] -> ${3:ns#1}', detail: 'a page-table entry of the task\'s [vvar]', example: 'expect P2 [vvar][0] -> ns#1', ofResult: false },
 ];
 
 /** The first words of the forms that have one; `text` is an older spelling of `read`. */
@@ -86,8 +88,7 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
   if (first.t === 'ref') return readNamespaceForm(p, first);
   if (first.t === 'ident') return readTaskForm(p, first);
   const near = closest(first.text, SUBJECTS.keys());
-  p.error(p.r(first), 'syntax', "expect takes: ok, errno == E…, ret == N, signal == SIG…, read == \"…\", path == …, ns#N frozen, ns#N offset monotonic == Ns, TASK.time_ns == ns#N, TASK CLOCK_X == host + Ns, TASK [vvar][N] -> ns#N",
-    replaceFixes(p.r(first), near, ''));
+  p.error(p.r(first), 'syntax', `expect takes: ${EXPECT_FORMS.map((f) => f.pattern).join(', ')}`, replaceFixes(p.r(first), near, ''));
 }
 
 /** ok, errno == E, ret == N, signal == S, read == "…", waited == D, path == P. */

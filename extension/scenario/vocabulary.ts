@@ -177,7 +177,6 @@ export const OPERATION_RANK: readonly string[] = [
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
 export const HEADER_WORDS = ['arch', 'kernel', 'patch'] as const;
-export const EXPECT_SUBJECTS = ['ok', 'errno', 'ret', 'signal', 'read', 'path', 'waited'] as const;
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall'] as const;
 
 export const SIGNAL_NAMES = Object.keys(SIGNALS);

@@ -8,13 +8,14 @@ import type { Profile } from '../../sim/types';
 import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
 import { lexLine, type Lexeme } from '../lexer';
 import {
-  CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
+  COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
   type ArgKind, type OperationSpec,
 } from '../vocabulary';
 import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
 import { CLOCK_DOCS, FLAG_DOCS, PATH_DOCS } from './knowledge';
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
+import { EXPECT_FORMS } from '../expectGrammar';
 import { compareVersions } from '../values';
 import { resultText } from './trees';
 
@@ -174,14 +175,13 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
 }
 
 function expectStartEntries(parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
-  const out: CompletionEntry[] = [
-    e('ok', 'keyword', { detail: 'the operation above succeeded' }),
-    e('errno ==', 'keyword', { insertText: 'errno == ', retrigger: true, detail: 'the operation above failed with an errno' }),
-    e('ret ==', 'keyword', { insertText: 'ret == ${1:0}', snippet: true, detail: 'its return value' }),
-    e('signal ==', 'keyword', { insertText: 'signal == ', retrigger: true, detail: 'a signal it raised (SIGBUS, SIGSEGV) or none' }),
-    e('read ==', 'keyword', { insertText: 'read == "${1}"', snippet: true, detail: 'the bytes it read' }),
-    e('path ==', 'keyword', { insertText: 'path == ', retrigger: true, detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…' }),
-  ];
+  // The forms about the result of the line above, from the expect grammar; a form whose value is a word
+  // from a list asks for completion again after `==`.
+  const out: CompletionEntry[] = EXPECT_FORMS.filter((f) => f.subject).map((f) => f.subject === 'ok'
+    ? e('ok', 'keyword', { detail: f.detail })
+    : f.values
+      ? e(`${f.subject} ==`, 'keyword', { insertText: `${f.subject} == `, retrigger: true, detail: f.detail })
+      : e(`${f.subject} ==`, 'keyword', { insertText: f.snippet, snippet: true, detail: f.detail }));
   for (const t of tasksBefore(parsed, line)) {
     out.push(e(`${t}.time_ns ==`, 'task', { insertText: `${t}.time_ns == \${1:ns#1}`, snippet: true, detail: 'the namespace the task is in' }));
     out.push(e(`${t}.time_ns_for_children ==`, 'task', { insertText: `${t}.time_ns_for_children == \${1:ns#1}`, snippet: true }));
@@ -201,9 +201,8 @@ function expectEntries(body: Lexeme[], parsed: ParsedScenario | null, line: numb
   const [a, b, c] = body;
   const lastTok = body[body.length - 1];
   if (a.t === 'ident' && b?.text === '==' && body.length === 2) {
-    if (a.text === 'errno') return Object.keys(ERRNOS).map((x) => e(x, 'errno', { detail: ERRNO_TEXT[x] }));
-    if (a.text === 'signal') return [...Object.keys(SIGNALS), 'none'].map((x) => e(x, 'signal'));
-    if (a.text === 'path') return CLOCK_READ_PATHS.map((x) => e(x, 'value'));
+    const form = EXPECT_FORMS.find((f) => f.subject === a.text && f.values);
+    if (form) return form.values!.map((x) => e(x, form.form === 'errno' ? 'errno' : form.form === 'signal' ? 'signal' : 'value', { detail: form.form === 'errno' ? ERRNO_TEXT[x] : undefined }));
   }
   if (a.t === 'ref' && body.length === 1) return [e('frozen', 'keyword'), e('not frozen', 'keyword'), e('offset', 'keyword', { insertText: 'offset ', retrigger: true })];
   if (a.t === 'ref' && b && (b.text === 'offset' || b.text === 'offsets') && body.length === 2) return [e('monotonic', 'clock'), e('boottime', 'clock')];
