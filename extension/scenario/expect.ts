@@ -3,9 +3,10 @@
 
 import type { KernelState, OpResult, Simulation } from '../sim/api';
 import type { Step } from '../sim/ops';
-import { CLOCKS, type Timespec } from '../sim/types';
+import type { Timespec } from '../sim/types';
 import type { ExpectCheck } from './api';
 import { formatDuration, formatHostOffset, subTimespec, timespecEquals } from './values';
+import { clockName } from './vocabulary';
 
 export interface CheckOutcome {
   readonly passed: boolean;
@@ -14,9 +15,7 @@ export interface CheckOutcome {
   readonly message: string;
 }
 
-export function clockName(id: number): string {
-  return Object.entries(CLOCKS).find(([, v]) => v === id)?.[0] ?? `clock ${id}`;
-}
+export { clockName };
 
 function resultWords(r: OpResult | null): string {
   if (!r) return 'no result';

@@ -3,10 +3,9 @@
 
 import type { OpResult, SimEvent, Simulation } from '../sim/api';
 import type { ExpectOutcome, LineOutcome, ScenarioRun } from './api';
-import { clockName } from './expect';
 import type { Lexeme } from './lexer';
 import { formatHostOffset, formatTimespec, subTimespec } from './values';
-import { ERRNO_TEXT } from './vocabulary';
+import { clockName, ERRNO_TEXT } from './vocabulary';
 
 /** The source text of a step's call, without task prefix, comment or `= NAME`. */
 export function callText(run: ScenarioRun, line: number): string {

@@ -2,7 +2,7 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARM64_PATCHES, type Arch } from '../sim/types';
+import { ARM64_PATCHES, DEFAULT_PROFILE, type Arch } from '../sim/types';
 import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
@@ -155,7 +155,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
     return;
   }
   if (word.text === 'kernel') {
-    if (!rest.length) p.error(p.endRange(), 'syntax', "Which kernel? e.g. 'kernel 6.18'", [{ title: '6.18', range: p.endRange(), newText: ' 6.18' }]);
+    if (!rest.length) p.error(p.endRange(), 'syntax', `Which kernel? e.g. 'kernel ${DEFAULT_PROFILE.kernel}'`, [{ title: DEFAULT_PROFILE.kernel, range: p.endRange(), newText: ` ${DEFAULT_PROFILE.kernel}` }]);
     const text = rest.map((t) => t.text).join('');
     const vr = range(p.line, rest[0].start, rest[rest.length - 1].end);
     for (const t of rest) t.code = K.number;

@@ -179,6 +179,12 @@ export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'exec
 export const HEADER_WORDS = ['arch', 'kernel', 'patch'] as const;
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall'] as const;
 
+const CLOCK_BY_ID = new Map<number, string>(Object.entries(CLOCKS).map(([name, id]) => [id, name]));
+/** `CLOCK_MONOTONIC` for 1; `clock 10` for an id no clock has. */
+export function clockName(id: number): string {
+  return CLOCK_BY_ID.get(id) ?? `clock ${id}`;
+}
+
 export const SIGNAL_NAMES = Object.keys(SIGNALS);
 export const ERRNO_NAMES = Object.keys(ERRNOS);
 export const CLOCK_NAMES = Object.keys(CLOCKS);

@@ -3,22 +3,13 @@
 
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
-import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS } from '../../sim/types';
+import { ARM64_PATCHES } from '../../sim/types';
 import { signalText } from '../format';
-import { ERRNO_TEXT } from '../vocabulary';
+import { compareVersions, formatDuration, subTimespec } from '../values';
+import { clockName, ERRNO_TEXT } from '../vocabulary';
 
-const NSEC_PER_SEC = 1_000_000_000;
-
-/** `12s`, `1.75s`, `-3.000000001s`: whole seconds stay short, nanoseconds are shown without trailing zeros. */
-export function formatTimespec(ts: Timespec): string {
-  const total = BigInt(ts.sec) * BigInt(NSEC_PER_SEC) + BigInt(ts.nsec);
-  const negative = total < 0n;
-  const abs = negative ? -total : total;
-  const sec = abs / BigInt(NSEC_PER_SEC);
-  const nsec = abs % BigInt(NSEC_PER_SEC);
-  const frac = nsec === 0n ? '' : '.' + nsec.toString().padStart(9, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${sec}${frac}s`;
-}
+/** `12s`, `1.75s`, `-3.000000001s`: whole seconds stay short, nanoseconds are shown without trailing zeros (values.ts). */
+export const formatTimespec = formatDuration;
 
 /** An offset with its sign always shown: `+86400s`, `-20s`, `+0s`. */
 export function formatOffset(ts: Timespec): string {
@@ -26,20 +17,10 @@ export function formatOffset(ts: Timespec): string {
   return text.startsWith('-') ? text : `+${text}`;
 }
 
-export function subtractTimespec(a: Timespec, b: Timespec): Timespec {
-  let sec = a.sec - b.sec;
-  let nsec = a.nsec - b.nsec;
-  if (nsec < 0) { nsec += NSEC_PER_SEC; sec -= 1; }
-  return { sec, nsec };
-}
+export { subTimespec as subtractTimespec, clockName };
 
 export function isZero(ts: Timespec): boolean {
   return ts.sec === 0 && ts.nsec === 0;
-}
-
-const CLOCK_BY_ID = new Map<number, string>(Object.entries(CLOCKS).map(([name, id]) => [id, name]));
-export function clockName(id: number): string {
-  return CLOCK_BY_ID.get(id) ?? `clock ${id}`;
 }
 
 /** A C-like quoted string, cut to `max` characters so a long /proc read stays on one line. */
@@ -68,7 +49,7 @@ export function resultParts(r: OpResult, quoteMax: number): string[] {
 
 /** What a clock read returned, as host value + offset: `CLOCK_MONOTONIC 86410s = host 10s +86400s (vdso-timens)`. */
 export function formatClockRead(clock: NonNullable<OpResult['clock']>): string {
-  const offset = subtractTimespec(clock.value, clock.host);
+  const offset = subTimespec(clock.value, clock.host);
   return `${clockName(clock.clock)} ${formatTimespec(clock.value)} = host ${formatTimespec(clock.host)} ${formatOffset(offset)} (${clock.path})`;
 }
 
@@ -91,7 +72,7 @@ export function shortPhysPage(id: string): string {
 }
 
 export function versionAtLeast(kernel: KernelVersion, min: KernelVersion): boolean {
-  return KERNEL_VERSIONS.indexOf(kernel) >= KERNEL_VERSIONS.indexOf(min);
+  return compareVersions(kernel, min) >= 0;
 }
 
 /** Does the profile's arm64 patch set apply (arm64 5.9+, where the series was merged)? */
