@@ -5,9 +5,65 @@
 export type EachLine = (source: string, base: number, end: number) => void;
 
 const LF = 10;
+const CR = 13;
 const BOM = 0xfeff;
 
-/** Splits text that arrives in chunks into lines; the whole text at once is one chunk (forEachLine). */
+/** Walks the line ends of a string from `base`: after next() returns true, a line ends at `at` and the next starts at `after`. */
+class Breaks {
+  at = 0;
+  after = 0;
+  private nl: number;
+  private cr: number;
+  constructor(private readonly s: string, base: number) {
+    this.after = base;
+    this.nl = s.indexOf('\n', base);
+    this.cr = s.indexOf('\r', base);
+  }
+  next(): boolean {
+    const { s, nl, cr } = this;
+    if (nl < 0 && cr < 0) return false;
+    const at = cr < 0 || (nl >= 0 && nl < cr) ? nl : cr;
+    this.at = at;
+    this.after = at === cr && at + 1 < s.length && s.charCodeAt(at + 1) === LF ? at + 2 : at + 1;
+    if (nl >= 0 && nl < this.after) this.nl = s.indexOf('\n', this.after);
+    if (cr >= 0 && cr < this.after) this.cr = s.indexOf('\r', this.after);
+    return true;
+  }
+  /** The last break was a '\r' at the very end of the string (a '\n' may follow in the next chunk). */
+  endsWithCr(): boolean {
+    return this.after === this.s.length && this.at === this.s.length - 1 && this.s.charCodeAt(this.at) === CR;
+  }
+}
+
+/** Where a whole text's lines start and end (the editor's lines: see the file comment), in two arrays. */
+export function lineBounds(source: string): { readonly starts: number[]; readonly ends: number[] } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const base = source.charCodeAt(0) === BOM ? 1 : 0;
+  let from = base;
+  if (source.indexOf('\r', base) < 0) {
+    // No '\r' at all (most files): every line ends at a '\n'.
+    for (let at = source.indexOf('\n', base); at >= 0; at = source.indexOf('\n', from)) {
+      starts.push(from);
+      ends.push(at);
+      from = at + 1;
+    }
+    starts.push(from);
+    ends.push(source.length);
+    return { starts, ends };
+  }
+  const b = new Breaks(source, base);
+  while (b.next()) {
+    starts.push(from);
+    ends.push(b.at);
+    from = b.after;
+  }
+  starts.push(from);
+  ends.push(source.length);
+  return { starts, ends };
+}
+
+/** Splits text that arrives in chunks into the lines lineBounds gives for the whole text. */
 export class LineSplitter {
   /** The unfinished line, in pieces: a line longer than a chunk is joined once, when it ends. */
   private readonly pieces: string[] = [];
@@ -17,11 +73,6 @@ export class LineSplitter {
 
   /** Feeds a chunk: `each` sees every line the chunk completes. */
   push(chunk: string, each: EachLine): void {
-    this.scan(chunk, each, false);
-  }
-
-  /** `last`: the chunk ends the text, so its last line is complete too. */
-  scan(chunk: string, each: EachLine, last: boolean): void {
     let base = 0;
     if (!this.started && chunk.length) {
       this.started = true;
@@ -31,23 +82,13 @@ export class LineSplitter {
       this.skipLf = false;
       if (chunk.charCodeAt(0) === LF) base = 1;
     }
-    const n = chunk.length;
-    let nl = chunk.indexOf('\n', base);
-    let cr = chunk.indexOf('\r', base);
-    while (nl >= 0 || cr >= 0) {
-      const at = cr < 0 || (nl >= 0 && nl < cr) ? nl : cr;
-      let next = at + 1;
-      if (at === cr) {
-        if (at + 1 < n && chunk.charCodeAt(at + 1) === LF) next = at + 2;
-        else if (at + 1 === n && !last) this.skipLf = true;
-      }
-      this.emit(chunk, base, at, each);
-      base = next;
-      if (nl >= 0 && nl < base) nl = chunk.indexOf('\n', base);
-      if (cr >= 0 && cr < base) cr = chunk.indexOf('\r', base);
+    const b = new Breaks(chunk, base);
+    while (b.next()) {
+      this.emit(chunk, base, b.at, each);
+      base = b.after;
     }
-    if (last) this.emit(chunk, base, n, each);
-    else if (base < n) this.pieces.push(base === 0 ? chunk : chunk.slice(base));
+    if (b.endsWithCr()) this.skipLf = true;
+    if (base < chunk.length) this.pieces.push(base === 0 ? chunk : chunk.slice(base));
   }
 
   /** The text is complete: the last line (empty after a final line end). */
@@ -71,7 +112,8 @@ export class LineSplitter {
 
 /** Calls `each` for every line of a whole text. */
 export function forEachLine(source: string, each: EachLine): void {
-  new LineSplitter().scan(source, each, true);
+  const { starts, ends } = lineBounds(source);
+  for (let i = 0; i < starts.length; i++) each(source, starts[i], ends[i]);
 }
 
 /** The text's lines as strings (tests, and editors that hold a document as lines). */

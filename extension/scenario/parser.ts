@@ -10,9 +10,9 @@ import type { Expectation, Header, ParsedScenario, Range, ScenarioDiagnostic } f
 import { ArgScratch } from './args';
 import { LineError, LineParser, ParseContext } from './cursor';
 import { LexemePool, lexSpan, type Lexeme } from './lexer';
-import { forEachLine } from './lines';
+import { lineBounds } from './lines';
 import { keepClaim, reportPendingUses, resolveStatement, Scope, type Resolved } from './resolve';
-import { readStatement } from './syntax';
+import { claimName, readStatement } from './syntax';
 import { TokenStore } from './tokens';
 import { compareVersions, range } from './values';
 
@@ -98,6 +98,7 @@ export class ScenarioParser {
         }
       }
       st.failed ||= p.failed;
+      if (st.aborted) claimName(p);
       try {
         resolveStatement(p, st, this.scope, this.resolved);
         keepClaim(st, this.scope);
@@ -144,13 +145,12 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
   const steps: Step[] = [];
   const expectations: Expectation[] = [];
   // Line start offsets instead of an array of line strings: the strings are only needed while parsing.
-  const lineStarts: number[] = [];
-  forEachLine(source, (src, base, end) => {
-    lineStarts.push(base);
-    const r = parser.line(src, base, end);
+  const { starts: lineStarts, ends } = lineBounds(source);
+  for (let i = 0; i < lineStarts.length; i++) {
+    const r = parser.line(source, lineStarts[i], ends[i]);
     if (r.step) steps.push(r.step);
     else if (r.expectation) expectations.push(r.expectation);
-  });
+  }
   const end = parser.finish();
   const parsed: ParsedScenario = {
     file,

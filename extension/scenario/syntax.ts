@@ -117,13 +117,15 @@ function newName(p: LineParser, t: Lexeme, what: 'task' | 'fd'): boolean {
 }
 
 /**
- * The task name a line means to give, read before anything can fail (completion must not propose it while
- * the line is half typed): the word at `at`, or (at -1) the word after the line's last '='.
+ * The task name a line that pass 1 gave up on means to give (completion must not propose it while the line is
+ * half typed): the word after `spawn`, or after the last '=' of a task line.
  */
-function claimName(p: LineParser, at: number): void {
-  let i = at;
-  if (i < 0) for (let k = p.end - 2; k > 0 && i < 0; k--) if (p.toks[k].t === 'punct' && p.toks[k].text === '=') i = k + 1;
-  if (i > 0 && i < p.end && isPossibleName(p.toks[i])) p.ctx.st.claim = p.toks[i];
+export function claimName(p: LineParser): void {
+  const toks = p.toks;
+  let i = -1;
+  if (toks[0].t === 'ident' && toks[0].text === 'spawn') i = p.end > 1 && toks[1].text === '(' ? 2 : 1;
+  else if (p.end > 1 && toks[1].text === ':') for (let k = p.end - 2; k > 0 && i < 0; k--) if (toks[k].t === 'punct' && toks[k].text === '=') i = k + 1;
+  if (i > 0 && i < p.end && isPossibleName(toks[i])) p.ctx.st.claim = toks[i];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +209,6 @@ function readHeader(p: LineParser, word: Lexeme): void {
 function readHost(p: LineParser, word: Lexeme): void {
   const st = p.ctx.st;
   st.form = 'host';
-  if (word.text === 'spawn') claimName(p, p.at('(', 0) ? 2 : 1);
   const line = p.line;
   let operation: Operation;
   // Accept an optional call form: sleep(10s).
@@ -271,7 +272,6 @@ function readHost(p: LineParser, word: Lexeme): void {
 function readTaskLine(p: LineParser, scratch: ArgScratch): void {
   const st = p.ctx.st;
   st.form = 'task';
-  claimName(p, -1);
   const taskTok = p.next()!;
   p.next(); // ':'
   st.caller = taskTok;
