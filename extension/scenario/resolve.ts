@@ -43,8 +43,10 @@ export class Scope {
 
   /** A free task name with the same stem as `base` (P2, P3…). */
   freeName(base: string): string {
-    const m = /^(.*?)(\d*)$/.exec(base);
-    const stem = m && m[1] ? m[1] : 'P';
+    // The stem is the name less its trailing digits (by hand: /^(.*?)(\d*)$/ backtracks quadratically on long names).
+    let cut = base.length;
+    while (cut > 0 && base.charCodeAt(cut - 1) >= 48 && base.charCodeAt(cut - 1) <= 57) cut--;
+    const stem = cut > 0 ? base.slice(0, cut) : 'P';
     for (let n = 2; ; n++) if (!this.tasks.has(stem + n)) return stem + n;
   }
 }

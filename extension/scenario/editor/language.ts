@@ -309,7 +309,40 @@ export interface OutlineSymbol {
   readonly children: OutlineSymbol[];
 }
 
-const SECTION = /^\s*#\s*(?:-{3,}|={3,})\s*(.*?)\s*(?:-{3,}|={3,})?\s*$/;
+const isSpace = (c: string | undefined): boolean => c !== undefined && c.trim() === '' && c !== '';
+
+/**
+ * The title of a section comment (`# --- Title ---`, `# === Title`), '' for a bare rule, null when the line
+ * is none. Read by hand, in one pass: the regular expression it replaces backtracked quadratically on long lines.
+ */
+export function sectionTitle(text: string): string | null {
+  const n = text.length;
+  let i = 0;
+  while (isSpace(text[i])) i++;
+  if (text[i] !== '#') return null;
+  i++;
+  while (isSpace(text[i])) i++;
+  const rule = text[i];
+  if (rule !== '-' && rule !== '=') return null;
+  let j = i;
+  while (text[j] === rule) j++;
+  if (j - i < 3) return null;
+  // The title: what follows, less white space and a closing run of three or more '-' or '=' at the end.
+  let end = n;
+  while (end > j && isSpace(text[end - 1])) end--;
+  const last = text[end - 1];
+  if (end > j && (last === '-' || last === '=')) {
+    let k = end;
+    while (k > j && text[k - 1] === last) k--;
+    if (end - k >= 3) {
+      end = k;
+      while (end > j && isSpace(text[end - 1])) end--;
+    }
+  }
+  let start = j;
+  while (start < end && isSpace(text[start])) start++;
+  return text.slice(start, end);
+}
 
 /** Sections (`# --- Title`), the header, tasks where they are created, and every step and expect line. */
 export function outline(parsed: ParsedScenario, lines: readonly string[]): OutlineSymbol[] {
@@ -323,10 +356,10 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
   let headerLine = -1;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i].replace(/\r$/, '');
-    const m = SECTION.exec(text);
-    if (m) {
+    const title = sectionTitle(text);
+    if (title !== null) {
       if (section) section.endLine = Math.max(section.endLine, i - 1);
-      section = { name: m[1] || 'section', detail: '', kind: 'section', line: i, endLine: i, children: [] };
+      section = { name: title || 'section', detail: '', kind: 'section', line: i, endLine: i, children: [] };
       roots.push(section);
       continue;
     }

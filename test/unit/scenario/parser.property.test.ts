@@ -80,6 +80,13 @@ test('the parser never throws on token soup', () => {
   fc.assert(fc.property(fc.array(fc.array(word, { maxLength: 14 }).map((w) => w.join(' ')), { maxLength: 12 }), (ls) => { checkWellFormed(ls.join('\n')); }), { numRuns: 1500 });
 });
 
+test('a long task name given twice: the free name of the fix is found in linear time (it backtracked quadratically)', () => {
+  const name = 'P' + '7'.repeat(300_000);
+  const p = parseScenario(`P1: fork() = ${name}\nP1: fork() = ${name}\n`);
+  const taken = p.diagnostics.find((d) => d.code === 'name-taken');
+  assert.equal(taken?.fixes?.[0].newText, 'P2');
+});
+
 test('very long lines and unbalanced input still parse', () => {
   const long = 'P1: unshare(' + 'CLONE_NEWTIME|'.repeat(20000) + '0)\n' + '"'.repeat(50000) + '\n' + '('.repeat(50000);
   checkWellFormed(long);
