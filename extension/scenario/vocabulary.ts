@@ -218,25 +218,34 @@ export const COMMON_PATHS = [
   '/proc/self/exe', '/proc/thread-self/ns/time',
 ];
 
-/** Levenshtein distance, capped: returns cap+1 as soon as the distance surely exceeds cap. */
+/**
+ * Levenshtein distance, capped: returns cap+1 as soon as the distance surely exceeds cap. Only the band of
+ * cells within `cap` of the diagonal is computed (a cell outside it is more than cap already), so two long
+ * names that differ by a letter cost length × cap, not length².
+ */
 export function editDistance(a: string, b: string, cap = 3): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const far = cap + 1;
+  let prev = new Array<number>(b.length + 1).fill(far);
+  let cur = new Array<number>(b.length + 1).fill(far);
+  for (let j = 0; j <= Math.min(b.length, cap); j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
+    const from = Math.max(1, i - cap);
+    const to = Math.min(b.length, i + cap);
+    cur[from - 1] = from - 1 === 0 ? i : far;
+    let rowMin = cur[from - 1];
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
+    for (let j = from; j <= to; j++) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur[j] = v > far ? far : v;
       if (cur[j] < rowMin) rowMin = cur[j];
     }
-    if (rowMin > cap) return cap + 1;
+    if (to < b.length) cur[to + 1] = far;
+    if (rowMin > cap) return far;
     [prev, cur] = [cur, prev];
   }
-  return prev[b.length];
+  return prev[b.length] > cap ? far : prev[b.length];
 }
 
 /** The closest candidates to `word` (case-insensitive first, then edit distance), best first. */

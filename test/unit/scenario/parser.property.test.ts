@@ -80,11 +80,14 @@ test('the parser never throws on token soup', () => {
   fc.assert(fc.property(fc.array(fc.array(word, { maxLength: 14 }).map((w) => w.join(' ')), { maxLength: 12 }), (ls) => { checkWellFormed(ls.join('\n')); }), { numRuns: 1500 });
 });
 
-test('a long task name given twice: the free name of the fix is found in linear time (it backtracked quadratically)', () => {
+test('long task names: the free name of a fix and the nearest name of a typo are found in linear time (they were quadratic)', () => {
   const name = 'P' + '7'.repeat(300_000);
   const p = parseScenario(`P1: fork() = ${name}\nP1: fork() = ${name}\n`);
   const taken = p.diagnostics.find((d) => d.code === 'name-taken');
   assert.equal(taken?.fixes?.[0].newText, 'P2');
+  // A misspelt long name: 'did you mean' compares it with every task in time linear in its length.
+  const typo = parseScenario(`P1: fork() = ${name}\n${name.slice(0, -1)}8: exit(0)\n`);
+  assert.deepEqual(typo.diagnostics.find((d) => d.code === 'unknown-task')?.fixes?.map((f) => f.newText), [name]);
 });
 
 test('very long lines and unbalanced input still parse', () => {
