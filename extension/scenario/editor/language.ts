@@ -47,9 +47,9 @@ function tasksBefore(parsed: ParsedScenario | null, line: number): string[] {
 
 function fdsBefore(parsed: ParsedScenario | null, line: number): string[] {
   if (!parsed) return [];
-  const fds: string[] = [];
-  for (const s of parsed.steps) if (s.line < line && s.operation.op === 'open' && !fds.includes(s.operation.fd)) fds.push(s.operation.fd);
-  return fds;
+  const fds = new Set<string>();
+  for (const s of parsed.steps) if (s.line < line && s.operation.op === 'open') fds.add(s.operation.fd);
+  return [...fds];
 }
 
 function namespacesKnown(parsed: ParsedScenario | null, line: number, run?: ScenarioRun): string[] {
