@@ -128,7 +128,7 @@ export class ScenarioParser {
     const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
-    return { header, tasks: this.scope.taskOrder, taskNames: this.scope.taskNames(), diagnostics: ctx.diagnostics, uses };
+    return { header, tasks: this.scope.taskOrder(), taskNames: this.scope.taskNames(), diagnostics: ctx.diagnostics, uses };
   }
 }
 

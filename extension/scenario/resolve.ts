@@ -11,15 +11,25 @@ import { REF, type Statement } from './statement';
 import { range } from './values';
 import { closest } from './vocabulary';
 
-interface TaskInfo { readonly line: number; fds: Set<string>; exited: boolean }
+/** A task: its line, its fds (a set shared with its parent or children until one of them changes it), exited. */
+interface TaskInfo { readonly line: number; fds: Set<string>; ownFds: boolean; exited: boolean }
+
+/** The task's fds, its own to change (a fork shares the parent's set: a long scenario forks many times). */
+function ownFds(task: TaskInfo): Set<string> {
+  if (!task.ownFds) {
+    task.fds = new Set(task.fds);
+    task.ownFds = true;
+  }
+  return task.fds;
+}
 
 /** Tasks that exist before the first line: the simulator starts with one root process. */
 export const INITIAL_TASKS: readonly string[] = ['P1'];
 
 /** The names defined so far: tasks (with their fds) in order of definition, and uses still unresolved. */
 export class Scope {
+  /** In order of definition (a Map keeps the order of insertion, and a task is added once). */
   readonly tasks = new Map<string, TaskInfo>();
-  readonly taskOrder: { name: string; line: number }[] = [];
   /** Task names used before any definition: checked at the end (defined later, or unknown). */
   readonly pendingUses: { name: string; range: Range }[] = [];
   /** Names lines mean to give to tasks but did not (the line does not parse yet). */
@@ -37,8 +47,13 @@ export class Scope {
   }
 
   addTask(name: string, line: number, parent: TaskInfo | null): void {
-    this.tasks.set(name, { line, fds: new Set(parent ? parent.fds : []), exited: false });
-    this.taskOrder.push({ name, line });
+    if (parent) parent.ownFds = false;
+    this.tasks.set(name, parent ? { line, fds: parent.fds, ownFds: false, exited: false } : { line, fds: new Set(), ownFds: true, exited: false });
+  }
+
+  /** Tasks in order of definition, with the line that defines them (-1 for the initial ones). */
+  taskOrder(): { name: string; line: number }[] {
+    return [...this.tasks].map(([name, t]) => ({ name, line: t.line }));
   }
 
   /** A free task name with the same stem as `base` (P2, P3…). */
@@ -121,14 +136,14 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
       if (failed || !st.resultOk || !st.operation) {
         // Still define the name so later lines do not cascade into "unknown task" errors.
         if (result && st.resultOk && spec.result === 'task' && !scope.tasks.has(result.text)) scope.addTask(result.text, p.line, caller);
-        if (result && st.resultOk && spec.result === 'fd' && caller) caller.fds.add(result.text);
+        if (result && st.resultOk && spec.result === 'fd' && caller) ownFds(caller).add(result.text);
         return;
       }
       const operation = st.operation;
       out.step = pushStep(p, st.caller!.text, operation);
       if (spec.result === 'task' && result) scope.addTask(result.text, p.line, caller);
-      if (spec.result === 'fd' && result && caller) caller.fds.add(result.text);
-      if (operation.op === 'close' && caller) caller.fds.delete(operation.fd);
+      if (spec.result === 'fd' && result && caller) ownFds(caller).add(result.text);
+      if (operation.op === 'close' && caller) ownFds(caller).delete(operation.fd);
       if (operation.op === 'exit' && caller) caller.exited = true;
       return;
     }
