@@ -72,6 +72,11 @@ export interface ParsedScenario {
   readonly tokens: readonly (readonly Token[])[];
   /** Tasks in order of first definition, with the line that defines them. */
   readonly tasks: readonly { readonly name: string; readonly line: number }[];
+  /**
+   * Every task name the scenario gives, also on lines that do not parse yet (a half-typed `P1: fork( = P2`,
+   * `spawn P5 uid=`): the names a new task must not get. A superset of the names in `tasks`.
+   */
+  readonly taskNames?: readonly string[];
   readonly diagnostics: readonly ScenarioDiagnostic[];
 }
 

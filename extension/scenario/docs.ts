@@ -1,65 +1,76 @@
-// Documentation data for editors: what each operation does, its kernel call path on a given profile,
-// how its behaviour changed across versions and patches, and the word lists completion offers.
+// Documentation data for editors: what each operation does, its kernel call paths on a given profile (as the
+// model records them for the operation's example), how its behaviour changed across versions and patches,
+// and the word lists completion offers.
 
 import { ARM64_PATCHES, CLOCKS, DEFAULT_PROFILE, type Profile } from '../sim/types';
 import {
   CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_NAMES, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD,
   OPERATION_SPECS, SIGNAL_NAMES, type OperationSpec,
 } from './vocabulary';
-import { compareVersions } from './values';
+import { lineCallPaths, type CallPath } from './callPaths';
+import { EXPECT_FORMS } from './expectGrammar';
+import { parseScenario } from './parser';
+import { runParsed } from './runner';
 
 export interface OperationDoc {
   readonly word: string;
   readonly signature: string;
   readonly summary: string;
   readonly example: string;
-  /** Kernel functions on the main path for this profile, outermost first. */
+  /** The kernel functions of callPaths, each once, in the order they are first called. */
   readonly callPath: readonly string[];
+  /** What the model records for `example` on this profile (after a few lines of set-up): its deepest call stacks. */
+  readonly callPaths: readonly CallPath[];
+  /** The scenario lines those call paths come from (set-up, then the example). */
+  readonly probe: readonly string[];
   readonly differences: readonly { readonly since: string; readonly text: string }[];
   readonly args: OperationSpec['args'];
 }
 
-type PathFn = (p: Profile) => string[];
-const since = (p: Profile, v: string): boolean => compareVersions(p.kernel, v) >= 0;
-const sysPrefix = (p: Profile): string => (p.arch === 'arm64' ? '__arm64_sys_' : '__x64_sys_');
-const cloneEntry = (p: Profile): string => (since(p, '5.10') ? 'kernel_clone' : '_do_fork');
-const timensCommit = (p: Profile): string[] => (since(p, '5.9') ? ['timens_commit', 'timens_set_vvar_page', 'vdso_join_timens'] : ['timens_set_vvar_page', 'vdso_join_timens']);
-
-const CALL_PATHS: Readonly<Record<string, PathFn>> = {
-  unshare: (p) => [sysPrefix(p) + 'unshare', 'ksys_unshare', 'unshare_nsproxy_namespaces', 'create_new_namespaces', 'copy_time_ns', 'clone_time_ns'],
-  setns: (p) => since(p, '5.9')
-    ? [sysPrefix(p) + 'setns', 'prepare_nsset', 'validate_ns', 'timens_install', 'commit_nsset', ...timensCommit(p), 'switch_task_namespaces']
-    : [sysPrefix(p) + 'setns', 'timens_install', ...timensCommit(p), 'switch_task_namespaces'],
-  fork: (p) => [sysPrefix(p) + 'fork', cloneEntry(p), 'copy_process', 'copy_mm', 'copy_namespaces', 'timens_on_fork', ...timensCommit(p)],
-  vfork: (p) => [sysPrefix(p) + 'vfork', cloneEntry(p), 'copy_process', 'copy_namespaces', ...(since(p, '6.2') ? [] : ['timens_on_fork'])],
-  clone: (p) => [sysPrefix(p) + 'clone', cloneEntry(p), 'copy_process', 'copy_mm', 'copy_namespaces', 'timens_on_fork'],
-  clone3: (p) => [sysPrefix(p) + 'clone3', 'copy_clone_args_from_user', 'clone3_args_valid', cloneEntry(p), 'copy_process', 'copy_namespaces', 'create_new_namespaces', 'copy_time_ns', 'clone_time_ns', 'timens_on_fork', ...timensCommit(p)],
-  pthread_create: (p) => [sysPrefix(p) + 'clone3', cloneEntry(p), 'copy_process', 'copy_namespaces'],
-  execve: (p) => since(p, '6.2')
-    ? [sysPrefix(p) + 'execve', 'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'exec_mmap', 'exec_task_namespaces', 'timens_on_fork', ...timensCommit(p), 'arch_setup_additional_pages']
-    : [sysPrefix(p) + 'execve', 'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'exec_mmap', 'arch_setup_additional_pages'],
-  exit: () => ['do_exit', 'exit_task_namespaces', 'switch_task_namespaces', 'free_nsproxy', 'put_time_ns'],
-  setuid: (p) => [sysPrefix(p) + 'setuid', '__sys_setuid', 'commit_creds'],
-  prctl: (p) => [sysPrefix(p) + 'prctl', 'set_dumpable'],
-  open: (p) => [sysPrefix(p) + 'openat', 'do_sys_open', 'do_filp_open', 'proc_pid_permission'],
-  close: (p) => [sysPrefix(p) + 'close', 'close_fd', 'fput'],
-  read: (p) => [sysPrefix(p) + 'read', 'vfs_read', 'seq_read', 'timens_offsets_show', 'proc_timens_show_offsets'],
-  write: (p) => [sysPrefix(p) + 'write', 'vfs_write', 'timens_offsets_write', 'proc_timens_set_offset', 'timens_for_children_get', 'file_ns_capable'],
-  pwrite: (p) => [sysPrefix(p) + 'pwrite64', 'ksys_pwrite64'],
-  lseek: (p) => [sysPrefix(p) + 'lseek', 'vfs_llseek'],
-  readlink: (p) => [sysPrefix(p) + 'readlinkat', 'proc_ns_readlink'],
-  clock_gettime: (p) => [p.arch === 'arm64' ? '__kernel_clock_gettime' : '__vdso_clock_gettime', '__cvdso_clock_gettime_common', 'do_hres_timens'],
-  clock_nanosleep: (p) => [sysPrefix(p) + 'clock_nanosleep', 'common_nsleep_timens', 'timens_ktime_to_host', 'hrtimer_nanosleep'],
-  timerfd_settime: (p) => [sysPrefix(p) + 'timerfd_settime', 'do_timerfd_settime', 'timens_ktime_to_host'],
-  touch: (p) => [p.arch === 'arm64' ? 'do_page_fault' : 'exc_page_fault', 'handle_mm_fault', '__do_fault', 'special_mapping_fault', 'vvar_fault', 'find_timens_vvar_page', 'vmf_insert_pfn'],
-  mprotect: (p) => [sysPrefix(p) + 'mprotect', 'do_mprotect_pkey', 'mprotect_fixup'],
-  munmap: (p) => [sysPrefix(p) + 'munmap', '__vm_munmap', 'do_vmi_munmap', ...(since(p, '5.11') ? ['special_mapping_split'] : [])],
-  mremap: (p) => [sysPrefix(p) + 'mremap', 'vma_to_resize', 'move_vma', ...(since(p, '5.11') ? ['special_mapping_split'] : ['special_mapping_mremap', 'vvar_mremap'])],
-  sleep: () => ['timekeeping_advance'],
-  suspend: () => ['timekeeping_suspend', 'timekeeping_resume', 'timekeeping_inject_sleeptime64'],
-  sysctl: () => ['proc_sys_call_handler', 'proc_dointvec_minmax'],
-  spawn: (p) => [cloneEntry(p), 'copy_process'],
+/**
+ * Lines run before an operation's example so that the example shows the path that matters for time namespaces
+ * (a child whose parent unshared, an fd to read through). The example itself is the operation's (vocabulary.ts).
+ */
+const PROBE_SETUP: Readonly<Record<string, readonly string[]>> = {
+  setns: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  fork: ['P1: unshare(CLONE_NEWTIME)'],
+  execve: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  exit: ['P1: pthread_create() = T2'],
+  setuid: ['P1: fork() = P2'],
+  prctl: ['P1: fork() = P2'],
+  close: ['P1: open("/proc/self/ns/time_for_children") = fd1'],
+  read: ['P1: unshare(CLONE_NEWTIME)'],
+  write: ['P1: unshare(CLONE_NEWTIME)'],
+  pwrite: ['P1: unshare(CLONE_NEWTIME)', 'P1: open("/proc/self/timens_offsets", O_WRONLY) = fd1'],
+  lseek: ['P1: open("/proc/self/timens_offsets", O_WRONLY) = fd1'],
+  clock_gettime: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  clock_nanosleep: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  timerfd_settime: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  touch: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
 };
+
+const probes = new Map<string, CallPath[]>();
+
+function probeLines(spec: OperationSpec): string[] {
+  return [...(PROBE_SETUP[spec.word] ?? []), spec.example];
+}
+
+/** The call paths the model records for the operation's example on `profile` (a run of a few lines, kept). */
+function probeCallPaths(spec: OperationSpec, profile: Profile): CallPath[] {
+  const key = `${spec.word}|${profile.arch}|${profile.kernel}|${profile.disabledPatches.join(',')}`;
+  let paths = probes.get(key);
+  if (!paths) {
+    const lines = probeLines(spec);
+    try {
+      const run = runParsed(parseScenario(lines.join('\n')), { arch: profile.arch, kernel: profile.kernel, disabledPatches: profile.disabledPatches });
+      paths = run.valid ? lineCallPaths(run.sim, lines.length - 1, 8) : [];
+    } catch {
+      paths = [];
+    }
+    probes.set(key, paths);
+  }
+  return paths;
+}
 
 const DIFFERENCES: Readonly<Record<string, readonly { since: string; text: string }[]>> = {
   unshare: [{ since: '5.6', text: 'Time namespaces appear (x86_64). The caller stays; only time_for_children is new.' },
@@ -92,7 +103,8 @@ const DIFFERENCES: Readonly<Record<string, readonly { since: string; text: strin
 export function describeOperation(word: string, profile: Profile): OperationDoc | undefined {
   const spec = OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
   if (!spec) return undefined;
-  const callPath = (CALL_PATHS[spec.word] ?? (() => []))(profile);
+  const callPaths = spec.host ? [] : probeCallPaths(spec, profile);
+  const callPath = [...new Set(callPaths.flatMap((p) => p.stack))];
   const patchNotes = profile.arch === 'arm64' && spec.word === 'touch'
     ? ARM64_PATCHES.map((p) => ({ since: `patch ${p.n}`, text: `${p.id}: ${p.title}` }))
     : [];
@@ -102,6 +114,8 @@ export function describeOperation(word: string, profile: Profile): OperationDoc 
     summary: spec.summary,
     example: spec.example,
     callPath,
+    callPaths,
+    probe: spec.host ? [] : probeLines(spec),
     differences: [...(DIFFERENCES[spec.word] ?? []), ...patchNotes],
     args: spec.args,
   };
@@ -129,20 +143,7 @@ export function completionData(): CompletionData {
       { word: 'kernel', snippet: `kernel \${1:${DEFAULT_PROFILE.kernel}}` },
       { word: 'patch', snippet: 'patch off ${1|' + ARM64_PATCHES.map((p) => p.id).join(',') + '|}' },
     ],
-    expectForms: [
-      { label: 'expect ok', snippet: 'expect ok' },
-      { label: 'expect errno == …', snippet: 'expect errno == ${1:EACCES}' },
-      { label: 'expect ret == …', snippet: 'expect ret == ${1:0}' },
-      { label: 'expect signal == …', snippet: 'expect signal == ${1:SIGBUS}' },
-      { label: 'expect read == "…"', snippet: 'expect read == "${1}"' },
-      { label: 'expect waited == …', snippet: 'expect waited == ${1:1s}' },
-      { label: 'expect path == …', snippet: 'expect path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}' },
-      { label: 'expect ns#N frozen', snippet: 'expect ns#${1:1} ${2|frozen,not frozen|}' },
-      { label: 'expect ns#N offset …', snippet: 'expect ns#${1:1} offset ${2|monotonic,boottime|} == ${3:86400s}' },
-      { label: 'expect TASK.time_ns == ns#N', snippet: 'expect ${1:P2}.${2|time_ns,time_ns_for_children|} == ns#${3:1}' },
-      { label: 'expect TASK CLOCK == host + …', snippet: 'expect ${1:P2} ${2:CLOCK_MONOTONIC} == host + ${3:86400s}' },
-      { label: 'expect TASK [vvar][N] -> …', snippet: 'expect ${1:P2} [vvar][${2:0}] -> ${3:ns#1}' },
-    ],
+    expectForms: EXPECT_FORMS.map((f) => ({ label: `expect ${f.pattern}`, snippet: `expect ${f.snippet}` })),
     flags: Object.fromEntries(Object.entries(FLAG_TABLES).map(([k, t]) => [k, Object.keys(t)])),
     clocks: Object.keys(CLOCKS),
     errnos: ERRNO_NAMES,

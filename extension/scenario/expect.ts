@@ -3,9 +3,10 @@
 
 import type { KernelState, OpResult, Simulation } from '../sim/api';
 import type { Step } from '../sim/ops';
-import { clockName, type Timespec } from '../sim/types';
+import type { Timespec } from '../sim/types';
 import type { ExpectCheck } from './api';
 import { formatDuration, formatHostOffset, subTimespec, timespecEquals } from './values';
+import { clockName } from './vocabulary';
 
 export interface CheckOutcome {
   readonly passed: boolean;
@@ -23,13 +24,14 @@ function resultWords(r: OpResult | null): string {
   return `ret ${r.ret}`;
 }
 
-/** Where a task stands, or why it cannot be read. */
-function taskNs(state: KernelState, task: string): { time_ns: string; time_ns_for_children: string } | string {
+/** Where a task stands (a cheap query), or why it cannot be read (from the whole state: only on failure). */
+function taskNs(sim: Simulation, task: string): { time_ns: string; time_ns_for_children: string } | string {
+  const ns = sim.taskNamespaces(task);
+  if (ns) return ns;
+  const state: KernelState = sim.state();
   const t = state.tasks[task];
   if (!t) return `${task} does not exist`;
-  const np = state.nsproxies[t.nsproxy];
-  if (!np) return `${task} has no nsproxy (${t.state})`;
-  return { time_ns: np.time_ns, time_ns_for_children: np.time_ns_for_children };
+  return `${task} has no nsproxy (${t.state})`;
 }
 
 /**
@@ -38,7 +40,7 @@ function taskNs(state: KernelState, task: string): { time_ns: string; time_ns_fo
  * the clock by system call in a throw-away fork of the simulation, so the recorded run is not disturbed.
  */
 export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Step | null, lastResult: OpResult | null, line: number): CheckOutcome {
-  const state = sim.state();
+  // Only the forms that look at objects build the state: the result forms run after every line of long scenarios.
   switch (check.form) {
     case 'errno': {
       const got = lastResult?.errno ?? null;
@@ -76,13 +78,14 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       return { passed, actual: got ? formatDuration(got) : 'no wait', message: passed ? `waited ${formatDuration(want)}` : `expected a wait of ${formatDuration(want)}, got ${got ? formatDuration(got) : `no wait (${resultWords(lastResult)})`}` };
     }
     case 'ns': {
-      const where = taskNs(state, check.task);
+      const where = taskNs(sim, check.task);
       if (typeof where === 'string') return { passed: false, actual: where, message: where };
       const got = where[check.field];
       const passed = (got === check.ns) !== check.negate;
       return { passed, actual: got, message: passed ? `${check.task}.${check.field} is ${got}` : `expected ${check.task}.${check.field} ${check.negate ? '!=' : '=='} ${check.ns}, it is ${got}` };
     }
     case 'frozen': {
+      const state = sim.state();
       const ns = state.timeNamespaces[check.ns];
       if (!ns) return { passed: false, actual: `${check.ns} does not exist`, message: `${check.ns} does not exist (namespaces so far: ${Object.keys(state.timeNamespaces).join(', ')})` };
       const passed = ns.frozen_offsets === check.frozen;
@@ -90,7 +93,7 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       return { passed, actual, message: passed ? `${check.ns} is ${actual}` : `expected ${check.ns} ${check.frozen ? 'frozen' : 'not frozen'}, it is ${actual}` };
     }
     case 'offset': {
-      const ns = state.timeNamespaces[check.ns];
+      const ns = sim.state().timeNamespaces[check.ns];
       if (!ns) return { passed: false, actual: `${check.ns} does not exist`, message: `${check.ns} does not exist` };
       const got = ns.offsets[check.clock];
       const want = { sec: check.sec, nsec: check.nsec };
@@ -105,6 +108,7 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       return { passed, actual: formatHostOffset(read), message: passed ? `${check.task} ${name} is ${formatHostOffset(read)}` : `expected ${check.task} ${name} == ${formatHostOffset(check.offset)}, it is ${formatHostOffset(read)}` };
     }
     case 'pte': {
+      const state = sim.state();
       const t = state.tasks[check.task];
       const mm = t?.mm ? state.mms[t.mm] : undefined;
       if (!mm) return { passed: false, actual: `${check.task} has no mm`, message: `${check.task} has no mm` };

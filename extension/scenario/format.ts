@@ -1,32 +1,37 @@
 // strace-like text for a scenario line and its result, and the JSON record of one line, shared by the
 // CLI and anything else that prints runs.
 
-import type { OpResult, SimEvent } from '../sim/api';
+import type { OpResult, SimEvent, Simulation } from '../sim/api';
 import type { ExpectOutcome, LineOutcome, ScenarioRun } from './api';
-import { clockName } from './expect';
+import type { Lexeme } from './lexer';
 import { formatHostOffset, formatTimespec, subTimespec } from './values';
-import { ERRNO_TEXT } from './vocabulary';
+import { clockName, ERRNO_TEXT } from './vocabulary';
 
 /** The source text of a step's call, without task prefix, comment or `= NAME`. */
 export function callText(run: ScenarioRun, line: number): string {
-  const toks = (run.parsed.tokens[line] ?? []).filter((t) => t.kind !== 'comment');
-  if (!toks.length) return '';
-  let from = 0;
-  if (toks.length > 1 && toks[1].text === ':') from = 2;
-  let to = toks.length;
-  // Drop a trailing "= NAME" (fork-like and open).
-  if (to - from >= 2 && toks[to - 2].text === '=' && toks[to - 3]?.text === ')') to -= 2;
-  const src = sourceLine(run, line);
-  return src.slice(toks[from].range.col, toks[to - 1].range.endCol);
+  const toks = run.parsed.tokens[line] ?? [];
+  return callTextOf(toks.length, (i) => toks[i].text, (i) => toks[i].range.col, (i) => toks[i].kind === 'comment');
 }
 
-function sourceLine(run: ScenarioRun, line: number): string {
-  const toks = run.parsed.tokens[line] ?? [];
-  // Tokens keep their text; rebuild the line with its original spacing.
+/** callText from a line's lexemes (the streaming run has no token rows). */
+export function callTextOfLexemes(toks: readonly Lexeme[], count: number): string {
+  return callTextOf(count, (i) => toks[i].text, (i) => toks[i].start, (i) => toks[i].t === 'comment');
+}
+
+/** The call part of a line's tokens, rebuilt with the line's spacing (white space between tokens becomes spaces). */
+function callTextOf(count: number, text: (i: number) => string, col: (i: number) => number, isComment: (i: number) => boolean): string {
+  let n = count;
+  if (n && isComment(n - 1)) n--;
+  if (!n) return '';
+  const from = n > 1 && text(1) === ':' ? 2 : 0;
+  let to = n;
+  // Drop a trailing "= NAME" (fork-like and open).
+  if (to - from >= 2 && text(to - 2) === '=' && to >= 3 && text(to - 3) === ')') to -= 2;
+  const start = col(from);
   let s = '';
-  for (const t of toks) {
-    s = s.padEnd(t.range.col, ' ');
-    s += t.text;
+  for (let i = from; i < to; i++) {
+    s = s.padEnd(col(i) - start, ' ');
+    s += text(i);
   }
   return s;
 }
@@ -35,29 +40,42 @@ export function escapeText(s: string): string {
   return JSON.stringify(s);
 }
 
-/** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: the model's tasks catch it and go on), clock values and text read. */
-export function formatResult(r: OpResult, run: ScenarioRun, outcome?: LineOutcome): string {
-  if (r.signal && r.ret === null) return `= ? --- ${r.signal} ---`;
+/**
+ * A signal an operation delivered, in one wording for the CLI, inline results, hovers and trees: strace's
+ * "signal delivered" line, `--- SIGBUS ---`. The model's tasks catch it and go on (as the facts' probes did,
+ * with a handler), so strace's `+++ killed by SIGBUS +++` would say something that did not happen.
+ */
+export function signalText(signal: string): string {
+  return `--- ${signal} ---`;
+}
+
+/** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: see signalText), clock values and text read. */
+export function formatResult(r: OpResult, run: { readonly sim: Simulation }, outcome?: LineOutcome): string {
+  if (r.signal && r.ret === null) return `= ? ${signalText(r.signal)}`;
   let s: string;
   if (r.errno) s = `= -1 ${r.errno} (${ERRNO_TEXT[r.errno] ?? r.errno})`;
-  else if (r.child) {
-    const pid = run.sim.state().tasks[r.child]?.pid;
-    s = `= ${r.ret ?? pid ?? '?'} (${r.child})`;
-  } else s = `= ${r.ret ?? '?'}`;
+  // A fork-like call returns the child's pid; the state is built only when it did not return.
+  else if (r.child) s = `= ${r.ret ?? run.sim.state().tasks[r.child]?.pid ?? '?'} (${r.child})`;
+  else s = `= ${r.ret ?? '?'}`;
   if (r.clock) {
     const offset = subTimespec(r.clock.value, r.clock.host);
     s += ` {${formatTimespec(r.clock.value)}, ${clockName(r.clock.clock)} ${formatHostOffset(offset)}, ${r.clock.path}}`;
   }
   if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
   if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s)`;
-  if (r.signal) s += ` --- ${r.signal} ---`;
+  if (r.signal) s += ` ${signalText(r.signal)}`;
   if (outcome && outcome.time_ns) s += `  [time ${outcome.time_ns}, tfc ${outcome.time_ns_for_children}]`;
   return s;
 }
 
 export function formatStepLine(run: ScenarioRun, outcome: LineOutcome): string {
+  return formatStepLineOf(run, outcome, callText(run, outcome.line));
+}
+
+/** The CLI's line for an operation: `TASK: call = result`. */
+export function formatStepLineOf(run: { readonly sim: Simulation }, outcome: LineOutcome, call: string): string {
   const prefix = outcome.step.task ? `${outcome.step.task}: ` : '';
-  return `${prefix}${callText(run, outcome.line)} ${formatResult(outcome.result, run, outcome)}`;
+  return `${prefix}${call} ${formatResult(outcome.result, run, outcome)}`;
 }
 
 export interface JsonLine {
@@ -84,9 +102,13 @@ export interface JsonLine {
 }
 
 export function jsonOfOutcome(run: ScenarioRun, o: LineOutcome, events?: readonly SimEvent[]): JsonLine {
+  return jsonOfOutcomeOf(run.parsed.file, o, callText(run, o.line), events);
+}
+
+export function jsonOfOutcomeOf(file: string, o: LineOutcome, call: string, events?: readonly SimEvent[]): JsonLine {
   const r = o.result;
   const rec: Record<string, unknown> = {
-    file: run.parsed.file, line: o.line + 1, kind: 'operation', task: o.step.task, op: o.step.operation.op, call: callText(run, o.line),
+    file, line: o.line + 1, kind: 'operation', task: o.step.task, op: o.step.operation.op, call,
     ret: r.ret, errno: r.errno, signal: r.signal, time_ns: o.time_ns, time_ns_for_children: o.time_ns_for_children,
   };
   if (r.child) rec.child = r.child;
@@ -101,8 +123,12 @@ export function jsonOfOutcome(run: ScenarioRun, o: LineOutcome, events?: readonl
 }
 
 export function jsonOfExpectation(run: ScenarioRun, e: ExpectOutcome, events?: readonly SimEvent[]): JsonLine {
+  return jsonOfExpectationOf(run.parsed.file, e, events);
+}
+
+export function jsonOfExpectationOf(file: string, e: ExpectOutcome, events?: readonly SimEvent[]): JsonLine {
   const rec: Record<string, unknown> = {
-    file: run.parsed.file, line: e.expectation.line + 1, kind: 'expect', task: 'task' in e.expectation.check ? e.expectation.check.task : null,
+    file, line: e.expectation.line + 1, kind: 'expect', task: 'task' in e.expectation.check ? e.expectation.check.task : null,
     expect: e.expectation.text, passed: e.passed, actual: e.actual, message: e.message,
   };
   if (events) rec.events = events;

@@ -2,15 +2,19 @@
 // results, and the documentation and completion data editors use.
 
 export type * from './api';
-export { parseScenario, profileDiagnostics, profileOfHeader, INITIAL_TASKS } from './parser';
-export { runScenario, runParsed, profileFor, lineRange } from './runner';
-export { evaluateCheck, clockName, type CheckOutcome } from './expect';
+export { parseScenario, profileDiagnostics, profileOfHeader, INITIAL_TASKS, ScenarioParser, type LineParse, type ParseEnd } from './parser';
+export { runScenario, runParsed, profileFor, lineRange, LineRunner } from './runner';
+export { evaluateCheck, type CheckOutcome } from './expect';
 export { describeOperation, completionData, type OperationDoc, type CompletionData } from './docs';
-export { callText, formatResult, formatStepLine, jsonOfOutcome, jsonOfExpectation, type JsonLine } from './format';
+export { callText, formatResult, formatStepLine, jsonOfOutcome, jsonOfExpectation, signalText, type JsonLine } from './format';
+export { forEachLine, splitLines, LineSplitter } from './lines';
+export { checkText, runText, type TextSource, type CheckResult, type LineSink, type StreamResult } from './stream';
+export { lineCallPaths, callPathMarkdown, type CallPath } from './callPaths';
+export { EXPECT_FORMS, type ExpectFormDoc } from './expectGrammar';
 export { lexLine, type Lexeme } from './lexer';
 export { tokenAt } from './tokens';
 export {
-  OPERATION_SPECS, OPERATION_BY_WORD, OPERATION_ALIASES, FLAG_TABLES, MAPPING_NAMES, ERRNO_TEXT, COMMON_PATHS,
-  CLOCK_READ_PATHS, closest, editDistance, type OperationSpec, type ArgSpec, type ArgKind,
+  OPERATION_SPECS, OPERATION_BY_WORD, OPERATION_ALIASES, OPERATION_RANK, FLAG_TABLES, MAPPING_NAMES, ERRNO_TEXT, COMMON_PATHS,
+  CLOCK_READ_PATHS, closest, editDistance, clockName, type OperationSpec, type ArgSpec, type ArgKind,
 } from './vocabulary';
-export { parseDuration, formatDuration, formatHostOffset, formatTimespec, nearestKernelVersion } from './values';
+export { parseDuration, formatDuration, formatHostOffset, formatTimespec, nearestKernelVersion, readKernelVersion, compareVersions } from './values';

@@ -1,16 +1,17 @@
-// Runs a parsed scenario on the simulator: each step in order, each expectation against the state
-// right after the operation line above it, and the outcomes and diagnostics the editor and CLI show.
+// Runs a parsed scenario on the simulator: each step in order, each expectation against the state right
+// after the operation line above it, and the outcomes and diagnostics the editor and CLI show. LineRunner
+// does one line at a time, so a whole document (runParsed) and the CLI's streaming run share it.
 
 import { createSimulation } from '../sim/index';
-import type { OpResult } from '../sim/api';
+import type { OpResult, Simulation } from '../sim/api';
 import type { Step } from '../sim/ops';
 import { DEFAULT_PROFILE, type Profile } from '../sim/types';
-import type { ExpectOutcome, LineOutcome, ParsedScenario, RunOptions, ScenarioDiagnostic, ScenarioRun } from './api';
+import type { ExpectOutcome, Expectation, LineOutcome, ParsedScenario, Range, RunOptions, ScenarioDiagnostic, ScenarioRun } from './api';
 import { evaluateCheck } from './expect';
 import { parseScenario, profileDiagnostics } from './parser';
 import { range } from './values';
 
-export function profileFor(parsed: ParsedScenario, options: RunOptions = {}): Profile {
+export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunOptions = {}): Profile {
   return {
     arch: options.arch ?? parsed.header.arch ?? DEFAULT_PROFILE.arch,
     kernel: options.kernel ?? parsed.header.kernel ?? DEFAULT_PROFILE.kernel,
@@ -23,6 +24,57 @@ export function runScenario(text: string, options: RunOptions = {}): ScenarioRun
 }
 
 const EMPTY_RESULT: OpResult = { ret: null, errno: null, signal: null };
+
+/**
+ * Runs lines one at a time: an operation line executes its step, an expect line is checked against the state
+ * after the operation line above it. Keeps only the last step and result, so its memory does not grow with
+ * the scenario; runtime problems go to `diagnostics`.
+ */
+export class LineRunner {
+  private lastStep: Step | null = null;
+  private lastResult: OpResult | null = null;
+  readonly diagnostics: ScenarioDiagnostic[] = [];
+  constructor(readonly sim: Simulation) {}
+
+  /** Executes one step. `where` gives the line's statement range, asked for only when the simulator fails. */
+  step(step: Step, where: () => Range): LineOutcome {
+    let result: OpResult;
+    try {
+      result = this.sim.exec(step);
+    } catch (e) {
+      result = EMPTY_RESULT;
+      this.diagnostics.push({ range: where(), severity: 'error', code: 'sim-error',
+        message: `The simulator failed on this line: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    this.lastStep = step;
+    this.lastResult = result;
+    // The namespaces of the task that ran the line (for spawn, the new task), by a cheap query: building the
+    // whole state after every line made a run quadratic in its length.
+    const who = step.task ?? (step.operation.op === 'spawn' ? step.operation.child : null);
+    const ns = who ? this.sim.taskNamespaces(who) : null;
+    return { line: step.line, step, result, time_ns: ns?.time_ns ?? null, time_ns_for_children: ns?.time_ns_for_children ?? null };
+  }
+
+  /** Checks one expectation and records it in the event log. `where` as for step. */
+  expect(exp: Expectation, where: () => Range): ExpectOutcome {
+    let outcome;
+    try {
+      outcome = evaluateCheck(exp.check, this.sim, this.lastStep, this.lastResult, exp.line);
+    } catch (e) {
+      outcome = { passed: false, actual: 'error', message: `could not evaluate: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    const task = 'task' in exp.check ? exp.check.task : this.lastStep?.task ?? null;
+    try {
+      this.sim.recordExpectation(exp.line, task, outcome.passed, `expect ${exp.text}: ${outcome.message}`);
+    } catch {
+      // Recording is a convenience for the event log; the outcome below is what counts.
+    }
+    if (!outcome.passed) {
+      this.diagnostics.push({ range: where(), severity: 'error', code: 'expect-failed', message: `expect failed: ${outcome.message}` });
+    }
+    return { expectation: exp, passed: outcome.passed, actual: outcome.actual, message: outcome.message };
+  }
+}
 
 export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): ScenarioRun {
   const profile = profileFor(parsed, options);
@@ -38,10 +90,9 @@ export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): Sce
   if (!valid) {
     return { parsed, profile, sim, outcomes: [], expectations: [], diagnostics: sortDiagnostics(diagnostics), valid: false, passed: false };
   }
+  const runner = new LineRunner(sim);
   const outcomes: LineOutcome[] = [];
   const expectations: ExpectOutcome[] = [];
-  let lastStep: Step | null = null;
-  let lastResult: OpResult | null = null;
   let si = 0;
   let ei = 0;
   let stopped = false;
@@ -50,60 +101,29 @@ export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): Sce
   while (!stopped && (si < steps.length || ei < exps.length)) {
     if (si < steps.length && (ei >= exps.length || steps[si].line < exps[ei].line)) {
       const step = steps[si++];
-      let result: OpResult;
-      try {
-        result = sim.exec(step);
-      } catch (e) {
-        result = EMPTY_RESULT;
-        diagnostics.push({ range: lineRange(parsed, step.line), severity: 'error', code: 'sim-error',
-          message: `The simulator failed on this line: ${e instanceof Error ? e.message : String(e)}` });
-      }
-      lastStep = step;
-      lastResult = result;
-      outcomes.push(outcomeOf(sim.state(), step, result));
+      outcomes.push(runner.step(step, () => lineRange(parsed, step.line)));
       if (options.maxEvents !== undefined && sim.eventCount >= options.maxEvents && (si < steps.length || ei < exps.length)) {
-        diagnostics.push({ range: lineRange(parsed, step.line), severity: 'warning', code: 'run-incomplete',
+        runner.diagnostics.push({ range: lineRange(parsed, step.line), severity: 'warning', code: 'run-incomplete',
           message: `Stopped after ${sim.eventCount} events (limit ${options.maxEvents}); the lines below did not run` });
         stopped = true;
       }
     } else {
       const exp = exps[ei++];
-      let outcome;
-      try {
-        outcome = evaluateCheck(exp.check, sim, lastStep, lastResult, exp.line);
-      } catch (e) {
-        outcome = { passed: false, actual: 'error', message: `could not evaluate: ${e instanceof Error ? e.message : String(e)}` };
-      }
-      const task = 'task' in exp.check ? exp.check.task : lastStep?.task ?? null;
-      try {
-        sim.recordExpectation(exp.line, task, outcome.passed, `expect ${exp.text}: ${outcome.message}`);
-      } catch {
-        // Recording is a convenience for the event log; the outcome below is what counts.
-      }
-      expectations.push({ expectation: exp, passed: outcome.passed, actual: outcome.actual, message: outcome.message });
-      if (!outcome.passed) {
-        diagnostics.push({ range: lineRange(parsed, exp.line), severity: 'error', code: 'expect-failed', message: `expect failed: ${outcome.message}` });
-      }
+      expectations.push(runner.expect(exp, () => lineRange(parsed, exp.line)));
     }
   }
+  diagnostics.push(...runner.diagnostics);
   const passed = !stopped && expectations.every((e) => e.passed) && !diagnostics.some((d) => d.code === 'sim-error');
   return { parsed, profile, sim, outcomes, expectations, diagnostics: sortDiagnostics(diagnostics), valid: true, passed };
 }
 
-function outcomeOf(state: ReturnType<import('../sim/api').Simulation['state']>, step: Step, result: OpResult): LineOutcome {
-  const who = step.task ?? (step.operation.op === 'spawn' ? step.operation.child : null);
-  const t = who ? state.tasks[who] : undefined;
-  const np = t ? state.nsproxies[t.nsproxy] : undefined;
-  return { line: step.line, step, result, time_ns: np?.time_ns ?? null, time_ns_for_children: np?.time_ns_for_children ?? null };
-}
-
 /** The statement part of a line (from its first token to its last non-comment token). */
-export function lineRange(parsed: ParsedScenario, line: number): ReturnType<typeof range> {
+export function lineRange(parsed: ParsedScenario, line: number): Range {
   const toks = (parsed.tokens[line] ?? []).filter((t) => t.kind !== 'comment');
   if (!toks.length) return range(line, 0, 0);
   return range(line, toks[0].range.col, toks[toks.length - 1].range.endCol);
 }
 
-function sortDiagnostics(d: ScenarioDiagnostic[]): ScenarioDiagnostic[] {
+export function sortDiagnostics(d: ScenarioDiagnostic[]): ScenarioDiagnostic[] {
   return d.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
 }

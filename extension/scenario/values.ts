@@ -114,3 +114,15 @@ export function nearestKernelVersion(v: string): KernelVersion {
   for (const k of KERNEL_VERSIONS) if (compareKernels(k, v) <= 0) best = k;
   return best;
 }
+
+/**
+ * A kernel version as written (`6.18`, `6.1.20`) and the model's version for it, the same way in the header
+ * and on the command line: a sublevel is dropped (the model distinguishes major.minor versions); an unknown
+ * major.minor behaves as the nearest older known one (`known` false). Null when the text is no version.
+ */
+export function readKernelVersion(text: string): { readonly kernel: KernelVersion; readonly known: boolean; readonly sublevel: boolean } | null {
+  if (!/^\d+\.\d+(\.\d+)?$/.test(text)) return null;
+  const majorMinor = text.split('.').slice(0, 2).join('.');
+  if (isKernelVersion(majorMinor)) return { kernel: majorMinor, known: true, sublevel: majorMinor !== text };
+  return { kernel: nearestKernelVersion(majorMinor), known: false, sublevel: majorMinor !== text };
+}

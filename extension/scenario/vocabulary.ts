@@ -1,7 +1,7 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS } from '../sim/types';
+import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS } from '../sim/types';
 import type { OperationName } from '../sim/ops';
 
 /** What one argument of an operation may hold. */
@@ -158,12 +158,29 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
 ];
 
 export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_SPECS.map((s) => [s.word, s]));
+
+/**
+ * Operations by how often they are used, most used first: completion offers them in this order (so `cl` gives
+ * clock_gettime before clone). A fixed order, counted over what kernel developers write about time namespaces
+ * here: the shipped examples, the conformance scenarios (from the kernel selftests and real-kernel probes) and
+ * the tours. Counts when fixed: clock_gettime 238, write 145, unshare 110, fork 95, setns 65, touch 57, open 24,
+ * clone3 24, spawn 23, execve 22, mremap 21, read 20, clock_nanosleep 18, pthread_create 14, mprotect 14,
+ * clone 13, munmap 10, timerfd_settime 9, exit 9, vfork 8, sysctl 6, readlink 6, prctl 3, setuid 2, pwrite 2,
+ * lseek 2, close 2, suspend 1, sleep 0.
+ */
+export const OPERATION_RANK: readonly string[] = [
+  'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
+  'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
+  'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep',
+];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
 export const HEADER_WORDS = ['arch', 'kernel', 'patch'] as const;
-export const EXPECT_SUBJECTS = ['ok', 'errno', 'ret', 'signal', 'read', 'path', 'waited'] as const;
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall'] as const;
+
+/** `CLOCK_MONOTONIC` for 1; `clock 10` for an id no clock has (the simulator's one definition). */
+export { clockName };
 
 export const SIGNAL_NAMES = Object.keys(SIGNALS);
 export const ERRNO_NAMES = Object.keys(ERRNOS);
@@ -198,25 +215,34 @@ export const COMMON_PATHS = [
   '/proc/self/exe', '/proc/thread-self/ns/time',
 ];
 
-/** Levenshtein distance, capped: returns cap+1 as soon as the distance surely exceeds cap. */
+/**
+ * Levenshtein distance, capped: returns cap+1 as soon as the distance surely exceeds cap. Only the band of
+ * cells within `cap` of the diagonal is computed (a cell outside it is more than cap already), so two long
+ * names that differ by a letter cost length × cap, not length².
+ */
 export function editDistance(a: string, b: string, cap = 3): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const far = cap + 1;
+  let prev = new Array<number>(b.length + 1).fill(far);
+  let cur = new Array<number>(b.length + 1).fill(far);
+  for (let j = 0; j <= Math.min(b.length, cap); j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
+    const from = Math.max(1, i - cap);
+    const to = Math.min(b.length, i + cap);
+    cur[from - 1] = from - 1 === 0 ? i : far;
+    let rowMin = cur[from - 1];
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
+    for (let j = from; j <= to; j++) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur[j] = v > far ? far : v;
       if (cur[j] < rowMin) rowMin = cur[j];
     }
-    if (rowMin > cap) return cap + 1;
+    if (to < b.length) cur[to + 1] = far;
+    if (rowMin > cap) return far;
     [prev, cur] = [cur, prev];
   }
-  return prev[b.length];
+  return prev[b.length] > cap ? far : prev[b.length];
 }
 
 /** The closest candidates to `word` (case-insensitive first, then edit distance), best first. */

@@ -257,6 +257,12 @@ export interface Simulation {
   /** One object of state() (the same object state() holds) without building the whole state: what a caller that
    *  looks at one task or namespace per step should use, as state() costs the size of the whole state. */
   stateOf?<K extends StateTable>(table: K, id: string): KernelState[K][string] | undefined;
+  /**
+   * The time namespaces a task is in at the current position (its nsproxy's time_ns and time_ns_for_children),
+   * or null when there is no such task or it has no nsproxy. A cheap read (no state() build, cost independent of
+   * how many objects exist) for what a runner asks after every line.
+   */
+  taskNamespaces(task: string): { readonly time_ns: string; readonly time_ns_for_children: string } | null;
   /** What the last applied event changed (the event at position-1), for highlighting. */
   lastChanges(): readonly Change[];
   /** A new simulation whose initial state is the state at the current position (for what-if evaluation). */

@@ -161,6 +161,11 @@ export class SimulationImpl implements Simulation {
       default: throw new RangeError(`stateOf: no table ${String(table)}`);
     }
   }
+  taskNamespaces(task: string): { readonly time_ns: string; readonly time_ns_for_children: string } | null {
+    const t = this.rec.store.tasks.get(task);
+    const p = t?.nsproxy ? this.rec.store.nsproxies.get(t.nsproxy) : undefined;
+    return p ? { time_ns: p.time_ns, time_ns_for_children: p.time_ns_for_children } : null;
+  }
   lastChanges(): readonly Change[] {
     return this.rec.lastChanges();
   }

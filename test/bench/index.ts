@@ -6,6 +6,7 @@ type Bench = () => Promise<Record<string, number>>;
 const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   // one line per area: ['sim', () => import('./sim')],
   ['parse', () => import('./parse')],
+  ['cli', () => import('./cli')],
   ['sim', () => import('./sim')],
   ['dap', () => import('./dap')],
   ['timeline', () => import('./timeline')],

@@ -141,6 +141,17 @@ suite('editor: language features, trees and commands', () => {
     assert.ok(ops.includes('unshare') && ops.includes('clock_gettime'), ops.slice(0, 30).join());
   });
 
+  test('completion: operations by use (cl gives clock_gettime first), a new task name no line gives, half-typed lines too', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'timens', content: 'arch x86_64\nP1: clone3(CLONE_NEWTIME = P2\nP1: cl\nP1: fork() = \n' });
+    const list = async (line: number, col: number) => (await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, col))).items;
+    const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+    const ops = (await list(2, 6)).filter((i) => label(i).startsWith('cl')).sort((a, b) => (a.sortText ?? label(a)).localeCompare(b.sortText ?? label(b))).map(label);
+    assert.strictEqual(ops[0], 'clock_gettime', ops.join());
+    assert.ok(ops.indexOf('clock_gettime') < ops.indexOf('clone'), ops.join());
+    const names = (await list(3, 13)).map(label);
+    assert.ok(names.includes('P3') && !names.includes('P2'), names.join());
+  });
+
   test('quick fixes: a misspelt operation and the missing header', async () => {
     const file = path.join(dir, 'typo.timens');
     fs.writeFileSync(file, 'P1: unshar(CLONE_NEWTIME)\n');

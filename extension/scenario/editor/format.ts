@@ -3,21 +3,13 @@
 
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
-import { ARM64_PATCHES, clockName, kernelAtLeast as versionAtLeast } from '../../sim/types';
-import { ERRNO_TEXT } from '../vocabulary';
+import { ARM64_PATCHES, kernelAtLeast as versionAtLeast } from '../../sim/types';
+import { signalText } from '../format';
+import { formatDuration, subTimespec } from '../values';
+import { clockName, ERRNO_TEXT } from '../vocabulary';
 
-const NSEC_PER_SEC = 1_000_000_000;
-
-/** `12s`, `1.75s`, `-3.000000001s`: whole seconds stay short, nanoseconds are shown without trailing zeros. */
-export function formatTimespec(ts: Timespec): string {
-  const total = BigInt(ts.sec) * BigInt(NSEC_PER_SEC) + BigInt(ts.nsec);
-  const negative = total < 0n;
-  const abs = negative ? -total : total;
-  const sec = abs / BigInt(NSEC_PER_SEC);
-  const nsec = abs % BigInt(NSEC_PER_SEC);
-  const frac = nsec === 0n ? '' : '.' + nsec.toString().padStart(9, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${sec}${frac}s`;
-}
+/** `12s`, `1.75s`, `-3.000000001s`: whole seconds stay short, nanoseconds are shown without trailing zeros (values.ts). */
+export const formatTimespec = formatDuration;
 
 /** An offset with its sign always shown: `+86400s`, `-20s`, `+0s`. */
 export function formatOffset(ts: Timespec): string {
@@ -25,17 +17,11 @@ export function formatOffset(ts: Timespec): string {
   return text.startsWith('-') ? text : `+${text}`;
 }
 
-export function subtractTimespec(a: Timespec, b: Timespec): Timespec {
-  let sec = a.sec - b.sec;
-  let nsec = a.nsec - b.nsec;
-  if (nsec < 0) { nsec += NSEC_PER_SEC; sec -= 1; }
-  return { sec, nsec };
-}
+export { subTimespec as subtractTimespec, clockName };
 
 export function isZero(ts: Timespec): boolean {
   return ts.sec === 0 && ts.nsec === 0;
 }
-
 
 /** A C-like quoted string, cut to `max` characters so a long /proc read stays on one line. */
 export function quote(text: string, max = 48): string {
@@ -43,19 +29,27 @@ export function quote(text: string, max = 48): string {
   return `"${escaped.length > max ? escaped.slice(0, max - 1) + '…' : escaped}"`;
 }
 
-/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `--- SIGBUS ---`.
- *  The model delivers SIGBUS/SIGSEGV to a task that survives it (as the facts' probe did, with a handler), so
- *  this is strace's "signal delivered" line, not its "+++ killed by +++" one. */
+/** The return of an operation the way strace shows it: `0`, `-1 EACCES (Permission denied)`, `--- SIGBUS ---`
+ *  (a delivered signal, worded by signalText), `0 --- SIGSEGV ---` when it returned and raised one. */
 export function formatReturn(result: OpResult, long = false): string {
-  if (result.ret === null) return result.signal ? `--- ${result.signal} ---` : 'no return';
+  if (result.ret === null) return result.signal ? signalText(result.signal) : 'no return';
   if (result.errno) return long ? `-1 ${result.errno} (${ERRNO_TEXT[result.errno] ?? 'error'})` : `-1 ${result.errno}`;
-  const signal = result.signal ? ` + ${result.signal}` : '';
-  return `${result.ret}${signal}`;
+  return result.signal ? `${result.ret} ${signalText(result.signal)}` : String(result.ret);
+}
+
+/** The parts of a result after its return, as inline results and trees show them (`child P2`, a clock read, the text read). */
+export function resultParts(r: OpResult, quoteMax: number): string[] {
+  const parts: string[] = [];
+  if (r.child) parts.push(`child ${r.child}`);
+  if (r.clock) parts.push(formatClockRead(r.clock));
+  if (r.text !== undefined) parts.push(quote(r.text, quoteMax));
+  if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
+  return parts;
 }
 
 /** What a clock read returned, as host value + offset: `CLOCK_MONOTONIC 86410s = host 10s +86400s (vdso-timens)`. */
 export function formatClockRead(clock: NonNullable<OpResult['clock']>): string {
-  const offset = subtractTimespec(clock.value, clock.host);
+  const offset = subTimespec(clock.value, clock.host);
   return `${clockName(clock.clock)} ${formatTimespec(clock.value)} = host ${formatTimespec(clock.host)} ${formatOffset(offset)} (${clock.path})`;
 }
 
@@ -77,7 +71,7 @@ export function shortPhysPage(id: string): string {
   return id.startsWith('page#') ? id.slice('page#'.length) : id;
 }
 
-export { versionAtLeast, clockName };
+export { versionAtLeast };
 
 /** Does the profile's arm64 patch set apply (arm64 5.9+, where the series was merged)? */
 export function patchesApply(profile: { arch: Arch; kernel: KernelVersion }): boolean {

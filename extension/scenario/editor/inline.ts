@@ -4,7 +4,7 @@
 
 import type { ExpectOutcome, LineOutcome, ScenarioRun } from '../api';
 import type { LineSpan } from '../../sim/api';
-import { formatClockRead, formatReturn, formatTimespec, quote } from './format';
+import { formatReturn, resultParts } from './format';
 
 export type InlineTone = 'ok' | 'error' | 'signal' | 'expect-pass' | 'expect-fail';
 
@@ -20,13 +20,7 @@ export interface InlineResult {
 
 export function lineOutcomeText(outcome: LineOutcome): { text: string; tone: InlineTone } {
   const r = outcome.result;
-  const parts: string[] = [];
-  parts.push(`→ ${formatReturn(r)}`);
-  if (r.signal && r.ret !== null) parts.push(r.signal);
-  if (r.child) parts.push(`child ${r.child}`);
-  if (r.clock) parts.push(formatClockRead(r.clock));
-  if (r.text !== undefined) parts.push(quote(r.text));
-  if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
+  const parts = [`→ ${formatReturn(r)}`, ...resultParts(r, 48)];
   const ns = namespacesText(outcome);
   if (ns) parts.push(ns);
   const tone: InlineTone = r.signal ? 'signal' : r.errno ? 'error' : 'ok';

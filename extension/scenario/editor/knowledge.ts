@@ -1,6 +1,6 @@
-// What hovers say about the words of a scenario besides operations (scenario/docs.ts covers those): per
-// clock which offset applies and how the vDSO reads it; per flag and /proc path what it means for time
-// namespaces. Written from shared/kernel/timens-model.md.
+// What hovers and completion say about the words of a scenario besides operations (scenario/docs.ts covers
+// those): per clock which offset applies and how the vDSO reads it; per flag and /proc path what it means for
+// time namespaces; per kernel version what changed. Written from shared/kernel/timens-model.md.
 
 export interface ClockDoc { readonly offset: 'monotonic' | 'boottime' | 'none'; readonly vdso: string; readonly note: string }
 
@@ -44,3 +44,13 @@ export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/proc\/uptime$/, 'First field: host boottime + the reader\'s boottime offset'],
   [/\/exe$/, 'The program image: exec of it gives a fresh mm with an empty [vvar]'],
 ];
+
+/** What changed in a kernel version, for completion and hovers. */
+export function kernelDetail(v: string): string {
+  const notes: Record<string, string> = {
+    '5.6': 'time namespaces appear (x86_64)', '5.7': 'offset names in timens_offsets', '5.9': 'arm64 series merged; timens_commit',
+    '5.11': 'special mappings cannot be split', '6.1': 'stable: clone3(CLONE_NEWTIME) backported', '6.2': 'exec moves into time_for_children',
+    '6.3': 'clone3 accepts CLONE_NEWTIME', '6.13': 'x86 [vvar_vclock]', '6.15': 'generic vDSO datastore', '6.18': 'observed on a real kernel',
+  };
+  return notes[v] ?? '';
+}

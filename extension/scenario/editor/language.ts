@@ -1,21 +1,18 @@
-// Language-feature logic for .timens files with no VS Code types: completion at a position, hover text
-// for the token under the cursor, and the outline (sections, header, tasks, lines). The VS Code providers
-// in extension/vscode/editor only convert these to vscode objects.
+// Language-feature logic for .timens files with no VS Code types: completion at a position and the outline
+// (sections, header, tasks, lines); hovers are in hover.ts. The VS Code providers in extension/vscode/editor
+// only convert these to vscode objects.
 
-import type { ExpectOutcome, ParsedScenario, ScenarioRun, Token } from '../api';
-import type { KernelState } from '../../sim/api';
+import type { ParsedScenario, ScenarioRun } from '../api';
 import type { Profile } from '../../sim/types';
-import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { EXPECT_FORMS } from '../expectGrammar';
 import { lexLine, type Lexeme } from '../lexer';
 import {
-  CLOCK_READ_PATHS, COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS,
+  COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
   type ArgKind, type OperationSpec,
 } from '../vocabulary';
-import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
-import { CLOCK_DOCS, FLAG_DOCS, PATH_DOCS } from './knowledge';
-import { describeOperation } from '../docs';
-import { compareVersions } from '../values';
-import { resultText } from './trees';
+import { pageRole, versionAtLeast } from './format';
+import { CLOCK_DOCS, FLAG_DOCS, kernelDetail, PATH_DOCS } from './knowledge';
 
 // ------------------------------------------------------------------------------------------------
 // Completion
@@ -50,9 +47,9 @@ function tasksBefore(parsed: ParsedScenario | null, line: number): string[] {
 
 function fdsBefore(parsed: ParsedScenario | null, line: number): string[] {
   if (!parsed) return [];
-  const fds: string[] = [];
-  for (const s of parsed.steps) if (s.line < line && s.operation.op === 'open' && !fds.includes(s.operation.fd)) fds.push(s.operation.fd);
-  return fds;
+  const fds = new Set<string>();
+  for (const s of parsed.steps) if (s.line < line && s.operation.op === 'open') fds.add(s.operation.fd);
+  return [...fds];
 }
 
 function namespacesKnown(parsed: ParsedScenario | null, line: number, run?: ScenarioRun): string[] {
@@ -72,8 +69,9 @@ function namespacesKnown(parsed: ParsedScenario | null, line: number, run?: Scen
   return [...names].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
 }
 
+/** A name for a new task that the document does not give yet, also on lines that do not parse. */
 function freeTaskName(parsed: ParsedScenario | null, stem = 'P'): string {
-  const taken = new Set(parsed?.tasks.map((t) => t.name) ?? ['P1']);
+  const taken = new Set(parsed ? parsed.taskNames ?? parsed.tasks.map((t) => t.name) : ['P1']);
   for (let n = 2; ; n++) if (!taken.has(stem + n)) return stem + n;
 }
 
@@ -146,15 +144,6 @@ export function completionsAt(lineText: string, line: number, character: number,
 
 type Make = (label: string, kind: CompletionKind, extra?: Partial<CompletionEntry>) => CompletionEntry;
 
-function kernelDetail(v: string): string {
-  const notes: Record<string, string> = {
-    '5.6': 'time namespaces appear (x86_64)', '5.7': 'offset names in timens_offsets', '5.9': 'arm64 series merged; timens_commit',
-    '5.11': 'special mappings cannot be split', '6.1': 'stable: clone3(CLONE_NEWTIME) backported', '6.2': 'exec moves into time_for_children',
-    '6.3': 'clone3 accepts CLONE_NEWTIME', '6.13': 'x86 [vvar_vclock]', '6.15': 'generic vDSO datastore', '6.18': 'observed on a real kernel',
-  };
-  return notes[v] ?? '';
-}
-
 function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
   const out: CompletionEntry[] = [];
   for (const t of tasksBefore(parsed, line)) out.push(e(`${t}:`, 'task', { insertText: `${t}: `, retrigger: true, detail: 'a task defined above' }));
@@ -172,14 +161,13 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
 }
 
 function expectStartEntries(parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
-  const out: CompletionEntry[] = [
-    e('ok', 'keyword', { detail: 'the operation above succeeded' }),
-    e('errno ==', 'keyword', { insertText: 'errno == ', retrigger: true, detail: 'the operation above failed with an errno' }),
-    e('ret ==', 'keyword', { insertText: 'ret == ${1:0}', snippet: true, detail: 'its return value' }),
-    e('signal ==', 'keyword', { insertText: 'signal == ', retrigger: true, detail: 'a signal it raised (SIGBUS, SIGSEGV) or none' }),
-    e('read ==', 'keyword', { insertText: 'read == "${1}"', snippet: true, detail: 'the bytes it read' }),
-    e('path ==', 'keyword', { insertText: 'path == ', retrigger: true, detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…' }),
-  ];
+  // The forms about the result of the line above, from the expect grammar; a form whose value is a word
+  // from a list asks for completion again after `==`.
+  const out: CompletionEntry[] = EXPECT_FORMS.filter((f) => f.subject).map((f) => f.subject === 'ok'
+    ? e('ok', 'keyword', { detail: f.detail })
+    : f.values
+      ? e(`${f.subject} ==`, 'keyword', { insertText: `${f.subject} == `, retrigger: true, detail: f.detail })
+      : e(`${f.subject} ==`, 'keyword', { insertText: f.snippet, snippet: true, detail: f.detail }));
   for (const t of tasksBefore(parsed, line)) {
     out.push(e(`${t}.time_ns ==`, 'task', { insertText: `${t}.time_ns == \${1:ns#1}`, snippet: true, detail: 'the namespace the task is in' }));
     out.push(e(`${t}.time_ns_for_children ==`, 'task', { insertText: `${t}.time_ns_for_children == \${1:ns#1}`, snippet: true }));
@@ -199,9 +187,8 @@ function expectEntries(body: Lexeme[], parsed: ParsedScenario | null, line: numb
   const [a, b, c] = body;
   const lastTok = body[body.length - 1];
   if (a.t === 'ident' && b?.text === '==' && body.length === 2) {
-    if (a.text === 'errno') return Object.keys(ERRNOS).map((x) => e(x, 'errno', { detail: ERRNO_TEXT[x] }));
-    if (a.text === 'signal') return [...Object.keys(SIGNALS), 'none'].map((x) => e(x, 'signal'));
-    if (a.text === 'path') return CLOCK_READ_PATHS.map((x) => e(x, 'value'));
+    const form = EXPECT_FORMS.find((f) => f.subject === a.text && f.values);
+    if (form) return form.values!.map((x) => e(x, form.form === 'errno' ? 'errno' : form.form === 'signal' ? 'signal' : 'value', { detail: form.form === 'errno' ? ERRNO_TEXT[x] : undefined }));
   }
   if (a.t === 'ref' && body.length === 1) return [e('frozen', 'keyword'), e('not frozen', 'keyword'), e('offset', 'keyword', { insertText: 'offset ', retrigger: true })];
   if (a.t === 'ref' && b && (b.text === 'offset' || b.text === 'offsets') && body.length === 2) return [e('monotonic', 'clock'), e('boottime', 'clock')];
@@ -221,10 +208,12 @@ function expectEntries(body: Lexeme[], parsed: ParsedScenario | null, line: numb
   return [];
 }
 
+/** Task operations, most used first (OPERATION_RANK): editors keep this order among the words that match what was typed. */
 function operationEntries(e: Make): CompletionEntry[] {
-  return OPERATION_SPECS.filter((s) => !s.host).map((s) => e(s.word, 'operation', {
+  const rank = (word: string): number => { const i = OPERATION_RANK.indexOf(word); return i < 0 ? OPERATION_RANK.length : i; };
+  return OPERATION_SPECS.filter((s) => !s.host).sort((a, b) => rank(a.word) - rank(b.word)).map((s, i) => e(s.word, 'operation', {
     insertText: s.snippet, snippet: true, detail: `${s.word}(${s.args.map((a) => (a.optional ? `[${a.name}]` : a.name)).join(', ')})`,
-    documentation: `${s.summary}\n\nExample: ${s.example}`,
+    documentation: `${s.summary}\n\nExample: ${s.example}`, sortText: String(i).padStart(3, '0'),
   }));
 }
 
@@ -304,209 +293,7 @@ function pathEntries(ctx: CompletionContext, line: number, from: number, quoted:
   })).map((entry) => (from < 0 ? { ...entry, replaceFrom: -1 } : entry));
 }
 
-// ------------------------------------------------------------------------------------------------
-// Hover
-// ------------------------------------------------------------------------------------------------
-
-export interface HoverContext {
-  readonly parsed: ParsedScenario;
-  /** The profile the file runs with (header, settings or overrides). */
-  readonly profile: Profile;
-  /** A run of the same text, when there is one. */
-  readonly run?: ScenarioRun;
-}
-
-export interface HoverResult {
-  readonly markdown: string;
-  readonly range: Token['range'];
-}
-
-export function tokenAt(parsed: ParsedScenario, line: number, character: number): Token | undefined {
-  const toks = parsed.tokens[line] ?? [];
-  return toks.find((t) => t.range.col <= character && character < t.range.endCol)
-    ?? toks.find((t) => t.range.col <= character && character <= t.range.endCol && t.kind !== 'punct');
-}
-
-/** The state right after `line` ran (the end of the last line at or above it), without moving the cursor for good. */
-export function stateAfterLine(run: ScenarioRun, line: number): KernelState | null {
-  let end = -1;
-  for (const s of run.sim.lineSpans()) if (s.line <= line && s.end > end) end = s.end;
-  if (end < 0) return null;
-  const sim = run.sim;
-  const saved = sim.position;
-  try {
-    sim.goto(end);
-    return sim.state();
-  } finally {
-    sim.goto(saved);
-  }
-}
-
-export function hoverAt(line: number, character: number, ctx: HoverContext): HoverResult | null {
-  const { parsed } = ctx;
-  const tok = tokenAt(parsed, line, character);
-  if (!tok) return null;
-  const lineToks = parsed.tokens[line] ?? [];
-  const first = lineToks[0];
-  const onExpect = first?.text === 'expect';
-  const md = (() => {
-    if (onExpect && (tok === first || !['task', 'clock', 'errno', 'signal', 'namespace'].includes(tok.kind))) return expectHover(line, ctx);
-    if (first && ['arch', 'kernel', 'patch'].includes(first.text)) return headerHover(tok, first.text, ctx);
-    switch (tok.kind) {
-      case 'operation': return operationHover(tok.text, line, ctx);
-      case 'clock': return clockHover(tok.text, ctx);
-      case 'flag': return flagHover(tok.text);
-      case 'task': return taskHover(tok.text, line, ctx);
-      case 'errno': return tok.text in ERRNOS ? `**${tok.text}** (${(ERRNOS as Record<string, number>)[tok.text]}): ${ERRNO_TEXT[tok.text] ?? ''}` : null;
-      case 'signal': return signalHover(tok.text);
-      case 'namespace': return namespaceHover(tok.text, line, ctx);
-      case 'string': case 'path': {
-        const doc = PATH_DOCS.find(([re]) => re.test(tok.text.replace(/"/g, '')))?.[1];
-        return doc ? `\`${tok.text}\`\n\n${doc}` : null;
-      }
-      case 'keyword':
-        if (tok.text.startsWith('[')) return mappingHover(tok.text, ctx.profile);
-        if (tok.text in FLAG_DOCS) return flagHover(tok.text);
-        return null;
-      default:
-        if (tok.text in FLAG_DOCS) return flagHover(tok.text);
-        if (tok.text in CLOCK_DOCS) return clockHover(tok.text, ctx);
-        return null;
-    }
-  })();
-  return md ? { markdown: md, range: tok.range } : null;
-}
-
-function operationHover(word: string, line: number, ctx: HoverContext): string | null {
-  const doc = describeOperation(word, ctx.profile);
-  if (!doc) return null;
-  const p = ctx.profile;
-  const parts = [`**${doc.signature}**`, doc.summary];
-  const recorded = ctx.run ? recordedCallPaths(ctx.run, line) : [];
-  if (recorded.length) {
-    parts.push(`**Kernel call path** (this line, ${profileLabel(p)}):\n\n${recorded.map((s) => `\`${s}\``).join('\n\n')}`);
-  } else if (doc.callPath.length) {
-    parts.push(`**Kernel call path** (${profileLabel(p)}):\n\n\`${doc.callPath.join(' > ')}\``);
-  }
-  if (doc.differences.length) {
-    // Mark the newest version note that applies to this profile.
-    const versioned = doc.differences.filter((d) => /^\d+\.\d+$/.test(d.since));
-    const current = versioned.filter((d) => compareVersions(p.kernel, d.since) >= 0).pop();
-    parts.push('**Across versions:**\n\n' + doc.differences.map((d) => `- ${d === current ? '▶ ' : ''}*${/^\d/.test(d.since) ? `${d.since}+` : d.since}*: ${d.text}`).join('\n'));
-  }
-  const outcome = ctx.run?.outcomes.find((o) => o.line === line);
-  if (outcome) parts.push(`**This run:** ${resultText(outcome.result)}`);
-  return parts.join('\n\n');
-}
-
-/** The deepest distinct kernel stacks recorded for a line (at most three), outermost first. */
-export function recordedCallPaths(run: ScenarioRun, line: number, max = 3): string[] {
-  const span = run.sim.lineSpans().find((s) => s.line === line);
-  if (!span) return [];
-  const stacks: string[] = [];
-  for (let i = span.first; i < span.end; i++) {
-    const ev = run.sim.event(i);
-    if (ev.kind !== 'call' && ev.kind !== 'error' && ev.kind !== 'fault') continue;
-    const s = ev.stack.join(' > ');
-    if (!s) continue;
-    // Keep only maximal stacks: drop any that is a prefix of another.
-    const idx = stacks.findIndex((x) => s.startsWith(x));
-    if (idx >= 0) stacks[idx] = s;
-    else if (!stacks.some((x) => x.startsWith(s))) stacks.push(s);
-  }
-  return stacks.slice(0, max);
-}
-
-function clockHover(name: string, ctx: HoverContext): string | null {
-  const id = (CLOCKS as Record<string, number>)[name];
-  const doc = CLOCK_DOCS[name];
-  if (id === undefined || !doc) return null;
-  return `**${name}** (clock id ${id})\n\n${doc.note}. Offset in a time namespace: **${doc.offset}**.\n\nvDSO: ${doc.vdso}${ctx.profile.arch === 'arm64' && !versionAtLeast(ctx.profile.kernel, '5.9') ? ' (arm64 before 5.9 has no time namespaces)' : ''}`;
-}
-
-function flagHover(name: string): string | null {
-  for (const table of Object.values(FLAG_TABLES)) {
-    if (name in table) return `**${name}** = 0x${table[name].toString(16)}${FLAG_DOCS[name] ? `\n\n${FLAG_DOCS[name]}` : ''}`;
-  }
-  return null;
-}
-
-function signalHover(name: string): string | null {
-  if (!(name in SIGNALS)) return null;
-  const why: Record<string, string> = {
-    SIGBUS: 'A vvar fault the handler refuses: the timens slot in the root namespace, or a page past the end',
-    SIGSEGV: 'An access where nothing is mapped: e.g. the vDSO reading a moved or unmapped [vvar], or PROT_NONE',
-    SIGCHLD: 'The usual exit signal of a child',
-  };
-  return `**${name}** (${(SIGNALS as Record<string, number>)[name]})${why[name] ? `\n\n${why[name]}` : ''}`;
-}
-
-function mappingHover(name: string, profile: Profile): string {
-  if (name === '[vdso]') return '**[vdso]**: the vDSO text. It finds its data page at a fixed distance below itself.';
-  const pages: string[] = [];
-  for (let i = 0; i < 6; i++) {
-    const role = pageRole(profile, name, i);
-    if (role === 'past the end') break;
-    pages.push(`${i}: ${role}`);
-  }
-  return `**${name}** on ${profileLabel(profile)}: ${pages.length} page${pages.length === 1 ? '' : 's'} — ${pages.join(', ')}`;
-}
-
-function taskHover(name: string, line: number, ctx: HoverContext): string {
-  const def = ctx.parsed.tasks.find((t) => t.name === name);
-  const head = `**${name}**${def ? (def.line < 0 ? ' — the initial task' : ` — created on line ${def.line + 1}`) : ''}`;
-  if (!ctx.run || !ctx.run.valid) return `${head}\n\nRun the scenario to see its state at this line.`;
-  const state = stateAfterLine(ctx.run, line);
-  const t = state?.tasks[name];
-  if (!state || !t) return `${head}\n\nNot created yet at this line.`;
-  const p = state.nsproxies[t.nsproxy];
-  const ns = p ? state.timeNamespaces[p.time_ns] : undefined;
-  const rows = [
-    `| after line ${line + 1} | |`, '|---|---|',
-    `| pid / tgid | ${t.pid} / ${t.tgid}${t.leader !== t.id ? ` (thread of ${t.leader})` : ''} |`,
-    `| uid / euid | ${t.uid} / ${t.euid} in ${t.userNs}${t.fullCaps ? ', full caps' : ', no caps'} |`,
-    `| time_ns | ${p?.time_ns ?? '?'}${ns ? ` (monotonic ${formatOffset(ns.offsets.monotonic)}, boottime ${formatOffset(ns.offsets.boottime)})` : ''} |`,
-    `| time_ns_for_children | ${p?.time_ns_for_children ?? '?'} |`,
-    `| state | ${t.state} |`,
-    `| last result | ${t.lastResult ? resultText(t.lastResult).replace(/\|/g, '\\|') : 'none'} |`,
-  ];
-  return `${head}\n\n${rows.join('\n')}`;
-}
-
-function namespaceHover(name: string, line: number, ctx: HoverContext): string | null {
-  if (!/^ns#\d+$/.test(name)) return `**${name}**`;
-  if (!ctx.run || !ctx.run.valid) return `**${name}**: time namespaces are numbered in order of creation (ns#0 is the initial one). Run the scenario to see its state.`;
-  const state = stateAfterLine(ctx.run, line);
-  const ns = state?.timeNamespaces[name];
-  if (!ns) return `**${name}** does not exist yet at line ${line + 1}.`;
-  return [
-    `**${name}** time:[${ns.inum}] after line ${line + 1}${ns.alive ? '' : ' — freed'}`,
-    `offsets: monotonic ${formatOffset(ns.offsets.monotonic)}, boottime ${formatOffset(ns.offsets.boottime)}`,
-    `frozen_offsets: ${ns.frozen_offsets} · vvar_page: ${ns.vvar_page ?? 'NULL'} · owner ${ns.userNs}`,
-    `in it: ${ns.refs.time_ns.join(', ') || 'nobody'} · time_for_children of: ${ns.refs.time_ns_for_children.join(', ') || 'nobody'}`,
-  ].join('\n\n');
-}
-
-function headerHover(tok: Token, word: string, ctx: HoverContext): string | null {
-  if (word === 'arch') {
-    return `**arch ${ctx.parsed.header.arch ?? tok.text}**\n\nx86_64: time namespaces since 5.6. arm64: since 5.9 (the series "arm64: add the time namespace support", June 2020), whose patches can be switched off with \`patch off ID\`.`;
-  }
-  if (word === 'kernel') {
-    const v = ctx.parsed.header.kernel;
-    return `**kernel ${v ?? tok.text}**${v ? ` — ${kernelDetail(v) || 'modelled version'}` : ''}\n\nBehaviour between two modelled versions follows the older one. Known: ${KERNEL_VERSIONS.join(', ')}.`;
-  }
-  const patch = ARM64_PATCHES.find((p) => p.id === tok.text || String(p.n) === tok.text);
-  if (patch) return `**Patch ${patch.n}/6: ${patch.title}**${patchesApply(ctx.profile) ? '' : '\n\n(Has no effect on this profile: the series applies to arm64 5.9 and later.)'}`;
-  return `**patch off ID**: run without one patch of the arm64 series: ${ARM64_PATCHES.map((p) => `${p.n} ${p.id}`).join(', ')}`;
-}
-
-function expectHover(line: number, ctx: HoverContext): string | null {
-  const ex = ctx.parsed.expectations.find((x) => x.line === line);
-  if (!ex) return null;
-  const outcome: ExpectOutcome | undefined = ctx.run?.expectations.find((o) => o.expectation.line === line);
-  if (!outcome) return `**expect ${ex.text}**\n\nRun the scenario to check it (against the state right after the operation above).`;
-  return `**expect ${ex.text}** — ${outcome.passed ? '✓ held' : '✗ failed'}\n\nFound: \`${outcome.actual}\`\n\n${outcome.message}`;
-}
+export { hoverAt, stateAfterLine, tokenAt, type HoverContext, type HoverResult } from './hover';
 
 // ------------------------------------------------------------------------------------------------
 // Outline
@@ -522,7 +309,40 @@ export interface OutlineSymbol {
   readonly children: OutlineSymbol[];
 }
 
-const SECTION = /^\s*#\s*(?:-{3,}|={3,})\s*(.*?)\s*(?:-{3,}|={3,})?\s*$/;
+const isSpace = (c: string | undefined): boolean => c !== undefined && c.trim() === '' && c !== '';
+
+/**
+ * The title of a section comment (`# --- Title ---`, `# === Title`), '' for a bare rule, null when the line
+ * is none. Read by hand, in one pass: the regular expression it replaces backtracked quadratically on long lines.
+ */
+export function sectionTitle(text: string): string | null {
+  const n = text.length;
+  let i = 0;
+  while (isSpace(text[i])) i++;
+  if (text[i] !== '#') return null;
+  i++;
+  while (isSpace(text[i])) i++;
+  const rule = text[i];
+  if (rule !== '-' && rule !== '=') return null;
+  let j = i;
+  while (text[j] === rule) j++;
+  if (j - i < 3) return null;
+  // The title: what follows, less white space and a closing run of three or more '-' or '=' at the end.
+  let end = n;
+  while (end > j && isSpace(text[end - 1])) end--;
+  const last = text[end - 1];
+  if (end > j && (last === '-' || last === '=')) {
+    let k = end;
+    while (k > j && text[k - 1] === last) k--;
+    if (end - k >= 3) {
+      end = k;
+      while (end > j && isSpace(text[end - 1])) end--;
+    }
+  }
+  let start = j;
+  while (start < end && isSpace(text[start])) start++;
+  return text.slice(start, end);
+}
 
 /** Sections (`# --- Title`), the header, tasks where they are created, and every step and expect line. */
 export function outline(parsed: ParsedScenario, lines: readonly string[]): OutlineSymbol[] {
@@ -536,10 +356,10 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
   let headerLine = -1;
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i].replace(/\r$/, '');
-    const m = SECTION.exec(text);
-    if (m) {
+    const title = sectionTitle(text);
+    if (title !== null) {
       if (section) section.endLine = Math.max(section.endLine, i - 1);
-      section = { name: m[1] || 'section', detail: '', kind: 'section', line: i, endLine: i, children: [] };
+      section = { name: title || 'section', detail: '', kind: 'section', line: i, endLine: i, children: [] };
       roots.push(section);
       continue;
     }

@@ -4,7 +4,7 @@
 
 import type { Change, KernelState, MmState, OpResult, TaskState, TimeNamespaceState, VmaState } from '../../sim/api';
 import type { Profile } from '../../sim/types';
-import { describePhysPage, formatClockRead, formatOffset, formatReturn, formatTimespec, pageRole, quote, shortPhysPage } from './format';
+import { describePhysPage, formatOffset, formatReturn, pageRole, resultParts, shortPhysPage } from './format';
 
 export type NodeKind =
   | 'userns' | 'timens' | 'field' | 'group' | 'task' | 'thread' | 'mm' | 'vma' | 'pte' | 'fd' | 'note';
@@ -61,13 +61,7 @@ function offsetsText(ns: TimeNamespaceState | undefined): string {
 
 /** The result of an operation in one line: `→ 0`, `→ -1 EACCES`, `→ CLOCK_MONOTONIC 86410s = host 10s +86400s (vdso-timens)`. */
 export function resultText(r: OpResult): string {
-  const parts = [`→ ${formatReturn(r)}`];
-  if (r.signal && r.ret !== null) parts.push(r.signal);
-  if (r.child) parts.push(`child ${r.child}`);
-  if (r.clock) parts.push(formatClockRead(r.clock));
-  if (r.text !== undefined) parts.push(quote(r.text, 32));
-  if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
-  return parts.join(' · ');
+  return [`→ ${formatReturn(r)}`, ...resultParts(r, 32)].join(' · ');
 }
 
 // ------------------------------------------------------------------------------------------------

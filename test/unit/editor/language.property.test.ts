@@ -1,10 +1,10 @@
-// Property tests: completion, hover and the outline never throw, whatever is typed, and completion
+// Property tests: completion, hover and the outline never throw or hang, whatever is typed, and completion
 // ranges stay inside the line (VS Code rejects a completion item whose range is not on the cursor line).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseScenario, runScenario } from '../../../extension/scenario/index';
-import { completionsAt, hoverAt, outline } from '../../../extension/scenario/editor/language';
+import { completionsAt, hoverAt, outline, sectionTitle } from '../../../extension/scenario/editor/language';
 import { DEFAULT_PROFILE } from '../../../extension/sim/types';
 
 const PIECES = ['P1', 'P2', ':', ' ', '(', ')', ',', '|', '"', '/proc/', 'self', '=', '==', '->', '[vvar]', '[', ']', 'expect', 'arch', 'kernel',
@@ -31,4 +31,18 @@ test('hoverAt and outline never throw on arbitrary scenarios, with or without a 
     hoverAt(Math.min(l, parsed.tokens.length - 1), c, { parsed, profile: run.profile });
     outline(parsed, text.split('\n'));
   }), { numRuns: 150 });
+});
+
+test('section titles: read by hand as the old regular expression read them, and in linear time on long lines', () => {
+  const SECTION = /^\s*#\s*(?:-{3,}|={3,})\s*(.*?)\s*(?:-{3,}|={3,})?\s*$/;
+  const text = fc.array(fc.constantFrom(' ', '\t', '#', '-', '=', 'a', 'b', '\u00a0'), { maxLength: 24 }).map((xs) => xs.join(''));
+  fc.assert(fc.property(text, (t) => {
+    const m = SECTION.exec(t);
+    assert.equal(sectionTitle(t), m ? m[1] : null, JSON.stringify(t));
+  }), { numRuns: 3000 });
+  // A million characters that made the regular expression backtrack quadratically (it never returned).
+  for (const long of ['# --- a' + ' '.repeat(1_000_000) + 'b', '# --- ' + '-'.repeat(1_000_000) + 'b', '# ===' + ' -'.repeat(500_000)]) {
+    assert.equal(typeof sectionTitle(long), 'string');
+    assert.equal(outline(parseScenario(long), [long]).length, 1);
+  }
 });

@@ -5,10 +5,17 @@ import assert from 'node:assert/strict';
 import { parseScenario, runScenario } from '../../../extension/scenario/index';
 import { codeLensCommands, completionsAt, hoverAt, outline } from '../../../extension/scenario/editor/language';
 import { inlineResults, lineOutcomeText } from '../../../extension/scenario/editor/inline';
+import { resultText } from '../../../extension/scenario/editor/trees';
+import { formatResult } from '../../../extension/scenario/format';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { changedBlock, rewriteHeader } from '../../../extension/scenario/editor/header';
 import { currentLine, lastStepStart, nextLinePosition, previousLinePosition, stepIndex, stepSpans } from '../../../extension/scenario/editor/navigation';
 import { formatOffset, formatTimespec } from '../../../extension/scenario/editor/format';
-import { DEFAULT_PROFILE, type Profile } from '../../../extension/sim/types';
+import { DEFAULT_PROFILE, KERNEL_VERSIONS, type Profile } from '../../../extension/sim/types';
+import { KERNEL_FUNCTIONS } from '../../../extension/sim/index';
+import { describeOperation } from '../../../extension/scenario/docs';
+import { OPERATION_RANK, OPERATION_SPECS } from '../../../extension/scenario/vocabulary';
 
 const TEXT = `arch x86_64
 kernel 6.18
@@ -132,6 +139,18 @@ test('inline results: return, clock as host + offset, namespaces, expectations, 
   assert.deepEqual(sig, { text: '→ --- SIGBUS --- · in ns#0', tone: 'signal' });
 });
 
+test('a delivered signal has one wording in inline results, trees, hovers and the CLI: --- SIG --- (never "killed by")', () => {
+  const step = { line: 0, task: 'P1', operation: { op: 'touch', mapping: '[vvar]', page: 1 } } as const;
+  const returned = { ret: 0, errno: null, signal: 'SIGSEGV' };
+  assert.equal(lineOutcomeText({ line: 0, step, result: returned, time_ns: null, time_ns_for_children: null }).text, '→ 0 --- SIGSEGV ---');
+  assert.equal(resultText(returned), '→ 0 --- SIGSEGV ---');
+  assert.equal(formatResult(returned, { sim: runScenario('sleep 1s').sim }), '= 0 --- SIGSEGV ---');
+  assert.equal(formatResult({ ret: null, errno: null, signal: 'SIGBUS' }, { sim: runScenario('sleep 1s').sim }), '= ? --- SIGBUS ---');
+  const docs = fs.readFileSync(path.resolve(__dirname, '../../../../docs/editor.md'), 'utf8') + fs.readFileSync(path.resolve(__dirname, '../../../../docs/cli.md'), 'utf8');
+  assert.ok(!/killed by SIG/.test(docs), 'the docs use the same wording');
+  assert.ok(docs.includes('--- SIGBUS ---'));
+});
+
 test('navigation: step by line forwards and back, step k/n, current line', () => {
   const run = runScenario(TEXT);
   const spans = run.sim.lineSpans();
@@ -195,4 +214,73 @@ test('time formatting', () => {
   assert.equal(formatTimespec({ sec: -2, nsec: 999_999_999 }), '-1.000000001s');
   assert.equal(formatOffset({ sec: 0, nsec: 0 }), '+0s');
   assert.equal(formatOffset({ sec: -20, nsec: 0 }), '-20s');
+});
+
+test('hover call paths name only functions the model emits on the profile (from a probe run, not written by hand)', () => {
+  const known = new Set(KERNEL_FUNCTIONS);
+  let checked = 0;
+  for (const arch of ['x86_64', 'arm64'] as const) {
+    for (const kernel of KERNEL_VERSIONS) {
+      const profile: Profile = { arch, kernel, disabledPatches: [] };
+      for (const spec of OPERATION_SPECS.filter((s) => !s.host)) {
+        const doc = describeOperation(spec.word, profile)!;
+        const text = `${doc.probe.join('\n')}\n`;
+        const line = doc.probe.length - 1;
+        const hover = hoverAt(line, doc.probe[line].indexOf(spec.word) + 1, { parsed: parseScenario(text), profile });
+        assert.ok(hover, `${spec.word} on ${arch} ${kernel}: a hover`);
+        const section = hover.markdown.split('\n\n**').find((s) => s.startsWith('Kernel call path')) ?? '';
+        const named = [...section.matchAll(/`([^`]*>[^`]*|[a-z_0-9]+)`/g)].flatMap((m) => m[1].split(' > ')).filter((n) => /^[a-z_][a-z_0-9]*$/.test(n));
+        // What the model emits when it runs the same lines on the profile, every event of every line.
+        const run = runScenario(text, profile);
+        const emitted = new Set<string>();
+        for (let i = 0; i < run.sim.eventCount; i++) { const e = run.sim.event(i); if (e.fn) emitted.add(e.fn); for (const f of e.stack) emitted.add(f); }
+        for (const n of named) {
+          assert.ok(emitted.has(n), `${spec.word} on ${arch} ${kernel}: the hover names ${n}, which the model does not emit`);
+          assert.ok(known.has(n), `${n} is in KERNEL_FUNCTIONS`);
+        }
+        checked += named.length;
+      }
+    }
+  }
+  assert.ok(checked > 1000, `${checked} function names checked`);
+});
+
+test('hover call paths say which page each fault was for and what it gave', () => {
+  const text = 'arch arm64\nkernel 5.9\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\nP2: clock_gettime(CLOCK_MONOTONIC)\nP1: touch([vvar], 1)\n';
+  const parsed = parseScenario(text);
+  const profile: Profile = { arch: 'arm64', kernel: '5.9', disabledPatches: [] };
+  const probe = hoverAt(4, 6, { parsed, profile })!.markdown;
+  assert.match(probe, /> vvar_fault > vmf_insert_pfn` — fault on \[vvar\] page 0 → ns#1/);
+  assert.match(probe, /do_hres_timens > .*` — fault on \[vvar\] page 1 → host/);
+  const recorded = hoverAt(5, 5, { parsed, profile, run: runScenario(text) })!.markdown;
+  assert.match(recorded, /\*\*Kernel call path\*\* \(this line, arm64 · 5\.9\)/);
+  assert.match(recorded, /arm64_force_sig_fault` — fault on \[vvar\] page 1 → SIGBUS/);
+});
+
+test('completion proposes a new task name no line gives, also lines that do not parse yet', () => {
+  const at = (lines: string[]): string[] => {
+    const text = ['arch x86_64', 'kernel 6.18', ...lines, 'P1: fork() = '].join('\n');
+    const line = lines.length + 2;
+    return completionsAt('P1: fork() = ', line, 13, { parsed: parseScenario(text), profile: DEFAULT_PROFILE }).map((e) => e.label);
+  };
+  assert.deepEqual(at(['P1: fork() = P2']), ['P3']);
+  // Half-typed definitions of P2: the line does not parse, but P2 is taken.
+  assert.deepEqual(at(['P1: clone3(CLONE_NEWTIME = P2', 'P2: exit(0)']), ['P3']);
+  assert.deepEqual(at(['spawn P2 uid=', 'P2: exit(0)']), ['P3']);
+  assert.deepEqual(at(['P1: fork() = P2 oops']), ['P3']);
+  assert.deepEqual(at(['P1: vfork(', 'spawn(P2']), ['P3']);
+  // A name only used (never given) is free: proposing it is what makes the use valid.
+  assert.deepEqual(at(['P2: exit(0)']), ['P2']);
+  const spawn = completionsAt('spawn ', 3, 6, { parsed: parseScenario('arch x86_64\nkernel 6.18\nP1: fork( = P2\nspawn '), profile: DEFAULT_PROFILE });
+  assert.equal(spawn[0].label, 'P3');
+});
+
+test('completion ranks operations by use: after `cl`, clock_gettime comes before clone and clone3', () => {
+  const entries = completionsAt('P2: cl', 11, 6, { parsed: parseScenario(TEXT), profile: DEFAULT_PROFILE }).filter((e) => e.kind === 'operation');
+  const order = [...entries].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((e) => e.label);
+  assert.ok(order.indexOf('clock_gettime') < order.indexOf('clone'), order.join());
+  assert.ok(order.indexOf('clock_gettime') < order.indexOf('clone3'), order.join());
+  assert.ok(order.indexOf('clock_nanosleep') < order.indexOf('clone'), order.join());
+  // The order names every operation once.
+  assert.deepEqual([...OPERATION_RANK].sort(), OPERATION_SPECS.map((s) => s.word).sort());
 });

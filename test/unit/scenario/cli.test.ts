@@ -1,11 +1,13 @@
-// The `timens` CLI as a child process (node dist/cli.js): output formats and exit statuses.
+// The `timens` CLI as a child process (node dist/cli.js): output formats, exit statuses, what it does with
+// hostile input (odd bytes, a reader that goes away, more than the heap holds) and how it reads versions.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { generatedRunScenario } from '../../bench/cliScenario';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -116,4 +118,74 @@ test('every shipped example passes through the CLI', () => {
   const r = cli('run', '--quiet', ...files);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.equal((r.stdout.match(/all held/g) ?? []).length, files.length);
+});
+
+test('a reader that goes away (timens run … | head) ends the run quietly with status 0', async () => {
+  const f = write('long.timens', generatedRunScenario(20_000));
+  const child = spawn(process.execPath, [CLI, 'run', f], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  assert.equal(stderr, '');
+  assert.equal(status, 0);
+});
+
+test('check parses and resolves names only; a run streams in a small heap, and stops with a message when the live objects outgrow it', () => {
+  const f = write('big.timens', generatedRunScenario(100_000));
+  const small = (...args: string[]): ReturnType<typeof cli> => {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=64', CLI, ...args], { encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const checked = small('check', f);
+  assert.equal(checked.status, 0, checked.stderr);
+  assert.equal(checked.stdout, '');
+  // The run keeps no history: 100,000 lines fit in a 64 MB heap.
+  const ran = small('run', '--quiet', f);
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.match(ran.stdout, /expectations, all held/);
+  // 300,000 tasks that never exit are live objects: the run stops at the limit with file:line instead of crashing.
+  const lines = ['arch x86_64', 'kernel 6.18'];
+  for (let i = 2; i < 300_002; i++) lines.push(`P1: fork() = T${i}`);
+  const live = write('live.timens', lines.join('\n') + '\n');
+  const stopped = small('run', '--quiet', live);
+  assert.equal(stopped.status, 2);
+  assert.match(stopped.stderr, new RegExp(`^${escape(live)}:\\d+:1: error: stopped: this scenario needs more memory than the process may use \\(\\d+ MB heap\\).*\\[memory-limit\\]$`, 'm'));
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+test('a BOM, Windows and old-Mac line ends run as the same scenario; NUL bytes and U+2028 are errors at file:line:col', () => {
+  const text = PASSING + '\n';
+  const plain = cli('run', write('plain.timens', text));
+  assert.equal(plain.status, 0, plain.stderr);
+  for (const [name, variant] of [['bom', '\ufeff' + text], ['crlf', text.replace(/\n/g, '\r\n')], ['cr', text.replace(/\n/g, '\r')]]) {
+    const r = cli('run', write('plain.timens', variant));
+    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    assert.equal(r.stdout, plain.stdout, name);
+  }
+  const nul = write('nul.timens', PASSING.replace('P1: fork() = P2', 'P1: fork(\0) = P2'));
+  const n = cli('run', nul);
+  assert.equal(n.status, 2);
+  assert.equal(n.stderr, `${nul}:5:10: error: a NUL byte: this looks like a binary file, not a scenario (a scenario is UTF-8 text) [binary-file]\n`);
+  const ls = write('ls.timens', PASSING.replace('P1: fork() = P2\n', 'P1: fork() = P2\u2028'));
+  const l = cli('check', ls);
+  assert.equal(l.status, 2);
+  assert.ok(l.stderr.startsWith(`${ls}:5:16: error: U+2028 (LINE SEPARATOR) does not end a line`), l.stderr);
+});
+
+test('--kernel takes a full version with sublevel as the header does (6.1.20 runs as 6.1); an unknown one names the nearest', () => {
+  const vfork = 'arch x86_64\nP1: unshare(CLONE_NEWTIME)\nP1: vfork() = P2\nexpect ok\n';
+  const byOption = cli('run', '--kernel', '6.1.20', write('k.timens', vfork));
+  assert.equal(byOption.status, 1, 'vfork after unshare fails with EINVAL on 6.1');
+  assert.match(byOption.stdout, /^== .*k\.timens \(x86_64 6\.1\)$/m);
+  const byHeader = cli('run', write('k.timens', vfork.replace('arch x86_64\n', 'arch x86_64\nkernel 6.1.20\n')));
+  assert.equal(byHeader.status, 1);
+  assert.match(byHeader.stdout, /^== .*k\.timens \(x86_64 6\.1\)$/m);
+  const unknown = cli('run', '--kernel', '6.4.1', write('k.timens', vfork));
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown kernel 6\.4\.1; the nearest known version is 6\.3/);
+  assert.match(cli('run', '--kernel', 'six', write('k.timens', vfork)).stderr, /--kernel takes a version such as 6\.18 or 6\.1\.20, not six/);
 });

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseScenario } from '../../../extension/scenario/parser';
+import { parseScenario, ScenarioParser } from '../../../extension/scenario/parser';
+import { LineSplitter, splitLines } from '../../../extension/scenario/lines';
 
 const VALID = [
   'arch arm64', 'kernel 6.12', 'patch off zap-vvar', 'P1: unshare(CLONE_NEWTIME)',
@@ -17,7 +18,7 @@ const VALID = [
 
 function checkWellFormed(text: string): void {
   const p = parseScenario(text);
-  const lines = text.split('\n');
+  const lines = splitLines(text);
   assert.equal(p.tokens.length, lines.length);
   for (const d of p.diagnostics) {
     assert.ok(d.range.line >= 0 && d.range.line < lines.length, `diagnostic line in range: ${JSON.stringify(d)}`);
@@ -35,6 +36,28 @@ function checkWellFormed(text: string): void {
     }
   }
   for (const s of p.steps) assert.ok(s.line >= 0 && s.line < lines.length);
+  checkStreaming(text, p);
+}
+
+/** The streaming parse (the CLI's: text in chunks, one line at a time, no tokens kept) finds what the whole-text parse finds. */
+function checkStreaming(text: string, whole: ReturnType<typeof parseScenario>): void {
+  const parser = new ScenarioParser();
+  const steps: unknown[] = [];
+  const expectations: unknown[] = [];
+  const each = (s: string, base: number, end: number): void => {
+    const r = parser.line(s, base, end);
+    if (r.step) steps.push(r.step);
+    if (r.expectation) expectations.push(r.expectation);
+  };
+  const lines = new LineSplitter();
+  const size = 1 + (text.length % 7);
+  for (let i = 0; i < text.length; i += size) lines.push(text.slice(i, i + size), each);
+  lines.end(each);
+  const end = parser.finish();
+  assert.deepEqual(steps, whole.steps);
+  assert.deepEqual(expectations, whole.expectations);
+  assert.deepEqual(end.diagnostics, whole.diagnostics);
+  assert.deepEqual(end.header, whole.header);
 }
 
 test('the parser never throws on arbitrary strings', () => {
@@ -52,8 +75,19 @@ test('the parser never throws on mutated valid scenarios', () => {
 
 test('the parser never throws on token soup', () => {
   const word = fc.constantFrom('P1', 'P2', ':', '(', ')', ',', '|', '=', '==', '->', '[vvar]', '[', ']', 'expect', 'ns#1', '"x', '"a\\', '"ok"',
-    'CLONE_NEWTIME', 'fork', 'setns', 'pidfd', 'now', '+', '-', '1s', '0x', '0x80', '.', 'time_ns', 'host', 'frozen', 'arch', 'kernel', 'patch', 'off', '#', '\t', '\r', '\u{1F600}', '\uD800');
+    'CLONE_NEWTIME', 'fork', 'setns', 'pidfd', 'now', '+', '-', '1s', '0x', '0x80', '.', 'time_ns', 'host', 'frozen', 'arch', 'kernel', 'patch', 'off', '#', '\t', '\r', '\u{1F600}', '\uD800',
+    '\r\n', '\u2028', '\u2029', '\0', '\ufeff', '\u00a0', '\ufffd');
   fc.assert(fc.property(fc.array(fc.array(word, { maxLength: 14 }).map((w) => w.join(' ')), { maxLength: 12 }), (ls) => { checkWellFormed(ls.join('\n')); }), { numRuns: 1500 });
+});
+
+test('long task names: the free name of a fix and the nearest name of a typo are found in linear time (they were quadratic)', () => {
+  const name = 'P' + '7'.repeat(300_000);
+  const p = parseScenario(`P1: fork() = ${name}\nP1: fork() = ${name}\n`);
+  const taken = p.diagnostics.find((d) => d.code === 'name-taken');
+  assert.equal(taken?.fixes?.[0].newText, 'P2');
+  // A misspelt long name: 'did you mean' compares it with every task in time linear in its length.
+  const typo = parseScenario(`P1: fork() = ${name}\n${name.slice(0, -1)}8: exit(0)\n`);
+  assert.deepEqual(typo.diagnostics.find((d) => d.code === 'unknown-task')?.fixes?.map((f) => f.newText), [name]);
 });
 
 test('very long lines and unbalanced input still parse', () => {

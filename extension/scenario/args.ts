@@ -1,0 +1,421 @@
+// Pass 1 (syntax) for values: a call's arguments split at commas, bound to the operation's parameters and
+// read as flags, clocks, strings, durations, deadlines, mappings; the operation they make. Names in them (fds,
+// tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
+
+import { CLOCKS, SIGNALS, type Timespec } from '../sim/types';
+import type { FileRef, MappingName, NsTarget, Operation, TimeExpr } from '../sim/ops';
+import type { Range } from './api';
+import { LineError, LineParser, own, replaceFixes } from './cursor';
+import type { Lexeme } from './lexer';
+import { REF } from './statement';
+import { K } from './tokens';
+import { negate, parseDuration, parseInteger, range } from './values';
+import {
+  CLOCK_NAMES, FLAG_TABLES, MAPPING_NAMES, SIGNAL_NAMES, closest, type ArgKind, type ArgSpec, type OperationSpec,
+} from './vocabulary';
+
+/** One argument of a call: its value is the line's lexemes toks[first..last). Recycled from line to line. */
+class Arg {
+  name: Lexeme | null = null;
+  first = 0;
+  last = 0;
+  line = 0;
+  from = 0;
+  to = 0;
+  /** Only built for diagnostics. */
+  get range(): Range {
+    return range(this.line, this.from, this.to);
+  }
+}
+
+type Value = number | string | boolean | Timespec | TimeExpr | FileRef | NsTarget | null;
+
+/** The converted arguments of one call, by parameter name (an array under the hood: this runs per line). */
+export class ArgValues {
+  readonly values: (Value | undefined)[] = [];
+  readonly given: boolean[] = [];
+  count = 0;
+  spec: OperationSpec | null = null;
+  /** Start on a call of `spec` (one object per parse, recycled: a line's values are read before the next line). */
+  reset(spec: OperationSpec): this {
+    this.spec = spec;
+    this.count = 0;
+    for (let i = 0; i < spec.args.length; i++) { this.values[i] = undefined; this.given[i] = false; }
+    return this;
+  }
+
+  private index(name: string): number {
+    const a = this.spec!.args;
+    for (let i = 0; i < a.length; i++) if (a[i].name === name) return i;
+    return -1;
+  }
+  has(name: string): boolean { const i = this.index(name); return i >= 0 && this.values[i] !== undefined; }
+  get(name: string): Value | undefined { const i = this.index(name); return i >= 0 ? this.values[i] : undefined; }
+}
+
+/** Recycled per parse: the current call's arguments, their values, and a parser for one argument read whole. */
+export class ArgScratch {
+  readonly args: Arg[] = [];
+  readonly values = new ArgValues();
+  sub: LineParser | null = null;
+}
+
+/** Splits the call's arguments at top-level commas into scratch.args; returns how many there are. */
+export function readArgs(p: LineParser, open: Lexeme, scratch: ArgScratch): number {
+  let argc = 0;
+  let depth = 0;
+  let first = p.pos;
+  let argStart = open.end;
+  for (;;) {
+    const t = p.next();
+    if (!t) {
+      p.error(range(p.line, open.start, p.toks[p.end - 1].end), 'syntax', "This '(' is never closed",
+        [{ title: "Add ')'", range: p.endRange(), newText: ')' }]);
+    }
+    if (t.t !== 'punct') continue;
+    if (t.text === '(') depth++;
+    if (t.text === ')' && depth-- === 0) {
+      if (p.pos - 1 > first || argc) makeArg(p, scratch, argc++, first, p.pos - 1, argStart, t.start);
+      return argc;
+    }
+    if (t.text === ',' && depth === 0) {
+      makeArg(p, scratch, argc++, first, p.pos - 1, argStart, t.start);
+      first = p.pos;
+      argStart = t.end;
+    }
+  }
+}
+
+function makeArg(p: LineParser, scratch: ArgScratch, at: number, first: number, last: number, from: number, to: number): void {
+  if (first === last) p.error(range(p.line, from, to), 'syntax', 'Empty argument');
+  const toks = p.toks;
+  let name: Lexeme | null = null;
+  if (last - first >= 3 && toks[first].t === 'ident' && toks[first + 1].t === 'punct' && toks[first + 1].text === '=') {
+    name = toks[first];
+    name.code = K.keyword;
+    first += 2;
+  }
+  const args = scratch.args;
+  const arg = at < args.length ? args[at] : (args[at] = new Arg());
+  arg.name = name;
+  arg.first = first;
+  arg.last = last;
+  arg.line = p.line;
+  arg.from = toks[first].start;
+  arg.to = toks[last - 1].end;
+}
+
+/** Match args to the operation's parameters (positional, or `name=value`), convert each, report problems. */
+export function bindArgs(p: LineParser, spec: OperationSpec, argc: number, open: Lexeme, scratch: ArgScratch): ArgValues {
+  const out = scratch.values.reset(spec);
+  let positional = 0;
+  const given = out.given;
+  for (let i = 0; i < argc; i++) {
+    const arg = scratch.args[i];
+    let param: ArgSpec | undefined;
+    if (arg.name) {
+      param = argsByName(spec).get(arg.name.text);
+      if (!param) {
+        const near = closest(arg.name.text, spec.args.map((a) => a.name));
+        p.soft(p.r(arg.name), 'unknown-argument', `${spec.word} has no argument '${arg.name.text}'` + (spec.args.length ? ` (it takes ${spec.args.map((a) => a.name).join(', ')})` : ''),
+          replaceFixes(p.r(arg.name), near, ''));
+        continue;
+      }
+    } else {
+      while (positional < spec.args.length && given[positional]) positional++;
+      param = spec.args[positional++];
+      if (!param) {
+        p.soft(arg.range, 'too-many-arguments', `${spec.word} takes ${spec.args.length === 0 ? 'no arguments' : `at most ${spec.args.length} argument${spec.args.length > 1 ? 's' : ''} (${spec.args.map((a) => a.name).join(', ')})`}`);
+        continue;
+      }
+    }
+    const at = spec.args.indexOf(param);
+    if (given[at]) { p.soft(arg.range, 'duplicate-argument', `'${param.name}' is given twice`); continue; }
+    given[at] = true;
+    out.count++;
+    const v = convertArg(p, param.kind, arg, scratch);
+    if (v !== undefined) out.values[at] = v;
+  }
+  let anyMissing = false;
+  if (out.count !== spec.args.length) for (let i = 0; i < spec.args.length; i++) if (!spec.args[i].optional && !given[i]) anyMissing = true;
+  if (anyMissing) {
+    const missing = spec.args.filter((a, i) => !a.optional && !given[i]);
+    p.soft(range(p.line, open.start, open.end), 'missing-argument',
+      `${spec.word} needs ${missing.map((a) => `${a.name} (${a.doc})`).join(' and ')}. Example: ${spec.example}`);
+  }
+  return out;
+}
+
+const argIndex = new WeakMap<OperationSpec, Map<string, ArgSpec>>();
+function argsByName(spec: OperationSpec): Map<string, ArgSpec> {
+  let m = argIndex.get(spec);
+  if (!m) argIndex.set(spec, (m = new Map(spec.args.map((a) => [a.name, a]))));
+  return m;
+}
+
+/** An fd name: its kind for editors, and a reference for pass 2 to check against the caller's fds. */
+function fdName(p: LineParser, t: Lexeme): string {
+  t.code = K.keyword;
+  p.ctx.st.ref(REF.fd, t);
+  return t.text;
+}
+
+function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch): Value | undefined {
+  const toks = p.toks;
+  const at = arg.first;
+  const n = arg.last - at;
+  const one = n === 1 ? toks[at] : null;
+  switch (kind) {
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption':
+      return readFlags(p, kind, arg);
+    case 'openMode': {
+      if (one && one.t === 'string') {
+        const mode = one.value;
+        if (mode === 'r' || mode === 'w' || mode === 'rw') return mode;
+        p.soft(p.r(one), 'bad-value', 'The open mode is "r", "w", "rw" or O_RDONLY, O_WRONLY, O_RDWR');
+        return undefined;
+      }
+      const v = readFlags(p, 'openMode', arg);
+      if (v === undefined) return undefined;
+      return (v & 3) === 1 ? 'w' : (v & 3) === 2 ? 'rw' : 'r';
+    }
+    case 'clock': {
+      if (!one) { p.soft(arg.range, 'syntax', 'A clock is one CLOCK_* name or a number'); return undefined; }
+      if (one.t === 'number') { one.code = K.clock; return parseInteger(one.text) ?? undefined; }
+      if (one.t === 'ident') {
+        one.code = K.clock;
+        const id = own(CLOCKS, one.text);
+        if (id !== undefined) return id;
+        const near = closest(one.text, CLOCK_NAMES);
+        p.soft(p.r(one), 'unknown-clock', `Unknown clock '${one.text}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`, replaceFixes(p.r(one), near, ''));
+        return undefined;
+      }
+      p.soft(p.r(one), 'syntax', `'${one.text}' is not a clock`);
+      return undefined;
+    }
+    case 'string': {
+      if (!one || one.t !== 'string') { p.soft(arg.range, 'syntax', 'Expected a string in double quotes'); return undefined; }
+      return readString(p, one);
+    }
+    case 'fd': {
+      if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected an fd name, as given by open(...) = fd1'); return undefined; }
+      return fdName(p, one);
+    }
+    case 'file': {
+      if (one && one.t === 'string') { const s = readString(p, one); return s === undefined ? undefined : { path: s }; }
+      if (one && one.t === 'ident') return { fd: fdName(p, one) };
+      p.soft(arg.range, 'syntax', 'Expected a path in quotes or an fd name');
+      return undefined;
+    }
+    case 'nsTarget': {
+      if (one && one.t === 'string') { const s = readString(p, one); return s === undefined ? undefined : { path: s }; }
+      if (one && one.t === 'ident') return { fd: fdName(p, one) };
+      if (n === 4 && toks[at].text === 'pidfd' && toks[at + 1].text === '(' && toks[at + 3].text === ')' && toks[at + 2].t === 'ident') {
+        toks[at].code = K.operation;
+        toks[at + 2].code = K.task;
+        p.ctx.st.ref(REF.useTask, toks[at + 2]);
+        return { pidfd: toks[at + 2].text };
+      }
+      p.soft(arg.range, 'syntax', 'setns takes an fd name, a namespace path in quotes ("/proc/P2/ns/time") or pidfd(TASK)');
+      return undefined;
+    }
+    case 'int':
+      return parseWhole(p, arg, scratch, readInt);
+    case 'time':
+      return parseWhole(p, arg, scratch, readTimeExpr);
+    case 'mapping': {
+      if (!one || one.t !== 'mapping') { p.soft(arg.range, 'syntax', 'Expected a special mapping: [vvar], [vvar_vclock] or [vdso]'); return undefined; }
+      one.code = K.keyword;
+      if (!(MAPPING_NAMES as readonly string[]).includes(one.text)) {
+        const near = closest(one.text, MAPPING_NAMES);
+        p.soft(p.r(one), 'unknown-mapping', `Unknown mapping ${one.text}: the special mappings are ${MAPPING_NAMES.join(', ')}`, replaceFixes(p.r(one), near, ''));
+        return undefined;
+      }
+      // Only [vvar_vclock] depends on the profile (see profileDiagnostics).
+      if (one.text === '[vvar_vclock]') p.ctx.mappings.push({ name: one.text, range: p.r(one) });
+      return one.text;
+    }
+    case 'via': {
+      if (!one || one.t !== 'ident' || !['vdso', 'libc', 'syscall'].includes(one.text)) {
+        const near = one ? closest(one.text, ['vdso', 'syscall', 'libc']) : [];
+        p.soft(arg.range, 'bad-value', "The read path is 'vdso' (what libc uses) or 'syscall'", replaceFixes(arg.range, near, ''));
+        return undefined;
+      }
+      one.code = K.keyword;
+      return one.text === 'syscall' ? 'syscall' : 'vdso';
+    }
+    case 'signal': {
+      if (one && one.t === 'number') return parseInteger(one.text) ?? undefined;
+      if (one && one.t === 'ident') {
+        one.code = K.signal;
+        const v = own(SIGNALS, one.text);
+        if (v !== undefined) return v;
+        const near = closest(one.text, SIGNAL_NAMES);
+        p.soft(p.r(one), 'unknown-signal', `Unknown signal '${one.text}'`, replaceFixes(p.r(one), near, ''));
+        return undefined;
+      }
+      p.soft(arg.range, 'syntax', 'Expected a signal name (SIGCHLD) or number');
+      return undefined;
+    }
+    case 'task': {
+      if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected a task name'); return undefined; }
+      one.code = K.task;
+      p.ctx.st.ref(REF.useTask, one);
+      return one.text;
+    }
+  }
+}
+
+/** A string's value; a path in it is marked for editors and, when it may name a task (/proc/NAME), for pass 2. */
+export function readString(p: LineParser, t: Lexeme): string | undefined {
+  if (t.problem) {
+    p.soft(range(p.line, t.problem.start, t.problem.end), 'bad-string', t.problem.message,
+      t.problem.message.includes('closing quote') ? [{ title: 'Close the string', range: range(p.line, t.end, t.end), newText: '"' }] : undefined);
+    return undefined;
+  }
+  const v = t.value ?? '';
+  if (v.startsWith('/')) {
+    t.code = K.path;
+    if (v.startsWith('/proc/')) p.ctx.st.ref(REF.procPath, t);
+  }
+  return v;
+}
+
+function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, arg: Arg): number | undefined {
+  const table = FLAG_TABLES[kind];
+  const toks = p.toks;
+  let value = 0;
+  let expectValue = true;
+  if (arg.last === arg.first) return undefined;
+  for (let i = arg.first; i < arg.last; i++) {
+    const t = toks[i];
+    if (!expectValue) {
+      if (t.t === 'punct' && t.text === '|') { expectValue = true; continue; }
+      p.soft(p.r(t), 'syntax', `Join flags with '|', not '${t.text}'`);
+      return undefined;
+    }
+    expectValue = false;
+    if (t.t === 'number') {
+      const n = parseInteger(t.text);
+      if (n === null) { p.soft(p.r(t), 'bad-value', `'${t.text}' is not an integer`); return undefined; }
+      value = (value | n) >>> 0;
+      continue;
+    }
+    if (t.t === 'ident') {
+      const v = own(table, t.text);
+      t.code = own(SIGNALS, t.text) !== undefined && kind === 'cloneFlags' ? K.signal : K.flag;
+      if (v !== undefined) { value = (value | v) >>> 0; continue; }
+      const near = closest(t.text, Object.keys(table));
+      const elsewhere = Object.entries(FLAG_TABLES).find(([, tab]) => own(tab, t.text) !== undefined)?.[0];
+      p.soft(p.r(t), 'unknown-flag', `Unknown flag '${t.text}' here` + (elsewhere ? ` (it belongs to another argument kind)` : '') + (near.length ? `; did you mean ${near.join(', ')}?` : ''),
+        replaceFixes(p.r(t), near, ''));
+      return undefined;
+    }
+    p.soft(p.r(t), 'syntax', `Expected a flag name or a number, found '${t.text}'`);
+    return undefined;
+  }
+  if (expectValue) { p.soft(p.r(toks[arg.last - 1]), 'syntax', "A flag must follow '|'"); return undefined; }
+  return value;
+}
+
+/** Reads one argument's tokens as a whole value; a failure marks the line failed instead of throwing. */
+function parseWhole<T>(p: LineParser, arg: Arg, scratch: ArgScratch, read: (sub: LineParser) => T): T | undefined {
+  // Not re-entrant (the readers never read a whole argument themselves), so one recycled parser serves.
+  const sub = (scratch.sub ??= new LineParser(p.ctx, 0, p.toks, 0, 0, p.source, 0, 0)).reset(p.line, arg.first, arg.last, p.source, p.base, p.len);
+  try {
+    const v = read(sub);
+    sub.expectEnd();
+    return v;
+  } catch (e) {
+    if (e instanceof LineError) { p.failed = true; return undefined; }
+    throw e;
+  } finally {
+    if (sub.failed) p.failed = true;
+  }
+}
+
+export function readInt(p: LineParser): number {
+  let neg = false;
+  let t = p.next();
+  if (t && t.t === 'punct' && t.text === '-') { neg = true; t = p.next(); }
+  if (!t) p.error(p.endRange(), 'syntax', 'Expected a number');
+  const v = t.t === 'number' ? parseInteger(t.text) : null;
+  if (v === null) p.error(p.r(t), 'syntax', `Expected an integer, found '${t.text}'`);
+  t.code = K.number;
+  return neg ? -v : v;
+}
+
+/** A duration: `10s`, `1.5ms`, `-10s`, or a bare number in `unitless` units. */
+export function readDuration(p: LineParser, unitless: string): Timespec {
+  let neg = false;
+  let t = p.next();
+  if (t && t.t === 'punct' && (t.text === '-' || t.text === '+')) { neg = t.text === '-'; t = p.next(); }
+  if (!t) p.error(p.endRange(), 'syntax', 'Expected a duration such as 10s (units: ns, us, ms, s, m, h, d)');
+  const d = t.t === 'number' || t.t === 'duration' ? parseDuration(t.text, unitless) : null;
+  if (!d) p.error(p.r(t), 'syntax', `Expected a duration such as 10s, found '${t.text}'`);
+  t.code = K.number;
+  return neg ? negate(d) : d;
+}
+
+/** `now + 1s`, `host - 5s`, `now`, `1s` (a plain value). */
+function readTimeExpr(p: LineParser): TimeExpr {
+  const t = p.peek();
+  if (t && t.t === 'ident' && (t.text === 'now' || t.text === 'host')) {
+    t.code = K.keyword;
+    p.pos++;
+    const base = t.text as 'now' | 'host';
+    if (!p.peek()) return { base, delta: { sec: 0, nsec: 0 } };
+    const sign = p.next()!;
+    if (sign.t !== 'punct' || (sign.text !== '+' && sign.text !== '-')) p.error(p.r(sign), 'syntax', `Expected '+' or '-' after ${base}`);
+    const d = readDuration(p, 's');
+    return { base, delta: sign.text === '-' ? negate(d) : d };
+  }
+  if (t && t.t === 'ident') {
+    const near = closest(t.text, ['now', 'host']);
+    p.error(p.r(t), 'syntax', `A time is a duration (1s), 'now + 1s' (the caller's namespace time) or 'host + 1s'`, replaceFixes(p.r(t), near, ''));
+  }
+  return { base: 'abs', delta: readDuration(p, 's') };
+}
+
+export function buildOperation(spec: OperationSpec, v: ArgValues, name: string): Operation {
+  switch (spec.op) {
+    case 'unshare': return { op: 'unshare', flags: numberArg(v, 'flags', 0) };
+    case 'setns': return { op: 'setns', target: v.get('fd') as NsTarget, nstype: numberArg(v, 'nstype', 0) };
+    case 'fork': return { op: 'fork', child: name };
+    case 'vfork': return { op: 'vfork', child: name };
+    case 'clone': return { op: 'clone', flags: numberArg(v, 'flags', 0), child: name };
+    case 'clone3': return { op: 'clone3', flags: numberArg(v, 'flags', 0), exitSignal: numberArg(v, 'exit_signal', SIGNALS.SIGCHLD), child: name };
+    case 'pthread_create': return { op: 'pthread_create', child: name };
+    case 'execve': return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe' };
+    case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
+    case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
+    case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
+    case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
+    case 'close': return { op: 'close', fd: v.get('fd') as string };
+    case 'read': return { op: 'read', file: v.get('file') as FileRef };
+    case 'write': return { op: 'write', file: v.get('file') as FileRef, data: v.get('data') as string };
+    case 'pwrite': return { op: 'pwrite', file: v.get('file') as FileRef, data: v.get('data') as string, offset: numberArg(v, 'offset', 0) };
+    case 'lseek': return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0) };
+    case 'readlink': return { op: 'readlink', path: v.get('path') as string };
+    case 'clock_gettime': return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
+    case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
+    case 'timerfd_settime': return { op: 'timerfd_settime', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
+    case 'touch': return { op: 'touch', mapping: v.get('mapping') as MappingName, page: numberArg(v, 'page', 0) };
+    case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: numberArg(v, 'prot', 0) }, v);
+    case 'munmap': return withPages({ op: 'munmap', mapping: v.get('mapping') as MappingName }, v, 1);
+    case 'mremap': return withPages({ op: 'mremap', mapping: v.get('mapping') as MappingName, newPages: numberArg(v, 'new_pages', 0), flags: numberArg(v, 'flags', 0) }, v);
+    default: return { op: 'sleep', delta: { sec: 0, nsec: 0 } }; // host operations never reach here
+  }
+}
+
+function numberArg(v: ArgValues, k: string, d: number): number {
+  const x = v.get(k);
+  return x === undefined ? d : (x as number);
+}
+
+function withPages<T extends object>(o: T, v: ArgValues, pagesDefaultWhenPage?: number): T {
+  const page = v.get('page') as number | undefined;
+  let pages = v.get('pages') as number | undefined;
+  if (page !== undefined && pages === undefined && pagesDefaultWhenPage !== undefined) pages = pagesDefaultWhenPage;
+  return { ...o, ...(page !== undefined ? { page } : {}), ...(pages !== undefined ? { pages } : {}) };
+}

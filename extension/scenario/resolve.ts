@@ -1,0 +1,235 @@
+// Pass 2 of the parser (names): the tasks and fds a scenario defines, line by line. It checks each name a
+// statement mentions (tasks used before they exist, names taken twice, unknown fds, /proc/NAME paths) and
+// makes the statement's step or expectation. Tasks used and never defined are reported at the end.
+
+import type { Step } from '../sim/ops';
+import type { Expectation, Range } from './api';
+import { replaceFixes, type LineParser } from './cursor';
+import { checksResult } from './expectGrammar';
+import type { Lexeme } from './lexer';
+import { REF, type Statement } from './statement';
+import { range } from './values';
+import { closest } from './vocabulary';
+
+/** A task: its line, its fds (a set shared with its parent or children until one of them changes it), exited. */
+interface TaskInfo { readonly line: number; fds: Set<string>; ownFds: boolean; exited: boolean }
+
+/** The task's fds, its own to change (a fork shares the parent's set: a long scenario forks many times). */
+function ownFds(task: TaskInfo): Set<string> {
+  if (!task.ownFds) {
+    task.fds = new Set(task.fds);
+    task.ownFds = true;
+  }
+  return task.fds;
+}
+
+/** Tasks that exist before the first line: the simulator starts with one root process. */
+export const INITIAL_TASKS: readonly string[] = ['P1'];
+
+/** The names defined so far: tasks (with their fds) in order of definition, and uses still unresolved. */
+export class Scope {
+  /** In order of definition (a Map keeps the order of insertion, and a task is added once). */
+  readonly tasks = new Map<string, TaskInfo>();
+  /** Task names used before any definition: checked at the end (defined later, or unknown). */
+  readonly pendingUses: { name: string; range: Range }[] = [];
+  /** Names lines mean to give to tasks but did not (the line does not parse yet). */
+  readonly claimed = new Set<string>();
+
+  /** Every task name defined or meant to be: what a new task must not be called. */
+  taskNames(): string[] {
+    const names = [...this.tasks.keys()];
+    for (const n of this.claimed) if (!this.tasks.has(n)) names.push(n);
+    return names;
+  }
+
+  constructor() {
+    for (const t of INITIAL_TASKS) this.addTask(t, -1, null);
+  }
+
+  addTask(name: string, line: number, parent: TaskInfo | null): void {
+    if (parent) parent.ownFds = false;
+    this.tasks.set(name, parent ? { line, fds: parent.fds, ownFds: false, exited: false } : { line, fds: new Set(), ownFds: true, exited: false });
+  }
+
+  /** Tasks in order of definition, with the line that defines them (-1 for the initial ones). */
+  taskOrder(): { name: string; line: number }[] {
+    return [...this.tasks].map(([name, t]) => ({ name, line: t.line }));
+  }
+
+  /** A free task name with the same stem as `base` (P2, P3…). */
+  freeName(base: string): string {
+    // The stem is the name less its trailing digits (by hand: /^(.*?)(\d*)$/ backtracks quadratically on long names).
+    let cut = base.length;
+    while (cut > 0 && base.charCodeAt(cut - 1) >= 48 && base.charCodeAt(cut - 1) <= 57) cut--;
+    const stem = cut > 0 ? base.slice(0, cut) : 'P';
+    for (let n = 2; ; n++) if (!this.tasks.has(stem + n)) return stem + n;
+  }
+}
+
+/** After pass 2 of a line: a name it meant to give and did not is kept as taken (see Statement.claim). */
+export function keepClaim(st: Statement, scope: Scope): void {
+  if (st.claim && !scope.tasks.has(st.claim.text)) scope.claimed.add(st.claim.text);
+}
+
+/** What pass 2 made of a line: a step, an expectation, or neither. */
+export interface Resolved {
+  step: Step | null;
+  expectation: Expectation | null;
+}
+
+/** Pass 2 of one line: p is the line's cursor (for ranges and reports), st its tree from pass 1. */
+export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out: Resolved): void {
+  out.step = null;
+  out.expectation = null;
+  const ctx = p.ctx;
+  let caller: TaskInfo | null = null;
+  let failed = st.failed;
+  for (let i = 0; i < st.refCount; i++) {
+    const t = st.refToks[i];
+    switch (st.refKinds[i]) {
+      case REF.caller:
+        caller = useTask(p, t, scope);
+        if (!caller) failed = true;
+        else if (caller.exited) ctx.diag(p.r(t), 'warning', 'task-exited', `${t.text} has exited; the simulator will refuse this line`);
+        break;
+      case REF.useTask:
+        if (!useTask(p, t, scope)) failed = true;
+        break;
+      case REF.fd:
+        if (!checkFd(p, t, caller)) failed = true;
+        break;
+      case REF.procPath:
+        if (!checkProcPath(p, t, scope)) failed = true;
+        break;
+      case REF.defineTask: {
+        const existing = scope.tasks.get(t.text);
+        if (existing) {
+          const free = scope.freeName(t.text);
+          p.soft(p.r(t), 'name-taken', existing.line < 0 ? `${t.text} already exists (it is the initial task)` : `${t.text} is already the task created on line ${existing.line + 1}`,
+            [{ title: `Call it ${free}`, range: p.r(t), newText: free }]);
+          st.resultOk = false;
+          failed = true;
+        }
+        break;
+      }
+      case REF.defineFd:
+        if (caller && caller.fds.has(t.text)) {
+          p.soft(p.r(t), 'name-taken', `This task already has an fd named ${t.text}; close it first or pick another name`);
+          st.resultOk = false;
+          failed = true;
+        }
+        break;
+    }
+  }
+  if (st.missingResult) {
+    const spec = st.spec!;
+    const free = spec.result === 'task' ? scope.freeName('P1') : 'fd' + nextFdNumber(caller);
+    ctx.diag(p.r(st.opTok!), 'error', 'missing-result-name', `Name the ${spec.result === 'task' ? 'new task' : 'fd'}: '${spec.word}(…) = ${free}'`,
+      [{ title: `Name it ${free}`, range: p.endRange(), newText: ` = ${free}` }]);
+    return;
+  }
+  if (st.aborted) return;
+  switch (st.form) {
+    case 'task': {
+      const spec = st.spec!;
+      const result = st.result;
+      if (failed || !st.resultOk || !st.operation) {
+        // Still define the name so later lines do not cascade into "unknown task" errors.
+        if (result && st.resultOk && spec.result === 'task' && !scope.tasks.has(result.text)) scope.addTask(result.text, p.line, caller);
+        if (result && st.resultOk && spec.result === 'fd' && caller) ownFds(caller).add(result.text);
+        return;
+      }
+      const operation = st.operation;
+      out.step = pushStep(p, st.caller!.text, operation);
+      if (spec.result === 'task' && result) scope.addTask(result.text, p.line, caller);
+      if (spec.result === 'fd' && result && caller) ownFds(caller).add(result.text);
+      if (operation.op === 'close' && caller) ownFds(caller).delete(operation.fd);
+      if (operation.op === 'exit' && caller) caller.exited = true;
+      return;
+    }
+    case 'host': {
+      const operation = st.operation!;
+      if (operation.op === 'spawn' && !st.resultOk) return;
+      if (failed) return;
+      out.step = pushStep(p, null, operation);
+      if (operation.op === 'spawn') scope.addTask(operation.child, p.line, null);
+      return;
+    }
+    case 'expect': {
+      const check = st.check;
+      if (failed || !check) return;
+      if (checksResult(check.form) && ctx.lastOpLine < 0) {
+        const exp = st.expectTok!;
+        ctx.diag(range(p.line, exp.start, exp.end), 'error', 'expect-without-operation', `'expect ${st.text}' checks the result of the operation above it, and there is none`);
+        return;
+      }
+      out.expectation = { line: p.line, text: st.text, range: st.textRange!, check };
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function pushStep(p: LineParser, task: string | null, operation: Step['operation']): Step {
+  const ctx = p.ctx;
+  if (ctx.firstStepLine < 0) ctx.firstStepLine = p.line;
+  ctx.lastOpLine = p.line;
+  if (task) ctx.lastTask = task;
+  return { line: p.line, task, operation };
+}
+
+/** Resolve a task used on this line; records unknown ones to report at the end. */
+function useTask(p: LineParser, t: Lexeme, scope: Scope): TaskInfo | null {
+  const info = scope.tasks.get(t.text);
+  if (!info) {
+    scope.pendingUses.push({ name: t.text, range: p.r(t) });
+    return null;
+  }
+  return info;
+}
+
+function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
+  if (!task) return true;
+  if (task.fds.has(t.text)) return true;
+  const near = closest(t.text, task.fds);
+  p.soft(p.r(t), 'unknown-fd', `This task has no fd named ${t.text}: open one with 'open("…") = ${t.text}'${near.length ? `, or did you mean ${near.join(', ')}?` : ''}`,
+    replaceFixes(p.r(t), near, ''));
+  return false;
+}
+
+/** `/proc/NAME/...`: NAME must be self, thread-self, a number or a known task. */
+function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
+  const path = t.value ?? '';
+  const slash = path.indexOf('/', 6);
+  const who = path.slice(6, slash < 0 ? path.length : slash);
+  if (!who) return true;
+  if (who === 'self' || who === 'thread-self' || /^\d+$/.test(who) || ['uptime', 'stat', 'sys'].includes(who)) return true;
+  if (scope.tasks.has(who)) return true;
+  const col = t.start + 1 + '/proc/'.length;
+  const rng = t.value === t.text.slice(1, -1) ? range(p.line, col, col + who.length) : p.r(t);
+  const near = closest(who, scope.tasks.keys());
+  p.soft(rng, 'unknown-task', `No task named ${who} exists at this line (in /proc paths use self, thread-self or a task name)`, rng === p.r(t) ? undefined : replaceFixes(rng, near, ''));
+  return false;
+}
+
+function nextFdNumber(task: TaskInfo | null): number {
+  let n = 1;
+  while (task && task.fds.has('fd' + n)) n++;
+  return n;
+}
+
+/** End of the scenario: tasks used but never defined before their use. */
+export function reportPendingUses(p: LineParser, scope: Scope): void {
+  for (const u of scope.pendingUses) {
+    const later = scope.tasks.get(u.name);
+    if (later) {
+      p.ctx.diag(u.range, 'error', 'task-before-definition', `Task ${u.name} is used before line ${later.line + 1}, where it is created`);
+    } else {
+      const near = closest(u.name, scope.tasks.keys());
+      p.ctx.diag(u.range, 'error', 'unknown-task',
+        `Unknown task ${u.name}: tasks are P1 and those created with '= NAME' (fork, vfork, clone, clone3, pthread_create) or 'spawn NAME'${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`,
+        replaceFixes(u.range, near, ''));
+    }
+  }
+}
