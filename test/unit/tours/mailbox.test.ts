@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeEncodedWords, qpBytes, decodeCharset } from '../../../extension/tours/mail';
-import { hunkSides } from '../../../extension/tours/patch';
-import { allHunks, coverShortlog, parseSeries, parseSubject, patchLabel } from '../../../extension/tours/series';
+import { hunkLines, hunkSides } from '../../../extension/tours/patch';
+import { allHunks, coverShortlog, parseSubject, patchLabel } from '../../../extension/tours/series';
+import { parseSeries } from '../../../extension/tours/seriesReader';
 import { ARCHIVE_COVER, b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 
 test('subject tags: version, n/N, RFC, Re:', () => {
@@ -108,7 +109,7 @@ test('broken input: a cut-off hunk keeps what was read and says where', () => {
   const hunks = allHunks(series.patches[0]);
   assert.equal(hunks.length, 1);
   assert.equal(hunks[0].hunk.truncated, true);
-  assert.ok(hunks[0].hunk.lines.some((l) => l.text.includes('insert_data_page')));
+  assert.ok(hunkLines(hunks[0].hunk).some((l) => l.text.includes('insert_data_page')));
   const d = series.diagnostics.find((x) => /ends early/.test(x.message));
   assert.ok(d, JSON.stringify(series.diagnostics));
   assert.equal(d.line, cut.split('\n').findIndex((l) => l.startsWith('@@ -40,6')) + 1);
