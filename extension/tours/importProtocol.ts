@@ -30,7 +30,7 @@ export type WorkerToHost =
   | { readonly type: 'error'; readonly message: string };
 
 /** Messages go to the host in batches of about this many characters, so no single batch blocks it long. */
-export const BATCH_CHARS = 512 * 1024;
+export const BATCH_CHARS = 256 * 1024;
 
 /**
  * A message as it crosses to the host: each hunk's text is a stretch of the message body, so it travels as
@@ -53,14 +53,24 @@ export function toWire(m: SeriesMessage): WireMessage {
   return { ...m, patch: { ...m.patch, files } };
 }
 
+/**
+ * The message again, built in place: `m` is a fresh copy that structured clone made for the receiver, so its
+ * hunks are completed where they are rather than copied (the host receives thousands of them).
+ */
 export function fromWire(m: WireMessage): SeriesMessage {
-  if (!m.patch) return m as SeriesMessage;
-  const files = m.patch.files.map((f) => ({ ...f, hunks: f.hunks.map(({ bodyAt, ...h }) => ({ ...h, body: typeof bodyAt === 'string' ? bodyAt : m.body.slice(bodyAt[0], bodyAt[1]) })) }));
-  return { ...m, patch: { ...m.patch, files } };
+  for (const f of m.patch?.files ?? []) {
+    for (const h of f.hunks as (WireHunk & { body?: string })[]) {
+      const at = h.bodyAt;
+      h.body = typeof at === 'string' ? at : m.body.slice(at[0], at[1]);
+      delete (h as { bodyAt?: unknown }).bodyAt;
+    }
+  }
+  return m as unknown as SeriesMessage;
 }
 
-export function toSkeleton(series: PatchSeries, indexOf: ReadonlyMap<SeriesMessage, number>): SeriesSkeleton {
-  const ref = (m: SeriesMessage): MessageRef => indexOf.get(m) ?? m;
+/** A message read from the input is sent by its `index` (its place in the batches); a placeholder whole. */
+export function toSkeleton(series: PatchSeries): SeriesSkeleton {
+  const ref = (m: SeriesMessage): MessageRef => (m.index >= 0 ? m.index : m);
   return { ...series, cover: series.cover ? ref(series.cover) : null, patches: series.patches.map(ref), others: series.others.map(ref) };
 }
 

@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
 import { BATCH_CHARS, toSkeleton, toWire, type HostToWorker, type ImportSource, type WireMessage, type WorkerToHost } from './importProtocol';
-import type { SeriesMessage } from './series';
 import { SeriesReader } from './seriesReader';
 
 const port = parentPort;
@@ -14,7 +13,7 @@ const post = (m: WorkerToHost) => port?.postMessage(m);
 
 async function run(source: ImportSource): Promise<void> {
   const name = source.kind === 'git' ? `git:${source.range}` : source.name;
-  const indexOf = new Map<SeriesMessage, number>();
+  let count = 0;
   let batch: WireMessage[] = [];
   let batchChars = 0;
   const flush = () => {
@@ -24,11 +23,11 @@ async function run(source: ImportSource): Promise<void> {
     batchChars = 0;
   };
   const reader = new SeriesReader(name, (m) => {
-    indexOf.set(m, indexOf.size);
+    count++;
     batch.push(toWire(m));
     batchChars += m.body.length + 256;
     if (batchChars >= BATCH_CHARS) flush();
-  });
+  }, false);
   let done = 0;
   let lastProgress = 0;
   const feed = (bytes: Uint8Array, total: number | null, what: string) => {
@@ -36,7 +35,7 @@ async function run(source: ImportSource): Promise<void> {
     done += bytes.length;
     if (done - lastProgress >= 1 << 20 || done === total) {
       lastProgress = done;
-      post({ type: 'progress', done, total, messages: indexOf.size, what });
+      post({ type: 'progress', done, total, messages: count, what });
     }
   };
   if (source.kind === 'file') {
@@ -50,12 +49,12 @@ async function run(source: ImportSource): Promise<void> {
     flush();
     const series = reader.end();
     flush();
-    post({ type: 'done', series: toSkeleton({ ...series, source: `git:${range}`, format: 'git' }, indexOf) });
+    post({ type: 'done', series: toSkeleton({ ...series, source: `git:${range}`, format: 'git' }) });
     return;
   }
   const series = reader.end();
   flush();
-  post({ type: 'done', series: toSkeleton(series, indexOf) });
+  post({ type: 'done', series: toSkeleton(series) });
 }
 
 port?.on('message', (m: HostToWorker) => {

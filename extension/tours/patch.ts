@@ -88,7 +88,7 @@ export function parsePatchBody(body: string, lineOf: (index: number) => number |
     const m = TRAILER.exec(messageLines[i]);
     if (m) trailers.push({ key: m[1], value: m[2].trim() });
   }
-  const message = messageLines.slice(0, t).join('\n').trimEnd();
+  const message = span(0, t).trimEnd();
 
   const diffstat: DiffstatEntry[] = [];
   let diffstatSummary: string | null = null;

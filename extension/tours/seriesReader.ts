@@ -77,7 +77,12 @@ export class SeriesReader {
   private firstContent = -1;
   private format: PatchSeries['format'] = 'mail';
 
-  constructor(private readonly source = 'input', private readonly onMessage?: (m: SeriesMessage) => void) {}
+  /**
+   * `onMessage` sees each message as soon as it is parsed. With `retain: false` the reader keeps only what
+   * assembling the series needs (the import worker: it has already sent the message on), so its memory stays
+   * small; the assembled series then holds those stand-ins, which keep their `index`.
+   */
+  constructor(private readonly source = 'input', private readonly onMessage?: (m: SeriesMessage) => void, private readonly retain = true) {}
 
   push(chunk: string | Uint8Array): void {
     let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
@@ -178,8 +183,10 @@ export class SeriesReader {
   }
 
   private emit(m: SeriesMessage): void {
-    this.messages.push(m);
     this.onMessage?.(m);
+    // A patch's body and diff are not needed to assemble the series; a message without a diff may be the cover
+    // letter, whose shortlog is read.
+    this.messages.push(this.retain ? m : { ...m, headers: [], body: m.patch ? '' : m.body, patch: m.patch ? STUB_PATCH : null });
   }
 
   private readWhole(): void {
@@ -254,6 +261,8 @@ class MessageLines implements LineSource {
     return this.chunk.slice(this.starts[from], this.starts[to - 1] + this.lines[to - 1].length);
   }
 }
+
+const STUB_PATCH = { message: '', trailers: [], notes: '', diffstat: [], diffstatSummary: null, files: [] };
 
 /** One message: `src` holds its own lines (no From_ line), `firstLine` is the 1-based source line of the first. */
 function readMessage(src: LineSource, firstLine: number, index: number, diags: DiagnosticList): SeriesMessage {

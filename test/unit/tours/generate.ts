@@ -58,7 +58,7 @@ export function longLineMbox(kind: LongLineCase, n: number): string {
     case 'diff-paths':
       return `${from}${head('[PATCH 1/1] t')}msg\n---\n\ndiff --git ${'a '.repeat(n / 2)}x\n--- a/f.c\n+++ b/f.c\n@@ -1,1 +1,1 @@\n-a\n+b\n`;
     case 'quoted-printable-line':
-      return `${from}${head('[PATCH 1/1] t', 'Content-Transfer-Encoding: quoted-printable\n')}${'=3D=\n'.repeat(n / 5)}x\n`;
+      return `${from}${head('[PATCH 1/1] t', 'Content-Transfer-Encoding: quoted-printable\n')}${'=3D=\n'.repeat(8)}${'=3Dx'.repeat(n / 4)}=\n`;
   }
 }
 

@@ -14,7 +14,7 @@ function cpuMs(f: () => void): number {
 }
 
 /** Best-of-three CPU time of `f(large)` over `f(small)`, after one warm-up run of each. */
-function ratio(small: string, large: string): number {
+function ratioOnce(small: string, large: string): number {
   parseSeries(small);
   parseSeries(large);
   let a = Infinity;
@@ -24,6 +24,16 @@ function ratio(small: string, large: string): number {
     b = Math.min(b, cpuMs(() => parseSeries(large)));
   }
   return b / Math.max(a, 0.05);
+}
+
+/**
+ * The ratio, measured again (up to three times) while it exceeds 16: on a machine shared with other work a
+ * linear cost sometimes measures above 16 once, a quadratic one (64x here) never measures below it.
+ */
+function ratio(small: string, large: string): number {
+  let r = Infinity;
+  for (let k = 0; k < 3 && r > 16; k++) r = Math.min(r, ratioOnce(small, large));
+  return r;
 }
 
 for (const kind of LONG_LINE_CASES) {
