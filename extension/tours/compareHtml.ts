@@ -22,7 +22,9 @@ function cellHtml(row: TableRow, i: number): string {
   const differs = new Set<Aspect>(row.differs);
   const parts = cellParts(row.cells[i]).map((p) => {
     const hit = p.aspects.filter((a) => differs.has(a));
-    return hit.length > 0 ? `<mark class="diff" title="differs: ${escapeHtml(hit.map((a) => ASPECT_NAMES[a]).join(', '))}">${escapeHtml(p.text)}</mark>` : `<span>${escapeHtml(p.text)}</span>`;
+    if (hit.length > 0) return `<mark class="diff" title="differs: ${escapeHtml(hit.map((a) => ASPECT_NAMES[a]).join(', '))}">${escapeHtml(p.text)}</mark>`;
+    // Where the task is is context, shown quieter unless it differs.
+    return `<span${p.aspects.includes('placement') ? ' class="ns"' : ''}>${escapeHtml(p.text)}</span>`;
   });
   return parts.join('<span class="sep">, </span>');
 }

@@ -37,11 +37,11 @@ function scenario(rel: string): string {
 }
 
 /** Writes the page for `table` and opens it with a stand-in for acquireVsCodeApi that records what is posted. */
-async function open(table: CompareTable, theme: Theme, name: string): Promise<Page> {
+async function open(table: CompareTable, theme: Theme, name: string, viewport = { width: 1100, height: 700 }): Promise<Page> {
   const html = renderComparePage(table, { nonce: 'dGVzdG5vbmNl', cspSource: 'file:', scriptUri: fileUrl(path.join(OUT, 'compare.js')), styleUri: fileUrl(path.join(ROOT, 'media', 'compare.css')), timelines: true });
   const file = path.join(OUT, `${name}.html`);
   fs.writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 700 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -112,11 +112,19 @@ test('compare view: N columns (three kernels) in a light theme, and scenario tex
   const file = 'tours/scenarios/x86-vfork-after-unshare.timens';
   const text = scenario(file).replace(/^# .*$/m, '# <img src=x onerror="window.hacked=1"> & "quotes"');
   const table = compareScenarioN(text, file, ['6.1', '6.2', '6.18'].map((k) => ({ label: `x86_64 ${k}`, options: { kernel: k as '6.1' } })));
-  const page = await open(table, 'light', 'three-kernels');
+  const page = await open(table, 'light', 'three-kernels', { width: 640, height: 700 });
   assert.equal(await page.locator('thead th.cell').count(), 3);
   assert.equal(await page.locator('tr.first td.cell').count(), 3);
   assert.equal(await page.locator('img').count(), 0, 'markup in a scenario line stays text');
   assert.equal(await page.evaluate(() => (globalThis as unknown as { hacked?: number }).hacked), undefined);
+  // In a narrow view a result is never split inside a word ("EINVAL" stays whole): each result cell is at
+  // least as wide as its longest word.
+  const split = await page.evaluate(() => {
+    type El = { scrollWidth: number; clientWidth: number };
+    const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } };
+    return Array.from(g.document.querySelectorAll('td.cell')).filter((td) => td.scrollWidth > td.clientWidth + 1).length;
+  });
+  assert.equal(split, 0);
   await page.screenshot({ path: path.join(SHOTS, 'compare-view-three-columns-light.png') });
   await page.close();
 });
