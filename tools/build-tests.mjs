@@ -25,6 +25,12 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+// Worker entries the tests start themselves (the extension starts the same files from dist/).
+await esbuild.build({
+  entryPoints: ['extension/tours/importWorker.ts'].filter((f) => fs.existsSync(f)),
+  outbase: '.', outdir: 'out', bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
+});
+
 // Drop compiled tests whose source is gone (several people build at once, so out/ is never wiped).
 for (const js of walkJs('out/test')) {
   const src = js.replace(/^out[\\/]/, '').replace(/\.js$/, '.ts');

@@ -1,6 +1,6 @@
-// Compare: one scenario run under two profiles (a patch on and off, two kernel versions, two arches),
-// the first scenario line whose results differ, the first event where the two logs part, and a
-// plain-text side-by-side report.
+// Compare: one scenario run under several profiles (a patch on and off, kernel versions, arches; designs
+// later), per line what each run did and in which aspects they differ, the first line that differs, and
+// the first event where two logs part. compareReport.ts and compareHtml.ts show the result.
 
 import type { LineOutcome, RunOptions, ScenarioRun } from '../scenario/api';
 import { runScenario } from '../scenario/index';
@@ -25,7 +25,7 @@ export interface LineSummary {
   readonly expect: string;           // 'held' / 'failed: …' for expect lines
 }
 
-export type Aspect = keyof LineSummary;
+export type Aspect = keyof LineSummary | 'ran';
 
 export interface LineComparison {
   readonly line: number;             // 0-based
@@ -43,15 +43,43 @@ export interface EventDivergence {
   readonly describeB: string;
 }
 
+/** One run of the scenario, under one column's profile. */
+export interface CompareColumn {
+  readonly label: string;
+  readonly run: ScenarioRun;
+}
+
+/** One scenario line across N runs: each run's summary (null: the line did not run there). */
+export interface TableRow {
+  readonly line: number;             // 0-based
+  readonly source: string;
+  readonly cells: readonly (LineSummary | null)[];
+  /** Aspects in which the cells are not all equal (a missing cell differs in 'ran'). */
+  readonly differs: readonly Aspect[];
+}
+
+/** A comparison of N runs of one scenario, the form every view shows (the report, the webview, the CLI). */
+export interface CompareTable {
+  readonly file: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly TableRow[];
+  /** The first row whose operation results differ (an expect line only when nothing above it differs). */
+  readonly first: TableRow | null;
+  /** Where the event logs of the first two columns part (null: identical, or one column). */
+  readonly firstEvent: EventDivergence | null;
+}
+
 export interface Comparison {
   readonly file: string;
-  readonly a: { readonly label: string; readonly run: ScenarioRun };
-  readonly b: { readonly label: string; readonly run: ScenarioRun };
+  readonly a: CompareColumn;
+  readonly b: CompareColumn;
   readonly lines: readonly LineComparison[];
   readonly firstLine: LineComparison | null;
   readonly firstEvent: EventDivergence | null;
   /** What the timeline comparison view marks: the first differing line and its events. */
   readonly divergence: { readonly line: number; readonly eventA: number; readonly eventB: number } | null;
+  /** The same comparison as a table of two columns. */
+  readonly table: CompareTable;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +130,7 @@ export function summarizeOutcome(o: LineOutcome): LineSummary {
 }
 
 const EMPTY: LineSummary = { ret: '', errno: '', signal: '', clockOffset: '', clockPath: '', placement: '', text: '', expect: '' };
-const ASPECTS: readonly Aspect[] = ['errno', 'signal', 'ret', 'clockOffset', 'clockPath', 'placement', 'text', 'expect'];
+export const ASPECTS: readonly (keyof LineSummary)[] = ['errno', 'signal', 'ret', 'clockOffset', 'clockPath', 'placement', 'text', 'expect'];
 
 function lineSummaries(run: ScenarioRun): Map<number, LineSummary> {
   const out = new Map<number, LineSummary>();
@@ -133,22 +161,32 @@ export function firstEventDivergence(a: Simulation, b: Simulation): EventDiverge
   return { eventA: i, eventB: i, line, describeA: describeEvent(a, i), describeB: describeEvent(b, i) };
 }
 
-/** Compares two finished runs of the same scenario text. */
-export function compareRuns(a: { label: string; run: ScenarioRun }, b: { label: string; run: ScenarioRun }): Comparison {
-  const source = a.run.parsed.file;
-  const textLines = sourceLines(a.run);
-  const sa = lineSummaries(a.run);
-  const sb = lineSummaries(b.run);
-  const all = [...new Set([...sa.keys(), ...sb.keys()])].sort((x, y) => x - y);
-  const lines: LineComparison[] = all.map((line) => {
-    const la = sa.get(line) ?? null;
-    const lb = sb.get(line) ?? null;
-    const differs = la && lb ? ASPECTS.filter((k) => la[k] !== lb[k]) : la === lb ? [] : (['ret'] as Aspect[]);
-    return { line, source: textLines[line] ?? '', a: la, b: lb, differs };
+/** Compares N finished runs of one scenario text; `text` (when given) supplies the lines as written. */
+export function compareColumns(columns: readonly CompareColumn[], text?: string): CompareTable {
+  const run0 = columns[0]?.run;
+  const textLines = text !== undefined ? text.split(/\r?\n/) : run0 ? sourceLines(run0) : [];
+  const summaries = columns.map((c) => lineSummaries(c.run));
+  const all = [...new Set(summaries.flatMap((m) => [...m.keys()]))].sort((x, y) => x - y);
+  const rows: TableRow[] = all.map((line) => {
+    const cells = summaries.map((m) => m.get(line) ?? null);
+    const present = cells.filter((c): c is LineSummary => c !== null);
+    const differs: Aspect[] = present.length < cells.length && present.length > 0 ? ['ran'] : [];
+    for (const k of ASPECTS) if (present.some((c) => c[k] !== present[0][k])) differs.push(k);
+    return { line, source: textLines[line] ?? '', cells, differs };
   });
   // An expect line differs because the line above it did; the first *operation* line is the real answer.
-  const firstLine = lines.find((l) => l.differs.length > 0 && !(l.differs.length === 1 && l.differs[0] === 'expect')) ?? lines.find((l) => l.differs.length > 0) ?? null;
-  const firstEvent = firstEventDivergence(a.run.sim, b.run.sim);
+  const first = rows.find((r) => r.differs.length > 0 && !(r.differs.length === 1 && r.differs[0] === 'expect')) ?? rows.find((r) => r.differs.length > 0) ?? null;
+  const firstEvent = columns.length >= 2 ? firstEventDivergence(columns[0].run.sim, columns[1].run.sim) : null;
+  return { file: run0?.parsed.file ?? '', columns: columns.map((c) => c.label), rows, first, firstEvent };
+}
+
+/** Compares two finished runs of the same scenario text. */
+export function compareRuns(a: CompareColumn, b: CompareColumn, text?: string): Comparison {
+  const table = compareColumns([a, b], text);
+  const toLine = (r: TableRow): LineComparison => ({ line: r.line, source: r.source, a: r.cells[0], b: r.cells[1], differs: r.differs });
+  const lines = table.rows.map(toLine);
+  const firstLine = table.first ? toLine(table.first) : null;
+  const firstEvent = table.firstEvent;
   let divergence: Comparison['divergence'] = null;
   if (firstLine) {
     const spanA = a.run.sim.lineSpans().find((s) => s.line === firstLine.line);
@@ -162,9 +200,20 @@ export function compareRuns(a: { label: string; run: ScenarioRun }, b: { label: 
   } else if (firstEvent) {
     divergence = { line: firstEvent.line, eventA: firstEvent.eventA, eventB: firstEvent.eventB };
   }
-  return { file: source, a, b, lines, firstLine, firstEvent, divergence };
+  return { file: table.file, a, b, lines, firstLine, firstEvent, divergence, table };
 }
 
+/** Runs `text` under both profiles and compares. */
+export function compareScenario(text: string, file: string, a: ProfileChoice, b: ProfileChoice): Comparison {
+  const runA = runScenario(text, { file, ...a.options });
+  const runB = runScenario(text, { file, ...b.options });
+  return compareRuns({ label: a.label, run: runA }, { label: b.label, run: runB }, text);
+}
+
+/** Runs `text` under every profile and compares them all (one column each). */
+export function compareScenarioN(text: string, file: string, choices: readonly ProfileChoice[]): CompareTable {
+  return compareColumns(choices.map((c) => ({ label: c.label, run: runScenario(text, { file, ...c.options }) })), text);
+}
 function sourceLines(run: ScenarioRun): string[] {
   // The parsed scenario keeps tokens per line; rebuild each line's text from them (spacing preserved by columns).
   return run.parsed.tokens.map((toks) => {
@@ -177,58 +226,3 @@ function sourceLines(run: ScenarioRun): string[] {
   });
 }
 
-/** Runs `text` under both profiles and compares. */
-export function compareScenario(text: string, file: string, a: ProfileChoice, b: ProfileChoice): Comparison {
-  const runA = runScenario(text, { file, ...a.options });
-  const runB = runScenario(text, { file, ...b.options });
-  const cmp = compareRuns({ label: a.label, run: runA }, { label: b.label, run: runB });
-  return { ...cmp, lines: cmp.lines.map((l) => ({ ...l, source: text.split(/\r?\n/)[l.line] ?? l.source })), firstLine: cmp.firstLine ? { ...cmp.firstLine, source: text.split(/\r?\n/)[cmp.firstLine.line] ?? cmp.firstLine.source } : null };
-}
-
-export function describeSummary(s: LineSummary | null): string {
-  if (!s) return '(did not run)';
-  if (s.expect) return `expect ${s.expect}`;
-  const parts: string[] = [];
-  if (s.signal) parts.push(`killed by ${s.signal}`);
-  else if (s.errno) parts.push(`-1 ${s.errno}`);
-  else parts.push(s.ret === '—' ? 'no return' : `= ${s.ret}`);
-  if (s.clockOffset) parts.push(`${s.clockOffset} via ${s.clockPath}`);
-  if (s.text) parts.push(JSON.stringify(s.text.length > 40 ? s.text.slice(0, 40) + '…' : s.text));
-  if (s.placement) parts.push(s.placement);
-  return parts.join(', ');
-}
-
-/** The read-only side-by-side report shown next to the timelines. */
-export function formatComparison(c: Comparison): string {
-  const out: string[] = [];
-  out.push(`Comparison of ${c.file}`);
-  out.push(`  A: ${c.a.label}`);
-  out.push(`  B: ${c.b.label}`);
-  out.push('');
-  if (c.firstLine) {
-    const l = c.firstLine;
-    out.push(`First difference: line ${l.line + 1}   ${l.source.trim()}`);
-    out.push(`  A: ${describeSummary(l.a)}`);
-    out.push(`  B: ${describeSummary(l.b)}`);
-    out.push(`  differs in: ${l.differs.join(', ')}`);
-  } else {
-    out.push('No line gives a different result under the two profiles.');
-  }
-  if (c.firstEvent) {
-    out.push(`First diverging event (line ${c.firstEvent.line + 1}):`);
-    out.push(`  A: ${c.firstEvent.describeA}`);
-    out.push(`  B: ${c.firstEvent.describeB}`);
-  } else {
-    out.push('The two event logs are identical.');
-  }
-  out.push('');
-  const width = Math.min(56, Math.max(20, ...c.lines.map((l) => l.source.trim().length)));
-  const colA = Math.max(12, ...c.lines.map((l) => describeSummary(l.a).length).map((n) => Math.min(n, 60)));
-  out.push(`${'line'.padStart(5)}   ${'scenario'.padEnd(width)}  ${'A'.padEnd(colA)}  B`);
-  for (const l of c.lines) {
-    const mark = l.differs.length > 0 ? '≠' : ' ';
-    const src = l.source.trim();
-    out.push(`${String(l.line + 1).padStart(5)} ${mark} ${(src.length > width ? src.slice(0, width - 1) + '…' : src).padEnd(width)}  ${describeSummary(l.a).padEnd(colA)}  ${describeSummary(l.b)}`);
-  }
-  return out.join('\n') + '\n';
-}

@@ -1,6 +1,7 @@
-// Bundled knowledge of the two series the seeds describe: the six arm64 patches of June 2020 and the
-// x86 time-namespace series of late 2019 (merged for 5.6). Written in our own words from public facts
-// (see /work/shared/kernel/timens-model.md §11–12); no kernel code and no mail text is copied here.
+// Bundled knowledge of two patch series: the six arm64 patches of June 2020 (merged for 5.9) and the x86
+// time-namespace series of November 2019 (merged for 5.6), and two later upstream changes. In our own words;
+// each series cites its posting (cover letter and archive) and each patch the kernel files and functions it
+// changes, to be read in the kernel version the series was merged in. No kernel code or mail text is copied.
 
 import type { EventKind } from '../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
@@ -29,11 +30,25 @@ export interface PatchKnowledge {
   readonly line?: number;
 }
 
+/** Where a series can be read: its cover letter on the mailing list, and the release that merged it. */
+export interface SeriesSource {
+  /** The cover letter's subject as posted. */
+  readonly cover: string;
+  readonly author: string;
+  readonly posted: string;
+  /** A public archive of the cover letter, where one is known. */
+  readonly archive?: string;
+  /** The first upstream commit of the series as merged (abbreviated id and subject). */
+  readonly firstCommit?: string;
+}
+
 export interface SeriesKnowledge {
   readonly id: string;
   readonly title: string;
   readonly when: string;
+  /** Read the patches' files and functions in this release (e.g. arch/arm64/kernel/vdso.c of v5.9). */
   readonly mergedIn: KernelVersion;
+  readonly source: SeriesSource;
   readonly arch: Arch;
   readonly overview: string;
   readonly patches: readonly PatchKnowledge[];
@@ -47,6 +62,12 @@ export const ARM64_SERIES: SeriesKnowledge = {
   title: 'arm64: add the time namespace support',
   when: 'June 2020 (v4 posted on 16 June 2020)',
   mergedIn: '5.9',
+  source: {
+    cover: '[PATCH v4 0/6] arm64: add the time namespace support',
+    author: 'Andrei Vagin',
+    posted: '16 June 2020',
+    archive: 'https://lkml.iu.edu/hypermail/linux/kernel/2006.2/00196.html',
+  },
   arch: 'arm64',
   overview:
     'Brings time namespaces to arm64 the way x86 got them in 5.6. A task in a namespace gets, at the first page of `[vvar]`, a page ' +
@@ -151,16 +172,22 @@ const NO_SWITCH = 'every kernel the model knows (5.6 and later) contains this pa
 export const X86_SERIES: SeriesKnowledge = {
   id: X86,
   title: 'kernel: Introduce Time Namespace',
-  when: 'autumn 2019 (the version quoted in the seeds was posted on 12 November 2019)',
+  when: 'November 2019 (v8 posted on 12 November 2019)',
   mergedIn: '5.6',
+  source: {
+    cover: '[PATCHv8 00/34] kernel: Introduce Time Namespace',
+    author: 'Dmitry Safonov and Andrei Vagin',
+    posted: '12 November 2019',
+    firstCommit: '769071ac9f20 ns: Introduce Time Namespace',
+  },
   arch: 'x86_64',
   overview:
     'The series that created time namespaces, by Andrei Vagin and Dmitry Safonov. A namespace holds offsets for CLOCK_MONOTONIC and ' +
     'CLOCK_BOOTTIME only; `unshare(CLONE_NEWTIME)` prepares a namespace for the caller\'s future children; offsets are written ' +
     'through `/proc/PID/timens_offsets` while nobody is inside and are frozen when the first task enters. System calls add the ' +
     'offsets in the kernel, absolute timers convert them away, and the vDSO gets a per-namespace page so clock reads stay in user ' +
-    'space. The patch titles below are given as we recall them; patches in a mailbox you open are matched by title and by the ' +
-    'functions their hunks touch.',
+    'space. A patch of a mailbox you open is matched to these notes by its title (loosely: case, punctuation, a fragment) ' +
+    'and by the functions its hunks touch, so a posting worded differently still finds them.',
   patches: [
     {
       series: X86, n: 1, title: 'ns: Introduce Time Namespace',

@@ -3,7 +3,7 @@
 
 import type { SimEvent, Simulation } from '../sim/api';
 import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
-import type { FileDiff, Hunk } from './patch';
+import { callNames, hunkLines, type FileDiff, type Hunk } from './patch';
 import { allHunks, type PatchSeries, type SeriesMessage } from './series';
 
 /** Every kernel function the bundled knowledge names: what a changed line may mention. */
@@ -17,9 +17,9 @@ export const KNOWN_FUNCTIONS: ReadonlySet<string> = new Set([
 export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): string[] {
   const known = new Set([...KNOWN_FUNCTIONS, ...extra]);
   const out = [...hunk.functions];
-  for (const l of hunk.lines) {
+  for (const l of hunkLines(hunk)) {
     if (l.kind !== '+' && l.kind !== '-') continue;
-    for (const m of l.text.matchAll(/([A-Za-z_]\w*)\s*\(/g)) if (known.has(m[1]) && !out.includes(m[1])) out.push(m[1]);
+    for (const name of callNames(l.text)) if (known.has(name) && !out.includes(name)) out.push(name);
   }
   return out;
 }

@@ -9,6 +9,33 @@ export interface SeriesDiagnostic {
   readonly message: string;
 }
 
+/** Where readers put their problems: an array, or a sink that keeps the first few thousand (see series.ts). */
+export interface DiagnosticSink {
+  push(d: SeriesDiagnostic): unknown;
+}
+
+/** Keeps the first `limit` problems and counts the rest, so hostile input cannot make millions of them. */
+export class DiagnosticList implements DiagnosticSink {
+  readonly items: SeriesDiagnostic[] = [];
+  dropped = 0;
+  constructor(readonly limit = 1000) {}
+
+  push(d: SeriesDiagnostic): void {
+    if (this.items.length < this.limit) this.items.push(d);
+    else this.dropped++;
+  }
+
+  /** The kept problems, and one closing note saying how many more there were. */
+  list(): SeriesDiagnostic[] {
+    if (this.dropped === 0) return this.items;
+    const last = this.items[this.items.length - 1];
+    return [...this.items, { line: last?.line ?? 1, column: 1, severity: 'warning', message: `${this.dropped} more problems were found and are not listed (only the first ${this.limit} are kept)` }];
+  }
+}
+
+/** How deep message/rfc822 and multipart parts may nest before the rest of a message is skipped. */
+export const MAX_MIME_DEPTH = 8;
+
 export interface MailHeader {
   readonly name: string;      // as written, e.g. 'Subject'
   readonly value: string;     // unfolded and decoded
@@ -32,8 +59,19 @@ export interface DecodedMail {
 
 const HEADER_LINE = /^([!-9;-~]+):[ \t]?(.*)$/;
 
+/** The lines of a message, and their text between two line indices: a slice of the source where it has one
+ *  (no copy), else the lines joined. */
+export interface LineSource {
+  readonly lines: readonly string[];
+  text(from: number, to: number): string;
+}
+
+export function arrayLines(lines: readonly string[]): LineSource {
+  return { lines, text: (from, to) => lines.slice(from, to).join('\n') };
+}
+
 /** Reads a header block starting at `lines[start]`; returns the headers and the index of the first body line. */
-export function readHeaders(lines: readonly string[], start: number, lineBase: number, diags: SeriesDiagnostic[]): { headers: MailHeader[]; bodyStart: number } {
+export function readHeaders(lines: readonly string[], start: number, lineBase: number, diags: DiagnosticSink): { headers: MailHeader[]; bodyStart: number } {
   const headers: { name: string; raw: string; line: number }[] = [];
   let i = start;
   for (; i < lines.length; i++) {
@@ -84,9 +122,10 @@ export function decodeEncodedWords(value: string): string {
 export function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
   const cs = (charset ?? 'utf-8').trim().toLowerCase();
   if (cs === 'us-ascii' || cs === 'ascii' || cs === 'iso-8859-1' || cs === 'latin1' || cs === 'latin-1') {
-    let s = '';
-    for (const b of bytes) s += String.fromCharCode(b);
-    return s;
+    // Byte n is U+00nn (TextDecoder's 'latin1' is windows-1252, which differs in 0x80-0x9f).
+    const parts: string[] = [];
+    for (let i = 0; i < bytes.length; i += 8192) parts.push(String.fromCharCode(...bytes.subarray(i, i + 8192)));
+    return parts.join('');
   }
   try {
     return new TextDecoder(cs).decode(bytes);
@@ -96,43 +135,79 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): s
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+/** Character code → 6-bit value, -1 outside the alphabet. */
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 
 /** Base64 to bytes; characters outside the alphabet (line breaks, spaces) are skipped. */
 export function base64Bytes(text: string): Uint8Array {
-  const out: number[] = [];
+  const out = new Uint8Array(Math.ceil((text.length * 3) / 4));
+  let n = 0;
   let acc = 0;
   let bits = 0;
-  for (const ch of text) {
-    if (ch === '=') break;
-    const v = B64_INDEX.get(ch);
-    if (v === undefined) continue;
-    acc = (acc << 6) | v;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d) break; // '='
+    const v = c < 128 ? B64_VALUE[c] : -1;
+    if (v < 0) continue;
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push((acc >> bits) & 0xff);
+      out[n++] = (acc >> bits) & 0xff;
     }
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, n);
 }
 
-/** Quoted-printable to bytes. `body`: soft line breaks (`=` at the end of a line) join lines. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Quoted-printable to bytes, in one pass. `body`: soft line breaks (`=` at the end of a line, before
+ * `\n` or `\r\n`) join lines. An `=` not followed by two hex digits is kept as it is; characters above
+ * U+007F (a mail sent 8-bit despite its header) are kept as their UTF-8 bytes.
+ */
 export function qpBytes(text: string, body = true): Uint8Array {
-  const src = body ? text.replace(/=\r?\n/g, '') : text;
-  const out: number[] = [];
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(src.slice(i + 1, i + 3))) {
-      out.push(parseInt(src.slice(i + 1, i + 3), 16));
-      i += 2;
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d) {
+      if (body && text.charCodeAt(i + 1) === 0x0a) { i += 1; continue; }
+      if (body && text.charCodeAt(i + 1) === 0x0d && text.charCodeAt(i + 2) === 0x0a) { i += 2; continue; }
+      const hi = hexValue(text.charCodeAt(i + 1));
+      const lo = hi < 0 ? -1 : hexValue(text.charCodeAt(i + 2));
+      if (lo >= 0) { out[n++] = (hi << 4) | lo; i += 2; continue; }
+      out[n++] = c;
+    } else if (c < 0x80) {
+      out[n++] = c;
     } else {
-      const code = src.charCodeAt(i);
-      if (code < 0x80) out.push(code);
-      else for (const b of new TextEncoder().encode(c)) out.push(b);
+      // A run of non-ASCII characters is encoded at once (surrogate pairs stay together).
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) >= 0x80) j++;
+      n += utf8.encodeInto(text.slice(i, j), out.subarray(n)).written;
+      i = j - 1;
     }
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, n);
+}
+
+/** The line without its trailing spaces and tabs (a loop, not /[ \t]+$/, which is quadratic on long runs). */
+export function trimTrailingBlanks(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 0x20 && c !== 0x09) break;
+    end--;
+  }
+  return end === line.length ? line : line.slice(0, end);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,10 +248,15 @@ function splitParams(value: string): string[] {
 }
 
 /**
- * Decodes the body of one message (or MIME part) into its text parts. `lines` is the whole source,
+ * Decodes the body of one message (or MIME part) into its text parts. `src` holds the whole message,
  * `bodyStart`/`bodyEnd` the body's line range, `lineBase` what to add to an index to get a 1-based line.
  */
-export function decodeBody(headers: readonly MailHeader[], lines: readonly string[], bodyStart: number, bodyEnd: number, lineBase: number, diags: SeriesDiagnostic[], depth = 0): TextPart[] {
+export function decodeBody(headers: readonly MailHeader[], src: LineSource, bodyStart: number, bodyEnd: number, lineBase: number, diags: DiagnosticSink, depth = 0): TextPart[] {
+  if (depth > MAX_MIME_DEPTH) {
+    // Each level costs a stack frame and a pass over its lines: a bound keeps hostile nesting linear and off the stack limit.
+    diags.push({ line: lineBase + bodyStart, column: 1, severity: 'error', message: `MIME parts (multipart or message/rfc822) nested more than ${MAX_MIME_DEPTH} deep; the rest of this message is skipped` });
+    return [];
+  }
   const ct = parseContentType(header(headers, 'Content-Type'));
   const cte = (header(headers, 'Content-Transfer-Encoding') ?? '7bit').trim().toLowerCase();
   const disposition = parseContentType(header(headers, 'Content-Disposition'));
@@ -185,21 +265,17 @@ export function decodeBody(headers: readonly MailHeader[], lines: readonly strin
     const boundary = ct.params.boundary;
     if (!boundary) {
       diags.push({ line: lineBase + bodyStart, column: 1, severity: 'error', message: `${ct.type} without a boundary parameter; the body is shown as plain text` });
-      return [plainPart('text/plain', filename, lines, bodyStart, bodyEnd, lineBase)];
+      return [plainPart('text/plain', filename, src, bodyStart, bodyEnd, lineBase)];
     }
-    if (depth > 8) {
-      diags.push({ line: lineBase + bodyStart, column: 1, severity: 'error', message: 'MIME parts nested more than 8 deep; the rest is skipped' });
-      return [];
-    }
-    return decodeMultipart(boundary, lines, bodyStart, bodyEnd, lineBase, diags, depth);
+    return decodeMultipart(boundary, src, bodyStart, bodyEnd, lineBase, diags, depth);
   }
   if (ct.type === 'message/rfc822') {
-    const inner = readHeaders(lines, bodyStart, lineBase, diags);
-    return decodeBody(inner.headers, lines, inner.bodyStart, bodyEnd, lineBase, diags, depth + 1);
+    const inner = readHeaders(src.lines, bodyStart, lineBase, diags);
+    return decodeBody(inner.headers, src, inner.bodyStart, bodyEnd, lineBase, diags, depth + 1);
   }
   const isText = ct.type.startsWith('text/') || /\.(patch|diff|txt)$/i.test(filename ?? '') || ct.type === 'application/octet-stream' && filename !== null;
   if (!isText) return [];
-  const raw = lines.slice(bodyStart, bodyEnd).join('\n');
+  const raw = src.text(bodyStart, bodyEnd);
   if (cte === 'quoted-printable') {
     return [{ contentType: ct.type, filename, text: decodeCharset(qpBytes(raw), ct.params.charset), sourceLine: null }];
   }
@@ -213,20 +289,21 @@ export function decodeBody(headers: readonly MailHeader[], lines: readonly strin
   if (!['7bit', '8bit', 'binary', ''].includes(cte)) {
     diags.push({ line: lineBase + bodyStart, column: 1, severity: 'warning', message: `unknown Content-Transfer-Encoding "${cte}"; the body is shown as it is` });
   }
-  return [plainPart(ct.type, filename, lines, bodyStart, bodyEnd, lineBase)];
+  return [plainPart(ct.type, filename, src, bodyStart, bodyEnd, lineBase)];
 }
 
-function plainPart(type: string, filename: string | null, lines: readonly string[], start: number, end: number, lineBase: number): TextPart {
-  return { contentType: type, filename, text: lines.slice(start, end).join('\n'), sourceLine: lineBase + start };
+function plainPart(type: string, filename: string | null, src: LineSource, start: number, end: number, lineBase: number): TextPart {
+  return { contentType: type, filename, text: src.text(start, end), sourceLine: lineBase + start };
 }
 
-function decodeMultipart(boundary: string, lines: readonly string[], start: number, end: number, lineBase: number, diags: SeriesDiagnostic[], depth: number): TextPart[] {
+function decodeMultipart(boundary: string, src: LineSource, start: number, end: number, lineBase: number, diags: DiagnosticSink, depth: number): TextPart[] {
+  const lines = src.lines;
   const delimiter = '--' + boundary;
   const parts: { from: number; to: number }[] = [];
   let open = -1;
   let closed = false;
   for (let i = start; i < end; i++) {
-    const l = lines[i].replace(/[ \t]+$/, '');
+    const l = trimTrailingBlanks(lines[i]);
     if (l === delimiter || l === delimiter + '--') {
       if (open >= 0) parts.push({ from: open, to: i });
       if (l.endsWith('--') && l !== delimiter) { closed = true; open = -1; break; }
@@ -238,7 +315,7 @@ function decodeMultipart(boundary: string, lines: readonly string[], start: numb
   }
   if (parts.length === 0) {
     diags.push({ line: lineBase + start, column: 1, severity: 'error', message: `multipart boundary "${boundary}" never appears; the body is shown as plain text` });
-    return [plainPart('text/plain', null, lines, start, end, lineBase)];
+    return [plainPart('text/plain', null, src, start, end, lineBase)];
   }
   if (!closed) {
     diags.push({ line: lineBase + end - 1, column: 1, severity: 'warning', message: `multipart body ends without the closing boundary "${delimiter}--" (truncated message?)` });
@@ -249,7 +326,7 @@ function decodeMultipart(boundary: string, lines: readonly string[], start: numb
     const hasHeaders = p.from < p.to && HEADER_LINE.test(lines[p.from]);
     const h = hasHeaders ? readHeaders(lines, p.from, lineBase, diags) : { headers: [] as MailHeader[], bodyStart: p.from < p.to && lines[p.from] === '' ? p.from + 1 : p.from };
     // The line break before a boundary belongs to the boundary.
-    out.push(...decodeBody(h.headers, lines, h.bodyStart, p.to, lineBase, diags, depth + 1));
+    for (const part of decodeBody(h.headers, src, h.bodyStart, p.to, lineBase, diags, depth + 1)) out.push(part);
   }
   return out;
 }

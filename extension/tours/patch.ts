@@ -1,7 +1,7 @@
 // Parsing of one patch mail body as git format-patch writes it: commit message, trailers, the `---`
 // separator, diffstat, `diff --git` file sections and `@@` hunks with their function context.
 
-import type { SeriesDiagnostic } from './mail';
+import type { DiagnosticSink } from './mail';
 
 export interface HunkLine {
   readonly kind: ' ' | '+' | '-' | '\\';
@@ -19,7 +19,9 @@ export interface Hunk {
   readonly newCount: number;
   /** The function context after the second `@@` (empty when git found none). */
   readonly section: string;
-  readonly lines: readonly HunkLine[];
+  /** The hunk's lines as the patch has them (each with its ' ', '+', '-' or '\\' prefix), joined by '\n'; see hunkLines. */
+  readonly body: string;
+  readonly lineCount: number;
   /** 1-based line of the `@@` header in the source file, or null when the body was transfer-encoded. */
   readonly sourceLine: number | null;
   /** Functions this hunk is inside of or defines, in order of appearance, without duplicates. */
@@ -56,7 +58,6 @@ export interface ParsedPatchBody {
 }
 
 const TRAILER = /^([A-Z][A-Za-z0-9-]*(?:-by|-to)|Cc|Link|Fixes|Closes|Reported|Suggested|Tested|Acked|Co-developed-by|Signed-off-by|Message-Id):\s*(.+)$/;
-const DIFFSTAT_LINE = /^ (\S.*?)\s+\|\s+(?:(\d+)\s*([+-]*)|Bin\b.*)$/;
 const DIFFSTAT_SUMMARY = /^ \d+ files? changed/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'defined', 'typeof', '__attribute__']);
@@ -65,8 +66,11 @@ const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 
  * Parses a patch body. `lineOf(i)` maps a body line index to a 1-based source line (or null).
  * Never throws: anything unexpected becomes a diagnostic and parsing goes on.
  */
-export function parsePatchBody(body: string, lineOf: (index: number) => number | null, diags: SeriesDiagnostic[]): ParsedPatchBody {
-  const lines = body.split('\n');
+export function parsePatchBody(body: string, lineOf: (index: number) => number | null, diags: DiagnosticSink, lines: readonly string[] = body.split('\n')): ParsedPatchBody {
+  // A hunk keeps its text as a slice of `body` (one string, no object per line): where each line starts.
+  const starts = new Array<number>(lines.length);
+  for (let k = 0, off = 0; k < lines.length; k++) { starts[k] = off; off += lines[k].length + 1; }
+  const span = (a: number, b: number) => (a >= b ? '' : body.slice(starts[a], starts[b - 1] + lines[b - 1].length));
   const at = (i: number) => lineOf(i) ?? 0;
   // Where the diff starts: `---` separator (format-patch), else the first `diff --git` or `--- a/` + `+++` pair.
   let firstDiff = lines.findIndex((l, i) => l.startsWith('diff --git ') || (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')));
@@ -84,7 +88,7 @@ export function parsePatchBody(body: string, lineOf: (index: number) => number |
     const m = TRAILER.exec(messageLines[i]);
     if (m) trailers.push({ key: m[1], value: m[2].trim() });
   }
-  const message = messageLines.slice(0, t).join('\n').replace(/\s+$/, '');
+  const message = span(0, t).trimEnd();
 
   const diffstat: DiffstatEntry[] = [];
   let diffstatSummary: string | null = null;
@@ -92,8 +96,8 @@ export function parsePatchBody(body: string, lineOf: (index: number) => number |
   if (separator >= 0) {
     for (let i = separator + 1; i < firstDiff; i++) {
       const l = lines[i];
-      const d = DIFFSTAT_LINE.exec(l);
-      if (d) diffstat.push({ path: d[1].trim(), changes: d[2] === undefined ? null : Number(d[2]), graph: d[3] ?? '' });
+      const d = diffstatLine(l);
+      if (d) diffstat.push(d);
       else if (DIFFSTAT_SUMMARY.test(l)) diffstatSummary = l.trim();
       else if (/^ (create|delete|rename|copy|mode change) /.test(l)) continue;
       else notes.push(l);
@@ -106,7 +110,7 @@ export function parsePatchBody(body: string, lineOf: (index: number) => number |
     const l = lines[i];
     if (l === '-- ' || (l === '--' && /^\d+\.\d+/.test(lines[i + 1] ?? ''))) break; // signature: "-- \n2.24.1"
     if (l.startsWith('diff --git ') || (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ '))) {
-      const r = parseFile(lines, i, files.length, at, lineOf, diags);
+      const r = parseFile(lines, i, files.length, at, lineOf, diags, span);
       files.push(r.file);
       i = r.next;
       continue;
@@ -132,7 +136,7 @@ function stripPrefix(p: string): string | null {
   return p.replace(/^"|"$/g, '').replace(/^[ab]\//, '');
 }
 
-function parseFile(lines: readonly string[], start: number, fileIndex: number, at: (i: number) => number, lineOf: (i: number) => number | null, diags: SeriesDiagnostic[]): { file: FileDiff; next: number } {
+function parseFile(lines: readonly string[], start: number, fileIndex: number, at: (i: number) => number, lineOf: (i: number) => number | null, diags: DiagnosticSink, span: (a: number, b: number) => string): { file: FileDiff; next: number } {
   let oldPath: string | null = null;
   let newPath: string | null = null;
   let status: FileDiff['status'] = 'modified';
@@ -179,18 +183,15 @@ function parseFile(lines: readonly string[], start: number, fileIndex: number, a
     const oldCount = h[2] === undefined ? 1 : Number(h[2]);
     const newCount = h[4] === undefined ? 1 : Number(h[4]);
     const headerIndex = i;
-    const body: HunkLine[] = [];
     let o = 0;
     let n = 0;
     i++;
+    const first = i;
     while (i < lines.length && (o < oldCount || n < newCount || lines[i].startsWith('\\'))) {
-      const bl = lines[i];
-      const c = bl[0];
-      if (c === '\\') { body.push({ kind: '\\', text: bl.slice(1).trimStart() }); i++; continue; }
+      const c = lines[i][0];
+      if (c === '\\') { i++; continue; }
       // Mail clients strip the trailing space of an empty context line: an empty line is context.
-      if (bl === '') { body.push({ kind: ' ', text: '' }); o++; n++; i++; continue; }
-      if (c === ' ') { o++; n++; } else if (c === '-') o++; else if (c === '+') n++; else break;
-      body.push({ kind: c, text: bl.slice(1) });
+      if (c === undefined || c === ' ') { o++; n++; } else if (c === '-') o++; else if (c === '+') n++; else break;
       i++;
     }
     const truncated = o < oldCount || n < newCount;
@@ -204,9 +205,10 @@ function parseFile(lines: readonly string[], start: number, fileIndex: number, a
       header: l,
       oldStart: Number(h[1]), oldCount, newStart: Number(h[3]), newCount,
       section: h[5].trim(),
-      lines: body,
+      body: span(first, i),
+      lineCount: i - first,
       sourceLine: lineOf(headerIndex),
-      functions: hunkFunctions(h[5], body),
+      functions: hunkFunctions(h[5], lines, first, i),
       truncated,
     });
   }
@@ -216,30 +218,86 @@ function parseFile(lines: readonly string[], start: number, fileIndex: number, a
   return { file: { oldPath, newPath, status, binary, hunks, sourceLine: lineOf(start) }, next: i };
 }
 
-/** The function named in a C declaration or call-looking text: the identifier right before the first '('. */
-export function functionNameIn(text: string): string | null {
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(text);
-  if (!m || C_KEYWORDS.has(m[1])) return null;
-  return m[1];
+function isIdentStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+function isWordChar(c: number): boolean {
+  return isIdentStart(c) || (c >= 0x30 && c <= 0x39);
 }
 
 /**
- * Functions whose code the hunk changes: a changed line belongs to the last function definition above it
- * in the hunk, or to the function git named in the header; a changed definition line names itself.
- * Definitions that appear only as context are not counted.
+ * Every identifier followed by optional whitespace and '(' (a call or a declaration), left to right, as
+ * /([A-Za-z_]\w*)\s*\(/g finds them; written as one scan because that expression is quadratic on a long
+ * word that is not followed by '('.
  */
-export function hunkFunctions(section: string, body: readonly HunkLine[]): string[] {
+export function* callNames(text: string): Generator<string> {
+  let from = 0;
+  for (let p = text.indexOf('(', from); p >= 0; p = text.indexOf('(', from)) {
+    let e = p;
+    while (e > from && /\s/.test(text[e - 1])) e--;
+    let b = e;
+    while (b > from && isWordChar(text.charCodeAt(b - 1))) b--;
+    while (b < e && !isIdentStart(text.charCodeAt(b))) b++; // \w* may not start with a digit
+    if (b < e) yield text.slice(b, e);
+    from = p + 1;
+  }
+}
+
+/** The function named in a C declaration or call-looking text: the identifier right before the first '('. */
+export function functionNameIn(text: string): string | null {
+  for (const name of callNames(text)) return C_KEYWORDS.has(name) ? null : name;
+  return null;
+}
+
+/** ` path | 12 +++--` or ` path | Bin 0 -> 1234 bytes`; null for any other line. */
+export function diffstatLine(l: string): DiffstatEntry | null {
+  if (l.length < 2 || l[0] !== ' ' || /\s/.test(l[1])) return null;
+  // The count and graph never hold a '|', so the last one separates them from the path.
+  const bar = l.lastIndexOf('|');
+  if (bar < 2 || !/\s/.test(l[bar - 1]) || !/\s/.test(l[bar + 1] ?? '')) return null;
+  const path = l.slice(1, bar).trim();
+  const rest = l.slice(bar + 1).trim();
+  if (rest.startsWith('Bin') && (rest.length === 3 || !/\w/.test(rest[3]))) return { path, changes: null, graph: '' };
+  let i = 0;
+  while (i < rest.length && rest.charCodeAt(i) >= 0x30 && rest.charCodeAt(i) <= 0x39) i++;
+  if (i === 0) return null;
+  const graph = rest.slice(i).trimStart();
+  for (let k = 0; k < graph.length; k++) if (graph[k] !== '+' && graph[k] !== '-') return null;
+  return { path, changes: Number(rest.slice(0, i)), graph };
+}
+
+/** One line of a hunk as written: an empty line is context (mail clients strip that trailing space). */
+export function hunkLine(raw: string): HunkLine {
+  const c = raw[0];
+  if (c === undefined) return { kind: ' ', text: '' };
+  if (c === '\\') return { kind: '\\', text: raw.slice(1).trimStart() };
+  return { kind: c as HunkLine['kind'], text: raw.slice(1) };
+}
+
+/** The lines of a hunk, made when asked for (a series keeps each hunk as one string). */
+export function hunkLines(hunk: Pick<Hunk, 'body' | 'lineCount'>): HunkLine[] {
+  return hunk.lineCount === 0 ? [] : hunk.body.split('\n').map(hunkLine);
+}
+
+/**
+ * Functions whose code the hunk changes (the hunk is lines[from, to)): a changed line belongs to the last
+ * function definition above it in the hunk, or to the function git named in the header; a changed
+ * definition line names itself. Definitions that appear only as context are not counted.
+ */
+function hunkFunctions(section: string, lines: readonly string[], from: number, to: number): string[] {
   const out: string[] = [];
   const add = (f: string | null) => { if (f && !out.includes(f)) out.push(f); };
-  let current = /\(/.test(section) ? functionNameIn(section) : null;
-  for (const l of body) {
-    if (l.kind === '\\') continue;
-    const t = l.text;
+  let current = section.includes('(') ? functionNameIn(section) : null;
+  for (let k = from; k < to; k++) {
+    const raw = lines[k];
+    const kind = raw[0] ?? ' ';
+    if (kind === '\\') continue;
+    const t = raw.slice(1);
     // A definition starts in column 0, is not a statement (no ';' at the end) and is not a macro.
     const isDefinition = /^[A-Za-z_]/.test(t) && t.includes('(') && !/;\s*$/.test(t) && !/^(#|typedef\b|struct\s+\w+\s*\{)/.test(t) && !/=/.test(t.split('(')[0]);
     if (isDefinition) current = functionNameIn(t);
-    else if (/^[}A-Za-z_#]/.test(t) && !t.startsWith('}') && l.kind === ' ') current = null; // a declaration or macro at top level
-    if (l.kind === '+' || l.kind === '-') add(current);
+    else if (/^[}A-Za-z_#]/.test(t) && !t.startsWith('}') && kind === ' ') current = null; // a declaration or macro at top level
+    if (kind === '+' || kind === '-') add(current);
   }
   return out;
 }
@@ -248,7 +306,7 @@ export function hunkFunctions(section: string, body: readonly HunkLine[]): strin
 export function hunkSides(hunk: Hunk): { before: string; after: string } {
   const before: string[] = [];
   const after: string[] = [];
-  for (const l of hunk.lines) {
+  for (const l of hunkLines(hunk)) {
     if (l.kind === ' ' || l.kind === '-') before.push(l.text);
     if (l.kind === ' ' || l.kind === '+') after.push(l.text);
   }
@@ -257,5 +315,5 @@ export function hunkSides(hunk: Hunk): { before: string; after: string } {
 
 /** The hunk in unified-diff form (header and lines), as it would be quoted in a reply. */
 export function hunkText(hunk: Hunk): string {
-  return [hunk.header, ...hunk.lines.map((l) => (l.kind === '\\' ? '\\ ' + l.text : l.kind + l.text))].join('\n');
+  return [hunk.header, ...hunkLines(hunk).map((l) => (l.kind === '\\' ? '\\ ' + l.text : l.kind + l.text))].join('\n');
 }

@@ -1,8 +1,8 @@
 // Reading a patch series from text: an mbox (From_ separated, mboxrd quoting), a b4 `.mbx`, a single
 // format-patch `.patch`, a bare diff, or a cover letter copied from a web archive. Never throws.
 
-import { decodeBody, header, readHeaders, type MailHeader, type SeriesDiagnostic } from './mail';
-import { parsePatchBody, type FileDiff, type Hunk, type ParsedPatchBody } from './patch';
+import { header, type DiagnosticList, type MailHeader, type SeriesDiagnostic } from './mail';
+import type { FileDiff, Hunk, ParsedPatchBody } from './patch';
 
 export type { SeriesDiagnostic } from './mail';
 
@@ -54,20 +54,25 @@ export interface PatchSeries {
 
 /** `[PATCH v4 3/6] arm64/vdso: Add …`, `[PATCHv8 07/34]`, `[RFC PATCH net-next 1/2]`, `Re: [PATCH 0/6] …`. */
 export function parseSubject(subject: string): SubjectInfo {
-  let s = subject.trim();
+  const s = subject.trim();
+  // Sticky expressions walk the prefixes in place: slicing the subject after each one was quadratic.
+  const replyRe = /(re|fwd?|aw)\s*:\s*/iy;
+  const tagRe = /\[([^\]]*)\]\s*/y;
+  let pos = 0;
   let reply = false;
   for (;;) {
-    const m = /^(re|fwd?|aw)\s*:\s*/i.exec(s);
-    if (!m) break;
+    replyRe.lastIndex = pos;
+    if (!replyRe.exec(s)) break;
     reply = true;
-    s = s.slice(m[0].length);
+    pos = replyRe.lastIndex;
   }
   const tags: string[] = [];
   for (;;) {
-    const m = /^\[([^\]]*)\]\s*/.exec(s);
+    tagRe.lastIndex = pos;
+    const m = tagRe.exec(s);
     if (!m) break;
     tags.push(m[1]);
-    s = s.slice(m[0].length);
+    pos = tagRe.lastIndex;
   }
   const words = tags.join(' ').split(/[\s,]+/).filter(Boolean);
   let version: number | null = null;
@@ -83,91 +88,10 @@ export function parseSubject(subject: string): SubjectInfo {
     if (/^RFC/i.test(w)) rfc = true;
     if (/^RESEND$/i.test(w)) resend = true;
   }
-  return { tag: tags.map((t) => `[${t}]`).join(' '), version, number, total, rfc, resend, reply, title: s.trim() };
+  return { tag: tags.map((t) => `[${t}]`).join(' '), version, number, total, rfc, resend, reply, title: s.slice(pos).trim() };
 }
 
-const FROM_LINE = /^From (?:[0-9a-f]{40} |\S+@\S+ |\S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) |MAILER-DAEMON )/;
-const HEADER_START = /^(From|Subject|Date|Message-I[dD]|To|Cc|Return-Path|Received|MIME-Version|Content-Type|X-[\w-]+|Delivered-To|In-Reply-To|References):/;
-
-/** Parses any of the supported inputs. `source` names it in messages (a file name). */
-export function parseSeries(input: string | Uint8Array, source = 'input'): PatchSeries {
-  const text = (typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input)).replace(/\r\n?/g, '\n').replace(/^\uFEFF/, '');
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const diags: SeriesDiagnostic[] = [];
-  const messages: SeriesMessage[] = [];
-  let format: PatchSeries['format'];
-
-  if (text.trim() === '') {
-    diags.push({ line: 1, column: 1, severity: 'error', message: `${source} is empty` });
-    return assemble(source, 'mail', [], diags);
-  }
-  const firstContent = lines.findIndex((l) => l.trim() !== '');
-  if (FROM_LINE.test(lines[firstContent] ?? '')) {
-    format = 'mbox';
-    const starts: number[] = [];
-    for (let i = firstContent; i < lines.length; i++) {
-      if (FROM_LINE.test(lines[i]) && (i === firstContent || lines[i - 1] === '')) starts.push(i);
-    }
-    for (let k = 0; k < starts.length; k++) {
-      const from = starts[k] + 1;
-      let to = k + 1 < starts.length ? starts[k + 1] : lines.length;
-      // mboxrd: the blank line before the next From_ line belongs to the format, not to the body.
-      if (k + 1 < starts.length && to > from && lines[to - 1] === '') to--;
-      // mboxrd quoting: '>From ' (and '>>From ') in a body lose one '>'.
-      const body = lines.slice(0, to).map((l, i) => (i >= from && /^>+From /.test(l) ? l.slice(1) : l));
-      messages.push(readMessage(body, from, to, messages.length, diags));
-    }
-  } else if (HEADER_START.test(lines[firstContent] ?? '')) {
-    format = 'mail';
-    messages.push(readMessage(lines, firstContent, lines.length, 0, diags));
-  } else if (/^(diff --git |--- \S|Index: )/.test(lines[firstContent] ?? '')) {
-    format = 'diff';
-    const patch = parsePatchBody(lines.join('\n'), (i) => i + 1, diags);
-    messages.push(makeMessage(0, firstContent + 1, [], source.replace(/^.*[\\/]/, ''), lines.join('\n'), patch, diags));
-  } else {
-    // A copy from a web archive: a subject line, then "From:"/"Date:" lines, then the body.
-    format = 'archive-text';
-    const subjectLine = lines[firstContent];
-    let i = firstContent + 1;
-    while (i < lines.length && lines[i].trim() === '') i++;
-    const hdr: MailHeader[] = [{ name: 'Subject', value: subjectLine.trim(), line: firstContent + 1 }];
-    while (i < lines.length && /^(From|Date|To|Cc|Subject|Message-ID):\s/i.test(lines[i])) {
-      const m = /^([^:]+):\s*(.*)$/.exec(lines[i]);
-      if (m) hdr.push({ name: m[1], value: m[2], line: i + 1 });
-      i++;
-    }
-    if (!/\[(PATCH|RFC)/i.test(subjectLine)) {
-      diags.push({ line: firstContent + 1, column: 1, severity: 'warning', message: `no mail headers and no From_ line: "${subjectLine.slice(0, 60)}" was taken as the subject of a single message` });
-    } else {
-      diags.push({ line: firstContent + 1, column: 1, severity: 'info', message: 'no mail headers: read as a message copied from a web archive (the first line is its subject)' });
-    }
-    const bodyText = lines.slice(i).join('\n');
-    const hasDiff = /^diff --git /m.test(bodyText);
-    const patch = hasDiff ? parsePatchBody(bodyText, (k) => i + k + 1, diags) : null;
-    messages.push(makeMessage(0, firstContent + 1, hdr, subjectLine.trim(), bodyText, patch, diags));
-  }
-  return assemble(source, format, messages, diags);
-}
-
-function readMessage(lines: readonly string[], start: number, end: number, index: number, diags: SeriesDiagnostic[]): SeriesMessage {
-  const scoped = lines.slice(0, end);
-  const { headers, bodyStart } = readHeaders(scoped, start, 1, diags);
-  if (headers.length === 0) diags.push({ line: start + 1, column: 1, severity: 'warning', message: 'message without headers' });
-  const subject = header(headers, 'Subject');
-  if (subject === undefined) diags.push({ line: start + 1, column: 1, severity: 'warning', message: 'message without a Subject header' });
-  const parts = decodeBody(headers, scoped, bodyStart, end, 1, diags);
-  // Text parts are joined; a patch sent as an attachment becomes part of the body like an inline one.
-  const body = parts.map((p) => p.text).join('\n');
-  const first = parts[0];
-  const lineOf = (i: number): number | null => (parts.length === 1 && first.sourceLine !== null ? first.sourceLine + i : null);
-  const hasDiff = /^(diff --git |--- \S+\n\+\+\+ )/m.test(body) || /^diff --git /m.test(body);
-  const patch = hasDiff ? parsePatchBody(body, lineOf, diags) : null;
-  if (hasDiff && patch && patch.files.length === 0) diags.push({ line: bodyStart + 1, column: 1, severity: 'warning', message: 'the body mentions a diff but no file section could be read' });
-  return makeMessage(index, start + 1, headers, subject ?? '(no subject)', body, patch, diags);
-}
-
-function makeMessage(index: number, sourceLine: number, headers: readonly MailHeader[], subject: string, body: string, patch: ParsedPatchBody | null, _diags: SeriesDiagnostic[], placeholder = false): SeriesMessage {
+export function makeMessage(index: number, sourceLine: number, headers: readonly MailHeader[], subject: string, body: string, patch: ParsedPatchBody | null, placeholder = false): SeriesMessage {
   return {
     index, sourceLine, headers, subject, subjectInfo: parseSubject(subject),
     from: header(headers, 'From') ?? '', date: header(headers, 'Date') ?? '',
@@ -188,7 +112,8 @@ export function coverShortlog(body: string): string[] {
   return out;
 }
 
-function assemble(source: string, format: PatchSeries['format'], messages: SeriesMessage[], diags: SeriesDiagnostic[]): PatchSeries {
+/** Sorts messages into cover letter, patches (in n/N order, gaps listed from the cover's shortlog) and others. */
+export function assemble(source: string, format: PatchSeries['format'], messages: readonly SeriesMessage[], diags: DiagnosticList): PatchSeries {
   let cover: SeriesMessage | null = null;
   const patches: SeriesMessage[] = [];
   const others: SeriesMessage[] = [];
@@ -221,7 +146,7 @@ function assemble(source: string, format: PatchSeries['format'], messages: Serie
       if (seen.has(n)) continue;
       const title = titles[n - 1] ?? `patch ${n}`;
       const tag = `[PATCH${cover.subjectInfo.version !== null ? ` v${cover.subjectInfo.version}` : ''} ${n}/${total}]`;
-      patches.push(makeMessage(-1, cover.sourceLine, [], `${tag} ${title}`, '', null, diags, true));
+      patches.push(makeMessage(-1, cover.sourceLine, [], `${tag} ${title}`, '', null, true));
     }
     patches.sort((a, b) => (a.subjectInfo.number ?? 999) - (b.subjectInfo.number ?? 999));
     const missing = patches.filter((p) => p.placeholder).length;
@@ -232,7 +157,7 @@ function assemble(source: string, format: PatchSeries['format'], messages: Serie
     source, format,
     title: head ? head.subjectInfo.title || head.subject : source,
     version: head?.subjectInfo.version ?? null,
-    cover, patches, others, diagnostics: diags,
+    cover, patches, others, diagnostics: diags.list(),
   };
 }
 

@@ -1,11 +1,12 @@
 // The tour format (a JSON file of steps), its validation with positions, anchoring of steps to patch
 // hunks by content (stale when the content no longer matches), and the plain-text review reply.
 
-import { ARM64_PATCHES, KERNEL_VERSIONS, type Arch, type Arm64PatchId, type KernelVersion } from '../sim/types';
-import { hunkText, type FileDiff, type Hunk } from './patch';
+import tourSchema from '../../schemas/tour.schema.json';
+import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
+import { JsonSyntaxError, LineIndex, pathText, walkJson, type JsonPath } from './jsonTree';
+import { checkSchema, type Schema } from './schemaCheck';
+import { hunkLines, hunkText, type FileDiff, type Hunk } from './patch';
 import { allHunks, findPatch, patchLabel, type PatchSeries, type SeriesMessage } from './series';
-
-export const TOUR_SCHEMA_URL = './media/tour.schema.json';
 
 export interface TourPatchRef {
   readonly number?: number;
@@ -19,7 +20,7 @@ export interface TourHunkRef {
   readonly header?: string;
   /** A function the hunk is in or defines. */
   readonly function?: string;
-  /** Text (or /regex/) that must appear in the hunk's lines: what keeps the step anchored when lines move. */
+  /** Text that must appear in the hunk's lines (literally): what keeps the step anchored when lines move. */
   readonly pattern?: string;
 }
 
@@ -74,99 +75,62 @@ export interface TourDiagnostic {
 // Reading and validating
 // ---------------------------------------------------------------------------------------------
 
-/** Position (1-based line/column) of a character offset. */
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, offset));
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
+/** Where the tour schema lives in the extension (and in this repository); shipped tours name it in "$schema". */
+export const TOUR_SCHEMA_PATH = 'schemas/tour.schema.json';
 
-/** Where the value of a JSON path starts in the text, found by walking keys in order (good enough for messages). */
-function locate(text: string, path: readonly (string | number)[]): { line: number; column: number } {
-  let from = 0;
-  for (const key of path) {
-    if (typeof key === 'string') {
-      const i = text.indexOf(`"${key}"`, from);
-      if (i < 0) break;
-      from = i;
-    } else {
-      // The n-th object of an array: count '{' at the array's depth.
-      let depth = 0;
-      let count = -1;
-      for (let i = from; i < text.length; i++) {
-        const c = text[i];
-        if (c === '[' || c === '{') {
-          depth++;
-          if (c === '{' && depth === 2 && ++count === key) { from = i; break; }
-        } else if (c === ']' || c === '}') {
-          depth--;
-          if (depth <= 0) break;
-        }
-      }
-    }
-  }
-  return positionOf(text, from);
-}
+/** The views a step may reveal: this extension's own (a tour must not run any other `*.focus` command). */
+export const TOUR_VIEWS: readonly string[] = (tourSchema as unknown as { definitions: { step: { properties: { view: { enum: string[] } } } } }).definitions.step.properties.view.enum;
 
-const STEP_KEYS = new Set(['title', 'body', 'patch', 'hunk', 'scenario', 'compare', 'view', 'notes']);
-const PATCH_IDS = new Set<string>(ARM64_PATCHES.map((p) => p.id));
+/**
+ * A scenario path as a tour may give it: relative, '/'-separated, without '..' segments (a tour may only
+ * run files below its own folder or the workspace; the player also checks that after resolving links).
+ */
+export function scenarioPathProblem(p: string): string | null {
+  if (p.trim() === '') return 'scenario.path is empty';
+  if (p.includes('\0')) return 'scenario.path contains a NUL character';
+  if (p.includes('\\')) return `scenario.path "${p}" uses '\\': write paths with '/'`;
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return `scenario.path "${p}" is absolute: give it relative to the tour's folder or the workspace`;
+  if (p.split('/').includes('..')) return `scenario.path "${p}" leaves the tour's folder ('..'): a tour may only run files below its folder or the workspace`;
+  return null;
+}
 
 export function parseTour(text: string, file = 'tour'): { tour: Tour | null; diagnostics: TourDiagnostic[] } {
-  const diags: TourDiagnostic[] = [];
-  let data: unknown;
+  const lines = new LineIndex(text);
+  let value: unknown;
   try {
-    data = JSON.parse(text);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const m = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const pos = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : m ? positionOf(text, Number(m[1])) : /end of JSON input/i.test(msg) ? positionOf(text, text.trimEnd().length) : { line: 1, column: 1 };
-    diags.push({ ...pos, path: '', message: `${file}: not valid JSON: ${msg}` });
-    return { tour: null, diagnostics: diags };
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse says little about where; the walker says where and what.
+    let offset = 0;
+    let msg = 'not valid JSON';
+    try { walkJson(text, () => undefined); } catch (err) { if (err instanceof JsonSyntaxError) { offset = err.offset; msg = err.message; } }
+    return { tour: null, diagnostics: [{ ...lines.position(offset), path: '', message: `${file}: not valid JSON: ${msg}` }] };
   }
-  const err = (path: (string | number)[], message: string) => {
-    diags.push({ ...locate(text, path), path: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''), message });
-  };
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    err([], 'a tour is a JSON object with "title" and "steps"');
-    return { tour: null, diagnostics: diags };
+  // The schema says what a tour is; then what JSON Schema cannot say (scenario paths stay inside).
+  const problems: { path: JsonPath; atKey: boolean; message: string }[] = checkSchema(value, tourSchema as Schema);
+  if (problems.length === 0) {
+    (value as Tour).steps.forEach((step, i) => {
+      const problem = step.scenario ? scenarioPathProblem(step.scenario.path) : null;
+      if (problem) problems.push({ path: ['steps', i, 'scenario', 'path'], atKey: false, message: problem });
+    });
   }
-  const o = data as Record<string, unknown>;
-  if (typeof o.title !== 'string' || o.title.trim() === '') err(['title'], '"title" must be a non-empty string');
-  if (!Array.isArray(o.steps)) {
-    err(['steps'], '"steps" must be an array of steps');
-    return { tour: null, diagnostics: diags };
+  if (problems.length === 0) return { tour: value as Tour, diagnostics: [] };
+  // One more pass over the text finds where each problem is (cost: the text once, plus the problems).
+  const wanted = new Map(problems.map((p) => [pathText(p.path), { value: 0, key: -1 }]));
+  try {
+    walkJson(text, (path, at, keyAt) => {
+      if (wanted.size === 0) return;
+      const w = wanted.get(pathText(path));
+      if (w) { w.value = at; w.key = keyAt; }
+    });
+  } catch {
+    // JSON.parse took it, so the walker does too; nothing to do.
   }
-  const steps: TourStep[] = [];
-  o.steps.forEach((raw: unknown, i: number) => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) { err(['steps', i], `step ${i + 1} must be an object`); return; }
-    const s = raw as Record<string, unknown>;
-    for (const k of Object.keys(s)) if (!STEP_KEYS.has(k)) err(['steps', i, k], `step ${i + 1}: unknown property "${k}" (expected one of ${[...STEP_KEYS].join(', ')})`);
-    if (typeof s.title !== 'string') err(['steps', i], `step ${i + 1}: "title" must be a string`);
-    if (s.body !== undefined && typeof s.body !== 'string') err(['steps', i, 'body'], `step ${i + 1}: "body" must be a Markdown string`);
-    const obj = (key: string) => s[key] === undefined || (typeof s[key] === 'object' && s[key] !== null && !Array.isArray(s[key]));
-    for (const key of ['patch', 'hunk', 'scenario', 'compare']) if (!obj(key)) err(['steps', i, key], `step ${i + 1}: "${key}" must be an object`);
-    const patch = s.patch as Record<string, unknown> | undefined;
-    if (patch && patch.number !== undefined && (typeof patch.number !== 'number' || !Number.isInteger(patch.number) || patch.number < 0)) err(['steps', i, 'patch', 'number'], `step ${i + 1}: patch.number must be a whole number`);
-    if (patch && patch.number === undefined && patch.title === undefined) err(['steps', i, 'patch'], `step ${i + 1}: a patch needs "number" or "title"`);
-    if (s.hunk !== undefined && s.patch === undefined) err(['steps', i, 'hunk'], `step ${i + 1}: a hunk anchor needs a "patch" too`);
-    const scen = s.scenario as Record<string, unknown> | undefined;
-    if (scen && typeof scen.path !== 'string') err(['steps', i, 'scenario'], `step ${i + 1}: scenario.path must be a string`);
-    if (scen && scen.line !== undefined && (typeof scen.line !== 'number' || scen.line < 1)) err(['steps', i, 'scenario', 'line'], `step ${i + 1}: scenario.line is 1-based`);
-    const cmp = s.compare as Record<string, unknown> | undefined;
-    if (cmp) {
-      if (cmp.kernel !== undefined && !(KERNEL_VERSIONS as readonly string[]).includes(String(cmp.kernel))) err(['steps', i, 'compare', 'kernel'], `step ${i + 1}: unknown kernel "${String(cmp.kernel)}" (known: ${KERNEL_VERSIONS.join(', ')})`);
-      if (cmp.arch !== undefined && cmp.arch !== 'x86_64' && cmp.arch !== 'arm64') err(['steps', i, 'compare', 'arch'], `step ${i + 1}: arch is x86_64 or arm64`);
-      if (cmp.disabledPatches !== undefined && (!Array.isArray(cmp.disabledPatches) || cmp.disabledPatches.some((p) => !PATCH_IDS.has(String(p))))) {
-        err(['steps', i, 'compare', 'disabledPatches'], `step ${i + 1}: disabledPatches takes ids among ${[...PATCH_IDS].join(', ')}`);
-      }
-      if (!cmp.kernel && !cmp.arch && !cmp.disabledPatches) err(['steps', i, 'compare'], `step ${i + 1}: compare needs kernel, arch or disabledPatches`);
-      if (!scen) err(['steps', i, 'compare'], `step ${i + 1}: compare needs a scenario to run`);
-    }
-    steps.push(s as unknown as TourStep);
+  const diagnostics = problems.map((p) => {
+    const w = wanted.get(pathText(p.path))!;
+    return { ...lines.position(p.atKey && w.key >= 0 ? w.key : w.value), path: pathText(p.path), message: p.message };
   });
-  if (diags.length > 0 && steps.length === 0) return { tour: null, diagnostics: diags };
-  return { tour: { ...(o as unknown as Tour), steps }, diagnostics: diags };
+  return { tour: null, diagnostics };
 }
 
 export function serializeTour(tour: Tour): string {
@@ -194,26 +158,13 @@ export interface AnchorResult {
   readonly message: string;
 }
 
-function patternMatcher(pattern: string): (text: string) => boolean {
-  const re = /^\/(.+)\/([imsu]*)$/.exec(pattern);
-  if (re) {
-    try {
-      const r = new RegExp(re[1], re[2]);
-      return (t) => r.test(t);
-    } catch {
-      // An invalid regex is taken literally.
-    }
-  }
-  return (t) => t.includes(pattern);
-}
-
 /** The hunk header without its line numbers, to compare hunks across rebases. */
 export function headerSection(header: string): string {
   return header.replace(/^@@ [^@]* @@ ?/, '').trim();
 }
 
 function hunkBodyText(h: Hunk): string {
-  return h.lines.map((l) => l.text).join('\n');
+  return hunkLines(h).map((l) => l.text).join('\n');
 }
 
 export function resolveAnchor(series: PatchSeries | null, step: Pick<TourStep, 'patch' | 'hunk'>): AnchorResult {
@@ -235,8 +186,9 @@ export function resolveAnchor(series: PatchSeries | null, step: Pick<TourStep, '
   const bySection = h.header ? candidates.filter(({ hunk }) => headerSection(hunk.header) !== '' && headerSection(hunk.header) === headerSection(h.header!)) : [];
   const byFunction = h.function ? candidates.filter(({ hunk }) => hunk.functions.includes(h.function!)) : [];
   if (h.pattern) {
-    const match = patternMatcher(h.pattern);
-    const byPattern = candidates.filter(({ hunk }) => match(hunkBodyText(hunk)));
+    // Literal text, never a regular expression: a tour comes from anywhere, and a pattern such as (a+)+$
+    // would hang the extension host.
+    const byPattern = candidates.filter(({ hunk }) => hunkBodyText(hunk).includes(h.pattern!));
     if (byHeader && byPattern.includes(byHeader)) return { status: 'ok', patch, ...byHeader, message: `${patchLabel(patch)} · ${byHeader.hunk.header}` };
     const prefer = byPattern.find((c) => bySection.includes(c) || byFunction.includes(c)) ?? byPattern[0];
     if (prefer) {
@@ -282,7 +234,8 @@ export function updateStep(tour: Tour, index: number, change: Partial<TourStep>)
 
 /** A step anchored to a hunk: patch number and title, file, header, function and a content pattern. */
 export function stepFromHunk(patch: SeriesMessage, file: FileDiff, hunk: Hunk, title?: string): TourStep {
-  const changed = hunk.lines.find((l) => (l.kind === '+' || l.kind === '-') && l.text.trim().length > 8) ?? hunk.lines.find((l) => l.text.trim() !== '');
+  const lines = hunkLines(hunk);
+  const changed = lines.find((l) => (l.kind === '+' || l.kind === '-') && l.text.trim().length > 8) ?? lines.find((l) => l.text.trim() !== '');
   return {
     title: title ?? `${patch.subjectInfo.title} — ${hunk.functions[0] ?? (file.newPath ?? file.oldPath ?? 'hunk')}`,
     body: '',

@@ -1,35 +1,16 @@
-// Compare commands: run the scenario of an editor under two profiles and show the side-by-side report
-// (a read-only document) and both timelines (the timeline's comparison mode); a CodeLens offers it.
+// Compare commands: run the scenario of an editor under two profiles and show the comparison view (a table
+// with both results per line, differences named), with both timelines on request; a CodeLens offers it.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunOptions } from '../scenario/api';
 import { parseScenario } from '../scenario/index';
-import { compareScenario, formatComparison, patchOffChoices, profileLabel, type Comparison, type ProfileChoice } from '../tours/compare';
+import { compareScenario, patchOffChoices, profileLabel, type Comparison, type ProfileChoice } from '../tours/compare';
 import { arm64Knowledge } from '../tours/knowledge';
 import { ARM64_PATCHES, DEFAULT_PROFILE, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
+import { CompareView } from './compareView';
 import type { Services } from './services';
+import { shippedUri } from './shippedFiles';
 import { showTimelines } from './toursTimeline';
-
-export const COMPARE_SCHEME = 'timens-compare';
-
-export class ComparisonDocuments implements vscode.TextDocumentContentProvider {
-  private readonly texts = new Map<string, string>();
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.emitter.event;
-  private counter = 0;
-  last: Comparison | undefined;
-
-  add(c: Comparison): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${++this.counter}/${path.basename(c.file).replace(/\.timens$/, '')} — ${c.b.label.replace(/\//g, '\u2215')}.txt` });
-    this.texts.set(uri.toString(), formatComparison(c));
-    this.last = c;
-    return uri;
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This comparison is no longer available; run Timens: Compare again.';
-  }
-}
 
 /** The profile a document runs under: its header lines, else the timens.default* settings (as the session store does). */
 export function documentProfile(document: vscode.TextDocument): Profile {
@@ -55,22 +36,28 @@ export function hasArm64Series(p: Profile): boolean {
   return p.arch === 'arm64' && kernelAtLeast(p.kernel, '5.9');
 }
 
-export class CompareUi {
-  readonly docs = new ComparisonDocuments();
+export class CompareUi implements vscode.Disposable {
+  readonly view: CompareView;
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly services: Services) {
+    this.view = new CompareView(services.context.extensionUri, services.log);
+  }
 
-  /** Runs the comparison, opens the report beside the editor and the two timelines. */
-  async show(text: string, file: string, a: ProfileChoice, b: ProfileChoice, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<Comparison> {
+  /**
+   * Runs the comparison and shows it in the comparison view (reused, in `column`). The two timelines open from
+   * the view's button, or at once with `timelines` (they would cover the view in the same group otherwise).
+   */
+  async show(document: vscode.Uri, text: string, file: string, a: ProfileChoice, b: ProfileChoice, column: vscode.ViewColumn = vscode.ViewColumn.Beside, timelines = false): Promise<Comparison> {
     const cmp = compareScenario(text, file, a, b);
-    const uri = this.docs.add(cmp);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    // The report's head names the first difference, so it opens at the top. It takes the focus so that
-    // the timelines open beside it rather than on top of it.
-    await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false, preserveFocus: false });
+    const drawTimelines = () => showTimelines(this.services, { label: a.label, run: cmp.a.run }, { label: b.label, run: cmp.b.run }, cmp.divergence);
+    this.view.show({ table: cmp.table, document, column, timelines: drawTimelines, title: `Compare: ${path.basename(file)} — ${b.label}` });
     this.services.log.info(`compare ${file}: ${a.label} vs ${b.label}: ${cmp.firstLine ? `first difference on line ${cmp.firstLine.line + 1}` : 'no difference'}`);
-    showTimelines(this.services, { label: a.label, run: cmp.a.run }, { label: b.label, run: cmp.b.run }, cmp.divergence);
+    if (timelines) drawTimelines();
     return cmp;
+  }
+
+  dispose(): void {
+    this.view.dispose();
   }
 
   async documentFor(arg?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
@@ -105,7 +92,7 @@ export class CompareUi {
       if (!pick?.change) return undefined;
       change = pick.change;
     }
-    return this.show(doc.getText(), vscode.workspace.asRelativePath(doc.uri), choiceFor(base, {}), choiceFor(base, change));
+    return this.show(doc.uri, doc.getText(), vscode.workspace.asRelativePath(doc.uri), choiceFor(base, {}), choiceFor(base, change));
   }
 
   /** timens.comparePatches: for arm64 5.9+ scenarios, switch one patch of the series off. */
@@ -128,14 +115,15 @@ export class CompareUi {
       id = pick.id;
     }
     const [on, off] = patchOffChoices(base, id);
-    return this.show(doc.getText(), vscode.workspace.asRelativePath(doc.uri), on, off);
+    return this.show(doc.uri, doc.getText(), vscode.workspace.asRelativePath(doc.uri), on, off);
   }
 
   /** "What breaks without this patch?": the bundled scenario of the patch, patch on against off. */
   async whatBreaks(id: Arm64PatchId): Promise<Comparison | undefined> {
     const k = arm64Knowledge(id);
     if (!k.scenario) return undefined;
-    const uri = vscode.Uri.joinPath(this.services.context.extensionUri, k.scenario);
+    // Shipped scenarios open read-only: they belong to the installed extension.
+    const uri = shippedUri(k.scenario);
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: true });
     const session = this.services.store.runDocument(doc, {}, 'command');
@@ -145,7 +133,7 @@ export class CompareUi {
     editor.selection = new vscode.Selection(line, 0, line, doc.lineAt(line).text.length);
     editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     const [on, off] = patchOffChoices(documentProfile(doc), id);
-    return this.show(doc.getText(), k.scenario, on, off, vscode.ViewColumn.Two);
+    return this.show(doc.uri, doc.getText(), k.scenario, on, off, vscode.ViewColumn.Two);
   }
 }
 

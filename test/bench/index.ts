@@ -11,6 +11,7 @@ const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   ['dap', () => import('./dap')],
   ['timeline', () => import('./timeline')],
   ['editor', () => import('./editor')],
+  ['import', () => import('./import')],
 ];
 
 async function main(): Promise<void> {

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareScenario, formatComparison, patchOffChoices, profileLabel, type Comparison } from '../../../extension/tours/compare';
+import { compareScenario, compareScenarioN, patchOffChoices, profileLabel, type Comparison } from '../../../extension/tours/compare';
+import { cellParts, differsText, formatComparisonText } from '../../../extension/tours/compareReport';
 import { arm64Knowledge } from '../../../extension/tours/knowledge';
 import { eventsForFunctions } from '../../../extension/tours/links';
 import type { Arm64PatchId } from '../../../extension/sim/types';
@@ -17,6 +18,8 @@ function comparePatch(id: Arm64PatchId): Comparison {
   const [on, off] = patchOffChoices({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }, id);
   return compareScenario(fs.readFileSync(file, 'utf8'), k.scenario!, on, off);
 }
+
+const formatComparison = (c: Comparison) => formatComparisonText(c.table);
 
 /** 1-based line of the first difference, as a reader of the report sees it. */
 const firstLine = (c: Comparison) => (c.firstLine ? c.firstLine.line + 1 : null);
@@ -108,12 +111,33 @@ test('identical profiles: no difference, and the report says so', () => {
   assert.match(formatComparison(c), /No line gives a different result/);
 });
 
-test('the report lists every line with both results and marks the first difference', () => {
+test('the report gives each line its own block, names what differs, and fits a terminal', () => {
   const c = comparePatch('zap-vvar');
   const text = formatComparison(c);
   assert.match(text, /^Comparison of tours\/scenarios\/arm64-2-zap-vvar\.timens/);
-  assert.match(text, /B: arm64 5\.9 without patch 2\/6 zap-vvar/);
-  assert.match(text, /First difference: line 22 {3}P3: clock_gettime\(CLOCK_MONOTONIC\)/);
-  assert.match(text, /\n {3}22 ≠ P3: clock_gettime\(CLOCK_MONOTONIC\) +.*host \+ 86400s via vdso-timens.* host via vdso-fast/);
+  assert.match(text, /\[2\] arm64 5\.9 without patch 2\/6 zap-vvar/);
+  assert.match(text, /First difference: line 22: P3: clock_gettime\(CLOCK_MONOTONIC\)\n {2}differs in: clock value, clock path\n/);
+  assert.match(text, /\n {3}22 ≠ P3: clock_gettime\(CLOCK_MONOTONIC\)\n {8}differs in: clock value, clock path\n {8}\[1\] = \d+, host \+ 86400s via vdso-timens.*\n {8}\[2\] = \d+, host via vdso-fast/);
+  assert.ok(!/differs in: text/.test(text), 'never the bare word "text"');
+  const widest = Math.max(...text.split('\n').filter((l) => !l.startsWith('  [') && !/^First diverging|^ {2}\[/.test(l)).map((l) => l.length));
+  assert.ok(widest <= 120, `a line of ${widest} characters`);
   assert.equal(profileLabel({ arch: 'arm64', kernel: '5.9', disabledPatches: ['zap-vvar', 'restrict-split'] }), 'arm64 5.9 without patch 2/6 zap-vvar, 5/6 restrict-split');
+});
+
+test('patch 4 off: the page that differs is named as output, and the cell parts say which aspect each shows', () => {
+  const c = comparePatch('timens-fault');
+  assert.equal(differsText(c.firstLine!), 'output');
+  const parts = cellParts(c.firstLine!.b);
+  assert.deepEqual(parts.find((p) => p.aspects.includes('text'))?.text, '"page#host"');
+});
+
+test('N columns: one scenario under three kernels, each line with one cell per kernel', () => {
+  const file = 'tours/scenarios/x86-vfork-after-unshare.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const t = compareScenarioN(text, file, ['6.1', '6.2', '6.18'].map((k) => ({ label: `x86_64 ${k}`, options: { kernel: k as '6.1' } })));
+  assert.deepEqual(t.columns, ['x86_64 6.1', 'x86_64 6.2', 'x86_64 6.18']);
+  assert.ok(t.rows.every((r) => r.cells.length === 3));
+  assert.equal(t.first?.line, 9);
+  assert.deepEqual(t.first?.cells.map((c) => c?.errno), ['EINVAL', '', '']);
+  assert.match(formatComparisonText(t), /\n {8}\[3\] = /);
 });

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runScenario } from '../../../extension/scenario/index';
 import { eventsForFunctions, functionsOfHunk, hunksForEvent } from '../../../extension/tours/links';
-import { allHunks, parseSeries } from '../../../extension/tours/series';
+import { allHunks } from '../../../extension/tours/series';
+import { parseSeries } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, PATCH_1, PATCH_2 } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '../../../..');

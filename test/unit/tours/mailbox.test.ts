@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeEncodedWords, qpBytes, decodeCharset } from '../../../extension/tours/mail';
-import { hunkSides } from '../../../extension/tours/patch';
-import { allHunks, coverShortlog, parseSeries, parseSubject, patchLabel } from '../../../extension/tours/series';
+import { hunkLines, hunkSides } from '../../../extension/tours/patch';
+import { allHunks, coverShortlog, parseSubject, patchLabel } from '../../../extension/tours/series';
+import { parseSeries } from '../../../extension/tours/seriesReader';
 import { ARCHIVE_COVER, b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 
 test('subject tags: version, n/N, RFC, Re:', () => {
@@ -108,7 +109,7 @@ test('broken input: a cut-off hunk keeps what was read and says where', () => {
   const hunks = allHunks(series.patches[0]);
   assert.equal(hunks.length, 1);
   assert.equal(hunks[0].hunk.truncated, true);
-  assert.ok(hunks[0].hunk.lines.some((l) => l.text.includes('insert_data_page')));
+  assert.ok(hunkLines(hunks[0].hunk).some((l) => l.text.includes('insert_data_page')));
   const d = series.diagnostics.find((x) => /ends early/.test(x.message));
   assert.ok(d, JSON.stringify(series.diagnostics));
   assert.equal(d.line, cut.split('\n').findIndex((l) => l.startsWith('@@ -40,6')) + 1);
@@ -141,4 +142,22 @@ test('the parser never throws, on any text or any mangling of a real series', ()
     const s = parseSeries(real.slice(0, at) + ins + real.slice(at + del), 'x');
     for (const d of s.diagnostics) assert.ok(d.line >= 0 && d.column >= 1);
   }), { numRuns: 300 });
+});
+
+test('message/rfc822 nested a hundred thousand deep: no stack overflow, a message that says where it stopped', () => {
+  const depth = 100000;
+  const nested = 'Content-Type: message/rfc822\n\n'.repeat(depth);
+  const text = `From: A <a@example.org>\nSubject: [PATCH 1/1] deep\n${nested.replace(/\n\n$/, '\n')}\ndiff --git a/f.c b/f.c\n`;
+  const series = parseSeries(text, 'deep.eml');
+  const deep = series.diagnostics.find((d) => /nested more than 8 deep/.test(d.message));
+  assert.ok(deep, JSON.stringify(series.diagnostics.slice(0, 3)));
+  assert.equal(deep.severity, 'error');
+  assert.ok(deep.line > 2 && deep.line < 30, `the line where nesting passed the limit: ${deep.line}`);
+});
+
+test('a mailbox full of problems keeps the first thousand and says how many more there were', () => {
+  const text = 'From git@z Thu Jan  1 00:00:00 1970\n' + Array.from({ length: 5000 }, () => 'no header here\n\nFrom git@z Thu Jan  1 00:00:00 1970\n').join('');
+  const series = parseSeries(text, 'noisy.mbox');
+  assert.equal(series.diagnostics.length, 1001);
+  assert.match(series.diagnostics[1000].message, /^\d+ more problems were found and are not listed \(only the first 1000 are kept\)$/);
 });

@@ -1,0 +1,63 @@
+// The host side of a series import: starts the import worker (importWorker.ts), turns its progress into
+// callbacks, rebuilds the series from the batches it posts, and cancels by terminating it. Plain Node, so
+// the benchmark measures the same path the extension uses.
+import { Worker } from 'node:worker_threads';
+import { fromSkeleton, fromWire, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import type { PatchSeries, SeriesMessage } from './series';
+
+export class ImportCancelled extends Error {
+  constructor() {
+    super('the import was cancelled');
+  }
+}
+
+export interface ImportProgress {
+  readonly done: number;            // bytes read
+  readonly total: number | null;    // bytes in all, when known (not for git)
+  readonly messages: number;
+  readonly what: string;
+}
+
+export interface ImportOptions {
+  /** Path of the bundled worker (dist/importWorker.js in the extension). */
+  readonly workerPath: string;
+  readonly onProgress?: (p: ImportProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Imports a series off this thread; rejects with ImportCancelled when `signal` aborts, else with the worker's message. */
+export function importSeries(source: ImportSource, options: ImportOptions): Promise<PatchSeries> {
+  return new Promise<PatchSeries>((resolve, reject) => {
+    if (options.signal?.aborted) { reject(new ImportCancelled()); return; }
+    const worker = new Worker(options.workerPath);
+    const messages: SeriesMessage[] = [];
+    let settled = false;
+    const finish = (fn: () => void, graceMs = 0) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      // A cancelled git import first gets the chance to stop its git process.
+      if (graceMs > 0) setTimeout(() => void worker.terminate(), graceMs).unref();
+      else void worker.terminate();
+      fn();
+    };
+    const onAbort = () => {
+      worker.postMessage({ type: 'cancel' } satisfies HostToWorker);
+      finish(() => reject(new ImportCancelled()), 1000);
+    };
+    options.signal?.addEventListener('abort', onAbort);
+    worker.on('message', (m: WorkerToHost) => {
+      if (settled) return;
+      switch (m.type) {
+        case 'progress': options.onProgress?.(m); break;
+        case 'messages': for (const msg of m.messages) messages.push(fromWire(msg)); break;
+        case 'done': { const series = fromSkeleton(m.series, messages); finish(() => resolve(series)); break; }
+        case 'error': finish(() => reject(new Error(m.message))); break;
+      }
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`the import worker stopped (exit ${code}) before it finished`))));
+    const request: HostToWorker = { type: 'import', source };
+    worker.postMessage(request, source.kind === 'bytes' ? [source.data] : []);
+  });
+}

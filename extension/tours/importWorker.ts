@@ -1,0 +1,65 @@
+// Entry of the import worker (a node worker_threads thread): reads a mailbox file, host-given bytes or a
+// git range as a stream, parses it with SeriesReader and posts the messages back in batches, then the
+// assembled series. Kept apart from the model worker; the host side is importClient.ts.
+import * as fs from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { streamGitRange } from './gitRange';
+import { BATCH_CHARS, toSkeleton, toWire, type HostToWorker, type ImportSource, type WireMessage, type WorkerToHost } from './importProtocol';
+import { SeriesReader } from './seriesReader';
+
+const port = parentPort;
+const abort = new AbortController();
+const post = (m: WorkerToHost) => port?.postMessage(m);
+
+async function run(source: ImportSource): Promise<void> {
+  const name = source.kind === 'git' ? `git:${source.range}` : source.name;
+  let count = 0;
+  let batch: WireMessage[] = [];
+  let batchChars = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    post({ type: 'messages', messages: batch });
+    batch = [];
+    batchChars = 0;
+  };
+  const reader = new SeriesReader(name, (m) => {
+    count++;
+    batch.push(toWire(m));
+    batchChars += m.body.length + 256;
+    if (batchChars >= BATCH_CHARS) flush();
+  }, false);
+  let done = 0;
+  let lastProgress = 0;
+  const feed = (bytes: Uint8Array, total: number | null, what: string) => {
+    reader.push(bytes);
+    done += bytes.length;
+    if (done - lastProgress >= 1 << 20 || done === total) {
+      lastProgress = done;
+      post({ type: 'progress', done, total, messages: count, what });
+    }
+  };
+  if (source.kind === 'file') {
+    const total = (await fs.promises.stat(source.path)).size;
+    for await (const chunk of fs.createReadStream(source.path, { highWaterMark: 1 << 20, signal: abort.signal })) feed(chunk as Buffer, total, 'reading');
+  } else if (source.kind === 'bytes') {
+    const data = new Uint8Array(source.data);
+    for (let i = 0; i < data.length; i += 1 << 20) feed(data.subarray(i, i + (1 << 20)), data.length, 'reading');
+  } else {
+    const range = await streamGitRange(source.repo, source.range, { trusted: source.trusted, signal: abort.signal }, (bytes) => feed(bytes, null, 'git format-patch'));
+    flush();
+    const series = reader.end();
+    flush();
+    post({ type: 'done', series: toSkeleton({ ...series, source: `git:${range}`, format: 'git' }) });
+    return;
+  }
+  const series = reader.end();
+  flush();
+  post({ type: 'done', series: toSkeleton(series) });
+}
+
+port?.on('message', (m: HostToWorker) => {
+  if (m.type === 'cancel') abort.abort();
+  else if (m.type === 'import') {
+    run(m.source).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
+  }
+});

@@ -1,0 +1,292 @@
+// Reading a patch series from a stream of text or bytes: an mbox (From_ separated, mboxrd quoting), a b4
+// `.mbx`, a single format-patch `.patch`, a bare diff, or a cover letter copied from a web archive.
+// Each mbox message is parsed as soon as the next From_ line closes it, so the cost is linear in the input
+// and only the parsed messages are kept. Never throws.
+
+import { arrayLines, decodeBody, DiagnosticList, header, readHeaders, type LineSource, type MailHeader } from './mail';
+import { parsePatchBody } from './patch';
+import { assemble, makeMessage, type PatchSeries, type SeriesMessage } from './series';
+
+const HEADER_START = /^(From|Subject|Date|Message-I[dD]|To|Cc|Return-Path|Received|MIME-Version|Content-Type|X-[\w-]+|Delivered-To|In-Reply-To|References):/;
+const DAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+const SPACE = /\s/;
+
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x80 && SPACE.test(c)) || code === 0xa0;
+}
+
+function isHex40(t: string): boolean {
+  if (t.length !== 40) return false;
+  for (let i = 0; i < 40; i++) {
+    const c = t.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/**
+ * An mbox From_ line: `From <commit id> `, `From <address> `, `From <word> <weekday> ` or `From MAILER-DAEMON `.
+ * Written as a scan of the first word (the regular expression it replaces, /\S+@\S+ /, was quadratic on a
+ * long word of '@').
+ */
+export function isFromLine(line: string): boolean {
+  if (!line.startsWith('From ')) return false;
+  let end = 5;
+  while (end < line.length && !isSpace(line[end])) end++;
+  if (end === 5 || line[end] !== ' ') return false;
+  const word = line.slice(5, end);
+  if (isHex40(word) || word === 'MAILER-DAEMON') return true;
+  const at = word.indexOf('@', 1);
+  if (at >= 1 && at < word.length - 1) return true;
+  let i = end;
+  while (line[i] === ' ') i++;
+  return DAYS.has(line.slice(i, i + 3)) && line[i + 3] === ' ';
+}
+
+/** `>From ` and `>>From ` in an mboxrd body lose one '>'. */
+function unquoteFrom(line: string): string {
+  if (line.charCodeAt(0) !== 0x3e) return line;
+  let i = 1;
+  while (line.charCodeAt(i) === 0x3e) i++;
+  return line.startsWith('From ', i) ? line.slice(1) : line;
+}
+
+type Mode = 'undecided' | 'mbox' | 'whole';
+
+/**
+ * Feed it text or bytes with `push` (chunks may split lines, CR LF pairs and UTF-8 sequences anywhere), then
+ * call `end`. `onMessage` sees each message as soon as it is parsed, in source order.
+ */
+export class SeriesReader {
+  private readonly diags = new DiagnosticList();
+  private readonly messages: SeriesMessage[] = [];
+  private readonly decoder = new TextDecoder('utf-8');
+  private carry = '';
+  private pendingCR = false;
+  private started = false;
+  private lineNo = 0;             // lines seen so far (the next line is lineNo + 1)
+  private mode: Mode = 'undecided';
+  private leadingBlank = 0;
+  /** mbox: the open message's lines (after its From_ line) and its first line number. */
+  private current: MessageLines | null = null;
+  private currentFirst = 0;
+  private prevBlank = false;
+  /** Other formats are read as one piece at the end. */
+  private whole: string[] = [];
+  private firstContent = -1;
+  private format: PatchSeries['format'] = 'mail';
+
+  /**
+   * `onMessage` sees each message as soon as it is parsed. With `retain: false` the reader keeps only what
+   * assembling the series needs (the import worker: it has already sent the message on), so its memory stays
+   * small; the assembled series then holds those stand-ins, which keep their `index`.
+   */
+  constructor(private readonly source = 'input', private readonly onMessage?: (m: SeriesMessage) => void, private readonly retain = true) {}
+
+  push(chunk: string | Uint8Array): void {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.feed(text);
+  }
+
+  /** Ends the input and assembles the series. */
+  end(): PatchSeries {
+    this.feed(this.decoder.decode());
+    this.pendingCR = false; // the line it ended was already read
+    if (this.carry !== '') { this.line(this.carry, null, 0); this.carry = ''; }
+    if (this.mode === 'undecided') {
+      this.diags.push({ line: 1, column: 1, severity: 'error', message: `${this.source} is empty` });
+      return assemble(this.source, 'mail', [], this.diags);
+    }
+    if (this.mode === 'mbox') this.closeMessage(true);
+    else this.readWhole();
+    return assemble(this.source, this.format, this.messages, this.diags);
+  }
+
+  /** Splits text into lines; CR LF and lone CR end a line like LF does. */
+  private feed(text: string): void {
+    let start = 0;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (text.charCodeAt(0) === 0x0a) start = 1;
+    }
+    if (text.indexOf('\r', start) < 0) {
+      // The usual case: LF only, found with indexOf.
+      for (let i = text.indexOf('\n', start); i >= 0; i = text.indexOf('\n', start)) {
+        const piece = text.slice(start, i);
+        if (this.carry === '') this.line(piece, text, start);
+        else { const l = this.carry + piece; this.carry = ''; this.line(l, null, 0); }
+        start = i + 1;
+      }
+      if (start < text.length) this.carry += text.slice(start);
+      return;
+    }
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x0a && c !== 0x0d) continue;
+      const piece = text.slice(start, i);
+      if (this.carry === '') this.line(piece, text, start);
+      else { const l = this.carry + piece; this.carry = ''; this.line(l, null, 0); }
+      if (c === 0x0d) {
+        if (i + 1 === text.length) { this.pendingCR = true; start = i + 1; break; }
+        if (text.charCodeAt(i + 1) === 0x0a) i++;
+      }
+      start = i + 1;
+    }
+    if (start < text.length) this.carry += text.slice(start);
+  }
+
+  /** One line; `chunk`/`offset`: where it lies in the decoded text (null when it spans two chunks). */
+  private line(l: string, chunk: string | null, offset: number): void {
+    const index = this.lineNo++;
+    if (this.mode === 'undecided') {
+      if (l.trim() === '') { this.leadingBlank++; return; }
+      this.firstContent = index;
+      if (isFromLine(l)) {
+        this.mode = 'mbox';
+        this.format = 'mbox';
+        this.openMessage(index);
+        return;
+      }
+      this.mode = 'whole';
+      for (let k = 0; k < this.leadingBlank; k++) this.whole.push('');
+    }
+    if (this.mode === 'whole') { this.whole.push(l); return; }
+    // mbox: a From_ line after an empty line starts the next message.
+    if (this.prevBlank && isFromLine(l)) {
+      this.closeMessage(false);
+      this.openMessage(index);
+      return;
+    }
+    this.prevBlank = l === '';
+    const u = unquoteFrom(l);
+    this.current!.add(u, u === l ? chunk : null, offset);
+  }
+
+  private openMessage(fromLineIndex: number): void {
+    this.current = new MessageLines();
+    this.currentFirst = fromLineIndex + 1;
+    this.prevBlank = false;
+  }
+
+  private closeMessage(last: boolean): void {
+    const m = this.current;
+    if (!m) return;
+    // mboxrd: the blank line before the next From_ line belongs to the format, not to the body.
+    if (!last && m.lines.length > 0 && m.lines[m.lines.length - 1] === '') m.pop();
+    this.current = null;
+    this.emit(readMessage(m, this.currentFirst + 1, this.messages.length, this.diags));
+  }
+
+  private emit(m: SeriesMessage): void {
+    this.onMessage?.(m);
+    // A patch's body and diff are not needed to assemble the series; a message without a diff may be the cover
+    // letter, whose shortlog is read.
+    this.messages.push(this.retain ? m : { ...m, headers: [], body: m.patch ? '' : m.body, patch: m.patch ? STUB_PATCH : null });
+  }
+
+  private readWhole(): void {
+    const lines = this.whole;
+    const firstContent = this.firstContent;
+    const diags = this.diags;
+    if (HEADER_START.test(lines[firstContent] ?? '')) {
+      this.format = 'mail';
+      this.emit(readMessage(arrayLines(lines.slice(firstContent)), firstContent + 1, 0, diags));
+    } else if (/^(diff --git |--- \S|Index: )/.test(lines[firstContent] ?? '')) {
+      this.format = 'diff';
+      const patch = parsePatchBody(lines.join('\n'), (i) => i + 1, diags);
+      this.emit(makeMessage(0, firstContent + 1, [], this.source.replace(/^.*[\\/]/, ''), lines.join('\n'), patch));
+    } else {
+      // A copy from a web archive: a subject line, then "From:"/"Date:" lines, then the body.
+      this.format = 'archive-text';
+      const subjectLine = lines[firstContent];
+      let i = firstContent + 1;
+      while (i < lines.length && lines[i].trim() === '') i++;
+      const hdr: MailHeader[] = [{ name: 'Subject', value: subjectLine.trim(), line: firstContent + 1 }];
+      while (i < lines.length && /^(From|Date|To|Cc|Subject|Message-ID):\s/i.test(lines[i])) {
+        const m = /^([^:]+):\s*(.*)$/.exec(lines[i]);
+        if (m) hdr.push({ name: m[1], value: m[2], line: i + 1 });
+        i++;
+      }
+      if (!/\[(PATCH|RFC)/i.test(subjectLine)) {
+        diags.push({ line: firstContent + 1, column: 1, severity: 'warning', message: `no mail headers and no From_ line: "${subjectLine.slice(0, 60)}" was taken as the subject of a single message` });
+      } else {
+        diags.push({ line: firstContent + 1, column: 1, severity: 'info', message: 'no mail headers: read as a message copied from a web archive (the first line is its subject)' });
+      }
+      const bodyText = lines.slice(i).join('\n');
+      const hasDiff = /^diff --git /m.test(bodyText);
+      const patch = hasDiff ? parsePatchBody(bodyText, (k) => i + k + 1, diags) : null;
+      this.emit(makeMessage(0, firstContent + 1, hdr, subjectLine.trim(), bodyText, patch));
+    }
+    this.whole = [];
+  }
+}
+
+/**
+ * The lines of one mbox message. While they lie one after the other in one decoded chunk, separated by single
+ * '\n', a text between two lines is a slice of that chunk: the series then keeps small slices of the chunks
+ * instead of copies, which the garbage collector would copy again (measured: most of an import's time).
+ */
+class MessageLines implements LineSource {
+  readonly lines: string[] = [];
+  private readonly starts: number[] = [];
+  private chunk: string | null = null;
+  private contiguous = true;
+
+  add(l: string, chunk: string | null, offset: number): void {
+    if (this.contiguous) {
+      if (chunk === null) this.contiguous = false;
+      else if (this.lines.length === 0) this.chunk = chunk;
+      else {
+        const prevEnd = this.starts[this.starts.length - 1] + this.lines[this.lines.length - 1].length;
+        if (chunk !== this.chunk || offset !== prevEnd + 1 || chunk.charCodeAt(prevEnd) !== 0x0a) this.contiguous = false;
+      }
+    }
+    this.lines.push(l);
+    this.starts.push(offset);
+  }
+
+  pop(): void {
+    this.lines.pop();
+    this.starts.pop();
+  }
+
+  text(from: number, to: number): string {
+    if (from >= to) return '';
+    if (!this.contiguous || this.chunk === null) return this.lines.slice(from, to).join('\n');
+    return this.chunk.slice(this.starts[from], this.starts[to - 1] + this.lines[to - 1].length);
+  }
+}
+
+const STUB_PATCH = { message: '', trailers: [], notes: '', diffstat: [], diffstatSummary: null, files: [] };
+
+/** One message: `src` holds its own lines (no From_ line), `firstLine` is the 1-based source line of the first. */
+function readMessage(src: LineSource, firstLine: number, index: number, diags: DiagnosticList): SeriesMessage {
+  const lines = src.lines;
+  const { headers, bodyStart } = readHeaders(lines, 0, firstLine, diags);
+  if (headers.length === 0) diags.push({ line: firstLine, column: 1, severity: 'warning', message: 'message without headers' });
+  const subject = header(headers, 'Subject');
+  if (subject === undefined) diags.push({ line: firstLine, column: 1, severity: 'warning', message: 'message without a Subject header' });
+  const parts = decodeBody(headers, src, bodyStart, lines.length, firstLine, diags);
+  // Text parts are joined; a patch sent as an attachment becomes part of the body like an inline one.
+  const body = parts.length === 1 ? parts[0].text : parts.map((p) => p.text).join('\n');
+  const first = parts[0];
+  const direct = parts.length === 1 && first.sourceLine !== null;
+  const lineOf = (i: number): number | null => (direct ? first.sourceLine! + i : null);
+  const hasDiff = /^(diff --git |--- \S+\n\+\+\+ )/m.test(body);
+  // A plain body is the message's own lines: hand them over rather than split the joined text again.
+  const patch = hasDiff ? parsePatchBody(body, lineOf, diags, direct ? lines.slice(first.sourceLine! - firstLine) : undefined) : null;
+  if (hasDiff && patch && patch.files.length === 0) diags.push({ line: firstLine + bodyStart, column: 1, severity: 'warning', message: 'the body mentions a diff but no file section could be read' });
+  return makeMessage(index, firstLine, headers, subject ?? '(no subject)', body, patch);
+}
+
+/** Parses a whole input at once (the reader fed in one piece). `source` names it in messages (a file name). */
+export function parseSeries(input: string | Uint8Array, source = 'input'): PatchSeries {
+  const reader = new SeriesReader(source);
+  reader.push(input);
+  return reader.end();
+}
