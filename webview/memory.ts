@@ -85,16 +85,23 @@ function render(page: MemoryPageView): void {
   }
   flushFold(page.bytes.length);
 
-  const table = el('table', { class: 'fields', 'aria-label': 'decoded fields' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'offset'), el('th', {}, 'field'), el('th', {}, 'type'), el('th', {}, 'value'), el('th', {}, 'meaning'))));
+  // Read like a debugger's variables (`seq = 1`), grouped by block, so it fits a panel beside the editor; the
+  // type and what the field means here under it.
+  const table = el('table', { class: 'fields', 'aria-label': 'decoded fields' });
   const body = el('tbody');
+  let block = '';
   fieldRows = page.fields.map((field) => {
-    const tr = el('tr', { class: [`r-${field.role}`, field.changed ? 'changed' : ''].filter(Boolean).join(' ') },
+    const dot = field.name.indexOf('.');
+    const prefix = dot > 0 ? field.name.slice(0, dot) : '';
+    if (prefix !== block) {
+      block = prefix;
+      body.append(el('tr', { class: 'block' }, el('td', { colspan: '2' }, prefix)));
+    }
+    const tr = el('tr', { class: [`r-${field.role}`, field.changed ? 'changed' : ''].filter(Boolean).join(' '), 'aria-label': `${field.name} = ${field.value}` },
       el('td', { class: 'off' }, `0x${hex(field.offset, 3)}`),
-      el('td', { class: 'name' }, field.name),
-      el('td', { class: 'type' }, field.type),
-      el('td', { class: 'value' }, field.value),
-      el('td', { class: 'note' }, field.note));
+      el('td', {},
+        el('span', { class: 'name' }, field.name.slice(dot + 1)), ' = ', el('span', { class: 'value' }, field.value),
+        el('div', { class: 'note' }, `${field.type} · ${field.note}`)));
     tr.addEventListener('mouseenter', () => highlight(field, true));
     tr.addEventListener('mouseleave', () => highlight(field, false));
     tr.addEventListener('click', () => byteCells.get(field.offset)?.scrollIntoView({ block: 'nearest' }));

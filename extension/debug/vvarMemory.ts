@@ -107,6 +107,25 @@ export interface DecodedPage {
 
 const BLOCK_TAGS = ['CS_HRES_COARSE', 'CS_RAW'];
 
+/** The basetime entries the vDSO reads from each host block (VDSO_HRES | VDSO_COARSE, VDSO_RAW in
+ *  include/vdso/datapage.h), and the offsets timens_setup_vdso_data writes (kernel/time/namespace.c). The
+ *  simulator's hostPage and timens_set_vvar_page fill the same entries. */
+const HOST_ENTRIES: readonly (readonly number[])[] = [
+  [CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_MONOTONIC, CLOCKS.CLOCK_BOOTTIME, CLOCKS.CLOCK_TAI, CLOCKS.CLOCK_REALTIME_COARSE, CLOCKS.CLOCK_MONOTONIC_COARSE],
+  [CLOCKS.CLOCK_MONOTONIC_RAW],
+];
+const NS_MONOTONIC: readonly number[] = [CLOCKS.CLOCK_MONOTONIC, CLOCKS.CLOCK_MONOTONIC_RAW, CLOCKS.CLOCK_MONOTONIC_COARSE];
+const NS_BOOTTIME: readonly number[] = [CLOCKS.CLOCK_BOOTTIME, CLOCKS.CLOCK_BOOTTIME_ALARM];
+
+function entryNote(timens: boolean, block: number, clk: number, name: string): string {
+  if (timens) {
+    if (NS_MONOTONIC.includes(clk)) return `the namespace's monotonic offset, added to the host's ${name}`;
+    if (NS_BOOTTIME.includes(clk)) return `the namespace's boottime offset, added to the host's ${name}`;
+    return 'not shifted by time namespaces: stays 0';
+  }
+  return HOST_ENTRIES[block]?.includes(clk) ? `host ${name} at the last update` : 'not read by the vDSO from this block';
+}
+
 /** The clock id's kernel name, for the basetime/offset arrays (id 10 is a retired clock the model does not name). */
 function clockIdName(id: number): string {
   return Object.entries(CLOCKS).find(([, v]) => v === id)?.[0] ?? String(id);
@@ -148,7 +167,7 @@ export function decodePage(page: PhysPageState, profile: Profile): DecodedPage {
       const nsec = Number(view.getBigUint64(base + at + 8, true));
       const name = clockIdName(clk);
       add(`${timens ? 'offset' : 'basetime'}[${name}]`, at, 16, timens ? 'timens_offset' : 'vdso_timestamp', formatTimespec({ sec, nsec }),
-        timens ? `added to the host's ${name} by the time-namespace path` : `host ${name} at the last update`, 'time');
+        entryNote(timens, i, clk, name), 'time');
     }
     if (layout.tz_minuteswest !== null) {
       add('tz_minuteswest', layout.tz_minuteswest, 4, 's32', String(view.getInt32(base + layout.tz_minuteswest, true)), 'not modelled, reads 0', 'tz');

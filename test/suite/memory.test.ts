@@ -28,6 +28,12 @@ const pageTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => 
   .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('timens.vvarPage'));
 const texts = (els: DomElement[] | undefined): string[] => (els ?? []).map((e) => e.text);
 
+/** Right-clicks the row and returns the items of the context menu once it is drawn. */
+async function contextMenu(row: string): Promise<string[]> {
+  await probeDom('body', [{ press: 'Escape' }, { click: row, button: 'right' }]);
+  return waitFor(async () => { const items = texts(await probeDom('.monaco-menu .action-label')); return items.length ? items : undefined; }, `the context menu of ${row}`);
+}
+
 suite('vvar page view', () => {
   let file: string;
   const stops: string[] = [];
@@ -73,8 +79,7 @@ suite('vvar page view', () => {
       await vscode.commands.executeCommand('debug.addToWatchExpressions', { variable: { evaluateName: 'ns#1.vvar_page' } });
       const row = '.debug-watch .monaco-list-row[aria-label^="ns#1.vvar_page, value page#ns#1"]';
       await waitFor(async () => (await probeDom(row))?.length, 'the watch row');
-      const menu = await probeDom('.context-view .action-label, .monaco-menu .action-label', [{ click: row, button: 'right' }]);
-      const items = texts(menu);
+      const items = await contextMenu(row);
       assert.ok(items.includes('Show vvar Page (Read-Only Memory View)'), `context menu: ${items.join(' | ')}`);
       await probeDom('body', [{ click: '.monaco-menu .action-label[aria-label="Show vvar Page (Read-Only Memory View)"]' }]);
     } else {
@@ -89,9 +94,12 @@ suite('vvar page view', () => {
     assert.strictEqual(pageTabs()[0]!.label, 'page#ns#1 (read-only)');
     if (inHarness) {
       // What the webview itself draws (its frame), and no prompt to install a hex editor.
-      const rows = await waitFor(async () => { const r = texts(await probeDom('table.fields tbody tr')); return r.length ? r : undefined; }, 'the field rows');
-      assert.ok(rows.some((r) => r.includes('clock_data[0].offset[CLOCK_MONOTONIC]') && r.includes('86400.000000000')), rows.slice(0, 12).join('\n'));
-      assert.ok(rows.some((r) => r.includes('clock_data[0].clock_mode') && r.includes('VDSO_CLOCKMODE_TIMENS')));
+      const rows = await waitFor(async () => {
+        const r = (await probeDom('table.fields tbody tr[aria-label]'))?.map((e) => e.ariaLabel ?? '');
+        return r?.length ? r : undefined;
+      }, 'the field rows');
+      assert.ok(rows.includes('clock_data[0].offset[CLOCK_MONOTONIC] = 86400.000000000'), rows.slice(0, 12).join('\n'));
+      assert.ok(rows.includes('clock_data[0].clock_mode = 2147483647 (VDSO_CLOCKMODE_TIMENS)'));
       const hex = texts(await probeDom('.dump .row'));
       assert.ok(hex.some((r) => r.startsWith('0000')), `hex rows: ${hex.slice(0, 3).join(' / ')}`);
       const toasts = texts(await probeDom('.notifications-toasts .notification-toast'));
@@ -133,7 +141,7 @@ suite('vvar page view', () => {
       // P1's mm comes first in the view, so its rows are drawn without scrolling.
       const row = '.monaco-list-row[aria-label^="page 0 · time data"][aria-label*="→ host"]';
       await waitFor(async () => (await probeDom(row))?.length, 'the PTE row of P1 mapping the host page');
-      const items = texts(await probeDom('.monaco-menu .action-label', [{ click: row, button: 'right' }]));
+      const items = await contextMenu(row);
       assert.ok(items.includes('Show vvar Page (Read-Only Memory View)'), `context menu: ${items.join(' | ')}`);
       await probeDom('body', [{ click: '.monaco-menu .action-label[aria-label="Show vvar Page (Read-Only Memory View)"]' }]);
     } else {

@@ -36,6 +36,11 @@ test('x86_64 6.18: a namespace page is vdso_time_data.clock_data[] with max_cycl
   assert.equal(mono.value, '86400.000000000');
   assert.equal(mono.offset, 40 + 16, 'after seq, clock_mode, cycle_last, max_cycles, mask, mult, shift');
   assert.equal(field(page.fields, 'clock_data[0].offset[CLOCK_BOOTTIME]').value, '0.000000000');
+  // What each entry means follows timens_setup_vdso_data: monotonic and boottime families only.
+  const note = (name: string): string => page.fields.find((f) => f.name === name)!.note;
+  assert.match(note('clock_data[0].offset[CLOCK_MONOTONIC_COARSE]'), /monotonic offset/);
+  assert.match(note('clock_data[0].offset[CLOCK_BOOTTIME_ALARM]'), /boottime offset/);
+  assert.equal(note('clock_data[0].offset[CLOCK_REALTIME]'), 'not shifted by time namespaces: stays 0');
   assert.ok(page.fields.some((f) => f.name === 'clock_data[1].max_cycles'));
   assert.ok(!page.fields.some((f) => f.name.endsWith('tz_minuteswest')), 'tz lives once in vdso_time_data from 6.15');
   // The value shown is read back from the bytes the hex dump shows.
@@ -50,7 +55,8 @@ test('x86_64 6.1: the host page is vdso_data[] at byte 128, basetime per clock, 
   assert.equal(page.blockOffset, 128);
   assert.equal(field(page.fields, 'vdso_data[0].seq').offset, 128);
   assert.match(field(page.fields, 'vdso_data[0].clock_mode').value, /^1 \(VDSO_CLOCKMODE_TSC\)$/);
-  assert.ok(page.fields.some((f) => f.name === 'vdso_data[0].basetime[CLOCK_REALTIME]'));
+  assert.equal(page.fields.find((f) => f.name === 'vdso_data[0].basetime[CLOCK_REALTIME]')?.note, 'host CLOCK_REALTIME at the last update');
+  assert.equal(page.fields.find((f) => f.name === 'vdso_data[1].basetime[CLOCK_REALTIME]')?.note, 'not read by the vDSO from this block');
   assert.ok(page.fields.some((f) => f.name === 'vdso_data[1].tz_minuteswest'));
   assert.ok(!page.fields.some((f) => f.name.endsWith('max_cycles')));
   const ns = decodePage(r.sim.state().pages['page#ns#1']!, r.profile);
