@@ -63,7 +63,7 @@ export class TimelinePanel implements vscode.Disposable {
     const root = services.context.extensionUri;
     panel.webview.options = webviewOptions(root);
     panel.iconPath = vscode.Uri.joinPath(root, 'media', 'timens.svg');
-    panel.webview.html = webviewHtml(panel.webview, root, { script: 'timeline.js', style: 'timeline.css', title: 'Timens Timeline' });
+    panel.webview.html = webviewHtml(panel.webview, root, { script: 'timeline.js', style: 'timeline.css', title: 'Timens Event Timeline' });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
@@ -273,7 +273,7 @@ export function openTimeline(services: Services, uri?: vscode.Uri): TimelinePane
     singlePanel.panel.reveal(undefined, true);
     return singlePanel;
   }
-  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Event Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
   });
@@ -378,7 +378,7 @@ export function registerTimeline(services: Services): void {
           // What a window reload does: the sessions are gone and VS Code hands the saved state to the serializer.
           tp.dispose();
           services.store.reset();
-          const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Timeline', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+          const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Event Timeline', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
           await restoreTimeline(services, panel, op.message);
           return { open: true };
         }
