@@ -24,14 +24,16 @@ const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && v
 
 /** An object whose listed fields are checked (required unless optional); other fields are left alone. */
 function obj(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  const requiredFields = Object.entries(required);
+  const optionalFields = Object.entries(optional);
   return (v) => {
     if (!isObject(v)) return problem('must be an object');
-    for (const [name, check] of Object.entries(required)) {
+    for (const [name, check] of requiredFields) {
       if (v[name] === undefined) return { at: `.${name}`, what: 'is missing' };
       const p = inside(`.${name}`, check(v[name]));
       if (p) return p;
     }
-    for (const [name, check] of Object.entries(optional)) {
+    for (const [name, check] of optionalFields) {
       if (v[name] === undefined || v[name] === null) continue;
       const p = inside(`.${name}`, check(v[name]));
       if (p) return p;
