@@ -109,6 +109,27 @@ suite('vvar page view', () => {
     await screenshot('memory-view-page-ns1');
   });
 
+  test('from the Variables view: the context menu of vvar_page under Namespaces > ns#1', async function () {
+    if (!inHarness) this.skip();
+    await vscode.window.tabGroups.close(pageTabs()); // the view the last test opened
+    await waitFor(() => pageTabs().length === 0, 'the page view closed');
+    await vscode.commands.executeCommand('workbench.view.debug');
+    await vscode.commands.executeCommand('variables.collapse'); // the view's Collapse All: every scope row in sight
+    const rowOf = (label: string): string => `.monaco-list-row[aria-label^="${label}"]`;
+    // Expand the scope, then the namespace, as a user clicks down the tree.
+    // Rows read `ns#1 *, value …` (the * marks what the last step changed).
+    for (const [row, child] of [[rowOf('Scope Namespaces'), rowOf('ns#1 ')], [rowOf('ns#1 '), rowOf('vvar_page')]] as const) {
+      await waitFor(async () => (await probeDom(row))?.length, row);
+      if (!(await probeDom(child))?.length) await probeDom('body', [{ click: row }]);
+      await waitFor(async () => (await probeDom(child))?.length, child);
+    }
+    const items = await contextMenu(rowOf('vvar_page'));
+    assert.ok(items.includes('Show vvar Page (Read-Only Memory View)'), `context menu: ${items.join(' | ')}`);
+    await probeDom('body', [{ click: '.monaco-menu .action-label[aria-label="Show vvar Page (Read-Only Memory View)"]' }]);
+    await waitFor(() => pageTabs().length > 0, 'the vvar page tab');
+    await screenshot('memory-view-from-variables');
+  });
+
   test('follows the debugger: a step back before the fork shows the page as allocated, with the changes marked', async () => {
     await step('workbench.action.debug.stepBack'); // before the fork
     const view = await waitFor(async () => {
