@@ -1,5 +1,6 @@
-// Builds the three bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the `timens`
-// CLI (Node) and the timeline webview (browser). `--production` minifies; `--watch` rebuilds on change.
+// Builds the bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the `timens` CLI (Node)
+// and the webviews (browser): the timeline and the read-only vvar page view. `--production` minifies;
+// `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 
@@ -14,6 +15,7 @@ const builds = [
   { ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['webview/compare.ts'], outfile: 'dist/webview/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['webview/timeline.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['webview/memory.ts'], outfile: 'dist/webview/memory.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 // While an area is being written its entry may not exist yet; build what is there and say what is not.

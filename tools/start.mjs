@@ -31,7 +31,20 @@ const state = path.join(process.env.XDG_STATE_HOME || path.join(os.homedir(), '.
 fs.mkdirSync(path.join(state, 'user-data', 'User'), { recursive: true });
 fs.mkdirSync(path.join(state, 'extensions'), { recursive: true });
 const settings = path.join(state, 'user-data', 'User', 'settings.json');
-if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify({ 'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none' }, null, 2));
+// examples/ sits inside this repository: without `never`, VS Code's Git asks whether to open the parent
+// repository each time. Settings a user changed are kept; missing ones are added, also to an older file.
+const wanted = {
+  'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none',
+  'git.openRepositoryInParentFolders': 'never',
+};
+let current = {};
+try {
+  current = fs.existsSync(settings) ? JSON.parse(fs.readFileSync(settings, 'utf8')) : {};
+} catch {
+  current = null; // comments or a typo: the user's file, left alone
+  console.warn(`[start] ${settings} is not plain JSON; left as it is`);
+}
+if (current && Object.keys(wanted).some((k) => !(k in current))) fs.writeFileSync(settings, JSON.stringify({ ...wanted, ...current }, null, 2));
 const config = path.join(state, 'config.yaml');
 fs.writeFileSync(config, 'auth: none\ncert: false\n');
 

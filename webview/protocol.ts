@@ -170,7 +170,7 @@ export type HostMessage =
 export type WebviewMessage =
   /** The script has loaded and listens: the host may send data now. */
   | { readonly type: 'ready' }
-  /** The user clicked (or pressed Enter on) an event: travel there and reveal its line. */
+  /** The user double-clicked (or pressed Enter on) an event: travel there and reveal its line. */
   | { readonly type: 'activate'; readonly run: number; readonly index: number }
   /** The cursor position the webview now draws (lets tests check that it followed). */
   | { readonly type: 'cursorShown'; readonly position: number }

@@ -370,11 +370,9 @@ window.addEventListener('mouseup', (e) => {
   if (!drag) return;
   const wasClick = !drag.moved;
   drag = null;
-  if (wasClick && e.target === canvas) {
-    const hit = hitTest(e.offsetX, e.offsetY);
-    select(hit);
-    if (hit) activate(hit);
-  }
+  // A click selects and describes the event; a double-click (or Enter) travels there, as in VS Code's own
+  // lists: looking at events must not move the debugger, the editor and the trees each time.
+  if (wasClick && e.target === canvas) select(hitTest(e.offsetX, e.offsetY));
 });
 canvas.addEventListener('dblclick', (e) => activate(hitTest(e.offsetX, e.offsetY)));
 

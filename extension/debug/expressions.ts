@@ -25,17 +25,27 @@ type Tok =
 
 const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '.', '[', ']', '-'];
 
+// Sticky (matched at lastIndex, no copy of the rest of the text), so tokenizing stays linear in the length.
+// Kernel ids hold '#' ('ns#1', 'page#ns#1') and mapping names are bracketed words ('[vvar]').
+const IDENT = /\[(?:vvar|vvar_vclock|vdso)\]|[A-Za-z_][\w#]*(?:-[A-Za-z][\w#]*)*/y;
+const NUMBER = /0x[0-9a-fA-F]+|\d+(?:\.\d+)?/y;
+
+function stickyMatch(re: RegExp, text: string, at: number): string | null {
+  re.lastIndex = at;
+  const m = re.exec(text);
+  return m ? m[0] : null;
+}
+
 function tokenize(text: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     if (/\s/.test(c)) { i++; continue; }
-    // Kernel ids hold '#' ('ns#1', 'page#ns#1') and mapping names are bracketed words ('[vvar]').
-    const ident = /^(?:\[(?:vvar|vvar_vclock|vdso)\]|[A-Za-z_][\w#]*(?:-[A-Za-z][\w#]*)*)/.exec(text.slice(i));
-    if (ident) { toks.push({ kind: 'ident', text: ident[0], col: i }); i += ident[0].length; continue; }
-    const num = /^(?:0x[0-9a-fA-F]+|\d+(?:\.\d+)?)/.exec(text.slice(i));
-    if (num) { toks.push({ kind: 'num', value: Number(num[0]), col: i }); i += num[0].length; continue; }
+    const ident = stickyMatch(IDENT, text, i);
+    if (ident) { toks.push({ kind: 'ident', text: ident, col: i }); i += ident.length; continue; }
+    const num = stickyMatch(NUMBER, text, i);
+    if (num) { toks.push({ kind: 'num', value: Number(num), col: i }); i += num.length; continue; }
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, i + 1);
       if (close < 0) throw new ExpressionError('unterminated string', i);
@@ -51,6 +61,9 @@ function tokenize(text: string): Tok[] {
   toks.push({ kind: 'end', col: text.length });
   return toks;
 }
+
+/** Nesting of unary operators and parentheses an expression may have. */
+const MAX_NESTING = 200;
 
 const COLLECTIONS = ['tasks', 'nsproxies', 'timeNamespaces', 'userNamespaces', 'mms', 'pages'] as const;
 
@@ -117,7 +130,19 @@ class Evaluator {
     return left;
   }
 
+  private depth = 0;
+
   private unary(): unknown {
+    // Deep nesting ('!!!…', '((((…') would overflow the stack: say so instead.
+    if (++this.depth > MAX_NESTING) throw new ExpressionError(`the expression nests deeper than ${MAX_NESTING} levels`, this.peek().col);
+    try {
+      return this.unaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private unaryInner(): unknown {
     if (this.isOp('!')) { this.pos++; return !truthy(this.unary()); }
     if (this.isOp('-')) {
       this.pos++;

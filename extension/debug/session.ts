@@ -4,18 +4,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Breakpoint, DebugSession, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
+  Breakpoint, BreakpointEvent, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ScenarioRun, RunOptions } from '../scenario/api';
-import { parseScenario, runScenario, formatResult, OPERATION_BY_WORD, closest } from '../scenario/index';
+import { parseScenario, runScenario, formatResult, OPERATION_BY_WORD } from '../scenario/index';
 import type { KernelState, SimEvent } from '../sim/api';
-import { KERNEL_FUNCTIONS } from '../sim/index';
 import { ERRNOS, SIGNALS } from '../sim/types';
 import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
 import { BreakpointSet, EXCEPTION_FILTERS, type ExceptionFilterId, type Hit } from './breakpoints';
+import { completionItems } from './completions';
 import { Timeline, type Point } from './cursor';
-import { ExpressionError, evaluateExpression, fieldNames, formatValue, isTimespec, objectIds } from './expressions';
+import { ExpressionError, evaluateExpression, formatValue, isTimespec } from './expressions';
+import { functionBreakpointProblem } from './functions';
+import { CheckedDebugSession } from './requests';
 import { ChangeSet, VariableTree } from './variables';
 import { PAGE_SIZE, pageBytes } from './vvarMemory';
 
@@ -69,7 +71,7 @@ type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'dat
 
 interface Walk { cancelled: boolean; paused: boolean }
 
-export class TimensDebugSession extends DebugSession {
+export class TimensDebugSession extends CheckedDebugSession {
   private loaded: LoadedScenario | undefined;
   private timeline: Timeline | undefined;
   private lines: string[] = [];
@@ -86,6 +88,8 @@ export class TimensDebugSession extends DebugSession {
   private nextBreakpointId = 1;
   /** Requested line breakpoints per source, kept so they can be re-placed after a restart. */
   private requestedLines: DebugProtocol.SourceBreakpoint[] = [];
+  /** Requested function breakpoints with the answer given, re-checked against the run after a restart. */
+  private requestedFunctions: { id: number; request: DebugProtocol.FunctionBreakpoint; verified: boolean }[] = [];
 
   constructor(private readonly host: DebugHost = FILE_HOST) {
     super();
@@ -178,6 +182,7 @@ export class TimensDebugSession extends DebugSession {
     this.timeline = new Timeline(loaded.run.sim);
     this.breakpoints.resetHits();
     this.placeLineBreakpoints(this.requestedLines);
+    if (restart) this.placeFunctionBreakpoints(this.requestedFunctions.map((r) => r.request), true);
   }
 
   private begin(): void {
@@ -196,10 +201,12 @@ export class TimensDebugSession extends DebugSession {
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     this.cancelWalk();
+    const previous = this.args;
     if (args.arguments) this.args = { ...this.args, ...(args.arguments as TimensLaunchArguments) };
     try {
       await this.load(true);
     } catch (err) {
+      this.args = previous; // a failed restart keeps the session on the run it had
       this.sendErrorResponse(response, { id: 1002, format: err instanceof Error ? err.message : String(err), showUser: true });
       return;
     }
@@ -362,6 +369,16 @@ export class TimensDebugSession extends DebugSession {
     this.breakpoints.invalidateWatches();
     const targetPosition = target ? tl.position(target) : undefined;
     const slice = (): void => {
+      try {
+        walkSlice();
+      } catch (err) {
+        // A bug must not leave the walk hanging or kill the session: stop where the walk got to.
+        this.walk = undefined;
+        this.sendEvent(new OutputEvent(`the walk stopped on an internal error: ${err instanceof Error ? err.message : String(err)}\n`, 'stderr'));
+        this.reportStop('pause');
+      }
+    };
+    const walkSlice = (): void => {
       if (walk.cancelled) return;
       if (walk.paused) {
         this.walk = undefined;
@@ -561,22 +578,29 @@ export class TimensDebugSession extends DebugSession {
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    const known = new Set<string>(KERNEL_FUNCTIONS);
+    response.body = { breakpoints: this.placeFunctionBreakpoints(args.breakpoints, false) };
+    this.sendResponse(response);
+  }
+
+  /** Keeps the breakpoints on functions this run enters; the others are unverified with the reason, which the
+   *  console repeats (the Breakpoints view shows it only on hover). After a restart, changed answers are sent. */
+  private placeFunctionBreakpoints(requests: readonly DebugProtocol.FunctionBreakpoint[], restart: boolean): DebugProtocol.Breakpoint[] {
+    const sim = this.timeline?.sim;
+    const before = new Map(this.requestedFunctions.map((r) => [r.request.name, r]));
     this.breakpoints.functions = [];
-    const result = args.breakpoints.map((req) => {
-      const id = this.nextBreakpointId++;
+    this.requestedFunctions = [];
+    return requests.map((req) => {
       const name = req.name.trim();
-      const ok = known.has(name);
-      if (ok) this.breakpoints.functions.push({ id, name, hits: 0, condition: req.condition, hitCondition: req.hitCondition });
-      const bp: DebugProtocol.Breakpoint = { id, verified: ok };
-      if (!ok) {
-        const near = closest(name, known);
-        bp.message = `The model has no kernel function '${name}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`;
-      }
+      const id = restart ? before.get(req.name)?.id ?? this.nextBreakpointId++ : this.nextBreakpointId++;
+      const message = sim ? functionBreakpointProblem(name, sim) : null;
+      const bp: DebugProtocol.Breakpoint = { id, verified: message === null, ...(message ? { message } : {}) };
+      if (message === null) this.breakpoints.functions.push({ id, name, hits: 0, condition: req.condition, hitCondition: req.hitCondition });
+      const earlier = before.get(req.name);
+      if (message !== null && (!restart || earlier?.verified !== false)) this.sendEvent(new OutputEvent(`Function breakpoint ${name}: ${message}\n`, 'console'));
+      if (restart && earlier && earlier.verified !== bp.verified) this.sendEvent(new BreakpointEvent('changed', bp));
+      this.requestedFunctions.push({ id, request: req, verified: bp.verified });
       return bp;
     });
-    response.body = { breakpoints: result };
-    this.sendResponse(response);
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -633,8 +657,22 @@ export class TimensDebugSession extends DebugSession {
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
-    this.breakpoints.data = args.breakpoints.map((req) => ({ id: this.nextBreakpointId++, expression: req.dataId, hits: 0, condition: req.condition, hitCondition: req.hitCondition }));
-    response.body = { breakpoints: this.breakpoints.data.map((bp) => ({ id: bp.id, verified: true, message: `stops when ${bp.expression} changes` })) };
+    // Only expressions that evaluate at the cursor are watched; the others say why they cannot be.
+    const tl = this.timeline;
+    const state = tl ? this.stateAt(tl.position(this.point)) : undefined;
+    this.breakpoints.data = [];
+    const result = args.breakpoints.map((req): DebugProtocol.Breakpoint => {
+      const id = this.nextBreakpointId++;
+      if (!state) return { id, verified: false, message: 'no scenario is loaded' };
+      try {
+        evaluateExpression(req.dataId, state);
+      } catch (err) {
+        return { id, verified: false, message: `cannot watch '${req.dataId}': ${err instanceof Error ? err.message : String(err)}` };
+      }
+      this.breakpoints.data.push({ id, expression: req.dataId, hits: 0, condition: req.condition, hitCondition: req.hitCondition });
+      return { id, verified: true, message: `stops when ${req.dataId} changes` };
+    });
+    response.body = { breakpoints: result };
     this.sendResponse(response);
   }
 
@@ -699,24 +737,7 @@ export class TimensDebugSession extends DebugSession {
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     const tl = this.timeline;
-    const targets: DebugProtocol.CompletionItem[] = [];
-    if (tl) {
-      const upto = args.text.slice(0, Math.max(0, args.column - 1));
-      const state = this.stateAt(tl.position(this.point));
-      const member = /([\w#[\].]+)\.([\w]*)$/.exec(upto);
-      const opPosition = /^\s*([A-Za-z_]\w*)\s*:\s*(\w*)$/.exec(upto);
-      if (member) {
-        for (const f of fieldNames(state, member[1]!)) if (f.startsWith(member[2]!)) targets.push({ label: f, type: 'field', length: member[2]!.length, start: upto.length - member[2]!.length });
-      } else if (opPosition) {
-        const word = opPosition[2]!;
-        for (const w of OPERATION_BY_WORD.keys()) if (w.startsWith(word)) targets.push({ label: w, type: 'function', start: upto.length - word.length, length: word.length });
-      } else {
-        const word = /[\w#]*$/.exec(upto)![0];
-        const words = new Set([...objectIds(state), ...KERNEL_FUNCTIONS, ...Object.keys(ERRNOS), ...Object.keys(SIGNALS)]);
-        for (const w of words) if (w.startsWith(word)) targets.push({ label: w, type: w.includes('#') || state.tasks[w] ? 'variable' : 'value', start: upto.length - word.length, length: word.length });
-      }
-    }
-    response.body = { targets: targets.slice(0, 200) };
+    response.body = { targets: tl ? completionItems(args.text, args.column, this.stateAt(tl.position(this.point))) : [] };
     this.sendResponse(response);
   }
 

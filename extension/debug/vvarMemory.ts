@@ -1,8 +1,10 @@
 // The bytes of a simulated vDSO data page, laid out as the kernel's struct vdso_data / vdso_clock, so the
-// debugger's memory view (readMemory) shows seq, clock_mode and the per-clock offsets where the vDSO reads them.
+// debugger's memory view (readMemory) shows seq, clock_mode and the per-clock offsets where the vDSO reads them;
+// and the same page decoded field by field for the extension's own read-only memory view.
 import type { PhysPageState } from '../sim/api';
 import type { Profile } from '../sim/types';
-import { kernelAtLeast } from '../sim/types';
+import { CLOCKS, kernelAtLeast } from '../sim/types';
+import { formatTimespec } from './expressions';
 
 export const PAGE_SIZE = 4096;
 
@@ -77,16 +79,99 @@ export function pageBytes(page: PhysPageState, profile: Profile): Uint8Array {
   return bytes;
 }
 
-/** Labelled fields of a page (for the Variables view): where each lives and its value. */
-export function pageFieldMap(page: PhysPageState, profile: Profile): { name: string; offset: number; size: number }[] {
+/** One decoded field of a page: where it lives, its C type and name, and its value as the kernel reads it. */
+export interface PageField {
+  /** `vdso_data[0].offset[CLOCK_MONOTONIC]`, `clock_data[1].seq`. */
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly type: 'u32' | 's32' | 'u64' | 'vdso_timestamp' | 'timens_offset';
+  readonly value: string;
+  /** What the field means here, or that the model does not track it. */
+  readonly note: string;
+  readonly role: 'seq' | 'clock_mode' | 'clocksource' | 'time' | 'tz';
+}
+
+export interface DecodedPage {
+  readonly id: string;
+  readonly kind: PhysPageState['kind'];
+  /** The kernel structure the blocks are, at this profile's version. */
+  readonly struct: string;
+  readonly blockOffset: number;
+  readonly fields: readonly PageField[];
+  readonly bytes: Uint8Array;
+}
+
+const BLOCK_TAGS = ['CS_HRES_COARSE', 'CS_RAW'];
+
+/** The basetime entries the vDSO reads from each host block (VDSO_HRES | VDSO_COARSE, VDSO_RAW in
+ *  include/vdso/datapage.h), and the offsets timens_setup_vdso_data writes (kernel/time/namespace.c). The
+ *  simulator's hostPage and timens_set_vvar_page fill the same entries. */
+const HOST_ENTRIES: readonly (readonly number[])[] = [
+  [CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_MONOTONIC, CLOCKS.CLOCK_BOOTTIME, CLOCKS.CLOCK_TAI, CLOCKS.CLOCK_REALTIME_COARSE, CLOCKS.CLOCK_MONOTONIC_COARSE],
+  [CLOCKS.CLOCK_MONOTONIC_RAW],
+];
+const NS_MONOTONIC: readonly number[] = [CLOCKS.CLOCK_MONOTONIC, CLOCKS.CLOCK_MONOTONIC_RAW, CLOCKS.CLOCK_MONOTONIC_COARSE];
+const NS_BOOTTIME: readonly number[] = [CLOCKS.CLOCK_BOOTTIME, CLOCKS.CLOCK_BOOTTIME_ALARM];
+
+function entryNote(timens: boolean, block: number, clk: number, name: string): string {
+  if (timens) {
+    if (NS_MONOTONIC.includes(clk)) return `the namespace's monotonic offset, added to the host's ${name}`;
+    if (NS_BOOTTIME.includes(clk)) return `the namespace's boottime offset, added to the host's ${name}`;
+    return 'not shifted by time namespaces: stays 0';
+  }
+  return HOST_ENTRIES[block]?.includes(clk) ? `host ${name} at the last update` : 'not read by the vDSO from this block';
+}
+
+/** The clock id's kernel name, for the basetime/offset arrays (id 10 is a retired clock the model does not name). */
+function clockIdName(id: number): string {
+  return Object.entries(CLOCKS).find(([, v]) => v === id)?.[0] ?? String(id);
+}
+
+/** The page decoded from its bytes, field by field, with the layout of the profile's architecture and version. */
+export function decodePage(page: PhysPageState, profile: Profile): DecodedPage {
+  const bytes = pageBytes(page, profile);
+  const view = new DataView(bytes.buffer);
   const layout = blockLayout(profile);
-  const fields: { name: string; offset: number; size: number }[] = [];
-  page.blocks.forEach((_b, i) => {
+  const generic = kernelAtLeast(profile.kernel, '6.15');
+  const timens = page.kind === 'timens';
+  const fields: PageField[] = [];
+  const untracked = timens ? 'zero on a namespace page' : 'clocksource state: not modelled, reads 0';
+  page.blocks.forEach((block, i) => {
     const base = page.blockOffset + i * layout.size;
-    const tag = i === 0 ? 'CS_HRES_COARSE' : 'CS_RAW';
-    fields.push({ name: `[${tag}].seq`, offset: base + layout.seq, size: 4 });
-    fields.push({ name: `[${tag}].clock_mode`, offset: base + layout.clock_mode, size: 4 });
-    fields.push({ name: `[${tag}].${page.kind === 'timens' ? 'offset' : 'basetime'}[0..11]`, offset: base + layout.values, size: VDSO_BASES * 16 });
+    if (base + layout.size > PAGE_SIZE) return;
+    const prefix = `${generic ? 'clock_data' : 'vdso_data'}[${i}]`;
+    const add = (name: string, at: number, size: number, type: PageField['type'], value: string, note: string, role: PageField['role']): void => {
+      fields.push({ name: `${prefix}.${name}`, offset: base + at, size, type, value, note, role });
+    };
+    const u64 = (at: number): string => view.getBigUint64(base + at, true).toString();
+    const seq = view.getUint32(base + layout.seq, true);
+    const seqNote = timens
+      ? seq === 0 ? 'zero as allocated: timens_set_vvar_page sets 1 when the namespace is first entered'
+        : 'odd for ever: every reader of a namespace page takes the time-namespace path'
+      : seq % 2 ? 'odd: an update is in progress, readers retry' : 'even: no update in progress';
+    add('seq', layout.seq, 4, 'u32', String(seq), seqNote, 'seq');
+    const mode = view.getInt32(base + layout.clock_mode, true);
+    add('clock_mode', layout.clock_mode, 4, 's32', `${mode} (${block.clock_mode})`, `${BLOCK_TAGS[i] ?? `block ${i}`} block`, 'clock_mode');
+    add('cycle_last', layout.cycle_last, 8, 'u64', u64(layout.cycle_last), untracked, 'clocksource');
+    if (layout.max_cycles !== null) add('max_cycles', layout.max_cycles, 8, 'u64', u64(layout.max_cycles), untracked, 'clocksource');
+    add('mask', layout.mask, 8, 'u64', u64(layout.mask), untracked, 'clocksource');
+    add('mult', layout.mult, 4, 'u32', String(view.getUint32(base + layout.mult, true)), untracked, 'clocksource');
+    add('shift', layout.shift, 4, 'u32', String(view.getUint32(base + layout.shift, true)), untracked, 'clocksource');
+    for (let clk = 0; clk < VDSO_BASES; clk++) {
+      const at = layout.values + clk * 16;
+      const sec = Number(view.getBigInt64(base + at, true));
+      const nsec = Number(view.getBigUint64(base + at + 8, true));
+      const name = clockIdName(clk);
+      add(`${timens ? 'offset' : 'basetime'}[${name}]`, at, 16, timens ? 'timens_offset' : 'vdso_timestamp', formatTimespec({ sec, nsec }),
+        entryNote(timens, i, clk, name), 'time');
+    }
+    if (layout.tz_minuteswest !== null) {
+      add('tz_minuteswest', layout.tz_minuteswest, 4, 's32', String(view.getInt32(base + layout.tz_minuteswest, true)), 'not modelled, reads 0', 'tz');
+      add('tz_dsttime', layout.tz_minuteswest + 4, 4, 's32', String(view.getInt32(base + layout.tz_minuteswest + 4, true)), 'not modelled, reads 0', 'tz');
+    }
+    if (layout.hrtimer_res !== null) add('hrtimer_res', layout.hrtimer_res, 4, 'u32', String(view.getUint32(base + layout.hrtimer_res, true)), 'not modelled, reads 0', 'tz');
   });
-  return fields;
+  const struct = generic ? 'struct vdso_time_data: clock_data[CS_BASES] of struct vdso_clock' : 'struct vdso_data vdso_data[CS_BASES]';
+  return { id: page.id, kind: page.kind, struct, blockOffset: page.blockOffset, fields, bytes };
 }

@@ -8,7 +8,7 @@ import type { Services } from './services';
 
 const DEBUG_TYPE = 'timens';
 
-function programUri(program: string): vscode.Uri {
+export function programUri(program: string): vscode.Uri {
   // untitled:…, vscode-vfs:… and other schemes come as URIs; everything else is a file path.
   return /^[a-z][\w+.-]+:/i.test(program) && !/^[a-z]:[\\/]/i.test(program) ? vscode.Uri.parse(program) : vscode.Uri.file(program);
 }

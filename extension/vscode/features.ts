@@ -3,6 +3,7 @@ import type { Feature } from './services';
 import { registerCoreCommands } from './coreCommands';
 import { registerEditor } from './editor/index';
 import { registerDebugger } from './debug';
+import { registerMemoryView } from './memoryView';
 import { registerTimeline } from './timelinePanel';
 import { registerTours } from './tours';
 import { registerVerify } from './verify';
@@ -11,6 +12,7 @@ export const FEATURES: readonly Feature[] = [
   registerCoreCommands,
   registerEditor,
   registerDebugger,
+  registerMemoryView,
   registerTimeline,
   registerTours,
   registerVerify,

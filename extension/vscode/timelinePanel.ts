@@ -10,6 +10,7 @@ import {
 } from '../../webview/protocol';
 import type { Services } from './services';
 import type { SessionChange } from './session';
+import { webviewHtml, webviewOptions } from './webviewPage';
 
 export const TIMELINE_VIEW_TYPE = 'timens.timeline';
 const CHUNK_EVENTS = 1 << 17;
@@ -60,45 +61,14 @@ export class TimelinePanel implements vscode.Disposable {
   ) {
     this.restore = restore;
     const root = services.context.extensionUri;
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
-    };
+    panel.webview.options = webviewOptions(root);
     panel.iconPath = vscode.Uri.joinPath(root, 'media', 'timens.svg');
-    panel.webview.html = this.html();
+    panel.webview.html = webviewHtml(panel.webview, root, { script: 'timeline.js', style: 'timeline.css', title: 'Timens Event Timeline' });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
     );
     if (mode === 'single') this.disposables.push(services.store.onDidChange((c) => this.storeChanged(c)));
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const root = this.services.context.extensionUri;
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'timeline.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'timeline.css'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Timens Timeline</title>
-</head>
-<body>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   /** Show these runs (comparison) or follow the store's active session (single). */
@@ -273,13 +243,6 @@ async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-function makeNonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
-  return s;
-}
-
 function preview(v: unknown): string {
   try {
     return (JSON.stringify(v) ?? String(v)).slice(0, 160);
@@ -310,7 +273,7 @@ export function openTimeline(services: Services, uri?: vscode.Uri): TimelinePane
     singlePanel.panel.reveal(undefined, true);
     return singlePanel;
   }
-  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+  const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Event Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
   });
@@ -415,7 +378,7 @@ export function registerTimeline(services: Services): void {
           // What a window reload does: the sessions are gone and VS Code hands the saved state to the serializer.
           tp.dispose();
           services.store.reset();
-          const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Timeline', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
+          const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Event Timeline', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
           await restoreTimeline(services, panel, op.message);
           return { open: true };
         }

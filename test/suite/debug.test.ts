@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, waitFor, workspaceRoot } from './helpers';
+import { activateExtension, probeDom, screenshot, waitFor, workspaceRoot } from './helpers';
 
 const SCENARIO = [
   '# unshare, set an offset, fork into the namespace, read its clock',
@@ -23,6 +23,7 @@ interface Cursor { position: number; kind: string; line: number; event: number |
 
 suite('timens debugger', () => {
   const stops: { reason: string; at: number }[] = [];
+  const output: string[] = [];
   let file: string;
   let tracker: vscode.Disposable;
 
@@ -35,8 +36,9 @@ suite('timens debugger', () => {
     fs.writeFileSync(file, SCENARIO);
     tracker = vscode.debug.registerDebugAdapterTrackerFactory('timens', {
       createDebugAdapterTracker: () => ({
-        onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string } }) => {
+        onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string; output?: string } }) => {
           if (m.type === 'event' && m.event === 'stopped') stops.push({ reason: m.body!.reason, at: Date.now() });
+          if (m.type === 'event' && m.event === 'output') output.push(m.body!.output ?? '');
         },
       }),
     });
@@ -73,6 +75,22 @@ suite('timens debugger', () => {
     const c = await cursor();
     assert.strictEqual(c.line, 2);
     assert.strictEqual(c.position, 0);
+  });
+
+  test('a function breakpoint on a name the model never emits looks unverified and suggests vvar_fault', async () => {
+    const wrong = new vscode.FunctionBreakpoint('timens_fault');
+    vscode.debug.addBreakpoints([wrong]);
+    await waitFor(() => output.some((o) => o.includes('timens_fault')), 'the console line about timens_fault');
+    assert.match(output.join(''), /Function breakpoint timens_fault: The model has no kernel function 'timens_fault'; did you mean vvar_fault/);
+    await vscode.commands.executeCommand('workbench.view.debug');
+    // What the Breakpoints view draws: the unverified icon, and the reason in the row's label (its hover).
+    const row = '.debug-breakpoints .monaco-list-row[aria-label^="timens_fault"]';
+    const label = await waitFor(async () => (await probeDom(row))?.[0]?.ariaLabel ?? (process.env.HARNESS_SHOT_DIR ? undefined : 'outside the harness'), 'the breakpoint row');
+    if (process.env.HARNESS_SHOT_DIR) {
+      assert.match(label, /did you mean vvar_fault/);
+      assert.strictEqual((await probeDom(`${row} .codicon-debug-breakpoint-function-unverified`))?.length, 1, 'drawn as unverified');
+    }
+    vscode.debug.removeBreakpoints([wrong]);
   });
 
   test('Step Over and Step Back move the shared run; the store follows', async () => {

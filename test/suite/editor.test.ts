@@ -284,7 +284,7 @@ suite('editor: language features, trees and commands', () => {
     await screenshot('editor-example');
   });
 
-  test('new scenario from an example: a quick pick over examples/, an untitled copy', async () => {
+  test('new scenario from an example: a quick pick over examples/, an untitled copy named after the example', async () => {
     let done = false;
     const pending = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('timens.newScenarioFromExample')).finally(() => { done = true; });
     // Accept the first item once the quick pick is up (harmless while it is not).
@@ -294,8 +294,11 @@ suite('editor: language features, trees and commands', () => {
     assert.strictEqual(created.scheme, 'untitled');
     const doc = vscode.window.activeTextEditor!.document;
     assert.strictEqual(doc.languageId, 'timens');
-    const first = fs.readdirSync(path.join(workspaceRoot().fsPath)).filter((f) => f.endsWith('.timens')).sort()[0];
+    const first = fs.readdirSync(path.join(workspaceRoot().fsPath)).filter((f) => f.endsWith('.timens')).sort()[0]!;
     assert.strictEqual(doc.getText(), fs.readFileSync(path.join(workspaceRoot().fsPath, first), 'utf8'));
+    // Named after the example (not after its first comment line), without the number that orders the examples.
+    assert.strictEqual(path.posix.basename(created.path), first.replace(/^\d+-/, ''));
+    assert.strictEqual(doc.isUntitled, true);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 

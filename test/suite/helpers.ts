@@ -41,3 +41,25 @@ export function workspaceRoot(): vscode.Uri {
   if (!folder) throw new Error('no workspace folder is open');
   return folder.uri;
 }
+
+export interface DomElement { text: string; className: string; ariaLabel: string | null; title: string | null; color: string; background: string }
+/** Typed text, a pressed key (`Enter`, `Shift+F10`) or a click on the first element matching a selector. */
+export type Key = { type: string } | { press: string } | { click: string; button?: 'left' | 'right' };
+
+/** The workbench's elements matching `selector` (all frames), after the keys and clicks of `keys` (main frame);
+ *  undefined outside the harness. */
+export async function probeDom(selector: string, keys: readonly Key[] = [], timeoutMs = 30000): Promise<DomElement[] | undefined> {
+  const dir = process.env.HARNESS_SHOT_DIR;
+  if (!dir) return undefined;
+  const run = process.env.HARNESS_RUN_ID ?? 'run';
+  const name = `probe-${Date.now()}-${Math.floor(performance.now() * 1000)}`;
+  const answer = path.join(dir, `${name}.${run}.probed`);
+  // Written under another name first, so the harness never reads half a request.
+  fs.writeFileSync(path.join(dir, `${name}.${run}.tmp`), JSON.stringify({ selector, keys }));
+  fs.renameSync(path.join(dir, `${name}.${run}.tmp`), path.join(dir, `${name}.${run}.probe`));
+  await waitFor(() => fs.existsSync(answer), `DOM probe ${selector}`, timeoutMs);
+  const result = JSON.parse(fs.readFileSync(answer, 'utf8')) as { elements?: DomElement[]; error?: string };
+  fs.rmSync(answer, { force: true });
+  if (result.error) throw new Error(`DOM probe ${selector}: ${result.error}`);
+  return result.elements ?? [];
+}

@@ -1,6 +1,7 @@
 // The timeline in the real VS Code: opens for an example, follows the session cursor (store moves and step
-// commands), travels and reveals the line when an event is clicked, ignores malformed messages, keeps its
-// selection and viewport when hidden and across a restart (serializer), exports a trace and images; screenshot.
+// commands), travels and reveals the line when an event is activated (double-click or Enter), ignores malformed
+// messages, keeps its selection and viewport when hidden and across a restart (serializer), exports a trace and
+// images; screenshot.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -21,7 +22,7 @@ suite('timeline', () => {
   suiteSetup(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-timeline-')); });
   suiteTeardown(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
 
-  test('opens for an example, follows the cursor, and a click moves the simulation and the editor', async () => {
+  test('opens for an example, follows the cursor, and activating an event (double-click, Enter) moves the simulation and the editor', async () => {
     const api = await activateExtension();
     const uri = vscode.Uri.joinPath(workspaceRoot(), '11-zapping-on-setns.timens');
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -57,7 +58,7 @@ suite('timeline', () => {
     await waitFor(() => api.store.active!.sim.position === zap + 1, 'the simulation to travel to the zap');
     const line = sim.lineOf(zap);
     await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString() && e.selection.start.line === line), `line ${line + 1} selected in the editor`);
-    await waitFor(async () => (await probe()).lastCursorShown === zap + 1, 'the timeline cursor follows the click');
+    await waitFor(async () => (await probe()).lastCursorShown === zap + 1, 'the timeline cursor follows the activation');
 
     // Malformed messages from the webview are ignored, not fatal.
     for (const message of [null, 42, { type: 'activate', run: 0, index: -3 }, { type: 'request', id: 'x' }, { type: 'viewState', state: { span: 0 } }]) {

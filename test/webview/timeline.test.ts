@@ -157,15 +157,20 @@ describe('timeline webview', () => {
     assert.equal((await sentOfType(h.page, 'activate')).length, 0, 'a drag is not a click');
   });
 
-  test('click selects an event, asks the host to travel there and describes it accessibly', async () => {
+  test('a click selects an event and describes it accessibly without travelling; a double-click travels, as the footer says', async () => {
     await h.page.evaluate(() => (globalThis as unknown as Win).__timeline.setView(0, 120));
     const p = await lanePoint(h.page, 0, 0.3);
+    const travelsBefore = (await sentOfType(h.page, 'activate')).length;
     await h.page.mouse.click(p.x, p.y);
     const sel = await h.page.evaluate(() => (globalThis as unknown as Win).__timeline.selected());
     assert.ok(sel && sel.index >= 0, 'an event is selected');
     const lane = await h.page.evaluate((i) => (globalThis as unknown as Win).harness.run(0).columns.lane[i], sel!.index);
     assert.equal(lane, 0, 'the clicked lane is P1');
+    assert.equal((await sentOfType(h.page, 'activate')).length, travelsBefore, 'a single click does not travel');
+    assert.match((await h.page.textContent('#details')) ?? '', /./);
+    await h.page.mouse.dblclick(p.x, p.y);
     const activate = await sentOfType(h.page, 'activate');
+    assert.equal(activate.length, travelsBefore + 1, 'a double-click travels once');
     assert.equal(activate.at(-1)?.index, sel!.index);
     await h.page.waitForFunction(() => (globalThis as unknown as Win).document.getElementById('details')!.textContent!.includes('›'), undefined, { timeout: 5000 });
     const detailsText = await h.page.textContent('#details');

@@ -9,8 +9,11 @@
 // --ext omitted => no development extension (pass an empty folder to test extensions
 // pre-installed in --extensions-dir, e.g. from a .vsix).
 // Tests may ask for a screenshot: write <name>.req into $HARNESS_SHOT_DIR and wait for
-// <name>.done; the PNG is <name>.png there. $HARNESS_RESULTS_FILE may receive
-// {passed, failed}; the runner then prints "N passed, N failed".
+// <name>.done; the PNG is <name>.png there. They may also act on and read the workbench's DOM (what the
+// extension API cannot see: a breakpoint's icon, a context menu, a quick pick's rows, a webview's content):
+// write <name>.probe holding {selector, keys?: [{type: text} | {press: key} | {click: selector, button?}]}
+// and wait for <name>.probed, which holds the elements matching `selector` in every frame after the keys.
+// $HARNESS_RESULTS_FILE may receive {passed, failed}; the runner then prints "N passed, N failed".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -158,7 +161,44 @@ const shotTimer = setInterval(async () => {
     try { await page.screenshot({ path: path.join(shotDir, `${name}.png`) }); } catch (e) { console.error('[harness] screenshot failed:', e.message); }
     fs.writeFileSync(path.join(shotDir, `${name}.${runId}.done`), '');
   }
+  const probeSuffix = `.${runId}.probe`;
+  for (const f of fs.readdirSync(shotDir)) {
+    if (!f.endsWith(probeSuffix)) continue;
+    const file = path.join(shotDir, f);
+    const answer = file.replace(/\.probe$/, '.probed');
+    let result;
+    try {
+      const { selector, keys = [] } = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.rmSync(file, { force: true });
+      for (const k of keys) {
+        if (k.type !== undefined) await page.keyboard.type(k.type);
+        else if (k.click !== undefined) await page.locator(k.click).first().click({ button: k.button ?? 'left', timeout: 10000 });
+        else await page.keyboard.press(k.press);
+      }
+      result = { elements: await probeFrames(selector) };
+    } catch (e) {
+      fs.rmSync(file, { force: true });
+      result = { error: e.message };
+    }
+    fs.writeFileSync(`${answer}.tmp`, JSON.stringify(result));
+    fs.renameSync(`${answer}.tmp`, answer);
+  }
 }, 200);
+
+/** Text, classes and labels of the elements matching `selector` in every frame (webviews included). */
+async function probeFrames(selector) {
+  const out = [];
+  for (const frame of page.frames()) {
+    try {
+      out.push(...await frame.$$eval(selector, (els) => els.map((e) => ({
+        text: e.textContent ?? '', className: typeof e.className === 'string' ? e.className : '',
+        ariaLabel: e.getAttribute('aria-label'), title: e.getAttribute('title'),
+        color: getComputedStyle(e).color, background: getComputedStyle(e).backgroundColor,
+      }))));
+    } catch { /* a frame that went away while it was read */ }
+  }
+  return out;
+}
 
 // 5. open the workbench on the folder, with the extension and its tests in the payload
 const host = new URL(origin).host;
@@ -182,7 +222,7 @@ const code = await exited;
 clearInterval(shotTimer);
 clearTimeout(overall);
 try { await page.screenshot({ path: path.join(shotDir, 'final.png') }); } catch {}
-for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`)) fs.rmSync(path.join(shotDir, f), { force: true });
+for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`) || f.endsWith(`.${runId}.probed`)) fs.rmSync(path.join(shotDir, f), { force: true });
 if (fs.existsSync(resultsFile)) {
   const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   console.log(`${r.passed} passed, ${r.failed} failed`);

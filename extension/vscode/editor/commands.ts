@@ -1,6 +1,6 @@
 // The editor's commands: run, step forward/back, go to start/end (driving the shared cursor outside a
-// debug session too), select architecture and kernel (written as header lines), reset, new scenario from
-// an example, reveal line, reveal on timeline and copy as text (tree context menus).
+// debug session too), select architecture and kernel (written as header lines), reset, reveal line, reveal on
+// timeline and copy as text (tree context menus). New scenarios are in newScenario.ts.
 import * as vscode from 'vscode';
 import { runScenario } from '../../scenario/index';
 import { changedBlock, rewriteHeader } from '../../scenario/editor/header';
@@ -155,28 +155,6 @@ export function registerEditorCommands(services: Services, models: DocumentModel
       // Re-run when the file had been run, so the views show the new machine at once.
       if (store.get(doc.uri)) await runDocument(doc);
       return true;
-    }),
-    vscode.commands.registerCommand('timens.newScenarioFromExample', async () => {
-      const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
-      let entries: [string, vscode.FileType][];
-      try {
-        entries = await vscode.workspace.fs.readDirectory(dir);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Timens: cannot list the examples in ${dir.fsPath}: ${message(err)}`);
-        return undefined;
-      }
-      const files = entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith('.timens')).map(([name]) => name).sort();
-      if (!files.length) { void vscode.window.showErrorMessage(`Timens: no examples found in ${dir.fsPath}.`); return undefined; }
-      const items = await Promise.all(files.map(async (name) => {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name)));
-        const firstComment = text.split('\n').find((l) => /^\s*#/.test(l) && !/^\s*#\s*(-{3,}|={3,})/.test(l));
-        return { label: name.replace(/\.timens$/, ''), description: firstComment?.replace(/^\s*#\s*/, '').trim() ?? '', text };
-      }));
-      const pick = await vscode.window.showQuickPick(items, { title: 'New Scenario from Example', placeHolder: 'Pick an example to start from (opens an untitled copy)', matchOnDescription: true });
-      if (!pick) return undefined;
-      const doc = await vscode.workspace.openTextDocument({ language: 'timens', content: pick.text });
-      await vscode.window.showTextDocument(doc);
-      return doc.uri;
     }),
     vscode.commands.registerCommand('timens.revealLine', async (arg?: unknown) => {
       if (typeof arg === 'number') return revealLine(arg);

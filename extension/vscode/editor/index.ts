@@ -7,6 +7,7 @@ import { registerEditorCommands } from './commands';
 import { DocumentModels } from './documents';
 import { registerInlineResults } from './inline';
 import { registerLanguageFeatures } from './language';
+import { registerNewScenarioCommands } from './newScenario';
 import { registerTrees, VIEW_IDS } from './trees';
 
 export function registerEditor(services: Services): void {
@@ -15,6 +16,7 @@ export function registerEditor(services: Services): void {
   const trees = registerTrees(services);
   const inline = registerInlineResults(services);
   registerEditorCommands(services, models, trees);
+  registerNewScenarioCommands(services);
 
   // For the extension's own VS Code tests: what the views and the editor show right now, as plain data.
   // Not contributed in package.json, so it is not in the command palette.

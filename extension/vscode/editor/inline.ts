@@ -5,6 +5,7 @@ import { inlineResults, type InlineResult, type InlineTone } from '../../scenari
 import { currentLine, stepIndex, stepSpans } from '../../scenario/editor/navigation';
 import type { Services } from '../services';
 import type { SimulationSession } from '../session';
+import { EditorDecorations } from './decorations';
 
 const TONE_COLOR: Record<InlineTone, string> = {
   ok: 'editorCodeLens.foreground',
@@ -41,6 +42,7 @@ export function registerInlineResults(services: Services): InlineHandle {
   statusBar.name = 'Timens step';
   statusBar.command = 'timens.openTimeline';
   const shown = new Map<string, readonly InlineResult[]>();
+  const decorations = new EditorDecorations();
 
   const enabled = (): boolean => vscode.workspace.getConfiguration('timens').get<boolean>('inlineResults', true);
 
@@ -59,10 +61,10 @@ export function registerInlineResults(services: Services): InlineHandle {
       hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
       byType.set(k, [...(byType.get(k) ?? []), { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } }]);
     }
-    for (const [k, type] of decorationTypes) editor.setDecorations(type, byType.get(k) ?? []);
+    for (const [k, type] of decorationTypes) decorations.set(editor, type, byType.get(k) ?? []);
     // The line the cursor stands on, only while travelling (at the end every line has run).
     const line = current && current.sim.position < current.sim.eventCount ? currentLine(current.sim) : -1;
-    editor.setDecorations(currentLineType, line >= 0 && line < editor.document.lineCount ? [editor.document.lineAt(line).range] : []);
+    decorations.set(editor, currentLineType, line >= 0 && line < editor.document.lineCount ? [editor.document.lineAt(line).range] : []);
   };
 
   const renderAll = (): void => {

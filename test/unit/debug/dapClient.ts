@@ -10,6 +10,8 @@ export class DapClient {
   private seq = 1;
   private readonly pending = new Map<number, (r: DebugProtocol.Response) => void>();
   readonly events: DebugProtocol.Event[] = [];
+  /** Every response, in order (the session's message emitter takes one listener: this client's). */
+  readonly responses: DebugProtocol.Response[] = [];
   private readonly waiters: { match: (e: DebugProtocol.Event) => boolean; resolve: (e: DebugProtocol.Event) => void }[] = [];
   /** Events not yet consumed by waitEvent, in order. */
   private consumed = 0;
@@ -19,6 +21,7 @@ export class DapClient {
       const msg = m as DebugProtocol.ProtocolMessage;
       if (msg.type === 'response') {
         const r = msg as DebugProtocol.Response;
+        this.responses.push(r);
         this.pending.get(r.request_seq)?.(r);
         this.pending.delete(r.request_seq);
       } else if (msg.type === 'event') {
@@ -117,3 +120,19 @@ export function scenarioFile(name: string, text: string): string {
 export function newClient(host?: DebugHost): DapClient {
   return new DapClient(new TimensDebugSession(host));
 }
+
+/** The scenario most adapter tests debug. 0-based lines: 2 unshare, 3 write offsets, 4 fork, 5 clock read in the
+ *  new ns, 6 expect, 7 write (frozen), 8 expect, 9 second clock read. */
+export const SAMPLE_SCENARIO = [
+  '# unshare, set an offset, fork into the namespace, read its clock',
+  'kernel 6.18',
+  'P1: unshare(CLONE_NEWTIME)',
+  'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")',
+  'P1: fork() = P2',
+  'P2: clock_gettime(CLOCK_MONOTONIC)',
+  'expect P2 CLOCK_MONOTONIC == host + 86400s',
+  'P1: write("/proc/self/timens_offsets", "monotonic 1 0")',
+  'expect errno == EACCES',
+  'P2: clock_gettime(CLOCK_BOOTTIME)',
+  '',
+].join('\n');
