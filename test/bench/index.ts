@@ -10,6 +10,8 @@ const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   ['dap', () => import('./dap')],
   ['timeline', () => import('./timeline')],
   ['editor', () => import('./editor')],
+  // In a real VS Code (the code-server harness): the extension host's blocking, diagnostics, steps, trees.
+  ['vscode', () => import('./vscodeBench')],
 ];
 
 async function main(): Promise<void> {
