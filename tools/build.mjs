@@ -1,5 +1,6 @@
-// Builds the three bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the `timens`
-// CLI (Node) and the timeline webview (browser). `--production` minifies; `--watch` rebuilds on change.
+// Builds the bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the engine it runs in a
+// worker thread, the `timens` CLI (Node) and the timeline webview (browser). `--production` minifies; `--watch`
+// rebuilds on change.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 
@@ -9,6 +10,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const builds = [
   { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['extension/engine/worker.ts'], outfile: 'dist/engine.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['webview/timeline.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

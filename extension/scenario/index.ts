@@ -3,7 +3,7 @@
 
 export type * from './api';
 export { parseScenario, profileDiagnostics, profileOfHeader, INITIAL_TASKS } from './parser';
-export { runScenario, runParsed, profileFor, lineRange } from './runner';
+export { runScenario, runParsed, runParsedSteps, profileFor, lineRange } from './runner';
 export { evaluateCheck, clockName, type CheckOutcome } from './expect';
 export { describeOperation, completionData, type OperationDoc, type CompletionData } from './docs';
 export { callText, formatResult, formatStepLine, jsonOfOutcome, jsonOfExpectation, type JsonLine } from './format';

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { readGitRange } from '../tours/gitRange';
 import { ARM64_SERIES, knowledgeForTitle, type PatchKnowledge } from '../tours/knowledge';
-import { functionsOfHunk, eventsForFunctions, hunksForEvent } from '../tours/links';
+import { functionsOfHunk, hunksForEvent } from '../tours/links';
 import { hunkSides, type FileDiff, type Hunk } from '../tours/patch';
 import { parseSeries, patchLabel, type PatchSeries, type SeriesDiagnostic, type SeriesMessage } from '../tours/series';
 import type { Services } from './services';
@@ -329,17 +329,16 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
         void vscode.window.showInformationMessage(`This hunk touches ${fns.join(', ') || 'no known function'}. Run a scenario first to see the model events that stand for it.`);
         return [];
       }
-      const events = eventsForFunctions(session.sim, fns);
+      const events = await session.find({ functions: fns });
       if (events.length === 0) {
         void vscode.window.showInformationMessage(`No event of the current run stands for ${fns.join(', ') || 'this hunk'}.`);
         return [];
       }
-      const pick = await vscode.window.showQuickPick(events.map((i) => {
-        const e = session.sim.event(i);
-        return { label: `#${i} ${e.kind} ${e.fn}`, description: `line ${e.line + 1}${e.task ? ' · ' + e.task : ''}`, detail: e.summary, index: i };
-      }), { title: `Events for ${fns.join(', ')}` });
-      if (pick) store.moveTo(pick.index + 1, 'tree');
-      return events;
+      const pick = await vscode.window.showQuickPick(events.map((e) => ({
+        label: `#${e.index} ${e.kind} ${e.fn}`, description: `line ${e.line + 1}${e.task ? ' · ' + e.task : ''}`, detail: e.summary, index: e.index,
+      })), { title: `Events for ${fns.join(', ')}` });
+      if (pick) await store.moveTo(pick.index + 1, 'tree', session);
+      return events.map((e) => e.index);
     }),
   );
   context.subscriptions.push(vscode.commands.registerCommand('timens.patchSeries.hunksForEvent', async (eventIndex?: number) => {
@@ -350,9 +349,9 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
       void vscode.window.showInformationMessage(!series ? 'Open a patch series first (Timens: Open Patch Series).' : 'Run a scenario first: the event at its cursor is looked up in the series.');
       return [];
     }
-    const index = eventIndex ?? session.sim.position - 1;
-    if (index < 0 || index >= session.sim.eventCount) return [];
-    const event = session.sim.event(index);
+    const index = eventIndex ?? session.position - 1;
+    const event = index >= 0 && index < session.eventCount ? await session.event(index) : null;
+    if (!event) return [];
     const found = hunksForEvent(series, event);
     if (found.length === 0) {
       void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);

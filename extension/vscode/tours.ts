@@ -151,11 +151,11 @@ export class TourPlayer implements vscode.Disposable {
         const r = resolveScenarioLine(doc.getText(), step.scenario);
         scenarioLine = r.line ?? undefined;
         scenarioStale = r.stale;
-        const session = store.runDocument(doc, {}, 'tour');
+        this.services.documents.ensure(doc);
+        const session = await store.runDocument(doc, {}, 'tour');
         if (scenarioLine !== undefined) {
-          const spans = session.sim.lineSpans();
-          const span = spans.find((s) => s.line === scenarioLine! - 1) ?? [...spans].reverse().find((s) => s.line < scenarioLine! - 1);
-          store.moveTo(span ? span.end : session.sim.eventCount, 'tour');
+          // Just after the step's line ran (or the last line above it that did).
+          if (session) await store.move({ kind: 'afterLine', line: scenarioLine - 1 }, 'tour', session);
           const l = Math.min(scenarioLine - 1, doc.lineCount - 1);
           editor.selection = new vscode.Selection(l, 0, l, doc.lineAt(l).text.length);
           editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -312,7 +312,7 @@ export function registerTours(services: Services): void {
   };
 
   /** Builds a step from the editor selection, the current hunk or the current simulation step. */
-  const stepFrom = (source: 'selection' | 'hunk' | 'simulation', node: SeriesNode | undefined, rec: Recording): TourStep | string => {
+  const stepFrom = async (source: 'selection' | 'hunk' | 'simulation', node: SeriesNode | undefined, rec: Recording): Promise<TourStep | string> => {
     const series = state.series;
     const rel = (uri: vscode.Uri) => path.relative(rec.base.fsPath, uri.fsPath).split(path.sep).join('/');
     if (source === 'hunk' || (source === 'selection' && vscode.window.activeTextEditor?.document.uri.scheme === PATCH_SCHEME && !node)) {
@@ -341,15 +341,14 @@ export function registerTours(services: Services): void {
     if (source === 'simulation') {
       const session = store.active;
       if (!session) return 'No simulation is running: run a scenario first.';
-      const pos = session.sim.position;
-      const e = pos > 0 ? session.sim.event(pos - 1) : undefined;
+      const pos = session.position;
+      const e = pos > 0 ? await session.event(pos - 1) ?? undefined : undefined;
       const line = e && e.line >= 0 ? e.line + 1 : 1;
-      const lineText = session.run.parsed.tokens[line - 1]?.map((t) => t.text).join(' ') ?? '';
       const docText = vscode.workspace.textDocuments.find((d) => d.uri.toString() === session.uri.toString())?.lineAt(line - 1).text.trim();
       return {
         title: e ? `${e.kind} ${e.fn}` : 'Start of the scenario',
         body: e ? e.summary : '',
-        scenario: { path: rel(session.uri), line, pattern: (docText ?? lineText).trim() },
+        scenario: { path: rel(session.uri), line, pattern: (docText ?? '').trim() },
       };
     }
     const editor = vscode.window.activeTextEditor;
@@ -425,7 +424,7 @@ export function registerTours(services: Services): void {
       const opts = args && 'kind' in args ? { from: 'hunk' as const, node: args } : args ?? {};
       const rec = recording ?? await startRecording();
       if (!rec) return undefined;
-      const made = stepFrom(opts.from ?? 'selection', opts.node, rec);
+      const made = await stepFrom(opts.from ?? 'selection', opts.node, rec);
       if (typeof made === 'string') {
         void vscode.window.showWarningMessage(made);
         return undefined;

@@ -4,7 +4,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunOptions } from '../scenario/api';
 import { parseScenario } from '../scenario/index';
-import { compareScenario, formatComparison, patchOffChoices, profileLabel, type Comparison, type ProfileChoice } from '../tours/compare';
+import { patchOffChoices, profileLabel, type ProfileChoice } from '../tours/compare';
+import type { ComparisonView } from '../engine/protocol';
 import { arm64Knowledge } from '../tours/knowledge';
 import { ARM64_PATCHES, KERNEL_VERSIONS, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
 import type { Services } from './services';
@@ -17,11 +18,11 @@ export class ComparisonDocuments implements vscode.TextDocumentContentProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private counter = 0;
-  last: Comparison | undefined;
+  last: ComparisonView | undefined;
 
-  add(c: Comparison): vscode.Uri {
+  add(c: ComparisonView): vscode.Uri {
     const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${++this.counter}/${path.basename(c.file).replace(/\.timens$/, '')} — ${c.b.label.replace(/\//g, '\u2215')}.txt` });
-    this.texts.set(uri.toString(), formatComparison(c));
+    this.texts.set(uri.toString(), c.report);
     this.last = c;
     return uri;
   }
@@ -62,15 +63,16 @@ export class CompareUi {
   constructor(private readonly services: Services) {}
 
   /** Runs the comparison, opens the report beside the editor and the two timelines. */
-  async show(text: string, file: string, a: ProfileChoice, b: ProfileChoice, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<Comparison> {
-    const cmp = compareScenario(text, file, a, b);
+  async show(text: string, file: string, a: ProfileChoice, b: ProfileChoice, column: vscode.ViewColumn = vscode.ViewColumn.Beside): Promise<ComparisonView> {
+    // Both runs are made in the engine (the simulator's worker), where the timelines read them.
+    const cmp = await this.services.store.engine.request('compare', { text, file, a, b });
     const uri = this.docs.add(cmp);
     const doc = await vscode.workspace.openTextDocument(uri);
     // The report's head names the first difference, so it opens at the top. It takes the focus so that
     // the timelines open beside it rather than on top of it.
     await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false, preserveFocus: false });
     this.services.log.info(`compare ${file}: ${a.label} vs ${b.label}: ${cmp.firstLine ? `first difference on line ${cmp.firstLine.line + 1}` : 'no difference'}`);
-    showTimelines(this.services, { label: a.label, run: cmp.a.run }, { label: b.label, run: cmp.b.run }, cmp.divergence);
+    showTimelines(this.services, cmp);
     return cmp;
   }
 
@@ -85,7 +87,7 @@ export class CompareUi {
   }
 
   /** timens.compare: the scenario's own profile against one picked (another kernel, arch, or an arm64 patch off). */
-  async compareCommand(arg?: vscode.Uri, other?: RunOptions & { label?: string }): Promise<Comparison | undefined> {
+  async compareCommand(arg?: vscode.Uri, other?: RunOptions & { label?: string }): Promise<ComparisonView | undefined> {
     const doc = await this.documentFor(arg);
     if (!doc) return undefined;
     const base = documentProfile(doc);
@@ -110,7 +112,7 @@ export class CompareUi {
   }
 
   /** timens.comparePatches: for arm64 5.9+ scenarios, switch one patch of the series off. */
-  async comparePatchesCommand(arg?: vscode.Uri, patch?: Arm64PatchId): Promise<Comparison | undefined> {
+  async comparePatchesCommand(arg?: vscode.Uri, patch?: Arm64PatchId): Promise<ComparisonView | undefined> {
     const doc = await this.documentFor(arg);
     if (!doc) return undefined;
     let base = documentProfile(doc);
@@ -133,15 +135,16 @@ export class CompareUi {
   }
 
   /** "What breaks without this patch?": the bundled scenario of the patch, patch on against off. */
-  async whatBreaks(id: Arm64PatchId): Promise<Comparison | undefined> {
+  async whatBreaks(id: Arm64PatchId): Promise<ComparisonView | undefined> {
     const k = arm64Knowledge(id);
     if (!k.scenario) return undefined;
     const uri = vscode.Uri.joinPath(this.services.context.extensionUri, k.scenario);
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: true });
-    const session = this.services.store.runDocument(doc, {}, 'command');
-    const span = session.sim.lineSpans().find((s) => s.line === (k.line ?? 1) - 1);
-    if (span) this.services.store.moveTo(span.end, 'command');
+    this.services.documents.ensure(doc);
+    const session = await this.services.store.runDocument(doc, {}, 'command');
+    const span = await session?.lineSpan((k.line ?? 1) - 1);
+    if (session && span) await this.services.store.moveTo(span.end, 'command', session);
     const line = (k.line ?? 1) - 1;
     editor.selection = new vscode.Selection(line, 0, line, doc.lineAt(line).text.length);
     editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

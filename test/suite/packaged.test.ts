@@ -20,7 +20,7 @@ suite('The packaged extension (.vsix)', () => {
     const api = await activateExtension();
     assert.ok(api.store);
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    for (const rel of ['dist/extension.js', 'dist/cli.js', 'dist/webview/timeline.js', 'media/timens.svg', 'media/language-configuration.json']) {
+    for (const rel of ['dist/extension.js', 'dist/engine.js', 'dist/cli.js', 'dist/webview/timeline.js', 'media/timens.svg', 'media/language-configuration.json']) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is in the package`);
     }
     // vsce stores the licence as LICENSE.txt

@@ -9,7 +9,8 @@
 // --ext omitted => no development extension (pass an empty folder to test extensions
 // pre-installed in --extensions-dir, e.g. from a .vsix).
 // Tests may ask for a screenshot: write <name>.req into $HARNESS_SHOT_DIR and wait for
-// <name>.done; the PNG is <name>.png there. $HARNESS_RESULTS_FILE may receive
+// <name>.done; the PNG is <name>.png there. They may read the workbench's text: write a CSS selector into
+// <name>.query and wait for <name>.answer (a JSON array of the matching elements' texts). $HARNESS_RESULTS_FILE may receive
 // {passed, failed}; the runner then prints "N passed, N failed".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -158,6 +159,16 @@ const shotTimer = setInterval(async () => {
     try { await page.screenshot({ path: path.join(shotDir, `${name}.png`) }); } catch (e) { console.error('[harness] screenshot failed:', e.message); }
     fs.writeFileSync(path.join(shotDir, `${name}.${runId}.done`), '');
   }
+  const querySuffix = `.${runId}.query`;
+  for (const f of fs.readdirSync(shotDir)) {
+    if (!f.endsWith(querySuffix)) continue;
+    const name = f.slice(0, -querySuffix.length);
+    const selector = fs.readFileSync(path.join(shotDir, f), 'utf8');
+    fs.rmSync(path.join(shotDir, f), { force: true });
+    let texts = [];
+    try { texts = await page.$$eval(selector, (els) => els.map((e) => e.textContent ?? '')); } catch (e) { console.error('[harness] query failed:', e.message); }
+    fs.writeFileSync(path.join(shotDir, `${name}.${runId}.answer`), JSON.stringify(texts));
+  }
 }, 200);
 
 // 5. open the workbench on the folder, with the extension and its tests in the payload
@@ -182,7 +193,7 @@ const code = await exited;
 clearInterval(shotTimer);
 clearTimeout(overall);
 try { await page.screenshot({ path: path.join(shotDir, 'final.png') }); } catch {}
-for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`)) fs.rmSync(path.join(shotDir, f), { force: true });
+for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`) || f.endsWith(`.${runId}.answer`)) fs.rmSync(path.join(shotDir, f), { force: true });
 if (fs.existsSync(resultsFile)) {
   const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   console.log(`${r.passed} passed, ${r.failed} failed`);
