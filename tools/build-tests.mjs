@@ -23,6 +23,7 @@ await esbuild.build({
   sourcemap: 'inline',
   external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'esbuild', '@vscode/test-electron'],
   logLevel: 'warning',
+  define: { TIMENS_TEST_HOOKS: 'true' },
 });
 
 // Drop compiled tests whose source is gone (several people build at once, so out/ is never wiped).

@@ -6,7 +6,12 @@ import fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// The tests' and benchmarks' hooks are left out of the shipped (production) bundles unless asked for.
+const testHooks = !production || process.argv.includes('--test-hooks');
+const common = {
+  bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none',
+  define: { TIMENS_TEST_HOOKS: String(testHooks) },
+};
 
 const builds = [
   { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
@@ -27,5 +32,5 @@ if (watch) {
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
   // A production build writes no source maps; drop those a development build left behind.
   if (production) for (const f of fs.readdirSync('dist', { recursive: true })) if (String(f).endsWith('.map')) fs.rmSync(`dist/${f}`);
-  console.log(`[build] ${production ? 'production' : 'development'} bundles in ${Date.now() - t0} ms`);
+  console.log(`[build] ${production ? 'production' : 'development'} bundles${production && testHooks ? ' with test hooks' : ''} in ${Date.now() - t0} ms`);
 }

@@ -582,6 +582,7 @@ function handle(msg: HostMessage): void {
     }
     case 'request': {
       try {
+        if (msg.method === 'describe' && !TIMENS_TEST_HOOKS) throw new Error('describe is a test hook, not in this build');
         const result = msg.method === 'renderImage' ? renderImage(msg.params.format) : describe();
         vscode.postMessage({ type: 'reply', id: msg.id, ok: true, result });
       } catch (err) {
@@ -667,8 +668,8 @@ themeObserver.observe(document.documentElement, { attributes: true, attributeFil
 new ResizeObserver(() => resize()).observe(main);
 resize();
 
-// Hook for tests and benchmarks in a plain browser page (not part of the protocol).
-(window as unknown as { __timeline: unknown }).__timeline = {
+// Hook for tests and benchmarks in a plain browser page (not part of the protocol; not in the shipped bundle).
+if (TIMENS_TEST_HOOKS) (window as unknown as { __timeline: unknown }).__timeline = {
   describe,
   frameTimes: () => [...state.paint.frameTimes],
   firstPaintMs: () => (state.load.firstPaintAt && state.load.initAt ? state.load.firstPaintAt - state.load.initAt : -1),

@@ -434,8 +434,9 @@ export function registerTimeline(services: Services): void {
     }),
     { dispose: () => { for (const p of [...panels]) p.dispose(); } },
   );
-  // Internal (not contributed): lets the extension's own tests, which run as a separate bundle, reach the panel.
-  context.subscriptions.push(vscode.commands.registerCommand('timens.timeline._test', async (op?: { op: string; index?: number; run?: number; message?: unknown }) => {
+  // Internal (not contributed, not in the shipped bundle): lets the extension's own tests, which run as a separate
+  // bundle, reach the panel.
+  if (TIMENS_TEST_HOOKS) context.subscriptions.push(vscode.commands.registerCommand('timens.timeline._test', async (op?: { op: string; index?: number; run?: number; message?: unknown }) => {
       // 'compare:<op>' reaches the last comparison panel, '<op>' the single one.
       const tp = op?.op?.startsWith('compare') ? lastComparison : singlePanel;
       if (!tp) return { open: false };

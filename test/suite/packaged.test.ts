@@ -30,4 +30,15 @@ suite('The packaged extension (.vsix)', () => {
       assert.ok(!fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is kept out of the package`);
     }
   });
+
+  test('ships no test hooks, and runs scenarios in its worker', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const bundles = ['dist/extension.js', 'dist/engine.js', 'dist/webview/timeline.js'].map((rel) => fs.readFileSync(path.join(ext.extensionPath, rel), 'utf8'));
+    for (const hook of ['__timeline', 'timens.editor._inspect', 'timens.timeline._test']) {
+      assert.ok(bundles.every((b) => !b.includes(hook)), `${hook} is not in the shipped bundles`);
+    }
+    const doc = await vscode.workspace.openTextDocument({ language: 'timens', content: 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\n' });
+    const session = await vscode.commands.executeCommand<{ eventCount: number } | undefined>('timens.runScenario', doc.uri);
+    assert.ok(session && session.eventCount > 10, 'the packaged engine ran the scenario');
+  });
 });

@@ -15,7 +15,8 @@ export function registerEditor(services: Services): void {
   registerEditorCommands(services, trees);
 
   // For the extension's own VS Code tests: what the views and the editor show right now, as plain data.
-  // Not contributed in package.json, so it is not in the command palette.
+  // Not contributed in package.json, so it is not in the command palette; not in the shipped bundle at all.
+  if (!TIMENS_TEST_HOOKS) return;
   const plain = (n: TreeNode): unknown => ({ label: n.label, description: n.description, changed: n.changed, children: n.children.map(plain) });
   services.context.subscriptions.push(vscode.commands.registerCommand('timens.editor._inspect', async (uri?: vscode.Uri) => (await inline.settled(), {
     views: Object.fromEntries(VIEW_IDS.map((id) => [id, {
