@@ -443,10 +443,12 @@ export class TimensDebugSession extends DebugSession {
     event.body.description = hit?.description ?? describeStop(reason, this.point);
     event.body.allThreadsStopped = true;
     if (hit && hit.ids.length) event.body.hitBreakpointIds = [...hit.ids];
-    // The views hear of the move first, so they show the stop by the time the debugger's UI does.
-    if (notifyHost) this.cursor?.announce('debugger', this.previousPosition, this);
     this.sendEvent(event);
-    if (notifyHost) this.host.onStop?.(this.loaded.run, position);
+    // Then the views (trees, timeline, editor): their work must not delay the debugger's stop.
+    if (notifyHost) {
+      this.cursor?.announce('debugger', this.previousPosition, this);
+      this.host.onStop?.(this.loaded.run, position);
+    }
   }
 
   // --- Stack, scopes, variables -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { Transfer } from './rpc';
 import { ScenarioText, runOptions, sameOverrides } from './documents';
 import { runInSlices, type Job } from './jobs';
 import { DebugSessions } from './debugSessions';
+import { boundedOutline } from './outline';
 import type { ClientRequests, EngineEvents, EngineRequests, EventBrief, RunId, RunRequest, RunSummary } from './protocol';
 import { RunRecord } from './runs';
 
@@ -98,7 +99,7 @@ export class Engine {
     });
     h('outline', (p) => {
       const doc = this.doc(p.uri, p.version);
-      return doc ? outline(doc.parsed(), doc.lines()) : [];
+      return doc ? boundedOutline(outline(doc.parsed(), doc.lines())) : [];
     });
     h('profile', (p) => {
       const doc = this.doc(p.uri, p.version);

@@ -157,8 +157,9 @@ export class CompareUi {
  *  5.9 is in the editor's CodeLens row at the top of the file, so it is not offered twice.) */
 export class CompareCodeLens implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const lines = document.getText().split(/\r?\n/);
-    const at = Math.max(0, lines.findIndex((l) => /^\s*(arch|kernel)\b/.test(l)));
+    // The header lines are at the top: read lines until one is found, not the whole (maybe huge) text.
+    let at = 0;
+    for (let i = 0; i < document.lineCount; i++) if (/^\s*(arch|kernel)\b/.test(document.lineAt(i).text)) { at = i; break; }
     const range = new vscode.Range(at, 0, at, 0);
     return [new vscode.CodeLens(range, { title: '$(diff) Compare with another profile…', command: 'timens.compare', arguments: [document.uri] })];
   }

@@ -184,3 +184,17 @@ test('the timeline\'s columns come as transferred buffers of exact size; traces 
   assert.equal((await h.host.request('stats', {})).runs, before - 2);
   h.close();
 });
+
+test('the outline of a huge scenario is bounded, and says how much it leaves out', async () => {
+  const h = await opened(readsScenario(5000));
+  const symbols = await h.host.request('outline', { uri: 'file:///s.timens', version: 1 });
+  const all = (list: typeof symbols): number => list.reduce((n, s) => n + 1 + all(s.children), 0);
+  assert.ok(all(symbols) <= 2001, `${all(symbols)} symbols`);
+  const last = symbols[symbols.length - 1]!;
+  assert.match(last.name, /^… \d+ more$/);
+  assert.equal(Number(/\d+/.exec(last.name)![0]) + 2000, 5004, 'the symbols left out are counted');
+  const small = await opened();
+  assert.ok((await small.host.request('outline', { uri: 'file:///s.timens', version: 1 })).every((s) => !s.name.startsWith('…')));
+  h.close();
+  small.close();
+});
