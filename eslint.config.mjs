@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['extension/vscode/**/*.ts', 'test/suite/**/*.ts'],
+    files: ['extension/vscode/**/*.ts', 'test/suite/**/*.ts', 'test/bench/vscode/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

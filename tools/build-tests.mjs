@@ -23,6 +23,7 @@ await esbuild.build({
   sourcemap: 'inline',
   external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'esbuild', '@vscode/test-electron'],
   logLevel: 'warning',
+  define: { TIMENS_TEST_HOOKS: 'true' },
 });
 
 // Worker entries the tests start themselves (the extension starts the same files from dist/).

@@ -1,17 +1,24 @@
-// Builds the bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the `timens` CLI (Node)
-// and the webviews (browser): the timeline and the read-only vvar page view. `--production` minifies;
-// `--watch` rebuilds on change.
+// Builds the bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the engine it runs in a
+// worker thread, the series import worker, the `timens` CLI (Node) and the webviews (browser): the timeline, the
+// read-only vvar page view and the comparison page. `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// The tests' and benchmarks' hooks are left out of the shipped (production) bundles unless asked for.
+const testHooks = !production || process.argv.includes('--test-hooks');
+const common = {
+  bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none',
+  define: { TIMENS_TEST_HOOKS: String(testHooks) },
+};
 
 const builds = [
   { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   // The series import worker (worker_threads), started by the extension from dist/importWorker.js.
   { ...common, entryPoints: ['extension/tours/importWorker.ts'], outfile: 'dist/importWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The engine (the simulator, runs and debug sessions), started by the extension in a worker thread.
+  { ...common, entryPoints: ['extension/engine/worker.ts'], outfile: 'dist/engine.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['extension/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['webview/compare.ts'], outfile: 'dist/webview/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['webview/timeline.ts'], outfile: 'dist/webview/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
@@ -30,5 +37,5 @@ if (watch) {
   if (fs.existsSync('dist/cli.js')) fs.chmodSync('dist/cli.js', 0o755);
   // A production build writes no source maps; drop those a development build left behind.
   if (production) for (const f of fs.readdirSync('dist', { recursive: true })) if (String(f).endsWith('.map')) fs.rmSync(`dist/${f}`);
-  console.log(`[build] ${production ? 'production' : 'development'} bundles in ${Date.now() - t0} ms`);
+  console.log(`[build] ${production ? 'production' : 'development'} bundles${production && testHooks ? ' with test hooks' : ''} in ${Date.now() - t0} ms`);
 }

@@ -120,6 +120,8 @@ export interface TimelineDescription {
   readonly mode: 'empty' | 'single' | 'compare';
   readonly eventCounts: readonly number[];
   readonly cursor: number;
+  /** Each run's cursor (a comparison has two). */
+  readonly cursors: readonly number[];
   readonly selected: number;
   readonly view: { readonly start: number; readonly span: number };
   readonly lanes: number;
@@ -143,7 +145,11 @@ export interface ReplyMessage {
 
 export type HostMessage =
   /** Start of a new data set: headers of one run (single) or two (comparison); columns follow in chunks. */
-  | { readonly type: 'init'; readonly mode: 'single' | 'compare'; readonly runs: readonly RunHeader[]; readonly divergence: Divergence | null; readonly cursor: number; readonly restore: ViewState | null }
+  | {
+    readonly type: 'init'; readonly mode: 'single' | 'compare'; readonly runs: readonly RunHeader[]; readonly divergence: Divergence | null;
+    /** Run 0's cursor; `cursors` has one per run (a comparison's two runs each have their own). */
+    readonly cursor: number; readonly cursors?: readonly number[]; readonly restore: ViewState | null;
+  }
   /** Columns of events [start, start + count) of run `run`. */
   | { readonly type: 'chunk'; readonly run: number; readonly start: number; readonly count: number; readonly columns: ColumnBuffers }
   /** All chunks of the data set were sent. */
@@ -156,8 +162,8 @@ export type HostMessage =
   | { readonly type: 'lines'; readonly run: number; readonly lines: string }
   /** Nothing to show (no active run). */
   | { readonly type: 'empty'; readonly reason: string }
-  /** The simulation cursor moved (position = events applied). */
-  | { readonly type: 'cursor'; readonly position: number }
+  /** A run's cursor moved (position = events applied; run 0 when absent). */
+  | { readonly type: 'cursor'; readonly position: number; readonly run?: number }
   /** Select and scroll to an event (timens.timeline.reveal). */
   | { readonly type: 'reveal'; readonly index: number }
   | RequestMessage<HostRequests>
@@ -172,8 +178,8 @@ export type WebviewMessage =
   | { readonly type: 'ready' }
   /** The user double-clicked (or pressed Enter on) an event: travel there and reveal its line. */
   | { readonly type: 'activate'; readonly run: number; readonly index: number }
-  /** The cursor position the webview now draws (lets tests check that it followed). */
-  | { readonly type: 'cursorShown'; readonly position: number }
+  /** The cursor position the webview now draws for a run (0 when absent; lets tests check that it followed). */
+  | { readonly type: 'cursorShown'; readonly position: number; readonly run?: number }
   /** Viewport or selection changed (the host keeps it for a restore). */
   | { readonly type: 'viewState'; readonly state: ViewState }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
@@ -188,9 +194,17 @@ type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** A run of the panel: 0, or 1 in a comparison. */
+const isRunIndex = (v: unknown): v is number => v === 0 || v === 1;
 
 function validViewState(v: unknown): v is ViewState {
-  return isRec(v) && isNum(v.start) && isNum(v.span) && v.span > 0 && isInt(v.selected) && isInt(v.selectedRun) && isNum(v.scrollTop);
+  return isRec(v) && isNum(v.start) && isNum(v.span) && v.span > 0 && isInt(v.selected) && v.selected >= -1 && isRunIndex(v.selectedRun) && isNum(v.scrollTop)
+    && (v.file === undefined || typeof v.file === 'string');
+}
+
+/** Only the fields of a view state, so nothing else a webview sends is kept. */
+function viewStateOf(v: ViewState): ViewState {
+  return { start: v.start, span: v.span, selected: v.selected, selectedRun: v.selectedRun, scrollTop: v.scrollTop, ...(v.file !== undefined ? { file: v.file.slice(0, 4096) } : {}) };
 }
 
 /** A message from the webview, or a reason why it is not one. */
@@ -200,19 +214,19 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | { readonly i
     case 'ready':
       return { type: 'ready' };
     case 'activate':
-      if (!isInt(raw.run) || raw.run < 0 || raw.run > 1 || !isInt(raw.index) || raw.index < 0) return { invalid: 'activate needs integer run (0|1) and index ≥ 0' };
+      if (!isRunIndex(raw.run) || !isInt(raw.index) || raw.index < 0) return { invalid: 'activate needs integer run (0|1) and index ≥ 0' };
       return { type: 'activate', run: raw.run, index: raw.index };
     case 'cursorShown':
-      if (!isInt(raw.position) || raw.position < 0) return { invalid: 'cursorShown needs an integer position ≥ 0' };
-      return { type: 'cursorShown', position: raw.position };
+      if (!isInt(raw.position) || raw.position < 0 || (raw.run !== undefined && !isRunIndex(raw.run))) return { invalid: 'cursorShown needs an integer position ≥ 0 (and run 0|1)' };
+      return { type: 'cursorShown', position: raw.position, ...(raw.run !== undefined ? { run: raw.run as number } : {}) };
     case 'viewState':
       if (!validViewState(raw.state)) return { invalid: 'viewState needs {start, span > 0, selected, selectedRun, scrollTop}' };
-      return { type: 'viewState', state: raw.state };
+      return { type: 'viewState', state: viewStateOf(raw.state) };
     case 'log':
       if (!['info', 'warn', 'error'].includes(raw.level as string) || typeof raw.message !== 'string') return { invalid: 'log needs level and message' };
       return { type: 'log', level: raw.level as 'info' | 'warn' | 'error', message: raw.message.slice(0, 2000) };
     case 'request':
-      if (!isInt(raw.id) || raw.method !== 'eventDetails' || !isRec(raw.params) || !isInt(raw.params.run) || !isInt(raw.params.index) || raw.params.index < 0)
+      if (!isInt(raw.id) || raw.method !== 'eventDetails' || !isRec(raw.params) || !isRunIndex(raw.params.run) || !isInt(raw.params.index) || raw.params.index < 0)
         return { invalid: 'request must be eventDetails with integer id, run and index' };
       return { type: 'request', id: raw.id, method: 'eventDetails', params: { run: raw.params.run, index: raw.params.index } };
     case 'reply':
@@ -230,6 +244,7 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
     case 'init':
       return (raw.mode === 'single' || raw.mode === 'compare') && Array.isArray(raw.runs) && raw.runs.length >= 1 && raw.runs.length <= 2
         && raw.runs.every(validRunHeader) && isInt(raw.cursor) && (raw.restore === null || validViewState(raw.restore))
+        && (raw.cursors === undefined || (Array.isArray(raw.cursors) && raw.cursors.length === raw.runs.length && raw.cursors.every(isInt)))
         && (raw.divergence === null || (isRec(raw.divergence) && isInt(raw.divergence.eventA) && isInt(raw.divergence.eventB)));
     case 'chunk':
       return isInt(raw.run) && isInt(raw.start) && raw.start >= 0 && isInt(raw.count) && raw.count >= 0 && isRec(raw.columns)
@@ -241,7 +256,7 @@ export function isHostMessage(raw: unknown): raw is HostMessage {
     case 'empty':
       return typeof raw.reason === 'string';
     case 'cursor':
-      return isInt(raw.position) && raw.position >= 0;
+      return isInt(raw.position) && raw.position >= 0 && (raw.run === undefined || isRunIndex(raw.run));
     case 'reveal':
       return isInt(raw.index) && raw.index >= 0;
     case 'request':

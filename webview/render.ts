@@ -76,7 +76,7 @@ export interface Scene {
   readonly theme: Theme;
   readonly height: number;
   readonly scrollTop: number;
-  readonly cursor: number;                       // simulation position of run 0, -1 none
+  readonly cursors: readonly number[];           // each run's simulation position, -1 none
   readonly selected: { readonly run: number; readonly index: number } | null;
   readonly hover: { readonly run: number; readonly index: number } | null;
   readonly divergence: Divergence | null;
@@ -427,8 +427,9 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
   }
   if (s.selected && s.selected.run === block.run) outlineEvent(p, s, block, run, s.selected.index, t.selection, 2);
   if (s.hover && s.hover.run === block.run) outlineEvent(p, s, block, run, s.hover.index, t.muted, 1);
-  if (block.run === 0 && s.cursor >= 0) {
-    const x = xOf(view, W, s.cursor);
+  const cursor = s.cursors[block.run] ?? -1;
+  if (cursor >= 0) {
+    const x = xOf(view, W, cursor);
     if (x >= GUTTER - 1 && x <= GUTTER + W + 1) {
       p.fillStyle = t.cursor;
       p.fillRect(Math.round(x) - 1, Math.max(AXIS_H, top), 2, block.bottom - Math.max(AXIS_H + s.scrollTop, block.top));

@@ -2,12 +2,13 @@
 // on a canvas, and handles zoom, pan, selection, search, hover details, keyboard and the simulation cursor.
 import {
   EVENT_KINDS, NO_LANE, isHostMessage,
-  type EventDetails, type HostMessage, type HostRequests, type TimelineDescription, type ViewState, type WebviewMessage, type Divergence,
+  type EventDetails, type HostMessage, type HostRequests, type TimelineDescription, type ViewState, type WebviewMessage,
 } from './protocol';
 import { RunModel, describeEvent } from './model';
-import { AXIS_H, GUTTER, drawOverview, drawScene, grouped, layoutRuns, prepareOverview, preparePixels, type Layout, type Scene, type View } from './render';
+import { AXIS_H, GUTTER, drawOverview, drawScene, grouped, layoutRuns, prepareOverview, preparePixels, type Scene } from './render';
 import { SvgPainter } from './svg';
-import { readTheme, type Theme } from './theme';
+import { readTheme } from './theme';
+import { initialState, type Matcher, type Target, type TimelineState } from './state';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -58,102 +59,81 @@ document.body.append(toolbar, overview, main, details, tooltip);
 // State
 // ---------------------------------------------------------------------------------------------
 
-let runs: RunModel[] = [];
-let mode: TimelineDescription['mode'] = 'empty';
-let divergence: Divergence | null = null;
-let view: View = { start: 0, span: 1 };
-let cursor = -1;
-let selected: { run: number; index: number } | null = null;
-let hover: { run: number; index: number } | null = null;
-let scrollTop = 0;
-let theme: Theme = readTheme();
-let layout: Layout = layoutRuns([], 100);
-let frames = 0;
-let dirty = false;
-let loaded = false;
-let pendingRestore: ViewState | null = null;
-const frameTimes: number[] = [];
-let firstPaintAt = 0;
-let initAt = 0;
 
-// The state VS Code kept across a hide or a restart: applied once, to the first run of the same file.
-let restored = vscode.getState() as ViewState | undefined;
+const state: TimelineState = initialState(readTheme(), vscode.getState() as ViewState | undefined);
 
 // ---------------------------------------------------------------------------------------------
 // Sizing and painting
 // ---------------------------------------------------------------------------------------------
 
-let cssWidth = 0;
-let cssHeight = 0;
 function resize(): void {
   const dpr = window.devicePixelRatio || 1;
-  cssWidth = Math.max(200, Math.floor(main.clientWidth));
-  cssHeight = Math.max(80, Math.floor(main.clientHeight));
-  for (const [c, w, h] of [[canvas, cssWidth, cssHeight], [overview, cssWidth, OVERVIEW_H]] as const) {
+  state.size.width = Math.max(200, Math.floor(main.clientWidth));
+  state.size.height = Math.max(80, Math.floor(main.clientHeight));
+  for (const [c, w, h] of [[canvas, state.size.width, state.size.height], [overview, state.size.width, OVERVIEW_H]] as const) {
     c.width = Math.round(w * dpr);
     c.height = Math.round(h * dpr);
     c.style.width = `${w}px`;
     c.style.height = `${h}px`;
   }
-  layout = layoutRuns(runs, cssWidth);
+  state.layout = layoutRuns(state.runs, state.size.width);
   clampScroll();
   paintNow();
   const ctx = canvas.getContext('2d');
-  if (ctx) preparePixels(ctx, cssWidth, cssHeight, theme);
-  prepareOverview(cssWidth, OVERVIEW_H, dpr);
+  if (ctx) preparePixels(ctx, state.size.width, state.size.height, state.theme);
+  prepareOverview(state.size.width, OVERVIEW_H, dpr);
 }
 
 function scene(width: number, height: number): Scene {
   return {
-    runs, layout: width === layout.width ? layout : layoutRuns(runs, width), view, theme, height, scrollTop,
-    cursor: mode === 'single' ? cursor : -1, selected, hover, divergence,
-    labels: runs.map((r) => r.header.label),
+    runs: state.runs, layout: width === state.layout.width ? state.layout : layoutRuns(state.runs, width), view: state.view, theme: state.theme, height,
+    scrollTop: state.scrollTop, cursors: state.cursors, selected: state.selected, hover: state.hover, divergence: state.divergence,
+    labels: state.runs.map((r) => r.header.label),
   };
 }
 
 function paintNow(): void {
-  dirty = false;
+  state.paint.dirty = false;
   const ctx = canvas.getContext('2d');
   const octx = overview.getContext('2d');
   if (!ctx || !octx) return;
   const dpr = window.devicePixelRatio || 1;
   const t0 = performance.now();
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  if (runs.length === 0) {
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, cssWidth, cssHeight);
-    ctx.fillStyle = theme.muted;
-    ctx.font = theme.font;
+  if (state.runs.length === 0) {
+    ctx.fillStyle = state.theme.background;
+    ctx.fillRect(0, 0, state.size.width, state.size.height);
+    ctx.fillStyle = state.theme.muted;
+    ctx.font = state.theme.font;
     ctx.textBaseline = 'middle';
-    ctx.fillText(emptyReason, 12, 20);
+    ctx.fillText(state.emptyReason, 12, 20);
   } else {
-    drawScene(ctx, scene(cssWidth, cssHeight));
+    drawScene(ctx, scene(state.size.width, state.size.height));
   }
   const t1 = performance.now();
   octx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  drawOverview(octx, cssWidth, OVERVIEW_H, runs[0], view, mode === 'single' ? cursor : -1, theme);
-  lastFrameSplit = [t1 - t0, performance.now() - t1];
+  drawOverview(octx, state.size.width, OVERVIEW_H, state.runs[0], state.view, state.cursors[0] ?? -1, state.theme);
+  state.paint.lastSplit = [t1 - t0, performance.now() - t1];
   const dt = performance.now() - t0;
-  frames++;
-  frameTimes.push(dt);
-  if (frameTimes.length > 600) frameTimes.shift();
-  if (loaded && firstPaintAt === 0) firstPaintAt = performance.now();
+  state.paint.frames++;
+  state.paint.frameTimes.push(dt);
+  if (state.paint.frameTimes.length > 600) state.paint.frameTimes.shift();
+  if (state.load.loaded && state.load.firstPaintAt === 0) state.load.firstPaintAt = performance.now();
 }
 
 function requestPaint(): void {
-  if (dirty) return;
-  dirty = true;
-  requestAnimationFrame(() => { if (dirty) paintNow(); });
+  if (state.paint.dirty) return;
+  state.paint.dirty = true;
+  requestAnimationFrame(() => { if (state.paint.dirty) paintNow(); });
 }
 
-let emptyReason = 'Waiting for a simulation… (run a .timens scenario)';
 
 // ---------------------------------------------------------------------------------------------
 // View manipulation
 // ---------------------------------------------------------------------------------------------
 
 function maxEvents(): number {
-  return Math.max(1, ...runs.map((r) => r.n));
+  return Math.max(1, ...state.runs.map((r) => r.n));
 }
 
 function setView(start: number, span: number): void {
@@ -161,7 +141,7 @@ function setView(start: number, span: number): void {
   const minSpan = Math.min(n, 8);
   span = Math.max(minSpan, Math.min(n * 1.02, span));
   start = Math.max(-n * 0.01, Math.min(n - span * 0.5, start));
-  view = { start, span };
+  state.view = { start, span };
   saveStateSoon();
   requestPaint();
 }
@@ -172,38 +152,37 @@ function fit(): void {
 }
 
 function zoomAt(factor: number, anchorX: number): void {
-  const W = layout.plotWidth;
+  const W = state.layout.plotWidth;
   const frac = Math.max(0, Math.min(1, (anchorX - GUTTER) / W));
-  const at = view.start + frac * view.span;
-  const span = view.span * factor;
+  const at = state.view.start + frac * state.view.span;
+  const span = state.view.span * factor;
   setView(at - frac * span, span);
 }
 
 function pan(fraction: number): void {
-  setView(view.start + fraction * view.span, view.span);
+  setView(state.view.start + fraction * state.view.span, state.view.span);
 }
 
 function reveal(index: number): void {
-  if (index >= view.start && index + 1 <= view.start + view.span) return;
-  setView(index + 0.5 - view.span / 2, view.span);
+  if (index >= state.view.start && index + 1 <= state.view.start + state.view.span) return;
+  setView(index + 0.5 - state.view.span / 2, state.view.span);
 }
 
 function clampScroll(): void {
-  const max = Math.max(0, layout.contentHeight - cssHeight);
-  scrollTop = Math.max(0, Math.min(max, scrollTop));
+  const max = Math.max(0, state.layout.contentHeight - state.size.height);
+  state.scrollTop = Math.max(0, Math.min(max, state.scrollTop));
 }
 
-let saveTimer: ReturnType<typeof setTimeout> | undefined;
 function currentViewState(): ViewState {
-  return { start: view.start, span: view.span, selected: selected?.index ?? -1, selectedRun: selected?.run ?? 0, scrollTop, file: mode === 'single' ? runs[0]?.header.file : undefined };
+  return { start: state.view.start, span: state.view.span, selected: state.selected?.index ?? -1, selectedRun: state.selected?.run ?? 0, scrollTop: state.scrollTop, file: state.mode === 'single' ? state.runs[0]?.header.file : undefined };
 }
 function saveStateSoon(): void {
-  if (saveTimer !== undefined) return;
-  saveTimer = setTimeout(() => {
-    saveTimer = undefined;
-    const state = currentViewState();
-    vscode.setState(state);
-    vscode.postMessage({ type: 'viewState', state });
+  if (state.timers.save !== undefined) return;
+  state.timers.save = setTimeout(() => {
+    state.timers.save = undefined;
+    const kept = currentViewState();
+    vscode.setState(kept);
+    vscode.postMessage({ type: 'viewState', state: kept });
   }, 250);
 }
 
@@ -211,19 +190,19 @@ function saveStateSoon(): void {
 // Hit testing, selection, details
 // ---------------------------------------------------------------------------------------------
 
-function hitTest(x: number, y: number): { run: number; index: number } | null {
+function hitTest(x: number, y: number): Target | null {
   if (x < GUTTER || y < AXIS_H) return null;
-  const cy = y + scrollTop;
-  for (const block of layout.blocks) {
-    const run = runs[block.run];
+  const cy = y + state.scrollTop;
+  for (const block of state.layout.blocks) {
+    const run = state.runs[block.run];
     if (!run.complete) continue;
     const L = block.lanes.findIndex((b) => cy >= b.y && cy < b.y + b.h);
     if (L < 0) continue;
     const isNs = run.header.lanes[L].kind === 'ns';
-    const scale = layout.plotWidth / view.span;
-    const at = view.start + (x - GUTTER) / scale;
-    let lo = Math.max(0, Math.floor(view.start + (x - GUTTER - 3) / scale));
-    let hi = Math.min(run.n - 1, Math.ceil(view.start + (x - GUTTER + 3) / scale));
+    const scale = state.layout.plotWidth / state.view.span;
+    const at = state.view.start + (x - GUTTER) / scale;
+    let lo = Math.max(0, Math.floor(state.view.start + (x - GUTTER - 3) / scale));
+    let hi = Math.min(run.n - 1, Math.ceil(state.view.start + (x - GUTTER + 3) / scale));
     if (hi - lo > 50000) { lo = Math.max(0, Math.floor(at) - 25000); hi = Math.min(run.n - 1, lo + 50000); }
     let best = -1;
     let bestScore = -Infinity;
@@ -237,9 +216,8 @@ function hitTest(x: number, y: number): { run: number; index: number } | null {
   return null;
 }
 
-let detailsSeq = 0;
-function select(target: { run: number; index: number } | null, scrollIntoView = false): void {
-  selected = target;
+function select(target: Target | null, scrollIntoView = false): void {
+  state.selected = target;
   saveStateSoon();
   requestPaint();
   if (!target) {
@@ -247,13 +225,13 @@ function select(target: { run: number; index: number } | null, scrollIntoView = 
     return;
   }
   if (scrollIntoView) reveal(target.index);
-  const run = runs[target.run];
+  const run = state.runs[target.run];
   const text = describeEvent(run, target.index);
-  details.replaceChildren(el('div', { class: 'd-head' }, (runs.length > 1 ? `${target.run === 0 ? 'A' : 'B'}: ` : '') + text));
+  details.replaceChildren(el('div', { class: 'd-head' }, (state.runs.length > 1 ? `${target.run === 0 ? 'A' : 'B'}: ` : '') + text));
   canvas.setAttribute('aria-description', text);
-  const seq = ++detailsSeq;
+  const seq = ++state.requests.detailsSeq;
   void request('eventDetails', { run: target.run, index: target.index }).then((d) => {
-    if (seq !== detailsSeq) return;
+    if (seq !== state.requests.detailsSeq) return;
     renderDetails(details, d as EventDetails, true);
   }, () => { /* the summary line stays */ });
 }
@@ -270,7 +248,7 @@ function renderDetails(into: HTMLElement, d: EventDetails, full: boolean): void 
   into.replaceChildren(...rows);
 }
 
-function activate(target: { run: number; index: number } | null): void {
+function activate(target: Target | null): void {
   if (!target) return;
   vscode.postMessage({ type: 'activate', run: target.run, index: target.index });
 }
@@ -279,15 +257,13 @@ function activate(target: { run: number; index: number } | null): void {
 // Search
 // ---------------------------------------------------------------------------------------------
 
-type Matcher = (run: RunModel, i: number) => boolean;
-let matcher: Matcher | null = null;
 
 function buildMatcher(): Matcher | null {
   const text = searchInput.value.trim().toLowerCase();
   const kind = kindSelect.value ? EVENT_KINDS.indexOf(kindSelect.value as (typeof EVENT_KINDS)[number]) : -1;
   if (!text && kind < 0) return null;
   const tables = new Map<RunModel, { fn: Uint8Array; lane: Uint8Array; label: Uint8Array; lines: Set<number> }>();
-  for (const run of runs) {
+  for (const run of state.runs) {
     const h = run.header;
     const fn = Uint8Array.from(h.functions, (f) => (text && f.toLowerCase().includes(text) ? 1 : 0));
     const lane = Uint8Array.from(h.lanes, (l) => (text && (l.id.toLowerCase() === text || l.label.toLowerCase() === text) ? 1 : 0));
@@ -305,25 +281,25 @@ function buildMatcher(): Matcher | null {
 }
 
 function updateSearch(): void {
-  matcher = buildMatcher();
-  if (!matcher) { matchesLabel.textContent = ''; return; }
+  state.search.matcher = buildMatcher();
+  if (!state.search.matcher) { matchesLabel.textContent = ''; return; }
   let count = 0;
-  for (const run of runs) for (let i = 0; i < run.n; i++) if (matcher(run, i)) count++;
+  for (const run of state.runs) for (let i = 0; i < run.n; i++) if (state.search.matcher(run, i)) count++;
   matchesLabel.textContent = `${grouped(count)} match${count === 1 ? '' : 'es'}`;
 }
 
 function findNext(direction: 1 | -1): void {
-  if (!matcher) updateSearch();
-  if (!matcher || runs.length === 0) return;
-  const r = selected?.run ?? 0;
-  const run = runs[r];
+  if (!state.search.matcher) updateSearch();
+  if (!state.search.matcher || state.runs.length === 0) return;
+  const r = state.selected?.run ?? 0;
+  const run = state.runs[r];
   if (!run.complete || run.n === 0) return;
-  let i = selected ? selected.index : direction > 0 ? -1 : run.n;
+  let i = state.selected ? state.selected.index : direction > 0 ? -1 : run.n;
   for (let step = 0; step < run.n; step++) {
     i += direction;
     if (i >= run.n) i = 0;
     if (i < 0) i = run.n - 1;
-    if (matcher(run, i)) {
+    if (state.search.matcher(run, i)) {
       select({ run: r, index: i }, true);
       return;
     }
@@ -331,10 +307,9 @@ function findNext(direction: 1 | -1): void {
   matchesLabel.textContent = 'no match';
 }
 
-let searchTimer: ReturnType<typeof setTimeout> | undefined;
 searchInput.addEventListener('input', () => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(updateSearch, 150);
+  clearTimeout(state.timers.search);
+  state.timers.search = setTimeout(updateSearch, 150);
 });
 searchInput.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') { updateSearch(); findNext(e.shiftKey ? -1 : 1); e.preventDefault(); }
@@ -349,52 +324,50 @@ fitButton.addEventListener('click', fit);
 // Mouse and keyboard
 // ---------------------------------------------------------------------------------------------
 
-let drag: { x: number; y: number; start: number; scrollTop: number; moved: boolean } | null = null;
 canvas.addEventListener('mousedown', (e) => {
   canvas.focus();
-  drag = { x: e.offsetX, y: e.offsetY, start: view.start, scrollTop, moved: false };
+  state.pointer.drag = { x: e.offsetX, y: e.offsetY, start: state.view.start, scrollTop: state.scrollTop, moved: false };
 });
 window.addEventListener('mousemove', (e) => {
-  if (!drag) return;
+  if (!state.pointer.drag) return;
   const rect = canvas.getBoundingClientRect();
-  const dx = e.clientX - rect.left - drag.x;
-  const dy = e.clientY - rect.top - drag.y;
-  if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-  if (drag.moved) {
-    setView(drag.start - (dx * view.span) / layout.plotWidth, view.span);
-    scrollTop = drag.scrollTop - dy;
+  const dx = e.clientX - rect.left - state.pointer.drag.x;
+  const dy = e.clientY - rect.top - state.pointer.drag.y;
+  if (Math.abs(dx) + Math.abs(dy) > 3) state.pointer.drag.moved = true;
+  if (state.pointer.drag.moved) {
+    setView(state.pointer.drag.start - (dx * state.view.span) / state.layout.plotWidth, state.view.span);
+    state.scrollTop = state.pointer.drag.scrollTop - dy;
     clampScroll();
   }
 });
 window.addEventListener('mouseup', (e) => {
-  if (!drag) return;
-  const wasClick = !drag.moved;
-  drag = null;
+  if (!state.pointer.drag) return;
+  const wasClick = !state.pointer.drag.moved;
+  state.pointer.drag = null;
   // A click selects and describes the event; a double-click (or Enter) travels there, as in VS Code's own
   // lists: looking at events must not move the debugger, the editor and the trees each time.
   if (wasClick && e.target === canvas) select(hitTest(e.offsetX, e.offsetY));
 });
 canvas.addEventListener('dblclick', (e) => activate(hitTest(e.offsetX, e.offsetY)));
 
-let hoverTimer: ReturnType<typeof setTimeout> | undefined;
 canvas.addEventListener('mousemove', (e) => {
-  if (drag?.moved) return;
+  if (state.pointer.drag?.moved) return;
   const hit = hitTest(e.offsetX, e.offsetY);
-  if (hit?.run === hover?.run && hit?.index === hover?.index) { placeTooltip(e.clientX, e.clientY); return; }
-  hover = hit;
+  if (hit?.run === state.hover?.run && hit?.index === state.hover?.index) { placeTooltip(e.clientX, e.clientY); return; }
+  state.hover = hit;
   requestPaint();
-  clearTimeout(hoverTimer);
+  clearTimeout(state.timers.hover);
   if (!hit) { tooltip.hidden = true; return; }
-  tooltip.replaceChildren(el('div', { class: 'd-head' }, describeEvent(runs[hit.run], hit.index)));
+  tooltip.replaceChildren(el('div', { class: 'd-head' }, describeEvent(state.runs[hit.run], hit.index)));
   tooltip.hidden = false;
   placeTooltip(e.clientX, e.clientY);
-  hoverTimer = setTimeout(() => {
+  state.timers.hover = setTimeout(() => {
     void request('eventDetails', { run: hit.run, index: hit.index }).then((d) => {
-      if (hover?.run === hit.run && hover.index === hit.index) { renderDetails(tooltip, d as EventDetails, false); }
+      if (state.hover?.run === hit.run && state.hover.index === hit.index) { renderDetails(tooltip, d as EventDetails, false); }
     }, () => undefined);
   }, 120);
 });
-canvas.addEventListener('mouseleave', () => { hover = null; tooltip.hidden = true; requestPaint(); });
+canvas.addEventListener('mouseleave', () => { state.hover = null; tooltip.hidden = true; requestPaint(); });
 
 function placeTooltip(x: number, y: number): void {
   const w = tooltip.offsetWidth;
@@ -406,19 +379,19 @@ function placeTooltip(x: number, y: number): void {
 canvas.addEventListener('wheel', (e) => {
   e.preventDefault();
   if (e.altKey) {
-    scrollTop += e.deltaY;
+    state.scrollTop += e.deltaY;
     clampScroll();
     requestPaint();
   } else if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
-    pan(((e.shiftKey ? e.deltaY : e.deltaX) / layout.plotWidth) * 1.0);
+    pan(((e.shiftKey ? e.deltaY : e.deltaX) / state.layout.plotWidth) * 1.0);
   } else {
     zoomAt(Math.exp(e.deltaY * 0.0015), e.offsetX);
   }
 }, { passive: false });
 
 canvas.addEventListener('keydown', (e) => {
-  const center = GUTTER + layout.plotWidth / 2;
-  const anchor = selected ? GUTTER + ((selected.index + 0.5 - view.start) * layout.plotWidth) / view.span : center;
+  const center = GUTTER + state.layout.plotWidth / 2;
+  const anchor = state.selected ? GUTTER + ((state.selected.index + 0.5 - state.view.start) * state.layout.plotWidth) / state.view.span : center;
   const handled = true;
   switch (e.key) {
     case 'w': case 'W': zoomAt(e.shiftKey ? 0.5 : 0.8, anchor); break;
@@ -429,72 +402,69 @@ canvas.addEventListener('keydown', (e) => {
     case 'ArrowLeft': if (e.shiftKey) pan(-0.15); else moveSelection(-1); break;
     case 'ArrowDown': moveLane(1); break;
     case 'ArrowUp': moveLane(-1); break;
-    case 'Home': if (runs[0]?.n) select({ run: selected?.run ?? 0, index: 0 }, true); break;
-    case 'End': { const r = selected?.run ?? 0; if (runs[r]?.n) select({ run: r, index: runs[r].n - 1 }, true); break; }
-    case 'Enter': case ' ': activate(selected); break;
+    case 'Home': if (state.runs[0]?.n) select({ run: state.selected?.run ?? 0, index: 0 }, true); break;
+    case 'End': { const r = state.selected?.run ?? 0; if (state.runs[r]?.n) select({ run: r, index: state.runs[r].n - 1 }, true); break; }
+    case 'Enter': case ' ': activate(state.selected); break;
     case '0': case 'f': case 'F': fit(); break;
     case 'Escape': select(null); break;
     case 'n': findNext(1); break;
     case 'N': findNext(-1); break;
     case '/': searchInput.focus(); break;
-    case 'PageDown': scrollTop += cssHeight * 0.8; clampScroll(); requestPaint(); break;
-    case 'PageUp': scrollTop -= cssHeight * 0.8; clampScroll(); requestPaint(); break;
+    case 'PageDown': state.scrollTop += state.size.height * 0.8; clampScroll(); requestPaint(); break;
+    case 'PageUp': state.scrollTop -= state.size.height * 0.8; clampScroll(); requestPaint(); break;
     default: return;
   }
   if (handled) e.preventDefault();
 });
 
 function moveSelection(delta: 1 | -1): void {
-  const r = selected?.run ?? 0;
-  const run = runs[r];
+  const r = state.selected?.run ?? 0;
+  const run = state.runs[r];
   if (!run?.n) return;
-  const from = selected ? selected.index : delta > 0 ? Math.max(-1, Math.floor(view.start) - 1) : Math.min(run.n, Math.ceil(view.start + view.span));
+  const from = state.selected ? state.selected.index : delta > 0 ? Math.max(-1, Math.floor(state.view.start) - 1) : Math.min(run.n, Math.ceil(state.view.start + state.view.span));
   const index = Math.max(0, Math.min(run.n - 1, from + delta));
   select({ run: r, index }, true);
 }
 
 function moveLane(delta: 1 | -1): void {
-  if (!selected) { moveSelection(1); return; }
-  const run = runs[selected.run];
+  if (!state.selected) { moveSelection(1); return; }
+  const run = state.runs[state.selected.run];
   const lanes = run.header.lanes;
-  let L = run.lane[selected.index];
+  let L = run.lane[state.selected.index];
   for (let tries = 0; tries < lanes.length; tries++) {
     L += delta;
     if (L < 0 || L >= lanes.length) return;
     if (lanes[L].kind === 'ns') continue;
     // Nearest event of that lane, searching outwards from the selection.
     for (let d = 0; d < 200000; d++) {
-      for (const i of [selected.index - d, selected.index + d]) {
-        if (i >= 0 && i < run.n && run.lane[i] === L) { select({ run: selected.run, index: i }, true); return; }
+      for (const i of [state.selected.index - d, state.selected.index + d]) {
+        if (i >= 0 && i < run.n && run.lane[i] === L) { select({ run: state.selected.run, index: i }, true); return; }
       }
-      if (selected.index - d < 0 && selected.index + d >= run.n) break;
+      if (state.selected.index - d < 0 && state.selected.index + d >= run.n) break;
     }
   }
 }
 
-let overviewDrag = false;
 function overviewJump(x: number): void {
-  const n = runs[0]?.n;
+  const n = state.runs[0]?.n;
   if (!n) return;
-  const at = ((x - GUTTER) / Math.max(1, cssWidth - GUTTER)) * n;
-  setView(at - view.span / 2, view.span);
+  const at = ((x - GUTTER) / Math.max(1, state.size.width - GUTTER)) * n;
+  setView(at - state.view.span / 2, state.view.span);
 }
-overview.addEventListener('mousedown', (e) => { overviewDrag = true; overviewJump(e.offsetX); });
-overview.addEventListener('mousemove', (e) => { if (overviewDrag) overviewJump(e.offsetX); });
-window.addEventListener('mouseup', () => { overviewDrag = false; });
+overview.addEventListener('mousedown', (e) => { state.pointer.overviewDrag = true; overviewJump(e.offsetX); });
+overview.addEventListener('mousemove', (e) => { if (state.pointer.overviewDrag) overviewJump(e.offsetX); });
+window.addEventListener('mouseup', () => { state.pointer.overviewDrag = false; });
 
 // ---------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------
 
-let nextRequestId = 1;
-const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-function request(method: 'eventDetails', params: { run: number; index: number }): Promise<unknown> {
-  const id = nextRequestId++;
+function request(method: 'eventDetails', params: Target): Promise<unknown> {
+  const id = state.requests.nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    state.requests.pending.set(id, { resolve, reject });
     vscode.postMessage({ type: 'request', id, method, params });
-    setTimeout(() => { if (pending.delete(id)) reject(new Error('no reply')); }, 10000);
+    setTimeout(() => { if (state.requests.pending.delete(id)) reject(new Error('no reply')); }, 10000);
   });
 }
 
@@ -505,20 +475,21 @@ function warn(message: string): void {
 
 function describe(): TimelineDescription {
   return {
-    ready: loaded,
-    mode,
-    eventCounts: runs.map((r) => r.n),
-    cursor,
-    selected: selected?.index ?? -1,
-    view: { ...view },
-    lanes: runs.reduce((a, r) => a + r.laneCount(), 0),
-    frames,
+    ready: state.load.loaded,
+    mode: state.mode,
+    eventCounts: state.runs.map((r) => r.n),
+    cursor: state.cursors[0] ?? -1,
+    cursors: [...state.cursors],
+    selected: state.selected?.index ?? -1,
+    view: { ...state.view },
+    lanes: state.runs.reduce((a, r) => a + r.laneCount(), 0),
+    frames: state.paint.frames,
   };
 }
 
 function renderImage(format: 'png' | 'svg'): HostRequests['renderImage']['result'] {
-  const width = cssWidth;
-  const height = Math.min(Math.max(cssHeight, layout.contentHeight - scrollTop), 8000);
+  const width = state.size.width;
+  const height = Math.min(Math.max(state.size.height, state.layout.contentHeight - state.scrollTop), 8000);
   if (format === 'svg') {
     const svg = new SvgPainter(width, height);
     drawScene(svg, scene(width, height));
@@ -537,32 +508,32 @@ function renderImage(format: 'png' | 'svg'): HostRequests['renderImage']['result
 function handle(msg: HostMessage): void {
   switch (msg.type) {
     case 'init': {
-      initAt = performance.now();
-      loadTimings.init = initAt;
-      firstPaintAt = 0;
-      loaded = false;
-      runs = msg.runs.map((h) => new RunModel(h));
-      mode = msg.mode;
-      divergence = msg.divergence;
-      cursor = msg.cursor;
-      selected = null;
-      hover = null;
+      state.load.initAt = performance.now();
+      state.load.timings.init = state.load.initAt;
+      state.load.firstPaintAt = 0;
+      state.load.loaded = false;
+      state.runs = msg.runs.map((h) => new RunModel(h));
+      state.mode = msg.mode;
+      state.divergence = msg.divergence;
+      state.cursors = msg.cursors ? [...msg.cursors] : [msg.cursor];
+      state.selected = null;
+      state.hover = null;
       // Only what changes: a DOM write here makes the browser lay out and paint the page between the chunks.
       if (details.childElementCount > 0 || details.textContent !== DETAILS_HINT) details.textContent = DETAILS_HINT;
       if (canvas.hasAttribute('aria-description')) canvas.removeAttribute('aria-description');
       {
-        const kept = restored && mode === 'single' && restored.file === msg.runs[0]?.file ? restored : null;
-        restored = undefined;
-        pendingRestore = msg.restore ?? kept;
+        const kept = state.load.restored && state.mode === 'single' && state.load.restored.file === msg.runs[0]?.file ? state.load.restored : null;
+        state.load.restored = undefined;
+        state.load.pendingRestore = msg.restore ?? kept;
       }
-      layout = layoutRuns(runs, cssWidth);
-      if (runs.every((r) => r.n === 0)) finishLoad();
+      state.layout = layoutRuns(state.runs, state.size.width);
+      if (state.runs.every((r) => r.n === 0)) finishLoad();
       // Show progress only if loading takes a while: a paint between the chunks would only delay the first frame.
-      else setTimeout(() => { if (!loaded) requestPaint(); }, 150);
+      else setTimeout(() => { if (!state.load.loaded) requestPaint(); }, 150);
       break;
     }
     case 'chunk': {
-      const run = runs[msg.run];
+      const run = state.runs[msg.run];
       if (!run) { warn(`chunk for unknown run ${msg.run}`); return; }
       try {
         run.addChunk(msg.start, msg.count, msg.columns);
@@ -575,37 +546,41 @@ function handle(msg: HostMessage): void {
       finishLoad();
       break;
     case 'lines': {
-      const run = runs[msg.run];
+      const run = state.runs[msg.run];
       if (!run) { warn(`lines for unknown run ${msg.run}`); return; }
       run.lines = msg.lines;
       // A search typed before the texts arrived matched functions, tasks and errnos only: count again.
-      if (matcher) updateSearch();
+      if (state.search.matcher) updateSearch();
       break;
     }
     case 'empty':
-      runs = [];
-      mode = 'empty';
-      loaded = true;
-      emptyReason = msg.reason;
+      state.runs = [];
+      state.mode = 'empty';
+      state.load.loaded = true;
+      state.emptyReason = msg.reason;
       statusLabel.textContent = '';
-      layout = layoutRuns(runs, cssWidth);
+      state.layout = layoutRuns(state.runs, state.size.width);
       requestPaint();
       break;
-    case 'cursor':
-      cursor = msg.position;
-      if (loaded && mode === 'single') {
-        if (cursor < view.start || cursor > view.start + view.span) setView(cursor - view.span / 2, view.span);
+    case 'cursor': {
+      const r = msg.run ?? 0;
+      if (r >= Math.max(1, state.runs.length)) { warn(`cursor for unknown run ${r}`); return; }
+      state.cursors[r] = msg.position;
+      if (state.load.loaded && state.mode !== 'empty') {
+        if (msg.position < state.view.start || msg.position > state.view.start + state.view.span) setView(msg.position - state.view.span / 2, state.view.span);
         paintNow();
       }
-      vscode.postMessage({ type: 'cursorShown', position: cursor });
+      vscode.postMessage({ type: 'cursorShown', position: msg.position, run: r });
       break;
+    }
     case 'reveal': {
       const r = 0;
-      if (runs[r] && msg.index < runs[r].n) select({ run: r, index: msg.index }, true);
+      if (state.runs[r] && msg.index < state.runs[r].n) select({ run: r, index: msg.index }, true);
       break;
     }
     case 'request': {
       try {
+        if (msg.method === 'describe' && !TIMENS_TEST_HOOKS) throw new Error('describe is a test hook, not in this build');
         const result = msg.method === 'renderImage' ? renderImage(msg.params.format) : describe();
         vscode.postMessage({ type: 'reply', id: msg.id, ok: true, result });
       } catch (err) {
@@ -614,50 +589,49 @@ function handle(msg: HostMessage): void {
       break;
     }
     case 'reply': {
-      const p = pending.get(msg.id);
+      const p = state.requests.pending.get(msg.id);
       if (!p) return;
-      pending.delete(msg.id);
+      state.requests.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result); else p.reject(new Error(msg.error ?? 'failed'));
       break;
     }
   }
 }
 
-const loadTimings = { init: 0, end: 0, finished: 0, painted: 0, split: [0, 0] };
-let lastFrameSplit = [0, 0];
 function finishLoad(): void {
-  loadTimings.end = performance.now();
-  for (const r of runs) r.finish();
-  loadTimings.finished = performance.now();
-  loaded = true;
-  layout = layoutRuns(runs, cssWidth);
+  state.load.timings.end = performance.now();
+  for (const r of state.runs) r.finish();
+  state.load.timings.finished = performance.now();
+  state.load.loaded = true;
+  state.layout = layoutRuns(state.runs, state.size.width);
   // Set with the first frame, not at init: a DOM change while the chunks stream in costs a page update between them.
-  statusLabel.textContent = runs.map((r) => `${r.header.label}: ${grouped(r.n)} events`).join(' | ');
-  const restore = pendingRestore;
-  pendingRestore = null;
+  statusLabel.textContent = state.runs.map((r) => `${r.header.label}: ${grouped(r.n)} events`).join(' | ');
+  const restore = state.load.pendingRestore;
+  state.load.pendingRestore = null;
   if (restore && restore.span > 0) {
-    view = { start: restore.start, span: restore.span };
-    scrollTop = restore.scrollTop;
+    state.view = { start: restore.start, span: restore.span };
+    state.scrollTop = restore.scrollTop;
     clampScroll();
-    const r = runs[restore.selectedRun];
+    const r = state.runs[restore.selectedRun];
     if (r && restore.selected >= 0 && restore.selected < r.n) select({ run: restore.selectedRun, index: restore.selected });
-  } else if (divergence && runs.length > 1) {
-    const at = Math.min(divergence.eventA, divergence.eventB);
+  } else if (state.divergence && state.runs.length > 1) {
+    const at = Math.min(state.divergence.eventA, state.divergence.eventB);
     const n = maxEvents();
     fit();
     if (n > 400) setView(at - 150, 400);
   } else {
     fit();
   }
-  if (matcher) updateSearch();
+  if (state.search.matcher) updateSearch();
   paintNow();
-  loadTimings.painted = performance.now();
+  state.load.timings.painted = performance.now();
   // The first frame drew from the per-block summaries; join the per-event columns (zooming in, hit tests and
   // search read them) in a task of their own rather than inside some later frame.
-  const shown = runs;
+  const shown = state.runs;
   setTimeout(() => { for (const r of shown) void r.markBits; }, 0);
-  loadTimings.split = lastFrameSplit;
-  vscode.postMessage({ type: 'cursorShown', position: cursor });
+  state.load.timings.split = state.paint.lastSplit;
+  // Each run's cursor as drawn (a run without one, -1, has nothing to report).
+  state.cursors.forEach((position, run) => { if (position >= 0) vscode.postMessage({ type: 'cursorShown', position, run }); });
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
@@ -683,7 +657,7 @@ function safeJson(v: unknown): string {
 
 // Theme changes: VS Code swaps the body class and rewrites the CSS variables on <html>.
 const themeObserver = new MutationObserver(() => {
-  theme = readTheme();
+  state.theme = readTheme();
   requestPaint();
 });
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -692,20 +666,20 @@ themeObserver.observe(document.documentElement, { attributes: true, attributeFil
 new ResizeObserver(() => resize()).observe(main);
 resize();
 
-// Hook for tests and benchmarks in a plain browser page (not part of the protocol).
-(window as unknown as { __timeline: unknown }).__timeline = {
+// Hook for tests and benchmarks in a plain browser page (not part of the protocol; not in the shipped bundle).
+if (TIMENS_TEST_HOOKS) (window as unknown as { __timeline: unknown }).__timeline = {
   describe,
-  frameTimes: () => [...frameTimes],
-  firstPaintMs: () => (firstPaintAt && initAt ? firstPaintAt - initAt : -1),
-  firstPaintAt: () => firstPaintAt,
-  loadTimings: () => ({ ...loadTimings }),
+  frameTimes: () => [...state.paint.frameTimes],
+  firstPaintMs: () => (state.load.firstPaintAt && state.load.initAt ? state.load.firstPaintAt - state.load.initAt : -1),
+  firstPaintAt: () => state.load.firstPaintAt,
+  loadTimings: () => ({ ...state.load.timings }),
   paint: () => paintNow(),
   setView: (start: number, span: number) => { setView(start, span); paintNow(); },
   zoomAt: (factor: number, x: number) => { zoomAt(factor, x); paintNow(); },
-  selected: () => selected,
-  layout: () => layout,
-  theme: () => theme,
-  scene: () => ({ view: { ...view }, scrollTop, cursor }),
+  selected: () => state.selected,
+  layout: () => state.layout,
+  theme: () => state.theme,
+  scene: () => ({ view: { ...state.view }, scrollTop: state.scrollTop, cursor: state.cursors[0] ?? -1 }),
 };
 
 vscode.postMessage({ type: 'ready' });

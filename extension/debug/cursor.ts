@@ -1,6 +1,7 @@
-// Where the debugger stands in a recorded run, and how stepping moves it. A stop is either before a scenario
-// line runs (a line stop) or just after one kernel event of a line was applied (an event stop), or at the end.
-import type { LineSpan, Simulation } from '../sim/api';
+// The cursor of a recorded run and how stepping moves it: the places to stop (a line stop before a scenario
+// line runs, an event stop just after one kernel event was applied, or the end) and the one Cursor object.
+import type { KernelState, LineSpan, Simulation } from '../sim/api';
+import { currentLine, nextLinePosition, previousLinePosition, stepIndex, stepSpans } from '../scenario/editor/navigation';
 
 export type Point =
   | { readonly kind: 'line'; readonly span: number }   // before the line of spans[span] runs
@@ -135,5 +136,137 @@ export class Timeline {
 
   same(a: Point, b: Point): boolean {
     return a.kind === b.kind && this.position(a) === this.position(b);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one cursor of a recorded run. Everything that shows "where we are" (the debugger, the trees, the
+// timeline, inline results, hovers, tours) asks it and listens to it; every move goes through `move`.
+// ---------------------------------------------------------------------------------------------
+
+/** The stepping vocabulary, defined once: what each command, request and click asks for. */
+export type Move =
+  /** A raw position (events applied): a click on the timeline (after event i: i + 1), a tour, a test. */
+  | { readonly kind: 'goto'; readonly position: number }
+  /** An exact stop of the debugger (a line stop and an event stop can share a position). */
+  | { readonly kind: 'point'; readonly point: Point }
+  /** The editor's step: to just after the next operation line, or back to just after the one before. */
+  | { readonly kind: 'line'; readonly direction: 1 | -1 }
+  | { readonly kind: 'start' }
+  | { readonly kind: 'end' }
+  /** Just after scenario line `line` (0-based) ran, else after the last line above it that ran. */
+  | { readonly kind: 'afterLine'; readonly line: number };
+
+/** Who moved the cursor, so a view can avoid echoing its own moves back. */
+export type MoveSource = 'run' | 'command' | 'debugger' | 'timeline' | 'tree' | 'tour' | 'test';
+
+export interface CursorMoved {
+  readonly position: number;
+  readonly previous: number;
+  readonly point: Point;
+  readonly source: MoveSource;
+  /** The object that made the move (a debug session ignores its own). */
+  readonly by: unknown;
+}
+
+export class Cursor {
+  readonly timeline: Timeline;
+  private current: Point;
+  private statementSpans: LineSpan[] | undefined;
+  private readonly listeners = new Set<(m: CursorMoved) => void>();
+
+  constructor(readonly sim: Simulation) {
+    this.timeline = new Timeline(sim);
+    // A fresh run shows its final state.
+    this.current = this.timeline.pointAt(sim.eventCount);
+  }
+
+  get point(): Point {
+    return this.current;
+  }
+
+  get position(): number {
+    return this.timeline.position(this.current);
+  }
+
+  /** The kernel state after `position` events; the simulation's own position is only a cache of the last read. */
+  stateAt(position: number): KernelState {
+    const p = Math.max(0, Math.min(this.sim.eventCount, Math.trunc(position)));
+    if (this.sim.position !== p) this.sim.goto(p);
+    return this.sim.state();
+  }
+
+  /** The state at the cursor. */
+  state(): KernelState {
+    return this.stateAt(this.position);
+  }
+
+  /** The lines the editor's step moves between: lines that ran and change something (not `expect` lines). */
+  statements(): readonly LineSpan[] {
+    this.statementSpans ??= stepSpans(this.sim);
+    return this.statementSpans;
+  }
+
+  /** Where `move` would put the cursor; null when it cannot go that way (at an edge). */
+  target(move: Move): Point | null {
+    const tl = this.timeline;
+    const here = this.position;
+    const n = this.sim.eventCount;
+    switch (move.kind) {
+      case 'goto': return Number.isFinite(move.position) ? tl.pointAt(Math.max(0, Math.min(n, Math.trunc(move.position)))) : null;
+      case 'point': return move.point;
+      case 'start': return here === 0 ? null : tl.pointAt(0);
+      case 'end': return here === n ? null : { kind: 'end' };
+      case 'line': {
+        const to = move.direction > 0
+          ? nextLinePosition(this.statements(), here) ?? (here < n ? n : null)
+          : previousLinePosition(this.statements(), here);
+        return to === null ? null : tl.pointAt(to);
+      }
+      case 'afterLine': {
+        let end = -1;
+        for (const s of this.sim.lineSpans()) {
+          if (s.line === move.line) { end = s.end; break; }
+          if (s.line < move.line) end = Math.max(end, s.end);
+        }
+        return tl.pointAt(end < 0 ? n : end);
+      }
+    }
+  }
+
+  /** Moves the cursor and tells every listener; false when the move goes nowhere. */
+  move(move: Move, source: MoveSource, by?: unknown): boolean {
+    const target = this.target(move);
+    if (!target) return false;
+    const previous = this.position;
+    this.current = target;
+    this.announce(source, previous, by);
+    return true;
+  }
+
+  /** Puts the cursor on `point` without telling anyone yet: a debugger walk tries many points, then announces. */
+  place(point: Point): void {
+    this.current = point;
+  }
+
+  /** Tells the listeners that the cursor moved from `previous` to where it is now. */
+  announce(source: MoveSource, previous: number, by?: unknown): void {
+    const moved: CursorMoved = { position: this.position, previous, point: this.current, source, by };
+    for (const l of [...this.listeners]) l(moved);
+  }
+
+  onDidMove(listener: (m: CursorMoved) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** The scenario line the cursor stands on (the line of the last applied event), -1 at the start. */
+  line(): number {
+    return currentLine({ position: this.position, lineOf: (i) => this.sim.lineOf(i) });
+  }
+
+  /** `step k/n` of the status bar. */
+  step(): { k: number; n: number; partial: boolean } {
+    return stepIndex(this.statements(), this.position);
   }
 }

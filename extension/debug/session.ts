@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Breakpoint, BreakpointEvent, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
+  Breakpoint, BreakpointEvent, ContinuedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ScenarioRun, RunOptions } from '../scenario/api';
@@ -14,7 +14,7 @@ import { ERRNOS, SIGNALS } from '../sim/types';
 import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
 import { BreakpointSet, EXCEPTION_FILTERS, type ExceptionFilterId, type Hit } from './breakpoints';
 import { completionItems } from './completions';
-import { Timeline, type Point } from './cursor';
+import { Cursor, Timeline, type CursorMoved, type Point } from './cursor';
 import { ExpressionError, evaluateExpression, formatValue, isTimespec } from './expressions';
 import { functionBreakpointProblem } from './functions';
 import { CheckedDebugSession } from './requests';
@@ -35,13 +35,15 @@ export interface TimensLaunchArguments extends DebugProtocol.LaunchRequestArgume
 export interface LoadedScenario {
   readonly run: ScenarioRun;
   readonly text: string;
+  /** The run's one cursor, shared with the views; a session of its own when absent. */
+  readonly cursor?: Cursor;
 }
 
 /** What the host provides: the VS Code glue shares the session store's run; the tests and CLI read the file. */
 export interface DebugHost {
   /** The run to debug; called at launch and on restart. Throwing gives the user the message. */
   load(args: TimensLaunchArguments, restart: boolean): LoadedScenario | Promise<LoadedScenario>;
-  /** The cursor moved (after every stop): the views follow. */
+  /** The cursor moved (after every stop); the views follow the cursor itself, this is for hosts without one. */
   onStop?(run: ScenarioRun, position: number): void;
   /** The session ended. */
   onEnd?(run: ScenarioRun | undefined): void;
@@ -62,6 +64,8 @@ export const FILE_HOST: DebugHost = {
 };
 
 const THREAD_ID = 1;
+/** How long after a 'continued' the stop of a time travel from a view is sent (see followCursor). */
+const FOLLOW_STOP_DELAY_MS = 50;
 /** Points walked per slice of a long continue, so a pause request gets handled in between. */
 const SLICE_POINTS = 4000;
 /** Above this many events the changes of a jump are not collected (the Variables view shows none). */
@@ -76,7 +80,11 @@ export class TimensDebugSession extends CheckedDebugSession {
   private timeline: Timeline | undefined;
   private lines: string[] = [];
   private args: TimensLaunchArguments | undefined;
-  private point: Point = { kind: 'end' };
+  /** The run's cursor: where the debugger stands is where the views stand. */
+  private cursor: Cursor | undefined;
+  private stopFollowing: (() => void) | undefined;
+  /** Counts the moves followed, so only the last of several quick ones reports its stop. */
+  private follows = 0;
   /** Where the previous stop was, to mark what the last step changed. */
   private previousPosition = 0;
   private tree: VariableTree | undefined;
@@ -179,7 +187,10 @@ export class TimensDebugSession extends CheckedDebugSession {
     }
     this.loaded = loaded;
     this.lines = loaded.text.split(/\r?\n/);
-    this.timeline = new Timeline(loaded.run.sim);
+    this.stopFollowing?.();
+    this.cursor = loaded.cursor ?? new Cursor(loaded.run.sim);
+    this.timeline = this.cursor.timeline;
+    this.stopFollowing = this.cursor.onDidMove((m) => this.followCursor(m));
     this.breakpoints.resetHits();
     this.placeLineBreakpoints(this.requestedLines);
     if (restart) this.placeFunctionBreakpoints(this.requestedFunctions.map((r) => r.request), true);
@@ -219,6 +230,8 @@ export class TimensDebugSession extends CheckedDebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.cancelWalk();
     this.sendResponse(response);
+    this.stopFollowing?.();
+    this.stopFollowing = undefined;
     this.host.onEnd?.(this.loaded?.run);
   }
 
@@ -233,13 +246,26 @@ export class TimensDebugSession extends CheckedDebugSession {
     this.sendResponse(response);
   }
 
-  /** Someone else (the timeline, a tree, a command) moved the shared simulation: stop where it now is. */
-  followExternalPosition(position: number): void {
-    if (!this.timeline || position === this.position) return;
+  private get point(): Point {
+    return this.cursor?.point ?? { kind: 'end' };
+  }
+
+  /** Placing a point is silent; reportStop announces the stop to the cursor's other listeners. */
+  private set point(p: Point) {
+    this.cursor?.place(p);
+  }
+
+  /** Someone else (the timeline, a tree, a command) moved the cursor: stop where it now is. */
+  private followCursor(m: CursorMoved): void {
+    if (m.by === this || !this.timeline || !this.launched) return;
     this.cancelWalk();
-    this.previousPosition = this.position;
-    this.point = this.timeline.pointAt(position);
-    this.reportStop('goto', undefined, false);
+    this.previousPosition = m.previous;
+    // Travelling is running to another place. VS Code keeps the first stop's description in the Call Stack until
+    // it sees the thread run, so say so; and send the new stop only once it has taken that in (it handles the
+    // continue asynchronously and would drop a stop that arrived meanwhile).
+    this.sendEvent(new ContinuedEvent(THREAD_ID, true));
+    const follow = ++this.follows;
+    setTimeout(() => { if (follow === this.follows && this.timeline) this.reportStop('goto', undefined, false); }, FOLLOW_STOP_DELAY_MS);
   }
 
   // --- Stepping -----------------------------------------------------------------------------------------
@@ -355,6 +381,8 @@ export class TimensDebugSession extends CheckedDebugSession {
   private cancelWalk(): void {
     if (this.walk) this.walk.cancelled = true;
     this.walk = undefined;
+    // A stop still to be reported for a move from a view is overtaken too.
+    this.follows++;
   }
 
   /** Walks point by point in `direction` until `target` (or the end/start when null), stopping at any breakpoint
@@ -416,9 +444,7 @@ export class TimensDebugSession extends CheckedDebugSession {
   }
 
   private stateAt(position: number): KernelState {
-    const sim = this.timeline!.sim;
-    if (sim.position !== position) sim.goto(position);
-    return sim.state();
+    return this.cursor!.stateAt(position);
   }
 
   /** Moves the shared simulation to the current point, prepares the Variables view and reports the stop. */
@@ -435,7 +461,11 @@ export class TimensDebugSession extends CheckedDebugSession {
     event.body.allThreadsStopped = true;
     if (hit && hit.ids.length) event.body.hitBreakpointIds = [...hit.ids];
     this.sendEvent(event);
-    if (notifyHost) this.host.onStop?.(this.loaded.run, position);
+    // Then the views (trees, timeline, editor): their work must not delay the debugger's stop.
+    if (notifyHost) {
+      this.cursor?.announce('debugger', this.previousPosition, this);
+      this.host.onStop?.(this.loaded.run, position);
+    }
   }
 
   // --- Stack, scopes, variables -----------------------------------------------------------------------

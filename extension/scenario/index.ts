@@ -3,7 +3,7 @@
 
 export type * from './api';
 export { parseScenario, profileDiagnostics, profileOfHeader, INITIAL_TASKS, ScenarioParser, type LineParse, type ParseEnd } from './parser';
-export { runScenario, runParsed, profileFor, lineRange, LineRunner } from './runner';
+export { runScenario, runParsed, runParsedSteps, profileFor, lineRange, LineRunner } from './runner';
 export { evaluateCheck, type CheckOutcome } from './expect';
 export { describeOperation, completionData, type OperationDoc, type CompletionData } from './docs';
 export { callText, formatResult, formatStepLine, jsonOfOutcome, jsonOfExpectation, signalText, type JsonLine } from './format';

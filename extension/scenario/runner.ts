@@ -77,6 +77,15 @@ export class LineRunner {
 }
 
 export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): ScenarioRun {
+  const steps = runParsedSteps(parsed, options);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * The same run, one scenario line at a time: yields the line just done, returns the run. A caller that must stay
+ * responsive (the editor's worker) runs it in slices and can stop between any two lines.
+ */
+export function* runParsedSteps(parsed: ParsedScenario, options: RunOptions = {}): Generator<number, ScenarioRun, void> {
   const profile = profileFor(parsed, options);
   const overridden = options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined;
   let diagnostics: ScenarioDiagnostic[] = [...parsed.diagnostics];
@@ -107,6 +116,7 @@ export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): Sce
           message: `Stopped after ${sim.eventCount} events (limit ${options.maxEvents}); the lines below did not run` });
         stopped = true;
       }
+      yield step.line;
     } else {
       const exp = exps[ei++];
       expectations.push(runner.expect(exp, () => lineRange(parsed, exp.line)));

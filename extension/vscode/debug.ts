@@ -1,21 +1,18 @@
-// VS Code side of the `timens` debugger: F5 on a .timens file, launch.json resolution, the inline adapter
-// sharing the session store's run (so the trees and the timeline follow the debugger and the other way round).
+// VS Code side of the `timens` debugger: F5 on a .timens file, launch.json resolution, and the inline adapter
+// that forwards DAP messages to the debug session in the engine, which steps the run's one cursor (so the trees
+// and the timeline follow the debugger and the other way round).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { RunOptions, ScenarioRun } from '../scenario/api';
-import { TimensDebugSession, type DebugHost, type TimensLaunchArguments } from '../debug/session';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { EngineClient } from './engineClient';
 import type { Services } from './services';
+import { activeScenario, profileDefaults } from './session';
 
 const DEBUG_TYPE = 'timens';
 
 export function programUri(program: string): vscode.Uri {
   // untitled:…, vscode-vfs:… and other schemes come as URIs; everything else is a file path.
   return /^[a-z][\w+.-]+:/i.test(program) && !/^[a-z]:[\\/]/i.test(program) ? vscode.Uri.parse(program) : vscode.Uri.file(program);
-}
-
-function activeScenario(): vscode.TextDocument | undefined {
-  const doc = vscode.window.activeTextEditor?.document;
-  return doc && (doc.languageId === 'timens' || doc.fileName.endsWith('.timens')) ? doc : undefined;
 }
 
 function launchConfig(doc: vscode.TextDocument): vscode.DebugConfiguration {
@@ -28,9 +25,7 @@ function launchConfig(doc: vscode.TextDocument): vscode.DebugConfiguration {
   };
 }
 
-export function registerDebugger({ context, store, log }: Services): void {
-  /** Live adapters, so a cursor moved by a view is reported to the debugger that shows the same run. */
-  const adapters = new Map<TimensDebugSession, () => vscode.Uri | undefined>();
+export function registerDebugger({ context, store, log, documents }: Services): void {
 
   const configurations: vscode.DebugConfigurationProvider = {
     resolveDebugConfiguration(_folder, config) {
@@ -59,35 +54,18 @@ export function registerDebugger({ context, store, log }: Services): void {
     },
   };
 
+  // The adapter runs in the engine, next to the simulation it steps; VS Code talks to this proxy in between.
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor() {
-      let loadedUri: vscode.Uri | undefined;
-      const host: DebugHost = {
-        async load(args: TimensLaunchArguments, restart: boolean) {
-          const doc = await vscode.workspace.openTextDocument(programUri(args.program));
-          loadedUri = doc.uri;
-          const overrides: RunOptions = {
-            ...(args.arch ? { arch: args.arch } : {}),
-            ...(args.kernel ? { kernel: args.kernel } : {}),
-            ...(args.disabledPatches ? { disabledPatches: args.disabledPatches } : {}),
-          };
-          const session = restart ? store.runDocument(doc, overrides, 'debugger') : store.ensureRun(doc, overrides);
-          log.info(`debugging ${doc.uri.toString()} (${session.run.profile.arch} ${session.run.profile.kernel}, ${session.sim.eventCount} events)`);
-          return { run: session.run, text: doc.getText() };
-        },
-        onStop(run: ScenarioRun) {
-          const session = loadedUri ? store.get(loadedUri) : undefined;
-          if (session && session.run === run) store.positionChanged(session, 'debugger');
-        },
-        onEnd() {
-          adapters.delete(adapter);
-        },
-      };
-      const adapter = new TimensDebugSession(host);
-      adapters.set(adapter, () => loadedUri);
-      return new vscode.DebugAdapterInlineImplementation(adapter);
+      return new vscode.DebugAdapterInlineImplementation(new EngineDebugAdapter(store.engine, log));
     },
   };
+  // A launch names a program: open it here (the document may be unsaved or virtual) and give the engine its text.
+  store.engine.handle('openDocument', async ({ program }) => {
+    const doc = await vscode.workspace.openTextDocument(programUri(program));
+    documents.ensure(doc);
+    return { uri: doc.uri.toString(), version: doc.version, defaults: profileDefaults(doc) };
+  });
 
   context.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, configurations),
@@ -101,15 +79,41 @@ export function registerDebugger({ context, store, log }: Services): void {
       }
       return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(doc.uri), launchConfig(doc));
     }),
-    store.onDidChange((e) => {
-      if (!e.session || e.source === 'debugger') return;
-      for (const [adapter, uri] of adapters) {
-        if (e.reason === 'position' && adapter.run === e.session.run) adapter.followExternalPosition(e.session.sim.position);
-        // The document was run again (edited): the session keeps the run it started with until restarted.
-        if (e.reason === 'run' && adapter.run && adapter.run !== e.session.run && uri()?.toString() === e.session.uri.toString()) {
-          adapter.notice('The scenario was run again (its text changed). Restart the debug session to step through the new run.');
-        }
-      }
-    }),
   );
+}
+
+let nextSession = 1;
+
+/** VS Code's end of a debug session that runs in the engine: DAP messages go through unchanged, both ways. */
+class EngineDebugAdapter implements vscode.DebugAdapter {
+  private readonly emitter = new vscode.EventEmitter<vscode.DebugProtocolMessage>();
+  readonly onDidSendMessage = this.emitter.event;
+  private readonly id = nextSession++;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly engine: EngineClient, private readonly log: vscode.LogOutputChannel) {
+    this.subscription = engine.on('dap', (m) => { if (m.session === this.id) this.emitter.fire(m.message); });
+    void engine.request('dapStart', { session: this.id }).catch((err: unknown) => this.fail(err));
+  }
+
+  handleMessage(message: vscode.DebugProtocolMessage): void {
+    const m = message as DebugProtocol.ProtocolMessage;
+    this.engine.request('dapMessage', { session: this.id, message: m }).catch((err: unknown) => {
+      this.fail(err);
+      if (m.type === 'request') {
+        const r = m as DebugProtocol.Request;
+        this.emitter.fire({ type: 'response', seq: 0, request_seq: r.seq, command: r.command, success: false, message: `the simulator is not available: ${err instanceof Error ? err.message : String(err)}` } as DebugProtocol.Response);
+      }
+    });
+  }
+
+  private fail(err: unknown): void {
+    this.log.error(`debug session ${this.id}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    void this.engine.request('dapEnd', { session: this.id }).catch(() => undefined);
+    this.emitter.dispose();
+  }
 }

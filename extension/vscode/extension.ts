@@ -2,6 +2,8 @@
 // Activation is lazy: VS Code calls this only for a .timens file, a Timens view, command or debug session.
 import * as vscode from 'vscode';
 import { FEATURES } from './features';
+import { DocumentSync } from './editor/documents';
+import { EngineClient } from './engineClient';
 import { SessionStore } from './session';
 import type { Services } from './services';
 
@@ -12,10 +14,14 @@ export interface TimensApi {
 }
 
 export function activate(context: vscode.ExtensionContext): TimensApi {
-  const store = new SessionStore();
   const log = vscode.window.createOutputChannel('Timens Explorer', { log: true });
-  context.subscriptions.push(store, log);
-  const services: Services = { context, store, log };
+  // The simulations run in a worker thread, so a long run never holds up the editor (issue 12).
+  const engine = EngineClient.forExtension(context, log);
+  const store = new SessionStore(engine);
+  const documents = new DocumentSync(engine, log);
+  context.subscriptions.push(engine, store, documents, log);
+  engine.on('log', (m) => log[m.level](`engine: ${m.message}`));
+  const services: Services = { context, store, documents, log };
   for (const register of FEATURES) {
     try {
       register(services);

@@ -6,7 +6,6 @@
 import * as vscode from 'vscode';
 import { isMemoryToHost, type HostToMemory, type MemoryPageView } from '../../webview/memoryProtocol';
 import { programUri } from './debug';
-import { memoryPageView, pageOfTreeRow, type PageCursor } from './memoryPage';
 import type { Services } from './services';
 import type { SimulationSession } from './session';
 import { webviewHtml, webviewOptions } from './webviewPage';
@@ -16,9 +15,9 @@ export const MEMORY_VIEW_TYPE = 'timens.vvarPage';
 /** Which page of which scenario's run. */
 interface Target { readonly uri: vscode.Uri; readonly page: string }
 
-/** The cursor of a session, read where the store keeps it (the one place to change if the store moves). */
-function cursorOf(session: SimulationSession): PageCursor {
-  return { state: session.sim.state(), profile: session.run.profile, position: session.sim.position, eventCount: session.sim.eventCount };
+/** What a view shows when its scenario has no run. */
+function noRun(target: Target): MemoryPageView {
+  return { title: target.page, subtitle: target.uri.path.split('/').pop() ?? '', struct: '', blockOffset: 0, bytes: [], changed: [], fields: [], missing: 'The scenario has no run any more (it was reset or closed). Run it again to see the page.' };
 }
 
 class PagePanel {
@@ -27,6 +26,10 @@ class PagePanel {
   /** What was on screen at the previous cursor position: the changes are marked against it. */
   private before: MemoryPageView | undefined;
   private shownAt: number | undefined;
+  private asked = 0;
+  private readonly settledEmitter = new vscode.EventEmitter<void>();
+  /** Fires when a view from the engine is on screen. */
+  readonly onDidShow = this.settledEmitter.event;
 
   constructor(private readonly services: Services, readonly target: Target, readonly panel: vscode.WebviewPanel, onDispose: () => void) {
     const root = services.context.extensionUri;
@@ -40,16 +43,24 @@ class PagePanel {
     panel.onDidDispose(onDispose);
   }
 
-  /** Sends the page at the cursor (again after the script restarted, or when the store says something moved). */
+  /** Sends the page at the cursor (again after the script restarted, or when the store says something moved).
+   *  The engine decodes it where the run is; the latest request wins. */
   post(): void {
-    const session = this.services.store.get(this.target.uri);
-    const cursor = session ? cursorOf(session) : undefined;
-    if (cursor && this.shownAt !== undefined && cursor.position !== this.shownAt) this.before = this.shown;
-    this.shownAt = cursor?.position;
-    const view = cursor
-      ? memoryPageView(this.target.page, cursor, this.before)
-      : { title: this.target.page, subtitle: this.target.uri.path.split('/').pop() ?? '', struct: '', blockOffset: 0, bytes: [], changed: [], fields: [], missing: 'The scenario has no run any more (it was reset or closed). Run it again to see the page.' };
+    const session: SimulationSession | undefined = this.services.store.get(this.target.uri);
+    const asked = ++this.asked;
+    if (!session) { this.showView(noRun(this.target)); return; }
+    const position = session.position;
+    if (this.shownAt !== undefined && position !== this.shownAt) this.before = this.shown;
+    this.shownAt = position;
+    void this.services.store.engine.request('vvarPage', { runId: session.runId, page: this.target.page, ...(this.before ? { previous: this.before } : {}) })
+      .then((view) => { if (asked === this.asked) this.showView(view); }, (e: unknown) => {
+        if (asked === this.asked) this.showView({ ...noRun(this.target), missing: `The page could not be read: ${e instanceof Error ? e.message : String(e)}` });
+      });
+  }
+
+  private showView(view: MemoryPageView): void {
     this.shown = view;
+    this.settledEmitter.fire();
     if (this.ready) void this.panel.webview.postMessage({ type: 'page', page: view } satisfies HostToMemory);
   }
 }
@@ -101,11 +112,11 @@ export function registerMemoryView(services: Services): MemoryViewHandle {
     // A page-table entry of the Memory tree.
     const rowId = (arg as { id?: unknown; kind?: unknown } | undefined)?.id;
     if (typeof rowId === 'string') {
-      const found = pageOfTreeRow(session.sim.state(), rowId);
+      const found = await store.engine.request('pageOfTreeRow', { runId: session.runId, rowId });
       return 'page' in found ? open({ uri: session.uri, page: found.page }) : fail(found.problem);
     }
     if (typeof arg === 'string') return open({ uri: session.uri, page: arg });
-    const pages = Object.values(session.sim.state().pages).filter((p) => p.blocks.length > 0);
+    const pages = await store.engine.request('vvarPages', { runId: session.runId });
     if (!pages.length) return fail('no vDSO data page exists at the cursor');
     const pick = await vscode.window.showQuickPick(pages.map((p) => ({ label: p.id, description: p.kind === 'timens' ? `vvar_page of ${p.ns}` : 'host data page' })), { title: 'Show vvar Page' });
     return pick ? open({ uri: session.uri, page: pick.label }) : false;

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ImportCancelled, importSeries } from '../tours/importClient';
 import type { ImportSource } from '../tours/importProtocol';
-import { eventsForFunctions, functionsOfHunk, hunksForEvent } from '../tours/links';
+import { functionsOfHunk, hunksForEvent } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
 import { notesText, PatchSeriesState, PatchSeriesTree, type SeriesNode } from './patchSeriesTree';
@@ -144,17 +144,16 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
         void vscode.window.showInformationMessage(`This hunk touches ${fns.join(', ') || 'no known function'}. Run a scenario first to see the model events that stand for it.`);
         return [];
       }
-      const events = eventsForFunctions(session.sim, fns);
+      const events = await session.find({ functions: fns });
       if (events.length === 0) {
         void vscode.window.showInformationMessage(`No event of the current run stands for ${fns.join(', ') || 'this hunk'}.`);
         return [];
       }
-      const pick = await vscode.window.showQuickPick(events.map((i) => {
-        const e = session.sim.event(i);
-        return { label: `#${i} ${e.kind} ${e.fn}`, description: `line ${e.line + 1}${e.task ? ' · ' + e.task : ''}`, detail: e.summary, index: i };
-      }), { title: `Events for ${fns.join(', ')}` });
-      if (pick) store.moveTo(pick.index + 1, 'tree');
-      return events;
+      const pick = await vscode.window.showQuickPick(events.map((e) => ({
+        label: `#${e.index} ${e.kind} ${e.fn}`, description: `line ${e.line + 1}${e.task ? ' · ' + e.task : ''}`, detail: e.summary, index: e.index,
+      })), { title: `Events for ${fns.join(', ')}` });
+      if (pick) await store.moveTo(pick.index + 1, 'tree', session);
+      return events.map((e) => e.index);
     }),
     vscode.commands.registerCommand('timens.patchSeries.hunksForEvent', async (eventIndex?: number) => {
       // The way back: from the event at the cursor (or the one given) to the hunks of the loaded series that stand for it.
@@ -164,9 +163,10 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
         void vscode.window.showInformationMessage(!series ? 'Open a patch series first (Timens: Open Patch Series).' : 'Run a scenario first: the event at its cursor is looked up in the series.');
         return [];
       }
-      const index = eventIndex ?? session.sim.position - 1;
-      if (!Number.isInteger(index) || index < 0 || index >= session.sim.eventCount) return [];
-      const event = session.sim.event(index);
+      const index = eventIndex ?? session.position - 1;
+      if (!Number.isInteger(index) || index < 0 || index >= session.eventCount) return [];
+      const event = await session.event(index);
+      if (!event) return [];
       const found = hunksForEvent(series, event);
       if (found.length === 0) {
         void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);

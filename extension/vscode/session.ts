@@ -1,12 +1,15 @@
-// The one place that knows which simulation is on screen and where its cursor is. Trees, the timeline,
-// the status bar, inline results and the debugger all read it and follow its change events.
+// The one place that knows which simulation is on screen. The runs and their cursors live in the engine
+// (a worker); this keeps what the views need at once (each document's run summary and cursor, the trees of the
+// run on screen) as the engine reports it, and turns commands into engine requests.
 import * as vscode from 'vscode';
-import type { RunOptions, ScenarioRun } from '../scenario/api';
-import { runScenario } from '../scenario/index';
-import { DEFAULT_PROFILE, type Arch, type KernelVersion } from '../sim/types';
+import type { Move, MoveSource } from '../debug/cursor';
+import type { CursorView, EventBrief, ProfileDefaults, RunRequest, RunSummary, TreeViews } from '../engine/protocol';
+import type { NamespaceMode } from '../scenario/editor/trees';
+import type { EventKind, LineSpan, OpResult, SimEvent } from '../sim/api';
+import { DEFAULT_PROFILE, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
+import type { EngineClient } from './engineClient';
 
-/** Who moved the cursor, so a view can avoid echoing its own moves back. */
-export type CursorSource = 'run' | 'command' | 'debugger' | 'timeline' | 'tree' | 'tour' | 'test';
+export type CursorSource = MoveSource;
 
 export interface SessionChange {
   readonly session: SimulationSession | undefined;
@@ -14,24 +17,94 @@ export interface SessionChange {
   readonly source: CursorSource;
 }
 
-/** A recorded run of one scenario document. The cursor lives in `run.sim.position`. */
-export class SimulationSession {
-  constructor(
-    readonly uri: vscode.Uri,
-    readonly run: ScenarioRun,
-    readonly documentVersion: number,
-  ) {}
+export type Overrides = { readonly arch?: Arch; readonly kernel?: KernelVersion; readonly disabledPatches?: readonly Arm64PatchId[] };
 
-  get sim() {
-    return this.run.sim;
+/** A recorded run of one scenario document, as the host sees it; the events stay in the engine. */
+export class SimulationSession {
+  constructor(readonly uri: vscode.Uri, readonly summary: RunSummary, public view: CursorView, private readonly engine: EngineClient) {}
+
+  get runId(): number { return this.summary.runId; }
+  get documentVersion(): number { return this.summary.version; }
+  get profile(): Profile { return this.summary.profile; }
+  get eventCount(): number { return this.summary.eventCount; }
+  get valid(): boolean { return this.summary.valid; }
+  get position(): number { return this.view.position; }
+
+  event(index: number): Promise<SimEvent | null> {
+    return this.engine.request('event', { runId: this.runId, index });
+  }
+  lineSpan(line: number): Promise<LineSpan | null> {
+    return this.engine.request('lineSpan', { runId: this.runId, line });
+  }
+  resultOfLine(line: number): Promise<OpResult | null> {
+    return this.engine.request('resultOfLine', { runId: this.runId, line });
+  }
+  find(query: { kind?: EventKind; functions?: readonly string[]; limit?: number }): Promise<EventBrief[]> {
+    return this.engine.request('find', { runId: this.runId, ...query });
   }
 }
+
+export interface RunProgress {
+  readonly progress?: vscode.Progress<{ message?: string; increment?: number }>;
+  readonly token?: vscode.CancellationToken;
+}
+
+let nextJob = 1;
 
 export class SessionStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<SessionChange>();
   readonly onDidChange = this.emitter.event;
+  private readonly treesEmitter = new vscode.EventEmitter<TreeViews | undefined>();
+  /** The trees of the run on screen changed (a move, a new run, another document). */
+  readonly onDidChangeTrees = this.treesEmitter.event;
   private readonly sessions = new Map<string, SimulationSession>();
   private activeKey: string | undefined;
+  private mode: NamespaceMode = 'owner';
+  /** The three trees at the cursor of the run on screen, as the engine last sent them. */
+  trees: TreeViews | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly engine: EngineClient) {
+    this.disposables.push(
+      engine.on('session', ({ summary, view }) => this.adopt(summary, view)),
+      engine.on('cursor', (view) => {
+        for (const s of this.sessions.values()) {
+          if (s.runId !== view.runId) continue;
+          s.view = view;
+          this.emitter.fire({ session: s, reason: 'position', source: view.source });
+        }
+      }),
+      engine.on('trees', (t) => {
+        if (this.active?.runId !== t.runId) return;
+        this.trees = t;
+        this.treesEmitter.fire(t);
+      }),
+      // The views follow the active scenario editor, and let go of a scenario whose last tab closed.
+      vscode.window.onDidChangeActiveTextEditor((editor) => { if (editor && this.get(editor.document.uri)) this.activate(editor.document.uri); }),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.followTabs()),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        if (!this.sessions.delete(key)) return;
+        if (key === this.activeKey) this.showNext();
+      }),
+    );
+  }
+
+  private followTabs(): void {
+    const key = this.activeKey;
+    if (key === undefined || openTabUris().has(key)) return;
+    this.showNext();
+  }
+
+  /** The scenario on screen is gone: show the active or a visible scenario editor's session, else nothing. */
+  private showNext(): void {
+    const open = openTabUris();
+    const candidates = [activeScenario()?.uri, ...vscode.window.visibleTextEditors.map((e) => e.document.uri)];
+    const next = candidates.find((u) => u && open.has(u.toString()) && this.sessions.has(u.toString()));
+    this.activeKey = next?.toString();
+    this.watch();
+    this.emitter.fire({ session: this.active, reason: 'reset', source: 'command' });
+  }
 
   get active(): SimulationSession | undefined {
     return this.activeKey === undefined ? undefined : this.sessions.get(this.activeKey);
@@ -41,13 +114,18 @@ export class SessionStore implements vscode.Disposable {
     return this.sessions.get(uri.toString());
   }
 
-  /** Keep a finished run and make it the one on screen; its cursor stays where the run left it (the end). */
-  setRun(uri: vscode.Uri, run: ScenarioRun, documentVersion: number, source: CursorSource = 'run'): SimulationSession {
-    const session = new SimulationSession(uri, run, documentVersion);
-    this.sessions.set(uri.toString(), session);
-    this.activeKey = uri.toString();
-    this.emitter.fire({ session, reason: 'run', source });
-    return session;
+  /** A run became its document's session: keep it, and show it when someone asked for it or its editor is active. */
+  private adopt(summary: RunSummary, view: CursorView): void {
+    const uri = vscode.Uri.parse(summary.uri);
+    const session = new SimulationSession(uri, summary, view, this.engine);
+    const key = uri.toString();
+    this.sessions.set(key, session);
+    const shown = this.activeKey === key || summary.kind === 'run' || activeScenario()?.uri.toString() === key || this.activeKey === undefined;
+    if (!shown) return;
+    const switched = this.activeKey !== key;
+    this.activeKey = key;
+    if (switched) this.watch();
+    this.emitter.fire({ session, reason: 'run', source: view.source });
   }
 
   /** Make an existing session the one on screen (e.g. when its editor becomes active). */
@@ -55,63 +133,118 @@ export class SessionStore implements vscode.Disposable {
     const key = uri.toString();
     if (!this.sessions.has(key) || key === this.activeKey) return;
     this.activeKey = key;
+    this.watch();
     this.emitter.fire({ session: this.active, reason: 'run', source: 'command' });
   }
 
-  /** Travel to an event position of the active run (0 … eventCount). */
-  moveTo(position: number, source: CursorSource): boolean {
+  /** Ask the engine for the trees of the run on screen, and to send them after every move. */
+  watch(mode: NamespaceMode = this.mode): void {
+    this.mode = mode;
     const session = this.active;
+    void this.engine.request('watch', { runId: session?.runId ?? null, mode }).then((t) => {
+      if (t && this.active?.runId !== t.runId) return;
+      this.trees = t ?? undefined;
+      this.treesEmitter.fire(this.trees);
+    }, () => undefined);
+  }
+
+  /** Moves the cursor of the session on screen; false when it goes nowhere (at an edge) or nothing is on screen. */
+  async move(move: Move, source: CursorSource, session = this.active): Promise<boolean> {
     if (!session) return false;
-    const clamped = Math.max(0, Math.min(session.sim.eventCount, Math.trunc(position)));
-    if (clamped !== session.sim.position) session.sim.goto(clamped);
-    this.emitter.fire({ session, reason: 'position', source });
-    return true;
+    const { moved, view } = await this.engine.request('move', { runId: session.runId, move, source });
+    session.view = view;
+    return moved;
   }
 
-  /** Someone moved the simulation directly (the debug adapter does): tell the views. */
-  positionChanged(session: SimulationSession, source: CursorSource): void {
-    if (this.sessions.get(session.uri.toString()) !== session) return;
-    this.emitter.fire({ session, reason: 'position', source });
+  /** Travel to an event position of the session on screen (0 … eventCount). */
+  moveTo(position: number, source: CursorSource, session = this.active): Promise<boolean> {
+    return this.move({ kind: 'goto', position }, source, session);
   }
 
-  /** The session of `document` if it was run on the current text, else a fresh run of it (made active). */
-  ensureRun(document: vscode.TextDocument, overrides: RunOptions = {}): SimulationSession {
-    const existing = this.get(document.uri);
-    if (existing && existing.documentVersion === document.version && Object.keys(overrides).length === 0) {
-      this.activate(document.uri);
-      return existing;
+  /** The session of `document` if it ran on the current text (with these overrides), else a fresh run of it. */
+  async ensureRun(document: vscode.TextDocument, overrides: Overrides = {}, source: CursorSource = 'run'): Promise<SimulationSession> {
+    const summary = await this.engine.request('ensureRun', { uri: document.uri.toString(), version: document.version, request: runRequest(document, overrides), source });
+    this.activate(document.uri);
+    return this.settled(summary);
+  }
+
+  /** Runs `document` now (header lines win over the `timens.default*` settings; overrides win over both). */
+  async runDocument(document: vscode.TextDocument, overrides: Overrides = {}, source: CursorSource = 'run', maxEvents?: number, ui: RunProgress = {}): Promise<SimulationSession | undefined> {
+    const job = nextJob++;
+    const lines = ui.progress ? this.engine.on('progress', (p) => {
+      if (p.job === job) ui.progress!.report({ message: `line ${p.line + 1} of ${p.lines}` });
+    }) : undefined;
+    const cancel = ui.token?.onCancellationRequested(() => { void this.engine.request('cancel', { job }); });
+    try {
+      const summary = await this.engine.request('run', {
+        uri: document.uri.toString(), version: document.version, request: runRequest(document, overrides, maxEvents), job, source,
+      });
+      return summary ? this.settled(summary) : undefined;
+    } finally {
+      lines?.dispose();
+      cancel?.dispose();
     }
-    return this.runDocument(document, overrides);
   }
 
-  /** Run `document` now (header lines win over the `timens.default*` settings; `overrides` win over both). */
-  runDocument(document: vscode.TextDocument, overrides: RunOptions = {}, source: CursorSource = 'run'): SimulationSession {
-    const run = runScenario(document.getText(), { ...defaultProfileOptions(document), ...overrides, file: document.uri.fsPath });
-    return this.setRun(document.uri, run, document.version, source);
+  /** The session of a finished run: the engine's session event came before the reply; make it the one on screen. */
+  private settled(summary: RunSummary): SimulationSession {
+    const uri = vscode.Uri.parse(summary.uri);
+    let session = this.get(uri);
+    if (!session || session.runId !== summary.runId) {
+      // The reply overtook nothing, but be safe: adopt from the summary.
+      session = new SimulationSession(uri, summary, { runId: summary.runId, position: summary.eventCount, previous: summary.eventCount, eventCount: summary.eventCount, point: { kind: 'end' }, step: { k: 0, n: 0, partial: false }, line: -1, source: 'run' }, this.engine);
+      this.sessions.set(uri.toString(), session);
+    }
+    this.activate(uri);
+    return session;
   }
 
-  reset(uri?: vscode.Uri): void {
+  /** Forget a document's run (Reset, or its editor closed); the views show the next open scenario, or nothing. */
+  reset(uri?: vscode.Uri, next?: vscode.Uri): void {
     const key = uri?.toString() ?? this.activeKey;
     if (key === undefined) return;
     this.sessions.delete(key);
-    if (key === this.activeKey) this.activeKey = undefined;
+    void this.engine.request('reset', { uri: key }).catch(() => undefined);
+    if (key === this.activeKey) {
+      this.activeKey = next && this.sessions.has(next.toString()) ? next.toString() : undefined;
+      this.watch();
+    }
     this.emitter.fire({ session: this.active, reason: 'reset', source: 'command' });
   }
 
   dispose(): void {
     this.sessions.clear();
+    for (const d of this.disposables) d.dispose();
     this.emitter.dispose();
+    this.treesEmitter.dispose();
   }
 }
 
-/** The profile settings apply only where the scenario has no `arch`/`kernel` header line of its own. */
-export function defaultProfileOptions(document: vscode.TextDocument): RunOptions {
+/** The documents open in a tab of any editor group. */
+function openTabUris(): Set<string> {
+  const out = new Set<string>();
+  for (const g of vscode.window.tabGroups.all) {
+    for (const t of g.tabs) {
+      const input = t.input;
+      if (input instanceof vscode.TabInputText) out.add(input.uri.toString());
+      else if (input instanceof vscode.TabInputTextDiff) { out.add(input.original.toString()); out.add(input.modified.toString()); }
+    }
+  }
+  return out;
+}
+
+/** The .timens document of the active editor, if it shows one. */
+export function activeScenario(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && (doc.languageId === 'timens' || doc.fileName.endsWith('.timens')) ? doc : undefined;
+}
+
+/** The profile settings for scenarios without `arch`/`kernel` header lines. */
+export function profileDefaults(document: vscode.TextDocument): ProfileDefaults {
   const config = vscode.workspace.getConfiguration('timens', document.uri);
-  const text = document.getText();
-  const hasArch = /^\s*arch\s+\S+/m.test(text);
-  const hasKernel = /^\s*kernel\s+\S+/m.test(text);
-  return {
-    ...(hasArch ? {} : { arch: config.get<Arch>('defaultArch', DEFAULT_PROFILE.arch) }),
-    ...(hasKernel ? {} : { kernel: config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel) }),
-  };
+  return { arch: config.get<Arch>('defaultArch', DEFAULT_PROFILE.arch), kernel: config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel) };
+}
+
+export function runRequest(document: vscode.TextDocument, overrides: Overrides = {}, maxEvents?: number): RunRequest {
+  return { defaults: profileDefaults(document), overrides, ...(maxEvents !== undefined ? { maxEvents } : {}) };
 }

@@ -1,12 +1,10 @@
-// Host side of the timeline webview: opens and restores the panel, streams the run's columns to it in chunks,
-// keeps its cursor in step with the session store both ways, and exports traces and images.
+// Host side of the timeline webview: opens and restores the panel, passes the run's columns from the engine to
+// it in chunks (transferred ArrayBuffers, never copied on this thread), keeps each run's cursor in step with the
+// engine both ways, checks every message the webview sends, and exports traces and images.
 import * as vscode from 'vscode';
-import type { ScenarioRun } from '../scenario/api';
-import { buildTimelineData, eventDetails, sliceColumns, type TimelineRunData } from '../trace/timelineData';
-import { chromeTrace, chromeTraceJson } from '../trace/chrome';
-import { encodeTrace } from '../trace/encode';
+import type { ComparisonView, RunId } from '../engine/protocol';
 import {
-  parseWebviewMessage, type Divergence, type HostMessage, type HostRequests, type TimelineDescription, type ViewState, type WebviewMessage,
+  parseWebviewMessage, type Divergence, type HostMessage, type HostRequests, type ViewState, type WebviewMessage,
 } from '../../webview/protocol';
 import type { Services } from './services';
 import type { SessionChange } from './session';
@@ -15,32 +13,17 @@ import { webviewHtml, webviewOptions } from './webviewPage';
 export const TIMELINE_VIEW_TYPE = 'timens.timeline';
 const CHUNK_EVENTS = 1 << 17;
 
-interface Side { readonly label: string; readonly run: ScenarioRun; readonly uri?: vscode.Uri }
-
-const dataCache = new WeakMap<ScenarioRun, TimelineRunData>();
-function dataOf(side: Side): TimelineRunData {
-  let d = dataCache.get(side.run);
-  if (!d) {
-    d = buildTimelineData(side.run.sim, { label: side.label, file: side.run.parsed.file, source: sourceOf(side) });
-    dataCache.set(side.run, d);
-  }
-  return d;
-}
-const linesCache = new WeakMap<ScenarioRun, string[]>();
-function linesOf(side: Side): string[] {
-  let lines = linesCache.get(side.run);
-  if (!lines) { lines = dataOf(side).lines.split('\n'); linesCache.set(side.run, lines); }
-  return lines;
-}
-function sourceOf(side: Side): string | undefined {
-  const doc = side.uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === side.uri!.toString()) : undefined;
-  return doc?.getText();
-}
+/** One run the panel shows: its engine run, its size, and the document it came from (single mode). */
+interface Side { readonly label: string; readonly runId: RunId; readonly eventCount: number; readonly uri?: vscode.Uri; readonly file: string }
 
 /** One open timeline panel: the run that follows the store (single) or a fixed pair of runs (comparison). */
 export class TimelinePanel implements vscode.Disposable {
   private ready = false;
   private sides: Side[] = [];
+  /** Each shown run's cursor as last drawn (the webview's cursorShown), by run index. */
+  readonly cursorsShown: number[] = [];
+  /** Bumped by every data set sent, so a late reply of an older one is dropped. */
+  private generation = 0;
   private restore: ViewState | null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -69,19 +52,29 @@ export class TimelinePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
     );
     if (mode === 'single') this.disposables.push(services.store.onDidChange((c) => this.storeChanged(c)));
+    // Any shown run's cursor, moved by whoever: the webview draws it where the engine says it is.
+    this.disposables.push(services.store.engine.on('cursor', (v) => {
+      const r = this.sides.findIndex((s) => s.runId === v.runId);
+      if (r >= 0 && this.ready) void this.post({ type: 'cursor', position: v.position, run: r });
+    }));
   }
 
   /** Show these runs (comparison) or follow the store's active session (single). */
   setSides(sides: Side[], divergence: Divergence | null = this.divergence): void {
     this.sides = sides;
     this.divergence = divergence;
-    if (this.ready) this.sendData();
+    if (this.ready) void this.sendData();
   }
 
   private currentSides(): Side[] {
     if (this.mode === 'compare') return this.sides;
     const s = this.services.store.active;
-    return s ? [{ label: `${s.run.profile.arch} ${s.run.profile.kernel}`, run: s.run, uri: s.uri }] : [];
+    return s ? [{ label: `${s.profile.arch} ${s.profile.kernel}`, runId: s.runId, eventCount: s.eventCount, uri: s.uri, file: s.summary.file }] : [];
+  }
+
+  /** The runs shown now (tests and the comparison commands read them). */
+  shownRuns(): readonly RunId[] {
+    return this.sides.map((s) => s.runId);
   }
 
   private post(message: HostMessage): Thenable<boolean> {
@@ -89,39 +82,44 @@ export class TimelinePanel implements vscode.Disposable {
     return this.panel.webview.postMessage(message);
   }
 
-  private sendData(): void {
+  private async sendData(): Promise<void> {
     const sides = this.currentSides();
     this.sides = sides;
+    const generation = ++this.generation;
     if (sides.length === 0) {
       void this.post({ type: 'empty', reason: 'No scenario has run yet: open a .timens file and run it (Timens: Run Scenario).' });
       return;
     }
-    const data = sides.map((s) => dataOf(s));
-    const cursor = this.mode === 'single' ? sides[0].run.sim.position : -1;
-    const restore = this.restore;
-    this.restore = null;
-    void this.post({ type: 'init', mode: this.mode, runs: data.map((d) => d.header), divergence: this.divergence, cursor, restore });
-    data.forEach((d, r) => {
-      for (let start = 0; start < d.header.eventCount; start += CHUNK_EVENTS) {
-        const count = Math.min(CHUNK_EVENTS, d.header.eventCount - start);
-        void this.post({ type: 'chunk', run: r, start, count, columns: sliceColumns(d.columns, start, count) });
-      }
-    });
-    void this.post({ type: 'end' });
-    // After 'end': the first frame does not wait for the line texts (only search reads them).
-    data.forEach((d, r) => { void this.post({ type: 'lines', run: r, lines: d.lines }); });
+    const engine = this.services.store.engine;
+    try {
+      const [data, cursors] = await Promise.all([
+        Promise.all(sides.map((s) => engine.request('timeline', { runId: s.runId, label: s.label, chunkEvents: CHUNK_EVENTS }))),
+        Promise.all(sides.map((s) => engine.request('cursor', { runId: s.runId }))),
+      ]);
+      if (generation !== this.generation) return;
+      const restore = this.restore;
+      this.restore = null;
+      void this.post({ type: 'init', mode: this.mode, runs: data.map((d) => d.header), divergence: this.divergence, cursor: cursors[0]!.position, cursors: cursors.map((c) => c.position), restore });
+      data.forEach((d, r) => {
+        for (const c of d.chunks) void this.post({ type: 'chunk', run: r, start: c.start, count: c.count, columns: c.columns });
+      });
+      void this.post({ type: 'end' });
+      // After 'end': the first frame does not wait for the line texts (only search reads them).
+      data.forEach((d, r) => { void this.post({ type: 'lines', run: r, lines: d.lines }); });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.services.log.warn(`timeline: the run is gone before it could be shown (${err instanceof Error ? err.message : String(err)})`);
+      void this.post({ type: 'empty', reason: 'This run is no longer available: run the scenario again.' });
+    }
   }
 
   private storeChanged(change: SessionChange): void {
     if (!this.ready) return;
-    if (change.reason === 'position' && change.session && this.sides[0]?.run === change.session.run) {
-      void this.post({ type: 'cursor', position: change.session.sim.position });
-      return;
-    }
+    // Positions come through the engine's cursor events; here only which run is on screen matters.
     if (change.reason === 'run' || change.reason === 'reset') {
       const next = this.currentSides();
-      if (next[0]?.run !== this.sides[0]?.run || next.length !== this.sides.length) this.sendData();
-      else if (next[0]) void this.post({ type: 'cursor', position: next[0].run.sim.position });
+      if (next[0]?.runId !== this.sides[0]?.runId || next.length !== this.sides.length) void this.sendData();
+      else if (change.session) void this.post({ type: 'cursor', position: change.session.position, run: 0 });
     }
   }
 
@@ -139,18 +137,32 @@ export class TimelinePanel implements vscode.Disposable {
   }
 
   private handle(msg: WebviewMessage): void {
+    // Shapes were checked by parseWebviewMessage; here the numbers are checked against what is shown.
+    const problem = this.outOfRange(msg);
+    if (problem) {
+      this.services.log.warn(`timeline: ignored a message from the webview (${problem})`);
+      if (msg.type === 'request') void this.post({ type: 'reply', id: msg.id, ok: false, error: problem });
+      return;
+    }
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        this.sendData();
+        void this.sendData();
         break;
       case 'activate':
-        void this.activateEvent(msg.run, msg.index);
+        this.activateEvent(msg.run, msg.index).catch((err: unknown) => {
+          this.services.log.error(`timeline: travelling to event ${msg.index} failed: ${err instanceof Error ? err.message : String(err)}`);
+        });
         break;
-      case 'cursorShown':
-        this.lastCursorShown = msg.position;
-        this.cursorEmitter.fire(msg.position);
+      case 'cursorShown': {
+        const run = msg.run ?? 0;
+        this.cursorsShown[run] = msg.position;
+        if (run === 0) {
+          this.lastCursorShown = msg.position;
+          this.cursorEmitter.fire(msg.position);
+        }
         break;
+      }
       case 'viewState':
         this.lastViewState = msg.state;
         break;
@@ -158,13 +170,12 @@ export class TimelinePanel implements vscode.Disposable {
         this.services.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`timeline webview: ${msg.message}`);
         break;
       case 'request': {
-        const side = this.sides[msg.params.run];
-        if (!side || msg.params.index >= side.run.sim.eventCount) {
-          void this.post({ type: 'reply', id: msg.id, ok: false, error: `no event ${msg.params.index} in run ${msg.params.run}` });
-          break;
-        }
-        const details = eventDetails(side.run.sim, msg.params.run, msg.params.index, linesOf(side));
-        void this.post({ type: 'reply', id: msg.id, ok: true, result: details });
+        const side = this.sides[msg.params.run]!;
+        const id = msg.id;
+        this.services.store.engine.request('eventDetails', { runId: side.runId, run: msg.params.run, index: msg.params.index }).then(
+          (details) => this.post(details ? { type: 'reply', id, ok: true, result: details } : { type: 'reply', id, ok: false, error: `no event ${msg.params.index}` }),
+          (err: unknown) => this.post({ type: 'reply', id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        );
         break;
       }
       case 'reply': {
@@ -177,15 +188,37 @@ export class TimelinePanel implements vscode.Disposable {
     }
   }
 
-  /** A click on an event: travel to just after it (its changes applied) and show the line that caused it. */
+  /** Why a well-formed message does not fit what the panel shows (a run or an event that is not there), if it does not. */
+  private outOfRange(msg: WebviewMessage): string | null {
+    const run = msg.type === 'activate' ? msg.run : msg.type === 'request' ? msg.params.run : msg.type === 'cursorShown' ? msg.run ?? 0 : null;
+    if (run === null) return null;
+    const side = this.sides[run];
+    if (!side) return `${msg.type}: no run ${run} is shown`;
+    const index = msg.type === 'activate' ? msg.index : msg.type === 'request' ? msg.params.index : null;
+    if (index !== null && index >= side.eventCount) return `${msg.type}: run ${run} has ${side.eventCount} events, not ${index + 1}`;
+    if (msg.type === 'cursorShown' && msg.position > side.eventCount) return `cursorShown: position ${msg.position} is past the end (${side.eventCount})`;
+    return null;
+  }
+
+  /**
+   * A click on an event: travel to just after it (its changes applied) and show the line that caused it. In a
+   * comparison the other run's cursor goes to the end of the same scenario line, so both show the same moment.
+   */
   async activateEvent(run: number, index: number): Promise<void> {
     const side = this.sides[run];
-    if (!side) return;
-    const line = side.run.sim.lineOf(index);
-    if (this.mode === 'single' && this.services.store.active?.run === side.run) {
-      this.services.store.moveTo(index + 1, 'timeline');
+    if (!side || !Number.isInteger(index) || index < 0 || index >= side.eventCount) return;
+    const { store } = this.services;
+    const engine = store.engine;
+    const [event] = await Promise.all([
+      engine.request('event', { runId: side.runId, index }),
+      engine.request('move', { runId: side.runId, move: { kind: 'goto', position: index + 1 }, source: 'timeline' }),
+    ]);
+    const line = event?.line ?? -1;
+    if (this.mode === 'compare' && line >= 0) {
+      const other = this.sides[1 - run];
+      if (other) await engine.request('move', { runId: other.runId, move: { kind: 'afterLine', line }, source: 'timeline' });
     }
-    const uri = side.uri ?? (side.run.parsed.file ? vscode.Uri.file(side.run.parsed.file) : undefined);
+    const uri = side.uri ?? (this.mode === 'single' && side.file ? vscode.Uri.file(side.file) : undefined);
     if (uri && line >= 0) await revealLine(uri, line);
   }
 
@@ -222,6 +255,8 @@ export class TimelinePanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    // A comparison's runs live in the engine only for this panel.
+    if (this.mode === 'compare') void this.services.store.engine.request('release', { runIds: this.sides.map((s) => s.runId) }).catch(() => undefined);
     for (const p of this.pending.values()) p.reject(new Error('the timeline was closed'));
     this.pending.clear();
     for (const d of this.disposables) d.dispose();
@@ -256,19 +291,23 @@ function isViewState(v: unknown): v is ViewState {
   return !!s && typeof s.start === 'number' && typeof s.span === 'number' && s.span > 0 && typeof s.selected === 'number' && typeof s.selectedRun === 'number' && typeof s.scrollTop === 'number';
 }
 
-/** Make sure a run is on screen: the store's, or the active .timens editor's (run now). */
-function ensureSession(services: Services, uri?: vscode.Uri): boolean {
-  const { store } = services;
+/** Make sure a run is on screen: the store's, or the active .timens editor's (run now, in the engine). */
+async function ensureSession(services: Services, uri?: vscode.Uri): Promise<boolean> {
+  const { store, documents } = services;
   const doc = uri
     ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())
     : vscode.window.activeTextEditor?.document.languageId === 'timens' ? vscode.window.activeTextEditor.document : undefined;
-  if (doc && doc.languageId === 'timens') { store.ensureRun(doc); return true; }
+  if (doc && doc.languageId === 'timens') {
+    documents.ensure(doc);
+    await store.ensureRun(doc);
+    return true;
+  }
   return store.active !== undefined;
 }
 
-/** Open (or show) the timeline that follows the active simulation. */
+/** Open (or show) the timeline that follows the active simulation; the run it shows comes when it is ready. */
 export function openTimeline(services: Services, uri?: vscode.Uri): TimelinePanel {
-  ensureSession(services, uri);
+  ensureSession(services, uri).catch((err: unknown) => services.log.warn(`timeline: no run to show: ${err instanceof Error ? err.message : String(err)}`));
   if (singlePanel) {
     singlePanel.panel.reveal(undefined, true);
     return singlePanel;
@@ -286,29 +325,22 @@ export function openTimeline(services: Services, uri?: vscode.Uri): TimelinePane
  * Open the timeline in comparison mode: run `a` above run `b`, with the first divergence marked.
  * Called by the walkthroughs (extension/tours/compare.ts computes the divergence).
  */
-export function showComparison(
-  services: Services,
-  a: { label: string; run: ScenarioRun },
-  b: { label: string; run: ScenarioRun },
-  divergence: { line: number; eventA: number; eventB: number } | null,
-): void {
+export function showComparison(services: Services, cmp: ComparisonView): void {
+  const { a, b, divergence } = cmp;
   const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, `Timens: ${a.label} vs ${b.label}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
     enableScripts: true,
     localResourceRoots: [vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(services.context.extensionUri, 'media')],
   });
   const tp = new TimelinePanel(panel, services, 'compare', null, divergence);
-  tp.setSides([{ label: a.label, run: a.run }, { label: b.label, run: b.run }], divergence);
+  tp.setSides([
+    { label: a.label, runId: a.runId, eventCount: a.eventCount, file: cmp.file },
+    { label: b.label, runId: b.runId, eventCount: b.eventCount, file: cmp.file },
+  ], divergence);
   panels.add(tp);
   lastComparison = tp;
 }
 let lastComparison: TimelinePanel | undefined;
 
-/** For the extension's own tests: the open panels. */
-export const timelineTestHooks = {
-  single: (): TimelinePanel | undefined => singlePanel,
-  comparison: (): TimelinePanel | undefined => lastComparison,
-  describe: async (): Promise<TimelineDescription | undefined> => singlePanel?.request('describe', {}),
-};
 
 async function saveTarget(target: unknown, defaultName: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
   if (typeof target === 'string' && target) return vscode.Uri.file(target);
@@ -334,17 +366,14 @@ export function registerTimeline(services: Services): void {
       return true;
     }),
     vscode.commands.registerCommand('timens.exportTrace', async (target?: unknown, options?: { gzip?: boolean }) => {
-      if (!ensureSession(services)) { void vscode.window.showErrorMessage('Timens: run a scenario first, then export its trace.'); return undefined; }
+      if (!(await ensureSession(services))) { void vscode.window.showErrorMessage('Timens: run a scenario first, then export its trace.'); return undefined; }
       const session = services.store.active!;
       const base = session.uri.path.split('/').pop()?.replace(/\.timens$/, '') ?? 'scenario';
       const uri = await saveTarget(target, `${base}.trace.json`, { 'Chrome trace (JSON)': ['json'], 'Gzipped Chrome trace': ['gz'] });
       if (!uri) return undefined;
       const gzip = options?.gzip ?? uri.path.endsWith('.gz');
-      const bytes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Timens: exporting the trace…' }, async () => {
-        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === session.uri.toString());
-        const json = chromeTraceJson(chromeTrace(session.sim, { source: doc?.getText(), file: session.uri.fsPath }));
-        return encodeTrace(json, gzip);
-      });
+      const bytes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Timens: exporting the trace…' },
+        () => services.store.engine.request('trace', { runId: session.runId, gzip }));
       await vscode.workspace.fs.writeFile(uri, bytes);
       log.info(`trace exported to ${uri.fsPath} (${bytes.length} bytes${gzip ? ', gzip' : ''})`);
       if (typeof target !== 'string') void vscode.window.showInformationMessage(`Timens: trace written to ${uri.fsPath}. Open it in ui.perfetto.dev or chrome://tracing.`);
@@ -366,20 +395,24 @@ export function registerTimeline(services: Services): void {
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: (panel: vscode.WebviewPanel, state: unknown) => restoreTimeline(services, panel, state),
     }),
-    // Internal (not contributed): lets the extension's own tests, which run as a separate bundle, reach the panel.
-    vscode.commands.registerCommand('timens.timeline._test', async (op?: { op: string; index?: number; message?: unknown }) => {
+    { dispose: () => { for (const p of [...panels]) p.dispose(); } },
+  );
+  // Internal (not contributed, not in the shipped bundle): lets the extension's own tests, which run as a separate
+  // bundle, reach the panel.
+  if (TIMENS_TEST_HOOKS) context.subscriptions.push(vscode.commands.registerCommand('timens.timeline._test', async (op?: { op: string; index?: number; run?: number; message?: unknown }) => {
+      // 'compare:<op>' reaches the last comparison panel, '<op>' the single one.
       const tp = op?.op?.startsWith('compare') ? lastComparison : singlePanel;
       if (!tp) return { open: false };
-      switch (op?.op) {
-        case 'activate': tp.receiveForTest({ type: 'activate', run: 0, index: op.index }); return { open: true };
-        case 'receive': tp.receiveForTest(op.message); return { open: true };
-        case 'post': return { open: true, posted: await tp.postRaw(op.message) };
+      switch (op?.op.replace(/^compare:?/, '')) {
+        case 'activate': tp.receiveForTest({ type: 'activate', run: op?.run ?? 0, index: op?.index }); return { open: true };
+        case 'receive': tp.receiveForTest(op?.message); return { open: true };
+        case 'post': return { open: true, posted: await tp.postRaw(op?.message) };
         case 'restart': {
           // What a window reload does: the sessions are gone and VS Code hands the saved state to the serializer.
           tp.dispose();
           services.store.reset();
           const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timens Event Timeline', { viewColumn: vscode.ViewColumn.Two, preserveFocus: true });
-          await restoreTimeline(services, panel, op.message);
+          await restoreTimeline(services, panel, op?.message);
           return { open: true };
         }
         default: return {
@@ -389,12 +422,12 @@ export function registerTimeline(services: Services): void {
           lastViewState: tp.lastViewState,
           mode: tp.mode,
           lastCursorShown: tp.lastCursorShown,
+          cursorsShown: [...tp.cursorsShown],
+          runs: tp.shownRuns(),
           description: tp.isReady() ? await tp.request('describe', {}, 5000).catch(() => undefined) : undefined,
         };
       }
-    }),
-    { dispose: () => { for (const p of [...panels]) p.dispose(); } },
-  );
+    }));
 }
 
 /** The serializer's half of a restart: run the scenario the panel showed again, then show it with the saved view. */
@@ -403,7 +436,8 @@ async function restoreTimeline(services: Services, panel: vscode.WebviewPanel, s
   if (typeof file === 'string' && file && !services.store.active) {
     try {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-      services.store.ensureRun(doc);
+      services.documents.ensure(doc);
+      await services.store.ensureRun(doc);
     } catch (err) {
       services.log.warn(`timeline: could not reopen ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -193,11 +193,11 @@ export class TourPlayer implements vscode.Disposable {
         const r = resolveScenarioLine(doc.getText(), step.scenario);
         scenarioLine = r.line ?? undefined;
         scenarioStale = r.stale;
-        const session = store.runDocument(doc, {}, 'tour');
+        this.services.documents.ensure(doc);
+        const session = await store.runDocument(doc, {}, 'tour');
         if (scenarioLine !== undefined) {
-          const spans = session.sim.lineSpans();
-          const span = spans.find((s) => s.line === scenarioLine! - 1) ?? [...spans].reverse().find((s) => s.line < scenarioLine! - 1);
-          store.moveTo(span ? span.end : session.sim.eventCount, 'tour');
+          // Just after the step's line ran (or the last line above it that did).
+          if (session) await store.move({ kind: 'afterLine', line: scenarioLine - 1 }, 'tour', session);
           const l = Math.min(scenarioLine - 1, doc.lineCount - 1);
           editor.selection = new vscode.Selection(l, 0, l, doc.lineAt(l).text.length);
           editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

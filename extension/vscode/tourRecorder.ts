@@ -69,7 +69,7 @@ export class TourRecorder {
   }
 
   /** Builds a step from the editor selection, the current hunk or the current simulation step. */
-  private stepFrom(source: StepSource, node: SeriesNode | undefined, rec: Recording): TourStep | string {
+  private async stepFrom(source: StepSource, node: SeriesNode | undefined, rec: Recording): Promise<TourStep | string> {
     const rel = (uri: vscode.Uri) => path.relative(rec.base.fsPath, uri.fsPath).split(path.sep).join('/');
     // A tour may only run scenarios below its folder (the player checks it too): say so now, not at playback.
     const outside = (uri: vscode.Uri) => {
@@ -82,15 +82,14 @@ export class TourRecorder {
       if (!session) return 'No simulation is running: run a scenario first.';
       const away = outside(session.uri);
       if (away) return away;
-      const pos = session.sim.position;
-      const e = pos > 0 ? session.sim.event(pos - 1) : undefined;
+      const pos = session.position;
+      const e = pos > 0 ? await session.event(pos - 1) ?? undefined : undefined;
       const line = e && e.line >= 0 ? e.line + 1 : 1;
-      const lineText = session.run.parsed.tokens[line - 1]?.map((t) => t.text).join(' ') ?? '';
       const docText = vscode.workspace.textDocuments.find((d) => d.uri.toString() === session.uri.toString())?.lineAt(line - 1).text.trim();
       return {
         title: e ? `${e.kind} ${e.fn}` : 'Start of the scenario',
         body: e ? e.summary : '',
-        scenario: { path: rel(session.uri), line, pattern: (docText ?? lineText).trim() },
+        scenario: { path: rel(session.uri), line, pattern: (docText ?? '').trim() },
       };
     }
     const editor = vscode.window.activeTextEditor;
@@ -111,7 +110,7 @@ export class TourRecorder {
     const opts = args && 'kind' in args ? { from: 'hunk' as const, node: args } : args ?? {};
     const rec = this.recording ?? await this.start();
     if (!rec) return undefined;
-    const made = this.stepFrom(opts.from ?? 'selection', opts.node, rec);
+    const made = await this.stepFrom(opts.from ?? 'selection', opts.node, rec);
     if (typeof made === 'string') {
       void vscode.window.showWarningMessage(made);
       return undefined;

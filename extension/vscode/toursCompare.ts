@@ -4,7 +4,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunOptions } from '../scenario/api';
 import { parseScenario } from '../scenario/index';
-import { compareScenario, patchOffChoices, profileLabel, type Comparison, type ProfileChoice } from '../tours/compare';
+import { patchOffChoices, profileLabel, type ProfileChoice } from '../tours/compare';
+import type { ComparisonView } from '../engine/protocol';
 import { arm64Knowledge } from '../tours/knowledge';
 import { ARM64_PATCHES, DEFAULT_PROFILE, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
 import { CompareView } from './compareView';
@@ -44,12 +45,13 @@ export class CompareUi implements vscode.Disposable {
   }
 
   /**
-   * Runs the comparison and shows it in the comparison view (reused, in `column`). The two timelines open from
-   * the view's button, or at once with `timelines` (they would cover the view in the same group otherwise).
+   * Runs the comparison in the engine (the simulator's worker, where the timelines read both runs) and shows it
+   * in the comparison view (reused, in `column`). The two timelines open from the view's button, or at once with
+   * `timelines` (they would cover the view in the same group otherwise).
    */
-  async show(document: vscode.Uri, text: string, file: string, a: ProfileChoice, b: ProfileChoice, column: vscode.ViewColumn = vscode.ViewColumn.Beside, timelines = false): Promise<Comparison> {
-    const cmp = compareScenario(text, file, a, b);
-    const drawTimelines = () => showTimelines(this.services, { label: a.label, run: cmp.a.run }, { label: b.label, run: cmp.b.run }, cmp.divergence);
+  async show(document: vscode.Uri, text: string, file: string, a: ProfileChoice, b: ProfileChoice, column: vscode.ViewColumn = vscode.ViewColumn.Beside, timelines = false): Promise<ComparisonView> {
+    const cmp = await this.services.store.engine.request('compare', { text, file, a, b });
+    const drawTimelines = () => showTimelines(this.services, cmp);
     this.view.show({ table: cmp.table, document, column, timelines: drawTimelines, title: `Compare: ${path.basename(file)} — ${b.label}` });
     this.services.log.info(`compare ${file}: ${a.label} vs ${b.label}: ${cmp.firstLine ? `first difference on line ${cmp.firstLine.line + 1}` : 'no difference'}`);
     if (timelines) drawTimelines();
@@ -71,7 +73,7 @@ export class CompareUi implements vscode.Disposable {
   }
 
   /** timens.compare: the scenario's own profile against one picked (another kernel, arch, or an arm64 patch off). */
-  async compareCommand(arg?: vscode.Uri, other?: RunOptions & { label?: string }): Promise<Comparison | undefined> {
+  async compareCommand(arg?: vscode.Uri, other?: RunOptions & { label?: string }): Promise<ComparisonView | undefined> {
     const doc = await this.documentFor(arg);
     if (!doc) return undefined;
     const base = documentProfile(doc);
@@ -96,7 +98,7 @@ export class CompareUi implements vscode.Disposable {
   }
 
   /** timens.comparePatches: for arm64 5.9+ scenarios, switch one patch of the series off. */
-  async comparePatchesCommand(arg?: vscode.Uri, patch?: Arm64PatchId): Promise<Comparison | undefined> {
+  async comparePatchesCommand(arg?: vscode.Uri, patch?: Arm64PatchId): Promise<ComparisonView | undefined> {
     const doc = await this.documentFor(arg);
     if (!doc) return undefined;
     let base = documentProfile(doc);
@@ -119,16 +121,17 @@ export class CompareUi implements vscode.Disposable {
   }
 
   /** "What breaks without this patch?": the bundled scenario of the patch, patch on against off. */
-  async whatBreaks(id: Arm64PatchId): Promise<Comparison | undefined> {
+  async whatBreaks(id: Arm64PatchId): Promise<ComparisonView | undefined> {
     const k = arm64Knowledge(id);
     if (!k.scenario) return undefined;
     // Shipped scenarios open read-only: they belong to the installed extension.
     const uri = shippedUri(k.scenario);
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: true });
-    const session = this.services.store.runDocument(doc, {}, 'command');
-    const span = session.sim.lineSpans().find((s) => s.line === (k.line ?? 1) - 1);
-    if (span) this.services.store.moveTo(span.end, 'command');
+    this.services.documents.ensure(doc);
+    const session = await this.services.store.runDocument(doc, {}, 'command');
+    const span = await session?.lineSpan((k.line ?? 1) - 1);
+    if (session && span) await this.services.store.moveTo(span.end, 'command', session);
     const line = (k.line ?? 1) - 1;
     editor.selection = new vscode.Selection(line, 0, line, doc.lineAt(line).text.length);
     editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -141,8 +144,9 @@ export class CompareUi implements vscode.Disposable {
  *  5.9 is in the editor's CodeLens row at the top of the file, so it is not offered twice.) */
 export class CompareCodeLens implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const lines = document.getText().split(/\r?\n/);
-    const at = Math.max(0, lines.findIndex((l) => /^\s*(arch|kernel)\b/.test(l)));
+    // The header lines are at the top: read lines until one is found, not the whole (maybe huge) text.
+    let at = 0;
+    for (let i = 0; i < document.lineCount; i++) if (/^\s*(arch|kernel)\b/.test(document.lineAt(i).text)) { at = i; break; }
     const range = new vscode.Range(at, 0, at, 0);
     return [new vscode.CodeLens(range, { title: '$(diff) Compare with another profile…', command: 'timens.compare', arguments: [document.uri] })];
   }

@@ -1,16 +1,15 @@
 // Bridge from the comparison commands to the timeline's comparison mode (timelinePanel.showComparison),
 // so that a failure to open the webview never hides the side-by-side report.
 import * as vscode from 'vscode';
-import type { ScenarioRun } from '../scenario/api';
+import type { ComparisonView } from '../engine/protocol';
 import type { Services } from './services';
 import { showComparison } from './timelinePanel';
 
-export type Divergence = { line: number; eventA: number; eventB: number } | null;
-
 /** Opens both timelines one above the other with the divergence marked; false when that failed. */
-export function showTimelines(services: Services, a: { label: string; run: ScenarioRun }, b: { label: string; run: ScenarioRun }, divergence: Divergence): boolean {
+export function showTimelines(services: Services, cmp: ComparisonView): boolean {
+  const { a, b } = cmp;
   try {
-    showComparison(services, a, b, divergence);
+    showComparison(services, cmp);
     return true;
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

@@ -1,24 +1,10 @@
 // Benchmark of the debug adapter: from a `next` or `stepBack` request to the stopped event plus the stackTrace,
 // scopes and variables replies for the top frame, on a recorded scenario of about 10^5 events, in process.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { runScenario } from '../../extension/scenario/index';
 import { DapClient, newClient, scenarioFile } from '../unit/debug/dapClient';
+import { scenarioOfEvents } from './scenarios';
 
 const TARGET_EVENTS = 100_000;
-
-function scenario(reads: number): string {
-  const lines = ['kernel 6.18', 'P1: unshare(CLONE_NEWTIME)', 'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")', 'P1: fork() = P2'];
-  for (let i = 0; i < reads; i++) lines.push(i % 2 ? 'P2: clock_gettime(CLOCK_MONOTONIC)' : 'P2: clock_gettime(CLOCK_BOOTTIME, syscall)');
-  return lines.join('\n') + '\n';
-}
-
-/** Enough clock reads for about TARGET_EVENTS events, measured on a small run. */
-function scenarioOfTargetSize(): string {
-  const probe = runScenario(scenario(200)).sim.eventCount;
-  const base = runScenario(scenario(0)).sim.eventCount;
-  const perRead = Math.max(1, (probe - base) / 200);
-  return scenario(Math.ceil((TARGET_EVENTS - base) / perRead * 1.03));
-}
 
 async function roundTrip(client: DapClient, command: 'next' | 'stepBack'): Promise<number> {
   const t0 = performance.now();
@@ -32,7 +18,7 @@ async function roundTrip(client: DapClient, command: 'next' | 'stepBack'): Promi
 }
 
 export async function bench(): Promise<Record<string, number>> {
-  const program = scenarioFile('bench.timens', scenarioOfTargetSize());
+  const program = scenarioFile('bench.timens', scenarioOfEvents(TARGET_EVENTS));
   const client = newClient();
   await client.start({ program } as never);
   const cursor = await client.cursor();

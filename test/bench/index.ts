@@ -12,6 +12,8 @@ const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   ['timeline', () => import('./timeline')],
   ['editor', () => import('./editor')],
   ['import', () => import('./import')],
+  // In a real VS Code (the code-server harness): the extension host's blocking, diagnostics, steps, trees.
+  ['vscode', () => import('./vscodeBench')],
 ];
 
 async function main(): Promise<void> {

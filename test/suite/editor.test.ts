@@ -302,6 +302,23 @@ suite('editor: language features, trees and commands', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('the trees follow the active scenario, and clear when no scenario is open (issue 16 item 10)', async () => {
+    const other = vscode.Uri.file(path.join(dir, 'other.timens'));
+    fs.writeFileSync(other.fsPath, 'kernel 6.18\nP1: fork() = P2\n');
+    const labels = async (id: string) => (await inspect()).views[id].nodes.map((n) => n.label).join(',');
+    await vscode.window.showTextDocument(uri);
+    await waitFor(async () => (await labels('timens.namespaces')) === 'ns#0,ns#1', 'the trees of arm64.timens');
+    // Another scenario becomes active: the trees show its state (its background run), not the last one run.
+    await vscode.window.showTextDocument(other);
+    await waitFor(async () => (await labels('timens.namespaces')) === 'ns#0' && find((await inspect()).views['timens.tasks'].nodes, 'P2'), 'the trees of other.timens');
+    await vscode.window.showTextDocument(uri);
+    await waitFor(async () => (await labels('timens.namespaces')) === 'ns#0,ns#1', 'the trees of arm64.timens again');
+    // Every scenario closed: nothing is left on show.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor(async () => Object.values((await inspect()).views).every((v) => v.nodes.length === 0), 'the trees to clear');
+    assert.strictEqual((await activateExtension()).store.active, undefined);
+  });
+
   test('reset empties the views (their welcome content shows)', async () => {
     await vscode.window.showTextDocument(uri);
     const before = await inspect();

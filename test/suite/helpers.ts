@@ -29,6 +29,20 @@ export async function screenshot(name: string, timeoutMs = 30000): Promise<strin
   return path.join(dir, `${name}.png`);
 }
 
+/** The texts of the workbench elements matching a CSS selector, read by the harness; undefined outside it. */
+export async function workbenchTexts(selector: string, timeoutMs = 30000): Promise<string[] | undefined> {
+  const dir = process.env.HARNESS_SHOT_DIR;
+  if (!dir) return undefined;
+  const run = process.env.HARNESS_RUN_ID ?? 'run';
+  const name = `q${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const answer = path.join(dir, `${name}.${run}.answer`);
+  fs.writeFileSync(path.join(dir, `${name}.${run}.query`), selector);
+  await waitFor(() => fs.existsSync(answer), `the workbench text of ${selector}`, timeoutMs);
+  const texts = JSON.parse(fs.readFileSync(answer, 'utf8')) as string[];
+  fs.rmSync(answer, { force: true });
+  return texts;
+}
+
 export async function activateExtension(): Promise<TimensApi> {
   const ext = vscode.extensions.getExtension<TimensApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed`);

@@ -166,10 +166,11 @@ suite('vvar page view', () => {
       assert.ok(items.includes('Show vvar Page (Read-Only Memory View)'), `context menu: ${items.join(' | ')}`);
       await probeDom('body', [{ click: '.monaco-menu .action-label[aria-label="Show vvar Page (Read-Only Memory View)"]' }]);
     } else {
-      const state = api.store.get(doc.uri)!.sim.state();
-      const mm = Object.values(state.mms).find((m) => m.users.includes('P1'))!;
-      const vvar = mm.vmas.find((v) => v.name === '[vvar]')!;
-      await vscode.commands.executeCommand('timens.showVvarPage', { id: `pte:${mm.id}:[vvar]:${vvar.pgoff}`, kind: 'pte' });
+      // The first page-table entry of a [vvar] mapping the Memory tree shows (P1's mm comes first).
+      const rows = (nodes: readonly { id: string; children: readonly unknown[] }[]): { id: string; children: readonly unknown[] }[] =>
+        nodes.flatMap((n) => [n, ...rows(n.children as { id: string; children: readonly unknown[] }[])]);
+      const pte = rows(api.store.trees?.memory ?? []).find((n) => /^pte:[^:]+:\[vvar\]:\d+$/.test(n.id))!;
+      await vscode.commands.executeCommand('timens.showVvarPage', { id: pte.id, kind: 'pte' });
     }
     const view = await waitFor(async () => (await shown()).find((s) => s.uri === doc.uri.toString() && s.page === 'page#host' && s.view), 'the page from the tree');
     assert.match(view.view!.subtitle, /^host data page \(vdso_data\) · x86_64 · 6\.18 · event \d+ of \d+$/);

@@ -20,7 +20,7 @@ suite('The packaged extension (.vsix)', () => {
     const api = await activateExtension();
     assert.ok(api.store);
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
-    for (const rel of ['dist/extension.js', 'dist/cli.js', 'dist/webview/timeline.js', 'dist/webview/memory.js', 'media/memory.css', 'media/timens.svg', 'media/language-configuration.json']) {
+    for (const rel of ['dist/extension.js', 'dist/engine.js', 'dist/importWorker.js', 'dist/cli.js', 'dist/webview/timeline.js', 'dist/webview/memory.js', 'media/memory.css', 'media/timens.svg', 'media/language-configuration.json']) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is in the package`);
     }
     // vsce stores the licence as LICENSE.txt
@@ -29,5 +29,16 @@ suite('The packaged extension (.vsix)', () => {
     for (const rel of ['node_modules', 'test', 'extension', 'out']) {
       assert.ok(!fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is kept out of the package`);
     }
+  });
+
+  test('ships no test hooks, and runs scenarios in its worker', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const bundles = ['dist/extension.js', 'dist/engine.js', 'dist/webview/timeline.js'].map((rel) => fs.readFileSync(path.join(ext.extensionPath, rel), 'utf8'));
+    for (const hook of ['__timeline', 'timens.editor._inspect', 'timens.timeline._test']) {
+      assert.ok(bundles.every((b) => !b.includes(hook)), `${hook} is not in the shipped bundles`);
+    }
+    const doc = await vscode.workspace.openTextDocument({ language: 'timens', content: 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\n' });
+    const session = await vscode.commands.executeCommand<{ eventCount: number } | undefined>('timens.runScenario', doc.uri);
+    assert.ok(session && session.eventCount > 10, 'the packaged engine ran the scenario');
   });
 });

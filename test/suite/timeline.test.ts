@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { activateExtension, screenshot, waitFor, workspaceRoot } from './helpers';
 
-interface Description { ready: boolean; mode: string; eventCounts: number[]; cursor: number; selected: number; view: { start: number; span: number }; lanes: number; frames: number }
+interface Description { ready: boolean; mode: string; eventCounts: number[]; cursor: number; cursors: number[]; selected: number; view: { start: number; span: number }; lanes: number; frames: number }
 interface TestState {
   open: boolean; ready?: boolean; visible?: boolean; mode?: string; lastCursorShown?: number; description?: Description;
   lastViewState?: { start: number; span: number; selected: number } | null;
@@ -27,8 +27,8 @@ suite('timeline', () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), '11-zapping-on-setns.timens');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-    const session = api.store.ensureRun(doc);
-    const n = session.sim.eventCount;
+    const session = await api.store.ensureRun(doc);
+    const n = session.eventCount;
     assert.ok(n > 20, `the example records events (${n})`);
 
     assert.strictEqual(await vscode.commands.executeCommand('timens.openTimeline'), true);
@@ -38,25 +38,24 @@ suite('timeline', () => {
     }, 'the timeline to load the run', 30000);
     assert.strictEqual(ready.mode, 'single');
     assert.ok(ready.description!.lanes >= 3, 'task and namespace lanes');
-    assert.strictEqual(ready.description!.cursor, session.sim.position);
+    assert.strictEqual(ready.description!.cursor, session.position);
 
     // The store moves: the webview draws the cursor there and says so.
-    api.store.moveTo(7, 'test');
+    await api.store.moveTo(7, 'test');
     await waitFor(async () => (await probe()).lastCursorShown === 7, 'cursor 7 drawn');
     assert.strictEqual((await probe()).description?.cursor, 7);
     await vscode.commands.executeCommand('timens.stepForward');
-    const afterStep = api.store.active!.sim.position;
+    const afterStep = api.store.active!.position;
     assert.ok(afterStep > 7, 'the step command moved the simulation');
     await waitFor(async () => (await probe()).lastCursorShown === afterStep, `cursor ${afterStep} drawn after a step`);
 
     // Clicking an event (as the webview reports it): travel just past it and select its line in the editor.
-    const sim = api.store.active!.sim;
-    let zap = -1;
-    for (let i = 0; i < sim.eventCount; i++) if (sim.kindOf(i) === 'zap') { zap = i; break; }
-    assert.ok(zap >= 0, 'the example zaps');
+    const [zapEvent] = await api.store.active!.find({ kind: 'zap', limit: 1 });
+    assert.ok(zapEvent, 'the example zaps');
+    const zap = zapEvent.index;
     await probe({ op: 'activate', index: zap });
-    await waitFor(() => api.store.active!.sim.position === zap + 1, 'the simulation to travel to the zap');
-    const line = sim.lineOf(zap);
+    await waitFor(() => api.store.active!.position === zap + 1, 'the simulation to travel to the zap');
+    const line = zapEvent.line;
     await waitFor(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString() && e.selection.start.line === line), `line ${line + 1} selected in the editor`);
     await waitFor(async () => (await probe()).lastCursorShown === zap + 1, 'the timeline cursor follows the activation');
 
@@ -64,7 +63,19 @@ suite('timeline', () => {
     for (const message of [null, 42, { type: 'activate', run: 0, index: -3 }, { type: 'request', id: 'x' }, { type: 'viewState', state: { span: 0 } }]) {
       await probe({ op: 'receive', message });
     }
-    assert.strictEqual(api.store.active!.sim.position, zap + 1, 'a bad activate did not move the simulation');
+    assert.strictEqual(api.store.active!.position, zap + 1, 'a bad activate did not move the simulation');
+    // Issue 16 item 22: an index past the run is refused, with no unhandled rejection and no move.
+    const rejections: unknown[] = [];
+    const onRejection = (r: unknown): void => { rejections.push(r); };
+    process.on('unhandledRejection', onRejection);
+    try {
+      for (const index of [n, n + 100, 2 ** 31 - 1]) await probe({ op: 'activate', index });
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    assert.deepStrictEqual(rejections.map(String), []);
+    assert.strictEqual(api.store.active!.position, zap + 1, 'an out-of-range activate did not move the simulation');
     assert.ok((await probe()).description?.ready, 'the panel still answers');
     await probe({ op: 'post', message: { type: 'chunk', run: 9 } });
     assert.ok((await probe()).description?.ready, 'the webview survived a malformed message');
@@ -116,11 +127,11 @@ suite('timeline', () => {
     assert.ok(started, 'the debug session started');
     try {
       await waitFor(() => vscode.debug.activeStackItem, 'the entry stop');
-      const entry = api.store.active!.sim.position;
+      const entry = api.store.active!.position;
       await waitFor(async () => (await probe()).lastCursorShown === entry, `cursor at the entry position ${entry}`);
       await vscode.commands.executeCommand('workbench.action.debug.stepOver');
-      await waitFor(() => api.store.active!.sim.position !== entry, 'the step to move the simulation');
-      const stepped = api.store.active!.sim.position;
+      await waitFor(() => api.store.active!.position !== entry, 'the step to move the simulation');
+      const stepped = api.store.active!.position;
       await waitFor(async () => (await probe()).lastCursorShown === stepped, `cursor ${stepped} drawn after the debugger step`);
       assert.strictEqual((await probe()).description?.cursor, stepped);
     } finally {
@@ -143,5 +154,28 @@ suite('timeline', () => {
     const png = path.join(tmp, 'timeline.png');
     await vscode.commands.executeCommand('timens.exportTimelineImage', 'png', png);
     assert.deepStrictEqual([...fs.readFileSync(png).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  test('a comparison has a cursor per run: drawn after loading, and a click moves both to the same line (issue 16 item 4)', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), '11-zapping-on-setns.timens');
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
+    const cmp = await vscode.commands.executeCommand<{ a: { eventCount: number }; b: { eventCount: number } }>('timens.compare', uri, { kernel: '5.6' });
+    assert.ok(cmp, 'the comparison ran');
+    const counts = [cmp.a.eventCount, cmp.b.eventCount];
+    type CompareState = TestState & { cursorsShown?: number[] };
+    const state = () => probe({ op: 'compare' }) as Thenable<CompareState>;
+    const shown = await waitFor(async () => {
+      const s = await state();
+      return s.description?.ready && s.cursorsShown?.length === 2 ? s : undefined;
+    }, 'both cursors of the comparison drawn', 30000);
+    assert.deepStrictEqual(shown.cursorsShown, counts, 'each run\'s cursor at its end');
+    assert.strictEqual(shown.mode, 'compare');
+    // A click on an event of B: B's cursor goes just past it, A's to the end of the same scenario line.
+    const index = Math.floor(counts[1]! / 2);
+    await probe({ op: 'compare:activate', run: 1, index });
+    const after = await waitFor(async () => { const s = await state(); return s.cursorsShown?.[1] === index + 1 && s.cursorsShown[0] !== counts[0] ? s : undefined; }, 'both cursors moved');
+    assert.ok(after.cursorsShown![0]! > 0 && after.cursorsShown![0]! < counts[0]!, `A's cursor in the run (${after.cursorsShown![0]})`);
+    assert.deepStrictEqual(after.description?.cursors, after.cursorsShown);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -87,12 +87,11 @@ suite('tours: patch series, tour player, compare, recording', () => {
     // The run sits at the end of line 17's events: the vDSO read that shows the offset.
     const session = api.store.active;
     assert.ok(session && session.uri.path.endsWith('tours/scenarios/arm64-1-vvar-fault.timens'));
-    const span = session.sim.lineSpans().find((s) => s.line === 16)!;
-    assert.equal(session.sim.position, span.end);
-    assert.equal(session.sim.resultOfLine(16)?.clock?.path, 'vdso-timens');
+    const span = (await session.lineSpan(16))!;
+    assert.equal(session.position, span.end);
+    assert.equal((await session.resultOfLine(16))?.clock?.path, 'vdso-timens');
     // From a fault event of the run back to the vvar_fault hunk of the loaded series.
-    let fault = -1;
-    for (let i = 0; i < session.sim.eventCount && fault < 0; i++) if (session.sim.kindOf(i) === 'fault') fault = i;
+    const fault = (await session.find({ kind: 'fault', limit: 1 }))[0]!.index;
     const headers = await vscode.commands.executeCommand<string[]>('timens.patchSeries.hunksForEvent', fault);
     assert.ok(headers.some((h) => h.startsWith('@@ -40,6 +40,14 @@')), headers.join());
     // The layout: the hunk on the left, the scenario top right, the comparison below it.

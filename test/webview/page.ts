@@ -41,9 +41,9 @@ function post(message: HostMessage | unknown): void {
   w.postMessage(message, '*');
 }
 
-function sendRuns(runs: GeneratedRun[], mode: 'single' | 'compare', divergence: { line: number; eventA: number; eventB: number } | null, cursor: number): void {
+function sendRuns(runs: GeneratedRun[], mode: 'single' | 'compare', divergence: { line: number; eventA: number; eventB: number } | null, cursors: number[]): void {
   loaded = runs;
-  post({ type: 'init', mode, runs: runs.map((r) => r.header), divergence, cursor, restore: null });
+  post({ type: 'init', mode, runs: runs.map((r) => r.header), divergence, cursor: cursors[0], cursors, restore: null });
   runs.forEach((run, r) => {
     for (let start = 0; start < run.header.eventCount; start += CHUNK) {
       const count = Math.min(CHUNK, run.header.eventCount - start);
@@ -117,14 +117,15 @@ w.harness = {
   post,
   setTheme,
   loadGenerated(n: number, cursor = 0): void {
-    sendRuns([generateRun(n)], 'single', null, cursor);
+    sendRuns([generateRun(n)], 'single', null, [cursor]);
   },
   loadCompare(n: number, divergeAt: number): void {
     const a = generateRun(n, { label: 'x86_64 6.18', seed: 7 });
     const b = generateRun(n, { label: 'arm64 5.9 without zap-vvar', seed: 7, divergeAt });
     let first = -1;
     for (let i = 0; i < n; i++) if (a.columns.kind[i] !== b.columns.kind[i] || a.columns.fn[i] !== b.columns.fn[i]) { first = i; break; }
-    sendRuns([a, b], 'compare', first < 0 ? null : { line: a.columns.line[first], eventA: first, eventB: first }, -1);
+    // Each run's cursor at its end, as the host sends a fresh comparison.
+    sendRuns([a, b], 'compare', first < 0 ? null : { line: a.columns.line[first], eventA: first, eventB: first }, [n, n]);
   },
   /**
    * Build a run and its messages here but send nothing, so the benchmark times only the delivery: the column

@@ -8,7 +8,8 @@ import { spec } from 'node:test/reporters';
 
 process.chdir(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..'));
 // The timeline bundle on its own, so these tests run even while another area's bundle does not build.
-await esbuild.build({ entryPoints: ['webview/timeline.ts'], outfile: 'dist/webview/timeline.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, logLevel: 'warning' });
+// With its test hooks (window.__timeline), which the shipped bundle leaves out (tools/build.mjs).
+await esbuild.build({ entryPoints: ['webview/timeline.ts'], outfile: 'dist/webview/timeline.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, logLevel: 'warning', define: { TIMENS_TEST_HOOKS: 'true' } });
 // The same compilation tools/build-tests.mjs does, limited to these tests (other areas may be mid-edit).
 const dir = 'out/test/webview';
 const sources = fs.readdirSync('test/webview').filter((f) => f.endsWith('.test.ts')).map((f) => path.join('test/webview', f));

@@ -321,6 +321,24 @@ describe('timeline webview', () => {
 });
 
 describe('timeline webview: comparison mode', () => {
+  test('each run has a cursor: reported after loading, moved on its own, never negative', async () => {
+    const h = await openTimeline(browser);
+    try {
+      await h.page.evaluate(() => (globalThis as unknown as Win).harness.loadCompare(3000, 1500));
+      await h.page.waitForFunction(() => (globalThis as unknown as Win).__timeline.describe().ready);
+      const shown = () => h.page.evaluate(() => (globalThis as unknown as Win).harness.sent.filter((m) => m.type === 'cursorShown') as unknown as { position: number; run?: number }[]);
+      const first = await shown();
+      assert.deepEqual(first.map((m) => [m.run ?? 0, m.position]), [[0, 3000], [1, 3000]], 'both cursors drawn at the end, none at -1');
+      await h.page.evaluate(() => (globalThis as unknown as Win).harness.post({ type: 'cursor', position: 1200, run: 1 }));
+      await h.page.waitForFunction(() => (globalThis as unknown as Win).harness.sent.some((m) => m.type === 'cursorShown' && m.run === 1 && m.position === 1200));
+      assert.deepEqual((await desc(h.page)).cursors, [3000, 1200]);
+      assert.ok((await shown()).every((m) => m.position >= 0));
+      assert.deepEqual(h.errors, []);
+    } finally {
+      await h.close();
+    }
+  });
+
   test('two runs one above the other with the first divergence marked', async () => {
     const h = await openTimeline(browser);
     try {

@@ -12,8 +12,9 @@
 // <name>.done; the PNG is <name>.png there. They may also act on and read the workbench's DOM (what the
 // extension API cannot see: a breakpoint's icon, a context menu, a quick pick's rows, a webview's content):
 // write <name>.probe holding {selector, keys?: [{type: text} | {press: key} | {click: selector, button?}]}
-// and wait for <name>.probed, which holds the elements matching `selector` in every frame after the keys.
-// $HARNESS_RESULTS_FILE may receive {passed, failed}; the runner then prints "N passed, N failed".
+// and wait for <name>.probed, which holds the elements matching `selector` in every frame after the keys; or
+// write a CSS selector into <name>.query and wait for <name>.answer (a JSON array of the matching elements'
+// texts in the top frame). $HARNESS_RESULTS_FILE may receive {passed, failed}; the runner then prints "N passed, N failed".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -183,6 +184,16 @@ const shotTimer = setInterval(async () => {
     fs.writeFileSync(`${answer}.tmp`, JSON.stringify(result));
     fs.renameSync(`${answer}.tmp`, answer);
   }
+  const querySuffix = `.${runId}.query`;
+  for (const f of fs.readdirSync(shotDir)) {
+    if (!f.endsWith(querySuffix)) continue;
+    const name = f.slice(0, -querySuffix.length);
+    const selector = fs.readFileSync(path.join(shotDir, f), 'utf8');
+    fs.rmSync(path.join(shotDir, f), { force: true });
+    let texts = [];
+    try { texts = await page.$$eval(selector, (els) => els.map((e) => e.textContent ?? '')); } catch (e) { console.error('[harness] query failed:', e.message); }
+    fs.writeFileSync(path.join(shotDir, `${name}.${runId}.answer`), JSON.stringify(texts));
+  }
 }, 200);
 
 /** Text, classes and labels of the elements matching `selector` in every frame (webviews included). */
@@ -222,7 +233,7 @@ const code = await exited;
 clearInterval(shotTimer);
 clearTimeout(overall);
 try { await page.screenshot({ path: path.join(shotDir, 'final.png') }); } catch {}
-for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`) || f.endsWith(`.${runId}.probed`)) fs.rmSync(path.join(shotDir, f), { force: true });
+for (const f of fs.readdirSync(shotDir)) if (f.endsWith(`.${runId}.done`) || f.endsWith(`.${runId}.probed`) || f.endsWith(`.${runId}.answer`)) fs.rmSync(path.join(shotDir, f), { force: true });
 if (fs.existsSync(resultsFile)) {
   const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   console.log(`${r.passed} passed, ${r.failed} failed`);

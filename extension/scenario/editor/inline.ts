@@ -39,30 +39,40 @@ export function expectOutcomeText(outcome: ExpectOutcome): { text: string; tone:
   return { text: `✗ failed: got ${outcome.actual || '?'}`, tone: 'expect-fail' };
 }
 
+/** An inline result with the position from which it counts as reached (the views compare it with the cursor). */
+export type InlineResultAt = Omit<InlineResult, 'reached'> & { readonly reachedAt: number };
+
 /**
- * Inline results for every line that ran, marked `reached` when the cursor (event position) has passed the
- * line's last event. An expect line counts as reached when the line above it has.
+ * Inline results for every line that ran, each reached when the cursor (event position) has passed the line's
+ * last event. An expect line counts as reached when the line above it has.
  */
-export function inlineResults(run: ScenarioRun, position: number): InlineResult[] {
+export function inlineResultsAt(run: ScenarioRun): InlineResultAt[] {
   const spans = new Map<number, LineSpan>();
   for (const span of run.sim.lineSpans()) spans.set(span.line, span);
-  const out: InlineResult[] = [];
+  const out: InlineResultAt[] = [];
   for (const outcome of run.outcomes) {
     const { text, tone } = lineOutcomeText(outcome);
     const span = spans.get(outcome.line);
     out.push({
       line: outcome.line, text, tone,
-      reached: span ? span.end <= position : true,
+      reachedAt: span ? span.end : 0,
       detail: `${outcome.step.task ? `${outcome.step.task}: ` : ''}${outcome.step.operation.op} → ${formatReturn(outcome.result, true)}`,
     });
   }
   const ranLines = [...spans.values()].sort((a, b) => a.line - b.line);
-  for (const e of run.expectations) {
+  let s = 0;
+  let reachedAt = 0;
+  // Expectations come in line order: one pass over the lines that ran.
+  for (const e of [...run.expectations].sort((a, b) => a.expectation.line - b.expectation.line)) {
     const { text, tone } = expectOutcomeText(e);
     // The expectation is checked against the state after the last line that ran above it.
-    let reachedAt = 0;
-    for (const s of ranLines) { if (s.line < e.expectation.line) reachedAt = s.end; else break; }
-    out.push({ line: e.expectation.line, text, tone, reached: reachedAt <= position, detail: e.message });
+    while (s < ranLines.length && ranLines[s].line < e.expectation.line) reachedAt = ranLines[s++].end;
+    out.push({ line: e.expectation.line, text, tone, reachedAt, detail: e.message });
   }
   return out.sort((a, b) => a.line - b.line);
+}
+
+/** Inline results at cursor `position`. */
+export function inlineResults(run: ScenarioRun, position: number): InlineResult[] {
+  return inlineResultsAt(run).map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
 }

@@ -2,15 +2,14 @@
 // debug session too), select architecture and kernel (written as header lines), reset, reveal line, reveal on
 // timeline and copy as text (tree context menus). New scenarios are in newScenario.ts.
 import * as vscode from 'vscode';
-import { runScenario } from '../../scenario/index';
+import type { Move } from '../../debug/cursor';
 import { changedBlock, rewriteHeader } from '../../scenario/editor/header';
-import { lastEventChanging, nextLinePosition, previousLinePosition, stepSpans } from '../../scenario/editor/navigation';
 import { treeToText, type TreeNode } from '../../scenario/editor/trees';
 import { patchesApply, versionAtLeast } from '../../scenario/editor/format';
 import { ARM64_PATCHES, KERNEL_VERSIONS, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../../sim/types';
-import { defaultProfileOptions, type SimulationSession } from '../session';
+import { runRequest, type SimulationSession } from '../session';
 import type { Services } from '../services';
-import { DocumentModels, isScenario } from './documents';
+import { isScenario } from './documents';
 import type { TreesHandle } from './trees';
 
 function message(err: unknown): string {
@@ -24,33 +23,30 @@ async function scenarioDocument(arg: unknown): Promise<vscode.TextDocument | und
   return isScenario(doc) ? doc : undefined;
 }
 
-export function registerEditorCommands(services: Services, models: DocumentModels, trees: TreesHandle): void {
-  const { context, store, log } = services;
+export function registerEditorCommands(services: Services, trees: TreesHandle): void {
+  const { context, store, log, documents } = services;
 
   const runDocument = async (doc: vscode.TextDocument): Promise<SimulationSession | undefined> => {
     const maxEvents = vscode.workspace.getConfiguration('timens').get<number>('maxEvents', 2_000_000);
+    documents.ensure(doc);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${doc.uri.path.split('/').pop()}`, cancellable: true }, async (progress, token) => {
       progress.report({ message: 'simulating…' });
-      // Let the progress notification paint before the (synchronous) run starts.
-      await new Promise((r) => setTimeout(r, 0));
-      if (token.isCancellationRequested) return undefined;
-      const t0 = Date.now();
-      const run = runScenario(doc.getText(), { ...defaultProfileOptions(doc), file: doc.uri.fsPath, maxEvents });
-      if (token.isCancellationRequested) {
-        void vscode.window.showInformationMessage('Timens: run cancelled; the views still show the previous run.');
+      const session = await store.runDocument(doc, {}, 'run', maxEvents, { progress, token });
+      if (!session) {
+        if (token.isCancellationRequested) void vscode.window.showInformationMessage('Timens: run cancelled; the views still show the previous run.');
         return undefined;
       }
-      const session = store.setRun(doc.uri, run, doc.version, 'run');
+      const run = session.summary;
       const errors = run.diagnostics.filter((d) => d.severity === 'error');
-      log.info(`ran ${doc.uri.fsPath}: ${run.sim.eventCount} events in ${Date.now() - t0} ms, valid=${run.valid}, passed=${run.passed}`);
+      log.info(`ran ${doc.uri.fsPath}: ${run.eventCount} events in ${Math.round(run.ms)} ms, valid=${run.valid}, passed=${run.passed}`);
       if (!run.valid) {
         const choice = await vscode.window.showErrorMessage(`Timens: ${doc.uri.path.split('/').pop()} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing ran. First: line ${errors[0] ? errors[0].range.line + 1 : '?'}: ${errors[0]?.message ?? ''}`, 'Show Problems');
         if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
       } else {
-        const failed = run.expectations.filter((e) => !e.passed).length;
-        const incomplete = run.diagnostics.some((d) => d.code === 'run-incomplete');
-        vscode.window.setStatusBarMessage(`Timens: ${run.outcomes.length} lines, ${run.sim.eventCount} events, ` +
-          `${run.expectations.length - failed}/${run.expectations.length} expectations held${incomplete ? ` (stopped at timens.maxEvents = ${maxEvents})` : ''}`, 8000);
+        const failed = run.failedExpectations;
+        const incomplete = run.incomplete;
+        vscode.window.setStatusBarMessage(`Timens: ${run.lines} lines, ${run.eventCount} events, ` +
+          `${run.expectations - failed}/${run.expectations} expectations held${incomplete ? ` (stopped at timens.maxEvents = ${maxEvents})` : ''}`, 8000);
         if (incomplete) void vscode.window.showWarningMessage(`Timens: the run stopped after ${maxEvents} events (setting timens.maxEvents).`);
       }
       return session;
@@ -70,18 +66,15 @@ export function registerEditorCommands(services: Services, models: DocumentModel
     return undefined;
   };
 
-  const move = (compute: (s: SimulationSession) => number | null, edge: string) => async (): Promise<boolean> => {
+  const move = (to: Move, edge: string) => async (): Promise<boolean> => {
     const session = await sessionToMove();
-    if (!session || !session.run.valid) {
+    if (!session || !session.valid) {
       if (session) void vscode.window.showErrorMessage('Timens: this scenario has errors, so there is nothing to step through.');
       return false;
     }
-    const target = compute(session);
-    if (target === null) {
-      vscode.window.setStatusBarMessage(`Timens: already at the ${edge} of the scenario`, 3000);
-      return false;
-    }
-    return store.moveTo(target, 'command');
+    if (await store.move(to, 'command', session)) return true;
+    vscode.window.setStatusBarMessage(`Timens: already at the ${edge} of the scenario`, 3000);
+    return false;
   };
 
   const revealLine = async (line: number, uri?: vscode.Uri): Promise<boolean> => {
@@ -96,16 +89,15 @@ export function registerEditorCommands(services: Services, models: DocumentModel
   };
 
   /** The event that produced what a tree node shows: its PTE's event, else the last event that changed its object. */
-  const eventOfNode = (node: TreeNode | undefined): number | null => {
+  const eventOfNode = async (node: TreeNode | undefined): Promise<number | null> => {
     const session = store.active;
     if (!session) return null;
-    const sim = session.sim;
     if (node?.sinceEvent !== undefined) return node.sinceEvent;
     if (node?.obj) {
-      const e = lastEventChanging(sim, sim.position, node.obj, node.field);
+      const e = await store.engine.request('lastChange', { runId: session.runId, obj: node.obj, ...(node.field ? { field: node.field } : {}) });
       if (e !== null) return e;
     }
-    return sim.position > 0 ? sim.position - 1 : null;
+    return session.position > 0 ? session.position - 1 : null;
   };
 
   context.subscriptions.push(
@@ -120,10 +112,10 @@ export function registerEditorCommands(services: Services, models: DocumentModel
         return undefined;
       }
     }),
-    vscode.commands.registerCommand('timens.stepForward', move((s) => nextLinePosition(stepSpans(s.sim), s.sim.position) ?? (s.sim.position < s.sim.eventCount ? s.sim.eventCount : null), 'end')),
-    vscode.commands.registerCommand('timens.stepBack', move((s) => previousLinePosition(stepSpans(s.sim), s.sim.position), 'start')),
-    vscode.commands.registerCommand('timens.goToStart', move((s) => (s.sim.position === 0 ? null : 0), 'start')),
-    vscode.commands.registerCommand('timens.goToEnd', move((s) => (s.sim.position === s.sim.eventCount ? null : s.sim.eventCount), 'end')),
+    vscode.commands.registerCommand('timens.stepForward', move({ kind: 'line', direction: 1 }, 'end')),
+    vscode.commands.registerCommand('timens.stepBack', move({ kind: 'line', direction: -1 }, 'start')),
+    vscode.commands.registerCommand('timens.goToStart', move({ kind: 'start' }, 'start')),
+    vscode.commands.registerCommand('timens.goToEnd', move({ kind: 'end' }, 'end')),
     vscode.commands.registerCommand('timens.reset', () => {
       // The scenario in the active editor if it has a run, else the run on screen.
       const doc = vscode.window.activeTextEditor?.document;
@@ -136,7 +128,8 @@ export function registerEditorCommands(services: Services, models: DocumentModel
     vscode.commands.registerCommand('timens.selectProfile', async (arg?: unknown, given?: Profile) => {
       const doc = await scenarioDocument(arg);
       if (!doc) { void vscode.window.showErrorMessage('Timens: open a .timens scenario to choose its architecture and kernel.'); return false; }
-      const current = models.profile(doc);
+      documents.ensure(doc);
+      const current = await store.engine.request('profile', { uri: doc.uri.toString(), version: doc.version, request: runRequest(doc) });
       const profile = given ?? await pickProfile(current);
       if (!profile) return false;
       const before = doc.getText().split('\n').map((l) => l.replace(/\r$/, ''));
@@ -164,12 +157,13 @@ export function registerEditorCommands(services: Services, models: DocumentModel
       }
       const session = store.active;
       if (!session) { void vscode.window.showErrorMessage('Timens: no scenario has run.'); return false; }
-      const ev = eventOfNode(arg as TreeNode | undefined);
+      const ev = await eventOfNode(arg as TreeNode | undefined);
       if (ev === null) return revealLine(-1);
-      return revealLine(session.sim.lineOf(ev), session.uri);
+      const event = await session.event(ev);
+      return revealLine(event ? event.line : -1, session.uri);
     }),
     vscode.commands.registerCommand('timens.tree.revealOnTimeline', async (node?: TreeNode) => {
-      const ev = eventOfNode(node);
+      const ev = await eventOfNode(node);
       if (ev === null) { void vscode.window.showErrorMessage('Timens: nothing to reveal: no event has been applied yet.'); return false; }
       try {
         await vscode.commands.executeCommand('timens.timeline.reveal', ev);
@@ -189,8 +183,8 @@ export function registerEditorCommands(services: Services, models: DocumentModel
     vscode.commands.registerCommand('timens.copyAsText', async (node?: TreeNode) => {
       const session = store.active;
       if (!session) { void vscode.window.showErrorMessage('Timens: no scenario has run, so there is no state to copy.'); return undefined; }
-      const p = session.run.profile;
-      const head = `${session.uri.path.split('/').pop()} on ${p.arch} ${p.kernel}${p.disabledPatches.length ? ` (patches off: ${p.disabledPatches.join(', ')})` : ''}, event ${session.sim.position}/${session.sim.eventCount}\n`;
+      const p = session.profile;
+      const head = `${session.uri.path.split('/').pop()} on ${p.arch} ${p.kernel}${p.disabledPatches.length ? ` (patches off: ${p.disabledPatches.join(', ')})` : ''}, event ${session.position}/${session.eventCount}\n`;
       const text = head + (node && 'children' in node ? treeToText([node]) : trees.allAsText());
       await vscode.env.clipboard.writeText(text);
       vscode.window.setStatusBarMessage('Timens: copied as text', 3000);

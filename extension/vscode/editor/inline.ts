@@ -1,11 +1,15 @@
-// Inline results after a run (decorations at the end of each line, toggled by `timens.inlineResults`),
-// the highlight of the line the cursor stands on, and the `step k/n · arch · kernel` status bar item.
+// Inline results (decorations at the end of each line, toggled by `timens.inlineResults`), the highlight of
+// the line the cursor stands on, and the `step k/n · arch · kernel` status bar item. Lines come from the engine
+// for the part of each editor that is on screen; whether a line is reached is decided here from the cursor.
 import * as vscode from 'vscode';
-import { inlineResults, type InlineResult, type InlineTone } from '../../scenario/editor/inline';
-import { currentLine, stepIndex, stepSpans } from '../../scenario/editor/navigation';
+import type { InlineLine } from '../../engine/protocol';
+import type { InlineResult, InlineTone } from '../../scenario/editor/inline';
 import type { Services } from '../services';
 import type { SimulationSession } from '../session';
 import { EditorDecorations } from './decorations';
+
+/** Lines fetched above and below what an editor shows, so scrolling a little needs no new request. */
+const MARGIN_LINES = 200;
 
 const TONE_COLOR: Record<InlineTone, string> = {
   ok: 'editorCodeLens.foreground',
@@ -18,6 +22,8 @@ const TONE_COLOR: Record<InlineTone, string> = {
 export interface InlineHandle {
   /** What is drawn now in the editor of `uri` (tests read it: decorations cannot be read back from VS Code). */
   shown(uri: vscode.Uri): readonly InlineResult[];
+  /** Resolves when the lines asked of the engine so far are drawn. */
+  settled(): Promise<void>;
   readonly statusBar: vscode.StatusBarItem;
 }
 
@@ -43,14 +49,21 @@ export function registerInlineResults(services: Services): InlineHandle {
   statusBar.command = 'timens.openTimeline';
   const shown = new Map<string, readonly InlineResult[]>();
   const decorations = new EditorDecorations();
+  /** Per document: the run and the line window last fetched, with its lines. */
+  const fetched = new Map<string, { runId: number; from: number; to: number; lines: readonly InlineLine[] }>();
+  const inFlight = new Set<Promise<unknown>>();
 
   const enabled = (): boolean => vscode.workspace.getConfiguration('timens').get<boolean>('inlineResults', true);
 
-  const render = (editor: vscode.TextEditor): void => {
-    const session = store.get(editor.document.uri);
+  const windowOf = (editor: vscode.TextEditor): { from: number; to: number } => {
+    const ranges = editor.visibleRanges.length ? editor.visibleRanges : [new vscode.Range(0, 0, Math.min(editor.document.lineCount, 100), 0)];
+    return { from: Math.max(0, ranges[0]!.start.line - MARGIN_LINES), to: ranges[ranges.length - 1]!.end.line + 1 + MARGIN_LINES };
+  };
+
+  const draw = (editor: vscode.TextEditor, current: SimulationSession | undefined, lines: readonly InlineLine[]): void => {
     const key = editor.document.uri.toString();
-    const current = session && session.documentVersion === editor.document.version ? session : undefined;
-    const results = current && enabled() ? inlineResults(current.run, current.sim.position) : [];
+    const position = current?.position ?? 0;
+    const results: InlineResult[] = lines.map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
     shown.set(key, results);
     const byType = new Map<string, vscode.DecorationOptions[]>();
     for (const r of results) {
@@ -59,12 +72,32 @@ export function registerInlineResults(services: Services): InlineHandle {
       const k = `${r.tone}:${r.reached}`;
       const hover = new vscode.MarkdownString();
       hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
-      byType.set(k, [...(byType.get(k) ?? []), { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } }]);
+      let list = byType.get(k);
+      if (!list) byType.set(k, list = []);
+      list.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } });
     }
     for (const [k, type] of decorationTypes) decorations.set(editor, type, byType.get(k) ?? []);
     // The line the cursor stands on, only while travelling (at the end every line has run).
-    const line = current && current.sim.position < current.sim.eventCount ? currentLine(current.sim) : -1;
+    const line = current && current.position < current.eventCount ? current.view.line : -1;
     decorations.set(editor, currentLineType, line >= 0 && line < editor.document.lineCount ? [editor.document.lineAt(line).range] : []);
+  };
+
+  const render = (editor: vscode.TextEditor): void => {
+    const key = editor.document.uri.toString();
+    const session = store.get(editor.document.uri);
+    const current = session && session.documentVersion === editor.document.version && enabled() ? session : undefined;
+    if (!current) { fetched.delete(key); draw(editor, session && session.documentVersion === editor.document.version ? session : undefined, []); return; }
+    const want = windowOf(editor);
+    const have = fetched.get(key);
+    if (have && have.runId === current.runId && have.from <= want.from && have.to >= want.to) { draw(editor, current, have.lines); return; }
+    // Draw what is known at once (the cursor moved), then the lines of the new window when they come.
+    draw(editor, current, have && have.runId === current.runId ? have.lines : []);
+    const asked = store.engine.request('inline', { runId: current.runId, ...want }).then((lines) => {
+      if (store.get(editor.document.uri)?.runId !== current.runId || editor.document.version !== current.documentVersion) return;
+      fetched.set(key, { runId: current.runId, ...want, lines });
+      draw(editor, store.get(editor.document.uri), lines);
+    }, () => undefined).finally(() => inFlight.delete(asked));
+    inFlight.add(asked);
   };
 
   const renderAll = (): void => {
@@ -74,31 +107,27 @@ export function registerInlineResults(services: Services): InlineHandle {
   const updateStatus = (session: SimulationSession | undefined): void => {
     void vscode.commands.executeCommand('setContext', 'timens.hasRun', !!session);
     if (!session) { statusBar.hide(); return; }
-    const sim = session.sim;
-    const { k, n, partial } = stepIndex(stepSpans(sim), sim.position);
-    const p = session.run.profile;
+    const { k, n, partial } = session.view.step;
+    const p = session.profile;
     statusBar.text = `$(history) step ${k}${partial ? '+' : ''}/${n} · ${p.arch} · ${p.kernel}`;
-    statusBar.tooltip = `${session.uri.path.split('/').pop()}: event ${sim.position} of ${sim.eventCount}${p.disabledPatches.length ? `, patches off: ${p.disabledPatches.join(', ')}` : ''}. Click to open the timeline.`;
-    void vscode.commands.executeCommand('setContext', 'timens.atStart', sim.position === 0);
-    void vscode.commands.executeCommand('setContext', 'timens.atEnd', sim.position === sim.eventCount);
+    statusBar.tooltip = `${session.uri.path.split('/').pop()}: event ${session.position} of ${session.eventCount}${p.disabledPatches.length ? `, patches off: ${p.disabledPatches.join(', ')}` : ''}. Click to open the timeline.`;
+    void vscode.commands.executeCommand('setContext', 'timens.atStart', session.position === 0);
+    void vscode.commands.executeCommand('setContext', 'timens.atEnd', session.position === session.eventCount);
     statusBar.show();
   };
 
   context.subscriptions.push(
     statusBar, currentLineType, ...decorationTypes.values(),
-    store.onDidChange((e) => { renderAll(); updateStatus(e.session); }),
+    store.onDidChange(() => { renderAll(); updateStatus(store.active); }),
     vscode.window.onDidChangeVisibleTextEditors(renderAll),
+    vscode.window.onDidChangeTextEditorVisibleRanges((e) => { if (e.textEditor.document.languageId === 'timens') render(e.textEditor); }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       // Results of an older text would sit on the wrong lines: clear them until the next run.
       if (e.document.languageId === 'timens' && e.contentChanges.length) renderAll();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens.inlineResults')) renderAll(); }),
-    vscode.window.onDidChangeActiveTextEditor((editor) => {
-      // Showing a scenario that has a run makes that run the one on screen.
-      if (editor && editor.document.languageId === 'timens' && store.get(editor.document.uri)) store.activate(editor.document.uri);
-    }),
   );
   renderAll();
   updateStatus(store.active);
-  return { shown: (uri) => shown.get(uri.toString()) ?? [], statusBar };
+  return { shown: (uri) => shown.get(uri.toString()) ?? [], settled: async () => { while (inFlight.size) await Promise.all([...inFlight]); }, statusBar };
 }

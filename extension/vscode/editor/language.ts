@@ -1,16 +1,17 @@
 // VS Code providers for .timens files: live diagnostics with quick fixes, completion, hover, outline and
-// the CodeLens row. The logic lives in extension/scenario/editor/language.ts; this file converts types.
+// the CodeLens row. The logic runs in the engine (extension/scenario/editor/language.ts in the worker); this
+// file asks it and converts types.
 import * as vscode from 'vscode';
 import type { Fix, ScenarioDiagnostic } from '../../scenario/api';
-import { runScenario } from '../../scenario/index';
-import { codeLensCommands, completionsAt, hoverAt, outline, type CompletionKind, type OutlineSymbol } from '../../scenario/editor/language';
-import { defaultProfileOptions } from '../session';
+import { codeLensCommands, type CompletionKind, type OutlineSymbol } from '../../scenario/editor/language';
+import type { RunSummary } from '../../engine/protocol';
+import { runRequest } from '../session';
 import type { Services } from '../services';
-import { DocumentModels, LANGUAGE_ID, SELECTOR, isScenario, toRange } from './documents';
+import { LANGUAGE_ID, SELECTOR, isScenario, toRange } from './documents';
 
 const DEBOUNCE_MS = 250;
-/** Cap for the background run that checks a file as you type (a run the user starts has its own setting). */
-const LIVE_MAX_EVENTS = 200_000;
+/** A background check that takes longer than this shows in the status bar. */
+const PROGRESS_AFTER_MS = 500;
 
 const SEVERITY: Record<ScenarioDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -18,7 +19,7 @@ const SEVERITY: Record<ScenarioDiagnostic['severity'], vscode.DiagnosticSeverity
   info: vscode.DiagnosticSeverity.Information,
 };
 
-/** Diagnostics of the current text: the user's run when it is current, else a capped background run. */
+/** Diagnostics of the current text: the run of that text (the user's, or the engine's capped background run). */
 export class DiagnosticsController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   /** Fixes by document and diagnostic identity (the code-action context hands back copies, not our objects). */
@@ -26,17 +27,17 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services, private readonly models: DocumentModels) {
+  constructor(private readonly services: Services) {
     const { store } = services;
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
-      vscode.workspace.onDidCloseTextDocument((d) => { this.collection.delete(d.uri); this.fixes.delete(d.uri.toString()); models.forget(d); }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS); }),
+      vscode.workspace.onDidCloseTextDocument((d) => { clearTimeout(this.timers.get(d.uri.toString())); this.collection.delete(d.uri); this.fixes.delete(d.uri.toString()); }),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens')) this.refreshAll(); }),
       store.onDidChange((e) => {
         if (e.reason !== 'run' || !e.session) return;
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.session!.uri.toString());
-        if (doc) this.update(doc);
+        if (doc && doc.version === e.session.documentVersion) this.show(doc, e.session.summary);
       }),
     );
     this.refreshAll();
@@ -50,28 +51,32 @@ export class DiagnosticsController implements vscode.Disposable {
     if (!isScenario(doc)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.update(doc); }, delay));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.update(doc); }, delay));
   }
 
-  update(doc: vscode.TextDocument): void {
+  /** Asks the engine to check the document's current text (it runs it in slices, off this thread). */
+  async update(doc: vscode.TextDocument): Promise<void> {
     if (doc.isClosed) return;
-    let diagnostics: readonly ScenarioDiagnostic[];
-    const current = this.models.currentRun(doc);
-    if (current) diagnostics = current.diagnostics;
-    else {
-      const parsed = this.models.parsed(doc);
-      diagnostics = parsed.diagnostics;
-      if (!parsed.diagnostics.some((d) => d.severity === 'error') && doc.getText().length < 200_000) {
-        try {
-          diagnostics = runScenario(doc.getText(), { ...defaultProfileOptions(doc), file: doc.uri.fsPath, maxEvents: LIVE_MAX_EVENTS }).diagnostics;
-        } catch (err) {
-          this.services.log.error(`background run of ${doc.uri.fsPath} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-        }
-      }
+    this.services.documents.ensure(doc);
+    const version = doc.version;
+    const pending = this.services.store.engine.request('validate', { uri: doc.uri.toString(), version, request: runRequest(doc) });
+    const slow = setTimeout(() => {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Timens: checking ${doc.uri.path.split('/').pop()}` }, () => pending.catch(() => undefined));
+    }, PROGRESS_AFTER_MS);
+    try {
+      const summary = await pending;
+      if (summary && !doc.isClosed && doc.version === version) this.show(doc, summary);
+    } catch (err) {
+      this.services.log.error(`background run of ${doc.uri.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(slow);
     }
+  }
+
+  private show(doc: vscode.TextDocument, summary: RunSummary): void {
     const out: vscode.Diagnostic[] = [];
     const fixes: { key: string; fixes: readonly Fix[] }[] = [];
-    for (const d of diagnostics) {
+    for (const d of summary.diagnostics) {
       const diag = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
       diag.source = 'timens';
       diag.code = d.code;
@@ -123,9 +128,12 @@ const SYMBOL_KIND: Record<OutlineSymbol['kind'], vscode.SymbolKind> = {
   expect: vscode.SymbolKind.Boolean,
 };
 
-export function registerLanguageFeatures(services: Services, models: DocumentModels): DiagnosticsController {
-  const { context, store } = services;
-  const diagnostics = new DiagnosticsController(services, models);
+export function registerLanguageFeatures(services: Services): DiagnosticsController {
+  const { context, store, documents } = services;
+  const engine = store.engine;
+  const diagnostics = new DiagnosticsController(services);
+  /** What the engine needs to name a document's text. */
+  const at = (doc: vscode.TextDocument) => { documents.ensure(doc); return { uri: doc.uri.toString(), version: doc.version, request: runRequest(doc) }; };
   const codeLensChanged = new vscode.EventEmitter<void>();
   context.subscriptions.push(
     diagnostics,
@@ -156,10 +164,8 @@ export function registerLanguageFeatures(services: Services, models: DocumentMod
     }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
 
     vscode.languages.registerCompletionItemProvider(SELECTOR, {
-      provideCompletionItems(doc, position) {
-        const entries = completionsAt(doc.lineAt(position.line).text, position.line, position.character, {
-          parsed: models.parsed(doc), profile: models.profile(doc),
-        });
+      async provideCompletionItems(doc, position) {
+        const entries = await engine.request('complete', { ...at(doc), line: position.line, character: position.character });
         return entries.map((e, i) => {
           const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
           const text = e.insertText ?? e.label;
@@ -177,10 +183,8 @@ export function registerLanguageFeatures(services: Services, models: DocumentMod
     }, ' ', ':', '(', ',', '|', '"', '/', '.', '[', '=', '>'),
 
     vscode.languages.registerHoverProvider(SELECTOR, {
-      provideHover(doc, position) {
-        const result = hoverAt(position.line, position.character, {
-          parsed: models.parsed(doc), profile: models.profile(doc), run: models.currentRun(doc),
-        });
+      async provideHover(doc, position) {
+        const result = await engine.request('hover', { ...at(doc), line: position.line, character: position.character });
         if (!result) return undefined;
         const md = new vscode.MarkdownString(result.markdown);
         md.supportThemeIcons = true;
@@ -189,8 +193,10 @@ export function registerLanguageFeatures(services: Services, models: DocumentMod
     }),
 
     vscode.languages.registerDocumentSymbolProvider(SELECTOR, {
-      provideDocumentSymbols(doc) {
-        const lines = doc.getText().split('\n');
+      async provideDocumentSymbols(doc) {
+        const { uri, version } = at(doc);
+        const symbols = await engine.request('outline', { uri, version });
+        if (doc.version !== version) return [];
         const convert = (s: OutlineSymbol): vscode.DocumentSymbol => {
           const end = doc.lineAt(Math.min(s.endLine, doc.lineCount - 1)).range.end;
           const selection = doc.lineAt(s.line).range;
@@ -198,19 +204,19 @@ export function registerLanguageFeatures(services: Services, models: DocumentMod
           sym.children = s.children.map(convert);
           return sym;
         };
-        return outline(models.parsed(doc), lines).map(convert);
+        return symbols.map(convert);
       },
     }, { label: 'Timens' }),
 
     vscode.languages.registerCodeLensProvider(SELECTOR, {
       onDidChangeCodeLenses: codeLensChanged.event,
-      provideCodeLenses(doc) {
+      async provideCodeLenses(doc) {
         const top = new vscode.Range(0, 0, 0, 0);
-        return codeLensCommands(models.profile(doc)).map((c) => new vscode.CodeLens(top, { title: c.title, command: c.command, arguments: [doc.uri] }));
+        return codeLensCommands(await engine.request('profile', at(doc))).map((c) => new vscode.CodeLens(top, { title: c.title, command: c.command, arguments: [doc.uri] }));
       },
     }),
     // The Compare Patches lens depends on the profile, which a run with overrides or a settings change can alter.
-    store.onDidChange(() => codeLensChanged.fire()),
+    store.onDidChange((e) => { if (e.reason !== 'position') codeLensChanged.fire(); }),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens')) codeLensChanged.fire(); }),
   );
   return diagnostics;

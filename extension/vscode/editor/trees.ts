@@ -1,12 +1,9 @@
-// The Namespaces, Tasks and Memory views: they follow the session store's cursor, rebuild their models
-// (extension/scenario/editor/trees.ts) from the state there, and mark what the last step changed.
+// The Namespaces, Tasks and Memory views: the engine builds their models (extension/scenario/editor/trees.ts)
+// at the cursor of the run on screen, marked with what the last step changed, and sends them after each move.
 import * as vscode from 'vscode';
-import { lastStepStart } from '../../scenario/editor/navigation';
-import { markChanges, memoryTree, namespaceTree, taskTree, treeToText, type NamespaceMode, type TreeNode } from '../../scenario/editor/trees';
-import type { KernelState, Simulation } from '../../sim/api';
-import type { Profile } from '../../sim/types';
+import type { TreeViews } from '../../engine/protocol';
+import { treeToText, type NamespaceMode, type TreeNode } from '../../scenario/editor/trees';
 import type { Services } from '../services';
-import type { SimulationSession } from '../session';
 
 export const VIEW_IDS = ['timens.namespaces', 'timens.tasks', 'timens.memory'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
@@ -61,6 +58,8 @@ export interface TreesHandle {
   readonly providers: Readonly<Record<ViewId, NodeProvider>>;
   readonly views: Readonly<Record<ViewId, vscode.TreeView<TreeNode>>>;
   mode(): NamespaceMode;
+  /** How many times the trees were replaced (tests and the benchmark wait for the next one). */
+  generation(): number;
   /** All three trees as text (Copy as Text with no node selected). */
   allAsText(): string;
 }
@@ -76,65 +75,33 @@ export function registerTrees(services: Services): TreesHandle {
   let mode: NamespaceMode = context.workspaceState.get<NamespaceMode>('timens.namespacesMode', 'owner');
   void vscode.commands.executeCommand('setContext', 'timens.namespacesMode', mode);
 
-  const refresh = (session: SimulationSession | undefined): void => {
-    if (!session) {
-      for (const id of VIEW_IDS) { providers[id].set([]); views[id].message = undefined; }
-      return;
-    }
-    try {
-      const sim = session.sim;
-      const now = sim.state();
-      const before = stateBeforeLastStep(sim);
-      const changes = sim.position > 0 ? sim.lastChanges() : [];
-      const build = (state: KernelState, profile: Profile): Record<ViewId, TreeNode[]> => ({
-        'timens.namespaces': namespaceTree(state, mode),
-        'timens.tasks': taskTree(state),
-        'timens.memory': memoryTree(state, profile),
-      });
-      const after = build(now, session.run.profile);
-      const old = before ? build(before, session.run.profile) : null;
-      for (const id of VIEW_IDS) {
-        markChanges(after[id], old ? old[id] : null, changes);
-        providers[id].set(after[id]);
-      }
-    } catch (err) {
-      services.log.error(`tree refresh failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-      void vscode.window.showErrorMessage(`Timens: the views could not show this state (${err instanceof Error ? err.message : String(err)}). See the Timens Explorer log.`);
-    }
+  let generation = 0;
+  const refresh = (views: TreeViews | undefined): void => {
+    generation++;
+    const key: Record<ViewId, 'namespaces' | 'tasks' | 'memory'> = { 'timens.namespaces': 'namespaces', 'timens.tasks': 'tasks', 'timens.memory': 'memory' };
+    for (const id of VIEW_IDS) providers[id].set(views ? views[key[id]] : []);
   };
 
   const setMode = (m: NamespaceMode): void => {
     mode = m;
     void context.workspaceState.update('timens.namespacesMode', m);
     void vscode.commands.executeCommand('setContext', 'timens.namespacesMode', m);
-    refresh(store.active);
+    store.watch(m);
   };
 
   context.subscriptions.push(
     ...Object.values(views),
-    store.onDidChange((e) => refresh(e.session)),
+    store.onDidChangeTrees(refresh),
     vscode.commands.registerCommand('timens.namespaces.showFlat', () => setMode('flat')),
     vscode.commands.registerCommand('timens.namespaces.showByOwner', () => setMode('owner')),
   );
-  refresh(store.active);
+  store.watch(mode);
 
   return {
     providers,
     views,
     mode: () => mode,
+    generation: () => generation,
     allAsText: () => VIEW_IDS.map((id) => `${views[id].title ?? id}\n${treeToText(providers[id].roots, 1)}`).join('\n'),
   };
-}
-
-/** The state before "the last step" (see lastStepStart); null at the start. The cursor is put back. */
-function stateBeforeLastStep(sim: Simulation): KernelState | null {
-  const position = sim.position;
-  const target = lastStepStart(sim, position);
-  if (target === null) return null;
-  try {
-    sim.goto(target);
-    return sim.state();
-  } finally {
-    sim.goto(position);
-  }
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePage } from '../../../extension/debug/vvarMemory';
-import { memoryPageView, pageOfTreeRow, type PageCursor } from '../../../extension/vscode/memoryPage';
+import { memoryPageView, pageOfTreeRow, type PageCursor } from '../../../extension/debug/memoryPage';
 import { runScenario } from '../../../extension/scenario/index';
 import type { ScenarioRun } from '../../../extension/scenario/api';
 

@@ -14,8 +14,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   tours: ['sim', 'scenario'],
   trace: ['sim'],
   verify: ['sim', 'scenario'],
+  engine: ['sim', 'scenario', 'debug', 'tours', 'trace'],
   'cli.ts': ['sim', 'scenario', 'debug', 'tours', 'trace', 'verify'],
-  vscode: ['sim', 'scenario', 'debug', 'tours', 'trace', 'verify'],
+  vscode: ['sim', 'scenario', 'debug', 'tours', 'trace', 'verify', 'engine'],
 };
 /** The files of extension/sim the webview's protocol may take facts from (pure data and types, no Node). */
 const WEBVIEW_MAY_IMPORT = ['extension/sim/types.ts', 'extension/sim/api.ts', 'extension/sim/ops.ts'];

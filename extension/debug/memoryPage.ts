@@ -1,6 +1,6 @@
 // What the read-only vvar page view shows for a page at a cursor position: the decoded page, the bytes and
 // fields the last move changed, or why there is no page there. No 'vscode' import: the unit tests load it.
-import { decodePage } from '../debug/vvarMemory';
+import { decodePage } from './vvarMemory';
 import { describePhysPage, profileLabel } from '../scenario/editor/format';
 import type { KernelState, MmState } from '../sim/api';
 import type { Profile } from '../sim/types';

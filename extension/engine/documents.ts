@@ -1,0 +1,57 @@
+// The engine's copy of each open scenario document: its text, kept in step with the editor's edits, and the
+// parse of that text (once per version), which every language feature and run of the version shares.
+import type { ParsedScenario, RunOptions } from '../scenario/api';
+import { parseScenario, splitLines } from '../scenario/index';
+import type { RunRequest } from './protocol';
+
+export class ScenarioText {
+  private parse: { version: number; parsed: ParsedScenario } | undefined;
+  private split: { version: number; lines: string[] } | undefined;
+
+  constructor(readonly uri: string, readonly file: string, public version: number, public text: string) {}
+
+  /** Applies edits in the order VS Code reports them (each offset is into the text as the previous left it). */
+  apply(version: number, edits: readonly { offset: number; length: number; text: string }[], length: number): boolean {
+    let text = this.text;
+    for (const e of edits) {
+      if (e.offset < 0 || e.offset + e.length > text.length) return false;
+      text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
+    }
+    if (text.length !== length) return false;
+    this.text = text;
+    this.version = version;
+    return true;
+  }
+
+  parsed(): ParsedScenario {
+    if (this.parse?.version !== this.version) this.parse = { version: this.version, parsed: parseScenario(this.text, this.file) };
+    return this.parse.parsed;
+  }
+
+  lines(): string[] {
+    if (this.split?.version !== this.version) this.split = { version: this.version, lines: splitLines(this.text) };
+    return this.split.lines;
+  }
+}
+
+/** The run options of a request: header lines win over the settings, overrides win over both. */
+export function runOptions(parsed: ParsedScenario, file: string, request: RunRequest): RunOptions {
+  const o = request.overrides ?? {};
+  return {
+    file,
+    ...(parsed.header.arch ? {} : { arch: request.defaults.arch }),
+    ...(parsed.header.kernel ? {} : { kernel: request.defaults.kernel }),
+    ...(o.arch ? { arch: o.arch } : {}),
+    ...(o.kernel ? { kernel: o.kernel } : {}),
+    ...(o.disabledPatches ? { disabledPatches: o.disabledPatches } : {}),
+    ...(request.maxEvents !== undefined ? { maxEvents: request.maxEvents } : {}),
+  };
+}
+
+/** Whether two requests ask for the same run (the same overrides; limits aside). */
+export function sameOverrides(a: RunRequest, b: RunRequest): boolean {
+  const x = a.overrides ?? {};
+  const y = b.overrides ?? {};
+  return x.arch === y.arch && x.kernel === y.kernel && (x.disabledPatches ?? []).join() === (y.disabledPatches ?? []).join()
+    && a.defaults.arch === b.defaults.arch && a.defaults.kernel === b.defaults.kernel;
+}

@@ -1,0 +1,34 @@
+// The outline the engine hands the editor, bounded: VS Code copies, converts and redraws every symbol of the
+// outline, breadcrumbs and sticky scroll after each edit, so a scenario of 10^5 lines would cost the editor
+// seconds for a list nobody reads. Past the bound, one symbol per level says how many lines it leaves out.
+import type { OutlineSymbol } from '../scenario/editor/language';
+
+export const OUTLINE_MAX_SYMBOLS = 2000;
+
+function count(list: readonly OutlineSymbol[]): number {
+  let n = 0;
+  for (const s of list) n += 1 + count(s.children);
+  return n;
+}
+
+export function boundedOutline(roots: readonly OutlineSymbol[], max = OUTLINE_MAX_SYMBOLS): OutlineSymbol[] {
+  let left = max;
+  const cut = (list: readonly OutlineSymbol[]): OutlineSymbol[] => {
+    const out: OutlineSymbol[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (left <= 0) {
+        const rest = list.slice(i);
+        out.push({
+          name: `… ${count(rest)} more`, detail: `the outline shows the first ${max} symbols`, kind: 'section',
+          line: s.line, endLine: rest.reduce((m, r) => Math.max(m, r.endLine), s.endLine), children: [],
+        });
+        break;
+      }
+      left--;
+      out.push(s.children.length ? { ...s, children: cut(s.children) } : s);
+    }
+    return out;
+  };
+  return cut(roots);
+}

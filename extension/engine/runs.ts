@@ -1,0 +1,105 @@
+// The recorded runs the engine holds: each with its one cursor, what keeps it alive (a document's session, a
+// debug session, a comparison), and what the views read from it (summary, trees, inline results, timeline).
+import type { ScenarioRun } from '../scenario/api';
+import { inlineResultsAt, type InlineResultAt } from '../scenario/editor/inline';
+import { lastStepStart } from '../scenario/editor/navigation';
+import { markChanges, memoryTree, namespaceTree, taskTree, type NamespaceMode, type TreeNode } from '../scenario/editor/trees';
+import type { KernelState } from '../sim/api';
+import { buildTimelineData, type TimelineRunData } from '../trace/timelineData';
+import { Cursor, type CursorMoved, type MoveSource } from '../debug/cursor';
+import type { CursorView, InlineLine, RunId, RunRequest, RunSummary, TreeViews } from './protocol';
+
+export class RunRecord {
+  readonly cursor: Cursor;
+  /** Why the run is kept: 'session', 'debug:N', 'compare'. Without any it is dropped. */
+  readonly refs = new Set<string>();
+  private inlineCache: InlineResultAt[] | undefined;
+  private timelineCache: TimelineRunData | undefined;
+  private linesCache: string[] | undefined;
+  lastSource: MoveSource = 'run';
+  lastPrevious: number;
+
+  constructor(
+    readonly id: RunId,
+    readonly uri: string,
+    readonly version: number,
+    readonly kind: RunSummary['kind'],
+    readonly run: ScenarioRun,
+    /** The text the run was made from (line texts, the debug console's what-ifs). */
+    readonly text: string,
+    readonly request: RunRequest | undefined,
+    readonly ms: number,
+  ) {
+    this.cursor = new Cursor(run.sim);
+    this.lastPrevious = this.cursor.position;
+    this.cursor.onDidMove((m: CursorMoved) => { this.lastSource = m.source; this.lastPrevious = m.previous; });
+  }
+
+  get sim() {
+    return this.run.sim;
+  }
+
+  /** Cut short by its event limit. */
+  get incomplete(): boolean {
+    return this.run.diagnostics.some((d) => d.code === 'run-incomplete');
+  }
+
+  summary(): RunSummary {
+    const r = this.run;
+    const failed = r.expectations.filter((e) => !e.passed).length;
+    return {
+      runId: this.id, uri: this.uri, version: this.version, file: r.parsed.file, kind: this.kind, profile: r.profile,
+      eventCount: r.sim.eventCount, valid: r.valid, passed: r.passed, lines: r.outcomes.length, expectations: r.expectations.length,
+      failedExpectations: failed, incomplete: this.incomplete, diagnostics: r.diagnostics, ms: this.ms,
+    };
+  }
+
+  view(): CursorView {
+    const c = this.cursor;
+    return {
+      runId: this.id, position: c.position, previous: this.lastPrevious, eventCount: this.sim.eventCount, point: c.point,
+      step: c.step(), line: c.line(), source: this.lastSource,
+    };
+  }
+
+  /** The three trees at the cursor, marking what "the last step" changed (see lastStepStart). */
+  trees(mode: NamespaceMode): TreeViews {
+    const sim = this.sim;
+    const position = this.cursor.position;
+    const now = this.cursor.stateAt(position);
+    const changes = position > 0 ? sim.event(position - 1).changes : [];
+    const start = lastStepStart(sim, position);
+    const before = start === null ? null : this.cursor.stateAt(start);
+    const build = (state: KernelState): Record<'namespaces' | 'tasks' | 'memory', TreeNode[]> => ({
+      namespaces: namespaceTree(state, mode),
+      tasks: taskTree(state),
+      memory: memoryTree(state, this.run.profile),
+    });
+    const after = build(now);
+    const old = before ? build(before) : null;
+    for (const k of ['namespaces', 'tasks', 'memory'] as const) markChanges(after[k], old ? old[k] : null, changes);
+    return { runId: this.id, position, mode, ...after };
+  }
+
+  /** Inline results of lines [from, to): the editor asks for what it shows. */
+  inline(from: number, to: number): InlineLine[] {
+    const all = (this.inlineCache ??= inlineResultsAt(this.run));
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (all[mid]!.line < from) lo = mid + 1; else hi = mid; }
+    const out: InlineLine[] = [];
+    for (let i = lo; i < all.length && all[i]!.line < to; i++) out.push(all[i]!);
+    return out;
+  }
+
+  timeline(label: string): TimelineRunData {
+    this.timelineCache ??= buildTimelineData(this.sim, { label, file: this.run.parsed.file, source: this.text });
+    return this.timelineCache;
+  }
+
+  /** Source text of the lines that ran, line k at index k (for the timeline's details). */
+  timelineLines(label: string): string[] {
+    this.linesCache ??= this.timeline(label).lines.split('\n');
+    return this.linesCache;
+  }
+}

@@ -1,0 +1,6 @@
+// Entry point of the engine's worker thread (Node worker_threads): the extension host starts dist/engine.js.
+import { parentPort } from 'worker_threads';
+import { nodeStylePort, serve } from './serve';
+
+if (!parentPort) throw new Error('dist/engine.js runs as a worker thread of the extension host');
+serve(nodeStylePort(parentPort));

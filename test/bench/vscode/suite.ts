@@ -1,0 +1,172 @@
+// The editor figures measured inside a real VS Code (run by test/bench/vscodeBench.ts through the harness):
+// how long the extension host's event loop is blocked while a 10^6-event scenario is opened, run, edited, run
+// again and debugged; diagnostics and inline results after a keystroke at 10^5 events; a debugger step at
+// 10^6 events; a tree refresh. Uses only commands and the VS Code API, so it measures any version of the code.
+import * as fs from 'fs';
+import * as path from 'path';
+import { monitorEventLoopDelay } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { scenarioOfEvents } from '../scenarios';
+
+const EXTENSION_ID = 'timens-explorer.timens-explorer';
+/** How long a figure may take before it counts as "not within": the value then reported. */
+const NOT_WITHIN_MS = 20_000;
+
+interface Inspect { inline: { line: number; tone: string }[]; statusBar: string; treeGeneration?: number }
+const inspect = (uri?: vscode.Uri) => vscode.commands.executeCommand('timens.editor._inspect', uri) as Thenable<Inspect>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(probe: () => T | Promise<T>, timeoutMs = NOT_WITHIN_MS, stepMs = 10): Promise<T | undefined> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const v = await probe();
+    if (v) return v;
+    await sleep(stepMs);
+  }
+  return undefined;
+}
+
+/** The longest event-loop block of the extension host while `work` runs, in ms (a 10 ms-resolution histogram). */
+async function maxBlock(work: () => Promise<void>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  // A timer-drift probe as a second witness: a 5 ms interval that fires late by as long as the loop was blocked.
+  let last = performance.now();
+  let drift = 0;
+  const timer = setInterval(() => { const now = performance.now(); drift = Math.max(drift, now - last - 5); last = now; }, 5);
+  try {
+    await work();
+    await sleep(50);
+  } finally {
+    clearInterval(timer);
+    h.disable();
+  }
+  return Math.max(h.max / 1e6 - 10, drift);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+}
+
+async function openScenario(file: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** Diagnostics and inline results of a line typed at the end (an expectation that fails), from the keystroke on. */
+async function diagnosticsAfterKeystroke(editor: vscode.TextEditor): Promise<number> {
+  const uri = editor.document.uri;
+  // Settle: the first validation of the opened file.
+  await until(() => vscode.languages.getDiagnostics(uri).length > 0, 10_000);
+  await sleep(1000);
+  const times: number[] = [];
+  for (const value of [3, 5, 9]) {
+    const line = editor.document.lineCount - 1;
+    const t0 = performance.now();
+    await editor.edit((b) => b.insert(new vscode.Position(line, 0), `expect ret == ${value}\n`));
+    const ok = await until(async () => {
+      if (!vscode.languages.getDiagnostics(uri).some((d) => d.range.start.line === line && /expect/.test(d.message))) return false;
+      return (await inspect(uri)).inline.some((r) => r.line === line && r.tone === 'expect-fail');
+    });
+    times.push(ok ? performance.now() - t0 : NOT_WITHIN_MS);
+    if (!ok) break;
+    await sleep(500);
+  }
+  return median(times);
+}
+
+async function treeRefresh(uri: vscode.Uri): Promise<number> {
+  const times: number[] = [];
+  await vscode.window.showTextDocument(uri, { preview: false });
+  for (let i = 0; i < 30; i++) {
+    const before = await inspect(uri);
+    const t0 = performance.now();
+    await vscode.commands.executeCommand(i % 2 ? 'timens.stepForward' : 'timens.stepBack');
+    if (before.treeGeneration !== undefined) await until(async () => ((await inspect(uri)).treeGeneration ?? 0) > before.treeGeneration!, 5000, 1);
+    times.push(performance.now() - t0);
+    await sleep(30);
+  }
+  return median(times);
+}
+
+async function debuggerSteps(file: string): Promise<{ median: number; p95: number }> {
+  const stops: number[] = [];
+  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('timens', {
+    createDebugAdapterTracker: () => ({
+      onDidSendMessage: (m: { type: string; event?: string }) => { if (m.type === 'event' && m.event === 'stopped') stops.push(performance.now()); },
+    }),
+  });
+  try {
+    const started = await vscode.debug.startDebugging(undefined, { type: 'timens', request: 'launch', name: 'bench', program: file, stopOnEntry: true });
+    if (!started) throw new Error('the debug session did not start');
+    await until(() => stops.length > 0, 60_000);
+    const session = vscode.debug.activeDebugSession!;
+    const cursor = (await session.customRequest('timens/cursor')) as { eventCount: number };
+    const count0 = stops.length;
+    await session.customRequest('goto', { threadId: 1, targetId: Math.floor(cursor.eventCount / 2) });
+    await until(() => stops.length > count0, 30_000);
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const count = stops.length;
+      const t0 = performance.now();
+      await session.customRequest(i % 4 < 2 ? 'next' : 'stepBack', { threadId: 1 });
+      await until(() => stops.length > count, 10_000, 0);
+      times.push(stops[stops.length - 1]! - t0);
+      await sleep(60); // let the workbench fetch the stack and variables of this stop
+    }
+    await vscode.debug.stopDebugging();
+    await until(() => vscode.debug.activeDebugSession === undefined, 10_000);
+    times.sort((a, b) => a - b);
+    return { median: median(times), p95: times[Math.floor(times.length * 0.95)]! };
+  } finally {
+    tracker.dispose();
+  }
+}
+
+export async function run(): Promise<void> {
+  const out = process.env.TIMENS_BENCH_OUT;
+  const dir = process.env.TIMENS_BENCH_DIR ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!out || !dir) throw new Error('TIMENS_BENCH_OUT and a workspace folder are needed');
+  const figures: Record<string, number> = {};
+  // Written after every phase, so a phase that never ends still leaves the figures before it.
+  const save = (phase: string): void => { fs.writeFileSync(out, JSON.stringify(figures)); console.log(`[bench] vscode: ${phase} done ${JSON.stringify(figures)}`); };
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
+  await ext.activate();
+  await vscode.commands.executeCommand('workbench.view.extension.timens');
+
+  figures['ext.host_idle_block_ms'] = await maxBlock(async () => { await sleep(2000); });
+  save('idle');
+
+  const big = path.join(dir, 'events-1e6.timens');
+  fs.writeFileSync(big, scenarioOfEvents(1_000_000));
+  const medium = path.join(dir, 'events-1e5.timens');
+  fs.writeFileSync(medium, scenarioOfEvents(100_000));
+
+  const mediumEditor = await openScenario(medium);
+  figures['editor.diagnostics_ms_1e5'] = await diagnosticsAfterKeystroke(mediumEditor);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  save('diagnostics');
+  let editor!: vscode.TextEditor;
+  const phase = async (name: string, work: () => Promise<void>): Promise<void> => {
+    figures[`ext.host_block_ms_${name}`] = await maxBlock(work);
+    figures['ext.host_max_block_ms'] = Math.max(figures['ext.host_max_block_ms'] ?? 0, figures[`ext.host_block_ms_${name}`]!);
+    save(name);
+  };
+  await phase('open', async () => { editor = await openScenario(big); await sleep(3000); });
+  await phase('run', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
+  await phase('edit', async () => {
+    await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount - 1, 0), 'P2: clock_gettime(CLOCK_REALTIME)\n'));
+    await sleep(3000);
+  });
+  await phase('run_again', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
+  figures['tree.refresh_ms'] = await treeRefresh(editor.document.uri);
+  save('tree refresh');
+  let steps = { median: NaN, p95: NaN };
+  await phase('debug', async () => { steps = await debuggerSteps(big); });
+  figures['dap.step_ms_1e6'] = steps.median;
+  figures['dap.step_ms_1e6_p95'] = steps.p95;
+  save('debugger steps');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

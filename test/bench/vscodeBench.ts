@@ -1,0 +1,33 @@
+// Editor figures from a real VS Code: runs test/bench/vscode/suite.ts in the code-server harness (as the
+// extension tests do) on a scratch workspace and reads the figures it writes. Skipped when the harness is not
+// set up (`bash tools/vscode-harness/setup.sh`, which `npm run test:vscode` runs).
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export async function bench(): Promise<Record<string, number>> {
+  const cache = process.env.VSCODE_HARNESS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vscode-harness');
+  if (!fs.existsSync(path.join(cache, 'env.json'))) {
+    console.log('[bench] vscode: skipped, the VS Code harness is not set up (bash tools/vscode-harness/setup.sh)');
+    return {};
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-bench-vscode-'));
+  const workspace = path.join(tmp, 'ws');
+  fs.mkdirSync(workspace);
+  const out = path.join(tmp, 'figures.json');
+  try {
+    const r = spawnSync('node', ['tools/vscode-harness/run-tests.mjs', '--ext', '.', '--tests', 'out/test/bench/vscode/suite.js',
+      '--workspace', workspace, '--shots', path.join(tmp, 'shots'), '--timeout', '900'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, TIMENS_BENCH_OUT: out, TIMENS_BENCH_DIR: workspace },
+    });
+    if (!fs.existsSync(out)) {
+      console.log(`[bench] vscode: no figures (harness exit ${r.status})`);
+      return {};
+    }
+    return JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

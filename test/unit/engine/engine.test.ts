@@ -1,0 +1,208 @@
+// The engine behind a real message channel: documents kept in step by edits, background and user runs in slices
+// (cancelled by newer text), the one cursor and its moves, trees and inline results, the debugger inside it
+// stepping the same cursor, the timeline's transferred columns, and comparisons.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Move } from '../../../extension/debug/cursor';
+import { outline, type OutlineSymbol } from '../../../extension/scenario/editor/language';
+import { parseScenario, splitLines } from '../../../extension/scenario/index';
+import { readsScenario } from '../../bench/scenarios';
+import { DEFAULTS, engineHarness, type Harness } from './engineClient';
+
+const TEXT = [
+  'arch x86_64',
+  'kernel 6.18',
+  'P1: unshare(CLONE_NEWTIME)',
+  'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")',
+  'P1: fork() = P2',
+  'P2: clock_gettime(CLOCK_MONOTONIC)',
+  'expect P2 CLOCK_MONOTONIC == host + 86400s',
+  'expect ret == 7',
+  '',
+].join('\n');
+
+async function opened(text = TEXT, uri = 'file:///s.timens'): Promise<Harness> {
+  const h = engineHarness();
+  await h.host.request('open', { uri, version: 1, file: '/s.timens', text });
+  return h;
+}
+
+test('a validation gives diagnostics and inline results, and its run becomes the document\'s session', async () => {
+  const h = await opened();
+  const session = h.next('session');
+  const summary = await h.host.request('validate', { uri: 'file:///s.timens', version: 1, request: DEFAULTS });
+  assert.ok(summary && summary.valid && summary.eventCount > 20);
+  assert.deepEqual(summary.diagnostics.map((d) => [d.range.line, d.code]), [[7, 'expect-failed']]);
+  assert.equal((await session).summary.runId, summary.runId);
+  const inline = await h.host.request('inline', { runId: summary.runId, from: 0, to: 100 });
+  assert.deepEqual(inline.map((l) => [l.line, l.tone]), [[2, 'ok'], [3, 'ok'], [4, 'ok'], [5, 'ok'], [6, 'expect-pass'], [7, 'expect-fail']]);
+  assert.ok(inline.every((l) => l.reachedAt <= summary.eventCount));
+  // The same text again: the session answers, nothing runs.
+  const again = await h.host.request('validate', { uri: 'file:///s.timens', version: 1, request: DEFAULTS });
+  assert.equal(again?.runId, summary.runId);
+  // Only the window asked for.
+  assert.deepEqual((await h.host.request('inline', { runId: summary.runId, from: 3, to: 5 })).map((l) => l.line), [3, 4]);
+  h.close();
+});
+
+test('edits are applied in the order VS Code reports them; a copy that does not match asks for the whole text', async () => {
+  const h = await opened('ab\ncd\n');
+  // Two edits of one change event, the later one at a lower offset (as multi-cursor edits come).
+  assert.equal(await h.host.request('change', { uri: 'file:///s.timens', version: 2, edits: [{ offset: 4, length: 1, text: 'XY' }, { offset: 0, length: 1, text: '' }], length: 6 }), true);
+  const symbols = await h.host.request('outline', { uri: 'file:///s.timens', version: 2 });
+  assert.ok(Array.isArray(symbols));
+  assert.equal(await h.host.request('change', { uri: 'file:///s.timens', version: 3, edits: [{ offset: 0, length: 0, text: 'z' }], length: 99 }), false, 'length mismatch');
+  assert.equal(await h.host.request('change', { uri: 'file:///nope', version: 1, edits: [], length: 0 }), false, 'unknown document');
+  h.close();
+});
+
+test('a newer text cancels the run of the older one between two slices; the session follows the newer text', async () => {
+  const big = readsScenario(40_000);
+  const h = await opened(big);
+  const older = h.host.request('validate', { uri: 'file:///s.timens', version: 1, request: DEFAULTS });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await h.host.request('change', { uri: 'file:///s.timens', version: 2, edits: [{ offset: 0, length: 0, text: '# edited\n' }], length: big.length + 9 }), true);
+  assert.equal(await older, null, 'the older run was dropped');
+  const newer = await h.host.request('validate', { uri: 'file:///s.timens', version: 2, request: DEFAULTS });
+  assert.ok(newer && newer.version === 2 && newer.incomplete, 'the background run stops at its cap');
+  assert.equal((await h.host.request('stats', {})).runs, 1, 'no run of the older text is kept');
+  h.close();
+});
+
+test('a user run reports progress and can be cancelled by its job', async () => {
+  const h = await opened(readsScenario(40_000));
+  const progress = h.next('progress', (p) => p.job === 7);
+  const run = h.host.request('run', { uri: 'file:///s.timens', version: 1, request: DEFAULTS, job: 7, source: 'run' });
+  const p = await progress;
+  assert.ok(p.line > 0 && p.lines > p.line);
+  await h.host.request('cancel', { job: 7 });
+  assert.equal(await run, null);
+  const done = await h.host.request('run', { uri: 'file:///s.timens', version: 1, request: { ...DEFAULTS, maxEvents: 5000 }, job: 8, source: 'run' });
+  assert.ok(done && done.incomplete && done.kind === 'run');
+  h.close();
+});
+
+test('one cursor: every move goes through it, each view hears it, the watched trees follow', async () => {
+  const h = await opened();
+  const s = (await h.host.request('validate', { uri: 'file:///s.timens', version: 1, request: DEFAULTS }))!;
+  const runId = s.runId;
+  const trees0 = await h.host.request('watch', { runId, mode: 'owner' });
+  assert.deepEqual(trees0?.namespaces.map((n) => n.label), ['ns#0', 'ns#1']);
+  const move = (m: Move) => h.host.request('move', { runId, move: m, source: 'command' });
+  const start = await move({ kind: 'start' });
+  assert.equal(start.view.position, 0);
+  assert.deepEqual(start.view.step, { k: 0, n: 4, partial: false });
+  assert.equal((await move({ kind: 'start' })).moved, false, 'already at the start');
+  const treesAfter = h.next('trees');
+  const cursor = h.next('cursor');
+  const one = await move({ kind: 'line', direction: 1 });
+  assert.deepEqual(one.view.step, { k: 1, n: 4, partial: false });
+  assert.equal((await cursor).position, one.view.position);
+  const t = await treesAfter;
+  assert.equal(t.position, one.view.position);
+  assert.ok(t.namespaces.find((n) => n.label === 'ns#1')?.changed, 'the new namespace is marked');
+  const afterFork = await move({ kind: 'afterLine', line: 4 });
+  assert.equal(afterFork.view.line, 4);
+  const back = await move({ kind: 'line', direction: -1 });
+  assert.equal(back.view.line, 3);
+  const end = await move({ kind: 'end' });
+  assert.equal(end.view.position, s.eventCount);
+  const span = await h.host.request('lineSpan', { runId, line: 4 });
+  assert.ok(span && span.end > span.first);
+  const forks = await h.host.request('find', { runId, kind: 'zap' });
+  assert.ok(forks.length >= 1 && forks.every((e) => e.kind === 'zap'));
+  assert.equal((await h.host.request('event', { runId, index: 10 ** 9 })), null);
+  h.close();
+});
+
+class Dap {
+  private seq = 1;
+  readonly messages: DebugProtocol.ProtocolMessage[] = [];
+  constructor(private readonly h: Harness, readonly session: number) {
+    h.host.on('dap', (m) => { if (m.session === session) this.messages.push(m.message); });
+  }
+  send(command: string, args: unknown = {}): Promise<void> {
+    return this.h.host.request('dapMessage', { session: this.session, message: { seq: this.seq++, type: 'request', command, arguments: args } as DebugProtocol.Request });
+  }
+  async stopped(count: number): Promise<DebugProtocol.StoppedEvent> {
+    for (let i = 0; i < 500; i++) {
+      const stops = this.messages.filter((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped');
+      if (stops.length >= count) return stops[count - 1] as DebugProtocol.StoppedEvent;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`no stop #${count}: ${JSON.stringify(this.messages.map((m) => (m as DebugProtocol.Event).event ?? (m as DebugProtocol.Response).command))}`);
+  }
+}
+
+test('the debugger runs in the engine and steps the document\'s one cursor; a move from a view makes it stop there', async () => {
+  const h = await opened();
+  const uri = 'file:///s.timens';
+  h.host.handle('openDocument', async () => ({ uri, version: 1, defaults: DEFAULTS.defaults }));
+  await h.host.request('dapStart', { session: 1 });
+  const dap = new Dap(h, 1);
+  await dap.send('initialize', { adapterID: 'timens' });
+  await dap.send('launch', { program: '/s.timens', stopOnEntry: true });
+  await dap.send('configurationDone');
+  const entry = await dap.stopped(1);
+  assert.equal(entry.body.reason, 'entry');
+  const session = h.events.find((e) => e.name === 'session')!.body as { summary: { runId: number } };
+  const runId = session.summary.runId;
+  const cursor = h.next('cursor', (c) => c.source === 'debugger');
+  await dap.send('next', { threadId: 1 });
+  await dap.stopped(2);
+  const moved = await cursor;
+  assert.equal(moved.runId, runId);
+  assert.equal(moved.line, 2, 'the debugger stands before the second operation line, after the first ran');
+  // A view moves the same cursor: the debugger stops where it went, as a 'goto'.
+  await h.host.request('move', { runId, move: { kind: 'goto', position: 3 }, source: 'timeline' });
+  const followed = await dap.stopped(3);
+  assert.equal(followed.body.reason, 'goto');
+  await dap.send('stackTrace', { threadId: 1 });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.ok(dap.messages.some((m) => m.type === 'response' && (m as DebugProtocol.Response).command === 'stackTrace' && (m as DebugProtocol.Response).success));
+  await h.host.request('dapEnd', { session: 1 });
+  assert.equal((await h.host.request('stats', {})).debugSessions, 0);
+  h.close();
+});
+
+test('the timeline\'s columns come as transferred buffers of exact size; traces and comparisons', async () => {
+  const h = await opened();
+  const s = (await h.host.request('validate', { uri: 'file:///s.timens', version: 1, request: DEFAULTS }))!;
+  const t = await h.host.request('timeline', { runId: s.runId, label: 'x86_64 6.18', chunkEvents: 16 });
+  assert.equal(t.header.eventCount, s.eventCount);
+  assert.equal(t.chunks.reduce((n, c) => n + c.count, 0), s.eventCount);
+  assert.ok(t.chunks.every((c) => c.columns.kind.byteLength === c.count && c.columns.line.byteLength === 4 * c.count));
+  const details = await h.host.request('eventDetails', { runId: s.runId, run: 0, index: 0 });
+  assert.equal(details?.index, 0);
+  assert.equal(await h.host.request('eventDetails', { runId: s.runId, run: 0, index: s.eventCount }), null);
+  const gz = await h.host.request('trace', { runId: s.runId, gzip: true });
+  assert.deepEqual([gz[0], gz[1]], [0x1f, 0x8b]);
+  const cmp = await h.host.request('compare', { text: TEXT, file: 's.timens', a: { label: '6.18', options: { kernel: '6.18' } }, b: { label: '5.6', options: { kernel: '5.6' } } });
+  assert.deepEqual(cmp.table.columns, ['6.18', '5.6']);
+  assert.ok(cmp.table.rows.length > 0);
+  assert.ok(cmp.a.eventCount > 0 && cmp.b.eventCount > 0);
+  const before = (await h.host.request('stats', {})).runs;
+  await h.host.request('release', { runIds: [cmp.a.runId, cmp.b.runId] });
+  assert.equal((await h.host.request('stats', {})).runs, before - 2);
+  h.close();
+});
+
+test('the outline of a huge scenario is bounded, and says how much it leaves out', async () => {
+  const text = readsScenario(5000);
+  const h = await opened(text);
+  const small = await opened();
+  try {
+    const symbols = await h.host.request('outline', { uri: 'file:///s.timens', version: 1 });
+    const all = (list: readonly OutlineSymbol[]): number => list.reduce((n, s) => n + 1 + all(s.children), 0);
+    assert.ok(all(symbols) <= 2001, `${all(symbols)} symbols`);
+    const last = symbols[symbols.length - 1]!;
+    assert.match(last.name, /^… \d+ more$/);
+    const unbounded = outline(parseScenario(text, '/s.timens'), splitLines(text));
+    assert.equal(Number(/\d+/.exec(last.name)![0]) + 2000, all(unbounded), 'the symbols left out are counted');
+    assert.ok((await small.host.request('outline', { uri: 'file:///s.timens', version: 1 })).every((s) => !s.name.startsWith('…')));
+  } finally {
+    h.close();
+    small.close();
+  }
+});
