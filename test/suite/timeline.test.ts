@@ -161,6 +161,8 @@ suite('timeline', () => {
     await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
     const cmp = await vscode.commands.executeCommand<{ a: { eventCount: number }; b: { eventCount: number } }>('timens.compare', uri, { kernel: '5.6' });
     assert.ok(cmp, 'the comparison ran');
+    // The comparison view opens first; its button (this command) opens the two timelines.
+    assert.strictEqual(await vscode.commands.executeCommand('timens.compare.showTimelines'), true, 'the timelines opened');
     const counts = [cmp.a.eventCount, cmp.b.eventCount];
     type CompareState = TestState & { cursorsShown?: number[] };
     const state = () => probe({ op: 'compare' }) as Thenable<CompareState>;

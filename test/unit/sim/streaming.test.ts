@@ -110,11 +110,12 @@ function retained(keepHistory: boolean, events: number[]): number[] {
   return out;
 }
 
-test('without history the memory kept does not grow with the events (10^5 and 8·10^5 events, as a ratio)', () => {
+test('without history the memory kept does not grow with the events (10^5 and 8·10^5 events, against what history keeps)', () => {
   retained(false, [20_000]); // warm-up: compiled code and the first chunks of the columns
-  const [a, b] = retained(false, [100_000, 800_000]);
-  // With history the same run keeps about 8 times as much at the second point; without, about the same.
-  assert.ok(b / a < 2, `retained ${(a / 1e6).toFixed(2)} MB after 10^5 events, ${(b / 1e6).toFixed(2)} MB after 8·10^5`);
   const [c, d] = retained(true, [100_000, 200_000]);
   assert.ok(d / c > 1.5, `with history it grows: ${(c / 1e6).toFixed(2)} MB, then ${(d / 1e6).toFixed(2)} MB (the check can fail)`);
+  const [a, b] = retained(false, [100_000, 800_000]);
+  // Kept history would add about 7 times c over the 7·10^5 more events; without it the growth is noise (a few
+  // hundred KB of compiled code and caches), so it is held to a tenth of what history keeps for 10^5 events.
+  assert.ok(b - a < c / 10, `without history: ${(a / 1e6).toFixed(2)} MB after 10^5 events, ${(b / 1e6).toFixed(2)} MB after 8·10^5; history keeps ${(c / 1e6).toFixed(2)} MB per 10^5`);
 });
