@@ -50,7 +50,8 @@ suite('first hour', () => {
     } else {
       await vscode.commands.executeCommand('timens.newScenario');
     }
-    const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => !before.has(d.uri.toString()) && d.languageId === 'timens'), 'the new scenario');
+    // The untitled document opens first, then its text is inserted (a named untitled file cannot be opened with content).
+    const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => !before.has(d.uri.toString()) && d.languageId === 'timens' && d.getText() !== ''), 'the new scenario with its text');
     assert.strictEqual(doc.uri.scheme, 'untitled');
     assert.strictEqual(path.posix.basename(doc.uri.path), 'scenario.timens');
     assert.match(doc.getText(), /^# .*\narch x86_64\nkernel 6\.18\n/);
