@@ -29,6 +29,8 @@ export interface Layout {
   readonly prefault: boolean;
   /** Byte offset of the first vdso_data block in a data page. */
   readonly blockOffset: number;
+  /** The [vvar] size in pages the arch vvar_mremap hook accepts (x86 -sym_vvar_start, arm64 VVAR_NR_PAGES). */
+  readonly vvarNrPages: number;
   /** [vvar] is the generic vDSO datastore's (lib/vdso/datastore.c, 6.15), whatever the architecture. */
   readonly datastore: boolean;
   readonly source: string;
@@ -123,20 +125,20 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
     const vclock: VmaLayout = { name: '[vvar_vclock]', pages: 2, roles: ['pvclock', 'hvclock'], flags: X86_VVAR_FLAGS, pfnmap: true };
     if (at(v, '6.15')) {
       return {
-        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: true,
+        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true,
         vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
         source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15), x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)',
       };
     }
     if (at(v, '6.13')) {
       return {
-        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: false,
+        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 2, datastore: false,
         vmas: [{ name: '[vvar]', pages: 2, roles: ['data', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
         source: 'x86 [vvar] split into [vvar] + [vvar_vclock] (6.13)',
       };
     }
     return {
-      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, datastore: false,
+      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, vvarNrPages: 4, datastore: false,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'pvclock', 'hvclock', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(2)],
       source: 'arch/x86/entry/vdso/vdso-layout.lds.S, 5.6–6.12: vvar, pvclock, hvclock, timens',
     };
@@ -144,14 +146,14 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const vdsoPages = at(v, '6.12') ? 2 : 1;
   if (at(v, '6.15')) {
     return {
-      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: true,
+      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(vdsoPages)],
       source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15)',
     };
   }
   if (!at(v, '5.9')) {
     return {
-      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, datastore: false,
+      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, vvarNrPages: 1, datastore: false,
       vmas: [{ name: '[vvar]', pages: 1, roles: ['data'], flags: PAGES_VVAR_FLAGS, pfnmap: false }, vdsoText(vdsoPages)],
       source: 'arm64 before the June-2020 series: one page-backed [vvar] page',
     };
@@ -160,7 +162,7 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const twoPages = patchOn('timens-page');
   const roles: PageRole[] = twoPages ? ['data', 'timens'] : ['data'];
   return {
-    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, datastore: false,
+    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, vvarNrPages: 2, datastore: false,
     vmas: [{ name: '[vvar]', pages: roles.length, roles, flags: fault ? ARM64_VVAR_FLAGS : PAGES_VVAR_FLAGS, pfnmap: fault }, vdsoText(vdsoPages)],
     source: `arm64 5.9–6.14 ([PATCH v4 1/6] fault callback${fault ? '' : ' MISSING'}, [PATCH v4 3/6] timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
   };
