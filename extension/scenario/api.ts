@@ -38,6 +38,8 @@ export interface Header {
   readonly arch?: Arch;
   readonly kernel?: KernelVersion;
   readonly disabledPatches: readonly Arm64PatchId[];
+  /** `build forced`: run a kernel that does not build as a forced build (sim/build.ts). */
+  readonly forcedBuild?: boolean;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -115,6 +117,8 @@ export interface RunOptions {
   readonly arch?: Arch;
   readonly kernel?: KernelVersion;
   readonly disabledPatches?: readonly Arm64PatchId[];
+  /** Run a kernel that does not build as a forced build (the CLI's --force-build; or the header's `build forced`). */
+  readonly forcedBuild?: boolean;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

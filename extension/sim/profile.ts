@@ -1,7 +1,8 @@
 // Turns a profile (arch + kernel version + disabled arm64 patches) into named behaviour switches, each citing
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
-import { kernelAtLeast, type Arm64PatchId, type Profile } from './types';
+import { buildNote, buildStatusOf } from './build';
+import { ARM64_PATCHES, kernelAtLeast, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -37,6 +38,8 @@ export interface Layout {
 }
 
 export interface SwitchValues {
+  /** Whether the kernel builds; a kernel that does not is run only as a forced build (build.ts). */
+  readonly build: 'builds' | 'does not build' | 'forced build';
   /** CONFIG_TIME_NS can exist: time namespaces, /proc/PID/ns/time*, timens_offsets. */
   readonly timeNamespaces: boolean;
   readonly layout: Layout;
@@ -110,6 +113,12 @@ export interface Switches {
 
 const at = kernelAtLeast;
 
+/** How a switch cites a patch of the arm64 series: as merged (v5), with where v4 differs. */
+function merged(id: Arm64PatchId): string {
+  const p = ARM64_PATCHES.find((x) => x.id === id)!;
+  return `patch ${p.n}/6 ${p.commit} (v5, merged${p.v4 === 'same code' ? '; v4 same code' : `; ${p.v4}`})`;
+}
+
 const X86_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_IO', 'VM_DONTDUMP', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const PAGES_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_DONTEXPAND'];
@@ -164,7 +173,7 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   return {
     id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, vvarNrPages: 2, datastore: false,
     vmas: [{ name: '[vvar]', pages: roles.length, roles, flags: fault ? ARM64_VVAR_FLAGS : PAGES_VVAR_FLAGS, pfnmap: fault }, vdsoText(vdsoPages)],
-    source: `arm64 5.9–6.14 ([PATCH v4 1/6] fault callback${fault ? '' : ' MISSING'}, [PATCH v4 3/6] timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
+    source: `arm64 5.9–6.14 (${merged('vvar-fault')} fault callback${fault ? '' : ' MISSING'}, ${merged('timens-page')} timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
   };
 }
 
@@ -175,7 +184,7 @@ export function switchesFor(profile: Profile): Switches {
   const series = arm && at(v, '5.9');
   const disabled = new Set(profile.disabledPatches);
   const patchOn = (id: Arm64PatchId): boolean => !series || !disabled.has(id);
-  const off = (id: Arm64PatchId, n: number): string => (series && disabled.has(id) ? ` — arm64 [PATCH v4 ${n}/6] ${id} switched off` : '');
+  const off = (id: Arm64PatchId): string => (series && disabled.has(id) ? ` — ${id} switched off` : '');
   const list: SwitchInfo[] = [];
   const out: Record<string, unknown> = {};
   const def = <K extends keyof SwitchValues>(name: K, value: SwitchValues[K], source: string): void => {
@@ -184,18 +193,20 @@ export function switchesFor(profile: Profile): Switches {
     list.push({ name, value: shown, source });
   };
 
+  const build = buildStatusOf(profile);
+  def('build', build.builds ? 'builds' : build.forced ? 'forced build' : 'does not build', buildNote(build) || 'every patch the kernel needs is applied');
   const timeNs = arm ? at(v, '5.9') && patchOn('enable-timens') : true;
   def('timeNamespaces', timeNs, arm
-    ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 ([PATCH v4 6/6])${off('enable-timens', 6)}` : 'arm64 has no time namespaces before 5.9')
+    ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 (${merged('enable-timens')})${off('enable-timens')}` : 'arm64 has no time namespaces before 5.9')
     : 'x86_64 CONFIG_TIME_NS since 5.6');
   def('layout', layoutFor(profile, patchOn), layoutFor(profile, patchOn).source);
   const faultCb = !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('vvar-fault')));
-  def('vvarFaultCallback', faultCb, arm ? `arm64 [PATCH v4 1/6] (5.9)${off('vvar-fault', 1)}` : 'x86 vvar_fault since 5.6');
+  def('vvarFaultCallback', faultCb, arm ? `arm64 ${merged('vvar-fault')} (5.9)${off('vvar-fault')}` : 'x86 vvar_fault since 5.6');
   def('zapOnJoin', !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('zap-vvar'))),
-    arm ? `arm64 vdso_join_timens, [PATCH v4 2/6] (5.9; the generic datastore's from 6.15)${off('zap-vvar', 2)}` : 'x86 vdso_join_timens since 5.6');
-  def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 [PATCH v4 4/6] (5.9)${off('timens-fault', 4)}` : 'x86 vvar_fault timens pages since 5.6');
+    arm ? `arm64 vdso_join_timens, ${merged('zap-vvar')} (5.9; the generic datastore's from 6.15)${off('zap-vvar')}` : 'x86 vdso_join_timens since 5.6');
+  def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 ${merged('timens-fault')} (5.9)${off('timens-fault')}` : 'x86 vvar_fault timens pages since 5.6');
   def('vvarMremapSizeCheck', !at(v, '5.11') && (!arm ? true : at(v, '5.9') && patchOn('restrict-split')),
-    arm ? `arm64 vvar_mremap, [PATCH v4 5/6] (5.9–5.10; removed in 5.11)${off('restrict-split', 5)}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
+    arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
