@@ -61,7 +61,7 @@ export type ExpectCheck =
   | { readonly form: 'offset'; readonly ns: string; readonly clock: 'monotonic' | 'boottime'; readonly sec: number; readonly nsec: number }
   | { readonly form: 'text'; readonly text: string }                         // expect read == "…"
   | { readonly form: 'pte'; readonly task: string; readonly mapping: string; readonly page: number; readonly phys: string | null } // expect P2 [vvar][0] -> ns#1 / host / none
-  | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' }
+  | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' | 'vdso-stuck' }
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */
   | { readonly form: 'waited'; readonly sec: number; readonly nsec: number };
 

@@ -47,6 +47,8 @@ export interface SwitchValues {
   readonly vvarFaultCallback: boolean;
   /** vdso_join_timens really zaps the [vvar] PTEs of the mm. */
   readonly zapOnJoin: boolean;
+  /** The vDSO has its time-namespace path (do_hres_timens: __arch_get_timens_vdso_data, arm64 patch 3). */
+  readonly vdsoTimensPath: boolean;
   /** vvar_fault consults find_timens_vvar_page (namespace page at the data slot, host page at the timens slot). */
   readonly timensFault: boolean;
   /** The arch mremap hook refuses a [vvar] move whose size is not the whole mapping (x86 5.6–5.10, arm64 patch 5 in 5.9–5.10). */
@@ -204,6 +206,9 @@ export function switchesFor(profile: Profile): Switches {
   def('vvarFaultCallback', faultCb, arm ? `arm64 ${merged('vvar-fault')} (5.9)${off('vvar-fault')}` : 'x86 vvar_fault since 5.6');
   def('zapOnJoin', !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('zap-vvar'))),
     arm ? `arm64 vdso_join_timens, ${merged('zap-vvar')} (5.9; the generic datastore's from 6.15)${off('zap-vvar')}` : 'x86 vdso_join_timens since 5.6');
+  def('vdsoTimensPath', !arm || at(v, '6.15') || patchOn('timens-page'), arm
+    ? `arm64 __arch_get_timens_vdso_data, ${merged('timens-page')}${off('timens-page')}${patchOn('timens-page') ? '' : ': the forced build compiles lib/vdso without its timens path (our choice, docs/model.md)'}`
+    : 'x86 __arch_get_timens_vdso_data since 5.6');
   def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 ${merged('timens-fault')} (5.9)${off('timens-fault')}` : 'x86 vvar_fault timens pages since 5.6');
   def('vvarMremapSizeCheck', !at(v, '5.11') && (!arm ? true : at(v, '5.9') && patchOn('restrict-split')),
     arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');

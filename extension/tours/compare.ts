@@ -127,7 +127,7 @@ export function summarizeOutcome(o: LineOutcome): LineSummary {
     errno: r.errno ?? '',
     signal: r.signal ?? '',
     clockOffset: clockOffsetOf(r),
-    clockPath: r.clock?.path ?? '',
+    clockPath: r.stuck ? 'vdso-stuck' : r.clock?.path ?? '',
     placement: o.time_ns === null ? '' : `time ${o.time_ns} / children ${o.time_ns_for_children ?? '?'}`,
     text: r.text ?? '',
     expect: '',

@@ -185,6 +185,6 @@ function refusedMove(k: KernelContext, v: VmaRec, start: number, pages: number, 
     if (!(e instanceof KErr)) throw e;
   }
   k.fn('move_page_tables', () => k.state(k.txt`the hook failed: PTEs of ${what} moved back`));
-  k.fn('do_munmap', () => k.state(k.txt`the copy at 0x${dest.toString(16)} is unmapped; ${v.name} stays whole (${v.pages} pages)`));
+  k.fn('do_munmap', () => k.state(k.txt`the copy at 0x${dest.toString(16)} is unmapped; ${v.name} stays whole (${v.pages} page${v.pages > 1 ? 's' : ''})`));
   throw new KErr('EINVAL');
 }
