@@ -11,6 +11,7 @@ import { sortDiagnostics } from './scenario/runner';
 import { checkText, runText, type TextSource } from './scenario/stream';
 import { readKernelVersion } from './scenario/values';
 import type { SimEvent, Simulation } from './sim/api';
+import { buildStatusOf, FORCED_BUILD } from './sim/build';
 import { ARM64_PATCHES, type Arch, type Arm64PatchId } from './sim/types';
 import { VERIFY_OPTIONS, VERIFY_USAGE, verifyCommand } from './verify/cli';
 import pkg from '../package.json';
@@ -18,7 +19,7 @@ import pkg from '../package.json';
 const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a deterministic kernel model
 
 Usage:
-  timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--json] [--events]
+  timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--force-build] [--json] [--events]
   timens check FILE...        parse only (syntax and names, no simulation): report diagnostics
 ${VERIFY_USAGE}
   timens --help | --version
@@ -28,6 +29,8 @@ Options:
   --kernel V        run on this kernel version, e.g. 6.18 or 6.1.20 (overrides the 'kernel' header line)
   --patch-off ID    switch off one patch of the arm64 series (repeatable; by id or number):
                     ${ARM64_PATCHES.map((p) => `${p.n} ${p.id}`).join(', ')}
+  --force-build     run a kernel that does not build (a patch left out that a later one needs)
+                    as a forced build: what it would do, labelled "${FORCED_BUILD}"
   --json            one JSON object per scenario line (see docs/cli.md)
   --events          with --json: include each line's simulator events; without: print them indented
   --quiet           print only failures and the summary
@@ -41,7 +44,7 @@ verify: 0 every checkable line agrees with the kernel, 1 a line disagrees, 2 it 
 interface Args {
   command: 'run' | 'check' | 'help' | 'version';
   files: string[];
-  options: { arch?: Arch; kernel?: RunOptions['kernel']; disabledPatches?: Arm64PatchId[] };
+  options: { arch?: Arch; kernel?: RunOptions['kernel']; disabledPatches?: Arm64PatchId[]; forcedBuild?: boolean };
   json: boolean;
   events: boolean;
   quiet: boolean;
@@ -91,6 +94,7 @@ function parseArgs(argv: string[]): Args {
         (args.options.disabledPatches ??= []).push(p.id);
         break;
       }
+      case '--force-build': args.options.forcedBuild = true; break;
       case '--json': args.json = true; break;
       case '--events': args.events = true; break;
       case '--quiet': case '-q': args.quiet = true; break;
@@ -244,7 +248,8 @@ function runSource(file: string, text: TextSource, args: Args, out: Out, err: st
     return checked.valid ? 0 : 2;
   }
   const profile = checked.profile;
-  if (!args.json && !args.quiet) out.line(`== ${file} (${profile.arch} ${profile.kernel}${profile.disabledPatches.length ? `, patches off: ${profile.disabledPatches.join(', ')}` : ''})`);
+  const forced = buildStatusOf(profile).forced ? `; ${FORCED_BUILD}` : '';
+  if (!args.json && !args.quiet) out.line(`== ${file} (${profile.arch} ${profile.kernel}${profile.disabledPatches.length ? `, patches off: ${profile.disabledPatches.join(', ')}` : ''}${forced})`);
   const events = (sim: Simulation, first: number, end: number): SimEvent[] | undefined => {
     if (!args.events) return undefined;
     const list: SimEvent[] = [];

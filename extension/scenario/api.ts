@@ -38,6 +38,8 @@ export interface Header {
   readonly arch?: Arch;
   readonly kernel?: KernelVersion;
   readonly disabledPatches: readonly Arm64PatchId[];
+  /** `build forced`: run a kernel that does not build as a forced build (sim/build.ts). */
+  readonly forcedBuild?: boolean;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -59,7 +61,7 @@ export type ExpectCheck =
   | { readonly form: 'offset'; readonly ns: string; readonly clock: 'monotonic' | 'boottime'; readonly sec: number; readonly nsec: number }
   | { readonly form: 'text'; readonly text: string }                         // expect read == "…"
   | { readonly form: 'pte'; readonly task: string; readonly mapping: string; readonly page: number; readonly phys: string | null } // expect P2 [vvar][0] -> ns#1 / host / none
-  | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' }
+  | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' | 'vdso-stuck' }
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */
   | { readonly form: 'waited'; readonly sec: number; readonly nsec: number };
 
@@ -115,6 +117,8 @@ export interface RunOptions {
   readonly arch?: Arch;
   readonly kernel?: KernelVersion;
   readonly disabledPatches?: readonly Arm64PatchId[];
+  /** Run a kernel that does not build as a forced build (the CLI's --force-build; or the header's `build forced`). */
+  readonly forcedBuild?: boolean;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

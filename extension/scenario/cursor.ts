@@ -21,7 +21,9 @@ export class ParseContext {
   readonly diagnostics: ScenarioDiagnostic[] = [];
   readonly mappings: { name: string; range: Range }[] = [];
   readonly patches: { id: Arm64PatchId; range: Range }[] = [];
-  readonly header: { arch?: Arch; kernel?: KernelVersion; disabledPatches: Arm64PatchId[] } = { disabledPatches: [] };
+  readonly header: { arch?: Arch; kernel?: KernelVersion; disabledPatches: Arm64PatchId[]; forcedBuild?: boolean } = { disabledPatches: [] };
+  /** Where `build forced` is, for the build diagnostics. */
+  buildRange: Range | null = null;
   headerRange: Range | null = null;
   archLine = -1;
   kernelLine = -1;

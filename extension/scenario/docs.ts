@@ -142,6 +142,7 @@ export function completionData(): CompletionData {
       { word: 'arch', snippet: 'arch ${1|x86_64,arm64|}' },
       { word: 'kernel', snippet: `kernel \${1:${DEFAULT_PROFILE.kernel}}` },
       { word: 'patch', snippet: 'patch off ${1|' + ARM64_PATCHES.map((p) => p.id).join(',') + '|}' },
+      { word: 'build', snippet: 'build forced' },
     ],
     expectForms: EXPECT_FORMS.map((f) => ({ label: `expect ${f.pattern}`, snippet: `expect ${f.snippet}` })),
     flags: Object.fromEntries(Object.entries(FLAG_TABLES).map(([k, t]) => [k, Object.keys(t)])),

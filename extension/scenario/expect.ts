@@ -67,7 +67,8 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       return { passed, actual: got === undefined ? 'nothing read' : JSON.stringify(got), message: passed ? 'read the expected text' : `expected ${JSON.stringify(check.text)}, read ${got === undefined ? `nothing (${resultWords(lastResult)})` : JSON.stringify(got)}` };
     }
     case 'path': {
-      const got = lastResult?.clock?.path;
+      // A read stuck in the vDSO's seqcount loop has no clock value; its path is 'vdso-stuck'.
+      const got = lastResult?.stuck ? 'vdso-stuck' : lastResult?.clock?.path;
       const passed = got === check.path;
       return { passed, actual: got ?? 'no clock read', message: passed ? `read through ${got}` : `expected the ${check.path} path, got ${got ?? `no clock read (${resultWords(lastResult)})`}` };
     }

@@ -63,6 +63,7 @@ export function formatResult(r: OpResult, run: { readonly sim: Simulation }, out
   }
   if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
   if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s)`;
+  if (r.stuck) s += ` (stuck in the vDSO: seq ${r.stuck.seq} of ${r.stuck.page} never becomes even; stopped after ${r.stuck.retries} retries)`;
   if (r.signal) s += ` ${signalText(r.signal)}`;
   if (outcome && outcome.time_ns) s += `  [time ${outcome.time_ns}, tfc ${outcome.time_ns_for_children}]`;
   return s;
@@ -117,6 +118,7 @@ export function jsonOfOutcomeOf(file: string, o: LineOutcome, call: string, even
     rec.clock = { id: r.clock.clock, name: clockName(r.clock.clock), path: r.clock.path, value: r.clock.value, offset, offset_text: formatHostOffset(offset) };
   }
   if (r.text !== undefined) rec.content = r.text;
+  if (r.stuck) rec.stuck = r.stuck;
   if (r.waited) rec.waited = r.waited;
   if (events) rec.events = events;
   return rec as unknown as JsonLine;

@@ -2,7 +2,7 @@
 // results, and the documentation and completion data editors use.
 
 export type * from './api';
-export { parseScenario, profileDiagnostics, profileOfHeader, INITIAL_TASKS, ScenarioParser, type LineParse, type ParseEnd } from './parser';
+export { parseScenario, profileDiagnostics, profileOfHeader, PROFILE_CODES, INITIAL_TASKS, ScenarioParser, type LineParse, type ParseEnd } from './parser';
 export { runScenario, runParsed, runParsedSteps, profileFor, lineRange, LineRunner } from './runner';
 export { evaluateCheck, type CheckOutcome } from './expect';
 export { describeOperation, completionData, type OperationDoc, type CompletionData } from './docs';

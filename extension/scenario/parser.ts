@@ -4,6 +4,7 @@
 // ScenarioParser takes one line at a time (the CLI streams files through it); parseScenario a whole text.
 // It never throws; bad input becomes a diagnostic with a range.
 
+import { buildStatusOf, FORCED_BUILD } from '../sim/build';
 import { DEFAULT_PROFILE, type Arm64PatchId, type Profile } from '../sim/types';
 import type { Step } from '../sim/ops';
 import type { Expectation, Header, ParsedScenario, Range, ScenarioDiagnostic } from './api';
@@ -24,6 +25,7 @@ export interface ProfileUses {
   readonly mappings: readonly { readonly name: string; readonly range: Range }[];
   readonly patches: readonly { readonly id: Arm64PatchId; readonly range: Range }[];
   readonly headerRange: Range | null;
+  readonly buildRange?: Range | null;
 }
 const profileUses = new WeakMap<object, ProfileUses>();
 
@@ -125,7 +127,7 @@ export class ScenarioParser {
         [{ title: `Add ${missing.map((m) => `'${m}'`).join(' and ')} header`, range: range(at, 0, 0), newText: insert }]);
     }
     const header: Header = { ...ctx.header, disabledPatches: [...ctx.header.disabledPatches] };
-    const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange };
+    const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
     return { header, tasks: this.scope.taskOrder(), taskNames: this.scope.taskNames(), diagnostics: ctx.diagnostics, uses };
@@ -167,7 +169,27 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
 }
 
 export function profileOfHeader(header: Header): Profile {
-  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches };
+  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches, ...(header.forcedBuild ? { forcedBuild: true } : {}) };
+}
+
+/** Codes of the diagnostics that depend on the profile: a run on another profile (CLI options, a comparison) drops them and checks again. */
+export const PROFILE_CODES: ReadonlySet<string> = new Set(['not-on-profile', 'does-not-build', 'forced-build', 'build-not-needed']);
+
+/**
+ * A kernel that does not build is not run (an error) unless `build forced` asks for it (a warning that stays with
+ * the run); `build forced` on a kernel that builds changes nothing.
+ */
+function buildDiagnostics(uses: ProfileUses, profile: Profile): ScenarioDiagnostic[] {
+  const status = buildStatusOf(profile);
+  const at = uses.patches[0]?.range ?? uses.headerRange ?? range(0, 0, 0);
+  if (status.builds) {
+    return uses.buildRange ? [{ range: uses.buildRange, severity: 'info', code: 'build-not-needed', message: `This kernel builds: 'build forced' changes nothing` }] : [];
+  }
+  const why = status.reasons.join('; ');
+  if (status.forced) return [{ range: uses.buildRange ?? at, severity: 'warning', code: 'forced-build', message: `${FORCED_BUILD}: ${why}` }];
+  return [{ range: at, severity: 'error', code: 'does-not-build',
+    message: `${why}. Nothing runs; add 'build forced' to the header (CLI: --force-build) to see what a forced build would do (${FORCED_BUILD})`,
+    fixes: [{ title: "Add 'build forced'", range: range(at.line + 1, 0, 0), newText: 'build forced\n' }] }];
 }
 
 /** Diagnostics that depend on the profile: mappings the architecture or version lacks, patch switches where they mean nothing. */
@@ -196,6 +218,7 @@ export function profileDiagnosticsOf(uses: ProfileUses, profile: Profile): Scena
         message: `The arm64 time-namespace series was merged for 5.9; on ${where} none of its patches is applied, so there is nothing to switch off` });
     }
   }
+  out.push(...buildDiagnostics(uses, profile));
   if (profile.arch === 'arm64' && compareVersions(profile.kernel, '5.9') < 0 && uses.headerRange) {
     out.push({ range: uses.headerRange, severity: 'warning', code: 'not-on-profile',
       message: `arm64 has no time namespaces before 5.9 (CONFIG_TIME_NS cannot be enabled): unshare(CLONE_NEWTIME) fails with EINVAL` });

@@ -8,7 +8,7 @@ import type { Step } from '../sim/ops';
 import { DEFAULT_PROFILE, type Profile } from '../sim/types';
 import type { ExpectOutcome, Expectation, LineOutcome, ParsedScenario, Range, RunOptions, ScenarioDiagnostic, ScenarioRun } from './api';
 import { evaluateCheck } from './expect';
-import { parseScenario, profileDiagnostics } from './parser';
+import { parseScenario, PROFILE_CODES, profileDiagnostics } from './parser';
 import { range } from './values';
 
 export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunOptions = {}): Profile {
@@ -16,6 +16,7 @@ export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunO
     arch: options.arch ?? parsed.header.arch ?? DEFAULT_PROFILE.arch,
     kernel: options.kernel ?? parsed.header.kernel ?? DEFAULT_PROFILE.kernel,
     disabledPatches: [...(options.disabledPatches ?? parsed.header.disabledPatches)],
+    ...(options.forcedBuild ?? parsed.header.forcedBuild ? { forcedBuild: true } : {}),
   };
 }
 
@@ -87,11 +88,11 @@ export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): Sce
  */
 export function* runParsedSteps(parsed: ParsedScenario, options: RunOptions = {}): Generator<number, ScenarioRun, void> {
   const profile = profileFor(parsed, options);
-  const overridden = options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined;
+  const overridden = options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined || options.forcedBuild !== undefined;
   let diagnostics: ScenarioDiagnostic[] = [...parsed.diagnostics];
   if (overridden) {
     // The header's profile checks no longer apply: re-check with the profile actually used.
-    diagnostics = diagnostics.filter((d) => d.code !== 'not-on-profile');
+    diagnostics = diagnostics.filter((d) => !PROFILE_CODES.has(d.code));
     diagnostics.push(...profileDiagnostics(parsed, profile));
   }
   const sim = createSimulation(profile);

@@ -8,7 +8,7 @@ import type { Profile } from '../sim/types';
 import type { ExpectOutcome, Header, LineOutcome, RunOptions, ScenarioDiagnostic } from './api';
 import type { Lexeme } from './lexer';
 import type { EachLine } from './lines';
-import { profileDiagnosticsOf, ScenarioParser } from './parser';
+import { PROFILE_CODES, profileDiagnosticsOf, ScenarioParser } from './parser';
 import { LineRunner, profileFor, sortDiagnostics } from './runner';
 import { range } from './values';
 
@@ -32,9 +32,9 @@ export function checkText(text: TextSource, options: RunOptions = {}): CheckResu
   const parsed = parser.finish();
   const profile = profileFor(parsed, options);
   let diagnostics = parsed.diagnostics;
-  if (options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined) {
+  if (options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined || options.forcedBuild !== undefined) {
     // The header's profile checks no longer apply: re-check with the profile actually used (as runParsed does).
-    diagnostics = sortDiagnostics([...diagnostics.filter((d) => d.code !== 'not-on-profile'), ...profileDiagnosticsOf(parsed.uses, profile)]);
+    diagnostics = sortDiagnostics([...diagnostics.filter((d) => !PROFILE_CODES.has(d.code)), ...profileDiagnosticsOf(parsed.uses, profile)]);
   }
   return { header: parsed.header, profile, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
 }

@@ -15,9 +15,9 @@ import { OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type Op
 
 const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'sleep', 'suspend', 'sysctl', 'spawn'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'sleep', 'suspend', 'sysctl', 'spawn'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -59,7 +59,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);
@@ -77,7 +77,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
     }
     const near = closest(first.text, LINE_STARTS);
     p.error(p.r(first), 'unknown-statement',
-      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch)${near.length ? `; did you mean ${near[0]}?` : ''}`,
+      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build)${near.length ? `; did you mean ${near[0]}?` : ''}`,
       replaceFixes(p.r(first), near.slice(0, 1), ''));
   }
   p.error(p.r(first), 'unknown-statement', `A line is 'TASK: operation(...)', 'expect ...', a host action or a header, not '${first.text}'`);
@@ -176,6 +176,19 @@ function readHeader(p: LineParser, word: Lexeme): void {
     if (ctx.kernelLine >= 0) ctx.diag(p.r(word), 'warning', 'duplicate-header', `A second kernel line: this one (${kernel}) wins over line ${ctx.kernelLine + 1}`);
     ctx.header.kernel = kernel;
     ctx.kernelLine = p.line;
+    return;
+  }
+  if (word.text === 'build') {
+    // build forced: the user asks to run a kernel that does not build (sim/build.ts) as a forced build.
+    const v = rest[0];
+    if (!v || v.text !== 'forced' || rest.length > 1) {
+      p.error(v ? range(p.line, v.start, rest[rest.length - 1].end) : p.endRange(), 'syntax',
+        "Write 'build forced' to run a kernel that does not build (a patch left out that a later one needs) as a forced build, not a real kernel",
+        v ? [] : [{ title: "Insert 'forced'", range: p.endRange(), newText: ' forced' }]);
+    }
+    v.code = K.keyword;
+    ctx.header.forcedBuild = true;
+    ctx.buildRange = whole;
     return;
   }
   // patch off <id|number>...

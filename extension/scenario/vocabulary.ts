@@ -176,8 +176,8 @@ export const OPERATION_RANK: readonly string[] = [
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch'] as const;
-export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build'] as const;
+export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall', 'vdso-stuck'] as const;
 
 /** `CLOCK_MONOTONIC` for 1; `clock 10` for an id no clock has (the simulator's one definition). */
 export { clockName };

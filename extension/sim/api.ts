@@ -154,6 +154,9 @@ export interface OpResult {
   readonly waited?: Timespec;
   /** fork-like operations: the new task's id. */
   readonly child?: string;
+  /** A vDSO read whose seqcount loop never ends (an odd seq nothing will ever change): the page it spins on, its
+   *  seq, and the retries the model ran before it stopped the read (a forced build: see docs/model.md). */
+  readonly stuck?: { readonly page: string; readonly seq: number; readonly retries: number };
 }
 
 /** Every kind of event, in the order of their numeric ids (the event log, the timeline's columns). */

@@ -1,7 +1,8 @@
 // Turns a profile (arch + kernel version + disabled arm64 patches) into named behaviour switches, each citing
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
-import { kernelAtLeast, type Arm64PatchId, type Profile } from './types';
+import { buildNote, buildStatusOf } from './build';
+import { ARM64_PATCHES, kernelAtLeast, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -29,12 +30,16 @@ export interface Layout {
   readonly prefault: boolean;
   /** Byte offset of the first vdso_data block in a data page. */
   readonly blockOffset: number;
+  /** The [vvar] size in pages the arch vvar_mremap hook accepts (x86 -sym_vvar_start, arm64 VVAR_NR_PAGES). */
+  readonly vvarNrPages: number;
   /** [vvar] is the generic vDSO datastore's (lib/vdso/datastore.c, 6.15), whatever the architecture. */
   readonly datastore: boolean;
   readonly source: string;
 }
 
 export interface SwitchValues {
+  /** Whether the kernel builds; a kernel that does not is run only as a forced build (build.ts). */
+  readonly build: 'builds' | 'does not build' | 'forced build';
   /** CONFIG_TIME_NS can exist: time namespaces, /proc/PID/ns/time*, timens_offsets. */
   readonly timeNamespaces: boolean;
   readonly layout: Layout;
@@ -42,6 +47,8 @@ export interface SwitchValues {
   readonly vvarFaultCallback: boolean;
   /** vdso_join_timens really zaps the [vvar] PTEs of the mm. */
   readonly zapOnJoin: boolean;
+  /** The vDSO has its time-namespace path (do_hres_timens: __arch_get_timens_vdso_data, arm64 patch 3). */
+  readonly vdsoTimensPath: boolean;
   /** vvar_fault consults find_timens_vvar_page (namespace page at the data slot, host page at the timens slot). */
   readonly timensFault: boolean;
   /** The arch mremap hook refuses a [vvar] move whose size is not the whole mapping (x86 5.6–5.10, arm64 patch 5 in 5.9–5.10). */
@@ -108,6 +115,12 @@ export interface Switches {
 
 const at = kernelAtLeast;
 
+/** How a switch cites a patch of the arm64 series: as merged (v5), with where v4 differs. */
+function merged(id: Arm64PatchId): string {
+  const p = ARM64_PATCHES.find((x) => x.id === id)!;
+  return `patch ${p.n}/6 ${p.commit} (v5, merged${p.v4 === 'same code' ? '; v4 same code' : `; ${p.v4}`})`;
+}
+
 const X86_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_IO', 'VM_DONTDUMP', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const PAGES_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_DONTEXPAND'];
@@ -123,20 +136,20 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
     const vclock: VmaLayout = { name: '[vvar_vclock]', pages: 2, roles: ['pvclock', 'hvclock'], flags: X86_VVAR_FLAGS, pfnmap: true };
     if (at(v, '6.15')) {
       return {
-        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: true,
+        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true,
         vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
         source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15), x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)',
       };
     }
     if (at(v, '6.13')) {
       return {
-        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: false,
+        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 2, datastore: false,
         vmas: [{ name: '[vvar]', pages: 2, roles: ['data', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
         source: 'x86 [vvar] split into [vvar] + [vvar_vclock] (6.13)',
       };
     }
     return {
-      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, datastore: false,
+      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, vvarNrPages: 4, datastore: false,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'pvclock', 'hvclock', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(2)],
       source: 'arch/x86/entry/vdso/vdso-layout.lds.S, 5.6–6.12: vvar, pvclock, hvclock, timens',
     };
@@ -144,14 +157,14 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const vdsoPages = at(v, '6.12') ? 2 : 1;
   if (at(v, '6.15')) {
     return {
-      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, datastore: true,
+      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(vdsoPages)],
       source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15)',
     };
   }
   if (!at(v, '5.9')) {
     return {
-      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, datastore: false,
+      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, vvarNrPages: 1, datastore: false,
       vmas: [{ name: '[vvar]', pages: 1, roles: ['data'], flags: PAGES_VVAR_FLAGS, pfnmap: false }, vdsoText(vdsoPages)],
       source: 'arm64 before the June-2020 series: one page-backed [vvar] page',
     };
@@ -160,9 +173,9 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const twoPages = patchOn('timens-page');
   const roles: PageRole[] = twoPages ? ['data', 'timens'] : ['data'];
   return {
-    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, datastore: false,
+    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, vvarNrPages: 2, datastore: false,
     vmas: [{ name: '[vvar]', pages: roles.length, roles, flags: fault ? ARM64_VVAR_FLAGS : PAGES_VVAR_FLAGS, pfnmap: fault }, vdsoText(vdsoPages)],
-    source: `arm64 5.9–6.14 ([PATCH v4 1/6] fault callback${fault ? '' : ' MISSING'}, [PATCH v4 3/6] timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
+    source: `arm64 5.9–6.14 (${merged('vvar-fault')} fault callback${fault ? '' : ' MISSING'}, ${merged('timens-page')} timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
   };
 }
 
@@ -173,7 +186,7 @@ export function switchesFor(profile: Profile): Switches {
   const series = arm && at(v, '5.9');
   const disabled = new Set(profile.disabledPatches);
   const patchOn = (id: Arm64PatchId): boolean => !series || !disabled.has(id);
-  const off = (id: Arm64PatchId, n: number): string => (series && disabled.has(id) ? ` — arm64 [PATCH v4 ${n}/6] ${id} switched off` : '');
+  const off = (id: Arm64PatchId): string => (series && disabled.has(id) ? ` — ${id} switched off` : '');
   const list: SwitchInfo[] = [];
   const out: Record<string, unknown> = {};
   const def = <K extends keyof SwitchValues>(name: K, value: SwitchValues[K], source: string): void => {
@@ -182,18 +195,23 @@ export function switchesFor(profile: Profile): Switches {
     list.push({ name, value: shown, source });
   };
 
+  const build = buildStatusOf(profile);
+  def('build', build.builds ? 'builds' : build.forced ? 'forced build' : 'does not build', buildNote(build) || 'every patch the kernel needs is applied');
   const timeNs = arm ? at(v, '5.9') && patchOn('enable-timens') : true;
   def('timeNamespaces', timeNs, arm
-    ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 ([PATCH v4 6/6])${off('enable-timens', 6)}` : 'arm64 has no time namespaces before 5.9')
+    ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 (${merged('enable-timens')})${off('enable-timens')}` : 'arm64 has no time namespaces before 5.9')
     : 'x86_64 CONFIG_TIME_NS since 5.6');
   def('layout', layoutFor(profile, patchOn), layoutFor(profile, patchOn).source);
   const faultCb = !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('vvar-fault')));
-  def('vvarFaultCallback', faultCb, arm ? `arm64 [PATCH v4 1/6] (5.9)${off('vvar-fault', 1)}` : 'x86 vvar_fault since 5.6');
+  def('vvarFaultCallback', faultCb, arm ? `arm64 ${merged('vvar-fault')} (5.9)${off('vvar-fault')}` : 'x86 vvar_fault since 5.6');
   def('zapOnJoin', !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('zap-vvar'))),
-    arm ? `arm64 vdso_join_timens, [PATCH v4 2/6] (5.9; the generic datastore's from 6.15)${off('zap-vvar', 2)}` : 'x86 vdso_join_timens since 5.6');
-  def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 [PATCH v4 4/6] (5.9)${off('timens-fault', 4)}` : 'x86 vvar_fault timens pages since 5.6');
+    arm ? `arm64 vdso_join_timens, ${merged('zap-vvar')} (5.9; the generic datastore's from 6.15)${off('zap-vvar')}` : 'x86 vdso_join_timens since 5.6');
+  def('vdsoTimensPath', !arm || at(v, '6.15') || patchOn('timens-page'), arm
+    ? `arm64 __arch_get_timens_vdso_data, ${merged('timens-page')}${off('timens-page')}${patchOn('timens-page') ? '' : ': the forced build compiles lib/vdso without its timens path (our choice, docs/model.md)'}`
+    : 'x86 __arch_get_timens_vdso_data since 5.6');
+  def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 ${merged('timens-fault')} (5.9)${off('timens-fault')}` : 'x86 vvar_fault timens pages since 5.6');
   def('vvarMremapSizeCheck', !at(v, '5.11') && (!arm ? true : at(v, '5.9') && patchOn('restrict-split')),
-    arm ? `arm64 vvar_mremap, [PATCH v4 5/6] (5.9–5.10; removed in 5.11)${off('restrict-split', 5)}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
+    arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');

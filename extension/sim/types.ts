@@ -24,14 +24,17 @@ export function kernelAtLeast(v: string, min: KernelVersion): boolean {
   return compareKernels(v, min) >= 0;
 }
 
-/** The six patches of "[PATCH v4 0/6] arm64: add the time namespace support" (June 2020, merged for 5.9). */
+/**
+ * The six patches of "arm64: add the time namespace support" by Andrei Vagin: posted as v4 on 16 June 2020, merged
+ * as v5 (24 June 2020) for 5.9; `commit` is the merged commit. v5 differs from v4 only in patch 2 (`v4`).
+ */
 export const ARM64_PATCHES = [
-  { id: 'vvar-fault', n: 1, title: 'arm64/vdso: use the fault callback to map vvar pages' },
-  { id: 'zap-vvar', n: 2, title: 'arm64/vdso: Zap vvar pages when switching to a time namespace' },
-  { id: 'timens-page', n: 3, title: 'arm64/vdso: Add time namespace page' },
-  { id: 'timens-fault', n: 4, title: 'arm64/vdso: Handle faults on timens page' },
-  { id: 'restrict-split', n: 5, title: 'arm64/vdso: Restrict splitting VVAR VMA' },
-  { id: 'enable-timens', n: 6, title: 'arm64: enable time namespace support' },
+  { id: 'vvar-fault', n: 1, commit: 'd53b5c013e1e', title: 'arm64/vdso: use the fault callback to map vvar pages', v4: 'same code; v5 has a new commit message and drops a stale comment' },
+  { id: 'zap-vvar', n: 2, commit: '1b6867d2916b', title: 'arm64/vdso: Zap vvar pages when switching to a time namespace', v4: 'v4 took the mmap write lock (mmap_write_lock_killable, EINTR with a fatal signal pending), v5 the read lock' },
+  { id: 'timens-page', n: 3, commit: '3503d56cc723', title: 'arm64/vdso: Add time namespace page', v4: 'same code' },
+  { id: 'timens-fault', n: 4, commit: 'ee3cda8e4606', title: 'arm64/vdso: Handle faults on timens page', v4: 'same code' },
+  { id: 'restrict-split', n: 5, commit: 'bcf996434240', title: 'arm64/vdso: Restrict splitting VVAR VMA', v4: 'same code' },
+  { id: 'enable-timens', n: 6, commit: '9614cc576d76', title: 'arm64: enable time namespace support', v4: 'same code' },
 ] as const;
 export type Arm64PatchId = (typeof ARM64_PATCHES)[number]['id'];
 
@@ -40,6 +43,8 @@ export interface Profile {
   readonly arch: Arch;
   readonly kernel: KernelVersion;
   readonly disabledPatches: readonly Arm64PatchId[];
+  /** Run a kernel that does not build (a patch left out that a later one needs) as a forced build (sim/build.ts). */
+  readonly forcedBuild?: boolean;
 }
 
 export const DEFAULT_PROFILE: Profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] };

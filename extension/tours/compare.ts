@@ -5,11 +5,12 @@
 import type { LineOutcome, RunOptions, ScenarioRun } from '../scenario/api';
 import { runScenario } from '../scenario/index';
 import type { OpResult, SimEvent, Simulation } from '../sim/api';
+import { buildNote, buildStatusOf, FORCED_BUILD } from '../sim/build';
 import { ARM64_PATCHES, type Arm64PatchId, type Profile } from '../sim/types';
 
 export interface ProfileChoice {
   readonly label: string;
-  readonly options: Pick<RunOptions, 'arch' | 'kernel' | 'disabledPatches'>;
+  readonly options: Pick<RunOptions, 'arch' | 'kernel' | 'disabledPatches' | 'forcedBuild'>;
 }
 
 /** What one line did, in words that can be compared: each field is one aspect. */
@@ -67,6 +68,8 @@ export interface CompareTable {
   readonly first: TableRow | null;
   /** Where the event logs of the first two columns part (null: identical, or one column). */
   readonly firstEvent: EventDivergence | null;
+  /** Per column: why its kernel does not build, or that it ran as a forced build ('' for a kernel that builds). */
+  readonly buildNotes?: readonly string[];
 }
 
 export interface Comparison {
@@ -84,20 +87,22 @@ export interface Comparison {
 
 // ---------------------------------------------------------------------------------------------
 
-export function profileLabel(p: Pick<Profile, 'arch' | 'kernel' | 'disabledPatches'>): string {
+export function profileLabel(p: Pick<Profile, 'arch' | 'kernel' | 'disabledPatches' | 'forcedBuild'>): string {
   const base = `${p.arch} ${p.kernel}`;
   if (p.disabledPatches.length === 0) return base;
   const names = p.disabledPatches.map((id) => {
     const patch = ARM64_PATCHES.find((x) => x.id === id);
     return patch ? `${patch.n}/6 ${id}` : id;
   });
-  return `${base} without patch ${names.join(', ')}`;
+  const build = buildStatusOf(p);
+  return `${base} without patch ${names.join(', ')}${build.builds ? '' : build.forced ? ` (${FORCED_BUILD})` : ' (does not build)'}`;
 }
 
-/** The profile pair "this arm64 patch on / off" for a scenario whose own profile is `base`. */
-export function patchOffChoices(base: Profile, id: Arm64PatchId): [ProfileChoice, ProfileChoice] {
-  const on = { arch: base.arch, kernel: base.kernel, disabledPatches: base.disabledPatches.filter((x) => x !== id) };
-  const off = { ...on, disabledPatches: [...on.disabledPatches, id] };
+/** The profile pair "this arm64 patch on / off" for a scenario whose own profile is `base`; `forced`: run the
+ *  patch-off kernel as a forced build where it does not build. */
+export function patchOffChoices(base: Profile, id: Arm64PatchId, forced = false): [ProfileChoice, ProfileChoice] {
+  const on = { arch: base.arch, kernel: base.kernel, disabledPatches: base.disabledPatches.filter((x) => x !== id), ...(base.forcedBuild ? { forcedBuild: true } : {}) };
+  const off = { ...on, disabledPatches: [...on.disabledPatches, id], ...(forced ? { forcedBuild: true } : {}) };
   return [{ label: profileLabel(on), options: on }, { label: profileLabel(off), options: off }];
 }
 
@@ -122,7 +127,7 @@ export function summarizeOutcome(o: LineOutcome): LineSummary {
     errno: r.errno ?? '',
     signal: r.signal ?? '',
     clockOffset: clockOffsetOf(r),
-    clockPath: r.clock?.path ?? '',
+    clockPath: r.stuck ? 'vdso-stuck' : r.clock?.path ?? '',
     placement: o.time_ns === null ? '' : `time ${o.time_ns} / children ${o.time_ns_for_children ?? '?'}`,
     text: r.text ?? '',
     expect: '',
@@ -177,7 +182,8 @@ export function compareColumns(columns: readonly CompareColumn[], text?: string)
   // An expect line differs because the line above it did; the first *operation* line is the real answer.
   const first = rows.find((r) => r.differs.length > 0 && !(r.differs.length === 1 && r.differs[0] === 'expect')) ?? rows.find((r) => r.differs.length > 0) ?? null;
   const firstEvent = columns.length >= 2 ? firstEventDivergence(columns[0].run.sim, columns[1].run.sim) : null;
-  return { file: run0?.parsed.file ?? '', columns: columns.map((c) => c.label), rows, first, firstEvent };
+  const buildNotes = columns.map((c) => buildNote(buildStatusOf(c.run.profile)));
+  return { file: run0?.parsed.file ?? '', columns: columns.map((c) => c.label), rows, first, firstEvent, ...(buildNotes.some(Boolean) ? { buildNotes } : {}) };
 }
 
 /** Compares two finished runs of the same scenario text. */

@@ -45,6 +45,7 @@ export function renderComparePage(t: CompareTable, r: ComparePageResources): str
   const summary = t.first
     ? `<p class="summary">First difference: <a href="#" class="jump" data-line="${t.first.line}">line ${t.first.line + 1}</a> <code>${escapeHtml(t.first.source.trim())}</code> differs in <b>${escapeHtml(differsText(t.first))}</b>. ${differing} of ${t.rows.length} lines differ.</p>`
     : `<p class="summary">No line gives a different result under these ${t.columns.length} profiles.</p>`;
+  const notes = (t.buildNotes ?? []).map((n, i) => (n ? `<p class="summary">${escapeHtml(t.columns[i])}: ${escapeHtml(n)}</p>` : '')).join('');
   const event = t.firstEvent
     ? `<p class="event">First diverging event (line ${t.firstEvent.line + 1}): <code>${escapeHtml(t.firstEvent.describeA)}</code> against <code>${escapeHtml(t.firstEvent.describeB)}</code></p>`
     : '';
@@ -59,7 +60,7 @@ export function renderComparePage(t: CompareTable, r: ComparePageResources): str
 <h1>${escapeHtml(t.file)}</h1>
 <div class="tools"><label><input type="checkbox" id="only-diff"> Only lines that differ</label>${r.timelines ? ' <button id="timelines" type="button">Show the timelines</button>' : ''}</div>
 ${summary}
-${event}
+${notes}${event}
 </header>
 <table>
 <thead><tr><th class="ln">Line</th><th class="src">Scenario</th>${t.columns.map((c) => `<th class="cell">${escapeHtml(c)}</th>`).join('')}<th class="what">Differs in</th></tr></thead>

@@ -43,12 +43,26 @@ export function differsText(row: Pick<TableRow, 'differs'>): string {
   return row.differs.map((a) => ASPECT_NAMES[a]).join(', ');
 }
 
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of text.split(' ').filter(Boolean)) {
+    if (cur && cur.length + 1 + w.length > width) { lines.push(cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
 /** The report: columns, the first difference, the first diverging event, then every line and what each run did. */
 export function formatComparisonText(t: CompareTable): string {
   const out: string[] = [];
   const tag = (i: number) => `[${i + 1}]`;
   out.push(`Comparison of ${t.file}`);
-  t.columns.forEach((c, i) => out.push(`  ${tag(i)} ${c}`));
+  t.columns.forEach((c, i) => {
+    out.push(`  ${tag(i)} ${c}`);
+    for (const l of wrap(t.buildNotes?.[i] ?? '', 100)) out.push(`      ${l}`);
+  });
   out.push('');
   if (t.first) {
     out.push(`First difference: line ${t.first.line + 1}: ${t.first.source.trim()}`);

@@ -60,13 +60,14 @@ const X86 = 'x86-timens-2019';
 export const ARM64_SERIES: SeriesKnowledge = {
   id: ARM64,
   title: 'arm64: add the time namespace support',
-  when: 'June 2020 (v4 posted on 16 June 2020)',
+  when: 'June 2020 (v4 posted on 16 June 2020; v5 of 24 June merged for 5.9)',
   mergedIn: '5.9',
   source: {
     cover: '[PATCH v4 0/6] arm64: add the time namespace support',
     author: 'Andrei Vagin',
     posted: '16 June 2020',
     archive: 'https://lkml.iu.edu/hypermail/linux/kernel/2006.2/00196.html',
+    firstCommit: 'd53b5c013e1e arm64/vdso: use the fault callback to map vvar pages (v5, merged for 5.9; v5 differs from v4 only in the mmap lock of patch 2)',
   },
   arch: 'arm64',
   overview:
@@ -88,8 +89,11 @@ export const ARM64_SERIES: SeriesKnowledge = {
         'needs: a fault handler can choose *which* page to map for *which* task. Side effects: fork now copies the `[vvar]` PTEs, and ' +
         'ptrace or `/proc/PID/mem` can no longer read `[vvar]` (PFN mappings are out of reach of GUP).',
       withoutIt:
-        'The page-backed mapping always refaults the global page, so no namespace page can ever be installed: a task in a namespace ' +
-        'reads **host time through the vDSO** while its system calls add the offset. The two views of the same clock disagree.',
+        '**This kernel does not build**: patch 4 (ee3cda8e4606) rewrites `vvar_fault()`, which this patch introduces. In a ' +
+        'forced build (patch 1 reverted, patch 4\'s handler left unused; not a real kernel) `[vvar]` is page-backed again and ' +
+        'refaults the global page for every task, so no namespace page can ever be installed: a task in a namespace reads ' +
+        '**host time through the vDSO** while its system calls add the offset, and page 1 of `[vvar]` is the first vDSO text ' +
+        'page.',
       switch: { kind: 'patch', id: 'vvar-fault' },
       scenario: 'tours/scenarios/arm64-1-vvar-fault.timens', line: 17,
     },
@@ -99,12 +103,14 @@ export const ARM64_SERIES: SeriesKnowledge = {
       functions: ['vdso_join_timens', 'timens_commit', 'zap_page_range'],
       summary:
         'Adds the arm64 `vdso_join_timens`: when a task switches namespace (setns, or a child entering `time_for_children` at fork), ' +
-        'every PTE of the `[vvar]` mappings of its mm (AArch64 and AArch32) is removed, under the mmap read lock. The next vDSO read ' +
+        'every PTE of the `[vvar]` mappings of its mm (AArch64 and AArch32) is removed, under the mmap read lock (v5, as merged; v4 took the write lock, killable). The next vDSO read ' +
         'faults, and the fault handler maps the page of the namespace the task is in *now*.',
       withoutIt:
-        'Stale PTEs survive the switch. After setns the vDSO keeps reading the **old namespace\'s** page (no offset, fast path) while ' +
-        'the system call already shows the new namespace\'s time; a forked child that enters a namespace keeps the PTEs it copied ' +
-        'from its parent. Only a fresh exec gets it right.',
+        '**This kernel does not link**: `timens_commit()` in kernel/time/namespace.c calls `vdso_join_timens()`, which this ' +
+        'patch introduces for arm64. In a forced build with an empty `vdso_join_timens` (not a real kernel) stale PTEs survive ' +
+        'the switch: after setns the vDSO keeps reading the **old namespace\'s** page (no offset, fast path) while the system ' +
+        'call already shows the new namespace\'s time; a forked child that enters a namespace keeps the PTEs it copied from its ' +
+        'parent. Only a fresh exec gets it right.',
       switch: { kind: 'patch', id: 'zap-vvar' },
       scenario: 'tours/scenarios/arm64-2-zap-vvar.timens', line: 22,
     },
@@ -118,8 +124,11 @@ export const ARM64_SERIES: SeriesKnowledge = {
         'generic vDSO code where that is. The v4 note keeps the size at two pages even without `CONFIG_TIME_NS`, so checkpoint/restore ' +
         'tools see one layout whatever the configuration.',
       withoutIt:
-        'There is no slot for the real data: once page 0 is the namespace page, the vDSO of a namespace task has **no source of host ' +
-        'time** and its clock read faults.',
+        '**This kernel does not build**: patch 4 uses `VVAR_DATA_PAGE_OFFSET`/`VVAR_TIMENS_PAGE_OFFSET`, patch 5 ' +
+        '`VVAR_NR_PAGES`, and the generic code `__arch_get_timens_vdso_data()` and `arch_get_vdso_data()`, all introduced here. ' +
+        'In a forced build (the enum and `arch_get_vdso_data` supplied, the vDSO built without its timens path; not a real ' +
+        'kernel) `[vvar]` is one page and a namespace task\'s page 0 is its namespace page, whose `seq` is 1 for ever: the ' +
+        'vDSO\'s seqcount loop **spins and never returns** (the model stops it after 1000 retries). System calls still work.',
       switch: { kind: 'patch', id: 'timens-page' },
       scenario: 'tours/scenarios/arm64-3-timens-page.timens', line: 15,
     },

@@ -39,6 +39,8 @@ export interface TourCompareRef {
   readonly kernel?: KernelVersion;
   /** Switch these arm64 patches off in the other profile (in addition to the scenario's own). */
   readonly disabledPatches?: readonly Arm64PatchId[];
+  /** Run the other profile as a forced build where it does not build (sim/build.ts). */
+  readonly forcedBuild?: boolean;
 }
 
 export interface TourStep {

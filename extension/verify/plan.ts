@@ -6,7 +6,7 @@ import { createSimulation } from '../sim/index';
 import type { KernelState, OpResult } from '../sim/api';
 import type { Step } from '../sim/ops';
 import { KERNEL_VERSIONS, type Arch, type KernelVersion, type Profile } from '../sim/types';
-import { parseScenario, profileDiagnostics } from '../scenario/index';
+import { parseScenario, PROFILE_CODES, profileDiagnostics } from '../scenario/index';
 import type { ScenarioDiagnostic } from '../scenario/api';
 import { OPERATIONS, OPF_HOST, type EncodeContext, type NotRun, type RunMode } from './operations';
 import type { HostNow } from './protocol';
@@ -67,7 +67,7 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
   const parsed = parseScenario(text, file);
   const source = text.split('\n');
   const base = { file, label, profile, mode, source, lines: [] as PlannedLine[], skipped: [] as { line: number; why: string }[] };
-  const errors = parsed.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'not-on-profile');
+  const errors = parsed.diagnostics.filter((d) => d.severity === 'error' && !PROFILE_CODES.has(d.code));
   if (errors.length) return { ...base, fileNotChecked: null, invalid: errors, headerNote: null };
   const h = parsed.header;
   if (h.disabledPatches.length) {

@@ -8,6 +8,7 @@ import { patchOffChoices, profileLabel, type ProfileChoice } from '../tours/comp
 import type { ComparisonView } from '../engine/protocol';
 import { arm64Knowledge } from '../tours/knowledge';
 import { ARM64_PATCHES, DEFAULT_PROFILE, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
+import { buildStatusOf, FORCED_BUILD } from '../sim/build';
 import { CompareView } from './compareView';
 import type { Services } from './services';
 import { shippedUri } from './shippedFiles';
@@ -21,14 +22,16 @@ export function documentProfile(document: vscode.TextDocument): Profile {
     arch: parsed.header.arch ?? config.get<Arch>('defaultArch', DEFAULT_PROFILE.arch),
     kernel: parsed.header.kernel ?? config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel),
     disabledPatches: parsed.header.disabledPatches,
+    ...(parsed.header.forcedBuild ? { forcedBuild: true } : {}),
   };
 }
 
-export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; label?: string }): ProfileChoice {
+export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; forcedBuild?: boolean; label?: string }): ProfileChoice {
   const p: Profile = {
     arch: change.arch ?? base.arch,
     kernel: change.kernel ?? base.kernel,
     disabledPatches: [...new Set([...base.disabledPatches, ...(change.disabledPatches ?? [])])],
+    ...(change.forcedBuild ?? base.forcedBuild ? { forcedBuild: true } : {}),
   };
   return { label: change.label ?? profileLabel(p), options: p };
 }
@@ -88,7 +91,12 @@ export class CompareUi implements vscode.Disposable {
       ];
       if (hasArm64Series(base)) {
         items.push({ label: 'arm64 patches switched off', kind: vscode.QuickPickItemKind.Separator });
-        for (const p of ARM64_PATCHES) if (!base.disabledPatches.includes(p.id)) items.push({ label: `without ${p.n}/6 ${p.id}`, description: p.title, change: { disabledPatches: [p.id] } });
+        for (const p of ARM64_PATCHES) {
+          if (base.disabledPatches.includes(p.id)) continue;
+          const builds = buildStatusOf({ ...base, disabledPatches: [...base.disabledPatches, p.id] }).builds;
+          items.push({ label: `without ${p.n}/6 ${p.id}`, description: builds ? p.title : `${p.title} — does not build`, change: { disabledPatches: [p.id] } });
+          if (!builds) items.push({ label: `without ${p.n}/6 ${p.id}, forced build`, description: FORCED_BUILD, change: { disabledPatches: [p.id], forcedBuild: true } });
+        }
       }
       const pick = await vscode.window.showQuickPick(items, { title: `Compare ${path.basename(doc.fileName)} (${profileLabel(base)}) with…`, matchOnDescription: true });
       if (!pick?.change) return undefined;

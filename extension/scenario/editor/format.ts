@@ -3,6 +3,7 @@
 
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
+import { buildStatusOf } from '../../sim/build';
 import { ARM64_PATCHES, kernelAtLeast as versionAtLeast } from '../../sim/types';
 import { signalText } from '../format';
 import { formatDuration, subTimespec } from '../values';
@@ -82,7 +83,8 @@ export function profileLabel(profile: Profile): string {
   const off = profile.disabledPatches.length > 0 && patchesApply(profile)
     ? ` − ${profile.disabledPatches.map((p) => `#${patchNumber(p)}`).join(',')}`
     : '';
-  return `${profile.arch} · ${profile.kernel}${off}`;
+  const build = buildStatusOf(profile);
+  return `${profile.arch} · ${profile.kernel}${off}${build.builds ? '' : build.forced ? ' (forced build)' : ' (does not build)'}`;
 }
 
 export function patchNumber(id: Arm64PatchId): number {

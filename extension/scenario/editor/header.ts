@@ -3,9 +3,10 @@
 // The editor applies only the block of lines that differs (changedBlock).
 
 import type { Profile } from '../../sim/types';
+import { buildStatusOf } from '../../sim/build';
 import { patchesApply } from './format';
 
-const HEADER_LINE = /^\s*(arch|kernel|patch)\b/;
+const HEADER_LINE = /^\s*(arch|kernel|patch|build)\b/;
 
 /**
  * The scenario's lines with a header that says `profile`: the `arch`, `kernel` and `patch off` lines
@@ -15,6 +16,7 @@ const HEADER_LINE = /^\s*(arch|kernel|patch)\b/;
 export function rewriteHeader(source: readonly string[], profile: Profile): string[] {
   const block = [`arch ${profile.arch}`, `kernel ${profile.kernel}`];
   if (patchesApply(profile) && profile.disabledPatches.length > 0) block.push(`patch off ${profile.disabledPatches.join(' ')}`);
+  if (buildStatusOf(profile).forced) block.push('build forced');
   let anchor = -1;
   let firstStatement = source.length;
   const out: string[] = [];

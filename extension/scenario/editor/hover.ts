@@ -5,6 +5,7 @@
 import type { ExpectOutcome, ParsedScenario, ScenarioRun, Token } from '../api';
 import type { KernelState } from '../../sim/api';
 import type { Profile } from '../../sim/types';
+import { buildStatusOf, FORCED_BUILD } from '../../sim/build';
 import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
@@ -57,7 +58,7 @@ export function hoverAt(line: number, character: number, ctx: HoverContext): Hov
   const onExpect = first?.text === 'expect';
   const md = (() => {
     if (onExpect && (tok === first || !['task', 'clock', 'errno', 'signal', 'namespace'].includes(tok.kind))) return expectHover(line, ctx);
-    if (first && ['arch', 'kernel', 'patch'].includes(first.text)) return headerHover(tok, first.text, ctx);
+    if (first && ['arch', 'kernel', 'patch', 'build'].includes(first.text)) return headerHover(tok, first.text, ctx);
     switch (tok.kind) {
       case 'operation': return operationHover(tok.text, line, ctx);
       case 'clock': return clockHover(tok.text, ctx);
@@ -183,8 +184,15 @@ function headerHover(tok: Token, word: string, ctx: HoverContext): string | null
     const v = ctx.parsed.header.kernel;
     return `**kernel ${v ?? tok.text}**${v ? ` — ${kernelDetail(v) || 'modelled version'}` : ''}\n\nBehaviour between two modelled versions follows the older one. Known: ${KERNEL_VERSIONS.join(', ')}.`;
   }
+  if (word === 'build') {
+    const status = buildStatusOf(ctx.profile);
+    return `**build forced**: run a kernel that does not build (a patch of the arm64 series left out that a later patch, or the generic time-namespace code, needs) as a *forced build*: the merged code with the patch reverted and each missing symbol supplied in the most literal way (docs/model.md). It is labelled "${FORCED_BUILD}" wherever the run is shown.\n\n${status.builds ? 'This profile builds: the line changes nothing.' : status.reasons.join('.\n\n')}`;
+  }
   const patch = ARM64_PATCHES.find((p) => p.id === tok.text || String(p.n) === tok.text);
-  if (patch) return `**Patch ${patch.n}/6: ${patch.title}**${patchesApply(ctx.profile) ? '' : '\n\n(Has no effect on this profile: the series applies to arm64 5.9 and later.)'}`;
+  if (patch) {
+    return `**Patch ${patch.n}/6: ${patch.title}**\n\nMerged as ${patch.commit} (v5, 24 June 2020; first release 5.9). v4 (16 June 2020): ${patch.v4}.` +
+      (patchesApply(ctx.profile) ? '' : '\n\n(Has no effect on this profile: the series applies to arm64 5.9 and later.)');
+  }
   return `**patch off ID**: run without one patch of the arm64 series: ${ARM64_PATCHES.map((p) => `${p.n} ${p.id}`).join(', ')}`;
 }
 

@@ -125,13 +125,14 @@ export function completionsAt(lineText: string, line: number, character: number,
     if (w0.text === 'arch') return (['x86_64', 'arm64'] as const).map((a) => e(a, 'value', { detail: a === 'arm64' ? 'time namespaces from 5.9 (the June 2020 series)' : 'time namespaces from 5.6' }));
     if (w0.text === 'kernel') return KERNEL_VERSIONS.map((v, i) => e(v, 'value', { sortText: String(i).padStart(2, '0'), detail: kernelDetail(v) }));
     if (w0.text === 'patch') return [e('off', 'keyword', { insertText: 'off ', retrigger: true, detail: 'switch a patch of the arm64 series off' })];
+    if (w0.text === 'build') return [e('forced', 'keyword', { detail: 'run a kernel that does not build as a forced build (not a real kernel)' })];
     if (w0.text === 'sleep' || w0.text === 'suspend') return ['1s', '10s', '1m', '1h', '1d'].map((d) => e(d, 'value'));
     if (w0.text === 'sysctl') return [e('user.max_time_namespaces', 'keyword', { insertText: 'user.max_time_namespaces=${1:3}', snippet: true })];
     if (w0.text === 'spawn') return [e(freeTaskName(parsed), 'task', { insertText: `${freeTaskName(parsed)} uid=\${1:65534}`, snippet: true, detail: 'a new task in the initial namespaces' })];
     if (w0.text === 'expect') return expectStartEntries(parsed, line, e);
   }
   if (w0.t === 'ident' && w0.text === 'patch') {
-    return ARM64_PATCHES.map((p) => e(p.id, 'value', { detail: `patch ${p.n}/6`, documentation: p.title }));
+    return ARM64_PATCHES.map((p) => e(p.id, 'value', { detail: `patch ${p.n}/6 ${p.commit}`, documentation: `${p.title} (merged as ${p.commit}, v5; v4: ${p.v4})` }));
   }
   if (w0.t === 'ident' && w0.text === 'expect') return expectEntries(words.slice(1), parsed, line, e);
   const w1 = words[1];
@@ -364,7 +365,7 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
       continue;
     }
     const first = parsed.tokens[i]?.[0];
-    if (first && ['arch', 'kernel', 'patch'].includes(first.text) && first.kind === 'keyword') {
+    if (first && ['arch', 'kernel', 'patch', 'build'].includes(first.text) && first.kind === 'keyword') {
       header.push(text.trim());
       if (headerLine < 0) headerLine = i;
       continue;

@@ -201,6 +201,19 @@ test('header rewrite: one block where the header was, inserted when missing, pat
   assert.deepEqual(rewriteHeader(['arch x86_64', 'kernel 6.18'], DEFAULT_PROFILE), ['arch x86_64', 'kernel 6.18']);
   assert.deepEqual(changedBlock(['a', 'b', 'c'], ['a', 'x', 'y', 'c']), { start: 1, endBefore: 2, endAfter: 3 });
   assert.equal(changedBlock(['a'], ['a']), null);
+  const forced: Profile = { arch: 'arm64', kernel: '5.9', disabledPatches: ['timens-page'], forcedBuild: true };
+  assert.deepEqual(rewriteHeader(['build forced', 'P1: fork() = P2'], forced), ['arch arm64', 'kernel 5.9', 'patch off timens-page', 'build forced', 'P1: fork() = P2']);
+  assert.deepEqual(rewriteHeader(['build forced', 'P1: fork() = P2'], { ...forced, disabledPatches: ['timens-fault'] }).slice(0, 3), ['arch arm64', 'kernel 5.9', 'patch off timens-fault'], 'a kernel that builds needs no build line');
+});
+
+test('hover and completion: patches name their merged commit and v4, build forced says why the kernel does not build', () => {
+  const text = 'arch arm64\nkernel 5.9\npatch off zap-vvar\nbuild forced\nP1: fork() = P2\n';
+  const run = runScenario(text);
+  const ctx = { parsed: run.parsed, profile: run.profile, run };
+  assert.match(hoverAt(2, 12, ctx)!.markdown, /Patch 2\/6: .*Merged as 1b6867d2916b \(v5.*v4 \(16 June 2020\): v4 took the mmap write lock/s);
+  assert.match(hoverAt(3, 2, ctx)!.markdown, /\*\*build forced\*\*.*this kernel does not link: .*vdso_join_timens/s);
+  assert.deepEqual(labels('build '), ['forced']);
+  assert.ok(labels('patch off ').length === 6);
 });
 
 test('code lenses: Compare Patches only on arm64 5.9', () => {

@@ -189,3 +189,16 @@ test('--kernel takes a full version with sublevel as the header does (6.1.20 run
   assert.match(unknown.stderr, /unknown kernel 6\.4\.1; the nearest known version is 6\.3/);
   assert.match(cli('run', '--kernel', 'six', write('k.timens', vfork)).stderr, /--kernel takes a version such as 6\.18 or 6\.1\.20, not six/);
 });
+
+test('a patch-off kernel that does not build: status 2 with the reason; --force-build runs it, labelled', () => {
+  const file = write('nb.timens', 'arch arm64\nkernel 5.9\nP1: unshare(CLONE_NEWTIME)\nexpect ok\n');
+  const refused = cli('run', '--patch-off', '1', file);
+  assert.equal(refused.status, 2);
+  assert.equal(refused.stdout, '');
+  assert.match(refused.stderr, /nb\.timens:1:1: error: this kernel does not build: patch 4 \(ee3cda8e4606\) modifies vvar_fault\(\), introduced by patch 1 \(d53b5c013e1e\)\. Nothing runs; add 'build forced' .*--force-build.* \[does-not-build\]/);
+  const forced = cli('run', '--patch-off', '1', '--force-build', file);
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.match(forced.stdout, /^== .*nb\.timens \(arm64 5\.9, patches off: vvar-fault; forced build, not a real kernel\)$/m);
+  assert.match(forced.stderr, /warning: forced build, not a real kernel: this kernel does not build: patch 4/);
+  assert.equal(cli('run', '--patch-off', '4', file).status, 0, 'patch 4 off builds');
+});

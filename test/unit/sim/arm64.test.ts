@@ -111,14 +111,34 @@ test('patch 1 (vvar-fault) off: page-backed [vvar], host time in the vDSO, no PT
   assert.equal(shift(h.run('P2', op.gettime(C.CLOCK_MONOTONIC, 'syscall'))), 3600);
 });
 
-test('patch 3 (timens-page) off: one-page [vvar]; a timens task has no real-page slot (modelled as SIGSEGV)', () => {
+test('patch 3 (timens-page) off, forced build: one-page [vvar]; a timens task spins in the vDSO on seq 1, bounded', () => {
   const h = nsTask('6.1', ['timens-page']);
   h.run('P1', op.fork('P2'));
   const st = h.sim.state();
   assert.equal(st.mms[st.tasks.P2.mm!].vmas[0].pages, 1);
-  assert.equal(h.run('P2', op.gettime(C.CLOCK_MONOTONIC, 'vdso')).signal, 'SIGSEGV');
-  assert.equal(shift(h.run('P2', op.gettime(C.CLOCK_MONOTONIC, 'syscall'))), 3600);
+  const first = h.sim.eventCount;
+  const r = h.run('P2', op.gettime(C.CLOCK_MONOTONIC, 'vdso'));
+  assert.deepEqual([r.signal, r.ret, r.clock], [null, null, undefined], 'no invented SIGSEGV, no value');
+  assert.deepEqual(r.stuck, { page: 'page#ns#1', seq: 1, retries: 1000 });
+  const texts: string[] = [];
+  for (let i = first; i < h.sim.eventCount; i++) texts.push(h.sim.event(i).summary);
+  assert.equal(texts.filter((x) => /^vdso retry #\d+: seq 1 of page#ns#1 is odd/.test(x)).length, 3);
+  assert.ok(texts.some((x) => /stuck in the vDSO: seq 1 of page#ns#1 never becomes even/.test(x)));
+  assert.equal(h.run('P2', op.gettime(C.CLOCK_MONOTONIC_COARSE, 'vdso')).stuck?.seq, 1, 'do_coarse has the same loop');
+  assert.equal(shift(h.run('P2', op.gettime(C.CLOCK_MONOTONIC, 'syscall'))), 3600, 'system calls still work');
   assert.equal(shift(h.run('P1', op.gettime(C.CLOCK_MONOTONIC, 'vdso'))), 0, 'root tasks are unaffected');
+  assert.equal(h.run('P1', op.gettime(C.CLOCK_MONOTONIC, 'vdso')).stuck, undefined);
+  // 5.9–5.10: patch 5's vvar_mremap wants VVAR_NR_PAGES (2) pages, so even the whole 1-page [vvar] cannot move.
+  const g = harness('5.10', 'arm64', ['timens-page']);
+  assert.equal(g.run('P1', { op: 'mremap', mapping: '[vvar]', newPages: 1, flags: 3 }).errno, 'EINVAL');
+});
+
+test('patch 1 (vvar-fault) off, forced build: page 1 of the page-backed [vvar] is the first vDSO text page', () => {
+  const h = harness('5.9', 'arm64', ['vvar-fault']);
+  assert.equal(sig(h.run('P1', op.touch(1))), 'ok');
+  const st = h.sim.state();
+  assert.equal(st.mms[st.tasks.P1.mm!].vmas[0].ptes[1]?.page, 'page#vdso-text0');
+  assert.equal(sig(harness('5.9', 'arm64').run('P1', op.touch(1))), 'SIGBUS', 'with patch 1: vvar_fault gives SIGBUS');
 });
 
 test('patch 5 (restrict-split) off on 5.10: a partial mremap succeeds and breaks the timens vDSO', () => {

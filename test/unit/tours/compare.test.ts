@@ -15,9 +15,27 @@ const ROOT = path.resolve(__dirname, '../../../..');
 function comparePatch(id: Arm64PatchId): Comparison {
   const k = arm64Knowledge(id);
   const file = path.join(ROOT, k.scenario!);
-  const [on, off] = patchOffChoices({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }, id);
+  // Patches 1–3 off do not build (sim/build.ts): their comparisons run the forced build, as the tour does.
+  const [on, off] = patchOffChoices({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }, id, true);
   return compareScenario(fs.readFileSync(file, 'utf8'), k.scenario!, on, off);
 }
+
+test('patches 1–3 off: the kernel does not build, nothing runs unless forced, and the views say so', () => {
+  const k = arm64Knowledge('timens-page');
+  const text = fs.readFileSync(path.join(ROOT, k.scenario!), 'utf8');
+  const [on, off] = patchOffChoices({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }, 'timens-page');
+  const c = compareScenario(text, k.scenario!, on, off);
+  assert.equal(c.b.run.valid, false);
+  assert.match(c.b.label, /\(does not build\)$/);
+  assert.match(formatComparison(c), /this kernel does not build: patch 4 \(ee3cda8e4606\) uses VVAR_DATA_PAGE_OFFSET/);
+  const forced = comparePatch('timens-page');
+  assert.match(forced.b.label, /forced build, not a real kernel/);
+  assert.match(formatComparison(forced), /forced build, not a real kernel: this kernel does not build/);
+  for (const id of ['timens-fault', 'restrict-split', 'enable-timens'] as const) {
+    const [, builds] = patchOffChoices({ arch: 'arm64', kernel: '5.9', disabledPatches: [] }, id);
+    assert.doesNotMatch(builds.label, /build/, id);
+  }
+});
 
 const formatComparison = (c: Comparison) => formatComparisonText(c.table);
 
@@ -53,12 +71,12 @@ test('patch 2 off (zap-vvar): after setns the vDSO keeps the old namespace\'s vi
   assert.equal(zapsAtSetns(c.b).length, 0, 'and does not without it');
 });
 
-test('patch 3 off (timens-page): a namespace task\'s vDSO read has no host-time source and faults', () => {
+test('patch 3 off (timens-page), forced build: a namespace task\'s vDSO read spins on seq 1 and never returns', () => {
   const c = comparePatch('timens-page');
   assert.equal(c.a.run.passed, true, formatComparison(c));
   assert.equal(firstLine(c), 15, formatComparison(c));
-  assert.equal(c.firstLine!.a!.signal, '');
-  assert.ok(['SIGSEGV', 'SIGBUS'].includes(c.firstLine!.b!.signal), formatComparison(c));
+  assert.deepEqual([c.firstLine!.a!.signal, c.firstLine!.a!.clockPath], ['', 'vdso-timens']);
+  assert.deepEqual([c.firstLine!.b!.signal, c.firstLine!.b!.clockPath], ['', 'vdso-stuck'], formatComparison(c));
 });
 
 test('patch 4 off (timens-fault): page 0 stays the host page, the vDSO reads host time on the fast path', () => {
@@ -121,7 +139,8 @@ test('the report gives each line its own block, names what differs, and fits a t
   assert.ok(!/differs in: text/.test(text), 'never the bare word "text"');
   const widest = Math.max(...text.split('\n').filter((l) => !l.startsWith('  [') && !/^First diverging|^ {2}\[/.test(l)).map((l) => l.length));
   assert.ok(widest <= 120, `a line of ${widest} characters`);
-  assert.equal(profileLabel({ arch: 'arm64', kernel: '5.9', disabledPatches: ['zap-vvar', 'restrict-split'] }), 'arm64 5.9 without patch 2/6 zap-vvar, 5/6 restrict-split');
+  assert.equal(profileLabel({ arch: 'arm64', kernel: '5.9', disabledPatches: ['timens-fault', 'restrict-split'] }), 'arm64 5.9 without patch 4/6 timens-fault, 5/6 restrict-split');
+  assert.equal(profileLabel({ arch: 'arm64', kernel: '5.9', disabledPatches: ['zap-vvar', 'restrict-split'] }), 'arm64 5.9 without patch 2/6 zap-vvar, 5/6 restrict-split (does not build)');
 });
 
 test('patch 4 off: the page that differs is named as output, and the cell parts say which aspect each shows', () => {

@@ -1,5 +1,5 @@
 // mprotect, munmap and mremap on the special mappings (mm/mprotect.c, mm/mmap.c, mm/mremap.c): VMA splitting
-// (refused for special mappings from 5.11), the arch vvar_mremap size check (x86 5.6–5.10, arm64 [PATCH v4 5/6]),
+// (refused for special mappings from 5.11), the arch vvar_mremap size check (x86 5.6–5.10, arm64 patch 5, bcf996434240),
 // and moving a mapping with its PTEs while the vDSO keeps looking for its data where it was.
 
 import type { OpResult } from '../../api';
@@ -7,6 +7,7 @@ import type { MappingName } from '../../ops';
 import type { VmaRec } from '../../store/records';
 import { MREMAP, PROT } from '../../types';
 import { mm, task, vma, type KernelContext } from '../context';
+import { KErr } from '../trace';
 import { createVma, PAGE, removeVma, vmaAt } from './vma';
 
 /** The address range of `pages` pages from page `page` of `mapping` (the whole mapping by default). */
@@ -120,9 +121,11 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
     const id = vmaAt(k, mmId, rg.start);
     if (!id) k.fail('EFAULT', 'no VMA at the old address');
     const v = vma(k, id);
-    const oldPages = rg.len / PAGE;
+    let oldPages = rg.len / PAGE;
     if (rg.start + rg.len > v.start + v.pages * PAGE) k.fail('EFAULT', 'the old range runs past the end of the VMA');
     if (newPages < oldPages) {
+      // Both the in-place shrink and mremap_to (MREMAP_FIXED) first unmap the tail (mm/mremap.c); only the
+      // latter then moves what is left, through the same checks as a same-size move.
       splitCheck(k, id);
       splitVma(k, mmId, id, rg.start + newPages * PAGE, (oldPages - newPages) * PAGE);
       const tail = vmaAt(k, mmId, rg.start + newPages * PAGE)!;
@@ -130,23 +133,24 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
       removeVma(k, tail);
       k.r.set(k.mms, mmId, '_vmas', m._vmas.filter((x) => x !== tail));
       k.state(k.txt`${v.name} shrunk to ${newPages} page${newPages > 1 ? 's' : ''}`);
-      return { ret: rg.start, errno: null, signal: null };
+      if (!(flags & FIXED)) return { ret: rg.start, errno: null, signal: null };
+      oldPages = newPages;
     }
     if (newPages > oldPages) k.fn('vma_to_resize', () => k.fail('EFAULT', `${v.name} is VM_DONTEXPAND|VM_PFNMAP: it cannot grow`));
     if (!(flags & FIXED)) {
       k.state(k.txt`same size without MREMAP_FIXED: nothing to do`);
       return { ret: rg.start, errno: null, signal: null };
     }
-    const partial = rg.start !== v.start || rg.len !== v.pages * PAGE;
+    const len = oldPages * PAGE;
+    const cur = vma(k, vmaAt(k, mmId, rg.start)!);
+    const partial = rg.start !== cur.start || len !== cur.pages * PAGE;
     if (partial) splitCheck(k, id);
     const dest = k.sw.arch.mremapArea + mm(k, mmId)._moves * 0x100000;
     return k.fn('move_vma', () => {
-      if (partial) splitVma(k, mmId, id, rg.start, rg.len);
+      if (cur.name === '[vvar]' && k.sw.vvarMremapSizeCheck && oldPages !== k.layout.vvarNrPages) refusedMove(k, cur, rg.start, oldPages, dest);
+      if (partial) splitVma(k, mmId, id, rg.start, len);
       const moving = vmaAt(k, mmId, rg.start)!;
       const mv = vma(k, moving);
-      if (mv.name === '[vvar]' && k.sw.vvarMremapSizeCheck && mv.pages !== k.layout.vmas[0].pages) {
-        k.fn('vvar_mremap', () => k.fail('EINVAL', `the moved [vvar] would be ${mv.pages} of ${k.layout.vmas[0].pages} pages`));
-      }
       const m = mm(k, mmId);
       k.r.set(k.vmas, moving, 'start', dest);
       k.r.set(k.mms, mmId, '_moves', m._moves + 1);
@@ -163,4 +167,24 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
       return { ret: dest, errno: null, signal: null };
     });
   });
+}
+
+/**
+ * move_vma (mm/mremap.c, 5.6–5.10) when the arch vvar_mremap hook refuses the new size: the range was copied to a new
+ * VMA (copy_vma; the original is not split) and its PTEs moved, the hook says EINVAL, the PTEs go back and the copy
+ * is unmapped. The original [vvar] stays whole, with its PTEs.
+ */
+function refusedMove(k: KernelContext, v: VmaRec, start: number, pages: number, dest: number): never {
+  const pg = v.pgoff + (start - v.start) / PAGE;
+  const what = `${pages} page${pages > 1 ? 's' : ''} (pgoff ${pg})`;
+  k.fn('copy_vma', () => k.state(k.txt`a new VMA for ${what} of ${v.name} at 0x${dest.toString(16)}; the original VMA is not split`));
+  k.fn('move_page_tables', () => k.state(k.txt`PTEs of ${what} moved to the copy`));
+  try {
+    k.fn('vvar_mremap', () => k.fail('EINVAL', `the moved [vvar] would be ${pages} of ${k.layout.vvarNrPages} pages`));
+  } catch (e) {
+    if (!(e instanceof KErr)) throw e;
+  }
+  k.fn('move_page_tables', () => k.state(k.txt`the hook failed: PTEs of ${what} moved back`));
+  k.fn('do_munmap', () => k.state(k.txt`the copy at 0x${dest.toString(16)} is unmapped; ${v.name} stays whole (${v.pages} page${v.pages > 1 ? 's' : ''})`));
+  throw new KErr('EINVAL');
 }

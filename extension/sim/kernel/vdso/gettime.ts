@@ -63,7 +63,8 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number): Op
     k.ret(c, undefined);
   }
   setLastResult(k, t, res);
-  const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}` : exitSummary(k, sym, res.clock!);
+  const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}`
+    : res.stuck ? k.txt`${sym} never returns (stuck in the seqcount loop)` : exitSummary(k, sym, res.clock!);
   k.exit('vdso-exit', enter, sum, res);
   return res;
 }
@@ -103,6 +104,7 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
     return { ret: 0, errno: null, signal: null, clock: reading(k, clock, host, host, 'vdso-fast') };
   }
+  if (!k.sw.vdsoTimensPath || k.layout.timensSlot === null) return spin(k, t, first, block.seq, `clock_mode is ${timensMode}, but this vDSO has no timens path (patch 3 off: no __arch_get_timens_vdso_data)`);
   const memo = k.memo;
   const timensFn = coarse ? 'do_coarse_timens' : 'do_hres_timens';
   if (memo.seqSeq !== block.seq || memo.seqCoarse !== coarse || memo.seqPhys !== first) {
@@ -113,35 +115,50 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   }
   const c = k.call(timensFn, memo.seqSid);
   let res: OpResult;
-  if (k.layout.timensSlot === null) {
-    k.ev('error', k.txt`no timens page slot ([PATCH v4 3/6] missing): the vDSO has no way to reach the real data page; modelled as SIGSEGV`);
-    k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
-    res = { ret: null, errno: null, signal: 'SIGSEGV' };
+  const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * PAGE + k.layout.timensSlot * PAGE, c);
+  if (real === null) {
+    res = { ret: null, errno: null, signal: k.readSignal };
   } else {
-    const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * PAGE + k.layout.timensSlot * PAGE, c);
-    if (real === null) {
-      res = { ret: null, errno: null, signal: k.readSignal };
+    const realPage = k.pages.get(real);
+    const realBlock = realPage?.blocks[clock === 4 ? 1 : 0];
+    if (realPage && realPage.kind !== 'host-data' && realBlock && realBlock.seq % 2 === 1) {
+      // vdso_read_begin on the "real" data: another namespace's page (a stale PTE) has an odd seq for ever.
+      res = spin(k, t, real, realBlock.seq, `the timens slot maps ${real}, not the host data page`);
+    } else if (!realPage || realPage.kind !== 'host-data') {
+      k.ev('error', k.txt`the timens slot maps ${real}, not the host data page: the vDSO would read no clock data there; modelled as SIGSEGV`);
+      k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
+      res = { ret: null, errno: null, signal: 'SIGSEGV' };
     } else {
-      const realPage = k.pages.get(real);
-      if (!realPage || realPage.kind !== 'host-data') {
-        k.ev('error', k.txt`the timens slot maps ${real}, not the host data page: the vDSO would spin on its odd seq; modelled as SIGSEGV`);
-        k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
-        res = { ret: null, errno: null, signal: 'SIGSEGV' };
-      } else {
-        const off = block.values[clock] ?? ZERO;
-        const value = offsetSum(k, host, off);
-        if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
-          memo.offClock = clock;
-          memo.offHost = host;
-          memo.offOff = off;
-          memo.offPhys = first;
-          memo.offSid = k.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
-        }
-        k.state(memo.offSid);
-        res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens') };
+      const off = block.values[clock] ?? ZERO;
+      const value = offsetSum(k, host, off);
+      if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
+        memo.offClock = clock;
+        memo.offHost = host;
+        memo.offOff = off;
+        memo.offPhys = first;
+        memo.offSid = k.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
       }
+      k.state(memo.offSid);
+      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens') };
     }
   }
   k.ret(c, undefined);
   return res;
+}
+
+/** How many turns of a seqcount loop that can never end the model runs before it stops the read (our choice). */
+export const VDSO_RETRY_BOUND = 1000;
+/** Retries shown one by one before the rest are summed up. */
+const SHOWN_RETRIES = 3;
+
+/**
+ * The seqcount loop of do_hres/do_coarse (and vdso_read_begin) on a page whose seq is odd and never changes: a
+ * namespace page is written once, at freeze, and then only read. The real task spins in user space for ever
+ * (signals interrupt it; a handler returns into the loop). The model shows the first retries, stops after
+ * VDSO_RETRY_BOUND so the run ends, and lets the task go on with its next line (as a handler that jumps out would).
+ */
+function spin(k: KernelContext, t: string, page: string, seq: number, why: string): OpResult {
+  for (let i = 1; i <= SHOWN_RETRIES; i++) k.state(k.txt`vdso retry #${i}: seq ${seq} of ${page} is odd; ${why}: cpu_relax, read seq again`);
+  k.ev('error', k.txt`${t} is stuck in the vDSO: seq ${seq} of ${page} never becomes even (nothing writes the page after its freeze); the model stops the read after ${VDSO_RETRY_BOUND} retries, a real task spins for ever`);
+  return { ret: null, errno: null, signal: null, stuck: { page, seq, retries: VDSO_RETRY_BOUND } };
 }

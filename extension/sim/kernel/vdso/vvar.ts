@@ -80,8 +80,15 @@ export function specialMappingFault(k: KernelContext, t: string, key: string, in
   const pgoff = v.pgoff + index;
   const role = roleOf(k, v, pgoff);
   if (!v._pfnmap) {
-    // A page-list special mapping (arm64 before [PATCH 1/6]): the one global data page, whatever the namespace.
+    // A page-list special mapping (arm64 before patch 1, d53b5c013e1e): special_mapping_fault walks vdso_pagelist,
+    // [the data page, vDSO text page 0, 1, …], for every task: page 0 is the one global data page whatever the
+    // namespace, and a page past it (the 2-page [vvar] of a forced build without patch 1) is vDSO text.
     if (role === 'data') return mapped(k, key, index, 'page#host', faultEv);
+    const text = pgoff - 1;
+    if (v.name === '[vvar]' && text >= 0 && text < (k.layout.vmas.find((l) => l.name === '[vdso]')?.pages ?? 0)) {
+      k.state(k.txt`${v.name} page ${pgoff} is entry ${pgoff} of vdso_pagelist: vDSO text page ${text}`);
+      return mapped(k, key, index, `page#vdso-text${text}`, faultEv);
+    }
     k.state(k.txt`${v.name} page ${pgoff} is not in the page list: VM_FAULT_SIGBUS`);
     return BUS;
   }
