@@ -3,6 +3,7 @@
 
 import type { Step } from './ops';
 import type { Profile, Timespec } from './types';
+import type { TimensOffset } from './offset64';
 
 // ---------------------------------------------------------------------------------------------
 // Kernel state (read model). Objects are named as in the kernel and identified by stable ids:
@@ -67,7 +68,8 @@ export interface TimeNamespaceState {
   readonly inum: number;                   // 4026531834 for the initial namespace
   readonly userNs: string;                 // owning user namespace
   readonly ucountUid: number;              // euid of the creator: the ucount it is charged to
-  readonly offsets: { readonly monotonic: Timespec; readonly boottime: Timespec };
+  /** As stored by the last write (offset64.ts): exact, normalised with a `carry` when the nanoseconds were negative. */
+  readonly offsets: { readonly monotonic: TimensOffset; readonly boottime: TimensOffset };
   readonly frozen_offsets: boolean;
   readonly vvar_page: string | null;       // 'page#ns#N'; null for the initial namespace
   /** Who holds a reference: task ids via nsproxy->time_ns, via time_ns_for_children, and fds ('P1:fd1'). */

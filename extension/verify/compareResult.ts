@@ -7,6 +7,7 @@ import type { KernelState, OpResult } from '../sim/api';
 import type { Operation } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
+import { offsetRange } from '../sim/offset64';
 import type { PlannedLine } from './plan';
 import { decodeHex, seconds, type KernelLine } from './protocol';
 import type { Bijection } from './identity';
@@ -95,8 +96,6 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
   return [quote(kText), quote(mText)];
 }
 
-const KTIME_SEC_MAX = 9223372036;
-
 /** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own
  *  uptime (kernel/time/namespace.c proc_timens_set_offset), decides differently at the model's host uptime and
  *  at the kernel's. Then the difference is the hosts', not the model's. */
@@ -109,8 +108,8 @@ function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>
   const entries = parsed.ok ? parsed.offsets : (() => { const p2 = parseOffsetsWrite(new TextEncoder().encode(op.data), true); return p2.ok ? p2.offsets : []; })();
   const mHost = pl.model.before.host;
   const inRange = (h: number, e: { sec: bigint; nsec: bigint }) => {
-    const t = Math.floor(h + Number(e.sec) + Number(e.nsec) / 1e9);
-    return t >= 0 && t <= Math.floor(KTIME_SEC_MAX / 2);
+    const s = Math.floor(h);
+    return offsetRange({ sec: s, nsec: Math.round((h - s) * 1e9) }, e.sec, e.nsec).ok;
   };
   for (const e of entries) {
     const km = e.clockid === 7 ? hb : hm;

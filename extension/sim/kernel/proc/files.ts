@@ -5,6 +5,7 @@
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
+import { KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
 import type { FdRec } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
@@ -14,7 +15,6 @@ import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { ownFd, setPos, withFile } from './fd';
 
-const KTIME_SEC_MAX = 9223372036;
 const utf8 = new TextEncoder();
 
 /** Resolve '/proc/<who>/<rest>' to the task it names ('' when there is none), or null for other paths. */
@@ -148,23 +148,26 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
         const h = hostClocks(k);
         for (const off of parsed.offsets) {
           if (off.clockid !== 1 && off.clockid !== 7) k.fail('EINVAL', `clock id ${off.clockid} is neither CLOCK_MONOTONIC nor CLOCK_BOOTTIME`);
-          if (off.sec > BigInt(KTIME_SEC_MAX) || off.sec < -BigInt(KTIME_SEC_MAX)) k.fail('ERANGE', `${off.sec} s is beyond ±KTIME_SEC_MAX`);
           const now = off.clockid === 1 ? h.monotonic : h.boottime;
-          const sum = ts(now.sec + Number(off.sec), now.nsec + Number(off.nsec));
-          if (sum.sec < 0 || sum.sec > KTIME_SEC_MAX / 2) {
-            k.fail('ERANGE', `host ${off.clockid === 1 ? 'monotonic' : 'boottime'} ${fmtTs(now)} + ${off.sec} s = ${sum.sec} s is outside [0, ${Math.floor(KTIME_SEC_MAX / 2)}]`);
+          const range = offsetRange(now, off.sec, off.nsec);
+          if (!range.secOk) k.fail('ERANGE', `${off.sec} s is beyond ±KTIME_SEC_MAX`);
+          const loops = normaliseLoops(now, off.nsec);
+          // timespec64_add normalises one second per iteration: a nanoseconds field of 2^63 or more costs seconds.
+          if (loops > 0n) k.state(k.txt`set_normalized_timespec64: ${String(loops)} iterations to carry ${String(off.nsec)} ns into seconds`);
+          if (!range.ok) {
+            k.fail('ERANGE', `host ${off.clockid === 1 ? 'monotonic' : 'boottime'} ${fmtTs(now)} + {${off.sec} s, ${off.nsec} ns} = ${range.sum} s is outside [0, ${Math.floor(KTIME_SEC_MAX / 2)}]`);
           }
         }
         if (n.frozen_offsets) k.fail('EACCES', `${nsId} is frozen${nsId === 'ns#0' ? ' (the initial time namespace always is)' : ''}`);
         let mono = n.offsets.monotonic;
         let boot = n.offsets.boottime;
         for (const off of parsed.offsets) {
-          const v = { sec: Number(off.sec), nsec: Number(off.nsec) };
+          const v = offsetFromParsed(off.sec, off.nsec);
           if (off.clockid === 1) mono = v;
           else boot = v;
         }
         k.r.set(k.timeNamespaces, nsId, 'offsets', { monotonic: mono, boottime: boot });
-        k.state(k.txt`${nsId} offsets: monotonic ${mono}, boottime ${boot}`);
+        k.state(k.txt`${nsId} offsets: monotonic ${mono.carry ? offsetText(mono) : mono}, boottime ${boot.carry ? offsetText(boot) : boot}`);
       });
       return { ret: parsed.count, errno: null, signal: null };
     }));
