@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <poll.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -175,6 +176,14 @@ void op_timerfd_settime(struct task_ctx *c, struct arg *a, struct result *r)
 	if (ret == 0 && timerfd_gettime(fd, &cur) == 0) {
 		struct timespec zero = { 0, 0 };
 		add_span(r, "w", &zero, &cur.it_value);
+		/* 0 left: expired (a deadline already past fires from the hrtimer interrupt, so wait a little for
+		 * it) or disarmed (timerfd_setup started no timer for an it_value of 0) */
+		const char *state = "armed";
+		if (!cur.it_value.tv_sec && !cur.it_value.tv_nsec) {
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+			state = poll(&pf, 1, 100) > 0 ? "expired" : "disarmed";
+		}
+		res_add(r, " tm=%s", state);
 	}
 	close(fd);
 }

@@ -143,6 +143,17 @@ export interface KernelState {
 // Results and events
 // ---------------------------------------------------------------------------------------------
 
+/** What a timer the operation set is left as (timerfd_gettime and a poll tell them apart). */
+export const TIMER_STATES = ['armed', 'disarmed', 'expired'] as const;
+export type TimerState = (typeof TIMER_STATES)[number];
+/** The state a timerfd_settime result leaves its timer in: only a disarmed timer is marked (`timer`); an armed
+ *  one is expired when no time is left. */
+export function timerState(r: OpResult): TimerState | undefined {
+  if (r.timer) return r.timer;
+  if (!r.waited || r.errno) return undefined;
+  return r.waited.sec === 0 && r.waited.nsec === 0 ? 'expired' : 'armed';
+}
+
 export interface OpResult {
   /** Return value; null when the task died of a signal before returning. */
   readonly ret: number | null;
@@ -154,6 +165,8 @@ export interface OpResult {
   readonly text?: string;
   /** Sleeps and timers: how long the task waits, in host time. */
   readonly waited?: Timespec;
+  /** timerfd_settime: 'disarmed' when it_value was 0 (else see timerState). */
+  readonly timer?: 'disarmed';
   /** fork-like operations: the new task's id. */
   readonly child?: string;
 }

@@ -3,7 +3,7 @@
 // from the host clock, /proc/uptime and btime as boottime offsets, namespace links as identities, sleeps and
 // timers as durations within a stated tolerance.
 
-import type { KernelState, OpResult } from '../sim/api';
+import { timerState, type KernelState, type OpResult } from '../sim/api';
 import type { Operation } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
@@ -186,6 +186,16 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
         model += ` ${timer ? 'expires in' : 'waited'} ${dur(m)}`;
         kernel += ` ${timer ? 'expires in' : 'waited'} ${intr ? `more than the ${dur(tol.capSec)} cap` : dur(kw)}`;
         if (!agree) diffs.push({ field: timer ? 'time left' : 'waited', kernel: intr ? `> ${dur(tol.capSec)}` : dur(kw), model: dur(m), why: `durations agree within ${tol.durationSec} s; sleeps over ${tol.capSec} s are cut at the cap` });
+        break;
+      }
+      case 'timer': {
+        const ms = timerState(mr), ks = f.tm;
+        if (!ms || !ks) break;
+        // a deadline within the tolerance of now may be reached before the helper looks, or not yet
+        const near = (x: number) => x <= tol.durationSec;
+        const agree = ms === ks || (ms === 'armed' && ks === 'expired' && near(tsSecs(mr.waited!))) || (ms === 'expired' && ks === 'armed' && near(secs(f.w)));
+        model += ` timer ${ms}`; kernel += ` timer ${ks}`;
+        if (!agree) diffs.push({ field: 'timer', kernel: ks, model: ms, why: 'a deadline within the duration tolerance of now may count as armed or expired' });
         break;
       }
       case 'child': {

@@ -11,7 +11,7 @@ import { CLONE_FLAGS, type Profile } from '../sim/types';
 export type ArgType = 'i' | 'o' | 'n' | 'r' | 'k' | 'x' | 'p' | 'F' | 'N' | 'm' | 'T' | 'd';
 
 /** Result fields a comparison may look at, besides errno and signal (always compared). */
-export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'child';
+export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child';
 
 export const OPF_HOST = 1;
 export const OPF_CREATES = 2;
@@ -140,7 +140,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
   clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
     encode: (op, c) => [String(op.clock), op.abs ? '1' : '0', time(op.value), String(c.mode.sleepCapMs)] },
-  timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is what is compared.',
+  timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether a poll(2) of 100 ms sees it fire.',
     encode: (op) => [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
   touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
     encode: (op) => [mappingToken(op.mapping), String(op.page)] },

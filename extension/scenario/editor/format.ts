@@ -49,6 +49,7 @@ export function resultParts(r: OpResult, quoteMax: number): string[] {
   if (r.clock) parts.push(formatClockRead(r.clock));
   if (r.text !== undefined) parts.push(quote(r.text, quoteMax));
   if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
+  if (r.timer) parts.push(r.timer);
   return parts;
 }
 

@@ -79,6 +79,12 @@ export function timerfdSettime(k: KernelContext, t: string, clock: number, abs: 
   const tm = evalTime(k, t, clock, value);
   if (tm.sec < 0) k.fail('EINVAL', 'negative time value');
   return k.fn('do_timerfd_settime', () => {
+    // timerfd_setup: the zero test is on the value as passed, before timens_ktime_to_host: 0 starts no timer,
+    // relative or absolute, whatever the namespace offset would make of it.
+    if (tm.sec === 0 && tm.nsec === 0) {
+      k.state(k.txt`timer disarmed: it_value is 0, so timerfd_setup starts no hrtimer (timerfd_gettime reports 0; it never expires)`);
+      return { ret: 0, errno: null, signal: null, waited: ZERO, timer: 'disarmed' };
+    }
     let remaining: Timespec;
     if (abs) {
       const hostDeadline = clock === 0 || clock === 8 ? tm : toHost(k, t, clock, tm);
