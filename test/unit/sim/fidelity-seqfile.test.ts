@@ -59,6 +59,19 @@ test('a thread reads and seeks through its leader\'s fd, and moves that fd\'s po
   assert.equal(h.run('P1', rd('fd1', 5)).text, 'onic ');
 });
 
+test('a forked child shares the struct file: one position and one buffer for both', () => {
+  const h = opened();
+  assert.equal(h.run('P1', rd('fd1', 5)).text, 'monot');
+  h.run('P1', op.fork('P2'));
+  assert.equal(h.run('P2', rd('fd1', 5)).text, 'onic ');
+  assert.equal(h.run('P1', rd('fd1', 5)).text, '     ');
+  assert.equal(h.run('P2', seek('fd1', 0, 'SEEK_CUR')).ret, 15);
+  h.run('P2', op.close('fd1'));
+  h.run('P2', op.open('/proc/self/timens_offsets', 'fd1'));
+  assert.equal(h.run('P2', rd('fd1', 5)).text, 'monot', 'a new open is a new struct file');
+  assert.equal(h.run('P1', rd('fd1', 5)).text, '  360', 'and the parent\'s is left where it was');
+});
+
 test('the language: read(file, count) and lseek(fd, offset, whence), with a diagnostic for a bad whence', () => {
   const p = parseScenario('P1: open("/proc/self/timens_offsets") = fd1\nP1: read(fd1, 5)\nP1: lseek(fd1, 5, SEEK_CUR)\nP1: lseek(fd1, 1)\nP1: read(fd1)\n');
   assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);

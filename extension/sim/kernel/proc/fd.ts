@@ -34,7 +34,9 @@ export function fileRef(k: KernelContext, nsId: string, holder: string, delta: n
 }
 
 export function openat(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw', fdName: string): OpResult {
-  const fd = openFile(k, t, path, mode);
+  const opened = openFile(k, t, path, mode);
+  // One operation per line: the opener, the fd and the line name the new struct file.
+  const fd = opened.kind === 'timens_offsets' || opened.kind === 'proc' ? { ...opened, _file: `${t}:${fdName}@${k.line}` } : opened;
   const replaced = ownFd(k, t, fdName);
   if (replaced?.ns) fileRef(k, replaced.ns, `${t}:${fdName}`, -1);
   k.r.set(k.tasks, t, 'fds', fdsSet(task(k, t).fds, fdName, fd));
@@ -53,10 +55,17 @@ export function close(k: KernelContext, t: string, fdName: string): OpResult {
   return { ret: 0, errno: null, signal: null };
 }
 
-/** The fd record changes (its position, its seq_file), in the table that holds it (a thread uses its leader's). */
+/** The fd record changes (its position, its seq_file), in the table that holds it (a thread uses its leader's),
+ *  and in every copy fork made of it: they are one struct file. */
 export function updateFd(k: KernelContext, t: string, fdName: string, rec: FdRec): void {
   const holder = ownFd(k, t, fdName) ? t : task(k, t).leader;
   if (ownFd(k, holder, fdName)) k.r.set(k.tasks, holder, 'fds', fdsSet(task(k, holder).fds, fdName, rec));
+  if (!rec._file) return;
+  // Copies keep their name (copy_files), so each live task is asked for that one name.
+  for (const h of k.memo.liveTasks()) {
+    const copy = h === holder ? undefined : ownFd(k, h, fdName);
+    if (copy?._file === rec._file) k.r.set(k.tasks, h, 'fds', fdsSet(task(k, h).fds, fdName, { ...copy, pos: rec.pos, _seq: rec._seq }));
+  }
 }
 
 export function lseek(k: KernelContext, t: string, fdName: string, offset: number, whence: Whence = 'SEEK_SET'): OpResult {
