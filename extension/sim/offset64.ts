@@ -63,6 +63,14 @@ export function normaliseLoops(host: Timespec, nsec: bigint): bigint {
   return q < 0n ? -q : 0n;
 }
 
+/** show_stat's btime: timens_sub_boottime is timespec64_sub, whose nanoseconds difference is an s64 that a
+ *  stored LONG_MIN overflows, normalised by the loop; the seconds are printed as an unsigned long long. */
+export function btimeText(boot: Timespec, o: TimensOffset): string {
+  const r = rawOffset(o);
+  const sec = BigInt(boot.sec) - r.sec + floorDiv(BigInt.asIntN(64, BigInt(boot.nsec) - r.nsec), NSEC);
+  return String(BigInt.asUintN(64, sec));
+}
+
 /** timespec64_to_ktime(offset) = ktime_set(tv_sec, tv_nsec): KTIME_MAX from KTIME_SEC_MAX seconds on, else the
  *  s64 sum (timens_ktime_to_host uses this). */
 export function offsetKtime(o: TimensOffset): bigint {

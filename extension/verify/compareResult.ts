@@ -73,13 +73,15 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     return [`uptime ${fmtS(ko)} from host boottime`, agree ? `uptime ${fmtS(ko)} from host boottime` : `uptime ${fmtS(mu)} from host boottime`];
   }
   if (path === '/proc/stat') {
-    const kb = Number(/(?:^|\n)btime (\d+)/.exec(kText)?.[1]);
-    const mb = Number(/(?:^|\n)btime (-?\d+)/.exec(mText)?.[1]);
+    // btime is printed as an unsigned 64-bit number (a LONG_MIN boottime offset wraps it): exact arithmetic
+    const kb = /(?:^|\n)btime (\d+)/.exec(kText)?.[1];
+    const mb = /(?:^|\n)btime (-?\d+)/.exec(mText)?.[1];
     const h = pl.model.after.host;
     const mHost = Math.floor(tsSecs(h.realtime) - tsSecs(h.boottime));
-    const ko = kb - Number(f.hb), mo = mb - mHost;
-    if (!Number.isFinite(ko) || !Number.isFinite(mo)) return null;
-    return [`btime ${ko >= 0 ? '+' : ''}${ko} s from the host's`, Math.abs(ko - mo) <= 1 ? `btime ${ko >= 0 ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0 ? '+' : ''}${mo} s from the host's`];
+    if (kb === undefined || mb === undefined || !/^-?\d+$/.test(f.hb ?? '')) return null;
+    const ko = BigInt(kb) - BigInt(f.hb), mo = BigInt(mb) - BigInt(mHost);
+    const d = ko - mo;
+    return [`btime ${ko >= 0n ? '+' : ''}${ko} s from the host's`, d >= -1n && d <= 1n ? `btime ${ko >= 0n ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0n ? '+' : ''}${mo} s from the host's`];
   }
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;

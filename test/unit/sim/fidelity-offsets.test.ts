@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, C, shift, OFFSETS } from './helpers';
-import { offsetFromParsed, offsetKtime, offsetRange, rawOffset, vdsoAddOffset, KTIME_MAX } from '../../../extension/sim/offset64';
+import { btimeText, offsetFromParsed, offsetKtime, offsetRange, rawOffset, vdsoAddOffset, KTIME_MAX } from '../../../extension/sim/offset64';
 import { formatOffset } from '../../../extension/scenario/editor/format';
 
 const LONG_MIN = -(1n << 63n);
@@ -59,6 +59,18 @@ test('timens_ktime_to_host converts with ktime_set: KTIME_SEC_MAX seconds satura
   assert.equal(shift(h.run('P2', op.gettime(C.CLOCK_MONOTONIC, 'syscall'))), -0.854775808);
   const r = h.run('P2', { op: 'timerfd_settime', clock: C.CLOCK_MONOTONIC, abs: true, value: { base: 'now', delta: { sec: 100, nsec: 0 } } });
   assert.deepEqual(r.waited, { sec: 0, nsec: 0 });
+});
+
+test('/proc/stat btime: timespec64_sub overflows the s64 nanoseconds, and the seconds print unsigned', () => {
+  const h = harness();
+  h.run('P1', op.unshare());
+  h.run('P1', op.write(OFFSETS, 'boottime 9223372036 9223372036854775808'));
+  h.run('P1', op.fork('P2'));
+  const wall = 1767225600 - 1000;
+  // W - 9223372036 + floor((0 - LONG_MIN wrapped to LONG_MIN) / 1e9) = W - 18446744073, as a u64
+  assert.equal(h.run('P2', op.read('/proc/stat')).text, `btime ${(1n << 64n) + BigInt(wall) - 18446744073n}\n`);
+  assert.equal(btimeText({ sec: wall, nsec: 0 }, offsetFromParsed(4000000000n, 0n)), String((1n << 64n) + BigInt(wall) - 4000000000n), 'a negative btime prints unsigned');
+  assert.equal(btimeText({ sec: wall, nsec: 0 }, offsetFromParsed(3600n, 0n)), String(wall - 3600));
 });
 
 test('ordinary offsets keep their plain shape; the views show a stored pair where one was written', () => {

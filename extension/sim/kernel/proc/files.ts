@@ -5,7 +5,7 @@
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
-import { KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
+import { btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
 import type { FdRec } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
@@ -102,10 +102,10 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
     return k.fn('show_stat', () => {
       const h = hostClocks(k);
       const bootWall = tsSub(h.realtime, h.boottime);
-      let btime = bootWall.sec;
+      let btime = String(bootWall.sec);
       if (k.sw.procStatBtime) {
         const boot = ns(k, np(k, task(k, t).nsproxy).time_ns).offsets.boottime;
-        btime = tsSub(bootWall, boot).sec;
+        btime = btimeText(bootWall, boot);
       }
       return `btime ${btime}\n`;
     });
