@@ -59,7 +59,11 @@ void op_read(struct task_ctx *c, struct arg *a, struct result *r)
 	if (fd < 0 && opened == 0 && a[0].kind != 'f') { res_errno(r, -1); res_add(r, " at=open"); return; }
 	unsigned char *buf = malloc(TEXT_MAX / 2);
 	if (!buf) { res_errno(r, -1); return; }
-	ssize_t n = read(fd, buf, TEXT_MAX / 2);
+	/* the count as given; a positive one is cut at the buffer, a negative one reaches the kernel as a huge
+	 * size_t, which access_ok refuses (EFAULT) before anything is written */
+	size_t count = TEXT_MAX / 2;
+	if (a[1].present) count = a[1].i < 0 || (size_t)a[1].i < count ? (size_t)a[1].i : count;
+	ssize_t n = read(fd, buf, count);
 	res_errno(r, n);
 	if (n > 0) add_text(r, buf, (size_t)n);
 	free(buf);
@@ -82,7 +86,7 @@ void op_pwrite(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; d
 void op_lseek(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
-	res_errno(r, lseek((int)a[0].i, (off_t)a[1].i, SEEK_SET));
+	res_errno(r, lseek((int)a[0].i, (off_t)a[1].i, (int)a[2].i));
 }
 
 void op_readlink(struct task_ctx *c, struct arg *a, struct result *r)

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <poll.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,11 +144,14 @@ void op_clock_nanosleep(struct task_ctx *c, struct arg *a, struct result *r)
 		struct itimerspec its = { { 0, 0 }, { a[3].i / 1000, (a[3].i % 1000) * 1000000 } };
 		armed = timer_settime(tm, 0, &its, NULL) == 0;
 	}
+	/* The span is read on CLOCK_REALTIME, which no time namespace offsets: a syscall read of CLOCK_MONOTONIC
+	 * normalises the offset one second per loop (set_normalized_timespec64), which takes seconds when the
+	 * stored nanoseconds are negative, and that would be counted as waiting. */
 	struct timespec t0, t1;
-	sys_now(CLOCK_MONOTONIC, &t0);
+	sys_now(CLOCK_REALTIME, &t0);
 	long ret = syscall(SYS_clock_nanosleep, clk, a[1].i ? TIMER_ABSTIME : 0, &ts, NULL);
 	int e = errno;
-	sys_now(CLOCK_MONOTONIC, &t1);
+	sys_now(CLOCK_REALTIME, &t1);
 	if (armed) timer_delete(tm);
 	errno = e;
 	if (ret != 0 && e == EINTR && armed) {
@@ -172,6 +176,14 @@ void op_timerfd_settime(struct task_ctx *c, struct arg *a, struct result *r)
 	if (ret == 0 && timerfd_gettime(fd, &cur) == 0) {
 		struct timespec zero = { 0, 0 };
 		add_span(r, "w", &zero, &cur.it_value);
+		/* 0 left: expired (a deadline already past fires from the hrtimer interrupt, so wait a little for
+		 * it) or disarmed (timerfd_setup started no timer for an it_value of 0) */
+		const char *state = "armed";
+		if (!cur.it_value.tv_sec && !cur.it_value.tv_nsec) {
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+			state = poll(&pf, 1, 100) > 0 ? "expired" : "disarmed";
+		}
+		res_add(r, " tm=%s", state);
 	}
 	close(fd);
 }

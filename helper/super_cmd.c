@@ -229,7 +229,9 @@ static void cmd(char **tok, int n)
 	struct timespec h1 = { 0, 0 }, h2 = { 0, 0 };
 	if (clk >= 0) hostclock(clk, &h1);
 	chan_send(T[ti].chan, req, off, -1);
-	int timeout = 15000 + (!strcmp(d->name, "clock_nanosleep") ? (int)a[3].i : 0);
+	/* 60 s: a vDSO read with an offset whose nanoseconds are negative runs __iter_div_u64_rem ~1e10 times
+	 * (9 s on an idle machine), and a syscall read or offsets write normalises one second per loop (3 s). */
+	int timeout = 60000 + (!strcmp(d->name, "clock_nanosleep") ? (int)a[3].i : 0);
 	int r = wait_for(&pd, child ? done_create : done_res, timeout);
 	if (clk >= 0) hostclock(clk, &h2);
 	char extra[256] = "";

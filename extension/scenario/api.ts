@@ -1,7 +1,7 @@
 // The contract of the .timens language layer: what parsing gives (steps, expectations, diagnostics
 // with exact ranges) and what running a scenario gives (a recorded Simulation plus per-line outcomes).
 
-import type { OpResult, Simulation } from '../sim/api';
+import type { OpResult, Simulation, TimerState } from '../sim/api';
 import type { Step } from '../sim/ops';
 import type { Arch, Arm64PatchId, KernelVersion, Profile } from '../sim/types';
 
@@ -63,7 +63,9 @@ export type ExpectCheck =
   | { readonly form: 'pte'; readonly task: string; readonly mapping: string; readonly page: number; readonly phys: string | null } // expect P2 [vvar][0] -> ns#1 / host / none
   | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' | 'vdso-stuck' }
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */
-  | { readonly form: 'waited'; readonly sec: number; readonly nsec: number };
+  | { readonly form: 'waited'; readonly sec: number; readonly nsec: number }
+  /** expect timer == disarmed: what the timer the line above set was left as. */
+  | { readonly form: 'timer'; readonly state: TimerState };
 
 export interface ParsedScenario {
   readonly file: string;

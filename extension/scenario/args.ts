@@ -3,7 +3,7 @@
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
 import { CLOCKS, SIGNALS, type Timespec } from '../sim/types';
-import type { FileRef, MappingName, NsTarget, Operation, TimeExpr } from '../sim/ops';
+import { SEEK, type FileRef, type MappingName, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import type { Lexeme } from './lexer';
@@ -168,6 +168,13 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   switch (kind) {
     case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption':
       return readFlags(p, kind, arg);
+    case 'whence': {
+      const v = readFlags(p, 'whence', arg);
+      if (v === undefined) return undefined;
+      const name = (Object.keys(SEEK) as Whence[]).find((w) => SEEK[w] === v);
+      if (!name) p.soft(arg.range, 'bad-value', `${v} is not a whence: SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2)`);
+      return name;
+    }
     case 'openMode': {
       if (one && one.t === 'string') {
         const mode = one.value;
@@ -392,10 +399,10 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
     case 'close': return { op: 'close', fd: v.get('fd') as string };
-    case 'read': return { op: 'read', file: v.get('file') as FileRef };
+    case 'read': { const count = v.get('count') as number | undefined; return { op: 'read', file: v.get('file') as FileRef, ...(count !== undefined ? { count } : {}) }; }
     case 'write': return { op: 'write', file: v.get('file') as FileRef, data: v.get('data') as string };
     case 'pwrite': return { op: 'pwrite', file: v.get('file') as FileRef, data: v.get('data') as string, offset: numberArg(v, 'offset', 0) };
-    case 'lseek': return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0) };
+    case 'lseek': { const whence = v.get('whence') as Whence | undefined; return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0), ...(whence ? { whence } : {}) }; }
     case 'readlink': return { op: 'readlink', path: v.get('path') as string };
     case 'clock_gettime': return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
     case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };

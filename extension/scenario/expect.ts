@@ -1,7 +1,7 @@
 // Evaluates `expect` checks against a recorded simulation: the state at the current position and the
 // result of the operation line above the expectation.
 
-import type { KernelState, OpResult, Simulation } from '../sim/api';
+import { timerState, type KernelState, type OpResult, type Simulation } from '../sim/api';
 import type { Step } from '../sim/ops';
 import type { Timespec } from '../sim/types';
 import type { ExpectCheck } from './api';
@@ -77,6 +77,11 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       const want = { sec: check.sec, nsec: check.nsec };
       const passed = !!got && timespecEquals(got, want);
       return { passed, actual: got ? formatDuration(got) : 'no wait', message: passed ? `waited ${formatDuration(want)}` : `expected a wait of ${formatDuration(want)}, got ${got ? formatDuration(got) : `no wait (${resultWords(lastResult)})`}` };
+    }
+    case 'timer': {
+      const got = lastResult && lastStep?.operation.op === 'timerfd_settime' ? timerState(lastResult) : undefined;
+      const passed = got === check.state;
+      return { passed, actual: got ?? 'no timer', message: passed ? `the timer is ${got}` : `expected the timer ${check.state}, it is ${got ?? `not set (${resultWords(lastResult)})`}` };
     }
     case 'ns': {
       const where = taskNs(sim, check.task);

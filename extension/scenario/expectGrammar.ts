@@ -4,6 +4,7 @@
 
 import { CLOCKS, ERRNOS, SIGNALS, type Timespec } from '../sim/types';
 import type { ExpectCheck } from './api';
+import { TIMER_STATES, type TimerState } from '../sim/api';
 import { readDuration, readInt, readString } from './args';
 import { own, replaceFixes, type LineParser } from './cursor';
 import type { Lexeme } from './lexer';
@@ -38,6 +39,7 @@ export const EXPECT_FORMS: readonly ExpectFormDoc[] = [
   { form: 'signal', subject: 'signal', pattern: 'signal == SIG…', snippet: 'signal == ${1:SIGBUS}', detail: 'a signal it raised (SIGBUS, SIGSEGV) or none', example: 'expect signal == SIGBUS', ofResult: true, values: [...SIGNAL_NAMES, 'none'] },
   { form: 'text', subject: 'read', pattern: 'read == "…"', snippet: 'read == "${1}"', detail: 'the bytes it read', example: 'expect read == "time:[4026531834]"', ofResult: true },
   { form: 'waited', subject: 'waited', pattern: 'waited == D', snippet: 'waited == ${1:1s}', detail: 'how long its sleep or timer waited, in host time', example: 'expect waited == 1s', ofResult: true },
+  { form: 'timer', subject: 'timer', pattern: 'timer == armed (disarmed, expired)', snippet: 'timer == ${1|disarmed,armed,expired|}', detail: 'what the timer it set was left as: armed, disarmed (it_value 0) or expired (its deadline had passed)', example: 'expect timer == disarmed', ofResult: true, values: TIMER_STATES },
   { form: 'path', subject: 'path', pattern: 'path == P', snippet: 'path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}', detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…', example: 'expect path == vdso-timens', ofResult: true, values: CLOCK_READ_PATHS },
   { form: 'frozen', pattern: 'ns#N frozen (or not frozen)', snippet: 'ns#${1:1} ${2|frozen,not frozen|}', detail: 'the namespace\'s offsets are (not) frozen', example: 'expect ns#1 frozen', ofResult: false },
   { form: 'offset', pattern: 'ns#N offset monotonic == D', snippet: 'ns#${1:1} offset ${2|monotonic,boottime|} == ${3:86400s}', detail: 'an offset of the namespace', example: 'expect ns#1 offset monotonic == 86400s', ofResult: false },
@@ -91,7 +93,7 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
   p.error(p.r(first), 'syntax', `expect takes: ${EXPECT_FORMS.map((f) => f.pattern).join(', ')}`, replaceFixes(p.r(first), near, ''));
 }
 
-/** ok, errno == E, ret == N, signal == S, read == "…", waited == D, path == P. */
+/** ok, errno == E, ret == N, signal == S, read == "…", waited == D, timer == T, path == P. */
 function readResultForm(p: LineParser, first: Lexeme, form: ExpectForm): ExpectCheck | null {
   first.code = K.keyword;
   if (first.text === 'ok') return { form: 'errno', errno: null };
@@ -136,6 +138,14 @@ function readResultForm(p: LineParser, first: Lexeme, form: ExpectForm): ExpectC
       const s = readString(p, v);
       if (s === undefined) return null;
       return { form: 'text', text: s };
+    }
+    case 'timer': {
+      v.code = K.keyword;
+      if (!(TIMER_STATES as readonly string[]).includes(v.text)) {
+        const near = closest(v.text, TIMER_STATES);
+        p.error(p.r(v), 'bad-value', `A timer state is one of ${TIMER_STATES.join(', ')}`, replaceFixes(p.r(v), near.length ? near : [...TIMER_STATES], ''));
+      }
+      return { form: 'timer', state: v.text as TimerState };
     }
     default: {
       v.code = K.keyword;

@@ -62,7 +62,7 @@ export function formatResult(r: OpResult, run: { readonly sim: Simulation }, out
     s += ` {${formatTimespec(r.clock.value)}, ${clockName(r.clock.clock)} ${formatHostOffset(offset)}, ${r.clock.path}}`;
   }
   if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
-  if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s)`;
+  if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s${r.timer ? `, ${r.timer}` : ''})`;
   if (r.stuck) s += ` (stuck in the vDSO: seq ${r.stuck.seq} of ${r.stuck.page} never becomes even; stopped after ${r.stuck.retries} retries)`;
   if (r.signal) s += ` ${signalText(r.signal)}`;
   if (outcome && outcome.time_ns) s += `  [time ${outcome.time_ns}, tfc ${outcome.time_ns_for_children}]`;
@@ -95,6 +95,7 @@ export interface JsonLine {
   readonly clock?: { readonly id: number; readonly name: string; readonly path: string; readonly value: { sec: number; nsec: number }; readonly offset: { sec: number; nsec: number }; readonly offset_text: string };
   readonly content?: string;
   readonly waited?: { sec: number; nsec: number };
+  readonly timer?: 'disarmed';
   readonly expect?: string;
   readonly passed?: boolean;
   readonly actual?: string;
@@ -120,6 +121,7 @@ export function jsonOfOutcomeOf(file: string, o: LineOutcome, call: string, even
   if (r.text !== undefined) rec.content = r.text;
   if (r.stuck) rec.stuck = r.stuck;
   if (r.waited) rec.waited = r.waited;
+  if (r.timer) rec.timer = r.timer;
   if (events) rec.events = events;
   return rec as unknown as JsonLine;
 }

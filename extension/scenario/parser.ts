@@ -130,7 +130,12 @@ export class ScenarioParser {
     const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
-    return { header, tasks: this.scope.taskOrder(), taskNames: this.scope.taskNames(), diagnostics: ctx.diagnostics, uses };
+    // The task lists are built when asked for: a streaming check of a file with 10^6 tasks never needs them,
+    // and building both at once at the end of a long file was what pushed a small heap over its limit.
+    const scope = this.scope;
+    return {
+      header, get tasks() { return scope.taskOrder(); }, get taskNames() { return scope.taskNames(); }, diagnostics: ctx.diagnostics, uses,
+    };
   }
 }
 

@@ -2,13 +2,13 @@
 // tables, and the "did you mean" search used by diagnostics and completion.
 
 import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS } from '../sim/types';
-import type { OperationName } from '../sim/ops';
+import { SEEK, type OperationName } from '../sim/ops';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'task';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task';
 
 export interface ArgSpec {
   readonly name: string;
@@ -80,9 +80,11 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     example: 'P1: open("/proc/self/ns/time_for_children") = fd1', snippet: 'open(${1:"/proc/self/ns/time_for_children"}) = ${2:fd1}' },
   { word: 'close', op: 'close', host: false, args: [{ name: 'fd', kind: 'fd', doc: 'an fd name' }],
     summary: 'Close an fd, dropping its reference.', example: 'P1: close(fd1)', snippet: 'close(${1:fd1})' },
-  { word: 'read', op: 'read', host: false, args: [{ name: 'file', kind: 'file', doc: FILE_DOC }],
-    summary: 'Read a file: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset.',
-    example: 'P1: read("/proc/self/timens_offsets")', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
+  { word: 'read', op: 'read', host: false, args: [
+    { name: 'file', kind: 'file', doc: FILE_DOC },
+    { name: 'count', kind: 'int', optional: true, doc: 'how many bytes at most (default: the whole rest of the file)' }],
+    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
+    example: 'P1: read(fd1, 5)', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
   { word: 'write', op: 'write', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
     { name: 'data', kind: 'string', doc: 'the bytes written, with C escapes (\\n, \\t, \\\\, \\", \\xNN)' }],
@@ -96,8 +98,9 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     example: 'P1: pwrite(fd1, "monotonic 1 0", 0)', snippet: 'pwrite(${1:fd1}, ${2:"monotonic 1 0"}, ${3:0})' },
   { word: 'lseek', op: 'lseek', host: false, args: [
     { name: 'fd', kind: 'fd', doc: 'an fd name' },
-    { name: 'offset', kind: 'int', doc: 'new position (SEEK_SET)' }],
-    summary: 'Move the file position; a timens_offsets write at a non-zero position gives EINVAL.',
+    { name: 'offset', kind: 'int', doc: 'new position, or a move from the current one with SEEK_CUR' },
+    { name: 'whence', kind: 'whence', optional: true, doc: 'SEEK_SET (default) or SEEK_CUR; /proc seq_files give EINVAL for SEEK_END' }],
+    summary: 'Move the file position; a timens_offsets write at a non-zero position gives EINVAL, and a read continues from it.',
     example: 'P1: lseek(fd1, 1)', snippet: 'lseek(${1:fd1}, ${2:0})' },
   { word: 'readlink', op: 'readlink', host: false, args: [{ name: 'path', kind: 'string', doc: 'e.g. "/proc/self/ns/time"' }],
     summary: 'Read a namespace link: time:[inode].', example: 'P1: readlink("/proc/self/ns/time_for_children")',
@@ -188,7 +191,7 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence', Readonly<Record<string, number>>>> = {
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -196,6 +199,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   timerFlags: { TIMER_ABSTIME: 1, TFD_TIMER_ABSTIME: 1 },
   openMode: { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
   prctlOption: { PR_SET_DUMPABLE: 4 },
+  whence: SEEK,
 };
 
 export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;

@@ -3,6 +3,7 @@
 
 import type { Step } from './ops';
 import type { Profile, Timespec } from './types';
+import type { TimensOffset } from './offset64';
 
 // ---------------------------------------------------------------------------------------------
 // Kernel state (read model). Objects are named as in the kernel and identified by stable ids:
@@ -67,7 +68,8 @@ export interface TimeNamespaceState {
   readonly inum: number;                   // 4026531834 for the initial namespace
   readonly userNs: string;                 // owning user namespace
   readonly ucountUid: number;              // euid of the creator: the ucount it is charged to
-  readonly offsets: { readonly monotonic: Timespec; readonly boottime: Timespec };
+  /** As stored by the last write (offset64.ts): exact, normalised with a `carry` when the nanoseconds were negative. */
+  readonly offsets: { readonly monotonic: TimensOffset; readonly boottime: TimensOffset };
   readonly frozen_offsets: boolean;
   readonly vvar_page: string | null;       // 'page#ns#N'; null for the initial namespace
   /** Who holds a reference: task ids via nsproxy->time_ns, via time_ns_for_children, and fds ('P1:fd1'). */
@@ -141,6 +143,17 @@ export interface KernelState {
 // Results and events
 // ---------------------------------------------------------------------------------------------
 
+/** What a timer the operation set is left as (timerfd_gettime and a poll tell them apart). */
+export const TIMER_STATES = ['armed', 'disarmed', 'expired'] as const;
+export type TimerState = (typeof TIMER_STATES)[number];
+/** The state a timerfd_settime result leaves its timer in: only a disarmed timer is marked (`timer`); an armed
+ *  one is expired when no time is left. */
+export function timerState(r: OpResult): TimerState | undefined {
+  if (r.timer) return r.timer;
+  if (!r.waited || r.errno) return undefined;
+  return r.waited.sec === 0 && r.waited.nsec === 0 ? 'expired' : 'armed';
+}
+
 export interface OpResult {
   /** Return value; null when the task died of a signal before returning. */
   readonly ret: number | null;
@@ -152,6 +165,8 @@ export interface OpResult {
   readonly text?: string;
   /** Sleeps and timers: how long the task waits, in host time. */
   readonly waited?: Timespec;
+  /** timerfd_settime: 'disarmed' when it_value was 0 (else see timerState). */
+  readonly timer?: 'disarmed';
   /** fork-like operations: the new task's id. */
   readonly child?: string;
   /** A vDSO read whose seqcount loop never ends (an odd seq nothing will ever change): the page it spins on, its

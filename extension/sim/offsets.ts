@@ -1,6 +1,8 @@
 // The /proc/PID/timens_offsets text formats: the write parser (line splitting plus the kernel's sscanf
 // "%9s %lld %lu", or "%u %lld %lu" on 5.6, with 64-bit wrap-around) and the read formatter.
 
+import { rawOffset, type TimensOffset } from './offset64';
+
 export interface ParsedOffset {
   /** Clock id as parsed: 1 or 7 with names; any unsigned 32-bit number in 5.6. */
   readonly clockid: number;
@@ -137,10 +139,12 @@ function pad(s: string, w: number, left: boolean): string {
   return left ? s + fill : fill + s;
 }
 
-/** The text of a read: "%-10s %10lld %9ld\n" (5.7+) or "%d %lld %ld\n" (5.6), monotonic first. */
-export function formatOffsets(mono: { sec: number; nsec: number }, boot: { sec: number; nsec: number }, names: boolean): string {
-  if (!names) return `1 ${mono.sec} ${mono.nsec}\n7 ${boot.sec} ${boot.nsec}\n`;
-  const line = (n: string, t: { sec: number; nsec: number }): string =>
+/** The text of a read: "%-10s %10lld %9ld\n" (5.7+) or "%d %lld %ld\n" (5.6), monotonic first, of the
+ *  stored (unnormalised) values, exactly. */
+export function formatOffsets(mono: TimensOffset, boot: TimensOffset, names: boolean): string {
+  const m = rawOffset(mono), b = rawOffset(boot);
+  if (!names) return `1 ${m.sec} ${m.nsec}\n7 ${b.sec} ${b.nsec}\n`;
+  const line = (n: string, t: { sec: bigint; nsec: bigint }): string =>
     `${pad(n, 10, true)} ${pad(String(t.sec), 10, false)} ${pad(String(t.nsec), 9, false)}\n`;
-  return line('monotonic', mono) + line('boottime', boot);
+  return line('monotonic', m) + line('boottime', b);
 }

@@ -19,6 +19,10 @@ export interface TimeExpr {
   readonly delta: Timespec;
 }
 
+/** lseek's whence values (include/uapi/linux/fs.h). */
+export const SEEK = { SEEK_SET: 0, SEEK_CUR: 1, SEEK_END: 2 } as const;
+export type Whence = keyof typeof SEEK;
+
 /** The special mappings a scenario can touch. */
 export type MappingName = '[vvar]' | '[vvar_vclock]' | '[vdso]';
 
@@ -37,10 +41,11 @@ export type TaskOperation =
   | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }
   | { readonly op: 'open'; readonly path: string; readonly mode: 'r' | 'w' | 'rw'; readonly fd: string }
   | { readonly op: 'close'; readonly fd: string }
-  | { readonly op: 'read'; readonly file: FileRef }
+  /** `count`: the size passed to read(2) (default: more than any file here holds). */
+  | { readonly op: 'read'; readonly file: FileRef; readonly count?: number }
   | { readonly op: 'write'; readonly file: FileRef; readonly data: string }
   | { readonly op: 'pwrite'; readonly file: FileRef; readonly data: string; readonly offset: number }
-  | { readonly op: 'lseek'; readonly fd: string; readonly offset: number }
+  | { readonly op: 'lseek'; readonly fd: string; readonly offset: number; readonly whence?: Whence }
   | { readonly op: 'readlink'; readonly path: string }
   | { readonly op: 'clock_gettime'; readonly clock: number; readonly via: 'vdso' | 'syscall' }
   | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }

@@ -7,6 +7,7 @@ import type { KernelState } from '../sim/api';
 import type { KernelLine } from './protocol';
 import { Bijection } from './identity';
 import type { Diff } from './report';
+import { rawOffset, type TimensOffset } from '../sim/offset64';
 
 export interface StateTracker {
   readonly ns: Bijection;
@@ -31,14 +32,21 @@ function kernelStatus(k: KernelLine, id: string): string {
   return k.blocked.has(id) ? 'blocked in vfork' : 'running';
 }
 
-/** Parses either offsets format ("monotonic  3600  0" or "1 3600 0") into [mono s, ns, boot s, ns]. */
-export function parseOffsets(text: string): string | null {
-  const m = /^(monotonic|1)\s+(-?\d+)\s+(-?\d+)\n(boottime|7)\s+(-?\d+)\s+(-?\d+)\n$/.exec(text);
-  return m ? `monotonic ${m[2]}.${m[3].padStart(9, '0')} s, boottime ${m[5]}.${m[6].padStart(9, '0')} s` : null;
+/** One offset as both sides show it: seconds.nanoseconds when the stored nanoseconds are in [0, 1e9), else the
+ *  stored pair (a nanoseconds field of 2^63 or more is a negative long, kept unnormalised). */
+function offsetPair(sec: bigint, nsec: bigint): string {
+  return nsec >= 0n && nsec < 1000000000n ? `${sec}.${String(nsec).padStart(9, '0')} s` : `{${sec} s, ${nsec} ns}`;
 }
 
-function modelOffsets(o: { monotonic: { sec: number; nsec: number }; boottime: { sec: number; nsec: number } }): string {
-  return `monotonic ${o.monotonic.sec}.${String(o.monotonic.nsec).padStart(9, '0')} s, boottime ${o.boottime.sec}.${String(o.boottime.nsec).padStart(9, '0')} s`;
+/** Parses either offsets format ("monotonic  3600  0" or "1 3600 0") into the text both sides compare. */
+export function parseOffsets(text: string): string | null {
+  const m = /^(monotonic|1)\s+(-?\d+)\s+(-?\d+)\n(boottime|7)\s+(-?\d+)\s+(-?\d+)\n$/.exec(text);
+  return m ? `monotonic ${offsetPair(BigInt(m[2]), BigInt(m[3]))}, boottime ${offsetPair(BigInt(m[5]), BigInt(m[6]))}` : null;
+}
+
+function modelOffsets(o: { monotonic: TimensOffset; boottime: TimensOffset }): string {
+  const m = rawOffset(o.monotonic), b = rawOffset(o.boottime);
+  return `monotonic ${offsetPair(m.sec, m.nsec)}, boottime ${offsetPair(b.sec, b.nsec)}`;
 }
 
 const PROT = (p: number) => `${p & 1 ? 'r' : '-'}${p & 2 ? 'w' : '-'}${p & 4 ? 'x' : '-'}`;

@@ -3,7 +3,7 @@
 // and which fields of its result are compared. Adding an operation: one entry here, one op_<name> in helper/.
 
 import type { KernelState } from '../sim/api';
-import type { FileRef, Operation, OperationName, NsTarget, TimeExpr } from '../sim/ops';
+import { SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
 import { CLONE_FLAGS, type Profile } from '../sim/types';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
@@ -11,7 +11,7 @@ import { CLONE_FLAGS, type Profile } from '../sim/types';
 export type ArgType = 'i' | 'o' | 'n' | 'r' | 'k' | 'x' | 'p' | 'F' | 'N' | 'm' | 'T' | 'd';
 
 /** Result fields a comparison may look at, besides errno and signal (always compared). */
-export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'child';
+export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child';
 
 export const OPF_HOST = 1;
 export const OPF_CREATES = 2;
@@ -126,21 +126,21 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
-  read: { readOnly: true, sig: 'F', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of up to 32 KiB.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f]; } },
+  read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
-  lseek: { sig: 'ki', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET.',
-    encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset)] : { notRun: 'bad fd name' }) },
+  lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',
+    encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset), String(SEEK[op.whence ?? 'SEEK_SET'])] : { notRun: 'bad fd name' }) },
   readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? { notRun: ONLY_PROC } : [p]; } },
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
   clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
     encode: (op, c) => [String(op.clock), op.abs ? '1' : '0', time(op.value), String(c.mode.sleepCapMs)] },
-  timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is what is compared.',
+  timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether a poll(2) of 100 ms sees it fire.',
     encode: (op) => [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
   touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
     encode: (op) => [mappingToken(op.mapping), String(op.page)] },

@@ -4,6 +4,7 @@
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
 import { buildStatusOf } from '../../sim/build';
+import { rawOffset, type TimensOffset } from '../../sim/offset64';
 import { ARM64_PATCHES, kernelAtLeast as versionAtLeast } from '../../sim/types';
 import { signalText } from '../format';
 import { formatDuration, subTimespec } from '../values';
@@ -12,10 +13,14 @@ import { clockName, ERRNO_TEXT } from '../vocabulary';
 /** `12s`, `1.75s`, `-3.000000001s`: whole seconds stay short, nanoseconds are shown without trailing zeros (values.ts). */
 export const formatTimespec = formatDuration;
 
-/** An offset with its sign always shown: `+86400s`, `-20s`, `+0s`. */
-export function formatOffset(ts: Timespec): string {
+/** An offset with its sign always shown: `+86400s`, `-20s`, `+0s`; a stored offset whose nanoseconds were
+ *  negative shows the stored pair too: `{9223372036 s, -9223372036854775808 ns} = -0.854775808s`. */
+export function formatOffset(ts: TimensOffset): string {
   const text = formatTimespec(ts);
-  return text.startsWith('-') ? text : `+${text}`;
+  const signed = text.startsWith('-') ? text : `+${text}`;
+  if (!ts.carry) return signed;
+  const r = rawOffset(ts);
+  return `{${r.sec} s, ${r.nsec} ns} = ${signed}`;
 }
 
 export { subTimespec as subtractTimespec, clockName };
@@ -45,6 +50,7 @@ export function resultParts(r: OpResult, quoteMax: number): string[] {
   if (r.clock) parts.push(formatClockRead(r.clock));
   if (r.text !== undefined) parts.push(quote(r.text, quoteMax));
   if (r.waited) parts.push(`waited ${formatTimespec(r.waited)}`);
+  if (r.timer) parts.push(r.timer);
   return parts;
 }
 

@@ -139,10 +139,10 @@ function describe(k: KernelContext, op: TaskOperation): number {
     case 'prctl_set_dumpable': return txt`prctl(PR_SET_DUMPABLE, ${op.dumpable ? 1 : 0})`;
     case 'open': return txt`open("${op.path}", ${op.mode}) as ${op.fd}`;
     case 'close': return txt`close(${op.fd})`;
-    case 'read': return txt`read(${fileName(op.file)})`;
+    case 'read': return op.count === undefined ? txt`read(${fileName(op.file)})` : txt`read(${fileName(op.file)}, ${op.count})`;
     case 'write': return txt`write(${fileName(op.file)}, ${JSON.stringify(op.data)})`;
     case 'pwrite': return txt`pwrite(${fileName(op.file)}, ${JSON.stringify(op.data)}, ${op.offset})`;
-    case 'lseek': return txt`lseek(${op.fd}, ${op.offset}, SEEK_SET)`;
+    case 'lseek': return txt`lseek(${op.fd}, ${op.offset}, ${op.whence ?? 'SEEK_SET'})`;
     case 'readlink': return txt`readlink("${op.path}")`;
     case 'clock_gettime': return txt`clock_gettime(${clockName(op.clock)})`;
     case 'clock_nanosleep': return txt`clock_nanosleep(${clockName(op.clock)}, ${op.abs ? 'TIMER_ABSTIME' : '0'}, ${timeExprText(op.value)})`;
@@ -169,10 +169,10 @@ function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
     case 'prctl_set_dumpable': return prctlSetDumpable(k, t, op.dumpable);
     case 'open': return openat(k, t, op.path, op.mode, op.fd);
     case 'close': return close(k, t, op.fd);
-    case 'read': return read(k, t, op.file);
+    case 'read': return read(k, t, op.file, op.count);
     case 'write': return write(k, t, op.file, op.data, null);
     case 'pwrite': return write(k, t, op.file, op.data, op.offset);
-    case 'lseek': return lseek(k, t, op.fd, op.offset);
+    case 'lseek': return lseek(k, t, op.fd, op.offset, op.whence);
     case 'readlink': return readlink(k, t, op.path);
     case 'clock_gettime': return sysClockGettime(k, t, op.clock, 'syscall');
     case 'clock_nanosleep': return clockNanosleep(k, t, op.clock, op.abs, op.value);

@@ -72,6 +72,20 @@ export type NsproxyRec = NsproxyState;
 /** An open file as stored: the public FdState plus the access mode it was opened with. */
 export interface FdRec extends FdState {
   readonly _mode: 'r' | 'w' | 'rw';
+  /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
+  readonly _seq?: SeqFile;
+  /** The open file description (struct file) of a /proc seq_file: copies made by fork share it, and with it
+   *  the position and the seq_file. */
+  readonly _file?: string;
+}
+/** What a seq_file keeps between reads: the text of the pass (`buf`), what of it is still to be copied
+ *  (`from`, `count`), the record index (single_open has one record) and where the last read ended. */
+export interface SeqFile {
+  readonly readPos: number;
+  readonly index: number;
+  readonly buf: string;
+  readonly from: number;
+  readonly count: number;
 }
 export type PageRec = PhysPageState;
 export type { FdState, HostClocks, PteState };

@@ -104,6 +104,15 @@ test('durations agree within the stated tolerance, and a sleep never ends early'
   assert.equal(verdicts(SCENARIO, waited(6, '1:500000000')).disagree, 1);
 });
 
+test('a timer\'s state is compared: disarmed is not expired; a deadline within the tolerance may be either', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 0s)\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 0.1s)\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 5s)\n';
+  const state = (line: number, tm: string) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, tm } }; };
+  assert.equal(verdicts(text).disagree, 0);
+  assert.equal(verdicts(text, state(3, 'expired')).disagree, 1, 'the kernel fired a timer the model disarmed');
+  assert.equal(verdicts(text, state(4, 'expired')).disagree, 0, '0.1 s left: it may have fired before the helper looked');
+  assert.equal(verdicts(text, state(5, 'disarmed')).disagree, 1);
+});
+
 test('a namespace link is compared as an identity, not as digits', () => {
   // The kernel's inode differs from the model's inum, but maps to the same name through the bijection.
   const r = verdicts(SCENARIO, (k) => {

@@ -1,6 +1,6 @@
 // A kernel that answers exactly what the model says (inode numbers from the model's own inums): the baseline
 // from which the comparison tests break one thing at a time.
-import type { OpResult } from '../../../extension/sim/api';
+import { timerState, type OpResult } from '../../../extension/sim/api';
 import type { Plan } from '../../../extension/verify/plan';
 import { emptyKernelLine, type KernelLine, type Res } from '../../../extension/verify/protocol';
 
@@ -13,6 +13,8 @@ function resFields(r: OpResult, clockHost: { sec: number; nsec: number } | null,
   if (r.clock) { f.v = ts(r.clock.value); f.h1 = ts(r.clock.host); f.h2 = ts(r.clock.host); f.path = r.clock.path; }
   if (r.text !== undefined) f.text = hexOf(r.text);
   if (r.waited) f.w = ts(r.waited);
+  const tm = timerState(r);
+  if (tm && !r.errno) f.tm = tm;
   if (child && !r.errno) f.child = `${child}:started`;
   if (clockHost) { f.h1 = ts(clockHost); f.h2 = ts(clockHost); }
   return f;

@@ -2,13 +2,14 @@
 // namespace file holds on its namespace, lseek, and files named by path for one call.
 
 import type { OpResult } from '../../api';
-import type { FileRef } from '../../ops';
+import type { FileRef, Whence } from '../../ops';
 import { fdsDelete, fdsGet, fdsItems, fdsPosition, fdsSet } from '../../store/fdtable';
 import { refsWith, type FdRec } from '../../store/records';
 import { refsAdd, refsRemove } from '../../store/reflist';
 import { ns, task, type KernelContext } from '../context';
 import { getTimeNs, putTimeNs } from '../time/namespace';
-import { openFile } from './files';
+import { openFile, showText } from './files';
+import { seqLseek } from './seq_file';
 
 /** The task's own fd `name`. */
 export function ownFd(k: KernelContext, t: string, name: string): FdRec | undefined {
@@ -33,7 +34,9 @@ export function fileRef(k: KernelContext, nsId: string, holder: string, delta: n
 }
 
 export function openat(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw', fdName: string): OpResult {
-  const fd = openFile(k, t, path, mode);
+  const opened = openFile(k, t, path, mode);
+  // One operation per line: the opener, the fd and the line name the new struct file.
+  const fd = opened.kind === 'timens_offsets' || opened.kind === 'proc' ? { ...opened, _file: `${t}:${fdName}@${k.line}` } : opened;
   const replaced = ownFd(k, t, fdName);
   if (replaced?.ns) fileRef(k, replaced.ns, `${t}:${fdName}`, -1);
   k.r.set(k.tasks, t, 'fds', fdsSet(task(k, t).fds, fdName, fd));
@@ -52,20 +55,42 @@ export function close(k: KernelContext, t: string, fdName: string): OpResult {
   return { ret: 0, errno: null, signal: null };
 }
 
-/** The fd's position moves to `pos`. */
-export function setPos(k: KernelContext, t: string, fdName: string, pos: number): void {
-  const own = ownFd(k, t, fdName);
-  if (own) k.r.set(k.tasks, t, 'fds', fdsSet(task(k, t).fds, fdName, { ...own, pos }));
+/** The fd record changes (its position, its seq_file), in the table that holds it (a thread uses its leader's),
+ *  and in every copy fork made of it: they are one struct file. */
+export function updateFd(k: KernelContext, t: string, fdName: string, rec: FdRec): void {
+  const holder = ownFd(k, t, fdName) ? t : task(k, t).leader;
+  if (ownFd(k, holder, fdName)) k.r.set(k.tasks, holder, 'fds', fdsSet(task(k, holder).fds, fdName, rec));
+  if (!rec._file) return;
+  // Copies keep their name (copy_files), so each live task is asked for that one name.
+  for (const h of k.memo.liveTasks()) {
+    const copy = h === holder ? undefined : ownFd(k, h, fdName);
+    if (copy?._file === rec._file) k.r.set(k.tasks, h, 'fds', fdsSet(task(k, h).fds, fdName, { ...copy, pos: rec.pos, _seq: rec._seq }));
+  }
 }
 
-export function lseek(k: KernelContext, t: string, fdName: string, offset: number): OpResult {
+export function lseek(k: KernelContext, t: string, fdName: string, offset: number, whence: Whence = 'SEEK_SET'): OpResult {
   const fd = lookupFd(k, t, fdName);
   if (!fd) k.fail('EBADF', `${fdName} is not open`);
+  if (fd.kind === 'ns') k.fail('ESPIPE', 'namespace files cannot seek');
+  if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc') {
+    const target = whence === 'SEEK_CUR' ? fd.pos + offset : offset;
+    if (whence === 'SEEK_END') k.fail('EINVAL', 'this model knows no size for the file');
+    if (target < 0) k.fail('EINVAL', 'negative offset');
+    updateFd(k, t, fdName, { ...fd, pos: target });
+    return { ret: target, errno: null, signal: null };
+  }
   return k.fn('seq_lseek', () => {
-    if (fd.kind === 'ns') k.fail('ESPIPE', 'namespace files cannot seek');
-    if (offset < 0) k.fail('EINVAL', 'negative offset');
-    setPos(k, t, fdName, offset);
-    return { ret: offset, errno: null, signal: null };
+    let r: ReturnType<typeof seqLseek>;
+    try {
+      r = seqLseek(fd._seq, fd.pos, offset, whence, () => showText(k, t, fd));
+    } catch (e) {
+      // "with extreme prejudice": a failed traverse leaves the file at 0
+      updateFd(k, t, fdName, { ...fd, pos: 0, _seq: undefined });
+      throw e;
+    }
+    if (!r.ok) k.fail('EINVAL', r.why);
+    updateFd(k, t, fdName, { ...fd, pos: r.pos, _seq: r.m });
+    return { ret: r.pos, errno: null, signal: null };
   });
 }
 

@@ -5,6 +5,7 @@
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
+import { btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
 import type { FdRec } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
@@ -12,9 +13,9 @@ import { capCheck, ptraceMayAccess } from '../cred';
 import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
-import { ownFd, setPos, withFile } from './fd';
+import { updateFd, withFile } from './fd';
+import { seqReadIter } from './seq_file';
 
-const KTIME_SEC_MAX = 9223372036;
 const utf8 = new TextEncoder();
 
 /** Resolve '/proc/<who>/<rest>' to the task it names ('' when there is none), or null for other paths. */
@@ -77,46 +78,53 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   k.fail('ENOENT', `${path}: not modelled`);
 }
 
-export function read(k: KernelContext, t: string, f: FileRef): OpResult {
+/** The text a seq_file /proc file shows now (its ->show), or EINVAL for a file that has no read. */
+export function showText(k: KernelContext, t: string, fd: FdRec): string {
+  if (fd.kind === 'timens_offsets') {
+    return k.fn('timens_offsets_show', () => {
+      const target = task(k, fd.task!);
+      if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);
+      return k.fn('proc_timens_show_offsets', () => {
+        const n = ns(k, np(k, target.nsproxy).time_ns_for_children);
+        return formatOffsets(n.offsets.monotonic, n.offsets.boottime, k.sw.offsetsClockNames);
+      });
+    });
+  }
+  if (fd.path === '/proc/uptime') {
+    return k.fn('uptime_proc_show', () => {
+      const h = hostClocks(k);
+      const up = nsClock(k, t, 7, h.boottime);
+      const idle = ts(h.monotonic.sec * 2, 0);
+      return `${up.sec}.${String(Math.floor(up.nsec / 1e7)).padStart(2, '0')} ${idle.sec}.00\n`;
+    });
+  }
+  if (fd.path === '/proc/stat') {
+    return k.fn('show_stat', () => {
+      const h = hostClocks(k);
+      const bootWall = tsSub(h.realtime, h.boottime);
+      let btime = String(bootWall.sec);
+      if (k.sw.procStatBtime) {
+        const boot = ns(k, np(k, task(k, t).nsproxy).time_ns).offsets.boottime;
+        btime = btimeText(bootWall, boot);
+      }
+      return `btime ${btime}\n`;
+    });
+  }
+  k.fail('EINVAL', `${fd.path} cannot be read`);
+}
+
+/** read(2) of `count` bytes (all by default) at the file's position: the seq_file rules of seq_file.ts. */
+export function read(k: KernelContext, t: string, f: FileRef, count?: number): OpResult {
   return withFile(k, t, f, 'r', (fd, fdName) => {
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
-    let text: string;
-    if (fd.kind === 'timens_offsets') {
-      text = k.fn('seq_read', () => k.fn('timens_offsets_show', () => {
-        const target = task(k, fd.task!);
-        if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);
-        return k.fn('proc_timens_show_offsets', () => {
-          const n = ns(k, np(k, target.nsproxy).time_ns_for_children);
-          return formatOffsets(n.offsets.monotonic, n.offsets.boottime, k.sw.offsetsClockNames);
-        });
-      }));
-    } else if (fd.path === '/proc/uptime') {
-      text = k.fn('uptime_proc_show', () => {
-        const h = hostClocks(k);
-        const up = nsClock(k, t, 7, h.boottime);
-        const idle = ts(h.monotonic.sec * 2, 0);
-        return `${up.sec}.${String(Math.floor(up.nsec / 1e7)).padStart(2, '0')} ${idle.sec}.00\n`;
-      });
-    } else if (fd.path === '/proc/stat') {
-      text = k.fn('show_stat', () => {
-        const h = hostClocks(k);
-        const bootWall = tsSub(h.realtime, h.boottime);
-        let btime = bootWall.sec;
-        if (k.sw.procStatBtime) {
-          const boot = ns(k, np(k, task(k, t).nsproxy).time_ns).offsets.boottime;
-          btime = tsSub(bootWall, boot).sec;
-        }
-        return `btime ${btime}\n`;
-      });
-    } else {
-      k.fail('EINVAL', `${fd.path} cannot be read`);
-    }
-    const len = utf8.encode(text).length;
-    if (fdName) {
-      const own = ownFd(k, t, fdName);
-      if (own) setPos(k, t, fdName, own.pos + len);
-    }
-    return { ret: len, errno: null, signal: null, text };
+    if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc') showText(k, t, fd);
+    // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
+    if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
+    const pass = () => seqReadIter(fd._seq, fd.pos, count ?? Infinity, () => showText(k, t, fd));
+    // uptime and stat reads go through seq_read too; their traces keep showing only the show function.
+    const { text, m } = fd.kind === 'timens_offsets' ? k.fn('seq_read', pass) : pass();
+    if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length, _seq: m });
+    return { ret: utf8.encode(text).length, errno: null, signal: null, text };
   });
 }
 
@@ -148,23 +156,26 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
         const h = hostClocks(k);
         for (const off of parsed.offsets) {
           if (off.clockid !== 1 && off.clockid !== 7) k.fail('EINVAL', `clock id ${off.clockid} is neither CLOCK_MONOTONIC nor CLOCK_BOOTTIME`);
-          if (off.sec > BigInt(KTIME_SEC_MAX) || off.sec < -BigInt(KTIME_SEC_MAX)) k.fail('ERANGE', `${off.sec} s is beyond ±KTIME_SEC_MAX`);
           const now = off.clockid === 1 ? h.monotonic : h.boottime;
-          const sum = ts(now.sec + Number(off.sec), now.nsec + Number(off.nsec));
-          if (sum.sec < 0 || sum.sec > KTIME_SEC_MAX / 2) {
-            k.fail('ERANGE', `host ${off.clockid === 1 ? 'monotonic' : 'boottime'} ${fmtTs(now)} + ${off.sec} s = ${sum.sec} s is outside [0, ${Math.floor(KTIME_SEC_MAX / 2)}]`);
+          const range = offsetRange(now, off.sec, off.nsec);
+          if (!range.secOk) k.fail('ERANGE', `${off.sec} s is beyond ±KTIME_SEC_MAX`);
+          const loops = normaliseLoops(now, off.nsec);
+          // timespec64_add normalises one second per iteration: a nanoseconds field of 2^63 or more costs seconds.
+          if (loops > 0n) k.state(k.txt`set_normalized_timespec64: ${String(loops)} iterations to carry ${String(off.nsec)} ns into seconds`);
+          if (!range.ok) {
+            k.fail('ERANGE', `host ${off.clockid === 1 ? 'monotonic' : 'boottime'} ${fmtTs(now)} + ${off.nsec === 0n ? `${off.sec} s` : `{${off.sec} s, ${off.nsec} ns}`} = ${range.sum} s is outside [0, ${Math.floor(KTIME_SEC_MAX / 2)}]`);
           }
         }
         if (n.frozen_offsets) k.fail('EACCES', `${nsId} is frozen${nsId === 'ns#0' ? ' (the initial time namespace always is)' : ''}`);
         let mono = n.offsets.monotonic;
         let boot = n.offsets.boottime;
         for (const off of parsed.offsets) {
-          const v = { sec: Number(off.sec), nsec: Number(off.nsec) };
+          const v = offsetFromParsed(off.sec, off.nsec);
           if (off.clockid === 1) mono = v;
           else boot = v;
         }
         k.r.set(k.timeNamespaces, nsId, 'offsets', { monotonic: mono, boottime: boot });
-        k.state(k.txt`${nsId} offsets: monotonic ${mono}, boottime ${boot}`);
+        k.state(k.txt`${nsId} offsets: monotonic ${mono.carry ? offsetText(mono) : mono}, boottime ${boot.carry ? offsetText(boot) : boot}`);
       });
       return { ret: parsed.count, errno: null, signal: null };
     }));

@@ -6,7 +6,10 @@ import type { TimeExpr } from '../../ops';
 import { CLOCK_NAMES, clockName, fmtTs, type Timespec } from '../../types';
 import { np, ns, task, type KernelContext } from '../context';
 import { advance } from '../host';
+import { KTIME_MAX, KTIME_SEC_MAX, offsetKtime } from '../../offset64';
 import { tsAdd, tsCmp, tsSub, ZERO } from '../util';
+
+const NSEC = 1000000000n;
 import { hostClock, nsClock, offsetKind } from './posix-timers';
 
 function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr): Timespec {
@@ -15,15 +18,24 @@ function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr): Time
   return tsAdd(v.base === 'now' ? nsClock(k, t, clock, host) : host, v.delta);
 }
 
-/** timens_ktime_to_host: subtract the caller's offset; a deadline before the offset becomes 0. */
+/** timens_ktime_to_host: subtract the caller's offset as a ktime (ktime_set saturates at KTIME_SEC_MAX seconds);
+ *  a deadline before the offset becomes 0, one past KTIME_MAX is KTIME_MAX. */
 function toHost(k: KernelContext, t: string, clock: number, tm: Timespec): Timespec {
   return k.fn('timens_ktime_to_host', () => {
     const kind = offsetKind(clock);
     const n = ns(k, np(k, task(k, t).nsproxy).time_ns);
     if (!kind || clock === 4 || clock === 6 || n.id === 'ns#0') return tm;
     const off = kind === 'mono' ? n.offsets.monotonic : n.offsets.boottime;
-    if (tsCmp(tm, off) < 0) return ZERO;
-    return tsSub(tm, off);
+    if (!off.carry) {
+      if (tsCmp(tm, off) < 0) return ZERO;
+      return tsSub(tm, off);
+    }
+    const offset = offsetKtime(off);
+    const tim = tm.sec >= KTIME_SEC_MAX ? KTIME_MAX : BigInt(tm.sec) * NSEC + BigInt(tm.nsec);
+    if (tim < offset) return ZERO;
+    let d = tim - offset;
+    if (d > KTIME_MAX) d = KTIME_MAX;
+    return { sec: Number(d / NSEC), nsec: Number(d % NSEC) };
   }, (v) => k.txt`deadline ${tm} in ${clockName(clock)} namespace time → host ${v}`);
 }
 
@@ -67,6 +79,12 @@ export function timerfdSettime(k: KernelContext, t: string, clock: number, abs: 
   const tm = evalTime(k, t, clock, value);
   if (tm.sec < 0) k.fail('EINVAL', 'negative time value');
   return k.fn('do_timerfd_settime', () => {
+    // timerfd_setup: the zero test is on the value as passed, before timens_ktime_to_host: 0 starts no timer,
+    // relative or absolute, whatever the namespace offset would make of it.
+    if (tm.sec === 0 && tm.nsec === 0) {
+      k.state(k.txt`timer disarmed: it_value is 0, so timerfd_setup starts no hrtimer (timerfd_gettime reports 0; it never expires)`);
+      return { ret: 0, errno: null, signal: null, waited: ZERO, timer: 'disarmed' };
+    }
     let remaining: Timespec;
     if (abs) {
       const hostDeadline = clock === 0 || clock === 8 ? tm : toHost(k, t, clock, tm);

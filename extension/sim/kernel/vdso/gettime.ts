@@ -13,6 +13,7 @@ import { PAGE, vmaAt } from '../mm/vma';
 import { hostClock, sysClockGettime } from '../time/posix-timers';
 import { KErr } from '../trace';
 import { tsAdd, ZERO } from '../util';
+import { vdsoAddOffset, type TimensOffset } from '../../offset64';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
 
@@ -89,7 +90,8 @@ function reading(k: KernelContext, clock: number, value: Timespec, host: Timespe
 function offsetSum(k: KernelContext, a: Timespec, b: Timespec): Timespec {
   const m = k.memo.lastSum;
   if (m && m.a === a && m.b === b) return m.sum;
-  const sum = tsAdd(a, b);
+  // An offset stored with negative nanoseconds goes through the vDSO's u64 add and u32 quotient.
+  const sum = (b as TimensOffset).carry ? vdsoAddOffset(a, b) : tsAdd(a, b);
   k.memo.lastSum = { a, b, sum };
   return sum;
 }
