@@ -3,7 +3,7 @@
 
 import type { OpResult, Simulation } from '../sim/api';
 import type { Step } from '../sim/ops';
-import type { Arch, Arm64PatchId, KernelVersion, Profile } from '../sim/types';
+import type { Arch, Arm64PatchId, KernelVersion, Machine, Profile } from '../sim/types';
 
 /** A source range, 0-based lines and columns (UTF-16 code units), end exclusive. */
 export interface Range {
@@ -38,6 +38,8 @@ export interface Header {
   readonly arch?: Arch;
   readonly kernel?: KernelVersion;
   readonly disabledPatches: readonly Arm64PatchId[];
+  /** `machine` lines: properties of the machine that differ from the default (types.ts defaultMachine). */
+  readonly machine?: Partial<Machine>;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -115,6 +117,8 @@ export interface RunOptions {
   readonly arch?: Arch;
   readonly kernel?: KernelVersion;
   readonly disabledPatches?: readonly Arm64PatchId[];
+  /** Machine properties over the header's (verify gives the real machine's). */
+  readonly machine?: Partial<Machine>;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

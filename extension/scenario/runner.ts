@@ -16,6 +16,7 @@ export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunO
     arch: options.arch ?? parsed.header.arch ?? DEFAULT_PROFILE.arch,
     kernel: options.kernel ?? parsed.header.kernel ?? DEFAULT_PROFILE.kernel,
     disabledPatches: [...(options.disabledPatches ?? parsed.header.disabledPatches)],
+    ...(options.machine ?? parsed.header.machine ? { machine: { ...parsed.header.machine, ...options.machine } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS } from '../sim/types';
+import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import type { OperationName } from '../sim/ops';
 
 /** What one argument of an operation may hold. */
@@ -176,7 +176,18 @@ export const OPERATION_RANK: readonly string[] = [
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'machine'] as const;
+
+/** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
+export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {
+  cap_sys_resource: { field: 'capSysResource', values: ['yes', 'no'],
+    doc: "CAP_SYS_RESOURCE in root's bounding set (default yes). 'no' is a container's root: user.max_time_namespaces of the initial user namespace is read-only (EACCES; set_permissions, kernel/ucount.c)" },
+  rtc: { field: 'rtc', values: ['yes', 'no'],
+    doc: 'An RTC device (default yes). Without one the ALARM clocks give EINVAL, alarm sleeps EOPNOTSUPP (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c)' },
+  clocksource: { field: 'clocksource', values: null,
+    doc: "The clocksource in use (default kvm-clock on x86_64, arch_sys_counter on arm64). The x86 pvclock page of [vvar] maps only after kvm-clock was used; with tsc, hpet or acpi_pm a touch of it gets SIGBUS (vvar_fault, arch/x86/entry/vdso/vma.c)" },
+};
+
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall'] as const;
 
 /** `CLOCK_MONOTONIC` for 1; `clock 10` for an id no clock has (the simulator's one definition). */

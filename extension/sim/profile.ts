@@ -1,7 +1,7 @@
 // Turns a profile (arch + kernel version + disabled arm64 patches) into named behaviour switches, each citing
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
-import { kernelAtLeast, type Arm64PatchId, type Profile } from './types';
+import { kernelAtLeast, machineOf, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -212,9 +212,10 @@ export function switchesFor(profile: Profile): Switches {
     ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', hostClockMode: 'ARCHTIMER', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
     : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', hostClockMode: 'TSC', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault), arch timer clocksource' : 'x86 entry code (exc_page_fault → do_user_addr_fault), TSC clocksource');
-  def('rtcPresent', arm, arm ? 'the arm64 machine modelled has an RTC (kernel/time/alarmtimer.c)' : 'the x86_64 machine modelled has no RTC: alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
-  def('pvclockPresent', !arm, arm ? 'no pvclock on arm64' : 'the x86_64 machine modelled uses kvm-clock: vvar_fault maps the pvclock page (arch/x86/entry/vdso/vma.c)');
-  def('initSysctlWritable', false, 'root of the machine modelled lacks CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns gives EACCES (set_permissions, kernel/ucount.c)');
+  const m = machineOf(profile);
+  def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
+  def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
+  def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
   return { values: out as unknown as SwitchValues, list };
 }

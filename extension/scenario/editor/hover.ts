@@ -5,11 +5,11 @@
 import type { ExpectOutcome, ParsedScenario, ScenarioRun, Token } from '../api';
 import type { KernelState } from '../../sim/api';
 import type { Profile } from '../../sim/types';
-import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS, machineOf } from '../../sim/types';
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
 import { compareVersions } from '../values';
-import { ERRNO_TEXT, FLAG_TABLES } from '../vocabulary';
+import { ERRNO_TEXT, FLAG_TABLES, MACHINE_KEYS } from '../vocabulary';
 import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
 import { CLOCK_DOCS, FLAG_DOCS, kernelDetail, PATH_DOCS } from './knowledge';
 import { resultText } from './trees';
@@ -57,7 +57,7 @@ export function hoverAt(line: number, character: number, ctx: HoverContext): Hov
   const onExpect = first?.text === 'expect';
   const md = (() => {
     if (onExpect && (tok === first || !['task', 'clock', 'errno', 'signal', 'namespace'].includes(tok.kind))) return expectHover(line, ctx);
-    if (first && ['arch', 'kernel', 'patch'].includes(first.text)) return headerHover(tok, first.text, ctx);
+    if (first && ['arch', 'kernel', 'patch', 'machine'].includes(first.text)) return headerHover(tok, first.text, ctx);
     switch (tok.kind) {
       case 'operation': return operationHover(tok.text, line, ctx);
       case 'clock': return clockHover(tok.text, ctx);
@@ -182,6 +182,13 @@ function headerHover(tok: Token, word: string, ctx: HoverContext): string | null
   if (word === 'kernel') {
     const v = ctx.parsed.header.kernel;
     return `**kernel ${v ?? tok.text}**${v ? ` — ${kernelDetail(v) || 'modelled version'}` : ''}\n\nBehaviour between two modelled versions follows the older one. Known: ${KERNEL_VERSIONS.join(', ')}.`;
+  }
+  if (word === 'machine') {
+    const key = Object.hasOwn(MACHINE_KEYS, tok.text) ? tok.text : null;
+    const m = machineOf(ctx.profile);
+    const now = `This run: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE, ${m.rtc ? 'an RTC' : 'no RTC'}, clocksource ${m.clocksource}.`;
+    if (key) return `**machine ${key}=…**\n\n${MACHINE_KEYS[key].doc}.\n\n${now}`;
+    return `**machine KEY=VALUE …**: properties of the machine, not of the kernel: ${Object.keys(MACHINE_KEYS).join(', ')}. \`timens verify\` uses the real machine's.\n\n${now}`;
   }
   const patch = ARM64_PATCHES.find((p) => p.id === tok.text || String(p.n) === tok.text);
   if (patch) return `**Patch ${patch.n}/6: ${patch.title}**${patchesApply(ctx.profile) ? '' : '\n\n(Has no effect on this profile: the series applies to arm64 5.9 and later.)'}`;
