@@ -62,13 +62,23 @@ export function dropUserNs(k: KernelContext, userNs: string): void {
   });
 }
 
-/** __ptrace_may_access in PTRACE_MODE_READ: same thread group, same uids, or CAP_SYS_PTRACE over the target. */
-export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskRec): boolean {
-  if (caller.leader === target.leader) return true;
-  const sameUid = caller.euid === target.uid && caller.euid === target.euid;
-  if (!sameUid && !capable(k, caller, target.userNs)) return false;
-  if (!target.dumpable && !capable(k, caller, target.userNs)) return false;
-  return true;
+/**
+ * __ptrace_may_access (kernel/ptrace.c) in PTRACE_MODE_READ, then the commoncap LSM's cap_ptrace_access_check
+ * (security/commoncap.c). FSCREDS (opening /proc/PID/ns/*) compares the fsuid and the effective caps, REALCREDS
+ * (pidfd setns) the real uid and the permitted caps; the model's fsuid is its euid and its effective caps
+ * are its permitted ones. Model uids are kernel uids (kuid): root of a child user ns is uid 0 here too.
+ */
+export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskRec, creds: 'fs' | 'real' = 'fs'): boolean {
+  if (caller.leader === target.leader) return true;                         // same_thread_group
+  const id = creds === 'fs' ? caller.euid : caller.uid;
+  // ptrace_has_cap(tcred->user_ns, mode): CAP_SYS_PTRACE over the target's user namespace
+  const ptraceCap = capable(k, caller, target.userNs);
+  const sameIds = id === target.uid && id === target.euid;
+  if (!sameIds && !ptraceCap) return false;
+  if (!target.dumpable && !ptraceCap) return false;                          // task_still_dumpable
+  // cap_ptrace_access_check: same user ns and the target's permitted caps within the caller's, or CAP_SYS_PTRACE
+  const within = !target.fullCaps || caller.fullCaps;
+  return (caller.userNs === target.userNs && within) || ptraceCap;
 }
 
 export function setuid(k: KernelContext, t: string, uid: number): OpResult {

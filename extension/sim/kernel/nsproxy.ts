@@ -83,7 +83,7 @@ function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): 
   if (nstype & CF.CLONE_NEWTIME && (!k.sw.pidfdSetnsTime || !k.sw.timeNamespaces)) k.fail('EINVAL', 'setns(pidfd, CLONE_NEWTIME) is not supported by this kernel');
   const target = task(k, who);
   if (target.state === 'exited') k.fail('ESRCH', `${who} has exited`);
-  if (!ptraceMayAccess(k, task(k, t), target)) k.fail('EPERM', `${t} has no ptrace read access to ${who}`);
+  if (!ptraceMayAccess(k, task(k, t), target, 'real')) k.fail('EPERM', `${t} has no ptrace read access to ${who}`);
   if (!(nstype & CF.CLONE_NEWTIME)) k.fail('EINVAL', 'this model only joins time namespaces through a pidfd');
   return np(k, target.nsproxy).time_ns;
 }
