@@ -93,6 +93,8 @@ export interface SwitchValues {
   readonly initSysctlWritable: boolean;
   /** user.max_time_namespaces of the initial user namespace. */
   readonly initMaxTimeNamespaces: number;
+  /** pidfd_open(tid, 0) of a thread that is not its group's leader. */
+  readonly pidfdNonLeader: 'EINVAL' | 'ENOENT';
 }
 
 export interface SwitchInfo {
@@ -217,5 +219,6 @@ export function switchesFor(profile: Profile): Switches {
   def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
+  def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
   return { values: out as unknown as SwitchValues, list };
 }

@@ -89,6 +89,20 @@ function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): 
   return { time: np(k, target.nsproxy).time_ns, user: target.userNs };
 }
 
+/** pidfd(TASK) is pidfd_open(TASK, 0) first (kernel/pid.c, pidfd_prepare in kernel/fork.c): a thread that is
+ *  not its group's leader has no pidfd without PIDFD_THREAD, so the setns never happens. */
+function pidfdOpen(k: KernelContext, who: string): void {
+  k.fn('pidfd_open', () => {
+    const target = task(k, who);
+    if (target.state === 'exited') k.fail('ESRCH', `${who} has exited and been reaped: find_get_pid finds nothing`);
+    if (target.leader !== target.id) {
+      k.fail(k.sw.pidfdNonLeader, k.sw.pidfdNonLeader === 'ENOENT'
+        ? `${who} is not a thread-group leader: !pid_has_task(pid, PIDTYPE_TGID) without PIDFD_THREAD (6.16+)`
+        : `${who} is not a thread-group leader: pidfd_prepare refuses it (EINVAL before 6.16)`);
+    }
+  });
+}
+
 /** userns_install (kernel/user_namespace.c), on the nsset: its checks; the creds change at commit_nsset. */
 function usernsInstall(k: KernelContext, t: string, userNs: string): void {
   k.fn('userns_install', () => {
@@ -125,6 +139,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     const fd = lookupFd(k, t, target.pidfd);
     const who = fd && fd.kind === 'pidfd' ? fd.task! : target.pidfd;
     if (!k.tasks.has(who)) k.fail('EBADF', `no pidfd ${target.pidfd}`);
+    if (who === target.pidfd) pidfdOpen(k, who);
     const to = pidfdTarget(k, t, who, nstype);
     nsId = to.time;
     if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
