@@ -64,7 +64,7 @@ const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
-  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets))?$/.exec(path);
+  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups))?$/.exec(path);
   if (!m) return null;
   let who = m[1];
   if (who !== 'self' && who !== 'thread-self') {
@@ -76,7 +76,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   return m[2] ? `${who}/${m[2]}` : who;
 }
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets} of the scenario\'s own tasks';
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets,uid_map,gid_map,setgroups} of the scenario\'s own tasks';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
   if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;

@@ -2,7 +2,7 @@
 // over the user-namespace tree, create_user_ns, commit_creds, setuid, PR_SET_DUMPABLE and ptrace access checks.
 
 import type { OpResult } from '../api';
-import type { TaskRec, UserRec } from '../store/records';
+import type { IdExtent, TaskRec, UserRec } from '../store/records';
 import { counter, task, user, type KernelContext } from './context';
 
 export const INT_MAX = 2147483647;
@@ -27,6 +27,22 @@ export function capable(k: KernelContext, cred: Cred, target: string): boolean {
   }
 }
 
+/** The overflow id an unmapped id reads as (kernel.overflowuid, DEFAULT_OVERFLOWUID). */
+export const OVERFLOW_ID = 65534;
+
+/** kuid_has_mapping / kgid_has_mapping: every id is mapped in the initial user namespace. */
+export function hasMapping(u: UserRec, which: 'uid' | 'gid', kid: number): boolean {
+  return fromKid(u, which, kid) !== null;
+}
+
+/** from_kuid: the id a kernel id has inside `u`, null when unmapped (the initial user ns maps every id to itself). */
+export function fromKid(u: UserRec, which: 'uid' | 'gid', kid: number): number | null {
+  if (u.parent === null) return kid;
+  const map: readonly IdExtent[] = which === 'uid' ? u._uidMap : u._gidMap;
+  for (const e of map) if (kid >= e.lower && kid < e.lower + e.count) return e.first + (kid - e.lower);
+  return null;
+}
+
 /** A capability check as a kernel function span (`fn` is ns_capable, file_ns_capable, …). */
 export function capCheck(k: KernelContext, fn: string, cred: Cred, target: string, cap: string): boolean {
   const ok = capable(k, cred, target);
@@ -34,12 +50,19 @@ export function capCheck(k: KernelContext, fn: string, cred: Cred, target: strin
   return ok;
 }
 
-/** create_user_ns: a child user namespace owned by `euid`; the creator gets full caps in it. */
-export function createUserNs(k: KernelContext, parent: string, euid: number): string {
+/** create_user_ns: a child user namespace owned by the creator's euid; the creator gets full caps in it. */
+export function createUserNs(k: KernelContext, parent: string, creator: TaskRec): string {
   return k.fn('create_user_ns', () => {
-    const id = `user#${counter(k, 'user')}`;
     const p = user(k, parent);
-    const u: UserRec = { id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: counter(k, 'inum') };
+    const euid = creator.euid;
+    // kernel/user_namespace.c: ret = -EPERM; if (!kuid_has_mapping(parent_ns, owner) || !kgid_has_mapping(parent_ns, group)) goto fail_dec;
+    if (!hasMapping(p, 'uid', euid)) k.fail('EPERM', `euid ${euid} has no mapping in ${parent} (its uid_map ${p._uidMap.length ? 'does not cover it' : 'was never written'})`);
+    if (!hasMapping(p, 'gid', creator._egid)) k.fail('EPERM', `egid ${creator._egid} has no mapping in ${parent} (its gid_map ${p._gidMap.length ? 'does not cover it' : 'was never written'})`);
+    const id = `user#${counter(k, 'user')}`;
+    const u: UserRec = {
+      id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: counter(k, 'inum'),
+      _group: creator._egid, _uidMap: [], _gidMap: [], _setgroupsDeny: false, _parentCouldSetfcap: capable(k, creator, parent),
+    };
     k.r.create(k.userNamespaces, id, u);
     k.state(k.txt`${id} created (parent ${parent}, owner uid ${euid}); user.max_time_namespaces starts at ${INT_MAX}`);
     return id;

@@ -394,7 +394,11 @@ test('Q11 limits: sysctl in init userns EACCES, child userns limit, ENOSPC count
   const k = harness();
   k.run('P1', op.unshare(F.CLONE_NEWUSER));
   k.run(null, { op: 'sysctl', name: 'user.max_time_namespaces', value: 2, userNs: 'user#1' });
-  k.run('P1', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(k.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, 'EPERM', 'create_user_ns: euid unmapped in user#1');
+  k.run('P1', op.write('/proc/self/uid_map', '0 0 1'));
+  k.run('P1', op.write('/proc/self/setgroups', 'deny'));
+  k.run('P1', op.write('/proc/self/gid_map', '0 0 1'));
+  assert.equal(k.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, null);
   assert.equal(k.run('P1', op.unshare()).errno, null);
   k.run('P1', op.open('/proc/self/ns/time_for_children', 'a'));
   assert.equal(k.run('P1', op.unshare()).errno, null);

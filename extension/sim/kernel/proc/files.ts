@@ -13,6 +13,11 @@ import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { ownFd, setPos, withFile } from './fd';
+import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
+
+function isIdFile(fd: FdRec): boolean {
+  return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
+}
 
 const KTIME_SEC_MAX = 9223372036;
 const utf8 = new TextEncoder();
@@ -73,6 +78,16 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     }
     return { path, kind: 'timens_offsets', ns: null, task: p.task, pos: 0, ...opener };
   }
+  if (ID_FILES.includes(p.rest)) {
+    if (mode !== 'r') {
+      k.fn('proc_pid_permission', () => {
+        const owner = target.dumpable ? target.euid : 0;
+        if (me.euid !== owner && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is owned by uid ${owner}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
+      });
+    }
+    idFileOpen(k, t, p.rest, p.task, mode);
+    return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
+  }
   if (p.rest === '') return { path, kind: 'pidfd', ns: null, task: p.task, pos: 0, ...opener };
   k.fail('ENOENT', `${path}: not modelled`);
 }
@@ -108,6 +123,8 @@ export function read(k: KernelContext, t: string, f: FileRef): OpResult {
         }
         return `btime ${btime}\n`;
       });
+    } else if (isIdFile(fd)) {
+      text = idFileRead(k, t, fd);
     } else {
       k.fail('EINVAL', `${fd.path} cannot be read`);
     }
@@ -129,6 +146,7 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       if (pwriteOffset < 0) k.fail('EINVAL', 'negative pwrite offset');
       k.fail('ESPIPE', 'seq_file-based /proc files clear FMODE_PWRITE: pwrite gives ESPIPE whatever the offset (real-kernel-facts Q3)');
     }
+    if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
       if (fd.pos !== 0 || bytes.length >= PAGE) {
