@@ -114,6 +114,8 @@ long gettid_(void);
 
 /* handlers: one per operation of ops.gen.h, op_<name> */
 typedef void (*op_handler)(struct task_ctx *, struct arg *, struct result *);
+/* Adds ` text=:HEX` of the bytes to a result (ops_file.c). */
+void add_text(struct result *r, const unsigned char *buf, size_t n);
 #define OP(name, sig, flags) void op_##name(struct task_ctx *, struct arg *, struct result *);
 #include "ops.gen.h"
 #undef OP

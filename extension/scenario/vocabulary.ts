@@ -68,6 +68,9 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'setuid', op: 'setuid', host: false, args: [{ name: 'uid', kind: 'int', doc: 'the new uid (drops capabilities unless 0)' }],
     summary: 'Change the task\'s uid; a non-root uid loses its capabilities.',
     example: 'P2: setuid(65534)', snippet: 'setuid(${1:65534})' },
+  { word: 'id', op: 'id', host: false, args: [],
+    summary: 'The task\'s ids as it sees them (getresuid, getresgid: an id its user namespace does not map reads 65534, the overflowuid) and whether it holds every capability of its bounding set: "uid=0 euid=0 gid=0 egid=0 caps=all".',
+    example: 'P1: id()', snippet: 'id()' },
   { word: 'prctl', op: 'prctl_set_dumpable', host: false, args: [
     { name: 'option', kind: 'prctlOption', doc: 'PR_SET_DUMPABLE' },
     { name: 'dumpable', kind: 'int', doc: '0 or 1' }],
@@ -171,7 +174,7 @@ export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPE
 export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
-  'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep',
+  'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };

@@ -16,7 +16,7 @@ export function createSimulation(profile: Profile, options?: SimulationOptions):
   return new SimulationImpl(profile, options);
 }
 const SYSCALLS = [
-  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'prctl', 'openat', 'close',
+  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'prctl', 'openat', 'close', 'getresuid',
   'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',
   'munmap', 'mremap',
 ];

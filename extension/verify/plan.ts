@@ -112,8 +112,8 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     const after = sim.state();
     const pl = step.line + 1;
     const command = 'notRun' in enc ? null
-      : spec.flags & OPF_HOST ? `host ${pl} ${step.operation.op} ${enc.join(' ')}`
-        : `cmd ${pl} ${step.task} ${step.operation.op} ${enc.join(' ')}`;
+      : spec.flags & OPF_HOST ? ['host', pl, step.operation.op, ...enc].join(' ')
+        : ['cmd', pl, step.task, step.operation.op, ...enc].join(' ');
     base.lines.push({ line: step.line, step, command, notRun: 'notRun' in enc ? enc : null, model: { result, before, after } });
   }
   return { ...base, invalid: [], fileNotChecked: null, headerNote };

@@ -104,6 +104,16 @@ export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskR
   return (caller.userNs === target.userNs && within) || ptraceCap;
 }
 
+/** getresuid/getresgid (kernel/sys.c): from_kuid_munged(current_user_ns(), …), so an unmapped id reads as
+ *  the overflowuid; and the capabilities (all of the bounding set, or none: the model's two states). */
+export function credRead(k: KernelContext, t: string): OpResult {
+  const me = task(k, t);
+  const u = user(k, me.userNs);
+  const view = (which: 'uid' | 'gid', kid: number) => fromKid(u, which, kid) ?? OVERFLOW_ID;
+  const text = `uid=${view('uid', me.uid)} euid=${view('uid', me.euid)} gid=${view('gid', me._egid)} egid=${view('gid', me._egid)} caps=${me.fullCaps ? 'all' : 'none'}`;
+  return { ret: 0, errno: null, signal: null, text };
+}
+
 export function setuid(k: KernelContext, t: string, uid: number): OpResult {
   return k.fn('__sys_setuid', () => {
     const me = task(k, t);

@@ -41,3 +41,17 @@ test('map_write: once, parsed strictly, one extent of one\'s own id unless privi
   assert.equal(h.run('R', op.read('/proc/self/uid_map')).text, '         0     100000      65536\n     65536          0          1\n');
   assert.equal(h.run('P1', op.write('/proc/P1/uid_map', '0 0 1')).errno, 'EPERM', 'the initial user namespace has its maps');
 });
+
+test('id() shows the ids through the task\'s own user namespace: unmapped ids read 65534', () => {
+  const h = harness();
+  const id = (t: string) => h.run(t, { op: 'id' }).text;
+  assert.equal(id('P1'), 'uid=0 euid=0 gid=0 egid=0 caps=all');
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(id('A'), 'uid=65534 euid=65534 gid=65534 egid=65534 caps=all', 'from_kuid_munged: overflowuid');
+  assert.equal(h.sim.state().tasks.A.euid, 0, 'the kernel uid is still 0');
+  h.run('A', op.write('/proc/self/uid_map', '0 0 1'));
+  assert.equal(id('A'), 'uid=0 euid=0 gid=65534 egid=65534 caps=all');
+  h.run(null, op.spawn('N', 65534));
+  assert.equal(id('N'), 'uid=65534 euid=65534 gid=65534 egid=65534 caps=none');
+});
