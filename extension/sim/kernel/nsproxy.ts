@@ -92,15 +92,14 @@ function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): 
 /** pidfd(TASK) is pidfd_open(TASK, 0) first (kernel/pid.c, pidfd_prepare in kernel/fork.c): a thread that is
  *  not its group's leader has no pidfd without PIDFD_THREAD, so the setns never happens. */
 function pidfdOpen(k: KernelContext, who: string): void {
-  k.fn('pidfd_open', () => {
-    const target = task(k, who);
-    if (target.state === 'exited') k.fail('ESRCH', `${who} has exited and been reaped: find_get_pid finds nothing`);
-    if (target.leader !== target.id) {
-      k.fail(k.sw.pidfdNonLeader, k.sw.pidfdNonLeader === 'ENOENT'
-        ? `${who} is not a thread-group leader: !pid_has_task(pid, PIDTYPE_TGID) without PIDFD_THREAD (6.16+)`
-        : `${who} is not a thread-group leader: pidfd_prepare refuses it (EINVAL before 6.16)`);
-    }
-  });
+  // No span of its own: in the kernel this is an earlier system call, whose failure is this line's result.
+  const target = task(k, who);
+  if (target.state === 'exited') k.fail('ESRCH', `pidfd_open: ${who} has exited and been reaped, find_get_pid finds nothing`);
+  if (target.leader !== target.id) {
+    k.fail(k.sw.pidfdNonLeader, k.sw.pidfdNonLeader === 'ENOENT'
+      ? `pidfd_open: ${who} is not a thread-group leader, !pid_has_task(pid, PIDTYPE_TGID) without PIDFD_THREAD (6.16+)`
+      : `pidfd_open: ${who} is not a thread-group leader, pidfd_prepare refuses it (EINVAL before 6.16)`);
+  }
 }
 
 /** userns_install (kernel/user_namespace.c), on the nsset: its checks; the creds change at commit_nsset. */

@@ -128,7 +128,7 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
     fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
-    startBoottime: t.startBoottime, fds: fdsItems(t.fds), lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
+    startBoottime: t.startBoottime, fds: fdsItems(t.fds), lastResult: t.lastResult, _vforkParent: t._vforkParent,
   }),
   showField: (field, v) => (field === 'fds' ? fdsItems(v as FdTable<FdRec>) : v),
 });
@@ -150,7 +150,10 @@ export const USER_NAMESPACES = kind<UserRec>('userNamespaces', (u) => ({
   id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts,
   _level: u._level, _inum: u._inum, _group: u._group, _uidMap: u._uidMap, _gidMap: u._gidMap, _setgroupsDeny: u._setgroupsDeny,
   _parentCouldSetfcap: u._parentCouldSetfcap,
-}));
+}), {
+  // A new namespace's maps are empty and its group is its creator's: the record shows what it showed before them.
+  show: (u) => ({ id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts, _level: u._level, _inum: u._inum }),
+});
 
 export const MMS = kind<MmRec>('mms', (m) => ({
   id: m.id, users: m.users, _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases, _moves: m._moves,
