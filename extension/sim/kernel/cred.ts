@@ -43,6 +43,15 @@ export function fromKid(u: UserRec, which: 'uid' | 'gid', kid: number): number |
   return null;
 }
 
+/** make_kuid over a range: the kernel id of ids id..id+count-1 of `ns` when one extent maps them all, else null. */
+export function makeKid(ns: UserRec, which: 'uid' | 'gid', id: number, count = 1): number | null {
+  if (ns.parent === null) return id;
+  for (const e of which === 'uid' ? ns._uidMap : ns._gidMap) {
+    if (id >= e.first && id + count <= e.first + e.count) return e.lower + (id - e.first);
+  }
+  return null;
+}
+
 /** A capability check as a kernel function span (`fn` is ns_capable, file_ns_capable, …). */
 export function capCheck(k: KernelContext, fn: string, cred: Cred, target: string, cap: string): boolean {
   const ok = capable(k, cred, target);
@@ -118,16 +127,23 @@ export function setuid(k: KernelContext, t: string, uid: number): OpResult {
   return k.fn('__sys_setuid', () => {
     const me = task(k, t);
     if (uid < 0 || uid > 0xfffffffe) k.fail('EINVAL', `uid ${uid} is not valid`);
+    // kernel/sys.c __sys_setuid: kuid = make_kuid(ns, uid); if (!uid_valid(kuid)) return -EINVAL;
+    const ns = user(k, me.userNs);
+    const kuid = makeKid(ns, 'uid', uid);
+    if (kuid === null) k.fail('EINVAL', `uid ${uid} has no mapping in ${me.userNs}`);
+    uid = kuid;
+    // cap_emulate_setxuid: leaving the namespace's root uid drops the capabilities
+    const rootK = makeKid(ns, 'uid', 0);
     const privileged = capCheck(k, 'ns_capable_setid', me, me.userNs, 'CAP_SETUID');
     if (!privileged && uid !== me.uid) k.fail('EPERM', `${t} lacks CAP_SETUID and ${uid} is not its real uid`);
     k.fn('commit_creds', () => {
       for (const g of k.memo.threadsOf(t)) {
         if (privileged) k.r.set(k.tasks, g, 'uid', uid);
         k.r.set(k.tasks, g, 'euid', uid);
-        if (uid !== 0) k.r.set(k.tasks, g, 'fullCaps', false);
+        if (uid !== rootK) k.r.set(k.tasks, g, 'fullCaps', false);
         if (me.euid !== uid) k.r.set(k.tasks, g, 'dumpable', false);
       }
-      k.state(k.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== 0 ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
+      k.state(k.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== rootK ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
     });
     return { ret: 0, errno: null, signal: null };
   });

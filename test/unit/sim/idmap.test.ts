@@ -55,3 +55,14 @@ test('id() shows the ids through the task\'s own user namespace: unmapped ids re
   h.run(null, op.spawn('N', 65534));
   assert.equal(id('N'), 'uid=65534 euid=65534 gid=65534 egid=65534 caps=none');
 });
+
+test('setuid takes an id of the caller\'s user namespace: EINVAL when unmapped (make_kuid)', () => {
+  const h = harness();
+  h.run('P1', op.fork('C'));
+  h.run('C', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('C', op.setuid(0)).errno, 'EINVAL');
+  h.run('C', op.write('/proc/self/uid_map', '0 0 1'));
+  assert.equal(h.run('C', op.setuid(0)).errno, null);
+  assert.equal(h.sim.state().tasks.C.fullCaps, true, 'still root of its namespace');
+  assert.equal(h.run('C', op.setuid(5)).errno, 'EINVAL', 'only 0 is mapped');
+});

@@ -26,7 +26,8 @@ test('the same user ns with a permitted set within the caller\'s, or CAP_SYS_PTR
   h.run('A', op.fork('A2'));
   assert.equal(h.run('A', op.open('/proc/A2/ns/time', 'f')).errno, null);
   assert.equal(h.run('P1', op.open('/proc/A/ns/time_for_children', 'g')).errno, null, 'the owner of user#1 has every capability over it');
-  h.run('A2', op.setuid(1000));
+  assert.equal(h.run('P1', op.write('/proc/A/uid_map', '0 0 2000')).errno, null, 'root of user#0 maps user#1');
+  assert.equal(h.run('A2', op.setuid(1000)).errno, null);
   assert.equal(h.run('A2', op.open('/proc/A/ns/time', 'h')).errno, 'EACCES', 'uid 1000 without capabilities: other uids');
 });
 

@@ -3,7 +3,7 @@
 
 import type { FdRec, IdExtent, UserRec } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
-import { capable, capCheck, fromKid, type Cred } from '../cred';
+import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
 import { PAGE } from '../mm/vma';
 
 export type IdFile = 'uid_map' | 'gid_map' | 'setgroups';
@@ -112,21 +112,13 @@ function mapWrite(k: KernelContext, t: string, fd: FdRec, u: UserRec, file: 'uid
   }
   // the lower ids, from the parent's ids into kernel ids (map_id_range_down: a range within one parent extent)
   const down = extents.map((e) => {
-    const kid = toKid(parent, which, e.lower, e.count);
+    const kid = makeKid(parent, which, e.lower, e.count);
     if (kid === null) k.fail('EPERM', `${e.lower}..${e.lower + e.count - 1} is not mapped in ${parent.id}`);
     return { first: e.first, lower: kid, count: e.count };
   });
   k.r.set(k.userNamespaces, u.id, which === 'uid' ? '_uidMap' : '_gidMap', down);
   k.state(k.txt`${u.id}: ${file} ${down.map((e) => `${e.first} ${e.lower} ${e.count}`).join(', ')}`);
   return bytes.length;
-}
-
-function toKid(ns: UserRec, which: 'uid' | 'gid', id: number, count: number): number | null {
-  if (ns.parent === null) return id;
-  for (const e of which === 'uid' ? ns._uidMap : ns._gidMap) {
-    if (id >= e.first && id + count <= e.first + e.count) return e.lower + (id - e.first);
-  }
-  return null;
 }
 
 function newIdmapPermitted(k: KernelContext, fd: FdRec, u: UserRec, parent: UserRec, which: 'uid' | 'gid', extents: readonly IdExtent[], me: ReturnType<typeof task>): boolean {
@@ -138,7 +130,7 @@ function newIdmapPermitted(k: KernelContext, fd: FdRec, u: UserRec, parent: User
       if (!ok) return false;
     }
     if (extents.length === 1 && extents[0].count === 1 && u.ownerUid === opener.euid) {
-      const kid = toKid(parent, which, extents[0].lower, 1);
+      const kid = makeKid(parent, which, extents[0].lower, 1);
       if (which === 'uid' && kid === opener.euid) return true;
       if (which === 'gid' && u._setgroupsDeny && kid === me._egid) return true;
     }
