@@ -19,7 +19,7 @@
  * task), x bytes (':' + hex), p /proc path, F file (fd or path), N namespace target (fd, path or pidfd),
  * m special mapping, T time expression, d duration. */
 enum path_who { WHO_NONE, WHO_SELF, WHO_THREAD_SELF, WHO_TID, WHO_NAME };
-enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT };
+enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT, REST_UID_MAP, REST_GID_MAP, REST_SETGROUPS };
 
 struct proc_path {
 	enum path_who who;
@@ -114,6 +114,8 @@ long gettid_(void);
 
 /* handlers: one per operation of ops.gen.h, op_<name> */
 typedef void (*op_handler)(struct task_ctx *, struct arg *, struct result *);
+/* Adds ` text=:HEX` of the bytes to a result (ops_file.c). */
+void add_text(struct result *r, const unsigned char *buf, size_t n);
 #define OP(name, sig, flags) void op_##name(struct task_ctx *, struct arg *, struct result *);
 #include "ops.gen.h"
 #undef OP

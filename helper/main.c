@@ -43,6 +43,8 @@ int pid1_main(int argc, char **argv)
 	mkdir("/dev", 0755);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mkdir("/sys", 0555);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);   /* the current clocksource, for the hello */
 	int con = open("/dev/console", O_RDWR | O_NOCTTY);
 	if (con >= 0) { dup2(con, 1); dup2(con, 2); }
 	int plan = open("/plan", O_RDONLY | O_CLOEXEC);

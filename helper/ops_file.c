@@ -32,7 +32,7 @@ void op_close(struct task_ctx *c, struct arg *a, struct result *r)
 	res_errno(r, close((int)a[0].i));
 }
 
-static void add_text(struct result *r, const unsigned char *buf, size_t n)
+void add_text(struct result *r, const unsigned char *buf, size_t n)
 {
 	char *hex = malloc(2 * n + 1);
 	if (!hex) return;

@@ -224,6 +224,28 @@ void op_setuid(struct task_ctx *c, struct arg *a, struct result *r)
 	res_errno(r, setuid((uid_t)a[0].i));   /* glibc applies it to every thread, as the model does */
 }
 
+/* The task's ids as it sees them and its capabilities: the model's id() text. */
+void op_id(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c; (void)a;
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	if (getresuid(&ru, &eu, &su) || getresgid(&rg, &eg, &sg)) { res_errno(r, -1); return; }
+	unsigned long long eff = 0, bnd = 0, v;
+	char l[256];
+	FILE *f = fopen("/proc/thread-self/status", "re");
+	while (f && fgets(l, sizeof l, f)) {
+		if (sscanf(l, "CapEff: %llx", &v) == 1) eff = v;
+		if (sscanf(l, "CapBnd: %llx", &v) == 1) bnd = v;
+	}
+	if (f) fclose(f);
+	char text[160];
+	int n = snprintf(text, sizeof text, "uid=%u euid=%u gid=%u egid=%u caps=%s", (unsigned)ru, (unsigned)eu, (unsigned)rg, (unsigned)eg,
+		eff == 0 ? "none" : eff == bnd ? "all" : "some");
+	r->ret = 0;
+	add_text(r, (const unsigned char *)text, (size_t)n);
+}
+
 void op_prctl_set_dumpable(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;

@@ -107,7 +107,17 @@ static int parse_int(const char *s, long long *v)
 
 static const struct { const char *word; enum path_rest rest; } RESTS[] = {
 	{ "ns/time", REST_NS_TIME }, { "ns/time_for_children", REST_NS_TFC }, { "timens_offsets", REST_OFFSETS },
+	{ "uid_map", REST_UID_MAP }, { "gid_map", REST_GID_MAP }, { "setgroups", REST_SETGROUPS },
 };
+
+/* "/ns/time" for REST_NS_TIME …, "" for the directory. */
+static const char *rest_suffix(enum path_rest r)
+{
+	static char buf[32];
+	for (size_t i = 0; i < sizeof RESTS / sizeof RESTS[0]; i++)
+		if (RESTS[i].rest == r) { snprintf(buf, sizeof buf, "/%s", RESTS[i].word); return buf; }
+	return "";
+}
 
 /* A /proc path token: uptime | stat | WHO | WHO/REST, WHO = self | thread-self | @NAME | #TID. */
 int parse_path(const char *tok, struct proc_path *p, int allow_names)
@@ -138,8 +148,7 @@ int parse_path(const char *tok, struct proc_path *p, int allow_names)
 
 void format_path(const struct proc_path *p, char *out, size_t cap)
 {
-	const char *rest = p->rest == REST_NS_TIME ? "/ns/time" : p->rest == REST_NS_TFC ? "/ns/time_for_children"
-		: p->rest == REST_OFFSETS ? "/timens_offsets" : "";
+	const char *rest = rest_suffix(p->rest);
 	switch (p->who) {
 	case WHO_NONE: snprintf(out, cap, "%s", p->rest == REST_UPTIME ? "uptime" : "stat"); break;
 	case WHO_SELF: snprintf(out, cap, "self%s", rest); break;
@@ -152,8 +161,7 @@ void format_path(const struct proc_path *p, char *out, size_t cap)
 /* The real path a task opens. Only these few /proc files can ever be named. */
 int path_to_string(const struct proc_path *p, char *out, size_t cap)
 {
-	const char *rest = p->rest == REST_NS_TIME ? "/ns/time" : p->rest == REST_NS_TFC ? "/ns/time_for_children"
-		: p->rest == REST_OFFSETS ? "/timens_offsets" : "";
+	const char *rest = rest_suffix(p->rest);
 	switch (p->who) {
 	case WHO_NONE: snprintf(out, cap, "/proc/%s", p->rest == REST_UPTIME ? "uptime" : "stat"); return 0;
 	case WHO_SELF: snprintf(out, cap, "/proc/self%s", rest); return 0;

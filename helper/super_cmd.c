@@ -2,6 +2,7 @@
  * host (sleep, sysctl, spawn), end (everything killed), and the main loop over the plan. */
 #include "super.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -329,6 +330,31 @@ fin:
 	emit("done %ld", line);
 }
 
+/* The machine's properties that change what the kernel does (extension/sim/types.ts Machine), for the model. */
+static void machine_props(int *capres, int *rtc, char *cs, size_t n)
+{
+	char l[256];
+	*capres = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+	unsigned long long b;
+	while (f && fgets(l, sizeof l, f)) if (sscanf(l, "CapBnd: %llx", &b) == 1) *capres = (int)((b >> 24) & 1);   /* CAP_SYS_RESOURCE */
+	if (f) fclose(f);
+	struct timespec ts;
+	/* kernel/time/alarmtimer.c alarm_clock_get_timespec: EINVAL exactly when there is no RTC device */
+	*rtc = syscall(SYS_clock_gettime, CLOCK_BOOTTIME_ALARM, &ts) == 0;
+	snprintf(cs, n, "unknown");
+	int fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return;
+	ssize_t r = read(fd, l, sizeof l - 1);
+	close(fd);
+	if (r <= 0) return;
+	l[r] = 0;
+	size_t k = strcspn(l, "\n");
+	l[k] = 0;
+	for (size_t i = 0; i < k; i++) if (!isalnum((unsigned char)l[i]) && l[i] != '_' && l[i] != '-') return;
+	if (k > 0 && k < n) snprintf(cs, n, "%s", l);
+}
+
 int supervise(int in, int out, const char *mode, int frame, const char *plan_path)
 {
 	(void)plan_path;
@@ -342,8 +368,11 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 	struct stat st;
 	int timens = stat("/proc/self/ns/time", &st) == 0;   /* absent without CONFIG_TIME_NS */
 	int userns = stat("/proc/self/ns/user", &st) == 0;   /* absent without CONFIG_USER_NS */
-	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d", PROTO_VERSION, u.machine, u.release, mode,
-		(int)geteuid(), page_size(), timens, userns);
+	int capres, rtc;
+	char cs[64];
+	machine_props(&capres, &rtc, cs, sizeof cs);
+	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d capsysres=%d rtc=%d clocksource=%s", PROTO_VERSION, u.machine, u.release, mode,
+		(int)geteuid(), page_size(), timens, userns, capres, rtc, cs);
 	static char buf[MSG_MAX + 1];
 	size_t have = 0;
 	for (;;) {

@@ -71,7 +71,7 @@ export class RunRecord {
     const start = lastStepStart(sim, position);
     const before = start === null ? null : this.cursor.stateAt(start);
     const build = (state: KernelState): Record<'namespaces' | 'tasks' | 'memory', TreeNode[]> => ({
-      namespaces: namespaceTree(state, mode),
+      namespaces: namespaceTree(state, mode, this.run.profile),
       tasks: taskTree(state),
       memory: memoryTree(state, this.run.profile),
     });

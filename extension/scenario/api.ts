@@ -3,7 +3,7 @@
 
 import type { OpResult, Simulation, TimerState } from '../sim/api';
 import type { Step } from '../sim/ops';
-import type { Arch, Arm64PatchId, KernelVersion, Profile } from '../sim/types';
+import type { Arch, Arm64PatchId, KernelVersion, Machine, Profile } from '../sim/types';
 
 /** A source range, 0-based lines and columns (UTF-16 code units), end exclusive. */
 export interface Range {
@@ -40,6 +40,8 @@ export interface Header {
   readonly disabledPatches: readonly Arm64PatchId[];
   /** `build forced`: run a kernel that does not build as a forced build (sim/build.ts). */
   readonly forcedBuild?: boolean;
+  /** `machine` lines: properties of the machine that differ from the default (types.ts defaultMachine). */
+  readonly machine?: Partial<Machine>;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -121,6 +123,8 @@ export interface RunOptions {
   readonly disabledPatches?: readonly Arm64PatchId[];
   /** Run a kernel that does not build as a forced build (the CLI's --force-build; or the header's `build forced`). */
   readonly forcedBuild?: boolean;
+  /** Machine properties over the header's (verify gives the real machine's). */
+  readonly machine?: Partial<Machine>;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

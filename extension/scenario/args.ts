@@ -396,6 +396,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'execve': return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe' };
     case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
     case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
+    case 'id': return { op: 'id' };
     case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
     case 'close': return { op: 'close', fd: v.get('fd') as string };

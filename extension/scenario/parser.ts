@@ -126,7 +126,7 @@ export class ScenarioParser {
         `No ${missing.join(' or ')} line: the scenario runs on ${ctx.header.arch ?? DEFAULT_PROFILE.arch} ${ctx.header.kernel ?? DEFAULT_PROFILE.kernel}. Say which machine you mean`,
         [{ title: `Add ${missing.map((m) => `'${m}'`).join(' and ')} header`, range: range(at, 0, 0), newText: insert }]);
     }
-    const header: Header = { ...ctx.header, disabledPatches: [...ctx.header.disabledPatches] };
+    const header: Header = { ...ctx.header, disabledPatches: [...ctx.header.disabledPatches], ...(ctx.header.machine ? { machine: { ...ctx.header.machine } } : {}) };
     const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
@@ -174,7 +174,7 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
 }
 
 export function profileOfHeader(header: Header): Profile {
-  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches, ...(header.forcedBuild ? { forcedBuild: true } : {}) };
+  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches, ...(header.forcedBuild ? { forcedBuild: true } : {}), ...(header.machine ? { machine: header.machine } : {}) };
 }
 
 /** Codes of the diagnostics that depend on the profile: a run on another profile (CLI options, a comparison) drops them and checks again. */

@@ -17,6 +17,7 @@ export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunO
     kernel: options.kernel ?? parsed.header.kernel ?? DEFAULT_PROFILE.kernel,
     disabledPatches: [...(options.disabledPatches ?? parsed.header.disabledPatches)],
     ...(options.forcedBuild ?? parsed.header.forcedBuild ? { forcedBuild: true } : {}),
+    ...(options.machine ?? parsed.header.machine ? { machine: { ...parsed.header.machine, ...options.machine } } : {}),
   };
 }
 

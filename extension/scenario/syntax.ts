@@ -2,7 +2,7 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARM64_PATCHES, DEFAULT_PROFILE, type Arch } from '../sim/types';
+import { ARM64_PATCHES, DEFAULT_PROFILE, type Arch, type Machine } from '../sim/types';
 import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
@@ -11,13 +11,13 @@ import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
-import { OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
+import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
 const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'sleep', 'suspend', 'sysctl', 'spawn'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -59,7 +59,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);
@@ -77,7 +77,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
     }
     const near = closest(first.text, LINE_STARTS);
     p.error(p.r(first), 'unknown-statement',
-      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build)${near.length ? `; did you mean ${near[0]}?` : ''}`,
+      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build, machine)${near.length ? `; did you mean ${near[0]}?` : ''}`,
       replaceFixes(p.r(first), near.slice(0, 1), ''));
   }
   p.error(p.r(first), 'unknown-statement', `A line is 'TASK: operation(...)', 'expect ...', a host action or a header, not '${first.text}'`);
@@ -191,6 +191,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
     ctx.buildRange = whole;
     return;
   }
+  if (word.text === 'machine') { readMachine(p, rest); return; }
   // patch off <id|number>...
   const mode = rest[0];
   if (!mode || mode.text !== 'off') {
@@ -213,6 +214,35 @@ function readHeader(p: LineParser, word: Lexeme): void {
     if (!ctx.header.disabledPatches.includes(patch.id)) ctx.header.disabledPatches.push(patch.id);
     ctx.patches.push({ id: patch.id, range: p.r(t) });
   }
+}
+
+// machine cap_sys_resource=no rtc=no clocksource=kvm-clock
+function readMachine(p: LineParser, rest: readonly Lexeme[]): void {
+  const ctx = p.ctx;
+  const keys = Object.keys(MACHINE_KEYS);
+  if (!rest.length) p.error(p.endRange(), 'syntax', `Which property? ${keys.map((k) => `${k}=…`).join(', ')}`, [{ title: 'rtc=no', range: p.endRange(), newText: ' rtc=no' }]);
+  const m: Record<string, unknown> = { ...ctx.header.machine };
+  for (let i = 0; i < rest.length; i++) {
+    const k = rest[i];
+    const eq = rest[i + 1];
+    const v = rest[i + 2];
+    const spec = Object.hasOwn(MACHINE_KEYS, k.text) ? MACHINE_KEYS[k.text] : undefined;
+    if (!spec) {
+      const near = closest(k.text, keys);
+      p.error(p.r(k), 'unknown-machine-key', `Unknown machine property '${k.text}': ${keys.join(', ')}`, replaceFixes(p.r(k), near.length ? near : keys, ''));
+    }
+    k.code = K.keyword;
+    if (!eq || eq.text !== '=' || !v || v.t !== 'ident' || eq.start !== k.end || v.start !== eq.end) {
+      p.error(eq ? p.r(eq) : p.endRange(), 'syntax', `Write ${k.text}=${spec.values ? spec.values.join('|') : 'NAME'}, without spaces`);
+    }
+    v.code = K.keyword;
+    if (spec.values && !spec.values.includes(v.text)) {
+      p.error(p.r(v), 'bad-machine-value', `${k.text} is ${spec.values.join(' or ')}, not '${v.text}'`, replaceFixes(p.r(v), spec.values, ''));
+    }
+    m[spec.field] = spec.values ? v.text === 'yes' : v.text;
+    i += 2;
+  }
+  ctx.header.machine = m as Partial<Machine>;
 }
 
 // ---------------------------------------------------------------------------------------------

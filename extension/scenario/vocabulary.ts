@@ -1,7 +1,7 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS } from '../sim/types';
+import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import { SEEK, type OperationName } from '../sim/ops';
 
 /** What one argument of an operation may hold. */
@@ -68,6 +68,9 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'setuid', op: 'setuid', host: false, args: [{ name: 'uid', kind: 'int', doc: 'the new uid (drops capabilities unless 0)' }],
     summary: 'Change the task\'s uid; a non-root uid loses its capabilities.',
     example: 'P2: setuid(65534)', snippet: 'setuid(${1:65534})' },
+  { word: 'id', op: 'id', host: false, args: [],
+    summary: 'The task\'s ids as it sees them (getresuid, getresgid: an id its user namespace does not map reads 65534, the overflowuid) and whether it holds every capability of its bounding set: "uid=0 euid=0 gid=0 egid=0 caps=all".',
+    example: 'P1: id()', snippet: 'id()' },
   { word: 'prctl', op: 'prctl_set_dumpable', host: false, args: [
     { name: 'option', kind: 'prctlOption', doc: 'PR_SET_DUMPABLE' },
     { name: 'dumpable', kind: 'int', doc: '0 or 1' }],
@@ -174,12 +177,23 @@ export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPE
 export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
-  'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep',
+  'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine'] as const;
+
+/** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
+export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {
+  cap_sys_resource: { field: 'capSysResource', values: ['yes', 'no'],
+    doc: "CAP_SYS_RESOURCE in root's bounding set (default yes). 'no' is a container's root: user.max_time_namespaces of the initial user namespace is read-only (EACCES; set_permissions, kernel/ucount.c)" },
+  rtc: { field: 'rtc', values: ['yes', 'no'],
+    doc: 'An RTC device (default yes). Without one the ALARM clocks give EINVAL, alarm sleeps EOPNOTSUPP (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c)' },
+  clocksource: { field: 'clocksource', values: null,
+    doc: "The clocksource in use (default kvm-clock on x86_64, arch_sys_counter on arm64). The x86 pvclock page of [vvar] maps only after kvm-clock was used; with tsc, hpet or acpi_pm a touch of it gets SIGBUS (vvar_fault, arch/x86/entry/vdso/vma.c)" },
+};
+
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall', 'vdso-stuck'] as const;
 
 /** `CLOCK_MONOTONIC` for 1; `clock 10` for an id no clock has (the simulator's one definition). */

@@ -17,7 +17,7 @@ export function createSimulation(profile: Profile, options?: SimulationOptions):
   return new SimulationImpl(profile, options);
 }
 const SYSCALLS = [
-  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'prctl', 'openat', 'close',
+  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'prctl', 'openat', 'close', 'getresuid',
   'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',
   'munmap', 'mremap',
 ];
@@ -31,14 +31,15 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'unshare_nsproxy_namespaces', 'ns_capable', 'ns_capable_setid', 'file_ns_capable', 'create_new_namespaces',
   'copy_time_ns', 'clone_time_ns', 'inc_time_namespaces', 'dec_time_namespaces', 'switch_task_namespaces', 'free_nsproxy',
   'put_time_ns', 'free_time_ns', 'timens_set_vvar_page', 'vdso_join_timens', 'timens_commit', 'timens_install',
-  'prepare_nsset', 'validate_ns', 'validate_nsset', 'commit_nsset', 'proc_ns_get_link', 'proc_ns_readlink',
+  'prepare_nsset', 'validate_ns', 'validate_nsset', 'commit_nsset', 'proc_ns_get_link', 'proc_ns_readlink', 'userns_install',
   'copy_clone_args_from_user', 'clone3_args_valid', 'kernel_clone', '_do_fork', 'copy_process', 'copy_creds', 'copy_mm',
   'dup_mm', 'copy_page_range', 'copy_namespaces', 'timens_on_fork', 'complete_vfork_done', 'mmput',
   'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'de_thread', 'exec_mmap',
   'exec_task_namespaces', 'arch_setup_additional_pages', 'do_group_exit', 'do_exit', 'exit_mm', 'exit_files',
   'exit_task_namespaces', 'release_task', '__sys_setuid', 'set_dumpable', 'proc_pid_permission', 'nsfs_evict', 'seq_read',
   'timens_offsets_show', 'proc_timens_show_offsets', 'uptime_proc_show', 'show_stat', 'seq_lseek', 'vfs_write',
-  'timens_offsets_write', 'sscanf', 'proc_timens_set_offset',
+  'timens_offsets_write', 'sscanf', 'proc_timens_set_offset', 'proc_setgroups_show', 'uid_m_show', 'gid_m_show',
+  'proc_setgroups_write', 'proc_uid_map_write', 'proc_gid_map_write', 'map_write', 'new_idmap_permitted',
   'posix_get_realtime_timespec', 'posix_get_monotonic_timespec', 'posix_get_monotonic_raw', 'posix_get_realtime_coarse',
   'posix_get_monotonic_coarse', 'posix_get_boottime_timespec', 'alarm_clock_get_timespec', 'posix_get_tai_timespec',
   'posix_cpu_clock_get', 'timens_add_monotonic', 'timens_add_boottime',

@@ -38,6 +38,8 @@ export type TaskOperation =
   | { readonly op: 'execve'; readonly path: string }
   | { readonly op: 'exit'; readonly code: number }
   | { readonly op: 'setuid'; readonly uid: number }
+  /** getresuid/getresgid and the capabilities: the task's ids as it sees them (its user namespace's view). */
+  | { readonly op: 'id' }
   | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }
   | { readonly op: 'open'; readonly path: string; readonly mode: 'r' | 'w' | 'rw'; readonly fd: string }
   | { readonly op: 'close'; readonly fd: string }

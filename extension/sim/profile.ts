@@ -2,7 +2,7 @@
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
 import { buildNote, buildStatusOf } from './build';
-import { ARM64_PATCHES, kernelAtLeast, type Arm64PatchId, type Profile } from './types';
+import { ARM64_PATCHES, kernelAtLeast, machineOf, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -100,6 +100,8 @@ export interface SwitchValues {
   readonly initSysctlWritable: boolean;
   /** user.max_time_namespaces of the initial user namespace. */
   readonly initMaxTimeNamespaces: number;
+  /** pidfd_open(tid, 0) of a thread that is not its group's leader. */
+  readonly pidfdNonLeader: 'EINVAL' | 'ENOENT';
 }
 
 export interface SwitchInfo {
@@ -230,9 +232,11 @@ export function switchesFor(profile: Profile): Switches {
     ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', hostClockMode: 'ARCHTIMER', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
     : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', hostClockMode: 'TSC', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault), arch timer clocksource' : 'x86 entry code (exc_page_fault → do_user_addr_fault), TSC clocksource');
-  def('rtcPresent', arm, arm ? 'the arm64 machine modelled has an RTC (kernel/time/alarmtimer.c)' : 'the x86_64 machine modelled has no RTC: alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
-  def('pvclockPresent', !arm, arm ? 'no pvclock on arm64' : 'the x86_64 machine modelled uses kvm-clock: vvar_fault maps the pvclock page (arch/x86/entry/vdso/vma.c)');
-  def('initSysctlWritable', false, 'root of the machine modelled lacks CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns gives EACCES (set_permissions, kernel/ucount.c)');
+  const m = machineOf(profile);
+  def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
+  def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
+  def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
+  def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
   return { values: out as unknown as SwitchValues, list };
 }

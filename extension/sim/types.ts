@@ -38,6 +38,30 @@ export const ARM64_PATCHES = [
 ] as const;
 export type Arm64PatchId = (typeof ARM64_PATCHES)[number]['id'];
 
+/** Properties of the machine the kernel runs on (not of the kernel): each changes what a few calls do. */
+export interface Machine {
+  /** CAP_SYS_RESOURCE is in root's bounding set (a container's root may lack it): user.max_time_namespaces of
+   *  the initial user namespace is writable (set_permissions, kernel/ucount.c). */
+  readonly capSysResource: boolean;
+  /** An RTC device exists, so the ALARM clocks work (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c). */
+  readonly rtc: boolean;
+  /** The clocksource in use; 'kvm-clock' means vclock_was_used(VDSO_CLOCKMODE_PVCLOCK), so the x86 pvclock
+   *  page of [vvar] maps (vvar_fault, arch/x86/entry/vdso/vma.c). */
+  readonly clocksource: string;
+}
+
+/** The machine of a profile that says nothing: root with every capability, an RTC (every PC has the CMOS one,
+ *  the arm64 virt board a PL031), and on x86_64 kvm-clock (a KVM guest: where kernels are tried), on arm64 the
+ *  architected timer. */
+export function defaultMachine(arch: Arch): Machine {
+  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter' };
+}
+
+/** The machine a profile runs on: its own settings over the default of its architecture. */
+export function machineOf(p: { readonly arch: Arch; readonly machine?: Partial<Machine> }): Machine {
+  return { ...defaultMachine(p.arch), ...p.machine };
+}
+
 /** A profile: what the simulated machine is. `disabledPatches` only has meaning on arm64 5.9 and later. */
 export interface Profile {
   readonly arch: Arch;
@@ -45,6 +69,8 @@ export interface Profile {
   readonly disabledPatches: readonly Arm64PatchId[];
   /** Run a kernel that does not build (a patch left out that a later one needs) as a forced build (sim/build.ts). */
   readonly forcedBuild?: boolean;
+  /** The machine's properties that differ from defaultMachine(arch). */
+  readonly machine?: Partial<Machine>;
 }
 
 export const DEFAULT_PROFILE: Profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] };

@@ -154,6 +154,11 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
       case 'text': {
         const path = fileOf(op, pl.model.before, pl.step.task);
         const kText = f.text !== undefined ? decodeHex(f.text) ?? '' : '';
+        if (op.op === 'id') {
+          model += ` ${mr.text ?? ''}`; kernel += ` ${kText}`;
+          if (kText !== mr.text) diffs.push({ field: 'text', kernel: kText, model: mr.text ?? '' });
+          break;
+        }
         const pair = path === null ? null : compareText(path, kText, mr.text ?? '', f, c, pl, tol);
         if (!pair) break;
         model += ` ${pair[1]}`; kernel += ` ${pair[0]}`;

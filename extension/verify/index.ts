@@ -6,11 +6,12 @@ import { buildHelper, VerifyError } from './build';
 import { compareRun } from './compare';
 import type { Tolerances } from './compareResult';
 import type { RunMode } from './operations';
-import { planScenario, profileForKernel, type Plan } from './plan';
+import { machineText, planScenario, profileForKernel, type Plan } from './plan';
 import { runQemu, type QemuOptions } from './qemu';
 import type { FileReport, KernelInfo, LineVerdict } from './report';
 import { checkConfig, runLocal } from './run';
 import type { HostNow } from './protocol';
+import { machineOf, type Machine } from '../sim/types';
 
 export { VerifyError } from './build';
 export type { FileReport, LineVerdict, KernelInfo, Diff } from './report';
@@ -69,17 +70,22 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   });
   checkConfig(run.hello);
   if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
-  const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user and time namespaces${uid === 0 ? '' : ', unprivileged'}` };
-  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label)), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
+  const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user and time namespaces${uid === 0 ? '' : ', unprivileged'}; machine ${machineText(machineOf({ ...profile, machine: run.hello.machine }))}` };
+  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label), run.hello.machine), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
 }
 
-/** The plan again with the model's host clocks moved to the kernel's host at the sandbox's start. The
- *  commands sent must not change; a line whose command would have is left to the plan that was sent. */
-function aligned(p: Plan, input: ScenarioInput, host: HostNow | undefined): Plan {
-  if (!host || p.fileNotChecked || p.invalid.length) return p;
-  const q = planScenario(input.text, input.file, p.profile, p.mode, p.label, host);
-  if (q.lines.length !== p.lines.length || q.lines.some((l, i) => l.command !== p.lines[i].command)) return p;
-  return q;
+/** The plan again on the kernel's machine (root's capabilities, RTC, clocksource: the helper's hello) and
+ *  with the model's host clocks moved to the kernel's host at the sandbox's start. The commands sent must
+ *  not change; a line whose command would have is left to the plan that was sent. */
+function aligned(p: Plan, input: ScenarioInput, host: HostNow | undefined, machine: Partial<Machine>): Plan {
+  if (p.fileNotChecked || p.invalid.length) return p;
+  const profile = { ...p.profile, machine };
+  const same = (q: Plan) => q.lines.length === p.lines.length && q.lines.every((l, i) => l.command === p.lines[i].command);
+  for (const h of host ? [host, undefined] : [undefined]) {
+    const q = planScenario(input.text, input.file, profile, p.mode, p.label, h);
+    if (same(q)) return q;
+  }
+  return p;
 }
 
 function report(plan: Plan, lines: ReturnType<Map<string, Map<number, import('./protocol').KernelLine>>['get']>, failure: string | undefined, info: KernelInfo, tol: Tolerances): FileReport {
@@ -90,5 +96,6 @@ function report(plan: Plan, lines: ReturnType<Map<string, Map<number, import('./
 async function verifyQemu(inputs: readonly ScenarioInput[], opts: VerifyOptions): Promise<FileReport[]> {
   const q = await runQemu({ ...opts.qemu, image: opts.kernelImage! }, (profile, mode) =>
     inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`)), { signal: opts.signal, onLine: opts.onProgress });
-  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i], q.run.hosts.get(p.label)), q.run.lines.get(p.label), q.run.failures.get(p.label), q.info, QEMU_TOLERANCES), opts.known));
+  const info: KernelInfo = { ...q.info, how: `${q.info.how}; machine ${machineText(machineOf({ arch: q.plans[0]?.profile.arch ?? 'x86_64', machine: q.run.hello.machine }))}` };
+  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i], q.run.hosts.get(p.label), q.run.hello.machine), q.run.lines.get(p.label), q.run.failures.get(p.label), info, QEMU_TOLERANCES), opts.known));
 }

@@ -64,7 +64,7 @@ const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
-  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets))?$/.exec(path);
+  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups))?$/.exec(path);
   if (!m) return null;
   let who = m[1];
   if (who !== 'self' && who !== 'thread-self') {
@@ -76,7 +76,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   return m[2] ? `${who}/${m[2]}` : who;
 }
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets} of the scenario\'s own tasks';
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets,uid_map,gid_map,setgroups} of the scenario\'s own tasks';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
   if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;
@@ -120,6 +120,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op) => [String(op.code)] },
   setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',
     encode: (op, c) => rootOnly(c, op.uid) ?? [String(op.uid)] },
+  id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
+    encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',

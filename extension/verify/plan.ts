@@ -5,9 +5,10 @@
 import { createSimulation } from '../sim/index';
 import type { KernelState, OpResult } from '../sim/api';
 import type { Step } from '../sim/ops';
-import { KERNEL_VERSIONS, type Arch, type KernelVersion, type Profile } from '../sim/types';
+import { KERNEL_VERSIONS, machineOf, type Arch, type KernelVersion, type Machine, type Profile } from '../sim/types';
 import { parseScenario, PROFILE_CODES, profileDiagnostics } from '../scenario/index';
 import type { ScenarioDiagnostic } from '../scenario/api';
+import { MACHINE_KEYS } from '../scenario/vocabulary';
 import { OPERATIONS, OPF_HOST, type EncodeContext, type NotRun, type RunMode } from './operations';
 import type { HostNow } from './protocol';
 
@@ -80,8 +81,14 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     return { ...base, invalid: [], headerNote: null,
       fileNotChecked: `written for ${h.arch}; this kernel is ${profile.arch} (verify it on an ${h.arch} kernel image under qemu)` };
   }
-  const headerNote = (h.kernel && h.kernel !== profile.kernel) || (h.arch && h.arch !== profile.arch)
+  const kernelNote = (h.kernel && h.kernel !== profile.kernel) || (h.arch && h.arch !== profile.arch)
     ? `the header says ${h.arch ?? ''} ${h.kernel ?? ''}; the model runs as ${profile.arch} ${profile.kernel}, the kernel's`.replace(/ {2,}/g, ' ') : null;
+  // The header's machine lines describe the machine the file was written on; the model takes this one's.
+  const m = machineOf(profile);
+  const differs = Object.entries(h.machine ?? {}).filter(([k, v]) => m[k as keyof Machine] !== v)
+    .map(([k]) => Object.keys(MACHINE_KEYS).find((w) => MACHINE_KEYS[w].field === k) ?? k);
+  const machineNote = differs.length ? `the header's machine differs in ${differs.join(', ')}; the model runs on this machine's (${machineText(m)})` : null;
+  const headerNote = [kernelNote, machineNote].filter(Boolean).join('; ') || null;
   // Lines the kernel's profile rejects run on neither side.
   const rejected = new Map<number, string>();
   for (const d of profileDiagnostics(parsed, profile)) if (d.severity === 'error') rejected.set(d.range.line, d.message);
@@ -105,11 +112,16 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     const after = sim.state();
     const pl = step.line + 1;
     const command = 'notRun' in enc ? null
-      : spec.flags & OPF_HOST ? `host ${pl} ${step.operation.op} ${enc.join(' ')}`
-        : `cmd ${pl} ${step.task} ${step.operation.op} ${enc.join(' ')}`;
+      : spec.flags & OPF_HOST ? ['host', pl, step.operation.op, ...enc].join(' ')
+        : ['cmd', pl, step.task, step.operation.op, ...enc].join(' ');
     base.lines.push({ line: step.line, step, command, notRun: 'notRun' in enc ? enc : null, model: { result, before, after } });
   }
   return { ...base, invalid: [], fileNotChecked: null, headerNote };
+}
+
+/** A machine as the header would say it. */
+export function machineText(m: Machine): string {
+  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource}`;
 }
 
 /** The helper input for several plans: one sandbox per scenario. */

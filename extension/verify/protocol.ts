@@ -1,10 +1,14 @@
 // The helper's answers, read strictly: each output line of timens-helper becomes a typed record, and a line
 // that is not one (console noise under qemu, a broken frame, hostile bytes) becomes 'noise', never a throw.
 
+import type { Machine } from '../sim/types';
+
 export interface Hello {
   readonly kind: 'hello'; readonly arch: string; readonly release: string; readonly mode: string; readonly euid: number;
   /** false when the kernel has no /proc/self/ns/time (CONFIG_TIME_NS off) or no user namespaces. */
   readonly timens: boolean; readonly userns: boolean;
+  /** The machine's properties the model needs (types.ts Machine), as far as the helper could tell. */
+  readonly machine: Partial<Machine>;
 }
 /** A sandbox is up; `host`: the host's CLOCK_MONOTONIC and CLOCK_BOOTTIME then, in seconds. */
 export interface Ready { readonly kind: 'ready'; readonly label: string; readonly userns: number; readonly timens: number; readonly host: HostNow | null }
@@ -83,7 +87,11 @@ export function parseLine(raw: string): Record_ {
     case 'hello': {
       const f = fields(t.slice(1));
       if (!f || !f.arch || !f.release) return noise;
-      return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid), timens: f.timens !== '0', userns: f.userns !== '0' };
+      const machine: { -readonly [K in keyof Machine]?: Machine[K] } = {};
+      if (f.capsysres === '0' || f.capsysres === '1') machine.capSysResource = f.capsysres === '1';
+      if (f.rtc === '0' || f.rtc === '1') machine.rtc = f.rtc === '1';
+      if (f.clocksource && f.clocksource !== 'unknown' && NAME.test(f.clocksource)) machine.clocksource = f.clocksource;
+      return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid), timens: f.timens !== '0', userns: f.userns !== '0', machine };
     }
     case 'ready': {
       const f = fields(t.slice(2));

@@ -6,11 +6,11 @@ import type { ExpectOutcome, ParsedScenario, ScenarioRun, Token } from '../api';
 import type { KernelState } from '../../sim/api';
 import type { Profile } from '../../sim/types';
 import { buildStatusOf, FORCED_BUILD } from '../../sim/build';
-import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS, machineOf } from '../../sim/types';
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
 import { compareVersions } from '../values';
-import { ERRNO_TEXT, FLAG_TABLES } from '../vocabulary';
+import { ERRNO_TEXT, FLAG_TABLES, MACHINE_KEYS } from '../vocabulary';
 import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
 import { CLOCK_DOCS, FLAG_DOCS, kernelDetail, PATH_DOCS } from './knowledge';
 import { resultText } from './trees';
@@ -58,7 +58,7 @@ export function hoverAt(line: number, character: number, ctx: HoverContext): Hov
   const onExpect = first?.text === 'expect';
   const md = (() => {
     if (onExpect && (tok === first || !['task', 'clock', 'errno', 'signal', 'namespace'].includes(tok.kind))) return expectHover(line, ctx);
-    if (first && ['arch', 'kernel', 'patch', 'build'].includes(first.text)) return headerHover(tok, first.text, ctx);
+    if (first && ['arch', 'kernel', 'patch', 'build', 'machine'].includes(first.text)) return headerHover(tok, first.text, ctx);
     switch (tok.kind) {
       case 'operation': return operationHover(tok.text, line, ctx);
       case 'clock': return clockHover(tok.text, ctx);
@@ -187,6 +187,13 @@ function headerHover(tok: Token, word: string, ctx: HoverContext): string | null
   if (word === 'build') {
     const status = buildStatusOf(ctx.profile);
     return `**build forced**: run a kernel that does not build (a patch of the arm64 series left out that a later patch, or the generic time-namespace code, needs) as a *forced build*: the merged code with the patch reverted and each missing symbol supplied in the most literal way (docs/model.md). It is labelled "${FORCED_BUILD}" wherever the run is shown.\n\n${status.builds ? 'This profile builds: the line changes nothing.' : status.reasons.join('.\n\n')}`;
+  }
+  if (word === 'machine') {
+    const key = Object.hasOwn(MACHINE_KEYS, tok.text) ? tok.text : null;
+    const m = machineOf(ctx.profile);
+    const now = `This run: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE, ${m.rtc ? 'an RTC' : 'no RTC'}, clocksource ${m.clocksource}.`;
+    if (key) return `**machine ${key}=…**\n\n${MACHINE_KEYS[key].doc}.\n\n${now}`;
+    return `**machine KEY=VALUE …**: properties of the machine, not of the kernel: ${Object.keys(MACHINE_KEYS).join(', ')}. \`timens verify\` uses the real machine's.\n\n${now}`;
   }
   const patch = ARM64_PATCHES.find((p) => p.id === tok.text || String(p.n) === tok.text);
   if (patch) {

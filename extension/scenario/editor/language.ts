@@ -8,7 +8,7 @@ import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types
 import { EXPECT_FORMS } from '../expectGrammar';
 import { lexLine, type Lexeme } from '../lexer';
 import {
-  COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
+  COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MACHINE_KEYS, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
   type ArgKind, type OperationSpec,
 } from '../vocabulary';
 import { pageRole, versionAtLeast } from './format';
@@ -131,6 +131,7 @@ export function completionsAt(lineText: string, line: number, character: number,
     if (w0.text === 'spawn') return [e(freeTaskName(parsed), 'task', { insertText: `${freeTaskName(parsed)} uid=\${1:65534}`, snippet: true, detail: 'a new task in the initial namespaces' })];
     if (w0.text === 'expect') return expectStartEntries(parsed, line, e);
   }
+  if (w0.t === 'ident' && w0.text === 'machine') return machineEntries(words.slice(1), e);
   if (w0.t === 'ident' && w0.text === 'patch') {
     return ARM64_PATCHES.map((p) => e(p.id, 'value', { detail: `patch ${p.n}/6 ${p.commit}`, documentation: `${p.title} (merged as ${p.commit}, v5; v4: ${p.v4})` }));
   }
@@ -157,8 +158,20 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   if (!hasHeader?.arch) out.push(e('arch', 'keyword', { insertText: 'arch ', retrigger: true, detail: 'header: the architecture' }));
   if (!hasHeader?.kernel) out.push(e('kernel', 'keyword', { insertText: 'kernel ', retrigger: true, detail: 'header: the kernel version' }));
   out.push(e('patch off', 'keyword', { insertText: 'patch off ', retrigger: true, detail: 'header: switch off a patch of the arm64 series' }));
+  out.push(e('machine', 'keyword', { insertText: 'machine ', retrigger: true, detail: "header: the machine's properties (root's capabilities, RTC, clocksource)" }));
   out.push(e('# --- section', 'snippet', { insertText: '# --- ${1:what happens next}', snippet: true, detail: 'an outline section' }));
   return out;
+}
+
+/** After `machine`: a KEY= word, or after `KEY=` its values. */
+function machineEntries(words: readonly Lexeme[], e: Make): CompletionEntry[] {
+  const n = words.length;
+  if (n >= 2 && words[n - 1].text === '=') {
+    const spec = Object.hasOwn(MACHINE_KEYS, words[n - 2].text) ? MACHINE_KEYS[words[n - 2].text] : undefined;
+    const values = spec ? spec.values ?? ['kvm-clock', 'tsc', 'hpet', 'acpi_pm', 'arch_sys_counter'] : [];
+    return values.map((v) => e(v, 'value', { documentation: spec?.doc }));
+  }
+  return Object.entries(MACHINE_KEYS).map(([k, spec]) => e(`${k}=`, 'keyword', { insertText: `${k}=`, retrigger: true, documentation: spec.doc }));
 }
 
 function expectStartEntries(parsed: ParsedScenario | null, line: number, e: Make): CompletionEntry[] {
@@ -365,7 +378,7 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
       continue;
     }
     const first = parsed.tokens[i]?.[0];
-    if (first && ['arch', 'kernel', 'patch', 'build'].includes(first.text) && first.kind === 'keyword') {
+    if (first && ['arch', 'kernel', 'patch', 'build', 'machine'].includes(first.text) && first.kind === 'keyword') {
       header.push(text.trim());
       if (headerLine < 0) headerLine = i;
       continue;

@@ -3,7 +3,7 @@
 // side maps a TreeNode to a TreeItem one to one, so everything a user reads is decided and tested here.
 
 import type { Change, KernelState, MmState, OpResult, TaskState, TimeNamespaceState, VmaState } from '../../sim/api';
-import type { Profile } from '../../sim/types';
+import { machineOf, type Profile } from '../../sim/types';
 import { describePhysPage, formatOffset, formatReturn, pageRole, resultParts, shortPhysPage } from './format';
 
 export type NodeKind =
@@ -68,18 +68,36 @@ export function resultText(r: OpResult): string {
 // Namespaces: like `lsns -t time` (NS, NPROCS, PID, owner), plus offsets, frozen, vvar page, references.
 // ------------------------------------------------------------------------------------------------
 
-export function namespaceTree(state: KernelState, mode: NamespaceMode): TreeNode[] {
+/** The machine's properties (types.ts Machine), shown under the initial time namespace: the host's own. */
+export function machineNode(parent: string, profile: Profile): TreeNode {
+  const m = machineOf(profile);
+  const id = `${parent}/machine`;
+  return node({
+    id, kind: 'group', label: 'machine', icon: 'vm',
+    description: `root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE · ${m.rtc ? 'RTC' : 'no RTC'} · ${m.clocksource}`,
+    tooltip: "Properties of the machine, not of the kernel: set with a 'machine' header line; timens verify uses the real machine's.",
+    children: [
+      field(id, 'CAP_SYS_RESOURCE', m.capSysResource ? 'in root\'s bounding set' : 'not in root\'s bounding set', undefined,
+        'user.max_time_namespaces of the initial user namespace is writable only with it (set_permissions, kernel/ucount.c)'),
+      field(id, 'RTC', m.rtc ? 'present' : 'none', undefined, 'The ALARM clocks need one (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c)'),
+      field(id, 'clocksource', m.clocksource, undefined, profile.arch === 'x86_64'
+        ? 'The pvclock page of [vvar] maps only when kvm-clock was used (vvar_fault, arch/x86/entry/vdso/vma.c)' : 'arm64 has no pvclock page'),
+    ],
+  });
+}
+
+export function namespaceTree(state: KernelState, mode: NamespaceMode, profile?: Profile): TreeNode[] {
   const timeNs = Object.values(state.timeNamespaces);
   const userNs = Object.values(state.userNamespaces);
   const usesUserNs = userNs.length > 1 || timeNs.some((n) => n.userNs !== 'user#0');
-  if (mode === 'flat' || !usesUserNs) return timeNs.map((n) => timeNamespaceNode(state, n));
+  if (mode === 'flat' || !usesUserNs) return timeNs.map((n) => timeNamespaceNode(state, n, profile));
   const byOwner = new Map<string, TimeNamespaceState[]>();
   for (const n of timeNs) byOwner.set(n.userNs, [...(byOwner.get(n.userNs) ?? []), n]);
   const userNode = (id: string): TreeNode => {
     const u = state.userNamespaces[id];
     const children = [
       ...userNs.filter((c) => c.parent === id).map((c) => userNode(c.id)),
-      ...(byOwner.get(id) ?? []).map((n) => timeNamespaceNode(state, n)),
+      ...(byOwner.get(id) ?? []).map((n) => timeNamespaceNode(state, n, profile)),
     ];
     const counts = u ? Object.entries(u.timeNamespaceCounts).map(([uid, c]) => `uid ${uid}: ${c}`).join(', ') : '';
     return node({
@@ -91,11 +109,11 @@ export function namespaceTree(state: KernelState, mode: NamespaceMode): TreeNode
   const roots = userNs.filter((u) => u.parent === null || !state.userNamespaces[u.parent]).map((u) => userNode(u.id));
   // Time namespaces whose owner is not in the state (should not happen) still show up.
   const shown = new Set(userNs.map((u) => u.id));
-  for (const [owner, list] of byOwner) if (!shown.has(owner)) roots.push(...list.map((n) => timeNamespaceNode(state, n)));
+  for (const [owner, list] of byOwner) if (!shown.has(owner)) roots.push(...list.map((n) => timeNamespaceNode(state, n, profile)));
   return roots;
 }
 
-function timeNamespaceNode(state: KernelState, ns: TimeNamespaceState): TreeNode {
+function timeNamespaceNode(state: KernelState, ns: TimeNamespaceState, profile?: Profile): TreeNode {
   const id = `timens:${ns.id}`;
   const tasks = ns.refs.time_ns.filter((t) => state.tasks[t]?.state !== 'exited');
   const procs = new Set(tasks.map((t) => state.tasks[t]?.tgid).filter((x): x is number => x !== undefined));
@@ -134,6 +152,7 @@ function timeNamespaceNode(state: KernelState, ns: TimeNamespaceState): TreeNode
       ],
     }),
   ];
+  if (initial && profile) children.push(machineNode(id, profile));
   return node({
     // The initial namespace holds no surprises (zero offsets, no page): keep it folded to leave room.
     id, kind: 'timens', label: ns.id, obj: ns.id, icon: 'symbol-namespace', expanded: !initial, children,

@@ -23,7 +23,8 @@ export function boot(k: KernelContext): void {
   r.create(k.host, HOST_ID, INITIAL_HOST);
   k.hostIdx = r.hostIndex(INITIAL_HOST.monotonic);
   r.create(k.counters, COUNTERS_ID, { ns: 1, user: 1, nsproxy: 1, mm: 0, pid: 1000, inum: 4026532200 } satisfies Counters);
-  const user0: UserRec = { id: 'user#0', parent: null, ownerUid: 0, maxTimeNamespaces: k.sw.initMaxTimeNamespaces, timeNamespaceCounts: {}, _level: 0, _inum: INIT_USER_INUM };
+  const user0: UserRec = { id: 'user#0', parent: null, ownerUid: 0, maxTimeNamespaces: k.sw.initMaxTimeNamespaces, timeNamespaceCounts: {}, _level: 0, _inum: INIT_USER_INUM,
+    _group: 0, _uidMap: [], _gidMap: [], _setgroupsDeny: false, _parentCouldSetfcap: true };
   r.create(k.userNamespaces, 'user#0', user0);
   const ns0: NsRec = {
     id: 'ns#0', inum: INIT_TIME_INUM, userNs: 'user#0', ucountUid: 0, offsets: { monotonic: ZERO, boottime: ZERO },

@@ -2,7 +2,7 @@
 // over the user-namespace tree, create_user_ns, commit_creds, setuid, PR_SET_DUMPABLE and ptrace access checks.
 
 import type { OpResult } from '../api';
-import type { TaskRec, UserRec } from '../store/records';
+import type { IdExtent, TaskRec, UserRec } from '../store/records';
 import { counter, task, user, type KernelContext } from './context';
 
 export const INT_MAX = 2147483647;
@@ -27,6 +27,31 @@ export function capable(k: KernelContext, cred: Cred, target: string): boolean {
   }
 }
 
+/** The overflow id an unmapped id reads as (kernel.overflowuid, DEFAULT_OVERFLOWUID). */
+export const OVERFLOW_ID = 65534;
+
+/** kuid_has_mapping / kgid_has_mapping: every id is mapped in the initial user namespace. */
+export function hasMapping(u: UserRec, which: 'uid' | 'gid', kid: number): boolean {
+  return fromKid(u, which, kid) !== null;
+}
+
+/** from_kuid: the id a kernel id has inside `u`, null when unmapped (the initial user ns maps every id to itself). */
+export function fromKid(u: UserRec, which: 'uid' | 'gid', kid: number): number | null {
+  if (u.parent === null) return kid;
+  const map: readonly IdExtent[] = which === 'uid' ? u._uidMap : u._gidMap;
+  for (const e of map) if (kid >= e.lower && kid < e.lower + e.count) return e.first + (kid - e.lower);
+  return null;
+}
+
+/** make_kuid over a range: the kernel id of ids id..id+count-1 of `ns` when one extent maps them all, else null. */
+export function makeKid(ns: UserRec, which: 'uid' | 'gid', id: number, count = 1): number | null {
+  if (ns.parent === null) return id;
+  for (const e of which === 'uid' ? ns._uidMap : ns._gidMap) {
+    if (id >= e.first && id + count <= e.first + e.count) return e.lower + (id - e.first);
+  }
+  return null;
+}
+
 /** A capability check as a kernel function span (`fn` is ns_capable, file_ns_capable, …). */
 export function capCheck(k: KernelContext, fn: string, cred: Cred, target: string, cap: string): boolean {
   const ok = capable(k, cred, target);
@@ -34,12 +59,19 @@ export function capCheck(k: KernelContext, fn: string, cred: Cred, target: strin
   return ok;
 }
 
-/** create_user_ns: a child user namespace owned by `euid`; the creator gets full caps in it. */
-export function createUserNs(k: KernelContext, parent: string, euid: number): string {
+/** create_user_ns: a child user namespace owned by the creator's euid; the creator gets full caps in it. */
+export function createUserNs(k: KernelContext, parent: string, creator: TaskRec): string {
   return k.fn('create_user_ns', () => {
-    const id = `user#${counter(k, 'user')}`;
     const p = user(k, parent);
-    const u: UserRec = { id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: counter(k, 'inum') };
+    const euid = creator.euid;
+    // kernel/user_namespace.c: ret = -EPERM; if (!kuid_has_mapping(parent_ns, owner) || !kgid_has_mapping(parent_ns, group)) goto fail_dec;
+    if (!hasMapping(p, 'uid', euid)) k.fail('EPERM', `euid ${euid} has no mapping in ${parent} (its uid_map ${p._uidMap.length ? 'does not cover it' : 'was never written'})`);
+    if (!hasMapping(p, 'gid', creator._egid)) k.fail('EPERM', `egid ${creator._egid} has no mapping in ${parent} (its gid_map ${p._gidMap.length ? 'does not cover it' : 'was never written'})`);
+    const id = `user#${counter(k, 'user')}`;
+    const u: UserRec = {
+      id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: counter(k, 'inum'),
+      _group: creator._egid, _uidMap: [], _gidMap: [], _setgroupsDeny: false, _parentCouldSetfcap: capable(k, creator, parent),
+    };
     k.r.create(k.userNamespaces, id, u);
     k.state(k.txt`${id} created (parent ${parent}, owner uid ${euid}); user.max_time_namespaces starts at ${INT_MAX}`);
     return id;
@@ -62,29 +94,56 @@ export function dropUserNs(k: KernelContext, userNs: string): void {
   });
 }
 
-/** __ptrace_may_access in PTRACE_MODE_READ: same thread group, same uids, or CAP_SYS_PTRACE over the target. */
-export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskRec): boolean {
-  if (caller.leader === target.leader) return true;
-  const sameUid = caller.euid === target.uid && caller.euid === target.euid;
-  if (!sameUid && !capable(k, caller, target.userNs)) return false;
-  if (!target.dumpable && !capable(k, caller, target.userNs)) return false;
-  return true;
+/**
+ * __ptrace_may_access (kernel/ptrace.c) in PTRACE_MODE_READ, then the commoncap LSM's cap_ptrace_access_check
+ * (security/commoncap.c). FSCREDS (opening /proc/PID/ns/*) compares the fsuid and the effective caps, REALCREDS
+ * (pidfd setns) the real uid and the permitted caps; the model's fsuid is its euid and its effective caps
+ * are its permitted ones. Model uids are kernel uids (kuid): root of a child user ns is uid 0 here too.
+ */
+export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskRec, creds: 'fs' | 'real' = 'fs'): boolean {
+  if (caller.leader === target.leader) return true;                         // same_thread_group
+  const id = creds === 'fs' ? caller.euid : caller.uid;
+  // ptrace_has_cap(tcred->user_ns, mode): CAP_SYS_PTRACE over the target's user namespace
+  const ptraceCap = capable(k, caller, target.userNs);
+  const sameIds = id === target.uid && id === target.euid;
+  if (!sameIds && !ptraceCap) return false;
+  if (!target.dumpable && !ptraceCap) return false;                          // task_still_dumpable
+  // cap_ptrace_access_check: same user ns and the target's permitted caps within the caller's, or CAP_SYS_PTRACE
+  const within = !target.fullCaps || caller.fullCaps;
+  return (caller.userNs === target.userNs && within) || ptraceCap;
+}
+
+/** getresuid/getresgid (kernel/sys.c): from_kuid_munged(current_user_ns(), …), so an unmapped id reads as
+ *  the overflowuid; and the capabilities (all of the bounding set, or none: the model's two states). */
+export function credRead(k: KernelContext, t: string): OpResult {
+  const me = task(k, t);
+  const u = user(k, me.userNs);
+  const view = (which: 'uid' | 'gid', kid: number) => fromKid(u, which, kid) ?? OVERFLOW_ID;
+  const text = `uid=${view('uid', me.uid)} euid=${view('uid', me.euid)} gid=${view('gid', me._egid)} egid=${view('gid', me._egid)} caps=${me.fullCaps ? 'all' : 'none'}`;
+  return { ret: 0, errno: null, signal: null, text };
 }
 
 export function setuid(k: KernelContext, t: string, uid: number): OpResult {
   return k.fn('__sys_setuid', () => {
     const me = task(k, t);
     if (uid < 0 || uid > 0xfffffffe) k.fail('EINVAL', `uid ${uid} is not valid`);
+    // kernel/sys.c __sys_setuid: kuid = make_kuid(ns, uid); if (!uid_valid(kuid)) return -EINVAL;
+    const ns = user(k, me.userNs);
+    const kuid = makeKid(ns, 'uid', uid);
+    if (kuid === null) k.fail('EINVAL', `uid ${uid} has no mapping in ${me.userNs}`);
+    uid = kuid;
+    // cap_emulate_setxuid: leaving the namespace's root uid drops the capabilities
+    const rootK = makeKid(ns, 'uid', 0);
     const privileged = capCheck(k, 'ns_capable_setid', me, me.userNs, 'CAP_SETUID');
     if (!privileged && uid !== me.uid) k.fail('EPERM', `${t} lacks CAP_SETUID and ${uid} is not its real uid`);
     k.fn('commit_creds', () => {
       for (const g of k.memo.threadsOf(t)) {
         if (privileged) k.r.set(k.tasks, g, 'uid', uid);
         k.r.set(k.tasks, g, 'euid', uid);
-        if (uid !== 0) k.r.set(k.tasks, g, 'fullCaps', false);
+        if (uid !== rootK) k.r.set(k.tasks, g, 'fullCaps', false);
         if (me.euid !== uid) k.r.set(k.tasks, g, 'dumpable', false);
       }
-      k.state(k.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== 0 ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
+      k.state(k.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== rootK ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
     });
     return { ret: 0, errno: null, signal: null };
   });

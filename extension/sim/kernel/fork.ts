@@ -34,6 +34,8 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
     id, pid, tgid, leader: lead, parent, uid, euid: copyFrom ? copyFrom.euid : uid, userNs, fullCaps,
     dumpable: copyFrom ? copyFrom.dumpable : true, nsproxy, mm: mmId, state: 'running', exitSignal,
     startBoottime: hostClocks(k).boottime, fds: {}, lastResult: null, _vforkParent: null,
+    // spawn sets the gid with the uid (setresgid, then setresuid); a child copies its parent's
+    _egid: copyFrom ? copyFrom._egid : uid,
   };
   k.r.create(k.tasks, id, t);
   k.memo.taskCreated(t);
@@ -68,7 +70,7 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
     });
     const me = task(k, t);
     let newUser: string | null = null;
-    if (flags & CF.CLONE_NEWUSER) newUser = k.fn('unshare_userns', () => createUserNs(k, me.userNs, me.euid));
+    if (flags & CF.CLONE_NEWUSER) newUser = k.fn('unshare_userns', () => createUserNs(k, me.userNs, me));
     if (!(flags & NS_FLAGS)) {
       if (newUser) commitNewUser(k, t, newUser);
       return { ret: 0, errno: null, signal: null };
@@ -166,7 +168,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     }
     k.fn('copy_creds', () => {
       if (flags & CF.CLONE_NEWUSER) {
-        userNs = createUserNs(k, parent.userNs, parent.euid);
+        userNs = createUserNs(k, parent.userNs, parent);
         fullCaps = true;
       }
     });

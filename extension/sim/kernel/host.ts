@@ -66,7 +66,7 @@ export function hostOp(k: KernelContext, op: HostOperation): OpResult {
       k.ev('host', k.txt`sysctl user.max_time_namespaces=${op.value} in ${target}`);
       if (!k.userNamespaces.get(target)) return hostError(k, 'ENOENT', `no user namespace ${target}`);
       if (target === 'user#0' && !k.sw.initSysctlWritable) {
-        return hostError(k, 'EACCES', 'root of the initial user namespace lacks CAP_SYS_RESOURCE in its bounding set on the facts machine, so the sysctl is read-only (real-kernel-facts Q11)');
+        return hostError(k, 'EACCES', "root lacks CAP_SYS_RESOURCE in its bounding set on this machine ('machine cap_sys_resource=no'), so set_permissions makes the sysctl read-only (kernel/ucount.c)");
       }
       if (!Number.isInteger(op.value) || op.value < 0 || op.value > INT_MAX) return hostError(k, 'EINVAL', `${op.value} is outside [0, INT_MAX]`);
       k.r.set(k.userNamespaces, target, 'maxTimeNamespaces', op.value);

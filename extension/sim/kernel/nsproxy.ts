@@ -8,7 +8,7 @@ import { refsWith, type NsproxyRec } from '../store/records';
 import { refsAdd, refsRemove } from '../store/reflist';
 import { CLONE_FLAGS as CF } from '../types';
 import { counter, np, ns, task, type KernelContext } from './context';
-import { ptraceMayAccess } from './cred';
+import { capCheck, commitNewUser, ptraceMayAccess } from './cred';
 import { flagNames } from './memo';
 import { lookupFd } from './proc/fd';
 import { resolveNsPath } from './proc/files';
@@ -77,21 +77,47 @@ function freeNsproxy(k: KernelContext, id: string): void {
   });
 }
 
-function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): string {
+/** validate_nsset's first steps for a pidfd: the target task, ptrace access (REALCREDS: EPERM), its namespaces. */
+function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): { time: string; user: string } {
   const allowed = NS_FLAGS | CF.CLONE_NEWUSER;
   if (!nstype || nstype & ~allowed) k.fail('EINVAL', `check_setns_flags: flags ${nstype ? flagNames(nstype) : '0'} invalid for a pidfd`);
   if (nstype & CF.CLONE_NEWTIME && (!k.sw.pidfdSetnsTime || !k.sw.timeNamespaces)) k.fail('EINVAL', 'setns(pidfd, CLONE_NEWTIME) is not supported by this kernel');
   const target = task(k, who);
   if (target.state === 'exited') k.fail('ESRCH', `${who} has exited`);
-  if (!ptraceMayAccess(k, task(k, t), target)) k.fail('EPERM', `${t} has no ptrace read access to ${who}`);
-  if (!(nstype & CF.CLONE_NEWTIME)) k.fail('EINVAL', 'this model only joins time namespaces through a pidfd');
-  return np(k, target.nsproxy).time_ns;
+  if (!ptraceMayAccess(k, task(k, t), target, 'real')) k.fail('EPERM', `${t} has no ptrace read access to ${who}`);
+  if (!(nstype & (CF.CLONE_NEWTIME | CF.CLONE_NEWUSER))) k.fail('EINVAL', 'this model only joins time and user namespaces through a pidfd');
+  return { time: np(k, target.nsproxy).time_ns, user: target.userNs };
+}
+
+/** pidfd(TASK) is pidfd_open(TASK, 0) first (kernel/pid.c, pidfd_prepare in kernel/fork.c): a thread that is
+ *  not its group's leader has no pidfd without PIDFD_THREAD, so the setns never happens. */
+function pidfdOpen(k: KernelContext, who: string): void {
+  // No span of its own: in the kernel this is an earlier system call, whose failure is this line's result.
+  const target = task(k, who);
+  if (target.state === 'exited') k.fail('ESRCH', `pidfd_open: ${who} has exited and been reaped, find_get_pid finds nothing`);
+  if (target.leader !== target.id) {
+    k.fail(k.sw.pidfdNonLeader, k.sw.pidfdNonLeader === 'ENOENT'
+      ? `pidfd_open: ${who} is not a thread-group leader, !pid_has_task(pid, PIDTYPE_TGID) without PIDFD_THREAD (6.16+)`
+      : `pidfd_open: ${who} is not a thread-group leader, pidfd_prepare refuses it (EINVAL before 6.16)`);
+  }
+}
+
+/** userns_install (kernel/user_namespace.c), on the nsset: its checks; the creds change at commit_nsset. */
+function usernsInstall(k: KernelContext, t: string, userNs: string): void {
+  k.fn('userns_install', () => {
+    const me = task(k, t);
+    if (userNs === me.userNs) k.fail('EINVAL', `${userNs} is already ${t}'s user namespace: user_ns == current_user_ns()`);
+    if (k.memo.threadCount(t) > 1) k.fail('EINVAL', `${t} has other threads: !thread_group_empty(current)`);
+    if (!capCheck(k, 'ns_capable', me, userNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${userNs}`);
+    k.state(k.txt`nsset cred: user namespace ${userNs}, every capability in it (set_cred_user_ns)`);
+  });
 }
 
 export function setns(k: KernelContext, t: string, target: NsTarget, nstype: number): OpResult {
   const enter = k.r.n - 1;
   let nsId: string;
   let viaPidfd = false;
+  let joinUser: string | null = null;
   if ('path' in target) {
     nsId = resolveNsPath(k, t, target.path);
   } else if ('fd' in target) {
@@ -101,7 +127,9 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
       nsId = fd.ns!;
     } else if (fd.kind === 'pidfd') {
       viaPidfd = true;
-      nsId = pidfdTarget(k, t, fd.task!, nstype);
+      const to = pidfdTarget(k, t, fd.task!, nstype);
+      nsId = to.time;
+      if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
     } else {
       k.fail('EINVAL', `${target.fd} is neither a namespace file nor a pidfd`);
     }
@@ -110,7 +138,10 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     const fd = lookupFd(k, t, target.pidfd);
     const who = fd && fd.kind === 'pidfd' ? fd.task! : target.pidfd;
     if (!k.tasks.has(who)) k.fail('EBADF', `no pidfd ${target.pidfd}`);
-    nsId = pidfdTarget(k, t, who, nstype);
+    if (who === target.pidfd) pidfdOpen(k, who);
+    const to = pidfdTarget(k, t, who, nstype);
+    nsId = to.time;
+    if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
   }
   if (!viaPidfd && nstype !== 0 && nstype !== CF.CLONE_NEWTIME) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a time namespace file`);
   const me = task(k, t);
@@ -121,14 +152,21 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     k.state(k.txt`${id}: private copy of ${me.nsproxy} for the nsset`);
     return id;
   }, (v) => k.txt`create_new_namespaces returns ${v}`));
+  // A pidfd with CLONE_NEWUSER|CLONE_NEWTIME: the user namespace is validated first, then the time namespace,
+  // each against the caller's current creds; nothing changes unless both pass (validate_nsset, commit_nsset).
+  const joinTime = !viaPidfd || (nstype & CF.CLONE_NEWTIME) !== 0;
   try {
-    k.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => k.fn('timens_install', () => timensInstall(k, t, me, nsId, newNp, old, enter)));
+    k.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => {
+      if (joinUser) usernsInstall(k, t, joinUser);
+      if (joinTime) k.fn('timens_install', () => timensInstall(k, t, me, nsId, newNp, old, enter, joinUser ?? me.userNs));
+    });
   } catch (e) {
     if (e instanceof KErr) k.fn('put_nsset', () => freeNsproxy(k, newNp));
     throw e;
   }
   k.fn('commit_nsset', () => {
-    if (k.sw.commitNsset) timensCommit(k, t, nsId, enter);
+    if (joinUser) commitNewUser(k, t, joinUser);
+    if (joinTime && k.sw.commitNsset) timensCommit(k, t, nsId, enter);
     switchTaskNamespaces(k, t, newNp);
   });
   return { ret: 0, errno: null, signal: null };

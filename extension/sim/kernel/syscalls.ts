@@ -5,7 +5,7 @@ import type { OpResult } from '../api';
 import type { FileRef, Step, TaskOperation, TimeExpr } from '../ops';
 import { CLONE_FLAGS as CF, clockName, fmtTs } from '../types';
 import { setLastResult, task, type KernelContext } from './context';
-import { prctlSetDumpable, setuid } from './cred';
+import { credRead, prctlSetDumpable, setuid } from './cred';
 import { execve } from './exec';
 import { exit } from './exit';
 import { clone3, kernelClone, PTHREAD_FLAGS, unshare } from './fork';
@@ -107,6 +107,7 @@ function syscallName(op: TaskOperation): string {
     case 'pthread_create': return 'clone3';
     case 'exit': return 'exit_group';
     case 'prctl_set_dumpable': return 'prctl';
+    case 'id': return 'getresuid';
     case 'open': return 'openat';
     case 'readlink': return 'readlinkat';
     case 'pwrite': return 'pwrite64';
@@ -136,6 +137,7 @@ function describe(k: KernelContext, op: TaskOperation): number {
     case 'execve': return txt`execve("${op.path}")`;
     case 'exit': return txt`exit(${op.code})`;
     case 'setuid': return txt`setuid(${op.uid})`;
+    case 'id': return txt`getresuid(), getresgid()`;
     case 'prctl_set_dumpable': return txt`prctl(PR_SET_DUMPABLE, ${op.dumpable ? 1 : 0})`;
     case 'open': return txt`open("${op.path}", ${op.mode}) as ${op.fd}`;
     case 'close': return txt`close(${op.fd})`;
@@ -166,6 +168,7 @@ function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
     case 'execve': return execve(k, t, op.path);
     case 'exit': return exit(k, t, op.code);
     case 'setuid': return setuid(k, t, op.uid);
+    case 'id': return credRead(k, t);
     case 'prctl_set_dumpable': return prctlSetDumpable(k, t, op.dumpable);
     case 'open': return openat(k, t, op.path, op.mode, op.fd);
     case 'close': return close(k, t, op.fd);

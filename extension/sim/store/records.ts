@@ -27,6 +27,15 @@ export interface TaskRec extends Omit<TaskState, 'fds'> {
   /** The open files, as a table that shares its past (see FdTable). */
   readonly fds: FdTable<FdRec>;
   readonly _vforkParent: string | null;
+  /** The effective gid (a kernel gid, like uid and euid): create_user_ns needs it mapped. */
+  readonly _egid: number;
+}
+
+/** One extent of a uid_map or gid_map: ids first..first+count-1 of the namespace are kernel ids lower.. */
+export interface IdExtent {
+  readonly first: number;
+  readonly lower: number;
+  readonly count: number;
 }
 
 /** Who holds a reference to a time namespace, as lists that share their past (see RefList). */
@@ -45,6 +54,15 @@ export interface NsRec extends Omit<TimeNamespaceState, 'refs'> {
 export interface UserRec extends UserNamespaceState {
   readonly _level: number;
   readonly _inum: number;
+  /** The creator's egid (ns->group). */
+  readonly _group: number;
+  /** uid_map and gid_map, lower ids as kernel ids; empty until written (written once). */
+  readonly _uidMap: readonly IdExtent[];
+  readonly _gidMap: readonly IdExtent[];
+  /** /proc/PID/setgroups says "deny". */
+  readonly _setgroupsDeny: boolean;
+  /** The creator had CAP_SETFCAP over the parent (verify_root_map, 5.12+). */
+  readonly _parentCouldSetfcap: boolean;
 }
 
 export interface MmRec {
@@ -119,7 +137,7 @@ function kind<R extends object>(name: TableName, copy: (r: R) => R, extra?: Part
 export const TASKS = kind<TaskRec>('tasks', (t) => ({
   id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
-  startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent,
+  startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
 }), {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
@@ -144,8 +162,12 @@ export const NSPROXIES = kind<NsproxyRec>('nsproxies', (p) => ({ id: p.id, count
 
 export const USER_NAMESPACES = kind<UserRec>('userNamespaces', (u) => ({
   id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts,
-  _level: u._level, _inum: u._inum,
-}));
+  _level: u._level, _inum: u._inum, _group: u._group, _uidMap: u._uidMap, _gidMap: u._gidMap, _setgroupsDeny: u._setgroupsDeny,
+  _parentCouldSetfcap: u._parentCouldSetfcap,
+}), {
+  // A new namespace's maps are empty and its group is its creator's: the record shows what it showed before them.
+  show: (u) => ({ id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts, _level: u._level, _inum: u._inum }),
+});
 
 export const MMS = kind<MmRec>('mms', (m) => ({
   id: m.id, users: m.users, _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases, _moves: m._moves,

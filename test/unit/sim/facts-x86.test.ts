@@ -1,7 +1,7 @@
 // Pins the observed facts of real-kernel-facts.md (Linux 6.18 x86_64), question by question.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, op, F, C, shift, OFFSETS, MONO_BOOT } from './helpers';
+import { harness, op, F, C, shift, OFFSETS, MONO_BOOT, FACTS_MACHINE } from './helpers';
 
 test('Q1 unshare: caller stays, tfc is new, offsets written to tfc, frozen at first entry', () => {
   const h = harness();
@@ -268,7 +268,7 @@ test('Q6 clone3(CLONE_NEWTIME) and legacy clone(0x80)', () => {
 });
 
 test('Q7 which clocks shift, vDSO and syscall agree; ALARM EINVAL without RTC; negative and fractional offsets', () => {
-  const h = harness();
+  const h = harness('6.18', 'x86_64', [], FACTS_MACHINE);
   h.run('P1', op.unshare());
   h.run('P1', op.write(OFFSETS, MONO_BOOT));
   h.run('P1', op.fork('P2'));
@@ -369,7 +369,7 @@ test('Q10 absolute timers are converted to host time; relative ones are not', ()
 });
 
 test('Q11 limits: sysctl in init userns EACCES, child userns limit, ENOSPC counts live namespaces, chain walk', () => {
-  const h = harness();
+  const h = harness('6.18', 'x86_64', [], FACTS_MACHINE);
   assert.equal(h.run(null, { op: 'sysctl', name: 'user.max_time_namespaces', value: 3 }).errno, 'EACCES');
   assert.equal(h.sim.state().userNamespaces['user#0'].maxTimeNamespaces, 96364);
   h.run('P1', op.unshare(F.CLONE_NEWUSER));
@@ -394,7 +394,11 @@ test('Q11 limits: sysctl in init userns EACCES, child userns limit, ENOSPC count
   const k = harness();
   k.run('P1', op.unshare(F.CLONE_NEWUSER));
   k.run(null, { op: 'sysctl', name: 'user.max_time_namespaces', value: 2, userNs: 'user#1' });
-  k.run('P1', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(k.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, 'EPERM', 'create_user_ns: euid unmapped in user#1');
+  k.run('P1', op.write('/proc/self/uid_map', '0 0 1'));
+  k.run('P1', op.write('/proc/self/setgroups', 'deny'));
+  k.run('P1', op.write('/proc/self/gid_map', '0 0 1'));
+  assert.equal(k.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, null);
   assert.equal(k.run('P1', op.unshare()).errno, null);
   k.run('P1', op.open('/proc/self/ns/time_for_children', 'a'));
   assert.equal(k.run('P1', op.unshare()).errno, null);

@@ -2,7 +2,7 @@
 import { createSimulation } from '../../../extension/sim/index';
 import type { OpResult, Simulation } from '../../../extension/sim/api';
 import type { Operation } from '../../../extension/sim/ops';
-import { CLONE_FLAGS, CLOCKS, type Arm64PatchId, type KernelVersion, type Arch } from '../../../extension/sim/types';
+import { CLONE_FLAGS, CLOCKS, type Arm64PatchId, type KernelVersion, type Arch, type Machine } from '../../../extension/sim/types';
 
 export const F = CLONE_FLAGS;
 export const C = CLOCKS;
@@ -14,8 +14,11 @@ export interface Harness {
   nsOf(task: string): [string, string];
 }
 
-export function harness(kernel: KernelVersion = '6.18', arch: Arch = 'x86_64', disabledPatches: Arm64PatchId[] = []): Harness {
-  const sim = createSimulation({ arch, kernel, disabledPatches });
+/** The machine real-kernel-facts.md was observed on: a container's root without CAP_SYS_RESOURCE, no RTC, kvm-clock. */
+export const FACTS_MACHINE: Machine = { capSysResource: false, rtc: false, clocksource: 'kvm-clock' };
+
+export function harness(kernel: KernelVersion = '6.18', arch: Arch = 'x86_64', disabledPatches: Arm64PatchId[] = [], machine?: Partial<Machine>): Harness {
+  const sim = createSimulation({ arch, kernel, disabledPatches, ...(machine ? { machine } : {}) });
   let line = 0;
   return {
     sim,

@@ -147,10 +147,14 @@ test('a task in the wrong namespace after a line is a state disagreement, report
 
 test('a line the kernel did not run after the model changed state makes the following lines not checkable', () => {
   const text = 'sysctl user.max_time_namespaces=3 userns=user#0\nP1: unshare(CLONE_NEWTIME)';
-  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  const container = { ...PROFILE, machine: { capSysResource: false } };
+  const plan = planScenario(text, 't.timens', container, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
   assert.equal(plan.lines[0].command, null);
   const r = compareRun({ plan, kernel: kernelFromModel(plan), info: INFO, tol: LOCAL_TOLERANCES });
   assert.deepEqual(r.lines.map((l) => l.status), ['unchecked', 'agree'], 'the model refused the sysctl (EACCES): nothing diverged');
+  const normal = planScenario(text, 't.timens', { ...PROFILE, machine: { capSysResource: true } }, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  const r2 = compareRun({ plan: normal, kernel: kernelFromModel(normal), info: INFO, tol: LOCAL_TOLERANCES });
+  assert.deepEqual(r2.lines.map((l) => l.status), ['unchecked', 'unchecked'], 'the model wrote the limit the kernel was not asked to');
 });
 
 test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {

@@ -14,7 +14,12 @@ import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
+import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { seqReadIter } from './seq_file';
+
+function isIdFile(fd: FdRec): boolean {
+  return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
+}
 
 const utf8 = new TextEncoder();
 
@@ -74,6 +79,16 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     }
     return { path, kind: 'timens_offsets', ns: null, task: p.task, pos: 0, ...opener };
   }
+  if (ID_FILES.includes(p.rest)) {
+    if (mode !== 'r') {
+      k.fn('proc_pid_permission', () => {
+        const owner = target.dumpable ? target.euid : 0;
+        if (me.euid !== owner && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is owned by uid ${owner}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
+      });
+    }
+    idFileOpen(k, t, p.rest, p.task, mode);
+    return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
+  }
   if (p.rest === '') return { path, kind: 'pidfd', ns: null, task: p.task, pos: 0, ...opener };
   k.fail('ENOENT', `${path}: not modelled`);
 }
@@ -110,6 +125,7 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
       return `btime ${btime}\n`;
     });
   }
+  if (isIdFile(fd)) return idFileRead(k, t, fd);
   k.fail('EINVAL', `${fd.path} cannot be read`);
 }
 
@@ -117,7 +133,7 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
 export function read(k: KernelContext, t: string, f: FileRef, count?: number): OpResult {
   return withFile(k, t, f, 'r', (fd, fdName) => {
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
-    if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc') showText(k, t, fd);
+    if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
     // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
     if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
     const pass = () => seqReadIter(fd._seq, fd.pos, count ?? Infinity, () => showText(k, t, fd));
@@ -137,6 +153,7 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       if (pwriteOffset < 0) k.fail('EINVAL', 'negative pwrite offset');
       k.fail('ESPIPE', 'seq_file-based /proc files clear FMODE_PWRITE: pwrite gives ESPIPE whatever the offset (real-kernel-facts Q3)');
     }
+    if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
       if (fd.pos !== 0 || bytes.length >= PAGE) {

@@ -154,11 +154,12 @@ export function timensOnFork(k: KernelContext, t: string, npId: string, cause: n
 }
 
 /** timens_install: the checks of setns into `nsId`, then the private nsproxy `newNp` points at it (both). */
-export function timensInstall(k: KernelContext, t: string, me: TaskRec, nsId: string, newNp: string, old: NsproxyRec, cause: number): void {
+/** timens_install; `credUserNs` is the nsset cred's user namespace (the joined one with CLONE_NEWUSER). */
+export function timensInstall(k: KernelContext, t: string, me: TaskRec, nsId: string, newNp: string, old: NsproxyRec, cause: number, credUserNs = me.userNs): void {
   const target = ns(k, nsId);
   if (!singleThreaded(k, t)) k.fail('EUSERS', `${t} is not single-threaded (other threads or a shared mm)`);
   if (!capCheck(k, 'ns_capable', me, target.userNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${target.userNs}, the owner of ${nsId}`);
-  if (!capCheck(k, 'ns_capable', me, me.userNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in its own user namespace ${me.userNs}`);
+  if (!capCheck(k, 'ns_capable', me, credUserNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${credUserNs === me.userNs ? 'its own user namespace' : 'the user namespace it joins,'} ${credUserNs}`);
   if (!k.sw.commitNsset) timensCommit(k, t, nsId, cause);
   getTimeNs(k, nsId);
   getTimeNs(k, nsId);

@@ -1,0 +1,139 @@
+// /proc/PID/uid_map, gid_map and setgroups (kernel/user_namespace.c map_write, new_idmap_permitted,
+// verify_root_map, proc_setgroups_write; fs/proc/base.c proc_id_map_open, proc_setgroups_open).
+
+import type { FdRec, IdExtent, UserRec } from '../../store/records';
+import { task, user, type KernelContext } from '../context';
+import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
+import { PAGE } from '../mm/vma';
+
+export type IdFile = 'uid_map' | 'gid_map' | 'setgroups';
+export const ID_FILES: readonly string[] = ['uid_map', 'gid_map', 'setgroups'];
+
+const U32 = 0x1_0000_0000;
+const UID_GID_MAP_MAX_EXTENTS = 340;
+/** The initial user namespace's maps: every id to itself. */
+const IDENTITY: readonly IdExtent[] = [{ first: 0, lower: 0, count: 4294967295 }];
+
+function fileOf(fd: FdRec): IdFile {
+  return fd.path.slice(fd.path.lastIndexOf('/') + 1) as IdFile;
+}
+
+function openerOf(fd: FdRec): Cred {
+  return { userNs: fd.openerUserNs, fullCaps: fd.openerFullCaps, euid: fd.openerEuid };
+}
+
+/** proc_setgroups_open for writing: CAP_SYS_ADMIN over the target's user namespace, else EACCES. */
+export function idFileOpen(k: KernelContext, t: string, rest: string, target: string, mode: 'r' | 'w' | 'rw'): void {
+  if (rest !== 'setgroups' || mode === 'r') return;
+  const ns = task(k, target).userNs;
+  if (!capCheck(k, 'ns_capable', task(k, t), ns, 'CAP_SYS_ADMIN')) k.fail('EACCES', `${t} lacks CAP_SYS_ADMIN over ${ns}: proc_setgroups_open refuses a writer`);
+}
+
+export function idFileRead(k: KernelContext, t: string, fd: FdRec): string {
+  const u = user(k, task(k, fd.task!).userNs);
+  const file = fileOf(fd);
+  if (file === 'setgroups') return k.fn('proc_setgroups_show', () => (u._setgroupsDeny ? 'deny\n' : 'allow\n'));
+  return k.fn(file === 'uid_map' ? 'uid_m_show' : 'gid_m_show', () => {
+    const which = file === 'uid_map' ? 'uid' : 'gid';
+    const map = u.parent === null ? IDENTITY : which === 'uid' ? u._uidMap : u._gidMap;
+    // the lower ids as the reader sees them: in its own user ns, or in the parent when it reads its own ns's map
+    let readerNs = user(k, task(k, t).userNs);
+    if (readerNs.id === u.id && readerNs.parent !== null) readerNs = user(k, readerNs.parent);
+    const pad = (n: number) => String(n).padStart(10, ' ');
+    return map.map((e) => `${pad(e.first)} ${pad(fromKid(readerNs, which, e.lower) ?? U32 - 1)} ${pad(e.count)}\n`).join('');
+  });
+}
+
+export function idFileWrite(k: KernelContext, t: string, fd: FdRec, bytes: Uint8Array): number {
+  const file = fileOf(fd);
+  const u = user(k, task(k, fd.task!).userNs);
+  if (file === 'setgroups') return setgroupsWrite(k, fd, u, bytes);
+  return k.fn(file === 'uid_map' ? 'proc_uid_map_write' : 'proc_gid_map_write', () => k.fn('map_write', () => mapWrite(k, t, fd, u, file, bytes)));
+}
+
+function setgroupsWrite(k: KernelContext, fd: FdRec, u: UserRec, bytes: Uint8Array): number {
+  return k.fn('proc_setgroups_write', () => {
+    if (fd.pos !== 0 || bytes.length >= 8) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= 8`);
+    const text = new TextDecoder().decode(bytes);
+    const m = /^(allow|deny)[ \t\n\v\f\r]*$/.exec(text);
+    if (!m) k.fail('EINVAL', `'${text}' is neither allow nor deny`);
+    if (m[1] === 'allow') {
+      if (u._setgroupsDeny) k.fail('EPERM', `${u.id} already says deny, which cannot be undone`);
+    } else {
+      const written = u.parent === null || u._gidMap.length > 0;
+      if (written) k.fail('EPERM', `${u.id}'s gid_map is already written`);
+      k.r.set(k.userNamespaces, u.id, '_setgroupsDeny', true);
+      k.state(k.txt`${u.id}: setgroups deny`);
+    }
+    return bytes.length;
+  });
+}
+
+/** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it (u32 values). */
+function parseLine(line: string): IdExtent | null {
+  const m = /^[ \t\v\f\r]*(\d*)([ \t\v\f\r]+)(\d*)([ \t\v\f\r]+)(\d*)[ \t\v\f\r]*$/.exec(line);
+  if (!m) return null;
+  const u32 = (s: string) => Number(BigInt(s || '0') % BigInt(U32));
+  const first = u32(m[1]);
+  const lower = u32(m[3]);
+  const count = u32(m[5]);
+  if (first === U32 - 1 || lower === U32 - 1) return null;
+  if (first + count >= U32 || lower + count >= U32 || count === 0) return null;
+  return { first, lower, count };
+}
+
+function overlaps(a: IdExtent, b: IdExtent): boolean {
+  return (a.first < b.first + b.count && b.first < a.first + a.count) || (a.lower < b.lower + b.count && b.lower < a.lower + a.count);
+}
+
+function mapWrite(k: KernelContext, t: string, fd: FdRec, u: UserRec, file: 'uid_map' | 'gid_map', bytes: Uint8Array): number {
+  const which = file === 'uid_map' ? 'uid' : 'gid';
+  const opener = openerOf(fd);
+  if (u.parent === null) k.fail('EPERM', 'the initial user namespace has its maps');
+  if (opener.userNs !== u.id && opener.userNs !== u.parent) k.fail('EPERM', `the opener is in ${opener.userNs}, neither ${u.id} nor its parent`);
+  if (fd.pos !== 0 || bytes.length >= PAGE) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= PAGE_SIZE`);
+  if ((which === 'uid' ? u._uidMap : u._gidMap).length) k.fail('EPERM', `${u.id}'s ${file} is already written: only one successful write`);
+  if (!capCheck(k, 'file_ns_capable', opener, u.id, 'CAP_SYS_ADMIN')) k.fail('EPERM', `the opener lacks CAP_SYS_ADMIN over ${u.id}`);
+  const lines = new TextDecoder().decode(bytes).split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const extents: IdExtent[] = [];
+  for (const line of lines) {
+    const e = parseLine(line);
+    if (!e) k.fail('EINVAL', `'${line}' is not 'first lower count'`);
+    if (extents.some((x) => overlaps(x, e))) k.fail('EINVAL', `'${line}' overlaps an earlier extent`);
+    extents.push(e);
+    if (extents.length > UID_GID_MAP_MAX_EXTENTS) k.fail('EINVAL', `more than ${UID_GID_MAP_MAX_EXTENTS} extents`);
+  }
+  if (!extents.length) k.fail('EINVAL', 'no extent');
+  const me = task(k, t);
+  const parent = user(k, u.parent);
+  if (!newIdmapPermitted(k, fd, u, parent, which, extents, me)) {
+    k.fail('EPERM', `new_idmap_permitted: not one extent of the writer's own ${which === 'uid' ? 'euid' : 'egid (with setgroups deny)'}, and no CAP_SET${which.toUpperCase()} over ${parent.id}`);
+  }
+  // the lower ids, from the parent's ids into kernel ids (map_id_range_down: a range within one parent extent)
+  const down = extents.map((e) => {
+    const kid = makeKid(parent, which, e.lower, e.count);
+    if (kid === null) k.fail('EPERM', `${e.lower}..${e.lower + e.count - 1} is not mapped in ${parent.id}`);
+    return { first: e.first, lower: kid, count: e.count };
+  });
+  k.r.set(k.userNamespaces, u.id, which === 'uid' ? '_uidMap' : '_gidMap', down);
+  k.state(k.txt`${u.id}: ${file} ${down.map((e) => `${e.first} ${e.lower} ${e.count}`).join(', ')}`);
+  return bytes.length;
+}
+
+function newIdmapPermitted(k: KernelContext, fd: FdRec, u: UserRec, parent: UserRec, which: 'uid' | 'gid', extents: readonly IdExtent[], me: ReturnType<typeof task>): boolean {
+  const opener = openerOf(fd);
+  return k.fn('new_idmap_permitted', () => {
+    // verify_root_map (5.12+): mapping the parent's id 0 needs CAP_SETFCAP (the creator's, or the opener's over the parent)
+    if (which === 'uid' && extents.some((e) => e.lower === 0)) {
+      const ok = opener.userNs === u.id ? u._parentCouldSetfcap : capable(k, opener, parent.id);
+      if (!ok) return false;
+    }
+    if (extents.length === 1 && extents[0].count === 1 && u.ownerUid === opener.euid) {
+      const kid = makeKid(parent, which, extents[0].lower, 1);
+      if (which === 'uid' && kid === opener.euid) return true;
+      if (which === 'gid' && u._setgroupsDeny && kid === me._egid) return true;
+    }
+    return capable(k, me, parent.id) && capable(k, opener, parent.id);
+  }, (v) => k.txt`new_idmap_permitted = ${v}`);
+}

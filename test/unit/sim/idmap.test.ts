@@ -1,0 +1,68 @@
+// Id maps and the mapping rule of create_user_ns (issue 13 item 8): kernel/user_namespace.c.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, op, F } from './helpers';
+
+test('unshare(CLONE_NEWUSER) needs the euid and the egid mapped in the caller\'s user namespace', () => {
+  const h = harness();
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, null, 'the initial user ns maps every id');
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, 'EPERM', 'user#1 has no maps');
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER | F.CLONE_NEWTIME)).errno, 'EPERM');
+  assert.equal(Object.keys(h.sim.state().userNamespaces).length, 2, 'the refused namespace is not kept');
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWTIME)).errno, null, 'a time namespace needs no mapping');
+  assert.equal(h.run('P1', op.write('/proc/self/uid_map', '0 0 1')).ret, 5);
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, 'EPERM', 'the egid is still unmapped');
+  assert.equal(h.run('P1', op.write('/proc/self/gid_map', '0 0 1')).errno, 'EPERM', 'gid_map one-liner needs setgroups deny');
+  assert.equal(h.run('P1', op.write('/proc/self/setgroups', 'deny')).ret, 4);
+  assert.equal(h.run('P1', op.write('/proc/self/gid_map', '0 0 1')).ret, 5);
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, null);
+});
+
+test('map_write: once, parsed strictly, one extent of one\'s own id unless privileged over the parent', () => {
+  const h = harness();
+  h.run(null, op.spawn('N', 65534));
+  h.run('N', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '0 0 1')).errno, 'EPERM', 'verify_root_map: nobody had no CAP_SETFCAP');
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '0 65534 1 junk')).errno, 'EINVAL');
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '0 65534 0')).errno, 'EINVAL');
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '4294967295 65534 1')).errno, 'EINVAL');
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '0 65534 1\n1 65535 1')).errno, 'EPERM', 'two lines need CAP_SETUID over the parent');
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '  0   65534  1  \n')).ret, 17);
+  assert.equal(h.run('N', op.write('/proc/self/uid_map', '0 65534 1')).errno, 'EPERM', 'only one successful write');
+  assert.equal(h.run('N', op.read('/proc/self/uid_map')).text, '         0      65534          1\n');
+  assert.equal(h.run('N', op.write('/proc/self/setgroups', 'deny\n')).ret, 5);
+  assert.equal(h.run('N', op.write('/proc/self/setgroups', 'allow')).errno, 'EPERM', 'deny cannot be undone');
+  assert.equal(h.run('N', op.write('/proc/self/gid_map', '0 65534 1')).ret, 9);
+  assert.equal(h.run('N', op.write('/proc/self/setgroups', 'deny')).errno, 'EPERM', 'the gid_map is written');
+  // root of the parent may map ranges; the reader inside sees the parent's ids
+  h.run('P1', op.fork('R'));
+  h.run('R', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P1', op.write('/proc/R/uid_map', '0 100000 65536\n65536 0 1')).ret, 24);
+  assert.equal(h.run('R', op.read('/proc/self/uid_map')).text, '         0     100000      65536\n     65536          0          1\n');
+  assert.equal(h.run('P1', op.write('/proc/P1/uid_map', '0 0 1')).errno, 'EPERM', 'the initial user namespace has its maps');
+});
+
+test('id() shows the ids through the task\'s own user namespace: unmapped ids read 65534', () => {
+  const h = harness();
+  const id = (t: string) => h.run(t, { op: 'id' }).text;
+  assert.equal(id('P1'), 'uid=0 euid=0 gid=0 egid=0 caps=all');
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(id('A'), 'uid=65534 euid=65534 gid=65534 egid=65534 caps=all', 'from_kuid_munged: overflowuid');
+  assert.equal(h.sim.state().tasks.A.euid, 0, 'the kernel uid is still 0');
+  h.run('A', op.write('/proc/self/uid_map', '0 0 1'));
+  assert.equal(id('A'), 'uid=0 euid=0 gid=65534 egid=65534 caps=all');
+  h.run(null, op.spawn('N', 65534));
+  assert.equal(id('N'), 'uid=65534 euid=65534 gid=65534 egid=65534 caps=none');
+});
+
+test('setuid takes an id of the caller\'s user namespace: EINVAL when unmapped (make_kuid)', () => {
+  const h = harness();
+  h.run('P1', op.fork('C'));
+  h.run('C', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('C', op.setuid(0)).errno, 'EINVAL');
+  h.run('C', op.write('/proc/self/uid_map', '0 0 1'));
+  assert.equal(h.run('C', op.setuid(0)).errno, null);
+  assert.equal(h.sim.state().tasks.C.fullCaps, true, 'still root of its namespace');
+  assert.equal(h.run('C', op.setuid(5)).errno, 'EINVAL', 'only 0 is mapped');
+});

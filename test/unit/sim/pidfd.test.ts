@@ -1,0 +1,17 @@
+// pidfd(TASK) in setns is pidfd_open(TASK, 0) first (issue 13 item 4): a non-leader thread has no pidfd.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, op } from './helpers';
+
+for (const [kernel, errno] of [['6.18', 'ENOENT'], ['6.12', 'EINVAL'], ['5.9', 'EINVAL']] as const) {
+  test(`pidfd_open of a non-leader thread on ${kernel}: ${errno}, and the setns does not happen`, () => {
+    const h = harness(kernel);
+    h.run('P1', op.unshare());
+    h.run('P1', op.fork('P2'));
+    h.run('P2', op.thread('T2'));
+    assert.equal(h.run('P1', op.setnsPidfd('T2')).errno, errno);
+    assert.deepEqual(h.nsOf('P1'), ['ns#0', 'ns#1']);
+    assert.equal(h.run('P1', op.setnsPidfd('P2')).errno, null, 'the leader has a pidfd');
+    assert.deepEqual(h.nsOf('P1'), ['ns#1', 'ns#1']);
+  });
+}

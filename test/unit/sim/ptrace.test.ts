@@ -1,0 +1,44 @@
+// Ptrace read access (issue 13 item 7): __ptrace_may_access and the commoncap cap_ptrace_access_check, as the
+// opens and readlinks of /proc/PID/ns/* (FSCREDS, EACCES) and setns through a pidfd (REALCREDS, EPERM) use it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, op, F } from './helpers';
+
+function world() {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  h.run('P1', op.fork('B'));
+  h.run('B', op.unshare(F.CLONE_NEWUSER));
+  return h;
+}
+
+test('root of a child user ns may not open the namespace files of a root task of the parent, though the uids match', () => {
+  const h = world();
+  assert.equal(h.run('A', op.open('/proc/P1/ns/time', 'f')).errno, 'EACCES', 'cap_ptrace_access_check: other user ns, no CAP_SYS_PTRACE there');
+  assert.equal(h.run('A', op.readlink('/proc/P1/ns/time')).errno, 'EACCES', 'proc_ns_readlink: the same check');
+  assert.equal(h.run('A', op.setnsPath('/proc/P1/ns/time', F.CLONE_NEWTIME)).errno, 'EACCES', 'setns by path fails at the open, not later with EPERM');
+  assert.equal(h.run('A', op.open('/proc/B/ns/time', 'f')).errno, 'EACCES', 'a sibling user ns');
+});
+
+test('the same user ns with a permitted set within the caller\'s, or CAP_SYS_PTRACE over the target\'s user ns, may', () => {
+  const h = world();
+  h.run('A', op.fork('A2'));
+  assert.equal(h.run('A', op.open('/proc/A2/ns/time', 'f')).errno, null);
+  assert.equal(h.run('P1', op.open('/proc/A/ns/time_for_children', 'g')).errno, null, 'the owner of user#1 has every capability over it');
+  assert.equal(h.run('P1', op.write('/proc/A/uid_map', '0 0 2000')).errno, null, 'root of user#0 maps user#1');
+  assert.equal(h.run('A2', op.setuid(1000)).errno, null);
+  assert.equal(h.run('A2', op.open('/proc/A/ns/time', 'h')).errno, 'EACCES', 'uid 1000 without capabilities: other uids');
+});
+
+test('unprivileged tasks: same uids and dumpable, else EACCES; a pidfd setns says EPERM', () => {
+  const h = harness();
+  h.run(null, op.spawn('N1', 65534));
+  h.run(null, op.spawn('N2', 65534));
+  assert.equal(h.run('N2', op.open('/proc/N1/ns/time', 'n1')).errno, null);
+  h.run('N1', { op: 'prctl_set_dumpable', dumpable: false });
+  assert.equal(h.run('N2', op.open('/proc/N1/ns/time', 'n2')).errno, 'EACCES', 'task_still_dumpable');
+  assert.equal(h.run('N2', op.open('/proc/P1/ns/time', 'n3')).errno, 'EACCES');
+  const w = world();
+  assert.equal(w.run('A', op.setnsPidfd('P1')).errno, 'EPERM', 'pidfd setns: the REALCREDS check, EPERM (kernel/nsproxy.c validate_nsset)');
+});
