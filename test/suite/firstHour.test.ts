@@ -43,7 +43,13 @@ suite('first hour', () => {
     const before = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     if (inHarness) {
       void vscode.commands.executeCommand('welcome.showNewFileEntries');
-      const rows = await waitFor(async () => { const r = (await probeDom('.quick-input-list .monaco-list-row'))?.map((e) => e.ariaLabel ?? ''); return r?.length ? r : undefined; }, 'the New File… entries');
+      // The quick input is one widget: rows of a list shown before (the examples) can still be read until the
+      // New File… entries replace them, so wait for the entry itself (it never appears if it is not offered).
+      let last: string[] = [];
+      const rows = await waitFor(async () => {
+        last = (await probeDom('.quick-input-list .monaco-list-row'))?.map((e) => e.ariaLabel ?? '') ?? [];
+        return last.some((r) => r.startsWith('Timens Scenario')) ? last : undefined;
+      }, 'the New File… entries with Timens Scenario').catch((e: Error) => { throw new Error(`${e.message}; rows: ${last.join(' | ')}`); });
       assert.ok(rows.some((r) => r.startsWith('Timens Scenario')), rows.join(' | '));
       await screenshot('first-hour-new-file');
       await probeDom('body', [{ click: '.quick-input-list .monaco-list-row[aria-label^="Timens Scenario"]' }]);

@@ -6,12 +6,13 @@ import * as vscode from 'vscode';
 import { activateExtension, screenshot, waitFor } from './helpers';
 import type { FileReport } from '../../extension/verify/index';
 
-// Line 3 disagrees on every kernel: P1 is root of a user namespace without a uid_map after line 2, so the
-// kernel refuses the second unshare (EPERM, kernel/user_namespace.c create_user_ns); the model has no id maps.
+// Line 3 disagrees on every kernel: a /proc/PID directory fd is not a pidfd, so the kernel's setns refuses it
+// (EINVAL: kernel/nsproxy.c setns takes a namespace file or a pidfd_fops file only), while the model still
+// accepts it (a model error left for the next fidelity round; when it is fixed, this test needs another).
 const SCENARIO = [
   '# verify: the model and the kernel side by side',
-  'P1: unshare(CLONE_NEWUSER)',
-  'P1: unshare(CLONE_NEWUSER)',
+  'P1: open("/proc/self") = d',
+  'P1: setns(d, CLONE_NEWTIME)',
   'P1: unshare(CLONE_NEWTIME)',
   'P1: write("/proc/self/timens_offsets", "monotonic 3600 0")',
   'P1: fork() = P2',
@@ -48,7 +49,7 @@ suite('Timens: Verify Against Running Kernel', () => {
     const diags = await waitFor(() => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'timens verify'), 'verify diagnostics');
     const third = diags.find((d) => d.range.start.line === 2);
     assert.ok(third, `a diagnostic on line 3: ${JSON.stringify(diags.map((d) => [d.range.start.line, d.message]))}`);
-    assert.match(third.message, /outcome: kernel EPERM, model ok/);
+    assert.match(third.message, /outcome: kernel EINVAL, model ok/);
     assert.strictEqual(third.severity, vscode.DiagnosticSeverity.Warning);
     assert.ok(!diags.some((d) => d.range.start.line === 6), 'the clock line agrees: no diagnostic');
     const suspend = r.lines.find((l) => l.line === 7);
