@@ -89,9 +89,10 @@ function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boo
 
 /**
  * Parse a write the way timens_offsets_write does. `bytes` is the user buffer; `count` its length.
- * `numericClock`: the 5.6 parser ("%u %lld %lu"), else the 5.7+ one ("%9s %lld %lu").
+ * `numericClock`: the 5.6 parser ("%u %lld %lu"), else the 5.7+ one ("%9s %lld %lu"). `nsecWraps`: a
+ * nanoseconds field of 2^63 or more passes as a negative long (6.18), else it is refused (profile.ts).
  */
-export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean): ParseOutcome {
+export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean, nsecWraps = true): ParseOutcome {
   let count = bytes.length;
   // memdup_user_nul: the text ends at the first NUL for strchr and sscanf.
   let end = bytes.indexOf(0);
@@ -112,6 +113,8 @@ export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean): Par
     const r = scanLine(bytes, pos, lineEnd, numericClock);
     if (r.n !== 3) return { ok: false, line: lineNo, reason: `sscanf matched ${r.n} of 3 fields in ${JSON.stringify(text)}` };
     if (r.nsec! >= NSEC_PER_SEC) return { ok: false, line: lineNo, reason: `nanoseconds ${r.nsec} >= NSEC_PER_SEC` };
+    // Observed, not read from the source: kernels before 6.18 refuse a field of 2^63 or more (profile.ts).
+    if (!nsecWraps && r.nsec! < 0n) return { ok: false, line: lineNo, reason: `nanoseconds ${BigInt.asUintN(64, r.nsec!)} >= NSEC_PER_SEC (as this kernel compares)` };
     let clockid: number;
     if (numericClock) {
       clockid = r.clockNum!;

@@ -57,6 +57,8 @@ export interface SwitchValues {
   readonly specialMappingSplitBan: boolean;
   /** timens_offsets uses clock names (read) and accepts names or 1/7 (write); else numeric ids. */
   readonly offsetsClockNames: boolean;
+  /** A nanoseconds field of 2^63 or more (a negative long after %lu) passes the NSEC_PER_SEC check; else EINVAL. */
+  readonly offsetsNsecWraps: boolean;
   /** readlink of /proc/PID/ns/time_for_children says 'time_for_children:[…]' (5.6) instead of 'time:[…]'. */
   readonly tfcLinkName: 'time' | 'time_for_children';
   /** Names of the vDSO clock modes. */
@@ -216,6 +218,7 @@ export function switchesFor(profile: Profile): Switches {
     arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
+  def('offsetsNsecWraps', at(v, '6.18'), 'timens_offsets_write: nanoseconds of 2^63 or more are accepted as a negative long on 6.18 and refused with EINVAL on 6.1 (x86_64) and 6.12 (arm64), all three run with timens verify; the release that changed it is not known, so 6.13-6.15 follow 6.12 (our choice)');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
   def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');

@@ -159,7 +159,7 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       if (fd.pos !== 0 || bytes.length >= PAGE) {
         k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE`);
       }
-      const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
+      const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames, k.sw.offsetsNsecWraps), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
       if (!parsed.ok) k.fail('EINVAL', `line ${parsed.line + 1}: ${parsed.reason}`);
       const target = task(k, fd.task!);
       if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);
