@@ -1,42 +1,18 @@
 // Draws the timeline (lanes, spans merged per pixel column, marks, causal arrows, clock plots, axis, cursor)
 // onto anything shaped like a Canvas 2D context: the on-screen canvas, or the SVG recorder used for export.
 import { NO_LANE, type Divergence } from './protocol';
-import { BLOCK, K, MARK, RunModel, firstArrowTo, lowerBound, upperBound } from './model';
+import { BLOCK, K, MARK, RunModel, firstArrowTo } from './model';
+import { drawClockPlot } from './clockPlot';
+import { AXIS_H, GUTTER, grouped, xOf, type View } from './geometry';
+import { rectSink, type Painter } from './paint';
 import type { Theme } from './theme';
 
-/** The subset of CanvasRenderingContext2D the timeline uses (a real context satisfies it as is). */
-export interface Painter {
-  fillStyle: string | CanvasGradient | CanvasPattern;
-  strokeStyle: string | CanvasGradient | CanvasPattern;
-  lineWidth: number;
-  font: string;
-  globalAlpha: number;
-  textAlign: CanvasTextAlign;
-  textBaseline: CanvasTextBaseline;
-  fillRect(x: number, y: number, w: number, h: number): void;
-  strokeRect(x: number, y: number, w: number, h: number): void;
-  beginPath(): void;
-  closePath(): void;
-  moveTo(x: number, y: number): void;
-  lineTo(x: number, y: number): void;
-  quadraticCurveTo(cx: number, cy: number, x: number, y: number): void;
-  rect(x: number, y: number, w: number, h: number): void;
-  fill(): void;
-  stroke(): void;
-  fillText(text: string, x: number, y: number, maxWidth?: number): void;
-  setLineDash(segments: number[]): void;
-  save(): void;
-  restore(): void;
-}
+export type { Painter } from './paint';
+export { preparePixels } from './paint';
+export { drawOverview, prepareOverview } from './overview';
+export { AXIS_H, GUTTER, grouped, xOf, type View } from './geometry';
 
-/** Thousands separators: one formatter made at load, as toLocaleString builds a new one per call (slow, per frame). */
-const GROUPED = new Intl.NumberFormat('en-US');
-export function grouped(v: number): string {
-  return GROUPED.format(v);
-}
 
-export const GUTTER = 168;
-export const AXIS_H = 24;
 const TASK_LANE_H = 24;
 const NS_LANE_H = 48;
 const TITLE_H = 20;
@@ -66,8 +42,6 @@ export function layoutRuns(runs: readonly RunModel[], width: number): Layout {
   });
   return { width, plotWidth: Math.max(1, width - GUTTER), contentHeight: y + 4, blocks, titled };
 }
-
-export interface View { start: number; span: number }
 
 export interface Scene {
   readonly runs: readonly RunModel[];
@@ -102,134 +76,6 @@ class ColumnScratch {
 }
 const scratch = new ColumnScratch();
 
-/** Where plain rectangles go: a Painter (SVG export) or straight into pixels (the on-screen canvas). */
-interface RectSink {
-  fill(color: string, x: number, y: number, w: number, h: number): void;
-  flush(): void;
-}
-
-class PainterSink implements RectSink {
-  constructor(private readonly p: Painter) {}
-  fill(color: string, x: number, y: number, w: number, h: number): void {
-    if (this.p.fillStyle !== color) this.p.fillStyle = color;
-    this.p.fillRect(x, y, w, h);
-  }
-  flush(): void { /* drawn already */ }
-}
-
-function isCanvas(p: Painter): p is Painter & CanvasRenderingContext2D {
-  return typeof (p as Partial<CanvasRenderingContext2D>).putImageData === 'function' && typeof (p as Partial<CanvasRenderingContext2D>).getTransform === 'function';
-}
-
-let colorCache = new Map<string, number>();
-let colorCacheUnder = '';
-let colorProbe: CanvasRenderingContext2D | null = null;
-/** A CSS colour as one little-endian RGBA pixel, alpha blended over `under` (the lanes are opaque). */
-function pixelOf(css: string, under: string): number {
-  if (under !== colorCacheUnder) { colorCache = new Map(); colorCacheUnder = under; }
-  let v = colorCache.get(css);
-  if (v !== undefined) return v;
-  if (!colorProbe) {
-    const c = document.createElement('canvas');
-    c.width = 1; c.height = 1;
-    colorProbe = c.getContext('2d', { willReadFrequently: true });
-  }
-  const ctx = colorProbe!;
-  ctx.globalAlpha = 1;
-  ctx.fillStyle = '#000';
-  ctx.fillStyle = under;
-  ctx.fillRect(0, 0, 1, 1);
-  ctx.fillStyle = css;
-  ctx.fillRect(0, 0, 1, 1);
-  const d = ctx.getImageData(0, 0, 1, 1).data;
-  v = ((255 << 24) | (d[2] << 16) | (d[1] << 8) | d[0]) >>> 0;
-  colorCache.set(css, v);
-  return v;
-}
-
-const imagePool: ImageData[] = [];
-/**
- * ImageData buffers are reused between frames (one per run block on screen) instead of allocated each time; one
- * at least as tall as asked serves (only its top rows are drawn), so the one made at resize serves every layout.
- */
-function reusableImage(ctx: CanvasRenderingContext2D, w: number, h: number): ImageData {
-  const k = imagePool.findIndex((im) => im.width === w && im.height >= h);
-  const image = k >= 0 ? imagePool.splice(k, 1)[0] : ctx.createImageData(w, h);
-  imagePool.push(image);
-  if (imagePool.length > 4) imagePool.shift();
-  return image;
-}
-
-/**
- * Make (and write once) the pixel buffer for the plot of a canvas this size, before any run arrives: writing a
- * fresh buffer's memory the first time costs tens of milliseconds that would otherwise fall on the first frame.
- */
-export function preparePixels(ctx: CanvasRenderingContext2D, cssWidth: number, cssHeight: number, theme: Theme): void {
-  const dpr = ctx.getTransform().a || 1;
-  const w = Math.round(Math.floor(Math.max(1, cssWidth - GUTTER)) * dpr);
-  const h = Math.round(cssHeight * dpr);
-  if (w <= 0 || h <= 0) return;
-  new Uint32Array(reusableImage(ctx, w, h).data.buffer).fill(0);
-  // Each colour's pixel value is read back from a probe canvas once: do it for the lane colours now too.
-  for (const color of [theme.background, theme.laneAlt, theme.kernel, theme.nsActivity, ...theme.category, theme.error, theme.signal, theme.fault, theme.zap, theme.freeze, theme.pte, theme.ok]) {
-    pixelOf(color, theme.background);
-  }
-}
-
-class PixelSink implements RectSink {
-  private readonly image: ImageData | null;
-  private readonly px: Uint32Array | null;
-  private readonly dpr: number;
-  private readonly wd: number;
-  private readonly hd: number;
-  // The last two colours used: spans alternate between a category colour and the kernel rows' colour.
-  private lastColor = '';
-  private lastPixel = 0;
-  private otherColor = '';
-  private otherPixel = 0;
-  constructor(private readonly ctx: CanvasRenderingContext2D, private readonly theme: Theme, private readonly x0: number, private readonly y0: number, w: number, y1: number) {
-    this.dpr = ctx.getTransform().a || 1;
-    this.wd = Math.max(0, Math.round(w * this.dpr));
-    this.hd = Math.max(0, Math.round((y1 - y0) * this.dpr));
-    this.image = this.wd > 0 && this.hd > 0 ? reusableImage(ctx, this.wd, this.hd) : null;
-    this.px = this.image ? new Uint32Array(this.image.data.buffer) : null;
-    this.px?.fill(pixelOf(theme.background, theme.background), 0, this.wd * this.hd);
-  }
-  fill(color: string, x: number, y: number, w: number, h: number): void {
-    const px = this.px;
-    if (!px) return;
-    // Rounded to device pixels and clipped. The first frame makes thousands of these calls before the engine has
-    // optimized anything, so no Math calls: (v + 0.5) | 0 rounds like Math.round wherever the result is kept
-    // (at 0 and above; below, either way the clip below gives 0 or nothing), for coordinates far below 2^31.
-    const d = this.dpr;
-    let xa = ((x - this.x0) * d + 0.5) | 0;
-    let xb = ((x + w - this.x0) * d + 0.5) | 0;
-    let ya = ((y - this.y0) * d + 0.5) | 0;
-    let yb = ((y + h - this.y0) * d + 0.5) | 0;
-    if (xa < 0) xa = 0;
-    if (ya < 0) ya = 0;
-    if (xb > this.wd) xb = this.wd;
-    if (yb > this.hd) yb = this.hd;
-    if (xb <= xa || yb <= ya) return;
-    if (color !== this.lastColor) {
-      const pixel = color === this.otherColor ? this.otherPixel : pixelOf(color, this.theme.background);
-      this.otherColor = this.lastColor; this.otherPixel = this.lastPixel;
-      this.lastColor = color; this.lastPixel = pixel;
-    }
-    const v = this.lastPixel;
-    if (xb - xa === 1) for (let row = ya, o = ya * this.wd + xa; row < yb; row++, o += this.wd) px[o] = v;
-    else for (let row = ya; row < yb; row++) px.fill(v, row * this.wd + xa, row * this.wd + xb);
-  }
-  flush(): void {
-    if (!this.image) return;
-    this.ctx.putImageData(this.image, Math.round(this.x0 * this.dpr), Math.round(this.y0 * this.dpr), 0, 0, this.wd, this.hd);
-  }
-}
-
-export function xOf(view: View, plotWidth: number, position: number): number {
-  return GUTTER + ((position - view.start) * plotWidth) / view.span;
-}
-
 export function drawScene(p: Painter, s: Scene): void {
   const { theme: t, layout } = s;
   p.fillStyle = t.background;
@@ -255,7 +101,7 @@ function drawRun(p: Painter, s: Scene, block: RunBlock): void {
 
   // Everything drawn as plain rectangles (lane backgrounds, spans, dense mark ticks) goes through a sink:
   // straight into one ImageData on a real canvas (tens of thousands of rectangles per frame otherwise).
-  const sink: RectSink = isCanvas(p) ? new PixelSink(p, t, GUTTER, Math.max(AXIS_H, top + (s.layout.titled ? TITLE_H : 0)), W, Math.min(s.height, block.bottom - s.scrollTop)) : new PainterSink(p);
+  const sink = rectSink(p, t, GUTTER, Math.max(AXIS_H, top + (s.layout.titled ? TITLE_H : 0)), W, Math.min(s.height, block.bottom - s.scrollTop));
   for (let l = 0; l < lanes; l++) {
     const y = laneY(s, block, l);
     const h = block.lanes[l].h;
@@ -527,154 +373,6 @@ function drawArrows(p: Painter, s: Scene, run: RunModel, block: RunBlock, i0: nu
   p.globalAlpha = 1;
 }
 
-/** How far (CSS pixels, vertically) a thinned line may stray from a point it leaves out. */
-const PATH_TOLERANCE = 0.1;
-
-// Made at load, wide enough for most screens, so that frames do not allocate it.
-let pointScratch = { xs: new Float64Array(4096), ys: new Float64Array(4096) };
-function linePoints(size: number): { xs: Float64Array; ys: Float64Array } {
-  if (pointScratch.xs.length < size) pointScratch = { xs: new Float64Array(size), ys: new Float64Array(size) };
-  return pointScratch;
-}
-
-/**
- * Add the polyline points[0..count) to the painter's path with only the vertices the eye can tell apart: a run of
- * points that one straight segment passes within PATH_TOLERANCE of (vertically) becomes that segment. A clock's
- * step line over many sleeps is thousands of sub-pixel steps; stroking them all (dashed, antialiased) cost more
- * than the rest of a frame.
- */
-function addThinned(p: Painter, xs: Float64Array, ys: Float64Array, count: number): void {
-  if (count === 0) return;
-  p.moveTo(xs[0], ys[0]);
-  let ax = xs[0];            // the last vertex handed to the painter
-  let ay = ys[0];
-  let held = -1;             // a point received but not handed on yet
-  let lo = -Infinity;        // slopes from (ax, ay) passing every point since it within the tolerance
-  let hi = Infinity;
-  for (let i = 1; i < count; i++) {
-    const x = xs[i];
-    const y = ys[i];
-    for (;;) {
-      const dx = x - ax;
-      const dy = y - ay;
-      if (dx > 0) {
-        const l = (dy - PATH_TOLERANCE) / dx;
-        const h = (dy + PATH_TOLERANCE) / dx;
-        const nlo = l > lo ? l : lo;
-        const nhi = h < hi ? h : hi;
-        const slope = dy / dx;
-        if (nlo <= nhi && slope >= nlo && slope <= nhi) { lo = nlo; hi = nhi; held = i; break; }
-      } else if ((dy < 0 ? -dy : dy) <= PATH_TOLERANCE && (held < 0 || xs[held] <= ax)) {
-        held = i; // straight above or below the last vertex and close to it
-        break;
-      }
-      if (held < 0) { p.lineTo(x, y); ax = x; ay = y; lo = -Infinity; hi = Infinity; break; }
-      // Hand on the held point, then look at this one again from there.
-      ax = xs[held]; ay = ys[held];
-      p.lineTo(ax, ay);
-      held = -1; lo = -Infinity; hi = Infinity;
-    }
-  }
-  if (held >= 0) p.lineTo(xs[held], ys[held]);
-}
-
-/** CLOCK_MONOTONIC and CLOCK_BOOTTIME as read in one namespace (solid, dashed) against the host's (faint). */
-function drawClockPlot(p: Painter, s: Scene, run: RunModel, lane: number, y: number, h: number): void {
-  const ni = run.nsLanes.indexOf(lane);
-  if (ni < 0 || run.clockPos.length === 0) return;
-  const pos = run.clockPos;
-  const range = run.clockRange(ni);
-  if (!range) return;
-  const [lo, hi] = range;
-  const top = y + 14;
-  const ph = h - 18;
-  const W = s.layout.plotWidth;
-  const { start, span } = s.view;
-  const yOf = (v: number) => top + ph - ((v - lo) / (hi - lo)) * ph;
-  const xAt = (k: number) => Math.max(GUTTER, Math.min(GUTTER + W, GUTTER + ((pos[k] - start) * W) / span));
-  // The three lines of run.clockSeries: the host's CLOCK_MONOTONIC (faint), the namespace's CLOCK_MONOTONIC and
-  // CLOCK_BOOTTIME.
-  const styles: [string, number[], number][] = [
-    [s.theme.muted, [2, 3], 0.6],
-    [s.theme.clockMono, [], 1],
-    [s.theme.clockBoot, [5, 3], 1],
-  ];
-  const first = Math.max(0, upperBound(pos, start) - 1);
-  const last = Math.min(pos.length - 1, lowerBound(pos, start + span));
-  const line = linePoints(2 * Math.ceil(W) + 8);
-  const { xs, ys } = line;
-  const lines = run.clockSeries(ni);
-  for (let si = 0; si < 3; si++) {
-    const [color, dash, alpha] = styles[si];
-    p.strokeStyle = color;
-    p.globalAlpha = alpha;
-    p.lineWidth = 1.5;
-    p.setLineDash(dash);
-    p.beginPath();
-    // A step line with at most ~2 points per pixel column: of the samples less than a pixel after the last point
-    // kept, only the last one's value counts, and they are passed over by a search rather than visited (a long
-    // run zoomed out has far more samples than columns). The points of each stretch between gaps (the namespace
-    // not alive) are collected, then handed on thinned.
-    const { values, nextGap } = lines[si];
-    let count = 0;
-    let lastX = -Infinity;
-    let lastY = NaN;
-    let k = first;
-    while (k <= last) {
-      if (count === 0) {
-        const v = values[k];
-        if (Number.isFinite(v)) { lastX = xAt(k); lastY = yOf(v); xs[0] = lastX; ys[0] = lastY; count = 1; }
-        k++;
-        continue;
-      }
-      const next = firstAtOrRight(xAt, k, last, lastX + 1);
-      const gap = nextGap[k];
-      if (gap <= next) { addThinned(p, xs, ys, count); count = 0; k = gap + 1; continue; }
-      if (next > k) lastY = yOf(values[next - 1]);
-      const x = xAt(next);
-      const yy = yOf(values[next]);
-      xs[count] = x; ys[count] = lastY; count++;
-      if (yy !== lastY) { xs[count] = x; ys[count] = yy; count++; }
-      lastX = x;
-      lastY = yy;
-      k = next + 1;
-    }
-    if (count > 0) { xs[count] = GUTTER + W; ys[count] = lastY; count++; }
-    addThinned(p, xs, ys, count);
-    p.stroke();
-  }
-  p.setLineDash([]);
-  p.globalAlpha = 1;
-  const frozen = run.header.clocks.frozenAt[ni];
-  if (frozen > 0) { // init_time_ns is frozen from the start: nothing to mark
-    const x = xOf(s.view, W, frozen);
-    if (x >= GUTTER && x <= GUTTER + W) {
-      p.fillStyle = s.theme.freeze;
-      p.fillRect(x - 0.5, y + 2, 1, h - 4);
-      p.textAlign = 'left';
-      p.fillText('frozen', x + 3, y + h - 6);
-    }
-  }
-}
-
-/** The first k in [from, last) with x(k) ≥ limit, else last; x never decreases with k (a galloping search). */
-function firstAtOrRight(x: (k: number) => number, from: number, last: number, limit: number): number {
-  if (from >= last || x(from) >= limit) return Math.min(from, last);
-  let lo = from;
-  let step = 1;
-  let hi = last;
-  while (lo + step < last) {
-    if (x(lo + step) >= limit) { hi = lo + step; break; }
-    lo += step;
-    step *= 2;
-  }
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (x(mid) >= limit) hi = mid; else lo = mid;
-  }
-  return hi;
-}
-
 function drawAxis(p: Painter, s: Scene): void {
   const { theme: t, view, layout } = s;
   const W = layout.plotWidth;
@@ -737,113 +435,4 @@ function drawGutter(p: Painter, s: Scene): void {
       p.fillText(block.run === 0 ? 'A' : 'B', 6, block.top - s.scrollTop + TITLE_H / 2);
     }
   }
-}
-
-/** Overview strip: what the events are along the whole run, faults and failures, and the visible window. */
-export function drawOverview(ctx: CanvasRenderingContext2D, width: number, height: number, run: RunModel | undefined, view: View, cursor: number, t: Theme): void {
-  ctx.fillStyle = t.gutter;
-  ctx.fillRect(0, 0, width, height);
-  ctx.fillStyle = t.muted;
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'middle';
-  ctx.font = t.font;
-  if (!run || !run.complete || run.n === 0) return;
-  ctx.fillText(`overview · ${grouped(run.n)} events`, 6, height / 2, GUTTER - 10);
-  const W = Math.max(1, Math.floor(width - GUTTER));
-  ctx.drawImage(overviewImage(run, W, height, t, ctx.getTransform().a || 1), GUTTER, 0, W, height);
-  const x0 = GUTTER + (view.start / run.n) * W;
-  const x1 = GUTTER + ((view.start + view.span) / run.n) * W;
-  ctx.strokeStyle = t.selection;
-  ctx.lineWidth = 1.5;
-  ctx.strokeRect(Math.max(GUTTER, x0), 1, Math.max(3, Math.min(GUTTER + W, x1) - Math.max(GUTTER, x0)), height - 2);
-  if (cursor >= 0) {
-    ctx.fillStyle = t.cursor;
-    ctx.fillRect(GUTTER + (cursor / run.n) * W - 1, 0, 2, height);
-  }
-}
-
-let overviewCache: { run: RunModel; W: number; height: number; theme: Theme; dpr: number; canvas: HTMLCanvasElement } | undefined;
-let overviewCanvas: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | undefined;
-
-/**
- * Make the canvas the overview's static part is drawn on, sized for this strip, before any run arrives: a new
- * canvas and its context cost milliseconds the first frame would otherwise pay. Drawing a new run reuses it.
- */
-export function prepareOverview(width: number, height: number, dpr: number): void {
-  const W = Math.max(1, Math.floor(width - GUTTER));
-  if (!overviewCanvas) {
-    const canvas = document.createElement('canvas');
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    overviewCanvas = { canvas, ctx };
-  }
-  const { canvas } = overviewCanvas;
-  if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
-  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
-}
-
-/** The static part of the overview, drawn once per run, width and theme. */
-function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: number): HTMLCanvasElement {
-  const c = overviewCache;
-  if (c && c.run === run && c.W === W && c.height === height && c.theme === t && c.dpr === dpr) return c.canvas;
-  prepareOverview(W + GUTTER, height, dpr);
-  const { canvas, ctx: p } = overviewCanvas!;
-  p.setTransform(1, 0, 0, 1, 0, 0);
-  p.clearRect(0, 0, canvas.width, canvas.height);
-  p.scale(dpr, dpr);
-  // Stacked share of each activity (syscall, vDSO, host, expect) per column: x is event order, so what
-  // matters is what the events of a stretch are, not how many there are.
-  const counts = new Uint32Array(W * 5);
-  const ticks = new Uint8Array(W);
-  const k = W / run.n;
-  // Small runs: every event, over all the columns it covers. Large runs: the per-block summaries (one entry per
-  // lane a block touches), so building this stays cheap at 10^6 events.
-  const { blockFirst, entCat, entMark } = run;
-  const blocks = blockFirst.length - 1;
-  if (run.n <= W * 8) {
-    for (let i = 0; i < run.n; i++) {
-      const c0 = Math.min(W - 1, Math.floor(i * k));
-      const c1 = Math.max(c0 + 1, Math.min(W, Math.floor((i + 1) * k)));
-      const cat = run.flags[i] & 7;
-      const m = run.markBits[i];
-      for (let col = c0; col < c1; col++) {
-        counts[col * 5 + (cat > 4 ? 0 : cat)]++;
-        if (m & (MARK.error | MARK.failedExpect)) ticks[col] |= 1;
-        if (m & MARK.fault) ticks[col] |= 2;
-      }
-    }
-  }
-  for (let bl = 0; bl < blocks && run.n > W * 8; bl++) {
-    const col = Math.min(W - 1, Math.floor((bl * BLOCK + BLOCK / 2) * k));
-    for (let e = blockFirst[bl]; e < blockFirst[bl + 1]; e++) {
-      const cat = entCat[e];
-      counts[col * 5 + (cat > 4 ? 0 : cat)]++;
-      const m = entMark[e];
-      if (m & (MARK.error | MARK.failedExpect)) ticks[col] |= 1;
-      if (m & MARK.fault) ticks[col] |= 2;
-    }
-  }
-  const hAvail = height - 8;
-  const y0 = new Float32Array(W).fill(height - 2);
-  for (let cat = 1; cat <= 4; cat++) {
-    p.fillStyle = t.category[cat];
-    p.beginPath();
-    for (let col = 0; col < W; col++) {
-      const total = counts[col * 5] + counts[col * 5 + 1] + counts[col * 5 + 2] + counts[col * 5 + 3] + counts[col * 5 + 4];
-      if (!total) continue;
-      const h = (counts[col * 5 + cat] / total) * hAvail;
-      if (h <= 0) continue;
-      p.rect(col, y0[col] - h, 1, h);
-      y0[col] -= h;
-    }
-    p.fill();
-  }
-  for (const [bit, color, y] of [[2, t.fault, 1], [1, t.error, 1]] as const) {
-    p.fillStyle = color;
-    p.beginPath();
-    for (let col = 0; col < W; col++) if (ticks[col] & bit) p.rect(col, y, 1, 4);
-    p.fill();
-  }
-  overviewCache = { run, W, height, theme: t, dpr, canvas };
-  return canvas;
 }

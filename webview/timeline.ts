@@ -1,14 +1,19 @@
 // The timeline webview's script: receives a run (or two, in comparison mode) as typed-array chunks, draws it
 // on a canvas, and handles zoom, pan, selection, search, hover details, keyboard and the simulation cursor.
 import {
-  EVENT_KINDS, NO_LANE, isHostMessage,
+  isHostMessage,
   type EventDetails, type HostMessage, type HostRequests, type TimelineDescription, type ViewState, type WebviewMessage,
 } from './protocol';
 import { RunModel, describeEvent } from './model';
-import { AXIS_H, GUTTER, drawOverview, drawScene, grouped, layoutRuns, prepareOverview, preparePixels, type Scene } from './render';
+import { GUTTER, drawOverview, drawScene, grouped, layoutRuns, prepareOverview, preparePixels, type Scene } from './render';
 import { SvgPainter } from './svg';
+import { eventAt } from './hitTest';
+import { buildMatcher, countMatches, nextMatch } from './search';
+import {
+  DETAILS_HINT, canvas, details, el, renderDetails, fitButton, kindSelect, main, matchesLabel, nextButton, overview, prevButton, searchInput, statusLabel, tooltip,
+} from './timelineDom';
 import { readTheme } from './theme';
-import { initialState, type Matcher, type Target, type TimelineState } from './state';
+import { initialState, type Target, type TimelineState } from './state';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -19,41 +24,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const OVERVIEW_H = 34;
-
-// ---------------------------------------------------------------------------------------------
-// DOM (built here so the host page holds no markup or handlers of its own)
-// ---------------------------------------------------------------------------------------------
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-const toolbar = el('div', { id: 'toolbar', role: 'toolbar', 'aria-label': 'Timeline tools' });
-const searchInput = el('input', { id: 'search', type: 'search', placeholder: 'Search function, task, errno, line…', 'aria-label': 'Search events by function, task, errno or line text' });
-const kindSelect = el('select', { id: 'kind', 'aria-label': 'Event kind' });
-kindSelect.append(el('option', { value: '' }, 'any kind'), ...EVENT_KINDS.map((k) => el('option', { value: k }, k)));
-const prevButton = el('button', { id: 'prev', title: 'Previous match (Shift+N)', 'aria-label': 'Previous match' }, '◀');
-const nextButton = el('button', { id: 'next', title: 'Next match (N)', 'aria-label': 'Next match' }, '▶');
-const matchesLabel = el('span', { id: 'matches', 'aria-live': 'polite' });
-const fitButton = el('button', { id: 'fit', title: 'Fit the whole run (0)' }, 'Fit');
-const statusLabel = el('span', { id: 'status' });
-toolbar.append(searchInput, kindSelect, prevButton, nextButton, matchesLabel, fitButton, statusLabel);
-const overview = el('canvas', { id: 'overview', 'aria-hidden': 'true' });
-const main = el('div', { id: 'main' });
-const canvas = el('canvas', {
-  id: 'timeline', tabindex: '0', role: 'application',
-  'aria-label': 'Timeline of kernel events. W/S zoom, A/D pan, arrows move between events, Enter travels there, Home/End first/last, 0 fits, / searches.',
-});
-main.append(canvas);
-const tooltip = el('div', { id: 'tooltip', role: 'tooltip' });
-tooltip.hidden = true;
-const details = el('div', { id: 'details', role: 'region', 'aria-label': 'Selected event', 'aria-live': 'polite' });
-const DETAILS_HINT = 'Click an event to see its details; double-click or Enter travels there.';
-details.textContent = DETAILS_HINT;
-document.body.append(toolbar, overview, main, details, tooltip);
 
 // ---------------------------------------------------------------------------------------------
 // State
@@ -191,29 +161,7 @@ function saveStateSoon(): void {
 // ---------------------------------------------------------------------------------------------
 
 function hitTest(x: number, y: number): Target | null {
-  if (x < GUTTER || y < AXIS_H) return null;
-  const cy = y + state.scrollTop;
-  for (const block of state.layout.blocks) {
-    const run = state.runs[block.run];
-    if (!run.complete) continue;
-    const L = block.lanes.findIndex((b) => cy >= b.y && cy < b.y + b.h);
-    if (L < 0) continue;
-    const isNs = run.header.lanes[L].kind === 'ns';
-    const scale = state.layout.plotWidth / state.view.span;
-    const at = state.view.start + (x - GUTTER) / scale;
-    let lo = Math.max(0, Math.floor(state.view.start + (x - GUTTER - 3) / scale));
-    let hi = Math.min(run.n - 1, Math.ceil(state.view.start + (x - GUTTER + 3) / scale));
-    if (hi - lo > 50000) { lo = Math.max(0, Math.floor(at) - 25000); hi = Math.min(run.n - 1, lo + 50000); }
-    let best = -1;
-    let bestScore = -Infinity;
-    for (let i = lo; i <= hi; i++) {
-      if ((isNs ? run.nsLane[i] : run.lane[i]) !== L) continue;
-      const score = (run.markBits[i] ? 1e9 : 0) - Math.abs(i + 0.5 - at);
-      if (score > bestScore) { bestScore = score; best = i; }
-    }
-    return best < 0 ? null : { run: block.run, index: best };
-  }
-  return null;
+  return eventAt(state, x, y);
 }
 
 function select(target: Target | null, scrollIntoView = false): void {
@@ -236,18 +184,6 @@ function select(target: Target | null, scrollIntoView = false): void {
   }, () => { /* the summary line stays */ });
 }
 
-function renderDetails(into: HTMLElement, d: EventDetails, full: boolean): void {
-  const rows: HTMLElement[] = [];
-  rows.push(el('div', { class: 'd-head' }, `#${d.index} ${d.kind} ${d.fn}${d.task ? ` · ${d.task}` : ''}${d.line >= 0 ? ` · line ${d.line + 1}` : ''} · host ${d.hostTime}`));
-  if (d.summary) rows.push(el('div', {}, d.summary));
-  if (d.lineText) rows.push(el('div', { class: 'd-code' }, d.lineText));
-  if (d.stack.length) rows.push(el('div', { class: 'd-stack' }, d.stack.join(' › ')));
-  if (d.result) rows.push(el('div', {}, `result: ${d.result}`));
-  for (const c of d.changes.slice(0, full ? 40 : 6)) rows.push(el('div', { class: 'd-change' }, `${c.obj}.${c.field}: ${c.before} → ${c.after}`));
-  if (d.causes.length) rows.push(el('div', { class: 'd-muted' }, `follows from event${d.causes.length > 1 ? 's' : ''} ${d.causes.map((c) => `#${c}`).join(', ')}`));
-  into.replaceChildren(...rows);
-}
-
 function activate(target: Target | null): void {
   if (!target) return;
   vscode.postMessage({ type: 'activate', run: target.run, index: target.index });
@@ -258,33 +194,10 @@ function activate(target: Target | null): void {
 // ---------------------------------------------------------------------------------------------
 
 
-function buildMatcher(): Matcher | null {
-  const text = searchInput.value.trim().toLowerCase();
-  const kind = kindSelect.value ? EVENT_KINDS.indexOf(kindSelect.value as (typeof EVENT_KINDS)[number]) : -1;
-  if (!text && kind < 0) return null;
-  const tables = new Map<RunModel, { fn: Uint8Array; lane: Uint8Array; label: Uint8Array; lines: Set<number> }>();
-  for (const run of state.runs) {
-    const h = run.header;
-    const fn = Uint8Array.from(h.functions, (f) => (text && f.toLowerCase().includes(text) ? 1 : 0));
-    const lane = Uint8Array.from(h.lanes, (l) => (text && (l.id.toLowerCase() === text || l.label.toLowerCase() === text) ? 1 : 0));
-    const label = Uint8Array.from(h.labels, (l) => (text && l && l.toLowerCase() === text ? 1 : 0));
-    const lines = new Set<number>();
-    if (text) run.lines.split('\n').forEach((src, ln) => { if (src && src.toLowerCase().includes(text)) lines.add(ln); });
-    tables.set(run, { fn, lane, label, lines });
-  }
-  return (run, i) => {
-    if (kind >= 0 && run.kind[i] !== kind) return false;
-    if (!text) return true;
-    const t = tables.get(run)!;
-    return t.fn[run.fn[i]] === 1 || (run.lane[i] !== NO_LANE && t.lane[run.lane[i]] === 1) || t.label[run.label[i]] === 1 || t.lines.has(run.line[i]);
-  };
-}
-
 function updateSearch(): void {
-  state.search.matcher = buildMatcher();
+  state.search.matcher = buildMatcher(state.runs, searchInput.value, kindSelect.value);
   if (!state.search.matcher) { matchesLabel.textContent = ''; return; }
-  let count = 0;
-  for (const run of state.runs) for (let i = 0; i < run.n; i++) if (state.search.matcher(run, i)) count++;
+  const count = countMatches(state.runs, state.search.matcher);
   matchesLabel.textContent = `${grouped(count)} match${count === 1 ? '' : 'es'}`;
 }
 
@@ -294,17 +207,9 @@ function findNext(direction: 1 | -1): void {
   const r = state.selected?.run ?? 0;
   const run = state.runs[r];
   if (!run.complete || run.n === 0) return;
-  let i = state.selected ? state.selected.index : direction > 0 ? -1 : run.n;
-  for (let step = 0; step < run.n; step++) {
-    i += direction;
-    if (i >= run.n) i = 0;
-    if (i < 0) i = run.n - 1;
-    if (state.search.matcher(run, i)) {
-      select({ run: r, index: i }, true);
-      return;
-    }
-  }
-  matchesLabel.textContent = 'no match';
+  const i = nextMatch(run, state.search.matcher, state.selected ? state.selected.index : direction > 0 ? -1 : run.n, direction);
+  if (i >= 0) select({ run: r, index: i }, true);
+  else matchesLabel.textContent = 'no match';
 }
 
 searchInput.addEventListener('input', () => {

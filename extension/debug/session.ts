@@ -1,67 +1,32 @@
 // The Debug Adapter Protocol session of a .timens scenario: steps through a recorded ScenarioRun line by line
 // and into the kernel event by event, forwards and backwards (the simulation restores the whole state).
 // It never imports 'vscode': the extension runs it inline, the tests drive it with DAP messages in process.
-import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Breakpoint, BreakpointEvent, ContinuedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
+  BreakpointEvent, ContinuedEvent, InitializedEvent, InvalidatedEvent, OutputEvent, StoppedEvent, TerminatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { ScenarioRun, RunOptions } from '../scenario/api';
-import { parseScenario, runScenario, formatResult, OPERATION_BY_WORD } from '../scenario/index';
-import type { KernelState, SimEvent } from '../sim/api';
-import { ERRNOS, SIGNALS } from '../sim/types';
-import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
-import { BreakpointSet, EXCEPTION_FILTERS, type ExceptionFilterId, type Hit } from './breakpoints';
+import type { ScenarioRun } from '../scenario/api';
+import { formatResult } from '../scenario/index';
+import type { KernelState } from '../sim/api';
+import { BreakpointSet, type Hit } from './breakpoints';
+import { ADAPTER_CAPABILITIES } from './capabilities';
 import { completionItems } from './completions';
 import { Cursor, Timeline, type CursorMoved, type Point } from './cursor';
 import { ExpressionError, evaluateExpression, formatValue, isTimespec } from './expressions';
-import { functionBreakpointProblem } from './functions';
 import { CheckedDebugSession } from './requests';
-import { ChangeSet, VariableTree } from './variables';
-import { PAGE_SIZE, pageBytes } from './vvarMemory';
+import type { VariableTree } from './variables';
+import { describeStop, isOperationLine, type StopReason } from './stops';
+import { gotoTarget, stepInTargets } from './targets';
+import { exceptionFilters, placeDataBreakpoints, placeFunctionBreakpoints, placeLineBreakpoints, type RequestedFunction } from './placement';
+import { readPageMemory } from './vvarMemory';
+import { runWhatIf } from './whatIf';
+import { stackFrames, variableTreeAt } from './frames';
 
-export interface TimensLaunchArguments extends DebugProtocol.LaunchRequestArguments {
-  /** The scenario file. */
-  program: string;
-  arch?: Arch;
-  kernel?: KernelVersion;
-  disabledPatches?: Arm64PatchId[];
-  /** Stop before the first line (default true); otherwise run to the first breakpoint or the end. */
-  stopOnEntry?: boolean;
-}
+import { FILE_HOST, type DebugHost, type LoadedScenario, type TimensLaunchArguments } from './launch';
 
-/** A recorded run and the text it was recorded from (console what-ifs re-parse the text). */
-export interface LoadedScenario {
-  readonly run: ScenarioRun;
-  readonly text: string;
-  /** The run's one cursor, shared with the views; a session of its own when absent. */
-  readonly cursor?: Cursor;
-}
-
-/** What the host provides: the VS Code glue shares the session store's run; the tests and CLI read the file. */
-export interface DebugHost {
-  /** The run to debug; called at launch and on restart. Throwing gives the user the message. */
-  load(args: TimensLaunchArguments, restart: boolean): LoadedScenario | Promise<LoadedScenario>;
-  /** The cursor moved (after every stop); the views follow the cursor itself, this is for hosts without one. */
-  onStop?(run: ScenarioRun, position: number): void;
-  /** The session ended. */
-  onEnd?(run: ScenarioRun | undefined): void;
-}
-
-/** Reads and runs the file itself: for the tests, the CLI and any host without a document store. */
-export const FILE_HOST: DebugHost = {
-  load(args) {
-    const text = fs.readFileSync(args.program, 'utf8');
-    const options: RunOptions = {
-      file: args.program,
-      ...(args.arch ? { arch: args.arch } : {}),
-      ...(args.kernel ? { kernel: args.kernel } : {}),
-      ...(args.disabledPatches ? { disabledPatches: args.disabledPatches } : {}),
-    };
-    return { run: runScenario(text, options), text };
-  },
-};
+export type { DebugHost, LoadedScenario, TimensLaunchArguments } from './launch';
+export { FILE_HOST } from './launch';
 
 const THREAD_ID = 1;
 /** How long after a 'continued' the stop of a time travel from a view is sent (see followCursor). */
@@ -70,8 +35,6 @@ const FOLLOW_STOP_DELAY_MS = 50;
 const SLICE_POINTS = 4000;
 /** Above this many events the changes of a jump are not collected (the Variables view shows none). */
 const CHANGE_WINDOW = 20000;
-
-type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'end';
 
 interface Walk { cancelled: boolean; paused: boolean }
 
@@ -97,7 +60,7 @@ export class TimensDebugSession extends CheckedDebugSession {
   /** Requested line breakpoints per source, kept so they can be re-placed after a restart. */
   private requestedLines: DebugProtocol.SourceBreakpoint[] = [];
   /** Requested function breakpoints with the answer given, re-checked against the run after a restart. */
-  private requestedFunctions: { id: number; request: DebugProtocol.FunctionBreakpoint; verified: boolean }[] = [];
+  private requestedFunctions: RequestedFunction[] = [];
 
   constructor(private readonly host: DebugHost = FILE_HOST) {
     super();
@@ -124,30 +87,7 @@ export class TimensDebugSession extends CheckedDebugSession {
   // --- Lifecycle --------------------------------------------------------------------------------------
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args: DebugProtocol.InitializeRequestArguments): void {
-    response.body = {
-      supportsConfigurationDoneRequest: true,
-      supportsStepBack: true,
-      supportsGotoTargetsRequest: true,
-      supportsStepInTargetsRequest: true,
-      supportsConditionalBreakpoints: true,
-      supportsHitConditionalBreakpoints: true,
-      supportsLogPoints: true,
-      supportsFunctionBreakpoints: true,
-      supportsDataBreakpoints: true,
-      supportsEvaluateForHovers: true,
-      supportsCompletionsRequest: true,
-      completionTriggerCharacters: ['.', ':', ' '],
-      supportsExceptionInfoRequest: true,
-      supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ ...f })),
-      supportsReadMemoryRequest: true,
-      supportsRestartRequest: true,
-      supportsTerminateRequest: true,
-      supportsValueFormattingOptions: false,
-      supportsSingleThreadExecutionRequests: false,
-      supportsSteppingGranularity: true,
-      supportsCancelRequest: false,
-    };
+    response.body = { ...ADAPTER_CAPABILITIES };
     this.sendResponse(response);
   }
 
@@ -320,44 +260,14 @@ export class TimensDebugSession extends CheckedDebugSession {
   }
 
   protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse, _args: DebugProtocol.StepInTargetsArguments): void {
-    const targets: DebugProtocol.StepInTarget[] = [];
-    const tl = this.timeline;
-    if (tl && this.point.kind !== 'end') {
-      const s = this.point.kind === 'line' ? this.point.span : tl.spanOfEvent(this.point.index);
-      const span = tl.spans[s];
-      if (span) {
-        const seen = new Set<string>();
-        const from = this.point.kind === 'event' ? this.point.index + 1 : span.first;
-        for (let i = from; i < span.end && targets.length < 50; i++) {
-          const kind = tl.sim.kindOf(i);
-          if (kind !== 'call' && kind !== 'fault' && kind !== 'syscall-enter' && kind !== 'vdso-enter' && kind !== 'zap') continue;
-          const e = tl.sim.event(i);
-          const label = kind === 'fault' ? `${e.fn} (fault)` : e.fn;
-          if (seen.has(label)) continue;
-          seen.add(label);
-          const detail = e.summary === `${e.fn}()` ? '' : ` — ${e.summary}`;
-          targets.push({ id: i, label: `${label}${detail}`.slice(0, 120) });
-        }
-      }
-    }
-    response.body = { targets };
+    response.body = { targets: this.timeline ? stepInTargets(this.timeline, this.point) : [] };
     this.sendResponse(response);
   }
 
   protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
-    const targets: DebugProtocol.GotoTarget[] = [];
-    const tl = this.timeline;
-    if (tl) {
-      const line = this.convertClientLineToDebugger(args.line) - 1;
-      const s = tl.spans.findIndex((sp) => sp.line >= line);
-      if (s >= 0) {
-        const span = tl.spans[s]!;
-        targets.push({ id: span.first, label: `before line ${span.line + 1} (event #${span.first})`, line: this.convertDebuggerLineToClient(span.line + 1) });
-      } else {
-        targets.push({ id: tl.sim.eventCount, label: 'end of the scenario', line: args.line });
-      }
-    }
-    response.body = { targets };
+    const target = this.timeline ? gotoTarget(this.timeline, this.convertClientLineToDebugger(args.line) - 1) : null;
+    const line = target && target.line !== null ? this.convertDebuggerLineToClient(target.line + 1) : args.line;
+    response.body = { targets: target ? [{ id: target.id, label: target.label, line }] : [] };
     this.sendResponse(response);
   }
 
@@ -475,30 +385,10 @@ export class TimensDebugSession extends CheckedDebugSession {
     return { name: path.basename(program), path: program };
   }
 
-  private currentEvent(): SimEvent | undefined {
-    return this.point.kind === 'event' && this.timeline ? this.timeline.sim.event(this.point.index) : undefined;
-  }
-
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const tl = this.timeline;
-    if (!tl) {
-      response.body = { stackFrames: [], totalFrames: 0 };
-      this.sendResponse(response);
-      return;
-    }
-    const line = tl.line(this.point);
-    const clientLine = this.convertDebuggerLineToClient(Math.max(0, line) + 1);
-    const frames: DebugProtocol.StackFrame[] = [];
-    const event = this.currentEvent();
-    if (event) {
-      // Innermost first: the kernel function the event belongs to, then its callers.
-      for (let i = event.stack.length - 1; i >= 0; i--) {
-        frames.push({ id: frames.length + 1, name: event.stack[i]!, source: this.source(), line: clientLine, column: 1, presentationHint: 'normal' });
-      }
-    }
-    const text = line >= 0 ? (this.lines[line] ?? '').trim() : '';
-    const name = this.point.kind === 'end' ? 'end of scenario' : text || `line ${line + 1}`;
-    frames.push({ id: frames.length + 1, name, source: this.source(), line: clientLine, column: 1 });
+    const clientLine = tl ? this.convertDebuggerLineToClient(Math.max(0, tl.line(this.point)) + 1) : 0;
+    const frames = tl ? stackFrames(tl, this.point, this.lines, this.source(), clientLine) : [];
     const start = args.startFrame ?? 0;
     const levels = args.levels ?? frames.length;
     response.body = { stackFrames: frames.slice(start, levels > 0 ? start + levels : undefined), totalFrames: frames.length };
@@ -506,31 +396,8 @@ export class TimensDebugSession extends CheckedDebugSession {
   }
 
   private variableTree(): VariableTree {
-    if (this.tree) return this.tree;
-    const tl = this.timeline!;
-    const sim = tl.sim;
-    const position = tl.position(this.point);
-    if (sim.position !== position) sim.goto(position);
-    const from = Math.min(this.previousPosition, position);
-    const to = Math.max(this.previousPosition, position);
-    let changes = new ChangeSet();
-    if (to > from && to - from <= CHANGE_WINDOW) {
-      const events: SimEvent[] = [];
-      if (position >= this.previousPosition) for (let i = from; i < to; i++) events.push(sim.event(i));
-      else for (let i = to - 1; i >= from; i--) events.push(sim.event(i));
-      changes = ChangeSet.between(events, position < this.previousPosition);
-    }
-    const event = this.currentEvent();
-    const task = event?.task ?? this.lineTask();
-    this.tree = new VariableTree(sim.state(), changes, event, task);
+    this.tree ??= variableTreeAt(this.timeline!, this.point, this.previousPosition, CHANGE_WINDOW);
     return this.tree;
-  }
-
-  private lineTask(): string | null {
-    const tl = this.timeline!;
-    if (this.point.kind === 'line') return tl.sim.taskOf(tl.spans[this.point.span]!.first);
-    if (this.point.kind === 'end' && tl.sim.eventCount > 0) return tl.sim.taskOf(tl.sim.eventCount - 1);
-    return null;
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, _args: DebugProtocol.ScopesArguments): void {
@@ -551,15 +418,7 @@ export class TimensDebugSession extends CheckedDebugSession {
       this.sendErrorResponse(response, { id: 1010, format: `no memory behind '${args.memoryReference}' (pages are named like page#host, page#ns#1)`, showUser: false });
       return;
     }
-    const bytes = pageBytes(page, tl.sim.profile);
-    const start = Math.max(0, (args.offset ?? 0));
-    const end = Math.min(PAGE_SIZE, start + Math.max(0, args.count));
-    const data = bytes.subarray(start, Math.max(start, end));
-    response.body = {
-      address: '0x' + start.toString(16),
-      data: Buffer.from(data).toString('base64'),
-      ...(start + args.count > end ? { unreadableBytes: start + args.count - Math.max(start, end) } : {}),
-    };
+    response.body = readPageMemory(page, tl.sim.profile, args.offset ?? 0, args.count);
     this.sendResponse(response);
   }
 
@@ -586,24 +445,8 @@ export class TimensDebugSession extends CheckedDebugSession {
 
   /** Puts each requested breakpoint on the first line at or after it that runs; reports where it went. */
   private placeLineBreakpoints(requested: readonly DebugProtocol.SourceBreakpoint[]): DebugProtocol.Breakpoint[] {
-    this.breakpoints.lines.clear();
-    const runLines = this.timeline ? this.timeline.spans.map((s) => s.line) : undefined;
-    return requested.map((req) => {
-      const wanted = this.convertClientLineToDebugger(req.line) - 1;
-      const id = this.nextBreakpointId++;
-      const line = runLines ? runLines.find((l) => l >= wanted) : wanted;
-      if (line === undefined) {
-        const bp = new Breakpoint(false, req.line) as DebugProtocol.Breakpoint;
-        bp.id = id;
-        bp.message = 'No operation runs on or after this line';
-        return bp;
-      }
-      const list = this.breakpoints.lines.get(line) ?? [];
-      list.push({ id, line, hits: 0, condition: req.condition, hitCondition: req.hitCondition, logMessage: req.logMessage });
-      this.breakpoints.lines.set(line, list);
-      const bp = new Breakpoint(runLines !== undefined, this.convertDebuggerLineToClient(line + 1)) as DebugProtocol.Breakpoint;
-      bp.id = id;
-      return bp;
+    return placeLineBreakpoints(this.breakpoints, requested, this.timeline?.spans.map((sp) => sp.line), {
+      toDebugger: (l) => this.convertClientLineToDebugger(l), toClient: (l) => this.convertDebuggerLineToClient(l), nextId: () => this.nextBreakpointId++,
     });
   }
 
@@ -615,41 +458,19 @@ export class TimensDebugSession extends CheckedDebugSession {
   /** Keeps the breakpoints on functions this run enters; the others are unverified with the reason, which the
    *  console repeats (the Breakpoints view shows it only on hover). After a restart, changed answers are sent. */
   private placeFunctionBreakpoints(requests: readonly DebugProtocol.FunctionBreakpoint[], restart: boolean): DebugProtocol.Breakpoint[] {
-    const sim = this.timeline?.sim;
-    const before = new Map(this.requestedFunctions.map((r) => [r.request.name, r]));
-    this.breakpoints.functions = [];
-    this.requestedFunctions = [];
-    return requests.map((req) => {
-      const name = req.name.trim();
-      const id = restart ? before.get(req.name)?.id ?? this.nextBreakpointId++ : this.nextBreakpointId++;
-      const message = sim ? functionBreakpointProblem(name, sim) : null;
-      const bp: DebugProtocol.Breakpoint = { id, verified: message === null, ...(message ? { message } : {}) };
-      if (message === null) this.breakpoints.functions.push({ id, name, hits: 0, condition: req.condition, hitCondition: req.hitCondition });
-      const earlier = before.get(req.name);
-      if (message !== null && (!restart || earlier?.verified !== false)) this.sendEvent(new OutputEvent(`Function breakpoint ${name}: ${message}\n`, 'console'));
-      if (restart && earlier && earlier.verified !== bp.verified) this.sendEvent(new BreakpointEvent('changed', bp));
-      this.requestedFunctions.push({ id, request: req, verified: bp.verified });
-      return bp;
+    const placed = placeFunctionBreakpoints(this.breakpoints, requests, restart ? this.requestedFunctions : null, this.timeline?.sim, {
+      nextId: () => this.nextBreakpointId++,
+      output: (text) => this.sendEvent(new OutputEvent(text, 'console')),
+      changed: (bp) => this.sendEvent(new BreakpointEvent('changed', bp)),
     });
+    this.requestedFunctions = placed.requested;
+    return placed.breakpoints;
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    const valid = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
-    const filters = new Map<ExceptionFilterId, { condition?: string }>();
-    const results: DebugProtocol.Breakpoint[] = [];
-    for (const f of args.filters) {
-      if (valid.has(f)) filters.set(f as ExceptionFilterId, {});
-    }
-    for (const o of args.filterOptions ?? []) {
-      if (!valid.has(o.filterId)) continue;
-      filters.set(o.filterId as ExceptionFilterId, { condition: o.condition });
-      const names = (o.condition ?? '').split(/[\s,|]+/).filter(Boolean).map((n) => n.toUpperCase());
-      const table: Record<string, number> = o.filterId === 'errno' ? ERRNOS : o.filterId === 'signal' ? SIGNALS : {};
-      const unknown = names.filter((n) => !(n in table));
-      results.push(unknown.length ? { verified: false, message: `unknown ${o.filterId} name(s): ${unknown.join(', ')}` } : { verified: true });
-    }
+    const { filters, breakpoints } = exceptionFilters(args);
     this.breakpoints.exceptions = filters;
-    response.body = { breakpoints: [...args.filters.map(() => ({ verified: true })), ...results] };
+    response.body = { breakpoints };
     this.sendResponse(response);
   }
 
@@ -687,22 +508,9 @@ export class TimensDebugSession extends CheckedDebugSession {
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
-    // Only expressions that evaluate at the cursor are watched; the others say why they cannot be.
     const tl = this.timeline;
     const state = tl ? this.stateAt(tl.position(this.point)) : undefined;
-    this.breakpoints.data = [];
-    const result = args.breakpoints.map((req): DebugProtocol.Breakpoint => {
-      const id = this.nextBreakpointId++;
-      if (!state) return { id, verified: false, message: 'no scenario is loaded' };
-      try {
-        evaluateExpression(req.dataId, state);
-      } catch (err) {
-        return { id, verified: false, message: `cannot watch '${req.dataId}': ${err instanceof Error ? err.message : String(err)}` };
-      }
-      this.breakpoints.data.push({ id, expression: req.dataId, hits: 0, condition: req.condition, hitCondition: req.hitCondition });
-      return { id, verified: true, message: `stops when ${req.dataId} changes` };
-    });
-    response.body = { breakpoints: result };
+    response.body = { breakpoints: placeDataBreakpoints(this.breakpoints, args.breakpoints, state, () => this.nextBreakpointId++) };
     this.sendResponse(response);
   }
 
@@ -738,24 +546,10 @@ export class TimensDebugSession extends CheckedDebugSession {
   /** Runs one operation line on a copy of the state at the cursor; the recorded run does not change. */
   private whatIf(line: string): DebugProtocol.EvaluateResponse['body'] {
     const tl = this.timeline!;
-    const base = this.loaded!.text.replace(/\s*$/, '');
-    const lineIndex = base.split(/\r?\n/).length;
-    const parsed = parseScenario(`${base}\n${line}\n`, this.args?.program);
-    const problem = parsed.diagnostics.find((d) => d.range.line === lineIndex && d.severity === 'error');
-    if (problem) throw new ExpressionError(problem.message, problem.range.col);
-    const step = parsed.steps.find((s) => s.line === lineIndex);
-    if (!step) throw new Error(`'${line}' is not an operation`);
-    const sim = tl.sim;
-    const position = tl.position(this.point);
-    if (sim.position !== position) sim.goto(position);
-    const fork = sim.forkAtPosition();
-    const firstEvent = fork.eventCount;
-    const result = fork.exec({ ...step, line: tl.line(this.point) });
-    const events: SimEvent[] = [];
-    for (let i = firstEvent; i < fork.eventCount; i++) events.push(fork.event(i));
+    const { result, events, after } = runWhatIf(tl, this.point, this.loaded!.text, this.args?.program, line);
     const tree = this.variableTree();
     const eventsVar = tree.valueVariable('events', events.map((e) => ({ kind: e.kind, stack: e.stack.join(' > '), summary: e.summary, changes: e.changes })));
-    const stateVar = tree.valueVariable('state after', fork.state());
+    const stateVar = tree.valueVariable('state after', after);
     const resultVar = tree.valueVariable('result', result);
     const ref = tree.group([
       { ...resultVar, name: 'result' },
@@ -802,22 +596,4 @@ export class TimensDebugSession extends CheckedDebugSession {
     this.tree = undefined;
     this.sendEvent(new InvalidatedEvent(['variables']));
   }
-}
-
-function describeStop(reason: StopReason, point: Point): string {
-  switch (reason) {
-    case 'entry': return 'Before the first line';
-    case 'end': return 'End of the scenario (step back to travel in time)';
-    case 'pause': return 'Paused';
-    case 'goto': return 'Moved in time';
-    default: return point.kind === 'event' ? `Stepped to event #${point.index}` : 'Step';
-  }
-}
-
-/** `P2: clock_gettime(CLOCK_BOOTTIME)`, `sleep 10s`: a line of the scenario language rather than an expression. */
-function isOperationLine(text: string): boolean {
-  const m = /^\s*(?:[A-Za-z_]\w*\s*:\s*)?([a-z_][\w]*)\b/.exec(text);
-  if (!m) return false;
-  const hasTask = /^\s*[A-Za-z_]\w*\s*:/.test(text);
-  return OPERATION_BY_WORD.has(m[1]!) && (hasTask || ['sleep', 'suspend', 'sysctl', 'spawn'].includes(m[1]!));
 }

@@ -175,3 +175,16 @@ export function decodePage(page: PhysPageState, profile: Profile): DecodedPage {
   const struct = generic ? 'struct vdso_time_data: clock_data[CS_BASES] of struct vdso_clock' : 'struct vdso_data vdso_data[CS_BASES]';
   return { id: page.id, kind: page.kind, struct, blockOffset: page.blockOffset, fields, bytes };
 }
+
+/** A DAP readMemory answer for `count` bytes of the page from `offset` (bytes past the page are unreadable). */
+export function readPageMemory(page: PhysPageState, profile: Profile, offset: number, count: number): { address: string; data: string; unreadableBytes?: number } {
+  const bytes = pageBytes(page, profile);
+  const start = Math.max(0, offset);
+  const end = Math.min(PAGE_SIZE, start + Math.max(0, count));
+  const data = bytes.subarray(start, Math.max(start, end));
+  return {
+    address: '0x' + start.toString(16),
+    data: Buffer.from(data).toString('base64'),
+    ...(start + count > end ? { unreadableBytes: start + count - Math.max(start, end) } : {}),
+  };
+}
