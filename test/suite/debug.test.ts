@@ -5,19 +5,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { SAMPLE_SCENARIO } from '../fixtures/sampleScenario';
 import { activateExtension, probeDom, screenshot, waitFor, workbenchTexts, workspaceRoot } from './helpers';
 
-const SCENARIO = [
-  '# unshare, set an offset, fork into the namespace, read its clock',
-  'kernel 6.18',
-  'P1: unshare(CLONE_NEWTIME)',
-  'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")',
-  'P1: fork() = P2',
-  'P2: clock_gettime(CLOCK_MONOTONIC)',
-  'expect P2 CLOCK_MONOTONIC == host + 86400s',
-  'P2: clock_gettime(CLOCK_BOOTTIME)',
-  '',
-].join('\n');
+const SCENARIO = SAMPLE_SCENARIO;
 
 interface Cursor { position: number; kind: string; line: number; event: number | null; eventCount: number }
 

@@ -121,18 +121,4 @@ export function newClient(host?: DebugHost): DapClient {
   return new DapClient(new TimensDebugSession(host));
 }
 
-/** The scenario most adapter tests debug. 0-based lines: 2 unshare, 3 write offsets, 4 fork, 5 clock read in the
- *  new ns, 6 expect, 7 write (frozen), 8 expect, 9 second clock read. */
-export const SAMPLE_SCENARIO = [
-  '# unshare, set an offset, fork into the namespace, read its clock',
-  'kernel 6.18',
-  'P1: unshare(CLONE_NEWTIME)',
-  'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")',
-  'P1: fork() = P2',
-  'P2: clock_gettime(CLOCK_MONOTONIC)',
-  'expect P2 CLOCK_MONOTONIC == host + 86400s',
-  'P1: write("/proc/self/timens_offsets", "monotonic 1 0")',
-  'expect errno == EACCES',
-  'P2: clock_gettime(CLOCK_BOOTTIME)',
-  '',
-].join('\n');
+export { SAMPLE_SCENARIO } from '../../fixtures/sampleScenario';

@@ -1,26 +1,20 @@
 // The engine behind a real message channel: documents kept in step by edits, background and user runs in slices
 // (cancelled by newer text), the one cursor and its moves, trees and inline results, the debugger inside it
 // stepping the same cursor, the timeline's transferred columns, and comparisons.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Move } from '../../../extension/debug/cursor';
 import { outline, type OutlineSymbol } from '../../../extension/scenario/editor/language';
 import { parseScenario, splitLines } from '../../../extension/scenario/index';
 import { readsScenario } from '../../bench/scenarios';
-import { DEFAULTS, engineHarness, type Harness } from './engineClient';
+import { SAMPLE_LINES } from '../../fixtures/sampleScenario';
+import { closeOpenHarnesses, DEFAULTS, engineHarness, type Harness } from './engineClient';
 
-const TEXT = [
-  'arch x86_64',
-  'kernel 6.18',
-  'P1: unshare(CLONE_NEWTIME)',
-  'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")',
-  'P1: fork() = P2',
-  'P2: clock_gettime(CLOCK_MONOTONIC)',
-  'expect P2 CLOCK_MONOTONIC == host + 86400s',
-  'expect ret == 7',
-  '',
-].join('\n');
+after(closeOpenHarnesses);
+
+// The shared sample up to its first expectation, then one that fails on purpose (line 7).
+const TEXT = [...SAMPLE_LINES.slice(0, 7), 'expect ret == 7', ''].join('\n');
 
 async function opened(text = TEXT, uri = 'file:///s.timens'): Promise<Harness> {
   const h = engineHarness();

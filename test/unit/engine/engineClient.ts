@@ -15,8 +15,18 @@ export interface Harness {
   close(): void;
 }
 
+const open = new Set<() => void>();
+
+/** Closes every harness still open: a test that fails before its own close() would otherwise keep the process
+ *  alive and hang the whole file (give it to node:test's after()). */
+export function closeOpenHarnesses(): void {
+  for (const close of [...open]) close();
+}
+
 export function engineHarness(): Harness {
   const { port1, port2 } = new MessageChannel();
+  const close = (): void => { port1.close(); port2.close(); open.delete(close); };
+  open.add(close);
   serve(nodeStylePort(port1));
   const host: Host = new Endpoint(nodeStylePort(port2));
   const events: { name: keyof EngineEvents; body: unknown }[] = [];
@@ -34,7 +44,7 @@ export function engineHarness(): Harness {
     host,
     events,
     next: (name, match = () => true) => new Promise((resolve) => waiters.push({ name, match: match as (b: never) => boolean, resolve: resolve as (b: unknown) => void })),
-    close: () => { port1.close(); port2.close(); },
+    close,
   };
 }
 
