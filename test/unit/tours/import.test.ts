@@ -40,6 +40,17 @@ test('bytes handed over by the host (a non-file URI) import the same way, MIME i
   assert.deepEqual(series, parseSeries(text, 'mime.eml'));
 });
 
+test('a message JSON cannot carry (a 400-digit number reads as Infinity) still arrives exactly', async () => {
+  const huge = '9'.repeat(400);
+  const text = b4Mbx([PATCH_1.replace(/@@ -40,6 \+40,14 @@/, `@@ -${huge},6 +40,14 @@`), PATCH_2.replace('[PATCH v4 2/3]', `[PATCH v${huge} 2/3]`)]);
+  const file = tmpFile('huge-numbers.mbx', text);
+  const series = await importSeries({ kind: 'file', path: file, name: 'huge-numbers.mbx' }, { workerPath });
+  assert.equal(series.patches[0].patch?.files[0].hunks[0].oldStart, Infinity);
+  assert.equal(series.patches[1].subjectInfo.version, Infinity);
+  assert.deepEqual(series, parseSeries(text, 'huge-numbers.mbx'));
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
 test('the wire form of a message rebuilds it exactly (hunk texts travel as offsets)', () => {
   const s = parseSeries(b4Mbx([PATCH_1, PATCH_2]));
   for (const m of s.patches) assert.deepEqual(fromWire(toWire(m)), m);
