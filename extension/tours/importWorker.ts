@@ -10,7 +10,7 @@ import { SeriesReader } from './seriesReader';
 
 const port = parentPort;
 const abort = new AbortController();
-const post = (m: WorkerToHost) => port?.postMessage(m);
+const post = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port?.postMessage(m, transfer);
 
 async function run(source: ImportSource): Promise<void> {
   const name = source.kind === 'git' ? `git:${source.range}` : source.name;
@@ -19,7 +19,8 @@ async function run(source: ImportSource): Promise<void> {
   let batchChars = 0;
   const flush = () => {
     if (batch.length === 0) return;
-    post({ type: 'messages', ...toBatch(batch) });
+    const wire = toBatch(batch);
+    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? [wire.details] : [wire.texts, wire.details]);
     batch = [];
     batchChars = 0;
   };

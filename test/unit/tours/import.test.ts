@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { fromWire, toWire } from '../../../extension/tours/importProtocol';
+import { fromBatch, fromWire, toBatch, toWire } from '../../../extension/tours/importProtocol';
 import { parseSeries } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 import { generatedMbox } from './generate';
@@ -49,6 +49,17 @@ test('a message JSON cannot carry (a 400-digit number reads as Infinity) still a
   assert.equal(series.patches[1].subjectInfo.version, Infinity);
   assert.deepEqual(series, parseSeries(text, 'huge-numbers.mbx'));
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test('a batch rebuilds its messages exactly: a body that starts with U+FEFF, one with a lone surrogate', () => {
+  const s = parseSeries(b4Mbx([PATCH_1, PATCH_2]));
+  const [a, b] = s.patches;
+  const odd = [{ ...a, body: '\uFEFF' + a.body }, { ...b, body: b.body + '\uD800 end' }, { ...b, index: 9, body: '\uDC00' }];
+  for (const batch of [s.patches, odd.slice(0, 1), odd]) {
+    const wire = toBatch(batch);
+    assert.equal(typeof wire.texts, batch === odd ? 'string' : 'object', 'UTF-8 bytes unless a lone surrogate is there');
+    assert.deepEqual(fromBatch(structuredClone(wire)), batch);
+  }
 });
 
 test('the wire form of a message rebuilds it exactly (hunk texts travel as offsets)', () => {
