@@ -146,23 +146,57 @@ function wellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
+/** Texts written one after the other in UTF-8 into one buffer: no joined copy of them is made first. */
+class Utf8Texts {
+  private bytes: Uint8Array;
+  private n = 0;
+
+  /** `expected`: their length in UTF-16 units, which is their size in UTF-8 when they are ASCII. */
+  constructor(expected: number) {
+    this.bytes = new Uint8Array(expected);
+  }
+
+  write(text: string): void {
+    let rest = text;
+    for (;;) {
+      const r = encoder.encodeInto(rest, this.bytes.subarray(this.n));
+      this.n += r.written;
+      if (r.read === rest.length) return;
+      rest = rest.slice(r.read);
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.n + rest.length * 3));
+      grown.set(this.bytes.subarray(0, this.n));
+      this.bytes = grown;
+    }
+  }
+
+  /** The bytes written, in a buffer of their own (the one written into, when they filled it). */
+  buffer(): ArrayBuffer {
+    return (this.n === this.bytes.length ? this.bytes.buffer : this.bytes.slice(0, this.n).buffer) as ArrayBuffer;
+  }
+}
+
 /** The worker's side of a batch (post it with `texts` and `details` in the transfer list). */
 export function toBatch(messages: readonly SeriesMessage[]): WireBatch {
   const summaries: (MessageSummary | 0)[] = [];
   const details: (WireDetail | 0)[] = [];
   const exact: Record<number, { summary: MessageSummary; detail: WireDetail }> = {};
-  const texts: string[] = [];
   let at = 0;
+  let total = 0;
+  let wellFormedTexts = true;
+  for (const m of messages) {
+    total += m.body.length;
+    if (wellFormedTexts && !wellFormed(m.body)) wellFormedTexts = false;
+  }
+  const texts = wellFormedTexts ? new Utf8Texts(total) : null;
   messages.forEach((m, k) => {
     const summary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder };
     const w = toWire(m);
-    texts.push(m.body);
+    texts?.write(m.body);
     const detail = { headers: w.headers, bodyAt: [at, at += m.body.length] as const, patch: w.patch };
     if (jsonSafe(summary, detail)) { summaries.push(summary); details.push(detail); }
     else { summaries.push(0); details.push(0); exact[k] = { summary, detail }; }
   });
-  const joined = texts.join('');
-  return { texts: wellFormed(joined) ? utf8(joined) : joined, summaries: JSON.stringify(summaries), details: utf8(JSON.stringify(details)), exact };
+  return { texts: texts ? texts.buffer() : messages.map((m) => m.body).join(''), summaries: JSON.stringify(summaries), details: utf8(JSON.stringify(details)), exact };
 }
 
 /** Hidden on each host-side message (not enumerable: equality and copies see the message only): its detail. */

@@ -51,11 +51,12 @@ test('a message JSON cannot carry (a 400-digit number reads as Infinity) still a
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
-test('a batch rebuilds its messages exactly: a body that starts with U+FEFF, one with a lone surrogate', () => {
+test('a batch rebuilds its messages exactly: non-ASCII bodies, one that starts with U+FEFF, one with a lone surrogate', () => {
   const s = parseSeries(b4Mbx([PATCH_1, PATCH_2]));
   const [a, b] = s.patches;
+  const wide = [{ ...a, body: 'Caf\u00e9 \u20ac \u{1f600} '.repeat(50) + a.body }, { ...b, body: '\u00e9' }, b];
   const odd = [{ ...a, body: '\uFEFF' + a.body }, { ...b, body: b.body + '\uD800 end' }, { ...b, index: 9, body: '\uDC00' }];
-  for (const batch of [s.patches, odd.slice(0, 1), odd]) {
+  for (const batch of [s.patches, wide, odd.slice(0, 1), odd]) {
     const wire = toBatch(batch);
     assert.equal(typeof wire.texts, batch === odd ? 'string' : 'object', 'UTF-8 bytes unless a lone surrogate is there');
     assert.deepEqual(fromBatch(structuredClone(wire)), batch);
