@@ -105,7 +105,7 @@ export class Engine {
     h('profile', (p) => {
       const doc = this.doc(p.uri, p.version);
       if (!doc) throw new Error(`${p.uri} version ${p.version} is not open in the engine`);
-      return this.profileOf(doc, p.request);
+      return this.profileOf(doc, p.request, p.ofText);
     });
     h('timeline', (p) => {
       const data = this.rec(p.runId).timeline(p.label);
@@ -289,8 +289,8 @@ export class Engine {
     return rec && rec.version === doc.version ? rec.run : undefined;
   }
 
-  private profileOf(doc: ScenarioText, request: RunRequest): Profile {
-    const current = this.currentRun(doc);
+  private profileOf(doc: ScenarioText, request: RunRequest, ofText = false): Profile {
+    const current = ofText ? undefined : this.currentRun(doc);
     if (current) return current.profile;
     const parsed = doc.parsed();
     return profileFor(parsed, runOptions(parsed, doc.file, request));

@@ -136,7 +136,8 @@ export interface EngineRequests {
   hover: Req<{ uri: string; version: number; line: number; character: number; request: RunRequest }, HoverResult | null>;
   complete: Req<{ uri: string; version: number; line: number; character: number; request: RunRequest }, CompletionEntry[]>;
   outline: Req<{ uri: string; version: number }, OutlineSymbol[]>;
-  profile: Req<{ uri: string; version: number; request: RunRequest }, Profile>;
+  /** The profile a document runs under: its run's, or with `ofText` its header lines' and defaults' alone. */
+  profile: Req<{ uri: string; version: number; request: RunRequest; ofText?: boolean }, Profile>;
   timeline: Req<{ runId: RunId; label: string; chunkEvents: number }, TimelinePayload>;
   eventDetails: Req<{ runId: RunId; run: number; index: number }, EventDetails | null>;
   trace: Req<{ runId: RunId; gzip: boolean }, Uint8Array>;

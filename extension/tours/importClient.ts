@@ -1,8 +1,9 @@
 // The host side of a series import: starts the import worker (importWorker.ts), turns its progress into
-// callbacks, rebuilds the series from the batches it posts, and cancels by terminating it. Plain Node, so
-// the benchmark measures the same path the extension uses.
+// callbacks, rebuilds the series from the batches it posts (each message's text read from its batch when
+// first asked for), and cancels by terminating it. Plain Node, so the benchmark measures the same path the
+// extension uses.
 import { Worker } from 'node:worker_threads';
-import { fromSkeleton, fromWire, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { fromBatch, fromSkeleton, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
 import type { PatchSeries, SeriesMessage } from './series';
 
 export class ImportCancelled extends Error {
@@ -50,7 +51,7 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
       if (settled) return;
       switch (m.type) {
         case 'progress': options.onProgress?.(m); break;
-        case 'messages': for (const msg of m.messages) messages.push(fromWire(msg)); break;
+        case 'messages': for (const msg of fromBatch(m)) messages.push(msg); break;
         case 'done': { const series = fromSkeleton(m.series, messages); finish(() => resolve(series)); break; }
         case 'error': finish(() => reject(new Error(m.message))); break;
       }

@@ -4,27 +4,29 @@
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
-import { BATCH_CHARS, toSkeleton, toWire, type HostToWorker, type ImportSource, type WireMessage, type WorkerToHost } from './importProtocol';
+import { BATCH_CHARS, toBatch, toSkeleton, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import type { SeriesMessage } from './series';
 import { SeriesReader } from './seriesReader';
 
 const port = parentPort;
 const abort = new AbortController();
-const post = (m: WorkerToHost) => port?.postMessage(m);
+const post = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port?.postMessage(m, transfer);
 
 async function run(source: ImportSource): Promise<void> {
   const name = source.kind === 'git' ? `git:${source.range}` : source.name;
   let count = 0;
-  let batch: WireMessage[] = [];
+  let batch: SeriesMessage[] = [];
   let batchChars = 0;
   const flush = () => {
     if (batch.length === 0) return;
-    post({ type: 'messages', messages: batch });
+    const wire = toBatch(batch);
+    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? [wire.details] : [wire.texts, wire.details]);
     batch = [];
     batchChars = 0;
   };
   const reader = new SeriesReader(name, (m) => {
     count++;
-    batch.push(toWire(m));
+    batch.push(m);
     batchChars += m.body.length + 256;
     if (batchChars >= BATCH_CHARS) flush();
   }, false);

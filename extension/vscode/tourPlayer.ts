@@ -204,7 +204,7 @@ export class TourPlayer implements vscode.Disposable {
         }
         if (!threadUri) { threadUri = doc.uri; threadLine = (scenarioLine ?? 1) - 1; }
         if (step.compare) {
-          const base = documentProfile(doc);
+          const base = await documentProfile(this.services, doc);
           await this.compare.show(doc.uri, doc.getText(), step.scenario.path, choiceFor(base, {}), choiceFor(base, step.compare), compareColumn);
           shown.push(matchWebview(COMPARE_VIEW_TYPE));
           comparison = true;

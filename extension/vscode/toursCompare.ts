@@ -3,27 +3,26 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunOptions } from '../scenario/api';
-import { parseScenario } from '../scenario/index';
 import { patchOffChoices, profileLabel, type ProfileChoice } from '../tours/compare';
 import type { ComparisonView } from '../engine/protocol';
 import { arm64Knowledge } from '../tours/knowledge';
-import { ARM64_PATCHES, DEFAULT_PROFILE, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
+import { ARM64_PATCHES, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
 import { buildStatusOf, FORCED_BUILD } from '../sim/build';
 import { CompareView } from './compareView';
 import type { Services } from './services';
+import { runRequest } from './session';
 import { shippedUri } from './shippedFiles';
 import { showTimelines } from './toursTimeline';
 
-/** The profile a document runs under: its header lines, else the timens.default* settings (as the session store does). */
-export function documentProfile(document: vscode.TextDocument): Profile {
-  const parsed = parseScenario(document.getText(), document.uri.fsPath);
-  const config = vscode.workspace.getConfiguration('timens', document.uri);
-  return {
-    arch: parsed.header.arch ?? config.get<Arch>('defaultArch', DEFAULT_PROFILE.arch),
-    kernel: parsed.header.kernel ?? config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel),
-    disabledPatches: parsed.header.disabledPatches,
-    ...(parsed.header.forcedBuild ? { forcedBuild: true } : {}),
-  };
+/**
+ * The profile a document runs under: its header lines, else the timens.default* settings (as the session store
+ * does). Asked of the engine, which holds the document parsed: parsing it here blocked the extension host for
+ * as long as the scenario is long.
+ */
+export async function documentProfile(services: Services, document: vscode.TextDocument): Promise<Profile> {
+  services.documents.ensure(document);
+  const p = await services.store.engine.request('profile', { uri: document.uri.toString(), version: document.version, request: runRequest(document), ofText: true });
+  return { arch: p.arch, kernel: p.kernel, disabledPatches: p.disabledPatches, ...(p.forcedBuild ? { forcedBuild: true } : {}) };
 }
 
 export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; forcedBuild?: boolean; label?: string }): ProfileChoice {
@@ -79,7 +78,7 @@ export class CompareUi implements vscode.Disposable {
   async compareCommand(arg?: vscode.Uri, other?: RunOptions & { label?: string }): Promise<ComparisonView | undefined> {
     const doc = await this.documentFor(arg);
     if (!doc) return undefined;
-    const base = documentProfile(doc);
+    const base = await documentProfile(this.services, doc);
     let change = other;
     if (!change) {
       type Item = vscode.QuickPickItem & { change?: RunOptions };
@@ -109,7 +108,7 @@ export class CompareUi implements vscode.Disposable {
   async comparePatchesCommand(arg?: vscode.Uri, patch?: Arm64PatchId): Promise<ComparisonView | undefined> {
     const doc = await this.documentFor(arg);
     if (!doc) return undefined;
-    let base = documentProfile(doc);
+    let base = await documentProfile(this.services, doc);
     if (!hasArm64Series(base)) {
       const runAs = 'Run it as arm64 5.9';
       const answer = await vscode.window.showWarningMessage(`${path.basename(doc.fileName)} runs on ${profileLabel(base)}; the arm64 patches only exist on arm64 5.9 and later.`, runAs);
@@ -143,7 +142,7 @@ export class CompareUi implements vscode.Disposable {
     const line = (k.line ?? 1) - 1;
     editor.selection = new vscode.Selection(line, 0, line, doc.lineAt(line).text.length);
     editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    const [on, off] = patchOffChoices(documentProfile(doc), id);
+    const [on, off] = patchOffChoices(await documentProfile(this.services, doc), id);
     return this.show(doc.uri, doc.getText(), k.scenario, on, off, vscode.ViewColumn.Two);
   }
 }

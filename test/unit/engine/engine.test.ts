@@ -200,3 +200,16 @@ test('the outline of a huge scenario is bounded, and says how much it leaves out
     small.close();
   }
 });
+
+test('the profile of a document: its run\'s, or with ofText its header lines\' and the defaults\' alone', async () => {
+  const h = await opened(TEXT.replace('kernel 6.18\n', ''));
+  const at = { uri: 'file:///s.timens', version: 1 };
+  const withDefaults = { ...DEFAULTS, defaults: { arch: 'arm64' as const, kernel: '6.1' as const } };
+  // The header names the arch; the kernel comes from the defaults.
+  assert.deepEqual(await h.host.request('profile', { ...at, request: withDefaults, ofText: true }), { arch: 'x86_64', kernel: '6.1', disabledPatches: [] });
+  // A run with an override becomes the session: the plain request answers with its profile, ofText does not.
+  await h.host.request('run', { ...at, request: { ...withDefaults, overrides: { kernel: '5.6' } }, job: 1, source: 'run' });
+  assert.equal((await h.host.request('profile', { ...at, request: withDefaults })).kernel, '5.6');
+  assert.equal((await h.host.request('profile', { ...at, request: withDefaults, ofText: true })).kernel, '6.1');
+  h.close();
+});

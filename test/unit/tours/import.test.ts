@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { fromWire, toWire } from '../../../extension/tours/importProtocol';
+import { fromBatch, fromWire, toBatch, toWire } from '../../../extension/tours/importProtocol';
 import { parseSeries } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 import { generatedMbox } from './generate';
@@ -38,6 +38,29 @@ test('bytes handed over by the host (a non-file URI) import the same way, MIME i
   const data = new TextEncoder().encode(text);
   const series = await importSeries({ kind: 'bytes', name: 'mime.eml', data: data.buffer.slice(0) as ArrayBuffer }, { workerPath });
   assert.deepEqual(series, parseSeries(text, 'mime.eml'));
+});
+
+test('a message JSON cannot carry (a 400-digit number reads as Infinity) still arrives exactly', async () => {
+  const huge = '9'.repeat(400);
+  const text = b4Mbx([PATCH_1.replace(/@@ -40,6 \+40,14 @@/, `@@ -${huge},6 +40,14 @@`), PATCH_2.replace('[PATCH v4 2/3]', `[PATCH v${huge} 2/3]`)]);
+  const file = tmpFile('huge-numbers.mbx', text);
+  const series = await importSeries({ kind: 'file', path: file, name: 'huge-numbers.mbx' }, { workerPath });
+  assert.equal(series.patches[0].patch?.files[0].hunks[0].oldStart, Infinity);
+  assert.equal(series.patches[1].subjectInfo.version, Infinity);
+  assert.deepEqual(series, parseSeries(text, 'huge-numbers.mbx'));
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test('a batch rebuilds its messages exactly: non-ASCII bodies, one that starts with U+FEFF, one with a lone surrogate', () => {
+  const s = parseSeries(b4Mbx([PATCH_1, PATCH_2]));
+  const [a, b] = s.patches;
+  const wide = [{ ...a, body: 'Caf\u00e9 \u20ac \u{1f600} '.repeat(50) + a.body }, { ...b, body: '\u00e9' }, b];
+  const odd = [{ ...a, body: '\uFEFF' + a.body }, { ...b, body: b.body + '\uD800 end' }, { ...b, index: 9, body: '\uDC00' }];
+  for (const batch of [s.patches, wide, odd.slice(0, 1), odd]) {
+    const wire = toBatch(batch);
+    assert.equal(typeof wire.texts, batch === odd ? 'string' : 'object', 'UTF-8 bytes unless a lone surrogate is there');
+    assert.deepEqual(fromBatch(structuredClone(wire)), batch);
+  }
 });
 
 test('the wire form of a message rebuilds it exactly (hunk texts travel as offsets)', () => {
