@@ -7,6 +7,7 @@ import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
 import { readExpect } from './expectGrammar';
+import { readConfig } from './headerConfig';
 import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
@@ -15,9 +16,9 @@ import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, cl
 
 const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -59,7 +60,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine' || first.text === 'config') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);
@@ -192,6 +193,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
     return;
   }
   if (word.text === 'machine') { readMachine(p, rest); return; }
+  if (word.text === 'config') { readConfig(p, rest); return; }
   // patch off <id|number>...
   const mode = rest[0];
   if (!mode || mode.text !== 'off') {

@@ -182,7 +182,7 @@ export const OPERATION_RANK: readonly string[] = [
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine', 'config'] as const;
 
 /** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
 export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {

@@ -2,6 +2,7 @@
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
 import { buildNote, buildStatusOf } from './build';
+import { configOf } from './config';
 import { ARM64_PATCHES, kernelAtLeast, machineOf, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
@@ -201,10 +202,11 @@ export function switchesFor(profile: Profile): Switches {
 
   const build = buildStatusOf(profile);
   def('build', build.builds ? 'builds' : build.forced ? 'forced build' : 'does not build', buildNote(build) || 'every patch the kernel needs is applied');
-  const timeNs = arm ? at(v, '5.9') && patchOn('enable-timens') : true;
-  def('timeNamespaces', timeNs, arm
+  const configured = configOf(profile).timeNs;
+  const timeNs = configured && (arm ? at(v, '5.9') && patchOn('enable-timens') : true);
+  def('timeNamespaces', timeNs, (arm
     ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 (${merged('enable-timens')})${off('enable-timens')}` : 'arm64 has no time namespaces before 5.9')
-    : 'x86_64 CONFIG_TIME_NS since 5.6');
+    : 'x86_64 CONFIG_TIME_NS since 5.6') + (configured ? '' : ' — built with CONFIG_TIME_NS=n (the profile\'s config line)'));
   def('layout', layoutFor(profile, patchOn), layoutFor(profile, patchOn).source);
   const faultCb = !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('vvar-fault')));
   def('vvarFaultCallback', faultCb, arm ? `arm64 ${merged('vvar-fault')} (5.9)${off('vvar-fault')}` : 'x86 vvar_fault since 5.6');
