@@ -21,8 +21,8 @@
 
 sigjmp_buf *set_fault_jmp(sigjmp_buf *j);
 
-/* The offset of clock_gettime in the vDSO image at `base` (0 when it has none). */
-unsigned long vdso_symbol_offset(unsigned long base)
+/* The offset of symbol `x86` or `arm64` in the vDSO image at `base` (0 when it has neither). */
+unsigned long vdso_symbol(unsigned long base, const char *x86, const char *arm64)
 {
 	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)base;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG)) return 0;
@@ -38,11 +38,17 @@ unsigned long vdso_symbol_offset(unsigned long base)
 		size_t n = sh[i].sh_size / sizeof *sym;
 		for (size_t k = 0; k < n; k++) {
 			const char *nm = str + sym[k].st_name;
-			if (!strcmp(nm, "__vdso_clock_gettime") || !strcmp(nm, "__kernel_clock_gettime"))
+			if (!strcmp(nm, x86) || !strcmp(nm, arm64))
 				return (unsigned long)(sym[k].st_value - first);
 		}
 	}
 	return 0;
+}
+
+/* The offset of clock_gettime in the vDSO image at `base` (0 when it has none). */
+unsigned long vdso_symbol_offset(unsigned long base)
+{
+	return vdso_symbol(base, "__vdso_clock_gettime", "__kernel_clock_gettime");
 }
 
 static void sys_now(clockid_t c, struct timespec *t)
@@ -53,7 +59,7 @@ static void sys_now(clockid_t c, struct timespec *t)
 /* Which vDSO path the last read took, read from the page the vDSO reads: a time namespace's page has
  * seq 1 and clock_mode VDSO_CLOCKMODE_TIMENS (INT_MAX; VCLOCK_TIMENS, -1, in 5.6). The block sits at byte 128
  * of the page on x86_64 before 6.13 and at byte 0 otherwise, so both places are looked at. */
-static const char *vdso_path(void)
+const char *vdso_path(void)
 {
 	if (!g_mm.vdso_text || !g_mm.data_distance) return "?";
 	const volatile uint32_t *p = (const volatile uint32_t *)(g_mm.vdso_text - g_mm.data_distance);

@@ -69,6 +69,8 @@ export type ExpectCheck =
   | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' | 'vdso-stuck' }
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */
   | { readonly form: 'waited'; readonly sec: number; readonly nsec: number }
+  /** expect res == 1ns: the resolution clock_getres gave on the line above. */
+  | { readonly form: 'res'; readonly sec: number; readonly nsec: number }
   /** expect timer == disarmed: what the timer the line above set was left as. */
   | { readonly form: 'timer'; readonly state: TimerState };
 

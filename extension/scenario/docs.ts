@@ -47,6 +47,8 @@ const PROBE_SETUP: Readonly<Record<string, readonly string[]>> = {
   clock_nanosleep: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
   timerfd_settime: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
   touch: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  time: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  clock_getres: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
 };
 
 const probes = new Map<string, CallPath[]>();
@@ -97,6 +99,10 @@ const DIFFERENCES: Readonly<Record<string, readonly { since: string; text: strin
   write: [{ since: '5.7', text: 'Clock names monotonic/boottime accepted as well as the numbers 1 and 7.' }],
   read: [{ since: '5.7', text: 'Offsets shown with clock names instead of numbers.' }],
   clock_gettime: [{ since: '5.6', text: 'Namespace tasks see a page with seq = 1 and the TIMENS clock mode, forcing the slow path.' }],
+  time: [{ since: '5.6', text: 'x86_64 __vdso_time follows the TIMENS clock_mode to the real data page (no offset: REALTIME has none).' },
+    { since: '5.9', text: 'arm64: no time entry and no time syscall; libc reads CLOCK_REALTIME_COARSE through the vDSO.' }],
+  clock_getres: [{ since: '5.6', text: 'In a namespace the vDSO reads hrtimer_res from the real data page; the resolution never changes.' },
+    { since: '6.17', text: 'The vDSO answers the auxiliary clocks 16-23 (1 ns) whether or not they are enabled; the syscall gives EINVAL for a disabled one.' }],
 };
 
 /** Documentation for an operation word on a profile, or undefined for an unknown word. */

@@ -2,6 +2,7 @@
 // and what the simulator executes. One scenario line holds at most one operation.
 
 import type { Timespec } from './types';
+import type { ClockTaskOperation } from './opsClock';
 
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
@@ -55,7 +56,8 @@ export type TaskOperation =
   | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }
   | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
   | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }
-  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number };
+  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number }
+  | ClockTaskOperation;
 
 export type HostOperation =
   /** Host time passes: every clock advances by `delta`. */

@@ -105,6 +105,9 @@ export interface SwitchValues {
   readonly initMaxTimeNamespaces: number;
   /** pidfd_open(tid, 0) of a thread that is not its group's leader. */
   readonly pidfdNonLeader: 'EINVAL' | 'ENOENT';
+  // Timekeeping mechanisms (issue 13; kernel/clockOps.ts and the files it calls).
+  /** The vDSO's clock_getres answers the auxiliary clocks 16-23 itself (1 ns), enabled or not. */
+  readonly vdsoAuxClocks: boolean;
 }
 
 export interface SwitchInfo {
@@ -243,5 +246,7 @@ export function switchesFor(profile: Profile): Switches {
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
   def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
+  // Timekeeping mechanisms (issue 13).
+  def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
   return { values: out as unknown as SwitchValues, list };
 }

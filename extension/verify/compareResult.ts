@@ -205,6 +205,13 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
         if (!agree) diffs.push({ field: 'timer', kernel: ks, model: ms, why: 'a deadline within the duration tolerance of now may count as armed or expired' });
         break;
       }
+      case 'res': {
+        const got = f.res, want = mr.clock ? `${mr.clock.value.sec}:${String(mr.clock.value.nsec).padStart(9, '0')}` : undefined;
+        if (!got || !want) break;
+        model += ` res ${want}`; kernel += ` res ${got}`;
+        if (got !== want) diffs.push({ field: 'resolution', kernel: got, model: want });
+        break;
+      }
       case 'child': {
         const started = /:started$/.test(f.child ?? '');
         if (!started) diffs.push({ field: 'child', kernel: 'not started', model: `${mr.child ?? 'created'}` });

@@ -5,13 +5,14 @@
 import type { KernelState } from '../sim/api';
 import { SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
 import { CLONE_FLAGS, type Profile } from '../sim/types';
+import { CLOCK_OPERATIONS } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
  *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
 export type ArgType = 'i' | 'o' | 'n' | 'r' | 'k' | 'x' | 'p' | 'F' | 'N' | 'm' | 'T' | 'd';
 
 /** Result fields a comparison may look at, besides errno and signal (always compared). */
-export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child';
+export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child' | 'res';
 
 export const OPF_HOST = 1;
 export const OPF_CREATES = 2;
@@ -169,6 +170,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     } },
   spawn: { sig: 'ni', flags: OPF_HOST | OPF_CREATES, fields: ['child'], doc: 'the sandbox init forks, sets the uid, and execs the helper (so the task is dumpable, as after a login).',
     encode: (op, c) => rootOnly(c, op.uid) ?? [op.child, String(op.uid)] },
+  ...CLOCK_OPERATIONS,
 };
 
 function mappingToken(m: string): string {
