@@ -85,7 +85,7 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       return { passed, actual: got ? formatDuration(got) : 'no resolution', message: passed ? `resolution ${formatDuration(want)}` : `expected a resolution of ${formatDuration(want)}, got ${got ? formatDuration(got) : `none (${resultWords(lastResult)})`}` };
     }
     case 'timer': {
-      const got = lastResult && lastStep?.operation.op === 'timerfd_settime' ? timerState(lastResult) : undefined;
+      const got = lastResult && (lastStep?.operation.op === 'timerfd_settime' || lastStep?.operation.op === 'timer_settime') ? timerState(lastResult) : undefined;
       const passed = got === check.state;
       return { passed, actual: got ?? 'no timer', message: passed ? `the timer is ${got}` : `expected the timer ${check.state}, it is ${got ?? `not set (${resultWords(lastResult)})`}` };
     }

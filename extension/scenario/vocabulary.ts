@@ -4,12 +4,13 @@
 import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import { SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS } from './vocabularyClock';
+import { FUTEX_OPS } from '../sim/opsClock';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp';
 
 export interface ArgSpec {
   readonly name: string;
@@ -180,7 +181,7 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
-  'clock_getres', 'time',
+  'clock_getres', 'time', 'timer_settime', 'futex',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
@@ -208,7 +209,7 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp', Readonly<Record<string, number>>>> = {
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -217,6 +218,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   openMode: { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,
+  futexOp: FUTEX_OPS,
 };
 
 export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;

@@ -108,6 +108,10 @@ export interface SwitchValues {
   // Timekeeping mechanisms (issue 13; kernel/clockOps.ts and the files it calls).
   /** The vDSO's clock_getres answers the auxiliary clocks 16-23 itself (1 ns), enabled or not. */
   readonly vdsoAuxClocks: boolean;
+  /** Which futex timeouts are converted from namespace time: none, the absolute MONOTONIC ones, or those and FUTEX_LOCK_PI's. */
+  readonly futexTimens: 'none' | 'lock-pi-too' | 'monotonic';
+  /** FUTEX_LOCK_PI2 exists (a PI lock with a selectable clock). */
+  readonly futexLockPi2: boolean;
 }
 
 export interface SwitchInfo {
@@ -248,5 +252,7 @@ export function switchesFor(profile: Profile): Switches {
   def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
   // Timekeeping mechanisms (issue 13).
   def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
+  def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
+  def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   return { values: out as unknown as SwitchValues, list };
 }

@@ -14,12 +14,8 @@ export type ArgType = 'i' | 'o' | 'n' | 'r' | 'k' | 'x' | 'p' | 'F' | 'N' | 'm' 
 /** Result fields a comparison may look at, besides errno and signal (always compared). */
 export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child' | 'res';
 
-export const OPF_HOST = 1;
-export const OPF_CREATES = 2;
-export const OPF_CLOCK0 = 4;
-export const OPF_BOOTREAD = 8;
-/** The result depends on the host's uptime (the offsets range check): the helper reports the host clocks. */
-export const OPF_HOSTNOW = 16;
+import { OPF_BOOTREAD, OPF_CLOCK0, OPF_CREATES, OPF_HOST, OPF_HOSTNOW } from './opFlags';
+export { OPF_BOOTREAD, OPF_CLOCK0, OPF_CREATES, OPF_HOST, OPF_HOSTNOW };
 
 /** Where a run happens: a sandbox on the running kernel (ns#0 and user#0 are a new time and user namespace)
  *  or the initial namespaces of a throwaway qemu VM. `uids`: whether uids other than 0 exist (root sandbox). */
