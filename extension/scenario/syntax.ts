@@ -8,17 +8,18 @@ import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScra
 import { replaceFixes, type LineParser } from './cursor';
 import { readExpect } from './expectGrammar';
 import { readConfig } from './headerConfig';
+import { readClocksource } from './hostClock';
 import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
 import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
-const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
+const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -293,6 +294,8 @@ function readHost(p: LineParser, word: Lexeme): void {
     if (paren) p.expectPunct(')', "')'");
     p.expectEnd();
     operation = userNs ? { op: 'sysctl', name: 'user.max_time_namespaces', value, userNs } : { op: 'sysctl', name: 'user.max_time_namespaces', value };
+  } else if (word.text === 'clocksource') {
+    operation = readClocksource(p, paren);
   } else {
     const name = p.next();
     if (!name) p.error(p.endRange(), 'syntax', "Name the new task: 'spawn P5 uid=65534'");

@@ -181,7 +181,7 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
-  'clock_getres', 'time', 'timer_settime', 'futex',
+  'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };

@@ -26,6 +26,9 @@ export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
     { name: 'timeout', kind: 'time', doc: 'FUTEX_WAIT: a duration; the others: a deadline, now + … (namespace time of the timeout\'s clock) or an absolute value' }],
     summary: 'Wait on a futex nobody wakes until the timeout (ETIMEDOUT). futex_init_timeout converts an absolute CLOCK_MONOTONIC deadline (FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2 without FUTEX_CLOCK_REALTIME) from namespace time (5.10+); FUTEX_WAIT is relative and FUTEX_LOCK_PI is CLOCK_REALTIME, never converted, except that 5.10-5.12 moved FUTEX_LOCK_PI\'s deadline by the monotonic offset too.',
     example: 'P2: futex(FUTEX_WAIT_BITSET, now + 1s)', snippet: 'futex(${1:FUTEX_WAIT_BITSET}, ${2:now + 1s})' },
+  { word: 'clocksource', op: 'clocksource', host: true, args: [{ name: 'name', kind: 'string', doc: 'tsc, kvm-clock, hpet, acpi_pm, hyperv_clocksource_tsc_page, jiffies (x86_64); arch_sys_counter, jiffies (arm64)' }],
+    summary: 'The host switches its clocksource (the watchdog found the TSC unstable, or root wrote current_clocksource): timekeeping_update → update_vsyscall writes the new clocksource\'s vdso_clock_mode into the data page. With VDSO_CLOCKMODE_NONE (hpet, acpi_pm, jiffies) the vDSO\'s high-resolution reads fall back to the system call, in a time namespace too (the values stay right, only the path changes); the COARSE clocks, time() and clock_getres keep reading the page.',
+    example: 'clocksource hpet', snippet: 'clocksource ${1|hpet,tsc,kvm-clock,acpi_pm,arch_sys_counter|}' },
 ];
 
 /** The operations of these words from their bound arguments, or null for any other word. */

@@ -17,7 +17,10 @@ export type ClockTaskOperation =
    *  is the command and its flags (FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME). */
   | { readonly op: 'futex_wait'; readonly futexOp: number; readonly value: TimeExpr };
 
-export type ClockOperationName = ClockTaskOperation['op'];
+/** The host's clocksource changes (an unstable TSC, or root writing current_clocksource): update_vsyscall follows. */
+export type ClockHostOperation = { readonly op: 'clocksource'; readonly name: string };
+
+export type ClockOperationName = ClockTaskOperation['op'] | ClockHostOperation['op'];
 const CLOCK_OPERATION_NAMES: ReadonlySet<string> = new Set<ClockOperationName>(['time', 'clock_getres', 'timer_settime', 'futex_wait']);
 /** Is this one of the operations above (the kernel model runs them in kernel/clockOps.ts)? */
 export function isClockOperation(op: { readonly op: string }): op is ClockTaskOperation {

@@ -84,14 +84,13 @@ export interface SwitchValues {
   readonly sharedFindTimensVvarPage: boolean;
   /** vDSO entry symbol of clock_gettime. */
   readonly vdsoClockGettime: string;
-  /** Per-arch names and places: syscall symbol prefix, page-fault path, the clocksource mode, where the vDSO sits. */
+  /** Per-arch names and places: syscall symbol prefix, page-fault path, where the vDSO sits. */
   readonly arch: {
     readonly syscallPrefix: string;
     readonly faultEntry: string;
     readonly faultHandler: string;
     readonly sigbusFn: string;
     readonly segvFn: string;
-    readonly hostClockMode: string;
     readonly vdsoText: number;
     readonly mremapArea: number;
   };
@@ -241,9 +240,9 @@ export function switchesFor(profile: Profile): Switches {
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
   def('arch', arm
-    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', hostClockMode: 'ARCHTIMER', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
-    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', hostClockMode: 'TSC', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
-    arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault), arch timer clocksource' : 'x86 entry code (exc_page_fault → do_user_addr_fault), TSC clocksource');
+    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
+    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
+    arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault)' : 'x86 entry code (exc_page_fault → do_user_addr_fault)');
   const m = machineOf(profile);
   def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
   def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);

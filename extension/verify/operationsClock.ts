@@ -3,7 +3,7 @@
 
 import type { TimeExpr } from '../sim/ops';
 import { FUTEX_CMD_MASK, FUTEX_OPS, type ClockOperationName } from '../sim/opsClock';
-import { OPF_CLOCK0 } from './opFlags';
+import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { OpSpec } from './operations';
 
 const via = (v: 'vdso' | 'syscall'): string => (v === 'syscall' ? '1' : '0');
@@ -26,4 +26,6 @@ export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> }
       }
       return [String(op.futexOp), time(op.value), String(c.mode.sleepCapMs)];
     } },
+  clocksource: { sig: 'x', flags: OPF_HOST, fields: [], doc: 'never run: switching the clocksource changes the host.',
+    encode: () => ({ notRun: 'a clocksource change changes the host, which verify never does' }) },
 };

@@ -153,7 +153,7 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   const out: CompletionEntry[] = [];
   for (const t of tasksBefore(parsed, line)) out.push(e(`${t}:`, 'task', { insertText: `${t}: `, retrigger: true, detail: 'a task defined above' }));
   out.push(e('expect', 'keyword', { insertText: 'expect ', retrigger: true, detail: 'check the state or the result of the line above' }));
-  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn']) {
+  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']) {
     const spec = OPERATION_BY_WORD.get(w);
     out.push(e(w, 'operation', { insertText: spec?.snippet ?? w, snippet: true, detail: 'host action', documentation: spec?.summary }));
   }

@@ -49,5 +49,5 @@ export const CLOCK_KERNEL_FUNCTIONS: readonly string[] = [
   'posix_get_hrtimer_res', 'posix_get_coarse_res', 'posix_cpu_clock_getres', 'alarm_clock_getres',
   '__x64_sys_timer_settime', '__arm64_sys_timer_settime', 'do_timer_create', 'alarm_timer_create', 'common_timer_set',
   'posix_cpu_timer_set', '__x64_sys_futex', '__arm64_sys_futex', 'futex_init_timeout', 'futex_wait', 'futex_lock_pi',
-  'futex_wait_requeue_pi',
+  'futex_wait_requeue_pi', 'timekeeping_update', 'update_vsyscall',
 ];

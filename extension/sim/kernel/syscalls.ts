@@ -22,6 +22,7 @@ import { KErr } from './trace';
 import { vdsoClockGettime } from './vdso/gettime';
 import { isClockOperation, type ClockTaskOperation } from '../opsClock';
 import { clockTaskOp } from './clockOps';
+import { changeClocksource } from './time/clocksource';
 
 /** The first number in an operation that is not a safe integer (or a nanosecond field out of range). */
 function badNumber(v: unknown, path: string): string | null {
@@ -54,6 +55,8 @@ export function execStep(k: KernelContext, step: Step): OpResult {
     switch (op.op) {
       case 'sleep': case 'suspend': case 'sysctl': case 'spawn':
         return hostOp(k, op);
+      case 'clocksource':
+        return changeClocksource(k, op.name);
       default:
         return taskOp(k, step.task, op);
     }
