@@ -13,13 +13,15 @@ import { readKernelVersion } from './scenario/values';
 import type { SimEvent, Simulation } from './sim/api';
 import { buildStatusOf, FORCED_BUILD } from './sim/build';
 import { ARM64_PATCHES, type Arch, type Arm64PatchId } from './sim/types';
+import { CONFIG_KEYS, configText, type KernelConfig } from './sim/config';
+import { configKey } from './scenario/headerConfig';
 import { VERIFY_OPTIONS, VERIFY_USAGE, verifyCommand } from './verify/cli';
 import pkg from '../package.json';
 
 const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a deterministic kernel model
 
 Usage:
-  timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--force-build] [--json] [--events]
+  timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--force-build] [--config CONFIG_X=n] [--json] [--events]
   timens check FILE...        parse only (syntax and names, no simulation): report diagnostics
 ${VERIFY_USAGE}
   timens --help | --version
@@ -31,6 +33,7 @@ Options:
                     ${ARM64_PATCHES.map((p) => `${p.n} ${p.id}`).join(', ')}
   --force-build     run a kernel that does not build (a patch left out that a later one needs)
                     as a forced build: what it would do, labelled "${FORCED_BUILD}"
+  --config O=y|n    a kernel build option (overrides the 'config' header line): CONFIG_TIME_NS=n
   --json            one JSON object per scenario line (see docs/cli.md)
   --events          with --json: include each line's simulator events; without: print them indented
   --quiet           print only failures and the summary
@@ -44,7 +47,7 @@ verify: 0 every checkable line agrees with the kernel, 1 a line disagrees, 2 it 
 interface Args {
   command: 'run' | 'check' | 'help' | 'version';
   files: string[];
-  options: { arch?: Arch; kernel?: RunOptions['kernel']; disabledPatches?: Arm64PatchId[]; forcedBuild?: boolean };
+  options: { arch?: Arch; kernel?: RunOptions['kernel']; disabledPatches?: Arm64PatchId[]; forcedBuild?: boolean; config?: Partial<KernelConfig> };
   json: boolean;
   events: boolean;
   quiet: boolean;
@@ -95,6 +98,15 @@ function parseArgs(argv: string[]): Args {
         break;
       }
       case '--force-build': args.options.forcedBuild = true; break;
+      case '--config': {
+        // As a 'config' header line reads it: CONFIG_TIME_NS=n (or TIME_NS=n).
+        const v = val();
+        const m = /^([A-Z0-9_]+)=([yn])$/.exec(v);
+        const key = m ? configKey(m[1]) : null;
+        if (!m || !key) throw new UsageError(`--config takes NAME=y|n, one of ${Object.keys(CONFIG_KEYS).map((k) => `CONFIG_${k}`).join(', ')}, not ${v}`);
+        args.options.config = { ...args.options.config, [CONFIG_KEYS[key].field]: m[2] === 'y' };
+        break;
+      }
       case '--json': args.json = true; break;
       case '--events': args.events = true; break;
       case '--quiet': case '-q': args.quiet = true; break;
@@ -249,7 +261,7 @@ function runSource(file: string, text: TextSource, args: Args, out: Out, err: st
   }
   const profile = checked.profile;
   const forced = buildStatusOf(profile).forced ? `; ${FORCED_BUILD}` : '';
-  if (!args.json && !args.quiet) out.line(`== ${file} (${profile.arch} ${profile.kernel}${profile.disabledPatches.length ? `, patches off: ${profile.disabledPatches.join(', ')}` : ''}${forced})`);
+  if (!args.json && !args.quiet) out.line(`== ${file} (${profile.arch} ${profile.kernel}${profile.disabledPatches.length ? `, patches off: ${profile.disabledPatches.join(', ')}` : ''}${configText(profile.config) ? `, ${configText(profile.config)}` : ''}${forced})`);
   const events = (sim: Simulation, first: number, end: number): SimEvent[] | undefined => {
     if (!args.events) return undefined;
     const list: SimEvent[] = [];

@@ -21,8 +21,8 @@
 
 sigjmp_buf *set_fault_jmp(sigjmp_buf *j);
 
-/* The offset of clock_gettime in the vDSO image at `base` (0 when it has none). */
-unsigned long vdso_symbol_offset(unsigned long base)
+/* The offset of symbol `x86` or `arm64` in the vDSO image at `base` (0 when it has neither). */
+unsigned long vdso_symbol(unsigned long base, const char *x86, const char *arm64)
 {
 	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)base;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG)) return 0;
@@ -38,11 +38,17 @@ unsigned long vdso_symbol_offset(unsigned long base)
 		size_t n = sh[i].sh_size / sizeof *sym;
 		for (size_t k = 0; k < n; k++) {
 			const char *nm = str + sym[k].st_name;
-			if (!strcmp(nm, "__vdso_clock_gettime") || !strcmp(nm, "__kernel_clock_gettime"))
+			if (!strcmp(nm, x86) || !strcmp(nm, arm64))
 				return (unsigned long)(sym[k].st_value - first);
 		}
 	}
 	return 0;
+}
+
+/* The offset of clock_gettime in the vDSO image at `base` (0 when it has none). */
+unsigned long vdso_symbol_offset(unsigned long base)
+{
+	return vdso_symbol(base, "__vdso_clock_gettime", "__kernel_clock_gettime");
 }
 
 static void sys_now(clockid_t c, struct timespec *t)
@@ -53,7 +59,7 @@ static void sys_now(clockid_t c, struct timespec *t)
 /* Which vDSO path the last read took, read from the page the vDSO reads: a time namespace's page has
  * seq 1 and clock_mode VDSO_CLOCKMODE_TIMENS (INT_MAX; VCLOCK_TIMENS, -1, in 5.6). The block sits at byte 128
  * of the page on x86_64 before 6.13 and at byte 0 otherwise, so both places are looked at. */
-static const char *vdso_path(void)
+const char *vdso_path(void)
 {
 	if (!g_mm.vdso_text || !g_mm.data_distance) return "?";
 	const volatile uint32_t *p = (const volatile uint32_t *)(g_mm.vdso_text - g_mm.data_distance);
@@ -105,7 +111,7 @@ void op_clock_gettime(struct task_ctx *c, struct arg *a, struct result *r)
 }
 
 /* The deadline or duration a T argument names: `now` is the caller's own clock (its namespace time). */
-static int eval_time(clockid_t clk, struct arg *t, struct timespec *out)
+int eval_time(clockid_t clk, struct arg *t, struct timespec *out)
 {
 	long long sec = t->sec, nsec = t->nsec;
 	if (t->kind == 'n') {
@@ -120,11 +126,23 @@ static int eval_time(clockid_t clk, struct arg *t, struct timespec *out)
 	return 0;
 }
 
-static void add_span(struct result *r, const char *key, const struct timespec *a, const struct timespec *b)
+void add_span(struct result *r, const char *key, const struct timespec *a, const struct timespec *b)
 {
 	long long ns = (long long)(b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
 	if (ns < 0) ns = 0;
 	res_add(r, " %s=%lld:%09lld", key, ns / 1000000000LL, ns % 1000000000LL);
+}
+
+/* The cap of a wait: a per-thread timer that interrupts it with SIGALRM (no SA_RESTART) after `ms`; 1 when armed. */
+int arm_cap(long long ms, timer_t *tm)
+{
+	struct sigevent sev = { 0 };
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGALRM;
+	sev.sigev_notify_thread_id = (pid_t)gettid_();
+	if (ms <= 0 || timer_create(CLOCK_MONOTONIC, &sev, tm)) return 0;
+	struct itimerspec its = { { 0, 0 }, { ms / 1000, (ms % 1000) * 1000000 } };
+	return timer_settime(*tm, 0, &its, NULL) == 0;
 }
 
 void op_clock_nanosleep(struct task_ctx *c, struct arg *a, struct result *r)
@@ -133,17 +151,8 @@ void op_clock_nanosleep(struct task_ctx *c, struct arg *a, struct result *r)
 	clockid_t clk = (clockid_t)a[0].i;
 	struct timespec ts;
 	if (eval_time(clk, &a[2], &ts)) { res_errno(r, -1); res_add(r, " at=now"); return; }
-	/* The cap: a per-thread timer interrupts the sleep with SIGALRM (no SA_RESTART). */
 	timer_t tm;
-	struct sigevent sev = { 0 };
-	sev.sigev_notify = SIGEV_THREAD_ID;
-	sev.sigev_signo = SIGALRM;
-	sev.sigev_notify_thread_id = (pid_t)gettid_();
-	int armed = 0;
-	if (a[3].i > 0 && timer_create(CLOCK_MONOTONIC, &sev, &tm) == 0) {
-		struct itimerspec its = { { 0, 0 }, { a[3].i / 1000, (a[3].i % 1000) * 1000000 } };
-		armed = timer_settime(tm, 0, &its, NULL) == 0;
-	}
+	int armed = arm_cap(a[3].i, &tm);
 	/* The span is read on CLOCK_REALTIME, which no time namespace offsets: a syscall read of CLOCK_MONOTONIC
 	 * normalises the offset one second per loop (set_normalized_timespec64), which takes seconds when the
 	 * stored nanoseconds are negative, and that would be counted as waiting. */

@@ -20,5 +20,5 @@ export function isOperationLine(text: string): boolean {
   const m = /^\s*(?:[A-Za-z_]\w*\s*:\s*)?([a-z_][\w]*)\b/.exec(text);
   if (!m) return false;
   const hasTask = /^\s*[A-Za-z_]\w*\s*:/.test(text);
-  return OPERATION_BY_WORD.has(m[1]!) && (hasTask || ['sleep', 'suspend', 'sysctl', 'spawn'].includes(m[1]!));
+  return OPERATION_BY_WORD.has(m[1]!) && (hasTask || ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource'].includes(m[1]!));
 }

@@ -56,6 +56,9 @@ export function clockModeValue(name: string): number {
     case 'VDSO_CLOCKMODE_HVCLOCK': return 3;
     case 'VDSO_CLOCKMODE_TIMENS': return 0x7fffffff; // INT_MAX
     case 'VCLOCK_TIMENS': return -1;                 // UINT_MAX in a signed field (5.6)
+    case 'VCLOCK_TSC': return 1;                     // 5.6: arch/x86/include/asm/clocksource.h
+    case 'VCLOCK_PVCLOCK': return 2;
+    case 'VCLOCK_HVCLOCK': return 3;
     default: return 0;
   }
 }

@@ -1,6 +1,7 @@
 // The contract of the .timens language layer: what parsing gives (steps, expectations, diagnostics
 // with exact ranges) and what running a scenario gives (a recorded Simulation plus per-line outcomes).
 
+import type { KernelConfig } from '../sim/config';
 import type { OpResult, Simulation, TimerState } from '../sim/api';
 import type { Step } from '../sim/ops';
 import type { Arch, Arm64PatchId, KernelVersion, Machine, Profile } from '../sim/types';
@@ -42,6 +43,8 @@ export interface Header {
   readonly forcedBuild?: boolean;
   /** `machine` lines: properties of the machine that differ from the default (types.ts defaultMachine). */
   readonly machine?: Partial<Machine>;
+  /** `config` lines: kernel build options that differ from the default (sim/config.ts). */
+  readonly config?: Partial<KernelConfig>;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -66,6 +69,8 @@ export type ExpectCheck =
   | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' | 'vdso-stuck' }
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */
   | { readonly form: 'waited'; readonly sec: number; readonly nsec: number }
+  /** expect res == 1ns: the resolution clock_getres gave on the line above. */
+  | { readonly form: 'res'; readonly sec: number; readonly nsec: number }
   /** expect timer == disarmed: what the timer the line above set was left as. */
   | { readonly form: 'timer'; readonly state: TimerState };
 
@@ -125,6 +130,8 @@ export interface RunOptions {
   readonly forcedBuild?: boolean;
   /** Machine properties over the header's (verify gives the real machine's). */
   readonly machine?: Partial<Machine>;
+  /** Kernel build options over the header's (the CLI's --config). */
+  readonly config?: Partial<KernelConfig>;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

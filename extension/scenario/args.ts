@@ -10,6 +10,7 @@ import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { negate, parseDuration, parseInteger, range } from './values';
+import { buildClockOperation } from './vocabularyClock';
 import {
   CLOCK_NAMES, FLAG_TABLES, MAPPING_NAMES, SIGNAL_NAMES, closest, type ArgKind, type ArgSpec, type OperationSpec,
 } from './vocabulary';
@@ -166,7 +167,7 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp':
       return readFlags(p, kind, arg);
     case 'whence': {
       const v = readFlags(p, 'whence', arg);
@@ -385,6 +386,8 @@ function readTimeExpr(p: LineParser): TimeExpr {
 }
 
 export function buildOperation(spec: OperationSpec, v: ArgValues, name: string): Operation {
+  const clock = buildClockOperation(spec, (k) => v.get(k));
+  if (clock) return clock;
   switch (spec.op) {
     case 'unshare': return { op: 'unshare', flags: numberArg(v, 'flags', 0) };
     case 'setns': return { op: 'setns', target: v.get('fd') as NsTarget, nstype: numberArg(v, 'nstype', 0) };

@@ -47,6 +47,10 @@ const PROBE_SETUP: Readonly<Record<string, readonly string[]>> = {
   clock_nanosleep: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
   timerfd_settime: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
   touch: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  time: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  clock_getres: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  timer_settime: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  futex: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
 };
 
 const probes = new Map<string, CallPath[]>();
@@ -97,6 +101,13 @@ const DIFFERENCES: Readonly<Record<string, readonly { since: string; text: strin
   write: [{ since: '5.7', text: 'Clock names monotonic/boottime accepted as well as the numbers 1 and 7.' }],
   read: [{ since: '5.7', text: 'Offsets shown with clock names instead of numbers.' }],
   clock_gettime: [{ since: '5.6', text: 'Namespace tasks see a page with seq = 1 and the TIMENS clock mode, forcing the slow path.' }],
+  time: [{ since: '5.6', text: 'x86_64 __vdso_time follows the TIMENS clock_mode to the real data page (no offset: REALTIME has none).' },
+    { since: '5.9', text: 'arm64: no time entry and no time syscall; libc reads CLOCK_REALTIME_COARSE through the vDSO.' }],
+  clock_getres: [{ since: '5.6', text: 'In a namespace the vDSO reads hrtimer_res from the real data page; the resolution never changes.' },
+    { since: '6.17', text: 'The vDSO answers the auxiliary clocks 16-23 (1 ns) whether or not they are enabled; the syscall gives EINVAL for a disabled one.' }],
+  timer_settime: [{ since: '5.6', text: 'common_timer_set converts an absolute MONOTONIC, BOOTTIME or BOOTTIME_ALARM it_value with timens_ktime_to_host, after the zero test.' }],
+  futex: [{ since: '5.10', text: 'Absolute timeouts without FUTEX_CLOCK_REALTIME are converted from namespace time (c2f7d08cccf4), FUTEX_LOCK_PI\'s REALTIME one wrongly too; before, none is.' },
+    { since: '5.13', text: 'FUTEX_LOCK_PI is no longer converted (cdf78db40709).' }, { since: '5.14', text: 'FUTEX_LOCK_PI2: a PI lock on CLOCK_MONOTONIC, converted.' }],
 };
 
 /** Documentation for an operation word on a profile, or undefined for an unknown word. */

@@ -78,8 +78,14 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       const passed = !!got && timespecEquals(got, want);
       return { passed, actual: got ? formatDuration(got) : 'no wait', message: passed ? `waited ${formatDuration(want)}` : `expected a wait of ${formatDuration(want)}, got ${got ? formatDuration(got) : `no wait (${resultWords(lastResult)})`}` };
     }
+    case 'res': {
+      const got = lastStep?.operation.op === 'clock_getres' ? lastResult?.clock?.value : undefined;
+      const want = { sec: check.sec, nsec: check.nsec };
+      const passed = !!got && timespecEquals(got, want);
+      return { passed, actual: got ? formatDuration(got) : 'no resolution', message: passed ? `resolution ${formatDuration(want)}` : `expected a resolution of ${formatDuration(want)}, got ${got ? formatDuration(got) : `none (${resultWords(lastResult)})`}` };
+    }
     case 'timer': {
-      const got = lastResult && lastStep?.operation.op === 'timerfd_settime' ? timerState(lastResult) : undefined;
+      const got = lastResult && (lastStep?.operation.op === 'timerfd_settime' || lastStep?.operation.op === 'timer_settime') ? timerState(lastResult) : undefined;
       const passed = got === check.state;
       return { passed, actual: got ?? 'no timer', message: passed ? `the timer is ${got}` : `expected the timer ${check.state}, it is ${got ?? `not set (${resultWords(lastResult)})`}` };
     }

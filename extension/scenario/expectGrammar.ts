@@ -39,6 +39,7 @@ export const EXPECT_FORMS: readonly ExpectFormDoc[] = [
   { form: 'signal', subject: 'signal', pattern: 'signal == SIG…', snippet: 'signal == ${1:SIGBUS}', detail: 'a signal it raised (SIGBUS, SIGSEGV) or none', example: 'expect signal == SIGBUS', ofResult: true, values: [...SIGNAL_NAMES, 'none'] },
   { form: 'text', subject: 'read', pattern: 'read == "…"', snippet: 'read == "${1}"', detail: 'the bytes it read', example: 'expect read == "time:[4026531834]"', ofResult: true },
   { form: 'waited', subject: 'waited', pattern: 'waited == D', snippet: 'waited == ${1:1s}', detail: 'how long its sleep or timer waited, in host time', example: 'expect waited == 1s', ofResult: true },
+  { form: 'res', subject: 'res', pattern: 'res == D', snippet: 'res == ${1:1ns}', detail: 'the resolution clock_getres gave', example: 'expect res == 4ms', ofResult: true },
   { form: 'timer', subject: 'timer', pattern: 'timer == armed (disarmed, expired)', snippet: 'timer == ${1|disarmed,armed,expired|}', detail: 'what the timer it set was left as: armed, disarmed (it_value 0) or expired (its deadline had passed)', example: 'expect timer == disarmed', ofResult: true, values: TIMER_STATES },
   { form: 'path', subject: 'path', pattern: 'path == P', snippet: 'path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}', detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…', example: 'expect path == vdso-timens', ofResult: true, values: CLOCK_READ_PATHS },
   { form: 'frozen', pattern: 'ns#N frozen (or not frozen)', snippet: 'ns#${1:1} ${2|frozen,not frozen|}', detail: 'the namespace\'s offsets are (not) frozen', example: 'expect ns#1 frozen', ofResult: false },
@@ -128,10 +129,10 @@ function readResultForm(p: LineParser, first: Lexeme, form: ExpectForm): ExpectC
       }
       return { form: 'signal', signal: v.text };
     }
-    case 'waited': {
+    case 'waited': case 'res': {
       p.pos--;
       const d = readDuration(p, 's');
-      return { form: 'waited', sec: d.sec, nsec: d.nsec };
+      return { form, sec: d.sec, nsec: d.nsec };
     }
     case 'text': {
       if (v.t !== 'string') p.error(p.r(v), 'syntax', 'Expected a string in double quotes');

@@ -18,6 +18,7 @@ export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunO
     disabledPatches: [...(options.disabledPatches ?? parsed.header.disabledPatches)],
     ...(options.forcedBuild ?? parsed.header.forcedBuild ? { forcedBuild: true } : {}),
     ...(options.machine ?? parsed.header.machine ? { machine: { ...parsed.header.machine, ...options.machine } } : {}),
+    ...(options.config ?? parsed.header.config ? { config: { ...parsed.header.config, ...options.config } } : {}),
   };
 }
 
@@ -89,7 +90,7 @@ export function runParsed(parsed: ParsedScenario, options: RunOptions = {}): Sce
  */
 export function* runParsedSteps(parsed: ParsedScenario, options: RunOptions = {}): Generator<number, ScenarioRun, void> {
   const profile = profileFor(parsed, options);
-  const overridden = options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined || options.forcedBuild !== undefined;
+  const overridden = options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined || options.forcedBuild !== undefined || options.config !== undefined;
   let diagnostics: ScenarioDiagnostic[] = [...parsed.diagnostics];
   if (overridden) {
     // The header's profile checks no longer apply: re-check with the profile actually used.

@@ -32,7 +32,7 @@ export function checkText(text: TextSource, options: RunOptions = {}): CheckResu
   const parsed = parser.finish();
   const profile = profileFor(parsed, options);
   let diagnostics = parsed.diagnostics;
-  if (options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined || options.forcedBuild !== undefined) {
+  if (options.arch !== undefined || options.kernel !== undefined || options.disabledPatches !== undefined || options.forcedBuild !== undefined || options.config !== undefined) {
     // The header's profile checks no longer apply: re-check with the profile actually used (as runParsed does).
     diagnostics = sortDiagnostics([...diagnostics.filter((d) => !PROFILE_CODES.has(d.code)), ...profileDiagnosticsOf(parsed.uses, profile)]);
   }

@@ -7,17 +7,19 @@ import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
 import { readExpect } from './expectGrammar';
+import { readConfig } from './headerConfig';
+import { readClocksource } from './hostClock';
 import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
 import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
-const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
+const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -59,7 +61,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine' || first.text === 'config') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);
@@ -192,6 +194,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
     return;
   }
   if (word.text === 'machine') { readMachine(p, rest); return; }
+  if (word.text === 'config') { readConfig(p, rest); return; }
   // patch off <id|number>...
   const mode = rest[0];
   if (!mode || mode.text !== 'off') {
@@ -291,6 +294,8 @@ function readHost(p: LineParser, word: Lexeme): void {
     if (paren) p.expectPunct(')', "')'");
     p.expectEnd();
     operation = userNs ? { op: 'sysctl', name: 'user.max_time_namespaces', value, userNs } : { op: 'sysctl', name: 'user.max_time_namespaces', value };
+  } else if (word.text === 'clocksource') {
+    operation = readClocksource(p, paren);
   } else {
     const name = p.next();
     if (!name) p.error(p.endRange(), 'syntax', "Name the new task: 'spawn P5 uid=65534'");

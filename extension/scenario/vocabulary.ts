@@ -3,12 +3,14 @@
 
 import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import { SEEK, type OperationName } from '../sim/ops';
+import { CLOCK_OPERATION_SPECS } from './vocabularyClock';
+import { FUTEX_OPS } from '../sim/opsClock';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp';
 
 export interface ArgSpec {
   readonly name: string;
@@ -161,6 +163,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'spawn', op: 'spawn', host: true, args: [{ name: 'task', kind: 'task', doc: 'the new task name, then uid=N (default 0)' }],
     summary: 'A new process started from outside in the initial namespaces (as a login shell would be).',
     example: 'spawn P5 uid=65534', snippet: 'spawn ${1:P5} uid=${2:65534}' },
+  ...CLOCK_OPERATION_SPECS,
 ];
 
 export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_SPECS.map((s) => [s.word, s]));
@@ -172,17 +175,18 @@ export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPE
  * the tours. Counts when fixed: clock_gettime 238, write 145, unshare 110, fork 95, setns 65, touch 57, open 24,
  * clone3 24, spawn 23, execve 22, mremap 21, read 20, clock_nanosleep 18, pthread_create 14, mprotect 14,
  * clone 13, munmap 10, timerfd_settime 9, exit 9, vfork 8, sysctl 6, readlink 6, prctl 3, setuid 2, pwrite 2,
- * lseek 2, close 2, suspend 1, sleep 0.
+ * lseek 2, close 2, suspend 1, sleep 0. The timekeeping operations of issue 13 came later and go last.
  */
 export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
+  'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine', 'config'] as const;
 
 /** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
 export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {
@@ -205,7 +209,7 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp', Readonly<Record<string, number>>>> = {
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -214,6 +218,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   openMode: { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,
+  futexOp: FUTEX_OPS,
 };
 
 export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;

@@ -2,6 +2,7 @@
 // generic time-namespace code that patch 6 turns on, may use a symbol a left-out patch introduces. The model runs
 // such a kernel only when asked to (Profile.forcedBuild), as a forced build that is not a real kernel.
 
+import { configOf } from './config';
 import { ARM64_PATCHES, kernelAtLeast, type Arm64PatchId, type Profile } from './types';
 
 /** The label every forced build carries, in the run, the views and the CLI. */
@@ -28,10 +29,11 @@ function ref(id: Arm64PatchId): string {
  * merely have a left-out patch's lines as context could be applied by hand (our choice: a textual conflict is not
  * what the issue asks about, a missing symbol is).
  */
-function missing(on: (id: Arm64PatchId) => boolean, kernel: string): string[] {
+function missing(on: (id: Arm64PatchId) => boolean, kernel: string, configured: boolean): string[] {
   const out: string[] = [];
-  // CONFIG_TIME_NS=y only with patch 6 (select GENERIC_VDSO_TIME_NS; init/Kconfig TIME_NS depends on it).
-  const timeNs = on('enable-timens');
+  // CONFIG_TIME_NS=y only with patch 6 (select GENERIC_VDSO_TIME_NS; init/Kconfig TIME_NS depends on it) and when
+  // the config asks for it.
+  const timeNs = on('enable-timens') && configured;
   if (!on('vvar-fault') && on('timens-fault')) {
     out.push(`this kernel does not build: ${ref('timens-fault')} modifies vvar_fault(), introduced by ${ref('vvar-fault')}`);
   }
@@ -53,7 +55,7 @@ function missing(on: (id: Arm64PatchId) => boolean, kernel: string): string[] {
 export function buildStatusOf(profile: Profile): BuildStatus {
   if (profile.arch !== 'arm64' || !kernelAtLeast(profile.kernel, '5.9') || kernelAtLeast(profile.kernel, '6.15') || !profile.disabledPatches.length) return BUILDS;
   const off = new Set(profile.disabledPatches);
-  const reasons = missing((id) => !off.has(id), profile.kernel);
+  const reasons = missing((id) => !off.has(id), profile.kernel, configOf(profile).timeNs);
   if (!reasons.length) return BUILDS;
   return { builds: false, forced: profile.forcedBuild === true, reasons };
 }

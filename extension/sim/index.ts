@@ -1,6 +1,7 @@
 // Entry point of the simulator: createSimulation, the list of kernel function names the model can emit
 // (for breakpoint completion) and the profile switches.
 
+import { CLOCK_KERNEL_FUNCTIONS } from './kernel/clockOps';
 import type { Simulation, SimulationOptions } from './api';
 import { SimulationImpl } from './simulation';
 import type { Profile } from './types';
@@ -48,4 +49,5 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'timens_ktime_to_host', 'common_nsleep', 'common_nsleep_timens', 'alarm_timer_nsleep', 'posix_cpu_nsleep',
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
   '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
+  ...CLOCK_KERNEL_FUNCTIONS,
 ])].sort());

@@ -2,6 +2,7 @@
 // and what the simulator executes. One scenario line holds at most one operation.
 
 import type { Timespec } from './types';
+import type { ClockHostOperation, ClockTaskOperation } from './opsClock';
 
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
@@ -55,7 +56,8 @@ export type TaskOperation =
   | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }
   | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
   | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }
-  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number };
+  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number }
+  | ClockTaskOperation;
 
 export type HostOperation =
   /** Host time passes: every clock advances by `delta`. */
@@ -65,7 +67,8 @@ export type HostOperation =
   /** `sysctl user.max_time_namespaces=N`, written by root of the initial user namespace (or of `userNs`). */
   | { readonly op: 'sysctl'; readonly name: 'user.max_time_namespaces'; readonly value: number; readonly userNs?: string }
   /** A new process started from outside (as a login shell would be), in the initial namespaces. */
-  | { readonly op: 'spawn'; readonly child: string; readonly uid: number };
+  | { readonly op: 'spawn'; readonly child: string; readonly uid: number }
+  | ClockHostOperation;
 
 export type Operation = TaskOperation | HostOperation;
 export type OperationName = Operation['op'];
@@ -77,4 +80,4 @@ export interface Step {
   readonly operation: Operation;
 }
 
-export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
+export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']);

@@ -2,6 +2,7 @@
 // the version or patch that introduced it. The kernel model reads only these switches, never the version.
 
 import { buildNote, buildStatusOf } from './build';
+import { configOf } from './config';
 import { ARM64_PATCHES, kernelAtLeast, machineOf, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
@@ -83,14 +84,13 @@ export interface SwitchValues {
   readonly sharedFindTimensVvarPage: boolean;
   /** vDSO entry symbol of clock_gettime. */
   readonly vdsoClockGettime: string;
-  /** Per-arch names and places: syscall symbol prefix, page-fault path, the clocksource mode, where the vDSO sits. */
+  /** Per-arch names and places: syscall symbol prefix, page-fault path, where the vDSO sits. */
   readonly arch: {
     readonly syscallPrefix: string;
     readonly faultEntry: string;
     readonly faultHandler: string;
     readonly sigbusFn: string;
     readonly segvFn: string;
-    readonly hostClockMode: string;
     readonly vdsoText: number;
     readonly mremapArea: number;
   };
@@ -104,6 +104,13 @@ export interface SwitchValues {
   readonly initMaxTimeNamespaces: number;
   /** pidfd_open(tid, 0) of a thread that is not its group's leader. */
   readonly pidfdNonLeader: 'EINVAL' | 'ENOENT';
+  // Timekeeping mechanisms (issue 13; kernel/clockOps.ts and the files it calls).
+  /** The vDSO's clock_getres answers the auxiliary clocks 16-23 itself (1 ns), enabled or not. */
+  readonly vdsoAuxClocks: boolean;
+  /** Which futex timeouts are converted from namespace time: none, the absolute MONOTONIC ones, or those and FUTEX_LOCK_PI's. */
+  readonly futexTimens: 'none' | 'lock-pi-too' | 'monotonic';
+  /** FUTEX_LOCK_PI2 exists (a PI lock with a selectable clock). */
+  readonly futexLockPi2: boolean;
 }
 
 export interface SwitchInfo {
@@ -201,10 +208,11 @@ export function switchesFor(profile: Profile): Switches {
 
   const build = buildStatusOf(profile);
   def('build', build.builds ? 'builds' : build.forced ? 'forced build' : 'does not build', buildNote(build) || 'every patch the kernel needs is applied');
-  const timeNs = arm ? at(v, '5.9') && patchOn('enable-timens') : true;
-  def('timeNamespaces', timeNs, arm
+  const configured = configOf(profile).timeNs;
+  const timeNs = configured && (arm ? at(v, '5.9') && patchOn('enable-timens') : true);
+  def('timeNamespaces', timeNs, (arm
     ? (at(v, '5.9') ? `arm64 selects GENERIC_VDSO_TIME_NS from 5.9 (${merged('enable-timens')})${off('enable-timens')}` : 'arm64 has no time namespaces before 5.9')
-    : 'x86_64 CONFIG_TIME_NS since 5.6');
+    : 'x86_64 CONFIG_TIME_NS since 5.6') + (configured ? '' : ' — built with CONFIG_TIME_NS=n (the profile\'s config line)'));
   def('layout', layoutFor(profile, patchOn), layoutFor(profile, patchOn).source);
   const faultCb = !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('vvar-fault')));
   def('vvarFaultCallback', faultCb, arm ? `arm64 ${merged('vvar-fault')} (5.9)${off('vvar-fault')}` : 'x86 vvar_fault since 5.6');
@@ -232,14 +240,18 @@ export function switchesFor(profile: Profile): Switches {
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
   def('arch', arm
-    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', hostClockMode: 'ARCHTIMER', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
-    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', hostClockMode: 'TSC', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
-    arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault), arch timer clocksource' : 'x86 entry code (exc_page_fault → do_user_addr_fault), TSC clocksource');
+    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
+    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
+    arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault)' : 'x86 entry code (exc_page_fault → do_user_addr_fault)');
   const m = machineOf(profile);
   def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
   def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
   def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
+  // Timekeeping mechanisms (issue 13).
+  def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
+  def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
+  def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   return { values: out as unknown as SwitchValues, list };
 }

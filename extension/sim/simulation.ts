@@ -41,7 +41,7 @@ export class SimulationImpl implements Simulation {
 
   constructor(profile: Profile, options: SimulationOptions = {}, initial?: StoreImage) {
     checkProfile(profile);
-    this.profile = { arch: profile.arch, kernel: profile.kernel, disabledPatches: [...profile.disabledPatches], ...(profile.forcedBuild ? { forcedBuild: true } : {}), ...(profile.machine ? { machine: { ...profile.machine } } : {}) };
+    this.profile = { arch: profile.arch, kernel: profile.kernel, disabledPatches: [...profile.disabledPatches], ...(profile.forcedBuild ? { forcedBuild: true } : {}), ...(profile.machine ? { machine: { ...profile.machine } } : {}), ...(profile.config ? { config: { ...profile.config } } : {}) };
     this.switches = switchesFor(this.profile);
     this.keepsHistory = options.keepHistory !== false;
     this.rec = new Recorder(this.keepsHistory, initial);

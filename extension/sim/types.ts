@@ -1,6 +1,8 @@
 // Basic kernel vocabulary shared by every layer: profiles, clock ids, flags, errno and signal names.
 // Values are the kernel's own (include/uapi/linux/sched.h, time.h, errno-base.h).
 
+import type { KernelConfig } from './config';
+
 export type Arch = 'x86_64' | 'arm64';
 
 /** Kernel versions the model knows, oldest first. Behaviour between two of them follows the older one. */
@@ -71,6 +73,8 @@ export interface Profile {
   readonly forcedBuild?: boolean;
   /** The machine's properties that differ from defaultMachine(arch). */
   readonly machine?: Partial<Machine>;
+  /** Kernel build options that differ from the default (config.ts): CONFIG_TIME_NS=n. */
+  readonly config?: Partial<KernelConfig>;
 }
 
 export const DEFAULT_PROFILE: Profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] };

@@ -5,20 +5,17 @@
 import type { KernelState } from '../sim/api';
 import { SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
 import { CLONE_FLAGS, type Profile } from '../sim/types';
+import { CLOCK_OPERATIONS } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
  *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
 export type ArgType = 'i' | 'o' | 'n' | 'r' | 'k' | 'x' | 'p' | 'F' | 'N' | 'm' | 'T' | 'd';
 
 /** Result fields a comparison may look at, besides errno and signal (always compared). */
-export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child';
+export type Field = 'ret' | 'clock' | 'path' | 'text' | 'waited' | 'timer' | 'child' | 'res';
 
-export const OPF_HOST = 1;
-export const OPF_CREATES = 2;
-export const OPF_CLOCK0 = 4;
-export const OPF_BOOTREAD = 8;
-/** The result depends on the host's uptime (the offsets range check): the helper reports the host clocks. */
-export const OPF_HOSTNOW = 16;
+import { OPF_BOOTREAD, OPF_CLOCK0, OPF_CREATES, OPF_HOST, OPF_HOSTNOW } from './opFlags';
+export { OPF_BOOTREAD, OPF_CLOCK0, OPF_CREATES, OPF_HOST, OPF_HOSTNOW };
 
 /** Where a run happens: a sandbox on the running kernel (ns#0 and user#0 are a new time and user namespace)
  *  or the initial namespaces of a throwaway qemu VM. `uids`: whether uids other than 0 exist (root sandbox). */
@@ -169,6 +166,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     } },
   spawn: { sig: 'ni', flags: OPF_HOST | OPF_CREATES, fields: ['child'], doc: 'the sandbox init forks, sets the uid, and execs the helper (so the task is dumpable, as after a login).',
     encode: (op, c) => rootOnly(c, op.uid) ?? [op.child, String(op.uid)] },
+  ...CLOCK_OPERATIONS,
 };
 
 function mappingToken(m: string): string {

@@ -1,6 +1,7 @@
 // Small text helpers shared by the editor's pure models: time values, results and kernel objects in the
 // words a kernel developer expects (`ns#1`, `page#host`, `-1 EACCES`), with no VS Code dependency.
 
+import { configText } from '../../sim/config';
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
 import { buildStatusOf } from '../../sim/build';
@@ -90,7 +91,8 @@ export function profileLabel(profile: Profile): string {
     ? ` − ${profile.disabledPatches.map((p) => `#${patchNumber(p)}`).join(',')}`
     : '';
   const build = buildStatusOf(profile);
-  return `${profile.arch} · ${profile.kernel}${off}${build.builds ? '' : build.forced ? ' (forced build)' : ' (does not build)'}`;
+  const config = configText(profile.config);
+  return `${profile.arch} · ${profile.kernel}${off}${config ? ` · ${config}` : ''}${build.builds ? '' : build.forced ? ' (forced build)' : ' (does not build)'}`;
 }
 
 export function patchNumber(id: Arm64PatchId): number {

@@ -10,7 +10,8 @@ import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS, machineOf } fr
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
 import { compareVersions } from '../values';
-import { ERRNO_TEXT, FLAG_TABLES, MACHINE_KEYS } from '../vocabulary';
+import { ERRNO_TEXT, FLAG_TABLES, HEADER_WORDS, MACHINE_KEYS } from '../vocabulary';
+import { configHover } from './hoverClock';
 import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
 import { CLOCK_DOCS, FLAG_DOCS, kernelDetail, PATH_DOCS } from './knowledge';
 import { resultText } from './trees';
@@ -58,7 +59,7 @@ export function hoverAt(line: number, character: number, ctx: HoverContext): Hov
   const onExpect = first?.text === 'expect';
   const md = (() => {
     if (onExpect && (tok === first || !['task', 'clock', 'errno', 'signal', 'namespace'].includes(tok.kind))) return expectHover(line, ctx);
-    if (first && ['arch', 'kernel', 'patch', 'build', 'machine'].includes(first.text)) return headerHover(tok, first.text, ctx);
+    if (first && (HEADER_WORDS as readonly string[]).includes(first.text)) return headerHover(tok, first.text, ctx);
     switch (tok.kind) {
       case 'operation': return operationHover(tok.text, line, ctx);
       case 'clock': return clockHover(tok.text, ctx);
@@ -195,6 +196,7 @@ function headerHover(tok: Token, word: string, ctx: HoverContext): string | null
     if (key) return `**machine ${key}=…**\n\n${MACHINE_KEYS[key].doc}.\n\n${now}`;
     return `**machine KEY=VALUE …**: properties of the machine, not of the kernel: ${Object.keys(MACHINE_KEYS).join(', ')}. \`timens verify\` uses the real machine's.\n\n${now}`;
   }
+  if (word === 'config') return configHover(tok.text, ctx.profile);
   const patch = ARM64_PATCHES.find((p) => p.id === tok.text || String(p.n) === tok.text);
   if (patch) {
     return `**Patch ${patch.n}/6: ${patch.title}**\n\nMerged as ${patch.commit} (v5, 24 June 2020; first release 5.9). v4 (16 June 2020): ${patch.v4}.` +

@@ -38,6 +38,13 @@ export const FLAG_DOCS: Readonly<Record<string, string>> = {
   MREMAP_MAYMOVE: 'The mapping may move',
   MREMAP_FIXED: 'Move to a given address (with MAYMOVE)',
   MREMAP_DONTUNMAP: 'Only for private anonymous memory: EINVAL on [vvar]',
+  FUTEX_WAIT: 'Relative timeout from host CLOCK_MONOTONIC: never converted by a time namespace',
+  FUTEX_WAIT_BITSET: 'Absolute CLOCK_MONOTONIC timeout in namespace time, converted by futex_init_timeout (5.10+); REALTIME with FUTEX_CLOCK_REALTIME',
+  FUTEX_WAIT_REQUEUE_PI: 'Absolute timeout like FUTEX_WAIT_BITSET',
+  FUTEX_LOCK_PI: 'Absolute CLOCK_REALTIME timeout: never converted (5.10-5.12 moved it by the monotonic offset: fixed by cdf78db40709)',
+  FUTEX_LOCK_PI2: '5.14+: a PI lock whose absolute timeout is CLOCK_MONOTONIC (converted) unless FUTEX_CLOCK_REALTIME',
+  FUTEX_CLOCK_REALTIME: 'The timeout is CLOCK_REALTIME (no namespace offset); only with FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2, else ENOSYS',
+  FUTEX_PRIVATE_FLAG: 'A process-private futex: no effect on the timeout',
 };
 
 export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [

@@ -6,9 +6,11 @@ import type { ParsedScenario, ScenarioRun } from '../api';
 import type { Profile } from '../../sim/types';
 import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
 import { EXPECT_FORMS } from '../expectGrammar';
+import { CONFIG_KEYS } from '../../sim/config';
+import { configKey } from '../headerConfig';
 import { lexLine, type Lexeme } from '../lexer';
 import {
-  COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, MACHINE_KEYS, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
+  COMMON_PATHS, ERRNO_TEXT, FLAG_TABLES, HEADER_WORDS, MACHINE_KEYS, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_RANK, OPERATION_SPECS,
   type ArgKind, type OperationSpec,
 } from '../vocabulary';
 import { pageRole, versionAtLeast } from './format';
@@ -132,6 +134,7 @@ export function completionsAt(lineText: string, line: number, character: number,
     if (w0.text === 'expect') return expectStartEntries(parsed, line, e);
   }
   if (w0.t === 'ident' && w0.text === 'machine') return machineEntries(words.slice(1), e);
+  if (w0.t === 'ident' && w0.text === 'config') return configEntries(words.slice(1), e);
   if (w0.t === 'ident' && w0.text === 'patch') {
     return ARM64_PATCHES.map((p) => e(p.id, 'value', { detail: `patch ${p.n}/6 ${p.commit}`, documentation: `${p.title} (merged as ${p.commit}, v5; v4: ${p.v4})` }));
   }
@@ -150,7 +153,7 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   const out: CompletionEntry[] = [];
   for (const t of tasksBefore(parsed, line)) out.push(e(`${t}:`, 'task', { insertText: `${t}: `, retrigger: true, detail: 'a task defined above' }));
   out.push(e('expect', 'keyword', { insertText: 'expect ', retrigger: true, detail: 'check the state or the result of the line above' }));
-  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn']) {
+  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']) {
     const spec = OPERATION_BY_WORD.get(w);
     out.push(e(w, 'operation', { insertText: spec?.snippet ?? w, snippet: true, detail: 'host action', documentation: spec?.summary }));
   }
@@ -159,8 +162,19 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   if (!hasHeader?.kernel) out.push(e('kernel', 'keyword', { insertText: 'kernel ', retrigger: true, detail: 'header: the kernel version' }));
   out.push(e('patch off', 'keyword', { insertText: 'patch off ', retrigger: true, detail: 'header: switch off a patch of the arm64 series' }));
   out.push(e('machine', 'keyword', { insertText: 'machine ', retrigger: true, detail: "header: the machine's properties (root's capabilities, RTC, clocksource)" }));
+  out.push(e('config', 'keyword', { insertText: 'config ', retrigger: true, detail: 'header: a kernel build option (CONFIG_TIME_NS=n)' }));
   out.push(e('# --- section', 'snippet', { insertText: '# --- ${1:what happens next}', snippet: true, detail: 'an outline section' }));
   return out;
+}
+
+/** After `config`: a CONFIG_NAME= word, or after `=` y and n. */
+function configEntries(words: readonly Lexeme[], e: Make): CompletionEntry[] {
+  const n = words.length;
+  if (n >= 2 && words[n - 1].text === '=') {
+    const key = configKey(words[n - 2].text);
+    return key ? (['n', 'y'] as const).map((v) => e(v, 'value', { documentation: CONFIG_KEYS[key].doc })) : [];
+  }
+  return Object.entries(CONFIG_KEYS).map(([k, spec]) => e(`CONFIG_${k}=`, 'keyword', { insertText: `CONFIG_${k}=`, retrigger: true, documentation: spec.doc }));
 }
 
 /** After `machine`: a KEY= word, or after `KEY=` its values. */
@@ -262,7 +276,7 @@ function argumentEntries(rest: Lexeme[], ctx: CompletionContext, line: number, e
 function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: Make): CompletionEntry[] {
   const { parsed, profile } = ctx;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': case 'whence': {
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': case 'whence': case 'futexOp': {
       const table = FLAG_TABLES[kind];
       const names = Object.keys(table);
       // CLONE_NEWTIME first: it is what these scenarios are about.
@@ -378,7 +392,7 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
       continue;
     }
     const first = parsed.tokens[i]?.[0];
-    if (first && ['arch', 'kernel', 'patch', 'build', 'machine'].includes(first.text) && first.kind === 'keyword') {
+    if (first && (HEADER_WORDS as readonly string[]).includes(first.text) && first.kind === 'keyword') {
       header.push(text.trim());
       if (headerLine < 0) headerLine = i;
       continue;

@@ -4,8 +4,10 @@
 
 import type { OpResult } from '../api';
 import type { HostOperation } from '../ops';
+import type { ClockHostOperation } from '../opsClock';
 import { HOST_ID, type HostClocks, type PageRec } from '../store/records';
-import type { Timespec } from '../types';
+import { machineOf, type Timespec } from '../types';
+import { clockModeOf } from './time/clocksource';
 import { hostClocks, np, type KernelContext } from './context';
 import { newMm } from './mm/mm';
 import { newTask } from './fork';
@@ -19,7 +21,8 @@ export function hostPage(k: KernelContext, h: HostClocks): PageRec {
   v[11] = tsAdd(h.realtime, { sec: h.taiOffset, nsec: 0 });
   const raw = [...ZERO_VALUES];
   raw[4] = h.monotonicRaw;
-  const clockMode = `${k.sw.clockModePrefix}_${k.sw.arch.hostClockMode}`;
+  // The clock_mode stays what the last update_vsyscall wrote (clocksource.ts); at boot, the machine's clocksource's.
+  const clockMode = k.pages.get('page#host')?.blocks[0]?.clock_mode ?? `${k.sw.clockModePrefix}_${clockModeOf(machineOf(k.profile).clocksource)}`;
   return {
     id: 'page#host', kind: 'host-data', ns: null, blockOffset: k.layout.blockOffset,
     blocks: [{ seq: 0, clock_mode: clockMode, values: v }, { seq: 0, clock_mode: clockMode, values: raw }],
@@ -47,7 +50,7 @@ function hostError(k: KernelContext, errno: string, why: string): OpResult {
   return { ret: -1, errno, signal: null };
 }
 
-export function hostOp(k: KernelContext, op: HostOperation): OpResult {
+export function hostOp(k: KernelContext, op: Exclude<HostOperation, ClockHostOperation>): OpResult {
   switch (op.op) {
     case 'sleep': {
       if (op.delta.sec < 0) return hostError(k, 'EINVAL', 'negative sleep');

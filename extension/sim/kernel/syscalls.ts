@@ -20,6 +20,9 @@ import { clockNanosleep, timerfdSettime } from './time/sleep';
 import { sysClockGettime } from './time/posix-timers';
 import { KErr } from './trace';
 import { vdsoClockGettime } from './vdso/gettime';
+import { isClockOperation, type ClockTaskOperation } from '../opsClock';
+import { clockTaskOp } from './clockOps';
+import { changeClocksource } from './time/clocksource';
 
 /** The first number in an operation that is not a safe integer (or a nanosecond field out of range). */
 function badNumber(v: unknown, path: string): string | null {
@@ -52,6 +55,8 @@ export function execStep(k: KernelContext, step: Step): OpResult {
     switch (op.op) {
       case 'sleep': case 'suspend': case 'sysctl': case 'spawn':
         return hostOp(k, op);
+      case 'clocksource':
+        return changeClocksource(k, op.name);
       default:
         return taskOp(k, step.task, op);
     }
@@ -88,6 +93,7 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
   }
   if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock);
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
+  if (isClockOperation(op)) return clockTaskOp(k, taskId, op);
   const name = op.op === 'exit' && t.leader !== taskId ? 'exit' : syscallName(op);
   const enter = k.enter('syscall-enter', k.syscallPrefix + name, describe(k, op));
   let res: OpResult;
@@ -102,7 +108,9 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
   return res;
 }
 
-function syscallName(op: TaskOperation): string {
+type SpanOperation = Exclude<TaskOperation, ClockTaskOperation>;
+
+function syscallName(op: SpanOperation): string {
   switch (op.op) {
     case 'pthread_create': return 'clone3';
     case 'exit': return 'exit_group';
@@ -124,7 +132,7 @@ function fileName(f: FileRef): string {
 }
 
 /** The call as strace would show it: the summary of its syscall-enter event. */
-function describe(k: KernelContext, op: TaskOperation): number {
+function describe(k: KernelContext, op: SpanOperation): number {
   const txt = k.txt;
   switch (op.op) {
     case 'unshare': return txt`unshare(${flagNames(op.flags)})`;
@@ -156,7 +164,7 @@ function describe(k: KernelContext, op: TaskOperation): number {
   }
 }
 
-function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
+function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
   switch (op.op) {
     case 'unshare': return unshare(k, t, op.flags);
     case 'setns': return setns(k, t, op.target, op.nstype);

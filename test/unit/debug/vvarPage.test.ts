@@ -54,7 +54,7 @@ test('x86_64 6.1: the host page is vdso_data[] at byte 128, basetime per clock, 
   assert.equal(page.struct, 'struct vdso_data vdso_data[CS_BASES]');
   assert.equal(page.blockOffset, 128);
   assert.equal(field(page.fields, 'vdso_data[0].seq').offset, 128);
-  assert.match(field(page.fields, 'vdso_data[0].clock_mode').value, /^1 \(VDSO_CLOCKMODE_TSC\)$/);
+  assert.match(field(page.fields, 'vdso_data[0].clock_mode').value, /^2 \(VDSO_CLOCKMODE_PVCLOCK\)$/);
   assert.equal(page.fields.find((f) => f.name === 'vdso_data[0].basetime[CLOCK_REALTIME]')?.note, 'host CLOCK_REALTIME at the last update');
   assert.equal(page.fields.find((f) => f.name === 'vdso_data[1].basetime[CLOCK_REALTIME]')?.note, 'not read by the vDSO from this block');
   assert.ok(page.fields.some((f) => f.name === 'vdso_data[1].tz_minuteswest'));

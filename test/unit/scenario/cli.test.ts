@@ -202,3 +202,16 @@ test('a patch-off kernel that does not build: status 2 with the reason; --force-
   assert.match(forced.stderr, /warning: forced build, not a real kernel: this kernel does not build: patch 4/);
   assert.equal(cli('run', '--patch-off', '4', file).status, 0, 'patch 4 off builds');
 });
+
+test('--config CONFIG_TIME_NS=n overrides the config header line and shows in the run header; a bad option is a usage error', () => {
+  const file = write('cfg.timens', 'P1: unshare(CLONE_NEWTIME)\nexpect errno == EINVAL\n');
+  assert.equal(cli('run', file).status, 1, 'time namespaces by default');
+  const off = cli('run', '--config', 'CONFIG_TIME_NS=n', file);
+  assert.equal(off.status, 0, off.stderr);
+  assert.match(off.stdout, /^== .*cfg\.timens \(x86_64 6\.18, CONFIG_TIME_NS=n\)$/m);
+  const back = write('cfg2.timens', 'config CONFIG_TIME_NS=n\nP1: unshare(CLONE_NEWTIME)\nexpect errno == EINVAL\n');
+  assert.equal(cli('run', '--config=TIME_NS=y', back).status, 1, 'the flag wins over the header');
+  const bad = cli('run', '--config', 'CONFIG_FOO=n', file);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--config takes NAME=y\|n, one of CONFIG_TIME_NS, not CONFIG_FOO=n/);
+});

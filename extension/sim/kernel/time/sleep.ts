@@ -12,7 +12,7 @@ import { tsAdd, tsCmp, tsSub, ZERO } from '../util';
 const NSEC = 1000000000n;
 import { hostClock, nsClock, offsetKind } from './posix-timers';
 
-function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr): Timespec {
+export function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr): Timespec {
   if (v.base === 'abs') return v.delta;
   const host = hostClock(k, clock);
   return tsAdd(v.base === 'now' ? nsClock(k, t, clock, host) : host, v.delta);
@@ -20,7 +20,7 @@ function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr): Time
 
 /** timens_ktime_to_host: subtract the caller's offset as a ktime (ktime_set saturates at KTIME_SEC_MAX seconds);
  *  a deadline before the offset becomes 0, one past KTIME_MAX is KTIME_MAX. */
-function toHost(k: KernelContext, t: string, clock: number, tm: Timespec): Timespec {
+export function toHost(k: KernelContext, t: string, clock: number, tm: Timespec): Timespec {
   return k.fn('timens_ktime_to_host', () => {
     const kind = offsetKind(clock);
     const n = ns(k, np(k, task(k, t).nsproxy).time_ns);
@@ -44,7 +44,7 @@ const NSLEEP: Readonly<Record<number, string>> = {
   9: 'alarm_timer_nsleep', 2: 'posix_cpu_nsleep', 3: 'posix_cpu_nsleep',
 };
 
-function needWakeAlarm(k: KernelContext, t: string): void {
+export function needWakeAlarm(k: KernelContext, t: string): void {
   const me = task(k, t);
   if (!(me.fullCaps && me.userNs === 'user#0')) k.fail('EPERM', 'CAP_WAKE_ALARM is needed');
 }

@@ -12,6 +12,7 @@ import { userRead } from '../mm/access';
 import { PAGE, vmaAt } from '../mm/vma';
 import { hostClock, sysClockGettime } from '../time/posix-timers';
 import { KErr } from '../trace';
+import { isModeNone } from '../time/clocksource';
 import { tsAdd, ZERO } from '../util';
 import { vdsoAddOffset, type TimensOffset } from '../../offset64';
 
@@ -35,21 +36,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number): Op
     res = { ret: null, errno: null, signal: 'SIGSEGV' };
   } else if (!hres && !coarse) {
     // ALARM, CPU and unknown clocks are not handled in the vDSO: the fallback makes the real system call.
-    res = k.fn('clock_gettime_fallback', () => {
-      k.sp = k.r.pushStack(k.sp, k.syscallPrefix + 'clock_gettime');
-      const e2 = k.ev('syscall-enter', k.txt`clock_gettime(${clockName(clock)})`);
-      let out: OpResult;
-      try {
-        out = sysClockGettime(k, t, clock, 'vdso-fallback-syscall');
-      } catch (e) {
-        if (!(e instanceof KErr)) throw e;
-        out = { ret: -1, errno: e.errno, signal: null };
-      }
-      const x2 = k.evResult('syscall-exit', k.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, out);
-      k.r.setMatch(e2, x2);
-      k.sp = k.r.stackParentOf(k.sp);
-      return out;
-    }, undefined, k.txt`${clockName(clock)} is not handled by the vDSO: syscall fallback`);
+    res = fallback(k, t, clock, k.txt`${clockName(clock)} is not handled by the vDSO: syscall fallback`);
   } else {
     const mmId = me.mm!;
     const m = mm(k, mmId);
@@ -59,9 +46,11 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number): Op
     let sid = memo.summaryIds.get(key);
     if (sid === undefined) memo.summaryIds.set(key, (sid = k.r.intern(`${reader}: read seq and clock_mode of the data page at 0x${dataAddr.toString(16)}`)));
     const c = k.call(reader, sid);
-    res = vdsoRead(k, t, mmId, clock, dataAddr, enter, coarse);
+    const r = vdsoRead(k, t, mmId, clock, dataAddr, enter, coarse);
     // The stack top is `reader`, so the interned default return summary is the same text, built once.
     k.ret(c, undefined);
+    // do_hres returned false (the clocksource cannot be read from user space): __cvdso_clock_gettime falls back.
+    res = r === FALLBACK ? fallback(k, t, clock, k.txt`${reader} failed (clock_mode NONE): syscall fallback`) : r;
   }
   setLastResult(k, t, res);
   const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}`
@@ -96,7 +85,41 @@ function offsetSum(k: KernelContext, a: Timespec, b: Timespec): Timespec {
   return sum;
 }
 
-function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult {
+/** clock_gettime_fallback: the real system call from inside the vDSO (the kernel side applies the offsets). */
+function fallback(k: KernelContext, t: string, clock: number, summary: number): OpResult {
+  return k.fn('clock_gettime_fallback', () => {
+    k.sp = k.r.pushStack(k.sp, k.syscallPrefix + 'clock_gettime');
+    const e2 = k.ev('syscall-enter', k.txt`clock_gettime(${clockName(clock)})`);
+    let out: OpResult;
+    try {
+      out = sysClockGettime(k, t, clock, 'vdso-fallback-syscall');
+    } catch (e) {
+      if (!(e instanceof KErr)) throw e;
+      out = { ret: -1, errno: e.errno, signal: null };
+    }
+    const x2 = k.evResult('syscall-exit', k.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, out);
+    k.r.setMatch(e2, x2);
+    k.sp = k.r.stackParentOf(k.sp);
+    return out;
+  }, undefined, summary);
+}
+
+/** What do_hres (or do_hres_timens) returns when the clocksource cannot be read from user space. */
+const FALLBACK = 'fallback';
+
+/**
+ * The clock_mode test of the high-resolution readers: "if (unlikely(!vdso_clocksource_ok(vd))) return false;" (arm64,
+ * generic) or, on x86, __arch_get_hw_counter returning U64_MAX for VDSO_CLOCKMODE_NONE and "if
+ * (unlikely(!vdso_cycles_ok(cycles))) return false;" (5.6: "if (unlikely((s64)cycles < 0)) return -1;"). The COARSE
+ * readers never look at clock_mode.
+ */
+function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse: boolean, page: string): boolean {
+  if (coarse || mode === undefined || !isModeNone(mode)) return false;
+  k.state(k.txt`clock_mode of ${page} is ${mode}: the clocksource cannot be read from user space, do_hres returns false`);
+  return true;
+}
+
+function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult | typeof FALLBACK {
   const first = userRead(k, t, mmId, dataAddr, enter);
   if (first === null) return { ret: null, errno: null, signal: k.readSignal };
   const host = hostClock(k, clock);
@@ -104,6 +127,7 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   const block = page?.blocks[clock === 4 ? 1 : 0];
   const timensMode = k.timensMode;
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
+    if (clocksourceUnusable(k, block?.clock_mode, coarse, first)) return FALLBACK;
     return { ret: 0, errno: null, signal: null, clock: reading(k, clock, host, host, 'vdso-fast') };
   }
   if (!k.sw.vdsoTimensPath || k.layout.timensSlot === null) return spin(k, t, first, block.seq, `clock_mode is ${timensMode}, but this vDSO has no timens path (patch 3 off: no __arch_get_timens_vdso_data)`);
@@ -116,7 +140,7 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
     memo.seqSid = k.txt`seq ${block.seq} is odd and clock_mode is ${timensMode}: ${timensFn} via ${first}`;
   }
   const c = k.call(timensFn, memo.seqSid);
-  let res: OpResult;
+  let res: OpResult | typeof FALLBACK;
   const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * PAGE + k.layout.timensSlot * PAGE, c);
   if (real === null) {
     res = { ret: null, errno: null, signal: k.readSignal };
@@ -130,6 +154,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       k.ev('error', k.txt`the timens slot maps ${real}, not the host data page: the vDSO would read no clock data there; modelled as SIGSEGV`);
       k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
+    } else if (clocksourceUnusable(k, realBlock?.clock_mode, coarse, real)) {
+      res = FALLBACK;
     } else {
       const off = block.values[clock] ?? ZERO;
       const value = offsetSum(k, host, off);

@@ -1,0 +1,44 @@
+// The words of the timekeeping operations (issue 13 "mechanisms"; sim/opsClock.ts): their argument shapes, docs,
+// examples and snippets, joined to OPERATION_SPECS by vocabulary.ts, and how pass 1 builds their operations.
+
+import type { Operation, TimeExpr } from '../sim/ops';
+import type { ClockVia } from '../sim/opsClock';
+import type { OperationSpec } from './vocabulary';
+
+const VIA = { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' } as const;
+
+export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
+  { word: 'time', op: 'time', host: false, args: [VIA],
+    summary: 'time(2): whole seconds of CLOCK_REALTIME, never shifted by a time namespace. x86_64: __vdso_time reads basetime[CLOCK_REALTIME].sec of the data page (in a namespace: the real page at the timens slot), with no seqcount loop; the syscall reads ktime_get_real_seconds(). arm64 has no time entry in its vDSO and no time syscall (ENOSYS): libc computes time() from clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO.',
+    example: 'P2: time()', snippet: 'time()' },
+  { word: 'clock_getres', op: 'clock_getres', host: false, args: [
+    { name: 'clock', kind: 'clock', doc: 'CLOCK_* name or number' }, VIA],
+    summary: 'clock_getres(2): a clock\'s resolution, the same in every time namespace. Through the vDSO: 1 ns (hrtimer_res of the data page, read from the real page in a namespace) for REALTIME, MONOTONIC, BOOTTIME, TAI and MONOTONIC_RAW; 4 ms (LOW_RES_NSEC at HZ=250) for the COARSE clocks; the other clocks fall back to the syscall (ALARM clocks EINVAL without an RTC). 6.17+: the auxiliary clocks 16-23 give 1 ns through the vDSO even when not enabled, EINVAL through the syscall.',
+    example: 'P2: clock_getres(CLOCK_MONOTONIC_COARSE)', snippet: 'clock_getres(${1:CLOCK_MONOTONIC})' },
+  { word: 'timer_settime', op: 'timer_settime', host: false, args: [
+    { name: 'clock', kind: 'clock', doc: 'the timer\'s clock (timer_create): REALTIME, MONOTONIC, BOOTTIME, TAI, the ALARM and CPU clocks' },
+    { name: 'flags', kind: 'timerFlags', doc: 'TIMER_ABSTIME or 0' },
+    { name: 'time', kind: 'time', doc: 'it_value: a duration, now + … (namespace time), host + … or an absolute value' }],
+    summary: 'A POSIX timer: timer_create then timer_settime. An absolute it_value on MONOTONIC, BOOTTIME or BOOTTIME_ALARM is namespace time, converted by timens_ktime_to_host (common_timer_set) after the zero test: an it_value of 0 disarms. RAW and COARSE clocks have no timers (EOPNOTSUPP).',
+    example: 'P2: timer_settime(CLOCK_MONOTONIC, TIMER_ABSTIME, now + 1s)', snippet: 'timer_settime(${1:CLOCK_MONOTONIC}, ${2:TIMER_ABSTIME}, ${3:now + 1s})' },
+  { word: 'futex', op: 'futex_wait', host: false, args: [
+    { name: 'op', kind: 'futexOp', doc: 'FUTEX_WAIT (relative), FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI (absolute REALTIME), FUTEX_LOCK_PI2, with |FUTEX_CLOCK_REALTIME or |FUTEX_PRIVATE_FLAG' },
+    { name: 'timeout', kind: 'time', doc: 'FUTEX_WAIT: a duration; the others: a deadline, now + … (namespace time of the timeout\'s clock) or an absolute value' }],
+    summary: 'Wait on a futex nobody wakes until the timeout (ETIMEDOUT). futex_init_timeout converts an absolute CLOCK_MONOTONIC deadline (FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2 without FUTEX_CLOCK_REALTIME) from namespace time (5.10+); FUTEX_WAIT is relative and FUTEX_LOCK_PI is CLOCK_REALTIME, never converted, except that 5.10-5.12 moved FUTEX_LOCK_PI\'s deadline by the monotonic offset too.',
+    example: 'P2: futex(FUTEX_WAIT_BITSET, now + 1s)', snippet: 'futex(${1:FUTEX_WAIT_BITSET}, ${2:now + 1s})' },
+  { word: 'clocksource', op: 'clocksource', host: true, args: [{ name: 'name', kind: 'string', doc: 'tsc, kvm-clock, hpet, acpi_pm, hyperv_clocksource_tsc_page, jiffies (x86_64); arch_sys_counter, jiffies (arm64)' }],
+    summary: 'The host switches its clocksource (the watchdog found the TSC unstable, or root wrote current_clocksource): timekeeping_update → update_vsyscall writes the new clocksource\'s vdso_clock_mode into the data page. With VDSO_CLOCKMODE_NONE (hpet, acpi_pm, jiffies) the vDSO\'s high-resolution reads fall back to the system call, in a time namespace too (the values stay right, only the path changes); the COARSE clocks, time() and clock_getres keep reading the page.',
+    example: 'clocksource hpet', snippet: 'clocksource ${1|hpet,tsc,kvm-clock,acpi_pm,arch_sys_counter|}' },
+];
+
+/** The operations of these words from their bound arguments, or null for any other word. */
+export function buildClockOperation(spec: OperationSpec, get: (name: string) => unknown): Operation | null {
+  const via = (get('via') as ClockVia | undefined) ?? 'vdso';
+  switch (spec.op) {
+    case 'time': return { op: 'time', via };
+    case 'clock_getres': return { op: 'clock_getres', clock: (get('clock') as number | undefined) ?? 0, via };
+    case 'timer_settime': return { op: 'timer_settime', clock: (get('clock') as number | undefined) ?? 0, abs: ((get('flags') as number | undefined) ?? 0) !== 0, value: get('time') as TimeExpr };
+    case 'futex_wait': return { op: 'futex_wait', futexOp: (get('op') as number | undefined) ?? 0, value: get('timeout') as TimeExpr };
+    default: return null;
+  }
+}

@@ -1,0 +1,56 @@
+// The host's clocksource and what the vDSO makes of it (kernel/time/clocksource.c, timekeeping.c, vsyscall.c): each
+// clocksource's vdso_clock_mode, and a change of clocksource as the scenario's host action, which runs
+// timekeeping_update → update_vsyscall so the data page's clock_mode follows.
+
+import type { OpResult } from '../../api';
+import type { Arch } from '../../types';
+import type { KernelContext } from '../context';
+
+/** The clocksources the model knows, by arch, with their vdso_clock_mode (the suffix of VDSO_CLOCKMODE_*). */
+export const CLOCKSOURCES: Readonly<Record<string, { readonly arch: Arch; readonly mode: string; readonly source: string }>> = {
+  tsc: { arch: 'x86_64', mode: 'TSC', source: 'arch/x86/kernel/tsc.c clocksource_tsc: .vdso_clock_mode = VDSO_CLOCKMODE_TSC' },
+  'kvm-clock': { arch: 'x86_64', mode: 'PVCLOCK', source: 'arch/x86/kernel/kvmclock.c: kvm_clock.vdso_clock_mode = VDSO_CLOCKMODE_PVCLOCK when the TSC is stable' },
+  hyperv_clocksource_tsc_page: { arch: 'x86_64', mode: 'HVCLOCK', source: 'drivers/clocksource/hyperv_timer.c: .vdso_clock_mode = VDSO_CLOCKMODE_HVCLOCK' },
+  hpet: { arch: 'x86_64', mode: 'NONE', source: 'arch/x86/kernel/hpet.c: no vdso_clock_mode (VDSO_CLOCKMODE_NONE)' },
+  acpi_pm: { arch: 'x86_64', mode: 'NONE', source: 'drivers/clocksource/acpi_pm.c: no vdso_clock_mode (VDSO_CLOCKMODE_NONE)' },
+  arch_sys_counter: { arch: 'arm64', mode: 'ARCHTIMER', source: 'drivers/clocksource/arm_arch_timer.c: VDSO_CLOCKMODE_ARCHTIMER (NONE when an erratum forbids the vDSO)' },
+  jiffies: { arch: 'x86_64', mode: 'NONE', source: 'kernel/time/jiffies.c clocksource_jiffies: VDSO_CLOCKMODE_NONE' },
+};
+
+/** The vdso_clock_mode suffix of a clocksource name; NONE for one the model does not know (our choice). */
+export function clockModeOf(name: string): string {
+  return Object.hasOwn(CLOCKSOURCES, name) ? CLOCKSOURCES[name].mode : 'NONE';
+}
+
+/** The clocksources a machine of `arch` can switch to (jiffies exists everywhere). */
+export function clocksourcesOf(arch: Arch): string[] {
+  return Object.entries(CLOCKSOURCES).filter(([n, c]) => c.arch === arch || n === 'jiffies').map(([n]) => n);
+}
+
+/** A clock_mode value that sends every high-resolution vDSO read to the system call. */
+export function isModeNone(mode: string): boolean {
+  return mode.endsWith('_NONE');
+}
+
+/**
+ * `clocksource NAME`: the watchdog (an unstable TSC) or root writing current_clocksource switches the clocksource;
+ * timekeeping_notify → change_clocksource → timekeeping_update → update_vsyscall writes the new clock_mode into both
+ * blocks of the data page, between vdso_write_begin and vdso_write_end (seq + 2).
+ */
+export function changeClocksource(k: KernelContext, name: string): OpResult {
+  k.ev('host', k.txt`the clocksource becomes ${name}`);
+  if (!clocksourcesOf(k.profile.arch).includes(name)) {
+    // current_clocksource_store: sysfs_override_clocksource keeps a name no registered clocksource has, and
+    // clocksource_select keeps the current one.
+    k.state(k.txt`no clocksource ${name} is registered on ${k.profile.arch}: clocksource_select keeps the current one`);
+    return { ret: 0, errno: null, signal: null };
+  }
+  const mode = `${k.sw.clockModePrefix}_${clockModeOf(name)}`;
+  k.fn('timekeeping_update', () => k.fn('update_vsyscall', () => {
+    const page = k.pages.get('page#host')!;
+    const seq = page.blocks[0].seq;
+    k.r.set(k.pages, 'page#host', 'blocks', page.blocks.map((b) => ({ ...b, seq: b.seq + 2, clock_mode: mode })));
+    k.state(k.txt`page#host: vdso_write_begin (seq ${seq} → ${seq + 1}), clock_mode = ${mode}${isModeNone(mode) ? ' (not VDSO capable: the high-resolution parts are not updated)' : ''}, vdso_write_end (seq ${seq + 2})`);
+  }));
+  return { ret: 0, errno: null, signal: null };
+}

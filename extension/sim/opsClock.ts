@@ -1,0 +1,35 @@
+// The timekeeping operations of issue 13 "mechanisms" (kept apart from ops.ts so their vocabulary stays in one
+// block): the vDSO's time and clock_getres entries, POSIX timers, futex waits, a host clocksource change.
+
+import type { TimeExpr } from './ops';
+
+/** How a clock call is made: through the vDSO entry (libc's path) or the system call. */
+export type ClockVia = 'vdso' | 'syscall';
+
+export type ClockTaskOperation =
+  /** time(2): whole seconds of CLOCK_REALTIME (x86_64 __vdso_time; arm64 has neither a vDSO entry nor the syscall). */
+  | { readonly op: 'time'; readonly via: ClockVia }
+  /** clock_getres(2): the resolution of a clock (__vdso_clock_getres / __kernel_clock_getres, or the syscall). */
+  | { readonly op: 'clock_getres'; readonly clock: number; readonly via: ClockVia }
+  /** timer_create(clock, SIGEV_SIGNAL) then timer_settime(flags, it_value): a POSIX timer, converted like a timerfd. */
+  | { readonly op: 'timer_settime'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
+  /** futex(2) on a word nobody wakes (and for the PI locks, held by the task's parent), with a timeout: `futexOp`
+   *  is the command and its flags (FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME). */
+  | { readonly op: 'futex_wait'; readonly futexOp: number; readonly value: TimeExpr };
+
+/** The host's clocksource changes (an unstable TSC, or root writing current_clocksource): update_vsyscall follows. */
+export type ClockHostOperation = { readonly op: 'clocksource'; readonly name: string };
+
+export type ClockOperationName = ClockTaskOperation['op'] | ClockHostOperation['op'];
+const CLOCK_OPERATION_NAMES: ReadonlySet<string> = new Set<ClockOperationName>(['time', 'clock_getres', 'timer_settime', 'futex_wait']);
+/** Is this one of the operations above (the kernel model runs them in kernel/clockOps.ts)? */
+export function isClockOperation(op: { readonly op: string }): op is ClockTaskOperation {
+  return CLOCK_OPERATION_NAMES.has(op.op);
+}
+
+/** futex(2) commands and flags (include/uapi/linux/futex.h) that take a timeout. */
+export const FUTEX_OPS = {
+  FUTEX_WAIT: 0, FUTEX_LOCK_PI: 6, FUTEX_WAIT_BITSET: 9, FUTEX_WAIT_REQUEUE_PI: 11, FUTEX_LOCK_PI2: 13,
+  FUTEX_PRIVATE_FLAG: 128, FUTEX_CLOCK_REALTIME: 256,
+} as const;
+export const FUTEX_CMD_MASK = ~(FUTEX_OPS.FUTEX_PRIVATE_FLAG | FUTEX_OPS.FUTEX_CLOCK_REALTIME);
