@@ -96,8 +96,50 @@ const refusedClone = (flags: number): NotRun | null =>
   flags & CLONE_FLAGS.CLONE_NEWPID ? { notRun: 'CLONE_NEWPID: the helper addresses tasks by their pid in one pid namespace' }
     : flags & REFUSED_CLONE ? { notRun: 'CLONE_SETTLS: the helper cannot give the child a thread-local storage area' } : null;
 
-const rootOnly = (c: EncodeContext, uid: number): NotRun | null =>
-  c.mode.uids === 'root-only' && uid !== 0 ? { notRun: `uid ${uid} does not exist in a sandbox made without root (only uid 0 is mapped)` } : null;
+/** The ids the sandbox's user namespace maps (helper/super_cmd.c: "0 0 65536" as root, "0 UID 1" without). */
+const SANDBOX_IDS = 65536;
+
+/** An id of user#0 (the sandbox's user namespace) that the sandbox cannot hold: the kernel would refuse what the
+ *  model, whose user#0 is the initial user namespace with every id, accepts. */
+function beyondSandbox(c: EncodeContext, first: number, count = 1, what = 'uid'): NotRun | null {
+  if (c.mode.kind !== 'sandbox') return null;
+  const ids = count === 1 ? `${what} ${first}` : `${what}s ${first}-${first + count - 1}`;
+  if (c.mode.uids === 'root-only') return first === 0 && count === 1 ? null : { notRun: `${ids} do${count === 1 ? 'es' : ''} not exist in a sandbox made without root (only 0 is mapped)` };
+  return first + count > SANDBOX_IDS ? { notRun: `${ids} ${count === 1 ? 'is' : 'are'} beyond what the sandbox maps (0-${SANDBOX_IDS - 1}); the model's user#0 maps every id` } : null;
+}
+
+const rootOnly = (c: EncodeContext, uid: number, task: string | null = null): NotRun | null =>
+  task && c.before.tasks[task]?.userNs !== 'user#0' ? null : beyondSandbox(c, uid);
+
+/** A uid_map or gid_map write whose lower ids are ids of user#0 (the target namespace's parent) beyond the
+ *  sandbox's map: in the kernel map_write refuses them (they map to no kernel id), in the model they exist. */
+function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun | null {
+  let path: string;
+  let who: string | null;
+  if ('fd' in f) {
+    const task = c.task ? c.before.tasks[c.task] : undefined;
+    const fd = task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+    if (!fd) return null;
+    path = fd.path;
+    who = fd.task;
+  } else {
+    path = f.path;
+    const m = /^\/proc\/([^/]+)\//.exec(path);
+    const name = m?.[1] === 'self' || m?.[1] === 'thread-self' ? c.task : m?.[1];
+    who = name && c.before.tasks[name] ? name : (Object.values(c.before.tasks).find((t) => String(t.pid) === name)?.id ?? null);
+  }
+  const file = /\/(uid_map|gid_map)$/.exec(path)?.[1];
+  if (!file || !who) return null;
+  const ns = c.before.userNamespaces[c.before.tasks[who]?.userNs ?? ''];
+  if (!ns || ns.parent !== 'user#0') return null;
+  for (const line of data.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+    if (!m) continue;
+    const r = beyondSandbox(c, Number(m[2]), Number(m[3]), `lower ${file === 'uid_map' ? 'uid' : 'gid'}`);
+    if (r) return r;
+  }
+  return null;
+}
 
 export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
@@ -119,7 +161,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   exit: { sig: 'i', flags: 0, fields: [], doc: 'exit_group(2) from a thread-group leader, exit(2) from another thread; the process is then reaped by its parent.',
     encode: (op) => [String(op.code)] },
   setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',
-    encode: (op, c) => rootOnly(c, op.uid) ?? [String(op.uid)] },
+    encode: (op, c) => rootOnly(c, op.uid, c.task) ?? [String(op.uid)] },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
@@ -131,7 +173,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : idMapBeyondSandbox(op.file, op.data, c) ?? [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',

@@ -131,7 +131,9 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
       nsId = to.time;
       if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
     } else {
-      k.fail('EINVAL', `${target.fd} is neither a namespace file nor a pidfd`);
+      // kernel/nsproxy.c setns: `if (proc_ns_file(f)) … else if (!IS_ERR(pidfd_pid(f))) … else err = -EINVAL;`
+      // a /proc/PID directory fd is neither (pidfd_pid checks f_op == &pidfd_fops).
+      k.fail('EINVAL', `${target.fd} (${fd.path}) is neither a namespace file nor a pidfd`);
     }
   } else {
     viaPidfd = true;

@@ -17,6 +17,11 @@ import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { seqReadIter } from './seq_file';
 
+/** A /proc/PID directory opened with open(2). */
+export function isProcDir(fd: FdRec): boolean {
+  return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
+}
+
 function isIdFile(fd: FdRec): boolean {
   return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
 }
@@ -89,7 +94,10 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     idFileOpen(k, t, p.rest, p.task, mode);
     return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
   }
-  if (p.rest === '') return { path, kind: 'pidfd', ns: null, task: p.task, pos: 0, ...opener };
+  // A /proc/PID directory: a procfs directory file, not a pidfd (its f_op is not pidfd_fops), so setns refuses
+  // it (kernel/nsproxy.c setns: neither proc_ns_file nor pidfd_pid → -EINVAL) and read gives EISDIR.
+  if (p.rest === '' && mode !== 'r') k.fail('EISDIR', `${path} is a directory: do_open refuses write access (fs/namei.c)`);
+  if (p.rest === '') return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
   k.fail('ENOENT', `${path}: not modelled`);
 }
 
@@ -133,6 +141,8 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
 export function read(k: KernelContext, t: string, f: FileRef, count?: number): OpResult {
   return withFile(k, t, f, 'r', (fd, fdName) => {
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
+    // vfs_read → generic_read_dir: a directory has no read, only getdents (fs/libfs.c).
+    if (isProcDir(fd)) k.fail('EISDIR', `${fd.path} is a directory`);
     if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
     // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
     if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
