@@ -396,6 +396,9 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'execve': return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe' };
     case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
     case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
+    case 'setgid': return { op: 'setgid', gid: numberArg(v, 'gid', 0) };
+    case 'setresuid': return { op: 'setresuid', r: numberArg(v, 'ruid', -1), e: numberArg(v, 'euid', -1), s: numberArg(v, 'suid', -1) };
+    case 'setresgid': return { op: 'setresgid', r: numberArg(v, 'rgid', -1), e: numberArg(v, 'egid', -1), s: numberArg(v, 'sgid', -1) };
     case 'id': return { op: 'id' };
     case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };

@@ -66,8 +66,23 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     summary: 'The task exits and is reaped; its references to namespaces are dropped.',
     example: 'T2: exit(0)', snippet: 'exit(${1:0})' },
   { word: 'setuid', op: 'setuid', host: false, args: [{ name: 'uid', kind: 'int', doc: 'the new uid (drops capabilities unless 0)' }],
-    summary: 'Change the task\'s uid; a non-root uid loses its capabilities.',
+    summary: 'setuid(2): with CAP_SETUID over its user namespace the task sets its real, effective and saved uid (leaving root drops its capabilities); without, only the effective uid, to its real or saved uid (else EPERM). A uid its user namespace does not map: EINVAL.',
     example: 'P2: setuid(65534)', snippet: 'setuid(${1:65534})' },
+  { word: 'setgid', op: 'setgid', host: false, args: [{ name: 'gid', kind: 'int', doc: 'the new gid, in the caller\'s user namespace' }],
+    summary: 'setgid(2): with CAP_SETGID over its user namespace the task sets its real, effective and saved gid; without, only the effective gid, to its real or saved gid (else EPERM). A gid its user namespace does not map: EINVAL. A changed egid makes the task non-dumpable (fs.suid_dumpable 0).',
+    example: 'P2: setgid(1000)', snippet: 'setgid(${1:1000})' },
+  { word: 'setresuid', op: 'setresuid', host: false, args: [
+    { name: 'ruid', kind: 'int', doc: 'the real uid, or -1 to leave it' },
+    { name: 'euid', kind: 'int', doc: 'the effective uid, or -1 to leave it' },
+    { name: 'suid', kind: 'int', doc: 'the saved uid, or -1 to leave it' }],
+    summary: 'setresuid(2): an id given must map in the task\'s user namespace (EINVAL); one that is none of its current real, effective and saved uids needs CAP_SETUID (EPERM). Leaving root (of its user namespace) in all three drops every capability; an effective uid leaving 0 drops the effective set, one returning to 0 gets the permitted set back. A changed euid makes the task non-dumpable.',
+    example: 'P2: setresuid(-1, 1000, -1)', snippet: 'setresuid(${1:-1}, ${2:1000}, ${3:-1})' },
+  { word: 'setresgid', op: 'setresgid', host: false, args: [
+    { name: 'rgid', kind: 'int', doc: 'the real gid, or -1 to leave it' },
+    { name: 'egid', kind: 'int', doc: 'the effective gid, or -1 to leave it' },
+    { name: 'sgid', kind: 'int', doc: 'the saved gid, or -1 to leave it' }],
+    summary: 'setresgid(2): as setresuid with gids and CAP_SETGID; capabilities do not change.',
+    example: 'P2: setresgid(1000, 1000, 1000)', snippet: 'setresgid(${1:1000}, ${2:1000}, ${3:1000})' },
   { word: 'id', op: 'id', host: false, args: [],
     summary: 'The task\'s ids as it sees them (getresuid, getresgid: an id its user namespace does not map reads 65534, the overflowuid) and whether it holds every capability of its bounding set: "uid=0 euid=0 gid=0 egid=0 caps=all".',
     example: 'P1: id()', snippet: 'id()' },
@@ -178,6 +193,8 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
+  // issue 13's language items (not counted: new)
+  'setgid', 'setresuid', 'setresgid',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };

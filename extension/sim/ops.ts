@@ -38,6 +38,10 @@ export type TaskOperation =
   | { readonly op: 'execve'; readonly path: string }
   | { readonly op: 'exit'; readonly code: number }
   | { readonly op: 'setuid'; readonly uid: number }
+  | { readonly op: 'setgid'; readonly gid: number }
+  /** setresuid/setresgid: -1 leaves that id unchanged. */
+  | { readonly op: 'setresuid'; readonly r: number; readonly e: number; readonly s: number }
+  | { readonly op: 'setresgid'; readonly r: number; readonly e: number; readonly s: number }
   /** getresuid/getresgid and the capabilities: the task's ids as it sees them (its user namespace's view). */
   | { readonly op: 'id' }
   | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }

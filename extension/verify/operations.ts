@@ -111,6 +111,14 @@ function beyondSandbox(c: EncodeContext, first: number, count = 1, what = 'uid')
 const rootOnly = (c: EncodeContext, uid: number, task: string | null = null): NotRun | null =>
   task && c.before.tasks[task]?.userNs !== 'user#0' ? null : beyondSandbox(c, uid);
 
+function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
+  for (const id of ids) {
+    const r = id === -1 ? null : rootOnly(c, id, c.task);
+    if (r) return r;
+  }
+  return ids.map(String);
+}
+
 /** A uid_map or gid_map write whose lower ids are ids of user#0 (the target namespace's parent) beyond the
  *  sandbox's map: in the kernel map_write refuses them (they map to no kernel id), in the model they exist. */
 function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun | null {
@@ -162,6 +170,12 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op) => [String(op.code)] },
   setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',
     encode: (op, c) => rootOnly(c, op.uid, c.task) ?? [String(op.uid)] },
+  setgid: { sig: 'i', flags: 0, fields: [], doc: 'setgid(3) (glibc applies it to every thread).',
+    encode: (op, c) => rootOnly(c, op.gid, c.task) ?? [String(op.gid)] },
+  setresuid: { sig: 'iii', flags: 0, fields: [], doc: 'setresuid(3), -1 leaving an id (glibc applies it to every thread).',
+    encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+  setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
+    encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
