@@ -101,7 +101,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'read', op: 'read', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
     { name: 'count', kind: 'int', optional: true, doc: 'how many bytes at most (default: the whole rest of the file)' }],
-    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
+    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset; /proc/PID/maps lists the special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) at the model\'s addresses. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
     example: 'P1: read(fd1, 5)', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
   { word: 'write', op: 'write', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
@@ -248,7 +248,7 @@ export const ERRNO_TEXT: Readonly<Record<string, string>> = {
 /** Paths worth offering in completion. */
 export const COMMON_PATHS = [
   '/proc/self/timens_offsets', '/proc/self/ns/time', '/proc/self/ns/time_for_children', '/proc/uptime',
-  '/proc/self/exe', '/proc/thread-self/ns/time',
+  '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps',
 ];
 
 /**

@@ -83,6 +83,7 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     const d = ko - mo;
     return [`btime ${ko >= 0n ? '+' : ''}${ko} s from the host's`, d >= -1n && d <= 1n ? `btime ${ko >= 0n ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0n ? '+' : ''}${mo} s from the host's`];
   }
+  if (/\/maps$/.test(path)) return [specialMappings(kText), specialMappings(mText)];
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
     const mn = Object.values(pl.model.after.tasks).find((t) => String(t.pid) === mText)?.id ?? `pid ${mText}`;
@@ -96,6 +97,23 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     return [`${km[1]}: ${kName}`, `${mm[1]}: ${mName}`];
   }
   return [quote(kText), quote(mText)];
+}
+
+const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall)\])$/;
+
+/** The special-mapping lines of a maps text (the model has no others), each placed relative to the start of
+ *  [vdso] (the kernel's addresses are randomised, the model's fixed) with its size in pages; [vsyscall] stays
+ *  at its fixed address. Column padding is compared as printed. */
+function specialMappings(text: string): string {
+  const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
+  const vdso = lines.find((x) => x.m![7] === '[vdso]');
+  const base = vdso ? BigInt('0x' + vdso.m![1]) : 0n;
+  return lines.map(({ l, m }) => {
+    const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
+    const at = m![7] === '[vsyscall]' ? m![1] : `[vdso]${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const pad = l.length - l.indexOf(m![7]);
+    return `${m![7]} at ${at}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
+  }).join('; ') || 'no special mappings';
 }
 
 /** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own

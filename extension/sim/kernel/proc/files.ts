@@ -15,6 +15,7 @@ import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
+import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { seqReadIter } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
@@ -84,6 +85,10 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     }
     return { path, kind: 'timens_offsets', ns: null, task: p.task, pos: 0, ...opener };
   }
+  if (p.rest === 'maps') {
+    mapsOpen(k, t, p.task, mode);
+    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener };
+  }
   if (ID_FILES.includes(p.rest)) {
     if (mode !== 'r') {
       k.fn('proc_pid_permission', () => {
@@ -134,6 +139,7 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
     });
   }
   if (isIdFile(fd)) return idFileRead(k, t, fd);
+  if (isMapsFile(fd)) return mapsText(k, fd);
   k.fail('EINVAL', `${fd.path} cannot be read`);
 }
 
