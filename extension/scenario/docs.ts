@@ -38,6 +38,7 @@ const PROBE_SETUP: Readonly<Record<string, readonly string[]>> = {
   exit: ['P1: pthread_create() = T2'],
   setuid: ['P1: fork() = P2'],
   setgid: ['P1: fork() = P2'],
+  ioctl: ['P1: open("/proc/self/ns/time") = fd1'],
   setresuid: ['P1: fork() = P2'],
   setresgid: ['P1: fork() = P2'],
   prctl: ['P1: fork() = P2'],

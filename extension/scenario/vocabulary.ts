@@ -8,7 +8,7 @@ import { SEEK, type OperationName } from '../sim/ops';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'nsIoctl' | 'task';
 
 export interface ArgSpec {
   readonly name: string;
@@ -25,6 +25,8 @@ export interface OperationSpec {
   readonly args: readonly ArgSpec[];
   /** `= NAME` after the call: 'task' for fork-like calls, 'fd' for open, none otherwise. */
   readonly result?: 'task' | 'fd';
+  /** The `= NAME` may be left out (ioctl: only some requests return a new fd). */
+  readonly resultOptional?: true;
   readonly summary: string;
   readonly example: string;
   /** A VS Code snippet for completion. */
@@ -83,6 +85,11 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     { name: 'sgid', kind: 'int', doc: 'the saved gid, or -1 to leave it' }],
     summary: 'setresgid(2): as setresuid with gids and CAP_SETGID; capabilities do not change.',
     example: 'P2: setresgid(1000, 1000, 1000)', snippet: 'setresgid(${1:1000}, ${2:1000}, ${3:1000})' },
+  { word: 'ioctl', op: 'ioctl', host: false, args: [
+    { name: 'fd', kind: 'fd', doc: 'a namespace fd: from open("/proc/PID/ns/time"), "…/ns/user", or an earlier NS_GET_USERNS/NS_GET_PARENT' },
+    { name: 'request', kind: 'nsIoctl', doc: 'NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID' }], result: 'fd', resultOptional: true,
+    summary: 'The namespace ioctls (fs/nsfs.c ns_ioctl). NS_GET_USERNS: a new fd of the owning user namespace (a user namespace\'s owner is its parent); NS_GET_PARENT: a user namespace\'s parent (a time namespace has none: EINVAL); both EPERM when that namespace is not the caller\'s or below it. NS_GET_NSTYPE returns 128 (CLONE_NEWTIME) or 268435456 (CLONE_NEWUSER); NS_GET_OWNER_UID reads the owner\'s uid in the caller\'s user namespace (EINVAL on a time namespace). Not a namespace fd: ENOTTY.',
+    example: 'P1: ioctl(fd1, NS_GET_USERNS) = fd2', snippet: 'ioctl(${1:fd1}, ${2|NS_GET_USERNS,NS_GET_PARENT,NS_GET_NSTYPE,NS_GET_OWNER_UID|})' },
   { word: 'id', op: 'id', host: false, args: [],
     summary: 'The task\'s ids as it sees them (getresuid, getresgid: an id its user namespace does not map reads 65534, the overflowuid) and whether it holds every capability of its bounding set: "uid=0 euid=0 gid=0 egid=0 caps=all".',
     example: 'P1: id()', snippet: 'id()' },
@@ -194,7 +201,7 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
   // issue 13's language items (not counted: new)
-  'setgid', 'setresuid', 'setresgid',
+  'setgid', 'setresuid', 'setresgid', 'ioctl',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
@@ -222,7 +229,7 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'nsIoctl', Readonly<Record<string, number>>>> = {
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -231,6 +238,8 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   openMode: { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,
+  // include/uapi/linux/nsfs.h: NSIO 0xb7, _IO(NSIO, 1..4)
+  nsIoctl: { NS_GET_USERNS: 0xb701, NS_GET_PARENT: 0xb702, NS_GET_NSTYPE: 0xb703, NS_GET_OWNER_UID: 0xb704 },
 };
 
 export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
@@ -248,7 +257,7 @@ export const ERRNO_TEXT: Readonly<Record<string, string>> = {
 /** Paths worth offering in completion. */
 export const COMMON_PATHS = [
   '/proc/self/timens_offsets', '/proc/self/ns/time', '/proc/self/ns/time_for_children', '/proc/uptime',
-  '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps',
+  '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps', '/proc/self/ns/user',
 ];
 
 /**

@@ -3,7 +3,7 @@
 // and which fields of its result are compared. Adding an operation: one entry here, one op_<name> in helper/.
 
 import type { KernelState } from '../sim/api';
-import { SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
+import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
 import { CLONE_FLAGS, type Profile } from '../sim/types';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
@@ -64,7 +64,7 @@ const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
-  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps))?$/.exec(path);
+  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps|ns\/user))?$/.exec(path);
   if (!m) return null;
   let who = m[1];
   if (who !== 'self' && who !== 'thread-self') {
@@ -76,7 +76,10 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   return m[2] ? `${who}/${m[2]}` : who;
 }
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
+/** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
+const UNNAMED_FD = '.unnamed';
+
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
   if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;
@@ -187,6 +190,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
   setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
     encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+  ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',
+    encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(NS_IOCTLS.indexOf(op.request)), op.newFd || UNNAMED_FD] : { notRun: 'bad fd name' }) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',

@@ -7,6 +7,7 @@ import { CLONE_FLAGS as CF, clockName, fmtTs } from '../types';
 import { setLastResult, task, type KernelContext } from './context';
 import { credRead, prctlSetDumpable } from './cred';
 import { setresxid, setxid } from './setid';
+import { nsIoctl } from './nsfs';
 import { execve } from './exec';
 import { exit } from './exit';
 import { clone3, kernelClone, PTHREAD_FLAGS, unshare } from './fork';
@@ -139,6 +140,7 @@ function describe(k: KernelContext, op: TaskOperation): number {
     case 'exit': return txt`exit(${op.code})`;
     case 'setuid': return txt`setuid(${op.uid})`;
     case 'setgid': return txt`setgid(${op.gid})`;
+    case 'ioctl': return txt`ioctl(${op.fd}, ${op.request})${op.newFd ? ` as ${op.newFd}` : ''}`;
     case 'setresuid': return txt`setresuid(${op.r}, ${op.e}, ${op.s})`;
     case 'setresgid': return txt`setresgid(${op.r}, ${op.e}, ${op.s})`;
     case 'id': return txt`getresuid(), getresgid()`;
@@ -173,6 +175,7 @@ function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
     case 'exit': return exit(k, t, op.code);
     case 'setuid': return setxid(k, t, 'uid', op.uid);
     case 'setgid': return setxid(k, t, 'gid', op.gid);
+    case 'ioctl': return nsIoctl(k, t, op.fd, op.request, op.newFd);
     case 'setresuid': return setresxid(k, t, 'uid', op.r, op.e, op.s);
     case 'setresgid': return setresxid(k, t, 'gid', op.r, op.e, op.s);
     case 'id': return credRead(k, t);

@@ -16,6 +16,7 @@ import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
+import { openUserNsFile, userNsLink } from '../nsfs';
 import { seqReadIter } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
@@ -68,6 +69,7 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   if (!p.task) k.fail('ENOENT', `${path}: no such process`);
   const target = task(k, p.task);
   if (target.state === 'exited') k.fail('ENOENT', `${path}: ${p.task} has exited`);
+  if (p.rest === 'ns/user') return openUserNsFile(k, t, p.task, path, mode);
   if (p.rest === 'ns/time' || p.rest === 'ns/time_for_children') {
     const nsId = resolveNsPath(k, t, path);
     return { path, kind: 'ns', ns: nsId, task: p.task, pos: 0, ...opener };
@@ -221,6 +223,11 @@ export function readlink(k: KernelContext, t: string, path: string): OpResult {
     return { ret: pid.length, errno: null, signal: null, text: pid };
   }
   return k.fn('proc_ns_readlink', () => {
+    const p = procTask(k, t, path);
+    if (p?.task && p.rest === 'ns/user' && task(k, p.task).state !== 'exited') {
+      const text = userNsLink(k, openUserNsFile(k, t, p.task, path, 'r').user!);
+      return { ret: text.length, errno: null, signal: null, text };
+    }
     const nsId = resolveNsPath(k, t, path);
     const n = ns(k, nsId);
     const name = path.endsWith('time_for_children') ? k.sw.tfcLinkName : 'time';
