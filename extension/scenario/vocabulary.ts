@@ -258,6 +258,7 @@ export const ERRNO_TEXT: Readonly<Record<string, string>> = {
 export const COMMON_PATHS = [
   '/proc/self/timens_offsets', '/proc/self/ns/time', '/proc/self/ns/time_for_children', '/proc/uptime',
   '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps', '/proc/self/ns/user',
+  '/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/fs/suid_dumpable',
 ];
 
 /**

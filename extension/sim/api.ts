@@ -82,6 +82,8 @@ export interface TimeNamespaceState {
 
 export interface UserNamespaceState {
   readonly id: string;
+  /** ns_common.inum: what `readlink /proc/PID/ns/user` shows (4026531837 for the initial one). */
+  readonly inum: number;
   readonly parent: string | null;
   readonly ownerUid: number;
   readonly maxTimeNamespaces: number;      // user.max_time_namespaces in this user ns

@@ -39,7 +39,12 @@ export interface EncodeContext {
 
 /** A line the kernel does not run. `taint`: when the model says it changed something, later lines are not
  *  compared either (the two machines no longer start from the same state). */
-export interface NotRun { readonly notRun: string; readonly timeOnly?: boolean }
+export interface NotRun {
+  readonly notRun: string;
+  readonly timeOnly?: boolean;
+  /** The line changes nothing either side follows (a read by path): later lines are still compared. */
+  readonly noChange?: boolean;
+}
 export type Encoded = readonly string[] | NotRun;
 
 export interface OpSpec<K extends OperationName> {
@@ -60,10 +65,14 @@ const opt = (v: number | undefined) => (v === undefined ? '-' : String(v));
 const time = (v: TimeExpr) => `${v.base}:${ts(v.delta)}`;
 const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 
+/** The /proc/sys files the helper opens (helper/proto.c FIXED), the sysctls the model has. */
+const SYSCTL_FILES = ['/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable'];
+
 /** A scenario path as the helper's token, or null when it names a file the helper never opens. */
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
+  if (SYSCTL_FILES.includes(path)) return path.slice('/proc/'.length);
   const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps|ns\/user))?$/.exec(path);
   if (!m) return null;
   let who = m[1];
@@ -79,7 +88,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
 /** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
 const UNNAMED_FD = '.unnamed';
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
   if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;
@@ -114,6 +123,20 @@ function beyondSandbox(c: EncodeContext, first: number, count = 1, what = 'uid')
 const rootOnly = (c: EncodeContext, uid: number, task: string | null = null): NotRun | null =>
   task && c.before.tasks[task]?.userNs !== 'user#0' ? null : beyondSandbox(c, uid);
 
+/** user.max_time_namespaces of user#0: in the sandbox that is the sandbox's own user namespace (INT_MAX, and
+ *  its root may write it), in a VM the initial one's (max_threads/2 of the VM's RAM): not the model's user#0. */
+function initSysctl(f: FileRef | { path: string }, c: EncodeContext, reading: boolean): NotRun | null {
+  const task = c.task ? c.before.tasks[c.task] : undefined;
+  const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+  const path = 'fd' in f ? fd?.path : f.path;
+  if (path !== SYSCTL_FILES[0]) return null;
+  const setNs = fd ? fd.openerUserNs : task?.userNs;
+  if (setNs !== 'user#0') return null;
+  const noChange = reading && !fd;
+  if (c.mode.kind === 'sandbox') return { notRun: 'user.max_time_namespaces of user#0: the sandbox\'s user namespace has its own (INT_MAX, writable by its root), not the host\'s', noChange };
+  return reading ? { notRun: 'the initial user namespace\'s user.max_time_namespaces is max_threads/2 of the machine\'s RAM', noChange } : null;
+}
+
 /** The kernel's maps starts with the program's own mappings, which the model does not have: only a whole read
  *  from the start is compared (its special-mapping lines). */
 function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): NotRun | null {
@@ -122,7 +145,7 @@ function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): N
   const path = 'fd' in f ? fd?.path : f.path;
   if (!path?.endsWith('/maps')) return null;
   return count !== undefined || (fd && fd.pos !== 0)
-    ? { notRun: 'a part of /proc/PID/maps: the kernel\'s starts with the program\'s own mappings, which the model does not have; only a whole read from the start is compared' } : null;
+    ? { notRun: 'a part of /proc/PID/maps: the kernel\'s starts with the program\'s own mappings, which the model does not have; only a whole read from the start is compared', noChange: !fd } : null;
 }
 
 function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
@@ -197,13 +220,13 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : (op.mode !== 'r' ? initSysctl(op, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : partialMaps(op.file, op.count, c) ?? [f, opt(op.count)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : partialMaps(op.file, op.count, c) ?? initSysctl(op.file, c, true) ?? [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : idMapBeyondSandbox(op.file, op.data, c) ?? [f, hex(op.data)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',

@@ -49,6 +49,7 @@ export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/ns\/time_for_children$/, 'The task\'s time_for_children namespace: setns into it enters (and freezes) a pending namespace'],
   [/\/ns\/time$/, 'The namespace whose clocks the task sees (nsproxy->time_ns)'],
   [/\/ns\/user$/, 'The task\'s user namespace: setns into it (CAP_SYS_ADMIN there, not the caller\'s own, single-threaded) gives every capability in it; the time namespaces stay'],
+  [/^\/proc\/sys\/user\/max_time_namespaces$/, 'The reader\'s user namespace\'s limit on time namespaces (INT_MAX in a new one); writable with CAP_SYS_RESOURCE over it (kernel/ucount.c set_permissions)'],
   [/\/maps$/, 'The special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) as fs/proc/task_mmu.c prints them, at the model\'s addresses'],
   [/^\/proc\/uptime$/, 'First field: host boottime + the reader\'s boottime offset'],
   [/\/exe$/, 'The program image: exec of it gives a fresh mm with an empty [vvar]'],

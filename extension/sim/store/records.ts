@@ -57,7 +57,7 @@ export interface NsRec extends Omit<TimeNamespaceState, 'refs'> {
   readonly _count: number;
 }
 
-export interface UserRec extends UserNamespaceState {
+export interface UserRec extends Omit<UserNamespaceState, 'inum'> {
   readonly _level: number;
   readonly _inum: number;
   /** The creator's egid (ns->group). */

@@ -43,7 +43,7 @@ export function timeNamespaceState(n: NsRec): TimeNamespaceState {
 }
 
 export function userNamespaceState(u: UserRec): UserNamespaceState {
-  return once(u, (): UserNamespaceState => ({ id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts }));
+  return once(u, (): UserNamespaceState => ({ id: u.id, inum: u._inum, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts }));
 }
 
 function vmaState(v: VmaRec): VmaState {

@@ -17,6 +17,7 @@ import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { openUserNsFile, userNsLink } from '../nsfs';
+import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
@@ -64,6 +65,7 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     if (mode !== 'r' && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is read-only (0444)`);
     return { path, kind: 'proc', ns: null, task: null, pos: 0, ...opener };
   }
+  if (isSysctlPath(path)) return sysctlOpen(k, t, path, mode);
   const p = procTask(k, t, path);
   if (!p) k.fail('ENOENT', `${path}: only /proc files exist in this model`);
   if (!p.task) k.fail('ENOENT', `${path}: no such process`);
@@ -151,6 +153,11 @@ export function read(k: KernelContext, t: string, f: FileRef, count?: number): O
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
     // vfs_read → generic_read_dir: a directory has no read, only getdents (fs/libfs.c).
     if (isProcDir(fd)) k.fail('EISDIR', `${fd.path} is a directory`);
+    if (isSysctlFile(fd)) {
+      const text = sysctlRead(k, fd, count ?? Infinity);
+      if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length });
+      return { ret: utf8.encode(text).length, errno: null, signal: null, text };
+    }
     if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
     // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
     if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
@@ -172,6 +179,11 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       k.fail('ESPIPE', 'seq_file-based /proc files clear FMODE_PWRITE: pwrite gives ESPIPE whatever the offset (real-kernel-facts Q3)');
     }
     if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
+    if (isSysctlFile(fd)) {
+      const { consumed, ignored } = sysctlWrite(k, t, fd, data);
+      if (fdName && !ignored) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
+      return { ret: consumed, errno: null, signal: null };
+    }
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
       if (fd.pos !== 0 || bytes.length >= PAGE) {
