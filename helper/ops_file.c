@@ -1,5 +1,5 @@
 /* File operations on the few /proc files a scenario can name: open, close, read, write, pwrite, lseek,
- * readlink. Paths arrive as validated tokens (helper/proto.c), so no other file can be reached. */
+ * readlink, and the namespace ioctls. Paths arrive as validated tokens (helper/proto.c), so no other file can be reached. */
 #include "helper.h"
 
 #include <errno.h>
@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
 
 static int open_path(const struct proc_path *p, int flags)
 {
@@ -97,4 +99,29 @@ void op_readlink(struct task_ctx *c, struct arg *a, struct result *r)
 	ssize_t n = readlink(path, buf, sizeof buf);
 	res_errno(r, n);
 	if (n > 0) add_text(r, (unsigned char *)buf, (size_t)n);
+}
+
+/* ioctl(fd, NS_GET_*) in the order of NS_IOCTLS (extension/sim/ops.ts); a new fd's link is read back as text
+ * ("user:[inum]"), the owner uid is given as text. */
+void op_ioctl(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	static const unsigned long REQ[] = { NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID };
+	if (a[1].i < 0 || a[1].i > 3) { r->ret = -1; r->err = EINVAL; return; }
+	int fd = (int)a[0].i;
+	if (REQ[a[1].i] == NS_GET_OWNER_UID) {
+		uid_t u = 0;
+		int rc = ioctl(fd, NS_GET_OWNER_UID, &u);
+		res_errno(r, rc);
+		if (rc == 0) { char b[16]; int n = snprintf(b, sizeof b, "%u", (unsigned)u); add_text(r, (const unsigned char *)b, (size_t)n); }
+		return;
+	}
+	int rc = ioctl(fd, REQ[a[1].i]);
+	res_errno(r, rc);
+	if (rc >= 0 && REQ[a[1].i] != NS_GET_NSTYPE) {
+		char p[64], l[64];
+		snprintf(p, sizeof p, "/proc/self/fd/%d", rc);
+		ssize_t n = readlink(p, l, sizeof l);
+		if (n > 0) add_text(r, (const unsigned char *)l, (size_t)n);
+	}
 }

@@ -108,6 +108,7 @@ static int parse_int(const char *s, long long *v)
 static const struct { const char *word; enum path_rest rest; } RESTS[] = {
 	{ "ns/time", REST_NS_TIME }, { "ns/time_for_children", REST_NS_TFC }, { "timens_offsets", REST_OFFSETS },
 	{ "uid_map", REST_UID_MAP }, { "gid_map", REST_GID_MAP }, { "setgroups", REST_SETGROUPS },
+	{ "maps", REST_MAPS }, { "ns/user", REST_NS_USER },
 };
 
 /* "/ns/time" for REST_NS_TIME …, "" for the directory. */
@@ -119,12 +120,26 @@ static const char *rest_suffix(enum path_rest r)
 	return "";
 }
 
-/* A /proc path token: uptime | stat | WHO | WHO/REST, WHO = self | thread-self | @NAME | #TID. */
+/* The /proc files that belong to no task, by their path under /proc (the token is that path). */
+static const struct { const char *word; enum path_rest rest; } FIXED[] = {
+	{ "uptime", REST_UPTIME }, { "stat", REST_STAT },
+	{ "sys/user/max_time_namespaces", REST_SYS_MAXTIME }, { "sys/kernel/overflowuid", REST_SYS_OVERFLOWUID },
+	{ "sys/kernel/overflowgid", REST_SYS_OVERFLOWGID }, { "sys/fs/suid_dumpable", REST_SYS_SUID_DUMPABLE },
+};
+
+static const char *fixed_word(enum path_rest r)
+{
+	for (size_t i = 0; i < sizeof FIXED / sizeof FIXED[0]; i++)
+		if (FIXED[i].rest == r) return FIXED[i].word;
+	return "stat";
+}
+
+/* A /proc path token: uptime | stat | sys/… | WHO | WHO/REST, WHO = self | thread-self | @NAME | #TID. */
 int parse_path(const char *tok, struct proc_path *p, int allow_names)
 {
 	memset(p, 0, sizeof *p);
-	if (!strcmp(tok, "uptime")) { p->who = WHO_NONE; p->rest = REST_UPTIME; return 0; }
-	if (!strcmp(tok, "stat")) { p->who = WHO_NONE; p->rest = REST_STAT; return 0; }
+	for (size_t i = 0; i < sizeof FIXED / sizeof FIXED[0]; i++)
+		if (!strcmp(tok, FIXED[i].word)) { p->who = WHO_NONE; p->rest = FIXED[i].rest; return 0; }
 	char who[NAME_MAX_LEN + 2];
 	const char *slash = strchr(tok, '/');
 	size_t wl = slash ? (size_t)(slash - tok) : strlen(tok);
@@ -150,7 +165,7 @@ void format_path(const struct proc_path *p, char *out, size_t cap)
 {
 	const char *rest = rest_suffix(p->rest);
 	switch (p->who) {
-	case WHO_NONE: snprintf(out, cap, "%s", p->rest == REST_UPTIME ? "uptime" : "stat"); break;
+	case WHO_NONE: snprintf(out, cap, "%s", fixed_word(p->rest)); break;
 	case WHO_SELF: snprintf(out, cap, "self%s", rest); break;
 	case WHO_THREAD_SELF: snprintf(out, cap, "thread-self%s", rest); break;
 	case WHO_TID: snprintf(out, cap, "#%ld%s", p->tid, rest); break;
@@ -163,7 +178,7 @@ int path_to_string(const struct proc_path *p, char *out, size_t cap)
 {
 	const char *rest = rest_suffix(p->rest);
 	switch (p->who) {
-	case WHO_NONE: snprintf(out, cap, "/proc/%s", p->rest == REST_UPTIME ? "uptime" : "stat"); return 0;
+	case WHO_NONE: snprintf(out, cap, "/proc/%s", fixed_word(p->rest)); return 0;
 	case WHO_SELF: snprintf(out, cap, "/proc/self%s", rest); return 0;
 	case WHO_THREAD_SELF: snprintf(out, cap, "/proc/thread-self%s", rest); return 0;
 	case WHO_TID: snprintf(out, cap, "/proc/%ld%s", p->tid, rest); return 0;

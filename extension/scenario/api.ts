@@ -64,7 +64,8 @@ export type ExpectCheck =
   | { readonly form: 'ns'; readonly task: string; readonly field: 'time_ns' | 'time_ns_for_children'; readonly ns: string; readonly negate: boolean } // expect P2.time_ns == ns#1
   | { readonly form: 'frozen'; readonly ns: string; readonly frozen: boolean } // expect ns#1 frozen
   | { readonly form: 'offset'; readonly ns: string; readonly clock: 'monotonic' | 'boottime'; readonly sec: number; readonly nsec: number }
-  | { readonly form: 'text'; readonly text: string }                         // expect read == "…"
+  /** expect read == "…"; with `contains`, expect read contains "…" (the text read includes it). */
+  | { readonly form: 'text'; readonly text: string; readonly contains?: true }
   | { readonly form: 'pte'; readonly task: string; readonly mapping: string; readonly page: number; readonly phys: string | null } // expect P2 [vvar][0] -> ns#1 / host / none
   | { readonly form: 'path'; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' | 'vdso-stuck' }
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */

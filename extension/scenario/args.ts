@@ -3,7 +3,7 @@
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
 import { CLOCKS, SIGNALS, type Timespec } from '../sim/types';
-import { SEEK, type FileRef, type MappingName, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
+import { NS_IOCTLS, SEEK, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import type { Lexeme } from './lexer';
@@ -174,6 +174,13 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       if (v === undefined) return undefined;
       const name = (Object.keys(SEEK) as Whence[]).find((w) => SEEK[w] === v);
       if (!name) p.soft(arg.range, 'bad-value', `${v} is not a whence: SEEK_SET (0), SEEK_CUR (1) or SEEK_END (2)`);
+      return name;
+    }
+    case 'nsIoctl': {
+      const v = readFlags(p, 'nsIoctl', arg);
+      if (v === undefined) return undefined;
+      const name = NS_IOCTLS.find((r) => FLAG_TABLES.nsIoctl[r] === v);
+      if (!name) p.soft(arg.range, 'bad-value', `0x${v.toString(16)} is not a namespace ioctl the model has: ${NS_IOCTLS.join(', ')}`);
       return name;
     }
     case 'openMode': {
@@ -399,6 +406,10 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'execve': return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe' };
     case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
     case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
+    case 'setgid': return { op: 'setgid', gid: numberArg(v, 'gid', 0) };
+    case 'ioctl': return { op: 'ioctl', fd: v.get('fd') as string, request: v.get('request') as NsIoctl, newFd: name };
+    case 'setresuid': return { op: 'setresuid', r: numberArg(v, 'ruid', -1), e: numberArg(v, 'euid', -1), s: numberArg(v, 'suid', -1) };
+    case 'setresgid': return { op: 'setresgid', r: numberArg(v, 'rgid', -1), e: numberArg(v, 'egid', -1), s: numberArg(v, 'sgid', -1) };
     case 'id': return { op: 'id' };
     case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };

@@ -63,8 +63,8 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
     }
     case 'text': {
       const got = lastResult?.text;
-      const passed = got === check.text;
-      return { passed, actual: got === undefined ? 'nothing read' : JSON.stringify(got), message: passed ? 'read the expected text' : `expected ${JSON.stringify(check.text)}, read ${got === undefined ? `nothing (${resultWords(lastResult)})` : JSON.stringify(got)}` };
+      const passed = check.contains ? got !== undefined && got.includes(check.text) : got === check.text;
+      return { passed, actual: got === undefined ? 'nothing read' : JSON.stringify(got), message: passed ? 'read the expected text' : `expected ${check.contains ? 'a text containing ' : ''}${JSON.stringify(check.text)}, read ${got === undefined ? `nothing (${resultWords(lastResult)})` : JSON.stringify(got)}` };
     }
     case 'path': {
       // A read stuck in the vDSO's seqcount loop has no clock value; its path is 'vdso-stuck'.

@@ -37,7 +37,7 @@ export const EXPECT_FORMS: readonly ExpectFormDoc[] = [
   { form: 'errno', subject: 'errno', pattern: 'errno == E', snippet: 'errno == ${1:EACCES}', detail: 'the operation above failed with an errno', example: 'expect errno == EACCES', ofResult: true, values: ERRNO_NAMES },
   { form: 'ret', subject: 'ret', pattern: 'ret == N', snippet: 'ret == ${1:0}', detail: 'its return value', example: 'expect ret == 28', ofResult: true },
   { form: 'signal', subject: 'signal', pattern: 'signal == SIG…', snippet: 'signal == ${1:SIGBUS}', detail: 'a signal it raised (SIGBUS, SIGSEGV) or none', example: 'expect signal == SIGBUS', ofResult: true, values: [...SIGNAL_NAMES, 'none'] },
-  { form: 'text', subject: 'read', pattern: 'read == "…"', snippet: 'read == "${1}"', detail: 'the bytes it read', example: 'expect read == "time:[4026531834]"', ofResult: true },
+  { form: 'text', subject: 'read', pattern: 'read == "…" (or contains "…")', snippet: 'read ${1|==,contains|} "${2}"', detail: 'the bytes it read (all of them, or a part such as a line of /proc/PID/maps)', example: 'expect read == "time:[4026531834]"', ofResult: true },
   { form: 'waited', subject: 'waited', pattern: 'waited == D', snippet: 'waited == ${1:1s}', detail: 'how long its sleep or timer waited, in host time', example: 'expect waited == 1s', ofResult: true },
   { form: 'res', subject: 'res', pattern: 'res == D', snippet: 'res == ${1:1ns}', detail: 'the resolution clock_getres gave', example: 'expect res == 4ms', ofResult: true },
   { form: 'timer', subject: 'timer', pattern: 'timer == armed (disarmed, expired)', snippet: 'timer == ${1|disarmed,armed,expired|}', detail: 'what the timer it set was left as: armed, disarmed (it_value 0) or expired (its deadline had passed)', example: 'expect timer == disarmed', ofResult: true, values: TIMER_STATES },
@@ -98,6 +98,14 @@ function readExpectCheck(p: LineParser): ExpectCheck | null {
 function readResultForm(p: LineParser, first: Lexeme, form: ExpectForm): ExpectCheck | null {
   first.code = K.keyword;
   if (first.text === 'ok') return { form: 'errno', errno: null };
+  const word = p.toks[p.pos];
+  if (form === 'text' && word?.t === 'ident' && word.text === 'contains') {
+    p.next()!.code = K.keyword;
+    const v = p.next();
+    if (!v || v.t !== 'string') { p.error(v ? p.r(v) : p.endRange(), 'syntax', 'Expected a string in double quotes after contains'); return null; }
+    const s = readString(p, v);
+    return s === undefined ? null : { form: 'text', text: s, contains: true };
+  }
   p.expectPunct('==', "'=='");
   const v = p.next();
   if (!v) p.error(p.endRange(), 'syntax', `Expected a value after '=='`);

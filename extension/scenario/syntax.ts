@@ -364,7 +364,7 @@ function readTaskLine(p: LineParser, scratch: ArgScratch): void {
     resultName = n;
   }
   p.expectEnd();
-  if (spec.result && !resultName) {
+  if (spec.result && !resultName && !spec.resultOptional) {
     // Reported by pass 2, whose fix names a free task or fd; the line goes no further, as with any error.
     st.missingResult = true;
     st.aborted = true;

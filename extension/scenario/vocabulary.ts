@@ -10,7 +10,7 @@ import { FUTEX_OPS } from '../sim/opsClock';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl';
 
 export interface ArgSpec {
   readonly name: string;
@@ -27,6 +27,8 @@ export interface OperationSpec {
   readonly args: readonly ArgSpec[];
   /** `= NAME` after the call: 'task' for fork-like calls, 'fd' for open, none otherwise. */
   readonly result?: 'task' | 'fd';
+  /** The `= NAME` may be left out (ioctl: only some requests return a new fd). */
+  readonly resultOptional?: true;
   readonly summary: string;
   readonly example: string;
   /** A VS Code snippet for completion. */
@@ -68,8 +70,28 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     summary: 'The task exits and is reaped; its references to namespaces are dropped.',
     example: 'T2: exit(0)', snippet: 'exit(${1:0})' },
   { word: 'setuid', op: 'setuid', host: false, args: [{ name: 'uid', kind: 'int', doc: 'the new uid (drops capabilities unless 0)' }],
-    summary: 'Change the task\'s uid; a non-root uid loses its capabilities.',
+    summary: 'setuid(2): with CAP_SETUID over its user namespace the task sets its real, effective and saved uid (leaving root drops its capabilities); without, only the effective uid, to its real or saved uid (else EPERM). A uid its user namespace does not map: EINVAL.',
     example: 'P2: setuid(65534)', snippet: 'setuid(${1:65534})' },
+  { word: 'setgid', op: 'setgid', host: false, args: [{ name: 'gid', kind: 'int', doc: 'the new gid, in the caller\'s user namespace' }],
+    summary: 'setgid(2): with CAP_SETGID over its user namespace the task sets its real, effective and saved gid; without, only the effective gid, to its real or saved gid (else EPERM). A gid its user namespace does not map: EINVAL. A changed egid makes the task non-dumpable (fs.suid_dumpable 0).',
+    example: 'P2: setgid(1000)', snippet: 'setgid(${1:1000})' },
+  { word: 'setresuid', op: 'setresuid', host: false, args: [
+    { name: 'ruid', kind: 'int', doc: 'the real uid, or -1 to leave it' },
+    { name: 'euid', kind: 'int', doc: 'the effective uid, or -1 to leave it' },
+    { name: 'suid', kind: 'int', doc: 'the saved uid, or -1 to leave it' }],
+    summary: 'setresuid(2): an id given must map in the task\'s user namespace (EINVAL); one that is none of its current real, effective and saved uids needs CAP_SETUID (EPERM). Leaving root (of its user namespace) in all three drops every capability; an effective uid leaving 0 drops the effective set, one returning to 0 gets the permitted set back. A changed euid makes the task non-dumpable.',
+    example: 'P2: setresuid(-1, 1000, -1)', snippet: 'setresuid(${1:-1}, ${2:1000}, ${3:-1})' },
+  { word: 'setresgid', op: 'setresgid', host: false, args: [
+    { name: 'rgid', kind: 'int', doc: 'the real gid, or -1 to leave it' },
+    { name: 'egid', kind: 'int', doc: 'the effective gid, or -1 to leave it' },
+    { name: 'sgid', kind: 'int', doc: 'the saved gid, or -1 to leave it' }],
+    summary: 'setresgid(2): as setresuid with gids and CAP_SETGID; capabilities do not change.',
+    example: 'P2: setresgid(1000, 1000, 1000)', snippet: 'setresgid(${1:1000}, ${2:1000}, ${3:1000})' },
+  { word: 'ioctl', op: 'ioctl', host: false, args: [
+    { name: 'fd', kind: 'fd', doc: 'a namespace fd: from open("/proc/PID/ns/time"), "…/ns/user", or an earlier NS_GET_USERNS/NS_GET_PARENT' },
+    { name: 'request', kind: 'nsIoctl', doc: 'NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID' }], result: 'fd', resultOptional: true,
+    summary: 'The namespace ioctls (fs/nsfs.c ns_ioctl). NS_GET_USERNS: a new fd of the owning user namespace (a user namespace\'s owner is its parent); NS_GET_PARENT: a user namespace\'s parent (a time namespace has none: EINVAL); both EPERM when that namespace is not the caller\'s or below it. NS_GET_NSTYPE returns 128 (CLONE_NEWTIME) or 268435456 (CLONE_NEWUSER); NS_GET_OWNER_UID reads the owner\'s uid in the caller\'s user namespace (EINVAL on a time namespace). Not a namespace fd: ENOTTY.',
+    example: 'P1: ioctl(fd1, NS_GET_USERNS) = fd2', snippet: 'ioctl(${1:fd1}, ${2|NS_GET_USERNS,NS_GET_PARENT,NS_GET_NSTYPE,NS_GET_OWNER_UID|})' },
   { word: 'id', op: 'id', host: false, args: [],
     summary: 'The task\'s ids as it sees them (getresuid, getresgid: an id its user namespace does not map reads 65534, the overflowuid) and whether it holds every capability of its bounding set: "uid=0 euid=0 gid=0 egid=0 caps=all".',
     example: 'P1: id()', snippet: 'id()' },
@@ -88,7 +110,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'read', op: 'read', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
     { name: 'count', kind: 'int', optional: true, doc: 'how many bytes at most (default: the whole rest of the file)' }],
-    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
+    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset; /proc/PID/maps lists the special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) at the model\'s addresses. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
     example: 'P1: read(fd1, 5)', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
   { word: 'write', op: 'write', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
@@ -182,6 +204,8 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
   'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource',
+  // issue 13's language items (not counted: new)
+  'setgid', 'setresuid', 'setresgid', 'ioctl',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
@@ -209,7 +233,7 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'nsIoctl', Readonly<Record<string, number>>>> = {
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -219,6 +243,8 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,
   futexOp: FUTEX_OPS,
+  // include/uapi/linux/nsfs.h: NSIO 0xb7, _IO(NSIO, 1..4)
+  nsIoctl: { NS_GET_USERNS: 0xb701, NS_GET_PARENT: 0xb702, NS_GET_NSTYPE: 0xb703, NS_GET_OWNER_UID: 0xb704 },
 };
 
 export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
@@ -226,7 +252,8 @@ export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
 export const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
   EINTR: 'Interrupted system call', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied', EFAULT: 'Bad address', EINVAL: 'Invalid argument',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
+  ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',
   ENOSYS: 'Function not implemented', EUSERS: 'Too many users', EOPNOTSUPP: 'Operation not supported',
   ETIMEDOUT: 'Connection timed out',
@@ -235,7 +262,8 @@ export const ERRNO_TEXT: Readonly<Record<string, string>> = {
 /** Paths worth offering in completion. */
 export const COMMON_PATHS = [
   '/proc/self/timens_offsets', '/proc/self/ns/time', '/proc/self/ns/time_for_children', '/proc/uptime',
-  '/proc/self/exe', '/proc/thread-self/ns/time',
+  '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps', '/proc/self/ns/user',
+  '/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/fs/suid_dumpable',
 ];
 
 /**

@@ -47,6 +47,8 @@ export interface FdState {
   readonly kind: 'ns' | 'timens_offsets' | 'proc' | 'pidfd' | 'other';
   /** For namespace files: the namespace the fd holds a reference to. */
   readonly ns: string | null;
+  /** For user namespace files (kind 'ns', ns null): the user namespace. */
+  readonly user?: string;
   /** For /proc/PID files: the task the file is about. */
   readonly task: string | null;
   readonly pos: number;
@@ -80,6 +82,8 @@ export interface TimeNamespaceState {
 
 export interface UserNamespaceState {
   readonly id: string;
+  /** ns_common.inum: what `readlink /proc/PID/ns/user` shows (4026531837 for the initial one). */
+  readonly inum: number;
   readonly parent: string | null;
   readonly ownerUid: number;
   readonly maxTimeNamespaces: number;      // user.max_time_namespaces in this user ns

@@ -7,6 +7,10 @@ import type { ClockHostOperation, ClockTaskOperation } from './opsClock';
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
 
+/** The namespace ioctls (include/uapi/linux/nsfs.h). */
+export const NS_IOCTLS = ['NS_GET_USERNS', 'NS_GET_PARENT', 'NS_GET_NSTYPE', 'NS_GET_OWNER_UID'] as const;
+export type NsIoctl = (typeof NS_IOCTLS)[number];
+
 /** What setns is given: an fd from `open`, a namespace file by path, or a pidfd of a task. */
 export type NsTarget =
   | { readonly fd: string }
@@ -39,6 +43,12 @@ export type TaskOperation =
   | { readonly op: 'execve'; readonly path: string }
   | { readonly op: 'exit'; readonly code: number }
   | { readonly op: 'setuid'; readonly uid: number }
+  | { readonly op: 'setgid'; readonly gid: number }
+  /** ioctl(fd, NS_GET_*) on a namespace fd; NS_GET_USERNS and NS_GET_PARENT open a new fd, named `newFd` ('' for none). */
+  | { readonly op: 'ioctl'; readonly fd: string; readonly request: NsIoctl; readonly newFd: string }
+  /** setresuid/setresgid: -1 leaves that id unchanged. */
+  | { readonly op: 'setresuid'; readonly r: number; readonly e: number; readonly s: number }
+  | { readonly op: 'setresgid'; readonly r: number; readonly e: number; readonly s: number }
   /** getresuid/getresgid and the capabilities: the task's ids as it sees them (its user namespace's view). */
   | { readonly op: 'id' }
   | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }

@@ -144,7 +144,7 @@ export type SignalName = keyof typeof SIGNALS;
 
 export const ERRNOS = {
   EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EBADF: 9, ENOMEM: 12, EACCES: 13, EFAULT: 14,
-  EINVAL: 22, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
+  EISDIR: 21, EINVAL: 22, ENOTTY: 25, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
 } as const;
 export type ErrnoName = keyof typeof ERRNOS;

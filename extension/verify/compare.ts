@@ -63,7 +63,7 @@ export function compareRun(input: CompareInput): FileReport {
     if (taint !== null) { lines.push(v('unchecked', { reason: `follows line ${taint + 1}, which the kernel did not run the way the model did` })); continue; }
     if (pl.notRun) {
       lines.push(v('unchecked', { reason: pl.notRun.notRun }));
-      if (!pl.notRun.timeOnly && ok(pl)) taint = pl.line;
+      if (!pl.notRun.timeOnly && !pl.notRun.noChange && ok(pl)) taint = pl.line;
       continue;
     }
     const k = input.kernel.get(pl.line + 1);
@@ -100,7 +100,7 @@ export function compareRun(input: CompareInput): FileReport {
       continue;
     }
     const skip = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;
-    const rc = compareResult(pl, k, { nsMap: tr.ns, after: pl.model.after, k, tidNames }, tol, skip);
+    const rc = compareResult(pl, k, { nsMap: tr.ns, userMap: tr.user, after: pl.model.after, k, tidNames }, tol, skip);
     let diffs = [...rc.diffs, ...stateDiffs];
     // After a line where one side succeeded and the other failed, the two machines hold different states:
     // later disagreements may only follow from that one, and say so.

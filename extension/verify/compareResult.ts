@@ -58,7 +58,7 @@ function fileOf(op: Operation, before: KernelState, task: string | null): string
   return fd?.path ?? null;
 }
 
-interface TextCtx { readonly nsMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string> }
+interface TextCtx { readonly nsMap: Bijection; readonly userMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string> }
 
 /** Compares texts by meaning; returns [kernel, model] as they should be shown, equal when they agree. */
 function compareText(path: string, kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine, tol: Tolerances): [string, string] | null {
@@ -83,11 +83,14 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     const d = ko - mo;
     return [`btime ${ko >= 0n ? '+' : ''}${ko} s from the host's`, d >= -1n && d <= 1n ? `btime ${ko >= 0n ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0n ? '+' : ''}${mo} s from the host's`];
   }
+  if (/\/maps$/.test(path)) return [specialMappings(kText), specialMappings(mText)];
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
     const mn = Object.values(pl.model.after.tasks).find((t) => String(t.pid) === mText)?.id ?? `pid ${mText}`;
     return [`pid of ${kn}`, `pid of ${mn}`];
   }
+  const ku = /^user:\[(\d+)\]$/.exec(kText);
+  if (ku && /\/ns\/user$/.test(path)) return [`user: ${userName(c, Number(ku[1]), modelUserOfPath(path, pl))}`, `user: ${modelUserOfPath(path, pl) ?? mText}`];
   const km = /^([a-z_]+):\[(\d+)\]$/.exec(kText);
   const mm = /^([a-z_]+):\[(\d+)\]$/.exec(mText);
   if (km && mm) {
@@ -96,6 +99,51 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     return [`${km[1]}: ${kName}`, `${mm[1]}: ${mName}`];
   }
   return [quote(kText), quote(mText)];
+}
+
+/** The model's user namespace a /proc/PID/ns/user path names (the task's, before the line). */
+function modelUserOfPath(path: string, pl: PlannedLine): string | null {
+  const who = /^\/proc\/([^/]+)\//.exec(path)?.[1];
+  const before = pl.model.before;
+  const name = who === 'self' || who === 'thread-self' ? pl.step.task : who;
+  const t = name ? (before.tasks[name] ?? Object.values(before.tasks).find((x) => String(x.pid) === name)) : undefined;
+  return t?.userNs ?? null;
+}
+
+/** The model name of a kernel user namespace inode: paired with `model` when neither is paired yet. */
+function userName(c: TextCtx, inum: number, model: string | null): string {
+  const known = c.userMap.modelOf(inum);
+  if (known) return known;
+  if (model && !c.userMap.pair(inum, model)) return model;
+  return `[${inum}]`;
+}
+
+/** NS_GET_OWNER_UID: the uid as text; NS_GET_USERNS/NS_GET_PARENT: the user namespace of the new fd (named
+ *  fds only: an unnamed one is not in the model's state). */
+function ioctlText(request: string, newFd: string, kText: string, mText: string, c: TextCtx, pl: PlannedLine): [string, string] | null {
+  if (request === 'NS_GET_OWNER_UID') return [kText, mText];
+  if (request === 'NS_GET_NSTYPE' || !newFd) return null;
+  const t = pl.step.task ? c.after.tasks[pl.step.task] : undefined;
+  const model = t?.fds[newFd]?.user ?? null;
+  const ku = /^user:\[(\d+)\]$/.exec(kText);
+  return [ku ? `user: ${userName(c, Number(ku[1]), model)}` : quote(kText), `user: ${model ?? mText}`];
+}
+
+const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall)\])$/;
+
+/** The special-mapping lines of a maps text (the model has no others), each placed relative to the start of
+ *  [vdso] (the kernel's addresses are randomised, the model's fixed) with its size in pages; [vsyscall] stays
+ *  at its fixed address. Column padding is compared as printed. */
+function specialMappings(text: string): string {
+  const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
+  const vdso = lines.find((x) => x.m![7] === '[vdso]');
+  const base = vdso ? BigInt('0x' + vdso.m![1]) : 0n;
+  return lines.map(({ l, m }) => {
+    const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
+    const at = m![7] === '[vsyscall]' ? m![1] : `[vdso]${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const pad = l.length - l.indexOf(m![7]);
+    return `${m![7]} at ${at}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
+  }).join('; ') || 'no special mappings';
 }
 
 /** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own
@@ -145,6 +193,8 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
     if (unchecked(field)) continue;
     switch (field) {
       case 'ret': {
+        // a new fd's number is the helper's, not the model's: only NS_GET_NSTYPE's value is compared
+        if (op.op === 'ioctl' && op.request !== 'NS_GET_NSTYPE') break;
         const path = fileOf(op, pl.model.before, pl.step.task);
         if (op.op === 'read' && path !== null && !/timens_offsets$/.test(path)) break;
         if (op.op === 'readlink') break;
@@ -155,6 +205,13 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
       case 'text': {
         const path = fileOf(op, pl.model.before, pl.step.task);
         const kText = f.text !== undefined ? decodeHex(f.text) ?? '' : '';
+        if (op.op === 'ioctl') {
+          const pair = ioctlText(op.request, op.newFd, kText, mr.text ?? '', c, pl);
+          if (!pair) break;
+          model += ` ${pair[1]}`; kernel += ` ${pair[0]}`;
+          if (pair[0] !== pair[1]) diffs.push({ field: 'text', kernel: pair[0], model: pair[1] });
+          break;
+        }
         if (op.op === 'id') {
           model += ` ${mr.text ?? ''}`; kernel += ` ${kText}`;
           if (kText !== mr.text) diffs.push({ field: 'text', kernel: kText, model: mr.text ?? '' });

@@ -3,7 +3,7 @@
 // and which fields of its result are compared. Adding an operation: one entry here, one op_<name> in helper/.
 
 import type { KernelState } from '../sim/api';
-import { SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
+import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
 import { CLONE_FLAGS, type Profile } from '../sim/types';
 import { CLOCK_OPERATIONS } from './operationsClock';
 
@@ -36,7 +36,12 @@ export interface EncodeContext {
 
 /** A line the kernel does not run. `taint`: when the model says it changed something, later lines are not
  *  compared either (the two machines no longer start from the same state). */
-export interface NotRun { readonly notRun: string; readonly timeOnly?: boolean }
+export interface NotRun {
+  readonly notRun: string;
+  readonly timeOnly?: boolean;
+  /** The line changes nothing either side follows (a read by path): later lines are still compared. */
+  readonly noChange?: boolean;
+}
 export type Encoded = readonly string[] | NotRun;
 
 export interface OpSpec<K extends OperationName> {
@@ -57,11 +62,15 @@ const opt = (v: number | undefined) => (v === undefined ? '-' : String(v));
 const time = (v: TimeExpr) => `${v.base}:${ts(v.delta)}`;
 const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 
+/** The /proc/sys files the helper opens (helper/proto.c FIXED), the sysctls the model has. */
+const SYSCTL_FILES = ['/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable'];
+
 /** A scenario path as the helper's token, or null when it names a file the helper never opens. */
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
-  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups))?$/.exec(path);
+  if (SYSCTL_FILES.includes(path)) return path.slice('/proc/'.length);
+  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps|ns\/user))?$/.exec(path);
   if (!m) return null;
   let who = m[1];
   if (who !== 'self' && who !== 'thread-self') {
@@ -73,7 +82,10 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   return m[2] ? `${who}/${m[2]}` : who;
 }
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat and /proc/PID/{ns/time,ns/time_for_children,timens_offsets,uid_map,gid_map,setgroups} of the scenario\'s own tasks';
+/** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
+const UNNAMED_FD = '.unnamed';
+
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
   if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;
@@ -93,8 +105,83 @@ const refusedClone = (flags: number): NotRun | null =>
   flags & CLONE_FLAGS.CLONE_NEWPID ? { notRun: 'CLONE_NEWPID: the helper addresses tasks by their pid in one pid namespace' }
     : flags & REFUSED_CLONE ? { notRun: 'CLONE_SETTLS: the helper cannot give the child a thread-local storage area' } : null;
 
-const rootOnly = (c: EncodeContext, uid: number): NotRun | null =>
-  c.mode.uids === 'root-only' && uid !== 0 ? { notRun: `uid ${uid} does not exist in a sandbox made without root (only uid 0 is mapped)` } : null;
+/** The ids the sandbox's user namespace maps (helper/super_cmd.c: "0 0 65536" as root, "0 UID 1" without). */
+const SANDBOX_IDS = 65536;
+
+/** An id of user#0 (the sandbox's user namespace) that the sandbox cannot hold: the kernel would refuse what the
+ *  model, whose user#0 is the initial user namespace with every id, accepts. */
+function beyondSandbox(c: EncodeContext, first: number, count = 1, what = 'uid'): NotRun | null {
+  if (c.mode.kind !== 'sandbox') return null;
+  const ids = count === 1 ? `${what} ${first}` : `${what}s ${first}-${first + count - 1}`;
+  if (c.mode.uids === 'root-only') return first === 0 && count === 1 ? null : { notRun: `${ids} do${count === 1 ? 'es' : ''} not exist in a sandbox made without root (only 0 is mapped)` };
+  return first + count > SANDBOX_IDS ? { notRun: `${ids} ${count === 1 ? 'is' : 'are'} beyond what the sandbox maps (0-${SANDBOX_IDS - 1}); the model's user#0 maps every id` } : null;
+}
+
+const rootOnly = (c: EncodeContext, uid: number, task: string | null = null): NotRun | null =>
+  task && c.before.tasks[task]?.userNs !== 'user#0' ? null : beyondSandbox(c, uid);
+
+/** user.max_time_namespaces of user#0: in the sandbox that is the sandbox's own user namespace (INT_MAX, and
+ *  its root may write it), in a VM the initial one's (max_threads/2 of the VM's RAM): not the model's user#0. */
+function initSysctl(f: FileRef | { path: string }, c: EncodeContext, reading: boolean): NotRun | null {
+  const task = c.task ? c.before.tasks[c.task] : undefined;
+  const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+  const path = 'fd' in f ? fd?.path : f.path;
+  if (path !== SYSCTL_FILES[0]) return null;
+  const setNs = fd ? fd.openerUserNs : task?.userNs;
+  if (setNs !== 'user#0') return null;
+  const noChange = reading && !fd;
+  if (c.mode.kind === 'sandbox') return { notRun: 'user.max_time_namespaces of user#0: the sandbox\'s user namespace has its own (INT_MAX, writable by its root), not the host\'s', noChange };
+  return reading ? { notRun: 'the initial user namespace\'s user.max_time_namespaces is max_threads/2 of the machine\'s RAM', noChange } : null;
+}
+
+/** The kernel's maps starts with the program's own mappings, which the model does not have: only a whole read
+ *  from the start is compared (its special-mapping lines). */
+function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): NotRun | null {
+  const task = c.task ? c.before.tasks[c.task] : undefined;
+  const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+  const path = 'fd' in f ? fd?.path : f.path;
+  if (!path?.endsWith('/maps')) return null;
+  return count !== undefined || (fd && fd.pos !== 0)
+    ? { notRun: 'a part of /proc/PID/maps: the kernel\'s starts with the program\'s own mappings, which the model does not have; only a whole read from the start is compared', noChange: !fd } : null;
+}
+
+function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
+  for (const id of ids) {
+    const r = id === -1 ? null : rootOnly(c, id, c.task);
+    if (r) return r;
+  }
+  return ids.map(String);
+}
+
+/** A uid_map or gid_map write whose lower ids are ids of user#0 (the target namespace's parent) beyond the
+ *  sandbox's map: in the kernel map_write refuses them (they map to no kernel id), in the model they exist. */
+function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun | null {
+  let path: string;
+  let who: string | null;
+  if ('fd' in f) {
+    const task = c.task ? c.before.tasks[c.task] : undefined;
+    const fd = task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+    if (!fd) return null;
+    path = fd.path;
+    who = fd.task;
+  } else {
+    path = f.path;
+    const m = /^\/proc\/([^/]+)\//.exec(path);
+    const name = m?.[1] === 'self' || m?.[1] === 'thread-self' ? c.task : m?.[1];
+    who = name && c.before.tasks[name] ? name : (Object.values(c.before.tasks).find((t) => String(t.pid) === name)?.id ?? null);
+  }
+  const file = /\/(uid_map|gid_map)$/.exec(path)?.[1];
+  if (!file || !who) return null;
+  const ns = c.before.userNamespaces[c.before.tasks[who]?.userNs ?? ''];
+  if (!ns || ns.parent !== 'user#0') return null;
+  for (const line of data.split('\n')) {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+    if (!m) continue;
+    const r = beyondSandbox(c, Number(m[2]), Number(m[3]), `lower ${file === 'uid_map' ? 'uid' : 'gid'}`);
+    if (r) return r;
+  }
+  return null;
+}
 
 export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
@@ -116,19 +203,27 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   exit: { sig: 'i', flags: 0, fields: [], doc: 'exit_group(2) from a thread-group leader, exit(2) from another thread; the process is then reaped by its parent.',
     encode: (op) => [String(op.code)] },
   setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',
-    encode: (op, c) => rootOnly(c, op.uid) ?? [String(op.uid)] },
+    encode: (op, c) => rootOnly(c, op.uid, c.task) ?? [String(op.uid)] },
+  setgid: { sig: 'i', flags: 0, fields: [], doc: 'setgid(3) (glibc applies it to every thread).',
+    encode: (op, c) => rootOnly(c, op.gid, c.task) ?? [String(op.gid)] },
+  setresuid: { sig: 'iii', flags: 0, fields: [], doc: 'setresuid(3), -1 leaving an id (glibc applies it to every thread).',
+    encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+  setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
+    encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+  ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',
+    encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(NS_IOCTLS.indexOf(op.request)), op.newFd || UNNAMED_FD] : { notRun: 'bad fd name' }) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : (op.mode !== 'r' ? initSysctl(op, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, opt(op.count)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : partialMaps(op.file, op.count, c) ?? initSysctl(op.file, c, true) ?? [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',

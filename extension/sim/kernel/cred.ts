@@ -1,5 +1,6 @@
 // Credentials and user namespaces (kernel/capability.c, cred.c, user_namespace.c, sys.c, ptrace.c): ns_capable
-// over the user-namespace tree, create_user_ns, commit_creds, setuid, PR_SET_DUMPABLE and ptrace access checks.
+// over the user-namespace tree, create_user_ns, commit_creds, PR_SET_DUMPABLE and ptrace access checks (the
+// set*id calls are in setid.ts).
 
 import type { OpResult } from '../api';
 import type { IdExtent, TaskRec, UserRec } from '../store/records';
@@ -82,6 +83,7 @@ export function commitNewUser(k: KernelContext, t: string, userNs: string): void
   k.fn('commit_creds', () => {
     k.r.set(k.tasks, t, 'userNs', userNs);
     k.r.set(k.tasks, t, 'fullCaps', true);
+    k.r.set(k.tasks, t, '_permCaps', true);
     k.state(k.txt`${t} now has full capabilities in ${userNs}`);
   });
 }
@@ -109,7 +111,7 @@ export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskR
   if (!sameIds && !ptraceCap) return false;
   if (!target.dumpable && !ptraceCap) return false;                          // task_still_dumpable
   // cap_ptrace_access_check: same user ns and the target's permitted caps within the caller's, or CAP_SYS_PTRACE
-  const within = !target.fullCaps || caller.fullCaps;
+  const within = !target._permCaps || caller.fullCaps;
   return (caller.userNs === target.userNs && within) || ptraceCap;
 }
 
@@ -119,34 +121,8 @@ export function credRead(k: KernelContext, t: string): OpResult {
   const me = task(k, t);
   const u = user(k, me.userNs);
   const view = (which: 'uid' | 'gid', kid: number) => fromKid(u, which, kid) ?? OVERFLOW_ID;
-  const text = `uid=${view('uid', me.uid)} euid=${view('uid', me.euid)} gid=${view('gid', me._egid)} egid=${view('gid', me._egid)} caps=${me.fullCaps ? 'all' : 'none'}`;
+  const text = `uid=${view('uid', me.uid)} euid=${view('uid', me.euid)} gid=${view('gid', me._gid)} egid=${view('gid', me._egid)} caps=${me.fullCaps ? 'all' : 'none'}`;
   return { ret: 0, errno: null, signal: null, text };
-}
-
-export function setuid(k: KernelContext, t: string, uid: number): OpResult {
-  return k.fn('__sys_setuid', () => {
-    const me = task(k, t);
-    if (uid < 0 || uid > 0xfffffffe) k.fail('EINVAL', `uid ${uid} is not valid`);
-    // kernel/sys.c __sys_setuid: kuid = make_kuid(ns, uid); if (!uid_valid(kuid)) return -EINVAL;
-    const ns = user(k, me.userNs);
-    const kuid = makeKid(ns, 'uid', uid);
-    if (kuid === null) k.fail('EINVAL', `uid ${uid} has no mapping in ${me.userNs}`);
-    uid = kuid;
-    // cap_emulate_setxuid: leaving the namespace's root uid drops the capabilities
-    const rootK = makeKid(ns, 'uid', 0);
-    const privileged = capCheck(k, 'ns_capable_setid', me, me.userNs, 'CAP_SETUID');
-    if (!privileged && uid !== me.uid) k.fail('EPERM', `${t} lacks CAP_SETUID and ${uid} is not its real uid`);
-    k.fn('commit_creds', () => {
-      for (const g of k.memo.threadsOf(t)) {
-        if (privileged) k.r.set(k.tasks, g, 'uid', uid);
-        k.r.set(k.tasks, g, 'euid', uid);
-        if (uid !== rootK) k.r.set(k.tasks, g, 'fullCaps', false);
-        if (me.euid !== uid) k.r.set(k.tasks, g, 'dumpable', false);
-      }
-      k.state(k.txt`${t}: uid ${privileged ? uid : me.uid}, euid ${uid}${uid !== rootK ? ', capabilities dropped' : ''}${me.euid !== uid ? ', not dumpable (euid changed)' : ''}`);
-    });
-    return { ret: 0, errno: null, signal: null };
-  });
 }
 
 export function prctlSetDumpable(k: KernelContext, t: string, d: boolean): OpResult {

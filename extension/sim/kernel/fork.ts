@@ -36,6 +36,9 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
     startBoottime: hostClocks(k).boottime, fds: {}, lastResult: null, _vforkParent: null,
     // spawn sets the gid with the uid (setresgid, then setresuid); a child copies its parent's
     _egid: copyFrom ? copyFrom._egid : uid,
+    _suid: copyFrom ? copyFrom._suid : uid, _gid: copyFrom ? copyFrom._gid : uid, _sgid: copyFrom ? copyFrom._sgid : uid,
+    // a child in a new user namespace gets every capability there; otherwise it copies its parent's sets
+    _permCaps: fullCaps || (copyFrom?._permCaps ?? false),
   };
   k.r.create(k.tasks, id, t);
   k.memo.taskCreated(t);

@@ -123,7 +123,13 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   } else if ('fd' in target) {
     const fd = lookupFd(k, t, target.fd);
     if (!fd) k.fail('EBADF', `${target.fd} is not an open file of ${t}`);
-    if (fd.kind === 'ns') {
+    if (fd.kind === 'ns' && fd.user) {
+      // a user namespace file: setns checks the type (CLONE_NEWUSER or 0), then userns_install on the nsset;
+      // the time namespaces stay as they are (the nsset's nsproxy is a copy of the caller's)
+      if (nstype !== 0 && nstype !== CF.CLONE_NEWUSER) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a user namespace file`);
+      joinUser = fd.user;
+      nsId = np(k, task(k, t).nsproxy).time_ns;
+    } else if (fd.kind === 'ns') {
       nsId = fd.ns!;
     } else if (fd.kind === 'pidfd') {
       viaPidfd = true;
@@ -131,7 +137,9 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
       nsId = to.time;
       if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
     } else {
-      k.fail('EINVAL', `${target.fd} is neither a namespace file nor a pidfd`);
+      // kernel/nsproxy.c setns: `if (proc_ns_file(f)) … else if (!IS_ERR(pidfd_pid(f))) … else err = -EINVAL;`
+      // a /proc/PID directory fd is neither (pidfd_pid checks f_op == &pidfd_fops).
+      k.fail('EINVAL', `${target.fd} (${fd.path}) is neither a namespace file nor a pidfd`);
     }
   } else {
     viaPidfd = true;
@@ -143,7 +151,8 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     nsId = to.time;
     if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
   }
-  if (!viaPidfd && nstype !== 0 && nstype !== CF.CLONE_NEWTIME) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a time namespace file`);
+  const userFile = !viaPidfd && joinUser !== null;
+  if (!viaPidfd && !userFile && nstype !== 0 && nstype !== CF.CLONE_NEWTIME) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a time namespace file`);
   const me = task(k, t);
   const old = np(k, me.nsproxy);
   // prepare_nsset: a private copy of the caller's nsproxy, which timens_install then points at the target.
@@ -154,7 +163,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   }, (v) => k.txt`create_new_namespaces returns ${v}`));
   // A pidfd with CLONE_NEWUSER|CLONE_NEWTIME: the user namespace is validated first, then the time namespace,
   // each against the caller's current creds; nothing changes unless both pass (validate_nsset, commit_nsset).
-  const joinTime = !viaPidfd || (nstype & CF.CLONE_NEWTIME) !== 0;
+  const joinTime = viaPidfd ? (nstype & CF.CLONE_NEWTIME) !== 0 : !userFile;
   try {
     k.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => {
       if (joinUser) usernsInstall(k, t, joinUser);

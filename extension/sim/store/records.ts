@@ -29,6 +29,12 @@ export interface TaskRec extends Omit<TaskState, 'fds'> {
   readonly _vforkParent: string | null;
   /** The effective gid (a kernel gid, like uid and euid): create_user_ns needs it mapped. */
   readonly _egid: number;
+  /** The saved uid, real gid and saved gid (kernel ids; fsuid and fsgid follow euid and egid in the model). */
+  readonly _suid: number;
+  readonly _gid: number;
+  readonly _sgid: number;
+  /** The permitted set is full (fullCaps is the effective set): an euid leaving 0 clears only the effective. */
+  readonly _permCaps: boolean;
 }
 
 /** One extent of a uid_map or gid_map: ids first..first+count-1 of the namespace are kernel ids lower.. */
@@ -51,7 +57,7 @@ export interface NsRec extends Omit<TimeNamespaceState, 'refs'> {
   readonly _count: number;
 }
 
-export interface UserRec extends UserNamespaceState {
+export interface UserRec extends Omit<UserNamespaceState, 'inum'> {
   readonly _level: number;
   readonly _inum: number;
   /** The creator's egid (ns->group). */
@@ -138,6 +144,7 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
   id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
   startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
+  _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps,
 }), {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,

@@ -11,7 +11,7 @@ import type { Store } from './store';
 function publicFds(fds: Readonly<Record<string, FdState>>): Readonly<Record<string, FdState>> {
   const out: Record<string, FdState> = {};
   for (const [k, f] of Object.entries(fds)) {
-    out[k] = { path: f.path, kind: f.kind, ns: f.ns, task: f.task, pos: f.pos, openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid };
+    out[k] = { path: f.path, kind: f.kind, ns: f.ns, task: f.task, pos: f.pos, openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid, ...(f.user ? { user: f.user } : {}) };
   }
   return out;
 }
@@ -43,7 +43,7 @@ export function timeNamespaceState(n: NsRec): TimeNamespaceState {
 }
 
 export function userNamespaceState(u: UserRec): UserNamespaceState {
-  return once(u, (): UserNamespaceState => ({ id: u.id, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts }));
+  return once(u, (): UserNamespaceState => ({ id: u.id, inum: u._inum, parent: u.parent, ownerUid: u.ownerUid, maxTimeNamespaces: u.maxTimeNamespaces, timeNamespaceCounts: u.timeNamespaceCounts }));
 }
 
 function vmaState(v: VmaRec): VmaState {

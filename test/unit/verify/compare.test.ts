@@ -165,3 +165,22 @@ test('a file written for another architecture, or without a patch, is not checka
   const runOn = verdicts('arch arm64\nkernel 6.1\n# run-on: x86_64 6.18\nP1: unshare(CLONE_NEWTIME)');
   assert.equal(runOn.fileNotChecked, null);
 });
+
+test('ids beyond what the sandbox maps are not checkable, in id maps, setuid and spawn; qemu\'s initial namespaces check them', () => {
+  const text = [
+    'P1: fork() = P2', 'P2: unshare(CLONE_NEWUSER)',
+    'P1: write("/proc/P2/uid_map", "0 100000 1")', 'P1: write("/proc/P2/gid_map", "0 0 65536")',
+    'spawn P3 uid=65536', 'spawn P4 uid=65535', 'P1: open("/proc/P2/uid_map", O_WRONLY) = u', 'P1: setuid(70000)',
+  ].join('\n');
+  const sandbox = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  const why = (n: number) => sandbox.lines.find((l) => l.line === n - 1)?.notRun?.notRun ?? null;
+  assert.match(why(3) ?? '', /lower uid 100000 is beyond what the sandbox maps \(0-65535\)/);
+  assert.equal(why(4), null, 'gids 0-65535 exist in the sandbox');
+  assert.match(why(5) ?? '', /uid 65536 is beyond/);
+  assert.equal(why(6), null);
+  assert.match(why(8) ?? '', /uid 70000 is beyond/);
+  const unprivileged = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'root-only', sleepCapMs: 3000 });
+  assert.match(unprivileged.lines[3].notRun?.notRun ?? '', /gids 0-65535 do not exist in a sandbox made without root/);
+  const qemu = planScenario(text, 't.timens', PROFILE, MODE);
+  assert.ok(qemu.lines.every((l) => l.notRun === null), JSON.stringify(qemu.lines.map((l) => l.notRun)));
+});

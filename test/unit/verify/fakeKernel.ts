@@ -4,7 +4,6 @@ import { timerState, type OpResult } from '../../../extension/sim/api';
 import type { Plan } from '../../../extension/verify/plan';
 import { emptyKernelLine, type KernelLine, type Res } from '../../../extension/verify/protocol';
 
-const USER_BASE = 4026531837;
 const hexOf = (s: string) => ':' + Buffer.from(s, 'utf8').toString('hex');
 const ts = (t: { sec: number; nsec: number }) => `${t.sec}:${String(t.nsec).padStart(9, '0')}`;
 
@@ -38,7 +37,7 @@ export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
       if (t.state === 'exited') { k.tasks.set(t.id, { kind: 'obs-task', line: pl.line + 1, task: t.id, st: 'gone', tid: t.pid, time: NaN, tfc: NaN, user: NaN, uid: NaN, euid: NaN }); continue; }
       const np = s.nsproxies[t.nsproxy];
       k.tasks.set(t.id, { kind: 'obs-task', line: pl.line + 1, task: t.id, st: 'live', tid: t.pid, time: s.timeNamespaces[np.time_ns].inum,
-        tfc: s.timeNamespaces[np.time_ns_for_children].inum, user: USER_BASE + Number(t.userNs.slice(5)), uid: t.uid, euid: t.euid });
+        tfc: s.timeNamespaces[np.time_ns_for_children].inum, user: s.userNamespaces[t.userNs].inum, uid: t.uid, euid: t.euid });
       if (t.state === 'vfork-parent-waiting') k.blocked.add(t.id);
     }
     out.set(pl.line + 1, k);

@@ -90,7 +90,7 @@ test('only the /proc files the model knows become helper paths; task names and m
   assert.equal(procPathToken('/proc/P1/ns/time_for_children', c), '@P1/ns/time_for_children');
   assert.equal(procPathToken(`/proc/${before.tasks.P1.pid}/ns/time`, c), '@P1/ns/time');
   assert.equal(procPathToken('/proc/uptime', c), 'uptime');
-  for (const bad of ['/etc/passwd', '/proc/self/../../etc/shadow', '/proc/1/ns/time', '/proc/self/mem', '/proc/self/ns/user', '/proc/nobody/ns/time', '/proc/self/ns/time/..']) {
+  for (const bad of ['/etc/passwd', '/proc/self/../../etc/shadow', '/proc/1/ns/time', '/proc/self/mem', '/proc/self/ns/net', '/proc/nobody/ns/time', '/proc/self/ns/time/..']) {
     assert.equal(procPathToken(bad, c), null, bad);
   }
 });

@@ -15,7 +15,15 @@ import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
+import { isMapsFile, mapsOpen, mapsText } from './maps';
+import { openUserNsFile, userNsLink } from '../nsfs';
+import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter } from './seq_file';
+
+/** A /proc/PID directory opened with open(2). */
+export function isProcDir(fd: FdRec): boolean {
+  return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
+}
 
 function isIdFile(fd: FdRec): boolean {
   return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
@@ -57,11 +65,13 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     if (mode !== 'r' && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is read-only (0444)`);
     return { path, kind: 'proc', ns: null, task: null, pos: 0, ...opener };
   }
+  if (isSysctlPath(path)) return sysctlOpen(k, t, path, mode);
   const p = procTask(k, t, path);
   if (!p) k.fail('ENOENT', `${path}: only /proc files exist in this model`);
   if (!p.task) k.fail('ENOENT', `${path}: no such process`);
   const target = task(k, p.task);
   if (target.state === 'exited') k.fail('ENOENT', `${path}: ${p.task} has exited`);
+  if (p.rest === 'ns/user') return openUserNsFile(k, t, p.task, path, mode);
   if (p.rest === 'ns/time' || p.rest === 'ns/time_for_children') {
     const nsId = resolveNsPath(k, t, path);
     return { path, kind: 'ns', ns: nsId, task: p.task, pos: 0, ...opener };
@@ -79,6 +89,10 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     }
     return { path, kind: 'timens_offsets', ns: null, task: p.task, pos: 0, ...opener };
   }
+  if (p.rest === 'maps') {
+    mapsOpen(k, t, p.task, mode);
+    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener };
+  }
   if (ID_FILES.includes(p.rest)) {
     if (mode !== 'r') {
       k.fn('proc_pid_permission', () => {
@@ -89,7 +103,10 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     idFileOpen(k, t, p.rest, p.task, mode);
     return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
   }
-  if (p.rest === '') return { path, kind: 'pidfd', ns: null, task: p.task, pos: 0, ...opener };
+  // A /proc/PID directory: a procfs directory file, not a pidfd (its f_op is not pidfd_fops), so setns refuses
+  // it (kernel/nsproxy.c setns: neither proc_ns_file nor pidfd_pid → -EINVAL) and read gives EISDIR.
+  if (p.rest === '' && mode !== 'r') k.fail('EISDIR', `${path} is a directory: do_open refuses write access (fs/namei.c)`);
+  if (p.rest === '') return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
   k.fail('ENOENT', `${path}: not modelled`);
 }
 
@@ -126,6 +143,7 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
     });
   }
   if (isIdFile(fd)) return idFileRead(k, t, fd);
+  if (isMapsFile(fd)) return mapsText(k, fd);
   k.fail('EINVAL', `${fd.path} cannot be read`);
 }
 
@@ -133,6 +151,13 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
 export function read(k: KernelContext, t: string, f: FileRef, count?: number): OpResult {
   return withFile(k, t, f, 'r', (fd, fdName) => {
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
+    // vfs_read → generic_read_dir: a directory has no read, only getdents (fs/libfs.c).
+    if (isProcDir(fd)) k.fail('EISDIR', `${fd.path} is a directory`);
+    if (isSysctlFile(fd)) {
+      const text = sysctlRead(k, fd, count ?? Infinity);
+      if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length });
+      return { ret: utf8.encode(text).length, errno: null, signal: null, text };
+    }
     if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
     // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
     if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
@@ -154,6 +179,11 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       k.fail('ESPIPE', 'seq_file-based /proc files clear FMODE_PWRITE: pwrite gives ESPIPE whatever the offset (real-kernel-facts Q3)');
     }
     if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
+    if (isSysctlFile(fd)) {
+      const { consumed, ignored } = sysctlWrite(k, t, fd, data);
+      if (fdName && !ignored) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
+      return { ret: consumed, errno: null, signal: null };
+    }
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
       if (fd.pos !== 0 || bytes.length >= PAGE) {
@@ -205,6 +235,11 @@ export function readlink(k: KernelContext, t: string, path: string): OpResult {
     return { ret: pid.length, errno: null, signal: null, text: pid };
   }
   return k.fn('proc_ns_readlink', () => {
+    const p = procTask(k, t, path);
+    if (p?.task && p.rest === 'ns/user' && task(k, p.task).state !== 'exited') {
+      const text = userNsLink(k, openUserNsFile(k, t, p.task, path, 'r').user!);
+      return { ret: text.length, errno: null, signal: null, text };
+    }
     const nsId = resolveNsPath(k, t, path);
     const n = ns(k, nsId);
     const name = path.endsWith('time_for_children') ? k.sw.tfcLinkName : 'time';

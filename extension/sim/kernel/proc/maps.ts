@@ -1,0 +1,55 @@
+// /proc/PID/maps (fs/proc/task_mmu.c show_map_vma): the lines of the special mappings the model has, [vvar],
+// [vvar_vclock] and [vdso] at the model's addresses, and x86_64's [vsyscall] gate area. The program's own
+// mappings (text, heap, libraries, stack) are not modelled, so the model's file has only these lines.
+
+import { PROT } from '../../types';
+import type { FdRec } from '../../store/records';
+import { mm, task, vma, type KernelContext } from '../context';
+import { ptraceMayAccess } from '../cred';
+import { PAGE } from '../mm/vma';
+
+/** The fixed address of the vsyscall page (arch/x86/include/uapi/asm/vsyscall.h VSYSCALL_ADDR). */
+export const VSYSCALL_ADDR = 0xffffffffff600000;
+
+const hex = (v: number) => v.toString(16).padStart(8, '0');
+
+/**
+ * One line: show_vma_header_prefix prints `%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ` (seq_put_hex_ll with at
+ * least 8 digits; the offset is 0 for a mapping without a file), then seq_pad pads to
+ * `25 + sizeof(void *) * 6 - 1` = 72 columns and one space before the name.
+ */
+export function mapsLine(start: number, end: number, prot: number, shared: boolean, name: string): string {
+  const perms = `${prot & PROT.PROT_READ ? 'r' : '-'}${prot & PROT.PROT_WRITE ? 'w' : '-'}${prot & PROT.PROT_EXEC ? 'x' : '-'}${shared ? 's' : 'p'}`;
+  const prefix = `${hex(start)}-${hex(end)} ${perms} 00000000 00:00 0 `;
+  return `${prefix.padEnd(72, ' ')} ${name}\n`;
+}
+
+/** proc_maps_open → proc_mem_open → mm_access: PTRACE_MODE_READ_FSCREDS on the target, else EACCES. */
+export function mapsOpen(k: KernelContext, t: string, target: string, mode: 'r' | 'w' | 'rw'): void {
+  // the file is S_IRUGO (fs/proc/base.c REG("maps", S_IRUGO, …)): only CAP_DAC_OVERRIDE opens it for writing (the
+  // model grants that to root of the initial user namespace, as for its other /proc files), and such an fd's
+  // writes fail with EINVAL (no write handler: do_dentry_open leaves FMODE_CAN_WRITE off)
+  const me = task(k, t);
+  if (mode !== 'r' && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `/proc/${target}/maps is read-only (0444)`);
+  k.fn('proc_maps_open', () => {
+    if (!ptraceMayAccess(k, task(k, t), task(k, target))) k.fail('EACCES', `${t} has no ptrace read access to ${target} (mm_access, PTRACE_MODE_READ_FSCREDS)`);
+  });
+}
+
+export function isMapsFile(fd: FdRec): boolean {
+  return fd.kind === 'proc' && fd.task !== null && fd.path.endsWith('/maps');
+}
+
+/** show_map (m_start walks the VMAs in address order, then the gate VMA on x86_64). */
+export function mapsText(k: KernelContext, fd: FdRec): string {
+  return k.fn('show_map', () => {
+    const target = task(k, fd.task!);
+    // m_start: a task without an mm (it has exited) shows nothing
+    if (target.state === 'exited' || !target.mm) return '';
+    const vmas = mm(k, target.mm)._vmas.map((id) => vma(k, id)).sort((a, b) => a.start - b.start);
+    let text = vmas.map((v) => mapsLine(v.start, v.start + v.pages * PAGE, v.prot, v.flags.includes('VM_MAYSHARE'), v.name)).join('');
+    // get_gate_vma (arch/x86/entry/vsyscall/vsyscall_64.c): xonly (the default since 5.3) is --x, emulate r-x
+    if (k.sw.vsyscall) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
+    return text;
+  });
+}

@@ -1,0 +1,103 @@
+// The set*id calls (kernel/sys.c __sys_setuid, __sys_setgid, __sys_setresuid, __sys_setresgid) with the
+// capability fix-up they trigger (security/commoncap.c cap_emulate_setxuid) and commit_creds' dumpable reset.
+
+import type { OpResult } from '../api';
+import type { TaskRec } from '../store/records';
+import { task, user, type KernelContext } from './context';
+import { capCheck, makeKid } from './cred';
+
+type Which = 'uid' | 'gid';
+/** A task's real, effective and saved ids of one kind (kernel ids). */
+interface Ids { readonly r: number; readonly e: number; readonly s: number }
+/** (uid_t)-1: leave this id as it is. */
+const KEEP = -1;
+
+function idsOf(t: TaskRec, which: Which): Ids {
+  return which === 'uid' ? { r: t.uid, e: t.euid, s: t._suid } : { r: t._gid, e: t._egid, s: t._sgid };
+}
+
+/** make_kuid / make_kgid in the caller's user namespace; EINVAL when the id has no mapping there. */
+function kid(k: KernelContext, me: TaskRec, which: Which, id: number): number {
+  if (id < 0 || id > 0xfffffffe) k.fail('EINVAL', `${which} ${id} is not valid ((${which}_t)-1 is no id)`);
+  const v = makeKid(user(k, me.userNs), which, id);
+  if (v === null) k.fail('EINVAL', `${which} ${id} has no mapping in ${me.userNs}: !${which}_valid(k${which})`);
+  return v;
+}
+
+/**
+ * commit_creds (kernel/cred.c) for every thread (glibc's set*id applies to all, as the helper's libc does):
+ * the new ids, cap_emulate_setxuid for uid changes, and `set_dumpable(mm, suid_dumpable)` (0 here) when the
+ * euid/egid (and so fsuid/fsgid) changed or capabilities were gained.
+ */
+function commitIds(k: KernelContext, t: string, which: Which, next: Ids): void {
+  const me = task(k, t);
+  const old = idsOf(me, which);
+  let eff = me.fullCaps;
+  let perm = me._permCaps;
+  if (which === 'uid') {
+    // security/commoncap.c cap_emulate_setxuid: kuid_t root_uid = make_kuid(old->user_ns, 0);
+    const root = makeKid(user(k, me.userNs), 'uid', 0);
+    const wasRoot = old.r === root || old.e === root || old.s === root;
+    const isRoot = next.r === root || next.e === root || next.s === root;
+    if (wasRoot && !isRoot) { perm = false; eff = false; }                 // every root uid gone: cap_clear(permitted, effective)
+    if (old.e === root && next.e !== root) eff = false;                    // euid leaves root: cap_clear(effective)
+    if (old.e !== root && next.e === root) eff = perm;                     // euid becomes root: effective = permitted
+  }
+  // (no set*id call gains permitted capabilities, so only the euid/egid comparison can fire here)
+  const dumpReset = old.e !== next.e;
+  k.fn('commit_creds', () => {
+    for (const g of k.memo.threadsOf(t)) {
+      if (which === 'uid') {
+        k.r.set(k.tasks, g, 'uid', next.r);
+        k.r.set(k.tasks, g, 'euid', next.e);
+        k.r.set(k.tasks, g, '_suid', next.s);
+      } else {
+        k.r.set(k.tasks, g, '_gid', next.r);
+        k.r.set(k.tasks, g, '_egid', next.e);
+        k.r.set(k.tasks, g, '_sgid', next.s);
+      }
+      k.r.set(k.tasks, g, 'fullCaps', eff);
+      k.r.set(k.tasks, g, '_permCaps', perm);
+      if (dumpReset) k.r.set(k.tasks, g, 'dumpable', false);
+    }
+    const caps = eff === me.fullCaps && perm === me._permCaps ? '' : `, capabilities: effective ${eff ? 'all' : 'none'}, permitted ${perm ? 'all' : 'none'}`;
+    k.state(k.txt`${t}: ${which} ${next.r}, e${which} ${next.e}, s${which} ${next.s} (kernel ids)${caps}${dumpReset ? ', not dumpable (fs.suid_dumpable = 0)' : ''}`);
+  });
+}
+
+/** setuid(2) and setgid(2): with CAP_SETUID/CAP_SETGID over the caller's user namespace all ids change, else
+ *  only the effective (and fs) id, and only to the real or saved id. */
+export function setxid(k: KernelContext, t: string, which: Which, id: number): OpResult {
+  return k.fn(which === 'uid' ? '__sys_setuid' : '__sys_setgid', () => {
+    const me = task(k, t);
+    const v = kid(k, me, which, id);
+    const old = idsOf(me, which);
+    // kernel/sys.c: if (ns_capable_setid(old->user_ns, CAP_SETUID)) { new->suid = new->uid = kuid; … }
+    //   else if (!uid_eq(kuid, old->uid) && !uid_eq(kuid, new->suid)) goto error;   new->fsuid = new->euid = kuid;
+    const privileged = capCheck(k, 'ns_capable_setid', me, me.userNs, which === 'uid' ? 'CAP_SETUID' : 'CAP_SETGID');
+    if (!privileged && v !== old.r && v !== old.s) k.fail('EPERM', `${t} lacks CAP_SET${which.toUpperCase()} and ${id} is neither its real nor its saved ${which}`);
+    commitIds(k, t, which, privileged ? { r: v, e: v, s: v } : { ...old, e: v });
+    return { ret: 0, errno: null, signal: null };
+  });
+}
+
+/** setresuid(2) and setresgid(2): -1 leaves an id; each id given must map (EINVAL), and one that is none of
+ *  the current real, effective and saved ids needs CAP_SETUID/CAP_SETGID over the caller's user namespace. */
+export function setresxid(k: KernelContext, t: string, which: Which, r: number, e: number, s: number): OpResult {
+  return k.fn(which === 'uid' ? '__sys_setresuid' : '__sys_setresgid', () => {
+    const me = task(k, t);
+    const old = idsOf(me, which);
+    // kernel/sys.c: if ((ruid != (uid_t) -1) && !uid_valid(kruid)) return -EINVAL;  (and euid, suid)
+    const next = { r: r === KEEP ? old.r : kid(k, me, which, r), e: e === KEEP ? old.e : kid(k, me, which, e), s: s === KEEP ? old.s : kid(k, me, which, s) };
+    // ruid_new = ruid != (uid_t) -1 && !uid_eq(kruid, old->uid) && !uid_eq(kruid, old->euid) && !uid_eq(kruid, old->suid);
+    const isNew = (given: number, v: number) => given !== KEEP && v !== old.r && v !== old.e && v !== old.s;
+    if (isNew(r, next.r) || isNew(e, next.e) || isNew(s, next.s)) {
+      const cap = which === 'uid' ? 'CAP_SETUID' : 'CAP_SETGID';
+      if (!capCheck(k, 'ns_capable_setid', me, me.userNs, cap)) k.fail('EPERM', `${t} lacks ${cap} and an id given is none of its real, effective and saved ${which}s`);
+    }
+    // the no-op check: nothing to commit (kernel/sys.c, "check for no-op")
+    if (next.r === old.r && next.e === old.e && next.s === old.s) return { ret: 0, errno: null, signal: null };
+    commitIds(k, t, which, next);
+    return { ret: 0, errno: null, signal: null };
+  });
+}
