@@ -166,7 +166,7 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'adjModes':
       return readFlags(p, kind, arg);
     case 'whence': {
       const v = readFlags(p, 'whence', arg);
@@ -412,6 +412,14 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: numberArg(v, 'prot', 0) }, v);
     case 'munmap': return withPages({ op: 'munmap', mapping: v.get('mapping') as MappingName }, v, 1);
     case 'mremap': return withPages({ op: 'mremap', mapping: v.get('mapping') as MappingName, newPages: numberArg(v, 'new_pages', 0), flags: numberArg(v, 'flags', 0) }, v);
+    case 'settimeofday': return { op: 'settimeofday', value: v.get('time') as TimeExpr };
+    case 'clock_settime': return { op: 'clock_settime', clock: numberArg(v, 'clock', 0), value: v.get('time') as TimeExpr };
+    case 'adjtimex': {
+      const off = v.get('offset') as TimeExpr | undefined;
+      const tick = v.get('tick') as number | undefined;
+      return { op: 'adjtimex', modes: numberArg(v, 'modes', 0), ...(off ? { offset: off.delta } : {}), ...(tick !== undefined ? { tick } : {}) };
+    }
+    case 'gettimeofday': return { op: 'gettimeofday', via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
     default: return { op: 'sleep', delta: { sec: 0, nsec: 0 } }; // host operations never reach here
   }
 }

@@ -13,11 +13,11 @@ import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
 import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
-const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
+const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'tick']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'design', 'sleep', 'suspend', 'sysctl', 'spawn', 'tick', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'sleep', 'suspend', 'sysctl', 'spawn'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'design', 'sleep', 'suspend', 'sysctl', 'spawn', 'tick'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -265,6 +265,13 @@ function readHost(p: LineParser, word: Lexeme): void {
     p.expectEnd();
     if (delta.sec < 0) p.error(p.r(start), 'bad-value', 'Host time only moves forward');
     operation = { op: word.text, delta };
+  } else if (word.text === 'tick') {
+    // tick [N]: N timer ticks (default 1).
+    const count = p.peek() && p.peek()!.text !== ')' ? readInt(p) : 1;
+    if (paren) p.expectPunct(')', "')'");
+    p.expectEnd();
+    if (count < 1) p.error(p.r(p.toks[p.pos - 1]), 'bad-value', 'At least one tick');
+    operation = { op: 'tick', count };
   } else if (word.text === 'sysctl') {
     const a = p.next();
     if (!a || a.t !== 'ident') p.error(a ? p.r(a) : p.endRange(), 'syntax', "Write 'sysctl user.max_time_namespaces=N'");

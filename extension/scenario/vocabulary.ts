@@ -1,14 +1,15 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
+import { ADJ_MODES, clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
+import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { SEEK, type OperationName } from '../sim/ops';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'adjModes';
 
 export interface ArgSpec {
   readonly name: string;
@@ -161,6 +162,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'spawn', op: 'spawn', host: true, args: [{ name: 'task', kind: 'task', doc: 'the new task name, then uid=N (default 0)' }],
     summary: 'A new process started from outside in the initial namespaces (as a login shell would be).',
     example: 'spawn P5 uid=65534', snippet: 'spawn ${1:P5} uid=${2:65534}' },
+  ...TIMEKEEPING_SPECS,
 ];
 
 export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_SPECS.map((s) => [s.word, s]));
@@ -178,6 +180,8 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
+  // Issue 15 (not counted: they are new): the wall clock and the tick.
+  'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday', 'tick',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
@@ -205,7 +209,8 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'adjModes', Readonly<Record<string, number>>>> = {
+  adjModes: ADJ_MODES,
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,

@@ -20,6 +20,14 @@ const SYSCALLS = [
   'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'prctl', 'openat', 'close', 'getresuid',
   'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',
   'munmap', 'mremap',
+  // issue 15: the wall clock
+  'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday',
+];
+/** The timekeeping paths (kernel/time/timekeeping.c, time.c; sim/kernel/time/timekeeping.ts) and the vDSO's gettimeofday. */
+const TIMEKEEPING_FUNCTIONS = [
+  '__vdso_gettimeofday', '__kernel_gettimeofday', 'do_sys_settimeofday64', 'do_settimeofday64', 'capable', 'clock_was_set',
+  'timekeeping_update', 'update_vsyscall', 'posix_clock_realtime_set', 'do_adjtimex', 'timekeeping_validate_timex',
+  'timekeeping_inject_offset', 'ktime_get_real_ts64', 'tick_sched_do_timer', 'timekeeping_advance',
 ];
 
 /** Every function name that can appear in an event's `fn` or `stack`, sorted. */
@@ -48,4 +56,5 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'timens_ktime_to_host', 'common_nsleep', 'common_nsleep_timens', 'alarm_timer_nsleep', 'posix_cpu_nsleep',
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
   '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
+  ...TIMEKEEPING_FUNCTIONS,
 ])].sort());

@@ -55,7 +55,16 @@ export type TaskOperation =
   | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }
   | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
   | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }
-  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number };
+  | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number }
+  | TimekeepingOperation;
+
+/** Setting and reading the wall clock (issue 15): the time is a deadline-like expression (`now` is the caller's
+ *  CLOCK_REALTIME), `offset` the step of ADJ_SETOFFSET, `tick` the value of ADJ_TICK. */
+export type TimekeepingOperation =
+  | { readonly op: 'settimeofday'; readonly value: TimeExpr }
+  | { readonly op: 'clock_settime'; readonly clock: number; readonly value: TimeExpr }
+  | { readonly op: 'adjtimex'; readonly modes: number; readonly offset?: Timespec; readonly tick?: number }
+  | { readonly op: 'gettimeofday'; readonly via: 'vdso' | 'syscall' };
 
 export type HostOperation =
   /** Host time passes: every clock advances by `delta`. */
@@ -65,7 +74,9 @@ export type HostOperation =
   /** `sysctl user.max_time_namespaces=N`, written by root of the initial user namespace (or of `userNs`). */
   | { readonly op: 'sysctl'; readonly name: 'user.max_time_namespaces'; readonly value: number; readonly userNs?: string }
   /** A new process started from outside (as a login shell would be), in the initial namespaces. */
-  | { readonly op: 'spawn'; readonly child: string; readonly uid: number };
+  | { readonly op: 'spawn'; readonly child: string; readonly uid: number }
+  /** `tick N`: N timer ticks (1/HZ each): timekeeping_advance, timekeeping_update and update_vsyscall run. */
+  | { readonly op: 'tick'; readonly count: number };
 
 export type Operation = TaskOperation | HostOperation;
 export type OperationName = Operation['op'];
@@ -77,4 +88,4 @@ export interface Step {
   readonly operation: Operation;
 }
 
-export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn']);
+export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'tick']);

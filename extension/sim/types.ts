@@ -148,3 +148,18 @@ export type ErrnoName = keyof typeof ERRNOS;
 export const PROT = { PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4 } as const;
 export const MREMAP = { MREMAP_MAYMOVE: 1, MREMAP_FIXED: 2, MREMAP_DONTUNMAP: 4 } as const;
 export const TIMER_ABSTIME = 1;
+
+// ---- Timekeeping (issue 15): adjtimex modes and the limits of settimeofday ----
+/** adjtimex modes (include/uapi/linux/timex.h). ADJ_OFFSET_SINGLESHOT and ADJ_OFFSET_SS_READ are the old
+ *  adjtime() spellings and include ADJ_OFFSET's bit. */
+export const ADJ_MODES = {
+  ADJ_OFFSET: 0x0001, ADJ_FREQUENCY: 0x0002, ADJ_MAXERROR: 0x0004, ADJ_ESTERROR: 0x0008, ADJ_STATUS: 0x0010,
+  ADJ_TIMECONST: 0x0020, ADJ_TAI: 0x0080, ADJ_SETOFFSET: 0x0100, ADJ_MICRO: 0x1000, ADJ_NANO: 0x2000,
+  ADJ_TICK: 0x4000, ADJ_OFFSET_SINGLESHOT: 0x8001, ADJ_OFFSET_SS_READ: 0xa001,
+} as const;
+/** adjtimex's return while the clock is unsynchronised (STA_UNSYNC, the state of a machine no NTP daemon set). */
+export const TIME_ERROR = 5;
+/** TIME_SETTOD_SEC_MAX (include/linux/time64.h): KTIME_SEC_MAX minus 30 years; do_sys_settimeofday64 refuses more. */
+export const TIME_SETTOD_SEC_MAX = 8277292036;
+/** CONFIG_HZ of the kernels modelled (Debian's x86_64 and arm64 configs: 250), so a tick is 4 ms (our choice). */
+export const HZ = 250;

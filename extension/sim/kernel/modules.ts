@@ -8,17 +8,35 @@ import { ARM64_NO_VCLOCK, ARM64_VVAR_FAULT } from './arch/arm64';
 import { X86_VVAR_FAULT, X86_VVAR_VCLOCK_FAULT } from './arch/x86';
 import { DATASTORE_VVAR_FAULT } from './vdso/datastore';
 import type { FaultHandler } from './vdso/vvar';
+import type { OpResult } from '../api';
+import type { TimeExpr } from '../ops';
+import type { Timespec } from '../types';
+import type { KernelContext } from './context';
+import * as merged from './time/timekeeping';
 
 export interface KernelModules {
   /** The fault callback of [vvar] (when it has one: see VmaLayout.pfnmap). */
   readonly vvarFault: FaultHandler;
   /** The fault callback of [vvar_vclock]. */
   readonly vclockFault: FaultHandler;
+  /** Setting the clocks and the timer tick (kernel/time/timekeeping.c); a design that was never merged has its own. */
+  readonly timekeeping: Timekeeping;
 }
 
+export interface Timekeeping {
+  settimeofday(k: KernelContext, t: string, v: TimeExpr): OpResult;
+  clockSettime(k: KernelContext, t: string, clock: number, v: TimeExpr): OpResult;
+  adjtimex(k: KernelContext, t: string, modes: number, offset: Timespec | undefined, tick: number | undefined): OpResult;
+  tick(k: KernelContext, count: number): OpResult;
+}
+
+export const MERGED_TIMEKEEPING: Timekeeping = {
+  settimeofday: merged.settimeofday, clockSettime: merged.clockSettime, adjtimex: merged.adjtimex, tick: merged.tick,
+};
+
 const ARCH: Record<Profile['arch'], KernelModules> = {
-  x86_64: { vvarFault: X86_VVAR_FAULT, vclockFault: X86_VVAR_VCLOCK_FAULT },
-  arm64: { vvarFault: ARM64_VVAR_FAULT, vclockFault: ARM64_NO_VCLOCK },
+  x86_64: { vvarFault: X86_VVAR_FAULT, vclockFault: X86_VVAR_VCLOCK_FAULT, timekeeping: MERGED_TIMEKEEPING },
+  arm64: { vvarFault: ARM64_VVAR_FAULT, vclockFault: ARM64_NO_VCLOCK, timekeeping: MERGED_TIMEKEEPING },
 };
 
 export function modulesFor(profile: Profile, sw: SwitchValues): KernelModules {

@@ -20,6 +20,20 @@ import { clockNanosleep, timerfdSettime } from './time/sleep';
 import { sysClockGettime } from './time/posix-timers';
 import { KErr } from './trace';
 import { vdsoClockGettime } from './vdso/gettime';
+import { sysGettimeofday } from './time/timekeeping';
+import { ADJ_MODES } from '../types';
+
+/** adjtimex modes as names (the two old adjtime() spellings first, as they include ADJ_OFFSET's bit). */
+function adjModeNames(modes: number): string {
+  if (modes === 0) return '0';
+  const names: string[] = [];
+  let left = modes;
+  for (const [name, v] of Object.entries(ADJ_MODES).sort((a, b) => b[1] - a[1])) {
+    if ((left & v) === v) { names.push(name); left &= ~v; }
+  }
+  if (left) names.push(`0x${left.toString(16)}`);
+  return names.join('|');
+}
 
 /** The first number in an operation that is not a safe integer (or a nanosecond field out of range). */
 function badNumber(v: unknown, path: string): string | null {
@@ -50,7 +64,7 @@ export function execStep(k: KernelContext, step: Step): OpResult {
   }
   try {
     switch (op.op) {
-      case 'sleep': case 'suspend': case 'sysctl': case 'spawn':
+      case 'sleep': case 'suspend': case 'sysctl': case 'spawn': case 'tick':
         return hostOp(k, op);
       default:
         return taskOp(k, step.task, op);
@@ -87,6 +101,7 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
     return { ret: null, errno: null, signal: null };
   }
   if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock);
+  if (op.op === 'gettimeofday' && op.via === 'vdso') return vdsoClockGettime(k, taskId, 0, true);
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
   const name = op.op === 'exit' && t.leader !== taskId ? 'exit' : syscallName(op);
   const enter = k.enter('syscall-enter', k.syscallPrefix + name, describe(k, op));
@@ -153,6 +168,10 @@ function describe(k: KernelContext, op: TaskOperation): number {
     case 'munmap': return txt`munmap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}${op.pages !== undefined ? ` ×${op.pages}` : ''})`;
     case 'mremap': return txt`mremap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}, new ${op.newPages} pages, flags ${op.flags})`;
     case 'touch': return txt`touch ${op.mapping} page ${op.page}`;
+    case 'settimeofday': return txt`settimeofday(${timeExprText(op.value)}, NULL)`;
+    case 'clock_settime': return txt`clock_settime(${clockName(op.clock)}, ${timeExprText(op.value)})`;
+    case 'adjtimex': return txt`adjtimex(modes=${adjModeNames(op.modes)}${op.offset ? `, time=${fmtTs(op.offset)}` : ''}${op.tick !== undefined ? `, tick=${op.tick}` : ''})`;
+    case 'gettimeofday': return txt`gettimeofday(&tv, NULL)`;
   }
 }
 
@@ -184,5 +203,9 @@ function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
     case 'munmap': return munmap(k, t, op.mapping, op.page, op.pages);
     case 'mremap': return mremap(k, t, op.mapping, op.newPages, op.flags, op.page, op.pages);
     case 'touch': return userTouch(k, t, op.mapping, op.page);
+    case 'settimeofday': return k.modules.timekeeping.settimeofday(k, t, op.value);
+    case 'clock_settime': return k.modules.timekeeping.clockSettime(k, t, op.clock, op.value);
+    case 'adjtimex': return k.modules.timekeeping.adjtimex(k, t, op.modes, op.offset, op.tick);
+    case 'gettimeofday': return sysGettimeofday(k, t);
   }
 }

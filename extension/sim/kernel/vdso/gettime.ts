@@ -14,14 +14,18 @@ import { hostClock, sysClockGettime } from '../time/posix-timers';
 import { KErr } from '../trace';
 import { tsAdd, ZERO } from '../util';
 import { vdsoAddOffset, type TimensOffset } from '../../offset64';
+import { usec } from '../time/timekeeping';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
 
-export function vdsoClockGettime(k: KernelContext, t: string, clock: number): OpResult {
-  const sym = k.sw.vdsoClockGettime;
+/** `gtod`: the vDSO's gettimeofday entry (__cvdso_gettimeofday: do_hres(CLOCK_REALTIME), cut to microseconds). */
+export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gtod = false): OpResult {
+  // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday).
+  const sym = gtod ? k.sw.vdsoClockGettime.replace('clock_gettime', 'gettimeofday') : k.sw.vdsoClockGettime;
   const memo = k.memo;
-  let enterSid = memo.summaryIds.get(-1 - clock);
-  if (enterSid === undefined) memo.summaryIds.set(-1 - clock, (enterSid = k.r.intern(`${sym}(${clockName(clock)})`)));
+  const enterKey = gtod ? -1000 : -1 - clock;
+  let enterSid = memo.summaryIds.get(enterKey);
+  if (enterSid === undefined) memo.summaryIds.set(enterKey, (enterSid = k.r.intern(gtod ? `${sym}(&tv, NULL)` : `${sym}(${clockName(clock)})`)));
   const enter = k.enter('vdso-enter', sym, enterSid);
   let res: OpResult;
   const hres = clock === 0 || clock === 1 || clock === 7 || clock === 11 || clock === 4;
@@ -63,6 +67,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number): Op
     // The stack top is `reader`, so the interned default return summary is the same text, built once.
     k.ret(c, undefined);
   }
+  if (gtod && res.clock) res = { ...res, clock: { ...res.clock, value: usec(res.clock.value), host: usec(res.clock.host) } };
   setLastResult(k, t, res);
   const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}`
     : res.stuck ? k.txt`${sym} never returns (stuck in the seqcount loop)` : exitSummary(k, sym, res.clock!);
