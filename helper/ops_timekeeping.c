@@ -16,3 +16,4 @@ void op_settimeofday(struct task_ctx *c, struct arg *a, struct result *r) { (voi
 void op_clock_settime(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
 void op_adjtimex(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
 void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
+void op_device_timestamp(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }

@@ -3,7 +3,7 @@
 
 import type { OpResult, Simulation, TimerState } from '../sim/api';
 import type { Step } from '../sim/ops';
-import type { Arch, Arm64PatchId, KernelVersion, Machine, Profile } from '../sim/types';
+import type { Arch, Arm64PatchId, DesignName, KernelVersion, Machine, Profile } from '../sim/types';
 
 /** A source range, 0-based lines and columns (UTF-16 code units), end exclusive. */
 export interface Range {
@@ -42,6 +42,8 @@ export interface Header {
   readonly forcedBuild?: boolean;
   /** `machine` lines: properties of the machine that differ from the default (types.ts defaultMachine). */
   readonly machine?: Partial<Machine>;
+  /** `design NAME`: a time-namespace design that was never merged (issue 15). */
+  readonly design?: DesignName;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -125,6 +127,8 @@ export interface RunOptions {
   readonly forcedBuild?: boolean;
   /** Machine properties over the header's (verify gives the real machine's). */
   readonly machine?: Partial<Machine>;
+  /** The design over the header's (the CLI's --design, a comparison of designs). */
+  readonly design?: DesignName;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

@@ -2,8 +2,8 @@
 // read as flags, clocks, strings, durations, deadlines, mappings; the operation they make. Names in them (fds,
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
-import { CLOCKS, SIGNALS, type Timespec } from '../sim/types';
-import { SEEK, type FileRef, type MappingName, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
+import { CLOCKS, DESIGN_CLOCKS, SIGNALS, type Timespec } from '../sim/types';
+import { DEVICE_SOURCES, SEEK, type DeviceSource, type FileRef, type MappingName, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import type { Lexeme } from './lexer';
@@ -191,7 +191,7 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       if (one.t === 'number') { one.code = K.clock; return parseInteger(one.text) ?? undefined; }
       if (one.t === 'ident') {
         one.code = K.clock;
-        const id = own(CLOCKS, one.text);
+        const id = own(CLOCKS, one.text) ?? own(DESIGN_CLOCKS, one.text);
         if (id !== undefined) return id;
         const near = closest(one.text, CLOCK_NAMES);
         p.soft(p.r(one), 'unknown-clock', `Unknown clock '${one.text}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`, replaceFixes(p.r(one), near, ''));
@@ -263,6 +263,15 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       }
       p.soft(arg.range, 'syntax', 'Expected a signal name (SIGCHLD) or number');
       return undefined;
+    }
+    case 'device': {
+      if (!one || one.t !== 'ident' || !(DEVICE_SOURCES as readonly string[]).includes(one.text)) {
+        const near = one ? closest(one.text, DEVICE_SOURCES) : [];
+        p.soft(arg.range, 'bad-value', `A timestamp source is ${DEVICE_SOURCES.join(', ')}`, replaceFixes(arg.range, near, ''));
+        return undefined;
+      }
+      one.code = K.keyword;
+      return one.text;
     }
     case 'task': {
       if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected a task name'); return undefined; }
@@ -419,6 +428,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
       const tick = v.get('tick') as number | undefined;
       return { op: 'adjtimex', modes: numberArg(v, 'modes', 0), ...(off ? { offset: off.delta } : {}), ...(tick !== undefined ? { tick } : {}) };
     }
+    case 'device_timestamp': return { op: 'device_timestamp', source: v.get('source') as DeviceSource };
     case 'gettimeofday': return { op: 'gettimeofday', via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
     default: return { op: 'sleep', delta: { sec: 0, nsec: 0 } }; // host operations never reach here
   }

@@ -18,6 +18,7 @@ export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunO
     disabledPatches: [...(options.disabledPatches ?? parsed.header.disabledPatches)],
     ...(options.forcedBuild ?? parsed.header.forcedBuild ? { forcedBuild: true } : {}),
     ...(options.machine ?? parsed.header.machine ? { machine: { ...parsed.header.machine, ...options.machine } } : {}),
+    ...(options.design ?? parsed.header.design ? { design: options.design ?? parsed.header.design } : {}),
   };
 }
 

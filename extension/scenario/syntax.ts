@@ -2,7 +2,7 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARM64_PATCHES, DEFAULT_PROFILE, type Arch, type Machine } from '../sim/types';
+import { ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, type Arch, type DesignName, type Machine } from '../sim/types';
 import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
@@ -59,7 +59,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine' || first.text === 'design') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);
@@ -77,7 +77,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
     }
     const near = closest(first.text, LINE_STARTS);
     p.error(p.r(first), 'unknown-statement',
-      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build, machine)${near.length ? `; did you mean ${near[0]}?` : ''}`,
+      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build, machine, design)${near.length ? `; did you mean ${near[0]}?` : ''}`,
       replaceFixes(p.r(first), near.slice(0, 1), ''));
   }
   p.error(p.r(first), 'unknown-statement', `A line is 'TASK: operation(...)', 'expect ...', a host action or a header, not '${first.text}'`);
@@ -192,6 +192,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
     return;
   }
   if (word.text === 'machine') { readMachine(p, rest); return; }
+  if (word.text === 'design') { readDesign(p, rest); return; }
   // patch off <id|number>...
   const mode = rest[0];
   if (!mode || mode.text !== 'off') {
@@ -214,6 +215,18 @@ function readHeader(p: LineParser, word: Lexeme): void {
     if (!ctx.header.disabledPatches.includes(patch.id)) ctx.header.disabledPatches.push(patch.id);
     ctx.patches.push({ id: patch.id, range: p.r(t) });
   }
+}
+
+// design clone-time: a time-namespace design that was never merged (issue 15); its words are read as one name
+function readDesign(p: LineParser, rest: readonly Lexeme[]): void {
+  const ctx = p.ctx;
+  if (!rest.length) p.error(p.endRange(), 'syntax', `Which design? ${DESIGNS.join(', ')}`, [{ title: 'merged', range: p.endRange(), newText: ' merged' }]);
+  const r = range(p.line, rest[0].start, rest[rest.length - 1].end);
+  const text = p.text(rest[0].start, rest[rest.length - 1].end);
+  for (const t of rest) t.code = K.keyword;
+  const design = (DESIGNS as readonly string[]).includes(text) ? (text as DesignName) : undefined;
+  if (!design) p.error(r, 'unknown-design', `Unknown design '${text}': the model runs ${DESIGNS.join(', ')}`, replaceFixes(r, closest(text, DESIGNS).length ? closest(text, DESIGNS) : [...DESIGNS], ''));
+  ctx.header.design = design;
 }
 
 // machine cap_sys_resource=no rtc=no clocksource=kvm-clock

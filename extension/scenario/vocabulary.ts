@@ -1,7 +1,7 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { ADJ_MODES, clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
+import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { SEEK, type OperationName } from '../sim/ops';
 
@@ -9,7 +9,7 @@ import { SEEK, type OperationName } from '../sim/ops';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'adjModes';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'adjModes' | 'device';
 
 export interface ArgSpec {
   readonly name: string;
@@ -181,12 +181,12 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
   // Issue 15 (not counted: they are new): the wall clock and the tick.
-  'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday', 'tick',
+  'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday', 'tick', 'device_timestamp',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine', 'design'] as const;
 
 /** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
 export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {
@@ -205,7 +205,8 @@ export { clockName };
 
 export const SIGNAL_NAMES = Object.keys(SIGNALS);
 export const ERRNO_NAMES = Object.keys(ERRNOS);
-export const CLOCK_NAMES = Object.keys(CLOCKS);
+/** Clock names for completion and suggestions: the kernel's, then the one a design invents (CLOCK_MONOTONIC_SYNC). */
+export const CLOCK_NAMES = [...Object.keys(CLOCKS), ...Object.keys(DESIGN_CLOCKS)];
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
@@ -226,7 +227,7 @@ export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
 export const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
   EINTR: 'Interrupted system call', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied', EFAULT: 'Bad address', EINVAL: 'Invalid argument',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EINVAL: 'Invalid argument',
   ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',
   ENOSYS: 'Function not implemented', EUSERS: 'Too many users', EOPNOTSUPP: 'Operation not supported',
   ETIMEDOUT: 'Connection timed out',

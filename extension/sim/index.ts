@@ -27,7 +27,9 @@ const SYSCALLS = [
 const TIMEKEEPING_FUNCTIONS = [
   '__vdso_gettimeofday', '__kernel_gettimeofday', 'do_sys_settimeofday64', 'do_settimeofday64', 'capable', 'clock_was_set',
   'timekeeping_update', 'update_vsyscall', 'posix_clock_realtime_set', 'do_adjtimex', 'timekeeping_validate_timex',
-  'timekeeping_inject_offset', 'ktime_get_real_ts64', 'tick_sched_do_timer', 'timekeeping_advance',
+  'timekeeping_inject_offset', 'ktime_get_real_ts64', 'tick_sched_do_timer', 'timekeeping_advance', 'ktime_get', 'ktime_get_real',
+  // the designs that were never merged (sim/designs)
+  'clone_time_settimeofday', 'clone_time_enter', 'clock_monotonic_sync_set', 'clock_monotonic_sync_get',
 ];
 
 /** Every function name that can appear in an event's `fn` or `stack`, sorted. */

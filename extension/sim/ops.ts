@@ -64,7 +64,13 @@ export type TimekeepingOperation =
   | { readonly op: 'settimeofday'; readonly value: TimeExpr }
   | { readonly op: 'clock_settime'; readonly clock: number; readonly value: TimeExpr }
   | { readonly op: 'adjtimex'; readonly modes: number; readonly offset?: Timespec; readonly tick?: number }
-  | { readonly op: 'gettimeofday'; readonly via: 'vdso' | 'syscall' };
+  | { readonly op: 'gettimeofday'; readonly via: 'vdso' | 'syscall' }
+  /** A driver stamps an event for the task (seed 002's point): the stamp's clock against what the task reads. */
+  | { readonly op: 'device_timestamp'; readonly source: DeviceSource };
+
+/** Where a timestamp comes from: input, sound, v4l and drm report CLOCK_MONOTONIC, sockets CLOCK_REALTIME. */
+export const DEVICE_SOURCES = ['input', 'sound', 'v4l', 'drm', 'socket'] as const;
+export type DeviceSource = (typeof DEVICE_SOURCES)[number];
 
 export type HostOperation =
   /** Host time passes: every clock advances by `delta`. */

@@ -71,6 +71,8 @@ export interface Profile {
   readonly forcedBuild?: boolean;
   /** The machine's properties that differ from defaultMachine(arch). */
   readonly machine?: Partial<Machine>;
+  /** A time-namespace design that was never merged (absent: the merged kernel). */
+  readonly design?: DesignName;
 }
 
 export const DEFAULT_PROFILE: Profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] };
@@ -104,7 +106,7 @@ export type ClockName = keyof typeof CLOCKS;
 export const CLOCK_NAMES: Readonly<Record<number, ClockName>> = Object.fromEntries(Object.entries(CLOCKS).map(([k, v]) => [v, k as ClockName]));
 /** The name of a clock id ('CLOCK_MONOTONIC'), or 'clock N' for an id the kernel does not define. */
 export function clockName(id: number): string {
-  return CLOCK_NAMES[id] ?? `clock ${id}`;
+  return CLOCK_NAMES[id] ?? (id === DESIGN_CLOCKS.CLOCK_MONOTONIC_SYNC ? 'CLOCK_MONOTONIC_SYNC' : `clock ${id}`);
 }
 
 export const CLONE_FLAGS = {
@@ -140,7 +142,7 @@ export type SignalName = keyof typeof SIGNALS;
 
 export const ERRNOS = {
   EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EBADF: 9, ENOMEM: 12, EACCES: 13, EFAULT: 14,
-  EINVAL: 22, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
+  EBUSY: 16, EINVAL: 22, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
 } as const;
 export type ErrnoName = keyof typeof ERRNOS;
@@ -163,3 +165,11 @@ export const TIME_ERROR = 5;
 export const TIME_SETTOD_SEC_MAX = 8277292036;
 /** CONFIG_HZ of the kernels modelled (Debian's x86_64 and arm64 configs: 250), so a tick is 4 ms (our choice). */
 export const HZ = 250;
+
+// ---- Designs (issue 15): the time-namespace designs that were never merged, run as another implementation of
+// a few kernel modules (extension/sim/designs/) ----
+export const DESIGNS = ['merged', 'clone-time', 'monotonic-sync', 'per-ns-timekeeper'] as const;
+export type DesignName = (typeof DESIGNS)[number];
+/** Clock ids only a design has. CLOCK_MONOTONIC_SYNC was never given a number (seed 002 names it only): 24 is
+ *  invented, past every id up to 6.18 (16–23 are 6.17's auxiliary clocks), so the merged kernel refuses it. */
+export const DESIGN_CLOCKS = { CLOCK_MONOTONIC_SYNC: 24 } as const;

@@ -177,6 +177,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op) => ({ notRun: op.modes === 0 ? 'the helper has no adjtimex (a read is pinned by a conformance scenario instead)' : NEVER_SET }) },
   gettimeofday: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: the helper has no gettimeofday yet.',
     encode: () => ({ notRun: 'the helper has no gettimeofday yet' }) },
+  device_timestamp: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: it needs a device that stamps events.',
+    encode: () => ({ notRun: 'a device timestamp needs a device (input, sound, v4l, drm) or a socket the helper does not open' }) },
   tick: { sig: 'i', flags: OPF_HOST, fields: [], doc: 'never run: the tick is the kernel\'s own; real time passing is what a sleep is.',
     encode: () => ({ notRun: 'a timer tick is the kernel\'s own: the host clock is compared as offsets, so later lines are still compared', timeOnly: true }) },
   spawn: { sig: 'ni', flags: OPF_HOST | OPF_CREATES, fields: ['child'], doc: 'the sandbox init forks, sets the uid, and execs the helper (so the task is dumpable, as after a login).',

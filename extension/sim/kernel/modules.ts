@@ -8,11 +8,8 @@ import { ARM64_NO_VCLOCK, ARM64_VVAR_FAULT } from './arch/arm64';
 import { X86_VVAR_FAULT, X86_VVAR_VCLOCK_FAULT } from './arch/x86';
 import { DATASTORE_VVAR_FAULT } from './vdso/datastore';
 import type { FaultHandler } from './vdso/vvar';
-import type { OpResult } from '../api';
-import type { TimeExpr } from '../ops';
-import type { Timespec } from '../types';
-import type { KernelContext } from './context';
-import * as merged from './time/timekeeping';
+import type { Timekeeping } from './time/timekeeping';
+import { designOf, type Design } from '../designs/index';
 
 export interface KernelModules {
   /** The fault callback of [vvar] (when it has one: see VmaLayout.pfnmap). */
@@ -21,25 +18,17 @@ export interface KernelModules {
   readonly vclockFault: FaultHandler;
   /** Setting the clocks and the timer tick (kernel/time/timekeeping.c); a design that was never merged has its own. */
   readonly timekeeping: Timekeeping;
+  /** The design the profile runs (merged by default): its clock reads, deadlines, unshare and undefined operations. */
+  readonly design: Design;
 }
 
-export interface Timekeeping {
-  settimeofday(k: KernelContext, t: string, v: TimeExpr): OpResult;
-  clockSettime(k: KernelContext, t: string, clock: number, v: TimeExpr): OpResult;
-  adjtimex(k: KernelContext, t: string, modes: number, offset: Timespec | undefined, tick: number | undefined): OpResult;
-  tick(k: KernelContext, count: number): OpResult;
-}
-
-export const MERGED_TIMEKEEPING: Timekeeping = {
-  settimeofday: merged.settimeofday, clockSettime: merged.clockSettime, adjtimex: merged.adjtimex, tick: merged.tick,
-};
-
-const ARCH: Record<Profile['arch'], KernelModules> = {
-  x86_64: { vvarFault: X86_VVAR_FAULT, vclockFault: X86_VVAR_VCLOCK_FAULT, timekeeping: MERGED_TIMEKEEPING },
-  arm64: { vvarFault: ARM64_VVAR_FAULT, vclockFault: ARM64_NO_VCLOCK, timekeeping: MERGED_TIMEKEEPING },
+const ARCH: Record<Profile['arch'], Omit<KernelModules, 'design' | 'timekeeping'>> = {
+  x86_64: { vvarFault: X86_VVAR_FAULT, vclockFault: X86_VVAR_VCLOCK_FAULT },
+  arm64: { vvarFault: ARM64_VVAR_FAULT, vclockFault: ARM64_NO_VCLOCK },
 };
 
 export function modulesFor(profile: Profile, sw: SwitchValues): KernelModules {
-  const arch = ARCH[profile.arch];
+  const design = designOf(profile.design);
+  const arch = { ...ARCH[profile.arch], design, timekeeping: design.timekeeping };
   return sw.layout.datastore ? { ...arch, vvarFault: DATASTORE_VVAR_FAULT } : arch;
 }

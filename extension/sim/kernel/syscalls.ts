@@ -20,7 +20,8 @@ import { clockNanosleep, timerfdSettime } from './time/sleep';
 import { sysClockGettime } from './time/posix-timers';
 import { KErr } from './trace';
 import { vdsoClockGettime } from './vdso/gettime';
-import { sysGettimeofday } from './time/timekeeping';
+import { refuse, sysGettimeofday } from './time/timekeeping';
+import { deviceTimestamp } from './time/device';
 import { ADJ_MODES } from '../types';
 
 /** adjtimex modes as names (the two old adjtime() spellings first, as they include ADJ_OFFSET's bit). */
@@ -64,8 +65,10 @@ export function execStep(k: KernelContext, step: Step): OpResult {
   }
   try {
     switch (op.op) {
-      case 'sleep': case 'suspend': case 'sysctl': case 'spawn': case 'tick':
-        return hostOp(k, op);
+      case 'sleep': case 'suspend': case 'sysctl': case 'spawn': case 'tick': {
+        const undef = k.modules.design.undefinedOp(k, null, op);
+        return undef ? refuse(k, undef) : hostOp(k, op);
+      }
       default:
         return taskOp(k, step.task, op);
     }
@@ -100,6 +103,8 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
     k.ev('error', k.txt`${taskId} is suspended in vfork() until its child execs or exits: the operation did not run`);
     return { ret: null, errno: null, signal: null };
   }
+  const undef = k.modules.design.undefinedOp(k, taskId, op);
+  if (undef) return refuse(k, undef, taskId);
   if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock);
   if (op.op === 'gettimeofday' && op.via === 'vdso') return vdsoClockGettime(k, taskId, 0, true);
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
@@ -125,6 +130,7 @@ function syscallName(op: TaskOperation): string {
     case 'id': return 'getresuid';
     case 'open': return 'openat';
     case 'readlink': return 'readlinkat';
+    case 'device_timestamp': return 'read';
     case 'pwrite': return 'pwrite64';
     default: return op.op;
   }
@@ -172,12 +178,13 @@ function describe(k: KernelContext, op: TaskOperation): number {
     case 'clock_settime': return txt`clock_settime(${clockName(op.clock)}, ${timeExprText(op.value)})`;
     case 'adjtimex': return txt`adjtimex(modes=${adjModeNames(op.modes)}${op.offset ? `, time=${fmtTs(op.offset)}` : ''}${op.tick !== undefined ? `, tick=${op.tick}` : ''})`;
     case 'gettimeofday': return txt`gettimeofday(&tv, NULL)`;
+    case 'device_timestamp': return txt`read(${op.source} device): an event with its timestamp`;
   }
 }
 
 function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
   switch (op.op) {
-    case 'unshare': return unshare(k, t, op.flags);
+    case 'unshare': { const res = unshare(k, t, op.flags); return k.modules.design.afterUnshare?.(k, t, res) ?? res; }
     case 'setns': return setns(k, t, op.target, op.nstype);
     case 'fork': return kernelClone(k, t, 0, 17, op.child);
     case 'vfork': return kernelClone(k, t, CF.CLONE_VM | CF.CLONE_VFORK, 17, op.child);
@@ -207,5 +214,6 @@ function dispatch(k: KernelContext, t: string, op: TaskOperation): OpResult {
     case 'clock_settime': return k.modules.timekeeping.clockSettime(k, t, op.clock, op.value);
     case 'adjtimex': return k.modules.timekeeping.adjtimex(k, t, op.modes, op.offset, op.tick);
     case 'gettimeofday': return sysGettimeofday(k, t);
+    case 'device_timestamp': return deviceTimestamp(k, t, op.source);
   }
 }

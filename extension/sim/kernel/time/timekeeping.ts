@@ -6,7 +6,7 @@ import type { OpResult } from '../../api';
 import type { TimeExpr } from '../../ops';
 import { HOST_ID, type HostClocks } from '../../store/records';
 import { ADJ_MODES as ADJ, HZ, TIME_ERROR, TIME_SETTOD_SEC_MAX, clockName, type Timespec } from '../../types';
-import { hostClocks, task, type KernelContext } from '../context';
+import { hostClocks, setLastResult, task, type KernelContext } from '../context';
 import { capCheck } from '../cred';
 import { hostPage } from '../host';
 import { tsAdd, tsCmp, tsSub } from '../util';
@@ -28,10 +28,13 @@ export function realtimeOf(k: KernelContext, t: string, v: TimeExpr): Timespec {
   return tsAdd(v.base === 'host' ? host : nsClock(k, t, 0, host), v.delta);
 }
 
-/** A refusal by the model (an operation it does not run): an error event without an errno; the task goes on. */
-export function refuse(k: KernelContext, why: string): OpResult {
+/** A refusal by the model (an operation it does not run): an error event without an errno; the task goes on.
+ *  `taskId`: the task whose last result it becomes (set before the event, which carries the change). */
+export function refuse(k: KernelContext, why: string, taskId?: string): OpResult {
+  const res: OpResult = { ret: null, errno: null, signal: null, refused: why };
+  if (taskId) setLastResult(k, taskId, res);
   k.ev('error', k.txt`not run: ${why}`);
-  return { ret: null, errno: null, signal: null, refused: why };
+  return res;
 }
 
 /** timekeeping_update(tk, TK_UPDATE_ALL) → update_vsyscall: the host's vDSO data page gets the new clocks. */
@@ -159,6 +162,13 @@ export function usec(v: Timespec): Timespec {
 /** The timer tick: tick_sched_timer → tick_sched_do_timer → timekeeping_advance → timekeeping_update →
  *  update_vsyscall, once per tick (the trace in seed 001: "timekeeping_update() is called HZ times per-second"). */
 export function tick(k: KernelContext, count: number): OpResult {
+  tickHost(k, count);
+  k.state(k.txt`${count} tick(s): one update_vsyscall each, of the one host data page; a time namespace's vvar page holds only its offsets and is not rewritten`);
+  return OK;
+}
+
+/** The host timekeeper's part of `count` ticks (a design with more timekeepers adds theirs). */
+export function tickHost(k: KernelContext, count: number): void {
   const step: Timespec = { sec: 0, nsec: 1e9 / HZ };
   for (let i = 0; i < count; i++) {
     k.fn('tick_sched_do_timer', () => k.fn('timekeeping_advance', () => {
@@ -169,6 +179,16 @@ export function tick(k: KernelContext, count: number): OpResult {
       }, `tick ${i + 1} of ${count}, 1/HZ = ${step.nsec} ns`);
     }));
   }
-  k.state(k.txt`${count} tick(s): one update_vsyscall each, of the one host data page; a time namespace's vvar page holds only its offsets and is not rewritten`);
-  return OK;
 }
+
+/** What a design replaces of timekeeping (sim/designs): the set calls and the tick. */
+export interface Timekeeping {
+  settimeofday(k: KernelContext, t: string, v: TimeExpr): OpResult;
+  clockSettime(k: KernelContext, t: string, clock: number, v: TimeExpr): OpResult;
+  adjtimex(k: KernelContext, t: string, modes: number, offset: Timespec | undefined, tick: number | undefined): OpResult;
+  tick(k: KernelContext, count: number): OpResult;
+}
+
+export const MERGED_TIMEKEEPING: Timekeeping = {
+  settimeofday, clockSettime, adjtimex, tick,
+};

@@ -109,7 +109,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   const block = page?.blocks[clock === 4 ? 1 : 0];
   const timensMode = k.timensMode;
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
-    return { ret: 0, errno: null, signal: null, clock: reading(k, clock, host, host, 'vdso-fast') };
+    const view = k.modules.design.clockView;
+    return { ret: 0, errno: null, signal: null, clock: reading(k, clock, view ? view(k, t, clock, host) : host, host, 'vdso-fast') };
   }
   if (!k.sw.vdsoTimensPath || k.layout.timensSlot === null) return spin(k, t, first, block.seq, `clock_mode is ${timensMode}, but this vDSO has no timens path (patch 3 off: no __arch_get_timens_vdso_data)`);
   const memo = k.memo;
@@ -137,7 +138,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
     } else {
       const off = block.values[clock] ?? ZERO;
-      const value = offsetSum(k, host, off);
+      const view = k.modules.design.clockView;
+      const value = view ? view(k, t, clock, offsetSum(k, host, off)) : offsetSum(k, host, off);
       if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
         memo.offClock = clock;
         memo.offHost = host;
