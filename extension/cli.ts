@@ -15,7 +15,7 @@ import { buildStatusOf, FORCED_BUILD } from './sim/build';
 import { ARM64_PATCHES, type Arch, type Arm64PatchId } from './sim/types';
 import { VERIFY_OPTIONS, VERIFY_USAGE, verifyCommand } from './verify/cli';
 import pkg from '../package.json';
-import { COMPARE_USAGE, compareCommand } from './compareCli';
+import { COMPARE_USAGE, compareCommand } from './tours/compareCli';
 import { DESIGNS, type DesignName } from './sim/types';
 
 const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a deterministic kernel model

@@ -23,6 +23,7 @@ export function documentProfile(document: vscode.TextDocument): Profile {
     kernel: parsed.header.kernel ?? config.get<KernelVersion>('defaultKernel', DEFAULT_PROFILE.kernel),
     disabledPatches: parsed.header.disabledPatches,
     ...(parsed.header.forcedBuild ? { forcedBuild: true } : {}),
+    ...(parsed.header.design ? { design: parsed.header.design } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { DESIGN_IMPLS } from '../../../extension/sim/designs/index';
 import { DESIGNS, type DesignName } from '../../../extension/sim/types';
 import { compareScenarioN } from '../../../extension/tours/compare';
 import { designChoices, formatDesignTable, parseDesignList } from '../../../extension/tours/designCompare';
-import { compareCommand } from '../../../extension/compareCli';
+import { compareCommand } from '../../../extension/tours/compareCli';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const EXAMPLES = path.join(ROOT, 'examples');

@@ -2,9 +2,9 @@
 // line (issue 15). Exit status 0 when the designs agree on every line, 1 when they part, 2 on bad input.
 
 import * as fs from 'node:fs';
-import { parseScenario, profileOfHeader } from './scenario/parser';
-import { compareScenarioN } from './tours/compare';
-import { designChoices, formatDesignTable, parseDesignList } from './tours/designCompare';
+import { parseScenario, profileOfHeader } from '../scenario/parser';
+import { compareScenarioN } from './compare';
+import { designChoices, formatDesignTable, parseDesignList } from './designCompare';
 
 export const COMPARE_USAGE = '  timens compare --design A,B[,C…] FILE... [--width N]   one scenario under several designs, as a table';
 
