@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CompareTable } from '../../extension/tours/compare';
+import type { StepView } from '../../extension/vscode/tourPlayer';
 import { activateExtension, screenshot, waitFor } from './helpers';
 
 const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
@@ -56,5 +57,25 @@ suite('designs: compare designs, choose design', () => {
     await vscode.commands.executeCommand('timens.chooseDesign', uri, 'merged');
     assert.doesNotMatch(doc.getText(), /design/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('the designs tour runs: a step per design, each beside its comparison with the merged design', async function () {
+    this.timeout(120000);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const first = await vscode.commands.executeCommand<StepView>('timens.startTour', 'designs-not-merged.tour.json');
+    assert.equal(first.index, 0);
+    assert.equal(first.scenarioLine, 10);
+    const lines: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const step = await vscode.commands.executeCommand<StepView>('timens.tour.next');
+      assert.equal(step.index, i);
+      assert.equal(step.comparison, true, `step ${i + 1} shows a comparison`);
+      lines.push(step.scenarioLine ?? -1);
+    }
+    assert.deepEqual(lines, [10, 8, 14], 'each design step stops where that design parts from the merged one');
+    await waitFor(() => allTabs().some(isCompareTab), 'the comparison view');
+    await new Promise((r) => setTimeout(r, 1500));
+    await screenshot('designs-02-tour-per-ns-timekeeper');
+    await vscode.commands.executeCommand('timens.tour.end');
   });
 });

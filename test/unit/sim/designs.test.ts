@@ -88,3 +88,16 @@ test('compare designs: a table per line, the first line where they part, and the
   assert.equal(compareCommand(['--design', 'merged,nope', file], () => undefined, (s) => { err += s; }), 2);
   assert.match(err, /unknown design 'nope'/);
 });
+
+test('the designs tour runs: each design step stops on the first line where that design parts from the merged one', () => {
+  const tour = JSON.parse(fs.readFileSync(path.join(ROOT, 'tours/designs-not-merged.tour.json'), 'utf8')) as { steps: { scenario?: { path: string; line?: number }; compare?: { design?: DesignName } }[] };
+  const steps = tour.steps.filter((s) => s.compare?.design);
+  assert.deepEqual(steps.map((s) => s.compare!.design).sort(), ['clone-time', 'monotonic-sync', 'per-ns-timekeeper']);
+  for (const s of steps) {
+    const file = path.join(ROOT, s.scenario!.path);
+    const text = fs.readFileSync(file, 'utf8');
+    const run = runScenario(text, { file });
+    const table = compareScenarioN(text, file, designChoices(run.profile, ['merged', s.compare!.design!]));
+    assert.equal(s.scenario!.line, table.first!.line + 1, `${s.compare!.design}: the step's line`);
+  }
+});
