@@ -192,6 +192,9 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       if (one.t === 'ident') {
         one.code = K.clock;
         const id = own(CLOCKS, one.text) ?? own(DESIGN_CLOCKS, one.text);
+        if (id !== undefined && own(CLOCKS, one.text) === undefined && p.ctx.header.design !== 'monotonic-sync') {
+          p.ctx.diag(p.r(one), 'info', 'design-clock', `${one.text} exists only under 'design monotonic-sync' (its id, ${id}, is the model's invention): any other design gives EINVAL for it`);
+        }
         if (id !== undefined) return id;
         const near = closest(one.text, CLOCK_NAMES);
         p.soft(p.r(one), 'unknown-clock', `Unknown clock '${one.text}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`, replaceFixes(p.r(one), near, ''));

@@ -11,6 +11,7 @@ import { DESIGNS, type DesignName } from '../../../extension/sim/types';
 import { compareScenarioN } from '../../../extension/tours/compare';
 import { designChoices, formatDesignTable, parseDesignList } from '../../../extension/tours/designCompare';
 import { compareCommand } from '../../../extension/tours/compareCli';
+import { FILE_HOST } from '../../../extension/debug/launch';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -66,6 +67,8 @@ test('every seed quote a design cites is in the seed file it names', () => {
 test('merged: the clock a design invents is an invalid clock id; unknown design headers are errors', () => {
   const run = runScenario('arch x86_64\nkernel 6.18\nP1: clock_gettime(CLOCK_MONOTONIC_SYNC, syscall)\nexpect errno == EINVAL\n', { file: 'x' });
   assert.equal(run.passed, true);
+  assert.ok(run.diagnostics.some((d) => d.code === 'design-clock' && d.severity === 'info' && d.range.line === 2));
+  assert.ok(!runScenario('design monotonic-sync\nP1: clock_gettime(CLOCK_MONOTONIC_SYNC, syscall)\n', { file: 'x' }).diagnostics.some((d) => d.code === 'design-clock'));
   const bad = runScenario('design clone-tim\nP1: id()\n', { file: 'x' });
   assert.ok(bad.diagnostics.some((d) => d.code === 'unknown-design' && d.message.includes('clone-time')));
 });
@@ -100,4 +103,14 @@ test('the designs tour runs: each design step stops on the first line where that
     const table = compareScenarioN(text, file, designChoices(run.profile, ['merged', s.compare!.design!]));
     assert.equal(s.scenario!.line, table.first!.line + 1, `${s.compare!.design}: the step's line`);
   }
+});
+
+test("the debugger's launch configuration picks the design over the header", async () => {
+  const program = path.join(EXAMPLES, OWN['clone-time']);
+  const own = await FILE_HOST.load({ program }, false);
+  assert.equal(own.run.profile.design, 'clone-time');
+  assert.equal(own.run.passed, true);
+  const merged = await FILE_HOST.load({ program, design: 'merged' }, false);
+  assert.equal(merged.run.profile.design ?? 'merged', 'merged');
+  assert.equal(merged.run.passed, false);
 });
