@@ -17,13 +17,16 @@ import { CONFIG_KEYS, configText, type KernelConfig } from './sim/config';
 import { configKey } from './scenario/headerConfig';
 import { VERIFY_OPTIONS, VERIFY_USAGE, verifyCommand } from './verify/cli';
 import pkg from '../package.json';
+import { COMPARE_USAGE, compareCommand } from './tours/compareCli';
+import { DESIGNS, type DesignName } from './sim/types';
 
 const HELP = `timens ${pkg.version}: run Linux time-namespace scenarios on a deterministic kernel model
 
 Usage:
-  timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--force-build] [--config CONFIG_X=n] [--json] [--events]
+  timens run FILE... [--arch x86_64|arm64] [--kernel V] [--patch-off ID]... [--force-build] [--config CONFIG_X=n] [--design D] [--json] [--events]
   timens check FILE...        parse only (syntax and names, no simulation): report diagnostics
 ${VERIFY_USAGE}
+${COMPARE_USAGE}
   timens --help | --version
 
 Options:
@@ -34,6 +37,8 @@ Options:
   --force-build     run a kernel that does not build (a patch left out that a later one needs)
                     as a forced build: what it would do, labelled "${FORCED_BUILD}"
   --config O=y|n    a kernel build option (overrides the 'config' header line): CONFIG_TIME_NS=n
+  --design D        run under a time-namespace design (overrides the 'design' header line):
+                    ${DESIGNS.join(', ')}
   --json            one JSON object per scenario line (see docs/cli.md)
   --events          with --json: include each line's simulator events; without: print them indented
   --quiet           print only failures and the summary
@@ -47,7 +52,7 @@ verify: 0 every checkable line agrees with the kernel, 1 a line disagrees, 2 it 
 interface Args {
   command: 'run' | 'check' | 'help' | 'version';
   files: string[];
-  options: { arch?: Arch; kernel?: RunOptions['kernel']; disabledPatches?: Arm64PatchId[]; forcedBuild?: boolean; config?: Partial<KernelConfig> };
+  options: { arch?: Arch; kernel?: RunOptions['kernel']; disabledPatches?: Arm64PatchId[]; forcedBuild?: boolean; config?: Partial<KernelConfig>; design?: DesignName };
   json: boolean;
   events: boolean;
   quiet: boolean;
@@ -105,6 +110,12 @@ function parseArgs(argv: string[]): Args {
         const key = m ? configKey(m[1]) : null;
         if (!m || !key) throw new UsageError(`--config takes NAME=y|n, one of ${Object.keys(CONFIG_KEYS).map((k) => `CONFIG_${k}`).join(', ')}, not ${v}`);
         args.options.config = { ...args.options.config, [CONFIG_KEYS[key].field]: m[2] === 'y' };
+        break;
+      }
+      case '--design': {
+        const v = val();
+        if (!(DESIGNS as readonly string[]).includes(v)) throw new UsageError(`unknown design ${v}; the designs are ${DESIGNS.join(', ')}`);
+        args.options.design = v as DesignName;
         break;
       }
       case '--json': args.json = true; break;
@@ -261,7 +272,7 @@ function runSource(file: string, text: TextSource, args: Args, out: Out, err: st
   }
   const profile = checked.profile;
   const forced = buildStatusOf(profile).forced ? `; ${FORCED_BUILD}` : '';
-  if (!args.json && !args.quiet) out.line(`== ${file} (${profile.arch} ${profile.kernel}${profile.disabledPatches.length ? `, patches off: ${profile.disabledPatches.join(', ')}` : ''}${configText(profile.config) ? `, ${configText(profile.config)}` : ''}${forced})`);
+  if (!args.json && !args.quiet) out.line(`== ${file} (${profile.arch} ${profile.kernel}${profile.disabledPatches.length ? `, patches off: ${profile.disabledPatches.join(', ')}` : ''}${configText(profile.config) ? `, ${configText(profile.config)}` : ''}${profile.design ? `, design ${profile.design}` : ''}${forced})`);
   const events = (sim: Simulation, first: number, end: number): SimEvent[] | undefined => {
     if (!args.events) return undefined;
     const list: SimEvent[] = [];
@@ -290,6 +301,7 @@ function runSource(file: string, text: TextSource, args: Args, out: Out, err: st
 
 export function main(argv: string[], write: (s: string) => void = fdWriter(1), writeErr: (s: string) => void = fdWriter(2)): number | Promise<number> {
   if (argv[0] === 'verify') return verifyCommand(argv.slice(1), write, writeErr);
+  if (argv[0] === 'compare') return compareCommand(argv.slice(1), write, writeErr);
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunOptions, ScenarioRun } from '../scenario/api';
 import { runScenario } from '../scenario/index';
-import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
+import type { Arch, Arm64PatchId, DesignName, KernelVersion } from '../sim/types';
 import type { Cursor } from './cursor';
 
 export interface TimensLaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -13,6 +13,8 @@ export interface TimensLaunchArguments extends DebugProtocol.LaunchRequestArgume
   arch?: Arch;
   kernel?: KernelVersion;
   disabledPatches?: Arm64PatchId[];
+  /** A time-namespace design that was never merged; overrides the scenario's `design` line. */
+  design?: DesignName;
   /** Stop before the first line (default true); otherwise run to the first breakpoint or the end. */
   stopOnEntry?: boolean;
 }
@@ -44,6 +46,7 @@ export const FILE_HOST: DebugHost = {
       ...(args.arch ? { arch: args.arch } : {}),
       ...(args.kernel ? { kernel: args.kernel } : {}),
       ...(args.disabledPatches ? { disabledPatches: args.disabledPatches } : {}),
+      ...(args.design ? { design: args.design } : {}),
     };
     return { run: runScenario(text, options), text };
   },

@@ -2,6 +2,7 @@
 // request gets one clean error (a sentence, no stack trace) instead of a success followed by an exception.
 import { DebugSession, ErrorDestination, OutputEvent, Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { DESIGNS } from '../sim/types';
 
 /** What is wrong with a value: where inside it (`.breakpoints[0].line`, empty for the value itself) and what. */
 interface Problem { readonly at: string; readonly what: string }
@@ -63,8 +64,8 @@ const source = obj({}, { path: str, name: str, sourceReference: int });
  *  but its handler (the base class answers unknown commands with an error of its own). */
 const ARGUMENTS: Readonly<Record<string, Check>> = {
   initialize: obj({}, { adapterID: str, linesStartAt1: bool, columnsStartAt1: bool, pathFormat: str }),
-  launch: obj({ program: str }, { arch: oneOf('x86_64', 'arm64'), kernel: str, disabledPatches: list(str), stopOnEntry: bool, noDebug: bool }),
-  restart: obj({}, { arguments: obj({ program: str }, { arch: oneOf('x86_64', 'arm64'), kernel: str, disabledPatches: list(str), stopOnEntry: bool }) }),
+  launch: obj({ program: str }, { arch: oneOf('x86_64', 'arm64'), kernel: str, disabledPatches: list(str), design: oneOf(...DESIGNS), stopOnEntry: bool, noDebug: bool }),
+  restart: obj({}, { arguments: obj({ program: str }, { arch: oneOf('x86_64', 'arm64'), kernel: str, disabledPatches: list(str), design: oneOf(...DESIGNS), stopOnEntry: bool }) }),
   disconnect: obj({}, { restart: bool, terminateDebuggee: bool, suspendDebuggee: bool }),
   terminate: obj({}, { restart: bool }),
   configurationDone: obj({}),

@@ -44,6 +44,7 @@ export class DebugSessions {
             ...(args.arch ? { arch: args.arch } : {}),
             ...(args.kernel ? { kernel: args.kernel } : {}),
             ...(args.disabledPatches ? { disabledPatches: args.disabledPatches } : {}),
+            ...(args.design ? { design: args.design } : {}),
           },
         };
         const rec = restart

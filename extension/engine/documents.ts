@@ -44,6 +44,7 @@ export function runOptions(parsed: ParsedScenario, file: string, request: RunReq
     ...(o.arch ? { arch: o.arch } : {}),
     ...(o.kernel ? { kernel: o.kernel } : {}),
     ...(o.disabledPatches ? { disabledPatches: o.disabledPatches } : {}),
+    ...(o.design ? { design: o.design } : {}),
     ...(request.maxEvents !== undefined ? { maxEvents: request.maxEvents } : {}),
   };
 }
@@ -52,6 +53,6 @@ export function runOptions(parsed: ParsedScenario, file: string, request: RunReq
 export function sameOverrides(a: RunRequest, b: RunRequest): boolean {
   const x = a.overrides ?? {};
   const y = b.overrides ?? {};
-  return x.arch === y.arch && x.kernel === y.kernel && (x.disabledPatches ?? []).join() === (y.disabledPatches ?? []).join()
+  return x.arch === y.arch && x.kernel === y.kernel && (x.disabledPatches ?? []).join() === (y.disabledPatches ?? []).join() && x.design === y.design
     && a.defaults.arch === b.defaults.arch && a.defaults.kernel === b.defaults.kernel;
 }

@@ -9,7 +9,7 @@ import type { Profile } from '../sim/types';
 import { chromeTrace, chromeTraceJson } from '../trace/chrome';
 import { encodeTrace } from '../trace/encode';
 import { eventDetails, sliceColumns } from '../trace/timelineData';
-import { compareScenario } from '../tours/compare';
+import { compareScenario, compareScenarioN } from '../tours/compare';
 import { memoryPageView, pageOfTreeRow } from '../debug/memoryPage';
 import { eventsForFunctions } from '../tours/links';
 import type { MoveSource } from '../debug/cursor';
@@ -142,6 +142,7 @@ export class Engine {
         b: { label: cmp.b.label, runId: b.id, eventCount: b.sim.eventCount },
       };
     });
+    h('compareTable', (p) => compareScenarioN(p.text, p.file, p.choices));
     h('vvarPage', (p) => {
       const rec = this.rec(p.runId);
       const at = { state: rec.cursor.state(), profile: rec.run.profile, position: rec.cursor.position, eventCount: rec.sim.eventCount };

@@ -6,8 +6,8 @@ import type { CompletionEntry, HoverResult, OutlineSymbol } from '../scenario/ed
 import type { InlineTone } from '../scenario/editor/inline';
 import type { NamespaceMode, TreeNode } from '../scenario/editor/trees';
 import type { EventKind, LineSpan, OpResult, PhysPageState, SimEvent } from '../sim/api';
-import type { Arch, Arm64PatchId, KernelVersion, Profile } from '../sim/types';
-import type { Comparison, ProfileChoice } from '../tours/compare';
+import type { Arch, Arm64PatchId, DesignName, KernelVersion, Profile } from '../sim/types';
+import type { CompareTable, Comparison, ProfileChoice } from '../tours/compare';
 import type { Move, MoveSource, Point } from '../debug/cursor';
 import type { ColumnBuffers, EventDetails, RunHeader } from '../../webview/protocol';
 import type { MemoryPageView } from '../../webview/memoryProtocol';
@@ -23,7 +23,7 @@ export interface ProfileDefaults {
 /** How to run a document: the settings, overrides that win over the header (a launch configuration), a limit. */
 export interface RunRequest {
   readonly defaults: ProfileDefaults;
-  readonly overrides?: { readonly arch?: Arch; readonly kernel?: KernelVersion; readonly disabledPatches?: readonly Arm64PatchId[] };
+  readonly overrides?: { readonly arch?: Arch; readonly kernel?: KernelVersion; readonly disabledPatches?: readonly Arm64PatchId[]; readonly design?: DesignName };
   readonly maxEvents?: number;
 }
 
@@ -142,6 +142,8 @@ export interface EngineRequests {
   eventDetails: Req<{ runId: RunId; run: number; index: number }, EventDetails | null>;
   trace: Req<{ runId: RunId; gzip: boolean }, Uint8Array>;
   compare: Req<{ text: string; file: string; a: ProfileChoice; b: ProfileChoice }, ComparisonView>;
+  /** One scenario under N profiles (Compare Designs): the table only, no runs kept. */
+  compareTable: Req<{ text: string; file: string; choices: readonly ProfileChoice[] }, CompareTable>;
   /** The read-only vvar page view: `page` decoded at the run's cursor, the changes marked against `previous`. */
   vvarPage: Req<{ runId: RunId; page: string; previous?: MemoryPageView }, MemoryPageView>;
   /** The pages at the cursor that hold vDSO data blocks, for a pick list. */

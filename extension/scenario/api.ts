@@ -4,7 +4,7 @@
 import type { KernelConfig } from '../sim/config';
 import type { OpResult, Simulation, TimerState } from '../sim/api';
 import type { Step } from '../sim/ops';
-import type { Arch, Arm64PatchId, KernelVersion, Machine, Profile } from '../sim/types';
+import type { Arch, Arm64PatchId, DesignName, KernelVersion, Machine, Profile } from '../sim/types';
 
 /** A source range, 0-based lines and columns (UTF-16 code units), end exclusive. */
 export interface Range {
@@ -45,6 +45,8 @@ export interface Header {
   readonly machine?: Partial<Machine>;
   /** `config` lines: kernel build options that differ from the default (sim/config.ts). */
   readonly config?: Partial<KernelConfig>;
+  /** `design NAME`: a time-namespace design that was never merged (issue 15). */
+  readonly design?: DesignName;
 }
 
 /** An `expect` line, kept as parsed so it can be evaluated against the state after the line above it. */
@@ -133,6 +135,8 @@ export interface RunOptions {
   readonly machine?: Partial<Machine>;
   /** Kernel build options over the header's (the CLI's --config). */
   readonly config?: Partial<KernelConfig>;
+  /** The design over the header's (the CLI's --design, a comparison of designs). */
+  readonly design?: DesignName;
   /** Stop after this many events (cancellation of huge runs); the run is then marked incomplete. */
   readonly maxEvents?: number;
 }

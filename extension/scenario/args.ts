@@ -2,8 +2,8 @@
 // read as flags, clocks, strings, durations, deadlines, mappings; the operation they make. Names in them (fds,
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
-import { CLOCKS, SIGNALS, type Timespec } from '../sim/types';
-import { NS_IOCTLS, SEEK, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
+import { CLOCKS, DESIGN_CLOCKS, SIGNALS, type Timespec } from '../sim/types';
+import { DEVICE_SOURCES, NS_IOCTLS, SEEK, type DeviceSource, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import type { Lexeme } from './lexer';
@@ -167,7 +167,7 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'adjModes':
       return readFlags(p, kind, arg);
     case 'whence': {
       const v = readFlags(p, 'whence', arg);
@@ -199,7 +199,10 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       if (one.t === 'number') { one.code = K.clock; return parseInteger(one.text) ?? undefined; }
       if (one.t === 'ident') {
         one.code = K.clock;
-        const id = own(CLOCKS, one.text);
+        const id = own(CLOCKS, one.text) ?? own(DESIGN_CLOCKS, one.text);
+        if (id !== undefined && own(CLOCKS, one.text) === undefined && p.ctx.header.design !== 'monotonic-sync') {
+          p.ctx.diag(p.r(one), 'info', 'design-clock', `${one.text} exists only under 'design monotonic-sync' (its id, ${id}, is the model's invention): any other design gives EINVAL for it`);
+        }
         if (id !== undefined) return id;
         const near = closest(one.text, CLOCK_NAMES);
         p.soft(p.r(one), 'unknown-clock', `Unknown clock '${one.text}'${near.length ? `; did you mean ${near.join(', ')}?` : ''}`, replaceFixes(p.r(one), near, ''));
@@ -271,6 +274,15 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       }
       p.soft(arg.range, 'syntax', 'Expected a signal name (SIGCHLD) or number');
       return undefined;
+    }
+    case 'device': {
+      if (!one || one.t !== 'ident' || !(DEVICE_SOURCES as readonly string[]).includes(one.text)) {
+        const near = one ? closest(one.text, DEVICE_SOURCES) : [];
+        p.soft(arg.range, 'bad-value', `A timestamp source is ${DEVICE_SOURCES.join(', ')}`, replaceFixes(arg.range, near, ''));
+        return undefined;
+      }
+      one.code = K.keyword;
+      return one.text;
     }
     case 'task': {
       if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected a task name'); return undefined; }
@@ -426,6 +438,15 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: numberArg(v, 'prot', 0) }, v);
     case 'munmap': return withPages({ op: 'munmap', mapping: v.get('mapping') as MappingName }, v, 1);
     case 'mremap': return withPages({ op: 'mremap', mapping: v.get('mapping') as MappingName, newPages: numberArg(v, 'new_pages', 0), flags: numberArg(v, 'flags', 0) }, v);
+    case 'settimeofday': return { op: 'settimeofday', value: v.get('time') as TimeExpr };
+    case 'clock_settime': return { op: 'clock_settime', clock: numberArg(v, 'clock', 0), value: v.get('time') as TimeExpr };
+    case 'adjtimex': {
+      const off = v.get('offset') as TimeExpr | undefined;
+      const tick = v.get('tick') as number | undefined;
+      return { op: 'adjtimex', modes: numberArg(v, 'modes', 0), ...(off ? { offset: off.delta } : {}), ...(tick !== undefined ? { tick } : {}) };
+    }
+    case 'device_timestamp': return { op: 'device_timestamp', source: v.get('source') as DeviceSource };
+    case 'gettimeofday': return { op: 'gettimeofday', via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
     default: return { op: 'sleep', delta: { sec: 0, nsec: 0 } }; // host operations never reach here
   }
 }

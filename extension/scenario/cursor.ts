@@ -1,7 +1,7 @@
 // What the parser's passes share: the parse context (diagnostics and the scenario-level settings read so far)
 // and the cursor over one line's lexemes with its error reporting. A failed line throws LineError.
 
-import type { Arm64PatchId, Arch, KernelVersion, Machine } from '../sim/types';
+import type { Arm64PatchId, Arch, DesignName, KernelVersion, Machine } from '../sim/types';
 import type { KernelConfig } from '../sim/config';
 import type { Fix, Range, ScenarioDiagnostic } from './api';
 import type { Lexeme } from './lexer';
@@ -22,7 +22,7 @@ export class ParseContext {
   readonly diagnostics: ScenarioDiagnostic[] = [];
   readonly mappings: { name: string; range: Range }[] = [];
   readonly patches: { id: Arm64PatchId; range: Range }[] = [];
-  readonly header: { arch?: Arch; kernel?: KernelVersion; disabledPatches: Arm64PatchId[]; forcedBuild?: boolean; machine?: Partial<Machine>; config?: Partial<KernelConfig> } = { disabledPatches: [] };
+  readonly header: { arch?: Arch; kernel?: KernelVersion; disabledPatches: Arm64PatchId[]; forcedBuild?: boolean; machine?: Partial<Machine>; config?: Partial<KernelConfig>; design?: DesignName } = { disabledPatches: [] };
   /** Where `build forced` is, for the build diagnostics. */
   buildRange: Range | null = null;
   headerRange: Range | null = null;

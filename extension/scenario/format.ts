@@ -56,6 +56,7 @@ export function formatResult(r: OpResult, run: { readonly sim: Simulation }, out
   if (r.errno) s = `= -1 ${r.errno} (${ERRNO_TEXT[r.errno] ?? r.errno})`;
   // A fork-like call returns the child's pid; the state is built only when it did not return.
   else if (r.child) s = `= ${r.ret ?? run.sim.state().tasks[r.child]?.pid ?? '?'} (${r.child})`;
+  else if (r.refused) s = `= ? (not run: ${r.refused})`;
   else s = `= ${r.ret ?? '?'}`;
   if (r.clock) {
     const offset = subTimespec(r.clock.value, r.clock.host);

@@ -174,7 +174,7 @@ export function parseScenario(text: string, file: string = DEFAULT_FILE): Parsed
 }
 
 export function profileOfHeader(header: Header): Profile {
-  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches, ...(header.forcedBuild ? { forcedBuild: true } : {}), ...(header.machine ? { machine: header.machine } : {}), ...(header.config ? { config: header.config } : {}) };
+  return { arch: header.arch ?? DEFAULT_PROFILE.arch, kernel: header.kernel ?? DEFAULT_PROFILE.kernel, disabledPatches: header.disabledPatches, ...(header.forcedBuild ? { forcedBuild: true } : {}), ...(header.machine ? { machine: header.machine } : {}), ...(header.config ? { config: header.config } : {}), ...(header.design ? { design: header.design } : {}) };
 }
 
 /** Codes of the diagnostics that depend on the profile: a run on another profile (CLI options, a comparison) drops them and checks again. */

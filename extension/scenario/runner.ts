@@ -19,6 +19,7 @@ export function profileFor(parsed: Pick<ParsedScenario, 'header'>, options: RunO
     ...(options.forcedBuild ?? parsed.header.forcedBuild ? { forcedBuild: true } : {}),
     ...(options.machine ?? parsed.header.machine ? { machine: { ...parsed.header.machine, ...options.machine } } : {}),
     ...(options.config ?? parsed.header.config ? { config: { ...parsed.header.config, ...options.config } } : {}),
+    ...(options.design ?? parsed.header.design ? { design: options.design ?? parsed.header.design } : {}),
   };
 }
 

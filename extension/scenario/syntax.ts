@@ -2,7 +2,7 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARM64_PATCHES, DEFAULT_PROFILE, type Arch, type Machine } from '../sim/types';
+import { ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, type Arch, type DesignName, type Machine } from '../sim/types';
 import type { Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
@@ -15,11 +15,11 @@ import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
 import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
-const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']);
+const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick']);
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'now', 'host', 'ok', 'none', 'self',
+const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'design', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick', 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource'];
+const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'design', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -61,7 +61,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine' || first.text === 'config') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine' || first.text === 'config' || first.text === 'design') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);
@@ -79,7 +79,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
     }
     const near = closest(first.text, LINE_STARTS);
     p.error(p.r(first), 'unknown-statement',
-      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build, machine)${near.length ? `; did you mean ${near[0]}?` : ''}`,
+      `A line is 'TASK: operation(...)', 'expect ...', a host action (sleep, suspend, sysctl, spawn) or a header (arch, kernel, patch, build, machine, design)${near.length ? `; did you mean ${near[0]}?` : ''}`,
       replaceFixes(p.r(first), near.slice(0, 1), ''));
   }
   p.error(p.r(first), 'unknown-statement', `A line is 'TASK: operation(...)', 'expect ...', a host action or a header, not '${first.text}'`);
@@ -195,6 +195,7 @@ function readHeader(p: LineParser, word: Lexeme): void {
   }
   if (word.text === 'machine') { readMachine(p, rest); return; }
   if (word.text === 'config') { readConfig(p, rest); return; }
+  if (word.text === 'design') { readDesign(p, rest); return; }
   // patch off <id|number>...
   const mode = rest[0];
   if (!mode || mode.text !== 'off') {
@@ -217,6 +218,18 @@ function readHeader(p: LineParser, word: Lexeme): void {
     if (!ctx.header.disabledPatches.includes(patch.id)) ctx.header.disabledPatches.push(patch.id);
     ctx.patches.push({ id: patch.id, range: p.r(t) });
   }
+}
+
+// design clone-time: a time-namespace design that was never merged (issue 15); its words are read as one name
+function readDesign(p: LineParser, rest: readonly Lexeme[]): void {
+  const ctx = p.ctx;
+  if (!rest.length) p.error(p.endRange(), 'syntax', `Which design? ${DESIGNS.join(', ')}`, [{ title: 'merged', range: p.endRange(), newText: ' merged' }]);
+  const r = range(p.line, rest[0].start, rest[rest.length - 1].end);
+  const text = p.text(rest[0].start, rest[rest.length - 1].end);
+  for (const t of rest) t.code = K.keyword;
+  const design = (DESIGNS as readonly string[]).includes(text) ? (text as DesignName) : undefined;
+  if (!design) p.error(r, 'unknown-design', `Unknown design '${text}': the model runs ${DESIGNS.join(', ')}`, replaceFixes(r, closest(text, DESIGNS).length ? closest(text, DESIGNS) : [...DESIGNS], ''));
+  ctx.header.design = design;
 }
 
 // machine cap_sys_resource=no rtc=no clocksource=kvm-clock
@@ -268,6 +281,13 @@ function readHost(p: LineParser, word: Lexeme): void {
     p.expectEnd();
     if (delta.sec < 0) p.error(p.r(start), 'bad-value', 'Host time only moves forward');
     operation = { op: word.text, delta };
+  } else if (word.text === 'tick') {
+    // tick [N]: N timer ticks (default 1).
+    const count = p.peek() && p.peek()!.text !== ')' ? readInt(p) : 1;
+    if (paren) p.expectPunct(')', "')'");
+    p.expectEnd();
+    if (count < 1) p.error(p.r(p.toks[p.pos - 1]), 'bad-value', 'At least one tick');
+    operation = { op: 'tick', count };
   } else if (word.text === 'sysctl') {
     const a = p.next();
     if (!a || a.t !== 'ident') p.error(a ? p.r(a) : p.endRange(), 'syntax', "Write 'sysctl user.max_time_namespaces=N'");

@@ -1,7 +1,8 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
+import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
+import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS } from './vocabularyClock';
 import { FUTEX_OPS } from '../sim/opsClock';
@@ -10,7 +11,7 @@ import { FUTEX_OPS } from '../sim/opsClock';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device';
 
 export interface ArgSpec {
   readonly name: string;
@@ -186,6 +187,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     summary: 'A new process started from outside in the initial namespaces (as a login shell would be).',
     example: 'spawn P5 uid=65534', snippet: 'spawn ${1:P5} uid=${2:65534}' },
   ...CLOCK_OPERATION_SPECS,
+  ...TIMEKEEPING_SPECS,
 ];
 
 export const OPERATION_BY_WORD: ReadonlyMap<string, OperationSpec> = new Map(OPERATION_SPECS.map((s) => [s.word, s]));
@@ -206,11 +208,13 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource',
   // issue 13's language items (not counted: new)
   'setgid', 'setresuid', 'setresgid', 'ioctl',
+  // Issue 15 (not counted: they are new): the wall clock and the tick.
+  'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday', 'tick', 'device_timestamp',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
 
-export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine', 'config'] as const;
+export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine', 'config', 'design'] as const;
 
 /** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
 export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {
@@ -229,11 +233,13 @@ export { clockName };
 
 export const SIGNAL_NAMES = Object.keys(SIGNALS);
 export const ERRNO_NAMES = Object.keys(ERRNOS);
-export const CLOCK_NAMES = Object.keys(CLOCKS);
+/** Clock names for completion and suggestions: the kernel's, then the one a design invents (CLOCK_MONOTONIC_SYNC). */
+export const CLOCK_NAMES = [...Object.keys(CLOCKS), ...Object.keys(DESIGN_CLOCKS)];
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'nsIoctl', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'nsIoctl' | 'adjModes', Readonly<Record<string, number>>>> = {
+  adjModes: ADJ_MODES,
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -252,7 +258,7 @@ export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
 export const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
   EINTR: 'Interrupted system call', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied', EFAULT: 'Bad address', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
   ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',
   ENOSYS: 'Function not implemented', EUSERS: 'Too many users', EOPNOTSUPP: 'Operation not supported',

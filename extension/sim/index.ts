@@ -21,6 +21,16 @@ const SYSCALLS = [
   'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'setgid', 'setresuid', 'setresgid', 'ioctl', 'prctl', 'openat', 'close', 'getresuid',
   'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',
   'munmap', 'mremap',
+  // issue 15: the wall clock
+  'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday',
+];
+/** The timekeeping paths (kernel/time/timekeeping.c, time.c; sim/kernel/time/timekeeping.ts) and the vDSO's gettimeofday. */
+const TIMEKEEPING_FUNCTIONS = [
+  '__vdso_gettimeofday', '__kernel_gettimeofday', 'do_sys_settimeofday64', 'do_settimeofday64', 'capable', 'clock_was_set',
+  'timekeeping_update', 'update_vsyscall', 'posix_clock_realtime_set', 'do_adjtimex', 'timekeeping_validate_timex',
+  'timekeeping_inject_offset', 'ktime_get_real_ts64', 'tick_sched_do_timer', 'timekeeping_advance', 'ktime_get', 'ktime_get_real',
+  // the designs that were never merged (sim/designs)
+  'clone_time_settimeofday', 'clone_time_enter', 'clock_monotonic_sync_set', 'clock_monotonic_sync_get',
 ];
 
 /** Every function name that can appear in an event's `fn` or `stack`, sorted. */
@@ -50,4 +60,5 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
   '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
   ...CLOCK_KERNEL_FUNCTIONS,
+  ...TIMEKEEPING_FUNCTIONS,
 ])].sort());

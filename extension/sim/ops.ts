@@ -67,7 +67,22 @@ export type TaskOperation =
   | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
   | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }
   | { readonly op: 'mremap'; readonly mapping: MappingName; readonly newPages: number; readonly flags: number; readonly page?: number; readonly pages?: number }
-  | ClockTaskOperation;
+  | ClockTaskOperation
+  | TimekeepingOperation;
+
+/** Setting and reading the wall clock (issue 15): the time is a deadline-like expression (`now` is the caller's
+ *  CLOCK_REALTIME), `offset` the step of ADJ_SETOFFSET, `tick` the value of ADJ_TICK. */
+export type TimekeepingOperation =
+  | { readonly op: 'settimeofday'; readonly value: TimeExpr }
+  | { readonly op: 'clock_settime'; readonly clock: number; readonly value: TimeExpr }
+  | { readonly op: 'adjtimex'; readonly modes: number; readonly offset?: Timespec; readonly tick?: number }
+  | { readonly op: 'gettimeofday'; readonly via: 'vdso' | 'syscall' }
+  /** A driver stamps an event for the task (seed 002's point): the stamp's clock against what the task reads. */
+  | { readonly op: 'device_timestamp'; readonly source: DeviceSource };
+
+/** Where a timestamp comes from: input, sound, v4l and drm report CLOCK_MONOTONIC, sockets CLOCK_REALTIME. */
+export const DEVICE_SOURCES = ['input', 'sound', 'v4l', 'drm', 'socket'] as const;
+export type DeviceSource = (typeof DEVICE_SOURCES)[number];
 
 export type HostOperation =
   /** Host time passes: every clock advances by `delta`. */
@@ -78,7 +93,9 @@ export type HostOperation =
   | { readonly op: 'sysctl'; readonly name: 'user.max_time_namespaces'; readonly value: number; readonly userNs?: string }
   /** A new process started from outside (as a login shell would be), in the initial namespaces. */
   | { readonly op: 'spawn'; readonly child: string; readonly uid: number }
-  | ClockHostOperation;
+  | ClockHostOperation
+  /** `tick N`: N timer ticks (1/HZ each): timekeeping_advance, timekeeping_update and update_vsyscall run. */
+  | { readonly op: 'tick'; readonly count: number };
 
 export type Operation = TaskOperation | HostOperation;
 export type OperationName = Operation['op'];
@@ -90,4 +107,4 @@ export interface Step {
   readonly operation: Operation;
 }
 
-export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']);
+export const HOST_OPERATIONS: ReadonlySet<OperationName> = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick']);

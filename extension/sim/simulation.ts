@@ -12,13 +12,14 @@ import { switchesFor, type Switches } from './profile';
 import { buildState, mmState, taskState, timeNamespaceState, userNamespaceState } from './store/state';
 import type { Store, StoreImage } from './store/store';
 import type { Memo } from './kernel/memo';
-import { KERNEL_VERSIONS, ARM64_PATCHES, type Profile } from './types';
+import { DESIGNS, KERNEL_VERSIONS, ARM64_PATCHES, type Profile } from './types';
 
 function checkProfile(p: Profile): void {
   if (p.arch !== 'x86_64' && p.arch !== 'arm64') throw new Error(`unknown arch ${String(p.arch)}: expected x86_64 or arm64`);
   if (!KERNEL_VERSIONS.includes(p.kernel)) throw new Error(`unknown kernel version ${String(p.kernel)}: expected one of ${KERNEL_VERSIONS.join(', ')}`);
   const ids = new Set<string>(ARM64_PATCHES.map((x) => x.id));
   for (const d of p.disabledPatches) if (!ids.has(d)) throw new Error(`unknown arm64 patch ${String(d)}: expected one of ${[...ids].join(', ')}`);
+  if (p.design !== undefined && !DESIGNS.includes(p.design)) throw new Error(`unknown design ${String(p.design)}: expected one of ${DESIGNS.join(', ')}`);
 }
 
 export class SimulationImpl implements Simulation {
@@ -41,7 +42,7 @@ export class SimulationImpl implements Simulation {
 
   constructor(profile: Profile, options: SimulationOptions = {}, initial?: StoreImage) {
     checkProfile(profile);
-    this.profile = { arch: profile.arch, kernel: profile.kernel, disabledPatches: [...profile.disabledPatches], ...(profile.forcedBuild ? { forcedBuild: true } : {}), ...(profile.machine ? { machine: { ...profile.machine } } : {}), ...(profile.config ? { config: { ...profile.config } } : {}) };
+    this.profile = { arch: profile.arch, kernel: profile.kernel, disabledPatches: [...profile.disabledPatches], ...(profile.forcedBuild ? { forcedBuild: true } : {}), ...(profile.machine ? { machine: { ...profile.machine } } : {}), ...(profile.config ? { config: { ...profile.config } } : {}), ...(profile.design && profile.design !== 'merged' ? { design: profile.design } : {}) };
     this.switches = switchesFor(this.profile);
     this.keepsHistory = options.keepHistory !== false;
     this.rec = new Recorder(this.keepsHistory, initial);

@@ -75,6 +75,8 @@ export interface Profile {
   readonly machine?: Partial<Machine>;
   /** Kernel build options that differ from the default (config.ts): CONFIG_TIME_NS=n. */
   readonly config?: Partial<KernelConfig>;
+  /** A time-namespace design that was never merged (absent: the merged kernel). */
+  readonly design?: DesignName;
 }
 
 export const DEFAULT_PROFILE: Profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] };
@@ -108,7 +110,7 @@ export type ClockName = keyof typeof CLOCKS;
 export const CLOCK_NAMES: Readonly<Record<number, ClockName>> = Object.fromEntries(Object.entries(CLOCKS).map(([k, v]) => [v, k as ClockName]));
 /** The name of a clock id ('CLOCK_MONOTONIC'), or 'clock N' for an id the kernel does not define. */
 export function clockName(id: number): string {
-  return CLOCK_NAMES[id] ?? `clock ${id}`;
+  return CLOCK_NAMES[id] ?? (id === DESIGN_CLOCKS.CLOCK_MONOTONIC_SYNC ? 'CLOCK_MONOTONIC_SYNC' : `clock ${id}`);
 }
 
 export const CLONE_FLAGS = {
@@ -144,7 +146,7 @@ export type SignalName = keyof typeof SIGNALS;
 
 export const ERRNOS = {
   EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EBADF: 9, ENOMEM: 12, EACCES: 13, EFAULT: 14,
-  EISDIR: 21, EINVAL: 22, ENOTTY: 25, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
+  EBUSY: 16, EISDIR: 21, EINVAL: 22, ENOTTY: 25, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
 } as const;
 export type ErrnoName = keyof typeof ERRNOS;
@@ -152,3 +154,26 @@ export type ErrnoName = keyof typeof ERRNOS;
 export const PROT = { PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4 } as const;
 export const MREMAP = { MREMAP_MAYMOVE: 1, MREMAP_FIXED: 2, MREMAP_DONTUNMAP: 4 } as const;
 export const TIMER_ABSTIME = 1;
+
+// ---- Timekeeping (issue 15): adjtimex modes and the limits of settimeofday ----
+/** adjtimex modes (include/uapi/linux/timex.h). ADJ_OFFSET_SINGLESHOT and ADJ_OFFSET_SS_READ are the old
+ *  adjtime() spellings and include ADJ_OFFSET's bit. */
+export const ADJ_MODES = {
+  ADJ_OFFSET: 0x0001, ADJ_FREQUENCY: 0x0002, ADJ_MAXERROR: 0x0004, ADJ_ESTERROR: 0x0008, ADJ_STATUS: 0x0010,
+  ADJ_TIMECONST: 0x0020, ADJ_TAI: 0x0080, ADJ_SETOFFSET: 0x0100, ADJ_MICRO: 0x1000, ADJ_NANO: 0x2000,
+  ADJ_TICK: 0x4000, ADJ_OFFSET_SINGLESHOT: 0x8001, ADJ_OFFSET_SS_READ: 0xa001,
+} as const;
+/** adjtimex's return while the clock is unsynchronised (STA_UNSYNC, the state of a machine no NTP daemon set). */
+export const TIME_ERROR = 5;
+/** TIME_SETTOD_SEC_MAX (include/linux/time64.h): KTIME_SEC_MAX minus 30 years; do_sys_settimeofday64 refuses more. */
+export const TIME_SETTOD_SEC_MAX = 8277292036;
+/** CONFIG_HZ of the kernels modelled (Debian's x86_64 and arm64 configs: 250), so a tick is 4 ms (our choice). */
+export const HZ = 250;
+
+// ---- Designs (issue 15): the time-namespace designs that were never merged, run as another implementation of
+// a few kernel modules (extension/sim/designs/) ----
+export const DESIGNS = ['merged', 'clone-time', 'monotonic-sync', 'per-ns-timekeeper'] as const;
+export type DesignName = (typeof DESIGNS)[number];
+/** Clock ids only a design has. CLOCK_MONOTONIC_SYNC was never given a number (seed 002 names it only): 24 is
+ *  invented, past every id up to 6.18 (16–23 are 6.17's auxiliary clocks), so the merged kernel refuses it. */
+export const DESIGN_CLOCKS = { CLOCK_MONOTONIC_SYNC: 24 } as const;

@@ -10,7 +10,7 @@ import { ARM64_PATCHES, type Arm64PatchId, type Profile } from '../sim/types';
 
 export interface ProfileChoice {
   readonly label: string;
-  readonly options: Pick<RunOptions, 'arch' | 'kernel' | 'disabledPatches' | 'forcedBuild'>;
+  readonly options: Pick<RunOptions, 'arch' | 'kernel' | 'disabledPatches' | 'forcedBuild' | 'design'>;
 }
 
 /** What one line did, in words that can be compared: each field is one aspect. */
@@ -24,6 +24,8 @@ export interface LineSummary {
   readonly placement: string;        // 'time ns#1 / children ns#1'
   readonly text: string;
   readonly expect: string;           // 'held' / 'failed: …' for expect lines
+  /** Why the model did not run the line (an operation the design leaves undefined, or one not modelled). */
+  readonly refused: string;
 }
 
 export type Aspect = keyof LineSummary | 'ran';
@@ -131,11 +133,12 @@ export function summarizeOutcome(o: LineOutcome): LineSummary {
     placement: o.time_ns === null ? '' : `time ${o.time_ns} / children ${o.time_ns_for_children ?? '?'}`,
     text: r.text ?? '',
     expect: '',
+    refused: r.refused ?? '',
   };
 }
 
-const EMPTY: LineSummary = { ret: '', errno: '', signal: '', clockOffset: '', clockPath: '', placement: '', text: '', expect: '' };
-export const ASPECTS: readonly (keyof LineSummary)[] = ['errno', 'signal', 'ret', 'clockOffset', 'clockPath', 'placement', 'text', 'expect'];
+const EMPTY: LineSummary = { ret: '', errno: '', signal: '', clockOffset: '', clockPath: '', placement: '', text: '', expect: '', refused: '' };
+export const ASPECTS: readonly (keyof LineSummary)[] = ['refused', 'errno', 'signal', 'ret', 'clockOffset', 'clockPath', 'placement', 'text', 'expect'];
 
 function lineSummaries(run: ScenarioRun): Map<number, LineSummary> {
   const out = new Map<number, LineSummary>();

@@ -13,6 +13,7 @@ export const ASPECT_NAMES: Readonly<Record<Aspect, string>> = {
   placement: 'namespace',
   text: 'output',
   expect: 'expectation',
+  refused: 'whether the design defines it',
 };
 
 /** The parts of one cell, each tagged with the aspects it shows (a view highlights the ones that differ). */
@@ -24,6 +25,7 @@ export interface CellPart {
 export function cellParts(s: LineSummary | null): CellPart[] {
   if (!s) return [{ text: 'did not run', aspects: ['ran'] }];
   if (s.expect) return [{ text: `expect ${s.expect}`, aspects: ['expect'] }];
+  if (s.refused) return [{ text: `not run: ${s.refused}`, aspects: ['refused'] }];
   const parts: CellPart[] = [];
   if (s.signal) parts.push({ text: `killed by ${s.signal}`, aspects: ['signal'] });
   else if (s.errno) parts.push({ text: `-1 ${s.errno}`, aspects: ['errno', 'ret'] });

@@ -2,7 +2,7 @@
 // hunks by content (stale when the content no longer matches), and the plain-text review reply.
 
 import tourSchema from '../../schemas/tour.schema.json';
-import type { Arch, Arm64PatchId, KernelVersion } from '../sim/types';
+import type { Arch, Arm64PatchId, DesignName, KernelVersion } from '../sim/types';
 import { JsonSyntaxError, LineIndex, pathText, walkJson, type JsonPath } from './jsonTree';
 import { checkSchema, type Schema } from './schemaCheck';
 import { hunkLines, hunkText, type FileDiff, type Hunk } from './patch';
@@ -41,6 +41,8 @@ export interface TourCompareRef {
   readonly disabledPatches?: readonly Arm64PatchId[];
   /** Run the other profile as a forced build where it does not build (sim/build.ts). */
   readonly forcedBuild?: boolean;
+  /** Run the other profile under a design that was never merged (sim/designs). */
+  readonly design?: DesignName;
 }
 
 export interface TourStep {

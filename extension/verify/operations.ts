@@ -86,6 +86,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
 const UNNAMED_FD = '.unnamed';
 
 const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
+const NEVER_SET = 'setting the host clock is never done by verify: this line is not checkable here';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
   if ('fd' in f) return NAME.test(f.fd) ? `fd:@${f.fd}` : null;
@@ -259,6 +260,19 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
       const writer = Object.values(c.before.tasks).find((t) => t.state === 'running' && t.userNs === target && t.fullCaps);
       return writer ? [String(op.value), writer.id] : { notRun: `no live task is root of ${target} to write its sysctl` };
     } },
+  // Timekeeping (issue 15). A call that may set the host's clock is never run: verify reports it as not checkable.
+  settimeofday: { sig: 'T', flags: 0, fields: [], doc: 'never run: it could set this machine\'s clock.',
+    encode: () => ({ notRun: NEVER_SET }) },
+  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'never run: a CLOCK_REALTIME call could set this machine\'s clock, and the helper has no clock_settime for the others.',
+    encode: (op) => ({ notRun: op.clock === 0 ? NEVER_SET : 'the helper has no clock_settime (the EINVAL of the other clocks is pinned by a conformance scenario instead)' }) },
+  adjtimex: { sig: 'i', flags: 0, fields: [], doc: 'never run: with modes other than 0 it could change this machine\'s clock.',
+    encode: (op) => ({ notRun: op.modes === 0 ? 'the helper has no adjtimex (a read is pinned by a conformance scenario instead)' : NEVER_SET }) },
+  gettimeofday: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: the helper has no gettimeofday yet.',
+    encode: () => ({ notRun: 'the helper has no gettimeofday yet' }) },
+  device_timestamp: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: it needs a device that stamps events.',
+    encode: () => ({ notRun: 'a device timestamp needs a device (input, sound, v4l, drm) or a socket the helper does not open' }) },
+  tick: { sig: 'i', flags: OPF_HOST, fields: [], doc: 'never run: the tick is the kernel\'s own; real time passing is what a sleep is.',
+    encode: () => ({ notRun: 'a timer tick is the kernel\'s own: the host clock is compared as offsets, so later lines are still compared', timeOnly: true }) },
   spawn: { sig: 'ni', flags: OPF_HOST | OPF_CREATES, fields: ['child'], doc: 'the sandbox init forks, sets the uid, and execs the helper (so the task is dumpable, as after a login).',
     encode: (op, c) => rootOnly(c, op.uid) ?? [op.child, String(op.uid)] },
   ...CLOCK_OPERATIONS,

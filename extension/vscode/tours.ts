@@ -1,5 +1,7 @@
 // Registration of the tours area: the Patch Series view, comparisons, the read-only shipped files, and the
 // tour commands (start, step, record, review reply); and where tours and their scenarios are loaded from.
+import { chooseDesign, compareDesigns } from './designs';
+import type { DesignName } from '../sim/types';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Arm64PatchId } from '../sim/types';
@@ -97,6 +99,8 @@ export function registerTours(services: Services): void {
     vscode.workspace.registerTextDocumentContentProvider(TOUR_SCHEME, { provideTextDocumentContent: (uri) => player.stepDocument(uri) }),
     vscode.languages.registerCodeLensProvider({ language: 'timens' }, new CompareCodeLens()),
     vscode.commands.registerCommand('timens.compare', (uri?: vscode.Uri, other?: Parameters<CompareUi['compareCommand']>[1]) => compare.compareCommand(uri, other)),
+    vscode.commands.registerCommand('timens.compareDesigns', (uri?: vscode.Uri, designs?: DesignName[]) => compareDesigns(services, compare, uri, designs)),
+    vscode.commands.registerCommand('timens.chooseDesign', (uri?: vscode.Uri, design?: DesignName) => chooseDesign(compare, uri, design)),
     vscode.commands.registerCommand('timens.comparePatches', (uri?: vscode.Uri, patch?: Arm64PatchId) => compare.comparePatchesCommand(uri, patch)),
     // What the comparison view's rows and button do (also callable, e.g. from a keybinding).
     vscode.commands.registerCommand('timens.compare.revealLine', (line: number) => (Number.isInteger(line) && line >= 0 ? compare.view.revealLine(line) : undefined)),

@@ -6,7 +6,7 @@ import type { RunOptions } from '../scenario/api';
 import { patchOffChoices, profileLabel, type ProfileChoice } from '../tours/compare';
 import type { ComparisonView } from '../engine/protocol';
 import { arm64Knowledge } from '../tours/knowledge';
-import { ARM64_PATCHES, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
+import { ARM64_PATCHES, KERNEL_VERSIONS, kernelAtLeast, type Arch, type Arm64PatchId, type DesignName, type KernelVersion, type Profile } from '../sim/types';
 import { buildStatusOf, FORCED_BUILD } from '../sim/build';
 import { CompareView } from './compareView';
 import type { Services } from './services';
@@ -22,17 +22,18 @@ import { showTimelines } from './toursTimeline';
 export async function documentProfile(services: Services, document: vscode.TextDocument): Promise<Profile> {
   services.documents.ensure(document);
   const p = await services.store.engine.request('profile', { uri: document.uri.toString(), version: document.version, request: runRequest(document), ofText: true });
-  return { arch: p.arch, kernel: p.kernel, disabledPatches: p.disabledPatches, ...(p.forcedBuild ? { forcedBuild: true } : {}) };
+  return { arch: p.arch, kernel: p.kernel, disabledPatches: p.disabledPatches, ...(p.forcedBuild ? { forcedBuild: true } : {}), ...(p.design ? { design: p.design } : {}) };
 }
 
-export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; forcedBuild?: boolean; label?: string }): ProfileChoice {
+export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; forcedBuild?: boolean; design?: DesignName; label?: string }): ProfileChoice {
   const p: Profile = {
     arch: change.arch ?? base.arch,
     kernel: change.kernel ?? base.kernel,
     disabledPatches: [...new Set([...base.disabledPatches, ...(change.disabledPatches ?? [])])],
     ...(change.forcedBuild ?? base.forcedBuild ? { forcedBuild: true } : {}),
+    ...(change.design ? { design: change.design } : {}),
   };
-  return { label: change.label ?? profileLabel(p), options: p };
+  return { label: change.label ?? `${profileLabel(p)}${p.design ? `, design ${p.design}` : ''}`, options: p };
 }
 
 export function hasArm64Series(p: Profile): boolean {

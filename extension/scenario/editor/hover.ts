@@ -6,7 +6,9 @@ import type { ExpectOutcome, ParsedScenario, ScenarioRun, Token } from '../api';
 import type { KernelState } from '../../sim/api';
 import type { Profile } from '../../sim/types';
 import { buildStatusOf, FORCED_BUILD } from '../../sim/build';
-import { ARM64_PATCHES, CLOCKS, ERRNOS, KERNEL_VERSIONS, SIGNALS, machineOf } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, DESIGNS, ERRNOS, KERNEL_VERSIONS, SIGNALS, machineOf, type DesignName } from '../../sim/types';
+import { designOf } from '../../sim/designs/index';
+import { tagText } from '../../sim/designs/design';
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
 import { compareVersions } from '../values';
@@ -189,6 +191,7 @@ function headerHover(tok: Token, word: string, ctx: HoverContext): string | null
     const status = buildStatusOf(ctx.profile);
     return `**build forced**: run a kernel that does not build (a patch of the arm64 series left out that a later patch, or the generic time-namespace code, needs) as a *forced build*: the merged code with the patch reverted and each missing symbol supplied in the most literal way (docs/model.md). It is labelled "${FORCED_BUILD}" wherever the run is shown.\n\n${status.builds ? 'This profile builds: the line changes nothing.' : status.reasons.join('.\n\n')}`;
   }
+  if (word === 'design') return designHover(ctx.profile.design);
   if (word === 'machine') {
     const key = Object.hasOwn(MACHINE_KEYS, tok.text) ? tok.text : null;
     const m = machineOf(ctx.profile);
@@ -213,3 +216,9 @@ function expectHover(line: number, ctx: HoverContext): string | null {
   return `**expect ${ex.text}** — ${outcome.passed ? '✓ held' : '✗ failed'}\n\nFound: \`${outcome.actual}\`\n\n${outcome.message}`;
 }
 
+/** A design that was never merged: what it is, and each behaviour with where it comes from (a seed, or our choice). */
+function designHover(name: DesignName | undefined): string {
+  const d = designOf(name);
+  const tags = d.behaviours.map((b) => `- ${tagText(b.tag)}`).join('\n');
+  return `**design ${d.name}** — ${d.title}\n\n${d.summary}\n\n${tags}\n\nAn operation this design leaves undefined is refused in the run with the reason. Designs: ${DESIGNS.join(', ')} (\`timens compare --design a,b FILE\`, "Timens: Compare Designs").`;
+}

@@ -4,7 +4,8 @@
 
 import type { ParsedScenario, ScenarioRun } from '../api';
 import type { Profile } from '../../sim/types';
-import { ARM64_PATCHES, CLOCKS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { ARM64_PATCHES, CLOCKS, DESIGNS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { designOf } from '../../sim/designs/index';
 import { EXPECT_FORMS } from '../expectGrammar';
 import { CONFIG_KEYS } from '../../sim/config';
 import { configKey } from '../headerConfig';
@@ -128,6 +129,8 @@ export function completionsAt(lineText: string, line: number, character: number,
     if (w0.text === 'kernel') return KERNEL_VERSIONS.map((v, i) => e(v, 'value', { sortText: String(i).padStart(2, '0'), detail: kernelDetail(v) }));
     if (w0.text === 'patch') return [e('off', 'keyword', { insertText: 'off ', retrigger: true, detail: 'switch a patch of the arm64 series off' })];
     if (w0.text === 'build') return [e('forced', 'keyword', { detail: 'run a kernel that does not build as a forced build (not a real kernel)' })];
+    if (w0.text === 'design') return DESIGNS.map((d) => e(d, 'value', { detail: designOf(d).title, documentation: designOf(d).summary }));
+    if (w0.text === 'tick') return ['1', '10', '250'].map((n) => e(n, 'value', { detail: `${n} tick(s) of 1/HZ` }));
     if (w0.text === 'sleep' || w0.text === 'suspend') return ['1s', '10s', '1m', '1h', '1d'].map((d) => e(d, 'value'));
     if (w0.text === 'sysctl') return [e('user.max_time_namespaces', 'keyword', { insertText: 'user.max_time_namespaces=${1:3}', snippet: true })];
     if (w0.text === 'spawn') return [e(freeTaskName(parsed), 'task', { insertText: `${freeTaskName(parsed)} uid=\${1:65534}`, snippet: true, detail: 'a new task in the initial namespaces' })];
@@ -153,7 +156,7 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   const out: CompletionEntry[] = [];
   for (const t of tasksBefore(parsed, line)) out.push(e(`${t}:`, 'task', { insertText: `${t}: `, retrigger: true, detail: 'a task defined above' }));
   out.push(e('expect', 'keyword', { insertText: 'expect ', retrigger: true, detail: 'check the state or the result of the line above' }));
-  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource']) {
+  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick']) {
     const spec = OPERATION_BY_WORD.get(w);
     out.push(e(w, 'operation', { insertText: spec?.snippet ?? w, snippet: true, detail: 'host action', documentation: spec?.summary }));
   }
@@ -163,6 +166,7 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   out.push(e('patch off', 'keyword', { insertText: 'patch off ', retrigger: true, detail: 'header: switch off a patch of the arm64 series' }));
   out.push(e('machine', 'keyword', { insertText: 'machine ', retrigger: true, detail: "header: the machine's properties (root's capabilities, RTC, clocksource)" }));
   out.push(e('config', 'keyword', { insertText: 'config ', retrigger: true, detail: 'header: a kernel build option (CONFIG_TIME_NS=n)' }));
+  if (!hasHeader?.design) out.push(e('design', 'keyword', { insertText: 'design ', retrigger: true, detail: 'header: a time-namespace design that was never merged' }));
   out.push(e('# --- section', 'snippet', { insertText: '# --- ${1:what happens next}', snippet: true, detail: 'an outline section' }));
   return out;
 }

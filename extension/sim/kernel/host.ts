@@ -76,6 +76,11 @@ export function hostOp(k: KernelContext, op: Exclude<HostOperation, ClockHostOpe
       k.state(k.txt`${target}: user.max_time_namespaces = ${op.value}`);
       return { ret: 0, errno: null, signal: null };
     }
+    case 'tick': {
+      if (!Number.isInteger(op.count) || op.count < 1) return hostError(k, 'EINVAL', 'a tick count is a whole number of at least 1');
+      k.ev('host', k.txt`${op.count} timer tick(s)`);
+      return k.modules.timekeeping.tick(k, op.count);
+    }
     case 'spawn': {
       k.ev('host', k.txt`spawn ${op.child} as uid ${op.uid} in the initial namespaces`);
       if (k.tasks.get(op.child)) return hostError(k, 'EINVAL', `a task named ${op.child} already exists`);

@@ -8,20 +8,27 @@ import { ARM64_NO_VCLOCK, ARM64_VVAR_FAULT } from './arch/arm64';
 import { X86_VVAR_FAULT, X86_VVAR_VCLOCK_FAULT } from './arch/x86';
 import { DATASTORE_VVAR_FAULT } from './vdso/datastore';
 import type { FaultHandler } from './vdso/vvar';
+import type { Timekeeping } from './time/timekeeping';
+import { designOf, type Design } from '../designs/index';
 
 export interface KernelModules {
   /** The fault callback of [vvar] (when it has one: see VmaLayout.pfnmap). */
   readonly vvarFault: FaultHandler;
   /** The fault callback of [vvar_vclock]. */
   readonly vclockFault: FaultHandler;
+  /** Setting the clocks and the timer tick (kernel/time/timekeeping.c); a design that was never merged has its own. */
+  readonly timekeeping: Timekeeping;
+  /** The design the profile runs (merged by default): its clock reads, deadlines, unshare and undefined operations. */
+  readonly design: Design;
 }
 
-const ARCH: Record<Profile['arch'], KernelModules> = {
+const ARCH: Record<Profile['arch'], Omit<KernelModules, 'design' | 'timekeeping'>> = {
   x86_64: { vvarFault: X86_VVAR_FAULT, vclockFault: X86_VVAR_VCLOCK_FAULT },
   arm64: { vvarFault: ARM64_VVAR_FAULT, vclockFault: ARM64_NO_VCLOCK },
 };
 
 export function modulesFor(profile: Profile, sw: SwitchValues): KernelModules {
-  const arch = ARCH[profile.arch];
+  const design = designOf(profile.design);
+  const arch = { ...ARCH[profile.arch], design, timekeeping: design.timekeeping };
   return sw.layout.datastore ? { ...arch, vvarFault: DATASTORE_VVAR_FAULT } : arch;
 }

@@ -25,6 +25,21 @@ import { vdsoClockGettime } from './vdso/gettime';
 import { isClockOperation, type ClockTaskOperation } from '../opsClock';
 import { clockTaskOp } from './clockOps';
 import { changeClocksource } from './time/clocksource';
+import { refuse, sysGettimeofday } from './time/timekeeping';
+import { deviceTimestamp } from './time/device';
+import { ADJ_MODES } from '../types';
+
+/** adjtimex modes as names (the two old adjtime() spellings first, as they include ADJ_OFFSET's bit). */
+function adjModeNames(modes: number): string {
+  if (modes === 0) return '0';
+  const names: string[] = [];
+  let left = modes;
+  for (const [name, v] of Object.entries(ADJ_MODES).sort((a, b) => b[1] - a[1])) {
+    if ((left & v) === v) { names.push(name); left &= ~v; }
+  }
+  if (left) names.push(`0x${left.toString(16)}`);
+  return names.join('|');
+}
 
 /** The first number in an operation that is not a safe integer (or a nanosecond field out of range). */
 function badNumber(v: unknown, path: string): string | null {
@@ -55,8 +70,10 @@ export function execStep(k: KernelContext, step: Step): OpResult {
   }
   try {
     switch (op.op) {
-      case 'sleep': case 'suspend': case 'sysctl': case 'spawn':
-        return hostOp(k, op);
+      case 'sleep': case 'suspend': case 'sysctl': case 'spawn': case 'tick': {
+        const undef = k.modules.design.undefinedOp(k, null, op);
+        return undef ? refuse(k, undef) : hostOp(k, op);
+      }
       case 'clocksource':
         return changeClocksource(k, op.name);
       default:
@@ -93,7 +110,10 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
     k.ev('error', k.txt`${taskId} is suspended in vfork() until its child execs or exits: the operation did not run`);
     return { ret: null, errno: null, signal: null };
   }
+  const undef = k.modules.design.undefinedOp(k, taskId, op);
+  if (undef) return refuse(k, undef, taskId);
   if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock);
+  if (op.op === 'gettimeofday' && op.via === 'vdso') return vdsoClockGettime(k, taskId, 0, true);
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
   if (isClockOperation(op)) return clockTaskOp(k, taskId, op);
   const name = op.op === 'exit' && t.leader !== taskId ? 'exit' : syscallName(op);
@@ -120,6 +140,7 @@ function syscallName(op: SpanOperation): string {
     case 'id': return 'getresuid';
     case 'open': return 'openat';
     case 'readlink': return 'readlinkat';
+    case 'device_timestamp': return 'read';
     case 'pwrite': return 'pwrite64';
     default: return op.op;
   }
@@ -167,12 +188,17 @@ function describe(k: KernelContext, op: SpanOperation): number {
     case 'munmap': return txt`munmap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}${op.pages !== undefined ? ` ×${op.pages}` : ''})`;
     case 'mremap': return txt`mremap(${op.mapping}${op.page !== undefined ? ` page ${op.page}` : ''}, new ${op.newPages} pages, flags ${op.flags})`;
     case 'touch': return txt`touch ${op.mapping} page ${op.page}`;
+    case 'settimeofday': return txt`settimeofday(${timeExprText(op.value)}, NULL)`;
+    case 'clock_settime': return txt`clock_settime(${clockName(op.clock)}, ${timeExprText(op.value)})`;
+    case 'adjtimex': return txt`adjtimex(modes=${adjModeNames(op.modes)}${op.offset ? `, time=${fmtTs(op.offset)}` : ''}${op.tick !== undefined ? `, tick=${op.tick}` : ''})`;
+    case 'gettimeofday': return txt`gettimeofday(&tv, NULL)`;
+    case 'device_timestamp': return txt`read(${op.source} device): an event with its timestamp`;
   }
 }
 
 function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
   switch (op.op) {
-    case 'unshare': return unshare(k, t, op.flags);
+    case 'unshare': { const res = unshare(k, t, op.flags); return k.modules.design.afterUnshare?.(k, t, res) ?? res; }
     case 'setns': return setns(k, t, op.target, op.nstype);
     case 'fork': return kernelClone(k, t, 0, 17, op.child);
     case 'vfork': return kernelClone(k, t, CF.CLONE_VM | CF.CLONE_VFORK, 17, op.child);
@@ -202,5 +228,10 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'munmap': return munmap(k, t, op.mapping, op.page, op.pages);
     case 'mremap': return mremap(k, t, op.mapping, op.newPages, op.flags, op.page, op.pages);
     case 'touch': return userTouch(k, t, op.mapping, op.page);
+    case 'settimeofday': return k.modules.timekeeping.settimeofday(k, t, op.value);
+    case 'clock_settime': return k.modules.timekeeping.clockSettime(k, t, op.clock, op.value);
+    case 'adjtimex': return k.modules.timekeeping.adjtimex(k, t, op.modes, op.offset, op.tick);
+    case 'gettimeofday': return sysGettimeofday(k, t);
+    case 'device_timestamp': return deviceTimestamp(k, t, op.source);
   }
 }

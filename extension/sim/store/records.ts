@@ -6,6 +6,7 @@ import type {
   UserNamespaceState, VmaState,
 } from '../api';
 import type { MappingName } from '../ops';
+import type { Timespec } from '../types';
 import { fdsItems, type FdTable } from './fdtable';
 import { EMPTY_REFS, refsItems, type RefList } from './reflist';
 import type { TableKind, TableName } from './table';
@@ -55,6 +56,10 @@ export interface NsRec extends Omit<TimeNamespaceState, 'refs'> {
   readonly refs: NsRefs;
   /** The kernel refcount this model tracks: nsproxy references (time_ns and tfc counted apart) plus files. */
   readonly _count: number;
+  /** Designs that were never merged (sim/designs): the namespace's REALTIME offset (clone-time, per-ns-timekeeper). */
+  readonly _realtime?: Timespec;
+  /** monotonic-sync, on ns#0 only: the one global CLOCK_MONOTONIC_SYNC offset, and whether it was set or used. */
+  readonly _sync?: { readonly offset: Timespec; readonly set: boolean; readonly used: boolean };
 }
 
 export interface UserRec extends Omit<UserNamespaceState, 'inum'> {
@@ -157,12 +162,16 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
 function showNs(n: NsRec): object {
   return {
     id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
-    vvar_page: n.vvar_page, refs: showRefs(n.refs), alive: n.alive, createdBy: n.createdBy, _count: n._count,
+    vvar_page: n.vvar_page, refs: showRefs(n.refs), alive: n.alive, createdBy: n.createdBy, _count: n._count, ...designFields(n),
   };
+}
+/** The fields only a design that was never merged sets (absent in the merged kernel, so its records are unchanged). */
+function designFields(n: NsRec): Pick<NsRec, '_realtime' | '_sync'> {
+  return n._realtime === undefined && n._sync === undefined ? {} : { ...(n._realtime ? { _realtime: n._realtime } : {}), ...(n._sync ? { _sync: n._sync } : {}) };
 }
 export const TIME_NAMESPACES = kind<NsRec>('timeNamespaces', (n) => ({
   id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
-  vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy, _count: n._count,
+  vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy, _count: n._count, ...designFields(n),
 }), { show: showNs, showField: (field, v) => (field === 'refs' ? showRefs(v as NsRefs) : v) });
 
 export const NSPROXIES = kind<NsproxyRec>('nsproxies', (p) => ({ id: p.id, count: p.count, time_ns: p.time_ns, time_ns_for_children: p.time_ns_for_children }));

@@ -16,6 +16,8 @@ export function offsetKind(clock: number): 'mono' | 'boot' | null {
 
 export function hostClock(k: KernelContext, clock: number): Timespec {
   const h = hostClocks(k);
+  const extra = k.modules.design.extraClocks?.[clock];
+  if (extra) clock = extra.base;
   switch (clock) {
     case 0: case 5: case 8: return h.realtime;
     case 1: case 6: return h.monotonic;
@@ -28,10 +30,12 @@ export function hostClock(k: KernelContext, clock: number): Timespec {
 
 /** A host value seen through the task's time_ns (what the kernel side adds). */
 export function nsClock(k: KernelContext, t: string, clock: number, host: Timespec): Timespec {
+  const view = k.modules.design.clockView;
   const kind = offsetKind(clock);
-  if (!kind) return host;
+  if (!kind) return view ? view(k, t, clock, host) : host;
   const n = ns(k, np(k, task(k, t).nsproxy).time_ns);
-  return tsAdd(host, kind === 'mono' ? n.offsets.monotonic : n.offsets.boottime);
+  const merged = tsAdd(host, kind === 'mono' ? n.offsets.monotonic : n.offsets.boottime);
+  return view ? view(k, t, clock, merged) : merged;
 }
 
 const GETTER: Readonly<Record<number, string>> = {
@@ -43,7 +47,8 @@ const GETTER: Readonly<Record<number, string>> = {
 
 /** clock_gettime(2), also as the vDSO's fallback. */
 export function sysClockGettime(k: KernelContext, t: string, clock: number, path: 'syscall' | 'vdso-fallback-syscall'): OpResult {
-  const getter = GETTER[clock];
+  const design = k.modules.design;
+  const getter = GETTER[clock] ?? design.extraClocks?.[clock]?.getter;
   if (!getter) k.fail('EINVAL', `clock id ${clock} is not valid`);
   return k.fn(getter, () => {
     if ((clock === 8 || clock === 9) && !k.sw.rtcPresent) k.fail('EINVAL', 'no RTC device: alarm clocks are unavailable');
@@ -53,7 +58,10 @@ export function sysClockGettime(k: KernelContext, t: string, clock: number, path
     if (kind) {
       value = k.fn(kind === 'mono' ? 'timens_add_monotonic' : 'timens_add_boottime', () => nsClock(k, t, clock, host),
         (v) => k.txt`${clockName(clock)} ${host} + offset = ${v}`);
+    } else if (design.clockView) {
+      value = nsClock(k, t, clock, host);
     }
+    if (design.clockView && value !== host) k.state(k.txt`design ${design.name}: ${t} reads ${clockName(clock)} ${value} (host ${host})`);
     return { ret: 0, errno: null, signal: null, clock: { clock, value, host, path } };
   });
 }

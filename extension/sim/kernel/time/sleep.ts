@@ -22,6 +22,8 @@ export function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr
  *  a deadline before the offset becomes 0, one past KTIME_MAX is KTIME_MAX. */
 export function toHost(k: KernelContext, t: string, clock: number, tm: Timespec): Timespec {
   return k.fn('timens_ktime_to_host', () => {
+    const byDesign = k.modules.design.toHost?.(k, t, clock, tm);
+    if (byDesign) return tsCmp(byDesign, ZERO) < 0 ? ZERO : byDesign;
     const kind = offsetKind(clock);
     const n = ns(k, np(k, task(k, t).nsproxy).time_ns);
     if (!kind || clock === 4 || clock === 6 || n.id === 'ns#0') return tm;
@@ -62,7 +64,7 @@ export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: 
     }
     let waited: Timespec;
     if (abs) {
-      const hostDeadline = clock === 0 || clock === 11 || clock === 8 ? tm : toHost(k, t, clock, tm);
+      const hostDeadline = (clock === 0 || clock === 11 || clock === 8) && !k.modules.design.toHost ? tm : toHost(k, t, clock, tm);
       const now = hostClock(k, clock);
       waited = tsCmp(hostDeadline, now) > 0 ? tsSub(hostDeadline, now) : ZERO;
     } else {
@@ -87,7 +89,7 @@ export function timerfdSettime(k: KernelContext, t: string, clock: number, abs: 
     }
     let remaining: Timespec;
     if (abs) {
-      const hostDeadline = clock === 0 || clock === 8 ? tm : toHost(k, t, clock, tm);
+      const hostDeadline = (clock === 0 || clock === 8) && !k.modules.design.toHost ? tm : toHost(k, t, clock, tm);
       const now = hostClock(k, clock);
       remaining = tsCmp(hostDeadline, now) > 0 ? tsSub(hostDeadline, now) : ZERO;
     } else {

@@ -15,14 +15,18 @@ import { KErr } from '../trace';
 import { isModeNone } from '../time/clocksource';
 import { tsAdd, ZERO } from '../util';
 import { vdsoAddOffset, type TimensOffset } from '../../offset64';
+import { usec } from '../time/timekeeping';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
 
-export function vdsoClockGettime(k: KernelContext, t: string, clock: number): OpResult {
-  const sym = k.sw.vdsoClockGettime;
+/** `gtod`: the vDSO's gettimeofday entry (__cvdso_gettimeofday: do_hres(CLOCK_REALTIME), cut to microseconds). */
+export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gtod = false): OpResult {
+  // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday).
+  const sym = gtod ? k.sw.vdsoClockGettime.replace('clock_gettime', 'gettimeofday') : k.sw.vdsoClockGettime;
   const memo = k.memo;
-  let enterSid = memo.summaryIds.get(-1 - clock);
-  if (enterSid === undefined) memo.summaryIds.set(-1 - clock, (enterSid = k.r.intern(`${sym}(${clockName(clock)})`)));
+  const enterKey = gtod ? -1000 : -1 - clock;
+  let enterSid = memo.summaryIds.get(enterKey);
+  if (enterSid === undefined) memo.summaryIds.set(enterKey, (enterSid = k.r.intern(gtod ? `${sym}(&tv, NULL)` : `${sym}(${clockName(clock)})`)));
   const enter = k.enter('vdso-enter', sym, enterSid);
   let res: OpResult;
   const hres = clock === 0 || clock === 1 || clock === 7 || clock === 11 || clock === 4;
@@ -52,6 +56,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number): Op
     // do_hres returned false (the clocksource cannot be read from user space): __cvdso_clock_gettime falls back.
     res = r === FALLBACK ? fallback(k, t, clock, k.txt`${reader} failed (clock_mode NONE): syscall fallback`) : r;
   }
+  if (gtod && res.clock) res = { ...res, clock: { ...res.clock, value: usec(res.clock.value), host: usec(res.clock.host) } };
   setLastResult(k, t, res);
   const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}`
     : res.stuck ? k.txt`${sym} never returns (stuck in the seqcount loop)` : exitSummary(k, sym, res.clock!);
@@ -128,7 +133,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   const timensMode = k.timensMode;
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
     if (clocksourceUnusable(k, block?.clock_mode, coarse, first)) return FALLBACK;
-    return { ret: 0, errno: null, signal: null, clock: reading(k, clock, host, host, 'vdso-fast') };
+    const view = k.modules.design.clockView;
+    return { ret: 0, errno: null, signal: null, clock: reading(k, clock, view ? view(k, t, clock, host) : host, host, 'vdso-fast') };
   }
   if (!k.sw.vdsoTimensPath || k.layout.timensSlot === null) return spin(k, t, first, block.seq, `clock_mode is ${timensMode}, but this vDSO has no timens path (patch 3 off: no __arch_get_timens_vdso_data)`);
   const memo = k.memo;
@@ -158,7 +164,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       res = FALLBACK;
     } else {
       const off = block.values[clock] ?? ZERO;
-      const value = offsetSum(k, host, off);
+      const view = k.modules.design.clockView;
+      const value = view ? view(k, t, clock, offsetSum(k, host, off)) : offsetSum(k, host, off);
       if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
         memo.offClock = clock;
         memo.offHost = host;
