@@ -35,7 +35,9 @@ const extPath = arg('ext') && path.resolve(arg('ext'));
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-harness-'));
 const workspace = path.resolve(arg('workspace') || fs.mkdtempSync(path.join(tmpRoot, 'ws-')));
 const shotDir = path.resolve(arg('shots', 'test-results/screens'));
-const timeoutSec = Number(arg('timeout', '300'));
+// A guard against a hung extension host, not a speed check: the whole suite takes 3-4 minutes on a quiet
+// 2-core machine and over 5 when other work shares it.
+const timeoutSec = Number(arg('timeout', '1200'));
 const userDataDir = path.join(tmpRoot, 'user-data');
 const extensionsDir = arg('extensions-dir') ? path.resolve(arg('extensions-dir')) : path.join(tmpRoot, 'extensions');
 const resultsFile = path.join(tmpRoot, 'results.json');
