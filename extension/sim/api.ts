@@ -172,6 +172,8 @@ export interface OpResult {
   /** A vDSO read whose seqcount loop never ends (an odd seq nothing will ever change): the page it spins on, its
    *  seq, and the retries the model ran before it stopped the read (a forced build: see docs/model.md). */
   readonly stuck?: { readonly page: string; readonly seq: number; readonly retries: number };
+  /** A vDSO read that raced a host update (`race=`): how many times vdso_read_retry sent it back. */
+  readonly retries?: number;
 }
 
 /** Every kind of event, in the order of their numeric ids (the event log, the timeline's columns). */

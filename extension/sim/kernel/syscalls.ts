@@ -91,7 +91,7 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
     k.ev('error', k.txt`${taskId} is suspended in vfork() until its child execs or exits: the operation did not run`);
     return { ret: null, errno: null, signal: null };
   }
-  if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock);
+  if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock, op.race);
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
   if (isClockOperation(op)) return clockTaskOp(k, taskId, op);
   const name = op.op === 'exit' && t.leader !== taskId ? 'exit' : syscallName(op);
