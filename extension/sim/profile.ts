@@ -111,6 +111,8 @@ export interface SwitchValues {
   readonly futexTimens: 'none' | 'lock-pi-too' | 'monotonic';
   /** FUTEX_LOCK_PI2 exists (a PI lock with a selectable clock). */
   readonly futexLockPi2: boolean;
+  /** The mmap lock vdso_join_timens takes (its unlock is the matching call: vdso/vvar.ts ZAP_UNLOCK). */
+  readonly zapLock: 'down_write_killable' | 'mmap_write_lock_killable' | 'mmap_read_lock';
 }
 
 export interface SwitchInfo {
@@ -253,5 +255,8 @@ export function switchesFor(profile: Profile): Switches {
   def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
+  def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',
+    arm ? `arm64 vdso_join_timens takes the read lock (${merged('zap-vvar')}; the generic datastore's from 6.15)`
+      : 'x86 vdso_join_timens: "if (down_write_killable(&mm->mmap_sem)) return -EINTR;" (fa8acdc8f8f5, 5.6), renamed mmap_write_lock_killable (5.8), mmap_read_lock from 5.9 ("timens: make vdso_join_timens() always succeed")');
   return { values: out as unknown as SwitchValues, list };
 }
