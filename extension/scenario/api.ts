@@ -73,6 +73,7 @@ export type ExpectCheck =
   /** expect waited == 1s: how long a sleep or timer of the line above waited, in host time (added by H2). */
   | { readonly form: 'waited'; readonly sec: number; readonly nsec: number }
   /** expect res == 1ns: the resolution clock_getres gave on the line above. */
+  | { readonly form: 'retries'; readonly retries: number }
   | { readonly form: 'res'; readonly sec: number; readonly nsec: number }
   /** expect timer == disarmed: what the timer the line above set was left as. */
   | { readonly form: 'timer'; readonly state: TimerState };

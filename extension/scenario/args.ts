@@ -11,6 +11,7 @@ import { REF } from './statement';
 import { K } from './tokens';
 import { negate, parseDuration, parseInteger, range } from './values';
 import { buildClockOperation } from './vocabularyClock';
+import { VDSO_RACES, type VdsoRace } from '../sim/opsClock';
 import {
   CLOCK_NAMES, FLAG_TABLES, MAPPING_NAMES, SIGNAL_NAMES, closest, type ArgKind, type ArgSpec, type OperationSpec,
 } from './vocabulary';
@@ -262,6 +263,15 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       one.code = K.keyword;
       return one.text === 'syscall' ? 'syscall' : 'vdso';
     }
+    case 'race': {
+      if (!one || one.t !== 'ident' || !(VDSO_RACES as readonly string[]).includes(one.text)) {
+        const near = one ? closest(one.text, VDSO_RACES) : [];
+        p.soft(arg.range, 'bad-value', `A race is ${VDSO_RACES.join(' or ')}: when the host update begins against the read`, replaceFixes(arg.range, near, ''));
+        return undefined;
+      }
+      one.code = K.keyword;
+      return one.text;
+    }
     case 'signal': {
       if (one && one.t === 'number') return parseInteger(one.text) ?? undefined;
       if (one && one.t === 'ident') {
@@ -431,7 +441,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'pwrite': return { op: 'pwrite', file: v.get('file') as FileRef, data: v.get('data') as string, offset: numberArg(v, 'offset', 0) };
     case 'lseek': { const whence = v.get('whence') as Whence | undefined; return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0), ...(whence ? { whence } : {}) }; }
     case 'readlink': return { op: 'readlink', path: v.get('path') as string };
-    case 'clock_gettime': return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
+    case 'clock_gettime': { const race = v.get('race') as VdsoRace | undefined; return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso', ...(race ? { race } : {}) }; }
     case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
     case 'timerfd_settime': return { op: 'timerfd_settime', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
     case 'touch': return { op: 'touch', mapping: v.get('mapping') as MappingName, page: numberArg(v, 'page', 0) };

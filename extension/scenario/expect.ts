@@ -78,6 +78,12 @@ export function evaluateCheck(check: ExpectCheck, sim: Simulation, lastStep: Ste
       const passed = !!got && timespecEquals(got, want);
       return { passed, actual: got ? formatDuration(got) : 'no wait', message: passed ? `waited ${formatDuration(want)}` : `expected a wait of ${formatDuration(want)}, got ${got ? formatDuration(got) : `no wait (${resultWords(lastResult)})`}` };
     }
+    case 'retries': {
+      // A read stuck on an odd seq retries for ever: its count is the model's bound.
+      const got = lastResult?.stuck ? lastResult.stuck.retries : lastResult?.retries ?? (lastResult?.clock?.path.startsWith('vdso') ? 0 : undefined);
+      const passed = got === check.retries;
+      return { passed, actual: got === undefined ? 'no vDSO read' : String(got), message: passed ? `${got} retries` : `expected ${check.retries} retries, got ${got === undefined ? `no vDSO read (${resultWords(lastResult)})` : got}` };
+    }
     case 'res': {
       const got = lastStep?.operation.op === 'clock_getres' ? lastResult?.clock?.value : undefined;
       const want = { sec: check.sec, nsec: check.nsec };

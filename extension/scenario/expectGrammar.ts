@@ -39,6 +39,7 @@ export const EXPECT_FORMS: readonly ExpectFormDoc[] = [
   { form: 'signal', subject: 'signal', pattern: 'signal == SIG…', snippet: 'signal == ${1:SIGBUS}', detail: 'a signal it raised (SIGBUS, SIGSEGV) or none', example: 'expect signal == SIGBUS', ofResult: true, values: [...SIGNAL_NAMES, 'none'] },
   { form: 'text', subject: 'read', pattern: 'read == "…" (or contains "…")', snippet: 'read ${1|==,contains|} "${2}"', detail: 'the bytes it read (all of them, or a part such as a line of /proc/PID/maps)', example: 'expect read == "time:[4026531834]"', ofResult: true },
   { form: 'waited', subject: 'waited', pattern: 'waited == D', snippet: 'waited == ${1:1s}', detail: 'how long its sleep or timer waited, in host time', example: 'expect waited == 1s', ofResult: true },
+  { form: 'retries', subject: 'retries', pattern: 'retries == N', snippet: 'retries == ${1:1}', detail: 'how often the vDSO read\'s seqcount loop retried (a read with race=)', example: 'expect retries == 1', ofResult: true },
   { form: 'res', subject: 'res', pattern: 'res == D', snippet: 'res == ${1:1ns}', detail: 'the resolution clock_getres gave', example: 'expect res == 4ms', ofResult: true },
   { form: 'timer', subject: 'timer', pattern: 'timer == armed (disarmed, expired)', snippet: 'timer == ${1|disarmed,armed,expired|}', detail: 'what the timer it set was left as: armed, disarmed (it_value 0) or expired (its deadline had passed)', example: 'expect timer == disarmed', ofResult: true, values: TIMER_STATES },
   { form: 'path', subject: 'path', pattern: 'path == P', snippet: 'path == ${1|' + CLOCK_READ_PATHS.join(',') + '|}', detail: 'how the clock read went: vdso-fast, vdso-timens, syscall…', example: 'expect path == vdso-timens', ofResult: true, values: CLOCK_READ_PATHS },
@@ -127,6 +128,10 @@ function readResultForm(p: LineParser, first: Lexeme, form: ExpectForm): ExpectC
     case 'ret': {
       p.pos--;
       return { form: 'ret', ret: readInt(p) };
+    }
+    case 'retries': {
+      p.pos--;
+      return { form: 'retries', retries: readInt(p) };
     }
     case 'signal': {
       if (v.t === 'ident' && v.text === 'none') { v.code = K.keyword; return { form: 'signal', signal: null }; }

@@ -4,14 +4,14 @@
 import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { SEEK, type OperationName } from '../sim/ops';
-import { CLOCK_OPERATION_SPECS } from './vocabularyClock';
+import { CLOCK_OPERATION_SPECS, RACE_ARG } from './vocabularyClock';
 import { FUTEX_OPS } from '../sim/opsClock';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race';
 
 export interface ArgSpec {
   readonly name: string;
@@ -135,7 +135,8 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     snippet: 'readlink(${1:"/proc/self/ns/time"})' },
   { word: 'clock_gettime', op: 'clock_gettime', host: false, args: [
     { name: 'clock', kind: 'clock', doc: 'CLOCK_* name or number' },
-    { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' }],
+    { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' },
+    RACE_ARG],
     summary: 'Read a clock, through the vDSO (libc\'s path) or the system call.',
     example: 'P2: clock_gettime(CLOCK_MONOTONIC)', snippet: 'clock_gettime(${1:CLOCK_MONOTONIC})' },
   { word: 'clock_nanosleep', op: 'clock_nanosleep', host: false, args: [

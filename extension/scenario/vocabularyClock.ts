@@ -6,6 +6,9 @@ import type { ClockVia } from '../sim/opsClock';
 import type { OperationSpec } from './vocabulary';
 
 const VIA = { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' } as const;
+/** clock_gettime's race= argument (a vDSO read against a host update_vsyscall). */
+export const RACE_ARG = { name: 'race', kind: 'race', optional: true,
+  doc: 'a host update_vsyscall on another CPU racing this vDSO read: during (it begins after the read took seq: vdso_read_retry sends the read back once; expect retries == 1) or before (the read finds seq odd and spins until it is even; expect retries == 0)' } as const;
 
 export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'time', op: 'time', host: false, args: [VIA],

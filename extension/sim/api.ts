@@ -178,6 +178,8 @@ export interface OpResult {
   readonly stuck?: { readonly page: string; readonly seq: number; readonly retries: number };
   /** The model did not run the operation (not modelled, or not defined by the profile's design): why. */
   readonly refused?: string;
+  /** A vDSO read that raced a host update (`race=`): how many times vdso_read_retry sent it back. */
+  readonly retries?: number;
 }
 
 /** Every kind of event, in the order of their numeric ids (the event log, the timeline's columns). */

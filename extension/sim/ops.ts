@@ -2,7 +2,7 @@
 // and what the simulator executes. One scenario line holds at most one operation.
 
 import type { Timespec } from './types';
-import type { ClockHostOperation, ClockTaskOperation } from './opsClock';
+import type { ClockHostOperation, ClockTaskOperation, VdsoRace } from './opsClock';
 
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
@@ -60,7 +60,8 @@ export type TaskOperation =
   | { readonly op: 'pwrite'; readonly file: FileRef; readonly data: string; readonly offset: number }
   | { readonly op: 'lseek'; readonly fd: string; readonly offset: number; readonly whence?: Whence }
   | { readonly op: 'readlink'; readonly path: string }
-  | { readonly op: 'clock_gettime'; readonly clock: number; readonly via: 'vdso' | 'syscall' }
+  /** `race`: a host update_vsyscall interleaved with the vDSO's seqcount loop (opsClock.ts). */
+  | { readonly op: 'clock_gettime'; readonly clock: number; readonly via: 'vdso' | 'syscall'; readonly race?: VdsoRace }
   | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
   | { readonly op: 'timerfd_settime'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
   | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }

@@ -3,6 +3,11 @@
 
 import type { TimeExpr } from './ops';
 
+/** A host update (update_vsyscall on another CPU) racing a vDSO clock read: it begins after the read took seq
+ *  (`during`: vdso_read_retry sends the reader back once) or before it (`before`: the reader spins on the odd seq). */
+export type VdsoRace = 'during' | 'before';
+export const VDSO_RACES: readonly VdsoRace[] = ['during', 'before'];
+
 /** How a clock call is made: through the vDSO entry (libc's path) or the system call. */
 export type ClockVia = 'vdso' | 'syscall';
 

@@ -26,7 +26,7 @@ export async function compareDesigns(services: Services, compare: CompareUi, arg
     void vscode.window.showWarningMessage('Pick at least two designs to compare.');
     return undefined;
   }
-  const { design: _own, ...base } = documentProfile(doc);
+  const { design: _own, ...base } = await documentProfile(services, doc);
   void _own;
   const file = vscode.workspace.asRelativePath(doc.uri);
   const table = await services.store.engine.request('compareTable', { text: doc.getText(), file, choices: designChoices(base, chosen) });
@@ -52,10 +52,10 @@ export async function chooseDesign(compare: CompareUi, arg?: vscode.Uri, design?
     const range = d === 'merged' ? doc.lineAt(existing).rangeIncludingLineBreak : doc.lineAt(existing).range;
     edit.replace(doc.uri, range, d === 'merged' ? '' : `design ${d}`);
   } else if (d !== 'merged') {
-    // After the last arch/kernel/patch/build/machine line at the top, else first.
+    // After the last arch/kernel/patch/build/machine/config line at the top, else first.
     let at = 0;
     for (let i = 0; i < lines.length; i++) {
-      if (/^\s*(arch|kernel|patch|build|machine)\b/.test(lines[i])) at = i + 1;
+      if (/^\s*(arch|kernel|patch|build|machine|config)\b/.test(lines[i])) at = i + 1;
       else if (lines[i].trim() && !lines[i].trimStart().startsWith('#')) break;
     }
     edit.insert(doc.uri, new vscode.Position(at, 0), `design ${d}\n`);

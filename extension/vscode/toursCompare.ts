@@ -22,7 +22,7 @@ import { showTimelines } from './toursTimeline';
 export async function documentProfile(services: Services, document: vscode.TextDocument): Promise<Profile> {
   services.documents.ensure(document);
   const p = await services.store.engine.request('profile', { uri: document.uri.toString(), version: document.version, request: runRequest(document), ofText: true });
-  return { arch: p.arch, kernel: p.kernel, disabledPatches: p.disabledPatches, ...(p.forcedBuild ? { forcedBuild: true } : {}), ...(p.design ? { design: p.design } : {}) };
+  return { arch: p.arch, kernel: p.kernel, disabledPatches: p.disabledPatches, ...(p.forcedBuild ? { forcedBuild: true } : {}), ...(p.config ? { config: p.config } : {}), ...(p.design ? { design: p.design } : {}) };
 }
 
 export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; forcedBuild?: boolean; design?: DesignName; label?: string }): ProfileChoice {

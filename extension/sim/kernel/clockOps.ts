@@ -50,4 +50,5 @@ export const CLOCK_KERNEL_FUNCTIONS: readonly string[] = [
   '__x64_sys_timer_settime', '__arm64_sys_timer_settime', 'do_timer_create', 'alarm_timer_create', 'common_timer_set',
   'posix_cpu_timer_set', '__x64_sys_futex', '__arm64_sys_futex', 'futex_init_timeout', 'futex_wait', 'futex_lock_pi',
   'futex_wait_requeue_pi', 'timekeeping_update', 'update_vsyscall',
+  'down_write_killable', 'up_write', 'mmap_write_lock_killable', 'mmap_write_unlock', 'mmap_read_lock', 'mmap_read_unlock',
 ];

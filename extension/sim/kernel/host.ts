@@ -21,11 +21,13 @@ export function hostPage(k: KernelContext, h: HostClocks): PageRec {
   v[11] = tsAdd(h.realtime, { sec: h.taiOffset, nsec: 0 });
   const raw = [...ZERO_VALUES];
   raw[4] = h.monotonicRaw;
-  // The clock_mode stays what the last update_vsyscall wrote (clocksource.ts); at boot, the machine's clocksource's.
-  const clockMode = k.pages.get('page#host')?.blocks[0]?.clock_mode ?? `${k.sw.clockModePrefix}_${clockModeOf(machineOf(k.profile).clocksource)}`;
+  // The clock_mode and seq stay what the last update_vsyscall wrote (clocksource.ts, vdso/seqcount.ts); at boot, the
+  // machine's clocksource's mode and seq 0.
+  const now = k.pages.get('page#host')?.blocks;
+  const clockMode = now?.[0]?.clock_mode ?? `${k.sw.clockModePrefix}_${clockModeOf(machineOf(k.profile).clocksource)}`;
   return {
     id: 'page#host', kind: 'host-data', ns: null, blockOffset: k.layout.blockOffset,
-    blocks: [{ seq: 0, clock_mode: clockMode, values: v }, { seq: 0, clock_mode: clockMode, values: raw }],
+    blocks: [{ seq: now?.[0]?.seq ?? 0, clock_mode: clockMode, values: v }, { seq: now?.[1]?.seq ?? 0, clock_mode: clockMode, values: raw }],
   };
 }
 

@@ -112,7 +112,7 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
   }
   const undef = k.modules.design.undefinedOp(k, taskId, op);
   if (undef) return refuse(k, undef, taskId);
-  if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock);
+  if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock, false, op.race);
   if (op.op === 'gettimeofday' && op.via === 'vdso') return vdsoClockGettime(k, taskId, 0, true);
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
   if (isClockOperation(op)) return clockTaskOp(k, taskId, op);

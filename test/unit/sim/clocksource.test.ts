@@ -22,6 +22,7 @@ test('the data page follows the clocksource: at boot the machine\'s, then each c
   assert.equal(page().seq, seq + 2);
   h.run(null, { op: 'sleep', delta: { sec: 1, nsec: 0 } });
   assert.equal(page().clock_mode, 'VDSO_CLOCKMODE_NONE', 'a later update keeps the mode');
+  assert.equal(page().seq, seq + 2, 'and the seq');
   h.run(null, source('arch_sys_counter'));
   assert.equal(page().clock_mode, 'VDSO_CLOCKMODE_NONE', 'no such clocksource on x86_64: clocksource_select keeps the current one');
 });

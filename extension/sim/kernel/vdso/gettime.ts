@@ -13,6 +13,8 @@ import { PAGE, vmaAt } from '../mm/vma';
 import { hostClock, sysClockGettime } from '../time/posix-timers';
 import { KErr } from '../trace';
 import { isModeNone } from '../time/clocksource';
+import type { VdsoRace } from '../../opsClock';
+import { raceSeqcount } from './seqcount';
 import { tsAdd, ZERO } from '../util';
 import { vdsoAddOffset, type TimensOffset } from '../../offset64';
 import { usec } from '../time/timekeeping';
@@ -20,7 +22,7 @@ import { usec } from '../time/timekeeping';
 type VdsoReading = NonNullable<OpResult['clock']>;
 
 /** `gtod`: the vDSO's gettimeofday entry (__cvdso_gettimeofday: do_hres(CLOCK_REALTIME), cut to microseconds). */
-export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gtod = false): OpResult {
+export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gtod = false, race?: VdsoRace): OpResult {
   // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday).
   const sym = gtod ? k.sw.vdsoClockGettime.replace('clock_gettime', 'gettimeofday') : k.sw.vdsoClockGettime;
   const memo = k.memo;
@@ -50,7 +52,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
     let sid = memo.summaryIds.get(key);
     if (sid === undefined) memo.summaryIds.set(key, (sid = k.r.intern(`${reader}: read seq and clock_mode of the data page at 0x${dataAddr.toString(16)}`)));
     const c = k.call(reader, sid);
-    const r = vdsoRead(k, t, mmId, clock, dataAddr, enter, coarse);
+    const r = vdsoRead(k, t, mmId, clock, dataAddr, enter, coarse, race);
     // The stack top is `reader`, so the interned default return summary is the same text, built once.
     k.ret(c, undefined);
     // do_hres returned false (the clocksource cannot be read from user space): __cvdso_clock_gettime falls back.
@@ -59,7 +61,8 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   if (gtod && res.clock) res = { ...res, clock: { ...res.clock, value: usec(res.clock.value), host: usec(res.clock.host) } };
   setLastResult(k, t, res);
   const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}`
-    : res.stuck ? k.txt`${sym} never returns (stuck in the seqcount loop)` : exitSummary(k, sym, res.clock!);
+    : res.stuck ? k.txt`${sym} never returns (stuck in the seqcount loop)`
+    : res.retries !== undefined ? k.txt`${sym} = ${res.clock!.value} (${res.clock!.path}, ${res.retries} seqcount retries)` : exitSummary(k, sym, res.clock!);
   k.exit('vdso-exit', enter, sum, res);
   return res;
 }
@@ -124,7 +127,7 @@ function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse:
   return true;
 }
 
-function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean): OpResult | typeof FALLBACK {
+function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean, race?: VdsoRace): OpResult | typeof FALLBACK {
   const first = userRead(k, t, mmId, dataAddr, enter);
   if (first === null) return { ret: null, errno: null, signal: k.readSignal };
   const host = hostClock(k, clock);
@@ -134,7 +137,9 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
     if (clocksourceUnusable(k, block?.clock_mode, coarse, first)) return FALLBACK;
     const view = k.modules.design.clockView;
-    return { ret: 0, errno: null, signal: null, clock: reading(k, clock, view ? view(k, t, clock, host) : host, host, 'vdso-fast') };
+    const clk = reading(k, clock, view ? view(k, t, clock, host) : host, host, 'vdso-fast');
+    if (race && page?.kind === 'host-data') return { ret: 0, errno: null, signal: null, clock: clk, retries: raceSeqcount(k, first, race, coarse ? 'do_coarse' : 'do_hres') };
+    return { ret: 0, errno: null, signal: null, clock: clk };
   }
   if (!k.sw.vdsoTimensPath || k.layout.timensSlot === null) return spin(k, t, first, block.seq, `clock_mode is ${timensMode}, but this vDSO has no timens path (patch 3 off: no __arch_get_timens_vdso_data)`);
   const memo = k.memo;
@@ -173,8 +178,10 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
         memo.offPhys = first;
         memo.offSid = k.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
       }
+      // The loop runs on the real page; the offset is added after it (do_hres_timens).
+      const retries = race ? raceSeqcount(k, real, race, timensFn) : undefined;
       k.state(memo.offSid);
-      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens') };
+      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens'), ...(retries !== undefined ? { retries } : {}) };
     }
   }
   k.ret(c, undefined);

@@ -3,7 +3,7 @@
 // which zaps the [vvar] PTEs of an mm when a task joins a time namespace. Which handler serves which mapping is
 // chosen per profile in kernel/modules.ts (arch/x86.ts, arch/arm64.ts, vdso/datastore.ts).
 
-import type { PageRole } from '../../profile';
+import type { PageRole, SwitchValues } from '../../profile';
 import type { VmaRec } from '../../store/records';
 import { mm, np, ns, task, vma, type KernelContext } from '../context';
 import { insertPfn } from '../mm/fault';
@@ -113,7 +113,12 @@ export function findTimensVvarPage(k: KernelContext, t: string): string | null {
     (p) => k.txt`find_timens_vvar_page returns ${p ?? 'NULL (root namespace)'}`);
 }
 
-/** vdso_join_timens: zap every PTE of the [vvar] VMAs of `mmId`. */
+/** The unlock of each lock vdso_join_timens takes (x86 5.6-5.7 mmap_sem, 5.8 the mmap_lock API, 5.9+ the read lock). */
+const ZAP_UNLOCK: Readonly<Record<SwitchValues['zapLock'], string>> = {
+  down_write_killable: 'up_write', mmap_write_lock_killable: 'mmap_write_unlock', mmap_read_lock: 'mmap_read_unlock',
+};
+
+/** vdso_join_timens: take the mmap lock, zap every PTE of the [vvar] VMAs of `mmId`, unlock. */
 export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: string, cause: number): void {
   k.fn('vdso_join_timens', () => {
     if (!mmId) return;
@@ -121,6 +126,8 @@ export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: st
       k.state(k.txt`no zap: arm64 [PATCH v4 2/6] is missing, so the PTEs of ${mmId} keep whatever page they map`);
       return;
     }
+    const lock = k.sw.zapLock;
+    k.fn(lock, () => undefined, undefined, k.txt`${lock}(${mmId})${lock === 'mmap_read_lock' ? ': the read lock, which cannot fail (5.9+)' : ': the write lock, killable: -EINTR if it must wait while a fatal signal is pending (5.6-5.8)'}`);
     const m = mm(k, mmId);
     const vvars = m._vmas.filter((id) => vma(k, id).name === '[vvar]');
     const summary = k.txt`zap [vvar] of ${mmId} (${vvars.length ? vvars.map((id) => `${vma(k, id).ptes.filter(Boolean).length} PTEs`).join(', ') : 'no [vvar] VMA yet'}) for ${target}`;
@@ -130,5 +137,6 @@ export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: st
     }
     const z = k.ev('zap', summary, { causes: [cause] });
     k.r.set(k.mms, mmId, '_lastZap', z);
+    k.fn(ZAP_UNLOCK[lock], () => undefined, undefined, k.txt`${ZAP_UNLOCK[lock]}(${mmId})`);
   }, undefined, k.txt`vdso_join_timens(${mmId ?? 'no mm'}, ${target})`);
 }
