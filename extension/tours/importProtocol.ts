@@ -35,6 +35,8 @@ export const BATCH_CHARS = 256 * 1024;
 
 /** What the host holds of a message from the start: what lists and trees show of it. */
 export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch'>;
+/** As it travels: with the number of files its patch changes, which the Patch Series tree shows per patch. */
+type WireSummary = MessageSummary & { readonly files: number };
 
 /**
  * What it reads only when asked: a batch's headers, bodies and patches travel as bytes, which the host keeps
@@ -106,7 +108,7 @@ export function fromWire<M extends Pick<WireMessage, 'body' | 'patch'>>(m: M): O
 }
 
 /** True when JSON carries the message's numbers as they are (a hunk header of 400 digits reads as Infinity). */
-function jsonSafe(s: MessageSummary, m: WireDetail): boolean {
+function jsonSafe(s: WireSummary, m: WireDetail): boolean {
   const { version, number, total } = s.subjectInfo;
   if (!Number.isFinite((version ?? 0) + (number ?? 0) + (total ?? 0))) return false;
   for (const f of m.patch?.files ?? []) {
@@ -129,7 +131,7 @@ export interface WireBatch {
   /** JSON of the details, 0 for a message in `exact`, in UTF-8, transferred. */
   readonly details: ArrayBuffer;
   /** The rare message JSON would change, cloned whole, by its place in the batch. */
-  readonly exact: Readonly<Record<number, { readonly summary: MessageSummary; readonly detail: WireDetail }>>;
+  readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly detail: WireDetail }>>;
 }
 
 const encoder = new TextEncoder();
@@ -177,9 +179,9 @@ class Utf8Texts {
 
 /** The worker's side of a batch (post it with `texts` and `details` in the transfer list). */
 export function toBatch(messages: readonly SeriesMessage[]): WireBatch {
-  const summaries: (MessageSummary | 0)[] = [];
+  const summaries: (WireSummary | 0)[] = [];
   const details: (WireDetail | 0)[] = [];
-  const exact: Record<number, { summary: MessageSummary; detail: WireDetail }> = {};
+  const exact: Record<number, { summary: WireSummary; detail: WireDetail }> = {};
   let at = 0;
   let total = 0;
   let wellFormedTexts = true;
@@ -189,7 +191,7 @@ export function toBatch(messages: readonly SeriesMessage[]): WireBatch {
   }
   const texts = wellFormedTexts ? new Utf8Texts(total) : null;
   messages.forEach((m, k) => {
-    const summary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder };
+    const summary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
     const w = toWire(m);
     texts?.write(m.body);
     const detail = { headers: w.headers, bodyAt: [at, at += m.body.length] as const, patch: w.patch };
@@ -201,6 +203,13 @@ export function toBatch(messages: readonly SeriesMessage[]): WireBatch {
 
 /** Hidden on each host-side message (not enumerable: equality and copies see the message only): its detail. */
 const DETAIL = Symbol('detail');
+/** Hidden likewise: the number of files of its patch, known without reading the detail. */
+const FILES = Symbol('files');
+
+/** The number of files a message's patch changes; for a message of an import, read without decoding its batch. */
+export function fileCount(m: SeriesMessage): number {
+  return (m as { [FILES]?: number })[FILES] ?? m.patch?.files.length ?? 0;
+}
 type Lazy = SeriesMessage & { readonly [DETAIL]: () => MessageDetail };
 
 /**
@@ -230,10 +239,11 @@ export function fromBatch(batch: WireBatch): SeriesMessage[] {
     }
     return decoded[k];
   };
-  return (JSON.parse(batch.summaries) as (MessageSummary | 0)[]).map((wire, k) => {
+  return (JSON.parse(batch.summaries) as (WireSummary | 0)[]).map((wire, k) => {
     const s = wire === 0 ? exact[k].summary : wire;
     const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, subjectInfo: s.subjectInfo, from: s.from, date: s.date, messageId: s.messageId, inReplyTo: s.inReplyTo, placeholder: s.placeholder };
     Object.defineProperty(m, DETAIL, { value: () => detail(k) });
+    Object.defineProperty(m, FILES, { value: s.files });
     return Object.defineProperties(m, DETAIL_GETTERS) as SeriesMessage;
   });
 }

@@ -2,6 +2,7 @@
 // is loaded, the bundled notes on the arm64 series; and the state of which series is on screen.
 import * as vscode from 'vscode';
 import { ARM64_SERIES, knowledgeForTitle, SERIES_KNOWLEDGE, type PatchKnowledge } from '../tours/knowledge';
+import { fileCount } from '../tours/importProtocol';
 import { functionsOfHunk } from '../tours/links';
 import type { FileDiff, Hunk } from '../tours/patch';
 import { patchLabel, type PatchSeries, type SeriesDiagnostic, type SeriesMessage } from '../tours/series';
@@ -150,7 +151,7 @@ export class PatchSeriesTree implements vscode.TreeDataProvider<SeriesNode> {
         const m = node.message;
         const item = new vscode.TreeItem(patchLabel(m), m.placeholder ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `${this.state.key}/patch/${node.index}`;
-        item.description = m.placeholder ? 'not in this file' : node.knowledge?.switch.kind === 'patch' ? `switch: ${node.knowledge.switch.id}` : `${m.patch?.files.length ?? 0} files`;
+        item.description = m.placeholder ? 'not in this file' : node.knowledge?.switch.kind === 'patch' ? `switch: ${node.knowledge.switch.id}` : `${fileCount(m)} files`;
         item.iconPath = new vscode.ThemeIcon(m.placeholder ? 'circle-outline' : 'git-commit');
         item.contextValue = node.knowledge?.switch.kind === 'patch' ? 'timens.patch.switchable' : 'timens.patch';
         item.tooltip = node.knowledge ? new vscode.MarkdownString(`**${patchLabel(m)}**\n\n${node.knowledge.summary}\n\n**Without it:** ${node.knowledge.withoutIt}`) : patchLabel(m);

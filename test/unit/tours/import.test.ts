@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { fromBatch, fromWire, toBatch, toWire } from '../../../extension/tours/importProtocol';
+import { fileCount, fromBatch, fromWire, toBatch, toWire } from '../../../extension/tours/importProtocol';
 import { parseSeries } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 import { generatedMbox } from './generate';
@@ -59,8 +59,16 @@ test('a batch rebuilds its messages exactly: non-ASCII bodies, one that starts w
   for (const batch of [s.patches, wide, odd.slice(0, 1), odd]) {
     const wire = toBatch(batch);
     assert.equal(typeof wire.texts, batch === odd ? 'string' : 'object', 'UTF-8 bytes unless a lone surrogate is there');
-    assert.deepEqual(fromBatch(structuredClone(wire)), batch);
+    const back = fromBatch(structuredClone(wire));
+    // The file count the Patch Series tree shows comes with the summary, before any detail is read.
+    assert.deepEqual(back.map(fileCount), batch.map((m) => m.patch?.files.length ?? 0));
+    assert.deepEqual(back, batch);
   }
+  assert.deepEqual(s.patches.map(fileCount), [1, 1], 'a message read here counts its files itself');
+  // What lists and trees show is read without the details: a batch whose details are missing still shows.
+  const lazy = fromBatch({ ...toBatch(s.patches), details: new ArrayBuffer(0) });
+  assert.deepEqual(lazy.map((m) => [m.subject, m.subjectInfo.number, m.placeholder, fileCount(m)]), s.patches.map((m) => [m.subject, m.subjectInfo.number, false, 1]));
+  assert.throws(() => lazy[0].body, SyntaxError, 'the body is read from the details');
 });
 
 test('the wire form of a message rebuilds it exactly (hunk texts travel as offsets)', () => {
