@@ -78,6 +78,12 @@ const char *vdso_path(void)
 	return path;
 }
 
+/* The path of the last vDSO read, for other files (gettimeofday). */
+const char *vdso_read_path(void)
+{
+	return vdso_path();
+}
+
 void op_clock_gettime(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;

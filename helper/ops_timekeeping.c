@@ -1,9 +1,19 @@
-/* Timekeeping operations (settimeofday, clock_settime, adjtimex, gettimeofday). verify never sends them
- * (extension/verify/operations.ts marks every one "not run"): a set call could change this machine's clock.
- * The handlers exist because every operation of ops.gen.h has one; each refuses without calling the kernel. */
+/* Timekeeping operations. gettimeofday runs (libc's, which calls the vDSO, or the system call); adjtimex only
+ * with the modes that read, clock_settime only for ids above 0, which have no clock_set. verify never sends
+ * settimeofday, the other modes and ids, or device_timestamp (extension/verify/operations.ts); the handlers
+ * refuse them again here, without calling the kernel, so this machine's clock is never set. */
 #include "helper.h"
 
 #include <errno.h>
+#include <setjmp.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <time.h>
+#include <unistd.h>
+
+sigjmp_buf *set_fault_jmp(sigjmp_buf *j);
+const char *vdso_read_path(void);
 
 static void refuse(struct result *r)
 {
@@ -13,7 +23,43 @@ static void refuse(struct result *r)
 }
 
 void op_settimeofday(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
-void op_clock_settime(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
-void op_adjtimex(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
-void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }
+void op_clock_settime(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	if (a[0].i <= 0) { refuse(r); return; }
+	struct timespec t = { (time_t)a[1].sec, (long)a[1].nsec };
+	res_errno(r, syscall(SYS_clock_settime, (clockid_t)a[0].i, &t));
+}
+
+void op_adjtimex(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	if (a[0].i != 0 && a[0].i != ADJ_OFFSET_SS_READ) { refuse(r); return; }
+	struct timex tx = { 0 };
+	tx.modes = (unsigned int)a[0].i;
+	res_errno(r, adjtimex(&tx));
+}
+void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	struct timeval tv = { 0, 0 };
+	if (a[1].i == 1) {
+		res_errno(r, syscall(SYS_gettimeofday, &tv, NULL));
+		if (r->ret == 0) res_add(r, " v=%lld:%09ld path=syscall", (long long)tv.tv_sec, (long)tv.tv_usec * 1000);
+		return;
+	}
+	sigjmp_buf j;
+	sigjmp_buf *old = set_fault_jmp(&j);
+	int sig = sigsetjmp(j, 1);
+	if (!sig) {
+		int ret = gettimeofday(&tv, NULL);
+		set_fault_jmp(old);
+		res_errno(r, ret);
+		if (ret == 0) res_add(r, " v=%lld:%09ld path=%s", (long long)tv.tv_sec, (long)tv.tv_usec * 1000, vdso_read_path());
+		return;
+	}
+	set_fault_jmp(old);
+	r->ret = -1;
+	r->sig = sig;
+}
 void op_device_timestamp(struct task_ctx *c, struct arg *a, struct result *r) { (void)c; (void)a; refuse(r); }

@@ -97,6 +97,8 @@ export interface JsonLine {
   readonly content?: string;
   readonly waited?: { sec: number; nsec: number };
   readonly timer?: 'disarmed';
+  /** The model did not run the line: an operation the design leaves undefined, or one not modelled. */
+  readonly refused?: string;
   readonly expect?: string;
   readonly passed?: boolean;
   readonly actual?: string;
@@ -121,6 +123,7 @@ export function jsonOfOutcomeOf(file: string, o: LineOutcome, call: string, even
   }
   if (r.text !== undefined) rec.content = r.text;
   if (r.stuck) rec.stuck = r.stuck;
+  if (r.refused) rec.refused = r.refused;
   if (r.waited) rec.waited = r.waited;
   if (r.timer) rec.timer = r.timer;
   if (events) rec.events = events;

@@ -4,7 +4,7 @@
 
 import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
-import { CLONE_FLAGS, type Profile } from '../sim/types';
+import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { CLOCK_OPERATIONS } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
@@ -263,12 +263,12 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   // Timekeeping (issue 15). A call that may set the host's clock is never run: verify reports it as not checkable.
   settimeofday: { sig: 'T', flags: 0, fields: [], doc: 'never run: it could set this machine\'s clock.',
     encode: () => ({ notRun: NEVER_SET }) },
-  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'never run: a CLOCK_REALTIME call could set this machine\'s clock, and the helper has no clock_settime for the others.',
-    encode: (op) => ({ notRun: op.clock === 0 ? NEVER_SET : 'the helper has no clock_settime (the EINVAL of the other clocks is pinned by a conformance scenario instead)' }) },
-  adjtimex: { sig: 'i', flags: 0, fields: [], doc: 'never run: with modes other than 0 it could change this machine\'s clock.',
-    encode: (op) => ({ notRun: op.modes === 0 ? 'the helper has no adjtimex (a read is pinned by a conformance scenario instead)' : NEVER_SET }) },
-  gettimeofday: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: the helper has no gettimeofday yet.',
-    encode: () => ({ notRun: 'the helper has no gettimeofday yet' }) },
+  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'clock_settime(2) of a clock id above 0 (none has a clock_set: the kernel refuses it before looking at the time); CLOCK_REALTIME and the negative dynamic ids (a PTP clock can be set) are never run.',
+    encode: (op) => (op.clock > 0 ? [String(op.clock), time(op.value)] : { notRun: op.clock === 0 ? NEVER_SET : 'a negative clock id is a dynamic clock (a PTP clock could be set): never run' }) },
+  adjtimex: { readOnly: true, sig: 'i', flags: 0, fields: ['ret'], doc: 'adjtimex(2) with modes 0 or ADJ_OFFSET_SS_READ, which only read; any other mode is never run.',
+    encode: (op) => (op.modes === 0 || op.modes === ADJ_MODES.ADJ_OFFSET_SS_READ ? [String(op.modes)] : { notRun: NEVER_SET }) },
+  gettimeofday: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'gettimeofday(3) of libc (the vDSO entry the kernel mapped at exec) or syscall(SYS_gettimeofday); argument 0 is CLOCK_REALTIME, so the supervisor brackets it with host readings of that clock.',
+    encode: (op) => ['0', op.via === 'syscall' ? '1' : '0'] },
   device_timestamp: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: it needs a device that stamps events.',
     encode: () => ({ notRun: 'a device timestamp needs a device (input, sound, v4l, drm) or a socket the helper does not open' }) },
   tick: { sig: 'i', flags: OPF_HOST, fields: [], doc: 'never run: the tick is the kernel\'s own; real time passing is what a sleep is.',

@@ -31,7 +31,7 @@ export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelV
     kernel: change.kernel ?? base.kernel,
     disabledPatches: [...new Set([...base.disabledPatches, ...(change.disabledPatches ?? [])])],
     ...(change.forcedBuild ?? base.forcedBuild ? { forcedBuild: true } : {}),
-    ...(change.design ? { design: change.design } : {}),
+    ...(change.design ?? base.design ? { design: change.design ?? base.design } : {}),
   };
   return { label: change.label ?? `${profileLabel(p)}${p.design ? `, design ${p.design}` : ''}`, options: p };
 }
