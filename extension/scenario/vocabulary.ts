@@ -2,13 +2,13 @@
 // tables, and the "did you mean" search used by diagnostics and completion.
 
 import { clockName, CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
-import { SEEK, type OperationName } from '../sim/ops';
+import { PIDFD_FLAGS, SEEK, type OperationName } from '../sim/ops';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'nsIoctl' | 'task';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'nsIoctl' | 'pidfdFlags' | 'task';
 
 export interface ArgSpec {
   readonly name: string;
@@ -85,6 +85,11 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     { name: 'sgid', kind: 'int', doc: 'the saved gid, or -1 to leave it' }],
     summary: 'setresgid(2): as setresuid with gids and CAP_SETGID; capabilities do not change.',
     example: 'P2: setresgid(1000, 1000, 1000)', snippet: 'setresgid(${1:1000}, ${2:1000}, ${3:1000})' },
+  { word: 'pidfd_open', op: 'pidfd_open', host: false, args: [
+    { name: 'task', kind: 'task', doc: 'the task (its pid)' },
+    { name: 'flags', kind: 'pidfdFlags', optional: true, doc: '0 (default), PIDFD_THREAD (6.9+) or PIDFD_NONBLOCK' }], result: 'fd',
+    summary: 'pidfd_open(2): a pidfd of the task, for setns(fd, …). A thread that is not its group\'s leader needs PIDFD_THREAD (6.9+; ENOENT without it from 6.16, EINVAL before); PIDFD_THREAD before 6.9 is an unknown flag: EINVAL. A reaped task: ESRCH.',
+    example: 'P1: pidfd_open(T2, PIDFD_THREAD) = pfd', snippet: 'pidfd_open(${1:P2}) = ${2:pfd}' },
   { word: 'ioctl', op: 'ioctl', host: false, args: [
     { name: 'fd', kind: 'fd', doc: 'a namespace fd: from open("/proc/PID/ns/time"), "…/ns/user", or an earlier NS_GET_USERNS/NS_GET_PARENT' },
     { name: 'request', kind: 'nsIoctl', doc: 'NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID' }], result: 'fd', resultOptional: true,
@@ -201,7 +206,7 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
   // issue 13's language items (not counted: new)
-  'setgid', 'setresuid', 'setresgid', 'ioctl',
+  'setgid', 'setresuid', 'setresgid', 'ioctl', 'pidfd_open',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
@@ -229,7 +234,7 @@ export const CLOCK_NAMES = Object.keys(CLOCKS);
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'nsIoctl', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'nsIoctl' | 'pidfdFlags', Readonly<Record<string, number>>>> = {
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
   protFlags: PROT,
@@ -239,6 +244,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,
   // include/uapi/linux/nsfs.h: NSIO 0xb7, _IO(NSIO, 1..4)
+  pidfdFlags: PIDFD_FLAGS,
   nsIoctl: { NS_GET_USERNS: 0xb701, NS_GET_PARENT: 0xb702, NS_GET_NSTYPE: 0xb703, NS_GET_OWNER_UID: 0xb704 },
 };
 

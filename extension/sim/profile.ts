@@ -104,6 +104,8 @@ export interface SwitchValues {
   readonly initMaxTimeNamespaces: number;
   /** pidfd_open(tid, 0) of a thread that is not its group's leader. */
   readonly pidfdNonLeader: 'EINVAL' | 'ENOENT';
+  /** pidfd_open takes PIDFD_THREAD: a pidfd of any thread (6.9, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"). */
+  readonly pidfdThread: boolean;
   /** The x86_64 vsyscall page's mode (the gate VMA [vsyscall] in /proc/PID/maps); null where there is none. */
   readonly vsyscall: 'xonly' | 'emulate' | null;
 }
@@ -243,6 +245,7 @@ export function switchesFor(profile: Profile): Switches {
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
   def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
+  def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
   def('vsyscall', arm ? null : 'xonly', arm ? 'arm64 has no vsyscall page' : 'x86_64 vsyscall=xonly, the default since 5.3 (CONFIG_LEGACY_VSYSCALL_XONLY): [vsyscall] is --xp, calls into it are emulated (arch/x86/entry/vsyscall/vsyscall_64.c)');
   return { values: out as unknown as SwitchValues, list };
 }

@@ -96,6 +96,8 @@ export type NsproxyRec = NsproxyState;
 /** An open file as stored: the public FdState plus the access mode it was opened with. */
 export interface FdRec extends FdState {
   readonly _mode: 'r' | 'w' | 'rw';
+  /** O_CLOEXEC: exec closes it (pidfds, and the fds open_related_ns makes). */
+  readonly _cloexec?: true;
   /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
   readonly _seq?: SeqFile;
   /** The open file description (struct file) of a /proc seq_file: copies made by fork share it, and with it
