@@ -19,7 +19,8 @@ export function execve(k: KernelContext, t: string, path: string): OpResult {
       k.fn('de_thread', () => deThread(k, t));
       k.fn('exec_mmap', () => {
         const me = task(k, t);
-        const fresh = newMm(k, false);
+        // bprm_mm_init → mm_alloc: mm->user_ns = current_user_ns()
+        const fresh = newMm(k, false, me.userNs);
         addMmUser(k, t, fresh);
         k.r.set(k.tasks, t, 'mm', fresh);
         k.state(k.txt`${t} gets the new, still empty ${fresh}; [vvar] and [vdso] are mapped later by the ELF loader`);

@@ -83,6 +83,9 @@ export interface MmRec {
   /** Where each mapping name starts (moves with mremap), for 'page N of [vvar]' addressing. */
   readonly _bases: Readonly<Record<string, number>>;
   readonly _moves: number;
+  /** mm->user_ns: the user namespace of its creator at exec (copied at fork); task_still_dumpable asks for
+   *  CAP_SYS_PTRACE over it. */
+  readonly _userNs: string;
   /** Last zap event of this mm, for causality to the next fault. */
   readonly _lastZap: number;
 }
@@ -180,7 +183,7 @@ export const USER_NAMESPACES = kind<UserRec>('userNamespaces', (u) => ({
 
 export const MMS = kind<MmRec>('mms', (m) => ({
   id: m.id, users: m.users, _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases, _moves: m._moves,
-  _lastZap: m._lastZap,
+  _userNs: m._userNs, _lastZap: m._lastZap,
 }), {
   show: (m) => ({
     id: m.id, users: refsItems(m.users), _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases,
