@@ -284,3 +284,11 @@ void op_prctl_set_dumpable(struct task_ctx *c, struct arg *a, struct result *r)
 	(void)c;
 	res_errno(r, prctl(PR_SET_DUMPABLE, (unsigned long)a[0].i, 0, 0, 0));
 }
+
+/* pidfd_open(2) of the named task's thread id (the supervisor resolved it) with the flags as given. */
+void op_pidfd_open(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	if (a[0].kind != 'P' || a[1].i < 0 || a[1].i > 0xffffffffLL) { r->ret = -1; r->err = EINVAL; return; }
+	res_errno(r, (int)syscall(SYS_pidfd_open, (pid_t)a[0].pidfd_tid, (unsigned int)a[1].i));
+}

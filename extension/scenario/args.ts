@@ -168,7 +168,7 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'adjModes':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'adjModes': case 'pidfdFlags':
       return readFlags(p, kind, arg);
     case 'whence': {
       const v = readFlags(p, 'whence', arg);
@@ -429,6 +429,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
     case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
     case 'setgid': return { op: 'setgid', gid: numberArg(v, 'gid', 0) };
+    case 'pidfd_open': return { op: 'pidfd_open', task: v.get('task') as string, flags: numberArg(v, 'flags', 0), fd: name };
     case 'ioctl': return { op: 'ioctl', fd: v.get('fd') as string, request: v.get('request') as NsIoctl, newFd: name };
     case 'setresuid': return { op: 'setresuid', r: numberArg(v, 'ruid', -1), e: numberArg(v, 'euid', -1), s: numberArg(v, 'suid', -1) };
     case 'setresgid': return { op: 'setresgid', r: numberArg(v, 'rgid', -1), e: numberArg(v, 'egid', -1), s: numberArg(v, 'sgid', -1) };

@@ -39,6 +39,7 @@ const PROBE_SETUP: Readonly<Record<string, readonly string[]>> = {
   setuid: ['P1: fork() = P2'],
   setgid: ['P1: fork() = P2'],
   ioctl: ['P1: open("/proc/self/ns/time") = fd1'],
+  pidfd_open: ['P1: pthread_create() = T2'],
   setresuid: ['P1: fork() = P2'],
   setresgid: ['P1: fork() = P2'],
   prctl: ['P1: fork() = P2'],

@@ -3,7 +3,7 @@
 
 import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
-import { SEEK, type OperationName } from '../sim/ops';
+import { PIDFD_FLAGS, SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS, RACE_ARG } from './vocabularyClock';
 import { FUTEX_OPS } from '../sim/opsClock';
 
@@ -11,7 +11,7 @@ import { FUTEX_OPS } from '../sim/opsClock';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'pidfdFlags';
 
 export interface ArgSpec {
   readonly name: string;
@@ -88,6 +88,11 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     { name: 'sgid', kind: 'int', doc: 'the saved gid, or -1 to leave it' }],
     summary: 'setresgid(2): as setresuid with gids and CAP_SETGID; capabilities do not change.',
     example: 'P2: setresgid(1000, 1000, 1000)', snippet: 'setresgid(${1:1000}, ${2:1000}, ${3:1000})' },
+  { word: 'pidfd_open', op: 'pidfd_open', host: false, args: [
+    { name: 'task', kind: 'task', doc: 'the task (its pid)' },
+    { name: 'flags', kind: 'pidfdFlags', optional: true, doc: '0 (default), PIDFD_THREAD (6.9+) or PIDFD_NONBLOCK' }], result: 'fd',
+    summary: 'pidfd_open(2): a pidfd of the task, for setns(fd, …). A thread that is not its group\'s leader needs PIDFD_THREAD (6.9+; ENOENT without it from 6.16, EINVAL before); PIDFD_THREAD before 6.9 is an unknown flag: EINVAL. A reaped task: ESRCH.',
+    example: 'P1: pidfd_open(T2, PIDFD_THREAD) = pfd', snippet: 'pidfd_open(${1:P2}) = ${2:pfd}' },
   { word: 'ioctl', op: 'ioctl', host: false, args: [
     { name: 'fd', kind: 'fd', doc: 'a namespace fd: from open("/proc/PID/ns/time"), "…/ns/user", or an earlier NS_GET_USERNS/NS_GET_PARENT' },
     { name: 'request', kind: 'nsIoctl', doc: 'NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID' }], result: 'fd', resultOptional: true,
@@ -208,7 +213,7 @@ export const OPERATION_RANK: readonly string[] = [
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
   'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource',
   // issue 13's language items (not counted: new)
-  'setgid', 'setresuid', 'setresgid', 'ioctl',
+  'setgid', 'setresuid', 'setresgid', 'ioctl', 'pidfd_open',
   // Issue 15 (not counted: they are new): the wall clock and the tick.
   'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday', 'tick', 'device_timestamp',
 ];
@@ -239,7 +244,7 @@ export const CLOCK_NAMES = [...Object.keys(CLOCKS), ...Object.keys(DESIGN_CLOCKS
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'nsIoctl' | 'adjModes', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'pidfdFlags', Readonly<Record<string, number>>>> = {
   adjModes: ADJ_MODES,
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
@@ -251,6 +256,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   whence: SEEK,
   futexOp: FUTEX_OPS,
   // include/uapi/linux/nsfs.h: NSIO 0xb7, _IO(NSIO, 1..4)
+  pidfdFlags: PIDFD_FLAGS,
   nsIoctl: { NS_GET_USERNS: 0xb701, NS_GET_PARENT: 0xb702, NS_GET_NSTYPE: 0xb703, NS_GET_OWNER_UID: 0xb704 },
 };
 

@@ -7,6 +7,9 @@ import type { ClockHostOperation, ClockTaskOperation, VdsoRace } from './opsCloc
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
 
+/** pidfd_open's flags (include/uapi/linux/pidfd.h): PIDFD_NONBLOCK is O_NONBLOCK, PIDFD_THREAD is O_EXCL (6.9). */
+export const PIDFD_FLAGS = { PIDFD_NONBLOCK: 0x800, PIDFD_THREAD: 0x80 } as const;
+
 /** The namespace ioctls (include/uapi/linux/nsfs.h). */
 export const NS_IOCTLS = ['NS_GET_USERNS', 'NS_GET_PARENT', 'NS_GET_NSTYPE', 'NS_GET_OWNER_UID'] as const;
 export type NsIoctl = (typeof NS_IOCTLS)[number];
@@ -44,6 +47,8 @@ export type TaskOperation =
   | { readonly op: 'exit'; readonly code: number }
   | { readonly op: 'setuid'; readonly uid: number }
   | { readonly op: 'setgid'; readonly gid: number }
+  /** pidfd_open(task, flags) = fd: a pidfd of the task (PIDFD_THREAD 0x80 for a thread that is not a leader). */
+  | { readonly op: 'pidfd_open'; readonly task: string; readonly flags: number; readonly fd: string }
   /** ioctl(fd, NS_GET_*) on a namespace fd; NS_GET_USERNS and NS_GET_PARENT open a new fd, named `newFd` ('' for none). */
   | { readonly op: 'ioctl'; readonly fd: string; readonly request: NsIoctl; readonly newFd: string }
   /** setresuid/setresgid: -1 leaves that id unchanged. */

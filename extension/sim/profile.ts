@@ -111,6 +111,8 @@ export interface SwitchValues {
   readonly futexTimens: 'none' | 'lock-pi-too' | 'monotonic';
   /** FUTEX_LOCK_PI2 exists (a PI lock with a selectable clock). */
   readonly futexLockPi2: boolean;
+  /** pidfd_open takes PIDFD_THREAD: a pidfd of any thread (6.9, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"). */
+  readonly pidfdThread: boolean;
   /** The x86_64 vsyscall page's mode (the gate VMA [vsyscall] in /proc/PID/maps); null where there is none. */
   readonly vsyscall: 'xonly' | 'emulate' | null;
   /** The mmap lock vdso_join_timens takes (its unlock is the matching call: vdso/vvar.ts ZAP_UNLOCK). */
@@ -257,6 +259,7 @@ export function switchesFor(profile: Profile): Switches {
   def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
+  def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
   def('vsyscall', arm ? null : 'xonly', arm ? 'arm64 has no vsyscall page' : 'x86_64 vsyscall=xonly, the default since 5.3 (CONFIG_LEGACY_VSYSCALL_XONLY): [vsyscall] is --xp, calls into it are emulated (arch/x86/entry/vsyscall/vsyscall_64.c)');
   def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',
     arm ? `arm64 vdso_join_timens takes the read lock (${merged('zap-vvar')}; the generic datastore's from 6.15)`

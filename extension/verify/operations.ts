@@ -211,6 +211,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
   setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
     encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+  pidfd_open: { sig: 'Nir', flags: 0, fields: [], doc: 'pidfd_open(2) of the task\'s thread id with the flags; the new fd is named as the line says.',
+    encode: (op) => (NAME.test(op.task) && NAME.test(op.fd) ? [`pidfd:@${op.task}`, String(op.flags), op.fd] : { notRun: 'bad task or fd name' }) },
   ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(NS_IOCTLS.indexOf(op.request)), op.newFd || UNNAMED_FD] : { notRun: 'bad fd name' }) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',

@@ -31,6 +31,8 @@ export const FLAG_DOCS: Readonly<Record<string, string>> = {
   SEEK_SET: 'lseek to the offset itself; on a /proc seq_file, a move away from where the last read ended shows the file again',
   SEEK_CUR: 'lseek relative to the current position',
   SEEK_END: '/proc seq_files (timens_offsets, uptime, stat) have no end to seek from: EINVAL (seq_lseek)',
+  PIDFD_THREAD: 'pidfd_open: a pidfd of a thread that is not its group\'s leader (6.9+; an unknown flag before: EINVAL)',
+  PIDFD_NONBLOCK: 'pidfd_open: O_NONBLOCK on the pidfd (waitid does not block)',
   NS_GET_USERNS: 'A new fd of the namespace\'s owning user namespace (a user namespace\'s owner is its parent); EPERM when it is not the caller\'s user namespace or below it (ns_get_owner)',
   NS_GET_PARENT: 'A user namespace\'s parent, as NS_GET_USERNS; a time namespace has no get_parent: EINVAL',
   NS_GET_NSTYPE: 'The namespace type: 128 (CLONE_NEWTIME, also for time_for_children) or 268435456 (CLONE_NEWUSER)',

@@ -280,13 +280,13 @@ function argumentEntries(rest: Lexeme[], ctx: CompletionContext, line: number, e
 function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: Make): CompletionEntry[] {
   const { parsed, profile } = ctx;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': case 'whence': case 'futexOp': case 'nsIoctl': {
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': case 'whence': case 'futexOp': case 'nsIoctl': case 'pidfdFlags': {
       const table = FLAG_TABLES[kind];
       const names = Object.keys(table);
       // CLONE_NEWTIME first: it is what these scenarios are about.
       names.sort((a, b) => Number(b === 'CLONE_NEWTIME') - Number(a === 'CLONE_NEWTIME'));
       const out = names.map((n, i) => e(n, 'flag', { detail: `0x${table[n].toString(16)}`, documentation: FLAG_DOCS[n], sortText: String(i).padStart(3, '0') }));
-      if (kind === 'nstype' || kind === 'timerFlags') out.push(e('0', 'value'));
+      if (kind === 'nstype' || kind === 'timerFlags' || kind === 'pidfdFlags') out.push(e('0', 'value'));
       return out;
     }
     case 'clock': return Object.keys(CLOCKS).map((n) => e(n, 'clock', { detail: `${(CLOCKS as Record<string, number>)[n]} · offset: ${CLOCK_DOCS[n]?.offset ?? 'none'}`, documentation: CLOCK_DOCS[n]?.note }));

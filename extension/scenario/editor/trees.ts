@@ -226,7 +226,7 @@ function taskNode(state: KernelState, t: TaskState, below: TreeNode[]): TreeNode
       id: `${id}/fds`, kind: 'group', label: 'files', obj: t.id, icon: 'file', description: fds.map(([fd]) => fd).join(', '),
       children: fds.map(([fd, f]) => node({
         id: `${id}/fds/${fd}`, kind: 'fd', label: fd, obj: t.id, icon: 'file',
-        description: `${f.path}${f.ns ? ` → ${f.ns}` : ''}${f.pos ? ` · pos ${f.pos}` : ''}`,
+        description: `${f.path}${f.ns ? ` → ${f.ns}` : f.user ? ` → ${f.user}` : ''}${f.pos ? ` · pos ${f.pos}` : ''}`,
         tooltip: `${fd}: ${f.path} (${f.kind})\nopened as euid ${f.openerEuid} in ${f.openerUserNs}${f.openerFullCaps ? ' with full caps' : ''}`,
       })),
     }));

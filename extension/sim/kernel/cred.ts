@@ -4,7 +4,7 @@
 
 import type { OpResult } from '../api';
 import type { IdExtent, TaskRec, UserRec } from '../store/records';
-import { counter, task, user, type KernelContext } from './context';
+import { counter, mm, task, user, type KernelContext } from './context';
 
 export const INT_MAX = 2147483647;
 export const INIT_USER_INUM = 4026531837;
@@ -79,12 +79,27 @@ export function createUserNs(k: KernelContext, parent: string, creator: TaskRec)
   }, (v) => k.txt`create_user_ns returns ${v}`);
 }
 
+/** kernel/cred.c cred_cap_issubset for creds moving to another user namespace: the new caps are within the old
+ *  only when the old namespace is the parent of the new one or of one of its ancestors, owned by the old euid. */
+function capsWithin(k: KernelContext, oldNs: string, euid: number, newNs: string): boolean {
+  for (let p: string | null = newNs; p !== null && user(k, p).parent !== null; p = user(k, p).parent) {
+    if (user(k, p).parent === oldNs && user(k, p).ownerUid === euid) return true;
+  }
+  return false;
+}
+
+/** commit_creds of creds in another user namespace with every capability there (unshare, setns). Gaining
+ *  capabilities the old creds did not cover resets dumpable to fs.suid_dumpable (0):
+ *  if (… || !cred_cap_issubset(old, new)) set_dumpable(task->mm, suid_dumpable); */
 export function commitNewUser(k: KernelContext, t: string, userNs: string): void {
   k.fn('commit_creds', () => {
+    const me = task(k, t);
+    const within = capsWithin(k, me.userNs, me.euid, userNs);
     k.r.set(k.tasks, t, 'userNs', userNs);
     k.r.set(k.tasks, t, 'fullCaps', true);
     k.r.set(k.tasks, t, '_permCaps', true);
-    k.state(k.txt`${t} now has full capabilities in ${userNs}`);
+    if (!within) for (const g of k.memo.threadsOf(t)) k.r.set(k.tasks, g, 'dumpable', false);
+    k.state(k.txt`${t} now has full capabilities in ${userNs}${within ? '' : `; not dumpable (capabilities beyond the old creds' in ${me.userNs}: fs.suid_dumpable 0)`}`);
   });
 }
 
@@ -109,7 +124,8 @@ export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskR
   const ptraceCap = capable(k, caller, target.userNs);
   const sameIds = id === target.uid && id === target.euid;
   if (!sameIds && !ptraceCap) return false;
-  if (!target.dumpable && !ptraceCap) return false;                          // task_still_dumpable
+  // task_still_dumpable: dumpable, or ptrace_has_cap(mm->user_ns, mode) (the mm's, not the creds' namespace)
+  if (!target.dumpable && !(target.mm && capable(k, caller, mm(k, target.mm)._userNs))) return false;
   // cap_ptrace_access_check: same user ns and the target's permitted caps within the caller's, or CAP_SYS_PTRACE
   const within = !target._permCaps || caller.fullCaps;
   return (caller.userNs === target.userNs && within) || ptraceCap;

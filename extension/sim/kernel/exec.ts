@@ -1,5 +1,6 @@
 // execve (fs/exec.c, fs/binfmt_elf.c): de_thread, exec_mmap with a fresh mm, exec_task_namespaces (6.2+), the
-// dumpable flag reset, and the vDSO's special mappings set up again by the ELF loader.
+// close-on-exec fds, the credentials and dumpable flag of the new image, and the vDSO's special mappings set up
+// again by the ELF loader.
 
 import type { OpResult } from '../api';
 import { mm, task, type KernelContext } from './context';
@@ -7,6 +8,8 @@ import { doExit } from './exit';
 import { releaseVfork } from './fork';
 import { addMmUser, dropMm, installSpecialMappings, newMm } from './mm/mm';
 import { execTaskNamespaces } from './nsproxy';
+import { execCreds } from './setid';
+import { fdsDelete, fdsItems } from '../store/fdtable';
 
 export function execve(k: KernelContext, t: string, path: string): OpResult {
   const enter = k.r.n - 1;
@@ -16,7 +19,8 @@ export function execve(k: KernelContext, t: string, path: string): OpResult {
       k.fn('de_thread', () => deThread(k, t));
       k.fn('exec_mmap', () => {
         const me = task(k, t);
-        const fresh = newMm(k, false);
+        // bprm_mm_init → mm_alloc: mm->user_ns = current_user_ns()
+        const fresh = newMm(k, false, me.userNs);
         addMmUser(k, t, fresh);
         k.r.set(k.tasks, t, 'mm', fresh);
         k.state(k.txt`${t} gets the new, still empty ${fresh}; [vvar] and [vdso] are mapped later by the ELF loader`);
@@ -26,10 +30,18 @@ export function execve(k: KernelContext, t: string, path: string): OpResult {
         }
       });
       if (k.sw.execSwitchesToTfc) execTaskNamespaces(k, t, enter);
-      if (!task(k, t).dumpable) {
-        k.r.set(k.tasks, t, 'dumpable', true);
-        k.state(k.txt`${t} is dumpable again after exec`);
+      // do_close_on_exec: pidfds and the fds NS_GET_USERNS/NS_GET_PARENT open are O_CLOEXEC
+      const fds = fdsItems(task(k, t).fds);
+      const cloexec = Object.keys(fds).filter((n) => fds[n]._cloexec);
+      if (cloexec.length) {
+        k.fn('do_close_on_exec', () => {
+          let table = task(k, t).fds;
+          for (const n of cloexec) table = fdsDelete(table, n);
+          k.r.set(k.tasks, t, 'fds', table);
+          k.state(k.txt`${t}: ${cloexec.join(', ')} closed (O_CLOEXEC)`);
+        });
       }
+      execCreds(k, t);
     });
     k.fn('arch_setup_additional_pages', () => {
       installSpecialMappings(k, task(k, t).mm!);

@@ -68,10 +68,10 @@ export function nsIoctl(k: KernelContext, t: string, fdName: string, request: Ns
   });
 }
 
-/** open_related_ns: a new fd of the related user namespace (unnamed when the line names none: not kept). */
+/** open_related_ns: a new O_CLOEXEC fd of the related user namespace (unnamed when the line names none: not kept). */
 function openRelated(k: KernelContext, t: string, userNs: string, newFd: string): OpResult {
   const me = task(k, t);
-  const rec: FdRec = { path: userNsLink(k, userNs), kind: 'ns', ns: null, user: userNs, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'r' };
+  const rec: FdRec = { path: userNsLink(k, userNs), kind: 'ns', ns: null, user: userNs, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'r', _cloexec: true };
   if (!newFd) {
     k.state(k.txt`${t}: a new fd for ${userNs} (unnamed, not kept)`);
     return { ret: 3 + Object.keys(fdsItems(me.fds)).length, errno: null, signal: null, text: rec.path };

@@ -10,6 +10,7 @@ import { CLONE_FLAGS as CF } from '../types';
 import { counter, np, ns, task, type KernelContext } from './context';
 import { capCheck, commitNewUser, ptraceMayAccess } from './cred';
 import { flagNames } from './memo';
+import { pidfdOpenChecks } from './pidfd';
 import { lookupFd } from './proc/fd';
 import { resolveNsPath } from './proc/files';
 import { getTimeNs, putTimeNs, timensCommit, timensInstall, timensOnFork } from './time/namespace';
@@ -89,17 +90,11 @@ function pidfdTarget(k: KernelContext, t: string, who: string, nstype: number): 
   return { time: np(k, target.nsproxy).time_ns, user: target.userNs };
 }
 
-/** pidfd(TASK) is pidfd_open(TASK, 0) first (kernel/pid.c, pidfd_prepare in kernel/fork.c): a thread that is
- *  not its group's leader has no pidfd without PIDFD_THREAD, so the setns never happens. */
+/** pidfd(TASK) is pidfd_open(TASK, 0) first (pidfd.ts): a thread that is not its group's leader has no pidfd
+ *  without PIDFD_THREAD, so the setns never happens. No span of its own: in the kernel this is an earlier
+ *  system call, whose failure is this line's result. */
 function pidfdOpen(k: KernelContext, who: string): void {
-  // No span of its own: in the kernel this is an earlier system call, whose failure is this line's result.
-  const target = task(k, who);
-  if (target.state === 'exited') k.fail('ESRCH', `pidfd_open: ${who} has exited and been reaped, find_get_pid finds nothing`);
-  if (target.leader !== target.id) {
-    k.fail(k.sw.pidfdNonLeader, k.sw.pidfdNonLeader === 'ENOENT'
-      ? `pidfd_open: ${who} is not a thread-group leader, !pid_has_task(pid, PIDTYPE_TGID) without PIDFD_THREAD (6.16+)`
-      : `pidfd_open: ${who} is not a thread-group leader, pidfd_prepare refuses it (EINVAL before 6.16)`);
-  }
+  pidfdOpenChecks(k, who, 0);
 }
 
 /** userns_install (kernel/user_namespace.c), on the nsset: its checks; the creds change at commit_nsset. */

@@ -101,3 +101,28 @@ export function setresxid(k: KernelContext, t: string, which: Which, r: number, 
     return { ret: 0, errno: null, signal: null };
   });
 }
+
+/**
+ * The credentials of an exec of a file with no set-id bits and no file capabilities (security/commoncap.c
+ * cap_bprm_creds_from_file): the saved ids become the effective ones (`new->suid = new->fsuid = new->euid`);
+ * handle_privileged_root gives the permitted set (the bounding set) when the real or effective uid is root of
+ * the user namespace, the effective set only when the effective uid is; anyone else keeps no capability (the
+ * ambient set is empty). Then begin_new_exec: dumpable unless the euid or egid differs from the real one.
+ */
+export function execCreds(k: KernelContext, t: string): void {
+  const me = task(k, t);
+  const root = makeKid(user(k, me.userNs), 'uid', 0);
+  const perm = me.uid === root || me.euid === root;
+  const eff = perm && me.euid === root;
+  const dumpable = me.euid === me.uid && me._egid === me._gid;
+  k.fn('commit_creds', () => {
+    k.r.set(k.tasks, t, '_suid', me.euid);
+    k.r.set(k.tasks, t, '_sgid', me._egid);
+    k.r.set(k.tasks, t, '_permCaps', perm);
+    k.r.set(k.tasks, t, 'fullCaps', eff);
+    const caps = perm === me._permCaps && eff === me.fullCaps ? '' : `; capabilities: effective ${eff ? 'all' : 'none'}, permitted ${perm ? 'all' : 'none'}${root === null ? ` (uid 0 of ${me.userNs} is unmapped: no root there)` : ''}`;
+    k.state(k.txt`${t}: suid ${me.euid}, sgid ${me._egid} (cap_bprm_creds_from_file)${caps}`);
+  });
+  k.r.set(k.tasks, t, 'dumpable', dumpable);
+  k.state(k.txt`${t} is ${dumpable ? 'dumpable' : 'not dumpable (euid or egid differs from the real one: fs.suid_dumpable 0)'} after exec`);
+}

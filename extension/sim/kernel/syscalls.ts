@@ -8,6 +8,7 @@ import { setLastResult, task, type KernelContext } from './context';
 import { credRead, prctlSetDumpable } from './cred';
 import { setresxid, setxid } from './setid';
 import { nsIoctl } from './nsfs';
+import { pidfdOpen } from './pidfd';
 import { execve } from './exec';
 import { exit } from './exit';
 import { clone3, kernelClone, PTHREAD_FLAGS, unshare } from './fork';
@@ -169,6 +170,7 @@ function describe(k: KernelContext, op: SpanOperation): number {
     case 'exit': return txt`exit(${op.code})`;
     case 'setuid': return txt`setuid(${op.uid})`;
     case 'setgid': return txt`setgid(${op.gid})`;
+    case 'pidfd_open': return txt`pidfd_open(${op.task}, ${op.flags}) as ${op.fd}`;
     case 'ioctl': return txt`ioctl(${op.fd}, ${op.request})${op.newFd ? ` as ${op.newFd}` : ''}`;
     case 'setresuid': return txt`setresuid(${op.r}, ${op.e}, ${op.s})`;
     case 'setresgid': return txt`setresgid(${op.r}, ${op.e}, ${op.s})`;
@@ -209,6 +211,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'exit': return exit(k, t, op.code);
     case 'setuid': return setxid(k, t, 'uid', op.uid);
     case 'setgid': return setxid(k, t, 'gid', op.gid);
+    case 'pidfd_open': return pidfdOpen(k, t, op.task, op.flags, op.fd);
     case 'ioctl': return nsIoctl(k, t, op.fd, op.request, op.newFd);
     case 'setresuid': return setresxid(k, t, 'uid', op.r, op.e, op.s);
     case 'setresgid': return setresxid(k, t, 'gid', op.r, op.e, op.s);

@@ -88,6 +88,9 @@ export interface MmRec {
   /** Where each mapping name starts (moves with mremap), for 'page N of [vvar]' addressing. */
   readonly _bases: Readonly<Record<string, number>>;
   readonly _moves: number;
+  /** mm->user_ns: the user namespace of its creator at exec (copied at fork); task_still_dumpable asks for
+   *  CAP_SYS_PTRACE over it. */
+  readonly _userNs: string;
   /** Last zap event of this mm, for causality to the next fault. */
   readonly _lastZap: number;
 }
@@ -101,6 +104,8 @@ export type NsproxyRec = NsproxyState;
 /** An open file as stored: the public FdState plus the access mode it was opened with. */
 export interface FdRec extends FdState {
   readonly _mode: 'r' | 'w' | 'rw';
+  /** O_CLOEXEC: exec closes it (pidfds, and the fds open_related_ns makes). */
+  readonly _cloexec?: true;
   /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
   readonly _seq?: SeqFile;
   /** The open file description (struct file) of a /proc seq_file: copies made by fork share it, and with it
@@ -187,7 +192,7 @@ export const USER_NAMESPACES = kind<UserRec>('userNamespaces', (u) => ({
 
 export const MMS = kind<MmRec>('mms', (m) => ({
   id: m.id, users: m.users, _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases, _moves: m._moves,
-  _lastZap: m._lastZap,
+  _userNs: m._userNs, _lastZap: m._lastZap,
 }), {
   show: (m) => ({
     id: m.id, users: refsItems(m.users), _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases,

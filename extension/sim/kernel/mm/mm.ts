@@ -8,9 +8,9 @@ import { EMPTY_REFS, refsAdd, refsRemove } from '../../store/reflist';
 import { createVma, PAGE, removeVma } from './vma';
 
 /** A fresh mm with its special mappings; exec creates it empty first (exec_mmap) and maps them later. */
-export function newMm(k: KernelContext, withMappings = true): string {
+export function newMm(k: KernelContext, withMappings = true, userNs = 'user#0'): string {
   const id = `mm#${counter(k, 'mm')}`;
-  const m: MmRec = { id, users: EMPTY_REFS, _vmas: [], _vdsoText: 0, _vdsoDistance: 0, _bases: {}, _moves: 0, _lastZap: -1 };
+  const m: MmRec = { id, users: EMPTY_REFS, _vmas: [], _vdsoText: 0, _vdsoDistance: 0, _bases: {}, _moves: 0, _userNs: userNs, _lastZap: -1 };
   k.r.create(k.mms, id, m);
   if (withMappings) installSpecialMappings(k, id);
   return id;

@@ -6,10 +6,10 @@ import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
 import { btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
-import type { FdRec } from '../../store/records';
+import type { FdRec, TaskRec } from '../../store/records';
 import { fmtTs } from '../../types';
-import { hostClocks, np, ns, task, type KernelContext } from '../context';
-import { capCheck, ptraceMayAccess } from '../cred';
+import { hostClocks, mm, np, ns, task, user, type KernelContext } from '../context';
+import { capCheck, makeKid, ptraceMayAccess } from '../cred';
 import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
@@ -42,6 +42,13 @@ function procTask(k: KernelContext, t: string, path: string): { task: string; re
   else if (k.tasks.has(who)) found = who;
   else if (/^\d+$/.test(who)) found = k.memo.taskByPid(Number(who));
   return { task: found ?? '', rest: m[2] ?? '' };
+}
+
+/** task_dump_owner (fs/proc/base.c): the euid, or for a non-dumpable task root of its mm's user namespace
+ *  (`uid = make_kuid(mm->user_ns, 0); if (!uid_valid(uid)) uid = GLOBAL_ROOT_UID;`). */
+function taskDumpOwner(k: KernelContext, target: TaskRec): number {
+  if (target.dumpable || !target.mm) return target.euid;
+  return makeKid(user(k, mm(k, target.mm)._userNs), 'uid', 0) ?? 0;
 }
 
 /** Open a /proc/PID/ns/time{,_for_children} file: the namespace it stands for. */
@@ -80,10 +87,10 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     if (!k.sw.timeNamespaces) k.fail('ENOENT', 'no timens_offsets without CONFIG_TIME_NS');
     if (mode !== 'r') {
       k.fn('proc_pid_permission', () => {
-        const owner = target.dumpable ? target.euid : 0;
+        const owner = taskDumpOwner(k, target);
         const override = me.fullCaps && me.userNs === 'user#0';
         if (me.euid !== owner && !override) {
-          k.fail('EACCES', `${path} is owned by uid ${owner}${target.dumpable ? '' : ` (root: ${p.task} is not dumpable)`}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
+          k.fail('EACCES', `${path} is owned by uid ${owner}${target.dumpable ? '' : ` (root of its mm's user namespace: ${p.task} is not dumpable)`}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
         }
       });
     }
@@ -96,7 +103,7 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   if (ID_FILES.includes(p.rest)) {
     if (mode !== 'r') {
       k.fn('proc_pid_permission', () => {
-        const owner = target.dumpable ? target.euid : 0;
+        const owner = taskDumpOwner(k, target);
         if (me.euid !== owner && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is owned by uid ${owner}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
       });
     }
