@@ -330,6 +330,22 @@ fin:
 	emit("done %ld", line);
 }
 
+/* x86_64's vsyscall mode, as /proc/self/maps shows the gate area (get_gate_vma, arch/x86/entry/vsyscall/
+ * vsyscall_64.c): no line with vsyscall=none, --xp with xonly, r-xp with emulate. */
+static const char *vsyscall_mode(void)
+{
+	char l[512];
+	const char *mode = "none";
+	FILE *f = fopen("/proc/self/maps", "re");
+	while (f && fgets(l, sizeof l, f)) {
+		if (!strstr(l, "[vsyscall]")) continue;
+		char perms[8] = "";
+		if (sscanf(l, "%*s %7s", perms) == 1) mode = perms[0] == 'r' ? "emulate" : "xonly";
+	}
+	if (f) fclose(f);
+	return mode;
+}
+
 /* The machine's properties that change what the kernel does (extension/sim/types.ts Machine), for the model. */
 static void machine_props(int *capres, int *rtc, char *cs, size_t n)
 {
@@ -371,8 +387,8 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 	int capres, rtc;
 	char cs[64];
 	machine_props(&capres, &rtc, cs, sizeof cs);
-	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d capsysres=%d rtc=%d clocksource=%s", PROTO_VERSION, u.machine, u.release, mode,
-		(int)geteuid(), page_size(), timens, userns, capres, rtc, cs);
+	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d capsysres=%d rtc=%d clocksource=%s vsyscall=%s", PROTO_VERSION, u.machine, u.release, mode,
+		(int)geteuid(), page_size(), timens, userns, capres, rtc, cs, vsyscall_mode());
 	static char buf[MSG_MAX + 1];
 	size_t have = 0;
 	for (;;) {

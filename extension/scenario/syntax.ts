@@ -255,7 +255,7 @@ function readMachine(p: LineParser, rest: readonly Lexeme[]): void {
     if (spec.values && !spec.values.includes(v.text)) {
       p.error(p.r(v), 'bad-machine-value', `${k.text} is ${spec.values.join(' or ')}, not '${v.text}'`, replaceFixes(p.r(v), spec.values, ''));
     }
-    m[spec.field] = spec.values ? v.text === 'yes' : v.text;
+    m[spec.field] = spec.values?.includes('yes') ? v.text === 'yes' : v.text;
     i += 2;
   }
   ctx.header.machine = m as Partial<Machine>;

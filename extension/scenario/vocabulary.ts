@@ -1,7 +1,7 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, type Machine } from '../sim/types';
+import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, VSYSCALL_MODES, type Machine } from '../sim/types';
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { PIDFD_FLAGS, SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS, RACE_ARG } from './vocabularyClock';
@@ -230,6 +230,8 @@ export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machi
     doc: 'An RTC device (default yes). Without one the ALARM clocks give EINVAL, alarm sleeps EOPNOTSUPP (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c)' },
   clocksource: { field: 'clocksource', values: null,
     doc: "The clocksource in use (default kvm-clock on x86_64, arch_sys_counter on arm64). The x86 pvclock page of [vvar] maps only after kvm-clock was used; with tsc, hpet or acpi_pm a touch of it gets SIGBUS (vvar_fault, arch/x86/entry/vdso/vma.c)" },
+  vsyscall: { field: 'vsyscall', values: VSYSCALL_MODES,
+    doc: "x86_64's vsyscall mode (default xonly, CONFIG_LEGACY_VSYSCALL_XONLY since 5.3): the [vsyscall] line of /proc/PID/maps is --xp with xonly, r-xp with emulate, and absent with none (Debian's kernels, CONFIG_LEGACY_VSYSCALL_NONE; get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)" },
 };
 
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall', 'vdso-stuck'] as const;

@@ -260,7 +260,8 @@ export function switchesFor(profile: Profile): Switches {
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
-  def('vsyscall', arm ? null : 'xonly', arm ? 'arm64 has no vsyscall page' : 'x86_64 vsyscall=xonly, the default since 5.3 (CONFIG_LEGACY_VSYSCALL_XONLY): [vsyscall] is --xp, calls into it are emulated (arch/x86/entry/vsyscall/vsyscall_64.c)');
+  def('vsyscall', arm || m.vsyscall === 'none' ? null : m.vsyscall, arm ? 'arm64 has no vsyscall page'
+    : `machine: vsyscall=${m.vsyscall} (xonly is the default since 5.3, CONFIG_LEGACY_VSYSCALL_XONLY; Debian builds none): [vsyscall] is ${m.vsyscall === 'none' ? 'not in /proc/PID/maps (get_gate_vma returns NULL)' : m.vsyscall === 'xonly' ? '--xp' : 'r-xp'} (arch/x86/entry/vsyscall/vsyscall_64.c)`);
   def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',
     arm ? `arm64 vdso_join_timens takes the read lock (${merged('zap-vvar')}; the generic datastore's from 6.15)`
       : 'x86 vdso_join_timens: "if (down_write_killable(&mm->mmap_sem)) return -EINTR;" (fa8acdc8f8f5, 5.6), renamed mmap_write_lock_killable (5.8), mmap_read_lock from 5.9 ("timens: make vdso_join_timens() always succeed")');

@@ -50,13 +50,19 @@ export interface Machine {
   /** The clocksource in use; 'kvm-clock' means vclock_was_used(VDSO_CLOCKMODE_PVCLOCK), so the x86 pvclock
    *  page of [vvar] maps (vvar_fault, arch/x86/entry/vdso/vma.c). */
   readonly clocksource: string;
+  /** x86_64's vsyscall mode (vsyscall= or CONFIG_LEGACY_VSYSCALL_*): the [vsyscall] gate area is --xp with xonly
+   *  (the default since 5.3), r-xp with emulate, absent with none (Debian's kernels); arm64 has none. */
+  readonly vsyscall: VsyscallMode;
 }
+
+export const VSYSCALL_MODES = ['none', 'xonly', 'emulate'] as const;
+export type VsyscallMode = (typeof VSYSCALL_MODES)[number];
 
 /** The machine of a profile that says nothing: root with every capability, an RTC (every PC has the CMOS one,
  *  the arm64 virt board a PL031), and on x86_64 kvm-clock (a KVM guest: where kernels are tried), on arm64 the
  *  architected timer. */
 export function defaultMachine(arch: Arch): Machine {
-  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter' };
+  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none' };
 }
 
 /** The machine a profile runs on: its own settings over the default of its architecture. */

@@ -1,7 +1,7 @@
 // The helper's answers, read strictly: each output line of timens-helper becomes a typed record, and a line
 // that is not one (console noise under qemu, a broken frame, hostile bytes) becomes 'noise', never a throw.
 
-import type { Machine } from '../sim/types';
+import { VSYSCALL_MODES, type Machine, type VsyscallMode } from '../sim/types';
 
 export interface Hello {
   readonly kind: 'hello'; readonly arch: string; readonly release: string; readonly mode: string; readonly euid: number;
@@ -91,6 +91,7 @@ export function parseLine(raw: string): Record_ {
       if (f.capsysres === '0' || f.capsysres === '1') machine.capSysResource = f.capsysres === '1';
       if (f.rtc === '0' || f.rtc === '1') machine.rtc = f.rtc === '1';
       if (f.clocksource && f.clocksource !== 'unknown' && NAME.test(f.clocksource)) machine.clocksource = f.clocksource;
+      if ((VSYSCALL_MODES as readonly string[]).includes(f.vsyscall ?? '')) machine.vsyscall = f.vsyscall as VsyscallMode;
       return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid), timens: f.timens !== '0', userns: f.userns !== '0', machine };
     }
     case 'ready': {

@@ -82,6 +82,8 @@ export function machineNode(parent: string, profile: Profile): TreeNode {
       field(id, 'RTC', m.rtc ? 'present' : 'none', undefined, 'The ALARM clocks need one (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c)'),
       field(id, 'clocksource', m.clocksource, undefined, profile.arch === 'x86_64'
         ? 'The pvclock page of [vvar] maps only when kvm-clock was used (vvar_fault, arch/x86/entry/vdso/vma.c)' : 'arm64 has no pvclock page'),
+      ...(profile.arch === 'x86_64' ? [field(id, 'vsyscall', m.vsyscall, undefined,
+        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)')] : []),
     ],
   });
 }

@@ -45,16 +45,16 @@ test('the x86 pvclock page maps only when the clocksource is kvm-clock', () => {
 });
 
 test('a normal machine is the default: CAP_SYS_RESOURCE, an RTC, kvm-clock on x86_64', () => {
-  assert.deepEqual(machineOf({ arch: 'x86_64' }), { capSysResource: true, rtc: true, clocksource: 'kvm-clock' });
-  assert.deepEqual(machineOf({ arch: 'arm64' }), { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter' });
-  assert.deepEqual(machineOf({ arch: 'x86_64', machine: { rtc: false } }), { capSysResource: true, rtc: false, clocksource: 'kvm-clock' });
+  assert.deepEqual(machineOf({ arch: 'x86_64' }), { capSysResource: true, rtc: true, clocksource: 'kvm-clock', vsyscall: 'xonly' });
+  assert.deepEqual(machineOf({ arch: 'arm64' }), { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', vsyscall: 'none' });
+  assert.deepEqual(machineOf({ arch: 'x86_64', machine: { rtc: false } }), { capSysResource: true, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly' });
 });
 
 test('the machine header sets the properties; bad keys and values are errors with fixes', () => {
   const p = parseScenario('arch x86_64\nmachine cap_sys_resource=no rtc=no\nmachine clocksource=tsc\nsysctl user.max_time_namespaces=3\n');
   assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.deepEqual(p.header.machine, { capSysResource: false, rtc: false, clocksource: 'tsc' });
-  assert.deepEqual(machineOf(profileOfHeader(p.header)), { capSysResource: false, rtc: false, clocksource: 'tsc' });
+  assert.deepEqual(machineOf(profileOfHeader(p.header)), { capSysResource: false, rtc: false, clocksource: 'tsc', vsyscall: 'xonly' });
   const run = runScenario('machine cap_sys_resource=no\nsysctl user.max_time_namespaces=3\nexpect errno == EACCES\n');
   assert.ok(run.passed, JSON.stringify(run.expectations.map((e) => e.message)));
   const badKey = parseScenario('machine rtcc=no\n').diagnostics.find((d) => d.code === 'unknown-machine-key');
@@ -65,6 +65,22 @@ test('the machine header sets the properties; bad keys and values are errors wit
   assert.ok(badValue && /yes or no/.test(badValue.message));
   assert.ok(parseScenario('machine rtc = no\n').diagnostics.some((d) => d.code === 'syntax'), 'spaces around = are refused');
   assert.ok(parseScenario('machine\n').diagnostics.some((d) => d.code === 'syntax'));
+});
+
+test('vsyscall is a property of the machine: the [vsyscall] line of /proc/PID/maps follows it (Debian builds none)', () => {
+  const p = parseScenario('arch x86_64\nmachine vsyscall=none\n');
+  assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(p.header.machine, { vsyscall: 'none' }, 'a mode word, not a yes/no flag');
+  const maps = (vsyscall?: 'none' | 'xonly' | 'emulate'): string => {
+    const h = harness('6.1', 'x86_64', [], vsyscall ? { vsyscall } : undefined);
+    return h.run('P1', { op: 'read', file: { path: '/proc/self/maps' } }).text ?? '';
+  };
+  assert.match(maps(), /^ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 +\[vsyscall\]$/m);
+  assert.match(maps('emulate'), /^ffffffffff600000-ffffffffff601000 r-xp .*\[vsyscall\]$/m);
+  assert.doesNotMatch(maps('none'), /vsyscall/);
+  assert.match(maps('none'), /\[vdso\]/);
+  const bad = parseScenario('machine vsyscall=native\n').diagnostics.find((d) => d.code === 'bad-machine-value');
+  assert.ok(bad && /none or xonly or emulate/.test(bad.message), bad?.message);
 });
 
 test('the machine shows under the initial time namespace, and in hover and completion', () => {
@@ -78,7 +94,7 @@ test('the machine shows under the initial time namespace, and in hover and compl
   assert.match(hover?.markdown ?? '', /RTC device/);
   assert.match(hover?.markdown ?? '', /no RTC/);
   const keys = completionsAt('machine ', 0, 8, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
-  assert.deepEqual(keys, ['cap_sys_resource=', 'rtc=', 'clocksource=']);
+  assert.deepEqual(keys, ['cap_sys_resource=', 'rtc=', 'clocksource=', 'vsyscall=']);
   const values = completionsAt('machine rtc=', 0, 12, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
   assert.deepEqual(values, ['yes', 'no']);
 });
