@@ -39,10 +39,29 @@ static long call_getres(long clk, void *out)
 }
 static long call_gettime(long clk, void *out) { return ((int (*)(clockid_t, struct timespec *))(g_mm.vdso_text + g_mm.vdso_sym_off))((clockid_t)clk, (struct timespec *)out); }
 
+/* x86_64's legacy vsyscall page (arch/x86/include/uapi/asm/vsyscall.h): gettimeofday at 0, time at 0x400. The
+ * call faults and the kernel emulates it (emulate_vsyscall), or sends SIGSEGV with vsyscall=none and on arm64. */
+#define VSYSCALL_ADDR 0xffffffffff600000UL
+static long call_vsys_time(long unused, void *out) { (void)unused; return ((long (*)(long *))(VSYSCALL_ADDR + 0x400))((long *)out); }
+static long call_vsys_gtod(long unused, void *out) { (void)unused; return ((long (*)(void *, void *))VSYSCALL_ADDR)(out, NULL); }
+
+/* A vsyscall call of op_time (t is a long) or op_gettimeofday (t a struct timeval); path=syscall: it is emulated. */
+int vsyscall_call(int gtod, void *t, long *ret)
+{
+	return guarded(gtod ? call_vsys_gtod : call_vsys_time, 0, t, ret);
+}
+
 void op_time(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
 	long ret = 0, t = 0;
+	if (a[0].i == 2) {
+		int sig = vsyscall_call(0, &t, &ret);
+		if (sig) { r->ret = -1; r->sig = sig; return; }
+		r->ret = ret;
+		res_add(r, " path=syscall");
+		return;
+	}
 	if (a[0].i == 1) {
 #ifdef SYS_time
 		res_errno(r, ret = syscall(SYS_time, &t));

@@ -39,6 +39,8 @@ void op_adjtimex(struct task_ctx *c, struct arg *a, struct result *r)
 	tx.modes = (unsigned int)a[0].i;
 	res_errno(r, adjtimex(&tx));
 }
+int vsyscall_call(int gtod, void *t, long *ret);   /* ops_clock.c */
+
 void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
@@ -46,6 +48,14 @@ void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 	if (a[1].i == 1) {
 		res_errno(r, syscall(SYS_gettimeofday, &tv, NULL));
 		if (r->ret == 0) res_add(r, " v=%lld:%09ld path=syscall", (long long)tv.tv_sec, (long)tv.tv_usec * 1000);
+		return;
+	}
+	if (a[1].i == 2) {
+		long ret = 0;
+		int vsig = vsyscall_call(1, &tv, &ret);
+		if (vsig) { r->ret = -1; r->sig = vsig; return; }
+		res_errno(r, ret);
+		if (ret == 0) res_add(r, " v=%lld:%09ld path=syscall", (long long)tv.tv_sec, (long)tv.tv_usec * 1000);
 		return;
 	}
 	sigjmp_buf j;

@@ -11,7 +11,7 @@ import { REF } from './statement';
 import { K } from './tokens';
 import { negate, parseDuration, parseInteger, range } from './values';
 import { buildClockOperation } from './vocabularyClock';
-import { VDSO_RACES, type VdsoRace } from '../sim/opsClock';
+import { VDSO_RACES, type CallVia, type VdsoRace } from '../sim/opsClock';
 import {
   CLOCK_NAMES, FLAG_TABLES, MAPPING_NAMES, SIGNAL_NAMES, closest, type ArgKind, type ArgSpec, type OperationSpec,
 } from './vocabulary';
@@ -254,14 +254,17 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       if (one.text === '[vvar_vclock]') p.ctx.mappings.push({ name: one.text, range: p.r(one) });
       return one.text;
     }
-    case 'via': {
-      if (!one || one.t !== 'ident' || !['vdso', 'libc', 'syscall'].includes(one.text)) {
-        const near = one ? closest(one.text, ['vdso', 'syscall', 'libc']) : [];
-        p.soft(arg.range, 'bad-value', "The read path is 'vdso' (what libc uses) or 'syscall'", replaceFixes(arg.range, near, ''));
+    case 'via': case 'callVia': {
+      // time() and gettimeofday() also have an entry in x86_64's legacy vsyscall page; the other calls do not.
+      const words = kind === 'callVia' ? ['vdso', 'libc', 'syscall', 'vsyscall'] : ['vdso', 'libc', 'syscall'];
+      if (!one || one.t !== 'ident' || !words.includes(one.text)) {
+        const near = one ? closest(one.text, words) : [];
+        const more = kind === 'callVia' ? ", 'syscall' or 'vsyscall' (the legacy page at 0xffffffffff600000)" : " or 'syscall' (only time and gettimeofday have a vsyscall entry)";
+        p.soft(arg.range, 'bad-value', `The read path is 'vdso' (what libc uses)${more}`, replaceFixes(arg.range, near, ''));
         return undefined;
       }
       one.code = K.keyword;
-      return one.text === 'syscall' ? 'syscall' : 'vdso';
+      return one.text === 'syscall' || one.text === 'vsyscall' ? one.text : 'vdso';
     }
     case 'race': {
       if (!one || one.t !== 'ident' || !(VDSO_RACES as readonly string[]).includes(one.text)) {
@@ -457,7 +460,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
       return { op: 'adjtimex', modes: numberArg(v, 'modes', 0), ...(off ? { offset: off.delta } : {}), ...(tick !== undefined ? { tick } : {}) };
     }
     case 'device_timestamp': return { op: 'device_timestamp', source: v.get('source') as DeviceSource };
-    case 'gettimeofday': return { op: 'gettimeofday', via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso' };
+    case 'gettimeofday': return { op: 'gettimeofday', via: (v.get('via') as CallVia | undefined) ?? 'vdso' };
     default: return { op: 'sleep', delta: { sec: 0, nsec: 0 } }; // host operations never reach here
   }
 }

@@ -10,7 +10,7 @@ import { FUTEX_OPS } from '../sim/opsClock';
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
-  | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via'
+  | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via' | 'callVia'
   | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'pidfdFlags';
 
 export interface ArgSpec {

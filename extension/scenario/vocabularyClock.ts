@@ -2,17 +2,20 @@
 // examples and snippets, joined to OPERATION_SPECS by vocabulary.ts, and how pass 1 builds their operations.
 
 import type { Operation, TimeExpr } from '../sim/ops';
-import type { ClockVia } from '../sim/opsClock';
+import type { CallVia, ClockVia } from '../sim/opsClock';
 import type { OperationSpec } from './vocabulary';
 
 const VIA = { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' } as const;
+/** time() and gettimeofday() also have an entry in x86_64's legacy vsyscall page. */
+export const CALL_VIA = { name: 'via', kind: 'callVia', optional: true,
+  doc: "vdso (default; what libc does), syscall, or vsyscall: x86_64's legacy page at 0xffffffffff600000, whose call faults and emulate_vsyscall makes the system call (SIGSEGV with vsyscall=none and on arm64)" } as const;
 /** clock_gettime's race= argument (a vDSO read against a host update_vsyscall). */
 export const RACE_ARG = { name: 'race', kind: 'race', optional: true,
   doc: 'a host update_vsyscall on another CPU racing this vDSO read: during (it begins after the read took seq: vdso_read_retry sends the read back once; expect retries == 1) or before (the read finds seq odd and spins until it is even; expect retries == 0)' } as const;
 
 export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
-  { word: 'time', op: 'time', host: false, args: [VIA],
-    summary: 'time(2): whole seconds of CLOCK_REALTIME, never shifted by a time namespace. x86_64: __vdso_time reads basetime[CLOCK_REALTIME].sec of the data page (in a namespace: the real page at the timens slot), with no seqcount loop; the syscall reads ktime_get_real_seconds(). arm64 has no time entry in its vDSO and no time syscall (ENOSYS): libc computes time() from clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO.',
+  { word: 'time', op: 'time', host: false, args: [CALL_VIA],
+    summary: 'time(2): whole seconds of CLOCK_REALTIME, never shifted by a time namespace. x86_64: __vdso_time reads basetime[CLOCK_REALTIME].sec of the data page (in a namespace: the real page at the timens slot), with no seqcount loop; the syscall reads ktime_get_real_seconds(); via vsyscall (x86_64) the call into the legacy page at 0xffffffffff600400 faults and emulate_vsyscall makes that syscall. arm64 has no time entry in its vDSO and no time syscall (ENOSYS): libc computes time() from clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO.',
     example: 'P2: time()', snippet: 'time()' },
   { word: 'clock_getres', op: 'clock_getres', host: false, args: [
     { name: 'clock', kind: 'clock', doc: 'CLOCK_* name or number' }, VIA],
@@ -38,7 +41,7 @@ export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
 export function buildClockOperation(spec: OperationSpec, get: (name: string) => unknown): Operation | null {
   const via = (get('via') as ClockVia | undefined) ?? 'vdso';
   switch (spec.op) {
-    case 'time': return { op: 'time', via };
+    case 'time': return { op: 'time', via: (get('via') as CallVia | undefined) ?? 'vdso' };
     case 'clock_getres': return { op: 'clock_getres', clock: (get('clock') as number | undefined) ?? 0, via };
     case 'timer_settime': return { op: 'timer_settime', clock: (get('clock') as number | undefined) ?? 0, abs: ((get('flags') as number | undefined) ?? 0) !== 0, value: get('time') as TimeExpr };
     case 'futex_wait': return { op: 'futex_wait', futexOp: (get('op') as number | undefined) ?? 0, value: get('timeout') as TimeExpr };

@@ -2,6 +2,7 @@
 // rest of the vocabulary: operations, the adjtimex mode flags, and their docs for hovers and completion.
 
 import type { ArgSpec, OperationSpec } from './vocabulary';
+import { CALL_VIA } from './vocabularyClock';
 
 const TIME_VALUE: ArgSpec = { name: 'time', kind: 'time', doc: "the new CLOCK_REALTIME: an absolute value (1767229200s), 'now + 1h' (the caller's CLOCK_REALTIME) or 'host + 1h'" };
 
@@ -18,7 +19,7 @@ export const TIMEKEEPING_SPECS: readonly OperationSpec[] = [
     { name: 'tick', kind: 'int', optional: true, doc: 'ADJ_TICK: microseconds per USER_HZ tick, 9000 to 11000' }],
     summary: 'Read or tune the kernel clock (kernel/time/timekeeping.c do_adjtimex): modes 0 (and ADJ_OFFSET_SS_READ) are allowed to anyone and return TIME_ERROR (5: unsynchronised); any other mode needs CAP_SYS_TIME in the initial user namespace (EPERM). ADJ_SETOFFSET steps CLOCK_REALTIME like settimeofday. The NTP state (frequency, PLL offset, status, tick length) is not modelled: such a privileged call is refused by the model (our choice).',
     example: 'P1: adjtimex(ADJ_SETOFFSET, 10s)', snippet: 'adjtimex(${1:0})' },
-  { word: 'gettimeofday', op: 'gettimeofday', host: false, args: [{ name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' }],
+  { word: 'gettimeofday', op: 'gettimeofday', host: false, args: [CALL_VIA],
     summary: 'Read CLOCK_REALTIME in microseconds: the vDSO entry (__vdso_gettimeofday / __kernel_gettimeofday: do_hres(CLOCK_REALTIME), which in a time namespace goes through do_hres_timens and adds nothing, as REALTIME has no offset) or the system call (ktime_get_real_ts64).',
     example: 'P2: gettimeofday()', snippet: 'gettimeofday()' },
   { word: 'device_timestamp', op: 'device_timestamp', host: false, args: [{ name: 'source', kind: 'device', doc: 'input, sound, v4l, drm (CLOCK_MONOTONIC stamps) or socket (CLOCK_REALTIME)' }],

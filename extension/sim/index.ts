@@ -2,6 +2,7 @@
 // (for breakpoint completion) and the profile switches.
 
 import { CLOCK_KERNEL_FUNCTIONS } from './kernel/clockOps';
+import { VSYSCALL_FUNCTIONS } from './kernel/vdso/vsyscall';
 import type { Simulation, SimulationOptions } from './api';
 import { SimulationImpl } from './simulation';
 import type { Profile } from './types';
@@ -60,5 +61,6 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
   '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
   ...CLOCK_KERNEL_FUNCTIONS,
+  ...VSYSCALL_FUNCTIONS,
   ...TIMEKEEPING_FUNCTIONS,
 ])].sort());

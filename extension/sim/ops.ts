@@ -2,7 +2,7 @@
 // and what the simulator executes. One scenario line holds at most one operation.
 
 import type { Timespec } from './types';
-import type { ClockHostOperation, ClockTaskOperation, VdsoRace } from './opsClock';
+import type { CallVia, ClockHostOperation, ClockTaskOperation, VdsoRace } from './opsClock';
 
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
@@ -82,7 +82,7 @@ export type TimekeepingOperation =
   | { readonly op: 'settimeofday'; readonly value: TimeExpr }
   | { readonly op: 'clock_settime'; readonly clock: number; readonly value: TimeExpr }
   | { readonly op: 'adjtimex'; readonly modes: number; readonly offset?: Timespec; readonly tick?: number }
-  | { readonly op: 'gettimeofday'; readonly via: 'vdso' | 'syscall' }
+  | { readonly op: 'gettimeofday'; readonly via: CallVia }
   /** A driver stamps an event for the task (seed 002's point): the stamp's clock against what the task reads. */
   | { readonly op: 'device_timestamp'; readonly source: DeviceSource };
 

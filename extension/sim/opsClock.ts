@@ -10,10 +10,12 @@ export const VDSO_RACES: readonly VdsoRace[] = ['during', 'before'];
 
 /** How a clock call is made: through the vDSO entry (libc's path) or the system call. */
 export type ClockVia = 'vdso' | 'syscall';
+/** time() and gettimeofday() have a third way in on x86_64: the legacy vsyscall page (kernel/vdso/vsyscall.ts). */
+export type CallVia = ClockVia | 'vsyscall';
 
 export type ClockTaskOperation =
   /** time(2): whole seconds of CLOCK_REALTIME (x86_64 __vdso_time; arm64 has neither a vDSO entry nor the syscall). */
-  | { readonly op: 'time'; readonly via: ClockVia }
+  | { readonly op: 'time'; readonly via: CallVia }
   /** clock_getres(2): the resolution of a clock (__vdso_clock_getres / __kernel_clock_getres, or the syscall). */
   | { readonly op: 'clock_getres'; readonly clock: number; readonly via: ClockVia }
   /** timer_create(clock, SIGEV_SIGNAL) then timer_settime(flags, it_value): a POSIX timer, converted like a timerfd. */

@@ -5,7 +5,7 @@
 import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
-import { CLOCK_OPERATIONS } from './operationsClock';
+import { CLOCK_OPERATIONS, via } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
  *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
@@ -269,8 +269,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op) => (op.clock > 0 ? [String(op.clock), time(op.value)] : { notRun: op.clock === 0 ? NEVER_SET : 'a negative clock id is a dynamic clock (a PTP clock could be set): never run' }) },
   adjtimex: { readOnly: true, sig: 'i', flags: 0, fields: ['ret'], doc: 'adjtimex(2) with modes 0 or ADJ_OFFSET_SS_READ, which only read; any other mode is never run.',
     encode: (op) => (op.modes === 0 || op.modes === ADJ_MODES.ADJ_OFFSET_SS_READ ? [String(op.modes)] : { notRun: NEVER_SET }) },
-  gettimeofday: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'gettimeofday(3) of libc (the vDSO entry the kernel mapped at exec) or syscall(SYS_gettimeofday); argument 0 is CLOCK_REALTIME, so the supervisor brackets it with host readings of that clock.',
-    encode: (op) => ['0', op.via === 'syscall' ? '1' : '0'] },
+  gettimeofday: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'gettimeofday(3) of libc (the vDSO entry the kernel mapped at exec), syscall(SYS_gettimeofday), or a call into the x86_64 vsyscall page at 0xffffffffff600000; argument 0 is CLOCK_REALTIME, so the supervisor brackets it with host readings of that clock.',
+    encode: (op) => ['0', via(op.via)] },
   device_timestamp: { readOnly: true, sig: 'i', flags: 0, fields: [], doc: 'not run: it needs a device that stamps events.',
     encode: () => ({ notRun: 'a device timestamp needs a device (input, sound, v4l, drm) or a socket the helper does not open' }) },
   tick: { sig: 'i', flags: OPF_HOST, fields: [], doc: 'never run: the tick is the kernel\'s own; real time passing is what a sleep is.',

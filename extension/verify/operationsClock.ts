@@ -2,15 +2,16 @@
 // protocol signature helper/ops_clock.c parses, and which result fields are compared.
 
 import type { TimeExpr } from '../sim/ops';
-import { FUTEX_CMD_MASK, FUTEX_OPS, type ClockOperationName } from '../sim/opsClock';
+import { FUTEX_CMD_MASK, FUTEX_OPS, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { OpSpec } from './operations';
 
-const via = (v: 'vdso' | 'syscall'): string => (v === 'syscall' ? '1' : '0');
+/** The helper's encoding of a call path: 0 the vDSO, 1 the system call, 2 x86_64's vsyscall page. */
+export const via = (v: CallVia): string => (v === 'syscall' ? '1' : v === 'vsyscall' ? '2' : '0');
 const time = (v: TimeExpr): string => `${v.base}:${v.delta.sec}:${v.delta.nsec}`;
 
 export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> } = {
-  time: { readOnly: true, sig: 'i', flags: 0, fields: ['path'], doc: 'time(2) through the vDSO\'s __vdso_time (found in the mapped image) or syscall(SYS_time); the path is compared (the value is whole seconds of CLOCK_REALTIME, which no namespace offsets). arm64 has neither: the helper then calls clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO, as glibc does.',
+  time: { readOnly: true, sig: 'i', flags: 0, fields: ['path'], doc: 'time(2) through the vDSO\'s __vdso_time (found in the mapped image) or syscall(SYS_time); the path is compared (the value is whole seconds of CLOCK_REALTIME, which no namespace offsets). arm64 has neither: the helper then calls clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO, as glibc does. Via vsyscall it calls 0xffffffffff600400 (a SIGSEGV is caught and reported).',
     encode: (op) => [via(op.via)] },
   clock_getres: { readOnly: true, sig: 'ii', flags: 0, fields: ['res', 'path'], doc: 'clock_getres(2) through the vDSO\'s own entry (__vdso_clock_getres, __kernel_clock_getres) or syscall(2): the resolution is compared exactly, and the path.',
     encode: (op) => [String(op.clock), via(op.via)] },

@@ -291,7 +291,8 @@ function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: 
     }
     case 'clock': return Object.keys(CLOCKS).map((n) => e(n, 'clock', { detail: `${(CLOCKS as Record<string, number>)[n]} · offset: ${CLOCK_DOCS[n]?.offset ?? 'none'}`, documentation: CLOCK_DOCS[n]?.note }));
     case 'signal': return Object.keys(SIGNALS).map((n) => e(n, 'signal'));
-    case 'via': return [e('vdso', 'value', { detail: 'what libc does' }), e('syscall', 'value', { detail: 'the system call' })];
+    case 'via': case 'callVia': return [e('vdso', 'value', { detail: 'what libc does' }), e('syscall', 'value', { detail: 'the system call' }),
+      ...(kind === 'callVia' ? [e('vsyscall', 'value', { detail: "x86_64's legacy page: emulated, REALTIME without offset" })] : [])];
     case 'race': return [e('race=during', 'value', { detail: 'the update begins after the read took seq: one retry' }), e('race=before', 'value', { detail: 'the update began first: the read spins on the odd seq' })];
     case 'mapping': return mappingsFor(profile).map((m) => e(m, 'value', { detail: m === '[vdso]' ? 'vDSO text' : `${pageRole(profile, m, 0)}, …` }));
     case 'time': return [

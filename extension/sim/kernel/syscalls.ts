@@ -23,6 +23,7 @@ import { clockNanosleep, timerfdSettime } from './time/sleep';
 import { sysClockGettime } from './time/posix-timers';
 import { KErr } from './trace';
 import { vdsoClockGettime } from './vdso/gettime';
+import { vsyscallCall } from './vdso/vsyscall';
 import { isClockOperation, type ClockTaskOperation } from '../opsClock';
 import { clockTaskOp } from './clockOps';
 import { changeClocksource } from './time/clocksource';
@@ -115,6 +116,7 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
   if (undef) return refuse(k, undef, taskId);
   if (op.op === 'clock_gettime' && op.via === 'vdso') return vdsoClockGettime(k, taskId, op.clock, false, op.race);
   if (op.op === 'gettimeofday' && op.via === 'vdso') return vdsoClockGettime(k, taskId, 0, true);
+  if (op.op === 'gettimeofday' && op.via === 'vsyscall') return vsyscallCall(k, taskId, 'gettimeofday', () => sysGettimeofday(k, taskId));
   if (op.op === 'touch') return userTouch(k, taskId, op.mapping, op.page);
   if (isClockOperation(op)) return clockTaskOp(k, taskId, op);
   const name = op.op === 'exit' && t.leader !== taskId ? 'exit' : syscallName(op);

@@ -4,7 +4,7 @@
 // neither loops on the seqcount (time reads one word, getres constants of the last update).
 
 import type { OpResult } from '../../api';
-import type { ClockVia } from '../../opsClock';
+import type { CallVia, ClockVia } from '../../opsClock';
 import { clockName, CLOCKS, type Timespec } from '../../types';
 import { hostClocks, mm, setLastResult, task, vma, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
@@ -12,6 +12,7 @@ import { userRead } from '../mm/access';
 import { PAGE, vmaAt } from '../mm/vma';
 import { KErr } from '../trace';
 import { vdsoClockGettime } from './gettime';
+import { vsyscallCall } from './vsyscall';
 
 /** hrtimer_resolution with high-resolution timers (kernel/time/hrtimer.c): what the data page's hrtimer_res holds. */
 const HRTIMER_RES: Timespec = { sec: 0, nsec: 1 };
@@ -92,7 +93,8 @@ function sysTime(k: KernelContext, path: Path): OpResult {
   return k.fn('ktime_get_real_seconds', () => timeResult(host, host, path), () => k.txt`${host} (CLOCK_REALTIME has no namespace offset)`);
 }
 
-export function time(k: KernelContext, t: string, via: ClockVia): OpResult {
+export function time(k: KernelContext, t: string, via: CallVia): OpResult {
+  if (via === 'vsyscall') return vsyscallCall(k, t, 'time', () => sysTime(k, 'syscall'));
   if (k.profile.arch === 'arm64') {
     if (via === 'syscall') {
       const enter = k.enter('syscall-enter', 'sys_ni_syscall', k.txt`time()`);

@@ -1,0 +1,38 @@
+// x86_64's legacy vsyscall page (arch/x86/entry/vsyscall/vsyscall_64.c): a call to 0xffffffffff600000
+// (gettimeofday) or 0xffffffffff600400 (time) faults, and do_user_addr_fault hands it to emulate_vsyscall, which
+// makes the system call for the caller; so in a time namespace it reads CLOCK_REALTIME, which no namespace offsets.
+
+import type { OpResult } from '../../api';
+import { setLastResult, type KernelContext } from '../context';
+import { segv } from '../mm/fault';
+import { VSYSCALL_ADDR } from '../proc/maps';
+
+/** The entries of the page ("vsyscall_64.c: gettimeofday at 0, time at 0x400, getcpu at 0x800"). */
+const ENTRY = { gettimeofday: 0, time: 0x400 } as const;
+
+/** A call into the vsyscall page: emulated with xonly and emulate, SIGSEGV with none and on arm64 (no page). */
+export function vsyscallCall(k: KernelContext, t: string, which: keyof typeof ENTRY, syscall: () => OpResult): OpResult {
+  // Above 2^53: the entry's address is exact only as a BigInt.
+  const addr = (BigInt(VSYSCALL_ADDR) + BigInt(ENTRY[which])).toString(16);
+  const enter = k.enter('call', '__vsyscall_page', k.txt`call 0x${addr}: ${which} through the legacy vsyscall page`);
+  let res: OpResult;
+  if (!k.sw.vsyscall) {
+    const why = k.profile.arch === 'arm64' ? 'arm64 has no vsyscall page (a kernel address)'
+      : 'vsyscall=none: emulate_vsyscall refuses ("vsyscall attempted with vsyscall=none") and the fault is a bad area';
+    segv(k, t, VSYSCALL_ADDR, `${why}; the call was to 0x${addr}`, enter);
+    res = { ret: null, errno: null, signal: 'SIGSEGV' };
+  } else {
+    // The page is never executable in user mode (xonly: not present; emulate: readable, NX): the fetch faults.
+    const a = k.sw.arch;
+    res = k.fn(a.faultEntry, () => k.fn(a.faultHandler, () => {
+      k.ev('fault', k.txt`instruction fetch at 0x${addr} in [vsyscall] (vsyscall=${k.sw.vsyscall}): is_vsyscall_vaddr`, { causes: [enter] });
+      return k.fn('emulate_vsyscall', () => k.fn(k.syscallPrefix + which, syscall));
+    }));
+  }
+  setLastResult(k, t, res);
+  k.exit('return', enter, res.signal ? k.txt`${which}: ${res.signal}` : k.txt`${which} = ${res.ret}`, res);
+  return res;
+}
+
+/** The kernel functions this file emits (sim/index.ts KERNEL_FUNCTIONS). */
+export const VSYSCALL_FUNCTIONS: readonly string[] = ['__vsyscall_page', 'emulate_vsyscall', '__x64_sys_gettimeofday', '__x64_sys_time'];
