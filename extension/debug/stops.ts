@@ -1,6 +1,7 @@
 // Why the debugger stopped and how the Call Stack says it, and which console input is a scenario line (run as
 // a what-if) rather than an expression.
 import { OPERATION_BY_WORD } from '../scenario/index';
+import { HOST_OPERATIONS } from '../sim/ops';
 import type { Point } from './cursor';
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'end';
@@ -20,5 +21,5 @@ export function isOperationLine(text: string): boolean {
   const m = /^\s*(?:[A-Za-z_]\w*\s*:\s*)?([a-z_][\w]*)\b/.exec(text);
   if (!m) return false;
   const hasTask = /^\s*[A-Za-z_]\w*\s*:/.test(text);
-  return OPERATION_BY_WORD.has(m[1]!) && (hasTask || ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource'].includes(m[1]!));
+  return OPERATION_BY_WORD.has(m[1]!) && (hasTask || (HOST_OPERATIONS as ReadonlySet<string>).has(m[1]!));
 }

@@ -3,7 +3,7 @@
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
 import { ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, type Arch, type DesignName, type Machine } from '../sim/types';
-import type { Operation } from '../sim/ops';
+import { HOST_OPERATIONS, type Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
 import { readExpect } from './expectGrammar';
@@ -13,13 +13,13 @@ import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
-import { MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
+import { HEADER_WORDS, MACHINE_KEYS, OPERATION_ALIASES, OPERATION_BY_WORD, OPERATION_SPECS, closest, type OperationSpec } from './vocabulary';
 
-const HOST_WORDS = new Set(['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick']);
+const HOST_WORDS: ReadonlySet<string> = HOST_OPERATIONS;
 // Object.prototype names are reserved too: task and fd names become keys of plain objects in the state.
-const RESERVED = new Set(['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'design', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick', 'now', 'host', 'ok', 'none', 'self',
+const LINE_STARTS: readonly string[] = ['expect', ...HEADER_WORDS, ...HOST_OPERATIONS];
+const RESERVED = new Set([...LINE_STARTS, 'now', 'host', 'ok', 'none', 'self',
   '__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
-const LINE_STARTS = ['expect', 'arch', 'kernel', 'patch', 'build', 'machine', 'config', 'design', 'sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick'];
 
 export function lookupOperation(word: string): OperationSpec | undefined {
   return OPERATION_BY_WORD.get(word) ?? OPERATION_BY_WORD.get(OPERATION_ALIASES[word] ?? '');
@@ -61,7 +61,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const secondIsColon = second && second.t === 'punct' && second.text === ':';
   if (first.t === 'ident' && !secondIsColon) {
     if (first.text === 'expect') { first.code = K.keyword; p.pos = 1; return readExpect(p); }
-    if (first.text === 'arch' || first.text === 'kernel' || first.text === 'patch' || first.text === 'build' || first.text === 'machine' || first.text === 'config' || first.text === 'design') { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
+    if ((HEADER_WORDS as readonly string[]).includes(first.text)) { first.code = K.keyword; p.pos = 1; return readHeader(p, first); }
     if (HOST_WORDS.has(first.text)) { first.code = K.operation; p.pos = 1; return readHost(p, first); }
   }
   if ((first.t === 'ident' || first.t === 'ref') && secondIsColon) return readTaskLine(p, scratch);

@@ -6,6 +6,7 @@ import type { ParsedScenario, ScenarioRun } from '../api';
 import type { Profile } from '../../sim/types';
 import { ARM64_PATCHES, CLOCKS, DESIGNS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
 import { designOf } from '../../sim/designs/index';
+import { HOST_OPERATIONS } from '../../sim/ops';
 import { EXPECT_FORMS } from '../expectGrammar';
 import { CONFIG_KEYS } from '../../sim/config';
 import { configKey } from '../headerConfig';
@@ -156,7 +157,7 @@ function lineStartEntries(parsed: ParsedScenario | null, line: number, e: Make):
   const out: CompletionEntry[] = [];
   for (const t of tasksBefore(parsed, line)) out.push(e(`${t}:`, 'task', { insertText: `${t}: `, retrigger: true, detail: 'a task defined above' }));
   out.push(e('expect', 'keyword', { insertText: 'expect ', retrigger: true, detail: 'check the state or the result of the line above' }));
-  for (const w of ['sleep', 'suspend', 'sysctl', 'spawn', 'clocksource', 'tick']) {
+  for (const w of HOST_OPERATIONS) {
     const spec = OPERATION_BY_WORD.get(w);
     out.push(e(w, 'operation', { insertText: spec?.snippet ?? w, snippet: true, detail: 'host action', documentation: spec?.summary }));
   }
