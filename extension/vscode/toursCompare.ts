@@ -21,8 +21,8 @@ import { showTimelines } from './toursTimeline';
  */
 export async function documentProfile(services: Services, document: vscode.TextDocument): Promise<Profile> {
   services.documents.ensure(document);
-  const p = await services.store.engine.request('profile', { uri: document.uri.toString(), version: document.version, request: runRequest(document), ofText: true });
-  return { arch: p.arch, kernel: p.kernel, disabledPatches: p.disabledPatches, ...(p.forcedBuild ? { forcedBuild: true } : {}), ...(p.config ? { config: p.config } : {}), ...(p.design ? { design: p.design } : {}) };
+  // The whole profile, machine and build options included: a comparison changes one dimension of it.
+  return services.store.engine.request('profile', { uri: document.uri.toString(), version: document.version, request: runRequest(document), ofText: true });
 }
 
 export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelVersion; disabledPatches?: readonly Arm64PatchId[]; forcedBuild?: boolean; design?: DesignName; label?: string }): ProfileChoice {
@@ -32,6 +32,9 @@ export function choiceFor(base: Profile, change: { arch?: Arch; kernel?: KernelV
     disabledPatches: [...new Set([...base.disabledPatches, ...(change.disabledPatches ?? [])])],
     ...(change.forcedBuild ?? base.forcedBuild ? { forcedBuild: true } : {}),
     ...(change.design ?? base.design ? { design: change.design ?? base.design } : {}),
+    // What the change does not name stays the document's: its machine and build options.
+    ...(base.machine ? { machine: base.machine } : {}),
+    ...(base.config ? { config: base.config } : {}),
   };
   return { label: change.label ?? `${profileLabel(p)}${p.design ? `, design ${p.design}` : ''}`, options: p };
 }

@@ -8,7 +8,7 @@ import { hostClocks, np, task, type KernelContext } from '../kernel/context';
 import { newNsproxy, switchTaskNamespaces } from '../kernel/nsproxy';
 import { MERGED_TIMEKEEPING, realtimeOf, type Timekeeping } from '../kernel/time/timekeeping';
 import { tsAdd, tsSub, ZERO } from '../kernel/util';
-import { inNamespace, joinsTimeNs, nsOfTask, REALTIME_CLOCKS, tagText, writesOffsets, type Design, type Tag } from './design';
+import { behavioursOf, inNamespace, joinsTimeNs, nsOfTask, REALTIME_CLOCKS, tagText, writesOffsets, type Design, type Tag } from './design';
 
 const SEED = '003_39ea02b2ea945761.txt';
 const T = {
@@ -42,17 +42,16 @@ function setOffset(k: KernelContext, t: string, v: TimeExpr, host: () => OpResul
 }
 
 const timekeeping: Timekeeping = {
+  ...MERGED_TIMEKEEPING,
   settimeofday: (k, t, v) => setOffset(k, t, v, () => MERGED_TIMEKEEPING.settimeofday(k, t, v), T.root),
   clockSettime: (k, t, clock, v) => (clock === 0 ? setOffset(k, t, v, () => MERGED_TIMEKEEPING.clockSettime(k, t, clock, v), T.clockSettime) : MERGED_TIMEKEEPING.clockSettime(k, t, clock, v)),
-  adjtimex: (k, t, modes, offset, tick) => MERGED_TIMEKEEPING.adjtimex(k, t, modes, offset, tick),
-  tick: (k, count) => MERGED_TIMEKEEPING.tick(k, count),
 };
 
 export const CLONE_TIME: Design = {
   name: 'clone-time',
   title: "Jeff Dike's CLONE_TIME (2006, UML)",
   summary: 'One offset from the system wall-clock time per namespace; gettimeofday adds it, settimeofday rewrites it without privilege; unshare(CLONE_TIME) moves the caller itself, children inherit (seed 003).',
-  behaviours: Object.entries(T).map(([what, tag]) => ({ what, tag })),
+  behaviours: behavioursOf(T),
   timekeeping,
   undefinedOp(k, t, op) {
     const undef = (what: string): string => `not defined by the CLONE_TIME design (seed 003 is silent on ${what})`;

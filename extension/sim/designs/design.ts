@@ -13,6 +13,11 @@ import { fdsGet } from '../store/fdtable';
 /** Where a behaviour of a design comes from: a seed message (its file and the words quoted) or the model. */
 export type Tag = { readonly seed: string; readonly quote: string } | { readonly choice: string };
 
+/** A design's tagged behaviours, from its table of tags (what → tag). */
+export function behavioursOf(tags: Readonly<Record<string, Tag>>): Design['behaviours'] {
+  return Object.entries(tags).map(([what, tag]) => ({ what, tag }));
+}
+
 export interface Design {
   readonly name: DesignName;
   readonly title: string;

@@ -7,7 +7,7 @@ import { hostClocks, ns, task, type KernelContext } from '../kernel/context';
 import { capCheck } from '../kernel/cred';
 import { MERGED_TIMEKEEPING, type Timekeeping } from '../kernel/time/timekeeping';
 import { tsAdd, tsSub, ZERO } from '../kernel/util';
-import { inNamespace, tagText, writesOffsets, type Design, type Tag } from './design';
+import { behavioursOf, inNamespace, tagText, writesOffsets, type Design, type Tag } from './design';
 
 const SEED = '002_dfea5f15054b4669.txt';
 export const SYNC = DESIGN_CLOCKS.CLOCK_MONOTONIC_SYNC;
@@ -34,7 +34,7 @@ function markUsed(k: KernelContext): void {
 }
 
 const timekeeping: Timekeeping = {
-  settimeofday: (k, t, v) => MERGED_TIMEKEEPING.settimeofday(k, t, v),
+  ...MERGED_TIMEKEEPING,
   clockSettime(k, t, clock, v): OpResult {
     if (clock !== SYNC) return MERGED_TIMEKEEPING.clockSettime(k, t, clock, v);
     return k.fn('clock_monotonic_sync_set', () => {
@@ -49,15 +49,13 @@ const timekeeping: Timekeeping = {
       return { ret: 0, errno: null, signal: null };
     });
   },
-  adjtimex: (k, t, modes, offset, tick) => MERGED_TIMEKEEPING.adjtimex(k, t, modes, offset, tick),
-  tick: (k, count) => MERGED_TIMEKEEPING.tick(k, count),
 };
 
 export const MONOTONIC_SYNC: Design = {
   name: 'monotonic-sync',
   title: "Thomas Gleixner's CLOCK_MONOTONIC_SYNC (2018)",
   summary: 'A new clock, CLOCK_MONOTONIC_SYNC, set once by offset before it is used; inside a time namespace CLOCK_MONOTONIC reads it. REALTIME is already synchronised across the cluster; BOOTTIME is not covered (seed 002).',
-  behaviours: Object.entries(T).map(([what, tag]) => ({ what, tag })),
+  behaviours: behavioursOf(T),
   timekeeping,
   undefinedOp(k, t, op) {
     const undef = (what: string): string => `not defined by the CLOCK_MONOTONIC_SYNC design (seed 002 is silent on ${what})`;

@@ -9,7 +9,7 @@ import { hostClocks, task, type KernelContext } from '../kernel/context';
 import { capCheck } from '../kernel/cred';
 import { MERGED_TIMEKEEPING, realtimeOf, tickHost, type Timekeeping } from '../kernel/time/timekeeping';
 import { tsAdd, tsSub, ZERO } from '../kernel/util';
-import { inNamespace, nsOfTask, REALTIME_CLOCKS, tagText, writesOffsets, type Design, type Tag } from './design';
+import { behavioursOf, inNamespace, nsOfTask, REALTIME_CLOCKS, tagText, writesOffsets, type Design, type Tag } from './design';
 
 const SEED = '001_b4220c520edb8354.txt';
 const T = {
@@ -80,7 +80,7 @@ export const PER_NS_TIMEKEEPER: Design = {
   name: 'per-ns-timekeeper',
   title: "Eric W. Biederman's timekeeper per namespace (2018)",
   summary: 'Each time namespace has its own timekeeper: REALTIME, MONOTONIC and BOOTTIME are its own, set inside with settimeofday/adjtimex; every tick updates every namespace (seed 001).',
-  behaviours: Object.entries(T).map(([what, tag]) => ({ what, tag })),
+  behaviours: behavioursOf(T),
   timekeeping,
   undefinedOp(k, t, op) {
     const undef = (what: string): string => `not defined by the per-namespace timekeeper design (seed 001 is silent on ${what})`;
