@@ -48,7 +48,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'dup_mm', 'copy_page_range', 'copy_namespaces', 'timens_on_fork', 'complete_vfork_done', 'mmput',
   'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'de_thread', 'exec_mmap',
   'exec_task_namespaces', 'arch_setup_additional_pages', 'do_group_exit', 'do_exit', 'exit_mm', 'exit_files',
-  'exit_task_namespaces', 'release_task', '__sys_setuid', '__sys_setgid', '__sys_setresuid', '__sys_setresgid', 'set_dumpable', 'proc_pid_permission', 'nsfs_evict', 'seq_read',
+  'exit_task_namespaces', 'release_task', '__sys_setuid', '__sys_setgid', '__sys_setresuid', '__sys_setresgid', 'set_dumpable', 'inode_permission', 'generic_permission', 'nsfs_evict', 'seq_read',
   'timens_offsets_show', 'proc_timens_show_offsets', 'uptime_proc_show', 'show_stat', 'seq_lseek', 'vfs_write',
   'timens_offsets_write', 'sscanf', 'proc_timens_set_offset', 'proc_setgroups_show', 'proc_maps_open', 'show_map', 'ns_ioctl', 'pidfd_open', 'proc_sys_permission', 'proc_sys_call_handler', 'proc_doulongvec_minmax', 'uid_m_show', 'gid_m_show',
   'proc_setgroups_write', 'proc_uid_map_write', 'proc_gid_map_write', 'map_write', 'new_idmap_permitted',

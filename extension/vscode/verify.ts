@@ -116,17 +116,7 @@ class VerifyUi {
 
   private show(doc: vscode.TextDocument, r: FileReport): void {
     this.last = r;
-    const diags: vscode.Diagnostic[] = [];
-    for (const l of r.lines) {
-      if (l.status !== 'disagree' || l.line >= doc.lineCount) continue;
-      const text = doc.lineAt(l.line);
-      const range = new vscode.Range(l.line, text.firstNonWhitespaceCharacterIndex, l.line, text.text.replace(/\s+#.*$/, '').length);
-      const d = new vscode.Diagnostic(range, `The kernel and the model disagree: ${l.diffs.map((x) => `${x.field}: kernel ${x.kernel}, model ${x.model}`).join('; ')}`,
-        vscode.DiagnosticSeverity.Warning);
-      d.source = VERIFY_SOURCE;
-      d.code = 'verify-disagree';
-      diags.push(d);
-    }
+    const diags = disagreementDiagnostics(doc, r);
     this.diagnostics.set(doc.uri, diags);
     const kernel = `Linux ${r.kernel.release} ${r.kernel.arch}`;
     this.status.text = r.error ? `$(error) ${kernel}: could not run`
@@ -136,6 +126,22 @@ class VerifyUi {
     this.status.show();
     this.view.show(doc.uri, r);
   }
+}
+
+/** One warning per line where the kernel and the model disagree, on the line's operation (its comment left out). */
+export function disagreementDiagnostics(doc: vscode.TextDocument, r: FileReport): vscode.Diagnostic[] {
+  const diags: vscode.Diagnostic[] = [];
+  for (const l of r.lines) {
+    if (l.status !== 'disagree' || l.line >= doc.lineCount) continue;
+    const text = doc.lineAt(l.line);
+    const range = new vscode.Range(l.line, text.firstNonWhitespaceCharacterIndex, l.line, text.text.replace(/\s+#.*$/, '').length);
+    const d = new vscode.Diagnostic(range, `The kernel and the model disagree: ${l.diffs.map((x) => `${x.field}: kernel ${x.kernel}, model ${x.model}`).join('; ')}`,
+      vscode.DiagnosticSeverity.Warning);
+    d.source = VERIFY_SOURCE;
+    d.code = 'verify-disagree';
+    diags.push(d);
+  }
+  return diags;
 }
 
 export function registerVerify(services: Services): void {

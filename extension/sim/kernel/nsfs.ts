@@ -16,6 +16,14 @@ export function userNsLink(k: KernelContext, userNs: string): string {
   return `user:[${user(k, userNs)._inum}]`;
 }
 
+/** The link resolves first (proc_ns_get_link: EACCES without ptrace access); then may_open → inode_permission refuses
+ *  any write access to the nsfs inode, S_IMMUTABLE since __ns_get_path made it (fs/nsfs.c "inode->i_flags |=
+ *  S_IMMUTABLE"; fs/namei.c inode_permission: "Nobody gets write access to an immutable file." → -EPERM), even
+ *  to CAP_DAC_OVERRIDE. */
+export function nsfsWriteRefused(k: KernelContext, path: string): never {
+  return k.fn('inode_permission', () => k.fail('EPERM', `${path}: the nsfs inode is S_IMMUTABLE, so nobody may open it for writing`));
+}
+
 /** proc_ns_get_link for ns/user: ptrace read access to the task (PTRACE_MODE_READ_FSCREDS), else EACCES. */
 export function openUserNsFile(k: KernelContext, t: string, target: string, path: string, mode: 'r' | 'w' | 'rw'): FdRec {
   const me = task(k, t);
@@ -23,6 +31,7 @@ export function openUserNsFile(k: KernelContext, t: string, target: string, path
     if (!ptraceMayAccess(k, me, task(k, target))) k.fail('EACCES', `${t} has no ptrace read access to ${target}`);
     return task(k, target).userNs;
   }, (v) => k.txt`→ ${v}`);
+  if (mode !== 'r') nsfsWriteRefused(k, path);
   return { path, kind: 'ns', ns: null, user: userNs, task: target, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: mode };
 }
 

@@ -6,17 +6,18 @@ import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
 import { btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
-import type { FdRec, TaskRec } from '../../store/records';
+import type { FdRec } from '../../store/records';
 import { fmtTs } from '../../types';
-import { hostClocks, mm, np, ns, task, user, type KernelContext } from '../context';
-import { capCheck, makeKid, ptraceMayAccess } from '../cred';
+import { hostClocks, np, ns, task, type KernelContext } from '../context';
+import { capCheck, ptraceMayAccess } from '../cred';
 import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
+import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
-import { openUserNsFile, userNsLink } from '../nsfs';
+import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter } from './seq_file';
 
@@ -44,13 +45,6 @@ function procTask(k: KernelContext, t: string, path: string): { task: string; re
   return { task: found ?? '', rest: m[2] ?? '' };
 }
 
-/** task_dump_owner (fs/proc/base.c): the euid, or for a non-dumpable task root of its mm's user namespace
- *  (`uid = make_kuid(mm->user_ns, 0); if (!uid_valid(uid)) uid = GLOBAL_ROOT_UID;`). */
-function taskDumpOwner(k: KernelContext, target: TaskRec): number {
-  if (target.dumpable || !target.mm) return target.euid;
-  return makeKid(user(k, mm(k, target.mm)._userNs), 'uid', 0) ?? 0;
-}
-
 /** Open a /proc/PID/ns/time{,_for_children} file: the namespace it stands for. */
 export function resolveNsPath(k: KernelContext, t: string, path: string): string {
   return k.fn('proc_ns_get_link', () => {
@@ -65,11 +59,15 @@ export function resolveNsPath(k: KernelContext, t: string, path: string): string
   }, (v) => k.txt`→ ${v}`);
 }
 
+function ownedText(path: string, inode: ProcInode, t: string, euid: number, why: string): string {
+  return `${path} is owned by uid ${inode.uid} gid ${inode.gid}${why}, mode 0644; ${t} (euid ${euid}) may not open it for writing: no CAP_DAC_OVERRIDE in its user namespace over that owner`;
+}
+
 export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): FdRec {
   const me = task(k, t);
   const opener = { openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: mode };
   if (path === '/proc/uptime' || path === '/proc/stat') {
-    if (mode !== 'r' && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is read-only (0444)`);
+    if (mode !== 'r' && !mayWrite(k, t, rootInode(0o444))) k.fail('EACCES', `${path} is read-only (0444) and ${t} lacks CAP_DAC_OVERRIDE over its owner root`);
     return { path, kind: 'proc', ns: null, task: null, pos: 0, ...opener };
   }
   if (isSysctlPath(path)) return sysctlOpen(k, t, path, mode);
@@ -81,17 +79,15 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   if (p.rest === 'ns/user') return openUserNsFile(k, t, p.task, path, mode);
   if (p.rest === 'ns/time' || p.rest === 'ns/time_for_children') {
     const nsId = resolveNsPath(k, t, path);
+    if (mode !== 'r') nsfsWriteRefused(k, path);
     return { path, kind: 'ns', ns: nsId, task: p.task, pos: 0, ...opener };
   }
   if (p.rest === 'timens_offsets') {
     if (!k.sw.timeNamespaces) k.fail('ENOENT', 'no timens_offsets without CONFIG_TIME_NS');
     if (mode !== 'r') {
-      k.fn('proc_pid_permission', () => {
-        const owner = taskDumpOwner(k, target);
-        const override = me.fullCaps && me.userNs === 'user#0';
-        if (me.euid !== owner && !override) {
-          k.fail('EACCES', `${path} is owned by uid ${owner}${target.dumpable ? '' : ` (root of its mm's user namespace: ${p.task} is not dumpable)`}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
-        }
+      k.fn('generic_permission', () => {
+        const inode = taskInode(k, target, 0o644);
+        if (!mayWrite(k, t, inode)) k.fail('EACCES', ownedText(path, inode, t, me.euid, target.dumpable ? '' : ` (root of its mm's user namespace: ${p.task} is not dumpable)`));
       });
     }
     return { path, kind: 'timens_offsets', ns: null, task: p.task, pos: 0, ...opener };
@@ -102,9 +98,9 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   }
   if (ID_FILES.includes(p.rest)) {
     if (mode !== 'r') {
-      k.fn('proc_pid_permission', () => {
-        const owner = taskDumpOwner(k, target);
-        if (me.euid !== owner && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `${path} is owned by uid ${owner}, mode 0644; ${t} (euid ${me.euid}) may not open it for writing`);
+      k.fn('generic_permission', () => {
+        const inode = taskInode(k, target, 0o644);
+        if (!mayWrite(k, t, inode)) k.fail('EACCES', ownedText(path, inode, t, me.euid, ''));
       });
     }
     idFileOpen(k, t, p.rest, p.task, mode);

@@ -6,6 +6,7 @@ import { PROT } from '../../types';
 import type { FdRec } from '../../store/records';
 import { mm, task, vma, type KernelContext } from '../context';
 import { ptraceMayAccess } from '../cred';
+import { mayWrite, taskInode } from './inode';
 import { PAGE } from '../mm/vma';
 
 /** The fixed address of the vsyscall page (arch/x86/include/uapi/asm/vsyscall.h VSYSCALL_ADDR). */
@@ -26,11 +27,9 @@ export function mapsLine(start: number, end: number, prot: number, shared: boole
 
 /** proc_maps_open → proc_mem_open → mm_access: PTRACE_MODE_READ_FSCREDS on the target, else EACCES. */
 export function mapsOpen(k: KernelContext, t: string, target: string, mode: 'r' | 'w' | 'rw'): void {
-  // the file is S_IRUGO (fs/proc/base.c REG("maps", S_IRUGO, …)): only CAP_DAC_OVERRIDE opens it for writing (the
-  // model grants that to root of the initial user namespace, as for its other /proc files), and such an fd's
-  // writes fail with EINVAL (no write handler: do_dentry_open leaves FMODE_CAN_WRITE off)
-  const me = task(k, t);
-  if (mode !== 'r' && !(me.fullCaps && me.userNs === 'user#0')) k.fail('EACCES', `/proc/${target}/maps is read-only (0444)`);
+  // the file is S_IRUGO (fs/proc/base.c REG("maps", S_IRUGO, …)): only CAP_DAC_OVERRIDE over its owner opens it
+  // for writing, and such an fd's writes fail with EINVAL (no write handler: do_dentry_open leaves FMODE_CAN_WRITE off)
+  if (mode !== 'r' && !mayWrite(k, t, taskInode(k, task(k, target), 0o444))) k.fail('EACCES', `/proc/${target}/maps is read-only (0444) and ${t} lacks CAP_DAC_OVERRIDE over its owner`);
   k.fn('proc_maps_open', () => {
     if (!ptraceMayAccess(k, task(k, t), task(k, target))) k.fail('EACCES', `${t} has no ptrace read access to ${target} (mm_access, PTRACE_MODE_READ_FSCREDS)`);
   });
