@@ -3,7 +3,7 @@
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
 import { CLOCKS, DESIGN_CLOCKS, SIGNALS, type Timespec } from '../sim/types';
-import { DEVICE_SOURCES, NS_IOCTLS, SEEK, type DeviceSource, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
+import { DEVICE_SOURCES, NS_IOCTLS, SEEK, SETNS_RACES, type SetnsRace, type DeviceSource, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import type { Lexeme } from './lexer';
@@ -275,6 +275,14 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       one.code = K.keyword;
       return one.text;
     }
+    case 'setnsRace': {
+      if (!one || one.t !== 'ident' || !(SETNS_RACES as readonly string[]).includes(one.text)) {
+        p.soft(arg.range, 'bad-value', `setns's race is ${SETNS_RACES.join(' or ')}: SIGKILL arrives while setns waits for the mmap lock a /proc/PID/maps reader holds`, replaceFixes(arg.range, one ? closest(one.text, SETNS_RACES) : [], ''));
+        return undefined;
+      }
+      one.code = K.keyword;
+      return one.text;
+    }
     case 'signal': {
       if (one && one.t === 'number') return parseInteger(one.text) ?? undefined;
       if (one && one.t === 'ident') {
@@ -422,7 +430,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
   if (clock) return clock;
   switch (spec.op) {
     case 'unshare': return { op: 'unshare', flags: numberArg(v, 'flags', 0) };
-    case 'setns': return { op: 'setns', target: v.get('fd') as NsTarget, nstype: numberArg(v, 'nstype', 0) };
+    case 'setns': { const race = v.get('race') as SetnsRace | undefined; return { op: 'setns', target: v.get('fd') as NsTarget, nstype: numberArg(v, 'nstype', 0), ...(race ? { race } : {}) }; }
     case 'fork': return { op: 'fork', child: name };
     case 'vfork': return { op: 'vfork', child: name };
     case 'clone': return { op: 'clone', flags: numberArg(v, 'flags', 0), child: name };

@@ -46,12 +46,13 @@ export function escapeText(s: string): string {
  * with a handler), so strace's `+++ killed by SIGBUS +++` would say something that did not happen.
  */
 export function signalText(signal: string): string {
-  return `--- ${signal} ---`;
+  // SIGKILL cannot be caught: the task died, as strace says it.
+  return signal === 'SIGKILL' ? '+++ killed by SIGKILL +++' : `--- ${signal} ---`;
 }
 
 /** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: see signalText), clock values and text read. */
 export function formatResult(r: OpResult, run: { readonly sim: Simulation }, outcome?: LineOutcome): string {
-  if (r.signal && r.ret === null) return `= ? ${signalText(r.signal)}`;
+  if (r.signal && r.ret === null) return `= ? ${r.errno ? `(-${r.errno} in the kernel) ` : ''}${signalText(r.signal)}`;
   let s: string;
   if (r.errno) s = `= -1 ${r.errno} (${ERRNO_TEXT[r.errno] ?? r.errno})`;
   // A fork-like call returns the child's pid; the state is built only when it did not return.

@@ -11,7 +11,7 @@ import { FUTEX_OPS } from '../sim/opsClock';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via' | 'callVia'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'pidfdFlags';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'setnsRace' | 'pidfdFlags';
 
 export interface ArgSpec {
   readonly name: string;
@@ -44,7 +44,8 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     example: 'P1: unshare(CLONE_NEWTIME)', snippet: 'unshare(${1:CLONE_NEWTIME})' },
   { word: 'setns', op: 'setns', host: false, args: [
     { name: 'fd', kind: 'nsTarget', doc: 'an fd name from open, a namespace file path ("/proc/P2/ns/time"), or pidfd(P2)' },
-    { name: 'nstype', kind: 'nstype', optional: true, doc: 'CLONE_NEWTIME, 0, or another CLONE_NEW* flag (default 0)' }],
+    { name: 'nstype', kind: 'nstype', optional: true, doc: 'CLONE_NEWTIME, 0, or another CLONE_NEW* flag (default 0)' },
+    { name: 'race', kind: 'setnsRace', optional: true, doc: 'race=sigkill: another task is reading /proc/PID/maps of the caller (show_map holds its mmap lock for reading) and SIGKILL arrives while setns waits for that lock. x86_64 5.6-5.8 take it killable for writing (down_write_killable, mmap_write_lock_killable): vdso_join_timens returns -EINTR with the namespace frozen but not entered; 5.9+ and arm64 take it for reading, which the reader does not block: setns completes. The caller dies of SIGKILL either way, before user space sees a return value.' }],
     summary: 'Join a namespace: both time and time_for_children become the target, which freezes it; the caller\'s [vvar] is zapped.',
     example: 'P1: setns("/proc/P2/ns/time", CLONE_NEWTIME)', snippet: 'setns(${1:fd1}, ${2:CLONE_NEWTIME})' },
   { word: 'fork', op: 'fork', host: false, args: [], result: 'task',

@@ -14,6 +14,10 @@ export const PIDFD_FLAGS = { PIDFD_NONBLOCK: 0x800, PIDFD_THREAD: 0x80 } as cons
 export const NS_IOCTLS = ['NS_GET_USERNS', 'NS_GET_PARENT', 'NS_GET_NSTYPE', 'NS_GET_OWNER_UID'] as const;
 export type NsIoctl = (typeof NS_IOCTLS)[number];
 
+/** setns's race= argument: the one interleaving that tells the killable mmap lock of 5.6-5.8 from the read lock. */
+export type SetnsRace = 'sigkill';
+export const SETNS_RACES: readonly SetnsRace[] = ['sigkill'];
+
 /** What setns is given: an fd from `open`, a namespace file by path, or a pidfd of a task. */
 export type NsTarget =
   | { readonly fd: string }
@@ -36,7 +40,8 @@ export type MappingName = '[vvar]' | '[vvar_vclock]' | '[vdso]';
 
 export type TaskOperation =
   | { readonly op: 'unshare'; readonly flags: number }
-  | { readonly op: 'setns'; readonly target: NsTarget; readonly nstype: number }
+  /** `race: 'sigkill'`: a /proc/PID/maps reader holds the caller's mmap lock and SIGKILL arrives while setns waits. */
+  | { readonly op: 'setns'; readonly target: NsTarget; readonly nstype: number; readonly race?: SetnsRace }
   | { readonly op: 'fork'; readonly child: string }
   | { readonly op: 'vfork'; readonly child: string }
   /** legacy clone(2): the low byte of `flags` is the exit signal, so CLONE_NEWTIME never reaches the kernel. */

@@ -63,7 +63,7 @@ export function compareRun(input: CompareInput): FileReport {
     if (taint !== null) { lines.push(v('unchecked', { reason: `follows line ${taint + 1}, which the kernel did not run the way the model did` })); continue; }
     if (pl.notRun) {
       lines.push(v('unchecked', { reason: pl.notRun.notRun }));
-      if (!pl.notRun.timeOnly && !pl.notRun.noChange && ok(pl)) taint = pl.line;
+      if (!pl.notRun.timeOnly && !pl.notRun.noChange && (ok(pl) || pl.notRun.changes)) taint = pl.line;
       continue;
     }
     const k = input.kernel.get(pl.line + 1);

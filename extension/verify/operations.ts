@@ -41,6 +41,8 @@ export interface NotRun {
   readonly timeOnly?: boolean;
   /** The line changes nothing either side follows (a read by path): later lines are still compared. */
   readonly noChange?: boolean;
+  /** The line changes the state even when it fails (the task dies of a signal): later lines are not compared. */
+  readonly changes?: boolean;
 }
 export type Encoded = readonly string[] | NotRun;
 
@@ -188,7 +190,11 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
     encode: (op) => refusedClone(op.flags) ?? [String(op.flags)] },
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
-    encode: (op, c) => { const t = targetToken(op.target, c); return t === null ? { notRun: ONLY_PROC } : [t, String(op.nstype)]; } },
+    encode: (op, c) => {
+      if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
+      const t = targetToken(op.target, c);
+      return t === null ? { notRun: ONLY_PROC } : [t, String(op.nstype)];
+    } },
   fork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'fork(2); the child is a new task of the helper.',
     encode: (op) => [op.child] },
   vfork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'clone(CLONE_VM|CLONE_VFORK|SIGCHLD) with a stack of its own; the parent stays suspended until the child execs or exits.',

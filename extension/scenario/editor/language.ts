@@ -295,6 +295,7 @@ function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: 
     case 'via': case 'callVia': return [e('vdso', 'value', { detail: 'what libc does' }), e('syscall', 'value', { detail: 'the system call' }),
       ...(kind === 'callVia' ? [e('vsyscall', 'value', { detail: "x86_64's legacy page: emulated, REALTIME without offset" })] : [])];
     case 'race': return [e('race=during', 'value', { detail: 'the update begins after the read took seq: one retry' }), e('race=before', 'value', { detail: 'the update began first: the read spins on the odd seq' })];
+    case 'setnsRace': return [e('race=sigkill', 'value', { detail: 'SIGKILL while setns waits for the mmap lock a /proc/PID/maps reader holds: EINTR on 5.6-5.8' })];
     case 'mapping': return mappingsFor(profile).map((m) => e(m, 'value', { detail: m === '[vdso]' ? 'vDSO text' : `${pageRole(profile, m, 0)}, …` }));
     case 'time': return [
       e('now + 1s', 'value', { insertText: 'now + ${1:1s}', snippet: true, detail: 'a deadline in the task\'s namespace time' }),

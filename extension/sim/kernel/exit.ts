@@ -16,11 +16,22 @@ export function exit(k: KernelContext, t: string, code: number): OpResult {
     doExit(k, t, `exit(${code})`);
     return { ret: null, errno: null, signal: null };
   }
-  k.fn('do_group_exit', () => {
-    for (const v of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, v, 'killed by exit_group');
-    doExit(k, t, `exit_group(${code})`);
-  });
+  doGroupExit(k, t, 'killed by exit_group', `exit_group(${code})`);
   return { ret: null, errno: null, signal: null };
+}
+
+function doGroupExit(k: KernelContext, t: string, others: string, self: string, summary?: number): void {
+  k.fn('do_group_exit', () => {
+    for (const v of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, v, others);
+    doExit(k, t, self);
+  }, undefined, summary);
+}
+
+/** A fatal signal (SIGKILL) acted on at the return to user space: every thread of the group exits
+ *  (get_signal → do_group_exit); `res` keeps the kernel's own return for the trace, with no user-visible value. */
+export function killGroup(k: KernelContext, t: string, signal: string, res: OpResult): OpResult {
+  doGroupExit(k, t, `killed by ${signal}`, `killed by ${signal}`, k.txt`get_signal: ${signal} is fatal, ${t}'s thread group exits`);
+  return { ret: null, errno: res.errno, signal };
 }
 
 export function doExit(k: KernelContext, t: string, why: string): void {

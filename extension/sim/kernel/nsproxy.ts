@@ -108,7 +108,8 @@ function usernsInstall(k: KernelContext, t: string, userNs: string): void {
   });
 }
 
-export function setns(k: KernelContext, t: string, target: NsTarget, nstype: number): OpResult {
+/** setns(2); `sigkill`: SIGKILL arrives while vdso_join_timens waits for the mmap lock (the caller dies after). */
+export function setns(k: KernelContext, t: string, target: NsTarget, nstype: number, sigkill = false): OpResult {
   const enter = k.r.n - 1;
   let nsId: string;
   let viaPidfd = false;
@@ -162,7 +163,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   try {
     k.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => {
       if (joinUser) usernsInstall(k, t, joinUser);
-      if (joinTime) k.fn('timens_install', () => timensInstall(k, t, me, nsId, newNp, old, enter, joinUser ?? me.userNs));
+      if (joinTime) k.fn('timens_install', () => timensInstall(k, t, me, nsId, newNp, old, enter, joinUser ?? me.userNs, sigkill));
     });
   } catch (e) {
     if (e instanceof KErr) k.fn('put_nsset', () => freeNsproxy(k, newNp));
@@ -170,7 +171,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   }
   k.fn('commit_nsset', () => {
     if (joinUser) commitNewUser(k, t, joinUser);
-    if (joinTime && k.sw.commitNsset) timensCommit(k, t, nsId, enter);
+    if (joinTime && k.sw.commitNsset) timensCommit(k, t, nsId, enter, undefined, sigkill);
     switchTaskNamespaces(k, t, newNp);
   });
   return { ret: 0, errno: null, signal: null };

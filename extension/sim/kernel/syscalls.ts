@@ -10,7 +10,7 @@ import { setresxid, setxid } from './setid';
 import { nsIoctl } from './nsfs';
 import { pidfdOpen } from './pidfd';
 import { execve } from './exec';
-import { exit } from './exit';
+import { exit, killGroup } from './exit';
 import { clone3, kernelClone, PTHREAD_FLAGS, unshare } from './fork';
 import { hostOp } from './host';
 import { flagNames } from './memo';
@@ -128,6 +128,9 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
     if (!(e instanceof KErr)) throw e;
     res = { ret: -1, errno: e.errno, signal: null };
   }
+  // The SIGKILL of setns's race=sigkill is acted on at the return to user space: the group dies, and user
+  // space never sees the return value (the kernel's, EINTR or 0, stays in the result for the trace and expect).
+  if (op.op === 'setns' && op.race === 'sigkill') res = killGroup(k, taskId, 'SIGKILL', res);
   setLastResult(k, taskId, res);
   k.exit('syscall-exit', enter, k.txt`${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, res);
   return res;
@@ -203,7 +206,7 @@ function describe(k: KernelContext, op: SpanOperation): number {
 function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
   switch (op.op) {
     case 'unshare': { const res = unshare(k, t, op.flags); return k.modules.design.afterUnshare?.(k, t, res) ?? res; }
-    case 'setns': return setns(k, t, op.target, op.nstype);
+    case 'setns': return setns(k, t, op.target, op.nstype, op.race === 'sigkill');
     case 'fork': return kernelClone(k, t, 0, 17, op.child);
     case 'vfork': return kernelClone(k, t, CF.CLONE_VM | CF.CLONE_VFORK, 17, op.child);
     case 'clone': return kernelClone(k, t, op.flags & ~CF.CSIGNAL, op.flags & 0xff, op.child);

@@ -126,10 +126,10 @@ function timensSetVvarPage(k: KernelContext, nsId: string, cause: number): void 
 }
 
 /** timens_commit (5.9+) or the 5.6–5.8 equivalent: freeze, then zap the mm (the task's, unless given). */
-export function timensCommit(k: KernelContext, t: string, nsId: string, cause: number, mmId?: string | null): void {
+export function timensCommit(k: KernelContext, t: string, nsId: string, cause: number, mmId?: string | null, sigkill = false): void {
   const body = (): void => {
     timensSetVvarPage(k, nsId, cause);
-    vdsoJoinTimens(k, mmId !== undefined ? mmId : task(k, t).mm, nsId, cause);
+    vdsoJoinTimens(k, mmId !== undefined ? mmId : task(k, t).mm, nsId, cause, sigkill);
   };
   if (k.sw.commitNsset) k.fn('timens_commit', body, undefined, k.txt`timens_commit(${t}, ${nsId})`);
   else body();
@@ -155,12 +155,13 @@ export function timensOnFork(k: KernelContext, t: string, npId: string, cause: n
 
 /** timens_install: the checks of setns into `nsId`, then the private nsproxy `newNp` points at it (both). */
 /** timens_install; `credUserNs` is the nsset cred's user namespace (the joined one with CLONE_NEWUSER). */
-export function timensInstall(k: KernelContext, t: string, me: TaskRec, nsId: string, newNp: string, old: NsproxyRec, cause: number, credUserNs = me.userNs): void {
+export function timensInstall(k: KernelContext, t: string, me: TaskRec, nsId: string, newNp: string, old: NsproxyRec, cause: number, credUserNs = me.userNs, sigkill = false): void {
   const target = ns(k, nsId);
   if (!singleThreaded(k, t)) k.fail('EUSERS', `${t} is not single-threaded (other threads or a shared mm)`);
   if (!capCheck(k, 'ns_capable', me, target.userNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${target.userNs}, the owner of ${nsId}`);
   if (!capCheck(k, 'ns_capable', me, credUserNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${credUserNs === me.userNs ? 'its own user namespace' : 'the user namespace it joins,'} ${credUserNs}`);
-  if (!k.sw.commitNsset) timensCommit(k, t, nsId, cause);
+  // 5.6-5.8: an error of vdso_join_timens returns with the namespace already frozen (timens_set_vvar_page ran)
+  if (!k.sw.commitNsset) timensCommit(k, t, nsId, cause, undefined, sigkill);
   getTimeNs(k, nsId);
   getTimeNs(k, nsId);
   k.r.set(k.nsproxies, newNp, 'time_ns', nsId);

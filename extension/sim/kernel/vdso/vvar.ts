@@ -118,8 +118,9 @@ const ZAP_UNLOCK: Readonly<Record<SwitchValues['zapLock'], string>> = {
   down_write_killable: 'up_write', mmap_write_lock_killable: 'mmap_write_unlock', mmap_read_lock: 'mmap_read_unlock',
 };
 
-/** vdso_join_timens: take the mmap lock, zap every PTE of the [vvar] VMAs of `mmId`, unlock. */
-export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: string, cause: number): void {
+/** vdso_join_timens: take the mmap lock, zap every PTE of the [vvar] VMAs of `mmId`, unlock. `sigkill`: a
+ *  /proc/PID/maps reader holds the lock for reading and SIGKILL is pending while the caller waits for it. */
+export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: string, cause: number, sigkill = false): void {
   k.fn('vdso_join_timens', () => {
     if (!mmId) return;
     if (!k.sw.zapOnJoin) {
@@ -127,7 +128,13 @@ export function vdsoJoinTimens(k: KernelContext, mmId: string | null, target: st
       return;
     }
     const lock = k.sw.zapLock;
-    k.fn(lock, () => undefined, undefined, k.txt`${lock}(${mmId})${lock === 'mmap_read_lock' ? ': the read lock, which cannot fail (5.9+)' : ': the write lock, killable: -EINTR if it must wait while a fatal signal is pending (5.6-5.8)'}`);
+    k.fn(lock, () => {
+      if (!sigkill) return;
+      // __down_write_common(sem, TASK_KILLABLE): a writer waits behind the reader, and a waiting killable
+      // sleeper gives up on a fatal signal; a reader shares the lock with the reader and does not wait.
+      if (lock === 'mmap_read_lock') k.state(k.txt`a /proc/PID/maps reader holds ${mmId} for reading: the read lock is shared, no wait, so the pending SIGKILL is not seen here`);
+      else k.fail('EINTR', `a /proc/PID/maps reader holds ${mmId}'s mmap lock and SIGKILL is pending while ${lock} waits: -EINTR, nothing zapped`);
+    }, undefined, k.txt`${lock}(${mmId})${lock === 'mmap_read_lock' ? ': the read lock, which cannot fail (5.9+)' : ': the write lock, killable: -EINTR if it must wait while a fatal signal is pending (5.6-5.8)'}`);
     const m = mm(k, mmId);
     const vvars = m._vmas.filter((id) => vma(k, id).name === '[vvar]');
     const summary = k.txt`zap [vvar] of ${mmId} (${vvars.length ? vvars.map((id) => `${vma(k, id).ptes.filter(Boolean).length} PTEs`).join(', ') : 'no [vvar] VMA yet'}) for ${target}`;
