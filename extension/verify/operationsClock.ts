@@ -2,13 +2,29 @@
 // protocol signature helper/ops_clock.c parses, and which result fields are compared.
 
 import type { TimeExpr } from '../sim/ops';
+import { CLOCKS } from '../sim/types';
 import { FUTEX_CMD_MASK, FUTEX_OPS, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
-import type { OpSpec } from './operations';
+import type { NotRun, OpSpec } from './operations';
 
 /** The helper's encoding of a call path: 0 the vDSO, 1 the system call, 2 x86_64's vsyscall page. */
 export const via = (v: CallVia): string => (v === 'syscall' ? '1' : v === 'vsyscall' ? '2' : '0');
 const time = (v: TimeExpr): string => `${v.base}:${v.delta.sec}:${v.delta.nsec}`;
+
+const WALL_CLOCKS = new Set<number>([CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_REALTIME_ALARM, CLOCKS.CLOCK_TAI]);
+
+/** A time the two sides cannot mean alike: a clock reading (now/host + …) given to a relative timer or sleep is used
+ *  as a duration, and the machine's clocks run on while the helper works through the lines (the model's move only
+ *  with the scenario); an absolute wall-clock (REALTIME, REALTIME_ALARM, TAI) deadline given as a number is a
+ *  point of a clock that starts at 2026-01-01 in the model, not at the machine's time (the sandbox aligns MONOTONIC
+ *  and BOOTTIME only). A deadline of now + … is relative to each side's own clock and is run, and so is 0. */
+export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): NotRun | null {
+  if (!abs && v.base !== 'abs') return { notRun: 'a clock reading used as a duration (a relative time of now + …): the machine\'s clock has moved on by the time the helper runs the line', noChange: true };
+  if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
+    return { notRun: 'an absolute wall-clock deadline: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
+  }
+  return null;
+}
 
 export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> } = {
   time: { readOnly: true, sig: 'i', flags: 0, fields: ['path'], doc: 'time(2) through the vDSO\'s __vdso_time (found in the mapped image) or syscall(SYS_time); the path is compared (the value is whole seconds of CLOCK_REALTIME, which no namespace offsets). arm64 has neither: the helper then calls clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO, as glibc does. Via vsyscall it calls 0xffffffffff600400 (a SIGSEGV is caught and reported).',
@@ -16,7 +32,7 @@ export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> }
   clock_getres: { readOnly: true, sig: 'ii', flags: 0, fields: ['res', 'path'], doc: 'clock_getres(2) through the vDSO\'s own entry (__vdso_clock_getres, __kernel_clock_getres) or syscall(2): the resolution is compared exactly, and the path.',
     encode: (op) => [String(op.clock), via(op.via)] },
   timer_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timer_create(2) with SIGEV_SIGNAL (a blocked signal), timer_settime(2), then timer_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether the signal arrives within 100 ms.',
-    encode: (op) => [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
+    encode: (op) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
   futex_wait: { readOnly: true, sig: 'iTi', flags: 0, fields: ['waited'], doc: 'futex(2) on a word holding the value passed (for FUTEX_LOCK_PI and FUTEX_LOCK_PI2: the parent\'s tid, an owner that never releases it) until the timeout; a timer interrupts it at the sleep cap (the PI locks restart after a signal, so only deadlines within the cap are run).',
     encode: (op, c) => {
       if (op.value.base === 'host') return { notRun: 'the supervisor resolves "host" on CLOCK_MONOTONIC only' };

@@ -113,21 +113,24 @@ export function dropUserNs(k: KernelContext, userNs: string): void {
 
 /**
  * __ptrace_may_access (kernel/ptrace.c) in PTRACE_MODE_READ, then the commoncap LSM's cap_ptrace_access_check
- * (security/commoncap.c). FSCREDS (opening /proc/PID/ns/*) compares the fsuid and the effective caps, REALCREDS
- * (pidfd setns) the real uid and the permitted caps; the model's fsuid is its euid and its effective caps
- * are its permitted ones. Model uids are kernel uids (kuid): root of a child user ns is uid 0 here too.
+ * (security/commoncap.c). FSCREDS (opening /proc/PID/ns/*) compares the fsuid/fsgid and the effective caps,
+ * REALCREDS (pidfd setns) the real uid/gid and the permitted caps; the model's fsuid is its euid (fsgid its egid).
+ * Model uids are kernel uids (kuid): root of a child user ns is uid 0 here too.
  */
 export function ptraceMayAccess(k: KernelContext, caller: TaskRec, target: TaskRec, creds: 'fs' | 'real' = 'fs'): boolean {
   if (caller.leader === target.leader) return true;                         // same_thread_group
-  const id = creds === 'fs' ? caller.euid : caller.uid;
-  // ptrace_has_cap(tcred->user_ns, mode): CAP_SYS_PTRACE over the target's user namespace
+  const uid = creds === 'fs' ? caller.euid : caller.uid;
+  const gid = creds === 'fs' ? caller._egid : caller._gid;
+  // ptrace_has_cap(tcred->user_ns, mode): CAP_SYS_PTRACE over the target's user namespace (effective caps)
   const ptraceCap = capable(k, caller, target.userNs);
-  const sameIds = id === target.uid && id === target.euid;
+  const sameIds = uid === target.euid && uid === target._suid && uid === target.uid
+    && gid === target._egid && gid === target._sgid && gid === target._gid;
   if (!sameIds && !ptraceCap) return false;
   // task_still_dumpable: dumpable, or ptrace_has_cap(mm->user_ns, mode) (the mm's, not the creds' namespace)
   if (!target.dumpable && !(target.mm && capable(k, caller, mm(k, target.mm)._userNs))) return false;
-  // cap_ptrace_access_check: same user ns and the target's permitted caps within the caller's, or CAP_SYS_PTRACE
-  const within = !target._permCaps || caller.fullCaps;
+  // cap_ptrace_access_check: same user ns and the target's permitted caps within the caller's (effective ones for
+  // FSCREDS, permitted for REALCREDS: setresuid(-1, 1000, -1) from root keeps them permitted), or CAP_SYS_PTRACE
+  const within = !target._permCaps || (creds === 'fs' ? caller.fullCaps : caller._permCaps);
   return (caller.userNs === target.userNs && within) || ptraceCap;
 }
 

@@ -1,0 +1,95 @@
+// `node tools/fuzz-verify.mjs [--seed N] [--count N] [--lines N] [--keep DIR]`: differential testing of the model
+// against the running kernel. Writes random scenarios (namespaces, credentials, /proc files, clocks, mappings,
+// threads), runs `timens verify` on them and prints every line where the kernel and the model disagree, with
+// the scenario kept for replay. A disagreement is a model (or helper) bug to fix, never a figure to tune.
+// Ends with `N agree, N disagree, N not checkable` and exits 1 when anything disagrees. Run `node tools/build.mjs` first.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
+const seed0 = Number(opt('--seed', Date.now() % 100000));
+const count = Number(opt('--count', 20));
+const lineCount = Number(opt('--lines', 25));
+const keep = opt('--keep', path.join('test-results', 'fuzz'));
+
+/** mulberry32: a small seeded generator, so a seed replays its scenarios. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+
+const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_MONOTONIC_RAW', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_REALTIME_COARSE', 'CLOCK_TAI', 'CLOCK_BOOTTIME_ALARM'];
+
+function scenario(seed) {
+  const r = rng(seed);
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const int = (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
+  const tasks = ['P1'];
+  const fds = [];
+  let n = 0;
+  const out = [`# fuzz seed ${seed}`, 'arch x86_64', 'kernel 6.18'];
+  const gens = [
+    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: fork() = ${c}`; },
+    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: pthread_create() = ${c}`; },
+    (t) => `${t}: unshare(${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUSER'])})`,
+    (t) => `${t}: setns("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children'])}", ${pick(['CLONE_NEWTIME', '0'])})`,
+    (t) => `${t}: setns(pidfd(${pick(tasks)}), ${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])})`,
+    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic', 'boottime', '1', '7'])} ${int(-5000, 5000)} ${pick([0, 1, 999999999])}")`,
+    (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/timens_offsets")`,
+    (t) => `${t}: read("${pick(['/proc/uptime', '/proc/sys/user/max_time_namespaces'])}")`,
+    (t) => `${t}: clock_gettime(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
+    (t) => `${t}: clock_gettime(${pick(CLOCKS)})`,
+    (t) => `${t}: touch([${pick(['vvar', 'vvar_vclock', 'vdso'])}], ${int(0, 4)})`,
+    (t) => `${t}: setuid(${pick([0, 1000])})`,
+    (t) => `${t}: setresuid(-1, ${pick([0, 1000])}, -1)`,
+    (t) => `${t}: prctl(PR_SET_DUMPABLE, ${pick([0, 1])})`,
+    (t) => `${t}: id()`,
+    (t) => `${t}: write("/proc/${pick(tasks)}/${pick(['uid_map', 'gid_map'])}", "0 ${pick([0, 1000])} 1")`,
+    (t) => `${t}: write("/proc/${pick(tasks)}/setgroups", "deny")`,
+    (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
+    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0'])})` : `${t}: id()`; },
+    (t) => `${t}: readlink("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children', 'user'])}")`,
+    (t) => `${t}: execve()`,
+    (t) => `${t}: timerfd_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TFD_TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s'])})`,
+    (t) => `${t}: mprotect([vvar], ${pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_NONE'])})`,
+    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone3(${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])}) = ${c}`; },
+    (t) => `${t}: exit()`,
+  ];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1];
+  const total = weights.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < lineCount; i++) {
+    let x = r() * total;
+    let g = 0;
+    while ((x -= weights[g]) > 0) g++;
+    out.push(gens[g](pick(tasks)));
+  }
+  return out.join('\n') + '\n';
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-fuzz-'));
+const files = [];
+for (let i = 0; i < count; i++) {
+  const f = path.join(dir, `fuzz-${seed0 + i}.timens`);
+  fs.writeFileSync(f, scenario(seed0 + i));
+  files.push(f);
+}
+const run = spawnSync('node', ['dist/cli.js', 'verify', '--json', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
+if (run.status === 2 || !run.stdout.trim()) { console.error(`verify exited ${run.status} ${run.signal ?? ''} ${run.error?.message ?? ''}\n${run.stderr}`); console.log('0 agree, 0 disagree, 0 not checkable (verify could not run)'); process.exit(2); }
+const totals = { agree: 0, disagree: 0, unchecked: 0 };
+fs.mkdirSync(keep, { recursive: true });
+for (const text of run.stdout.trim().split('\n')) {
+  const r = JSON.parse(text);
+  totals.agree += r.agree; totals.disagree += r.disagree; totals.unchecked += r.unchecked;
+  if (r.error) console.log(`${path.basename(r.file)}: ${r.error}`);
+  const bad = r.lines.filter((l) => l.status === 'disagree' && !l.diffs.every((d) => /may follow from/.test(d.why ?? '')));
+  if (!bad.length) continue;
+  const kept = path.join(keep, path.basename(r.file));
+  fs.copyFileSync(r.file, kept);
+  for (const l of bad) console.log(`${kept}:${l.line}: ${l.source.trim()}\n    ${l.diffs.map((d) => `${d.field}: kernel ${d.kernel}, model ${d.model}${d.why ? ` (${d.why})` : ''}`).join('\n    ')}`);
+}
+if (!process.env.FUZZ_KEEP_ALL) fs.rmSync(dir, { recursive: true, force: true });
+console.log(`seeds ${seed0}..${seed0 + count - 1}: ${totals.agree} agree, ${totals.disagree} disagree, ${totals.unchecked} not checkable`);
+process.exit(totals.disagree ? 1 : 0);
