@@ -134,4 +134,9 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 void init_main(int chan, int exe_fd, int sandbox) __attribute__((noreturn));
 int pid1_main(int argc, char **argv);
 
+/* glibc before 2.41 has SIGEV_THREAD_ID but not the field's name (struct sigevent's _sigev_un._tid). */
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
 #endif

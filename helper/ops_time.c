@@ -15,10 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef sigev_notify_thread_id
-#define sigev_notify_thread_id _sigev_un._tid
-#endif
-
 sigjmp_buf *set_fault_jmp(sigjmp_buf *j);
 
 /* The offset of symbol `x86` or `arm64` in the vDSO image at `base` (0 when it has neither). */

@@ -57,8 +57,22 @@ function scenario(seed) {
     (t) => `${t}: mprotect([vvar], ${pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_NONE'])})`,
     (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone3(${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])}) = ${c}`; },
     (t) => `${t}: exit()`,
+    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: vfork() = ${c}`; },
+    (t) => `${t}: mremap([${pick(['vvar', 'vdso', 'vvar_vclock'])}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})`,
+    (t) => `${t}: munmap([${pick(['vvar', 'vdso', 'vvar_vclock'])}], ${int(0, 3)})`,
+    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
+    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
+    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${int(0, 30)})` : `${t}: id()`; },
+    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: write(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime -3 7', 'monotonic 1 0\\nboottime 2 0', 'bogus 1 2', '1 9223372036854775807 0'])}")` : `${t}: id()`; },
+    (t) => `${t}: setgid(${pick([0, 1000])})`,
+    (t) => `${t}: setresgid(-1, ${pick([0, 1000])}, -1)`,
+    (t) => `${t}: clock_getres(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
+    (t) => `${t}: ${pick(['time()', 'time(syscall)', 'gettimeofday()', 'gettimeofday(syscall)'])}`,
+    (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: pidfd_open(${pick(tasks)}${pick(['', ', PIDFD_THREAD'])}) = ${f}`; },
+    (t) => `${t}: timer_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '2s', 'now - 1s'])})`,
+    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "monotonic ${int(-100, 100)} 0\\nboottime ${int(-100, 100)} ${int(0, 5)}")`,
   ];
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2];
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
     let x = r() * total;

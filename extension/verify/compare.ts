@@ -2,7 +2,8 @@
 // and decides agree, disagree or not checkable. The scenario's own `expect` lines play no part: the model is
 // compared with the kernel, never with what the author expected.
 
-import type { KernelState } from '../sim/api';
+import type { KernelState, TaskState } from '../sim/api';
+import type { FileRef } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { compareResult, type Tolerances } from './compareResult';
 import { compareState, newTracker } from './compareState';
@@ -21,6 +22,15 @@ export interface CompareInput {
 
 const ok = (pl: PlannedLine) => pl.model.result.errno === null && pl.model.result.signal === null;
 
+/** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
+function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {
+  const path = 'path' in file ? file.path : reader?.fds[file.fd]?.path;
+  const m = path ? /^\/proc\/([^/]+)\/(uid_map|gid_map)$/.exec(path) : null;
+  if (!m) return false;
+  const who = m[1] === 'self' || m[1] === 'thread-self' ? reader : before.tasks[m[1]!] ?? Object.values(before.tasks).find((x) => String(x.pid) === m[1]);
+  return who?.userNs === 'user#0';
+}
+
 /** Fields the sandbox cannot check: in it ns#0 and user#0 are new namespaces, not the initial ones. */
 function sandboxUnchecked(pl: PlannedLine, before: KernelState): (field: string) => string | null {
   if (pl.step.task === null) return () => null;
@@ -33,6 +43,9 @@ function sandboxUnchecked(pl: PlannedLine, before: KernelState): (field: string)
       return 'in the sandbox ns#0 is a new time namespace, so [vvar] faults as in a namespace, not as in the initial one';
     }
     if (field === 'path' && inRoot) return 'in the sandbox ns#0 is a new time namespace: its tasks read the vDSO through a namespace page';
+    if (op.op === 'read' && field === 'text' && idMapOfRoot(op.file, t, before)) {
+      return 'in the sandbox user#0 is a new user namespace: its uid_map and gid_map are the sandbox\'s, not the identity map of the initial one';
+    }
     if ((op.op === 'clock_nanosleep' || op.op === 'timerfd_settime') && (op.clock === 8 || op.clock === 9) && field === 'outcome') {
       return 'alarm clocks need CAP_WAKE_ALARM in the initial user namespace, which the sandbox is not';
     }

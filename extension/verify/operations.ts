@@ -186,6 +186,15 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
   return null;
 }
 
+/** glibc's set*id makes every thread run the system call (SIGSETXID) and waits for all of them; a thread suspended
+ *  in vfork sleeps killable only, so the libc call blocks until that vfork child execs or exits (found by
+ *  tools/fuzz-verify.mjs). The model follows the calls as if every thread answered. */
+function setxidBlocked(c: EncodeContext): NotRun | null {
+  const me = c.task ? c.before.tasks[c.task] : undefined;
+  if (!me || !Object.values(c.before.tasks).some((t) => t.leader === me.leader && t.id !== me.id && t.state === 'vfork-parent-waiting')) return null;
+  return { notRun: 'glibc\'s set*id waits for every thread of the process, and one is suspended in vfork: the libc call would block until that child execs or exits', changes: true };
+}
+
 export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
     encode: (op) => refusedClone(op.flags) ?? [String(op.flags)] },
@@ -210,13 +219,13 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   exit: { sig: 'i', flags: 0, fields: [], doc: 'exit_group(2) from a thread-group leader, exit(2) from another thread; the process is then reaped by its parent.',
     encode: (op) => [String(op.code)] },
   setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',
-    encode: (op, c) => rootOnly(c, op.uid, c.task) ?? [String(op.uid)] },
+    encode: (op, c) => setxidBlocked(c) ?? rootOnly(c, op.uid, c.task) ?? [String(op.uid)] },
   setgid: { sig: 'i', flags: 0, fields: [], doc: 'setgid(3) (glibc applies it to every thread).',
-    encode: (op, c) => rootOnly(c, op.gid, c.task) ?? [String(op.gid)] },
+    encode: (op, c) => setxidBlocked(c) ?? rootOnly(c, op.gid, c.task) ?? [String(op.gid)] },
   setresuid: { sig: 'iii', flags: 0, fields: [], doc: 'setresuid(3), -1 leaving an id (glibc applies it to every thread).',
-    encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+    encode: (op, c) => setxidBlocked(c) ?? resIds(c, [op.r, op.e, op.s]) },
   setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
-    encode: (op, c) => resIds(c, [op.r, op.e, op.s]) },
+    encode: (op, c) => setxidBlocked(c) ?? resIds(c, [op.r, op.e, op.s]) },
   pidfd_open: { sig: 'Nir', flags: 0, fields: [], doc: 'pidfd_open(2) of the task\'s thread id with the flags; the new fd is named as the line says.',
     encode: (op) => (NAME.test(op.task) && NAME.test(op.fd) ? [`pidfd:@${op.task}`, String(op.flags), op.fd] : { notRun: 'bad task or fd name' }) },
   ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',

@@ -31,7 +31,7 @@ export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> }
     encode: (op) => [via(op.via)] },
   clock_getres: { readOnly: true, sig: 'ii', flags: 0, fields: ['res', 'path'], doc: 'clock_getres(2) through the vDSO\'s own entry (__vdso_clock_getres, __kernel_clock_getres) or syscall(2): the resolution is compared exactly, and the path.',
     encode: (op) => [String(op.clock), via(op.via)] },
-  timer_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timer_create(2) with SIGEV_SIGNAL (a blocked signal), timer_settime(2), then timer_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether the signal arrives within 100 ms.',
+  timer_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timer_create(2) with SIGEV_THREAD_ID (a signal the calling thread blocks), timer_settime(2), then timer_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether the signal arrives within 100 ms.',
     encode: (op) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
   futex_wait: { readOnly: true, sig: 'iTi', flags: 0, fields: ['waited'], doc: 'futex(2) on a word holding the value passed (for FUTEX_LOCK_PI and FUTEX_LOCK_PI2: the parent\'s tid, an owner that never releases it) until the timeout; a timer interrupts it at the sleep cap (the PI locks restart after a signal, so only deadlines within the cap are run).',
     encode: (op, c) => {

@@ -29,7 +29,7 @@ export function pidfdOpen(k: KernelContext, t: string, who: string, flags: numbe
     const me = task(k, t);
     const replaced = ownFd(k, t, fdName);
     if (replaced?.ns) fileRef(k, replaced.ns, `${t}:${fdName}`, -1);
-    k.r.set(k.tasks, t, 'fds', fdsSet(me.fds, fdName, { path: `pidfd:${who}`, kind: 'pidfd', ns: null, task: who, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'r', _cloexec: true }));
+    k.r.set(k.tasks, t, 'fds', fdsSet(me.fds, fdName, { path: `pidfd:${who}`, kind: 'pidfd', ns: null, task: who, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'rw', _cloexec: true }));
     k.state(k.txt`${t}:${fdName} = pidfd of ${who}${flags & PIDFD_FLAGS.PIDFD_THREAD ? ' (PIDFD_THREAD)' : ''}`);
     return { ret: fdsPosition(task(k, t).fds, fdName) + 3, errno: null, signal: null };
   });

@@ -71,7 +71,9 @@ export function updateFd(k: KernelContext, t: string, fdName: string, rec: FdRec
 export function lseek(k: KernelContext, t: string, fdName: string, offset: number, whence: Whence = 'SEEK_SET'): OpResult {
   const fd = lookupFd(k, t, fdName);
   if (!fd) k.fail('EBADF', `${fdName} is not open`);
+  // nsfs has no_llseek (6.12+: no llseek), and a pidfd is an anonymous-inode file opened without FMODE_LSEEK
   if (fd.kind === 'ns') k.fail('ESPIPE', 'namespace files cannot seek');
+  if (fd.kind === 'pidfd') k.fail('ESPIPE', 'a pidfd cannot seek (pidfd_fops has no llseek, and the file has no FMODE_LSEEK)');
   if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc') {
     const target = whence === 'SEEK_CUR' ? fd.pos + offset : offset;
     if (whence === 'SEEK_END') k.fail('EINVAL', 'this model knows no size for the file');
