@@ -66,17 +66,16 @@ export class RunRecord {
   trees(mode: NamespaceMode): TreeViews {
     const sim = this.sim;
     const position = this.cursor.position;
-    const now = this.cursor.stateAt(position);
     const changes = position > 0 ? sim.event(position - 1).changes : [];
-    const start = lastStepStart(sim, position);
-    const before = start === null ? null : this.cursor.stateAt(start);
+    const start = lastStepStart(sim, position, this.cursor.statements());
     const build = (state: KernelState): Record<'namespaces' | 'tasks' | 'memory', TreeNode[]> => ({
       namespaces: namespaceTree(state, mode, this.run.profile),
       tasks: taskTree(state),
       memory: memoryTree(state, this.run.profile),
     });
-    const after = build(now);
-    const old = before ? build(before) : null;
+    // The state before the step first, so the simulation is left at the cursor, where the debugger reads next.
+    const old = start === null ? null : build(this.cursor.stateAt(start));
+    const after = build(this.cursor.stateAt(position));
     for (const k of ['namespaces', 'tasks', 'memory'] as const) markChanges(after[k], old ? old[k] : null, changes);
     return { runId: this.id, position, mode, ...after };
   }
