@@ -34,8 +34,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The views after the trees changed: the new generation, once VS Code has stopped asking for rows. */
 async function settled(before: Inspect): Promise<Inspect> {
   await waitFor(async () => (await inspect()).treeGeneration > before.treeGeneration, 'the trees of the new position');
-  // Quiet for five looks in a row: VS Code asks for rows some time after the change (its extension host waits
-  // 200 ms to gather refreshes, then the workbench asks for what is open), much later on a loaded machine.
+  // Quiet for five looks in a row: VS Code asks for rows some time after the change (its extension host merges
+  // the refreshes of the next 200 ms, then the workbench asks for what is open), much later on a loaded machine.
   let last = await inspect();
   for (let quiet = 0; quiet < 5;) {
     await sleep(400);
