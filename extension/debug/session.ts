@@ -362,7 +362,6 @@ export class TimensDebugSession extends CheckedDebugSession {
     const tl = this.timeline;
     if (!tl || !this.loaded) return;
     const position = tl.position(this.point);
-    if (tl.sim.position !== position) tl.sim.goto(position);
     this.tree = undefined;
     this.lastException = hit?.exception;
     const dapReason = reason === 'end' ? 'step' : reason;
@@ -371,7 +370,8 @@ export class TimensDebugSession extends CheckedDebugSession {
     event.body.allThreadsStopped = true;
     if (hit && hit.ids.length) event.body.hitBreakpointIds = [...hit.ids];
     this.sendEvent(event);
-    // Then the views (trees, timeline, editor): their work must not delay the debugger's stop.
+    // Then the state the stack and variables requests read, and the views: neither may delay the stop.
+    if (tl.sim.position !== position) tl.sim.goto(position);
     if (notifyHost) {
       this.cursor?.announce('debugger', this.previousPosition, this);
       this.host.onStop?.(this.loaded.run, position);

@@ -19,7 +19,8 @@ import { ScenarioText, runOptions, sameOverrides } from './documents';
 import { runInSlices, type Job } from './jobs';
 import { DebugSessions } from './debugSessions';
 import { boundedOutline } from './outline';
-import type { ClientRequests, EngineEvents, EngineRequests, EventBrief, RunId, RunRequest, RunSummary } from './protocol';
+import { TREE_KEYS, type ClientRequests, type EngineEvents, type EngineRequests, type EventBrief, type RunId, type RunRequest, type RunSummary, type TreesPatch, type TreeViews } from './protocol';
+import { diffTree, type TreePatch } from '../scenario/editor/treePatch';
 import { RunRecord } from './runs';
 
 export type EngineEndpoint = Endpoint<ClientRequests, EngineRequests, EngineEvents, Record<string, never>>;
@@ -36,6 +37,9 @@ export class Engine {
   private nextRun = 1;
   private nextJob = -1;
   private watched: { runId: RunId | null; mode: NamespaceMode } = { runId: null, mode: 'owner' };
+  /** The trees last sent to the host (a move sends what changed since them), and the number of the last sending. */
+  private sentTrees: TreeViews | undefined;
+  private treesSeq = 0;
   private readonly debug: DebugSessions;
 
   constructor(private readonly rpc: EngineEndpoint) {
@@ -73,7 +77,8 @@ export class Engine {
     h('watch', (p) => {
       this.watched = { runId: p.runId, mode: p.mode };
       const rec = p.runId === null ? undefined : this.runs.get(p.runId);
-      return rec ? rec.trees(p.mode) : null;
+      this.sentTrees = rec ? { ...rec.trees(p.mode), seq: ++this.treesSeq } : undefined;
+      return this.sentTrees ?? null;
     });
     h('inline', (p) => this.rec(p.runId).inline(p.from, p.to));
     h('event', (p) => {
@@ -242,10 +247,14 @@ export class Engine {
     this.debug.rerun(uri, rec.id);
   }
 
-  /** The watched run's trees; a failure is logged, never fatal to the move that caused it. */
+  /** The watched run's trees, as what changed since the last sending when that was of the same run and mode;
+   *  a failure is logged, never fatal to the move that caused it. */
   private pushTrees(rec: RunRecord): void {
     try {
-      this.rpc.notify('trees', rec.trees(this.watched.mode));
+      const views: TreeViews = { ...rec.trees(this.watched.mode), seq: ++this.treesSeq };
+      const sent = this.sentTrees;
+      this.sentTrees = views;
+      this.rpc.notify('trees', sent && sent.runId === views.runId && sent.mode === views.mode ? patchOf(sent, views) : views);
     } catch (err) {
       this.rpc.notify('log', { level: 'error', message: `the trees could not show run ${rec.id} at ${rec.cursor.position}: ${err instanceof Error ? err.stack ?? err.message : String(err)}` });
     }
@@ -308,4 +317,10 @@ export class Engine {
       return { index, kind: e.kind, fn: e.fn, line: e.line, task: e.task, summary: e.summary };
     });
   }
+}
+
+/** What changed from the trees sent as `before` to `after` (same run and mode). */
+function patchOf(before: TreeViews, after: TreeViews): TreesPatch {
+  const patches = Object.fromEntries(TREE_KEYS.map((k) => [k, diffTree(before[k], after[k])])) as Record<(typeof TREE_KEYS)[number], TreePatch>;
+  return { runId: after.runId, position: after.position, mode: after.mode, seq: after.seq, base: before.seq, patches };
 }

@@ -5,6 +5,7 @@ import type { ScenarioDiagnostic } from '../scenario/api';
 import type { CompletionEntry, HoverResult, OutlineSymbol } from '../scenario/editor/language';
 import type { InlineTone } from '../scenario/editor/inline';
 import type { NamespaceMode, TreeNode } from '../scenario/editor/trees';
+import type { TreePatch } from '../scenario/editor/treePatch';
 import type { EventKind, LineSpan, OpResult, PhysPageState, SimEvent } from '../sim/api';
 import type { Arch, Arm64PatchId, DesignName, KernelVersion, Profile } from '../sim/types';
 import type { CompareTable, Comparison, ProfileChoice } from '../tours/compare';
@@ -61,14 +62,30 @@ export interface CursorView {
   readonly source: MoveSource;
 }
 
+/** The three side-bar trees, by their key in TreeViews. */
+export const TREE_KEYS = ['namespaces', 'tasks', 'memory'] as const;
+export type TreeKey = (typeof TREE_KEYS)[number];
+
 /** The three side-bar trees at a run's cursor, with what the last step changed marked. */
-export interface TreeViews {
+export interface TreeSet extends Readonly<Record<TreeKey, TreeNode[]>> {
   readonly runId: RunId;
   readonly position: number;
   readonly mode: NamespaceMode;
-  readonly namespaces: TreeNode[];
-  readonly tasks: TreeNode[];
-  readonly memory: TreeNode[];
+}
+
+/** The trees as the engine sent them: `seq` numbers each sending, so a patch can name the trees it applies to. */
+export interface TreeViews extends TreeSet {
+  readonly seq: number;
+}
+
+/** The trees after a move, as what changed since the sending numbered `base` (same run and mode). */
+export interface TreesPatch {
+  readonly runId: RunId;
+  readonly position: number;
+  readonly mode: NamespaceMode;
+  readonly seq: number;
+  readonly base: number;
+  readonly patches: Readonly<Record<TreeKey, TreePatch>>;
 }
 
 /** One line's inline result; it is "reached" once the cursor is at `reachedAt` or later. */
@@ -171,8 +188,8 @@ export interface EngineEvents {
   session: { summary: RunSummary; view: CursorView };
   /** A run's cursor moved. */
   cursor: CursorView;
-  /** The watched run's trees after a move. */
-  trees: TreeViews;
+  /** The watched run's trees after a move: whole, or what changed since the last sending. */
+  trees: TreeViews | TreesPatch;
   progress: { job: number; line: number; lines: number };
   dap: { session: number; message: DebugProtocol.ProtocolMessage };
   log: { level: 'info' | 'warn' | 'error'; message: string };

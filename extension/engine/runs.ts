@@ -7,7 +7,7 @@ import { markChanges, memoryTree, namespaceTree, taskTree, type NamespaceMode, t
 import type { KernelState } from '../sim/api';
 import { buildTimelineData, type TimelineRunData } from '../trace/timelineData';
 import { Cursor, type CursorMoved, type MoveSource } from '../debug/cursor';
-import type { CursorView, InlineLine, RunId, RunRequest, RunSummary, TreeViews } from './protocol';
+import { TREE_KEYS, type CursorView, type InlineLine, type RunId, type RunRequest, type RunSummary, type TreeKey, type TreeSet } from './protocol';
 
 export class RunRecord {
   readonly cursor: Cursor;
@@ -63,21 +63,20 @@ export class RunRecord {
   }
 
   /** The three trees at the cursor, marking what "the last step" changed (see lastStepStart). */
-  trees(mode: NamespaceMode): TreeViews {
+  trees(mode: NamespaceMode): TreeSet {
     const sim = this.sim;
     const position = this.cursor.position;
-    const now = this.cursor.stateAt(position);
     const changes = position > 0 ? sim.event(position - 1).changes : [];
-    const start = lastStepStart(sim, position);
-    const before = start === null ? null : this.cursor.stateAt(start);
-    const build = (state: KernelState): Record<'namespaces' | 'tasks' | 'memory', TreeNode[]> => ({
+    const start = lastStepStart(sim, position, this.cursor.statements());
+    const build = (state: KernelState): Record<TreeKey, TreeNode[]> => ({
       namespaces: namespaceTree(state, mode, this.run.profile),
       tasks: taskTree(state),
       memory: memoryTree(state, this.run.profile),
     });
-    const after = build(now);
-    const old = before ? build(before) : null;
-    for (const k of ['namespaces', 'tasks', 'memory'] as const) markChanges(after[k], old ? old[k] : null, changes);
+    // The state before the step first, so the simulation is left at the cursor, where the debugger reads next.
+    const old = start === null ? null : build(this.cursor.stateAt(start));
+    const after = build(this.cursor.stateAt(position));
+    for (const k of TREE_KEYS) markChanges(after[k], old ? old[k] : null, changes);
     return { runId: this.id, position, mode, ...after };
   }
 

@@ -3,8 +3,9 @@
 // run on screen) as the engine reports it, and turns commands into engine requests.
 import * as vscode from 'vscode';
 import type { Move, MoveSource } from '../debug/cursor';
-import type { CursorView, EventBrief, ProfileDefaults, RunRequest, RunSummary, TreeViews } from '../engine/protocol';
-import type { NamespaceMode } from '../scenario/editor/trees';
+import { TREE_KEYS, type CursorView, type EventBrief, type ProfileDefaults, type RunRequest, type RunSummary, type TreeKey, type TreesPatch, type TreeViews } from '../engine/protocol';
+import { PatchedTree } from '../scenario/editor/treePatch';
+import type { NamespaceMode, TreeNode } from '../scenario/editor/trees';
 import type { EventKind, LineSpan, OpResult, SimEvent } from '../sim/api';
 import { DEFAULT_PROFILE, type Arch, type Arm64PatchId, type KernelVersion, type Profile } from '../sim/types';
 import type { EngineClient } from './engineClient';
@@ -15,6 +16,12 @@ export interface SessionChange {
   readonly session: SimulationSession | undefined;
   readonly reason: 'run' | 'position' | 'reset';
   readonly source: CursorSource;
+}
+
+/** The trees changed: per tree, the nodes to refresh ('all': the whole tree). */
+export interface TreesChange {
+  readonly views: TreeViews | undefined;
+  readonly changed: Readonly<Record<TreeKey, readonly TreeNode[] | 'all'>>;
 }
 
 export type Overrides = { readonly arch?: Arch; readonly kernel?: KernelVersion; readonly disabledPatches?: readonly Arm64PatchId[] };
@@ -54,14 +61,15 @@ let nextJob = 1;
 export class SessionStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<SessionChange>();
   readonly onDidChange = this.emitter.event;
-  private readonly treesEmitter = new vscode.EventEmitter<TreeViews | undefined>();
+  private readonly treesEmitter = new vscode.EventEmitter<TreesChange>();
   /** The trees of the run on screen changed (a move, a new run, another document). */
   readonly onDidChangeTrees = this.treesEmitter.event;
   private readonly sessions = new Map<string, SimulationSession>();
   private activeKey: string | undefined;
   private mode: NamespaceMode = 'owner';
-  /** The three trees at the cursor of the run on screen, as the engine last sent them. */
-  trees: TreeViews | undefined;
+  /** The three trees at the cursor of the run on screen: the engine's last sending, with its patches applied. */
+  private shown: Omit<TreeViews, TreeKey> | undefined;
+  readonly patched: Readonly<Record<TreeKey, PatchedTree>> = { namespaces: new PatchedTree(), tasks: new PatchedTree(), memory: new PatchedTree() };
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly engine: EngineClient) {
@@ -76,8 +84,8 @@ export class SessionStore implements vscode.Disposable {
       }),
       engine.on('trees', (t) => {
         if (this.active?.runId !== t.runId) return;
-        this.trees = t;
-        this.treesEmitter.fire(t);
+        if ('patches' in t) this.patch(t);
+        else this.replaceTrees(t);
       }),
       // The views follow the active scenario editor, and let go of a scenario whose last tab closed.
       vscode.window.onDidChangeActiveTextEditor((editor) => { if (editor && this.get(editor.document.uri)) this.activate(editor.document.uri); }),
@@ -143,9 +151,34 @@ export class SessionStore implements vscode.Disposable {
     const session = this.active;
     void this.engine.request('watch', { runId: session?.runId ?? null, mode }).then((t) => {
       if (t && this.active?.runId !== t.runId) return;
-      this.trees = t ?? undefined;
-      this.treesEmitter.fire(this.trees);
+      this.replaceTrees(t ?? undefined);
     }, () => undefined);
+  }
+
+  /** The trees of the run on screen, as the views show them. */
+  get trees(): TreeViews | undefined {
+    const s = this.shown;
+    return s && { ...s, namespaces: this.patched.namespaces.roots, tasks: this.patched.tasks.roots, memory: this.patched.memory.roots };
+  }
+
+  private replaceTrees(t: TreeViews | undefined): void {
+    this.shown = t && { runId: t.runId, position: t.position, mode: t.mode, seq: t.seq };
+    for (const k of TREE_KEYS) this.patched[k].reset(t ? t[k] : []);
+    this.treesEmitter.fire({ views: this.trees, changed: { namespaces: 'all', tasks: 'all', memory: 'all' } });
+  }
+
+  /** What changed since the trees on screen; a patch made against other trees asks for them whole. */
+  private patch(p: TreesPatch): void {
+    const s = this.shown;
+    if (!s || s.runId !== p.runId || s.mode !== p.mode || s.seq !== p.base) return this.watch();
+    const changed = {} as Record<TreeKey, readonly TreeNode[] | 'all'>;
+    for (const k of TREE_KEYS) {
+      const c = this.patched[k].apply(p.patches[k]);
+      if (c === null) return this.watch();
+      changed[k] = c;
+    }
+    this.shown = { runId: p.runId, position: p.position, mode: p.mode, seq: p.seq };
+    this.treesEmitter.fire({ views: this.trees, changed });
   }
 
   /** Moves the cursor of the session on screen; false when it goes nowhere (at an edge) or nothing is on screen. */

@@ -24,6 +24,8 @@ export function registerEditor(services: Services): void {
     views: Object.fromEntries(VIEW_IDS.map((id) => [id, {
       visible: trees.views[id].visible,
       getChildrenCalls: trees.providers[id].getChildrenCalls,
+      getTreeItemCalls: trees.providers[id].getTreeItemCalls,
+      lastRefresh: trees.providers[id].lastRefresh,
       nodes: trees.providers[id].roots.map(plain),
     }])),
     namespacesMode: trees.mode(),

@@ -1,41 +1,50 @@
 // The Namespaces, Tasks and Memory views: the engine builds their models (extension/scenario/editor/trees.ts)
-// at the cursor of the run on screen, marked with what the last step changed, and sends them after each move.
+// at the cursor of the run on screen, marked with what the last step changed, and sends what changed after each
+// move (scenario/editor/treePatch.ts); the views refresh only those rows.
 import * as vscode from 'vscode';
-import type { TreeViews } from '../../engine/protocol';
+import type { TreeKey } from '../../engine/protocol';
+import type { PatchedTree } from '../../scenario/editor/treePatch';
 import { treeToText, type NamespaceMode, type TreeNode } from '../../scenario/editor/trees';
 import type { Services } from '../services';
+import type { TreesChange } from '../session';
 
 export const VIEW_IDS = ['timens.namespaces', 'timens.tasks', 'timens.memory'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 class NodeProvider implements vscode.TreeDataProvider<TreeNode> {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  roots: TreeNode[] = [];
-  /** How often VS Code asked for children: tests use it to know the view really rendered. */
+  /** How often VS Code asked for children and for rows: tests use them to know what a step refreshed. */
   getChildrenCalls = 0;
-  private readonly parents = new Map<TreeNode, TreeNode | undefined>();
+  getTreeItemCalls = 0;
+  /** How many nodes the last change refreshed ('all': the whole tree). */
+  lastRefresh: number | 'all' = 'all';
 
-  set(roots: TreeNode[]): void {
-    this.roots = roots;
-    this.parents.clear();
-    const walk = (nodes: TreeNode[], parent: TreeNode | undefined): void => {
-      for (const n of nodes) { this.parents.set(n, parent); walk(n.children, n); }
-    };
-    walk(roots, undefined);
-    this.emitter.fire(undefined);
+  /** The store's copy of the tree, patched in place after each step. */
+  constructor(private readonly tree: PatchedTree) {}
+
+  get roots(): TreeNode[] {
+    return this.tree.roots;
+  }
+
+  /** Refreshes the nodes a step changed (VS Code re-reads each one and what is open below it), or everything. */
+  refresh(changed: readonly TreeNode[] | 'all'): void {
+    this.lastRefresh = changed === 'all' ? 'all' : changed.length;
+    if (changed === 'all') this.emitter.fire(undefined);
+    else if (changed.length) this.emitter.fire([...changed]);
   }
 
   getChildren(element?: TreeNode): TreeNode[] {
     this.getChildrenCalls++;
-    return element ? element.children : this.roots;
+    return element ? element.children : this.tree.roots;
   }
 
   getParent(element: TreeNode): TreeNode | undefined {
-    return this.parents.get(element);
+    return this.tree.parentOf(element);
   }
 
   getTreeItem(n: TreeNode): vscode.TreeItem {
+    this.getTreeItemCalls++;
     const label: vscode.TreeItemLabel = { label: n.label, highlights: n.changed ? [[0, n.label.length]] : [] };
     const item = new vscode.TreeItem(label, n.children.length === 0
       ? vscode.TreeItemCollapsibleState.None
@@ -67,19 +76,19 @@ export interface TreesHandle {
 export function registerTrees(services: Services): TreesHandle {
   const { context, store } = services;
   const providers = {
-    'timens.namespaces': new NodeProvider(),
-    'timens.tasks': new NodeProvider(),
-    'timens.memory': new NodeProvider(),
+    'timens.namespaces': new NodeProvider(store.patched.namespaces),
+    'timens.tasks': new NodeProvider(store.patched.tasks),
+    'timens.memory': new NodeProvider(store.patched.memory),
   } satisfies Record<ViewId, NodeProvider>;
   const views = Object.fromEntries(VIEW_IDS.map((id) => [id, vscode.window.createTreeView(id, { treeDataProvider: providers[id], showCollapseAll: true })])) as Record<ViewId, vscode.TreeView<TreeNode>>;
   let mode: NamespaceMode = context.workspaceState.get<NamespaceMode>('timens.namespacesMode', 'owner');
   void vscode.commands.executeCommand('setContext', 'timens.namespacesMode', mode);
 
   let generation = 0;
-  const refresh = (views: TreeViews | undefined): void => {
+  const key: Record<ViewId, TreeKey> = { 'timens.namespaces': 'namespaces', 'timens.tasks': 'tasks', 'timens.memory': 'memory' };
+  const refresh = ({ changed }: TreesChange): void => {
     generation++;
-    const key: Record<ViewId, 'namespaces' | 'tasks' | 'memory'> = { 'timens.namespaces': 'namespaces', 'timens.tasks': 'tasks', 'timens.memory': 'memory' };
-    for (const id of VIEW_IDS) providers[id].set(views ? views[key[id]] : []);
+    for (const id of VIEW_IDS) providers[id].refresh(changed[key[id]]);
   };
 
   const setMode = (m: NamespaceMode): void => {

@@ -95,7 +95,8 @@ test('one cursor: every move goes through it, each view hears it, the watched tr
   assert.equal((await cursor).position, one.view.position);
   const t = await treesAfter;
   assert.equal(t.position, one.view.position);
-  assert.ok(t.namespaces.find((n) => n.label === 'ns#1')?.changed, 'the new namespace is marked');
+  assert.ok('patches' in t && t.base === t.seq - 1, 'a move sends what changed since the last trees sent');
+  assert.ok(t.patches.namespaces.roots?.find((n) => n.label === 'ns#1')?.changed, 'the new namespace is marked');
   const afterFork = await move({ kind: 'afterLine', line: 4 });
   assert.equal(afterFork.view.line, 4);
   const back = await move({ kind: 'line', direction: -1 });
