@@ -2,7 +2,7 @@
 // against the running kernel. Writes random scenarios (namespaces, credentials, /proc files, clocks, mappings,
 // threads), runs `timens verify` on them and prints every line where the kernel and the model disagree, with
 // the scenario kept for replay. A disagreement is a model (or helper) bug to fix, never a figure to tune.
-// Ends with `N agree, N disagree, N not checkable` and exits 1 when anything disagrees. Run `node tools/build.mjs` first.
+// Ends with `… N agree, N disagree, N not checkable; scenarios N, with disagreements N` and exits 1 when anything disagrees. Run `node tools/build.mjs` first.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,11 +92,12 @@ for (let i = 0; i < count; i++) {
 }
 const run = spawnSync('node', ['dist/cli.js', 'verify', '--json', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
 if (run.status === 2 || !run.stdout.trim()) { console.error(`verify exited ${run.status} ${run.signal ?? ''} ${run.error?.message ?? ''}\n${run.stderr}`); console.log('0 agree, 0 disagree, 0 not checkable (verify could not run)'); process.exit(2); }
-const totals = { agree: 0, disagree: 0, unchecked: 0 };
+const totals = { agree: 0, disagree: 0, unchecked: 0, files: 0, failedFiles: 0 };
 fs.mkdirSync(keep, { recursive: true });
 for (const text of run.stdout.trim().split('\n')) {
   const r = JSON.parse(text);
-  totals.agree += r.agree; totals.disagree += r.disagree; totals.unchecked += r.unchecked;
+  totals.agree += r.agree; totals.disagree += r.disagree; totals.unchecked += r.unchecked; totals.files++;
+  if (r.disagree || r.error) totals.failedFiles++;
   if (r.error) console.log(`${path.basename(r.file)}: ${r.error}`);
   const bad = r.lines.filter((l) => l.status === 'disagree' && !l.diffs.every((d) => /may follow from/.test(d.why ?? '')));
   if (!bad.length) continue;
@@ -105,5 +106,5 @@ for (const text of run.stdout.trim().split('\n')) {
   for (const l of bad) console.log(`${kept}:${l.line}: ${l.source.trim()}\n    ${l.diffs.map((d) => `${d.field}: kernel ${d.kernel}, model ${d.model}${d.why ? ` (${d.why})` : ''}`).join('\n    ')}`);
 }
 if (!process.env.FUZZ_KEEP_ALL) fs.rmSync(dir, { recursive: true, force: true });
-console.log(`seeds ${seed0}..${seed0 + count - 1}: ${totals.agree} agree, ${totals.disagree} disagree, ${totals.unchecked} not checkable`);
+console.log(`seeds ${seed0}..${seed0 + count - 1}: ${totals.agree} agree, ${totals.disagree} disagree, ${totals.unchecked} not checkable; scenarios ${totals.files}, with disagreements ${totals.failedFiles}`);
 process.exit(totals.disagree ? 1 : 0);

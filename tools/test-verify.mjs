@@ -20,5 +20,11 @@ if (r.status === 2 && !r.stdout.trim()) {
 }
 const s = summarize(r.stdout, '[verify]');
 console.log(`[verify] ${os.release()} ${os.machine()}: agree ${s.agree}, disagree ${s.disagree} (${s.known} known), not checkable ${s.unchecked}; ${s.filesNotChecked} files not checkable on this kernel; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-console.log(`${s.passed} passed, ${s.failed} failed`);
-process.exit(s.failed ? 1 : 0);
+// Differential testing on fixed seeds: random scenarios the suite's authors did not write (tools/fuzz-verify.mjs).
+const fuzz = spawnSync('node', ['tools/fuzz-verify.mjs', '--seed', '1', '--count', '40', '--lines', '40'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+process.stdout.write(fuzz.stdout.split('\n').map((l) => (l ? `[verify] fuzz: ${l}` : l)).join('\n'));
+const m = /scenarios (\d+), with disagreements (\d+)/.exec(fuzz.stdout);
+const fuzzFailed = m ? Number(m[2]) : 1;
+const fuzzPassed = m ? Number(m[1]) - fuzzFailed : 0;
+console.log(`${s.passed + fuzzPassed} passed, ${s.failed + fuzzFailed} failed`);
+process.exit(s.failed + fuzzFailed ? 1 : 0);

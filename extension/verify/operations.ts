@@ -32,6 +32,8 @@ export interface EncodeContext {
   /** The model's state before the line. */
   readonly before: KernelState;
   readonly task: string | null;
+  /** Processes whose leader the helper made with a raw clone, clone3 or vfork (glibc's idea of its tid is stale). */
+  readonly rawCloned?: ReadonlySet<string>;
 }
 
 /** A line the kernel does not run. `taint`: when the model says it changed something, later lines are not
@@ -191,8 +193,16 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
  *  tools/fuzz-verify.mjs). The model follows the calls as if every thread answered. */
 function setxidBlocked(c: EncodeContext): NotRun | null {
   const me = c.task ? c.before.tasks[c.task] : undefined;
-  if (!me || !Object.values(c.before.tasks).some((t) => t.leader === me.leader && t.id !== me.id && t.state === 'vfork-parent-waiting')) return null;
-  return { notRun: 'glibc\'s set*id waits for every thread of the process, and one is suspended in vfork: the libc call would block until that child execs or exits', changes: true };
+  if (!me) return null;
+  if (Object.values(c.before.tasks).some((t) => t.leader === me.leader && t.id !== me.id && t.state === 'vfork-parent-waiting')) {
+    return { notRun: 'glibc\'s set*id waits for every thread of the process, and one is suspended in vfork: the libc call would block until that child execs or exits', changes: true };
+  }
+  // glibc signals each thread by the tid it keeps in the thread's descriptor; a raw clone leaves the new main
+  // thread with its parent's, so a set*id from another thread never reaches it (the model changes every thread)
+  if (me.id !== me.leader && c.rawCloned?.has(me.leader)) {
+    return { notRun: 'the process was made by a raw clone, so glibc\'s set*id from another thread cannot reach its main thread (glibc keeps the parent\'s tid for it)', changes: true };
+  }
+  return null;
 }
 
 export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {

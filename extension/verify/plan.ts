@@ -94,11 +94,12 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
   for (const d of profileDiagnostics(parsed, profile)) if (d.severity === 'error') rejected.set(d.range.line, d.message);
   const sim = createSimulation(profile);
   if (host) alignHost(sim, host);
+  const rawCloned = new Set<string>();
   for (const step of parsed.steps) {
     const why = rejected.get(step.line);
     if (why) { base.skipped.push({ line: step.line, why }); continue; }
     const before = sim.state();
-    const c: EncodeContext = { mode, profile, before, task: step.task };
+    const c: EncodeContext = { mode, profile, before, task: step.task, rawCloned };
     const spec = OPERATIONS[step.operation.op];
     const enc = (spec.encode as (op: typeof step.operation, c: EncodeContext) => readonly string[] | NotRun)(step.operation, c);
     let result: OpResult;
@@ -110,6 +111,7 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
       continue;
     }
     const after = sim.state();
+    trackRawClones(rawCloned, step, result, after);
     const pl = step.line + 1;
     const command = 'notRun' in enc ? null
       : spec.flags & OPF_HOST ? ['host', pl, step.operation.op, ...enc].join(' ')
@@ -117,6 +119,17 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     base.lines.push({ line: step.line, step, command, notRun: 'notRun' in enc ? enc : null, model: { result, before, after } });
   }
   return { ...base, invalid: [], fileNotChecked: null, headerNote };
+}
+
+/** The helper makes clone, clone3 and vfork children with raw system calls (glibc's fork for fork); an exec
+ *  starts glibc afresh. */
+function trackRawClones(raw: Set<string>, step: Step, result: OpResult, after: KernelState): void {
+  const op = step.operation;
+  if ((op.op === 'clone' || op.op === 'clone3' || op.op === 'vfork') && result.errno === null && result.signal === null) {
+    const child = after.tasks[op.child];
+    if (child && child.leader === child.id) raw.add(op.child);
+  }
+  if (op.op === 'execve' && step.task && result.errno === null) raw.delete(after.tasks[step.task]?.leader ?? step.task);
 }
 
 /** A machine as the header would say it. */
