@@ -121,7 +121,7 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
 
 /** A machine as the header would say it. */
 export function machineText(m: Machine): string {
-  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}`;
+  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}${m.erratum1418040 ? ' erratum_1418040=yes' : ''}`;
 }
 
 /** The helper input for several plans: one sandbox per scenario. */

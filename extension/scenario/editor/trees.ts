@@ -83,7 +83,9 @@ export function machineNode(parent: string, profile: Profile): TreeNode {
       field(id, 'clocksource', m.clocksource, undefined, profile.arch === 'x86_64'
         ? 'The pvclock page of [vvar] maps only when kvm-clock was used (vvar_fault, arch/x86/entry/vdso/vma.c)' : 'arm64 has no pvclock page'),
       ...(profile.arch === 'x86_64' ? [field(id, 'vsyscall', m.vsyscall, undefined,
-        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)')] : []),
+        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)')]
+        : [field(id, 'ARM64_ERRATUM_1418040', m.erratum1418040 ? 'yes: arch_sys_counter is VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT' : 'no', undefined,
+          'A CPU with it (Cortex-A76/A77, Neoverse-N1) keeps AArch32 tasks out of the vDSO clock: the compat vdso_clocksource_ok wants VDSO_CLOCKMODE_ARCHTIMER (drivers/clocksource/arm_arch_timer.c, arch/arm64/include/asm/vdso/compat_gettimeofday.h)')]),
     ],
   });
 }
