@@ -47,7 +47,29 @@ long clone3_on_stack(void *args, size_t size, int (*fn)(void *), void *arg)
 		: "r"(x1), "r"(x2), "r"(x3), "r"(x8)
 		: "memory", "x30");
 	return x0;
+#elif defined(__arm__)
+	/* AArch32 (an arm64 kernel's compat task; built -marm, so r7 is free): EABI svc with the number in r7 */
+	register long r0 __asm__("r0") = (long)args;
+	register long r1 __asm__("r1") = (long)size;
+	register long r2 __asm__("r2") = (long)fn;
+	register long r3 __asm__("r3") = (long)arg;
+	register long r7 __asm__("r7") = SYS_clone3;
+	__asm__ volatile(
+		"svc #0\n\t"
+		"cmp r0, #0\n\t"
+		"bne 1f\n\t"
+		"mov fp, #0\n\t"
+		"mov lr, #0\n\t"
+		"mov r0, r3\n\t"
+		"blx r2\n\t"
+		"mov r7, #1\n\t"
+		"svc #0\n"
+		"1:\n\t"
+		: "+r"(r0)
+		: "r"(r1), "r"(r2), "r"(r3), "r"(r7)
+		: "memory", "lr");
+	return r0;
 #else
-#error "timens-helper supports x86_64 and aarch64"
+#error "timens-helper supports x86_64, aarch64 and AArch32"
 #endif
 }

@@ -7,6 +7,26 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#if defined(__arm__)
+/* The AArch32 build (an arm64 kernel's compat task, `execve(…, compat)`) has a 64-bit time_t (-D_TIME_BITS=64), so
+ * its raw time calls are the time64 ones (asm/unistd.h of arm; on arm64 unistd32.h wires them to the native calls). */
+#include <sys/syscall.h>
+#undef SYS_clock_gettime
+#define SYS_clock_gettime SYS_clock_gettime64
+#undef SYS_clock_getres
+#define SYS_clock_getres SYS_clock_getres_time64
+#undef SYS_clock_nanosleep
+#define SYS_clock_nanosleep SYS_clock_nanosleep_time64
+#undef SYS_clock_settime
+#define SYS_clock_settime SYS_clock_settime64
+#undef SYS_futex
+#define SYS_futex SYS_futex_time64
+#undef SYS_timer_gettime
+#define SYS_timer_gettime SYS_timer_gettime64
+#undef SYS_timer_settime
+#define SYS_timer_settime SYS_timer_settime64
+#endif
+
 #define PROTO_VERSION 1
 #define MSG_MAX (192 * 1024)      /* one protocol message or line */
 #define TEXT_MAX (64 * 1024)      /* bytes a read or write may carry */

@@ -35,7 +35,16 @@ static long call_time(long off, void *out) { return ((long (*)(long *))(g_mm.vds
 static long call_getres(long clk, void *out)
 {
 	unsigned long off = entry("__vdso_clock_getres", "__kernel_clock_getres");
+#if defined(__arm__)
+	/* the AArch32 vDSO's clock_getres fills an old_timespec32 (it has no time64 getres) */
+	struct { int32_t sec, nsec; } t32 = { 0, 0 };
+	int ret = ((int (*)(clockid_t, void *))(g_mm.vdso_text + off))((clockid_t)clk, &t32);
+	((struct timespec *)out)->tv_sec = t32.sec;
+	((struct timespec *)out)->tv_nsec = t32.nsec;
+	return ret;
+#else
 	return ((int (*)(clockid_t, struct timespec *))(g_mm.vdso_text + off))((clockid_t)clk, (struct timespec *)out);
+#endif
 }
 static long call_gettime(long clk, void *out) { return ((int (*)(clockid_t, struct timespec *))(g_mm.vdso_text + g_mm.vdso_sym_off))((clockid_t)clk, (struct timespec *)out); }
 

@@ -200,7 +200,9 @@ void op_execve(struct task_ctx *c, struct arg *a, struct result *r)
 	snprintf(seq, sizeof seq, "%ld", c->seq);
 	char *argv[] = { "timens-helper", "task", chan, exe, c->name, seq, NULL };
 	fcntl(c->chan, F_SETFD, 0);
-	long ret = syscall(SYS_execveat, c->exe_fd, "", argv, (char *[]){ NULL }, AT_EMPTY_PATH);
+	/* compat: the helper's AArch32 build (in the qemu initramfs); exe_fd stays the native one for a later exec */
+	long ret = a[1].i == 1 ? execve("/helper32", argv, (char *[]){ NULL })
+		: syscall(SYS_execveat, c->exe_fd, "", argv, (char *[]){ NULL }, AT_EMPTY_PATH);
 	int e = errno;
 	fcntl(c->chan, F_SETFD, FD_CLOEXEC);
 	errno = e;

@@ -46,7 +46,15 @@ void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 	(void)c;
 	struct timeval tv = { 0, 0 };
 	if (a[1].i == 1) {
+#if defined(__arm__)
+		/* the compat gettimeofday fills an old_timeval32 */
+		struct { int32_t sec, usec; } tv32 = { 0, 0 };
+		res_errno(r, syscall(SYS_gettimeofday, &tv32, NULL));
+		tv.tv_sec = tv32.sec;
+		tv.tv_usec = tv32.usec;
+#else
 		res_errno(r, syscall(SYS_gettimeofday, &tv, NULL));
+#endif
 		if (r->ret == 0) res_add(r, " v=%lld:%09ld path=syscall", (long long)tv.tv_sec, (long)tv.tv_usec * 1000);
 		return;
 	}

@@ -3,7 +3,7 @@
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
 import { CLOCKS, DESIGN_CLOCKS, SIGNALS, type Timespec } from '../sim/types';
-import { DEVICE_SOURCES, NS_IOCTLS, SEEK, SETNS_RACES, type SetnsRace, type DeviceSource, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type TimeExpr, type Whence } from '../sim/ops';
+import { DEVICE_SOURCES, EXEC_ABIS, NS_IOCTLS, SEEK, SETNS_RACES, type DeviceSource, type ExecAbi, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type SetnsRace, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import type { Lexeme } from './lexer';
@@ -266,6 +266,17 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       one.code = K.keyword;
       return one.text === 'syscall' || one.text === 'vsyscall' ? one.text : 'vdso';
     }
+    case 'abi': {
+      if (!one || one.t !== 'ident' || !(EXEC_ABIS as readonly string[]).includes(one.text)) {
+        const near = one ? closest(one.text, EXEC_ABIS) : [];
+        p.soft(arg.range, 'bad-value', `The image is ${EXEC_ABIS.join(' or ')} (an arm64 AArch32 one)`, replaceFixes(arg.range, near, ''));
+        return undefined;
+      }
+      one.code = K.keyword;
+      // Only arm64 from 5.9 has AArch32 tasks in the model (see profileDiagnostics).
+      if (one.text === 'compat') p.ctx.compat.push(p.r(one));
+      return one.text;
+    }
     case 'race': {
       if (!one || one.t !== 'ident' || !(VDSO_RACES as readonly string[]).includes(one.text)) {
         const near = one ? closest(one.text, VDSO_RACES) : [];
@@ -436,7 +447,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'clone': return { op: 'clone', flags: numberArg(v, 'flags', 0), child: name };
     case 'clone3': return { op: 'clone3', flags: numberArg(v, 'flags', 0), exitSignal: numberArg(v, 'exit_signal', SIGNALS.SIGCHLD), child: name };
     case 'pthread_create': return { op: 'pthread_create', child: name };
-    case 'execve': return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe' };
+    case 'execve': { const abi = v.get('abi') as ExecAbi | undefined; return { op: 'execve', path: (v.get('path') as string | undefined) ?? '/proc/self/exe', ...(abi === 'compat' ? { abi } : {}) }; }
     case 'exit': return { op: 'exit', code: numberArg(v, 'code', 0) };
     case 'setuid': return { op: 'setuid', uid: numberArg(v, 'uid', 0) };
     case 'setgid': return { op: 'setgid', gid: numberArg(v, 'gid', 0) };

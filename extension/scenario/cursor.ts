@@ -22,6 +22,8 @@ export class ParseContext {
   readonly diagnostics: ScenarioDiagnostic[] = [];
   readonly mappings: { name: string; range: Range }[] = [];
   readonly patches: { id: Arm64PatchId; range: Range }[] = [];
+  /** Where execve asks for an AArch32 image. */
+  readonly compat: Range[] = [];
   readonly header: { arch?: Arch; kernel?: KernelVersion; disabledPatches: Arm64PatchId[]; forcedBuild?: boolean; machine?: Partial<Machine>; config?: Partial<KernelConfig>; design?: DesignName } = { disabledPatches: [] };
   /** Where `build forced` is, for the build diagnostics. */
   buildRange: Range | null = null;

@@ -26,6 +26,8 @@ export interface ProfileUses {
   readonly patches: readonly { readonly id: Arm64PatchId; readonly range: Range }[];
   readonly headerRange: Range | null;
   readonly buildRange?: Range | null;
+  /** execve(…, compat) lines. */
+  readonly compat?: readonly Range[];
 }
 const profileUses = new WeakMap<object, ProfileUses>();
 
@@ -127,7 +129,7 @@ export class ScenarioParser {
         [{ title: `Add ${missing.map((m) => `'${m}'`).join(' and ')} header`, range: range(at, 0, 0), newText: insert }]);
     }
     const header: Header = { ...ctx.header, disabledPatches: [...ctx.header.disabledPatches], ...(ctx.header.machine ? { machine: { ...ctx.header.machine } } : {}) };
-    const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange };
+    const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange, compat: ctx.compat };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
     // The task lists are built when asked for: a streaming check of a file with 10^6 tasks never needs them,
@@ -221,6 +223,14 @@ export function profileDiagnosticsOf(uses: ProfileUses, profile: Profile): Scena
     } else if (compareVersions(profile.kernel, '5.9') < 0) {
       out.push({ range: p.range, severity: 'error', code: 'not-on-profile',
         message: `The arm64 time-namespace series was merged for 5.9; on ${where} none of its patches is applied, so there is nothing to switch off` });
+    }
+  }
+  for (const r of uses.compat ?? []) {
+    if (profile.arch !== 'arm64' || compareVersions(profile.kernel, '5.9') < 0) {
+      out.push({ range: r, severity: 'error', code: 'not-on-profile',
+        message: profile.arch !== 'arm64'
+          ? `compat images are modelled on arm64 (AArch32); x86_64's ia32 tasks are not modelled. Add 'arch arm64' to the header or remove compat`
+          : `AArch32 tasks are modelled on arm64 from 5.9, where its time namespaces begin; this profile is ${where}` });
     }
   }
   out.push(...buildDiagnostics(uses, profile));

@@ -11,7 +11,7 @@ import { FUTEX_OPS } from '../sim/opsClock';
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via' | 'callVia'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'setnsRace' | 'pidfdFlags';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'setnsRace' | 'pidfdFlags' | 'abi';
 
 export interface ArgSpec {
   readonly name: string;
@@ -65,8 +65,9 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'pthread_create', op: 'pthread_create', host: false, args: [], result: 'task',
     summary: 'Create a thread (CLONE_VM|CLONE_THREAD|…). After unshare: EINVAL on 5.6–6.1; from 6.2 the thread shares the nsproxy.',
     example: 'P1: pthread_create() = T2', snippet: 'pthread_create() = ${1:T2}' },
-  { word: 'execve', op: 'execve', host: false, args: [{ name: 'path', kind: 'string', optional: true, doc: 'the program (default "/proc/self/exe")' }],
-    summary: 'Replace the image: a fresh mm with an empty [vvar]. From 6.2 a task whose time_for_children differs moves into it.',
+  { word: 'execve', op: 'execve', host: false, args: [{ name: 'path', kind: 'string', optional: true, doc: 'the program (default "/proc/self/exe")' },
+    { name: 'abi', kind: 'abi', optional: true, doc: 'native (default) or compat: on arm64 an AArch32 image, whose special mappings are aarch32_setup_additional_pages\' ([vectors], the compat [vvar] and [vdso], [sigpage]) and whose vDSO is the compat one (x86 ia32 is not modelled)' }],
+    summary: 'Replace the image: a fresh mm with an empty [vvar]. From 6.2 a task whose time_for_children differs moves into it. With compat (arm64) the image is AArch32: with CONFIG_COMPAT_VDSO its vDSO reads the time-namespace offsets like a native one (same [vvar], same vvar_fault, zapped by vdso_join_timens); without, libc makes the compat system calls (same values, path syscall).',
     example: 'P2: execve("/proc/self/exe")', snippet: 'execve(${1:"/proc/self/exe"})' },
   { word: 'exit', op: 'exit', host: false, args: [{ name: 'code', kind: 'int', optional: true, doc: 'exit status (default 0)' }],
     summary: 'The task exits and is reaped; its references to namespaces are dropped.',
@@ -233,6 +234,8 @@ export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machi
     doc: "The clocksource in use (default kvm-clock on x86_64, arch_sys_counter on arm64). The x86 pvclock page of [vvar] maps only after kvm-clock was used; with tsc, hpet or acpi_pm a touch of it gets SIGBUS (vvar_fault, arch/x86/entry/vdso/vma.c)" },
   vsyscall: { field: 'vsyscall', values: VSYSCALL_MODES,
     doc: "x86_64's vsyscall mode (default xonly, CONFIG_LEGACY_VSYSCALL_XONLY since 5.3): the [vsyscall] line of /proc/PID/maps is --xp with xonly, r-xp with emulate, and absent with none (Debian's kernels, CONFIG_LEGACY_VSYSCALL_NONE; get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)" },
+  erratum_1418040: { field: 'erratum1418040', values: ['yes', 'no'],
+    doc: "arm64: the CPU has ARM64_ERRATUM_1418040 (Cortex-A76/A77, Neoverse-N1; default no): AArch32 reads of the virtual counter may be wrong, so the arch timer's workaround (disable_compat_vdso, drivers/clocksource/arm_arch_timer.c) gives arch_sys_counter VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT. Native tasks keep reading it in the vDSO; the AArch32 vDSO's vdso_clocksource_ok (clock_mode == VDSO_CLOCKMODE_ARCHTIMER, arch/arm64/include/asm/vdso/compat_gettimeofday.h) fails, so compat high-resolution reads take the syscall fallback" },
 };
 
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall', 'vdso-stuck'] as const;

@@ -98,7 +98,7 @@ export interface PteState {
 }
 
 export interface VmaState {
-  readonly name: string;                   // '[vvar]', '[vvar_vclock]', '[vdso]'
+  readonly name: string;                   // '[vvar]', '[vvar_vclock]', '[vdso]'; a compat task's '[sigpage]', '[vectors]'
   readonly start: number;                  // address (page aligned)
   readonly pages: number;
   readonly pgoff: number;                  // vm_pgoff: kept when the VMA moves
@@ -115,6 +115,8 @@ export interface MmState {
   readonly vmas: readonly VmaState[];
   /** Where the vDSO text believes the data page is (it does not move with mremap of [vvar]). */
   readonly vdsoDataAddr: number;
+  /** An arm64 AArch32 (compat) image: its special mappings are aarch32_setup_additional_pages'. */
+  readonly compat?: boolean;
 }
 
 export interface VdsoClockBlock {

@@ -3,6 +3,7 @@
 
 import { CLOCK_KERNEL_FUNCTIONS } from './kernel/clockOps';
 import { VSYSCALL_FUNCTIONS } from './kernel/vdso/vsyscall';
+import { COMPAT_FUNCTIONS } from './kernel/arch/compat';
 import type { Simulation, SimulationOptions } from './api';
 import { SimulationImpl } from './simulation';
 import type { Profile } from './types';
@@ -62,5 +63,6 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
   ...CLOCK_KERNEL_FUNCTIONS,
   ...VSYSCALL_FUNCTIONS,
+  ...COMPAT_FUNCTIONS,
   ...TIMEKEEPING_FUNCTIONS,
 ])].sort());

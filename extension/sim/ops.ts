@@ -37,6 +37,11 @@ export type Whence = keyof typeof SEEK;
 
 /** The special mappings a scenario can touch. */
 export type MappingName = '[vvar]' | '[vvar_vclock]' | '[vdso]';
+/** The other special mappings of an arm64 AArch32 (compat) task (arch/arm64/kernel/vdso.c aarch32_vdso_maps). */
+export type CompatMappingName = '[sigpage]' | '[vectors]';
+/** The image execve loads: a native one, or on arm64 an AArch32 (compat) one. */
+export const EXEC_ABIS = ['native', 'compat'] as const;
+export type ExecAbi = (typeof EXEC_ABIS)[number];
 
 export type TaskOperation =
   | { readonly op: 'unshare'; readonly flags: number }
@@ -48,7 +53,7 @@ export type TaskOperation =
   | { readonly op: 'clone'; readonly flags: number; readonly child: string }
   | { readonly op: 'clone3'; readonly flags: number; readonly exitSignal: number; readonly child: string }
   | { readonly op: 'pthread_create'; readonly child: string }
-  | { readonly op: 'execve'; readonly path: string }
+  | { readonly op: 'execve'; readonly path: string; readonly abi?: ExecAbi }
   | { readonly op: 'exit'; readonly code: number }
   | { readonly op: 'setuid'; readonly uid: number }
   | { readonly op: 'setgid'; readonly gid: number }

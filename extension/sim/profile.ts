@@ -115,6 +115,12 @@ export interface SwitchValues {
   readonly pidfdThread: boolean;
   /** The x86_64 vsyscall page's mode (the gate VMA [vsyscall] in /proc/PID/maps); null where there is none. */
   readonly vsyscall: 'xonly' | 'emulate' | null;
+  /** arm64 AArch32 (compat) images can be exec'd (the model has them from 5.9, where arm64 time namespaces begin). */
+  readonly compatTasks: boolean;
+  /** A compat image gets the compat vDSO and its [vvar] (arm64 CONFIG_COMPAT_VDSO). */
+  readonly compatVdso: boolean;
+  /** A compat image gets the [vectors] page of the kuser helpers (arm64 CONFIG_KUSER_HELPERS). */
+  readonly kuserHelpers: boolean;
   /** The mmap lock vdso_join_timens takes (its unlock is the matching call: vdso/vvar.ts ZAP_UNLOCK). */
   readonly zapLock: 'down_write_killable' | 'mmap_write_lock_killable' | 'mmap_read_lock';
 }
@@ -265,5 +271,13 @@ export function switchesFor(profile: Profile): Switches {
   def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',
     arm ? `arm64 vdso_join_timens takes the read lock (${merged('zap-vvar')}; the generic datastore's from 6.15)`
       : 'x86 vdso_join_timens: "if (down_write_killable(&mm->mmap_sem)) return -EINTR;" (fa8acdc8f8f5, 5.6), renamed mmap_write_lock_killable (5.8), mmap_read_lock from 5.9 ("timens: make vdso_join_timens() always succeed")');
+  const cfg = configOf(profile);
+  def('compatTasks', arm && at(v, '5.9'), arm
+    ? (at(v, '5.9') ? 'arm64 CONFIG_COMPAT: execve of an AArch32 image runs aarch32_setup_additional_pages (arch/arm64/kernel/vdso.c)' : 'the model has AArch32 tasks from 5.9, where arm64 time namespaces begin (our choice)')
+    : 'x86_64 ia32 tasks are not modelled');
+  def('compatVdso', arm && cfg.compatVdso, arm
+    ? `CONFIG_COMPAT_VDSO=${cfg.compatVdso ? 'y' : 'n'}: aarch32_setup_additional_pages ${cfg.compatVdso ? 'maps the compat [vvar] and [vdso] (__setup_additional_pages(VDSO_ABI_AA32, ...))' : 'maps no vDSO: libc makes the compat system calls'}`
+    : 'no compat tasks');
+  def('kuserHelpers', arm && cfg.kuserHelpers, arm ? `CONFIG_KUSER_HELPERS=${cfg.kuserHelpers ? 'y: a compat task has [vectors] at 0xffff0000 (aarch32_kuser_helpers_setup)' : 'n: no [vectors]'}` : 'no compat tasks');
   return { values: out as unknown as SwitchValues, list };
 }

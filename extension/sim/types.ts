@@ -53,6 +53,9 @@ export interface Machine {
   /** x86_64's vsyscall mode (vsyscall= or CONFIG_LEGACY_VSYSCALL_*): the [vsyscall] gate area is --xp with xonly
    *  (the default since 5.3), r-xp with emulate, absent with none (Debian's kernels); arm64 has none. */
   readonly vsyscall: VsyscallMode;
+  /** arm64: a CPU with ARM64_ERRATUM_1418040 (Cortex-A76/A77, Neoverse-N1: AArch32 reads of the virtual counter
+   *  may be wrong), so arch_timer_enable_workaround gives arch_sys_counter VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT. */
+  readonly erratum1418040: boolean;
 }
 
 export const VSYSCALL_MODES = ['none', 'xonly', 'emulate'] as const;
@@ -62,7 +65,7 @@ export type VsyscallMode = (typeof VSYSCALL_MODES)[number];
  *  the arm64 virt board a PL031), and on x86_64 kvm-clock (a KVM guest: where kernels are tried), on arm64 the
  *  architected timer. */
 export function defaultMachine(arch: Arch): Machine {
-  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none' };
+  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false };
 }
 
 /** The machine a profile runs on: its own settings over the default of its architecture. */

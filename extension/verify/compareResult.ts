@@ -129,18 +129,18 @@ function ioctlText(request: string, newFd: string, kText: string, mText: string,
   return [ku ? `user: ${userName(c, Number(ku[1]), model)}` : quote(kText), `user: ${model ?? mText}`];
 }
 
-const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall)\])$/;
+const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall|sigpage|vectors)\])$/;
 
 /** The special-mapping lines of a maps text (the model has no others), each placed relative to the start of
- *  [vdso] (the kernel's addresses are randomised, the model's fixed) with its size in pages; [vsyscall] stays
- *  at its fixed address. Column padding is compared as printed. */
+ *  [vdso] (the kernel's addresses are randomised, the model's fixed) with its size in pages; [vsyscall] and an
+ *  AArch32 task's [vectors] stay at their fixed addresses. Column padding is compared as printed. */
 function specialMappings(text: string): string {
   const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
   const vdso = lines.find((x) => x.m![7] === '[vdso]');
   const base = vdso ? BigInt('0x' + vdso.m![1]) : 0n;
   return lines.map(({ l, m }) => {
     const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
-    const at = m![7] === '[vsyscall]' ? m![1] : `[vdso]${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const at = m![7] === '[vsyscall]' || m![7] === '[vectors]' ? m![1] : `[vdso]${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
     const pad = l.length - l.indexOf(m![7]);
     return `${m![7]} at ${at}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
   }).join('; ') || 'no special mappings';

@@ -134,7 +134,7 @@ function trackRawClones(raw: Set<string>, step: Step, result: OpResult, after: K
 
 /** A machine as the header would say it. */
 export function machineText(m: Machine): string {
-  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}`;
+  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}${m.erratum1418040 ? ' erratum_1418040=yes' : ''}`;
 }
 
 /** The helper input for several plans: one sandbox per scenario. */

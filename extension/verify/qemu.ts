@@ -73,7 +73,9 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
   const release = o.kernel ?? sniff.release;
   const profile = release ? profileForKernel(arch, release) : null;
   if (!profile) throw new VerifyError(`cannot tell the kernel version of ${o.image}; give --kernel (e.g. --kernel 6.12)`);
-  const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000 };
+  // arm64 kernels run AArch32 tasks too (CONFIG_COMPAT): their lines need the helper's AArch32 build, if it builds.
+  const helper32 = arch === 'arm64' ? await buildHelper('arm32-static').catch(() => null) : null;
+  const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, ...(helper32 ? { compat: true } : {}) };
   const plans = makePlans(profile, mode);
   const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-qemu-'));
@@ -84,6 +86,7 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
       { name: 'dev/console', type: 'char', mode: 0o600, rdev: [5, 1] },
       { name: 'proc', type: 'dir', mode: 0o555 },
       { name: 'init', type: 'file', mode: 0o755, data: await fs.promises.readFile(helper) },
+      ...(helper32 ? [{ name: 'helper32', type: 'file' as const, mode: 0o755, data: await fs.promises.readFile(helper32) }] : []),
       { name: 'plan', type: 'file', mode: 0o644, data: new TextEncoder().encode(planInput(plans)) },
     ]));
     const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512);

@@ -83,7 +83,9 @@ export function machineNode(parent: string, profile: Profile): TreeNode {
       field(id, 'clocksource', m.clocksource, undefined, profile.arch === 'x86_64'
         ? 'The pvclock page of [vvar] maps only when kvm-clock was used (vvar_fault, arch/x86/entry/vdso/vma.c)' : 'arm64 has no pvclock page'),
       ...(profile.arch === 'x86_64' ? [field(id, 'vsyscall', m.vsyscall, undefined,
-        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)')] : []),
+        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)')]
+        : [field(id, 'ARM64_ERRATUM_1418040', m.erratum1418040 ? 'yes: arch_sys_counter is VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT' : 'no', undefined,
+          'A CPU with it (Cortex-A76/A77, Neoverse-N1) keeps AArch32 tasks out of the vDSO clock: the compat vdso_clocksource_ok wants VDSO_CLOCKMODE_ARCHTIMER (drivers/clocksource/arm_arch_timer.c, arch/arm64/include/asm/vdso/compat_gettimeofday.h)')]),
     ],
   });
 }
@@ -271,13 +273,17 @@ function mmNode(state: KernelState, profile: Profile, mm: MmState): TreeNode {
       description: `expected at ${hex(mm.vdsoDataAddr)}, no [vvar] there: vDSO clock reads fault (SIGSEGV)`,
       tooltip: 'The vDSO text finds its data page at a fixed distance from itself; [vvar] was moved or unmapped alone.',
     }));
+  } else if (mm.compat && !mm.vmas.some((v) => v.name === '[vdso]' || v.name === '[vvar]')) {
+    children.push(node({ id: `${id}/vdso-data`, kind: 'note', label: 'no vDSO', obj: mm.id, icon: 'info',
+      description: 'CONFIG_COMPAT_VDSO=n: libc makes the system calls, which add the offsets' }));
   } else if (!mm.vmas.some((v) => v.name === '[vvar]')) {
     children.push(node({ id: `${id}/vdso-data`, kind: 'note', label: '[vvar] unmapped', obj: mm.id, icon: 'warning', description: 'vDSO clock reads fault (SIGSEGV); system calls still work' }));
   }
   return node({
     id, kind: 'mm', label: `${owner} · ${mm.id}`, obj: mm.id, icon: 'circuit-board', expanded: true, children,
-    description: users.length > 1 ? `shared by ${users.join(', ')}` : '',
-    tooltip: `${mm.id}, used by ${users.join(', ')}. Its [vvar] PTEs are per mm: all users fault the same pages.`,
+    description: [mm.compat ? 'AArch32 (compat)' : '', users.length > 1 ? `shared by ${users.join(', ')}` : ''].filter(Boolean).join(' · '),
+    tooltip: `${mm.id}, used by ${users.join(', ')}. Its [vvar] PTEs are per mm: all users fault the same pages.` +
+      (mm.compat ? '\nAn AArch32 image: aarch32_setup_additional_pages mapped [vectors], the compat [vvar] and [vdso], and [sigpage].' : ''),
   });
 }
 
@@ -292,7 +298,8 @@ function protText(prot: number): string {
 function vmaNode(state: KernelState, profile: Profile, mm: MmState, v: VmaState): TreeNode {
   const id = `vma:${mm.id}:${v.name}:${v.pgoff}`;
   const pages: TreeNode[] = [];
-  if (v.name !== '[vdso]') {
+  // PTEs are shown for the fault-served data mappings; the text, [sigpage] and [vectors] are fixed pages
+  if (v.name === '[vvar]' || v.name === '[vvar_vclock]') {
     for (let i = 0; i < v.pages; i++) {
       const pte = v.ptes[i] ?? null;
       const pgoff = v.pgoff + i;

@@ -6,14 +6,20 @@ import type { OpResult } from '../api';
 import { mm, task, type KernelContext } from './context';
 import { doExit } from './exit';
 import { releaseVfork } from './fork';
-import { addMmUser, dropMm, installSpecialMappings, newMm } from './mm/mm';
+import { addMmUser, dropMm, installCompatMappings, installSpecialMappings, newMm } from './mm/mm';
 import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
 import { fdsDelete, fdsItems } from '../store/fdtable';
 
-export function execve(k: KernelContext, t: string, path: string): OpResult {
+/** `compat`: an arm64 AArch32 image (load_elf_binary with compat_elf_check_arch: COMPAT_SET_PERSONALITY, TIF_32BIT). */
+export function execve(k: KernelContext, t: string, path: string, compat = false): OpResult {
   const enter = k.r.n - 1;
   if (!path) k.fail('ENOENT', 'empty path');
+  if (compat && !k.sw.compatTasks) {
+    // the parser refuses it with the same words; a run on another profile (CLI, a comparison) still gets here
+    k.ev('error', k.txt`an AArch32 (compat) image is modelled only on arm64 from 5.9; ${k.profile.arch} ${k.profile.kernel} is not: the exec did not run`);
+    return { ret: null, errno: null, signal: null };
+  }
   return k.fn('do_execveat_common', () => k.fn('bprm_execve', () => k.fn('load_elf_binary', () => {
     k.fn('begin_new_exec', () => {
       k.fn('de_thread', () => deThread(k, t));
@@ -43,11 +49,22 @@ export function execve(k: KernelContext, t: string, path: string): OpResult {
       }
       execCreds(k, t);
     });
-    k.fn('arch_setup_additional_pages', () => {
-      installSpecialMappings(k, task(k, t).mm!);
-      const m = mm(k, task(k, t).mm!);
-      k.state(k.txt`${m.id}: ${k.layout.vmas.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} installed (_install_special_mapping), PTEs empty`);
-    });
+    if (compat) {
+      // SET_PERSONALITY32 → set_thread_flag(TIF_32BIT); compat_arch_setup_additional_pages is
+      // aarch32_setup_additional_pages (arch/arm64/include/asm/elf.h)
+      k.state(k.txt`${t}: the image is AArch32: COMPAT_SET_PERSONALITY sets TIF_32BIT`);
+      k.fn('aarch32_setup_additional_pages', () => {
+        installCompatMappings(k, task(k, t).mm!);
+        const m = mm(k, task(k, t).mm!);
+        k.state(k.txt`${m.id}: ${m._vmas.map((id) => id.slice(id.indexOf('/') + 1)).join(', ')} installed (_install_special_mapping), PTEs empty`);
+      });
+    } else {
+      k.fn('arch_setup_additional_pages', () => {
+        installSpecialMappings(k, task(k, t).mm!);
+        const m = mm(k, task(k, t).mm!);
+        k.state(k.txt`${m.id}: ${k.layout.vmas.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} installed (_install_special_mapping), PTEs empty`);
+      });
+    }
     return { ret: 0, errno: null, signal: null };
   })));
 }

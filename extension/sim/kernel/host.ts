@@ -24,7 +24,7 @@ export function hostPage(k: KernelContext, h: HostClocks): PageRec {
   // The clock_mode and seq stay what the last update_vsyscall wrote (clocksource.ts, vdso/seqcount.ts); at boot, the
   // machine's clocksource's mode and seq 0.
   const now = k.pages.get('page#host')?.blocks;
-  const clockMode = now?.[0]?.clock_mode ?? `${k.sw.clockModePrefix}_${clockModeOf(machineOf(k.profile).clocksource)}`;
+  const clockMode = now?.[0]?.clock_mode ?? `${k.sw.clockModePrefix}_${clockModeOf(machineOf(k.profile).clocksource, machineOf(k.profile))}`;
   return {
     id: 'page#host', kind: 'host-data', ns: null, blockOffset: k.layout.blockOffset,
     blocks: [{ seq: now?.[0]?.seq ?? 0, clock_mode: clockMode, values: v }, { seq: now?.[1]?.seq ?? 0, clock_mode: clockMode, values: raw }],

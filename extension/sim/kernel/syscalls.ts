@@ -171,7 +171,7 @@ function describe(k: KernelContext, op: SpanOperation): number {
     case 'clone': return txt`clone(${flagNames(op.flags & ~0xff)}, exit signal ${op.flags & 0xff}) → ${op.child}`;
     case 'clone3': return txt`clone3(flags=${flagNames(op.flags)}, exit_signal=${op.exitSignal}) → ${op.child}`;
     case 'pthread_create': return txt`pthread_create() → ${op.child}`;
-    case 'execve': return txt`execve("${op.path}")`;
+    case 'execve': return op.abi === 'compat' ? txt`execve("${op.path}") (AArch32)` : txt`execve("${op.path}")`;
     case 'exit': return txt`exit(${op.code})`;
     case 'setuid': return txt`setuid(${op.uid})`;
     case 'setgid': return txt`setgid(${op.gid})`;
@@ -212,7 +212,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'clone': return kernelClone(k, t, op.flags & ~CF.CSIGNAL, op.flags & 0xff, op.child);
     case 'clone3': return clone3(k, t, op.flags, op.exitSignal, op.child);
     case 'pthread_create': return clone3(k, t, PTHREAD_FLAGS, 0, op.child);
-    case 'execve': return execve(k, t, op.path);
+    case 'execve': return execve(k, t, op.path, op.abi === 'compat');
     case 'exit': return exit(k, t, op.code);
     case 'setuid': return setxid(k, t, 'uid', op.uid);
     case 'setgid': return setxid(k, t, 'gid', op.gid);

@@ -5,7 +5,7 @@ import type {
   FdState, HostClocks, MmState, NsproxyState, PhysPageState, PteState, TaskState, TimeNamespaceState,
   UserNamespaceState, VmaState,
 } from '../api';
-import type { MappingName } from '../ops';
+import type { CompatMappingName, MappingName } from '../ops';
 import type { Timespec } from '../types';
 import { fdsItems, type FdTable } from './fdtable';
 import { EMPTY_REFS, refsItems, type RefList } from './reflist';
@@ -93,10 +93,13 @@ export interface MmRec {
   readonly _userNs: string;
   /** Last zap event of this mm, for causality to the next fault. */
   readonly _lastZap: number;
+  /** The image is AArch32 (arm64 compat: TIF_32BIT, set by SET_PERSONALITY at exec and copied at fork). The
+   *  model keeps it with the mm, which every thread of the image shares (our choice). */
+  readonly _compat?: boolean;
 }
 
 export interface VmaRec extends VmaState {
-  readonly name: MappingName;
+  readonly name: MappingName | CompatMappingName;
   readonly _pfnmap: boolean;
 }
 
@@ -192,11 +195,11 @@ export const USER_NAMESPACES = kind<UserRec>('userNamespaces', (u) => ({
 
 export const MMS = kind<MmRec>('mms', (m) => ({
   id: m.id, users: m.users, _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases, _moves: m._moves,
-  _userNs: m._userNs, _lastZap: m._lastZap,
+  _userNs: m._userNs, _lastZap: m._lastZap, ...(m._compat ? { _compat: true } : {}),
 }), {
   show: (m) => ({
     id: m.id, users: refsItems(m.users), _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases,
-    _moves: m._moves, _lastZap: m._lastZap,
+    _moves: m._moves, _lastZap: m._lastZap, ...(m._compat ? { _compat: true } : {}),
   }),
   showField: (field, v) => (field === 'users' ? refsItems(v as RefList) : v),
 });

@@ -60,7 +60,7 @@ export function mmState(store: Store, m: MmRec): MmState {
     if (same) return c.state;
   }
   const recs = m._vmas.map((k) => store.vmas.get(k)!);
-  const state: MmState = { id: m.id, users: refsItems(m.users), vmas: recs.map(vmaState), vdsoDataAddr: m._vdsoText - m._vdsoDistance };
+  const state: MmState = { id: m.id, users: refsItems(m.users), vmas: recs.map(vmaState), vdsoDataAddr: m._vdsoText - m._vdsoDistance, ...(m._compat ? { compat: true } : {}) };
   mmBuilt.set(m, { recs, state });
   return state;
 }

@@ -105,6 +105,18 @@ test('memory tree: per mm the [vvar] pages with PTE, SIGBUS slot and empty pages
   assert.equal(child(vvar1, 'page 0 · data').description, 'empty · will fault');
 });
 
+test('memory tree: an AArch32 mm is marked, its [sigpage] and [vectors] listed without PTE rows; without a compat vDSO a note says why', () => {
+  const run = runScenario('arch arm64\nkernel 6.12\nP1: execve("/x", compat)\nP1: clock_gettime(CLOCK_MONOTONIC)\n');
+  const mm = memoryTree(run.sim.state(), run.profile)[0];
+  assert.match(mm.description, /AArch32 \(compat\)/);
+  assert.deepEqual(mm.children.map((n) => n.label), ['[sigpage]', '[vvar]', '[vdso]', '[vectors]']);
+  assert.deepEqual(child(mm, '[sigpage]').children, []);
+  assert.match(child(child(mm, '[vvar]'), 'page 0 · data').description, /^→ host/);
+  const none = runScenario('arch arm64\nkernel 6.12\nconfig CONFIG_COMPAT_VDSO=n\nP1: execve("/x", compat)\n');
+  const mm2 = memoryTree(none.sim.state(), none.profile)[0];
+  assert.match(child(mm2, 'no vDSO').description, /CONFIG_COMPAT_VDSO=n/);
+});
+
 test('x86_64 page roles follow the layout of the version', () => {
   const old = runScenario('arch x86_64\nkernel 6.12\nP1: touch([vvar], 0)\n');
   const labels = (r: typeof old) => child(memoryTree(r.sim.state(), r.profile)[0], '[vvar]').children.map((n) => n.label);

@@ -213,5 +213,5 @@ test('--config CONFIG_TIME_NS=n overrides the config header line and shows in th
   assert.equal(cli('run', '--config=TIME_NS=y', back).status, 1, 'the flag wins over the header');
   const bad = cli('run', '--config', 'CONFIG_FOO=n', file);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--config takes NAME=y\|n, one of CONFIG_TIME_NS, not CONFIG_FOO=n/);
+  assert.match(bad.stderr, /--config takes NAME=y\|n, one of CONFIG_TIME_NS, CONFIG_COMPAT_VDSO, CONFIG_KUSER_HELPERS, not CONFIG_FOO=n/);
 });

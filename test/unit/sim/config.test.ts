@@ -47,6 +47,6 @@ test('config in hover and completion', () => {
   assert.match(hover?.markdown ?? '', /copy_time_ns/);
   assert.match(hover?.markdown ?? '', /no time namespaces/);
   assert.ok(completionsAt('', 0, 0, { parsed: null, profile: DEFAULT_PROFILE }).some((c) => c.label === 'config'));
-  assert.deepEqual(completionsAt('config ', 0, 7, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label), ['CONFIG_TIME_NS=']);
+  assert.deepEqual(completionsAt('config ', 0, 7, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label), ['CONFIG_TIME_NS=', 'CONFIG_COMPAT_VDSO=', 'CONFIG_KUSER_HELPERS=']);
   assert.deepEqual(completionsAt('config CONFIG_TIME_NS=', 0, 22, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label), ['n', 'y']);
 });

@@ -15,7 +15,7 @@ export interface Harness {
 }
 
 /** The machine real-kernel-facts.md was observed on: a container's root without CAP_SYS_RESOURCE, no RTC, kvm-clock, vsyscall=xonly. */
-export const FACTS_MACHINE: Machine = { capSysResource: false, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly' };
+export const FACTS_MACHINE: Machine = { capSysResource: false, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false };
 
 export function harness(kernel: KernelVersion = '6.18', arch: Arch = 'x86_64', disabledPatches: Arm64PatchId[] = [], machine?: Partial<Machine>): Harness {
   const sim = createSimulation({ arch, kernel, disabledPatches, ...(machine ? { machine } : {}) });

@@ -1,11 +1,11 @@
 // The mm of a task (kernel/fork.c, mm/mmap.c): a new mm with the vDSO's special mappings
 // (arch_setup_additional_pages / map_vdso), dup_mm at fork with the PFN-mapped PTEs copied, and mmput.
 
-import { PROT } from '../../types';
 import type { MmRec, PteState, VmaRec } from '../../store/records';
 import { counter, mm, vma, type KernelContext } from '../context';
 import { EMPTY_REFS, refsAdd, refsRemove } from '../../store/reflist';
-import { createVma, PAGE, removeVma } from './vma';
+import { createVma, removeVma } from './vma';
+import { compatMappings, placeLayout, type Placed } from '../arch/compat';
 
 /** A fresh mm with its special mappings; exec creates it empty first (exec_mmap) and maps them later. */
 export function newMm(k: KernelContext, withMappings = true, userNs = 'user#0'): string {
@@ -19,24 +19,33 @@ export function newMm(k: KernelContext, withMappings = true, userNs = 'user#0'):
 /** arch_setup_additional_pages / map_vdso: [vvar] (+ [vvar_vclock]) below the vDSO text, PTEs empty. */
 export function installSpecialMappings(k: KernelContext, id: string): void {
   const text = k.sw.arch.vdsoText;
-  const before = k.layout.vmas.slice(0, -1).reduce((s, v) => s + v.pages, 0);
+  const placed = placeLayout(k.layout.vmas, text);
+  install(k, id, placed, text, text - placed[0].start);
+}
+
+/** aarch32_setup_additional_pages (arch/compat.ts) for an AArch32 image: the mm is marked compat. */
+export function installCompatMappings(k: KernelContext, id: string): void {
+  const { placed, text, distance } = compatMappings(k);
+  k.r.set(k.mms, id, '_compat', true);
+  install(k, id, placed, text, distance);
+}
+
+function install(k: KernelContext, id: string, placed: readonly Placed[], text: number, distance: number): void {
   const ids: string[] = [];
   const bases: Record<string, number> = {};
-  let addr = text - before * PAGE;
-  for (const l of k.layout.vmas) {
+  for (const l of [...placed].sort((a, b) => a.start - b.start)) {
     const vid = `${id}/${l.name}`;
     ids.push(vid);
-    bases[l.name] = addr;
+    bases[l.name] = l.start;
     const v: VmaRec = {
-      name: l.name, start: addr, pages: l.pages, pgoff: 0, prot: l.name === '[vdso]' ? PROT.PROT_READ | PROT.PROT_EXEC : PROT.PROT_READ,
+      name: l.name, start: l.start, pages: l.pages, pgoff: 0, prot: l.prot,
       flags: l.flags, ptes: Array<PteState | null>(l.pages).fill(null), sigbus: [], _pfnmap: l.pfnmap,
     };
     createVma(k, vid, v);
-    addr += l.pages * PAGE;
   }
   k.r.set(k.mms, id, '_vmas', ids);
   k.r.set(k.mms, id, '_vdsoText', text);
-  k.r.set(k.mms, id, '_vdsoDistance', before * PAGE);
+  k.r.set(k.mms, id, '_vdsoDistance', distance);
   k.r.set(k.mms, id, '_bases', bases);
 }
 

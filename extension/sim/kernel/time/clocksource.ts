@@ -3,7 +3,7 @@
 // timekeeping_update → update_vsyscall so the data page's clock_mode follows.
 
 import type { OpResult } from '../../api';
-import type { Arch } from '../../types';
+import { machineOf, type Arch, type Machine } from '../../types';
 import type { KernelContext } from '../context';
 
 /** The clocksources the model knows, by arch, with their vdso_clock_mode (the suffix of VDSO_CLOCKMODE_*). */
@@ -17,8 +17,13 @@ export const CLOCKSOURCES: Readonly<Record<string, { readonly arch: Arch; readon
   jiffies: { arch: 'x86_64', mode: 'NONE', source: 'kernel/time/jiffies.c clocksource_jiffies: VDSO_CLOCKMODE_NONE' },
 };
 
-/** The vdso_clock_mode suffix of a clocksource name; NONE for one the model does not know (our choice). */
-export function clockModeOf(name: string): string {
+/**
+ * The vdso_clock_mode suffix of a clocksource name on `machine`; NONE for one the model does not know (our choice).
+ * arch_timer_enable_workaround: "} else if (wa->disable_compat_vdso && vdso_default != VDSO_CLOCKMODE_NONE) {
+ * vdso_default = VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT;" (ARM64_ERRATUM_1418040, drivers/clocksource/arm_arch_timer.c).
+ */
+export function clockModeOf(name: string, machine: Pick<Machine, 'erratum1418040'>): string {
+  if (name === 'arch_sys_counter' && machine.erratum1418040) return 'ARCHTIMER_NOCOMPAT';
   return Object.hasOwn(CLOCKSOURCES, name) ? CLOCKSOURCES[name].mode : 'NONE';
 }
 
@@ -45,7 +50,7 @@ export function changeClocksource(k: KernelContext, name: string): OpResult {
     k.state(k.txt`no clocksource ${name} is registered on ${k.profile.arch}: clocksource_select keeps the current one`);
     return { ret: 0, errno: null, signal: null };
   }
-  const mode = `${k.sw.clockModePrefix}_${clockModeOf(name)}`;
+  const mode = `${k.sw.clockModePrefix}_${clockModeOf(name, machineOf(k.profile))}`;
   k.fn('timekeeping_update', () => k.fn('update_vsyscall', () => {
     const page = k.pages.get('page#host')!;
     const seq = page.blocks[0].seq;

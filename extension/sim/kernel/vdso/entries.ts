@@ -105,7 +105,10 @@ export function time(k: KernelContext, t: string, via: CallVia): OpResult {
     }
     // No __kernel_time (arch/arm64/kernel/vdso/vdso.lds.S; no VDSO_HAS_TIME): glibc's time() is
     // clock_gettime(CLOCK_REALTIME_COARSE) (time/time.c with TIME_CLOCK_GETTIME_CLOCKID; our reading of glibc).
-    const enter = k.enter('call', 'time', k.txt`time(): the arm64 vDSO has no time entry; libc calls __kernel_clock_gettime(CLOCK_REALTIME_COARSE)`);
+    const compat = task(k, t).mm ? mm(k, task(k, t).mm!)._compat === true : false;
+    const enter = k.enter('call', 'time', compat
+      ? k.txt`time(): the AArch32 vDSO has no time entry either; libc calls clock_gettime64(CLOCK_REALTIME_COARSE)`
+      : k.txt`time(): the arm64 vDSO has no time entry; libc calls __kernel_clock_gettime(CLOCK_REALTIME_COARSE)`);
     const sp = k.sp;
     const r = vdsoClockGettime(k, t, CLOCKS.CLOCK_REALTIME_COARSE);
     k.sp = sp; // the vDSO call's span ends on an empty stack; libc's time() returns from its own
@@ -166,7 +169,10 @@ function sysClockGetres(k: KernelContext, clock: number, path: Path): OpResult {
 }
 
 export function clockGetres(k: KernelContext, t: string, clock: number, via: ClockVia): OpResult {
-  if (via === 'syscall') {
+  const me = task(k, t);
+  const own = me.mm ? mm(k, me.mm) : null;
+  // An AArch32 task without a vDSO (CONFIG_COMPAT_VDSO=n): libc makes the system call; with one, its own symbol.
+  if (via === 'syscall' || (own?._compat && !own._vdsoText)) {
     const enter = k.enter('syscall-enter', k.syscallPrefix + 'clock_getres', k.txt`clock_getres(${clockName(clock)})`);
     let res: OpResult;
     try {
@@ -178,7 +184,7 @@ export function clockGetres(k: KernelContext, t: string, clock: number, via: Clo
     k.exit('syscall-exit', enter, k.txt`clock_getres = ${res.errno ? `-1 ${res.errno}` : `0 {${res.clock!.value}}`}`, done(k, t, res));
     return res;
   }
-  const sym = k.profile.arch === 'arm64' ? '__kernel_clock_getres' : '__vdso_clock_getres';
+  const sym = k.profile.arch === 'arm64' && !own?._compat ? '__kernel_clock_getres' : '__vdso_clock_getres';
   const enter = k.enter('vdso-enter', sym, k.txt`${sym}(${clockName(clock)})`);
   let res: OpResult;
   const aux = k.sw.vdsoAuxClocks && clock >= AUX_FIRST && clock <= AUX_LAST;

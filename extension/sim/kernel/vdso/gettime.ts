@@ -23,8 +23,13 @@ type VdsoReading = NonNullable<OpResult['clock']>;
 
 /** `gtod`: the vDSO's gettimeofday entry (__cvdso_gettimeofday: do_hres(CLOCK_REALTIME), cut to microseconds). */
 export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gtod = false, race?: VdsoRace): OpResult {
-  // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday).
-  const sym = gtod ? k.sw.vdsoClockGettime.replace('clock_gettime', 'gettimeofday') : k.sw.vdsoClockGettime;
+  const me = task(k, t);
+  const own = me.mm ? mm(k, me.mm) : null;
+  if (own?._compat && !own._vdsoText) return compatSyscall(k, t, clock, gtod);
+  // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday); the AArch32
+  // vDSO's are __vdso_clock_gettime64 (what a time64 libc calls) and __vdso_gettimeofday (vdso32/vdso.lds.S).
+  const native = own?._compat ? '__vdso_clock_gettime64' : k.sw.vdsoClockGettime;
+  const sym = gtod ? native.replace(/clock_gettime(64)?/, 'gettimeofday') : native;
   const memo = k.memo;
   const enterKey = gtod ? -1000 : -1 - clock;
   let enterSid = memo.summaryIds.get(enterKey);
@@ -33,7 +38,6 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   let res: OpResult;
   const hres = clock === 0 || clock === 1 || clock === 7 || clock === 11 || clock === 4;
   const coarse = clock === 5 || clock === 6;
-  const me = task(k, t);
   const textId = me.mm ? vmaAt(k, me.mm, mm(k, me.mm)._vdsoText) : null;
   const textVma = textId ? vma(k, textId) : null;
   if (!textVma || textVma.name !== '[vdso]' || !(textVma.prot & PROT.PROT_EXEC)) {
@@ -56,7 +60,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
     // The stack top is `reader`, so the interned default return summary is the same text, built once.
     k.ret(c, undefined);
     // do_hres returned false (the clocksource cannot be read from user space): __cvdso_clock_gettime falls back.
-    res = r === FALLBACK ? fallback(k, t, clock, k.txt`${reader} failed (clock_mode NONE): syscall fallback`) : r;
+    res = r === FALLBACK ? fallback(k, t, clock, k.txt`${reader} failed (the clock_mode cannot be read from user space): syscall fallback`) : r;
   }
   if (gtod && res.clock) res = { ...res, clock: { ...res.clock, value: usec(res.clock.value), host: usec(res.clock.host) } };
   setLastResult(k, t, res);
@@ -98,18 +102,22 @@ function fallback(k: KernelContext, t: string, clock: number, summary: number): 
   return k.fn('clock_gettime_fallback', () => {
     k.sp = k.r.pushStack(k.sp, k.syscallPrefix + 'clock_gettime');
     const e2 = k.ev('syscall-enter', k.txt`clock_gettime(${clockName(clock)})`);
-    let out: OpResult;
-    try {
-      out = sysClockGettime(k, t, clock, 'vdso-fallback-syscall');
-    } catch (e) {
-      if (!(e instanceof KErr)) throw e;
-      out = { ret: -1, errno: e.errno, signal: null };
-    }
+    const out = sysRead(k, t, clock, 'vdso-fallback-syscall');
     const x2 = k.evResult('syscall-exit', k.txt`clock_gettime = ${out.errno ? `-1 ${out.errno}` : 0}`, out);
     k.r.setMatch(e2, x2);
     k.sp = k.r.stackParentOf(k.sp);
     return out;
   }, undefined, summary);
+}
+
+/** The kernel side of clock_gettime; an errno it fails with is the call's result. */
+function sysRead(k: KernelContext, t: string, clock: number, path: 'syscall' | 'vdso-fallback-syscall'): OpResult {
+  try {
+    return sysClockGettime(k, t, clock, path);
+  } catch (e) {
+    if (!(e instanceof KErr)) throw e;
+    return { ret: -1, errno: e.errno, signal: null };
+  }
 }
 
 /** What do_hres (or do_hres_timens) returns when the clocksource cannot be read from user space. */
@@ -121,21 +129,43 @@ const FALLBACK = 'fallback';
  * (unlikely(!vdso_cycles_ok(cycles))) return false;" (5.6: "if (unlikely((s64)cycles < 0)) return -1;"). The COARSE
  * readers never look at clock_mode.
  */
-function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse: boolean, page: string): boolean {
-  if (coarse || mode === undefined || !isModeNone(mode)) return false;
+function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse: boolean, page: string, compat: boolean): boolean {
+  if (coarse || mode === undefined) return false;
+  // The AArch32 vDSO's own test (arch/arm64/include/asm/vdso/compat_gettimeofday.h): "return vd->clock_mode ==
+  // VDSO_CLOCKMODE_ARCHTIMER;", so an erratum's VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT fails it too.
+  if (compat) {
+    if (mode === `${k.sw.clockModePrefix}_ARCHTIMER`) return false;
+    k.state(k.txt`clock_mode of ${page} is ${mode}, not VDSO_CLOCKMODE_ARCHTIMER: the compat vdso_clocksource_ok fails, do_hres returns false`);
+    return true;
+  }
+  if (!isModeNone(mode)) return false;
   k.state(k.txt`clock_mode of ${page} is ${mode}: the clocksource cannot be read from user space, do_hres returns false`);
   return true;
+}
+
+/**
+ * An AArch32 task without a vDSO (CONFIG_COMPAT_VDSO=n: no AT_SYSINFO_EHDR): libc makes the system call itself,
+ * clock_gettime64, which arch/arm64/include/asm/unistd32.h wires to sys_clock_gettime; the kernel adds the offsets.
+ */
+function compatSyscall(k: KernelContext, t: string, clock: number, gtod: boolean): OpResult {
+  const e = k.enter('syscall-enter', k.syscallPrefix + 'clock_gettime', k.txt`clock_gettime64(${clockName(clock)}): the AArch32 task has no vDSO (CONFIG_COMPAT_VDSO=n), libc makes the compat system call (sys_clock_gettime)`);
+  let res = sysRead(k, t, clock, 'syscall');
+  if (gtod && res.clock) res = { ...res, clock: { ...res.clock, value: usec(res.clock.value), host: usec(res.clock.host) } };
+  setLastResult(k, t, res);
+  k.exit('syscall-exit', e, k.txt`clock_gettime64 = ${res.errno ? `-1 ${res.errno}` : 0}`, res);
+  return res;
 }
 
 function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, dataAddr: number, enter: number, coarse: boolean, race?: VdsoRace): OpResult | typeof FALLBACK {
   const first = userRead(k, t, mmId, dataAddr, enter);
   if (first === null) return { ret: null, errno: null, signal: k.readSignal };
+  const compat = mm(k, mmId)._compat === true;
   const host = hostClock(k, clock);
   const page: PageRec | undefined = k.pages.get(first);
   const block = page?.blocks[clock === 4 ? 1 : 0];
   const timensMode = k.timensMode;
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
-    if (clocksourceUnusable(k, block?.clock_mode, coarse, first)) return FALLBACK;
+    if (clocksourceUnusable(k, block?.clock_mode, coarse, first, compat)) return FALLBACK;
     const view = k.modules.design.clockView;
     const clk = reading(k, clock, view ? view(k, t, clock, host) : host, host, 'vdso-fast');
     if (race && page?.kind === 'host-data') return { ret: 0, errno: null, signal: null, clock: clk, retries: raceSeqcount(k, first, race, coarse ? 'do_coarse' : 'do_hres') };
@@ -165,7 +195,7 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       k.ev('error', k.txt`the timens slot maps ${real}, not the host data page: the vDSO would read no clock data there; modelled as SIGSEGV`);
       k.ev('signal', k.txt`SIGSEGV to ${t}`, { signal: 'SIGSEGV' });
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
-    } else if (clocksourceUnusable(k, realBlock?.clock_mode, coarse, real)) {
+    } else if (clocksourceUnusable(k, realBlock?.clock_mode, coarse, real, compat)) {
       res = FALLBACK;
     } else {
       const off = block.values[clock] ?? ZERO;
