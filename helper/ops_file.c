@@ -116,7 +116,9 @@ void op_ioctl(struct task_ctx *c, struct arg *a, struct result *r)
 		if (rc == 0) { char b[16]; int n = snprintf(b, sizeof b, "%u", (unsigned)u); add_text(r, (const unsigned char *)b, (size_t)n); }
 		return;
 	}
-	int rc = ioctl(fd, REQ[a[1].i]);
+	/* an explicit 0: the variadic call would pass whatever the register held, and pidfd_ioctl of 6.11-6.12
+	 * refuses any non-zero argument with EINVAL */
+	int rc = ioctl(fd, REQ[a[1].i], 0UL);
 	res_errno(r, rc);
 	if (rc >= 0 && REQ[a[1].i] != NS_GET_NSTYPE) {
 		char p[64], l[64];

@@ -1,4 +1,4 @@
-// `node tools/fuzz-verify.mjs [--seed N] [--count N] [--lines N] [--keep DIR]`: differential testing of the model
+// `node tools/fuzz-verify.mjs [--seed N] [--count N] [--lines N] [--keep DIR] [--kernel-image IMAGE --arch A]`: differential testing of the model
 // against the running kernel. Writes random scenarios (namespaces, credentials, /proc files, clocks, mappings,
 // threads), runs `timens verify` on them and prints every line where the kernel and the model disagree, with
 // the scenario kept for replay. A disagreement is a model (or helper) bug to fix, never a figure to tune.
@@ -14,6 +14,9 @@ const seed0 = Number(opt('--seed', Date.now() % 100000));
 const count = Number(opt('--count', 20));
 const lineCount = Number(opt('--lines', 25));
 const keep = opt('--keep', path.join('test-results', 'fuzz'));
+// Under qemu (tools/qemu-kernels.mjs fetches Debian's images): the scenarios are written for the image's arch.
+const image = opt('--kernel-image');
+const arch = opt('--arch', 'x86_64');
 
 /** mulberry32: a small seeded generator, so a seed replays its scenarios. */
 function rng(seed) {
@@ -30,7 +33,7 @@ function scenario(seed) {
   const tasks = ['P1'];
   const fds = [];
   let n = 0;
-  const out = [`# fuzz seed ${seed}`, 'arch x86_64', 'kernel 6.18'];
+  const out = [`# fuzz seed ${seed}`, `arch ${arch}`, `kernel ${arch === 'arm64' ? '6.12' : '6.18'}`];
   const gens = [
     (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: fork() = ${c}`; },
     (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: pthread_create() = ${c}`; },
@@ -42,7 +45,7 @@ function scenario(seed) {
     (t) => `${t}: read("${pick(['/proc/uptime', '/proc/sys/user/max_time_namespaces'])}")`,
     (t) => `${t}: clock_gettime(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
     (t) => `${t}: clock_gettime(${pick(CLOCKS)})`,
-    (t) => `${t}: touch([${pick(['vvar', 'vvar_vclock', 'vdso'])}], ${int(0, 4)})`,
+    (t) => `${t}: touch([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vvar_vclock', 'vdso'])}], ${int(0, 4)})`,
     (t) => `${t}: setuid(${pick([0, 1000])})`,
     (t) => `${t}: setresuid(-1, ${pick([0, 1000])}, -1)`,
     (t) => `${t}: prctl(PR_SET_DUMPABLE, ${pick([0, 1])})`,
@@ -58,8 +61,8 @@ function scenario(seed) {
     (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone3(${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])}) = ${c}`; },
     (t) => `${t}: exit()`,
     (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: vfork() = ${c}`; },
-    (t) => `${t}: mremap([${pick(['vvar', 'vdso', 'vvar_vclock'])}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})`,
-    (t) => `${t}: munmap([${pick(['vvar', 'vdso', 'vvar_vclock'])}], ${int(0, 3)})`,
+    (t) => `${t}: mremap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})`,
+    (t) => `${t}: munmap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(0, 3)})`,
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${int(0, 30)})` : `${t}: id()`; },
@@ -90,7 +93,7 @@ for (let i = 0; i < count; i++) {
   fs.writeFileSync(f, scenario(seed0 + i));
   files.push(f);
 }
-const run = spawnSync('node', ['dist/cli.js', 'verify', '--json', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
+const run = spawnSync('node', ['dist/cli.js', 'verify', '--json', ...(image ? ['--kernel-image', image, '--arch', arch] : []), ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
 if (run.status === 2 || !run.stdout.trim()) { console.error(`verify exited ${run.status} ${run.signal ?? ''} ${run.error?.message ?? ''}\n${run.stderr}`); console.log('0 agree, 0 disagree, 0 not checkable (verify could not run)'); process.exit(2); }
 const totals = { agree: 0, disagree: 0, unchecked: 0, files: 0, failedFiles: 0 };
 fs.mkdirSync(keep, { recursive: true });

@@ -57,6 +57,23 @@ export interface StateOptions {
 }
 
 /** Merges the line's observations into the identity maps and returns the new differences. */
+/** User namespaces nothing holds any more: the kernel frees them (put_user_ns) and may give a new one the same
+ *  inode number, while the model keeps them in its state. Held by a task's creds, an fd, a child user namespace or a
+ *  live time namespace it owns. (Found by tools/fuzz-verify.mjs: arm64 6.12 reused an inum.) */
+function unreferencedUserNamespaces(s: KernelState): string[] {
+  const held = new Set<string>(['user#0']);
+  for (const t of Object.values(s.tasks)) {
+    if (t.state === 'exited') continue;
+    held.add(t.userNs);
+    for (const fd of Object.values(t.fds)) if (fd.user) held.add(fd.user);
+  }
+  for (const n of Object.values(s.timeNamespaces)) if (n.alive) held.add(n.userNs);
+  // a parent is held by a held child only: walk up from what tasks, fds and namespaces hold
+  const live = new Set<string>();
+  for (const id of held) for (let p: string | null = id; p && !live.has(p); p = s.userNamespaces[p]?.parent ?? null) live.add(p);
+  return Object.keys(s.userNamespaces).filter((id) => !live.has(id));
+}
+
 export function compareState(tr: StateTracker, after: KernelState, k: KernelLine, opts: StateOptions = {}): Diff[] {
   const diffs: Diff[] = [];
   const note = (key: string, field: string, kernel: string, model: string, why?: string) => {
@@ -67,6 +84,7 @@ export function compareState(tr: StateTracker, after: KernelState, k: KernelLine
     diffs.push({ field, kernel, model, ...(why ? { why } : {}) });
   };
   for (const [id, n] of Object.entries(after.timeNamespaces)) if (!n.alive) tr.ns.release(id);
+  for (const id of unreferencedUserNamespaces(after)) tr.user.release(id);
   const names = new Set([...Object.keys(after.tasks), ...k.tasks.keys()]);
   for (const id of names) {
     const ms = modelStatus(after, id);

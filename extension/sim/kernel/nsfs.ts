@@ -49,6 +49,7 @@ export function nsIoctl(k: KernelContext, t: string, fdName: string, request: Ns
   const fd = lookupFd(k, t, fdName);
   if (!fd) k.fail('EBADF', `${fdName} is not an open file of ${t}`);
   // vfs_ioctl: a file without an unlocked_ioctl (the /proc files, a /proc/PID directory) gives -ENOTTY
+  if (fd.kind === 'pidfd' && k.sw.pidfdIoctlArgEinval && request === 'NS_GET_OWNER_UID') k.fail('EINVAL', 'pidfd_ioctl refuses any argument (6.11-6.12: "if (arg) return -EINVAL;"), and NS_GET_OWNER_UID passes a pointer');
   if (fd.kind !== 'ns') k.fail('ENOTTY', `${fd.path} is not a namespace file: no NS_GET_* ioctl`);
   return k.fn('ns_ioctl', () => {
     const isUser = fd.user !== undefined;
