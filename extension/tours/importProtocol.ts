@@ -38,9 +38,10 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch'>;
 /**
  * As it travels: with the number of files its patch changes (the Patch Series tree shows it per patch) and,
  * for a message of an mbox, where its source lies in the batch's `texts`: [start, end, its first source line,
- * its number of lines].
+ * its number of lines]; for a patch, the functions its hunks stand for (links.ts: functionsOfMessage), so
+ * that finding the hunks of an event reads only the patches that may hold them.
  */
-type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number] };
+type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number]; readonly fns?: readonly string[] };
 
 /** What the host reads only when asked. */
 type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch'>;
@@ -69,10 +70,11 @@ export interface WireBatch {
   readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message?: SeriesMessage }>>;
 }
 
-/** A message for a batch, with where it came from when it was read from an mbox. */
+/** A message for a batch, with where it came from when it was read from an mbox, and its functions. */
 export interface BatchItem {
   readonly message: SeriesMessage;
   readonly from: MessageSource | null;
+  readonly functions?: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -98,8 +100,9 @@ export function toBatch(items: readonly BatchItem[]): WireBatch {
   const exact: Record<number, { summary: WireSummary; message?: SeriesMessage }> = {};
   const texts: string[] = [];
   let at = 0;
-  items.forEach(({ message: m, from }, k) => {
+  items.forEach(({ message: m, from, functions }, k) => {
     const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
+    if (functions) (summary as { fns?: readonly string[] }).fns = functions;
     if (from) {
       texts.push(from.text);
       (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
@@ -116,6 +119,13 @@ export function toBatch(items: readonly BatchItem[]): WireBatch {
 const DETAIL = Symbol('detail');
 /** Hidden likewise: the number of files of its patch, known without reading the detail. */
 const FILES = Symbol('files');
+/** Hidden likewise: the functions its hunks stand for, when the worker listed them. */
+const FUNCTIONS = Symbol('functions');
+
+/** The functions an imported message's hunks stand for, as the worker listed them; undefined when not listed. */
+export function indexedFunctions(m: SeriesMessage): readonly string[] | undefined {
+  return (m as { [FUNCTIONS]?: readonly string[] })[FUNCTIONS];
+}
 
 /** The number of files a message's patch changes; for a message of an import, read without reading its source. */
 export function fileCount(m: SeriesMessage): number {
@@ -156,6 +166,7 @@ export function fromBatch(batch: WireBatch): SeriesMessage[] {
     };
     Object.defineProperty(m, DETAIL, { value: read });
     Object.defineProperty(m, FILES, { value: s.files });
+    Object.defineProperty(m, FUNCTIONS, { value: s.fns });
     return Object.defineProperties(m, DETAIL_GETTERS) as SeriesMessage;
   });
 }

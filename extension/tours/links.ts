@@ -3,6 +3,7 @@
 
 import type { SimEvent, Simulation } from '../sim/api';
 import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
+import { indexedFunctions } from './importProtocol';
 import { callNames, hunkLines, type FileDiff, type Hunk } from './patch';
 import { allHunks, type PatchSeries, type SeriesMessage } from './series';
 
@@ -15,7 +16,8 @@ export const KNOWN_FUNCTIONS: ReadonlySet<string> = new Set([
 
 /** The functions a hunk is in or defines, plus known kernel functions its changed lines call. */
 export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): string[] {
-  const known = new Set([...KNOWN_FUNCTIONS, ...extra]);
+  const more = [...extra];
+  const known = more.length === 0 ? KNOWN_FUNCTIONS : new Set([...KNOWN_FUNCTIONS, ...more]);
   const out = [...hunk.functions];
   for (const l of hunkLines(hunk)) {
     if (l.kind !== '+' && l.kind !== '-') continue;
@@ -24,8 +26,19 @@ export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): strin
   return out;
 }
 
+/** Every function any hunk of the message stands for (functionsOfHunk), once each: the import's index. */
+export function functionsOfMessage(m: SeriesMessage): string[] {
+  const out = new Set<string>();
+  for (const { hunk } of allHunks(m)) for (const f of functionsOfHunk(hunk)) out.add(f);
+  return [...out];
+}
+
 function eventMentions(e: SimEvent, fn: string): boolean {
   return e.fn === fn || e.stack.includes(fn);
+}
+
+function standsFor(e: SimEvent, fn: string): boolean {
+  return eventMentions(e, fn) || (FUNCTION_EVENT_KINDS[fn] ?? []).includes(e.kind);
 }
 
 /** Indices of the events of `sim` that stand for any of `functions`, in log order. */
@@ -49,9 +62,12 @@ export function eventsForFunctions(sim: Simulation, functions: readonly string[]
 export function hunksForEvent(series: PatchSeries, e: SimEvent): { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] {
   const out: { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] = [];
   for (const patch of series.patches) {
+    // An imported patch says which functions it stands for without being read again from its source.
+    const index = indexedFunctions(patch);
+    if (index && !index.some((f) => standsFor(e, f))) continue;
     for (const { file, hunk } of allHunks(patch)) {
       const fns = functionsOfHunk(hunk);
-      const hit = fns.filter((f) => eventMentions(e, f) || (FUNCTION_EVENT_KINDS[f] ?? []).includes(e.kind));
+      const hit = fns.filter((f) => standsFor(e, f));
       if (hit.length > 0) out.push({ patch, file, hunk, functions: hit });
     }
   }

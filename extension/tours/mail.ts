@@ -96,7 +96,9 @@ export function readHeaders(lines: readonly string[], start: number, lineBase: n
 
 export function header(headers: readonly MailHeader[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  return headers.find((h) => h.name.toLowerCase() === lower)?.value;
+  // Names are ASCII (HEADER_LINE): a name of another length cannot match, and most are.
+  for (const h of headers) if (h.name.length === lower.length && h.name.toLowerCase() === lower) return h.value;
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
