@@ -177,7 +177,10 @@ const utf8 = new TextEncoder();
  * U+007F (a mail sent 8-bit despite its header) are kept as their UTF-8 bytes.
  */
 export function qpBytes(text: string, body = true): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
+  // ASCII never grows (an escape of three characters is one byte): the output is as long as the text at
+  // most, until a character above U+007F, which takes up to three bytes per UTF-16 unit. Allocating three
+  // times the text up front cost a fresh, page-faulted buffer on every long body.
+  let out = new Uint8Array(text.length);
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -194,6 +197,12 @@ export function qpBytes(text: string, body = true): Uint8Array {
       // A run of non-ASCII characters is encoded at once (surrogate pairs stay together).
       let j = i + 1;
       while (j < text.length && text.charCodeAt(j) >= 0x80) j++;
+      const need = n + (j - i) * 3 + (text.length - j);
+      if (need > out.length) {
+        const grown = new Uint8Array(Math.max(need, out.length * 2));
+        grown.set(out.subarray(0, n));
+        out = grown;
+      }
       n += utf8.encodeInto(text.slice(i, j), out.subarray(n)).written;
       i = j - 1;
     }
