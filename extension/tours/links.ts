@@ -4,7 +4,7 @@
 import type { SimEvent, Simulation } from '../sim/api';
 import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
 import { indexedFunctions } from './importProtocol';
-import { callNames, hunkLines, type FileDiff, type Hunk } from './patch';
+import { callNames, type FileDiff, type Hunk } from './patch';
 import { allHunks, type PatchSeries, type SeriesMessage } from './series';
 
 /** Every kernel function the bundled knowledge names: what a changed line may mention. */
@@ -19,9 +19,19 @@ export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): strin
   const more = [...extra];
   const known = more.length === 0 ? KNOWN_FUNCTIONS : new Set([...KNOWN_FUNCTIONS, ...more]);
   const out = [...hunk.functions];
-  for (const l of hunkLines(hunk)) {
-    if (l.kind !== '+' && l.kind !== '-') continue;
-    for (const name of callNames(l.text)) if (known.has(name) && !out.includes(name)) out.push(name);
+  if (hunk.lineCount === 0) return out;
+  // The changed lines ('+' or '-' first) with a '(' in them, found in the hunk's text: the import lists the
+  // functions of every hunk, and splitting each into line objects (hunkLines) cost it a tenth of its time.
+  const body = hunk.body;
+  for (let at = 0; at <= body.length;) {
+    let end = body.indexOf('\n', at);
+    if (end < 0) end = body.length;
+    const c = body.charCodeAt(at);
+    const paren = c === 0x2b || c === 0x2d ? body.indexOf('(', at + 1) : -1;
+    if (paren >= 0 && paren < end) {
+      for (const name of callNames(body.slice(at + 1, end))) if (known.has(name) && !out.includes(name)) out.push(name);
+    }
+    at = end + 1;
   }
   return out;
 }

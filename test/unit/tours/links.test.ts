@@ -55,3 +55,11 @@ test('an imported series finds the same hunks for an event, and skips by its ind
   assert.deepEqual(hunksForEvent({ ...read, patches: [blind[1], blind[2]] }, none), []);
   assert.throws(() => blind[1].patch, TypeError, 'reading a patch reads its source');
 });
+
+test('a hunk stands for the known functions its changed lines call, not those of its context lines', () => {
+  const body = ' vdso_join_timens(task, ns);\n+\tvvar_fault(vma, vmf);\n-zap_page_range (vma, 0, 1)\n\\ No newline at end of file\n+unknown_fn(1)\n\n-';
+  const hunk = { ...allHunks(parseSeries(b4Mbx([PATCH_1])).patches[0])[0].hunk, functions: ['f'], body, lineCount: 7 };
+  assert.deepEqual(functionsOfHunk(hunk), ['f', 'vvar_fault', 'zap_page_range']);
+  assert.deepEqual(functionsOfHunk(hunk, ['unknown_fn']), ['f', 'vvar_fault', 'zap_page_range', 'unknown_fn']);
+  assert.deepEqual(functionsOfHunk({ ...hunk, lineCount: 0, body: '' }), ['f']);
+});
