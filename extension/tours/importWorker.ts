@@ -1,12 +1,13 @@
 // Entry of the import worker (a node worker_threads thread): reads a mailbox file, host-given bytes or a
-// git range as a stream, parses it with SeriesReader and posts the messages back in batches, then the
-// assembled series. Kept apart from the model worker; the host side is importClient.ts.
+// git range as a stream, parses it with SeriesReader and posts the messages back in batches (summaries and
+// sources), then the assembled series. Kept apart from the model worker; the host side is importClient.ts.
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
-import { BATCH_CHARS, toBatch, toSkeleton, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
-import type { SeriesMessage } from './series';
+import { BATCH_CHARS, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { functionsOfMessage } from './links';
 import { SeriesReader } from './seriesReader';
+import { decodeUtf8 } from './utf8Decode';
 
 const port = parentPort;
 const abort = new AbortController();
@@ -15,21 +16,21 @@ const post = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port?.postMessag
 async function run(source: ImportSource): Promise<void> {
   const name = source.kind === 'git' ? `git:${source.range}` : source.name;
   let count = 0;
-  let batch: SeriesMessage[] = [];
+  let batch: BatchItem[] = [];
   let batchChars = 0;
   const flush = () => {
     if (batch.length === 0) return;
     const wire = toBatch(batch);
-    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? [wire.details] : [wire.texts, wire.details]);
+    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? [] : [wire.texts]);
     batch = [];
     batchChars = 0;
   };
-  const reader = new SeriesReader(name, (m) => {
+  const reader = new SeriesReader(name, (message, from) => {
     count++;
-    batch.push(m);
-    batchChars += m.body.length + 256;
+    batch.push({ message, from, functions: message.patch ? functionsOfMessage(message) : undefined });
+    batchChars += (from ? from.text.length : message.body.length) + 256;
     if (batchChars >= BATCH_CHARS) flush();
-  }, false);
+  }, false, (bytes) => decodeUtf8(bytes));
   let done = 0;
   let lastProgress = 0;
   const feed = (bytes: Uint8Array, total: number | null, what: string) => {

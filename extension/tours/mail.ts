@@ -96,7 +96,9 @@ export function readHeaders(lines: readonly string[], start: number, lineBase: n
 
 export function header(headers: readonly MailHeader[], name: string): string | undefined {
   const lower = name.toLowerCase();
-  return headers.find((h) => h.name.toLowerCase() === lower)?.value;
+  // Names are ASCII (HEADER_LINE): a name of another length cannot match, and most are.
+  for (const h of headers) if (h.name.length === lower.length && h.name.toLowerCase() === lower) return h.value;
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -175,7 +177,10 @@ const utf8 = new TextEncoder();
  * U+007F (a mail sent 8-bit despite its header) are kept as their UTF-8 bytes.
  */
 export function qpBytes(text: string, body = true): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
+  // ASCII never grows (an escape of three characters is one byte): the output is as long as the text at
+  // most, until a character above U+007F, which takes up to three bytes per UTF-16 unit. Allocating three
+  // times the text up front cost a fresh, page-faulted buffer on every long body.
+  let out = new Uint8Array(text.length);
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -192,6 +197,12 @@ export function qpBytes(text: string, body = true): Uint8Array {
       // A run of non-ASCII characters is encoded at once (surrogate pairs stay together).
       let j = i + 1;
       while (j < text.length && text.charCodeAt(j) >= 0x80) j++;
+      const need = n + (j - i) * 3 + (text.length - j);
+      if (need > out.length) {
+        const grown = new Uint8Array(Math.max(need, out.length * 2));
+        grown.set(out.subarray(0, n));
+        out = grown;
+      }
       n += utf8.encodeInto(text.slice(i, j), out.subarray(n)).written;
       i = j - 1;
     }

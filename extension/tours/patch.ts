@@ -133,7 +133,10 @@ export function parsePatchBody(body: string, lineOf: (index: number) => number |
 
 function stripPrefix(p: string): string | null {
   if (p === '/dev/null') return null;
-  return p.replace(/^"|"$/g, '').replace(/^[ab]\//, '');
+  let s = p;
+  if (s.startsWith('"')) s = s.slice(1);
+  if (s.endsWith('"')) s = s.slice(0, -1);
+  return (s[0] === 'a' || s[0] === 'b') && s[1] === '/' ? s.slice(2) : s;
 }
 
 function parseFile(lines: readonly string[], start: number, fileIndex: number, at: (i: number) => number, lineOf: (i: number) => number | null, diags: DiagnosticSink, span: (a: number, b: number) => string): { file: FileDiff; next: number } {
@@ -292,11 +295,16 @@ function hunkFunctions(section: string, lines: readonly string[], from: number, 
     const raw = lines[k];
     const kind = raw[0] ?? ' ';
     if (kind === '\\') continue;
-    const t = raw.slice(1);
-    // A definition starts in column 0, is not a statement (no ';' at the end) and is not a macro.
-    const isDefinition = /^[A-Za-z_]/.test(t) && t.includes('(') && !/;\s*$/.test(t) && !/^(#|typedef\b|struct\s+\w+\s*\{)/.test(t) && !/=/.test(t.split('(')[0]);
-    if (isDefinition) current = functionNameIn(t);
-    else if (/^[}A-Za-z_#]/.test(t) && !t.startsWith('}') && kind === ' ') current = null; // a declaration or macro at top level
+    // The line after its prefix is only looked at when it starts in column 0 with a name or '#': most do not.
+    const c = raw.charCodeAt(1);
+    if (isIdentStart(c)) {
+      const t = raw.slice(1);
+      const paren = t.indexOf('(');
+      // A definition is not a statement (no ';' at the end) and is not a typedef, a struct or an assignment.
+      const isDefinition = paren >= 0 && !/;\s*$/.test(t) && !/^(typedef\b|struct\s+\w+\s*\{)/.test(t) && !t.slice(0, paren).includes('=');
+      if (isDefinition) current = functionNameIn(t);
+      else if (kind === ' ') current = null; // a declaration at top level
+    } else if (c === 0x23 && kind === ' ') current = null; // a macro
     if (kind === '+' || kind === '-') add(current);
   }
   return out;

@@ -66,6 +66,19 @@ function completeUtf8(bytes: Uint8Array): number {
 
 type Mode = 'undecided' | 'mbox' | 'whole';
 
+/** Keeps a byte-order mark (push strips the first one itself): each chunk is decoded in one call. */
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * Where an mbox message came from: its lines (From_ line left out, mboxrd quoting undone) joined by '\n', how
+ * many there are, and the source line of the first. readMessageAgain rebuilds the same message from it.
+ */
+export interface MessageSource {
+  readonly text: string;
+  readonly lines: number;
+  readonly firstLine: number;
+}
+
 /**
  * Feed it text or bytes with `push` (chunks may split lines, CR LF pairs and UTF-8 sequences anywhere), then
  * call `end`. `onMessage` sees each message as soon as it is parsed, in source order.
@@ -73,8 +86,6 @@ type Mode = 'undecided' | 'mbox' | 'whole';
 export class SeriesReader {
   private readonly diags = new DiagnosticList();
   private readonly messages: SeriesMessage[] = [];
-  /** Keeps a byte-order mark (push strips the first one itself): each chunk is decoded in one call. */
-  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /** The bytes of a UTF-8 sequence the last chunk cut short, decoded with the next one. */
   private pendingBytes: Uint8Array | null = null;
   private bytesStarted = false;
@@ -96,9 +107,15 @@ export class SeriesReader {
   /**
    * `onMessage` sees each message as soon as it is parsed. With `retain: false` the reader keeps only what
    * assembling the series needs (the import worker: it has already sent the message on), so its memory stays
-   * small; the assembled series then holds those stand-ins, which keep their `index`.
+   * small; the assembled series then holds those stand-ins, which keep their `index`. `decode` turns complete
+   * UTF-8 sequences into text as TextDecoder does (the worker passes a faster one).
    */
-  constructor(private readonly source = 'input', private readonly onMessage?: (m: SeriesMessage) => void, private readonly retain = true) {}
+  constructor(
+    private readonly source = 'input',
+    private readonly onMessage?: (m: SeriesMessage, from: MessageSource | null) => void,
+    private readonly retain = true,
+    private readonly decode: (bytes: Uint8Array) => string = (bytes) => utf8Decoder.decode(bytes),
+  ) {}
 
   push(chunk: string | Uint8Array): void {
     let text = typeof chunk === 'string' ? chunk : this.decodeBytes(chunk);
@@ -125,7 +142,7 @@ export class SeriesReader {
     const cut = completeUtf8(bytes);
     if (cut < bytes.length) this.pendingBytes = bytes.slice(cut);
     if (cut === 0) return '';
-    const text = this.decoder.decode(bytes.subarray(0, cut));
+    const text = this.decode(bytes.subarray(0, cut));
     // As a streaming decoder does, the byte-order mark at the start of the bytes goes (push strips one more).
     if (this.bytesStarted || text.charCodeAt(0) !== 0xfeff) { this.bytesStarted = true; return text; }
     this.bytesStarted = true;
@@ -136,7 +153,7 @@ export class SeriesReader {
   end(): PatchSeries {
     const rest = this.pendingBytes;
     this.pendingBytes = null;
-    if (rest) this.feed(this.decoder.decode(rest)); // a cut sequence at the very end: U+FFFD
+    if (rest) this.feed(utf8Decoder.decode(rest)); // a cut sequence at the very end: U+FFFD
     this.pendingCR = false; // the line it ended was already read
     if (this.carry !== '') { this.line(this.carry, null, 0); this.carry = ''; }
     if (this.mode === 'undecided') {
@@ -220,11 +237,13 @@ export class SeriesReader {
     // mboxrd: the blank line before the next From_ line belongs to the format, not to the body.
     if (!last && m.lines.length > 0 && m.lines[m.lines.length - 1] === '') m.pop();
     this.current = null;
-    this.emit(readMessage(m, this.currentFirst + 1, this.messages.length, this.diags));
+    const firstLine = this.currentFirst + 1;
+    const from = this.onMessage ? { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine } : null;
+    this.emit(readMessage(m, firstLine, this.messages.length, this.diags), from);
   }
 
-  private emit(m: SeriesMessage): void {
-    this.onMessage?.(m);
+  private emit(m: SeriesMessage, from: MessageSource | null = null): void {
+    this.onMessage?.(m, from);
     // A patch's body and diff are not needed to assemble the series; a message without a diff may be the cover
     // letter, whose shortlog is read.
     this.messages.push(this.retain ? m : { ...m, headers: [], body: m.patch ? '' : m.body, patch: m.patch ? STUB_PATCH : null });
@@ -323,6 +342,15 @@ function readMessage(src: LineSource, firstLine: number, index: number, diags: D
   const patch = hasDiff ? parsePatchBody(body, lineOf, diags, direct ? lines.slice(first.sourceLine! - firstLine) : undefined) : null;
   if (hasDiff && patch && patch.files.length === 0) diags.push({ line: firstLine + bodyStart, column: 1, severity: 'warning', message: 'the body mentions a diff but no file section could be read' });
   return makeMessage(index, firstLine, headers, subject ?? '(no subject)', body, patch);
+}
+
+/** The message `from` was read into, read again (its problems were reported the first time). */
+export function readMessageAgain(from: MessageSource, index: number): SeriesMessage {
+  const lines = from.lines === 0 ? [] : from.text.split('\n');
+  const starts: number[] = [];
+  for (let k = 0, at = 0; k < lines.length; k++) { starts.push(at); at += lines[k].length + 1; }
+  const text = (a: number, b: number) => (a >= b ? '' : from.text.slice(starts[a], starts[b - 1] + lines[b - 1].length));
+  return readMessage({ lines, text }, from.firstLine, index, new DiagnosticList(0));
 }
 
 /** Parses a whole input at once (the reader fed in one piece). `source` names it in messages (a file name). */

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { fileCount, fromBatch, fromWire, toBatch, toWire } from '../../../extension/tours/importProtocol';
-import { parseSeries } from '../../../extension/tours/seriesReader';
+import { fileCount, fromBatch, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 import { generatedMbox } from './generate';
 
@@ -51,29 +51,43 @@ test('a message JSON cannot carry (a 400-digit number reads as Infinity) still a
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
-test('a batch rebuilds its messages exactly: non-ASCII bodies, one that starts with U+FEFF, one with a lone surrogate', () => {
-  const s = parseSeries(b4Mbx([PATCH_1, PATCH_2]));
-  const [a, b] = s.patches;
-  const wide = [{ ...a, body: 'Caf\u00e9 \u20ac \u{1f600} '.repeat(50) + a.body }, { ...b, body: '\u00e9' }, b];
-  const odd = [{ ...a, body: '\uFEFF' + a.body }, { ...b, body: b.body + '\uD800 end' }, { ...b, index: 9, body: '\uDC00' }];
-  for (const batch of [s.patches, wide, odd.slice(0, 1), odd]) {
-    const wire = toBatch(batch);
-    assert.equal(typeof wire.texts, batch === odd ? 'string' : 'object', 'UTF-8 bytes unless a lone surrogate is there');
-    const back = fromBatch(structuredClone(wire));
-    // The file count the Patch Series tree shows comes with the summary, before any detail is read.
-    assert.deepEqual(back.map(fileCount), batch.map((m) => m.patch?.files.length ?? 0));
-    assert.deepEqual(back, batch);
-  }
-  assert.deepEqual(s.patches.map(fileCount), [1, 1], 'a message read here counts its files itself');
-  // What lists and trees show is read without the details: a batch whose details are missing still shows.
-  const lazy = fromBatch({ ...toBatch(s.patches), details: new ArrayBuffer(0) });
-  assert.deepEqual(lazy.map((m) => [m.subject, m.subjectInfo.number, m.placeholder, fileCount(m)]), s.patches.map((m) => [m.subject, m.subjectInfo.number, false, 1]));
-  assert.throws(() => lazy[0].body, SyntaxError, 'the body is read from the details');
-});
+/** The messages of `text` with their sources, as the import worker batches them. */
+function itemsOf(text: string): BatchItem[] {
+  const items: BatchItem[] = [];
+  const reader = new SeriesReader('items', (message, from) => items.push({ message, from }));
+  reader.push(text);
+  reader.end();
+  return items;
+}
 
-test('the wire form of a message rebuilds it exactly (hunk texts travel as offsets)', () => {
-  const s = parseSeries(b4Mbx([PATCH_1, PATCH_2]));
-  for (const m of s.patches) assert.deepEqual(fromWire(toWire(m)), m);
+test('a batch rebuilds its messages exactly from their sources: non-ASCII, U+FEFF, a lone surrogate, CR LF, mboxrd quoting', () => {
+  const plain = b4Mbx([COVER, PATCH_1, PATCH_2]);
+  const wide = b4Mbx([PATCH_1.replace('Map the data page', 'Caf\u00e9 \u20ac \u{1f600} map the data page'), PATCH_2]).replace(/\n/g, '\r\n');
+  const quoted = b4Mbx([PATCH_1.replace('\n---\n', '\n>From the list\n>>From here\n\n---\n'), mimePatch()]);
+  const bom = b4Mbx([PATCH_1.replace(/\n\n/, '\n\n\uFEFF'), PATCH_2]);
+  const odd = b4Mbx([PATCH_1, PATCH_2.replace('\n\n', '\n\n\uD800 end\n')]);
+  for (const [name, text] of Object.entries({ plain, wide, quoted, bom, odd })) {
+    const items = itemsOf(text);
+    assert.ok(items.length >= 2 && items.every((i) => i.from !== null), `${name}: mbox messages come with their source`);
+    const wire = toBatch(items);
+    assert.equal(typeof wire.texts, name === 'odd' ? 'string' : 'object', `${name}: UTF-8 bytes unless a lone surrogate is there`);
+    const back = fromBatch(structuredClone(wire));
+    // The file count the Patch Series tree shows comes with the summary, before any source is read.
+    assert.deepEqual(back.map(fileCount), items.map((i) => i.message.patch?.files.length ?? 0), name);
+    assert.deepEqual(back, items.map((i) => i.message), name);
+  }
+  // A message that is not from an mbox (a single mail, a bare diff) has no source: it travels whole.
+  for (const text of [PATCH_1, mimePatch(), 'diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+b\n']) {
+    const items = itemsOf(text);
+    assert.equal(items[0].from, null);
+    assert.deepEqual(fromBatch(structuredClone(toBatch(items))), items.map((i) => i.message));
+  }
+  assert.deepEqual(parseSeries(b4Mbx([PATCH_1, PATCH_2])).patches.map(fileCount), [1, 1], 'a message read here counts its files itself');
+  // What lists and trees show is read without the sources: a batch whose sources are missing still shows.
+  const items = itemsOf(b4Mbx([PATCH_1, PATCH_2]));
+  const lazy = fromBatch({ ...toBatch(items), texts: '' });
+  assert.deepEqual(lazy.map((m) => [m.subject, m.subjectInfo.number, m.placeholder, fileCount(m)]), items.map((i) => [i.message.subject, i.message.subjectInfo.number, false, 1]));
+  assert.equal(lazy[0].body, '', 'the body is read from the source');
 });
 
 test('cancel stops an import and rejects with ImportCancelled', async () => {
