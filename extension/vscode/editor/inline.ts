@@ -71,18 +71,24 @@ export function registerInlineResults(services: Services): InlineHandle {
     const { from, to } = windowOf(editor, DRAW_MARGIN_LINES);
     const results: InlineResult[] = lines.filter((l) => l.line >= from && l.line < to).map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
     shown.set(key, results);
-    const byType = new Map<string, vscode.DecorationOptions[]>();
+    // Grouped by decoration type; the options (and their markdown hovers) are made only for a type whose lines changed.
+    const byType = new Map<string, { r: InlineResult; end: vscode.Position }[]>();
     for (const r of results) {
       if (r.line >= editor.document.lineCount) continue;
-      const end = editor.document.lineAt(r.line).range.end;
       const k = `${r.tone}:${r.reached}`;
-      const hover = new vscode.MarkdownString();
-      hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
       let list = byType.get(k);
       if (!list) byType.set(k, list = []);
-      list.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } });
+      list.push({ r, end: editor.document.lineAt(r.line).range.end });
     }
-    for (const [k, type] of decorationTypes) decorations.set(editor, type, byType.get(k) ?? []);
+    for (const [k, type] of decorationTypes) {
+      const list = byType.get(k) ?? [];
+      const signature = list.map(({ r, end }) => `${r.line}:${end.character}|${r.text}|${r.detail}`).join('\n');
+      decorations.setIfChanged(editor, type, signature, () => list.map(({ r, end }) => {
+        const hover = new vscode.MarkdownString();
+        hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
+        return { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } };
+      }));
+    }
     // The line the cursor stands on, only while travelling (at the end every line has run).
     const line = current && current.position < current.eventCount ? current.view.line : -1;
     decorations.set(editor, currentLineType, line >= 0 && line < editor.document.lineCount ? [editor.document.lineAt(line).range] : []);
