@@ -1,7 +1,7 @@
 // Editor figures from a real VS Code: runs test/bench/vscode/suite.ts in the code-server harness (as the
 // extension tests do) on a scratch workspace and reads the figures it writes. Skipped when the harness is not
-// set up (`bash tools/vscode-harness/setup.sh`, which `npm run test:vscode` runs). TIMENS_BENCH_BARE=1 disables
-// VS Code's built-in extensions; TIMENS_BENCH_SLICES=1 adds our own longest slice per phase (see vscode/slices.ts).
+// set up (`bash tools/vscode-harness/setup.sh`, which `npm run test:vscode` runs). TIMENS_BENCH_SLICES=1 adds our
+// own longest slice per phase (see vscode/slices.ts).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -19,9 +19,7 @@ export async function bench(): Promise<Record<string, number>> {
   const out = path.join(tmp, 'figures.json');
   try {
     const r = spawnSync('node', ['tools/vscode-harness/run-tests.mjs', '--ext', '.', '--tests', 'out/test/bench/vscode/suite.js',
-      '--workspace', workspace, '--shots', path.join(tmp, 'shots'), '--timeout', '900',
-      // The host without VS Code's built-in extensions: what our extension alone costs it.
-      ...(process.env.TIMENS_BENCH_BARE === '1' ? ['--no-builtins'] : [])], {
+      '--workspace', workspace, '--shots', path.join(tmp, 'shots'), '--timeout', '900'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, TIMENS_BENCH_OUT: out, TIMENS_BENCH_DIR: workspace },
     });

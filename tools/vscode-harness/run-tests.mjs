@@ -4,11 +4,8 @@
 // Exit code = the test module's result (0 pass, 1 fail, 124 timeout).
 //
 //   node run-tests.mjs --tests <extensionTestsPath.js> [--ext <extensionDevelopmentPath>]
-//        [--workspace <folder>] [--shots <dir>] [--extensions-dir <dir>] [--timeout <sec>] [--no-builtins]
+//        [--workspace <folder>] [--shots <dir>] [--extensions-dir <dir>] [--timeout <sec>]
 //
-// --no-builtins: VS Code's built-in extensions that run code (git, github, merge-conflict, emmet…) are disabled,
-// so the extension host runs only the extension under test (a fair floor for timing the host; themes and
-// grammars stay).
 // --ext omitted => no development extension (pass an empty folder to test extensions
 // pre-installed in --extensions-dir, e.g. from a .vsix).
 // Tests may ask for a screenshot: write <name>.req into $HARNESS_SHOT_DIR and wait for
@@ -106,24 +103,8 @@ if (vsix) {
   console.log(`[harness] installed ${path.basename(vsix)} into ${extensionsDir}`);
 }
 
-/** Ids of the built-in extensions that bring code (a `main` or `browser` entry), for --no-builtins. */
-function builtinsWithCode() {
-  const dir = path.join(path.dirname(env.codeServer), '..', '..', 'lib', 'vscode', 'extensions');
-  const ids = [];
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name, 'package.json');
-    if (!fs.existsSync(file)) continue;
-    const p = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if ((p.main || p.browser) && p.publisher && p.name) ids.push(`${p.publisher}.${p.name}`);
-  }
-  return ids;
-}
-const disabled = argv.includes('--no-builtins') ? builtinsWithCode() : [];
-if (disabled.length) console.log(`[harness] ${disabled.length} built-in extensions with code disabled`);
-
 // 1. code-server on a free loopback port, in its own process group
 server = spawn(env.node, [env.codeServer,
-  ...disabled.flatMap((id) => ['--vscode-option', `disable-extension=${id}`]),
   '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--config', configFile,
   '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
   '--disable-getting-started-override', '--ignore-last-opened',

@@ -141,7 +141,7 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.timens');
 
   figures['ext.host_idle_block_ms'] = await maxBlock(async () => { await sleep(2000); });
-  // Other extensions that run on the same host (0 with the harness's --no-builtins: TIMENS_BENCH_BARE=1).
+  // Other extensions with code active on the same host (VS Code's built-ins: git, github, merge-conflict…).
   const withCode = (e: vscode.Extension<unknown>): boolean => { const p = e.packageJSON as { main?: string; browser?: string }; return !!(p.main ?? p.browser); };
   const others = vscode.extensions.all.filter((e) => e.isActive && e.id !== ext.id && withCode(e)).map((e) => e.id);
   figures['ext.other_extensions_active'] = others.length;
