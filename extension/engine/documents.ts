@@ -34,6 +34,44 @@ export class ScenarioText {
   }
 }
 
+/**
+ * Texts that come in parts: the host sends a large document a few thousand lines at a time, so that it never
+ * builds and copies the whole text in one go (that blocked the extension host for 100-200 ms at 10^6 events).
+ * Requests about a document wait until its last part is in (`ready`).
+ */
+export class TextsInParts {
+  private readonly pending = new Map<string, { version: number; file: string; chunks: string[]; ready: Promise<void>; resolve: () => void }>();
+
+  /** The first part of `version`; a newer first part starts the text again. */
+  begin(uri: string, version: number, file: string, text: string): void {
+    const p = this.pending.get(uri);
+    if (p) { Object.assign(p, { version, file, chunks: [text] }); return; }
+    let resolve!: () => void;
+    const ready = new Promise<void>((r) => { resolve = r; });
+    this.pending.set(uri, { version, file, chunks: [text], ready, resolve });
+  }
+
+  /** A further part; with the last one, the whole text (the caller registers it, then calls `end`). */
+  add(uri: string, version: number, text: string, last: boolean): { file: string; text: string } | undefined {
+    const p = this.pending.get(uri);
+    if (!p || p.version !== version) return undefined; // a part of a text that was started again
+    p.chunks.push(text);
+    return last ? { file: p.file, text: p.chunks.join('') } : undefined;
+  }
+
+  /** The document is whole (or closed): the requests that waited go on. */
+  end(uri: string): void {
+    const p = this.pending.get(uri);
+    this.pending.delete(uri);
+    p?.resolve();
+  }
+
+  /** Resolves when the document's text is whole; undefined when it is not coming in parts. */
+  ready(uri: string): Promise<void> | undefined {
+    return this.pending.get(uri)?.ready;
+  }
+}
+
 /** The run options of a request: header lines win over the settings, overrides win over both. */
 export function runOptions(parsed: ParsedScenario, file: string, request: RunRequest): RunOptions {
   const o = request.overrides ?? {};

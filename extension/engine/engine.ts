@@ -15,7 +15,7 @@ import { eventsForFunctions } from '../tours/links';
 import type { MoveSource } from '../debug/cursor';
 import type { Endpoint } from './rpc';
 import { Transfer } from './rpc';
-import { ScenarioText, runOptions, sameOverrides } from './documents';
+import { ScenarioText, TextsInParts, runOptions, sameOverrides } from './documents';
 import { runInSlices, type Job } from './jobs';
 import { DebugSessions } from './debugSessions';
 import { boundedOutline } from './outline';
@@ -28,8 +28,12 @@ export type EngineEndpoint = Endpoint<ClientRequests, EngineRequests, EngineEven
 /** Cap for the background run that checks a document as it is typed (a run the user starts has its own limit). */
 export const LIVE_MAX_EVENTS = 200_000;
 
+/** The requests that bring or drop a document's text: they never wait for it. */
+const TEXT_METHODS: ReadonlySet<string> = new Set(['open', 'openPart', 'close']);
+
 export class Engine {
   private readonly docs = new Map<string, ScenarioText>();
+  private readonly parts = new TextsInParts();
   private readonly runs = new Map<RunId, RunRecord>();
   private readonly sessions = new Map<string, RunId>();
   private readonly jobs = new Map<string, Job>();
@@ -44,10 +48,23 @@ export class Engine {
 
   constructor(private readonly rpc: EngineEndpoint) {
     this.debug = new DebugSessions(rpc, this);
-    const h = rpc.handle.bind(rpc);
+    // A request about a document whose text is still coming in parts waits for the last part (in order).
+    const h: EngineEndpoint['handle'] = (method, handler) => rpc.handle(method, (p) => {
+      const uri = (p as { uri?: unknown }).uri;
+      const ready = typeof uri === 'string' && !TEXT_METHODS.has(method) ? this.parts.ready(uri) : undefined;
+      return ready ? ready.then(() => handler(p)) : handler(p);
+    });
     h('open', (p) => {
-      this.docs.set(p.uri, new ScenarioText(p.uri, p.file, p.version, p.text));
       this.cancelOlder(p.uri, p.version);
+      if (p.more) { this.parts.begin(p.uri, p.version, p.file, p.text); return; }
+      this.docs.set(p.uri, new ScenarioText(p.uri, p.file, p.version, p.text));
+      this.parts.end(p.uri);
+    });
+    h('openPart', (p) => {
+      const whole = this.parts.add(p.uri, p.version, p.text, p.last);
+      if (!whole) return;
+      this.docs.set(p.uri, new ScenarioText(p.uri, whole.file, p.version, whole.text));
+      this.parts.end(p.uri);
     });
     h('change', (p) => {
       const doc = this.docs.get(p.uri);
@@ -57,6 +74,7 @@ export class Engine {
     });
     h('close', (p) => {
       this.docs.delete(p.uri);
+      this.parts.end(p.uri);
       this.cancelOlder(p.uri, Infinity);
       this.dropSession(p.uri);
     });

@@ -124,8 +124,10 @@ type Req<P, R> = { readonly params: P; readonly result: R };
 
 /** Requests the host sends to the engine. */
 export interface EngineRequests {
-  /** A scenario document's whole text (on open, or when the engine lost track of the edits). */
-  open: Req<{ uri: string; version: number; file: string; text: string }, void>;
+  /** A scenario document's whole text (on open, or when the engine lost track of the edits); with `more`, its
+   *  first part only, the rest following in `openPart` (requests about the document wait for the last one). */
+  open: Req<{ uri: string; version: number; file: string; text: string; more?: boolean }, void>;
+  openPart: Req<{ uri: string; version: number; text: string; last: boolean }, void>;
   /** Edits in the order VS Code reports them; false when the engine's copy does not match (send `open`). */
   change: Req<{ uri: string; version: number; edits: readonly { offset: number; length: number; text: string }[]; length: number }, boolean>;
   close: Req<{ uri: string }, void>;

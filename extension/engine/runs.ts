@@ -1,7 +1,7 @@
 // The recorded runs the engine holds: each with its one cursor, what keeps it alive (a document's session, a
 // debug session, a comparison), and what the views read from it (summary, trees, inline results, timeline).
 import type { ScenarioRun } from '../scenario/api';
-import { inlineResultsAt, type InlineResultAt } from '../scenario/editor/inline';
+import { InlineIndex } from '../scenario/editor/inline';
 import { lastStepStart } from '../scenario/editor/navigation';
 import { markChanges, memoryTree, namespaceTree, taskTree, type NamespaceMode, type TreeNode } from '../scenario/editor/trees';
 import type { KernelState } from '../sim/api';
@@ -13,7 +13,7 @@ export class RunRecord {
   readonly cursor: Cursor;
   /** Why the run is kept: 'session', 'debug:N', 'compare'. Without any it is dropped. */
   readonly refs = new Set<string>();
-  private inlineCache: InlineResultAt[] | undefined;
+  private inlineIndex: InlineIndex | undefined;
   private timelineCache: TimelineRunData | undefined;
   private linesCache: string[] | undefined;
   lastSource: MoveSource = 'run';
@@ -82,13 +82,7 @@ export class RunRecord {
 
   /** Inline results of lines [from, to): the editor asks for what it shows. */
   inline(from: number, to: number): InlineLine[] {
-    const all = (this.inlineCache ??= inlineResultsAt(this.run));
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (all[mid]!.line < from) lo = mid + 1; else hi = mid; }
-    const out: InlineLine[] = [];
-    for (let i = lo; i < all.length && all[i]!.line < to; i++) out.push(all[i]!);
-    return out;
+    return (this.inlineIndex ??= new InlineIndex(this.run)).between(from, to);
   }
 
   timeline(label: string): TimelineRunData {

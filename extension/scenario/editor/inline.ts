@@ -3,7 +3,6 @@
 // and for `expect` lines whether they held. Pure: the VS Code side only turns these into decorations.
 
 import type { ExpectOutcome, LineOutcome, ScenarioRun } from '../api';
-import type { LineSpan } from '../../sim/api';
 import { formatReturn, resultParts } from './format';
 
 export type InlineTone = 'ok' | 'error' | 'signal' | 'expect-pass' | 'expect-fail';
@@ -47,29 +46,67 @@ export type InlineResultAt = Omit<InlineResult, 'reached'> & { readonly reachedA
  * last event. An expect line counts as reached when the line above it has.
  */
 export function inlineResultsAt(run: ScenarioRun): InlineResultAt[] {
-  const spans = new Map<number, LineSpan>();
-  for (const span of run.sim.lineSpans()) spans.set(span.line, span);
-  const out: InlineResultAt[] = [];
-  for (const outcome of run.outcomes) {
-    const { text, tone } = lineOutcomeText(outcome);
-    const span = spans.get(outcome.line);
-    out.push({
-      line: outcome.line, text, tone,
-      reachedAt: span ? span.end : 0,
-      detail: `${outcome.step.task ? `${outcome.step.task}: ` : ''}${outcome.step.operation.op} → ${formatReturn(outcome.result, true)}`,
-    });
+  return new InlineIndex(run).between(0, Infinity);
+}
+
+/**
+ * The inline results of a run, made for a window of lines at a time: the editor asks for what is on screen,
+ * and formatting every line of a 10^5-line run cost more than the run's diagnostics (issue 12).
+ */
+export class InlineIndex {
+  private readonly outcomes: readonly LineOutcome[];
+  private readonly expectations: readonly ExpectOutcome[];
+  /** The lines that ran and the end of each one's events, in line order. */
+  private readonly spanLine: number[] = [];
+  private readonly spanEnd: number[] = [];
+
+  constructor(run: ScenarioRun) {
+    // The runner makes both in line order; a run made some other way is sorted once here.
+    this.outcomes = inOrder(run.outcomes, (o) => o.line);
+    this.expectations = inOrder(run.expectations, (e) => e.expectation.line);
+    for (const span of inOrder(run.sim.lineSpans(), (s) => s.line)) {
+      this.spanLine.push(span.line);
+      this.spanEnd.push(span.end);
+    }
   }
-  const ranLines = [...spans.values()].sort((a, b) => a.line - b.line);
-  let s = 0;
-  let reachedAt = 0;
-  // Expectations come in line order: one pass over the lines that ran.
-  for (const e of [...run.expectations].sort((a, b) => a.expectation.line - b.expectation.line)) {
-    const { text, tone } = expectOutcomeText(e);
-    // The expectation is checked against the state after the last line that ran above it.
-    while (s < ranLines.length && ranLines[s].line < e.expectation.line) reachedAt = ranLines[s++].end;
-    out.push({ line: e.expectation.line, text, tone, reachedAt, detail: e.message });
+
+  /** Results of lines [from, to), in line order. */
+  between(from: number, to: number): InlineResultAt[] {
+    const out: InlineResultAt[] = [];
+    for (let i = lowerBound(this.outcomes.length, (k) => this.outcomes[k]!.line < from); i < this.outcomes.length; i++) {
+      const outcome = this.outcomes[i]!;
+      if (outcome.line >= to) break;
+      const { text, tone } = lineOutcomeText(outcome);
+      const k = lowerBound(this.spanLine.length, (j) => this.spanLine[j]! < outcome.line);
+      out.push({
+        line: outcome.line, text, tone,
+        reachedAt: this.spanLine[k] === outcome.line ? this.spanEnd[k]! : 0,
+        detail: `${outcome.step.task ? `${outcome.step.task}: ` : ''}${outcome.step.operation.op} → ${formatReturn(outcome.result, true)}`,
+      });
+    }
+    for (let i = lowerBound(this.expectations.length, (k) => this.expectations[k]!.expectation.line < from); i < this.expectations.length; i++) {
+      const e = this.expectations[i]!;
+      if (e.expectation.line >= to) break;
+      const { text, tone } = expectOutcomeText(e);
+      // The expectation is checked against the state after the last line that ran above it.
+      const k = lowerBound(this.spanLine.length, (j) => this.spanLine[j]! < e.expectation.line);
+      out.push({ line: e.expectation.line, text, tone, reachedAt: k > 0 ? this.spanEnd[k - 1]! : 0, detail: e.message });
+    }
+    return out.sort((a, b) => a.line - b.line);
   }
-  return out.sort((a, b) => a.line - b.line);
+}
+
+/** The first index in [0, n) where `before` is false (`before` must be true then false along the indices). */
+function lowerBound(n: number, before: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (before(mid)) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+function inOrder<T>(xs: readonly T[], line: (x: T) => number): readonly T[] {
+  for (let i = 1; i < xs.length; i++) if (line(xs[i - 1]!) > line(xs[i]!)) return [...xs].sort((a, b) => line(a) - line(b));
+  return xs;
 }
 
 /** Inline results at cursor `position`. */

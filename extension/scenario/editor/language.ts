@@ -400,12 +400,6 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
       roots.push(section);
       continue;
     }
-    const first = parsed.tokens[i]?.[0];
-    if (first && (HEADER_WORDS as readonly string[]).includes(first.text) && first.kind === 'keyword') {
-      header.push(text.trim());
-      if (headerLine < 0) headerLine = i;
-      continue;
-    }
     const step = steps.get(i);
     if (step) {
       const callText = text.replace(/#.*$/, '').trim();
@@ -415,7 +409,17 @@ export function outline(parsed: ParsedScenario, lines: readonly string[]): Outli
       continue;
     }
     const ex = expects.get(i);
-    if (ex) add({ name: `expect ${ex.text}`, detail: '', kind: 'expect', line: i, endLine: i, children: [] });
+    if (ex) {
+      add({ name: `expect ${ex.text}`, detail: '', kind: 'expect', line: i, endLine: i, children: [] });
+      continue;
+    }
+    // Tokens only for the few lines that are neither step nor expect: reading every line's tokens built
+    // them all (over a second at 10^5 lines, each time VS Code asked for the outline after an edit).
+    const first = parsed.tokens[i]?.[0];
+    if (first && (HEADER_WORDS as readonly string[]).includes(first.text) && first.kind === 'keyword') {
+      header.push(text.trim());
+      if (headerLine < 0) headerLine = i;
+    }
   }
   if (section) section.endLine = Math.max(section.endLine, lines.length - 1);
   if (headerLine >= 0) roots.unshift({ name: header.join(' · '), detail: 'profile', kind: 'header', line: headerLine, endLine: headerLine + header.length - 1, children: [] });

@@ -19,13 +19,17 @@ export class EditorDecorations {
   private readonly shown = new WeakMap<vscode.TextEditor, Map<string, string>>();
 
   set(editor: vscode.TextEditor, type: vscode.TextEditorDecorationType, decorations: Decorations): void {
+    this.setIfChanged(editor, type, signature(decorations), () => decorations);
+  }
+
+  /** As `set`, for a caller that knows what identifies its decorations: `make` runs only when they changed. */
+  setIfChanged(editor: vscode.TextEditor, type: vscode.TextEditorDecorationType, sig: string, make: () => Decorations): void {
     if (!vscode.window.visibleTextEditors.includes(editor)) return;
     let byType = this.shown.get(editor);
     if (!byType) this.shown.set(editor, (byType = new Map()));
-    const sig = signature(decorations);
     // Never decorated and nothing to draw counts as unchanged too.
     if ((byType.get(type.key) ?? '') === sig) return;
     byType.set(type.key, sig);
-    editor.setDecorations(type, decorations);
+    editor.setDecorations(type, make());
   }
 }

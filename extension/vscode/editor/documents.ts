@@ -6,9 +6,17 @@ import type { EngineClient } from '../engineClient';
 export const LANGUAGE_ID = 'timens';
 export const SELECTOR: vscode.DocumentSelector = { language: LANGUAGE_ID };
 
+/** Documents longer than this go to the engine in parts of this many lines, one part per turn of the event loop. */
+export const PART_LINES = 5000;
+
+/** Lets the host's event loop run between two parts. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export class DocumentSync implements vscode.Disposable {
-  /** The version of each document the engine has. */
-  private readonly sent = new Map<string, number>();
+  /** The version of each document the engine has (or is being sent), and that text's length. */
+  private readonly sent = new Map<string, { version: number; length: number }>();
+  /** Documents whose text is on its way in parts: an edit meanwhile makes the sending start again. */
+  private readonly sending = new Map<string, object>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly engine: EngineClient, private readonly log: vscode.LogOutputChannel) {
@@ -17,12 +25,14 @@ export class DocumentSync implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
+        this.sending.delete(key);
         if (!this.sent.delete(key)) return;
         void engine.request('close', { uri: key }).catch(() => undefined);
       }),
       engine.onDidRestart(() => {
         const docs = vscode.workspace.textDocuments.filter((d) => this.sent.has(d.uri.toString()));
         this.sent.clear();
+        this.sending.clear();
         for (const d of docs) this.open(d);
       }),
     );
@@ -30,14 +40,56 @@ export class DocumentSync implements vscode.Disposable {
 
   /** Makes sure the engine has this version of the document (call before asking anything about it). */
   ensure(doc: vscode.TextDocument): void {
-    if (this.sent.get(doc.uri.toString()) !== doc.version) this.open(doc);
+    if (this.sent.get(doc.uri.toString())?.version !== doc.version) this.open(doc);
   }
 
   private open(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    this.sent.set(key, doc.version);
-    void this.engine.request('open', { uri: key, version: doc.version, file: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(), text: doc.getText() })
-      .catch((err: unknown) => this.log.warn(`could not send ${key} to the simulator: ${err instanceof Error ? err.message : String(err)}`));
+    const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
+    const warn = (err: unknown): void => this.log.warn(`could not send ${key} to the simulator: ${err instanceof Error ? err.message : String(err)}`);
+    if (doc.lineCount <= PART_LINES) {
+      const text = doc.getText();
+      this.sent.set(key, { version: doc.version, length: text.length });
+      this.sending.delete(key);
+      void this.engine.request('open', { uri: key, version: doc.version, file, text }).catch(warn);
+      return;
+    }
+    // In parts: getText of a whole 10^6-event document and its copy to the worker blocked the host for 100-200 ms.
+    // The engine answers requests about the document once the last part is in, so callers need not wait here.
+    const version = doc.version;
+    this.sent.set(key, { version, length: 0 });
+    if (this.sending.has(key)) return; // the running loop sees the new version and starts again
+    const token = {};
+    this.sending.set(key, token);
+    void (async () => {
+      for (;;) {
+        const v = doc.version;
+        this.sent.set(key, { version: v, length: 0 });
+        let length = 0;
+        let start = 0;
+        let restart = false;
+        while (!restart) {
+          const end = Math.min(start + PART_LINES, doc.lineCount);
+          // Up to the start of line `end`, or to the end of the text for the last part.
+          const text = doc.getText(new vscode.Range(start, 0, end === doc.lineCount ? end + 1 : end, 0));
+          length += text.length;
+          const last = end === doc.lineCount;
+          void (start === 0
+            ? this.engine.request('open', { uri: key, version: v, file, text, more: !last })
+            : this.engine.request('openPart', { uri: key, version: v, text, last })).catch(warn);
+          if (last) break;
+          start = end;
+          await nextTurn();
+          if (this.sending.get(key) !== token) return; // closed, or the engine restarted and the text goes again
+          if (doc.isClosed) { this.sending.delete(key); return; }
+          restart = doc.version !== v;
+        }
+        if (restart) continue;
+        this.sent.set(key, { version: v, length });
+        this.sending.delete(key);
+        return;
+      }
+    })();
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
@@ -48,13 +100,20 @@ export class DocumentSync implements vscode.Disposable {
       if (isScenario(doc)) this.open(doc);
       return;
     }
-    if (e.contentChanges.length === 0 || had === doc.version) return;
-    this.sent.set(key, doc.version);
-    const last = doc.lineAt(doc.lineCount - 1);
+    if (e.contentChanges.length === 0 || had.version === doc.version || this.sending.has(key)) return;
+    if (had.version !== doc.version - 1) {
+      // An edit went by unseen: the engine gets the whole text again.
+      this.open(doc);
+      return;
+    }
+    // The length follows from the edits: asking VS Code for the offset of the end cost it a pass over every line.
+    let length = had.length;
+    for (const c of e.contentChanges) length += c.text.length - c.rangeLength;
+    this.sent.set(key, { version: doc.version, length });
     const edits = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
-    void this.engine.request('change', { uri: key, version: doc.version, edits, length: doc.offsetAt(last.range.end) }).then((ok) => {
+    void this.engine.request('change', { uri: key, version: doc.version, edits, length }).then((ok) => {
       // The copy did not match (an edit was missed): send the whole text of whatever version is current now.
-      if (!ok && !doc.isClosed && this.sent.get(key) === doc.version) this.open(doc);
+      if (!ok && !doc.isClosed && this.sent.get(key)?.version === doc.version) this.open(doc);
     }, () => undefined);
   }
 

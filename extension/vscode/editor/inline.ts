@@ -10,6 +10,11 @@ import { EditorDecorations } from './decorations';
 
 /** Lines fetched above and below what an editor shows, so scrolling a little needs no new request. */
 const MARGIN_LINES = 200;
+/**
+ * Lines drawn above and below what an editor shows (a scroll draws again from the lines fetched). Each decoration's
+ * hover goes through VS Code's markdown parser on the host: drawing the whole fetched window cost 70-100 ms there.
+ */
+const DRAW_MARGIN_LINES = 40;
 
 const TONE_COLOR: Record<InlineTone, string> = {
   ok: 'editorCodeLens.foreground',
@@ -55,28 +60,35 @@ export function registerInlineResults(services: Services): InlineHandle {
 
   const enabled = (): boolean => vscode.workspace.getConfiguration('timens').get<boolean>('inlineResults', true);
 
-  const windowOf = (editor: vscode.TextEditor): { from: number; to: number } => {
+  const windowOf = (editor: vscode.TextEditor, margin = MARGIN_LINES): { from: number; to: number } => {
     const ranges = editor.visibleRanges.length ? editor.visibleRanges : [new vscode.Range(0, 0, Math.min(editor.document.lineCount, 100), 0)];
-    return { from: Math.max(0, ranges[0]!.start.line - MARGIN_LINES), to: ranges[ranges.length - 1]!.end.line + 1 + MARGIN_LINES };
+    return { from: Math.max(0, ranges[0]!.start.line - margin), to: ranges[ranges.length - 1]!.end.line + 1 + margin };
   };
 
   const draw = (editor: vscode.TextEditor, current: SimulationSession | undefined, lines: readonly InlineLine[]): void => {
     const key = editor.document.uri.toString();
     const position = current?.position ?? 0;
-    const results: InlineResult[] = lines.map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
+    const { from, to } = windowOf(editor, DRAW_MARGIN_LINES);
+    const results: InlineResult[] = lines.filter((l) => l.line >= from && l.line < to).map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
     shown.set(key, results);
-    const byType = new Map<string, vscode.DecorationOptions[]>();
+    // Grouped by decoration type; the options (and their markdown hovers) are made only for a type whose lines changed.
+    const byType = new Map<string, { r: InlineResult; end: vscode.Position }[]>();
     for (const r of results) {
       if (r.line >= editor.document.lineCount) continue;
-      const end = editor.document.lineAt(r.line).range.end;
       const k = `${r.tone}:${r.reached}`;
-      const hover = new vscode.MarkdownString();
-      hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
       let list = byType.get(k);
       if (!list) byType.set(k, list = []);
-      list.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } });
+      list.push({ r, end: editor.document.lineAt(r.line).range.end });
     }
-    for (const [k, type] of decorationTypes) decorations.set(editor, type, byType.get(k) ?? []);
+    for (const [k, type] of decorationTypes) {
+      const list = byType.get(k) ?? [];
+      const signature = list.map(({ r, end }) => `${r.line}:${end.character}|${r.text}|${r.detail}`).join('\n');
+      decorations.setIfChanged(editor, type, signature, () => list.map(({ r, end }) => {
+        const hover = new vscode.MarkdownString();
+        hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
+        return { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } };
+      }));
+    }
     // The line the cursor stands on, only while travelling (at the end every line has run).
     const line = current && current.position < current.eventCount ? current.view.line : -1;
     decorations.set(editor, currentLineType, line >= 0 && line < editor.document.lineCount ? [editor.document.lineAt(line).range] : []);

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { scenarioOfEvents } from '../scenarios';
+import { longestOwnSlice } from './slices';
 
 const EXTENSION_ID = 'timens-explorer.timens-explorer';
 /** How long a figure may take before it counts as "not within": the value then reported. */
@@ -147,6 +148,11 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.timens');
 
   figures['ext.host_idle_block_ms'] = await maxBlock(async () => { await sleep(2000); });
+  // Other extensions with code active on the same host (VS Code's built-ins: git, github, merge-conflict…).
+  const withCode = (e: vscode.Extension<unknown>): boolean => { const p = e.packageJSON as { main?: string; browser?: string }; return !!(p.main ?? p.browser); };
+  const others = vscode.extensions.all.filter((e) => e.isActive && e.id !== ext.id && withCode(e)).map((e) => e.id);
+  figures['ext.other_extensions_active'] = others.length;
+  console.log(`[bench] vscode: other extensions active on the host: ${others.join(', ') || 'none'}`);
   save('idle');
 
   const big = path.join(dir, 'events-1e6.timens');
@@ -159,8 +165,19 @@ export async function run(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   save('diagnostics');
   let editor!: vscode.TextEditor;
+  // TIMENS_BENCH_SLICES=1: also the longest slice of our own code on the host per phase, from a CPU profile (the
+  // sampling slows the host a little, so the user-path figures are measured without it by default).
+  const slices = process.env.TIMENS_BENCH_SLICES === '1';
+  const ours = path.join(ext.extensionPath, 'dist');
   const phase = async (name: string, work: () => Promise<void>): Promise<void> => {
-    figures[`ext.host_block_ms_${name}`] = await maxBlock(work);
+    if (slices) {
+      const slice = await longestOwnSlice(ours, async () => { figures[`ext.host_block_ms_${name}`] = await maxBlock(work); });
+      figures[`ext.host_own_slice_ms_${name}`] = slice.ms;
+      figures['ext.host_own_max_slice_ms'] = Math.max(figures['ext.host_own_max_slice_ms'] ?? 0, slice.ms);
+      console.log(`[bench] vscode: ${name}: our longest slice ${slice.ms.toFixed(1)} ms: ${slice.top.join('; ')}`);
+    } else {
+      figures[`ext.host_block_ms_${name}`] = await maxBlock(work);
+    }
     figures['ext.host_max_block_ms'] = Math.max(figures['ext.host_max_block_ms'] ?? 0, figures[`ext.host_block_ms_${name}`]!);
     save(name);
   };

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, runScenario } from '../../../extension/scenario/index';
 import { codeLensCommands, completionsAt, hoverAt, outline } from '../../../extension/scenario/editor/language';
-import { inlineResults, lineOutcomeText } from '../../../extension/scenario/editor/inline';
+import { InlineIndex, inlineResults, inlineResultsAt, lineOutcomeText } from '../../../extension/scenario/editor/inline';
 import { resultText } from '../../../extension/scenario/editor/trees';
 import { formatResult } from '../../../extension/scenario/format';
 import * as fs from 'node:fs';
@@ -137,6 +137,23 @@ test('inline results: return, clock as host + offset, namespaces, expectations, 
   assert.ok(atStart.every((r) => !r.reached));
   const sig = lineOutcomeText({ line: 0, step: { line: 0, task: 'P1', operation: { op: 'touch', mapping: '[vvar]', page: 1 } }, result: { ret: null, errno: null, signal: 'SIGBUS' }, time_ns: 'ns#0', time_ns_for_children: 'ns#0' });
   assert.deepEqual(sig, { text: '→ --- SIGBUS --- · in ns#0', tone: 'signal' });
+});
+
+test('inline results of a window of lines are those of the whole run in that window, made only for it', () => {
+  const run = runScenario(TEXT);
+  const all = inlineResultsAt(run);
+  const index = new InlineIndex(run);
+  const lines = TEXT.split('\n').length;
+  for (let from = 0; from <= lines; from++) {
+    for (let to = from; to <= lines + 1; to++) {
+      assert.deepEqual(index.between(from, to), all.filter((r) => r.line >= from && r.line < to), `[${from}, ${to})`);
+    }
+  }
+  // An expect line is reached with the line that ran above it; a step line with its own last event.
+  const spans = new Map(run.sim.lineSpans().map((s) => [s.line, s.end]));
+  assert.equal(index.between(9, 10)[0]!.reachedAt, spans.get(8));
+  assert.equal(index.between(8, 9)[0]!.reachedAt, spans.get(8));
+  assert.deepEqual(index.between(0, 3), []);
 });
 
 test('a delivered signal has one wording in inline results, trees, hovers and the CLI: --- SIG --- (never "killed by")', () => {

@@ -51,6 +51,30 @@ test('edits are applied in the order VS Code reports them; a copy that does not 
   h.close();
 });
 
+test('a text sent in parts: requests about it wait for the last part; a newer first part starts it again; close frees them', async () => {
+  const h = engineHarness();
+  const uri = 'file:///p.timens';
+  const [a, b] = [TEXT.slice(0, 40), TEXT.slice(40)];
+  await h.host.request('open', { uri, version: 1, file: '/p.timens', text: 'P1: sleep(1)\n', more: true });
+  // Started again at version 2 before it was whole: the parts of version 1 no longer count.
+  await h.host.request('open', { uri, version: 2, file: '/p.timens', text: a, more: true });
+  await h.host.request('openPart', { uri, version: 1, text: 'garbage', last: true });
+  const waiting = h.host.request('validate', { uri, version: 2, request: DEFAULTS });
+  const outlineAsked = h.host.request('outline', { uri, version: 2 });
+  await h.host.request('openPart', { uri, version: 2, text: b, last: true });
+  const summary = await waiting;
+  assert.deepEqual(summary?.diagnostics.map((d) => [d.range.line, d.code]), [[7, 'expect-failed']], 'the whole text of version 2 ran');
+  assert.ok((await outlineAsked).length > 0);
+  // Edits apply to the whole text.
+  assert.equal(await h.host.request('change', { uri, version: 3, edits: [{ offset: TEXT.length, length: 0, text: '# end\n' }], length: TEXT.length + 6 }), true);
+  // A document closed while its parts come: what waited for it goes on (and finds no text).
+  await h.host.request('open', { uri: 'file:///q.timens', version: 1, file: '/q.timens', text: a, more: true });
+  const orphan = h.host.request('validate', { uri: 'file:///q.timens', version: 1, request: DEFAULTS });
+  await h.host.request('close', { uri: 'file:///q.timens' });
+  assert.equal(await orphan, null);
+  h.close();
+});
+
 test('a newer text cancels the run of the older one between two slices; the session follows the newer text', async () => {
   const big = readsScenario(40_000);
   const h = await opened(big);

@@ -1,0 +1,126 @@
+// Diagnostics and inline results after edits in the real VS Code, on a scenario long enough to reach the engine
+// in parts: edits at the start, middle and end, a paste of many lines, an undo, and a burst of edits while runs
+// are in flight (the document ends with the results of its last text; no result of an older text is drawn).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { PART_LINES } from '../../extension/vscode/editor/documents';
+import { activateExtension, waitFor } from './helpers';
+
+const READ = 'P1: clock_gettime(CLOCK_MONOTONIC)';
+const PASS = 'expect ret == 0';
+const FAIL = 'expect ret == 7';
+
+interface Shown { inline: { line: number; tone: string }[] }
+const inspect = async (uri: vscode.Uri) => (await vscode.commands.executeCommand('timens.editor._inspect', uri)) as Shown;
+
+/** Lines of `text` that hold `expect ret == 7` (the ones that must carry an error). */
+function failingLines(doc: vscode.TextDocument): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text === FAIL) out.push(i);
+  return out;
+}
+
+/** The tone an inline result of line `i` must have in the document as it is. */
+function toneOf(doc: vscode.TextDocument, i: number): string | undefined {
+  const text = i < doc.lineCount ? doc.lineAt(i).text : '';
+  return text === PASS ? 'expect-pass' : text === FAIL ? 'expect-fail' : text === READ ? 'ok' : undefined;
+}
+
+/** Inline results that do not fit the text as it is now (drawn from an older text), as `line:tone`. */
+function stale(doc: vscode.TextDocument, shown: Shown): string[] {
+  return shown.inline.filter((r) => toneOf(doc, r.line) !== r.tone).map((r) => `${r.line}:${r.tone}`);
+}
+
+/** Waits until the diagnostics and the inline results around `line` are those of the document's current text. */
+async function settledAt(editor: vscode.TextEditor, line: number, what: string): Promise<void> {
+  const doc = editor.document;
+  editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+  await waitFor(async () => {
+    const want = failingLines(doc).join();
+    const got = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'expect-failed').map((d) => d.range.start.line).join();
+    if (got !== want) return false;
+    const version = doc.version;
+    const shown = await inspect(doc.uri);
+    if (doc.version !== version) return false;
+    const at = shown.inline.find((r) => r.line === line);
+    return stale(doc, shown).length === 0 && at !== undefined && at.tone === toneOf(doc, line);
+  }, `diagnostics and inline results after ${what}`, 60_000, 50);
+}
+
+suite('editor: diagnostics and inline results follow edits anywhere', () => {
+  let editor: vscode.TextEditor;
+
+  suiteSetup(async () => {
+    await activateExtension();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-edits-'));
+    const lines = ['arch x86_64', 'kernel 6.18'];
+    // Long enough to be sent in parts; a failing expectation near the start, middle and end.
+    for (let i = 0; lines.length < 2 * PART_LINES + 100; i++) lines.push(READ, i % 500 === 7 ? FAIL : PASS);
+    const file = path.join(dir, 'edits.timens');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('opened in parts: every failing expectation and the inline results on screen', async () => {
+    assert.ok(editor.document.lineCount > PART_LINES, 'the document goes to the engine in parts');
+    await settledAt(editor, 2 * PART_LINES, 'opening');
+  });
+
+  test('an edit at the start, in the middle and at the end', async () => {
+    const doc = editor.document;
+    await editor.edit((b) => b.replace(doc.lineAt(3).range, FAIL));
+    await settledAt(editor, 3, 'an edit at the start');
+    const middle = Math.floor(doc.lineCount / 2) | 1; // an expect line (odd)
+    await editor.edit((b) => b.replace(doc.lineAt(middle).range, doc.lineAt(middle).text === PASS ? FAIL : PASS));
+    await settledAt(editor, middle, 'an edit in the middle');
+    await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount - 1, 0), `${READ}\n${FAIL}\n`));
+    await settledAt(editor, doc.lineCount - 2, 'an edit at the end');
+  });
+
+  test('a paste of many lines, then an undo of it', async () => {
+    const doc = editor.document;
+    const before = doc.getText();
+    const block = Array.from({ length: 400 }, (_, i) => `${READ}\n${i % 3 === 0 ? FAIL : PASS}\n`).join('');
+    await editor.edit((b) => b.insert(new vscode.Position(1001, 0), block));
+    await settledAt(editor, 1001 + 2 * 399 + 1, 'a paste of 800 lines');
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('undo');
+    await waitFor(() => doc.getText() === before, 'the undo');
+    await settledAt(editor, 1001, 'the undo');
+  });
+
+  test('a burst of edits while runs are in flight ends with the results of the last text, never drawing older ones', async () => {
+    const doc = editor.document;
+    const seen: string[] = [];
+    let watching = true;
+    // Samples what is drawn while the edits go on: each sample is checked against the text of that moment.
+    const watcher = (async () => {
+      while (watching) {
+        const version = doc.version;
+        const shown = await inspect(doc.uri);
+        if (doc.version === version) seen.push(...stale(doc, shown));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const target = doc.lineCount - 202; // an expect line near the end (the count is odd, expect lines are odd)
+    assert.ok(doc.lineAt(target).text.startsWith('expect'));
+    for (let k = 0; k < 12; k++) {
+      await editor.edit((b) => b.replace(doc.lineAt(target).range, k % 2 ? PASS : FAIL));
+      if (k % 4 === 3) await editor.edit((b) => b.insert(new vscode.Position(5, 0), `${READ}\n${PASS}\n`));
+      await new Promise((r) => setTimeout(r, 60 + 40 * (k % 3)));
+    }
+    // The last replacement wrote PASS at `target`; the insert after it moved that line down by two.
+    await settledAt(editor, target + 2, 'the last edit of the burst');
+    watching = false;
+    await watcher;
+    assert.strictEqual(doc.lineAt(target + 2).text, PASS);
+    assert.deepStrictEqual(seen, [], 'inline results of an older text were drawn');
+  });
+});
