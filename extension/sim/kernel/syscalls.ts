@@ -128,11 +128,14 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
     if (!(e instanceof KErr)) throw e;
     res = { ret: -1, errno: e.errno, signal: null };
   }
-  // The SIGKILL of setns's race=sigkill is acted on at the return to user space: the group dies, and user
-  // space never sees the return value (the kernel's, EINTR or 0, stays in the result for the trace and expect).
-  if (op.op === 'setns' && op.race === 'sigkill') res = killGroup(k, taskId, 'SIGKILL', res);
   setLastResult(k, taskId, res);
   k.exit('syscall-exit', enter, k.txt`${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, res);
+  // The SIGKILL of setns's race=sigkill is acted on at the return to user space: the group dies, and user
+  // space never sees the return value (the kernel's, EINTR or 0, stays in the result for the trace and expect).
+  if (op.op === 'setns' && op.race === 'sigkill') {
+    res = killGroup(k, taskId, 'SIGKILL', res);
+    setLastResult(k, taskId, res);
+  }
   return res;
 }
 
