@@ -3,9 +3,9 @@
 // and which fields of its result are compared. Adding an operation: one entry here, one op_<name> in helper/.
 
 import type { KernelState } from '../sim/api';
-import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget, type TimeExpr } from '../sim/ops';
+import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
-import { CLOCK_OPERATIONS, via, clockPointUnchecked } from './operationsClock';
+import { CLOCK_OPERATIONS, clockPointUnchecked, timerTokens, timeToken, via } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
  *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
@@ -65,7 +65,6 @@ const utf8 = new TextEncoder();
 const hex = (s: string) => ':' + Array.from(utf8.encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
 const ts = (t: { sec: number; nsec: number }) => `${t.sec}:${t.nsec}`;
 const opt = (v: number | undefined) => (v === undefined ? '-' : String(v));
-const time = (v: TimeExpr) => `${v.base}:${ts(v.delta)}`;
 const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 
 /** The /proc/sys files the helper opens (helper/proto.c FIXED), the sysctls the model has. */
@@ -265,9 +264,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
   clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
-    encode: (op, c) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), op.abs ? '1' : '0', time(op.value), String(c.mode.sleepCapMs)] },
+    encode: (op, c) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), op.abs ? '1' : '0', timeToken(op.value), String(c.mode.sleepCapMs)] },
   timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether a poll(2) of 100 ms sees it fire.',
-    encode: (op) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), op.abs ? '1' : '0', time(op.value)] },
+    encode: timerTokens },
   touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
     encode: (op) => [mappingToken(op.mapping), String(op.page)] },
   mprotect: { sig: 'mioo', flags: 0, fields: [], doc: 'mprotect(2) of the pages (the whole mapping by default).',
@@ -295,7 +294,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   settimeofday: { sig: 'T', flags: 0, fields: [], doc: 'never run: it could set this machine\'s clock.',
     encode: () => ({ notRun: NEVER_SET }) },
   clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'clock_settime(2) of a clock id above 0 (none has a clock_set: the kernel refuses it before looking at the time); CLOCK_REALTIME and the negative dynamic ids (a PTP clock can be set) are never run.',
-    encode: (op) => (op.clock > 0 ? [String(op.clock), time(op.value)] : { notRun: op.clock === 0 ? NEVER_SET : 'a negative clock id is a dynamic clock (a PTP clock could be set): never run' }) },
+    encode: (op) => (op.clock > 0 ? [String(op.clock), timeToken(op.value)] : { notRun: op.clock === 0 ? NEVER_SET : 'a negative clock id is a dynamic clock (a PTP clock could be set): never run' }) },
   adjtimex: { readOnly: true, sig: 'i', flags: 0, fields: ['ret'], doc: 'adjtimex(2) with modes 0 or ADJ_OFFSET_SS_READ, which only read; any other mode is never run.',
     encode: (op) => (op.modes === 0 || op.modes === ADJ_MODES.ADJ_OFFSET_SS_READ ? [String(op.modes)] : { notRun: NEVER_SET }) },
   gettimeofday: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'gettimeofday(3) of libc (the vDSO entry the kernel mapped at exec), syscall(SYS_gettimeofday), or a call into the x86_64 vsyscall page at 0xffffffffff600000; argument 0 is CLOCK_REALTIME, so the supervisor brackets it with host readings of that clock.',
