@@ -51,6 +51,23 @@ function median(xs: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 }
 
+/** The same one-line edit in every edit phase, so the scenario's and the plain text's figures compare. */
+async function appendLine(editor: vscode.TextEditor): Promise<void> {
+  await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount - 1, 0), 'P2: clock_gettime(CLOCK_REALTIME)\n'));
+}
+
+/** Median time of a request from the extension host that the workbench answers at once (setContext). */
+async function rendererRoundTrip(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t0 = performance.now();
+    await vscode.commands.executeCommand('setContext', 'timensBench.probe', i);
+    times.push(performance.now() - t0);
+    await sleep(20);
+  }
+  return median(times);
+}
+
 async function openScenario(file: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   return vscode.window.showTextDocument(doc, { preview: false });
@@ -156,7 +173,8 @@ export async function run(): Promise<void> {
   save('idle');
 
   const big = path.join(dir, 'events-1e6.timens');
-  fs.writeFileSync(big, scenarioOfEvents(1_000_000));
+  const bigText = scenarioOfEvents(1_000_000);
+  fs.writeFileSync(big, bigText);
   const medium = path.join(dir, 'events-1e5.timens');
   fs.writeFileSync(medium, scenarioOfEvents(100_000));
 
@@ -181,12 +199,20 @@ export async function run(): Promise<void> {
     figures['ext.host_max_block_ms'] = Math.max(figures['ext.host_max_block_ms'] ?? 0, figures[`ext.host_block_ms_${name}`]!);
     save(name);
   };
+  // VS Code's own floor, with none of our code involved: one request from the extension host through the
+  // workbench and back (a debugger step from the host makes this trip before it reaches the adapter), and the
+  // same 10^6-line text opened and edited as plain text.
+  figures['vscode.renderer_roundtrip_ms'] = await rendererRoundTrip();
+  const plain = path.join(dir, 'events-1e6.txt');
+  fs.writeFileSync(plain, bigText);
+  await phase('open_plaintext', async () => { editor = await openScenario(plain); await sleep(3000); });
+  await phase('edit_plaintext', async () => { await appendLine(editor); await sleep(3000); });
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  figures['ext.host_floor_block_ms'] = Math.max(figures['ext.host_block_ms_open_plaintext']!, figures['ext.host_block_ms_edit_plaintext']!);
+  delete figures['ext.host_max_block_ms'];
   await phase('open', async () => { editor = await openScenario(big); await sleep(3000); });
   await phase('run', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
-  await phase('edit', async () => {
-    await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount - 1, 0), 'P2: clock_gettime(CLOCK_REALTIME)\n'));
-    await sleep(3000);
-  });
+  await phase('edit', async () => { await appendLine(editor); await sleep(3000); });
   await phase('run_again', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
   figures['tree.refresh_ms'] = await treeRefresh(editor.document.uri);
   save('tree refresh');
