@@ -74,8 +74,16 @@ function scenario(seed) {
     (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: pidfd_open(${pick(tasks)}${pick(['', ', PIDFD_THREAD'])}) = ${f}`; },
     (t) => `${t}: timer_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '2s', 'now - 1s'])})`,
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "monotonic ${int(-100, 100)} 0\\nboottime ${int(-100, 100)} ${int(0, 5)}")`,
+    // Sleeps and waits: short, since verify really waits them and compares the time waited.
+    (t) => `${t}: clock_nanosleep(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME', 'CLOCK_TAI', 'CLOCK_MONOTONIC_RAW', 'CLOCK_BOOTTIME_ALARM'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 20ms', '30ms', 'now - 1s', '0', '-1s'])})`,
+    (t) => `${t}: futex(${pick(['FUTEX_WAIT', 'FUTEX_WAIT_BITSET', 'FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME', 'FUTEX_LOCK_PI', 'FUTEX_LOCK_PI2', 'FUTEX_WAIT|FUTEX_CLOCK_REALTIME', 'FUTEX_WAIT_BITSET|FUTEX_PRIVATE_FLAG'])}, ${pick(['now + 20ms', '20ms', 'now - 1s', '-1s'])})`,
+    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone(${pick(['SIGCHLD', 'CLONE_NEWTIME|SIGCHLD', 'CLONE_NEWUSER|SIGCHLD', 'CLONE_NEWUSER|CLONE_NEWTIME|SIGCHLD'])}) = ${c}`; },
+    (t) => { const own = fds.filter(([o]) => o === t); if (!own.length) return `${t}: id()`; const fd = pick(own); fds.splice(fds.indexOf(fd), 1); return `${t}: close(${fd[1]})`; },
+    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: pwrite(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime 1 0'])}", ${pick([0, 1, 4])})` : `${t}: id()`; },
+    () => { const c = `K${++n}`; tasks.push(c); return `spawn ${c} uid=${pick([0, 1000, 65534])}`; },
+    () => `sleep ${pick(['10ms', '50ms'])}`,
   ];
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1];
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
     let x = r() * total;

@@ -172,19 +172,32 @@ export function read(k: KernelContext, t: string, f: FileRef, count?: number): O
   });
 }
 
+/**
+ * FMODE_PWRITE: do_dentry_open sets it and seq_open clears it (every seq_file /proc file: timens_offsets, uptime,
+ * stat, maps, the id maps, setgroups); the /proc/sys files, namespace files and /proc/PID directories keep it; a
+ * pidfd has it from pidfs (6.9), not as an anonymous inode.
+ */
+function hasPwrite(k: KernelContext, fd: FdRec): boolean {
+  if (fd.kind === 'pidfd') return k.sw.pidfs;
+  return fd.kind === 'ns' || isSysctlFile(fd) || isProcDir(fd);
+}
+
 /** write and pwrite: only timens_offsets has a write handler (timens_offsets_write → proc_timens_set_offset). */
 export function write(k: KernelContext, t: string, f: FileRef, data: string, pwriteOffset: number | null): OpResult {
   const bytes = utf8.encode(data);
+  // ksys_pwrite64: "if (pos < 0) return -EINVAL;" before the fd is looked up, then -ESPIPE without FMODE_PWRITE,
+  // and only then vfs_write's checks (-EBADF without FMODE_WRITE, -EINVAL without a write handler).
+  if (pwriteOffset !== null && pwriteOffset < 0) k.fail('EINVAL', 'negative pwrite offset');
   return withFile(k, t, f, 'w', (fd, fdName) => {
-    if (fd._mode === 'r') k.fail('EBADF', `${fdName} was opened read-only`);
-    if (pwriteOffset !== null) {
-      if (pwriteOffset < 0) k.fail('EINVAL', 'negative pwrite offset');
-      k.fail('ESPIPE', 'seq_file-based /proc files clear FMODE_PWRITE: pwrite gives ESPIPE whatever the offset (real-kernel-facts Q3)');
+    if (pwriteOffset !== null && !hasPwrite(k, fd)) {
+      k.fail('ESPIPE', `${fd.path} has no FMODE_PWRITE (${fd.kind === 'pidfd' ? 'an anonymous-inode pidfd' : 'seq_open clears it'}): pwrite gives ESPIPE whatever the offset`);
     }
+    if (fd._mode === 'r') k.fail('EBADF', `${fdName} was opened read-only`);
     if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
     if (isSysctlFile(fd)) {
-      const { consumed, ignored } = sysctlWrite(k, t, fd, data);
-      if (fdName && !ignored) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
+      // pwrite writes at its offset and leaves the file position alone.
+      const { consumed, ignored } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
+      if (fdName && !ignored && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
       return { ret: consumed, errno: null, signal: null };
     }
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);

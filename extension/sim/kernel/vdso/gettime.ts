@@ -144,6 +144,24 @@ function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse:
 }
 
 /**
+ * x86's __arch_get_hw_counter for a paravirtual clock: "if (clock_mode == VDSO_CLOCKMODE_PVCLOCK) { barrier(); return
+ * vread_pvclock(); }" reads `pvclock_page` (HVCLOCK: `hvclock_page`), whose place the vDSO image fixes relative to
+ * its text. After [vvar_vclock] (5.6–6.12: [vvar] page 1 or 2) was unmapped or moved away, nothing is mapped there:
+ * the read faults (SIGSEGV), as on a real kernel with kvm-clock. False when the read faulted (k.readSignal says how).
+ */
+function readsVclockPage(k: KernelContext, t: string, mmId: string, dataAddr: number, mode: string | undefined, cause: number): boolean {
+  const role = mode?.endsWith('_PVCLOCK') ? 'pvclock' : mode?.endsWith('_HVCLOCK') ? 'hvclock' : null;
+  if (role === null) return true;
+  let page = 0;
+  for (const v of k.layout.vmas) {
+    const at = v.roles.indexOf(role);
+    if (at >= 0) return userRead(k, t, mmId, dataAddr + (page + at - k.layout.dataSlot) * PAGE, cause) !== null;
+    page += v.pages;
+  }
+  return true;
+}
+
+/**
  * An AArch32 task without a vDSO (CONFIG_COMPAT_VDSO=n: no AT_SYSINFO_EHDR): libc makes the system call itself,
  * clock_gettime64, which arch/arm64/include/asm/unistd32.h wires to sys_clock_gettime; the kernel adds the offsets.
  */
@@ -166,6 +184,7 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   const timensMode = k.timensMode;
   if (!block || block.seq % 2 === 0 || block.clock_mode !== timensMode) {
     if (clocksourceUnusable(k, block?.clock_mode, coarse, first, compat)) return FALLBACK;
+    if (!coarse && !readsVclockPage(k, t, mmId, dataAddr, block?.clock_mode, enter)) return { ret: null, errno: null, signal: k.readSignal };
     const view = k.modules.design.clockView;
     const clk = reading(k, clock, view ? view(k, t, clock, host) : host, host, 'vdso-fast');
     if (race && page?.kind === 'host-data') return { ret: 0, errno: null, signal: null, clock: clk, retries: raceSeqcount(k, first, race, coarse ? 'do_coarse' : 'do_hres') };
@@ -197,6 +216,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       res = { ret: null, errno: null, signal: 'SIGSEGV' };
     } else if (clocksourceUnusable(k, realBlock?.clock_mode, coarse, real, compat)) {
       res = FALLBACK;
+    } else if (!coarse && !readsVclockPage(k, t, mmId, dataAddr, realBlock?.clock_mode, c)) {
+      res = { ret: null, errno: null, signal: k.readSignal };
     } else {
       const off = block.values[clock] ?? ZERO;
       const view = k.modules.design.clockView;
