@@ -184,3 +184,15 @@ test('ids beyond what the sandbox maps are not checkable, in id maps, setuid and
   const qemu = planScenario(text, 't.timens', PROFILE, MODE);
   assert.ok(qemu.lines.every((l) => l.notRun === null), JSON.stringify(qemu.lines.map((l) => l.notRun)));
 });
+
+test('a touch beyond its mapping once a mapping was moved is not checkable; within it, or beyond it while the mappings lie side by side, it is', () => {
+  const text = 'kernel 6.18\nP1: touch([vvar], 5)\nP1: mremap([vdso], 2, MREMAP_MAYMOVE|MREMAP_FIXED)\nP1: touch([vdso], 3)\nP1: touch([vdso], 1)';
+  // On a real kernel the reservation MREMAP_FIXED moved [vdso] into lay right below [vvar] (Debian arm64 6.12), so its page 3 was [vvar] page 1.
+  const r = verdicts(text, (k) => { const l = k.get(4)!; l.res = { ...l.res!, f: { ...l.res!.f, sig: 'SIGBUS' } }; });
+  const status = (n: number) => r.lines.find((l) => l.line === n - 1)!;
+  assert.equal(status(2).status, 'agree', 'touch([vvar], 5) reaches [vvar_vclock] page 1, where the model lays it');
+  assert.equal(status(4).status, 'unchecked');
+  assert.match(status(4).reason ?? '', /page 3 is beyond \[vdso\] after the special mappings were moved or unmapped/);
+  assert.equal(status(5).status, 'agree');
+  assert.equal(r.disagree, 0);
+});
