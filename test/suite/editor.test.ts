@@ -124,6 +124,10 @@ suite('editor: language features, trees and commands', () => {
     assert.match(clock, /CLOCK_MONOTONIC\*\* \(clock id 1\)/);
     const ex = hoverText(await at(14, 3));
     assert.match(ex, /✗ failed/);
+    // The inline result drawn after a line: hovering it lands at the line's end.
+    const eol = hoverText(await at(12, 'P1: touch([vvar], 1)'.length)).replace(/&nbsp;/g, ' ');
+    assert.match(eol, /P1: touch → [^\n]*SIGBUS/);
+    assert.doesNotMatch(hoverText(await at(12, 4)).replace(/&nbsp;/g, ' '), /P1: touch → /, 'inside the line only the statement\'s own hover');
   });
 
   test('completion: operations, flags, clocks, arch values, tasks defined above', async () => {

@@ -7,13 +7,11 @@ import type { InlineResult, InlineTone } from '../../scenario/editor/inline';
 import type { Services } from '../services';
 import type { SimulationSession } from '../session';
 import { EditorDecorations } from './decorations';
+import { SELECTOR } from './documents';
 
 /** Lines fetched above and below what an editor shows, so scrolling a little needs no new request. */
 const MARGIN_LINES = 200;
-/**
- * Lines drawn above and below what an editor shows (a scroll draws again from the lines fetched). Each decoration's
- * hover goes through VS Code's markdown parser on the host: drawing the whole fetched window cost 70-100 ms there.
- */
+/** Lines drawn above and below what an editor shows (a scroll draws again from the lines fetched). */
 const DRAW_MARGIN_LINES = 40;
 
 const TONE_COLOR: Record<InlineTone, string> = {
@@ -80,14 +78,12 @@ export function registerInlineResults(services: Services): InlineHandle {
       if (!list) byType.set(k, list = []);
       list.push({ r, end: editor.document.lineAt(r.line).range.end });
     }
+    // No hoverMessage: VS Code runs every decoration's hover through its markdown parser on the host at each
+    // redraw (20-90 ms per debugger step); the hover provider below answers for the one line hovered.
     for (const [k, type] of decorationTypes) {
       const list = byType.get(k) ?? [];
-      const signature = list.map(({ r, end }) => `${r.line}:${end.character}|${r.text}|${r.detail}`).join('\n');
-      decorations.setIfChanged(editor, type, signature, () => list.map(({ r, end }) => {
-        const hover = new vscode.MarkdownString();
-        hover.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
-        return { range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: `  ${r.text}` } } };
-      }));
+      const signature = list.map(({ r, end }) => `${r.line}:${end.character}|${r.text}`).join('\n');
+      decorations.setIfChanged(editor, type, signature, () => list.map(({ r, end }) => ({ range: new vscode.Range(end, end), renderOptions: { after: { contentText: `  ${r.text}` } } })));
     }
     // The line the cursor stands on, only while travelling (at the end every line has run).
     const line = current && current.position < current.eventCount ? current.view.line : -1;
@@ -128,7 +124,21 @@ export function registerInlineResults(services: Services): InlineHandle {
     statusBar.show();
   };
 
+  /** The result drawn after the end of the hovered line: hovering it lands at the line's end. */
+  const hoverProvider: vscode.HoverProvider = {
+    provideHover(doc, position) {
+      const line = doc.lineAt(position.line);
+      if (position.character < line.range.end.character) return undefined;
+      const r = shown.get(doc.uri.toString())?.find((x) => x.line === position.line);
+      if (!r) return undefined;
+      const md = new vscode.MarkdownString();
+      md.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
+      return new vscode.Hover(md, line.range.with(line.range.end));
+    },
+  };
+
   context.subscriptions.push(
+    vscode.languages.registerHoverProvider(SELECTOR, hoverProvider),
     statusBar, currentLineType, ...decorationTypes.values(),
     store.onDidChange(() => { renderAll(); updateStatus(store.active); }),
     vscode.window.onDidChangeVisibleTextEditors(renderAll),
