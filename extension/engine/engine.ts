@@ -18,7 +18,7 @@ import { Transfer } from './rpc';
 import { ScenarioText, TextsInParts, runOptions, sameOverrides } from './documents';
 import { runInSlices, type Job } from './jobs';
 import { DebugSessions } from './debugSessions';
-import { boundedOutline } from './outline';
+import { boundedOutline, withLineLengths } from './outline';
 import { TREE_KEYS, type ClientRequests, type EngineEvents, type EngineRequests, type EventBrief, type RunId, type RunRequest, type RunSummary, type TreesPatch, type TreeViews } from './protocol';
 import { diffTree, type TreePatch } from '../scenario/editor/treePatch';
 import { RunRecord } from './runs';
@@ -123,7 +123,7 @@ export class Engine {
     });
     h('outline', (p) => {
       const doc = this.doc(p.uri, p.version);
-      return doc ? boundedOutline(outline(doc.parsed(), doc.lines())) : [];
+      return doc ? withLineLengths(boundedOutline(outline(doc.parsed(), doc.lines())), doc.lines()) : [];
     });
     h('profile', (p) => {
       const doc = this.doc(p.uri, p.version);

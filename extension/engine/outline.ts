@@ -32,3 +32,12 @@ export function boundedOutline(roots: readonly OutlineSymbol[], max = OUTLINE_MA
   };
   return cut(roots);
 }
+
+/** The symbols with the lengths of their first and last lines, taken from the engine's copy of the text. */
+export function withLineLengths(list: readonly OutlineSymbol[], lines: readonly string[]): OutlineSymbol[] {
+  const length = (n: number): number | undefined => {
+    const l = lines[n];
+    return l === undefined ? undefined : l.endsWith('\r') ? l.length - 1 : l.length;
+  };
+  return list.map((s) => ({ ...s, length: length(s.line), endLength: length(s.endLine), children: withLineLengths(s.children, lines) }));
+}

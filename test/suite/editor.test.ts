@@ -193,6 +193,15 @@ suite('editor: language features, trees and commands', () => {
     assert.deepStrictEqual(symbols.map((s) => s.name), ['arch arm64 · kernel 5.9', 'set up', 'clocks and pages']);
     const setUp = symbols[1];
     assert.ok(setUp.children.some((c) => c.name === 'P2' && c.kind === vscode.SymbolKind.Object), setUp.children.map((c) => c.name).join());
+    // Each symbol's ranges are its lines' as the document has them: the selection its first line, the range to
+    // the end of its last line.
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const walk = (list: vscode.DocumentSymbol[]): void => list.forEach((sym) => {
+      assert.ok(sym.selectionRange.isEqual(doc.lineAt(sym.selectionRange.start.line).range), `${sym.name}: selection ${JSON.stringify(sym.selectionRange)}`);
+      assert.ok(sym.range.end.isEqual(doc.lineAt(sym.range.end.line).range.end), `${sym.name}: range ${JSON.stringify(sym.range)}`);
+      walk(sym.children);
+    });
+    walk(symbols);
   });
 
   test('trees: rendered in the Timens container, right items after the run, after stepping back and at the start', async () => {

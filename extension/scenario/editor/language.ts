@@ -344,6 +344,10 @@ export interface OutlineSymbol {
   /** Last line the symbol covers (sections run to the next section). */
   endLine: number;
   readonly children: OutlineSymbol[];
+  /** The lengths of `line` and `endLine` (without the line break), when the engine sends them: the editor then
+   *  makes the symbol's ranges without looking up two lines of the document per symbol. */
+  readonly length?: number;
+  readonly endLength?: number;
 }
 
 const isSpace = (c: string | undefined): boolean => c !== undefined && c.trim() === '' && c !== '';

@@ -197,9 +197,12 @@ export function registerLanguageFeatures(services: Services): DiagnosticsControl
         const { uri, version } = at(doc);
         const symbols = await engine.request('outline', { uri, version });
         if (doc.version !== version) return [];
+        const last = doc.lineCount - 1;
+        // The engine's text is this version's: its line lengths make the ranges (two lineAt per symbol cost the
+        // host 10-40 ms for a bounded outline of 2,000 symbols).
         const convert = (s: OutlineSymbol): vscode.DocumentSymbol => {
-          const end = doc.lineAt(Math.min(s.endLine, doc.lineCount - 1)).range.end;
-          const selection = doc.lineAt(s.line).range;
+          const end = s.endLength !== undefined && s.endLine <= last ? new vscode.Position(s.endLine, s.endLength) : doc.lineAt(Math.min(s.endLine, last)).range.end;
+          const selection = s.length !== undefined && s.line <= last ? new vscode.Range(s.line, 0, s.line, s.length) : doc.lineAt(s.line).range;
           const sym = new vscode.DocumentSymbol(s.name || '(line)', s.detail, SYMBOL_KIND[s.kind], new vscode.Range(selection.start, end), selection);
           sym.children = s.children.map(convert);
           return sym;

@@ -226,6 +226,23 @@ test('the outline of a huge scenario is bounded, and says how much it leaves out
   }
 });
 
+test('outline symbols carry the lengths of their first and last lines, without the line break', async () => {
+  const lines = ['# --- set up', 'P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2', '# --- read', 'P2: clock_gettime(CLOCK_MONOTONIC)'];
+  for (const eol of ['\n', '\r\n']) {
+    const h = await opened(lines.join(eol) + eol);
+    try {
+      const walk = (list: readonly OutlineSymbol[]): number => list.reduce((n, sym) => {
+        assert.equal(sym.length, lines[sym.line]!.length, `${JSON.stringify(eol)} ${sym.name}: line ${sym.line}`);
+        assert.equal(sym.endLength, (lines[sym.endLine] ?? '').length, `${JSON.stringify(eol)} ${sym.name}: end line ${sym.endLine}`);
+        return n + 1 + walk(sym.children);
+      }, 0);
+      assert.ok(walk(await h.host.request('outline', { uri: 'file:///s.timens', version: 1 })) >= 4);
+    } finally {
+      h.close();
+    }
+  }
+});
+
 test('the profile of a document: its run\'s, or with ofText its header lines\' and the defaults\' alone', async () => {
   const h = await opened(TEXT.replace('kernel 6.18\n', ''));
   const at = { uri: 'file:///s.timens', version: 1 };
