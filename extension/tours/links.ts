@@ -3,9 +3,9 @@
 
 import type { SimEvent, Simulation } from '../sim/api';
 import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
-import { indexedFunctions } from './importProtocol';
+import { indexedHunks } from './importProtocol';
 import { callNames, type FileDiff, type Hunk } from './patch';
-import { allHunks, type PatchSeries, type SeriesMessage } from './series';
+import type { PatchSeries, SeriesMessage } from './series';
 
 /** Every kernel function the bundled knowledge names: what a changed line may mention. */
 export const KNOWN_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -36,11 +36,37 @@ export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): strin
   return out;
 }
 
-/** Every function any hunk of the message stands for (functionsOfHunk), once each: the import's index. */
-export function functionsOfMessage(m: SeriesMessage): string[] {
-  const out = new Set<string>();
-  for (const { hunk } of allHunks(m)) for (const f of functionsOfHunk(hunk)) out.add(f);
-  return [...out];
+/**
+ * One hunk of a patch as the lookup of an event's hunks needs it, known without the patch's text: where it is
+ * (file and hunk index), its header line and the functions it stands for (functionsOfHunk).
+ */
+export interface HunkEntry {
+  readonly file: number;
+  readonly hunk: number;
+  readonly header: string;
+  readonly functions: readonly string[];
+}
+
+/** The hunks of a message that stand for a function, in order: a hunk that stands for none is never found. */
+export function hunkEntries(m: SeriesMessage): HunkEntry[] {
+  const out: HunkEntry[] = [];
+  (m.patch?.files ?? []).forEach((file, fi) => file.hunks.forEach((hunk, hi) => {
+    const functions = functionsOfHunk(hunk);
+    if (functions.length > 0) out.push({ file: fi, hunk: hi, header: hunk.header, functions });
+  }));
+  return out;
+}
+
+/** The entries of a message parsed in this thread, made once per message. */
+const entriesOfParsed = new WeakMap<SeriesMessage, readonly HunkEntry[]>();
+
+/** A message's hunk entries: an imported one's as its worker listed them (its text is not read), else made here. */
+function entriesOf(m: SeriesMessage): readonly HunkEntry[] {
+  const listed = indexedHunks(m);
+  if (listed) return listed;
+  let made = entriesOfParsed.get(m);
+  if (!made) entriesOfParsed.set(m, made = hunkEntries(m));
+  return made;
 }
 
 function eventMentions(e: SimEvent, fn: string): boolean {
@@ -68,18 +94,36 @@ export function eventsForFunctions(sim: Simulation, functions: readonly string[]
   return out.sort((a, b) => a - b);
 }
 
-/** The hunks of a series that stand for an event: their functions are on its call stack or map to its kind. */
-export function hunksForEvent(series: PatchSeries, e: SimEvent): { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] {
-  const out: { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] = [];
-  for (const patch of series.patches) {
-    // An imported patch says which functions it stands for without being read again from its source.
-    const index = indexedFunctions(patch);
-    if (index && !index.some((f) => standsFor(e, f))) continue;
-    for (const { file, hunk } of allHunks(patch)) {
-      const fns = functionsOfHunk(hunk);
-      const hit = fns.filter((f) => standsFor(e, f));
-      if (hit.length > 0) out.push({ patch, file, hunk, functions: hit });
+/** A hunk found for an event: its patch and place in the series, its header, and its functions that stand for the event. */
+export interface HunkRef {
+  readonly patch: SeriesMessage;
+  readonly patchIndex: number;
+  readonly fileIndex: number;
+  readonly hunkIndex: number;
+  readonly header: string;
+  readonly functions: string[];
+}
+
+/**
+ * The hunks of a series that stand for an event: their functions are on its call stack or map to its kind.
+ * Answered from the hunks' entries, so an imported series is not read again (hunkOf reads the one picked).
+ */
+export function hunksForEvent(series: PatchSeries, e: SimEvent): HunkRef[] {
+  const out: HunkRef[] = [];
+  const patches = series.patches;
+  for (let patchIndex = 0; patchIndex < patches.length; patchIndex++) {
+    const patch = patches[patchIndex];
+    for (const h of entriesOf(patch)) {
+      const hit = h.functions.filter((f) => standsFor(e, f));
+      if (hit.length > 0) out.push({ patch, patchIndex, fileIndex: h.file, hunkIndex: h.hunk, header: h.header, functions: hit });
     }
   }
   return out;
+}
+
+/** The file and hunk a found hunk names (this reads its patch); undefined if the patch no longer has them. */
+export function hunkOf(ref: HunkRef): { file: FileDiff; hunk: Hunk } | undefined {
+  const file = ref.patch.patch?.files[ref.fileIndex];
+  const hunk = file?.hunks[ref.hunkIndex];
+  return file && hunk ? { file, hunk } : undefined;
 }

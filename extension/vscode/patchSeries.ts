@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ImportCancelled, importSeries } from '../tours/importClient';
 import type { ImportSource } from '../tours/importProtocol';
-import { functionsOfHunk, hunksForEvent } from '../tours/links';
+import { functionsOfHunk, hunkOf, hunksForEvent } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
 import { notesText, PatchSeriesState, PatchSeriesTree, type SeriesNode } from './patchSeriesTree';
@@ -172,14 +172,14 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
         void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);
         return [];
       }
-      const pick = found.length === 1 ? { f: found[0] } : await vscode.window.showQuickPick(found.map((f) => ({ label: `${f.patch.subjectInfo.tag} ${f.hunk.header}`, description: f.functions.join(', '), f })), { title: `Hunks for event #${index} ${event.kind} ${event.fn}` });
-      if (pick) {
-        const p = series.patches.indexOf(pick.f.patch);
-        const fi = pick.f.patch.patch?.files.indexOf(pick.f.file) ?? 0;
-        const h = pick.f.file.hunks.indexOf(pick.f.hunk);
-        await vscode.commands.executeCommand('timens.patchSeries.openHunk', { kind: 'hunk', patchIndex: p, fileIndex: fi, hunkIndex: h, message: pick.f.patch, file: pick.f.file, hunk: pick.f.hunk });
+      const pick = found.length === 1 ? { f: found[0] } : await vscode.window.showQuickPick(found.map((f) => ({ label: `${f.patch.subjectInfo.tag} ${f.header}`, description: f.functions.join(', '), f })), { title: `Hunks for event #${index} ${event.kind} ${event.fn}` });
+      // Only the picked hunk's patch is read.
+      const at = pick && hunkOf(pick.f);
+      if (pick && at) {
+        const node: Extract<SeriesNode, { kind: 'hunk' }> = { kind: 'hunk', patchIndex: pick.f.patchIndex, fileIndex: pick.f.fileIndex, hunkIndex: pick.f.hunkIndex, message: pick.f.patch, file: at.file, hunk: at.hunk };
+        await vscode.commands.executeCommand('timens.patchSeries.openHunk', node);
       }
-      return found.map((f) => f.hunk.header);
+      return found.map((f) => f.header);
     }),
   );
 

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { runScenario } from '../../extension/scenario/index';
 import type { SimEvent } from '../../extension/sim/api';
 import { importSeries } from '../../extension/tours/importClient';
-import { hunksForEvent } from '../../extension/tours/links';
+import { hunkOf, hunksForEvent } from '../../extension/tours/links';
 import type { PatchSeries } from '../../extension/tours/series';
 import { parseSeries } from '../../extension/tours/seriesReader';
 import { generatedMbox, generatedMboxOfSize, LONG_LINE_CASES, longLineMbox, quotedPrintableMail } from '../unit/tours/generate';
@@ -94,12 +94,8 @@ async function importOnce(file: string): Promise<{ ms: number; gap: number; host
 function lookupAsCommand(series: PatchSeries, event: SimEvent): string[] {
   const found = hunksForEvent(series, event);
   const pick = found.at(-1);
-  if (pick) {
-    const p = series.patches.indexOf(pick.patch);
-    const fi = pick.patch.patch?.files.indexOf(pick.file) ?? 0;
-    if (p < 0 || fi < 0 || pick.file.hunks.indexOf(pick.hunk) < 0 || pick.hunk.body.length === 0) throw new Error('the picked hunk was not found');
-  }
-  return found.map((f) => f.hunk.header);
+  if (pick && !hunkOf(pick)?.hunk.body) throw new Error('the picked hunk was not found');
+  return found.map((f) => f.header);
 }
 
 /**
