@@ -8,6 +8,7 @@ import type { ImportSource } from '../tours/importProtocol';
 import { functionsOfHunk, hunkOf, hunksForEvent } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
+import { seriesChildren } from './patchSeriesNodes';
 import { notesText, PatchSeriesState, PatchSeriesTree, type SeriesNode } from './patchSeriesTree';
 import type { Services } from './services';
 
@@ -198,5 +199,13 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
     }
   };
   context.subscriptions.push(vscode.commands.registerCommand('timens.patchSeries.revealHunk', (p: number, f: number, h: number) => reveal(p, f, h)));
+  // For the extension's own VS Code tests: what VS Code asked the tree for, the root's rows and the selection.
+  // Not contributed in package.json, so not in the command palette; not in the shipped bundle at all.
+  if (TIMENS_TEST_HOOKS) context.subscriptions.push(vscode.commands.registerCommand('timens.patchSeries._inspect', () => ({
+    getTreeItemCalls: tree.getTreeItemCalls,
+    getChildrenCalls: tree.getChildrenCalls,
+    root: seriesChildren(state.series).map((n) => (n.kind === 'page' ? `page ${n.start}-${n.end}` : n.kind)),
+    selection: view.selection.map((n) => (n.kind === 'hunk' ? `hunk ${n.patchIndex}/${n.fileIndex}/${n.hunkIndex}` : n.kind)),
+  })));
   return { reveal, get visible() { return view.visible; } };
 }
