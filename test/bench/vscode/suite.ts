@@ -1,12 +1,14 @@
 // The editor figures measured inside a real VS Code (run by test/bench/vscodeBench.ts through the harness):
 // how long the extension host's event loop is blocked while a 10^6-event scenario is opened, run, edited, run
 // again and debugged; diagnostics and inline results after a keystroke at 10^5 events; a debugger step at
-// 10^6 events (and, apart, our adapter's part of it); a tree refresh. Uses only commands and the VS Code API,
-// so it measures any version of the code.
+// 10^6 events (and, apart, our adapter's part of it); a tree refresh; the Patch Series view on a 50 MB mailbox.
+// Uses only commands and the VS Code API (and a test hook's counts when the build has it), so it measures any
+// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone.
 import * as fs from 'fs';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
+import { generatedMboxOfSize } from '../../unit/tours/generate';
 import { scenarioOfEvents } from '../scenarios';
 import { longestOwnSlice } from './slices';
 
@@ -135,6 +137,28 @@ async function debuggerSteps(file: string): Promise<{ median: number; p95: numbe
   }
 }
 
+/**
+ * The Patch Series view on the import bench's 50 MB mailbox (43,591 patches): the open command's time (the
+ * import, then the view shown) and how many rows VS Code asked the tree for (through the test hook, when the
+ * build has it); the caller measures the host's event loop meanwhile.
+ */
+async function seriesView(dir: string, figures: Record<string, number>): Promise<void> {
+  const file = path.join(dir, 'series-50mb.mbox');
+  fs.writeFileSync(file, generatedMboxOfSize(50 * 1024 * 1024));
+  const rows = async () => ((await vscode.commands.executeCommand('timens.patchSeries._inspect').then(undefined, () => undefined)) as { getTreeItemCalls: number } | undefined)?.getTreeItemCalls;
+  await vscode.commands.executeCommand('timens.patchSeries.focus');
+  await sleep(500);
+  const rows0 = await rows();
+  const t0 = performance.now();
+  await vscode.commands.executeCommand('timens.openPatchSeries', vscode.Uri.file(file));
+  figures['series.open_50mb_ms'] = performance.now() - t0;
+  await sleep(3000);
+  const rows1 = await rows();
+  if (rows0 !== undefined && rows1 !== undefined) figures['series.tree_rows_asked_50mb'] = rows1 - rows0;
+  await vscode.commands.executeCommand('timens.patchSeries.close');
+  fs.rmSync(file, { force: true });
+}
+
 export async function run(): Promise<void> {
   const out = process.env.TIMENS_BENCH_OUT;
   const dir = process.env.TIMENS_BENCH_DIR ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -155,16 +179,6 @@ export async function run(): Promise<void> {
   console.log(`[bench] vscode: other extensions active on the host: ${others.join(', ') || 'none'}`);
   save('idle');
 
-  const big = path.join(dir, 'events-1e6.timens');
-  fs.writeFileSync(big, scenarioOfEvents(1_000_000));
-  const medium = path.join(dir, 'events-1e5.timens');
-  fs.writeFileSync(medium, scenarioOfEvents(100_000));
-
-  const mediumEditor = await openScenario(medium);
-  figures['editor.diagnostics_ms_1e5'] = await diagnosticsAfterKeystroke(mediumEditor);
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  save('diagnostics');
-  let editor!: vscode.TextEditor;
   // TIMENS_BENCH_SLICES=1: also the longest slice of our own code on the host per phase, from a CPU profile (the
   // sampling slows the host a little, so the user-path figures are measured without it by default).
   const slices = process.env.TIMENS_BENCH_SLICES === '1';
@@ -181,6 +195,19 @@ export async function run(): Promise<void> {
     figures['ext.host_max_block_ms'] = Math.max(figures['ext.host_max_block_ms'] ?? 0, figures[`ext.host_block_ms_${name}`]!);
     save(name);
   };
+  await phase('series', () => seriesView(dir, figures));
+  if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'series') return;
+
+  const big = path.join(dir, 'events-1e6.timens');
+  fs.writeFileSync(big, scenarioOfEvents(1_000_000));
+  const medium = path.join(dir, 'events-1e5.timens');
+  fs.writeFileSync(medium, scenarioOfEvents(100_000));
+
+  const mediumEditor = await openScenario(medium);
+  figures['editor.diagnostics_ms_1e5'] = await diagnosticsAfterKeystroke(mediumEditor);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  save('diagnostics');
+  let editor!: vscode.TextEditor;
   await phase('open', async () => { editor = await openScenario(big); await sleep(3000); });
   await phase('run', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
   await phase('edit', async () => {
