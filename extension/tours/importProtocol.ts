@@ -1,7 +1,6 @@
 // The messages between the extension host and the import worker (importWorker.ts), declared once for both
 // sides: what to import, progress, messages in batches (summaries now, the rest read from their source when
 // asked), and the assembled series as references.
-import type { HunkEntry } from './links';
 import type { PatchSeries, SeriesMessage } from './series';
 import { readMessageAgain, type MessageSource } from './seriesReader';
 
@@ -39,12 +38,10 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch'>;
 /**
  * As it travels: with the number of files its patch changes (the Patch Series tree shows it per patch) and,
  * for a message of an mbox, where its source lies in the batch's `texts`: [start, end, its first source line,
- * its number of lines]; the hunks that stand for a function (links.ts: hunkEntries), each as [file index,
- * hunk index, header, functions], so that finding the hunks of an event reads no message (one tuple per hunk:
- * the summaries' JSON is parsed on the host, and keys repeated per hunk made it a third longer).
+ * its number of lines]; the entries of its hunks that stand for a function (links.ts: hunkEntries, as
+ * encodeEntries writes them), so that finding the hunks of an event reads no message.
  */
-type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number]; readonly h?: readonly WireHunk[] };
-type WireHunk = readonly [number, number, string, readonly string[]];
+type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number]; readonly h?: string };
 
 /** What the host reads only when asked. */
 type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch'>;
@@ -73,11 +70,11 @@ export interface WireBatch {
   readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message?: SeriesMessage }>>;
 }
 
-/** A message for a batch, with where it came from when it was read from an mbox, and its hunks' entries. */
+/** A message for a batch, with where it came from when it was read from an mbox, and its hunks' encoded entries. */
 export interface BatchItem {
   readonly message: SeriesMessage;
   readonly from: MessageSource | null;
-  readonly hunks?: readonly HunkEntry[];
+  readonly hunks?: string;
 }
 
 const encoder = new TextEncoder();
@@ -105,7 +102,7 @@ export function toBatch(items: readonly BatchItem[]): WireBatch {
   let at = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
     const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
-    if (hunks) (summary as { h?: readonly WireHunk[] }).h = hunks.map((e) => [e.file, e.hunk, e.header, e.functions]);
+    if (hunks !== undefined) (summary as { h?: string }).h = hunks;
     if (from) {
       texts.push(from.text);
       (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
@@ -122,12 +119,12 @@ export function toBatch(items: readonly BatchItem[]): WireBatch {
 const DETAIL = Symbol('detail');
 /** Hidden likewise: the number of files of its patch, known without reading the detail. */
 const FILES = Symbol('files');
-/** Hidden likewise: its hunks' entries, when the worker listed them. */
+/** Hidden likewise: its hunks' encoded entries, when the worker listed them. */
 const HUNKS = Symbol('hunks');
 
-/** An imported message's hunk entries as the worker listed them (read without its source); undefined when not listed. */
-export function indexedHunks(m: SeriesMessage): readonly HunkEntry[] | undefined {
-  return (m as { [HUNKS]?: readonly HunkEntry[] })[HUNKS];
+/** An imported message's hunk entries as the worker encoded them (read without its source); undefined when not listed. */
+export function indexedHunks(m: SeriesMessage): string | undefined {
+  return (m as { [HUNKS]?: string })[HUNKS];
 }
 
 /** The number of files a message's patch changes; for a message of an import, read without reading its source. */
@@ -169,7 +166,7 @@ export function fromBatch(batch: WireBatch): SeriesMessage[] {
     };
     Object.defineProperty(m, DETAIL, { value: read });
     Object.defineProperty(m, FILES, { value: s.files });
-    Object.defineProperty(m, HUNKS, { value: s.h?.map(([file, hunk, header, functions]): HunkEntry => ({ file, hunk, header, functions })) });
+    Object.defineProperty(m, HUNKS, { value: s.h });
     return Object.defineProperties(m, DETAIL_GETTERS) as SeriesMessage;
   });
 }

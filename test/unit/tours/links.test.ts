@@ -11,7 +11,7 @@ import type { SimEvent } from '../../../extension/sim/api';
 import { importSeries } from '../../../extension/tours/importClient';
 import { fromBatch, indexedHunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { FUNCTION_EVENT_KINDS } from '../../../extension/tours/knowledge';
-import { eventsForFunctions, functionsOfHunk, hunkEntries, hunkOf, hunksForEvent, KNOWN_FUNCTIONS } from '../../../extension/tours/links';
+import { decodeEntries, encodeEntries, eventsForFunctions, functionsOfHunk, hunkEntries, hunkOf, hunksForEvent, KNOWN_FUNCTIONS } from '../../../extension/tours/links';
 import { allHunks, type PatchSeries } from '../../../extension/tours/series';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
@@ -88,7 +88,7 @@ function assertSameLookup(series: PatchSeries, reference: PatchSeries, what: str
 /** A series as the import hands it to the host: its messages rebuilt from the worker's batch, sources readable or not. */
 function imported(name: string, text: string, readable: boolean): { read: PatchSeries; series: PatchSeries; sourced: boolean } {
   const items: BatchItem[] = [];
-  const reader = new SeriesReader(name, (message, from) => items.push({ message, from, hunks: hunkEntries(message) }));
+  const reader = new SeriesReader(name, (message, from) => items.push({ message, from, hunks: encodeEntries(hunkEntries(message)) }));
   reader.push(text);
   const read = reader.end();
   const batch = structuredClone(toBatch(items));
@@ -98,11 +98,15 @@ function imported(name: string, text: string, readable: boolean): { read: PatchS
 }
 
 test('the hunks of an event come from the entries exactly as from reading every hunk, parsed here or imported', () => {
+  const odd = [{ file: 2, hunk: 13, header: '@@ -1,2 +1,3 @@ a\tb  c(\t', functions: ['f', 'g_2'] }, { file: 0, hunk: 0, header: '@@ -1 +1 @@', functions: ['h'] }];
+  assert.deepEqual(decodeEntries(encodeEntries(odd)), odd, 'a header with tabs and spaces');
+  assert.deepEqual(decodeEntries(encodeEntries([])), []);
   for (const [name, text] of MAILBOXES) {
     const parsed = parseSeries(text, name);
     assertSameLookup(parsed, parsed, `${name} parsed`);
     const { read, series } = imported(name, text, true);
-    assert.deepEqual(series.patches.map((m) => indexedHunks(m)), read.patches.map((m) => (m.index >= 0 ? hunkEntries(m) : undefined)), `${name}: the worker's entries`);
+    assert.deepEqual(series.patches.map((m) => indexedHunks(m)), read.patches.map((m) => (m.index >= 0 ? encodeEntries(hunkEntries(m)) : undefined)), `${name}: the worker's entries`);
+    for (const m of read.patches) assert.deepEqual(decodeEntries(encodeEntries(hunkEntries(m))), hunkEntries(m), `${name}: entries decode as they were`);
     assertSameLookup(series, read, `${name} imported`);
   }
 });
