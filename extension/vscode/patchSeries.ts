@@ -9,6 +9,7 @@ import { functionsOfHunk, hunkOf, hunksForEvent } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
 import { seriesChildren } from './patchSeriesNodes';
+import { commandResult } from './patchSeriesResult';
 import { notesText, PatchSeriesState, PatchSeriesTree, type SeriesNode } from './patchSeriesTree';
 import type { Services } from './services';
 
@@ -115,7 +116,7 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
     void vscode.commands.executeCommand('timens.patchSeries.focus');
     const bad = series.diagnostics.filter((d) => d.severity !== 'info');
     if (bad.length > 0) void vscode.window.showWarningMessage(`Read ${describeDiagnostics(series)}. First problem: line ${bad[0].line}: ${bad[0].message}`);
-    return series;
+    return commandResult(series);
   };
 
   context.subscriptions.push(
