@@ -155,8 +155,26 @@ async function seriesView(dir: string, figures: Record<string, number>): Promise
   await sleep(3000);
   const rows1 = await rows();
   if (rows0 !== undefined && rows1 !== undefined) figures['series.tree_rows_asked_50mb'] = rows1 - rows0;
-  await vscode.commands.executeCommand('timens.patchSeries.close');
   fs.rmSync(file, { force: true });
+}
+
+/**
+ * The way back from a fault event of a shipped scenario's run to its hunks in the series seriesView opened (21,796
+ * of them): the command's time, through its quick pick (the first entry picked) and the opening of that hunk.
+ */
+async function seriesHunks(ext: vscode.Extension<unknown>, figures: Record<string, number>): Promise<void> {
+  await vscode.commands.executeCommand('timens.runScenario', vscode.Uri.file(path.join(ext.extensionPath, 'tours', 'scenarios', 'arm64-2-zap-vvar.timens')));
+  const session = (ext.exports as { store: { active?: { find(q: { kind: string; limit: number }): Promise<{ index: number }[]> } } }).store.active;
+  const fault = (await session?.find({ kind: 'fault', limit: 1 }))?.[0]?.index;
+  if (fault === undefined) return;
+  let headers: string[] | undefined;
+  const t0 = performance.now();
+  void vscode.commands.executeCommand<string[]>('timens.patchSeries.hunksForEvent', fault).then((h) => { headers = h; });
+  await until(async () => { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); return headers; }, NOT_WITHIN_MS, 20);
+  figures['series.hunks_for_event_ms_50mb'] = headers ? performance.now() - t0 : NOT_WITHIN_MS;
+  figures['series.hunks_for_event_count_50mb'] = headers?.length ?? 0;
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('timens.patchSeries.close');
 }
 
 export async function run(): Promise<void> {
@@ -196,6 +214,7 @@ export async function run(): Promise<void> {
     save(name);
   };
   await phase('series', () => seriesView(dir, figures));
+  await phase('series_hunks', () => seriesHunks(ext, figures));
   if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'series') return;
 
   const big = path.join(dir, 'events-1e6.timens');
