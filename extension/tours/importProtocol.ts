@@ -38,10 +38,10 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch'>;
 /**
  * As it travels: with the number of files its patch changes (the Patch Series tree shows it per patch) and,
  * for a message of an mbox, where its source lies in the batch's `texts`: [start, end, its first source line,
- * its number of lines]; for a patch, the functions its hunks stand for (links.ts: functionsOfMessage), so
- * that finding the hunks of an event reads only the patches that may hold them.
+ * its number of lines]; the entries of its hunks that stand for a function (links.ts: hunkEntries, as
+ * encodeEntries writes them), so that finding the hunks of an event reads no message.
  */
-type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number]; readonly fns?: readonly string[] };
+type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number]; readonly h?: string };
 
 /** What the host reads only when asked. */
 type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch'>;
@@ -70,11 +70,11 @@ export interface WireBatch {
   readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message?: SeriesMessage }>>;
 }
 
-/** A message for a batch, with where it came from when it was read from an mbox, and its functions. */
+/** A message for a batch, with where it came from when it was read from an mbox, and its hunks' encoded entries. */
 export interface BatchItem {
   readonly message: SeriesMessage;
   readonly from: MessageSource | null;
-  readonly functions?: readonly string[];
+  readonly hunks?: string;
 }
 
 const encoder = new TextEncoder();
@@ -100,9 +100,9 @@ export function toBatch(items: readonly BatchItem[]): WireBatch {
   const exact: Record<number, { summary: WireSummary; message?: SeriesMessage }> = {};
   const texts: string[] = [];
   let at = 0;
-  items.forEach(({ message: m, from, functions }, k) => {
+  items.forEach(({ message: m, from, hunks }, k) => {
     const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
-    if (functions) (summary as { fns?: readonly string[] }).fns = functions;
+    if (hunks !== undefined) (summary as { h?: string }).h = hunks;
     if (from) {
       texts.push(from.text);
       (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
@@ -119,12 +119,12 @@ export function toBatch(items: readonly BatchItem[]): WireBatch {
 const DETAIL = Symbol('detail');
 /** Hidden likewise: the number of files of its patch, known without reading the detail. */
 const FILES = Symbol('files');
-/** Hidden likewise: the functions its hunks stand for, when the worker listed them. */
-const FUNCTIONS = Symbol('functions');
+/** Hidden likewise: its hunks' encoded entries, when the worker listed them. */
+const HUNKS = Symbol('hunks');
 
-/** The functions an imported message's hunks stand for, as the worker listed them; undefined when not listed. */
-export function indexedFunctions(m: SeriesMessage): readonly string[] | undefined {
-  return (m as { [FUNCTIONS]?: readonly string[] })[FUNCTIONS];
+/** An imported message's hunk entries as the worker encoded them (read without its source); undefined when not listed. */
+export function indexedHunks(m: SeriesMessage): string | undefined {
+  return (m as { [HUNKS]?: string })[HUNKS];
 }
 
 /** The number of files a message's patch changes; for a message of an import, read without reading its source. */
@@ -166,7 +166,7 @@ export function fromBatch(batch: WireBatch): SeriesMessage[] {
     };
     Object.defineProperty(m, DETAIL, { value: read });
     Object.defineProperty(m, FILES, { value: s.files });
-    Object.defineProperty(m, FUNCTIONS, { value: s.fns });
+    Object.defineProperty(m, HUNKS, { value: s.h });
     return Object.defineProperties(m, DETAIL_GETTERS) as SeriesMessage;
   });
 }

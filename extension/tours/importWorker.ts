@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
 import { BATCH_CHARS, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
-import { functionsOfMessage } from './links';
+import { encodeEntries, hunkEntries } from './links';
 import { SeriesReader } from './seriesReader';
 import { decodeUtf8 } from './utf8Decode';
 
@@ -27,7 +27,7 @@ async function run(source: ImportSource): Promise<void> {
   };
   const reader = new SeriesReader(name, (message, from) => {
     count++;
-    batch.push({ message, from, functions: message.patch ? functionsOfMessage(message) : undefined });
+    batch.push({ message, from, hunks: encodeEntries(hunkEntries(message)) });
     batchChars += (from ? from.text.length : message.body.length) + 256;
     if (batchChars >= BATCH_CHARS) flush();
   }, false, (bytes) => decodeUtf8(bytes));

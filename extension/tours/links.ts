@@ -3,9 +3,9 @@
 
 import type { SimEvent, Simulation } from '../sim/api';
 import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
-import { indexedFunctions } from './importProtocol';
+import { indexedHunks } from './importProtocol';
 import { callNames, type FileDiff, type Hunk } from './patch';
-import { allHunks, type PatchSeries, type SeriesMessage } from './series';
+import type { PatchSeries, SeriesMessage } from './series';
 
 /** Every kernel function the bundled knowledge names: what a changed line may mention. */
 export const KNOWN_FUNCTIONS: ReadonlySet<string> = new Set([
@@ -36,19 +36,99 @@ export function functionsOfHunk(hunk: Hunk, extra: Iterable<string> = []): strin
   return out;
 }
 
-/** Every function any hunk of the message stands for (functionsOfHunk), once each: the import's index. */
-export function functionsOfMessage(m: SeriesMessage): string[] {
-  const out = new Set<string>();
-  for (const { hunk } of allHunks(m)) for (const f of functionsOfHunk(hunk)) out.add(f);
-  return [...out];
+/**
+ * One hunk of a patch as the lookup of an event's hunks needs it, known without the patch's text: where it is
+ * (file and hunk index), its header line and the functions it stands for (functionsOfHunk).
+ */
+export interface HunkEntry {
+  readonly file: number;
+  readonly hunk: number;
+  readonly header: string;
+  readonly functions: readonly string[];
 }
+
+/** The hunks of a message that stand for a function, in order: a hunk that stands for none is never found. */
+export function hunkEntries(m: SeriesMessage): HunkEntry[] {
+  const out: HunkEntry[] = [];
+  (m.patch?.files ?? []).forEach((file, fi) => file.hunks.forEach((hunk, hi) => {
+    const functions = functionsOfHunk(hunk);
+    if (functions.length > 0) out.push({ file: fi, hunk: hi, header: hunk.header, functions });
+  }));
+  return out;
+}
+
+/**
+ * Entries as they travel in the import's summaries and stay on the host: a first line with every function the
+ * entries name, then one line per hunk, `file hunk fn fn…`, a tab and the header (names are identifiers; a header
+ * is one line); '' for none. One string per message: as arrays (a tuple, its header, its functions and their
+ * names per hunk) they made the host's heap half as large again during an import, and its collections blocked it.
+ */
+export function encodeEntries(entries: readonly HunkEntry[]): string {
+  if (entries.length === 0) return '';
+  const names = [...new Set(entries.flatMap((e) => e.functions))];
+  return [names.join(' '), ...entries.map((e) => `${e.file} ${e.hunk} ${e.functions.join(' ')}\t${e.header}`)].join('\n');
+}
+
+/** Calls `each` for every entry of `text` that names a function `keep` accepts (all when it is absent), with those functions. */
+function eachEntry(text: string, each: (e: HunkEntry) => void, keep?: (f: string) => boolean): void {
+  for (let at = text.indexOf('\n') + 1; at > 0;) {
+    const end = text.indexOf('\n', at);
+    const tab = text.indexOf('\t', at);
+    const words = text.slice(at, tab).split(' ');
+    const hit: string[] = [];
+    for (let k = 2; k < words.length; k++) if (!keep || keep(words[k])) hit.push(words[k]);
+    if (hit.length > 0) each({ file: Number(words[0]), hunk: Number(words[1]), header: text.slice(tab + 1, end < 0 ? text.length : end), functions: hit });
+    at = end + 1;
+  }
+}
+
+export function decodeEntries(text: string): HunkEntry[] {
+  const out: HunkEntry[] = [];
+  eachEntry(text, (e) => out.push(e));
+  return out;
+}
+
+/** The encoded entries of a message parsed in this thread, made once per message. */
+const entriesOfParsed = new WeakMap<SeriesMessage, string>();
+
+/** A message's encoded entries: an imported one's as its worker listed them (its text is not read), else made here. */
+function entriesOf(m: SeriesMessage): string {
+  const listed = indexedHunks(m);
+  if (listed !== undefined) return listed;
+  let made = entriesOfParsed.get(m);
+  if (made === undefined) entriesOfParsed.set(m, made = encodeEntries(hunkEntries(m)));
+  return made;
+}
+
+/** For each function, the patches (by place) whose entries name it; made at a series' first lookup, kept with its list of patches. */
+const patchesByFunction = new WeakMap<readonly SeriesMessage[], ReadonlyMap<string, readonly number[]>>();
+
+function postingsOf(patches: readonly SeriesMessage[]): ReadonlyMap<string, readonly number[]> {
+  let made = patchesByFunction.get(patches);
+  if (made) return made;
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < patches.length; i++) {
+    const text = entriesOf(patches[i]);
+    if (text === '') continue;
+    for (const f of text.slice(0, text.indexOf('\n')).split(' ')) {
+      const list = out.get(f);
+      if (list) list.push(i);
+      else out.set(f, [i]);
+    }
+  }
+  patchesByFunction.set(patches, made = out);
+  return made;
+}
+
+/** The functions FUNCTION_EVENT_KINDS maps to each event kind. */
+const KIND_FUNCTIONS: ReadonlyMap<string, readonly string[]> = (() => {
+  const out = new Map<string, string[]>();
+  for (const [f, kinds] of Object.entries(FUNCTION_EVENT_KINDS)) for (const k of kinds) out.set(k, [...(out.get(k) ?? []), f]);
+  return out;
+})();
 
 function eventMentions(e: SimEvent, fn: string): boolean {
   return e.fn === fn || e.stack.includes(fn);
-}
-
-function standsFor(e: SimEvent, fn: string): boolean {
-  return eventMentions(e, fn) || (FUNCTION_EVENT_KINDS[fn] ?? []).includes(e.kind);
 }
 
 /** Indices of the events of `sim` that stand for any of `functions`, in log order. */
@@ -68,18 +148,41 @@ export function eventsForFunctions(sim: Simulation, functions: readonly string[]
   return out.sort((a, b) => a - b);
 }
 
-/** The hunks of a series that stand for an event: their functions are on its call stack or map to its kind. */
-export function hunksForEvent(series: PatchSeries, e: SimEvent): { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] {
-  const out: { patch: SeriesMessage; file: FileDiff; hunk: Hunk; functions: string[] }[] = [];
-  for (const patch of series.patches) {
-    // An imported patch says which functions it stands for without being read again from its source.
-    const index = indexedFunctions(patch);
-    if (index && !index.some((f) => standsFor(e, f))) continue;
-    for (const { file, hunk } of allHunks(patch)) {
-      const fns = functionsOfHunk(hunk);
-      const hit = fns.filter((f) => standsFor(e, f));
-      if (hit.length > 0) out.push({ patch, file, hunk, functions: hit });
-    }
+/** A hunk found for an event: its patch and place in the series, its header, and its functions that stand for the event. */
+export interface HunkRef {
+  readonly patch: SeriesMessage;
+  readonly patchIndex: number;
+  readonly fileIndex: number;
+  readonly hunkIndex: number;
+  readonly header: string;
+  readonly functions: string[];
+}
+
+/**
+ * The hunks of a series that stand for an event: their functions are on its call stack or map to its kind.
+ * Answered from the hunks' entries, so an imported series is not read again (hunkOf reads the one picked).
+ */
+export function hunksForEvent(series: PatchSeries, e: SimEvent): HunkRef[] {
+  // The functions that stand for the event: on its call stack, or mapped to its kind.
+  const wanted = new Set([e.fn, ...e.stack, ...(KIND_FUNCTIONS.get(e.kind) ?? [])]);
+  wanted.delete('');
+  const keep = (f: string) => wanted.has(f);
+  const patches = series.patches;
+  // The patches that name one of the functions, in order (a patch may name several).
+  const postings = postingsOf(patches);
+  const named = new Uint8Array(patches.length);
+  for (const f of wanted) for (const i of postings.get(f) ?? []) named[i] = 1;
+  const out: HunkRef[] = [];
+  for (let patchIndex = named.indexOf(1); patchIndex >= 0; patchIndex = named.indexOf(1, patchIndex + 1)) {
+    const patch = patches[patchIndex];
+    eachEntry(entriesOf(patch), (h) => out.push({ patch, patchIndex, fileIndex: h.file, hunkIndex: h.hunk, header: h.header, functions: h.functions as string[] }), keep);
   }
   return out;
+}
+
+/** The file and hunk a found hunk names (this reads its patch); undefined if the patch no longer has them. */
+export function hunkOf(ref: HunkRef): { file: FileDiff; hunk: Hunk } | undefined {
+  const file = ref.patch.patch?.files[ref.fileIndex];
+  const hunk = file?.hunks[ref.hunkIndex];
+  return file && hunk ? { file, hunk } : undefined;
 }

@@ -5,9 +5,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ImportCancelled, importSeries } from '../tours/importClient';
 import type { ImportSource } from '../tours/importProtocol';
-import { functionsOfHunk, hunksForEvent } from '../tours/links';
+import { functionsOfHunk, hunkOf, hunksForEvent } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
+import { seriesChildren } from './patchSeriesNodes';
+import { commandResult } from './patchSeriesResult';
 import { notesText, PatchSeriesState, PatchSeriesTree, type SeriesNode } from './patchSeriesTree';
 import type { Services } from './services';
 
@@ -114,7 +116,7 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
     void vscode.commands.executeCommand('timens.patchSeries.focus');
     const bad = series.diagnostics.filter((d) => d.severity !== 'info');
     if (bad.length > 0) void vscode.window.showWarningMessage(`Read ${describeDiagnostics(series)}. First problem: line ${bad[0].line}: ${bad[0].message}`);
-    return series;
+    return commandResult(series);
   };
 
   context.subscriptions.push(
@@ -172,14 +174,14 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
         void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);
         return [];
       }
-      const pick = found.length === 1 ? { f: found[0] } : await vscode.window.showQuickPick(found.map((f) => ({ label: `${f.patch.subjectInfo.tag} ${f.hunk.header}`, description: f.functions.join(', '), f })), { title: `Hunks for event #${index} ${event.kind} ${event.fn}` });
-      if (pick) {
-        const p = series.patches.indexOf(pick.f.patch);
-        const fi = pick.f.patch.patch?.files.indexOf(pick.f.file) ?? 0;
-        const h = pick.f.file.hunks.indexOf(pick.f.hunk);
-        await vscode.commands.executeCommand('timens.patchSeries.openHunk', { kind: 'hunk', patchIndex: p, fileIndex: fi, hunkIndex: h, message: pick.f.patch, file: pick.f.file, hunk: pick.f.hunk });
+      const pick = found.length === 1 ? { f: found[0] } : await vscode.window.showQuickPick(found.map((f) => ({ label: `${f.patch.subjectInfo.tag} ${f.header}`, description: f.functions.join(', '), f })), { title: `Hunks for event #${index} ${event.kind} ${event.fn}` });
+      // Only the picked hunk's patch is read.
+      const at = pick && hunkOf(pick.f);
+      if (pick && at) {
+        const node: Extract<SeriesNode, { kind: 'hunk' }> = { kind: 'hunk', patchIndex: pick.f.patchIndex, fileIndex: pick.f.fileIndex, hunkIndex: pick.f.hunkIndex, message: pick.f.patch, file: at.file, hunk: at.hunk };
+        await vscode.commands.executeCommand('timens.patchSeries.openHunk', node);
       }
-      return found.map((f) => f.hunk.header);
+      return found.map((f) => f.header);
     }),
   );
 
@@ -198,5 +200,13 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
     }
   };
   context.subscriptions.push(vscode.commands.registerCommand('timens.patchSeries.revealHunk', (p: number, f: number, h: number) => reveal(p, f, h)));
+  // For the extension's own VS Code tests: what VS Code asked the tree for, the root's rows and the selection.
+  // Not contributed in package.json, so not in the command palette; not in the shipped bundle at all.
+  if (TIMENS_TEST_HOOKS) context.subscriptions.push(vscode.commands.registerCommand('timens.patchSeries._inspect', () => ({
+    getTreeItemCalls: tree.getTreeItemCalls,
+    getChildrenCalls: tree.getChildrenCalls,
+    root: seriesChildren(state.series).map((n) => (n.kind === 'page' ? `page ${n.start}-${n.end}` : n.kind)),
+    selection: view.selection.map((n) => (n.kind === 'hunk' ? `hunk ${n.patchIndex}/${n.fileIndex}/${n.hunkIndex}` : n.kind)),
+  })));
   return { reveal, get visible() { return view.visible; } };
 }

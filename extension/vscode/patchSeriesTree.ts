@@ -1,12 +1,14 @@
 // The Patch Series view: the loaded mailbox (cover letter, patches, files, hunks, problems) or, when none
 // is loaded, the bundled notes on the arm64 series; and the state of which series is on screen.
 import * as vscode from 'vscode';
-import { ARM64_SERIES, knowledgeForTitle, SERIES_KNOWLEDGE, type PatchKnowledge } from '../tours/knowledge';
+import { SERIES_KNOWLEDGE, type PatchKnowledge } from '../tours/knowledge';
 import { fileCount } from '../tours/importProtocol';
 import { functionsOfHunk } from '../tours/links';
-import type { FileDiff, Hunk } from '../tours/patch';
-import { patchLabel, type PatchSeries, type SeriesDiagnostic, type SeriesMessage } from '../tours/series';
+import { patchLabel, type PatchSeries } from '../tours/series';
+import { seriesChildren, seriesParent, type SeriesNode } from './patchSeriesNodes';
 import { filePath, messageUri, notesUri } from './patchUris';
+
+export type { SeriesNode } from './patchSeriesNodes';
 
 /** The series on screen, shared by the tree, the diff documents and the tour player. */
 export class PatchSeriesState {
@@ -34,16 +36,6 @@ export class PatchSeriesState {
     this.emitter.dispose();
   }
 }
-
-export type SeriesNode =
-  | { readonly kind: 'info'; readonly label: string; readonly detail?: string; readonly command?: vscode.Command; readonly icon: string }
-  | { readonly kind: 'cover'; readonly message: SeriesMessage }
-  | { readonly kind: 'patch'; readonly index: number; readonly message: SeriesMessage; readonly knowledge?: PatchKnowledge }
-  | { readonly kind: 'bundled'; readonly knowledge: PatchKnowledge }
-  | { readonly kind: 'file'; readonly patchIndex: number; readonly fileIndex: number; readonly message: SeriesMessage; readonly file: FileDiff }
-  | { readonly kind: 'hunk'; readonly patchIndex: number; readonly fileIndex: number; readonly hunkIndex: number; readonly message: SeriesMessage; readonly file: FileDiff; readonly hunk: Hunk }
-  | { readonly kind: 'problems'; readonly diagnostics: readonly SeriesDiagnostic[] }
-  | { readonly kind: 'problem'; readonly diagnostic: SeriesDiagnostic };
 
 /** Our notes on a bundled patch, shown when no mailbox is loaded (and linked from the tree). */
 export function notesText(k: PatchKnowledge, series: PatchSeries | null): string {
@@ -83,38 +75,21 @@ export class PatchSeriesTree implements vscode.TreeDataProvider<SeriesNode> {
     state.onDidChange(() => this.emitter.fire(undefined));
   }
 
+  /** How often VS Code asked for rows and for children (read by the VS Code tests through a test hook). */
+  getTreeItemCalls = 0;
+  getChildrenCalls = 0;
+
   getChildren(node?: SeriesNode): SeriesNode[] {
-    const s = this.state.series;
-    if (!node) {
-      if (!s) {
-        return [
-          { kind: 'info', label: 'Open the real series…', detail: 'mbox, b4 .mbx, .patch or git range', icon: 'folder-opened', command: { command: 'timens.openPatchSeries', title: 'Open Patch Series' } },
-          ...ARM64_SERIES.patches.map((k) => ({ kind: 'bundled' as const, knowledge: k })),
-        ];
-      }
-      const out: SeriesNode[] = [];
-      if (s.diagnostics.length > 0) out.push({ kind: 'problems', diagnostics: s.diagnostics });
-      if (s.cover) out.push({ kind: 'cover', message: s.cover });
-      s.patches.forEach((m, index) => out.push({ kind: 'patch', index, message: m, knowledge: knowledgeForTitle(m.subjectInfo.title) }));
-      if (out.length === 0) out.push({ kind: 'info', label: `Nothing could be read from ${s.source}`, icon: 'warning' });
-      return out;
-    }
-    if (node.kind === 'problems') return node.diagnostics.map((d) => ({ kind: 'problem', diagnostic: d }));
-    if (node.kind === 'patch') return (node.message.patch?.files ?? []).map((file, fileIndex) => ({ kind: 'file', patchIndex: node.index, fileIndex, message: node.message, file }));
-    if (node.kind === 'file') return node.file.hunks.map((hunk, hunkIndex) => ({ kind: 'hunk', patchIndex: node.patchIndex, fileIndex: node.fileIndex, hunkIndex, message: node.message, file: node.file, hunk }));
-    return [];
+    this.getChildrenCalls++;
+    return seriesChildren(this.state.series, node);
   }
 
   getParent(node: SeriesNode): SeriesNode | undefined {
-    const s = this.state.series;
-    if (!s) return undefined;
-    if (node.kind === 'problem') return { kind: 'problems', diagnostics: s.diagnostics };
-    if (node.kind === 'file') return { kind: 'patch', index: node.patchIndex, message: node.message, knowledge: knowledgeForTitle(node.message.subjectInfo.title) };
-    if (node.kind === 'hunk') return { kind: 'file', patchIndex: node.patchIndex, fileIndex: node.fileIndex, message: node.message, file: node.file };
-    return undefined;
+    return seriesParent(this.state.series, node);
   }
 
   getTreeItem(node: SeriesNode): vscode.TreeItem {
+    this.getTreeItemCalls++;
     const s = this.state.series;
     switch (node.kind) {
       case 'info': {
@@ -145,6 +120,16 @@ export class PatchSeriesTree implements vscode.TreeDataProvider<SeriesNode> {
         item.iconPath = new vscode.ThemeIcon('mail');
         item.contextValue = 'timens.cover';
         item.command = { command: 'vscode.open', title: 'Open Cover Letter', arguments: [messageUri(this.state.key, 'cover')] };
+        return item;
+      }
+      case 'page': {
+        const first = s?.patches[node.start];
+        const last = s?.patches[node.end - 1];
+        const item = new vscode.TreeItem(`Patches ${node.start + 1}–${node.end}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${this.state.key}/page/${node.start}`;
+        item.description = `of ${s?.patches.length ?? 0}`;
+        item.iconPath = new vscode.ThemeIcon('list-unordered');
+        if (first && last) item.tooltip = `${patchLabel(first)}\n…\n${patchLabel(last)}`;
         return item;
       }
       case 'patch': {

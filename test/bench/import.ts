@@ -5,11 +5,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runScenario } from '../../extension/scenario/index';
+import type { SimEvent } from '../../extension/sim/api';
 import { importSeries } from '../../extension/tours/importClient';
+import { hunkOf, hunksForEvent } from '../../extension/tours/links';
+import type { PatchSeries } from '../../extension/tours/series';
 import { parseSeries } from '../../extension/tours/seriesReader';
 import { generatedMbox, generatedMboxOfSize, LONG_LINE_CASES, longLineMbox, quotedPrintableMail } from '../unit/tours/generate';
 
-const WORKER = path.resolve(__dirname, '..', '..', '..', 'dist', 'importWorker.js');
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const WORKER = path.join(ROOT, 'dist', 'importWorker.js');
 
 function cpuMs(f: () => void): number {
   const c0 = process.cpuUsage();
@@ -67,19 +72,59 @@ function threadCpuMs(): number {
  * One import through the worker: wall time, the longest event-loop gap of this thread meanwhile, and CPU time
  * (this thread's, and the process's with the worker), which the other load on the machine changes less.
  */
-async function importOnce(file: string): Promise<{ ms: number; gap: number; hostCpu: number; cpu: number }> {
+async function importOnce(file: string): Promise<{ ms: number; gap: number; hostCpu: number; cpu: number; series: PatchSeries }> {
   let last = performance.now();
   let gap = 0;
   const probe = setInterval(() => { const t = performance.now(); gap = Math.max(gap, t - last); last = t; }, 1);
   const t0 = performance.now();
   const host0 = threadCpuMs();
   const cpu0 = process.cpuUsage();
-  await importSeries({ kind: 'file', path: file, name: path.basename(file) }, { workerPath: WORKER });
+  const series = await importSeries({ kind: 'file', path: file, name: path.basename(file) }, { workerPath: WORKER });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const hostCpu = threadCpuMs() - host0;
   clearInterval(probe);
-  return { ms, gap, hostCpu, cpu: (cpu.user + cpu.system) / 1000 };
+  return { ms, gap, hostCpu, cpu: (cpu.user + cpu.system) / 1000, series };
+}
+
+/**
+ * What the command timens.patchSeries.hunksForEvent does on the host: find the event's hunks, then open the one
+ * the user picks (here the last, in the last patch that holds one), and return the hunks' headers.
+ */
+function lookupAsCommand(series: PatchSeries, event: SimEvent): string[] {
+  const found = hunksForEvent(series, event);
+  const pick = found.at(-1);
+  if (pick && !hunkOf(pick)?.hunk.body) throw new Error('the picked hunk was not found');
+  return found.map((f) => f.header);
+}
+
+/**
+ * The lookup of an event's hunks in the freshly imported 50 MB series, first and repeated, for an event about
+ * half its patches touch (a vvar fault) and for one none touches (a clock_gettime entry); and the longest block
+ * of this thread's event loop over the four (the command runs on the extension host).
+ */
+async function lookups(series: PatchSeries, out: Record<string, number>): Promise<void> {
+  const run = runScenario(fs.readFileSync(path.join(ROOT, 'tours', 'scenarios', 'arm64-2-zap-vvar.timens'), 'utf8'), { file: 'zap.timens' });
+  const events = Array.from({ length: run.sim.eventCount }, (_, i) => run.sim.event(i));
+  const common = events.find((e) => e.kind === 'fault')!;
+  const rare = events.find((e) => e.kind === 'syscall-enter' && e.fn.includes('clock_gettime')) ?? events[0];
+  let last = performance.now();
+  let gap = 0;
+  const probe = setInterval(() => { const t = performance.now(); gap = Math.max(gap, t - last); last = t; }, 1);
+  const timed = async (name: string, event: SimEvent): Promise<number> => {
+    await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    const headers = lookupAsCommand(series, event);
+    out[name] = performance.now() - t0;
+    return headers.length;
+  };
+  out['import.hunks_for_event_common_hunks'] = await timed('import.hunks_for_event_ms', common);
+  await timed('import.hunks_for_event_repeat_ms', common);
+  out['import.hunks_for_event_rare_hunks'] = await timed('import.hunks_for_event_rare_ms', rare);
+  await timed('import.hunks_for_event_rare_repeat_ms', rare);
+  await new Promise((r) => setTimeout(r, 20));
+  clearInterval(probe);
+  out['import.hunks_for_event_host_block_ms'] = gap;
 }
 
 export async function bench(): Promise<Record<string, number>> {
@@ -95,6 +140,18 @@ export async function bench(): Promise<Record<string, number>> {
     out['import.mbox_50mb_cpu_ms'] = Math.min(...runs.map((r) => r.cpu));
     const hostCpu = Math.min(...runs.map((r) => r.hostCpu));
     if (!Number.isNaN(hostCpu)) out['import.mbox_50mb_host_cpu_ms'] = hostCpu;
+    // What the host holds of the imported series (summaries, indexes, the sources' bytes), after a full
+    // collection, before and after the lookups: the difference the series makes once dropped.
+    let held: PatchSeries | null = runs.at(-1)!.series;
+    runs.length = 0;
+    const heap = () => { gc?.(); const m = process.memoryUsage(); return (m.heapUsed + m.arrayBuffers) / 1e6; };
+    const before = heap();
+    await lookups(held, out);
+    const after = heap();
+    held = null;
+    const dropped = heap();
+    out['import.series_held_mb'] = before - dropped;
+    out['import.series_held_after_lookups_mb'] = after - dropped;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@ export const TARGETS: Readonly<Record<string, { op: '<' | '<=' | '>='; value: nu
   'timeline.webview_bundle_kb': { op: '<', value: 250 },
   'import.mbox_50mb_ms': { op: '<', value: 2000 },
   'import.host_max_block_ms': { op: '<', value: 50 },
+  'import.hunks_for_event_host_block_ms': { op: '<', value: 50 },
   'import.mbox_scaling_ratio_8x': { op: '<', value: 10 },
   'import.longline_regex_ratio_8x': { op: '<', value: 10 },
   'import.qp_mb_per_sec': { op: '>=', value: 20 },

@@ -11,11 +11,14 @@ import type { Comparison } from '../../extension/tours/compare';
 import type { PatchSeries } from '../../extension/tours/series';
 import type { Tour } from '../../extension/tours/tour';
 import type { StepView } from '../../extension/vscode/tours';
-import { activateExtension, screenshot, waitFor } from './helpers';
+import { hunksForEvent } from '../../extension/tours/links';
+import { parseSeries } from '../../extension/tours/seriesReader';
+import { activateExtension, screenshot, waitFor, workspaceRoot } from './helpers';
 import { b4Mbx, COVER, PATCH_1, PATCH_2 } from '../unit/tours/fixtures';
 import { generatedMbox } from '../unit/tours/generate';
 
 const allTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+const inspectSeries = async () => (await vscode.commands.executeCommand<{ getTreeItemCalls: number; root: string[]; selection: string[] }>('timens.patchSeries._inspect'));
 const isCompareTab = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('timens.compare');
 
 suite('tours: patch series, tour player, compare, recording', () => {
@@ -40,9 +43,34 @@ suite('tours: patch series, tour player, compare, recording', () => {
     await screenshot('tours-01-patch-series-bundled');
     // A larger mailbox first: the worker streams it and the host gets every message back.
     const big = path.join(tmp, 'big.mbox');
-    fs.writeFileSync(big, generatedMbox(2000));
+    const bigText = generatedMbox(2500);
+    fs.writeFileSync(big, bigText);
+    const asked0 = await inspectSeries();
     const bigSeries = await vscode.commands.executeCommand<PatchSeries>('timens.openPatchSeries', vscode.Uri.file(big));
-    assert.equal(bigSeries?.patches.length, 2000);
+    assert.equal(bigSeries?.patches.length, 2500);
+    // The root is paged: VS Code asks for a few rows, not one per patch.
+    const shown = await waitFor(async () => { const s = await inspectSeries(); return s.getTreeItemCalls > asked0.getTreeItemCalls ? s : undefined; }, 'the tree to show the series');
+    assert.deepEqual(shown.root, ['page 0-1000', 'page 1000-2000', 'page 2000-2500']);
+    assert.ok(shown.getTreeItemCalls - asked0.getTreeItemCalls < 50, `rows asked for: ${shown.getTreeItemCalls - asked0.getTreeItemCalls}`);
+    // Following a hunk of a late page opens its page, patch and file.
+    assert.equal(await vscode.commands.executeCommand<boolean>('timens.patchSeries.revealHunk', 2400, 0, 0), true);
+    assert.deepEqual((await waitFor(async () => { const s = await inspectSeries(); return s.selection.length > 0 ? s : undefined; }, 'the selection')).selection, ['hunk 2400/0/0']);
+    await screenshot('tours-02a-patch-series-paged');
+    // From a fault event of a run to its hunks in the imported series: the headers the series read here gives; the
+    // quick pick's first entry opens its hunk.
+    const scenario = vscode.Uri.joinPath(workspaceRoot(), '10-arm64-vvar-faults.timens');
+    await vscode.commands.executeCommand('timens.runScenario', scenario);
+    const session = (await activateExtension()).store.active!;
+    const fault = (await session.find({ kind: 'fault', limit: 1 }))[0]!.index;
+    const expected = hunksForEvent(parseSeries(bigText, 'big.mbox'), (await session.event(fault))!);
+    assert.ok(expected.length > 1000, `${expected.length} hunks`);
+    let answered: string[] | undefined;
+    const lookup = vscode.commands.executeCommand<string[]>('timens.patchSeries.hunksForEvent', fault).then((h) => (answered = h));
+    await waitFor(async () => { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); return answered; }, 'the hunks and the pick', 60000, 500);
+    assert.deepEqual(await lookup, expected.map((f) => f.header));
+    const opened = allTabs().find((t) => t.isActive && t.input instanceof vscode.TabInputTextDiff)?.input as vscode.TabInputTextDiff | undefined;
+    assert.match(opened?.modified.path ?? '', new RegExp(`/${expected[0].patchIndex}/${expected[0].fileIndex}/${expected[0].hunkIndex}/after/`));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const series = await vscode.commands.executeCommand<PatchSeries>('timens.openPatchSeries', vscode.Uri.file(mbx));
     assert.ok(series, 'the mailbox was read');
     assert.deepEqual(series.patches.map((p) => [p.subjectInfo.number, p.placeholder]), [[1, false], [2, false], [3, true]]);

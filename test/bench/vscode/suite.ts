@@ -1,12 +1,14 @@
 // The editor figures measured inside a real VS Code (run by test/bench/vscodeBench.ts through the harness):
 // how long the extension host's event loop is blocked while a 10^6-event scenario is opened, run, edited, run
 // again and debugged; diagnostics and inline results after a keystroke at 10^5 events; a debugger step at
-// 10^6 events (and, apart, our adapter's part of it); a tree refresh. Uses only commands and the VS Code API,
-// so it measures any version of the code.
+// 10^6 events (and, apart, our adapter's part of it); a tree refresh; the Patch Series view on a 50 MB mailbox.
+// Uses only commands and the VS Code API (and a test hook's counts when the build has it), so it measures any
+// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone.
 import * as fs from 'fs';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
+import { generatedMboxOfSize } from '../../unit/tours/generate';
 import { scenarioOfEvents } from '../scenarios';
 import { longestOwnSlice } from './slices';
 
@@ -152,6 +154,46 @@ async function debuggerSteps(file: string): Promise<{ median: number; p95: numbe
   }
 }
 
+/**
+ * The Patch Series view on the import bench's 50 MB mailbox (43,591 patches): the open command's time (the
+ * import, then the view shown) and how many rows VS Code asked the tree for (through the test hook, when the
+ * build has it); the caller measures the host's event loop meanwhile.
+ */
+async function seriesView(dir: string, figures: Record<string, number>): Promise<void> {
+  const file = path.join(dir, 'series-50mb.mbox');
+  fs.writeFileSync(file, generatedMboxOfSize(50 * 1024 * 1024));
+  const rows = async () => ((await vscode.commands.executeCommand('timens.patchSeries._inspect').then(undefined, () => undefined)) as { getTreeItemCalls: number } | undefined)?.getTreeItemCalls;
+  await vscode.commands.executeCommand('timens.patchSeries.focus');
+  await sleep(500);
+  const rows0 = await rows();
+  const t0 = performance.now();
+  await vscode.commands.executeCommand('timens.openPatchSeries', vscode.Uri.file(file));
+  figures['series.open_50mb_ms'] = performance.now() - t0;
+  await sleep(3000);
+  const rows1 = await rows();
+  if (rows0 !== undefined && rows1 !== undefined) figures['series.tree_rows_asked_50mb'] = rows1 - rows0;
+  fs.rmSync(file, { force: true });
+}
+
+/**
+ * The way back from a fault event of a shipped scenario's run to its hunks in the series seriesView opened (21,796
+ * of them): the command's time, through its quick pick (the first entry picked) and the opening of that hunk.
+ */
+async function seriesHunks(ext: vscode.Extension<unknown>, figures: Record<string, number>): Promise<void> {
+  await vscode.commands.executeCommand('timens.runScenario', vscode.Uri.file(path.join(ext.extensionPath, 'tours', 'scenarios', 'arm64-2-zap-vvar.timens')));
+  const session = (ext.exports as { store: { active?: { find(q: { kind: string; limit: number }): Promise<{ index: number }[]> } } }).store.active;
+  const fault = (await session?.find({ kind: 'fault', limit: 1 }))?.[0]?.index;
+  if (fault === undefined) return;
+  let headers: string[] | undefined;
+  const t0 = performance.now();
+  void vscode.commands.executeCommand<string[]>('timens.patchSeries.hunksForEvent', fault).then((h) => { headers = h; });
+  await until(async () => { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); return headers; }, NOT_WITHIN_MS, 20);
+  figures['series.hunks_for_event_ms_50mb'] = headers ? performance.now() - t0 : NOT_WITHIN_MS;
+  figures['series.hunks_for_event_count_50mb'] = headers?.length ?? 0;
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('timens.patchSeries.close');
+}
+
 export async function run(): Promise<void> {
   const out = process.env.TIMENS_BENCH_OUT;
   const dir = process.env.TIMENS_BENCH_DIR ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -172,17 +214,6 @@ export async function run(): Promise<void> {
   console.log(`[bench] vscode: other extensions active on the host: ${others.join(', ') || 'none'}`);
   save('idle');
 
-  const big = path.join(dir, 'events-1e6.timens');
-  const bigText = scenarioOfEvents(1_000_000);
-  fs.writeFileSync(big, bigText);
-  const medium = path.join(dir, 'events-1e5.timens');
-  fs.writeFileSync(medium, scenarioOfEvents(100_000));
-
-  const mediumEditor = await openScenario(medium);
-  figures['editor.diagnostics_ms_1e5'] = await diagnosticsAfterKeystroke(mediumEditor);
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  save('diagnostics');
-  let editor!: vscode.TextEditor;
   // TIMENS_BENCH_SLICES=1: also the longest slice of our own code on the host per phase, from a CPU profile (the
   // sampling slows the host a little, so the user-path figures are measured without it by default).
   const slices = process.env.TIMENS_BENCH_SLICES === '1';
@@ -199,6 +230,21 @@ export async function run(): Promise<void> {
     figures['ext.host_max_block_ms'] = Math.max(figures['ext.host_max_block_ms'] ?? 0, figures[`ext.host_block_ms_${name}`]!);
     save(name);
   };
+  await phase('series', () => seriesView(dir, figures));
+  await phase('series_hunks', () => seriesHunks(ext, figures));
+  if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'series') return;
+
+  const big = path.join(dir, 'events-1e6.timens');
+  const bigText = scenarioOfEvents(1_000_000);
+  fs.writeFileSync(big, bigText);
+  const medium = path.join(dir, 'events-1e5.timens');
+  fs.writeFileSync(medium, scenarioOfEvents(100_000));
+
+  const mediumEditor = await openScenario(medium);
+  figures['editor.diagnostics_ms_1e5'] = await diagnosticsAfterKeystroke(mediumEditor);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  save('diagnostics');
+  let editor!: vscode.TextEditor;
   // VS Code's own floor, with none of our code involved: one request from the extension host through the
   // workbench and back (a debugger step from the host makes this trip before it reaches the adapter), and the
   // same 10^6-line text opened and edited as plain text.
@@ -209,6 +255,8 @@ export async function run(): Promise<void> {
   await phase('edit_plaintext', async () => { await appendLine(editor); await sleep(3000); });
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   figures['ext.host_floor_block_ms'] = Math.max(figures['ext.host_block_ms_open_plaintext']!, figures['ext.host_block_ms_edit_plaintext']!);
+  // The target's figure is the host's longest block while the 10^6-event scenario is opened, run, edited and
+  // debugged: the series and plain-text phases above have their own figures.
   delete figures['ext.host_max_block_ms'];
   await phase('open', async () => { editor = await openScenario(big); await sleep(3000); });
   await phase('run', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });

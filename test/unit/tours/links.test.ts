@@ -1,16 +1,21 @@
 // Hunks ↔ model events: a hunk that changes vvar_fault links to the fault events of a run, and a fault
-// event links back to that hunk; the zap hunk links to the zap events.
+// event links back to that hunk; the zap hunk links to the zap events. The way back answers from the hunks'
+// entries exactly as reading every hunk did, parsed here or imported, without reading an imported message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runScenario } from '../../../extension/scenario/index';
 import type { SimEvent } from '../../../extension/sim/api';
-import { fromBatch, indexedFunctions, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
-import { eventsForFunctions, functionsOfHunk, functionsOfMessage, hunksForEvent } from '../../../extension/tours/links';
-import { allHunks } from '../../../extension/tours/series';
+import { importSeries } from '../../../extension/tours/importClient';
+import { fromBatch, indexedHunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { FUNCTION_EVENT_KINDS } from '../../../extension/tours/knowledge';
+import { decodeEntries, encodeEntries, eventsForFunctions, functionsOfHunk, hunkEntries, hunkOf, hunksForEvent, KNOWN_FUNCTIONS } from '../../../extension/tours/links';
+import { allHunks, type PatchSeries } from '../../../extension/tours/series';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
-import { b4Mbx, COVER, PATCH_1, PATCH_2 } from './fixtures';
+import { b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
+import { generatedMbox } from './generate';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -25,7 +30,7 @@ test('a vvar_fault hunk links to the fault events of a run, and a fault event li
   assert.ok(kinds.has('fault') || events.some((i) => run.sim.event(i).stack.includes('vvar_fault')), [...kinds].join());
   const fault = events.map((i) => run.sim.event(i)).find((e) => e.kind === 'fault' || e.fn === 'vvar_fault')!;
   const back = hunksForEvent(series, fault);
-  assert.ok(back.some((h) => h.hunk === faultHunk), 'the fault event leads back to the vvar_fault hunk');
+  assert.ok(back.some((h) => hunkOf(h)?.hunk === faultHunk), 'the fault event leads back to the vvar_fault hunk');
   assert.ok(!back.some((h) => h.functions.includes('vdso_join_timens')), 'but not to the zap hunk');
   const zapHunk = allHunks(series.patches[1])[0].hunk;
   const zaps = eventsForFunctions(run.sim, functionsOfHunk(zapHunk));
@@ -33,27 +38,106 @@ test('a vvar_fault hunk links to the fault events of a run, and a fault event li
   assert.ok(zaps.every((i) => run.sim.event(i).stack.some((f) => f === 'vdso_join_timens' || f === 'zap_page_range') || run.sim.kindOf(i) === 'zap'));
 });
 
-test('an imported series finds the same hunks for an event, and skips by its index the patches that cannot hold them', () => {
-  const text = b4Mbx([COVER, PATCH_1, PATCH_2]);
+/** The lookup as it was before the entries: every hunk of every patch read and its functions listed. */
+function rereading(series: PatchSeries, e: SimEvent) {
+  const standsFor = (f: string) => e.fn === f || e.stack.includes(f) || (FUNCTION_EVENT_KINDS[f] ?? []).includes(e.kind);
+  return series.patches.flatMap((patch, patchIndex) => (patch.patch?.files ?? []).flatMap((file, fileIndex) => file.hunks.flatMap((hunk, hunkIndex) => {
+    const functions = functionsOfHunk(hunk).filter(standsFor);
+    return functions.length > 0 ? [{ patchIndex, fileIndex, hunkIndex, header: hunk.header, functions, hunk }] : [];
+  })));
+}
+
+/** Every event of the shipped tour scenarios, and one per known function (on its stack) and per kind a function maps to. */
+const EVENTS: SimEvent[] = (() => {
+  const dir = path.join(ROOT, 'tours/scenarios');
+  const out = fs.readdirSync(dir).filter((f) => f.endsWith('.timens')).sort().flatMap((f) => {
+    const { sim } = runScenario(fs.readFileSync(path.join(dir, f), 'utf8'), { file: f });
+    return Array.from({ length: sim.eventCount }, (_, i) => sim.event(i));
+  });
+  const base = out[0];
+  for (const f of KNOWN_FUNCTIONS) out.push({ ...base, fn: f, stack: ['do_syscall_64', f] });
+  for (const kind of new Set(Object.values(FUNCTION_EVENT_KINDS).flat())) out.push({ ...base, kind, fn: 'none', stack: [] });
+  return out;
+})();
+
+/** The mailboxes of the unit tests (b4, git format-patch, MIME with a base64 diff) and the bench's generated kind. */
+const MAILBOXES: readonly [string, string][] = [
+  ['v4.mbx', b4Mbx([COVER, PATCH_1, PATCH_2])],
+  ['format-patch.mbox', formatPatchMbox([PATCH_2, PATCH_1])],
+  ['mime.eml', mimePatch()],
+  ['generated.mbox', generatedMbox(300)],
+];
+
+/** Asserts that the entries' lookup finds, for every event, what reading every hunk found: same places, headers, functions and hunks. */
+function assertSameLookup(series: PatchSeries, reference: PatchSeries, what: string): void {
+  let found = 0;
+  for (const e of EVENTS) {
+    const refs = hunksForEvent(series, e);
+    const old = rereading(reference, e);
+    found += refs.length;
+    assert.deepEqual(refs.map(({ patchIndex, fileIndex, hunkIndex, header, functions }) => ({ patchIndex, fileIndex, hunkIndex, header, functions })),
+      old.map(({ patchIndex, fileIndex, hunkIndex, header, functions }) => ({ patchIndex, fileIndex, hunkIndex, header, functions })), `${what}: event ${e.kind} ${e.stack.join('>')}`);
+    refs.forEach((r, k) => {
+      assert.equal(r.patch, series.patches[r.patchIndex]);
+      assert.deepEqual(hunkOf(r)?.hunk, old[k].hunk);
+    });
+  }
+  assert.ok(found > 0, `${what}: some event finds a hunk`);
+}
+
+/** A series as the import hands it to the host: its messages rebuilt from the worker's batch, sources readable or not. */
+function imported(name: string, text: string, readable: boolean): { read: PatchSeries; series: PatchSeries; sourced: boolean } {
   const items: BatchItem[] = [];
-  const reader = new SeriesReader('v4.mbx', (message, from) => items.push({ message, from, functions: message.patch ? functionsOfMessage(message) : undefined }));
+  const reader = new SeriesReader(name, (message, from) => items.push({ message, from, hunks: encodeEntries(hunkEntries(message)) }));
   reader.push(text);
   const read = reader.end();
-  const messages = fromBatch(structuredClone(toBatch(items)));
-  const imported = { ...read, cover: messages[0], patches: [messages[1], messages[2], read.patches[2]] };
-  assert.deepEqual(messages.map((m) => indexedFunctions(m)), [undefined, ...read.patches.slice(0, 2).map(functionsOfMessage)]);
-  assert.ok(indexedFunctions(messages[1])?.includes('vvar_fault'));
-  const run = runScenario(fs.readFileSync(path.join(ROOT, 'tours/scenarios/arm64-2-zap-vvar.timens'), 'utf8'), { file: 'zap.timens' });
-  for (let i = 0; i < run.sim.eventCount; i++) {
-    const e = run.sim.event(i);
-    assert.deepEqual(hunksForEvent(imported, e), hunksForEvent(read, e), `event ${i}`);
+  const batch = structuredClone(toBatch(items));
+  const messages = fromBatch(readable ? batch : { ...batch, texts: {} as ArrayBuffer });
+  const byIndex = (m: PatchSeries['patches'][number]) => (m.index >= 0 ? messages[m.index] : m);
+  return { sourced: items.every((i) => i.from), read, series: { ...read, cover: read.cover && byIndex(read.cover), patches: read.patches.map(byIndex), others: read.others.map(byIndex) } };
+}
+
+test('the hunks of an event come from the entries exactly as from reading every hunk, parsed here or imported', () => {
+  const odd = [{ file: 2, hunk: 13, header: '@@ -1,2 +1,3 @@ a\tb  c(\t', functions: ['f', 'g_2'] }, { file: 0, hunk: 0, header: '@@ -1 +1 @@', functions: ['h'] }];
+  assert.deepEqual(decodeEntries(encodeEntries(odd)), odd, 'a header with tabs and spaces');
+  assert.deepEqual(decodeEntries(encodeEntries([])), []);
+  for (const [name, text] of MAILBOXES) {
+    const parsed = parseSeries(text, name);
+    assertSameLookup(parsed, parsed, `${name} parsed`);
+    const { read, series } = imported(name, text, true);
+    assert.deepEqual(series.patches.map((m) => indexedHunks(m)), read.patches.map((m) => (m.index >= 0 ? encodeEntries(hunkEntries(m)) : undefined)), `${name}: the worker's entries`);
+    for (const m of read.patches) assert.deepEqual(decodeEntries(encodeEntries(hunkEntries(m))), hunkEntries(m), `${name}: entries decode as they were`);
+    assertSameLookup(series, read, `${name} imported`);
   }
-  // Sources that cannot be read (reading them throws): the patches still answer for an event none of their
-  // functions stands for, so they were not read.
-  const blind = fromBatch({ ...toBatch(items), texts: {} as ArrayBuffer });
-  const none = { ...run.sim.event(0), fn: 'no_such_function', stack: [], kind: 'no-such-kind' } as unknown as SimEvent;
-  assert.deepEqual(hunksForEvent({ ...read, patches: [blind[1], blind[2]] }, none), []);
-  assert.throws(() => blind[1].patch, TypeError, 'reading a patch reads its source');
+});
+
+test('an imported series answers an event without reading any message: sources that cannot be read give the same hunks', () => {
+  for (const [name, text] of MAILBOXES) {
+    const { read, series, sourced } = imported(name, text, false);
+    const real = series.patches.find((m) => !m.placeholder);
+    assert.ok(real);
+    // A message of an mbox travels as its source; a lone mail (no From_ line) travels whole.
+    if (sourced) assert.throws(() => real.patch, TypeError, 'reading a patch reads its source');
+    else assert.equal(name, 'mime.eml');
+    for (const e of EVENTS) {
+      const strip = (r: ReturnType<typeof hunksForEvent>) => r.map(({ patchIndex, fileIndex, hunkIndex, header, functions }) => ({ patchIndex, fileIndex, hunkIndex, header, functions }));
+      assert.deepEqual(strip(hunksForEvent(series, e)), strip(hunksForEvent(read, e)), `${name}: event ${e.kind} ${e.stack.join('>')}`);
+    }
+  }
+});
+
+test('a series imported by the worker finds the same hunks as the one read here', async () => {
+  const workerPath = path.resolve(__dirname, '..', '..', '..', 'extension', 'tours', 'importWorker.js');
+  const text = b4Mbx([COVER, PATCH_1, PATCH_2]) + '\n' + generatedMbox(200);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'timens-links-')), 'big.mbx');
+  fs.writeFileSync(file, text);
+  try {
+    const series = await importSeries({ kind: 'file', path: file, name: 'big.mbx' }, { workerPath });
+    assert.ok(series.patches.every((m) => m.placeholder || indexedHunks(m) !== undefined), 'every patch read came with its entries');
+    assertSameLookup(series, parseSeries(text, 'big.mbx'), 'worker');
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 });
 
 test('a hunk stands for the known functions its changed lines call, not those of its context lines', () => {
