@@ -7,6 +7,7 @@ import { ImportCancelled, importSeries } from '../tours/importClient';
 import type { ImportSource } from '../tours/importProtocol';
 import { functionsOfHunk, hunkOf, hunksForEvent } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
+import { pickHunk } from './hunkQuickPick';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
 import { seriesChildren } from './patchSeriesNodes';
 import { commandResult } from './patchSeriesResult';
@@ -174,11 +175,11 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
         void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);
         return [];
       }
-      const pick = found.length === 1 ? { f: found[0] } : await vscode.window.showQuickPick(found.map((f) => ({ label: `${f.patch.subjectInfo.tag} ${f.header}`, description: f.functions.join(', '), f })), { title: `Hunks for event #${index} ${event.kind} ${event.fn}` });
+      const pick = found.length === 1 ? found[0] : await pickHunk(found, `Hunks for event #${index} ${event.kind} ${event.fn}`);
       // Only the picked hunk's patch is read.
-      const at = pick && hunkOf(pick.f);
+      const at = pick && hunkOf(pick);
       if (pick && at) {
-        const node: Extract<SeriesNode, { kind: 'hunk' }> = { kind: 'hunk', patchIndex: pick.f.patchIndex, fileIndex: pick.f.fileIndex, hunkIndex: pick.f.hunkIndex, message: pick.f.patch, file: at.file, hunk: at.hunk };
+        const node: Extract<SeriesNode, { kind: 'hunk' }> = { kind: 'hunk', patchIndex: pick.patchIndex, fileIndex: pick.fileIndex, hunkIndex: pick.hunkIndex, message: pick.patch, file: at.file, hunk: at.hunk };
         await vscode.commands.executeCommand('timens.patchSeries.openHunk', node);
       }
       return found.map((f) => f.header);
