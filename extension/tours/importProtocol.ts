@@ -85,34 +85,68 @@ function wellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-/** The text in UTF-8 in a buffer of its own. One call on the joined text: one call per message cost ten times as much. */
-function utf8(text: string): ArrayBuffer {
-  let bytes = new Uint8Array(text.length);
-  const r = encoder.encodeInto(text, bytes);
-  if (r.read === text.length) return (r.written === bytes.length ? bytes : bytes.slice(0, r.written)).buffer as ArrayBuffer;
-  bytes = encoder.encode(text);
-  return (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()).buffer as ArrayBuffer;
+/**
+ * The sources one after the other in UTF-8, in a buffer of its own: a source whose bytes the reader kept is
+ * copied, a run of the others is joined and encoded at once (one call per message cost ten times as much);
+ * the joined text instead when one holds a lone surrogate. Joining and encoding every source took a third of
+ * the worker's time on a 50 MB mailbox, copying its bytes a hundredth.
+ */
+function utf8(sources: readonly MessageSource[]): ArrayBuffer | string {
+  const runs: (string | Uint8Array)[] = [];
+  let size = 0;
+  for (let k = 0; k < sources.length;) {
+    const bytes = sources[k].bytes;
+    if (bytes) { runs.push(bytes); size += bytes.length; k++; continue; }
+    const texts: string[] = [];
+    for (; k < sources.length && !sources[k].bytes; k++) texts.push(sources[k].text);
+    const text = texts.length === 1 ? texts[0] : texts.join('');
+    if (!wellFormed(text)) return sources.map((s) => s.text).join('');
+    runs.push(text);
+    size += text.length; // enough for ASCII, which never grows; grown below for the rest
+  }
+  let out = new Uint8Array(size);
+  let n = 0;
+  // What the runs after the current one need at least (their lengths): a text that grows in UTF-8 must not
+  // take their room.
+  let rest = size;
+  const room = (bytes: number) => {
+    if (out.length - n >= bytes) return;
+    const grown = new Uint8Array(n + bytes);
+    grown.set(out.subarray(0, n));
+    out = grown;
+  };
+  for (const run of runs) {
+    rest -= run.length;
+    if (typeof run !== 'string') { room(run.length); out.set(run, n); n += run.length; continue; }
+    for (let text = run; ;) {
+      const r = encoder.encodeInto(text, out.subarray(n));
+      n += r.written;
+      if (r.read === text.length) break;
+      text = text.slice(r.read);
+      room(text.length * 3 + rest); // three bytes per UTF-16 unit at most
+    }
+  }
+  return (n === out.length ? out : out.slice(0, n)).buffer as ArrayBuffer;
 }
 
 /** The worker's side of a batch (post it with `texts` in the transfer list when it is an ArrayBuffer). */
 export function toBatch(items: readonly BatchItem[]): WireBatch {
   const summaries: (WireSummary | 0)[] = [];
   const exact: Record<number, { summary: WireSummary; message?: SeriesMessage }> = {};
-  const texts: string[] = [];
+  const sources: MessageSource[] = [];
   let at = 0;
   items.forEach(({ message: m, from, functions }, k) => {
     const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
     if (functions) (summary as { fns?: readonly string[] }).fns = functions;
     if (from) {
-      texts.push(from.text);
+      sources.push(from);
       (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
     }
     if (!from) { summaries.push(0); exact[k] = { summary, message: m }; }
     else if (jsonSafe(summary)) summaries.push(summary);
     else { summaries.push(0); exact[k] = { summary }; }
   });
-  const joined = texts.join('');
-  return { texts: wellFormed(joined) ? utf8(joined) : joined, summaries: JSON.stringify(summaries), exact };
+  return { texts: utf8(sources), summaries: JSON.stringify(summaries), exact };
 }
 
 /** Hidden on each host-side message (not enumerable: equality and copies see the message only): its detail. */

@@ -1,6 +1,7 @@
 // Entry of the import worker (a node worker_threads thread): reads a mailbox file, host-given bytes or a
 // git range as a stream, parses it with SeriesReader and posts the messages back in batches (summaries and
 // sources), then the assembled series. Kept apart from the model worker; the host side is importClient.ts.
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
@@ -30,7 +31,7 @@ async function run(source: ImportSource): Promise<void> {
     batch.push({ message, from, functions: message.patch ? functionsOfMessage(message) : undefined });
     batchChars += (from ? from.text.length : message.body.length) + 256;
     if (batchChars >= BATCH_CHARS) flush();
-  }, false, (bytes) => decodeUtf8(bytes));
+  }, false, (bytes) => decodeUtf8(bytes), typeof isAscii === 'function' ? isAscii : undefined);
   let done = 0;
   let lastProgress = 0;
   const feed = (bytes: Uint8Array, total: number | null, what: string) => {

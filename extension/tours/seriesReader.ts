@@ -77,6 +77,8 @@ export interface MessageSource {
   readonly text: string;
   readonly lines: number;
   readonly firstLine: number;
+  /** The text's UTF-8 bytes as they came in (a view of the input), when the reader knows them: see `ascii`. */
+  readonly bytes?: Uint8Array;
 }
 
 /**
@@ -88,6 +90,8 @@ export class SeriesReader {
   private readonly messages: SeriesMessage[] = [];
   /** The bytes of a UTF-8 sequence the last chunk cut short, decoded with the next one. */
   private pendingBytes: Uint8Array | null = null;
+  /** The bytes of the text being fed when they are that text one character each (all ASCII), else null. */
+  private textBytes: Uint8Array | null = null;
   private bytesStarted = false;
   private carry = '';
   private pendingCR = false;
@@ -108,16 +112,21 @@ export class SeriesReader {
    * `onMessage` sees each message as soon as it is parsed. With `retain: false` the reader keeps only what
    * assembling the series needs (the import worker: it has already sent the message on), so its memory stays
    * small; the assembled series then holds those stand-ins, which keep their `index`. `decode` turns complete
-   * UTF-8 sequences into text as TextDecoder does (the worker passes a faster one).
+   * UTF-8 sequences into text as TextDecoder does (the worker passes a faster one). With `ascii` (true when
+   * every byte is below 0x80), a message whose lines lie together in an all-ASCII chunk of bytes comes with
+   * those bytes (`MessageSource.bytes`): the worker sends them on as they are instead of encoding the text
+   * again. The bytes are views of the pushed chunks, which must then stay as they are.
    */
   constructor(
     private readonly source = 'input',
     private readonly onMessage?: (m: SeriesMessage, from: MessageSource | null) => void,
     private readonly retain = true,
     private readonly decode: (bytes: Uint8Array) => string = (bytes) => utf8Decoder.decode(bytes),
+    private readonly ascii?: (bytes: Uint8Array) => boolean,
   ) {}
 
   push(chunk: string | Uint8Array): void {
+    this.textBytes = null;
     let text = typeof chunk === 'string' ? chunk : this.decodeBytes(chunk);
     if (!this.started && text.length > 0) {
       this.started = true;
@@ -143,6 +152,8 @@ export class SeriesReader {
     if (cut < bytes.length) this.pendingBytes = bytes.slice(cut);
     if (cut === 0) return '';
     const text = this.decode(bytes.subarray(0, cut));
+    // All ASCII: no byte-order mark to strip, and character i is byte i.
+    if (this.ascii && cut === bytes.length && text.length === cut && this.ascii(bytes)) this.textBytes = bytes;
     // As a streaming decoder does, the byte-order mark at the start of the bytes goes (push strips one more).
     if (this.bytesStarted || text.charCodeAt(0) !== 0xfeff) { this.bytesStarted = true; return text; }
     this.bytesStarted = true;
@@ -153,6 +164,7 @@ export class SeriesReader {
   end(): PatchSeries {
     const rest = this.pendingBytes;
     this.pendingBytes = null;
+    this.textBytes = null;
     if (rest) this.feed(utf8Decoder.decode(rest)); // a cut sequence at the very end: U+FFFD
     this.pendingCR = false; // the line it ended was already read
     if (this.carry !== '') { this.line(this.carry, null, 0); this.carry = ''; }
@@ -222,7 +234,7 @@ export class SeriesReader {
     }
     this.prevBlank = l === '';
     const u = unquoteFrom(l);
-    this.current!.add(u, u === l ? chunk : null, offset);
+    this.current!.add(u, u === l ? chunk : null, offset, this.textBytes);
   }
 
   private openMessage(fromLineIndex: number): void {
@@ -238,7 +250,11 @@ export class SeriesReader {
     if (!last && m.lines.length > 0 && m.lines[m.lines.length - 1] === '') m.pop();
     this.current = null;
     const firstLine = this.currentFirst + 1;
-    const from = this.onMessage ? { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine } : null;
+    let from: MessageSource | null = null;
+    if (this.onMessage) {
+      const bytes = m.bytes(0, m.lines.length);
+      from = bytes ? { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine, bytes } : { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine };
+    }
     this.emit(readMessage(m, firstLine, this.messages.length, this.diags), from);
   }
 
@@ -295,12 +311,14 @@ class MessageLines implements LineSource {
   readonly lines: string[] = [];
   private readonly starts: number[] = [];
   private chunk: string | null = null;
+  /** The chunk's bytes, when each character of it is one byte. */
+  private chunkBytes: Uint8Array | null = null;
   private contiguous = true;
 
-  add(l: string, chunk: string | null, offset: number): void {
+  add(l: string, chunk: string | null, offset: number, chunkBytes: Uint8Array | null): void {
     if (this.contiguous) {
       if (chunk === null) this.contiguous = false;
-      else if (this.lines.length === 0) this.chunk = chunk;
+      else if (this.lines.length === 0) { this.chunk = chunk; this.chunkBytes = chunkBytes; }
       else {
         const prevEnd = this.starts[this.starts.length - 1] + this.lines[this.lines.length - 1].length;
         if (chunk !== this.chunk || offset !== prevEnd + 1 || chunk.charCodeAt(prevEnd) !== 0x0a) this.contiguous = false;
@@ -319,6 +337,13 @@ class MessageLines implements LineSource {
     if (from >= to) return '';
     if (!this.contiguous || this.chunk === null) return this.lines.slice(from, to).join('\n');
     return this.chunk.slice(this.starts[from], this.starts[to - 1] + this.lines[to - 1].length);
+  }
+
+  /** The UTF-8 bytes of text(from, to) as a view of the input, when known. */
+  bytes(from: number, to: number): Uint8Array | null {
+    if (!this.contiguous || this.chunkBytes === null) return null;
+    if (from >= to) return this.chunkBytes.subarray(0, 0);
+    return this.chunkBytes.subarray(this.starts[from], this.starts[to - 1] + this.lines[to - 1].length);
   }
 }
 
