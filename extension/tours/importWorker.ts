@@ -5,7 +5,7 @@ import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
-import { BATCH_CHARS, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { BATCH_CHARS, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
 import { functionsOfMessage } from './links';
 import { SeriesReader } from './seriesReader';
 import { decodeUtf8 } from './utf8Decode';
@@ -27,24 +27,32 @@ async function run(source: ImportSource): Promise<void> {
   let count = 0;
   let batch: BatchItem[] = [];
   let batchChars = 0;
+  const input = new InputChunks();
   const flush = () => {
     if (batch.length === 0) return;
-    const wire = toBatch(batch);
-    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? [] : [wire.texts]);
+    const wire = toBatch(batch, input);
+    const transfer = (wire.chunks ?? []).map(([, buffer]) => buffer);
+    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? transfer : [wire.texts, ...transfer]);
     batch = [];
     batchChars = 0;
   };
+  // Whether the chunk being pushed may travel to the host as it is (InputChunks); decided before the push,
+  // as a flush during it may send the chunk away.
+  let travels = false;
+  const ascii = typeof isAscii === 'function' ? isAscii : () => false;
   const reader = new SeriesReader(name, (message, from) => {
     count++;
     batch.push({ message, from, functions: message.patch ? functionsOfMessage(message) : undefined });
     batchChars += (from ? from.text.length : message.body.length) + 256;
     if (batchChars >= BATCH_CHARS) flush();
-  }, false, (bytes) => decodeUtf8(bytes), typeof isAscii === 'function' ? isAscii : undefined);
+  }, false, (bytes) => decodeUtf8(bytes), () => travels);
   let done = 0;
   let lastProgress = 0;
   const feed = (bytes: Uint8Array, total: number | null, what: string) => {
+    const length = bytes.length;
+    travels = input.add(bytes, ascii);
     reader.push(bytes);
-    done += bytes.length;
+    done += length;
     if (done - lastProgress >= 1 << 20 || done === total) {
       lastProgress = done;
       post({ type: 'progress', done, total, messages: count, what });

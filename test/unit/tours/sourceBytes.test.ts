@@ -1,24 +1,30 @@
-// The import worker sends a message's source as the bytes it came in when the reader kept them (an all-ASCII
-// chunk): wherever the chunks split the input, those bytes are the source text's UTF-8, and a batch mixing
-// kept bytes with encoded texts rebuilds every message exactly.
+// The import worker sends an all-ASCII input chunk to the host as it is, and a message lying in it as a place
+// in it: wherever the chunks split the input, that place holds the source text, and a batch mixing places in
+// chunks with encoded texts rebuilds every message exactly. Each chunk travels once, and only when it is whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAscii } from 'node:buffer';
-import { fromBatch, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { fromBatch, InputChunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 
-/** The reader's items when `bytes` is pushed in pieces cut at `cuts`, with the worker's ASCII test. */
-function itemsInPieces(bytes: Uint8Array, cuts: readonly number[]): BatchItem[] {
+/** The worker's way: each piece (a buffer of its own, as a file stream gives) registered, then pushed. */
+function readInPieces(bytes: Uint8Array, cuts: readonly number[], own = true) {
   const items: BatchItem[] = [];
-  const reader = new SeriesReader('pieces', (message, from) => items.push({ message, from }), true, undefined, isAscii);
+  const input = new InputChunks();
+  const pieces: Uint8Array[] = [];
+  let travels = false;
+  const reader = new SeriesReader('pieces', (message, from) => items.push({ message, from }), true, undefined, () => travels);
   let at = 0;
   for (const c of [...cuts, bytes.length]) {
-    reader.push(bytes.subarray(at, c));
+    const piece = own ? bytes.slice(at, c) : bytes.subarray(at, c);
+    pieces.push(piece);
+    travels = input.add(piece, isAscii);
+    reader.push(piece);
     at = c;
   }
-  reader.end();
-  return items;
+  const series = reader.end();
+  return { items, input, pieces, series };
 }
 
 const utf8 = new TextEncoder();
@@ -34,60 +40,72 @@ const MAILBOX = utf8.encode(b4Mbx([
   mimePatch(),
 ]));
 
-test('kept bytes are the source text in UTF-8, for every cut of the input', () => {
+test('a place in a chunk holds the source text, for every cut of the input; the batches rebuild every message', () => {
   const expected: BatchItem[] = [];
   const whole = new SeriesReader('pieces', (message, from) => expected.push({ message, from }));
   whole.push(decoder.decode(MAILBOX));
   assert.deepEqual(whole.end(), parseSeries(MAILBOX, 'pieces'));
-  let kept = 0;
-  let notKept = 0;
-  for (let cut = 0; cut <= MAILBOX.length; cut += 7) {
-    const items = itemsInPieces(MAILBOX, [cut]);
-    assert.deepEqual(items, expected.map((i) => ({ ...i, from: items[i.message.index]?.from })), `cut at ${cut}`);
-    assert.deepEqual(items.map((i) => i.from && [i.from.text, i.from.lines, i.from.firstLine]), expected.map((i) => i.from && [i.from.text, i.from.lines, i.from.firstLine]));
+  const strip = (i: BatchItem) => [i.message, i.from && [i.from.text, i.from.lines, i.from.firstLine]];
+  let placed = 0;
+  let encoded = 0;
+  for (let cut = 0; cut <= MAILBOX.length; cut += 5) {
+    const { items, input, pieces, series } = readInPieces(MAILBOX, [cut]);
+    assert.deepEqual(series, parseSeries(MAILBOX, 'pieces'), `cut at ${cut}`);
+    assert.deepEqual(items.map(strip), expected.map(strip), `cut at ${cut}`);
     for (const { from } of items) {
-      assert.ok(from);
-      if (from.bytes) {
-        kept++;
-        assert.equal(decoder.decode(from.bytes), from.text, `cut at ${cut}, message at line ${from.firstLine}`);
-      } else notKept++;
+      if (!from?.bytes) { encoded++; continue; }
+      placed++;
+      const { chunk, start, end } = from.bytes;
+      assert.equal(decoder.decode(pieces[chunk].subarray(start, end)), from.text, `cut at ${cut}, message at line ${from.firstLine}`);
     }
-    const wire = toBatch(items);
-    assert.equal(typeof wire.texts, 'object');
-    assert.equal(decoder.decode(wire.texts as ArrayBuffer), items.map((i) => i.from!.text).join(''), `cut at ${cut}: the batch's bytes`);
-    assert.deepEqual(fromBatch(structuredClone(wire)), items.map((i) => i.message), `cut at ${cut}: rebuilt`);
+    // Two batches, as the worker posts them: a chunk may serve both, and travels once.
+    const half = items.length >> 1;
+    const wires = [toBatch(items.slice(0, half), input), toBatch(items.slice(half), input)];
+    const sent = wires.flatMap((w) => (w.chunks ?? []).map(([id]) => id));
+    assert.deepEqual(sent, [...new Set(sent)].sort((a, b) => a - b), 'each chunk once, in order');
+    const chunks = new Map<number, ArrayBuffer>();
+    const back = wires.flatMap((w) => fromBatch(structuredClone(w), chunks));
+    assert.deepEqual(back, items.map((i) => i.message), `cut at ${cut}: rebuilt`);
   }
-  // Both paths ran: the plain ASCII messages kept their bytes, the others (non-ASCII chunk, CR LF, quoting,
-  // a message cut by a chunk's end) were encoded again.
-  assert.ok(kept > 0 && notKept > 0, `kept ${kept}, encoded ${notKept}`);
+  // Both ways ran: the plain ASCII messages lay in an ASCII chunk, the others (a non-ASCII chunk, CR LF,
+  // quoting, a message cut by a chunk's end) were encoded again.
+  assert.ok(placed > 0 && encoded > 0, `placed ${placed}, encoded ${encoded}`);
 });
 
-test('every piece one byte long: nothing is kept (no message lies within one chunk), all still rebuilds', () => {
+test('a chunk that is a view into a larger buffer, or not ASCII, does not travel: its messages are encoded', () => {
   const text = b4Mbx([PATCH_1, PATCH_2]);
+  const shared = readInPieces(utf8.encode(text), [100], false);
+  assert.ok(shared.items.every((i) => i.from && !i.from.bytes));
+  const wide = readInPieces(utf8.encode(text.replace('\n\n', '\n\n\u00e9\n')), []);
+  assert.ok(wide.items.every((i) => i.from && !i.from.bytes));
+  for (const { items, input } of [shared, wide]) {
+    const wire = toBatch(items, input);
+    assert.equal(wire.chunks, undefined);
+    assert.deepEqual(fromBatch(structuredClone(wire)), items.map((i) => i.message));
+  }
+  // Every piece one byte long: no message lies within one chunk.
   const bytes = utf8.encode(text);
-  const items = itemsInPieces(bytes, Array.from({ length: bytes.length }, (_, i) => i));
-  assert.ok(items.every((i) => i.from && !i.from.bytes));
-  assert.deepEqual(fromBatch(structuredClone(toBatch(items))), items.map((i) => i.message));
+  const single = readInPieces(bytes, Array.from({ length: bytes.length }, (_, i) => i));
+  assert.ok(single.items.every((i) => i.from && !i.from.bytes));
+  assert.equal(toBatch(single.items, single.input).chunks, undefined);
 });
 
-test('a batch mixes kept bytes, ASCII texts and texts that grow in UTF-8, in any order; a lone surrogate sends text', () => {
-  const ascii = itemsInPieces(utf8.encode(b4Mbx([PATCH_1, PATCH_2, COVER])), []);
-  assert.ok(ascii.every((i) => i.from?.bytes), 'one ASCII chunk: every message keeps its bytes');
+test('a batch mixes places in chunks with texts that grow in UTF-8, in any order; a lone surrogate sends text', () => {
+  const ascii = readInPieces(utf8.encode(b4Mbx([PATCH_1, PATCH_2, COVER])), []);
+  assert.ok(ascii.items.every((i) => i.from?.bytes), 'one ASCII chunk: every message lies in it');
   const wideText = b4Mbx([PATCH_1.replace('\n\n', '\n\n' + '\u20ac\u{1f600}'.repeat(3000) + '\n'), PATCH_2]);
-  const wide = itemsInPieces(utf8.encode(wideText), []);
-  assert.ok(wide.every((i) => i.from && !i.from.bytes));
-  const orders = [[...ascii, ...wide], [...wide, ...ascii], [ascii[0], wide[0], ascii[1], wide[1], ascii[2]]];
-  for (const items of orders) {
-    const wire = toBatch(items);
-    assert.equal(decoder.decode(wire.texts as ArrayBuffer), items.map((i) => i.from!.text).join(''));
-    assert.deepEqual(fromBatch(structuredClone(wire)), items.map((i) => i.message));
+  const wide = readInPieces(utf8.encode(wideText), []).items;
+  const a = ascii.items;
+  for (const items of [[...a, ...wide], [...wide, ...a], [a[0], wide[0], a[1], wide[1], a[2]]]) {
+    const wire = toBatch(items, ascii.input);
+    assert.deepEqual(fromBatch(structuredClone(wire), new Map([[0, ascii.pieces[0].buffer as ArrayBuffer]])), items.map((i) => i.message));
   }
   const odd: BatchItem[] = [];
   const reader = new SeriesReader('odd', (message, from) => odd.push({ message, from }));
   reader.push(b4Mbx([PATCH_1, PATCH_2.replace('\n\n', '\n\n\uD800 end\n')]));
   reader.end();
-  const mixed = [...ascii, ...odd];
-  const wire = toBatch(mixed);
+  const mixed = [...a, ...odd];
+  const wire = toBatch(mixed, ascii.input);
   assert.equal(typeof wire.texts, 'string');
-  assert.deepEqual(fromBatch(structuredClone(wire)), mixed.map((i) => i.message));
+  assert.deepEqual(fromBatch(structuredClone(wire), new Map([[0, ascii.pieces[0].buffer as ArrayBuffer]])), mixed.map((i) => i.message));
 });
