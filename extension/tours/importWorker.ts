@@ -36,21 +36,22 @@ async function run(source: ImportSource): Promise<void> {
     batch = [];
     batchChars = 0;
   };
-  // Whether the chunk being pushed may travel to the host as it is (InputChunks); decided before the push,
-  // as a flush during it may send the chunk away.
-  let travels = false;
+  // The chunk being pushed when it may travel to the host as it is (InputChunks: all ASCII, checked), else
+  // null; decided before the push, as a flush during it may send the chunk away.
+  let travelling: Uint8Array | null = null;
   const ascii = typeof isAscii === 'function' ? isAscii : () => false;
+  const decode = (bytes: Uint8Array) => decodeUtf8(bytes, undefined, bytes.buffer === travelling?.buffer && bytes.length === travelling.length);
   const reader = new SeriesReader(name, (message, from) => {
     count++;
     batch.push({ message, from, functions: message.patch ? functionsOfMessage(message) : undefined });
     batchChars += (from ? from.text.length : message.body.length) + 256;
     if (batchChars >= BATCH_CHARS) flush();
-  }, false, (bytes) => decodeUtf8(bytes), () => travels);
+  }, false, decode, () => travelling !== null);
   let done = 0;
   let lastProgress = 0;
   const feed = (bytes: Uint8Array, total: number | null, what: string) => {
     const length = bytes.length;
-    travels = input.add(bytes, ascii);
+    travelling = input.add(bytes, ascii) ? bytes : null;
     reader.push(bytes);
     done += length;
     if (done - lastProgress >= 1 << 20 || done === total) {
