@@ -61,8 +61,8 @@ function pairedRatio(small: () => void, large: () => void): number {
  * machine the bench was written on that costs about 5 µs per KB (page faults, user and system time), some
  * thirty times an ordinary string, whatever code makes it: TextDecoder alone decodes 64 KB of ASCII in
  * 0.02 ms and 512 KB in 2.3-2.9 ms. Timed 128 KB against 1 MB, that step of the allocator read as a ratio
- * of 8.3-10.4 (the reader's own work scales by 8); timed 1 MB against 8 MB, both strings are large objects
- * and the ratio (7.0-7.8) measures the reader. The 128 KB figure is still printed, apart.
+ * of up to 11.8 (the reader's own work, profiled, scales by 8); timed 1 MB against 8 MB, both strings are
+ * large objects and the ratio (4.8-7.8) measures the reader. The 128 KB figure is still printed, apart.
  */
 function lineSizes(kind: LongLineCase): readonly [number, number] {
   return kind === 'quoted-printable-line' ? [1024 * 1024, 8 * 1024 * 1024] : [128 * 1024, 1024 * 1024];
