@@ -38,8 +38,9 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch'>;
 /**
  * As it travels: with the number of files its patch changes (the Patch Series tree shows it per patch) and,
  * for a message of an mbox, where its source lies in the batch's `texts`: [start, end, its first source line,
- * its number of lines], or with a fifth number, in that input chunk (InputChunks), start and end in bytes; for a patch, the functions its hunks stand for (links.ts: functionsOfMessage), so
- * that finding the hunks of an event reads only the patches that may hold them.
+ * its number of lines], or, with a fifth number, in that input chunk (InputChunks; start and end in bytes);
+ * for a patch, the functions its hunks stand for (links.ts: functionsOfMessage), so that finding the hunks of
+ * an event reads only the patches that may hold them.
  */
 type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly fns?: readonly string[] };
 
