@@ -32,6 +32,7 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
     if (options.signal?.aborted) { reject(new ImportCancelled()); return; }
     const worker = new Worker(options.workerPath);
     const messages: SeriesMessage[] = [];
+    const chunks = new Map<number, ArrayBuffer>();
     let settled = false;
     const finish = (fn: () => void, graceMs = 0) => {
       if (settled) return;
@@ -51,7 +52,7 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
       if (settled) return;
       switch (m.type) {
         case 'progress': options.onProgress?.(m); break;
-        case 'messages': for (const msg of fromBatch(m)) messages.push(msg); break;
+        case 'messages': for (const msg of fromBatch(m, chunks)) messages.push(msg); break;
         case 'done': { const series = fromSkeleton(m.series, messages); finish(() => resolve(series)); break; }
         case 'error': finish(() => reject(new Error(m.message))); break;
       }

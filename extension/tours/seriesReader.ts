@@ -77,6 +77,15 @@ export interface MessageSource {
   readonly text: string;
   readonly lines: number;
   readonly firstLine: number;
+  /** Where the text's UTF-8 bytes came in, when the reader knows them: see `ascii`. */
+  readonly bytes?: SourceBytes;
+}
+
+/** Bytes `start` to `end` of the `chunk`-th chunk pushed (from 0), offsets into the pushed view. */
+export interface SourceBytes {
+  readonly chunk: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -88,6 +97,10 @@ export class SeriesReader {
   private readonly messages: SeriesMessage[] = [];
   /** The bytes of a UTF-8 sequence the last chunk cut short, decoded with the next one. */
   private pendingBytes: Uint8Array | null = null;
+  /** How many chunks were pushed; the number of the chunk being fed when its bytes are its text one
+   *  character each (all ASCII), else -1. */
+  private pushes = 0;
+  private textChunk = -1;
   private bytesStarted = false;
   private carry = '';
   private pendingCR = false;
@@ -108,16 +121,23 @@ export class SeriesReader {
    * `onMessage` sees each message as soon as it is parsed. With `retain: false` the reader keeps only what
    * assembling the series needs (the import worker: it has already sent the message on), so its memory stays
    * small; the assembled series then holds those stand-ins, which keep their `index`. `decode` turns complete
-   * UTF-8 sequences into text as TextDecoder does (the worker passes a faster one).
+   * UTF-8 sequences into text as TextDecoder does (the worker passes a faster one). `ascii` is asked about each
+   * chunk of bytes pushed; when it answers true (the caller vouches that every byte is below 0x80), a message
+   * whose lines lie together in that chunk says where its bytes lie in it (`MessageSource.bytes`): the worker
+   * sends the chunk on as it is instead of encoding the text again. The reader reads a chunk's bytes only
+   * while it is pushed.
    */
   constructor(
     private readonly source = 'input',
     private readonly onMessage?: (m: SeriesMessage, from: MessageSource | null) => void,
     private readonly retain = true,
     private readonly decode: (bytes: Uint8Array) => string = (bytes) => utf8Decoder.decode(bytes),
+    private readonly ascii?: (bytes: Uint8Array) => boolean,
   ) {}
 
   push(chunk: string | Uint8Array): void {
+    this.textChunk = -1;
+    this.pushes++;
     let text = typeof chunk === 'string' ? chunk : this.decodeBytes(chunk);
     if (!this.started && text.length > 0) {
       this.started = true;
@@ -143,6 +163,8 @@ export class SeriesReader {
     if (cut < bytes.length) this.pendingBytes = bytes.slice(cut);
     if (cut === 0) return '';
     const text = this.decode(bytes.subarray(0, cut));
+    // All ASCII: no byte-order mark to strip, and character i is byte i.
+    if (this.ascii && bytes === chunk && text.length === cut && this.ascii(bytes)) this.textChunk = this.pushes - 1;
     // As a streaming decoder does, the byte-order mark at the start of the bytes goes (push strips one more).
     if (this.bytesStarted || text.charCodeAt(0) !== 0xfeff) { this.bytesStarted = true; return text; }
     this.bytesStarted = true;
@@ -153,6 +175,7 @@ export class SeriesReader {
   end(): PatchSeries {
     const rest = this.pendingBytes;
     this.pendingBytes = null;
+    this.textChunk = -1;
     if (rest) this.feed(utf8Decoder.decode(rest)); // a cut sequence at the very end: U+FFFD
     this.pendingCR = false; // the line it ended was already read
     if (this.carry !== '') { this.line(this.carry, null, 0); this.carry = ''; }
@@ -222,7 +245,7 @@ export class SeriesReader {
     }
     this.prevBlank = l === '';
     const u = unquoteFrom(l);
-    this.current!.add(u, u === l ? chunk : null, offset);
+    this.current!.add(u, u === l ? chunk : null, offset, this.textChunk);
   }
 
   private openMessage(fromLineIndex: number): void {
@@ -238,7 +261,11 @@ export class SeriesReader {
     if (!last && m.lines.length > 0 && m.lines[m.lines.length - 1] === '') m.pop();
     this.current = null;
     const firstLine = this.currentFirst + 1;
-    const from = this.onMessage ? { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine } : null;
+    let from: MessageSource | null = null;
+    if (this.onMessage) {
+      const bytes = m.bytes(0, m.lines.length);
+      from = bytes ? { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine, bytes } : { text: m.text(0, m.lines.length), lines: m.lines.length, firstLine };
+    }
     this.emit(readMessage(m, firstLine, this.messages.length, this.diags), from);
   }
 
@@ -295,12 +322,14 @@ class MessageLines implements LineSource {
   readonly lines: string[] = [];
   private readonly starts: number[] = [];
   private chunk: string | null = null;
+  /** The number of the pushed chunk whose bytes the text is, one character a byte; -1 when it is not. */
+  private bytesChunk = -1;
   private contiguous = true;
 
-  add(l: string, chunk: string | null, offset: number): void {
+  add(l: string, chunk: string | null, offset: number, bytesChunk: number): void {
     if (this.contiguous) {
       if (chunk === null) this.contiguous = false;
-      else if (this.lines.length === 0) this.chunk = chunk;
+      else if (this.lines.length === 0) { this.chunk = chunk; this.bytesChunk = bytesChunk; }
       else {
         const prevEnd = this.starts[this.starts.length - 1] + this.lines[this.lines.length - 1].length;
         if (chunk !== this.chunk || offset !== prevEnd + 1 || chunk.charCodeAt(prevEnd) !== 0x0a) this.contiguous = false;
@@ -319,6 +348,13 @@ class MessageLines implements LineSource {
     if (from >= to) return '';
     if (!this.contiguous || this.chunk === null) return this.lines.slice(from, to).join('\n');
     return this.chunk.slice(this.starts[from], this.starts[to - 1] + this.lines[to - 1].length);
+  }
+
+  /** Where the UTF-8 bytes of text(from, to) came in, when known. */
+  bytes(from: number, to: number): SourceBytes | null {
+    if (!this.contiguous || this.bytesChunk < 0) return null;
+    if (from >= to) return { chunk: this.bytesChunk, start: 0, end: 0 };
+    return { chunk: this.bytesChunk, start: this.starts[from], end: this.starts[to - 1] + this.lines[to - 1].length };
   }
 }
 

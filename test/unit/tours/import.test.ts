@@ -33,6 +33,20 @@ test('a mailbox imported by the worker equals the one read here, with progress',
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
+test('a sequence cut short at the end of a read chunk, before an all-ASCII one, reads as at once (U+FFFD)', async () => {
+  // The worker reads 64 KB at a time; its all-ASCII chunks are decoded and sent on as they are, but not one
+  // that a cut sequence from the chunk before joins.
+  const bytes = new TextEncoder().encode(generatedMbox(200));
+  for (const [at, lead] of [[64 * 1024 - 1, 0xe2], [192 * 1024 - 2, 0xf0]]) bytes[at] = lead;
+  const file = tmpFile('cut.mbox', '');
+  fs.writeFileSync(file, bytes);
+  const series = await importSeries({ kind: 'file', path: file, name: 'cut.mbox' }, { workerPath });
+  const expected = parseSeries(bytes, 'cut.mbox');
+  assert.ok(JSON.stringify(expected).includes('\ufffd'));
+  assert.deepEqual(series, expected);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
 test('bytes handed over by the host (a non-file URI) import the same way, MIME included', async () => {
   const text = mimePatch();
   const data = new TextEncoder().encode(text);
