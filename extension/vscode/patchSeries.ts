@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ImportCancelled, importSeries } from '../tours/importClient';
 import type { ImportSource } from '../tours/importProtocol';
-import { functionsOfHunk, hunkOf, hunksForEvent } from '../tours/links';
+import { functionsOfHunk, hunkOf, hunksForEventInSlices } from '../tours/links';
 import type { PatchSeries } from '../tours/series';
 import { pickHunk } from './hunkQuickPick';
 import { filePath, hunkUri, PATCH_SCHEME, PatchContentProvider } from './patchUris';
@@ -170,7 +170,7 @@ export function registerPatchSeries(services: Services, state: PatchSeriesState)
       if (!Number.isInteger(index) || index < 0 || index >= session.eventCount) return [];
       const event = await session.event(index);
       if (!event) return [];
-      const found = hunksForEvent(series, event);
+      const found = await hunksForEventInSlices(series, event);
       if (found.length === 0) {
         void vscode.window.showInformationMessage(`No hunk of ${series.source} touches ${event.stack.join(' > ') || event.fn}.`);
         return [];

@@ -8,7 +8,8 @@ import * as path from 'path';
 import { runScenario } from '../../extension/scenario/index';
 import type { SimEvent } from '../../extension/sim/api';
 import { importSeries } from '../../extension/tours/importClient';
-import { hunkOf, hunksForEvent } from '../../extension/tours/links';
+import { hunkPickItem, hunkPickItems } from '../../extension/tours/hunkPick';
+import { hunkOf, hunksForEventInSlices } from '../../extension/tours/links';
 import type { PatchSeries } from '../../extension/tours/series';
 import { parseSeries } from '../../extension/tours/seriesReader';
 import { generatedMbox, generatedMboxOfSize, LONG_LINE_CASES, longLineMbox, quotedPrintableMail, type LongLineCase } from '../unit/tours/generate';
@@ -106,8 +107,10 @@ async function importOnce(file: string): Promise<{ ms: number; gap: number; host
  * What the command timens.patchSeries.hunksForEvent does on the host: find the event's hunks, then open the one
  * the user picks (here the last, in the last patch that holds one), and return the hunks' headers.
  */
-function lookupAsCommand(series: PatchSeries, event: SimEvent): string[] {
-  const found = hunksForEvent(series, event);
+async function lookupAsCommand(series: PatchSeries, event: SimEvent): Promise<string[]> {
+  const found = await hunksForEventInSlices(series, event);
+  // The quick pick's list (tours/hunkPick.ts): every hunk as text, the first PICK_LIMIT shown.
+  hunkPickItems(found.map(hunkPickItem), '');
   const pick = found.at(-1);
   if (pick && !hunkOf(pick)?.hunk.body) throw new Error('the picked hunk was not found');
   return found.map((f) => f.header);
@@ -129,7 +132,7 @@ async function lookups(series: PatchSeries, out: Record<string, number>): Promis
   const timed = async (name: string, event: SimEvent): Promise<number> => {
     await new Promise((r) => setTimeout(r, 20));
     const t0 = performance.now();
-    const headers = lookupAsCommand(series, event);
+    const headers = await lookupAsCommand(series, event);
     out[name] = performance.now() - t0;
     return headers.length;
   };

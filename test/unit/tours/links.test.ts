@@ -11,7 +11,7 @@ import type { SimEvent } from '../../../extension/sim/api';
 import { importSeries } from '../../../extension/tours/importClient';
 import { fromBatch, indexedHunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { FUNCTION_EVENT_KINDS } from '../../../extension/tours/knowledge';
-import { decodeEntries, encodeEntries, eventsForFunctions, functionsOfHunk, hunkEntries, hunkOf, hunksForEvent, KNOWN_FUNCTIONS } from '../../../extension/tours/links';
+import { decodeEntries, encodeEntries, eventsForFunctions, functionsOfHunk, hunkEntries, hunkOf, hunksForEvent, hunksForEventInSlices, KNOWN_FUNCTIONS } from '../../../extension/tours/links';
 import { allHunks, type PatchSeries } from '../../../extension/tours/series';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
@@ -146,4 +146,20 @@ test('a hunk stands for the known functions its changed lines call, not those of
   assert.deepEqual(functionsOfHunk(hunk), ['f', 'vvar_fault', 'zap_page_range']);
   assert.deepEqual(functionsOfHunk(hunk, ['unknown_fn']), ['f', 'vvar_fault', 'zap_page_range', 'unknown_fn']);
   assert.deepEqual(functionsOfHunk({ ...hunk, lineCount: 0, body: '' }), ['f']);
+});
+
+test('the lookup in slices gives what the lookup in one go gives, pausing between slices of a big series', async () => {
+  const series = parseSeries(generatedMbox(9000), 'big.mbox');
+  const run = runScenario(fs.readFileSync(path.join(ROOT, 'tours/scenarios/arm64-2-zap-vvar.timens'), 'utf8'), { file: 'zap.timens' });
+  const fault = Array.from({ length: run.sim.eventCount }, (_, i) => run.sim.event(i)).find((e) => e.kind === 'fault')!;
+  let pauses = 0;
+  const sliced = await hunksForEventInSlices(series, fault, async () => { pauses++; });
+  const whole = hunksForEvent(series, fault);
+  assert.ok(whole.length > 1000, `${whole.length} hunks`);
+  assert.deepEqual(sliced, whole);
+  // 9,000 patches: the index is built in three slices, and the hunks (more than 4,000 patches name vvar_fault) in two or more.
+  assert.ok(pauses >= 3, `${pauses} pauses`);
+  pauses = 0;
+  assert.deepEqual(await hunksForEventInSlices(series, fault, async () => { pauses++; }), whole, 'again, from the kept index');
+  assert.ok(pauses >= 1, `${pauses} pauses`);
 });
