@@ -98,7 +98,7 @@ export function commitNewUser(k: KernelContext, t: string, userNs: string): void
     k.r.set(k.tasks, t, 'userNs', userNs);
     k.r.set(k.tasks, t, 'fullCaps', true);
     k.r.set(k.tasks, t, '_permCaps', true);
-    if (!within) for (const g of k.memo.threadsOf(t)) k.r.set(k.tasks, g, 'dumpable', false);
+    if (!within) setMmDumpable(k, t, false);
     k.state(k.txt`${t} now has full capabilities in ${userNs}${within ? '' : `; not dumpable (capabilities beyond the old creds' in ${me.userNs}: fs.suid_dumpable 0)`}`);
   });
 }
@@ -144,9 +144,19 @@ export function credRead(k: KernelContext, t: string): OpResult {
   return { ret: 0, errno: null, signal: null, text };
 }
 
+/**
+ * set_dumpable(mm, d): the flag lives in mm->flags, so every task using the mm sees it: the threads, and a vfork
+ * child or parent (CLONE_VM) until one of them execs. The model keeps it on each of those tasks.
+ */
+export function setMmDumpable(k: KernelContext, t: string, d: boolean): void {
+  const mmId = task(k, t).mm;
+  const users = mmId ? k.memo.usersOf(mmId) : new Set(k.memo.threadsOf(t));
+  for (const u of users) k.r.set(k.tasks, u, 'dumpable', d);
+}
+
 export function prctlSetDumpable(k: KernelContext, t: string, d: boolean): OpResult {
   return k.fn('set_dumpable', () => {
-    for (const g of k.memo.threadsOf(t)) k.r.set(k.tasks, g, 'dumpable', d);
+    setMmDumpable(k, t, d);
     k.state(k.txt`${t} dumpable = ${d}`);
     return { ret: 0, errno: null, signal: null };
   });

@@ -4,7 +4,7 @@
 import type { OpResult } from '../api';
 import type { TaskRec } from '../store/records';
 import { task, user, type KernelContext } from './context';
-import { capCheck, makeKid } from './cred';
+import { capCheck, makeKid, setMmDumpable } from './cred';
 
 type Which = 'uid' | 'gid';
 /** A task's real, effective and saved ids of one kind (kernel ids). */
@@ -58,8 +58,8 @@ function commitIds(k: KernelContext, t: string, which: Which, next: Ids): void {
       }
       k.r.set(k.tasks, g, 'fullCaps', eff);
       k.r.set(k.tasks, g, '_permCaps', perm);
-      if (dumpReset) k.r.set(k.tasks, g, 'dumpable', false);
     }
+    if (dumpReset) setMmDumpable(k, t, false);
     const caps = eff === me.fullCaps && perm === me._permCaps ? '' : `, capabilities: effective ${eff ? 'all' : 'none'}, permitted ${perm ? 'all' : 'none'}`;
     k.state(k.txt`${t}: ${which} ${next.r}, e${which} ${next.e}, s${which} ${next.s} (kernel ids)${caps}${dumpReset ? ', not dumpable (fs.suid_dumpable = 0)' : ''}`);
   });
