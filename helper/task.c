@@ -174,12 +174,16 @@ static void internal(char **tok, int n, struct result *r)
 
 void task_main(struct task_ctx *ctx, int announce)
 {
-	char msg[MSG_MAX];
-	unsigned char bytes[MAX_ARGS][TEXT_MAX];
+	/* On the heap: a forked child runs its own task_main inside its parent's op_fork frame, so each generation
+	 * nests another one on the stack; with these 700 KB buffers on it, the fifth generation of forks from a
+	 * thread (4 MB stack) overflowed it and died before its hello. */
+	char *msg = malloc(MSG_MAX);
+	unsigned char (*bytes)[TEXT_MAX] = malloc(sizeof(unsigned char[MAX_ARGS][TEXT_MAX]));
+	if (!msg || !bytes) syscall(SYS_exit_group, 70);
 	if (announce) chan_sendf(ctx->chan, -1, "hello %s %ld %d", ctx->name, gettid_(), getpid());
 	for (;;) {
 		int fd;
-		ssize_t n = chan_recv(ctx->chan, msg, sizeof msg, &fd);
+		ssize_t n = chan_recv(ctx->chan, msg, MSG_MAX, &fd);
 		if (fd >= 0) close(fd);
 		if (n <= 0) syscall(SYS_exit_group, 0);   /* the supervisor is gone: end quietly */
 		char *tok[MAX_ARGS + 3];

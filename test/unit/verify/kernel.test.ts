@@ -99,6 +99,15 @@ test('a model that is wrong for this kernel is a disagreement on the right line 
   assert.equal(right.lines.find((x) => x.line === vforkLine)!.status, 'agree');
 });
 
+test('every generation of a long chain of forks starts, from a thread\'s small stack too', { skip: !linux }, async () => {
+  // A forked child runs its task loop inside its parent's fork call: each generation nests one more on the stack.
+  const lines = ['P1: pthread_create() = T1', 'T1: fork() = A1', ...Array.from({ length: 16 }, (_, i) => `A${i + 1}: fork() = A${i + 2}`), 'A17: id()'];
+  const [r] = await verify([{ file: 'chain.timens', text: lines.join('\n') }]);
+  assert.equal(r.error, null);
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((l) => l.status === 'disagree')));
+  assert.equal(r.agree, lines.length);
+});
+
 test('cancelling a run stops the helper and everything it started', { skip: !linux }, async () => {
   const text = 'P1: fork() = P2\nP2: clock_nanosleep(CLOCK_MONOTONIC, 0, 2s)\nP2: clock_gettime(CLOCK_MONOTONIC)';
   const plan = planScenario(text, 'c.timens', profileForKernel(os.machine(), os.release())!, mode(), 'c');
