@@ -206,6 +206,15 @@ function setxidBlocked(c: EncodeContext): NotRun | null {
   return null;
 }
 
+/** A thread made in a vfork child: glibc's pthread_create writes its thread list, stack cache and TLS in the memory
+ *  the child shares with its suspended parent (undefined after vfork in POSIX); the parent later died of it in the
+ *  helper (found by tools/fuzz-verify.mjs). The kernel side is clone(CLONE_VM|CLONE_THREAD…), as the model has it. */
+function threadInVforkChild(c: EncodeContext): NotRun | null {
+  const me = c.task ? c.before.tasks[c.task] : undefined;
+  if (!me?.mm || !Object.values(c.before.tasks).some((t) => t.state === 'vfork-parent-waiting' && t.mm === me.mm && t.leader !== me.leader)) return null;
+  return { notRun: 'a thread made in a vfork child: glibc would set it up in the memory the child shares with its suspended parent (undefined after vfork), which breaks the parent in the helper', changes: true };
+}
+
 export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
     encode: (op) => refusedClone(op.flags) ?? [String(op.flags)] },
@@ -224,7 +233,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   clone3: { sig: 'iin', flags: OPF_CREATES, fields: ['child'], doc: 'clone3(2) with these flags and exit_signal (a fresh stack when CLONE_VM is set).',
     encode: (op) => refusedClone(op.flags) ?? [String(op.flags), String(op.exitSignal), op.child] },
   pthread_create: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'pthread_create(3).',
-    encode: (op) => [op.child] },
+    encode: (op, c) => threadInVforkChild(c) ?? [op.child] },
   execve: { sig: 'xi', flags: 0, fields: [], doc: 'execveat(2) of the helper itself, whatever program the line names (an empty path is passed to execve and fails with ENOENT); with compat, execve of its AArch32 build /helper32 (qemu on arm64).',
     encode: (op, c) => (op.abi !== 'compat' ? [hex(op.path), '0']
       : c.mode.compat ? [hex(op.path), '1']

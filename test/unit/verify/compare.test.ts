@@ -196,3 +196,13 @@ test('a touch beyond its mapping once a mapping was moved is not checkable; with
   assert.equal(status(5).status, 'agree');
   assert.equal(r.disagree, 0);
 });
+
+test('a thread made in a vfork child is not run: glibc would set it up in the memory of the suspended parent', () => {
+  const text = 'kernel 6.18\nP1: vfork() = C\nC: pthread_create() = T\nP1: pthread_create() = T2';
+  const plan = planScenario(text, 't.timens', PROFILE, MODE);
+  const why = (n: number) => plan.lines.find((l) => l.line === n - 1)?.notRun?.notRun ?? null;
+  assert.match(why(3) ?? '', /a thread made in a vfork child/);
+  assert.equal(why(2), null, 'the vfork itself runs');
+  const r = compareRun({ plan, kernel: kernelFromModel(plan), info: INFO, tol: LOCAL_TOLERANCES });
+  assert.equal(r.lines.find((l) => l.line === 2)?.status, 'unchecked');
+});
