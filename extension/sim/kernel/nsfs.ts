@@ -44,12 +44,25 @@ function nsGetOwner(k: KernelContext, t: string, owner: string | null, what: str
   }
 }
 
+/**
+ * pidfd_ioctl of 6.11-6.12 (kernel/pid.c, then fs/pidfs.c) checks before it looks at the command: "if (arg) return
+ * -EINVAL;" (NS_GET_OWNER_UID passes a pointer), the task and its nsproxy (-ESRCH), and "if
+ * (!ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS)) return -EACCES;"; an unknown command (every NS_GET_*)
+ * then falls to -ENOIOCTLCMD (ENOTTY). From 8ce352818820 (6.14, 6.13 stable) the command is checked first.
+ */
+function pidfdIoctlPrologue(k: KernelContext, t: string, fd: FdRec, request: NsIoctl): void {
+  if (request === 'NS_GET_OWNER_UID') k.fail('EINVAL', 'pidfd_ioctl refuses any argument ("if (arg) return -EINVAL;"), and NS_GET_OWNER_UID passes a pointer');
+  const target = fd.task ? task(k, fd.task) : undefined;
+  if (!target || target.state === 'exited') k.fail('ESRCH', `${fd.task ?? 'the task'} has exited: get_pid_task finds no task, or it has no nsproxy`);
+  if (!ptraceMayAccess(k, task(k, t), target)) k.fail('EACCES', `${t} has no ptrace read access to ${fd.task} (PTRACE_MODE_READ_FSCREDS), checked before the command`);
+}
+
 /** ioctl(fd, NS_GET_*) (fs/nsfs.c ns_ioctl). NS_GET_USERNS and NS_GET_PARENT return a new fd, named `newFd`. */
 export function nsIoctl(k: KernelContext, t: string, fdName: string, request: NsIoctl, newFd: string): OpResult {
   const fd = lookupFd(k, t, fdName);
   if (!fd) k.fail('EBADF', `${fdName} is not an open file of ${t}`);
   // vfs_ioctl: a file without an unlocked_ioctl (the /proc files, a /proc/PID directory) gives -ENOTTY
-  if (fd.kind === 'pidfd' && k.sw.pidfdIoctlArgEinval && request === 'NS_GET_OWNER_UID') k.fail('EINVAL', 'pidfd_ioctl refuses any argument (6.11-6.12: "if (arg) return -EINVAL;"), and NS_GET_OWNER_UID passes a pointer');
+  if (fd.kind === 'pidfd' && k.sw.pidfdIoctlArgEinval) pidfdIoctlPrologue(k, t, fd, request);
   if (fd.kind !== 'ns') k.fail('ENOTTY', `${fd.path} is not a namespace file: no NS_GET_* ioctl`);
   return k.fn('ns_ioctl', () => {
     const isUser = fd.user !== undefined;
