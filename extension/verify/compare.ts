@@ -61,13 +61,20 @@ function sandboxUnchecked(pl: PlannedLine, before: KernelState): (field: string)
  */
 function layoutUnchecked(pl: PlannedLine, before: KernelState): string | null {
   const op = pl.step.operation;
-  if (op.op !== 'touch' || pl.step.task === null) return null;
+  if (pl.step.task === null) return null;
   const mmId = before.tasks[pl.step.task]?.mm;
   const vmas = mmId ? [...before.mms[mmId]!.vmas].sort((a, b) => a.start - b.start) : [];
-  const own = vmas.find((v) => v.name === op.mapping);
-  if (own && op.page < own.pages) return null;
   const apart = vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * PAGE !== v.start);
-  return !own || apart ? `page ${op.page} is beyond ${op.mapping} after the special mappings were moved or unmapped: what lies there depends on where the kernel placed the helper's own mappings` : null;
+  if (op.op === 'touch') {
+    const own = vmas.find((v) => v.name === op.mapping);
+    if (own && op.page < own.pages) return null;
+    return !own || apart ? `page ${op.page} is beyond ${op.mapping} after the special mappings were moved or unmapped: what lies there depends on where the kernel placed the helper's own mappings` : null;
+  }
+  // The vDSO reads its data (and the pvclock page) at fixed distances from its text: once a special mapping was
+  // moved or unmapped, what those addresses hold depends on where the kernel placed the moved mappings (a
+  // MREMAP_MAYMOVE destination, the helper's reservation for MREMAP_FIXED) and the helper's own mappings.
+  const viaVdso = (op.op === 'clock_gettime' || op.op === 'gettimeofday' || op.op === 'time' || op.op === 'clock_getres') && op.via === 'vdso';
+  return viaVdso && apart ? 'a vDSO read after the special mappings were moved or unmapped: what lies at the addresses the vDSO reads depends on where the kernel placed the moved mappings and the helper\'s own' : null;
 }
 
 export function compareRun(input: CompareInput): FileReport {
