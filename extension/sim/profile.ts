@@ -113,6 +113,8 @@ export interface SwitchValues {
   readonly futexLockPi2: boolean;
   /** pidfd_open takes PIDFD_THREAD: a pidfd of any thread (6.9, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"). */
   readonly pidfdThread: boolean;
+  /** Namespace files have a compat_ioctl, so an AArch32 task's NS_GET_* reaches ns_ioctl (6.3); before, ENOTTY. */
+  readonly nsfsCompatIoctl: boolean;
   /** A pidfd is a pidfs file opened with dentry_open (FMODE_PREAD/FMODE_PWRITE set), not an anonymous inode. */
   readonly pidfs: boolean;
   /** A pidfd has pidfd_ioctl and it refuses any argument first (6.11-6.12): an NS_GET_* with a pointer is EINVAL. */
@@ -270,6 +272,7 @@ export function switchesFor(profile: Profile): Switches {
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
+  def('nsfsCompatIoctl', at(v, '6.3'), '1cb925c0863e "nsfs: add compat ioctl handler" (6.3): ns_file_operations gains .compat_ioctl = compat_ptr_ioctl; before, compat_sys_ioctl finds none for a namespace file and an AArch32 task\'s NS_GET_* is ENOTTY (seen on Debian\'s arm64 6.1)');
   def('pidfs', at(v, '6.12'), 'cb12fd8e0dab "pidfd: add pidfs" (6.9; the model knows 6.12 after 6.5): pidfs_alloc_file makes the file with dentry_open, whose do_dentry_open sets FMODE_PREAD and FMODE_PWRITE, so pwrite reaches vfs_write (EINVAL: no write handler); before, anon_inode_getfile (alloc_file) leaves FMODE_PWRITE off: ESPIPE');
   def('pidfdIoctlArgEinval', at(v, '6.12') && !at(v, '6.13'), 'pidfd_ioctl (6.11, "pidfs: allow retrieval of namespace file descriptors") begins "if (arg) return -EINVAL;", so NS_GET_OWNER_UID (a pointer) is EINVAL on a pidfd, the argless NS_GET_* ENOTTY (the switch\'s default -ENOIOCTLCMD); 8ce352818820 "pidfs: check for valid ioctl commands" (6.14, in 6.13 stable: our choice for the model\'s 6.13) returns -ENOIOCTLCMD first; before 6.11 a pidfd has no ioctl. Found by tools/fuzz-verify.mjs on Debian\'s arm64 6.12');
   def('vsyscall', arm || m.vsyscall === 'none' ? null : m.vsyscall, arm ? 'arm64 has no vsyscall page'

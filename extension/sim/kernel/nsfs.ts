@@ -7,7 +7,7 @@ import type { NsIoctl } from '../ops';
 import { fdsItems, fdsPosition, fdsSet } from '../store/fdtable';
 import type { FdRec } from '../store/records';
 import { CLONE_FLAGS as CF } from '../types';
-import { ns, task, user, type KernelContext } from './context';
+import { mm, ns, task, user, type KernelContext } from './context';
 import { fromKid, OVERFLOW_ID, ptraceMayAccess } from './cred';
 import { fileRef, lookupFd, ownFd } from './proc/fd';
 
@@ -64,6 +64,8 @@ export function nsIoctl(k: KernelContext, t: string, fdName: string, request: Ns
   // vfs_ioctl: a file without an unlocked_ioctl (the /proc files, a /proc/PID directory) gives -ENOTTY
   if (fd.kind === 'pidfd' && k.sw.pidfdIoctlArgEinval) pidfdIoctlPrologue(k, t, fd, request);
   if (fd.kind !== 'ns') k.fail('ENOTTY', `${fd.path} is not a namespace file: no NS_GET_* ioctl`);
+  const me = task(k, t);
+  if (!k.sw.nsfsCompatIoctl && me.mm && mm(k, me.mm)._compat) k.fail('ENOTTY', `${t} is an AArch32 task and namespace files have no compat_ioctl before 6.3 (compat_sys_ioctl)`);
   return k.fn('ns_ioctl', () => {
     const isUser = fd.user !== undefined;
     const nsName = isUser ? fd.user! : fd.ns!;
