@@ -5,6 +5,7 @@
 
 import type { OpResult } from '../../api';
 import type { PageRec } from '../../store/records';
+import type { Layout } from '../../profile';
 import { clockName, PROT, type Timespec } from '../../types';
 import { mm, setLastResult, task, vma, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
@@ -151,14 +152,28 @@ function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse:
  */
 function readsVclockPage(k: KernelContext, t: string, mmId: string, dataAddr: number, mode: string | undefined, cause: number): boolean {
   const role = mode?.endsWith('_PVCLOCK') ? 'pvclock' : mode?.endsWith('_HVCLOCK') ? 'hvclock' : null;
-  if (role === null) return true;
-  let page = 0;
-  for (const v of k.layout.vmas) {
-    const at = v.roles.indexOf(role);
-    if (at >= 0) return userRead(k, t, mmId, dataAddr + (page + at - k.layout.dataSlot) * PAGE, cause) !== null;
-    page += v.pages;
+  const slot = role === null ? null : vclockSlots(k.layout)[role];
+  return slot === null || userRead(k, t, mmId, dataAddr + (slot - k.layout.dataSlot) * PAGE, cause) !== null;
+}
+
+/** The page, counted from the layout's first, of the pvclock and hvclock pages (null: none); once per layout, as
+ *  this is on the path of every high-resolution read on a kvm-clock machine. */
+const VCLOCK_SLOTS = new WeakMap<Layout, Readonly<Record<'pvclock' | 'hvclock', number | null>>>();
+function vclockSlots(layout: Layout): Readonly<Record<'pvclock' | 'hvclock', number | null>> {
+  let slots = VCLOCK_SLOTS.get(layout);
+  if (!slots) {
+    const slotOf = (role: 'pvclock' | 'hvclock'): number | null => {
+      let page = 0;
+      for (const v of layout.vmas) {
+        const at = v.roles.indexOf(role);
+        if (at >= 0) return page + at;
+        page += v.pages;
+      }
+      return null;
+    };
+    VCLOCK_SLOTS.set(layout, slots = { pvclock: slotOf('pvclock'), hvclock: slotOf('hvclock') });
   }
-  return true;
+  return slots;
 }
 
 /**
