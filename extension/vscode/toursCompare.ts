@@ -155,9 +155,14 @@ export class CompareUi implements vscode.Disposable {
  *  5.9 is in the editor's CodeLens row at the top of the file, so it is not offered twice.) */
 export class CompareCodeLens implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    // The header lines are at the top: read lines until one is found, not the whole (maybe huge) text.
+    // The header lines are at the top: read only the lines before the first step (a scenario without an arch or
+    // kernel line had every one of its lines read on the host at each edit: 10^6 lineAt calls).
     let at = 0;
-    for (let i = 0; i < document.lineCount; i++) if (/^\s*(arch|kernel)\b/.test(document.lineAt(i).text)) { at = i; break; }
+    for (let i = 0; i < document.lineCount; i++) {
+      const text = document.lineAt(i).text;
+      if (/^\s*(arch|kernel)\b/.test(text)) { at = i; break; }
+      if (!/^\s*(#|$|(patch|build|machine|design)\b)/.test(text)) break;
+    }
     const range = new vscode.Range(at, 0, at, 0);
     return [new vscode.CodeLens(range, { title: '$(diff) Compare with another profile…', command: 'timens.compare', arguments: [document.uri] })];
   }
