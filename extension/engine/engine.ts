@@ -16,6 +16,7 @@ import type { MoveSource } from '../debug/cursor';
 import type { Endpoint } from './rpc';
 import { Transfer } from './rpc';
 import { ScenarioText, TextsInParts, runOptions, sameOverrides } from './documents';
+import { editorTextOfFile } from './diskText';
 import { runInSlices, type Job } from './jobs';
 import { DebugSessions } from './debugSessions';
 import { boundedOutline, withLineLengths } from './outline';
@@ -29,7 +30,7 @@ export type EngineEndpoint = Endpoint<ClientRequests, EngineRequests, EngineEven
 export const LIVE_MAX_EVENTS = 200_000;
 
 /** The requests that bring or drop a document's text: they never wait for it. */
-const TEXT_METHODS: ReadonlySet<string> = new Set(['open', 'openPart', 'close']);
+const TEXT_METHODS: ReadonlySet<string> = new Set(['open', 'openPart', 'openFromDisk', 'close']);
 
 export class Engine {
   private readonly docs = new Map<string, ScenarioText>();
@@ -59,6 +60,18 @@ export class Engine {
       if (p.more) { this.parts.begin(p.uri, p.version, p.file, p.text); return; }
       this.docs.set(p.uri, new ScenarioText(p.uri, p.file, p.version, p.text));
       this.parts.end(p.uri);
+    });
+    h('openFromDisk', (p) => {
+      this.cancelOlder(p.uri, p.version);
+      const read = editorTextOfFile(p.file, p.editor);
+      if ('reason' in read) {
+        // The host sends the text instead: until its last part, requests about the document wait.
+        this.parts.begin(p.uri, p.version, p.file, '');
+        return read;
+      }
+      this.docs.set(p.uri, new ScenarioText(p.uri, p.file, p.version, read.text));
+      this.parts.end(p.uri);
+      return { length: read.text.length };
     });
     h('openPart', (p) => {
       const whole = this.parts.add(p.uri, p.version, p.text, p.last);

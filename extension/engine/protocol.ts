@@ -12,6 +12,7 @@ import type { CompareTable, Comparison, ProfileChoice } from '../tours/compare';
 import type { Move, MoveSource, Point } from '../debug/cursor';
 import type { ColumnBuffers, EventDetails, RunHeader } from '../../webview/protocol';
 import type { MemoryPageView } from '../../webview/memoryProtocol';
+import type { EditorLines } from './diskText';
 
 export type RunId = number;
 
@@ -128,6 +129,9 @@ export interface EngineRequests {
    *  first part only, the rest following in `openPart` (requests about the document wait for the last one). */
   open: Req<{ uri: string; version: number; file: string; text: string; more?: boolean }, void>;
   openPart: Req<{ uri: string; version: number; text: string; last: boolean }, void>;
+  /** A clean file-backed document: the engine reads its text from the file and checks it against the editor's
+   *  lines; the text's length, or why not (the document's requests then wait for the host's `open`). */
+  openFromDisk: Req<{ uri: string; version: number; file: string; editor: EditorLines }, { length: number } | { reason: string }>;
   /** Edits in the order VS Code reports them; false when the engine's copy does not match (send `open`). */
   change: Req<{ uri: string; version: number; edits: readonly { offset: number; length: number; text: string }[]; length: number }, boolean>;
   close: Req<{ uri: string }, void>;

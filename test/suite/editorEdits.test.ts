@@ -1,6 +1,7 @@
-// Diagnostics and inline results after edits in the real VS Code, on a scenario long enough to reach the engine
-// in parts: edits at the start, middle and end, a paste of many lines, an undo, and a burst of edits while runs
-// are in flight (the document ends with the results of its last text; no result of an older text is drawn).
+// Diagnostics and inline results after edits in the real VS Code, on a scenario too long to go to the engine in
+// one piece (a clean file the engine reads itself; one it cannot take, in parts): edits at the start, middle and
+// end, a paste of many lines, an undo, and a burst of edits while runs are in flight (the document ends with the
+// results of its last text; no result of an older text is drawn).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -13,7 +14,7 @@ const READ = 'P1: clock_gettime(CLOCK_MONOTONIC)';
 const PASS = 'expect ret == 0';
 const FAIL = 'expect ret == 7';
 
-interface Shown { inline: { line: number; tone: string }[] }
+interface Shown { inline: { line: number; tone: string }[]; sentAs?: string }
 const inspect = async (uri: vscode.Uri) => (await vscode.commands.executeCommand('timens.editor._inspect', uri)) as Shown;
 
 /** Lines of `text` that hold `expect ret == 7` (the ones that must carry an error). */
@@ -52,25 +53,37 @@ async function settledAt(editor: vscode.TextEditor, line: number, what: string):
 
 suite('editor: diagnostics and inline results follow edits anywhere', () => {
   let editor: vscode.TextEditor;
+  let dir: string;
+  const lines = ['arch x86_64', 'kernel 6.18'];
+  // Long enough not to go in one piece; a failing expectation near the start, middle and end.
+  for (let i = 0; lines.length < 2 * PART_LINES + 100; i++) lines.push(READ, i % 500 === 7 ? FAIL : PASS);
 
   suiteSetup(async () => {
     await activateExtension();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-edits-'));
-    const lines = ['arch x86_64', 'kernel 6.18'];
-    // Long enough to be sent in parts; a failing expectation near the start, middle and end.
-    for (let i = 0; lines.length < 2 * PART_LINES + 100; i++) lines.push(READ, i % 500 === 7 ? FAIL : PASS);
-    const file = path.join(dir, 'edits.timens');
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-edits-'));
   });
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  test('opened in parts: every failing expectation and the inline results on screen', async () => {
-    assert.ok(editor.document.lineCount > PART_LINES, 'the document goes to the engine in parts');
+  test('a file the engine cannot read in the editor\'s stead (a byte above 0x7f) goes in parts', async () => {
+    const file = path.join(dir, 'accent.timens');
+    fs.writeFileSync(file, `# café\r\n${lines.join('\r\n')}\r\n`);
+    const accent = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    await settledAt(accent, 2 * PART_LINES, 'opening in parts');
+    assert.strictEqual((await inspect(accent.document.uri)).sentAs, 'parts');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('a clean file the engine reads itself (mixed line breaks): every failing expectation and the inline results on screen', async () => {
+    const file = path.join(dir, 'edits.timens');
+    // VS Code turns the lone '\r\n' into '\n' (the most frequent): the engine's text must be the same.
+    fs.writeFileSync(file, `${lines.join('\n').replace('\n', '\r\n')}\n`);
+    editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    assert.strictEqual(editor.document.eol, vscode.EndOfLine.LF);
     await settledAt(editor, 2 * PART_LINES, 'opening');
+    assert.strictEqual((await inspect(editor.document.uri)).sentAs, 'file');
   });
 
   test('an edit at the start, in the middle and at the end', async () => {
@@ -82,6 +95,8 @@ suite('editor: diagnostics and inline results follow edits anywhere', () => {
     await settledAt(editor, middle, 'an edit in the middle');
     await editor.edit((b) => b.insert(new vscode.Position(doc.lineCount - 1, 0), `${READ}\n${FAIL}\n`));
     await settledAt(editor, doc.lineCount - 2, 'an edit at the end');
+    // The edits applied to the copy the engine read from the file (a copy that differed would be sent again).
+    assert.strictEqual((await inspect(doc.uri)).sentAs, 'file');
   });
 
   test('a paste of many lines, then an undo of it', async () => {

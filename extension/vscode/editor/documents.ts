@@ -1,6 +1,7 @@
 // Keeps the engine's copy of every open .timens document in step with the editor: the whole text when a
-// document opens (or the engine lost track), then only the edits, so a keystroke costs the host next to nothing.
+// document opens (or the engine lost track; a large clean file the engine reads itself), then only the edits.
 import * as vscode from 'vscode';
+import type { EditorLines } from '../../engine/diskText';
 import type { EngineClient } from '../engineClient';
 
 export const LANGUAGE_ID = 'timens';
@@ -15,6 +16,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class DocumentSync implements vscode.Disposable {
   /** The version of each document the engine has (or is being sent), and that text's length. */
   private readonly sent = new Map<string, { version: number; length: number }>();
+  /** How each document's text last reached the engine (for the tests: the way a large clean file takes). */
+  private readonly how = new Map<string, 'text' | 'parts' | 'file'>();
   /** Documents whose text is on its way in parts: an edit meanwhile makes the sending start again. */
   private readonly sending = new Map<string, object>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -26,6 +29,7 @@ export class DocumentSync implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
         this.sending.delete(key);
+        this.how.delete(key);
         if (!this.sent.delete(key)) return;
         void engine.request('close', { uri: key }).catch(() => undefined);
       }),
@@ -51,6 +55,7 @@ export class DocumentSync implements vscode.Disposable {
       const text = doc.getText();
       this.sent.set(key, { version: doc.version, length: text.length });
       this.sending.delete(key);
+      this.how.set(key, 'text');
       void this.engine.request('open', { uri: key, version: doc.version, file, text }).catch(warn);
       return;
     }
@@ -62,6 +67,20 @@ export class DocumentSync implements vscode.Disposable {
     const token = {};
     this.sending.set(key, token);
     void (async () => {
+      if (doc.uri.scheme === 'file' && !doc.isDirty) {
+        // A clean file: the engine reads it itself (the host copies nothing), when its lines are the editor's.
+        const v = doc.version;
+        const read = await this.engine.request('openFromDisk', { uri: key, version: v, file, editor: editorLines(doc) }).catch((err: unknown) => ({ reason: String(err) }));
+        if (this.sending.get(key) !== token) return;
+        if (doc.isClosed) { this.sending.delete(key); return; }
+        if ('length' in read && doc.version === v) {
+          this.sent.set(key, { version: v, length: read.length });
+          this.sending.delete(key);
+          this.how.set(key, 'file');
+          return;
+        }
+        if ('reason' in read) this.log.debug(`${key}: sending the text, the file cannot stand for it: ${read.reason}`);
+      }
       for (;;) {
         const v = doc.version;
         this.sent.set(key, { version: v, length: 0 });
@@ -87,9 +106,15 @@ export class DocumentSync implements vscode.Disposable {
         if (restart) continue;
         this.sent.set(key, { version: v, length });
         this.sending.delete(key);
+        this.how.set(key, 'parts');
         return;
       }
     })();
+  }
+
+  /** How the document's text last reached the engine: whole, in parts, or read by the engine from the file. */
+  sentAs(uri: vscode.Uri): 'text' | 'parts' | 'file' | undefined {
+    return this.how.get(uri.toString());
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
@@ -120,6 +145,21 @@ export class DocumentSync implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** How many of a document's lines the engine compares with the file it reads in the editor's stead. */
+const PROBES = 32;
+
+/** The editor's end of line, line count and a few lines spread over the text (each one lineAt: cheap). */
+function editorLines(doc: vscode.TextDocument): EditorLines {
+  const last = doc.lineCount - 1;
+  const lines = new Set<number>();
+  for (let i = 0; i < PROBES; i++) lines.add(Math.round((i * last) / (PROBES - 1)));
+  return {
+    eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+    lineCount: doc.lineCount,
+    probes: [...lines].sort((a, b) => a - b).map((line) => [line, doc.lineAt(line).text] as const),
+  };
 }
 
 export function isScenario(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {

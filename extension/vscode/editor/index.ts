@@ -32,5 +32,6 @@ export function registerEditor(services: Services): void {
     treeGeneration: trees.generation(),
     inline: uri ? inline.shown(uri) : [],
     statusBar: inline.statusBar.text,
+    sentAs: uri ? services.documents.sentAs(uri) : undefined,
   })));
 }

@@ -255,3 +255,27 @@ test('the profile of a document: its run\'s, or with ofText its header lines\' a
   assert.equal((await h.host.request('profile', { ...at, request: withDefaults, ofText: true })).kernel, '6.1');
   h.close();
 });
+
+test('a clean file read by the engine itself; one it cannot take makes its requests wait for the host\'s text', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'timens-engine-')), 'd.timens');
+  fs.writeFileSync(file, TEXT);
+  const lines = TEXT.split('\n');
+  const editor = { eol: '\n' as const, lineCount: lines.length, probes: [[0, lines[0]!], [7, lines[7]!]] as const };
+  const h = engineHarness();
+  const uri = 'file:///d.timens';
+  assert.deepEqual(await h.host.request('openFromDisk', { uri, version: 1, file, editor }), { length: TEXT.length });
+  const summary = await h.host.request('validate', { uri, version: 1, request: DEFAULTS });
+  assert.deepEqual(summary?.diagnostics.map((d) => [d.range.line, d.code]), [[7, 'expect-failed']]);
+  assert.equal(await h.host.request('change', { uri, version: 2, edits: [{ offset: TEXT.length, length: 0, text: '# end\n' }], length: TEXT.length + 6 }), true);
+  // Changed on disk after the editor read it: refused; a request waits until the host has sent the text.
+  fs.writeFileSync(file, TEXT.replace('ret == 7', 'ret == 8'));
+  const refused = await h.host.request('openFromDisk', { uri, version: 3, file, editor });
+  assert.ok('reason' in refused && /line 8 differs/.test(refused.reason), JSON.stringify(refused));
+  const waiting = h.host.request('validate', { uri, version: 3, request: DEFAULTS });
+  await h.host.request('open', { uri, version: 3, file, text: TEXT });
+  assert.deepEqual((await waiting)?.diagnostics.map((d) => [d.range.line, d.code]), [[7, 'expect-failed']]);
+  h.close();
+});
