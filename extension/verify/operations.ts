@@ -91,6 +91,15 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
 const UNNAMED_FD = '.unnamed';
 
 const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
+/** Why the helper does not open a file: /proc of a name that is no task at this line (it never existed, or is
+ *  gone: no pid to address), or a file outside the ones it opens. */
+function notOpened(path: string | undefined, c: EncodeContext): NotRun {
+  const who = path === undefined ? undefined : /^\/proc\/([A-Za-z]\w*)(?:\/|$)/.exec(path)?.[1];
+  if (who && who !== 'self' && who !== 'thread-self' && NAME.test(who) && !c.before.tasks[who]) return { notRun: `${who} is no task at this line (never made, or gone): its /proc directory has no pid the helper can address` };
+  return { notRun: ONLY_PROC };
+}
+const pathOf = (f: FileRef | NsTarget): string | undefined => ('path' in f ? f.path : undefined);
+
 const NEVER_SET = 'setting the host clock is never done by verify: this line is not checkable here';
 
 function fileToken(f: FileRef, c: EncodeContext): string | null {
@@ -222,7 +231,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
       const t = targetToken(op.target, c);
-      return t === null ? { notRun: ONLY_PROC } : [t, String(op.nstype)];
+      return t === null ? notOpened(pathOf(op.target), c) : [t, String(op.nstype)];
     } },
   fork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'fork(2); the child is a new task of the helper.',
     encode: (op) => [op.child] },
@@ -257,19 +266,19 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? { notRun: ONLY_PROC } : (op.mode !== 'r' ? initSysctl(op, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl(op, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : partialMaps(op.file, op.count, c) ?? initSysctl(op.file, c, true) ?? [f, opt(op.count)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : partialMaps(op.file, op.count, c) ?? initSysctl(op.file, c, true) ?? [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? [f, hex(op.data)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? { notRun: ONLY_PROC } : [f, hex(op.data), String(op.offset)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset), String(SEEK[op.whence ?? 'SEEK_SET'])] : { notRun: 'bad fd name' }) },
   readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? { notRun: ONLY_PROC } : [p]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? notOpened(op.path, c) : [p]; } },
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
   clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',

@@ -210,6 +210,9 @@ export async function run(): Promise<void> {
   const withCode = (e: vscode.Extension<unknown>): boolean => { const p = e.packageJSON as { main?: string; browser?: string }; return !!(p.main ?? p.browser); };
   const others = vscode.extensions.all.filter((e) => e.isActive && e.id !== ext.id && withCode(e)).map((e) => e.id);
   figures['ext.other_extensions_active'] = others.length;
+  // The host's heap (every extension's and VS Code's copies of the open documents): a full collection costs in
+  // proportion to it, and counts in the blocks below.
+  figures['ext.host_heap_mb_idle'] = process.memoryUsage().heapUsed / 2 ** 20;
   console.log(`[bench] vscode: other extensions active on the host: ${others.join(', ') || 'none'}`);
   save('idle');
 
@@ -293,6 +296,7 @@ export async function run(): Promise<void> {
   figures['ext.host_floor_block_ms'] = Math.max(block('open_plaintext'), block('edit_plaintext'));
   figures['ext.host_max_block_ms'] = Math.max(block('open'), block('edit'), block('run'), block('run_again'), block('debug'));
   figures['ext.host_max_block_over_floor_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), block('run'), block('run_again'), block('debug'));
+  figures['ext.host_heap_mb_end'] = process.memoryUsage().heapUsed / 2 ** 20;
   save('debugger steps');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

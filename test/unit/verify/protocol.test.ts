@@ -94,3 +94,13 @@ test('only the /proc files the model knows become helper paths; task names and m
     assert.equal(procPathToken(bad, c), null, bad);
   }
 });
+
+test('a /proc path the helper does not open says why: no such task at this line, or a file it never opens', () => {
+  const before = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }).state();
+  const c = { mode: { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 } as const, profile: { arch: 'x86_64', kernel: '6.18', disabledPatches: [] } as const, before, task: 'P1' };
+  const reason = (r: unknown): string => (r as { notRun: string }).notRun;
+  assert.match(reason(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/K11/ns/user' } as never, c)), /^K11 is no task at this line/);
+  assert.match(reason(OPERATIONS.write.encode({ op: 'write', file: { path: '/proc/K11/uid_map' }, data: '0 0 1' } as never, c)), /^K11 is no task/);
+  assert.match(reason(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/self/ns/net' } as never, c)), /^the helper opens only/);
+  assert.deepEqual(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/P1/ns/user' } as never, c), ['@P1/ns/user']);
+});
