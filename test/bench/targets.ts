@@ -22,8 +22,9 @@ export const TARGETS: Readonly<Record<string, { op: '<' | '<=' | '>='; value: nu
   'import.qp_mb_per_sec': { op: '>=', value: 20 },
   // Measured in a real VS Code (test/bench/vscode/suite.ts), issue 12.
   'ext.host_max_block_ms': { op: '<', value: 50 },
-  // The same target for what the scenario adds to VS Code's own block of a 10^6-line text (the plain text's).
-  'ext.host_max_block_over_floor_ms': { op: '<', value: 50 },
+  // The same target for the host's blocks that are ours: the longest slice of our code (and a collection it set
+  // off), from a CPU profile of every phase; the figure above counts VS Code's and other extensions' work too.
+  'ext.host_own_max_slice_ms': { op: '<', value: 50 },
   'editor.diagnostics_ms_1e5': { op: '<', value: 1000 },
   'dap.step_ms_1e6': { op: '<', value: 5 },
   'tree.refresh_ms': { op: '<', value: 16 },

@@ -1,7 +1,7 @@
 // Editor figures from a real VS Code: runs test/bench/vscode/suite.ts in the code-server harness (as the
 // extension tests do) on a scratch workspace and reads the figures it writes. Skipped when the harness is not
-// set up (`bash tools/vscode-harness/setup.sh`, which `npm run test:vscode` runs). TIMENS_BENCH_SLICES=1 adds our
-// own longest slice per phase (see vscode/slices.ts).
+// set up (`bash tools/vscode-harness/setup.sh`, which `npm run test:vscode` runs). It also prints our
+// own longest slice per phase (see vscode/slices.ts; TIMENS_BENCH_SLICES=0 leaves the profiler out).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';

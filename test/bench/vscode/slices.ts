@@ -15,6 +15,8 @@ export interface Slice {
   readonly ms: number;
   /** The functions that took most of it, by self time, for the report. */
   readonly top: readonly string[];
+  /** The longest stretch of any code on the host (no idle sample in it), and its top functions: whose the block is. */
+  readonly busy: { readonly ms: number; readonly top: readonly string[] };
 }
 
 /** Profiles `work` and returns the longest slice of code from a file whose URL contains `ours`. */
@@ -35,32 +37,16 @@ export async function longestOwnSlice(ours: string, work: () => Promise<void>): 
   }
 }
 
-function longest(profile: CpuProfile, ours: string): Slice {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const mine = new Map<number, boolean>();
-  const isOurs = (id: number): boolean => {
-    const known = mine.get(id);
-    if (known !== undefined) return known;
-    const n = byId.get(id)!;
-    const p = parent.get(id);
-    const v = n.callFrame.url.includes(ours) || (p !== undefined && isOurs(p));
-    mine.set(id, v);
-    return v;
-  };
+/** The longest run of samples that `counts`, and the functions with most self time in it. */
+function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean): { ms: number; top: string[] } {
   let best = { ms: 0, from: 0, to: 0 };
   let start = -1;
   let ms = 0;
   for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i]!;
-    const name = byId.get(id)!.callFrame.functionName;
-    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000; // a sample's time is the gap to the next one
-    if (isOurs(id) || (start >= 0 && name === '(garbage collector)')) {
-      if (start < 0) { start = i; ms = 0; }
-      ms += dt;
-      if (ms > best.ms) best = { ms, from: start, to: i };
-    } else start = -1;
+    if (!counts(i)) { start = -1; continue; }
+    if (start < 0) { start = i; ms = 0; }
+    ms += (profile.timeDeltas[i + 1] ?? 0) / 1000; // a sample's time is the gap to the next one
+    if (ms > best.ms) best = { ms, from: start, to: i };
   }
   const self = new Map<string, number>();
   for (let i = best.from; i <= best.to && best.ms > 0; i++) {
@@ -70,4 +56,26 @@ function longest(profile: CpuProfile, ours: string): Slice {
   }
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v.toFixed(1)} ms ${k}`);
   return { ms: best.ms, top };
+}
+
+function longest(profile: CpuProfile, ours: string): Slice {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ownNode = new Map<number, boolean>();
+  const isOurs = (id: number): boolean => {
+    const known = ownNode.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    const p = parent.get(id);
+    const v = n.callFrame.url.includes(ours) || (p !== undefined && isOurs(p));
+    ownNode.set(id, v);
+    return v;
+  };
+  const name = (i: number): string => byId.get(profile.samples[i]!)!.callFrame.functionName;
+  // Ours: a sample in our bundle's code, or a collection right after one (our allocations set it off).
+  let inOurs = false;
+  const mine = stretch(profile, byId, (i) => (inOurs = isOurs(profile.samples[i]!) || (inOurs && name(i) === '(garbage collector)')));
+  const busy = stretch(profile, byId, (i) => name(i) !== '(idle)' && name(i) !== '(program)');
+  return { ...mine, busy };
 }

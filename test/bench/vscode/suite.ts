@@ -216,9 +216,10 @@ export async function run(): Promise<void> {
   console.log(`[bench] vscode: other extensions active on the host: ${others.join(', ') || 'none'}`);
   save('idle');
 
-  // TIMENS_BENCH_SLICES=1: also the longest slice of our own code on the host per phase, from a CPU profile (the
-  // sampling slows the host a little, so the user-path figures are measured without it by default).
-  const slices = process.env.TIMENS_BENCH_SLICES === '1';
+  // The longest slice of our own code on the host per phase, from a CPU profile, and the host's longest busy
+  // stretch with whose code it was: the block figures count VS Code's and the other extensions' work too (the
+  // sampling slows the host a little; TIMENS_BENCH_SLICES=0 measures without it).
+  const slices = process.env.TIMENS_BENCH_SLICES !== '0';
   const ours = path.join(ext.extensionPath, 'dist');
   const phase = async (name: string, work: () => Promise<void>): Promise<number> => {
     let block = NaN;
@@ -227,6 +228,7 @@ export async function run(): Promise<void> {
       figures[`ext.host_own_slice_ms_${name}`] = Math.max(figures[`ext.host_own_slice_ms_${name}`] ?? 0, slice.ms);
       figures['ext.host_own_max_slice_ms'] = Math.max(figures['ext.host_own_max_slice_ms'] ?? 0, slice.ms);
       console.log(`[bench] vscode: ${name}: our longest slice ${slice.ms.toFixed(1)} ms: ${slice.top.join('; ')}`);
+      console.log(`[bench] vscode: ${name}: the host's longest busy stretch ${slice.busy.ms.toFixed(1)} ms: ${slice.busy.top.join('; ')}`);
     } else {
       block = await maxBlock(work);
     }
