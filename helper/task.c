@@ -45,7 +45,8 @@ static int first_of_each(unsigned long s, unsigned long e, const char *name, voi
 	return 0;
 }
 
-/* Where the special mappings are right after exec, and the vDSO's clock_gettime. */
+/* Where the special mappings are right after exec, and the vDSO's entries: looked up here once, as libc does at
+ * start-up, never from the image when called (a scenario may have unmapped it since; the call then faults). */
 void mm_init(void)
 {
 	memset(&g_mm, 0, sizeof g_mm);
@@ -53,7 +54,11 @@ void mm_init(void)
 	g_mm.vdso_text = getauxval(AT_SYSINFO_EHDR);
 	if (g_mm.vdso_text && g_mm.base[MAP_VVAR]) g_mm.data_distance = g_mm.vdso_text - g_mm.base[MAP_VVAR];
 	extern unsigned long vdso_symbol_offset(unsigned long base);
-	if (g_mm.vdso_text) g_mm.vdso_sym_off = vdso_symbol_offset(g_mm.vdso_text);
+	extern unsigned long vdso_symbol(unsigned long base, const char *x86, const char *arm64);
+	if (!g_mm.vdso_text) return;
+	g_mm.vdso_sym_off = vdso_symbol_offset(g_mm.vdso_text);
+	g_mm.vdso_getres_off = vdso_symbol(g_mm.vdso_text, "__vdso_clock_getres", "__kernel_clock_getres");
+	g_mm.vdso_time_off = vdso_symbol(g_mm.vdso_text, "__vdso_time", "__kernel_time");
 }
 
 static __thread sigjmp_buf *fault_jmp;
