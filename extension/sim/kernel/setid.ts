@@ -117,7 +117,7 @@ export function setresxid(k: KernelContext, t: string, which: Which, r: number, 
  */
 export function libcSetxid(k: KernelContext, t: string, res: OpResult): OpResult {
   const me = task(k, t);
-  if (k.profile.arch !== 'arm64' || !me.mm) return res;
+  if (!k.sw.arch.sigreturnInVdso || !me.mm) return res;
   const m = mm(k, me.mm);
   const others = k.memo.threadsOf(t).filter((x) => x !== t);
   if (m._compat || !others.length || vdsoTextAt(k, me.mm, m._vdsoText)) return res;
