@@ -127,7 +127,17 @@ export function compareRun(input: CompareInput): FileReport {
         // alive when the helper sent the line, gone before it answered: agree when the model kills it in the line
         const ma = pl.step.task ? pl.model.after.tasks[pl.step.task] : undefined;
         const killed = mt?.state !== 'exited' && ma?.state === 'exited' && pl.model.result.signal ? `killed (${pl.model.result.signal})` : null;
-        const diffs = killed ? stateDiffs : [{ field: 'outcome', kernel: 'died before answering', model: pl.model.result.errno ?? 'ran' }, ...stateDiffs];
+        // the group exit ends the other threads asynchronously (the model reaps at once): one seen still running
+        // right after the line is not a difference yet; the next line reports it if it stays
+        const exiting = (d: Diff) => {
+          const id = / state$/.test(d.field) ? d.field.slice(0, -6) : '';
+          const was = pl.model.before.tasks[id];
+          const gone = !!killed && d.kernel === 'running' && d.model === 'exited' && was && was.state !== 'exited' && was.leader === mt?.leader;
+          if (gone) tr.last.delete(`${id}:state`);
+          return gone;
+        };
+        const later = stateDiffs.filter((d) => !exiting(d));
+        const diffs = killed ? later : [{ field: 'outcome', kernel: 'died before answering', model: pl.model.result.errno ?? 'ran' }, ...stateDiffs];
         lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: killed ?? 'ran', kernel: 'died before answering' }));
         continue;
       }
