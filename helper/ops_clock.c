@@ -1,5 +1,5 @@
 /* The timekeeping operations of issue 13 (extension/verify/operationsClock.ts): time() and clock_getres()
- * through the vDSO's own entries (looked up in the mapped image, as libc does) or the system call. */
+ * through the vDSO's own entries (looked up once in the image at exec, as libc does) or the system call. */
 #include "helper.h"
 
 #include <errno.h>
@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 sigjmp_buf *set_fault_jmp(sigjmp_buf *j);
-unsigned long vdso_symbol(unsigned long base, const char *x86, const char *arm64);
 const char *vdso_path(void);
 
 /* Calls fn(a, b) inside the fault guard: 0 and its return value, or the signal that stopped it. */
@@ -26,15 +25,10 @@ static int guarded(long (*fn)(long, void *), long a, void *b, long *ret)
 	return sig;
 }
 
-static unsigned long entry(const char *x86, const char *arm64)
-{
-	return g_mm.vdso_text ? vdso_symbol(g_mm.vdso_text, x86, arm64) : 0;
-}
-
 static long call_time(long off, void *out) { return ((long (*)(long *))(g_mm.vdso_text + (unsigned long)off))((long *)out); }
 static long call_getres(long clk, void *out)
 {
-	unsigned long off = entry("__vdso_clock_getres", "__kernel_clock_getres");
+	unsigned long off = g_mm.vdso_getres_off;
 #if defined(__arm__)
 	/* the AArch32 vDSO's clock_getres fills an old_timespec32 (it has no time64 getres) */
 	struct { int32_t sec, nsec; } t32 = { 0, 0 };
@@ -80,7 +74,7 @@ void op_time(struct task_ctx *c, struct arg *a, struct result *r)
 #endif
 		return;
 	}
-	unsigned long off = entry("__vdso_time", "__kernel_time");
+	unsigned long off = g_mm.vdso_time_off;
 	int sig;
 	if (off) {
 		sig = guarded(call_time, (long)off, &t, &ret);
@@ -106,7 +100,7 @@ void op_clock_getres(struct task_ctx *c, struct arg *a, struct result *r)
 		if (r->ret == 0) res_add(r, " res=%lld:%09ld path=syscall", (long long)ts.tv_sec, ts.tv_nsec);
 		return;
 	}
-	if (!entry("__vdso_clock_getres", "__kernel_clock_getres")) { r->ret = -1; r->err = ENOSYS; res_add(r, " novdso=1"); return; }
+	if (!g_mm.vdso_getres_off) { r->ret = -1; r->err = ENOSYS; res_add(r, " novdso=1"); return; }
 	int sig = guarded(call_getres, clk, &ts, &ret);
 	if (sig) { r->ret = -1; r->sig = sig; return; }
 	r->ret = ret < 0 ? -1 : ret;

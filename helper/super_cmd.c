@@ -269,7 +269,8 @@ static void cmd(char **tok, int n)
 	}
 	if (pd.have_res) host_pair(line, T[ti].name, res_body(pd.res), clk, &h1, &h2, extra);
 	else if (vforklike && pd.child_hello) emit("res %ld %s ret=0 errno=0 sig=0 deferred=1%s", line, T[ti].name, extra);
-	else emit("res %ld %s %s", line, T[ti].name, r ? "timeout=1" : "skip=gone");
+	/* alive when the line was sent (checked above), no answer: it died running the line */
+	else emit("res %ld %s %s", line, T[ti].name, r ? "timeout=1" : "skip=died");
 	/* exec and exit release a vfork parent; exit also ends (and must reap) the task */
 	if (!strcmp(d->name, "exit") && pd.have_res) {
 		if (strstr(pd.res, " leader=1")) {

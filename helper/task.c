@@ -45,7 +45,8 @@ static int first_of_each(unsigned long s, unsigned long e, const char *name, voi
 	return 0;
 }
 
-/* Where the special mappings are right after exec, and the vDSO's clock_gettime. */
+/* Where the special mappings are right after exec, and the vDSO's entries: looked up here once, as libc does at
+ * start-up, never from the image when called (a scenario may have unmapped it since; the call then faults). */
 void mm_init(void)
 {
 	memset(&g_mm, 0, sizeof g_mm);
@@ -53,7 +54,11 @@ void mm_init(void)
 	g_mm.vdso_text = getauxval(AT_SYSINFO_EHDR);
 	if (g_mm.vdso_text && g_mm.base[MAP_VVAR]) g_mm.data_distance = g_mm.vdso_text - g_mm.base[MAP_VVAR];
 	extern unsigned long vdso_symbol_offset(unsigned long base);
-	if (g_mm.vdso_text) g_mm.vdso_sym_off = vdso_symbol_offset(g_mm.vdso_text);
+	extern unsigned long vdso_symbol(unsigned long base, const char *x86, const char *arm64);
+	if (!g_mm.vdso_text) return;
+	g_mm.vdso_sym_off = vdso_symbol_offset(g_mm.vdso_text);
+	g_mm.vdso_getres_off = vdso_symbol(g_mm.vdso_text, "__vdso_clock_getres", "__kernel_clock_getres");
+	g_mm.vdso_time_off = vdso_symbol(g_mm.vdso_text, "__vdso_time", "__kernel_time");
 }
 
 static __thread sigjmp_buf *fault_jmp;
@@ -74,6 +79,28 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 
 static void on_alarm(int sig) { (void)sig; }
 
+#if defined(__aarch64__)
+/* The return from on_alarm. Without SA_RESTORER (glibc passes none on arm64) the kernel returns through the vDSO's
+ * __kernel_rt_sigreturn (setup_return: VDSO_SYMBOL(mm->context.vdso, sigtramp)), so a scenario that unmapped [vdso]
+ * would make the helper's own sleep cap kill the task; this trampoline is the helper's (rt_sigreturn is 139). */
+__asm__(".text\n.p2align 2\n.type helper_sigreturn, %function\nhelper_sigreturn:\n\tmov x8, #139\n\tsvc #0\n");
+void helper_sigreturn(void);
+
+static void install_alarm(void)
+{
+	struct { void (*handler)(int); unsigned long flags; void (*restorer)(void); unsigned long mask; } ka = {
+		on_alarm, 0x04000000UL /* SA_RESTORER */, helper_sigreturn, 0 };
+	syscall(SYS_rt_sigaction, SIGALRM, &ka, NULL, sizeof ka.mask);
+}
+#else
+static void install_alarm(void)
+{
+	struct sigaction al = { 0 };
+	al.sa_handler = on_alarm;   /* no SA_RESTART: interrupts a capped sleep */
+	sigaction(SIGALRM, &al, NULL);
+}
+#endif
+
 void install_fault_handlers(void)
 {
 	struct sigaction sa = { 0 };
@@ -81,9 +108,7 @@ void install_fault_handlers(void)
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
-	struct sigaction al = { 0 };
-	al.sa_handler = on_alarm;   /* no SA_RESTART: interrupts a capped sleep */
-	sigaction(SIGALRM, &al, NULL);
+	install_alarm();   /* no SA_RESTART: interrupts a capped sleep */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 }

@@ -93,6 +93,10 @@ export interface SwitchValues {
     readonly segvFn: string;
     readonly vdsoText: number;
     readonly mremapArea: number;
+    /** A signal handler installed without SA_RESTORER (as glibc's are here) returns through the vDSO's sigreturn
+     *  trampoline: arm64 setup_return, VDSO_SYMBOL(current->mm->context.vdso, sigtramp); x86_64 glibc always
+     *  passes its own restorer. */
+    readonly sigreturnInVdso: boolean;
   };
   /** Machine: an RTC exists, so the ALARM clocks work (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c). */
   readonly rtcPresent: boolean;
@@ -258,8 +262,8 @@ export function switchesFor(profile: Profile): Switches {
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
   def('arch', arm
-    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000 }
-    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000 },
+    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000, sigreturnInVdso: true }
+    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000, sigreturnInVdso: false },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault)' : 'x86 entry code (exc_page_fault → do_user_addr_fault)');
   const m = machineOf(profile);
   def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');

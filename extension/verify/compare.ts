@@ -118,11 +118,32 @@ export function compareRun(input: CompareInput): FileReport {
     const f = k.res.f;
     const mt = pl.step.task ? pl.model.before.tasks[pl.step.task] : undefined;
     const stateDiffs: Diff[] = compareState(tr, pl.model.after, k);
-    if (f.skip) {
+    // 'died': alive to the helper when it sent the line, no answer. The helper learns of a death only from the
+    // channel's end, so a task that died in an earlier line (its state compared there) can still look alive.
+    const fskip = f.skip === 'died' && mt?.state === 'exited' ? 'gone' : f.skip;
+    if (fskip) {
       const modelDidNotRun = mt?.state === 'vfork-parent-waiting' ? 'blocked' : mt?.state === 'exited' ? 'gone' : null;
-      if (f.skip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited, whose pid may now be another process\'s', diffs: stateDiffs })); continue; }
-      const kWhy = f.skip === 'blocked' ? 'the task is suspended in vfork' : 'the task has exited';
-      const agree = modelDidNotRun === f.skip;
+      if (fskip === 'died') {
+        // alive when the helper sent the line, gone before it answered: agree when the model kills it in the line
+        const ma = pl.step.task ? pl.model.after.tasks[pl.step.task] : undefined;
+        const killed = mt?.state !== 'exited' && ma?.state === 'exited' && pl.model.result.signal ? `killed (${pl.model.result.signal})` : null;
+        // the group exit ends the other threads asynchronously (the model reaps at once): one seen still running
+        // right after the line is not a difference yet; the next line reports it if it stays
+        const exiting = (d: Diff) => {
+          const id = / state$/.test(d.field) ? d.field.slice(0, -6) : '';
+          const was = pl.model.before.tasks[id];
+          const gone = !!killed && d.kernel === 'running' && d.model === 'exited' && was && was.state !== 'exited' && was.leader === mt?.leader;
+          if (gone) tr.last.delete(`${id}:state`);
+          return gone;
+        };
+        const later = stateDiffs.filter((d) => !exiting(d));
+        const diffs = killed ? later : [{ field: 'outcome', kernel: 'died before answering', model: pl.model.result.errno ?? 'ran' }, ...stateDiffs];
+        lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: killed ?? 'ran', kernel: 'died before answering' }));
+        continue;
+      }
+      if (fskip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited, whose pid may now be another process\'s', diffs: stateDiffs })); continue; }
+      const kWhy = fskip === 'blocked' ? 'the task is suspended in vfork' : 'the task has exited';
+      const agree = modelDidNotRun === fskip;
       const diffs = agree ? stateDiffs : [{ field: 'outcome', kernel: `did not run (${kWhy})`, model: modelDidNotRun ? `did not run (${modelDidNotRun})` : pl.model.result.errno ?? 'ran' }, ...stateDiffs];
       lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: modelDidNotRun ? 'did not run' : 'ran', kernel: `did not run (${kWhy})` }));
       continue;
@@ -134,6 +155,12 @@ export function compareRun(input: CompareInput): FileReport {
     }
     if (f.timeout) {
       lines.push(v('disagree', { diffs: [{ field: 'outcome', kernel: 'no answer within the time limit', model: pl.model.result.errno ?? 'ok' }, ...stateDiffs] }));
+      continue;
+    }
+    // A set*id the model ends with another thread's SIGSEGV on its way back from glibc's SIGSETXID handler (sim
+    // setid.ts libcSetxid): that fault races the caller's own call, so the kernel may answer before the group dies.
+    if (pl.model.result.signal === 'SIGSEGV' && /^set(res)?[ug]id$/.test(pl.step.operation.op)) {
+      lines.push(v('unchecked', { reason: 'another thread dies of SIGSEGV returning from glibc\'s SIGSETXID handler, and whether the caller\'s own call returns before the process dies is a race', model: 'killed (SIGSEGV)', kernel: 'answered' }));
       continue;
     }
     const sandbox = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;

@@ -3,8 +3,11 @@
 
 import type { OpResult } from '../api';
 import type { TaskRec } from '../store/records';
-import { task, user, type KernelContext } from './context';
+import { mm, task, user, type KernelContext } from './context';
 import { capCheck, makeKid, setMmDumpable } from './cred';
+import { killGroup } from './exit';
+import { segv } from './mm/fault';
+import { vdsoTextAt } from './mm/vma';
 
 type Which = 'uid' | 'gid';
 /** A task's real, effective and saved ids of one kind (kernel ids). */
@@ -100,6 +103,30 @@ export function setresxid(k: KernelContext, t: string, which: Which, r: number, 
     commitIds(k, t, which, next);
     return { ret: 0, errno: null, signal: null };
   });
+}
+
+/**
+ * What glibc's set*id does around the call in a process with other threads (nptl/nptl_setxid.c): each other thread
+ * gets SIGSETXID, makes the same call in the handler, and returns from it. On arm64 glibc installs the handler
+ * without SA_RESTORER, so setup_return (arch/arm64/kernel/signal.c) points the return at
+ * VDSO_SYMBOL(current->mm->context.vdso, sigtramp), __kernel_rt_sigreturn in the vDSO text. With no executable
+ * [vdso] there (unmapped, or mprotect'ed; a moved one is followed, vdso_mremap) that return faults: SIGSEGV, and
+ * the process dies before the caller's call returns (the caller makes its own after the others'). Found by
+ * tools/fuzz-verify.mjs seed 95032 on Debian's arm64 6.1, the same on 6.12. An AArch32 glibc passes SA_RESTORER
+ * (compat_setup_return then never looks at the vDSO; our reading of glibc's arm sigaction), and so does x86_64's.
+ */
+export function libcSetxid(k: KernelContext, t: string, res: OpResult): OpResult {
+  const me = task(k, t);
+  if (!k.sw.arch.sigreturnInVdso || !me.mm) return res;
+  const m = mm(k, me.mm);
+  const others = k.memo.threadsOf(t).filter((x) => x !== t);
+  if (m._compat || !others.length || vdsoTextAt(k, me.mm, m._vdsoText)) return res;
+  k.fn('__nptl_setxid', () => {
+    k.state(k.txt`glibc: SIGSETXID to ${others.join(', ')}; each thread makes the call in the handler and returns from it`);
+    k.fn('setup_rt_frame', () => k.state(k.txt`${others[0]}'s handler returns to __kernel_rt_sigreturn in the vDSO text at mm->context.vdso (0x${m._vdsoText.toString(16)}): no SA_RESTORER`));
+    segv(k, others[0], m._vdsoText, 'the return from the signal handler jumps into the [vdso] text, which is not mapped executable there', -1);
+  });
+  return killGroup(k, t, 'SIGSEGV', res);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { FileRef, Step, TaskOperation, TimeExpr } from '../ops';
 import { CLONE_FLAGS as CF, clockName, fmtTs } from '../types';
 import { setLastResult, task, type KernelContext } from './context';
 import { credRead, prctlSetDumpable } from './cred';
-import { setresxid, setxid } from './setid';
+import { libcSetxid, setresxid, setxid } from './setid';
 import { nsIoctl } from './nsfs';
 import { pidfdOpen } from './pidfd';
 import { execve } from './exec';
@@ -134,6 +134,10 @@ function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpR
   // space never sees the return value (the kernel's, EINTR or 0, stays in the result for the trace and expect).
   if (op.op === 'setns' && op.race === 'sigkill') {
     res = killGroup(k, taskId, 'SIGKILL', res);
+    setLastResult(k, taskId, res);
+  }
+  if (op.op === 'setuid' || op.op === 'setgid' || op.op === 'setresuid' || op.op === 'setresgid') {
+    res = libcSetxid(k, taskId, res);
     setLastResult(k, taskId, res);
   }
   return res;

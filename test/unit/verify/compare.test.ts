@@ -218,3 +218,34 @@ test('a read through the vDSO once a special mapping was moved is not checkable;
   assert.equal(at(5).status, 'agree');
   assert.equal(r.disagree, 0);
 });
+
+test('a task that dies running its line agrees with a model that kills it there, and only with such a model', () => {
+  // glibc's set*id on arm64 with another thread, once [vdso] is gone: the other thread's handler cannot return.
+  const text = 'arch arm64\nP1: pthread_create() = K1\nP1: munmap([vdso])\nP1: setresgid(-1, 0, -1)\nK1: id()';
+  const died = (k: Map<number, KernelLine>) => { const l = k.get(4)!; l.res = { ...l.res!, f: { skip: 'died' } }; };
+  const run = (profile: typeof PROFILE, mutate = died) => {
+    const plan = planScenario(profile.arch === 'arm64' ? text : text.replace('arch arm64', '#'), 'd.timens', profile, MODE);
+    const kernel = kernelFromModel(plan);
+    mutate(kernel);
+    return compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES }).lines;
+  };
+  const arm = run(profileForKernel('aarch64', '6.1.0-57-arm64')!);
+  assert.deepEqual(arm.map((l) => l.status), ['agree', 'agree', 'agree', 'agree'], JSON.stringify(arm));
+  assert.equal(arm[2].model, 'killed (SIGSEGV)');
+  // a model that keeps the process (x86_64: glibc's handlers return through its own SA_RESTORER) disagrees
+  const x86 = run(PROFILE);
+  assert.equal(x86[2].status, 'disagree');
+  assert.deepEqual(x86[2].diffs[0], { field: 'outcome', kernel: 'died before answering', model: 'ran' });
+  // the other thread, still exiting when the kernel's state is read right after the line, is not a difference there;
+  // seen running on the next line too, it is one
+  const live = (n: number) => (k: Map<number, KernelLine>) => { const o = k.get(n)!.tasks.get('K1')!; k.get(n)!.tasks.set('K1', { ...o, st: 'live' }); };
+  const exiting = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, (k) => { died(k); live(4)(k); });
+  assert.deepEqual(exiting.map((l) => l.status), ['agree', 'agree', 'agree', 'agree'], JSON.stringify(exiting));
+  const stays = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, (k) => { died(k); live(4)(k); live(5)(k); });
+  assert.equal(stays[2].status, 'agree');
+  assert.ok(stays[3].diffs.some((d) => d.field === 'K1 state' && d.kernel === 'running'), JSON.stringify(stays[3]));
+  // the caller's own call may return before the other thread's fault ends the process: that answer is a race
+  const answered = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, (k) => { const l = k.get(4)!; l.res = { ...l.res!, f: { ret: '0', errno: '0', sig: '0' } }; });
+  assert.equal(answered[2].status, 'unchecked');
+  assert.match(answered[2].reason ?? '', /SIGSETXID.*race/);
+});

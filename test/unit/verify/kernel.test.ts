@@ -108,6 +108,16 @@ test('every generation of a long chain of forks starts, from a thread\'s small s
   assert.equal(r.agree, lines.length);
 });
 
+test('a vDSO entry called after [vdso] was unmapped faults inside the helper\'s guard, and the task lives on', { skip: !linux }, async () => {
+  // The helper once read the entry's address from the unmapped image at the call, outside its fault guard, and died.
+  const lines = ['P1: fork() = P2', 'P2: munmap([vdso])', 'P2: clock_getres(CLOCK_REALTIME)', 'P2: time()', 'P2: id()'];
+  const [r] = await verify([{ file: 'unmapped.timens', text: lines.join('\n') }]);
+  assert.equal(r.error, null);
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((l) => l.status === 'disagree')));
+  for (const n of [2, 3]) assert.deepEqual([r.lines[n].status, r.lines[n].kernel], ['agree', 'SIGSEGV'], JSON.stringify(r.lines[n]));
+  assert.equal(r.lines[4].status, 'agree');
+});
+
 test('cancelling a run stops the helper and everything it started', { skip: !linux }, async () => {
   const text = 'P1: fork() = P2\nP2: clock_nanosleep(CLOCK_MONOTONIC, 0, 2s)\nP2: clock_gettime(CLOCK_MONOTONIC)';
   const plan = planScenario(text, 'c.timens', profileForKernel(os.machine(), os.release())!, mode(), 'c');

@@ -2,6 +2,7 @@
 // of which mm maps which physical page stays exact; and find_vma.
 
 import type { PteState, VmaRec } from '../../store/records';
+import { PROT } from '../../types';
 import { mm, vma, type KernelContext } from '../context';
 
 export const PAGE = 4096;
@@ -31,4 +32,11 @@ export function vmaAt(k: KernelContext, mmId: string, addr: number): string | nu
     if (addr >= v.start && addr < v.start + v.pages * PAGE) return id;
   }
   return null;
+}
+
+/** The executable [vdso] text at `addr` (mm->context.vdso), or null: a jump into the vDSO fetches its instructions there. */
+export function vdsoTextAt(k: KernelContext, mmId: string, addr: number): VmaRec | null {
+  const id = vmaAt(k, mmId, addr);
+  const v = id ? vma(k, id) : null;
+  return v && v.name === '[vdso]' && v.prot & PROT.PROT_EXEC ? v : null;
 }

@@ -6,10 +6,10 @@
 import type { OpResult } from '../../api';
 import type { CallVia, ClockVia } from '../../opsClock';
 import { clockName, CLOCKS, type Timespec } from '../../types';
-import { hostClocks, mm, setLastResult, task, vma, type KernelContext } from '../context';
+import { hostClocks, mm, setLastResult, task, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
 import { userRead } from '../mm/access';
-import { PAGE, vmaAt } from '../mm/vma';
+import { PAGE, vdsoTextAt } from '../mm/vma';
 import { KErr } from '../trace';
 import { vdsoClockGettime } from './gettime';
 import { vsyscallCall } from './vsyscall';
@@ -38,10 +38,8 @@ function done(k: KernelContext, t: string, res: OpResult): OpResult {
 function vdsoText(k: KernelContext, t: string, enter: number): { mmId: string; dataAddr: number } | null {
   const me = task(k, t);
   const m = me.mm ? mm(k, me.mm) : null;
-  const textId = m ? vmaAt(k, me.mm!, m._vdsoText) : null;
-  const textVma = textId ? vma(k, textId) : null;
-  if (!m || !textVma || textVma.name !== '[vdso]') {
-    segv(k, t, m ? m._vdsoText : 0, 'the [vdso] text is not mapped there', enter);
+  if (!m || !vdsoTextAt(k, me.mm!, m._vdsoText)) {
+    segv(k, t, m ? m._vdsoText : 0, 'the [vdso] text is not mapped executable there', enter);
     return null;
   }
   return { mmId: me.mm!, dataAddr: m._vdsoText - m._vdsoDistance + k.layout.dataSlot * PAGE };

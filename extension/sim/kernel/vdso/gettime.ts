@@ -6,11 +6,11 @@
 import type { OpResult } from '../../api';
 import type { PageRec } from '../../store/records';
 import type { Layout } from '../../profile';
-import { clockName, PROT, type Timespec } from '../../types';
-import { mm, setLastResult, task, vma, type KernelContext } from '../context';
+import { clockName, type Timespec } from '../../types';
+import { mm, setLastResult, task, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
 import { userRead } from '../mm/access';
-import { PAGE, vmaAt } from '../mm/vma';
+import { PAGE, vdsoTextAt } from '../mm/vma';
 import { hostClock, sysClockGettime } from '../time/posix-timers';
 import { KErr } from '../trace';
 import { isModeNone } from '../time/clocksource';
@@ -39,9 +39,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   let res: OpResult;
   const hres = clock === 0 || clock === 1 || clock === 7 || clock === 11 || clock === 4;
   const coarse = clock === 5 || clock === 6;
-  const textId = me.mm ? vmaAt(k, me.mm, mm(k, me.mm)._vdsoText) : null;
-  const textVma = textId ? vma(k, textId) : null;
-  if (!textVma || textVma.name !== '[vdso]' || !(textVma.prot & PROT.PROT_EXEC)) {
+  if (!me.mm || !vdsoTextAt(k, me.mm, mm(k, me.mm)._vdsoText)) {
     // The call jumps into the vDSO text; without it the task faults on the instruction fetch.
     segv(k, t, me.mm ? mm(k, me.mm)._vdsoText : 0, 'the [vdso] text is not mapped executable there', enter);
     res = { ret: null, errno: null, signal: 'SIGSEGV' };
