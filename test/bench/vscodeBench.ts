@@ -6,6 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { writeBenchFiles } from './vscode/files';
 
 export async function bench(): Promise<Record<string, number>> {
   const cache = process.env.VSCODE_HARNESS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'vscode-harness');
@@ -18,6 +19,7 @@ export async function bench(): Promise<Record<string, number>> {
   fs.mkdirSync(workspace);
   const out = path.join(tmp, 'figures.json');
   try {
+    writeBenchFiles(workspace);
     const r = spawnSync('node', ['tools/vscode-harness/run-tests.mjs', '--ext', '.', '--tests', 'out/test/bench/vscode/suite.js',
       '--workspace', workspace, '--shots', path.join(tmp, 'shots'), '--timeout', '900'], {
       stdio: ['ignore', 'inherit', 'inherit'],

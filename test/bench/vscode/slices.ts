@@ -15,6 +15,8 @@ export interface Slice {
   readonly ms: number;
   /** The functions that took most of it, by self time, for the report. */
   readonly top: readonly string[];
+  /** The same with a collection that follows a slice of ours counted in it. */
+  readonly withCollection: number;
   /** The longest stretch of any code on the host (no idle sample in it), and its top functions: whose the block is. */
   readonly busy: { readonly ms: number; readonly top: readonly string[] };
 }
@@ -38,7 +40,7 @@ export async function longestOwnSlice(ours: string, work: () => Promise<void>): 
 }
 
 /** The longest run of samples that `counts`, and the functions with most self time in it. */
-function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean): { ms: number; top: string[] } {
+function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true): { ms: number; top: string[] } {
   let best = { ms: 0, from: 0, to: 0 };
   let start = -1;
   let ms = 0;
@@ -46,7 +48,7 @@ function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i
     if (!counts(i)) { start = -1; continue; }
     if (start < 0) { start = i; ms = 0; }
     ms += (profile.timeDeltas[i + 1] ?? 0) / 1000; // a sample's time is the gap to the next one
-    if (ms > best.ms) best = { ms, from: start, to: i };
+    if (ms > best.ms && ends(i)) best = { ms, from: start, to: i };
   }
   const self = new Map<string, number>();
   for (let i = best.from; i <= best.to && best.ms > 0; i++) {
@@ -75,7 +77,12 @@ function longest(profile: CpuProfile, ours: string): Slice {
   const name = (i: number): string => byId.get(profile.samples[i]!)!.callFrame.functionName;
   // Ours: a sample in our bundle's code, or a collection right after one (our allocations set it off).
   let inOurs = false;
-  const mine = stretch(profile, byId, (i) => (inOurs = isOurs(profile.samples[i]!) || (inOurs && name(i) === '(garbage collector)')));
+  const ownOrCollection = (i: number): boolean => (inOurs = isOurs(profile.samples[i]!) || (inOurs && name(i) === '(garbage collector)'));
+  // A collection inside a slice of ours is part of it; one at its end is counted apart: its length is the whole
+  // heap's (VS Code's copies of every open document), whoever's allocation set it off.
+  const mine = stretch(profile, byId, ownOrCollection, (i) => isOurs(profile.samples[i]!));
+  inOurs = false;
+  const withCollection = stretch(profile, byId, ownOrCollection);
   const busy = stretch(profile, byId, (i) => name(i) !== '(idle)' && name(i) !== '(program)');
-  return { ...mine, busy };
+  return { ...mine, withCollection: withCollection.ms, busy };
 }

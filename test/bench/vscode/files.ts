@@ -1,0 +1,37 @@
+// The VS Code bench's input files, written by the runner (test/bench/vscodeBench.ts) before VS Code starts, so
+// that making them (and collecting their garbage) happens in no measured phase of the extension host.
+import * as fs from 'fs';
+import * as path from 'path';
+import { generatedMboxOfSize } from '../../unit/tours/generate';
+import { scenarioOfEvents } from '../scenarios';
+
+/** How many times the open and edit phases run (their figure is the median). */
+export const REPEATS = 3;
+
+export interface BenchFiles {
+  /** The import bench's 50 MB mailbox. */
+  readonly mbox: string;
+  /** Scenarios of about 10^6 and 10^5 events. */
+  readonly big: string;
+  readonly medium: string;
+  /** The 10^6-event text again, as plain text and as a scenario, once per repeat (a new document each time). */
+  readonly repeats: readonly { readonly plain: string; readonly scenario: string }[];
+}
+
+export function benchFiles(dir: string): BenchFiles {
+  return {
+    mbox: path.join(dir, 'series-50mb.mbox'),
+    big: path.join(dir, 'events-1e6.timens'),
+    medium: path.join(dir, 'events-1e5.timens'),
+    repeats: Array.from({ length: REPEATS }, (_, r) => ({ plain: path.join(dir, `events-1e6-${r}.txt`), scenario: path.join(dir, `events-1e6-${r}.timens`) })),
+  };
+}
+
+export function writeBenchFiles(dir: string): void {
+  const files = benchFiles(dir);
+  fs.writeFileSync(files.mbox, generatedMboxOfSize(50 * 1024 * 1024));
+  const bigText = scenarioOfEvents(1_000_000);
+  fs.writeFileSync(files.big, bigText);
+  for (const r of files.repeats) { fs.writeFileSync(r.plain, bigText); fs.writeFileSync(r.scenario, bigText); }
+  fs.writeFileSync(files.medium, scenarioOfEvents(100_000));
+}
