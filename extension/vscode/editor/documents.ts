@@ -13,11 +13,13 @@ export const PART_LINES = 5000;
 /** Lets the host's event loop run between two parts. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+type SentAs = 'text' | 'parts' | 'file';
+
 export class DocumentSync implements vscode.Disposable {
   /** The version of each document the engine has (or is being sent), and that text's length. */
   private readonly sent = new Map<string, { version: number; length: number }>();
-  /** How each document's text last reached the engine (for the tests: the way a large clean file takes). */
-  private readonly how = new Map<string, 'text' | 'parts' | 'file'>();
+  /** How each document's text last reached the engine: kept for the tests only (the way a large clean file takes). */
+  private readonly how = new Map<string, SentAs>();
   /** Documents whose text is on its way in parts: an edit meanwhile makes the sending start again. */
   private readonly sending = new Map<string, object>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -55,7 +57,7 @@ export class DocumentSync implements vscode.Disposable {
       const text = doc.getText();
       this.sent.set(key, { version: doc.version, length: text.length });
       this.sending.delete(key);
-      this.how.set(key, 'text');
+      this.sentVia(key, 'text');
       void this.engine.request('open', { uri: key, version: doc.version, file, text }).catch(warn);
       return;
     }
@@ -76,7 +78,7 @@ export class DocumentSync implements vscode.Disposable {
         if ('length' in read && doc.version === v) {
           this.sent.set(key, { version: v, length: read.length });
           this.sending.delete(key);
-          this.how.set(key, 'file');
+          this.sentVia(key, 'file');
           return;
         }
         if ('reason' in read) this.log.debug(`${key}: sending the text, the file cannot stand for it: ${read.reason}`);
@@ -106,15 +108,19 @@ export class DocumentSync implements vscode.Disposable {
         if (restart) continue;
         this.sent.set(key, { version: v, length });
         this.sending.delete(key);
-        this.how.set(key, 'parts');
+        this.sentVia(key, 'parts');
         return;
       }
     })();
   }
 
   /** How the document's text last reached the engine: whole, in parts, or read by the engine from the file. */
-  sentAs(uri: vscode.Uri): 'text' | 'parts' | 'file' | undefined {
+  sentAs(uri: vscode.Uri): SentAs | undefined {
     return this.how.get(uri.toString());
+  }
+
+  private sentVia(key: string, how: SentAs): void {
+    if (TIMENS_TEST_HOOKS) this.how.set(key, how);
   }
 
   private changed(e: vscode.TextDocumentChangeEvent): void {
