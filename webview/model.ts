@@ -1,13 +1,11 @@
 // The webview's copy of a run: typed-array columns filled chunk by chunk, plus what is derived once per run
 // (marks by kind, per-pixel overview density, clock samples) so each frame only touches the visible window.
 import {
-  EVENT_KINDS, FLAG_FAILED, FLAG_SIGNAL, NO_LANE, type ColumnBuffers, type RunHeader, type TimelineEventKind,
+  copyColumns, EVENT_KINDS, FLAG_FAILED, KIND_CODE, FLAG_SIGNAL, newColumns, NO_LANE, viewColumns, type ColumnBuffers, type Columns, type RunHeader,
 } from './protocol';
 
-/** Kind codes by name, made once from the protocol's list: the per-event loops read them millions of times per
- *  frame (a property of a small constant object, as before). */
-export const K: { readonly [N in TimelineEventKind]: number } = Object.freeze(
-  Object.fromEntries(EVENT_KINDS.map((name, code) => [name, code])) as { [N in TimelineEventKind]: number });
+/** Kind codes by name (the protocol's): the per-event loops read them millions of times per frame. */
+export const K = KIND_CODE;
 
 /** Mark bits: what a pixel column of a lane holds besides plain spans. */
 export const MARK = {
@@ -54,25 +52,6 @@ interface Segment {
   readonly start: number;
   readonly count: number;
   readonly cols: ColumnBuffers;
-}
-
-interface Columns {
-  readonly kind: Uint8Array;
-  readonly lane: Uint16Array;
-  readonly nsLane: Uint16Array;
-  readonly depth: Uint8Array;
-  readonly flags: Uint8Array;
-  readonly line: Int32Array;
-  readonly fn: Uint16Array;
-  readonly label: Uint16Array;
-  readonly match: Int32Array;
-}
-
-function viewColumns(c: ColumnBuffers): Columns {
-  return {
-    kind: new Uint8Array(c.kind), lane: new Uint16Array(c.lane), nsLane: new Uint16Array(c.nsLane), depth: new Uint8Array(c.depth),
-    flags: new Uint8Array(c.flags), line: new Int32Array(c.line), fn: new Uint16Array(c.fn), label: new Uint16Array(c.label), match: new Int32Array(c.match),
-  };
 }
 
 export class RunModel {
@@ -164,12 +143,8 @@ export class RunModel {
     if (segs.length === 1 && segs[0].start === 0 && segs[0].count === this.n) {
       this.joined = viewColumns(segs[0].cols);
     } else {
-      const n = this.n;
-      const all: Columns = {
-        kind: new Uint8Array(n), lane: new Uint16Array(n), nsLane: new Uint16Array(n), depth: new Uint8Array(n), flags: new Uint8Array(n),
-        line: new Int32Array(n), fn: new Uint16Array(n), label: new Uint16Array(n), match: new Int32Array(n),
-      };
-      for (const seg of segs) copyInto(all, seg.start, viewColumns(seg.cols));
+      const all = newColumns(this.n);
+      for (const seg of segs) copyColumns(all, seg.start, viewColumns(seg.cols));
       this.joined = all;
     }
     this.segments = [];
@@ -178,7 +153,7 @@ export class RunModel {
 
   addChunk(start: number, count: number, cols: ColumnBuffers): void {
     if (start + count > this.n) throw new Error(`chunk [${start}, ${start + count}) past the run's ${this.n} events`);
-    if (this.joined) copyInto(this.joined, start, viewColumns(cols));
+    if (this.joined) copyColumns(this.joined, start, viewColumns(cols));
     else this.segments.push({ start, count, cols });
     this.bits = null;
     this.marked = null;
@@ -346,17 +321,6 @@ function clockSeriesOf(host: Float64Array, offset: Float64Array | undefined | nu
   return { values, nextGap };
 }
 
-function copyInto(all: Columns, start: number, c: Columns): void {
-  all.kind.set(c.kind, start);
-  all.lane.set(c.lane, start);
-  all.nsLane.set(c.nsLane, start);
-  all.depth.set(c.depth, start);
-  all.flags.set(c.flags, start);
-  all.line.set(c.line, start);
-  all.fn.set(c.fn, start);
-  all.label.set(c.label, start);
-  all.match.set(c.match, start);
-}
 
 /** First index whose value is > x, in an ascending array. */
 export function upperBound(a: ArrayLike<number>, x: number): number {

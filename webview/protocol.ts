@@ -3,7 +3,7 @@
 
 /** Event kinds in the order the columnar `kind` column encodes them: the simulator's own list, the one home of it
  *  (the webview takes facts from the simulator only through this file). */
-export { EVENT_KINDS } from '../extension/sim/api';
+export { EVENT_KINDS, KIND_CODE } from '../extension/sim/api';
 export type { EventKind as TimelineEventKind } from '../extension/sim/api';
 
 /** Top-level activity an event belongs to (low 3 bits of the `flags` column). */
@@ -13,24 +13,51 @@ export const FLAG_FAILED = 8;        // an 'error' event, a failed expectation, 
 export const FLAG_SIGNAL = 16;       // a signal was delivered (signal event or a fault ending in SIGBUS/SIGSEGV)
 export const NO_LANE = 0xffff;
 
-/** Per-event columns, all of the same length (the run's event count). */
-export interface ColumnBuffers {
-  readonly kind: ArrayBuffer;        // Uint8Array: index into EVENT_KINDS
-  readonly lane: ArrayBuffer;        // Uint16Array: task lane index (NO_LANE: none)
-  readonly nsLane: ArrayBuffer;      // Uint16Array: namespace lane index the event touches (NO_LANE: none)
-  readonly depth: ArrayBuffer;       // Uint8Array: nesting depth (0 = the syscall/vDSO/host span itself)
-  readonly flags: ArrayBuffer;       // Uint8Array: CATEGORY | FLAG_*
-  readonly line: ArrayBuffer;        // Int32Array: 0-based scenario line, -1 none
-  readonly fn: ArrayBuffer;          // Uint16Array: index into RunHeader.functions
-  readonly label: ArrayBuffer;       // Uint16Array: index into RunHeader.labels (errno/signal name; 0 = '')
-  readonly match: ArrayBuffer;       // Int32Array: matching enter/exit or call/return, -1 none
-}
-export const COLUMN_NAMES = ['kind', 'lane', 'nsLane', 'depth', 'flags', 'line', 'fn', 'label', 'match'] as const;
-export type ColumnName = (typeof COLUMN_NAMES)[number];
+/**
+ * Per-event columns, all of the same length (the run's event count): each column's typed array, the one place
+ * the columns are declared (their names, byte sizes, buffers and views below follow from it).
+ */
+export const COLUMN_ARRAYS = {
+  kind: Uint8Array,       // index into EVENT_KINDS
+  lane: Uint16Array,      // task lane index (NO_LANE: none)
+  nsLane: Uint16Array,    // namespace lane index the event touches (NO_LANE: none)
+  depth: Uint8Array,      // nesting depth (0 = the syscall/vDSO/host span itself)
+  flags: Uint8Array,      // CATEGORY | FLAG_*
+  line: Int32Array,       // 0-based scenario line, -1 none
+  fn: Uint16Array,        // index into RunHeader.functions
+  label: Uint16Array,     // index into RunHeader.labels (errno/signal name; 0 = '')
+  match: Int32Array,      // matching enter/exit or call/return, -1 none
+} as const;
+export type ColumnName = keyof typeof COLUMN_ARRAYS;
+export const COLUMN_NAMES = Object.keys(COLUMN_ARRAYS) as readonly ColumnName[];
+/** The columns as they travel: one buffer each, transferred. */
+export type ColumnBuffers = { readonly [C in ColumnName]: ArrayBuffer };
+/** The columns as both sides read and write them. */
+export type Columns = { readonly [C in ColumnName]: InstanceType<(typeof COLUMN_ARRAYS)[C]> };
 /** Bytes per element of each column, so both sides agree on chunk sizes. */
-export const COLUMN_BYTES: Readonly<Record<ColumnName, 1 | 2 | 4>> = {
-  kind: 1, lane: 2, nsLane: 2, depth: 1, flags: 1, line: 4, fn: 2, label: 2, match: 4,
-};
+export const COLUMN_BYTES = Object.fromEntries(COLUMN_NAMES.map((c) => [c, COLUMN_ARRAYS[c].BYTES_PER_ELEMENT])) as Readonly<Record<ColumnName, 1 | 2 | 4>>;
+
+type AnyColumn = Columns[ColumnName];
+
+/** New zeroed columns of `n` events. */
+export function newColumns(n: number): Columns {
+  return Object.fromEntries(COLUMN_NAMES.map((c) => [c, new COLUMN_ARRAYS[c](n)])) as Columns;
+}
+
+/** Views of received buffers (not copied). */
+export function viewColumns(buffers: ColumnBuffers): Columns {
+  return Object.fromEntries(COLUMN_NAMES.map((c) => [c, new COLUMN_ARRAYS[c](buffers[c])])) as Columns;
+}
+
+/** Copies `part` into `all` from event `start` on. */
+export function copyColumns(all: Columns, start: number, part: Columns): void {
+  for (const c of COLUMN_NAMES) (all[c] as { set(from: AnyColumn, at: number): void }).set(part[c], start);
+}
+
+/** The columns of events [start, start+count) cut into fresh buffers (transferable, exact length). */
+export function sliceColumns(columns: Columns, start: number, count: number): ColumnBuffers {
+  return Object.fromEntries(COLUMN_NAMES.map((c) => [c, columns[c].slice(start, start + count).buffer as ArrayBuffer])) as ColumnBuffers;
+}
 
 export interface LaneInfo {
   readonly kind: 'task' | 'host' | 'ns';

@@ -200,6 +200,8 @@ export const EVENT_KINDS = [
   'expect',                                 // an expectation of the scenario, held or failed
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
+/** Each kind's numeric id (its place in EVENT_KINDS): what the event log and the timeline's columns store. */
+export const KIND_CODE: { readonly [K in EventKind]: number } = Object.freeze(Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as { [K in EventKind]: number });
 
 /** One field of one object that changed: `before`/`after` undefined means the object did not/does not exist. */
 export interface Change {

@@ -1,35 +1,15 @@
 // Turns a recorded Simulation into the columnar buffers the timeline webview draws (one typed array per field),
 // its lanes and clock samples, and answers per-event detail requests. Pure: runs in Node and in tests.
-import type { EventKind, SimEvent, Simulation, KernelState } from '../sim/api';
+import type { SimEvent, Simulation, KernelState } from '../sim/api';
 import { fmtTs, type Timespec } from '../sim/types';
 import {
-  CATEGORY, COLUMN_BYTES, COLUMN_NAMES, EVENT_KINDS, FLAG_FAILED, FLAG_SIGNAL, NO_LANE,
-  type ColumnBuffers, type ColumnName, type EventDetails, type LaneInfo, type RunHeader,
+  CATEGORY, FLAG_FAILED, FLAG_SIGNAL, KIND_CODE, NO_LANE, newColumns,
+  type Columns, type EventDetails, type LaneInfo, type RunHeader,
 } from '../../webview/protocol';
-
-// The protocol's kind list must be exactly the simulator's EventKind union, in both directions.
-const KIND_LIST: readonly EventKind[] = EVENT_KINDS;
-type _KindsCovered = EventKind extends (typeof EVENT_KINDS)[number] ? true : never;
-const _kindsCovered: _KindsCovered = true;
-void _kindsCovered;
-const KIND_INDEX = new Map<string, number>(KIND_LIST.map((k, i) => [k, i]));
-
-/** The columns of a whole run as typed arrays (sliced into chunks when sent). */
-export interface TimelineColumns {
-  readonly kind: Uint8Array;
-  readonly lane: Uint16Array;
-  readonly nsLane: Uint16Array;
-  readonly depth: Uint8Array;
-  readonly flags: Uint8Array;
-  readonly line: Int32Array;
-  readonly fn: Uint16Array;
-  readonly label: Uint16Array;
-  readonly match: Int32Array;
-}
 
 export interface TimelineRunData {
   readonly header: RunHeader;
-  readonly columns: TimelineColumns;
+  readonly columns: Columns;
   /** Source text of the lines that ran, joined with '\n' (line k is the k-th piece; see the 'lines' message). */
   readonly lines: string;
 }
@@ -49,15 +29,10 @@ const NS_PAGE = /^page#(ns#\d+)$/;
 /** Build the timeline data of `sim` (its position is restored afterwards). */
 export function buildTimelineData(sim: Simulation, options: BuildOptions = {}): TimelineRunData {
   const n = sim.eventCount;
-  const kind = new Uint8Array(n);
-  const taskIdx = new Uint16Array(n);
-  const nsIdx = new Uint16Array(n).fill(NO_LANE);
-  const depth = new Uint8Array(n);
-  const flags = new Uint8Array(n);
-  const line = new Int32Array(n);
-  const fn = new Uint16Array(n);
-  const label = new Uint16Array(n);
-  const match = new Int32Array(n).fill(-1);
+  const columns = newColumns(n);
+  const { kind, lane: taskIdx, nsLane: nsIdx, depth, flags, line, fn, label, match } = columns;
+  nsIdx.fill(NO_LANE);
+  match.fill(-1);
   const causes: number[] = [];
 
   const functions: string[] = [];
@@ -91,7 +66,7 @@ export function buildTimelineData(sim: Simulation, options: BuildOptions = {}): 
   const clockLines = new Set<number>();
   for (let i = 0; i < n; i++) {
     const e: SimEvent = sim.event(i);
-    const k = KIND_INDEX.get(e.kind) ?? KIND_INDEX.get('state')!;
+    const k = KIND_CODE[e.kind] ?? KIND_CODE.state;
     kind[i] = k;
     let t = taskIndex.get(e.task);
     if (t === undefined) { t = tasks.length; tasks.push(e.task ?? 'host'); taskIndex.set(e.task, t); }
@@ -195,7 +170,7 @@ export function buildTimelineData(sim: Simulation, options: BuildOptions = {}): 
     });
   });
   // A freeze event pins the exact position better than the sampled line end.
-  for (let i = 0; i < n; i++) if (kind[i] === KIND_INDEX.get('freeze') && nsIdx[i] !== NO_LANE) {
+  for (let i = 0; i < n; i++) if (kind[i] === KIND_CODE.freeze && nsIdx[i] !== NO_LANE) {
     const ni = nsIdx[i] - firstNsLane;
     if (ni >= 0 && ni < frozenAt.length && (frozenAt[ni] < 0 || frozenAt[ni] > i)) frozenAt[ni] = i + 1;
   }
@@ -239,18 +214,6 @@ function nsNumber(id: string): number {
 
 export function seconds(t: Timespec): number {
   return t.sec + t.nsec / 1e9;
-}
-
-/** Cut the columns of events [start, start+count) into fresh ArrayBuffers (transferable, exact length). */
-export function sliceColumns(columns: TimelineColumns, start: number, count: number): ColumnBuffers {
-  const out = {} as Record<ColumnName, ArrayBuffer>;
-  for (const name of COLUMN_NAMES) {
-    const arr = columns[name];
-    const part = arr.slice(start, start + count);
-    out[name] = part.buffer as ArrayBuffer;
-    if (part.byteLength !== count * COLUMN_BYTES[name]) throw new Error(`column ${name}: bad slice`);
-  }
-  return out as ColumnBuffers;
 }
 
 /** Everything the details pane shows about one event. */

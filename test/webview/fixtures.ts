@@ -2,19 +2,15 @@
 // shape a real simulation gives (syscalls with nested kernel calls, faults, zaps, PTE inserts, errors, host
 // sleeps and suspends, namespaces with offsets), built straight into columns without running the simulator.
 import {
-  CATEGORY, EVENT_KINDS, FLAG_FAILED, FLAG_SIGNAL, NO_LANE, type ColumnBuffers, type EventDetails, type LaneInfo, type RunHeader,
+  CATEGORY, EVENT_KINDS, FLAG_FAILED, KIND_CODE as K, FLAG_SIGNAL, newColumns, NO_LANE, type Columns, type EventDetails, type LaneInfo, type RunHeader,
 } from '../../webview/protocol';
 
-const K = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<(typeof EVENT_KINDS)[number], number>;
 
 export interface GeneratedRun {
   header: RunHeader;
   /** The 'lines' message's text: line k's source is the k-th piece. */
   lines: string;
-  columns: {
-    kind: Uint8Array; lane: Uint16Array; nsLane: Uint16Array; depth: Uint8Array; flags: Uint8Array;
-    line: Int32Array; fn: Uint16Array; label: Uint16Array; match: Int32Array;
-  };
+  columns: Columns;
 }
 
 const FUNCTIONS = [
@@ -47,15 +43,10 @@ export function generateRun(n: number, options: { label?: string; seed?: number;
     { kind: 'ns', id: 'ns#2', label: 'ns#2', indent: 0, group: 7 },
   ];
   const labels = ['', 'EINVAL', 'EPERM', 'SIGBUS', 'EACCES', 'EUSERS'];
-  const kind = new Uint8Array(n);
-  const lane = new Uint16Array(n);
-  const nsLane = new Uint16Array(n).fill(NO_LANE);
-  const depth = new Uint8Array(n);
-  const flags = new Uint8Array(n);
-  const line = new Int32Array(n);
-  const fn = new Uint16Array(n);
-  const label = new Uint16Array(n);
-  const match = new Int32Array(n).fill(-1);
+  const columns = newColumns(n);
+  const { kind, lane, nsLane, depth, flags, line, fn, label, match } = columns;
+  nsLane.fill(NO_LANE);
+  match.fill(-1);
   const causes: number[] = [];
   const rand = rng(options.seed ?? 42);
   const lineText: string[] = [];
@@ -167,7 +158,7 @@ export function generateRun(n: number, options: { label?: string; seed?: number;
       frozenAt: [-1, Math.min(n, ns1At + 40), -1],
     },
   };
-  return { header, lines: lineText.join('\n'), columns: { kind, lane, nsLane, depth, flags, line, fn, label, match } };
+  return { header, lines: lineText.join('\n'), columns };
 }
 
 function sortPairsByTo(pairs: number[]): Int32Array {
@@ -175,15 +166,6 @@ function sortPairsByTo(pairs: number[]): Int32Array {
   const out = new Int32Array(pairs.length);
   idx.forEach((k, j) => { out[j * 2] = pairs[k * 2]; out[j * 2 + 1] = pairs[k * 2 + 1]; });
   return out;
-}
-
-export function chunkColumns(run: GeneratedRun, start: number, count: number): ColumnBuffers {
-  const c = run.columns;
-  const cut = <T extends { slice(a: number, b: number): { buffer: ArrayBufferLike } }>(a: T) => a.slice(start, start + count).buffer as ArrayBuffer;
-  return {
-    kind: cut(c.kind), lane: cut(c.lane), nsLane: cut(c.nsLane), depth: cut(c.depth), flags: cut(c.flags),
-    line: cut(c.line), fn: cut(c.fn), label: cut(c.label), match: cut(c.match),
-  };
 }
 
 export function generatedDetails(run: GeneratedRun, r: number, index: number): EventDetails {

@@ -1,8 +1,8 @@
 // Browser side of the webview test host: stands in for VS Code around the real timeline bundle. It provides
 // acquireVsCodeApi, records what the webview posts, answers its requests, feeds generated runs in chunks and
 // switches themes by rewriting the --vscode-* variables the way VS Code does.
-import type { ColumnBuffers, HostMessage, WebviewMessage } from '../../webview/protocol';
-import { chunkColumns, generateRun, generatedDetails, type GeneratedRun } from './fixtures';
+import { sliceColumns, type ColumnBuffers, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import { generateRun, generatedDetails, type GeneratedRun } from './fixtures';
 
 /** The browser globals this page uses (the file is type-checked without the DOM library). */
 interface PageGlobals {
@@ -47,7 +47,7 @@ function sendRuns(runs: GeneratedRun[], mode: 'single' | 'compare', divergence: 
   runs.forEach((run, r) => {
     for (let start = 0; start < run.header.eventCount; start += CHUNK) {
       const count = Math.min(CHUNK, run.header.eventCount - start);
-      post({ type: 'chunk', run: r, start, count, columns: chunkColumns(run, start, count) });
+      post({ type: 'chunk', run: r, start, count, columns: sliceColumns(run.columns, start, count) });
     }
   });
   post({ type: 'end' });
@@ -137,7 +137,7 @@ w.harness = {
     prepared = [];
     for (let start = 0; start < n; start += CHUNK) {
       const count = Math.min(CHUNK, n - start);
-      prepared.push({ type: 'chunk', run: 0, start, count, columns: chunkColumns(run, start, count) });
+      prepared.push({ type: 'chunk', run: 0, start, count, columns: sliceColumns(run.columns, start, count) });
     }
     return run.header.eventCount;
   },

@@ -3,7 +3,8 @@
 // semantics files say what happens; this file alone says how it is written into the event log.
 
 import type { EventKind, OpResult } from '../api';
-import { KIND, type EventExtra, type Recorder } from '../log/recorder';
+import { KIND_CODE as KIND } from '../api';
+import type { EventExtra, Recorder } from '../log/recorder';
 
 const K_CALL = KIND.call;
 const K_RETURN = KIND.return;

@@ -13,7 +13,6 @@ import { SNAPSHOT_INTERVAL, Snapshots } from './snapshots';
 import { Texts } from './texts';
 
 /** Numeric ids of the event kinds, as the log stores them. */
-export const KIND: { readonly [K in EventKind]: number } = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as { [K in EventKind]: number };
 
 /** Optional parts of an event, stored densely for the few events that have them. */
 export interface EventExtra {

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenario } from '../../../extension/scenario/index';
-import { buildTimelineData, eventDetails, sliceColumns } from '../../../extension/trace/timelineData';
-import { CATEGORY, COLUMN_BYTES, COLUMN_NAMES, EVENT_KINDS, FLAG_FAILED, NO_LANE, isHostMessage } from '../../../webview/protocol';
+import { buildTimelineData, eventDetails } from '../../../extension/trace/timelineData';
+import { CATEGORY, COLUMN_BYTES, COLUMN_NAMES, EVENT_KINDS, FLAG_FAILED, NO_LANE, isHostMessage, sliceColumns } from '../../../webview/protocol';
 
 const TEXT = `arch x86_64
 kernel 6.18
