@@ -80,9 +80,23 @@ export interface WireBatch {
 
 /** A message for a batch, with where it came from when it was read from an mbox, and its hunks' encoded entries. */
 export interface BatchItem {
-  readonly message: SeriesMessage;
+  /** The message, or for one with a source only its summary (batchItem): the rest is read again on the host. */
+  readonly message: SeriesMessage | SummaryWithFiles;
   readonly from: MessageSource | null;
   readonly hunks?: string;
+}
+
+type SummaryWithFiles = MessageSummary & { readonly files: number };
+
+/**
+ * The worker's item for a message it has just read: a message with a source keeps only its summary, so its parsed
+ * headers, body and patch die young (kept until the batch was sent, they survived collections of the worker's
+ * young generation, which copied them each time).
+ */
+export function batchItem(m: SeriesMessage, from: MessageSource | null, hunks?: string): BatchItem {
+  if (!from) return { message: m, from, hunks };
+  const summary: SummaryWithFiles = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
+  return { message: summary, from, hunks };
 }
 
 const encoder = new TextEncoder();
@@ -154,7 +168,8 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
   const entries: string[] = [];
   let at = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
-    const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
+    const files = 'patch' in m ? m.patch?.files.length ?? 0 : m.files;
+    const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files };
     if (hunks !== undefined) { entries.push(hunks); (summary as { h?: number }).h = hunks.length; }
     if (from?.bytes && input?.send(from.bytes.chunk, chunks)) {
       (summary as { at?: WireSummary['at'] }).at = [from.bytes.start, from.bytes.end, from.firstLine, from.lines, from.bytes.chunk];
@@ -162,7 +177,7 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
       texts.push(from.text);
       (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
     }
-    if (!from) { summaries.push(0); exact[k] = { summary, message: m }; }
+    if (!from) { summaries.push(0); exact[k] = { summary, message: m as SeriesMessage }; }
     else if (jsonSafe(summary)) summaries.push(summary);
     else { summaries.push(0); exact[k] = { summary }; }
   });

@@ -5,7 +5,7 @@ import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
-import { BATCH_CHARS, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { BATCH_CHARS, batchItem, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
 import { encodeEntries, hunkEntries } from './links';
 import { SeriesReader } from './seriesReader';
 import { decodeUtf8 } from './utf8Decode';
@@ -43,7 +43,7 @@ async function run(source: ImportSource): Promise<void> {
   const decode = (bytes: Uint8Array) => decodeUtf8(bytes, undefined, bytes.buffer === travelling?.buffer && bytes.length === travelling.length);
   const reader = new SeriesReader(name, (message, from) => {
     count++;
-    batch.push({ message, from, hunks: encodeEntries(hunkEntries(message)) });
+    batch.push(batchItem(message, from, encodeEntries(hunkEntries(message))));
     batchChars += (from ? from.text.length : message.body.length) + 256;
     if (batchChars >= BATCH_CHARS) flush();
   }, false, decode, () => travelling !== null);

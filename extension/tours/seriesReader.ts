@@ -89,6 +89,25 @@ export interface SourceBytes {
 }
 
 /**
+ * A string of its own: a piece cut from a longer string (V8 keeps a slice of 13 characters or more as a view into
+ * its parent) would keep the whole input chunk it was read from alive. Concatenating first makes a fresh string,
+ * and the slice a view into that one only.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** What the reader keeps of a message it does not retain, in strings of their own (see `own`). */
+function standIn(m: SeriesMessage): SeriesMessage {
+  const si = m.subjectInfo;
+  return {
+    ...m, subject: own(m.subject), subjectInfo: { ...si, tag: own(si.tag), title: own(si.title) },
+    from: own(m.from), date: own(m.date), messageId: own(m.messageId), inReplyTo: own(m.inReplyTo),
+    headers: [], body: m.patch ? '' : own(m.body), patch: m.patch ? STUB_PATCH : null,
+  };
+}
+
+/**
  * Feed it text or bytes with `push` (chunks may split lines, CR LF pairs and UTF-8 sequences anywhere), then
  * call `end`. `onMessage` sees each message as soon as it is parsed, in source order.
  */
@@ -273,7 +292,7 @@ export class SeriesReader {
     this.onMessage?.(m, from);
     // A patch's body and diff are not needed to assemble the series; a message without a diff may be the cover
     // letter, whose shortlog is read.
-    this.messages.push(this.retain ? m : { ...m, headers: [], body: m.patch ? '' : m.body, patch: m.patch ? STUB_PATCH : null });
+    this.messages.push(this.retain ? m : standIn(m));
   }
 
   private readWhole(): void {

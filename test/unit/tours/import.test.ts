@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { fileCount, fromBatch, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { batchItem, fileCount, fromBatch, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
+import type { SeriesMessage } from '../../../extension/tours/series';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 import { generatedMbox } from './generate';
 
@@ -65,9 +66,9 @@ test('a message JSON cannot carry (a 400-digit number reads as Infinity) still a
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
-/** The messages of `text` with their sources, as the import worker batches them. */
-function itemsOf(text: string): BatchItem[] {
-  const items: BatchItem[] = [];
+/** The messages of `text` with their sources, whole (the worker's items keep only the summary: batchItem). */
+function itemsOf(text: string): (BatchItem & { message: SeriesMessage })[] {
+  const items: (BatchItem & { message: SeriesMessage })[] = [];
   const reader = new SeriesReader('items', (message, from) => items.push({ message, from }));
   reader.push(text);
   reader.end();
@@ -87,8 +88,14 @@ test('a batch rebuilds its messages exactly from their sources: non-ASCII, U+FEF
     assert.equal(typeof wire.texts, name === 'odd' ? 'string' : 'object', `${name}: UTF-8 bytes unless a lone surrogate is there`);
     const back = fromBatch(structuredClone(wire));
     // The file count the Patch Series tree shows comes with the summary, before any source is read.
-    assert.deepEqual(back.map(fileCount), items.map((i) => i.message.patch?.files.length ?? 0), name);
-    assert.deepEqual(back, items.map((i) => i.message), name);
+    const messages = items.map((i) => i.message);
+    assert.deepEqual(back.map(fileCount), messages.map((m) => m.patch?.files.length ?? 0), name);
+    assert.deepEqual(back, messages, name);
+    // The worker's items keep only the summary of a message with a source: the host reads the same messages.
+    const fromWorker = fromBatch(structuredClone(toBatch(items.map((i) => batchItem(i.message, i.from)))));
+    assert.ok(items.every((i) => !('patch' in batchItem(i.message, i.from).message)), `${name}: the worker keeps no parsed patch`);
+    assert.deepEqual(fromWorker.map(fileCount), messages.map((m) => m.patch?.files.length ?? 0), name);
+    assert.deepEqual(fromWorker, messages, name);
   }
   // A message that is not from an mbox (a single mail, a bare diff) has no source: it travels whole.
   for (const text of [PATCH_1, mimePatch(), 'diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+b\n']) {
