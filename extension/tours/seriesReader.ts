@@ -97,13 +97,19 @@ function own(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
-/** What the reader keeps of a message it does not retain, in strings of their own (see `own`). */
+const NO_HEADERS: SeriesMessage['headers'] = Object.freeze([]);
+
+/**
+ * What the reader keeps of a message it does not retain: what assembling the series reads (its subject, whether
+ * it has a patch, a cover letter's body), in strings of their own (see `own`). The worker sends the assembled
+ * series' messages by index, so nothing else of a stand-in leaves it.
+ */
 function standIn(m: SeriesMessage): SeriesMessage {
   const si = m.subjectInfo;
   return {
     ...m, subject: own(m.subject), subjectInfo: { ...si, tag: own(si.tag), title: own(si.title) },
-    from: own(m.from), date: own(m.date), messageId: own(m.messageId), inReplyTo: own(m.inReplyTo),
-    headers: [], body: m.patch ? '' : own(m.body), patch: m.patch ? STUB_PATCH : null,
+    from: '', date: '', messageId: '', inReplyTo: '',
+    headers: NO_HEADERS, body: m.patch ? '' : own(m.body), patch: m.patch ? STUB_PATCH : null,
   };
 }
 
