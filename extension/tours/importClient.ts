@@ -33,6 +33,7 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
     const worker = new Worker(options.workerPath);
     const messages: SeriesMessage[] = [];
     const chunks = new Map<number, ArrayBuffer>();
+    const strings = new Map<string, string>();
     let settled = false;
     const finish = (fn: () => void, graceMs = 0) => {
       if (settled) return;
@@ -52,7 +53,7 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
       if (settled) return;
       switch (m.type) {
         case 'progress': options.onProgress?.(m); break;
-        case 'messages': for (const msg of fromBatch(m, chunks)) messages.push(msg); break;
+        case 'messages': for (const msg of fromBatch(m, chunks, strings)) messages.push(msg); break;
         case 'done': { const series = fromSkeleton(m.series, messages); finish(() => resolve(series)); break; }
         case 'error': finish(() => reject(new Error(m.message))); break;
       }

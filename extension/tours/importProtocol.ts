@@ -263,9 +263,17 @@ const DETAIL_GETTERS: PropertyDescriptorMap = {
 
 /**
  * The host's side: messages whose headers, body and patch are read from their source when first asked for.
- * `chunks` holds the input chunks sent so far: pass the same map for every batch of an import.
+ * `chunks` holds the input chunks sent so far and `strings` the senders and threads seen so far: pass the same
+ * maps for every batch of an import. A series' messages mostly share their sender and the message they answer
+ * (git send-email threads every patch to the cover letter): one string each instead of one per message.
  */
-export function fromBatch(batch: WireBatch, chunks = new Map<number, ArrayBuffer>()): SeriesMessage[] {
+export function fromBatch(batch: WireBatch, chunks = new Map<number, ArrayBuffer>(), strings = new Map<string, string>()): SeriesMessage[] {
+  const shared = (s: string): string => {
+    const known = strings.get(s);
+    if (known !== undefined) return known;
+    strings.set(s, s);
+    return s;
+  };
   const { exact } = batch;
   for (const [id, buffer] of batch.chunks ?? []) chunks.set(id, buffer);
   const wires = JSON.parse(batch.summaries) as (WireSummary | 0)[];
@@ -273,7 +281,7 @@ export function fromBatch(batch: WireBatch, chunks = new Map<number, ArrayBuffer
   let hunksAt = 0;
   return wires.map((wire, k) => {
     const s = wire === 0 ? exact[k].summary : wire;
-    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, subjectInfo: s.subjectInfo, from: s.from, date: s.date, messageId: s.messageId, inReplyTo: s.inReplyTo, placeholder: s.placeholder };
+    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, subjectInfo: s.subjectInfo, from: shared(s.from), date: s.date, messageId: s.messageId, inReplyTo: shared(s.inReplyTo), placeholder: s.placeholder };
     if (wire === 0 && exact[k].message) record.details[k] = exact[k].message;
     if (s.at) {
       const { at } = record;
