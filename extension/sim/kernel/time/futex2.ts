@@ -30,7 +30,7 @@ export function futex2FlagsName(flags: number): string {
 export function futex2Wait(k: KernelContext, t: string, call: Futex2Call, clock: number, value: TimeExpr, flags: number): OpResult {
   if (!futex2Exists(k, call)) k.fail('ENOSYS', `${call} does not exist on this kernel (${call === 'futex_waitv' ? '5.16' : '6.7'})`);
   // sys_futex_wait checks its flags first; sys_futex_waitv sets up the timeout before futex_parse_waitv reads the waiter.
-  if (call === 'futex_wait') checkFlags(k, flags, 'futex2_to_flags');
+  if (call === 'futex_wait') checkFlags(k, flags, 'sys_futex_wait');
   const setup = () => {
     if (clock !== C.CLOCK_REALTIME && clock !== C.CLOCK_MONOTONIC) {
       k.fail('EINVAL', `${clockName(clock)}: "if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC) return -EINVAL;"`);
@@ -40,7 +40,7 @@ export function futex2Wait(k: KernelContext, t: string, call: Futex2Call, clock:
     return futexInitTimeout(k, t, FO.FUTEX_WAIT_BITSET, op, evalTime(k, t, clock, value));
   };
   // 6.7 moved sys_futex_waitv's timeout code into futex2_setup_timeout, shared with sys_futex_wait.
-  const host = k.sw.futex2Calls === 'wait' ? k.fn('futex2_setup_timeout', setup) : setup();
+  const host = k.sw.futex2Calls === 'wait' ? k.fn('futex2_setup_timeout', setup, (v) => k.txt`futex_setup_timer: the hrtimer sleeper on ${clockName(clock)}, host ${v}`) : setup();
   if (call === 'futex_waitv') {
     k.fn('futex_parse_waitv', () => checkFlags(k, flags, 'futex_parse_waitv'));
     return k.fn('futex_wait_multiple', () => futexTimesOut(k, t, host, clock));
@@ -51,11 +51,14 @@ export function futex2Wait(k: KernelContext, t: string, call: Futex2Call, clock:
 /** The flag checks of futex_parse_waitv and sys_futex_wait: bits outside the valid mask, then a size but u32. */
 function checkFlags(k: KernelContext, flags: number, where: string): void {
   const mask = k.sw.futex2ValidMask;
+  // Before 6.7 (futex_waitv alone) the waiter's flags were FUTEX_32 and FUTEX_PRIVATE_FLAG, checked on their own.
+  const waitvOnly = k.sw.futex2Calls === 'waitv';
   if (flags & ~mask) {
-    k.fail('EINVAL', `${where}: flags 0x${flags.toString(16)} outside ${mask === 0x82 ? 'FUTEXV_WAITER_MASK' : 'FUTEX2_VALID_MASK'} 0x${mask.toString(16)}`);
+    const name = waitvOnly ? 'FUTEXV_WAITER_MASK' : 'FUTEX2_VALID_MASK';
+    k.fail('EINVAL', `${where}: flags 0x${flags.toString(16)} have bits outside ${name} 0x${mask.toString(16)} (${where === 'sys_futex_wait' ? `"if (flags & ~${name}) return -EINVAL;"` : `"if ((aux.flags & ~${name}) || aux.__reserved) return -EINVAL;"`})`);
   }
   if ((flags & FUTEX2_SIZE_MASK) !== F2.FUTEX2_SIZE_U32) {
-    k.fail('EINVAL', mask === 0x82 ? `${where}: "if (!(aux.flags & FUTEX_32)) return -EINVAL;"` : 'futex_flags_valid: "Only 32bit futexes are implemented -- for now"');
+    k.fail('EINVAL', waitvOnly ? `${where}: "if (!(aux.flags & FUTEX_32)) return -EINVAL;"` : 'futex_flags_valid: "Only 32bit futexes are implemented -- for now"');
   }
   k.state(k.txt`flags ${futex2FlagsName(flags)} accepted`);
 }
