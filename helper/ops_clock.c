@@ -182,3 +182,52 @@ void op_futex_wait(struct task_ctx *c, struct arg *a, struct result *r)
 	}
 	add_span(r, "w", &t0, &t1);
 }
+
+/* futex_waitv(2) (5.16) and futex_wait(2) (futex2, 6.7) by number: old headers have neither (asm-generic, x86_64
+ * and arm give both the same numbers). */
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#define SYS_futex2_wait 455
+
+/* The futex2 waits on a word nobody wakes (a[0]: 0 futex_waitv with one waiter, 1 futex_wait), with an absolute
+ * timeout on clock a[1]. The word is 8-byte aligned and followed by FUTEX_NO_NODE, what FUTEX2_NUMA reads. A timer of
+ * the sleep cap (a[4]) interrupts the wait. */
+void op_futex2_wait(struct task_ctx *c, struct arg *a, struct result *r)
+{
+	(void)c;
+	static uint32_t word[2] __attribute__((aligned(8)));
+	struct { uint64_t val, uaddr; uint32_t flags, reserved; } waiter;
+	struct { int64_t sec, nsec; } kts = { 0, 0 };
+	clockid_t clk = (clockid_t)a[1].i;
+	unsigned flags = (unsigned)a[3].i;
+	word[0] = 7;
+	word[1] = 0xffffffffu;
+	struct timespec ts = { 0, 0 };
+	/* a clock the kernel refuses (EINVAL before it reads the timeout) may have no reading either */
+	if (!eval_time(clk, &a[2], &ts)) { kts.sec = ts.tv_sec; kts.nsec = ts.tv_nsec; }
+	waiter.val = 7;
+	waiter.uaddr = (uint64_t)(uintptr_t)&word[0];
+	waiter.flags = flags;
+	waiter.reserved = 0;
+	timer_t tm;
+	int armed = arm_cap(a[4].i, &tm);
+	struct timespec t0, t1;
+	syscall(SYS_clock_gettime, CLOCK_REALTIME, &t0);
+	long ret = a[0].i == 0
+		? syscall(SYS_futex_waitv, &waiter, 1u, 0u, &kts, clk)
+		/* val3 of futex(2)'s FUTEX_WAIT_BITSET: FUTEX_BITSET_MATCH_ANY */
+		: syscall(SYS_futex2_wait, &word[0], 7ul, 0xfffffffful, flags, &kts, clk);
+	int e = errno;
+	syscall(SYS_clock_gettime, CLOCK_REALTIME, &t1);
+	if (armed) timer_delete(tm);
+	if (ret < 0 && e == EINTR && armed) {
+		r->ret = -1;
+		r->err = ETIMEDOUT;
+		res_add(r, " intr=1");
+	} else {
+		errno = e;
+		res_errno(r, ret < 0 ? -1 : ret);
+	}
+	add_span(r, "w", &t0, &t1);
+}

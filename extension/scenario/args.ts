@@ -168,7 +168,7 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'adjModes': case 'pidfdFlags':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'futex2Flags': case 'adjModes': case 'pidfdFlags':
       return readFlags(p, kind, arg);
     case 'whence': {
       const v = readFlags(p, 'whence', arg);

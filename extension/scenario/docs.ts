@@ -56,6 +56,8 @@ const PROBE_SETUP: Readonly<Record<string, readonly string[]>> = {
   clock_getres: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
   timer_settime: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
   futex: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  futex_waitv: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
+  futex_wait: ['P1: unshare(CLONE_NEWTIME)', 'P1: fork() = P2'],
 };
 
 const probes = new Map<string, CallPath[]>();
@@ -114,6 +116,11 @@ const DIFFERENCES: Readonly<Record<string, readonly { since: string; text: strin
   timer_settime: [{ since: '5.6', text: 'common_timer_set converts an absolute MONOTONIC, BOOTTIME or BOOTTIME_ALARM it_value with timens_ktime_to_host, after the zero test.' }],
   futex: [{ since: '5.10', text: 'Absolute timeouts without FUTEX_CLOCK_REALTIME are converted from namespace time (c2f7d08cccf4), FUTEX_LOCK_PI\'s REALTIME one wrongly too; before, none is.' },
     { since: '5.13', text: 'FUTEX_LOCK_PI is no longer converted (cdf78db40709).' }, { since: '5.14', text: 'FUTEX_LOCK_PI2: a PI lock on CLOCK_MONOTONIC, converted.' }],
+  futex_waitv: [{ since: '5.16', text: 'sys_futex_waitv: an absolute timeout on CLOCK_MONOTONIC (converted from namespace time) or CLOCK_REALTIME; waiter flags FUTEX_32 and FUTEX_PRIVATE_FLAG only.' },
+    { since: '6.7', text: 'The timeout code moves into futex2_setup_timeout (no change); the flags become FUTEX2_SIZE_* and FUTEX2_PRIVATE.' },
+    { since: '6.16', text: 'FUTEX2_NUMA and FUTEX2_MPOL are accepted (EINVAL before).' }],
+  futex_wait: [{ since: '6.7', text: 'sys_futex_wait: FUTEX_WAIT_BITSET with FUTEX2_* flags and a clock id; the timeout as futex_waitv\'s. ENOSYS before.' },
+    { since: '6.16', text: 'FUTEX2_NUMA and FUTEX2_MPOL are accepted (EINVAL before).' }],
 };
 
 /** Documentation for an operation word on a profile, or undefined for an unknown word. */

@@ -5,13 +5,13 @@ import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMA
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { PIDFD_FLAGS, SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS, RACE_ARG } from './vocabularyClock';
-import { FUTEX_OPS } from '../sim/opsClock';
+import { FUTEX2_FLAGS, FUTEX_OPS } from '../sim/opsClock';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
   | 'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags'
   | 'clock' | 'string' | 'fd' | 'file' | 'nsTarget' | 'int' | 'time' | 'mapping' | 'via' | 'callVia'
-  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'setnsRace' | 'pidfdFlags' | 'abi';
+  | 'signal' | 'openMode' | 'prctlOption' | 'whence' | 'task' | 'futexOp' | 'futex2Flags' | 'nsIoctl' | 'adjModes' | 'device' | 'race' | 'setnsRace' | 'pidfdFlags' | 'abi';
 
 export interface ArgSpec {
   readonly name: string;
@@ -213,7 +213,7 @@ export const OPERATION_RANK: readonly string[] = [
   'clock_gettime', 'write', 'unshare', 'fork', 'setns', 'touch', 'open', 'clone3', 'spawn', 'execve', 'mremap', 'read',
   'clock_nanosleep', 'pthread_create', 'mprotect', 'clone', 'munmap', 'timerfd_settime', 'exit', 'vfork', 'sysctl',
   'readlink', 'prctl', 'setuid', 'pwrite', 'lseek', 'close', 'suspend', 'sleep', 'id',
-  'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource',
+  'clock_getres', 'time', 'timer_settime', 'futex', 'clocksource', 'futex_waitv', 'futex_wait',
   // issue 13's language items (not counted: new)
   'setgid', 'setresuid', 'setresgid', 'ioctl', 'pidfd_open',
   // Issue 15 (not counted: they are new): the wall clock and the tick.
@@ -250,7 +250,7 @@ export const CLOCK_NAMES = [...Object.keys(CLOCKS), ...Object.keys(DESIGN_CLOCKS
 export const CLONE_FLAG_NAMES = Object.keys(CLONE_FLAGS);
 
 /** Flag words per flag argument kind, with their values. Clone flags also accept signal names (the exit-signal byte). */
-export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'nsIoctl' | 'adjModes' | 'pidfdFlags', Readonly<Record<string, number>>>> = {
+export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' | 'mremapFlags' | 'timerFlags' | 'openMode' | 'prctlOption' | 'whence' | 'futexOp' | 'futex2Flags' | 'nsIoctl' | 'adjModes' | 'pidfdFlags', Readonly<Record<string, number>>>> = {
   adjModes: ADJ_MODES,
   cloneFlags: { ...CLONE_FLAGS, ...SIGNALS },
   nstype: CLONE_FLAGS,
@@ -261,6 +261,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,
   futexOp: FUTEX_OPS,
+  futex2Flags: FUTEX2_FLAGS,
   // include/uapi/linux/nsfs.h: NSIO 0xb7, _IO(NSIO, 1..4)
   pidfdFlags: PIDFD_FLAGS,
   nsIoctl: { NS_GET_USERNS: 0xb701, NS_GET_PARENT: 0xb702, NS_GET_NSTYPE: 0xb703, NS_GET_OWNER_UID: 0xb704 },

@@ -2,8 +2,9 @@
 // examples and snippets, joined to OPERATION_SPECS by vocabulary.ts, and how pass 1 builds their operations.
 
 import type { Operation, TimeExpr } from '../sim/ops';
-import type { CallVia, ClockVia } from '../sim/opsClock';
+import type { CallVia, ClockVia, Futex2Call } from '../sim/opsClock';
 import type { OperationSpec } from './vocabulary';
+import { FUTEX2_FLAGS } from '../sim/opsClock';
 
 const VIA = { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' } as const;
 /** time() and gettimeofday() also have an entry in x86_64's legacy vsyscall page. */
@@ -12,6 +13,12 @@ export const CALL_VIA = { name: 'via', kind: 'callVia', optional: true,
 /** clock_gettime's race= argument (a vDSO read against a host update_vsyscall). */
 export const RACE_ARG = { name: 'race', kind: 'race', optional: true,
   doc: 'a host update_vsyscall on another CPU racing this vDSO read: during (it begins after the read took seq: vdso_read_retry sends the read back once; expect retries == 1) or before (the read finds seq odd and spins until it is even; expect retries == 0)' } as const;
+
+/** The clock and the timeout of futex_waitv and futex_wait (futex2_setup_timeout). */
+const FUTEX2_TIMEOUT = [
+  { name: 'clock', kind: 'clock', doc: 'the timeout\'s clock: CLOCK_MONOTONIC or CLOCK_REALTIME (any other: EINVAL)' },
+  { name: 'timeout', kind: 'time', doc: 'an absolute deadline: now + … (namespace time of the clock) or an absolute value' },
+] as const;
 
 export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'time', op: 'time', host: false, args: [CALL_VIA],
@@ -32,6 +39,14 @@ export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
     { name: 'timeout', kind: 'time', doc: 'FUTEX_WAIT: a duration; the others: a deadline, now + … (namespace time of the timeout\'s clock) or an absolute value' }],
     summary: 'Wait on a futex nobody wakes until the timeout (ETIMEDOUT). futex_init_timeout converts an absolute CLOCK_MONOTONIC deadline (FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2 without FUTEX_CLOCK_REALTIME) from namespace time (5.10+); FUTEX_WAIT is relative and FUTEX_LOCK_PI is CLOCK_REALTIME, never converted, except that 5.10-5.12 moved FUTEX_LOCK_PI\'s deadline by the monotonic offset too.',
     example: 'P2: futex(FUTEX_WAIT_BITSET, now + 1s)', snippet: 'futex(${1:FUTEX_WAIT_BITSET}, ${2:now + 1s})' },
+  { word: 'futex_waitv', op: 'futex2_wait', host: false, args: [...FUTEX2_TIMEOUT,
+    { name: 'flags', kind: 'futex2Flags', optional: true, doc: 'the waiter\'s FUTEX2_* flags (default FUTEX2_SIZE_U32): a size other than U32, or a bit the kernel does not know, is EINVAL' }],
+    summary: 'futex_waitv(2) (5.16) on one waiter nobody wakes, until the timeout (ETIMEDOUT). The timeout is absolute; sys_futex_waitv sets it up as futex_init_timeout(FUTEX_WAIT_BITSET, …), so a CLOCK_MONOTONIC deadline is namespace time converted by timens_ktime_to_host and a CLOCK_REALTIME one is not. ENOSYS before 5.16.',
+    example: 'P2: futex_waitv(CLOCK_MONOTONIC, now + 1s)', snippet: 'futex_waitv(${1:CLOCK_MONOTONIC}, ${2:now + 1s})' },
+  { word: 'futex_wait', op: 'futex2_wait', host: false, args: [...FUTEX2_TIMEOUT,
+    { name: 'flags', kind: 'futex2Flags', optional: true, doc: 'FUTEX2_* flags (default FUTEX2_SIZE_U32): a size other than U32, or a bit the kernel does not know, is EINVAL (checked before the clock)' }],
+    summary: 'futex_wait(2), the futex2 call (6.7), on a word nobody wakes until the timeout (ETIMEDOUT): FUTEX_WAIT_BITSET with FUTEX2_* flags and a clock id. Its absolute timeout goes through futex2_setup_timeout, as futex_waitv\'s does: CLOCK_MONOTONIC converted from namespace time, CLOCK_REALTIME not. ENOSYS before 6.7.',
+    example: 'P2: futex_wait(CLOCK_MONOTONIC, now + 1s)', snippet: 'futex_wait(${1:CLOCK_MONOTONIC}, ${2:now + 1s})' },
   { word: 'clocksource', op: 'clocksource', host: true, args: [{ name: 'name', kind: 'string', doc: 'tsc, kvm-clock, hpet, acpi_pm, hyperv_clocksource_tsc_page, jiffies (x86_64); arch_sys_counter, jiffies (arm64)' }],
     summary: 'The host switches its clocksource (the watchdog found the TSC unstable, or root wrote current_clocksource): timekeeping_update → update_vsyscall writes the new clocksource\'s vdso_clock_mode into the data page. With VDSO_CLOCKMODE_NONE (hpet, acpi_pm, jiffies) the vDSO\'s high-resolution reads fall back to the system call, in a time namespace too (the values stay right, only the path changes); the COARSE clocks, time() and clock_getres keep reading the page.',
     example: 'clocksource hpet', snippet: 'clocksource ${1|hpet,tsc,kvm-clock,acpi_pm,arch_sys_counter|}' },
@@ -45,6 +60,8 @@ export function buildClockOperation(spec: OperationSpec, get: (name: string) => 
     case 'clock_getres': return { op: 'clock_getres', clock: (get('clock') as number | undefined) ?? 0, via };
     case 'timer_settime': return { op: 'timer_settime', clock: (get('clock') as number | undefined) ?? 0, abs: ((get('flags') as number | undefined) ?? 0) !== 0, value: get('time') as TimeExpr };
     case 'futex_wait': return { op: 'futex_wait', futexOp: (get('op') as number | undefined) ?? 0, value: get('timeout') as TimeExpr };
+    case 'futex2_wait': return { op: 'futex2_wait', call: spec.word as Futex2Call, clock: (get('clock') as number | undefined) ?? 0, value: get('timeout') as TimeExpr,
+      flags: (get('flags') as number | undefined) ?? FUTEX2_FLAGS.FUTEX2_SIZE_U32 };
     default: return null;
   }
 }

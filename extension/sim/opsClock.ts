@@ -22,13 +22,20 @@ export type ClockTaskOperation =
   | { readonly op: 'timer_settime'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
   /** futex(2) on a word nobody wakes (and for the PI locks, held by the task's parent), with a timeout: `futexOp`
    *  is the command and its flags (FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME). */
-  | { readonly op: 'futex_wait'; readonly futexOp: number; readonly value: TimeExpr };
+  | { readonly op: 'futex_wait'; readonly futexOp: number; readonly value: TimeExpr }
+  /** The futex2 waits on one word nobody wakes: futex_waitv(2) with one waiter (5.16) or futex_wait(2) (6.7), an
+   *  absolute timeout on `clock` (the kernel takes CLOCK_REALTIME or CLOCK_MONOTONIC) and FUTEX2_* `flags` (the
+   *  waiter's for futex_waitv, the call's for futex_wait). */
+  | { readonly op: 'futex2_wait'; readonly call: Futex2Call; readonly clock: number; readonly value: TimeExpr; readonly flags: number };
+
+/** The two futex2 system calls that wait with a timeout (kernel/futex/syscalls.c). */
+export type Futex2Call = 'futex_waitv' | 'futex_wait';
 
 /** The host's clocksource changes (an unstable TSC, or root writing current_clocksource): update_vsyscall follows. */
 export type ClockHostOperation = { readonly op: 'clocksource'; readonly name: string };
 
 export type ClockOperationName = ClockTaskOperation['op'] | ClockHostOperation['op'];
-const CLOCK_OPERATION_NAMES: ReadonlySet<string> = new Set<ClockOperationName>(['time', 'clock_getres', 'timer_settime', 'futex_wait']);
+const CLOCK_OPERATION_NAMES: ReadonlySet<string> = new Set<ClockOperationName>(['time', 'clock_getres', 'timer_settime', 'futex_wait', 'futex2_wait']);
 /** Is this one of the operations above (the kernel model runs them in kernel/clockOps.ts)? */
 export function isClockOperation(op: { readonly op: string }): op is ClockTaskOperation {
   return CLOCK_OPERATION_NAMES.has(op.op);
@@ -40,3 +47,11 @@ export const FUTEX_OPS = {
   FUTEX_PRIVATE_FLAG: 128, FUTEX_CLOCK_REALTIME: 256,
 } as const;
 export const FUTEX_CMD_MASK = ~(FUTEX_OPS.FUTEX_PRIVATE_FLAG | FUTEX_OPS.FUTEX_CLOCK_REALTIME);
+
+/** futex2 flags (include/uapi/linux/futex.h, 6.7; FUTEX2_MPOL 6.16): the size of the word, NUMA, private. 5.16-6.6
+ *  spelled the two that existed FUTEX_32 and FUTEX_PRIVATE_FLAG, with the same values. */
+export const FUTEX2_FLAGS = {
+  FUTEX2_SIZE_U8: 0x00, FUTEX2_SIZE_U16: 0x01, FUTEX2_SIZE_U32: 0x02, FUTEX2_SIZE_U64: 0x03,
+  FUTEX2_NUMA: 0x04, FUTEX2_MPOL: 0x08, FUTEX2_PRIVATE: 0x80,
+} as const;
+export const FUTEX2_SIZE_MASK = 0x03;

@@ -115,6 +115,10 @@ export interface SwitchValues {
   readonly futexTimens: 'none' | 'lock-pi-too' | 'monotonic';
   /** FUTEX_LOCK_PI2 exists (a PI lock with a selectable clock). */
   readonly futexLockPi2: boolean;
+  /** The futex2 system calls that exist: none, futex_waitv, or futex_waitv and futex_wait. */
+  readonly futex2Calls: 'none' | 'waitv' | 'wait';
+  /** The FUTEX2_* flag bits a futex2 call accepts (FUTEX2_VALID_MASK; before it, futex_waitv's FUTEXV_WAITER_MASK). */
+  readonly futex2ValidMask: number;
   /** pidfd_open takes PIDFD_THREAD: a pidfd of any thread (6.9, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"). */
   readonly pidfdThread: boolean;
   /** Namespace files have a compat_ioctl, so an AArch32 task's NS_GET_* reaches ns_ioctl (6.3); before, ENOTTY. */
@@ -274,6 +278,8 @@ export function switchesFor(profile: Profile): Switches {
   // Timekeeping mechanisms (issue 13).
   def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
+  def('futex2Calls', at(v, '6.12') ? 'wait' : at(v, '5.19') ? 'waitv' : 'none', 'bf69bad38cf6 "futex: Implement sys_futex_waitv()" (5.16; the model knows 5.19 after 5.15); "futex: Add sys_futex_wait()" (6.7, with futex_wake and futex_requeue; the model knows 6.12 after 6.5)');
+  def('futex2ValidMask', at(v, '6.18') ? 0x8f : at(v, '6.12') ? 0x83 : 0x82, 'futex_parse_waitv: FUTEXV_WAITER_MASK (FUTEX_32 | FUTEX_PRIVATE_FLAG, 5.16-6.6, then "if (!(aux.flags & FUTEX_32)) return -EINVAL;"), FUTEX2_VALID_MASK (FUTEX2_SIZE_MASK | FUTEX2_PRIVATE, 6.7, then futex_flags_valid: only FUTEX2_SIZE_U32), with FUTEX2_NUMA and FUTEX2_MPOL from "futex: Implement FUTEX2_NUMA" and "futex: Implement FUTEX2_MPOL" (6.16; the model knows 6.18 after 6.15)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
   def('nsfsCompatIoctl', at(v, '6.3'), '1cb925c0863e "nsfs: add compat ioctl handler" (6.3): ns_file_operations gains .compat_ioctl = compat_ptr_ioctl; before, compat_sys_ioctl finds none for a namespace file and an AArch32 task\'s NS_GET_* is ENOTTY (seen on Debian\'s arm64 6.1)');

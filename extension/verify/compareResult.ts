@@ -187,7 +187,7 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
     diffs.push({ field: 'outcome', kernel: ko, model: mo });
   }
   // A futex wait ends in ETIMEDOUT on both sides: its wait is still compared.
-  const ok = (mo === 'ok' && ko === 'ok') || (op.op === 'futex_wait' && mo === 'ETIMEDOUT' && ko === 'ETIMEDOUT');
+  const ok = (mo === 'ok' && ko === 'ok') || ((op.op === 'futex_wait' || op.op === 'futex2_wait') && mo === 'ETIMEDOUT' && ko === 'ETIMEDOUT');
   for (const field of spec.fields) {
     if (!ok) break;
     if (unchecked(field)) continue;

@@ -48,6 +48,12 @@ export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> }
       }
       return [String(op.futexOp), timeToken(op.value), String(c.mode.sleepCapMs)];
     } },
+  futex2_wait: { readOnly: true, sig: 'iiTii', flags: 0, fields: ['waited'], doc: 'futex_waitv(2) with one waiter, or futex_wait(2) (futex2), by raw syscall number (449 and 455 on x86_64, arm64 and arm), on a word holding the value passed (8-byte aligned, followed by FUTEX_NO_NODE for FUTEX2_NUMA) until the absolute timeout; a timer interrupts it at the sleep cap (EINTR: neither call restarts without SA_RESTART).',
+    encode: (op, c) => {
+      if (op.value.base === 'host') return { notRun: 'the supervisor resolves "host" on CLOCK_MONOTONIC only' };
+      return clockPointUnchecked(op.clock, true, op.value)
+        ?? [op.call === 'futex_waitv' ? '0' : '1', String(op.clock), timeToken(op.value), String(op.flags), String(c.mode.sleepCapMs)];
+    } },
   clocksource: { sig: 'x', flags: OPF_HOST, fields: [], doc: 'never run: switching the clocksource changes the host.',
     encode: () => ({ notRun: 'a clocksource change changes the host, which verify never does' }) },
 };

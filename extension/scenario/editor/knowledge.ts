@@ -51,6 +51,13 @@ export const FLAG_DOCS: Readonly<Record<string, string>> = {
   FUTEX_LOCK_PI2: '5.14+: a PI lock whose absolute timeout is CLOCK_MONOTONIC (converted) unless FUTEX_CLOCK_REALTIME',
   FUTEX_CLOCK_REALTIME: 'The timeout is CLOCK_REALTIME (no namespace offset); only with FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI, FUTEX_LOCK_PI2, else ENOSYS',
   FUTEX_PRIVATE_FLAG: 'A process-private futex: no effect on the timeout',
+  FUTEX2_SIZE_U8: 'futex2: an 8-bit word; not implemented (futex_flags_valid: "Only 32bit futexes are implemented"): EINVAL',
+  FUTEX2_SIZE_U16: 'futex2: a 16-bit word; not implemented: EINVAL',
+  FUTEX2_SIZE_U32: 'futex2: a 32-bit word, the one size the kernel implements (FUTEX_32 in 5.16-6.6)',
+  FUTEX2_SIZE_U64: 'futex2: a 64-bit word; not implemented: EINVAL',
+  FUTEX2_NUMA: 'futex2: the word is followed by a NUMA node id (6.16+; EINVAL before): no effect on the timeout',
+  FUTEX2_MPOL: 'futex2: hash the futex by the memory policy of its address (6.16+; EINVAL before): no effect on the timeout',
+  FUTEX2_PRIVATE: 'futex2: a process-private futex (FUTEX_PRIVATE_FLAG\'s value): no effect on the timeout',
 };
 
 export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [

@@ -281,7 +281,7 @@ function argumentEntries(rest: Lexeme[], ctx: CompletionContext, line: number, e
 function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: Make): CompletionEntry[] {
   const { parsed, profile } = ctx;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': case 'whence': case 'futexOp': case 'nsIoctl': case 'pidfdFlags': {
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'openMode': case 'prctlOption': case 'whence': case 'futexOp': case 'futex2Flags': case 'nsIoctl': case 'pidfdFlags': {
       const table = FLAG_TABLES[kind];
       const names = Object.keys(table);
       // CLONE_NEWTIME first: it is what these scenarios are about.

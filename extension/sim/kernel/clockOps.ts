@@ -6,6 +6,7 @@ import type { TimeExpr } from '../ops';
 import type { ClockTaskOperation } from '../opsClock';
 import { clockName, fmtTs } from '../types';
 import { setLastResult, type KernelContext } from './context';
+import { futex2Exists, futex2FlagsName, futex2Wait } from './time/futex2';
 import { futexOpName, futexWait, timerSettime } from './time/timers';
 import { KErr } from './trace';
 import { clockGetres, time } from './vdso/entries';
@@ -19,6 +20,13 @@ export function clockTaskOp(k: KernelContext, t: string, op: ClockTaskOperation)
         () => timerSettime(k, t, op.clock, op.abs, op.value));
     case 'futex_wait':
       return syscall(k, t, 'futex', k.txt`futex(uaddr, ${futexOpName(op.futexOp)}, val, ${timeText(op.value)})`, () => futexWait(k, t, op.futexOp, op.value));
+    case 'futex2_wait': {
+      const args = op.call === 'futex_waitv'
+        ? k.txt`futex_waitv([{ val, uaddr, ${futex2FlagsName(op.flags)} }], 1, 0, ${timeText(op.value)}, ${clockName(op.clock)})`
+        : k.txt`futex_wait(uaddr, val, FUTEX_BITSET_MATCH_ANY, ${futex2FlagsName(op.flags)}, ${timeText(op.value)}, ${clockName(op.clock)})`;
+      // A kernel without the call has sys_ni_syscall at its number.
+      return syscall(k, t, op.call, args, () => futex2Wait(k, t, op.call, op.clock, op.value, op.flags), !futex2Exists(k, op.call));
+    }
   }
 }
 
@@ -27,8 +35,8 @@ function timeText(v: TimeExpr): string {
 }
 
 /** A system call's span, as syscalls.ts records the others: enter with the arguments, the body, exit with the result. */
-function syscall(k: KernelContext, t: string, name: string, summary: number, body: () => OpResult): OpResult {
-  const enter = k.enter('syscall-enter', k.syscallPrefix + name, summary);
+function syscall(k: KernelContext, t: string, name: string, summary: number, body: () => OpResult, ni = false): OpResult {
+  const enter = k.enter('syscall-enter', ni ? 'sys_ni_syscall' : k.syscallPrefix + name, summary);
   let res: OpResult;
   try {
     res = body();
@@ -49,6 +57,7 @@ export const CLOCK_KERNEL_FUNCTIONS: readonly string[] = [
   'posix_get_hrtimer_res', 'posix_get_coarse_res', 'posix_cpu_clock_getres', 'alarm_clock_getres',
   '__x64_sys_timer_settime', '__arm64_sys_timer_settime', 'do_timer_create', 'alarm_timer_create', 'common_timer_set',
   'posix_cpu_timer_set', '__x64_sys_futex', '__arm64_sys_futex', 'futex_init_timeout', 'futex_wait', 'futex_lock_pi',
-  'futex_wait_requeue_pi', 'timekeeping_update', 'update_vsyscall',
+  'futex_wait_requeue_pi', '__x64_sys_futex_waitv', '__arm64_sys_futex_waitv', '__x64_sys_futex_wait', '__arm64_sys_futex_wait',
+  'futex2_setup_timeout', 'futex_parse_waitv', 'futex_wait_multiple', '__futex_wait', 'timekeeping_update', 'update_vsyscall',
   'down_write_killable', 'up_write', 'mmap_write_lock_killable', 'mmap_write_unlock', 'mmap_read_lock', 'mmap_read_unlock',
 ];

@@ -82,8 +82,22 @@ export function futexWait(k: KernelContext, t: string, futexOp: number, value: T
   // The clock the kernel's hrtimer runs on: FUTEX_LOCK_PI always CLOCK_REALTIME ("flags |= FLAGS_CLOCKRT"), the
   // others CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME.
   const clock = cmd === FO.FUTEX_LOCK_PI || clockRt ? C.CLOCK_REALTIME : C.CLOCK_MONOTONIC;
-  const tm = evalTime(k, t, clock, value);
-  const host = k.fn('futex_init_timeout', () => {
+  const host = futexInitTimeout(k, t, cmd, futexOp, evalTime(k, t, clock, value));
+  if (clockRt && cmd !== FO.FUTEX_WAIT_BITSET && cmd !== FO.FUTEX_WAIT_REQUEUE_PI && cmd !== FO.FUTEX_LOCK_PI2) {
+    k.fail('ENOSYS', 'FUTEX_CLOCK_REALTIME with a command other than FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI or FUTEX_LOCK_PI2');
+  }
+  const fn = cmd === FO.FUTEX_LOCK_PI || cmd === FO.FUTEX_LOCK_PI2 ? 'futex_lock_pi' : cmd === FO.FUTEX_WAIT_REQUEUE_PI ? 'futex_wait_requeue_pi' : 'futex_wait';
+  return k.fn(fn, () => futexTimesOut(k, t, host, clock));
+}
+
+/**
+ * futex_init_timeout(cmd, op, ts, t): the host deadline of the hrtimer, from the timeout `tm` the caller gave (namespace
+ * time for an absolute CLOCK_MONOTONIC one). futex_waitv and futex_wait (futex2) call it as FUTEX_WAIT_BITSET.
+ */
+export function futexInitTimeout(k: KernelContext, t: string, cmd: number, futexOp: number, tm: Timespec): Timespec {
+  const clockRt = (futexOp & FO.FUTEX_CLOCK_REALTIME) !== 0;
+  const clock = cmd === FO.FUTEX_LOCK_PI || clockRt ? C.CLOCK_REALTIME : C.CLOCK_MONOTONIC;
+  return k.fn('futex_init_timeout', () => {
     if (tm.sec < 0) k.fail('EINVAL', 'negative timeout ("if (!timespec64_valid(ts)) return -EINVAL;")');
     // "if (cmd == FUTEX_WAIT) *t = ktime_add_safe(ktime_get(), *t);": relative, from host MONOTONIC.
     if (cmd === FO.FUTEX_WAIT) return tsAdd(hostClocks(k).monotonic, tm);
@@ -97,15 +111,14 @@ export function futexWait(k: KernelContext, t: string, futexOp: number, value: T
     }
     return toHost(k, t, C.CLOCK_MONOTONIC, tm);
   }, (v) => k.txt`hrtimer on ${clockName(clock)} expires at host ${v}`);
-  if (clockRt && cmd !== FO.FUTEX_WAIT_BITSET && cmd !== FO.FUTEX_WAIT_REQUEUE_PI && cmd !== FO.FUTEX_LOCK_PI2) {
-    k.fail('ENOSYS', 'FUTEX_CLOCK_REALTIME with a command other than FUTEX_WAIT_BITSET, FUTEX_WAIT_REQUEUE_PI or FUTEX_LOCK_PI2');
-  }
-  const fn = cmd === FO.FUTEX_LOCK_PI || cmd === FO.FUTEX_LOCK_PI2 ? 'futex_lock_pi' : cmd === FO.FUTEX_WAIT_REQUEUE_PI ? 'futex_wait_requeue_pi' : 'futex_wait';
-  return k.fn(fn, () => {
-    const waited = remainingUntil(host, hostClock(k, clock));
-    if (waited.sec > 0 || waited.nsec > 0) advance(k, waited, false, `${t} waits ${waited.sec}.${String(waited.nsec).padStart(9, '0')} s (host) on the futex`);
-    k.state(k.txt`the hrtimer fires: ETIMEDOUT`);
-    k.ev('error', k.txt`ETIMEDOUT: the timeout passed before a wake-up`, { errno: 'ETIMEDOUT' });
-    return { ret: -1, errno: 'ETIMEDOUT', signal: null, waited };
-  });
+}
+
+/** The wait on a word nobody wakes, inside the kernel's wait function: the hrtimer on `clock` fires at the host
+ *  deadline and the call gives ETIMEDOUT, having waited what was left of it. */
+export function futexTimesOut(k: KernelContext, t: string, host: Timespec, clock: number): OpResult {
+  const waited = remainingUntil(host, hostClock(k, clock));
+  if (waited.sec > 0 || waited.nsec > 0) advance(k, waited, false, `${t} waits ${waited.sec}.${String(waited.nsec).padStart(9, '0')} s (host) on the futex`);
+  k.state(k.txt`the hrtimer fires: ETIMEDOUT`);
+  k.ev('error', k.txt`ETIMEDOUT: the timeout passed before a wake-up`, { errno: 'ETIMEDOUT' });
+  return { ret: -1, errno: 'ETIMEDOUT', signal: null, waited };
 }
