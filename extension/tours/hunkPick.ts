@@ -15,17 +15,28 @@ export function hunkPickItem(ref: HunkRef): HunkPickItem {
   return { label: `${ref.patch.subjectInfo.tag} ${ref.header}`, description: ref.functions.join(', '), ref };
 }
 
-/** The items whose label or description holds every word typed (any case), the first `limit` of them, and how many matched in all. */
-export function hunkPickItems(all: readonly HunkPickItem[], typed: string, limit = PICK_LIMIT): { items: HunkPickItem[]; matched: number } {
-  const words = typed.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
-  if (words.length === 0) return { items: all.slice(0, limit), matched: all.length };
-  const items: HunkPickItem[] = [];
-  let matched = 0;
-  for (const item of all) {
-    const text = `${item.label} ${item.description}`.toLowerCase();
-    if (!words.every((w) => text.includes(w))) continue;
-    matched++;
-    if (items.length < limit) items.push(item);
+/**
+ * The found hunks as the pick lists them. Items are made for the hunks shown only, and the text words are matched
+ * against when the user first types: making all 21,796 up front took 13 ms of the host before the pick opened.
+ */
+export class HunkPickList {
+  private lowered: string[] | null = null;
+
+  constructor(private readonly found: readonly HunkRef[]) {}
+
+  /** The items whose label or description holds every word typed (any case), the first `limit` of them, and how many matched in all. */
+  show(typed: string, limit = PICK_LIMIT): { items: HunkPickItem[]; matched: number } {
+    const words = typed.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+    const found = this.found;
+    if (words.length === 0) return { items: found.slice(0, limit).map(hunkPickItem), matched: found.length };
+    const lowered = this.lowered ??= found.map((ref) => { const i = hunkPickItem(ref); return `${i.label} ${i.description}`.toLowerCase(); });
+    const items: HunkPickItem[] = [];
+    let matched = 0;
+    for (let k = 0; k < found.length; k++) {
+      if (!words.every((w) => lowered[k]!.includes(w))) continue;
+      matched++;
+      if (items.length < limit) items.push(hunkPickItem(found[k]!));
+    }
+    return { items, matched };
   }
-  return { items, matched };
 }

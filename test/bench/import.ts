@@ -8,7 +8,7 @@ import * as path from 'path';
 import { runScenario } from '../../extension/scenario/index';
 import type { SimEvent } from '../../extension/sim/api';
 import { importSeries } from '../../extension/tours/importClient';
-import { hunkPickItem, hunkPickItems } from '../../extension/tours/hunkPick';
+import { HunkPickList } from '../../extension/tours/hunkPick';
 import { hunkOf, hunksForEventInSlices } from '../../extension/tours/links';
 import type { PatchSeries } from '../../extension/tours/series';
 import { parseSeries } from '../../extension/tours/seriesReader';
@@ -110,7 +110,7 @@ async function importOnce(file: string): Promise<{ ms: number; gap: number; host
 async function lookupAsCommand(series: PatchSeries, event: SimEvent): Promise<string[]> {
   const found = await hunksForEventInSlices(series, event);
   // The quick pick's list (tours/hunkPick.ts): every hunk as text, the first PICK_LIMIT shown.
-  hunkPickItems(found.map(hunkPickItem), '');
+  new HunkPickList(found).show('');
   const pick = found.at(-1);
   if (pick && !hunkOf(pick)?.hunk.body) throw new Error('the picked hunk was not found');
   return found.map((f) => f.header);

@@ -1,7 +1,7 @@
 // The hunk quick pick's list: at most the limit, narrowed over every hunk by the words typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hunkPickItem, hunkPickItems, PICK_LIMIT } from '../../../extension/tours/hunkPick';
+import { HunkPickList, PICK_LIMIT } from '../../../extension/tours/hunkPick';
 import type { HunkRef } from '../../../extension/tours/links';
 import type { SeriesMessage } from '../../../extension/tours/series';
 
@@ -10,10 +10,10 @@ function ref(n: number, fns: string[]): HunkRef {
   return { patch, patchIndex: n, fileIndex: 0, hunkIndex: 0, header: `@@ -${n},6 +${n},8 @@ static int f${n}(void)`, functions: fns };
 }
 
-const ALL = Array.from({ length: 3000 }, (_, i) => hunkPickItem(ref(i + 1, i % 2 ? ['vvar_fault'] : ['vvar_fault', 'vdso_join_timens'])));
+const ALL = new HunkPickList(Array.from({ length: 3000 }, (_, i) => ref(i + 1, i % 2 ? ['vvar_fault'] : ['vvar_fault', 'vdso_join_timens'])));
 
 test('without a word typed: the first PICK_LIMIT hunks, and how many there are', () => {
-  const { items, matched } = hunkPickItems(ALL, '  ');
+  const { items, matched } = ALL.show('  ');
   assert.equal(matched, 3000);
   assert.equal(items.length, PICK_LIMIT);
   assert.equal(items[0]!.ref.patchIndex, 1);
@@ -22,14 +22,14 @@ test('without a word typed: the first PICK_LIMIT hunks, and how many there are',
 });
 
 test('words typed narrow over every hunk, not only the listed ones, in any case and order', () => {
-  const late = hunkPickItems(ALL, 'PATCH 2999/');
+  const late = ALL.show('PATCH 2999/');
   assert.deepEqual(late.items.map((i) => i.ref.patchIndex), [2999]);
-  const both = hunkPickItems(ALL, 'join_timens f29');
+  const both = ALL.show('join_timens f29');
   assert.ok(both.items.every((i) => i.description.includes('vdso_join_timens') && i.label.includes('f29')));
   assert.equal(both.matched, both.items.length);
   assert.ok(!both.items.some((i) => i.ref.patchIndex === 2998), 'patch 2998 names vvar_fault alone');
   assert.ok(both.items.some((i) => i.ref.patchIndex === 2999));
-  const many = hunkPickItems(ALL, 'vvar_fault', 10);
+  const many = ALL.show('vvar_fault', 10);
   assert.deepEqual([many.items.length, many.matched], [10, 3000]);
-  assert.deepEqual(hunkPickItems(ALL, 'nothing-like-this'), { items: [], matched: 0 });
+  assert.deepEqual(ALL.show('nothing-like-this'), { items: [], matched: 0 });
 });
