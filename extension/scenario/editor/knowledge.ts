@@ -61,6 +61,8 @@ export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/proc\/sys\/user\/max_time_namespaces$/, 'The reader\'s user namespace\'s limit on time namespaces (INT_MAX in a new one); writable with CAP_SYS_RESOURCE over it (kernel/ucount.c set_permissions)'],
   [/\/maps$/, 'The special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) as fs/proc/task_mmu.c prints them, at the model\'s addresses'],
   [/^\/proc\/uptime$/, 'First field: host boottime + the reader\'s boottime offset'],
+  [/^\/proc\/stat$/, 'btime: the wall-clock time of boot, less the reader\'s boottime offset from 5.11 (fs/proc/stat.c timens_sub_boottime)'],
+  [/^\/proc\/[^/]+\/stat$/, 'Field 22, starttime: when the task was made (start_boottime), in clock ticks of 1/100 s, plus the **reader\'s** boottime offset from 5.11 (fs/proc/array.c timens_add_boottime_ns); fields 3-21 are not modelled (-)'],
   [/\/exe$/, 'The program image: exec of it gives a fresh mm with an empty [vvar]'],
 ];
 
