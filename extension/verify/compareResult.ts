@@ -111,21 +111,26 @@ function statFields(text: string): { pid: string; start: bigint } | null {
 
 const U64 = 1n << 64n;
 const TICK_NS = 10_000_000n;
+/** Ticks as nanoseconds, the u64 sum unwrapped: a sum of 2^63 ns or more can only be a negative one (a negative
+ *  offset larger than the task's start), since an offset passed the range check against host boottime. */
+const unwrapNs = (ticks: bigint) => { const ns = ticks * TICK_NS; return ns >= 1n << 63n ? ns - U64 : ns; };
 /** /proc/PID/stat starttime as the shift from the host's view of the same task (the supervisor's read, `hs`): the
- *  reader's boottime offset in ticks, or 0 before 5.11. When each side's task started is not compared (the
- *  model's P1 started at its boot). Within one tick: floor((start + offset) / tick) - floor(start / tick) depends
- *  on where in its tick each side's task started. The sum is a u64 on both sides, so the shift is taken mod 2^64. */
+ *  reader's boottime offset, or 0 before 5.11. When each side's task started is not compared (the model's P1
+ *  started at its boot). Each side's shift is the offset to within a tick (floor((start + offset) / tick) -
+ *  floor(start / tick) depends on where in its tick the task started), so they agree within two ticks, not
+ *  inclusive. A wrapped u64 sum (model or kernel: their tasks started at different host times) is unwrapped. */
 function startTimeText(kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine): [string, string] | null {
   const k = statFields(kText), m = statFields(mText);
-  const target = m ? Object.values(pl.model.before.tasks).find((t) => String(t.pid) === m.pid) : undefined;
+  const tasks = Object.values(pl.model.before.tasks);
+  const target = m ? (tasks.find((t) => String(t.pid) === m.pid && t.state !== 'exited') ?? tasks.find((t) => String(t.pid) === m.pid)) : undefined;
   if (!k || !m || !target || !/^\d+$/.test(f.hs ?? '')) return null;
   const b = target.startBoottime;
-  const signed = (x: bigint) => BigInt.asIntN(64, ((x % U64) + U64) % U64);
-  const ko = signed(k.start - BigInt(f.hs)), mo = signed(m.start - (BigInt(b.sec) * 1_000_000_000n + BigInt(b.nsec)) / TICK_NS);
+  const ko = unwrapNs(k.start) - BigInt(f.hs) * TICK_NS;
+  const mo = unwrapNs(m.start) - ((BigInt(b.sec) * 1_000_000_000n + BigInt(b.nsec)) / TICK_NS) * TICK_NS;
   const who = c.tidNames.get(Number(k.pid)) ?? `pid ${k.pid}`;
-  const show = (o: bigint, name: string) => `starttime of ${name} ${o >= 0n ? '+' : ''}${o} ticks from the host's`;
+  const show = (o: bigint, name: string) => `starttime of ${name} ${o >= 0n ? '+' : ''}${o / TICK_NS} ticks from the host's`;
   const d = ko - mo;
-  return [show(ko, who), d >= -1n && d <= 1n && who === target.id ? show(ko, who) : show(mo, target.id)];
+  return [show(ko, who), d > -2n * TICK_NS && d < 2n * TICK_NS && who === target.id ? show(ko, who) : show(mo, target.id)];
 }
 
 /** sysinfo's uptime as an offset from host boottime (bracketed by h1, h2): whole seconds rounded up on both sides,

@@ -83,3 +83,14 @@ test('/proc/PID/stat is read-only to anyone but CAP_DAC_OVERRIDE, whose fd has n
   h.run('A', { op: 'exit', code: 0 });
   assert.equal(h.run('P1', op.read('/proc/A/stat')).errno, 'ENOENT');
 });
+
+test('a thread that execs takes over the leader\'s start time with its pid (fs/exec.c de_thread)', () => {
+  const h = harness();
+  h.run(null, sleep(3));
+  h.run('P1', { op: 'pthread_create', child: 'T' });
+  assert.equal(starttime(h.run('T', op.read('/proc/thread-self/stat')).text), '100300');
+  h.run('T', { op: 'execve', path: '/proc/self/exe' });
+  const text = h.run('T', op.read('/proc/self/stat')).text;
+  assert.match(text ?? '', /^1000 \(T\) /);
+  assert.equal(starttime(text), '100000', 'the birthdate of the process, not of the thread');
+});

@@ -273,3 +273,19 @@ test('sysinfo\'s uptime is an offset from host boottime within the rounding up t
   const r = verdicts(text, up('uptime=1000'));
   assert.equal(r.lines.find((x) => x.line === 5)!.status, 'disagree', 'the host\'s uptime: no offset added');
 });
+
+test('a starttime whose u64 sum wrapped on one side only is unwrapped: the tasks started at different host times', () => {
+  // the model's P1 started at its boot (1000 s), so boottime -1001 wraps its sum; a kernel's P1 that started at
+  // 50000 s does not wrap: both are the same offset from the host's view
+  const text = 'arch x86_64\nkernel 6.18\nsleep 2s\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "boottime -1001 0")\nP1: fork() = A\nA: read("/proc/P1/stat")\n';
+  const kernelStart = (start: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(7)!;
+    const model = Buffer.from(l.res!.f.text.slice(1), 'hex').toString();
+    const kText = model.replace(/ \d+\n$/, ` ${start}\n`);
+    l.res = { ...l.res!, f: { ...l.res!.f, hs: '5000000', text: ':' + Buffer.from(kText).toString('hex') } };
+  };
+  assert.equal(verdicts(text).disagree, 0);
+  const r = verdicts(text, kernelStart(5000000 - 100100));
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.find((x) => x.line === 6)));
+  assert.equal(verdicts(text, kernelStart(5000000)).disagree, 1, 'an unshifted kernel still disagrees');
+});
