@@ -39,7 +39,7 @@
  * task), x bytes (':' + hex), p /proc path, F file (fd or path), N namespace target (fd, path or pidfd),
  * m special mapping, T time expression, d duration. */
 enum path_who { WHO_NONE, WHO_SELF, WHO_THREAD_SELF, WHO_TID, WHO_NAME };
-enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT, REST_UID_MAP, REST_GID_MAP, REST_SETGROUPS, REST_MAPS, REST_NS_USER,
+enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT, REST_UID_MAP, REST_GID_MAP, REST_SETGROUPS, REST_MAPS, REST_NS_USER, REST_PID_STAT,
 	REST_SYS_MAXTIME, REST_SYS_OVERFLOWUID, REST_SYS_OVERFLOWGID, REST_SYS_SUID_DUMPABLE };
 
 struct proc_path {

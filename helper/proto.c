@@ -108,7 +108,7 @@ static int parse_int(const char *s, long long *v)
 static const struct { const char *word; enum path_rest rest; } RESTS[] = {
 	{ "ns/time", REST_NS_TIME }, { "ns/time_for_children", REST_NS_TFC }, { "timens_offsets", REST_OFFSETS },
 	{ "uid_map", REST_UID_MAP }, { "gid_map", REST_GID_MAP }, { "setgroups", REST_SETGROUPS },
-	{ "maps", REST_MAPS }, { "ns/user", REST_NS_USER },
+	{ "maps", REST_MAPS }, { "ns/user", REST_NS_USER }, { "stat", REST_PID_STAT },
 };
 
 /* "/ns/time" for REST_NS_TIME …, "" for the directory. */

@@ -182,17 +182,51 @@ static void host_pair(long line, const char *task, const char *res, int clk, str
 		emit("res %ld %s %s%s", line, task, res, extra);
 }
 
-static long host_btime(void)
+/* The first cap - 1 bytes of a small /proc file, NUL-terminated; -1 when it cannot be read. */
+static int read_proc(const char *path, char *buf, size_t cap)
 {
-	char buf[8192];
-	int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
+	ssize_t n = read(fd, buf, cap - 1);
 	close(fd);
 	if (n <= 0) return -1;
 	buf[n] = 0;
+	return 0;
+}
+
+static long host_btime(void)
+{
+	char buf[8192];
+	if (read_proc("/proc/stat", buf, sizeof buf)) return -1;
 	char *b = strstr(buf, "\nbtime ");
 	return b ? atol(b + 7) : -1;
+}
+
+/* Field 22 (starttime) of /proc/PID/stat as the supervisor reads it, outside the sandbox's time namespaces, when
+ * the text a read gave back is such a line ("PID (comm) …": the pid is the same here, the sandbox shares the pid
+ * namespace); -1 otherwise. The comparison takes the task's starttime against this host view. */
+static long long host_starttime(const char *res)
+{
+	const char *t = strstr(res, " text=:");
+	if (!t) return -1;
+	t += 7;
+	char head[24];
+	size_t n = 0;
+	while (n < sizeof head - 1 && hexval((unsigned char)t[2 * n]) >= 0 && hexval((unsigned char)t[2 * n + 1]) >= 0) {
+		head[n] = (char)(hexval((unsigned char)t[2 * n]) << 4 | hexval((unsigned char)t[2 * n + 1]));
+		n++;
+	}
+	head[n] = 0;
+	char *end;
+	long pid = strtol(head, &end, 10);
+	if (end == head || pid <= 0 || strncmp(end, " (", 2)) return -1;
+	char path[40], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if (read_proc(path, buf, sizeof buf)) return -1;
+	/* the comm may hold spaces and parentheses: the fields start after the last ')' */
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
+	return p ? strtoll(p + 1, NULL, 10) : -1;
 }
 
 static void cmd(char **tok, int n)
@@ -224,7 +258,8 @@ static void cmd(char **tok, int n)
 	struct pending pd = { .seq = line, .target = ti, .child_idx = -1, .deferred_idx = -1 };
 	if (child) snprintf(pd.child, sizeof pd.child, "%s", child);
 	int clk = clock_arg(d, a);
-	int bootread = (d->flags & OPF_BOOTREAD) && a[0].kind == 'p' && (a[0].path.rest == REST_UPTIME || a[0].path.rest == REST_STAT);
+	/* sysinfo (no arguments) and reads of /proc/uptime and /proc/stat: the value follows host boottime */
+	int bootread = (d->flags & OPF_BOOTREAD) && (d->sig[0] == 0 || (a[0].kind == 'p' && (a[0].path.rest == REST_UPTIME || a[0].path.rest == REST_STAT)));
 	if (bootread) clk = CLOCK_BOOTTIME;
 	int blocked_parent = T[ti].creator >= 0 && T[T[ti].creator].state == T_BLOCKED ? T[ti].creator : -1;
 	struct timespec h1 = { 0, 0 }, h2 = { 0, 0 };
@@ -236,7 +271,11 @@ static void cmd(char **tok, int n)
 	int r = wait_for(&pd, child ? done_create : done_res, timeout);
 	if (clk >= 0) hostclock(clk, &h2);
 	char extra[256] = "";
-	if (bootread && a[0].path.rest == REST_STAT) snprintf(extra, sizeof extra, " hb=%ld", host_btime());
+	if (bootread && d->sig[0] && a[0].path.rest == REST_STAT) snprintf(extra, sizeof extra, " hb=%ld", host_btime());
+	if (!strcmp(d->name, "read") && pd.have_res) {
+		long long hs = host_starttime(pd.res);
+		if (hs >= 0) snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " hs=%lld", hs);
+	}
 	if (d->flags & OPF_HOSTNOW) {
 		struct timespec m, b;
 		hostclock(CLOCK_MONOTONIC, &m);

@@ -456,6 +456,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'setresuid': return { op: 'setresuid', r: numberArg(v, 'ruid', -1), e: numberArg(v, 'euid', -1), s: numberArg(v, 'suid', -1) };
     case 'setresgid': return { op: 'setresgid', r: numberArg(v, 'rgid', -1), e: numberArg(v, 'egid', -1), s: numberArg(v, 'sgid', -1) };
     case 'id': return { op: 'id' };
+    case 'sysinfo': return { op: 'sysinfo' };
     case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
     case 'close': return { op: 'close', fd: v.get('fd') as string };

@@ -103,6 +103,9 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'id', op: 'id', host: false, args: [],
     summary: 'The task\'s ids as it sees them (getresuid, getresgid: an id its user namespace does not map reads 65534, the overflowuid) and whether it holds every capability of its bounding set: "uid=0 euid=0 gid=0 egid=0 caps=all".',
     example: 'P1: id()', snippet: 'id()' },
+  { word: 'sysinfo', op: 'sysinfo', host: false, args: [],
+    summary: 'sysinfo(2): the uptime as the task sees it, "uptime=N": host boottime plus the task\'s boottime offset (every version with time namespaces: kernel/sys.c do_sysinfo, timens_add_boottime), rounded up to whole seconds (/proc/uptime prints it to the hundredth, rounded down). Memory, load and process counts are not modelled.',
+    example: 'P2: sysinfo()', snippet: 'sysinfo()' },
   { word: 'prctl', op: 'prctl_set_dumpable', host: false, args: [
     { name: 'option', kind: 'prctlOption', doc: 'PR_SET_DUMPABLE' },
     { name: 'dumpable', kind: 'int', doc: '0 or 1' }],
@@ -118,7 +121,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
   { word: 'read', op: 'read', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
     { name: 'count', kind: 'int', optional: true, doc: 'how many bytes at most (default: the whole rest of the file)' }],
-    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset; /proc/PID/maps lists the special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) at the model\'s addresses. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
+    summary: 'Read a file at its position: /proc/PID/timens_offsets shows PID\'s time_for_children offsets; /proc/uptime follows the boottime offset; /proc/PID/stat shows field 22, starttime, in clock ticks (USER_HZ 100) shifted by the reader\'s boottime offset from 5.11; /proc/PID/maps lists the special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) at the model\'s addresses. These are seq_files: a read on an fd continues where the last stopped, from the text of the same pass.',
     example: 'P1: read(fd1, 5)', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
   { word: 'write', op: 'write', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
@@ -218,6 +221,8 @@ export const OPERATION_RANK: readonly string[] = [
   'setgid', 'setresuid', 'setresgid', 'ioctl', 'pidfd_open',
   // Issue 15 (not counted: they are new): the wall clock and the tick.
   'settimeofday', 'clock_settime', 'adjtimex', 'gettimeofday', 'tick', 'device_timestamp',
+  // the boot-time readers (not counted: new)
+  'sysinfo',
 ];
 /** Other spellings accepted for an operation word. */
 export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'execve', execv: 'execve', prctl_set_dumpable: 'prctl' };
@@ -282,7 +287,7 @@ export const ERRNO_TEXT: Readonly<Record<string, string>> = {
 /** Paths worth offering in completion. */
 export const COMMON_PATHS = [
   '/proc/self/timens_offsets', '/proc/self/ns/time', '/proc/self/ns/time_for_children', '/proc/uptime',
-  '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps', '/proc/self/ns/user',
+  '/proc/self/exe', '/proc/thread-self/ns/time', '/proc/self/maps', '/proc/self/ns/user', '/proc/self/stat',
   '/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/fs/suid_dumpable',
 ];
 

@@ -20,7 +20,7 @@ export function createSimulation(profile: Profile, options?: SimulationOptions):
   return new SimulationImpl(profile, options);
 }
 const SYSCALLS = [
-  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'setgid', 'setresuid', 'setresgid', 'ioctl', 'pidfd_open', 'prctl', 'openat', 'close', 'getresuid',
+  'unshare', 'setns', 'fork', 'vfork', 'clone', 'clone3', 'execve', 'exit', 'exit_group', 'setuid', 'setgid', 'setresuid', 'setresgid', 'ioctl', 'pidfd_open', 'prctl', 'openat', 'close', 'getresuid', 'sysinfo',
   'read', 'write', 'pwrite64', 'lseek', 'readlinkat', 'clock_gettime', 'clock_nanosleep', 'timerfd_settime', 'mprotect',
   'munmap', 'mremap',
   // issue 15: the wall clock
@@ -50,7 +50,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'de_thread', 'exec_mmap',
   'exec_task_namespaces', 'arch_setup_additional_pages', 'do_group_exit', 'do_exit', 'exit_mm', 'exit_files',
   'exit_task_namespaces', 'release_task', '__sys_setuid', '__sys_setgid', '__sys_setresuid', '__sys_setresgid', 'set_dumpable', 'inode_permission', 'generic_permission', 'nsfs_evict', 'seq_read',
-  'timens_offsets_show', 'proc_timens_show_offsets', 'uptime_proc_show', 'show_stat', 'seq_lseek', 'vfs_write',
+  'timens_offsets_show', 'proc_timens_show_offsets', 'uptime_proc_show', 'show_stat', 'do_task_stat', 'timens_add_boottime_ns', 'do_sysinfo', 'seq_lseek', 'vfs_write',
   'timens_offsets_write', 'sscanf', 'proc_timens_set_offset', 'proc_setgroups_show', 'proc_maps_open', 'show_map', 'ns_ioctl', 'pidfd_open', 'proc_sys_permission', 'proc_sys_call_handler', 'proc_doulongvec_minmax', 'uid_m_show', 'gid_m_show',
   'proc_setgroups_write', 'proc_uid_map_write', 'proc_gid_map_write', 'map_write', 'new_idmap_permitted',
   'posix_get_realtime_timespec', 'posix_get_monotonic_timespec', 'posix_get_monotonic_raw', 'posix_get_realtime_coarse',

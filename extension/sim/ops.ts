@@ -66,6 +66,8 @@ export type TaskOperation =
   | { readonly op: 'setresgid'; readonly r: number; readonly e: number; readonly s: number }
   /** getresuid/getresgid and the capabilities: the task's ids as it sees them (its user namespace's view). */
   | { readonly op: 'id' }
+  /** sysinfo(2): the uptime the task sees (its boottime offset added, rounded up to whole seconds). */
+  | { readonly op: 'sysinfo' }
   | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }
   | { readonly op: 'open'; readonly path: string; readonly mode: 'r' | 'w' | 'rw'; readonly fd: string }
   | { readonly op: 'close'; readonly fd: string }

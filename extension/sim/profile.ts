@@ -78,6 +78,8 @@ export interface SwitchValues {
   readonly clone3NewTime: boolean;
   /** /proc/stat btime is shifted by the reader's boottime offset. */
   readonly procStatBtime: boolean;
+  /** /proc/PID/stat starttime is shifted by the reader's boottime offset. */
+  readonly procPidStatStart: boolean;
   /** Name of the fork core: _do_fork before 5.10, kernel_clone after. */
   readonly forkFn: '_do_fork' | 'kernel_clone';
   /** One shared find_timens_vvar_page in kernel/time/namespace.c (6.2+) vs a per-arch copy. */
@@ -262,6 +264,7 @@ export function switchesFor(profile: Profile): Switches {
   def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not backported to 6.1.y)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
+  def('procPidStatStart', at(v, '5.11'), '"fs/proc: apply timens offset for start_boottime of processes": /proc/PID/stat starttime follows the reader\'s boottime offset (5.11)');
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');

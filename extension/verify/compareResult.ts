@@ -83,6 +83,7 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     const d = ko - mo;
     return [`btime ${ko >= 0n ? '+' : ''}${ko} s from the host's`, d >= -1n && d <= 1n ? `btime ${ko >= 0n ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0n ? '+' : ''}${mo} s from the host's`];
   }
+  if (/^\/proc\/[^/]+\/stat$/.test(path)) return startTimeText(kText, mText, f, c, pl);
   if (/\/maps$/.test(path)) return [specialMappings(kText), specialMappings(mText)];
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
@@ -99,6 +100,47 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     return [`${km[1]}: ${kName}`, `${mm[1]}: ${mName}`];
   }
   return [quote(kText), quote(mText)];
+}
+
+/** Field 22 of a /proc/PID/stat line (after the comm's last ')') and field 1, the pid. */
+function statFields(text: string): { pid: string; start: bigint } | null {
+  const close = text.lastIndexOf(')');
+  const start = close < 0 ? undefined : text.slice(close + 2).trim().split(' ')[19];
+  return start !== undefined && /^\d+$/.test(start) ? { pid: text.slice(0, text.indexOf(' ')), start: BigInt(start) } : null;
+}
+
+const U64 = 1n << 64n;
+const TICK_NS = 10_000_000n;
+/** Ticks as nanoseconds, the u64 sum unwrapped: a sum of 2^63 ns or more can only be a negative one (a negative
+ *  offset larger than the task's start), since an offset passed the range check against host boottime. */
+const unwrapNs = (ticks: bigint) => { const ns = ticks * TICK_NS; return ns >= 1n << 63n ? ns - U64 : ns; };
+/** /proc/PID/stat starttime as the shift from the host's view of the same task (the supervisor's read, `hs`): the
+ *  reader's boottime offset, or 0 before 5.11. When each side's task started is not compared (the model's P1
+ *  started at its boot). Each side's shift is the offset to within a tick (floor((start + offset) / tick) -
+ *  floor(start / tick) depends on where in its tick the task started), so they agree within two ticks, not
+ *  inclusive. A wrapped u64 sum (model or kernel: their tasks started at different host times) is unwrapped. */
+function startTimeText(kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine): [string, string] | null {
+  const k = statFields(kText), m = statFields(mText);
+  const tasks = Object.values(pl.model.before.tasks);
+  const target = m ? (tasks.find((t) => String(t.pid) === m.pid && t.state !== 'exited') ?? tasks.find((t) => String(t.pid) === m.pid)) : undefined;
+  if (!k || !m || !target || !/^\d+$/.test(f.hs ?? '')) return null;
+  const b = target.startBoottime;
+  const ko = unwrapNs(k.start) - BigInt(f.hs) * TICK_NS;
+  const mo = unwrapNs(m.start) - ((BigInt(b.sec) * 1_000_000_000n + BigInt(b.nsec)) / TICK_NS) * TICK_NS;
+  const who = c.tidNames.get(Number(k.pid)) ?? `pid ${k.pid}`;
+  const show = (o: bigint, name: string) => `starttime of ${name} ${o >= 0n ? '+' : ''}${o / TICK_NS} ticks from the host's`;
+  const d = ko - mo;
+  return [show(ko, who), d > -2n * TICK_NS && d < 2n * TICK_NS && who === target.id ? show(ko, who) : show(mo, target.id)];
+}
+
+/** sysinfo's uptime as an offset from host boottime (bracketed by h1, h2): whole seconds rounded up on both sides,
+ *  so they agree within a second more than the clock tolerance. */
+function uptimeText(kText: string, mText: string, f: Readonly<Record<string, string>>, pl: PlannedLine, tol: Tolerances): [string, string] {
+  const ku = Number(/^uptime=(\d+)$/.exec(kText)?.[1] ?? NaN), mu = Number(/^uptime=(-?\d+)$/.exec(mText)?.[1] ?? NaN);
+  const h1 = secs(f.h1), h2 = secs(f.h2);
+  const ko = ku - (h1 + h2) / 2, mo = mu - tsSecs(pl.model.after.host.boottime);
+  const agree = Math.abs(ko - mo) <= tol.clockSec + (h2 - h1) / 2 + 1;
+  return [`uptime ${fmtS(ko)} from host boottime`, agree ? `uptime ${fmtS(ko)} from host boottime` : `uptime ${fmtS(mo)} from host boottime`];
 }
 
 /** The model's user namespace a /proc/PID/ns/user path names (the task's, before the line). */
@@ -208,6 +250,12 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
         if (op.op === 'ioctl') {
           const pair = ioctlText(op.request, op.newFd, kText, mr.text ?? '', c, pl);
           if (!pair) break;
+          model += ` ${pair[1]}`; kernel += ` ${pair[0]}`;
+          if (pair[0] !== pair[1]) diffs.push({ field: 'text', kernel: pair[0], model: pair[1] });
+          break;
+        }
+        if (op.op === 'sysinfo') {
+          const pair = uptimeText(kText, mr.text ?? '', f, pl, tol);
           model += ` ${pair[1]}`; kernel += ` ${pair[0]}`;
           if (pair[0] !== pair[1]) diffs.push({ field: 'text', kernel: pair[0], model: pair[1] });
           break;

@@ -75,7 +75,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
   if (SYSCTL_FILES.includes(path)) return path.slice('/proc/'.length);
-  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps|ns\/user))?$/.exec(path);
+  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps|stat|ns\/user))?$/.exec(path);
   if (!m) return null;
   let who = m[1];
   if (who !== 'self' && who !== 'thread-self') {
@@ -90,7 +90,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
 /** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
 const UNNAMED_FD = '.unnamed';
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps} of the scenario\'s own tasks';
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps,stat} of the scenario\'s own tasks';
 /** Why the helper does not open a file: /proc of a name that is no task at this line (it never existed, or is
  *  gone: no pid to address), or a file outside the ones it opens. */
 function notOpened(path: string | undefined, c: EncodeContext): NotRun {
@@ -155,9 +155,10 @@ function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): N
   const task = c.task ? c.before.tasks[c.task] : undefined;
   const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
   const path = 'fd' in f ? fd?.path : f.path;
-  if (!path?.endsWith('/maps')) return null;
-  return count !== undefined || (fd && fd.pos !== 0)
-    ? { notRun: 'a part of /proc/PID/maps: the kernel\'s starts with the program\'s own mappings, which the model does not have; only a whole read from the start is compared', noChange: !fd } : null;
+  const why = path?.endsWith('/maps') ? 'a part of /proc/PID/maps: the kernel\'s starts with the program\'s own mappings, which the model does not have'
+    : path && /^\/proc\/[^/]+\/stat$/.test(path) ? 'a part of /proc/PID/stat: the model\'s line stops at field 22 (starttime), the kernel\'s goes on to field 52' : null;
+  if (!why) return null;
+  return count !== undefined || (fd && fd.pos !== 0) ? { notRun: `${why}; only a whole read from the start is compared`, noChange: !fd } : null;
 }
 
 function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
@@ -262,6 +263,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(NS_IOCTLS.indexOf(op.request)), op.newFd || UNNAMED_FD] : { notRun: 'bad fd name' }) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
+    encode: () => [] },
+  sysinfo: { readOnly: true, sig: '', flags: OPF_BOOTREAD, fields: ['text'], doc: 'sysinfo(2), as the text "uptime=N"; the supervisor reads host CLOCK_BOOTTIME just before and after, and the uptime is compared as an offset from it (within the rounding up of whole seconds).',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },

@@ -68,6 +68,8 @@ export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/proc\/sys\/user\/max_time_namespaces$/, 'The reader\'s user namespace\'s limit on time namespaces (INT_MAX in a new one); writable with CAP_SYS_RESOURCE over it (kernel/ucount.c set_permissions)'],
   [/\/maps$/, 'The special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) as fs/proc/task_mmu.c prints them, at the model\'s addresses'],
   [/^\/proc\/uptime$/, 'First field: host boottime + the reader\'s boottime offset'],
+  [/^\/proc\/stat$/, 'btime: the wall-clock time of boot, less the reader\'s boottime offset from 5.11 (fs/proc/stat.c timens_sub_boottime)'],
+  [/^\/proc\/[^/]+\/stat$/, 'Field 22, starttime: when the task was made (start_boottime), in clock ticks of 1/100 s, plus the **reader\'s** boottime offset from 5.11 (fs/proc/array.c timens_add_boottime_ns); fields 3-21 are not modelled (-)'],
   [/\/exe$/, 'The program image: exec of it gives a fresh mm with an empty [vvar]'],
 ];
 
@@ -75,7 +77,7 @@ export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
 export function kernelDetail(v: string): string {
   const notes: Record<string, string> = {
     '5.6': 'time namespaces appear (x86_64)', '5.7': 'offset names in timens_offsets', '5.9': 'arm64 series merged; timens_commit',
-    '5.11': 'special mappings cannot be split', '6.1': 'stable: clone3(CLONE_NEWTIME) backported', '6.2': 'exec moves into time_for_children',
+    '5.11': 'special mappings cannot be split; /proc/stat btime and /proc/PID/stat starttime follow the boottime offset', '6.1': 'stable: clone3(CLONE_NEWTIME) backported', '6.2': 'exec moves into time_for_children',
     '6.3': 'clone3 accepts CLONE_NEWTIME', '6.13': 'x86 [vvar_vclock]', '6.15': 'generic vDSO datastore', '6.18': 'observed on a real kernel',
   };
   return notes[v] ?? '';

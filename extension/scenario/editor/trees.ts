@@ -3,7 +3,7 @@
 // side maps a TreeNode to a TreeItem one to one, so everything a user reads is decided and tested here.
 
 import type { Change, KernelState, MmState, OpResult, TaskState, TimeNamespaceState, VmaState } from '../../sim/api';
-import { machineOf, type Profile } from '../../sim/types';
+import { fmtTs, machineOf, type Profile } from '../../sim/types';
 import { describePhysPage, formatOffset, formatReturn, pageRole, resultParts, shortPhysPage } from './format';
 
 export type NodeKind =
@@ -133,7 +133,7 @@ function timeNamespaceNode(state: KernelState, ns: TimeNamespaceState, profile?:
   const state2 = ns.frozen_offsets ? 'frozen' : 'offsets writable';
   const children: TreeNode[] = [
     field(id, 'monotonic', formatOffset(ns.offsets.monotonic), ns.id, 'offsets.monotonic: added to CLOCK_MONOTONIC, _RAW and _COARSE'),
-    field(id, 'boottime', formatOffset(ns.offsets.boottime), ns.id, 'offsets.boottime: added to CLOCK_BOOTTIME and _ALARM, and to /proc/uptime'),
+    field(id, 'boottime', formatOffset(ns.offsets.boottime), ns.id, 'offsets.boottime: added to CLOCK_BOOTTIME and _ALARM, /proc/uptime and sysinfo; subtracted from /proc/stat btime and added to /proc/PID/stat starttime (5.11) as this namespace\'s tasks read them'),
     field(id, 'frozen_offsets', String(ns.frozen_offsets), ns.id, ns.frozen_offsets
       ? 'Frozen: a task has entered it (or it is the initial namespace), so offsets writes give EACCES.'
       : 'Not frozen yet: offsets can be written through /proc/PID/timens_offsets of a task whose time_for_children it is.'),
@@ -222,6 +222,8 @@ function taskNode(state: KernelState, t: TaskState, below: TreeNode[]): TreeNode
     field(id, 'nsproxy', p ? `${p.id} (count ${p.count})` : t.nsproxy, t.id),
     field(id, 'mm', t.mm ?? 'none', t.id),
     field(id, 'state', t.state + (t.dumpable ? '' : ' · not dumpable'), t.id),
+    field(id, 'start_boottime', `${fmtTs(t.startBoottime)} s`, t.id,
+      'Host boottime when copy_process made it (a thread that execs takes its leader\'s): /proc/PID/stat field 22 shows it in ticks of 1/100 s, plus the boottime offset of the task that reads it (5.11)'),
     field(id, 'last result', t.lastResult ? resultText(t.lastResult) : 'none yet', t.id),
   ];
   const fds = Object.entries(t.fds);

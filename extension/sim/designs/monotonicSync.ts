@@ -64,7 +64,9 @@ export const MONOTONIC_SYNC: Design = {
     const clock = op.op === 'clock_gettime' || op.op === 'clock_nanosleep' || op.op === 'timerfd_settime' ? op.clock : null;
     if (clock === SYNC && !inNs && op.op === 'clock_gettime') return undef('whether a task outside a namespace reads SYNC directly');
     if (clock === SYNC && op.op !== 'clock_gettime') return undef('sleeping or arming a timer on SYNC');
-    if (inNs && (clock === 7 || clock === 9 || (op.op === 'read' && 'path' in op.file && op.file.path === '/proc/uptime'))) return undef('CLOCK_BOOTTIME in a namespace');
+    // the readers of boottime: /proc/uptime, sysinfo and /proc/PID/stat's starttime (by path; /proc/stat's btime is REALTIME - BOOTTIME)
+    const bootRead = op.op === 'sysinfo' || (op.op === 'read' && 'path' in op.file && /^\/proc\/(uptime|[^/]+\/stat)$/.test(op.file.path));
+    if (inNs && (clock === 7 || clock === 9 || bootRead)) return undef('CLOCK_BOOTTIME in a namespace');
     return null;
   },
   clockView(k, t, clock, merged) {

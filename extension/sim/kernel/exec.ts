@@ -69,7 +69,7 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
   })));
 }
 
-/** de_thread: the other threads are killed; a thread that execs takes over the leader's pid. */
+/** de_thread: the other threads are killed; a thread that execs takes over the leader's pid and start time. */
 function deThread(k: KernelContext, t: string): void {
   const me = task(k, t);
   for (const o of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, o, 'killed by de_thread');
@@ -84,6 +84,9 @@ function deThread(k: KernelContext, t: string): void {
     k.memo.pidChanged(t, me.pid, old.pid);
     k.r.set(k.tasks, t, 'leader', t);
     k.r.set(k.tasks, t, 'parent', old.parent);
-    k.state(k.txt`${t} takes over the thread-group leader's pid ${old.pid}`);
+    // "When we take on its identity by switching to its PID, we also take its birthdate" (fs/exec.c de_thread:
+    // tsk->start_boottime = leader->start_boottime), so /proc/PID/stat's starttime stays the process's
+    k.r.set(k.tasks, t, 'startBoottime', old.startBoottime);
+    k.state(k.txt`${t} takes over the thread-group leader's pid ${old.pid} and start time ${old.startBoottime}`);
   }
 }

@@ -6,6 +6,7 @@ import type { FileRef, Step, TaskOperation, TimeExpr } from '../ops';
 import { CLONE_FLAGS as CF, clockName, fmtTs } from '../types';
 import { setLastResult, task, type KernelContext } from './context';
 import { credRead, prctlSetDumpable } from './cred';
+import { doSysinfo } from './sys';
 import { libcSetxid, setresxid, setxid } from './setid';
 import { nsIoctl } from './nsfs';
 import { pidfdOpen } from './pidfd';
@@ -187,6 +188,7 @@ function describe(k: KernelContext, op: SpanOperation): number {
     case 'setresuid': return txt`setresuid(${op.r}, ${op.e}, ${op.s})`;
     case 'setresgid': return txt`setresgid(${op.r}, ${op.e}, ${op.s})`;
     case 'id': return txt`getresuid(), getresgid()`;
+    case 'sysinfo': return txt`sysinfo(&info)`;
     case 'prctl_set_dumpable': return txt`prctl(PR_SET_DUMPABLE, ${op.dumpable ? 1 : 0})`;
     case 'open': return txt`open("${op.path}", ${op.mode}) as ${op.fd}`;
     case 'close': return txt`close(${op.fd})`;
@@ -228,6 +230,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'setresuid': return setresxid(k, t, 'uid', op.r, op.e, op.s);
     case 'setresgid': return setresxid(k, t, 'gid', op.r, op.e, op.s);
     case 'id': return credRead(k, t);
+    case 'sysinfo': return doSysinfo(k, t);
     case 'prctl_set_dumpable': return prctlSetDumpable(k, t, op.dumpable);
     case 'open': return openat(k, t, op.path, op.mode, op.fd);
     case 'close': return close(k, t, op.fd);

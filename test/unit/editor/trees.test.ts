@@ -178,3 +178,9 @@ test('reveal the line: the event that last changed a row\'s field, else its obje
   assert.ok(sim.lineOf(lastEventChanging(sim, sim.position, 'ns#1')!) > 4);
   assert.equal(lastEventChanging(sim, sim.position, 'nothing'), null);
 });
+
+test('task tree: a task\'s details show its start_boottime, the host boottime it was made at', () => {
+  const run = runScenario('sleep 2s\nP1: fork() = P2\n');
+  const p2 = find(taskTree(run.sim.state()), (n) => n.label === 'P2');
+  assert.equal(child(child(p2, 'details'), 'start_boottime').description, '1002.000000000 s');
+});

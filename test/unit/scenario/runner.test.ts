@@ -96,6 +96,9 @@ test('describeOperation gives call paths by profile and the version differences'
   assert.ok(!old.callPath.includes('exec_task_namespaces'));
   assert.ok(neu.callPath.includes('exec_task_namespaces'));
   assert.ok(neu.differences.some((d) => d.since === '6.2'));
+  const sysinfo = describeOperation('sysinfo', { arch: 'arm64', kernel: '6.12', disabledPatches: [] });
+  assert.ok(sysinfo && sysinfo.callPath.includes('do_sysinfo') && sysinfo.callPath.includes('timens_add_boottime'), sysinfo?.callPath.join(' > '));
+  assert.ok(sysinfo.differences.some((d) => d.since === '5.6'));
   assert.equal(describeOperation('exec', { arch: 'arm64', kernel: '6.12', disabledPatches: [] })?.word, 'execve');
   assert.equal(describeOperation('nope', { arch: 'arm64', kernel: '6.12', disabledPatches: [] }), undefined);
   const c = completionData();

@@ -114,3 +114,9 @@ test("the debugger's launch configuration picks the design over the header", asy
   assert.equal(merged.run.profile.design ?? 'merged', 'merged');
   assert.equal(merged.run.passed, false);
 });
+
+test('monotonic-sync: the boot-time readers in a namespace are refused as BOOTTIME is; outside they run', () => {
+  const run = runScenario('design monotonic-sync\nP1: clone3(CLONE_NEWTIME) = A\nA: sysinfo()\nA: read("/proc/P1/stat")\nP1: sysinfo()\nP1: read("/proc/A/stat")\n', { file: 'x' });
+  const refused = run.outcomes.map((o) => o.result.refused ?? null);
+  assert.deepEqual(refused.slice(1).map((r) => r !== null && /CLOCK_BOOTTIME in a namespace/.test(r)), [true, true, false, false], JSON.stringify(refused));
+});

@@ -249,3 +249,43 @@ test('a task that dies running its line agrees with a model that kills it there,
   assert.equal(answered[2].status, 'unchecked');
   assert.match(answered[2].reason ?? '', /SIGSETXID.*race/);
 });
+
+test('starttime is compared as the shift from the host\'s view of the task: a tick of rounding agrees, two do not', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "boottime 7200 0")\nP1: fork() = A\nA: read("/proc/P1/stat")\nA: sysinfo()\n';
+  const hs = (by: bigint) => (k: Map<number, KernelLine>) => { const l = k.get(6)!; l.res = { ...l.res!, f: { ...l.res!.f, hs: String(BigInt(l.res!.f.hs) - by) } }; };
+  const clean = verdicts(text);
+  assert.equal(clean.disagree, 0);
+  assert.match(clean.lines.find((l) => l.line === 5)!.kernel, /starttime of P1 \+720000 ticks from the host's/);
+  assert.equal(verdicts(text, hs(1n)).disagree, 0, 'one tick: where in its tick each side\'s task started');
+  const r = verdicts(text, hs(2n));
+  const l = r.lines.find((x) => x.line === 5)!;
+  assert.equal(l.status, 'disagree');
+  assert.deepEqual([l.diffs[0].kernel, l.diffs[0].model], ['starttime of P1 +720002 ticks from the host\'s', 'starttime of P1 +720000 ticks from the host\'s']);
+  const unshifted = verdicts(text, hs(-720000n));
+  assert.equal(unshifted.lines.find((x) => x.line === 5)!.status, 'disagree', 'a kernel that does not shift it (before 5.11)');
+});
+
+test('sysinfo\'s uptime is an offset from host boottime within the rounding up to a second', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "boottime 7200 0")\nP1: fork() = A\nA: sysinfo()\n';
+  const up = (u: string) => (k: Map<number, KernelLine>) => { const l = k.get(6)!; l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(u).toString('hex') } }; };
+  assert.equal(verdicts(text).disagree, 0);
+  assert.equal(verdicts(text, up('uptime=8201')).disagree, 0);
+  const r = verdicts(text, up('uptime=1000'));
+  assert.equal(r.lines.find((x) => x.line === 5)!.status, 'disagree', 'the host\'s uptime: no offset added');
+});
+
+test('a starttime whose u64 sum wrapped on one side only is unwrapped: the tasks started at different host times', () => {
+  // the model's P1 started at its boot (1000 s), so boottime -1001 wraps its sum; a kernel's P1 that started at
+  // 50000 s does not wrap: both are the same offset from the host's view
+  const text = 'arch x86_64\nkernel 6.18\nsleep 2s\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "boottime -1001 0")\nP1: fork() = A\nA: read("/proc/P1/stat")\n';
+  const kernelStart = (start: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(7)!;
+    const model = Buffer.from(l.res!.f.text.slice(1), 'hex').toString();
+    const kText = model.replace(/ \d+\n$/, ` ${start}\n`);
+    l.res = { ...l.res!, f: { ...l.res!.f, hs: '5000000', text: ':' + Buffer.from(kText).toString('hex') } };
+  };
+  assert.equal(verdicts(text).disagree, 0);
+  const r = verdicts(text, kernelStart(5000000 - 100100));
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.find((x) => x.line === 6)));
+  assert.equal(verdicts(text, kernelStart(5000000)).disagree, 1, 'an unshifted kernel still disagrees');
+});

@@ -30,6 +30,11 @@ export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
     if ((op.op === 'read') && pl.model.result.text !== undefined && /^\d/.test(pl.model.result.text)) {
       f.h1 = f.h2 = ts(s.host.boottime);   // /proc/uptime is read against host boottime
     }
+    if (op.op === 'sysinfo') f.h1 = f.h2 = ts(s.host.boottime);
+    // /proc/PID/stat: the supervisor's own read of the task's starttime, without any offset
+    const statPid = op.op === 'read' ? /^(\d+) \(/.exec(pl.model.result.text ?? '')?.[1] : undefined;
+    const statTask = statPid === undefined ? undefined : Object.values(s.tasks).find((t) => String(t.pid) === statPid);
+    if (statTask) f.hs = String((BigInt(statTask.startBoottime.sec) * 1_000_000_000n + BigInt(statTask.startBoottime.nsec)) / 10_000_000n);
     if (op.op === 'read' && /btime/.test(pl.model.result.text ?? '')) f.hb = String(Math.floor(s.host.realtime.sec - s.host.boottime.sec - (s.host.realtime.nsec < s.host.boottime.nsec ? 1 : 0)));
     if (op.op === 'clock_nanosleep' && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
     k.res = { kind: 'res', line: pl.line + 1, task: pl.step.task ?? '-', f } satisfies Res;

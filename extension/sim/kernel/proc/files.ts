@@ -1,6 +1,6 @@
 // The /proc files the model has (fs/proc/base.c, namespaces.c, uptime.c, stat.c; kernel/time/namespace.c for
 // timens_offsets): /proc/PID/ns/time{,_for_children}, /proc/PID/timens_offsets (read and written), /proc/uptime,
-// /proc/stat's btime, pidfds from /proc/PID, and readlink of the namespace links.
+// /proc/stat's btime, /proc/PID/stat's starttime (array.ts), pidfds from /proc/PID, and readlink of the namespace links.
 
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
@@ -17,6 +17,7 @@ import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
+import { isTaskStatFile, taskStatText } from './array';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter } from './seq_file';
@@ -96,6 +97,12 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     mapsOpen(k, t, p.task, mode);
     return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener };
   }
+  if (p.rest === 'stat') {
+    // REG("stat", S_IRUGO, proc_tgid_stat) (ONE in the task/ directory): no ptrace check at open, anyone reads it;
+    // a write open needs CAP_DAC_OVERRIDE over the owner and gets an fd without a write handler (EINVAL on write)
+    if (mode !== 'r' && !mayWrite(k, t, taskInode(k, target, 0o444))) k.fail('EACCES', `${path} is read-only (0444) and ${t} lacks CAP_DAC_OVERRIDE over its owner`);
+    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener };
+  }
   if (ID_FILES.includes(p.rest)) {
     if (mode !== 'r') {
       k.fn('generic_permission', () => {
@@ -147,6 +154,7 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
   }
   if (isIdFile(fd)) return idFileRead(k, t, fd);
   if (isMapsFile(fd)) return mapsText(k, fd);
+  if (isTaskStatFile(fd)) return taskStatText(k, t, fd);
   k.fail('EINVAL', `${fd.path} cannot be read`);
 }
 
