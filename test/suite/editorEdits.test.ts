@@ -67,12 +67,23 @@ suite('editor: diagnostics and inline results follow edits anywhere', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  test('a file the engine cannot read in the editor\'s stead (a byte above 0x7f) goes in parts', async () => {
-    const file = path.join(dir, 'accent.timens');
-    fs.writeFileSync(file, `# café\r\n${lines.join('\r\n')}\r\n`);
-    const accent = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
-    await settledAt(accent, 2 * PART_LINES, 'opening in parts');
-    assert.strictEqual((await inspect(accent.document.uri)).sentAs, 'parts');
+  test('a UTF-8 file with bytes above 0x7f is read by the engine; the same text in windows-1252, opened so, goes in parts', async () => {
+    const utf8File = path.join(dir, 'accent.timens');
+    fs.writeFileSync(utf8File, `# café, Weißschuh\r\n${lines.join('\r\n')}\r\n`);
+    const accent = await vscode.window.showTextDocument(vscode.Uri.file(utf8File), { preview: false });
+    await settledAt(accent, 2 * PART_LINES, 'opening a UTF-8 file');
+    // VS Code says the encoding it read the file with (TextDocument.encoding): the engine decodes the file so.
+    assert.strictEqual((accent.document as { encoding?: string }).encoding, 'utf8');
+    assert.strictEqual((await inspect(accent.document.uri)).sentAs, 'file');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const latin1File = path.join(dir, 'accent-1252.timens');
+    fs.writeFileSync(latin1File, Buffer.from(`# café\r\n${lines.join('\r\n')}\r\n`, 'latin1'));
+    const open = vscode.workspace.openTextDocument as (uri: vscode.Uri, options: { encoding: string }) => Thenable<vscode.TextDocument>;
+    const doc = await open(vscode.Uri.file(latin1File), { encoding: 'windows1252' });
+    assert.strictEqual(doc.lineAt(0).text, '# café');
+    const latin1 = await vscode.window.showTextDocument(doc, { preview: false });
+    await settledAt(latin1, 2 * PART_LINES, 'opening in parts');
+    assert.strictEqual((await inspect(doc.uri)).sentAs, 'parts');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

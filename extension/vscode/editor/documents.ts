@@ -165,7 +165,14 @@ function editorLines(doc: vscode.TextDocument): EditorLines {
     eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
     lineCount: doc.lineCount,
     probes: [...lines].sort((a, b) => a - b).map((line) => [line, doc.lineAt(line).text] as const),
+    ...encodingOf(doc),
   };
+}
+
+/** TextDocument.encoding (VS Code 1.100 on; the extension supports older ones, whose API has none). */
+function encodingOf(doc: vscode.TextDocument): { encoding?: string } {
+  const encoding = (doc as { readonly encoding?: unknown }).encoding;
+  return typeof encoding === 'string' ? { encoding } : {};
 }
 
 export function isScenario(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {

@@ -42,4 +42,19 @@ test('a file that may not be the editor\'s text is refused, with the reason', ()
   assert.match(reason(write('e.timens', Buffer.from('\ufeffP1\n', 'utf16le')), editorOf('P1\n', '\n')), /above 0x7f/);
   assert.match(reason(write('f.timens', 'P\u00001\n'), editorOf('P\u00001\n', '\n')), /NUL/);
   assert.match(reason(path.join(dir, 'gone.timens'), editorOf(text, '\n')), /cannot read the file \(ENOENT\)/);
+  // The editor's encoding, where VS Code says it: another one than UTF-8 for bytes above 0x7f, UTF-16 for any file;
+  // a file the editor reads as UTF-8 that is not UTF-8 (the editor shows replacement characters).
+  assert.match(reason(write('g.timens', Buffer.from('# caf\xe9\n', 'latin1')), { ...editorOf('# café\n', '\n'), encoding: 'windows1252' }), /reads it as windows1252/);
+  assert.match(reason(file, { ...editorOf(text, '\n'), encoding: 'utf16le' }), /reads the file as utf16le/);
+  assert.match(reason(write('h.timens', Buffer.from('# caf\xe9\n', 'latin1')), { ...editorOf('# caf\ufffd\n', '\n'), encoding: 'utf8' }), /not valid UTF-8/);
+});
+
+test('a file the editor reads as UTF-8 is decoded so: bytes above 0x7f, with or without a byte-order mark', () => {
+  const text = '# Reported-by: Thomas Weißschuh\nP1: unshare(CLONE_NEWTIME) # naïve → ok\n';
+  assert.deepEqual(editorTextOfFile(write('u.timens', text), { ...editorOf(text, '\n'), encoding: 'utf8' }), { text });
+  const bom = write('v.timens', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/\n/g, '\r\n'))]));
+  const crlf = text.replace(/\n/g, '\r\n');
+  assert.deepEqual(editorTextOfFile(bom, { ...editorOf(crlf, '\r\n'), encoding: 'utf8bom' }), { text: crlf });
+  // A line the editor shows otherwise (another encoding chosen after all) is still caught by the probes.
+  assert.ok('reason' in editorTextOfFile(write('w.timens', text), { ...editorOf(text.replace('ß', 'Ã\u009f'), '\n'), encoding: 'utf8' }));
 });
