@@ -1,7 +1,7 @@
 // The messages between the extension host and the import worker (importWorker.ts), declared once for both
 // sides: what to import, progress, messages in batches (summaries now, the rest read from their source when
 // asked), and the assembled series as references.
-import type { PatchSeries, SeriesMessage } from './series';
+import { parseSubject, type PatchSeries, type SeriesMessage, type SubjectInfo } from './series';
 import { readMessageAgain, type MessageSource } from './seriesReader';
 
 /** What to read: a file path, bytes read by the host (non-file URIs), or a git range (trusted workspaces only). */
@@ -41,16 +41,10 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch'>;
  * its number of lines], or, with a fifth number, in that input chunk (InputChunks; start and end in bytes);
  * the length of its hunks' entries in the batch's `hunks` (absent: not listed).
  */
-type WireSummary = MessageSummary & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly h?: number };
+type WireSummary = Omit<MessageSummary, 'subjectInfo'> & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly h?: number };
 
 /** What the host reads only when asked. */
 type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch'>;
-
-/** True when JSON carries the summary's numbers as they are (a version of 400 digits reads as Infinity). */
-function jsonSafe(s: WireSummary): boolean {
-  const { version, number, total } = s.subjectInfo;
-  return Number.isFinite((version ?? 0) + (number ?? 0) + (total ?? 0));
-}
 
 /**
  * A batch as it travels. A message's headers, body and patch do not travel: the host reads the message's
@@ -64,10 +58,11 @@ export interface WireBatch {
   /** The sources of the batch's messages one after the other, in UTF-8, transferred (as a string if they
    *  hold a lone surrogate, which UTF-8 cannot carry; the worker decodes bytes, so only a string input can). */
   readonly texts: ArrayBuffer | string;
-  /** JSON of the summaries, 0 for a message in `exact`. */
+  /** JSON of the summaries (without the subject's parts, which the host makes from the subject when asked), 0 for
+   *  a message in `exact`. */
   readonly summaries: string;
-  /** The rare summary JSON would change, cloned; a message without a source (not from an mbox), cloned whole. */
-  readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message?: SeriesMessage }>>;
+  /** A message without a source (not from an mbox), cloned whole with its summary. */
+  readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message: SeriesMessage }>>;
   /** Input chunks this batch's messages (and maybe later ones) lie in, by number, sent once each, transferred. */
   readonly chunks?: readonly (readonly [number, ArrayBuffer])[];
   /**
@@ -86,7 +81,7 @@ export interface BatchItem {
   readonly hunks?: string;
 }
 
-type SummaryWithFiles = MessageSummary & { readonly files: number };
+type SummaryWithFiles = Omit<MessageSummary, 'subjectInfo'> & { readonly files: number };
 
 /**
  * The worker's item for a message it has just read: a message with a source keeps only its summary, so its parsed
@@ -95,7 +90,7 @@ type SummaryWithFiles = MessageSummary & { readonly files: number };
  */
 export function batchItem(m: SeriesMessage, from: MessageSource | null, hunks?: string): BatchItem {
   if (!from) return { message: m, from, hunks };
-  const summary: SummaryWithFiles = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
+  const summary: SummaryWithFiles = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
   return { message: summary, from, hunks };
 }
 
@@ -162,14 +157,14 @@ export class InputChunks {
  */
 export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireBatch {
   const summaries: (WireSummary | 0)[] = [];
-  const exact: Record<number, { summary: WireSummary; message?: SeriesMessage }> = {};
+  const exact: Record<number, { summary: WireSummary; message: SeriesMessage }> = {};
   const texts: string[] = [];
   const chunks: [number, ArrayBuffer][] = [];
   const entries: string[] = [];
   let at = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
     const files = 'patch' in m ? m.patch?.files.length ?? 0 : m.files;
-    const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files };
+    const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files };
     if (hunks !== undefined) { entries.push(hunks); (summary as { h?: number }).h = hunks.length; }
     if (from?.bytes && input?.send(from.bytes.chunk, chunks)) {
       (summary as { at?: WireSummary['at'] }).at = [from.bytes.start, from.bytes.end, from.firstLine, from.lines, from.bytes.chunk];
@@ -178,8 +173,7 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
       (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
     }
     if (!from) { summaries.push(0); exact[k] = { summary, message: m as SeriesMessage }; }
-    else if (jsonSafe(summary)) summaries.push(summary);
-    else { summaries.push(0); exact[k] = { summary }; }
+    else summaries.push(summary);
   });
   const joined = texts.join('');
   const wire: WireBatch = { texts: wellFormed(joined) ? utf8(joined) : joined, summaries: JSON.stringify(summaries), exact, hunks: entries.join('') };
@@ -200,6 +194,8 @@ class BatchRecord {
   readonly hunkAt: Int32Array;
   /** Read details by slot; a message without a source (not from an mbox) has its own from the start. */
   readonly details: (MessageDetail | undefined)[];
+  /** The subjects' parts by slot, made when first asked for (tree rows and picks ask for a few). */
+  readonly subjects: (SubjectInfo | undefined)[];
   private wire: ArrayBuffer | string | null;
   private texts: string | null = null;
 
@@ -208,6 +204,7 @@ class BatchRecord {
     this.files = new Int32Array(count);
     this.hunkAt = new Int32Array(count * 2);
     this.details = new Array<MessageDetail | undefined>(count);
+    this.subjects = new Array<SubjectInfo | undefined>(count);
     this.wire = wire;
   }
 
@@ -249,6 +246,8 @@ export function fileCount(m: SeriesMessage): number {
 }
 
 const detailOf = (m: Imported): MessageDetail => m[RECORD]!.detail(m[SLOT], m.index);
+// The reader made the same from the same subject (makeMessage): it need not travel.
+const subjectOf = (m: Imported): SubjectInfo => (m[RECORD]!.subjects[m[SLOT]] ??= parseSubject(m.subject));
 
 /**
  * Own enumerable getters, shared by every message: the messages stay plain objects (same prototype, same
@@ -256,6 +255,7 @@ const detailOf = (m: Imported): MessageDetail => m[RECORD]!.detail(m[SLOT], m.in
  * cost ten times as much to create.
  */
 const DETAIL_GETTERS: PropertyDescriptorMap = {
+  subjectInfo: { get(this: Imported) { return subjectOf(this); }, enumerable: true, configurable: true },
   headers: { get(this: Imported) { return detailOf(this).headers; }, enumerable: true, configurable: true },
   body: { get(this: Imported) { return detailOf(this).body; }, enumerable: true, configurable: true },
   patch: { get(this: Imported) { return detailOf(this).patch; }, enumerable: true, configurable: true },
@@ -281,8 +281,8 @@ export function fromBatch(batch: WireBatch, chunks = new Map<number, ArrayBuffer
   let hunksAt = 0;
   return wires.map((wire, k) => {
     const s = wire === 0 ? exact[k].summary : wire;
-    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, subjectInfo: s.subjectInfo, from: shared(s.from), date: s.date, messageId: s.messageId, inReplyTo: shared(s.inReplyTo), placeholder: s.placeholder };
-    if (wire === 0 && exact[k].message) record.details[k] = exact[k].message;
+    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, from: shared(s.from), date: s.date, messageId: s.messageId, inReplyTo: shared(s.inReplyTo), placeholder: s.placeholder };
+    if (wire === 0) record.details[k] = exact[k].message;
     if (s.at) {
       const { at } = record;
       const o = k * 5;
