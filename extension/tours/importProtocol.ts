@@ -89,9 +89,13 @@ type SummaryWithFiles = Omit<MessageSummary, 'subjectInfo'> & { readonly files: 
  * young generation, which copied them each time).
  */
 export function batchItem(m: SeriesMessage, from: MessageSource | null, hunks?: string): BatchItem {
-  if (!from) return { message: m, from, hunks };
-  const summary: SummaryWithFiles = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: m.patch?.files.length ?? 0 };
-  return { message: summary, from, hunks };
+  return { message: from ? summaryOf(m) : m, from, hunks };
+}
+
+/** A message's summary as it travels, in an object of its own. */
+function summaryOf(m: SeriesMessage | SummaryWithFiles): SummaryWithFiles {
+  const files = 'patch' in m ? m.patch?.files.length ?? 0 : m.files;
+  return { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files };
 }
 
 const encoder = new TextEncoder();
@@ -163,8 +167,7 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
   const entries: string[] = [];
   let at = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
-    const files = 'patch' in m ? m.patch?.files.length ?? 0 : m.files;
-    const summary: WireSummary = { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files };
+    const summary: WireSummary = summaryOf(m);
     if (hunks !== undefined) { entries.push(hunks); (summary as { h?: number }).h = hunks.length; }
     if (from?.bytes && input?.send(from.bytes.chunk, chunks)) {
       (summary as { at?: WireSummary['at'] }).at = [from.bytes.start, from.bytes.end, from.firstLine, from.lines, from.bytes.chunk];
