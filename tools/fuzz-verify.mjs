@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fuzzScenario } from './fuzz-scenario.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
@@ -18,92 +19,11 @@ const keep = opt('--keep', path.join('test-results', 'fuzz'));
 const image = opt('--kernel-image');
 const arch = opt('--arch', 'x86_64');
 
-/** mulberry32: a small seeded generator, so a seed replays its scenarios. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
-
-const CLOCKS = ['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_MONOTONIC_RAW', 'CLOCK_MONOTONIC_COARSE', 'CLOCK_REALTIME_COARSE', 'CLOCK_TAI', 'CLOCK_BOOTTIME_ALARM'];
-
-function scenario(seed) {
-  const r = rng(seed);
-  const pick = (xs) => xs[Math.floor(r() * xs.length)];
-  const int = (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
-  const tasks = ['P1'];
-  const fds = [];
-  let n = 0;
-  const out = [`# fuzz seed ${seed}`, `arch ${arch}`, `kernel ${arch === 'arm64' ? '6.12' : '6.18'}`];
-  const gens = [
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: fork() = ${c}`; },
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: pthread_create() = ${c}`; },
-    (t) => `${t}: unshare(${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUSER'])})`,
-    (t) => `${t}: setns("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children'])}", ${pick(['CLONE_NEWTIME', '0'])})`,
-    (t) => `${t}: setns(pidfd(${pick(tasks)}), ${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])})`,
-    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic', 'boottime', '1', '7'])} ${int(-5000, 5000)} ${pick([0, 1, 999999999])}")`,
-    (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/timens_offsets")`,
-    (t) => `${t}: read("${pick(['/proc/uptime', '/proc/stat', '/proc/sys/user/max_time_namespaces'])}")`,
-    (t) => (r() < 0.3 ? `${t}: sysinfo()` : `${t}: read("/proc/${pick([...tasks, 'self', 'thread-self'])}/stat")`),
-    (t) => `${t}: clock_gettime(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
-    (t) => `${t}: clock_gettime(${pick(CLOCKS)})`,
-    (t) => `${t}: touch([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vvar_vclock', 'vdso'])}], ${int(0, 4)})`,
-    (t) => `${t}: setuid(${pick([0, 1000])})`,
-    (t) => `${t}: setresuid(-1, ${pick([0, 1000])}, -1)`,
-    (t) => `${t}: prctl(PR_SET_DUMPABLE, ${pick([0, 1])})`,
-    (t) => `${t}: id()`,
-    (t) => `${t}: write("/proc/${pick(tasks)}/${pick(['uid_map', 'gid_map'])}", "0 ${pick([0, 1000])} 1")`,
-    (t) => `${t}: write("/proc/${pick(tasks)}/setgroups", "deny")`,
-    (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0'])})` : `${t}: id()`; },
-    (t) => `${t}: readlink("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children', 'user'])}")`,
-    (t) => `${t}: ${arch === 'arm64' ? pick(['execve()', 'execve("/proc/self/exe", compat)']) : 'execve()'}`,
-    (t) => `${t}: timerfd_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TFD_TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s'])})`,
-    (t) => `${t}: mprotect([vvar], ${pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_NONE'])})`,
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone3(${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])}) = ${c}`; },
-    (t) => `${t}: exit()`,
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: vfork() = ${c}`; },
-    (t) => `${t}: mremap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})`,
-    (t) => `${t}: munmap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(0, 3)})`,
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${int(0, 30)})` : `${t}: id()`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: write(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime -3 7', 'monotonic 1 0\\nboottime 2 0', 'bogus 1 2', '1 9223372036854775807 0'])}")` : `${t}: id()`; },
-    (t) => `${t}: setgid(${pick([0, 1000])})`,
-    (t) => `${t}: setresgid(-1, ${pick([0, 1000])}, -1)`,
-    (t) => `${t}: clock_getres(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
-    (t) => `${t}: ${pick(['time()', 'time(syscall)', 'gettimeofday()', 'gettimeofday(syscall)'])}`,
-    (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: pidfd_open(${pick(tasks)}${pick(['', ', PIDFD_THREAD'])}) = ${f}`; },
-    (t) => `${t}: timer_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '2s', 'now - 1s'])})`,
-    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "monotonic ${int(-100, 100)} 0\\nboottime ${int(-100, 100)} ${int(0, 5)}")`,
-    // Sleeps and waits: short, since verify really waits them and compares the time waited.
-    // A clock reading as a relative sleep (now - 1s on CLOCK_TAI: 56 years) moves the model's host so far that
-    // every later time is not checkable: clock readings go with TIMER_ABSTIME only.
-    (t) => { const abs = pick(['TIMER_ABSTIME', '0']) === 'TIMER_ABSTIME'; return `${t}: clock_nanosleep(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME', 'CLOCK_TAI', 'CLOCK_MONOTONIC_RAW', 'CLOCK_BOOTTIME_ALARM'])}, ${abs ? 'TIMER_ABSTIME' : '0'}, ${pick(abs ? ['now + 20ms', '30ms', 'now - 1s', '0', '-1s'] : ['30ms', '0', '-1s'])})`; },
-    (t) => `${t}: futex(${pick(['FUTEX_WAIT', 'FUTEX_WAIT_BITSET', 'FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME', 'FUTEX_LOCK_PI', 'FUTEX_LOCK_PI2', 'FUTEX_WAIT|FUTEX_CLOCK_REALTIME', 'FUTEX_WAIT_BITSET|FUTEX_PRIVATE_FLAG'])}, ${pick(['now + 20ms', '20ms', 'now - 1s', '-1s'])})`,
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone(${pick(['SIGCHLD', 'CLONE_NEWTIME|SIGCHLD', 'CLONE_NEWUSER|SIGCHLD', 'CLONE_NEWUSER|CLONE_NEWTIME|SIGCHLD'])}) = ${c}`; },
-    (t) => { const own = fds.filter(([o]) => o === t); if (!own.length) return `${t}: id()`; const fd = pick(own); fds.splice(fds.indexOf(fd), 1); return `${t}: close(${fd[1]})`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: pwrite(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime 1 0'])}", ${pick([0, 1, 4])})` : `${t}: id()`; },
-    () => { const c = `K${++n}`; tasks.push(c); return `spawn ${c} uid=${pick([0, 1000, 65534])}`; },
-    () => `sleep ${pick(['10ms', '50ms'])}`,
-    // futex2 (futex_waitv 5.16, futex_wait 6.7): absolute deadlines only; sizes and flags the kernel refuses too.
-    (t) => `${t}: ${pick(['futex_waitv', 'futex_wait'])}(${pick(['CLOCK_MONOTONIC', 'CLOCK_MONOTONIC', 'CLOCK_REALTIME', 'CLOCK_BOOTTIME'])}, ${pick(['now + 20ms', 'now + 20ms', 'now - 1s', '-1s', '0'])}${pick(['', '', ', FUTEX2_SIZE_U32|FUTEX2_PRIVATE', ', FUTEX2_SIZE_U32|FUTEX2_NUMA', ', FUTEX2_SIZE_U32|FUTEX2_MPOL', ', FUTEX2_SIZE_U64', ', FUTEX2_PRIVATE'])})`,
-  ];
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2];
-  const total = weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < lineCount; i++) {
-    let x = r() * total;
-    let g = 0;
-    while ((x -= weights[g]) > 0) g++;
-    out.push(gens[g](pick(tasks)));
-  }
-  return out.join('\n') + '\n';
-}
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-fuzz-'));
 const files = [];
 for (let i = 0; i < count; i++) {
   const f = path.join(dir, `fuzz-${seed0 + i}.timens`);
-  fs.writeFileSync(f, scenario(seed0 + i));
+  fs.writeFileSync(f, fuzzScenario(seed0 + i, { arch, lines: lineCount }));
   files.push(f);
 }
 const run = spawnSync('node', ['dist/cli.js', 'verify', '--json', ...(image ? ['--kernel-image', image, '--arch', arch] : []), ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });

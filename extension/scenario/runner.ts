@@ -43,12 +43,17 @@ export class LineRunner {
   /** Executes one step. `where` gives the line's statement range, asked for only when the simulator fails. */
   step(step: Step, where: () => Range): LineOutcome {
     let result: OpResult;
+    let failed: string | undefined;
     try {
       result = this.sim.exec(step);
+      // The simulation records a failure of the model as an error event and goes on; the line still says so.
+      failed = result.internal;
     } catch (e) {
       result = EMPTY_RESULT;
-      this.diagnostics.push({ range: where(), severity: 'error', code: 'sim-error',
-        message: `The simulator failed on this line: ${e instanceof Error ? e.message : String(e)}` });
+      failed = e instanceof Error ? e.message : String(e);
+    }
+    if (failed !== undefined) {
+      this.diagnostics.push({ range: where(), severity: 'error', code: 'sim-error', message: `The simulator failed on this line: ${failed} (a bug in the model; please report it)` });
     }
     this.lastStep = step;
     this.lastResult = result;

@@ -180,6 +180,8 @@ export interface OpResult {
   readonly stuck?: { readonly page: string; readonly seq: number; readonly retries: number };
   /** The model did not run the operation (not modelled, or not defined by the profile's design): why. */
   readonly refused?: string;
+  /** The model itself failed on the operation (a bug in the model, recorded as an error event): its message. */
+  readonly internal?: string;
   /** A vDSO read that raced a host update (`race=`): how many times vdso_read_retry sent it back. */
   readonly retries?: number;
 }

@@ -91,7 +91,7 @@ export function execStep(k: KernelContext, step: Step): OpResult {
 export function internalError(k: KernelContext, step: Step, message: string): OpResult {
   k.at(step.line, step.task);
   k.ev('error', k.txt`internal simulator error on line ${step.line + 1} (${step.operation.op}): ${message}; please report it`);
-  return { ret: null, errno: null, signal: null };
+  return { ret: null, errno: null, signal: null, internal: message };
 }
 
 export function recordExpectation(k: KernelContext, line: number, taskId: string | null, passed: boolean, summary: string): void {
