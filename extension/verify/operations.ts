@@ -70,6 +70,16 @@ const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 /** The /proc/sys files the helper opens (helper/proto.c FIXED), the sysctls the model has. */
 const SYSCTL_FILES = ['/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable'];
 
+/**
+ * The /proc directory of a scenario task that is no task at this line (its creating line failed or never ran):
+ * a pid above PID_MAX_LIMIT (include/linux/threads.h: 4M on 64-bit, 32768 on 32-bit), which pid_max never
+ * reaches, so proc_pid_lookup (fs/proc/base.c) finds no task there and every path under it is ENOENT, as the
+ * kernel answers for a pid that has no task. The helper's tid tokens reach 0x3fffffff (helper/proto.c parse_path).
+ */
+export const ABSENT_PID = 0x3fffffff;
+/** A task name that cannot be an entry of /proc's root (those are lower-case words: self, sys, net, uptime…). */
+const ABSENT_NAME = /^[A-Z][A-Za-z0-9_]{0,47}$/;
+
 /** A scenario path as the helper's token, or null when it names a file the helper never opens. */
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
@@ -81,6 +91,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   if (who !== 'self' && who !== 'thread-self') {
     let name: string | undefined = c.before.tasks[who] ? who : undefined;
     if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+    if (!name && ABSENT_NAME.test(who)) return `#${ABSENT_PID}${m[2] ? `/${m[2]}` : ''}`;
     if (!name || !NAME.test(name)) return null;
     who = '@' + name;
   }
