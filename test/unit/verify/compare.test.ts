@@ -249,3 +249,39 @@ test('a task that dies running its line agrees with a model that kills it there,
   assert.equal(answered[2].status, 'unchecked');
   assert.match(answered[2].reason ?? '', /SIGSETXID.*race/);
 });
+
+test('a relative timer armed with a clock reading is compared as the value\'s offset from each side\'s host clock', () => {
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic 3600 0")\nP1: fork() = P2\nP2: timerfd_settime(CLOCK_MONOTONIC, 0, now - 1s)\nP2: timer_settime(CLOCK_REALTIME, 0, now + 5s)';
+  // the machine's host is `by` seconds ahead of the model's, and the kernel's value differs from the model's by `off`
+  const machine = (by: number, off = 0, line = 5) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const move = (x: string, d: number) => { const [s, n] = x.split(':').map(Number); return `${s + d}:${String(n).padStart(9, '0')}`; };
+    l.res = { ...l.res!, f: { ...l.res!.f, h1: move(l.res!.f.h1, by), h2: move(l.res!.f.h2, by), w: move(l.res!.f.w, by + off) } };
+  };
+  const plan = planScenario(text, 't.timens', PROFILE, MODE);
+  assert.ok(plan.lines.every((l) => l.notRun === null), 'both timers run');
+  const at = (r: ReturnType<typeof verdicts>, n: number) => r.lines.find((l) => l.line === n - 1)!;
+  const same = verdicts(text);
+  assert.equal(at(same, 5).status, 'agree');
+  assert.equal(at(same, 5).model, 'ok value +3599 s from the host timer armed');
+  assert.equal(at(verdicts(text, machine(86400, 0, 6)), 6).status, 'agree', 'the machine\'s wall clock is a day ahead of the model\'s: the same offset');
+  assert.equal(at(verdicts(text, machine(40, 0.3)), 5).status, 'agree', 'within the clock tolerance');
+  const off = at(verdicts(text, machine(40, 2)), 5);
+  assert.equal(off.status, 'disagree');
+  assert.deepEqual([off.diffs[0].field, off.diffs[0].kernel, off.diffs[0].model], ['value offset', '+3601 s', '+3599 s']);
+  // a value far from 0 on both hosts: EINVAL on the kernel is the kernel's answer to another offset
+  const einval = at(verdicts(text, (k) => { const l = k.get(5)!; l.res = { ...l.res!, f: { ...l.res!.f, errno: 'EINVAL', ret: '-1' } }; }), 5);
+  assert.deepEqual(einval.diffs[0], { field: 'outcome', kernel: 'EINVAL', model: 'ok' });
+});
+
+test('a clock reading used as a duration that lands near 0 or below it on the other side\'s host is not checkable', () => {
+  // the namespace's monotonic clock reads 1.5 s at the model's host (1000 s): the value is 0.5 s
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -999 500000000")\nP1: fork() = P2\nP2: timerfd_settime(CLOCK_MONOTONIC, 0, now - 1s)';
+  const behind = (k: Map<number, KernelLine>) => {
+    const l = k.get(5)!;
+    l.res = { ...l.res!, f: { ...l.res!.f, errno: 'EINVAL', ret: '-1', h1: '999:000000000', h2: '999:000000000' } };
+  };
+  const r = verdicts(text, behind).lines.find((l) => l.line === 4)!;
+  assert.equal(r.status, 'unchecked');
+  assert.match(r.reason ?? '', /within \+0\.5 s of 0 or below it on the other side's host/);
+});
