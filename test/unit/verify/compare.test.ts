@@ -285,3 +285,22 @@ test('a clock reading used as a duration that lands near 0 or below it on the ot
   assert.equal(r.status, 'unchecked');
   assert.match(r.reason ?? '', /within \+0\.5 s of 0 or below it on the other side's host/);
 });
+
+test('an offsets write the range check decides at the kernel\'s short uptime only stops the lines after it when one side wrote', () => {
+  // a fresh VM up 5 s: "monotonic -25 0" is ERANGE there (proc_timens_set_offset checks the range before frozen)
+  const upFor5s = (n: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(n)!;
+    l.res = { ...l.res!, f: { ...l.res!.f, errno: 'ERANGE', ret: '-1', hm: '5:000000000', hboot: '5:000000000' } };
+  };
+  const frozen = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: clock_gettime(CLOCK_MONOTONIC)';
+  const both = verdicts(frozen, upFor5s(4)).lines.slice().sort((a, b) => a.line - b.line);
+  const at = (ls: typeof both, n: number) => ls.find((l) => l.line === n - 1)!;
+  assert.equal(at(both, 4).model, 'EACCES');
+  assert.equal(at(both, 4).status, 'unchecked');
+  assert.match(at(both, 4).reason ?? '', /the range check adds the host's uptime/);
+  assert.equal(at(both, 5).status, 'agree', 'both writes failed: nothing changed on either side');
+  const open = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: clock_gettime(CLOCK_MONOTONIC)';
+  const one = verdicts(open, upFor5s(3)).lines;
+  assert.equal(at(one, 3).status, 'unchecked');
+  assert.match(at(one, 4).reason ?? '', /follows line 3/, 'the model wrote the offsets the kernel refused');
+});
