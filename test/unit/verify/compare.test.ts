@@ -294,7 +294,7 @@ test('an offsets write the range check decides at the kernel\'s short uptime onl
   };
   const frozen = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: clock_gettime(CLOCK_MONOTONIC)';
   const both = verdicts(frozen, upFor5s(4)).lines.slice().sort((a, b) => a.line - b.line);
-  const at = (ls: typeof both, n: number) => ls.find((l) => l.line === n - 1)!;
+  const at = (ls: readonly (typeof both)[number][], n: number) => ls.find((l) => l.line === n - 1)!;
   assert.equal(at(both, 4).model, 'EACCES');
   assert.equal(at(both, 4).status, 'unchecked');
   assert.match(at(both, 4).reason ?? '', /the range check adds the host's uptime/);
@@ -303,4 +303,15 @@ test('an offsets write the range check decides at the kernel\'s short uptime onl
   const one = verdicts(open, upFor5s(3)).lines;
   assert.equal(at(one, 3).status, 'unchecked');
   assert.match(at(one, 4).reason ?? '', /follows line 3/, 'the model wrote the offsets the kernel refused');
+});
+
+test('on a machine up for less than the model\'s 1000 s the model boots at its uptime: the range check asks both the same', () => {
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: write("/proc/self/timens_offsets", "monotonic -3 0")';
+  const plan = planScenario(text, 't.timens', PROFILE, MODE, 'l', { monotonic: 5.25, boottime: 7.25 });
+  assert.deepEqual(plan.lines[0].model.before.host.monotonic, { sec: 5, nsec: 250000000 });
+  assert.deepEqual(plan.lines[0].model.before.host.boottime, { sec: 7, nsec: 250000000 }, 'the boottime difference as a suspend');
+  assert.deepEqual(plan.lines.map((l) => l.model.result.errno), [null, 'ERANGE', null], '5.25 s - 25 s is below 0 (proc_timens_set_offset)');
+  const longer = planScenario(text, 't.timens', PROFILE, MODE, 'l', { monotonic: 5000, boottime: 5000 });
+  assert.deepEqual(longer.lines[0].model.before.host.monotonic, { sec: 5000, nsec: 0 });
+  assert.deepEqual(longer.lines.map((l) => l.model.result.errno), [null, null, null]);
 });
