@@ -141,7 +141,7 @@ export function compareRun(input: CompareInput): FileReport {
         lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: killed ?? 'ran', kernel: 'died before answering' }));
         continue;
       }
-      if (fskip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited, whose pid may now be another process\'s', diffs: stateDiffs })); continue; }
+      if (fskip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited but whose /proc entry is still there (not reaped yet, or its pid already another process\'s)', diffs: stateDiffs })); continue; }
       const kWhy = fskip === 'blocked' ? 'the task is suspended in vfork' : 'the task has exited';
       const agree = modelDidNotRun === fskip;
       const diffs = agree ? stateDiffs : [{ field: 'outcome', kernel: `did not run (${kWhy})`, model: modelDidNotRun ? `did not run (${modelDidNotRun})` : pl.model.result.errno ?? 'ran' }, ...stateDiffs];
