@@ -133,16 +133,14 @@ static void begin(const char *label)
 
 static int ti_cur;
 
-/* The tid a scenario name stands for in a path or pidfd: a live task's; ABSENT_PID, which names no task, for a
- * name never made here, or a task that has exited and whose /proc entry is gone (reaped, as the model reaps at
- * once: super.c reap).
+/* The tid a scenario name stands for in a path or pidfd: a live task's, or ABSENT_PID, which names no task, for a
+ * task that has exited and whose /proc entry is gone (reaped, as the model reaps at once: super.c reap).
  * -1 while it starts, or when its /proc entry is still there (a zombie whose parent could not reap it, or its
  * pid already another process's). */
 static long tid_of_name(const char *name)
 {
 	int i = find(name);
-	if (i < 0) return ABSENT_PID;
-	if (T[i].state == T_STARTING) return -1;
+	if (i < 0 || T[i].state == T_STARTING) return -1;
 	if (T[i].state != T_GONE) return T[i].tid;
 	char p[64];
 	struct stat st;
@@ -174,7 +172,7 @@ static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, siz
 		return 0;
 	}
 	if (a[k].type == 'N' && a[k].kind == 'P') {
-		long tid = a[k].name[0] ? tid_of_name(a[k].name) : -1;
+		long tid = a[k].name[0] ? tid_of_name(a[k].name) : a[k].pidfd_tid;
 		if (tid < 0) return -1;
 		snprintf(out, cap, "pidfd:#%ld", tid);
 		return 0;

@@ -110,6 +110,11 @@ function notOpened(path: string | undefined, c: EncodeContext): NotRun {
   return { notRun: ONLY_PROC };
 }
 const pathOf = (f: FileRef | NsTarget): string | undefined => ('path' in f ? f.path : undefined);
+/** The acting task's fd of that name (threads share their leader's table). */
+function fdOf(c: EncodeContext, name: string) {
+  const me = c.task ? c.before.tasks[c.task] : undefined;
+  return me ? (me.fds[name] ?? c.before.tasks[me.leader]?.fds[name]) : undefined;
+}
 
 const NEVER_SET = 'setting the host clock is never done by verify: this line is not checkable here';
 
@@ -241,6 +246,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
+      if ('pidfd' in op.target && !c.before.tasks[op.target.pidfd] && !fdOf(c, op.target.pidfd)) {
+        return { notRun: `${op.target.pidfd} is no task at this line (its creating line failed or never ran): the model reads pidfd(${op.target.pidfd}) as no pidfd at all (EBADF, our choice), while the kernel has no pid to open`, noChange: true };
+      }
       const t = targetToken(op.target, c);
       return t === null ? notOpened(pathOf(op.target), c) : [t, String(op.nstype)];
     } },
@@ -269,7 +277,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
     encode: (op, c) => setxidBlocked(c) ?? resIds(c, [op.r, op.e, op.s]) },
   pidfd_open: { sig: 'Nir', flags: 0, fields: [], doc: 'pidfd_open(2) of the task\'s thread id with the flags; the new fd is named as the line says.',
-    encode: (op) => (NAME.test(op.task) && NAME.test(op.fd) ? [`pidfd:@${op.task}`, String(op.flags), op.fd] : { notRun: 'bad task or fd name' }) },
+    encode: (op, c) => (NAME.test(op.task) && NAME.test(op.fd)
+      ? [!c.before.tasks[op.task] && ABSENT_NAME.test(op.task) ? `pidfd:#${ABSENT_PID}` : `pidfd:@${op.task}`, String(op.flags), op.fd] : { notRun: 'bad task or fd name' }) },
   ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(NS_IOCTLS.indexOf(op.request)), op.newFd || UNNAMED_FD] : { notRun: 'bad fd name' }) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',
