@@ -246,10 +246,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
-      if ('pidfd' in op.target && !c.before.tasks[op.target.pidfd] && !fdOf(c, op.target.pidfd)) {
-        return { notRun: `${op.target.pidfd} is no task at this line (its creating line failed or never ran): the model reads pidfd(${op.target.pidfd}) as no pidfd at all (EBADF, our choice), while the kernel has no pid to open`, noChange: true };
-      }
-      const t = targetToken(op.target, c);
+      // pidfd(NAME) of a name that is neither a task nor an fd: pidfd_open of a pid no task has
+      const absent = 'pidfd' in op.target && !c.before.tasks[op.target.pidfd] && !fdOf(c, op.target.pidfd) && ABSENT_NAME.test(op.target.pidfd);
+      const t = absent ? `pidfd:#${ABSENT_PID}` : targetToken(op.target, c);
       return t === null ? notOpened(pathOf(op.target), c) : [t, String(op.nstype)];
     } },
   fork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'fork(2); the child is a new task of the helper.',
