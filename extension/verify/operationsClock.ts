@@ -24,10 +24,13 @@ const WALL_CLOCKS = new Set<number>([CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_REALTIM
  *  as a duration, and the machine's clocks run on while the helper works through the lines (the model's move only
  *  with the scenario); an absolute wall-clock (REALTIME, REALTIME_ALARM, TAI) deadline given as a number is a
  *  point of a clock that starts at 2026-01-01 in the model, not at the machine's time (the sandbox aligns MONOTONIC
- *  and BOOTTIME only). A deadline of now + … is relative to each side's own clock and is run, and so is 0. */
+ *  and BOOTTIME only). A deadline of now + … is relative to each side's own clock and is run, and so are 0 and a
+ *  negative one. */
 export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): NotRun | null {
   if (!abs && v.base !== 'abs') return { notRun: 'a clock reading used as a duration (a relative time of now + …): the machine\'s clock has moved on by the time the helper runs the line', noChange: true };
-  if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
+  // A negative one means the same on both sides: every call refuses it before it reads a clock (timespec64_valid:
+  // timerfd_settime, do_timer_settime, clock_nanosleep, futex_init_timeout, which futex2_setup_timeout calls too).
+  if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && v.delta.sec >= 0 && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
     return { notRun: 'an absolute wall-clock deadline: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
   }
   return null;

@@ -7,6 +7,7 @@ import { crc32, decodeHex, parseLine, unframe, seconds } from '../../../extensio
 import { cpioNewc } from '../../../extension/verify/cpio';
 import { sniffImage } from '../../../extension/verify/qemu';
 import { ABSENT_PID, OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
+import { clockPointUnchecked } from '../../../extension/verify/operationsClock';
 import { createSimulation } from '../../../extension/sim/index';
 
 test('parseLine never throws, whatever the bytes, and keeps what it does not know as noise', () => {
@@ -108,4 +109,13 @@ test('a /proc path of a task name that is no task at this line: a pid above PID_
   assert.match(reason(OPERATIONS.write.encode({ op: 'write', file: { path: '/proc/k11/uid_map' }, data: '0 0 1' } as never, c)), /^k11 is no task/);
   assert.match(reason(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/self/ns/net' } as never, c)), /^the helper opens only/);
   assert.deepEqual(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/P1/ns/user' } as never, c), ['@P1/ns/user']);
+});
+
+test('an absolute wall-clock deadline is not run, unless it is 0 or negative (refused before any clock is read)', () => {
+  const at = (sec: number, nsec = 0) => ({ base: 'abs' as const, delta: { sec, nsec } });
+  assert.match(clockPointUnchecked(0, true, at(5))?.notRun ?? '', /absolute wall-clock deadline/);
+  assert.equal(clockPointUnchecked(0, true, at(0)), null);
+  assert.equal(clockPointUnchecked(0, true, at(-1)), null);
+  assert.equal(clockPointUnchecked(11, true, at(-1, 500000000)), null, 'CLOCK_TAI, -0.5 s');
+  assert.equal(clockPointUnchecked(1, true, at(5)), null, 'CLOCK_MONOTONIC is aligned');
 });
