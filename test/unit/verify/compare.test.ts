@@ -315,3 +315,13 @@ test('on a machine up for less than the model\'s 1000 s the model boots at its u
   assert.deepEqual(longer.lines[0].model.before.host.monotonic, { sec: 5000, nsec: 0 });
   assert.deepEqual(longer.lines.map((l) => l.model.result.errno), [null, null, null]);
 });
+
+test('a line the kernel did not run stops the lines after it only when the model changed something in it', () => {
+  const refused = (n: number) => (k: Map<number, KernelLine>) => { const l = k.get(n)!; l.res = { ...l.res!, f: { ret: '-1', errno: 'EINVAL', sig: '0', refused: 'range' } }; };
+  // [vdso] is 2 pages on x86_64 6.18: its page 2 is nothing of the model's (the helper's ld.so lies there)
+  const nothing = verdicts('kernel 6.18\nP1: munmap([vdso], 2)\nP1: clock_gettime(CLOCK_MONOTONIC)', refused(2)).lines;
+  assert.equal(nothing[0].status, 'unchecked');
+  assert.equal(nothing[1].status, 'agree', 'the model unmapped nothing: both machines are as before');
+  const some = verdicts('kernel 6.18\nP1: munmap([vdso])\nP1: clock_gettime(CLOCK_MONOTONIC, syscall)', refused(2)).lines;
+  assert.match(some[1].reason ?? '', /follows line 2/, 'the model unmapped the [vdso] the kernel kept');
+});
