@@ -42,6 +42,10 @@ enum path_who { WHO_NONE, WHO_SELF, WHO_THREAD_SELF, WHO_TID, WHO_NAME };
 enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT, REST_UID_MAP, REST_GID_MAP, REST_SETGROUPS, REST_MAPS, REST_NS_USER, REST_PID_STAT,
 	REST_SYS_MAXTIME, REST_SYS_OVERFLOWUID, REST_SYS_OVERFLOWGID, REST_SYS_SUID_DUMPABLE };
 
+/* A pid above PID_MAX_LIMIT (4M on 64-bit, include/linux/threads.h), which no task ever has: /proc/ABSENT_PID/… is
+ * ENOENT (fs/proc/base.c proc_pid_lookup), as for a pid whose task was reaped. verify/operations.ts ABSENT_PID. */
+#define ABSENT_PID 0x3fffffffL
+
 struct proc_path {
 	enum path_who who;
 	long tid;                       /* WHO_TID */

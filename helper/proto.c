@@ -151,7 +151,7 @@ int parse_path(const char *tok, struct proc_path *p, int allow_names)
 	else if (who[0] == '@' && allow_names && valid_name(who + 1)) { p->who = WHO_NAME; strcpy(p->name, who + 1); }
 	else if (who[0] == '#') {
 		long long v;
-		if (parse_int(who + 1, &v) || v <= 0 || v > 0x3fffffff) return -1;
+		if (parse_int(who + 1, &v) || v <= 0 || v > ABSENT_PID) return -1;
 		p->who = WHO_TID;
 		p->tid = (long)v;
 	} else return -1;
@@ -254,7 +254,7 @@ int parse_arg(char type, const char *tok, struct arg *a, unsigned char *buf, siz
 			if (tok[6] == '@' && valid_name(tok + 7)) { strcpy(a->name, tok + 7); return 0; }
 			if (tok[6] == '#') {
 				long long v;
-				if (parse_int(tok + 7, &v) || v <= 0 || v > 0x3fffffff) goto bad;
+				if (parse_int(tok + 7, &v) || v <= 0 || v > ABSENT_PID) goto bad;
 				a->pidfd_tid = (long)v;
 				return 0;
 			}

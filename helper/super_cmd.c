@@ -132,6 +132,21 @@ static void begin(const char *label)
 }
 
 static int ti_cur;
+
+/* The tid a scenario name stands for in a path or pidfd: a live task's, or ABSENT_PID, which names no task, for a
+ * task that has exited and whose /proc entry is gone (reaped, as the model reaps at once: super.c reap).
+ * -1 while it starts, or when its /proc entry is still there (a zombie whose parent could not reap it, or its
+ * pid already another process's). */
+static long tid_of_name(const char *name)
+{
+	int i = find(name);
+	if (i < 0 || T[i].state == T_STARTING) return -1;
+	if (T[i].state != T_GONE) return T[i].tid;
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof p, "/proc/%ld", T[i].tid);
+	return stat(p, &st) && errno == ENOENT ? ABSENT_PID : -1;
+}
 static int clock_arg(const struct op_desc *d, struct arg *a) { return (d->flags & OPF_CLOCK0) ? (int)a[0].i : -1; }
 
 /* Rewrites one argument for the task: task names become tids of live tasks, host deadlines absolute. */
@@ -140,10 +155,10 @@ static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, siz
 	struct proc_path *pp = NULL;
 	if (a[k].type == 'p' || ((a[k].type == 'F' || a[k].type == 'N') && a[k].kind == 'p')) pp = &a[k].path;
 	if (pp && pp->who == WHO_NAME) {
-		int i = find(pp->name);
-		if (i < 0 || T[i].state == T_GONE || T[i].state == T_STARTING) return -1;
+		long tid = tid_of_name(pp->name);
+		if (tid < 0) return -1;
 		pp->who = WHO_TID;
-		pp->tid = T[i].tid;
+		pp->tid = tid;
 	}
 	if ((a[k].type == 'k' || ((a[k].type == 'F' || a[k].type == 'N') && a[k].kind == 'f')) && a[k].name[0]) {
 		int fd = fdname_lookup(T[ti_cur].tab, a[k].name);
@@ -157,9 +172,9 @@ static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, siz
 		return 0;
 	}
 	if (a[k].type == 'N' && a[k].kind == 'P') {
-		int i = a[k].name[0] ? find(a[k].name) : -1;
-		if (i < 0 || T[i].state == T_GONE || T[i].state == T_STARTING) return -1;
-		snprintf(out, cap, "pidfd:#%ld", T[i].tid);
+		long tid = a[k].name[0] ? tid_of_name(a[k].name) : a[k].pidfd_tid;
+		if (tid < 0) return -1;
+		snprintf(out, cap, "pidfd:#%ld", tid);
 		return 0;
 	}
 	if (a[k].type == 'T' && a[k].kind == 'h') {

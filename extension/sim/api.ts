@@ -256,6 +256,9 @@ export interface SimulationOptions {
    * the end is readable as usual; goto (to anywhere but the end), stepBack and exportColumns throw. Default true.
    */
   readonly keepHistory?: boolean;
+  /** The host's uptime at boot in seconds (CLOCK_MONOTONIC, BOOTTIME and MONOTONIC_RAW) instead of 1000 s; realtime
+   *  still starts at 2026-01-01. verify starts the model at the uptime of a machine up for less (a fresh VM). */
+  readonly uptime?: number;
 }
 
 /** The tables of KernelState that hold objects by id. */

@@ -47,7 +47,7 @@ export class SimulationImpl implements Simulation {
     this.keepsHistory = options.keepHistory !== false;
     this.rec = new Recorder(this.keepsHistory, initial);
     this.kernel = new Kernel(this.rec, this.switches.values, this.profile);
-    if (!initial) this.kernel.boot();
+    if (!initial) this.kernel.boot(options.uptime);
     this.rec.startRecording();
   }
 

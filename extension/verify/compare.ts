@@ -2,6 +2,7 @@
 // and decides agree, disagree or not checkable. The scenario's own `expect` lines play no part: the model is
 // compared with the kernel, never with what the author expected.
 
+import { isDeepStrictEqual } from 'node:util';
 import type { KernelState, TaskState } from '../sim/api';
 import type { FileRef } from '../sim/ops';
 import { PAGE } from '../sim/kernel/mm/vma';
@@ -22,6 +23,14 @@ export interface CompareInput {
 }
 
 const ok = (pl: PlannedLine) => pl.model.result.errno === null && pl.model.result.signal === null;
+
+/** Whether the model's state after a line the kernel did not run differs from before it. When it does not (an
+ *  munmap of a range the model has nothing in, a set*id to the ids the task has), neither machine changed, so the
+ *  lines after it are still compared. A task's last result (for display) is the line's own, not a change. */
+const modelChanged = (pl: PlannedLine) => {
+  const bare = (s: KernelState) => ({ ...s, tasks: Object.fromEntries(Object.entries(s.tasks).map(([id, t]) => [id, { ...t, lastResult: null }])) });
+  return !isDeepStrictEqual(bare(pl.model.before), bare(pl.model.after));
+};
 
 /** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
 function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {
@@ -100,7 +109,7 @@ export function compareRun(input: CompareInput): FileReport {
     if (taint !== null) { lines.push(v('unchecked', { reason: `follows line ${taint + 1}, which the kernel did not run the way the model did` })); continue; }
     if (pl.notRun) {
       lines.push(v('unchecked', { reason: pl.notRun.notRun }));
-      if (!pl.notRun.timeOnly && !pl.notRun.noChange && (ok(pl) || pl.notRun.changes)) taint = pl.line;
+      if (!pl.notRun.timeOnly && !pl.notRun.noChange && (ok(pl) || pl.notRun.changes) && modelChanged(pl)) taint = pl.line;
       continue;
     }
     const k = input.kernel.get(pl.line + 1);
@@ -141,7 +150,7 @@ export function compareRun(input: CompareInput): FileReport {
         lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: killed ?? 'ran', kernel: 'died before answering' }));
         continue;
       }
-      if (fskip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited, whose pid may now be another process\'s', diffs: stateDiffs })); continue; }
+      if (fskip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited but whose /proc entry is still there (not reaped yet, or its pid already another process\'s)', diffs: stateDiffs })); continue; }
       const kWhy = fskip === 'blocked' ? 'the task is suspended in vfork' : 'the task has exited';
       const agree = modelDidNotRun === fskip;
       const diffs = agree ? stateDiffs : [{ field: 'outcome', kernel: `did not run (${kWhy})`, model: modelDidNotRun ? `did not run (${modelDidNotRun})` : pl.model.result.errno ?? 'ran' }, ...stateDiffs];
@@ -150,7 +159,7 @@ export function compareRun(input: CompareInput): FileReport {
     }
     if (f.refused) {
       lines.push(v('unchecked', { reason: `the helper did not run it (${f.refused === 'range' ? 'the range reaches beyond the special mappings, into the helper\'s own memory' : f.refused})` }));
-      if (ok(pl)) taint = pl.line;
+      if (ok(pl) && modelChanged(pl)) taint = pl.line;
       continue;
     }
     if (f.timeout) {

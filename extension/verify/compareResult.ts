@@ -12,6 +12,7 @@ import type { PlannedLine } from './plan';
 import { decodeHex, seconds, type KernelLine } from './protocol';
 import type { Bijection } from './identity';
 import type { Diff } from './report';
+import { readingTimer } from './compareTimer';
 
 export interface Tolerances {
   /** Clock offsets agree within this many seconds (plus half the host bracket). */
@@ -223,9 +224,13 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
   let model = mo, kernel = ko;
   const skipOutcome = unchecked('outcome');
   if (skipOutcome) return { diffs, unchecked: skipOutcome, model, kernel };
+  const rt = readingTimer(pl, f, tol.clockSec, mo, ko);
+  if (rt?.unchecked) return { diffs, unchecked: rt.unchecked, model, kernel };
   if (mo !== ko) {
     const host = (mo === 'ERANGE') !== (ko === 'ERANGE') ? rangeDependsOnHost(pl, f) : null;
-    if (host) return { diffs, unchecked: host, model, kernel, diverged: true };
+    // a write that failed on both sides (the model's EACCES of a frozen namespace, the kernel's ERANGE, which
+    // proc_timens_set_offset checks first) changed nothing either side: only a success sets the machines apart
+    if (host) return { diffs, unchecked: host, model, kernel, diverged: mo === 'ok' || ko === 'ok' };
     diffs.push({ field: 'outcome', kernel: ko, model: mo });
   }
   // A futex wait ends in ETIMEDOUT on both sides: its wait is still compared.
@@ -289,6 +294,11 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
         break;
       }
       case 'waited': {
+        if (rt) {
+          model = rt.model; kernel = rt.kernel;
+          if (rt.diff) diffs.push(rt.diff);
+          break;
+        }
         if (!mr.waited) break;
         const m = tsSecs(mr.waited), kw = secs(f.w);
         const intr = f.intr === '1';

@@ -70,6 +70,16 @@ const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 /** The /proc/sys files the helper opens (helper/proto.c FIXED), the sysctls the model has. */
 const SYSCTL_FILES = ['/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable'];
 
+/**
+ * The /proc directory of a scenario task that is no task at this line (its creating line failed or never ran):
+ * a pid above PID_MAX_LIMIT (include/linux/threads.h: 4M on 64-bit, 32768 on 32-bit), which pid_max never
+ * reaches, so proc_pid_lookup (fs/proc/base.c) finds no task there and every path under it is ENOENT, as the
+ * kernel answers for a pid that has no task. The helper's tid tokens reach 0x3fffffff (helper/proto.c parse_path).
+ */
+export const ABSENT_PID = 0x3fffffff;
+/** A task name that cannot be an entry of /proc's root (those are lower-case words: self, sys, net, uptime…). */
+const ABSENT_NAME = /^[A-Z][A-Za-z0-9_]{0,47}$/;
+
 /** A scenario path as the helper's token, or null when it names a file the helper never opens. */
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
@@ -81,6 +91,7 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   if (who !== 'self' && who !== 'thread-self') {
     let name: string | undefined = c.before.tasks[who] ? who : undefined;
     if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+    if (!name && ABSENT_NAME.test(who)) return `#${ABSENT_PID}${m[2] ? `/${m[2]}` : ''}`;
     if (!name || !NAME.test(name)) return null;
     who = '@' + name;
   }
@@ -99,6 +110,11 @@ function notOpened(path: string | undefined, c: EncodeContext): NotRun {
   return { notRun: ONLY_PROC };
 }
 const pathOf = (f: FileRef | NsTarget): string | undefined => ('path' in f ? f.path : undefined);
+/** The acting task's fd of that name (threads share their leader's table). */
+function fdOf(c: EncodeContext, name: string) {
+  const me = c.task ? c.before.tasks[c.task] : undefined;
+  return me ? (me.fds[name] ?? c.before.tasks[me.leader]?.fds[name]) : undefined;
+}
 
 const NEVER_SET = 'setting the host clock is never done by verify: this line is not checkable here';
 
@@ -231,7 +247,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
-      const t = targetToken(op.target, c);
+      // pidfd(NAME) of a name that is neither a task nor an fd: pidfd_open of a pid no task has
+      const absent = 'pidfd' in op.target && !c.before.tasks[op.target.pidfd] && !fdOf(c, op.target.pidfd) && ABSENT_NAME.test(op.target.pidfd);
+      const t = absent ? `pidfd:#${ABSENT_PID}` : targetToken(op.target, c);
       return t === null ? notOpened(pathOf(op.target), c) : [t, String(op.nstype)];
     } },
   fork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'fork(2); the child is a new task of the helper.',
@@ -259,7 +277,8 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setresgid: { sig: 'iii', flags: 0, fields: [], doc: 'setresgid(3), -1 leaving an id (glibc applies it to every thread).',
     encode: (op, c) => setxidBlocked(c) ?? resIds(c, [op.r, op.e, op.s]) },
   pidfd_open: { sig: 'Nir', flags: 0, fields: [], doc: 'pidfd_open(2) of the task\'s thread id with the flags; the new fd is named as the line says.',
-    encode: (op) => (NAME.test(op.task) && NAME.test(op.fd) ? [`pidfd:@${op.task}`, String(op.flags), op.fd] : { notRun: 'bad task or fd name' }) },
+    encode: (op, c) => (NAME.test(op.task) && NAME.test(op.fd)
+      ? [!c.before.tasks[op.task] && ABSENT_NAME.test(op.task) ? `pidfd:#${ABSENT_PID}` : `pidfd:@${op.task}`, String(op.flags), op.fd] : { notRun: 'bad task or fd name' }) },
   ioctl: { sig: 'kir', flags: 0, fields: ['ret', 'text'], doc: 'ioctl(2) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE or NS_GET_OWNER_UID on the fd; a new fd is named as the line says (an unnamed one is kept under a name of its own) and its link read back; the owner uid comes back as text.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(NS_IOCTLS.indexOf(op.request)), op.newFd || UNNAMED_FD] : { notRun: 'bad fd name' }) },
   id: { readOnly: true, sig: '', flags: 0, fields: ['text'], doc: 'getresuid(2), getresgid(2) and CapEff against CapBnd of /proc/thread-self/status, as the text "uid=U euid=E gid=G egid=G caps=all|none|some".',

@@ -1,20 +1,22 @@
 // The helper's side of the timekeeping operations (sim/opsClock.ts), as operations.ts describes the others: the
 // protocol signature helper/ops_clock.c parses, and which result fields are compared.
 
-import type { TimeExpr } from '../sim/ops';
+import type { Operation, TimeExpr } from '../sim/ops';
 import { CLOCKS } from '../sim/types';
 import { FUTEX_CMD_MASK, FUTEX_OPS, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { Encoded, NotRun, OpSpec } from './operations';
+import { isReadingTimer } from './compareTimer';
 
 /** The helper's encoding of a call path: 0 the vDSO, 1 the system call, 2 x86_64's vsyscall page. */
 export const via = (v: CallVia): string => (v === 'syscall' ? '1' : v === 'vsyscall' ? '2' : '0');
 /** A scenario time as the helper's token: base:sec:nsec (the helper resolves now and host on its own clocks). */
 export const timeToken = (v: TimeExpr): string => `${v.base}:${v.delta.sec}:${v.delta.nsec}`;
 
-/** timerfd_settime and timer_settime: clock, TIMER_ABSTIME and the time, unless the two sides cannot mean it alike. */
-export const timerTokens = (op: { readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }): Encoded =>
-  clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), op.abs ? '1' : '0', timeToken(op.value)];
+/** timerfd_settime and timer_settime: clock, TIMER_ABSTIME and the time, unless the two sides cannot mean it alike
+ *  (a relative now + … on REALTIME, MONOTONIC or BOOTTIME is run: compareTimer.ts compares it from the hosts). */
+export const timerTokens = (op: Extract<Operation, { op: 'timerfd_settime' | 'timer_settime' }>): Encoded =>
+  (isReadingTimer(op) ? null : clockPointUnchecked(op.clock, op.abs, op.value)) ?? [String(op.clock), op.abs ? '1' : '0', timeToken(op.value)];
 
 const WALL_CLOCKS = new Set<number>([CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_REALTIME_ALARM, CLOCKS.CLOCK_TAI]);
 
@@ -22,10 +24,13 @@ const WALL_CLOCKS = new Set<number>([CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_REALTIM
  *  as a duration, and the machine's clocks run on while the helper works through the lines (the model's move only
  *  with the scenario); an absolute wall-clock (REALTIME, REALTIME_ALARM, TAI) deadline given as a number is a
  *  point of a clock that starts at 2026-01-01 in the model, not at the machine's time (the sandbox aligns MONOTONIC
- *  and BOOTTIME only). A deadline of now + … is relative to each side's own clock and is run, and so is 0. */
+ *  and BOOTTIME only). A deadline of now + … is relative to each side's own clock and is run, and so are 0 and a
+ *  negative one. */
 export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): NotRun | null {
   if (!abs && v.base !== 'abs') return { notRun: 'a clock reading used as a duration (a relative time of now + …): the machine\'s clock has moved on by the time the helper runs the line', noChange: true };
-  if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
+  // A negative one means the same on both sides: every call refuses it before it reads a clock (timespec64_valid:
+  // timerfd_settime, do_timer_settime, clock_nanosleep, futex_init_timeout, which futex2_setup_timeout calls too).
+  if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && v.delta.sec >= 0 && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
     return { notRun: 'an absolute wall-clock deadline: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
   }
   return null;

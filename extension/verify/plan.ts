@@ -2,7 +2,7 @@
 // scenario's expectations), and each line becomes the helper command that runs it for real, or the reason the
 // kernel cannot run it. The plan depends only on the model, so it can be sent ahead (qemu) or streamed.
 
-import { createSimulation } from '../sim/index';
+import { createSimulation, INITIAL_HOST } from '../sim/index';
 import type { KernelState, OpResult } from '../sim/api';
 import type { Step } from '../sim/ops';
 import { KERNEL_VERSIONS, machineOf, type Arch, type KernelVersion, type Machine, type Profile } from '../sim/types';
@@ -51,9 +51,9 @@ export function profileForKernel(arch: string, release: string): Profile | null 
   return best ? { arch: a, kernel: best, disabledPatches: [] } : null;
 }
 
-/** The model's host clocks start at a fixed uptime; when the kernel's host has been up longer, the model's
- *  host is moved forward to it first (sleep, then suspend for boottime), so that what depends on the uptime
- *  (the offsets range check) is asked of the model under the same host. */
+/** The model's host clocks start at a fixed uptime (at the kernel's when that is shorter); when the kernel's host
+ *  has been up longer, the model's host is moved forward to it first (sleep, then suspend for boottime), so that
+ *  what depends on the uptime (the offsets range check) is asked of the model under the same host. */
 function alignHost(sim: ReturnType<typeof createSimulation>, host: HostNow): void {
   const h = sim.state().host;
   const mono = host.monotonic - (h.monotonic.sec + h.monotonic.nsec / 1e9);
@@ -92,7 +92,8 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
   // Lines the kernel's profile rejects run on neither side.
   const rejected = new Map<number, string>();
   for (const d of profileDiagnostics(parsed, profile)) if (d.severity === 'error') rejected.set(d.range.line, d.message);
-  const sim = createSimulation(profile);
+  // a machine up for less than the model's 1000 s (a fresh VM) boots the model at its uptime; alignHost moves it on
+  const sim = createSimulation(profile, host && host.monotonic > 0 && host.monotonic < INITIAL_HOST.monotonic.sec ? { uptime: host.monotonic } : undefined);
   if (host) alignHost(sim, host);
   const rawCloned = new Set<string>();
   for (const step of parsed.steps) {

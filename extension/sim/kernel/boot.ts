@@ -18,10 +18,19 @@ export const INITIAL_HOST: HostClocks = {
   taiOffset: 37,
 };
 
-export function boot(k: KernelContext): void {
+/** The host clocks at boot after `uptime` seconds (SimulationOptions.uptime), or INITIAL_HOST. */
+function hostAt(uptime: number | undefined): HostClocks {
+  if (uptime === undefined || !(uptime >= 0) || !Number.isFinite(uptime)) return INITIAL_HOST;
+  const sec = Math.floor(uptime);
+  const t = { sec, nsec: Math.min(999999999, Math.round((uptime - sec) * 1e9)) };
+  return { ...INITIAL_HOST, monotonic: t, boottime: t, monotonicRaw: t };
+}
+
+export function boot(k: KernelContext, uptime?: number): void {
   const r = k.r;
-  r.create(k.host, HOST_ID, INITIAL_HOST);
-  k.hostIdx = r.hostIndex(INITIAL_HOST.monotonic);
+  const host = hostAt(uptime);
+  r.create(k.host, HOST_ID, host);
+  k.hostIdx = r.hostIndex(host.monotonic);
   r.create(k.counters, COUNTERS_ID, { ns: 1, user: 1, nsproxy: 1, mm: 0, pid: 1000, inum: 4026532200 } satisfies Counters);
   const user0: UserRec = { id: 'user#0', parent: null, ownerUid: 0, maxTimeNamespaces: k.sw.initMaxTimeNamespaces, timeNamespaceCounts: {}, _level: 0, _inum: INIT_USER_INUM,
     _group: 0, _uidMap: [], _gidMap: [], _setgroupsDeny: false, _parentCouldSetfcap: true };
@@ -33,7 +42,7 @@ export function boot(k: KernelContext): void {
   r.create(k.timeNamespaces, 'ns#0', ns0);
   // init_nsproxy is also held by the init task, which the model does not show: count starts at 1.
   r.create(k.nsproxies, 'nsproxy#0', { id: 'nsproxy#0', count: 1, time_ns: 'ns#0', time_ns_for_children: 'ns#0' } satisfies NsproxyRec);
-  r.create(k.pages, 'page#host', hostPage(k, INITIAL_HOST));
+  r.create(k.pages, 'page#host', hostPage(k, host));
   if (k.layout.vmas.some((v) => v.roles.includes('pvclock')) && k.sw.pvclockPresent) {
     r.create(k.pages, 'page#pvclock', { id: 'page#pvclock', kind: 'pvclock', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
   }

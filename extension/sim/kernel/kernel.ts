@@ -23,8 +23,8 @@ export class Kernel {
   }
 
   /** Create the boot state (a simulation forked from a state starts from that state instead). */
-  boot(): void {
-    boot(this.k);
+  boot(uptime?: number): void {
+    boot(this.k, uptime);
   }
 
   execStep(step: Step): OpResult {

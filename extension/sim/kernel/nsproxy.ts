@@ -141,7 +141,9 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     viaPidfd = true;
     const fd = lookupFd(k, t, target.pidfd);
     const who = fd && fd.kind === 'pidfd' ? fd.task! : target.pidfd;
-    if (!k.tasks.has(who)) k.fail('EBADF', `no pidfd ${target.pidfd}`);
+    // an fd that is no pidfd is a bad one; a name that is neither an fd nor a task is a task whose creating line
+    // failed: pidfd_open finds no pid for it (ESRCH), as for pidfd_open(TASK) itself
+    if (fd && !k.tasks.has(who)) k.fail('EBADF', `${target.pidfd} is no pidfd`);
     if (who === target.pidfd) pidfdOpen(k, who);
     const to = pidfdTarget(k, t, who, nstype);
     nsId = to.time;

@@ -12,8 +12,9 @@ export function pidfdOpenChecks(k: KernelContext, who: string, flags: number): v
   const known = PIDFD_FLAGS.PIDFD_NONBLOCK | (k.sw.pidfdThread ? PIDFD_FLAGS.PIDFD_THREAD : 0);
   // if (flags & ~(PIDFD_NONBLOCK | PIDFD_THREAD)) return -EINVAL;   (PIDFD_THREAD only from 6.9)
   if (flags & ~known) k.fail('EINVAL', `pidfd_open: flags 0x${flags.toString(16)} unknown to this kernel${flags & PIDFD_FLAGS.PIDFD_THREAD && !k.sw.pidfdThread ? ' (PIDFD_THREAD is 6.9+)' : ''}`);
-  const target = task(k, who);
-  // p = find_get_pid(pid); if (!p) return -ESRCH;
+  const target = k.tasks.get(who);
+  // p = find_get_pid(pid); if (!p) return -ESRCH;   (a name whose creating line failed has no pid: no task has it)
+  if (!target) k.fail('ESRCH', `pidfd_open: ${who} is no task (its creating line failed or never ran), find_get_pid finds nothing`);
   if (target.state === 'exited') k.fail('ESRCH', `pidfd_open: ${who} has exited and been reaped, find_get_pid finds nothing`);
   if (target.leader !== target.id && !(flags & PIDFD_FLAGS.PIDFD_THREAD)) {
     k.fail(k.sw.pidfdNonLeader, k.sw.pidfdNonLeader === 'ENOENT'

@@ -15,3 +15,14 @@ for (const [kernel, errno] of [['6.18', 'ENOENT'], ['6.12', 'EINVAL'], ['5.9', '
     assert.deepEqual(h.nsOf('P1'), ['ns#1', 'ns#1']);
   });
 }
+
+test('pidfd_open of a name whose creating line failed is ESRCH (no task has a pid for it), not an internal error', () => {
+  const h = harness('6.18');
+  h.run('P1', op.setuid(1000));
+  assert.equal(h.run('P1', { op: 'clone3', flags: 0x80, exitSignal: 17, child: 'K2' }).errno, 'EPERM', 'CLONE_NEWTIME without CAP_SYS_ADMIN');
+  const r = h.run('P1', { op: 'pidfd_open', task: 'K2', flags: 0, fd: 'f1' });
+  assert.deepEqual([r.ret, r.errno], [-1, 'ESRCH']);
+  assert.equal(h.run('P1', op.setnsPidfd('K2')).errno, 'ESRCH', 'pidfd(K2) is pidfd_open(K2, 0) first');
+  h.run('P1', op.open('/proc/self/ns/time', 'f2'));
+  assert.equal(h.run('P1', op.setnsPidfd('f2')).errno, 'EBADF', 'an fd that is no pidfd');
+});

@@ -289,3 +289,79 @@ test('a starttime whose u64 sum wrapped on one side only is unwrapped: the tasks
   assert.equal(r.disagree, 0, JSON.stringify(r.lines.find((x) => x.line === 6)));
   assert.equal(verdicts(text, kernelStart(5000000)).disagree, 1, 'an unshifted kernel still disagrees');
 });
+
+test('a relative timer armed with a clock reading is compared as the value\'s offset from each side\'s host clock', () => {
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic 3600 0")\nP1: fork() = P2\nP2: timerfd_settime(CLOCK_MONOTONIC, 0, now - 1s)\nP2: timer_settime(CLOCK_REALTIME, 0, now + 5s)';
+  // the machine's host is `by` seconds ahead of the model's, and the kernel's value differs from the model's by `off`
+  const machine = (by: number, off = 0, line = 5) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const move = (x: string, d: number) => { const [s, n] = x.split(':').map(Number); return `${s + d}:${String(n).padStart(9, '0')}`; };
+    l.res = { ...l.res!, f: { ...l.res!.f, h1: move(l.res!.f.h1, by), h2: move(l.res!.f.h2, by), w: move(l.res!.f.w, by + off) } };
+  };
+  const plan = planScenario(text, 't.timens', PROFILE, MODE);
+  assert.ok(plan.lines.every((l) => l.notRun === null), 'both timers run');
+  const at = (r: ReturnType<typeof verdicts>, n: number) => r.lines.find((l) => l.line === n - 1)!;
+  const same = verdicts(text);
+  assert.equal(at(same, 5).status, 'agree');
+  assert.equal(at(same, 5).model, 'ok value +3599 s from the host timer armed');
+  assert.equal(at(verdicts(text, machine(86400, 0, 6)), 6).status, 'agree', 'the machine\'s wall clock is a day ahead of the model\'s: the same offset');
+  assert.equal(at(verdicts(text, machine(40, 0.3)), 5).status, 'agree', 'within the clock tolerance');
+  const off = at(verdicts(text, machine(40, 2)), 5);
+  assert.equal(off.status, 'disagree');
+  assert.deepEqual([off.diffs[0].field, off.diffs[0].kernel, off.diffs[0].model], ['value offset', '+3601 s', '+3599 s']);
+  // a value far from 0 on both hosts: EINVAL on the kernel is the kernel's answer to another offset
+  const einval = at(verdicts(text, (k) => { const l = k.get(5)!; l.res = { ...l.res!, f: { ...l.res!.f, errno: 'EINVAL', ret: '-1' } }; }), 5);
+  assert.deepEqual(einval.diffs[0], { field: 'outcome', kernel: 'EINVAL', model: 'ok' });
+});
+
+test('a clock reading used as a duration that lands near 0 or below it on the other side\'s host is not checkable', () => {
+  // the namespace's monotonic clock reads 1.5 s at the model's host (1000 s): the value is 0.5 s
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -999 500000000")\nP1: fork() = P2\nP2: timerfd_settime(CLOCK_MONOTONIC, 0, now - 1s)';
+  const behind = (k: Map<number, KernelLine>) => {
+    const l = k.get(5)!;
+    l.res = { ...l.res!, f: { ...l.res!.f, errno: 'EINVAL', ret: '-1', h1: '999:000000000', h2: '999:000000000' } };
+  };
+  const r = verdicts(text, behind).lines.find((l) => l.line === 4)!;
+  assert.equal(r.status, 'unchecked');
+  assert.match(r.reason ?? '', /within \+0\.5 s of 0 or below it on the other side's host/);
+});
+
+test('an offsets write the range check decides at the kernel\'s short uptime only stops the lines after it when one side wrote', () => {
+  // a fresh VM up 5 s: "monotonic -25 0" is ERANGE there (proc_timens_set_offset checks the range before frozen)
+  const upFor5s = (n: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(n)!;
+    l.res = { ...l.res!, f: { ...l.res!.f, errno: 'ERANGE', ret: '-1', hm: '5:000000000', hboot: '5:000000000' } };
+  };
+  const frozen = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: clock_gettime(CLOCK_MONOTONIC)';
+  const both = verdicts(frozen, upFor5s(4)).lines.slice().sort((a, b) => a.line - b.line);
+  const at = (ls: readonly (typeof both)[number][], n: number) => ls.find((l) => l.line === n - 1)!;
+  assert.equal(at(both, 4).model, 'EACCES');
+  assert.equal(at(both, 4).status, 'unchecked');
+  assert.match(at(both, 4).reason ?? '', /the range check adds the host's uptime/);
+  assert.equal(at(both, 5).status, 'agree', 'both writes failed: nothing changed on either side');
+  const open = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: clock_gettime(CLOCK_MONOTONIC)';
+  const one = verdicts(open, upFor5s(3)).lines;
+  assert.equal(at(one, 3).status, 'unchecked');
+  assert.match(at(one, 4).reason ?? '', /follows line 3/, 'the model wrote the offsets the kernel refused');
+});
+
+test('on a machine up for less than the model\'s 1000 s the model boots at its uptime: the range check asks both the same', () => {
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: write("/proc/self/timens_offsets", "monotonic -3 0")';
+  const plan = planScenario(text, 't.timens', PROFILE, MODE, 'l', { monotonic: 5.25, boottime: 7.25 });
+  assert.deepEqual(plan.lines[0].model.before.host.monotonic, { sec: 5, nsec: 250000000 });
+  assert.deepEqual(plan.lines[0].model.before.host.boottime, { sec: 7, nsec: 250000000 }, 'the boottime difference as a suspend');
+  assert.deepEqual(plan.lines.map((l) => l.model.result.errno), [null, 'ERANGE', null], '5.25 s - 25 s is below 0 (proc_timens_set_offset)');
+  const longer = planScenario(text, 't.timens', PROFILE, MODE, 'l', { monotonic: 5000, boottime: 5000 });
+  assert.deepEqual(longer.lines[0].model.before.host.monotonic, { sec: 5000, nsec: 0 });
+  assert.deepEqual(longer.lines.map((l) => l.model.result.errno), [null, null, null]);
+});
+
+test('a line the kernel did not run stops the lines after it only when the model changed something in it', () => {
+  const refused = (n: number) => (k: Map<number, KernelLine>) => { const l = k.get(n)!; l.res = { ...l.res!, f: { ret: '-1', errno: 'EINVAL', sig: '0', refused: 'range' } }; };
+  // [vdso] is 2 pages on x86_64 6.18: its page 2 is nothing of the model's (the helper's ld.so lies there)
+  const nothing = verdicts('kernel 6.18\nP1: munmap([vdso], 2)\nP1: clock_gettime(CLOCK_MONOTONIC)', refused(2)).lines;
+  assert.equal(nothing[0].status, 'unchecked');
+  assert.equal(nothing[1].status, 'agree', 'the model unmapped nothing: both machines are as before');
+  const some = verdicts('kernel 6.18\nP1: munmap([vdso])\nP1: clock_gettime(CLOCK_MONOTONIC, syscall)', refused(2)).lines;
+  assert.match(some[1].reason ?? '', /follows line 2/, 'the model unmapped the [vdso] the kernel kept');
+});

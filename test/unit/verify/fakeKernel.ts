@@ -4,6 +4,7 @@ import { timerState, type OpResult } from '../../../extension/sim/api';
 import type { Plan } from '../../../extension/verify/plan';
 import { emptyKernelLine, type KernelLine, type Res } from '../../../extension/verify/protocol';
 
+const HOST: Readonly<Record<number, 'realtime' | 'monotonic' | 'boottime'>> = { 0: 'realtime', 1: 'monotonic', 7: 'boottime' };
 const hexOf = (s: string) => ':' + Buffer.from(s, 'utf8').toString('hex');
 const ts = (t: { sec: number; nsec: number }) => `${t.sec}:${String(t.nsec).padStart(9, '0')}`;
 
@@ -36,6 +37,8 @@ export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
     const statTask = statPid === undefined ? undefined : Object.values(s.tasks).find((t) => String(t.pid) === statPid);
     if (statTask) f.hs = String((BigInt(statTask.startBoottime.sec) * 1_000_000_000n + BigInt(statTask.startBoottime.nsec)) / 10_000_000n);
     if (op.op === 'read' && /btime/.test(pl.model.result.text ?? '')) f.hb = String(Math.floor(s.host.realtime.sec - s.host.boottime.sec - (s.host.realtime.nsec < s.host.boottime.nsec ? 1 : 0)));
+    // timers bracket the line with the host clock of their id (helper/super_cmd.c: OPF_CLOCK0)
+    if ((op.op === 'timerfd_settime' || op.op === 'timer_settime') && op.clock in HOST) f.h1 = f.h2 = ts(s.host[HOST[op.clock]!]);
     if (op.op === 'clock_nanosleep' && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
     k.res = { kind: 'res', line: pl.line + 1, task: pl.step.task ?? '-', f } satisfies Res;
     for (const t of Object.values(s.tasks)) {

@@ -118,6 +118,14 @@ test('a vDSO entry called after [vdso] was unmapped faults inside the helper\'s 
   assert.equal(r.lines[4].status, 'agree');
 });
 
+test('a reaped task\'s /proc paths and pidfds are run on the kernel, as a pid no task has', { skip: !linux }, async () => {
+  // The helper used to skip them (target-gone); the model reaps at once and answers ENOENT and ESRCH.
+  const lines = ['P1: fork() = K1', 'K1: exit()', 'P1: open("/proc/K1/ns/time") = f1', 'P1: pidfd_open(K1) = f2', 'P1: readlink("/proc/K1/ns/user")'];
+  const [r] = await verify([{ file: 'reaped.timens', text: lines.join('\n') }]);
+  assert.equal(r.error, null);
+  assert.deepEqual(r.lines.map((l) => [l.status, l.kernel]), [['agree', 'ok'], ['agree', 'ok'], ['agree', 'ENOENT'], ['agree', 'ESRCH'], ['agree', 'ENOENT']], JSON.stringify(r.lines));
+});
+
 test('cancelling a run stops the helper and everything it started', { skip: !linux }, async () => {
   const text = 'P1: fork() = P2\nP2: clock_nanosleep(CLOCK_MONOTONIC, 0, 2s)\nP2: clock_gettime(CLOCK_MONOTONIC)';
   const plan = planScenario(text, 'c.timens', profileForKernel(os.machine(), os.release())!, mode(), 'c');

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { crc32, decodeHex, parseLine, unframe, seconds } from '../../../extension/verify/protocol';
 import { cpioNewc } from '../../../extension/verify/cpio';
 import { sniffImage } from '../../../extension/verify/qemu';
-import { OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
+import { ABSENT_PID, OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
+import { clockPointUnchecked } from '../../../extension/verify/operationsClock';
 import { createSimulation } from '../../../extension/sim/index';
 
 test('parseLine never throws, whatever the bytes, and keeps what it does not know as noise', () => {
@@ -95,12 +96,26 @@ test('only the /proc files the model knows become helper paths; task names and m
   }
 });
 
-test('a /proc path the helper does not open says why: no such task at this line, or a file it never opens', () => {
+test('a /proc path of a task name that is no task at this line: a pid above PID_MAX_LIMIT (ENOENT), or not run when the name could be a /proc entry', () => {
   const before = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }).state();
   const c = { mode: { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 } as const, profile: { arch: 'x86_64', kernel: '6.18', disabledPatches: [] } as const, before, task: 'P1' };
   const reason = (r: unknown): string => (r as { notRun: string }).notRun;
-  assert.match(reason(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/K11/ns/user' } as never, c)), /^K11 is no task at this line/);
-  assert.match(reason(OPERATIONS.write.encode({ op: 'write', file: { path: '/proc/K11/uid_map' }, data: '0 0 1' } as never, c)), /^K11 is no task/);
+  assert.deepEqual(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/K11/ns/user' } as never, c), [`#${ABSENT_PID}/ns/user`]);
+  assert.deepEqual(OPERATIONS.write.encode({ op: 'write', file: { path: '/proc/K11/uid_map' }, data: '0 0 1' } as never, c), [`path:#${ABSENT_PID}/uid_map`, ':3020302031']);
+  assert.deepEqual(OPERATIONS.setns.encode({ op: 'setns', target: { path: '/proc/K11' }, nstype: 0 } as never, c), [`path:#${ABSENT_PID}`, '0']);
+  assert.ok(ABSENT_PID > 4 * 1024 * 1024, 'above PID_MAX_LIMIT of a 64-bit kernel');
+  // a lower-case name could be an entry of /proc's root (sys, net…), where the path is no ENOENT
+  assert.match(reason(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/sys/ns/user' } as never, c)), /^sys is no task at this line/);
+  assert.match(reason(OPERATIONS.write.encode({ op: 'write', file: { path: '/proc/k11/uid_map' }, data: '0 0 1' } as never, c)), /^k11 is no task/);
   assert.match(reason(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/self/ns/net' } as never, c)), /^the helper opens only/);
   assert.deepEqual(OPERATIONS.readlink.encode({ op: 'readlink', path: '/proc/P1/ns/user' } as never, c), ['@P1/ns/user']);
+});
+
+test('an absolute wall-clock deadline is not run, unless it is 0 or negative (refused before any clock is read)', () => {
+  const at = (sec: number, nsec = 0) => ({ base: 'abs' as const, delta: { sec, nsec } });
+  assert.match(clockPointUnchecked(0, true, at(5))?.notRun ?? '', /absolute wall-clock deadline/);
+  assert.equal(clockPointUnchecked(0, true, at(0)), null);
+  assert.equal(clockPointUnchecked(0, true, at(-1)), null);
+  assert.equal(clockPointUnchecked(11, true, at(-1, 500000000)), null, 'CLOCK_TAI, -0.5 s');
+  assert.equal(clockPointUnchecked(1, true, at(5)), null, 'CLOCK_MONOTONIC is aligned');
 });
