@@ -102,7 +102,11 @@ export function compareRun(input: CompareInput): FileReport {
   const src = (l: number) => plan.source[l] ?? '';
   let taint: number | null = null;
   let turned: number | null = null;
-  for (const s of plan.skipped) lines.push({ line: s.line, source: src(s.line), status: 'unchecked', reason: s.why, diffs: [], model: '', kernel: '' });
+  for (const s of plan.skipped) {
+    lines.push(s.modelFailed
+      ? { line: s.line, source: src(s.line), status: 'disagree', diffs: [{ field: 'model', kernel: 'not run', model: s.why }], model: s.why, kernel: 'not run' }
+      : { line: s.line, source: src(s.line), status: 'unchecked', reason: s.why, diffs: [], model: '', kernel: '' });
+  }
   for (const pl of plan.lines) {
     const v = (status: LineVerdict['status'], rest: Partial<LineVerdict>): LineVerdict =>
       ({ line: pl.line, source: src(pl.line), status, diffs: [], model: '', kernel: '', ...rest });

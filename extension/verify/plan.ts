@@ -28,7 +28,8 @@ export interface Plan {
   readonly mode: RunMode;
   readonly lines: readonly PlannedLine[];
   /** Lines the kernel's profile rejects (e.g. [vvar_vclock] on arm64): neither side runs them. */
-  readonly skipped: readonly { readonly line: number; readonly why: string }[];
+  /** Lines not run; `modelFailed` when the model itself failed on the line (a bug in it: a disagreement). */
+  readonly skipped: readonly { readonly line: number; readonly why: string; readonly modelFailed?: boolean }[];
   /** Set when the whole file cannot be checked on this kernel. */
   readonly fileNotChecked: string | null;
   /** Parse errors: nothing ran. */
@@ -67,7 +68,7 @@ function alignHost(sim: ReturnType<typeof createSimulation>, host: HostNow): voi
 export function planScenario(text: string, file: string, profile: Profile, mode: RunMode, label = 'scenario', host?: HostNow): Plan {
   const parsed = parseScenario(text, file);
   const source = text.split('\n');
-  const base = { file, label, profile, mode, source, lines: [] as PlannedLine[], skipped: [] as { line: number; why: string }[] };
+  const base = { file, label, profile, mode, source, lines: [] as PlannedLine[], skipped: [] as { line: number; why: string; modelFailed?: boolean }[] };
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error' && !PROFILE_CODES.has(d.code));
   if (errors.length) return { ...base, fileNotChecked: null, invalid: errors, headerNote: null };
   const h = parsed.header;
@@ -107,8 +108,11 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     try {
       result = sim.exec(step);
     } catch (e) {
-      result = { ret: null, errno: null, signal: null };
-      base.skipped.push({ line: step.line, why: `the model failed on this line: ${e instanceof Error ? e.message : String(e)}` });
+      result = { ret: null, errno: null, signal: null, internal: e instanceof Error ? e.message : String(e) };
+    }
+    // The simulation records a failure of the model and goes on: whatever the kernel does, the model is wrong here.
+    if (result.internal !== undefined) {
+      base.skipped.push({ line: step.line, why: `the model failed on this line: ${result.internal}`, modelFailed: true });
       continue;
     }
     const after = sim.state();

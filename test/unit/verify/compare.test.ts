@@ -365,3 +365,17 @@ test('a line the kernel did not run stops the lines after it only when the model
   const some = verdicts('kernel 6.18\nP1: munmap([vdso])\nP1: clock_gettime(CLOCK_MONOTONIC, syscall)', refused(2)).lines;
   assert.match(some[1].reason ?? '', /follows line 2/, 'the model unmapped the [vdso] the kernel kept');
 });
+
+test('a line the model failed on (a bug in the model) is a disagreement, not a line it could not check', () => {
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: fork() = P2\n';
+  const plan = planScenario(text, 'test.timens', PROFILE, MODE);
+  const failed = { ...plan, lines: plan.lines.filter((l) => l.line !== 2), skipped: [...plan.skipped, { line: 2, why: 'the model failed on this line: boom', modelFailed: true }] };
+  const r = compareRun({ plan: failed, kernel: kernelFromModel(failed), info: INFO, tol: LOCAL_TOLERANCES });
+  const line = r.lines.find((l) => l.line === 2)!;
+  assert.equal(line.status, 'disagree');
+  assert.equal(r.disagree, 1);
+  assert.match(line.diffs[0]!.model, /the model failed on this line: boom/);
+  // a line not run for another reason stays not checkable
+  const skipped = { ...plan, lines: plan.lines.filter((l) => l.line !== 2), skipped: [...plan.skipped, { line: 2, why: 'not run here' }] };
+  assert.equal(compareRun({ plan: skipped, kernel: kernelFromModel(skipped), info: INFO, tol: LOCAL_TOLERANCES }).lines.find((l) => l.line === 2)!.status, 'unchecked');
+});
