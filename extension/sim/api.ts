@@ -275,6 +275,9 @@ export interface Simulation {
 
   readonly eventCount: number;
   event(index: number): SimEvent;
+  /** Whether events [from, to) changed the kernel's state, fields an event's `changes` leave out included (saved and
+   *  group ids, counters); a task's last result, kept for display, is not a change. */
+  changedState(from: number, to: number): boolean;
   /** Fast columnar reads for views that draw many events. */
   kindOf(index: number): EventKind;
   lineOf(index: number): number;

@@ -100,6 +100,9 @@ export class SimulationImpl implements Simulation {
   event(index: number): SimEvent {
     return this.rec.event(index);
   }
+  changedState(from: number, to: number): boolean {
+    return this.rec.changedState(from, to);
+  }
   kindOf(index: number): EventKind {
     if (!this.keepsHistory) this.rec.check(index);
     return this.rec.kindOf(index);

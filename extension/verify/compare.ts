@@ -2,7 +2,6 @@
 // and decides agree, disagree or not checkable. The scenario's own `expect` lines play no part: the model is
 // compared with the kernel, never with what the author expected.
 
-import { isDeepStrictEqual } from 'node:util';
 import type { KernelState, TaskState } from '../sim/api';
 import type { FileRef } from '../sim/ops';
 import { PAGE } from '../sim/kernel/mm/vma';
@@ -24,13 +23,10 @@ export interface CompareInput {
 
 const ok = (pl: PlannedLine) => pl.model.result.errno === null && pl.model.result.signal === null;
 
-/** Whether the model's state after a line the kernel did not run differs from before it. When it does not (an
- *  munmap of a range the model has nothing in, a set*id to the ids the task has), neither machine changed, so the
- *  lines after it are still compared. A task's last result (for display) is the line's own, not a change. */
-const modelChanged = (pl: PlannedLine) => {
-  const bare = (s: KernelState) => ({ ...s, tasks: Object.fromEntries(Object.entries(s.tasks).map(([id, t]) => [id, { ...t, lastResult: null }])) });
-  return !isDeepStrictEqual(bare(pl.model.before), bare(pl.model.after));
-};
+/** Whether the model's state changed in a line the kernel did not run. When it did not (an munmap of a range the
+ *  model has nothing in, a set*id to the ids the task has), neither machine changed, so the lines after it are
+ *  still compared. */
+const modelChanged = (pl: PlannedLine) => pl.model.changed;
 
 /** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
 function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {

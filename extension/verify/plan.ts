@@ -18,7 +18,9 @@ export interface PlannedLine {
   /** The helper command, or null when the kernel does not run this line. */
   readonly command: string | null;
   readonly notRun: NotRun | null;
-  readonly model: { readonly result: OpResult; readonly before: KernelState; readonly after: KernelState };
+  /** `changed`: the line changed the model's state (any recorded change but a task's last result, which is for
+   *  display); read from the events, since the state snapshot leaves out fields (gids, saved ids) a line may set. */
+  readonly model: { readonly result: OpResult; readonly before: KernelState; readonly after: KernelState; readonly changed: boolean };
 }
 
 export interface Plan {
@@ -105,6 +107,7 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     const spec = OPERATIONS[step.operation.op];
     const enc = (spec.encode as (op: typeof step.operation, c: EncodeContext) => readonly string[] | NotRun)(step.operation, c);
     let result: OpResult;
+    const first = sim.eventCount;
     try {
       result = sim.exec(step);
     } catch (e) {
@@ -116,12 +119,13 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
       continue;
     }
     const after = sim.state();
+    const changed = sim.changedState(first, sim.eventCount);
     trackRawClones(rawCloned, step, result, after);
     const pl = step.line + 1;
     const command = 'notRun' in enc ? null
       : spec.flags & OPF_HOST ? ['host', pl, step.operation.op, ...enc].join(' ')
         : ['cmd', pl, step.task, step.operation.op, ...enc].join(' ');
-    base.lines.push({ line: step.line, step, command, notRun: 'notRun' in enc ? enc : null, model: { result, before, after } });
+    base.lines.push({ line: step.line, step, command, notRun: 'notRun' in enc ? enc : null, model: { result, before, after, changed } });
   }
   return { ...base, invalid: [], fileNotChecked: null, headerNote };
 }

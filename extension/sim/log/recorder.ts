@@ -212,6 +212,15 @@ export class Recorder extends Texts {
     return i + 1 < this.n ? this.evs.get(i + 1 - this.first, F_CHSTART) : this.attached;
   }
 
+  /** Whether events [from, to) changed any field but a task's last result, hidden ones included (changesOf leaves them out). */
+  changedState(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      this.check(i);
+      for (let c = this.evs.get(i - this.first, F_CHSTART), e = this.changeEnd(i); c < e; c++) if (this.ch.field(c) !== 'lastResult') return true;
+    }
+    return false;
+  }
+
   changesOf(i: number): Change[] {
     const out: Change[] = [];
     for (let c = this.evs.get(i - this.first, F_CHSTART), e = this.changeEnd(i); c < e; c++) {
