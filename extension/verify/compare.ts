@@ -23,11 +23,6 @@ export interface CompareInput {
 
 const ok = (pl: PlannedLine) => pl.model.result.errno === null && pl.model.result.signal === null;
 
-/** Whether the model's state changed in a line the kernel did not run. When it did not (an munmap of a range the
- *  model has nothing in, a set*id to the ids the task has), neither machine changed, so the lines after it are
- *  still compared. */
-const modelChanged = (pl: PlannedLine) => pl.model.changed;
-
 /** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
 function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {
   const path = 'path' in file ? file.path : reader?.fds[file.fd]?.path;
@@ -109,7 +104,7 @@ export function compareRun(input: CompareInput): FileReport {
     if (taint !== null) { lines.push(v('unchecked', { reason: `follows line ${taint + 1}, which the kernel did not run the way the model did` })); continue; }
     if (pl.notRun) {
       lines.push(v('unchecked', { reason: pl.notRun.notRun }));
-      if (!pl.notRun.timeOnly && !pl.notRun.noChange && (ok(pl) || pl.notRun.changes) && modelChanged(pl)) taint = pl.line;
+      if (!pl.notRun.timeOnly && !pl.notRun.noChange && (ok(pl) || pl.notRun.changes) && pl.model.changed) taint = pl.line;
       continue;
     }
     const k = input.kernel.get(pl.line + 1);
@@ -159,7 +154,7 @@ export function compareRun(input: CompareInput): FileReport {
     }
     if (f.refused) {
       lines.push(v('unchecked', { reason: `the helper did not run it (${f.refused === 'range' ? 'the range reaches beyond the special mappings, into the helper\'s own memory' : f.refused})` }));
-      if (ok(pl) && modelChanged(pl)) taint = pl.line;
+      if (ok(pl) && pl.model.changed) taint = pl.line;
       continue;
     }
     if (f.timeout) {

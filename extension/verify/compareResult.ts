@@ -9,7 +9,7 @@ import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
 import { offsetRange } from '../sim/offset64';
 import type { PlannedLine } from './plan';
-import { decodeHex, seconds, type KernelLine } from './protocol';
+import { decodeHex, fmtS, seconds, tsSecs, type KernelLine } from './protocol';
 import type { Bijection } from './identity';
 import type { Diff } from './report';
 import { readingTimer } from './compareTimer';
@@ -34,8 +34,6 @@ export interface ResultCompare {
 }
 
 const secs = seconds;
-const tsSecs = (t: { sec: number; nsec: number }) => t.sec + t.nsec / 1e9;
-const fmtS = (x: number) => `${x >= 0 ? '+' : ''}${(Math.round(x * 1000) / 1000).toString()} s`;
 const dur = (x: number) => `${(Math.round(x * 1000) / 1000).toString()} s`;
 const quote = (t: string) => JSON.stringify(t.length > 60 ? t.slice(0, 60) + '…' : t);
 

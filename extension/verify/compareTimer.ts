@@ -5,11 +5,8 @@ import { CLOCKS } from '../sim/types';
 import type { HostClocks } from '../sim/api';
 import type { Operation } from '../sim/ops';
 import type { PlannedLine } from './plan';
-import { seconds } from './protocol';
+import { fmtS, seconds, tsSecs } from './protocol';
 import type { Diff } from './report';
-
-const tsSecs = (t: { sec: number; nsec: number }) => t.sec + t.nsec / 1e9;
-const fmtS = (x: number) => `${x >= 0 ? '+' : ''}${(Math.round(x * 1000) / 1000).toString()} s`;
 
 /** The clocks whose host reading both sides have: the model's HostClocks field, the helper's hostclock(id). */
 const HOST_OF: Readonly<Record<number, keyof HostClocks>> = {

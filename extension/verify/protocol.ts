@@ -59,6 +59,12 @@ export function seconds(s: string | undefined): number {
   return m ? Number(m[1]) + Number(m[2]) / 1e9 : NaN;
 }
 
+/** A model Timespec in seconds. */
+export const tsSecs = (t: { readonly sec: number; readonly nsec: number }): number => t.sec + t.nsec / 1e9;
+
+/** A signed number of seconds as verify prints an offset: `+1.5 s`, to the millisecond. */
+export const fmtS = (x: number): string => `${x >= 0 ? '+' : ''}${(Math.round(x * 1000) / 1000).toString()} s`;
+
 /** CRC-32 (IEEE), as helper/super.c frames console lines. */
 export function crc32(s: string): number {
   let c = 0xffffffff;
