@@ -2,8 +2,9 @@
 // callbacks, rebuilds the series from the batches it posts (each message's text read from its batch when
 // first asked for), and cancels by terminating it. Plain Node, so the benchmark measures the same path the
 // extension uses.
+import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fromBatch, fromSkeleton, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { fromBatch, fromSkeleton, HostSide, type FileRangeReader, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
 import type { PatchSeries, SeriesMessage } from './series';
 
 export class ImportCancelled extends Error {
@@ -32,8 +33,14 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
     if (options.signal?.aborted) { reject(new ImportCancelled()); return; }
     const worker = new Worker(options.workerPath);
     const messages: SeriesMessage[] = [];
-    const chunks = new Map<number, ArrayBuffer>();
-    const strings = new Map<string, string>();
+    let host: HostSide;
+    try {
+      host = new HostSide(source.kind === 'file' ? fileRanges(source.path, source.name) : undefined);
+    } catch (err) {
+      void worker.terminate();
+      reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
     let settled = false;
     const finish = (fn: () => void, graceMs = 0) => {
       if (settled) return;
@@ -53,7 +60,7 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
       if (settled) return;
       switch (m.type) {
         case 'progress': options.onProgress?.(m); break;
-        case 'messages': for (const msg of fromBatch(m, chunks, strings)) messages.push(msg); break;
+        case 'messages': for (const msg of fromBatch(m, host)) messages.push(msg); break;
         case 'done': { const series = fromSkeleton(m.series, messages); finish(() => resolve(series)); break; }
         case 'error': finish(() => reject(new Error(m.message))); break;
       }
@@ -63,4 +70,34 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
     const request: HostToWorker = { type: 'import', source };
     worker.postMessage(request, source.kind === 'bytes' ? [source.data] : []);
   });
+}
+
+/**
+ * Reads byte ranges of the mailbox file again, for the messages a view asks for: the import keeps only where
+ * they lie. The file as it was when the import started (its size and modification time) is the one read; a
+ * file changed since cannot give a message back, and says so.
+ */
+export function fileRanges(file: string, name: string): FileRangeReader {
+  const imported = fs.statSync(file);
+  return (offset, length) => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, 'r');
+      const now = fs.fstatSync(fd);
+      if (now.size !== imported.size || now.mtimeMs !== imported.mtimeMs) throw new Error(`${name} has changed since it was imported: import it again to read its messages`);
+      const bytes = Buffer.alloc(length);
+      let done = 0;
+      while (done < length) {
+        const n = fs.readSync(fd, bytes, done, length - done, offset + done);
+        if (n === 0) throw new Error(`${name} ended before byte ${offset + length}: import it again to read its messages`);
+        done += n;
+      }
+      return bytes;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code ? new Error(`${name} cannot be read again (${code}): import it again to read its messages`) : err;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  };
 }

@@ -65,6 +65,8 @@ export interface WireBatch {
   readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message: SeriesMessage }>>;
   /** Input chunks this batch's messages (and maybe later ones) lie in, by number, sent once each, transferred. */
   readonly chunks?: readonly (readonly [number, ArrayBuffer])[];
+  /** For a mailbox file: such chunks by number and where they start in the file, which the host reads again. */
+  readonly chunksInFile?: readonly (readonly [number, number])[];
   /**
    * The entries of the messages' hunks that stand for a function (links.ts: hunkEntries, as encodeEntries writes
    * them), one message's after the other: finding the hunks of an event reads no message. One string for the
@@ -123,34 +125,52 @@ function utf8(text: string): ArrayBuffer {
  * buffer an eighth (page faults on the fresh memory); the chunks' memory is already the input's.
  */
 export class InputChunks {
-  /** The chunks that may travel and have not yet, in the order they came (a Map keeps it). */
-  private readonly waiting = new Map<number, ArrayBuffer>();
+  /** The chunks that may travel and have not yet, in the order they came (a Map keeps it): their buffers, or
+   *  for a mailbox file where they start in it. */
+  private readonly waiting = new Map<number, ArrayBuffer | number>();
   private readonly sent = new Set<number>();
   private count = 0;
+  /** Bytes added so far: where the next chunk starts in the input. */
+  private offset = 0;
+
+  /**
+   * `inFile`: the input is a file the host can read again. Its chunks then stay here and only their places
+   * travel: holding the sources of a 50 MB mailbox took the host 55 MB of memory outside its heap.
+   */
+  constructor(private readonly inFile = false) {}
 
   /** Call for every chunk, in the order the reader gets them; true when it may travel as it is (see above). */
   add(bytes: Uint8Array, ascii: (bytes: Uint8Array) => boolean): boolean {
     const id = this.count++;
+    const at = this.offset;
+    this.offset += bytes.byteLength;
+    if (this.inFile) {
+      if (!ascii(bytes)) return false;
+      this.waiting.set(id, at);
+      return true;
+    }
     if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer) || !ascii(bytes)) return false;
     this.waiting.set(id, bytes.buffer);
     return true;
   }
 
   /**
-   * True when the chunk travels as it is; its buffer is added to `out` the first time (then it is the host's).
-   * Messages come in source order, so no later one lies in an earlier chunk: those still waiting are let go.
+   * True when the chunk travels as it is; the first time, its buffer is added to `out` (then it is the host's),
+   * or its place in the file to `inFile`. Messages come in source order, so no later one lies in an earlier
+   * chunk: those still waiting are let go.
    */
-  send(id: number, out: [number, ArrayBuffer][]): boolean {
+  send(id: number, out: [number, ArrayBuffer][], inFile: [number, number][]): boolean {
     if (this.sent.has(id)) return true;
-    const buffer = this.waiting.get(id);
-    if (buffer === undefined) return false;
+    const chunk = this.waiting.get(id);
+    if (chunk === undefined) return false;
     for (const older of this.waiting.keys()) {
       if (older >= id) break;
       this.waiting.delete(older);
     }
     this.waiting.delete(id);
     this.sent.add(id);
-    out.push([id, buffer]);
+    if (typeof chunk === 'number') inFile.push([id, chunk]);
+    else out.push([id, chunk]);
     return true;
   }
 }
@@ -164,12 +184,13 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
   const exact: Record<number, { summary: WireSummary; message: SeriesMessage }> = {};
   const texts: string[] = [];
   const chunks: [number, ArrayBuffer][] = [];
+  const chunksInFile: [number, number][] = [];
   const entries: string[] = [];
   let at = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
     const summary: WireSummary = summaryOf(m);
     if (hunks !== undefined) { entries.push(hunks); (summary as { h?: number }).h = hunks.length; }
-    if (from?.bytes && input?.send(from.bytes.chunk, chunks)) {
+    if (from?.bytes && input?.send(from.bytes.chunk, chunks, chunksInFile)) {
       (summary as { at?: WireSummary['at'] }).at = [from.bytes.start, from.bytes.end, from.firstLine, from.lines, from.bytes.chunk];
     } else if (from) {
       texts.push(from.text);
@@ -180,7 +201,7 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
   });
   const joined = texts.join('');
   const wire: WireBatch = { texts: wellFormed(joined) ? utf8(joined) : joined, summaries: JSON.stringify(summaries), exact, hunks: entries.join('') };
-  return chunks.length > 0 ? { ...wire, chunks } : wire;
+  return { ...wire, ...(chunks.length > 0 ? { chunks } : {}), ...(chunksInFile.length > 0 ? { chunksInFile } : {}) };
 }
 
 /**
@@ -202,7 +223,7 @@ class BatchRecord {
   private wire: ArrayBuffer | string | null;
   private texts: string | null = null;
 
-  constructor(count: number, wire: ArrayBuffer | string, private readonly chunks: ReadonlyMap<number, ArrayBuffer>, readonly hunks: string) {
+  constructor(count: number, wire: ArrayBuffer | string, private readonly host: HostSide, readonly hunks: string) {
     this.at = new Int32Array(count * 5);
     this.files = new Int32Array(count);
     this.hunkAt = new Int32Array(count * 2);
@@ -215,7 +236,7 @@ class BatchRecord {
     let d = this.details[slot];
     if (d === undefined) {
       const [from, to, firstLine, lines, chunk] = this.at.subarray(slot * 5, slot * 5 + 5);
-      const text = chunk < 0 ? this.textsOf().slice(from, to) : decoder.decode(new Uint8Array(this.chunks.get(chunk)!, from, to - from));
+      const text = chunk < 0 ? this.textsOf().slice(from, to) : decoder.decode(this.host.bytes(chunk, from, to));
       d = this.details[slot] = readMessageAgain({ text, lines, firstLine }, index);
     }
     return d;
@@ -224,6 +245,43 @@ class BatchRecord {
   private textsOf(): string {
     if (this.texts === null) { this.texts = typeof this.wire === 'string' ? this.wire : decoder.decode(this.wire!); this.wire = null; }
     return this.texts;
+  }
+}
+
+/** Reads `length` bytes at `offset` of the imported mailbox file again (importClient.ts: fileRanges). */
+export type FileRangeReader = (offset: number, length: number) => Uint8Array;
+
+/**
+ * What the host keeps across an import's batches: the input chunks sent so far (their buffers, or their places
+ * in the mailbox file, read again with `readFile`), and the senders and threads seen so far. A series'
+ * messages mostly share their sender and the message they answer (git send-email threads every patch to the
+ * cover letter): one string each instead of one per message.
+ */
+export class HostSide {
+  private readonly chunks = new Map<number, ArrayBuffer | number>();
+  private readonly strings = new Map<string, string>();
+
+  constructor(private readonly readFile?: FileRangeReader) {}
+
+  take(batch: Pick<WireBatch, 'chunks' | 'chunksInFile'>): void {
+    for (const [id, buffer] of batch.chunks ?? []) this.chunks.set(id, buffer);
+    for (const [id, offset] of batch.chunksInFile ?? []) this.chunks.set(id, offset);
+  }
+
+  /** Bytes `from` to `to` of input chunk `id`. */
+  bytes(id: number, from: number, to: number): Uint8Array {
+    const chunk = this.chunks.get(id);
+    if (chunk === undefined) throw new Error(`input chunk ${id} never reached the host`);
+    if (typeof chunk !== 'number') return new Uint8Array(chunk, from, to - from);
+    if (!this.readFile) throw new Error('a message lies in the mailbox file, but this import has no reader for it');
+    return this.readFile(chunk + from, to - from);
+  }
+
+  shared(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
   }
 }
 
@@ -266,21 +324,14 @@ const DETAIL_GETTERS: PropertyDescriptorMap = {
 
 /**
  * The host's side: messages whose headers, body and patch are read from their source when first asked for.
- * `chunks` holds the input chunks sent so far and `strings` the senders and threads seen so far: pass the same
- * maps for every batch of an import. A series' messages mostly share their sender and the message they answer
- * (git send-email threads every patch to the cover letter): one string each instead of one per message.
+ * Pass the same `host` for every batch of an import.
  */
-export function fromBatch(batch: WireBatch, chunks = new Map<number, ArrayBuffer>(), strings = new Map<string, string>()): SeriesMessage[] {
-  const shared = (s: string): string => {
-    const known = strings.get(s);
-    if (known !== undefined) return known;
-    strings.set(s, s);
-    return s;
-  };
+export function fromBatch(batch: WireBatch, host = new HostSide()): SeriesMessage[] {
+  const shared = (s: string): string => host.shared(s);
   const { exact } = batch;
-  for (const [id, buffer] of batch.chunks ?? []) chunks.set(id, buffer);
+  host.take(batch);
   const wires = JSON.parse(batch.summaries) as (WireSummary | 0)[];
-  const record = new BatchRecord(wires.length, batch.texts, chunks, batch.hunks ?? '');
+  const record = new BatchRecord(wires.length, batch.texts, host, batch.hunks ?? '');
   let hunksAt = 0;
   return wires.map((wire, k) => {
     const s = wire === 0 ? exact[k].summary : wire;

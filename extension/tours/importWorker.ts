@@ -27,7 +27,8 @@ async function run(source: ImportSource): Promise<void> {
   let count = 0;
   let batch: BatchItem[] = [];
   let batchChars = 0;
-  const input = new InputChunks();
+  // A mailbox file can be read again by the host: its chunks need not travel (InputChunks).
+  const input = new InputChunks(source.kind === 'file');
   const flush = () => {
     if (batch.length === 0) return;
     const wire = toBatch(batch, input);

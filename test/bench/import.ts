@@ -159,15 +159,21 @@ export async function bench(): Promise<Record<string, number>> {
     const hostCpu = Math.min(...runs.map((r) => r.hostCpu));
     if (!Number.isNaN(hostCpu)) out['import.mbox_50mb_host_cpu_ms'] = hostCpu;
     // What the host holds of the imported series (summaries, indexes, the sources' bytes), after a full
-    // collection, before and after the lookups: the difference the series makes once dropped.
+    // collection, before and after the lookups: the difference the series makes once dropped. Buffers the
+    // worker transferred count in `external` only (`arrayBuffers` counts this thread's allocations), and are
+    // freed after a collection, by another thread: collect twice, a moment apart.
     let held: PatchSeries | null = runs.at(-1)!.series;
     runs.length = 0;
-    const heap = () => { gc?.(); const m = process.memoryUsage(); return (m.heapUsed + m.arrayBuffers) / 1e6; };
-    const before = heap();
+    const heap = async () => {
+      for (let i = 0; i < 2; i++) { gc?.(); await new Promise((r) => setTimeout(r, 100)); }
+      const m = process.memoryUsage();
+      return (m.heapUsed + m.external) / 1e6;
+    };
+    const before = await heap();
     await lookups(held, out);
-    const after = heap();
+    const after = await heap();
     held = null;
-    const dropped = heap();
+    const dropped = await heap();
     out['import.series_held_mb'] = before - dropped;
     out['import.series_held_after_lookups_mb'] = after - dropped;
   } finally {
