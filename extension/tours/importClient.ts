@@ -4,7 +4,7 @@
 // extension uses.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fromBatch, fromSkeleton, HostSide, type FileRangeReader, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { fromBatch, fromSkeleton, HostSide, type HostToWorker, type ImportSource, type MailboxFile, type WorkerToHost } from './importProtocol';
 import type { PatchSeries, SeriesMessage } from './series';
 
 export class ImportCancelled extends Error {
@@ -73,13 +73,13 @@ export function importSeries(source: ImportSource, options: ImportOptions): Prom
 }
 
 /**
- * Reads byte ranges of the mailbox file again, for the messages a view asks for: the import keeps only where
- * they lie. The file as it was when the import started (its size and modification time) is the one read; a
- * file changed since cannot give a message back, and says so.
+ * The mailbox file, read again for the messages a view asks for: the import keeps only where they lie. The file
+ * as it was when the import started (its size and modification time) is the one read; a file changed since
+ * cannot give a message back, and says so.
  */
-export function fileRanges(file: string, name: string): FileRangeReader {
+export function fileRanges(file: string, name: string): MailboxFile {
   const imported = fs.statSync(file);
-  return (offset, length) => {
+  const read = (offset: number, length: number): Uint8Array => {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, 'r');
@@ -100,4 +100,5 @@ export function fileRanges(file: string, name: string): FileRangeReader {
       if (fd !== undefined) fs.closeSync(fd);
     }
   };
+  return { size: imported.size, read };
 }

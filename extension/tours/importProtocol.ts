@@ -2,7 +2,8 @@
 // sides: what to import, progress, messages in batches (summaries now, the rest read from their source when
 // asked), and the assembled series as references.
 import { parseSubject, type PatchSeries, type SeriesMessage, type SubjectInfo } from './series';
-import { readMessageAgain, type MessageSource } from './seriesReader';
+import { linesAgain, type LineIndex } from './lineIndex';
+import { readMessageAgain, unquoteFrom, type MessageSource } from './seriesReader';
 
 /** What to read: a file path, bytes read by the host (non-file URIs), or a git range (trusted workspaces only). */
 export type ImportSource =
@@ -65,8 +66,8 @@ export interface WireBatch {
   readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message: SeriesMessage }>>;
   /** Input chunks this batch's messages (and maybe later ones) lie in, by number, sent once each, transferred. */
   readonly chunks?: readonly (readonly [number, ArrayBuffer])[];
-  /** For a mailbox file: such chunks by number and where they start in the file, which the host reads again. */
-  readonly chunksInFile?: readonly (readonly [number, number])[];
+  /** From a mailbox file: where its lines start (LineIndex), every LINE_STEP-th, those added since the last batch. */
+  readonly lineStarts?: readonly number[];
   /**
    * The entries of the messages' hunks that stand for a function (links.ts: hunkEntries, as encodeEntries writes
    * them), one message's after the other: finding the hunks of an event reads no message. One string for the
@@ -125,72 +126,60 @@ function utf8(text: string): ArrayBuffer {
  * buffer an eighth (page faults on the fresh memory); the chunks' memory is already the input's.
  */
 export class InputChunks {
-  /** The chunks that may travel and have not yet, in the order they came (a Map keeps it): their buffers, or
-   *  for a mailbox file where they start in it. */
-  private readonly waiting = new Map<number, ArrayBuffer | number>();
+  /** The chunks that may travel and have not yet, in the order they came (a Map keeps it). */
+  private readonly waiting = new Map<number, ArrayBuffer>();
   private readonly sent = new Set<number>();
   private count = 0;
-  /** Bytes added so far: where the next chunk starts in the input. */
-  private offset = 0;
-
-  /**
-   * `inFile`: the input is a file the host can read again. Its chunks then stay here and only their places
-   * travel: holding the sources of a 50 MB mailbox took the host 55 MB of memory outside its heap.
-   */
-  constructor(private readonly inFile = false) {}
 
   /** Call for every chunk, in the order the reader gets them; true when it may travel as it is (see above). */
   add(bytes: Uint8Array, ascii: (bytes: Uint8Array) => boolean): boolean {
     const id = this.count++;
-    const at = this.offset;
-    this.offset += bytes.byteLength;
-    if (this.inFile) {
-      if (!ascii(bytes)) return false;
-      this.waiting.set(id, at);
-      return true;
-    }
     if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer) || !ascii(bytes)) return false;
     this.waiting.set(id, bytes.buffer);
     return true;
   }
 
   /**
-   * True when the chunk travels as it is; the first time, its buffer is added to `out` (then it is the host's),
-   * or its place in the file to `inFile`. Messages come in source order, so no later one lies in an earlier
-   * chunk: those still waiting are let go.
+   * True when the chunk travels as it is; its buffer is added to `out` the first time (then it is the host's).
+   * Messages come in source order, so no later one lies in an earlier chunk: those still waiting are let go.
    */
-  send(id: number, out: [number, ArrayBuffer][], inFile: [number, number][]): boolean {
+  send(id: number, out: [number, ArrayBuffer][]): boolean {
     if (this.sent.has(id)) return true;
-    const chunk = this.waiting.get(id);
-    if (chunk === undefined) return false;
+    const buffer = this.waiting.get(id);
+    if (buffer === undefined) return false;
     for (const older of this.waiting.keys()) {
       if (older >= id) break;
       this.waiting.delete(older);
     }
     this.waiting.delete(id);
     this.sent.add(id);
-    if (typeof chunk === 'number') inFile.push([id, chunk]);
-    else out.push([id, chunk]);
+    out.push([id, buffer]);
     return true;
   }
 }
 
+/** `at[4]` of a message read again from the mailbox file by its lines (LineIndex); at[1] is then its text's length. */
+const IN_FILE = -2;
+
 /**
  * The worker's side of a batch: post it with `texts` (when it is an ArrayBuffer) and the `chunks`' buffers in
- * the transfer list. Sources in `input`'s chunks travel as places in them.
+ * the transfer list. Sources in `input`'s chunks travel as places in them; with `file` (the input is a mailbox
+ * file the host can read again) no source travels, only the file's line starts: holding the sources took the
+ * host 77 MB for a 50 MB mailbox.
  */
-export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireBatch {
+export function toBatch(items: readonly BatchItem[], input?: InputChunks, file?: LineIndex): WireBatch {
   const summaries: (WireSummary | 0)[] = [];
   const exact: Record<number, { summary: WireSummary; message: SeriesMessage }> = {};
   const texts: string[] = [];
   const chunks: [number, ArrayBuffer][] = [];
-  const chunksInFile: [number, number][] = [];
   const entries: string[] = [];
   let at = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
     const summary: WireSummary = summaryOf(m);
     if (hunks !== undefined) { entries.push(hunks); (summary as { h?: number }).h = hunks.length; }
-    if (from?.bytes && input?.send(from.bytes.chunk, chunks, chunksInFile)) {
+    if (from && file) {
+      (summary as { at?: WireSummary['at'] }).at = [0, from.text.length, from.firstLine, from.lines, IN_FILE];
+    } else if (from?.bytes && input?.send(from.bytes.chunk, chunks)) {
       (summary as { at?: WireSummary['at'] }).at = [from.bytes.start, from.bytes.end, from.firstLine, from.lines, from.bytes.chunk];
     } else if (from) {
       texts.push(from.text);
@@ -201,7 +190,7 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks): WireB
   });
   const joined = texts.join('');
   const wire: WireBatch = { texts: wellFormed(joined) ? utf8(joined) : joined, summaries: JSON.stringify(summaries), exact, hunks: entries.join('') };
-  return { ...wire, ...(chunks.length > 0 ? { chunks } : {}), ...(chunksInFile.length > 0 ? { chunksInFile } : {}) };
+  return { ...wire, ...(chunks.length > 0 ? { chunks } : {}), ...(file ? { lineStarts: file.take() } : {}) };
 }
 
 /**
@@ -236,7 +225,8 @@ class BatchRecord {
     let d = this.details[slot];
     if (d === undefined) {
       const [from, to, firstLine, lines, chunk] = this.at.subarray(slot * 5, slot * 5 + 5);
-      const text = chunk < 0 ? this.textsOf().slice(from, to) : decoder.decode(this.host.bytes(chunk, from, to));
+      const text = chunk === IN_FILE ? this.host.textAgain(firstLine, lines, to)
+        : chunk < 0 ? this.textsOf().slice(from, to) : decoder.decode(new Uint8Array(this.host.chunk(chunk), from, to - from));
       d = this.details[slot] = readMessageAgain({ text, lines, firstLine }, index);
     }
     return d;
@@ -248,33 +238,46 @@ class BatchRecord {
   }
 }
 
-/** Reads `length` bytes at `offset` of the imported mailbox file again (importClient.ts: fileRanges). */
-export type FileRangeReader = (offset: number, length: number) => Uint8Array;
+/** The imported mailbox file, read again (importClient.ts: fileRanges): its size then, and `length` bytes at `offset`. */
+export interface MailboxFile {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
 
 /**
- * What the host keeps across an import's batches: the input chunks sent so far (their buffers, or their places
- * in the mailbox file, read again with `readFile`), and the senders and threads seen so far. A series'
- * messages mostly share their sender and the message they answer (git send-email threads every patch to the
- * cover letter): one string each instead of one per message.
+ * What the host keeps across an import's batches: the input chunks sent so far, the mailbox file's line starts
+ * (its messages are read from it again), and the senders and threads seen so far. A series' messages mostly
+ * share their sender and the message they answer (git send-email threads every patch to the cover letter): one
+ * string each instead of one per message.
  */
 export class HostSide {
-  private readonly chunks = new Map<number, ArrayBuffer | number>();
+  private readonly chunks = new Map<number, ArrayBuffer>();
+  private readonly lineStarts: number[] = [];
   private readonly strings = new Map<string, string>();
 
-  constructor(private readonly readFile?: FileRangeReader) {}
+  constructor(private readonly file?: MailboxFile) {}
 
-  take(batch: Pick<WireBatch, 'chunks' | 'chunksInFile'>): void {
+  take(batch: Pick<WireBatch, 'chunks' | 'lineStarts'>): void {
     for (const [id, buffer] of batch.chunks ?? []) this.chunks.set(id, buffer);
-    for (const [id, offset] of batch.chunksInFile ?? []) this.chunks.set(id, offset);
+    for (const at of batch.lineStarts ?? []) this.lineStarts.push(at);
   }
 
-  /** Bytes `from` to `to` of input chunk `id`. */
-  bytes(id: number, from: number, to: number): Uint8Array {
+  chunk(id: number): ArrayBuffer {
     const chunk = this.chunks.get(id);
     if (chunk === undefined) throw new Error(`input chunk ${id} never reached the host`);
-    if (typeof chunk !== 'number') return new Uint8Array(chunk, from, to - from);
-    if (!this.readFile) throw new Error('a message lies in the mailbox file, but this import has no reader for it');
-    return this.readFile(chunk + from, to - from);
+    return chunk;
+  }
+
+  /**
+   * A message's text as the reader made it (MessageLines.text): its `lines` lines from source line `firstLine`
+   * (1-based), mboxrd quoting undone, joined by "\n"; `length` is what the reader's text measured.
+   */
+  textAgain(firstLine: number, lines: number, length: number): string {
+    if (!this.file) throw new Error('a message lies in the mailbox file, but this import has no reader for it');
+    const bytes = linesAgain((offset, n) => this.file!.read(offset, n), this.file.size, this.lineStarts, firstLine - 1, lines);
+    const text = lines === 0 ? '' : decoder.decode(bytes).split(/\r\n|\n|\r/).map(unquoteFrom).join('\n');
+    if (text.length !== length) throw new Error(`the message at line ${firstLine} reads differently now: the mailbox has changed since it was imported; import it again`);
+    return text;
   }
 
   shared(s: string): string {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
 import { BATCH_CHARS, batchItem, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { LineIndex } from './lineIndex';
 import { encodeEntries, hunkEntries } from './links';
 import { SeriesReader } from './seriesReader';
 import { decodeUtf8 } from './utf8Decode';
@@ -27,11 +28,12 @@ async function run(source: ImportSource): Promise<void> {
   let count = 0;
   let batch: BatchItem[] = [];
   let batchChars = 0;
-  // A mailbox file can be read again by the host: its chunks need not travel (InputChunks).
-  const input = new InputChunks(source.kind === 'file');
+  const input = new InputChunks();
+  // A mailbox file the host reads again: no source travels, only where its lines start.
+  const file = source.kind === 'file' ? new LineIndex() : undefined;
   const flush = () => {
     if (batch.length === 0) return;
-    const wire = toBatch(batch, input);
+    const wire = toBatch(batch, input, file);
     const transfer = (wire.chunks ?? []).map(([, buffer]) => buffer);
     post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? transfer : [wire.texts, ...transfer]);
     batch = [];
@@ -52,7 +54,8 @@ async function run(source: ImportSource): Promise<void> {
   let lastProgress = 0;
   const feed = (bytes: Uint8Array, total: number | null, what: string) => {
     const length = bytes.length;
-    travelling = input.add(bytes, ascii) ? bytes : null;
+    if (file) file.push(bytes);
+    else travelling = input.add(bytes, ascii) ? bytes : null;
     reader.push(bytes);
     done += length;
     if (done - lastProgress >= 1 << 20 || done === total) {

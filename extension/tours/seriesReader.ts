@@ -45,7 +45,7 @@ export function isFromLine(line: string): boolean {
 }
 
 /** `>From ` and `>>From ` in an mboxrd body lose one '>'. */
-function unquoteFrom(line: string): string {
+export function unquoteFrom(line: string): string {
   if (line.charCodeAt(0) !== 0x3e) return line;
   let i = 1;
   while (line.charCodeAt(i) === 0x3e) i++;

@@ -1,22 +1,17 @@
 // The import worker sends an all-ASCII input chunk to the host as it is, and a message lying in it as a place
 // in it: wherever the chunks split the input, that place holds the source text, and a batch mixing places in
 // chunks with encoded texts rebuilds every message exactly. Each chunk travels once, and only when it is whole.
-// From a mailbox file only the chunks' places in it travel, and the host reads the file again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAscii } from 'node:buffer';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { fileRanges } from '../../../extension/tours/importClient';
-import { fromBatch, HostSide, InputChunks, toBatch, type BatchItem, type FileRangeReader } from '../../../extension/tours/importProtocol';
+import { fromBatch, HostSide, InputChunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 
 /** The worker's way: each piece (a buffer of its own, as a file stream gives) registered, then pushed. */
-function readInPieces(bytes: Uint8Array, cuts: readonly number[], own = true, inFile = false) {
+function readInPieces(bytes: Uint8Array, cuts: readonly number[], own = true) {
   const items: BatchItem[] = [];
-  const input = new InputChunks(inFile);
+  const input = new InputChunks();
   const pieces: Uint8Array[] = [];
   let travels = false;
   const reader = new SeriesReader('pieces', (message, from) => items.push({ message, from }), true, undefined, () => travels);
@@ -120,48 +115,4 @@ test('a batch mixes places in chunks with texts that grow in UTF-8, in any order
   const wire = toBatch(mixed, ascii.input);
   assert.equal(typeof wire.texts, 'string');
   assert.deepEqual(fromBatch(structuredClone(wire), sentBefore(ascii.pieces[0])), mixed.map((i) => i.message));
-});
-
-test('from a mailbox file no chunk travels, views into a larger buffer included: the host reads each place again', () => {
-  const reads: [number, number][] = [];
-  const file: FileRangeReader = (offset, length) => { reads.push([offset, length]); return MAILBOX.slice(offset, offset + length); };
-  let placed = 0;
-  for (let cut = 0; cut <= MAILBOX.length; cut += 7) {
-    for (const own of [true, false]) {
-      const { items, input } = readInPieces(MAILBOX, [cut], own, true);
-      const half = items.length >> 1;
-      const wires = [toBatch(items.slice(0, half), input), toBatch(items.slice(half), input)];
-      assert.ok(wires.every((w) => w.chunks === undefined), 'no buffer travels');
-      const places = wires.flatMap((w) => w.chunksInFile ?? []);
-      assert.deepEqual(places.map(([id]) => id), [...new Set(places.map(([id]) => id))], 'each chunk once');
-      for (const [id, offset] of places) assert.equal(offset, id === 0 ? 0 : cut, `chunk ${id} starts where the input was cut`);
-      const host = new HostSide(file);
-      reads.length = 0;
-      const back = wires.flatMap((w) => fromBatch(structuredClone(w), host));
-      assert.deepEqual(back, items.map((i) => i.message), `cut at ${cut}: rebuilt`);
-      placed += reads.length;
-    }
-  }
-  assert.ok(placed > 0, 'some messages were read from the file');
-  // Without a reader (not a file import) a place in the file is an error that says so, not a wrong text.
-  const { items, input } = readInPieces(utf8.encode(b4Mbx([PATCH_1, PATCH_2])), [], true, true);
-  assert.ok(items.every((i) => i.from?.bytes), 'one ASCII chunk: every message lies in it');
-  const [message] = fromBatch(structuredClone(toBatch(items, input)));
-  assert.throws(() => message.body, /no reader/);
-});
-
-test('a mailbox file changed after its import is not read again: the message says to import it again', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-ranges-'));
-  try {
-    const file = path.join(dir, 'series.mbox');
-    fs.writeFileSync(file, MAILBOX);
-    const read = fileRanges(file, 'series.mbox');
-    assert.deepEqual(new Uint8Array(read(10, 20)), MAILBOX.slice(10, 30));
-    fs.appendFileSync(file, '\n');
-    assert.throws(() => read(10, 20), /series\.mbox has changed since it was imported: import it again/);
-    fs.rmSync(file);
-    assert.throws(() => read(10, 20), /series\.mbox cannot be read again \(ENOENT\)/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 });
