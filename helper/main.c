@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int usage(void)
@@ -50,6 +51,9 @@ int pid1_main(int argc, char **argv)
 	int plan = open("/plan", O_RDONLY | O_CLOEXEC);
 	if (plan < 0) { fprintf(stderr, "timens-helper: no /plan in the initramfs\n"); }
 	else supervise(plan, 1, "initial", 1, NULL);
+	/* the serial console sends what was written after write() returns: power off only once it has all gone out,
+	 * else the last lines of the results are cut (seen on x86_64 6.1 under qemu TCG) */
+	tcdrain(1);
 	sync();
 	reboot(RB_POWER_OFF);
 	for (;;) pause();
