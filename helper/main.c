@@ -14,9 +14,23 @@
 #include <termios.h>
 #include <unistd.h>
 
+const char *helper32_path;
+
+char **helper_envp(void)
+{
+	static char var[4096 + 32];
+	static char *env[2];
+	env[0] = NULL;
+	if (helper32_path && strlen(helper32_path) < 4096) {
+		snprintf(var, sizeof var, "TIMENS_HELPER32=%s", helper32_path);
+		env[0] = var;
+	}
+	return env;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: timens-helper supervise --mode sandbox|initial [--frame]\n"
+	fprintf(stderr, "usage: timens-helper supervise --mode sandbox|initial [--frame] [--helper32 PATH]\n"
 		"       timens-helper describe\n"
 		"It runs the operations of .timens scenarios for `timens verify`; see docs/verify.md.\n");
 	return 2;
@@ -48,6 +62,7 @@ int pid1_main(int argc, char **argv)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);   /* the current clocksource, for the hello */
 	int con = open("/dev/console", O_RDWR | O_NOCTTY);
 	if (con >= 0) { dup2(con, 1); dup2(con, 2); }
+	if (access("/helper32", X_OK) == 0) helper32_path = "/helper32";   /* qemu's initramfs has the 32-bit build */
 	int plan = open("/plan", O_RDONLY | O_CLOEXEC);
 	if (plan < 0) { fprintf(stderr, "timens-helper: no /plan in the initramfs\n"); }
 	else supervise(plan, 1, "initial", 1, NULL);
@@ -62,7 +77,9 @@ int pid1_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (getpid() == 1) return pid1_main(argc, argv);
+	helper32_path = getenv("TIMENS_HELPER32");
 	if (argc >= 2 && !strcmp(argv[1], "task")) return exec_task(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "probe")) return 0;   /* the supervisor's test: does this kernel run this build? */
 	if (argc == 2 && !strcmp(argv[1], "describe")) {
 		for (size_t i = 0; i < N_OPS; i++) printf("%s %s %u\n", OPS[i].name, OPS[i].sig[0] ? OPS[i].sig : "-", OPS[i].flags);
 		return 0;
@@ -73,6 +90,7 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--mode") && i + 1 < argc) mode = argv[++i];
 			else if (!strcmp(argv[i], "--frame")) frame = 1;
+			else if (!strcmp(argv[i], "--helper32") && i + 1 < argc) helper32_path = argv[++i];
 			else return usage();
 		}
 		if (strcmp(mode, "sandbox") && strcmp(mode, "initial")) return usage();
