@@ -159,9 +159,11 @@ void observe_mm(int out, const char *name, long tgid, long tid, int show_pfn);
 /* supervisor and sandbox init */
 int supervise(int in, int out, const char *mode, int frame, const char *plan_path);
 void init_main(int chan, int exe_fd, int sandbox) __attribute__((noreturn));
-/* The helper's 32-bit build (execve(…, compat)), or NULL; and the environment every image of the helper gets, which
- * carries its path (TIMENS_HELPER32) across execs. */
+/* The helper's 32-bit build (execve(…, compat)): its path (the supervisor's, or NULL) and an O_PATH fd of it that
+ * every task inherits (-1: none), so that a task of any uid can exec it wherever it lies, as exe_fd; the environment
+ * every image of the helper gets carries the fd's number (TIMENS_HELPER32_FD) across execs. */
 extern const char *helper32_path;
+extern int exe32_fd;
 char **helper_envp(void);
 int pid1_main(int argc, char **argv);
 

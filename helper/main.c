@@ -15,14 +15,15 @@
 #include <unistd.h>
 
 const char *helper32_path;
+int exe32_fd = -1;
 
 char **helper_envp(void)
 {
-	static char var[4096 + 32];
+	static char var[48];
 	static char *env[2];
 	env[0] = NULL;
-	if (helper32_path && strlen(helper32_path) < 4096) {
-		snprintf(var, sizeof var, "TIMENS_HELPER32=%s", helper32_path);
+	if (exe32_fd >= 0) {
+		snprintf(var, sizeof var, "TIMENS_HELPER32_FD=%d", exe32_fd);
 		env[0] = var;
 	}
 	return env;
@@ -77,7 +78,8 @@ int pid1_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (getpid() == 1) return pid1_main(argc, argv);
-	helper32_path = getenv("TIMENS_HELPER32");
+	const char *fd32 = getenv("TIMENS_HELPER32_FD");
+	if (fd32) exe32_fd = atoi(fd32);
 	if (argc >= 2 && !strcmp(argv[1], "task")) return exec_task(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "probe")) return 0;   /* the supervisor's test: does this kernel run this build? */
 	if (argc == 2 && !strcmp(argv[1], "describe")) {

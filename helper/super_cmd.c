@@ -450,6 +450,7 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 	sandbox = !strcmp(mode, "sandbox");
 	signal(SIGPIPE, SIG_IGN);
 	exe_fd = open("/proc/self/exe", O_PATH);   /* inherited by every task: exec runs the helper again */
+	if (helper32_path) exe32_fd = open(helper32_path, O_PATH);
 	struct utsname u;
 	uname(&u);
 	struct stat st;
