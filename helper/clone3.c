@@ -69,7 +69,29 @@ long clone3_on_stack(void *args, size_t size, int (*fn)(void *), void *arg)
 		: "r"(r1), "r"(r2), "r"(r3), "r"(r7)
 		: "memory", "lr");
 	return r0;
+#elif defined(__i386__)
+	/* ia32 (an x86_64 kernel's compat task): int $0x80, arguments in ebx and ecx; esi and edi survive the call in
+	 * the child, which realigns its new stack to 16 bytes for the call (exit is 1) */
+	long ret;
+	__asm__ volatile(
+		"int $0x80\n\t"
+		"test %%eax, %%eax\n\t"
+		"jnz 1f\n\t"
+		"xor %%ebp, %%ebp\n\t"
+		"and $-16, %%esp\n\t"
+		"sub $12, %%esp\n\t"
+		"push %%edi\n\t"
+		"call *%%esi\n\t"
+		"mov %%eax, %%ebx\n\t"
+		"mov $1, %%eax\n\t"
+		"int $0x80\n\t"
+		"hlt\n"
+		"1:\n\t"
+		: "=a"(ret)
+		: "a"((long)SYS_clone3), "b"(args), "c"(size), "S"(fn), "D"(arg)
+		: "memory");
+	return ret;
 #else
-#error "timens-helper supports x86_64, aarch64 and AArch32"
+#error "timens-helper supports x86_64, aarch64, AArch32 and ia32"
 #endif
 }

@@ -7,9 +7,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#if defined(__arm__)
-/* The AArch32 build (an arm64 kernel's compat task, `execve(…, compat)`) has a 64-bit time_t (-D_TIME_BITS=64), so
- * its raw time calls are the time64 ones (asm/unistd.h of arm; on arm64 unistd32.h wires them to the native calls). */
+#if defined(__arm__) || defined(__i386__)
+/* The 32-bit builds (an arm64 kernel's AArch32 task, an x86_64 kernel's ia32 task: `execve(…, compat)`) have a
+ * 64-bit time_t (-D_TIME_BITS=64), so their raw time calls are the time64 ones (asm/unistd.h of arm and
+ * syscall_32.tbl of x86; on arm64 unistd32.h wires them to the native calls, on x86_64 to the __ia32_sys_ ones). */
 #include <sys/syscall.h>
 #undef SYS_clock_gettime
 #define SYS_clock_gettime SYS_clock_gettime64
@@ -158,6 +159,12 @@ void observe_mm(int out, const char *name, long tgid, long tid, int show_pfn);
 /* supervisor and sandbox init */
 int supervise(int in, int out, const char *mode, int frame, const char *plan_path);
 void init_main(int chan, int exe_fd, int sandbox) __attribute__((noreturn));
+/* The helper's 32-bit build (execve(…, compat)): its path (the supervisor's, or NULL) and an O_PATH fd of it that
+ * every task inherits (-1: none), so that a task of any uid can exec it wherever it lies, as exe_fd; the environment
+ * every image of the helper gets carries the fd's number (TIMENS_HELPER32_FD) across execs. */
+extern const char *helper32_path;
+extern int exe32_fd;
+char **helper_envp(void);
 int pid1_main(int argc, char **argv);
 
 /* glibc before 2.41 has SIGEV_THREAD_ID but not the field's name (struct sigevent's _sigev_un._tid). */

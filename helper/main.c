@@ -11,11 +11,27 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
+
+const char *helper32_path;
+int exe32_fd = -1;
+
+char **helper_envp(void)
+{
+	static char var[48];
+	static char *env[2];
+	env[0] = NULL;
+	if (exe32_fd >= 0) {
+		snprintf(var, sizeof var, "TIMENS_HELPER32_FD=%d", exe32_fd);
+		env[0] = var;
+	}
+	return env;
+}
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: timens-helper supervise --mode sandbox|initial [--frame]\n"
+	fprintf(stderr, "usage: timens-helper supervise --mode sandbox|initial [--frame] [--helper32 PATH]\n"
 		"       timens-helper describe\n"
 		"It runs the operations of .timens scenarios for `timens verify`; see docs/verify.md.\n");
 	return 2;
@@ -47,9 +63,13 @@ int pid1_main(int argc, char **argv)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);   /* the current clocksource, for the hello */
 	int con = open("/dev/console", O_RDWR | O_NOCTTY);
 	if (con >= 0) { dup2(con, 1); dup2(con, 2); }
+	if (access("/helper32", X_OK) == 0) helper32_path = "/helper32";   /* qemu's initramfs has the 32-bit build */
 	int plan = open("/plan", O_RDONLY | O_CLOEXEC);
 	if (plan < 0) { fprintf(stderr, "timens-helper: no /plan in the initramfs\n"); }
 	else supervise(plan, 1, "initial", 1, NULL);
+	/* the serial console sends what was written after write() returns: power off only once it has all gone out,
+	 * else the last lines of the results are cut (seen on x86_64 6.1 under qemu TCG) */
+	tcdrain(1);
 	sync();
 	reboot(RB_POWER_OFF);
 	for (;;) pause();
@@ -58,7 +78,10 @@ int pid1_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (getpid() == 1) return pid1_main(argc, argv);
+	const char *fd32 = getenv("TIMENS_HELPER32_FD");
+	if (fd32) exe32_fd = atoi(fd32);
 	if (argc >= 2 && !strcmp(argv[1], "task")) return exec_task(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "probe")) return 0;   /* the supervisor's test: does this kernel run this build? */
 	if (argc == 2 && !strcmp(argv[1], "describe")) {
 		for (size_t i = 0; i < N_OPS; i++) printf("%s %s %u\n", OPS[i].name, OPS[i].sig[0] ? OPS[i].sig : "-", OPS[i].flags);
 		return 0;
@@ -69,6 +92,7 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--mode") && i + 1 < argc) mode = argv[++i];
 			else if (!strcmp(argv[i], "--frame")) frame = 1;
+			else if (!strcmp(argv[i], "--helper32") && i + 1 < argc) helper32_path = argv[++i];
 			else return usage();
 		}
 		if (strcmp(mode, "sandbox") && strcmp(mode, "initial")) return usage();

@@ -29,8 +29,8 @@ static long call_time(long off, void *out) { return ((long (*)(long *))(g_mm.vds
 static long call_getres(long clk, void *out)
 {
 	unsigned long off = g_mm.vdso_getres_off;
-#if defined(__arm__)
-	/* the AArch32 vDSO's clock_getres fills an old_timespec32 (it has no time64 getres) */
+#if defined(__arm__) || defined(__i386__)
+	/* the 32-bit vDSO's clock_getres fills an old_timespec32 (the AArch32 one has no time64 getres) */
 	struct { int32_t sec, nsec; } t32 = { 0, 0 };
 	int ret = ((int (*)(clockid_t, void *))(g_mm.vdso_text + off))((clockid_t)clk, &t32);
 	((struct timespec *)out)->tv_sec = t32.sec;
@@ -44,7 +44,11 @@ static long call_gettime(long clk, void *out) { return ((int (*)(clockid_t, stru
 
 /* x86_64's legacy vsyscall page (arch/x86/include/uapi/asm/vsyscall.h): gettimeofday at 0, time at 0x400. The
  * call faults and the kernel emulates it (emulate_vsyscall), or sends SIGSEGV with vsyscall=none and on arm64. */
+#if defined(__i386__)
+#define VSYSCALL_ADDR 0xff600000UL   /* an ia32 task's call reaches the low 32 bits of the address, and faults */
+#else
 #define VSYSCALL_ADDR 0xffffffffff600000UL
+#endif
 static long call_vsys_time(long unused, void *out) { (void)unused; return ((long (*)(long *))(VSYSCALL_ADDR + 0x400))((long *)out); }
 static long call_vsys_gtod(long unused, void *out) { (void)unused; return ((long (*)(void *, void *))VSYSCALL_ADDR)(out, NULL); }
 

@@ -201,9 +201,11 @@ void op_execve(struct task_ctx *c, struct arg *a, struct result *r)
 	snprintf(seq, sizeof seq, "%ld", c->seq);
 	char *argv[] = { "timens-helper", "task", chan, exe, c->name, seq, NULL };
 	fcntl(c->chan, F_SETFD, 0);
-	/* compat: the helper's AArch32 build (in the qemu initramfs); exe_fd stays the native one for a later exec */
-	long ret = a[1].i == 1 ? execve("/helper32", argv, (char *[]){ NULL })
-		: syscall(SYS_execveat, c->exe_fd, "", argv, (char *[]){ NULL }, AT_EMPTY_PATH);
+	/* compat: the helper's 32-bit build (AArch32 or ia32: /helper32 in the qemu initramfs, else --helper32); exe_fd
+	 * stays the native one for a later exec */
+	long ret;
+	if (a[1].i == 1 && exe32_fd < 0) { ret = -1; errno = ENOENT; }
+	else ret = syscall(SYS_execveat, a[1].i == 1 ? exe32_fd : c->exe_fd, "", argv, helper_envp(), AT_EMPTY_PATH);
 	int e = errno;
 	fcntl(c->chan, F_SETFD, FD_CLOEXEC);
 	errno = e;

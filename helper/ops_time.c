@@ -44,8 +44,9 @@ unsigned long vdso_symbol(unsigned long base, const char *x86, const char *arm64
 /* The offset of clock_gettime in the vDSO image at `base` (0 when it has none). */
 unsigned long vdso_symbol_offset(unsigned long base)
 {
-#if defined(__arm__)
-	/* the AArch32 vDSO's time64 entry (arch/arm64/kernel/vdso32/vdso.lds.S), what a time64 libc calls */
+#if defined(__arm__) || defined(__i386__)
+	/* the 32-bit vDSO's time64 entry (arch/arm64/kernel/vdso32/vdso.lds.S, arch/x86/entry/vdso/vdso32/vdso32.lds.S),
+	 * what a time64 libc calls */
 	return vdso_symbol(base, "__vdso_clock_gettime64", "__vdso_clock_gettime64");
 #else
 	return vdso_symbol(base, "__vdso_clock_gettime", "__kernel_clock_gettime");

@@ -46,7 +46,7 @@ void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 	(void)c;
 	struct timeval tv = { 0, 0 };
 	if (a[1].i == 1) {
-#if defined(__arm__)
+#if defined(__arm__) || defined(__i386__)
 		/* the compat gettimeofday fills an old_timeval32 */
 		struct { int32_t sec, usec; } tv32 = { 0, 0 };
 		res_errno(r, syscall(SYS_gettimeofday, &tv32, NULL));

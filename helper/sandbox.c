@@ -48,7 +48,7 @@ static long spawn(int chan, int exe_fd, long seq, const char *name, long uid)
 		snprintf(es, sizeof es, "%d", exe_fd);
 		fcntl(sv[1], F_SETFD, 0);
 		char *argv[] = { "timens-helper", "task", cs, es, (char *)name, "0", NULL };
-		syscall(SYS_execveat, exe_fd, "", argv, (char *[]){ NULL }, AT_EMPTY_PATH);
+		syscall(SYS_execveat, exe_fd, "", argv, helper_envp(), AT_EMPTY_PATH);
 		_exit(72);
 	}
 	close(sv[1]);

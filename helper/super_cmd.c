@@ -426,6 +426,22 @@ static void machine_props(int *capres, int *rtc, char *cs, size_t n)
 	if (k > 0 && k < n) snprintf(cs, n, "%s", l);
 }
 
+/* Whether this kernel runs the helper's 32-bit build: 1, 0 (ENOEXEC: an x86_64 kernel without ia32 emulation,
+ * compat_elf_check_arch), -1 (no such build, or another failure). */
+static int exec32_probe(void)
+{
+	if (!helper32_path) return -1;
+	pid_t p = fork();
+	if (p == 0) {
+		char *argv[] = { "timens-helper", "probe", NULL };
+		execve(helper32_path, argv, (char *[]){ NULL });
+		_exit(errno == ENOEXEC ? 3 : 4);
+	}
+	int st;
+	if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st)) return -1;
+	return WEXITSTATUS(st) == 0 ? 1 : WEXITSTATUS(st) == 3 ? 0 : -1;
+}
+
 int supervise(int in, int out, const char *mode, int frame, const char *plan_path)
 {
 	(void)plan_path;
@@ -434,6 +450,7 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 	sandbox = !strcmp(mode, "sandbox");
 	signal(SIGPIPE, SIG_IGN);
 	exe_fd = open("/proc/self/exe", O_PATH);   /* inherited by every task: exec runs the helper again */
+	if (helper32_path) exe32_fd = open(helper32_path, O_PATH);
 	struct utsname u;
 	uname(&u);
 	struct stat st;
@@ -442,8 +459,8 @@ int supervise(int in, int out, const char *mode, int frame, const char *plan_pat
 	int capres, rtc;
 	char cs[64];
 	machine_props(&capres, &rtc, cs, sizeof cs);
-	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d capsysres=%d rtc=%d clocksource=%s vsyscall=%s", PROTO_VERSION, u.machine, u.release, mode,
-		(int)geteuid(), page_size(), timens, userns, capres, rtc, cs, vsyscall_mode());
+	emit("hello proto=%d arch=%s release=%s mode=%s euid=%d pagesize=%ld timens=%d userns=%d capsysres=%d rtc=%d clocksource=%s vsyscall=%s exec32=%d", PROTO_VERSION, u.machine, u.release, mode,
+		(int)geteuid(), page_size(), timens, userns, capres, rtc, cs, vsyscall_mode(), exec32_probe());
 	static char buf[MSG_MAX + 1];
 	size_t have = 0;
 	for (;;) {

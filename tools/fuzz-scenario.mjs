@@ -40,7 +40,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0'])})` : `${t}: id()`; },
     (t) => `${t}: readlink("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children', 'user'])}")`,
-    (t) => `${t}: ${arch === 'arm64' ? pick(['execve()', 'execve("/proc/self/exe", compat)']) : 'execve()'}`,
+    (t) => `${t}: ${pick(['execve()', 'execve("/proc/self/exe", compat)'])}`,
     (t) => `${t}: timerfd_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TFD_TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s'])})`,
     (t) => `${t}: mprotect([vvar], ${pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_NONE'])})`,
     (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone3(${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])}) = ${c}`; },

@@ -269,11 +269,11 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
     case 'abi': {
       if (!one || one.t !== 'ident' || !(EXEC_ABIS as readonly string[]).includes(one.text)) {
         const near = one ? closest(one.text, EXEC_ABIS) : [];
-        p.soft(arg.range, 'bad-value', `The image is ${EXEC_ABIS.join(' or ')} (an arm64 AArch32 one)`, replaceFixes(arg.range, near, ''));
+        p.soft(arg.range, 'bad-value', `The image is ${EXEC_ABIS.join(' or ')} (a 32-bit one: arm64 AArch32, x86_64 ia32)`, replaceFixes(arg.range, near, ''));
         return undefined;
       }
       one.code = K.keyword;
-      // Only arm64 from 5.9 has AArch32 tasks in the model (see profileDiagnostics).
+      // arm64 has AArch32 tasks in the model only from 5.9 (see profileDiagnostics).
       if (one.text === 'compat') p.ctx.compat.push(p.r(one));
       return one.text;
     }

@@ -111,6 +111,7 @@ const DIFFERENCES: Readonly<Record<string, readonly { since: string; text: strin
     { since: '5.11', text: '/proc/stat btime less, and /proc/PID/stat starttime plus, the reader\'s boottime offset (host values before).' }],
   sysinfo: [{ since: '5.6', text: 'The uptime includes the reader\'s boottime offset ("sys/sysinfo: Respect boottime inside time namespace").' }],
   clock_gettime: [{ since: '5.6', text: 'Namespace tasks see a page with seq = 1 and the TIMENS clock mode, forcing the slow path.' },
+    { since: '5.6', text: 'x86_64 ia32 tasks: their vdso32 maps the same [vvar] and reads the offsets like a 64-bit task; __vdso_clock_gettime64 and clock_gettime64 give values past 2^31 s whole (docs/model.md).' },
     { since: '5.9', text: 'arm64 compat (AArch32) tasks: with CONFIG_COMPAT_VDSO their vDSO reads the offsets like a native one; without it libc uses the compat syscalls, which add them (docs/model.md).' }],
   time: [{ since: '5.6', text: 'x86_64 __vdso_time follows the TIMENS clock_mode to the real data page (no offset: REALTIME has none).' },
     { since: '5.9', text: 'arm64: no time entry and no time syscall; libc reads CLOCK_REALTIME_COARSE through the vDSO.' }],

@@ -226,11 +226,9 @@ export function profileDiagnosticsOf(uses: ProfileUses, profile: Profile): Scena
     }
   }
   for (const r of uses.compat ?? []) {
-    if (profile.arch !== 'arm64' || compareVersions(profile.kernel, '5.9') < 0) {
+    if (profile.arch === 'arm64' && compareVersions(profile.kernel, '5.9') < 0) {
       out.push({ range: r, severity: 'error', code: 'not-on-profile',
-        message: profile.arch !== 'arm64'
-          ? `compat images are modelled on arm64 (AArch32); x86_64's ia32 tasks are not modelled. Add 'arch arm64' to the header or remove compat`
-          : `AArch32 tasks are modelled on arm64 from 5.9, where its time namespaces begin; this profile is ${where}` });
+        message: `AArch32 tasks are modelled on arm64 from 5.9, where its time namespaces begin; this profile is ${where}` });
     }
   }
   out.push(...buildDiagnostics(uses, profile));

@@ -66,8 +66,8 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     summary: 'Create a thread (CLONE_VM|CLONE_THREAD|…). After unshare: EINVAL on 5.6–6.1; from 6.2 the thread shares the nsproxy.',
     example: 'P1: pthread_create() = T2', snippet: 'pthread_create() = ${1:T2}' },
   { word: 'execve', op: 'execve', host: false, args: [{ name: 'path', kind: 'string', optional: true, doc: 'the program (default "/proc/self/exe")' },
-    { name: 'abi', kind: 'abi', optional: true, doc: 'native (default) or compat: on arm64 an AArch32 image, whose special mappings are aarch32_setup_additional_pages\' ([vectors], the compat [vvar] and [vdso], [sigpage]) and whose vDSO is the compat one (x86 ia32 is not modelled)' }],
-    summary: 'Replace the image: a fresh mm with an empty [vvar]. From 6.2 a task whose time_for_children differs moves into it. With compat (arm64) the image is AArch32: with CONFIG_COMPAT_VDSO its vDSO reads the time-namespace offsets like a native one (same [vvar], same vvar_fault, zapped by vdso_join_timens); without, libc makes the compat system calls (same values, path syscall).',
+    { name: 'abi', kind: 'abi', optional: true, doc: 'native (default) or compat: a 32-bit image. On arm64 an AArch32 one, whose special mappings are aarch32_setup_additional_pages\' ([vectors], the compat [vvar] and [vdso], [sigpage]); on x86_64 an ia32 one, whose map_vdso(&vdso_image_32) maps the same [vvar] (and [vvar_vclock]) as a 64-bit task below the 2-page vdso32 text, and no [vsyscall] (ENOEXEC with machine ia32_emulation=no). Its vDSO is the 32-bit one, read through __vdso_clock_gettime64' }],
+    summary: 'Replace the image: a fresh mm with an empty [vvar]. From 6.2 a task whose time_for_children differs moves into it. With compat the image is 32-bit (arm64 AArch32, x86_64 ia32): its vDSO reads the time-namespace offsets like a native one (same [vvar], same vvar_fault, zapped by vdso_join_timens); an arm64 kernel without CONFIG_COMPAT_VDSO has none, and libc makes the compat system calls (same values, path syscall).',
     example: 'P2: execve("/proc/self/exe")', snippet: 'execve(${1:"/proc/self/exe"})' },
   { word: 'exit', op: 'exit', host: false, args: [{ name: 'code', kind: 'int', optional: true, doc: 'exit status (default 0)' }],
     summary: 'The task exits and is reaped; its references to namespaces are dropped.',
@@ -241,6 +241,8 @@ export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machi
     doc: "x86_64's vsyscall mode (default xonly, CONFIG_LEGACY_VSYSCALL_XONLY since 5.3): the [vsyscall] line of /proc/PID/maps is --xp with xonly, r-xp with emulate, and absent with none (Debian's kernels, CONFIG_LEGACY_VSYSCALL_NONE; get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)" },
   erratum_1418040: { field: 'erratum1418040', values: ['yes', 'no'],
     doc: "arm64: the CPU has ARM64_ERRATUM_1418040 (Cortex-A76/A77, Neoverse-N1; default no): AArch32 reads of the virtual counter may be wrong, so the arch timer's workaround (disable_compat_vdso, drivers/clocksource/arm_arch_timer.c) gives arch_sys_counter VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT. Native tasks keep reading it in the vDSO; the AArch32 vDSO's vdso_clocksource_ok (clock_mode == VDSO_CLOCKMODE_ARCHTIMER, arch/arm64/include/asm/vdso/compat_gettimeofday.h) fails, so compat high-resolution reads take the syscall fallback" },
+  ia32_emulation: { field: 'ia32Emulation', values: ['yes', 'no'],
+    doc: "x86_64: ia32 (32-bit) programs run (default yes). 'no' is a kernel built without CONFIG_IA32_EMULATION, booted with ia32_emulation=false (6.7+, \"x86: Make IA32_EMULATION boot time configurable\"), or a guest whose hypervisor disables it: compat_elf_check_arch (arch/x86/include/asm/elf.h) refuses the EM_386 image, so execve(…, compat) fails with ENOEXEC and the task keeps its image" },
 };
 
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall', 'vdso-stuck'] as const;
@@ -276,7 +278,7 @@ export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
 
 export const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
-  EINTR: 'Interrupted system call', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
+  EINTR: 'Interrupted system call', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
   EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
   ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',

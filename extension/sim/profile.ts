@@ -131,8 +131,10 @@ export interface SwitchValues {
   readonly pidfdIoctlArgEinval: boolean;
   /** The x86_64 vsyscall page's mode (the gate VMA [vsyscall] in /proc/PID/maps); null where there is none. */
   readonly vsyscall: 'xonly' | 'emulate' | null;
-  /** arm64 AArch32 (compat) images can be exec'd (the model has them from 5.9, where arm64 time namespaces begin). */
+  /** Compat images are modelled: arm64 AArch32 ones from 5.9 (where arm64 time namespaces begin), x86_64 ia32 ones. */
   readonly compatTasks: boolean;
+  /** x86_64: an ia32 image loads (CONFIG_IA32_EMULATION, ia32_emulation=); without, execve(…, compat) is ENOEXEC. */
+  readonly ia32Emulation: boolean;
   /** A compat image gets the compat vDSO and its [vvar] (arm64 CONFIG_COMPAT_VDSO). */
   readonly compatVdso: boolean;
   /** A compat image gets the [vectors] page of the kuser helpers (arm64 CONFIG_KUSER_HELPERS). */
@@ -294,12 +296,14 @@ export function switchesFor(profile: Profile): Switches {
     arm ? `arm64 vdso_join_timens takes the read lock (${merged('zap-vvar')}; the generic datastore's from 6.15)`
       : 'x86 vdso_join_timens: "if (down_write_killable(&mm->mmap_sem)) return -EINTR;" (fa8acdc8f8f5, 5.6), renamed mmap_write_lock_killable (5.8), mmap_read_lock from 5.9 ("timens: make vdso_join_timens() always succeed")');
   const cfg = configOf(profile);
-  def('compatTasks', arm && at(v, '5.9'), arm
+  def('compatTasks', !arm || at(v, '5.9'), arm
     ? (at(v, '5.9') ? 'arm64 CONFIG_COMPAT: execve of an AArch32 image runs aarch32_setup_additional_pages (arch/arm64/kernel/vdso.c)' : 'the model has AArch32 tasks from 5.9, where arm64 time namespaces begin (our choice)')
-    : 'x86_64 ia32 tasks are not modelled');
-  def('compatVdso', arm && cfg.compatVdso, arm
+    : 'x86_64 CONFIG_IA32_EMULATION: execve of an ia32 image runs compat_arch_setup_additional_pages → load_vdso32 → map_vdso(&vdso_image_32, 0) (arch/x86/entry/vdso/vma.c)');
+  def('ia32Emulation', !arm && m.ia32Emulation, arm ? 'no ia32 on arm64'
+    : `machine: ia32_emulation=${m.ia32Emulation ? 'yes' : 'no: compat_elf_check_arch refuses an ia32 image, execve is ENOEXEC (arch/x86/include/asm/elf.h; ia32_enabled() from 6.7, "x86: Make IA32_EMULATION boot time configurable")'}`);
+  def('compatVdso', !arm || cfg.compatVdso, arm
     ? `CONFIG_COMPAT_VDSO=${cfg.compatVdso ? 'y' : 'n'}: aarch32_setup_additional_pages ${cfg.compatVdso ? 'maps the compat [vvar] and [vdso] (__setup_additional_pages(VDSO_ABI_AA32, ...))' : 'maps no vDSO: libc makes the compat system calls'}`
-    : 'no compat tasks');
+    : 'x86_64: load_vdso32 maps vdso_image_32 (vdso32=1, the default; the vdso32= boot option and the abi.vsyscall32 sysctl are not modelled; x86\'s CONFIG_COMPAT_VDSO is another option, for 32-bit kernels)');
   def('kuserHelpers', arm && cfg.kuserHelpers, arm ? `CONFIG_KUSER_HELPERS=${cfg.kuserHelpers ? 'y: a compat task has [vectors] at 0xffff0000 (aarch32_kuser_helpers_setup)' : 'n: no [vectors]'}` : 'no compat tasks');
   return { values: out as unknown as SwitchValues, list };
 }

@@ -4,6 +4,8 @@
 import type { KernelConfig } from './config';
 
 export type Arch = 'x86_64' | 'arm64';
+/** The 32-bit ABI that execve(…, compat) loads on each architecture (docs/model.md). */
+export const COMPAT_ABI: Readonly<Record<Arch, string>> = { arm64: 'AArch32', x86_64: 'ia32' };
 
 /** Kernel versions the model knows, oldest first. Behaviour between two of them follows the older one. */
 export const KERNEL_VERSIONS = [
@@ -56,6 +58,9 @@ export interface Machine {
   /** arm64: a CPU with ARM64_ERRATUM_1418040 (Cortex-A76/A77, Neoverse-N1: AArch32 reads of the virtual counter
    *  may be wrong), so arch_timer_enable_workaround gives arch_sys_counter VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT. */
   readonly erratum1418040: boolean;
+  /** x86_64: ia32 (32-bit) programs run (CONFIG_IA32_EMULATION and the ia32_emulation= boot option, 6.7+); without,
+   *  compat_elf_check_arch refuses them and execve of one is ENOEXEC. */
+  readonly ia32Emulation: boolean;
 }
 
 export const VSYSCALL_MODES = ['none', 'xonly', 'emulate'] as const;
@@ -65,7 +70,7 @@ export type VsyscallMode = (typeof VSYSCALL_MODES)[number];
  *  the arm64 virt board a PL031), and on x86_64 kvm-clock (a KVM guest: where kernels are tried), on arm64 the
  *  architected timer. */
 export function defaultMachine(arch: Arch): Machine {
-  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false };
+  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false, ia32Emulation: true };
 }
 
 /** The machine a profile runs on: its own settings over the default of its architecture. */
@@ -154,7 +159,7 @@ export const SIGNALS = {
 export type SignalName = keyof typeof SIGNALS;
 
 export const ERRNOS = {
-  EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, EBADF: 9, ENOMEM: 12, EACCES: 13, EFAULT: 14,
+  EPERM: 1, ENOENT: 2, ESRCH: 3, EINTR: 4, ENOEXEC: 8, EBADF: 9, ENOMEM: 12, EACCES: 13, EFAULT: 14,
   EBUSY: 16, EISDIR: 21, EINVAL: 22, ENOTTY: 25, ENOSPC: 28, ESPIPE: 29, ERANGE: 34, ENOSYS: 38, EUSERS: 87, EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
 } as const;

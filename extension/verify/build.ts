@@ -1,7 +1,7 @@
 // Builds the native helper (helper/*.c) with the system C compiler into a cache directory, keyed by a hash of
 // its sources, its generated operation table and the compiler, so it is built once per change. The arm64
 // helper for qemu is cross-built static with aarch64-linux-gnu-gcc (and, for AArch32 tasks, arm-linux-gnueabihf-gcc);
-// the x86_64 one static with gcc.
+// the x86_64 one static with gcc (and, for ia32 tasks, here and under qemu, i686-linux-gnu-gcc).
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,19 +14,22 @@ export class VerifyError extends Error {
   constructor(message: string, readonly status = 2) { super(message); }
 }
 
-export type Target = 'native' | 'x86_64-static' | 'arm64-static' | 'arm32-static';
+export type Target = 'native' | 'x86_64-static' | 'arm64-static' | 'arm32-static' | 'ia32-static';
 
 const COMPILERS: Record<Target, readonly string[]> = {
   native: ['cc', 'gcc', 'clang'],
   'x86_64-static': ['x86_64-linux-gnu-gcc', 'gcc', 'cc'],
   'arm64-static': ['aarch64-linux-gnu-gcc'],
   'arm32-static': ['arm-linux-gnueabihf-gcc'],
+  'ia32-static': ['i686-linux-gnu-gcc'],
 };
 const PACKAGES: Record<Target, string> = {
   native: 'gcc libc6-dev',
   'x86_64-static': 'gcc libc6-dev',
   'arm64-static': 'gcc-aarch64-linux-gnu libc6-dev-arm64-cross',
   'arm32-static': 'gcc-arm-linux-gnueabihf libc6-dev-armhf-cross',
+  // not gcc-multilib: Debian's conflicts with the arm cross compilers
+  'ia32-static': 'gcc-i686-linux-gnu libc6-dev-i386-cross',
 };
 
 /** The folder holding helper/*.c: beside the bundle (dist/), or found upwards from here. */
@@ -74,8 +77,10 @@ export async function buildHelper(target: Target = 'native'): Promise<string> {
   const { cc, version } = await findCompiler(target);
   const flags = ['-O2', '-g0', '-std=gnu11', '-D_GNU_SOURCE', '-pthread', '-Wall', '-Wextra', '-Wno-format-truncation',
     ...(target === 'native' ? [] : ['-static']),
-    // AArch32: ARM state (clone3.c uses r7) and a 64-bit time_t, as a time64 libc has (helper.h maps the raw calls)
-    ...(target === 'arm32-static' ? ['-marm', '-D_TIME_BITS=64', '-D_FILE_OFFSET_BITS=64'] : [])];
+    // AArch32: ARM state (clone3.c uses r7); both 32-bit builds: a 64-bit time_t, as a time64 libc has (helper.h maps
+    // the raw calls)
+    ...(target === 'arm32-static' ? ['-marm'] : []),
+    ...(target === 'arm32-static' || target === 'ia32-static' ? ['-D_TIME_BITS=64', '-D_FILE_OFFSET_BITS=64'] : [])];
   const h = createHash('sha256');
   for (const f of files) h.update(f).update(fs.readFileSync(path.join(src, f)));
   h.update(header).update(version).update(flags.join(' ')).update(target);

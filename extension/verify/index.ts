@@ -60,11 +60,14 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   const profile = profileForKernel(arch, release);
   if (!profile) throw new VerifyError(`the model knows no profile for Linux ${release} ${arch}`);
   const helper = await buildHelper('native');
+  // ia32 tasks (execve(…, compat)) run the helper's ia32 build, if it builds; the hello says whether the kernel runs it
+  const helper32 = arch === 'x86_64' ? await buildHelper('ia32-static').catch(() => null) : null;
   const uid = process.geteuid?.() ?? -1;
-  const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000 };
+  const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000, ...(helper32 ? { compat: true } : {}) };
   const plans = inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`));
   const byLabel = new Map(plans.map((p) => [p.label, p]));
   const run = await runLocal(helper, plans, {
+    helper32,
     signal: opts.signal,
     onLine: (label, n) => opts.onProgress?.(byLabel.get(label)?.file ?? label, n - 1),
   });

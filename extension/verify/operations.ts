@@ -24,7 +24,7 @@ export interface RunMode {
   readonly uids: 'all' | 'root-only';
   /** Sleeps longer than this (ms) are cut short by the helper; host sleeps longer are not run. */
   readonly sleepCapMs: number;
-  /** An AArch32 build of the helper is at /helper32 (qemu on arm64): `execve(…, compat)` runs it. */
+  /** A 32-bit build of the helper (AArch32 under qemu on arm64, ia32 on x86_64) exists: `execve(…, compat)` runs it. */
   readonly compat?: boolean;
 }
 
@@ -262,10 +262,10 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op) => refusedClone(op.flags) ?? [String(op.flags), String(op.exitSignal), op.child] },
   pthread_create: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'pthread_create(3).',
     encode: (op, c) => threadInVforkChild(c) ?? [op.child] },
-  execve: { sig: 'xi', flags: 0, fields: [], doc: 'execveat(2) of the helper itself, whatever program the line names (an empty path is passed to execve and fails with ENOENT); with compat, execve of its AArch32 build /helper32 (qemu on arm64).',
+  execve: { sig: 'xi', flags: 0, fields: [], doc: 'execveat(2) of the helper itself, whatever program the line names (an empty path is passed to execve and fails with ENOENT); with compat, execve of its 32-bit build (AArch32 on arm64, ia32 on x86_64).',
     encode: (op, c) => (op.abi !== 'compat' ? [hex(op.path), '0']
       : c.mode.compat ? [hex(op.path), '1']
-        : { notRun: c.profile.arch === 'arm64' ? 'an AArch32 image: only the qemu run has an AArch32 build of the helper (arm-linux-gnueabihf-gcc)' : 'an AArch32 image: this kernel is x86_64' }) },
+        : { notRun: c.profile.arch === 'arm64' ? 'an AArch32 image: only the qemu run has an AArch32 build of the helper (arm-linux-gnueabihf-gcc)' : 'an ia32 image: the helper\'s ia32 build did not build (i686-linux-gnu-gcc)' }) },
   exit: { sig: 'i', flags: 0, fields: [], doc: 'exit_group(2) from a thread-group leader, exit(2) from another thread; the process is then reaped by its parent.',
     encode: (op) => [String(op.code)] },
   setuid: { sig: 'i', flags: 0, fields: [], doc: 'setuid(3) (glibc applies it to every thread).',

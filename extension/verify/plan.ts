@@ -143,7 +143,7 @@ function trackRawClones(raw: Set<string>, step: Step, result: OpResult, after: K
 
 /** A machine as the header would say it. */
 export function machineText(m: Machine): string {
-  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}${m.erratum1418040 ? ' erratum_1418040=yes' : ''}`;
+  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}${m.erratum1418040 ? ' erratum_1418040=yes' : ''}${m.ia32Emulation ? '' : ' ia32_emulation=no'}`;
 }
 
 /** The helper input for several plans: one sandbox per scenario. */

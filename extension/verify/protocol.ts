@@ -98,6 +98,8 @@ export function parseLine(raw: string): Record_ {
       if (f.rtc === '0' || f.rtc === '1') machine.rtc = f.rtc === '1';
       if (f.clocksource && f.clocksource !== 'unknown' && NAME.test(f.clocksource)) machine.clocksource = f.clocksource;
       if ((VSYSCALL_MODES as readonly string[]).includes(f.vsyscall ?? '')) machine.vsyscall = f.vsyscall as VsyscallMode;
+      // whether the helper's ia32 build ran (ENOEXEC: no ia32 emulation); -1: there is none to try
+      if (f.arch === 'x86_64' && (f.exec32 === '0' || f.exec32 === '1')) machine.ia32Emulation = f.exec32 === '1';
       return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid), timens: f.timens !== '0', userns: f.userns !== '0', machine };
     }
     case 'ready': {

@@ -73,8 +73,9 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
   const release = o.kernel ?? sniff.release;
   const profile = release ? profileForKernel(arch, release) : null;
   if (!profile) throw new VerifyError(`cannot tell the kernel version of ${o.image}; give --kernel (e.g. --kernel 6.12)`);
-  // arm64 kernels run AArch32 tasks too (CONFIG_COMPAT): their lines need the helper's AArch32 build, if it builds.
-  const helper32 = arch === 'arm64' ? await buildHelper('arm32-static').catch(() => null) : null;
+  // arm64 kernels run AArch32 tasks too (CONFIG_COMPAT), x86_64 ones ia32 tasks (CONFIG_IA32_EMULATION): their lines
+  // need the helper's 32-bit build, if it builds.
+  const helper32 = await buildHelper(arch === 'arm64' ? 'arm32-static' : 'ia32-static').catch(() => null);
   const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, ...(helper32 ? { compat: true } : {}) };
   const plans = makePlans(profile, mode);
   const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');

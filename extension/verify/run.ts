@@ -18,6 +18,8 @@ export interface RunResult {
 }
 
 export interface RunOptions {
+  /** The helper's 32-bit build, which execve(…, compat) runs. */
+  readonly helper32?: string | null;
   readonly signal?: AbortSignal;
   readonly onLine?: (label: string, line: number) => void;
 }
@@ -61,7 +63,7 @@ export function checkConfig(h: Hello): void {
 export function runLocal(helper: string, plans: readonly Plan[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) { reject(new VerifyError('cancelled')); return; }
-    const child = spawn(helper, ['supervise', '--mode', 'sandbox'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(helper, ['supervise', '--mode', 'sandbox', ...(opts.helper32 ? ['--helper32', opts.helper32] : [])], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const col = new Collector(opts.onLine);
     let buf = '';
     let err = '';

@@ -294,7 +294,7 @@ function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: 
     case 'signal': return Object.keys(SIGNALS).map((n) => e(n, 'signal'));
     case 'via': case 'callVia': return [e('vdso', 'value', { detail: 'what libc does' }), e('syscall', 'value', { detail: 'the system call' }),
       ...(kind === 'callVia' ? [e('vsyscall', 'value', { detail: "x86_64's legacy page: emulated, REALTIME without offset" })] : [])];
-    case 'abi': return [e('compat', 'value', { detail: 'arm64: an AArch32 image (compat vDSO)' }), e('native', 'value', { detail: 'the default' })];
+    case 'abi': return [e('compat', 'value', { detail: 'a 32-bit image: AArch32 on arm64, ia32 on x86_64 (compat vDSO)' }), e('native', 'value', { detail: 'the default' })];
     case 'race': return [e('race=during', 'value', { detail: 'the update begins after the read took seq: one retry' }), e('race=before', 'value', { detail: 'the update began first: the read spins on the odd seq' })];
     case 'setnsRace': return [e('race=sigkill', 'value', { detail: 'SIGKILL while setns waits for the mmap lock a /proc/PID/maps reader holds: EINTR on 5.6-5.8' })];
     case 'mapping': return mappingsFor(profile).map((m) => e(m, 'value', { detail: m === '[vdso]' ? 'vDSO text' : `${pageRole(profile, m, 0)}, …` }));

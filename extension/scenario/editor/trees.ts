@@ -3,7 +3,7 @@
 // side maps a TreeNode to a TreeItem one to one, so everything a user reads is decided and tested here.
 
 import type { Change, KernelState, MmState, OpResult, TaskState, TimeNamespaceState, VmaState } from '../../sim/api';
-import { fmtTs, machineOf, type Profile } from '../../sim/types';
+import { COMPAT_ABI, fmtTs, machineOf, type Profile } from '../../sim/types';
 import { describePhysPage, formatOffset, formatReturn, pageRole, resultParts, shortPhysPage } from './format';
 
 export type NodeKind =
@@ -83,7 +83,9 @@ export function machineNode(parent: string, profile: Profile): TreeNode {
       field(id, 'clocksource', m.clocksource, undefined, profile.arch === 'x86_64'
         ? 'The pvclock page of [vvar] maps only when kvm-clock was used (vvar_fault, arch/x86/entry/vdso/vma.c)' : 'arm64 has no pvclock page'),
       ...(profile.arch === 'x86_64' ? [field(id, 'vsyscall', m.vsyscall, undefined,
-        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)')]
+        'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)'),
+      field(id, 'ia32 emulation', m.ia32Emulation ? 'on' : 'off', undefined,
+        'Off (CONFIG_IA32_EMULATION=n, ia32_emulation=false from 6.7, or a hypervisor): compat_elf_check_arch refuses a 32-bit image, execve(…, compat) is ENOEXEC')]
         : [field(id, 'ARM64_ERRATUM_1418040', m.erratum1418040 ? 'yes: arch_sys_counter is VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT' : 'no', undefined,
           'A CPU with it (Cortex-A76/A77, Neoverse-N1) keeps AArch32 tasks out of the vDSO clock: the compat vdso_clocksource_ok wants VDSO_CLOCKMODE_ARCHTIMER (drivers/clocksource/arm_arch_timer.c, arch/arm64/include/asm/vdso/compat_gettimeofday.h)')]),
     ],
@@ -283,9 +285,10 @@ function mmNode(state: KernelState, profile: Profile, mm: MmState): TreeNode {
   }
   return node({
     id, kind: 'mm', label: `${owner} · ${mm.id}`, obj: mm.id, icon: 'circuit-board', expanded: true, children,
-    description: [mm.compat ? 'AArch32 (compat)' : '', users.length > 1 ? `shared by ${users.join(', ')}` : ''].filter(Boolean).join(' · '),
+    description: [mm.compat ? `${COMPAT_ABI[profile.arch]} (compat)` : '', users.length > 1 ? `shared by ${users.join(', ')}` : ''].filter(Boolean).join(' · '),
     tooltip: `${mm.id}, used by ${users.join(', ')}. Its [vvar] PTEs are per mm: all users fault the same pages.` +
-      (mm.compat ? '\nAn AArch32 image: aarch32_setup_additional_pages mapped [vectors], the compat [vvar] and [vdso], and [sigpage].' : ''),
+      (!mm.compat ? '' : profile.arch === 'arm64' ? '\nAn AArch32 image: aarch32_setup_additional_pages mapped [vectors], the compat [vvar] and [vdso], and [sigpage].'
+        : '\nAn ia32 image: map_vdso(&vdso_image_32) mapped the same [vvar] as a 64-bit task and the vdso32 [vdso]; no [vsyscall] (get_gate_vma).'),
   });
 }
 

@@ -11,16 +11,21 @@ import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
 import { fdsDelete, fdsItems } from '../store/fdtable';
 
-/** `compat`: an arm64 AArch32 image (load_elf_binary with compat_elf_check_arch: COMPAT_SET_PERSONALITY, TIF_32BIT). */
+/** `compat`: a 32-bit image (compat_binfmt_elf's load_elf_binary: compat_elf_check_arch, COMPAT_SET_PERSONALITY), the
+ *  ABI of k.modules.compat: arm64's AArch32 or x86_64's ia32. */
 export function execve(k: KernelContext, t: string, path: string, compat = false): OpResult {
   const enter = k.r.n - 1;
   if (!path) k.fail('ENOENT', 'empty path');
+  const abi = k.modules.compat;
   if (compat && !k.sw.compatTasks) {
     // the parser refuses it with the same words; a run on another profile (CLI, a comparison) still gets here
     k.ev('error', k.txt`an AArch32 (compat) image is modelled only on arm64 from 5.9; ${k.profile.arch} ${k.profile.kernel} is not: the exec did not run`);
     return { ret: null, errno: null, signal: null };
   }
   return k.fn('do_execveat_common', () => k.fn('bprm_execve', () => k.fn('load_elf_binary', () => {
+    // search_binary_handler: every binfmt's check fails before the point of no return, so the old image stays
+    const refused = compat ? abi.refused(k) : null;
+    if (refused) k.fail('ENOEXEC', refused);
     k.fn('begin_new_exec', () => {
       k.fn('de_thread', () => deThread(k, t));
       k.fn('exec_mmap', () => {
@@ -50,14 +55,14 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
       execCreds(k, t);
     });
     if (compat) {
-      // SET_PERSONALITY32 → set_thread_flag(TIF_32BIT); compat_arch_setup_additional_pages is
-      // aarch32_setup_additional_pages (arch/arm64/include/asm/elf.h)
-      k.state(k.txt`${t}: the image is AArch32: COMPAT_SET_PERSONALITY sets TIF_32BIT`);
-      k.fn('aarch32_setup_additional_pages', () => {
+      k.state(k.txt`${t}: the image is ${abi.name}: ${abi.personality}`);
+      const setup = (i: number): void => {
+        if (i < abi.setupPath.length) { k.fn(abi.setupPath[i], () => setup(i + 1)); return; }
         installCompatMappings(k, task(k, t).mm!);
         const m = mm(k, task(k, t).mm!);
         k.state(k.txt`${m.id}: ${m._vmas.map((id) => id.slice(id.indexOf('/') + 1)).join(', ')} installed (_install_special_mapping), PTEs empty`);
-      });
+      };
+      setup(0);
     } else {
       k.fn('arch_setup_additional_pages', () => {
         installSpecialMappings(k, task(k, t).mm!);

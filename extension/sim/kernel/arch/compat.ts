@@ -1,7 +1,8 @@
-// arm64 AArch32 (compat) images (arch/arm64/kernel/vdso.c aarch32_setup_additional_pages): [vectors] with the kuser
-// helpers (CONFIG_KUSER_HELPERS), the compat vDSO's [vvar] and [vdso] (CONFIG_COMPAT_VDSO), then [sigpage].
+// The 32-bit (compat) image of an architecture, as execve(…, compat) maps it: what every compat ABI provides
+// (CompatAbi), and arm64's AArch32 one (arch/arm64/kernel/vdso.c aarch32_setup_additional_pages): [vectors] with the
+// kuser helpers (CONFIG_KUSER_HELPERS), the compat vDSO's [vvar] and [vdso] (CONFIG_COMPAT_VDSO), then [sigpage].
 
-import { PROT } from '../../types';
+import { COMPAT_ABI, PROT } from '../../types';
 import type { VmaLayout } from '../../profile';
 import type { CompatMappingName } from '../../ops';
 import type { KernelContext } from '../context';
@@ -17,9 +18,33 @@ export const COMPAT_MMAP_BASE = 0xf8000000;
 /** Pages of the vdso32 text: the AArch32 vDSO has no getrandom and fits one page (our choice; timens verify compares it). */
 export const VDSO32_PAGES = 1;
 
-/** The functions an AArch32 task's runs record (sim/index.ts KERNEL_FUNCTIONS): the exec's mappings and the
- *  AArch32 vDSO's entries (arch/arm64/kernel/vdso32/vdso.lds.S). */
-export const COMPAT_FUNCTIONS: readonly string[] = ['aarch32_setup_additional_pages', '__vdso_clock_gettime64', '__vdso_gettimeofday', '__vdso_clock_getres'];
+/** The functions a compat task's runs record (sim/index.ts KERNEL_FUNCTIONS): the exec's mappings and the 32-bit
+ *  vDSOs' entries (arch/arm64/kernel/vdso32/vdso.lds.S, arch/x86/entry/vdso/vdso32/vdso32.lds.S). */
+export const COMPAT_FUNCTIONS: readonly string[] = ['aarch32_setup_additional_pages', 'compat_arch_setup_additional_pages', 'load_vdso32', 'map_vdso',
+  '__vdso_clock_gettime64', '__vdso_gettimeofday', '__vdso_clock_getres'];
+
+/** The special mappings of a new compat mm, and where its vDSO text is (0: none) and its data below it. */
+export interface CompatMappings {
+  readonly placed: Placed[];
+  readonly text: number;
+  readonly distance: number;
+}
+
+/** An architecture's 32-bit ABI (kernel/modules.ts chooses it): how execve(…, compat) loads and maps its image. */
+export interface CompatAbi {
+  /** Its name in events and messages: 'AArch32', 'ia32'. */
+  readonly name: string;
+  /** compat_arch_setup_additional_pages as the architecture names it, and what it calls. */
+  readonly setupPath: readonly string[];
+  /** What COMPAT_SET_PERSONALITY does, said in the exec's event. */
+  readonly personality: string;
+  /** Why compat_elf_check_arch refuses the image (ENOEXEC before the point of no return), or null: it loads. */
+  refused(k: KernelContext): string | null;
+  /** The special mappings, in the order the setup installs them (each one's state event is written here). */
+  mappings(k: KernelContext): CompatMappings;
+  /** The 32-bit vDSO's own clocksource test where it is not the native one (arm64), else null. */
+  readonly clockModeOk: ((mode: string, prefix: string) => boolean) | null;
+}
 
 /** One special mapping of a new mm: where it goes and what it is. */
 export interface Placed {
@@ -47,12 +72,12 @@ export function placeLayout(vmas: readonly VmaLayout[], text: number): Placed[] 
 }
 
 /**
- * aarch32_setup_additional_pages, in its order: aarch32_kuser_helpers_setup ([vectors] at AA32_VECTORS_BASE),
+ * arm64's AArch32 ABI. aarch32_setup_additional_pages, in its order: aarch32_kuser_helpers_setup ([vectors] at AA32_VECTORS_BASE),
  * __setup_additional_pages(VDSO_ABI_AA32) (the same [vvar] as a native task, served by the same vvar_fault since
  * [PATCH v4 1/6]; then the vdso32 text), aarch32_sigreturn_setup ([sigpage] from get_unmapped_area, top-down: below
  * what is mapped). Returns the mappings and where the vDSO text is (0: none).
  */
-export function compatMappings(k: KernelContext): { placed: Placed[]; text: number; distance: number } {
+function aarch32Mappings(k: KernelContext): CompatMappings {
   const placed: Placed[] = [];
   if (k.sw.kuserHelpers) {
     placed.push({ name: '[vectors]', start: AA32_VECTORS_BASE, pages: 1, prot: PROT.PROT_READ | PROT.PROT_EXEC, flags: VECTORS_FLAGS, pfnmap: false });
@@ -76,3 +101,15 @@ export function compatMappings(k: KernelContext): { placed: Placed[]; text: numb
   k.state(k.txt`aarch32_sigreturn_setup: [sigpage] at 0x${(low - PAGE).toString(16)}`);
   return { placed, text, distance };
 }
+
+export const AARCH32: CompatAbi = {
+  name: COMPAT_ABI.arm64,
+  setupPath: ['aarch32_setup_additional_pages'],
+  personality: 'COMPAT_SET_PERSONALITY sets TIF_32BIT',
+  // arm64 CONFIG_COMPAT with a CPU that runs AArch32 at EL0 (every CPU the model knows: our choice)
+  refused: () => null,
+  mappings: aarch32Mappings,
+  // arch/arm64/include/asm/vdso/compat_gettimeofday.h: "return vd->clock_mode == VDSO_CLOCKMODE_ARCHTIMER;", so an
+  // erratum's VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT fails it too
+  clockModeOk: (mode, prefix) => mode === `${prefix}_ARCHTIMER`,
+};

@@ -5,7 +5,7 @@ import type { MmRec, PteState, VmaRec } from '../../store/records';
 import { counter, mm, vma, type KernelContext } from '../context';
 import { EMPTY_REFS, refsAdd, refsRemove } from '../../store/reflist';
 import { createVma, removeVma } from './vma';
-import { compatMappings, placeLayout, type Placed } from '../arch/compat';
+import { placeLayout, type Placed } from '../arch/compat';
 
 /** A fresh mm with its special mappings; exec creates it empty first (exec_mmap) and maps them later. */
 export function newMm(k: KernelContext, withMappings = true, userNs = 'user#0'): string {
@@ -23,9 +23,9 @@ export function installSpecialMappings(k: KernelContext, id: string): void {
   install(k, id, placed, text, text - placed[0].start);
 }
 
-/** aarch32_setup_additional_pages (arch/compat.ts) for an AArch32 image: the mm is marked compat. */
+/** The compat ABI's setup (arch/compat.ts, arch/ia32.ts) for a 32-bit image: the mm is marked compat. */
 export function installCompatMappings(k: KernelContext, id: string): void {
-  const { placed, text, distance } = compatMappings(k);
+  const { placed, text, distance } = k.modules.compat.mappings(k);
   k.r.set(k.mms, id, '_compat', true);
   install(k, id, placed, text, distance);
 }

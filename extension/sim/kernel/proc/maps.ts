@@ -47,8 +47,10 @@ export function mapsText(k: KernelContext, fd: FdRec): string {
     if (target.state === 'exited' || !target.mm) return '';
     const vmas = mm(k, target.mm)._vmas.map((id) => vma(k, id)).sort((a, b) => a.start - b.start);
     let text = vmas.map((v) => mapsLine(v.start, v.start + v.pages * PAGE, v.prot, v.flags.includes('VM_MAYSHARE'), v.name)).join('');
-    // get_gate_vma (arch/x86/entry/vsyscall/vsyscall_64.c): xonly (the default since 5.3) is --x, emulate r-x
-    if (k.sw.vsyscall) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
+    // get_gate_vma (arch/x86/entry/vsyscall/vsyscall_64.c): xonly (the default since 5.3) is --x, emulate r-x; none
+    // for an ia32 mm ("if (!mm || !(mm->context.flags & MM_CONTEXT_HAS_VSYSCALL)) return NULL;", and
+    // set_personality_ia32 leaves the flag out: 32-bit code cannot reach 0xffffffffff600000)
+    if (k.sw.vsyscall && !mm(k, target.mm)._compat) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
     return text;
   });
 }

@@ -27,8 +27,9 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   const me = task(k, t);
   const own = me.mm ? mm(k, me.mm) : null;
   if (own?._compat && !own._vdsoText) return compatSyscall(k, t, clock, gtod);
-  // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday); the AArch32
-  // vDSO's are __vdso_clock_gettime64 (what a time64 libc calls) and __vdso_gettimeofday (vdso32/vdso.lds.S).
+  // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday); the 32-bit
+  // vDSOs' are __vdso_clock_gettime64 (what a time64 libc calls: our choice for the language's clock_gettime, see
+  // docs/model.md) and __vdso_gettimeofday (arm64 vdso32/vdso.lds.S, x86 vdso32/vdso32.lds.S).
   const native = own?._compat ? '__vdso_clock_gettime64' : k.sw.vdsoClockGettime;
   const sym = gtod ? native.replace(/clock_gettime(64)?/, 'gettimeofday') : native;
   const memo = k.memo;
@@ -130,10 +131,10 @@ const FALLBACK = 'fallback';
  */
 function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse: boolean, page: string, compat: boolean): boolean {
   if (coarse || mode === undefined) return false;
-  // The AArch32 vDSO's own test (arch/arm64/include/asm/vdso/compat_gettimeofday.h): "return vd->clock_mode ==
-  // VDSO_CLOCKMODE_ARCHTIMER;", so an erratum's VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT fails it too.
-  if (compat) {
-    if (mode === `${k.sw.clockModePrefix}_ARCHTIMER`) return false;
+  // A 32-bit vDSO with its own test (arm64's AArch32 one: arch/compat.ts AARCH32.clockModeOk)
+  const own = compat ? k.modules.compat.clockModeOk : null;
+  if (own) {
+    if (own(mode, k.sw.clockModePrefix)) return false;
     k.state(k.txt`clock_mode of ${page} is ${mode}, not VDSO_CLOCKMODE_ARCHTIMER: the compat vdso_clocksource_ok fails, do_hres returns false`);
     return true;
   }

@@ -3,7 +3,7 @@
 // makes the system call for the caller; so in a time namespace it reads CLOCK_REALTIME, which no namespace offsets.
 
 import type { OpResult } from '../../api';
-import { setLastResult, type KernelContext } from '../context';
+import { mm, setLastResult, task, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
 import { VSYSCALL_ADDR } from '../proc/maps';
 
@@ -16,7 +16,15 @@ export function vsyscallCall(k: KernelContext, t: string, which: keyof typeof EN
   const addr = (BigInt(VSYSCALL_ADDR) + BigInt(ENTRY[which])).toString(16);
   const enter = k.enter('call', '__vsyscall_page', k.txt`call 0x${addr}: ${which} through the legacy vsyscall page`);
   let res: OpResult;
-  if (!k.sw.vsyscall) {
+  const me = task(k, t);
+  if (me.mm && mm(k, me.mm)._compat) {
+    // An ia32 task cannot form the address: a 32-bit call reaches its low 32 bits, 0xff600000, where nothing executable
+    // is (at most the stack grown down, which is NX), and is_vsyscall_vaddr never matches a 32-bit address (our
+    // choice of what a scenario's vsyscall call means for a compat task)
+    const low = Number(BigInt(VSYSCALL_ADDR) & 0xffffffffn) + ENTRY[which];
+    segv(k, t, low, `an ia32 task cannot reach the vsyscall page (above 4 GiB); its call to 0x${low.toString(16)} faults`, enter);
+    res = { ret: null, errno: null, signal: 'SIGSEGV' };
+  } else if (!k.sw.vsyscall) {
     const why = k.profile.arch === 'arm64' ? 'arm64 has no vsyscall page (a kernel address)'
       : 'vsyscall=none: emulate_vsyscall refuses ("vsyscall attempted with vsyscall=none") and the fault is a bad area';
     segv(k, t, VSYSCALL_ADDR, `${why}; the call was to 0x${addr}`, enter);
