@@ -64,7 +64,16 @@ export function seriesChildren(s: PatchSeries | null, node?: SeriesNode): Series
     for (let index = node.start; index < Math.min(node.end, s.patches.length); index++) out.push(patchNode(s, index));
     return out;
   }
-  if (node.kind === 'patch') return (node.message.patch?.files ?? []).map((file, fileIndex) => ({ kind: 'file', patchIndex: node.index, fileIndex, message: node.message, file }));
+  if (node.kind === 'patch') {
+    let files;
+    try {
+      files = node.message.patch?.files ?? [];
+    } catch (err) {
+      // Its mailbox file is read again for it (importClient.ts fileRanges): changed or gone since, say so on the row.
+      return [{ kind: 'info', label: err instanceof Error ? err.message : String(err), icon: 'error' }];
+    }
+    return files.map((file, fileIndex) => ({ kind: 'file', patchIndex: node.index, fileIndex, message: node.message, file }));
+  }
   if (node.kind === 'file') return node.file.hunks.map((hunk, hunkIndex) => ({ kind: 'hunk', patchIndex: node.patchIndex, fileIndex: node.fileIndex, hunkIndex, message: node.message, file: node.file, hunk }));
   return [];
 }

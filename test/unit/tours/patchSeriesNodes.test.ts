@@ -62,3 +62,12 @@ test('the chain of parents of a hunk in a late page leads through its file, patc
   }
   assert.deepEqual(chain, ['hunk', 'file', 'patch', `page ${2 * PAGE_SIZE}-${2 * PAGE_SIZE + 10}`]);
 });
+
+test('a patch whose mailbox file changed since its import shows why on its row, instead of failing the tree', () => {
+  const s = parseSeries(b4Mbx([COVER, PATCH_1, PATCH_2]), 'v4.mbx');
+  const gone = Object.defineProperty({ ...s.patches[0] }, 'patch', { get: () => { throw new Error('v4.mbx has changed since it was imported: import it again to read its messages'); } });
+  const patch = seriesChildren({ ...s, patches: [gone, ...s.patches.slice(1)] }).find((n) => n.kind === 'patch' && n.index === 0)!;
+  assert.deepEqual(seriesChildren({ ...s, patches: [gone, ...s.patches.slice(1)] }, patch), [
+    { kind: 'info', label: 'v4.mbx has changed since it was imported: import it again to read its messages', icon: 'error' },
+  ]);
+});
