@@ -6,11 +6,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The kernels the qemu tests boot: Debian 12's 6.1 and 6.12, by their meta packages. */
+/**
+ * The kernels the qemu tests boot: Debian 12's 6.1 and 6.12, by their meta packages; x86_64 6.1 once more with
+ * vsyscall=xonly (`cmdline`, verify's --kernel-cmdline): Debian boots without a [vsyscall] page, whose rules (a
+ * 64-bit task's page, none for an ia32 task) would otherwise go unchecked.
+ */
 export const KERNELS = [
   { id: 'arm64-6.1', debArch: 'arm64', meta: 'linux-image-arm64', arch: 'arm64' },
   { id: 'arm64-6.12', debArch: 'arm64', meta: 'linux-image-6.12-arm64', arch: 'arm64' },
   { id: 'x86_64-6.1', debArch: 'amd64', meta: 'linux-image-amd64', arch: 'x86_64' },
+  { id: 'x86_64-6.1-xonly', debArch: 'amd64', meta: 'linux-image-amd64', arch: 'x86_64', cmdline: 'vsyscall=xonly' },
 ];
 
 export function cacheDir() {

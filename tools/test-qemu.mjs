@@ -1,7 +1,8 @@
-// `npm run test:qemu`: boots Debian's arm64 6.1 and 6.12 and x86_64 6.1 kernels under qemu (TCG without KVM)
-// and runs `timens verify` on every example and conformance scenario in each, one boot per kernel. A file
-// passes when every disagreement it has is a known model disagreement (test/verify/known-disagreements.json,
-// printed with its note). Options: --kernels arm64-6.12,…  --budget SECONDS (skip the kernels left after it).
+// `npm run test:qemu`: boots Debian's arm64 6.1 and 6.12 and x86_64 6.1 kernels (x86_64 6.1 twice: also with
+// vsyscall=xonly) under qemu (TCG without KVM) and runs `timens verify` on every example and conformance scenario in
+// each, one boot per kernel. A file passes when every disagreement it has is a known model disagreement
+// (test/verify/known-disagreements.json, printed with its note). Options: --kernels arm64-6.12,…  --budget SECONDS
+// (skip the kernels left after it).
 // Ends with `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +31,7 @@ for (const id of wanted) {
   const log = path.join('test-results', `qemu-${id}.console.log`);
   fs.mkdirSync('test-results', { recursive: true });
   const started = Date.now();
-  const r = spawnSync('node', ['dist/cli.js', 'verify', '--kernel-image', image.image, '--arch', k.arch, '--json', '--console-log', log,
+  const r = spawnSync('node', ['dist/cli.js', 'verify', '--kernel-image', image.image, '--arch', k.arch, ...(k.cmdline ? ['--kernel-cmdline', k.cmdline] : []), '--json', '--console-log', log,
     '--known', 'test/verify/known-disagreements.json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const seconds = (Date.now() - started) / 1000;
   if (r.status === 2 || !r.stdout.trim()) {
@@ -42,7 +43,7 @@ for (const id of wanted) {
   totals.passed += s.passed;
   totals.failed += s.failed;
   const boot = /boot ([\d.]+) s/.exec(s.how)?.[1] ?? '?';
-  rows.push(`${id.padEnd(11)} ${image.release.padEnd(24)} agree ${s.agree}, disagree ${s.disagree} (${s.known} known), not checkable ${s.unchecked}, files not checkable ${s.filesNotChecked}; boot ${boot} s, run ${seconds.toFixed(0)} s`);
+  rows.push(`${id.padEnd(16)} ${image.release.padEnd(24)} agree ${s.agree}, disagree ${s.disagree} (${s.known} known), not checkable ${s.unchecked}, files not checkable ${s.filesNotChecked}; boot ${boot} s, run ${seconds.toFixed(0)} s`);
 }
 console.log('\n[qemu] kernels:');
 for (const row of rows) console.log(`  ${row}`);

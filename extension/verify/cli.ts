@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import { exitStatus, formatText, jsonOf, verify, VerifyError, type KnownDisagreement, type ScenarioInput } from './index';
+import { checkCmdline } from './qemu';
 
 export const VERIFY_USAGE = `  timens verify FILE... [--kernel-image PATH [--arch x86_64|arm64] [--kernel V]] [--json] [--verbose]
                               run each line on a real kernel and compare it with the model (docs/verify.md)`;
@@ -14,7 +15,8 @@ export const VERIFY_OPTIONS = `Options of verify:
   --json               one JSON object per file: {file, kernel, agree, disagree, unchecked, lines}
   --verbose            print agreeing and not checkable lines too
   --known FILE         a JSON list of known model disagreements to mark ({file, line, field, note})
-  --console-log FILE   keep the VM's console output`;
+  --console-log FILE   keep the VM's console output
+  --kernel-cmdline ARGS  more boot options for the image, e.g. vsyscall=xonly (the hello reports what they change)`;
 
 interface VerifyArgs {
   files: string[];
@@ -25,6 +27,7 @@ interface VerifyArgs {
   verbose: boolean;
   known?: string;
   consoleLog?: string;
+  cmdline?: string;
 }
 
 function parse(argv: readonly string[]): VerifyArgs | string {
@@ -39,6 +42,7 @@ function parse(argv: readonly string[]): VerifyArgs | string {
       case '--kernel': { const v = val(); if (!v || !/^\d+\.\d+/.test(v)) return '--kernel needs a version such as 6.12'; a.kernel = v; break; }
       case '--known': { const v = val(); if (!v) return '--known needs a file'; a.known = v; break; }
       case '--console-log': { const v = val(); if (!v) return '--console-log needs a file'; a.consoleLog = v; break; }
+      case '--kernel-cmdline': { const v = val(); if (!v) return '--kernel-cmdline needs boot options, such as vsyscall=xonly'; const bad = checkCmdline(v); if (bad) return bad; a.cmdline = v; break; }
       case '--json': a.json = true; break;
       case '--verbose': case '-v': a.verbose = true; break;
       default:
@@ -47,7 +51,7 @@ function parse(argv: readonly string[]): VerifyArgs | string {
     }
   }
   if (!a.files.length) return 'no scenario file given';
-  if ((a.arch || a.kernel) && !a.image) return '--arch and --kernel go with --kernel-image';
+  if ((a.arch || a.kernel || a.cmdline) && !a.image) return '--arch, --kernel and --kernel-cmdline go with --kernel-image';
   return a;
 }
 
@@ -66,7 +70,7 @@ export async function verifyCommand(argv: readonly string[], write: (s: string) 
   }
   try {
     const reports = await verify(inputs, {
-      ...(a.image ? { kernelImage: a.image, qemu: { arch: a.arch, kernel: a.kernel, consoleLog: a.consoleLog } } : {}),
+      ...(a.image ? { kernelImage: a.image, qemu: { arch: a.arch, kernel: a.kernel, consoleLog: a.consoleLog, cmdline: a.cmdline } } : {}),
       signal, known,
     });
     for (const r of reports) write((a.json ? JSON.stringify(jsonOf(r)) : formatText(r, a.verbose).join('\n')) + '\n');

@@ -25,6 +25,16 @@ export interface QemuOptions {
   readonly timeoutMs?: number;
   /** Where to keep the console output (for diagnosis). */
   readonly consoleLog?: string;
+  /** More kernel command line (checkCmdline), after verify's own: a boot option the model knows, such as vsyscall=xonly. */
+  readonly cmdline?: string;
+}
+
+/** Why `extra` cannot be added to the kernel command line, or null: verify's own options stay its. */
+export function checkCmdline(extra: string): string | null {
+  if (extra.length > 512) return 'the kernel command line given is longer than 512 characters';
+  if (!/^[\x21-\x7e]+( [\x21-\x7e]+)*$/.test(extra)) return 'the kernel command line given must be printable words separated by single spaces';
+  const own = extra.split(' ').find((w) => /^(rdinit|init|console|panic|loglevel)=/.test(w));
+  return own ? `the kernel command line given sets ${own.split('=')[0]}=, which verify needs for itself` : null;
 }
 
 /** What the image says about itself: its architecture and the release in its version banner. */
@@ -45,9 +55,9 @@ export function sniffImage(bytes: Uint8Array): { arch: 'x86_64' | 'arm64' | null
   return { arch: null, release: null };
 }
 
-function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, memoryMb: number): { bin: string; args: string[]; pkg: string } {
+function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, memoryMb: number, extra?: string): { bin: string; args: string[]; pkg: string } {
   const kvm = arch === os.machine().replace('aarch64', 'arm64') && fs.existsSync('/dev/kvm');
-  const append = `console=${arch === 'x86_64' ? 'ttyS0' : 'ttyAMA0'} loglevel=1 panic=-1 rdinit=/init`;
+  const append = `console=${arch === 'x86_64' ? 'ttyS0' : 'ttyAMA0'} loglevel=1 panic=-1 rdinit=/init${extra ? ` ${extra}` : ''}`;
   const common = ['-m', String(memoryMb), '-smp', '1', '-nographic', '-no-reboot', '-kernel', image, '-initrd', initrd, '-append', append];
   if (arch === 'x86_64') {
     return { bin: 'qemu-system-x86_64', pkg: 'qemu-system-x86', args: [...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', 'max']), ...common] };
@@ -65,6 +75,8 @@ export interface QemuRun {
 
 export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode) => Plan[],
   ctl: { signal?: AbortSignal; onLine?: (file: string, line: number) => void } = {}): Promise<QemuRun> {
+  const badCmdline = o.cmdline ? checkCmdline(o.cmdline) : null;
+  if (badCmdline) throw new VerifyError(badCmdline);
   let bytes: Uint8Array;
   try { bytes = await fs.promises.readFile(o.image); } catch (e) { throw new VerifyError(`cannot read the kernel image ${o.image}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
   const sniff = sniffImage(bytes);
@@ -90,7 +102,7 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
       ...(helper32 ? [{ name: 'helper32', type: 'file' as const, mode: 0o755, data: await fs.promises.readFile(helper32) }] : []),
       { name: 'plan', type: 'file', mode: 0o644, data: new TextEncoder().encode(planInput(plans)) },
     ]));
-    const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512);
+    const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512, o.cmdline);
     const byLabel = new Map(plans.map((p) => [p.label, p.file]));
     const col = new Collector((label, n) => ctl.onLine?.(byLabel.get(label) ?? label, n - 1));
     const t0 = Date.now();
@@ -139,7 +151,7 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
       throw new VerifyError(`the VM runs Linux ${col.hello.release} ${col.hello.arch}, but the plan was made for ${profile.arch} ${profile.kernel}: give --kernel`);
     }
     const totalMs = Date.now() - t0;
-    const info: KernelInfo = { release: col.hello.release, arch: col.hello.arch, how: `${q.bin} (${q.args.includes('-enable-kvm') ? 'KVM' : 'TCG'}), initial namespaces of the VM, boot ${(bootMs / 1000).toFixed(1)} s` };
+    const info: KernelInfo = { release: col.hello.release, arch: col.hello.arch, how: `${q.bin} (${q.args.includes('-enable-kvm') ? 'KVM' : 'TCG'}), initial namespaces of the VM, boot ${(bootMs / 1000).toFixed(1)} s${o.cmdline ? `, booted with ${o.cmdline}` : ''}` };
     return { plans, run: { hello: col.hello, lines: col.lines, failures: col.failures, hosts: col.hosts }, info, bootMs, totalMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { crc32, decodeHex, parseLine, unframe, seconds } from '../../../extension/verify/protocol';
 import { cpioNewc } from '../../../extension/verify/cpio';
-import { sniffImage } from '../../../extension/verify/qemu';
+import { checkCmdline, sniffImage } from '../../../extension/verify/qemu';
+import { verifyCommand } from '../../../extension/verify/cli';
 import { ABSENT_PID, OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
 import { clockPointUnchecked } from '../../../extension/verify/operationsClock';
 import { createSimulation } from '../../../extension/sim/index';
@@ -118,4 +119,16 @@ test('an absolute wall-clock deadline is not run, unless it is 0 or negative (re
   assert.equal(clockPointUnchecked(0, true, at(-1)), null);
   assert.equal(clockPointUnchecked(11, true, at(-1, 500000000)), null, 'CLOCK_TAI, -0.5 s');
   assert.equal(clockPointUnchecked(1, true, at(5)), null, 'CLOCK_MONOTONIC is aligned');
+});
+
+test('--kernel-cmdline adds boot options but never verify\'s own, and goes with --kernel-image', async () => {
+  assert.equal(checkCmdline('vsyscall=xonly'), null);
+  assert.equal(checkCmdline('vsyscall=xonly ia32_emulation=0'), null);
+  assert.match(checkCmdline('vsyscall=xonly rdinit=/bin/sh')!, /sets rdinit=, which verify needs/);
+  assert.match(checkCmdline('console=tty0')!, /sets console=/);
+  assert.match(checkCmdline('a  b')!, /printable words separated by single spaces/);
+  assert.match(checkCmdline('x\ny')!, /printable words/);
+  const run = async (...args: string[]) => { let err = ''; const code = await verifyCommand(args, () => undefined, (s) => { err += s; }); return { code, err }; };
+  assert.deepEqual(await run('--kernel-cmdline', 'vsyscall=xonly', 'x.timens'), { code: 2, err: "timens verify: --arch, --kernel and --kernel-cmdline go with --kernel-image\nTry 'timens --help'.\n" });
+  assert.equal((await run('--kernel-image', '/nonexistent', '--kernel-cmdline', 'init=/x', 'x.timens')).code, 2);
 });
