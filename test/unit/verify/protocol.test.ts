@@ -119,3 +119,11 @@ test('an absolute wall-clock deadline is not run, unless it is 0 or negative (re
   assert.equal(clockPointUnchecked(11, true, at(-1, 500000000)), null, 'CLOCK_TAI, -0.5 s');
   assert.equal(clockPointUnchecked(1, true, at(5)), null, 'CLOCK_MONOTONIC is aligned');
 });
+
+test('a relative time that the wall clock carries past KTIME_MAX is not run on REALTIME_ALARM and TAI (found on arm64 6.12)', () => {
+  const at = (sec: number) => ({ base: 'abs' as const, delta: { sec, nsec: 0 } });
+  assert.match(clockPointUnchecked(8, false, at(9223372000))?.notRun ?? '', /past KTIME_MAX/);
+  assert.match(clockPointUnchecked(11, false, at(9223372000))?.notRun ?? '', /past KTIME_MAX/);
+  assert.equal(clockPointUnchecked(0, false, at(9223372000)), null, 'a relative REALTIME hrtimer runs on MONOTONIC');
+  assert.equal(clockPointUnchecked(8, false, at(5)), null);
+});
