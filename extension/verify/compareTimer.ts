@@ -1,9 +1,11 @@
-// Relative timers armed with a clock reading (`timerfd_settime(CLOCK_REALTIME, 0, now + 5s)`): each side arms
-// the timer with its own clock's value, so the value is compared as an offset from that side's host clock.
+// Timers compared against each side's own host clock: relative timers armed with a clock reading
+// (`timerfd_settime(CLOCK_REALTIME, 0, now + 5s)`), compared as an offset from that side's host clock, and timers
+// whose expiry saturated at KTIME_MAX, compared by their expiry.
 
 import { CLOCKS } from '../sim/types';
 import type { HostClocks } from '../sim/api';
 import type { Operation } from '../sim/ops';
+import { KTIME_MAX } from '../sim/offset64';
 import type { PlannedLine } from './plan';
 import { fmtS, seconds, tsSecs } from './protocol';
 import type { Diff } from './report';
@@ -61,4 +63,32 @@ export function readingTimer(pl: PlannedLine, f: Readonly<Record<string, string>
   const diff = Math.abs(kOff - mOff) <= margin ? null
     : { field: 'value offset', kernel: fmtS(kOff), model: fmtS(mOff), why: `a clock reading used as a duration is compared as an offset from each side's host clock, within ${clockSec} s plus 1.5 host brackets` };
   return { unchecked: null, diff, model, kernel };
+}
+
+/**
+ * A timer whose expiry the model put at KTIME_MAX (sim/kernel/time/sleep.ts hrtimerLeft: ktime_add_safe saturates
+ * it): its time left is KTIME_MAX less the host clock, and the two hosts part once the model's has moved on by a
+ * wait the helper cut at the cap. So the expiry is compared: the kernel's is its time left plus the helper's host
+ * reading of the timer's clock around the call, within the duration tolerance plus that bracket. A relative
+ * REALTIME timer runs on CLOCK_MONOTONIC (__hrtimer_init), which the helper does not read for it.
+ */
+export function saturatedTimer(pl: PlannedLine, f: Readonly<Record<string, string>>, durationSec: number, mo: string, ko: string): ReadingTimer | null {
+  const op = pl.step.operation;
+  const w = pl.model.result.waited;
+  if ((op.op !== 'timerfd_settime' && op.op !== 'timer_settime') || mo !== 'ok' || ko !== 'ok' || !w) return null;
+  const base = !op.abs && op.clock === CLOCKS.CLOCK_REALTIME ? 'monotonic' : HOST_OF[op.clock];
+  if (!base) return null;
+  const host = pl.model.before.host[base] as { sec: number; nsec: number };
+  const expiry = BigInt(w.sec + host.sec) * 1000000000n + BigInt(w.nsec + host.nsec);
+  if (expiry !== KTIME_MAX) return null;
+  const model = `${mo} expires at KTIME_MAX`;
+  if (base !== HOST_OF[op.clock]) return { unchecked: 'a relative CLOCK_REALTIME timer that saturated at KTIME_MAX runs on CLOCK_MONOTONIC, which the helper does not read around it', diff: null, model, kernel: ko };
+  const h1 = seconds(f.h1), h2 = seconds(f.h2), kw = seconds(f.w);
+  if (!Number.isFinite(h1) || !Number.isFinite(h2) || h2 < h1 || !Number.isFinite(kw)) return { unchecked: 'the helper gave no host clock reading around the line', diff: null, model, kernel: ko };
+  const max = Number(KTIME_MAX) / 1e9;
+  const kExp = kw + (h1 + h2) / 2;
+  const tol = durationSec + (h2 - h1);
+  const diff = Math.abs(kExp - max) <= tol ? null
+    : { field: 'expiry', kernel: fmtS(kExp), model: 'KTIME_MAX', why: `a timer saturated at KTIME_MAX is compared by its expiry (time left plus the host clock), within ${durationSec} s plus the host bracket` };
+  return { unchecked: null, diff, model, kernel: `${ko} expires at ${kExp >= max - tol ? 'KTIME_MAX' : fmtS(kExp)}` };
 }
