@@ -12,7 +12,7 @@ import type { PlannedLine } from './plan';
 import { decodeHex, fmtS, seconds, tsSecs, type KernelLine } from './protocol';
 import type { Bijection } from './identity';
 import type { Diff } from './report';
-import { readingTimer, saturatedTimer } from './compareTimer';
+import { expiryTimer, readingTimer } from './compareTimer';
 
 export interface Tolerances {
   /** Clock offsets agree within this many seconds (plus half the host bracket). */
@@ -298,7 +298,7 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
           break;
         }
         if (!mr.waited) break;
-        const sat = saturatedTimer(pl, f, tol.durationSec, mo, ko);
+        const sat = expiryTimer(pl, f, tol.durationSec, mo, ko);
         if (sat) {
           model = sat.model; kernel = sat.kernel;
           if (sat.diff) diffs.push(sat.diff);
