@@ -13,6 +13,12 @@ export type ClockVia = 'vdso' | 'syscall';
 /** time() and gettimeofday() have a third way in on x86_64: the legacy vsyscall page (kernel/vdso/vsyscall.ts). */
 export type CallVia = ClockVia | 'vsyscall';
 
+/** TIMER_ABSTIME (= TFD_TIMER_ABSTIME): the one bit of the flags that clock_nanosleep, timer_settime and
+ *  timerfd_settime read as "absolute" (`flags & TIMER_ABSTIME`); clock_nanosleep and timer_settime ignore the others. */
+export const TIMER_ABSTIME = 1;
+/** Whether a flags value asks for an absolute time. */
+export const isAbsTime = (flags: number): boolean => (flags & TIMER_ABSTIME) !== 0;
+
 export type ClockTaskOperation =
   /** time(2): whole seconds of CLOCK_REALTIME (x86_64 __vdso_time; arm64 has neither a vDSO entry nor the syscall). */
   | { readonly op: 'time'; readonly via: CallVia }
