@@ -4,7 +4,7 @@
 import type { Operation, TimeExpr } from '../sim/ops';
 import { KTIME_SEC_MAX } from '../sim/offset64';
 import { CLOCKS } from '../sim/types';
-import { FUTEX_CMD_MASK, FUTEX_OPS, type CallVia, type ClockOperationName } from '../sim/opsClock';
+import { FUTEX_CMD_MASK, FUTEX_OPS, timerFlagsValue, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { Encoded, NotRun, OpSpec } from './operations';
 import { isReadingTimer } from './compareTimer';
@@ -17,7 +17,7 @@ export const timeToken = (v: TimeExpr): string => `${v.base}:${v.delta.sec}:${v.
 /** timerfd_settime and timer_settime: clock, TIMER_ABSTIME and the time, unless the two sides cannot mean it alike
  *  (a relative now + … on REALTIME, MONOTONIC or BOOTTIME is run: compareTimer.ts compares it from the hosts). */
 export const timerTokens = (op: Extract<Operation, { op: 'timerfd_settime' | 'timer_settime' }>): Encoded =>
-  (isReadingTimer(op) ? null : clockPointUnchecked(op.clock, op.abs, op.value)) ?? [String(op.clock), op.abs ? '1' : '0', timeToken(op.value)];
+  (isReadingTimer(op) ? null : clockPointUnchecked(op.clock, op.abs, op.value)) ?? [String(op.clock), String(timerFlagsValue(op)), timeToken(op.value)];
 
 const WALL_CLOCKS = new Set<number>([CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_REALTIME_ALARM, CLOCKS.CLOCK_TAI]);
 

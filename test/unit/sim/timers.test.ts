@@ -80,6 +80,8 @@ test('only the TIMER_ABSTIME bit of flags means absolute: clock_nanosleep and ti
     'P1: timer_settime(CLOCK_MONOTONIC, 2, 1s)', 'expect waited == 1s',
     'P1: timerfd_settime(CLOCK_MONOTONIC, 2, 1s)', 'expect waited == 1s',
     'P1: clock_nanosleep(CLOCK_MONOTONIC, 3, now + 100ms)', 'expect waited == 100ms',
+    'P1: timerfd_settime(CLOCK_MONOTONIC, 4, 1s)', 'expect errno == EINVAL',
+    'P1: timerfd_settime(CLOCK_REALTIME, TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET, now + 1s)', 'expect waited == 1s',
   ].join('\n') + '\n');
   assert.ok(run.passed);
 });

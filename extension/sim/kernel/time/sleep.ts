@@ -3,6 +3,7 @@
 
 import type { OpResult } from '../../api';
 import type { TimeExpr } from '../../ops';
+import { TFD_SETTIME_FLAGS } from '../../opsClock';
 import { CLOCK_NAMES, clockName, fmtTs, type Timespec } from '../../types';
 import { np, ns, task, type KernelContext } from '../context';
 import { advance } from '../host';
@@ -96,9 +97,11 @@ export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: 
   });
 }
 
-export function timerfdSettime(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
+export function timerfdSettime(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr, flags = 0): OpResult {
   if (![0, 1, 7, 8, 9].includes(clock)) k.fail('EINVAL', `timerfd_create does not accept ${clockName(clock)}`);
   if (clock === 8 || clock === 9) needWakeAlarm(k, t);
+  // do_timerfd_settime: "if ((flags & ~TFD_SETTIME_FLAGS) || !itimerspec64_valid(new)) return -EINVAL;"
+  if (flags & ~TFD_SETTIME_FLAGS) k.fail('EINVAL', `timerfd_settime flags 0x${flags.toString(16)}: only TFD_TIMER_ABSTIME and TFD_TIMER_CANCEL_ON_SET`);
   const tm = evalTime(k, t, clock, value);
   if (tm.sec < 0) k.fail('EINVAL', 'negative time value');
   return k.fn('do_timerfd_settime', () => {
