@@ -140,7 +140,7 @@ void op_timer_settime(struct task_ctx *c, struct arg *a, struct result *r)
 	if (syscall(SYS_timer_create, clk, &sev, &tm)) { res_errno(r, -1); res_add(r, " at=timer_create"); sigprocmask(SIG_SETMASK, &old, NULL); return; }
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } }, cur;
 	if (eval_time(clk, &a[2], &its.it_value)) { res_errno(r, -1); goto out; }
-	long ret = syscall(SYS_timer_settime, tm, a[1].i ? TIMER_ABSTIME : 0, &its, NULL);
+	long ret = syscall(SYS_timer_settime, tm, (int)a[1].i, &its, NULL);
 	res_errno(r, ret);
 	if (ret == 0 && syscall(SYS_timer_gettime, tm, &cur) == 0) {
 		struct timespec zero = { 0, 0 }, wait = { 0, 100000000 };

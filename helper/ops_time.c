@@ -166,7 +166,7 @@ void op_clock_nanosleep(struct task_ctx *c, struct arg *a, struct result *r)
 	 * stored nanoseconds are negative, and that would be counted as waiting. */
 	struct timespec t0, t1;
 	sys_now(CLOCK_REALTIME, &t0);
-	long ret = syscall(SYS_clock_nanosleep, clk, a[1].i ? TIMER_ABSTIME : 0, &ts, NULL);
+	long ret = syscall(SYS_clock_nanosleep, clk, (int)a[1].i, &ts, NULL);
 	int e = errno;
 	sys_now(CLOCK_REALTIME, &t1);
 	if (armed) timer_delete(tm);
@@ -188,7 +188,7 @@ void op_timerfd_settime(struct task_ctx *c, struct arg *a, struct result *r)
 	if (fd < 0) { res_errno(r, -1); res_add(r, " at=timerfd_create"); return; }
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } }, cur;
 	if (eval_time(clk, &a[2], &its.it_value)) { res_errno(r, -1); close(fd); return; }
-	long ret = timerfd_settime(fd, a[1].i ? TFD_TIMER_ABSTIME : 0, &its, NULL);
+	long ret = timerfd_settime(fd, (int)a[1].i, &its, NULL);
 	res_errno(r, ret);
 	if (ret == 0 && timerfd_gettime(fd, &cur) == 0) {
 		struct timespec zero = { 0, 0 };

@@ -1,7 +1,8 @@
 /* The sandbox init: the first process of a scenario run. On the running kernel it enters a new user namespace
- * (mapped by the supervisor) and makes a new time namespace for its children, so nothing a scenario does can
- * reach the host's namespaces, clocks or sysctls; under qemu it stays in the VM's initial namespaces. It starts
- * the scenario's first task and every `spawn`, reaps orphans it is asked about, and observes the tasks. */
+ * (mapped by the supervisor), with new mount, UTS, IPC, cgroup and network namespaces owned by it, and makes a new
+ * time namespace for its children, so nothing a scenario does can reach the host's namespaces, clocks or sysctls;
+ * under qemu it stays in the VM's initial namespaces. It starts the scenario's first task and every `spawn`, reaps
+ * orphans it is asked about, and observes the tasks. */
 #include "helper.h"
 
 #include <errno.h>
@@ -66,6 +67,13 @@ static int setup(int chan, int sandbox, char *why, size_t wl)
 		}
 		if (setresgid(0, 0, 0) || setresuid(0, 0, 0)) { snprintf(why, wl, "setresuid(0) in the new user namespace: %s", strerror(errno)); return -1; }
 		if (unshare(CLONE_NEWTIME)) { snprintf(why, wl, "unshare(CLONE_NEWTIME): %s", strerror(errno)); return -1; }
+		/* The scenario's user#0 owns every namespace of the model's world: without these the host's initial user
+		 * namespace would own the mount, UTS, IPC, cgroup and network namespaces, where the sandbox has no
+		 * capability, and setns(pidfd, CLONE_NEWTIME|CLONE_NEWUTS) would fail with EPERM in utsns_install. */
+		if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWNET)) {
+			snprintf(why, wl, "unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWCGROUP|CLONE_NEWNET): %s", strerror(errno));
+			return -1;
+		}
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	return 0;

@@ -11,7 +11,7 @@ import { REF } from './statement';
 import { K } from './tokens';
 import { negate, parseDuration, parseInteger, range } from './values';
 import { buildClockOperation } from './vocabularyClock';
-import { VDSO_RACES, type CallVia, type VdsoRace } from '../sim/opsClock';
+import { timerFlagFields, VDSO_RACES, type CallVia, type VdsoRace } from '../sim/opsClock';
 import {
   CLOCK_NAMES, FLAG_TABLES, MAPPING_NAMES, SIGNAL_NAMES, closest, type ArgKind, type ArgSpec, type OperationSpec,
 } from './vocabulary';
@@ -466,8 +466,8 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'lseek': { const whence = v.get('whence') as Whence | undefined; return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0), ...(whence ? { whence } : {}) }; }
     case 'readlink': return { op: 'readlink', path: v.get('path') as string };
     case 'clock_gettime': { const race = v.get('race') as VdsoRace | undefined; return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso', ...(race ? { race } : {}) }; }
-    case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
-    case 'timerfd_settime': return { op: 'timerfd_settime', clock: numberArg(v, 'clock', 0), abs: numberArg(v, 'flags', 0) !== 0, value: v.get('time') as TimeExpr };
+    case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), ...timerFlagFields(numberArg(v, 'flags', 0)), value: v.get('time') as TimeExpr };
+    case 'timerfd_settime': return { op: 'timerfd_settime', clock: numberArg(v, 'clock', 0), ...timerFlagFields(numberArg(v, 'flags', 0)), value: v.get('time') as TimeExpr };
     case 'touch': return { op: 'touch', mapping: v.get('mapping') as MappingName, page: numberArg(v, 'page', 0) };
     case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: numberArg(v, 'prot', 0) }, v);
     case 'munmap': return withPages({ op: 'munmap', mapping: v.get('mapping') as MappingName }, v, 1);

@@ -5,7 +5,7 @@ import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMA
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { PIDFD_FLAGS, SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS, RACE_ARG } from './vocabularyClock';
-import { FUTEX2_FLAGS, FUTEX_OPS } from '../sim/opsClock';
+import { FUTEX2_FLAGS, FUTEX_OPS, TFD_TIMER_CANCEL_ON_SET, TIMER_ABSTIME } from '../sim/opsClock';
 
 /** What one argument of an operation may hold. */
 export type ArgKind =
@@ -263,7 +263,7 @@ export const FLAG_TABLES: Readonly<Record<'cloneFlags' | 'nstype' | 'protFlags' 
   nstype: CLONE_FLAGS,
   protFlags: PROT,
   mremapFlags: MREMAP,
-  timerFlags: { TIMER_ABSTIME: 1, TFD_TIMER_ABSTIME: 1 },
+  timerFlags: { TIMER_ABSTIME, TFD_TIMER_ABSTIME: TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET },
   openMode: { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2 },
   prctlOption: { PR_SET_DUMPABLE: 4 },
   whence: SEEK,

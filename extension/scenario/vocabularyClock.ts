@@ -4,7 +4,7 @@
 import type { Operation, TimeExpr } from '../sim/ops';
 import type { CallVia, ClockVia, Futex2Call } from '../sim/opsClock';
 import type { OperationSpec } from './vocabulary';
-import { FUTEX2_FLAGS } from '../sim/opsClock';
+import { FUTEX2_FLAGS, timerFlagFields } from '../sim/opsClock';
 
 const VIA = { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' } as const;
 /** time() and gettimeofday() also have an entry in x86_64's legacy vsyscall page. */
@@ -58,7 +58,7 @@ export function buildClockOperation(spec: OperationSpec, get: (name: string) => 
   switch (spec.op) {
     case 'time': return { op: 'time', via: (get('via') as CallVia | undefined) ?? 'vdso' };
     case 'clock_getres': return { op: 'clock_getres', clock: (get('clock') as number | undefined) ?? 0, via };
-    case 'timer_settime': return { op: 'timer_settime', clock: (get('clock') as number | undefined) ?? 0, abs: ((get('flags') as number | undefined) ?? 0) !== 0, value: get('time') as TimeExpr };
+    case 'timer_settime': return { op: 'timer_settime', clock: (get('clock') as number | undefined) ?? 0, ...timerFlagFields((get('flags') as number | undefined) ?? 0), value: get('time') as TimeExpr };
     case 'futex_wait': return { op: 'futex_wait', futexOp: (get('op') as number | undefined) ?? 0, value: get('timeout') as TimeExpr };
     case 'futex2_wait': return { op: 'futex2_wait', call: spec.word as Futex2Call, clock: (get('clock') as number | undefined) ?? 0, value: get('timeout') as TimeExpr,
       flags: (get('flags') as number | undefined) ?? FUTEX2_FLAGS.FUTEX2_SIZE_U32 };

@@ -79,8 +79,9 @@ export type TaskOperation =
   | { readonly op: 'readlink'; readonly path: string }
   /** `race`: a host update_vsyscall interleaved with the vDSO's seqcount loop (opsClock.ts). */
   | { readonly op: 'clock_gettime'; readonly clock: number; readonly via: 'vdso' | 'syscall'; readonly race?: VdsoRace }
-  | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
-  | { readonly op: 'timerfd_settime'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
+  /** `flags`: the value as passed when it holds bits other than TIMER_ABSTIME (opsClock.ts timerFlagFields). */
+  | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
+  | { readonly op: 'timerfd_settime'; readonly clock: number; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
   | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }
   | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
   | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }

@@ -13,13 +13,28 @@ export type ClockVia = 'vdso' | 'syscall';
 /** time() and gettimeofday() have a third way in on x86_64: the legacy vsyscall page (kernel/vdso/vsyscall.ts). */
 export type CallVia = ClockVia | 'vsyscall';
 
+/** TIMER_ABSTIME (= TFD_TIMER_ABSTIME): the one bit of the flags that clock_nanosleep, timer_settime and
+ *  timerfd_settime read as "absolute" (`flags & TIMER_ABSTIME`); clock_nanosleep and timer_settime ignore the others. */
+export const TIMER_ABSTIME = 1;
+/** TFD_TIMER_CANCEL_ON_SET: with TFD_TIMER_ABSTIME on a REALTIME timerfd, a clock set cancels it; the other
+ *  flag bit do_timerfd_settime accepts (`flags & ~TFD_SETTIME_FLAGS`: EINVAL, fs/timerfd.c). */
+export const TFD_TIMER_CANCEL_ON_SET = 2;
+export const TFD_SETTIME_FLAGS = TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET;
+/** A timer's or sleep's flags as the operation keeps them: absolute or not, and the value as passed when it holds
+ *  other bits (the helper passes it on; a timerfd refuses unknown bits). */
+export function timerFlagFields(flags: number): { readonly abs: boolean; readonly flags?: number } {
+  return { abs: (flags & TIMER_ABSTIME) !== 0, ...(flags & ~TIMER_ABSTIME ? { flags } : {}) };
+}
+/** The flags value an operation was given. */
+export const timerFlagsValue = (op: { readonly abs: boolean; readonly flags?: number }): number => op.flags ?? (op.abs ? TIMER_ABSTIME : 0);
+
 export type ClockTaskOperation =
   /** time(2): whole seconds of CLOCK_REALTIME (x86_64 __vdso_time; arm64 has neither a vDSO entry nor the syscall). */
   | { readonly op: 'time'; readonly via: CallVia }
   /** clock_getres(2): the resolution of a clock (__vdso_clock_getres / __kernel_clock_getres, or the syscall). */
   | { readonly op: 'clock_getres'; readonly clock: number; readonly via: ClockVia }
   /** timer_create(clock, SIGEV_SIGNAL) then timer_settime(flags, it_value): a POSIX timer, converted like a timerfd. */
-  | { readonly op: 'timer_settime'; readonly clock: number; readonly abs: boolean; readonly value: TimeExpr }
+  | { readonly op: 'timer_settime'; readonly clock: number; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
   /** futex(2) on a word nobody wakes (and for the PI locks, held by the task's parent), with a timeout: `futexOp`
    *  is the command and its flags (FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME). */
   | { readonly op: 'futex_wait'; readonly futexOp: number; readonly value: TimeExpr }

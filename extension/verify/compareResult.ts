@@ -12,7 +12,7 @@ import type { PlannedLine } from './plan';
 import { decodeHex, fmtS, seconds, tsSecs, type KernelLine } from './protocol';
 import type { Bijection } from './identity';
 import type { Diff } from './report';
-import { readingTimer } from './compareTimer';
+import { expiryTimer, readingTimer } from './compareTimer';
 
 export interface Tolerances {
   /** Clock offsets agree within this many seconds (plus half the host bracket). */
@@ -298,6 +298,13 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
           break;
         }
         if (!mr.waited) break;
+        const sat = expiryTimer(pl, f, tol.durationSec, mo, ko);
+        if (sat) {
+          model = sat.model; kernel = sat.kernel;
+          if (sat.diff) diffs.push(sat.diff);
+          if (sat.unchecked) return { diffs, unchecked: sat.unchecked, model, kernel };
+          break;
+        }
         const m = tsSecs(mr.waited), kw = secs(f.w);
         const intr = f.intr === '1';
         const timer = op.op === 'timerfd_settime' || op.op === 'timer_settime';

@@ -1,9 +1,11 @@
-// Relative timers armed with a clock reading (`timerfd_settime(CLOCK_REALTIME, 0, now + 5s)`): each side arms
-// the timer with its own clock's value, so the value is compared as an offset from that side's host clock.
+// Timers compared against each side's own host clock: relative timers armed with a clock reading
+// (`timerfd_settime(CLOCK_REALTIME, 0, now + 5s)`), compared as an offset from that side's host clock, and timers
+// whose expiry saturated at KTIME_MAX, compared by their expiry.
 
 import { CLOCKS } from '../sim/types';
 import type { HostClocks } from '../sim/api';
 import type { Operation } from '../sim/ops';
+import { KTIME_MAX } from '../sim/offset64';
 import type { PlannedLine } from './plan';
 import { fmtS, seconds, tsSecs } from './protocol';
 import type { Diff } from './report';
@@ -61,4 +63,39 @@ export function readingTimer(pl: PlannedLine, f: Readonly<Record<string, string>
   const diff = Math.abs(kOff - mOff) <= margin ? null
     : { field: 'value offset', kernel: fmtS(kOff), model: fmtS(mOff), why: `a clock reading used as a duration is compared as an offset from each side's host clock, within ${clockSec} s plus 1.5 host brackets` };
   return { unchecked: null, diff, model, kernel };
+}
+
+/**
+ * Timers compared by their expiry rather than their time left, which is the expiry less the host clock: one whose
+ * expiry the model put at KTIME_MAX (sim/kernel/time/sleep.ts hrtimerLeft: ktime_add_safe saturates it), and one
+ * armed with an absolute deadline given as a number (still ahead on both sides). The hosts part as the scenario
+ * runs: the machine's clock runs on while the helper works through the lines (seconds under qemu), the model's
+ * moves only with the scenario, and more where a wait was cut at the cap. The kernel's expiry is its time left
+ * plus the helper's host reading of the timer's clock around the call, compared within the duration tolerance
+ * plus that bracket. A relative REALTIME timer runs on CLOCK_MONOTONIC (__hrtimer_init), which the helper does
+ * not read for it: not checkable once saturated.
+ */
+export function expiryTimer(pl: PlannedLine, f: Readonly<Record<string, string>>, durationSec: number, mo: string, ko: string): ReadingTimer | null {
+  const op = pl.step.operation;
+  const w = pl.model.result.waited;
+  if ((op.op !== 'timerfd_settime' && op.op !== 'timer_settime') || mo !== 'ok' || ko !== 'ok' || !w) return null;
+  const base = !op.abs && op.clock === CLOCKS.CLOCK_REALTIME ? 'monotonic' : HOST_OF[op.clock];
+  if (!base) return null;
+  const host = pl.model.before.host[base] as { sec: number; nsec: number };
+  const expiry = BigInt(w.sec + host.sec) * 1000000000n + BigInt(w.nsec + host.nsec);
+  const saturated = expiry === KTIME_MAX;
+  const kw = seconds(f.w);
+  const ahead = op.abs && op.value.base === 'abs' && (w.sec > 0 || w.nsec > 0) && kw > 0;
+  if (!saturated && !ahead) return null;
+  const mExp = Number(expiry) / 1e9;
+  const model = `${mo} expires at ${saturated ? 'KTIME_MAX' : `${mExp.toFixed(3)} s`}`;
+  if (base !== HOST_OF[op.clock]) return { unchecked: 'a relative CLOCK_REALTIME timer that saturated at KTIME_MAX runs on CLOCK_MONOTONIC, which the helper does not read around it', diff: null, model, kernel: ko };
+  const h1 = seconds(f.h1), h2 = seconds(f.h2);
+  if (!Number.isFinite(h1) || !Number.isFinite(h2) || h2 < h1 || !Number.isFinite(kw)) return { unchecked: 'the helper gave no host clock reading around the line', diff: null, model, kernel: ko };
+  const kExp = kw + (h1 + h2) / 2;
+  const tol = durationSec + (h2 - h1);
+  const agree = Math.abs(kExp - mExp) <= tol;
+  const diff = agree ? null
+    : { field: 'expiry', kernel: `${kExp.toFixed(3)} s`, model: saturated ? 'KTIME_MAX' : `${mExp.toFixed(3)} s`, why: `compared by its expiry (time left plus the host clock), within ${durationSec} s plus the host bracket` };
+  return { unchecked: null, diff, model, kernel: agree ? model.replace(mo, ko) : `${ko} expires at ${kExp.toFixed(3)} s` };
 }

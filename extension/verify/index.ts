@@ -73,7 +73,7 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   });
   checkConfig(run.hello);
   if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
-  const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user and time namespaces${uid === 0 ? '' : ', unprivileged'}; machine ${machineText(machineOf({ ...profile, machine: run.hello.machine }))}` };
+  const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user, time and other namespaces${uid === 0 ? '' : ', unprivileged'}; machine ${machineText(machineOf({ ...profile, machine: run.hello.machine }))}` };
   return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label), run.hello.machine), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
 }
 

@@ -2,8 +2,9 @@
 // protocol signature helper/ops_clock.c parses, and which result fields are compared.
 
 import type { Operation, TimeExpr } from '../sim/ops';
+import { KTIME_SEC_MAX } from '../sim/offset64';
 import { CLOCKS } from '../sim/types';
-import { FUTEX_CMD_MASK, FUTEX_OPS, type CallVia, type ClockOperationName } from '../sim/opsClock';
+import { FUTEX_CMD_MASK, FUTEX_OPS, timerFlagsValue, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { Encoded, NotRun, OpSpec } from './operations';
 import { isReadingTimer } from './compareTimer';
@@ -16,7 +17,7 @@ export const timeToken = (v: TimeExpr): string => `${v.base}:${v.delta.sec}:${v.
 /** timerfd_settime and timer_settime: clock, TIMER_ABSTIME and the time, unless the two sides cannot mean it alike
  *  (a relative now + … on REALTIME, MONOTONIC or BOOTTIME is run: compareTimer.ts compares it from the hosts). */
 export const timerTokens = (op: Extract<Operation, { op: 'timerfd_settime' | 'timer_settime' }>): Encoded =>
-  (isReadingTimer(op) ? null : clockPointUnchecked(op.clock, op.abs, op.value)) ?? [String(op.clock), op.abs ? '1' : '0', timeToken(op.value)];
+  (isReadingTimer(op) ? null : clockPointUnchecked(op.clock, op.abs, op.value)) ?? [String(op.clock), String(timerFlagsValue(op)), timeToken(op.value)];
 
 const WALL_CLOCKS = new Set<number>([CLOCKS.CLOCK_REALTIME, CLOCKS.CLOCK_REALTIME_ALARM, CLOCKS.CLOCK_TAI]);
 
@@ -33,8 +34,17 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
   if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && v.delta.sec >= 0 && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
     return { notRun: 'an absolute wall-clock deadline: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
   }
+  // A relative value that a wall clock carries past KTIME_MAX: ktime_add_safe saturates the expiry at KTIME_MAX, so
+  // the time left is KTIME_MAX less each side's own wall clock. REALTIME_ALARM (alarm_start_relative) and TAI run
+  // relative timers on their own base; a relative REALTIME hrtimer runs on MONOTONIC (__hrtimer_init).
+  if (!abs && v.base === 'abs' && RELATIVE_ON_WALL.has(clock) && v.delta.sec >= KTIME_SEC_MAX - WALL_CLOCK_BOUND) {
+    return { notRun: 'a relative time that the wall clock carries past KTIME_MAX, where the timer saturates: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
+  }
   return null;
 }
+const RELATIVE_ON_WALL = new Set<number>([CLOCKS.CLOCK_REALTIME_ALARM, CLOCKS.CLOCK_TAI]);
+/** More seconds than either side's wall clock holds (2106). */
+const WALL_CLOCK_BOUND = 2 ** 32;
 
 export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> } = {
   time: { readOnly: true, sig: 'i', flags: 0, fields: ['path'], doc: 'time(2) through the vDSO\'s __vdso_time (found in the mapped image) or syscall(SYS_time); the path is compared (the value is whole seconds of CLOCK_REALTIME, which no namespace offsets). arm64 has neither: the helper then calls clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO, as glibc does. Via vsyscall it calls 0xffffffffff600400 (a SIGSEGV is caught and reported).',

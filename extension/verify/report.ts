@@ -27,7 +27,7 @@ export interface LineVerdict {
 export interface KernelInfo {
   readonly release: string;
   readonly arch: string;
-  /** 'running kernel (sandbox: new user and time namespaces)' or 'qemu-system-aarch64 (TCG), initial namespaces' */
+  /** 'running kernel (sandbox: new user, time and other namespaces)' or 'qemu-system-aarch64 (TCG), initial namespaces' */
   readonly how: string;
 }
 

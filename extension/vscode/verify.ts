@@ -46,7 +46,7 @@ class VerifyUi {
     if (state.get<boolean>(CONFIRMED)) return true;
     const run = 'Run on This Machine';
     const answer = await vscode.window.showWarningMessage(
-      'Verify runs each line of the scenario as real system calls: on the running kernel in a throwaway sandbox (new user and time namespaces; the host\'s clocks and sysctls are never changed), or in a qemu VM for a kernel image. It builds a small helper with the system C compiler. Continue?',
+      'Verify runs each line of the scenario as real system calls: on the running kernel in a throwaway sandbox (new user, time and other namespaces; the host\'s clocks and sysctls are never changed), or in a qemu VM for a kernel image. It builds a small helper with the system C compiler. Continue?',
       { modal: true }, run);
     if (answer !== run) return false;
     await state.update(CONFIRMED, true);

@@ -8,6 +8,7 @@ import { counter, hostClocks, np, task, type KernelContext } from './context';
 import { capable, capCheck, commitNewUser, createUserNs, dropUserNs } from './cred';
 import { addMmUser, dupMm } from './mm/mm';
 import { addNsRefs, newNsproxy, NS_FLAGS, switchTaskNamespaces } from './nsproxy';
+import { ownNewNamespaces } from './nsOwners';
 import { inheritFds } from './proc/fd';
 import { cloneTimeNs, timensOnFork, ucountLimitReached } from './time/namespace';
 
@@ -39,6 +40,7 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
     _suid: copyFrom ? copyFrom._suid : uid, _gid: copyFrom ? copyFrom._gid : uid, _sgid: copyFrom ? copyFrom._sgid : uid,
     // a child in a new user namespace gets every capability there; otherwise it copies its parent's sets
     _permCaps: fullCaps || (copyFrom?._permCaps ?? false),
+    ...(copyFrom?._nsOwners ? { _nsOwners: copyFrom._nsOwners } : {}),
   };
   k.r.create(k.tasks, id, t);
   k.memo.taskCreated(t);
@@ -98,6 +100,7 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
       throw e;
     }
     if (newNp) switchTaskNamespaces(k, t, newNp);
+    ownNewNamespaces(k, t, flags, newUser ?? me.userNs);
     if (newUser) commitNewUser(k, t, newUser);
     return { ret: 0, errno: null, signal: null };
   });
@@ -205,6 +208,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     const created = newTask(k, child, thread ? parent.parent : t, parent.uid, userNs, fullCaps, npId, mmId,
       thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent);
     k.r.set(k.nsproxies, npId, 'count', np(k, npId).count + 1);
+    ownNewNamespaces(k, child, flags, userNs);
     if (!thread) inheritFds(k, t, child);
     k.state(k.txt`${child} (pid ${created.pid}) created by ${t}: ${npId}, ${mmId}${thread ? `, thread of ${parent.leader}` : ''}, exit signal ${thread ? 'none' : exitSignal}`, { causes: [enter] });
     return { ret: created.pid, errno: null, signal: null, child };

@@ -10,6 +10,7 @@ import { CLONE_FLAGS as CF } from '../types';
 import { counter, np, ns, task, type KernelContext } from './context';
 import { capCheck, commitNewUser, ptraceMayAccess } from './cred';
 import { flagNames } from './memo';
+import { installOtherNamespaces, type NsOwners } from './nsOwners';
 import { pidfdOpenChecks } from './pidfd';
 import { lookupFd } from './proc/fd';
 import { resolveNsPath } from './proc/files';
@@ -114,6 +115,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   let nsId: string;
   let viaPidfd = false;
   let joinUser: string | null = null;
+  let pidfdTask: string | null = null;
   if ('path' in target) {
     nsId = resolveNsPath(k, t, target.path);
   } else if ('fd' in target) {
@@ -129,6 +131,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
       nsId = fd.ns!;
     } else if (fd.kind === 'pidfd') {
       viaPidfd = true;
+      pidfdTask = fd.task!;
       const to = pidfdTarget(k, t, fd.task!, nstype);
       nsId = to.time;
       if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
@@ -145,6 +148,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     // failed: pidfd_open finds no pid for it (ESRCH), as for pidfd_open(TASK) itself
     if (fd && !k.tasks.has(who)) k.fail('EBADF', `${target.pidfd} is no pidfd`);
     if (who === target.pidfd) pidfdOpen(k, who);
+    pidfdTask = who;
     const to = pidfdTarget(k, t, who, nstype);
     nsId = to.time;
     if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
@@ -162,9 +166,11 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   // A pidfd with CLONE_NEWUSER|CLONE_NEWTIME: the user namespace is validated first, then the time namespace,
   // each against the caller's current creds; nothing changes unless both pass (validate_nsset, commit_nsset).
   const joinTime = viaPidfd ? (nstype & CF.CLONE_NEWTIME) !== 0 : !userFile;
+  let owners: NsOwners | null = null;
   try {
     k.fn(viaPidfd ? 'validate_nsset' : 'validate_ns', () => {
       if (joinUser) usernsInstall(k, t, joinUser);
+      if (pidfdTask) owners = installOtherNamespaces(k, t, pidfdTask, nstype, joinUser ?? me.userNs);
       if (joinTime) k.fn('timens_install', () => timensInstall(k, t, me, nsId, newNp, old, enter, joinUser ?? me.userNs, sigkill));
     });
   } catch (e) {
@@ -174,6 +180,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   k.fn('commit_nsset', () => {
     if (joinUser) commitNewUser(k, t, joinUser);
     if (joinTime && k.sw.commitNsset) timensCommit(k, t, nsId, enter, undefined, sigkill);
+    if (owners) k.r.set(k.tasks, t, '_nsOwners', owners);
     switchTaskNamespaces(k, t, newNp);
   });
   return { ret: 0, errno: null, signal: null };

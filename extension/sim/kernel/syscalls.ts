@@ -241,7 +241,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'readlink': return readlink(k, t, op.path);
     case 'clock_gettime': return sysClockGettime(k, t, op.clock, 'syscall');
     case 'clock_nanosleep': return clockNanosleep(k, t, op.clock, op.abs, op.value);
-    case 'timerfd_settime': return timerfdSettime(k, t, op.clock, op.abs, op.value);
+    case 'timerfd_settime': return timerfdSettime(k, t, op.clock, op.abs, op.value, op.flags);
     case 'mprotect': return mprotect(k, t, op.mapping, op.prot, op.page, op.pages);
     case 'munmap': return munmap(k, t, op.mapping, op.page, op.pages);
     case 'mremap': return mremap(k, t, op.mapping, op.newPages, op.flags, op.page, op.pages);

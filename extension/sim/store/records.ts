@@ -5,6 +5,7 @@ import type {
   FdState, HostClocks, MmState, NsproxyState, PhysPageState, PteState, TaskState, TimeNamespaceState,
   UserNamespaceState, VmaState,
 } from '../api';
+import type { NsOwners } from '../kernel/nsOwners';
 import type { CompatMappingName, MappingName } from '../ops';
 import type { Timespec } from '../types';
 import { fdsItems, type FdTable } from './fdtable';
@@ -36,6 +37,8 @@ export interface TaskRec extends Omit<TaskState, 'fds'> {
   readonly _sgid: number;
   /** The permitted set is full (fullCaps is the effective set): an euid leaving 0 clears only the effective. */
   readonly _permCaps: boolean;
+  /** The owners of its mount, UTS, IPC, cgroup and network namespaces where not the initial user namespace (nsOwners.ts). */
+  readonly _nsOwners?: NsOwners;
 }
 
 /** One extent of a uid_map or gid_map: ids first..first+count-1 of the namespace are kernel ids lower.. */
@@ -157,7 +160,7 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
   id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
   startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
-  _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps,
+  _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps, ...(t._nsOwners ? { _nsOwners: t._nsOwners } : {}),
 }), {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,

@@ -72,3 +72,16 @@ test('the words: futex flags parse and complete, unknown ones are diagnosed', ()
   const flags = completionsAt('P1: futex(', 0, 10, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
   assert.ok(flags.includes('FUTEX_WAIT_BITSET'), flags.join());
 });
+
+test('only the TIMER_ABSTIME bit of flags means absolute: clock_nanosleep and timer_settime ignore the others (found by the outsider scenarios)', () => {
+  // kernel/time/posix-timers.c: common_nsleep and common_timer_set test `flags & TIMER_ABSTIME`
+  const run = runScenario([
+    'P1: clock_nanosleep(CLOCK_MONOTONIC, 2, 100ms)', 'expect waited == 100ms',
+    'P1: timer_settime(CLOCK_MONOTONIC, 2, 1s)', 'expect waited == 1s',
+    'P1: timerfd_settime(CLOCK_MONOTONIC, 2, 1s)', 'expect waited == 1s',
+    'P1: clock_nanosleep(CLOCK_MONOTONIC, 3, now + 100ms)', 'expect waited == 100ms',
+    'P1: timerfd_settime(CLOCK_MONOTONIC, 4, 1s)', 'expect errno == EINVAL',
+    'P1: timerfd_settime(CLOCK_REALTIME, TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET, now + 1s)', 'expect waited == 1s',
+  ].join('\n') + '\n');
+  assert.ok(run.passed);
+});

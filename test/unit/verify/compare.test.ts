@@ -386,3 +386,25 @@ test('a line the model failed on (a bug in the model) is a disagreement, not a l
   const skipped = { ...plan, lines: plan.lines.filter((l) => l.line !== 2), skipped: [...plan.skipped, { line: 2, why: 'not run here' }] };
   assert.equal(compareRun({ plan: skipped, kernel: kernelFromModel(skipped), info: INFO, tol: LOCAL_TOLERANCES }).lines.find((l) => l.line === 2)!.status, 'unchecked');
 });
+
+test('a timer saturated at KTIME_MAX, or with an absolute deadline ahead, is compared by its expiry, whatever the two hosts are (found by fuzz seed 39)', () => {
+  const text = 'kernel 6.18\nP1: timer_settime(CLOCK_BOOTTIME, 0, 99999999999s)\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 5s)\nP1: timer_settime(CLOCK_REALTIME, 0, 99999999999s)';
+  // the machine's host is `by` seconds ahead of the model's (a wait the helper cut at its cap): its time left is less
+  const ahead = (by: number, off = 0, line = 2) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const move = (x: string, d: number) => { const [s, n] = x.split(':').map(Number); return `${s + d}:${String(n).padStart(9, '0')}`; };
+    l.res = { ...l.res!, f: { ...l.res!.f, h1: move(l.res!.f.h1, by), h2: move(l.res!.f.h2, by), w: move(l.res!.f.w, off - by) } };
+  };
+  const at = (r: ReturnType<typeof verdicts>, n: number) => r.lines.find((l) => l.line === n - 1)!;
+  assert.equal(at(verdicts(text), 2).model, 'ok expires at KTIME_MAX timer armed');
+  assert.equal(at(verdicts(text, ahead(2000)), 2).status, 'agree', 'the hosts 2000 s apart');
+  const off = at(verdicts(text, ahead(2000, -5)), 2);
+  assert.equal(off.status, 'disagree', 'an expiry 5 s short of KTIME_MAX');
+  assert.equal(off.diffs[0].field, 'expiry');
+  assert.equal(at(verdicts(text, ahead(2000, 0, 3)), 3).status, 'disagree', 'an ordinary timer is still compared by its time left');
+  assert.match(at(verdicts(text), 4).reason ?? '', /runs on CLOCK_MONOTONIC/);
+  // an absolute deadline given as a number: the machine's clock ran on 2 s while the helper worked (found under qemu)
+  const absText = 'kernel 6.18\nP1: timerfd_settime(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME, 5000s)\nP1: timer_settime(CLOCK_BOOTTIME, TIMER_ABSTIME, 1s)';
+  assert.equal(at(verdicts(absText, ahead(2)), 2).status, 'agree');
+  assert.equal(at(verdicts(absText, ahead(2, 2)), 2).status, 'disagree', 'an expiry 2 s later');
+});

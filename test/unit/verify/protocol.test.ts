@@ -132,3 +132,11 @@ test('--kernel-cmdline adds boot options but never verify\'s own, and goes with 
   assert.deepEqual(await run('--kernel-cmdline', 'vsyscall=xonly', 'x.timens'), { code: 2, err: "timens verify: --arch, --kernel and --kernel-cmdline go with --kernel-image\nTry 'timens --help'.\n" });
   assert.equal((await run('--kernel-image', '/nonexistent', '--kernel-cmdline', 'init=/x', 'x.timens')).code, 2);
 });
+
+test('a relative time that the wall clock carries past KTIME_MAX is not run on REALTIME_ALARM and TAI (found on arm64 6.12)', () => {
+  const at = (sec: number) => ({ base: 'abs' as const, delta: { sec, nsec: 0 } });
+  assert.match(clockPointUnchecked(8, false, at(9223372000))?.notRun ?? '', /past KTIME_MAX/);
+  assert.match(clockPointUnchecked(11, false, at(9223372000))?.notRun ?? '', /past KTIME_MAX/);
+  assert.equal(clockPointUnchecked(0, false, at(9223372000)), null, 'a relative REALTIME hrtimer runs on MONOTONIC');
+  assert.equal(clockPointUnchecked(8, false, at(5)), null);
+});

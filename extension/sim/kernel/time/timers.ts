@@ -8,18 +8,15 @@ import { FUTEX_CMD_MASK, FUTEX_OPS as FO } from '../../opsClock';
 import { CLOCKS as C, clockName, type Timespec } from '../../types';
 import { hostClocks, type KernelContext } from '../context';
 import { advance } from '../host';
-import { tsAdd, tsCmp, tsSub, ZERO } from '../util';
+import { tsAdd, ZERO } from '../util';
 import { hostClock } from './posix-timers';
-import { evalTime, needWakeAlarm, toHost } from './sleep';
+import { evalTime, hrtimerLeft, ktimeSet, needWakeAlarm, relativeLeft, toHost } from './sleep';
 
 /** Clocks with a kclock that can create a timer (clock_posix_* .timer_create): not RAW or the COARSE clocks. */
 const TIMER_CLOCKS = new Set<number>([C.CLOCK_REALTIME, C.CLOCK_MONOTONIC, C.CLOCK_BOOTTIME, C.CLOCK_TAI,
   C.CLOCK_REALTIME_ALARM, C.CLOCK_BOOTTIME_ALARM, C.CLOCK_PROCESS_CPUTIME_ID, C.CLOCK_THREAD_CPUTIME_ID]);
 const KNOWN_CLOCKS = new Set<number>(Object.values(C));
 
-function remainingUntil(hostDeadline: Timespec, now: Timespec): Timespec {
-  return tsCmp(hostDeadline, now) > 0 ? tsSub(hostDeadline, now) : ZERO;
-}
 
 /** timer_create(clock, SIGEV_SIGNAL) + timer_settime(flags, { it_value }) + timer_gettime. */
 export function timerSettime(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
@@ -45,14 +42,15 @@ export function timerSettime(k: KernelContext, t: string, clock: number, abs: bo
     }
     let remaining: Timespec;
     if (!abs) {
-      remaining = tm;
+      // common_hrtimer_arm: "if (!absolute) expires = ktime_add_safe(expires, timer->base->get_time());"
+      remaining = cpu ? tm : relativeLeft(k, clock, tm);
     } else if (cpu) {
       // CPU clocks take no namespace offset; the model's CPU clocks stand at 0.
-      remaining = remainingUntil(tm, ZERO);
+      remaining = tm;
     } else {
       // "if (flags & TIMER_ABSTIME) expires = timens_ktime_to_host(timr->it_clock, expires);": MONOTONIC,
       // BOOTTIME and BOOTTIME_ALARM are moved, the others returned as they are.
-      remaining = remainingUntil(toHost(k, t, clock, tm), hostClock(k, clock));
+      remaining = hrtimerLeft(toHost(k, t, clock, ktimeSet(tm)), hostClock(k, clock));
     }
     k.state(k.txt`timer armed: expires in ${remaining} s of host time (timer_gettime would report this)`);
     return { ret: 0, errno: null, signal: null, waited: remaining };
@@ -100,7 +98,7 @@ export function futexInitTimeout(k: KernelContext, t: string, cmd: number, futex
   return k.fn('futex_init_timeout', () => {
     if (tm.sec < 0) k.fail('EINVAL', 'negative timeout ("if (!timespec64_valid(ts)) return -EINVAL;")');
     // "if (cmd == FUTEX_WAIT) *t = ktime_add_safe(ktime_get(), *t);": relative, from host MONOTONIC.
-    if (cmd === FO.FUTEX_WAIT) return tsAdd(hostClocks(k).monotonic, tm);
+    if (cmd === FO.FUTEX_WAIT) return tsAdd(hostClocks(k).monotonic, ktimeSet(tm));
     const mode = k.sw.futexTimens;
     // 5.13+: "else if (cmd != FUTEX_LOCK_PI && !(op & FUTEX_CLOCK_REALTIME)) *t = timens_ktime_to_host(CLOCK_MONOTONIC, *t);"
     // 5.10-5.12: "else if (!(op & FUTEX_CLOCK_REALTIME))": a FUTEX_LOCK_PI deadline (REALTIME) moved by the MONOTONIC offset.
@@ -116,7 +114,7 @@ export function futexInitTimeout(k: KernelContext, t: string, cmd: number, futex
 /** The wait on a word nobody wakes, inside the kernel's wait function: the hrtimer on `clock` fires at the host
  *  deadline and the call gives ETIMEDOUT, having waited what was left of it. */
 export function futexTimesOut(k: KernelContext, t: string, host: Timespec, clock: number): OpResult {
-  const waited = remainingUntil(host, hostClock(k, clock));
+  const waited = hrtimerLeft(host, hostClock(k, clock));
   if (waited.sec > 0 || waited.nsec > 0) advance(k, waited, false, `${t} waits ${waited.sec}.${String(waited.nsec).padStart(9, '0')} s (host) on the futex`);
   k.state(k.txt`the hrtimer fires: ETIMEDOUT`);
   k.ev('error', k.txt`ETIMEDOUT: the timeout passed before a wake-up`, { errno: 'ETIMEDOUT' });
