@@ -1,6 +1,6 @@
 // The host side of a series import: starts the import worker (importWorker.ts), turns its progress into
-// callbacks, rebuilds the series from the batches it posts (each message's text read from its batch when
-// first asked for), and cancels by terminating it. Plain Node, so the benchmark measures the same path the
+// callbacks, rebuilds the series from the batches it posts (each message's text read from its batch, or again
+// from its mailbox file, when first asked for), and cancels by terminating it. Plain Node, so the benchmark measures the same path the
 // extension uses.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';

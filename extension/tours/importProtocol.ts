@@ -43,7 +43,8 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch' | 
 /**
  * As it travels: with the number of files its patch changes (the Patch Series tree shows it per patch) and,
  * for a message of an mbox, where its source lies in the batch's `texts`: [start, end, its first source line,
- * its number of lines], or, with a fifth number, in that input chunk (InputChunks; start and end in bytes);
+ * its number of lines], or, with a fifth number, in that input chunk (InputChunks; start and end in bytes), or,
+ * with IN_FILE, in the mailbox file by its lines (end is then its text's length);
  * the length of its hunks' entries in the batch's `hunks` (absent: not listed).
  */
 type WireSummary = Omit<MessageSummary, 'subjectInfo'> & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly h?: number };
@@ -336,7 +337,6 @@ const DETAIL_GETTERS: PropertyDescriptorMap = {
  * Pass the same `host` for every batch of an import.
  */
 export function fromBatch(batch: WireBatch, host = new HostSide()): SeriesMessage[] {
-  const shared = (s: string): string => host.shared(s);
   const { exact } = batch;
   host.take(batch);
   const wires = JSON.parse(batch.summaries) as (WireSummary | 0)[];
@@ -344,7 +344,7 @@ export function fromBatch(batch: WireBatch, host = new HostSide()): SeriesMessag
   let hunksAt = 0;
   return wires.map((wire, k) => {
     const s = wire === 0 ? exact[k].summary : wire;
-    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, from: shared(s.from), inReplyTo: shared(s.inReplyTo), placeholder: s.placeholder };
+    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, from: host.shared(s.from), inReplyTo: host.shared(s.inReplyTo), placeholder: s.placeholder };
     if (wire === 0) record.details[k] = exact[k].message;
     if (s.at) {
       const { at } = record;
