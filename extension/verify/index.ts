@@ -1,6 +1,7 @@
 // Verify: runs scenarios on a real kernel (this machine's, or a kernel image under qemu) and compares every
 // line with the model run under that kernel's profile. The entry point of the CLI and the editor commands.
 
+import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { buildHelper, VerifyError } from './build';
 import { compareRun } from './compare';
@@ -57,11 +58,14 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   if (process.platform !== 'linux') throw new VerifyError('verify runs scenarios on a Linux kernel; this is ' + process.platform);
   const arch = os.machine();
   const release = os.release();
-  const profile = profileForKernel(arch, release);
-  if (!profile) throw new VerifyError(`the model knows no profile for Linux ${release} ${arch}`);
+  const known = profileForKernel(arch, release);
+  if (!known) throw new VerifyError(`the model knows no profile for Linux ${release} ${arch}`);
   const helper = await buildHelper('native');
-  // ia32 tasks (execve(…, compat)) run the helper's ia32 build, if it builds; the hello says whether the kernel runs it
+  // ia32 tasks (execve(…, compat)) run the helper's ia32 build, if it builds. Whether this kernel runs it is asked
+  // before planning (the hello says it too, but later): the lines after an ia32 exec the kernel refuses send other
+  // commands, and a plan made for a machine with ia32 emulation compared the whole file against the wrong one.
   const helper32 = arch === 'x86_64' ? await buildHelper('ia32-static').catch(() => null) : null;
+  const profile = helper32 ? { ...known, machine: { ia32Emulation: runs(helper32) } } : known;
   const uid = process.geteuid?.() ?? -1;
   const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000, ...(helper32 ? { compat: true } : {}) };
   const plans = inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`));
@@ -75,6 +79,11 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
   const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user, time and other namespaces${uid === 0 ? '' : ', unprivileged'}; machine ${machineText(machineOf({ ...profile, machine: run.hello.machine }))}` };
   return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label), run.hello.machine), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
+}
+
+/** Whether this kernel executes the helper build at `file` (an ia32 one: ENOEXEC without ia32 emulation). */
+function runs(file: string): boolean {
+  return spawnSync(file, ['probe'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 
 /** The plan again on the kernel's machine (root's capabilities, RTC, clocksource: the helper's hello) and

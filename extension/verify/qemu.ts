@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Profile } from '../sim/types';
+import { VSYSCALL_MODES, type Machine, type Profile, type VsyscallMode } from '../sim/types';
 import { buildHelper, VerifyError } from './build';
 import { cpioNewc } from './cpio';
 import type { RunMode } from './operations';
@@ -27,6 +27,17 @@ export interface QemuOptions {
   readonly consoleLog?: string;
   /** More kernel command line (checkCmdline), after verify's own: a boot option the model knows, such as vsyscall=xonly. */
   readonly cmdline?: string;
+}
+
+/** The machine properties boot options set: vsyscall= and ia32_emulation= (kstrtobool: 0, n, off, f… is false). */
+export function machineFromCmdline(cmdline: string): Partial<Machine> {
+  const m: { vsyscall?: VsyscallMode; ia32Emulation?: boolean } = {};
+  for (const word of cmdline.split(' ')) {
+    const [key, value = ''] = word.split('=');
+    if (key === 'vsyscall' && (VSYSCALL_MODES as readonly string[]).includes(value)) m.vsyscall = value as VsyscallMode;
+    if (key === 'ia32_emulation') m.ia32Emulation = !/^(0|n|off|f)/i.test(value);
+  }
+  return m;
 }
 
 /** Why `extra` cannot be added to the kernel command line, or null: verify's own options stay its. */
@@ -89,7 +100,8 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
   // need the helper's 32-bit build, if it builds.
   const helper32 = await buildHelper(arch === 'arm64' ? 'arm32-static' : 'ia32-static').catch(() => null);
   const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, ...(helper32 ? { compat: true } : {}) };
-  const plans = makePlans(profile, mode);
+  // Planned before the hello: the machine the boot options make, as far as they change the commands sent.
+  const plans = makePlans(o.cmdline ? { ...profile, machine: machineFromCmdline(o.cmdline) } : profile, mode);
   const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-qemu-'));
   try {

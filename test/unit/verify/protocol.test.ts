@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { crc32, decodeHex, parseLine, unframe, seconds } from '../../../extension/verify/protocol';
 import { cpioNewc } from '../../../extension/verify/cpio';
-import { checkCmdline, sniffImage } from '../../../extension/verify/qemu';
+import { checkCmdline, machineFromCmdline, sniffImage } from '../../../extension/verify/qemu';
 import { verifyCommand } from '../../../extension/verify/cli';
 import { ABSENT_PID, OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
 import { clockPointUnchecked } from '../../../extension/verify/operationsClock';
@@ -139,4 +139,11 @@ test('a relative time that the wall clock carries past KTIME_MAX is not run on R
   assert.match(clockPointUnchecked(11, false, at(9223372000))?.notRun ?? '', /past KTIME_MAX/);
   assert.equal(clockPointUnchecked(0, false, at(9223372000)), null, 'a relative REALTIME hrtimer runs on MONOTONIC');
   assert.equal(clockPointUnchecked(8, false, at(5)), null);
+});
+
+test('boot options that change the machine are planned for before the hello: vsyscall= and ia32_emulation=', () => {
+  assert.deepEqual(machineFromCmdline('vsyscall=xonly'), { vsyscall: 'xonly' });
+  assert.deepEqual(machineFromCmdline('ia32_emulation=0 quiet'), { ia32Emulation: false });
+  assert.deepEqual(machineFromCmdline('ia32_emulation=off vsyscall=bogus'), { ia32Emulation: false });
+  assert.deepEqual(machineFromCmdline('ia32_emulation=1'), { ia32Emulation: true });
 });
