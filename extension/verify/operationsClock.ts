@@ -61,6 +61,10 @@ export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> }
       if (pi && (op.value.base === 'abs' || op.value.delta.sec * 1000 + op.value.delta.nsec / 1e6 > c.mode.sleepCapMs)) {
         return { notRun: 'a PI lock restarts after the signal that ends a sleep at the cap: only deadlines of now + less than the cap are run' };
       }
+      // FUTEX_WAIT's timeout is relative (futex_init_timeout adds ktime_get() to it): now + … is a clock reading
+      // used as a duration, seconds long on a VM just booted, where each side's clock has moved on differently
+      const relative = cmd === FUTEX_OPS.FUTEX_WAIT ? clockPointUnchecked(CLOCKS.CLOCK_MONOTONIC, false, op.value) : null;
+      if (relative) return relative;
       return [String(op.futexOp), timeToken(op.value), String(c.mode.sleepCapMs)];
     } },
   futex2_wait: { readOnly: true, sig: 'iiTii', flags: 0, fields: ['waited'], doc: 'futex_waitv(2) with one waiter, or futex_wait(2) (futex2), by raw syscall number (449 and 455 on x86_64, arm64 and arm), on a word holding the value passed (8-byte aligned, followed by FUTEX_NO_NODE for FUTEX2_NUMA) until the absolute timeout; a timer interrupts it at the sleep cap (EINTR: neither call restarts without SA_RESTART).',
