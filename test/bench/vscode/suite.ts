@@ -244,8 +244,9 @@ export async function run(): Promise<void> {
   // The runner wrote the inputs (vscodeBench.ts): made here, their garbage would be collected in a measured phase.
   const files = benchFiles(dir);
   await phase('series', () => seriesView(files.mbox, figures));
-  fs.rmSync(files.mbox, { force: true });
+  // The series reads a message from its mailbox file again when a hunk is opened: the file goes only after.
   await phase('series_hunks', () => seriesHunks(ext, figures));
+  fs.rmSync(files.mbox, { force: true });
   if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'series') return;
 
   const { big, medium } = files;
