@@ -14,6 +14,8 @@ export interface BenchFiles {
   /** Scenarios of about 10^6 and 10^5 events. */
   readonly big: string;
   readonly medium: string;
+  /** The 10^6-event scenario's first 400 lines: the debugger's steps there are the workbench's floor. */
+  readonly small: string;
   /** The 10^6-event text again, as plain text and as a scenario, once per repeat (a new document each time). */
   readonly repeats: readonly { readonly plain: string; readonly scenario: string }[];
 }
@@ -23,6 +25,7 @@ export function benchFiles(dir: string): BenchFiles {
     mbox: path.join(dir, 'series-50mb.mbox'),
     big: path.join(dir, 'events-1e6.timens'),
     medium: path.join(dir, 'events-1e5.timens'),
+    small: path.join(dir, 'events-400-lines.timens'),
     repeats: Array.from({ length: REPEATS }, (_, r) => ({ plain: path.join(dir, `events-1e6-${r}.txt`), scenario: path.join(dir, `events-1e6-${r}.timens`) })),
   };
 }
@@ -34,4 +37,5 @@ export function writeBenchFiles(dir: string): void {
   fs.writeFileSync(files.big, bigText);
   for (const r of files.repeats) { fs.writeFileSync(r.plain, bigText); fs.writeFileSync(r.scenario, bigText); }
   fs.writeFileSync(files.medium, scenarioOfEvents(100_000));
+  fs.writeFileSync(files.small, bigText.split('\n').slice(0, 400).join('\n'));
 }

@@ -1,14 +1,14 @@
 // The editor figures measured inside a real VS Code (run by test/bench/vscodeBench.ts through the harness):
 // how long the extension host's event loop is blocked while a 10^6-event scenario is opened, run, edited, run
 // again and debugged; diagnostics and inline results after a keystroke at 10^5 events; a debugger step at
-// 10^6 events (and, apart, our adapter's part of it); a tree refresh; the Patch Series view on a 50 MB mailbox.
+// 10^6 events (our adapter's work, and the user's wait through the workbench beside the same on 400 lines); a tree refresh; the Patch Series view on a 50 MB mailbox.
 // Uses only commands and the VS Code API (and a test hook's counts when the build has it), so it measures any
-// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone.
+// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone, =debug the debugger.
 import * as fs from 'fs';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { REPEATS, benchFiles } from './files';
+import { REPEATS, benchFiles, type BenchFiles } from './files';
 import { longestOwnSlice } from './slices';
 
 const EXTENSION_ID = 'timens-explorer.timens-explorer';
@@ -113,41 +113,60 @@ async function treeRefresh(uri: vscode.Uri): Promise<number> {
   return median(times);
 }
 
-/** Debugger steps: `median`/`p95` from the extension's request to the stopped event (the user path, with the
- *  workbench's round trips in it); `adapter` from the request reaching our adapter to its stopped event (our part). */
-async function debuggerSteps(file: string): Promise<{ median: number; p95: number; adapter: number }> {
-  const stops: number[] = [];
-  let received = 0;
+/** What a debugger step costs: `ours` is our adapter's work for it (from each request reaching the adapter to its
+ *  response: the step, and the threads, stack trace, scopes and variables the workbench then asks for), `workbench`
+ *  the user's wait (from the extension's request to the response that gives the workbench the new top frame). */
+interface StepFigures { readonly ours: number; readonly oursP95: number; readonly workbench: number; readonly workbenchP95: number }
+
+/** Steps forward and back from the middle of `file`, each once the workbench has shown the one before (its last
+ *  request answered and 150 ms quiet), so no step waits behind the previous one's requests. */
+async function debuggerSteps(file: string): Promise<StepFigures> {
+  const arrived = new Map<number, number>();
+  let stops = 0;
+  let ours = 0;
+  let topFrameAt = 0;
+  let lastMessageAt = 0;
   const tracker = vscode.debug.registerDebugAdapterTrackerFactory('timens', {
     createDebugAdapterTracker: () => ({
-      onWillReceiveMessage: (m: { type: string; command?: string }) => { if (m.type === 'request' && (m.command === 'next' || m.command === 'stepBack')) received = performance.now(); },
-      onDidSendMessage: (m: { type: string; event?: string }) => { if (m.type === 'event' && m.event === 'stopped') stops.push(performance.now()); },
+      onWillReceiveMessage: (m: { type: string; seq: number }) => { lastMessageAt = performance.now(); if (m.type === 'request') arrived.set(m.seq, lastMessageAt); },
+      onDidSendMessage: (m: { type: string; event?: string; command?: string; request_seq?: number }) => {
+        lastMessageAt = performance.now();
+        if (m.type === 'event' && m.event === 'stopped') stops++;
+        if (m.type !== 'response' || m.request_seq === undefined) return;
+        ours += lastMessageAt - (arrived.get(m.request_seq) ?? lastMessageAt);
+        if (m.command === 'stackTrace') topFrameAt = lastMessageAt;
+      },
     }),
   });
+  const settled = () => until(() => performance.now() - lastMessageAt > 150, 10_000, 5);
   try {
     const started = await vscode.debug.startDebugging(undefined, { type: 'timens', request: 'launch', name: 'bench', program: file, stopOnEntry: true });
     if (!started) throw new Error('the debug session did not start');
-    await until(() => stops.length > 0, 60_000);
+    await until(() => stops > 0, 60_000);
     const session = vscode.debug.activeDebugSession!;
     const cursor = (await session.customRequest('timens/cursor')) as { eventCount: number };
-    const count0 = stops.length;
+    const count0 = stops;
     await session.customRequest('goto', { threadId: 1, targetId: Math.floor(cursor.eventCount / 2) });
-    await until(() => stops.length > count0, 30_000);
-    const times: number[] = [];
+    await until(() => stops > count0, 30_000);
+    await settled();
+    const workbench: number[] = [];
     const adapter: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const count = stops.length;
+      const count = stops;
+      ours = 0;
+      topFrameAt = 0;
       const t0 = performance.now();
       await session.customRequest(i % 4 < 2 ? 'next' : 'stepBack', { threadId: 1 });
-      await until(() => stops.length > count, 10_000, 0);
-      times.push(stops[stops.length - 1]! - t0);
-      adapter.push(stops[stops.length - 1]! - received);
-      await sleep(60); // let the workbench fetch the stack and variables of this stop
+      const shown = await until(() => stops > count && topFrameAt > t0, 10_000, 0);
+      await settled();
+      if (!shown) throw new Error(`step ${i}: the workbench did not ask for the new stack within 10 s`);
+      workbench.push(topFrameAt - t0);
+      adapter.push(ours);
     }
     await vscode.debug.stopDebugging();
     await until(() => vscode.debug.activeDebugSession === undefined, 10_000);
-    times.sort((a, b) => a - b);
-    return { median: median(times), p95: times[Math.floor(times.length * 0.95)]!, adapter: median(adapter) };
+    const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+    return { ours: median(adapter), oursP95: p95(adapter), workbench: median(workbench), workbenchP95: p95(workbench) };
   } finally {
     tracker.dispose();
   }
@@ -188,6 +207,19 @@ async function seriesHunks(ext: vscode.Extension<unknown>, figures: Record<strin
   figures['series.hunks_for_event_count_50mb'] = headers?.length ?? 0;
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await vscode.commands.executeCommand('timens.patchSeries.close');
+}
+
+/** The debugger phase: steps on the 10^6-event scenario (open in the editor), then on its first 400 lines. */
+async function debugPhase(files: BenchFiles, phase: (name: string, work: () => Promise<void>) => Promise<number>, figures: Record<string, number>): Promise<void> {
+  // The same steps on the scenario's first 400 lines: the workbench's part of a step does not grow with the events.
+  const steps: Record<string, StepFigures> = {};
+  await phase('debug', async () => { steps.big = await debuggerSteps(files.big); steps.small = await debuggerSteps(files.small); });
+  figures['dap.step_ms_1e6'] = steps.big!.ours;
+  figures['dap.step_ms_1e6_p95'] = steps.big!.oursP95;
+  figures['dap.step_workbench_ms_1e6'] = steps.big!.workbench;
+  figures['dap.step_workbench_ms_1e6_p95'] = steps.big!.workbenchP95;
+  figures['dap.step_workbench_ms_400_lines'] = steps.small!.workbench;
+  figures['dap.step_workbench_ratio_1e6_to_400_lines'] = steps.big!.workbench / steps.small!.workbench;
 }
 
 export async function run(): Promise<void> {
@@ -243,6 +275,13 @@ export async function run(): Promise<void> {
   };
   // The runner wrote the inputs (vscodeBench.ts): made here, their garbage would be collected in a measured phase.
   const files = benchFiles(dir);
+  if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'debug') {
+    await openScenario(files.big);
+    await sleep(3000);
+    await debugPhase(files, phase, figures);
+    save('debugger steps');
+    return;
+  }
   await phase('series', () => seriesView(files.mbox, figures));
   // The series reads a message from its mailbox file again when a hunk is opened: the file goes only after.
   await phase('series_hunks', () => seriesHunks(ext, figures));
@@ -278,11 +317,7 @@ export async function run(): Promise<void> {
   await phase('run_again', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
   figures['tree.refresh_ms'] = await treeRefresh(editor.document.uri);
   save('tree refresh');
-  let steps = { median: NaN, p95: NaN, adapter: NaN };
-  await phase('debug', async () => { steps = await debuggerSteps(big); });
-  figures['dap.step_ms_1e6'] = steps.median;
-  figures['dap.step_ms_1e6_p95'] = steps.p95;
-  figures['dap.adapter_step_ms_1e6'] = steps.adapter;
+  await debugPhase(files, phase, figures);
   // The target's figure: the host's longest block while the 10^6-event scenario is opened, edited, run and
   // debugged; beside it VS Code's own (the plain text's) and what the scenario adds to it.
   const block = (name: string): number => figures[`ext.host_block_ms_${name}`]!;
