@@ -128,7 +128,7 @@ export interface VdsoClockBlock {
 
 export interface PhysPageState {
   readonly id: string;
-  readonly kind: 'host-data' | 'timens' | 'pvclock' | 'hvclock' | 'rng' | 'arch-data';
+  readonly kind: 'host-data' | 'timens' | 'pvclock' | 'hvclock' | 'rng' | 'arch-data' | 'datastore-slot';
   readonly ns: string | null;              // for 'timens' pages
   /** Byte offset of the first vdso_data/vdso_clock block in the page (128 on x86 ≤ 6.12, else 0). */
   readonly blockOffset: number;

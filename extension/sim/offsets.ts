@@ -1,5 +1,5 @@
 // The /proc/PID/timens_offsets text formats: the write parser (line splitting plus the kernel's sscanf
-// "%9s %lld %lu", or "%u %lld %lu" on 5.6, with 64-bit wrap-around) and the read formatter.
+// "%9s %lld %lu", or "%u %lld %lu" on 5.6, with 64-bit wrap-around, or saturation from 7.2) and the read formatter.
 
 import { rawOffset, type TimensOffset } from './offset64';
 
@@ -29,11 +29,13 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
 
-/** simple_strntoull in base 10: digits accumulate modulo 2^64. Returns the value and the index after it. */
-function strtoull(buf: Uint8Array, i: number, end: number): [bigint, number] {
+/** simple_strntoull in base 10: digits accumulate modulo 2^64, or, where `saturate` (7.2+, _parse_integer_limit),
+ *  stick at ULLONG_MAX once they overflow. Returns the value and the index after it. */
+function strtoull(buf: Uint8Array, i: number, end: number, saturate: boolean): [bigint, number] {
   let v = 0n;
   while (i < end && isDigit(buf[i])) {
-    v = (v * 10n + BigInt(buf[i] - 0x30)) % U64;
+    const next = v * 10n + BigInt(buf[i] - 0x30);
+    v = saturate ? (next >= U64 ? U64 - 1n : next) : next % U64;
     i++;
   }
   return [v, i];
@@ -45,7 +47,7 @@ function skipSpaces(buf: Uint8Array, i: number, end: number): number {
 }
 
 /** One line through sscanf; returns the three fields or the number of conversions that succeeded. */
-function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boolean):
+function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boolean, saturate: boolean):
   { n: number; clock?: string; clockNum?: number; sec?: bigint; nsec?: bigint } {
   let i = start;
   // Conversion 1: %9s (names) or %u (5.6).
@@ -56,7 +58,7 @@ function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boo
     i = skipSpaces(buf, i, end);
     if (i >= end || !isDigit(buf[i])) return { n: 0 };
     let v: bigint;
-    [v, i] = strtoull(buf, i, end);
+    [v, i] = strtoull(buf, i, end, saturate);
     clockNum = Number(v & 0xffffffffn);
   } else {
     i = skipSpaces(buf, i, end);
@@ -77,22 +79,30 @@ function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boo
   } else if (!isDigit(buf[i])) {
     return { n: 1, clock, clockNum };
   }
-  const [u, afterSec] = strtoull(buf, i, end);
+  const [u, afterSec] = strtoull(buf, i, end, saturate);
   i = afterSec;
   const sec = BigInt.asIntN(64, neg ? (U64 - u) % U64 : u);
   i = skipSpaces(buf, i, end);
   // Conversion 3: %lu.
   if (i >= end || !isDigit(buf[i])) return { n: 2, clock, clockNum, sec };
-  const [nv] = strtoull(buf, i, end);
+  const [nv] = strtoull(buf, i, end, saturate);
   return { n: 3, clock, clockNum, sec, nsec: BigInt.asIntN(64, nv) };
+}
+
+/** How this kernel's sscanf reads the numbers (profile.ts offsetsNsecWraps and scanSaturates). */
+export interface ScanRules {
+  /** A nanoseconds field of 2^63 or more passes as a negative long (6.16+), else it is refused. */
+  readonly nsecWraps?: boolean;
+  /** A number past 2^64 - 1 reads as 2^64 - 1 (7.2+), else it wraps. */
+  readonly saturate?: boolean;
 }
 
 /**
  * Parse a write the way timens_offsets_write does. `bytes` is the user buffer; `count` its length.
- * `numericClock`: the 5.6 parser ("%u %lld %lu"), else the 5.7+ one ("%9s %lld %lu"). `nsecWraps`: a
- * nanoseconds field of 2^63 or more passes as a negative long (6.18), else it is refused (profile.ts).
+ * `numericClock`: the 5.6 parser ("%u %lld %lu"), else the 5.7+ one ("%9s %lld %lu").
  */
-export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean, nsecWraps = true): ParseOutcome {
+export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean, rules: ScanRules = {}): ParseOutcome {
+  const { nsecWraps = true, saturate = false } = rules;
   let count = bytes.length;
   // memdup_user_nul: the text ends at the first NUL for strchr and sscanf.
   let end = bytes.indexOf(0);
@@ -110,10 +120,10 @@ export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean, nsec
       if (next >= end) next = null;
     }
     const text = String.fromCharCode(...bytes.subarray(pos, lineEnd));
-    const r = scanLine(bytes, pos, lineEnd, numericClock);
+    const r = scanLine(bytes, pos, lineEnd, numericClock, saturate);
     if (r.n !== 3) return { ok: false, line: lineNo, reason: `sscanf matched ${r.n} of 3 fields in ${JSON.stringify(text)}` };
     if (r.nsec! >= NSEC_PER_SEC) return { ok: false, line: lineNo, reason: `nanoseconds ${r.nsec} >= NSEC_PER_SEC` };
-    // Observed, not read from the source: kernels before 6.18 refuse a field of 2^63 or more (profile.ts).
+    // Observed, not read from the source: kernels before 6.16 refuse a field of 2^63 or more (profile.ts).
     if (!nsecWraps && r.nsec! < 0n) return { ok: false, line: lineNo, reason: `nanoseconds ${BigInt.asUintN(64, r.nsec!)} >= NSEC_PER_SEC (as this kernel compares)` };
     let clockid: number;
     if (numericClock) {

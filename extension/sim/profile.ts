@@ -35,6 +35,9 @@ export interface Layout {
   readonly vvarNrPages: number;
   /** [vvar] is the generic vDSO datastore's (lib/vdso/datastore.c, 6.15), whatever the architecture. */
   readonly datastore: boolean;
+  /** The datastore's pages are allocated (vdso_setup_data_pages, 7.3): its vvar_fault maps the page at every slot it
+   *  knows, the timens slot of a task outside a time namespace and the arch slot included, instead of SIGBUS. */
+  readonly datastorePages: boolean;
   readonly source: string;
 }
 
@@ -60,6 +63,10 @@ export interface SwitchValues {
   readonly offsetsClockNames: boolean;
   /** A nanoseconds field of 2^63 or more (a negative long after %lu) passes the NSEC_PER_SEC check; else EINVAL. */
   readonly offsetsNsecWraps: boolean;
+  /** proc_timens_set_offset refuses a tv_nsec outside [0, NSEC_PER_SEC) with EINVAL, after the seconds' range check. */
+  readonly offsetsNsecChecked: boolean;
+  /** sscanf's integer conversions saturate at ULLONG_MAX on overflow (_parse_integer_limit); before, they wrap mod 2^64. */
+  readonly scanSaturates: boolean;
   /** readlink of /proc/PID/ns/time_for_children says 'time_for_children:[…]' (5.6) instead of 'time:[…]'. */
   readonly tfcLinkName: 'time' | 'time_for_children';
   /** Names of the vDSO clock modes. */
@@ -76,6 +83,9 @@ export interface SwitchValues {
   readonly execSwitchesToTfc: boolean;
   /** clone3 accepts CLONE_NEWTIME (0x80) in flags. */
   readonly clone3NewTime: boolean;
+  /** kernel_clone refuses an exit signal valid_signal does not take, so a legacy clone() whose low byte is over 64
+   *  (CLONE_NEWTIME, 0x80, among them) is EINVAL; before, only clone3 checked it. */
+  readonly cloneExitSignalChecked: boolean;
   /** /proc/stat btime is shifted by the reader's boottime offset. */
   readonly procStatBtime: boolean;
   /** /proc/PID/stat starttime is shifted by the reader's boottime offset. */
@@ -135,6 +145,8 @@ export interface SwitchValues {
   readonly compatTasks: boolean;
   /** x86_64: an ia32 image loads (CONFIG_IA32_EMULATION, ia32_emulation=); without, execve(…, compat) is ENOEXEC. */
   readonly ia32Emulation: boolean;
+  /** Pages of x86's vdso_image_32, the ia32 vDSO text (vdso2c pads the image to whole pages). */
+  readonly vdso32Pages: number;
   /** A compat image gets the compat vDSO and its [vvar] (arm64 CONFIG_COMPAT_VDSO). */
   readonly compatVdso: boolean;
   /** A compat image gets the [vectors] page of the kuser helpers (arm64 CONFIG_KUSER_HELPERS). */
@@ -165,6 +177,11 @@ function merged(id: Arm64PatchId): string {
 const X86_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_IO', 'VM_DONTDUMP', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND'];
 const PAGES_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_DONTEXPAND'];
+/** The datastore's [vvar] (vdso_install_vvar_mapping): VM_PFNMAP|VM_IO with vmf_insert_pfn (6.15), VM_MIXEDMAP with
+ *  the allocated pages themselves (7.3); VM_SEALED_SYSMAP is 0 unless CONFIG_MSEAL_SYSTEM_MAPPINGS. */
+function datastoreFlags(v: string): readonly string[] {
+  return at(v, '7.3') ? ['VM_READ', 'VM_MAYREAD', 'VM_DONTDUMP', 'VM_MIXEDMAP', 'VM_DONTEXPAND'] : X86_VVAR_FLAGS;
+}
 const VDSO_FLAGS = ['VM_READ', 'VM_EXEC', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC', 'VM_DONTEXPAND'];
 
 function vdsoText(pages: number): VmaLayout {
@@ -177,20 +194,20 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
     const vclock: VmaLayout = { name: '[vvar_vclock]', pages: 2, roles: ['pvclock', 'hvclock'], flags: X86_VVAR_FLAGS, pfnmap: true };
     if (at(v, '6.15')) {
       return {
-        id: 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true,
-        vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
-        source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15), x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)',
+        id: at(v, '7.3') ? 'generic-x86-pages' : 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: at(v, '7.3'),
+        vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: datastoreFlags(v), pfnmap: true }, vclock, vdsoText(2)],
+        source: `generic vDSO datastore (lib/vdso/datastore.c, 6.15${at(v, '7.3') ? '; its pages allocated, 7.3' : ''}), x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)`,
       };
     }
     if (at(v, '6.13')) {
       return {
-        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 2, datastore: false,
+        id: 'x86-vvar2-vclock2', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 2, datastore: false, datastorePages: false,
         vmas: [{ name: '[vvar]', pages: 2, roles: ['data', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vclock, vdsoText(2)],
         source: 'x86 [vvar] split into [vvar] + [vvar_vclock] (6.13)',
       };
     }
     return {
-      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, vvarNrPages: 4, datastore: false,
+      id: 'x86-vvar4', dataSlot: 0, timensSlot: 3, prefault: true, blockOffset: 128, vvarNrPages: 4, datastore: false, datastorePages: false,
       vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'pvclock', 'hvclock', 'timens'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(2)],
       source: 'arch/x86/entry/vdso/vdso-layout.lds.S, 5.6–6.12: vvar, pvclock, hvclock, timens',
     };
@@ -198,14 +215,14 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const vdsoPages = at(v, '6.12') ? 2 : 1;
   if (at(v, '6.15')) {
     return {
-      id: 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true,
-      vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: X86_VVAR_FLAGS, pfnmap: true }, vdsoText(vdsoPages)],
-      source: 'generic vDSO datastore (lib/vdso/datastore.c, 6.15)',
+      id: at(v, '7.3') ? 'generic-arm64-pages' : 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: at(v, '7.3'),
+      vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: datastoreFlags(v), pfnmap: true }, vdsoText(vdsoPages)],
+      source: `generic vDSO datastore (lib/vdso/datastore.c, 6.15${at(v, '7.3') ? '; its pages allocated, 7.3' : ''})`,
     };
   }
   if (!at(v, '5.9')) {
     return {
-      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, vvarNrPages: 1, datastore: false,
+      id: 'arm64-vvar1-pages', dataSlot: 0, timensSlot: null, prefault: false, blockOffset: 0, vvarNrPages: 1, datastore: false, datastorePages: false,
       vmas: [{ name: '[vvar]', pages: 1, roles: ['data'], flags: PAGES_VVAR_FLAGS, pfnmap: false }, vdsoText(vdsoPages)],
       source: 'arm64 before the June-2020 series: one page-backed [vvar] page',
     };
@@ -214,7 +231,7 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const twoPages = patchOn('timens-page');
   const roles: PageRole[] = twoPages ? ['data', 'timens'] : ['data'];
   return {
-    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, vvarNrPages: 2, datastore: false,
+    id: `arm64-vvar${twoPages ? 2 : 1}${fault ? '' : '-pages'}`, dataSlot: 0, timensSlot: twoPages ? 1 : null, prefault: false, blockOffset: 0, vvarNrPages: 2, datastore: false, datastorePages: false,
     vmas: [{ name: '[vvar]', pages: roles.length, roles, flags: fault ? ARM64_VVAR_FLAGS : PAGES_VVAR_FLAGS, pfnmap: fault }, vdsoText(vdsoPages)],
     source: `arm64 5.9–6.14 (${merged('vvar-fault')} fault callback${fault ? '' : ' MISSING'}, ${merged('timens-page')} timens page${twoPages ? '' : ' MISSING'}; arch/arm64/kernel/vdso.c)`,
   };
@@ -256,7 +273,9 @@ export function switchesFor(profile: Profile): Switches {
     arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
-  def('offsetsNsecWraps', at(v, '6.18'), 'timens_offsets_write: nanoseconds of 2^63 or more are accepted as a negative long on 6.18 and refused with EINVAL on 6.1 (x86_64) and 6.12 (arm64), all three run with timens verify; the release that changed it is not known, so 6.13-6.15 follow 6.12 (our choice)');
+  def('offsetsNsecChecked', at(v, '7.2'), 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the seconds\' range check (read in Debian\'s 7.3 source; Debian\'s arm64 7.2.12 and 7.3.4 refuse a negative tv_nsec, 7.1.13 takes it, run with timens verify)');
+  def('scanSaturates', at(v, '7.2'), 'lib/kstrtox.c _parse_integer_limit: "If overflow occurs, value at @p is set to ULLONG_MAX", which sscanf\'s simple_strntoull now keeps (read in Debian\'s 7.3 source): "monotonic 18446744073709551616 0" is an offset of -1 s on Debian\'s arm64 7.2.12 and 7.3.4, of 0 s (wrapped) on 7.1.13 and 6.18 (timens verify)');
+  def('offsetsNsecWraps', at(v, '6.16'), 'timens_offsets_write: nanoseconds of 2^63 or more are accepted as a negative long on 6.16 (Debian\'s arm64 6.16.12), 6.18 and 7.1, and refused with EINVAL on 6.1 (x86_64) and 6.12 (arm64), all run with timens verify; no 6.13-6.15 kernel was at hand, so those follow 6.12 (our choice)');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
   def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');
@@ -264,6 +283,7 @@ export function switchesFor(profile: Profile): Switches {
   def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2 by "fs/exec: switch timens when a task gets a new mm")');
   def('cloneVmStaysUntilExec', at(v, '6.2'), 'copy_namespaces: CLONE_VM children are not moved at fork (6.2)');
   def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not backported to 6.1.y)');
+  def('cloneExitSignalChecked', at(v, '7.1'), 'kernel_clone (kernel/fork.c): "if (!valid_signal(args->exit_signal)) return -EINVAL;" for every caller (read in Debian\'s 7.3 source; before, only clone3\'s copy_clone_args_from_user checked it): a legacy clone() with CLONE_NEWTIME, 0x80, in its exit-signal byte is EINVAL on Debian\'s arm64 7.1.13, 7.2.12 and 7.3.4 and makes a child on 7.0.13 (timens verify)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
   def('procPidStatStart', at(v, '5.11'), '"fs/proc: apply timens offset for start_boottime of processes": /proc/PID/stat starttime follows the reader\'s boottime offset (5.11)');
@@ -279,12 +299,12 @@ export function switchesFor(profile: Profile): Switches {
   def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
-  def('pidfdNonLeader', at(v, '6.18') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found"; the model knows 6.18 after 6.15)');
+  def('pidfdNonLeader', at(v, '6.16') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found")');
   // Timekeeping mechanisms (issue 13).
-  def('vdsoAuxClocks', at(v, '6.18'), '"vdso: Add support for auxiliary clocks" (6.17; the model knows 6.18 after 6.15): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
+  def('vdsoAuxClocks', at(v, '6.17'), '"vdso: Add support for auxiliary clocks" (6.17): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
   def('futex2Calls', at(v, '6.12') ? 'wait' : at(v, '5.19') ? 'waitv' : 'none', 'bf69bad38cf6 "futex: Implement sys_futex_waitv()" (5.16; the model knows 5.19 after 5.15); "futex: Add sys_futex_wait()" (6.7, with futex_wake and futex_requeue; the model knows 6.12 after 6.5)');
-  def('futex2ValidMask', at(v, '6.18') ? 0x8f : at(v, '6.12') ? 0x83 : 0x82, 'futex_parse_waitv: FUTEXV_WAITER_MASK (FUTEX_32 | FUTEX_PRIVATE_FLAG, 5.16-6.6, then "if (!(aux.flags & FUTEX_32)) return -EINVAL;"), FUTEX2_VALID_MASK (FUTEX2_SIZE_MASK | FUTEX2_PRIVATE, 6.7, then futex_flags_valid: only FUTEX2_SIZE_U32), with FUTEX2_NUMA and FUTEX2_MPOL from "futex: Implement FUTEX2_NUMA" and "futex: Implement FUTEX2_MPOL" (6.16; the model knows 6.18 after 6.15)');
+  def('futex2ValidMask', at(v, '6.16') ? 0x8f : at(v, '6.12') ? 0x83 : 0x82, 'futex_parse_waitv: FUTEXV_WAITER_MASK (FUTEX_32 | FUTEX_PRIVATE_FLAG, 5.16-6.6, then "if (!(aux.flags & FUTEX_32)) return -EINVAL;"), FUTEX2_VALID_MASK (FUTEX2_SIZE_MASK | FUTEX2_PRIVATE, 6.7, then futex_flags_valid: only FUTEX2_SIZE_U32), with FUTEX2_NUMA and FUTEX2_MPOL from "futex: Implement FUTEX2_NUMA" and "futex: Implement FUTEX2_MPOL" (6.16)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
   def('nsfsCompatIoctl', at(v, '6.3'), '1cb925c0863e "nsfs: add compat ioctl handler" (6.3): ns_file_operations gains .compat_ioctl = compat_ptr_ioctl; before, compat_sys_ioctl finds none for a namespace file and an AArch32 task\'s NS_GET_* is ENOTTY (seen on Debian\'s arm64 6.1)');
@@ -301,6 +321,7 @@ export function switchesFor(profile: Profile): Switches {
     : 'x86_64 CONFIG_IA32_EMULATION: execve of an ia32 image runs compat_arch_setup_additional_pages → load_vdso32 → map_vdso(&vdso_image_32, 0) (arch/x86/entry/vdso/vma.c)');
   def('ia32Emulation', !arm && m.ia32Emulation, arm ? 'no ia32 on arm64'
     : `machine: ia32_emulation=${m.ia32Emulation ? 'yes' : 'no: compat_elf_check_arch refuses an ia32 image, execve is ENOEXEC (arch/x86/include/asm/elf.h; ia32_enabled() from 6.7, "x86: Make IA32_EMULATION boot time configurable")'}`);
+  def('vdso32Pages', at(v, '7.0') ? 3 : 2, 'the size of vdso_image_32 is the build\'s (vdso2c pads it to whole pages): 2 pages in Debian\'s amd64 6.1, 6.16.12, 6.18.15 and 6.19.14, 3 in 7.0.13, 7.2.12 and 7.3.4 (timens verify under qemu: /proc/PID/maps of an ia32 task); the model follows Debian\'s builds (our choice)');
   def('compatVdso', !arm || cfg.compatVdso, arm
     ? `CONFIG_COMPAT_VDSO=${cfg.compatVdso ? 'y' : 'n'}: aarch32_setup_additional_pages ${cfg.compatVdso ? 'maps the compat [vvar] and [vdso] (__setup_additional_pages(VDSO_ABI_AA32, ...))' : 'maps no vDSO: libc makes the compat system calls'}`
     : 'x86_64: load_vdso32 maps vdso_image_32 (vdso32=1, the default; the vdso32= boot option and the abi.vsyscall32 sysctl are not modelled; x86\'s CONFIG_COMPAT_VDSO is another option, for 32-bit kernels)');

@@ -10,7 +10,7 @@ export const COMPAT_ABI: Readonly<Record<Arch, string>> = { arm64: 'AArch32', x8
 /** Kernel versions the model knows, oldest first. Behaviour between two of them follows the older one. */
 export const KERNEL_VERSIONS = [
   '5.6', '5.7', '5.8', '5.9', '5.10', '5.11', '5.15', '5.19', '6.1', '6.2', '6.3',
-  '6.5', '6.12', '6.13', '6.14', '6.15', '6.18',
+  '6.5', '6.12', '6.13', '6.14', '6.15', '6.16', '6.17', '6.18', '7.0', '7.1', '7.2', '7.3',
 ] as const;
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 

@@ -69,6 +69,7 @@ export function describePhysPage(id: string, page?: PhysPageState): string {
   if (kind === 'hvclock' || id === 'page#hvclock') return 'Hyper-V TSC page';
   if (kind === 'rng' || id === 'page#rng') return 'vDSO getrandom page';
   if (kind === 'arch-data' || id === 'page#arch') return 'arch data page';
+  if (kind === 'datastore-slot' || id === 'page#datastore-timens') return 'the datastore\'s page at the timens slot (unused outside a time namespace)';
   if (kind === 'host-data') return 'host data page (vdso_data)';
   return id;
 }

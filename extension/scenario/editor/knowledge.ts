@@ -78,7 +78,9 @@ export function kernelDetail(v: string): string {
   const notes: Record<string, string> = {
     '5.6': 'time namespaces appear (x86_64)', '5.7': 'offset names in timens_offsets', '5.9': 'arm64 series merged; timens_commit',
     '5.11': 'special mappings cannot be split; /proc/stat btime and /proc/PID/stat starttime follow the boottime offset', '6.1': 'stable: clone3(CLONE_NEWTIME) backported', '6.2': 'exec moves into time_for_children',
-    '6.3': 'clone3 accepts CLONE_NEWTIME', '6.13': 'x86 [vvar_vclock]', '6.15': 'generic vDSO datastore', '6.18': 'observed on a real kernel',
+    '6.3': 'clone3 accepts CLONE_NEWTIME', '6.13': 'x86 [vvar_vclock]', '6.15': 'generic vDSO datastore', '6.16': 'pidfd_open of a non-leader thread ENOENT; FUTEX2_NUMA', '6.17': 'vDSO auxiliary clocks', '6.18': 'observed on a real kernel',
+    '7.0': 'the ia32 vDSO is 3 pages (Debian\'s build)', '7.1': 'legacy clone() checks its exit signal', '7.2': 'timens_offsets nanoseconds range-checked; sscanf saturates on overflow',
+    '7.3': 'vDSO data pages allocated: every [vvar] page maps',
   };
   return notes[v] ?? '';
 }

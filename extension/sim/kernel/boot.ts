@@ -49,6 +49,11 @@ export function boot(k: KernelContext, uptime?: number): void {
   if (k.layout.vmas.some((v) => v.roles.includes('rng'))) {
     r.create(k.pages, 'page#rng', { id: 'page#rng', kind: 'rng', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
   }
+  if (k.layout.datastorePages) {
+    // vdso_setup_data_pages (7.3): every slot of the datastore is a page of its own, mapped whether used or not.
+    r.create(k.pages, 'page#datastore-timens', { id: 'page#datastore-timens', kind: 'datastore-slot', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
+    r.create(k.pages, 'page#arch', { id: 'page#arch', kind: 'arch-data', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
+  }
   newTask(k, 'P1', null, 0, 'user#0', true, 'nsproxy#0', newMm(k), 17);
   r.set(k.nsproxies, 'nsproxy#0', 'count', 2);
 }

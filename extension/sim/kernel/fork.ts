@@ -129,6 +129,8 @@ export function kernelClone(k: KernelContext, t: string, flags: number, exitSign
   const enter = k.r.n - 1;
   return k.fn(k.sw.forkFn, () => {
     if (k.tasks.get(child)) k.fail('EINVAL', `a task named ${child} already exists (scenario error)`);
+    // valid_signal: sig <= _NSIG (64); a legacy clone()'s exit signal is its flags' low byte.
+    if (k.sw.cloneExitSignalChecked && exitSignal > 64) k.fail('EINVAL', `exit signal ${exitSignal} is not a valid signal (valid_signal)`);
     const res = copyProcess(k, t, flags, exitSignal, child, enter);
     if (flags & CF.CLONE_VFORK) {
       k.r.set(k.tasks, t, 'state', 'vfork-parent-waiting');

@@ -18,11 +18,12 @@ import { C, harness, op, OFFSETS, shift } from './helpers';
 const compat: Operation = { op: 'execve', path: '/proc/self/exe', abi: 'compat' };
 const maps: Operation = { op: 'read', file: { path: '/proc/self/maps' } };
 
-test('an ia32 image: the 64-bit [vvar] layout of its version below the 2-page vdso32 text under 0xf7ffe000, no [vsyscall]', () => {
+test('an ia32 image: the 64-bit [vvar] layout of its version below the vdso32 text (2 pages, 3 from 7.0) under 0xf7ffe000, no [vsyscall]', () => {
   const cases: [KernelVersion, [string, number][]][] = [
     ['6.1', [['[vvar]', 4], ['[vdso]', 2]]],
     ['6.13', [['[vvar]', 2], ['[vvar_vclock]', 2], ['[vdso]', 2]]],
     ['6.18', [['[vvar]', 4], ['[vvar_vclock]', 2], ['[vdso]', 2]]],
+    ['7.0', [['[vvar]', 4], ['[vvar_vclock]', 2], ['[vdso]', 3]]],
   ];
   for (const [v, want] of cases) {
     const h = harness(v);

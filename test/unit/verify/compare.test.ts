@@ -27,7 +27,10 @@ function verdicts(text: string, mutate?: (k: Map<number, KernelLine>) => void, f
 
 test('the profile comes from the kernel: architecture, and the nearest known version at or below the release', () => {
   assert.deepEqual(profileForKernel('aarch64', '6.12.118+deb12-arm64'), { arch: 'arm64', kernel: '6.12', disabledPatches: [] });
-  assert.deepEqual(profileForKernel('x86_64', '6.17.2'), { arch: 'x86_64', kernel: '6.15', disabledPatches: [] });
+  assert.deepEqual(profileForKernel('x86_64', '6.17.2'), { arch: 'x86_64', kernel: '6.17', disabledPatches: [] });
+  assert.deepEqual(profileForKernel('x86_64', '6.19.14+deb13-amd64')?.kernel, '6.18');
+  assert.deepEqual(profileForKernel('aarch64', '7.3.4+deb13-arm64')?.kernel, '7.3');
+  assert.deepEqual(profileForKernel('aarch64', '8.0.1')?.kernel, '7.3');
   assert.deepEqual(profileForKernel('x86_64', '6.1.0-57-amd64')?.kernel, '6.1');
   assert.equal(profileForKernel('riscv64', '6.18'), null);
   assert.equal(profileForKernel('x86_64', '5.4.0'), null);

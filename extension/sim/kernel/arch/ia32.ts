@@ -13,14 +13,12 @@ import { placeLayout, type CompatAbi, type CompatMappings } from './compat';
  * without randomisation (our choice, like the native layout's); a static program has no interpreter above it.
  */
 export const IA32_MMAP_BASE = 0xf7ffe000;
-/** Pages of vdso_image_32 (arch/x86/entry/vdso/vdso2c.c pads the image to whole pages); timens verify compares it. */
-export const VDSO32_IMAGE_PAGES = 2;
-
 function ia32Mappings(k: KernelContext): CompatMappings {
   // map_vdso asks for image->size - image->sym_vvar_start bytes in one get_unmapped_area: the vvar pages (the same
   // vdso-layout.lds.S, so the same layout and the same vvar_mapping, vvar_fault and zap as a 64-bit task), then text
-  const vmas = [...k.layout.vmas.slice(0, -1), { ...k.layout.vmas[k.layout.vmas.length - 1], pages: VDSO32_IMAGE_PAGES }];
-  const text = IA32_MMAP_BASE - VDSO32_IMAGE_PAGES * PAGE;
+  const pages = k.sw.vdso32Pages;
+  const vmas = [...k.layout.vmas.slice(0, -1), { ...k.layout.vmas[k.layout.vmas.length - 1], pages }];
+  const text = IA32_MMAP_BASE - pages * PAGE;
   const placed = placeLayout(vmas, text);
   k.state(k.txt`map_vdso(&vdso_image_32, 0): ${placed.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} below the 32-bit mmap base 0x${IA32_MMAP_BASE.toString(16)} (the same vvar_mapping and vvar_fault as a 64-bit task)`);
   return { placed, text, distance: text - placed[0].start };

@@ -40,9 +40,14 @@ export function dataPage(k: KernelContext, t: string, key: string, v: VmaRec, in
   return mapped(k, key, index, 'page#host', faultEv);
 }
 
-/** The timens slot: the real (host) data page, for a task in a time namespace only. */
+/** The timens slot: the real (host) data page, for a task in a time namespace only; outside one, the datastore's
+ *  own (unused) page at that slot once its pages are allocated (7.3), else SIGBUS. */
 export function timensPage(k: KernelContext, t: string, key: string, _v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
   const nsPage = findTimensVvarPage(k, t);
+  if (!nsPage && k.layout.datastorePages) {
+    k.state(k.txt`${timensFaultWhy(k, t)}: the timens slot maps the datastore's own page there (vdso_data_pages + VDSO_TIMENS_PAGE_OFFSET)`);
+    return mapped(k, key, index, 'page#datastore-timens', faultEv);
+  }
   if (!nsPage) {
     k.state(k.txt`${timensFaultWhy(k, t)}: the timens page slot gives SIGBUS`);
     return BUS;
@@ -65,7 +70,10 @@ export function rngPage(k: KernelContext, _t: string, key: string, _v: VmaRec, i
   return mapped(k, key, index, 'page#rng', faultEv);
 }
 
-export function archPage(k: KernelContext): Fault {
+/** The arch data slot: SIGBUS without CONFIG_ARCH_HAS_VDSO_ARCH_DATA (x86_64 and arm64 select none) until the
+ *  datastore's pages are allocated (7.3), which maps the page at the slot whatever the config. */
+export function archPage(k: KernelContext, _t: string, key: string, _v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
+  if (k.layout.datastorePages) return mapped(k, key, index, 'page#arch', faultEv);
   k.state(k.txt`no arch data page on this machine: VM_FAULT_SIGBUS`);
   return BUS;
 }
