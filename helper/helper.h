@@ -3,6 +3,7 @@
 #ifndef TIMENS_HELPER_H
 #define TIMENS_HELPER_H
 
+#include <linux/futex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -123,6 +124,7 @@ struct task_ctx {
 	int exe_fd;
 	char name[NAME_MAX_LEN + 1];
 	long seq;                 /* the command being run */
+	struct robust_list_head turn;   /* this task's robust list: the turn it holds (turn.c) */
 };
 struct result {
 	long long ret;
@@ -132,7 +134,7 @@ struct result {
 	size_t elen;
 };
 void task_main(struct task_ctx *ctx, int announce) __attribute__((noreturn));
-void task_start(int chan, int exe_fd, const char *name, int shares_files) __attribute__((noreturn));
+void task_start(int chan, int exe_fd, const char *name, int shares_files, int shares_tls) __attribute__((noreturn));
 void res_add(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void res_errno(struct result *r, long long ret);
 void send_result(struct task_ctx *ctx, struct result *r);
@@ -147,6 +149,15 @@ void add_text(struct result *r, const unsigned char *buf, size_t n);
 #define OP(name, sig, flags) void op_##name(struct task_ctx *, struct arg *, struct result *);
 #include "ops.gen.h"
 #undef OP
+
+/* turn.c: the tasks sharing one TLS area (CLONE_VM without CLONE_SETTLS) run the helper's code in turns. A task
+ * holds its turn from the moment it starts, gives it back while it waits for its next command (turn_idle) and around a
+ * vfork-like CLONE_VM clone, which suspends it until the child execs or exits; the kernel gives back the turn of a
+ * task that dies or execs holding it. */
+void turn_begin(struct robust_list_head *h, int shared);
+void turn_take(struct robust_list_head *h);
+void turn_give(struct robust_list_head *h);
+void turn_idle(int chan);
 
 /* clone3 with a fresh stack: the child runs fn(arg) and exits with its return value */
 long clone3_on_stack(void *args, size_t size, int (*fn)(void *), void *arg);

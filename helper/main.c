@@ -43,10 +43,11 @@ static int exec_task(int argc, char **argv)
 	if (argc != 6 || !valid_name(argv[4])) return usage();
 	int chan = atoi(argv[2]), exe = atoi(argv[3]);
 	long seq = atol(argv[5]);
+	struct task_ctx ctx = { .chan = chan, .exe_fd = exe, .seq = seq };
+	turn_begin(&ctx.turn, 0);   /* a new image: its TLS is its own */
 	fcntl(chan, F_SETFD, FD_CLOEXEC);
 	install_fault_handlers();
 	mm_init();
-	struct task_ctx ctx = { .chan = chan, .exe_fd = exe, .seq = seq };
 	snprintf(ctx.name, sizeof ctx.name, "%s", argv[4]);
 	if (seq > 0) chan_sendf(chan, -1, "res %ld ret=0 errno=0 sig=0 tid=%ld pid=%d", seq, gettid_(), getpid());
 	task_main(&ctx, seq == 0);

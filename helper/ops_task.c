@@ -53,14 +53,14 @@ void op_setns(struct task_ctx *c, struct arg *a, struct result *r)
 /* ---------------------------------------------------------------- creation */
 
 struct child_start {
-	int chan, exe_fd, shares_files;
+	int chan, exe_fd, shares_files, shares_tls;
 	char name[NAME_MAX_LEN + 1];
 };
 
 static int child_fn(void *p)
 {
 	struct child_start s = *(struct child_start *)p;
-	task_start(s.chan, s.exe_fd, s.name, s.shares_files);
+	task_start(s.chan, s.exe_fd, s.name, s.shares_files, s.shares_tls);
 }
 
 /* Makes the new task's channel and hands the supervisor its end, before the task exists. */
@@ -87,6 +87,14 @@ static void *new_stack(struct child_start *s, void **top)
 	return st;
 }
 
+/* A CLONE_VM child that shares its creator's TLS (no CLONE_SETTLS) waits for its turn (task.c task_start); with
+ * CLONE_VFORK the creator is suspended in the call until the child execs or exits, so it gives the turn to the
+ * child first and takes it back when the call returns. */
+static int vfork_like_vm(unsigned long long flags)
+{
+	return (flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK);
+}
+
 static void created(struct result *r, long ret, int chan)
 {
 	res_errno(r, ret);
@@ -98,7 +106,7 @@ void op_fork(struct task_ctx *c, struct arg *a, struct result *r)
 	int chan;
 	if (new_channel(c, a[0].name, &chan)) { res_errno(r, -1); return; }
 	pid_t p = fork();
-	if (p == 0) task_start(chan, c->exe_fd, a[0].name, 0);
+	if (p == 0) task_start(chan, c->exe_fd, a[0].name, 0, 0);
 	if (p > 0) close(chan);
 	created(r, p, chan);
 }
@@ -108,13 +116,18 @@ static void clone_legacy(struct task_ctx *c, unsigned long flags, const char *na
 	int chan;
 	if (flags & REFUSED_FLAGS) { r->ret = -1; r->err = EINVAL; res_add(r, " refused=flags"); return; }
 	if (new_channel(c, name, &chan)) { res_errno(r, -1); return; }
-	struct child_start s = { chan, c->exe_fd, !!(flags & CLONE_FILES), "" };
+	struct child_start s = { chan, c->exe_fd, !!(flags & CLONE_FILES), !!(flags & CLONE_VM), "" };
 	snprintf(s.name, sizeof s.name, "%s", name);
 	void *top;
 	void *st = new_stack(&s, &top);
 	if (!st) { close(chan); res_errno(r, -1); return; }
 	int ptid = 0, ctid = 0;
+	int handover = vfork_like_vm(flags);
+	if (handover) turn_give(&c->turn);
+	/* glibc's clone writes errno without the turn only when it failed: then no child runs, and the other tasks of this
+	 * TLS wait for commands (lines run one at a time) */
 	long p = clone(child_fn, top, (int)flags, st, &ptid, NULL, &ctid);
+	if (handover) turn_take(&c->turn);
 	if (p > 0 && !(flags & CLONE_FILES)) close(chan);
 	created(r, p, chan);
 }
@@ -144,18 +157,21 @@ void op_clone3(struct task_ctx *c, struct arg *a, struct result *r)
 	ca.child_tid = (unsigned long long)(uintptr_t)&ctid;
 	long p;
 	if (flags & CLONE_VM) {
-		struct child_start s = { chan, c->exe_fd, !!(flags & CLONE_FILES), "" };
+		struct child_start s = { chan, c->exe_fd, !!(flags & CLONE_FILES), 1, "" };
 		snprintf(s.name, sizeof s.name, "%s", a[2].name);
 		void *top;
 		void *st = new_stack(&s, &top);
 		if (!st) { close(chan); res_errno(r, -1); return; }
 		ca.stack = (unsigned long long)(uintptr_t)st;
 		ca.stack_size = CHILD_STACK;
+		int handover = vfork_like_vm(flags);
+		if (handover) turn_give(&c->turn);
 		p = clone3_on_stack(&ca, sizeof ca, child_fn, st);
+		if (handover) turn_take(&c->turn);
 		if (p < 0) { errno = (int)-p; p = -1; }
 	} else {
 		p = syscall(SYS_clone3, &ca, sizeof ca);
-		if (p == 0) task_start(chan, c->exe_fd, a[2].name, !!(flags & CLONE_FILES));
+		if (p == 0) task_start(chan, c->exe_fd, a[2].name, !!(flags & CLONE_FILES), 0);
 	}
 	if (pidfd >= 0 && p > 0) close(pidfd);
 	if (p > 0 && !(flags & CLONE_FILES)) close(chan);
@@ -174,7 +190,7 @@ void op_pthread_create(struct task_ctx *c, struct arg *a, struct result *r)
 	if (new_channel(c, a[0].name, &chan)) { res_errno(r, -1); return; }
 	struct child_start *s = malloc(sizeof *s);   /* the thread copies it first thing; it is never freed */
 	if (!s) { close(chan); res_errno(r, -1); return; }
-	*s = (struct child_start){ chan, c->exe_fd, 1, "" };
+	*s = (struct child_start){ chan, c->exe_fd, 1, 0, "" };   /* glibc gives a thread its own TLS */
 	snprintf(s->name, sizeof s->name, "%s", a[0].name);
 	pthread_attr_t at;
 	pthread_attr_init(&at);
@@ -218,6 +234,7 @@ void op_exit(struct task_ctx *c, struct arg *a, struct result *r)
 	r->ret = 0;
 	res_add(r, " leader=%d", leader);
 	send_result(c, r);
+	turn_give(&c->turn);
 	syscall(leader ? SYS_exit_group : SYS_exit, (int)a[0].i);
 	for (;;) pause();
 }

@@ -1,6 +1,7 @@
 /* A scenario task: waits on its channel for one command at a time, runs it with real system calls and
  * answers with what the kernel returned. Per-task state lives on the task's own stack (a vfork or CLONE_VM
- * child shares the parent's memory); per-mm state is global (shared exactly when the mm is). */
+ * child shares the parent's memory); per-mm state is global (shared exactly when the mm is); the tasks that share a
+ * TLS area take turns (turn.c). */
 #include "helper.h"
 
 #include <dirent.h>
@@ -207,6 +208,9 @@ void task_main(struct task_ctx *ctx, int announce)
 	if (!msg || !bytes) syscall(SYS_exit_group, 70);
 	if (announce) chan_sendf(ctx->chan, -1, "hello %s %ld %d", ctx->name, gettid_(), getpid());
 	for (;;) {
+		turn_give(&ctx->turn);
+		turn_idle(ctx->chan);
+		turn_take(&ctx->turn);
 		int fd;
 		ssize_t n = chan_recv(ctx->chan, msg, MSG_MAX, &fd);
 		if (fd >= 0) close(fd);
@@ -239,9 +243,12 @@ void task_main(struct task_ctx *ctx, int announce)
 	}
 }
 
-void task_start(int chan, int exe_fd, const char *name, int shares_files)
+/* shares_tls: a CLONE_VM child without a TLS of its own, whose creator may still be running helper code: it waits for
+ * its turn before its first call into libc. */
+void task_start(int chan, int exe_fd, const char *name, int shares_files, int shares_tls)
 {
 	struct task_ctx ctx = { .chan = chan, .exe_fd = exe_fd, .seq = 0 };
+	turn_begin(&ctx.turn, shares_tls);
 	snprintf(ctx.name, sizeof ctx.name, "%s", name);
 	if (!shares_files) close_other_channels(chan);
 	task_main(&ctx, 1);

@@ -101,6 +101,7 @@ export function compareRun(input: CompareInput): FileReport {
   for (const pl of plan.lines) {
     const v = (status: LineVerdict['status'], rest: Partial<LineVerdict>): LineVerdict =>
       ({ line: pl.line, source: src(pl.line), status, diffs: [], model: '', kernel: '', ...rest });
+    if (plan.otherFrom && pl.line >= plan.otherFrom.line) { lines.push(v('unchecked', { reason: plan.otherFrom.why })); continue; }
     if (taint !== null) { lines.push(v('unchecked', { reason: `follows line ${taint + 1}, which the kernel did not run the way the model did` })); continue; }
     if (pl.notRun) {
       lines.push(v('unchecked', { reason: pl.notRun.notRun }));

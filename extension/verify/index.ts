@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
+import { aligned } from './align';
 import { buildHelper, VerifyError } from './build';
 import { compareRun } from './compare';
 import type { Tolerances } from './compareResult';
@@ -11,8 +12,7 @@ import { machineText, planScenario, profileForKernel, type Plan } from './plan';
 import { runQemu, type QemuOptions } from './qemu';
 import type { FileReport, KernelInfo, LineVerdict } from './report';
 import { checkConfig, runLocal } from './run';
-import type { HostNow } from './protocol';
-import { machineOf, type Machine } from '../sim/types';
+import { machineOf } from '../sim/types';
 
 export { VerifyError } from './build';
 export type { FileReport, LineVerdict, KernelInfo, Diff } from './report';
@@ -78,26 +78,12 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   checkConfig(run.hello);
   if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
   const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user, time and other namespaces${uid === 0 ? '' : ', unprivileged'}; machine ${machineText(machineOf({ ...profile, machine: run.hello.machine }))}` };
-  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i], run.hosts.get(p.label), run.hello.machine), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
+  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i].text, run.hosts.get(p.label), run.hello.machine), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
 }
 
 /** Whether this kernel executes the helper build at `file` (an ia32 one: ENOEXEC without ia32 emulation). */
 function runs(file: string): boolean {
   return spawnSync(file, ['probe'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
-}
-
-/** The plan again on the kernel's machine (root's capabilities, RTC, clocksource: the helper's hello) and
- *  with the model's host clocks moved to the kernel's host at the sandbox's start. The commands sent must
- *  not change; a line whose command would have is left to the plan that was sent. */
-function aligned(p: Plan, input: ScenarioInput, host: HostNow | undefined, machine: Partial<Machine>): Plan {
-  if (p.fileNotChecked || p.invalid.length) return p;
-  const profile = { ...p.profile, machine };
-  const same = (q: Plan) => q.lines.length === p.lines.length && q.lines.every((l, i) => l.command === p.lines[i].command);
-  for (const h of host ? [host, undefined] : [undefined]) {
-    const q = planScenario(input.text, input.file, profile, p.mode, p.label, h);
-    if (same(q)) return q;
-  }
-  return p;
 }
 
 function report(plan: Plan, lines: ReturnType<Map<string, Map<number, import('./protocol').KernelLine>>['get']>, failure: string | undefined, info: KernelInfo, tol: Tolerances): FileReport {
@@ -109,5 +95,5 @@ async function verifyQemu(inputs: readonly ScenarioInput[], opts: VerifyOptions)
   const q = await runQemu({ ...opts.qemu, image: opts.kernelImage! }, (profile, mode) =>
     inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`)), { signal: opts.signal, onLine: opts.onProgress });
   const info: KernelInfo = { ...q.info, how: `${q.info.how}; machine ${machineText(machineOf({ arch: q.plans[0]?.profile.arch ?? 'x86_64', machine: q.run.hello.machine }))}` };
-  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i], q.run.hosts.get(p.label), q.run.hello.machine), q.run.lines.get(p.label), q.run.failures.get(p.label), info, QEMU_TOLERANCES), opts.known));
+  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i].text, q.run.hosts.get(p.label), q.run.hello.machine), q.run.lines.get(p.label), q.run.failures.get(p.label), info, QEMU_TOLERANCES), opts.known));
 }

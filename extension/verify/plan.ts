@@ -38,6 +38,9 @@ export interface Plan {
   readonly invalid: readonly ScenarioDiagnostic[];
   readonly headerNote: string | null;
   readonly source: readonly string[];
+  /** Set by verify's realignment (align.ts): from this 0-based scenario line on, the plan for the kernel's real machine
+   *  sends other commands than the plan that was sent, so the kernel's answers are not to this plan's lines. */
+  readonly otherFrom?: { readonly line: number; readonly why: string };
 }
 
 /** The model's profile for a kernel: its architecture and the nearest known version at or below its release. */

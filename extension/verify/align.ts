@@ -1,0 +1,45 @@
+// The plan again for the kernel's real machine (the helper's hello) and host: the lines were sent before the hello,
+// planned for the machine assumed then; where the two plans send other commands, the kernel ran lines the
+// realigned plan does not describe, so those are not checkable and the report says which machine property made it.
+
+import { machineOf, type Machine } from '../sim/types';
+import { MACHINE_KEYS } from '../scenario/vocabulary';
+import { planScenario, type Plan } from './plan';
+import type { HostNow } from './protocol';
+
+/** The scenario line where the two plans first send different commands (a line one of them does not send at all
+ *  counts), or null when they send the same. */
+function firstOther(p: Plan, q: Plan): number | null {
+  const cmd = (x: Plan) => new Map(x.lines.map((l) => [l.line, l.command]));
+  const a = cmd(p), b = cmd(q);
+  const lines = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
+  return lines.find((l) => a.get(l) !== b.get(l)) ?? null;
+}
+
+/** The machine's properties that differ, as the header would say them (`ia32_emulation=no`). */
+function machineWords(sent: Machine, real: Machine): string[] {
+  const word = (v: Machine[keyof Machine]) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  return Object.entries(MACHINE_KEYS).filter(([, k]) => sent[k.field] !== real[k.field])
+    .map(([w, k]) => `${w}=${word(real[k.field])}, planned for ${word(sent[k.field])}`);
+}
+
+/** The plan made again on the kernel's machine and, when that sends the same commands, its host (the offsets range
+ *  check depends on the uptime). When the machine changes a command, the lines before it are compared against the
+ *  realigned plan and the lines from it on are not checkable, naming the property that made the difference. */
+export function aligned(p: Plan, text: string, host: HostNow | undefined, machine: Partial<Machine>): Plan {
+  if (p.fileNotChecked || p.invalid.length) return p;
+  const profile = { ...p.profile, machine };
+  let best: { q: Plan; at: number } | null = null;
+  for (const h of host ? [host, undefined] : [undefined]) {
+    const q = planScenario(text, p.file, profile, p.mode, p.label, h);
+    const at = firstOther(p, q);
+    if (at === null) return q;
+    if (!best || at > best.at) best = { q, at };
+  }
+  const { q, at } = best!;
+  const said = (x: Plan) => x.lines.find((l) => l.line === at)?.command ?? 'nothing';
+  const words = machineWords(machineOf(p.profile), machineOf(profile)).join('; ') || 'its host';
+  const why = `the plan for this kernel's machine (${words}) sends another command from here: ${said(q)}, where the kernel ran ${said(p)}`;
+  const note = `this kernel's machine (${words}) makes line ${at + 1} another command than the one sent: the lines from it on are not checkable`;
+  return { ...q, otherFrom: { line: at, why }, headerNote: [q.headerNote, note].filter(Boolean).join('; ') };
+}

@@ -1,0 +1,46 @@
+// verify's realignment after the hello: a plan made for the machine assumed before it, whose commands the kernel's real
+// machine would change, is compared only up to the first command that differs; the lines after are not checkable.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { aligned } from '../../../extension/verify/align';
+import { compareRun } from '../../../extension/verify/compare';
+import { LOCAL_TOLERANCES } from '../../../extension/verify/index';
+import type { RunMode } from '../../../extension/verify/operations';
+import { planScenario, profileForKernel } from '../../../extension/verify/plan';
+import { kernelFromModel } from './fakeKernel';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const MODE: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, compat: true };
+const INFO = { release: '6.18.0-test', arch: 'x86_64', how: 'a kernel made from the model' };
+
+test('a plan sent for another machine is compared up to its first other command, and the lines from it on are not checkable, naming the property', () => {
+  // planned for a machine with ia32 emulation, run on one without: the refused exec keeps P1's capabilities, so clone3
+  // makes K1 and the read of /proc/K1/... is another command (a live task's, not an absent pid's)
+  const file = 'test/conformance/fidelity-ia32-refused-keeps-caps.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const base = profileForKernel('x86_64', '6.18.44')!;
+  const sent = planScenario(text, file, { ...base, machine: { ia32Emulation: true } }, MODE);
+  const real = planScenario(text, file, { ...base, machine: { ia32Emulation: false } }, MODE);
+  const readLine = text.split('\n').findIndex((l) => l.includes('read("/proc/K1/timens_offsets")'));
+  const cmd = (p: typeof sent) => p.lines.find((l) => l.line === readLine)!.command;
+  assert.notEqual(cmd(sent), cmd(real), 'the two machines send another command for the read');
+  const kernel = kernelFromModel(real);   // the kernel answers as the machine it is
+  const r = compareRun({ plan: aligned(sent, text, undefined, { ia32Emulation: false }), kernel, info: INFO, tol: LOCAL_TOLERANCES });
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((l) => l.status === 'disagree')));
+  const exec = r.lines.find((l) => l.source.includes('execve'))!;
+  assert.equal(exec.status, 'agree', 'the refused exec is compared against the kernel\'s machine');
+  const after = r.lines.filter((l) => l.line >= readLine);
+  assert.ok(after.length > 0);
+  for (const l of after) {
+    assert.equal(l.status, 'unchecked');
+    assert.match(l.reason ?? '', /the plan for this kernel's machine \(ia32_emulation=no, planned for yes\) sends another command from here/);
+  }
+  assert.equal(r.unchecked, after.length, 'counted in the figures');
+  assert.match(r.note ?? '', new RegExp(`makes line ${readLine + 1} another command`));
+  // the same machine: the realigned plan is the sent one, every line compared
+  const same = compareRun({ plan: aligned(real, text, undefined, { ia32Emulation: false }), kernel, info: INFO, tol: LOCAL_TOLERANCES });
+  assert.equal(same.unchecked, 0);
+  assert.equal(same.disagree, 0);
+});
