@@ -196,8 +196,19 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       return (v & 3) === 1 ? 'w' : (v & 3) === 2 ? 'rw' : 'r';
     }
     case 'clock': {
-      if (!one) { p.soft(arg.range, 'syntax', 'A clock is one CLOCK_* name or a number'); return undefined; }
-      if (one.t === 'number') { one.code = K.clock; return parseInteger(one.text) ?? undefined; }
+      // A negative id is a CPU clock (MAKE_THREAD_CPUCLOCK(0, CPUCLOCK_SCHED) is -2) or a dynamic fd clock
+      // (clockid_to_kclock, kernel/time/posix-timers.c): '-' and a number, as libc's clock_getcpuclockid makes them.
+      const minus = n === 2 && toks[at].t === 'punct' && toks[at].text === '-' && toks[at + 1].t === 'number' ? toks[at + 1] : null;
+      const num = minus ?? (one && one.t === 'number' ? one : null);
+      if (num) {
+        num.code = K.clock;
+        const v = parseInteger(num.text);
+        const id = v === null ? null : minus ? -v : v;
+        // clockid_t is a C int: the kernel never sees another value
+        if (id === null || id < -(2 ** 31) || id > 2 ** 31 - 1) { p.soft(arg.range, 'bad-value', `A clock id is a 32-bit int (clockid_t): ${minus ? '-' : ''}${num.text} is not one`); return undefined; }
+        return id;
+      }
+      if (!one) { p.soft(arg.range, 'syntax', 'A clock is one CLOCK_* name or a number (a negative one is a CPU or fd clock: -2 is the calling thread\'s CPU clock)'); return undefined; }
       if (one.t === 'ident') {
         one.code = K.clock;
         const id = own(CLOCKS, one.text) ?? own(DESIGN_CLOCKS, one.text);

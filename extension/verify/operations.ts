@@ -6,6 +6,7 @@ import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
+import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, timerTokens, timeToken, via } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
@@ -334,8 +335,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   // Timekeeping (issue 15). A call that may set the host's clock is never run: verify reports it as not checkable.
   settimeofday: { sig: 'T', flags: 0, fields: [], doc: 'never run: it could set this machine\'s clock.',
     encode: () => ({ notRun: NEVER_SET }) },
-  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'clock_settime(2) of a clock id above 0 (none has a clock_set: the kernel refuses it before looking at the time); CLOCK_REALTIME and the negative dynamic ids (a PTP clock can be set) are never run.',
-    encode: (op) => (op.clock > 0 ? [String(op.clock), timeToken(op.value)] : { notRun: op.clock === 0 ? NEVER_SET : 'a negative clock id is a dynamic clock (a PTP clock could be set): never run' }) },
+  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'clock_settime(2) of a clock id above 0 (none has a clock_set: the kernel refuses it before looking at the time) or of a CPU clock (posix_cpu_clock_set always fails: EINVAL or EPERM); CLOCK_REALTIME and the dynamic fd clocks (a PTP clock can be set) are never run.',
+    encode: (op) => (op.clock > 0 || negativeClock(op.clock)?.kind === 'cpu' ? [String(op.clock), timeToken(op.value)]
+      : { notRun: op.clock === 0 ? NEVER_SET : 'a dynamic (fd) clock id: a PTP clock could be set, so it is never run' }) },
   adjtimex: { readOnly: true, sig: 'i', flags: 0, fields: ['ret'], doc: 'adjtimex(2) with modes 0 or ADJ_OFFSET_SS_READ, which only read; any other mode is never run.',
     encode: (op) => (op.modes === 0 || op.modes === ADJ_MODES.ADJ_OFFSET_SS_READ ? [String(op.modes)] : { notRun: NEVER_SET }) },
   gettimeofday: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'gettimeofday(3) of libc (the vDSO entry the kernel mapped at exec), syscall(SYS_gettimeofday), or a call into the x86_64 vsyscall page at 0xffffffffff600000; argument 0 is CLOCK_REALTIME, so the supervisor brackets it with host readings of that clock.',

@@ -3,7 +3,8 @@
 
 import type { Operation, TimeExpr } from '../sim/ops';
 import { KTIME_SEC_MAX } from '../sim/offset64';
-import { CLOCKS } from '../sim/types';
+import { CLOCKS, clockName } from '../sim/types';
+import { machinePidClock, negativeClock } from '../sim/cpuclock';
 import { FUTEX_CMD_MASK, FUTEX_OPS, timerFlagsValue, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { Encoded, NotRun, OpSpec } from './operations';
@@ -34,6 +35,11 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
   if (abs && v.base === 'abs' && WALL_CLOCKS.has(clock) && v.delta.sec >= 0 && (v.delta.sec !== 0 || v.delta.nsec !== 0)) {
     return { notRun: 'an absolute wall-clock deadline: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
   }
+  // An absolute CPU-clock deadline given as a number: the machine's CPU clock holds the time the task has run, the
+  // model's 0 (our choice), so whether it is already past differs (0 disarms on both sides and is run)
+  if (abs && v.base === 'abs' && isCpuClock(clock) && (v.delta.sec !== 0 || v.delta.nsec !== 0) && v.delta.sec >= 0) {
+    return { notRun: 'an absolute CPU-clock deadline: the machine\'s CPU clock holds the time the task has run, the model\'s 0', noChange: true };
+  }
   // A relative value that a wall clock carries past KTIME_MAX: ktime_add_safe saturates the expiry at KTIME_MAX, so
   // the time left is KTIME_MAX less each side's own wall clock. REALTIME_ALARM (alarm_start_relative) and TAI run
   // relative timers on their own base; a relative REALTIME hrtimer runs on MONOTONIC (__hrtimer_init).
@@ -42,6 +48,20 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
   }
   return null;
 }
+/** A CPU clock id that encodes a pid other than 0 (MAKE_PROCESS_CPUCLOCK(pid, …)): on the machine that pid may be
+ *  any process of the sandbox's pid namespace, whose CPU clock anyone may read (pid_for_clock checks no
+ *  credentials), while the model's tasks have no pid numbers. A pid above PID_MAX_LIMIT is no task on either side
+ *  (EINVAL) and is run. */
+export function machinePidClockUnchecked(op: Operation): NotRun | null {
+  const clock = 'clock' in op ? op.clock : undefined;
+  return typeof clock === 'number' && machinePidClock(clock)
+    ? { notRun: `${clockName(clock)} names a pid of this machine, which may be any of its processes (the model's tasks have no pid numbers)`, noChange: true }
+    : null;
+}
+
+/** CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the negative CPU clock ids. */
+const isCpuClock = (clock: number): boolean => clock === CLOCKS.CLOCK_PROCESS_CPUTIME_ID || clock === CLOCKS.CLOCK_THREAD_CPUTIME_ID || negativeClock(clock)?.kind === 'cpu';
+
 const RELATIVE_ON_WALL = new Set<number>([CLOCKS.CLOCK_REALTIME_ALARM, CLOCKS.CLOCK_TAI]);
 /** More seconds than either side's wall clock holds (2106). */
 const WALL_CLOCK_BOUND = 2 ** 32;

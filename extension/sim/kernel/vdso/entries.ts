@@ -13,6 +13,7 @@ import { PAGE, vdsoTextAt } from '../mm/vma';
 import { KErr } from '../trace';
 import { vdsoClockGettime } from './gettime';
 import { vsyscallCall } from './vsyscall';
+import { cpuClockGetres, cpuOrFdClock } from '../time/posix-cpu-timers';
 
 /** hrtimer_resolution with high-resolution timers (kernel/time/hrtimer.c): what the data page's hrtimer_res holds. */
 const HRTIMER_RES: Timespec = { sec: 0, nsec: 1 };
@@ -152,10 +153,8 @@ function getresResult(clock: number, res: Timespec, path: Path): OpResult {
 function sysClockGetres(k: KernelContext, clock: number, path: Path): OpResult {
   if (HRES.has(clock)) return k.fn('posix_get_hrtimer_res', () => getresResult(clock, HRTIMER_RES, path), () => k.txt`hrtimer_resolution = 1 ns`);
   if (COARSE.has(clock)) return k.fn('posix_get_coarse_res', () => getresResult(clock, LOW_RES, path), () => k.txt`LOW_RES_NSEC = ${LOW_RES.nsec} ns`);
-  if (clock === CLOCKS.CLOCK_PROCESS_CPUTIME_ID || clock === CLOCKS.CLOCK_THREAD_CPUTIME_ID) {
-    // posix_cpu_clock_getres: "if (CPUCLOCK_WHICH(which_clock) == CPUCLOCK_SCHED) tp->tv_nsec = 1;"
-    return k.fn('posix_cpu_clock_getres', () => getresResult(clock, HRTIMER_RES, path), () => k.txt`CPUCLOCK_SCHED: 1 ns`);
-  }
+  const cpu = cpuOrFdClock(clock);
+  if (cpu) return getresResult(clock, cpuClockGetres(k, cpu), path);
   if (clock === CLOCKS.CLOCK_REALTIME_ALARM || clock === CLOCKS.CLOCK_BOOTTIME_ALARM) {
     return k.fn('alarm_clock_getres', () => {
       if (!k.sw.rtcPresent) k.fail('EINVAL', 'no RTC device: "if (!alarmtimer_get_rtcdev()) return -EINVAL;"');

@@ -1,0 +1,90 @@
+// CPU clocks and dynamic (fd) clocks: kernel/time/posix-cpu-timers.c (clock_posix_cpu, clock_process, clock_thread)
+// and posix-clock.c (clock_posix_dynamic), which clockid_to_kclock picks for the ids below 0; no time namespace
+// offset applies to any of them. What the model reads on a CPU clock is our choice (below).
+
+import { cpuClockInvalid, CPUCLOCK_SCHED, negativeClock, type NegativeClock } from '../../cpuclock';
+import { CLOCKS, HZ, type Timespec } from '../../types';
+import type { KernelContext } from '../context';
+
+/** CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID are clock_process and clock_thread, which call the
+ *  clock_posix_cpu functions with PROCESS_CLOCK = MAKE_PROCESS_CPUCLOCK(0, CPUCLOCK_SCHED) and THREAD_CLOCK =
+ *  MAKE_THREAD_CPUCLOCK(0, CPUCLOCK_SCHED). */
+const PROCESS_CLOCK = { kind: 'cpu', pid: 0, thread: false, which: CPUCLOCK_SCHED } as const;
+const THREAD_CLOCK = { kind: 'cpu', pid: 0, thread: true, which: CPUCLOCK_SCHED } as const;
+
+/** The CPU or dynamic clock an id names, or null for the other clocks. */
+export function cpuOrFdClock(clock: number): NegativeClock | null {
+  if (clock === CLOCKS.CLOCK_PROCESS_CPUTIME_ID) return PROCESS_CLOCK;
+  if (clock === CLOCKS.CLOCK_THREAD_CPUTIME_ID) return THREAD_CLOCK;
+  return negativeClock(clock);
+}
+
+/** validate_clock_permissions / pid_for_clock: EINVAL when the id names no task the caller may use. */
+export function validateCpuClock(k: KernelContext, c: Extract<NegativeClock, { kind: 'cpu' }>): void {
+  const why = cpuClockInvalid(c);
+  if (why) k.fail('EINVAL', why);
+}
+
+/** get_clock_desc (posix-clock.c): fget of the fd, which must be a posix clock character device. The model's tasks
+ *  open none (no PTP or other clock device), so every dynamic clock id is EINVAL. */
+function noClockDevice(k: KernelContext, c: Extract<NegativeClock, { kind: 'fd' }>): never {
+  return k.fail('EINVAL', `fd ${c.fd} is not an open posix clock device (get_clock_desc: "if (fp->f_op->open != posix_clock_open || !fp->private_data) goto out;")`);
+}
+
+/** Our choice: the model's tasks use no CPU time (they run no code between the scenario's lines), so every CPU
+ *  clock reads 0. A real kernel reads what the task has used, which verify does not compare. */
+export const MODEL_CPU_TIME: Timespec = { sec: 0, nsec: 0 };
+
+/** clock_gettime of a CPU or dynamic clock: posix_cpu_clock_get or pc_clock_gettime. */
+export function cpuClockGet(k: KernelContext, c: NegativeClock): Timespec {
+  if (c.kind === 'fd') return k.fn('pc_clock_gettime', () => noClockDevice(k, c));
+  return k.fn('posix_cpu_clock_get', () => {
+    validateCpuClock(k, c);
+    return MODEL_CPU_TIME;
+  }, () => k.txt`the model's tasks use no CPU time: 0 (our choice)`);
+}
+
+/** posix_cpu_clock_getres: "tp->tv_nsec = ((NSEC_PER_SEC + HZ - 1) / HZ);" (4 ms at HZ=250), 1 ns for CPUCLOCK_SCHED. */
+export function cpuClockGetres(k: KernelContext, c: NegativeClock): Timespec {
+  if (c.kind === 'fd') return k.fn('pc_clock_getres', () => noClockDevice(k, c));
+  return k.fn('posix_cpu_clock_getres', () => {
+    validateCpuClock(k, c);
+    return c.which === CPUCLOCK_SCHED ? { sec: 0, nsec: 1 } : { sec: 0, nsec: Math.floor((1e9 + HZ - 1) / HZ) };
+  });
+}
+
+/** clock_settime of an id below 0: posix_cpu_clock_set ("You can never reset a CPU clock, but we check for other
+ *  errors in the call before failing with EPERM") or pc_clock_settime. */
+export function cpuClockSet(k: KernelContext, c: NegativeClock): never {
+  if (c.kind === 'fd') return k.fn('pc_clock_settime', () => noClockDevice(k, c));
+  return k.fn('posix_cpu_clock_set', () => {
+    validateCpuClock(k, c);
+    return k.fail('EPERM', 'a CPU clock can never be set');
+  });
+}
+
+/** posix_cpu_timer_create (timer_create, and do_cpu_nanosleep's own timer): pid_for_clock(clock, false). The
+ *  dynamic clocks have no timer_create: EOPNOTSUPP in do_timer_create. */
+export function cpuTimerCreate(k: KernelContext, c: NegativeClock): void {
+  if (c.kind === 'fd') k.fail('EOPNOTSUPP', 'clock_posix_dynamic has no timer_create ("if (!kc->timer_create) return -EOPNOTSUPP;")');
+  k.fn('posix_cpu_timer_create', () => validateCpuClock(k, c));
+}
+
+/**
+ * posix_cpu_nsleep (clock_process's process_cpu_nsleep too; clock_thread and clock_posix_dynamic have no nsleep, which
+ * the caller answers with EOPNOTSUPP). Returns whether the sleep ends: only a deadline the clock has already reached
+ * (a value of 0, or an absolute one at or below the clock's 0) ends it; otherwise the task waits for CPU time that
+ * nobody uses while every task of the model sleeps (our choice), i.e. forever.
+ */
+export function cpuNsleep(k: KernelContext, tid: string, c: Extract<NegativeClock, { kind: 'cpu' }>, value: Timespec): boolean {
+  return k.fn('posix_cpu_nsleep', () => {
+    // "if (CPUCLOCK_PERTHREAD(which_clock) && (CPUCLOCK_PID(which_clock) == 0 || CPUCLOCK_PID(which_clock) ==
+    // task_pid_vnr(current))) return -EINVAL;": a thread cannot sleep on its own CPU clock
+    if (c.thread && c.pid === 0) k.fail('EINVAL', `${tid} cannot sleep on its own thread's CPU clock`);
+    k.fn('do_cpu_nanosleep', () => cpuTimerCreate(k, c));
+    const ends = value.sec === 0 && value.nsec === 0;
+    k.state(ends ? k.txt`it_value 0: the timer is not armed, so the sleep ends at once`
+      : k.txt`the CPU clock must run ${value} s on: the model's tasks use no CPU time (our choice), so the timer never fires`);
+    return ends;
+  });
+}
