@@ -240,7 +240,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'lseek': return lseek(k, t, op.fd, op.offset, op.whence);
     case 'readlink': return readlink(k, t, op.path);
     case 'clock_gettime': return sysClockGettime(k, t, op.clock, 'syscall');
-    case 'clock_nanosleep': return clockNanosleep(k, t, op.clock, op.abs, op.value);
+    case 'clock_nanosleep': return clockNanosleep(k, t, op.clock, op.abs, op.value, op.flags);
     case 'timerfd_settime': return timerfdSettime(k, t, op.clock, op.abs, op.value, op.flags);
     case 'mprotect': return mprotect(k, t, op.mapping, op.prot, op.page, op.pages);
     case 'munmap': return munmap(k, t, op.mapping, op.page, op.pages);

@@ -77,7 +77,8 @@ export function needWakeAlarm(k: KernelContext, t: string): void {
   if (!(me.fullCaps && me.userNs === 'user#0')) k.fail('EPERM', 'CAP_WAKE_ALARM is needed');
 }
 
-export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
+/** `flags`: the flags as passed, when they hold bits other than TIMER_ABSTIME (timerFlagFields). */
+export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr, flags?: number): OpResult {
   const cpu = cpuOrFdClock(clock);
   if (!(clock in CLOCK_NAMES) && !cpu) k.fail('EINVAL', `clock id ${clock} is not valid`);
   // clock_thread and clock_posix_dynamic have no nsleep: "if (!kc->nsleep) return -EOPNOTSUPP;"
@@ -94,6 +95,9 @@ export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: 
   return k.fn(nsleep, () => {
     if (clock === 8 || clock === 9) {
       if (!k.sw.rtcPresent) k.fail('EOPNOTSUPP', 'no RTC device');
+      // alarm_timer_nsleep, alone among the nsleeps (common_nsleep tests only the TIMER_ABSTIME bit): "if (flags &
+      // ~TIMER_ABSTIME) return -EINVAL;" after the RTC and before CAP_WAKE_ALARM (kernel/time/alarmtimer.c)
+      if (flags !== undefined && flags & ~1) k.fail('EINVAL', `alarm_timer_nsleep takes no flag but TIMER_ABSTIME (flags 0x${flags.toString(16)})`);
       needWakeAlarm(k, t);
     }
     let waited: Timespec;
