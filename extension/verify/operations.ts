@@ -249,6 +249,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
+      // pidns_install wants CAP_SYS_ADMIN over the pid namespace's owner: the sandbox makes no pid namespace, so its
+      // tasks are in the host's, owned by the host's initial user namespace (the model's is user#0's)
+      if (op.nstype & CLONE_FLAGS.CLONE_NEWPID && c.mode.kind !== 'initial') return { notRun: 'CLONE_NEWPID: the sandbox\'s pid namespace is the host\'s, owned by its initial user namespace, not the sandbox\'s user#0', ...(op.nstype === CLONE_FLAGS.CLONE_NEWPID ? { noChange: true } : {}) };
       // pidfd(NAME) of a name that is neither a task nor an fd: pidfd_open of a pid no task has
       const absent = 'pidfd' in op.target && !c.before.tasks[op.target.pidfd] && !fdOf(c, op.target.pidfd) && ABSENT_NAME.test(op.target.pidfd);
       const t = absent ? `pidfd:#${ABSENT_PID}` : targetToken(op.target, c);
