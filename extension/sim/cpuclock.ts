@@ -31,11 +31,11 @@ export function negativeClockName(id: number): string | null {
 }
 
 /** Why pid_for_clock (kernel/time/posix-cpu-timers.c, 5.7+; lookup_task before) finds no task for a CPU clock, or
- *  null when it finds the caller's own thread or process (encoded pid 0). The model's tasks have no pid numbers
+ *  null when it finds the caller's own thread or process (encoded pid 0). The model does not look up an encoded pid
  *  (our choice), so a pid other than 0 names no task it has: find_vpid fails. */
 export function cpuClockInvalid(c: Extract<NegativeClock, { kind: 'cpu' }>): string | null {
   if (c.which >= 3) return 'CPUCLOCK_WHICH is CPUCLOCK_MAX (3): "if (CPUCLOCK_WHICH(clock) >= CPUCLOCK_MAX) return NULL;"';
-  if (c.pid !== 0) return `pid ${c.pid} is no task of the model (its tasks have no pid numbers: our choice), so find_vpid finds none`;
+  if (c.pid !== 0) return `pid ${c.pid} is not looked up (the model's pid numbers are its own, not a machine's: our choice), so find_vpid finds none`;
   return null;
 }
 

@@ -277,7 +277,7 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
       }
       case 'clock': {
         if (!mr.clock) break;
-        // a CPU clock's value is the time the task ran, which the model does not have (our choice: 0): the outcome
+        // a CPU clock's value is the time the task ran, which the model does not have (our choice: 1 ms): the outcome
         // is compared, the value is not, and the line says so
         if (op.op === 'clock_gettime' && (op.clock === 2 || op.clock === 3 || negativeClock(op.clock))) {
           kernel += ' value not compared (CPU time)';

@@ -36,9 +36,9 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
     return { notRun: 'an absolute wall-clock deadline: the model\'s wall clock starts at 2026-01-01, not at this machine\'s', noChange: true };
   }
   // An absolute CPU-clock deadline given as a number: the machine's CPU clock holds the time the task has run, the
-  // model's 0 (our choice), so whether it is already past differs (0 disarms on both sides and is run)
+  // model's 1 ms (our choice), so whether it is already past differs (0 disarms on both sides and is run)
   if (abs && v.base === 'abs' && isCpuClock(clock) && (v.delta.sec !== 0 || v.delta.nsec !== 0) && v.delta.sec >= 0) {
-    return { notRun: 'an absolute CPU-clock deadline: the machine\'s CPU clock holds the time the task has run, the model\'s 0', noChange: true };
+    return { notRun: 'an absolute CPU-clock deadline: the machine\'s CPU clock holds the time the task has run, the model\'s 1 ms', noChange: true };
   }
   // A relative value that a wall clock carries past KTIME_MAX: ktime_add_safe saturates the expiry at KTIME_MAX, so
   // the time left is KTIME_MAX less each side's own wall clock. REALTIME_ALARM (alarm_start_relative) and TAI run
@@ -50,12 +50,12 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
 }
 /** A CPU clock id that encodes a pid other than 0 (MAKE_PROCESS_CPUCLOCK(pid, …)): on the machine that pid may be
  *  any process of the sandbox's pid namespace, whose CPU clock anyone may read (pid_for_clock checks no
- *  credentials), while the model's tasks have no pid numbers. A pid above PID_MAX_LIMIT is no task on either side
+ *  credentials), while the model's pid numbers are its own. A pid above PID_MAX_LIMIT is no task on either side
  *  (EINVAL) and is run. */
 export function machinePidClockUnchecked(op: Operation): NotRun | null {
   const clock = 'clock' in op ? op.clock : undefined;
   return typeof clock === 'number' && machinePidClock(clock)
-    ? { notRun: `${clockName(clock)} names a pid of this machine, which may be any of its processes (the model's tasks have no pid numbers)`, noChange: true }
+    ? { notRun: `${clockName(clock)} names a pid of this machine, which may be any of its processes (the model's pid numbers are its own)`, noChange: true }
     : null;
 }
 

@@ -78,9 +78,20 @@ test('verify: a CPU clock of a pid the machine may have is not checkable; settim
   assert.ok('notRun' in enc(0));
 });
 
-test('verify: an absolute CPU-clock deadline given as a number is not checkable (the machine\'s CPU time is not the model\'s 0)', () => {
+test('verify: an absolute CPU-clock deadline given as a number is not checkable (the machine\'s CPU time is not the model\'s 1 ms)', () => {
   const enc = (clock: number, sec: number) => OPERATIONS.clock_nanosleep.encode({ op: 'clock_nanosleep', clock, abs: true, value: abs(sec) }, { mode: { sleepCapMs: 3000 } } as never);
   assert.ok('notRun' in enc(-6, 1));
   assert.ok('notRun' in enc(C.CLOCK_PROCESS_CPUTIME_ID, 1));
   assert.ok(Array.isArray(enc(-6, 0)), 'an it_value of 0 means the same on both sides');
+});
+
+test('CPU timers: posix_cpu_timer_set clamps it_value at KTIME_MAX; an absolute deadline at or below the clock fires at once', () => {
+  const h = harness();
+  const now = (sec: number) => ({ base: 'now', delta: { sec, nsec: 0 } } as const);
+  assert.deepEqual(h.run('P1', { op: 'timer_settime', clock: -6, abs: false, value: abs(99_999_999_999) }).waited, { sec: 9223372036, nsec: 854775807 });
+  const past = h.run('P1', { op: 'timer_settime', clock: -6, abs: true, value: now(0) });
+  assert.equal(past.timer, undefined, 'now + 0s is not 0: the clock has run');
+  assert.deepEqual(past.waited, { sec: 0, nsec: 0 }, 'expired');
+  assert.equal(h.run('P1', sleep(-6, 0, true)).waited?.sec, 0);
+  assert.equal(h.run('P1', { op: 'clock_nanosleep', clock: -6, abs: true, value: now(0) }).waited?.sec, 0, 'a deadline the clock has reached ends the sleep');
 });

@@ -31,9 +31,10 @@ function noClockDevice(k: KernelContext, c: Extract<NegativeClock, { kind: 'fd' 
   return k.fail('EINVAL', `fd ${c.fd} is not an open posix clock device (get_clock_desc: "if (fp->f_op->open != posix_clock_open || !fp->private_data) goto out;")`);
 }
 
-/** Our choice: the model's tasks use no CPU time (they run no code between the scenario's lines), so every CPU
- *  clock reads 0. A real kernel reads what the task has used, which verify does not compare. */
-export const MODEL_CPU_TIME: Timespec = { sec: 0, nsec: 0 };
+/** Our choice: every CPU clock reads 1 ms, and no more as the scenario goes on: a task that runs has used some CPU
+ *  time (so an absolute deadline of `now + 0s` is already past, as on a real kernel), and the model's tasks run no
+ *  code between the scenario's lines. A real kernel reads what the task has used, which verify does not compare. */
+export const MODEL_CPU_TIME: Timespec = { sec: 0, nsec: 1_000_000 };
 
 /** clock_gettime of a CPU or dynamic clock: posix_cpu_clock_get or pc_clock_gettime. */
 export function cpuClockGet(k: KernelContext, c: NegativeClock): Timespec {
@@ -41,7 +42,7 @@ export function cpuClockGet(k: KernelContext, c: NegativeClock): Timespec {
   return k.fn('posix_cpu_clock_get', () => {
     validateCpuClock(k, c);
     return MODEL_CPU_TIME;
-  }, () => k.txt`the model's tasks use no CPU time: 0 (our choice)`);
+  }, () => k.txt`the model's tasks have used ${MODEL_CPU_TIME} s of CPU time, and use no more (our choice)`);
 }
 
 /** posix_cpu_clock_getres: "tp->tv_nsec = ((NSEC_PER_SEC + HZ - 1) / HZ);" (4 ms at HZ=250), 1 ns for CPUCLOCK_SCHED. */
@@ -72,18 +73,21 @@ export function cpuTimerCreate(k: KernelContext, c: NegativeClock): void {
 
 /**
  * posix_cpu_nsleep (clock_process's process_cpu_nsleep too; clock_thread and clock_posix_dynamic have no nsleep, which
- * the caller answers with EOPNOTSUPP). Returns whether the sleep ends: only a deadline the clock has already reached
- * (a value of 0, or an absolute one at or below the clock's 0) ends it; otherwise the task waits for CPU time that
- * nobody uses while every task of the model sleeps (our choice), i.e. forever.
+ * the caller answers with EOPNOTSUPP). Returns whether the sleep ends: only a value of 0 (no timer armed) or an
+ * absolute deadline the clock has already reached (posix_cpu_timer_set fires it at once) ends it; otherwise the task
+ * waits for CPU time that nobody uses while every task of the model sleeps (our choice), i.e. forever.
  */
-export function cpuNsleep(k: KernelContext, tid: string, c: Extract<NegativeClock, { kind: 'cpu' }>, value: Timespec): boolean {
+export function cpuNsleep(k: KernelContext, tid: string, c: Extract<NegativeClock, { kind: 'cpu' }>, value: Timespec, abs: boolean): boolean {
   return k.fn('posix_cpu_nsleep', () => {
     // "if (CPUCLOCK_PERTHREAD(which_clock) && (CPUCLOCK_PID(which_clock) == 0 || CPUCLOCK_PID(which_clock) ==
     // task_pid_vnr(current))) return -EINVAL;": a thread cannot sleep on its own CPU clock
     if (c.thread && c.pid === 0) k.fail('EINVAL', `${tid} cannot sleep on its own thread's CPU clock`);
     k.fn('do_cpu_nanosleep', () => cpuTimerCreate(k, c));
-    const ends = value.sec === 0 && value.nsec === 0;
-    k.state(ends ? k.txt`it_value 0: the timer is not armed, so the sleep ends at once`
+    const zero = value.sec === 0 && value.nsec === 0;
+    const past = abs && (value.sec < MODEL_CPU_TIME.sec || (value.sec === MODEL_CPU_TIME.sec && value.nsec <= MODEL_CPU_TIME.nsec));
+    const ends = zero || past;
+    k.state(zero ? k.txt`it_value 0: the timer is not armed, so the sleep ends at once`
+      : past ? k.txt`the deadline ${value} is at or below the clock's ${MODEL_CPU_TIME}: the timer fires at once`
       : k.txt`the CPU clock must run ${value} s on: the model's tasks use no CPU time (our choice), so the timer never fires`);
     return ends;
   });

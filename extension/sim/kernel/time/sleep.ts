@@ -87,7 +87,7 @@ export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: 
   const tm = evalTime(k, t, clock, value);
   if (tm.sec < 0) k.fail('EINVAL', 'negative time value');
   if (cpu?.kind === 'cpu') {
-    if (cpuNsleep(k, t, cpu, tm)) return { ret: 0, errno: null, signal: null, waited: ZERO };
+    if (cpuNsleep(k, t, cpu, tm, abs)) return { ret: 0, errno: null, signal: null, waited: ZERO };
     // Our choice: the model does not block the task for ever; it records a wait that never ends (KTIME_MAX) and
     // moves no clock, as if a signal had ended the sleep (what verify's helper does at its cap).
     return { ret: 0, errno: null, signal: null, waited: KTIME_MAX_TS };

@@ -8,9 +8,9 @@ import { FUTEX_CMD_MASK, FUTEX_OPS as FO } from '../../opsClock';
 import { CLOCKS as C, clockName, type Timespec } from '../../types';
 import { hostClocks, type KernelContext } from '../context';
 import { advance } from '../host';
-import { tsAdd, ZERO } from '../util';
+import { tsAdd, tsCmp, tsSub, ZERO } from '../util';
 import { hostClock } from './posix-timers';
-import { cpuOrFdClock, cpuTimerCreate } from './posix-cpu-timers';
+import { cpuOrFdClock, cpuTimerCreate, MODEL_CPU_TIME } from './posix-cpu-timers';
 import { evalTime, hrtimerLeft, ktimeSet, needWakeAlarm, relativeLeft, toHost } from './sleep';
 
 /** Clocks with a kclock that can create a timer (clock_posix_* .timer_create): not RAW or the COARSE clocks. */
@@ -44,12 +44,15 @@ export function timerSettime(k: KernelContext, t: string, clock: number, abs: bo
       return { ret: 0, errno: null, signal: null, waited: ZERO, timer: 'disarmed' };
     }
     let remaining: Timespec;
-    if (!abs) {
+    if (cpu) {
+      // posix_cpu_timer_set: "Use the to_ktime conversion because that clamps the maximum value to KTIME_MAX"; a
+      // relative value is added to the clock's sample (a u64 that does not wrap there), an absolute one is compared
+      // with it: at or below it the timer fires at once. No namespace offset applies.
+      const exp = ktimeSet(tm);
+      remaining = abs ? (tsCmp(exp, MODEL_CPU_TIME) > 0 ? tsSub(exp, MODEL_CPU_TIME) : ZERO) : exp;
+    } else if (!abs) {
       // common_hrtimer_arm: "if (!absolute) expires = ktime_add_safe(expires, timer->base->get_time());"
-      remaining = cpu ? tm : relativeLeft(k, clock, tm);
-    } else if (cpu) {
-      // CPU clocks take no namespace offset; the model's CPU clocks stand at 0.
-      remaining = tm;
+      remaining = relativeLeft(k, clock, tm);
     } else {
       // "if (flags & TIMER_ABSTIME) expires = timens_ktime_to_host(timr->it_clock, expires);": MONOTONIC,
       // BOOTTIME and BOOTTIME_ALARM are moved, the others returned as they are.
