@@ -30,13 +30,17 @@ export function negativeClockName(id: number): string | null {
   return `MAKE_${c.thread ? 'THREAD' : 'PROCESS'}_CPUCLOCK(${c.pid}, ${CPUCLOCK_KINDS[c.which] ?? 'CPUCLOCK_MAX'})`;
 }
 
-/** Why pid_for_clock (kernel/time/posix-cpu-timers.c, 5.7+; lookup_task before) finds no task for a CPU clock, or
- *  null when it finds the caller's own thread or process (encoded pid 0). The model does not look up an encoded pid
- *  (our choice), so a pid other than 0 names no task it has: find_vpid fails. */
-export function cpuClockInvalid(c: Extract<NegativeClock, { kind: 'cpu' }>): string | null {
-  if (c.which >= 3) return 'CPUCLOCK_WHICH is CPUCLOCK_MAX (3): "if (CPUCLOCK_WHICH(clock) >= CPUCLOCK_MAX) return NULL;"';
-  if (c.pid !== 0) return `pid ${c.pid} is not looked up (the model's pid numbers are its own, not a machine's: our choice), so find_vpid finds none`;
-  return null;
+/** The CPU clock of a scenario task, `cpuclock(TASK)` (its process's, as clock_getcpuclockid makes it) or
+ *  `cpuclock(TASK, thread)` (its thread's, as pthread_getcpuclockid): CPUCLOCK_SCHED of the task's pid, which each
+ *  side encodes with its own pid for the task (the model's numbers are not a machine's). */
+export interface CpuClockOf {
+  readonly task: string;
+  readonly thread: boolean;
+}
+
+/** MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED) or MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED), as a C int. */
+export function makeCpuClock(pid: number, thread: boolean): number {
+  return ((~pid) << 3) | (thread ? 4 : 0) | CPUCLOCK_SCHED;
 }
 
 /** A CPU clock id that names a pid other than 0 within the pids a machine can have: on a real kernel that pid may be

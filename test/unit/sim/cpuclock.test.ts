@@ -95,3 +95,29 @@ test('CPU timers: posix_cpu_timer_set clamps it_value at KTIME_MAX; an absolute 
   assert.equal(h.run('P1', sleep(-6, 0, true)).waited?.sec, 0);
   assert.equal(h.run('P1', { op: 'clock_nanosleep', clock: -6, abs: true, value: now(0) }).waited?.sec, 0, 'a deadline the clock has reached ends the sleep');
 });
+
+test('cpuclock(TASK[, thread]): the language names a task\'s CPU clock; the model encodes its own pid and follows pid_for_clock', () => {
+  const p = parseScenario('P1: fork() = P2\nP1: clock_gettime(cpuclock(P2))\nP1: timer_settime(cpuclock(P2, thread), 0, 1s)\nP1: clock_gettime(cpuclock(P9))\n');
+  assert.deepEqual((p.steps[1].operation as { clockOf?: unknown }).clockOf, { task: 'P2', thread: false });
+  assert.deepEqual((p.steps[2].operation as { clockOf?: unknown }).clockOf, { task: 'P2', thread: true });
+  assert.ok(p.diagnostics.some((d) => d.code === 'unknown-task'), 'the task is checked like pidfd(TASK)');
+  const h = harness();
+  const of = (task: string, thread: boolean, op: 'clock_gettime' | 'clock_getres' = 'clock_gettime'): Operation => ({ op, clock: 0, clockOf: { task, thread }, via: 'syscall' });
+  h.run('P1', { op: 'fork', child: 'P2' });
+  h.run('P1', { op: 'pthread_create', child: 'T1' });
+  assert.equal(h.run('P2', of('P1', false)).errno, null, 'any process\'s process clock: no credentials are checked');
+  assert.equal(h.run('P2', of('T1', true)).errno, 'EINVAL', 'a thread of another process');
+  assert.equal(h.run('P1', of('T1', true)).errno, null, 'a thread of its own process');
+  assert.equal(h.run('P1', of('T1', false)).errno, 'EINVAL', 'a process clock needs a thread-group leader\'s pid');
+  assert.equal(h.run('T1', of('T1', false)).errno, null, 'except the caller\'s own pid for clock_gettime');
+  assert.equal(h.run('T1', of('T1', false, 'clock_getres')).errno, 'EINVAL', 'which clock_getres does not allow');
+  assert.equal(h.run('T1', { op: 'clock_nanosleep', clock: 0, clockOf: { task: 'T1', thread: true }, abs: false, value: abs(1) }).errno, 'EINVAL', 'its own thread clock by tid');
+  h.run('P2', { op: 'exit', code: 0 });
+  assert.equal(h.run('P1', of('P2', false)).errno, 'EINVAL', 'a reaped task has no pid');
+});
+
+test('verify: cpuclock(TASK) goes to the helper as cpu@TASK:BITS, which the supervisor encodes with the task\'s tid', () => {
+  const op = { op: 'clock_gettime', clock: -1, clockOf: { task: 'P2', thread: true }, via: 'syscall' } as const;
+  assert.deepEqual(OPERATIONS.clock_gettime.encode(op, {} as never), ['cpu@P2:6', '1']);
+  assert.equal(machinePidClockUnchecked(op), null, 'its placeholder id is no machine pid');
+});

@@ -49,7 +49,7 @@ const GETTER: Readonly<Record<number, string>> = {
 export function sysClockGettime(k: KernelContext, t: string, clock: number, path: 'syscall' | 'vdso-fallback-syscall'): OpResult {
   const design = k.modules.design;
   const cpu = cpuOrFdClock(clock);
-  if (cpu) return { ret: 0, errno: null, signal: null, clock: { clock, value: cpuClockGet(k, cpu), host: MODEL_CPU_TIME, path } };
+  if (cpu) return { ret: 0, errno: null, signal: null, clock: { clock, value: cpuClockGet(k, t, cpu), host: MODEL_CPU_TIME, path } };
   const getter = GETTER[clock] ?? design.extraClocks?.[clock]?.getter;
   if (!getter) k.fail('EINVAL', `clock id ${clock} is not valid`);
   return k.fn(getter, () => {

@@ -19,7 +19,7 @@ export function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr
   if (v.base === 'abs') return v.delta;
   // now + … on a CPU or fd clock is the task's own clock_gettime of it first, which fails as clock_gettime does
   const cpu = v.base === 'now' ? cpuOrFdClock(clock) : null;
-  if (cpu) return tsAdd(cpuClockGet(k, cpu), v.delta);
+  if (cpu) return tsAdd(cpuClockGet(k, t, cpu), v.delta);
   const host = hostClock(k, clock);
   return tsAdd(v.base === 'now' ? nsClock(k, t, clock, host) : host, v.delta);
 }

@@ -103,7 +103,7 @@ export function settimeofday(k: KernelContext, t: string, v: TimeExpr): OpResult
 export function clockSettime(k: KernelContext, t: string, clock: number, v: TimeExpr): OpResult {
   // clockid_to_kclock gives an id below 0 clock_posix_cpu or clock_posix_dynamic, which have a clock_set
   const neg = negativeClock(clock);
-  if (neg) return cpuClockSet(k, neg);
+  if (neg) return cpuClockSet(k, t, neg);
   if (clock !== 0) k.fail('EINVAL', `${clockName(clock)} has no clock_set (only CLOCK_REALTIME can be set; the check comes before any privilege test)`);
   return k.fn('posix_clock_realtime_set', () => doSysSettimeofday64(k, t, realtimeOf(k, t, v)));
 }

@@ -23,7 +23,7 @@ const KNOWN_CLOCKS = new Set<number>(Object.values(C));
 export function timerSettime(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
   const cpuClock = cpuOrFdClock(clock);
   k.fn('do_timer_create', () => {
-    if (cpuClock) return cpuTimerCreate(k, cpuClock);
+    if (cpuClock) return cpuTimerCreate(k, t, cpuClock);
     if (!KNOWN_CLOCKS.has(clock)) k.fail('EINVAL', `clock id ${clock} is not valid (clockid_to_kclock)`);
     if (!TIMER_CLOCKS.has(clock)) k.fail('EOPNOTSUPP', `${clockName(clock)} has no timer_create ("if (!kc->timer_create) return -EOPNOTSUPP;")`);
     if (clock === C.CLOCK_REALTIME_ALARM || clock === C.CLOCK_BOOTTIME_ALARM) {

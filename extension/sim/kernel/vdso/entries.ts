@@ -150,11 +150,11 @@ function getresResult(clock: number, res: Timespec, path: Path): OpResult {
 }
 
 /** sys_clock_getres: the kclock's clock_getres (kernel/time/posix-timers.c, posix-cpu-timers.c, alarmtimer.c). */
-function sysClockGetres(k: KernelContext, clock: number, path: Path): OpResult {
+function sysClockGetres(k: KernelContext, t: string, clock: number, path: Path): OpResult {
   if (HRES.has(clock)) return k.fn('posix_get_hrtimer_res', () => getresResult(clock, HRTIMER_RES, path), () => k.txt`hrtimer_resolution = 1 ns`);
   if (COARSE.has(clock)) return k.fn('posix_get_coarse_res', () => getresResult(clock, LOW_RES, path), () => k.txt`LOW_RES_NSEC = ${LOW_RES.nsec} ns`);
   const cpu = cpuOrFdClock(clock);
-  if (cpu) return getresResult(clock, cpuClockGetres(k, cpu), path);
+  if (cpu) return getresResult(clock, cpuClockGetres(k, t, cpu), path);
   if (clock === CLOCKS.CLOCK_REALTIME_ALARM || clock === CLOCKS.CLOCK_BOOTTIME_ALARM) {
     return k.fn('alarm_clock_getres', () => {
       if (!k.sw.rtcPresent) k.fail('EINVAL', 'no RTC device: "if (!alarmtimer_get_rtcdev()) return -EINVAL;"');
@@ -173,7 +173,7 @@ export function clockGetres(k: KernelContext, t: string, clock: number, via: Clo
     const enter = k.enter('syscall-enter', k.syscallPrefix + 'clock_getres', k.txt`clock_getres(${clockName(clock)})`);
     let res: OpResult;
     try {
-      res = sysClockGetres(k, clock, 'syscall');
+      res = sysClockGetres(k, t, clock, 'syscall');
     } catch (e) {
       if (!(e instanceof KErr)) throw e;
       res = { ret: -1, errno: e.errno, signal: null };
@@ -216,6 +216,6 @@ export function clockGetres(k: KernelContext, t: string, clock: number, via: Clo
 }
 
 function fallback(k: KernelContext, t: string, clock: number, why: string): OpResult {
-  return k.fn('clock_getres_fallback', () => syscallSpan(k, t, 'clock_getres', clockName(clock), () => sysClockGetres(k, clock, 'vdso-fallback-syscall')),
+  return k.fn('clock_getres_fallback', () => syscallSpan(k, t, 'clock_getres', clockName(clock), () => sysClockGetres(k, t, clock, 'vdso-fallback-syscall')),
     undefined, k.txt`${why}: syscall fallback`);
 }
