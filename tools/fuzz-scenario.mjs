@@ -76,10 +76,11 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // futex2 (futex_waitv 5.16, futex_wait 6.7): absolute deadlines only; sizes and flags the kernel refuses too.
     (t) => `${t}: ${pick(['futex_waitv', 'futex_wait'])}(${pick(['CLOCK_MONOTONIC', 'CLOCK_MONOTONIC', 'CLOCK_REALTIME', 'CLOCK_BOOTTIME'])}, ${pick(['now + 20ms', 'now + 20ms', 'now - 1s', '-1s', '0'])}${pick(['', '', ', FUTEX2_SIZE_U32|FUTEX2_PRIVATE', ', FUTEX2_SIZE_U32|FUTEX2_NUMA', ', FUTEX2_SIZE_U32|FUTEX2_MPOL', ', FUTEX2_SIZE_U64', ', FUTEX2_PRIVATE'])})`,
     // CPU and dynamic clocks (the negative ids: -2 the thread's, -6 the process's, -8 its PROF clock, -1 CPUCLOCK_MAX,
-    // -5 fd 0's, -40000006 a pid above PID_MAX_LIMIT), and the alarm nsleep's own flags check (EINVAL for a flag but
+    // -5 fd 0's, -40000006 a pid above PID_MAX_LIMIT; another task's), and the alarm nsleep's own flags check (EINVAL for a flag but
     // TIMER_ABSTIME). A sleep on a CPU clock with a value never ends (the cap cuts it): rare, and short values.
     (t) => {
-      const c = pick(['-2', '-6', '-8', '-1', '-5', '-40000006', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID']);
+      const c = pick(['-2', '-6', '-8', '-1', '-5', '-40000006', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID',
+        `cpuclock(${pick(tasks)})`, `cpuclock(${pick(tasks)}, thread)`]);
       return `${t}: ${pick([`clock_gettime(${c}${pick(['', ', syscall'])})`, `clock_getres(${c})`, `clock_settime(${c}, 1s)`,
         `timer_settime(${c}, ${pick(['0', 'TIMER_ABSTIME'])}, ${pick(['0', '1s', 'now + 1s'])})`,
         `clock_nanosleep(${c}, ${pick(['0', 'TIMER_ABSTIME'])}, ${pick(['0', '0', '-1s', '10ms'])})`,
