@@ -62,7 +62,7 @@ struct arg {
 	char name[NAME_MAX_LEN + 1];    /* n, m, pidfd name of N */
 	unsigned char *bytes;           /* x: points into the decoded buffer */
 	size_t len;
-	int kind;                       /* F/N: 'f' fd, 'p' path, 'P' pidfd; T: 'n' now, 'h' host, 'a' abs */
+	int kind;                       /* F/N: 'f' fd, 'p' path, 'P' pidfd; T: 'n' now, 'h' host, 'a' abs; i: 'C' cpu@NAME:BITS (sec holds BITS) */
 	struct proc_path path;
 	long long sec, nsec;            /* T, d */
 	long pidfd_tid;                 /* N pidfd after the supervisor resolved the name */

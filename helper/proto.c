@@ -218,6 +218,19 @@ int parse_arg(char type, const char *tok, struct arg *a, unsigned char *buf, siz
 	a->present = 1;
 	switch (type) {
 	case 'i':
+		/* cpu@NAME:BITS, a clock argument naming a task's CPU clock: the supervisor encodes the task's tid */
+		if (!strncmp(tok, "cpu@", 4)) {
+			const char *colon = strrchr(tok, ':');
+			size_t len = colon ? (size_t)(colon - tok - 4) : 0;
+			if (!colon || !len || len > NAME_MAX_LEN || (strcmp(colon, ":2") && strcmp(colon, ":6"))) goto bad;
+			memcpy(a->name, tok + 4, len);
+			a->name[len] = 0;
+			if (!valid_name(a->name)) goto bad;
+			a->kind = 'C';
+			a->i = -1;
+			a->sec = colon[1] - '0';
+			return 0;
+		}
 		if (parse_int(tok, &a->i)) goto bad;
 		return 0;
 	case 'o':

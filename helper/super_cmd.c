@@ -147,7 +147,7 @@ static long tid_of_name(const char *name)
 	snprintf(p, sizeof p, "/proc/%ld", T[i].tid);
 	return stat(p, &st) && errno == ENOENT ? ABSENT_PID : -1;
 }
-static int clock_arg(const struct op_desc *d, struct arg *a) { return (d->flags & OPF_CLOCK0) ? (int)a[0].i : -1; }
+static int clock_arg(const struct op_desc *d, struct arg *a) { return (d->flags & OPF_CLOCK0) && a[0].kind != 'C' ? (int)a[0].i : -1; }
 
 /* Rewrites one argument for the task: task names become tids of live tasks, host deadlines absolute. */
 static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, size_t cap, const char *tok)
@@ -169,6 +169,16 @@ static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, siz
 		char path[128];
 		format_path(pp, path, sizeof path);
 		snprintf(out, cap, "%s%s", a[k].type == 'p' ? "" : "path:", path);
+		return 0;
+	}
+	if (a[k].type == 'i' && a[k].kind == 'C') {
+		/* MAKE_PROCESS_CPUCLOCK / MAKE_THREAD_CPUCLOCK of the task's tid (a reaped one: a pid no task has) */
+		long tid = tid_of_name(a[k].name);
+		if (tid < 0) return -1;
+		/* ABSENT_PID does not fit the 29 bits a clock id has for its pid: PID_MAX_LIMIT + 1 names no task either */
+		if (tid == ABSENT_PID) tid = 4 * 1024 * 1024 + 1;
+		unsigned id = ((~(unsigned)tid) << 3) | (unsigned)a[k].sec;
+		snprintf(out, cap, "%d", (int)id);
 		return 0;
 	}
 	if (a[k].type == 'N' && a[k].kind == 'P') {

@@ -24,7 +24,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => `${t}: unshare(${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWUSER|CLONE_NEWIPC|CLONE_NEWNET'])})`,
     (t) => `${t}: setns("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children'])}", ${pick(['CLONE_NEWTIME', '0'])})`,
     // Other namespace types through a pidfd (validate_nsset checks each owner); CLONE_NEWNS is left out: with another
-    // thread, Debian's 6.12 says EINVAL where 6.1 and 6.18 say EUSERS, and the model has no fs_struct.
+    // thread, Debian's 6.12 says EINVAL where 6.1 and 6.18 say EUSERS (not modelled: docs/model.md).
     (t) => `${t}: setns(pidfd(${pick(tasks)}), ${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWTIME|CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWCGROUP', 'CLONE_NEWUSER|CLONE_NEWUTS'])})`,
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic', 'boottime', '1', '7'])} ${int(-5000, 5000)} ${pick([0, 1, 999999999])}")`,
     (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/timens_offsets")`,
@@ -75,8 +75,21 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     () => `sleep ${pick(['10ms', '50ms'])}`,
     // futex2 (futex_waitv 5.16, futex_wait 6.7): absolute deadlines only; sizes and flags the kernel refuses too.
     (t) => `${t}: ${pick(['futex_waitv', 'futex_wait'])}(${pick(['CLOCK_MONOTONIC', 'CLOCK_MONOTONIC', 'CLOCK_REALTIME', 'CLOCK_BOOTTIME'])}, ${pick(['now + 20ms', 'now + 20ms', 'now - 1s', '-1s', '0'])}${pick(['', '', ', FUTEX2_SIZE_U32|FUTEX2_PRIVATE', ', FUTEX2_SIZE_U32|FUTEX2_NUMA', ', FUTEX2_SIZE_U32|FUTEX2_MPOL', ', FUTEX2_SIZE_U64', ', FUTEX2_PRIVATE'])})`,
+    // CPU and dynamic clocks (the negative ids: -2 the thread's, -6 the process's, -8 its PROF clock, -1 CPUCLOCK_MAX,
+    // -5 fd 0's, -40000006 a pid above PID_MAX_LIMIT; another task's), and the alarm nsleep's own flags check (EINVAL for a flag but
+    // TIMER_ABSTIME). A sleep on a CPU clock with a value never ends (the cap cuts it): rare, and short values.
+    (t) => {
+      const c = pick(['-2', '-6', '-8', '-1', '-5', '-40000006', 'CLOCK_PROCESS_CPUTIME_ID', 'CLOCK_THREAD_CPUTIME_ID',
+        `cpuclock(${pick(tasks)})`, `cpuclock(${pick(tasks)}, thread)`]);
+      return `${t}: ${pick([`clock_gettime(${c}${pick(['', ', syscall'])})`, `clock_getres(${c})`, `clock_settime(${c}, 1s)`,
+        `timer_settime(${c}, ${pick(['0', 'TIMER_ABSTIME'])}, ${pick(['0', '1s', 'now + 1s'])})`,
+        `clock_nanosleep(${c}, ${pick(['0', 'TIMER_ABSTIME'])}, ${pick(['0', '0', '-1s', '10ms'])})`,
+        `clock_nanosleep(${pick(['CLOCK_BOOTTIME_ALARM', 'CLOCK_REALTIME_ALARM'])}, ${pick(['2', '3', '0'])}, 10ms)`])}`;
+    },
   ];
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2];
+  // one weight per generator, in order (a generator without one is never picked)
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2];
+  if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
     let x = r() * total;

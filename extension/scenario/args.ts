@@ -3,6 +3,7 @@
 // tasks in pidfd() and /proc paths) are only listed on the statement for pass 2.
 
 import { CLOCKS, DESIGN_CLOCKS, SIGNALS, type Timespec } from '../sim/types';
+import type { CpuClockOf } from '../sim/cpuclock';
 import { DEVICE_SOURCES, EXEC_ABIS, NS_IOCTLS, SEEK, SETNS_RACES, type DeviceSource, type ExecAbi, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type SetnsRace, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
@@ -10,7 +11,7 @@ import type { Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { negate, parseDuration, parseInteger, range } from './values';
-import { buildClockOperation } from './vocabularyClock';
+import { buildClockOperation, clockArg } from './vocabularyClock';
 import { timerFlagFields, VDSO_RACES, type CallVia, type VdsoRace } from '../sim/opsClock';
 import {
   CLOCK_NAMES, FLAG_TABLES, MAPPING_NAMES, SIGNAL_NAMES, closest, type ArgKind, type ArgSpec, type OperationSpec,
@@ -30,7 +31,7 @@ class Arg {
   }
 }
 
-type Value = number | string | boolean | Timespec | TimeExpr | FileRef | NsTarget | null;
+type Value = number | string | boolean | Timespec | TimeExpr | FileRef | NsTarget | CpuClockOf | null;
 
 /** The converted arguments of one call, by parameter name (an array under the hood: this runs per line). */
 export class ArgValues {
@@ -196,8 +197,29 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       return (v & 3) === 1 ? 'w' : (v & 3) === 2 ? 'rw' : 'r';
     }
     case 'clock': {
-      if (!one) { p.soft(arg.range, 'syntax', 'A clock is one CLOCK_* name or a number'); return undefined; }
-      if (one.t === 'number') { one.code = K.clock; return parseInteger(one.text) ?? undefined; }
+      // A negative id is a CPU clock (MAKE_THREAD_CPUCLOCK(0, CPUCLOCK_SCHED) is -2) or a dynamic fd clock
+      // (clockid_to_kclock, kernel/time/posix-timers.c): '-' and a number, as libc's clock_getcpuclockid makes them.
+      const minus = n === 2 && toks[at].t === 'punct' && toks[at].text === '-' && toks[at + 1].t === 'number' ? toks[at + 1] : null;
+      const num = minus ?? (one && one.t === 'number' ? one : null);
+      if (num) {
+        num.code = K.clock;
+        const v = parseInteger(num.text);
+        const id = v === null ? null : minus ? -v : v;
+        // clockid_t is a C int: the kernel never sees another value
+        if (id === null || id < -(2 ** 31) || id > 2 ** 31 - 1) { p.soft(arg.range, 'bad-value', `A clock id is a 32-bit int (clockid_t): ${minus ? '-' : ''}${num.text} is not one`); return undefined; }
+        return id;
+      }
+      // cpuclock(TASK) and cpuclock(TASK, thread): the CPU clock of a task's process or thread, as
+      // clock_getcpuclockid and pthread_getcpuclockid make it from the pid (each side encodes its own pid)
+      if ((n === 4 || n === 6) && toks[at].text === 'cpuclock' && toks[at + 1].text === '(' && toks[at + n - 1].text === ')' && toks[at + 2].t === 'ident'
+        && (n === 4 || (toks[at + 3].text === ',' && toks[at + 4].text === 'thread'))) {
+        toks[at].code = K.operation;
+        toks[at + 2].code = K.task;
+        if (n === 6) toks[at + 4].code = K.keyword;
+        p.ctx.st.ref(REF.useTask, toks[at + 2]);
+        return { task: toks[at + 2].text, thread: n === 6 };
+      }
+      if (!one) { p.soft(arg.range, 'syntax', 'A clock is one CLOCK_* name, a number (a negative one is a CPU or fd clock: -2 is the calling thread\'s CPU clock) or cpuclock(TASK[, thread])'); return undefined; }
       if (one.t === 'ident') {
         one.code = K.clock;
         const id = own(CLOCKS, one.text) ?? own(DESIGN_CLOCKS, one.text);
@@ -465,15 +487,15 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'pwrite': return { op: 'pwrite', file: v.get('file') as FileRef, data: v.get('data') as string, offset: numberArg(v, 'offset', 0) };
     case 'lseek': { const whence = v.get('whence') as Whence | undefined; return { op: 'lseek', fd: v.get('fd') as string, offset: numberArg(v, 'offset', 0), ...(whence ? { whence } : {}) }; }
     case 'readlink': return { op: 'readlink', path: v.get('path') as string };
-    case 'clock_gettime': { const race = v.get('race') as VdsoRace | undefined; return { op: 'clock_gettime', clock: numberArg(v, 'clock', 0), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso', ...(race ? { race } : {}) }; }
-    case 'clock_nanosleep': return { op: 'clock_nanosleep', clock: numberArg(v, 'clock', 0), ...timerFlagFields(numberArg(v, 'flags', 0)), value: v.get('time') as TimeExpr };
-    case 'timerfd_settime': return { op: 'timerfd_settime', clock: numberArg(v, 'clock', 0), ...timerFlagFields(numberArg(v, 'flags', 0)), value: v.get('time') as TimeExpr };
+    case 'clock_gettime': { const race = v.get('race') as VdsoRace | undefined; return { op: 'clock_gettime', ...clockArg(v.get('clock')), via: (v.get('via') as 'vdso' | 'syscall' | undefined) ?? 'vdso', ...(race ? { race } : {}) }; }
+    case 'clock_nanosleep': return { op: 'clock_nanosleep', ...clockArg(v.get('clock')), ...timerFlagFields(numberArg(v, 'flags', 0)), value: v.get('time') as TimeExpr };
+    case 'timerfd_settime': return { op: 'timerfd_settime', ...clockArg(v.get('clock')), ...timerFlagFields(numberArg(v, 'flags', 0)), value: v.get('time') as TimeExpr };
     case 'touch': return { op: 'touch', mapping: v.get('mapping') as MappingName, page: numberArg(v, 'page', 0) };
     case 'mprotect': return withPages({ op: 'mprotect', mapping: v.get('mapping') as MappingName, prot: numberArg(v, 'prot', 0) }, v);
     case 'munmap': return withPages({ op: 'munmap', mapping: v.get('mapping') as MappingName }, v, 1);
     case 'mremap': return withPages({ op: 'mremap', mapping: v.get('mapping') as MappingName, newPages: numberArg(v, 'new_pages', 0), flags: numberArg(v, 'flags', 0) }, v);
     case 'settimeofday': return { op: 'settimeofday', value: v.get('time') as TimeExpr };
-    case 'clock_settime': return { op: 'clock_settime', clock: numberArg(v, 'clock', 0), value: v.get('time') as TimeExpr };
+    case 'clock_settime': return { op: 'clock_settime', ...clockArg(v.get('clock')), value: v.get('time') as TimeExpr };
     case 'adjtimex': {
       const off = v.get('offset') as TimeExpr | undefined;
       const tick = v.get('tick') as number | undefined;

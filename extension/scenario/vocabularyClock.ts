@@ -4,6 +4,7 @@
 import type { Operation, TimeExpr } from '../sim/ops';
 import type { CallVia, ClockVia, Futex2Call } from '../sim/opsClock';
 import type { OperationSpec } from './vocabulary';
+import { makeCpuClock, PID_MAX_LIMIT, type CpuClockOf } from '../sim/cpuclock';
 import { FUTEX2_FLAGS, timerFlagFields } from '../sim/opsClock';
 
 const VIA = { name: 'via', kind: 'via', optional: true, doc: 'vdso (default; what libc does) or syscall' } as const;
@@ -25,7 +26,7 @@ export const CLOCK_OPERATION_SPECS: readonly OperationSpec[] = [
     summary: 'time(2): whole seconds of CLOCK_REALTIME, never shifted by a time namespace. x86_64: __vdso_time reads basetime[CLOCK_REALTIME].sec of the data page (in a namespace: the real page at the timens slot), with no seqcount loop; the syscall reads ktime_get_real_seconds(); via vsyscall (x86_64) the call into the legacy page at 0xffffffffff600400 faults and emulate_vsyscall makes that syscall. arm64 has no time entry in its vDSO and no time syscall (ENOSYS): libc computes time() from clock_gettime(CLOCK_REALTIME_COARSE) through the vDSO.',
     example: 'P2: time()', snippet: 'time()' },
   { word: 'clock_getres', op: 'clock_getres', host: false, args: [
-    { name: 'clock', kind: 'clock', doc: 'CLOCK_* name or number' }, VIA],
+    { name: 'clock', kind: 'clock', doc: 'CLOCK_* name, number (negative: a CPU or fd clock) or cpuclock(TASK[, thread])' }, VIA],
     summary: 'clock_getres(2): a clock\'s resolution, the same in every time namespace. Through the vDSO: 1 ns (hrtimer_res of the data page, read from the real page in a namespace) for REALTIME, MONOTONIC, BOOTTIME, TAI and MONOTONIC_RAW; 4 ms (LOW_RES_NSEC at HZ=250) for the COARSE clocks; the other clocks fall back to the syscall (ALARM clocks EINVAL without an RTC). 6.17+: the auxiliary clocks 16-23 give 1 ns through the vDSO even when not enabled, EINVAL through the syscall.',
     example: 'P2: clock_getres(CLOCK_MONOTONIC_COARSE)', snippet: 'clock_getres(${1:CLOCK_MONOTONIC})' },
   { word: 'timer_settime', op: 'timer_settime', host: false, args: [
@@ -57,11 +58,18 @@ export function buildClockOperation(spec: OperationSpec, get: (name: string) => 
   const via = (get('via') as ClockVia | undefined) ?? 'vdso';
   switch (spec.op) {
     case 'time': return { op: 'time', via: (get('via') as CallVia | undefined) ?? 'vdso' };
-    case 'clock_getres': return { op: 'clock_getres', clock: (get('clock') as number | undefined) ?? 0, via };
-    case 'timer_settime': return { op: 'timer_settime', clock: (get('clock') as number | undefined) ?? 0, ...timerFlagFields((get('flags') as number | undefined) ?? 0), value: get('time') as TimeExpr };
+    case 'clock_getres': return { op: 'clock_getres', ...clockArg(get('clock')), via };
+    case 'timer_settime': return { op: 'timer_settime', ...clockArg(get('clock')), ...timerFlagFields((get('flags') as number | undefined) ?? 0), value: get('time') as TimeExpr };
     case 'futex_wait': return { op: 'futex_wait', futexOp: (get('op') as number | undefined) ?? 0, value: get('timeout') as TimeExpr };
-    case 'futex2_wait': return { op: 'futex2_wait', call: spec.word as Futex2Call, clock: (get('clock') as number | undefined) ?? 0, value: get('timeout') as TimeExpr,
+    case 'futex2_wait': return { op: 'futex2_wait', call: spec.word as Futex2Call, ...clockArg(get('clock')), value: get('timeout') as TimeExpr,
       flags: (get('flags') as number | undefined) ?? FUTEX2_FLAGS.FUTEX2_SIZE_U32 };
     default: return null;
   }
+}
+
+/** A clock argument: an id, or cpuclock(TASK) with a placeholder id that names no task (the model resolves the
+ *  task's own pid when it runs the line; verify lets the helper encode the machine's). */
+export function clockArg(x: unknown): { readonly clock: number; readonly clockOf?: CpuClockOf } {
+  if (x !== null && typeof x === 'object' && 'task' in x) return { clock: makeCpuClock(PID_MAX_LIMIT + 1, (x as CpuClockOf).thread), clockOf: x as CpuClockOf };
+  return { clock: (x as number | undefined) ?? 0 };
 }

@@ -2,6 +2,7 @@
 // and what the simulator executes. One scenario line holds at most one operation.
 
 import type { Timespec } from './types';
+import type { CpuClockOf } from './cpuclock';
 import type { CallVia, ClockHostOperation, ClockTaskOperation, VdsoRace } from './opsClock';
 
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
@@ -78,10 +79,10 @@ export type TaskOperation =
   | { readonly op: 'lseek'; readonly fd: string; readonly offset: number; readonly whence?: Whence }
   | { readonly op: 'readlink'; readonly path: string }
   /** `race`: a host update_vsyscall interleaved with the vDSO's seqcount loop (opsClock.ts). */
-  | { readonly op: 'clock_gettime'; readonly clock: number; readonly via: 'vdso' | 'syscall'; readonly race?: VdsoRace }
+  | { readonly op: 'clock_gettime'; readonly clock: number; readonly clockOf?: CpuClockOf; readonly via: 'vdso' | 'syscall'; readonly race?: VdsoRace }
   /** `flags`: the value as passed when it holds bits other than TIMER_ABSTIME (opsClock.ts timerFlagFields). */
-  | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
-  | { readonly op: 'timerfd_settime'; readonly clock: number; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
+  | { readonly op: 'clock_nanosleep'; readonly clock: number; readonly clockOf?: CpuClockOf; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
+  | { readonly op: 'timerfd_settime'; readonly clock: number; readonly clockOf?: CpuClockOf; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
   | { readonly op: 'touch'; readonly mapping: MappingName; readonly page: number }
   | { readonly op: 'mprotect'; readonly mapping: MappingName; readonly prot: number; readonly page?: number; readonly pages?: number }
   | { readonly op: 'munmap'; readonly mapping: MappingName; readonly page?: number; readonly pages?: number }
@@ -93,7 +94,7 @@ export type TaskOperation =
  *  CLOCK_REALTIME), `offset` the step of ADJ_SETOFFSET, `tick` the value of ADJ_TICK. */
 export type TimekeepingOperation =
   | { readonly op: 'settimeofday'; readonly value: TimeExpr }
-  | { readonly op: 'clock_settime'; readonly clock: number; readonly value: TimeExpr }
+  | { readonly op: 'clock_settime'; readonly clock: number; readonly clockOf?: CpuClockOf; readonly value: TimeExpr }
   | { readonly op: 'adjtimex'; readonly modes: number; readonly offset?: Timespec; readonly tick?: number }
   | { readonly op: 'gettimeofday'; readonly via: CallVia }
   /** A driver stamps an event for the task (seed 002's point): the stamp's clock against what the task reads. */

@@ -2,6 +2,7 @@
 // block): the vDSO's time and clock_getres entries, POSIX timers, futex waits, a host clocksource change.
 
 import type { TimeExpr } from './ops';
+import type { CpuClockOf } from './cpuclock';
 
 /** A host update (update_vsyscall on another CPU) racing a vDSO clock read: it begins after the read took seq
  *  (`during`: vdso_read_retry sends the reader back once) or before it (`before`: the reader spins on the odd seq). */
@@ -32,16 +33,16 @@ export type ClockTaskOperation =
   /** time(2): whole seconds of CLOCK_REALTIME (x86_64 __vdso_time; arm64 has neither a vDSO entry nor the syscall). */
   | { readonly op: 'time'; readonly via: CallVia }
   /** clock_getres(2): the resolution of a clock (__vdso_clock_getres / __kernel_clock_getres, or the syscall). */
-  | { readonly op: 'clock_getres'; readonly clock: number; readonly via: ClockVia }
+  | { readonly op: 'clock_getres'; readonly clock: number; readonly clockOf?: CpuClockOf; readonly via: ClockVia }
   /** timer_create(clock, SIGEV_SIGNAL) then timer_settime(flags, it_value): a POSIX timer, converted like a timerfd. */
-  | { readonly op: 'timer_settime'; readonly clock: number; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
+  | { readonly op: 'timer_settime'; readonly clock: number; readonly clockOf?: CpuClockOf; readonly abs: boolean; readonly flags?: number; readonly value: TimeExpr }
   /** futex(2) on a word nobody wakes (and for the PI locks, held by the task's parent), with a timeout: `futexOp`
    *  is the command and its flags (FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME). */
   | { readonly op: 'futex_wait'; readonly futexOp: number; readonly value: TimeExpr }
   /** The futex2 waits on one word nobody wakes: futex_waitv(2) with one waiter (5.16) or futex_wait(2) (6.7), an
    *  absolute timeout on `clock` (the kernel takes CLOCK_REALTIME or CLOCK_MONOTONIC) and FUTEX2_* `flags` (the
    *  waiter's for futex_waitv, the call's for futex_wait). */
-  | { readonly op: 'futex2_wait'; readonly call: Futex2Call; readonly clock: number; readonly value: TimeExpr; readonly flags: number };
+  | { readonly op: 'futex2_wait'; readonly call: Futex2Call; readonly clock: number; readonly clockOf?: CpuClockOf; readonly value: TimeExpr; readonly flags: number };
 
 /** The two futex2 system calls that wait with a timeout (kernel/futex/syscalls.c). */
 export type Futex2Call = 'futex_waitv' | 'futex_wait';

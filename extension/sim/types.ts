@@ -2,6 +2,7 @@
 // Values are the kernel's own (include/uapi/linux/sched.h, time.h, errno-base.h).
 
 import type { KernelConfig } from './config';
+import { negativeClockName } from './cpuclock';
 
 export type Arch = 'x86_64' | 'arm64';
 /** The 32-bit ABI that execve(…, compat) loads on each architecture (docs/model.md). */
@@ -122,9 +123,9 @@ export const CLOCKS = {
 export type ClockName = keyof typeof CLOCKS;
 /** Clock names by clock id. */
 export const CLOCK_NAMES: Readonly<Record<number, ClockName>> = Object.fromEntries(Object.entries(CLOCKS).map(([k, v]) => [v, k as ClockName]));
-/** The name of a clock id ('CLOCK_MONOTONIC'), or 'clock N' for an id the kernel does not define. */
+/** The name of a clock id ('CLOCK_MONOTONIC'), a negative id by the kernel's macro, or 'clock N' for an id the kernel does not define. */
 export function clockName(id: number): string {
-  return CLOCK_NAMES[id] ?? (id === DESIGN_CLOCKS.CLOCK_MONOTONIC_SYNC ? 'CLOCK_MONOTONIC_SYNC' : `clock ${id}`);
+  return CLOCK_NAMES[id] ?? (id === DESIGN_CLOCKS.CLOCK_MONOTONIC_SYNC ? 'CLOCK_MONOTONIC_SYNC' : negativeClockName(id) ?? `clock ${id}`);
 }
 
 export const CLONE_FLAGS = {

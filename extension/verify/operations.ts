@@ -6,7 +6,8 @@ import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
-import { CLOCK_OPERATIONS, clockPointUnchecked, timerTokens, timeToken, via } from './operationsClock';
+import { negativeClock } from '../sim/cpuclock';
+import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
  *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
@@ -248,6 +249,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
+      // pidns_install wants CAP_SYS_ADMIN over the pid namespace's owner: the sandbox makes no pid namespace, so its
+      // tasks are in the host's, owned by the host's initial user namespace (the model's is user#0's)
+      if (op.nstype & CLONE_FLAGS.CLONE_NEWPID && c.mode.kind !== 'initial') return { notRun: 'CLONE_NEWPID: the sandbox\'s pid namespace is the host\'s, owned by its initial user namespace, not the sandbox\'s user#0', ...(op.nstype === CLONE_FLAGS.CLONE_NEWPID ? { noChange: true } : {}) };
       // pidfd(NAME) of a name that is neither a task nor an fd: pidfd_open of a pid no task has
       const absent = 'pidfd' in op.target && !c.before.tasks[op.target.pidfd] && !fdOf(c, op.target.pidfd) && ABSENT_NAME.test(op.target.pidfd);
       const t = absent ? `pidfd:#${ABSENT_PID}` : targetToken(op.target, c);
@@ -303,9 +307,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? notOpened(op.path, c) : [p]; } },
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
-    encode: (op) => [String(op.clock), op.via === 'syscall' ? '1' : '0'] },
+    encode: (op) => [clockToken(op), op.via === 'syscall' ? '1' : '0'] },
   clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
-    encode: (op, c) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [String(op.clock), String(timerFlagsValue(op)), timeToken(op.value), String(c.mode.sleepCapMs)] },
+    encode: (op, c) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [clockToken(op), String(timerFlagsValue(op)), timeToken(op.value), String(c.mode.sleepCapMs)] },
   timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether a poll(2) of 100 ms sees it fire.',
     encode: timerTokens },
   touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',
@@ -334,8 +338,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   // Timekeeping (issue 15). A call that may set the host's clock is never run: verify reports it as not checkable.
   settimeofday: { sig: 'T', flags: 0, fields: [], doc: 'never run: it could set this machine\'s clock.',
     encode: () => ({ notRun: NEVER_SET }) },
-  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'clock_settime(2) of a clock id above 0 (none has a clock_set: the kernel refuses it before looking at the time); CLOCK_REALTIME and the negative dynamic ids (a PTP clock can be set) are never run.',
-    encode: (op) => (op.clock > 0 ? [String(op.clock), timeToken(op.value)] : { notRun: op.clock === 0 ? NEVER_SET : 'a negative clock id is a dynamic clock (a PTP clock could be set): never run' }) },
+  clock_settime: { sig: 'iT', flags: 0, fields: [], doc: 'clock_settime(2) of a clock id above 0 (none has a clock_set: the kernel refuses it before looking at the time) or of a CPU clock (posix_cpu_clock_set always fails: EINVAL or EPERM); CLOCK_REALTIME and the dynamic fd clocks (a PTP clock can be set) are never run.',
+    encode: (op) => (op.clock > 0 || negativeClock(op.clock)?.kind === 'cpu' ? [clockToken(op), timeToken(op.value)]
+      : { notRun: op.clock === 0 ? NEVER_SET : 'a dynamic (fd) clock id: a PTP clock could be set, so it is never run' }) },
   adjtimex: { readOnly: true, sig: 'i', flags: 0, fields: ['ret'], doc: 'adjtimex(2) with modes 0 or ADJ_OFFSET_SS_READ, which only read; any other mode is never run.',
     encode: (op) => (op.modes === 0 || op.modes === ADJ_MODES.ADJ_OFFSET_SS_READ ? [String(op.modes)] : { notRun: NEVER_SET }) },
   gettimeofday: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'gettimeofday(3) of libc (the vDSO entry the kernel mapped at exec), syscall(SYS_gettimeofday), or a call into the x86_64 vsyscall page at 0xffffffffff600000; argument 0 is CLOCK_REALTIME, so the supervisor brackets it with host readings of that clock.',

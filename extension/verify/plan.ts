@@ -11,6 +11,7 @@ import type { ScenarioDiagnostic } from '../scenario/api';
 import { MACHINE_KEYS } from '../scenario/vocabulary';
 import { OPERATIONS, OPF_HOST, type EncodeContext, type NotRun, type RunMode } from './operations';
 import type { HostNow } from './protocol';
+import { machinePidClockUnchecked } from './operationsClock';
 
 export interface PlannedLine {
   readonly line: number;                  // 0-based scenario line
@@ -108,7 +109,7 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     const before = sim.state();
     const c: EncodeContext = { mode, profile, before, task: step.task, rawCloned };
     const spec = OPERATIONS[step.operation.op];
-    const enc = (spec.encode as (op: typeof step.operation, c: EncodeContext) => readonly string[] | NotRun)(step.operation, c);
+    const enc = machinePidClockUnchecked(step.operation) ?? (spec.encode as (op: typeof step.operation, c: EncodeContext) => readonly string[] | NotRun)(step.operation, c);
     let result: OpResult;
     const first = sim.eventCount;
     try {

@@ -290,7 +290,10 @@ function argumentValues(kind: ArgKind, ctx: CompletionContext, line: number, e: 
       if (kind === 'nstype' || kind === 'timerFlags' || kind === 'pidfdFlags') out.push(e('0', 'value'));
       return out;
     }
-    case 'clock': return Object.keys(CLOCKS).map((n) => e(n, 'clock', { detail: `${(CLOCKS as Record<string, number>)[n]} · offset: ${CLOCK_DOCS[n]?.offset ?? 'none'}`, documentation: CLOCK_DOCS[n]?.note }));
+    case 'clock': return [
+      ...Object.keys(CLOCKS).map((n) => e(n, 'clock', { detail: `${(CLOCKS as Record<string, number>)[n]} · offset: ${CLOCK_DOCS[n]?.offset ?? 'none'}`, documentation: CLOCK_DOCS[n]?.note })),
+      ...tasksBefore(parsed, line).map((t) => e(`cpuclock(${t})`, 'task', { detail: 'the CPU clock of the task\'s process (clock_getcpuclockid); cpuclock(TASK, thread) for its thread\'s' })),
+    ];
     case 'signal': return Object.keys(SIGNALS).map((n) => e(n, 'signal'));
     case 'via': case 'callVia': return [e('vdso', 'value', { detail: 'what libc does' }), e('syscall', 'value', { detail: 'the system call' }),
       ...(kind === 'callVia' ? [e('vsyscall', 'value', { detail: "x86_64's legacy page: emulated, REALTIME without offset" })] : [])];

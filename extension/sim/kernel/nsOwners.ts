@@ -37,21 +37,34 @@ export function ownNewNamespaces(k: KernelContext, t: string, flags: number, use
 /** validate_nsset for the other types of a pidfd setns: utsns_install, ipcns_install, cgroupns_install,
  *  netns_install and mntns_install each want CAP_SYS_ADMIN over the owner of the namespace joined and over the
  *  nsset's user namespace (mntns_install CAP_SYS_CHROOT there too), with the caller's current creds (ns_capable).
- *  mntns_install's `fs->users != 1` is no matter here: with other flags the nsset has a copy of the fs_struct
- *  (prepare_nsset). Returns the owners to commit. */
+ *  mntns_install then refuses a shared fs_struct, `if (fs->users != 1) return -EINVAL;` (fs/namespace.c), and the
+ *  nsset's fs is the caller's own only for flags == CLONE_NEWNS; with other flags it is a copy (prepare_nsset,
+ *  kernel/nsproxy.c), whose one user passes. pidns_install (kernel/pid_namespace.c) wants CAP_SYS_ADMIN over the
+ *  owner of the pid namespace (the model has only the initial one, user#0's) and in the nsset's user namespace; it
+ *  changes only pid_ns_for_children, which the model does not have. Returns the owners to commit. */
 export function installOtherNamespaces(k: KernelContext, t: string, target: string, nstype: number, credUserNs: string): NsOwners | null {
   const joined = OTHER_NS.filter(([flag]) => nstype & flag);
-  if (!joined.length) return null;
+  if (!joined.length && !(nstype & CF.CLONE_NEWPID)) return null;
   const me = task(k, t);
   const from = task(k, target);
   const owners: Partial<Record<OtherNs, string>> = { ...me._nsOwners };
-  for (const [, type, fn] of joined) {
-    k.fn(fn, () => {
-      const owner = nsOwner(from, type);
-      if (!capCheck(k, 'ns_capable', me, owner, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${owner}, the owner of ${target}'s ${type} namespace`);
-      if (!capCheck(k, 'ns_capable', me, credUserNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${credUserNs}`);
-      owners[type] = owner;
-    });
+  const install = (fn: string, owner: string, what: string): void => k.fn(fn, () => {
+    if (!capCheck(k, 'ns_capable', me, owner, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${owner}, the owner of ${what}`);
+    if (!capCheck(k, 'ns_capable', me, credUserNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${credUserNs}`);
+    // our choice: the tasks sharing the fs_struct are the threads of the process (pthread_create's CLONE_FS);
+    // a clone with CLONE_FS is not followed
+    if (fn === 'mntns_install' && nstype === CF.CLONE_NEWNS && k.memo.threadCount(t) > 1) {
+      k.fail('EINVAL', `${t} shares its fs_struct with its other threads: "if (fs->users != 1) return -EINVAL;"`);
+    }
+  });
+  let pidDone = !(nstype & CF.CLONE_NEWPID);
+  for (const [flag, type, fn] of joined) {
+    // validate_nsset's order: pid comes after ipc, before cgroup and net
+    if (!pidDone && (flag === CF.CLONE_NEWCGROUP || flag === CF.CLONE_NEWNET)) { install('pidns_install', 'user#0', 'the initial pid namespace'); pidDone = true; }
+    const owner = nsOwner(from, type);
+    install(fn, owner, `${target}'s ${type} namespace`);
+    owners[type] = owner;
   }
+  if (!pidDone) install('pidns_install', 'user#0', 'the initial pid namespace');
   return owners;
 }

@@ -27,6 +27,7 @@ import { vdsoClockGettime } from './vdso/gettime';
 import { vsyscallCall } from './vdso/vsyscall';
 import { isClockOperation, type ClockTaskOperation } from '../opsClock';
 import { clockTaskOp } from './clockOps';
+import { resolveCpuClock } from './time/posix-cpu-timers';
 import { changeClocksource } from './time/clocksource';
 import { refuse, sysGettimeofday } from './time/timekeeping';
 import { deviceTimestamp } from './time/device';
@@ -99,7 +100,10 @@ export function recordExpectation(k: KernelContext, line: number, taskId: string
   k.ev('expect', k.r.unique(summary), { passed });
 }
 
-function taskOp(k: KernelContext, taskId: string | null, op: TaskOperation): OpResult {
+function taskOp(k: KernelContext, taskId: string | null, given: TaskOperation): OpResult {
+  // cpuclock(TASK): the clock id of that task's model pid (posix-cpu-timers.ts)
+  const op: TaskOperation = 'clockOf' in given && given.clockOf && taskId !== null && k.tasks.has(taskId)
+    ? { ...given, clock: resolveCpuClock(k, given.clockOf) } : given;
   if (taskId === null || !k.tasks.has(taskId)) {
     k.ev('error', k.txt`no task ${taskId ?? '(none)'}: the operation did not run`, { errno: 'ESRCH' });
     return { ret: null, errno: 'ESRCH', signal: null };
@@ -240,7 +244,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'lseek': return lseek(k, t, op.fd, op.offset, op.whence);
     case 'readlink': return readlink(k, t, op.path);
     case 'clock_gettime': return sysClockGettime(k, t, op.clock, 'syscall');
-    case 'clock_nanosleep': return clockNanosleep(k, t, op.clock, op.abs, op.value);
+    case 'clock_nanosleep': return clockNanosleep(k, t, op.clock, op.abs, op.value, op.flags);
     case 'timerfd_settime': return timerfdSettime(k, t, op.clock, op.abs, op.value, op.flags);
     case 'mprotect': return mprotect(k, t, op.mapping, op.prot, op.page, op.pages);
     case 'munmap': return munmap(k, t, op.mapping, op.page, op.pages);

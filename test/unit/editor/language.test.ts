@@ -51,6 +51,7 @@ test('completion: operations after TASK:, flags, clocks, mappings, paths by argu
   assert.equal(flags[0], 'CLONE_NEWTIME');
   assert.ok(labels('P2: unshare(CLONE_NEWUSER|').includes('CLONE_NEWTIME'));
   assert.ok(labels('P2: clock_gettime(').includes('CLOCK_BOOTTIME'));
+  assert.ok(labels('P2: clock_gettime(').includes('cpuclock(P1)'), 'a task\'s CPU clock');
   assert.deepEqual(labels('P2: clock_gettime(CLOCK_MONOTONIC, '), ['vdso', 'syscall']);
   assert.ok(labels('P2: clock_nanosleep(CLOCK_MONOTONIC, ').includes('TIMER_ABSTIME'));
   assert.ok(labels('P2: touch(').includes('[vvar]'));

@@ -85,3 +85,18 @@ test('only the TIMER_ABSTIME bit of flags means absolute: clock_nanosleep and ti
   ].join('\n') + '\n');
   assert.ok(run.passed);
 });
+
+test('clock_nanosleep of an alarm clock refuses any flag but TIMER_ABSTIME, after the RTC test and before CAP_WAKE_ALARM', () => {
+  // alarm_timer_nsleep (kernel/time/alarmtimer.c): "if (flags & ~TIMER_ABSTIME) return -EINVAL;"; common_nsleep ignores them
+  const sleep = (clock: number, flags: number): Operation => ({ op: 'clock_nanosleep', clock, abs: (flags & 1) !== 0, ...(flags & ~1 ? { flags } : {}), value: { base: 'abs', delta: { sec: 0, nsec: 10_000_000 } } });
+  const h = harness('6.18', 'x86_64', [], { rtc: true });
+  assert.equal(h.run('P1', sleep(C.CLOCK_BOOTTIME_ALARM, 2)).errno, 'EINVAL');
+  assert.equal(h.run('P1', sleep(C.CLOCK_REALTIME_ALARM, 3)).errno, 'EINVAL');
+  assert.equal(h.run('P1', sleep(C.CLOCK_MONOTONIC, 2)).errno, null);
+  assert.equal(h.run('P1', sleep(C.CLOCK_BOOTTIME_ALARM, 0)).errno, null);
+  h.run('P1', { op: 'setresuid', r: -1, e: 1000, s: -1 });
+  assert.equal(h.run('P1', sleep(C.CLOCK_BOOTTIME_ALARM, 2)).errno, 'EINVAL', 'the flags before the capability');
+  assert.equal(h.run('P1', sleep(C.CLOCK_BOOTTIME_ALARM, 0)).errno, 'EPERM');
+  const noRtc = harness('6.18', 'x86_64', [], { rtc: false });
+  assert.equal(noRtc.run('P1', sleep(C.CLOCK_BOOTTIME_ALARM, 2)).errno, 'EOPNOTSUPP', 'the RTC before the flags');
+});

@@ -6,6 +6,7 @@ import type { OpResult } from '../../api';
 import { clockName, type Timespec } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
 import { tsAdd, ZERO } from '../util';
+import { cpuClockGet, cpuOrFdClock, MODEL_CPU_TIME } from './posix-cpu-timers';
 
 /** Which namespace offset a clock takes: 'mono', 'boot' or none. */
 export function offsetKind(clock: number): 'mono' | 'boot' | null {
@@ -42,12 +43,13 @@ const GETTER: Readonly<Record<number, string>> = {
   0: 'posix_get_realtime_timespec', 1: 'posix_get_monotonic_timespec', 4: 'posix_get_monotonic_raw',
   5: 'posix_get_realtime_coarse', 6: 'posix_get_monotonic_coarse', 7: 'posix_get_boottime_timespec',
   8: 'alarm_clock_get_timespec', 9: 'alarm_clock_get_timespec', 11: 'posix_get_tai_timespec',
-  2: 'posix_cpu_clock_get', 3: 'posix_cpu_clock_get',
 };
 
 /** clock_gettime(2), also as the vDSO's fallback. */
 export function sysClockGettime(k: KernelContext, t: string, clock: number, path: 'syscall' | 'vdso-fallback-syscall'): OpResult {
   const design = k.modules.design;
+  const cpu = cpuOrFdClock(clock);
+  if (cpu) return { ret: 0, errno: null, signal: null, clock: { clock, value: cpuClockGet(k, t, cpu), host: MODEL_CPU_TIME, path } };
   const getter = GETTER[clock] ?? design.extraClocks?.[clock]?.getter;
   if (!getter) k.fail('EINVAL', `clock id ${clock} is not valid`);
   return k.fn(getter, () => {

@@ -11,6 +11,8 @@ import { capCheck } from '../cred';
 import { hostPage } from '../host';
 import { tsAdd, tsCmp, tsSub } from '../util';
 import { nsClock } from './posix-timers';
+import { negativeClock } from '../../cpuclock';
+import { cpuClockSet } from './posix-cpu-timers';
 
 const OK: OpResult = { ret: 0, errno: null, signal: null };
 /** USER_HZ (include/asm-generic/param.h): ADJ_TICK takes microseconds per USER_HZ tick. */
@@ -99,6 +101,9 @@ export function settimeofday(k: KernelContext, t: string, v: TimeExpr): OpResult
 /** clock_settime(2) (kernel/time/posix-timers.c): if (!kc || !kc->clock_set) return -EINVAL; only
  *  clock_realtime has a clock_set among the ids a scenario names (posix_clock_realtime_set). */
 export function clockSettime(k: KernelContext, t: string, clock: number, v: TimeExpr): OpResult {
+  // clockid_to_kclock gives an id below 0 clock_posix_cpu or clock_posix_dynamic, which have a clock_set
+  const neg = negativeClock(clock);
+  if (neg) return cpuClockSet(k, t, neg);
   if (clock !== 0) k.fail('EINVAL', `${clockName(clock)} has no clock_set (only CLOCK_REALTIME can be set; the check comes before any privilege test)`);
   return k.fn('posix_clock_realtime_set', () => doSysSettimeofday64(k, t, realtimeOf(k, t, v)));
 }

@@ -8,8 +8,9 @@ import { FUTEX_CMD_MASK, FUTEX_OPS as FO } from '../../opsClock';
 import { CLOCKS as C, clockName, type Timespec } from '../../types';
 import { hostClocks, type KernelContext } from '../context';
 import { advance } from '../host';
-import { tsAdd, ZERO } from '../util';
+import { tsAdd, tsCmp, tsSub, ZERO } from '../util';
 import { hostClock } from './posix-timers';
+import { cpuOrFdClock, cpuTimerCreate, MODEL_CPU_TIME } from './posix-cpu-timers';
 import { evalTime, hrtimerLeft, ktimeSet, needWakeAlarm, relativeLeft, toHost } from './sleep';
 
 /** Clocks with a kclock that can create a timer (clock_posix_* .timer_create): not RAW or the COARSE clocks. */
@@ -20,7 +21,9 @@ const KNOWN_CLOCKS = new Set<number>(Object.values(C));
 
 /** timer_create(clock, SIGEV_SIGNAL) + timer_settime(flags, { it_value }) + timer_gettime. */
 export function timerSettime(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
+  const cpuClock = cpuOrFdClock(clock);
   k.fn('do_timer_create', () => {
+    if (cpuClock) return cpuTimerCreate(k, t, cpuClock);
     if (!KNOWN_CLOCKS.has(clock)) k.fail('EINVAL', `clock id ${clock} is not valid (clockid_to_kclock)`);
     if (!TIMER_CLOCKS.has(clock)) k.fail('EOPNOTSUPP', `${clockName(clock)} has no timer_create ("if (!kc->timer_create) return -EOPNOTSUPP;")`);
     if (clock === C.CLOCK_REALTIME_ALARM || clock === C.CLOCK_BOOTTIME_ALARM) {
@@ -33,7 +36,7 @@ export function timerSettime(k: KernelContext, t: string, clock: number, abs: bo
   const tm = evalTime(k, t, clock, value);
   // do_timer_settime: "if (!timespec64_valid(&new_spec64->it_interval) || !timespec64_valid(&new_spec64->it_value)) return -EINVAL;"
   if (tm.sec < 0) k.fail('EINVAL', 'negative it_value');
-  const cpu = clock === C.CLOCK_PROCESS_CPUTIME_ID || clock === C.CLOCK_THREAD_CPUTIME_ID;
+  const cpu = cpuClock !== null;
   return k.fn(cpu ? 'posix_cpu_timer_set' : 'common_timer_set', () => {
     // common_timer_set: "Switch off the timer when it_value is zero" comes before the conversion.
     if (tm.sec === 0 && tm.nsec === 0) {
@@ -41,12 +44,15 @@ export function timerSettime(k: KernelContext, t: string, clock: number, abs: bo
       return { ret: 0, errno: null, signal: null, waited: ZERO, timer: 'disarmed' };
     }
     let remaining: Timespec;
-    if (!abs) {
+    if (cpu) {
+      // posix_cpu_timer_set: "Use the to_ktime conversion because that clamps the maximum value to KTIME_MAX"; a
+      // relative value is added to the clock's sample (a u64 that does not wrap there), an absolute one is compared
+      // with it: at or below it the timer fires at once. No namespace offset applies.
+      const exp = ktimeSet(tm);
+      remaining = abs ? (tsCmp(exp, MODEL_CPU_TIME) > 0 ? tsSub(exp, MODEL_CPU_TIME) : ZERO) : exp;
+    } else if (!abs) {
       // common_hrtimer_arm: "if (!absolute) expires = ktime_add_safe(expires, timer->base->get_time());"
-      remaining = cpu ? tm : relativeLeft(k, clock, tm);
-    } else if (cpu) {
-      // CPU clocks take no namespace offset; the model's CPU clocks stand at 0.
-      remaining = tm;
+      remaining = relativeLeft(k, clock, tm);
     } else {
       // "if (flags & TIMER_ABSTIME) expires = timens_ktime_to_host(timr->it_clock, expires);": MONOTONIC,
       // BOOTTIME and BOOTTIME_ALARM are moved, the others returned as they are.

@@ -13,6 +13,7 @@ import { PAGE, vdsoTextAt } from '../mm/vma';
 import { KErr } from '../trace';
 import { vdsoClockGettime } from './gettime';
 import { vsyscallCall } from './vsyscall';
+import { cpuClockGetres, cpuOrFdClock } from '../time/posix-cpu-timers';
 
 /** hrtimer_resolution with high-resolution timers (kernel/time/hrtimer.c): what the data page's hrtimer_res holds. */
 const HRTIMER_RES: Timespec = { sec: 0, nsec: 1 };
@@ -149,13 +150,11 @@ function getresResult(clock: number, res: Timespec, path: Path): OpResult {
 }
 
 /** sys_clock_getres: the kclock's clock_getres (kernel/time/posix-timers.c, posix-cpu-timers.c, alarmtimer.c). */
-function sysClockGetres(k: KernelContext, clock: number, path: Path): OpResult {
+function sysClockGetres(k: KernelContext, t: string, clock: number, path: Path): OpResult {
   if (HRES.has(clock)) return k.fn('posix_get_hrtimer_res', () => getresResult(clock, HRTIMER_RES, path), () => k.txt`hrtimer_resolution = 1 ns`);
   if (COARSE.has(clock)) return k.fn('posix_get_coarse_res', () => getresResult(clock, LOW_RES, path), () => k.txt`LOW_RES_NSEC = ${LOW_RES.nsec} ns`);
-  if (clock === CLOCKS.CLOCK_PROCESS_CPUTIME_ID || clock === CLOCKS.CLOCK_THREAD_CPUTIME_ID) {
-    // posix_cpu_clock_getres: "if (CPUCLOCK_WHICH(which_clock) == CPUCLOCK_SCHED) tp->tv_nsec = 1;"
-    return k.fn('posix_cpu_clock_getres', () => getresResult(clock, HRTIMER_RES, path), () => k.txt`CPUCLOCK_SCHED: 1 ns`);
-  }
+  const cpu = cpuOrFdClock(clock);
+  if (cpu) return getresResult(clock, cpuClockGetres(k, t, cpu), path);
   if (clock === CLOCKS.CLOCK_REALTIME_ALARM || clock === CLOCKS.CLOCK_BOOTTIME_ALARM) {
     return k.fn('alarm_clock_getres', () => {
       if (!k.sw.rtcPresent) k.fail('EINVAL', 'no RTC device: "if (!alarmtimer_get_rtcdev()) return -EINVAL;"');
@@ -174,7 +173,7 @@ export function clockGetres(k: KernelContext, t: string, clock: number, via: Clo
     const enter = k.enter('syscall-enter', k.syscallPrefix + 'clock_getres', k.txt`clock_getres(${clockName(clock)})`);
     let res: OpResult;
     try {
-      res = sysClockGetres(k, clock, 'syscall');
+      res = sysClockGetres(k, t, clock, 'syscall');
     } catch (e) {
       if (!(e instanceof KErr)) throw e;
       res = { ret: -1, errno: e.errno, signal: null };
@@ -217,6 +216,6 @@ export function clockGetres(k: KernelContext, t: string, clock: number, via: Clo
 }
 
 function fallback(k: KernelContext, t: string, clock: number, why: string): OpResult {
-  return k.fn('clock_getres_fallback', () => syscallSpan(k, t, 'clock_getres', clockName(clock), () => sysClockGetres(k, clock, 'vdso-fallback-syscall')),
+  return k.fn('clock_getres_fallback', () => syscallSpan(k, t, 'clock_getres', clockName(clock), () => sysClockGetres(k, t, clock, 'vdso-fallback-syscall')),
     undefined, k.txt`${why}: syscall fallback`);
 }
