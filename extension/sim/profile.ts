@@ -83,6 +83,9 @@ export interface SwitchValues {
   readonly execSwitchesToTfc: boolean;
   /** clone3 accepts CLONE_NEWTIME (0x80) in flags. */
   readonly clone3NewTime: boolean;
+  /** mntns_install tests the caller's own fs_struct (current->fs->users), not the nsset's copy prepare_nsset makes
+   *  when other flags come with CLONE_NEWNS: a setns(pidfd, CLONE_NEWNS|…) beside another thread is EINVAL. */
+  readonly mntnsInstallCallerFs: boolean;
   /** kernel_clone refuses an exit signal valid_signal does not take, so a legacy clone() whose low byte is over 64
    *  (CLONE_NEWTIME, 0x80, among them) is EINVAL; before, only clone3 checked it. */
   readonly cloneExitSignalChecked: boolean;
@@ -283,6 +286,7 @@ export function switchesFor(profile: Profile): Switches {
   def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2 by "fs/exec: switch timens when a task gets a new mm")');
   def('cloneVmStaysUntilExec', at(v, '6.2'), 'copy_namespaces: CLONE_VM children are not moved at fork (6.2)');
   def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not backported to 6.1.y)');
+  def('mntnsInstallCallerFs', at(v, '7.3'), 'mntns_install (fs/namespace.c): "if (current->fs->users != 1) return -EINVAL;" (read in Debian\'s 7.3 and 6.12.118 sources), where earlier kernels test the nsset\'s fs, a copy unless the flags are CLONE_NEWNS alone: Debian\'s arm64 7.2.12 gives setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS) beside a second thread ok, 7.3.4 EINVAL (timens verify); Debian\'s 6.12.118 has it too, by our reading a backport into 6.12.y, which the model, following the releases, leaves out (our choice; a known disagreement)');
   def('cloneExitSignalChecked', at(v, '7.1'), 'kernel_clone (kernel/fork.c): "if (!valid_signal(args->exit_signal)) return -EINVAL;" for every caller (read in Debian\'s 7.3 source; before, only clone3\'s copy_clone_args_from_user checked it): a legacy clone() with CLONE_NEWTIME, 0x80, in its exit-signal byte is EINVAL on Debian\'s arm64 7.1.13, 7.2.12 and 7.3.4 and makes a child on 7.0.13 (timens verify)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');

@@ -39,7 +39,8 @@ export function ownNewNamespaces(k: KernelContext, t: string, flags: number, use
  *  nsset's user namespace (mntns_install CAP_SYS_CHROOT there too), with the caller's current creds (ns_capable).
  *  mntns_install then refuses a shared fs_struct, `if (fs->users != 1) return -EINVAL;` (fs/namespace.c), and the
  *  nsset's fs is the caller's own only for flags == CLONE_NEWNS; with other flags it is a copy (prepare_nsset,
- *  kernel/nsproxy.c), whose one user passes. pidns_install (kernel/pid_namespace.c) wants CAP_SYS_ADMIN over the
+ *  kernel/nsproxy.c), whose one user passes. From 7.3 the test is `current->fs->users`, the caller's own whatever
+ *  the flags (profile.ts mntnsInstallCallerFs). pidns_install (kernel/pid_namespace.c) wants CAP_SYS_ADMIN over the
  *  owner of the pid namespace (the model has only the initial one, user#0's) and in the nsset's user namespace; it
  *  changes only pid_ns_for_children, which the model does not have. Returns the owners to commit. */
 export function installOtherNamespaces(k: KernelContext, t: string, target: string, nstype: number, credUserNs: string): NsOwners | null {
@@ -53,8 +54,8 @@ export function installOtherNamespaces(k: KernelContext, t: string, target: stri
     if (!capCheck(k, 'ns_capable', me, credUserNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${credUserNs}`);
     // our choice: the tasks sharing the fs_struct are the threads of the process (pthread_create's CLONE_FS);
     // a clone with CLONE_FS is not followed
-    if (fn === 'mntns_install' && nstype === CF.CLONE_NEWNS && k.memo.threadCount(t) > 1) {
-      k.fail('EINVAL', `${t} shares its fs_struct with its other threads: "if (fs->users != 1) return -EINVAL;"`);
+    if (fn === 'mntns_install' && (nstype === CF.CLONE_NEWNS || k.sw.mntnsInstallCallerFs) && k.memo.threadCount(t) > 1) {
+      k.fail('EINVAL', `${t} shares its fs_struct with its other threads: "if (${k.sw.mntnsInstallCallerFs ? 'current->fs' : 'fs'}->users != 1) return -EINVAL;"`);
     }
   });
   let pidDone = !(nstype & CF.CLONE_NEWPID);

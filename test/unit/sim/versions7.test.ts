@@ -66,3 +66,14 @@ test('7.3: the datastore\'s allocated pages map at every slot: the timens slot o
     assert.equal(vvarPages(h, 'P2')[1], 'page#host');
   }
 });
+
+test('7.3: mntns_install tests the caller\'s own fs_struct, so CLONE_NEWNS with other flags beside a thread is EINVAL', () => {
+  for (const [kernel, mnt, time] of [['7.2', 'ok', 'EUSERS'], ['7.3', 'EINVAL', 'EINVAL']] as const) {
+    const h = harness(kernel, 'arm64');
+    h.run('P1', op.fork('P2'));
+    h.run('P1', op.thread('T1'));
+    assert.equal(sig(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWNS | F.CLONE_NEWUTS))), mnt, `NEWNS|NEWUTS on ${kernel}`);
+    assert.equal(sig(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWTIME | F.CLONE_NEWNS))), time, `NEWTIME|NEWNS on ${kernel}`);
+    assert.equal(sig(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWTIME | F.CLONE_NEWUTS))), 'EUSERS', `NEWTIME|NEWUTS on ${kernel}`);
+  }
+});
