@@ -89,10 +89,8 @@ function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boo
   return { n: 3, clock, clockNum, sec, nsec: BigInt.asIntN(64, nv) };
 }
 
-/** How this kernel's sscanf reads the numbers (profile.ts offsetsNsecWraps and scanSaturates). */
+/** How this kernel's sscanf reads the numbers (profile.ts scanSaturates). */
 export interface ScanRules {
-  /** A nanoseconds field of 2^63 or more passes as a negative long (6.16+), else it is refused. */
-  readonly nsecWraps?: boolean;
   /** A number past 2^64 - 1 reads as 2^64 - 1 (7.2+), else it wraps. */
   readonly saturate?: boolean;
 }
@@ -102,7 +100,7 @@ export interface ScanRules {
  * `numericClock`: the 5.6 parser ("%u %lld %lu"), else the 5.7+ one ("%9s %lld %lu").
  */
 export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean, rules: ScanRules = {}): ParseOutcome {
-  const { nsecWraps = true, saturate = false } = rules;
+  const { saturate = false } = rules;
   let count = bytes.length;
   // memdup_user_nul: the text ends at the first NUL for strchr and sscanf.
   let end = bytes.indexOf(0);
@@ -123,8 +121,6 @@ export function parseOffsetsWrite(bytes: Uint8Array, numericClock: boolean, rule
     const r = scanLine(bytes, pos, lineEnd, numericClock, saturate);
     if (r.n !== 3) return { ok: false, line: lineNo, reason: `sscanf matched ${r.n} of 3 fields in ${JSON.stringify(text)}` };
     if (r.nsec! >= NSEC_PER_SEC) return { ok: false, line: lineNo, reason: `nanoseconds ${r.nsec} >= NSEC_PER_SEC` };
-    // Observed, not read from the source: kernels before 6.16 refuse a field of 2^63 or more (profile.ts).
-    if (!nsecWraps && r.nsec! < 0n) return { ok: false, line: lineNo, reason: `nanoseconds ${BigInt.asUintN(64, r.nsec!)} >= NSEC_PER_SEC (as this kernel compares)` };
     let clockid: number;
     if (numericClock) {
       clockid = r.clockNum!;

@@ -61,10 +61,9 @@ export interface SwitchValues {
   readonly specialMappingSplitBan: boolean;
   /** timens_offsets uses clock names (read) and accepts names or 1/7 (write); else numeric ids. */
   readonly offsetsClockNames: boolean;
-  /** A nanoseconds field of 2^63 or more (a negative long after %lu) passes the NSEC_PER_SEC check; else EINVAL. */
-  readonly offsetsNsecWraps: boolean;
-  /** proc_timens_set_offset refuses a tv_nsec outside [0, NSEC_PER_SEC) with EINVAL, after the seconds' range check. */
-  readonly offsetsNsecChecked: boolean;
+  /** Where proc_timens_set_offset refuses a tv_nsec outside [0, NSEC_PER_SEC) with EINVAL: before or after the
+   *  seconds' range check (ERANGE), or nowhere (a %lu of 2^63 or more is then a negative tv_nsec that is kept). */
+  readonly offsetsNsecCheck: 'before-range' | 'after-range' | null;
   /** sscanf's integer conversions saturate at ULLONG_MAX on overflow (_parse_integer_limit); before, they wrap mod 2^64. */
   readonly scanSaturates: boolean;
   /** readlink of /proc/PID/ns/time_for_children says 'time_for_children:[…]' (5.6) instead of 'time:[…]'. */
@@ -276,9 +275,8 @@ export function switchesFor(profile: Profile): Switches {
     arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
-  def('offsetsNsecChecked', at(v, '7.2'), 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the seconds\' range check (read in Debian\'s 7.3 source; Debian\'s arm64 7.2.12 and 7.3.4 refuse a negative tv_nsec, 7.1.13 takes it, run with timens verify)');
   def('scanSaturates', at(v, '7.2'), 'lib/kstrtox.c _parse_integer_limit: "If overflow occurs, value at @p is set to ULLONG_MAX", which sscanf\'s simple_strntoull now keeps (read in Debian\'s 7.3 source): "monotonic 18446744073709551616 0" is an offset of -1 s on Debian\'s arm64 7.2.12 and 7.3.4, of 0 s (wrapped) on 7.1.13 and 6.18 (timens verify)');
-  def('offsetsNsecWraps', at(v, '6.16'), 'timens_offsets_write: nanoseconds of 2^63 or more are accepted as a negative long on 6.16 (Debian\'s arm64 6.16.12), 6.18 and 7.1, and refused with EINVAL on 6.1 (x86_64) and 6.12 (arm64), all run with timens verify; no 6.13-6.15 kernel was at hand, so those follow 6.12 (our choice)');
+  def('offsetsNsecCheck', at(v, '7.2') ? 'after-range' : at(v, '6.16') ? null : at(v, '6.2') ? 'before-range' : 'after-range', 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the EPERM test, where timens_offsets_write\'s own "tv_nsec >= NSEC_PER_SEC" lets a %lu of 2^63 or more through as a negative long. Read in Debian\'s sources: after the seconds\' ERANGE test in 6.1.192 and 7.3, before it in 6.12.118; absent from Debian\'s 6.16.12, 6.18.15, 7.0.13, 7.1.13 and this machine\'s 6.18.44 (they keep the negative nanoseconds: timens verify). Our reading: mainline gained it in 7.2 and 6.1.y and 6.12.y have it as backports; the model follows the stable series it was checked on (as for clone3NewTime): 5.6-6.1 as 6.1.y, 6.2-6.15 as 6.12.y (our choice where no kernel was at hand), none 6.16-7.1');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
   def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');
@@ -286,7 +284,7 @@ export function switchesFor(profile: Profile): Switches {
   def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2 by "fs/exec: switch timens when a task gets a new mm")');
   def('cloneVmStaysUntilExec', at(v, '6.2'), 'copy_namespaces: CLONE_VM children are not moved at fork (6.2)');
   def('execSwitchesToTfc', at(v, '6.2'), '"fs/exec: switch timens when a task gets a new mm" (6.2; not backported to 6.1.y)');
-  def('mntnsInstallCallerFs', at(v, '7.3'), 'mntns_install (fs/namespace.c): "if (current->fs->users != 1) return -EINVAL;" (read in Debian\'s 7.3 and 6.12.118 sources), where earlier kernels test the nsset\'s fs, a copy unless the flags are CLONE_NEWNS alone: Debian\'s arm64 7.2.12 gives setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS) beside a second thread ok, 7.3.4 EINVAL (timens verify); Debian\'s 6.12.118 has it too, by our reading a backport into 6.12.y, which the model, following the releases, leaves out (our choice; a known disagreement)');
+  def('mntnsInstallCallerFs', v === '6.12' || at(v, '7.3'), 'mntns_install (fs/namespace.c): "if (current->fs->users != 1) return -EINVAL;" (read in Debian\'s 7.3 and 6.12.118 sources), where earlier kernels test the nsset\'s fs, a copy unless the flags are CLONE_NEWNS alone: Debian\'s arm64 7.2.12 gives setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS) beside a second thread ok, 7.3.4 and 6.12.118 EINVAL, 6.1 and 6.18 ok (timens verify); our reading: a 7.3 change that 6.12.y has as a backport, which the model follows as it follows 6.1.y\'s clone3 (our choice)');
   def('cloneExitSignalChecked', at(v, '7.1'), 'kernel_clone (kernel/fork.c): "if (!valid_signal(args->exit_signal)) return -EINVAL;" for every caller (read in Debian\'s 7.3 source; before, only clone3\'s copy_clone_args_from_user checked it): a legacy clone() with CLONE_NEWTIME, 0x80, in its exit-signal byte is EINVAL on Debian\'s arm64 7.1.13, 7.2.12 and 7.3.4 and makes a child on 7.0.13 (timens verify)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');

@@ -68,7 +68,7 @@ test('7.3: the datastore\'s allocated pages map at every slot: the timens slot o
 });
 
 test('7.3: mntns_install tests the caller\'s own fs_struct, so CLONE_NEWNS with other flags beside a thread is EINVAL', () => {
-  for (const [kernel, mnt, time] of [['7.2', 'ok', 'EUSERS'], ['7.3', 'EINVAL', 'EINVAL']] as const) {
+  for (const [kernel, mnt, time] of [['6.1', 'ok', 'EUSERS'], ['6.12', 'EINVAL', 'EINVAL'], ['7.2', 'ok', 'EUSERS'], ['7.3', 'EINVAL', 'EINVAL']] as const) {
     const h = harness(kernel, 'arm64');
     h.run('P1', op.fork('P2'));
     h.run('P1', op.thread('T1'));
@@ -76,4 +76,18 @@ test('7.3: mntns_install tests the caller\'s own fs_struct, so CLONE_NEWNS with 
     assert.equal(sig(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWTIME | F.CLONE_NEWNS))), time, `NEWTIME|NEWNS on ${kernel}`);
     assert.equal(sig(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWTIME | F.CLONE_NEWUTS))), 'EUSERS', `NEWTIME|NEWUTS on ${kernel}`);
   }
+});
+
+test('the nanoseconds check of proc_timens_set_offset: after the EPERM test, after the seconds\' range on 6.1.y and 7.2, before it on 6.12.y, none on 6.16-7.1', () => {
+  const cases = [['6.1', 'ERANGE', 'EINVAL'], ['6.12', 'EINVAL', 'EINVAL'], ['6.18', 'ERANGE', null], ['7.1', 'ERANGE', null], ['7.2', 'ERANGE', 'EINVAL']] as const;
+  for (const [kernel, bothBad, nsecBad] of cases) {
+    const h = harness(kernel, 'arm64');
+    h.run('P1', op.unshare());
+    assert.equal(h.run('P1', op.write(OFFSETS, 'monotonic 9223372037 18446744073709551615')).errno, bothBad, `seconds and nanoseconds out of range on ${kernel}`);
+    assert.equal(h.run('P1', op.write(OFFSETS, 'monotonic 1 18446744073709551615')).errno, nsecBad, `nanoseconds -1 on ${kernel}`);
+  }
+  // the capability is tested first: EPERM, not EINVAL, for a writer without CAP_SYS_TIME over the namespace
+  const g = harness('6.1', 'arm64');
+  g.run(null, op.spawn('U', 65534));
+  assert.equal(g.run('U', op.write(OFFSETS, 'monotonic 1 18446744073709551615')).errno, 'EPERM');
 });

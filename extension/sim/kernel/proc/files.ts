@@ -213,7 +213,7 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       if (fd.pos !== 0 || bytes.length >= PAGE) {
         k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE`);
       }
-      const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames, { nsecWraps: k.sw.offsetsNsecWraps, saturate: k.sw.scanSaturates }), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
+      const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames, { saturate: k.sw.scanSaturates }), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
       if (!parsed.ok) k.fail('EINVAL', `line ${parsed.line + 1}: ${parsed.reason}`);
       const target = task(k, fd.task!);
       if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);
@@ -229,8 +229,11 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
           if (off.clockid !== 1 && off.clockid !== 7) k.fail('EINVAL', `clock id ${off.clockid} is neither CLOCK_MONOTONIC nor CLOCK_BOOTTIME`);
           const now = off.clockid === 1 ? h.monotonic : h.boottime;
           const range = offsetRange(now, off.sec, off.nsec);
+          const nsecOk = off.nsec >= 0n && off.nsec < 1_000_000_000n;
+          const badNsec = `tv_nsec ${off.nsec} is outside [0, NSEC_PER_SEC)`;
+          if (k.sw.offsetsNsecCheck === 'before-range' && !nsecOk) k.fail('EINVAL', badNsec);
           if (!range.secOk) k.fail('ERANGE', `${off.sec} s is beyond ±KTIME_SEC_MAX`);
-          if (k.sw.offsetsNsecChecked && (off.nsec < 0n || off.nsec >= 1_000_000_000n)) k.fail('EINVAL', `tv_nsec ${off.nsec} is outside [0, NSEC_PER_SEC)`);
+          if (k.sw.offsetsNsecCheck === 'after-range' && !nsecOk) k.fail('EINVAL', badNsec);
           const loops = normaliseLoops(now, off.nsec);
           // timespec64_add normalises one second per iteration: a nanoseconds field of 2^63 or more costs seconds.
           if (loops > 0n) k.state(k.txt`set_normalized_timespec64: ${String(loops)} iterations to carry ${String(off.nsec)} ns into seconds`);
