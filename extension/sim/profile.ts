@@ -181,8 +181,8 @@ const ARM64_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_PFNMAP', 'VM_DONTEXPAND']
 const PAGES_VVAR_FLAGS = ['VM_READ', 'VM_MAYREAD', 'VM_DONTEXPAND'];
 /** The datastore's [vvar] (vdso_install_vvar_mapping): VM_PFNMAP|VM_IO with vmf_insert_pfn (6.15), VM_MIXEDMAP with
  *  the allocated pages themselves (7.3); VM_SEALED_SYSMAP is 0 unless CONFIG_MSEAL_SYSTEM_MAPPINGS. */
-function datastoreFlags(v: string): readonly string[] {
-  return at(v, '7.3') ? ['VM_READ', 'VM_MAYREAD', 'VM_DONTDUMP', 'VM_MIXEDMAP', 'VM_DONTEXPAND'] : X86_VVAR_FLAGS;
+function datastoreFlags(allocated: boolean): readonly string[] {
+  return allocated ? ['VM_READ', 'VM_MAYREAD', 'VM_DONTDUMP', 'VM_MIXEDMAP', 'VM_DONTEXPAND'] : X86_VVAR_FLAGS;
 }
 const VDSO_FLAGS = ['VM_READ', 'VM_EXEC', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MAYEXEC', 'VM_DONTEXPAND'];
 
@@ -192,13 +192,16 @@ function vdsoText(pages: number): VmaLayout {
 
 function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const v = p.kernel;
+  // vdso_setup_data_pages (lib/vdso/datastore.c, 7.3): the datastore's pages are allocated, mapped at every slot
+  const allocated = at(v, '7.3');
+  const datastoreSource = `generic vDSO datastore (lib/vdso/datastore.c, 6.15${allocated ? '; its pages allocated, 7.3' : ''})`;
   if (p.arch === 'x86_64') {
     const vclock: VmaLayout = { name: '[vvar_vclock]', pages: 2, roles: ['pvclock', 'hvclock'], flags: X86_VVAR_FLAGS, pfnmap: true };
     if (at(v, '6.15')) {
       return {
-        id: at(v, '7.3') ? 'generic-x86-pages' : 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: at(v, '7.3'),
-        vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: datastoreFlags(v), pfnmap: true }, vclock, vdsoText(2)],
-        source: `generic vDSO datastore (lib/vdso/datastore.c, 6.15${at(v, '7.3') ? '; its pages allocated, 7.3' : ''}), x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)`,
+        id: allocated ? 'generic-x86-pages' : 'generic-x86', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: allocated,
+        vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: datastoreFlags(allocated), pfnmap: true }, vclock, vdsoText(2)],
+        source: `${datastoreSource}, x86 [vvar_vclock] kept (arch/x86/entry/vdso/vma.c)`,
       };
     }
     if (at(v, '6.13')) {
@@ -217,9 +220,9 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
   const vdsoPages = at(v, '6.12') ? 2 : 1;
   if (at(v, '6.15')) {
     return {
-      id: at(v, '7.3') ? 'generic-arm64-pages' : 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: at(v, '7.3'),
-      vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: datastoreFlags(v), pfnmap: true }, vdsoText(vdsoPages)],
-      source: `generic vDSO datastore (lib/vdso/datastore.c, 6.15${at(v, '7.3') ? '; its pages allocated, 7.3' : ''})`,
+      id: allocated ? 'generic-arm64-pages' : 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: allocated,
+      vmas: [{ name: '[vvar]', pages: 4, roles: ['data', 'timens', 'rng', 'arch'], flags: datastoreFlags(allocated), pfnmap: true }, vdsoText(vdsoPages)],
+      source: datastoreSource,
     };
   }
   if (!at(v, '5.9')) {
