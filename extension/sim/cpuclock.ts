@@ -38,9 +38,14 @@ export interface CpuClockOf {
   readonly thread: boolean;
 }
 
+/** The low bits of a task's CPU clock id: CPUCLOCK_PERTHREAD_MASK (4) for a thread's, and CPUCLOCK_SCHED. */
+export function cpuClockLowBits(thread: boolean): number {
+  return (thread ? 4 : 0) | CPUCLOCK_SCHED;
+}
+
 /** MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED) or MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED), as a C int. */
 export function makeCpuClock(pid: number, thread: boolean): number {
-  return ((~pid) << 3) | (thread ? 4 : 0) | CPUCLOCK_SCHED;
+  return ((~pid) << 3) | cpuClockLowBits(thread);
 }
 
 /** A CPU clock id that names a pid other than 0 within the pids a machine can have: on a real kernel that pid may be

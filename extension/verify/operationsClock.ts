@@ -4,7 +4,7 @@
 import type { Operation, TimeExpr } from '../sim/ops';
 import { KTIME_SEC_MAX } from '../sim/offset64';
 import { CLOCKS, clockName } from '../sim/types';
-import { machinePidClock, negativeClock, type CpuClockOf } from '../sim/cpuclock';
+import { cpuClockLowBits, machinePidClock, negativeClock, type CpuClockOf } from '../sim/cpuclock';
 import { FUTEX_CMD_MASK, FUTEX_OPS, timerFlagsValue, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
 import type { Encoded, NotRun, OpSpec } from './operations';
@@ -51,7 +51,7 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
 /** A clock argument as the helper's token: the id, or for cpuclock(TASK) `cpu@TASK:BITS`, which the supervisor turns
  *  into MAKE_PROCESS_CPUCLOCK / MAKE_THREAD_CPUCLOCK of the task's tid (the low bits: 2 process, 6 thread). */
 export const clockToken = (op: { readonly clock: number; readonly clockOf?: CpuClockOf }): string =>
-  op.clockOf ? `cpu@${op.clockOf.task}:${op.clockOf.thread ? 6 : 2}` : String(op.clock);
+  op.clockOf ? `cpu@${op.clockOf.task}:${cpuClockLowBits(op.clockOf.thread)}` : String(op.clock);
 
 /** A CPU clock id that encodes a pid other than 0 (MAKE_PROCESS_CPUCLOCK(pid, …)): on the machine that pid may be
  *  any process of the sandbox's pid namespace, whose CPU clock anyone may read (pid_for_clock checks no

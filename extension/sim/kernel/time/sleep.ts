@@ -3,17 +3,17 @@
 
 import type { OpResult } from '../../api';
 import type { TimeExpr } from '../../ops';
-import { TFD_SETTIME_FLAGS } from '../../opsClock';
+import { TFD_SETTIME_FLAGS, TIMER_ABSTIME } from '../../opsClock';
 import { CLOCK_NAMES, CLOCKS as C, clockName, fmtTs, type Timespec } from '../../types';
 import { np, ns, task, type KernelContext } from '../context';
 import { advance } from '../host';
 import { KTIME_MAX, KTIME_SEC_MAX, offsetKtime } from '../../offset64';
 import { tsAdd, tsCmp, tsSub, ZERO } from '../util';
+import { hostClock, nsClock, offsetKind } from './posix-timers';
+import { cpuClockGet, cpuNsleep, cpuOrFdClock } from './posix-cpu-timers';
 
 const NSEC = 1000000000n;
 const KTIME_MAX_TS: Timespec = { sec: Number(KTIME_MAX / NSEC), nsec: Number(KTIME_MAX % NSEC) };
-import { hostClock, nsClock, offsetKind } from './posix-timers';
-import { cpuClockGet, cpuNsleep, cpuOrFdClock } from './posix-cpu-timers';
 
 export function evalTime(k: KernelContext, t: string, clock: number, v: TimeExpr): Timespec {
   if (v.base === 'abs') return v.delta;
@@ -97,7 +97,7 @@ export function clockNanosleep(k: KernelContext, t: string, clock: number, abs: 
       if (!k.sw.rtcPresent) k.fail('EOPNOTSUPP', 'no RTC device');
       // alarm_timer_nsleep, alone among the nsleeps (common_nsleep tests only the TIMER_ABSTIME bit): "if (flags &
       // ~TIMER_ABSTIME) return -EINVAL;" after the RTC and before CAP_WAKE_ALARM (kernel/time/alarmtimer.c)
-      if (flags !== undefined && flags & ~1) k.fail('EINVAL', `alarm_timer_nsleep takes no flag but TIMER_ABSTIME (flags 0x${flags.toString(16)})`);
+      if (flags !== undefined && flags & ~TIMER_ABSTIME) k.fail('EINVAL', `alarm_timer_nsleep takes no flag but TIMER_ABSTIME (flags 0x${flags.toString(16)})`);
       needWakeAlarm(k, t);
     }
     let waited: Timespec;
