@@ -1,7 +1,8 @@
 // The overview strip above the timeline: the whole run at a glance (faults, failures, the visible window and
-// the cursor), drawn once per run and size into an offscreen canvas and copied each frame.
+// the cursor); its static part is written as pixels once per run and size, and copied each frame.
 import { GUTTER, grouped, type View } from './geometry';
 import { BLOCK, MARK, type RunModel } from './model';
+import { pixelOf } from './paint';
 import type { Theme } from './theme';
 
 /** Overview strip: what the events are along the whole run, faults and failures, and the visible window. */
@@ -15,7 +16,10 @@ export function drawOverview(ctx: CanvasRenderingContext2D, width: number, heigh
   if (!run || !run.complete || run.n === 0) return;
   ctx.fillText(`overview · ${grouped(run.n)} events`, 6, height / 2, GUTTER - 10);
   const W = Math.max(1, Math.floor(width - GUTTER));
-  ctx.drawImage(overviewImage(run, W, height, t, ctx.getTransform().a || 1), GUTTER, 0, W, height);
+  const dpr = ctx.getTransform().a || 1;
+  // Pixels, not a drawn image: copying another canvas makes the browser rasterize that canvas's path first,
+  // which cost the first frame of a large run more than the rest of the strip.
+  ctx.putImageData(overviewImage(run, W, height, t, dpr), Math.round(GUTTER * dpr), 0);
   const x0 = GUTTER + (view.start / run.n) * W;
   const x1 = GUTTER + ((view.start + view.span) / run.n) * W;
   ctx.strokeStyle = t.selection;
@@ -27,45 +31,37 @@ export function drawOverview(ctx: CanvasRenderingContext2D, width: number, heigh
   }
 }
 
-let overviewCache: { run: RunModel; W: number; height: number; theme: Theme; dpr: number; canvas: HTMLCanvasElement } | undefined;
-let overviewCanvas: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | undefined;
+let overviewCache: { run: RunModel; W: number; height: number; theme: Theme; dpr: number; image: ImageData } | undefined;
+let prepared: ImageData | undefined;
 
-/**
- * Make the canvas the overview's static part is drawn on, sized for this strip, before any run arrives: a new
- * canvas and its context cost milliseconds the first frame would otherwise pay. Drawing a new run reuses it.
- */
-export function prepareOverview(width: number, height: number, dpr: number): void {
-  const W = Math.max(1, Math.floor(width - GUTTER));
-  if (!overviewCanvas) {
-    const canvas = document.createElement('canvas');
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    overviewCanvas = { canvas, ctx };
-  }
-  const { canvas } = overviewCanvas;
-  if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
-  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
+/** The overview's colours, over the strip's background. */
+function overviewColours(t: Theme): readonly string[] {
+  return [t.gutter, ...t.category, t.fault, t.error];
 }
 
-/** The static part of the overview, drawn once per run, width and theme. */
-function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: number): HTMLCanvasElement {
-  const c = overviewCache;
-  if (c && c.run === run && c.W === W && c.height === height && c.theme === t && c.dpr === dpr) return c.canvas;
-  prepareOverview(W + GUTTER, height, dpr);
-  const { canvas, ctx: p } = overviewCanvas!;
-  p.setTransform(1, 0, 0, 1, 0, 0);
-  p.clearRect(0, 0, canvas.width, canvas.height);
-  p.scale(dpr, dpr);
-  // Stacked share of each activity (syscall, vDSO, host, expect) per column: x is event order, so what
-  // matters is what the events of a stretch are, not how many there are.
+/**
+ * Make (and write once) the pixel buffer of the overview's static part for a strip this size, and read its colours'
+ * pixel values, before any run arrives: both cost milliseconds the first frame would otherwise pay.
+ */
+export function prepareOverview(width: number, height: number, dpr: number, t: Theme): ImageData {
+  const w = Math.round(Math.max(1, Math.floor(width - GUTTER)) * dpr);
+  const h = Math.round(height * dpr);
+  if (!prepared || prepared.width !== w || prepared.height !== h) {
+    prepared = new ImageData(w, h);
+    new Uint32Array(prepared.data.buffer).fill(0);
+  }
+  for (const colour of overviewColours(t)) pixelOf(colour, t.gutter);
+  return prepared;
+}
+
+/** Each column's stacked share of the activities (syscall, vDSO, host, expect) and its failure and fault ticks. */
+function columnCounts(run: RunModel, W: number): { counts: Uint32Array; ticks: Uint8Array } {
+  // x is event order, so what matters is what the events of a stretch are, not how many there are.
   const counts = new Uint32Array(W * 5);
   const ticks = new Uint8Array(W);
   const k = W / run.n;
-  // Small runs: every event, over all the columns it covers. Large runs: the per-block summaries (one entry per
-  // lane a block touches), so building this stays cheap at 10^6 events.
-  const { blockFirst, entCat, entMark } = run;
-  const blocks = blockFirst.length - 1;
   if (run.n <= W * 8) {
+    // Small runs: every event, over all the columns it covers.
     for (let i = 0; i < run.n; i++) {
       const c0 = Math.min(W - 1, Math.floor(i * k));
       const c1 = Math.max(c0 + 1, Math.min(W, Math.floor((i + 1) * k)));
@@ -77,8 +73,11 @@ function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: 
         if (m & MARK.fault) ticks[col] |= 2;
       }
     }
+    return { counts, ticks };
   }
-  for (let bl = 0; bl < blocks && run.n > W * 8; bl++) {
+  // Large runs: the per-block summaries (one entry per lane a block touches), so this stays cheap at 10^6 events.
+  const { blockFirst, entCat, entMark } = run;
+  for (let bl = 0; bl < blockFirst.length - 1; bl++) {
     const col = Math.min(W - 1, Math.floor((bl * BLOCK + BLOCK / 2) * k));
     for (let e = blockFirst[bl]; e < blockFirst[bl + 1]; e++) {
       const cat = entCat[e];
@@ -88,27 +87,46 @@ function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: 
       if (m & MARK.fault) ticks[col] |= 2;
     }
   }
+  return { counts, ticks };
+}
+
+/** The static part of the overview as pixels, made once per run, width and theme. */
+function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: number): ImageData {
+  const c = overviewCache;
+  if (c && c.run === run && c.W === W && c.height === height && c.theme === t && c.dpr === dpr) return c.image;
+  const image = prepareOverview(W + GUTTER, height, dpr, t);
+  const px = new Uint32Array(image.data.buffer);
+  const wd = image.width;
+  const hd = image.height;
+  px.fill(pixelOf(t.gutter, t.gutter));
+  const { counts, ticks } = columnCounts(run, W);
+  const colour = [0, 1, 2, 3, 4].map((cat) => pixelOf(t.category[cat], t.gutter));
+  const fault = pixelOf(t.fault, t.gutter);
+  const error = pixelOf(t.error, t.gutter);
+  // Rows in device pixels, rounded; a CSS column is dpr device columns wide.
+  const row = (y: number): number => Math.max(0, Math.min(hd, Math.round(y * dpr)));
+  const fill = (col: number, ya: number, yb: number, v: number): void => {
+    const xa = Math.round(col * dpr);
+    const xb = Math.min(wd, Math.round((col + 1) * dpr));
+    for (let y = ya; y < yb; y++) px.fill(v, y * wd + xa, y * wd + xb);
+  };
   const hAvail = height - 8;
-  const y0 = new Float32Array(W).fill(height - 2);
-  for (let cat = 1; cat <= 4; cat++) {
-    p.fillStyle = t.category[cat];
-    p.beginPath();
-    for (let col = 0; col < W; col++) {
-      const total = counts[col * 5] + counts[col * 5 + 1] + counts[col * 5 + 2] + counts[col * 5 + 3] + counts[col * 5 + 4];
-      if (!total) continue;
-      const h = (counts[col * 5 + cat] / total) * hAvail;
-      if (h <= 0) continue;
-      p.rect(col, y0[col] - h, 1, h);
-      y0[col] -= h;
+  for (let col = 0; col < W; col++) {
+    const o = col * 5;
+    const total = counts[o] + counts[o + 1] + counts[o + 2] + counts[o + 3] + counts[o + 4];
+    if (total) {
+      let y0 = height - 2;
+      for (let cat = 1; cat <= 4; cat++) {
+        const h = (counts[o + cat] / total) * hAvail;
+        if (h <= 0) continue;
+        fill(col, row(y0 - h), row(y0), colour[cat]);
+        y0 -= h;
+      }
     }
-    p.fill();
+    // The failure tick is drawn over the fault tick, as it matters more.
+    if (ticks[col] & 2) fill(col, row(1), row(5), fault);
+    if (ticks[col] & 1) fill(col, row(1), row(5), error);
   }
-  for (const [bit, color, y] of [[2, t.fault, 1], [1, t.error, 1]] as const) {
-    p.fillStyle = color;
-    p.beginPath();
-    for (let col = 0; col < W; col++) if (ticks[col] & bit) p.rect(col, y, 1, 4);
-    p.fill();
-  }
-  overviewCache = { run, W, height, theme: t, dpr, canvas };
-  return canvas;
+  overviewCache = { run, W, height, theme: t, dpr, image };
+  return image;
 }

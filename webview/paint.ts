@@ -47,13 +47,14 @@ function isCanvas(p: Painter): p is Painter & CanvasRenderingContext2D {
   return typeof (p as Partial<CanvasRenderingContext2D>).putImageData === 'function' && typeof (p as Partial<CanvasRenderingContext2D>).getTransform === 'function';
 }
 
-let colorCache = new Map<string, number>();
-let colorCacheUnder = '';
+// Keyed by the colour over its background: the plot's lanes lie over the editor background, the overview's bars
+// over the side bar's, and one cache for both keeps either from emptying the other's.
+const colorCache = new Map<string, number>();
 let colorProbe: CanvasRenderingContext2D | null = null;
 /** A CSS colour as one little-endian RGBA pixel, alpha blended over `under` (the lanes are opaque). */
-function pixelOf(css: string, under: string): number {
-  if (under !== colorCacheUnder) { colorCache = new Map(); colorCacheUnder = under; }
-  let v = colorCache.get(css);
+export function pixelOf(css: string, under: string): number {
+  const key = `${under}\n${css}`;
+  let v = colorCache.get(key);
   if (v !== undefined) return v;
   if (!colorProbe) {
     const c = document.createElement('canvas');
@@ -69,7 +70,8 @@ function pixelOf(css: string, under: string): number {
   ctx.fillRect(0, 0, 1, 1);
   const d = ctx.getImageData(0, 0, 1, 1).data;
   v = ((255 << 24) | (d[2] << 16) | (d[1] << 8) | d[0]) >>> 0;
-  colorCache.set(css, v);
+  if (colorCache.size > 256) colorCache.clear(); // themes come and go: keep only the recent ones' colours
+  colorCache.set(key, v);
   return v;
 }
 

@@ -51,7 +51,7 @@ function resize(): void {
   paintNow();
   const ctx = canvas.getContext('2d');
   if (ctx) preparePixels(ctx, state.size.width, state.size.height, state.theme);
-  prepareOverview(state.size.width, OVERVIEW_H, dpr);
+  prepareOverview(state.size.width, OVERVIEW_H, dpr, state.theme);
 }
 
 function scene(width: number, height: number): Scene {

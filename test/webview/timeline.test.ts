@@ -7,13 +7,14 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { ROOT, launch, openTimeline, type HarnessPage } from './browser';
 import type { TimelineDescription } from '../../webview/protocol';
+import { GUTTER } from '../../webview/geometry';
 
 const SHOTS = path.join(ROOT, 'test-results', 'webview');
 
 interface Hook {
   describe(): TimelineDescription;
   selected(): { run: number; index: number } | null;
-  theme(): { background: string; kind: string };
+  theme(): { background: string; kind: string; gutter: string; category: string[]; error: string; fault: string };
   layout(): { blocks: { run: number; top: number; lanes: { y: number; h: number }[] }[]; plotWidth: number };
   setView(start: number, span: number): void;
   scene(): { view: { start: number; span: number }; scrollTop: number; cursor: number };
@@ -71,6 +72,36 @@ async function pixel(page: Page, x: number, y: number): Promise<[number, number,
 /** A y near the bottom of the timeline canvas, below every lane (background only). */
 async function canvasBottom(page: Page): Promise<number> {
   return page.evaluate(() => (globalThis as unknown as Win).document.getElementById('timeline')!.clientHeight - 4);
+}
+
+/** '#rrggbb' as 'r,g,b'. */
+function rgbOf(hex: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) throw new Error(`not an opaque #rrggbb colour: ${hex}`);
+  return [m[1], m[2], m[3]].map((x) => parseInt(x!, 16)).join(',');
+}
+
+/**
+ * The colours of the overview strip's plot (right of the gutter), counted by pixel: in the bars' rows and in the
+ * tick row above them, leaving out the visible window's outline (the strip's edges) and the cursor's column.
+ */
+async function overviewColours(page: Page): Promise<{ bars: Record<string, number>; ticks: Record<string, number> }> {
+  return page.evaluate((gutter) => {
+    const c = (globalThis as unknown as Win).document.getElementById('overview') as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const { width, height } = c;
+    const d = c.getContext('2d').getImageData(0, 0, width, height).data;
+    const bars: Record<string, number> = {};
+    const ticks: Record<string, number> = {};
+    for (let y = 2; y < height - 3; y++) {
+      for (let x = gutter + 6; x < width - 4; x++) {
+        const o = (y * width + x) * 4;
+        const key = `${d[o]},${d[o + 1]},${d[o + 2]}`;
+        const into = y <= 4 ? ticks : y >= 8 ? bars : null;
+        if (into) into[key] = (into[key] ?? 0) + 1;
+      }
+    }
+    return { bars, ticks };
+  }, GUTTER);
 }
 
 let browser: Browser;
@@ -372,6 +403,29 @@ describe('timeline webview: comparison mode', () => {
 });
 
 describe('timeline webview: 10^6 events', () => {
+  test('the overview strip shows what each stretch of the run is, and where it failed or faulted', async () => {
+    const h = await openTimeline(browser);
+    try {
+      // 2,000 events are counted one by one; 200,000 from the per-block summaries.
+      for (const n of [2000, 200_000]) {
+        await load(h.page, n, 0);
+        const strip = await overviewColours(h.page);
+        const t = await h.page.evaluate(() => (globalThis as unknown as Win).__timeline.theme());
+        const activities = t.category.slice(1).map(rgbOf);
+        // Every pixel of the bars is the strip's background or one activity's colour (no blend of two), and
+        // the run's mix shows: syscalls, vDSO calls, host actions and expectations all appear.
+        for (const c of Object.keys(strip.bars)) assert.ok(c === rgbOf(t.gutter) || activities.includes(c), `${n} events: bar pixel ${c} is no activity's colour`);
+        for (const c of activities) assert.ok((strip.bars[c] ?? 0) > 0, `${n} events: activity colour ${c} missing from the overview: ${JSON.stringify(strip.bars)}`);
+        // The tick row above them marks failures and faults (the generated run has both).
+        assert.ok((strip.ticks[rgbOf(t.error)] ?? 0) > 0, `${n} events: no failure tick: ${JSON.stringify(strip.ticks)}`);
+        assert.ok((strip.ticks[rgbOf(t.fault)] ?? 0) > 0, `${n} events: no fault tick: ${JSON.stringify(strip.ticks)}`);
+      }
+      assert.deepEqual(h.errors, []);
+    } finally {
+      await h.close();
+    }
+  });
+
   test('loads in chunks and draws, zoomed out and in, dark and light', async () => {
     const h = await openTimeline(browser);
     try {
