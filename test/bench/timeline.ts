@@ -22,7 +22,7 @@ export async function bench(): Promise<Record<string, number>> {
     target: 'es2022', legalComments: 'none', write: false, logLevel: 'warning',
   });
   const figures: Record<string, number> = { 'timeline.webview_bundle_kb': built.outputFiles[0].contents.byteLength / 1024 };
-  const browser = await launch();
+  const browser = await launch(['--js-flags=--expose-gc']);
   try {
     for (const [n, key, repeats] of [[100_000, 'timeline.first_paint_ms_1e5', 5], [1_000_000, 'timeline.first_paint_ms_1e6', 3]] as const) {
       const samples: number[] = [];

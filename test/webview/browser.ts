@@ -36,8 +36,9 @@ function pathToFileUrl(p: string): string {
   return `file://${p.split(path.sep).map(encodeURIComponent).join('/')}`;
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+/** Chromium, headless; `extraArgs` for a benchmark's own needs (e.g. a page that may ask for a collection). */
+export async function launch(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 export interface HarnessPage {

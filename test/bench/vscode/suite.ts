@@ -318,12 +318,15 @@ export async function run(): Promise<void> {
   figures['tree.refresh_ms'] = await treeRefresh(editor.document.uri);
   save('tree refresh');
   await debugPhase(files, phase, figures);
-  // The target's figure: the host's longest block while the 10^6-event scenario is opened, edited, run and
-  // debugged; beside it VS Code's own (the plain text's) and what the scenario adds to it.
+  // The target's figure (issue 12: the host "never blocked more than 50 ms by a run, an import or a validation"):
+  // the host's longest block in the phases where our code runs, imports or validates, and for the open and the edit
+  // of the 10^6-line scenario what they block beyond the same text opened and edited as plain text, where none of
+  // our code runs (VS Code's own copy of a 10^6-line document into the host). Beside it, the longest block in any
+  // phase, VS Code's floor included, so nothing is hidden.
   const block = (name: string): number => figures[`ext.host_block_ms_${name}`]!;
   figures['ext.host_floor_block_ms'] = Math.max(block('open_plaintext'), block('edit_plaintext'));
-  figures['ext.host_max_block_ms'] = Math.max(block('open'), block('edit'), block('run'), block('run_again'), block('debug'));
-  figures['ext.host_max_block_over_floor_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), block('run'), block('run_again'), block('debug'));
+  figures['ext.host_max_block_any_phase_ms'] = Math.max(block('open'), block('edit'), block('run'), block('run_again'), block('debug'), block('series'), block('series_hunks'));
+  figures['ext.host_max_block_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), block('run'), block('run_again'), block('debug'), block('series'), block('series_hunks'));
   figures['ext.host_heap_mb_end'] = process.memoryUsage().heapUsed / 2 ** 20;
   save('debugger steps');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
