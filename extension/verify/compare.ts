@@ -5,6 +5,7 @@
 import type { KernelState, TaskState } from '../sim/api';
 import type { FileRef } from '../sim/ops';
 import { PAGE } from '../sim/kernel/mm/vma';
+import { switchesFor } from '../sim/profile';
 import { OPERATIONS } from './operations';
 import { compareResult, type Tolerances } from './compareResult';
 import { compareState, newTracker } from './compareState';
@@ -89,6 +90,7 @@ export function compareRun(input: CompareInput): FileReport {
   if (input.error) return { ...base, agree: 0, disagree: 0, unchecked: 0, lines: [], fileNotChecked: null, error: input.error };
   const tr = newTracker();
   const tidNames = new Map<number, string>();
+  const scan = { saturate: switchesFor(plan.profile).values.scanSaturates };
   const lines: LineVerdict[] = [];
   const src = (l: number) => plan.source[l] ?? '';
   let taint: number | null = null;
@@ -171,7 +173,7 @@ export function compareRun(input: CompareInput): FileReport {
     const sandbox = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;
     const layout = layoutUnchecked(pl, pl.model.before);
     const skip = (field: string) => (layout && field === 'outcome' ? layout : sandbox(field));
-    const rc = compareResult(pl, k, { nsMap: tr.ns, userMap: tr.user, after: pl.model.after, k, tidNames }, tol, skip);
+    const rc = compareResult(pl, k, { nsMap: tr.ns, userMap: tr.user, after: pl.model.after, k, tidNames, scan }, tol, skip);
     let diffs = [...rc.diffs, ...stateDiffs];
     // After a line where one side succeeded and the other failed, the two machines hold different states:
     // later disagreements may only follow from that one, and say so.

@@ -7,6 +7,7 @@ import { timerState, type KernelState, type OpResult } from '../sim/api';
 import type { Operation } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
+import type { ScanRules } from '../sim/offsets';
 import { offsetRange } from '../sim/offset64';
 import { negativeClock } from '../sim/cpuclock';
 import type { PlannedLine } from './plan';
@@ -58,7 +59,11 @@ function fileOf(op: Operation, before: KernelState, task: string | null): string
   return fd?.path ?? null;
 }
 
-interface TextCtx { readonly nsMap: Bijection; readonly userMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string> }
+interface TextCtx {
+  readonly nsMap: Bijection; readonly userMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string>;
+  /** How the model's kernel reads an offsets write's numbers (profile.ts scanSaturates). */
+  readonly scan: ScanRules;
+}
 
 /** Compares texts by meaning; returns [kernel, model] as they should be shown, equal when they agree. */
 function compareText(path: string, kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine, tol: Tolerances): [string, string] | null {
@@ -191,13 +196,14 @@ function specialMappings(text: string): string {
 /** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own
  *  uptime (kernel/time/namespace.c proc_timens_set_offset), decides differently at the model's host uptime and
  *  at the kernel's. Then the difference is the hosts', not the model's. */
-function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>): string | null {
+function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>, scan: ScanRules): string | null {
   const op = pl.step.operation;
   if (op.op !== 'write' && op.op !== 'pwrite') return null;
   const hm = secs(f.hm), hb = secs(f.hboot);
   if (!Number.isFinite(hm) || !Number.isFinite(hb)) return null;
-  const parsed = parseOffsetsWrite(new TextEncoder().encode(op.data), false);
-  const entries = parsed.ok ? parsed.offsets : (() => { const p2 = parseOffsetsWrite(new TextEncoder().encode(op.data), true); return p2.ok ? p2.offsets : []; })();
+  const bytes = new TextEncoder().encode(op.data);
+  const parsed = parseOffsetsWrite(bytes, false, scan);
+  const entries = parsed.ok ? parsed.offsets : (() => { const p2 = parseOffsetsWrite(bytes, true, scan); return p2.ok ? p2.offsets : []; })();
   const mHost = pl.model.before.host;
   const inRange = (h: number, e: { sec: bigint; nsec: bigint }) => {
     const s = Math.floor(h);
@@ -226,7 +232,7 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
   const rt = readingTimer(pl, f, tol.clockSec, mo, ko);
   if (rt?.unchecked) return { diffs, unchecked: rt.unchecked, model, kernel };
   if (mo !== ko) {
-    const host = (mo === 'ERANGE') !== (ko === 'ERANGE') ? rangeDependsOnHost(pl, f) : null;
+    const host = (mo === 'ERANGE') !== (ko === 'ERANGE') ? rangeDependsOnHost(pl, f, c.scan) : null;
     // a write that failed on both sides (the model's EACCES of a frozen namespace, the kernel's ERANGE, which
     // proc_timens_set_offset checks first) changed nothing either side: only a success sets the machines apart
     if (host) return { diffs, unchecked: host, model, kernel, diverged: mo === 'ok' || ko === 'ok' };

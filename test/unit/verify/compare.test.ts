@@ -349,6 +349,20 @@ test('an offsets write the range check decides at the kernel\'s short uptime onl
   assert.match(at(one, 4).reason ?? '', /follows line 3/, 'the model wrote the offsets the kernel refused');
 });
 
+test('the range check\'s excuse reads an offsets write as the model\'s kernel does: saturated from 7.2, not wrapped', () => {
+  // 2 * 2^64 - 25 s: wrapped, -25 s (ERANGE on a host up 5 s, not on the model's up 1000 s); saturated (7.2+,
+  // lib/kstrtox.c _parse_integer_limit), ULLONG_MAX, -1 s: in range on both, so a kernel ERANGE is no host's doing.
+  const text = 'kernel 7.3\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic 36893488147419103207 0")';
+  const plan = planScenario(text, 't.timens', { arch: 'x86_64', kernel: '7.3', disabledPatches: [] }, MODE);
+  assert.equal(plan.lines[1].model.result.errno, null, 'the model (7.3) writes -1 s');
+  const kernel = kernelFromModel(plan);
+  const l = kernel.get(3)!;
+  l.res = { ...l.res!, f: { ...l.res!.f, errno: 'ERANGE', ret: '-1', hm: '5:000000000', hboot: '5:000000000' } };
+  const line = compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES }).lines.find((v) => v.line === 2)!;
+  assert.equal(line.status, 'disagree', `not excused by the hosts' uptimes: ${line.reason ?? ''}`);
+  assert.deepEqual(line.diffs[0], { field: 'outcome', kernel: 'ERANGE', model: 'ok' });
+});
+
 test('on a machine up for less than the model\'s 1000 s the model boots at its uptime: the range check asks both the same', () => {
   const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic -25 0")\nP1: write("/proc/self/timens_offsets", "monotonic -3 0")';
   const plan = planScenario(text, 't.timens', PROFILE, MODE, 'l', { monotonic: 5.25, boottime: 7.25 });
