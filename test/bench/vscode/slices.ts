@@ -1,10 +1,12 @@
 // Our own synchronous slices on the extension host: a CPU profile of a phase, and the longest stretch of
-// consecutive samples whose stack runs our bundle's code (a handler, a provider, a continuation of ours).
-// The event-loop figure counts whatever blocks the host, VS Code's own work and other extensions included.
+// consecutive samples whose stack runs our bundle's code (a handler, a provider, a continuation of ours), within
+// one turn of the event loop. The event-loop figure counts whatever blocks the host, VS Code's own work and
+// other extensions included.
+import { createHook } from 'async_hooks';
 import * as inspector from 'inspector';
 
 interface ProfileNode { id: number; parent?: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number } }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 function post<T>(s: inspector.Session, method: string, params: object = {}): Promise<T> {
   return new Promise((resolve, reject) => s.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
@@ -29,22 +31,52 @@ export async function longestOwnSlice(ours: string, work: () => Promise<void>): 
     await post(s, 'Profiler.enable');
     await post(s, 'Profiler.setSamplingInterval', { interval: 500 });
     await post(s, 'Profiler.start');
+    const turns = loopTurns();
     let failed: unknown;
     await work().catch((err: unknown) => { failed = err ?? new Error('the phase failed'); });
+    turns.hook.disable();
     const { profile } = await post<{ profile: CpuProfile }>(s, 'Profiler.stop');
     if (failed) throw failed;
-    return longest(profile, ours);
+    return longest(profile, ours, turns.starts);
   } finally {
     s.disconnect();
   }
 }
 
-/** The longest run of samples that `counts`, and the functions with most self time in it. */
-function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true): { ms: number; top: string[] } {
+/**
+ * When each callback the event loop runs starts (µs, the profile's clock: both are CLOCK_MONOTONIC): a timer, an
+ * immediate, an I/O or IPC callback. Two slices of ours with nothing between them (a lookup that yields with
+ * setImmediate) are consecutive samples, but the host could run anything else between them. Promise reactions,
+ * microtasks and process.nextTick callbacks are left out: they run in the same turn, before the loop gets control
+ * back.
+ */
+const SAME_TURN = new Set(['PROMISE', 'Microtask', 'TickObject']);
+function loopTurns(): { hook: ReturnType<typeof createHook>; starts: number[] } {
+  const starts: number[] = [];
+  const sameTurn = new Set<number>();
+  const hook = createHook({
+    init(id, type) { if (SAME_TURN.has(type)) sameTurn.add(id); },
+    before(id) { if (!sameTurn.has(id)) starts.push(Number(process.hrtime.bigint() / 1000n)); },
+    after(id) { sameTurn.delete(id); },
+    destroy(id) { sameTurn.delete(id); },
+  }).enable();
+  return { hook, starts };
+}
+
+/** The longest run of samples that `counts` within one loop turn, and the functions with most self time in it. */
+function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true, turnStarts: readonly number[] = []): { ms: number; top: string[] } {
   let best = { ms: 0, from: 0, to: 0 };
   let start = -1;
   let ms = 0;
+  let at = profile.startTime;
+  let turn = 0;
   for (let i = 0; i < profile.samples.length; i++) {
+    const before = at;
+    at += profile.timeDeltas[i] ?? 0;
+    // A callback that started between the last sample and this one ends the stretch.
+    let newTurn = false;
+    while (turn < turnStarts.length && turnStarts[turn]! <= at) { if (turnStarts[turn]! > before) newTurn = true; turn++; }
+    if (newTurn) start = -1;
     if (!counts(i)) { start = -1; continue; }
     if (start < 0) { start = i; ms = 0; }
     ms += (profile.timeDeltas[i + 1] ?? 0) / 1000; // a sample's time is the gap to the next one
@@ -60,7 +92,7 @@ function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i
   return { ms: best.ms, top };
 }
 
-function longest(profile: CpuProfile, ours: string): Slice {
+function longest(profile: CpuProfile, ours: string, turnStarts: readonly number[]): Slice {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -80,9 +112,9 @@ function longest(profile: CpuProfile, ours: string): Slice {
   const ownOrCollection = (i: number): boolean => (inOurs = isOurs(profile.samples[i]!) || (inOurs && name(i) === '(garbage collector)'));
   // A collection inside a slice of ours is part of it; one at its end is counted apart: its length is the whole
   // heap's (VS Code's copies of every open document), whoever's allocation set it off.
-  const mine = stretch(profile, byId, ownOrCollection, (i) => isOurs(profile.samples[i]!));
+  const mine = stretch(profile, byId, ownOrCollection, (i) => isOurs(profile.samples[i]!), turnStarts);
   inOurs = false;
-  const withCollection = stretch(profile, byId, ownOrCollection);
+  const withCollection = stretch(profile, byId, ownOrCollection, undefined, turnStarts);
   const busy = stretch(profile, byId, (i) => name(i) !== '(idle)' && name(i) !== '(program)');
   return { ...mine, withCollection: withCollection.ms, busy };
 }
