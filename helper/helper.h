@@ -114,6 +114,7 @@ struct mm_state {
 };
 extern struct mm_state g_mm;
 void mm_init(void);
+void syscalls_without_vdso(void);   /* ia32: libc enters the kernel with int $0x80, never through the vDSO */
 int mapping_of(const char *name);
 long page_size(void);
 void maps_each(int (*fn)(unsigned long s, unsigned long e, const char *name, void *ctx), void *ctx);

@@ -411,3 +411,24 @@ test('a timer saturated at KTIME_MAX, or with an absolute deadline ahead, is com
   assert.equal(at(verdicts(absText, ahead(2)), 2).status, 'agree');
   assert.equal(at(verdicts(absText, ahead(2, 2)), 2).status, 'disagree', 'an expiry 2 s later');
 });
+
+test('a maps read once [vdso] was moved compares the special mappings without their distances: the kernel put the move where the helper reserved room', () => {
+  const read = 'P1: read("/proc/self/maps")\n';
+  const moved = `arch x86_64\nkernel 6.18\nP1: mremap([vdso], 2, MREMAP_MAYMOVE|MREMAP_FIXED)\n${read}`;
+  const still = `arch x86_64\nkernel 6.18\n${read}`;
+  // the kernel's [vdso] lies elsewhere than the model's, here 0x10 pages below its [vvar]
+  const elsewhere = (line: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const text = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^[0-9a-f]+-[0-9a-f]+(?= r-xp .*\[vdso\])/m, '7ffff7fab000-7ffff7fad000');
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text).toString('hex') } };
+  };
+  assert.equal(verdicts(moved).disagree, 0);
+  assert.equal(verdicts(moved, elsewhere(4)).disagree, 0);
+  assert.equal(verdicts(still, elsewhere(3)).disagree, 1, 'side by side, the distances are the kernel\'s layout');
+  const shrunk = (line: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const text = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^([0-9a-f]+)-7f0000002000/m, '$1-7f0000001000');
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text).toString('hex') } };
+  };
+  assert.equal(verdicts(moved, shrunk(4)).disagree, 1, 'sizes are still compared');
+});
