@@ -196,18 +196,21 @@ function ioctlText(request: string, newFd: string, kText: string, mText: string,
 const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall|sigpage|vectors)\])$/;
 
 /** The special-mapping lines of a maps text (the model has no others), each placed relative to the start of
- *  [vdso] (the kernel's addresses are randomised, the model's fixed) with its size in pages; [vsyscall] and an
+ *  [vdso] (the kernel's addresses are randomised, the model's fixed), or of the first one once [vdso] is gone, with its size in pages; [vsyscall] and an
  *  AArch32 task's [vectors] stay at their fixed addresses. Column padding is compared as printed. Not `placed`:
  *  without the addresses of the others, in name order. */
 function specialMappings(text: string, placed: boolean): string {
   const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
-  const vdso = lines.find((x) => x.m![7] === '[vdso]');
-  const base = vdso ? BigInt('0x' + vdso.m![1]) : 0n;
+  const fixed = (name: string) => name === '[vsyscall]' || name === '[vectors]';
+  // without a [vdso] (unmapped), the first of the others anchors the places: absolute addresses are randomised
+  const anchor = lines.find((x) => x.m![7] === '[vdso]') ?? lines.find((x) => !fixed(x.m![7]!));
+  const base = anchor ? BigInt('0x' + anchor.m![1]) : 0n;
+  const from = anchor ? anchor.m![7] : '[vdso]';
   const shown = lines.map(({ l, m }) => {
     const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
-    const at = m![7] === '[vsyscall]' || m![7] === '[vectors]' ? m![1] : `[vdso]${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const at = fixed(m![7]!) ? m![1] : `${from}${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
     const pad = l.length - l.indexOf(m![7]);
-    const where = placed || m![7] === '[vsyscall]' || m![7] === '[vectors]' ? ` at ${at}` : '';
+    const where = placed || fixed(m![7]!) ? ` at ${at}` : '';
     return `${m![7]}${where}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
   });
   return (placed ? shown : shown.sort()).join('; ') || 'no special mappings';

@@ -432,3 +432,23 @@ test('a maps read once [vdso] was moved compares the special mappings without th
   };
   assert.equal(verdicts(moved, shrunk(4)).disagree, 1, 'sizes are still compared');
 });
+
+test('a maps read without [vdso] places the others relative to the first: the kernel\'s addresses are randomised', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: munmap([vdso])\nP1: read("/proc/self/maps")\n';
+  // the kernel's mappings lie 0x1000 pages higher than the model's, all of them but the fixed [vsyscall]
+  const shifted = (by: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(4)!;
+    const text2 = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^([0-9a-f]+)-([0-9a-f]+)(?= .*\[vvar)/gm,
+      (_, a: string, b: string) => [a, b].map((x) => (parseInt(x, 16) + by * 4096).toString(16)).join('-'));
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text2).toString('hex') } };
+  };
+  assert.equal(verdicts(text).disagree, 0);
+  assert.equal(verdicts(text, shifted(0x1000)).disagree, 0);
+  const apart = (k: Map<number, KernelLine>) => {
+    const l = k.get(4)!;
+    const text2 = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^([0-9a-f]+)-([0-9a-f]+)(?= .*\[vvar_vclock\])/m,
+      (_, a: string, b: string) => [a, b].map((x) => (parseInt(x, 16) + 4096).toString(16)).join('-'));
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text2).toString('hex') } };
+  };
+  assert.equal(verdicts(text, apart).disagree, 1, 'the distance between [vvar] and [vvar_vclock] is still compared');
+});
