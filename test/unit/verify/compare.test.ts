@@ -374,6 +374,11 @@ test('a line the kernel did not run stops the lines after it only when the model
   const gid = verdicts('kernel 6.18\nP1: setgid(1000)\nP1: pthread_create() = T\nT: vfork() = C\nP1: setgid(0)\nP1: id()').lines;
   assert.match(gid[3].reason ?? '', /suspended in vfork/);
   assert.match(gid[4].reason ?? '', /follows line 5/, 'the model changed the gids of P1 and T');
+  // a thread made by clone3(CLONE_THREAD) is not in glibc's list: the helper's set*id reaches only the caller
+  const raw = verdicts('kernel 6.18\nP1: clone3(CLONE_THREAD|CLONE_SIGHAND|CLONE_VM, exit_signal=0) = K\nK: setresuid(-1, 1000, -1)\nP1: pthread_create() = T\nT: setuid(0)').lines;
+  assert.match(raw[1].reason ?? '', /K is a thread made by clone\(CLONE_THREAD\)/);
+  const libc = verdicts('kernel 6.18\nP1: pthread_create() = T\nT: setresuid(-1, 1000, -1)').lines;
+  assert.equal(libc[1].status, 'agree', 'pthread_create threads are glibc\'s');
 });
 
 test('a line the model failed on (a bug in the model) is a disagreement, not a line it could not check', () => {
