@@ -114,6 +114,7 @@ struct mm_state {
 };
 extern struct mm_state g_mm;
 void mm_init(void);
+void syscalls_without_vdso(void);   /* ia32: libc enters the kernel with int $0x80, never through the vDSO */
 int mapping_of(const char *name);
 long page_size(void);
 void maps_each(int (*fn)(unsigned long s, unsigned long e, const char *name, void *ctx), void *ctx);
@@ -152,12 +153,14 @@ void add_text(struct result *r, const unsigned char *buf, size_t n);
 
 /* turn.c: the tasks sharing one TLS area (CLONE_VM without CLONE_SETTLS) run the helper's code in turns. A task
  * holds its turn from the moment it starts, gives it back while it waits for its next command (turn_idle) and around a
- * vfork-like CLONE_VM clone, which suspends it until the child execs or exits; the kernel gives back the turn of a
- * task that dies or execs holding it. */
+ * vfork-like CLONE_VM clone, which suspends it until the child execs or exits, and around its own exec (turn_execveat:
+ * a non-leader's exec has another tid by the time the kernel would release it); the kernel gives back the turn of a
+ * task that dies holding it. */
 void turn_begin(struct robust_list_head *h, int shared);
 void turn_take(struct robust_list_head *h);
 void turn_give(struct robust_list_head *h);
 void turn_idle(int chan);
+long turn_execveat(struct robust_list_head *h, int fd, char **argv, char **envp);
 
 /* clone3 with a fresh stack: the child runs fn(arg) and exits with its return value */
 long clone3_on_stack(void *args, size_t size, int (*fn)(void *), void *arg);

@@ -116,6 +116,25 @@ void op_munmap(struct task_ctx *c, struct arg *a, struct result *r)
 	res_errno(r, munmap((void *)rg.start, rg.len));
 }
 
+struct reservation { unsigned long start, end; };
+
+static int unmap_reserved(unsigned long s, unsigned long e, const char *name, void *ctx)
+{
+	struct reservation *rv = ctx;
+	if (!strcmp(name, "[vvar]") || !strcmp(name, "[vvar_vclock]") || !strcmp(name, "[vdso]")) return 0;
+	unsigned long from = s > rv->start ? s : rv->start, to = e < rv->end ? e : rv->end;
+	if (from < to) munmap((void *)from, to - from);
+	return 0;
+}
+
+/* After a failed move, what is left of the reservation: since 6.17 remap_move may have moved the first mappings
+ * of the range into it before refusing a later one (mm/mremap.c), and those stay where the kernel put them. */
+static void release_reservation(void *dest, unsigned long len)
+{
+	struct reservation rv = { (unsigned long)dest, (unsigned long)dest + len };
+	maps_each(unmap_reserved, &rv);
+}
+
 void op_mremap(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
@@ -134,16 +153,28 @@ void op_mremap(struct task_ctx *c, struct arg *a, struct result *r)
 	void *ret = mremap((void *)rg.start, rg.len, newlen, flags, dest);
 	if (ret == MAP_FAILED) {
 		int e = errno;
-		if (dest) munmap(dest, newlen);
+		if (dest) release_reservation(dest, newlen);
+		for (int m = 0; m < N_MAPPINGS; m++) {
+			/* the mappings remap_move took before it failed: found where the kernel put them */
+			if (!g_mm.base[m] || !dest || vma_pages_at(g_mm.base[m])) continue;
+			unsigned long moved = (unsigned long)dest + (g_mm.base[m] - rg.start);
+			if (g_mm.base[m] >= rg.start && g_mm.base[m] < rg.start + rg.len && vma_pages_at(moved)) {
+				g_mm.base[m] = moved;
+				if (m == MAP_VDSO) g_mm.vdso_text = moved;
+			}
+		}
 		errno = e;
 		res_errno(r, -1);
 		return;
 	}
 	r->ret = 0;
 	res_add(r, " moved=%d", ret != (void *)rg.start);
+	if (ret == (void *)rg.start) return;
+	/* every mapping that began in the range moved by the same distance: one VMA, or (6.17+ remap_move, a
+	 * same-size MREMAP_FIXED move) each VMA of the range, the gaps between them kept */
 	for (int m = 0; m < N_MAPPINGS; m++) {
-		if (g_mm.base[m] != rg.start || ret == (void *)rg.start) continue;
-		g_mm.base[m] = (unsigned long)ret;
-		if (m == MAP_VDSO) g_mm.vdso_text = (unsigned long)ret;   /* mm->context.vdso follows the text */
+		if (g_mm.base[m] < rg.start || g_mm.base[m] >= rg.start + rg.len) continue;
+		g_mm.base[m] = (unsigned long)ret + (g_mm.base[m] - rg.start);
+		if (m == MAP_VDSO) g_mm.vdso_text = g_mm.base[m];   /* mm->context.vdso follows the text */
 	}
 }

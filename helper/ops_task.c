@@ -221,7 +221,10 @@ void op_execve(struct task_ctx *c, struct arg *a, struct result *r)
 	 * stays the native one for a later exec */
 	long ret;
 	if (a[1].i == 1 && exe32_fd < 0) { ret = -1; errno = ENOENT; }
-	else ret = syscall(SYS_execveat, a[1].i == 1 ? exe32_fd : c->exe_fd, "", argv, helper_envp(), AT_EMPTY_PATH);
+	else {
+		ret = turn_execveat(&c->turn, a[1].i == 1 ? (int)exe32_fd : c->exe_fd, argv, helper_envp());
+		if (ret < 0) { errno = (int)-ret; ret = -1; }
+	}
 	int e = errno;
 	fcntl(c->chan, F_SETFD, FD_CLOEXEC);
 	errno = e;

@@ -62,6 +62,26 @@ void mm_init(void)
 	g_mm.vdso_time_off = vdso_symbol(g_mm.vdso_text, "__vdso_time", "__kernel_time");
 }
 
+#if defined(__i386__)
+/* ia32 glibc enters the kernel through `call *%gs:0x10` (tcbhead_t.sysinfo, copied from _dl_sysinfo, which is
+ * AT_SYSINFO: the vDSO's __kernel_vsyscall at exec). Once a scenario moves or unmaps [vdso] that pointer is stale:
+ * vdso_mremap (arch/x86/entry/vdso/vma.c) moves mm->context.vdso and vdso_fix_landing the return of the mremap
+ * itself, but libc's next system call jumps to the old address (SIGSEGV), and after an munmap the sysenter/syscall
+ * return lands on the gone page (do_fast_syscall_32 returns to context.vdso + sym_int80_landing_pad). The model's
+ * system calls do not go through the vDSO, so the helper's do not either: int $0x80 from its own text. */
+__asm__(".text\n.type helper_int80, @function\nhelper_int80:\n\tint $0x80\n\tret\n");
+void helper_int80(void);
+extern unsigned long _dl_sysinfo;   /* libc.a's (hidden, in .bss): where new threads' TCBs take theirs */
+
+void syscalls_without_vdso(void)
+{
+	_dl_sysinfo = (unsigned long)helper_int80;
+	__asm__ volatile("movl %0, %%gs:0x10" : : "r"(helper_int80) : "memory");
+}
+#else
+void syscalls_without_vdso(void) {}
+#endif
+
 static __thread sigjmp_buf *fault_jmp;
 sigjmp_buf *set_fault_jmp(sigjmp_buf *j)
 {

@@ -50,6 +50,32 @@ static long raw4(long n, long a, long b, long c, long d)
 #endif
 }
 
+/* execveat(fd, "", argv, envp, AT_EMPTY_PATH) without errno: returns -errno on failure. */
+static long raw_execveat(int fd, char **argv, char **envp)
+{
+	long n = SYS_execveat, a = fd, b = (long)"", c = (long)argv, d = (long)envp, e = 0x1000 /* AT_EMPTY_PATH */;
+#if defined(__x86_64__)
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
+	return ret;
+#elif defined(__aarch64__) || defined(__arm__)
+	register long nr __asm__(REG_NR) = n;
+	register long r0 __asm__(REG(0)) = a;
+	register long r1 __asm__(REG(1)) = b;
+	register long r2 __asm__(REG(2)) = c;
+	register long r3 __asm__(REG(3)) = d;
+	register long r4 __asm__(REG(4)) = e;
+	__asm__ volatile("svc #0" : "+r"(r0) : "r"(nr), "r"(r1), "r"(r2), "r"(r3), "r"(r4) : "memory");
+	return r0;
+#elif defined(__i386__)
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e) : "memory");
+	return ret;
+#endif
+}
+
 /* Shared futex operations (no FUTEX_PRIVATE_FLAG): the kernel wakes a robust futex's waiter with a shared key. */
 static void futex_wait_(uint32_t *w, uint32_t val) { raw4(SYS_futex, (long)w, FUTEX_WAIT, (long)val, 0); }
 static void futex_wake_(uint32_t *w) { raw4(SYS_futex, (long)w, FUTEX_WAKE, 1, 0); }
@@ -110,4 +136,18 @@ void turn_idle(int chan)
 {
 	struct pollfd p = { chan, POLLIN, 0 };
 	while (raw4(SYS_ppoll, (long)&p, 1, 0, 0) < 0) {}
+}
+
+/* An exec of the helper without the turn. The kernel releases a robust futex at exec only when the word holds the
+ * task's tid (handle_futex_death from futex_exec_release), but a non-leader thread's exec has already taken its
+ * leader's tid by then (fs/exec.c begin_new_exec: de_thread, then exec_mmap -> exec_mm_release), so the turn would
+ * stay held by a tid that no longer exists and a CLONE_VM sibling on the same TLS would wait for ever (fuzz seed 8124
+ * under x86_64 6.1). The turn is given back before and taken again after a failed exec, which touches no TLS
+ * meanwhile. Returns -errno, as the system call. */
+long turn_execveat(struct robust_list_head *h, int fd, char **argv, char **envp)
+{
+	turn_give(h);
+	long ret = raw_execveat(fd, argv, envp);
+	turn_take(h);
+	return ret;
 }

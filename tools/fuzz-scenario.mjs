@@ -49,10 +49,19 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // Values near KTIME_MAX: a timer only, since a sleep that long moves the model's host with it.
     (t) => `${t}: timerfd_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TFD_TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s', '9223372000s', '9223372036.5s'])})`,
     (t) => `${t}: mprotect([vvar], ${pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_NONE'])})`,
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone3(${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER'])}) = ${c}`; },
+    // CLONE_VM children keep their creator's time namespace with a time_for_children of their own (copy_namespaces:
+    // no timens_on_fork); a thread's exit signal must be 0 (clone3's own check)
+    (t) => {
+      const c = `K${++n}`; tasks.push(c);
+      const flags = pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_VM', 'CLONE_NEWTIME|CLONE_VM|CLONE_VFORK', 'CLONE_NEWTIME|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM, exit_signal=0', 'CLONE_NEWTIME|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM']);
+      if (flags.includes('CLONE_VFORK')) vforked.add(c);
+      return `${t}: clone3(${flags}) = ${c}`;
+    },
     (t) => { vforked.delete(t); return `${t}: exit()`; },
     (t) => { const c = `K${++n}`; tasks.push(c); vforked.add(c); return `${t}: vfork() = ${c}`; },
-    (t) => `${t}: mremap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})`,
+    // the range form reaches past the first mapping: a move of several VMAs at once from 6.17 (remap_move), EFAULT before
+    (t) => { const m = pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock']); const n = int(1, 8);
+      return r() < 0.7 ? `${t}: mremap([${m}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})` : `${t}: mremap([${m}], ${n}, MREMAP_MAYMOVE|MREMAP_FIXED, 0, ${n})`; },
     (t) => `${t}: munmap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(0, 3)})`,
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
@@ -76,6 +85,8 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: pwrite(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime 1 0'])}", ${pick([0, 1, 4])})` : `${t}: id()`; },
     () => { const c = `K${++n}`; tasks.push(c); return `spawn ${c} uid=${pick([0, 1000, 65534])}`; },
     () => `sleep ${pick(['10ms', '50ms'])}`,
+    // the special mappings as the kernel lists them, after the moves, unmaps and compat execs above
+    (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/maps")`,
     // futex2 (futex_waitv 5.16, futex_wait 6.7): absolute deadlines only; sizes and flags the kernel refuses too.
     (t) => `${t}: ${pick(['futex_waitv', 'futex_wait'])}(${pick(['CLOCK_MONOTONIC', 'CLOCK_MONOTONIC', 'CLOCK_REALTIME', 'CLOCK_BOOTTIME'])}, ${pick(['now + 20ms', 'now + 20ms', 'now - 1s', '-1s', '0'])}${pick(['', '', ', FUTEX2_SIZE_U32|FUTEX2_PRIVATE', ', FUTEX2_SIZE_U32|FUTEX2_NUMA', ', FUTEX2_SIZE_U32|FUTEX2_MPOL', ', FUTEX2_SIZE_U64', ', FUTEX2_PRIVATE'])})`,
     // CPU and dynamic clocks (the negative ids: -2 the thread's, -6 the process's, -8 its PROF clock, -1 CPUCLOCK_MAX,
@@ -91,7 +102,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     },
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 2];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

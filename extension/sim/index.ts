@@ -60,7 +60,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'vvar_vclock_fault', 'find_timens_vvar_page', 'vmf_insert_pfn', 'do_sigbus', 'do_page_fault',
   'timens_ktime_to_host', 'common_nsleep', 'common_nsleep_timens', 'alarm_timer_nsleep', 'posix_cpu_nsleep',
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
-  '__do_sys_mremap', 'vma_to_resize', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
+  '__do_sys_mremap', 'vma_to_resize', 'remap_move', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
   ...CLOCK_KERNEL_FUNCTIONS,
   ...VSYSCALL_FUNCTIONS,
   ...COMPAT_FUNCTIONS,

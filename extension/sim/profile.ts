@@ -59,6 +59,8 @@ export interface SwitchValues {
   readonly vvarMremapSizeCheck: boolean;
   /** Special mappings cannot be split (munmap/mprotect/mremap of part → EINVAL). */
   readonly specialMappingSplitBan: boolean;
+  /** A same-size MREMAP_FIXED move takes every VMA in the range, keeping the gaps between them (remap_move, 6.17). */
+  readonly mremapMultiVma: boolean;
   /** timens_offsets uses clock names (read) and accepts names or 1/7 (write); else numeric ids. */
   readonly offsetsClockNames: boolean;
   /** Where proc_timens_set_offset refuses a tv_nsec outside [0, NSEC_PER_SEC) with EINVAL: before or after the
@@ -277,6 +279,7 @@ export function switchesFor(profile: Profile): Switches {
   def('vvarMremapSizeCheck', !at(v, '5.11') && (!arm ? true : at(v, '5.9') && patchOn('restrict-split')),
     arm ? `arm64 vvar_mremap, ${merged('restrict-split')} (5.9–5.10; removed in 5.11)${off('restrict-split')}` : 'x86 vvar_mremap size check (5.6–5.10; removed in 5.11)');
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
+  def('mremapMultiVma', at(v, '6.17'), '"mm/mremap: permit mremap() move of multiple VMAs" (6.17): a move-only mremap (MREMAP_FIXED, old_len == new_len) goes through remap_move, which moves each VMA of the range in turn (vma_multi_allowed: any VMA without a file, special mappings included), EFAULT for a gap at the start only; before, a range past the VMA\'s end is EFAULT (this machine\'s 6.18: mremap of [vvar] and [vvar_vclock] together moves both, timens verify)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
   def('scanSaturates', at(v, '7.2'), 'lib/kstrtox.c _parse_integer_limit: "If overflow occurs, value at @p is set to ULLONG_MAX", which sscanf\'s simple_strntoull now keeps (read in Debian\'s 7.3 source): "monotonic 18446744073709551616 0" is an offset of -1 s on Debian\'s arm64 7.2.12 and 7.3.4, of 0 s (wrapped) on 7.1.13 and 6.18 (timens verify)');
   def('offsetsNsecCheck', at(v, '7.2') ? 'after-range' : at(v, '6.16') ? null : at(v, '6.2') ? 'before-range' : 'after-range', 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the EPERM test, where timens_offsets_write\'s own "tv_nsec >= NSEC_PER_SEC" lets a %lu of 2^63 or more through as a negative long. Read in Debian\'s sources: after the seconds\' ERANGE test in 6.1.192 and 7.3, before it in 6.12.118; absent from Debian\'s 6.16.12, 6.18.15, 7.0.13, 7.1.13 and this machine\'s 6.18.44 (they keep the negative nanoseconds: timens verify). Our reading: mainline gained it in 7.2 and 6.1.y and 6.12.y have it as backports; the model follows the stable series it was checked on (as for clone3NewTime): 5.6-6.1 as 6.1.y, 6.2-6.15 as 6.12.y (our choice where no kernel was at hand), none 6.16-7.1');

@@ -4,10 +4,9 @@
 
 import type { KernelState, TaskState } from '../sim/api';
 import type { FileRef } from '../sim/ops';
-import { PAGE } from '../sim/kernel/mm/vma';
 import { switchesFor } from '../sim/profile';
 import { OPERATIONS } from './operations';
-import { compareResult, type Tolerances } from './compareResult';
+import { compareResult, mappingsApart, type Tolerances } from './compareResult';
 import { compareState, newTracker } from './compareState';
 import type { Plan, PlannedLine } from './plan';
 import type { KernelLine } from './protocol';
@@ -64,8 +63,9 @@ function layoutUnchecked(pl: PlannedLine, before: KernelState): string | null {
   const op = pl.step.operation;
   if (pl.step.task === null) return null;
   const mmId = before.tasks[pl.step.task]?.mm;
-  const vmas = mmId ? [...before.mms[mmId]!.vmas].sort((a, b) => a.start - b.start) : [];
-  const apart = vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * PAGE !== v.start);
+  const mm = mmId ? before.mms[mmId] : undefined;
+  const vmas = mm ? mm.vmas : [];
+  const apart = !!mm && mappingsApart(mm);
   if (op.op === 'touch') {
     const own = vmas.find((v) => v.name === op.mapping);
     if (own && op.page < own.pages) return null;

@@ -3,7 +3,8 @@
 // from the host clock, /proc/uptime and btime as boottime offsets, namespace links as identities, sleeps and
 // timers as durations within a stated tolerance.
 
-import { timerState, type KernelState, type OpResult } from '../sim/api';
+import { timerState, type KernelState, type MmState, type OpResult } from '../sim/api';
+import { PAGE } from '../sim/kernel/mm/vma';
 import type { Operation } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
@@ -89,7 +90,13 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     return [`btime ${ko >= 0n ? '+' : ''}${ko} s from the host's`, d >= -1n && d <= 1n ? `btime ${ko >= 0n ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0n ? '+' : ''}${mo} s from the host's`];
   }
   if (/^\/proc\/[^/]+\/stat$/.test(path)) return startTimeText(kText, mText, f, c, pl);
-  if (/\/maps$/.test(path)) return [specialMappings(kText), specialMappings(mText)];
+  if (/\/maps$/.test(path)) {
+    // once a special mapping was moved or unmapped, where each one lies is where the kernel put the move's
+    // destination (the helper's MREMAP_FIXED reservation): compared as a set of sizes and columns, as the state is
+    const mm = modelMmOfPath(path, pl);
+    const placed = !mm || !mappingsApart(mm);
+    return [specialMappings(kText, placed), specialMappings(mText, placed)];
+  }
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
     const mn = Object.values(pl.model.after.tasks).find((t) => String(t.pid) === mText)?.id ?? `pid ${mText}`;
@@ -148,13 +155,28 @@ function uptimeText(kText: string, mText: string, f: Readonly<Record<string, str
   return [`uptime ${fmtS(ko)} from host boottime`, agree ? `uptime ${fmtS(ko)} from host boottime` : `uptime ${fmtS(mo)} from host boottime`];
 }
 
-/** The model's user namespace a /proc/PID/ns/user path names (the task's, before the line). */
-function modelUserOfPath(path: string, pl: PlannedLine): string | null {
+/** The model's task a /proc/PID/… path names (before the line). */
+function modelTaskOfPath(path: string, pl: PlannedLine) {
   const who = /^\/proc\/([^/]+)\//.exec(path)?.[1];
   const before = pl.model.before;
   const name = who === 'self' || who === 'thread-self' ? pl.step.task : who;
-  const t = name ? (before.tasks[name] ?? Object.values(before.tasks).find((x) => String(x.pid) === name)) : undefined;
-  return t?.userNs ?? null;
+  return name ? (before.tasks[name] ?? Object.values(before.tasks).find((x) => String(x.pid) === name)) : undefined;
+}
+
+/** The model's user namespace a /proc/PID/ns/user path names (the task's, before the line). */
+function modelUserOfPath(path: string, pl: PlannedLine): string | null {
+  return modelTaskOfPath(path, pl)?.userNs ?? null;
+}
+
+function modelMmOfPath(path: string, pl: PlannedLine): MmState | undefined {
+  const mm = modelTaskOfPath(path, pl)?.mm;
+  return mm ? pl.model.before.mms[mm] : undefined;
+}
+
+/** Whether the special mappings of an mm are no longer side by side (one was moved or unmapped). */
+export function mappingsApart(mm: MmState): boolean {
+  const vmas = [...mm.vmas].sort((a, b) => a.start - b.start);
+  return vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * PAGE !== v.start);
 }
 
 /** The model name of a kernel user namespace inode: paired with `model` when neither is paired yet. */
@@ -179,18 +201,24 @@ function ioctlText(request: string, newFd: string, kText: string, mText: string,
 const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall|sigpage|vectors)\])$/;
 
 /** The special-mapping lines of a maps text (the model has no others), each placed relative to the start of
- *  [vdso] (the kernel's addresses are randomised, the model's fixed) with its size in pages; [vsyscall] and an
- *  AArch32 task's [vectors] stay at their fixed addresses. Column padding is compared as printed. */
-function specialMappings(text: string): string {
+ *  [vdso] (the kernel's addresses are randomised, the model's fixed), or of the first one once [vdso] is gone, with its size in pages; [vsyscall] and an
+ *  AArch32 task's [vectors] stay at their fixed addresses. Column padding is compared as printed. Not `placed`:
+ *  without the addresses of the others, in name order. */
+function specialMappings(text: string, placed: boolean): string {
   const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
-  const vdso = lines.find((x) => x.m![7] === '[vdso]');
-  const base = vdso ? BigInt('0x' + vdso.m![1]) : 0n;
-  return lines.map(({ l, m }) => {
+  const fixed = (name: string) => name === '[vsyscall]' || name === '[vectors]';
+  // without a [vdso] (unmapped), the first of the others anchors the places: absolute addresses are randomised
+  const anchor = lines.find((x) => x.m![7] === '[vdso]') ?? lines.find((x) => !fixed(x.m![7]!));
+  const base = anchor ? BigInt('0x' + anchor.m![1]) : 0n;
+  const from = anchor ? anchor.m![7] : '[vdso]';
+  const shown = lines.map(({ l, m }) => {
     const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
-    const at = m![7] === '[vsyscall]' || m![7] === '[vectors]' ? m![1] : `[vdso]${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const at = fixed(m![7]!) ? m![1] : `${from}${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
     const pad = l.length - l.indexOf(m![7]);
-    return `${m![7]} at ${at}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
-  }).join('; ') || 'no special mappings';
+    const where = placed || fixed(m![7]!) ? ` at ${at}` : '';
+    return `${m![7]}${where}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
+  });
+  return (placed ? shown : shown.sort()).join('; ') || 'no special mappings';
 }
 
 /** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own

@@ -140,9 +140,13 @@ function trackRawClones(raw: Set<string>, step: Step, result: OpResult, after: K
   const op = step.operation;
   if ((op.op === 'clone' || op.op === 'clone3' || op.op === 'vfork') && result.errno === null && result.signal === null) {
     const child = after.tasks[op.child];
-    if (child && child.leader === child.id) raw.add(op.child);
+    // a process, or a thread (CLONE_THREAD) glibc's thread list does not have
+    if (child) raw.add(op.child);
   }
-  if (op.op === 'execve' && step.task && result.errno === null) raw.delete(after.tasks[step.task]?.leader ?? step.task);
+  if (op.op === 'execve' && step.task && result.errno === null) {
+    raw.delete(after.tasks[step.task]?.leader ?? step.task);
+    raw.delete(step.task);
+  }
 }
 
 /** A machine as the header would say it. */

@@ -9,7 +9,7 @@ import { releaseVfork } from './fork';
 import { addMmUser, dropMm, installCompatMappings, installSpecialMappings, newMm } from './mm/mm';
 import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
-import { fdsDelete, fdsItems } from '../store/fdtable';
+import { fdsDelete, fdsItems, fdsSet } from '../store/fdtable';
 
 /** `compat`: a 32-bit image (compat_binfmt_elf's load_elf_binary: compat_elf_check_arch, COMPAT_SET_PERSONALITY), the
  *  ABI of k.modules.compat: arm64's AArch32 or x86_64's ia32. */
@@ -93,5 +93,27 @@ function deThread(k: KernelContext, t: string): void {
     // tsk->start_boottime = leader->start_boottime), so /proc/PID/stat's starttime stays the process's
     k.r.set(k.tasks, t, 'startBoottime', old.startBoottime);
     k.state(k.txt`${t} takes over the thread-group leader's pid ${old.pid} and start time ${old.startBoottime}`);
+    swapPidHolders(k, t, oldLeader);
+  }
+}
+
+/**
+ * exchange_tids and transfer_pid (fs/exec.c de_thread, kernel/pid.c): the struct pid of the leader's tgid is the
+ * exec'ing thread's now, and the thread's own old tid goes to the old leader, which is released. What holds a struct
+ * pid follows it: a /proc/PID file (proc_inode's pid) or a pidfd opened on the leader reaches the exec'd thread,
+ * one opened on the thread's tid reaches no task any more (ESRCH). Namespace files hold their namespace, not a pid.
+ * Fuzz seed 8307 on arm64 6.17: an lseek of a thread's timens_offsets fd after its exec was ESRCH (the model: ok).
+ */
+function swapPidHolders(k: KernelContext, t: string, oldLeader: string): void {
+  const ids: string[] = [];
+  k.tasks.forEach((_x, id) => { ids.push(id); });
+  for (const id of ids) {
+    const fds = fdsItems(task(k, id).fds);
+    let table = task(k, id).fds;
+    for (const [name, fd] of Object.entries(fds)) {
+      if (fd.kind === 'ns' || (fd.task !== t && fd.task !== oldLeader)) continue;
+      table = fdsSet(table, name, { ...fd, task: fd.task === t ? oldLeader : t });
+    }
+    if (table !== task(k, id).fds) k.r.set(k.tasks, id, 'fds', table);
   }
 }

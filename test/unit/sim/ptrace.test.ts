@@ -42,3 +42,13 @@ test('unprivileged tasks: same uids and dumpable, else EACCES; a pidfd setns say
   const w = world();
   assert.equal(w.run('A', op.setnsPidfd('P1')).errno, 'EPERM', 'pidfd setns: the REALCREDS check, EPERM (kernel/nsproxy.c validate_nsset)');
 });
+
+test('/proc/PID/maps of a task on the caller\'s own mm opens without the ptrace check (mm_access); another mm\'s does not', () => {
+  const h = harness();
+  h.run('P1', op.clone(F.CLONE_VM | 17, 'K1'));
+  assert.equal(h.run('K1', op.setuid(1000)).errno, null);
+  assert.equal(h.run('K1', op.read('/proc/P1/maps')).errno, null, 'P1 is on K1\'s mm: "mm != current->mm && …"');
+  assert.equal(h.run('P1', op.fork('C')).errno, null);
+  assert.equal(h.run('K1', op.read('/proc/C/maps')).errno, 'EACCES', 'C\'s mm is a copy: uid 1000 has no ptrace access to root\'s task');
+  assert.equal(h.run('K1', op.open('/proc/P1/ns/time', 'f')).errno, 'EACCES', 'the namespace files check ptrace access alone');
+});

@@ -388,6 +388,11 @@ test('a line the kernel did not run stops the lines after it only when the model
   const gid = verdicts('kernel 6.18\nP1: setgid(1000)\nP1: pthread_create() = T\nT: vfork() = C\nP1: setgid(0)\nP1: id()').lines;
   assert.match(gid[3].reason ?? '', /suspended in vfork/);
   assert.match(gid[4].reason ?? '', /follows line 5/, 'the model changed the gids of P1 and T');
+  // a thread made by clone3(CLONE_THREAD) is not in glibc's list: the helper's set*id reaches only the caller
+  const raw = verdicts('kernel 6.18\nP1: clone3(CLONE_THREAD|CLONE_SIGHAND|CLONE_VM, exit_signal=0) = K\nK: setresuid(-1, 1000, -1)\nP1: pthread_create() = T\nT: setuid(0)').lines;
+  assert.match(raw[1].reason ?? '', /K is a thread made by clone\(CLONE_THREAD\)/);
+  const libc = verdicts('kernel 6.18\nP1: pthread_create() = T\nT: setresuid(-1, 1000, -1)').lines;
+  assert.equal(libc[1].status, 'agree', 'pthread_create threads are glibc\'s');
 });
 
 test('a line the model failed on (a bug in the model) is a disagreement, not a line it could not check', () => {
@@ -424,4 +429,45 @@ test('a timer saturated at KTIME_MAX, or with an absolute deadline ahead, is com
   const absText = 'kernel 6.18\nP1: timerfd_settime(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME, 5000s)\nP1: timer_settime(CLOCK_BOOTTIME, TIMER_ABSTIME, 1s)';
   assert.equal(at(verdicts(absText, ahead(2)), 2).status, 'agree');
   assert.equal(at(verdicts(absText, ahead(2, 2)), 2).status, 'disagree', 'an expiry 2 s later');
+});
+
+test('a maps read once [vdso] was moved compares the special mappings without their distances: the kernel put the move where the helper reserved room', () => {
+  const read = 'P1: read("/proc/self/maps")\n';
+  const moved = `arch x86_64\nkernel 6.18\nP1: mremap([vdso], 2, MREMAP_MAYMOVE|MREMAP_FIXED)\n${read}`;
+  const still = `arch x86_64\nkernel 6.18\n${read}`;
+  // the kernel's [vdso] lies elsewhere than the model's, here 0x10 pages below its [vvar]
+  const elsewhere = (line: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const text = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^[0-9a-f]+-[0-9a-f]+(?= r-xp .*\[vdso\])/m, '7ffff7fab000-7ffff7fad000');
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text).toString('hex') } };
+  };
+  assert.equal(verdicts(moved).disagree, 0);
+  assert.equal(verdicts(moved, elsewhere(4)).disagree, 0);
+  assert.equal(verdicts(still, elsewhere(3)).disagree, 1, 'side by side, the distances are the kernel\'s layout');
+  const shrunk = (line: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(line)!;
+    const text = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^([0-9a-f]+)-7f0000002000/m, '$1-7f0000001000');
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text).toString('hex') } };
+  };
+  assert.equal(verdicts(moved, shrunk(4)).disagree, 1, 'sizes are still compared');
+});
+
+test('a maps read without [vdso] places the others relative to the first: the kernel\'s addresses are randomised', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: munmap([vdso])\nP1: read("/proc/self/maps")\n';
+  // the kernel's mappings lie 0x1000 pages higher than the model's, all of them but the fixed [vsyscall]
+  const shifted = (by: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(4)!;
+    const text2 = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^([0-9a-f]+)-([0-9a-f]+)(?= .*\[vvar)/gm,
+      (_, a: string, b: string) => [a, b].map((x) => (parseInt(x, 16) + by * 4096).toString(16)).join('-'));
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text2).toString('hex') } };
+  };
+  assert.equal(verdicts(text).disagree, 0);
+  assert.equal(verdicts(text, shifted(0x1000)).disagree, 0);
+  const apart = (k: Map<number, KernelLine>) => {
+    const l = k.get(4)!;
+    const text2 = Buffer.from(l.res!.f.text.slice(1), 'hex').toString().replace(/^([0-9a-f]+)-([0-9a-f]+)(?= .*\[vvar_vclock\])/m,
+      (_, a: string, b: string) => [a, b].map((x) => (parseInt(x, 16) + 4096).toString(16)).join('-'));
+    l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(text2).toString('hex') } };
+  };
+  assert.equal(verdicts(text, apart).disagree, 1, 'the distance between [vvar] and [vvar_vclock] is still compared');
 });

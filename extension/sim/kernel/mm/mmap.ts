@@ -118,6 +118,7 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
     const rg = range(k, t, mapping, page, pages);
     const mmId = task(k, t).mm;
     if (!rg || !mmId) k.fail('EFAULT', `${mapping} is not mapped`);
+    if (k.sw.mremapMultiVma && flags & FIXED && newPages === rg.len / PAGE) return remapMove(k, mmId, rg.start, rg.len);
     const id = vmaAt(k, mmId, rg.start);
     if (!id) k.fail('EFAULT', 'no VMA at the old address');
     const v = vma(k, id);
@@ -141,31 +142,60 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
       k.state(k.txt`same size without MREMAP_FIXED: nothing to do`);
       return { ret: rg.start, errno: null, signal: null };
     }
-    const len = oldPages * PAGE;
-    const cur = vma(k, vmaAt(k, mmId, rg.start)!);
-    const partial = rg.start !== cur.start || len !== cur.pages * PAGE;
-    if (partial) splitCheck(k, id);
     const dest = k.sw.arch.mremapArea + mm(k, mmId)._moves * 0x100000;
-    return k.fn('move_vma', () => {
-      if (cur.name === '[vvar]' && k.sw.vvarMremapSizeCheck && oldPages !== k.layout.vvarNrPages) refusedMove(k, cur, rg.start, oldPages, dest);
-      if (partial) splitVma(k, mmId, id, rg.start, len);
-      const moving = vmaAt(k, mmId, rg.start)!;
-      const mv = vma(k, moving);
-      const m = mm(k, mmId);
-      k.r.set(k.vmas, moving, 'start', dest);
-      k.r.set(k.mms, mmId, '_moves', m._moves + 1);
-      const bases = { ...m._bases };
-      if (mv.pgoff === 0) bases[mv.name] = dest;
-      k.r.set(k.mms, mmId, '_bases', bases);
-      const order = [...m._vmas].sort((a, b) => vma(k, a).start - vma(k, b).start);
-      k.r.set(k.mms, mmId, '_vmas', order);
-      if (mv.name === '[vdso]') {
-        k.r.set(k.mms, mmId, '_vdsoText', dest);
-        k.fn('vdso_mremap', () => k.state(k.txt`mm->context.vdso follows the moved vDSO text`));
-      }
-      k.state(k.txt`${mv.name} (pgoff ${mv.pgoff}) moved to 0x${dest.toString(16)} with its PTEs; the vDSO still looks for its data at 0x${(mm(k, mmId)._vdsoText - mm(k, mmId)._vdsoDistance).toString(16)}`);
-      return { ret: dest, errno: null, signal: null };
-    });
+    return { ret: moveVma(k, mmId, id, rg.start, oldPages * PAGE, dest), errno: null, signal: null };
+  });
+}
+
+/** move_vma of [start, start+len) of VMA `id` to `dest`: split off first (refused for special mappings from 5.11),
+ *  the arch hook, then the VMA and its PTEs at their new address. Returns `dest`. */
+function moveVma(k: KernelContext, mmId: string, id: string, start: number, len: number, dest: number): number {
+  const cur = vma(k, id);
+  const partial = start !== cur.start || len !== cur.pages * PAGE;
+  if (partial) splitCheck(k, id);
+  return k.fn('move_vma', () => {
+    if (cur.name === '[vvar]' && k.sw.vvarMremapSizeCheck && len / PAGE !== k.layout.vvarNrPages) refusedMove(k, cur, start, len / PAGE, dest);
+    if (partial) splitVma(k, mmId, id, start, len);
+    const moving = vmaAt(k, mmId, start)!;
+    const mv = vma(k, moving);
+    const m = mm(k, mmId);
+    k.r.set(k.vmas, moving, 'start', dest);
+    k.r.set(k.mms, mmId, '_moves', m._moves + 1);
+    const bases = { ...m._bases };
+    if (mv.pgoff === 0) bases[mv.name] = dest;
+    k.r.set(k.mms, mmId, '_bases', bases);
+    const order = [...m._vmas].sort((a, b) => vma(k, a).start - vma(k, b).start);
+    k.r.set(k.mms, mmId, '_vmas', order);
+    if (mv.name === '[vdso]') {
+      k.r.set(k.mms, mmId, '_vdsoText', dest);
+      k.fn('vdso_mremap', () => k.state(k.txt`mm->context.vdso follows the moved vDSO text`));
+    }
+    k.state(k.txt`${mv.name} (pgoff ${mv.pgoff}) moved to 0x${dest.toString(16)} with its PTEs; the vDSO still looks for its data at 0x${(mm(k, mmId)._vdsoText - mm(k, mmId)._vdsoDistance).toString(16)}`);
+    return dest;
+  });
+}
+
+/**
+ * remap_move (mm/mremap.c, 6.17): a move-only mremap takes each VMA of [start, start+len) in address order to the
+ * destination, at the same distance from the first as in the source (the gaps kept); a gap at the start is EFAULT,
+ * one at the end is not. Each VMA is its own move_vma, so one refused (a special mapping only partly in the range:
+ * the split ban) leaves those before it moved. Returns the first VMA's new address.
+ */
+function remapMove(k: KernelContext, mmId: string, start: number, len: number): OpResult {
+  return k.fn('remap_move', () => {
+    const over = overlapping(k, mmId, start, len).map((o) => o.id).sort((a, b) => vma(k, a).start - vma(k, b).start);
+    if (!over.length) k.fail('EFAULT', 'no VMA in the range');
+    if (vma(k, over[0]!).start > start) k.fail('EFAULT', 'a gap at the start of the range');
+    const base = k.sw.arch.mremapArea + mm(k, mmId)._moves * 0x100000;
+    let first: number | null = null;
+    for (const id of over) {
+      const v = vma(k, id);
+      const from = Math.max(v.start, start);
+      const to = Math.min(v.start + v.pages * PAGE, start + len);
+      const at = moveVma(k, mmId, id, from, to - from, base + (from - start));
+      first ??= at;
+    }
+    return { ret: first!, errno: null, signal: null };
   });
 }
 

@@ -25,13 +25,16 @@ export function mapsLine(start: number, end: number, prot: number, shared: boole
   return `${prefix.padEnd(72, ' ')} ${name}\n`;
 }
 
-/** proc_maps_open → proc_mem_open → mm_access: PTRACE_MODE_READ_FSCREDS on the target, else EACCES. */
+/** proc_maps_open → proc_mem_open → mm_access: PTRACE_MODE_READ_FSCREDS on the target, else EACCES, unless the
+ *  target's mm is the caller's own ("mm != current->mm && !ptrace_may_access(task, mode)", kernel/fork.c, every
+ *  version): a CLONE_VM sibling that changed its ids reads the maps of the others on its mm. */
 export function mapsOpen(k: KernelContext, t: string, target: string, mode: 'r' | 'w' | 'rw'): void {
   // the file is S_IRUGO (fs/proc/base.c REG("maps", S_IRUGO, …)): only CAP_DAC_OVERRIDE over its owner opens it
   // for writing, and such an fd's writes fail with EINVAL (no write handler: do_dentry_open leaves FMODE_CAN_WRITE off)
   if (mode !== 'r' && !mayWrite(k, t, taskInode(k, task(k, target), 0o444))) k.fail('EACCES', `/proc/${target}/maps is read-only (0444) and ${t} lacks CAP_DAC_OVERRIDE over its owner`);
   k.fn('proc_maps_open', () => {
-    if (!ptraceMayAccess(k, task(k, t), task(k, target))) k.fail('EACCES', `${t} has no ptrace read access to ${target} (mm_access, PTRACE_MODE_READ_FSCREDS)`);
+    const own = task(k, target).mm !== null && task(k, target).mm === task(k, t).mm;
+    if (!own && !ptraceMayAccess(k, task(k, t), task(k, target))) k.fail('EACCES', `${t} has no ptrace read access to ${target} (mm_access, PTRACE_MODE_READ_FSCREDS)`);
   });
 }
 
