@@ -9,6 +9,7 @@ import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { REPEATS, benchFiles, type BenchFiles } from './files';
+import { withGcPauses } from './gcPauses';
 import { longestOwnSlice } from './slices';
 
 const EXTENSION_ID = 'timens-explorer.timens-explorer';
@@ -252,15 +253,20 @@ export async function run(): Promise<void> {
   const ours = path.join(ext.extensionPath, 'dist');
   const phase = async (name: string, work: () => Promise<void>): Promise<number> => {
     let block = NaN;
+    const measured = async (): Promise<void> => {
+      const { gc } = await withGcPauses(async () => { block = await maxBlock(work); });
+      figures[`ext.host_gc_max_ms_${name}`] = Math.max(figures[`ext.host_gc_max_ms_${name}`] ?? 0, gc.longestMs);
+      console.log(`[bench] vscode: ${name}: the host's collections: ${gc.count}, ${gc.totalMs.toFixed(1)} ms in all, the longest ${gc.longestMs.toFixed(1)} ms (${gc.longestKind || 'none'})`);
+    };
     if (slices) {
-      const slice = await longestOwnSlice(ours, async () => { block = await maxBlock(work); });
+      const slice = await longestOwnSlice(ours, measured);
       figures[`ext.host_own_slice_ms_${name}`] = Math.max(figures[`ext.host_own_slice_ms_${name}`] ?? 0, slice.ms);
       figures['ext.host_own_max_slice_ms'] = Math.max(figures['ext.host_own_max_slice_ms'] ?? 0, slice.ms);
       figures['ext.host_own_max_slice_with_gc_ms'] = Math.max(figures['ext.host_own_max_slice_with_gc_ms'] ?? 0, slice.withCollection);
       console.log(`[bench] vscode: ${name}: our longest slice ${slice.ms.toFixed(1)} ms (${slice.withCollection.toFixed(1)} ms with a collection after it): ${slice.top.join('; ')}`);
       console.log(`[bench] vscode: ${name}: the host's longest busy stretch ${slice.busy.ms.toFixed(1)} ms: ${slice.busy.top.join('; ')}`);
     } else {
-      block = await maxBlock(work);
+      await measured();
     }
     figures[`ext.host_block_ms_${name}`] = block;
     save(name);
