@@ -201,9 +201,9 @@ function ioctlText(request: string, newFd: string, kText: string, mText: string,
 const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vvar_vclock|vdso|vsyscall|sigpage|vectors)\])$/;
 
 /** The special-mapping lines of a maps text (the model has no others), each placed relative to the start of
- *  [vdso] (the kernel's addresses are randomised, the model's fixed), or of the first one once [vdso] is gone, with its size in pages; [vsyscall] and an
- *  AArch32 task's [vectors] stay at their fixed addresses. Column padding is compared as printed. Not `placed`:
- *  without the addresses of the others, in name order. */
+ *  [vdso] (the kernel's addresses are randomised, the model's fixed), or of the first one once [vdso] is gone,
+ *  with its size in pages; [vsyscall] and an AArch32 task's [vectors] stay at their fixed addresses. Column
+ *  padding is compared as printed. Not `placed`: without the addresses of the others, in name order. */
 function specialMappings(text: string, placed: boolean): string {
   const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
   const fixed = (name: string) => name === '[vsyscall]' || name === '[vectors]';
