@@ -10,6 +10,7 @@ import { monitorEventLoopDelay } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { REPEATS, benchFiles, type BenchFiles } from './files';
 import { withGcPauses } from './gcPauses';
+import { allocationSites } from './heapSampling';
 import { longestOwnSlice } from './slices';
 
 const EXTENSION_ID = 'timens-explorer.timens-explorer';
@@ -254,7 +255,11 @@ export async function run(): Promise<void> {
   const phase = async (name: string, work: () => Promise<void>): Promise<number> => {
     let block = NaN;
     const measured = async (): Promise<void> => {
-      const { gc } = await withGcPauses(async () => { block = await maxBlock(work); });
+      const blocked = async (): Promise<void> => { block = await maxBlock(work); };
+      const sampled = process.env.TIMENS_BENCH_HEAP === name
+        ? async () => { const { sites } = await allocationSites(blocked); console.log(`[bench] vscode: ${name}: allocations on the host:\n  ${sites.join('\n  ')}`); }
+        : blocked;
+      const { gc } = await withGcPauses(sampled);
       figures[`ext.host_gc_max_ms_${name}`] = Math.max(figures[`ext.host_gc_max_ms_${name}`] ?? 0, gc.longestMs);
       console.log(`[bench] vscode: ${name}: the host's collections: ${gc.count}, ${gc.totalMs.toFixed(1)} ms in all, the longest ${gc.longestMs.toFixed(1)} ms (${gc.longestKind || 'none'})`);
     };
