@@ -34,9 +34,10 @@ export function drawOverview(ctx: CanvasRenderingContext2D, width: number, heigh
 let overviewCache: { run: RunModel; W: number; height: number; theme: Theme; dpr: number; image: ImageData } | undefined;
 let prepared: ImageData | undefined;
 
-/** The overview's colours, over the strip's background. */
-function overviewColours(t: Theme): readonly string[] {
-  return [t.gutter, ...t.category, t.fault, t.error];
+/** The strip's pixel values: its background, each activity's colour, the fault and failure ticks, over it. */
+function stripPixels(t: Theme): { background: number; category: number[]; fault: number; error: number } {
+  const over = (css: string): number => pixelOf(css, t.gutter);
+  return { background: over(t.gutter), category: t.category.map(over), fault: over(t.fault), error: over(t.error) };
 }
 
 /**
@@ -50,7 +51,7 @@ export function prepareOverview(width: number, height: number, dpr: number, t: T
     prepared = new ImageData(w, h);
     new Uint32Array(prepared.data.buffer).fill(0);
   }
-  for (const colour of overviewColours(t)) pixelOf(colour, t.gutter);
+  stripPixels(t);
   return prepared;
 }
 
@@ -98,11 +99,9 @@ function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: 
   const px = new Uint32Array(image.data.buffer);
   const wd = image.width;
   const hd = image.height;
-  px.fill(pixelOf(t.gutter, t.gutter));
+  const { background, category, fault, error } = stripPixels(t);
+  px.fill(background);
   const { counts, ticks } = columnCounts(run, W);
-  const colour = [0, 1, 2, 3, 4].map((cat) => pixelOf(t.category[cat], t.gutter));
-  const fault = pixelOf(t.fault, t.gutter);
-  const error = pixelOf(t.error, t.gutter);
   // Rows in device pixels, rounded; a CSS column is dpr device columns wide.
   const row = (y: number): number => Math.max(0, Math.min(hd, Math.round(y * dpr)));
   const fill = (col: number, ya: number, yb: number, v: number): void => {
@@ -119,7 +118,7 @@ function overviewImage(run: RunModel, W: number, height: number, t: Theme, dpr: 
       for (let cat = 1; cat <= 4; cat++) {
         const h = (counts[o + cat] / total) * hAvail;
         if (h <= 0) continue;
-        fill(col, row(y0 - h), row(y0), colour[cat]);
+        fill(col, row(y0 - h), row(y0), category[cat]);
         y0 -= h;
       }
     }

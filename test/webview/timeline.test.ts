@@ -85,7 +85,7 @@ function rgbOf(hex: string): string {
  * The colours of the overview strip's plot (right of the gutter), counted by pixel: in the bars' rows and in the
  * tick row above them, leaving out the visible window's outline (the strip's edges) and the cursor's column.
  */
-async function overviewColours(page: Page): Promise<{ bars: Record<string, number>; ticks: Record<string, number> }> {
+async function overviewPixelCounts(page: Page): Promise<{ bars: Record<string, number>; ticks: Record<string, number> }> {
   return page.evaluate((gutter) => {
     const c = (globalThis as unknown as Win).document.getElementById('overview') as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
     const { width, height } = c;
@@ -409,7 +409,7 @@ describe('timeline webview: 10^6 events', () => {
       // 2,000 events are counted one by one; 200,000 from the per-block summaries.
       for (const n of [2000, 200_000]) {
         await load(h.page, n, 0);
-        const strip = await overviewColours(h.page);
+        const strip = await overviewPixelCounts(h.page);
         const t = await h.page.evaluate(() => (globalThis as unknown as Win).__timeline.theme());
         const activities = t.category.slice(1).map(rgbOf);
         // Every pixel of the bars is the strip's background or one activity's colour (no blend of two), and

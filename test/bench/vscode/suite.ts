@@ -336,8 +336,9 @@ export async function run(): Promise<void> {
   // phase, VS Code's floor included, so nothing is hidden.
   const block = (name: string): number => figures[`ext.host_block_ms_${name}`]!;
   figures['ext.host_floor_block_ms'] = Math.max(block('open_plaintext'), block('edit_plaintext'));
-  figures['ext.host_max_block_any_phase_ms'] = Math.max(block('open'), block('edit'), block('run'), block('run_again'), block('debug'), block('series'), block('series_hunks'));
-  figures['ext.host_max_block_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), block('run'), block('run_again'), block('debug'), block('series'), block('series_hunks'));
+  const ourWork = ['run', 'run_again', 'debug', 'series', 'series_hunks'].map(block);
+  figures['ext.host_max_block_any_phase_ms'] = Math.max(block('open'), block('edit'), ...ourWork);
+  figures['ext.host_max_block_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), ...ourWork);
   figures['ext.host_heap_mb_end'] = process.memoryUsage().heapUsed / 2 ** 20;
   save('debugger steps');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
