@@ -4,7 +4,8 @@
 // extension uses.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fromBatch, fromSkeleton, HostSide, type HostToWorker, type ImportSource, type MailboxFile, type WorkerToHost } from './importProtocol';
+import { fromBatch, fromSkeleton, HostSide, type MailboxFile } from './importHost';
+import type { HostToWorker, ImportSource, WorkerToHost } from './importProtocol';
 import type { PatchSeries, SeriesMessage } from './series';
 
 export class ImportCancelled extends Error {

@@ -1,9 +1,9 @@
 // The messages between the extension host and the import worker (importWorker.ts), declared once for both
 // sides: what to import, progress, messages in batches (summaries now, the rest read from their source when
-// asked), and the assembled series as references.
-import { parseSubject, type PatchSeries, type SeriesMessage, type SubjectInfo } from './series';
-import { linesAgain, type LineIndex } from './lineIndex';
-import { readMessageAgain, unquoteFrom, type MessageSource } from './seriesReader';
+// asked), and the assembled series as references. The host keeps what it receives with importHost.ts.
+import type { LineIndex } from './lineIndex';
+import type { PatchSeries, SeriesMessage } from './series';
+import type { MessageSource } from './seriesReader';
 
 /** What to read: a file path, bytes read by the host (non-file URIs), or a git range (trusted workspaces only). */
 export type ImportSource =
@@ -47,10 +47,10 @@ export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch' | 
  * with IN_FILE, in the mailbox file by its lines (end is then its text's length);
  * the length of its hunks' entries in the batch's `hunks` (absent: not listed).
  */
-type WireSummary = Omit<MessageSummary, 'subjectInfo'> & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly h?: number };
+export type WireSummary = Omit<MessageSummary, 'subjectInfo'> & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly h?: number };
 
 /** What the host reads only when asked. */
-type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch' | 'date' | 'messageId'>;
+export type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch' | 'date' | 'messageId'>;
 
 /**
  * A batch as it travels. A message's headers, body and patch do not travel: the host reads the message's
@@ -108,7 +108,7 @@ function summaryOf(m: SeriesMessage | SummaryWithFiles): SummaryWithFiles {
 
 const encoder = new TextEncoder();
 // A source may start with U+FEFF: the decoder keeps it.
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+export const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function wellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
@@ -164,7 +164,7 @@ export class InputChunks {
 }
 
 /** `at[4]` of a message read again from the mailbox file by its lines (LineIndex); at[1] is then its text's length. */
-const IN_FILE = -2;
+export const IN_FILE = -2;
 
 /**
  * The worker's side of a batch: post it with `texts` (when it is an ArrayBuffer) and the `chunks`' buffers in
@@ -198,176 +198,8 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks, file?:
   return { ...wire, ...(chunks.length > 0 ? { chunks } : {}), ...(file ? { lineStarts: file.take() } : {}) };
 }
 
-/**
- * What the host keeps of a batch for its messages, shared by them: where each one's source lies, its number of
- * files and hunk entries, and its detail once read. Each message holds only this record and its slot in it: a
- * closure and the parsed summary kept per message held the 50 MB mailbox's 43,591 messages in 53 MB of the
- * host's heap (38 MB now), and a collection of the extension host's heap costs in proportion to its objects.
- */
-class BatchRecord {
-  /** Per slot: start, end, first source line, lines, input chunk (-1: in `texts`). */
-  readonly at: Int32Array;
-  readonly files: Int32Array;
-  /** Per slot: where its hunk entries start in `hunks`, and their length (-1: not listed). */
-  readonly hunkAt: Int32Array;
-  /** Read details by slot; a message without a source (not from an mbox) has its own from the start. */
-  readonly details: (MessageDetail | undefined)[];
-  /** The subjects' parts by slot, made when first asked for (tree rows and picks ask for a few). */
-  readonly subjects: (SubjectInfo | undefined)[];
-  private wire: ArrayBuffer | string | null;
-  private texts: string | null = null;
-
-  constructor(count: number, wire: ArrayBuffer | string, private readonly host: HostSide, readonly hunks: string) {
-    this.at = new Int32Array(count * 5);
-    this.files = new Int32Array(count);
-    this.hunkAt = new Int32Array(count * 2);
-    this.details = new Array<MessageDetail | undefined>(count);
-    this.subjects = new Array<SubjectInfo | undefined>(count);
-    this.wire = wire;
-  }
-
-  detail(slot: number, index: number): MessageDetail {
-    let d = this.details[slot];
-    if (d === undefined) {
-      const [from, to, firstLine, lines, chunk] = this.at.subarray(slot * 5, slot * 5 + 5);
-      const text = chunk === IN_FILE ? this.host.textAgain(firstLine, lines, to)
-        : chunk < 0 ? this.textsOf().slice(from, to) : decoder.decode(new Uint8Array(this.host.chunk(chunk), from, to - from));
-      d = this.details[slot] = readMessageAgain({ text, lines, firstLine }, index);
-    }
-    return d;
-  }
-
-  private textsOf(): string {
-    if (this.texts === null) { this.texts = typeof this.wire === 'string' ? this.wire : decoder.decode(this.wire!); this.wire = null; }
-    return this.texts;
-  }
-}
-
-/** The imported mailbox file, read again (importClient.ts: fileRanges): its size then, and `length` bytes at `offset`. */
-export interface MailboxFile {
-  readonly size: number;
-  read(offset: number, length: number): Uint8Array;
-}
-
-/**
- * What the host keeps across an import's batches: the input chunks sent so far, the mailbox file's line starts
- * (its messages are read from it again), and the senders and threads seen so far. A series' messages mostly
- * share their sender and the message they answer (git send-email threads every patch to the cover letter): one
- * string each instead of one per message.
- */
-export class HostSide {
-  private readonly chunks = new Map<number, ArrayBuffer>();
-  private readonly lineStarts: number[] = [];
-  private readonly strings = new Map<string, string>();
-
-  constructor(private readonly file?: MailboxFile) {}
-
-  take(batch: Pick<WireBatch, 'chunks' | 'lineStarts'>): void {
-    for (const [id, buffer] of batch.chunks ?? []) this.chunks.set(id, buffer);
-    for (const at of batch.lineStarts ?? []) this.lineStarts.push(at);
-  }
-
-  chunk(id: number): ArrayBuffer {
-    const chunk = this.chunks.get(id);
-    if (chunk === undefined) throw new Error(`input chunk ${id} never reached the host`);
-    return chunk;
-  }
-
-  /**
-   * A message's text as the reader made it (MessageLines.text): its `lines` lines from source line `firstLine`
-   * (1-based), mboxrd quoting undone, joined by "\n"; `length` is what the reader's text measured.
-   */
-  textAgain(firstLine: number, lines: number, length: number): string {
-    if (!this.file) throw new Error('a message lies in the mailbox file, but this import has no reader for it');
-    const bytes = linesAgain((offset, n) => this.file!.read(offset, n), this.file.size, this.lineStarts, firstLine - 1, lines);
-    const text = lines === 0 ? '' : decoder.decode(bytes).split(/\r\n|\n|\r/).map(unquoteFrom).join('\n');
-    if (text.length !== length) throw new Error(`the message at line ${firstLine} reads differently now: the mailbox has changed since it was imported; import it again`);
-    return text;
-  }
-
-  shared(s: string): string {
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    this.strings.set(s, s);
-    return s;
-  }
-}
-
-/** Hidden on each host-side message (not enumerable: equality and copies see the message only): its batch's record and its slot. */
-const RECORD = Symbol('record');
-const SLOT = Symbol('slot');
-type Imported = SeriesMessage & { readonly [RECORD]?: BatchRecord; readonly [SLOT]: number };
-
-/** An imported message's hunk entries as the worker encoded them (read without its source); undefined when not listed. */
-export function indexedHunks(m: SeriesMessage): string | undefined {
-  const record = (m as Imported)[RECORD];
-  if (!record) return undefined;
-  const slot = (m as Imported)[SLOT];
-  const start = record.hunkAt[slot * 2];
-  const length = record.hunkAt[slot * 2 + 1];
-  return length < 0 ? undefined : record.hunks.slice(start, start + length);
-}
-
-/** The number of files a message's patch changes; for a message of an import, read without reading its source. */
-export function fileCount(m: SeriesMessage): number {
-  const i = m as Imported;
-  return i[RECORD] ? i[RECORD].files[i[SLOT]] : m.patch?.files.length ?? 0;
-}
-
-const detailOf = (m: Imported): MessageDetail => m[RECORD]!.detail(m[SLOT], m.index);
-// The reader made the same from the same subject (makeMessage): it need not travel.
-const subjectOf = (m: Imported): SubjectInfo => (m[RECORD]!.subjects[m[SLOT]] ??= parseSubject(m.subject));
-
-/**
- * Own enumerable getters, shared by every message: the messages stay plain objects (same prototype, same
- * properties) with one hidden class; getters written in an object literal made each one a dictionary and
- * cost ten times as much to create.
- */
-const DETAIL_GETTERS: PropertyDescriptorMap = {
-  subjectInfo: { get(this: Imported) { return subjectOf(this); }, enumerable: true, configurable: true },
-  headers: { get(this: Imported) { return detailOf(this).headers; }, enumerable: true, configurable: true },
-  body: { get(this: Imported) { return detailOf(this).body; }, enumerable: true, configurable: true },
-  patch: { get(this: Imported) { return detailOf(this).patch; }, enumerable: true, configurable: true },
-  date: { get(this: Imported) { return detailOf(this).date; }, enumerable: true, configurable: true },
-  messageId: { get(this: Imported) { return detailOf(this).messageId; }, enumerable: true, configurable: true },
-};
-
-/**
- * The host's side: messages whose headers, body and patch are read from their source when first asked for.
- * Pass the same `host` for every batch of an import.
- */
-export function fromBatch(batch: WireBatch, host = new HostSide()): SeriesMessage[] {
-  const { exact } = batch;
-  host.take(batch);
-  const wires = JSON.parse(batch.summaries) as (WireSummary | 0)[];
-  const record = new BatchRecord(wires.length, batch.texts, host, batch.hunks ?? '');
-  let hunksAt = 0;
-  return wires.map((wire, k) => {
-    const s = wire === 0 ? exact[k].summary : wire;
-    const m = { index: s.index, sourceLine: s.sourceLine, subject: s.subject, from: host.shared(s.from), inReplyTo: host.shared(s.inReplyTo), placeholder: s.placeholder };
-    if (wire === 0) record.details[k] = exact[k].message;
-    if (s.at) {
-      const { at } = record;
-      const o = k * 5;
-      at[o] = s.at[0]; at[o + 1] = s.at[1]; at[o + 2] = s.at[2]; at[o + 3] = s.at[3]; at[o + 4] = s.at[4] ?? -1;
-    }
-    record.files[k] = s.files;
-    record.hunkAt[k * 2] = hunksAt;
-    record.hunkAt[k * 2 + 1] = s.h ?? -1;
-    hunksAt += s.h ?? 0;
-    Object.defineProperty(m, RECORD, { value: record });
-    Object.defineProperty(m, SLOT, { value: k });
-    return Object.defineProperties(m, DETAIL_GETTERS) as SeriesMessage;
-  });
-}
-
 /** A message read from the input is sent by its `index` (its place in the batches); a placeholder whole. */
 export function toSkeleton(series: PatchSeries): SeriesSkeleton {
   const ref = (m: SeriesMessage): MessageRef => (m.index >= 0 ? m.index : m);
   return { ...series, cover: series.cover ? ref(series.cover) : null, patches: series.patches.map(ref), others: series.others.map(ref) };
-}
-
-export function fromSkeleton(s: SeriesSkeleton, messages: readonly SeriesMessage[]): PatchSeries {
-  const deref = (r: MessageRef): SeriesMessage => (typeof r === 'number' ? messages[r] : r);
-  return { ...s, cover: s.cover === null ? null : deref(s.cover), patches: s.patches.map(deref), others: s.others.map(deref) };
 }

@@ -3,7 +3,7 @@
 
 import type { SimEvent, Simulation } from '../sim/api';
 import { FOLLOW_UPS, FUNCTION_EVENT_KINDS, SERIES_KNOWLEDGE } from './knowledge';
-import { indexedHunks } from './importProtocol';
+import { indexedHunks } from './importHost';
 import { callNames, type FileDiff, type Hunk } from './patch';
 import type { PatchSeries, SeriesMessage } from './series';
 
@@ -103,9 +103,11 @@ function entriesOf(m: SeriesMessage): string {
 /** For each function, the patches (by place) whose entries name it; made at a series' first lookup, kept with its list of patches. */
 const patchesByFunction = new WeakMap<readonly SeriesMessage[], ReadonlyMap<string, readonly number[]>>();
 
-/** Patches looked at between two pauses of a lookup in slices (1-2 ms of work each on this machine; 4,000 made
- *  slices of up to 65 ms in VS Code, where the first lookup parses the hunks of patches the import did not index). */
-const SLICE_PATCHES = 1000;
+/** Patches looked at between two looks at the clock of a lookup in slices: a patch whose hunks the import did not
+ *  index is parsed at the first lookup, so a count of patches alone made slices of 1 to 65 ms in VS Code. */
+const SLICE_PATCHES = 64;
+/** A lookup in slices pauses once it has worked this long (the host's other work runs in between). */
+const SLICE_MS = 4;
 
 function* postingsOf(patches: readonly SeriesMessage[]): Generator<void, ReadonlyMap<string, readonly number[]>> {
   let made = patchesByFunction.get(patches);
@@ -197,15 +199,19 @@ export function hunksForEvent(series: PatchSeries, e: SimEvent): HunkRef[] {
 }
 
 /**
- * hunksForEvent for the extension host: the same answer, with a pause between slices of the work so that no
+ * hunksForEvent for the extension host: the same answer, with a pause whenever it has worked SLICE_MS so that no
  * part of it holds the host's event loop long (an event half of 43,591 patches touch took 40-60 ms in one go).
  */
-export async function hunksForEventInSlices(series: PatchSeries, e: SimEvent, pause = (): Promise<void> => new Promise((r) => setImmediate(r))): Promise<HunkRef[]> {
+export async function hunksForEventInSlices(series: PatchSeries, e: SimEvent, pause = (): Promise<void> => new Promise((r) => setImmediate(r)), sliceMs = SLICE_MS): Promise<HunkRef[]> {
   const steps = lookup(series, e);
+  let sliceStart = performance.now();
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    await pause();
+    if (performance.now() - sliceStart >= sliceMs) {
+      await pause();
+      sliceStart = performance.now();
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // is loaded, the bundled notes on the arm64 series; and the state of which series is on screen.
 import * as vscode from 'vscode';
 import { SERIES_KNOWLEDGE, type PatchKnowledge } from '../tours/knowledge';
-import { fileCount } from '../tours/importProtocol';
+import { fileCount } from '../tours/importHost';
 import { functionsOfHunk } from '../tours/links';
 import { patchLabel, type PatchSeries } from '../tours/series';
 import { seriesChildren, seriesParent, type SeriesNode } from './patchSeriesNodes';

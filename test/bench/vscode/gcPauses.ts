@@ -10,6 +10,15 @@ const KINDS: Readonly<Record<number, string>> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
 };
 
+/** Why V8 collected (its GCCallbackFlags): a forced or memory-pressure collection is not one V8 chose to make. */
+const FLAGS: Readonly<Record<string, number>> = {
+  forced: constants.NODE_PERFORMANCE_GC_FLAGS_FORCED,
+  'all available garbage': constants.NODE_PERFORMANCE_GC_FLAGS_ALL_AVAILABLE_GARBAGE,
+  'all external memory': constants.NODE_PERFORMANCE_GC_FLAGS_ALL_EXTERNAL_MEMORY,
+  'synchronous phantom processing': constants.NODE_PERFORMANCE_GC_FLAGS_SYNCHRONOUS_PHANTOM_PROCESSING,
+  'schedule idle': constants.NODE_PERFORMANCE_GC_FLAGS_SCHEDULE_IDLE,
+};
+
 export interface GcPauses { readonly longestMs: number; readonly longestKind: string; readonly totalMs: number; readonly count: number }
 
 /** Runs `work` with a 'gc' observer on this thread and returns its pauses. */
@@ -24,8 +33,10 @@ export async function withGcPauses<T>(work: () => Promise<T>): Promise<{ value: 
     let longest: PerformanceEntry | undefined;
     let totalMs = 0;
     for (const e of entries) { totalMs += e.duration; if (!longest || e.duration > longest.duration) longest = e; }
-    const kind = (longest as (PerformanceEntry & { detail?: { kind?: number } }) | undefined)?.detail?.kind;
-    return { value, gc: { longestMs: longest?.duration ?? 0, longestKind: kind === undefined ? '' : KINDS[kind] ?? `kind ${kind}`, totalMs, count: entries.length } };
+    const detail = (longest as (PerformanceEntry & { detail?: { kind?: number; flags?: number } }) | undefined)?.detail;
+    const why = Object.entries(FLAGS).filter(([, bit]) => ((detail?.flags ?? 0) & bit) !== 0).map(([name]) => name);
+    const kind = detail?.kind === undefined ? '' : KINDS[detail.kind] ?? `kind ${detail.kind}`;
+    return { value, gc: { longestMs: longest?.duration ?? 0, longestKind: why.length ? `${kind}, ${why.join(', ')}` : kind, totalMs, count: entries.length } };
   } finally {
     obs.disconnect();
   }

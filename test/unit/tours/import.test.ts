@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { batchItem, fileCount, fromBatch, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { fileCount, fromBatch } from '../../../extension/tours/importHost';
+import { batchItem, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import type { SeriesMessage } from '../../../extension/tours/series';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
@@ -28,6 +29,11 @@ test('a mailbox imported by the worker equals the one read here, with progress',
   const progress: ImportProgress[] = [];
   const series = await importSeries({ kind: 'file', path: file, name: 'big.mbx' }, { workerPath, onProgress: (p) => progress.push(p) });
   assert.deepEqual(series, parseSeries(text, 'big.mbx'));
+  // The host holds no field of a message in the message: each is read from its batch's record (a collection of
+  // the host's young generation copies every object an import keeps, one per message is enough).
+  const fields = Object.entries(Object.getOwnPropertyDescriptors(series.patches[500]));
+  assert.deepEqual(fields.filter(([, d]) => d.get === undefined).map(([name]) => name), []);
+  assert.equal(fields.length, 12);
   assert.ok(progress.length >= 2, 'progress is reported while reading');
   assert.equal(progress[progress.length - 1].done, fs.statSync(file).size);
   assert.equal(progress[progress.length - 1].total, fs.statSync(file).size);

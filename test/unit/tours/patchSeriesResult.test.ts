@@ -2,7 +2,8 @@
 // the workbench), made without reading any imported message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fromBatch, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { fromBatch } from '../../../extension/tours/importHost';
+import { toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { encodeEntries, hunkEntries } from '../../../extension/tours/links';
 import { SeriesReader } from '../../../extension/tours/seriesReader';
 import { commandResult } from '../../../extension/vscode/patchSeriesResult';

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAscii } from 'node:buffer';
-import { fromBatch, HostSide, InputChunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { fromBatch, HostSide } from '../../../extension/tours/importHost';
+import { InputChunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 
