@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +78,27 @@ int pid1_main(int argc, char **argv)
 	for (;;) pause();
 }
 
+static void *no_work(void *arg)
+{
+	return arg;
+}
+
+/* glibc installs the SIGSETXID handler that set*id uses to change every thread's ids when a process makes its first
+ * thread, and records that it did in memory (nptl/pthread_create.c late_init, run while __libc_single_threaded_internal
+ * is set). A CLONE_VM child has that memory but handlers of its own: when it made the first thread, its creator's
+ * later set*id signalled its own threads with no handler, and SIGSETXID's default action killed the process (fuzz seed
+ * 131157). A thread made and joined before any task is cloned installs the handler here; every task cloned from this
+ * image inherits it (kernel/fork.c copy_sighand), and an exec runs this again in the new image. */
+static void install_setxid_handler(void)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, no_work, NULL) == 0) pthread_join(t, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (getpid() == 1) return pid1_main(argc, argv);
+	install_setxid_handler();
 	const char *fd32 = getenv("TIMENS_HELPER32_FD");
 	if (fd32) exe32_fd = atoi(fd32);
 	if (argc >= 2 && !strcmp(argv[1], "task")) return exec_task(argc, argv);
