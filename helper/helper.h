@@ -110,6 +110,7 @@ struct mm_state {
 	unsigned long vdso_sym_off;       /* clock_gettime's offset in the vDSO */
 	unsigned long vdso_getres_off;    /* clock_getres's, and time's (0: none), looked up once at exec as libc */
 	unsigned long vdso_time_off;      /* does: the image may be unmapped by the time they are called */
+	unsigned long vdso_gtod_off;      /* gettimeofday's (0: none) */
 	unsigned long data_distance;      /* vdso text - vvar data page, at install */
 };
 extern struct mm_state g_mm;

@@ -43,6 +43,26 @@ void op_adjtimex(struct task_ctx *c, struct arg *a, struct result *r)
 }
 int vsyscall_call(int gtod, void *t, long *ret);   /* ops_clock.c */
 
+/* The vDSO's gettimeofday where the vDSO is now (its offset looked up at exec, as for clock_gettime): libc's entry
+ * was bound to the vDSO's address at start-up (x86_64: an IFUNC; arm64: a pointer), so after a scenario moved the
+ * vDSO with its data, libc's call jumped to the old address and faulted where the kernel's vDSO works (fuzz seed
+ * 132147). A 32-bit vDSO fills a timeval of 32-bit fields. */
+static int vdso_gettimeofday(struct timeval *tv)
+{
+	if (!g_mm.vdso_gtod_off) return gettimeofday(tv, NULL);
+	void *fn = (void *)(g_mm.vdso_text + g_mm.vdso_gtod_off);
+#if defined(__arm__) || defined(__i386__)
+	struct { int32_t sec, usec; } tv32 = { 0, 0 };
+	int ret = ((int (*)(void *, void *))fn)(&tv32, NULL);
+	tv->tv_sec = tv32.sec;
+	tv->tv_usec = tv32.usec;
+#else
+	int ret = ((int (*)(struct timeval *, void *))fn)(tv, NULL);
+#endif
+	if (ret < 0) { errno = -ret; return -1; }
+	return ret;
+}
+
 void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
@@ -72,7 +92,7 @@ void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 	sigjmp_buf *old = set_fault_jmp(&j);
 	int sig = sigsetjmp(j, 1);
 	if (!sig) {
-		int ret = gettimeofday(&tv, NULL);
+		int ret = vdso_gettimeofday(&tv);
 		set_fault_jmp(old);
 		res_errno(r, ret);
 		if (ret == 0) res_add(r, " v=%lld:%09ld path=%s", (long long)tv.tv_sec, (long)tv.tv_usec * 1000, vdso_read_path());

@@ -60,6 +60,7 @@ void mm_init(void)
 	g_mm.vdso_sym_off = vdso_symbol_offset(g_mm.vdso_text);
 	g_mm.vdso_getres_off = vdso_symbol(g_mm.vdso_text, "__vdso_clock_getres", "__kernel_clock_getres");
 	g_mm.vdso_time_off = vdso_symbol(g_mm.vdso_text, "__vdso_time", "__kernel_time");
+	g_mm.vdso_gtod_off = vdso_symbol(g_mm.vdso_text, "__vdso_gettimeofday", "__kernel_gettimeofday");
 }
 
 #if defined(__i386__)
