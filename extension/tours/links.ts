@@ -103,8 +103,8 @@ function entriesOf(m: SeriesMessage): string {
 /** For each function, the patches (by place) whose entries name it; made at a series' first lookup, kept with its list of patches. */
 const patchesByFunction = new WeakMap<readonly SeriesMessage[], ReadonlyMap<string, readonly number[]>>();
 
-/** Patches looked at between two looks at the clock of a lookup in slices: a patch whose hunks the import did not
- *  index is parsed at the first lookup, so a count of patches alone made slices of 1 to 65 ms in VS Code. */
+/** How many patches a lookup in slices looks at before it reads the clock. It pauses by time, not by a count of
+ *  patches: the first lookup parses the hunks of patches the import did not index, and 1,000 patches took 1-65 ms. */
 const SLICE_PATCHES = 64;
 /** A lookup in slices pauses once it has worked this long (the host's other work runs in between). */
 const SLICE_MS = 4;
