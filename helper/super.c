@@ -53,17 +53,36 @@ void fdname_del(int tab, const char *name)
 			t->n--;
 			memmove(t->names[i], t->names[i + 1], (size_t)(t->n - i) * sizeof t->names[0]);
 			memmove(&t->fds[i], &t->fds[i + 1], (size_t)(t->n - i) * sizeof t->fds[0]);
+			memmove(&t->cloexec[i], &t->cloexec[i + 1], (size_t)(t->n - i) * sizeof t->cloexec[0]);
 			return;
 		}
 }
 
-void fdname_set(int tab, const char *name, int fd)
+void fdname_set(int tab, const char *name, int fd, int cloexec)
 {
 	fdname_del(tab, name);
 	struct fdtab *t = &FT[tab];
 	if (t->n == FDS_MAX) return;
 	snprintf(t->names[t->n], sizeof t->names[0], "%s", name);
+	t->cloexec[t->n] = (char)cloexec;
 	t->fds[t->n++] = fd;
+}
+
+/* The fd table of a task whose exec succeeded: its own (begin_new_exec's unshare_files: CLONE_FILES siblings keep
+ * theirs), without the O_CLOEXEC fds (do_close_on_exec). Their names are forgotten, as the model forgets them: the
+ * number of such an fd is free again, and a later open reuses it (fuzz seed 135159: a close of an exec-closed pidfd
+ * closed the next open's fd). */
+int fdtab_exec(int tab)
+{
+	int shared = 0;
+	for (int i = 0; i < nt; i++) if (T[i].state != T_GONE && T[i].tab == tab) shared++;
+	int own = shared > 1 ? fdtab_new(tab) : tab;
+	struct fdtab *t = &FT[own];
+	for (int i = 0; i < t->n;) {
+		if (t->cloexec[i]) fdname_del(own, t->names[i]);
+		else i++;
+	}
+	return own;
 }
 
 /* "res SEQ rest" -> "rest" */

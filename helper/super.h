@@ -24,12 +24,14 @@ struct fdtab {
 	int n;
 	char names[FDS_MAX][NAME_MAX_LEN + 1];
 	int fds[FDS_MAX];
+	char cloexec[FDS_MAX];   /* the fd is O_CLOEXEC: an exec closes it, and forgets the name */
 };
 extern struct fdtab FT[MAX_TASKS];
 extern int nft;
 int fdtab_new(int copy_of);
 int fdname_lookup(int tab, const char *name);
-void fdname_set(int tab, const char *name, int fd);
+void fdname_set(int tab, const char *name, int fd, int cloexec);
+int fdtab_exec(int tab);
 void fdname_del(int tab, const char *name);
 const char *res_body(const char *res);
 

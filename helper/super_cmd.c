@@ -327,9 +327,11 @@ static void cmd(char **tok, int n)
 	}
 	if (pd.have_res && strstr(pd.res, " errno=0 ")) {
 		for (int k = 0; k < n - 4; k++) {
-			if (d->sig[k] == 'r') fdname_set(T[ti].tab, a[k].name, atoi(res_body(pd.res) + 4));
+			/* pidfd_create and open_related_ns (the ioctls' fds) are always O_CLOEXEC; the language's open never is */
+			if (d->sig[k] == 'r') fdname_set(T[ti].tab, a[k].name, atoi(res_body(pd.res) + 4), strcmp(d->name, "open") != 0);
 			if (d->sig[k] == 'k' && !strcmp(d->name, "close") && a[k].name[0]) fdname_del(T[ti].tab, a[k].name);
 		}
+		if (!strcmp(d->name, "execve")) T[ti].tab = fdtab_exec(T[ti].tab);
 	}
 	if (pd.have_res) host_pair(line, T[ti].name, res_body(pd.res), clk, &h1, &h2, extra);
 	else if (vforklike && pd.child_hello) emit("res %ld %s ret=0 errno=0 sig=0 deferred=1%s", line, T[ti].name, extra);
