@@ -38,6 +38,10 @@ export interface TaskState {
   readonly state: 'running' | 'vfork-parent-waiting' | 'exited';
   readonly exitSignal: number;
   readonly startBoottime: Timespec;
+  /** The files_struct it uses (named after the task it was made for: threads and CLONE_FILES children share
+   *  their creator's), null after exit. */
+  readonly files: string | null;
+  /** The open files of that table. */
   readonly fds: Readonly<Record<string, FdState>>;
   readonly lastResult: OpResult | null;
 }

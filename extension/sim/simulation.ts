@@ -156,7 +156,7 @@ export class SimulationImpl implements Simulation {
     const s = this.rec.store;
     // Each branch returns what state()[table][id] holds; the casts only name that for the generic K.
     switch (table) {
-      case 'tasks': { const t = s.tasks.get(id); return (t && taskState(t)) as KernelState[K][string] | undefined; }
+      case 'tasks': { const t = s.tasks.get(id); return (t && taskState(s, t)) as KernelState[K][string] | undefined; }
       case 'nsproxies': return s.nsproxies.get(id) as KernelState[K][string] | undefined;
       case 'timeNamespaces': { const n = s.timeNamespaces.get(id); return (n && timeNamespaceState(n)) as KernelState[K][string] | undefined; }
       case 'userNamespaces': { const u = s.userNamespaces.get(id); return (u && userNamespaceState(u)) as KernelState[K][string] | undefined; }

@@ -56,7 +56,7 @@ function fileOf(op: Operation, before: KernelState, task: string | null): string
   if (op.op !== 'read') return null;
   if ('path' in op.file) return op.file.path;
   const t = task ? before.tasks[task] : undefined;
-  const fd = t ? t.fds[op.file.fd] ?? before.tasks[t.leader]?.fds[op.file.fd] : undefined;
+  const fd = t ? t.fds[op.file.fd] : undefined;
   return fd?.path ?? null;
 }
 

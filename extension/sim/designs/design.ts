@@ -7,8 +7,8 @@ import type { Operation } from '../ops';
 import type { DesignName, Timespec } from '../types';
 import { np, ns, task, type KernelContext } from '../kernel/context';
 import type { Timekeeping } from '../kernel/time/timekeeping';
+import { ownFd } from '../kernel/files';
 import type { NsRec } from '../store/records';
-import { fdsGet } from '../store/fdtable';
 
 /** Where a behaviour of a design comes from: a seed message (its file and the words quoted) or the model. */
 export type Tag = { readonly seed: string; readonly quote: string } | { readonly choice: string };
@@ -59,7 +59,7 @@ export const REALTIME_CLOCKS: ReadonlySet<number> = new Set([0, 5, 8, 11]);
 export function writesOffsets(k: KernelContext, t: string | null, op: Operation): boolean {
   if (op.op !== 'write' && op.op !== 'pwrite') return false;
   if ('path' in op.file) return op.file.path.endsWith('/timens_offsets');
-  return t !== null && k.tasks.has(t) && fdsGet(task(k, t).fds, op.file.fd)?.kind === 'timens_offsets';
+  return t !== null && k.tasks.has(t) && ownFd(k, t, op.file.fd)?.kind === 'timens_offsets';
 }
 /** Does `op` join or create a time namespace through setns or clone3? */
 export function joinsTimeNs(op: Operation): boolean {

@@ -22,6 +22,7 @@ export class KernelContext extends Trace {
   readonly mms;
   readonly vmas;
   readonly pages;
+  readonly files;
   readonly layout: Layout;
   readonly syscallPrefix: string;
   /** The clock_mode of a vvar page in a time namespace (VCLOCK_TIMENS or VDSO_CLOCKMODE_TIMENS). */
@@ -44,6 +45,7 @@ export class KernelContext extends Trace {
     this.mms = s.mms;
     this.vmas = s.vmas;
     this.pages = s.pages;
+    this.files = s.files;
     this.layout = sw.layout;
     this.syscallPrefix = sw.arch.syscallPrefix;
     this.timensMode = `${sw.clockModePrefix}_TIMENS`;

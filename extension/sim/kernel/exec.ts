@@ -10,6 +10,7 @@ import { addMmUser, dropMm, installCompatMappings, installSpecialMappings, newMm
 import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
 import { fdsDelete, fdsItems, fdsSet } from '../store/fdtable';
+import { fdsOf, setFds, unshareFiles } from './files';
 
 /** `compat`: a 32-bit image (compat_binfmt_elf's load_elf_binary: compat_elf_check_arch, COMPAT_SET_PERSONALITY), the
  *  ABI of k.modules.compat: arm64's AArch32 or x86_64's ia32. */
@@ -28,6 +29,9 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
     if (refused) k.fail('ENOEXEC', refused);
     k.fn('begin_new_exec', () => {
       k.fn('de_thread', () => deThread(k, t));
+      // "Ensure the files table is not shared" (5.11+; before, do_execveat_common unshared it before de_thread,
+      // which leaves the same fds): a CLONE_FILES sibling keeps the old table, and with it the O_CLOEXEC fds
+      unshareFiles(k, t, 'unshare_files');
       k.fn('exec_mmap', () => {
         const me = task(k, t);
         // bprm_mm_init → mm_alloc: mm->user_ns = current_user_ns()
@@ -42,13 +46,13 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
       });
       if (k.sw.execSwitchesToTfc) execTaskNamespaces(k, t, enter);
       // do_close_on_exec: pidfds and the fds NS_GET_USERNS/NS_GET_PARENT open are O_CLOEXEC
-      const fds = fdsItems(task(k, t).fds);
+      const fds = fdsItems(fdsOf(k, t));
       const cloexec = Object.keys(fds).filter((n) => fds[n]._cloexec);
       if (cloexec.length) {
         k.fn('do_close_on_exec', () => {
-          let table = task(k, t).fds;
+          let table = fdsOf(k, t);
           for (const n of cloexec) table = fdsDelete(table, n);
-          k.r.set(k.tasks, t, 'fds', table);
+          setFds(k, t, table);
           k.state(k.txt`${t}: ${cloexec.join(', ')} closed (O_CLOEXEC)`);
         });
       }
@@ -106,14 +110,14 @@ function deThread(k: KernelContext, t: string): void {
  */
 function swapPidHolders(k: KernelContext, t: string, oldLeader: string): void {
   const ids: string[] = [];
-  k.tasks.forEach((_x, id) => { ids.push(id); });
+  k.files.forEach((_x, id) => { ids.push(id); });
   for (const id of ids) {
-    const fds = fdsItems(task(k, id).fds);
-    let table = task(k, id).fds;
-    for (const [name, fd] of Object.entries(fds)) {
+    const old = k.files.get(id)!.fds;
+    let table = old;
+    for (const [name, fd] of Object.entries(fdsItems(old))) {
       if (fd.kind === 'ns' || (fd.task !== t && fd.task !== oldLeader)) continue;
       table = fdsSet(table, name, { ...fd, task: fd.task === t ? oldLeader : t });
     }
-    if (table !== task(k, id).fds) k.r.set(k.tasks, id, 'fds', table);
+    if (table !== old) k.r.set(k.files, id, 'fds', table);
   }
 }

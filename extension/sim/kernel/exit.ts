@@ -6,8 +6,7 @@ import { task, type KernelContext } from './context';
 import { releaseVfork } from './fork';
 import { dropMm } from './mm/mm';
 import { switchTaskNamespaces } from './nsproxy';
-import { fileRef } from './proc/fd';
-import { fdsItems } from '../store/fdtable';
+import { exitFiles } from './files';
 
 export function exit(k: KernelContext, t: string, code: number): OpResult {
   const me = task(k, t);
@@ -47,11 +46,7 @@ export function doExit(k: KernelContext, t: string, why: string): void {
       dropMm(k, t, me.mm);
       k.r.set(k.tasks, t, 'mm', null);
     });
-    k.fn('exit_files', () => {
-      const fds = fdsItems(me.fds);
-      for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${t}:${name}`, -1);
-      if (Object.keys(fds).length) k.r.set(k.tasks, t, 'fds', {});
-    });
+    exitFiles(k, t);
     k.fn('exit_task_namespaces', () => switchTaskNamespaces(k, t, null));
     k.fn('release_task', () => k.state(k.txt`${t} reaped`));
   }, undefined, k.txt`do_exit(${t})`);

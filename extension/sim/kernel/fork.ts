@@ -9,7 +9,7 @@ import { capable, capCheck, commitNewUser, createUserNs, dropUserNs } from './cr
 import { addMmUser, dupMm } from './mm/mm';
 import { addNsRefs, newNsproxy, NS_FLAGS, switchTaskNamespaces } from './nsproxy';
 import { ownNewNamespaces } from './nsOwners';
-import { inheritFds } from './proc/fd';
+import { copyFiles, newEmptyFiles, unshareFiles } from './files';
 import { cloneTimeNs, timensOnFork, ucountLimitReached } from './time/namespace';
 
 const UNSHARE_ALLOWED = CF.CLONE_THREAD | CF.CLONE_FS | CF.CLONE_NEWNS | CF.CLONE_SIGHAND | CF.CLONE_VM | CF.CLONE_FILES |
@@ -34,7 +34,7 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
   const t: TaskRec = {
     id, pid, tgid, leader: lead, parent, uid, euid: copyFrom ? copyFrom.euid : uid, userNs, fullCaps,
     dumpable: copyFrom ? copyFrom.dumpable : true, nsproxy, mm: mmId, state: 'running', exitSignal,
-    startBoottime: hostClocks(k).boottime, fds: {}, lastResult: null, _vforkParent: null,
+    startBoottime: hostClocks(k).boottime, files: null, lastResult: null, _vforkParent: null,
     // spawn sets the gid with the uid (setresgid, then setresuid); a child copies its parent's
     _egid: copyFrom ? copyFrom._egid : uid,
     _suid: copyFrom ? copyFrom._suid : uid, _gid: copyFrom ? copyFrom._gid : uid, _sgid: copyFrom ? copyFrom._sgid : uid,
@@ -46,7 +46,9 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
   k.memo.taskCreated(t);
   addNsRefs(k, id, nsproxy);
   addMmUser(k, id, mmId);
-  return t;
+  // a forked task gets its table from copy_files; a spawned one (and P1 at boot) starts with an empty one
+  if (!copyFrom) newEmptyFiles(k, id);
+  return k.tasks.get(id)!;
 }
 
 /** current_is_single_threaded: one live thread and no other task on the mm. */
@@ -76,7 +78,10 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
     const me = task(k, t);
     let newUser: string | null = null;
     if (flags & CF.CLONE_NEWUSER) newUser = k.fn('unshare_userns', () => createUserNs(k, me.userNs, me));
+    // unshare_fd made the copy up front; it is swapped in with the namespaces, before commit_creds
+    const swapFiles = (): void => { if (flags & CF.CLONE_FILES) unshareFiles(k, t, 'unshare_fd'); };
     if (!(flags & NS_FLAGS)) {
+      swapFiles();
       if (newUser) commitNewUser(k, t, newUser);
       return { ret: 0, errno: null, signal: null };
     }
@@ -101,6 +106,7 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
     }
     if (newNp) switchTaskNamespaces(k, t, newNp);
     ownNewNamespaces(k, t, flags, newUser ?? me.userNs);
+    swapFiles();
     if (newUser) commitNewUser(k, t, newUser);
     return { ret: 0, errno: null, signal: null };
   });
@@ -211,7 +217,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
       thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent);
     k.r.set(k.nsproxies, npId, 'count', np(k, npId).count + 1);
     ownNewNamespaces(k, child, flags, userNs);
-    if (!thread) inheritFds(k, t, child);
+    copyFiles(k, t, child, flags);
     k.state(k.txt`${child} (pid ${created.pid}) created by ${t}: ${npId}, ${mmId}${thread ? `, thread of ${parent.leader}` : ''}, exit signal ${thread ? 'none' : exitSignal}`, { causes: [enter] });
     return { ret: created.pid, errno: null, signal: null, child };
   });

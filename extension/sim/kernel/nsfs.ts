@@ -4,12 +4,12 @@
 
 import type { OpResult } from '../api';
 import type { NsIoctl } from '../ops';
-import { fdsItems, fdsPosition, fdsSet } from '../store/fdtable';
+import { fdsLowestFree } from '../store/fdtable';
 import type { FdRec } from '../store/records';
 import { CLONE_FLAGS as CF } from '../types';
 import { mm, ns, task, user, type KernelContext } from './context';
 import { fromKid, OVERFLOW_ID, ptraceMayAccess } from './cred';
-import { fileRef, lookupFd, ownFd } from './proc/fd';
+import { fdInstall, fdsOf, ownFd } from './files';
 
 /** The link text of a user namespace file: `user:[inum]` (ns_common.inum; the initial one is 4026531837). */
 export function userNsLink(k: KernelContext, userNs: string): string {
@@ -59,7 +59,7 @@ function pidfdIoctlPrologue(k: KernelContext, t: string, fd: FdRec, request: NsI
 
 /** ioctl(fd, NS_GET_*) (fs/nsfs.c ns_ioctl). NS_GET_USERNS and NS_GET_PARENT return a new fd, named `newFd`. */
 export function nsIoctl(k: KernelContext, t: string, fdName: string, request: NsIoctl, newFd: string): OpResult {
-  const fd = lookupFd(k, t, fdName);
+  const fd = ownFd(k, t, fdName);
   if (!fd) k.fail('EBADF', `${fdName} is not an open file of ${t}`);
   // vfs_ioctl: a file without an unlocked_ioctl (the /proc files, a /proc/PID directory) gives -ENOTTY
   if (fd.kind === 'pidfd' && k.sw.pidfdIoctlArgEinval) pidfdIoctlPrologue(k, t, fd, request);
@@ -99,11 +99,9 @@ function openRelated(k: KernelContext, t: string, userNs: string, newFd: string)
   const rec: FdRec = { path: userNsLink(k, userNs), kind: 'ns', ns: null, user: userNs, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'r', _cloexec: true };
   if (!newFd) {
     k.state(k.txt`${t}: a new fd for ${userNs} (unnamed, not kept)`);
-    return { ret: 3 + Object.keys(fdsItems(me.fds)).length, errno: null, signal: null, text: rec.path };
+    return { ret: fdsLowestFree(fdsOf(k, t)), errno: null, signal: null, text: rec.path };
   }
-  const replaced = ownFd(k, t, newFd);
-  if (replaced?.ns) fileRef(k, replaced.ns, `${t}:${newFd}`, -1);
-  k.r.set(k.tasks, t, 'fds', fdsSet(task(k, t).fds, newFd, rec));
+  const n = fdInstall(k, t, newFd, rec);
   k.state(k.txt`${t}:${newFd} = ${rec.path} (${userNs})`);
-  return { ret: fdsPosition(task(k, t).fds, newFd) + 3, errno: null, signal: null, text: rec.path };
+  return { ret: n, errno: null, signal: null, text: rec.path };
 }

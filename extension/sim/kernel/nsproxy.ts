@@ -12,7 +12,7 @@ import { capCheck, commitNewUser, ptraceMayAccess } from './cred';
 import { flagNames } from './memo';
 import { installOtherNamespaces, type NsOwners } from './nsOwners';
 import { pidfdOpenChecks } from './pidfd';
-import { lookupFd } from './proc/fd';
+import { ownFd } from './files';
 import { resolveNsPath } from './proc/files';
 import { getTimeNs, putTimeNs, timensCommit, timensInstall, timensOnFork } from './time/namespace';
 import { KErr } from './trace';
@@ -118,7 +118,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   if ('path' in target) {
     nsId = resolveNsPath(k, t, target.path);
   } else if ('fd' in target) {
-    const fd = lookupFd(k, t, target.fd);
+    const fd = ownFd(k, t, target.fd);
     if (!fd) k.fail('EBADF', `${target.fd} is not an open file of ${t}`);
     if (fd.kind === 'ns' && fd.user) {
       // a user namespace file: setns checks the type (CLONE_NEWUSER or 0), then userns_install on the nsset;
@@ -141,7 +141,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     }
   } else {
     viaPidfd = true;
-    const fd = lookupFd(k, t, target.pidfd);
+    const fd = ownFd(k, t, target.pidfd);
     const who = fd && fd.kind === 'pidfd' ? fd.task! : target.pidfd;
     // an fd that is no pidfd is a bad one; a name that is neither an fd nor a task is a task whose creating line
     // failed: pidfd_open finds no pid for it (ESRCH), as for pidfd_open(TASK) itself

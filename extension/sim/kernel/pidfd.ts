@@ -3,9 +3,8 @@
 
 import type { OpResult } from '../api';
 import { PIDFD_FLAGS } from '../ops';
-import { fdsPosition, fdsSet } from '../store/fdtable';
 import { task, type KernelContext } from './context';
-import { fileRef, ownFd } from './proc/fd';
+import { fdInstall } from './files';
 
 /** The checks of pidfd_open on the task (find_get_pid, pidfd_prepare); a failure is the call's errno. */
 export function pidfdOpenChecks(k: KernelContext, who: string, flags: number): void {
@@ -28,10 +27,8 @@ export function pidfdOpen(k: KernelContext, t: string, who: string, flags: numbe
   return k.fn('pidfd_open', () => {
     pidfdOpenChecks(k, who, flags);
     const me = task(k, t);
-    const replaced = ownFd(k, t, fdName);
-    if (replaced?.ns) fileRef(k, replaced.ns, `${t}:${fdName}`, -1);
-    k.r.set(k.tasks, t, 'fds', fdsSet(me.fds, fdName, { path: `pidfd:${who}`, kind: 'pidfd', ns: null, task: who, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'rw', _cloexec: true }));
+    const n = fdInstall(k, t, fdName, { path: `pidfd:${who}`, kind: 'pidfd', ns: null, task: who, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'rw', _cloexec: true });
     k.state(k.txt`${t}:${fdName} = pidfd of ${who}${flags & PIDFD_FLAGS.PIDFD_THREAD ? ' (PIDFD_THREAD)' : ''}`);
-    return { ret: fdsPosition(task(k, t).fds, fdName) + 3, errno: null, signal: null };
+    return { ret: n, errno: null, signal: null };
   });
 }

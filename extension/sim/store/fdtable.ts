@@ -1,79 +1,89 @@
-// A task's open files as an immutable map whose versions share their past. A small table is a plain object,
+// A files table's open files as an immutable map whose versions share their past. A small table is a plain object,
 // copied on each change as before; a large one records each open or close as one entry on top of the previous
 // version, so a change costs O(1) however many files the task has. The newest version of a large table carries
-// an index (name → file, and positions) that moves to the next version when it is extended.
+// an index (name → file, and the numbers in use) that moves to the next version when it is extended.
 
 /** Tables up to this many files are plain objects at every version. */
 const SMALL = 16;
 
-type Plain<V> = Readonly<Record<string, V>>;
+/** The lowest fd number the model gives: 0–2 are the standard streams every task is taken to have open (our choice). */
+export const FIRST_FD = 3;
 
-/** The index of the newest version of a large table: the files by name, and their order for positions. */
-class Index<V> {
+/** A file of a table: its number (fs/file.c alloc_fd gives the lowest free one; dup_fd keeps it in the copy). */
+export interface Numbered { readonly _nr?: number }
+
+type Plain<V extends Numbered> = Readonly<Record<string, V>>;
+
+/** The index of the newest version of a large table: the files by name, and the numbers in use. */
+class Index<V extends Numbered> {
   readonly files = new Map<string, V>();
-  /** Names by insertion slot (null once closed); a name keeps its slot while it stays open. */
-  private readonly slots: (string | null)[] = [];
-  private readonly slotOf = new Map<string, number>();
-  /** Fenwick tree over the slots: 1 where a name is open. */
-  private tree: number[] = [0];
-  /** Names that are array indexes ('3'): JavaScript orders them first, so positions then come from the object. */
-  arrayIndexNames = 0;
+  private readonly used = new Set<number>();
+  /** One past the highest number used so far. */
+  private next = FIRST_FD;
+  /** Min-heap of numbers below `next` freed by a close (an entry reused since is dropped when it reaches the top). */
+  private readonly freed: number[] = [];
 
-  static of<V>(plain: Plain<V>): Index<V> {
+  static of<V extends Numbered>(plain: Plain<V>): Index<V> {
     const x = new Index<V>();
     for (const name of Object.keys(plain)) x.set(name, plain[name]);
+    for (let n = FIRST_FD; n < x.next; n++) if (!x.used.has(n)) x.push(n);
     return x;
   }
 
   set(name: string, v: V): void {
-    if (!this.files.has(name)) {
-      if (isArrayIndex(name)) this.arrayIndexNames++;
-      const slot = this.slots.length;
-      this.slots.push(name);
-      this.slotOf.set(name, slot);
-      this.grow();
-      this.add(slot, 1);
-    }
+    const old = this.files.get(name);
+    if (old?._nr !== undefined && old._nr !== v._nr) this.free(old._nr);
     this.files.set(name, v);
+    if (v._nr !== undefined) {
+      this.used.add(v._nr);
+      if (v._nr >= this.next) this.next = v._nr + 1;
+    }
   }
   delete(name: string): void {
-    const slot = this.slotOf.get(name);
-    if (slot === undefined) return;
-    if (isArrayIndex(name)) this.arrayIndexNames--;
+    const old = this.files.get(name);
     this.files.delete(name);
-    this.slotOf.delete(name);
-    this.slots[slot] = null;
-    this.add(slot, -1);
+    if (old?._nr !== undefined) this.free(old._nr);
   }
-  /** How many open names were opened before `name` (its position in the table's key order). */
-  position(name: string): number {
-    const slot = this.slotOf.get(name);
-    if (slot === undefined) return -1;
-    let n = 0;
-    for (let i = slot; i > 0; i -= i & -i) n += this.tree[i];
-    return n;
+  /** The number alloc_fd would give next. */
+  lowestFree(): number {
+    while (this.freed.length && this.used.has(this.freed[0])) this.pop();
+    return this.freed.length ? this.freed[0] : this.next;
   }
 
-  private add(slot: number, by: number): void {
-    for (let i = slot + 1; i < this.tree.length; i += i & -i) this.tree[i] += by;
+  private free(nr: number): void {
+    this.used.delete(nr);
+    this.push(nr);
   }
-  /** Slot s lives at tree index s + 1: rebuild at twice the size when the newest slot does not fit. */
-  private grow(): void {
-    if (this.slots.length < this.tree.length) return;
-    const size = Math.max(64, this.tree.length * 2);
-    const tree = new Array<number>(size).fill(0);
-    const newest = this.slots.length - 1; // counted by the caller
-    for (let s = 0; s < newest; s++) if (this.slots[s] !== null) for (let i = s + 1; i < size; i += i & -i) tree[i] += 1;
-    this.tree = tree;
+  private push(n: number): void {
+    const h = this.freed;
+    let i = h.push(n) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (h[up] <= h[i]) break;
+      [h[up], h[i]] = [h[i], h[up]];
+      i = up;
+    }
   }
-}
-
-function isArrayIndex(name: string): boolean {
-  return /^(0|[1-9]\d*)$/.test(name) && Number(name) < 4294967295;
+  private pop(): void {
+    const h = this.freed;
+    const last = h.pop()!;
+    if (!h.length) return;
+    h[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && h[l] < h[m]) m = l;
+      if (r < h.length && h[r] < h[m]) m = r;
+      if (m === i) return;
+      [h[m], h[i]] = [h[i], h[m]];
+      i = m;
+    }
+  }
 }
 
 /** A large table's version: one open (value) or close (undefined) on top of the previous version. */
-class FdChain<V> {
+class FdChain<V extends Numbered> {
   /** The index, while this is the newest version that was extended or asked. */
   index: Index<V> | null = null;
   constructor(
@@ -86,20 +96,20 @@ class FdChain<V> {
 }
 
 /** A version of a task's fd table. */
-export type FdTable<V> = Plain<V> | FdChain<V>;
+export type FdTable<V extends Numbered> = Plain<V> | FdChain<V>;
 
-function small(t: Plain<unknown>): boolean {
+function small(t: Plain<Numbered>): boolean {
   let n = 0;
   for (const _ in t) if (++n > SMALL) return false;
   return true;
 }
 
-function indexOf<V>(t: FdChain<V>): Index<V> {
+function indexOf<V extends Numbered>(t: FdChain<V>): Index<V> {
   if (t.index === null) t.index = Index.of(fdsItems(t));
   return t.index;
 }
 
-function extend<V>(t: FdTable<V>, name: string, value: V | undefined): FdTable<V> {
+function extend<V extends Numbered>(t: FdTable<V>, name: string, value: V | undefined): FdTable<V> {
   const chain = t instanceof FdChain;
   const depth = chain ? t.depth + 1 : 1;
   const kept = chain ? t.kept : Object.keys(t).length;
@@ -120,13 +130,13 @@ function extend<V>(t: FdTable<V>, name: string, value: V | undefined): FdTable<V
 }
 
 /** `t` with file `name` opened as (or replaced by) `value`. */
-export function fdsSet<V>(t: FdTable<V>, name: string, value: V): FdTable<V> {
+export function fdsSet<V extends Numbered>(t: FdTable<V>, name: string, value: V): FdTable<V> {
   if (!(t instanceof FdChain) && small(t)) return { ...t, [name]: value };
   return extend(t, name, value);
 }
 
 /** `t` without file `name`. */
-export function fdsDelete<V>(t: FdTable<V>, name: string): FdTable<V> {
+export function fdsDelete<V extends Numbered>(t: FdTable<V>, name: string): FdTable<V> {
   if (!(t instanceof FdChain) && small(t)) {
     const rest = { ...t };
     delete rest[name];
@@ -135,21 +145,22 @@ export function fdsDelete<V>(t: FdTable<V>, name: string): FdTable<V> {
   return extend(t, name, undefined);
 }
 
-export function fdsGet<V>(t: FdTable<V>, name: string): V | undefined {
+export function fdsGet<V extends Numbered>(t: FdTable<V>, name: string): V | undefined {
   return t instanceof FdChain ? indexOf(t).files.get(name) : t[name];
 }
 
-/** The position of `name` in the table's key order (-1 when it is not open). */
-export function fdsPosition<V>(t: FdTable<V>, name: string): number {
-  if (t instanceof FdChain) {
-    const index = indexOf(t);
-    if (index.arrayIndexNames === 0) return index.position(name);
-  }
-  return Object.keys(fdsItems(t)).indexOf(name);
+/** The number the next file opened in the table gets: the lowest free one (fs/file.c alloc_fd). */
+export function fdsLowestFree<V extends Numbered>(t: FdTable<V>): number {
+  if (t instanceof FdChain) return indexOf(t).lowestFree();
+  const used = new Set<number>();
+  for (const name in t) if (t[name]._nr !== undefined) used.add(t[name]._nr!);
+  let n = FIRST_FD;
+  while (used.has(n)) n++;
+  return n;
 }
 
 /** The table as a plain object, keys in the order JavaScript gives the same opens and closes. */
-export function fdsItems<V>(t: FdTable<V>): Plain<V> {
+export function fdsItems<V extends Numbered>(t: FdTable<V>): Plain<V> {
   if (!(t instanceof FdChain)) return t;
   const ops: FdChain<V>[] = [];
   let v: FdTable<V> = t;

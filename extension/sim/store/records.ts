@@ -26,8 +26,6 @@ export interface Counters {
 }
 
 export interface TaskRec extends Omit<TaskState, 'fds'> {
-  /** The open files, as a table that shares its past (see FdTable). */
-  readonly fds: FdTable<FdRec>;
   readonly _vforkParent: string | null;
   /** The effective gid (a kernel gid, like uid and euid): create_user_ns needs it mapped. */
   readonly _egid: number;
@@ -101,6 +99,18 @@ export interface MmRec {
   readonly _compat?: boolean;
 }
 
+/** A struct files_struct (include/linux/fdtable.h): the fd table the tasks in `users` point to (threads and
+ *  CLONE_FILES children share one; kernel/fork.c copy_files). Its id is the task it was made for ('P1', or
+ *  'P1@7' when P1 made a second one on line 7), so a namespace file's holder reads 'P1:fd1'. */
+export interface FilesRec {
+  readonly id: string;
+  /** The open files, as a table that shares its past (see FdTable). */
+  readonly fds: FdTable<FdRec>;
+  /** The tasks using it, as a list that shares its past; `count` is their number (files->count). */
+  readonly users: RefList;
+  readonly count: number;
+}
+
 export interface VmaRec extends VmaState {
   readonly name: MappingName | CompatMappingName;
   readonly _pfnmap: boolean;
@@ -110,6 +120,8 @@ export type NsproxyRec = NsproxyState;
 /** An open file as stored: the public FdState plus the access mode it was opened with. */
 export interface FdRec extends FdState {
   readonly _mode: 'r' | 'w' | 'rw';
+  /** Its number in the table (fd_install's fd), set when it is installed. */
+  readonly _nr?: number;
   /** O_CLOEXEC: exec closes it (pidfds, and the fds open_related_ns makes). */
   readonly _cloexec?: true;
   /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
@@ -159,15 +171,14 @@ function kind<R extends object>(name: TableName, copy: (r: R) => R, extra?: Part
 export const TASKS = kind<TaskRec>('tasks', (t) => ({
   id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
-  startBoottime: t.startBoottime, fds: t.fds, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
+  startBoottime: t.startBoottime, files: t.files, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
   _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps, ...(t._nsOwners ? { _nsOwners: t._nsOwners } : {}),
 }), {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
     fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
-    startBoottime: t.startBoottime, fds: fdsItems(t.fds), lastResult: t.lastResult, _vforkParent: t._vforkParent,
+    startBoottime: t.startBoottime, files: t.files, lastResult: t.lastResult, _vforkParent: t._vforkParent,
   }),
-  showField: (field, v) => (field === 'fds' ? fdsItems(v as FdTable<FdRec>) : v),
 });
 
 function showNs(n: NsRec): object {
@@ -216,6 +227,11 @@ export const VMAS = kind<VmaRec>('vmas', (v) => ({
     const slash = id.indexOf('/');
     return slash < 0 ? null : { obj: id.slice(0, slash), part: id.slice(slash + 1) };
   },
+});
+
+export const FILES = kind<FilesRec>('files', (f) => ({ id: f.id, fds: f.fds, users: f.users, count: f.count }), {
+  show: (f) => ({ id: f.id, fds: fdsItems(f.fds), users: refsItems(f.users), count: f.count }),
+  showField: (field, v) => (field === 'fds' ? fdsItems(v as FdTable<FdRec>) : field === 'users' ? refsItems(v as RefList) : v),
 });
 
 export const PAGES = kind<PageRec>('pages', (p) => ({ id: p.id, kind: p.kind, ns: p.ns, blockOffset: p.blockOffset, blocks: p.blocks }));

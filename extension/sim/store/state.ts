@@ -5,7 +5,7 @@ import type {
 } from '../api';
 import { fdsItems } from './fdtable';
 import { refsItems } from './reflist';
-import { HOST_ID, showRefs, type MmRec, type NsRec, type TaskRec, type UserRec, type VmaRec } from './records';
+import { HOST_ID, showRefs, type FilesRec, type MmRec, type NsRec, type TaskRec, type UserRec, type VmaRec } from './records';
 import type { Store } from './store';
 
 function publicFds(fds: Readonly<Record<string, FdState>>): Readonly<Record<string, FdState>> {
@@ -27,12 +27,20 @@ function once<T extends object>(rec: object, make: () => T): T {
   return v;
 }
 
-export function taskState(t: TaskRec): TaskState {
-  return once(t, (): TaskState => ({
+// A task's public object depends on its record and its files_struct's: kept while both are the same.
+const taskBuilt = new WeakMap<TaskRec, { readonly files: FilesRec | undefined; readonly state: TaskState }>();
+export function taskState(store: Store, t: TaskRec): TaskState {
+  const files = t.files === null ? undefined : store.files.get(t.files);
+  const c = taskBuilt.get(t);
+  if (c !== undefined && c.files === files) return c.state;
+  const state: TaskState = {
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid,
     userNs: t.userNs, fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state,
-    exitSignal: t.exitSignal, startBoottime: t.startBoottime, fds: publicFds(fdsItems(t.fds)), lastResult: t.lastResult,
-  }));
+    exitSignal: t.exitSignal, startBoottime: t.startBoottime, files: t.files, fds: files ? publicFds(fdsItems(files.fds)) : {},
+    lastResult: t.lastResult,
+  };
+  taskBuilt.set(t, { files, state });
+  return state;
 }
 
 export function timeNamespaceState(n: NsRec): TimeNamespaceState {
@@ -73,7 +81,7 @@ export function buildState(store: Store): KernelState {
   const userNamespaces: Record<string, UserNamespaceState> = {};
   const mms: Record<string, MmState> = {};
   const pages: Record<string, PhysPageState> = {};
-  store.tasks.forEach((t, id) => { tasks[id] = taskState(t); });
+  store.tasks.forEach((t, id) => { tasks[id] = taskState(store, t); });
   store.nsproxies.forEach((p, id) => { nsproxies[id] = p; });
   store.timeNamespaces.forEach((n, id) => { timeNamespaces[id] = timeNamespaceState(n); });
   store.userNamespaces.forEach((u, id) => { userNamespaces[id] = userNamespaceState(u); });

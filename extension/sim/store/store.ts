@@ -2,8 +2,8 @@
 // snapshots and forkAtPosition keep.
 
 import {
-  COUNTERS, HOST, MMS, NSPROXIES, PAGES, TASKS, TIME_NAMESPACES, USER_NAMESPACES, VMAS,
-  type Counters, type HostClocks, type MmRec, type NsRec, type NsproxyRec, type PageRec, type TaskRec, type UserRec, type VmaRec,
+  COUNTERS, FILES, HOST, MMS, NSPROXIES, PAGES, TASKS, TIME_NAMESPACES, USER_NAMESPACES, VMAS,
+  type Counters, type FilesRec, type HostClocks, type MmRec, type NsRec, type NsproxyRec, type PageRec, type TaskRec, type UserRec, type VmaRec,
 } from './records';
 import { Table } from './table';
 
@@ -20,6 +20,7 @@ export class Store {
   readonly mms: Table<MmRec>;
   readonly vmas: Table<VmaRec>;
   readonly pages: Table<PageRec>;
+  readonly files: Table<FilesRec>;
   /** Every table, in a fixed order (the order of a StoreImage). */
   readonly all: readonly Table<object>[];
 
@@ -35,7 +36,8 @@ export class Store {
     this.mms = new Table(MMS, 6, m(6));
     this.vmas = new Table(VMAS, 7, m(7));
     this.pages = new Table(PAGES, 8, m(8));
-    this.all = [this.host, this.counters, this.tasks, this.nsproxies, this.timeNamespaces, this.userNamespaces, this.mms, this.vmas, this.pages];
+    this.files = new Table(FILES, 9, m(9));
+    this.all = [this.host, this.counters, this.tasks, this.nsproxies, this.timeNamespaces, this.userNamespaces, this.mms, this.vmas, this.pages, this.files];
   }
 
   /** A plain copy of every table. */

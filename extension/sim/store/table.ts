@@ -2,7 +2,7 @@
 // never-mutated base map (a snapshot), so restoring a snapshot costs the size of its deltas, not a copy of all.
 
 /** The kinds of kernel objects the store keeps, one table each. */
-export type TableName = 'host' | 'counters' | 'tasks' | 'nsproxies' | 'timeNamespaces' | 'userNamespaces' | 'mms' | 'vmas' | 'pages';
+export type TableName = 'host' | 'counters' | 'tasks' | 'nsproxies' | 'timeNamespaces' | 'userNamespaces' | 'mms' | 'vmas' | 'pages' | 'files';
 
 /** How a table's records are copied on write and shown in the change log. */
 export interface TableKind<R extends object> {

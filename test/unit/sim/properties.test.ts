@@ -94,7 +94,9 @@ function checkInvariants(st: KernelState, profile: Profile): void {
   for (const ns of Object.values(st.timeNamespaces)) {
     const inNs = live.filter((t) => st.nsproxies[t.nsproxy].time_ns === ns.id).map((t) => t.id).sort();
     const tfc = live.filter((t) => st.nsproxies[t.nsproxy].time_ns_for_children === ns.id).map((t) => t.id).sort();
-    const files = live.flatMap((t) => Object.entries(t.fds).filter(([, f]) => f.ns === ns.id).map(([n]) => `${t.id}:${n}`)).sort();
+    // one holder per files_struct: the tasks sharing a table (threads, CLONE_FILES) hold its files once
+    const tables = new Map(live.filter((t) => t.files !== null).map((t) => [t.files, t.fds]));
+    const files = [...tables].flatMap(([id, fds]) => Object.entries(fds).filter(([, f]) => f.ns === ns.id).map(([n]) => `${id}:${n}`)).sort();
     assert.deepEqual([...ns.refs.time_ns].sort(), inNs, `${ns.id}.refs.time_ns`);
     assert.deepEqual([...ns.refs.time_ns_for_children].sort(), tfc, `${ns.id}.refs.tfc`);
     assert.deepEqual([...ns.refs.files].sort(), files, `${ns.id}.refs.files`);
