@@ -3,6 +3,7 @@
 // makes the statement's step or expectation. Tasks used and never defined are reported at the end.
 
 import type { Step } from '../sim/ops';
+import { CLONE_FLAGS } from '../sim/types';
 import type { Expectation, Range } from './api';
 import { replaceFixes, type LineParser } from './cursor';
 import { checksResult } from './expectGrammar';
@@ -11,16 +12,32 @@ import { REF, type Statement } from './statement';
 import { range } from './values';
 import { closest } from './vocabulary';
 
-/** A task: its line, its fds (a set shared with its parent or children until one of them changes it), exited. */
-interface TaskInfo { readonly line: number; fds: Set<string>; ownFds: boolean; exited: boolean }
+/** The fd names of one files_struct: tasks sharing the table (threads, CLONE_FILES children) share this object;
+ *  `names` is shared copy-on-write with the tables forked from it (a long scenario forks many times). */
+interface FdNames { names: Set<string>; own: boolean }
+/** A task: its line, its table's fd names, exited. */
+interface TaskInfo { readonly line: number; files: FdNames; exited: boolean }
 
-/** The task's fds, its own to change (a fork shares the parent's set: a long scenario forks many times). */
+/** The names of the task's table, its own to change. */
 function ownFds(task: TaskInfo): Set<string> {
-  if (!task.ownFds) {
-    task.fds = new Set(task.fds);
-    task.ownFds = true;
+  const f = task.files;
+  if (!f.own) {
+    f.names = new Set(f.names);
+    f.own = true;
   }
-  return task.fds;
+  return f.names;
+}
+
+/** A copy of the table's names for `task` (fork's dup_fd, exec's and unshare's unshare_fd), made on first change. */
+function copyOf(files: FdNames): FdNames {
+  files.own = false;
+  return { names: files.names, own: false };
+}
+
+/** Whether a task operation makes a child that shares the caller's table (copy_files with CLONE_FILES: every
+ *  thread, glibc's pthread_create passes it). */
+function sharesFiles(op: Step['operation']): boolean {
+  return op.op === 'pthread_create' || ((op.op === 'clone' || op.op === 'clone3') && (op.flags & CLONE_FLAGS.CLONE_FILES) !== 0);
 }
 
 /** Tasks that exist before the first line: the simulator starts with one root process. */
@@ -46,9 +63,10 @@ export class Scope {
     for (const t of INITIAL_TASKS) this.addTask(t, -1, null);
   }
 
-  addTask(name: string, line: number, parent: TaskInfo | null): void {
-    if (parent) parent.ownFds = false;
-    this.tasks.set(name, parent ? { line, fds: parent.fds, ownFds: false, exited: false } : { line, fds: new Set(), ownFds: true, exited: false });
+  /** `share`: the child uses the parent's table (CLONE_FILES), else a copy of it. */
+  addTask(name: string, line: number, parent: TaskInfo | null, share = false): void {
+    const files = !parent ? { names: new Set<string>(), own: true } : share ? parent.files : copyOf(parent.files);
+    this.tasks.set(name, { line, files, exited: false });
   }
 
   /** Tasks in order of definition, with the line that defines them (-1 for the initial ones). */
@@ -113,7 +131,7 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
         break;
       }
       case REF.defineFd:
-        if (caller && caller.fds.has(t.text)) {
+        if (caller && caller.files.names.has(t.text)) {
           p.soft(p.r(t), 'name-taken', `This task already has an fd named ${t.text}; close it first or pick another name`);
           st.resultOk = false;
           failed = true;
@@ -141,8 +159,10 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
       }
       const operation = st.operation;
       out.step = pushStep(p, st.caller!.text, operation);
-      if (spec.result === 'task' && result) scope.addTask(result.text, p.line, caller);
+      if (spec.result === 'task' && result) scope.addTask(result.text, p.line, caller, sharesFiles(operation));
       if (spec.result === 'fd' && result && caller) ownFds(caller).add(result.text);
+      // exec's unshare_files and unshare(CLONE_FILES): the caller's later opens and closes are its own
+      if (caller && (operation.op === 'execve' || (operation.op === 'unshare' && operation.flags & CLONE_FLAGS.CLONE_FILES))) caller.files = copyOf(caller.files);
       if (operation.op === 'close' && caller) ownFds(caller).delete(operation.fd);
       if (operation.op === 'exit' && caller) caller.exited = true;
       return;
@@ -191,8 +211,8 @@ function useTask(p: LineParser, t: Lexeme, scope: Scope): TaskInfo | null {
 
 function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
   if (!task) return true;
-  if (task.fds.has(t.text)) return true;
-  const near = closest(t.text, task.fds);
+  if (task.files.names.has(t.text)) return true;
+  const near = closest(t.text, task.files.names);
   p.soft(p.r(t), 'unknown-fd', `This task has no fd named ${t.text}: open one with 'open("…") = ${t.text}'${near.length ? `, or did you mean ${near.join(', ')}?` : ''}`,
     replaceFixes(p.r(t), near, ''));
   return false;
@@ -215,7 +235,7 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
 
 function nextFdNumber(task: TaskInfo | null): number {
   let n = 1;
-  while (task && task.fds.has('fd' + n)) n++;
+  while (task && task.files.names.has('fd' + n)) n++;
   return n;
 }
 

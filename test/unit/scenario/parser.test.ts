@@ -239,6 +239,21 @@ test('fds are per task and inherited at fork', () => {
   only(h + 'P1: open("/x") = fd1\nP1: close(fd1)\nP1: close(fd1)', 'unknown-fd');
 });
 
+test('fd names follow a shared files table: threads and CLONE_FILES children see each other\'s opens and closes', () => {
+  const h = 'arch x86_64\nkernel 6.18\n';
+  const ok = (text: string): void => assert.deepEqual(errors(parseScenario(h + text)), [], text);
+  ok('P1: clone(CLONE_FILES|SIGCHLD) = C1\nP1: open("/proc/self/ns/time") = f2\nC1: close(f2)');
+  ok('P1: pthread_create() = T1\nT1: open("/proc/self/ns/time") = f2\nP1: close(f2)');
+  ok('P1: clone3(CLONE_FILES) = C1\nC1: clone(CLONE_FILES|SIGCHLD) = C2\nC2: open("/proc/self/ns/time") = f2\nP1: close(f2)');
+  // a close by one sharer takes the name from all
+  only(h + 'P1: open("/x") = f1\nP1: pthread_create() = T1\nT1: close(f1)\nP1: close(f1)', 'unknown-fd');
+  // copies: fork, clone without CLONE_FILES; and the sharer that execs or unshares CLONE_FILES has a copy of its own
+  only(h + 'P1: clone(SIGCHLD) = C1\nP1: open("/x") = f2\nC1: close(f2)', 'unknown-fd');
+  only(h + 'P1: clone(CLONE_FILES|SIGCHLD) = C1\nC1: execve()\nP1: open("/x") = f2\nC1: close(f2)', 'unknown-fd');
+  only(h + 'P1: clone(CLONE_FILES|SIGCHLD) = C1\nP1: unshare(CLONE_FILES)\nC1: open("/x") = f2\nP1: close(f2)', 'unknown-fd');
+  ok('P1: open("/x") = f1\nP1: clone(CLONE_FILES|SIGCHLD) = C1\nC1: unshare(CLONE_FILES)\nP1: close(f1)\nC1: close(f1)');
+});
+
 test('profile checks: [vvar_vclock] on arm64 and old x86, patch switches off arm64', () => {
   let d = only('arch arm64\nkernel 6.12\nP1: touch([vvar_vclock], 0)', 'not-on-profile');
   assert.deepEqual(d.range, { line: 2, col: 10, endLine: 2, endCol: 23 });
