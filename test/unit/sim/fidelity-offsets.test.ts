@@ -78,3 +78,13 @@ test('ordinary offsets keep their plain shape; the views show a stored pair wher
   assert.equal(formatOffset(offsetFromParsed(3600n, 0n)), '+3600s');
   assert.equal(formatOffset(offsetFromParsed(9223372036n, LONG_MIN)), '{9223372036 s, -9223372036854775808 ns} = -0.854775808s');
 });
+
+test('timens_offsets is a file of /proc/PID only: /proc/thread-self has none (ENOENT)', () => {
+  // fs/proc/base.c lists timens_offsets in tgid_base_stuff, not tid_base_stuff; verify on 6.18 found it
+  const h = harness();
+  h.run('P1', op.unshare());
+  h.run('P1', op.thread('T1'));
+  assert.equal(h.run('T1', op.write('/proc/thread-self/timens_offsets', 'boottime 66 0')).errno, 'ENOENT');
+  assert.equal(h.run('T1', op.read('/proc/thread-self/timens_offsets')).errno, 'ENOENT');
+  assert.equal(h.run('T1', op.write('/proc/self/timens_offsets', 'boottime 66 0')).errno, null);
+});

@@ -85,6 +85,8 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   }
   if (p.rest === 'timens_offsets') {
     if (!k.sw.timeNamespaces) k.fail('ENOENT', 'no timens_offsets without CONFIG_TIME_NS');
+    // fs/proc/base.c lists it in tgid_base_stuff only: a tid directory (tid_base_stuff) has none
+    if (path.startsWith('/proc/thread-self/')) k.fail('ENOENT', `${path}: timens_offsets is a file of /proc/PID (tgid_base_stuff), not of a thread's directory`);
     if (mode !== 'r') {
       k.fn('generic_permission', () => {
         const inode = taskInode(k, target, 0o644);
