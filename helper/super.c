@@ -68,15 +68,22 @@ void fdname_set(int tab, const char *name, int fd, int cloexec)
 	t->fds[t->n++] = fd;
 }
 
+/* The table of a task that unshares its files (unshare(CLONE_FILES), exec's unshare_files: kernel/fork.c unshare_fd):
+ * a copy when another live task uses it too, else the same one. */
+int fdtab_unshare(int tab)
+{
+	int shared = 0;
+	for (int i = 0; i < nt; i++) if (T[i].state != T_GONE && T[i].tab == tab) shared++;
+	return shared > 1 ? fdtab_new(tab) : tab;
+}
+
 /* The fd table of a task whose exec succeeded: its own (begin_new_exec's unshare_files: CLONE_FILES siblings keep
  * theirs), without the O_CLOEXEC fds (do_close_on_exec). Their names are forgotten, as the model forgets them: the
  * number of such an fd is free again, and a later open reuses it (fuzz seed 135159: a close of an exec-closed pidfd
  * closed the next open's fd). */
 int fdtab_exec(int tab)
 {
-	int shared = 0;
-	for (int i = 0; i < nt; i++) if (T[i].state != T_GONE && T[i].tab == tab) shared++;
-	int own = shared > 1 ? fdtab_new(tab) : tab;
+	int own = fdtab_unshare(tab);
 	struct fdtab *t = &FT[own];
 	for (int i = 0; i < t->n;) {
 		if (t->cloexec[i]) fdname_del(own, t->names[i]);

@@ -31,6 +31,7 @@ extern int nft;
 int fdtab_new(int copy_of);
 int fdname_lookup(int tab, const char *name);
 void fdname_set(int tab, const char *name, int fd, int cloexec);
+int fdtab_unshare(int tab);
 int fdtab_exec(int tab);
 void fdname_del(int tab, const char *name);
 const char *res_body(const char *res);

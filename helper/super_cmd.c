@@ -332,6 +332,8 @@ static void cmd(char **tok, int n)
 			if (d->sig[k] == 'k' && !strcmp(d->name, "close") && a[k].name[0]) fdname_del(T[ti].tab, a[k].name);
 		}
 		if (!strcmp(d->name, "execve")) T[ti].tab = fdtab_exec(T[ti].tab);
+		/* the names the caller opens from now on are its own, as the model's (unshare_fd) */
+		if (!strcmp(d->name, "unshare") && (a[0].i & CLONE_FILES)) T[ti].tab = fdtab_unshare(T[ti].tab);
 	}
 	if (pd.have_res) host_pair(line, T[ti].name, res_body(pd.res), clk, &h1, &h2, extra);
 	else if (vforklike && pd.child_hello) emit("res %ld %s ret=0 errno=0 sig=0 deferred=1%s", line, T[ti].name, extra);
