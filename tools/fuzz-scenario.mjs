@@ -15,7 +15,18 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
   const int = (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
   const tasks = ['P1'];
+  // fd names by files table ([table, name]); each task's table: threads and CLONE_FILES children share their
+  // creator's (kernel/fork.c copy_files), a fork copies it, exec and unshare(CLONE_FILES) give the caller a copy
   const fds = [];
+  const tab = new Map([['P1', 'P1']]);
+  const tableOf = (t) => tab.get(t) ?? t;
+  const ownFds = (t) => fds.filter(([o]) => o === tableOf(t));
+  const copyTable = (from, to) => { for (const [, f] of ownFds(from)) fds.push([to, f]); tab.set(to, to); };
+  const shareTable = (from, to) => tab.set(to, tableOf(from));
+  /** A new task `c` made by `t`: sharing or copying its table. */
+  const child = (t, c, shares) => { tasks.push(c); if (shares) shareTable(t, c); else copyTable(t, c); return c; };
+  /** `t` gets a copy of its table (a fresh id: `t` may have named one before). */
+  const unshareTable = (t) => { const id = `${t}@${++n}`; for (const [, f] of ownFds(t)) fds.push([id, f]); tab.set(t, id); };
   // vfork children until they exec or exit: a thread made in one (pthread_create, clone3 CLONE_THREAD) is never
   // checkable (verify's helper cannot set one up in memory the suspended parent shares) and leaves every later line
   // not checkable.
@@ -23,8 +34,8 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
   let n = 0;
   const out = [`# fuzz seed ${seed}`, `arch ${arch}`, `kernel ${arch === 'arm64' ? '6.12' : '6.18'}`];
   const gens = [
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: fork() = ${c}`; },
-    (t) => { if (vforked.has(t)) return `${t}: id()`; const c = `K${++n}`; tasks.push(c); return `${t}: pthread_create() = ${c}`; },
+    (t) => `${t}: fork() = ${child(t, `K${++n}`, false)}`,
+    (t) => (vforked.has(t) ? `${t}: id()` : `${t}: pthread_create() = ${child(t, `K${++n}`, true)}`),
     (t) => `${t}: unshare(${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWUSER|CLONE_NEWIPC|CLONE_NEWNET'])})`,
     (t) => `${t}: setns("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children'])}", ${pick(['CLONE_NEWTIME', '0'])})`,
     // Other namespace types through a pidfd (validate_nsset checks each owner); CLONE_NEWNS is left out: with another
@@ -43,39 +54,40 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => `${t}: id()`,
     (t) => `${t}: write("/proc/${pick(tasks)}/${pick(['uid_map', 'gid_map'])}", "0 ${pick([0, 1000])} 1")`,
     (t) => `${t}: write("/proc/${pick(tasks)}/setgroups", "deny")`,
-    (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0'])})` : `${t}: id()`; },
+    (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0'])})` : `${t}: id()`; },
     (t) => `${t}: readlink("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children', 'user'])}")`,
-    (t) => { const e = pick(['execve()', 'execve("/proc/self/exe", compat)']); if (e === 'execve()') vforked.delete(t); return `${t}: ${e}`; },
+    (t) => { const e = pick(['execve()', 'execve("/proc/self/exe", compat)']); if (e === 'execve()') vforked.delete(t); unshareTable(t); return `${t}: ${e}`; },
     // Values near KTIME_MAX: a timer only, since a sleep that long moves the model's host with it.
     (t) => `${t}: timerfd_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TFD_TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s', '9223372000s', '9223372036.5s'])})`,
     (t) => `${t}: mprotect([vvar], ${pick(['PROT_READ', 'PROT_READ|PROT_WRITE', 'PROT_NONE'])})`,
     // CLONE_VM children keep their creator's time namespace with a time_for_children of their own (copy_namespaces:
     // no timens_on_fork); a thread's exit signal must be 0 (clone3's own check)
     (t) => {
-      const c = `K${++n}`; tasks.push(c);
+      const c = `K${++n}`;
       let flags = pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_VM', 'CLONE_NEWTIME|CLONE_VM|CLONE_VFORK', 'CLONE_NEWTIME|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM, exit_signal=0', 'CLONE_NEWTIME|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM']);
       if (vforked.has(t) && flags.includes('CLONE_THREAD')) flags = 'CLONE_NEWTIME'; // see vforked
       if (flags.includes('CLONE_VFORK')) vforked.add(c);
+      child(t, c, flags.includes('CLONE_THREAD'));
       return `${t}: clone3(${flags}) = ${c}`;
     },
     (t) => { vforked.delete(t); return `${t}: exit()`; },
-    (t) => { const c = `K${++n}`; tasks.push(c); vforked.add(c); return `${t}: vfork() = ${c}`; },
+    (t) => { const c = child(t, `K${++n}`, false); vforked.add(c); return `${t}: vfork() = ${c}`; },
     // the range form reaches past the first mapping: a move of several VMAs at once from 6.17 (remap_move), EFAULT
     // before. From [vvar], the first special mapping, and within them (x86_64 6.18: [vvar] 4, [vvar_vclock] 2, [vdso]
     // 2 pages): a range into the helper's own memory is never run and leaves every later line not checkable.
     (t) => { const m = pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock']); const n = int(1, arch === 'arm64' ? 4 : 8);
       return r() < 0.7 ? `${t}: mremap([${m}], ${int(1, 4)}, ${pick(['0', 'MREMAP_MAYMOVE', 'MREMAP_MAYMOVE|MREMAP_FIXED'])})` : `${t}: mremap([vvar], ${n}, MREMAP_MAYMOVE|MREMAP_FIXED, 0, ${n})`; },
     (t) => `${t}: munmap([${pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock'])}], ${int(0, 3)})`,
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${int(0, 30)})` : `${t}: id()`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: write(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime -3 7', 'monotonic 1 0\\nboottime 2 0', 'bogus 1 2', '1 9223372036854775807 0', 'monotonic5 0', ' 7\\t3 0 tail', 'monotonic 1 0\\n\\n'])}")` : `${t}: id()`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${int(0, 30)})` : `${t}: id()`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: write(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime -3 7', 'monotonic 1 0\\nboottime 2 0', 'bogus 1 2', '1 9223372036854775807 0', 'monotonic5 0', ' 7\\t3 0 tail', 'monotonic 1 0\\n\\n'])}")` : `${t}: id()`; },
     (t) => `${t}: setgid(${pick([0, 1000])})`,
     (t) => `${t}: setresgid(-1, ${pick([0, 1000])}, -1)`,
     (t) => `${t}: clock_getres(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
     (t) => `${t}: ${pick(['time()', 'time(syscall)', 'gettimeofday()', 'gettimeofday(syscall)'])}`,
-    (t) => { const f = `f${++n}`; fds.push([t, f]); return `${t}: pidfd_open(${pick(tasks)}${pick(['', ', PIDFD_THREAD'])}) = ${f}`; },
+    (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: pidfd_open(${pick(tasks)}${pick(['', ', PIDFD_THREAD'])}) = ${f}`; },
     (t) => `${t}: timer_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '2s', 'now - 1s', '9223372000s', '99999999999s'])})`,
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "monotonic ${int(-100, 100)} 0\\nboottime ${int(-100, 100)} ${int(0, 5)}")`,
     // Sleeps and waits: short, since verify really waits them and compares the time waited.
@@ -84,10 +96,10 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => { const abs = pick(['TIMER_ABSTIME', '0']) === 'TIMER_ABSTIME'; return `${t}: clock_nanosleep(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_REALTIME', 'CLOCK_TAI', 'CLOCK_MONOTONIC_RAW', 'CLOCK_BOOTTIME_ALARM'])}, ${abs ? 'TIMER_ABSTIME' : '0'}, ${pick(abs ? ['now + 20ms', '30ms', 'now - 1s', '0', '-1s'] : ['30ms', '0', '-1s'])})`; },
     (t) => `${t}: futex(${pick(['FUTEX_WAIT', 'FUTEX_WAIT_BITSET', 'FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME', 'FUTEX_LOCK_PI', 'FUTEX_LOCK_PI2', 'FUTEX_WAIT|FUTEX_CLOCK_REALTIME', 'FUTEX_WAIT_BITSET|FUTEX_PRIVATE_FLAG'])}, ${pick(['now + 20ms', '20ms', 'now - 1s', '-1s'])})`,
     // CLONE_VM|SIGCHLD: a sibling on the same mm, for which setns into a time namespace is EUSERS (current_is_single_threaded).
-    (t) => { const c = `K${++n}`; tasks.push(c); return `${t}: clone(${pick(['SIGCHLD', 'CLONE_NEWTIME|SIGCHLD', 'CLONE_NEWUSER|SIGCHLD', 'CLONE_NEWUSER|CLONE_NEWTIME|SIGCHLD', 'CLONE_VM|SIGCHLD'])}) = ${c}`; },
-    (t) => { const own = fds.filter(([o]) => o === t); if (!own.length) return `${t}: id()`; const fd = pick(own); fds.splice(fds.indexOf(fd), 1); return `${t}: close(${fd[1]})`; },
-    (t) => { const own = fds.filter(([o]) => o === t); return own.length ? `${t}: pwrite(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime 1 0'])}", ${pick([0, 1, 4])})` : `${t}: id()`; },
-    () => { const c = `K${++n}`; tasks.push(c); return `spawn ${c} uid=${pick([0, 1000, 65534])}`; },
+    (t) => { const c = child(t, `K${++n}`, false); return `${t}: clone(${pick(['SIGCHLD', 'CLONE_NEWTIME|SIGCHLD', 'CLONE_NEWUSER|SIGCHLD', 'CLONE_NEWUSER|CLONE_NEWTIME|SIGCHLD', 'CLONE_VM|SIGCHLD'])}) = ${c}`; },
+    (t) => { const own = ownFds(t); if (!own.length) return `${t}: id()`; const fd = pick(own); fds.splice(fds.indexOf(fd), 1); return `${t}: close(${fd[1]})`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: pwrite(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime 1 0'])}", ${pick([0, 1, 4])})` : `${t}: id()`; },
+    () => { const c = `K${++n}`; tasks.push(c); tab.set(c, c); return `spawn ${c} uid=${pick([0, 1000, 65534])}`; },
     () => `sleep ${pick(['10ms', '50ms'])}`,
     // the special mappings as the kernel lists them, after the moves, unmaps and compat execs above
     (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/maps")`,
@@ -104,9 +116,13 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
         `clock_nanosleep(${c}, ${pick(['0', 'TIMER_ABSTIME'])}, ${pick(['0', '0', '-1s', '10ms'])})`,
         `clock_nanosleep(${pick(['CLOCK_BOOTTIME_ALARM', 'CLOCK_REALTIME_ALARM'])}, ${pick(['2', '3', '0'])}, 10ms)`])}`;
     },
+    // shared files tables: CLONE_FILES processes (a vfork child's clone3 of one is a process, not a thread: see
+    // vforked), and unshare(CLONE_FILES), alone or with a namespace
+    (t) => { const c = child(t, `K${++n}`, true); return `${t}: ${pick(['clone(CLONE_FILES|SIGCHLD)', 'clone3(CLONE_FILES)', 'clone(CLONE_FILES|CLONE_NEWUSER|SIGCHLD)'])} = ${c}`; },
+    (t) => { unshareTable(t); return `${t}: unshare(${pick(['CLONE_FILES', 'CLONE_FILES', 'CLONE_FILES|CLONE_NEWTIME', 'CLONE_FILES|CLONE_NEWUSER'])})`; },
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

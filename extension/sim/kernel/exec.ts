@@ -29,8 +29,9 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
     if (refused) k.fail('ENOEXEC', refused);
     k.fn('begin_new_exec', () => {
       k.fn('de_thread', () => deThread(k, t));
-      // "Ensure the files table is not shared" (5.11+; before, do_execveat_common unshared it before de_thread,
-      // which leaves the same fds): a CLONE_FILES sibling keeps the old table, and with it the O_CLOEXEC fds
+      // "Ensure the files table is not shared": a CLONE_FILES sibling keeps the old table, and with it the O_CLOEXEC
+      // fds. Here since "exec: Move unshare_files to fix posix file locking during exec" (5.11 by our reading; before,
+      // do_execveat_common unshared it before de_thread, which leaves the same fds: one model for all versions)
       unshareFiles(k, t, 'unshare_files');
       k.fn('exec_mmap', () => {
         const me = task(k, t);
