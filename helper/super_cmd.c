@@ -331,7 +331,14 @@ static void cmd(char **tok, int n)
 			if (d->sig[k] == 'r') fdname_set(T[ti].tab, a[k].name, atoi(res_body(pd.res) + 4), strcmp(d->name, "open") != 0);
 			if (d->sig[k] == 'k' && !strcmp(d->name, "close") && a[k].name[0]) fdname_del(T[ti].tab, a[k].name);
 		}
-		if (!strcmp(d->name, "execve")) T[ti].tab = fdtab_exec(T[ti].tab);
+		if (!strcmp(d->name, "execve")) {
+			/* de_thread killed the group's other threads. Their channels end at EOF only once no table holds them:
+			 * a CLONE_FILES sibling's (the exec'ing task's own copy closed them, O_CLOEXEC) still does, so a line
+			 * for such a thread waited for ever (fuzz seed 140016): they are gone now. */
+			for (int i = 0; i < nt; i++)
+				if (i != ti && T[i].state != T_GONE && T[i].state != T_STARTING && T[i].pid == T[ti].pid) gone(i);
+			T[ti].tab = fdtab_exec(T[ti].tab);
+		}
 		/* the names the caller opens from now on are its own, as the model's (unshare_fd) */
 		if (!strcmp(d->name, "unshare") && (a[0].i & CLONE_FILES)) T[ti].tab = fdtab_unshare(T[ti].tab);
 	}
