@@ -68,7 +68,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
       let flags = pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_VM', 'CLONE_NEWTIME|CLONE_VM|CLONE_VFORK', 'CLONE_NEWTIME|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM, exit_signal=0', 'CLONE_NEWTIME|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM']);
       if (vforked.has(t) && flags.includes('CLONE_THREAD')) flags = 'CLONE_NEWTIME'; // see vforked
       if (flags.includes('CLONE_VFORK')) vforked.add(c);
-      child(t, c, flags.includes('CLONE_THREAD'));
+      child(t, c, false); // no CLONE_FILES: a copy (CLONE_THREAD does not imply it)
       return `${t}: clone3(${flags}) = ${c}`;
     },
     (t) => { vforked.delete(t); return `${t}: exit()`; },
