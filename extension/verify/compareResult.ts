@@ -4,7 +4,6 @@
 // timers as durations within a stated tolerance.
 
 import { timerState, type KernelState, type MmState, type OpResult } from '../sim/api';
-import { PAGE } from '../sim/kernel/mm/vma';
 import type { Operation } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
@@ -64,6 +63,8 @@ interface TextCtx {
   readonly nsMap: Bijection; readonly userMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string>;
   /** How the model's kernel reads an offsets write's numbers (profile.ts scanSaturates). */
   readonly scan: ScanRules;
+  /** The machine's page size: maps addresses in pages. */
+  readonly pageSize: number;
 }
 
 /** Compares texts by meaning; returns [kernel, model] as they should be shown, equal when they agree. */
@@ -94,8 +95,8 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     // once a special mapping was moved or unmapped, where each one lies is where the kernel put the move's
     // destination (the helper's MREMAP_FIXED reservation): compared as a set of sizes and columns, as the state is
     const mm = modelMmOfPath(path, pl);
-    const placed = !mm || !mappingsApart(mm);
-    return [specialMappings(kText, placed), specialMappings(mText, placed)];
+    const placed = !mm || !mappingsApart(mm, c.pageSize);
+    return [specialMappings(kText, placed, c.pageSize), specialMappings(mText, placed, c.pageSize)];
   }
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
@@ -174,9 +175,9 @@ function modelMmOfPath(path: string, pl: PlannedLine): MmState | undefined {
 }
 
 /** Whether the special mappings of an mm are no longer side by side (one was moved or unmapped). */
-export function mappingsApart(mm: MmState): boolean {
+export function mappingsApart(mm: MmState, pageSize: number): boolean {
   const vmas = [...mm.vmas].sort((a, b) => a.start - b.start);
-  return vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * PAGE !== v.start);
+  return vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * pageSize !== v.start);
 }
 
 /** The model name of a kernel user namespace inode: paired with `model` when neither is paired yet. */
@@ -204,19 +205,20 @@ const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vv
  *  [vdso] (the kernel's addresses are randomised, the model's fixed), or of the first one once [vdso] is gone,
  *  with its size in pages; [vsyscall] and an AArch32 task's [vectors] stay at their fixed addresses. Column
  *  padding is compared as printed. Not `placed`: without the addresses of the others, in name order. */
-function specialMappings(text: string, placed: boolean): string {
+function specialMappings(text: string, placed: boolean, pageSize: number): string {
   const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
   const fixed = (name: string) => name === '[vsyscall]' || name === '[vectors]';
   // without a [vdso] (unmapped), the first of the others anchors the places: absolute addresses are randomised
   const anchor = lines.find((x) => x.m![7] === '[vdso]') ?? lines.find((x) => !fixed(x.m![7]!));
   const base = anchor ? BigInt('0x' + anchor.m![1]) : 0n;
   const from = anchor ? anchor.m![7] : '[vdso]';
+  const page = BigInt(pageSize);
   const shown = lines.map(({ l, m }) => {
     const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
-    const at = fixed(m![7]!) ? m![1] : `${from}${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const at = fixed(m![7]!) ? m![1] : `${from}${start - base >= 0n ? '+' : ''}${(start - base) / page}p`;
     const pad = l.length - l.indexOf(m![7]);
     const where = placed || fixed(m![7]!) ? ` at ${at}` : '';
-    return `${m![7]}${where}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
+    return `${m![7]}${where}, ${(end - start) / page} page${end - start === page ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
   });
   return (placed ? shown : shown.sort()).join('; ') || 'no special mappings';
 }

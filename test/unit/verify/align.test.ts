@@ -44,3 +44,18 @@ test('a plan sent for another machine is compared up to its first other command,
   assert.equal(same.unchecked, 0);
   assert.equal(same.disagree, 0);
 });
+
+test('a 16K kernel\'s hello reruns the model with its page size, and maps lines are compared in its pages', () => {
+  const file = 'test/conformance/pages16k-layout.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const base = profileForKernel('aarch64', '6.12.118+deb12-arm64-16k')!;
+  const real = planScenario(text, file, { ...base, machine: { pageSize: 16384 } }, MODE);
+  const kernel = kernelFromModel(real);
+  // planned for 4K pages (an image whose header said nothing), run on 16K ones
+  const sent = planScenario(text, file, base, MODE);
+  const r = compareRun({ plan: aligned(sent, text, undefined, { pageSize: 16384 }), kernel, info: { ...INFO, arch: 'aarch64' }, tol: LOCAL_TOLERANCES });
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((l) => l.status === 'disagree')));
+  const maps = r.lines.find((l) => l.source.includes('/proc/self/maps'))!;
+  assert.equal(maps.status, 'agree');
+  assert.match(maps.kernel, /\[vvar\] at \[vdso\]-2p, 2 pages, r--p .*\[vdso\] at \[vdso\]\+0p, 1 page, r-xp/);
+});

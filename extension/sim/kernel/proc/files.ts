@@ -10,7 +10,6 @@ import type { FdRec } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
 import { capCheck, ptraceMayAccess } from '../cred';
-import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
@@ -210,8 +209,8 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
-      if (fd.pos !== 0 || bytes.length >= PAGE) {
-        k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE`);
+      if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) {
+        k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE (${k.sw.pageSize})`);
       }
       const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames, { saturate: k.sw.scanSaturates }), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
       if (!parsed.ok) k.fail('EINVAL', `line ${parsed.line + 1}: ${parsed.reason}`);
