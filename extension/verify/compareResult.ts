@@ -174,9 +174,10 @@ function modelMmOfPath(path: string, pl: PlannedLine): MmState | undefined {
   return mm ? pl.model.before.mms[mm] : undefined;
 }
 
-/** Whether the special mappings of an mm are no longer side by side (one was moved or unmapped). */
+/** Whether the special mappings of an mm are no longer side by side (one was moved or unmapped). An AArch32 task's
+ *  [vectors] is at its fixed AA32_VECTORS_BASE, never beside the others (aarch32_kuser_helpers_setup): not a move. */
 export function mappingsApart(mm: MmState, pageSize: number): boolean {
-  const vmas = [...mm.vmas].sort((a, b) => a.start - b.start);
+  const vmas = mm.vmas.filter((v) => v.name !== '[vectors]').sort((a, b) => a.start - b.start);
   return vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * pageSize !== v.start);
 }
 

@@ -10,6 +10,8 @@ import { LOCAL_TOLERANCES } from '../../../extension/verify/index';
 import type { RunMode } from '../../../extension/verify/operations';
 import { planScenario, profileForKernel } from '../../../extension/verify/plan';
 import { kernelFromModel } from './fakeKernel';
+import { mappingsApart } from '../../../extension/verify/compareResult';
+import { createSimulation } from '../../../extension/sim/index';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const MODE: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, compat: true };
@@ -58,4 +60,15 @@ test('a 16K kernel\'s hello reruns the model with its page size, and maps lines 
   const maps = r.lines.find((l) => l.source.includes('/proc/self/maps'))!;
   assert.equal(maps.status, 'agree');
   assert.match(maps.kernel, /\[vvar\] at \[vdso\]-2p, 2 pages, r--p .*\[vdso\] at \[vdso\]\+0p, 1 page, r-xp/);
+});
+
+test('an AArch32 task\'s [vectors], at its fixed address, does not make its special mappings apart: its vDSO reads are compared', () => {
+  const sim = createSimulation({ arch: 'arm64', kernel: '6.12', disabledPatches: [] });
+  sim.exec({ line: 0, task: 'P1', operation: { op: 'execve', path: '/proc/self/exe', abi: 'compat' } });
+  const st = sim.state();
+  const mm = st.mms[st.tasks.P1.mm!];
+  assert.ok(mm.vmas.some((v) => v.name === '[vectors]'));
+  assert.equal(mappingsApart(mm, 4096), false);
+  sim.exec({ line: 1, task: 'P1', operation: { op: 'munmap', mapping: '[vvar]' } });
+  assert.equal(mappingsApart(sim.state().mms[st.tasks.P1.mm!], 4096), true, 'an unmapped [vvar] leaves [sigpage] and [vdso] apart');
 });
