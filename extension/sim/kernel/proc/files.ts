@@ -19,7 +19,7 @@ import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
-import { seqReadIter } from './seq_file';
+import { seqReadIter, seqReadRecords } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
 export function isProcDir(fd: FdRec): boolean {
@@ -171,7 +171,11 @@ export function read(k: KernelContext, t: string, f: FileRef, count?: number): O
     if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
     // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
     if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
-    const pass = () => seqReadIter(fd._seq, fd.pos, count ?? Infinity, () => showText(k, t, fd));
+    // uid_map, gid_map and maps are seq_open files of one record per line (an extent, a VMA); the others single_open
+    const lines = isIdFile(fd) && !fd.path.endsWith('/setgroups') || isMapsFile(fd);
+    const pass = () => lines
+      ? seqReadRecords(fd._seq, fd.pos, count ?? Infinity, k.sw.pageSize, () => showText(k, t, fd).match(/[^\n]*\n|[^\n]+$/g) ?? [])
+      : seqReadIter(fd._seq, fd.pos, count ?? Infinity, () => showText(k, t, fd));
     // uptime and stat reads go through seq_read too; their traces keep showing only the show function.
     const { text, m } = fd.kind === 'timens_offsets' ? k.fn('seq_read', pass) : pass();
     if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length, _seq: m });
