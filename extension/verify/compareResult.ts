@@ -39,6 +39,18 @@ const secs = seconds;
 const dur = (x: number) => `${(Math.round(x * 1000) / 1000).toString()} s`;
 const quote = (t: string) => JSON.stringify(t.length > 60 ? t.slice(0, 60) + '…' : t);
 
+/** Two texts compared whole, shown short: where they differ past what `quote` shows, both from a little before the
+ *  first byte that differs (a read whose text differs only after 60 bytes agreed while only the start was compared). */
+export function textPair(k: string, m: string): [string, string] {
+  if (k === m) return [quote(k), quote(k)];
+  let i = 0;
+  while (i < k.length && i < m.length && k[i] === m[i]) i++;
+  if (i < 60) return [quote(k), quote(m)];
+  const from = i - 20;
+  const part = (t: string) => `from byte ${from} of ${t.length}: ${JSON.stringify(t.slice(from, from + 60) + (t.length > from + 60 ? '…' : ''))}`;
+  return [part(k), part(m)];
+}
+
 function modelOutcome(r: OpResult): string {
   return r.errno ?? r.signal ?? 'ok';
 }
@@ -69,7 +81,7 @@ interface TextCtx {
 
 /** Compares texts by meaning; returns [kernel, model] as they should be shown, equal when they agree. */
 function compareText(path: string, kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine, tol: Tolerances): [string, string] | null {
-  if (/\/timens_offsets$/.test(path)) return [quote(kText), quote(mText)];
+  if (/\/timens_offsets$/.test(path)) return textPair(kText, mText);
   if (path === '/proc/uptime') {
     const ku = Number(kText.split(' ')[0]);
     const h = (secs(f.h1) + secs(f.h2)) / 2;
@@ -112,7 +124,7 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     const mName = Object.values(c.after.timeNamespaces).find((n) => String(n.inum) === mm[2])?.id ?? `[${mm[2]}]`;
     return [`${km[1]}: ${kName}`, `${mm[1]}: ${mName}`];
   }
-  return [quote(kText), quote(mText)];
+  return textPair(kText, mText);
 }
 
 /** Field 22 of a /proc/PID/stat line (after the comm's last ')') and field 1, the pid. */

@@ -72,3 +72,22 @@ test('an AArch32 task\'s [vectors], at its fixed address, does not make its spec
   sim.exec({ line: 1, task: 'P1', operation: { op: 'munmap', mapping: '[vvar]' } });
   assert.equal(mappingsApart(sim.state().mms[st.tasks.P1.mm!], 4096), true, 'an unmapped [vvar] leaves [sigpage] and [vdso] apart');
 });
+
+test('a read\'s text is compared whole: a difference past the 60 bytes shown is a disagreement, shown from a little before it', () => {
+  const file = 'test/conformance/outsider4-seqfile-records.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const plan = planScenario(text, file, profileForKernel('x86_64', '6.18.44')!, MODE);
+  const kernel = kernelFromModel(plan);
+  const readLine = text.split('\n').findIndex((l) => l === 'P1: read(fd1)');
+  const res = kernel.get(readLine + 1)!.res!;
+  const model = plan.lines.find((l) => l.line === readLine)!.model.result.text!;
+  assert.ok(model.length > 200);
+  // the kernel's text with one digit changed at byte 130, in the fourth record
+  const changed = model.slice(0, 130) + (model[130] === '9' ? '8' : '9') + model.slice(131);
+  (res.f as Record<string, string>).text = ':' + Buffer.from(changed, 'utf8').toString('hex');
+  const r = compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES });
+  const l = r.lines.find((x) => x.line === readLine)!;
+  assert.equal(l.status, 'disagree');
+  assert.match(l.diffs[0].kernel, /^from byte 110 of \d+: /);
+  assert.notEqual(l.diffs[0].kernel, l.diffs[0].model);
+});
