@@ -148,3 +148,25 @@ test('cancelling a run stops the helper and everything it started', { skip: !lin
   pids = rows.filter((r) => r.args.includes(ensure()) && !othersRun(r.pid)).map((r) => r.pid);
   assert.deepEqual(pids, []);
 });
+
+test('the static arm64 and AArch32 helpers load on 16K and 64K kernels: every PT_LOAD\'s address and offset agree modulo 64K', { skip: !linux }, async (t) => {
+  for (const target of ['arm64-static', 'arm32-static'] as const) {
+    const bin = await buildHelper(target).catch(() => null);
+    if (!bin) { t.diagnostic(`${target}: no cross compiler here`); continue; }
+    const b = fs.readFileSync(bin);
+    const is64 = b[4] === 2;
+    // ELF header: e_phoff, e_phentsize, e_phnum; program header: p_type, p_offset, p_vaddr
+    const phoff = is64 ? Number(b.readBigUInt64LE(0x20)) : b.readUInt32LE(0x1c);
+    const entsize = b.readUInt16LE(is64 ? 0x36 : 0x2a), count = b.readUInt16LE(is64 ? 0x38 : 0x2c);
+    let loads = 0;
+    for (let i = 0; i < count; i++) {
+      const at = phoff + i * entsize;
+      if (b.readUInt32LE(at) !== 1) continue;
+      loads++;
+      const offset = is64 ? Number(b.readBigUInt64LE(at + 8)) : b.readUInt32LE(at + 4);
+      const vaddr = is64 ? Number(b.readBigUInt64LE(at + 16)) : b.readUInt32LE(at + 8);
+      assert.equal((vaddr - offset) % 0x10000, 0, `${target}: a PT_LOAD at 0x${vaddr.toString(16)} from offset 0x${offset.toString(16)} (elf_map, fs/binfmt_elf.c)`);
+    }
+    assert.ok(loads >= 2, target);
+  }
+});
