@@ -113,6 +113,9 @@ static void install_setxid_handler(void)
 int main(int argc, char **argv)
 {
 	if (getpid() == 1) return pid1_main(argc, argv);
+	/* before the start-up thread: glibc caches its stack, and the next pthread_create reusing it asserts that the TCB's
+	 * sysinfo there is the creator's (i386 __pthread_create_2_1), which it would not be once changed after it */
+	syscalls_without_vdso();
 	install_setxid_handler();
 	const char *fd32 = getenv("TIMENS_HELPER32_FD");
 	if (fd32) exe32_fd = atoi(fd32);
