@@ -3,6 +3,7 @@
  * the plan in /plan, write the results to the console, power off). */
 #include "helper.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *helper32_path;
@@ -92,12 +94,28 @@ static void *no_work(void *arg)
 static void install_setxid_handler(void)
 {
 	pthread_t t;
-	if (pthread_create(&t, NULL, no_work, NULL) == 0) pthread_join(t, NULL);
+	if (pthread_create(&t, NULL, no_work, NULL) != 0) return;
+	pthread_join(t, NULL);
+	/* pthread_join returns once the kernel cleared the thread's tid (mm_release, in exit_mm), before exit_notify takes
+	 * it out of the thread group: until then unshare(CLONE_NEWUSER), which implies CLONE_THREAD, is EINVAL
+	 * (check_unshare_flags: !thread_group_empty(current)); under qemu x86_64 6.1 a scenario's first unshare saw it */
+	for (int i = 0; i < 5000; i++) {
+		DIR *d = opendir("/proc/self/task");
+		if (!d) return;
+		int n = 0;
+		for (struct dirent *e; (e = readdir(d));) n += e->d_name[0] != '.';
+		closedir(d);
+		if (n <= 1) return;
+		nanosleep(&(struct timespec){ 0, 200000 }, NULL);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	if (getpid() == 1) return pid1_main(argc, argv);
+	/* before the start-up thread: glibc caches its stack, and the next pthread_create reusing it asserts that the TCB's
+	 * sysinfo there is the creator's (i386 __pthread_create_2_1), which it would not be once changed after it */
+	syscalls_without_vdso();
 	install_setxid_handler();
 	const char *fd32 = getenv("TIMENS_HELPER32_FD");
 	if (fd32) exe32_fd = atoi(fd32);

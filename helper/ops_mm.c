@@ -149,6 +149,16 @@ void op_mremap(struct task_ctx *c, struct arg *a, struct result *r)
 		/* MREMAP_FIXED needs somewhere to go: a fresh reservation, which the move replaces. */
 		dest = mmap(NULL, newlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (dest == MAP_FAILED) { res_errno(r, -1); return; }
+		/* Not where the old range is: once its mappings were unmapped, the hole they left is where mmap looks
+		 * first, and mremap_to refuses a destination that overlaps the old range (EINVAL) before it looks for the
+		 * old VMA (EFAULT), as the model's destination, elsewhere, never does. The first reservation holds the hole
+		 * while a second one is made. */
+		if ((unsigned long)dest < rg.start + rg.len && (unsigned long)dest + newlen > rg.start) {
+			void *other = mmap(NULL, newlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			munmap(dest, newlen);
+			if (other == MAP_FAILED) { res_errno(r, -1); return; }
+			dest = other;
+		}
 	}
 	void *ret = mremap((void *)rg.start, rg.len, newlen, flags, dest);
 	if (ret == MAP_FAILED) {

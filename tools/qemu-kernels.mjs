@@ -11,7 +11,8 @@ import path from 'node:path';
  * vsyscall=xonly (`cmdline`, verify's --kernel-cmdline): Debian boots without a [vsyscall] page, whose rules (a
  * 64-bit task's page, none for an ia32 task) would otherwise go unchecked; and the newest kernel Debian 13's
  * backports have (`suite`: looked up in an apt state of its own, never the machine's), whichever it is when the
- * tests run: the model's newest version answers for it.
+ * tests run: the model's newest version answers for it. And Debian's arm64 kernels built with 16K pages (the arm64-16k
+ * flavour, for Apple-silicon machines): 6.12 and the newest backport; verify boots them on a CPU with the 16K granule.
  */
 export const KERNELS = [
   { id: 'arm64-6.1', debArch: 'arm64', meta: 'linux-image-arm64', arch: 'arm64' },
@@ -20,6 +21,8 @@ export const KERNELS = [
   { id: 'x86_64-6.1-xonly', debArch: 'amd64', meta: 'linux-image-amd64', arch: 'x86_64', cmdline: 'vsyscall=xonly' },
   { id: 'arm64-newest', debArch: 'arm64', meta: 'linux-image-arm64', arch: 'arm64', suite: 'trixie-backports' },
   { id: 'x86_64-newest', debArch: 'amd64', meta: 'linux-image-amd64', arch: 'x86_64', suite: 'trixie-backports' },
+  { id: 'arm64-6.12-16k', debArch: 'arm64', meta: 'linux-image-6.12-arm64-16k', arch: 'arm64' },
+  { id: 'arm64-newest-16k', debArch: 'arm64', meta: 'linux-image-arm64-16k', arch: 'arm64', suite: 'trixie-backports' },
 ];
 
 export function cacheDir() {

@@ -28,6 +28,8 @@ export class ParseContext {
   /** Where `build forced` is, for the build diagnostics. */
   buildRange: Range | null = null;
   headerRange: Range | null = null;
+  /** The value of a `machine page_size=` (an arm64 property: checked against the arch at the end). */
+  pageSizeRange: Range | null = null;
   archLine = -1;
   kernelLine = -1;
   /** The first and last lines that became a step, and the last task that ran one (set by the resolver). */

@@ -5,7 +5,7 @@
 // It never throws; bad input becomes a diagnostic with a range.
 
 import { buildStatusOf, FORCED_BUILD } from '../sim/build';
-import { DEFAULT_PROFILE, type Arm64PatchId, type Profile } from '../sim/types';
+import { DEFAULT_PROFILE, machineOf, type Arm64PatchId, type Profile } from '../sim/types';
 import type { Step } from '../sim/ops';
 import type { Expectation, Header, ParsedScenario, Range, ScenarioDiagnostic } from './api';
 import { ArgScratch } from './args';
@@ -28,6 +28,8 @@ export interface ProfileUses {
   readonly buildRange?: Range | null;
   /** execve(…, compat) lines. */
   readonly compat?: readonly Range[];
+  /** The value of `machine page_size=`. */
+  readonly pageSize?: Range | null;
 }
 const profileUses = new WeakMap<object, ProfileUses>();
 
@@ -129,7 +131,7 @@ export class ScenarioParser {
         [{ title: `Add ${missing.map((m) => `'${m}'`).join(' and ')} header`, range: range(at, 0, 0), newText: insert }]);
     }
     const header: Header = { ...ctx.header, disabledPatches: [...ctx.header.disabledPatches], ...(ctx.header.machine ? { machine: { ...ctx.header.machine } } : {}) };
-    const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange, compat: ctx.compat };
+    const uses: ProfileUses = { mappings: ctx.mappings, patches: ctx.patches, headerRange: ctx.headerRange, buildRange: ctx.buildRange, compat: ctx.compat, pageSize: ctx.pageSizeRange };
     ctx.diagnostics.push(...profileDiagnosticsOf(uses, profileOfHeader(header)));
     ctx.diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
     // The task lists are built when asked for: a streaming check of a file with 10^6 tasks never needs them,
@@ -230,6 +232,12 @@ export function profileDiagnosticsOf(uses: ProfileUses, profile: Profile): Scena
       out.push({ range: r, severity: 'error', code: 'not-on-profile',
         message: `AArch32 tasks are modelled on arm64 from 5.9, where its time namespaces begin; this profile is ${where}` });
     }
+  }
+  if (uses.pageSize && profile.arch !== 'arm64' && machineOf(profile).pageSize !== 4096) {
+    // x86_64 has one page size (PAGE_SHIFT 12, arch/x86/include/asm/page_types.h)
+    out.push({ range: uses.pageSize, severity: 'error', code: 'not-on-profile',
+      message: `${profile.arch} has 4k pages only; another page size is an arm64 kernel's build option (CONFIG_ARM64_16K_PAGES, CONFIG_ARM64_64K_PAGES). Add 'arch arm64' or write page_size=4k`,
+      fixes: [{ title: 'Change to 4k', range: uses.pageSize, newText: '4k' }] });
   }
   out.push(...buildDiagnostics(uses, profile));
   if (profile.arch === 'arm64' && compareVersions(profile.kernel, '5.9') < 0 && uses.headerRange) {

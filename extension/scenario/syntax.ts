@@ -36,7 +36,9 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
   const line = p.line;
   const statement = p.toks;
   const count = p.end;
-  for (let i = 0; suspicious && i < count; i++) {
+  // a machine line reads its own values: page_size=16k is a word there, not a bad number
+  const machineLine = count > 0 && statement[0].text === 'machine';
+  for (let i = 0; suspicious && !machineLine && i < count; i++) {
     const t = statement[i];
     if (t.t === 'string' && t.problem && t.end === p.len && !t.text.endsWith('"')) {
       p.error(range(line, t.problem.start, t.problem.end), 'bad-string', t.problem.message,
@@ -248,14 +250,16 @@ function readMachine(p: LineParser, rest: readonly Lexeme[]): void {
       p.error(p.r(k), 'unknown-machine-key', `Unknown machine property '${k.text}': ${keys.join(', ')}`, replaceFixes(p.r(k), near.length ? near : keys, ''));
     }
     k.code = K.keyword;
-    if (!eq || eq.text !== '=' || !v || v.t !== 'ident' || eq.start !== k.end || v.start !== eq.end) {
+    // a value such as 16k lexes as a bad number: the key's own list decides it
+    if (!eq || eq.text !== '=' || !v || (v.t !== 'ident' && !(spec.value && v.t === 'bad')) || eq.start !== k.end || v.start !== eq.end) {
       p.error(eq ? p.r(eq) : p.endRange(), 'syntax', `Write ${k.text}=${spec.values ? spec.values.join('|') : 'NAME'}, without spaces`);
     }
     v.code = K.keyword;
     if (spec.values && !spec.values.includes(v.text)) {
       p.error(p.r(v), 'bad-machine-value', `${k.text} is ${spec.values.join(' or ')}, not '${v.text}'`, replaceFixes(p.r(v), spec.values, ''));
     }
-    m[spec.field] = spec.values?.includes('yes') ? v.text === 'yes' : v.text;
+    m[spec.field] = spec.value ? spec.value(v.text) : spec.values?.includes('yes') ? v.text === 'yes' : v.text;
+    if (spec.field === 'pageSize') ctx.pageSizeRange = p.r(v);
     i += 2;
   }
   ctx.header.machine = m as Partial<Machine>;

@@ -1,7 +1,7 @@
 // The words of the .timens language: operations with their argument shapes, flag/clock/errno/signal
 // tables, and the "did you mean" search used by diagnostics and completion.
 
-import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, VSYSCALL_MODES, type Machine } from '../sim/types';
+import { ADJ_MODES, clockName, CLOCKS, DESIGN_CLOCKS, CLONE_FLAGS, ERRNOS, MREMAP, PROT, SIGNALS, VSYSCALL_MODES, PAGE_SIZES, type Machine, type PageSize } from '../sim/types';
 import { TIMEKEEPING_SPECS } from './vocabularyTime';
 import { PIDFD_FLAGS, SEEK, type OperationName } from '../sim/ops';
 import { CLOCK_OPERATION_SPECS, RACE_ARG } from './vocabularyClock';
@@ -230,7 +230,11 @@ export const OPERATION_ALIASES: Readonly<Record<string, string>> = { exec: 'exec
 export const HEADER_WORDS = ['arch', 'kernel', 'patch', 'build', 'machine', 'config', 'design'] as const;
 
 /** The words of a `machine` line: KEY=VALUE, with the values each key takes (a clocksource is any name). */
-export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string }>> = {
+export const MACHINE_KEYS: Readonly<Record<string, {
+  readonly field: keyof Machine; readonly values: readonly string[] | null; readonly doc: string;
+  /** The value a word stands for, and the word of a value, where they differ from the word itself (yes/no: a boolean). */
+  readonly value?: (word: string) => Machine[keyof Machine]; readonly word?: (value: Machine[keyof Machine]) => string;
+}>> = {
   cap_sys_resource: { field: 'capSysResource', values: ['yes', 'no'],
     doc: "CAP_SYS_RESOURCE in root's bounding set (default yes). 'no' is a container's root: user.max_time_namespaces of the initial user namespace is read-only (EACCES; set_permissions, kernel/ucount.c)" },
   rtc: { field: 'rtc', values: ['yes', 'no'],
@@ -243,6 +247,9 @@ export const MACHINE_KEYS: Readonly<Record<string, { readonly field: keyof Machi
     doc: "arm64: the CPU has ARM64_ERRATUM_1418040 (Cortex-A76/A77, Neoverse-N1; default no): AArch32 reads of the virtual counter may be wrong, so the arch timer's workaround (disable_compat_vdso, drivers/clocksource/arm_arch_timer.c) gives arch_sys_counter VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT. Native tasks keep reading it in the vDSO; the AArch32 vDSO's vdso_clocksource_ok (clock_mode == VDSO_CLOCKMODE_ARCHTIMER, arch/arm64/include/asm/vdso/compat_gettimeofday.h) fails, so compat high-resolution reads take the syscall fallback" },
   ia32_emulation: { field: 'ia32Emulation', values: ['yes', 'no'],
     doc: "x86_64: ia32 (32-bit) programs run (default yes). 'no' is a kernel built without CONFIG_IA32_EMULATION, booted with ia32_emulation=false (6.7+, \"x86: Make IA32_EMULATION boot time configurable\"), or a guest whose hypervisor disables it: compat_elf_check_arch (arch/x86/include/asm/elf.h) refuses the EM_386 image, so execve(…, compat) fails with ENOEXEC and the task keeps its image" },
+  page_size: { field: 'pageSize', values: PAGE_SIZES.map((b) => `${b / 1024}k`),
+    value: (w) => Number.parseInt(w, 10) * 1024 as PageSize, word: (v) => `${Number(v) / 1024}k`,
+    doc: "arm64: the kernel's page size (default 4k; CONFIG_ARM64_16K_PAGES, as Debian's arm64-16k kernels for Apple-silicon machines, or _64K_PAGES). The special mappings keep their size in pages ([vvar] is VVAR_NR_PAGES or VDSO_NR_PAGES pages), but the vDSO text is its image rounded up to whole pages (1 page from 16k), so page N of [vvar] past its end lands elsewhere; timens_offsets and uid_map writes take up to PAGE_SIZE - 1 bytes; /proc/PID/maps addresses step by the page. x86_64 has 4k pages only" },
 };
 
 export const CLOCK_READ_PATHS = ['vdso-fast', 'vdso-timens', 'syscall', 'vdso-fallback-syscall', 'vdso-stuck'] as const;

@@ -157,6 +157,9 @@ export interface SwitchValues {
   readonly kuserHelpers: boolean;
   /** The mmap lock vdso_join_timens takes (its unlock is the matching call: vdso/vvar.ts ZAP_UNLOCK). */
   readonly zapLock: 'down_write_killable' | 'mmap_write_lock_killable' | 'mmap_read_lock';
+  /** PAGE_SIZE in bytes: the machine's (arm64 4K, 16K or 64K pages), 4096 on x86_64. Mappings are counted in pages,
+   *  so this decides their addresses, the vDSO text's size, and the writes that take fewer than PAGE_SIZE bytes. */
+  readonly pageSize: number;
 }
 
 export interface SwitchInfo {
@@ -219,7 +222,10 @@ function layoutFor(p: Profile, patchOn: (id: Arm64PatchId) => boolean): Layout {
       source: 'arch/x86/entry/vdso/vdso-layout.lds.S, 5.6–6.12: vvar, pvclock, hvclock, timens',
     };
   }
-  const vdsoPages = at(v, '6.12') ? 2 : 1;
+  // vdso.S puts the vdso.so image between two `.balign PAGE_SIZE`, and __vdso_init (arch/arm64/kernel/vdso.c) counts
+  // its pages, (vdso_code_end - vdso_code_start) >> PAGE_SHIFT: Debian's 4K builds need 1 page before 6.12 and 2 from
+  // it, a 16K or 64K build 1 (the image is linked with -n, so its size does not depend on the page size; ceil of a ceil)
+  const vdsoPages = Math.ceil((at(v, '6.12') ? 2 : 1) * 4096 / machineOf(p).pageSize);
   if (at(v, '6.15')) {
     return {
       id: allocated ? 'generic-arm64-pages' : 'generic-arm64', dataSlot: 0, timensSlot: 1, prefault: true, blockOffset: 0, vvarNrPages: 4, datastore: true, datastorePages: allocated,
@@ -298,11 +304,12 @@ export function switchesFor(profile: Profile): Switches {
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
+  const m = machineOf(profile);
+  // the text two pages below the arm64 mmap base of the model's layout (our choice), page-aligned on every page size
   def('arch', arm
-    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff7ffe000, mremapArea: 0xff0000000000, sigreturnInVdso: true }
+    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff8000000 - 2 * m.pageSize, mremapArea: 0xff0000000000, sigreturnInVdso: true }
     : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000, sigreturnInVdso: false },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault)' : 'x86 entry code (exc_page_fault → do_user_addr_fault)');
-  const m = machineOf(profile);
   def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
   def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
@@ -318,6 +325,7 @@ export function switchesFor(profile: Profile): Switches {
   def('nsfsCompatIoctl', at(v, '6.3'), '1cb925c0863e "nsfs: add compat ioctl handler" (6.3): ns_file_operations gains .compat_ioctl = compat_ptr_ioctl; before, compat_sys_ioctl finds none for a namespace file and an AArch32 task\'s NS_GET_* is ENOTTY (seen on Debian\'s arm64 6.1)');
   def('pidfs', at(v, '6.12'), 'cb12fd8e0dab "pidfd: add pidfs" (6.9; the model knows 6.12 after 6.5): pidfs_alloc_file makes the file with dentry_open, whose do_dentry_open sets FMODE_PREAD and FMODE_PWRITE, so pwrite reaches vfs_write (EINVAL: no write handler); before, anon_inode_getfile (alloc_file) leaves FMODE_PWRITE off: ESPIPE');
   def('pidfdIoctlArgEinval', at(v, '6.12') && !at(v, '6.13'), 'pidfd_ioctl (6.11, "pidfs: allow retrieval of namespace file descriptors") begins "if (arg) return -EINVAL;", so NS_GET_OWNER_UID (a pointer) is EINVAL on a pidfd, the argless NS_GET_* ENOTTY (the switch\'s default -ENOIOCTLCMD); 8ce352818820 "pidfs: check for valid ioctl commands" (6.14, in 6.13 stable: our choice for the model\'s 6.13) returns -ENOIOCTLCMD first; before 6.11 a pidfd has no ioctl. Found by tools/fuzz-verify.mjs on Debian\'s arm64 6.12');
+  def('pageSize', arm ? m.pageSize : 4096, arm ? `machine: page_size=${m.pageSize / 1024}k (CONFIG_ARM64_${m.pageSize / 1024}K_PAGES, arch/arm64/Kconfig)` : 'x86_64: PAGE_SHIFT 12 (arch/x86/include/asm/page_types.h)');
   def('vsyscall', arm || m.vsyscall === 'none' ? null : m.vsyscall, arm ? 'arm64 has no vsyscall page'
     : `machine: vsyscall=${m.vsyscall} (xonly is the default since 5.3, CONFIG_LEGACY_VSYSCALL_XONLY; Debian builds none): [vsyscall] is ${m.vsyscall === 'none' ? 'not in /proc/PID/maps (get_gate_vma returns NULL)' : m.vsyscall === 'xonly' ? '--xp' : 'r-xp'} (arch/x86/entry/vsyscall/vsyscall_64.c)`);
   def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',

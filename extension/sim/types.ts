@@ -62,7 +62,14 @@ export interface Machine {
   /** x86_64: ia32 (32-bit) programs run (CONFIG_IA32_EMULATION and the ia32_emulation= boot option, 6.7+); without,
    *  compat_elf_check_arch refuses them and execve of one is ENOEXEC. */
   readonly ia32Emulation: boolean;
+  /** arm64: the kernel's PAGE_SIZE in bytes (CONFIG_ARM64_4K_PAGES, _16K_PAGES or _64K_PAGES, arch/arm64/Kconfig: a build
+   *  choice, which the Image header's flags say); x86_64 has 4096 only. */
+  readonly pageSize: PageSize;
 }
+
+/** The page sizes arm64 kernels are built with (arch/arm64/Kconfig, "Page size"). */
+export const PAGE_SIZES = [4096, 16384, 65536] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
 
 export const VSYSCALL_MODES = ['none', 'xonly', 'emulate'] as const;
 export type VsyscallMode = (typeof VSYSCALL_MODES)[number];
@@ -71,7 +78,7 @@ export type VsyscallMode = (typeof VSYSCALL_MODES)[number];
  *  the arm64 virt board a PL031), and on x86_64 kvm-clock (a KVM guest: where kernels are tried), on arm64 the
  *  architected timer. */
 export function defaultMachine(arch: Arch): Machine {
-  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false, ia32Emulation: true };
+  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false, ia32Emulation: true, pageSize: 4096 };
 }
 
 /** The machine a profile runs on: its own settings over the default of its architecture. */

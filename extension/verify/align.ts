@@ -18,9 +18,9 @@ function firstOther(p: Plan, q: Plan): number | null {
 
 /** The machine's properties that differ, as the header would say them (`ia32_emulation=no`). */
 function machineWords(sent: Machine, real: Machine): string[] {
-  const word = (v: Machine[keyof Machine]) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  const word = (k: (typeof MACHINE_KEYS)[string], v: Machine[keyof Machine]) => (k.word ? k.word(v) : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
   return Object.entries(MACHINE_KEYS).filter(([, k]) => sent[k.field] !== real[k.field])
-    .map(([w, k]) => `${w}=${word(real[k.field])}, planned for ${word(sent[k.field])}`);
+    .map(([w, k]) => `${w}=${word(k, real[k.field])}, planned for ${word(k, sent[k.field])}`);
 }
 
 /** The plan made again on the kernel's machine and, when that sends the same commands, its host (the offsets range

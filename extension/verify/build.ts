@@ -80,6 +80,10 @@ export async function buildHelper(target: Target = 'native'): Promise<string> {
     // AArch32: ARM state (clone3.c uses r7); both 32-bit builds: a 64-bit time_t, as a time64 libc has (helper.h maps
     // the raw calls)
     ...(target === 'arm32-static' ? ['-marm'] : []),
+    // AArch32: segments aligned for every arm64 page size. The armhf linker aligns them to 4K, and a 16K or 64K kernel
+    // maps a segment only where its address and file offset agree modulo PAGE_SIZE (elf_map, fs/binfmt_elf.c): the
+    // exec died past its point of no return on Debian's arm64-16k 6.12.118 once the data segment moved by 4K
+    ...(target === 'arm32-static' ? ['-Wl,-z,max-page-size=0x10000'] : []),
     ...(target === 'arm32-static' || target === 'ia32-static' ? ['-D_TIME_BITS=64', '-D_FILE_OFFSET_BITS=64'] : [])];
   const h = createHash('sha256');
   for (const f of files) h.update(f).update(fs.readFileSync(path.join(src, f)));

@@ -59,13 +59,13 @@ function sandboxUnchecked(pl: PlannedLine, before: KernelState): (field: string)
  * unmapped): what lies there is wherever the kernel put the move's destination and the helper's own mappings
  * (its libraries, stacks, the reservation of an MREMAP_FIXED), which the model does not lay out.
  */
-function layoutUnchecked(pl: PlannedLine, before: KernelState): string | null {
+function layoutUnchecked(pl: PlannedLine, before: KernelState, pageSize: number): string | null {
   const op = pl.step.operation;
   if (pl.step.task === null) return null;
   const mmId = before.tasks[pl.step.task]?.mm;
   const mm = mmId ? before.mms[mmId] : undefined;
   const vmas = mm ? mm.vmas : [];
-  const apart = !!mm && mappingsApart(mm);
+  const apart = !!mm && mappingsApart(mm, pageSize);
   if (op.op === 'touch') {
     const own = vmas.find((v) => v.name === op.mapping);
     if (own && op.page < own.pages) return null;
@@ -90,7 +90,8 @@ export function compareRun(input: CompareInput): FileReport {
   if (input.error) return { ...base, agree: 0, disagree: 0, unchecked: 0, lines: [], fileNotChecked: null, error: input.error };
   const tr = newTracker();
   const tidNames = new Map<number, string>();
-  const scan = { saturate: switchesFor(plan.profile).values.scanSaturates };
+  const sw = switchesFor(plan.profile).values;
+  const scan = { saturate: sw.scanSaturates };
   const lines: LineVerdict[] = [];
   const src = (l: number) => plan.source[l] ?? '';
   let taint: number | null = null;
@@ -171,9 +172,9 @@ export function compareRun(input: CompareInput): FileReport {
       continue;
     }
     const sandbox = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;
-    const layout = layoutUnchecked(pl, pl.model.before);
+    const layout = layoutUnchecked(pl, pl.model.before, sw.pageSize);
     const skip = (field: string) => (layout && field === 'outcome' ? layout : sandbox(field));
-    const rc = compareResult(pl, k, { nsMap: tr.ns, userMap: tr.user, after: pl.model.after, k, tidNames, scan }, tol, skip);
+    const rc = compareResult(pl, k, { nsMap: tr.ns, userMap: tr.user, after: pl.model.after, k, tidNames, scan, pageSize: sw.pageSize }, tol, skip);
     let diffs = [...rc.diffs, ...stateDiffs];
     // After a line where one side succeeded and the other failed, the two machines hold different states:
     // later disagreements may only follow from that one, and say so.

@@ -4,7 +4,6 @@
 // timers as durations within a stated tolerance.
 
 import { timerState, type KernelState, type MmState, type OpResult } from '../sim/api';
-import { PAGE } from '../sim/kernel/mm/vma';
 import type { Operation } from '../sim/ops';
 import { OPERATIONS } from './operations';
 import { parseOffsetsWrite } from '../sim/index';
@@ -40,6 +39,18 @@ const secs = seconds;
 const dur = (x: number) => `${(Math.round(x * 1000) / 1000).toString()} s`;
 const quote = (t: string) => JSON.stringify(t.length > 60 ? t.slice(0, 60) + '…' : t);
 
+/** Two texts compared whole, shown short: where they differ past what `quote` shows, both from a little before the
+ *  first byte that differs (a read whose text differs only after 60 bytes agreed while only the start was compared). */
+export function textPair(k: string, m: string): [string, string] {
+  if (k === m) return [quote(k), quote(k)];
+  let i = 0;
+  while (i < k.length && i < m.length && k[i] === m[i]) i++;
+  if (i < 60) return [quote(k), quote(m)];
+  const from = i - 20;
+  const part = (t: string) => `from byte ${from} of ${t.length}: ${JSON.stringify(t.slice(from, from + 60) + (t.length > from + 60 ? '…' : ''))}`;
+  return [part(k), part(m)];
+}
+
 function modelOutcome(r: OpResult): string {
   return r.errno ?? r.signal ?? 'ok';
 }
@@ -64,11 +75,13 @@ interface TextCtx {
   readonly nsMap: Bijection; readonly userMap: Bijection; readonly after: KernelState; readonly k: KernelLine; readonly tidNames: ReadonlyMap<number, string>;
   /** How the model's kernel reads an offsets write's numbers (profile.ts scanSaturates). */
   readonly scan: ScanRules;
+  /** The machine's page size: maps addresses in pages. */
+  readonly pageSize: number;
 }
 
 /** Compares texts by meaning; returns [kernel, model] as they should be shown, equal when they agree. */
 function compareText(path: string, kText: string, mText: string, f: Readonly<Record<string, string>>, c: TextCtx, pl: PlannedLine, tol: Tolerances): [string, string] | null {
-  if (/\/timens_offsets$/.test(path)) return [quote(kText), quote(mText)];
+  if (/\/timens_offsets$/.test(path)) return textPair(kText, mText);
   if (path === '/proc/uptime') {
     const ku = Number(kText.split(' ')[0]);
     const h = (secs(f.h1) + secs(f.h2)) / 2;
@@ -94,8 +107,8 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     // once a special mapping was moved or unmapped, where each one lies is where the kernel put the move's
     // destination (the helper's MREMAP_FIXED reservation): compared as a set of sizes and columns, as the state is
     const mm = modelMmOfPath(path, pl);
-    const placed = !mm || !mappingsApart(mm);
-    return [specialMappings(kText, placed), specialMappings(mText, placed)];
+    const placed = !mm || !mappingsApart(mm, c.pageSize);
+    return [specialMappings(kText, placed, c.pageSize), specialMappings(mText, placed, c.pageSize)];
   }
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
@@ -111,7 +124,7 @@ function compareText(path: string, kText: string, mText: string, f: Readonly<Rec
     const mName = Object.values(c.after.timeNamespaces).find((n) => String(n.inum) === mm[2])?.id ?? `[${mm[2]}]`;
     return [`${km[1]}: ${kName}`, `${mm[1]}: ${mName}`];
   }
-  return [quote(kText), quote(mText)];
+  return textPair(kText, mText);
 }
 
 /** Field 22 of a /proc/PID/stat line (after the comm's last ')') and field 1, the pid. */
@@ -173,10 +186,11 @@ function modelMmOfPath(path: string, pl: PlannedLine): MmState | undefined {
   return mm ? pl.model.before.mms[mm] : undefined;
 }
 
-/** Whether the special mappings of an mm are no longer side by side (one was moved or unmapped). */
-export function mappingsApart(mm: MmState): boolean {
-  const vmas = [...mm.vmas].sort((a, b) => a.start - b.start);
-  return vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * PAGE !== v.start);
+/** Whether the special mappings of an mm are no longer side by side (one was moved or unmapped). An AArch32 task's
+ *  [vectors] is at its fixed AA32_VECTORS_BASE, never beside the others (aarch32_kuser_helpers_setup): not a move. */
+export function mappingsApart(mm: MmState, pageSize: number): boolean {
+  const vmas = mm.vmas.filter((v) => v.name !== '[vectors]').sort((a, b) => a.start - b.start);
+  return vmas.some((v, i) => i > 0 && vmas[i - 1]!.start + vmas[i - 1]!.pages * pageSize !== v.start);
 }
 
 /** The model name of a kernel user namespace inode: paired with `model` when neither is paired yet. */
@@ -204,19 +218,20 @@ const SPECIAL = /^([0-9a-f]+)-([0-9a-f]+) (\S+) (\S+) (\S+) (\S+) +(\[(?:vvar|vv
  *  [vdso] (the kernel's addresses are randomised, the model's fixed), or of the first one once [vdso] is gone,
  *  with its size in pages; [vsyscall] and an AArch32 task's [vectors] stay at their fixed addresses. Column
  *  padding is compared as printed. Not `placed`: without the addresses of the others, in name order. */
-function specialMappings(text: string, placed: boolean): string {
+function specialMappings(text: string, placed: boolean, pageSize: number): string {
   const lines = text.split('\n').map((l) => ({ l, m: SPECIAL.exec(l) })).filter((x) => x.m);
   const fixed = (name: string) => name === '[vsyscall]' || name === '[vectors]';
   // without a [vdso] (unmapped), the first of the others anchors the places: absolute addresses are randomised
   const anchor = lines.find((x) => x.m![7] === '[vdso]') ?? lines.find((x) => !fixed(x.m![7]!));
   const base = anchor ? BigInt('0x' + anchor.m![1]) : 0n;
   const from = anchor ? anchor.m![7] : '[vdso]';
+  const page = BigInt(pageSize);
   const shown = lines.map(({ l, m }) => {
     const start = BigInt('0x' + m![1]), end = BigInt('0x' + m![2]);
-    const at = fixed(m![7]!) ? m![1] : `${from}${start - base >= 0n ? '+' : ''}${(start - base) / 4096n}p`;
+    const at = fixed(m![7]!) ? m![1] : `${from}${start - base >= 0n ? '+' : ''}${(start - base) / page}p`;
     const pad = l.length - l.indexOf(m![7]);
     const where = placed || fixed(m![7]!) ? ` at ${at}` : '';
-    return `${m![7]}${where}, ${(end - start) / 4096n} page${end - start === 4096n ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
+    return `${m![7]}${where}, ${(end - start) / page} page${end - start === page ? '' : 's'}, ${m![3]} ${m![4]} ${m![5]} ${m![6]}, name at column ${l.length - pad}`;
   });
   return (placed ? shown : shown.sort()).join('; ') || 'no special mappings';
 }

@@ -1,7 +1,7 @@
 // The helper's answers, read strictly: each output line of timens-helper becomes a typed record, and a line
 // that is not one (console noise under qemu, a broken frame, hostile bytes) becomes 'noise', never a throw.
 
-import { VSYSCALL_MODES, type Machine, type VsyscallMode } from '../sim/types';
+import { PAGE_SIZES, VSYSCALL_MODES, type Machine, type VsyscallMode } from '../sim/types';
 
 export interface Hello {
   readonly kind: 'hello'; readonly arch: string; readonly release: string; readonly mode: string; readonly euid: number;
@@ -100,6 +100,9 @@ export function parseLine(raw: string): Record_ {
       if ((VSYSCALL_MODES as readonly string[]).includes(f.vsyscall ?? '')) machine.vsyscall = f.vsyscall as VsyscallMode;
       // whether the helper's ia32 build ran (ENOEXEC: no ia32 emulation); -1: there is none to try
       if (f.arch === 'x86_64' && (f.exec32 === '0' || f.exec32 === '1')) machine.ia32Emulation = f.exec32 === '1';
+      // getpagesize(): an arm64 kernel's build choice (4K, 16K, 64K)
+      const pageSize = PAGE_SIZES.find((n) => String(n) === f.pagesize);
+      if (pageSize) machine.pageSize = pageSize;
       return { kind: 'hello', arch: f.arch, release: f.release, mode: f.mode ?? '', euid: num(f.euid), timens: f.timens !== '0', userns: f.userns !== '0', machine };
     }
     case 'ready': {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VSYSCALL_MODES, type Machine, type Profile, type VsyscallMode } from '../sim/types';
+import { PAGE_SIZES, VSYSCALL_MODES, type Machine, type PageSize, type Profile, type VsyscallMode } from '../sim/types';
 import { buildHelper, VerifyError } from './build';
 import { cpioNewc } from './cpio';
 import type { RunMode } from './operations';
@@ -48,8 +48,14 @@ export function checkCmdline(extra: string): string | null {
   return own ? `the kernel command line given sets ${own.split('=')[0]}=, which verify needs for itself` : null;
 }
 
-/** What the image says about itself: its architecture and the release in its version banner. */
-export function sniffImage(bytes: Uint8Array): { arch: 'x86_64' | 'arm64' | null; release: string | null } {
+/** arm64 Image header flags bits 1-2 (Documentation/arch/arm64/booting.rst): the page size the kernel was built for. */
+const ARM64_IMAGE_PAGE_SIZES = [undefined, ...PAGE_SIZES] as const;
+
+/**
+ * What the image says about itself: its architecture, the release in its version banner, and (arm64) the page
+ * size its header's flags give (0: unspecified, as before 3.17).
+ */
+export function sniffImage(bytes: Uint8Array): { arch: 'x86_64' | 'arm64' | null; release: string | null; pageSize?: PageSize } {
   const ascii = (off: number, n: number) => String.fromCharCode(...bytes.subarray(off, off + n));
   if (bytes.length > 0x210 && ascii(0x202, 4) === 'HdrS') {
     const ptr = bytes[0x20e] | (bytes[0x20f] << 8);
@@ -61,19 +67,23 @@ export function sniffImage(bytes: Uint8Array): { arch: 'x86_64' | 'arm64' | null
   if (bytes.length > 0x40 && ascii(0x38, 4) === 'ARM\x64') {
     const banner = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf('Linux version ');
     const rel = banner >= 0 ? /^Linux version (\S+)/.exec(ascii(banner, 120))?.[1] ?? null : null;
-    return { arch: 'arm64', release: rel };
+    const pageSize = ARM64_IMAGE_PAGE_SIZES[(bytes[24] >> 1) & 3];
+    return { arch: 'arm64', release: rel, ...(pageSize ? { pageSize } : {}) };
   }
   return { arch: null, release: null };
 }
 
-function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, memoryMb: number, extra?: string): { bin: string; args: string[]; pkg: string } {
+function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, memoryMb: number, extra?: string, pageSize?: number): { bin: string; args: string[]; pkg: string } {
   const kvm = arch === os.machine().replace('aarch64', 'arm64') && fs.existsSync('/dev/kvm');
   const append = `console=${arch === 'x86_64' ? 'ttyS0' : 'ttyAMA0'} loglevel=1 panic=-1 rdinit=/init${extra ? ` ${extra}` : ''}`;
   const common = ['-m', String(memoryMb), '-smp', '1', '-nographic', '-no-reboot', '-kernel', image, '-initrd', initrd, '-append', append];
   if (arch === 'x86_64') {
     return { bin: 'qemu-system-x86_64', pkg: 'qemu-system-x86', args: [...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', 'max']), ...common] };
   }
-  return { bin: 'qemu-system-aarch64', pkg: 'qemu-system-arm', args: ['-machine', 'virt', ...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', 'cortex-a57']), ...common] };
+  // The Cortex-A57 has no 16K translation granule (ID_AA64MMFR0_EL1.TGran16), which a 16K kernel needs to boot:
+  // qemu's `max` has every granule; pauth-impdef keeps its pointer authentication from slowing TCG down.
+  const cpu = pageSize === 16384 ? 'max,pauth-impdef=on' : 'cortex-a57';
+  return { bin: 'qemu-system-aarch64', pkg: 'qemu-system-arm', args: ['-machine', 'virt', ...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', cpu]), ...common] };
 }
 
 export interface QemuRun {
@@ -101,7 +111,9 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
   const helper32 = await buildHelper(arch === 'arm64' ? 'arm32-static' : 'ia32-static').catch(() => null);
   const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, ...(helper32 ? { compat: true } : {}) };
   // Planned before the hello: the machine the boot options make, as far as they change the commands sent.
-  const plans = makePlans(o.cmdline ? { ...profile, machine: machineFromCmdline(o.cmdline) } : profile, mode);
+  // and the page size the image was built for (an arm64 build choice), which the hello's getpagesize() confirms
+  const booted = { ...(o.cmdline ? machineFromCmdline(o.cmdline) : {}), ...(sniff.pageSize ? { pageSize: sniff.pageSize } : {}) };
+  const plans = makePlans(Object.keys(booted).length ? { ...profile, machine: booted } : profile, mode);
   const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-qemu-'));
   try {
@@ -114,7 +126,7 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
       ...(helper32 ? [{ name: 'helper32', type: 'file' as const, mode: 0o755, data: await fs.promises.readFile(helper32) }] : []),
       { name: 'plan', type: 'file', mode: 0o644, data: new TextEncoder().encode(planInput(plans)) },
     ]));
-    const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512, o.cmdline);
+    const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512, o.cmdline, sniff.pageSize);
     const byLabel = new Map(plans.map((p) => [p.label, p.file]));
     const col = new Collector((label, n) => ctl.onLine?.(byLabel.get(label) ?? label, n - 1));
     const t0 = Date.now();

@@ -86,7 +86,9 @@ export function machineNode(parent: string, profile: Profile): TreeNode {
         'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)'),
       field(id, 'ia32 emulation', m.ia32Emulation ? 'on' : 'off', undefined,
         'Off (CONFIG_IA32_EMULATION=n, ia32_emulation=false from 6.7, or a hypervisor): compat_elf_check_arch refuses a 32-bit image, execve(…, compat) is ENOEXEC')]
-        : [field(id, 'ARM64_ERRATUM_1418040', m.erratum1418040 ? 'yes: arch_sys_counter is VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT' : 'no', undefined,
+        : [field(id, 'page size', `${m.pageSize / 1024}K`, undefined,
+          'CONFIG_ARM64_4K_PAGES, _16K_PAGES or _64K_PAGES (arch/arm64/Kconfig): the special mappings keep their page counts, the vDSO text is its image rounded up to whole pages'),
+        field(id, 'ARM64_ERRATUM_1418040', m.erratum1418040 ? 'yes: arch_sys_counter is VDSO_CLOCKMODE_ARCHTIMER_NOCOMPAT' : 'no', undefined,
           'A CPU with it (Cortex-A76/A77, Neoverse-N1) keeps AArch32 tasks out of the vDSO clock: the compat vdso_clocksource_ok wants VDSO_CLOCKMODE_ARCHTIMER (drivers/clocksource/arm_arch_timer.c, arch/arm64/include/asm/vdso/compat_gettimeofday.h)')]),
     ],
   });
@@ -269,7 +271,7 @@ function mmNode(state: KernelState, profile: Profile, mm: MmState): TreeNode {
   const id = `mm:${mm.id}`;
   const users = mm.users;
   const owner = users.find((u) => state.tasks[u]?.leader === u) ?? users[0];
-  const vdsoInVvar = mm.vmas.some((v) => v.name === '[vvar]' && mm.vdsoDataAddr >= v.start && mm.vdsoDataAddr < v.start + v.pages * 4096);
+  const vdsoInVvar = mm.vmas.some((v) => v.name === '[vvar]' && mm.vdsoDataAddr >= v.start && mm.vdsoDataAddr < v.start + v.pages * machineOf(profile).pageSize);
   const children = mm.vmas.map((v) => vmaNode(state, profile, mm, v));
   if (mm.vmas.some((v) => v.name === '[vvar]') && !vdsoInVvar) {
     children.push(node({
@@ -302,6 +304,7 @@ function protText(prot: number): string {
 
 function vmaNode(state: KernelState, profile: Profile, mm: MmState, v: VmaState): TreeNode {
   const id = `vma:${mm.id}:${v.name}:${v.pgoff}`;
+  const page = machineOf(profile).pageSize;
   const pages: TreeNode[] = [];
   // PTEs are shown for the fault-served data mappings; the text, [sigpage] and [vectors] are fixed pages
   if (v.name === '[vvar]' || v.name === '[vvar_vclock]') {
@@ -319,7 +322,7 @@ function vmaNode(state: KernelState, profile: Profile, mm: MmState, v: VmaState)
         description: pte
           ? `→ ${shortPhysPage(pte.page)} (${describePhysPage(pte.page, phys)}) since #${pte.sinceEvent}`
           : sigbus ? 'SIGBUS slot (the fault handler refuses this page)' : 'empty · will fault',
-        tooltip: `${v.name} page ${pgoff} (${role}) at ${hex(v.start + i * 4096)}\n` + (pte
+        tooltip: `${v.name} page ${pgoff} (${role}) at ${hex(v.start + i * page)}\n` + (pte
           ? `PTE → ${pte.page}: ${describePhysPage(pte.page, phys)}, inserted by event #${pte.sinceEvent}`
           : sigbus ? 'No PTE: the last fault on it ended in SIGBUS' : 'No PTE: the next access faults and vvar_fault decides from the faulting task\'s time_ns'),
       }));
@@ -328,7 +331,7 @@ function vmaNode(state: KernelState, profile: Profile, mm: MmState, v: VmaState)
   return node({
     id, kind: 'vma', label: v.name, obj: mm.id, icon: 'file-binary', expanded: v.name === '[vvar]', children: pages,
     description: `${v.pages} page${v.pages === 1 ? '' : 's'} · ${protText(v.prot)} · pgoff ${v.pgoff} · ${hex(v.start)}`,
-    tooltip: `${v.name} ${hex(v.start)}–${hex(v.start + v.pages * 4096)} ${protText(v.prot)}p, vm_pgoff ${v.pgoff}\n${v.flags.join('|')}`,
+    tooltip: `${v.name} ${hex(v.start)}–${hex(v.start + v.pages * page)} ${protText(v.prot)}p, vm_pgoff ${v.pgoff}\n${v.flags.join('|')}`,
   });
 }
 

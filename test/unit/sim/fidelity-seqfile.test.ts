@@ -84,3 +84,25 @@ test('the language: read(file, count) and lseek(fd, offset, whence), with a diag
   const three = parseScenario('P1: open("/proc/self/timens_offsets") = fd1\nP1: lseek(fd1, 5, 3)\n');
   assert.ok(three.diagnostics.some((x) => x.code === 'bad-value' && /not a whence/.test(x.message)), JSON.stringify(three.diagnostics));
 });
+
+test('uid_map shows one record per extent: a read returns the whole records that fit PAGE_SIZE, the next goes on from there', () => {
+  const extents = Array.from({ length: 340 }, (_, i) => `${i} ${i} 1\n`).join('');
+  const line = (i: number) => `${String(i).padStart(10)} ${String(i).padStart(10)} ${'1'.padStart(10)}\n`;
+  for (const [arch, pageSize, perRead] of [['x86_64', 4096, 124], ['arm64', 16384, 340]] as const) {
+    const h = harness('6.12', arch, [], { pageSize });
+    h.run('P1', op.fork('C'));
+    h.run('C', op.unshare(0x10000000));
+    assert.equal(h.run('P1', op.write('/proc/C/uid_map', extents)).ret, extents.length);
+    h.run('P1', op.open('/proc/C/uid_map', 'm'));
+    // seq_read_iter: 124 records of 33 bytes fill 4092 of a 4096-byte buffer; the 125th does not fit
+    const first = h.run('P1', rd('m')).text ?? '';
+    assert.equal(first.length, perRead * 33, `${pageSize}: one read`);
+    assert.ok(first.endsWith(line(perRead - 1)));
+    const second = h.run('P1', rd('m')).text ?? '';
+    assert.equal(second.slice(0, 33), perRead < 340 ? line(perRead) : '', `${pageSize}: the next read starts at the next record`);
+    // a small read takes a second record into the buffer and hands out its start; the rest comes first next time
+    h.run('P1', seek('m', 0));
+    assert.equal(h.run('P1', rd('m', 40)).text, line(0) + line(1).slice(0, 7));
+    assert.equal(h.run('P1', rd('m', 100)).text, line(1).slice(7) + line(2) + line(3) + line(4).slice(0, 8));
+  }
+});

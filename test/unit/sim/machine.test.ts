@@ -45,16 +45,16 @@ test('the x86 pvclock page maps only when the clocksource is kvm-clock', () => {
 });
 
 test('a normal machine is the default: CAP_SYS_RESOURCE, an RTC, kvm-clock on x86_64', () => {
-  assert.deepEqual(machineOf({ arch: 'x86_64' }), { capSysResource: true, rtc: true, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true });
-  assert.deepEqual(machineOf({ arch: 'arm64' }), { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', vsyscall: 'none', erratum1418040: false, ia32Emulation: true });
-  assert.deepEqual(machineOf({ arch: 'x86_64', machine: { rtc: false } }), { capSysResource: true, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true });
+  assert.deepEqual(machineOf({ arch: 'x86_64' }), { capSysResource: true, rtc: true, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
+  assert.deepEqual(machineOf({ arch: 'arm64' }), { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', vsyscall: 'none', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
+  assert.deepEqual(machineOf({ arch: 'x86_64', machine: { rtc: false } }), { capSysResource: true, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
 });
 
 test('the machine header sets the properties; bad keys and values are errors with fixes', () => {
   const p = parseScenario('arch x86_64\nmachine cap_sys_resource=no rtc=no\nmachine clocksource=tsc\nsysctl user.max_time_namespaces=3\n');
   assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.deepEqual(p.header.machine, { capSysResource: false, rtc: false, clocksource: 'tsc' });
-  assert.deepEqual(machineOf(profileOfHeader(p.header)), { capSysResource: false, rtc: false, clocksource: 'tsc', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true });
+  assert.deepEqual(machineOf(profileOfHeader(p.header)), { capSysResource: false, rtc: false, clocksource: 'tsc', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
   const run = runScenario('machine cap_sys_resource=no\nsysctl user.max_time_namespaces=3\nexpect errno == EACCES\n');
   assert.ok(run.passed, JSON.stringify(run.expectations.map((e) => e.message)));
   const badKey = parseScenario('machine rtcc=no\n').diagnostics.find((d) => d.code === 'unknown-machine-key');
@@ -94,7 +94,7 @@ test('the machine shows under the initial time namespace, and in hover and compl
   assert.match(hover?.markdown ?? '', /RTC device/);
   assert.match(hover?.markdown ?? '', /no RTC/);
   const keys = completionsAt('machine ', 0, 8, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
-  assert.deepEqual(keys, ['cap_sys_resource=', 'rtc=', 'clocksource=', 'vsyscall=', 'erratum_1418040=', 'ia32_emulation=']);
+  assert.deepEqual(keys, ['cap_sys_resource=', 'rtc=', 'clocksource=', 'vsyscall=', 'erratum_1418040=', 'ia32_emulation=', 'page_size=']);
   const values = completionsAt('machine rtc=', 0, 12, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
   assert.deepEqual(values, ['yes', 'no']);
 });

@@ -10,6 +10,8 @@ import { LOCAL_TOLERANCES } from '../../../extension/verify/index';
 import type { RunMode } from '../../../extension/verify/operations';
 import { planScenario, profileForKernel } from '../../../extension/verify/plan';
 import { kernelFromModel } from './fakeKernel';
+import { mappingsApart } from '../../../extension/verify/compareResult';
+import { createSimulation } from '../../../extension/sim/index';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const MODE: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, compat: true };
@@ -43,4 +45,49 @@ test('a plan sent for another machine is compared up to its first other command,
   const same = compareRun({ plan: aligned(real, text, undefined, { ia32Emulation: false }), kernel, info: INFO, tol: LOCAL_TOLERANCES });
   assert.equal(same.unchecked, 0);
   assert.equal(same.disagree, 0);
+});
+
+test('a 16K kernel\'s hello reruns the model with its page size, and maps lines are compared in its pages', () => {
+  const file = 'test/conformance/pages16k-layout.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const base = profileForKernel('aarch64', '6.12.118+deb12-arm64-16k')!;
+  const real = planScenario(text, file, { ...base, machine: { pageSize: 16384 } }, MODE);
+  const kernel = kernelFromModel(real);
+  // planned for 4K pages (an image whose header said nothing), run on 16K ones
+  const sent = planScenario(text, file, base, MODE);
+  const r = compareRun({ plan: aligned(sent, text, undefined, { pageSize: 16384 }), kernel, info: { ...INFO, arch: 'aarch64' }, tol: LOCAL_TOLERANCES });
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((l) => l.status === 'disagree')));
+  const maps = r.lines.find((l) => l.source.includes('/proc/self/maps'))!;
+  assert.equal(maps.status, 'agree');
+  assert.match(maps.kernel, /\[vvar\] at \[vdso\]-2p, 2 pages, r--p .*\[vdso\] at \[vdso\]\+0p, 1 page, r-xp/);
+});
+
+test('an AArch32 task\'s [vectors], at its fixed address, does not make its special mappings apart: its vDSO reads are compared', () => {
+  const sim = createSimulation({ arch: 'arm64', kernel: '6.12', disabledPatches: [] });
+  sim.exec({ line: 0, task: 'P1', operation: { op: 'execve', path: '/proc/self/exe', abi: 'compat' } });
+  const st = sim.state();
+  const mm = st.mms[st.tasks.P1.mm!];
+  assert.ok(mm.vmas.some((v) => v.name === '[vectors]'));
+  assert.equal(mappingsApart(mm, 4096), false);
+  sim.exec({ line: 1, task: 'P1', operation: { op: 'munmap', mapping: '[vvar]' } });
+  assert.equal(mappingsApart(sim.state().mms[st.tasks.P1.mm!], 4096), true, 'an unmapped [vvar] leaves [sigpage] and [vdso] apart');
+});
+
+test('a read\'s text is compared whole: a difference past the 60 bytes shown is a disagreement, shown from a little before it', () => {
+  const file = 'test/conformance/outsider4-seqfile-records.timens';
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const plan = planScenario(text, file, profileForKernel('x86_64', '6.18.44')!, MODE);
+  const kernel = kernelFromModel(plan);
+  const readLine = text.split('\n').findIndex((l) => l === 'P1: read(fd1)');
+  const res = kernel.get(readLine + 1)!.res!;
+  const model = plan.lines.find((l) => l.line === readLine)!.model.result.text!;
+  assert.ok(model.length > 200);
+  // the kernel's text with one digit changed at byte 130, in the fourth record
+  const changed = model.slice(0, 130) + (model[130] === '9' ? '8' : '9') + model.slice(131);
+  (res.f as Record<string, string>).text = ':' + Buffer.from(changed, 'utf8').toString('hex');
+  const r = compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES });
+  const l = r.lines.find((x) => x.line === readLine)!;
+  assert.equal(l.status, 'disagree');
+  assert.match(l.diffs[0].kernel, /^from byte 110 of \d+: /);
+  assert.notEqual(l.diffs[0].kernel, l.diffs[0].model);
 });

@@ -77,6 +77,22 @@ test('kernel images tell their architecture and release', () => {
   assert.deepEqual(sniffImage(new Uint8Array(16)), { arch: null, release: null });
 });
 
+test('an arm64 Image header says its page size (flags bits 1-2, booting.rst), which the hello\'s getpagesize() confirms', () => {
+  const img = new Uint8Array(0x1000);
+  img.set([0x41, 0x52, 0x4d, 0x64], 0x38);
+  img.set(new TextEncoder().encode('Linux version 6.12.118+deb12-arm64-16k (gcc)'), 0x800);
+  // Debian's images: 0xa (4K, little-endian, anywhere in memory), 0xc (16K)
+  for (const [flags, pageSize] of [[0xa, 4096], [0xc, 16384], [0xe, 65536]] as const) {
+    img[24] = flags;
+    assert.deepEqual(sniffImage(img), { arch: 'arm64', release: '6.12.118+deb12-arm64-16k', pageSize });
+  }
+  img[24] = 0;
+  assert.equal(sniffImage(img).pageSize, undefined, 'unspecified (before 3.17)');
+  const hello = (ps: string) => parseLine(`hello proto=1 arch=aarch64 release=6.12.118+deb12-arm64-16k mode=initial euid=0 pagesize=${ps} timens=1 userns=1 capsysres=1 rtc=1 clocksource=arch_sys_counter vsyscall=none exec32=1`);
+  assert.deepEqual((hello('16384') as { machine: object }).machine, { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', vsyscall: 'none', pageSize: 16384 });
+  assert.equal((hello('8192') as { machine: { pageSize?: number } }).machine.pageSize, undefined, 'no arm64 page size');
+});
+
 test('every operation has a helper signature, and the generated table lists every task operation once', () => {
   const header = helperOpsHeader();
   for (const [name, spec] of Object.entries(OPERATIONS)) {

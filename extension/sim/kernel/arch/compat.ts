@@ -6,7 +6,6 @@ import { COMPAT_ABI, PROT } from '../../types';
 import type { VmaLayout } from '../../profile';
 import type { CompatMappingName } from '../../ops';
 import type { KernelContext } from '../context';
-import { PAGE } from '../mm/vma';
 
 /** AA32_VECTORS_BASE (arch/arm64/include/asm/processor.h): the kuser helpers' fixed page. */
 export const AA32_VECTORS_BASE = 0xffff0000;
@@ -61,12 +60,12 @@ const SIGPAGE_FLAGS = ['VM_READ', 'VM_EXEC', 'VM_MAYREAD', 'VM_MAYWRITE', 'VM_MA
 const VECTORS_FLAGS = ['VM_READ', 'VM_EXEC', 'VM_MAYREAD', 'VM_MAYEXEC'];
 
 /** The native layout placed below `text` (arch_setup_additional_pages): [vvar] pages, then the vDSO text. */
-export function placeLayout(vmas: readonly VmaLayout[], text: number): Placed[] {
+export function placeLayout(k: KernelContext, vmas: readonly VmaLayout[], text: number): Placed[] {
   const before = vmas.slice(0, -1).reduce((s, v) => s + v.pages, 0);
-  let addr = text - before * PAGE;
+  let addr = text - before * k.sw.pageSize;
   return vmas.map((l) => {
     const p: Placed = { name: l.name, start: addr, pages: l.pages, prot: l.name === '[vdso]' ? PROT.PROT_READ | PROT.PROT_EXEC : PROT.PROT_READ, flags: l.flags, pfnmap: l.pfnmap };
-    addr += l.pages * PAGE;
+    addr += l.pages * k.sw.pageSize;
     return p;
   });
 }
@@ -88,8 +87,8 @@ function aarch32Mappings(k: KernelContext): CompatMappings {
   let distance = 0;
   if (k.sw.compatVdso) {
     const vmas = [...k.layout.vmas.slice(0, -1), { ...k.layout.vmas[k.layout.vmas.length - 1], pages: VDSO32_PAGES }];
-    text = COMPAT_MMAP_BASE - VDSO32_PAGES * PAGE;
-    const mapped = placeLayout(vmas, text);
+    text = COMPAT_MMAP_BASE - VDSO32_PAGES * k.sw.pageSize;
+    const mapped = placeLayout(k, vmas, text);
     placed.push(...mapped);
     low = mapped[0].start;
     distance = text - low;
@@ -97,8 +96,8 @@ function aarch32Mappings(k: KernelContext): CompatMappings {
   } else {
     k.state(k.txt`CONFIG_COMPAT_VDSO is not set: no vDSO for the AArch32 image (libc will make the compat system calls)`);
   }
-  placed.push({ name: '[sigpage]', start: low - PAGE, pages: 1, prot: PROT.PROT_READ | PROT.PROT_EXEC, flags: SIGPAGE_FLAGS, pfnmap: false });
-  k.state(k.txt`aarch32_sigreturn_setup: [sigpage] at 0x${(low - PAGE).toString(16)}`);
+  placed.push({ name: '[sigpage]', start: low - k.sw.pageSize, pages: 1, prot: PROT.PROT_READ | PROT.PROT_EXEC, flags: SIGPAGE_FLAGS, pfnmap: false });
+  k.state(k.txt`aarch32_sigreturn_setup: [sigpage] at 0x${(low - k.sw.pageSize).toString(16)}`);
   return { placed, text, distance };
 }
 

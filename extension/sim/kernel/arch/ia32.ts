@@ -4,7 +4,6 @@
 
 import { COMPAT_ABI } from '../../types';
 import type { KernelContext } from '../context';
-import { PAGE } from '../mm/vma';
 import { placeLayout, type CompatAbi, type CompatMappings } from './compat';
 
 /**
@@ -18,8 +17,8 @@ function ia32Mappings(k: KernelContext): CompatMappings {
   // vdso-layout.lds.S, so the same layout and the same vvar_mapping, vvar_fault and zap as a 64-bit task), then text
   const pages = k.sw.vdso32Pages;
   const vmas = [...k.layout.vmas.slice(0, -1), { ...k.layout.vmas[k.layout.vmas.length - 1], pages }];
-  const text = IA32_MMAP_BASE - pages * PAGE;
-  const placed = placeLayout(vmas, text);
+  const text = IA32_MMAP_BASE - pages * k.sw.pageSize;
+  const placed = placeLayout(k, vmas, text);
   k.state(k.txt`map_vdso(&vdso_image_32, 0): ${placed.map((v) => `${v.name} ${v.pages} page${v.pages > 1 ? 's' : ''}`).join(', ')} below the 32-bit mmap base 0x${IA32_MMAP_BASE.toString(16)} (the same vvar_mapping and vvar_fault as a 64-bit task)`);
   return { placed, text, distance: text - placed[0].start };
 }

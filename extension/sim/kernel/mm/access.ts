@@ -7,7 +7,7 @@ import { PROT } from '../../types';
 import { mm, setLastResult, task, vma, type KernelContext } from '../context';
 import type { Fault } from '../vdso/vvar';
 import { pageFault, segv } from './fault';
-import { PAGE, vmaAt } from './vma';
+import { vmaAt } from './vma';
 
 /** Read address `addr` of `mmId` (the task's mm). Returns the physical page, or null when the read raised a signal
  *  (then in k.readSignal): this runs several times per vDSO call, so it builds no result object. */
@@ -16,7 +16,7 @@ export function userRead(k: KernelContext, t: string, mmId: string, addr: number
   if (!id) return readFault(k, segv(k, t, addr, 'SEGV_MAPERR: nothing is mapped there', cause));
   const v = vma(k, id);
   if (!(v.prot & PROT.PROT_READ)) return readFault(k, segv(k, t, addr, `SEGV_ACCERR: ${v.name} is PROT_NONE`, cause));
-  const index = Math.floor((addr - v.start) / PAGE);
+  const index = Math.floor((addr - v.start) / k.sw.pageSize);
   if (v.name === '[vdso]') return 'page#vdso-text';
   const pte = v.ptes[index];
   if (pte) return pte.page;
@@ -39,7 +39,7 @@ export function userTouch(k: KernelContext, t: string, mapping: MappingName, pag
     res = { ret: null, errno: null, signal: 'SIGSEGV' };
     k.ev('signal', k.txt`SIGSEGV to ${t}: no ${mapping} in this layout`, { signal: 'SIGSEGV' });
   } else {
-    const f = userRead(k, t, me.mm!, base + page * PAGE, enter);
+    const f = userRead(k, t, me.mm!, base + page * k.sw.pageSize, enter);
     res = f !== null ? { ret: 0, errno: null, signal: null, text: f } : { ret: null, errno: null, signal: k.readSignal };
   }
   setLastResult(k, t, res);

@@ -19,7 +19,7 @@ export function newMm(k: KernelContext, withMappings = true, userNs = 'user#0'):
 /** arch_setup_additional_pages / map_vdso: [vvar] (+ [vvar_vclock]) below the vDSO text, PTEs empty. */
 export function installSpecialMappings(k: KernelContext, id: string): void {
   const text = k.sw.arch.vdsoText;
-  const placed = placeLayout(k.layout.vmas, text);
+  const placed = placeLayout(k, k.layout.vmas, text);
   install(k, id, placed, text, text - placed[0].start);
 }
 

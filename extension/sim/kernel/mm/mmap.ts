@@ -8,7 +8,7 @@ import type { VmaRec } from '../../store/records';
 import { MREMAP, PROT } from '../../types';
 import { mm, task, vma, type KernelContext } from '../context';
 import { KErr } from '../trace';
-import { createVma, PAGE, removeVma, vmaAt } from './vma';
+import { createVma, removeVma, vmaAt } from './vma';
 
 /** The address range of `pages` pages from page `page` of `mapping` (the whole mapping by default). */
 function range(k: KernelContext, t: string, mapping: MappingName, page?: number, pages?: number): { start: number; len: number } | null {
@@ -21,7 +21,7 @@ function range(k: KernelContext, t: string, mapping: MappingName, page?: number,
   const whole = id ? vma(k, id).pages : 1;
   const p = page ?? 0;
   const n = pages ?? (page === undefined ? whole : 1);
-  return { start: base + p * PAGE, len: n * PAGE };
+  return { start: base + p * k.sw.pageSize, len: n * k.sw.pageSize };
 }
 
 /** VMAs overlapping [start, start+len), with whether each is only partly covered. */
@@ -30,7 +30,7 @@ function overlapping(k: KernelContext, mmId: string, start: number, len: number)
   for (const id of mm(k, mmId)._vmas) {
     const v = vma(k, id);
     const vs = v.start;
-    const ve = v.start + v.pages * PAGE;
+    const ve = v.start + v.pages * k.sw.pageSize;
     if (ve <= start || vs >= start + len) continue;
     out.push({ id, partial: vs < start || ve > start + len });
   }
@@ -44,14 +44,14 @@ function splitCheck(k: KernelContext, id: string): void {
 /** Pre-5.11: split VMA `id` so that [start, start+len) is covered by whole VMAs. */
 function splitVma(k: KernelContext, mmId: string, id: string, start: number, len: number): void {
   const v = vma(k, id);
-  const cuts = [start, start + len].filter((a) => a > v.start && a < v.start + v.pages * PAGE);
+  const cuts = [start, start + len].filter((a) => a > v.start && a < v.start + v.pages * k.sw.pageSize);
   if (!cuts.length) return;
   const m = mm(k, mmId);
   const pieces: VmaRec[] = [];
   let s = v.start;
-  for (const c of [...cuts, v.start + v.pages * PAGE]) {
-    const off = (s - v.start) / PAGE;
-    const n = (c - s) / PAGE;
+  for (const c of [...cuts, v.start + v.pages * k.sw.pageSize]) {
+    const off = (s - v.start) / k.sw.pageSize;
+    const n = (c - s) / k.sw.pageSize;
     pieces.push({ ...v, start: s, pages: n, pgoff: v.pgoff + off, ptes: v.ptes.slice(off, off + n), sigbus: v.sigbus.filter((x) => x >= off && x < off + n).map((x) => x - off) });
     s = c;
   }
@@ -118,18 +118,18 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
     const rg = range(k, t, mapping, page, pages);
     const mmId = task(k, t).mm;
     if (!rg || !mmId) k.fail('EFAULT', `${mapping} is not mapped`);
-    if (k.sw.mremapMultiVma && flags & FIXED && newPages === rg.len / PAGE) return remapMove(k, mmId, rg.start, rg.len);
+    if (k.sw.mremapMultiVma && flags & FIXED && newPages === rg.len / k.sw.pageSize) return remapMove(k, mmId, rg.start, rg.len);
     const id = vmaAt(k, mmId, rg.start);
     if (!id) k.fail('EFAULT', 'no VMA at the old address');
     const v = vma(k, id);
-    let oldPages = rg.len / PAGE;
-    if (rg.start + rg.len > v.start + v.pages * PAGE) k.fail('EFAULT', 'the old range runs past the end of the VMA');
+    let oldPages = rg.len / k.sw.pageSize;
+    if (rg.start + rg.len > v.start + v.pages * k.sw.pageSize) k.fail('EFAULT', 'the old range runs past the end of the VMA');
     if (newPages < oldPages) {
       // Both the in-place shrink and mremap_to (MREMAP_FIXED) first unmap the tail (mm/mremap.c); only the
       // latter then moves what is left, through the same checks as a same-size move.
       splitCheck(k, id);
-      splitVma(k, mmId, id, rg.start + newPages * PAGE, (oldPages - newPages) * PAGE);
-      const tail = vmaAt(k, mmId, rg.start + newPages * PAGE)!;
+      splitVma(k, mmId, id, rg.start + newPages * k.sw.pageSize, (oldPages - newPages) * k.sw.pageSize);
+      const tail = vmaAt(k, mmId, rg.start + newPages * k.sw.pageSize)!;
       const m = mm(k, mmId);
       removeVma(k, tail);
       k.r.set(k.mms, mmId, '_vmas', m._vmas.filter((x) => x !== tail));
@@ -143,7 +143,7 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
       return { ret: rg.start, errno: null, signal: null };
     }
     const dest = k.sw.arch.mremapArea + mm(k, mmId)._moves * 0x100000;
-    return { ret: moveVma(k, mmId, id, rg.start, oldPages * PAGE, dest), errno: null, signal: null };
+    return { ret: moveVma(k, mmId, id, rg.start, oldPages * k.sw.pageSize, dest), errno: null, signal: null };
   });
 }
 
@@ -151,10 +151,10 @@ export function mremap(k: KernelContext, t: string, mapping: MappingName, newPag
  *  the arch hook, then the VMA and its PTEs at their new address. Returns `dest`. */
 function moveVma(k: KernelContext, mmId: string, id: string, start: number, len: number, dest: number): number {
   const cur = vma(k, id);
-  const partial = start !== cur.start || len !== cur.pages * PAGE;
+  const partial = start !== cur.start || len !== cur.pages * k.sw.pageSize;
   if (partial) splitCheck(k, id);
   return k.fn('move_vma', () => {
-    if (cur.name === '[vvar]' && k.sw.vvarMremapSizeCheck && len / PAGE !== k.layout.vvarNrPages) refusedMove(k, cur, start, len / PAGE, dest);
+    if (cur.name === '[vvar]' && k.sw.vvarMremapSizeCheck && len / k.sw.pageSize !== k.layout.vvarNrPages) refusedMove(k, cur, start, len / k.sw.pageSize, dest);
     if (partial) splitVma(k, mmId, id, start, len);
     const moving = vmaAt(k, mmId, start)!;
     const mv = vma(k, moving);
@@ -191,7 +191,7 @@ function remapMove(k: KernelContext, mmId: string, start: number, len: number): 
     for (const id of over) {
       const v = vma(k, id);
       const from = Math.max(v.start, start);
-      const to = Math.min(v.start + v.pages * PAGE, start + len);
+      const to = Math.min(v.start + v.pages * k.sw.pageSize, start + len);
       const at = moveVma(k, mmId, id, from, to - from, base + (from - start));
       first ??= at;
     }
@@ -205,7 +205,7 @@ function remapMove(k: KernelContext, mmId: string, start: number, len: number): 
  * is unmapped. The original [vvar] stays whole, with its PTEs.
  */
 function refusedMove(k: KernelContext, v: VmaRec, start: number, pages: number, dest: number): never {
-  const pg = v.pgoff + (start - v.start) / PAGE;
+  const pg = v.pgoff + (start - v.start) / k.sw.pageSize;
   const what = `${pages} page${pages > 1 ? 's' : ''} (pgoff ${pg})`;
   k.fn('copy_vma', () => k.state(k.txt`a new VMA for ${what} of ${v.name} at 0x${dest.toString(16)}; the original VMA is not split`));
   k.fn('move_page_tables', () => k.state(k.txt`PTEs of ${what} moved to the copy`));

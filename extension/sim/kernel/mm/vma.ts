@@ -5,7 +5,6 @@ import type { PteState, VmaRec } from '../../store/records';
 import { PROT } from '../../types';
 import { mm, vma, type KernelContext } from '../context';
 
-export const PAGE = 4096;
 
 export function createVma(k: KernelContext, id: string, v: VmaRec): void {
   const before = k.vmas.get(id);
@@ -29,7 +28,7 @@ export function setPtes(k: KernelContext, id: string, ptes: readonly (PteState |
 export function vmaAt(k: KernelContext, mmId: string, addr: number): string | null {
   for (const id of mm(k, mmId)._vmas) {
     const v = vma(k, id);
-    if (addr >= v.start && addr < v.start + v.pages * PAGE) return id;
+    if (addr >= v.start && addr < v.start + v.pages * k.sw.pageSize) return id;
   }
   return null;
 }

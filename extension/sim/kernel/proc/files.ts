@@ -10,7 +10,6 @@ import type { FdRec } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
 import { capCheck, ptraceMayAccess } from '../cred';
-import { PAGE } from '../mm/vma';
 import { nsClock } from '../time/posix-timers';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
@@ -20,7 +19,7 @@ import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
-import { seqReadIter } from './seq_file';
+import { seqReadIter, seqReadRecords } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
 export function isProcDir(fd: FdRec): boolean {
@@ -174,7 +173,11 @@ export function read(k: KernelContext, t: string, f: FileRef, count?: number): O
     if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
     // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
     if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
-    const pass = () => seqReadIter(fd._seq, fd.pos, count ?? Infinity, () => showText(k, t, fd));
+    // uid_map, gid_map and maps are seq_open files of one record per line (an extent, a VMA); the others single_open
+    const lines = isIdFile(fd) && !fd.path.endsWith('/setgroups') || isMapsFile(fd);
+    const pass = () => lines
+      ? seqReadRecords(fd._seq, fd.pos, count ?? Infinity, k.sw.pageSize, () => showText(k, t, fd).match(/[^\n]*\n|[^\n]+$/g) ?? [])
+      : seqReadIter(fd._seq, fd.pos, count ?? Infinity, () => showText(k, t, fd));
     // uptime and stat reads go through seq_read too; their traces keep showing only the show function.
     const { text, m } = fd.kind === 'timens_offsets' ? k.fn('seq_read', pass) : pass();
     if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length, _seq: m });
@@ -212,8 +215,8 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
-      if (fd.pos !== 0 || bytes.length >= PAGE) {
-        k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE`);
+      if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) {
+        k.fail('EINVAL', fd.pos !== 0 ? `file position is ${fd.pos}, not 0` : `count ${bytes.length} >= PAGE_SIZE (${k.sw.pageSize})`);
       }
       const parsed = k.fn('sscanf', () => parseOffsetsWrite(bytes, !k.sw.offsetsClockNames, { saturate: k.sw.scanSaturates }), (p) => (p.ok ? k.txt`${p.offsets.length} entr${p.offsets.length === 1 ? 'y' : 'ies'}` : k.txt`parse error`));
       if (!parsed.ok) k.fail('EINVAL', `line ${parsed.line + 1}: ${parsed.reason}`);

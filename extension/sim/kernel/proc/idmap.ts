@@ -4,7 +4,6 @@
 import type { FdRec, IdExtent, UserRec } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
-import { PAGE } from '../mm/vma';
 
 export type IdFile = 'uid_map' | 'gid_map' | 'setgroups';
 export const ID_FILES: readonly string[] = ['uid_map', 'gid_map', 'setgroups'];
@@ -91,7 +90,7 @@ function mapWrite(k: KernelContext, t: string, fd: FdRec, u: UserRec, file: 'uid
   const opener = openerOf(fd);
   if (u.parent === null) k.fail('EPERM', 'the initial user namespace has its maps');
   if (opener.userNs !== u.id && opener.userNs !== u.parent) k.fail('EPERM', `the opener is in ${opener.userNs}, neither ${u.id} nor its parent`);
-  if (fd.pos !== 0 || bytes.length >= PAGE) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= PAGE_SIZE`);
+  if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= PAGE_SIZE (${k.sw.pageSize})`);
   if ((which === 'uid' ? u._uidMap : u._gidMap).length) k.fail('EPERM', `${u.id}'s ${file} is already written: only one successful write`);
   if (!capCheck(k, 'file_ns_capable', opener, u.id, 'CAP_SYS_ADMIN')) k.fail('EPERM', `the opener lacks CAP_SYS_ADMIN over ${u.id}`);
   const lines = new TextDecoder().decode(bytes).split('\n');

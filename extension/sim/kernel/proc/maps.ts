@@ -7,7 +7,6 @@ import type { FdRec } from '../../store/records';
 import { mm, task, vma, type KernelContext } from '../context';
 import { ptraceMayAccess } from '../cred';
 import { mayWrite, taskInode } from './inode';
-import { PAGE } from '../mm/vma';
 
 /** The fixed address of the vsyscall page (arch/x86/include/uapi/asm/vsyscall.h VSYSCALL_ADDR). */
 export const VSYSCALL_ADDR = 0xffffffffff600000;
@@ -49,11 +48,11 @@ export function mapsText(k: KernelContext, fd: FdRec): string {
     // m_start: a task without an mm (it has exited) shows nothing
     if (target.state === 'exited' || !target.mm) return '';
     const vmas = mm(k, target.mm)._vmas.map((id) => vma(k, id)).sort((a, b) => a.start - b.start);
-    let text = vmas.map((v) => mapsLine(v.start, v.start + v.pages * PAGE, v.prot, v.flags.includes('VM_MAYSHARE'), v.name)).join('');
+    let text = vmas.map((v) => mapsLine(v.start, v.start + v.pages * k.sw.pageSize, v.prot, v.flags.includes('VM_MAYSHARE'), v.name)).join('');
     // get_gate_vma (arch/x86/entry/vsyscall/vsyscall_64.c): xonly (the default since 5.3) is --x, emulate r-x; none
     // for an ia32 mm ("if (!mm || !(mm->context.flags & MM_CONTEXT_HAS_VSYSCALL)) return NULL;", and
     // set_personality_ia32 leaves the flag out: 32-bit code cannot reach 0xffffffffff600000)
-    if (k.sw.vsyscall && !mm(k, target.mm)._compat) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
+    if (k.sw.vsyscall && !mm(k, target.mm)._compat) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + k.sw.pageSize, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
     return text;
   });
 }

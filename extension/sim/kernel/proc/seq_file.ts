@@ -51,3 +51,58 @@ export function seqLseek(prev: SeqFile | undefined, fpos: number, offset: number
   if (target === m.readPos) return { ok: true, pos: target, m };
   return { ok: true, pos: target, m: traverse(target, show) };
 }
+
+/**
+ * traverse(m, offset) of a file of many records (seq_open: uid_map and gid_map show one extent per record,
+ * maps one VMA): shows records from the first, one at a time, until the one that holds `offset`, which stays in
+ * the buffer from there; `index` is the record after it.
+ */
+function traverseRecords(offset: number, records: readonly string[]): SeqFile {
+  if (offset === 0) return FRESH;
+  let pos = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (pos + r.length > offset) return { readPos: offset, index: i + 1, buf: r, from: offset - pos, count: r.length - (offset - pos) };
+    pos += r.length;
+    if (pos === offset) return { readPos: offset, index: i + 1, buf: '', from: 0, count: 0 };
+  }
+  return { readPos: offset, index: records.length, buf: '', from: 0, count: 0 };
+}
+
+/**
+ * seq_read_iter (fs/seq_file.c) of a file of many records: what is left in the buffer first; then the next record,
+ * with the buffer (PAGE_SIZE, `bufSize`: seq_buf_alloc(m->size = PAGE_SIZE), doubled only until that first record
+ * fits) filled with more records while fewer bytes than asked are buffered and the next one fits ("if (err ||
+ * seq_has_overflowed(m)) { m->count = offs; break; }": seq_printf keeps a record only when count + len < size). So one
+ * read returns at most PAGE_SIZE of whole records, and the next read goes on from the record after them.
+ */
+export function seqReadRecords(prev: SeqFile | undefined, pos: number, size: number, bufSize: number, show: () => readonly string[]): { text: string; m: SeqFile } {
+  let m = prev ?? FRESH;
+  if (size === 0) return { text: '', m };
+  if (pos === 0) m = { ...m, index: 0, count: 0 };
+  let records: readonly string[] | null = null;
+  const recs = () => (records ??= show());
+  if (pos !== m.readPos) m = traverseRecords(pos, recs());
+  let text = '';
+  if (m.count) {
+    const n = Math.min(m.count, size);
+    text = m.buf.slice(m.from, m.from + n);
+    m = { ...m, from: m.from + n, count: m.count - n };
+    if (m.count) return { text, m: { ...m, readPos: m.readPos + text.length } };
+  }
+  let index = m.index;
+  if (index >= recs().length) return { text, m: { ...m, from: 0, count: 0, readPos: m.readPos + text.length } };
+  let buf = recs()[index];
+  let room = bufSize;
+  while (buf.length >= room) room *= 2;
+  const wanted = size - text.length;
+  for (index++; index < recs().length; index++) {
+    if (buf.length >= wanted) break;
+    const next = recs()[index];
+    if (buf.length + next.length >= room) break;
+    buf += next;
+  }
+  const n = Math.min(buf.length, wanted);
+  text += buf.slice(0, n);
+  return { text, m: { readPos: m.readPos + text.length, index, buf, from: n, count: buf.length - n } };
+}

@@ -9,7 +9,7 @@ import { clockName, CLOCKS, type Timespec } from '../../types';
 import { hostClocks, mm, setLastResult, task, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
 import { userRead } from '../mm/access';
-import { PAGE, vdsoTextAt } from '../mm/vma';
+import { vdsoTextAt } from '../mm/vma';
 import { KErr } from '../trace';
 import { vdsoClockGettime } from './gettime';
 import { vsyscallCall } from './vsyscall';
@@ -43,7 +43,7 @@ function vdsoText(k: KernelContext, t: string, enter: number): { mmId: string; d
     segv(k, t, m ? m._vdsoText : 0, 'the [vdso] text is not mapped executable there', enter);
     return null;
   }
-  return { mmId: me.mm!, dataAddr: m._vdsoText - m._vdsoDistance + k.layout.dataSlot * PAGE };
+  return { mmId: me.mm!, dataAddr: m._vdsoText - m._vdsoDistance + k.layout.dataSlot * k.sw.pageSize };
 }
 
 /**
@@ -57,7 +57,7 @@ function dataPage(k: KernelContext, t: string, mmId: string, dataAddr: number, e
   const block = k.pages.get(first)?.blocks[0];
   if (!block || block.clock_mode !== k.timensMode || k.layout.timensSlot === null || !k.sw.timeNamespaces) return { page: first, path: 'vdso-fast' };
   const c = k.call('__arch_get_timens_vdso_data', k.txt`clock_mode of ${first} is ${k.timensMode}: the real data page is at the timens slot`);
-  const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * PAGE + k.layout.timensSlot * PAGE, c);
+  const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * k.sw.pageSize + k.layout.timensSlot * k.sw.pageSize, c);
   k.ret(c, real === null ? k.txt`${k.readSignal}` : k.txt`reads ${real}`);
   return real === null ? null : { page: real, path: 'vdso-timens' };
 }

@@ -10,7 +10,7 @@ import { clockName, type Timespec } from '../../types';
 import { mm, setLastResult, task, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
 import { userRead } from '../mm/access';
-import { PAGE, vdsoTextAt } from '../mm/vma';
+import { vdsoTextAt } from '../mm/vma';
 import { hostClock, sysClockGettime } from '../time/posix-timers';
 import { KErr } from '../trace';
 import { isModeNone } from '../time/clocksource';
@@ -50,7 +50,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   } else {
     const mmId = me.mm!;
     const m = mm(k, mmId);
-    const dataAddr = m._vdsoText - m._vdsoDistance + k.layout.dataSlot * PAGE;
+    const dataAddr = m._vdsoText - m._vdsoDistance + k.layout.dataSlot * k.sw.pageSize;
     const reader = coarse ? 'do_coarse' : 'do_hres';
     const key = dataAddr * 2 + (coarse ? 1 : 0);
     let sid = memo.summaryIds.get(key);
@@ -152,7 +152,7 @@ function clocksourceUnusable(k: KernelContext, mode: string | undefined, coarse:
 function readsVclockPage(k: KernelContext, t: string, mmId: string, dataAddr: number, mode: string | undefined, cause: number): boolean {
   const role = mode?.endsWith('_PVCLOCK') ? 'pvclock' : mode?.endsWith('_HVCLOCK') ? 'hvclock' : null;
   const slot = role === null ? null : vclockSlots(k.layout)[role];
-  return slot === null || userRead(k, t, mmId, dataAddr + (slot - k.layout.dataSlot) * PAGE, cause) !== null;
+  return slot === null || userRead(k, t, mmId, dataAddr + (slot - k.layout.dataSlot) * k.sw.pageSize, cause) !== null;
 }
 
 /** The page, counted from the layout's first, of the pvclock and hvclock pages (null: none); once per layout, as
@@ -215,7 +215,7 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
   }
   const c = k.call(timensFn, memo.seqSid);
   let res: OpResult | typeof FALLBACK;
-  const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * PAGE + k.layout.timensSlot * PAGE, c);
+  const real = userRead(k, t, mmId, dataAddr - k.layout.dataSlot * k.sw.pageSize + k.layout.timensSlot * k.sw.pageSize, c);
   if (real === null) {
     res = { ret: null, errno: null, signal: k.readSignal };
   } else {
