@@ -1,83 +1,82 @@
 // The host's side of an import's batches (importProtocol.ts): what it keeps of each batch, and the messages as
 // small objects whose fields are read from their batch's record when asked for (the source again for the rest).
-import { decoder, IN_FILE, type MessageDetail, type MessageRef, type SeriesSkeleton, type WireBatch, type WireSummary } from './importProtocol';
+import { AT, decoder, IN_FILE, IN_TEXTS, NUMBERS_PER_MESSAGE, STRING_FIELDS, STRINGS_PER_MESSAGE, type MessageDetail, type MessageRef, type SeriesSkeleton, type WireBatch } from './importProtocol';
 import { linesAgain } from './lineIndex';
 import { parseSubject, type PatchSeries, type SeriesMessage, type SubjectInfo } from './series';
 import { readMessageAgain, unquoteFrom } from './seriesReader';
 
-/** Strings of a batch, one per slot, kept as one string and where each ends: one object instead of one per message. */
+/** A batch's text fields, STRINGS_PER_MESSAGE a slot, as they came: one string and where each ends. */
 class StringColumn {
-  private readonly ends: Int32Array;
-  readonly joined: string;
+  constructor(private readonly joined: string, private readonly ends: Int32Array) {}
 
-  constructor(values: readonly string[]) {
-    this.ends = new Int32Array(values.length);
-    let end = 0;
-    values.forEach((v, k) => { this.ends[k] = end += v.length; });
-    this.joined = values.join('');
-  }
-
-  at(slot: number): string {
-    return this.joined.slice(slot === 0 ? 0 : this.ends[slot - 1], this.ends[slot]);
+  at(i: number): string {
+    return this.joined.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
   }
 }
 
 /**
- * What the host keeps of a batch for its messages, shared by them: each one's summary by column, where its source
- * lies, its number of files and hunk entries, and its detail once read. Each message holds only this record and
- * its slot in it. A collection of the young generation copies every object that survives it, and all of an
- * import's messages survive: with a summary of its own strings per message (43,591 of them for a 50 MB mailbox),
- * the extension host's scavenges during an import took 50-80 ms.
+ * What the host keeps of a batch for its messages, shared by them: the summaries' columns as they came (AT,
+ * STRING_FIELDS), where each message's hunk entries start, and each message's detail once read. Each message
+ * holds only this record and its slot in it. A collection of the young generation copies every object that
+ * survives it, and all of an import's messages survive: with a summary of its own strings per message (43,591 of
+ * them for a 50 MB mailbox), the extension host's scavenges during an import took 50-80 ms.
  */
 class BatchRecord {
-  readonly index: Int32Array;
-  readonly sourceLine: Int32Array;
-  readonly placeholder: Uint8Array;
-  readonly subject: StringColumn;
-  readonly from: StringColumn;
-  readonly inReplyTo: StringColumn;
-  /** Per slot: start, end, first source line, lines, input chunk (-1: in `texts`). */
-  readonly at: Int32Array;
-  readonly files: Int32Array;
-  /** Per slot: where its hunk entries start in `hunks`, and their length (-1: not listed). */
-  readonly hunkAt: Int32Array;
+  private readonly numbers: Int32Array;
+  private readonly strings: StringColumn;
+  private readonly hunksStart: Int32Array;
+  private readonly hunks: string;
   /** Read details by slot; a message without a source (not from an mbox) has its own from the start. */
-  readonly details: (MessageDetail | undefined)[];
+  private readonly details: (MessageDetail | undefined)[];
   /** The subjects' parts by slot, made when first asked for (tree rows and picks ask for a few). */
-  readonly subjectInfo: (SubjectInfo | undefined)[];
+  private readonly subjectInfos: (SubjectInfo | undefined)[];
   private wire: ArrayBuffer | string | null;
   private texts: string | null = null;
 
-  constructor(summaries: readonly WireSummary[], wire: ArrayBuffer | string, private readonly host: HostSide, readonly hunks: string) {
-    const count = summaries.length;
-    this.index = Int32Array.from(summaries, (s) => s.index);
-    this.sourceLine = Int32Array.from(summaries, (s) => s.sourceLine);
-    this.placeholder = Uint8Array.from(summaries, (s) => (s.placeholder ? 1 : 0));
-    this.subject = new StringColumn(summaries.map((s) => s.subject));
-    this.from = new StringColumn(summaries.map((s) => s.from));
-    this.inReplyTo = new StringColumn(summaries.map((s) => s.inReplyTo));
-    this.files = Int32Array.from(summaries, (s) => s.files);
-    this.at = new Int32Array(count * 5);
-    this.hunkAt = new Int32Array(count * 2);
-    let hunksAt = 0;
-    summaries.forEach((s, k) => {
-      if (s.at) this.at.set([s.at[0], s.at[1], s.at[2], s.at[3], s.at[4] ?? -1], k * 5);
-      this.hunkAt[k * 2] = hunksAt;
-      this.hunkAt[k * 2 + 1] = s.h ?? -1;
-      hunksAt += s.h ?? 0;
-    });
+  constructor(batch: WireBatch, private readonly host: HostSide) {
+    this.numbers = new Int32Array(batch.numbers);
+    this.strings = new StringColumn(batch.strings, new Int32Array(batch.ends));
+    const count = this.numbers.length / NUMBERS_PER_MESSAGE;
+    this.hunksStart = new Int32Array(count);
+    for (let k = 0, start = 0; k < count; k++) {
+      this.hunksStart[k] = start;
+      start += Math.max(0, this.number(k, 'hunks'));
+    }
+    this.hunks = batch.hunks ?? '';
     this.details = new Array<MessageDetail | undefined>(count);
-    this.subjectInfo = new Array<SubjectInfo | undefined>(count);
-    this.wire = wire;
+    for (const [k, message] of Object.entries(batch.exact)) this.details[Number(k)] = message;
+    this.subjectInfos = new Array<SubjectInfo | undefined>(count);
+    this.wire = batch.texts;
+  }
+
+  get count(): number {
+    return this.hunksStart.length;
+  }
+
+  number(slot: number, field: keyof typeof AT): number {
+    return this.numbers[slot * NUMBERS_PER_MESSAGE + AT[field]];
+  }
+
+  string(slot: number, field: (typeof STRING_FIELDS)[number]): string {
+    return this.strings.at(slot * STRINGS_PER_MESSAGE + STRING_FIELDS.indexOf(field));
+  }
+
+  subjectInfo(slot: number): SubjectInfo {
+    return (this.subjectInfos[slot] ??= parseSubject(this.string(slot, 'subject')));
+  }
+
+  hunkEntries(slot: number): string | undefined {
+    const length = this.number(slot, 'hunks');
+    return length < 0 ? undefined : this.hunks.slice(this.hunksStart[slot], this.hunksStart[slot] + length);
   }
 
   detail(slot: number): MessageDetail {
     let d = this.details[slot];
     if (d === undefined) {
-      const [from, to, firstLine, lines, chunk] = this.at.subarray(slot * 5, slot * 5 + 5);
+      const [from, to, firstLine, lines, chunk] = (['start', 'end', 'firstLine', 'lines', 'chunk'] as const).map((f) => this.number(slot, f));
       const text = chunk === IN_FILE ? this.host.textAgain(firstLine, lines, to)
-        : chunk < 0 ? this.textsOf().slice(from, to) : decoder.decode(new Uint8Array(this.host.chunk(chunk), from, to - from));
-      d = this.details[slot] = readMessageAgain({ text, lines, firstLine }, this.index[slot]);
+        : chunk === IN_TEXTS ? this.textsOf().slice(from, to) : decoder.decode(new Uint8Array(this.host.chunk(chunk), from, to - from));
+      d = this.details[slot] = readMessageAgain({ text, lines, firstLine }, this.number(slot, 'index'));
     }
     return d;
   }
@@ -128,69 +127,69 @@ export class HostSide {
   }
 }
 
-/** Hidden on each host-side message (not enumerable: equality and copies see the message only): its batch's record and its slot. */
-const RECORD = Symbol('record');
-const SLOT = Symbol('slot');
-type Imported = SeriesMessage & { readonly [RECORD]?: BatchRecord; readonly [SLOT]: number };
+/**
+ * A message of an import on the host: its batch's record and its slot, every field a getter that reads the record
+ * (the headers, body and patch from its source when first asked for). One small object per message, made with
+ * `new`: own getters defined on each message took the host 3.6 µs and 460 bytes of garbage a message.
+ */
+class ImportedMessage implements SeriesMessage {
+  readonly #record: BatchRecord;
+  readonly #slot: number;
+
+  constructor(record: BatchRecord, slot: number) {
+    this.#record = record;
+    this.#slot = slot;
+  }
+
+  get index(): number { return this.#record.number(this.#slot, 'index'); }
+  get sourceLine(): number { return this.#record.number(this.#slot, 'sourceLine'); }
+  get headers(): SeriesMessage['headers'] { return this.#record.detail(this.#slot).headers; }
+  get subject(): string { return this.#record.string(this.#slot, 'subject'); }
+  get subjectInfo(): SubjectInfo { return this.#record.subjectInfo(this.#slot); }
+  get from(): string { return this.#record.string(this.#slot, 'from'); }
+  get date(): string { return this.#record.detail(this.#slot).date; }
+  get messageId(): string { return this.#record.detail(this.#slot).messageId; }
+  get inReplyTo(): string { return this.#record.string(this.#slot, 'inReplyTo'); }
+  get body(): string { return this.#record.detail(this.#slot).body; }
+  get patch(): SeriesMessage['patch'] { return this.#record.detail(this.#slot).patch; }
+  get placeholder(): boolean { return this.#record.number(this.#slot, 'placeholder') === 1; }
+
+  /** Its hunks' entries as the worker encoded them, undefined when not listed. */
+  hunkEntries(): string | undefined { return this.#record.hunkEntries(this.#slot); }
+  fileCount(): number { return this.#record.number(this.#slot, 'files'); }
+  /** JSON of a message of an import is the JSON of the message it stands for. */
+  toJSON(): SeriesMessage { return plainMessage(this); }
+}
+
+/** The message an imported one stands for, as a plain object with every field read; any other message as it is. */
+export function plainMessage(m: SeriesMessage): SeriesMessage {
+  if (!(m instanceof ImportedMessage)) return m;
+  return {
+    index: m.index, sourceLine: m.sourceLine, headers: m.headers, subject: m.subject, subjectInfo: m.subjectInfo, from: m.from,
+    date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, body: m.body, patch: m.patch, placeholder: m.placeholder,
+  };
+}
 
 /** An imported message's hunk entries as the worker encoded them (read without its source); undefined when not listed. */
 export function indexedHunks(m: SeriesMessage): string | undefined {
-  const record = (m as Imported)[RECORD];
-  if (!record) return undefined;
-  const slot = (m as Imported)[SLOT];
-  const start = record.hunkAt[slot * 2];
-  const length = record.hunkAt[slot * 2 + 1];
-  return length < 0 ? undefined : record.hunks.slice(start, start + length);
+  return m instanceof ImportedMessage ? m.hunkEntries() : undefined;
 }
 
 /** The number of files a message's patch changes; for a message of an import, read without reading its source. */
 export function fileCount(m: SeriesMessage): number {
-  const i = m as Imported;
-  return i[RECORD] ? i[RECORD].files[i[SLOT]] : m.patch?.files.length ?? 0;
+  return m instanceof ImportedMessage ? m.fileCount() : m.patch?.files.length ?? 0;
 }
-
-/** A field of every imported message, read from its record. */
-function field<T>(read: (record: BatchRecord, slot: number) => T): PropertyDescriptor {
-  return { get(this: Imported) { return read(this[RECORD]!, this[SLOT]); }, enumerable: true, configurable: true };
-}
-
-/**
- * Own enumerable getters, shared by every message, in a message's own order: the messages stay plain objects
- * (same prototype, same properties) with one hidden class; getters written in an object literal made each one a
- * dictionary and cost ten times as much to create. The subject's parts are made from the subject when first
- * asked for, as the reader made them (makeMessage): they need not travel.
- */
-const FIELDS: PropertyDescriptorMap = {
-  index: field((r, k) => r.index[k]),
-  sourceLine: field((r, k) => r.sourceLine[k]),
-  subject: field((r, k) => r.subject.at(k)),
-  from: field((r, k) => r.from.at(k)),
-  inReplyTo: field((r, k) => r.inReplyTo.at(k)),
-  placeholder: field((r, k) => r.placeholder[k] === 1),
-  subjectInfo: field((r, k) => (r.subjectInfo[k] ??= parseSubject(r.subject.at(k)))),
-  headers: field((r, k) => r.detail(k).headers),
-  body: field((r, k) => r.detail(k).body),
-  patch: field((r, k) => r.detail(k).patch),
-  date: field((r, k) => r.detail(k).date),
-  messageId: field((r, k) => r.detail(k).messageId),
-};
 
 /**
  * The host's side: messages whose headers, body and patch are read from their source when first asked for.
  * Pass the same `host` for every batch of an import.
  */
 export function fromBatch(batch: WireBatch, host = new HostSide()): SeriesMessage[] {
-  const { exact } = batch;
   host.take(batch);
-  const wires = JSON.parse(batch.summaries) as (WireSummary | 0)[];
-  const record = new BatchRecord(wires.map((wire, k) => (wire === 0 ? exact[k].summary : wire)), batch.texts, host, batch.hunks ?? '');
-  return wires.map((wire, k) => {
-    if (wire === 0) record.details[k] = exact[k].message;
-    const m = {};
-    Object.defineProperty(m, RECORD, { value: record });
-    Object.defineProperty(m, SLOT, { value: k });
-    return Object.defineProperties(m, FIELDS) as SeriesMessage;
-  });
+  const record = new BatchRecord(batch, host);
+  const messages = new Array<SeriesMessage>(record.count);
+  for (let k = 0; k < messages.length; k++) messages[k] = new ImportedMessage(record, k);
+  return messages;
 }
 
 export function fromSkeleton(s: SeriesSkeleton, messages: readonly SeriesMessage[]): PatchSeries {

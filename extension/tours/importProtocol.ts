@@ -41,13 +41,20 @@ export const BATCH_CHARS = 256 * 1024;
  */
 export type MessageSummary = Omit<SeriesMessage, 'headers' | 'body' | 'patch' | 'date' | 'messageId'>;
 /**
- * As it travels: with the number of files its patch changes (the Patch Series tree shows it per patch) and,
- * for a message of an mbox, where its source lies in the batch's `texts`: [start, end, its first source line,
- * its number of lines], or, with a fifth number, in that input chunk (InputChunks; start and end in bytes), or,
- * with IN_FILE, in the mailbox file by its lines (end is then its text's length);
- * the length of its hunks' entries in the batch's `hunks` (absent: not listed).
+ * Where a message's numbers lie in its batch's `numbers`, NUMBERS_PER_MESSAGE of them a message: its summary's
+ * numbers, the number of files its patch changes (the Patch Series tree shows it per patch), the length of its
+ * hunks' entries in the batch's `hunks` (-1: not listed), and where its source lies: `chunk` is an input chunk
+ * (InputChunks; start and end in bytes), IN_TEXTS (the batch's `texts`), IN_FILE (the mailbox file, by its
+ * lines; end is then its text's length) or NO_SOURCE (a message in `exact`).
  */
-export type WireSummary = Omit<MessageSummary, 'subjectInfo'> & { readonly files: number; readonly at?: readonly [number, number, number, number, number?]; readonly h?: number };
+export const AT = { index: 0, sourceLine: 1, placeholder: 2, files: 3, hunks: 4, start: 5, end: 6, firstLine: 7, lines: 8, chunk: 9 } as const;
+export const NUMBERS_PER_MESSAGE = 10;
+/** The text fields of a message in its batch's `strings`, in this order, STRINGS_PER_MESSAGE a message. */
+export const STRING_FIELDS = ['subject', 'from', 'inReplyTo'] as const;
+export const STRINGS_PER_MESSAGE = STRING_FIELDS.length;
+export const IN_TEXTS = -1;
+export const IN_FILE = -2;
+export const NO_SOURCE = -3;
 
 /** What the host reads only when asked. */
 export type MessageDetail = Pick<SeriesMessage, 'headers' | 'body' | 'patch' | 'date' | 'messageId'>;
@@ -64,11 +71,17 @@ export interface WireBatch {
   /** The sources of the batch's messages one after the other, in UTF-8, transferred (as a string if they
    *  hold a lone surrogate, which UTF-8 cannot carry; the worker decodes bytes, so only a string input can). */
   readonly texts: ArrayBuffer | string;
-  /** JSON of the summaries (without the subject's parts, which the host makes from the subject when asked), 0 for
-   *  a message in `exact`. */
-  readonly summaries: string;
-  /** A message without a source (not from an mbox), cloned whole with its summary. */
-  readonly exact: Readonly<Record<number, { readonly summary: WireSummary; readonly message: SeriesMessage }>>;
+  /**
+   * The messages' summaries as columns, not one object each: their numbers (AT) in an Int32Array's buffer,
+   * transferred, and their text fields (STRING_FIELDS) joined in one string with where each ends in `ends` (an
+   * Int32Array's buffer, transferred). The subject's parts do not travel: the host makes them from the subject
+   * when asked. Summaries as JSON cost the host a parse and an object per message, and its scavenges copied them.
+   */
+  readonly numbers: ArrayBuffer;
+  readonly strings: string;
+  readonly ends: ArrayBuffer;
+  /** A message without a source (not from an mbox), cloned whole, by its place in the batch. */
+  readonly exact: Readonly<Record<number, SeriesMessage>>;
   /** Input chunks this batch's messages (and maybe later ones) lie in, by number, sent once each, transferred. */
   readonly chunks?: readonly (readonly [number, ArrayBuffer])[];
   /** From a mailbox file: where its lines start (LineIndex), every LINE_STEP-th, those added since the last batch. */
@@ -100,10 +113,14 @@ export function batchItem(m: SeriesMessage, from: MessageSource | null, hunks?: 
   return { message: from ? summaryOf(m) : m, from, hunks };
 }
 
-/** A message's summary as it travels, in an object of its own. */
-function summaryOf(m: SeriesMessage | SummaryWithFiles): SummaryWithFiles {
-  const files = 'patch' in m ? m.patch?.files.length ?? 0 : m.files;
-  return { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files };
+/** The number of files a message's patch changes, from the message or the summary the worker kept of it. */
+function filesOf(m: SeriesMessage | SummaryWithFiles): number {
+  return 'patch' in m ? m.patch?.files.length ?? 0 : m.files;
+}
+
+/** A message's summary as the worker keeps it until its batch is sent, in an object of its own. */
+function summaryOf(m: SeriesMessage): SummaryWithFiles {
+  return { index: m.index, sourceLine: m.sourceLine, subject: m.subject, from: m.from, inReplyTo: m.inReplyTo, placeholder: m.placeholder, files: filesOf(m) };
 }
 
 const encoder = new TextEncoder();
@@ -163,39 +180,59 @@ export class InputChunks {
   }
 }
 
-/** `at[4]` of a message read again from the mailbox file by its lines (LineIndex); at[1] is then its text's length. */
-export const IN_FILE = -2;
-
 /**
- * The worker's side of a batch: post it with `texts` (when it is an ArrayBuffer) and the `chunks`' buffers in
- * the transfer list. Sources in `input`'s chunks travel as places in them; with `file` (the input is a mailbox
- * file the host can read again) no source travels, only the file's line starts: holding the sources took the
- * host 77 MB for a 50 MB mailbox.
+ * The worker's side of a batch: post it with `numbers`, `ends`, `texts` (when it is an ArrayBuffer) and the
+ * `chunks`' buffers in the transfer list (batchTransfer). Sources in `input`'s chunks travel as places in them;
+ * with `file` (the input is a mailbox file the host can read again) no source travels, only the file's line
+ * starts: holding the sources took the host 77 MB for a 50 MB mailbox.
  */
 export function toBatch(items: readonly BatchItem[], input?: InputChunks, file?: LineIndex): WireBatch {
-  const summaries: (WireSummary | 0)[] = [];
-  const exact: Record<number, { summary: WireSummary; message: SeriesMessage }> = {};
+  const numbers = new Int32Array(items.length * NUMBERS_PER_MESSAGE);
+  const ends = new Int32Array(items.length * STRINGS_PER_MESSAGE);
+  const strings: string[] = [];
+  const exact: Record<number, SeriesMessage> = {};
   const texts: string[] = [];
   const chunks: [number, ArrayBuffer][] = [];
   const entries: string[] = [];
   let at = 0;
+  let stringsEnd = 0;
   items.forEach(({ message: m, from, hunks }, k) => {
-    const summary: WireSummary = summaryOf(m);
-    if (hunks !== undefined) { entries.push(hunks); (summary as { h?: number }).h = hunks.length; }
+    const row = k * NUMBERS_PER_MESSAGE;
+    const put = (field: keyof typeof AT, value: number) => {
+      // Int32 holds every count and offset a batch has; a value past it is a bug, not a big input.
+      if ((value | 0) !== value) throw new Error(`a message's ${field} (${value}) does not fit its batch`);
+      numbers[row + AT[field]] = value;
+    };
+    put('index', m.index);
+    put('sourceLine', m.sourceLine);
+    put('placeholder', m.placeholder ? 1 : 0);
+    put('files', filesOf(m));
+    if (hunks !== undefined) entries.push(hunks);
+    put('hunks', hunks === undefined ? -1 : hunks.length);
+    STRING_FIELDS.forEach((name, j) => { strings.push(m[name]); ends[k * STRINGS_PER_MESSAGE + j] = stringsEnd += m[name].length; });
     if (from && file) {
-      (summary as { at?: WireSummary['at'] }).at = [0, from.text.length, from.firstLine, from.lines, IN_FILE];
+      put('start', 0); put('end', from.text.length); put('chunk', IN_FILE);
     } else if (from?.bytes && input?.send(from.bytes.chunk, chunks)) {
-      (summary as { at?: WireSummary['at'] }).at = [from.bytes.start, from.bytes.end, from.firstLine, from.lines, from.bytes.chunk];
+      put('start', from.bytes.start); put('end', from.bytes.end); put('chunk', from.bytes.chunk);
     } else if (from) {
       texts.push(from.text);
-      (summary as { at?: WireSummary['at'] }).at = [at, at += from.text.length, from.firstLine, from.lines];
+      put('start', at); put('end', at += from.text.length); put('chunk', IN_TEXTS);
+    } else {
+      put('chunk', NO_SOURCE);
+      exact[k] = m as SeriesMessage;
     }
-    if (!from) { summaries.push(0); exact[k] = { summary, message: m as SeriesMessage }; }
-    else summaries.push(summary);
+    if (from) { put('firstLine', from.firstLine); put('lines', from.lines); }
   });
   const joined = texts.join('');
-  const wire: WireBatch = { texts: wellFormed(joined) ? utf8(joined) : joined, summaries: JSON.stringify(summaries), exact, hunks: entries.join('') };
+  const wire: WireBatch = {
+    texts: wellFormed(joined) ? utf8(joined) : joined, numbers: numbers.buffer, strings: strings.join(''), ends: ends.buffer, exact, hunks: entries.join(''),
+  };
   return { ...wire, ...(chunks.length > 0 ? { chunks } : {}), ...(file ? { lineStarts: file.take() } : {}) };
+}
+
+/** The buffers a batch hands over to the host rather than copies (postMessage's transfer list). */
+export function batchTransfer(wire: WireBatch): ArrayBuffer[] {
+  return [wire.numbers, wire.ends, ...(typeof wire.texts === 'string' ? [] : [wire.texts]), ...(wire.chunks ?? []).map(([, buffer]) => buffer)];
 }
 
 /** A message read from the input is sent by its `index` (its place in the batches); a placeholder whole. */

@@ -5,7 +5,7 @@ import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { streamGitRange } from './gitRange';
-import { BATCH_CHARS, batchItem, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
+import { BATCH_CHARS, batchItem, batchTransfer, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
 import { LineIndex } from './lineIndex';
 import { encodeEntries, hunkEntries } from './links';
 import { SeriesReader } from './seriesReader';
@@ -34,8 +34,7 @@ async function run(source: ImportSource): Promise<void> {
   const flush = () => {
     if (batch.length === 0) return;
     const wire = toBatch(batch, input, file);
-    const transfer = (wire.chunks ?? []).map(([, buffer]) => buffer);
-    post({ type: 'messages', ...wire }, typeof wire.texts === 'string' ? transfer : [wire.texts, ...transfer]);
+    post({ type: 'messages', ...wire }, batchTransfer(wire));
     batch = [];
     batchChars = 0;
   };

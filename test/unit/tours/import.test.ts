@@ -13,6 +13,7 @@ import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader
 import type { SeriesMessage } from '../../../extension/tours/series';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
 import { generatedMbox } from './generate';
+import { plainMessages, plainSeries } from './plain';
 
 const workerPath = path.resolve(__dirname, '..', '..', '..', 'extension', 'tours', 'importWorker.js');
 
@@ -28,12 +29,12 @@ test('a mailbox imported by the worker equals the one read here, with progress',
   const file = tmpFile('big.mbx', text);
   const progress: ImportProgress[] = [];
   const series = await importSeries({ kind: 'file', path: file, name: 'big.mbx' }, { workerPath, onProgress: (p) => progress.push(p) });
-  assert.deepEqual(series, parseSeries(text, 'big.mbx'));
+  assert.deepEqual(plainSeries(series), parseSeries(text, 'big.mbx'));
   // The host holds no field of a message in the message: each is read from its batch's record (a collection of
   // the host's young generation copies every object an import keeps, one per message is enough).
-  const fields = Object.entries(Object.getOwnPropertyDescriptors(series.patches[500]));
-  assert.deepEqual(fields.filter(([, d]) => d.get === undefined).map(([name]) => name), []);
-  assert.equal(fields.length, 12);
+  const message = series.patches[500];
+  assert.deepEqual(Reflect.ownKeys(message), [], 'no field of its own');
+  assert.equal(JSON.stringify(message), JSON.stringify(parseSeries(text, 'big.mbx').patches[500]), 'its JSON is the message it stands for');
   assert.ok(progress.length >= 2, 'progress is reported while reading');
   assert.equal(progress[progress.length - 1].done, fs.statSync(file).size);
   assert.equal(progress[progress.length - 1].total, fs.statSync(file).size);
@@ -50,7 +51,7 @@ test('a sequence cut short at the end of a read chunk, before an all-ASCII one, 
   const series = await importSeries({ kind: 'file', path: file, name: 'cut.mbox' }, { workerPath });
   const expected = parseSeries(bytes, 'cut.mbox');
   assert.ok(JSON.stringify(expected).includes('\ufffd'));
-  assert.deepEqual(series, expected);
+  assert.deepEqual(plainSeries(series), expected);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
@@ -58,7 +59,7 @@ test('bytes handed over by the host (a non-file URI) import the same way, MIME i
   const text = mimePatch();
   const data = new TextEncoder().encode(text);
   const series = await importSeries({ kind: 'bytes', name: 'mime.eml', data: data.buffer.slice(0) as ArrayBuffer }, { workerPath });
-  assert.deepEqual(series, parseSeries(text, 'mime.eml'));
+  assert.deepEqual(plainSeries(series), parseSeries(text, 'mime.eml'));
 });
 
 test('a message JSON cannot carry (a 400-digit number reads as Infinity) still arrives exactly', async () => {
@@ -68,7 +69,7 @@ test('a message JSON cannot carry (a 400-digit number reads as Infinity) still a
   const series = await importSeries({ kind: 'file', path: file, name: 'huge-numbers.mbx' }, { workerPath });
   assert.equal(series.patches[0].patch?.files[0].hunks[0].oldStart, Infinity);
   assert.equal(series.patches[1].subjectInfo.version, Infinity);
-  assert.deepEqual(series, parseSeries(text, 'huge-numbers.mbx'));
+  assert.deepEqual(plainSeries(series), parseSeries(text, 'huge-numbers.mbx'));
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
@@ -96,18 +97,18 @@ test('a batch rebuilds its messages exactly from their sources: non-ASCII, U+FEF
     // The file count the Patch Series tree shows comes with the summary, before any source is read.
     const messages = items.map((i) => i.message);
     assert.deepEqual(back.map(fileCount), messages.map((m) => m.patch?.files.length ?? 0), name);
-    assert.deepEqual(back, messages, name);
+    assert.deepEqual(plainMessages(back), messages, name);
     // The worker's items keep only the summary of a message with a source: the host reads the same messages.
     const fromWorker = fromBatch(structuredClone(toBatch(items.map((i) => batchItem(i.message, i.from)))));
     assert.ok(items.every((i) => !('patch' in batchItem(i.message, i.from).message)), `${name}: the worker keeps no parsed patch`);
     assert.deepEqual(fromWorker.map(fileCount), messages.map((m) => m.patch?.files.length ?? 0), name);
-    assert.deepEqual(fromWorker, messages, name);
+    assert.deepEqual(plainMessages(fromWorker), messages, name);
   }
   // A message that is not from an mbox (a single mail, a bare diff) has no source: it travels whole.
   for (const text of [PATCH_1, mimePatch(), 'diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+b\n']) {
     const items = itemsOf(text);
     assert.equal(items[0].from, null);
-    assert.deepEqual(fromBatch(structuredClone(toBatch(items))), items.map((i) => i.message));
+    assert.deepEqual(plainMessages(fromBatch(structuredClone(toBatch(items)))), items.map((i) => i.message));
   }
   assert.deepEqual(parseSeries(b4Mbx([PATCH_1, PATCH_2])).patches.map(fileCount), [1, 1], 'a message read here counts its files itself');
   // What lists and trees show is read without the sources: a batch whose sources are missing still shows.

@@ -8,6 +8,7 @@ import { fromBatch, HostSide } from '../../../extension/tours/importHost';
 import { InputChunks, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
+import { plainMessages } from './plain';
 
 /** The worker's way: each piece (a buffer of its own, as a file stream gives) registered, then pushed. */
 function readInPieces(bytes: Uint8Array, cuts: readonly number[], own = true) {
@@ -73,7 +74,7 @@ test('a place in a chunk holds the source text, for every cut of the input; the 
     assert.deepEqual(sent, [...new Set(sent)].sort((a, b) => a - b), 'each chunk once, in order');
     const host = new HostSide();
     const back = wires.flatMap((w) => fromBatch(structuredClone(w), host));
-    assert.deepEqual(back, items.map((i) => i.message), `cut at ${cut}: rebuilt`);
+    assert.deepEqual(plainMessages(back), items.map((i) => i.message), `cut at ${cut}: rebuilt`);
   }
   // Both ways ran: the plain ASCII messages lay in an ASCII chunk, the others (a non-ASCII chunk, CR LF,
   // quoting, a message cut by a chunk's end) were encoded again.
@@ -89,7 +90,7 @@ test('a chunk that is a view into a larger buffer, or not ASCII, does not travel
   for (const { items, input } of [shared, wide]) {
     const wire = toBatch(items, input);
     assert.equal(wire.chunks, undefined);
-    assert.deepEqual(fromBatch(structuredClone(wire)), items.map((i) => i.message));
+    assert.deepEqual(plainMessages(fromBatch(structuredClone(wire))), items.map((i) => i.message));
   }
   // Every piece one byte long: no message lies within one chunk.
   const bytes = utf8.encode(text);
@@ -106,7 +107,7 @@ test('a batch mixes places in chunks with texts that grow in UTF-8, in any order
   const a = ascii.items;
   for (const items of [[...a, ...wide], [...wide, ...a], [a[0], wide[0], a[1], wide[1], a[2]]]) {
     const wire = toBatch(items, ascii.input);
-    assert.deepEqual(fromBatch(structuredClone(wire), sentBefore(ascii.pieces[0])), items.map((i) => i.message));
+    assert.deepEqual(plainMessages(fromBatch(structuredClone(wire), sentBefore(ascii.pieces[0]))), items.map((i) => i.message));
   }
   const odd: BatchItem[] = [];
   const reader = new SeriesReader('odd', (message, from) => odd.push({ message, from }));
@@ -115,5 +116,5 @@ test('a batch mixes places in chunks with texts that grow in UTF-8, in any order
   const mixed = [...a, ...odd];
   const wire = toBatch(mixed, ascii.input);
   assert.equal(typeof wire.texts, 'string');
-  assert.deepEqual(fromBatch(structuredClone(wire), sentBefore(ascii.pieces[0])), mixed.map((i) => i.message));
+  assert.deepEqual(plainMessages(fromBatch(structuredClone(wire), sentBefore(ascii.pieces[0]))), mixed.map((i) => i.message));
 });
