@@ -39,7 +39,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => `${t}: unshare(${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWUSER|CLONE_NEWIPC|CLONE_NEWNET'])})`,
     (t) => `${t}: setns("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children'])}", ${pick(['CLONE_NEWTIME', '0'])})`,
     // Other namespace types through a pidfd (validate_nsset checks each owner); CLONE_NEWNS is left out: with another
-    // thread, Debian's 6.12 says EINVAL where 6.1 and 6.18 say EUSERS (not modelled: docs/model.md).
+    // thread, Debian's 6.12 says EINVAL where 6.1 and 6.18 say EUSERS (modelled since: docs/model-namespaces.md#setns).
     (t) => `${t}: setns(pidfd(${pick(tasks)}), ${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWTIME|CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWCGROUP', 'CLONE_NEWUSER|CLONE_NEWUTS'])})`,
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic', 'boottime', '1', '7'])} ${int(-5000, 5000)} ${pick([0, 1, 999999999])}")`,
     (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/timens_offsets")`,

@@ -180,7 +180,7 @@ export interface OpResult {
   /** fork-like operations: the new task's id. */
   readonly child?: string;
   /** A vDSO read whose seqcount loop never ends (an odd seq nothing will ever change): the page it spins on, its
-   *  seq, and the retries the model ran before it stopped the read (a forced build: see docs/model.md). */
+   *  seq, and the retries the model ran before it stopped the read (a forced build: see docs/model-arm64-patches.md#the-forced-build). */
   readonly stuck?: { readonly page: string; readonly seq: number; readonly retries: number };
   /** The model did not run the operation (not modelled, or not defined by the profile's design): why. */
   readonly refused?: string;

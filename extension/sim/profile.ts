@@ -279,7 +279,7 @@ export function switchesFor(profile: Profile): Switches {
   def('zapOnJoin', !arm || (at(v, '5.9') && (at(v, '6.15') || patchOn('zap-vvar'))),
     arm ? `arm64 vdso_join_timens, ${merged('zap-vvar')} (5.9; the generic datastore's from 6.15)${off('zap-vvar')}` : 'x86 vdso_join_timens since 5.6');
   def('vdsoTimensPath', !arm || at(v, '6.15') || patchOn('timens-page'), arm
-    ? `arm64 __arch_get_timens_vdso_data, ${merged('timens-page')}${off('timens-page')}${patchOn('timens-page') ? '' : ': the forced build compiles lib/vdso without its timens path (our choice, docs/model.md)'}`
+    ? `arm64 __arch_get_timens_vdso_data, ${merged('timens-page')}${off('timens-page')}${patchOn('timens-page') ? '' : ': the forced build compiles lib/vdso without its timens path (our choice, docs/model-arm64-patches.md)'}`
     : 'x86 __arch_get_timens_vdso_data since 5.6');
   def('timensFault', timeNs && (!arm || at(v, '6.15') || patchOn('timens-fault')), arm ? `arm64 ${merged('timens-fault')} (5.9)${off('timens-fault')}` : 'x86 vvar_fault timens pages since 5.6');
   def('vvarMremapSizeCheck', !at(v, '5.11') && (!arm ? true : at(v, '5.9') && patchOn('restrict-split')),

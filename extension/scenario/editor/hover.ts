@@ -189,7 +189,7 @@ function headerHover(tok: Token, word: string, ctx: HoverContext): string | null
   }
   if (word === 'build') {
     const status = buildStatusOf(ctx.profile);
-    return `**build forced**: run a kernel that does not build (a patch of the arm64 series left out that a later patch, or the generic time-namespace code, needs) as a *forced build*: the merged code with the patch reverted and each missing symbol supplied in the most literal way (docs/model.md). It is labelled "${FORCED_BUILD}" wherever the run is shown.\n\n${status.builds ? 'This profile builds: the line changes nothing.' : status.reasons.join('.\n\n')}`;
+    return `**build forced**: run a kernel that does not build (a patch of the arm64 series left out that a later patch, or the generic time-namespace code, needs) as a *forced build*: the merged code with the patch reverted and each missing symbol supplied in the most literal way (docs/model-arm64-patches.md). It is labelled "${FORCED_BUILD}" wherever the run is shown.\n\n${status.builds ? 'This profile builds: the line changes nothing.' : status.reasons.join('.\n\n')}`;
   }
   if (word === 'design') return designHover(ctx.profile.design);
   if (word === 'machine') {

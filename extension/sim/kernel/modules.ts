@@ -1,6 +1,6 @@
 // Which implementation of each replaceable part of the kernel a profile runs. This is the one place that chooses
 // by architecture or by layout; the files it picks from say nothing about the others. A new architecture, or a
-// design that was never merged (docs/model.md, "Adding to the model"), is another entry here and its own files.
+// design that was never merged (docs/model.md#adding-to-the-model), is another entry here and its own files.
 
 import type { SwitchValues } from '../profile';
 import type { Profile } from '../types';

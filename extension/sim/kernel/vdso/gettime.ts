@@ -29,7 +29,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   if (own?._compat && !own._vdsoText) return compatSyscall(k, t, clock, gtod);
   // Both architectures name the two entries alike (__vdso_/__kernel_ + clock_gettime or gettimeofday); the 32-bit
   // vDSOs' are __vdso_clock_gettime64 (what a time64 libc calls: our choice for the language's clock_gettime, see
-  // docs/model.md) and __vdso_gettimeofday (arm64 vdso32/vdso.lds.S, x86 vdso32/vdso32.lds.S).
+  // docs/model-vdso.md) and __vdso_gettimeofday (arm64 vdso32/vdso.lds.S, x86 vdso32/vdso32.lds.S).
   const native = own?._compat ? '__vdso_clock_gettime64' : k.sw.vdsoClockGettime;
   const sym = gtod ? native.replace(/clock_gettime(64)?/, 'gettimeofday') : native;
   const memo = k.memo;
