@@ -19,8 +19,9 @@ export interface Slice {
   readonly top: readonly string[];
   /** The same with a collection that follows a slice of ours counted in it. */
   readonly withCollection: number;
-  /** The longest stretch of any code on the host (no idle sample in it), and its top functions: whose the block is. */
-  readonly busy: { readonly ms: number; readonly top: readonly string[] };
+  /** The longest stretch of any code on the host (no idle sample in it), its top functions, and whose code called
+   *  them (the extension or part of VS Code whose frame is nearest on the stack): whose the block is. */
+  readonly busy: { readonly ms: number; readonly top: readonly string[]; readonly owners: readonly string[]; readonly path: string };
 }
 
 /** Profiles `work` and returns the longest slice of code from a file whose URL contains `ours`. */
@@ -64,7 +65,7 @@ function loopTurns(): { hook: ReturnType<typeof createHook>; starts: number[] } 
 }
 
 /** The longest run of samples that `counts` within one loop turn, and the functions with most self time in it. */
-function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true, turnStarts: readonly number[] = []): { ms: number; top: string[] } {
+function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true, turnStarts: readonly number[] = [], ownerOf?: (i: number) => string, parent?: ReadonlyMap<number, number>): { ms: number; top: string[]; owners: string[]; path: string } {
   let best = { ms: 0, from: 0, to: 0 };
   let start = -1;
   let ms = 0;
@@ -83,13 +84,34 @@ function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i
     if (ms > best.ms && ends(i)) best = { ms, from: start, to: i };
   }
   const self = new Map<string, number>();
+  const owners = new Map<string, number>();
+  const add = (m: Map<string, number>, key: string, i: number) => m.set(key, (m.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
   for (let i = best.from; i <= best.to && best.ms > 0; i++) {
     const f = byId.get(profile.samples[i]!)!.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+    add(self, `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`, i);
+    if (ownerOf) add(owners, ownerOf(i), i);
   }
-  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v.toFixed(1)} ms ${k}`);
-  return { ms: best.ms, top };
+  const ranked = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => `${v.toFixed(1)} ms ${k}`);
+  // The heaviest function's callers, from the first sample of it: who asked for the work.
+  const heaviest = [...self].sort((a, b) => b[1] - a[1])[0]?.[0];
+  let path = '';
+  for (let i = best.from; i <= best.to && best.ms > 0 && heaviest; i++) {
+    const frames: string[] = [];
+    for (let id: number | undefined = profile.samples[i]!; id !== undefined && frames.length < 8; id = parent?.get(id)) {
+      const f = byId.get(id)!.callFrame;
+      frames.push(`${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-3).join('/')}:${f.lineNumber}`);
+    }
+    if (frames[0]!.startsWith(heaviest.split(' ')[0]!)) { path = frames.join(' < '); break; }
+  }
+  return { ms: best.ms, top: ranked(self), owners: ranked(owners), path };
+}
+
+/** Whose code a frame's URL is: an extension's folder name, VS Code's extension host, or Node's own. */
+function ownerOfUrl(url: string): string | undefined {
+  const ext = /\/extensions\/([^/]+)\//.exec(url);
+  if (ext) return ext[1];
+  if (/extensionHostProcess|\/vs\//.test(url)) return 'VS Code';
+  return undefined;
 }
 
 function longest(profile: CpuProfile, ours: string, turnStarts: readonly number[]): Slice {
@@ -115,6 +137,17 @@ function longest(profile: CpuProfile, ours: string, turnStarts: readonly number[
   const mine = stretch(profile, byId, ownOrCollection, (i) => isOurs(profile.samples[i]!), turnStarts);
   inOurs = false;
   const withCollection = stretch(profile, byId, ownOrCollection, undefined, turnStarts);
-  const busy = stretch(profile, byId, (i) => name(i) !== '(idle)' && name(i) !== '(program)');
+  // The nearest frame with an owner up a sample's stack; a collection is the heap's, whoever allocated.
+  const owner = new Map<number, string>();
+  const ownerOfNode = (id: number): string => {
+    const known = owner.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    const p = parent.get(id);
+    const v = n.callFrame.functionName === '(garbage collector)' ? 'garbage collector' : ownerOfUrl(n.callFrame.url) ?? (p === undefined ? 'Node' : ownerOfNode(p));
+    owner.set(id, v);
+    return v;
+  };
+  const busy = stretch(profile, byId, (i) => name(i) !== '(idle)' && name(i) !== '(program)', undefined, [], (i) => ownerOfNode(profile.samples[i]!), parent);
   return { ...mine, withCollection: withCollection.ms, busy };
 }

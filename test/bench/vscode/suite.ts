@@ -214,8 +214,11 @@ async function seriesHunks(ext: vscode.Extension<unknown>, figures: Record<strin
 /** The debugger phase: steps on the 10^6-event scenario (open in the editor), then on its first 400 lines. */
 async function debugPhase(files: BenchFiles, phase: (name: string, work: () => Promise<void>) => Promise<number>, figures: Record<string, number>): Promise<void> {
   // The same steps on the scenario's first 400 lines: the workbench's part of a step does not grow with the events.
+  // Each its own phase: the session's start and steps on 400 lines block the host for VS Code's own work (a
+  // debug session's start spawns a process from the host), the floor the 10^6-event session's block is read against.
   const steps: Record<string, StepFigures> = {};
-  await phase('debug', async () => { steps.big = await debuggerSteps(files.big); steps.small = await debuggerSteps(files.small); });
+  await phase('debug', async () => { steps.big = await debuggerSteps(files.big); });
+  await phase('debug_400_lines', async () => { steps.small = await debuggerSteps(files.small); });
   figures['dap.step_ms_1e6'] = steps.big!.ours;
   figures['dap.step_ms_1e6_p95'] = steps.big!.oursP95;
   figures['dap.step_workbench_ms_1e6'] = steps.big!.workbench;
@@ -269,7 +272,7 @@ export async function run(): Promise<void> {
       figures['ext.host_own_max_slice_ms'] = Math.max(figures['ext.host_own_max_slice_ms'] ?? 0, slice.ms);
       figures['ext.host_own_max_slice_with_gc_ms'] = Math.max(figures['ext.host_own_max_slice_with_gc_ms'] ?? 0, slice.withCollection);
       console.log(`[bench] vscode: ${name}: our longest slice ${slice.ms.toFixed(1)} ms (${slice.withCollection.toFixed(1)} ms with a collection after it): ${slice.top.join('; ')}`);
-      console.log(`[bench] vscode: ${name}: the host's longest busy stretch ${slice.busy.ms.toFixed(1)} ms: ${slice.busy.top.join('; ')}`);
+      console.log(`[bench] vscode: ${name}: the host's longest busy stretch ${slice.busy.ms.toFixed(1)} ms: ${slice.busy.top.join('; ')}; by whose code: ${slice.busy.owners.join('; ')}; the heaviest called from ${slice.busy.path}`);
     } else {
       await measured();
     }
@@ -332,13 +335,14 @@ export async function run(): Promise<void> {
   // The target's figure (issue 12: the host "never blocked more than 50 ms by a run, an import or a validation"):
   // the host's longest block in the phases where our code runs, imports or validates, and for the open and the edit
   // of the 10^6-line scenario what they block beyond the same text opened and edited as plain text, where none of
-  // our code runs (VS Code's own copy of a 10^6-line document into the host). Beside it, the longest block in any
-  // phase, VS Code's floor included, so nothing is hidden.
+  // our code runs (VS Code's own copy of a 10^6-line document into the host), and for the debugger (whose start
+  // runs the scenario) what its session blocks beyond one on the scenario's first 400 lines. Beside it, the
+  // longest block in any phase, VS Code's floor included, so nothing is hidden.
   const block = (name: string): number => figures[`ext.host_block_ms_${name}`]!;
-  figures['ext.host_floor_block_ms'] = Math.max(block('open_plaintext'), block('edit_plaintext'));
-  const ourWork = ['run', 'run_again', 'debug', 'series', 'series_hunks'].map(block);
-  figures['ext.host_max_block_any_phase_ms'] = Math.max(block('open'), block('edit'), ...ourWork);
-  figures['ext.host_max_block_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), ...ourWork);
+  figures['ext.host_floor_block_ms'] = Math.max(block('open_plaintext'), block('edit_plaintext'), block('debug_400_lines'));
+  const ourWork = ['run', 'run_again', 'series', 'series_hunks'].map(block);
+  figures['ext.host_max_block_any_phase_ms'] = Math.max(block('open'), block('edit'), block('debug'), ...ourWork);
+  figures['ext.host_max_block_ms'] = Math.max(block('open') - block('open_plaintext'), block('edit') - block('edit_plaintext'), block('debug') - block('debug_400_lines'), ...ourWork);
   figures['ext.host_heap_mb_end'] = process.memoryUsage().heapUsed / 2 ** 20;
   save('debugger steps');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
