@@ -114,20 +114,26 @@ function ownerOfUrl(url: string): string | undefined {
   return undefined;
 }
 
+/** A property of a profile's nodes that a node without one of its own takes from its caller (memoised). */
+function inherited<T>(byId: ReadonlyMap<number, ProfileNode>, parent: ReadonlyMap<number, number>, own: (n: ProfileNode) => T | undefined, root: T): (id: number) => T {
+  const memo = new Map<number, T>();
+  const of = (id: number): T => {
+    let v = memo.get(id);
+    if (v === undefined) {
+      const p = parent.get(id);
+      v = own(byId.get(id)!) ?? (p === undefined ? root : of(p));
+      memo.set(id, v);
+    }
+    return v;
+  };
+  return of;
+}
+
 function longest(profile: CpuProfile, ours: string, turnStarts: readonly number[]): Slice {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const ownNode = new Map<number, boolean>();
-  const isOurs = (id: number): boolean => {
-    const known = ownNode.get(id);
-    if (known !== undefined) return known;
-    const n = byId.get(id)!;
-    const p = parent.get(id);
-    const v = n.callFrame.url.includes(ours) || (p !== undefined && isOurs(p));
-    ownNode.set(id, v);
-    return v;
-  };
+  const isOurs = inherited(byId, parent, (n) => (n.callFrame.url.includes(ours) ? true : undefined), false);
   const name = (i: number): string => byId.get(profile.samples[i]!)!.callFrame.functionName;
   // Ours: a sample in our bundle's code, or a collection right after one (our allocations set it off).
   let inOurs = false;
@@ -138,16 +144,7 @@ function longest(profile: CpuProfile, ours: string, turnStarts: readonly number[
   inOurs = false;
   const withCollection = stretch(profile, byId, ownOrCollection, undefined, turnStarts);
   // The nearest frame with an owner up a sample's stack; a collection is the heap's, whoever allocated.
-  const owner = new Map<number, string>();
-  const ownerOfNode = (id: number): string => {
-    const known = owner.get(id);
-    if (known !== undefined) return known;
-    const n = byId.get(id)!;
-    const p = parent.get(id);
-    const v = n.callFrame.functionName === '(garbage collector)' ? 'garbage collector' : ownerOfUrl(n.callFrame.url) ?? (p === undefined ? 'Node' : ownerOfNode(p));
-    owner.set(id, v);
-    return v;
-  };
+  const ownerOfNode = inherited(byId, parent, (n) => (n.callFrame.functionName === '(garbage collector)' ? 'garbage collector' : ownerOfUrl(n.callFrame.url)), 'Node');
   const busy = stretch(profile, byId, (i) => name(i) !== '(idle)' && name(i) !== '(program)', undefined, [], (i) => ownerOfNode(profile.samples[i]!), parent);
   return { ...mine, withCollection: withCollection.ms, busy };
 }
