@@ -22,7 +22,7 @@ export interface MemoryPageView {
   /** The kernel structure of the blocks at this version. */
   readonly struct: string;
   readonly blockOffset: number;
-  /** The whole page (4096 bytes); empty when the page does not exist at the cursor. */
+  /** The whole page (PAGE_SIZE bytes: 4096, or 16K or 64K on such arm64 machines); empty when the page does not exist at the cursor. */
   readonly bytes: readonly number[];
   /** Offsets of the bytes the last move of the cursor changed. */
   readonly changed: readonly number[];

@@ -3,10 +3,8 @@
 // and the same page decoded field by field for the extension's own read-only memory view.
 import type { PhysPageState } from '../sim/api';
 import type { Profile } from '../sim/types';
-import { CLOCKS, kernelAtLeast } from '../sim/types';
+import { CLOCKS, kernelAtLeast, pageSizeOf } from '../sim/types';
 import { formatTimespec } from './expressions';
-
-export const PAGE_SIZE = 4096;
 
 /** Field offsets inside one block, which depend on the era and on overflow protection. */
 export interface BlockLayout {
@@ -63,15 +61,16 @@ export function clockModeValue(name: string): number {
   }
 }
 
-/** The whole 4 KiB page. Fields the model does not track (cycle_last, mask, mult, shift) stay zero, which is
- *  what a namespace page really holds; on the host page they would hold the clocksource's values. */
+/** The whole page (PAGE_SIZE bytes: 16 or 64 KiB on such arm64 machines). Fields the model does not track
+ *  (cycle_last, mask, mult, shift) stay zero, which is what a namespace page really holds; on the host page they
+ *  would hold the clocksource's values. */
 export function pageBytes(page: PhysPageState, profile: Profile): Uint8Array {
-  const bytes = new Uint8Array(PAGE_SIZE);
+  const bytes = new Uint8Array(pageSizeOf(profile));
   const view = new DataView(bytes.buffer);
   const layout = blockLayout(profile);
   page.blocks.forEach((block, i) => {
     const base = page.blockOffset + i * layout.size;
-    if (base + layout.size > PAGE_SIZE) return;
+    if (base + layout.size > bytes.length) return;
     view.setUint32(base + layout.seq, block.seq >>> 0, true);
     view.setInt32(base + layout.clock_mode, clockModeValue(block.clock_mode), true);
     block.values.slice(0, VDSO_BASES).forEach((t, clk) => {
@@ -142,7 +141,7 @@ export function decodePage(page: PhysPageState, profile: Profile): DecodedPage {
   const untracked = timens ? 'zero on a namespace page' : 'clocksource state: not modelled, reads 0';
   page.blocks.forEach((block, i) => {
     const base = page.blockOffset + i * layout.size;
-    if (base + layout.size > PAGE_SIZE) return;
+    if (base + layout.size > bytes.length) return;
     const prefix = `${generic ? 'clock_data' : 'vdso_data'}[${i}]`;
     const add = (name: string, at: number, size: number, type: PageField['type'], value: string, note: string, role: PageField['role']): void => {
       fields.push({ name: `${prefix}.${name}`, offset: base + at, size, type, value, note, role });
@@ -183,7 +182,7 @@ export function decodePage(page: PhysPageState, profile: Profile): DecodedPage {
 export function readPageMemory(page: PhysPageState, profile: Profile, offset: number, count: number): { address: string; data: string; unreadableBytes?: number } {
   const bytes = pageBytes(page, profile);
   const start = Math.max(0, offset);
-  const end = Math.min(PAGE_SIZE, start + Math.max(0, count));
+  const end = Math.min(bytes.length, start + Math.max(0, count));
   const data = bytes.subarray(start, Math.max(start, end));
   return {
     address: '0x' + start.toString(16),

@@ -3,7 +3,7 @@
 
 import { buildNote, buildStatusOf } from './build';
 import { configOf } from './config';
-import { ARM64_PATCHES, kernelAtLeast, machineOf, type Arm64PatchId, type Profile } from './types';
+import { ARM64_PATCHES, kernelAtLeast, machineOf, pageSizeOf, type Arm64PatchId, type Profile } from './types';
 import type { MappingName } from './ops';
 
 /** What a page of a special mapping is for; decides what the fault handler maps there. */
@@ -325,7 +325,7 @@ export function switchesFor(profile: Profile): Switches {
   def('nsfsCompatIoctl', at(v, '6.3'), '1cb925c0863e "nsfs: add compat ioctl handler" (6.3): ns_file_operations gains .compat_ioctl = compat_ptr_ioctl; before, compat_sys_ioctl finds none for a namespace file and an AArch32 task\'s NS_GET_* is ENOTTY (seen on Debian\'s arm64 6.1)');
   def('pidfs', at(v, '6.12'), 'cb12fd8e0dab "pidfd: add pidfs" (6.9; the model knows 6.12 after 6.5): pidfs_alloc_file makes the file with dentry_open, whose do_dentry_open sets FMODE_PREAD and FMODE_PWRITE, so pwrite reaches vfs_write (EINVAL: no write handler); before, anon_inode_getfile (alloc_file) leaves FMODE_PWRITE off: ESPIPE');
   def('pidfdIoctlArgEinval', at(v, '6.12') && !at(v, '6.13'), 'pidfd_ioctl (6.11, "pidfs: allow retrieval of namespace file descriptors") begins "if (arg) return -EINVAL;", so NS_GET_OWNER_UID (a pointer) is EINVAL on a pidfd, the argless NS_GET_* ENOTTY (the switch\'s default -ENOIOCTLCMD); 8ce352818820 "pidfs: check for valid ioctl commands" (6.14, in 6.13 stable: our choice for the model\'s 6.13) returns -ENOIOCTLCMD first; before 6.11 a pidfd has no ioctl. Found by tools/fuzz-verify.mjs on Debian\'s arm64 6.12');
-  def('pageSize', arm ? m.pageSize : 4096, arm ? `machine: page_size=${m.pageSize / 1024}k (CONFIG_ARM64_${m.pageSize / 1024}K_PAGES, arch/arm64/Kconfig)` : 'x86_64: PAGE_SHIFT 12 (arch/x86/include/asm/page_types.h)');
+  def('pageSize', pageSizeOf(profile), arm ? `machine: page_size=${m.pageSize / 1024}k (CONFIG_ARM64_${m.pageSize / 1024}K_PAGES, arch/arm64/Kconfig)` : 'x86_64: PAGE_SHIFT 12 (arch/x86/include/asm/page_types.h)');
   def('vsyscall', arm || m.vsyscall === 'none' ? null : m.vsyscall, arm ? 'arm64 has no vsyscall page'
     : `machine: vsyscall=${m.vsyscall} (xonly is the default since 5.3, CONFIG_LEGACY_VSYSCALL_XONLY; Debian builds none): [vsyscall] is ${m.vsyscall === 'none' ? 'not in /proc/PID/maps (get_gate_vma returns NULL)' : m.vsyscall === 'xonly' ? '--xp' : 'r-xp'} (arch/x86/entry/vsyscall/vsyscall_64.c)`);
   def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',

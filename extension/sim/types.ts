@@ -86,6 +86,11 @@ export function machineOf(p: { readonly arch: Arch; readonly machine?: Partial<M
   return { ...defaultMachine(p.arch), ...p.machine };
 }
 
+/** The kernel's PAGE_SIZE on a profile's machine: arm64's build choice, 4096 on x86_64 (PAGE_SHIFT 12). */
+export function pageSizeOf(p: { readonly arch: Arch; readonly machine?: Partial<Machine> }): PageSize {
+  return p.arch === 'arm64' ? machineOf(p).pageSize : 4096;
+}
+
 /** A profile: what the simulated machine is. `disabledPatches` only has meaning on arm64 5.9 and later. */
 export interface Profile {
   readonly arch: Arch;

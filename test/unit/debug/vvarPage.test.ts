@@ -2,7 +2,7 @@
 // and version, what a step changed, a page that does not exist yet, and a Memory tree row resolved to its page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodePage } from '../../../extension/debug/vvarMemory';
+import { decodePage, readPageMemory } from '../../../extension/debug/vvarMemory';
 import { memoryPageView, pageOfTreeRow, type PageCursor } from '../../../extension/debug/memoryPage';
 import { runScenario } from '../../../extension/scenario/index';
 import type { ScenarioRun } from '../../../extension/scenario/api';
@@ -104,4 +104,18 @@ test('a Memory tree row resolves to the page its PTE maps, or says why there is 
   const empty = vvar.ptes.findIndex((p) => p === null);
   assert.match(JSON.stringify(pageOfTreeRow(state, `pte:${mm.id}:[vvar]:${vvar.pgoff + empty}`)), /has no page-table entry yet/);
   assert.match(JSON.stringify(pageOfTreeRow(state, 'vma:mm#1:[vvar]:0')), /pick a page-table entry/);
+});
+
+test('arm64 with 16K and 64K pages: the page is PAGE_SIZE bytes, and the debugger reads all of it', () => {
+  for (const [size, bytes] of [['4k', 4096], ['16k', 16384], ['64k', 65536]] as const) {
+    const r = run(`arch arm64\nkernel 6.12\nmachine page_size=${size}`);
+    const state = r.sim.state();
+    const page = decodePage(state.pages['page#ns#1']!, r.profile);
+    assert.equal(page.bytes.length, bytes, `${size}: the whole page`);
+    assert.equal(field(page.fields, 'vdso_data[0].offset[CLOCK_MONOTONIC]').value, '86400.000000000', size);
+    // Past the first 4 KiB: readable on a larger page, and the end of the page is where reading stops.
+    const read = readPageMemory(state.pages['page#ns#1']!, r.profile, bytes - 16, 32);
+    assert.equal(Buffer.from(read.data, 'base64').length, 16, size);
+    assert.equal(read.unreadableBytes, 16, size);
+  }
 });
