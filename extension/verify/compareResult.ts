@@ -350,8 +350,12 @@ export function compareResult(pl: PlannedLine, k: KernelLine, c: TextCtx, tol: T
         const mOff = tsSecs(mr.clock.value) - tsSecs(mr.clock.host);
         const h1 = secs(f.h1), h2 = secs(f.h2), v = secs(f.v);
         const kOff = v - (h1 + h2) / 2;
-        const agree = Math.abs(kOff - mOff) < tol.clockSec + (h2 - h1) / 2;
-        model += ` ${fmtS(mOff)}`; kernel += ` ${fmtS(kOff)}`;
+        const near = (off: number) => Math.abs(kOff - off) < tol.clockSec + (h2 - h1) / 2;
+        // the other value the kernel gives, by the host's timing alone: a vDSO read whose nanoseconds carried a
+        // second (between a second boundary and the tick's update_vsyscall; sim offset64.ts vdsoAddOffset)
+        const carried = !near(mOff) && mr.clock.carried && near(tsSecs(mr.clock.carried) - tsSecs(mr.clock.host));
+        const agree = near(mOff) || !!carried;
+        model += ` ${fmtS(mOff)}`; kernel += ` ${fmtS(kOff)}${carried ? ' (the vDSO\'s nanoseconds carried a second: a read before the tick\'s update)' : ''}`;
         if (!agree) diffs.push({ field: 'clock offset', kernel: fmtS(kOff), model: fmtS(mOff), why: `offsets from the host clock agree within ${tol.clockSec} s` });
         break;
       }
