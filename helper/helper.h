@@ -112,6 +112,7 @@ struct mm_state {
 	unsigned long vdso_time_off;      /* does: the image may be unmapped by the time they are called */
 	unsigned long vdso_gtod_off;      /* gettimeofday's (0: none) */
 	unsigned long data_distance;      /* vdso text - vvar data page, at install */
+	unsigned long vdso_size;          /* the [vdso] mapping's, at exec */
 };
 extern struct mm_state g_mm;
 void mm_init(void);
@@ -141,6 +142,9 @@ void res_add(struct result *r, const char *fmt, ...) __attribute__((format(print
 void res_errno(struct result *r, long long ret);
 void send_result(struct task_ctx *ctx, struct result *r);
 void install_fault_handlers(void);
+void vdso_watch_install(void);
+void vdso_watch_begin(void);          /* around a vDSO call: did it enter the kernel (vdso_watch.c) */
+const char *vdso_watch_end(void);
 void close_other_channels(int keep);
 long gettid_(void);
 

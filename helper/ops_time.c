@@ -102,17 +102,20 @@ void op_clock_gettime(struct task_ctx *c, struct arg *a, struct result *r)
 	sigjmp_buf *old = set_fault_jmp(&j);
 	int sig = sigsetjmp(j, 1);
 	if (!sig) {
+		vdso_watch_begin();
 		int ret = fn(clk, &t);
+		const char *fb = vdso_watch_end();
 		set_fault_jmp(old);
 		r->ret = ret < 0 ? -1 : ret;
 		r->err = ret < 0 ? -ret : 0;
 		if (ret == 0) {
 			int vdso_clock = clk == CLOCK_REALTIME || clk == CLOCK_MONOTONIC || clk == CLOCK_BOOTTIME || clk == CLOCK_TAI
 				|| clk == CLOCK_MONOTONIC_RAW || clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE;
-			res_add(r, " v=%lld:%09ld path=%s", (long long)t.tv_sec, t.tv_nsec, vdso_clock ? vdso_path() : "?");
+			res_add(r, " v=%lld:%09ld path=%s%s", (long long)t.tv_sec, t.tv_nsec, vdso_clock ? vdso_path() : "?", fb);
 		}
 		return;
 	}
+	vdso_watch_end();
 	set_fault_jmp(old);
 	r->ret = -1;
 	r->sig = sig;

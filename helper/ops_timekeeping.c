@@ -92,12 +92,15 @@ void op_gettimeofday(struct task_ctx *c, struct arg *a, struct result *r)
 	sigjmp_buf *old = set_fault_jmp(&j);
 	int sig = sigsetjmp(j, 1);
 	if (!sig) {
+		vdso_watch_begin();
 		int ret = vdso_gettimeofday(&tv);
+		const char *fb = vdso_watch_end();
 		set_fault_jmp(old);
 		res_errno(r, ret);
-		if (ret == 0) res_add(r, " v=%lld:%09ld path=%s", (long long)tv.tv_sec, (long)tv.tv_usec * 1000, vdso_read_path());
+		if (ret == 0) res_add(r, " v=%lld:%09ld path=%s%s", (long long)tv.tv_sec, (long)tv.tv_usec * 1000, vdso_read_path(), fb);
 		return;
 	}
+	vdso_watch_end();
 	set_fault_jmp(old);
 	r->ret = -1;
 	r->sig = sig;

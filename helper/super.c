@@ -160,6 +160,60 @@ static int by_pid(long pid)
 	return -1;
 }
 
+int read_proc(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0) return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+/* Field `field` (from 1, as proc(5) counts) of a /proc/PID/stat line, or NULL. */
+const char *stat_field(const char *buf, int field)
+{
+	/* the comm may hold spaces and parentheses: the fields start after the last ')' */
+	const char *p = strrchr(buf, ')');
+	for (int f = 2; p && f < field; f++) p = strchr(p + 1, ' ');
+	return p ? p + 1 : NULL;
+}
+
+static unsigned long long group_start(long pid)
+{
+	char path[40], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	const char *p = read_proc(path, buf, sizeof buf) ? NULL : stat_field(buf, 22);
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+/* Whether task i's thread group has died: no /proc/PID, a zombie, or the pid now another process's (another
+ * starttime). Every death of a helper task ends its group (a signal, exit_group, de_thread's kill of the other
+ * threads, which the exec's answer covers), except a thread's own exit, which answers first. */
+int group_dead(int i)
+{
+	char path[40], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", T[i].pid);
+	if (read_proc(path, buf, sizeof buf)) return errno == ENOENT || errno == ESRCH;
+	const char *st = stat_field(buf, 3), *start = stat_field(buf, 22);
+	if (!st || *st == 'Z' || *st == 'X' || *st == 'x') return 1;
+	return T[i].start && start && strtoull(start, NULL, 10) != T[i].start;
+}
+
+/* The end of a task's channel is not enough to learn of its death: another process that shares its files table
+ * (clone with CLONE_FILES, outside the thread group) holds the task's end open (fuzz seed 140016 was one case).
+ * So while a wait is idle, the supervisor looks at the tasks' thread groups themselves; a group must be found dead
+ * twice in a row, so the instant an exec's de_thread makes the old leader a zombie is not taken for a death. */
+static void check_liveness(void)
+{
+	for (int i = 0; i < nt; i++) {
+		if ((T[i].state != T_ALIVE && T[i].state != T_BLOCKED) || T[i].pid <= 0) continue;
+		T[i].suspect = group_dead(i) ? T[i].suspect + 1 : 0;
+		if (T[i].suspect >= 2) gone(i);
+	}
+}
+
 void gone(int i)
 {
 	if (T[i].chan >= 0) close(T[i].chan);
@@ -187,6 +241,7 @@ static void handle(int idx, char *msg, int fd, struct pending *pd)
 	if (sscanf(msg, "hello %48s %ld %ld", name, &tid, &pid) == 3 && idx >= 0 && !strcmp(T[idx].name, name)) {
 		T[idx].tid = tid;
 		T[idx].pid = pid;
+		T[idx].start = group_start(pid);
 		T[idx].state = T_ALIVE;
 		if (pd && idx == pd->child_idx) pd->child_hello = 1;
 		return;
@@ -209,6 +264,9 @@ static void handle(int idx, char *msg, int fd, struct pending *pd)
 	}
 }
 
+/* How long a wait stays idle before the supervisor looks at the tasks themselves. */
+#define LIVENESS_MS 200
+
 /* Waits until `done(pd)` or the deadline; every channel is served meanwhile. */
 int wait_for(struct pending *pd, int (*done)(struct pending *), int timeout_ms)
 {
@@ -224,9 +282,10 @@ int wait_for(struct pending *pd, int (*done)(struct pending *), int timeout_ms)
 		hostclock(CLOCK_MONOTONIC, &now);
 		long left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
 		if (left <= 0) return -1;
-		int r = poll(pf, (nfds_t)n, (int)left);
+		int r = poll(pf, (nfds_t)n, left < LIVENESS_MS ? (int)left : LIVENESS_MS);
 		if (r < 0 && errno == EINTR) continue;
-		if (r <= 0) return -1;
+		if (r < 0) return -1;
+		if (r == 0) { check_liveness(); continue; }
 		for (int k = 0; k < n; k++) {
 			if (!pf[k].revents) continue;
 			int fd;

@@ -16,6 +16,8 @@ struct task {
 	long pending;          /* T_BLOCKED: the seq of the vfork-like call whose answer is deferred */
 	int creator;           /* index of the task that created it, -1 for the init's tasks */
 	int tab;               /* its fd table (threads share one; fork copies it) */
+	unsigned long long start;   /* its thread group's starttime (/proc/PID/stat field 22): a reused pid is another */
+	int suspect;           /* liveness checks in a row that found its thread group dead (super.c task_alive) */
 };
 
 /* The scenario's fd names of one fd table: the model names fds, the kernel numbers them. */
@@ -63,4 +65,7 @@ int init_request(long seq, const char *fmt, ...) __attribute__((format(printf, 2
 void observe(long line);
 void reap(int idx, long line);
 void wait_thread_gone(long pid, long tid);
+int read_proc(const char *path, char *buf, size_t cap);
+const char *stat_field(const char *buf, int field);
+int group_dead(int i);
 #endif

@@ -208,17 +208,6 @@ static void host_pair(long line, const char *task, const char *res, int clk, str
 }
 
 /* The first cap - 1 bytes of a small /proc file, NUL-terminated; -1 when it cannot be read. */
-static int read_proc(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) return -1;
-	ssize_t n = read(fd, buf, cap - 1);
-	close(fd);
-	if (n <= 0) return -1;
-	buf[n] = 0;
-	return 0;
-}
-
 static long host_btime(void)
 {
 	char buf[8192];
@@ -248,10 +237,8 @@ static long long host_starttime(const char *res)
 	char path[40], buf[1024];
 	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
 	if (read_proc(path, buf, sizeof buf)) return -1;
-	/* the comm may hold spaces and parentheses: the fields start after the last ')' */
-	char *p = strrchr(buf, ')');
-	for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
-	return p ? strtoll(p + 1, NULL, 10) : -1;
+	const char *p = stat_field(buf, 22);
+	return p ? strtoll(p, NULL, 10) : -1;
 }
 
 static void cmd(char **tok, int n)
@@ -267,6 +254,8 @@ static void cmd(char **tok, int n)
 		if (parse_arg(d->sig[k], tok[4 + k], &a[k], bytes[k], TEXT_MAX, err, sizeof err)) { emit("error %ld %s", line, err); goto fin; }
 	if (ti < 0) { emit("error %ld unknown task %.48s", line, tok[2]); goto fin; }
 	if (T[ti].state == T_BLOCKED) { emit("res %ld %s skip=blocked", line, T[ti].name); goto obs; }
+	/* a task found dead here died in an earlier line (its channel's end may be held open: super.c group_dead) */
+	if (T[ti].state == T_ALIVE && T[ti].pid > 0 && group_dead(ti)) gone(ti);
 	if (T[ti].state != T_ALIVE) { emit("res %ld %s skip=gone", line, T[ti].name); goto obs; }
 	static char req[MSG_MAX];
 	ti_cur = ti;

@@ -40,9 +40,10 @@ int mapping_of(const char *name)
 
 static int first_of_each(unsigned long s, unsigned long e, const char *name, void *ctx)
 {
-	(void)e; (void)ctx;
+	(void)ctx;
 	int m = !strcmp(name, "[vvar]") ? MAP_VVAR : !strcmp(name, "[vvar_vclock]") ? MAP_VVAR_VCLOCK : !strcmp(name, "[vdso]") ? MAP_VDSO : -1;
 	if (m >= 0 && !g_mm.base[m]) g_mm.base[m] = s;
+	if (m == MAP_VDSO && !g_mm.vdso_size) g_mm.vdso_size = e - s;
 	return 0;
 }
 
@@ -131,6 +132,7 @@ void install_fault_handlers(void)
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 	install_alarm();   /* no SA_RESTART: interrupts a capped sleep */
+	vdso_watch_install();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 }

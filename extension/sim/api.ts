@@ -170,7 +170,10 @@ export interface OpResult {
   readonly errno: string | null;           // 'EINVAL', …
   readonly signal: string | null;          // 'SIGBUS', 'SIGSEGV' delivered by this operation
   /** Clock reads: the value, the host value of the same clock, and which vDSO path was taken. */
-  readonly clock?: { readonly clock: number; readonly value: Timespec; readonly host: Timespec; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall' };
+  readonly clock?: { readonly clock: number; readonly value: Timespec; readonly host: Timespec; readonly path: 'vdso-fast' | 'vdso-timens' | 'syscall' | 'vdso-fallback-syscall';
+    /** A vDSO read whose nanoseconds carried a whole second (between a second boundary and the tick's
+     *  update_vsyscall) gets this instead, where it differs (an offset with unnormalised nanoseconds). */
+    readonly carried?: Timespec };
   /** Bytes read from a file (read, readlink). */
   readonly text?: string;
   /** Sleeps and timers: how long the task waits, in host time. */

@@ -83,9 +83,13 @@ export function offsetKtime(o: TimensOffset): bigint {
  * do_hres_timens / do_coarse_timens: `sec += offs->sec; ns += offs->nsec` with ns a u64, then
  * __iter_div_u64_rem, whose quotient is a u32. For an offset stored normalised this is the plain sum.
  */
-export function vdsoAddOffset(host: Timespec, o: TimensOffset): Timespec {
+export function vdsoAddOffset(host: Timespec, o: TimensOffset, carried = false): Timespec {
   const r = rawOffset(o);
-  const ns = (BigInt(host.nsec) + BigInt.asUintN(64, r.nsec)) % U64;
+  // `carried`: the vDSO's own (sec, ns) before the division is (host.sec - 1, host.nsec + 1e9) when the read falls
+  // between a second boundary and the next update_vsyscall (vdso_calc_ns adds the cycles since cycle_last to the
+  // base nanoseconds, which that update normalises below NSEC_PER_SEC): about one read in HZ/1000 does.
+  const base = carried ? BigInt(host.nsec) + NSEC : BigInt(host.nsec);
+  const ns = (base + BigInt.asUintN(64, r.nsec)) % U64;
   const q = (ns / NSEC) % U32;
-  return { sec: Number(BigInt(host.sec) + r.sec + q), nsec: Number(ns % NSEC) };
+  return { sec: Number(BigInt(host.sec) - (carried ? 1n : 0n) + r.sec + q), nsec: Number(ns % NSEC) };
 }

@@ -126,8 +126,9 @@ export function compareRun(input: CompareInput): FileReport {
     const f = k.res.f;
     const mt = pl.step.task ? pl.model.before.tasks[pl.step.task] : undefined;
     const stateDiffs: Diff[] = compareState(tr, pl.model.after, k);
-    // 'died': alive to the helper when it sent the line, no answer. The helper learns of a death only from the
-    // channel's end, so a task that died in an earlier line (its state compared there) can still look alive.
+    // 'died': alive to the helper when it sent the line, no answer. The helper learns of a death from the channel's
+    // end or its thread group in /proc (helper/super.c group_dead), so a task whose death in an earlier line (its
+    // state compared there) was not complete yet when the line was sent can still look alive.
     const fskip = f.skip === 'died' && mt?.state === 'exited' ? 'gone' : f.skip;
     if (fskip) {
       const modelDidNotRun = mt?.state === 'vfork-parent-waiting' ? 'blocked' : mt?.state === 'exited' ? 'gone' : null;

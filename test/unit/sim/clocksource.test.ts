@@ -53,3 +53,11 @@ test('the clocksource line: names with a dash, unknown names with fixes, complet
   assert.equal(bad?.fixes?.[0].newText, 'hpet');
   assert.ok(completionsAt('', 0, 0, { parsed: null, profile: DEFAULT_PROFILE }).some((c) => c.label === 'clocksource'));
 });
+
+test('tsc-early, a VM\'s clocksource for its first seconds, is read by the vDSO as the TSC is (arch/x86/kernel/tsc.c)', () => {
+  const h = harness('6.1', 'x86_64', [], { clocksource: 'tsc-early' });
+  assert.equal(h.sim.state().pages['page#host'].blocks[0].clock_mode, 'VDSO_CLOCKMODE_TSC');
+  h.run('P1', op.unshare());
+  h.run('P1', op.fork('P2'));
+  assert.equal(h.run('P2', op.gettime(C.CLOCK_MONOTONIC)).clock?.path, 'vdso-timens');
+});

@@ -47,6 +47,11 @@ test('syscalls add the offset normalised, the vDSO as a u64 with a u32 quotient'
   assert.deepEqual(vdsoAddOffset({ sec: 10064, nsec: 18230433 }, offsetFromParsed(5n, -1000000000n)), { sec: 1266884957, nsec: 727782049 });
   // and the probe's vDSO read of 9856819530.077429708 s (host 10049.222653900 s; the quotient 9223372037 as a u32)
   assert.deepEqual(vdsoAddOffset({ sec: 10049, nsec: 222653900 }, offsetFromParsed(9223372036n, LONG_MIN)), { sec: 9856819530, nsec: 77429708 });
+  // a read between a second boundary and the tick's update_vsyscall: the vDSO's ns is host nsec + 1e9, the u64 sum
+  // does not wrap, and the answer is the normalised +4 s (fidelity-i2-offsets-64bit.timens once gave it)
+  assert.deepEqual(vdsoAddOffset({ sec: 10064, nsec: 18230433 }, offsetFromParsed(5n, -1000000000n), true), { sec: 10068, nsec: 18230433 });
+  assert.deepEqual(v.clock!.carried && v.clock!.carried.sec - v.clock!.host.sec, 4);
+  assert.equal(h.run('P2', op.gettime(C.CLOCK_MONOTONIC_COARSE)).clock!.carried, undefined, 'do_coarse_timens reads the base nanoseconds');
 });
 
 test('timens_ktime_to_host converts with ktime_set: KTIME_SEC_MAX seconds saturate, every deadline has passed', () => {

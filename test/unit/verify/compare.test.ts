@@ -471,3 +471,33 @@ test('a maps read without [vdso] places the others relative to the first: the ke
   };
   assert.equal(verdicts(text, apart).disagree, 1, 'the distance between [vvar] and [vvar_vclock] is still compared');
 });
+
+test('fidelity-i2\'s wrapped vDSO sum: the kernel\'s +4 s agrees as the sum of a read whose nanoseconds carried a second, and is not checkable when the helper saw the vDSO fall back', () => {
+  // fidelity-i2-offsets-64bit.timens: the vDSO's u64 sum wraps, the system call's timespec64_add does not (+4 s)
+  const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic 5 18446744072709551616")\n'
+    + 'P1: fork() = P2\nP2: clock_gettime(CLOCK_MONOTONIC)\nP2: clock_gettime(CLOCK_THREAD_CPUTIME_ID)';
+  const syscallAnswer = (fb?: string) => (k: Map<number, KernelLine>) => {
+    const l = k.get(5)!, f = l.res!.f;
+    const [sec, nsec] = f.h1.split(':');
+    l.res = { ...l.res!, f: { ...f, v: `${Number(sec) + 4}:${nsec}`, ...(fb === undefined ? {} : { fb }) } };
+  };
+  const at = (r: ReturnType<typeof verdicts>, n: number) => r.lines.find((l) => l.line === n - 1)!;
+  assert.equal(at(verdicts(text), 5).status, 'agree');
+  const seen = verdicts(text, syscallAnswer('1'));
+  assert.equal(at(seen, 5).status, 'unchecked');
+  assert.match(at(seen, 5).reason ?? '', /the vDSO fell back to the syscall for this call/);
+  assert.equal(seen.disagree, 0);
+  // +4 s is also what the vDSO itself gives when its nanoseconds carried a second (a read before the tick's
+  // update_vsyscall): the u64 sum does not wrap then
+  const carried = at(verdicts(text, syscallAnswer('0')), 5);
+  assert.equal(carried.status, 'agree');
+  assert.match(carried.kernel ?? '', /carried a second/);
+  assert.equal(at(verdicts(text, syscallAnswer()), 5).status, 'agree');
+  const neither = at(verdicts(text, (k) => { const l = k.get(5)!, f = l.res!.f; l.res = { ...l.res!, f: { ...f, v: `${Number(f.h1.split(':')[0]) + 100}:${f.h1.split(':')[1]}`, fb: '0' } }; }), 5);
+  assert.equal(neither.status, 'disagree', 'a value that is neither sum');
+  // a clock the vDSO does not handle: the model's fallback is now checked against what the helper saw
+  const cpu = (fb: string) => at(verdicts(text, (k) => { const l = k.get(6)!; l.res = { ...l.res!, f: { ...l.res!.f, path: '?', fb } }; }), 6);
+  assert.equal(cpu('1').status, 'agree');
+  assert.equal(cpu('0').status, 'disagree');
+  assert.deepEqual(cpu('0').diffs?.map((d) => d.field), ['vDSO path']);
+});

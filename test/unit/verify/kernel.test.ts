@@ -3,10 +3,11 @@
 // that is wrong for this kernel is caught on the right line and field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { buildHelper } from '../../../extension/verify/build';
 import { compareRun } from '../../../extension/verify/compare';
 import { LOCAL_TOLERANCES, verify } from '../../../extension/verify/index';
@@ -147,6 +148,34 @@ test('cancelling a run stops the helper and everything it started', { skip: !lin
   };
   pids = rows.filter((r) => r.args.includes(ensure()) && !othersRun(r.pid)).map((r) => r.pid);
   assert.deepEqual(pids, []);
+});
+
+test('the supervisor learns of a task\'s death whose channel another process holds open (CLONE_FILES), and answers', { skip: !linux }, async () => {
+  // P2's channel end is also in C2's files table (clone with CLONE_FILES, not a thread of P2): after P2 dies, no
+  // end-of-file comes. The supervisor once waited out its 60 s limit here and answered timeout=1.
+  const child = spawn(ensure(), ['supervise', '--mode', 'sandbox'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const it = lines[Symbol.asyncIterator]();
+  const until = async (prefix: string) => {
+    const seen: string[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) { seen.push(r.value); if (r.value.startsWith(prefix)) return seen; }
+    throw new Error(`the supervisor ended before "${prefix}": ${seen.join('\n')}`);
+  };
+  try {
+    child.stdin!.write('begin t\n');
+    await until('ready ');
+    child.stdin!.write('cmd 2 P1 fork P2\ncmd 3 P2 clone 1041 C2\n');   // 1041: CLONE_FILES|SIGCHLD
+    const obs = await until('done 3');
+    const tid = Number(/^obs 3 task P2 st=live tid=(\d+)/m.exec(obs.join('\n'))?.[1]);
+    assert.ok(tid > 0, obs.join('\n'));
+    process.kill(tid, 'SIGKILL');
+    child.stdin!.write('cmd 4 P2 id\ncmd 5 C2 id\nend\n');
+    const out = await until('done 5');
+    assert.match(out.find((l) => l.startsWith('res 4 ')) ?? '', /^res 4 P2 skip=(died|gone)$/, out.join('\n'));
+    assert.match(out.find((l) => l.startsWith('res 5 ')) ?? '', /^res 5 C2 ret=0 errno=0/, 'C2 lives on');
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test('the static arm64 and AArch32 helpers load on 16K and 64K kernels: every PT_LOAD\'s address and offset agree modulo 64K', { skip: !linux }, async (t) => {

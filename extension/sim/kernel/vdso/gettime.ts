@@ -83,10 +83,10 @@ function exitSummary(k: KernelContext, sym: string, c: VdsoReading): number {
 }
 // Consecutive reads of an unchanged clock give equal readings: they share the (immutable) objects, so a long run
 // of reads does not keep one copy per read in the results it retains.
-function reading(k: KernelContext, clock: number, value: Timespec, host: Timespec, path: VdsoReading['path']): VdsoReading {
+function reading(k: KernelContext, clock: number, value: Timespec, host: Timespec, path: VdsoReading['path'], carried?: Timespec): VdsoReading {
   const r = k.memo.lastReading;
-  if (r && r.clock === clock && r.value === value && r.host === host && r.path === path) return r;
-  return (k.memo.lastReading = { clock, value, host, path });
+  if (r && r.clock === clock && r.value === value && r.host === host && r.path === path && r.carried === carried) return r;
+  return (k.memo.lastReading = { clock, value, host, path, ...(carried ? { carried } : {}) });
 }
 function offsetSum(k: KernelContext, a: Timespec, b: Timespec): Timespec {
   const m = k.memo.lastSum;
@@ -95,6 +95,13 @@ function offsetSum(k: KernelContext, a: Timespec, b: Timespec): Timespec {
   const sum = (b as TimensOffset).carry ? vdsoAddOffset(a, b) : tsAdd(a, b);
   k.memo.lastSum = { a, b, sum };
   return sum;
+}
+/** The high-resolution read's value when its nanoseconds carried a second (vdsoAddOffset), where that differs: the
+ *  model's host has no tick, so which of the two a kernel gives is the host's timing (verify accepts either). */
+function carriedSum(a: Timespec, b: Timespec, sum: Timespec): Timespec | undefined {
+  if (!(b as TimensOffset).carry) return undefined;
+  const c = vdsoAddOffset(a, b, true);
+  return c.sec === sum.sec && c.nsec === sum.nsec ? undefined : c;
 }
 
 /** clock_gettime_fallback: the real system call from inside the vDSO (the kernel side applies the offsets). */
@@ -246,7 +253,10 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       // The loop runs on the real page; the offset is added after it (do_hres_timens).
       const retries = race ? raceSeqcount(k, real, race, timensFn) : undefined;
       k.state(memo.offSid);
-      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens'), ...(retries !== undefined ? { retries } : {}) };
+      const sum = offsetSum(k, host, off);
+      const carried = coarse ? undefined : carriedSum(host, off, sum);
+      const alt = carried && view ? view(k, t, clock, carried) : carried;
+      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens', alt), ...(retries !== undefined ? { retries } : {}) };
     }
   }
   k.ret(c, undefined);
