@@ -87,7 +87,7 @@ export function vdsoAddOffset(host: Timespec, o: TimensOffset, carried = false):
   const r = rawOffset(o);
   // `carried`: the vDSO's own (sec, ns) before the division is (host.sec - 1, host.nsec + 1e9) when the read falls
   // between a second boundary and the next update_vsyscall (vdso_calc_ns adds the cycles since cycle_last to the
-  // base nanoseconds, which that update normalises below NSEC_PER_SEC): about one read in HZ/1000 does.
+  // base nanoseconds, which that update normalises below NSEC_PER_SEC): a tick of every second, one read in HZ.
   const base = carried ? BigInt(host.nsec) + NSEC : BigInt(host.nsec);
   const ns = (base + BigInt.asUintN(64, r.nsec)) % U64;
   const q = (ns / NSEC) % U32;
