@@ -24,9 +24,10 @@ export async function bench(): Promise<Record<string, number>> {
       '--workspace', workspace, '--shots', path.join(tmp, 'shots'), '--timeout', '900'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       // code-server runs the extension host remotely, and a remote host looks for ports to forward by spawning a
-      // process (findCandidatePorts) once a debug session starts: a fork of the whole host, 130-310 ms of its
-      // event loop here. Desktop VS Code has no such search, and it is none of our work: it is switched off.
-      env: { ...process.env, TIMENS_BENCH_OUT: out, TIMENS_BENCH_DIR: workspace, HARNESS_SETTINGS: JSON.stringify({ 'remote.autoForwardPorts': false, ...(process.env.HARNESS_SETTINGS ? JSON.parse(process.env.HARNESS_SETTINGS) as object : {}) }) },
+      // process every few seconds (findCandidatePorts; code-server's tunnel provider turns it on whatever
+      // remote.autoForwardPorts says, a port source other than "process" turns it off): a fork of the whole host,
+      // 130-310 ms of its event loop here. Desktop VS Code has no such search, and it is none of our work.
+      env: { ...process.env, TIMENS_BENCH_OUT: out, TIMENS_BENCH_DIR: workspace, HARNESS_SETTINGS: JSON.stringify({ 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output', ...(process.env.HARNESS_SETTINGS ? JSON.parse(process.env.HARNESS_SETTINGS) as object : {}) }) },
     });
     if (!fs.existsSync(out)) {
       console.log(`[bench] vscode: no figures (harness exit ${r.status})`);
