@@ -51,6 +51,9 @@ export function signalText(signal: string): string {
 }
 
 /** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: see signalText), clock values and text read. */
+/** When a vDSO read gives its other answer (OpResult clock.carried): its nanoseconds carried a whole second. */
+export const CARRIED_WHEN = 'when the read falls between a second boundary and the tick that updates the vDSO data';
+
 export function formatResult(r: OpResult, run: { readonly sim: Simulation }, outcome?: LineOutcome): string {
   if (r.signal && r.ret === null) return `= ? ${r.errno ? `(-${r.errno} in the kernel) ` : ''}${signalText(r.signal)}`;
   let s: string;
@@ -62,6 +65,8 @@ export function formatResult(r: OpResult, run: { readonly sim: Simulation }, out
   if (r.clock) {
     const offset = subTimespec(r.clock.value, r.clock.host);
     s += ` {${formatTimespec(r.clock.value)}, ${clockName(r.clock.clock)} ${formatHostOffset(offset)}, ${r.clock.path}}`;
+    const { carried } = r.clock;
+    if (carried) s += ` (or {${formatTimespec(carried)}, ${clockName(r.clock.clock)} ${formatHostOffset(subTimespec(carried, r.clock.host))}} ${CARRIED_WHEN})`;
   }
   if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
   if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s${r.timer ? `, ${r.timer}` : ''})`;
@@ -121,6 +126,11 @@ export function jsonOfOutcomeOf(file: string, o: LineOutcome, call: string, even
   if (r.clock) {
     const offset = subTimespec(r.clock.value, r.clock.host);
     rec.clock = { id: r.clock.clock, name: clockName(r.clock.clock), path: r.clock.path, value: r.clock.value, offset, offset_text: formatHostOffset(offset) };
+    const { carried } = r.clock;
+    if (carried) {
+      const other = subTimespec(carried, r.clock.host);
+      (rec.clock as Record<string, unknown>).carried = { value: carried, offset: other, offset_text: formatHostOffset(other), when: CARRIED_WHEN };
+    }
   }
   if (r.text !== undefined) rec.content = r.text;
   if (r.stuck) rec.stuck = r.stuck;

@@ -7,7 +7,7 @@ import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../..
 import { buildStatusOf } from '../../sim/build';
 import { rawOffset, type TimensOffset } from '../../sim/offset64';
 import { ARM64_PATCHES, kernelAtLeast as versionAtLeast } from '../../sim/types';
-import { signalText } from '../format';
+import { CARRIED_WHEN, signalText } from '../format';
 import { formatDuration, subTimespec } from '../values';
 import { clockName, ERRNO_TEXT } from '../vocabulary';
 
@@ -58,7 +58,8 @@ export function resultParts(r: OpResult, quoteMax: number): string[] {
 /** What a clock read returned, as host value + offset: `CLOCK_MONOTONIC 86410s = host 10s +86400s (vdso-timens)`. */
 export function formatClockRead(clock: NonNullable<OpResult['clock']>): string {
   const offset = subTimespec(clock.value, clock.host);
-  return `${clockName(clock.clock)} ${formatTimespec(clock.value)} = host ${formatTimespec(clock.host)} ${formatOffset(offset)} (${clock.path})`;
+  const read = `${clockName(clock.clock)} ${formatTimespec(clock.value)} = host ${formatTimespec(clock.host)} ${formatOffset(offset)} (${clock.path})`;
+  return clock.carried ? `${read}, or ${formatTimespec(clock.carried)} = host ${formatOffset(subTimespec(clock.carried, clock.host))} ${CARRIED_WHEN}` : read;
 }
 
 export function describePhysPage(id: string, page?: PhysPageState): string {

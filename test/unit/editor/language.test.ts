@@ -6,7 +6,7 @@ import { parseScenario, runScenario } from '../../../extension/scenario/index';
 import { codeLensCommands, completionsAt, hoverAt, outline } from '../../../extension/scenario/editor/language';
 import { InlineIndex, inlineResults, inlineResultsAt, lineOutcomeText } from '../../../extension/scenario/editor/inline';
 import { resultText } from '../../../extension/scenario/editor/trees';
-import { formatResult } from '../../../extension/scenario/format';
+import { formatResult, jsonOfOutcome } from '../../../extension/scenario/format';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { changedBlock, rewriteHeader } from '../../../extension/scenario/editor/header';
@@ -314,4 +314,25 @@ test('completion ranks operations by use: after `cl`, clock_gettime comes before
   assert.ok(order.indexOf('clock_nanosleep') < order.indexOf('clone'), order.join());
   // The order names every operation once.
   assert.deepEqual([...OPERATION_RANK].sort(), OPERATION_SPECS.map((s) => s.word).sort());
+});
+
+test('a vDSO read with two kernel answers (an unnormalised offset) shows both: the CLI line, its JSON and the inline result', () => {
+  const run = runScenario([
+    'arch x86_64', 'kernel 6.18',
+    'P1: unshare(CLONE_NEWTIME)',
+    'P1: write("/proc/self/timens_offsets", "monotonic 5 18446744072709551616")',
+    'P1: fork() = P2',
+    'P2: clock_gettime(CLOCK_MONOTONIC)',
+    'P2: clock_gettime(CLOCK_MONOTONIC, syscall)',
+  ].join('\n'));
+  const read = run.outcomes.find((o) => o.line === 5)!;
+  assert.equal(read.result.clock?.path, 'vdso-timens');
+  assert.match(formatResult(read.result, run), /host \+ 1266874893\.709551616s, vdso-timens\} \(or \{[\d.]+, CLOCK_MONOTONIC host \+ 4s\} when the read falls between a second boundary and the tick/);
+  const json = jsonOfOutcome(run, read) as { clock: { carried?: { offset_text: string } } };
+  assert.equal(json.clock.carried?.offset_text, 'host + 4s');
+  assert.match(resultText(read.result), /\(vdso-timens\), or 1004s = host \+4s when the read falls/);
+  // The syscall adds the offset with timespec64_add: one answer.
+  const syscall = run.outcomes.find((o) => o.line === 6)!;
+  assert.doesNotMatch(formatResult(syscall.result, run), / \(or \{/);
+  assert.equal((jsonOfOutcome(run, syscall) as { clock: { carried?: unknown } }).clock.carried, undefined);
 });
