@@ -242,7 +242,8 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
     } else {
       const off = block.values[clock] ?? ZERO;
       const view = k.modules.design.clockView;
-      const value = view ? view(k, t, clock, offsetSum(k, host, off)) : offsetSum(k, host, off);
+      const sum = offsetSum(k, host, off);
+      const value = view ? view(k, t, clock, sum) : sum;
       if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
         memo.offClock = clock;
         memo.offHost = host;
@@ -253,7 +254,6 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
       // The loop runs on the real page; the offset is added after it (do_hres_timens).
       const retries = race ? raceSeqcount(k, real, race, timensFn) : undefined;
       k.state(memo.offSid);
-      const sum = offsetSum(k, host, off);
       const carried = coarse ? undefined : carriedSum(host, off, sum);
       const alt = carried && view ? view(k, t, clock, carried) : carried;
       res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens', alt), ...(retries !== undefined ? { retries } : {}) };
