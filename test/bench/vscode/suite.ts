@@ -3,7 +3,8 @@
 // again and debugged; diagnostics and inline results after a keystroke at 10^5 events; a debugger step at
 // 10^6 events (our adapter's work, and the user's wait through the workbench beside the same on 400 lines); a tree refresh; the Patch Series view on a 50 MB mailbox.
 // Uses only commands and the VS Code API (and a test hook's counts when the build has it), so it measures any
-// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone, =debug the debugger.
+// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone, =debug the debugger,
+// =run the runs of the 10^6-event scenario alone (RUN_ONLY_REPEATS times each, every block printed).
 import * as fs from 'fs';
 import * as path from 'path';
 import { monitorEventLoopDelay } from 'perf_hooks';
@@ -250,6 +251,24 @@ async function debugPhase(files: BenchFiles, phase: (name: string, work: () => P
   figures['dap.step_workbench_ratio_1e6_to_400_lines'] = steps.big!.workbench / steps.small!.workbench;
 }
 
+/** How many times TIMENS_BENCH_VSCODE_ONLY=run runs the 10^6-event scenario, unchanged and after an edit. */
+const RUN_ONLY_REPEATS = 5;
+
+/** The run phases alone, repeated: each block with its on-CPU part, to tell our work from the host's CPU waits. */
+async function runsAlone(files: BenchFiles, phase: (name: string, work: () => Promise<void>) => Promise<{ block: number; onCpu: number }>): Promise<void> {
+  const editor = await openScenario(files.big);
+  await sleep(3000);
+  const blocks: string[] = [];
+  for (let r = 0; r < RUN_ONLY_REPEATS; r++) {
+    const run = await phase('run', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
+    await appendLine(editor);
+    await sleep(3000);
+    const again = await phase('run_again', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
+    blocks.push(`run ${run.block.toFixed(1)} (on cpu ${run.onCpu.toFixed(1)}), run_again ${again.block.toFixed(1)} (on cpu ${again.onCpu.toFixed(1)})`);
+  }
+  console.log(`[bench] vscode: the runs' blocks, ms:\n  ${blocks.join('\n  ')}`);
+}
+
 export async function run(): Promise<void> {
   const out = process.env.TIMENS_BENCH_OUT;
   const dir = process.env.TIMENS_BENCH_DIR ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -322,6 +341,11 @@ export async function run(): Promise<void> {
     await sleep(3000);
     await debugPhase(files, phase, figures);
     save('debugger steps');
+    return;
+  }
+  if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'run') {
+    await runsAlone(files, phase);
+    save('runs');
     return;
   }
   await phase('series', () => seriesView(files.mbox, figures));
