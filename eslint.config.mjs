@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: "Only extension/vscode/ may import 'vscode' (see design.md, Layers)." }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: "Only extension/vscode/ may import 'vscode' (the layering rule: test/unit/foundation/layers.test.ts)." }] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },

@@ -1,6 +1,6 @@
 // What hovers and completion say about the words of a scenario besides operations (scenario/docs.ts covers
 // those): per clock which offset applies and how the vDSO reads it; per flag and /proc path what it means for
-// time namespaces; per kernel version what changed. Written from shared/kernel/timens-model.md.
+// time namespaces; per kernel version what changed. Written from the kernel sources that docs/model*.md and extension/sim/profile.ts cite.
 
 export interface ClockDoc { readonly offset: 'monotonic' | 'boottime' | 'none'; readonly vdso: string; readonly note: string }
 

@@ -1,12 +1,12 @@
-// Checks the layering rule of design.md on the source tree, nested folders included: only extension/vscode may
-// import 'vscode', each layer imports only the layers below it, and the webview imports nothing from the extension
-// but what its protocol file takes from the simulator's vocabulary.
+// Checks the layering rule (ALLOWED below; README.md's "Repository layout" describes the folders) on the source tree,
+// nested folders included: only extension/vscode may import 'vscode', each layer imports only the layers below it,
+// and the webview imports nothing from the extension but what its protocol file takes from the simulator's vocabulary.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** What each layer may import (design.md, "Layers"); a layer may always import itself. */
+/** What each layer may import; a layer may always import itself. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   sim: [],
   scenario: ['sim'],

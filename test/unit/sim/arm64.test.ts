@@ -1,5 +1,5 @@
-// arm64: the facts observed on 6.1.192 and 6.12.117 (arm64-kernel-facts.md), the pre-5.9 kernel without time
-// namespaces, and each patch of the June-2020 series switched off (timens-model.md §12).
+// arm64: what Debian's 6.1.192 and 6.12.117 were observed to do under qemu (test/conformance/arm64-facts-*.timens), the
+// pre-5.9 kernel without time namespaces, and each patch of the June-2020 series switched off (docs/model-arm64-patches.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, F, C, shift, OFFSETS, MONO_BOOT } from './helpers';

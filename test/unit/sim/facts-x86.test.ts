@@ -1,4 +1,5 @@
-// Pins the observed facts of real-kernel-facts.md (Linux 6.18 x86_64), question by question.
+// Pins what Linux 6.18 x86_64 was observed to do, question by question: Q1–Q11 are test/conformance/facts-qN-*.timens,
+// whose headers name the kernel functions that decide.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, F, C, shift, OFFSETS, MONO_BOOT, FACTS_MACHINE } from './helpers';

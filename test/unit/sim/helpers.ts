@@ -14,7 +14,7 @@ export interface Harness {
   nsOf(task: string): [string, string];
 }
 
-/** The machine real-kernel-facts.md was observed on: a container's root without CAP_SYS_RESOURCE, no RTC, kvm-clock,
+/** The machine the facts-qN scenarios (test/conformance) were observed on: a container's root without CAP_SYS_RESOURCE, no RTC, kvm-clock,
  *  vsyscall=xonly, and a hypervisor that turns ia32 emulation off (an ia32 exec is ENOEXEC there). */
 export const FACTS_MACHINE: Machine = { capSysResource: false, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: false, pageSize: 4096 };
 

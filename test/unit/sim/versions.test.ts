@@ -1,4 +1,5 @@
-// Behaviour that differs by kernel version on x86_64 (timens-model.md §4, §7, §9, §11), driven by profile switches.
+// Behaviour that differs by kernel version on x86_64, driven by profile switches (docs/model.md#switches-profilets; each
+// switch's kernel source and version is in extension/sim/profile.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { switchesFor } from '../../../extension/sim/index';

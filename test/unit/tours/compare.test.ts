@@ -1,5 +1,6 @@
 // Compare: each arm64 patch switched off must make its scenario differ, and differ the way
-// timens-model.md §12 says; kernel-version comparisons; the first diverging event; the report text.
+// docs/model-arm64-patches.md#the-forced-build says; kernel-version comparisons; the first diverging event; the
+// report text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
