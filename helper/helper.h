@@ -77,7 +77,7 @@ struct op_desc {
 #define OPF_CREATES 2u    /* creates the task named by its last 'n' argument */
 #define OPF_CLOCK0 4u     /* argument 0 is a clock id: the supervisor brackets the call with host readings */
 #define OPF_BOOTREAD 8u   /* reads a /proc file whose value follows boottime: bracket with host CLOCK_BOOTTIME */
-#define OPF_HOSTNOW 16u   /* the result depends on the host's uptime: report host monotonic and boottime */
+#define OPF_HOSTNOW 16u   /* the result depends on the host's uptime: report host monotonic and boottime before and after */
 
 const struct op_desc *op_find(const char *name);
 extern const struct op_desc OPS[];

@@ -278,6 +278,13 @@ static void cmd(char **tok, int n)
 	int blocked_parent = T[ti].creator >= 0 && T[T[ti].creator].state == T_BLOCKED ? T[ti].creator : -1;
 	struct timespec h1 = { 0, 0 }, h2 = { 0, 0 };
 	if (clk >= 0) hostclock(clk, &h1);
+	/* the offsets range check reads the host's uptime somewhere between these readings and the ones after the
+	 * answer: the comparator asks the model at the first and sees whether a bound lies between the two */
+	struct timespec m0 = { 0, 0 }, b0 = { 0, 0 };
+	if (d->flags & OPF_HOSTNOW) {
+		hostclock(CLOCK_MONOTONIC, &m0);
+		hostclock(CLOCK_BOOTTIME, &b0);
+	}
 	chan_send(T[ti].chan, req, off, -1);
 	/* 60 s: a vDSO read with an offset whose nanoseconds are negative runs __iter_div_u64_rem ~1e10 times
 	 * (9 s on an idle machine), and a syscall read or offsets write normalises one second per loop (3 s). */
@@ -295,7 +302,8 @@ static void cmd(char **tok, int n)
 		hostclock(CLOCK_MONOTONIC, &m);
 		hostclock(CLOCK_BOOTTIME, &b);
 		size_t el = strlen(extra);
-		snprintf(extra + el, sizeof extra - el, " hm=%lld:%09ld hboot=%lld:%09ld", (long long)m.tv_sec, m.tv_nsec, (long long)b.tv_sec, b.tv_nsec);
+		snprintf(extra + el, sizeof extra - el, " hm0=%lld:%09ld hboot0=%lld:%09ld hm=%lld:%09ld hboot=%lld:%09ld",
+			(long long)m0.tv_sec, m0.tv_nsec, (long long)b0.tv_sec, b0.tv_nsec, (long long)m.tv_sec, m.tv_nsec, (long long)b.tv_sec, b.tv_nsec);
 	}
 	if (child && pd.child_idx >= 0) {
 		struct task *c = &T[pd.child_idx];

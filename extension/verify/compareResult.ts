@@ -250,13 +250,20 @@ function specialMappings(text: string, placed: boolean, pageSize: number): strin
 }
 
 /** For an offsets write whose outcomes differ in ERANGE: whether the range check, which adds the host's own
- *  uptime (kernel/time/namespace.c proc_timens_set_offset), decides differently at the model's host uptime and
- *  at the kernel's. Then the difference is the hosts', not the model's. */
+ *  uptime (kernel/time/namespace.c proc_timens_set_offset: ktime_get_ts64 or ktime_get_boottime_ts64 plus the
+ *  offset, ERANGE below 0), decides differently at the model's host uptime and at the kernel's. The kernel read its
+ *  uptime somewhere between the helper's readings before (hm0, hboot0) and after the write (hm, hboot): a bound
+ *  between the two makes the answer the timing's; else the model was asked at the first (verify's plan moves its
+ *  host there), unless its host is ahead (a sleep cut at the cap). Then the difference is the hosts', not the model's. */
+const fmtUp = (x: number) => `${x.toFixed(3)} s`;
+
 function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>, scan: ScanRules): string | null {
   const op = pl.step.operation;
   if (op.op !== 'write' && op.op !== 'pwrite') return null;
   const hm = secs(f.hm), hb = secs(f.hboot);
   if (!Number.isFinite(hm) || !Number.isFinite(hb)) return null;
+  // an older helper's answer has no readings before the write: the one after stands for both
+  const hm0 = Number.isFinite(secs(f.hm0)) ? secs(f.hm0) : hm, hb0 = Number.isFinite(secs(f.hboot0)) ? secs(f.hboot0) : hb;
   const bytes = new TextEncoder().encode(op.data);
   const parsed = parseOffsetsWrite(bytes, false, scan);
   const entries = parsed.ok ? parsed.offsets : (() => { const p2 = parseOffsetsWrite(bytes, true, scan); return p2.ok ? p2.offsets : []; })();
@@ -266,10 +273,13 @@ function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>
     return offsetRange({ sec: s, nsec: Math.round((h - s) * 1e9) }, e.sec, e.nsec).ok;
   };
   for (const e of entries) {
-    const km = e.clockid === 7 ? hb : hm;
+    const k0 = e.clockid === 7 ? hb0 : hm0, km = e.clockid === 7 ? hb : hm;
+    if (inRange(k0, e) !== inRange(km, e)) {
+      return `the range check adds the host's uptime, read by the kernel during the write: ${e.sec} s lands on one side of a bound at the uptime before it (${fmtUp(k0)}) and on the other after it (${fmtUp(km)}), so the answer is the timing's`;
+    }
     const mm = e.clockid === 7 ? tsSecs(mHost.boottime) : tsSecs(mHost.monotonic);
     if (inRange(km, e) !== inRange(mm, e)) {
-      return `the range check adds the host's uptime: the model's host has been up ${Math.round(mm)} s, this kernel's ${Math.round(km)} s, and ${e.sec} s lands on different sides of a bound`;
+      return `the range check adds the host's uptime: the model's host has been up ${fmtUp(mm)}, this kernel's ${fmtUp(km)}, and ${e.sec} s lands on different sides of a bound`;
     }
   }
   return null;

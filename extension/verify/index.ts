@@ -78,7 +78,7 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   checkConfig(run.hello);
   if (run.hello.release !== release) throw new VerifyError(`the helper reports Linux ${run.hello.release}, not ${release}`);
   const info: KernelInfo = { release, arch, how: `running kernel, sandbox: new user, time and other namespaces${uid === 0 ? '' : ', unprivileged'}; machine ${machineText(machineOf({ ...profile, machine: run.hello.machine }))}` };
-  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i].text, run.hosts.get(p.label), run.hello.machine), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
+  return plans.map((p, i) => markKnown(report(aligned(p, inputs[i].text, run.hosts.get(p.label), run.hello.machine, run.lines.get(p.label)), run.lines.get(p.label), run.failures.get(p.label), info, LOCAL_TOLERANCES), opts.known));
 }
 
 /** Whether this kernel executes the helper build at `file` (an ia32 one: ENOEXEC without ia32 emulation). */
@@ -95,5 +95,5 @@ async function verifyQemu(inputs: readonly ScenarioInput[], opts: VerifyOptions)
   const q = await runQemu({ ...opts.qemu, image: opts.kernelImage! }, (profile, mode) =>
     inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`)), { signal: opts.signal, onLine: opts.onProgress });
   const info: KernelInfo = { ...q.info, how: `${q.info.how}; machine ${machineText(machineOf({ arch: q.plans[0]?.profile.arch ?? 'x86_64', machine: q.run.hello.machine }))}` };
-  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i].text, q.run.hosts.get(p.label), q.run.hello.machine), q.run.lines.get(p.label), q.run.failures.get(p.label), info, QEMU_TOLERANCES), opts.known));
+  return q.plans.map((p, i) => markKnown(report(aligned(p, inputs[i].text, q.run.hosts.get(p.label), q.run.hello.machine, q.run.lines.get(p.label)), q.run.lines.get(p.label), q.run.failures.get(p.label), info, QEMU_TOLERANCES), opts.known));
 }

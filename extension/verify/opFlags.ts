@@ -5,5 +5,6 @@ export const OPF_HOST = 1;
 export const OPF_CREATES = 2;
 export const OPF_CLOCK0 = 4;
 export const OPF_BOOTREAD = 8;
-/** The result depends on the host's uptime (the offsets range check): the helper reports the host clocks. */
+/** The result depends on the host's uptime (the offsets range check): the helper reports the host clocks before
+ *  (hm0, hboot0) and after it (hm, hboot). */
 export const OPF_HOSTNOW = 16;

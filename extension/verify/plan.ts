@@ -71,7 +71,10 @@ function alignHost(sim: ReturnType<typeof createSimulation>, host: HostNow): voi
   if (boot > 0.001) sim.exec({ line: -1, task: null, operation: { op: 'suspend', delta: spec(boot) } });
 }
 
-export function planScenario(text: string, file: string, profile: Profile, mode: RunMode, label = 'scenario', host?: HostNow): Plan {
+/** `hostAt`: the kernel's host before a line (by scenario line) that depends on its uptime (OPF_HOSTNOW), to which
+ *  the model's host is moved forward first: the kernel's runs on between lines, the model's only with the scenario. */
+export function planScenario(text: string, file: string, profile: Profile, mode: RunMode, label = 'scenario', host?: HostNow,
+  hostAt?: ReadonlyMap<number, HostNow>): Plan {
   const parsed = parseScenario(text, file);
   const source = text.split('\n');
   const base = { file, label, profile, mode, source, lines: [] as PlannedLine[], skipped: [] as { line: number; why: string; modelFailed?: boolean }[] };
@@ -106,6 +109,8 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
   for (const step of parsed.steps) {
     const why = rejected.get(step.line);
     if (why) { base.skipped.push({ line: step.line, why }); continue; }
+    const at = hostAt?.get(step.line);
+    if (at) alignHost(sim, at);
     const before = sim.state();
     const c: EncodeContext = { mode, profile, before, task: step.task, rawCloned };
     const spec = OPERATIONS[step.operation.op];

@@ -91,3 +91,34 @@ test('a read\'s text is compared whole: a difference past the 60 bytes shown is 
   assert.match(l.diffs[0].kernel, /^from byte 110 of \d+: /);
   assert.notEqual(l.diffs[0].kernel, l.diffs[0].model);
 });
+
+// facts-q7-clocks.timens under qemu: a VM up ~20 s writes "boottime -20 0"; the kernel's host ran on from the
+// scenario's start, where the model's host was placed, so the model refused a write the kernel took.
+const UPTIME_TEXT = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "boottime -20 0")\nP1: fork() = P2\nP2: clock_gettime(CLOCK_BOOTTIME)';
+const UPTIME_PROFILE = profileForKernel('x86_64', '6.18.44')!;
+const ts = (x: number) => `${Math.floor(x)}:${String(Math.round((x - Math.floor(x)) * 1e9)).padStart(9, '0')}`;
+
+/** The file as run on a VM whose host read `start` s at the scenario's start and `before`, `after` s around the write. */
+function uptimeRun(start: number, before: number, after: number) {
+  const sent = planScenario(UPTIME_TEXT, 'u.timens', UPTIME_PROFILE, MODE, 'u', { monotonic: start, boottime: start });
+  // the kernel answers as the model does on a host at its uptime after the write
+  const kernel = kernelFromModel(planScenario(UPTIME_TEXT, 'u.timens', UPTIME_PROFILE, MODE, 'u', { monotonic: after, boottime: after }));
+  const w = kernel.get(3)!;
+  w.res = { ...w.res!, f: { ...w.res!.f, hm0: ts(before), hboot0: ts(before), hm: ts(after), hboot: ts(after) } };
+  const plan = aligned(sent, UPTIME_TEXT, { monotonic: start, boottime: start }, {}, kernel);
+  return { sent, lines: compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES }).lines.slice().sort((a, b) => a.line - b.line) };
+}
+
+test('an offsets write is asked of the model at the kernel\'s uptime just before it, not the scenario\'s start: checked whenever that decides', () => {
+  const { sent, lines } = uptimeRun(19.5, 20.1, 20.2);
+  assert.equal(sent.lines[1].model.result.errno, 'ERANGE', 'at the start\'s 19.5 s, -20 s is below 0');
+  assert.deepEqual(lines.map((l) => l.status), ['agree', 'agree', 'agree', 'agree'], lines.map((l) => l.reason ?? '').join(' | '));
+  assert.equal(lines[1].model, 'ok ret=14', 'the model wrote the offsets too');
+});
+
+test('an offsets write whose bound lies between the host\'s uptimes before and after it is not checkable, saying so', () => {
+  const { lines } = uptimeRun(19.5, 19.95, 20.05);
+  assert.equal(lines[1].status, 'unchecked');
+  assert.match(lines[1].reason ?? '', /-20 s lands on one side of a bound at the uptime before it \(19\.950 s\) and on the other after it \(20\.050 s\), so the answer is the timing's/);
+  assert.match(lines[3].reason ?? '', /follows line 3/, 'the kernel wrote the offsets the model refused');
+});
