@@ -38,9 +38,10 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => (vforked.has(t) ? `${t}: id()` : `${t}: pthread_create() = ${child(t, `K${++n}`, true)}`),
     (t) => `${t}: unshare(${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWUSER|CLONE_NEWIPC|CLONE_NEWNET'])})`,
     (t) => `${t}: setns("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children'])}", ${pick(['CLONE_NEWTIME', '0'])})`,
-    // Other namespace types through a pidfd (validate_nsset checks each owner); CLONE_NEWNS is left out: with another
-    // thread, Debian's 6.12 says EINVAL where 6.1 and 6.18 say EUSERS (modelled since: docs/model-namespaces.md#setns).
-    (t) => `${t}: setns(pidfd(${pick(tasks)}), ${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWTIME|CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWCGROUP', 'CLONE_NEWUSER|CLONE_NEWUTS'])})`,
+    // Other namespace types through a pidfd (validate_nsset checks each owner). CLONE_NEWNS alone tests the caller's
+    // own fs_struct, with more flags a copy, except where mntns_install tests current->fs (Debian's 6.12, 7.3):
+    // docs/model-namespaces.md#setns.
+    (t) => `${t}: setns(pidfd(${pick(tasks)}), ${pick(['CLONE_NEWTIME', 'CLONE_NEWTIME|CLONE_NEWUSER', 'CLONE_NEWUSER', 'CLONE_NEWTIME|CLONE_NEWUTS', 'CLONE_NEWTIME|CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWCGROUP', 'CLONE_NEWUSER|CLONE_NEWUTS', 'CLONE_NEWNS', 'CLONE_NEWNS|CLONE_NEWTIME', 'CLONE_NEWNS|CLONE_NEWUSER|CLONE_NEWTIME', 'CLONE_NEWNS|CLONE_NEWUTS'])})`,
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic', 'boottime', '1', '7'])} ${int(-5000, 5000)} ${pick([0, 1, 999999999])}")`,
     (t) => `${t}: read("/proc/${pick([...tasks, 'self'])}/timens_offsets")`,
     (t) => `${t}: read("${pick(['/proc/uptime', '/proc/stat', '/proc/sys/user/max_time_namespaces'])}")`,
@@ -55,7 +56,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => `${t}: write("/proc/${pick(tasks)}/${pick(['uid_map', 'gid_map'])}", "0 ${pick([0, 1000])} 1")`,
     (t) => `${t}: write("/proc/${pick(tasks)}/setgroups", "deny")`,
     (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
-    (t) => { const own = ownFds(t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0'])})` : `${t}: id()`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0', 'CLONE_NEWNS', 'CLONE_NEWNS|CLONE_NEWTIME'])})` : `${t}: id()`; },
     (t) => `${t}: readlink("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children', 'user'])}")`,
     (t) => { const e = pick(['execve()', 'execve("/proc/self/exe", compat)']); if (e === 'execve()') vforked.delete(t); unshareTable(t); return `${t}: ${e}`; },
     // Values near KTIME_MAX: a timer only, since a sleep that long moves the model's host with it.

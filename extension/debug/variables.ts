@@ -1,7 +1,9 @@
 // The Variables view of a stop: scopes (Event, Task, Namespaces, Memory, Clocks, Tasks) built lazily from the
 // KernelState, with the values changed by the last step marked and large collections paged.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Change, KernelState, PteState, SimEvent, TaskState, TimeNamespaceState } from '../sim/api';
+import type { Change, KernelState, OpResult, PteState, SimEvent, TaskState, TimeNamespaceState } from '../sim/api';
+import { formatClockRead } from '../scenario/editor/format';
+import { resultText } from '../scenario/editor/trees';
 import type { Timespec } from '../sim/types';
 import { CLOCK_NAMES, PROT } from '../sim/types';
 import { formatTimespec, isTimespec, lookupObject } from './expressions';
@@ -319,7 +321,7 @@ export class VariableTree {
   private objectVariable(name: string, value: object, evaluateName: string, obj: string, path: string): DebugProtocol.Variable {
     const changed = path === '' ? this.changes.objectChanged(obj) : this.changes.touches(obj, path);
     const ref = this.objectRef(value, obj, path, evaluateName);
-    const v: DebugProtocol.Variable = { name: this.mark(name, changed), value: summarise(value), variablesReference: ref, evaluateName };
+    const v: DebugProtocol.Variable = { name: this.mark(name, changed), value: inWords(value) ?? summarise(value), variablesReference: ref, evaluateName };
     if (Array.isArray(value) && value.length > PAGE_THRESHOLD) v.indexedVariables = value.length;
     if (path === '' && this.state.pages[obj]?.blocks.length) v.memoryReference = obj;
     return v;
@@ -381,6 +383,20 @@ function display(v: unknown): string {
   if (isTimespec(v)) return formatTimespec(v);
   if (typeof v === 'string') return v;
   return JSON.stringify(v) ?? String(v);
+}
+
+/** An operation's result or a clock read as the editor words it (a vDSO read with its second answer, after an
+ *  "or"), where the fields alone would leave the user to add a value to its host and offset. */
+function inWords(v: object): string | undefined {
+  if (isClockRead(v)) return formatClockRead(v);
+  const r = v as Partial<OpResult>;
+  if ('ret' in r && 'errno' in r && 'signal' in r) return resultText(r as OpResult);
+  return undefined;
+}
+
+function isClockRead(v: object): v is NonNullable<OpResult['clock']> {
+  const c = v as Partial<NonNullable<OpResult['clock']>>;
+  return typeof c.clock === 'number' && isTimespec(c.value) && isTimespec(c.host) && typeof c.path === 'string';
 }
 
 function summarise(v: object): string {

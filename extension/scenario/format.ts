@@ -2,6 +2,7 @@
 // CLI and anything else that prints runs.
 
 import type { OpResult, SimEvent, Simulation } from '../sim/api';
+import { CARRIED_WHEN, orCarried } from '../sim/offset64';
 import type { ExpectOutcome, LineOutcome, ScenarioRun } from './api';
 import type { Lexeme } from './lexer';
 import { formatHostOffset, formatTimespec, subTimespec } from './values';
@@ -51,9 +52,6 @@ export function signalText(signal: string): string {
 }
 
 /** `= 0`, `= -1 EACCES (Permission denied)`, `= ? --- SIGBUS ---` (a signal delivered: see signalText), clock values and text read. */
-/** When a vDSO read gives its other answer (OpResult clock.carried): its nanoseconds carried a whole second. */
-export const CARRIED_WHEN = 'when the read falls between a second boundary and the tick that updates the vDSO data';
-
 export function formatResult(r: OpResult, run: { readonly sim: Simulation }, outcome?: LineOutcome): string {
   if (r.signal && r.ret === null) return `= ? ${r.errno ? `(-${r.errno} in the kernel) ` : ''}${signalText(r.signal)}`;
   let s: string;
@@ -66,7 +64,7 @@ export function formatResult(r: OpResult, run: { readonly sim: Simulation }, out
     const offset = subTimespec(r.clock.value, r.clock.host);
     s += ` {${formatTimespec(r.clock.value)}, ${clockName(r.clock.clock)} ${formatHostOffset(offset)}, ${r.clock.path}}`;
     const { carried } = r.clock;
-    if (carried) s += ` (or {${formatTimespec(carried)}, ${clockName(r.clock.clock)} ${formatHostOffset(subTimespec(carried, r.clock.host))}} ${CARRIED_WHEN})`;
+    if (carried) s += ` (${orCarried(`{${formatTimespec(carried)}, ${clockName(r.clock.clock)} ${formatHostOffset(subTimespec(carried, r.clock.host))}}`)})`;
   }
   if (r.text !== undefined) s += ` ${escapeText(r.text)}`;
   if (r.waited) s += ` (waited ${formatTimespec(r.waited)}s${r.timer ? `, ${r.timer}` : ''})`;

@@ -93,3 +93,12 @@ export function vdsoAddOffset(host: Timespec, o: TimensOffset, carried = false):
   const q = (ns / NSEC) % U32;
   return { sec: Number(BigInt(host.sec) - (carried ? 1n : 0n) + r.sec + q), nsec: Number(ns % NSEC) };
 }
+
+/** When a vDSO read gives its second answer (OpResult clock.carried, vdsoAddOffset's `carried`). */
+export const CARRIED_WHEN = 'when the read falls between a second boundary and the tick that updates the vDSO data';
+
+/** The words every view puts after a vDSO read's value for its second answer, `or V' when …`; `carried` is that
+ *  answer as the view shows its values. */
+export function orCarried(carried: string): string {
+  return `or ${carried} ${CARRIED_WHEN}`;
+}

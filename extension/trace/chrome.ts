@@ -1,7 +1,8 @@
 // Exports a recorded simulation in the Chrome JSON trace format (opens in Perfetto UI and chrome://tracing):
 // time namespaces are processes, tasks are threads, operations and kernel functions are nested slices.
-import type { KernelState, SimEvent, Simulation } from '../sim/api';
-import { fmtTs } from '../sim/types';
+import type { KernelState, OpResult, SimEvent, Simulation } from '../sim/api';
+import { orCarried } from '../sim/offset64';
+import { fmtTs, type Timespec } from '../sim/types';
 
 /** One trace event as the format defines it (only the fields this exporter writes). */
 export interface TraceEvent {
@@ -185,9 +186,15 @@ function resultArgs(exit: SimEvent): Record<string, unknown> {
   const out: Record<string, unknown> = { ret: r.ret };
   if (r.errno) out.errno = r.errno;
   if (r.signal) out.signal = r.signal;
-  if (r.clock) out.clock = `${fmt(r.clock.value)} (host ${fmt(r.clock.host)}, ${r.clock.path})`;
+  if (r.clock) out.clock = clockReadText(r.clock, fmt);
   if (r.child) out.child = r.child;
   return out;
+}
+
+/** A clock read as the trace's views show it, `V (host H, path)`, with a vDSO read's second answer after an "or". */
+export function clockReadText(c: NonNullable<OpResult['clock']>, fmt: (t: Timespec) => string): string {
+  const read = `${fmt(c.value)} (host ${fmt(c.host)}, ${c.path})`;
+  return c.carried ? `${read}, ${orCarried(fmt(c.carried))}` : read;
 }
 
 function show(v: unknown): string {

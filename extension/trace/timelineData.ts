@@ -2,6 +2,7 @@
 // its lanes and clock samples, and answers per-event detail requests. Pure: runs in Node and in tests.
 import type { SimEvent, Simulation, KernelState } from '../sim/api';
 import { fmtTs, type Timespec } from '../sim/types';
+import { clockReadText } from './chrome';
 import {
   CATEGORY, FLAG_FAILED, FLAG_SIGNAL, KIND_CODE, NO_LANE, newColumns,
   type Columns, type EventDetails, type LaneInfo, type RunHeader,
@@ -225,7 +226,7 @@ export function eventDetails(sim: Simulation, run: number, index: number, lines:
     const parts = [r.ret === null ? 'no return (killed)' : `ret ${r.ret}`];
     if (r.errno) parts.push(`errno ${r.errno}`);
     if (r.signal) parts.push(`signal ${r.signal}`);
-    if (r.clock) parts.push(`clock ${r.clock.clock} = ${fmtTime(r.clock.value)} (host ${fmtTime(r.clock.host)}, ${r.clock.path})`);
+    if (r.clock) parts.push(`clock ${r.clock.clock} = ${clockReadText(r.clock, fmtTime)}`);
     if (r.child) parts.push(`child ${r.child}`);
     if (r.text !== undefined) parts.push(`text ${JSON.stringify(r.text.slice(0, 120))}`);
     if (r.waited) parts.push(`waited ${fmtTime(r.waited)}`);

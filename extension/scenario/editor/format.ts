@@ -5,9 +5,9 @@ import { configText } from '../../sim/config';
 import type { OpResult, PhysPageState } from '../../sim/api';
 import type { Arch, Arm64PatchId, KernelVersion, Profile, Timespec } from '../../sim/types';
 import { buildStatusOf } from '../../sim/build';
-import { rawOffset, type TimensOffset } from '../../sim/offset64';
+import { orCarried, rawOffset, type TimensOffset } from '../../sim/offset64';
 import { ARM64_PATCHES, kernelAtLeast as versionAtLeast } from '../../sim/types';
-import { CARRIED_WHEN, signalText } from '../format';
+import { signalText } from '../format';
 import { formatDuration, subTimespec } from '../values';
 import { clockName, ERRNO_TEXT } from '../vocabulary';
 
@@ -59,7 +59,7 @@ export function resultParts(r: OpResult, quoteMax: number): string[] {
 export function formatClockRead(clock: NonNullable<OpResult['clock']>): string {
   const offset = subTimespec(clock.value, clock.host);
   const read = `${clockName(clock.clock)} ${formatTimespec(clock.value)} = host ${formatTimespec(clock.host)} ${formatOffset(offset)} (${clock.path})`;
-  return clock.carried ? `${read}, or ${formatTimespec(clock.carried)} = host ${formatOffset(subTimespec(clock.carried, clock.host))} ${CARRIED_WHEN}` : read;
+  return clock.carried ? `${read}, ${orCarried(`${formatTimespec(clock.carried)} = host ${formatOffset(subTimespec(clock.carried, clock.host))}`)}` : read;
 }
 
 export function describePhysPage(id: string, page?: PhysPageState): string {

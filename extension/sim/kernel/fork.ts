@@ -10,6 +10,7 @@ import { addMmUser, dupMm } from './mm/mm';
 import { addNsRefs, newNsproxy, NS_FLAGS, switchTaskNamespaces } from './nsproxy';
 import { ownNewNamespaces } from './nsOwners';
 import { copyFiles, newEmptyFiles, unshareFiles } from './files';
+import { fsForChild, unshareFs } from './fsStruct';
 import { cloneTimeNs, timensOnFork, ucountLimitReached } from './time/namespace';
 
 const UNSHARE_ALLOWED = CF.CLONE_THREAD | CF.CLONE_FS | CF.CLONE_NEWNS | CF.CLONE_SIGHAND | CF.CLONE_VM | CF.CLONE_FILES |
@@ -27,7 +28,7 @@ export const PTHREAD_FLAGS = CF.CLONE_VM | CF.CLONE_FS | CF.CLONE_FILES | CF.CLO
 
 /** A new task record, live, listed in its namespaces' refs and its mm's users. */
 export function newTask(k: KernelContext, id: string, parent: string | null, uid: number, userNs: string, fullCaps: boolean, nsproxy: string,
-  mmId: string, exitSignal: number, leader?: string, copyFrom?: TaskRec): TaskRec {
+  mmId: string, exitSignal: number, leader?: string, copyFrom?: TaskRec, fs?: string): TaskRec {
   const pid = counter(k, 'pid');
   const lead = leader ?? id;
   const tgid = leader ? task(k, leader).tgid : pid;
@@ -41,6 +42,7 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
     // a child in a new user namespace gets every capability there; otherwise it copies its parent's sets
     _permCaps: fullCaps || (copyFrom?._permCaps ?? false),
     ...(copyFrom?._nsOwners ? { _nsOwners: copyFrom._nsOwners } : {}),
+    ...(fs ? { _fs: fs } : {}),
   };
   k.r.create(k.tasks, id, t);
   k.memo.taskCreated(t);
@@ -78,8 +80,11 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
     const me = task(k, t);
     let newUser: string | null = null;
     if (flags & CF.CLONE_NEWUSER) newUser = k.fn('unshare_userns', () => createUserNs(k, me.userNs, me));
-    // unshare_fd made the copy up front; it is swapped in with the namespaces, before commit_creds
-    const swapFiles = (): void => { if (flags & CF.CLONE_FILES) unshareFiles(k, t, 'unshare_fd'); };
+    // unshare_fs and unshare_fd made the copies up front; they are swapped in with the namespaces, before commit_creds
+    const swapFiles = (): void => {
+      unshareFs(k, t, flags);
+      if (flags & CF.CLONE_FILES) unshareFiles(k, t, 'unshare_fd');
+    };
     if (!(flags & NS_FLAGS)) {
       swapFiles();
       if (newUser) commitNewUser(k, t, newUser);
@@ -214,7 +219,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     });
     const thread = (flags & CF.CLONE_THREAD) !== 0;
     const created = newTask(k, child, thread ? parent.parent : t, parent.uid, userNs, fullCaps, npId, mmId,
-      thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent);
+      thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent, fsForChild(parent, flags));
     k.r.set(k.nsproxies, npId, 'count', np(k, npId).count + 1);
     ownNewNamespaces(k, child, flags, userNs);
     copyFiles(k, t, child, flags);

@@ -43,7 +43,11 @@ export class Memo {
   offOff: Timespec | null = null;
   offPhys = '';
   offSid = 0;
-  lastSum: { a: Timespec; b: Timespec; sum: Timespec } | null = null;
+  /** The read's second answer for the same key (OpResult clock.carried), made with offSid. */
+  offAlt: Timespec | undefined = undefined;
+  /** The last offset sum (host a + offset b) and, where the vDSO has a second answer, that one and the texts of
+   *  both (gettime.ts offsetSum): plain strings, kept when a streaming log forgets its summaries. */
+  lastSum: { a: Timespec; b: Timespec; sum: Timespec; carried?: Timespec; offText?: string; carriedText?: string } | null = null;
 
   constructor(private readonly store: Store) {}
 

@@ -5,6 +5,7 @@ import type { TaskRec } from '../store/records';
 import { CLONE_FLAGS as CF } from '../types';
 import { task, type KernelContext } from './context';
 import { capCheck } from './cred';
+import { fsUsers } from './fsStruct';
 
 export type OtherNs = 'mnt' | 'uts' | 'ipc' | 'cgroup' | 'net';
 export type NsOwners = Readonly<Partial<Record<OtherNs, string>>>;
@@ -52,10 +53,10 @@ export function installOtherNamespaces(k: KernelContext, t: string, target: stri
   const install = (fn: string, owner: string, what: string): void => k.fn(fn, () => {
     if (!capCheck(k, 'ns_capable', me, owner, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${owner}, the owner of ${what}`);
     if (!capCheck(k, 'ns_capable', me, credUserNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN in ${credUserNs}`);
-    // our choice: the tasks sharing the fs_struct are the threads of the process (pthread_create's CLONE_FS);
-    // a clone with CLONE_FS is not followed
-    if (fn === 'mntns_install' && (nstype === CF.CLONE_NEWNS || k.sw.mntnsInstallCallerFs) && k.memo.threadCount(t) > 1) {
-      k.fail('EINVAL', `${t} shares its fs_struct with its other threads: "if (${k.sw.mntnsInstallCallerFs ? 'current->fs' : 'fs'}->users != 1) return -EINVAL;"`);
+    // the tasks made with CLONE_FS share it (pthread_create's threads; a clone3 CLONE_THREAD without it does not)
+    if (fn === 'mntns_install' && (nstype === CF.CLONE_NEWNS || k.sw.mntnsInstallCallerFs)) {
+      const users = fsUsers(k, t);
+      if (users > 1) k.fail('EINVAL', `${t} shares its fs_struct with ${users - 1} other task(s): "if (${k.sw.mntnsInstallCallerFs ? 'current->fs' : 'fs'}->users != 1) return -EINVAL;"`);
     }
   });
   let pidDone = !(nstype & CF.CLONE_NEWPID);

@@ -13,6 +13,7 @@ import { flagNames } from './memo';
 import { installOtherNamespaces, type NsOwners } from './nsOwners';
 import { pidfdOpenChecks } from './pidfd';
 import { ownFd } from './files';
+import { fsUsers } from './fsStruct';
 import { resolveNsPath } from './proc/files';
 import { getTimeNs, putTimeNs, timensCommit, timensInstall, timensOnFork } from './time/namespace';
 import { KErr } from './trace';
@@ -103,6 +104,8 @@ function usernsInstall(k: KernelContext, t: string, userNs: string): void {
     const me = task(k, t);
     if (userNs === me.userNs) k.fail('EINVAL', `${userNs} is already ${t}'s user namespace: user_ns == current_user_ns()`);
     if (k.memo.threadCount(t) > 1) k.fail('EINVAL', `${t} has other threads: !thread_group_empty(current)`);
+    const users = fsUsers(k, t);
+    if (users > 1) k.fail('EINVAL', `${t} shares its fs_struct with ${users - 1} other task(s): current->fs->users != 1`);
     if (!capCheck(k, 'ns_capable', me, userNs, 'CAP_SYS_ADMIN')) k.fail('EPERM', `${t} lacks CAP_SYS_ADMIN over ${userNs}`);
     k.state(k.txt`nsset cred: user namespace ${userNs}, every capability in it (set_cred_user_ns)`);
   });

@@ -37,6 +37,8 @@ export interface TaskRec extends Omit<TaskState, 'fds'> {
   readonly _permCaps: boolean;
   /** The owners of its mount, UTS, IPC, cgroup and network namespaces where not the initial user namespace (nsOwners.ts). */
   readonly _nsOwners?: NsOwners;
+  /** The fs_struct it uses where not its own (fsStruct.ts: a CLONE_FS child shares its creator's). */
+  readonly _fs?: string;
 }
 
 /** One extent of a uid_map or gid_map: ids first..first+count-1 of the namespace are kernel ids lower.. */
@@ -173,6 +175,7 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
   startBoottime: t.startBoottime, files: t.files, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
   _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps, ...(t._nsOwners ? { _nsOwners: t._nsOwners } : {}),
+  ...(t._fs ? { _fs: t._fs } : {}),
 }), {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,

@@ -47,3 +47,28 @@ test('root of the initial user namespace joins them all', () => {
   assert.equal(h.run('P1', op.setnsPidfd('P3', all)).errno, null);
   assert.deepEqual(h.nsOf('P1'), ['ns#1', 'ns#1']);
 });
+
+test('fs->users counts the tasks on the caller\'s fs_struct, not its threads: CLONE_FS shares it, unshare(CLONE_FS) and exit leave it', () => {
+  const h = harness();
+  h.run('P1', op.fork('P2'));
+  h.run('P1', op.clone(F.CLONE_NEWUSER | 17, 'P3'));
+  // copy_fs without CLONE_FS: a thread with a copy of its own
+  h.run('P1', op.clone3(F.CLONE_THREAD | F.CLONE_SIGHAND | F.CLONE_VM, 'T1', 0));
+  assert.equal(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWNS)).errno, null);
+  // a CLONE_FS child that is no thread: mntns_install (flags == CLONE_NEWNS) and userns_install refuse
+  h.run('P2', op.clone(F.CLONE_FS | 17, 'P4'));
+  assert.equal(h.run('P2', op.setnsPidfd('P1', F.CLONE_NEWNS)).errno, 'EINVAL');
+  assert.equal(h.run('P2', op.setnsPidfd('P3', F.CLONE_NEWUSER)).errno, 'EINVAL');
+  // prepare_nsset's copy for more flags (6.18)
+  assert.equal(h.run('P2', op.setnsPidfd('P1', F.CLONE_NEWNS | F.CLONE_NEWUTS)).errno, null);
+  // unshare_fs: P2 gets a copy, P4 is alone on the old one
+  assert.equal(h.run('P2', op.unshare(F.CLONE_FS)).errno, null);
+  assert.equal(h.run('P2', op.setnsPidfd('P1', F.CLONE_NEWNS)).errno, null);
+  assert.equal(h.run('P4', op.setnsPidfd('P1', F.CLONE_NEWNS)).errno, null);
+  assert.equal(h.run('P2', op.setnsPidfd('P3', F.CLONE_NEWUSER)).errno, null);
+  // pthread_create passes CLONE_FS; exit_fs drops the thread's
+  h.run('P1', op.thread('T2'));
+  assert.equal(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWNS)).errno, 'EINVAL');
+  h.run('T2', op.exit());
+  assert.equal(h.run('P1', op.setnsPidfd('P2', F.CLONE_NEWNS)).errno, null);
+});

@@ -6,7 +6,7 @@
 import type { OpResult } from '../../api';
 import type { PageRec } from '../../store/records';
 import type { Layout } from '../../profile';
-import { clockName, type Timespec } from '../../types';
+import { clockName, fmtTs, type Timespec } from '../../types';
 import { mm, setLastResult, task, type KernelContext } from '../context';
 import { segv } from '../mm/fault';
 import { userRead } from '../mm/access';
@@ -17,10 +17,11 @@ import { isModeNone } from '../time/clocksource';
 import type { VdsoRace } from '../../opsClock';
 import { raceSeqcount } from './seqcount';
 import { tsAdd, ZERO } from '../util';
-import { vdsoAddOffset, type TimensOffset } from '../../offset64';
+import { offsetText, orCarried, vdsoAddOffset, type TimensOffset } from '../../offset64';
 import { usec } from '../time/timekeeping';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
+type OffsetSum = NonNullable<KernelContext['memo']['lastSum']>;
 
 /** `gtod`: the vDSO's gettimeofday entry (__cvdso_gettimeofday: do_hres(CLOCK_REALTIME), cut to microseconds). */
 export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gtod = false, race?: VdsoRace): OpResult {
@@ -66,7 +67,7 @@ export function vdsoClockGettime(k: KernelContext, t: string, clock: number, gto
   setLastResult(k, t, res);
   const sum = res.signal !== null && res.signal !== undefined ? k.txt`${sym} = ${res.signal}` : res.errno ? k.txt`${sym} = -1 ${res.errno}`
     : res.stuck ? k.txt`${sym} never returns (stuck in the seqcount loop)`
-    : res.retries !== undefined ? k.txt`${sym} = ${res.clock!.value} (${res.clock!.path}, ${res.retries} seqcount retries)` : exitSummary(k, sym, res.clock!);
+    : res.retries !== undefined ? k.txt`${sym} = ${res.clock!.value} (${res.clock!.path}, ${res.retries} seqcount retries)${res.clock!.carried ? `, ${carriedText(k, res.clock!.carried)}` : ''}` : exitSummary(k, sym, res.clock!);
   k.exit('vdso-exit', enter, sum, res);
   return res;
 }
@@ -77,7 +78,7 @@ function exitSummary(k: KernelContext, sym: string, c: VdsoReading): number {
   const memo = k.memo;
   if (memo.exitReading !== c) {
     memo.exitReading = c;
-    memo.exitSid = k.txt`${sym} = ${c.value} (${c.path})`;
+    memo.exitSid = c.carried ? k.txt`${sym} = ${c.value} (${c.path}), ${carriedText(k, c.carried)}` : k.txt`${sym} = ${c.value} (${c.path})`;
   }
   return memo.exitSid;
 }
@@ -88,13 +89,15 @@ function reading(k: KernelContext, clock: number, value: Timespec, host: Timespe
   if (r && r.clock === clock && r.value === value && r.host === host && r.path === path && r.carried === carried) return r;
   return (k.memo.lastReading = { clock, value, host, path, ...(carried ? { carried } : {}) });
 }
-function offsetSum(k: KernelContext, a: Timespec, b: Timespec): Timespec {
+/** The offset sum of a read and, where it differs, its carried alternative, with the texts the trace shows of
+ *  them: made once per (host, offset), which a streaming run does not forget at each step. */
+function offsetSum(k: KernelContext, a: Timespec, b: Timespec): OffsetSum {
   const m = k.memo.lastSum;
-  if (m && m.a === a && m.b === b) return m.sum;
+  if (m && m.a === a && m.b === b) return m;
   // An offset stored with negative nanoseconds goes through the vDSO's u64 add and u32 quotient.
   const sum = (b as TimensOffset).carry ? vdsoAddOffset(a, b) : tsAdd(a, b);
-  k.memo.lastSum = { a, b, sum };
-  return sum;
+  const carried = carriedSum(a, b, sum);
+  return (k.memo.lastSum = carried ? { a, b, sum, carried, offText: offsetText(b), carriedText: orCarried(fmtTs(carried)) } : { a, b, sum });
 }
 /** The high-resolution read's value when its nanoseconds carried a second (vdsoAddOffset), where that differs: the
  *  model's host has no tick, so which of the two a kernel gives is the host's timing (verify accepts either). */
@@ -102,6 +105,11 @@ function carriedSum(a: Timespec, b: Timespec, sum: Timespec): Timespec | undefin
   if (!(b as TimensOffset).carry) return undefined;
   const c = vdsoAddOffset(a, b, true);
   return c.sec === sum.sec && c.nsec === sum.nsec ? undefined : c;
+}
+/** `or V' when …` for a read's second answer, from the sum's texts when it is that sum's. */
+function carriedText(k: KernelContext, carried: Timespec): string {
+  const m = k.memo.lastSum;
+  return m?.carried === carried ? m.carriedText! : orCarried(fmtTs(carried));
 }
 
 /** clock_gettime_fallback: the real system call from inside the vDSO (the kernel side applies the offsets). */
@@ -242,21 +250,26 @@ function vdsoRead(k: KernelContext, t: string, mmId: string, clock: number, data
     } else {
       const off = block.values[clock] ?? ZERO;
       const view = k.modules.design.clockView;
-      const sum = offsetSum(k, host, off);
+      const sums = offsetSum(k, host, off);
+      const sum = sums.sum;
       const value = view ? view(k, t, clock, sum) : sum;
+      // The second answer depends on what the text does, so it is made with it, once per (clock, host, off, page).
       if (memo.offClock !== clock || memo.offHost !== host || memo.offOff !== off || memo.offPhys !== first) {
         memo.offClock = clock;
         memo.offHost = host;
         memo.offOff = off;
         memo.offPhys = first;
-        memo.offSid = k.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
+        // do_coarse_timens adds the offset to the base nanoseconds, always below a second: one answer.
+        const carried = coarse ? undefined : sums.carried;
+        memo.offAlt = carried && view ? view(k, t, clock, carried) : carried;
+        // A streaming run forgets this at each step: the usual read keeps its plain template (no text to build).
+        memo.offSid = memo.offAlt ? k.txt`host ${clockName(clock)} ${host} + offset ${sums.offText} from ${first} = ${value}, ${carriedText(k, memo.offAlt)}`
+          : k.txt`host ${clockName(clock)} ${host} + offset ${off} from ${first} = ${value}`;
       }
       // The loop runs on the real page; the offset is added after it (do_hres_timens).
       const retries = race ? raceSeqcount(k, real, race, timensFn) : undefined;
       k.state(memo.offSid);
-      const carried = coarse ? undefined : carriedSum(host, off, sum);
-      const alt = carried && view ? view(k, t, clock, carried) : carried;
-      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens', alt), ...(retries !== undefined ? { retries } : {}) };
+      res = { ret: 0, errno: null, signal: null, clock: reading(k, clock, value, host, 'vdso-timens', memo.offAlt), ...(retries !== undefined ? { retries } : {}) };
     }
   }
   k.ret(c, undefined);
