@@ -4,7 +4,7 @@
 // (time travel returns there before a step), and are built from the store on first use.
 
 import type { OpResult } from '../api';
-import type { PteState, TaskRec } from '../store/records';
+import { fsOf, type PteState, type TaskRec } from '../store/records';
 import { refsItems } from '../store/reflist';
 import type { Store } from '../store/store';
 import { CLONE_FLAGS as CF, type Timespec } from '../types';
@@ -22,6 +22,8 @@ export class Memo {
   private readonly pids = new Map<number, Set<string>>();
   /** Place of every task in creation order. */
   private readonly created = new Map<string, number>();
+  /** fs->users: the live tasks on each fs_struct (fsStruct.ts). */
+  private readonly fsUsers = new Map<string, number>();
   /** The users of each mm. */
   private readonly users = new Map<string, Set<string>>();
   /** For each physical page, the mms whose PTEs map it and how many PTEs each. */
@@ -75,6 +77,7 @@ export class Memo {
     p.add(t.id);
     if (t.state === 'exited') return;
     this.live.set(t.id, s);
+    this.countFs(fsOf(t), +1);
     let g = this.groups.get(t.leader);
     if (!g) this.groups.set(t.leader, (g = new Set()));
     g.add(t.id);
@@ -87,8 +90,19 @@ export class Memo {
   }
   taskExited(t: TaskRec): void {
     if (!this.built) return;
-    this.live.delete(t.id);
+    if (this.live.delete(t.id)) this.countFs(fsOf(t), -1);
     this.groups.get(t.leader)?.delete(t.id);
+  }
+  /** Live task `t` moved from fs_struct `from` to `to` (unshare_fs). */
+  fsChanged(from: string, to: string): void {
+    if (!this.built) return;
+    this.countFs(from, -1);
+    this.countFs(to, +1);
+  }
+  private countFs(fs: string, by: number): void {
+    const n = (this.fsUsers.get(fs) ?? 0) + by;
+    if (n) this.fsUsers.set(fs, n);
+    else this.fsUsers.delete(fs);
   }
   leaderChanged(id: string, from: string, to: string): void {
     if (!this.built || !this.live.has(id)) return;
@@ -132,6 +146,11 @@ export class Memo {
   liveTasks(): IterableIterator<string> {
     this.build();
     return this.live.keys();
+  }
+  /** fs->users of fs_struct `fs`. */
+  fsUserCount(fs: string): number {
+    this.build();
+    return this.fsUsers.get(fs) ?? 0;
   }
   isLive(id: string): boolean {
     this.build();

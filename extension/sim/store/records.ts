@@ -41,6 +41,11 @@ export interface TaskRec extends Omit<TaskState, 'fds'> {
   readonly _fs?: string;
 }
 
+/** The fs_struct a task uses, named after the task it was made for (a record without `_fs` uses its own). */
+export function fsOf(t: TaskRec): string {
+  return t._fs ?? t.id;
+}
+
 /** One extent of a uid_map or gid_map: ids first..first+count-1 of the namespace are kernel ids lower.. */
 export interface IdExtent {
   readonly first: number;
