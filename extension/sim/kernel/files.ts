@@ -63,6 +63,7 @@ export function fdHolder(k: KernelContext, t: string, name: string): string {
 function newFiles(k: KernelContext, t: string, fds: Readonly<Record<string, FdRec>>): string {
   const id = k.files.has(t) ? `${t}@${k.line}` : t;
   k.r.create(k.files, id, { id, fds, users: refsAdd(EMPTY_REFS, t), count: 1 });
+  k.memo.fileTableAdded(id, fds);
   for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${id}:${name}`, +1);
   k.r.set(k.tasks, t, 'files', id);
   return id;

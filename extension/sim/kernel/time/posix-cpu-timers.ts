@@ -30,8 +30,8 @@ export function validateCpuClock(k: KernelContext, t: string, c: Extract<Negativ
   if (c.which >= 3) k.fail('EINVAL', 'CPUCLOCK_WHICH is CPUCLOCK_MAX (3): "if (CPUCLOCK_WHICH(clock) >= CPUCLOCK_MAX) return NULL;"');
   if (c.pid === 0) return;
   const me = task(k, t);
-  let tsk: TaskRec | undefined;
-  k.tasks.forEach((x) => { if (x.pid === c.pid && x.state !== 'exited') tsk = x; });
+  const found = k.memo.liveTaskByPid(c.pid);
+  const tsk: TaskRec | undefined = found === undefined ? undefined : task(k, found);
   if (!tsk) return k.fail('EINVAL', `no task has pid ${c.pid}: find_vpid finds none`);
   if (c.thread) {
     if (tsk.tgid !== me.tgid) k.fail('EINVAL', `pid ${c.pid} is a thread of another process: "return (tsk && same_thread_group(tsk, current)) ? pid : NULL;"`);
