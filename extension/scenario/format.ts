@@ -3,6 +3,7 @@
 
 import type { OpResult, SimEvent, Simulation } from '../sim/api';
 import { CARRIED_WHEN, orCarried } from '../sim/offset64';
+import type { Timespec } from '../sim/types';
 import type { ExpectOutcome, LineOutcome, ScenarioRun } from './api';
 import type { Lexeme } from './lexer';
 import { formatHostOffset, formatTimespec, subTimespec } from './values';
@@ -84,6 +85,21 @@ export function formatStepLineOf(run: { readonly sim: Simulation }, outcome: Lin
   return `${prefix}${call} ${formatResult(outcome.result, run, outcome)}`;
 }
 
+/** A read's value and its offset from the host's clock, as a JSON line gives them. */
+interface JsonReading {
+  readonly value: Timespec;
+  readonly offset: Timespec;
+  readonly offset_text: string;
+}
+
+/** A clock read of a JSON line; `carried`: the vDSO's second answer (OpResult clock.carried) and when it is given. */
+interface JsonClock extends JsonReading {
+  readonly id: number;
+  readonly name: string;
+  readonly path: string;
+  readonly carried?: JsonReading & { readonly when: string };
+}
+
 export interface JsonLine {
   readonly file: string;
   readonly line: number;                   // 1-based
@@ -97,8 +113,10 @@ export interface JsonLine {
   readonly child?: string;
   readonly time_ns?: string | null;
   readonly time_ns_for_children?: string | null;
-  readonly clock?: { readonly id: number; readonly name: string; readonly path: string; readonly value: { sec: number; nsec: number }; readonly offset: { sec: number; nsec: number }; readonly offset_text: string };
+  readonly clock?: JsonClock;
   readonly content?: string;
+  /** A vDSO read stuck on an odd seq (OpResult stuck). */
+  readonly stuck?: OpResult['stuck'];
   readonly waited?: { sec: number; nsec: number };
   readonly timer?: 'disarmed';
   /** The model did not run the line: an operation the design leaves undefined, or one not modelled. */
@@ -116,27 +134,26 @@ export function jsonOfOutcome(run: ScenarioRun, o: LineOutcome, events?: readonl
 
 export function jsonOfOutcomeOf(file: string, o: LineOutcome, call: string, events?: readonly SimEvent[]): JsonLine {
   const r = o.result;
-  const rec: Record<string, unknown> = {
+  const reading = (value: Timespec): JsonReading => {
+    const offset = subTimespec(value, r.clock!.host);
+    return { value, offset, offset_text: formatHostOffset(offset) };
+  };
+  const clock: JsonClock | undefined = r.clock && {
+    id: r.clock.clock, name: clockName(r.clock.clock), path: r.clock.path, ...reading(r.clock.value),
+    ...(r.clock.carried ? { carried: { ...reading(r.clock.carried), when: CARRIED_WHEN } } : {}),
+  };
+  return {
     file, line: o.line + 1, kind: 'operation', task: o.step.task, op: o.step.operation.op, call,
     ret: r.ret, errno: r.errno, signal: r.signal, time_ns: o.time_ns, time_ns_for_children: o.time_ns_for_children,
+    ...(r.child ? { child: r.child } : {}),
+    ...(clock ? { clock } : {}),
+    ...(r.text !== undefined ? { content: r.text } : {}),
+    ...(r.stuck ? { stuck: r.stuck } : {}),
+    ...(r.refused ? { refused: r.refused } : {}),
+    ...(r.waited ? { waited: r.waited } : {}),
+    ...(r.timer ? { timer: r.timer } : {}),
+    ...(events ? { events } : {}),
   };
-  if (r.child) rec.child = r.child;
-  if (r.clock) {
-    const offset = subTimespec(r.clock.value, r.clock.host);
-    rec.clock = { id: r.clock.clock, name: clockName(r.clock.clock), path: r.clock.path, value: r.clock.value, offset, offset_text: formatHostOffset(offset) };
-    const { carried } = r.clock;
-    if (carried) {
-      const other = subTimespec(carried, r.clock.host);
-      (rec.clock as Record<string, unknown>).carried = { value: carried, offset: other, offset_text: formatHostOffset(other), when: CARRIED_WHEN };
-    }
-  }
-  if (r.text !== undefined) rec.content = r.text;
-  if (r.stuck) rec.stuck = r.stuck;
-  if (r.refused) rec.refused = r.refused;
-  if (r.waited) rec.waited = r.waited;
-  if (r.timer) rec.timer = r.timer;
-  if (events) rec.events = events;
-  return rec as unknown as JsonLine;
 }
 
 export function jsonOfExpectation(run: ScenarioRun, e: ExpectOutcome, events?: readonly SimEvent[]): JsonLine {
@@ -144,10 +161,9 @@ export function jsonOfExpectation(run: ScenarioRun, e: ExpectOutcome, events?: r
 }
 
 export function jsonOfExpectationOf(file: string, e: ExpectOutcome, events?: readonly SimEvent[]): JsonLine {
-  const rec: Record<string, unknown> = {
+  return {
     file, line: e.expectation.line + 1, kind: 'expect', task: 'task' in e.expectation.check ? e.expectation.check.task : null,
     expect: e.expectation.text, passed: e.passed, actual: e.actual, message: e.message,
+    ...(events ? { events } : {}),
   };
-  if (events) rec.events = events;
-  return rec as unknown as JsonLine;
 }
