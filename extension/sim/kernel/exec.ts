@@ -10,6 +10,7 @@ import { addMmUser, dropMm, installCompatMappings, installSpecialMappings, newMm
 import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
 import { fdsDelete, fdsItems, fdsSet } from '../store/fdtable';
+import type { FdRec } from '../store/records';
 import { fdsOf, setFds, unshareFiles } from './files';
 
 /** `compat`: a 32-bit image (compat_binfmt_elf's load_elf_binary: compat_elf_check_arch, COMPAT_SET_PERSONALITY), the
@@ -110,15 +111,18 @@ function deThread(k: KernelContext, t: string): void {
  * Fuzz seed 8307 on arm64 6.17: an lseek of a thread's timens_offsets fd after its exec was ESRCH (the model: ok).
  */
 function swapPidHolders(k: KernelContext, t: string, oldLeader: string): void {
-  const ids: string[] = [];
-  k.files.forEach((_x, id) => { ids.push(id); });
-  for (const id of ids) {
-    const old = k.files.get(id)!.fds;
+  for (const id of k.memo.tablesNamingTasks([t, oldLeader])) {
+    const old = k.files.get(id)?.fds;
+    if (!old) continue;
     let table = old;
+    const moved: FdRec[] = [];
     for (const [name, fd] of Object.entries(fdsItems(old))) {
       if (fd.kind === 'ns' || (fd.task !== t && fd.task !== oldLeader)) continue;
-      table = fdsSet(table, name, { ...fd, task: fd.task === t ? oldLeader : t });
+      moved.push({ ...fd, task: fd.task === t ? oldLeader : t });
+      table = fdsSet(table, name, moved[moved.length - 1]!);
     }
-    if (table !== old) k.r.set(k.files, id, 'fds', table);
+    if (table === old) continue;
+    k.r.set(k.files, id, 'fds', table);
+    for (const fd of moved) k.memo.fdInstalled(id, fd);
   }
 }

@@ -49,6 +49,8 @@ export function fdInstall(k: KernelContext, t: string, name: string, rec: FdRec)
   const table = replaced ? fdsDelete(fdsOf(k, t), name) : fdsOf(k, t);
   const nr = fdsLowestFree(table);
   setFds(k, t, fdsSet(table, name, { ...rec, _nr: nr }));
+  const files = task(k, t).files;
+  if (files !== null) k.memo.fdInstalled(files, rec);
   if (rec.ns) fileRef(k, rec.ns, fdHolder(k, t, name), +1);
   return nr;
 }
@@ -63,7 +65,7 @@ export function fdHolder(k: KernelContext, t: string, name: string): string {
 function newFiles(k: KernelContext, t: string, fds: Readonly<Record<string, FdRec>>): string {
   const id = k.files.has(t) ? `${t}@${k.line}` : t;
   k.r.create(k.files, id, { id, fds, users: refsAdd(EMPTY_REFS, t), count: 1 });
-  k.memo.fileTableAdded(id, fds);
+  k.memo.fdTableMade(id, fds);
   for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${id}:${name}`, +1);
   k.r.set(k.tasks, t, 'files', id);
   return id;

@@ -4,11 +4,12 @@
 // (time travel returns there before a step), and are built from the store on first use.
 
 import type { OpResult } from '../api';
-import { fdsItems, type FdTable } from '../store/fdtable';
+import type { FdTable } from '../store/fdtable';
 import { fsOf, type FdRec, type PteState, type TaskRec } from '../store/records';
 import { refsItems } from '../store/reflist';
 import type { Store } from '../store/store';
 import { CLONE_FLAGS as CF, type Timespec } from '../types';
+import { FdTableIndex } from './fdIndex';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
 const NONE: ReadonlySet<string> = new Set();
@@ -25,9 +26,9 @@ export class Memo {
   private readonly created = new Map<string, number>();
   /** fs->users: the live tasks on each fs_struct (fsStruct.ts). */
   private readonly fsUsers = new Map<string, number>();
-  /** For each open file description (FdRec._file), the fd tables a copy of it was put in: its opener's, and each
-   *  table dup_fd made from one that held it. A table may have closed its copy since (callers check). */
-  private readonly fileTables = new Map<string, Set<string>>();
+  /** The fd tables by the open file descriptions and the tasks their fds name. A table may have closed or changed
+   *  such an fd since (callers check). */
+  private readonly fdTables = new FdTableIndex();
   /** The users of each mm. */
   private readonly users = new Map<string, Set<string>>();
   /** For each physical page, the mms whose PTEs map it and how many PTEs each. */
@@ -70,7 +71,7 @@ export class Memo {
     this.built = true;
     this.store.tasks.forEach((t) => this.add(t));
     this.store.mms.forEach((m, id) => this.users.set(id, new Set(refsItems(m.users))));
-    this.store.files.forEach((f, id) => this.addFileTable(id, f.fds));
+    this.store.files.forEach((f, id) => this.fdTables.tableMade(id, f.fds));
     this.store.vmas.forEach((v, id) => this.ptes(id, null, v.ptes));
   }
 
@@ -98,21 +99,13 @@ export class Memo {
     if (this.live.delete(t.id)) this.countFs(fsOf(t), -1);
     this.groups.get(t.leader)?.delete(t.id);
   }
-  /** Table `files` was made holding `fds` (a copy dup_fd made): their open file descriptions are in it. */
-  fileTableAdded(files: string, fds: FdTable<FdRec>): void {
-    if (this.built) this.addFileTable(files, fds);
+  /** Table `files` was made holding `fds` (empty, or the copies dup_fd made). */
+  fdTableMade(files: string, fds: FdTable<FdRec>): void {
+    if (this.built) this.fdTables.tableMade(files, fds);
   }
-  /** Open file description `file` was opened into table `files`. */
-  fileOpened(file: string, files: string): void {
-    if (this.built) this.addFile(file, files);
-  }
-  private addFileTable(files: string, fds: FdTable<FdRec>): void {
-    for (const fd of Object.values(fdsItems(fds))) if (fd._file) this.addFile(fd._file, files);
-  }
-  private addFile(file: string, files: string): void {
-    let tables = this.fileTables.get(file);
-    if (!tables) this.fileTables.set(file, (tables = new Set()));
-    tables.add(files);
+  /** `fd` was put in table `files`. */
+  fdInstalled(files: string, fd: FdRec): void {
+    if (this.built) this.fdTables.installed(files, fd);
   }
   /** Live task `t` moved from fs_struct `from` to `to` (unshare_fs). */
   fsChanged(from: string, to: string): void {
@@ -191,10 +184,15 @@ export class Memo {
     this.build();
     return [...(this.groups.get(this.store.tasks.get(t)!.leader) ?? [])];
   }
-  /** The fd tables that hold, or held, a copy of open file description `file`. */
-  tablesOf(file: string): ReadonlySet<string> {
+  /** The fd tables that hold, or held, a copy of open file description `file`, in the store's order. */
+  tablesWithFile(file: string): string[] {
     this.build();
-    return this.fileTables.get(file) ?? NONE;
+    return this.fdTables.withFile(file);
+  }
+  /** The fd tables that hold, or held, an fd naming one of `tasks` (a /proc/PID file, a pidfd), in the store's order. */
+  tablesNamingTasks(tasks: readonly string[]): string[] {
+    this.build();
+    return this.fdTables.namingTasks(tasks);
   }
   /** The live task with pid N (find_vpid): of those, the one created last. */
   liveTaskByPid(pid: number): string | undefined {

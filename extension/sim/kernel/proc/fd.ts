@@ -15,7 +15,6 @@ export function openat(k: KernelContext, t: string, path: string, mode: 'r' | 'w
   // One operation per line: the opener, the fd and the line name the new struct file.
   const fd = opened.kind === 'timens_offsets' || opened.kind === 'proc' ? { ...opened, _file: `${t}:${fdName}@${k.line}` } : opened;
   const n = fdInstall(k, t, fdName, fd);
-  if (fd._file) k.memo.fileOpened(fd._file, task(k, t).files!);
   k.state(k.txt`${fdHolder(k, t, fdName)} = ${path}${fd.ns ? ` (holds ${fd.ns})` : ''}`);
   return { ret: n, errno: null, signal: null };
 }
@@ -38,7 +37,7 @@ export function updateFd(k: KernelContext, t: string, fdName: string, rec: FdRec
   if (!rec._file) return;
   // Copies keep their name (dup_fd), so each other table is asked for that one name.
   const copies: [string, FdRec][] = [];
-  for (const id of k.memo.tablesOf(rec._file)) {
+  for (const id of k.memo.tablesWithFile(rec._file)) {
     const copy = id === mine ? undefined : fdsGet(k.files.get(id)?.fds ?? {}, fdName);
     if (copy !== undefined && copy._file === rec._file) copies.push([id, copy]);
   }
