@@ -194,18 +194,15 @@ export class Memo {
     this.build();
     return this.fdTables.namingTasks(tasks);
   }
-  /** The live task with pid N (find_vpid): of those, the one created last. */
-  liveTaskByPid(pid: number): string | undefined {
+  /** The task a /proc/N path names: of the tasks with pid N, the one created last; `live`: of the live ones
+   *  (find_vpid for a CPU clock). */
+  taskByPid(pid: number, live = false): string | undefined {
     this.build();
     let best: string | undefined;
-    for (const id of this.pids.get(pid) ?? []) if (this.live.has(id) && (best === undefined || this.created.get(id)! > this.created.get(best)!)) best = id;
-    return best;
-  }
-  /** The task a /proc/N path names: of the tasks with pid N, the one created last. */
-  taskByPid(pid: number): string | undefined {
-    this.build();
-    let best: string | undefined;
-    for (const id of this.pids.get(pid) ?? []) if (best === undefined || this.created.get(id)! > this.created.get(best)!) best = id;
+    for (const id of this.pids.get(pid) ?? []) {
+      if (live && !this.live.has(id)) continue;
+      if (best === undefined || this.created.get(id)! > this.created.get(best)!) best = id;
+    }
     return best;
   }
   /** The mm of the first live task (in creation order) whose mm still maps `page`, or null. */

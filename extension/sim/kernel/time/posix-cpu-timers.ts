@@ -30,7 +30,7 @@ export function validateCpuClock(k: KernelContext, t: string, c: Extract<Negativ
   if (c.which >= 3) k.fail('EINVAL', 'CPUCLOCK_WHICH is CPUCLOCK_MAX (3): "if (CPUCLOCK_WHICH(clock) >= CPUCLOCK_MAX) return NULL;"');
   if (c.pid === 0) return;
   const me = task(k, t);
-  const found = k.memo.liveTaskByPid(c.pid);
+  const found = k.memo.taskByPid(c.pid, true);
   const tsk: TaskRec | undefined = found === undefined ? undefined : task(k, found);
   if (!tsk) return k.fail('EINVAL', `no task has pid ${c.pid}: find_vpid finds none`);
   if (c.thread) {
