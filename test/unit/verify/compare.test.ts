@@ -278,6 +278,33 @@ test('sysinfo\'s uptime is an offset from host boottime within the rounding up t
   assert.equal(r.lines.find((x) => x.line === 5)!.status, 'disagree', 'the host\'s uptime: no offset added');
 });
 
+test('/proc/uptime through an fd: the end of the line agrees, a part of it is not compared, the whole line is', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: open("/proc/uptime") = up\nP1: read(up)\nP1: fork() = C\nC: read(up)\nC: lseek(up, 0)\nC: read(up, 4)\nC: read(up)\nP1: read(up)\n';
+  const kernelText = (line: number, t: string) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(t).toString('hex') } }; };
+  // kernel lines by their line in the file, verdicts from 0
+  const status = (r: ReturnType<typeof verdicts>, line: number) => r.lines.find((x) => x.line === line - 1)!.status;
+  assert.equal(verdicts(text).disagree, 0);
+  // the kernel's numbers are wider than the model's: its first 4 bytes and the rest differ, and are not compared
+  const wide = verdicts(text, (k) => { kernelText(8, '6181')(k); kernelText(9, '0.23 54170.74\n')(k); });
+  assert.equal(wide.disagree, 0, JSON.stringify(wide.lines.filter((x) => x.status === 'disagree')));
+  assert.match(wide.lines.find((x) => x.line === 8)!.kernel, /part of the uptime line \(not compared/);
+  // a whole line where the model is at the end (or the other way) is a position apart
+  assert.equal(status(verdicts(text, kernelText(6, '1000.00 2000.00\n')), 6), 'disagree');
+  assert.equal(status(verdicts(text, kernelText(4, '')), 4), 'disagree');
+  // the whole line from the start is compared by its value
+  assert.equal(status(verdicts(text, kernelText(4, '9000.00 2000.00\n')), 4), 'disagree');
+});
+
+test('/proc/stat through an fd: its btime line from the start is compared, a read past the start is not', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: open("/proc/stat") = st\nP1: read(st)\nP1: read(st)\nP1: lseek(st, 3)\nP1: read(st)\n';
+  const kernelText = (line: number, t: string) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, text: ':' + Buffer.from(t).toString('hex') } }; };
+  assert.equal(verdicts(text).disagree, 0);
+  const r = verdicts(text, kernelText(7, 'u 1 2 3\nbtime 12\n'));
+  assert.equal(r.disagree, 0);
+  assert.match(r.lines.find((x) => x.line === 6)!.kernel, /not compared: the model has the btime line alone/);
+  assert.equal(verdicts(text, kernelText(4, 'cpu 1\nbtime 1\n')).lines.find((x) => x.line === 3)!.status, 'disagree');
+});
+
 test('a starttime whose u64 sum wrapped on one side only is unwrapped: the tasks started at different host times', () => {
   // the model's P1 started at its boot (1000 s), so boottime -1001 wraps its sum; a kernel's P1 that started at
   // 50000 s does not wrap: both are the same offset from the host's view

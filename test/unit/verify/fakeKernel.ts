@@ -28,15 +28,16 @@ export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
     const s = pl.model.after;
     const op = pl.step.operation;
     const f = resFields(pl.model.result, null, 'child' in op ? op.child : null);
-    if ((op.op === 'read') && pl.model.result.text !== undefined && /^\d/.test(pl.model.result.text)) {
-      f.h1 = f.h2 = ts(s.host.boottime);   // /proc/uptime is read against host boottime
-    }
+    // as the helper brackets them (helper/super_cmd.c): reads of /proc/uptime or /proc/stat by path, and every read
+    // of an fd (the supervisor does not know its file), with host boottime; and gives the host's btime
+    const bootRead = op.op === 'read' && ('fd' in op.file || op.file.path === '/proc/uptime' || op.file.path === '/proc/stat');
+    if (bootRead) f.h1 = f.h2 = ts(s.host.boottime);
     if (op.op === 'sysinfo') f.h1 = f.h2 = ts(s.host.boottime);
     // /proc/PID/stat: the supervisor's own read of the task's starttime, without any offset
     const statPid = op.op === 'read' ? /^(\d+) \(/.exec(pl.model.result.text ?? '')?.[1] : undefined;
     const statTask = statPid === undefined ? undefined : Object.values(s.tasks).find((t) => String(t.pid) === statPid);
     if (statTask) f.hs = String((BigInt(statTask.startBoottime.sec) * 1_000_000_000n + BigInt(statTask.startBoottime.nsec)) / 10_000_000n);
-    if (op.op === 'read' && /btime/.test(pl.model.result.text ?? '')) f.hb = String(Math.floor(s.host.realtime.sec - s.host.boottime.sec - (s.host.realtime.nsec < s.host.boottime.nsec ? 1 : 0)));
+    if (bootRead && ('fd' in op.file || op.file.path === '/proc/stat')) f.hb = String(Math.floor(s.host.realtime.sec - s.host.boottime.sec - (s.host.realtime.nsec < s.host.boottime.nsec ? 1 : 0)));
     // timers bracket the line with the host clock of their id (helper/super_cmd.c: OPF_CLOCK0)
     if ((op.op === 'timerfd_settime' || op.op === 'timer_settime') && op.clock in HOST) f.h1 = f.h2 = ts(s.host[HOST[op.clock]!]);
     if (op.op === 'clock_nanosleep' && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
