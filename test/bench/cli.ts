@@ -1,13 +1,14 @@
 // `timens run` as a user runs it: the real CLI process (node dist/cli.js run FILE, output to /dev/null) on
-// generated scenarios of 1k, 8k and 64k lines and on one of 10^6 events; wall time and the child's maximum
-// resident set size, best of three. TIMENS_BENCH_1E7=1 adds a run of 10^7 lines (minutes).
+// generated scenarios of 1k, 8k and 64k lines and on one of 10^6 events, and on crowds of 1k and 8k live children;
+// wall time and the child's maximum resident set size, best of three. TIMENS_BENCH_1E7=1 adds a run of 10^7 lines
+// (minutes).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { forEachLine } from '../../extension/scenario/lines';
 import { checkText, runText } from '../../extension/scenario/stream';
-import { generatedRunScenario, runScenarioLines } from './cliScenario';
+import { crowdScenarioLines, generatedRunScenario, runScenarioLines } from './cliScenario';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -70,6 +71,18 @@ export async function bench(): Promise<Record<string, number>> {
       figures[`cli.run_cpu_ms_${label}`] = measured[label].cpuMs;
     }
     figures['cli.run_scaling_ratio_8x'] = Math.max(measured['64k'].ms / measured['8k'].ms, measured['64k'].mb / measured['8k'].mb);
+
+    // Many tasks alive: 8 times the children (with what each does) against the time and memory of the run
+    const crowd: Record<string, { ms: number; mb: number; cpuMs: number }> = {};
+    for (const [label, children] of [['1k', 1_000], ['8k', 8_000]] as const) {
+      const file = path.join(dir, `crowd-${label}.timens`);
+      fs.writeFileSync(file, [...crowdScenarioLines(children)].join('\n') + '\n');
+      crowd[label] = best(dir, file, 3);
+      figures[`cli.crowd_ms_${label}`] = crowd[label].ms;
+      figures[`cli.crowd_mb_${label}`] = crowd[label].mb;
+      figures[`cli.crowd_cpu_ms_${label}`] = crowd[label].cpuMs;
+    }
+    figures['cli.crowd_scaling_ratio_8x'] = Math.max(crowd['8k'].ms / crowd['1k'].ms, crowd['8k'].mb / crowd['1k'].mb);
 
     // The fewest lines (to 100) that record 10^6 events: start from the events a line of 50k lines records.
     let lines = Math.ceil(1_000_000 / (eventsOf(generatedRunScenario(50_000)) / 50_000) / 100) * 100;
