@@ -121,9 +121,12 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // vforked), and unshare(CLONE_FILES), alone or with a namespace
     (t) => { const c = child(t, `K${++n}`, true); return `${t}: ${pick(['clone(CLONE_FILES|SIGCHLD)', 'clone3(CLONE_FILES)', 'clone(CLONE_FILES|CLONE_NEWUSER|SIGCHLD)'])} = ${c}`; },
     (t) => { unshareTable(t); return `${t}: unshare(${pick(['CLONE_FILES', 'CLONE_FILES', 'CLONE_FILES|CLONE_NEWTIME', 'CLONE_FILES|CLONE_NEWUSER'])})`; },
+    // /proc files whose text follows the reader's namespace, read through fds that fork shares, in parts and whole
+    (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("${pick(['/proc/uptime', '/proc/uptime', '/proc/stat', `/proc/${pick([...tasks, 'self'])}/stat`, `/proc/${pick([...tasks, 'self'])}/maps`])}") = ${f}`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: read(${pick(own)[1]}${pick(['', '', ', 4', ', 100'])})` : `${t}: id()`; },
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 3];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
