@@ -1,13 +1,27 @@
 // The host's side of an import's batches (importProtocol.ts): what it keeps of each batch, and the messages as
 // small objects whose fields are read from their batch's record when asked for (the source again for the rest).
-import { AT, decoder, IN_FILE, IN_TEXTS, NUMBERS_PER_MESSAGE, STRING_FIELDS, STRINGS_PER_MESSAGE, type MessageDetail, type MessageRef, type SeriesSkeleton, type WireBatch } from './importProtocol';
+import { AT, decoder, IN_FILE, IN_TEXTS, NUMBERS_PER_MESSAGE, STRING_FIELDS, STRINGS_PER_MESSAGE, type MessageDetail, type MessageRef, type PackedText, type SeriesSkeleton, type WireBatch } from './importProtocol';
 import { linesAgain } from './lineIndex';
 import { parseSubject, type PatchSeries, type SeriesMessage, type SubjectInfo } from './series';
 import { readMessageAgain, unquoteFrom } from './seriesReader';
 
-/** A batch's text fields, STRINGS_PER_MESSAGE a slot, as they came: one string and where each ends. */
+/** A batch's PackedText as the host keeps it: the bytes off its heap (or the string), a part decoded when asked. */
+class PackedColumn {
+  private readonly text: Uint8Array | string;
+
+  constructor(wire: PackedText) {
+    this.text = typeof wire === 'string' ? wire : new Uint8Array(wire);
+  }
+
+  /** The part from `start` to `end`, in the units of PackedText. */
+  slice(start: number, end: number): string {
+    return typeof this.text === 'string' ? this.text.slice(start, end) : decoder.decode(this.text.subarray(start, end));
+  }
+}
+
+/** A batch's text fields, STRINGS_PER_MESSAGE a slot, as they came: packed, and where each ends. */
 class StringColumn {
-  constructor(private readonly joined: string, private readonly ends: Int32Array) {}
+  constructor(private readonly joined: PackedColumn, private readonly ends: Int32Array) {}
 
   at(i: number): string {
     return this.joined.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
@@ -25,7 +39,7 @@ class BatchRecord {
   private readonly numbers: Int32Array;
   private readonly strings: StringColumn;
   private readonly hunksStart: Int32Array;
-  private readonly hunks: string;
+  private readonly hunks: PackedColumn;
   /** Read details by slot; a message without a source (not from an mbox) has its own from the start. */
   private readonly details: (MessageDetail | undefined)[];
   /** The subjects' parts by slot, made when first asked for (tree rows and picks ask for a few). */
@@ -35,14 +49,14 @@ class BatchRecord {
 
   constructor(batch: WireBatch, private readonly host: HostSide) {
     this.numbers = new Int32Array(batch.numbers);
-    this.strings = new StringColumn(batch.strings, new Int32Array(batch.ends));
+    this.strings = new StringColumn(new PackedColumn(batch.strings), new Int32Array(batch.ends));
     const count = this.numbers.length / NUMBERS_PER_MESSAGE;
     this.hunksStart = new Int32Array(count);
     for (let k = 0, start = 0; k < count; k++) {
       this.hunksStart[k] = start;
       start += Math.max(0, this.number(k, 'hunks'));
     }
-    this.hunks = batch.hunks ?? '';
+    this.hunks = new PackedColumn(batch.hunks ?? '');
     this.details = new Array<MessageDetail | undefined>(count);
     for (const [k, message] of Object.entries(batch.exact)) this.details[Number(k)] = message;
     this.subjectInfos = new Array<SubjectInfo | undefined>(count);

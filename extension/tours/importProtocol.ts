@@ -74,11 +74,12 @@ export interface WireBatch {
   /**
    * The messages' summaries as columns, not one object each: their numbers (AT) in an Int32Array's buffer,
    * transferred, and their text fields (STRING_FIELDS) joined in one string with where each ends in `ends` (an
-   * Int32Array's buffer, transferred). The subject's parts do not travel: the host makes them from the subject
-   * when asked. Summaries as JSON cost the host a parse and an object per message, and its scavenges copied them.
+   * Int32Array's buffer, transferred; in the units of PackedText). The subject's parts do not travel: the host makes
+   * them from the subject when asked. Summaries as JSON cost the host a parse and an object per message, and its
+   * scavenges copied them.
    */
   readonly numbers: ArrayBuffer;
-  readonly strings: string;
+  readonly strings: PackedText;
   readonly ends: ArrayBuffer;
   /** A message without a source (not from an mbox), cloned whole, by its place in the batch. */
   readonly exact: Readonly<Record<number, SeriesMessage>>;
@@ -88,11 +89,19 @@ export interface WireBatch {
   readonly lineStarts?: readonly number[];
   /**
    * The entries of the messages' hunks that stand for a function (links.ts: hunkEntries, as encodeEntries writes
-   * them), one message's after the other: finding the hunks of an event reads no message. One string for the
-   * batch, not one per message: the host keeps it as it came, and its heap one object the fewer per message.
+   * them), one message's after the other (each one's length in AT.hunks, in the units of PackedText): finding the
+   * hunks of an event reads no message. One text for the batch, not one per message: the host keeps it as it came.
    */
-  readonly hunks?: string;
+  readonly hunks?: PackedText;
 }
+
+/**
+ * A batch's joined text fields or hunk entries: UTF-8 bytes in a buffer of their own, transferred, with lengths in
+ * bytes; a string (lengths in characters) only when they hold a lone surrogate, which UTF-8 cannot carry. As
+ * strings they were cloned onto the host's heap as they arrived (13 MB for a 50 MB mailbox), and its scavenges
+ * copied them; as bytes they stay off it, and the host decodes the few fields it shows.
+ */
+export type PackedText = ArrayBuffer | string;
 
 /** A message for a batch, with where it came from when it was read from an mbox, and its hunks' encoded entries. */
 export interface BatchItem {
@@ -129,6 +138,27 @@ export const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function wellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** The number of bytes of a well-formed string in UTF-8. */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 2; i++; } // a pair: four bytes for two characters
+    else n += 2;
+  }
+  return n;
+}
+
+/** Parts joined as PackedText, and each part's length in its units when that is not its length in characters. */
+function packParts(parts: readonly string[]): { readonly wire: PackedText; readonly sizes: readonly number[] | null } {
+  const joined = parts.join('');
+  if (!wellFormed(joined)) return { wire: joined, sizes: null };
+  const wire = utf8(joined);
+  return { wire, sizes: wire.byteLength === joined.length ? null : parts.map(utf8Length) };
 }
 
 /** The text in UTF-8 in a buffer of its own. One call on the joined text: one call per message cost ten times as much. */
@@ -224,15 +254,26 @@ export function toBatch(items: readonly BatchItem[], input?: InputChunks, file?:
     if (from) { put('firstLine', from.firstLine); put('lines', from.lines); }
   });
   const joined = texts.join('');
+  const packedStrings = packParts(strings);
+  if (packedStrings.sizes) for (let i = 0, end = 0; i < ends.length; i++) ends[i] = end += packedStrings.sizes[i];
+  const packedHunks = packParts(entries);
+  if (packedHunks.sizes) {
+    let next = 0;
+    for (let k = 0; k < items.length; k++) {
+      const at = k * NUMBERS_PER_MESSAGE + AT.hunks;
+      if (numbers[at] >= 0) numbers[at] = packedHunks.sizes[next++];
+    }
+  }
   const wire: WireBatch = {
-    texts: wellFormed(joined) ? utf8(joined) : joined, numbers: numbers.buffer, strings: strings.join(''), ends: ends.buffer, exact, hunks: entries.join(''),
+    texts: wellFormed(joined) ? utf8(joined) : joined, numbers: numbers.buffer, strings: packedStrings.wire, ends: ends.buffer, exact, hunks: packedHunks.wire,
   };
   return { ...wire, ...(chunks.length > 0 ? { chunks } : {}), ...(file ? { lineStarts: file.take() } : {}) };
 }
 
 /** The buffers a batch hands over to the host rather than copies (postMessage's transfer list). */
 export function batchTransfer(wire: WireBatch): ArrayBuffer[] {
-  return [wire.numbers, wire.ends, ...(typeof wire.texts === 'string' ? [] : [wire.texts]), ...(wire.chunks ?? []).map(([, buffer]) => buffer)];
+  const buffers = [wire.texts, wire.strings, wire.hunks].filter((t): t is ArrayBuffer => t instanceof ArrayBuffer);
+  return [wire.numbers, wire.ends, ...buffers, ...(wire.chunks ?? []).map(([, buffer]) => buffer)];
 }
 
 /** A message read from the input is sent by its `index` (its place in the batches); a placeholder whole. */

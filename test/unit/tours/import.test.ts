@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImportCancelled, importSeries, type ImportProgress } from '../../../extension/tours/importClient';
-import { fileCount, fromBatch } from '../../../extension/tours/importHost';
+import { fileCount, fromBatch, indexedHunks } from '../../../extension/tours/importHost';
 import { batchItem, toBatch, type BatchItem } from '../../../extension/tours/importProtocol';
+import { encodeEntries, hunkEntries } from '../../../extension/tours/links';
 import { parseSeries, SeriesReader } from '../../../extension/tours/seriesReader';
 import type { SeriesMessage } from '../../../extension/tours/series';
 import { b4Mbx, COVER, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
@@ -116,6 +117,28 @@ test('a batch rebuilds its messages exactly from their sources: non-ASCII, U+FEF
   const lazy = fromBatch({ ...toBatch(items), texts: '' });
   assert.deepEqual(lazy.map((m) => [m.subject, m.subjectInfo.number, m.placeholder, fileCount(m)]), items.map((i) => [i.message.subject, i.message.subjectInfo.number, false, 1]));
   assert.equal(lazy[0].body, '', 'the body is read from the source');
+});
+
+test('subjects, authors and hunk entries travel as UTF-8 bytes off the host\'s heap and read back exactly', () => {
+  const accents = (t: string) => t.replace('use the fault callback', 'caf\u00e9 \u20ac \u{1f600} fault callback').replace('Test Author <', 'Zo\u00eb \u00c5str\u00f6m <')
+    .replace('static struct vdso_abi_info vdso_info[] = {', 'static struct vdso_abi_info vdso_info[] = { /* \u00e9t\u00e9 */');
+  const cases = {
+    ascii: [PATCH_1, PATCH_2],
+    wide: [accents(PATCH_1), PATCH_2],
+    // a lone surrogate cannot travel in UTF-8: the column travels as a string
+    lone: [PATCH_1.replace('use the fault callback', 'use \uD800 the fault callback'), PATCH_2],
+  };
+  for (const [name, patches] of Object.entries(cases)) {
+    const items = itemsOf(b4Mbx(patches)).map((i) => batchItem(i.message, i.from, encodeEntries(hunkEntries(i.message))));
+    const messages = itemsOf(b4Mbx(patches)).map((i) => i.message);
+    const wire = toBatch(items);
+    assert.equal(typeof wire.strings, name === 'lone' ? 'string' : 'object', `${name}: the text fields travel as bytes unless a lone surrogate is there`);
+    assert.equal(typeof wire.hunks, 'object', `${name}: the hunk entries travel as bytes`);
+    const back = fromBatch(structuredClone(wire));
+    assert.deepEqual(back.map((m) => [m.subject, m.from, m.inReplyTo]), messages.map((m) => [m.subject, m.from, m.inReplyTo]), name);
+    assert.deepEqual(back.map(indexedHunks), messages.map((m) => encodeEntries(hunkEntries(m))), name);
+  }
+  assert.match(fromBatch(structuredClone(toBatch(itemsOf(b4Mbx([accents(PATCH_1)])))))[0].subject, /caf\u00e9 \u20ac \u{1f600} fault/u);
 });
 
 test('cancel stops an import and rejects with ImportCancelled', async () => {
