@@ -4,9 +4,10 @@
 
 import type { LineOutcome, RunOptions, ScenarioRun } from '../scenario/api';
 import { runScenario } from '../scenario/index';
-import type { OpResult, SimEvent, Simulation } from '../sim/api';
+import type { SimEvent, Simulation } from '../sim/api';
+import { formatHostOffset, formatTimespec, subTimespec } from '../scenario/values';
 import { buildNote, buildStatusOf, FORCED_BUILD } from '../sim/build';
-import { ARM64_PATCHES, type Arm64PatchId, type Profile } from '../sim/types';
+import { ARM64_PATCHES, type Arm64PatchId, type Profile, type Timespec } from '../sim/types';
 
 export interface ProfileChoice {
   readonly label: string;
@@ -18,8 +19,11 @@ export interface LineSummary {
   readonly ret: string;
   readonly errno: string;
   readonly signal: string;
-  /** Clock reads: the offset from the host clock ('+86400s'), and the path taken. */
+  /** Clock reads: the value ('1086400.000000000'), its offset from the host clock ('host + 86400s'), a vDSO read's
+   *  second answer, as value = offset (OpResult clock.carried: sim/offset64.ts vdsoAddOffset), and the path taken. */
+  readonly clockValue: string;
   readonly clockOffset: string;
+  readonly clockCarried: string;
   readonly clockPath: string;
   readonly placement: string;        // 'time ns#1 / children ns#1'
   readonly text: string;
@@ -28,7 +32,9 @@ export interface LineSummary {
   readonly refused: string;
 }
 
-export type Aspect = keyof LineSummary | 'ran';
+/** What a comparison compares; a clock's value is shown, and compared as its offset from the host clock (the hosts of
+ *  two runs may differ where the offsets do not). */
+export type Aspect = Exclude<keyof LineSummary, 'clockValue'> | 'ran';
 
 export interface LineComparison {
   readonly line: number;             // 0-based
@@ -108,18 +114,9 @@ export function patchOffChoices(base: Profile, id: Arm64PatchId, forced = false)
   return [{ label: profileLabel(on), options: on }, { label: profileLabel(off), options: off }];
 }
 
-function fmtTime(sec: number, nsec: number): string {
-  const total = sec + nsec / 1e9;
-  if (nsec === 0) return `${sec}s`;
-  return `${total.toFixed(9).replace(/0+$/, '')}s`;
-}
-
-function clockOffsetOf(r: OpResult): string {
-  if (!r.clock) return '';
-  let sec = r.clock.value.sec - r.clock.host.sec;
-  let nsec = r.clock.value.nsec - r.clock.host.nsec;
-  if (nsec < 0) { sec -= 1; nsec += 1e9; }
-  return sec === 0 && nsec === 0 ? 'host' : `host ${sec < 0 ? '-' : '+'} ${fmtTime(Math.abs(sec + (sec < 0 && nsec > 0 ? 1 : 0)), sec < 0 && nsec > 0 ? 1e9 - nsec : nsec)}`;
+/** A clock value as the other views show it: the value and its offset from the host clock at the read. */
+function clockRead(t: Timespec, host: Timespec): string {
+  return `${formatTimespec(t)} = ${formatHostOffset(subTimespec(t, host))}`;
 }
 
 export function summarizeOutcome(o: LineOutcome): LineSummary {
@@ -128,7 +125,9 @@ export function summarizeOutcome(o: LineOutcome): LineSummary {
     ret: r.ret === null ? '—' : String(r.ret),
     errno: r.errno ?? '',
     signal: r.signal ?? '',
-    clockOffset: clockOffsetOf(r),
+    clockValue: r.clock ? formatTimespec(r.clock.value) : '',
+    clockOffset: r.clock ? formatHostOffset(subTimespec(r.clock.value, r.clock.host)) : '',
+    clockCarried: r.clock?.carried ? clockRead(r.clock.carried, r.clock.host) : '',
     clockPath: r.stuck ? 'vdso-stuck' : r.clock?.path ?? '',
     placement: o.time_ns === null ? '' : `time ${o.time_ns} / children ${o.time_ns_for_children ?? '?'}`,
     text: r.text ?? '',
@@ -137,8 +136,8 @@ export function summarizeOutcome(o: LineOutcome): LineSummary {
   };
 }
 
-const EMPTY: LineSummary = { ret: '', errno: '', signal: '', clockOffset: '', clockPath: '', placement: '', text: '', expect: '', refused: '' };
-export const ASPECTS: readonly (keyof LineSummary)[] = ['refused', 'errno', 'signal', 'ret', 'clockOffset', 'clockPath', 'placement', 'text', 'expect'];
+const EMPTY: LineSummary = { ret: '', errno: '', signal: '', clockValue: '', clockOffset: '', clockCarried: '', clockPath: '', placement: '', text: '', expect: '', refused: '' };
+export const ASPECTS: readonly Exclude<Aspect, 'ran'>[] = ['refused', 'errno', 'signal', 'ret', 'clockOffset', 'clockCarried', 'clockPath', 'placement', 'text', 'expect'];
 
 function lineSummaries(run: ScenarioRun): Map<number, LineSummary> {
   const out = new Map<number, LineSummary>();

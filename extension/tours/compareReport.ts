@@ -1,6 +1,7 @@
 // Words for a comparison: what each aspect is called, what one run did on a line, and the plain-text
 // report (one block per scenario line, readable in an 80-column terminal) for the CLI and for copying.
 import type { Aspect, CompareTable, LineSummary, TableRow } from './compare';
+import { orCarried } from '../sim/offset64';
 
 /** What a reader calls each aspect of a line's result. */
 export const ASPECT_NAMES: Readonly<Record<Aspect, string>> = {
@@ -9,6 +10,7 @@ export const ASPECT_NAMES: Readonly<Record<Aspect, string>> = {
   signal: 'signal',
   ret: 'return value',
   clockOffset: 'clock value',
+  clockCarried: 'the vDSO read\'s second answer',
   clockPath: 'clock path',
   placement: 'namespace',
   text: 'output',
@@ -30,13 +32,16 @@ export function cellParts(s: LineSummary | null): CellPart[] {
   if (s.signal) parts.push({ text: `killed by ${s.signal}`, aspects: ['signal'] });
   else if (s.errno) parts.push({ text: `-1 ${s.errno}`, aspects: ['errno', 'ret'] });
   else parts.push({ text: s.ret === '—' ? 'no return' : `= ${s.ret}`, aspects: ['ret', 'errno', 'signal'] });
-  if (s.clockOffset) parts.push({ text: `${s.clockOffset} via ${s.clockPath}`, aspects: ['clockOffset', 'clockPath'] });
+  if (s.clockValue) {
+    const read = `${s.clockValue} = ${s.clockOffset} via ${s.clockPath}`;
+    parts.push({ text: s.clockCarried ? `${read}, ${orCarried(s.clockCarried)}` : read, aspects: ['clockOffset', 'clockCarried', 'clockPath'] });
+  }
   if (s.text) parts.push({ text: JSON.stringify(s.text.length > 60 ? s.text.slice(0, 60) + '…' : s.text), aspects: ['text'] });
   if (s.placement) parts.push({ text: s.placement, aspects: ['placement'] });
   return parts;
 }
 
-/** One run's result on a line, in words: '= 0, host + 86400s via vdso-timens, time ns#1 / children ns#1'. */
+/** One run's result on a line, in words: '= 0, 87400.000000000 = host + 86400s via vdso-timens, time ns#1 / children ns#1'. */
 export function describeSummary(s: LineSummary | null): string {
   return cellParts(s).map((p) => p.text).join(', ');
 }

@@ -6,8 +6,8 @@ import type { KernelState, TaskState } from '../sim/api';
 import type { FileRef } from '../sim/ops';
 import { switchesFor } from '../sim/profile';
 import { OPERATIONS } from './operations';
-import { compareResult, mappingsApart, type Tolerances } from './compareResult';
-import { compareState, newTracker } from './compareState';
+import { compareResult, kernelOutcome, mappingsApart, type Tolerances } from './compareResult';
+import { compareState, newTracker, type StateTracker } from './compareState';
 import type { Plan, PlannedLine } from './plan';
 import type { KernelLine } from './protocol';
 import { countOf, type Diff, type FileReport, type KernelInfo, type LineVerdict } from './report';
@@ -22,6 +22,20 @@ export interface CompareInput {
 }
 
 const ok = (pl: PlannedLine) => pl.model.result.errno === null && pl.model.result.signal === null;
+
+/** The state differences of a line whose task the model kills with its thread group, less the group's other
+ *  threads seen still running: the group exit ends them asynchronously (the model reaps at once), so one seen
+ *  right after the line is not a difference yet, and is forgotten so that the next line reports it if it stays. */
+function stillExiting(tr: StateTracker, pl: PlannedLine, stateDiffs: readonly Diff[]): Diff[] {
+  const leader = pl.step.task ? pl.model.before.tasks[pl.step.task]?.leader : undefined;
+  return stateDiffs.filter((d) => {
+    const id = / state$/.test(d.field) ? d.field.slice(0, -6) : '';
+    const was = pl.model.before.tasks[id];
+    const gone = d.kernel === 'running' && d.model === 'exited' && !!was && was.state !== 'exited' && was.leader === leader;
+    if (gone) tr.last.delete(`${id}:state`);
+    return !gone;
+  });
+}
 
 /** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
 function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {
@@ -136,16 +150,7 @@ export function compareRun(input: CompareInput): FileReport {
         // alive when the helper sent the line, gone before it answered: agree when the model kills it in the line
         const ma = pl.step.task ? pl.model.after.tasks[pl.step.task] : undefined;
         const killed = mt?.state !== 'exited' && ma?.state === 'exited' && pl.model.result.signal ? `killed (${pl.model.result.signal})` : null;
-        // the group exit ends the other threads asynchronously (the model reaps at once): one seen still running
-        // right after the line is not a difference yet; the next line reports it if it stays
-        const exiting = (d: Diff) => {
-          const id = / state$/.test(d.field) ? d.field.slice(0, -6) : '';
-          const was = pl.model.before.tasks[id];
-          const gone = !!killed && d.kernel === 'running' && d.model === 'exited' && was && was.state !== 'exited' && was.leader === mt?.leader;
-          if (gone) tr.last.delete(`${id}:state`);
-          return gone;
-        };
-        const later = stateDiffs.filter((d) => !exiting(d));
+        const later = killed ? stillExiting(tr, pl, stateDiffs) : stateDiffs;
         const diffs = killed ? later : [{ field: 'outcome', kernel: 'died before answering', model: pl.model.result.errno ?? 'ran' }, ...stateDiffs];
         lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: killed ?? 'ran', kernel: 'died before answering' }));
         continue;
@@ -167,9 +172,15 @@ export function compareRun(input: CompareInput): FileReport {
       continue;
     }
     // A set*id the model ends with another thread's SIGSEGV on its way back from glibc's SIGSETXID handler (sim
-    // setid.ts libcSetxid): that fault races the caller's own call, so the kernel may answer before the group dies.
+    // setid.ts libcSetxid). That thread wakes the caller before it returns (glibc nptl/nptl_setxid.c: the handler's
+    // last decrement of cntr is followed by a futex_wake), so whether the caller's own call returns and answers
+    // before the group dies is the scheduler's (under qemu's one CPU, whether the wake preempts the handler). The
+    // answer says which came first: the caller's own call, with the model's (killGroup keeps its errno), then the
+    // group's death, as for a line the task died in (without an answer, above).
     if (pl.model.result.signal === 'SIGSEGV' && /^set(res)?[ug]id$/.test(pl.step.operation.op)) {
-      lines.push(v('unchecked', { reason: 'another thread dies of SIGSEGV returning from glibc\'s SIGSETXID handler, and whether the caller\'s own call returns before the process dies is a race', model: 'killed (SIGSEGV)', kernel: 'answered' }));
+      const mo = pl.model.result.errno ?? 'ok', ko = kernelOutcome(f);
+      const diffs = [...(mo === ko ? [] : [{ field: 'outcome', kernel: ko, model: mo }]), ...stillExiting(tr, pl, stateDiffs)];
+      lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: `${mo}, then killed (SIGSEGV)`, kernel: `${ko}, then the process died` }));
       continue;
     }
     const sandbox = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;

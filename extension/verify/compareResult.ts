@@ -68,7 +68,7 @@ function modelOutcome(r: OpResult): string {
   return r.errno ?? r.signal ?? 'ok';
 }
 
-function kernelOutcome(f: Readonly<Record<string, string>>): string {
+export function kernelOutcome(f: Readonly<Record<string, string>>): string {
   if (f.errno && f.errno !== '0') return f.errno;
   if (f.sig && f.sig !== '0') return f.sig;
   return 'ok';

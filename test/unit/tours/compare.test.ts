@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareScenario, compareScenarioN, patchOffChoices, profileLabel, type Comparison } from '../../../extension/tours/compare';
 import { cellParts, differsText, formatComparisonText } from '../../../extension/tours/compareReport';
+import { escapeHtml, renderComparePage } from '../../../extension/tours/compareHtml';
+import { CARRIED_WHEN } from '../../../extension/sim/offset64';
 import { arm64Knowledge } from '../../../extension/tours/knowledge';
 import { eventsForFunctions } from '../../../extension/tours/links';
 import type { Arm64PatchId } from '../../../extension/sim/types';
@@ -137,7 +139,7 @@ test('the report gives each line its own block, names what differs, and fits a t
   assert.match(text, /^Comparison of tours\/scenarios\/arm64-2-zap-vvar\.timens/);
   assert.match(text, /\[2\] arm64 5\.9 without patch 2\/6 zap-vvar/);
   assert.match(text, /First difference: line 22: P3: clock_gettime\(CLOCK_MONOTONIC\)\n {2}differs in: clock value, clock path\n/);
-  assert.match(text, /\n {3}22 ≠ P3: clock_gettime\(CLOCK_MONOTONIC\)\n {8}differs in: clock value, clock path\n {8}\[1\] = \d+, host \+ 86400s via vdso-timens.*\n {8}\[2\] = \d+, host via vdso-fast/);
+  assert.match(text, /\n {3}22 ≠ P3: clock_gettime\(CLOCK_MONOTONIC\)\n {8}differs in: clock value, clock path\n {8}\[1\] = \d+, 87400\.000000000 = host \+ 86400s via vdso-timens.*\n {8}\[2\] = \d+, 1000\.000000000 = host via vdso-fast/);
   assert.ok(!/differs in: text/.test(text), 'never the bare word "text"');
   const widest = Math.max(...text.split('\n').filter((l) => !l.startsWith('  [') && !/^First diverging|^ {2}\[/.test(l)).map((l) => l.length));
   assert.ok(widest <= 120, `a line of ${widest} characters`);
@@ -161,4 +163,24 @@ test('N columns: one scenario under three kernels, each line with one cell per k
   assert.equal(t.first?.line, 9);
   assert.deepEqual(t.first?.cells.map((c) => c?.errno), ['EINVAL', '', '']);
   assert.match(formatComparisonText(t), /\n {8}\[3\] = /);
+});
+
+test('a vDSO read with two kernel answers shows its value and the second answer, in the words the other views use', () => {
+  // {5 s, -1e9 ns} as the kernel stores it: the vDSO's u64 sum wraps, a read before the tick's update_vsyscall does
+  // not (test/unit/debug/carried.test.ts); the system call adds it normalised and has one answer
+  const text = ['arch x86_64', 'kernel 6.18', 'P1: unshare(CLONE_NEWTIME)', 'P1: write("/proc/self/timens_offsets", "monotonic 5 18446744072709551616")',
+    'P1: fork() = P2', 'P2: clock_gettime(CLOCK_MONOTONIC)', 'P2: clock_gettime(CLOCK_MONOTONIC, syscall)', ''].join('\n');
+  // 5.6 refuses the write (its sscanf reads no u64 nanoseconds): its read is the host's, with one answer
+  const t = compareScenarioN(text, 'carried.timens', (['6.18', '5.6'] as const).map((k) => ({ label: `x86_64 ${k}`, options: { kernel: k } })));
+  const row = (n: number) => t.rows.find((r) => r.line === n - 1)!;
+  const clock = (n: number, i: number) => cellParts(row(n).cells[i]).find((p) => p.aspects.includes('clockOffset'));
+  const vdso = `1266875893.709551616 = host + 1266874893.709551616s via vdso-timens, or 1004.000000000 = host + 4s ${CARRIED_WHEN}`;
+  assert.deepEqual(clock(6, 0), { text: vdso, aspects: ['clockOffset', 'clockCarried', 'clockPath'] });
+  assert.equal(clock(6, 1)?.text, '1000.000000000 = host via vdso-timens');
+  assert.equal(differsText(row(6)), 'clock value, the vDSO read\'s second answer');
+  assert.equal(clock(7, 0)?.text, '1004.000000000 = host + 4s via syscall', 'a system call has one answer');
+  // the same words in the report, the page and the design table (describeSummary)
+  assert.ok(formatComparisonText(t).includes(`[1] = 0, ${vdso}, time ns#1`), formatComparisonText(t));
+  const page = renderComparePage(t, { nonce: 'n', cspSource: 'c', scriptUri: 's', styleUri: 't', timelines: false });
+  assert.ok(page.includes(`<mark class="diff" title="differs: clock value, the vDSO read&#39;s second answer">${escapeHtml(vdso)}</mark>`), page);
 });
