@@ -4,6 +4,7 @@
  * itself, so a scenario can do nothing but what the operations of the language do, inside the sandbox. */
 #include "super.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -199,6 +200,73 @@ int group_dead(int i)
 	const char *st = stat_field(buf, 3), *start = stat_field(buf, 22);
 	if (!st || *st == 'Z' || *st == 'X' || *st == 'x') return 1;
 	return T[i].start && start && strtoull(start, NULL, 10) != T[i].start;
+}
+
+/* How task i's thread group ended, as a result field: " death=SIGNAME" (the signal that killed it), " death=exit:N"
+ * (exit_group), or " death=unknown:WHY". Field 52 of the leader's /proc/PID/stat is its exit_code, the wait status
+ * (fs/proc/array.c do_task_stat; since 3.5): do_exit stores its code there before it releases the files (whose end of
+ * the channel told the supervisor) and before exit_notify makes the task a zombie (kernel/exit.c), and every thread of
+ * a group that a signal ends exits with the group's code (do_group_exit takes signal->group_exit_code once
+ * SIGNAL_GROUP_EXIT is set), so the leader's holds the signal (WTERMSIG: the low 7 bits; 0x80 is a core dump, which
+ * the machine's core_pattern and RLIMIT_CORE decide, not the model). Read once the leader is a zombie; nobody reaps a
+ * scenario process unasked (its parent is a helper task, or the sandbox init, a subreaper, for orphans: super.c reap).
+ * The field needs a PTRACE_MODE_READ check (0 without it): the supervisor is root under qemu, and on the running kernel
+ * the owner of the sandbox's user namespace, which has every capability there (ptrace_has_cap). */
+void death_of(int i, char *out, size_t cap)
+{
+	char path[40], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", T[i].pid);
+	for (int tries = 0;; tries++) {
+		if (read_proc(path, buf, sizeof buf)) { snprintf(out, cap, " death=unknown:reaped"); return; }
+		const char *st = stat_field(buf, 3), *start = stat_field(buf, 22), *code = stat_field(buf, 52);
+		if (!st || !start || !code) { snprintf(out, cap, " death=unknown:unreadable"); return; }
+		if (T[i].start && strtoull(start, NULL, 10) != T[i].start) { snprintf(out, cap, " death=unknown:reused"); return; }
+		if (*st == 'Z' || *st == 'X' || *st == 'x') {
+			int c = atoi(code);
+			char sb[32];
+			if (c & 0x7f) snprintf(out, cap, " death=%s", signal_name(c & 0x7f, sb));
+			else snprintf(out, cap, " death=exit:%d", (c >> 8) & 0xff);
+			return;
+		}
+		if (tries == 2000) { snprintf(out, cap, " death=unknown:running"); return; }
+		usleep(1000);
+	}
+}
+
+/* glibc's SIGSETXID (__SIGRTMIN + 1, nptl/nptl_setxid.c): while a thread runs its handler the signal is blocked
+ * (installed without SA_NODEFER), so bit 32 of its SigBlk is set until its sigreturn. */
+#define SIGSETXID_BIT (1ULL << 32)
+
+static int in_setxid_handler(long pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%ld/task", pid);
+	DIR *d = opendir(path);
+	if (!d) return 0;
+	int in = 0;
+	struct dirent *e;
+	while (!in && (e = readdir(d))) {
+		if (e->d_name[0] == '.') continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", pid, e->d_name);
+		FILE *f = fopen(path, "re");
+		unsigned long long blk;
+		while (f && fgets(line, sizeof line, f)) if (sscanf(line, "SigBlk: %llx", &blk) == 1) { in = !!(blk & SIGSETXID_BIT); break; }
+		if (f) fclose(f);
+	}
+	closedir(d);
+	return in;
+}
+
+/* After a set*id answered: the caller's glibc returns once every other thread has made the call in its SIGSETXID
+ * handler, and the last one wakes the caller before it returns from the handler, so a return that kills the process
+ * (arm64 without an executable [vdso]: sim setid.ts libcSetxid) may come after the answer. Waits until no thread is
+ * in that handler any more, or the group is dead; then says how it ended (death_of), or nothing: it lives on. */
+void setxid_settle(int i, char *out, size_t cap)
+{
+	out[0] = 0;
+	if (T[i].pid <= 0) return;
+	for (int tries = 0; tries < 5000 && !group_dead(i) && in_setxid_handler(T[i].pid); tries++) usleep(1000);
+	if (group_dead(i)) death_of(i, out, cap);
 }
 
 /* The end of a task's channel is not enough to learn of its death: another process that shares its files table

@@ -68,4 +68,6 @@ void wait_thread_gone(long pid, long tid);
 int read_proc(const char *path, char *buf, size_t cap);
 const char *stat_field(const char *buf, int field);
 int group_dead(int i);
+void death_of(int i, char *out, size_t cap);
+void setxid_settle(int i, char *out, size_t cap);
 #endif

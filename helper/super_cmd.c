@@ -341,10 +341,17 @@ static void cmd(char **tok, int n)
 		/* the names the caller opens from now on are its own, as the model's (unshare_fd) */
 		if (!strcmp(d->name, "unshare") && (a[0].i & CLONE_FILES)) T[ti].tab = fdtab_unshare(T[ti].tab);
 	}
+	/* a set*id's own process may die after its answer (super.c setxid_settle): how it ended goes with the answer */
+	if (pd.have_res && (!strcmp(d->name, "setuid") || !strcmp(d->name, "setgid") || !strcmp(d->name, "setresuid") || !strcmp(d->name, "setresgid"))) {
+		size_t el = strlen(extra);
+		setxid_settle(ti, extra + el, sizeof extra - el);
+	}
+	char death[64] = "";
 	if (pd.have_res) host_pair(line, T[ti].name, res_body(pd.res), clk, &h1, &h2, extra);
 	else if (vforklike && pd.child_hello) emit("res %ld %s ret=0 errno=0 sig=0 deferred=1%s", line, T[ti].name, extra);
-	/* alive when the line was sent (checked above), no answer: it died running the line */
-	else emit("res %ld %s %s", line, T[ti].name, r ? "timeout=1" : "skip=died");
+	else if (r) emit("res %ld %s timeout=1", line, T[ti].name);
+	/* alive when the line was sent (checked above), no answer: it died running the line, and says how */
+	else { death_of(ti, death, sizeof death); emit("res %ld %s skip=died%s", line, T[ti].name, death); }
 	/* exec and exit release a vfork parent; exit also ends (and must reap) the task */
 	if (!strcmp(d->name, "exit") && pd.have_res) {
 		if (strstr(pd.res, " leader=1")) {

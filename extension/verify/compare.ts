@@ -9,7 +9,7 @@ import { OPERATIONS } from './operations';
 import { compareResult, kernelOutcome, mappingsApart, type Tolerances } from './compareResult';
 import { compareState, newTracker, type StateTracker } from './compareState';
 import type { Plan, PlannedLine } from './plan';
-import type { KernelLine } from './protocol';
+import { deathOf, type Death, type KernelLine } from './protocol';
 import { countOf, type Diff, type FileReport, type KernelInfo, type LineVerdict } from './report';
 
 export interface CompareInput {
@@ -35,6 +35,27 @@ function stillExiting(tr: StateTracker, pl: PlannedLine, stateDiffs: readonly Di
     if (gone) tr.last.delete(`${id}:state`);
     return !gone;
   });
+}
+
+const UNKNOWN_DEATH: Readonly<Record<Extract<Death, { kind: 'unknown' }>['why'], string>> = {
+  reaped: 'its /proc entry was gone (reaped) before the supervisor read its exit code',
+  reused: 'its pid was already another process\'s when the supervisor read its exit code',
+  running: 'its thread-group leader had not become a zombie 2 s after the supervisor learnt of the death',
+  unreadable: 'its /proc/PID/stat could not be read',
+  malformed: 'the helper\'s death field was none of its forms',
+};
+
+const deathText = (d: Death): string =>
+  d.kind === 'signal' ? `killed (${d.signal})` : d.kind === 'exit' ? `exited (status ${d.status})` : 'died (how cannot be told)';
+
+/** The model's fatal signal against how the kernel's process ended (the zombie's exit code, helper/super.c death_of):
+ *  a difference, or why it cannot be told. `death` null: the helper saw the process live on. */
+function compareDeath(signal: string, death: Death | null): { diff: Diff | null; unchecked: string | null } {
+  const model = `killed (${signal})`;
+  if (!death) return { diff: { field: 'death', kernel: 'lived on', model }, unchecked: null };
+  if (death.kind === 'unknown') return { diff: null, unchecked: `which signal ended the process cannot be told: ${UNKNOWN_DEATH[death.why]}` };
+  const kernel = deathText(death);
+  return { diff: kernel === model ? null : { field: 'death', kernel, model }, unchecked: null };
 }
 
 /** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
@@ -147,12 +168,22 @@ export function compareRun(input: CompareInput): FileReport {
     if (fskip) {
       const modelDidNotRun = mt?.state === 'vfork-parent-waiting' ? 'blocked' : mt?.state === 'exited' ? 'gone' : null;
       if (fskip === 'died') {
-        // alive when the helper sent the line, gone before it answered: agree when the model kills it in the line
+        // alive when the helper sent the line, gone before it answered: agree when the model kills it in the line,
+        // with the signal that ended the kernel's process
         const ma = pl.step.task ? pl.model.after.tasks[pl.step.task] : undefined;
-        const killed = mt?.state !== 'exited' && ma?.state === 'exited' && pl.model.result.signal ? `killed (${pl.model.result.signal})` : null;
-        const later = killed ? stillExiting(tr, pl, stateDiffs) : stateDiffs;
-        const diffs = killed ? later : [{ field: 'outcome', kernel: 'died before answering', model: pl.model.result.errno ?? 'ran' }, ...stateDiffs];
-        lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: killed ?? 'ran', kernel: 'died before answering' }));
+        const signal = mt?.state !== 'exited' && ma?.state === 'exited' ? pl.model.result.signal : null;
+        const death = deathOf(f);
+        const kernel = death && death.kind !== 'unknown' ? `died before answering: ${deathText(death)}` : 'died before answering';
+        if (!signal) {
+          const diffs = [{ field: 'outcome', kernel, model: pl.model.result.errno ?? 'ran' }, ...stateDiffs];
+          lines.push(v('disagree', { diffs, model: 'ran', kernel }));
+          continue;
+        }
+        // a helper without a death field (older than the field) says nothing about the signal
+        const dc = death ? compareDeath(signal, death) : { diff: null, unchecked: 'the helper did not say how the process ended' };
+        const diffs = [...(dc.diff ? [dc.diff] : []), ...stillExiting(tr, pl, stateDiffs)];
+        const status = diffs.length ? 'disagree' : dc.unchecked ? 'unchecked' : 'agree';
+        lines.push(v(status, { diffs, model: `killed (${signal})`, kernel, ...(dc.unchecked ? { reason: dc.unchecked } : {}) }));
         continue;
       }
       if (fskip === 'target-gone') { lines.push(v('unchecked', { reason: 'it names a task that has exited but whose /proc entry is still there (not reaped yet, or its pid already another process\'s)', diffs: stateDiffs })); continue; }
@@ -177,17 +208,26 @@ export function compareRun(input: CompareInput): FileReport {
     // before the group dies is the scheduler's (under qemu's one CPU, whether the wake preempts the handler). The
     // answer says which came first: the caller's own call, with the model's (killGroup keeps its errno), then the
     // group's death, as for a line the task died in (without an answer, above).
+    // The supervisor waits until no thread is in that handler (helper/super.c setxid_settle) and gives how the process
+    // ended, or no death field when it lives on: then its threads seen running are differences here.
     if (pl.model.result.signal === 'SIGSEGV' && /^set(res)?[ug]id$/.test(pl.step.operation.op)) {
       const mo = pl.model.result.errno ?? 'ok', ko = kernelOutcome(f);
-      const diffs = [...(mo === ko ? [] : [{ field: 'outcome', kernel: ko, model: mo }]), ...stillExiting(tr, pl, stateDiffs)];
-      lines.push(v(diffs.length ? 'disagree' : 'agree', { diffs, model: `${mo}, then killed (SIGSEGV)`, kernel: `${ko}, then the process died` }));
+      const death = deathOf(f);
+      const dc = compareDeath('SIGSEGV', death);
+      const diffs = [...(mo === ko ? [] : [{ field: 'outcome', kernel: ko, model: mo }]), ...(dc.diff ? [dc.diff] : []),
+        ...(death ? stillExiting(tr, pl, stateDiffs) : stateDiffs)];
+      const status = diffs.length ? 'disagree' : dc.unchecked ? 'unchecked' : 'agree';
+      lines.push(v(status, { diffs, model: `${mo}, then killed (SIGSEGV)`, kernel: `${ko}, then ${death ? (death.kind === 'unknown' ? 'the process died' : deathText(death)) : 'lived on'}`,
+        ...(dc.unchecked ? { reason: dc.unchecked } : {}) }));
       continue;
     }
     const sandbox = plan.mode.kind === 'sandbox' ? sandboxUnchecked(pl, pl.model.before) : () => null;
     const layout = layoutUnchecked(pl, pl.model.before, sw.pageSize);
     const skip = (field: string) => (layout && field === 'outcome' ? layout : sandbox(field));
     const rc = compareResult(pl, k, { nsMap: tr.ns, userMap: tr.user, after: pl.model.after, k, tidNames, scan, pageSize: sw.pageSize }, tol, skip);
-    let diffs = [...rc.diffs, ...stateDiffs];
+    // a set*id's process that died after its answer where the model's lives on (the settled death, above)
+    const death = deathOf(f);
+    let diffs = [...rc.diffs, ...(death ? [{ field: 'death', kernel: death.kind === 'unknown' ? 'died' : deathText(death), model: 'lived on' }] : []), ...stateDiffs];
     // After a line where one side succeeded and the other failed, the two machines hold different states:
     // later disagreements may only follow from that one, and say so.
     if (diffs.length && turned !== null) {

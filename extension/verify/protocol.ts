@@ -84,6 +84,26 @@ export function unframe(raw: string): string | null {
   return m[1];
 }
 
+/** How a task's thread group ended, as the helper read it from the zombie's exit code (helper/super.c death_of):
+ *  the signal that killed it, the status it exited with, or why that cannot be told. */
+/** `malformed`: a field that is none of the helper's forms. */
+const DEATH_UNKNOWN = ['reaped', 'reused', 'running', 'unreadable', 'malformed'] as const;
+export type Death =
+  | { readonly kind: 'signal'; readonly signal: string }
+  | { readonly kind: 'exit'; readonly status: number }
+  | { readonly kind: 'unknown'; readonly why: (typeof DEATH_UNKNOWN)[number] };
+
+/** The `death` field of a result: null when there is none (a set*id whose process lives on). */
+export function deathOf(f: Readonly<Record<string, string>>): Death | null {
+  const d = f.death;
+  if (d === undefined) return null;
+  if (/^SIG[A-Z0-9]{1,12}$/.test(d)) return { kind: 'signal', signal: d };
+  const m = /^exit:(\d{1,3})$/.exec(d);
+  if (m && Number(m[1]) < 256) return { kind: 'exit', status: Number(m[1]) };
+  const u = /^unknown:([a-z]+)$/.exec(d)?.[1];
+  return { kind: 'unknown', why: DEATH_UNKNOWN.find((w) => w === u) ?? 'malformed' };
+}
+
 export function parseLine(raw: string): Record_ {
   const noise: Noise = { kind: 'noise', text: raw.length > 200 ? raw.slice(0, 200) + '…' : raw };
   if (raw.length > 400_000 || /[^\x20-\x7e]/.test(raw)) return noise;

@@ -226,7 +226,7 @@ test('a read through the vDSO once a special mapping was moved is not checkable;
 test('a task that dies running its line agrees with a model that kills it there, and only with such a model', () => {
   // glibc's set*id on arm64 with another thread, once [vdso] is gone: the other thread's handler cannot return.
   const text = 'arch arm64\nP1: pthread_create() = K1\nP1: munmap([vdso])\nP1: setresgid(-1, 0, -1)\nK1: id()';
-  const died = (k: Map<number, KernelLine>) => { const l = k.get(4)!; l.res = { ...l.res!, f: { skip: 'died' } }; };
+  const died = (k: Map<number, KernelLine>) => { const l = k.get(4)!; l.res = { ...l.res!, f: { skip: 'died', death: 'SIGSEGV' } }; };
   const run = (profile: typeof PROFILE, mutate = died) => {
     const plan = planScenario(profile.arch === 'arm64' ? text : text.replace('arch arm64', '#'), 'd.timens', profile, MODE);
     const kernel = kernelFromModel(plan);
@@ -239,7 +239,7 @@ test('a task that dies running its line agrees with a model that kills it there,
   // a model that keeps the process (x86_64: glibc's handlers return through its own SA_RESTORER) disagrees
   const x86 = run(PROFILE);
   assert.equal(x86[2].status, 'disagree');
-  assert.deepEqual(x86[2].diffs[0], { field: 'outcome', kernel: 'died before answering', model: 'ran' });
+  assert.deepEqual(x86[2].diffs[0], { field: 'outcome', kernel: 'died before answering: killed (SIGSEGV)', model: 'ran' });
   // the other thread, still exiting when the kernel's state is read right after the line, is not a difference there;
   // seen running on the next line too, it is one
   const live = (n: number) => (k: Map<number, KernelLine>) => { const o = k.get(n)!.tasks.get('K1')!; k.get(n)!.tasks.set('K1', { ...o, st: 'live' }); };
@@ -250,17 +250,67 @@ test('a task that dies running its line agrees with a model that kills it there,
   assert.ok(stays[3].diffs.some((d) => d.field === 'K1 state' && d.kernel === 'running'), JSON.stringify(stays[3]));
   // the caller's own call may return before the other thread's fault ends the process (glibc's handler wakes the
   // caller before it returns): an answer says it did, and is compared with the model's own call, then the death
-  const answer = (errno: string) => (k: Map<number, KernelLine>) => { const l = k.get(4)!; l.res = { ...l.res!, f: { ret: errno === '0' ? '0' : '-1', errno, sig: '0' } }; };
+  const answer = (errno: string, death: Record<string, string> = { death: 'SIGSEGV' }) => (k: Map<number, KernelLine>) => {
+    const l = k.get(4)!; l.res = { ...l.res!, f: { ret: errno === '0' ? '0' : '-1', errno, sig: '0', ...death } };
+  };
   const answered = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, (k) => { answer('0')(k); live(4)(k); });
   assert.deepEqual(answered.map((l) => l.status), ['agree', 'agree', 'agree', 'agree'], JSON.stringify(answered));
   assert.equal(answered[2].model, 'ok, then killed (SIGSEGV)');
   const refused = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, answer('EPERM'));
   assert.equal(refused[2].status, 'disagree');
   assert.deepEqual(refused[2].diffs[0], { field: 'outcome', kernel: 'EPERM', model: 'ok' });
-  // answered, and the process never died: its threads seen running on the next line are a difference there
-  const survived = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, (k) => { answer('0')(k); for (const t of ['P1', 'K1']) for (const n of [4, 5]) { const o = k.get(n)!.tasks.get(t)!; k.get(n)!.tasks.set(t, { ...o, st: 'live' }); } });
-  assert.equal(survived[2].status, 'agree');
-  assert.ok(survived[3].diffs.some((d) => d.field === 'K1 state' && d.kernel === 'running'), JSON.stringify(survived[3]));
+  // answered, and the process lived on once no thread was in glibc's handler (no death field): a difference there
+  const survived = run(profileForKernel('aarch64', '6.1.0-57-arm64')!, (k) => { answer('0', {})(k); for (const t of ['P1', 'K1']) for (const n of [4, 5]) { const o = k.get(n)!.tasks.get(t)!; k.get(n)!.tasks.set(t, { ...o, st: 'live' }); } });
+  assert.equal(survived[2].status, 'disagree');
+  assert.deepEqual(survived[2].diffs[0], { field: 'death', kernel: 'lived on', model: 'killed (SIGSEGV)' });
+  assert.ok(survived[2].diffs.some((d) => d.field === 'K1 state' && d.kernel === 'running'), JSON.stringify(survived[2]));
+});
+
+test('the signal that killed a process is compared with the model\'s, answered or not; not checkable only when it cannot be told', () => {
+  // the same death as above (arm64 glibc set*id, no [vdso]): the model says SIGSEGV
+  const text = 'arch arm64\nP1: pthread_create() = K1\nP1: munmap([vdso])\nP1: setresgid(-1, 0, -1)\nK1: id()';
+  const profile = profileForKernel('aarch64', '6.12.118+deb12-arm64')!;
+  const run = (f: Record<string, string>) => {
+    const plan = planScenario(text, 'd.timens', profile, MODE);
+    const kernel = kernelFromModel(plan);
+    const l = kernel.get(4)!;
+    l.res = { ...l.res!, f };
+    return compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES }).lines[2];
+  };
+  // the kernel made from the model reports the model's own signal, as the helper does
+  const plan = planScenario(text, 'd.timens', profile, MODE);
+  assert.deepEqual(kernelFromModel(plan).get(4)!.res!.f, { skip: 'died', death: 'SIGSEGV' });
+  assert.equal(run({ skip: 'died', death: 'SIGSEGV' }).status, 'agree');
+  for (const [f, kernel] of [
+    [{ skip: 'died', death: 'SIGBUS' }, 'killed (SIGBUS)'],
+    [{ skip: 'died', death: 'SIGKILL' }, 'killed (SIGKILL)'],
+    [{ skip: 'died', death: 'exit:70' }, 'exited (status 70)'],
+    [{ ret: '0', errno: '0', sig: '0', death: 'SIGBUS' }, 'killed (SIGBUS)'],
+  ] as const) {
+    const l = run(f);
+    assert.equal(l.status, 'disagree', JSON.stringify(l));
+    assert.deepEqual(l.diffs[0], { field: 'death', kernel, model: 'killed (SIGSEGV)' });
+  }
+  assert.equal(run({ skip: 'died', death: 'SIGBUS' }).kernel, 'died before answering: killed (SIGBUS)');
+  assert.equal(run({ ret: '0', errno: '0', sig: '0', death: 'SIGSEGV' }).kernel, 'ok, then killed (SIGSEGV)');
+  // reaped before its exit code was read, its pid another process's: the death agrees, the signal cannot be told
+  for (const [f, why] of [
+    [{ skip: 'died', death: 'unknown:reaped' }, /cannot be told: its \/proc entry was gone \(reaped\)/],
+    [{ ret: '0', errno: '0', sig: '0', death: 'unknown:reused' }, /cannot be told: its pid was already another process's/],
+    [{ skip: 'died', death: 'bogus' }, /cannot be told: the helper's death field was none of its forms/],
+  ] as const) {
+    const l = run(f);
+    assert.equal(l.status, 'unchecked', JSON.stringify(l));
+    assert.match(l.reason ?? '', why);
+  }
+  // a set*id whose process died after its answer where the model's lives on (x86_64 glibc returns through its own
+  // SA_RESTORER): the death is a difference on its line
+  const x86 = planScenario(text.replace('arch arm64', '#'), 'd.timens', PROFILE, MODE);
+  const k86 = kernelFromModel(x86);
+  k86.get(4)!.res = { ...k86.get(4)!.res!, f: { ...k86.get(4)!.res!.f, death: 'SIGSEGV' } };
+  const l86 = compareRun({ plan: x86, kernel: k86, info: INFO, tol: LOCAL_TOLERANCES }).lines[2];
+  assert.equal(l86.status, 'disagree');
+  assert.deepEqual(l86.diffs[0], { field: 'death', kernel: 'killed (SIGSEGV)', model: 'lived on' });
 });
 
 test('starttime is compared as the shift from the host\'s view of the task: a tick of rounding agrees, two do not', () => {

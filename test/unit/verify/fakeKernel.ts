@@ -41,7 +41,11 @@ export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
     // timers bracket the line with the host clock of their id (helper/super_cmd.c: OPF_CLOCK0)
     if ((op.op === 'timerfd_settime' || op.op === 'timer_settime') && op.clock in HOST) f.h1 = f.h2 = ts(s.host[HOST[op.clock]!]);
     if (op.op === 'clock_nanosleep' && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
-    k.res = { kind: 'res', line: pl.line + 1, task: pl.step.task ?? '-', f } satisfies Res;
+    // a task the model kills in its line dies before answering, and the supervisor reads the signal from the zombie's
+    // exit code (helper/super.c death_of)
+    const was = pl.step.task ? pl.model.before.tasks[pl.step.task] : undefined;
+    const killed = was && was.state !== 'exited' && pl.model.after.tasks[was.id]?.state === 'exited' && pl.model.result.signal;
+    k.res = { kind: 'res', line: pl.line + 1, task: pl.step.task ?? '-', f: killed ? { skip: 'died', death: killed } : f } satisfies Res;
     for (const t of Object.values(s.tasks)) {
       if (t.state === 'exited') { k.tasks.set(t.id, { kind: 'obs-task', line: pl.line + 1, task: t.id, st: 'gone', tid: t.pid, time: NaN, tfc: NaN, user: NaN, uid: NaN, euid: NaN }); continue; }
       const np = s.nsproxies[t.nsproxy];

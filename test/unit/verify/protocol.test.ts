@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc32, decodeHex, parseLine, unframe, seconds } from '../../../extension/verify/protocol';
+import { crc32, deathOf, decodeHex, parseLine, unframe, seconds } from '../../../extension/verify/protocol';
 import { cpioNewc } from '../../../extension/verify/cpio';
 import { checkCmdline, machineFromCmdline, sniffImage } from '../../../extension/verify/qemu';
 import { verifyCommand } from '../../../extension/verify/cli';
@@ -40,6 +40,17 @@ test('hex and time values are decoded strictly', () => {
   assert.equal(seconds('12:500000000'), 12.5);
   assert.ok(Number.isNaN(seconds('12:5')));
   assert.ok(Number.isNaN(seconds('1e3:000000000')));
+});
+
+test('a death field is the signal, the exit status, or why neither can be told, and nothing else', () => {
+  const r = parseLine('res 4 P1 skip=died death=SIGSEGV');
+  assert.ok(r.kind === 'res');
+  assert.deepEqual(deathOf(r.f), { kind: 'signal', signal: 'SIGSEGV' });
+  assert.deepEqual(deathOf({ death: 'exit:70' }), { kind: 'exit', status: 70 });
+  assert.deepEqual(deathOf({ death: 'unknown:reaped' }), { kind: 'unknown', why: 'reaped' });
+  assert.equal(deathOf({ ret: '0' }), null, 'no field: the process lives on');
+  for (const bad of ['sigsegv', 'SIG', 'exit:256', 'exit:-1', 'unknown:toString', 'unknown:', ''])
+    assert.deepEqual(deathOf({ death: bad }), { kind: 'unknown', why: 'malformed' }, bad);
 });
 
 test('a console frame is accepted only with its checksum', () => {
