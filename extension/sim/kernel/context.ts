@@ -23,6 +23,7 @@ export class KernelContext extends Trace {
   readonly vmas;
   readonly pages;
   readonly files;
+  readonly openFiles;
   readonly layout: Layout;
   readonly syscallPrefix: string;
   /** The clock_mode of a vvar page in a time namespace (VCLOCK_TIMENS or VDSO_CLOCKMODE_TIMENS). */
@@ -46,6 +47,7 @@ export class KernelContext extends Trace {
     this.vmas = s.vmas;
     this.pages = s.pages;
     this.files = s.files;
+    this.openFiles = s.openFiles;
     this.layout = sw.layout;
     this.syscallPrefix = sw.arch.syscallPrefix;
     this.timensMode = `${sw.clockModePrefix}_TIMENS`;

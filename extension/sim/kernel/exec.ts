@@ -9,9 +9,8 @@ import { releaseVfork } from './fork';
 import { addMmUser, dropMm, installCompatMappings, installSpecialMappings, newMm } from './mm/mm';
 import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
-import { fdsDelete, fdsItems, fdsSet } from '../store/fdtable';
-import type { FdRec } from '../store/records';
-import { fdsOf, setFds, unshareFiles } from './files';
+import { fdsDelete, fdsItems } from '../store/fdtable';
+import { fdsOf, fput, setFds, unshareFiles } from './files';
 
 /** `compat`: a 32-bit image (compat_binfmt_elf's load_elf_binary: compat_elf_check_arch, COMPAT_SET_PERSONALITY), the
  *  ABI of k.modules.compat: arm64's AArch32 or x86_64's ia32. */
@@ -55,6 +54,7 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
           let table = fdsOf(k, t);
           for (const n of cloexec) table = fdsDelete(table, n);
           setFds(k, t, table);
+          for (const n of cloexec) fput(k, fds[n].file, task(k, t).files!);
           k.state(k.txt`${t}: ${cloexec.join(', ')} closed (O_CLOEXEC)`);
         });
       }
@@ -111,18 +111,11 @@ function deThread(k: KernelContext, t: string): void {
  * Fuzz seed 8307 on arm64 6.17: an lseek of a thread's timens_offsets fd after its exec was ESRCH (the model: ok).
  */
 function swapPidHolders(k: KernelContext, t: string, oldLeader: string): void {
-  for (const id of k.memo.tablesNamingTasks([t, oldLeader])) {
-    const old = k.files.get(id)?.fds;
-    if (!old) continue;
-    let table = old;
-    const moved: FdRec[] = [];
-    for (const [name, fd] of Object.entries(fdsItems(old))) {
-      if (fd.kind === 'ns' || (fd.task !== t && fd.task !== oldLeader)) continue;
-      moved.push({ ...fd, task: fd.task === t ? oldLeader : t });
-      table = fdsSet(table, name, moved[moved.length - 1]!);
-    }
-    if (table === old) continue;
-    k.r.set(k.files, id, 'fds', table);
-    for (const fd of moved) k.memo.fdInstalled(id, fd);
+  for (const id of k.memo.filesNamingTasks([t, oldLeader])) {
+    const f = k.openFiles.get(id);
+    if (!f || f.kind === 'ns' || (f.task !== t && f.task !== oldLeader)) continue;
+    const moved = f.task === t ? oldLeader : t;
+    k.r.set(k.openFiles, id, 'task', moved);
+    k.memo.fileNamed({ ...f, task: moved });
   }
 }

@@ -1,8 +1,9 @@
-// The fd tables (struct files_struct, fs/file.c): which table a task uses, copy_files and unshare_fd
-// (kernel/fork.c), the table of its own an exec gives (fs/exec.c unshare_files) and exit_files (kernel/exit.c).
+// The fd tables (struct files_struct, fs/file.c) and the struct files their fds point at: which table a task uses,
+// fd_install and the references a struct file counts (get_file, fput), copy_files and unshare_fd (kernel/fork.c),
+// the table of its own an exec gives (fs/exec.c unshare_files) and exit_files (kernel/exit.c).
 
 import { fdsDelete, fdsGet, fdsItems, fdsLowestFree, fdsSet, type FdTable } from '../store/fdtable';
-import { refsWith, type FdRec, type FilesRec } from '../store/records';
+import { refsWith, type FdRec, type FileRec, type FilesRec, type OpenFile } from '../store/records';
 import { EMPTY_REFS, refsAdd, refsRemove } from '../store/reflist';
 import { CLONE_FLAGS as CF } from '../types';
 import { ns, task, type KernelContext } from './context';
@@ -27,9 +28,28 @@ export function setFds(k: KernelContext, t: string, table: FdTable<FdRec>): void
   if (id !== null) k.r.set(k.files, id, 'fds', table);
 }
 
-/** The fd `name` of the table task `t` uses. */
-export function ownFd(k: KernelContext, t: string, name: string): FdRec | undefined {
-  return fdsGet(fdsOf(k, t), name);
+/** The struct file fd `name` of the table task `t` uses points at. */
+export function ownFd(k: KernelContext, t: string, name: string): FileRec | undefined {
+  const fd = fdsGet(fdsOf(k, t), name);
+  return fd === undefined ? undefined : k.openFiles.get(fd.file);
+}
+
+/** get_file: fd table `files` points at struct file `id` too (dup_fd copying the pointer). */
+function getFile(k: KernelContext, id: string, files: string): void {
+  const f = k.openFiles.get(id)!;
+  k.r.set(k.openFiles, id, '_holders', refsAdd(f._holders, files));
+  k.r.set(k.openFiles, id, '_count', f._count + 1);
+}
+
+/** fput: fd table `files` no longer points at struct file `id`; the last reference frees it (__fput). */
+export function fput(k: KernelContext, id: string, files: string): void {
+  const f = k.openFiles.get(id)!;
+  if (f._count <= 1) {
+    k.r.remove(k.openFiles, id);
+    return;
+  }
+  k.r.set(k.openFiles, id, '_holders', refsRemove(f._holders, files));
+  k.r.set(k.openFiles, id, '_count', f._count - 1);
 }
 
 /** A namespace file `holder` ('P1:fd1') takes (+1) or drops (-1) its reference on namespace `nsId`. */
@@ -41,17 +61,24 @@ export function fileRef(k: KernelContext, nsId: string, holder: string, delta: n
   else putTimeNs(k, nsId);
 }
 
-/** alloc_fd and fd_install of a new file as `name` in the table `t` uses: the lowest free number (a name open
- *  already is closed first, its namespace reference dropped). Returns the number. */
-export function fdInstall(k: KernelContext, t: string, name: string, rec: FdRec): number {
+/** alloc_fd and fd_install of a new struct file as `name` in the table `t` uses: the lowest free number (a name
+ *  open already is closed first, its namespace reference dropped). The struct file is named after the opener, the
+ *  fd and the line ('P1:f@3'). Returns the number. */
+export function fdInstall(k: KernelContext, t: string, name: string, file: OpenFile, cloexec = false): number {
+  const files = task(k, t).files;
   const replaced = ownFd(k, t, name);
   if (replaced?.ns) fileRef(k, replaced.ns, fdHolder(k, t, name), -1);
   const table = replaced ? fdsDelete(fdsOf(k, t), name) : fdsOf(k, t);
   const nr = fdsLowestFree(table);
-  setFds(k, t, fdsSet(table, name, { ...rec, _nr: nr }));
-  const files = task(k, t).files;
-  if (files !== null) k.memo.fdInstalled(files, rec);
-  if (rec.ns) fileRef(k, rec.ns, fdHolder(k, t, name), +1);
+  if (files === null) return nr;
+  let id = `${t}:${name}@${k.line}`;
+  for (let i = 2; k.openFiles.has(id); i++) id = `${t}:${name}@${k.line}#${i}`;
+  const rec = k.openFiles.kind.copy({ id, ...file, _holders: refsAdd(EMPTY_REFS, files), _count: 1 });
+  k.r.create(k.openFiles, id, rec);
+  setFds(k, t, fdsSet(table, name, { file: id, ...(cloexec ? { _cloexec: true as const } : {}), _nr: nr }));
+  if (replaced) fput(k, replaced.id, files);
+  k.memo.fileNamed(rec);
+  if (file.ns) fileRef(k, file.ns, fdHolder(k, t, name), +1);
   return nr;
 }
 
@@ -65,8 +92,11 @@ export function fdHolder(k: KernelContext, t: string, name: string): string {
 function newFiles(k: KernelContext, t: string, fds: Readonly<Record<string, FdRec>>): string {
   const id = k.files.has(t) ? `${t}@${k.line}` : t;
   k.r.create(k.files, id, { id, fds, users: refsAdd(EMPTY_REFS, t), count: 1 });
-  k.memo.fdTableMade(id, fds);
-  for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${id}:${name}`, +1);
+  for (const [name, fd] of Object.entries(fds)) {
+    const ns = k.openFiles.get(fd.file)!.ns;
+    if (ns) fileRef(k, ns, `${id}:${name}`, +1);
+  }
+  for (const fd of Object.values(fds)) getFile(k, fd.file, id);
   k.r.set(k.tasks, t, 'files', id);
   return id;
 }
@@ -77,7 +107,8 @@ export function newEmptyFiles(k: KernelContext, t: string): void {
 }
 
 /** copy_files: CLONE_FILES shares the parent's table (files->count + 1; every thread, glibc's pthread_create
- *  passes it); otherwise dup_fd gives the child a copy of every open fd, the same struct files. */
+ *  passes it); otherwise dup_fd gives the child a copy of every open fd, pointing at the same struct files
+ *  (fs/file.c dup_fd copies the pointers: one f_pos, one seq_file). */
 export function copyFiles(k: KernelContext, parent: string, child: string, flags: number): void {
   k.fn('copy_files', () => {
     const pf = filesOf(k, parent)!;
@@ -104,8 +135,12 @@ function putFiles(k: KernelContext, t: string): void {
   }
   k.fn('put_files_struct', () => {
     const fds = fdsItems(f.fds);
-    for (const [name, fd] of Object.entries(fds)) if (fd.ns) fileRef(k, fd.ns, `${f.id}:${name}`, -1);
+    for (const [name, fd] of Object.entries(fds)) {
+      const ns = k.openFiles.get(fd.file)!.ns;
+      if (ns) fileRef(k, ns, `${f.id}:${name}`, -1);
+    }
     k.r.remove(k.files, f.id);
+    for (const fd of Object.values(fds)) fput(k, fd.file, f.id);
     if (Object.keys(fds).length) k.state(k.txt`${f.id}'s last user let go: ${Object.keys(fds).join(', ')} closed`);
   });
 }

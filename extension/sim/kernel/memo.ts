@@ -4,12 +4,11 @@
 // (time travel returns there before a step), and are built from the store on first use.
 
 import type { OpResult } from '../api';
-import type { FdTable } from '../store/fdtable';
-import { fsOf, type FdRec, type PteState, type TaskRec } from '../store/records';
+import { fsOf, type FileRec, type PteState, type TaskRec } from '../store/records';
 import { refsItems } from '../store/reflist';
 import type { Store } from '../store/store';
 import { CLONE_FLAGS as CF, type Timespec } from '../types';
-import { FdTableIndex } from './fdIndex';
+import { FileIndex } from './fileIndex';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
 const NONE: ReadonlySet<string> = new Set();
@@ -26,9 +25,8 @@ export class Memo {
   private readonly created = new Map<string, number>();
   /** fs->users: the live tasks on each fs_struct (fsStruct.ts). */
   private readonly fsUsers = new Map<string, number>();
-  /** The fd tables by the open file descriptions and the tasks their fds name. A table may have closed or changed
-   *  such an fd since (callers check). */
-  private readonly fdTables = new FdTableIndex();
+  /** The struct files by the tasks they name. A file may have been closed or moved since (callers check). */
+  private readonly fileIndex = new FileIndex();
   /** The users of each mm. */
   private readonly users = new Map<string, Set<string>>();
   /** For each physical page, the mms whose PTEs map it and how many PTEs each. */
@@ -71,7 +69,7 @@ export class Memo {
     this.built = true;
     this.store.tasks.forEach((t) => this.add(t));
     this.store.mms.forEach((m, id) => this.users.set(id, new Set(refsItems(m.users))));
-    this.store.files.forEach((f, id) => this.fdTables.tableMade(id, f.fds));
+    this.store.openFiles.forEach((f) => this.fileIndex.named(f));
     this.store.vmas.forEach((v, id) => this.ptes(id, null, v.ptes));
   }
 
@@ -99,13 +97,9 @@ export class Memo {
     if (this.live.delete(t.id)) this.countFs(fsOf(t), -1);
     this.groups.get(t.leader)?.delete(t.id);
   }
-  /** Table `files` was made holding `fds` (empty, or the copies dup_fd made). */
-  fdTableMade(files: string, fds: FdTable<FdRec>): void {
-    if (this.built) this.fdTables.tableMade(files, fds);
-  }
-  /** `fd` was put in table `files`. */
-  fdInstalled(files: string, fd: FdRec): void {
-    if (this.built) this.fdTables.installed(files, fd);
+  /** Struct file `f` was opened, or names another task now (de_thread). */
+  fileNamed(f: FileRec): void {
+    if (this.built) this.fileIndex.named(f);
   }
   /** Live task `t` moved from fs_struct `from` to `to` (unshare_fs). */
   fsChanged(from: string, to: string): void {
@@ -184,15 +178,10 @@ export class Memo {
     this.build();
     return [...(this.groups.get(this.store.tasks.get(t)!.leader) ?? [])];
   }
-  /** The fd tables that hold, or held, a copy of open file description `file`, in the store's order. */
-  tablesWithFile(file: string): string[] {
+  /** The struct files that name, or named, one of `tasks` (a /proc/PID file, a pidfd). */
+  filesNamingTasks(tasks: readonly string[]): string[] {
     this.build();
-    return this.fdTables.withFile(file);
-  }
-  /** The fd tables that hold, or held, an fd naming one of `tasks` (a /proc/PID file, a pidfd), in the store's order. */
-  tablesNamingTasks(tasks: readonly string[]): string[] {
-    this.build();
-    return this.fdTables.namingTasks(tasks);
+    return this.fileIndex.namingTasks(tasks);
   }
   /** The task a /proc/N path names: of the tasks with pid N, the one created last; `live`: of the live ones
    *  (find_vpid for a CPU clock). */

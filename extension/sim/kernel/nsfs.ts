@@ -5,7 +5,7 @@
 import type { OpResult } from '../api';
 import type { NsIoctl } from '../ops';
 import { fdsLowestFree } from '../store/fdtable';
-import type { FdRec } from '../store/records';
+import type { OpenFile } from '../store/records';
 import { CLONE_FLAGS as CF } from '../types';
 import { mm, ns, task, user, type KernelContext } from './context';
 import { fromKid, OVERFLOW_ID, ptraceMayAccess } from './cred';
@@ -25,7 +25,7 @@ export function nsfsWriteRefused(k: KernelContext, path: string): never {
 }
 
 /** proc_ns_get_link for ns/user: ptrace read access to the task (PTRACE_MODE_READ_FSCREDS), else EACCES. */
-export function openUserNsFile(k: KernelContext, t: string, target: string, path: string, mode: 'r' | 'w' | 'rw'): FdRec {
+export function openUserNsFile(k: KernelContext, t: string, target: string, path: string, mode: 'r' | 'w' | 'rw'): OpenFile {
   const me = task(k, t);
   const userNs = k.fn('proc_ns_get_link', () => {
     if (!ptraceMayAccess(k, me, task(k, target))) k.fail('EACCES', `${t} has no ptrace read access to ${target}`);
@@ -50,7 +50,7 @@ function nsGetOwner(k: KernelContext, t: string, owner: string | null, what: str
  * (!ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS)) return -EACCES;"; an unknown command (every NS_GET_*)
  * then falls to -ENOIOCTLCMD (ENOTTY). From 8ce352818820 (6.14, 6.13 stable) the command is checked first.
  */
-function pidfdIoctlPrologue(k: KernelContext, t: string, fd: FdRec, request: NsIoctl): void {
+function pidfdIoctlPrologue(k: KernelContext, t: string, fd: OpenFile, request: NsIoctl): void {
   if (request === 'NS_GET_OWNER_UID') k.fail('EINVAL', 'pidfd_ioctl refuses any argument ("if (arg) return -EINVAL;"), and NS_GET_OWNER_UID passes a pointer');
   const target = fd.task ? task(k, fd.task) : undefined;
   if (!target || target.state === 'exited') k.fail('ESRCH', `${fd.task ?? 'the task'} has exited: get_pid_task finds no task, or it has no nsproxy`);
@@ -96,12 +96,12 @@ export function nsIoctl(k: KernelContext, t: string, fdName: string, request: Ns
 /** open_related_ns: a new O_CLOEXEC fd of the related user namespace (unnamed when the line names none: not kept). */
 function openRelated(k: KernelContext, t: string, userNs: string, newFd: string): OpResult {
   const me = task(k, t);
-  const rec: FdRec = { path: userNsLink(k, userNs), kind: 'ns', ns: null, user: userNs, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'r', _cloexec: true };
+  const rec: OpenFile = { path: userNsLink(k, userNs), kind: 'ns', ns: null, user: userNs, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'r' };
   if (!newFd) {
     k.state(k.txt`${t}: a new fd for ${userNs} (unnamed, not kept)`);
     return { ret: fdsLowestFree(fdsOf(k, t)), errno: null, signal: null, text: rec.path };
   }
-  const n = fdInstall(k, t, newFd, rec);
+  const n = fdInstall(k, t, newFd, rec, true);
   k.state(k.txt`${t}:${newFd} = ${rec.path} (${userNs})`);
   return { ret: n, errno: null, signal: null, text: rec.path };
 }

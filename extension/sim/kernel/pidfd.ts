@@ -27,7 +27,7 @@ export function pidfdOpen(k: KernelContext, t: string, who: string, flags: numbe
   return k.fn('pidfd_open', () => {
     pidfdOpenChecks(k, who, flags);
     const me = task(k, t);
-    const n = fdInstall(k, t, fdName, { path: `pidfd:${who}`, kind: 'pidfd', ns: null, task: who, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'rw', _cloexec: true });
+    const n = fdInstall(k, t, fdName, { path: `pidfd:${who}`, kind: 'pidfd', ns: null, task: who, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: 'rw' }, true);
     k.state(k.txt`${t}:${fdName} = pidfd of ${who}${flags & PIDFD_FLAGS.PIDFD_THREAD ? ' (PIDFD_THREAD)' : ''}`);
     return { ret: n, errno: null, signal: null };
   });

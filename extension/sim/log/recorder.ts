@@ -6,7 +6,8 @@
 
 import { EVENT_KINDS, type Change, type EventKind, type OpResult, type SimEvent } from '../api';
 import { Store, type StoreImage } from '../store/store';
-import type { Table } from '../store/table';
+import type { RawChange, Table } from '../store/table';
+import { StoreAt } from '../store/view';
 import type { Timespec } from '../types';
 import { ChangeCol, EventTable, F_CHSTART, F_EXTRA, F_HOST, F_KIND, F_LINE, F_MATCH, F_STACK, F_SUMMARY, F_TASK } from './columns';
 import { SNAPSHOT_INTERVAL, Snapshots } from './snapshots';
@@ -43,6 +44,8 @@ export class Recorder extends Texts {
   private readonly ch = new ChangeCol();
   hostTimes: Timespec[] = [];
   private readonly snaps: Snapshots | null;
+  /** The view the last changesOf left after its event's changes (see viewAt). */
+  private viewCache: { readonly key: string; readonly c: number; readonly view: StoreAt } | null = null;
 
   /** While false (initial set-up), mutations are not recorded. */
   private recordingOn = false;
@@ -73,6 +76,12 @@ export class Recorder extends Texts {
       if (before === undefined) this.snaps?.grew(1);
       this.record(t, id, '', before, rec);
     }
+  }
+
+  /** A record replaced whole: one change however many of its fields differ. */
+  replace<R extends object>(t: Table<R>, id: string, rec: R): void {
+    if (!t.has(id)) throw new Error(`internal: no ${t.kind.name} ${id}`);
+    this.create(t, id, rec);
   }
 
   remove<R extends object>(t: Table<R>, id: string): void {
@@ -223,21 +232,75 @@ export class Recorder extends Texts {
 
   changesOf(i: number): Change[] {
     const out: Change[] = [];
-    for (let c = this.evs.get(i - this.first, F_CHSTART), e = this.changeEnd(i); c < e; c++) {
+    const s = this.evs.get(i - this.first, F_CHSTART);
+    const e = this.changeEnd(i);
+    // Kinds that show other records (an fd table its struct files) read them as they were: a view of the store
+    // at the event's first change, moved past each change as it is shown.
+    let at: StoreAt | null = null;
+    for (let c = s; c < e && at === null; c++) if (this.store.all[this.ch.table(c)].kind.readsStore) at = this.viewAt(s);
+    const view = at ?? new StoreAt(this.store);
+    for (let c = s; c < e;) {
       const t = this.store.all[this.ch.table(c)];
+      if (t.kind.expand !== undefined) {
+        const run: RawChange[] = [];
+        for (let j = c; j < e && this.ch.table(j) === t.index; j++) run.push({ id: this.ch.id(j), field: this.ch.field(j), before: this.ch.before(j), after: this.ch.after(j) });
+        let next = c;
+        out.push(...t.kind.expand(run, view, () => this.redo(view, next++), this.taskOf(i)));
+        c += run.length;
+        continue;
+      }
       const field = this.ch.field(c);
-      if (t.kind.hidden || field.startsWith('_')) continue;
-      const id = this.ch.id(c);
-      const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object) : t.kind.showField(field, v));
-      const owner = t.kind.owner(id);
-      out.push({
-        obj: owner ? owner.obj : id,
-        field: owner ? (field ? `${owner.part}.${field}` : owner.part) : field,
-        before: show(this.ch.before(c)),
-        after: show(this.ch.after(c)),
-      });
+      if (!(t.kind.hidden || field.startsWith('_'))) {
+        const id = this.ch.id(c);
+        const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object, view) : t.kind.showField(field, v, view));
+        const owner = t.kind.owner(id);
+        out.push({
+          obj: owner ? owner.obj : id,
+          field: owner ? (field ? `${owner.part}.${field}` : owner.part) : field,
+          before: show(this.ch.before(c)),
+          after: show(this.ch.after(c)),
+        });
+      }
+      if (at !== null) this.redo(at, c);
+      c++;
     }
+    if (at !== null) this.viewCache = { key: this.viewKey(), c: e, view: at };
     return out;
+  }
+
+  /** The records a view keeps as they were: those shown by others, and tasks (whose fd table comes first). */
+  private viewed(table: number): boolean {
+    const t = this.store.all[table];
+    return t.kind.readsStore || t === this.store.tasks;
+  }
+  private redo(view: StoreAt, c: number): void {
+    if (this.viewed(this.ch.table(c))) view.set(this.store.all[this.ch.table(c)], this.ch.id(c), this.ch.field(c), this.ch.after(c));
+  }
+  /** What a cached view depends on: the log's length and the store's position in it. */
+  private viewKey(): string {
+    return `${this.first}/${this.n}/${this.cn}/${this.position}`;
+  }
+  /** The store just before change `c`: the last view moved on when it is not past `c` (events shown in order
+   *  cost their own changes), else the store as it is with the changes in between undone or redone. */
+  private viewAt(c: number): StoreAt {
+    const cached = this.viewCache;
+    if (cached !== null && cached.key === this.viewKey() && cached.c <= c) {
+      for (let j = cached.c; j < c; j++) this.redo(cached.view, j);
+      this.viewCache = null;
+      return cached.view;
+    }
+    const view = new StoreAt(this.store);
+    // The first change not applied to the store.
+    const applied = this.position >= this.n ? this.cn : this.evs.get(this.position - this.first, F_CHSTART);
+    if (c <= applied) {
+      for (let j = applied - 1; j >= c; j--) {
+        const ti = this.ch.table(j);
+        if (this.viewed(ti)) view.set(this.store.all[ti], this.ch.id(j), this.ch.field(j), this.ch.before(j));
+      }
+    } else {
+      for (let j = applied; j < c; j++) this.redo(view, j);
+    }
+    return view;
   }
 
   event(i: number): SimEvent {

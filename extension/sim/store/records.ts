@@ -8,7 +8,8 @@ import type {
 import type { NsOwners } from '../kernel/nsOwners';
 import type { CompatMappingName, MappingName } from '../ops';
 import type { Timespec } from '../types';
-import { fdsItems, type FdTable } from './fdtable';
+import type { FdTable } from './fdtable';
+import { fileChanges, showFds } from './fileView';
 import { EMPTY_REFS, refsItems, type RefList } from './reflist';
 import type { TableKind, TableName } from './table';
 
@@ -124,18 +125,31 @@ export interface VmaRec extends VmaState {
 }
 
 export type NsproxyRec = NsproxyState;
-/** An open file as stored: the public FdState plus the access mode it was opened with. */
-export interface FdRec extends FdState {
+/** What an open makes, the contents of a struct file (include/linux/fs.h): its path and kind, f_mode, f_cred
+ *  (the opener's credentials), f_pos and, for a /proc seq_file, the seq_file in private_data. */
+export interface OpenFile extends FdState {
   readonly _mode: 'r' | 'w' | 'rw';
-  /** Its number in the table (fd_install's fd), set when it is installed. */
+  /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
+  readonly _seq?: SeqFile;
+}
+/** A struct file as the store keeps it: one record per open file description, which every fd pointing at it
+ *  shares (fs/file.c dup_fd copies the table's pointers, so a fork child's fd and its parent's are one struct
+ *  file, with one f_pos and one seq_file). Its id is the opener, the fd and the line ('P1:f@3'). */
+export interface FileRec extends OpenFile {
+  readonly id: string;
+  /** The fd tables pointing at it, in the order they took it (a list that shares its past); f_count is `_count`. */
+  readonly _holders: RefList;
+  readonly _count: number;
+}
+/** An fd: a slot of an fd table (fdt->fd[nr]) pointing at a struct file, with its close-on-exec bit
+ *  (fdt->close_on_exec, per fd: dup_fd copies it with the slot). */
+export interface FdRec {
+  /** The id of the struct file (FileRec). */
+  readonly file: string;
+  /** Its number in the table (fd_install's fd). */
   readonly _nr?: number;
   /** O_CLOEXEC: exec closes it (pidfds, and the fds open_related_ns makes). */
   readonly _cloexec?: true;
-  /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
-  readonly _seq?: SeqFile;
-  /** The open file description (struct file) of a /proc seq_file: copies made by fork share it, and with it
-   *  the position and the seq_file. */
-  readonly _file?: string;
 }
 /** What a seq_file keeps between reads: the text of the pass (`buf`), what of it is still to be copied
  *  (`from`, `count`), the record index (single_open has one record) and where the last read ended. */
@@ -170,7 +184,7 @@ const sameField = (_field: string, v: unknown): unknown => v;
 const noOwner = (): null => null;
 
 function kind<R extends object>(name: TableName, copy: (r: R) => R, extra?: Partial<TableKind<R>>): TableKind<R> {
-  return { name, copy, hidden: false, show: same, showField: sameField, owner: noOwner, ...extra };
+  return { name, copy, hidden: false, show: same, showField: sameField, owner: noOwner, readsStore: false, ...extra };
 }
 
 // Copies with the keys in the order the kernel creates them (the order shows in state() and in the changes a
@@ -238,9 +252,17 @@ export const VMAS = kind<VmaRec>('vmas', (v) => ({
 });
 
 export const FILES = kind<FilesRec>('files', (f) => ({ id: f.id, fds: f.fds, users: f.users, count: f.count }), {
-  show: (f) => ({ id: f.id, fds: fdsItems(f.fds), users: refsItems(f.users), count: f.count }),
-  showField: (field, v) => (field === 'fds' ? fdsItems(v as FdTable<FdRec>) : field === 'users' ? refsItems(v as RefList) : v),
+  show: (f, at) => ({ id: f.id, fds: showFds(f.fds, at), users: refsItems(f.users), count: f.count }),
+  showField: (field, v, at) => (field === 'fds' ? showFds(v as FdTable<FdRec>, at) : field === 'users' ? refsItems(v as RefList) : v),
+  readsStore: true,
 });
+
+/** Struct files: events show a change of one as the change of every fd table pointing at it (fileView.ts). */
+export const OPEN_FILES = kind<FileRec>('openFiles', (f) => ({
+  id: f.id, path: f.path, kind: f.kind, ns: f.ns, ...(f.user !== undefined ? { user: f.user } : {}), task: f.task, pos: f.pos,
+  openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid, _mode: f._mode,
+  _holders: f._holders, _count: f._count, ...(f._seq !== undefined ? { _seq: f._seq } : {}),
+}), { readsStore: true, expand: fileChanges });
 
 export const PAGES = kind<PageRec>('pages', (p) => ({ id: p.id, kind: p.kind, ns: p.ns, blockOffset: p.blockOffset, blocks: p.blocks }));
 

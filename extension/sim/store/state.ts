@@ -5,14 +5,17 @@ import type {
 } from '../api';
 import { fdsItems } from './fdtable';
 import { refsItems } from './reflist';
-import { HOST_ID, showRefs, type FilesRec, type MmRec, type NsRec, type TaskRec, type UserRec, type VmaRec } from './records';
+import { HOST_ID, showRefs, type FileRec, type FilesRec, type MmRec, type NsRec, type TaskRec, type UserRec, type VmaRec } from './records';
 import type { Store } from './store';
 
-function publicFds(fds: Readonly<Record<string, FdState>>): Readonly<Record<string, FdState>> {
+/** A task's fds as the read model has them: each as the struct file it points at. */
+function publicFds(names: readonly string[], files: readonly (FileRec | undefined)[]): Readonly<Record<string, FdState>> {
   const out: Record<string, FdState> = {};
-  for (const [k, f] of Object.entries(fds)) {
+  names.forEach((k, i) => {
+    const f = files[i];
+    if (f === undefined) return;
     out[k] = { path: f.path, kind: f.kind, ns: f.ns, task: f.task, pos: f.pos, openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid, ...(f.user ? { user: f.user } : {}) };
-  }
+  });
   return out;
 }
 
@@ -27,19 +30,23 @@ function once<T extends object>(rec: object, make: () => T): T {
   return v;
 }
 
-// A task's public object depends on its record and its files_struct's: kept while both are the same.
-const taskBuilt = new WeakMap<TaskRec, { readonly files: FilesRec | undefined; readonly state: TaskState }>();
+// A task's public object depends on its record, its files_struct's and the struct files its fds point at: kept
+// while all of them are the same.
+const taskBuilt = new WeakMap<TaskRec, { readonly files: FilesRec | undefined; readonly recs: readonly (FileRec | undefined)[]; readonly state: TaskState }>();
 export function taskState(store: Store, t: TaskRec): TaskState {
   const files = t.files === null ? undefined : store.files.get(t.files);
+  const slots = files ? fdsItems(files.fds) : {};
+  const names = Object.keys(slots);
+  const recs = names.map((n) => store.openFiles.get(slots[n].file));
   const c = taskBuilt.get(t);
-  if (c !== undefined && c.files === files) return c.state;
+  if (c !== undefined && c.files === files && c.recs.length === recs.length && c.recs.every((r, i) => r === recs[i])) return c.state;
   const state: TaskState = {
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid,
     userNs: t.userNs, fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state,
-    exitSignal: t.exitSignal, startBoottime: t.startBoottime, files: t.files, fds: files ? publicFds(fdsItems(files.fds)) : {},
+    exitSignal: t.exitSignal, startBoottime: t.startBoottime, files: t.files, fds: publicFds(names, recs),
     lastResult: t.lastResult,
   };
-  taskBuilt.set(t, { files, state });
+  taskBuilt.set(t, { files, recs, state });
   return state;
 }
 

@@ -2,8 +2,8 @@
 // snapshots and forkAtPosition keep.
 
 import {
-  COUNTERS, FILES, HOST, MMS, NSPROXIES, PAGES, TASKS, TIME_NAMESPACES, USER_NAMESPACES, VMAS,
-  type Counters, type FilesRec, type HostClocks, type MmRec, type NsRec, type NsproxyRec, type PageRec, type TaskRec, type UserRec, type VmaRec,
+  COUNTERS, FILES, HOST, MMS, NSPROXIES, OPEN_FILES, PAGES, TASKS, TIME_NAMESPACES, USER_NAMESPACES, VMAS,
+  type Counters, type FileRec, type FilesRec, type HostClocks, type MmRec, type NsRec, type NsproxyRec, type PageRec, type TaskRec, type UserRec, type VmaRec,
 } from './records';
 import { Table } from './table';
 
@@ -21,6 +21,8 @@ export class Store {
   readonly vmas: Table<VmaRec>;
   readonly pages: Table<PageRec>;
   readonly files: Table<FilesRec>;
+  /** The struct files (one per open file description) the fd tables point at. */
+  readonly openFiles: Table<FileRec>;
   /** Every table, in a fixed order (the order of a StoreImage). */
   readonly all: readonly Table<object>[];
 
@@ -37,7 +39,8 @@ export class Store {
     this.vmas = new Table(VMAS, 7, m(7));
     this.pages = new Table(PAGES, 8, m(8));
     this.files = new Table(FILES, 9, m(9));
-    this.all = [this.host, this.counters, this.tasks, this.nsproxies, this.timeNamespaces, this.userNamespaces, this.mms, this.vmas, this.pages, this.files];
+    this.openFiles = new Table(OPEN_FILES, 10, m(10));
+    this.all = [this.host, this.counters, this.tasks, this.nsproxies, this.timeNamespaces, this.userNamespaces, this.mms, this.vmas, this.pages, this.files, this.openFiles];
   }
 
   /** A plain copy of every table. */

@@ -1,8 +1,11 @@
 // One table of the object store: the records of one kind by id, as a private overlay of changes over a shared,
 // never-mutated base map (a snapshot), so restoring a snapshot costs the size of its deltas, not a copy of all.
 
+import type { Change } from '../api';
+import type { StoreAt } from './view';
+
 /** The kinds of kernel objects the store keeps, one table each. */
-export type TableName = 'host' | 'counters' | 'tasks' | 'nsproxies' | 'timeNamespaces' | 'userNamespaces' | 'mms' | 'vmas' | 'pages' | 'files';
+export type TableName = 'host' | 'counters' | 'tasks' | 'nsproxies' | 'timeNamespaces' | 'userNamespaces' | 'mms' | 'vmas' | 'pages' | 'files' | 'openFiles';
 
 /** How a table's records are copied on write and shown in the change log. */
 export interface TableKind<R extends object> {
@@ -12,12 +15,27 @@ export interface TableKind<R extends object> {
   copy(r: R): R;
   /** Changes of hidden tables (the id counters) are not shown in events. */
   readonly hidden: boolean;
-  /** A whole record as events show it (internal field representations made plain). */
-  show(r: R): object;
+  /** A whole record as events show it (internal field representations made plain); `at`: the store when the
+   *  change was made, for records that show others (an fd table its struct files). */
+  show(r: R, at: StoreAt): object;
   /** A field value as events show it. */
-  showField(field: string, value: unknown): unknown;
+  showField(field: string, value: unknown, at: StoreAt): unknown;
+  /** The records show others as they were (show and showField read `at`). */
+  readonly readsStore: boolean;
+  /** Changes of this table are shown as changes of the records pointing at it (a struct file's as its fd
+   *  tables'): `run` is one event's consecutive changes of this table, `at` the store before the first of them,
+   *  and `advance` moves `at` past the next one. */
+  expand?(run: readonly RawChange[], at: StoreAt, advance: () => void, task: string | null): Change[];
   /** For records that belong to another object (a VMA of an mm): the owner's id and the part's name. */
   owner(id: string): { obj: string; part: string } | null;
+}
+
+/** A change as the log keeps it. */
+export interface RawChange {
+  readonly id: string;
+  readonly field: string;
+  readonly before: unknown;
+  readonly after: unknown;
 }
 
 export class Table<R extends object> {

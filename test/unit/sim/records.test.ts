@@ -120,7 +120,7 @@ test('each kind of object lives in its own table: a task may be named like anoth
     assert.equal(st.host, st0.host, name);
   }
   const store = internalsOf(h.sim).store;
-  assert.deepEqual(store.all.map((t) => t.kind.name), ['host', 'counters', 'tasks', 'nsproxies', 'timeNamespaces', 'userNamespaces', 'mms', 'vmas', 'pages', 'files']);
+  assert.deepEqual(store.all.map((t) => t.kind.name), ['host', 'counters', 'tasks', 'nsproxies', 'timeNamespaces', 'userNamespaces', 'mms', 'vmas', 'pages', 'files', 'openFiles']);
 });
 
 test('vDSO reads in a row share summaries only while clock, host time, offset and page are the same', () => {

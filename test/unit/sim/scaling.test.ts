@@ -107,3 +107,15 @@ test('8 times the processes whose thread execs cost at most 16 times the CPU tim
   ]);
   assert.ok(large / small <= 16, `2,000 processes ${small.toFixed(0)} ms, 16,000 processes ${large.toFixed(0)} ms: ${(large / small).toFixed(1)}x`);
 });
+
+// One open file description, n children forked after it, each reading the shared fd: every read moves the one
+// f_pos (fs/file.c dup_fd copies the table's pointers). A copy of the fd in every table, each moved by every read,
+// made it quadratic: with those copies 2,000 children took 22 times as long as 250, and 8,000 ran out of memory.
+test('8 times the children reading an fd opened before their fork cost at most 16 times the CPU time', () => {
+  const { small, large } = ratio8x(1000, (k) => [
+    ...(k === 0 ? [{ task: 'P1', operation: { op: 'open', path: '/proc/uptime', mode: 'r', fd: 'f' } as const }] : []),
+    { task: 'P1', operation: { op: 'fork', child: `C${k}` } },
+    { task: `C${k}`, operation: { op: 'read', file: { fd: 'f' }, count: 1 } },
+  ]);
+  assert.ok(large / small <= 16, `1,000 children ${small.toFixed(0)} ms, 8,000 children ${large.toFixed(0)} ms: ${(large / small).toFixed(1)}x`);
+});

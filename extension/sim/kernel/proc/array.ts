@@ -1,7 +1,7 @@
 // /proc/PID/stat (fs/proc/array.c do_task_stat) reduced to what the model has: the pid, the task's name for the
 // comm, and field 22, starttime: the task's start_boottime in clock ticks, shifted by the reader's boottime offset.
 
-import type { FdRec } from '../../store/records';
+import type { OpenFile } from '../../store/records';
 import { offsetKtime } from '../../offset64';
 import { np, ns, task, type KernelContext } from '../context';
 
@@ -11,7 +11,7 @@ const NSEC_PER_TICK = 1_000_000_000n / BigInt(USER_HZ);
 /** Fields 3 to 21 (state … itrealvalue), which the model does not have: printed as '-' so starttime stays field 22. */
 const NOT_MODELLED = Array<string>(19).fill('-').join(' ');
 
-export function isTaskStatFile(fd: FdRec): boolean {
+export function isTaskStatFile(fd: OpenFile): boolean {
   return fd.kind === 'proc' && fd.task !== null && fd.path.endsWith('/stat');
 }
 
@@ -34,7 +34,7 @@ export function startTimeTicks(k: KernelContext, reader: string, target: string)
 
 /** proc_tgid_stat / proc_tid_stat → do_task_stat: the line up to field 22. The comm is the scenario's task name
  *  (our choice: the model has no executable names). A task that has gone: ESRCH (proc_single_show). */
-export function taskStatText(k: KernelContext, t: string, fd: FdRec): string {
+export function taskStatText(k: KernelContext, t: string, fd: OpenFile): string {
   return k.fn('do_task_stat', () => {
     const target = task(k, fd.task!);
     if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone`);

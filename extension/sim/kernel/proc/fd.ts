@@ -3,17 +3,15 @@
 
 import type { OpResult } from '../../api';
 import type { FileRef, Whence } from '../../ops';
-import { fdsDelete, fdsGet, fdsSet } from '../../store/fdtable';
-import type { FdRec } from '../../store/records';
+import { fdsDelete, fdsGet } from '../../store/fdtable';
+import type { OpenFile } from '../../store/records';
 import { task, type KernelContext } from '../context';
-import { fdHolder, fdInstall, fdsOf, fileRef, ownFd, setFds } from '../files';
+import { fdHolder, fdInstall, fdsOf, fileRef, fput, ownFd, setFds } from '../files';
 import { openFile, showText } from './files';
 import { seqLseek } from './seq_file';
 
 export function openat(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw', fdName: string): OpResult {
-  const opened = openFile(k, t, path, mode);
-  // One operation per line: the opener, the fd and the line name the new struct file.
-  const fd = opened.kind === 'timens_offsets' || opened.kind === 'proc' ? { ...opened, _file: `${t}:${fdName}@${k.line}` } : opened;
+  const fd = openFile(k, t, path, mode);
   const n = fdInstall(k, t, fdName, fd);
   k.state(k.txt`${fdHolder(k, t, fdName)} = ${path}${fd.ns ? ` (holds ${fd.ns})` : ''}`);
   return { ret: n, errno: null, signal: null };
@@ -24,24 +22,19 @@ export function close(k: KernelContext, t: string, fdName: string): OpResult {
   if (!fd) k.fail('EBADF', `${fdName} is not open in ${t}`);
   const holder = fdHolder(k, t, fdName);
   setFds(k, t, fdsDelete(fdsOf(k, t), fdName));
+  fput(k, fd.id, task(k, t).files!);
   k.state(k.txt`${holder} closed`);
   if (fd.ns) k.fn('nsfs_evict', () => fileRef(k, fd.ns!, holder, -1));
   return { ret: 0, errno: null, signal: null };
 }
 
-/** The fd record changes (its position, its seq_file), in the table that holds it, and in every copy fork made
- *  of it into another table: they are one struct file. */
-export function updateFd(k: KernelContext, t: string, fdName: string, rec: FdRec): void {
-  const mine = task(k, t).files;
-  if (ownFd(k, t, fdName)) setFds(k, t, fdsSet(fdsOf(k, t), fdName, rec));
-  if (!rec._file) return;
-  // Copies keep their name (dup_fd), so each other table is asked for that one name.
-  const copies: [string, FdRec][] = [];
-  for (const id of k.memo.tablesWithFile(rec._file)) {
-    const copy = id === mine ? undefined : fdsGet(k.files.get(id)?.fds ?? {}, fdName);
-    if (copy !== undefined && copy._file === rec._file) copies.push([id, copy]);
-  }
-  for (const [id, copy] of copies) k.r.set(k.files, id, 'fds', fdsSet(k.files.get(id)!.fds, fdName, { ...copy, pos: rec.pos, _seq: rec._seq }));
+/** The struct file behind fd `fdName` moves (its f_pos, its seq_file): one record, which every fd pointing at it
+ *  (a fork's copies: fs/file.c dup_fd) shares. */
+export function updateFd(k: KernelContext, t: string, fdName: string, to: Pick<OpenFile, 'pos' | '_seq'>): void {
+  const fd = fdsGet(fdsOf(k, t), fdName);
+  if (fd === undefined) return;
+  const f = k.openFiles.get(fd.file)!;
+  k.r.replace(k.openFiles, f.id, k.openFiles.kind.copy({ ...f, pos: to.pos, _seq: to._seq }));
 }
 
 export function lseek(k: KernelContext, t: string, fdName: string, offset: number, whence: Whence = 'SEEK_SET'): OpResult {
@@ -73,7 +66,7 @@ export function lseek(k: KernelContext, t: string, fdName: string, offset: numbe
 }
 
 /** A file named by path is opened for the call and closed after it; an fd is looked up. */
-export function withFile<T>(k: KernelContext, t: string, f: FileRef, mode: 'r' | 'w', body: (fd: FdRec, fdName: string | null) => T): T {
+export function withFile<T>(k: KernelContext, t: string, f: FileRef, mode: 'r' | 'w', body: (fd: OpenFile, fdName: string | null) => T): T {
   if ('fd' in f) {
     const fd = ownFd(k, t, f.fd);
     if (!fd) k.fail('EBADF', `${f.fd} is not an open file of ${t}`);

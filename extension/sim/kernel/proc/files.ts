@@ -6,7 +6,7 @@ import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
 import { btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
-import type { FdRec } from '../../store/records';
+import type { OpenFile } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
 import { capCheck, ptraceMayAccess } from '../cred';
@@ -22,11 +22,11 @@ import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from 
 import { seqReadIter, seqReadRecords } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
-export function isProcDir(fd: FdRec): boolean {
+export function isProcDir(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
 }
 
-function isIdFile(fd: FdRec): boolean {
+function isIdFile(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
 }
 
@@ -63,7 +63,7 @@ function ownedText(path: string, inode: ProcInode, t: string, euid: number, why:
   return `${path} is owned by uid ${inode.uid} gid ${inode.gid}${why}, mode 0644; ${t} (euid ${euid}) may not open it for writing: no CAP_DAC_OVERRIDE in its user namespace over that owner`;
 }
 
-export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): FdRec {
+export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): OpenFile {
   const me = task(k, t);
   const opener = { openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: mode };
   if (path === '/proc/uptime' || path === '/proc/stat') {
@@ -122,7 +122,7 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
 }
 
 /** The text a seq_file /proc file shows now (its ->show), or EINVAL for a file that has no read. */
-export function showText(k: KernelContext, t: string, fd: FdRec): string {
+export function showText(k: KernelContext, t: string, fd: OpenFile): string {
   if (fd.kind === 'timens_offsets') {
     return k.fn('timens_offsets_show', () => {
       const target = task(k, fd.task!);
@@ -190,7 +190,7 @@ export function read(k: KernelContext, t: string, f: FileRef, count?: number): O
  * stat, maps, the id maps, setgroups); the /proc/sys files, namespace files and /proc/PID directories keep it; a
  * pidfd has it from pidfs (6.9), not as an anonymous inode.
  */
-function hasPwrite(k: KernelContext, fd: FdRec): boolean {
+function hasPwrite(k: KernelContext, fd: OpenFile): boolean {
   if (fd.kind === 'pidfd') return k.sw.pidfs;
   return fd.kind === 'ns' || isSysctlFile(fd) || isProcDir(fd);
 }

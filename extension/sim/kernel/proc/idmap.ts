@@ -1,7 +1,7 @@
 // /proc/PID/uid_map, gid_map and setgroups (kernel/user_namespace.c map_write, new_idmap_permitted,
 // verify_root_map, proc_setgroups_write; fs/proc/base.c proc_id_map_open, proc_setgroups_open).
 
-import type { FdRec, IdExtent, UserRec } from '../../store/records';
+import type { OpenFile, IdExtent, UserRec } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
 
@@ -13,11 +13,11 @@ const UID_GID_MAP_MAX_EXTENTS = 340;
 /** The initial user namespace's maps: every id to itself. */
 const IDENTITY: readonly IdExtent[] = [{ first: 0, lower: 0, count: 4294967295 }];
 
-function fileOf(fd: FdRec): IdFile {
+function fileOf(fd: OpenFile): IdFile {
   return fd.path.slice(fd.path.lastIndexOf('/') + 1) as IdFile;
 }
 
-function openerOf(fd: FdRec): Cred {
+function openerOf(fd: OpenFile): Cred {
   return { userNs: fd.openerUserNs, fullCaps: fd.openerFullCaps, euid: fd.openerEuid };
 }
 
@@ -28,7 +28,7 @@ export function idFileOpen(k: KernelContext, t: string, rest: string, target: st
   if (!capCheck(k, 'ns_capable', task(k, t), ns, 'CAP_SYS_ADMIN')) k.fail('EACCES', `${t} lacks CAP_SYS_ADMIN over ${ns}: proc_setgroups_open refuses a writer`);
 }
 
-export function idFileRead(k: KernelContext, t: string, fd: FdRec): string {
+export function idFileRead(k: KernelContext, t: string, fd: OpenFile): string {
   const u = user(k, task(k, fd.task!).userNs);
   const file = fileOf(fd);
   if (file === 'setgroups') return k.fn('proc_setgroups_show', () => (u._setgroupsDeny ? 'deny\n' : 'allow\n'));
@@ -43,14 +43,14 @@ export function idFileRead(k: KernelContext, t: string, fd: FdRec): string {
   });
 }
 
-export function idFileWrite(k: KernelContext, t: string, fd: FdRec, bytes: Uint8Array): number {
+export function idFileWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Uint8Array): number {
   const file = fileOf(fd);
   const u = user(k, task(k, fd.task!).userNs);
   if (file === 'setgroups') return setgroupsWrite(k, fd, u, bytes);
   return k.fn(file === 'uid_map' ? 'proc_uid_map_write' : 'proc_gid_map_write', () => k.fn('map_write', () => mapWrite(k, t, fd, u, file, bytes)));
 }
 
-function setgroupsWrite(k: KernelContext, fd: FdRec, u: UserRec, bytes: Uint8Array): number {
+function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8Array): number {
   return k.fn('proc_setgroups_write', () => {
     if (fd.pos !== 0 || bytes.length >= 8) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= 8`);
     const text = new TextDecoder().decode(bytes);
@@ -85,7 +85,7 @@ function overlaps(a: IdExtent, b: IdExtent): boolean {
   return (a.first < b.first + b.count && b.first < a.first + a.count) || (a.lower < b.lower + b.count && b.lower < a.lower + a.count);
 }
 
-function mapWrite(k: KernelContext, t: string, fd: FdRec, u: UserRec, file: 'uid_map' | 'gid_map', bytes: Uint8Array): number {
+function mapWrite(k: KernelContext, t: string, fd: OpenFile, u: UserRec, file: 'uid_map' | 'gid_map', bytes: Uint8Array): number {
   const which = file === 'uid_map' ? 'uid' : 'gid';
   const opener = openerOf(fd);
   if (u.parent === null) k.fail('EPERM', 'the initial user namespace has its maps');
@@ -120,7 +120,7 @@ function mapWrite(k: KernelContext, t: string, fd: FdRec, u: UserRec, file: 'uid
   return bytes.length;
 }
 
-function newIdmapPermitted(k: KernelContext, fd: FdRec, u: UserRec, parent: UserRec, which: 'uid' | 'gid', extents: readonly IdExtent[], me: ReturnType<typeof task>): boolean {
+function newIdmapPermitted(k: KernelContext, fd: OpenFile, u: UserRec, parent: UserRec, which: 'uid' | 'gid', extents: readonly IdExtent[], me: ReturnType<typeof task>): boolean {
   const opener = openerOf(fd);
   return k.fn('new_idmap_permitted', () => {
     // verify_root_map (5.12+): mapping the parent's id 0 needs CAP_SETFCAP (the creator's, or the opener's over the parent)

@@ -3,7 +3,7 @@
 // mappings (text, heap, libraries, stack) are not modelled, so the model's file has only these lines.
 
 import { PROT } from '../../types';
-import type { FdRec } from '../../store/records';
+import type { OpenFile } from '../../store/records';
 import { mm, task, vma, type KernelContext } from '../context';
 import { ptraceMayAccess } from '../cred';
 import { mayWrite, taskInode } from './inode';
@@ -37,12 +37,12 @@ export function mapsOpen(k: KernelContext, t: string, target: string, mode: 'r' 
   });
 }
 
-export function isMapsFile(fd: FdRec): boolean {
+export function isMapsFile(fd: OpenFile): boolean {
   return fd.kind === 'proc' && fd.task !== null && fd.path.endsWith('/maps');
 }
 
 /** show_map (m_start walks the VMAs in address order, then the gate VMA on x86_64). */
-export function mapsText(k: KernelContext, fd: FdRec): string {
+export function mapsText(k: KernelContext, fd: OpenFile): string {
   return k.fn('show_map', () => {
     const target = task(k, fd.task!);
     // m_start: a task without an mm (it has exited) shows nothing

@@ -2,7 +2,7 @@
 // user.max_time_namespaces of the reader's user namespace (read and written), kernel.overflowuid/overflowgid and
 // fs.suid_dumpable (read). Not seq_files: a read at a position other than 0 returns nothing.
 
-import type { FdRec } from '../../store/records';
+import type { OpenFile } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, INT_MAX, OVERFLOW_ID } from '../cred';
 
@@ -22,7 +22,7 @@ export function isSysctlPath(path: string): boolean {
   return path.startsWith('/proc/sys/');
 }
 
-export function isSysctlFile(fd: FdRec): boolean {
+export function isSysctlFile(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task === null && isSysctlPath(fd.path);
 }
 
@@ -33,7 +33,7 @@ function writable(k: KernelContext, t: string, setNs: string): boolean {
 }
 
 /** proc_sys_open: an unknown name is ENOENT; a write open of a read-only mode is EACCES (proc_sys_permission). */
-export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): FdRec {
+export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): OpenFile {
   const me = task(k, t);
   if (!(path in SYSCTLS)) k.fail('ENOENT', `${path}: not a sysctl this model has (${Object.keys(SYSCTLS).join(', ')})`);
   if (mode !== 'r') {
@@ -47,7 +47,7 @@ export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' 
 
 /** proc_sys_call_handler for a read: the handler prints the whole value at position 0 and nothing after
  *  (`if (!table->maxlen || !*lenp || (*ppos && !write)) { *lenp = 0; return 0; }`). */
-export function sysctlRead(k: KernelContext, fd: FdRec, count: number): string {
+export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): string {
   return k.fn('proc_sys_call_handler', () => {
     if (fd.pos !== 0) return '';
     return SYSCTLS[fd.path](k, fd.openerUserNs).slice(0, count);
@@ -56,7 +56,7 @@ export function sysctlRead(k: KernelContext, fd: FdRec, count: number): string {
 
 /** proc_sys_call_handler for a write of max_time_namespaces: the permission again (EPERM), then
  *  __do_proc_doulongvec_minmax with min 0, max INT_MAX; returns the bytes consumed. */
-export function sysctlWrite(k: KernelContext, t: string, fd: FdRec, text: string): { consumed: number; ignored?: boolean } {
+export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, text: string): { consumed: number; ignored?: boolean } {
   return k.fn('proc_sys_call_handler', () => {
     // error = -EPERM; if (sysctl_perm(head, table, write ? MAY_WRITE : MAY_READ)) goto out;
     if (!writable(k, t, fd.openerUserNs)) k.fail('EPERM', `${t} no longer has CAP_SYS_RESOURCE over ${fd.openerUserNs}`);
