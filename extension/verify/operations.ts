@@ -298,7 +298,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl(op, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',

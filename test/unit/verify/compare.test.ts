@@ -161,6 +161,14 @@ test('a line the kernel did not run after the model changed state makes the foll
   assert.deepEqual(r2.lines.map((l) => l.status), ['unchecked', 'unchecked'], 'the model wrote the limit the kernel was not asked to');
 });
 
+test('opening user#0\'s max_time_namespaces for writing is not checkable in the sandbox, whose root may (the open names an fd too)', () => {
+  const text = 'P1: open("/proc/sys/user/max_time_namespaces", O_RDWR) = s\nP1: fork() = P2\nP2: unshare(CLONE_NEWUSER)\nP2: open("/proc/sys/user/max_time_namespaces", O_RDWR) = t';
+  const container = { ...PROFILE, machine: { capSysResource: false } };
+  const plan = planScenario(text, 't.timens', container, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.match(plan.lines[0].notRun?.notRun ?? '', /sandbox's user namespace has its own/);
+  assert.notEqual(plan.lines[3].command, null, 'a child user namespace\'s file is checked');
+});
+
 test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {
   const arm = verdicts('arch arm64\nkernel 6.1\nP1: unshare(CLONE_NEWTIME)');
   assert.match(arm.fileNotChecked ?? '', /written for arm64/);
