@@ -92,6 +92,9 @@ export interface SwitchValues {
   readonly cloneExitSignalChecked: boolean;
   /** /proc/stat btime is shifted by the reader's boottime offset. */
   readonly procStatBtime: boolean;
+  /** user.max_time_namespaces and the other ucount sysctls are longs (proc_doulongvec_minmax, which refuses any
+   *  minus sign); before, ints (proc_dointvec_minmax, which takes "-0" as 0). */
+  readonly ucountSysctlLong: boolean;
   /** /proc/PID/stat starttime is shifted by the reader's boottime offset. */
   readonly procPidStatStart: boolean;
   /** Name of the fork core: _do_fork before 5.10, kernel_clone after. */
@@ -300,6 +303,7 @@ export function switchesFor(profile: Profile): Switches {
   def('cloneExitSignalChecked', at(v, '7.1'), 'kernel_clone (kernel/fork.c): "if (!valid_signal(args->exit_signal)) return -EINVAL;" for every caller (read in Debian\'s 7.3 source; before, only clone3\'s copy_clone_args_from_user checked it): a legacy clone() with CLONE_NEWTIME, 0x80, in its exit-signal byte is EINVAL on Debian\'s arm64 7.1.13, 7.2.12 and 7.3.4 and makes a child on 7.0.13 (timens verify)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
+  def('ucountSysctlLong', at(v, '5.15'), 'f9c82a4ea89c "Increase size of ucounts to atomic_long_t" with its fix "ucounts: add missing data type changes" (5.14; the model knows 5.15 after 5.11): UCOUNT_ENTRY (kernel/ucount.c) becomes maxlen sizeof(long), proc_doulongvec_minmax, whose "if (err || neg)" refuses "-0"; before, proc_dointvec_minmax\'s do_proc_dointvec_minmax_conv stores -0 as 0 (kernel/sysctl.c)');
   def('procPidStatStart', at(v, '5.11'), '"fs/proc: apply timens offset for start_boottime of processes": /proc/PID/stat starttime follows the reader\'s boottime offset (5.11)');
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
