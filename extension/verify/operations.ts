@@ -6,6 +6,8 @@ import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
+import { switchesFor } from '../sim/profile';
+import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
 
@@ -208,10 +210,12 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
   if (!file || !who) return null;
   const ns = c.before.userNamespaces[c.before.tasks[who]?.userNs ?? ''];
   if (!ns || ns.parent !== 'user#0') return null;
+  const saturate = switchesFor(c.profile).values.scanSaturates;
   for (const line of data.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
-    if (!m) continue;
-    const r = beyondSandbox(c, Number(m[2]), Number(m[3]), `lower ${file === 'uid_map' ? 'uid' : 'gid'}`);
+    // the extent as map_write reads it (u32 fields): a line it refuses is refused on both sides
+    const e = parseIdMapLine(line, saturate);
+    if (!e) continue;
+    const r = beyondSandbox(c, e.lower, e.count, `lower ${file === 'uid_map' ? 'uid' : 'gid'}`);
     if (r) return r;
   }
   return null;

@@ -66,3 +66,13 @@ test('setuid takes an id of the caller\'s user namespace: EINVAL when unmapped (
   assert.equal(h.sim.state().tasks.C.fullCaps, true, 'still root of its namespace');
   assert.equal(h.run('C', op.setuid(5)).errno, 'EINVAL', 'only 0 is mapped');
 });
+
+test('an id past ULLONG_MAX in a map line wraps mod 2^64 into its u32 field, or from 7.2 saturates (simple_strtoul)', () => {
+  for (const [kernel, shown] of [['6.18', '         0          0          1\n'], ['7.2', '         0          0 4294967295\n']] as const) {
+    const h = harness(kernel);
+    h.run('P1', op.fork('A'));
+    h.run('A', op.unshare(F.CLONE_NEWUSER));
+    assert.equal(h.run('P1', op.write('/proc/A/uid_map', '0 0 18446744073709551617')).ret, 24, kernel);
+    assert.equal(h.run('P1', op.read('/proc/A/uid_map')).text, shown, kernel);
+  }
+});

@@ -197,6 +197,19 @@ test('ids beyond what the sandbox maps are not checkable, in id maps, setuid and
   assert.ok(qemu.lines.every((l) => l.notRun === null), JSON.stringify(qemu.lines.map((l) => l.notRun)));
 });
 
+test('an id map line is measured against the sandbox as map_write reads it: u32 fields, and lines it refuses are checked', () => {
+  const text = [
+    'P1: fork() = A', 'A: unshare(CLONE_NEWUSER)', 'P1: write("/proc/A/uid_map", "0 0 18446744073709551617")',
+    'P1: fork() = B', 'B: unshare(CLONE_NEWUSER)', 'P1: write("/proc/B/uid_map", "0 1000 4294967295")',
+    'P1: fork() = C', 'C: unshare(CLONE_NEWUSER)', 'P1: write("/proc/C/uid_map", "0 0 4294967296000")',
+  ].join('\n');
+  const sandbox = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  const why = (n: number) => sandbox.lines.find((l) => l.line === n - 1)?.notRun?.notRun ?? null;
+  assert.equal(why(3), null, 'count 2^64 + 1 wraps to 1 (simple_strtoul into a u32)');
+  assert.equal(why(6), null, 'lower + count wraps: EINVAL on both sides');
+  assert.equal(why(9), null, 'a count of 1000 * 2^32 is 0 as a u32: EINVAL on both sides');
+});
+
 test('a touch beyond its mapping once a mapping was moved is not checkable; within it, or beyond it while the mappings lie side by side, it is', () => {
   const text = 'kernel 6.18\nP1: touch([vvar], 5)\nP1: mremap([vdso], 2, MREMAP_MAYMOVE|MREMAP_FIXED)\nP1: touch([vdso], 3)\nP1: touch([vdso], 1)';
   // On a real kernel the reservation MREMAP_FIXED moved [vdso] into lay right below [vvar] (Debian arm64 6.12), so its page 3 was [vvar] page 1.

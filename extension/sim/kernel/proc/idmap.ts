@@ -68,11 +68,17 @@ function setgroupsWrite(k: KernelContext, fd: FdRec, u: UserRec, bytes: Uint8Arr
   });
 }
 
-/** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it (u32 values). */
-function parseLine(line: string): IdExtent | null {
+/** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it into u32 fields. A number
+ *  past ULLONG_MAX wraps mod 2^64, or from 7.2 saturates at ULLONG_MAX (`saturate`: simple_strtoul goes through the
+ *  simple_strntoull of sscanf, switch scanSaturates), so "0 0 18446744073709551617" has count 1, or 0xffffffff. */
+export function parseIdMapLine(line: string, saturate: boolean): IdExtent | null {
   const m = /^[ \t\v\f\r]*(\d*)([ \t\v\f\r]+)(\d*)([ \t\v\f\r]+)(\d*)[ \t\v\f\r]*$/.exec(line);
   if (!m) return null;
-  const u32 = (s: string) => Number(BigInt(s || '0') % BigInt(U32));
+  const ULLONG_MAX = (1n << 64n) - 1n;
+  const u32 = (s: string) => {
+    const v = BigInt(s || '0');
+    return Number((v > ULLONG_MAX && saturate ? ULLONG_MAX : v) % BigInt(U32));
+  };
   const first = u32(m[1]);
   const lower = u32(m[3]);
   const count = u32(m[5]);
@@ -97,7 +103,7 @@ function mapWrite(k: KernelContext, t: string, fd: FdRec, u: UserRec, file: 'uid
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const extents: IdExtent[] = [];
   for (const line of lines) {
-    const e = parseLine(line);
+    const e = parseIdMapLine(line, k.sw.scanSaturates);
     if (!e) k.fail('EINVAL', `'${line}' is not 'first lower count'`);
     if (extents.some((x) => overlaps(x, e))) k.fail('EINVAL', `'${line}' overlaps an earlier extent`);
     extents.push(e);
