@@ -76,3 +76,18 @@ test('an id past ULLONG_MAX in a map line wraps mod 2^64 into its u32 field, or 
     assert.equal(h.run('P1', op.read('/proc/A/uid_map')).text, shown, kernel);
   }
 });
+
+test('a successful write of an id map or setgroups moves the position to its count (*ppos = count): the next write is EINVAL', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  h.run('P1', op.open('/proc/A/setgroups', 'g', 'rw'));
+  assert.equal(h.run('P1', op.writeFd('g', 'deny\n')).ret, 5);
+  assert.equal(h.run('P1', op.writeFd('g', 'deny')).errno, 'EINVAL', 'the position is 5');
+  assert.equal(h.run('P1', { op: 'read', file: { fd: 'g' } }).text, '', 'a read goes on from there');
+  h.run('P1', op.open('/proc/A/uid_map', 'u', 'w'));
+  assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).ret, 5);
+  assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).errno, 'EINVAL', 'the position, before the map already written (EPERM)');
+  assert.equal(h.run('P1', { op: 'lseek', fd: 'u', offset: 0, whence: 'SEEK_SET' }).ret, 0);
+  assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).errno, 'EPERM');
+});

@@ -206,7 +206,13 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       k.fail('ESPIPE', `${fd.path} has no FMODE_PWRITE (${fd.kind === 'pidfd' ? 'an anonymous-inode pidfd' : 'seq_open clears it'}): pwrite gives ESPIPE whatever the offset`);
     }
     if (fd._mode === 'r') k.fail('EBADF', `${fdName} was opened read-only`);
-    if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
+    if (isIdFile(fd)) {
+      // map_write and proc_setgroups_write (kernel/user_namespace.c) end "*ppos = count; ret = count;": the position
+      // moves, so a second write through the fd is EINVAL (position not 0) and a read goes on from there
+      const ret = idFileWrite(k, t, fd, bytes);
+      if (fdName) updateFd(k, t, fdName, { ...fd, pos: ret });
+      return { ret, errno: null, signal: null };
+    }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
       const { consumed, ignored } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
