@@ -194,12 +194,14 @@ function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
 function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun | null {
   let path: string;
   let who: string | null;
+  let nsId: string | undefined;
   if ('fd' in f) {
     const task = c.task ? c.before.tasks[c.task] : undefined;
     const fd = task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
     if (!fd) return null;
     path = fd.path;
     who = fd.task;
+    nsId = fd.user; // the namespace the open took
   } else {
     path = f.path;
     const m = /^\/proc\/([^/]+)\//.exec(path);
@@ -208,7 +210,7 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
   }
   const file = /\/(uid_map|gid_map)$/.exec(path)?.[1];
   if (!file || !who) return null;
-  const ns = c.before.userNamespaces[c.before.tasks[who]?.userNs ?? ''];
+  const ns = c.before.userNamespaces[nsId ?? c.before.tasks[who]?.userNs ?? ''];
   if (!ns || ns.parent !== 'user#0') return null;
   const saturate = switchesFor(c.profile).values.scanSaturates;
   for (const line of data.split('\n')) {

@@ -91,3 +91,21 @@ test('a successful write of an id map or setgroups moves the position to its cou
   assert.equal(h.run('P1', { op: 'lseek', fd: 'u', offset: 0, whence: 'SEEK_SET' }).ret, 0);
   assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).errno, 'EPERM');
 });
+
+test('an id file names the user namespace its task had at open (proc_id_map_open, proc_setgroups_open)', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('P1', op.open('/proc/A/uid_map', 'u0', 'w'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P1', op.writeFd('u0', '0 0 1')).errno, 'EPERM', 'the initial user namespace\'s map');
+  h.run('P1', op.open('/proc/A/uid_map', 'u1', 'rw'));
+  h.run('P1', op.open('/proc/A/setgroups', 's1', 'rw'));
+  assert.equal(h.run('P1', op.write('/proc/A/uid_map', '0 0 1')).ret, 5);
+  assert.equal(h.run('P1', op.write('/proc/A/gid_map', '0 0 1')).ret, 5);
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.sim.state().tasks.A.userNs, 'user#2');
+  assert.equal(h.run('P1', op.writeFd('u1', '0 0 1')).errno, 'EPERM', 'user#1\'s map is written');
+  assert.equal(h.run('P1', op.writeFd('s1', 'deny')).errno, 'EPERM', 'user#1\'s gid_map is written');
+  assert.equal(h.run('P1', { op: 'read', file: { fd: 'u1' } }).text, '         0          0          1\n');
+  assert.equal(h.run('P1', op.read('/proc/A/uid_map')).text, '', 'user#2 has none');
+});

@@ -112,7 +112,9 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
       });
     }
     idFileOpen(k, t, p.rest, p.task, mode);
-    return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
+    // proc_id_map_open and proc_setgroups_open take the task's user namespace now (get_user_ns): the fd's
+    // reads and writes go to it, whichever namespace the task is in later
+    return { path, kind: 'other', ns: null, user: target.userNs, task: p.task, pos: 0, ...opener };
   }
   // A /proc/PID directory: a procfs directory file, not a pidfd (its f_op is not pidfd_fops), so setns refuses
   // it (kernel/nsproxy.c setns: neither proc_ns_file nor pidfd_pid → -EINVAL) and read gives EISDIR.

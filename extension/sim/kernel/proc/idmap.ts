@@ -28,8 +28,13 @@ export function idFileOpen(k: KernelContext, t: string, rest: string, target: st
   if (!capCheck(k, 'ns_capable', task(k, t), ns, 'CAP_SYS_ADMIN')) k.fail('EACCES', `${t} lacks CAP_SYS_ADMIN over ${ns}: proc_setgroups_open refuses a writer`);
 }
 
+/** The user namespace of an id file: the one its open took (`fd.user`). */
+function nsOf(k: KernelContext, fd: FdRec): UserRec {
+  return user(k, fd.user ?? task(k, fd.task!).userNs);
+}
+
 export function idFileRead(k: KernelContext, t: string, fd: FdRec): string {
-  const u = user(k, task(k, fd.task!).userNs);
+  const u = nsOf(k, fd);
   const file = fileOf(fd);
   if (file === 'setgroups') return k.fn('proc_setgroups_show', () => (u._setgroupsDeny ? 'deny\n' : 'allow\n'));
   return k.fn(file === 'uid_map' ? 'uid_m_show' : 'gid_m_show', () => {
@@ -45,7 +50,7 @@ export function idFileRead(k: KernelContext, t: string, fd: FdRec): string {
 
 export function idFileWrite(k: KernelContext, t: string, fd: FdRec, bytes: Uint8Array): number {
   const file = fileOf(fd);
-  const u = user(k, task(k, fd.task!).userNs);
+  const u = nsOf(k, fd);
   if (file === 'setgroups') return setgroupsWrite(k, fd, u, bytes);
   return k.fn(file === 'uid_map' ? 'proc_uid_map_write' : 'proc_gid_map_write', () => k.fn('map_write', () => mapWrite(k, t, fd, u, file, bytes)));
 }
