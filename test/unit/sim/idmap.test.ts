@@ -109,3 +109,15 @@ test('an id file names the user namespace its task had at open (proc_id_map_open
   assert.equal(h.run('P1', { op: 'read', file: { fd: 'u1' } }).text, '         0          0          1\n');
   assert.equal(h.run('P1', op.read('/proc/A/uid_map')).text, '', 'user#2 has none');
 });
+
+test('uid_map shows lower ids as the opener\'s user namespace maps them (seq_user_ns), not the reader\'s', () => {
+  const h = harness();
+  h.run('P1', op.fork('B'));
+  h.run('B', op.unshare(F.CLONE_NEWUSER));
+  h.run('P1', op.write('/proc/B/uid_map', '0 1000 10'));
+  h.run('P1', op.open('/proc/B/uid_map', 'r'));
+  h.run('P1', op.fork('P2'));
+  h.run('P2', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P2', { op: 'read', file: { fd: 'r' } }).text, '         0       1000         10\n');
+  assert.equal(h.run('P2', op.read('/proc/B/uid_map')).text, '         0 4294967295         10\n', 'opened by P2: unmapped in its namespace');
+});

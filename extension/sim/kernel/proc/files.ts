@@ -155,7 +155,7 @@ export function showText(k: KernelContext, t: string, fd: FdRec): string {
       return `btime ${btime}\n`;
     });
   }
-  if (isIdFile(fd)) return idFileRead(k, t, fd);
+  if (isIdFile(fd)) return idFileRead(k, fd);
   if (isMapsFile(fd)) return mapsText(k, fd);
   if (isTaskStatFile(fd)) return taskStatText(k, t, fd);
   k.fail('EINVAL', `${fd.path} cannot be read`);

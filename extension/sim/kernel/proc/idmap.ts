@@ -33,18 +33,19 @@ function nsOf(k: KernelContext, fd: FdRec): UserRec {
   return user(k, fd.user ?? task(k, fd.task!).userNs);
 }
 
-export function idFileRead(k: KernelContext, t: string, fd: FdRec): string {
+export function idFileRead(k: KernelContext, fd: FdRec): string {
   const u = nsOf(k, fd);
   const file = fileOf(fd);
   if (file === 'setgroups') return k.fn('proc_setgroups_show', () => (u._setgroupsDeny ? 'deny\n' : 'allow\n'));
   return k.fn(file === 'uid_map' ? 'uid_m_show' : 'gid_m_show', () => {
     const which = file === 'uid_map' ? 'uid' : 'gid';
     const map = u.parent === null ? IDENTITY : which === 'uid' ? u._uidMap : u._gidMap;
-    // the lower ids as the reader sees them: in its own user ns, or in the parent when it reads its own ns's map
-    let readerNs = user(k, task(k, t).userNs);
-    if (readerNs.id === u.id && readerNs.parent !== null) readerNs = user(k, readerNs.parent);
+    // the lower ids as the opener sees them (uid_m_show: lower_ns = seq_user_ns(seq), the file's f_cred, not the
+    // reader's): in its own user ns, or in the parent when it opened its own ns's map
+    let openerNs = user(k, fd.openerUserNs);
+    if (openerNs.id === u.id && openerNs.parent !== null) openerNs = user(k, openerNs.parent);
     const pad = (n: number) => String(n).padStart(10, ' ');
-    return map.map((e) => `${pad(e.first)} ${pad(fromKid(readerNs, which, e.lower) ?? U32 - 1)} ${pad(e.count)}\n`).join('');
+    return map.map((e) => `${pad(e.first)} ${pad(fromKid(openerNs, which, e.lower) ?? U32 - 1)} ${pad(e.count)}\n`).join('');
   });
 }
 
