@@ -272,8 +272,10 @@ static void cmd(char **tok, int n)
 	struct pending pd = { .seq = line, .target = ti, .child_idx = -1, .deferred_idx = -1 };
 	if (child) snprintf(pd.child, sizeof pd.child, "%s", child);
 	int clk = clock_arg(d, a);
-	/* sysinfo (no arguments) and reads of /proc/uptime and /proc/stat: the value follows host boottime */
-	int bootread = (d->flags & OPF_BOOTREAD) && (d->sig[0] == 0 || (a[0].kind == 'p' && (a[0].path.rest == REST_UPTIME || a[0].path.rest == REST_STAT)));
+	/* sysinfo (no arguments) and reads of /proc/uptime and /proc/stat: the value follows host boottime. A read
+	 * through an fd may be of either (the supervisor does not keep what an fd names): bracketed as well */
+	int fdread = (d->flags & OPF_BOOTREAD) && d->sig[0] && a[0].kind == 'f';
+	int bootread = (d->flags & OPF_BOOTREAD) && (d->sig[0] == 0 || fdread || (a[0].kind == 'p' && (a[0].path.rest == REST_UPTIME || a[0].path.rest == REST_STAT)));
 	if (bootread) clk = CLOCK_BOOTTIME;
 	int blocked_parent = T[ti].creator >= 0 && T[T[ti].creator].state == T_BLOCKED ? T[ti].creator : -1;
 	struct timespec h1 = { 0, 0 }, h2 = { 0, 0 };
@@ -292,7 +294,7 @@ static void cmd(char **tok, int n)
 	int r = wait_for(&pd, child ? done_create : done_res, timeout);
 	if (clk >= 0) hostclock(clk, &h2);
 	char extra[256] = "";
-	if (bootread && d->sig[0] && a[0].path.rest == REST_STAT) snprintf(extra, sizeof extra, " hb=%ld", host_btime());
+	if (bootread && d->sig[0] && (fdread || a[0].path.rest == REST_STAT)) snprintf(extra, sizeof extra, " hb=%ld", host_btime());
 	if (!strcmp(d->name, "read") && pd.have_res) {
 		long long hs = host_starttime(pd.res);
 		if (hs >= 0) snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " hs=%lld", hs);
