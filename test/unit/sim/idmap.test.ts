@@ -121,3 +121,15 @@ test('uid_map shows lower ids as the opener\'s user namespace maps them (seq_use
   assert.equal(h.run('P2', { op: 'read', file: { fd: 'r' } }).text, '         0       1000         10\n');
   assert.equal(h.run('P2', op.read('/proc/B/uid_map')).text, '         0 4294967295         10\n', 'opened by P2: unmapped in its namespace');
 });
+
+test('clone3(CLONE_NEWUSER|CLONE_NEWTIME) of an unmapped creator is create_user_ns\'s EPERM, before the time ucount\'s ENOSPC', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('A', op.write('/proc/sys/user/max_time_namespaces', '0')).errno, null);
+  assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME | F.CLONE_NEWUSER, 'B')).errno, 'EPERM', 'copy_creds comes before copy_namespaces');
+  assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME, 'C')).errno, 'ENOSPC');
+  h.run('P1', op.write('/proc/A/uid_map', '0 0 1'));
+  h.run('P1', op.write('/proc/A/gid_map', '0 0 1'));
+  assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME | F.CLONE_NEWUSER, 'D')).errno, 'ENOSPC');
+});
