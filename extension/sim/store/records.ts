@@ -136,6 +136,8 @@ export interface FdRec extends FdState {
   /** The open file description (struct file) of a /proc seq_file: copies made by fork share it, and with it
    *  the position and the seq_file. */
   readonly _file?: string;
+  /** /proc/PID/maps: the mm its open took (proc_maps_open → proc_mem_open, mmgrab), which reads show. */
+  readonly _mm?: string;
 }
 /** What a seq_file keeps between reads: the text of the pass (`buf`), what of it is still to be copied
  *  (`from`, `count`), the record index (single_open has one record) and where the last read ended. */

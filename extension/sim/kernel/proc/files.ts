@@ -96,7 +96,7 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   }
   if (p.rest === 'maps') {
     mapsOpen(k, t, p.task, mode);
-    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener };
+    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener, ...(target.mm ? { _mm: target.mm } : {}) };
   }
   if (p.rest === 'stat') {
     // REG("stat", S_IRUGO, proc_tgid_stat) (ONE in the task/ directory): no ptrace check at open, anyone reads it;
