@@ -45,3 +45,14 @@ test('"-0" is EINVAL for the long handler (5.14+) and 0 for the int handler befo
   assert.equal(int.write('-0').ret, 2);
   assert.equal(int.value(), '0\n');
 });
+
+test('lseek SEEK_END on a /proc/sys file counts from i_size 0 (default_llseek); an id file\'s seq_lseek refuses it', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  h.run('A', op.open(MAX, 's', 'rw'));
+  assert.equal(h.run('A', { op: 'lseek', fd: 's', offset: 5, whence: 'SEEK_END' }).ret, 5);
+  assert.equal(h.run('A', { op: 'lseek', fd: 's', offset: -1, whence: 'SEEK_END' }).errno, 'EINVAL');
+  h.run('A', op.open('/proc/self/uid_map', 'u'));
+  assert.equal(h.run('A', { op: 'lseek', fd: 'u', offset: 0, whence: 'SEEK_END' }).errno, 'EINVAL');
+});

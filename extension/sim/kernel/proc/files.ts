@@ -26,7 +26,7 @@ export function isProcDir(fd: FdRec): boolean {
   return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
 }
 
-function isIdFile(fd: FdRec): boolean {
+export function isIdFile(fd: FdRec): boolean {
   return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
 }
 
