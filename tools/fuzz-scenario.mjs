@@ -55,7 +55,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => `${t}: id()`,
     (t) => `${t}: write("/proc/${pick(tasks)}/${pick(['uid_map', 'gid_map'])}", "0 ${pick([0, 1000])} 1")`,
     (t) => `${t}: write("/proc/${pick(tasks)}/setgroups", "deny")`,
-    (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
+    (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("/proc/${pick([...tasks, 'self'])}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets', 'uid_map', 'setgroups'])}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`; },
     (t) => { const own = ownFds(t); return own.length ? `${t}: setns(${pick(own)[1]}, ${pick(['CLONE_NEWTIME', 'CLONE_NEWUSER', '0', 'CLONE_NEWNS', 'CLONE_NEWNS|CLONE_NEWTIME'])})` : `${t}: id()`; },
     (t) => `${t}: readlink("/proc/${pick(tasks)}/ns/${pick(['time', 'time_for_children', 'user'])}")`,
     (t) => { const e = pick(['execve()', 'execve("/proc/self/exe", compat)']); if (e === 'execve()') vforked.delete(t); unshareTable(t); return `${t}: ${e}`; },
@@ -83,7 +83,7 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => { const own = ownFds(t); return own.length ? `${t}: ioctl(${pick(own)[1]}, ${pick(['NS_GET_NSTYPE', 'NS_GET_OWNER_UID', 'NS_GET_PARENT', 'NS_GET_USERNS'])})` : `${t}: id()`; },
     (t) => { const own = ownFds(t); return own.length ? `${t}: read(${pick(own)[1]})` : `${t}: id()`; },
     (t) => { const own = ownFds(t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${int(0, 30)})` : `${t}: id()`; },
-    (t) => { const own = ownFds(t); return own.length ? `${t}: write(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime -3 7', 'monotonic 1 0\\nboottime 2 0', 'bogus 1 2', '1 9223372036854775807 0', 'monotonic5 0', ' 7\\t3 0 tail', 'monotonic 1 0\\n\\n'])}")` : `${t}: id()`; },
+    (t) => { const own = ownFds(t); return own.length ? `${t}: write(${pick(own)[1]}, "${pick(['monotonic 5 0', 'boottime -3 7', 'monotonic 1 0\\nboottime 2 0', 'bogus 1 2', '1 9223372036854775807 0', 'monotonic5 0', ' 7\\t3 0 tail', 'monotonic 1 0\\n\\n', '0 0 1', 'deny'])}")` : `${t}: id()`; },
     (t) => `${t}: setgid(${pick([0, 1000])})`,
     (t) => `${t}: setresgid(-1, ${pick([0, 1000])}, -1)`,
     (t) => `${t}: clock_getres(${pick(CLOCKS)}${pick(['', ', syscall'])})`,
@@ -121,12 +121,23 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // vforked), and unshare(CLONE_FILES), alone or with a namespace
     (t) => { const c = child(t, `K${++n}`, true); return `${t}: ${pick(['clone(CLONE_FILES|SIGCHLD)', 'clone3(CLONE_FILES)', 'clone(CLONE_FILES|CLONE_NEWUSER|SIGCHLD)'])} = ${c}`; },
     (t) => { unshareTable(t); return `${t}: unshare(${pick(['CLONE_FILES', 'CLONE_FILES', 'CLONE_FILES|CLONE_NEWTIME', 'CLONE_FILES|CLONE_NEWUSER'])})`; },
-    // /proc files whose text follows the reader's namespace, read through fds that fork shares, in parts and whole
+    // real, effective and saved ids apart: ptrace access compares all three (the real ones for a pidfd's setns,
+    // PTRACE_MODE_READ_REALCREDS), exec keeps caps for a root real uid, a root saved uid lets euid 0 come back
+    (t) => { const id = () => pick([-1, -1, 0, 5, 1000]); return `${t}: ${pick(['setresuid', 'setresuid', 'setresgid'])}(${id()}, ${id()}, ${id()})`; },
+    // maps of several ids (written from the parent user namespace with CAP_SETUID, or refused), then ids inside them
+    (t) => `${t}: write("/proc/${pick(tasks)}/${pick(['uid_map', 'gid_map'])}", "${pick(['0 1000 10', '0 0 10', '5 1005 1\\n0 1000 1', '0 1000 4294967295'])}")`,
+    (t) => `${t}: ${pick(['setuid', 'setgid'])}(${pick([3, 5, 9])})`,
+    // user.max_time_namespaces of a user namespace the task has just made (the initial one's is the sandbox's under
+    // verify, not checkable), by path or kept as an fd that later lines use from other user namespaces
+    (t) => { const v = pick(['0', '1', '1', '2', '3']); if (r() < 0.5) return `${t}: unshare(CLONE_NEWUSER)\n${t}: write("/proc/sys/user/max_time_namespaces", "${v}")`;
+      const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: unshare(CLONE_NEWUSER)\n${t}: open("/proc/sys/user/max_time_namespaces", O_RDWR) = ${f}\n${t}: write(${f}, "${v}")`; },
+    // the boot-time readers and maps through fds that fork shares (tasks read them from their own namespaces and
+    // mms), read whole and in parts
     (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("${pick(['/proc/uptime', '/proc/uptime', '/proc/stat', `/proc/${pick([...tasks, 'self'])}/stat`, `/proc/${pick([...tasks, 'self'])}/maps`])}") = ${f}`; },
     (t) => { const own = ownFds(t); return own.length ? `${t}: read(${pick(own)[1]}${pick(['', '', ', 4', ', 100'])})` : `${t}: id()`; },
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 3];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

@@ -51,7 +51,8 @@ export interface FdState {
   readonly kind: 'ns' | 'timens_offsets' | 'proc' | 'pidfd' | 'other';
   /** For namespace files: the namespace the fd holds a reference to. */
   readonly ns: string | null;
-  /** For user namespace files (kind 'ns', ns null): the user namespace. */
+  /** For user namespace files (kind 'ns', ns null): the user namespace; for uid_map, gid_map and setgroups, the
+   *  task's user namespace when they were opened (proc_id_map_open, proc_setgroups_open: the file holds it). */
   readonly user?: string;
   /** For /proc/PID files: the task the file is about. */
   readonly task: string | null;

@@ -92,6 +92,9 @@ export interface SwitchValues {
   readonly cloneExitSignalChecked: boolean;
   /** /proc/stat btime is shifted by the reader's boottime offset. */
   readonly procStatBtime: boolean;
+  /** user.max_time_namespaces and the other ucount sysctls are longs (proc_doulongvec_minmax, which refuses any
+   *  minus sign); before, ints (proc_dointvec_minmax, which takes "-0" as 0). */
+  readonly ucountSysctlLong: boolean;
   /** /proc/PID/stat starttime is shifted by the reader's boottime offset. */
   readonly procPidStatStart: boolean;
   /** Name of the fork core: _do_fork before 5.10, kernel_clone after. */
@@ -287,7 +290,7 @@ export function switchesFor(profile: Profile): Switches {
   def('specialMappingSplitBan', at(v, '5.11'), '"mm: forbid splitting special mappings" (5.11)');
   def('mremapMultiVma', at(v, '6.17'), '"mm/mremap: permit mremap() move of multiple VMAs" (6.17): a move-only mremap (MREMAP_FIXED, old_len == new_len) goes through remap_move, which moves each VMA of the range in turn (vma_multi_allowed: any VMA without a file, special mappings included), EFAULT for a gap at the start only; before, a range past the VMA\'s end is EFAULT (this machine\'s 6.18: mremap of [vvar] and [vvar_vclock] together moves both, timens verify)');
   def('offsetsClockNames', at(v, '5.7'), 'timens_offsets clock names (5.7); 5.6 uses numeric ids');
-  def('scanSaturates', at(v, '7.2'), 'lib/kstrtox.c _parse_integer_limit: "If overflow occurs, value at @p is set to ULLONG_MAX", which sscanf\'s simple_strntoull now keeps (read in Debian\'s 7.3 source): "monotonic 18446744073709551616 0" is an offset of -1 s on Debian\'s arm64 7.2.12 and 7.3.4, of 0 s (wrapped) on 7.1.13 and 6.18 (timens verify)');
+  def('scanSaturates', at(v, '7.2'), 'lib/kstrtox.c _parse_integer_limit: "If overflow occurs, value at @p is set to ULLONG_MAX", which sscanf\'s simple_strntoull now keeps (read in Debian\'s 7.3 source): "monotonic 18446744073709551616 0" is an offset of -1 s on Debian\'s arm64 7.2.12 and 7.3.4, of 0 s (wrapped) on 7.1.13 and 6.18 (timens verify); map_write\'s simple_strtoul (uid_map, gid_map) goes through the same simple_strntoull, so "0 0 18446744073709551617" has count 0xffffffff there (from the source: no 7.2+ kernel was at hand for it)');
   def('offsetsNsecCheck', at(v, '7.2') ? 'after-range' : at(v, '6.16') ? null : at(v, '6.2') ? 'before-range' : 'after-range', 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the EPERM test, where timens_offsets_write\'s own "tv_nsec >= NSEC_PER_SEC" lets a %lu of 2^63 or more through as a negative long. Read in Debian\'s sources: after the seconds\' ERANGE test in 6.1.192 and 7.3, before it in 6.12.118; absent from Debian\'s 6.16.12, 6.18.15, 7.0.13, 7.1.13 and this machine\'s 6.18.44 (they keep the negative nanoseconds: timens verify). Our reading: mainline gained it in 7.2 and 6.1.y and 6.12.y have it as backports; the model follows the stable series it was checked on (as for clone3NewTime): 5.6-6.1 as 6.1.y, 6.2-6.15 as 6.12.y (our choice where no kernel was at hand), none 6.16-7.1');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
@@ -300,6 +303,7 @@ export function switchesFor(profile: Profile): Switches {
   def('cloneExitSignalChecked', at(v, '7.1'), 'kernel_clone (kernel/fork.c): "if (!valid_signal(args->exit_signal)) return -EINVAL;" for every caller (read in Debian\'s 7.3 source; before, only clone3\'s copy_clone_args_from_user checked it): a legacy clone() with CLONE_NEWTIME, 0x80, in its exit-signal byte is EINVAL on Debian\'s arm64 7.1.13, 7.2.12 and 7.3.4 and makes a child on 7.0.13 (timens verify)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
   def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
+  def('ucountSysctlLong', at(v, '5.15'), 'f9c82a4ea89c "Increase size of ucounts to atomic_long_t" with its fix "ucounts: add missing data type changes" (5.14; the model knows 5.15 after 5.11): UCOUNT_ENTRY (kernel/ucount.c) becomes maxlen sizeof(long), proc_doulongvec_minmax, whose "if (err || neg)" refuses "-0"; before, proc_dointvec_minmax\'s do_proc_dointvec_minmax_conv stores -0 as 0 (kernel/sysctl.c)');
   def('procPidStatStart', at(v, '5.11'), '"fs/proc: apply timens offset for start_boottime of processes": /proc/PID/stat starttime follows the reader\'s boottime offset (5.11)');
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
   def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');

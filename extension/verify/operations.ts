@@ -6,6 +6,8 @@ import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
+import { switchesFor } from '../sim/profile';
+import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
 
@@ -192,12 +194,14 @@ function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
 function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun | null {
   let path: string;
   let who: string | null;
+  let nsId: string | undefined;
   if ('fd' in f) {
     const task = c.task ? c.before.tasks[c.task] : undefined;
     const fd = task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
     if (!fd) return null;
     path = fd.path;
     who = fd.task;
+    nsId = fd.user; // the namespace the open took
   } else {
     path = f.path;
     const m = /^\/proc\/([^/]+)\//.exec(path);
@@ -206,12 +210,14 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
   }
   const file = /\/(uid_map|gid_map)$/.exec(path)?.[1];
   if (!file || !who) return null;
-  const ns = c.before.userNamespaces[c.before.tasks[who]?.userNs ?? ''];
+  const ns = c.before.userNamespaces[nsId ?? c.before.tasks[who]?.userNs ?? ''];
   if (!ns || ns.parent !== 'user#0') return null;
+  const saturate = switchesFor(c.profile).values.scanSaturates;
   for (const line of data.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
-    if (!m) continue;
-    const r = beyondSandbox(c, Number(m[2]), Number(m[3]), `lower ${file === 'uid_map' ? 'uid' : 'gid'}`);
+    // the extent as map_write reads it (u32 fields): a line it refuses is refused on both sides
+    const e = parseIdMapLine(line, saturate);
+    if (!e) continue;
+    const r = beyondSandbox(c, e.lower, e.count, `lower ${file === 'uid_map' ? 'uid' : 'gid'}`);
     if (r) return r;
   }
   return null;
@@ -298,7 +304,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl(op, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',

@@ -60,14 +60,20 @@ export function capCheck(k: KernelContext, fn: string, cred: Cred, target: strin
   return ok;
 }
 
+/** create_user_ns's refusals, before it makes anything (kernel/user_namespace.c): ret = -EPERM;
+ *  if (!kuid_has_mapping(parent_ns, owner) || !kgid_has_mapping(parent_ns, group)) goto fail_dec; */
+export function createUserNsChecks(k: KernelContext, parent: string, creator: TaskRec): void {
+  const p = user(k, parent);
+  if (!hasMapping(p, 'uid', creator.euid)) k.fail('EPERM', `euid ${creator.euid} has no mapping in ${parent} (its uid_map ${p._uidMap.length ? 'does not cover it' : 'was never written'})`);
+  if (!hasMapping(p, 'gid', creator._egid)) k.fail('EPERM', `egid ${creator._egid} has no mapping in ${parent} (its gid_map ${p._gidMap.length ? 'does not cover it' : 'was never written'})`);
+}
+
 /** create_user_ns: a child user namespace owned by the creator's euid; the creator gets full caps in it. */
 export function createUserNs(k: KernelContext, parent: string, creator: TaskRec): string {
   return k.fn('create_user_ns', () => {
     const p = user(k, parent);
     const euid = creator.euid;
-    // kernel/user_namespace.c: ret = -EPERM; if (!kuid_has_mapping(parent_ns, owner) || !kgid_has_mapping(parent_ns, group)) goto fail_dec;
-    if (!hasMapping(p, 'uid', euid)) k.fail('EPERM', `euid ${euid} has no mapping in ${parent} (its uid_map ${p._uidMap.length ? 'does not cover it' : 'was never written'})`);
-    if (!hasMapping(p, 'gid', creator._egid)) k.fail('EPERM', `egid ${creator._egid} has no mapping in ${parent} (its gid_map ${p._gidMap.length ? 'does not cover it' : 'was never written'})`);
+    createUserNsChecks(k, parent, creator);
     const id = `user#${counter(k, 'user')}`;
     const u: UserRec = {
       id, parent, ownerUid: euid, maxTimeNamespaces: INT_MAX, timeNamespaceCounts: {}, _level: p._level + 1, _inum: counter(k, 'inum'),

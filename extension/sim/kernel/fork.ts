@@ -5,7 +5,7 @@ import type { OpResult } from '../api';
 import type { TaskRec } from '../store/records';
 import { CLONE_FLAGS as CF } from '../types';
 import { counter, hostClocks, np, task, type KernelContext } from './context';
-import { capable, capCheck, commitNewUser, createUserNs, dropUserNs } from './cred';
+import { capable, capCheck, commitNewUser, createUserNs, createUserNsChecks, dropUserNs } from './cred';
 import { addMmUser, dupMm } from './mm/mm';
 import { addNsRefs, newNsproxy, NS_FLAGS, switchTaskNamespaces } from './nsproxy';
 import { ownNewNamespaces } from './nsOwners';
@@ -173,7 +173,11 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     let userNs = parent.userNs;
     let fullCaps = parent.fullCaps;
     if (willFail) {
-      k.fn('copy_creds', () => undefined, () => k.txt`copy_creds returns 0`);
+      // copy_creds comes first: with CLONE_NEWUSER its create_user_ns refuses an unmapped creator (EPERM) before
+      // copy_namespaces is reached (the model had given that namespace's ENOSPC: found by tools/fuzz-verify.mjs)
+      k.fn('copy_creds', () => {
+        if (flags & CF.CLONE_NEWUSER) k.fn('create_user_ns', () => createUserNsChecks(k, parent.userNs, parent));
+      }, () => k.txt`copy_creds returns 0`);
       k.fn('copy_mm', () => undefined, () => k.txt`copy_mm returns 0 (undone below)`);
       k.fn('copy_namespaces', () => {
         if (newNsFlags && !nsCapOk) k.fail('EPERM', `no CAP_SYS_ADMIN in ${childUserNs}`);

@@ -131,6 +131,8 @@ export interface OpenFile extends FdState {
   readonly _mode: 'r' | 'w' | 'rw';
   /** The seq_file behind a /proc file (fs/seq_file.c struct seq_file), once a read or lseek used it. */
   readonly _seq?: SeqFile;
+  /** /proc/PID/maps: the mm its open took (proc_maps_open → proc_mem_open, mmgrab), which reads show. */
+  readonly _mm?: string;
 }
 /** A struct file as the store keeps it: one record per open file description, which every fd pointing at it
  *  shares (fs/file.c dup_fd copies the table's pointers, so a fork child's fd and its parent's are one struct
@@ -261,7 +263,7 @@ export const FILES = kind<FilesRec>('files', (f) => ({ id: f.id, fds: f.fds, use
 export const OPEN_FILES = kind<FileRec>('openFiles', (f) => ({
   id: f.id, path: f.path, kind: f.kind, ns: f.ns, ...(f.user !== undefined ? { user: f.user } : {}), task: f.task, pos: f.pos,
   openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid, _mode: f._mode,
-  _holders: f._holders, _count: f._count, ...(f._seq !== undefined ? { _seq: f._seq } : {}),
+  _holders: f._holders, _count: f._count, ...(f._seq !== undefined ? { _seq: f._seq } : {}), ...(f._mm !== undefined ? { _mm: f._mm } : {}),
 }), { readsStore: true, expand: fileChanges });
 
 export const PAGES = kind<PageRec>('pages', (p) => ({ id: p.id, kind: p.kind, ns: p.ns, blockOffset: p.blockOffset, blocks: p.blocks }));

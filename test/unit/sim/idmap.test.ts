@@ -66,3 +66,70 @@ test('setuid takes an id of the caller\'s user namespace: EINVAL when unmapped (
   assert.equal(h.sim.state().tasks.C.fullCaps, true, 'still root of its namespace');
   assert.equal(h.run('C', op.setuid(5)).errno, 'EINVAL', 'only 0 is mapped');
 });
+
+test('an id past ULLONG_MAX in a map line wraps mod 2^64 into its u32 field, or from 7.2 saturates (simple_strtoul)', () => {
+  for (const [kernel, shown] of [['6.18', '         0          0          1\n'], ['7.2', '         0          0 4294967295\n']] as const) {
+    const h = harness(kernel);
+    h.run('P1', op.fork('A'));
+    h.run('A', op.unshare(F.CLONE_NEWUSER));
+    assert.equal(h.run('P1', op.write('/proc/A/uid_map', '0 0 18446744073709551617')).ret, 24, kernel);
+    assert.equal(h.run('P1', op.read('/proc/A/uid_map')).text, shown, kernel);
+  }
+});
+
+test('a successful write of an id map or setgroups moves the position to its count (*ppos = count): the next write is EINVAL', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  h.run('P1', op.open('/proc/A/setgroups', 'g', 'rw'));
+  assert.equal(h.run('P1', op.writeFd('g', 'deny\n')).ret, 5);
+  assert.equal(h.run('P1', op.writeFd('g', 'deny')).errno, 'EINVAL', 'the position is 5');
+  assert.equal(h.run('P1', { op: 'read', file: { fd: 'g' } }).text, '', 'a read goes on from there');
+  h.run('P1', op.open('/proc/A/uid_map', 'u', 'w'));
+  assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).ret, 5);
+  assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).errno, 'EINVAL', 'the position, before the map already written (EPERM)');
+  assert.equal(h.run('P1', { op: 'lseek', fd: 'u', offset: 0, whence: 'SEEK_SET' }).ret, 0);
+  assert.equal(h.run('P1', op.writeFd('u', '0 0 1')).errno, 'EPERM');
+});
+
+test('an id file names the user namespace its task had at open (proc_id_map_open, proc_setgroups_open)', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('P1', op.open('/proc/A/uid_map', 'u0', 'w'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P1', op.writeFd('u0', '0 0 1')).errno, 'EPERM', 'the initial user namespace\'s map');
+  h.run('P1', op.open('/proc/A/uid_map', 'u1', 'rw'));
+  h.run('P1', op.open('/proc/A/setgroups', 's1', 'rw'));
+  assert.equal(h.run('P1', op.write('/proc/A/uid_map', '0 0 1')).ret, 5);
+  assert.equal(h.run('P1', op.write('/proc/A/gid_map', '0 0 1')).ret, 5);
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.sim.state().tasks.A.userNs, 'user#2');
+  assert.equal(h.run('P1', op.writeFd('u1', '0 0 1')).errno, 'EPERM', 'user#1\'s map is written');
+  assert.equal(h.run('P1', op.writeFd('s1', 'deny')).errno, 'EPERM', 'user#1\'s gid_map is written');
+  assert.equal(h.run('P1', { op: 'read', file: { fd: 'u1' } }).text, '         0          0          1\n');
+  assert.equal(h.run('P1', op.read('/proc/A/uid_map')).text, '', 'user#2 has none');
+});
+
+test('uid_map shows lower ids as the opener\'s user namespace maps them (seq_user_ns), not the reader\'s', () => {
+  const h = harness();
+  h.run('P1', op.fork('B'));
+  h.run('B', op.unshare(F.CLONE_NEWUSER));
+  h.run('P1', op.write('/proc/B/uid_map', '0 1000 10'));
+  h.run('P1', op.open('/proc/B/uid_map', 'r'));
+  h.run('P1', op.fork('P2'));
+  h.run('P2', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P2', { op: 'read', file: { fd: 'r' } }).text, '         0       1000         10\n');
+  assert.equal(h.run('P2', op.read('/proc/B/uid_map')).text, '         0 4294967295         10\n', 'opened by P2: unmapped in its namespace');
+});
+
+test('clone3(CLONE_NEWUSER|CLONE_NEWTIME) of an unmapped creator is create_user_ns\'s EPERM, before the time ucount\'s ENOSPC', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('A', op.write('/proc/sys/user/max_time_namespaces', '0')).errno, null);
+  assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME | F.CLONE_NEWUSER, 'B')).errno, 'EPERM', 'copy_creds comes before copy_namespaces');
+  assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME, 'C')).errno, 'ENOSPC');
+  h.run('P1', op.write('/proc/A/uid_map', '0 0 1'));
+  h.run('P1', op.write('/proc/A/gid_map', '0 0 1'));
+  assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME | F.CLONE_NEWUSER, 'D')).errno, 'ENOSPC');
+});

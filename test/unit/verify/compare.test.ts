@@ -161,6 +161,14 @@ test('a line the kernel did not run after the model changed state makes the foll
   assert.deepEqual(r2.lines.map((l) => l.status), ['unchecked', 'unchecked'], 'the model wrote the limit the kernel was not asked to');
 });
 
+test('opening user#0\'s max_time_namespaces for writing is not checkable in the sandbox, whose root may (the open names an fd too)', () => {
+  const text = 'P1: open("/proc/sys/user/max_time_namespaces", O_RDWR) = s\nP1: fork() = P2\nP2: unshare(CLONE_NEWUSER)\nP2: open("/proc/sys/user/max_time_namespaces", O_RDWR) = t';
+  const container = { ...PROFILE, machine: { capSysResource: false } };
+  const plan = planScenario(text, 't.timens', container, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.match(plan.lines[0].notRun?.notRun ?? '', /sandbox's user namespace has its own/);
+  assert.notEqual(plan.lines[3].command, null, 'a child user namespace\'s file is checked');
+});
+
 test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {
   const arm = verdicts('arch arm64\nkernel 6.1\nP1: unshare(CLONE_NEWTIME)');
   assert.match(arm.fileNotChecked ?? '', /written for arm64/);
@@ -187,6 +195,19 @@ test('ids beyond what the sandbox maps are not checkable, in id maps, setuid and
   assert.match(unprivileged.lines[3].notRun?.notRun ?? '', /gids 0-65535 do not exist in a sandbox made without root/);
   const qemu = planScenario(text, 't.timens', PROFILE, MODE);
   assert.ok(qemu.lines.every((l) => l.notRun === null), JSON.stringify(qemu.lines.map((l) => l.notRun)));
+});
+
+test('an id map line is measured against the sandbox as map_write reads it: u32 fields, and lines it refuses are checked', () => {
+  const text = [
+    'P1: fork() = A', 'A: unshare(CLONE_NEWUSER)', 'P1: write("/proc/A/uid_map", "0 0 18446744073709551617")',
+    'P1: fork() = B', 'B: unshare(CLONE_NEWUSER)', 'P1: write("/proc/B/uid_map", "0 1000 4294967295")',
+    'P1: fork() = C', 'C: unshare(CLONE_NEWUSER)', 'P1: write("/proc/C/uid_map", "0 0 4294967296000")',
+  ].join('\n');
+  const sandbox = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  const why = (n: number) => sandbox.lines.find((l) => l.line === n - 1)?.notRun?.notRun ?? null;
+  assert.equal(why(3), null, 'count 2^64 + 1 wraps to 1 (simple_strtoul into a u32)');
+  assert.equal(why(6), null, 'lower + count wraps: EINVAL on both sides');
+  assert.equal(why(9), null, 'a count of 1000 * 2^32 is 0 as a u32: EINVAL on both sides');
 });
 
 test('a touch beyond its mapping once a mapping was moved is not checkable; within it, or beyond it while the mappings lie side by side, it is', () => {

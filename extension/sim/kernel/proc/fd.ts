@@ -7,7 +7,7 @@ import { fdsDelete, fdsGet } from '../../store/fdtable';
 import type { OpenFile } from '../../store/records';
 import { task, type KernelContext } from '../context';
 import { fdHolder, fdInstall, fdsOf, fileRef, fput, ownFd, setFds } from '../files';
-import { openFile, showText } from './files';
+import { isIdFile, openFile, showText } from './files';
 import { seqLseek } from './seq_file';
 
 export function openat(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw', fdName: string): OpResult {
@@ -44,8 +44,11 @@ export function lseek(k: KernelContext, t: string, fdName: string, offset: numbe
   if (fd.kind === 'ns') k.fail('ESPIPE', 'namespace files cannot seek');
   if (fd.kind === 'pidfd') k.fail('ESPIPE', 'a pidfd cannot seek (pidfd_fops has no llseek, and the file has no FMODE_LSEEK)');
   if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc') {
+    // the id files are seq_files: seq_lseek takes SEEK_SET and SEEK_CUR only. The /proc/sys files (default_llseek,
+    // proc_sys_file_operations) and a /proc/PID directory (generic_file_llseek) count SEEK_END from i_size, 0 for
+    // both: "case SEEK_END: offset += i_size_read(inode);" (fs/read_write.c)
+    if (whence === 'SEEK_END' && isIdFile(fd)) k.fail('EINVAL', 'seq_lseek knows only SEEK_SET and SEEK_CUR');
     const target = whence === 'SEEK_CUR' ? fd.pos + offset : offset;
-    if (whence === 'SEEK_END') k.fail('EINVAL', 'this model knows no size for the file');
     if (target < 0) k.fail('EINVAL', 'negative offset');
     updateFd(k, t, fdName, { ...fd, pos: target });
     return { ret: target, errno: null, signal: null };

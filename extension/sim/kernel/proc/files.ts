@@ -26,7 +26,7 @@ export function isProcDir(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
 }
 
-function isIdFile(fd: OpenFile): boolean {
+export function isIdFile(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task !== null && ID_FILES.includes(fd.path.slice(fd.path.lastIndexOf('/') + 1));
 }
 
@@ -96,7 +96,7 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   }
   if (p.rest === 'maps') {
     mapsOpen(k, t, p.task, mode);
-    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener };
+    return { path, kind: 'proc', ns: null, task: p.task, pos: 0, ...opener, ...(target.mm ? { _mm: target.mm } : {}) };
   }
   if (p.rest === 'stat') {
     // REG("stat", S_IRUGO, proc_tgid_stat) (ONE in the task/ directory): no ptrace check at open, anyone reads it;
@@ -112,7 +112,9 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
       });
     }
     idFileOpen(k, t, p.rest, p.task, mode);
-    return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
+    // proc_id_map_open and proc_setgroups_open take the task's user namespace now (get_user_ns): the fd's
+    // reads and writes go to it, whichever namespace the task is in later
+    return { path, kind: 'other', ns: null, user: target.userNs, task: p.task, pos: 0, ...opener };
   }
   // A /proc/PID directory: a procfs directory file, not a pidfd (its f_op is not pidfd_fops), so setns refuses
   // it (kernel/nsproxy.c setns: neither proc_ns_file nor pidfd_pid → -EINVAL) and read gives EISDIR.
@@ -153,7 +155,7 @@ export function showText(k: KernelContext, t: string, fd: OpenFile): string {
       return `btime ${btime}\n`;
     });
   }
-  if (isIdFile(fd)) return idFileRead(k, t, fd);
+  if (isIdFile(fd)) return idFileRead(k, fd);
   if (isMapsFile(fd)) return mapsText(k, fd);
   if (isTaskStatFile(fd)) return taskStatText(k, t, fd);
   k.fail('EINVAL', `${fd.path} cannot be read`);
@@ -206,7 +208,13 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
       k.fail('ESPIPE', `${fd.path} has no FMODE_PWRITE (${fd.kind === 'pidfd' ? 'an anonymous-inode pidfd' : 'seq_open clears it'}): pwrite gives ESPIPE whatever the offset`);
     }
     if (fd._mode === 'r') k.fail('EBADF', `${fdName} was opened read-only`);
-    if (isIdFile(fd)) return { ret: idFileWrite(k, t, fd, bytes), errno: null, signal: null };
+    if (isIdFile(fd)) {
+      // map_write and proc_setgroups_write (kernel/user_namespace.c) end "*ppos = count; ret = count;": the position
+      // moves, so a second write through the fd is EINVAL (position not 0) and a read goes on from there
+      const ret = idFileWrite(k, t, fd, bytes);
+      if (fdName) updateFd(k, t, fdName, { ...fd, pos: ret });
+      return { ret, errno: null, signal: null };
+    }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
       const { consumed, ignored } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);

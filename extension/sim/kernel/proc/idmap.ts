@@ -28,24 +28,30 @@ export function idFileOpen(k: KernelContext, t: string, rest: string, target: st
   if (!capCheck(k, 'ns_capable', task(k, t), ns, 'CAP_SYS_ADMIN')) k.fail('EACCES', `${t} lacks CAP_SYS_ADMIN over ${ns}: proc_setgroups_open refuses a writer`);
 }
 
-export function idFileRead(k: KernelContext, t: string, fd: OpenFile): string {
-  const u = user(k, task(k, fd.task!).userNs);
+/** The user namespace of an id file: the one its open took (`fd.user`). */
+function nsOf(k: KernelContext, fd: OpenFile): UserRec {
+  return user(k, fd.user ?? task(k, fd.task!).userNs);
+}
+
+export function idFileRead(k: KernelContext, fd: OpenFile): string {
+  const u = nsOf(k, fd);
   const file = fileOf(fd);
   if (file === 'setgroups') return k.fn('proc_setgroups_show', () => (u._setgroupsDeny ? 'deny\n' : 'allow\n'));
   return k.fn(file === 'uid_map' ? 'uid_m_show' : 'gid_m_show', () => {
     const which = file === 'uid_map' ? 'uid' : 'gid';
     const map = u.parent === null ? IDENTITY : which === 'uid' ? u._uidMap : u._gidMap;
-    // the lower ids as the reader sees them: in its own user ns, or in the parent when it reads its own ns's map
-    let readerNs = user(k, task(k, t).userNs);
-    if (readerNs.id === u.id && readerNs.parent !== null) readerNs = user(k, readerNs.parent);
+    // the lower ids as the opener sees them (uid_m_show: lower_ns = seq_user_ns(seq), the file's f_cred, not the
+    // reader's): in its own user ns, or in the parent when it opened its own ns's map
+    let openerNs = user(k, fd.openerUserNs);
+    if (openerNs.id === u.id && openerNs.parent !== null) openerNs = user(k, openerNs.parent);
     const pad = (n: number) => String(n).padStart(10, ' ');
-    return map.map((e) => `${pad(e.first)} ${pad(fromKid(readerNs, which, e.lower) ?? U32 - 1)} ${pad(e.count)}\n`).join('');
+    return map.map((e) => `${pad(e.first)} ${pad(fromKid(openerNs, which, e.lower) ?? U32 - 1)} ${pad(e.count)}\n`).join('');
   });
 }
 
 export function idFileWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Uint8Array): number {
   const file = fileOf(fd);
-  const u = user(k, task(k, fd.task!).userNs);
+  const u = nsOf(k, fd);
   if (file === 'setgroups') return setgroupsWrite(k, fd, u, bytes);
   return k.fn(file === 'uid_map' ? 'proc_uid_map_write' : 'proc_gid_map_write', () => k.fn('map_write', () => mapWrite(k, t, fd, u, file, bytes)));
 }
@@ -68,11 +74,17 @@ function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8
   });
 }
 
-/** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it (u32 values). */
-function parseLine(line: string): IdExtent | null {
+/** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it into u32 fields. A number
+ *  past ULLONG_MAX wraps mod 2^64, or from 7.2 saturates at ULLONG_MAX (`saturate`: simple_strtoul goes through the
+ *  simple_strntoull of sscanf, switch scanSaturates), so "0 0 18446744073709551617" has count 1, or 0xffffffff. */
+export function parseIdMapLine(line: string, saturate: boolean): IdExtent | null {
   const m = /^[ \t\v\f\r]*(\d*)([ \t\v\f\r]+)(\d*)([ \t\v\f\r]+)(\d*)[ \t\v\f\r]*$/.exec(line);
   if (!m) return null;
-  const u32 = (s: string) => Number(BigInt(s || '0') % BigInt(U32));
+  const ULLONG_MAX = (1n << 64n) - 1n;
+  const u32 = (s: string) => {
+    const v = BigInt(s || '0');
+    return Number((v > ULLONG_MAX && saturate ? ULLONG_MAX : v) % BigInt(U32));
+  };
   const first = u32(m[1]);
   const lower = u32(m[3]);
   const count = u32(m[5]);
@@ -97,7 +109,7 @@ function mapWrite(k: KernelContext, t: string, fd: OpenFile, u: UserRec, file: '
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const extents: IdExtent[] = [];
   for (const line of lines) {
-    const e = parseLine(line);
+    const e = parseIdMapLine(line, k.sw.scanSaturates);
     if (!e) k.fail('EINVAL', `'${line}' is not 'first lower count'`);
     if (extents.some((x) => overlaps(x, e))) k.fail('EINVAL', `'${line}' overlaps an earlier extent`);
     extents.push(e);

@@ -4,7 +4,7 @@
 
 import { PROT } from '../../types';
 import type { OpenFile } from '../../store/records';
-import { mm, task, vma, type KernelContext } from '../context';
+import { task, vma, type KernelContext } from '../context';
 import { ptraceMayAccess } from '../cred';
 import { mayWrite, taskInode } from './inode';
 
@@ -45,14 +45,19 @@ export function isMapsFile(fd: OpenFile): boolean {
 export function mapsText(k: KernelContext, fd: OpenFile): string {
   return k.fn('show_map', () => {
     const target = task(k, fd.task!);
-    // m_start: a task without an mm (it has exited) shows nothing
-    if (target.state === 'exited' || !target.mm) return '';
-    const vmas = mm(k, target.mm)._vmas.map((id) => vma(k, id)).sort((a, b) => a.start - b.start);
+    // m_start: "priv->task = get_proc_task(priv->inode); if (!priv->task) return ERR_PTR(-ESRCH);" (the model's
+    // exit reaps), then the mm the open took: "if (!mm || !mmget_not_zero(mm))" nothing, as once an exec or the
+    // last user's exit freed it, whatever mm the task has now
+    if (target.state === 'exited') k.fail('ESRCH', `${fd.task} has gone: get_proc_task finds no task`);
+    const mmId = fd._mm ?? target.mm;
+    const m = mmId ? k.mms.get(mmId) : undefined;
+    if (!m) return '';
+    const vmas = m._vmas.map((id) => vma(k, id)).sort((a, b) => a.start - b.start);
     let text = vmas.map((v) => mapsLine(v.start, v.start + v.pages * k.sw.pageSize, v.prot, v.flags.includes('VM_MAYSHARE'), v.name)).join('');
     // get_gate_vma (arch/x86/entry/vsyscall/vsyscall_64.c): xonly (the default since 5.3) is --x, emulate r-x; none
     // for an ia32 mm ("if (!mm || !(mm->context.flags & MM_CONTEXT_HAS_VSYSCALL)) return NULL;", and
     // set_personality_ia32 leaves the flag out: 32-bit code cannot reach 0xffffffffff600000)
-    if (k.sw.vsyscall && !mm(k, target.mm)._compat) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + k.sw.pageSize, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
+    if (k.sw.vsyscall && !m._compat) text += mapsLine(VSYSCALL_ADDR, VSYSCALL_ADDR + k.sw.pageSize, k.sw.vsyscall === 'xonly' ? PROT.PROT_EXEC : PROT.PROT_READ | PROT.PROT_EXEC, false, '[vsyscall]');
     return text;
   });
 }

@@ -54,33 +54,94 @@ export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): strin
   });
 }
 
-/** proc_sys_call_handler for a write of max_time_namespaces: the permission again (EPERM), then
- *  __do_proc_doulongvec_minmax with min 0, max INT_MAX; returns the bytes consumed. */
+/** proc_sys_call_handler for a write of max_time_namespaces: the permission again (EPERM), then the handler
+ *  (proc_doulongvec_minmax from 5.14, proc_dointvec_minmax before) with min 0, max INT_MAX; returns the bytes consumed. */
 export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, text: string): { consumed: number; ignored?: boolean } {
   return k.fn('proc_sys_call_handler', () => {
     // error = -EPERM; if (sysctl_perm(head, table, write ? MAY_WRITE : MAY_READ)) goto out;
     if (!writable(k, t, fd.openerUserNs)) k.fail('EPERM', `${t} no longer has CAP_SYS_RESOURCE over ${fd.openerUserNs}`);
+    const bytes = new TextEncoder().encode(text);
     // proc_first_pos_non_zero_ignore (sysctl_writes_strict = 1): a write past position 0 is ignored, yet the
     // handler leaves *lenp as it was, so the write reports every byte written (checked on Linux 6.18)
     if (fd.pos !== 0) {
       k.state(k.txt`the file position is ${fd.pos}: sysctl_writes_strict ignores the write`);
-      return { consumed: new TextEncoder().encode(text).length, ignored: true };
+      return { consumed: bytes.length, ignored: true };
     }
-    return k.fn('proc_doulongvec_minmax', () => {
-      const lead = /^[ \t\n\v\f\r]*/.exec(text)![0].length;
-      if (lead === text.length) return { consumed: text.length };
-      const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(?=$|[ \t\n\v\f\r])/.exec(text.slice(lead));
-      // proc_get_long: a sign or junk is -EINVAL (`if (err || neg) { err = -EINVAL; break; }`)
-      if (!m) k.fail('EINVAL', `'${text.trim()}' is not an unsigned number (decimal, 0x hex or 0 octal)`);
-      const v = Number(m[1].startsWith('0x') || m[1].startsWith('0X') ? BigInt(m[1]) : m[1].length > 1 && m[1][0] === '0' ? parseInt(m[1], 8) : BigInt(m[1]));
-      if (v > INT_MAX) k.fail('EINVAL', `${m[1]} is above INT_MAX (extra2)`);
+    const handler = k.sw.ucountSysctlLong ? 'proc_doulongvec_minmax' : 'proc_dointvec_minmax';
+    return k.fn(handler, () => {
+      // if (!tbl_data || !table->maxlen || !*lenp || …) { *lenp = 0; return 0; }
+      if (bytes.length === 0) return { consumed: 0 };
+      let p = skipSpaces(bytes, 0);
+      // the loop breaks on an empty rest before its first value: "if (write && first) return err ? : -EINVAL;"
+      if (p === bytes.length) k.fail('EINVAL', 'nothing but blanks: the handler found no value');
+      const { value, neg, end } = procGetLong(k, bytes, p);
+      if (k.sw.ucountSysctlLong) {
+        // __do_proc_doulongvec_minmax: if (err || neg) { err = -EINVAL; break; }
+        if (neg) k.fail('EINVAL', 'a minus sign: the unsigned long handler refuses it');
+      } else if (neg && value !== 0n) {
+        // do_proc_dointvec_minmax_conv: -lval is below extra1 (0), except -0, which is 0
+        k.fail('EINVAL', `-${value} is below 0 (extra1)`);
+      }
+      if (value > BigInt(INT_MAX)) k.fail('EINVAL', `${value} is above INT_MAX (extra2)`);
+      const v = Number(value);
       const setNs = fd.openerUserNs;
       k.r.set(k.userNamespaces, setNs, 'maxTimeNamespaces', v);
       k.state(k.txt`${setNs}: user.max_time_namespaces = ${v}`);
       // one value (vleft 1), then the blanks after it: "3 4" consumes 2 bytes
-      const after = lead + m[1].length;
-      const blanks = /^[ \t\n\v\f\r]*/.exec(text.slice(after))![0].length;
-      return { consumed: after + blanks };
+      p = skipSpaces(bytes, end);
+      return { consumed: p };
     });
   });
+}
+
+/** isspace of lib/ctype.c: the C blanks and Latin-1's no-break space (160, _S|_SP). */
+function isSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0xa0;
+}
+
+function skipSpaces(bytes: Uint8Array, p: number): number {
+  while (p < bytes.length && isSpace(bytes[p])) p++;
+  return p;
+}
+
+/** TMPBUFLEN (kernel/sysctl.c): proc_get_long copies at most TMPBUFLEN - 1 bytes of the number. */
+const TMPBUFLEN = 22;
+/** proc_wspace_sep: the bytes that may follow a number. */
+const WSPACE_SEP = new Set([0x20, 0x09, 0x0a]);
+
+/**
+ * proc_get_long (kernel/sysctl.c) at byte `p`: a '-' (with more than one byte left) sets neg; then a digit, or
+ * EINVAL; strtoul_lenient with base 0 (0x hex, 0 octal), EINVAL on overflow; a number that fills all
+ * TMPBUFLEN - 1 bytes is EINVAL ("we may accept invalid integers (e.g. 1234...a)"); the next byte, if any, must
+ * be in proc_wspace_sep (' ', '\t', '\n'): "5\r" is EINVAL, although isspace skips '\r' before a number.
+ */
+function procGetLong(k: KernelContext, bytes: Uint8Array, p: number): { value: bigint; neg: boolean; end: number } {
+  const tmp = bytes.subarray(p, p + Math.min(bytes.length - p, TMPBUFLEN - 1));
+  let i = 0;
+  const neg = tmp[0] === 0x2d && bytes.length - p > 1;
+  if (neg) i++;
+  const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+  if (!isDigit(tmp[i])) k.fail('EINVAL', `'${String.fromCharCode(tmp[i] ?? 0)}' where a number begins`);
+  // _parse_integer_fixup_radix: "0x" before a hex digit is base 16, another leading 0 base 8
+  const hexDigit = (b: number | undefined): number => {
+    if (b === undefined) return -1;
+    if (b >= 0x30 && b <= 0x39) return b - 0x30;
+    const l = b | 0x20;
+    return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+  };
+  let base = 10n;
+  if (tmp[i] === 0x30) {
+    if ((tmp[i + 1] | 0x20) === 0x78 && hexDigit(tmp[i + 2]) >= 0) { base = 16n; i += 2; } else base = 8n;
+  }
+  let value = 0n;
+  for (; i < tmp.length; i++) {
+    const d = hexDigit(tmp[i]);
+    if (d < 0 || BigInt(d) >= base) break;
+    value = value * base + BigInt(d);
+  }
+  if (value > 0xffffffffffffffffn) k.fail('EINVAL', 'the number overflows an unsigned long (strtoul_lenient)');
+  if (i === TMPBUFLEN - 1) k.fail('EINVAL', `the number fills all ${TMPBUFLEN - 1} bytes of proc_get_long's buffer`);
+  const next = bytes[p + i];
+  if (next !== undefined && !WSPACE_SEP.has(next)) k.fail('EINVAL', `byte 0x${next.toString(16).padStart(2, '0')} after the number is not in proc_wspace_sep`);
+  return { value, neg, end: p + i };
 }

@@ -1,0 +1,58 @@
+// Writes of user.max_time_namespaces as the kernel's sysctl handler parses them (kernel/sysctl.c): blanks alone,
+// proc_get_long's 21-byte bound and the separators it takes after a number, and the int handler before 5.14.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { harness, op, F } from './helpers';
+import type { KernelVersion } from '../../../extension/sim/types';
+
+const MAX = '/proc/sys/user/max_time_namespaces';
+
+/** A task in a user namespace of its own, which may write that namespace's limit. */
+function writer(kernel: KernelVersion = '6.18') {
+  const h = harness(kernel);
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  const write = (data: string) => h.run('A', op.write(MAX, data));
+  const value = () => h.run('A', op.read(MAX)).text;
+  return { write, value };
+}
+
+test('a write of blanks alone is EINVAL (the handler finds no first value); an empty one returns 0', () => {
+  const w = writer();
+  for (const blanks of ['  ', '\n', ' \t\n', '\r\v']) assert.equal(w.write(blanks).errno, 'EINVAL', JSON.stringify(blanks));
+  const empty = w.write('');
+  assert.deepEqual([empty.errno, empty.ret], [null, 0]);
+  assert.equal(w.value(), '2147483647\n');
+});
+
+test('proc_get_long refuses a number of 21 bytes or more, and a byte after it outside " \\t\\n"', () => {
+  const w = writer();
+  assert.equal(w.write('00000000000000000006').ret, 20);
+  assert.equal(w.write('000000000000000000007').errno, 'EINVAL');
+  assert.equal(w.write('0x0000000000000000009').errno, 'EINVAL');
+  assert.equal(w.value(), '6\n');
+  for (const bad of ['5\r', '5\v', '5\f']) assert.equal(w.write(bad).errno, 'EINVAL', JSON.stringify(bad));
+  assert.equal(w.write('\v\r\f 8').ret, 5, 'isspace skips them before a number');
+  assert.equal(w.write('4\n\r\v').ret, 4, 'and after the separator');
+  assert.equal(w.value(), '4\n');
+});
+
+test('"-0" is EINVAL for the long handler (5.14+) and 0 for the int handler before it', () => {
+  const long = writer('6.1');
+  assert.equal(long.write('-0').errno, 'EINVAL');
+  const int = writer('5.11');
+  assert.equal(int.write('-1').errno, 'EINVAL');
+  assert.equal(int.write('-0').ret, 2);
+  assert.equal(int.value(), '0\n');
+});
+
+test('lseek SEEK_END on a /proc/sys file counts from i_size 0 (default_llseek); an id file\'s seq_lseek refuses it', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  h.run('A', op.open(MAX, 's', 'rw'));
+  assert.equal(h.run('A', { op: 'lseek', fd: 's', offset: 5, whence: 'SEEK_END' }).ret, 5);
+  assert.equal(h.run('A', { op: 'lseek', fd: 's', offset: -1, whence: 'SEEK_END' }).errno, 'EINVAL');
+  h.run('A', op.open('/proc/self/uid_map', 'u'));
+  assert.equal(h.run('A', { op: 'lseek', fd: 'u', offset: 0, whence: 'SEEK_END' }).errno, 'EINVAL');
+});
