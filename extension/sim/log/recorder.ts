@@ -28,6 +28,10 @@ export interface EventExtra {
 const X_OBJ = 0, X_RESULT = 1, X_CAUSE = 2;
 const X_CAUSE_LIMIT = 1 << 28;
 
+/** A snapshot's view looks each record up through the snapshot's deltas: counted as this many kept changes more
+ *  than a view of the store or the last one. */
+const SNAPSHOT_LOOKUP_COST = 64;
+
 export class Recorder extends Texts {
   store: Store;
   /** Number of events recorded. */
@@ -44,6 +48,8 @@ export class Recorder extends Texts {
   private readonly ch = new ChangeCol();
   hostTimes: Timespec[] = [];
   private readonly snaps: Snapshots | null;
+  /** The changes a view needs (viewedChange), in order: a view moves over these alone, not every change between. */
+  private viewedChanges: number[] = [];
   /** The view the last changesOf left after its event's changes (see viewAt). */
   private viewCache: { readonly key: string; readonly c: number; readonly view: StoreAt } | null = null;
 
@@ -103,6 +109,7 @@ export class Recorder extends Texts {
 
   private record(t: Table<object>, id: string, field: string, before: unknown, after: unknown): void {
     if (this.snaps) t.dirty.add(id);
+    if (this.viewedChange(t.index, field)) this.viewedChanges.push(this.cn);
     this.ch.add(this.cn++, t.index, id, field, before, after);
   }
 
@@ -126,6 +133,7 @@ export class Recorder extends Texts {
     this.first = this.n;
     this.evs.clear();
     this.ch.clear();
+    this.viewedChanges = [];
     this.cn = 0;
     this.attached = 0;
     this.extras = [];
@@ -237,7 +245,7 @@ export class Recorder extends Texts {
     // Kinds that show other records (an fd table its struct files) read them as they were: a view of the store
     // at the event's first change, moved past each change as it is shown.
     let at: StoreAt | null = null;
-    for (let c = s; c < e && at === null; c++) if (this.store.all[this.ch.table(c)].kind.readsStore) at = this.viewAt(s);
+    for (let c = s; c < e && at === null; c++) if (this.store.all[this.ch.table(c)].kind.readsStore) at = this.viewAt(s, i);
     const view = at ?? new StoreAt(this.store);
     for (let c = s; c < e;) {
       const t = this.store.all[this.ch.table(c)];
@@ -268,37 +276,63 @@ export class Recorder extends Texts {
     return out;
   }
 
-  /** The records a view keeps as they were: those shown by others, and tasks (whose fd table comes first). */
-  private viewed(table: number): boolean {
+  /** The changes a view keeps: of the records shown by others, and of a task's fd table (the reader's comes first;
+   *  a view's task is read for nothing else). */
+  private viewedChange(table: number, field: string): boolean {
     const t = this.store.all[table];
-    return t.kind.readsStore || t === this.store.tasks;
+    return t.kind.readsStore || (t === this.store.tasks && (field === '' || field === 'files'));
   }
   private redo(view: StoreAt, c: number): void {
-    if (this.viewed(this.ch.table(c))) view.set(this.store.all[this.ch.table(c)], this.ch.id(c), this.ch.field(c), this.ch.after(c));
+    if (this.viewedChange(this.ch.table(c), this.ch.field(c))) this.setIn(view, c, this.ch.after(c));
+  }
+  private setIn(view: StoreAt, c: number, value: unknown): void {
+    view.set(this.store.all[this.ch.table(c)], this.ch.id(c), this.ch.field(c), value);
+  }
+  /** The place in viewedChanges of the first such change at or after change `c`. */
+  private firstViewedFrom(c: number): number {
+    let lo = 0;
+    let hi = this.viewedChanges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.viewedChanges[mid] < c) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** Redoes on `view` the changes it keeps from `from` up to (not including) `to`. */
+  private redoBetween(view: StoreAt, from: number, to: number): void {
+    for (let k = this.firstViewedFrom(from); k < this.viewedChanges.length && this.viewedChanges[k] < to; k++) this.setIn(view, this.viewedChanges[k], this.ch.after(this.viewedChanges[k]));
   }
   /** What a cached view depends on: the log's length and the store's position in it. */
   private viewKey(): string {
     return `${this.first}/${this.n}/${this.cn}/${this.position}`;
   }
-  /** The store just before change `c`: the last view moved on when it is not past `c` (events shown in order
-   *  cost their own changes), else the store as it is with the changes in between undone or redone. */
-  private viewAt(c: number): StoreAt {
-    const cached = this.viewCache;
-    if (cached !== null && cached.key === this.viewKey() && cached.c <= c) {
-      for (let j = cached.c; j < c; j++) this.redo(cached.view, j);
-      this.viewCache = null;
-      return cached.view;
-    }
-    const view = new StoreAt(this.store);
+  /** The store just before change `c`, the first of event `i`, from whichever start is the fewest kept changes
+   *  away: the view the last changesOf left (events shown in order, or backwards, cost their own changes), the
+   *  store as it is, or the snapshot before `i` (its records looked up through its deltas). */
+  private viewAt(c: number, i: number): StoreAt {
+    const here = this.firstViewedFrom(c);
+    const cached = this.viewCache !== null && this.viewCache.key === this.viewKey() ? this.viewCache : null;
+    this.viewCache = null;
     // The first change not applied to the store.
     const applied = this.position >= this.n ? this.cn : this.evs.get(this.position - this.first, F_CHSTART);
-    if (c <= applied) {
-      for (let j = applied - 1; j >= c; j--) {
-        const ti = this.ch.table(j);
-        if (this.viewed(ti)) view.set(this.store.all[ti], this.ch.id(j), this.ch.field(j), this.ch.before(j));
-      }
+    const j = Math.floor(i / SNAPSHOT_INTERVAL);
+    const snapshot = this.snaps !== null && this.snaps.has(j) && j * SNAPSHOT_INTERVAL < this.n ? this.evs.get(j * SNAPSHOT_INTERVAL - this.first, F_CHSTART) : -1;
+    const cost = (from: number) => Math.abs(here - this.firstViewedFrom(from));
+    const costs = [cached === null ? Infinity : cost(cached.c), cost(applied), snapshot < 0 ? Infinity : cost(snapshot) + SNAPSHOT_LOOKUP_COST];
+    const best = costs.indexOf(Math.min(...costs));
+    if (best === 0) return this.moveView(cached!.view, cached!.c, c);
+    if (best === 1) return this.moveView(new StoreAt(this.store), applied, c);
+    const snaps = this.snaps!;
+    return this.moveView(new StoreAt(this.store, (t, id) => snaps.recordAt(j, t.index, id)), snapshot, c);
+  }
+  /** `view`, the store just before change `from`, moved to just before change `to`: the kept changes in between
+   *  redone, or undone when `to` comes first. */
+  private moveView(view: StoreAt, from: number, to: number): StoreAt {
+    if (from <= to) {
+      this.redoBetween(view, from, to);
     } else {
-      for (let j = applied; j < c; j++) this.redo(view, j);
+      for (let k = this.firstViewedFrom(from) - 1; k >= 0 && this.viewedChanges[k] >= to; k--) this.setIn(view, this.viewedChanges[k], this.ch.before(this.viewedChanges[k]));
     }
     return view;
   }

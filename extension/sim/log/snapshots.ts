@@ -73,6 +73,21 @@ export class Snapshots {
     return dAbove < dBelow ? above : below;
   }
 
+  /** Whether snapshot j was taken. */
+  has(j: number): boolean {
+    return this.images[j] !== undefined;
+  }
+
+  /** Record `id` of table `table` as it was at snapshot j (undefined: none), without restoring the store. */
+  recordAt(j: number, table: number, id: string): object | undefined {
+    const base = this.fullOf[j];
+    for (let d = j; d > base; d--) {
+      const delta = this.images[d][table];
+      if (delta !== undefined && delta.has(id)) return delta.get(id);
+    }
+    return this.images[base][table]?.get(id);
+  }
+
   /** Put the store as it was at snapshot j: the full snapshot below it plus the deltas up to j. */
   restore(j: number, store: Store): void {
     const base = this.fullOf[j];

@@ -1,5 +1,5 @@
-// The store as it was at one point of the change log, for showing past changes: the store as it is now under an
-// overlay of the records that changed in between, so the store itself never moves.
+// The store as it was at one point of the change log, for showing past changes: the store as it is now (or a
+// snapshot of it) under an overlay of the records that changed in between, so the store itself never moves.
 
 import type { Store } from './store';
 import type { Table } from './table';
@@ -7,13 +7,14 @@ import type { Table } from './table';
 export class StoreAt {
   private readonly over = new Map<number, Map<string, object | undefined>>();
 
-  constructor(readonly store: Store) {}
+  /** `base`: a record as the overlay starts from; the store's as it is now by default, else a snapshot's. */
+  constructor(readonly store: Store, private readonly base: (t: Table<object>, id: string) => object | undefined = (t, id) => t.get(id)) {}
 
   get<R extends object>(t: Table<R>, id: string): R | undefined {
     const m = this.over.get(t.index);
     // The overlay holds only records of `t`'s kind (set below takes them from changes of `t`).
     if (m !== undefined && m.has(id)) return m.get(id) as R | undefined;
-    return t.get(id);
+    return this.base(t as Table<object>, id) as R | undefined;
   }
 
   /** Field `field` of record `id` of `t` ('' for the whole record) is `value` here (a change undone or redone). */
