@@ -109,7 +109,7 @@ export class Recorder extends Texts {
 
   private record(t: Table<object>, id: string, field: string, before: unknown, after: unknown): void {
     if (this.snaps) t.dirty.add(id);
-    if (this.viewedChange(t.index, field)) this.viewedChanges.push(this.cn);
+    if (this.viewedChange(t, field)) this.viewedChanges.push(this.cn);
     this.ch.add(this.cn++, t.index, id, field, before, after);
   }
 
@@ -278,12 +278,11 @@ export class Recorder extends Texts {
 
   /** The changes a view keeps: of the records shown by others, and of a task's fd table (the reader's comes first;
    *  a view's task is read for nothing else). */
-  private viewedChange(table: number, field: string): boolean {
-    const t = this.store.all[table];
+  private viewedChange(t: Table<object>, field: string): boolean {
     return t.kind.readsStore || (t === this.store.tasks && (field === '' || field === 'files'));
   }
   private redo(view: StoreAt, c: number): void {
-    if (this.viewedChange(this.ch.table(c), this.ch.field(c))) this.setIn(view, c, this.ch.after(c));
+    if (this.viewedChange(this.store.all[this.ch.table(c)], this.ch.field(c))) this.setIn(view, c, this.ch.after(c));
   }
   private setIn(view: StoreAt, c: number, value: unknown): void {
     view.set(this.store.all[this.ch.table(c)], this.ch.id(c), this.ch.field(c), value);

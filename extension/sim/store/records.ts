@@ -260,11 +260,8 @@ export const FILES = kind<FilesRec>('files', (f) => ({ id: f.id, fds: f.fds, use
 });
 
 /** Struct files: events show a change of one as the change of every fd table pointing at it (fileView.ts). */
-export const OPEN_FILES = kind<FileRec>('openFiles', (f) => ({
-  id: f.id, path: f.path, kind: f.kind, ns: f.ns, ...(f.user !== undefined ? { user: f.user } : {}), task: f.task, pos: f.pos,
-  openerUserNs: f.openerUserNs, openerFullCaps: f.openerFullCaps, openerEuid: f.openerEuid, _mode: f._mode,
-  _holders: f._holders, _count: f._count, ...(f._seq !== undefined ? { _seq: f._seq } : {}), ...(f._mm !== undefined ? { _mm: f._mm } : {}),
-}), { readsStore: true, expand: fileChanges });
+// Every field of a struct file is copied: a list of them here once lost one (the maps fd's mm) in a merge.
+export const OPEN_FILES = kind<FileRec>('openFiles', (f) => ({ ...f }), { readsStore: true, expand: fileChanges });
 
 export const PAGES = kind<PageRec>('pages', (p) => ({ id: p.id, kind: p.kind, ns: p.ns, blockOffset: p.blockOffset, blocks: p.blocks }));
 
