@@ -28,7 +28,7 @@ await esbuild.build({
 
 // Worker entries the tests start themselves (the extension starts the same files from dist/).
 await esbuild.build({
-  entryPoints: ['extension/tours/importWorker.ts'].filter((f) => fs.existsSync(f)),
+  entryPoints: ['extension/tours/importWorker.ts', 'extension/engine/worker.ts'].filter((f) => fs.existsSync(f)),
   outbase: '.', outdir: 'out', bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
 });
 

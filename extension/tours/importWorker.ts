@@ -4,6 +4,7 @@
 import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { runInBackground } from './backgroundThread';
 import { streamGitRange } from './gitRange';
 import { BATCH_CHARS, batchItem, batchTransfer, InputChunks, toBatch, toSkeleton, type BatchItem, type HostToWorker, type ImportSource, type WorkerToHost } from './importProtocol';
 import { LineIndex } from './lineIndex';
@@ -20,6 +21,7 @@ import { decodeUtf8 } from './utf8Decode';
  */
 const CHUNK = 64 * 1024;
 const port = parentPort;
+if (port) runInBackground();
 const abort = new AbortController();
 const post = (m: WorkerToHost, transfer: ArrayBuffer[] = []) => port?.postMessage(m, transfer);
 
