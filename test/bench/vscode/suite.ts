@@ -3,7 +3,8 @@
 // again and debugged; diagnostics and inline results after a keystroke at 10^5 events; a debugger step at
 // 10^6 events (our adapter's work, and the user's wait through the workbench beside the same on 400 lines); a tree refresh; the Patch Series view on a 50 MB mailbox.
 // Uses only commands and the VS Code API (and a test hook's counts when the build has it), so it measures any
-// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone, =debug the debugger,
+// version of the code. TIMENS_BENCH_VSCODE_ONLY=series measures the Patch Series view alone, =debug the debugger, =open the opens and
+// edits of the 10^6-line text (plain and scenario),
 // =run the runs of the 10^6-event scenario alone (RUN_ONLY_REPEATS times each, every block printed).
 import * as fs from 'fs';
 import * as path from 'path';
@@ -251,6 +252,24 @@ async function debugPhase(files: BenchFiles, phase: (name: string, work: () => P
   figures['dap.step_workbench_ratio_1e6_to_400_lines'] = steps.big!.workbench / steps.small!.workbench;
 }
 
+/**
+ * The 10^6-line text opened and edited as plain text, then as a scenario, REPEATS times: what the scenario's open
+ * and edit block beyond the plain text's is ours.
+ */
+async function opensAndEdits(files: BenchFiles, sampled: (name: string, work: () => Promise<void>) => Promise<void>): Promise<void> {
+  let editor!: vscode.TextEditor;
+  for (let r = 0; r < REPEATS; r++) {
+    // A new file each time: a closed document can stay in the host, and opening it again then costs nothing.
+    const { plain, scenario } = files.repeats[r]!;
+    await sampled('open_plaintext', async () => { editor = await openScenario(plain); await sleep(3000); });
+    await sampled('edit_plaintext', async () => { await appendLine(editor); await sleep(3000); });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await sampled('open', async () => { editor = await openScenario(scenario); await sleep(3000); });
+    await sampled('edit', async () => { await appendLine(editor); await sleep(3000); });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+}
+
 /** How many times TIMENS_BENCH_VSCODE_ONLY=run runs the 10^6-event scenario, unchanged and after an edit. */
 const RUN_ONLY_REPEATS = 5;
 
@@ -343,6 +362,11 @@ export async function run(): Promise<void> {
     save('debugger steps');
     return;
   }
+  if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'open') {
+    await opensAndEdits(files, sampled);
+    save('opens');
+    return;
+  }
   if (process.env.TIMENS_BENCH_VSCODE_ONLY === 'run') {
     await runsAlone(files, phase);
     save('runs');
@@ -360,14 +384,13 @@ export async function run(): Promise<void> {
   figures['editor.diagnostics_ms_1e5'] = await diagnosticsAfterKeystroke(mediumEditor);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   save('diagnostics');
-  let editor!: vscode.TextEditor;
   // VS Code's own floor, with none of our code involved: one request from the extension host through the
   // workbench and back (a debugger step from the host makes this trip before it reaches the adapter), and the
   // same 10^6-line text opened and edited as plain text.
   figures['vscode.renderer_roundtrip_ms'] = await rendererRoundTrip();
   // The run, the tree and the debugger first, with one 10^6-line scenario open: a document closed in the repeats
   // below can stay in the host, and six of them held 150 MB more of its heap, whose collections then block it.
-  editor = await openScenario(big);
+  const editor = await openScenario(big);
   await sleep(3000);
   await phase('run', async () => { await vscode.commands.executeCommand('timens.runScenario', editor.document.uri); });
   await appendLine(editor);
@@ -380,16 +403,7 @@ export async function run(): Promise<void> {
   await vscode.window.showTextDocument(editor.document);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  for (let r = 0; r < REPEATS; r++) {
-    // A new file each time: a closed document can stay in the host, and opening it again then costs nothing.
-    const { plain, scenario } = files.repeats[r]!;
-    await sampled('open_plaintext', async () => { editor = await openScenario(plain); await sleep(3000); });
-    await sampled('edit_plaintext', async () => { await appendLine(editor); await sleep(3000); });
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await sampled('open', async () => { editor = await openScenario(scenario); await sleep(3000); });
-    await sampled('edit', async () => { await appendLine(editor); await sleep(3000); });
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
+  await opensAndEdits(files, sampled);
   // The target's figure (issue 12: the host "never blocked more than 50 ms by a run, an import or a validation"):
   // the host's longest block in the phases where our code runs, imports or validates, and for the open and the edit
   // of the 10^6-line scenario what they block beyond the same text opened and edited as plain text, where none of
