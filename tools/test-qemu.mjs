@@ -1,6 +1,6 @@
 // `npm run test:qemu`: boots Debian's arm64 6.1 and 6.12 and x86_64 6.1 kernels (x86_64 6.1 twice: also with
 // vsyscall=xonly), the newest arm64 and x86_64 kernels of Debian 13's backports, and arm64 6.12 and the newest backport
-// built with 16K pages (tools/qemu-kernels.mjs) under qemu (TCG without KVM) and runs `timens verify` on every example and conformance scenario in
+// built with 16K pages (tools/qemu-kernels.mjs) under qemu (TCG without KVM) and runs `timens verify` on every example, conformance and tour scenario in
 // each, one boot per kernel. A file passes when every disagreement it has is a known model disagreement
 // (test/verify/known-disagreements.json, printed with its note). Options: --kernels arm64-6.12,…  --budget SECONDS
 // (skip the kernels left after it).

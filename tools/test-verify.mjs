@@ -1,5 +1,5 @@
-// The `npm test` stage "verify on the running kernel": `timens verify` on every example and conformance
-// scenario whose profile this kernel can check, in a user+time namespace sandbox. Known model disagreements
+// The `npm test` stage "verify on the running kernel": `timens verify` on every example, conformance
+// and tour scenario whose profile this kernel can check, in a user+time namespace sandbox. Known model disagreements
 // (test/verify/known-disagreements.json, emptied as the model is fixed) are printed with their notes and do
 // not fail the stage; any other disagreement does. Ends with `N passed, N failed` (one per file).
 import { spawnSync } from 'node:child_process';

@@ -1,11 +1,12 @@
-// Shared by the verify test stages: the scenario files they check, and a summary of `timens verify --json`
-// output that prints every disagreement (known ones with their note) and counts files.
+// Shared by the verify test stages: the scenario files they check (the examples, the conformance suite and the
+// tours' scenarios), and a summary of `timens verify --json` output that prints every disagreement (known ones
+// with their note) and counts files.
 import fs from 'node:fs';
 import path from 'node:path';
 
 export function scenarioFiles() {
   const list = (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.timens')).sort().map((f) => path.join(dir, f));
-  return [...list('examples'), ...list('test/conformance')];
+  return [...list('examples'), ...list('test/conformance'), ...list('tours/scenarios')];
 }
 
 /** Counts a file as passed when every disagreement in it is a known one; prints what it finds. */
