@@ -67,8 +67,19 @@ export function normaliseLoops(host: Timespec, nsec: bigint): bigint {
  *  stored LONG_MIN overflows, normalised by the loop; the seconds are printed as an unsigned long long. */
 export function btimeText(boot: Timespec, o: TimensOffset): string {
   const r = rawOffset(o);
-  const sec = BigInt(boot.sec) - r.sec + floorDiv(BigInt.asIntN(64, BigInt(boot.nsec) - r.nsec), NSEC);
+  const sec = BigInt(boot.sec) - r.sec + floorDiv(btimeNsecDiff(boot, o), NSEC);
   return String(BigInt.asUintN(64, sec));
+}
+
+/** The iterations set_normalized_timespec64 runs for show_stat's timespec64_sub (one per second it carries). */
+export function btimeLoops(boot: Timespec, o: TimensOffset): bigint {
+  const q = floorDiv(btimeNsecDiff(boot, o), NSEC);
+  return q < 0n ? -q : q;
+}
+
+/** timespec64_sub's nanoseconds: an s64 difference, which a stored LONG_MIN overflows. */
+function btimeNsecDiff(boot: Timespec, o: TimensOffset): bigint {
+  return BigInt.asIntN(64, BigInt(boot.nsec) - rawOffset(o).nsec);
 }
 
 /** timespec64_to_ktime(offset) = ktime_set(tv_sec, tv_nsec): KTIME_MAX from KTIME_SEC_MAX seconds on, else the

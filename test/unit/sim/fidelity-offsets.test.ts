@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, C, shift, OFFSETS } from './helpers';
-import { btimeText, offsetFromParsed, offsetKtime, offsetRange, rawOffset, vdsoAddOffset, KTIME_MAX } from '../../../extension/sim/offset64';
+import { btimeLoops, btimeText, offsetFromParsed, offsetKtime, offsetRange, rawOffset, vdsoAddOffset, KTIME_MAX } from '../../../extension/sim/offset64';
 import { formatOffset } from '../../../extension/scenario/editor/format';
 
 const LONG_MIN = -(1n << 63n);
@@ -73,7 +73,12 @@ test('/proc/stat btime: timespec64_sub overflows the s64 nanoseconds, and the se
   h.run('P1', op.fork('P2'));
   const wall = 1767225600 - 1000;
   // W - 9223372036 + floor((0 - LONG_MIN wrapped to LONG_MIN) / 1e9) = W - 18446744073, as a u64
+  const first = h.sim.eventCount;
   assert.equal(h.run('P2', op.read('/proc/stat')).text, `btime ${(1n << 64n) + BigInt(wall) - 18446744073n}\n`);
+  // the normalisation loop runs once per second it carries: the read costs seconds of CPU, which the event says
+  const states = Array.from({ length: h.sim.eventCount - first }, (_, k) => h.sim.event(first + k)).filter((e) => e.kind === 'state');
+  assert.deepEqual(states.map((e) => e.summary), ['timespec64_sub: set_normalized_timespec64 runs 9223372037 iterations to carry the overflowed nanoseconds into seconds']);
+  assert.equal(btimeLoops({ sec: wall, nsec: 0 }, offsetFromParsed(3600n, 5n)), 1n, 'an ordinary offset carries one second at most');
   assert.equal(btimeText({ sec: wall, nsec: 0 }, offsetFromParsed(4000000000n, 0n)), String((1n << 64n) + BigInt(wall) - 4000000000n), 'a negative btime prints unsigned');
   assert.equal(btimeText({ sec: wall, nsec: 0 }, offsetFromParsed(3600n, 0n)), String(wall - 3600));
 });

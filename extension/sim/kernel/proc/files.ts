@@ -5,7 +5,7 @@
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
-import { btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
+import { btimeLoops, btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
 import type { OpenFile } from '../../store/records';
 import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
@@ -151,6 +151,9 @@ export function showText(k: KernelContext, t: string, fd: OpenFile): string {
       if (k.sw.procStatBtime) {
         const boot = ns(k, np(k, task(k, t).nsproxy).time_ns).offsets.boottime;
         btime = btimeText(bootWall, boot);
+        // one iteration per second carried: an offset stored with LONG_MIN nanoseconds costs ~9.2e9 (seconds of CPU)
+        const loops = btimeLoops(bootWall, boot);
+        if (loops > 1n) k.state(k.txt`timespec64_sub: set_normalized_timespec64 runs ${String(loops)} iterations to carry the overflowed nanoseconds into seconds`);
       }
       return `btime ${btime}\n`;
     });
