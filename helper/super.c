@@ -455,6 +455,19 @@ void reap(int idx, long line)
 	}
 }
 
+/* The CPU time of thread `tid` of process `pid` (utime + stime, fields 14 and 15 of its /proc/PID/task/TID/stat, in
+ * clock ticks), and whether it is running or runnable (state R); -1 when it cannot be read. */
+long long thread_cpu(long pid, long tid, int *running)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/stat", pid, tid);
+	if (read_proc(path, buf, sizeof buf)) return -1;
+	const char *st = stat_field(buf, 3), *ut = stat_field(buf, 14), *sy = stat_field(buf, 15);
+	if (!st || !ut || !sy) return -1;
+	*running = *st == 'R';
+	return strtoll(ut, NULL, 10) + strtoll(sy, NULL, 10);
+}
+
 void wait_thread_gone(long pid, long tid)
 {
 	char p[64];

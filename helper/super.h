@@ -65,6 +65,7 @@ int init_request(long seq, const char *fmt, ...) __attribute__((format(printf, 2
 void observe(long line);
 void reap(int idx, long line);
 void wait_thread_gone(long pid, long tid);
+long long thread_cpu(long pid, long tid, int *running);
 int read_proc(const char *path, char *buf, size_t cap);
 const char *stat_field(const char *buf, int field);
 int group_dead(int i);
