@@ -72,6 +72,8 @@ export interface SwitchValues {
   readonly tfcLinkName: 'time' | 'time_for_children';
   /** Names of the vDSO clock modes. */
   readonly clockModePrefix: 'VCLOCK' | 'VDSO_CLOCKMODE';
+  /** setns takes a pidfd at all (5.8); before, proc_ns_fget refuses any file that is not a namespace file. */
+  readonly pidfdSetns: boolean;
   /** setns through a pidfd can join a time namespace. */
   readonly pidfdSetnsTime: boolean;
   /** Freeze and zap happen in timens_commit from commit_nsset (5.9+) rather than in timens_install. */
@@ -294,6 +296,7 @@ export function switchesFor(profile: Profile): Switches {
   def('offsetsNsecCheck', at(v, '7.2') ? 'after-range' : at(v, '6.16') ? null : at(v, '6.2') ? 'before-range' : 'after-range', 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the EPERM test, where timens_offsets_write\'s own "tv_nsec >= NSEC_PER_SEC" lets a %lu of 2^63 or more through as a negative long. Read in Debian\'s sources: after the seconds\' ERANGE test in 6.1.192 and 7.3, before it in 6.12.118; absent from Debian\'s 6.16.12, 6.18.15, 7.0.13, 7.1.13 and this machine\'s 6.18.44 (they keep the negative nanoseconds: timens verify). Our reading: mainline gained it in 7.2 and 6.1.y and 6.12.y have it as backports; the model follows the stable series it was checked on (as for clone3NewTime): 5.6-6.1 as 6.1.y, 6.2-6.15 as 6.12.y (our choice where no kernel was at hand), none 6.16-7.1');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
+  def('pidfdSetns', at(v, '5.8'), '303cc571d107 "nsproxy: attach to namespaces via pidfds" (5.8, Christian Brauner\'s threads-v5.8 pull; setns(2): "Since Linux 5.8, fd may refer to a PID file descriptor"): before, setns begins with proc_ns_fget(fd), which gives EBADF for no file and EINVAL for any file whose f_op is not ns_file_operations, a pidfd too, whatever the flags');
   def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');
   def('commitNsset', at(v, '5.9'), 'timens_commit called from commit_nsset (5.9)');
   def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2 by "fs/exec: switch timens when a task gets a new mm")');
