@@ -171,6 +171,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     if (k.sw.cloneVmEinvalWhilePending && flags & (CF.CLONE_THREAD | CF.CLONE_VM) && pnp.time_ns !== pnp.time_ns_for_children) {
       k.fail('EINVAL', `CLONE_VM/CLONE_THREAD while time_ns (${pnp.time_ns}) != time_ns_for_children (${pnp.time_ns_for_children}) (5.6–6.1)`);
     }
+    if (!k.sw.clonePidfdThread && flags & CF.CLONE_PIDFD && flags & CF.CLONE_THREAD) k.fail('EINVAL', 'CLONE_PIDFD with CLONE_THREAD (allowed from 6.9)');
     // Pre-check what copy_namespaces would refuse, so no half-built child has to be torn down.
     const newNsFlags = (flags & NS_FLAGS) !== 0;
     const childUserNs = flags & CF.CLONE_NEWUSER ? null : parent.userNs;

@@ -1,5 +1,6 @@
 // Shared signal handlers (kernel/fork.c copy_sighand, check_unshare_flags; fs/exec.c unshare_sighand): a process
-// made with CLONE_SIGHAND and its creator may not unshare CLONE_SIGHAND or CLONE_VM until the other exits or execs.
+// made with CLONE_SIGHAND and its creator may not unshare CLONE_SIGHAND or CLONE_VM until the other exits or execs;
+// and copy_process's flag tests for a CLONE_THREAD task (CLONE_PIDFD before 6.9).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, F } from './helpers';
@@ -27,4 +28,18 @@ test('exec gives the exec\'ing sharer a sighand_struct of its own; a vfork child
   h.run('P1', op.vfork('V'));
   assert.equal(h.run('V', op.unshare(F.CLONE_SIGHAND)).errno, null);
   assert.equal(h.run('V', op.unshare(F.CLONE_VM)).errno, 'EINVAL', 'the mm is still shared');
+});
+
+test('clone3 CLONE_PIDFD|CLONE_THREAD: EINVAL before 6.9, ahead of copy_namespaces\' EPERM; a thread from 6.9 (the model made it on 6.1)', () => {
+  const thread = F.CLONE_PIDFD | F.CLONE_THREAD | F.CLONE_SIGHAND | F.CLONE_VM;
+  const old = harness('6.1');
+  assert.equal(old.run('P1', op.clone3(thread, 'T1', 0)).errno, 'EINVAL');
+  old.run('P1', op.fork('A'));
+  old.run('A', op.setuid(1000));
+  assert.equal(old.run('A', op.clone3(thread | F.CLONE_NEWTIME, 'T2', 0)).errno, 'EINVAL');
+  const h = harness('6.18');
+  assert.equal(h.run('P1', op.clone3(thread, 'T1', 0)).errno, null);
+  h.run('P1', op.fork('A'));
+  h.run('A', op.setuid(1000));
+  assert.equal(h.run('A', op.clone3(thread | F.CLONE_NEWTIME, 'T2', 0)).errno, 'EPERM');
 });
