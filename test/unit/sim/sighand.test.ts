@@ -1,6 +1,6 @@
 // Shared signal handlers (kernel/fork.c copy_sighand, check_unshare_flags; fs/exec.c unshare_sighand): a process
 // made with CLONE_SIGHAND and its creator may not unshare CLONE_SIGHAND or CLONE_VM until the other exits or execs;
-// and copy_process's flag tests for a CLONE_THREAD task (CLONE_PIDFD before 6.9).
+// copy_process's flag tests for a CLONE_THREAD task (CLONE_PIDFD before 6.9); create_user_ns's depth limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, F } from './helpers';
@@ -42,4 +42,18 @@ test('clone3 CLONE_PIDFD|CLONE_THREAD: EINVAL before 6.9, ahead of copy_namespac
   h.run('P1', op.fork('A'));
   h.run('A', op.setuid(1000));
   assert.equal(h.run('A', op.clone3(thread | F.CLONE_NEWTIME, 'T2', 0)).errno, 'EPERM');
+});
+
+test('create_user_ns: a parent 33 levels down is ENOSPC, before an unmapped creator\'s EPERM (the model had no limit)', () => {
+  const h = harness();
+  const nest = (): void => {
+    h.run('P1', op.unshare(F.CLONE_NEWUSER));
+    h.run('P1', op.write('/proc/self/setgroups', 'deny'));
+    h.run('P1', op.write('/proc/self/uid_map', '0 0 1'));
+    h.run('P1', op.write('/proc/self/gid_map', '0 0 1'));
+  };
+  for (let i = 0; i < 32; i++) nest();
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, null, 'level 33 is made');
+  assert.equal(h.run('P1', op.unshare(F.CLONE_NEWUSER)).errno, 'ENOSPC', 'its creator is unmapped there, but the depth comes first');
+  assert.equal(h.run('P1', op.clone3(F.CLONE_NEWUSER | F.CLONE_NEWTIME, 'C')).errno, 'ENOSPC');
 });
