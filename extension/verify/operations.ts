@@ -261,9 +261,11 @@ function threadInVforkChild(c: EncodeContext): NotRun | null {
  *  USERNS_SLACK levels deep agrees below it). Under qemu the helper runs in the initial namespaces. */
 const USERNS_SLACK = 8;
 function userNsDepth(flags: number, c: EncodeContext): NotRun | null {
-  if (!(flags & CLONE_FLAGS.CLONE_NEWUSER) || c.mode.kind === 'initial' || !c.task) return null;
+  // a task whose creating line failed has no record: the line goes to the helper, which knows no such task either
+  const me = c.task ? c.before.tasks[c.task] : undefined;
+  if (!(flags & CLONE_FLAGS.CLONE_NEWUSER) || c.mode.kind === 'initial' || !me) return null;
   let level = 0;
-  for (let u = c.before.userNamespaces[c.before.tasks[c.task].userNs]; u?.parent; u = c.before.userNamespaces[u.parent]) level++;
+  for (let u = c.before.userNamespaces[me.userNs]; u?.parent; u = c.before.userNamespaces[u.parent]) level++;
   if (level <= MAX_USER_NS_LEVEL - USERNS_SLACK) return null;
   return { notRun: `CLONE_NEWUSER ${level} levels below the model's initial user namespace: the sandbox's own user namespace is nested in the host's, so the kernel's limit of ${MAX_USER_NS_LEVEL + 1} levels comes earlier there`, changes: true };
 }

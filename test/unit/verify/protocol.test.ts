@@ -204,4 +204,6 @@ test('CLONE_NEWUSER near the 33-level limit is not run in the sandbox (nested in
   assert.match((OPERATIONS.unshare.encode(unshare, c) as { notRun: string }).notRun, /25 levels below/);
   assert.match((OPERATIONS.clone3.encode({ op: 'clone3', flags: CLONE_FLAGS.CLONE_NEWUSER, exitSignal: 17, child: 'X' } as never, c) as { notRun: string }).notRun, /kernel's limit/);
   assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, mode: { ...sandbox, kind: 'initial' } as const }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
+  // a task the model does not have (its creating line failed): no crash, the line is sent (found by the fuzz batch)
+  assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, task: 'T9' }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
 });
