@@ -379,6 +379,9 @@ function readFlags(p: LineParser, kind: keyof typeof FLAG_TABLES, arg: Arg): num
     if (t.t === 'number') {
       const n = parseInteger(t.text);
       if (n === null) { p.soft(p.r(t), 'bad-value', `'${t.text}' is not an integer`); return undefined; }
+      // flags are 32-bit here (the model's and the helper's): a wider number would lose its high bits unseen, and
+      // clone3's 64-bit flags above bit 31 (CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP, unknown bits) are not modelled
+      if (n > 0xffffffff) { p.soft(p.r(t), 'bad-value', `'${t.text}' does not fit in 32 bits: flags above bit 31 (clone3's CLONE_CLEAR_SIGHAND 0x100000000, CLONE_INTO_CGROUP 0x200000000) are not expressible`); return undefined; }
       value = (value | n) >>> 0;
       continue;
     }

@@ -72,6 +72,8 @@ export interface SwitchValues {
   readonly tfcLinkName: 'time' | 'time_for_children';
   /** Names of the vDSO clock modes. */
   readonly clockModePrefix: 'VCLOCK' | 'VDSO_CLOCKMODE';
+  /** setns takes a pidfd at all (5.8); before, proc_ns_fget refuses any file that is not a namespace file. */
+  readonly pidfdSetns: boolean;
   /** setns through a pidfd can join a time namespace. */
   readonly pidfdSetnsTime: boolean;
   /** Freeze and zap happen in timens_commit from commit_nsset (5.9+) rather than in timens_install. */
@@ -140,6 +142,8 @@ export interface SwitchValues {
   readonly futex2ValidMask: number;
   /** pidfd_open takes PIDFD_THREAD: a pidfd of any thread (6.9, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"). */
   readonly pidfdThread: boolean;
+  /** copy_process takes CLONE_PIDFD with CLONE_THREAD (6.9); before, EINVAL. */
+  readonly clonePidfdThread: boolean;
   /** Namespace files have a compat_ioctl, so an AArch32 task's NS_GET_* reaches ns_ioctl (6.3); before, ENOTTY. */
   readonly nsfsCompatIoctl: boolean;
   /** A pidfd is a pidfs file opened with dentry_open (FMODE_PREAD/FMODE_PWRITE set), not an anonymous inode. */
@@ -294,6 +298,7 @@ export function switchesFor(profile: Profile): Switches {
   def('offsetsNsecCheck', at(v, '7.2') ? 'after-range' : at(v, '6.16') ? null : at(v, '6.2') ? 'before-range' : 'after-range', 'proc_timens_set_offset (kernel/time/namespace.c): "if (off->val.tv_nsec < 0 || off->val.tv_nsec >= NSEC_PER_SEC) return -EINVAL;" after the EPERM test, where timens_offsets_write\'s own "tv_nsec >= NSEC_PER_SEC" lets a %lu of 2^63 or more through as a negative long. Read in Debian\'s sources: after the seconds\' ERANGE test in 6.1.192 and 7.3, before it in 6.12.118; absent from Debian\'s 6.16.12, 6.18.15, 7.0.13, 7.1.13 and this machine\'s 6.18.44 (they keep the negative nanoseconds: timens verify). Our reading: mainline gained it in 7.2 and 6.1.y and 6.12.y have it as backports; the model follows the stable series it was checked on (as for clone3NewTime): 5.6-6.1 as 6.1.y, 6.2-6.15 as 6.12.y (our choice where no kernel was at hand), none 6.16-7.1');
   def('tfcLinkName', at(v, '5.7') ? 'time' : 'time_for_children', 'real_ns_name for time_for_children links (5.7)');
   def('clockModePrefix', at(v, '5.7') ? 'VDSO_CLOCKMODE' : 'VCLOCK', 'VCLOCK_TIMENS became VDSO_CLOCKMODE_TIMENS (5.7)');
+  def('pidfdSetns', at(v, '5.8'), '303cc571d107 "nsproxy: attach to namespaces via pidfds" (5.8, Christian Brauner\'s threads-v5.8 pull; setns(2): "Since Linux 5.8, fd may refer to a PID file descriptor"): before, setns begins with proc_ns_fget(fd), which gives EBADF for no file and EINVAL for any file whose f_op is not ns_file_operations, a pidfd too, whatever the flags');
   def('pidfdSetnsTime', at(v, '5.9'), 'setns(pidfd, CLONE_NEWTIME) supported from 5.9');
   def('commitNsset', at(v, '5.9'), 'timens_commit called from commit_nsset (5.9)');
   def('cloneVmEinvalWhilePending', !at(v, '6.2'), 'copy_process EINVAL for CLONE_VM/CLONE_THREAD while time_ns != tfc (5.6–6.1; removed in 6.2 by "fs/exec: switch timens when a task gets a new mm")');
@@ -325,6 +330,7 @@ export function switchesFor(profile: Profile): Switches {
   def('futex2Calls', at(v, '6.12') ? 'wait' : at(v, '5.19') ? 'waitv' : 'none', 'bf69bad38cf6 "futex: Implement sys_futex_waitv()" (5.16; the model knows 5.19 after 5.15); "futex: Add sys_futex_wait()" (6.7, with futex_wake and futex_requeue; the model knows 6.12 after 6.5)');
   def('futex2ValidMask', at(v, '6.16') ? 0x8f : at(v, '6.12') ? 0x83 : 0x82, 'futex_parse_waitv: FUTEXV_WAITER_MASK (FUTEX_32 | FUTEX_PRIVATE_FLAG, 5.16-6.6, then "if (!(aux.flags & FUTEX_32)) return -EINVAL;"), FUTEX2_VALID_MASK (FUTEX2_SIZE_MASK | FUTEX2_PRIVATE, 6.7, then futex_flags_valid: only FUTEX2_SIZE_U32), with FUTEX2_NUMA and FUTEX2_MPOL from "futex: Implement FUTEX2_NUMA" and "futex: Implement FUTEX2_MPOL" (6.16)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
+  def('clonePidfdThread', at(v, '6.12'), 'copy_process (kernel/fork.c): "if (clone_flags & CLONE_PIDFD) { … if (clone_flags & (CLONE_DETACHED | CLONE_THREAD)) return ERR_PTR(-EINVAL);" until 83b290c9e3b5 "pidfd: clone: allow CLONE_THREAD | CLONE_PIDFD together" (6.9, Oleg Nesterov; the model knows 6.12 after 6.5), which makes a thread\'s pidfd PIDFD_THREAD; the test comes after the thread and time-namespace tests and before copy_creds, so its EINVAL wins over a missing capability\'s EPERM');
   def('pidfdThread', at(v, '6.12'), 'pidfd_open(pid, PIDFD_THREAD): 6.9 (Oleg Nesterov, "pidfd: implement PIDFD_THREAD flag for pidfd_open()"; the model knows 6.12 after 6.5); before, the flag is unknown: EINVAL');
   def('nsfsCompatIoctl', at(v, '6.3'), '1cb925c0863e "nsfs: add compat ioctl handler" (6.3): ns_file_operations gains .compat_ioctl = compat_ptr_ioctl; before, compat_sys_ioctl finds none for a namespace file and an AArch32 task\'s NS_GET_* is ENOTTY (seen on Debian\'s arm64 6.1)');
   def('pidfs', at(v, '6.12'), 'cb12fd8e0dab "pidfd: add pidfs" (6.9; the model knows 6.12 after 6.5): pidfs_alloc_file makes the file with dentry_open, whose do_dentry_open sets FMODE_PREAD and FMODE_PWRITE, so pwrite reaches vfs_write (EINVAL: no write handler); before, anon_inode_getfile (alloc_file) leaves FMODE_PWRITE off: ESPIPE');

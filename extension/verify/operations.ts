@@ -8,6 +8,7 @@ import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
 import { parseIdMapLine } from '../sim/kernel/proc/idmap';
+import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
 
@@ -254,9 +255,24 @@ function threadInVforkChild(c: EncodeContext): NotRun | null {
   return { notRun: 'a thread made in a vfork child: glibc would set it up in the memory the child shares with its suspended parent (undefined after vfork), which breaks the parent in the helper', changes: true };
 }
 
+/** create_user_ns refuses a parent more than 32 levels deep (ENOSPC). The sandbox's user namespace is itself nested in
+ *  the host's (a container's, perhaps), so the kernel reaches the limit that many levels before the model, whose
+ *  user#0 is the initial one: near the limit a CLONE_NEWUSER line is not run there (our choice: a sandbox up to
+ *  USERNS_SLACK levels deep agrees below it). Under qemu the helper runs in the initial namespaces. */
+const USERNS_SLACK = 8;
+function userNsDepth(flags: number, c: EncodeContext): NotRun | null {
+  // a task whose creating line failed has no record: the line goes to the helper, which knows no such task either
+  const me = c.task ? c.before.tasks[c.task] : undefined;
+  if (!(flags & CLONE_FLAGS.CLONE_NEWUSER) || c.mode.kind === 'initial' || !me) return null;
+  let level = 0;
+  for (let u = c.before.userNamespaces[me.userNs]; u?.parent; u = c.before.userNamespaces[u.parent]) level++;
+  if (level <= MAX_USER_NS_LEVEL - USERNS_SLACK) return null;
+  return { notRun: `CLONE_NEWUSER ${level} levels below the model's initial user namespace: the sandbox's own user namespace is nested in the host's, so the kernel's limit of ${MAX_USER_NS_LEVEL + 1} levels comes earlier there`, changes: true };
+}
+
 export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   unshare: { sig: 'i', flags: 0, fields: [], doc: 'unshare(2) with the flags as given.',
-    encode: (op) => refusedClone(op.flags) ?? [String(op.flags)] },
+    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? [String(op.flags)] },
   setns: { sig: 'Ni', flags: 0, fields: [], doc: 'setns(2) on the named fd, on the namespace file opened for the call, or on pidfd_open(2) of the task.',
     encode: (op, c) => {
       if (op.race) return { notRun: 'race=sigkill: a SIGKILL timed to arrive while setns waits for an mmap lock a /proc/PID/maps reader holds cannot be made to happen on demand', changes: true };
@@ -273,9 +289,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   vfork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'clone(CLONE_VM|CLONE_VFORK|SIGCHLD) with a stack of its own; the parent stays suspended until the child execs or exits.',
     encode: (op) => [op.child] },
   clone: { sig: 'in', flags: OPF_CREATES, fields: ['child'], doc: 'clone(2) (glibc\'s wrapper, a fresh stack), the low byte of the flags being the exit signal.',
-    encode: (op) => refusedClone(op.flags) ?? [String(op.flags >>> 0), op.child] },
+    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? [String(op.flags >>> 0), op.child] },
   clone3: { sig: 'iin', flags: OPF_CREATES, fields: ['child'], doc: 'clone3(2) with these flags and exit_signal (a fresh stack when CLONE_VM is set).',
-    encode: (op) => refusedClone(op.flags) ?? [String(op.flags), String(op.exitSignal), op.child] },
+    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? [String(op.flags), String(op.exitSignal), op.child] },
   pthread_create: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'pthread_create(3).',
     encode: (op, c) => threadInVforkChild(c) ?? [op.child] },
   execve: { sig: 'xi', flags: 0, fields: [], doc: 'execveat(2) of the helper itself, whatever program the line names (an empty path is passed to execve and fails with ENOENT); with compat, execve of its 32-bit build (AArch32 on arm64, ia32 on x86_64).',

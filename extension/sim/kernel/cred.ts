@@ -64,9 +64,15 @@ export function capCheck(k: KernelContext, fn: string, cred: Cred, target: strin
  *  if (!kuid_has_mapping(parent_ns, owner) || !kgid_has_mapping(parent_ns, group)) goto fail_dec; */
 export function createUserNsChecks(k: KernelContext, parent: string, creator: TaskRec): void {
   const p = user(k, parent);
+  // "ret = -ENOSPC; if (parent_ns->level > 32) goto fail;" comes first (then inc_user_namespaces, whose
+  // max_user_namespaces the model does not have), before the EPERM of an unmapped creator (kernel/user_namespace.c)
+  if (p._level > MAX_USER_NS_LEVEL) k.fail('ENOSPC', `${parent} is ${p._level} levels below the initial user namespace: create_user_ns allows ${MAX_USER_NS_LEVEL + 1} at most`);
   if (!hasMapping(p, 'uid', creator.euid)) k.fail('EPERM', `euid ${creator.euid} has no mapping in ${parent} (its uid_map ${p._uidMap.length ? 'does not cover it' : 'was never written'})`);
   if (!hasMapping(p, 'gid', creator._egid)) k.fail('EPERM', `egid ${creator._egid} has no mapping in ${parent} (its gid_map ${p._gidMap.length ? 'does not cover it' : 'was never written'})`);
 }
+
+/** create_user_ns's nesting limit (kernel/user_namespace.c, 4.9+ with ENOSPC): a parent deeper than this is refused. */
+export const MAX_USER_NS_LEVEL = 32;
 
 /** create_user_ns: a child user namespace owned by the creator's euid; the creator gets full caps in it. */
 export function createUserNs(k: KernelContext, parent: string, creator: TaskRec): string {

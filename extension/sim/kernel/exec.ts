@@ -9,6 +9,7 @@ import { releaseVfork } from './fork';
 import { addMmUser, dropMm, installCompatMappings, installSpecialMappings, newMm } from './mm/mm';
 import { execTaskNamespaces } from './nsproxy';
 import { execCreds } from './setid';
+import { execUnshareSighand } from './sighand';
 import { fdsDelete, fdsItems } from '../store/fdtable';
 import { fdsOf, fput, setFds, unshareFiles } from './files';
 
@@ -45,6 +46,7 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
           dropMm(k, t, me.mm);
         }
       });
+      execUnshareSighand(k, t);
       if (k.sw.execSwitchesToTfc) execTaskNamespaces(k, t, enter);
       // do_close_on_exec: pidfds and the fds NS_GET_USERNS/NS_GET_PARENT open are O_CLOEXEC
       const fds = fdsItems(fdsOf(k, t));

@@ -11,6 +11,7 @@ import { addNsRefs, newNsproxy, NS_FLAGS, switchTaskNamespaces } from './nsproxy
 import { ownNewNamespaces } from './nsOwners';
 import { copyFiles, newEmptyFiles, unshareFiles } from './files';
 import { fsForChild, unshareFs } from './fsStruct';
+import { sighandForChild, sighandUsers } from './sighand';
 import { cloneTimeNs, timensOnFork, ucountLimitReached } from './time/namespace';
 
 const UNSHARE_ALLOWED = CF.CLONE_THREAD | CF.CLONE_FS | CF.CLONE_NEWNS | CF.CLONE_SIGHAND | CF.CLONE_VM | CF.CLONE_FILES |
@@ -28,7 +29,7 @@ export const PTHREAD_FLAGS = CF.CLONE_VM | CF.CLONE_FS | CF.CLONE_FILES | CF.CLO
 
 /** A new task record, live, listed in its namespaces' refs and its mm's users. */
 export function newTask(k: KernelContext, id: string, parent: string | null, uid: number, userNs: string, fullCaps: boolean, nsproxy: string,
-  mmId: string, exitSignal: number, leader?: string, copyFrom?: TaskRec, fs?: string): TaskRec {
+  mmId: string, exitSignal: number, leader?: string, copyFrom?: TaskRec, fs?: string, sighand?: string): TaskRec {
   const pid = counter(k, 'pid');
   const lead = leader ?? id;
   const tgid = leader ? task(k, leader).tgid : pid;
@@ -43,6 +44,7 @@ export function newTask(k: KernelContext, id: string, parent: string | null, uid
     _permCaps: fullCaps || (copyFrom?._permCaps ?? false),
     ...(copyFrom?._nsOwners ? { _nsOwners: copyFrom._nsOwners } : {}),
     ...(fs ? { _fs: fs } : {}),
+    ...(sighand ? { _sighand: sighand } : {}),
   };
   k.r.create(k.tasks, id, t);
   k.memo.taskCreated(t);
@@ -74,6 +76,11 @@ export function unshare(k: KernelContext, t: string, flagsIn: number): OpResult 
       if (flags & ~UNSHARE_ALLOWED) k.fail('EINVAL', `unknown unshare flags 0x${(flags & ~UNSHARE_ALLOWED).toString(16)}`);
       if (flags & (CF.CLONE_THREAD | CF.CLONE_SIGHAND | CF.CLONE_VM)) {
         if (k.memo.threadCount(t) > 1) k.fail('EINVAL', `${flagsIn & CF.CLONE_NEWUSER ? 'CLONE_NEWUSER implies CLONE_THREAD: ' : ''}the thread group has other threads`);
+      }
+      // "refcount_read(&current->sighand->count) > 1": a process made by clone(CLONE_VM|CLONE_SIGHAND), or its
+      // creator, may not unshare CLONE_SIGHAND (CLONE_VM implies it) while the other lives (all versions)
+      if (flags & (CF.CLONE_SIGHAND | CF.CLONE_VM) && sighandUsers(k, t) > 1) {
+        k.fail('EINVAL', `${flagsIn & CF.CLONE_VM ? 'CLONE_VM implies CLONE_SIGHAND: ' : ''}${t}'s sighand_struct is shared with ${sighandUsers(k, t) - 1} other process(es)`);
       }
       if (flags & CF.CLONE_VM && !singleThreaded(k, t)) k.fail('EINVAL', 'the mm is shared');
     });
@@ -164,6 +171,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     if (k.sw.cloneVmEinvalWhilePending && flags & (CF.CLONE_THREAD | CF.CLONE_VM) && pnp.time_ns !== pnp.time_ns_for_children) {
       k.fail('EINVAL', `CLONE_VM/CLONE_THREAD while time_ns (${pnp.time_ns}) != time_ns_for_children (${pnp.time_ns_for_children}) (5.6–6.1)`);
     }
+    if (!k.sw.clonePidfdThread && flags & CF.CLONE_PIDFD && flags & CF.CLONE_THREAD) k.fail('EINVAL', 'CLONE_PIDFD with CLONE_THREAD (allowed from 6.9)');
     // Pre-check what copy_namespaces would refuse, so no half-built child has to be torn down.
     const newNsFlags = (flags & NS_FLAGS) !== 0;
     const childUserNs = flags & CF.CLONE_NEWUSER ? null : parent.userNs;
@@ -223,7 +231,7 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
     });
     const thread = (flags & CF.CLONE_THREAD) !== 0;
     const created = newTask(k, child, thread ? parent.parent : t, parent.uid, userNs, fullCaps, npId, mmId,
-      thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent, fsForChild(parent, flags));
+      thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent, fsForChild(parent, flags), sighandForChild(parent, flags));
     k.r.set(k.nsproxies, npId, 'count', np(k, npId).count + 1);
     ownNewNamespaces(k, child, flags, userNs);
     copyFiles(k, t, child, flags);

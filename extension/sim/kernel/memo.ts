@@ -4,7 +4,7 @@
 // (time travel returns there before a step), and are built from the store on first use.
 
 import type { OpResult } from '../api';
-import { fsOf, type FileRec, type PteState, type TaskRec } from '../store/records';
+import { fsOf, sighandOf, type FileRec, type PteState, type TaskRec } from '../store/records';
 import { refsItems } from '../store/reflist';
 import type { Store } from '../store/store';
 import { CLONE_FLAGS as CF, type Timespec } from '../types';
@@ -25,6 +25,8 @@ export class Memo {
   private readonly created = new Map<string, number>();
   /** fs->users: the live tasks on each fs_struct (fsStruct.ts). */
   private readonly fsUsers = new Map<string, number>();
+  /** sighand->count: the live tasks on each sighand_struct (sighand.ts). */
+  private readonly sighandUsers = new Map<string, number>();
   /** The struct files by the tasks they name. A file may have been closed or moved since (callers check). */
   private readonly fileIndex = new FileIndex();
   /** The users of each mm. */
@@ -81,7 +83,8 @@ export class Memo {
     p.add(t.id);
     if (t.state === 'exited') return;
     this.live.set(t.id, s);
-    this.countFs(fsOf(t), +1);
+    countIn(this.fsUsers, fsOf(t), +1);
+    countIn(this.sighandUsers, sighandOf(t), +1);
     let g = this.groups.get(t.leader);
     if (!g) this.groups.set(t.leader, (g = new Set()));
     g.add(t.id);
@@ -94,7 +97,10 @@ export class Memo {
   }
   taskExited(t: TaskRec): void {
     if (!this.built) return;
-    if (this.live.delete(t.id)) this.countFs(fsOf(t), -1);
+    if (this.live.delete(t.id)) {
+      countIn(this.fsUsers, fsOf(t), -1);
+      countIn(this.sighandUsers, sighandOf(t), -1);
+    }
     this.groups.get(t.leader)?.delete(t.id);
   }
   /** Struct file `f` was opened, or names another task now (de_thread). */
@@ -104,13 +110,14 @@ export class Memo {
   /** Live task `t` moved from fs_struct `from` to `to` (unshare_fs). */
   fsChanged(from: string, to: string): void {
     if (!this.built) return;
-    this.countFs(from, -1);
-    this.countFs(to, +1);
+    countIn(this.fsUsers, from, -1);
+    countIn(this.fsUsers, to, +1);
   }
-  private countFs(fs: string, by: number): void {
-    const n = (this.fsUsers.get(fs) ?? 0) + by;
-    if (n) this.fsUsers.set(fs, n);
-    else this.fsUsers.delete(fs);
+  /** Live task moved from sighand_struct `from` to `to` (exec's unshare_sighand). */
+  sighandChanged(from: string, to: string): void {
+    if (!this.built) return;
+    countIn(this.sighandUsers, from, -1);
+    countIn(this.sighandUsers, to, +1);
   }
   leaderChanged(id: string, from: string, to: string): void {
     if (!this.built || !this.live.has(id)) return;
@@ -159,6 +166,11 @@ export class Memo {
   fsUserCount(fs: string): number {
     this.build();
     return this.fsUsers.get(fs) ?? 0;
+  }
+  /** sighand->count of sighand_struct `sh` (its live users). */
+  sighandUserCount(sh: string): number {
+    this.build();
+    return this.sighandUsers.get(sh) ?? 0;
   }
   isLive(id: string): boolean {
     this.build();
@@ -212,6 +224,12 @@ export class Memo {
     }
     return best;
   }
+}
+
+function countIn(m: Map<string, number>, key: string, by: number): void {
+  const n = (m.get(key) ?? 0) + by;
+  if (n) m.set(key, n);
+  else m.delete(key);
 }
 
 const flagNamesCache = new Map<number, string>();

@@ -98,6 +98,11 @@ function pidfdOpen(k: KernelContext, who: string): void {
   pidfdOpenChecks(k, who, 0);
 }
 
+/** Before 5.8 setns starts with proc_ns_fget: a file that is not a namespace file, a pidfd too, is EINVAL. */
+function noPidfdSetns(k: KernelContext, name: string): never {
+  return k.fn('proc_ns_fget', () => k.fail('EINVAL', `${name} is a pidfd, not a namespace file: setns takes pidfds from 5.8`));
+}
+
 /** userns_install (kernel/user_namespace.c), on the nsset: its checks; the creds change at commit_nsset. */
 function usernsInstall(k: KernelContext, t: string, userNs: string): void {
   k.fn('userns_install', () => {
@@ -132,6 +137,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     } else if (fd.kind === 'ns') {
       nsId = fd.ns!;
     } else if (fd.kind === 'pidfd') {
+      if (!k.sw.pidfdSetns) noPidfdSetns(k, target.fd);
       viaPidfd = true;
       pidfdTask = fd.task!;
       const to = pidfdTarget(k, t, fd.task!, nstype);
@@ -150,6 +156,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
     // failed: pidfd_open finds no pid for it (ESRCH), as for pidfd_open(TASK) itself
     if (fd && !k.tasks.has(who)) k.fail('EBADF', `${target.pidfd} is no pidfd`);
     if (who === target.pidfd) pidfdOpen(k, who);
+    if (!k.sw.pidfdSetns) noPidfdSetns(k, target.pidfd);
     pidfdTask = who;
     const to = pidfdTarget(k, t, who, nstype);
     nsId = to.time;

@@ -40,11 +40,18 @@ export interface TaskRec extends Omit<TaskState, 'fds'> {
   readonly _nsOwners?: NsOwners;
   /** The fs_struct it uses where not its own (fsStruct.ts: a CLONE_FS child shares its creator's). */
   readonly _fs?: string;
+  /** The sighand_struct it uses where not its own (sighand.ts: a CLONE_SIGHAND child shares its creator's). */
+  readonly _sighand?: string;
 }
 
 /** The fs_struct a task uses, named after the task it was made for (a record without `_fs` uses its own). */
 export function fsOf(t: TaskRec): string {
   return t._fs ?? t.id;
+}
+
+/** The sighand_struct a task uses, named the same way. */
+export function sighandOf(t: TaskRec): string {
+  return t._sighand ?? t.id;
 }
 
 /** One extent of a uid_map or gid_map: ids first..first+count-1 of the namespace are kernel ids lower.. */
@@ -196,7 +203,7 @@ export const TASKS = kind<TaskRec>('tasks', (t) => ({
   fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
   startBoottime: t.startBoottime, files: t.files, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
   _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps, ...(t._nsOwners ? { _nsOwners: t._nsOwners } : {}),
-  ...(t._fs ? { _fs: t._fs } : {}),
+  ...(t._fs ? { _fs: t._fs } : {}), ...(t._sighand ? { _sighand: t._sighand } : {}),
 }), {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,

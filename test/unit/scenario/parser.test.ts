@@ -349,6 +349,16 @@ test('inherited property names are not flags, clocks, errnos or architectures', 
   only(h + 'P1: clone3(0, exit_signal=__proto__) = P2', 'unknown-signal');
 });
 
+test('a flag number wider than 32 bits is an error at its token, not silently cut to its low bits', () => {
+  const h = 'arch x86_64\nkernel 6.18\n';
+  // clone3's CLONE_CLEAR_SIGHAND (0x100000000) read as 0 made clone3(CLONE_CLEAR_SIGHAND|CLONE_SIGHAND|CLONE_VM)
+  // succeed in the model and in verify's helper alike, where the kernel gives EINVAL (clone3_args_valid)
+  const d = only(h + 'P1: clone3(0x100000000|CLONE_SIGHAND|CLONE_VM) = A', 'bad-value');
+  assert.deepEqual(d.range, { line: 2, col: 11, endLine: 2, endCol: 22 });
+  assert.match(d.message, /does not fit in 32 bits/);
+  assert.deepEqual(ops(h + 'P1: clone3(0xffffffff) = A'), [{ op: 'clone3', flags: 0xffffffff, exitSignal: 17, child: 'A' }]);
+});
+
 test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   const h = 'arch x86_64\nkernel 6.18\n';
   let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');

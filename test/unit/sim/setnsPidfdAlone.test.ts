@@ -35,3 +35,16 @@ test('pidns_install: CAP_SYS_ADMIN over the initial pid namespace\'s owner, in v
   assert.equal(h.run('P2', setns('P3', F.CLONE_NEWNET)).errno, null, 'its net namespace is its user namespace\'s');
   assert.equal(h.run('P2', setns('P3', F.CLONE_NEWPID | F.CLONE_NEWNET)).errno, 'EPERM');
 });
+
+test('before 5.8 setns takes no pidfd: proc_ns_fget\'s EINVAL whatever the flags (the model joined other types)', () => {
+  for (const kernel of ['5.6', '5.7'] as const) {
+    const h = harness(kernel);
+    h.run('P1', op.fork('P2'));
+    assert.equal(h.run('P1', setns('P2', F.CLONE_NEWUTS)).errno, 'EINVAL', kernel);
+    assert.equal(h.run('P1', setns('P2', F.CLONE_NEWNS | F.CLONE_NEWNET)).errno, 'EINVAL', kernel);
+  }
+  const h = harness('5.8');
+  h.run('P1', op.fork('P2'));
+  assert.equal(h.run('P1', setns('P2', F.CLONE_NEWUTS)).errno, null, '5.8 joins through a pidfd');
+  assert.equal(h.run('P1', setns('P2', F.CLONE_NEWTIME | F.CLONE_NEWUTS)).errno, 'EINVAL', 'but not a time namespace before 5.9');
+});

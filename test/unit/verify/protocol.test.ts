@@ -10,6 +10,7 @@ import { verifyCommand } from '../../../extension/verify/cli';
 import { ABSENT_PID, OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
 import { clockPointUnchecked } from '../../../extension/verify/operationsClock';
 import { createSimulation } from '../../../extension/sim/index';
+import { CLONE_FLAGS } from '../../../extension/sim/types';
 
 test('parseLine never throws, whatever the bytes, and keeps what it does not know as noise', () => {
   fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => { parseLine(s); }), { numRuns: 3000 });
@@ -184,4 +185,25 @@ test('FUTEX_WAIT\'s relative timeout of now + … is a clock reading used as a d
   assert.match((OPERATIONS.futex_wait.encode({ op: 'futex_wait', futexOp: 0, value } as never, c) as { notRun: string }).notRun, /a clock reading used as a duration/);
   assert.ok(Array.isArray(OPERATIONS.futex_wait.encode({ op: 'futex_wait', futexOp: 9, value } as never, c)), 'FUTEX_WAIT_BITSET runs');
   assert.ok(Array.isArray(OPERATIONS.futex_wait.encode({ op: 'futex_wait', futexOp: 0, value: { base: 'abs', delta: { sec: 0, nsec: 30_000_000 } } } as never, c)), 'a plain 30ms runs');
+});
+
+test('CLONE_NEWUSER near the 33-level limit is not run in the sandbox (nested in the host\'s), and is under qemu', () => {
+  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+  const sandbox = { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 } as const;
+  const profile = { arch: 'x86_64', kernel: '6.18', disabledPatches: [] } as const;
+  const unshare = { op: 'unshare', flags: CLONE_FLAGS.CLONE_NEWUSER } as never;
+  assert.deepEqual(OPERATIONS.unshare.encode(unshare, { mode: sandbox, profile, before: sim.state(), task: 'P1' }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
+  let line = 0;
+  for (let i = 0; i < 25; i++) {
+    sim.exec({ line: line++, task: 'P1', operation: { op: 'unshare', flags: CLONE_FLAGS.CLONE_NEWUSER } });
+    for (const [path, data] of [['setgroups', 'deny'], ['uid_map', '0 0 1'], ['gid_map', '0 0 1']]) {
+      sim.exec({ line: line++, task: 'P1', operation: { op: 'write', file: { path: `/proc/self/${path}` }, data } });
+    }
+  }
+  const c = { mode: sandbox, profile, before: sim.state(), task: 'P1' };
+  assert.match((OPERATIONS.unshare.encode(unshare, c) as { notRun: string }).notRun, /25 levels below/);
+  assert.match((OPERATIONS.clone3.encode({ op: 'clone3', flags: CLONE_FLAGS.CLONE_NEWUSER, exitSignal: 17, child: 'X' } as never, c) as { notRun: string }).notRun, /kernel's limit/);
+  assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, mode: { ...sandbox, kind: 'initial' } as const }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
+  // a task the model does not have (its creating line failed): no crash, the line is sent (found by the fuzz batch)
+  assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, task: 'T9' }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
 });
