@@ -110,3 +110,16 @@ test('a maps read without [vdso] places the others relative to the first: the ke
   };
   assert.equal(verdicts(text, apart).disagree, 1, 'the distance between [vvar] and [vvar_vclock] is still compared');
 });
+
+test('an lseek from the current position after a read of /proc/uptime is not compared; after a read of timens_offsets it is', () => {
+  // the kernel's uptime line was a byte shorter than the model's: its position is one less (fuzz seed 510013, 7.3.4)
+  const ret = (line: number, by: number) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, ret: String(Number(l.res!.f.ret) + by) } }; };
+  const up = 'arch x86_64\nkernel 6.18\nP1: open("/proc/uptime") = up\nP1: read(up)\nP1: lseek(up, 4096, SEEK_CUR)\nP1: lseek(up, 5, SEEK_SET)\n';
+  assert.equal(verdicts(up).disagree, 0);
+  const r = verdicts(up, ret(5, -1));
+  assert.equal(r.disagree, 0);
+  assert.match(r.lines.find((x) => x.line === 4)!.reason ?? '', /the position in \/proc\/uptime may count the bytes of a read/);
+  assert.equal(verdicts(up, ret(6, -1)).disagree, 1, 'SEEK_SET is still compared');
+  const offs = 'arch x86_64\nkernel 6.18\nP1: open("/proc/self/timens_offsets") = o\nP1: read(o)\nP1: lseek(o, 1, SEEK_CUR)\n';
+  assert.equal(verdicts(offs, ret(5, -1)).disagree, 1, 'the offsets text is the same on both sides');
+});
