@@ -38,7 +38,15 @@ for (const text of run.stdout.trim().split('\n')) {
   totals.agree += r.agree; totals.disagree += r.disagree; totals.unchecked += r.unchecked; totals.files++;
   if (r.disagree || r.error) totals.failedFiles++;
   if (r.error) console.log(`${path.basename(r.file)}: ${r.error}`);
-  for (const l of r.lines) if (l.status === 'unchecked') { const why = (l.reason ?? '?').replace(/\b(line \d+|[PKCf]\d+|ns#\d+|user#\d+)\b/g, '…').slice(0, 110); reasons.set(why, (reasons.get(why) ?? 0) + 1); }
+  // a line that follows one the kernel ran otherwise counts under that line's reason
+  const byLine = new Map(r.lines.map((l) => [l.line, l]));
+  for (const l of r.lines) {
+    if (l.status !== 'unchecked') continue;
+    const from = /^follows line (\d+),/.exec(l.reason ?? '');
+    const origin = from ? byLine.get(Number(from[1])) : undefined;
+    const why = (from ? `follows: ${origin?.reason ?? origin?.source.replace(/^\w+: /, '').replace(/\(.*/, '') ?? '?'}` : l.reason ?? '?').replace(/\b(line \d+|[PKCf]\d+|ns#\d+|user#\d+)\b/g, '…').slice(0, 110);
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+  }
   const bad = r.lines.filter((l) => l.status === 'disagree' && !l.diffs.every((d) => /may follow from/.test(d.why ?? '')));
   if (!bad.length) continue;
   const kept = path.join(keep, path.basename(r.file));
