@@ -133,3 +133,13 @@ test('/proc/uptime after an lseek: nothing against a part of the line is not com
   const whole = 'arch x86_64\nkernel 6.18\nP1: open("/proc/uptime") = up\nP1: read(up)\n';
   assert.equal(verdicts(whole, kernelText(4, '')).disagree, 1, 'nothing against the whole line from the start');
 });
+
+test('a part of /proc/PID/maps or /proc/PID/stat read through an fd is not run, and the lines after it are still compared', () => {
+  for (const file of ['/proc/self/maps', '/proc/self/stat']) {
+    const text = `arch x86_64\nkernel 6.18\nP1: open("${file}") = m\nP1: read(m, 4)\nP1: read(m)\nP1: lseek(m, 2, SEEK_CUR)\nP1: lseek(m, 0)\nP1: read(m)\nP1: clock_gettime(CLOCK_MONOTONIC)\n`;
+    const r = verdicts(text);
+    const status = r.lines.map((l) => `${l.line + 1} ${l.status}`);
+    assert.deepEqual(status, ['3 agree', '4 unchecked', '5 unchecked', '6 unchecked', '7 agree', '8 agree', '9 agree'], `${file}: ${JSON.stringify(r.lines.map((l) => l.reason))}`);
+    assert.match(r.lines[1]!.reason ?? '', /only a whole read from the start is compared/);
+  }
+});
