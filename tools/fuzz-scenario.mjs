@@ -154,11 +154,11 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // timers on the clocks above MONOTONIC/BOOTTIME/REALTIME: TAI, the alarm clocks (CAP_WAKE_ALARM), and those
     // no timer takes (RAW, COARSE)
     (t) => `${t}: ${pick(['timerfd_settime', 'timer_settime'])}(${pick(['CLOCK_TAI', 'CLOCK_BOOTTIME_ALARM', 'CLOCK_REALTIME_ALARM', 'CLOCK_MONOTONIC_RAW', 'CLOCK_MONOTONIC_COARSE'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s'])})`,
-    // the limit of a user namespace set from outside it, by its owner's root (verify finds a task that is root there)
-    () => `sysctl user.max_time_namespaces=${pick([0, 1, 3])} userns=user#${int(1, 3)}`,
+    // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
+    // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2, 1];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
