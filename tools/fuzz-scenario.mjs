@@ -135,9 +135,30 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // mms), read whole and in parts
     (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("${pick(['/proc/uptime', '/proc/uptime', '/proc/stat', `/proc/${pick([...tasks, 'self'])}/stat`, `/proc/${pick([...tasks, 'self'])}/maps`])}") = ${f}`; },
     (t) => { const own = ownFds(t); return own.length ? `${t}: read(${pick(own)[1]}${pick(['', '', ', 4', ', 100'])})` : `${t}: id()`; },
+    // Lines no generator above made (docs/language*.md against this list): clock_settime of the clocks that have no
+    // clock_set (EINVAL before any privilege test; CLOCK_REALTIME is never run by verify), the reading adjtimex
+    // modes, clocks by number (an unused id, a removed one, the CLOCKFD encoding of fd 0)
+    (t) => `${t}: clock_settime(${pick(['CLOCK_MONOTONIC', 'CLOCK_BOOTTIME', 'CLOCK_TAI', 'CLOCK_MONOTONIC_RAW', 'CLOCK_REALTIME_COARSE', 'CLOCK_BOOTTIME_ALARM', 'CLOCK_REALTIME_ALARM', '10', '12', '16'])}, ${pick(['1s', 'now + 1s', '-1s', '0'])})`,
+    (t) => `${t}: adjtimex(${pick(['0', 'ADJ_OFFSET_SS_READ'])})`,
+    (t) => `${t}: ${pick(['clock_gettime', 'clock_getres'])}(${pick(['CLOCK_REALTIME_ALARM', '10', '12', '16', '-3'])}${pick(['', ', syscall'])})`,
+    // every whence, negative and large positions, on an fd of any kind (a pidfd, a namespace file, a seq_file, /proc/sys)
+    (t) => { const own = ownFds(t); return own.length ? `${t}: lseek(${pick(own)[1]}, ${pick(['0', '0', '1', '-1', '5', '4096', '-100'])}, ${pick(['SEEK_SET', 'SEEK_CUR', 'SEEK_END'])})` : `${t}: id()`; },
+    // the new fd of NS_GET_USERNS and NS_GET_PARENT, named, so that later lines use it (setns, ioctl, read, close)
+    (t) => { const own = ownFds(t); if (!own.length) return `${t}: id()`; const f = `f${++n}`; const from = pick(own)[1]; fds.push([tableOf(t), f]); return `${t}: ioctl(${from}, ${pick(['NS_GET_USERNS', 'NS_GET_PARENT'])}) = ${f}`; },
+    // the other /proc files the language opens: the other sysctls, the gid map, the /proc/PID directory itself
+    (t) => { const p = pick(['/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable', `/proc/${pick([...tasks, 'self'])}/gid_map`, `/proc/${pick([...tasks, 'self'])}`]);
+      if (r() < 0.4) return `${t}: read("${p}")`; const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("${p}"${p.startsWith('/proc/sys') ? '' : pick(['', ', O_WRONLY'])}) = ${f}`; },
+    // parts of a mapping: a page or a run of pages of mprotect and munmap
+    (t) => { const m = pick(arch === 'arm64' ? ['vvar', 'vdso'] : ['vvar', 'vdso', 'vvar_vclock']); const pg = `page=${int(0, 3)}, pages=${int(1, 2)}`;
+      return r() < 0.5 ? `${t}: mprotect([${m}], ${pick(['PROT_READ', 'PROT_NONE', 'PROT_READ|PROT_WRITE', 'PROT_READ|PROT_EXEC'])}, ${pg})` : `${t}: munmap([${m}], ${pg})`; },
+    // timers on the clocks above MONOTONIC/BOOTTIME/REALTIME: TAI, the alarm clocks (CAP_WAKE_ALARM), and those
+    // no timer takes (RAW, COARSE)
+    (t) => `${t}: ${pick(['timerfd_settime', 'timer_settime'])}(${pick(['CLOCK_TAI', 'CLOCK_BOOTTIME_ALARM', 'CLOCK_REALTIME_ALARM', 'CLOCK_MONOTONIC_RAW', 'CLOCK_MONOTONIC_COARSE'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s'])})`,
+    // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
+    // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

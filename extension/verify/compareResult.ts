@@ -109,9 +109,12 @@ function compareText(path: string, start: number, kText: string, mText: string, 
     // A read at the end of the line (after an fd read, here or by a task sharing the struct file) gives nothing on
     // both sides, and the whole line against nothing is a position apart. Any other part of the line depends on
     // the widths of the host's numbers (the model's idle time is not the machine's): not compared.
-    const whole = (text: string) => start === 0 && /^\d+\.\d\d \d+\.\d\d\n$/.test(text);
+    // Nothing against a part of the line is no more than that: a position an lseek set lies past the end of the
+    // shorter text only (fuzz seed 530006 on x86_64 6.1: lseek(fd, 11), then "" from the kernel, "\n" from the model).
+    const line = (text: string) => /^\d+\.\d\d \d+\.\d\d\n$/.test(text);
+    const whole = (text: string) => start === 0 && line(text);
     if (!whole(kText) || !whole(mText)) {
-      if (kText === mText || kText === '' || mText === '') return textPair(kText, mText);
+      if (kText === mText || (kText === '' && line(mText)) || (mText === '' && line(kText))) return textPair(kText, mText);
       const part = 'part of the uptime line (not compared: how many bytes lie where follows the host\'s numbers)';
       return [part, part];
     }

@@ -110,3 +110,36 @@ test('a maps read without [vdso] places the others relative to the first: the ke
   };
   assert.equal(verdicts(text, apart).disagree, 1, 'the distance between [vvar] and [vvar_vclock] is still compared');
 });
+
+test('an lseek from the current position after a read of /proc/uptime is not compared; after a read of timens_offsets it is', () => {
+  // the kernel's uptime line was a byte shorter than the model's: its position is one less (fuzz seed 510013, 7.3.4)
+  const ret = (line: number, by: number) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, ret: String(Number(l.res!.f.ret) + by) } }; };
+  const up = 'arch x86_64\nkernel 6.18\nP1: open("/proc/uptime") = up\nP1: read(up)\nP1: lseek(up, 4096, SEEK_CUR)\nP1: lseek(up, 5, SEEK_SET)\n';
+  assert.equal(verdicts(up).disagree, 0);
+  const r = verdicts(up, ret(5, -1));
+  assert.equal(r.disagree, 0);
+  assert.match(r.lines.find((x) => x.line === 4)!.reason ?? '', /the position in \/proc\/uptime may count the bytes of a read/);
+  assert.equal(verdicts(up, ret(6, -1)).disagree, 1, 'SEEK_SET is still compared');
+  const offs = 'arch x86_64\nkernel 6.18\nP1: open("/proc/self/timens_offsets") = o\nP1: read(o)\nP1: lseek(o, 1, SEEK_CUR)\n';
+  assert.equal(verdicts(offs, ret(5, -1)).disagree, 1, 'the offsets text is the same on both sides');
+});
+
+test('/proc/uptime after an lseek: nothing against a part of the line is not compared, nothing against the whole line is', () => {
+  // the kernel's line was 11 bytes long, the model's longer (fuzz seed 530006 on x86_64 6.1)
+  const text = 'arch x86_64\nkernel 6.18\nP1: open("/proc/uptime") = up\nP1: lseek(up, 11)\nP1: read(up)\n';
+  assert.equal(verdicts(text).disagree, 0);
+  assert.equal(verdicts(text, kernelText(5, '')).disagree, 0);
+  assert.match(verdicts(text, kernelText(5, '')).lines.find((x) => x.line === 4)!.kernel, /part of the uptime line/);
+  const whole = 'arch x86_64\nkernel 6.18\nP1: open("/proc/uptime") = up\nP1: read(up)\n';
+  assert.equal(verdicts(whole, kernelText(4, '')).disagree, 1, 'nothing against the whole line from the start');
+});
+
+test('a part of /proc/PID/maps or /proc/PID/stat read through an fd is not run, and the lines after it are still compared', () => {
+  for (const file of ['/proc/self/maps', '/proc/self/stat']) {
+    const text = `arch x86_64\nkernel 6.18\nP1: open("${file}") = m\nP1: read(m, 4)\nP1: read(m)\nP1: lseek(m, 2, SEEK_CUR)\nP1: lseek(m, 0)\nP1: read(m)\nP1: clock_gettime(CLOCK_MONOTONIC)\n`;
+    const r = verdicts(text);
+    const status = r.lines.map((l) => `${l.line + 1} ${l.status}`);
+    assert.deepEqual(status, ['3 agree', '4 unchecked', '5 unchecked', '6 unchecked', '7 agree', '8 agree', '9 agree'], `${file}: ${JSON.stringify(r.lines.map((l) => l.reason))}`);
+    assert.match(r.lines[1]!.reason ?? '', /only a whole read from the start is compared/);
+  }
+});

@@ -62,26 +62,38 @@ function splitVma(k: KernelContext, mmId: string, id: string, start: number, len
   k.fn('__split_vma', () => k.state(k.txt`${v.name} split into ${pieces.map((p) => `${p.pages} page${p.pages > 1 ? 's' : ''} (pgoff ${p.pgoff})`).join(' + ')}`));
 }
 
+/** do_mprotect_pkey (mm/mprotect.c, the same order in 5.6-7.3): the range must start in a VMA (ENOMEM), then VMA by
+ *  VMA in address order a hole is ENOMEM, a protection the VMA may not take EACCES, and mprotect_fixup changes each
+ *  before the next is looked at, so an error leaves the VMAs before it changed. mprotect_fixup returns at once when
+ *  the flags stay as they are: no split, so a special mapping's part keeps its protection without EINVAL (fuzz seed
+ *  560009 on 6.18). Past the last VMA, ENOMEM after the changes. */
 export function mprotect(k: KernelContext, t: string, mapping: MappingName, prot: number, page?: number, pages?: number): OpResult {
   return k.fn('do_mprotect_pkey', () => {
     const rg = range(k, t, mapping, page, pages);
     const mmId = task(k, t).mm;
     if (!rg || !mmId) k.fail('ENOMEM', `${mapping} is not mapped`);
-    const over = overlapping(k, mmId, rg.start, rg.len);
+    const end = rg.start + rg.len;
+    const over = overlapping(k, mmId, rg.start, rg.len).sort((a, b) => vma(k, a.id).start - vma(k, b.id).start);
     if (!over.length) k.fail('ENOMEM', 'nothing is mapped in the range');
+    if (vma(k, over[0].id).start > rg.start) k.fail('ENOMEM', 'the range starts below its first VMA (vma_find finds one above start)');
+    let tmp = vma(k, over[0].id).start;
     for (const o of over) {
       const v = vma(k, o.id);
+      if (v.start !== tmp) k.fail('ENOMEM', `a hole before ${v.name}${o === over[0] ? '' : ': the VMAs before it keep their new protection'}`);
       const may = (v.flags.includes('VM_MAYWRITE') ? PROT.PROT_WRITE : 0) | (v.flags.includes('VM_MAYEXEC') ? PROT.PROT_EXEC : 0) | PROT.PROT_READ;
       if (prot & ~may & (PROT.PROT_WRITE | PROT.PROT_EXEC)) k.fail('EACCES', `${v.name} has only VM_MAYREAD: ${prot & PROT.PROT_WRITE ? 'write' : 'exec'} access cannot be granted`);
+      const vEnd = v.start + v.pages * k.sw.pageSize;
+      tmp = Math.min(vEnd, end);
+      k.fn('mprotect_fixup', () => {
+        if (v.prot === prot) { k.state(k.txt`${v.name} already has protection ${prot}: nothing to split or change`); return; }
+        if (o.partial) { splitCheck(k, o.id); splitVma(k, mmId, o.id, rg.start, rg.len); }
+        for (const o2 of overlapping(k, mmId, Math.max(v.start, rg.start), tmp - Math.max(v.start, rg.start))) {
+          k.r.set(k.vmas, o2.id, 'prot', prot);
+          k.state(k.txt`${vma(k, o2.id).name} protection = ${prot} (existing PTEs keep their pages)`);
+        }
+      });
     }
-    k.fn('mprotect_fixup', () => {
-      for (const o of over) if (o.partial) splitCheck(k, o.id);
-      for (const o of over) if (o.partial) splitVma(k, mmId, o.id, rg.start, rg.len);
-      for (const o2 of overlapping(k, mmId, rg.start, rg.len)) {
-        k.r.set(k.vmas, o2.id, 'prot', prot);
-        k.state(k.txt`${vma(k, o2.id).name} protection = ${prot} (existing PTEs keep their pages)`);
-      }
-    });
+    if (tmp < end) k.fail('ENOMEM', 'the range ends past the last VMA: the VMAs in it keep their new protection');
     return { ret: 0, errno: null, signal: null };
   });
 }
