@@ -6,9 +6,10 @@
 
 import { EVENT_KINDS, type Change, type EventKind, type OpResult, type SimEvent } from '../api';
 import { Store, type StoreImage } from '../store/store';
-import type { RawChange, Table } from '../store/table';
+import { shownName, type RawChange, type Table } from '../store/table';
 import { StoreAt } from '../store/view';
 import type { Timespec } from '../types';
+import { ChangeIndex } from './changeIndex';
 import { ChangeCol, EventTable, F_CHSTART, F_EXTRA, F_HOST, F_KIND, F_LINE, F_MATCH, F_STACK, F_SUMMARY, F_TASK } from './columns';
 import { SNAPSHOT_INTERVAL, Snapshots } from './snapshots';
 import { Texts } from './texts';
@@ -50,6 +51,8 @@ export class Recorder extends Texts {
   private readonly snaps: Snapshots | null;
   /** The changes a view needs (viewedChange), in order: a view moves over these alone, not every change between. */
   private viewedChanges: number[] = [];
+  /** The events by the objects and fields their changes show (lastChanging). */
+  private readonly touched = new ChangeIndex();
   /** The view the last changesOf left after its event's changes (see viewAt). */
   private viewCache: { readonly key: string; readonly c: number; readonly view: StoreAt } | null = null;
 
@@ -111,6 +114,27 @@ export class Recorder extends Texts {
     if (this.snaps) t.dirty.add(id);
     if (this.viewedChange(t, field)) this.viewedChanges.push(this.cn);
     this.ch.add(this.cn++, t.index, id, field, before, after);
+    this.indexChange(t, id, field, before, after);
+  }
+
+  /** Indexes the change just recorded under the names changesOf will show it by: it belongs to the next event. */
+  private indexChange(t: Table<object>, id: string, field: string, before: unknown, after: unknown): void {
+    if (t.kind.expand !== undefined) {
+      if (t.kind.expandsTo === undefined) throw new Error(`internal: the ${t.kind.name} table expands its changes without saying to what`);
+      for (const s of t.kind.expandsTo({ id, field, before, after }, new StoreAt(this.store))) this.touched.add(this.n, s.obj, s.field);
+      return;
+    }
+    const s = shownName(t.kind, id, field);
+    if (s !== null) this.touched.add(this.n, s.obj, s.field);
+  }
+
+  /**
+   * The last event before `before` whose changes (as changesOf shows them) touch `obj`; with `field`, the last
+   * that changed that field or a `field.` part of it, else the last touching `obj` at all; null for none. Without
+   * history only the current step's events are known.
+   */
+  lastChanging(before: number, obj: string, field?: string): number | null {
+    return this.touched.last(before, obj, field);
   }
 
   get recording(): boolean {
@@ -134,6 +158,7 @@ export class Recorder extends Texts {
     this.evs.clear();
     this.ch.clear();
     this.viewedChanges = [];
+    this.touched.clear();
     this.cn = 0;
     this.attached = 0;
     this.extras = [];
@@ -224,6 +249,25 @@ export class Recorder extends Texts {
   depthOf(i: number): number {
     return this.stackDepth[this.evs.get(i - this.first, F_STACK)];
   }
+  fnOf(i: number): string {
+    return this.stackTop(this.evs.get(i - this.first, F_STACK));
+  }
+  /** The kept events whose stack `test` accepts (asked once per stack), in order. */
+  eventsWithStack(test: (stack: readonly string[], fn: string) => boolean): number[] {
+    // Per stack: 0 not asked yet, 1 accepted, 2 not.
+    const verdicts = new Uint8Array(this.stackCount);
+    const out: number[] = [];
+    for (let i = this.first; i < this.n; i++) {
+      const s = this.evs.get(i - this.first, F_STACK);
+      let v = verdicts[s];
+      if (v === 0) v = verdicts[s] = test(this.stackFrames(s), this.stackTop(s)) ? 1 : 2;
+      if (v === 1) out.push(i);
+    }
+    return out;
+  }
+  summaryOf(i: number): string {
+    return this.summaryText(this.evs.get(i - this.first, F_SUMMARY));
+  }
 
   private changeEnd(i: number): number {
     return i + 1 < this.n ? this.evs.get(i + 1 - this.first, F_CHSTART) : this.attached;
@@ -258,16 +302,10 @@ export class Recorder extends Texts {
         continue;
       }
       const field = this.ch.field(c);
-      if (!(t.kind.hidden || field.startsWith('_'))) {
-        const id = this.ch.id(c);
+      const name = shownName(t.kind, this.ch.id(c), field);
+      if (name !== null) {
         const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object, view) : t.kind.showField(field, v, view));
-        const owner = t.kind.owner(id);
-        out.push({
-          obj: owner ? owner.obj : id,
-          field: owner ? (field ? `${owner.part}.${field}` : owner.part) : field,
-          before: show(this.ch.before(c)),
-          after: show(this.ch.after(c)),
-        });
+        out.push({ obj: name.obj, field: name.field, before: show(this.ch.before(c)), after: show(this.ch.after(c)) });
       }
       if (at !== null) this.redo(at, c);
       c++;
@@ -348,7 +386,7 @@ export class Recorder extends Texts {
       fn: this.stackTop(stack),
       stack: this.stackFrames(stack),
       hostTime: this.hostTimes[this.evs.get(i - this.first, F_HOST)],
-      summary: this.summaryText(this.evs.get(i - this.first, F_SUMMARY)),
+      summary: this.summaryOf(i),
       changes: this.changesOf(i),
     };
     if (ex) {
