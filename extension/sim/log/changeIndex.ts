@@ -30,10 +30,17 @@ export class ChangeIndex {
    * or a `field.` part of it, else the last showing `obj` at all; null for none.
    */
   last(before: number, obj: string, field?: string): number | null {
+    const { any, hit } = this.lastParts(before, obj, field);
+    if (hit >= 0) return hit;
+    return any >= 0 ? any : null;
+  }
+
+  /** The last event before `before` showing `obj` (any) and the last showing `field` or a part of it (hit); -1 for none. */
+  lastParts(before: number, obj: string, field?: string): { any: number; hit: number } {
     const fields = this.byObj.get(obj);
-    if (fields === undefined) return null;
     let any = -1;
     let hit = -1;
+    if (fields === undefined) return { any, hit };
     const part = field ? `${field}.` : '';
     for (let k = 0; k < fields.length; k += 2) {
       const f = fields[k] as string;
@@ -41,8 +48,7 @@ export class ChangeIndex {
       if (i > any) any = i;
       if (field && i > hit && (f === field || f.startsWith(part))) hit = i;
     }
-    if (hit >= 0) return hit;
-    return any >= 0 ? any : null;
+    return { any, hit };
   }
 
   clear(): void {
@@ -70,7 +76,12 @@ function withEvent(events: Events, event: number): Events {
 /** The greatest event of `events` below `before`, or -1. */
 function lastBelow(events: Events, before: number): number {
   if (typeof events === 'number') return events < before ? events : -1;
-  const list = events;
+  const k = countBelow(events, before);
+  return k > 0 ? events[k - 1] : -1;
+}
+
+/** How many elements of ascending `list` are below `before`. */
+export function countBelow(list: readonly number[], before: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -78,5 +89,5 @@ function lastBelow(events: Events, before: number): number {
     if (list[mid] < before) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 ? list[lo - 1] : -1;
+  return lo;
 }

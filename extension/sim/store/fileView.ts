@@ -6,7 +6,7 @@ import type { Change } from '../api';
 import { fdsItems, type FdTable } from './fdtable';
 import type { FdRec, FileRec } from './records';
 import { refsItems } from './reflist';
-import type { RawChange, ShownName } from './table';
+import type { RawChange } from './table';
 import type { StoreAt } from './view';
 
 /** One fd as events show it: the struct file's fields, then the fd's. */
@@ -46,20 +46,10 @@ function tablesAt(at: StoreAt, tables: readonly string[]): [string, Record<strin
 }
 
 /** The field of an fd table a struct file's change shows as. */
-const FDS = 'fds';
+export const FDS = 'fds';
 
 function changed(before: [string, Record<string, object>][], at: StoreAt): Change[] {
   return before.map(([id, b]) => ({ obj: id, field: FDS, before: b, after: tableAt(at, id) }));
-}
-
-/** The fd tables fileChanges shows change `c` as (the kind's expandsTo): those pointing at the struct file that
- *  exist, for a change of its position or of a field; none for an open, a last close or a change of who holds it.
- *  `at` may be the store before or after `c`: a struct file's change moves neither its holders nor the tables. */
-export function fileChangeTables(c: RawChange, at: StoreAt): ShownName[] {
-  if (c.before === undefined || c.after === undefined || c.field.startsWith('_')) return [];
-  const f = c.field === '' ? (c.before as FileRec) : at.get(at.store.openFiles, c.id);
-  if (f === undefined) return [];
-  return refsItems(f._holders).filter((h) => at.get(at.store.files, h) !== undefined).map((h) => ({ obj: h, field: FDS }));
 }
 
 /** The struct files' changes of one event, shown as changes of the fd tables pointing at them (the kind's expand). */

@@ -26,9 +26,8 @@ export interface TableKind<R extends object> {
    *  tables'): `run` is one event's consecutive changes of this table, `at` the store before the first of them,
    *  and `advance` moves `at` past the next one. */
   expand?(run: readonly RawChange[], at: StoreAt, advance: () => void, task: string | null): Change[];
-  /** With expand: the objects and fields expand shows change `c` as (in any order, each once), from `at`, the
-   *  store just before or just after it (the recorder indexes them as it records `c`). */
-  expandsTo?(c: RawChange, at: StoreAt): readonly ShownName[];
+  /** With expand: the field of the records pointing at it that expand shows a change as (an fd table's `fds`). */
+  readonly expandsAs?: string;
   /** For records that belong to another object (a VMA of an mm): the owner's id and the part's name. */
   owner(id: string): { obj: string; part: string } | null;
 }
