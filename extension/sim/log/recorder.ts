@@ -330,17 +330,10 @@ export class Recorder extends Texts {
         continue;
       }
       const field = this.ch.field(c);
-      // Where shownName says, made inline: this runs for every change a run shows.
-      if (!(t.kind.hidden || field.startsWith('_'))) {
-        const id = this.ch.id(c);
+      const name = shownName(t.kind, this.ch.id(c), field);
+      if (name !== null) {
         const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object, view) : t.kind.showField(field, v, view));
-        const owner = t.kind.owner(id);
-        out.push({
-          obj: owner ? owner.obj : id,
-          field: owner ? (field ? `${owner.part}.${field}` : owner.part) : field,
-          before: show(this.ch.before(c)),
-          after: show(this.ch.after(c)),
-        });
+        out.push({ obj: name.obj, field: name.field, before: show(this.ch.before(c)), after: show(this.ch.after(c)) });
       }
       if (at !== null) this.redo(at, c);
       c++;
