@@ -12,11 +12,11 @@ export function functionsOfRun(sim: Simulation): ReadonlySet<string> {
   let names = cache.get(sim);
   if (!names) {
     // A function is on a call path only after an event entered it (a call, a system call, a vDSO call), whose
-    // `fn` it is; the cheap kind column spares reading the other events.
+    // `fn` (the top of its stack) it is; the kind and stack columns spare building the events.
     const found = new Set<string>();
     for (let i = 0; i < sim.eventCount; i++) {
       const kind = sim.kindOf(i);
-      if (kind === 'call' || kind === 'syscall-enter' || kind === 'vdso-enter') found.add(sim.event(i).fn);
+      if (kind === 'call' || kind === 'syscall-enter' || kind === 'vdso-enter') found.add(sim.fnOf(i));
     }
     names = found;
     cache.set(sim, names);

@@ -3,7 +3,6 @@
 import type { ScenarioRun } from '../scenario/api';
 import { profileFor, runParsed } from '../scenario/index';
 import { completionsAt, hoverAt, outline } from '../scenario/editor/language';
-import { lastEventChanging } from '../scenario/editor/navigation';
 import type { NamespaceMode } from '../scenario/editor/trees';
 import type { Profile } from '../sim/types';
 import { chromeTrace, chromeTraceJson } from '../trace/chrome';
@@ -122,7 +121,7 @@ export class Engine {
     h('find', (p) => this.find(this.rec(p.runId), p));
     h('lastChange', (p) => {
       const rec = this.rec(p.runId);
-      return lastEventChanging(rec.sim, rec.cursor.position, p.obj, p.field);
+      return rec.sim.lastChanging(rec.cursor.position, p.obj, p.field);
     });
     h('hover', (p) => {
       const doc = this.doc(p.uri, p.version);
@@ -341,12 +340,13 @@ export class Engine {
   private find(rec: RunRecord, p: EngineRequests['find']['params']): EventBrief[] {
     const sim = rec.sim;
     const limit = p.limit ?? 10_000;
-    const indices: number[] = [];
-    if (p.functions) indices.push(...eventsForFunctions(sim, p.functions));
+    // Not pushed with a spread: a function on many stacks finds more events than a call may take arguments.
+    let indices: number[] = [];
+    if (p.functions) indices = eventsForFunctions(sim, p.functions);
     else for (let i = 0; i < sim.eventCount && indices.length < limit; i++) if (!p.kind || sim.kindOf(i) === p.kind) indices.push(i);
+    // Read from the event columns: building each event would build its changes too, which a brief leaves out.
     return indices.slice(0, limit).map((index) => {
-      const e = sim.event(index);
-      return { index, kind: e.kind, fn: e.fn, line: e.line, task: e.task, summary: e.summary };
+      return { index, kind: sim.kindOf(index), fn: sim.fnOf(index), line: sim.lineOf(index), task: sim.taskOf(index), summary: sim.summaryOf(index) };
     });
   }
 }

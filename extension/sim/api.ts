@@ -291,6 +291,21 @@ export interface Simulation {
   lineOf(index: number): number;
   taskOf(index: number): string | null;
   depthOf(index: number): number;
+  /** event(index).fn without building the event. */
+  fnOf(index: number): string;
+  /** The events whose call stack (event(i).stack, and fn, its top) `test` accepts, in order: read from the stack
+   *  column, no event built, and `test` asked once per distinct stack. */
+  eventsWithStack(test: (stack: readonly string[], fn: string) => boolean): number[];
+  /** event(index).summary without building the event. */
+  summaryOf(index: number): string;
+  /**
+   * The last event before `position` whose changes (event(i).changes) touch object `obj`: the event that made what
+   * the state at `position` shows of it. With `field`, the last whose changes have that field or a `field.` part
+   * of it, else the last touching `obj` at all; null for none. From an index kept as events are recorded (a binary
+   * search per field of `obj`; a struct file's change, shown in every fd table pointing at it, is looked at when
+   * asked, back to the answer so far), not a walk over the events. Null without history (keepHistory false).
+   */
+  lastChanging(position: number, obj: string, field?: string): number | null;
   /** The events of each scenario line that ran, in order. */
   lineSpans(): readonly LineSpan[];
   resultOfLine(line: number): OpResult | undefined;

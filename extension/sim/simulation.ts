@@ -119,6 +119,20 @@ export class SimulationImpl implements Simulation {
     if (!this.keepsHistory) this.rec.check(index);
     return this.rec.depthOf(index);
   }
+  fnOf(index: number): string {
+    if (!this.keepsHistory) this.rec.check(index);
+    return this.rec.fnOf(index);
+  }
+  eventsWithStack(test: (stack: readonly string[], fn: string) => boolean): number[] {
+    return this.rec.eventsWithStack(test);
+  }
+  summaryOf(index: number): string {
+    if (!this.keepsHistory) this.rec.check(index);
+    return this.rec.summaryOf(index);
+  }
+  lastChanging(position: number, obj: string, field?: string): number | null {
+    return this.rec.lastChanging(position, obj, field);
+  }
   private addSpan(line: number, first: number): void {
     this.spanLine.push(line);
     this.spanFirst.push(first);

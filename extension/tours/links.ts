@@ -134,25 +134,32 @@ const KIND_FUNCTIONS: ReadonlyMap<string, readonly string[]> = (() => {
   return out;
 })();
 
-function eventMentions(e: SimEvent, fn: string): boolean {
-  return e.fn === fn || e.stack.includes(fn);
+/** The functions of `functions` an event of function `fn` and call stack `frames` mentions. */
+function mentioned(fn: string, frames: readonly string[], functions: readonly string[]): string[] {
+  return functions.filter((f) => fn === f || frames.includes(f));
 }
 
-/** Indices of the events of `sim` that stand for any of `functions`, in log order. */
-export function eventsForFunctions(sim: Simulation, functions: readonly string[]): number[] {
-  const out: number[] = [];
+/**
+ * Indices of the events of `sim` that stand for any of `functions`, in log order. Read from the stack and kind
+ * columns alone (no event is built), each distinct stack looked at once.
+ */
+export function eventsForFunctions(sim: Pick<Simulation, 'eventCount' | 'eventsWithStack' | 'kindOf'>, functions: readonly string[]): number[] {
   const byStack = new Set<string>();
-  for (let i = 0; i < sim.eventCount; i++) {
-    const e = sim.event(i);
-    if (functions.some((f) => eventMentions(e, f))) {
-      out.push(i);
-      for (const f of functions) if (eventMentions(e, f)) byStack.add(f);
-    }
-  }
+  const onStack = sim.eventsWithStack((stack, fn) => {
+    const found = mentioned(fn, stack, functions);
+    for (const f of found) byStack.add(f);
+    return found.length > 0;
+  });
   // Functions the model does not put on its call stacks are represented by event kinds.
   const kinds = new Set(functions.filter((f) => !byStack.has(f)).flatMap((f) => FUNCTION_EVENT_KINDS[f] ?? []));
-  if (kinds.size > 0) for (let i = 0; i < sim.eventCount; i++) if (kinds.has(sim.kindOf(i)) && !out.includes(i)) out.push(i);
-  return out.sort((a, b) => a - b);
+  if (kinds.size === 0) return onStack;
+  const out: number[] = [];
+  for (let i = 0, k = 0; i < sim.eventCount; i++) {
+    const hit = onStack[k] === i;
+    if (hit) k++;
+    if (hit || kinds.has(sim.kindOf(i))) out.push(i);
+  }
+  return out;
 }
 
 /** A hunk found for an event: its patch and place in the series, its header, and its functions that stand for the event. */

@@ -11,6 +11,7 @@ const BENCHES: readonly [string, () => Promise<{ bench: Bench }>][] = [
   ['dap', () => import('./dap')],
   ['timeline', () => import('./timeline')],
   ['editor', () => import('./editor')],
+  ['engine', () => import('./engine')],
   ['import', () => import('./import')],
   // In a real VS Code (the code-server harness): the extension host's blocking, diagnostics, steps, trees.
   ['vscode', () => import('./vscodeBench')],

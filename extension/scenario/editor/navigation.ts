@@ -70,21 +70,6 @@ export function currentLine(sim: Pick<Simulation, 'position' | 'lineOf'>): numbe
 }
 
 /**
- * The last event at or before `position - 1` whose changes touch `obj` (the event that made the state
- * shown); with `field`, the last one that changed that field, if any did.
- */
-export function lastEventChanging(sim: Pick<Simulation, 'event'>, position: number, obj: string, field?: string): number | null {
-  let anyField: number | null = null;
-  for (let i = position - 1; i >= 0; i--) {
-    const changes = sim.event(i).changes.filter((c) => c.obj === obj);
-    if (!changes.length) continue;
-    if (!field || changes.some((c) => c.field === field || c.field.startsWith(`${field}.`))) return i;
-    anyField ??= i;
-  }
-  return anyField;
-}
-
-/**
  * Where "the last step" began, for marking what it changed: the first event of the last operation line
  * completed at `position` (expect lines in between change nothing), or `position - 1` when the cursor
  * stands inside a line (the debugger stepping into events, a click on the timeline). Null at the start.

@@ -6,9 +6,10 @@
 
 import { EVENT_KINDS, type Change, type EventKind, type OpResult, type SimEvent } from '../api';
 import { Store, type StoreImage } from '../store/store';
-import type { RawChange, Table } from '../store/table';
+import { shownName, type RawChange, type Table } from '../store/table';
 import { StoreAt } from '../store/view';
 import type { Timespec } from '../types';
+import { ChangeIndex, countBelow } from './changeIndex';
 import { ChangeCol, EventTable, F_CHSTART, F_EXTRA, F_HOST, F_KIND, F_LINE, F_MATCH, F_STACK, F_SUMMARY, F_TASK } from './columns';
 import { SNAPSHOT_INTERVAL, Snapshots } from './snapshots';
 import { Texts } from './texts';
@@ -50,6 +51,10 @@ export class Recorder extends Texts {
   private readonly snaps: Snapshots | null;
   /** The changes a view needs (viewedChange), in order: a view moves over these alone, not every change between. */
   private viewedChanges: number[] = [];
+  /** The events by the objects and fields their changes show (lastChanging). */
+  private readonly touched = new ChangeIndex();
+  /** The events with a change of a table that expands them (struct files), in order: lastChanging looks at these. */
+  private expandedEvents: number[] = [];
   /** The view the last changesOf left after its event's changes (see viewAt). */
   private viewCache: { readonly key: string; readonly c: number; readonly view: StoreAt } | null = null;
 
@@ -111,6 +116,54 @@ export class Recorder extends Texts {
     if (this.snaps) t.dirty.add(id);
     if (this.viewedChange(t, field)) this.viewedChanges.push(this.cn);
     this.ch.add(this.cn++, t.index, id, field, before, after);
+    if (this.snaps !== null) this.indexChange(t, id, field, before);
+  }
+
+  /** Indexes the change just recorded under the names changesOf will show it by: it belongs to the next event. */
+  private indexChange(t: Table<object>, id: string, field: string, before: unknown): void {
+    if (t.kind.expand !== undefined) {
+      // Shown in every fd table pointing at the file: indexing each would cost the holders per read (a file shared
+      // by 8,000 children, 64 million entries). The events are listed; lastChanging looks at them when asked.
+      if (before !== undefined && !field.startsWith('_') && this.expandedEvents[this.expandedEvents.length - 1] !== this.n) this.expandedEvents.push(this.n);
+      return;
+    }
+    const s = shownName(t.kind, id, field);
+    if (s !== null) this.touched.add(this.n, s.obj, s.field);
+  }
+
+  /**
+   * The last event before `before` whose changes (as changesOf shows them) touch `obj`; with `field`, the last
+   * that changed that field or a `field.` part of it, else the last touching `obj` at all; null for none. Without
+   * history nothing is indexed (null): clearing an index at every step filled a streaming run's small heap.
+   */
+  lastChanging(before: number, obj: string, field?: string): number | null {
+    const { any, hit } = this.touched.lastParts(before, obj, field);
+    // Changes of struct files show as `fds` changes of the tables pointing at them (expandsTo): the events with
+    // such changes after the answer so far, latest first, until one shows `obj`.
+    const shownAs = this.store.openFiles.kind.expandsAs;
+    if (field && field !== shownAs) {
+      if (hit >= 0) return hit;
+      const e = Math.max(any, this.lastExpandedShowing(before, any, obj));
+      return e >= 0 ? e : null;
+    }
+    if (field) {
+      const e = Math.max(hit, this.lastExpandedShowing(before, hit, obj, field));
+      if (e >= 0) return e;
+      return any >= 0 ? any : null;
+    }
+    const e = Math.max(any, this.lastExpandedShowing(before, any, obj));
+    return e >= 0 ? e : null;
+  }
+
+  /** The last event after `after` and before `before` with struct files' changes whose changes show `obj` (its
+   *  field `field`, when given), or -1. */
+  private lastExpandedShowing(before: number, after: number, obj: string, field?: string): number {
+    const list = this.expandedEvents;
+    for (let k = countBelow(list, before) - 1; k >= 0 && list[k] > after; k--) {
+      if (list[k] < this.first) break;
+      if (this.changesOf(list[k]).some((c) => c.obj === obj && (field === undefined || c.field === field))) return list[k];
+    }
+    return -1;
   }
 
   get recording(): boolean {
@@ -224,6 +277,25 @@ export class Recorder extends Texts {
   depthOf(i: number): number {
     return this.stackDepth[this.evs.get(i - this.first, F_STACK)];
   }
+  fnOf(i: number): string {
+    return this.stackTop(this.evs.get(i - this.first, F_STACK));
+  }
+  /** The kept events whose stack `test` accepts (asked once per stack), in order. */
+  eventsWithStack(test: (stack: readonly string[], fn: string) => boolean): number[] {
+    // Per stack: 0 not asked yet, 1 accepted, 2 not.
+    const verdicts = new Uint8Array(this.stackCount);
+    const out: number[] = [];
+    for (let i = this.first; i < this.n; i++) {
+      const s = this.evs.get(i - this.first, F_STACK);
+      let v = verdicts[s];
+      if (v === 0) v = verdicts[s] = test(this.stackFrames(s), this.stackTop(s)) ? 1 : 2;
+      if (v === 1) out.push(i);
+    }
+    return out;
+  }
+  summaryOf(i: number): string {
+    return this.summaryText(this.evs.get(i - this.first, F_SUMMARY));
+  }
 
   private changeEnd(i: number): number {
     return i + 1 < this.n ? this.evs.get(i + 1 - this.first, F_CHSTART) : this.attached;
@@ -258,16 +330,10 @@ export class Recorder extends Texts {
         continue;
       }
       const field = this.ch.field(c);
-      if (!(t.kind.hidden || field.startsWith('_'))) {
-        const id = this.ch.id(c);
+      const name = shownName(t.kind, this.ch.id(c), field);
+      if (name !== null) {
         const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object, view) : t.kind.showField(field, v, view));
-        const owner = t.kind.owner(id);
-        out.push({
-          obj: owner ? owner.obj : id,
-          field: owner ? (field ? `${owner.part}.${field}` : owner.part) : field,
-          before: show(this.ch.before(c)),
-          after: show(this.ch.after(c)),
-        });
+        out.push({ obj: name.obj, field: name.field, before: show(this.ch.before(c)), after: show(this.ch.after(c)) });
       }
       if (at !== null) this.redo(at, c);
       c++;
@@ -348,7 +414,7 @@ export class Recorder extends Texts {
       fn: this.stackTop(stack),
       stack: this.stackFrames(stack),
       hostTime: this.hostTimes[this.evs.get(i - this.first, F_HOST)],
-      summary: this.summaryText(this.evs.get(i - this.first, F_SUMMARY)),
+      summary: this.summaryOf(i),
       changes: this.changesOf(i),
     };
     if (ex) {

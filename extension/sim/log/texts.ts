@@ -171,6 +171,10 @@ export class Texts {
     if (v === undefined) v = this.returnSummary[id] = this.intern(`${this.stackTop(id)} returns`);
     return v;
   }
+  /** How many stacks there are (ids 0..stackCount-1). */
+  get stackCount(): number {
+    return this.stackParent.length;
+  }
   stackParentOf(id: number): number {
     return this.stackParent[id];
   }

@@ -45,8 +45,11 @@ function tablesAt(at: StoreAt, tables: readonly string[]): [string, Record<strin
   return out;
 }
 
+/** The field of an fd table a struct file's change shows as. */
+export const FDS = 'fds';
+
 function changed(before: [string, Record<string, object>][], at: StoreAt): Change[] {
-  return before.map(([id, b]) => ({ obj: id, field: 'fds', before: b, after: tableAt(at, id) }));
+  return before.map(([id, b]) => ({ obj: id, field: FDS, before: b, after: tableAt(at, id) }));
 }
 
 /** The struct files' changes of one event, shown as changes of the fd tables pointing at them (the kind's expand). */

@@ -9,7 +9,7 @@ import type { NsOwners } from '../kernel/nsOwners';
 import type { CompatMappingName, MappingName } from '../ops';
 import type { Timespec } from '../types';
 import type { FdTable } from './fdtable';
-import { fileChanges, showFds } from './fileView';
+import { FDS, fileChanges, showFds } from './fileView';
 import { EMPTY_REFS, refsItems, type RefList } from './reflist';
 import type { TableKind, TableName } from './table';
 
@@ -268,7 +268,7 @@ export const FILES = kind<FilesRec>('files', (f) => ({ id: f.id, fds: f.fds, use
 
 /** Struct files: events show a change of one as the change of every fd table pointing at it (fileView.ts). */
 // Every field of a struct file is copied: a list of them here once lost one (the maps fd's mm) in a merge.
-export const OPEN_FILES = kind<FileRec>('openFiles', (f) => ({ ...f }), { readsStore: true, expand: fileChanges });
+export const OPEN_FILES = kind<FileRec>('openFiles', (f) => ({ ...f }), { readsStore: true, expand: fileChanges, expandsAs: FDS });
 
 export const PAGES = kind<PageRec>('pages', (p) => ({ id: p.id, kind: p.kind, ns: p.ns, blockOffset: p.blockOffset, blocks: p.blocks }));
 

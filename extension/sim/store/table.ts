@@ -26,8 +26,25 @@ export interface TableKind<R extends object> {
    *  tables'): `run` is one event's consecutive changes of this table, `at` the store before the first of them,
    *  and `advance` moves `at` past the next one. */
   expand?(run: readonly RawChange[], at: StoreAt, advance: () => void, task: string | null): Change[];
+  /** With expand: the field of the records pointing at it that expand shows a change as (an fd table's `fds`). */
+  readonly expandsAs?: string;
   /** For records that belong to another object (a VMA of an mm): the owner's id and the part's name. */
   owner(id: string): { obj: string; part: string } | null;
+}
+
+/** Where an event shows a change: the object and the field (Change's `obj` and `field`). */
+export interface ShownName {
+  readonly obj: string;
+  readonly field: string;
+}
+
+/** Where events show a change of field `field` ('' for the whole record) of record `id` of a table of `kind`
+ *  without expand; null when they leave it out (hidden tables, '_' fields). */
+export function shownName(kind: TableKind<object>, id: string, field: string): ShownName | null {
+  if (kind.hidden || field.startsWith('_')) return null;
+  const owner = kind.owner(id);
+  if (owner === null) return { obj: id, field };
+  return { obj: owner.obj, field: field ? `${owner.part}.${field}` : owner.part };
 }
 
 /** A change as the log keeps it. */

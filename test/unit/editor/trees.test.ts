@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenario } from '../../../extension/scenario/index';
 import { markChanges, memoryTree, namespaceTree, taskTree, treeToText, type TreeNode } from '../../../extension/scenario/editor/trees';
-import { lastEventChanging, lastStepStart } from '../../../extension/scenario/editor/navigation';
+import { lastStepStart } from '../../../extension/scenario/editor/navigation';
 
 const ARM64 = `arch arm64
 kernel 5.9
@@ -172,11 +172,11 @@ test('reveal the line: the event that last changed a row\'s field, else its obje
   const frozen = child(ns1, 'frozen_offsets');
   const mono = child(ns1, 'monotonic');
   assert.equal(frozen.field, 'frozen_offsets');
-  assert.equal(sim.lineOf(lastEventChanging(sim, sim.position, frozen.obj!, frozen.field)!), 4, 'frozen by the fork line');
-  assert.equal(sim.lineOf(lastEventChanging(sim, sim.position, mono.obj!, mono.field)!), 3, 'offsets written on the write line');
+  assert.equal(sim.lineOf(sim.lastChanging(sim.position, frozen.obj!, frozen.field)!), 4, 'frozen by the fork line');
+  assert.equal(sim.lineOf(sim.lastChanging(sim.position, mono.obj!, mono.field)!), 3, 'offsets written on the write line');
   // Without a field: the last event that touched ns#1 at all (a later line: the thread joins it).
-  assert.ok(sim.lineOf(lastEventChanging(sim, sim.position, 'ns#1')!) > 4);
-  assert.equal(lastEventChanging(sim, sim.position, 'nothing'), null);
+  assert.ok(sim.lineOf(sim.lastChanging(sim.position, 'ns#1')!) > 4);
+  assert.equal(sim.lastChanging(sim.position, 'nothing'), null);
 });
 
 test('task tree: a task\'s details show its start_boottime, the host boottime it was made at', () => {

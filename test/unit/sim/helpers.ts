@@ -64,3 +64,26 @@ export function shift(r: OpResult): number {
 
 export const OFFSETS = '/proc/self/timens_offsets';
 export const MONO_BOOT = 'monotonic 3600 0\nboottime 7200 0\n';
+
+/**
+ * Children of P1 sharing its /proc/uptime file (a fork's fd points at its parent's struct file), each reading it,
+ * opening and reading a /proc file of its own, every third unsharing its fd table, with `exec` every fourth
+ * exec'ing, every second exiting: until `events` events. Such events show changes of fd tables as they were then.
+ */
+export function sharedFilesRun(events: number, exec = false): Simulation {
+  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+  let line = 0;
+  const run = (task: string, operation: Operation) => sim.exec({ line: line++, task, operation });
+  const rd = (fd: string, count: number): Operation => ({ op: 'read', file: { fd }, count });
+  run('P1', { op: 'open', path: '/proc/uptime', mode: 'r', fd: 'up' });
+  for (let k = 0; sim.eventCount < events; k++) {
+    run('P1', { op: 'fork', child: `C${k}` });
+    run(`C${k}`, rd('up', 3));
+    run(`C${k}`, { op: 'open', path: '/proc/self/stat', mode: 'r', fd: 's' });
+    if (k % 3 === 0) run(`C${k}`, { op: 'unshare', flags: CLONE_FLAGS.CLONE_FILES });
+    run(`C${k}`, rd('s', 5));
+    if (exec && k % 4 === 1) run(`C${k}`, { op: 'execve', path: '/proc/self/exe' });
+    if (k % 2 === 0) run(`C${k}`, { op: 'exit', code: 0 });
+  }
+  return sim;
+}

@@ -8,8 +8,7 @@ import type { Operation } from '../../../extension/sim/ops';
 import { internalsOf } from '../../../extension/sim/simulation';
 import type { Change, Simulation } from '../../../extension/sim/api';
 import { SNAPSHOT_INTERVAL } from '../../../extension/sim/log/snapshots';
-import { CLONE_FLAGS } from '../../../extension/sim/types';
-import { harness, op } from './helpers';
+import { harness, op, sharedFilesRun } from './helpers';
 
 const rd = (fd: string, count?: number): Operation => ({ op: 'read', file: { fd }, ...(count === undefined ? {} : { count }) });
 
@@ -84,18 +83,7 @@ test('a read shows in every table pointing at the file, the reader\'s first, the
 // Past changes are shown from a view of the store at their event, started from the last one shown, the store or
 // a snapshot, and moved over the kept changes in between: any order of asking must show what a first pass did.
 test('an event shows the same changes whatever was asked before it, wherever the store is, across snapshots', () => {
-  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
-  let line = 0;
-  const run = (task: string, operation: Operation) => sim.exec({ line: line++, task, operation });
-  run('P1', { op: 'open', path: '/proc/uptime', mode: 'r', fd: 'up' });
-  for (let k = 0; sim.eventCount < 3 * SNAPSHOT_INTERVAL + 500; k++) {
-    run('P1', { op: 'fork', child: `C${k}` });
-    run(`C${k}`, rd('up', 3));
-    run(`C${k}`, { op: 'open', path: '/proc/self/stat', mode: 'r', fd: 's' });
-    if (k % 3 === 0) run(`C${k}`, { op: 'unshare', flags: CLONE_FLAGS.CLONE_FILES });
-    run(`C${k}`, rd('s', 5));
-    if (k % 2 === 0) run(`C${k}`, { op: 'exit', code: 0 });
-  }
+  const sim = sharedFilesRun(3 * SNAPSHOT_INTERVAL + 500);
   const n = sim.eventCount;
   const first = Array.from({ length: n }, (_, i) => JSON.stringify(sim.event(i).changes));
   const same = (order: readonly number[], where: string) => {
