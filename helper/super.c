@@ -237,6 +237,32 @@ void death_of(int i, char *out, size_t cap)
  * (installed without SA_NODEFER), so bit 32 of its SigBlk is set until its sigreturn. */
 #define SIGSETXID_BIT (1ULL << 32)
 
+/* Whether a thread of process `pid` has SIGKILL pending (its own or the group's) or is exiting (PF_EXITING in the
+ * flags, field 9 of its stat): the group is being ended. */
+static int group_exiting(long pid)
+{
+	char path[64], line[256], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/task", pid);
+	DIR *d = opendir(path);
+	if (!d) return 0;
+	int exiting = 0;
+	struct dirent *e;
+	while (!exiting && (e = readdir(d))) {
+		if (e->d_name[0] == '.') continue;
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/stat", pid, e->d_name);
+		const char *flags = read_proc(path, buf, sizeof buf) ? NULL : stat_field(buf, 9);
+		if (flags && (strtoul(flags, NULL, 10) & 0x4)) { exiting = 1; break; }
+		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", pid, e->d_name);
+		FILE *f = fopen(path, "re");
+		unsigned long long pnd;
+		while (f && fgets(line, sizeof line, f))
+			if ((sscanf(line, "SigPnd: %llx", &pnd) == 1 || sscanf(line, "ShdPnd: %llx", &pnd) == 1) && (pnd & (1ULL << (SIGKILL - 1)))) { exiting = 1; break; }
+		if (f) fclose(f);
+	}
+	closedir(d);
+	return exiting;
+}
+
 static int in_setxid_handler(long pid)
 {
 	char path[64], line[256];
@@ -266,6 +292,10 @@ void setxid_settle(int i, char *out, size_t cap)
 	out[0] = 0;
 	if (T[i].pid <= 0) return;
 	for (int tries = 0; tries < 5000 && !group_dead(i) && in_setxid_handler(T[i].pid); tries++) usleep(1000);
+	/* the handler's thread may be gone while the rest of its group is still on its way to a zombie: the group's other
+	 * threads have SIGKILL pending (zap_other_threads) or are exiting (PF_EXITING); taken for a group that lived on
+	 * once under qemu arm64 6.12 (fidelity-lang-setxid-arm64-vdso) */
+	for (int tries = 0; tries < 5000 && !group_dead(i) && group_exiting(T[i].pid); tries++) usleep(1000);
 	if (group_dead(i)) death_of(i, out, cap);
 }
 
