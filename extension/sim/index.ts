@@ -29,7 +29,7 @@ const SYSCALLS = [
 /** The timekeeping paths (kernel/time/timekeeping.c, time.c; sim/kernel/time/timekeeping.ts) and the vDSO's gettimeofday. */
 const TIMEKEEPING_FUNCTIONS = [
   '__vdso_gettimeofday', '__kernel_gettimeofday', 'do_sys_settimeofday64', 'do_settimeofday64', 'capable', 'clock_was_set',
-  'timekeeping_update', 'update_vsyscall', 'posix_clock_realtime_set', 'do_adjtimex', 'timekeeping_validate_timex',
+  'timekeeping_update', 'update_vsyscall', 'kvm_cs_enable', 'posix_clock_realtime_set', 'do_adjtimex', 'timekeeping_validate_timex',
   'timekeeping_inject_offset', 'ktime_get_real_ts64', 'tick_sched_do_timer', 'timekeeping_advance', 'ktime_get', 'ktime_get_real',
   // the designs that were never merged (sim/designs)
   'clone_time_settimeofday', 'clone_time_enter', 'clock_monotonic_sync_set', 'clock_monotonic_sync_get',

@@ -320,7 +320,7 @@ export function switchesFor(profile: Profile): Switches {
     : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000, sigreturnInVdso: false },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault)' : 'x86 entry code (exc_page_fault → do_user_addr_fault)');
   def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
-  def('pvclockPresent', !arm && m.clocksource === 'kvm-clock', arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}; vvar_fault maps the pvclock page only when kvm-clock was used (arch/x86/entry/vdso/vma.c)`);
+  def('pvclockPresent', !arm && m.kvmclockUsed, arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}, kvm-clock ${m.kvmclockUsed ? '' : 'never '}used since boot; vvar_fault maps the pvclock page only when "pvti && vclock_was_used(VDSO_CLOCKMODE_PVCLOCK)" (arch/x86/entry/vdso/vma.c), which kvm_cs_enable sets`);
   def('initSysctlWritable', m.capSysResource, `machine: root ${m.capSysResource ? 'has' : 'lacks'} CAP_SYS_RESOURCE in its bounding set, so user.max_time_namespaces of the initial user ns is ${m.capSysResource ? 'writable' : 'read-only (EACCES)'} (set_permissions, kernel/ucount.c)`);
   def('initMaxTimeNamespaces', 96364, 'default max_threads/2 (fork_init, kernel/fork.c) of the machine modelled');
   def('pidfdNonLeader', at(v, '6.16') ? 'ENOENT' : 'EINVAL', 'pidfd_open of a non-leader thread: EINVAL (pidfd_prepare, 5.3–6.15), ENOENT from 6.16 ("pidfd: improve uapi when task isn\'t found")');

@@ -50,9 +50,13 @@ export interface Machine {
   readonly capSysResource: boolean;
   /** An RTC device exists, so the ALARM clocks work (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c). */
   readonly rtc: boolean;
-  /** The clocksource in use; 'kvm-clock' means vclock_was_used(VDSO_CLOCKMODE_PVCLOCK), so the x86 pvclock
-   *  page of [vvar] maps (vvar_fault, arch/x86/entry/vdso/vma.c). */
+  /** The clocksource in use (its vdso_clock_mode is the data page's clock_mode). */
   readonly clocksource: string;
+  /** x86_64: kvm-clock was the clocksource at some time since boot (kvm_cs_enable: vclocks_set_used(
+   *  VDSO_CLOCKMODE_PVCLOCK)), so the pvclock page maps (vvar_fault, arch/x86/entry/vdso/vma.c: "pvti &&
+   *  vclock_was_used(VDSO_CLOCKMODE_PVCLOCK)"). A KVM guest with a stable TSC boots on kvm-clock and moves to tsc:
+   *  used, though no longer current. Unless said, whether the clocksource is kvm-clock. */
+  readonly kvmclockUsed: boolean;
   /** x86_64's vsyscall mode (vsyscall= or CONFIG_LEGACY_VSYSCALL_*): the [vsyscall] gate area is --xp with xonly
    *  (the default since 5.3), r-xp with emulate, absent with none (Debian's kernels); arm64 has none. */
   readonly vsyscall: VsyscallMode;
@@ -78,12 +82,15 @@ export type VsyscallMode = (typeof VSYSCALL_MODES)[number];
  *  the arm64 virt board a PL031), and on x86_64 kvm-clock (a KVM guest: where kernels are tried), on arm64 the
  *  architected timer. */
 export function defaultMachine(arch: Arch): Machine {
-  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false, ia32Emulation: true, pageSize: 4096 };
+  return { capSysResource: true, rtc: true, clocksource: arch === 'x86_64' ? 'kvm-clock' : 'arch_sys_counter', kvmclockUsed: arch === 'x86_64', vsyscall: arch === 'x86_64' ? 'xonly' : 'none', erratum1418040: false, ia32Emulation: true, pageSize: 4096 };
 }
 
 /** The machine a profile runs on: its own settings over the default of its architecture. */
 export function machineOf(p: { readonly arch: Arch; readonly machine?: Partial<Machine> }): Machine {
-  return { ...defaultMachine(p.arch), ...p.machine };
+  const m = { ...defaultMachine(p.arch), ...p.machine };
+  // The current clocksource was enabled, so kvm-clock as the current one is used whatever was said.
+  const kvmclockUsed = (p.arch === 'x86_64' && m.clocksource === 'kvm-clock') || (p.machine?.kvmclockUsed ?? false);
+  return { ...m, kvmclockUsed };
 }
 
 /** The kernel's PAGE_SIZE on a profile's machine: arm64's build choice, 4096 on x86_64 (PAGE_SHIFT 12). */

@@ -156,7 +156,7 @@ function trackRawClones(raw: Set<string>, step: Step, result: OpResult, after: K
 
 /** A machine as the header would say it. */
 export function machineText(m: Machine): string {
-  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource} vsyscall=${m.vsyscall}${m.erratum1418040 ? ' erratum_1418040=yes' : ''}${m.ia32Emulation ? '' : ' ia32_emulation=no'}${m.pageSize === 4096 ? '' : ` page_size=${MACHINE_KEYS.page_size.word!(m.pageSize)}`}`;
+  return `cap_sys_resource=${m.capSysResource ? 'yes' : 'no'} rtc=${m.rtc ? 'yes' : 'no'} clocksource=${m.clocksource}${m.kvmclockUsed !== (m.clocksource === 'kvm-clock') ? ` kvmclock_used=${m.kvmclockUsed ? 'yes' : 'no'}` : ''} vsyscall=${m.vsyscall}${m.erratum1418040 ? ' erratum_1418040=yes' : ''}${m.ia32Emulation ? '' : ' ia32_emulation=no'}${m.pageSize === 4096 ? '' : ` page_size=${MACHINE_KEYS.page_size.word!(m.pageSize)}`}`;
 }
 
 /** The helper input for several plans: one sandbox per scenario. */

@@ -117,6 +117,8 @@ export function parseLine(raw: string): Record_ {
       if (f.capsysres === '0' || f.capsysres === '1') machine.capSysResource = f.capsysres === '1';
       if (f.rtc === '0' || f.rtc === '1') machine.rtc = f.rtc === '1';
       if (f.clocksource && f.clocksource !== 'unknown' && NAME.test(f.clocksource)) machine.clocksource = f.clocksource;
+      // whether the helper's touch of the pvclock page mapped it (-1: not x86_64, or no such page to touch)
+      if (f.pvclock === '0' || f.pvclock === '1') machine.kvmclockUsed = f.pvclock === '1';
       if ((VSYSCALL_MODES as readonly string[]).includes(f.vsyscall ?? '')) machine.vsyscall = f.vsyscall as VsyscallMode;
       // whether the helper's ia32 build ran (ENOEXEC: no ia32 emulation); -1: there is none to try
       if (f.arch === 'x86_64' && (f.exec32 === '0' || f.exec32 === '1')) machine.ia32Emulation = f.exec32 === '1';

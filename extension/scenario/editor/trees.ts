@@ -80,9 +80,10 @@ export function machineNode(parent: string, profile: Profile): TreeNode {
       field(id, 'CAP_SYS_RESOURCE', m.capSysResource ? 'in root\'s bounding set' : 'not in root\'s bounding set', undefined,
         'user.max_time_namespaces of the initial user namespace is writable only with it (set_permissions, kernel/ucount.c)'),
       field(id, 'RTC', m.rtc ? 'present' : 'none', undefined, 'The ALARM clocks need one (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c)'),
-      field(id, 'clocksource', m.clocksource, undefined, profile.arch === 'x86_64'
-        ? 'The pvclock page of [vvar] maps only when kvm-clock was used (vvar_fault, arch/x86/entry/vdso/vma.c)' : 'arm64 has no pvclock page'),
-      ...(profile.arch === 'x86_64' ? [field(id, 'vsyscall', m.vsyscall, undefined,
+      field(id, 'clocksource', m.clocksource, undefined, 'Its vdso_clock_mode is the data page\'s clock_mode: NONE sends the vDSO\'s high-resolution reads to the system call'),
+      ...(profile.arch === 'x86_64' ? [field(id, 'kvm-clock used', m.kvmclockUsed ? 'yes' : 'no', undefined,
+        'The pvclock page maps only once kvm-clock was the clocksource (vvar_fault, arch/x86/entry/vdso/vma.c: vclock_was_used(VDSO_CLOCKMODE_PVCLOCK), set by kvm_cs_enable)'),
+      field(id, 'vsyscall', m.vsyscall, undefined,
         'The [vsyscall] gate area of /proc/PID/maps: --xp with xonly, r-xp with emulate, absent with none (get_gate_vma, arch/x86/entry/vsyscall/vsyscall_64.c)'),
       field(id, 'ia32 emulation', m.ia32Emulation ? 'on' : 'off', undefined,
         'Off (CONFIG_IA32_EMULATION=n, ia32_emulation=false from 6.7, or a hypervisor): compat_elf_check_arch refuses a 32-bit image, execve(…, compat) is ENOEXEC')]

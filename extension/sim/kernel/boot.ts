@@ -5,6 +5,7 @@ import type { KernelContext } from './context';
 import { newTask } from './fork';
 import { hostPage } from './host';
 import { newMm } from './mm/mm';
+import { createPvclockPage } from './vdso/vvar';
 import { INIT_TIME_INUM } from './time/namespace';
 import { INIT_USER_INUM } from './cred';
 import { ZERO } from './util';
@@ -43,9 +44,7 @@ export function boot(k: KernelContext, uptime?: number): void {
   // init_nsproxy is also held by the init task, which the model does not show: count starts at 1.
   r.create(k.nsproxies, 'nsproxy#0', { id: 'nsproxy#0', count: 1, time_ns: 'ns#0', time_ns_for_children: 'ns#0' } satisfies NsproxyRec);
   r.create(k.pages, 'page#host', hostPage(k, host));
-  if (k.layout.vmas.some((v) => v.roles.includes('pvclock')) && k.sw.pvclockPresent) {
-    r.create(k.pages, 'page#pvclock', { id: 'page#pvclock', kind: 'pvclock', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
-  }
+  if (k.sw.pvclockPresent) createPvclockPage(k);
   if (k.layout.vmas.some((v) => v.roles.includes('rng'))) {
     r.create(k.pages, 'page#rng', { id: 'page#rng', kind: 'rng', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
   }

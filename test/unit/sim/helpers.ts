@@ -16,7 +16,7 @@ export interface Harness {
 
 /** The machine the facts-qN scenarios (test/conformance) were observed on: a container's root without CAP_SYS_RESOURCE, no RTC, kvm-clock,
  *  vsyscall=xonly, and a hypervisor that turns ia32 emulation off (an ia32 exec is ENOEXEC there). */
-export const FACTS_MACHINE: Machine = { capSysResource: false, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: false, pageSize: 4096 };
+export const FACTS_MACHINE: Machine = { capSysResource: false, rtc: false, clocksource: 'kvm-clock', kvmclockUsed: true, vsyscall: 'xonly', erratum1418040: false, ia32Emulation: false, pageSize: 4096 };
 
 export function harness(kernel: KernelVersion = '6.18', arch: Arch = 'x86_64', disabledPatches: Arm64PatchId[] = [], machine?: Partial<Machine>): Harness {
   const sim = createSimulation({ arch, kernel, disabledPatches, ...(machine ? { machine } : {}) });

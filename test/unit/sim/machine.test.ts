@@ -44,17 +44,39 @@ test('the x86 pvclock page maps only when the clocksource is kvm-clock', () => {
   assert.equal(vclock.run('R', op.touch(0, '[vvar_vclock]')).signal, 'SIGBUS', '[vvar_vclock] page 0 is the pvclock page from 6.13');
 });
 
+test('the pvclock page maps once kvm-clock was used, whatever the clocksource is now (vclock_was_used, kvm_cs_enable)', () => {
+  // A KVM guest with a stable TSC: kvm-clock at boot, tsc a moment later (seen on a 6.18 x86_64 guest, dmesg).
+  const p = parseScenario('arch x86_64\nkernel 6.18\nmachine clocksource=tsc kvmclock_used=yes\n');
+  assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(p.header.machine, { clocksource: 'tsc', kvmclockUsed: true });
+  assert.equal(machineOf({ arch: 'x86_64', machine: { clocksource: 'kvm-clock', kvmclockUsed: false } }).kvmclockUsed, true, 'the current clocksource was enabled');
+  assert.equal(machineOf({ arch: 'x86_64', machine: { clocksource: 'hpet' } }).kvmclockUsed, false);
+  assert.equal(machineOf({ arch: 'arm64', machine: { kvmclockUsed: false } }).kvmclockUsed, false);
+  for (const [version, mapping, page] of [['6.18', '[vvar_vclock]', 0], ['6.1', '[vvar]', 1]] as const) {
+    const used = harness(version, 'x86_64', [], { clocksource: 'tsc', kvmclockUsed: true });
+    used.run('P1', op.fork('R'));
+    assert.equal(used.run('R', op.touch(page, mapping)).signal, null, `${version}: kvm-clock used at boot`);
+    // The host switches to kvm-clock: change_clocksource calls its enable, kvm_cs_enable, before the switch.
+    const later = harness(version, 'x86_64', [], { clocksource: 'tsc' });
+    later.run('P1', op.fork('R'));
+    assert.equal(later.run('R', op.touch(page, mapping)).signal, 'SIGBUS', `${version}: never used`);
+    later.run(null, { op: 'clocksource', name: 'kvm-clock' });
+    later.run('P1', op.fork('S'));
+    assert.equal(later.run('S', op.touch(page, mapping)).signal, null, `${version}: used from the switch on`);
+  }
+});
+
 test('a normal machine is the default: CAP_SYS_RESOURCE, an RTC, kvm-clock on x86_64', () => {
-  assert.deepEqual(machineOf({ arch: 'x86_64' }), { capSysResource: true, rtc: true, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
-  assert.deepEqual(machineOf({ arch: 'arm64' }), { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', vsyscall: 'none', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
-  assert.deepEqual(machineOf({ arch: 'x86_64', machine: { rtc: false } }), { capSysResource: true, rtc: false, clocksource: 'kvm-clock', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
+  assert.deepEqual(machineOf({ arch: 'x86_64' }), { capSysResource: true, rtc: true, clocksource: 'kvm-clock', kvmclockUsed: true, vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
+  assert.deepEqual(machineOf({ arch: 'arm64' }), { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', kvmclockUsed: false, vsyscall: 'none', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
+  assert.deepEqual(machineOf({ arch: 'x86_64', machine: { rtc: false } }), { capSysResource: true, rtc: false, clocksource: 'kvm-clock', kvmclockUsed: true, vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
 });
 
 test('the machine header sets the properties; bad keys and values are errors with fixes', () => {
   const p = parseScenario('arch x86_64\nmachine cap_sys_resource=no rtc=no\nmachine clocksource=tsc\nsysctl user.max_time_namespaces=3\n');
   assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);
   assert.deepEqual(p.header.machine, { capSysResource: false, rtc: false, clocksource: 'tsc' });
-  assert.deepEqual(machineOf(profileOfHeader(p.header)), { capSysResource: false, rtc: false, clocksource: 'tsc', vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
+  assert.deepEqual(machineOf(profileOfHeader(p.header)), { capSysResource: false, rtc: false, clocksource: 'tsc', kvmclockUsed: false, vsyscall: 'xonly', erratum1418040: false, ia32Emulation: true, pageSize: 4096 });
   const run = runScenario('machine cap_sys_resource=no\nsysctl user.max_time_namespaces=3\nexpect errno == EACCES\n');
   assert.ok(run.passed, JSON.stringify(run.expectations.map((e) => e.message)));
   const badKey = parseScenario('machine rtcc=no\n').diagnostics.find((d) => d.code === 'unknown-machine-key');
@@ -94,7 +116,7 @@ test('the machine shows under the initial time namespace, and in hover and compl
   assert.match(hover?.markdown ?? '', /RTC device/);
   assert.match(hover?.markdown ?? '', /no RTC/);
   const keys = completionsAt('machine ', 0, 8, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
-  assert.deepEqual(keys, ['cap_sys_resource=', 'rtc=', 'clocksource=', 'vsyscall=', 'erratum_1418040=', 'ia32_emulation=', 'page_size=']);
+  assert.deepEqual(keys, ['cap_sys_resource=', 'rtc=', 'clocksource=', 'kvmclock_used=', 'vsyscall=', 'erratum_1418040=', 'ia32_emulation=', 'page_size=']);
   const values = completionsAt('machine rtc=', 0, 12, { parsed: null, profile: DEFAULT_PROFILE }).map((c) => c.label);
   assert.deepEqual(values, ['yes', 'no']);
 });

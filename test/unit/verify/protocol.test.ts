@@ -10,7 +10,8 @@ import { verifyCommand } from '../../../extension/verify/cli';
 import { ABSENT_PID, OPERATIONS, helperOpsHeader, procPathToken } from '../../../extension/verify/operations';
 import { clockPointUnchecked } from '../../../extension/verify/operationsClock';
 import { createSimulation } from '../../../extension/sim/index';
-import { CLONE_FLAGS } from '../../../extension/sim/types';
+import { CLONE_FLAGS, machineOf, type Machine } from '../../../extension/sim/types';
+import { machineText } from '../../../extension/verify/plan';
 
 test('parseLine never throws, whatever the bytes, and keeps what it does not know as noise', () => {
   fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => { parseLine(s); }), { numRuns: 3000 });
@@ -103,6 +104,16 @@ test('an arm64 Image header says its page size (flags bits 1-2, booting.rst), wh
   const hello = (ps: string) => parseLine(`hello proto=1 arch=aarch64 release=6.12.118+deb12-arm64-16k mode=initial euid=0 pagesize=${ps} timens=1 userns=1 capsysres=1 rtc=1 clocksource=arch_sys_counter vsyscall=none exec32=1`);
   assert.deepEqual((hello('16384') as { machine: object }).machine, { capSysResource: true, rtc: true, clocksource: 'arch_sys_counter', vsyscall: 'none', pageSize: 16384 });
   assert.equal((hello('8192') as { machine: { pageSize?: number } }).machine.pageSize, undefined, 'no arm64 page size');
+});
+
+test('the hello says whether the pvclock page mapped (kvm-clock used since boot): the model\'s machine follows it', () => {
+  const hello = (pv: string) => parseLine(`hello proto=1 arch=x86_64 release=6.18.44 mode=sandbox euid=0 pagesize=4096 timens=1 userns=1 capsysres=1 rtc=1 clocksource=tsc pvclock=${pv} vsyscall=none exec32=1`) as { machine: Partial<Machine> };
+  assert.equal(hello('1').machine.kvmclockUsed, true);
+  assert.equal(hello('0').machine.kvmclockUsed, false);
+  assert.equal(hello('-1').machine.kvmclockUsed, undefined, 'not probed: the clocksource decides');
+  assert.equal(machineOf({ arch: 'x86_64', machine: hello('1').machine }).kvmclockUsed, true);
+  assert.match(machineText(machineOf({ arch: 'x86_64', machine: hello('1').machine })), /clocksource=tsc kvmclock_used=yes/);
+  assert.doesNotMatch(machineText(machineOf({ arch: 'x86_64', machine: hello('0').machine })), /kvmclock_used/, 'as the clocksource says');
 });
 
 test('every operation has a helper signature, and the generated table lists every task operation once', () => {

@@ -5,6 +5,7 @@
 import type { OpResult } from '../../api';
 import { machineOf, type Arch, type Machine } from '../../types';
 import type { KernelContext } from '../context';
+import { createPvclockPage } from '../vdso/vvar';
 
 /** The clocksources the model knows, by arch, with their vdso_clock_mode (the suffix of VDSO_CLOCKMODE_*). */
 export const CLOCKSOURCES: Readonly<Record<string, { readonly arch: Arch; readonly mode: string; readonly source: string }>> = {
@@ -54,6 +55,13 @@ export function changeClocksource(k: KernelContext, name: string): OpResult {
     return { ret: 0, errno: null, signal: null };
   }
   const mode = `${k.sw.clockModePrefix}_${clockModeOf(name, machineOf(k.profile))}`;
+  // change_clocksource: "if (!new->enable || new->enable(new) == 0)" before the switch.
+  if (name === 'kvm-clock' && !k.pages.get('page#pvclock')) {
+    k.fn('kvm_cs_enable', () => {
+      createPvclockPage(k);
+      k.state(k.txt`vclocks_set_used(VDSO_CLOCKMODE_PVCLOCK): vvar_fault maps the pvclock page from now on`);
+    });
+  }
   k.fn('timekeeping_update', () => k.fn('update_vsyscall', () => {
     const page = k.pages.get('page#host')!;
     const seq = page.blocks[0].seq;

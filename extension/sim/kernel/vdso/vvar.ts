@@ -4,7 +4,7 @@
 // chosen per profile in kernel/modules.ts (arch/x86.ts, arch/arm64.ts, vdso/datastore.ts).
 
 import type { PageRole, SwitchValues } from '../../profile';
-import type { VmaRec } from '../../store/records';
+import type { PageRec, VmaRec } from '../../store/records';
 import { mm, np, ns, task, vma, type KernelContext } from '../context';
 import { insertPfn } from '../mm/fault';
 import { setPtes } from '../mm/vma';
@@ -53,6 +53,12 @@ export function timensPage(k: KernelContext, t: string, key: string, _v: VmaRec,
     return BUS;
   }
   return mapped(k, key, index, 'page#host', faultEv);
+}
+
+/** The pvclock page, which vvar_fault maps from now on, where the layout has a slot for it (x86_64). */
+export function createPvclockPage(k: KernelContext): void {
+  if (!k.layout.vmas.some((v) => v.roles.includes('pvclock')) || k.pages.get('page#pvclock')) return;
+  k.r.create(k.pages, 'page#pvclock', { id: 'page#pvclock', kind: 'pvclock', ns: null, blockOffset: 0, blocks: [] } satisfies PageRec);
 }
 
 export function pvclockPage(k: KernelContext, _t: string, key: string, _v: VmaRec, index: number, _pgoff: number, faultEv: number): Fault {
