@@ -1,6 +1,6 @@
 // Verify under qemu: boots a kernel image (x86_64 bzImage or arm64 Image) with a generated initramfs whose
 // init is the static helper and whose /plan holds every scenario; the helper writes framed result lines to
-// the console and powers the VM off. TCG is used when KVM is not available.
+// the console and powers the VM off. TCG is used when KVM is not available, or when a KVM boot never reaches the helper.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -73,8 +73,25 @@ export function sniffImage(bytes: Uint8Array): { arch: 'x86_64' | 'arm64' | null
   return { arch: null, release: null };
 }
 
-function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, memoryMb: number, extra?: string, pageSize?: number): { bin: string; args: string[]; pkg: string } {
-  const kvm = arch === os.machine().replace('aarch64', 'arm64') && fs.existsSync('/dev/kvm');
+/** Whether qemu may use KVM for `arch`: the host's own architecture and a /dev/kvm this process may open. */
+function kvmAvailable(arch: 'x86_64' | 'arm64'): boolean {
+  if (arch !== os.machine().replace('aarch64', 'arm64')) return false;
+  try {
+    fs.accessSync('/dev/kvm', fs.constants.R_OK | fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How long a KVM boot may take to reach the helper's hello before verify boots again under TCG. A KVM guest says
+ * hello within seconds; a nested one whose hypervisor does not run the guest spins in KVM_RUN for ever (seen on a
+ * 6.18 microVM guest with /dev/kvm: stuck after "Probing EDD", 100% system time, for 10 minutes).
+ */
+const KVM_HELLO_MS = 60_000;
+
+function qemuCommand(arch: 'x86_64' | 'arm64', kvm: boolean, image: string, initrd: string, memoryMb: number, extra?: string, pageSize?: number): { bin: string; args: string[]; pkg: string } {
   const append = `console=${arch === 'x86_64' ? 'ttyS0' : 'ttyAMA0'} loglevel=1 panic=-1 rdinit=/init${extra ? ` ${extra}` : ''}`;
   const common = ['-m', String(memoryMb), '-smp', '1', '-nographic', '-no-reboot', '-kernel', image, '-initrd', initrd, '-append', append];
   if (arch === 'x86_64') {
@@ -84,6 +101,54 @@ function qemuCommand(arch: 'x86_64' | 'arm64', image: string, initrd: string, me
   // qemu's `max` has every granule; pauth-impdef keeps its pointer authentication from slowing TCG down.
   const cpu = pageSize === 16384 ? 'max,pauth-impdef=on' : 'cortex-a57';
   return { bin: 'qemu-system-aarch64', pkg: 'qemu-system-arm', args: ['-machine', 'virt', ...(kvm ? ['-enable-kvm', '-cpu', 'host'] : ['-cpu', cpu]), ...common] };
+}
+
+/** One boot: the helper's lines collected from the console, or `stalled` when the hello did not come by `helloMs`. */
+interface Boot { readonly col: Collector; readonly bootMs: number; readonly stalled: boolean }
+
+function boot(q: { bin: string; args: string[]; pkg: string }, o: QemuOptions, col: Collector, log: fs.WriteStream | null,
+  signal: AbortSignal | undefined, helloMs: number | null): Promise<Boot> {
+  const t0 = Date.now();
+  let bootMs = 0;
+  let stalled = false;
+  return new Promise<Boot>((resolve, reject) => {
+    const child = spawn(q.bin, q.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new VerifyError(`the VM did not finish within ${Math.round((o.timeoutMs ?? 900_000) / 1000)} s (console: ${o.consoleLog ?? 'not kept'})`)); }, o.timeoutMs ?? 900_000);
+    const helloTimer = helloMs === null ? null : setTimeout(() => { if (!col.hello) { stalled = true; child.kill('SIGKILL'); } }, helloMs);
+    const abort = () => child.kill('SIGKILL');
+    signal?.addEventListener('abort', abort, { once: true });
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (d: string) => {
+      log?.write(d);
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const raw = buf.slice(0, nl).replace(/\r/g, '');
+        buf = buf.slice(nl + 1);
+        const payload = unframe(raw);
+        if (payload === null) { col.add({ kind: 'noise', text: raw }); continue; }
+        const r = parseLine(payload);
+        if (r.kind === 'hello' && !bootMs) bootMs = Date.now() - t0;
+        col.add(r);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => log?.write(d));
+    const done = () => {
+      clearTimeout(timer);
+      if (helloTimer) clearTimeout(helloTimer);
+      signal?.removeEventListener('abort', abort);
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      done();
+      reject(new VerifyError(e.code === 'ENOENT' ? `${q.bin} is not installed (Debian: apt-get install ${q.pkg})` : `cannot start ${q.bin}: ${e.message}`));
+    });
+    child.on('close', () => {
+      done();
+      if (signal?.aborted) reject(new VerifyError('cancelled'));
+      else resolve({ col, bootMs, stalled });
+    });
+  });
 }
 
 export interface QemuRun {
@@ -112,8 +177,8 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
   const mode: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, ...(helper32 ? { compat: true } : {}) };
   // Planned before the hello: the machine the boot options make, as far as they change the commands sent.
   // and the page size the image was built for (an arm64 build choice), which the hello's getpagesize() confirms
-  const booted = { ...(o.cmdline ? machineFromCmdline(o.cmdline) : {}), ...(sniff.pageSize ? { pageSize: sniff.pageSize } : {}) };
-  const plans = makePlans(Object.keys(booted).length ? { ...profile, machine: booted } : profile, mode);
+  const bootMachine = { ...(o.cmdline ? machineFromCmdline(o.cmdline) : {}), ...(sniff.pageSize ? { pageSize: sniff.pageSize } : {}) };
+  const plans = makePlans(Object.keys(bootMachine).length ? { ...profile, machine: bootMachine } : profile, mode);
   const helper = await buildHelper(arch === 'x86_64' ? 'x86_64-static' : 'arm64-static');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-qemu-'));
   try {
@@ -126,46 +191,22 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
       ...(helper32 ? [{ name: 'helper32', type: 'file' as const, mode: 0o755, data: await fs.promises.readFile(helper32) }] : []),
       { name: 'plan', type: 'file', mode: 0o644, data: new TextEncoder().encode(planInput(plans)) },
     ]));
-    const q = qemuCommand(arch, o.image, initrd, o.memoryMb ?? 512, o.cmdline, sniff.pageSize);
     const byLabel = new Map(plans.map((p) => [p.label, p.file]));
-    const col = new Collector((label, n) => ctl.onLine?.(byLabel.get(label) ?? label, n - 1));
-    const t0 = Date.now();
-    let bootMs = 0;
+    const collector = () => new Collector((label, n) => ctl.onLine?.(byLabel.get(label) ?? label, n - 1));
     const log = o.consoleLog ? fs.createWriteStream(o.consoleLog) : null;
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(q.bin, q.args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let buf = '';
-      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new VerifyError(`the VM did not finish within ${Math.round((o.timeoutMs ?? 900_000) / 1000)} s (console: ${o.consoleLog ?? 'not kept'})`)); }, o.timeoutMs ?? 900_000);
-      const abort = () => child.kill('SIGKILL');
-      ctl.signal?.addEventListener('abort', abort, { once: true });
-      child.stdout.setEncoding('latin1');
-      child.stdout.on('data', (d: string) => {
-        log?.write(d);
-        buf += d;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const raw = buf.slice(0, nl).replace(/\r/g, '');
-          buf = buf.slice(nl + 1);
-          const payload = unframe(raw);
-          if (payload === null) { col.add({ kind: 'noise', text: raw }); continue; }
-          const r = parseLine(payload);
-          if (r.kind === 'hello' && !bootMs) bootMs = Date.now() - t0;
-          col.add(r);
-        }
-      });
-      child.stderr.on('data', (d: Buffer) => log?.write(d));
-      child.on('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(new VerifyError(e.code === 'ENOENT' ? `${q.bin} is not installed (Debian: apt-get install ${q.pkg})` : `cannot start ${q.bin}: ${e.message}`));
-      });
-      child.on('close', () => {
-        clearTimeout(timer);
-        ctl.signal?.removeEventListener('abort', abort);
-        log?.end();
-        if (ctl.signal?.aborted) reject(new VerifyError('cancelled'));
-        else resolve();
-      });
-    });
+    const t0 = Date.now();
+    const kvm = kvmAvailable(arch);
+    let q = qemuCommand(arch, kvm, o.image, initrd, o.memoryMb ?? 512, o.cmdline, sniff.pageSize);
+    let booted = await boot(q, o, collector(), log, ctl.signal, kvm ? KVM_HELLO_MS : null).catch((e: unknown) => { log?.end(); throw e; });
+    let accel = kvm ? 'KVM' : 'TCG';
+    if (booted.stalled) {
+      log?.write(`\n[verify] no hello within ${KVM_HELLO_MS / 1000} s under KVM: booting again under TCG\n`);
+      q = qemuCommand(arch, false, o.image, initrd, o.memoryMb ?? 512, o.cmdline, sniff.pageSize);
+      booted = await boot(q, o, collector(), log, ctl.signal, null).catch((e: unknown) => { log?.end(); throw e; });
+      accel = `TCG: KVM did not reach the helper within ${KVM_HELLO_MS / 1000} s`;
+    }
+    log?.end();
+    const { col, bootMs } = booted;
     if (!col.hello) {
       throw new VerifyError(`the VM never ran the helper; the kernel needs an initramfs, a serial console and CONFIG_TIME_NS (console: ${col.noise.slice(-5).join(' | ') || 'empty'})`);
     }
@@ -175,7 +216,7 @@ export async function runQemu(o: QemuOptions, makePlans: (p: Profile, m: RunMode
       throw new VerifyError(`the VM runs Linux ${col.hello.release} ${col.hello.arch}, but the plan was made for ${profile.arch} ${profile.kernel}: give --kernel`);
     }
     const totalMs = Date.now() - t0;
-    const info: KernelInfo = { release: col.hello.release, arch: col.hello.arch, how: `${q.bin} (${q.args.includes('-enable-kvm') ? 'KVM' : 'TCG'}), initial namespaces of the VM, boot ${(bootMs / 1000).toFixed(1)} s${o.cmdline ? `, booted with ${o.cmdline}` : ''}` };
+    const info: KernelInfo = { release: col.hello.release, arch: col.hello.arch, how: `${q.bin} (${accel}), initial namespaces of the VM, boot ${(bootMs / 1000).toFixed(1)} s${o.cmdline ? `, booted with ${o.cmdline}` : ''}` };
     return { plans, run: { hello: col.hello, lines: col.lines, failures: col.failures, hosts: col.hosts }, info, bootMs, totalMs };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
