@@ -2,6 +2,7 @@
 // line with the model run under that kernel's profile. The entry point of the CLI and the editor commands.
 
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { aligned } from './align';
 import { buildHelper, VerifyError } from './build';
@@ -13,6 +14,17 @@ import { runQemu, type QemuOptions } from './qemu';
 import type { FileReport, KernelInfo, LineVerdict } from './report';
 import { checkConfig, runLocal } from './run';
 import { machineOf } from '../sim/types';
+
+/** PROC_USER_INIT_INO (include/linux/proc_ns.h): the inode number of the initial user namespace's nsfs file, fixed
+ *  since 3.8. A process whose /proc/self/ns/user has it is in the initial user namespace, which no other has. */
+const PROC_USER_INIT_INO = 0xEFFFFFFD;
+function inInitialUserNs(): boolean {
+  try {
+    return fs.statSync('/proc/self/ns/user').ino === PROC_USER_INIT_INO;
+  } catch {
+    return false;
+  }
+}
 
 export { VerifyError } from './build';
 export type { FileReport, LineVerdict, KernelInfo, Diff } from './report';
@@ -67,7 +79,8 @@ export async function verify(inputs: readonly ScenarioInput[], opts: VerifyOptio
   const helper32 = arch === 'x86_64' ? await buildHelper('ia32-static').catch(() => null) : null;
   const profile = helper32 ? { ...known, machine: { ia32Emulation: runs(helper32) } } : known;
   const uid = process.geteuid?.() ?? -1;
-  const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000, ...(helper32 ? { compat: true } : {}) };
+  const mode: RunMode = { kind: 'sandbox', uids: uid === 0 ? 'all' : 'root-only', sleepCapMs: LOCAL_TOLERANCES.capSec * 1000, ...(helper32 ? { compat: true } : {}),
+    ...(inInitialUserNs() ? { userNsLevel: 1 } : {}) };
   const plans = inputs.map((s, i) => planScenario(s.text, s.file, profile, mode, `f${i}`));
   const byLabel = new Map(plans.map((p) => [p.label, p]));
   const run = await runLocal(helper, plans, {

@@ -31,6 +31,9 @@ export interface RunMode {
   readonly sleepCapMs: number;
   /** A 32-bit build of the helper (AArch32 under qemu on arm64, ia32 on x86_64) exists: `execve(…, compat)` runs it. */
   readonly compat?: boolean;
+  /** The kernel's level of the sandbox's user namespace (the scenario's user#0), when known: 1 when verify itself
+   *  runs in the initial user namespace. */
+  readonly userNsLevel?: number;
 }
 
 export interface EncodeContext {
@@ -260,8 +263,9 @@ function threadInVforkChild(c: EncodeContext): NotRun | null {
 
 /** create_user_ns refuses a parent more than 32 levels deep (ENOSPC). The sandbox's user namespace is itself nested in
  *  the host's (a container's, perhaps), so the kernel reaches the limit that many levels before the model, whose
- *  user#0 is the initial one: near the limit a CLONE_NEWUSER line is not run there (our choice: a sandbox up to
- *  USERNS_SLACK levels deep agrees below it). Under qemu the helper runs in the initial namespaces. */
+ *  user#0 is the initial one: near the limit a CLONE_NEWUSER line is not run there. The sandbox's level is known when
+ *  verify runs in the initial user namespace (1); otherwise, our choice, a sandbox up to USERNS_SLACK levels deep
+ *  agrees below it. Under qemu the helper runs in the initial namespaces. */
 const USERNS_SLACK = 8;
 function userNsDepth(flags: number, c: EncodeContext): NotRun | null {
   // a task whose creating line failed has no record: the line goes to the helper, which knows no such task either
@@ -269,7 +273,7 @@ function userNsDepth(flags: number, c: EncodeContext): NotRun | null {
   if (!(flags & CLONE_FLAGS.CLONE_NEWUSER) || c.mode.kind === 'initial' || !me) return null;
   let level = 0;
   for (let u = c.before.userNamespaces[me.userNs]; u?.parent; u = c.before.userNamespaces[u.parent]) level++;
-  if (level <= MAX_USER_NS_LEVEL - USERNS_SLACK) return null;
+  if (level <= MAX_USER_NS_LEVEL - (c.mode.userNsLevel ?? USERNS_SLACK)) return null;
   return { notRun: `CLONE_NEWUSER ${level} levels below the model's initial user namespace: the sandbox's own user namespace is nested in the host's, so the kernel's limit of ${MAX_USER_NS_LEVEL + 1} levels comes earlier there`, changes: true };
 }
 

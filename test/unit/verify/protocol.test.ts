@@ -217,4 +217,14 @@ test('CLONE_NEWUSER near the 33-level limit is not run in the sandbox (nested in
   assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, mode: { ...sandbox, kind: 'initial' } as const }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
   // a task the model does not have (its creating line failed): no crash, the line is sent (found by the fuzz batch)
   assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, task: 'T9' }), [String(CLONE_FLAGS.CLONE_NEWUSER)]);
+  // verify in the initial user namespace: the sandbox is one level down, so only the model's level 32 differs
+  const oneDown = { ...sandbox, userNsLevel: 1 };
+  assert.deepEqual(OPERATIONS.unshare.encode(unshare, { ...c, mode: oneDown }), [String(CLONE_FLAGS.CLONE_NEWUSER)], 'level 25 runs');
+  for (let i = 25; i < 32; i++) {
+    sim.exec({ line: line++, task: 'P1', operation: { op: 'unshare', flags: CLONE_FLAGS.CLONE_NEWUSER } });
+    for (const [path, data] of [['setgroups', 'deny'], ['uid_map', '0 0 1'], ['gid_map', '0 0 1']]) {
+      sim.exec({ line: line++, task: 'P1', operation: { op: 'write', file: { path: `/proc/self/${path}` }, data } });
+    }
+  }
+  assert.match((OPERATIONS.unshare.encode(unshare, { mode: oneDown, profile, before: sim.state(), task: 'P1' }) as { notRun: string }).notRun, /32 levels below/);
 });
