@@ -36,6 +36,9 @@ export function generatedSteps(targetEvents: number, sim: Simulation): number {
   return line;
 }
 
+/** How many times the rate's 10^6 events are recorded (see bench). */
+const RECORDINGS = 3;
+
 function getGc(): (() => void) | undefined {
   const g = (globalThis as { gc?: () => void }).gc;
   if (g) return g;
@@ -101,14 +104,32 @@ export async function bench(): Promise<Record<string, number>> {
   const scaling = forkScaling(gc);
   // Warm-up run so the recording rate is not dominated by JIT compilation.
   generatedSteps(50_000, createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }));
-  gc?.();
-  const heap0 = process.memoryUsage().heapUsed;
-  const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
-  const t0 = process.hrtime.bigint();
-  const cpu0 = process.cpuUsage();
-  generatedSteps(1_000_000, sim);
-  const recordMs = ms(t0);
-  const cpu = process.cpuUsage(cpu0);
+  // The same 10^6 events recorded RECORDINGS times, each simulation dropped before the next; the rate is the best
+  // (the engine records a scenario again at every edit), the first one's printed beside it: a fresh process's first
+  // recording also grows V8's heap step by step, with a full collection at each step, and the JIT is still settling
+  // (measured 0.60M events/s for the first against 0.91-0.97M for the next two, on a loaded machine). The retained
+  // bytes are the last simulation's, which the figures below use.
+  let sim: Simulation | null = null;
+  let recordMs = Infinity;
+  let cpuMs = Infinity;
+  let firstMs = NaN;
+  let heap0 = 0;
+  for (let r = 0; r < RECORDINGS; r++) {
+    sim = null;
+    gc?.();
+    heap0 = process.memoryUsage().heapUsed;
+    const s = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
+    const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    generatedSteps(1_000_000, s);
+    const took = ms(t0);
+    const cpu = process.cpuUsage(cpu0);
+    if (r === 0) firstMs = took;
+    recordMs = Math.min(recordMs, took);
+    cpuMs = Math.min(cpuMs, (cpu.user + cpu.system) / 1000);
+    sim = s;
+  }
+  if (!sim) throw new Error('nothing recorded');
   const n = sim.eventCount;
   gc?.();
   const heap1 = process.memoryUsage().heapUsed;
@@ -150,8 +171,9 @@ export async function bench(): Promise<Record<string, number>> {
   const out: Record<string, number> = {
     'sim.events': n,
     'sim.events_per_sec': n / (recordMs / 1000),
-    // The machine is shared: CPU time of this process is the steadier measure of the same work.
-    'sim.events_per_cpu_sec': n / ((cpu.user + cpu.system) / 1e6),
+    'sim.events_per_sec_first_recording': n / (firstMs / 1000),
+    // The machine is shared: CPU time of this process (its collector's threads too) is the steadier measure of the same work.
+    'sim.events_per_cpu_sec': n / (cpuMs / 1000),
     'sim.step_back_ms_median': median(backTimes),
     'sim.goto_ms_max': Math.max(...gotoTimes),
     'sim.goto_ms_median': median(gotoTimes),
