@@ -198,13 +198,20 @@ function kind<R extends object>(name: TableName, copy: (r: R) => R, extra?: Part
 
 // Copies with the keys in the order the kernel creates them (the order shows in state() and in the changes a
 // view prints; test/unit/sim/records.test.ts pins it).
-export const TASKS = kind<TaskRec>('tasks', (t) => ({
-  id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
-  fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
-  startBoottime: t.startBoottime, files: t.files, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
-  _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps, ...(t._nsOwners ? { _nsOwners: t._nsOwners } : {}),
-  ...(t._fs ? { _fs: t._fs } : {}), ...(t._sighand ? { _sighand: t._sighand } : {}),
-}), {
+export const TASKS = kind<TaskRec>('tasks', (t) => {
+  const c: { -readonly [K in keyof TaskRec]: TaskRec[K] } = {
+    id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
+    fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
+    startBoottime: t.startBoottime, files: t.files, lastResult: t.lastResult, _vforkParent: t._vforkParent, _egid: t._egid,
+    _suid: t._suid, _gid: t._gid, _sgid: t._sgid, _permCaps: t._permCaps,
+  };
+  // The optional fields only when set, in this order, added rather than spread: a spread of `cond ? {…} : {}` made
+  // a throwaway object per field at every copy (a task is copied at each change of one of its fields).
+  if (t._nsOwners) c._nsOwners = t._nsOwners;
+  if (t._fs) c._fs = t._fs;
+  if (t._sighand) c._sighand = t._sighand;
+  return c;
+}, {
   show: (t) => ({
     id: t.id, pid: t.pid, tgid: t.tgid, leader: t.leader, parent: t.parent, uid: t.uid, euid: t.euid, userNs: t.userNs,
     fullCaps: t.fullCaps, dumpable: t.dumpable, nsproxy: t.nsproxy, mm: t.mm, state: t.state, exitSignal: t.exitSignal,
