@@ -55,9 +55,10 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
  *  not the scenario's. helper/task.c gives its arm64 build a trampoline of its own; until the ia32 build has one, a
  *  wait there that may reach the cap is not run (one of now + less than the cap, or a relative one, returns first). */
 export function ia32CapKills(v: TimeExpr, abs: boolean, c: EncodeContext): NotRun | null {
-  const t = c.task ? c.before.tasks[c.task] : undefined;
+  // (a context without the model's state, as some callers give, has no ia32 task)
+  const t = c.task ? c.before?.tasks[c.task] : undefined;
   const m = t?.mm ? c.before.mms[t.mm] : undefined;
-  if (c.profile.arch !== 'x86_64' || !m?.compat || m.vmas.some((x) => x.name === '[vdso]' && x.pgoff === 0 && x.prot & PROT.PROT_EXEC)) return null;
+  if (c.profile?.arch !== 'x86_64' || !m?.compat || m.vmas.some((x) => x.name === '[vdso]' && x.pgoff === 0 && x.prot & PROT.PROT_EXEC)) return null;
   const ms = v.delta.sec * 1000 + v.delta.nsec / 1e6;
   if (v.delta.sec < 0 || ((!abs || v.base === 'now') && ms < c.mode.sleepCapMs)) return null;
   return { notRun: 'the helper\'s sleep cap (a SIGALRM handler) would return through the vDSO\'s sigreturn in this ia32 task, whose [vdso] text is gone or not executable, and kill it (glibc\'s i386 handlers have no SA_RESTORER): the ia32 helper build needs a trampoline of its own, as its arm64 build has', timeOnly: true };
