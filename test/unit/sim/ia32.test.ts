@@ -151,3 +151,19 @@ test('an ia32 process\'s set*id with other threads dies of SIGSEGV once its [vds
     assert.ok(r.passed, `${text}: ${JSON.stringify(r.expectations.map((e) => e.message))}`);
   }
 });
+
+test('sysinfo of an ia32 task stores the uptime in struct compat_sysinfo\'s s32: past 2^31 - 1 s it wraps, no error', () => {
+  // compat_sys_sysinfo (kernel/sys.c): s_32.uptime = s.uptime; seen on x86_64 6.18 with a boottime offset of 3e9 s
+  const h = harness('6.18');
+  h.run('P1', op.unshare());
+  h.run('P1', { op: 'write', file: { path: '/proc/self/timens_offsets' }, data: 'boottime 3000000000 0' } as Operation);
+  h.run('P1', op.fork('A'));
+  const native = Number(/^uptime=(-?\d+)$/.exec(h.run('A', { op: 'sysinfo' } as Operation).text ?? '')![1]);
+  assert.ok(native > 3_000_000_000);
+  h.run('A', compat);
+  const wrapped = Number(/^uptime=(-?\d+)$/.exec(h.run('A', { op: 'sysinfo' } as Operation).text ?? '')![1]);
+  assert.equal(wrapped, native - 2 ** 32);
+  const small = harness('6.18');
+  small.run('P1', compat);
+  assert.match(small.run('P1', { op: 'sysinfo' } as Operation).text ?? '', /^uptime=\d+$/, 'an uptime that fits is unchanged');
+});
