@@ -172,12 +172,15 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     },
     (t) => { vforked.delete(t); return `${t}: exit(${pick([1, 3, 255])})`; },
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic +5 0', ' \\tboottime 5 0 junk', 'monotonic 5 0x10', 'monotonic 5 -1', '01 5 0', 'monotonic 1 0\\n\\nboottime 2 0', 'monotonic 1 0\\nboottime 2 0\\nbogus', 'monotonic 3 0\\nmonotonic 4 0', 'boottime -1 999999999', 'monotonic 1 18446744073709551615', 'monotonic 2 0\\r\\nboottime 5 0', 'boottime 1 1000000000'])}")`,
+    // offsets that take a clock past 2^31 s, where a 32-bit task's structures (compat_sysinfo's s32 uptime) and the
+    // 32-bit vDSO entries part from the 64-bit ones
+    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['boottime 3000000000 0', 'monotonic 2200000000 0', 'boottime 2147483000 0\\nmonotonic 4300000000 5'])}")`,
     // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
     // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
   const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2,
-    2, 1, 1, 2, 1, 2];
+    2, 1, 1, 2, 1, 2, 2];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
