@@ -154,11 +154,33 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // timers on the clocks above MONOTONIC/BOOTTIME/REALTIME: TAI, the alarm clocks (CAP_WAKE_ALARM), and those
     // no timer takes (RAW, COARSE)
     (t) => `${t}: ${pick(['timerfd_settime', 'timer_settime'])}(${pick(['CLOCK_TAI', 'CLOCK_BOOTTIME_ALARM', 'CLOCK_REALTIME_ALARM', 'CLOCK_MONOTONIC_RAW', 'CLOCK_MONOTONIC_COARSE'])}, ${pick(['TIMER_ABSTIME', '0'])}, ${pick(['now + 5s', '0', '1s', 'now - 1s'])})`,
+    // Lines no generator above made (found against docs/language*.md): TFD_TIMER_CANCEL_ON_SET (accepted on every
+    // timerfd clock, registered only for an absolute REALTIME one: timerfd_setup_cancel), the vsyscall page's entries,
+    // PIDFD_NONBLOCK, clone3's other flags (CLONE_PIDFD, CLONE_PARENT, CLONE_SIGHAND with CLONE_VM, a user namespace with
+    // a vfork), exit codes, and offsets lines sscanf reads in unusual ways (a sign, leading blanks, trailing words, a
+    // third line, an empty middle line, hex and negative nanoseconds, a CR)
+    (t) => `${t}: ${pick(['timerfd_settime', 'timer_settime'])}(${pick(['CLOCK_REALTIME', 'CLOCK_MONOTONIC', 'CLOCK_BOOTTIME'])}, ${pick(['TFD_TIMER_CANCEL_ON_SET', 'TFD_TIMER_ABSTIME|TFD_TIMER_CANCEL_ON_SET'])}, ${pick(['now + 5s', '1s', '0', 'now - 1s'])})`,
+    (t) => `${t}: ${pick(['time(vsyscall)', 'gettimeofday(vsyscall)'])}`,
+    (t) => { const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: pidfd_open(${pick(tasks)}, ${pick(['PIDFD_NONBLOCK', 'PIDFD_NONBLOCK|PIDFD_THREAD'])}) = ${f}`; },
+    (t) => {
+      const c = `K${++n}`;
+      let flags = pick(['CLONE_PIDFD', 'CLONE_PIDFD|CLONE_NEWTIME', 'CLONE_PARENT', 'CLONE_PARENT|CLONE_NEWTIME', 'CLONE_SIGHAND|CLONE_VM', 'CLONE_NEWTIME|CLONE_NEWUSER|CLONE_VM|CLONE_VFORK']);
+      if (vforked.has(t) && flags.includes('CLONE_VFORK')) flags = 'CLONE_PIDFD';
+      if (flags.includes('CLONE_VFORK')) vforked.add(c);
+      child(t, c, false);
+      return `${t}: clone3(${flags}) = ${c}`;
+    },
+    (t) => { vforked.delete(t); return `${t}: exit(${pick([1, 3, 255])})`; },
+    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['monotonic +5 0', ' \\tboottime 5 0 junk', 'monotonic 5 0x10', 'monotonic 5 -1', '01 5 0', 'monotonic 1 0\\n\\nboottime 2 0', 'monotonic 1 0\\nboottime 2 0\\nbogus', 'monotonic 3 0\\nmonotonic 4 0', 'boottime -1 999999999', 'monotonic 1 18446744073709551615', 'monotonic 2 0\\r\\nboottime 5 0', 'boottime 1 1000000000'])}")`,
+    // offsets that take a clock past 2^31 s, where a 32-bit task's structures (compat_sysinfo's s32 uptime) and the
+    // 32-bit vDSO entries part from the 64-bit ones
+    (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['boottime 3000000000 0', 'monotonic 2200000000 0', 'boottime 2147483000 0\\nmonotonic 4300000000 5'])}")`,
     // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
     // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
-  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2];
+  const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2,
+    2, 1, 1, 2, 1, 2, 2];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

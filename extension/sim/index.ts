@@ -61,7 +61,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'timens_ktime_to_host', 'common_nsleep', 'common_nsleep_timens', 'alarm_timer_nsleep', 'posix_cpu_nsleep',
   'do_timerfd_settime', 'do_mprotect_pkey', 'mprotect_fixup', 'special_mapping_split', '__split_vma', 'do_vmi_munmap',
   '__do_sys_mremap', 'vma_to_resize', 'remap_move', 'move_vma', 'copy_vma', 'move_page_tables', 'do_munmap', 'vvar_mremap', 'vdso_mremap',
-  'proc_ns_fget', 'unshare_sighand', 'do_close_on_exec', '__nptl_setxid', 'setup_rt_frame', 'do_cpu_nanosleep', 'pc_clock_getres',
+  'proc_ns_fget', 'unshare_sighand', 'do_close_on_exec', '__nptl_setxid', 'setup_rt_frame', 'ia32_setup_rt_frame', 'do_cpu_nanosleep', 'pc_clock_getres',
   'pc_clock_gettime', 'pc_clock_settime', 'posix_cpu_clock_set', 'posix_cpu_timer_create',
   ...CLOCK_KERNEL_FUNCTIONS,
   ...VSYSCALL_FUNCTIONS,

@@ -118,6 +118,11 @@ export interface SwitchValues {
      *  trampoline: arm64 setup_return, VDSO_SYMBOL(current->mm->context.vdso, sigtramp); x86_64 glibc always
      *  passes its own restorer. */
     readonly sigreturnInVdso: boolean;
+    /** The same for a 32-bit task: x86's ia32 glibc passes no SA_RESTORER while it has a vDSO (sysdeps/unix/sysv/linux/
+     *  i386/libc_sigaction.c SET_SA_RESTORER: sa_restorer = NULL when GLRO(dl_sysinfo_dso) is set), so
+     *  ia32_setup_rt_frame (arch/x86/kernel/signal_32.c) returns through vdso_image_32.sym___kernel_rt_sigreturn;
+     *  an AArch32 glibc passes its own (our reading of glibc's arm sigaction). */
+    readonly compatSigreturnInVdso: boolean;
   };
   /** Machine: an RTC exists, so the ALARM clocks work (alarmtimer_get_rtcdev, kernel/time/alarmtimer.c). */
   readonly rtcPresent: boolean;
@@ -316,8 +321,8 @@ export function switchesFor(profile: Profile): Switches {
   const m = machineOf(profile);
   // the text two pages below the arm64 mmap base of the model's layout (our choice), page-aligned on every page size
   def('arch', arm
-    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff8000000 - 2 * m.pageSize, mremapArea: 0xff0000000000, sigreturnInVdso: true }
-    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000, sigreturnInVdso: false },
+    ? { syscallPrefix: '__arm64_sys_', faultEntry: 'do_mem_abort', faultHandler: 'do_page_fault', sigbusFn: 'arm64_force_sig_fault', segvFn: 'arm64_force_sig_fault', vdsoText: 0xfffff8000000 - 2 * m.pageSize, mremapArea: 0xff0000000000, sigreturnInVdso: true, compatSigreturnInVdso: false }
+    : { syscallPrefix: '__x64_sys_', faultEntry: 'exc_page_fault', faultHandler: 'do_user_addr_fault', sigbusFn: 'do_sigbus', segvFn: 'bad_area', vdsoText: 0x7ffff7fc1000, mremapArea: 0x7f0000000000, sigreturnInVdso: false, compatSigreturnInVdso: true },
     arm ? 'arm64 entry code (el0_da → do_mem_abort → do_page_fault)' : 'x86 entry code (exc_page_fault → do_user_addr_fault)');
   def('rtcPresent', m.rtc, m.rtc ? 'machine: an RTC exists, so the ALARM clocks work (kernel/time/alarmtimer.c)' : 'machine: no RTC, alarm_clock_get_timespec gives EINVAL (kernel/time/alarmtimer.c)');
   def('pvclockPresent', !arm && m.kvmclockUsed, arm ? 'no pvclock on arm64' : `machine: clocksource ${m.clocksource}, kvm-clock ${m.kvmclockUsed ? '' : 'never '}used since boot; vvar_fault maps the pvclock page only when "pvti && vclock_was_used(VDSO_CLOCKMODE_PVCLOCK)" (arch/x86/entry/vdso/vma.c), which kvm_cs_enable sets`);

@@ -58,11 +58,15 @@ function compareDeath(signal: string, death: Death | null): { diff: Diff | null;
   return { diff: kernel === model ? null : { field: 'death', kernel, model }, unchecked: null };
 }
 
-/** A read of uid_map or gid_map (by path or open fd) of a task in user#0. */
+/** A read of uid_map or gid_map of user#0: by path, of a task in user#0; through an fd, of the user namespace the
+ *  file was opened on (proc_id_map_open keeps it in seq->private), whatever its task has joined since (fuzz seeds
+ *  700048, 700174 on 6.18: an fd opened before unshare(CLONE_NEWUSER) showed the sandbox's "0 X 65536"). */
 function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {
-  const path = 'path' in file ? file.path : reader?.fds[file.fd]?.path;
+  const fd = 'path' in file ? undefined : reader?.fds[file.fd];
+  const path = 'path' in file ? file.path : fd?.path;
   const m = path ? /^\/proc\/([^/]+)\/(uid_map|gid_map)$/.exec(path) : null;
   if (!m) return false;
+  if (fd?.user) return fd.user === 'user#0';
   const who = m[1] === 'self' || m[1] === 'thread-self' ? reader : before.tasks[m[1]!] ?? Object.values(before.tasks).find((x) => String(x.pid) === m[1]);
   return who?.userNs === 'user#0';
 }

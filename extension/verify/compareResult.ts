@@ -202,7 +202,7 @@ function startTimeText(kText: string, mText: string, f: Readonly<Record<string, 
 /** sysinfo's uptime as an offset from host boottime (bracketed by h1, h2): whole seconds rounded up on both sides,
  *  so they agree within a second more than the clock tolerance. */
 function uptimeText(kText: string, mText: string, f: Readonly<Record<string, string>>, pl: PlannedLine, tol: Tolerances): [string, string] {
-  const ku = Number(/^uptime=(\d+)$/.exec(kText)?.[1] ?? NaN), mu = Number(/^uptime=(-?\d+)$/.exec(mText)?.[1] ?? NaN);
+  const ku = Number(/^uptime=(-?\d+)$/.exec(kText)?.[1] ?? NaN), mu = Number(/^uptime=(-?\d+)$/.exec(mText)?.[1] ?? NaN);
   const h1 = secs(f.h1), h2 = secs(f.h2);
   const ko = ku - (h1 + h2) / 2, mo = mu - tsSecs(pl.model.after.host.boottime);
   const agree = Math.abs(ko - mo) <= tol.clockSec + (h2 - h1) / 2 + 1;

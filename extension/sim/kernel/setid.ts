@@ -114,16 +114,20 @@ export function setresxid(k: KernelContext, t: string, which: Which, r: number, 
  * the process dies before the caller's call returns (the caller makes its own after the others'). Found by
  * tools/fuzz-verify.mjs seed 95032 on Debian's arm64 6.1, the same on 6.12. An AArch32 glibc passes SA_RESTORER
  * (compat_setup_return then never looks at the vDSO; our reading of glibc's arm sigaction), and so does x86_64's.
+ * x86's ia32 glibc does not while it has a vDSO (i386 libc_sigaction.c SET_SA_RESTORER), and ia32_setup_rt_frame
+ * (arch/x86/kernel/signal_32.c) returns to current->mm->context.vdso + vdso_image_32.sym___kernel_rt_sigreturn:
+ * the same death (fuzz seed 700340 on x86_64 6.18, an ia32 process whose [vdso] an mprotect left PROT_READ).
  */
 export function libcSetxid(k: KernelContext, t: string, res: OpResult): OpResult {
   const me = task(k, t);
-  if (!k.sw.arch.sigreturnInVdso || !me.mm) return res;
+  if (!me.mm) return res;
   const m = mm(k, me.mm);
+  if (!(m._compat ? k.sw.arch.compatSigreturnInVdso : k.sw.arch.sigreturnInVdso)) return res;
   const others = k.memo.threadsOf(t).filter((x) => x !== t);
-  if (m._compat || !others.length || vdsoTextAt(k, me.mm, m._vdsoText)) return res;
+  if (!others.length || vdsoTextAt(k, me.mm, m._vdsoText)) return res;
   k.fn('__nptl_setxid', () => {
     k.state(k.txt`glibc: SIGSETXID to ${others.join(', ')}; each thread makes the call in the handler and returns from it`);
-    k.fn('setup_rt_frame', () => k.state(k.txt`${others[0]}'s handler returns to __kernel_rt_sigreturn in the vDSO text at mm->context.vdso (0x${m._vdsoText.toString(16)}): no SA_RESTORER`));
+    k.fn(m._compat ? 'ia32_setup_rt_frame' : 'setup_rt_frame', () => k.state(k.txt`${others[0]}'s handler returns to __kernel_rt_sigreturn in the vDSO text at mm->context.vdso (0x${m._vdsoText.toString(16)}): no SA_RESTORER`));
     segv(k, others[0], m._vdsoText, 'the return from the signal handler jumps into the [vdso] text, which is not mapped executable there', -1);
   });
   return killGroup(k, t, 'SIGSEGV', res);

@@ -133,3 +133,37 @@ test('verify: the hello\'s exec32 sets ia32_emulation on x86_64 only; execve(…
   assert.deepEqual(enc(compat, ctx(local)), [':2f70726f632f73656c662f657865', '1']);
   assert.match((enc(compat, ctx({ ...local, compat: false })) as { notRun: string }).notRun, /i686-linux-gnu-gcc/);
 });
+
+test('an ia32 process\'s set*id with other threads dies of SIGSEGV once its [vdso] is not executable: glibc\'s i386 handler returns through the vDSO', () => {
+  // fuzz seed 700340 on x86_64 6.18: i386 libc_sigaction passes no SA_RESTORER while there is a vDSO, and
+  // ia32_setup_rt_frame returns to vdso_image_32.sym___kernel_rt_sigreturn; a 64-bit process passes its own restorer
+  const run = (text: string) => runScenario(`arch x86_64\nkernel 6.18\nP1: fork() = A\n${text}`);
+  const ia32 = run('A: execve("/proc/self/exe", compat)\nA: pthread_create() = T\nA: mprotect([vdso], PROT_READ)\nT: setgid(0)\nexpect signal == SIGSEGV\n');
+  assert.ok(ia32.passed, JSON.stringify(ia32.expectations.map((e) => e.message)));
+  assert.ok(Array.from({ length: ia32.sim.eventCount }, (_, i) => ia32.sim.event(i)).some((e) => e.fn === 'ia32_setup_rt_frame'), 'named as the kernel names it');
+  assert.ok(KERNEL_FUNCTIONS.includes('ia32_setup_rt_frame'));
+  const unmapped = run('A: execve("/proc/self/exe", compat)\nA: munmap([vdso])\nA: pthread_create() = T\nT: setresgid(-1, 0, -1)\nexpect signal == SIGSEGV\n');
+  assert.ok(unmapped.passed, JSON.stringify(unmapped.expectations.map((e) => e.message)));
+  for (const text of ['A: pthread_create() = T\nA: mprotect([vdso], PROT_READ)\nT: setgid(0)\nexpect signal == none\n',
+    'A: execve("/proc/self/exe", compat)\nA: pthread_create() = T\nT: setgid(0)\nexpect signal == none\n',
+    'A: execve("/proc/self/exe", compat)\nA: mprotect([vdso], PROT_READ)\nA: setgid(0)\nexpect signal == none\n']) {
+    const r = run(text);
+    assert.ok(r.passed, `${text}: ${JSON.stringify(r.expectations.map((e) => e.message))}`);
+  }
+});
+
+test('sysinfo of an ia32 task stores the uptime in struct compat_sysinfo\'s s32: past 2^31 - 1 s it wraps, no error', () => {
+  // compat_sys_sysinfo (kernel/sys.c): s_32.uptime = s.uptime; seen on x86_64 6.18 with a boottime offset of 3e9 s
+  const h = harness('6.18');
+  h.run('P1', op.unshare());
+  h.run('P1', { op: 'write', file: { path: '/proc/self/timens_offsets' }, data: 'boottime 3000000000 0' } as Operation);
+  h.run('P1', op.fork('A'));
+  const native = Number(/^uptime=(-?\d+)$/.exec(h.run('A', { op: 'sysinfo' } as Operation).text ?? '')![1]);
+  assert.ok(native > 3_000_000_000);
+  h.run('A', compat);
+  const wrapped = Number(/^uptime=(-?\d+)$/.exec(h.run('A', { op: 'sysinfo' } as Operation).text ?? '')![1]);
+  assert.equal(wrapped, native - 2 ** 32);
+  const small = harness('6.18');
+  small.run('P1', compat);
+  assert.match(small.run('P1', { op: 'sysinfo' } as Operation).text ?? '', /^uptime=\d+$/, 'an uptime that fits is unchanged');
+});

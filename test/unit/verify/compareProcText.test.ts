@@ -143,3 +143,16 @@ test('a part of /proc/PID/maps or /proc/PID/stat read through an fd is not run, 
     assert.match(r.lines[1]!.reason ?? '', /only a whole read from the start is compared/);
   }
 });
+
+test('an id map fd opened in user#0 reads the sandbox\'s map after its task left user#0: its text is not compared; one opened in a child namespace is', () => {
+  // fuzz seeds 700048, 700174 on 6.18: the fd's file keeps the user namespace it was opened on (proc_id_map_open)
+  const text = 'arch x86_64\nkernel 6.18\nP1: open("/proc/P1/uid_map") = f\nP1: unshare(CLONE_NEWUSER)\nP1: read(f)\nP1: write("/proc/self/uid_map", "0 0 1")\nP1: open("/proc/self/uid_map") = g\nP1: read(g)\n';
+  const sandbox = { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 } as const;
+  const r = verdicts(text, (k) => { kernelText(5, '         0     100000      65536\n')(k); kernelText(8, '         0          0          1\n')(k); }, 't.timens', sandbox);
+  const l = (n: number) => r.lines.find((x) => x.line === n - 1)!;
+  assert.equal(l(5).status, 'agree', JSON.stringify(l(5)));
+  assert.doesNotMatch(l(5).model, /4294967295/, 'the text is left out, as for a read by path of a user#0 task\'s map');
+  assert.equal(l(8).status, 'agree');
+  const wrong = verdicts(text, kernelText(8, '         0       1000          1\n'), 't.timens', sandbox);
+  assert.equal(wrong.lines.find((x) => x.line === 7)!.status, 'disagree');
+});

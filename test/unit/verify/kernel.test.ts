@@ -127,6 +127,18 @@ test('a reaped task\'s /proc paths and pidfds are run on the kernel, as a pid no
   assert.deepEqual(r.lines.map((l) => [l.status, l.kernel]), [['agree', 'ok'], ['agree', 'ok'], ['agree', 'ENOENT'], ['agree', 'ESRCH'], ['agree', 'ENOENT']], JSON.stringify(r.lines));
 });
 
+test('on the running kernel the lines are planned for its machine, asked first: none is left unchecked for a machine the plan assumed', { skip: !linux }, async () => {
+  // the open is not run (user#0's sysctl is the sandbox's), and whether the model opened it is the machine's
+  // (CAP_SYS_RESOURCE in the bounding set): so is whether the write is sent through that fd
+  const lines = ['P1: fork() = A', 'A: open("/proc/sys/user/max_time_namespaces", O_RDWR) = f', 'A: write(f, "1")',
+    'A: clock_gettime(CLOCK_BOOTTIME_ALARM, syscall)', 'A: read("/proc/self/timens_offsets")'];
+  const [r] = await verify([{ file: 'machine.timens', text: lines.join('\n') }]);
+  assert.equal(r.error, null);
+  assert.ok(r.lines.every((l) => !/sends another command/.test(l.reason ?? '')), JSON.stringify(r.lines));
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines));
+  assert.doesNotMatch(r.note ?? '', /another command than the one sent/);
+});
+
 test('cancelling a run stops the helper and everything it started', { skip: !linux }, async () => {
   const text = 'P1: fork() = P2\nP2: clock_nanosleep(CLOCK_MONOTONIC, 0, 2s)\nP2: clock_gettime(CLOCK_MONOTONIC)';
   const plan = planScenario(text, 'c.timens', profileForKernel(os.machine(), os.release())!, mode(), 'c');

@@ -12,8 +12,8 @@ export const MODE: RunMode = { kind: 'initial', uids: 'all', sleepCapMs: 3000, c
 export const INFO = { release: '6.18.0-test', arch: 'x86_64', how: 'a kernel made from the model' };
 export const PROFILE = profileForKernel('x86_64', '6.18.44')!;
 
-export function verdicts(text: string, mutate?: (k: Map<number, KernelLine>) => void, file = 'test.timens') {
-  const plan = planScenario(text, file, PROFILE, MODE);
+export function verdicts(text: string, mutate?: (k: Map<number, KernelLine>) => void, file = 'test.timens', mode: RunMode = MODE) {
+  const plan = planScenario(text, file, PROFILE, mode);
   const kernel = kernelFromModel(plan);
   mutate?.(kernel);
   return compareRun({ plan, kernel, info: INFO, tol: LOCAL_TOLERANCES });
