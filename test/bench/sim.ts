@@ -99,8 +99,8 @@ function forkScaling(gc: (() => void) | undefined): Record<string, number> {
   return out;
 }
 
-/** One recording of the rate's 10^6 events into `sim` (a new one when null, unreachable once this returns, so that
- *  the next recording's heap baseline does not hold it): wall and CPU milliseconds. */
+/** One recording of the rate's 10^6 events into `sim` (a new one when null, dropped when this returns): wall and CPU
+ *  milliseconds. */
 function recordOnce(sim: Simulation | null): { ms: number; cpuMs: number } {
   const s = sim ?? createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
   const t0 = process.hrtime.bigint();
@@ -116,26 +116,16 @@ export async function bench(): Promise<Record<string, number>> {
   const scaling = forkScaling(gc);
   // Warm-up run so the recording rate is not dominated by JIT compilation.
   generatedSteps(50_000, createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] }));
-  // The same 10^6 events recorded RECORDINGS times, each simulation dropped before the next; the rate is the best
-  // (the engine records a scenario again at every edit), the first one's printed beside it: a fresh process's first
-  // recording also grows V8's heap step by step, with a full collection at each step, and the JIT is still settling
-  // (measured 0.60M events/s for the first against 0.91-0.97M for the next two, on a loaded machine). The retained
-  // bytes are the last simulation's, which the figures below use.
-  const first = recordOnce(null);
-  let recordMs = first.ms;
-  let cpuMs = first.cpuMs;
-  for (let r = 1; r < RECORDINGS - 1; r++) {
-    const again = recordOnce(null);
-    recordMs = Math.min(recordMs, again.ms);
-    cpuMs = Math.min(cpuMs, again.cpuMs);
-  }
+  // The same 10^6 events recorded RECORDINGS times: the rate is the best (the engine records a scenario again at
+  // every edit), the first one's printed beside it. A fresh process's first recording also grows V8's heap step by
+  // step, with a full collection at each step, and the JIT is still settling (measured 0.60M events/s for the first
+  // against 0.91-0.97M for the next two, on a loaded machine). The retained bytes are the first simulation's, kept for
+  // the figures below: a baseline taken after an earlier simulation was dropped sometimes still held it (a full
+  // collection did not always free it, and 2.6 or 0.03 bytes per event came out).
   gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
-  const last = recordOnce(sim);
-  recordMs = Math.min(recordMs, last.ms);
-  cpuMs = Math.min(cpuMs, last.cpuMs);
-  const firstMs = first.ms;
+  const first = recordOnce(sim);
   const n = sim.eventCount;
   gc?.();
   const heap1 = process.memoryUsage().heapUsed;
@@ -173,6 +163,15 @@ export async function bench(): Promise<Record<string, number>> {
     sim.forkAtPosition();
     forkTimes.push(ms(f0));
   }
+  // The other recordings last, so that their garbage is not collected during the gotos and steps above.
+  let recordMs = first.ms;
+  let cpuMs = first.cpuMs;
+  for (let r = 1; r < RECORDINGS; r++) {
+    const again = recordOnce(null);
+    recordMs = Math.min(recordMs, again.ms);
+    cpuMs = Math.min(cpuMs, again.cpuMs);
+  }
+  const firstMs = first.ms;
   const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   const out: Record<string, number> = {
     'sim.events': n,
