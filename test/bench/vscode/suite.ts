@@ -14,6 +14,7 @@ import { REPEATS, benchFiles, type BenchFiles } from './files';
 import { withGcPauses } from './gcPauses';
 import { allocationSites } from './heapSampling';
 import { longestOwnSlice } from './slices';
+import { cpuByThread } from './threadCpu';
 
 const EXTENSION_ID = 'timens-explorer.timens-explorer';
 /** How long a figure may take before it counts as "not within": the value then reported. */
@@ -328,16 +329,16 @@ export async function run(): Promise<void> {
       figures[`ext.host_gc_max_ms_${name}`] = Math.max(figures[`ext.host_gc_max_ms_${name}`] ?? 0, gc.longestMs);
       console.log(`[bench] vscode: ${name}: the host's collections: ${gc.count}, ${gc.totalMs.toFixed(1)} ms in all, the longest ${gc.longestMs.toFixed(1)} ms (${gc.longestKind || 'none'})`);
     };
-    if (slices) {
+    const { top: cpu } = await cpuByThread(async () => {
+      if (!slices) return measured();
       const slice = await longestOwnSlice(ours, measured);
       figures[`ext.host_own_slice_ms_${name}`] = Math.max(figures[`ext.host_own_slice_ms_${name}`] ?? 0, slice.ms);
       figures['ext.host_own_max_slice_ms'] = Math.max(figures['ext.host_own_max_slice_ms'] ?? 0, slice.ms);
       figures['ext.host_own_max_slice_with_gc_ms'] = Math.max(figures['ext.host_own_max_slice_with_gc_ms'] ?? 0, slice.withCollection);
       console.log(`[bench] vscode: ${name}: our longest slice ${slice.ms.toFixed(1)} ms (${slice.withCollection.toFixed(1)} ms with a collection after it): ${slice.top.join('; ')}`);
       console.log(`[bench] vscode: ${name}: the host's longest busy stretch ${slice.busy.ms.toFixed(1)} ms: ${slice.busy.top.join('; ')}; by whose code: ${slice.busy.owners.join('; ')}; the heaviest called from ${slice.busy.path}`);
-    } else {
-      await measured();
-    }
+    });
+    console.log(`[bench] vscode: ${name}: the CPUs went to: ${cpu.join(', ')}`);
     figures[`ext.host_block_ms_${name}`] = block;
     figures[`ext.host_block_on_cpu_ms_${name}`] = onCpu;
     save(name);
