@@ -5,8 +5,8 @@ import * as path from 'path';
 import { generatedMboxOfSize } from '../../unit/tours/generate';
 import { scenarioOfEvents } from '../scenarios';
 
-/** How many times the open and edit phases run (their figure is the median). */
-export const REPEATS = 3;
+/** How many times the open and edit phases run (their figures are medians). */
+export const REPEATS = 5;
 
 export interface BenchFiles {
   /** The import bench's 50 MB mailbox. */
