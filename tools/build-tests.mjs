@@ -21,7 +21,7 @@ await esbuild.build({
   format: 'cjs',
   target: 'node20',
   sourcemap: 'inline',
-  external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'esbuild', '@vscode/test-electron'],
+  external: ['vscode', 'mocha', 'playwright-core', 'fast-check', 'esbuild', '@vscode/test-electron', 'vscode-oniguruma', 'vscode-textmate'],
   logLevel: 'warning',
   define: { TIMENS_TEST_HOOKS: 'true' },
 });

@@ -1,8 +1,10 @@
 // Builds the bundles with esbuild: the extension (Node, CommonJS, `vscode` external), the engine it runs in a
 // worker thread, the series import worker, the `timens` CLI (Node) and the webviews (browser): the timeline, the
-// read-only vvar page view and the comparison page. `--production` minifies; `--watch` rebuilds on change.
+// read-only vvar page view and the comparison page, and writes the TextMate grammar made from the language's
+// vocabulary (dist/syntaxes/). `--production` minifies; `--watch` rebuilds on change (the grammar is written once).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,6 +30,16 @@ const builds = [
 // While an area is being written its entry may not exist yet; build what is there and say what is not.
 const present = builds.filter((b) => fs.existsSync(b.entryPoints[0]));
 for (const b of builds) if (!present.includes(b)) console.warn(`[build] skipped ${b.outfile}: ${b.entryPoints[0]} does not exist`);
+/** Writes dist/syntaxes/timens.tmLanguage.json from extension/scenario/editor/grammar.ts (the one home of its words). */
+async function writeGrammar() {
+  const built = await esbuild.build({ entryPoints: ['extension/scenario/editor/grammar.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'warning' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', built.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  fs.mkdirSync('dist/syntaxes', { recursive: true });
+  fs.writeFileSync('dist/syntaxes/timens.tmLanguage.json', `${JSON.stringify(module.exports.timensGrammar(), null, 2)}\n`);
+}
+
+await writeGrammar();
 if (watch) {
   for (const b of present) { const ctx = await esbuild.context(b); await ctx.watch(); }
   console.log('[build] watching for changes…');

@@ -2,7 +2,7 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, type Arch, type DesignName, type Machine } from '../sim/types';
+import { ARCHES, ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, type Arch, type DesignName, type Machine } from '../sim/types';
 import { HOST_OPERATIONS, type Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
@@ -151,8 +151,8 @@ function readHeader(p: LineParser, word: Lexeme): void {
     const alias: Record<string, Arch> = { x86_64: 'x86_64', arm64: 'arm64', aarch64: 'arm64', amd64: 'x86_64', x86: 'x86_64', x64: 'x86_64' };
     const arch = Object.hasOwn(alias, v.text) ? alias[v.text] : undefined;
     if (!arch) {
-      const near = closest(v.text, ['x86_64', 'arm64']);
-      p.error(p.r(v), 'unknown-arch', `Unknown architecture '${v.text}': the model knows x86_64 and arm64`, replaceFixes(p.r(v), near.length ? near : ['x86_64', 'arm64'], ''));
+      const near = closest(v.text, ARCHES);
+      p.error(p.r(v), 'unknown-arch', `Unknown architecture '${v.text}': the model knows ${ARCHES.join(' and ')}`, replaceFixes(p.r(v), near.length ? near : [...ARCHES], ''));
     }
     if (arch !== v.text) ctx.diag(p.r(v), 'info', 'arch-alias', `'${v.text}' is read as ${arch}`, replaceFixes(p.r(v), [arch], ''));
     if (ctx.archLine >= 0) ctx.diag(p.r(word), 'warning', 'duplicate-header', `A second arch line: this one (${arch}) wins over line ${ctx.archLine + 1}`);

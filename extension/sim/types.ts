@@ -5,6 +5,7 @@ import type { KernelConfig } from './config';
 import { negativeClockName } from './cpuclock';
 
 export type Arch = 'x86_64' | 'arm64';
+export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
 /** The 32-bit ABI that execve(…, compat) loads on each architecture (docs/model-vdso.md). */
 export const COMPAT_ABI: Readonly<Record<Arch, string>> = { arm64: 'AArch32', x86_64: 'ia32' };
 

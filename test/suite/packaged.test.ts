@@ -23,6 +23,12 @@ suite('The packaged extension (.vsix)', () => {
     for (const rel of ['dist/extension.js', 'dist/engine.js', 'dist/importWorker.js', 'dist/cli.js', 'dist/webview/timeline.js', 'dist/webview/memory.js', 'media/memory.css', 'media/timens.svg', 'media/language-configuration.json']) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, rel)), `${rel} is in the package`);
     }
+    // The grammar is a build output (tools/build.mjs makes it from the vocabulary): the path package.json names.
+    for (const g of (ext.packageJSON as { contributes: { grammars: { path: string; scopeName: string }[] } }).contributes.grammars) {
+      const file = path.join(ext.extensionPath, g.path);
+      assert.ok(fs.existsSync(file), `${g.path} is in the package`);
+      assert.strictEqual((JSON.parse(fs.readFileSync(file, 'utf8')) as { scopeName: string }).scopeName, g.scopeName);
+    }
     // vsce stores the licence as LICENSE.txt
     assert.ok(['LICENSE', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(ext.extensionPath, f))), 'the licence is in the package');
     assert.ok(fs.readdirSync(path.join(ext.extensionPath, 'dist')).every((f) => !f.endsWith('.map')), 'no source maps are shipped');

@@ -4,7 +4,7 @@
 
 import type { ParsedScenario, ScenarioRun } from '../api';
 import type { Profile } from '../../sim/types';
-import { ARM64_PATCHES, CLOCKS, DESIGNS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
+import { ARCHES, ARM64_PATCHES, CLOCKS, DESIGNS, KERNEL_VERSIONS, SIGNALS } from '../../sim/types';
 import { designOf } from '../../sim/designs/index';
 import { HOST_OPERATIONS } from '../../sim/ops';
 import { EXPECT_FORMS } from '../expectGrammar';
@@ -126,7 +126,7 @@ export function completionsAt(lineText: string, line: number, character: number,
   if (words.length === 0) return lineStartEntries(parsed, line, e);
   const w0 = words[0];
   if (w0.t === 'ident' && words.length === 1 && !(words[0].t === 'punct')) {
-    if (w0.text === 'arch') return (['x86_64', 'arm64'] as const).map((a) => e(a, 'value', { detail: a === 'arm64' ? 'time namespaces from 5.9 (the June 2020 series)' : 'time namespaces from 5.6' }));
+    if (w0.text === 'arch') return ARCHES.map((a) => e(a, 'value', { detail: a === 'arm64' ? 'time namespaces from 5.9 (the June 2020 series)' : 'time namespaces from 5.6' }));
     if (w0.text === 'kernel') return KERNEL_VERSIONS.map((v, i) => e(v, 'value', { sortText: String(i).padStart(2, '0'), detail: kernelDetail(v) }));
     if (w0.text === 'patch') return [e('off', 'keyword', { insertText: 'off ', retrigger: true, detail: 'switch a patch of the arm64 series off' })];
     if (w0.text === 'build') return [e('forced', 'keyword', { detail: 'run a kernel that does not build as a forced build (not a real kernel)' })];

@@ -1,38 +1,103 @@
-// The TextMate grammar shipped for .timens: every pattern compiles, the vocabulary it colours matches the
-// language's (every operation word, header word and mapping), and `#` inside ns#1 is not a comment.
+// The TextMate grammar shipped for .timens, run through VS Code's own tokenizer (vscode-oniguruma compiles a broken
+// expression without a word, so each rule is shown to colour what it should): every word of the language's
+// vocabulary gets its colour, `#` inside ns#1 is not a comment, and every task line of the shipped scenarios starts
+// with its task.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { MAPPING_NAMES, OPERATION_SPECS } from '../../../extension/scenario/vocabulary';
+import * as path from 'node:path';
+import { SCOPE_NAME } from '../../../extension/scenario/editor/grammar';
+import { expectSubjects } from '../../../extension/scenario/expectGrammar';
+import { CLOCK_READ_PATHS, FLAG_TABLES, HEADER_WORDS, MACHINE_KEYS, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_SPECS, SIGNAL_NAMES } from '../../../extension/scenario/vocabulary';
+import { TIMER_STATES } from '../../../extension/sim/api';
+import { ARCHES, ARM64_PATCHES } from '../../../extension/sim/types';
+import { scopeOf, timensTokenizer, type Token } from './tokenize';
 
-interface Rule { match?: string; begin?: string; end?: string; patterns?: Rule[]; include?: string }
-const grammar = JSON.parse(fs.readFileSync('syntaxes/timens.tmLanguage.json', 'utf8')) as { scopeName: string; patterns: Rule[]; repository: Record<string, Rule> };
+const ROOT = path.resolve(__dirname, '../../../..');
 
-function rules(): Rule[] {
-  const out: Rule[] = [];
-  const walk = (r: Rule): void => { out.push(r); r.patterns?.forEach(walk); };
-  grammar.patterns.forEach(walk);
-  Object.values(grammar.repository).forEach(walk);
-  return out;
-}
-
-test('the grammar is the one package.json ships, and every regex compiles', () => {
-  const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-  assert.ok(pkg.contributes.grammars.some((g: { language: string; scopeName: string; path: string }) => g.language === 'timens' && g.scopeName === grammar.scopeName && fs.existsSync(g.path)));
-  for (const r of rules()) for (const re of [r.match, r.begin, r.end]) if (re) assert.doesNotThrow(() => new RegExp(re), re);
-  for (const r of rules()) if (r.include?.startsWith('#')) assert.ok(grammar.repository[r.include.slice(1)], `include ${r.include}`);
+test('package.json ships the grammar tools/build.mjs writes', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { grammars: { language: string; scopeName: string; path: string }[] } };
+  const shipped = pkg.contributes.grammars.find((g) => g.language === 'timens');
+  assert.equal(shipped?.scopeName, SCOPE_NAME);
+  assert.equal(shipped?.path, './dist/syntaxes/timens.tmLanguage.json');
+  assert.ok(fs.readFileSync(path.join(ROOT, 'tools/build.mjs'), 'utf8').includes(`'${shipped.path.slice(2)}'`), 'tools/build.mjs writes that path');
 });
 
-test('operations, host actions, mappings and comments are recognised', () => {
-  const ops = new RegExp(grammar.repository['task-line'].patterns!.find((p) => p.match?.includes('unshare'))!.match!);
-  for (const s of OPERATION_SPECS.filter((x) => !x.host)) assert.ok(ops.test(`${s.word}(`), s.word);
-  const host = new RegExp(grammar.repository.host.begin!);
-  for (const s of OPERATION_SPECS.filter((x) => x.host)) assert.ok(host.test(`${s.word} 1s`), s.word);
-  const values = grammar.repository.values.patterns!;
-  const mapping = new RegExp(values.find((p) => p.match?.includes('vvar'))!.match!);
-  for (const m of MAPPING_NAMES) assert.ok(mapping.test(m), m);
-  const comment = new RegExp(grammar.repository.comment.match!);
-  assert.equal(comment.exec('expect P2.time_ns == ns#1')?.[0], undefined);
-  assert.equal(comment.exec('P1: fork() = P2  # a child')?.[0], '# a child');
-  assert.ok(new RegExp(grammar.repository.section.match!).test('# --- set up'));
+/** The scope of `word` in `line` (a one-line text), through the real tokenizer. */
+async function scopesOf(cases: readonly (readonly [line: string, word: string])[]): Promise<string[]> {
+  const { lines } = await timensTokenizer();
+  return cases.map(([line, word]) => scopeOf(lines(line)[0]!, word));
+}
+
+test('every operation, alias and host action of the vocabulary is coloured as one', async () => {
+  const ops = [...OPERATION_SPECS.filter((s) => !s.host).map((s) => s.word), ...Object.keys(OPERATION_ALIASES)];
+  const scopes = await scopesOf(ops.map((w) => [`P1: ${w}(1)`, w] as const));
+  ops.forEach((w, i) => assert.equal(scopes[i], 'entity.name.function.syscall.timens', w));
+  const host = OPERATION_SPECS.filter((s) => s.host).map((s) => s.word);
+  const hostScopes = await scopesOf(host.map((w) => [`${w} 1s`, w] as const));
+  host.forEach((w, i) => assert.equal(hostScopes[i], 'support.function.host.timens', w));
+});
+
+test('every header word, machine key, architecture and patch is coloured', async () => {
+  const cases: [string, string, string][] = [
+    ...HEADER_WORDS.map((w) => [`${w} x`, w, 'keyword.control.directive.timens'] as [string, string, string]),
+    ...Object.keys(MACHINE_KEYS).map((k) => [`machine ${k}=yes`, k, 'variable.parameter.timens'] as [string, string, string]),
+    ...ARCHES.map((a) => [`arch ${a}`, a, 'support.constant.arch.timens'] as [string, string, string]),
+    ...ARM64_PATCHES.map((p) => [`patch ${p.id} off`, p.id, 'entity.name.tag.patch.timens'] as [string, string, string]),
+    ['kernel 6.12.3', '6.12.3', 'constant.numeric.version.timens'],
+  ];
+  const scopes = await scopesOf(cases.map(([line, word]) => [line, word] as const));
+  cases.forEach(([line, , scope], i) => assert.equal(scopes[i], scope, line));
+});
+
+test('every expect subject, read path, timer state, flag, signal and mapping is coloured', async () => {
+  const signals = new Set(SIGNAL_NAMES);
+  const flags = Object.values(FLAG_TABLES).flatMap((t) => Object.keys(t)).filter((w) => !signals.has(w));
+  const cases: [string, string, string][] = [
+    ...expectSubjects().map((w) => [`expect ${w} == 1`, w, 'keyword.other.expect.timens'] as [string, string, string]),
+    ...[...CLOCK_READ_PATHS, ...TIMER_STATES].map((w) => [`expect path == ${w}`, w, 'support.constant.path.timens'] as [string, string, string]),
+    ...flags.map((w) => [`P1: clone(${w})`, w, 'constant.language.flag.timens'] as [string, string, string]),
+    ...SIGNAL_NAMES.map((w) => [`expect signal == ${w}`, w, 'constant.language.signal.timens'] as [string, string, string]),
+    ...MAPPING_NAMES.map((w) => [`P1: touch(${w}, 0)`, w, 'entity.name.type.mapping.timens'] as [string, string, string]),
+    ['expect read contains "x"', 'contains', 'keyword.other.expect.timens'],
+    ['expect errno == EINVAL', 'EINVAL', 'constant.language.errno.timens'],
+    ['P1: clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, now+1.5s)', '1.5s', 'constant.numeric.duration.timens'],
+    ['P1: clock_gettime(CLOCK_MONOTONIC, vdso)', 'CLOCK_MONOTONIC', 'support.constant.clock.timens'],
+    ['P1: clock_gettime(CLOCK_MONOTONIC, vdso)', 'vdso', 'support.constant.via.timens'],
+    ['P1: fork() = P2', 'P2', 'variable.other.definition.timens'],
+    ['P1: lseek(fd, -3, SEEK_END)', '-3', 'constant.numeric.timens'],
+    ['P1: write("/proc/self/timens_offsets", "monotonic 1 0\\n")', '\\n', 'constant.character.escape.timens'],
+    ['P1: write("a\\q")', '\\q', 'invalid.illegal.escape.timens'],
+  ];
+  const scopes = await scopesOf(cases.map(([line, word]) => [line, word] as const));
+  cases.forEach(([line, word, scope], i) => assert.equal(scopes[i], scope, `${word} in ${line}`));
+  // A misspelt flag is no flag: the colour tells it from the known ones.
+  assert.deepEqual(await scopesOf([['P1: unshare(CLONE_NEWTMIE)', 'CLONE_NEWTMIE']]), ['']);
+});
+
+test('`#` starts a comment unless glued to a word, and a section heading is a comment too', async () => {
+  const { lines } = await timensTokenizer();
+  const [expectLine, forkLine, section] = lines('expect P2.time_ns == ns#1 # same\nP1: fork() = P2  # a child\n# --- set up');
+  assert.equal(scopeOf(expectLine!, 'ns#1'), 'entity.name.namespace.timens');
+  assert.equal(scopeOf(expectLine!, '# same'), 'comment.line.number-sign.timens');
+  assert.equal(scopeOf(forkLine!, '# a child'), 'comment.line.number-sign.timens');
+  assert.equal(scopeOf(section!, '# --- set up'), 'markup.heading.section.timens');
+});
+
+test('every task line of the shipped scenarios starts with its task, whatever the lines before it left open', async () => {
+  const { lines } = await timensTokenizer();
+  const files = ['examples', 'test/conformance', 'tours/scenarios'].flatMap((dir) =>
+    fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.timens')).map((f) => path.join(ROOT, dir, f)));
+  assert.ok(files.length > 200, `${files.length} files`);
+  let checked = 0;
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    lines(text).forEach((tokens: Token[], i) => {
+      const task = /^\s*([A-Za-z_]\w*)\s*:/.exec(text.split('\n')[i]!)?.[1];
+      if (!task || HEADER_WORDS.some((w) => w === task) || task === 'expect') return;
+      checked++;
+      assert.equal(scopeOf(tokens, task), 'variable.other.task.timens', `${path.relative(ROOT, file)}:${i + 1}`);
+    });
+  }
+  assert.ok(checked > 3000, `${checked} task lines`);
 });

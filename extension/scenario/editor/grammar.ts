@@ -1,0 +1,142 @@
+// The TextMate grammar of .timens files, made from the language's vocabulary so that every word the parser knows
+// is coloured and none twice defined; tools/build.mjs writes it to dist/syntaxes/ for package.json's grammar.
+import { ARCHES, ARM64_PATCHES } from '../../sim/types';
+import { TIMER_STATES } from '../../sim/api';
+import { expectSubjects } from '../expectGrammar';
+import { CLOCK_READ_PATHS, FLAG_TABLES, HEADER_WORDS, MACHINE_KEYS, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_SPECS, SIGNAL_NAMES } from '../vocabulary';
+
+export const SCOPE_NAME = 'source.timens';
+
+interface Rule {
+  readonly comment?: string;
+  readonly include?: string;
+  readonly match?: string;
+  readonly begin?: string;
+  readonly end?: string;
+  readonly name?: string;
+  readonly captures?: Readonly<Record<string, { readonly name: string }>>;
+  readonly beginCaptures?: Readonly<Record<string, { readonly name: string }>>;
+  readonly patterns?: readonly Rule[];
+}
+
+/** An alternation of the words, longest first (so that no word stops at a shorter one it starts with). */
+function words(list: readonly string[]): string {
+  const unique = [...new Set(list)].sort((a, b) => b.length - a.length || a.localeCompare(b));
+  return unique.map((w) => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+}
+
+/** Words of expect forms other than their first (EXPECT_FORMS' patterns): `read contains`, `ns#1 not frozen`,
+ *  `ns#1 offset monotonic`, `P2.time_ns`, `-> host` and `-> none`. */
+const EXPECT_FORM_WORDS = ['contains', 'frozen', 'not', 'offset', 'offsets', 'host', 'none', 'time_ns', 'time_ns_for_children'];
+/** The clocks a time namespace offsets (the lines of /proc/PID/timens_offsets). */
+const OFFSET_CLOCKS = ['monotonic', 'boottime'];
+/** Words of host lines' arguments: `sysctl user.max_time_namespaces=N userns=user#N`, `spawn P uid=N`. */
+const HOST_PARAMETERS = ['user.max_time_namespaces', 'userns', 'uid'];
+
+/** Flag words of every flag argument (signal names, which clone flags also take, are coloured as signals). */
+function flagWords(): string[] {
+  const signals = new Set(SIGNAL_NAMES);
+  return Object.values(FLAG_TABLES).flatMap((t) => Object.keys(t)).filter((w) => !signals.has(w));
+}
+
+const comment: Rule = { include: '#comment' };
+
+export function timensGrammar(): object {
+  const operations = OPERATION_SPECS.filter((s) => !s.host).map((s) => s.word);
+  const hostOperations = OPERATION_SPECS.filter((s) => s.host).map((s) => s.word);
+  const repository: Record<string, Rule> = {
+    section: {
+      comment: '# --- Title: an outline section',
+      match: '^\\s*(#\\s*(?:-{3,}|={3,}).*)$',
+      captures: { 1: { name: 'comment.line.number-sign.timens markup.heading.section.timens' } },
+    },
+    comment: {
+      comment: '# starts a comment unless glued to a word (ns#1, user#0, page#ns#1)',
+      match: '(?<![A-Za-z0-9_#])#.*$',
+      name: 'comment.line.number-sign.timens',
+    },
+    header: {
+      begin: `^\\s*(${words(HEADER_WORDS)})\\b`,
+      beginCaptures: { 1: { name: 'keyword.control.directive.timens' } },
+      end: '$',
+      patterns: [
+        comment,
+        { match: '\\b(off)\\b', name: 'keyword.other.timens' },
+        { match: `\\b(${words(Object.keys(MACHINE_KEYS))})(?==)`, name: 'variable.parameter.timens' },
+        { match: `\\b(${words(ARCHES)})\\b`, name: 'support.constant.arch.timens' },
+        { match: `\\b(${words(ARM64_PATCHES.map((p) => p.id))})\\b`, name: 'entity.name.tag.patch.timens' },
+        { match: '\\b\\d+(?:\\.\\d+)*\\b', name: 'constant.numeric.version.timens' },
+      ],
+    },
+    expect: {
+      begin: '^\\s*(expect)\\b',
+      beginCaptures: { 1: { name: 'keyword.control.expect.timens' } },
+      end: '$',
+      patterns: [
+        comment,
+        { match: `\\b(${words([...expectSubjects(), ...EXPECT_FORM_WORDS])})\\b`, name: 'keyword.other.expect.timens' },
+        { match: `\\b(${words(OFFSET_CLOCKS)})\\b`, name: 'support.constant.clock.timens' },
+        { match: `\\b(${words([...CLOCK_READ_PATHS, ...TIMER_STATES])})\\b`, name: 'support.constant.path.timens' },
+        { match: '^\\s*expect\\s+([A-Za-z_][A-Za-z0-9_]*)(?=\\s*[.\\[ ])', captures: { 1: { name: 'variable.other.task.timens' } } },
+        { include: '#values' },
+      ],
+    },
+    host: {
+      begin: `^\\s*(${words(hostOperations)})\\b`,
+      beginCaptures: { 1: { name: 'support.function.host.timens' } },
+      end: '$',
+      patterns: [
+        comment,
+        { match: `\\b(${words(HOST_PARAMETERS)})\\b`, name: 'variable.parameter.timens' },
+        { match: '(?<=spawn\\s)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 1: { name: 'variable.other.task.timens' } } },
+        { include: '#values' },
+      ],
+    },
+    'task-line': {
+      begin: '^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(:)',
+      beginCaptures: { 1: { name: 'variable.other.task.timens' }, 2: { name: 'punctuation.separator.task.timens' } },
+      end: '$',
+      patterns: [
+        comment,
+        { match: `\\b(${words([...operations, ...Object.keys(OPERATION_ALIASES)])})\\b(?=\\s*\\()`, name: 'entity.name.function.syscall.timens' },
+        { match: '(\\))\\s*(=)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 2: { name: 'keyword.operator.assignment.timens' }, 3: { name: 'variable.other.definition.timens' } } },
+        { match: '\\b(pidfd|cpuclock)\\b(?=\\s*\\()', name: 'support.function.timens' },
+        { match: '\\b(vdso|syscall)\\b', name: 'support.constant.via.timens' },
+        { match: '\\b(page|pages)(?=\\s*=)', name: 'variable.parameter.timens' },
+        { include: '#values' },
+      ],
+    },
+    values: {
+      patterns: [
+        { include: '#string' },
+        { match: '\\b(?:ns|user|page)#[A-Za-z0-9_#]+', name: 'entity.name.namespace.timens' },
+        { match: `(?:${words(MAPPING_NAMES)})`, name: 'entity.name.type.mapping.timens' },
+        { match: '\\bCLOCK_[A-Z_]+\\b', name: 'support.constant.clock.timens' },
+        { match: `\\b(?:${words(flagWords())})\\b`, name: 'constant.language.flag.timens' },
+        { match: '\\bSIG[A-Z0-9]+\\b', name: 'constant.language.signal.timens' },
+        { match: '\\bE[A-Z]{2,}\\b', name: 'constant.language.errno.timens' },
+        { match: '\\b(now|host)\\b', name: 'keyword.other.time-base.timens' },
+        { match: '(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:ns|us|ms|s|m|h|d)\\b', name: 'constant.numeric.duration.timens' },
+        { match: '\\b0[xX][0-9a-fA-F]+\\b|(?<![\\w.])-?\\d+\\b', name: 'constant.numeric.timens' },
+        { match: '==|!=|->|\\||\\+|-', name: 'keyword.operator.timens' },
+      ],
+    },
+    string: {
+      begin: '"',
+      end: '"|$',
+      name: 'string.quoted.double.timens',
+      patterns: [
+        { match: '\\\\(?:[ntr0\\\\"\']|x[0-9a-fA-F]{2})', name: 'constant.character.escape.timens' },
+        { match: '\\\\.', name: 'invalid.illegal.escape.timens' },
+      ],
+    },
+  };
+  return {
+    $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
+    name: 'Timens Scenario',
+    scopeName: SCOPE_NAME,
+    fileTypes: ['timens'],
+    patterns: ['section', 'comment', 'header', 'expect', 'host', 'task-line', 'values'].map((r) => ({ include: `#${r}` })),
+    repository,
+  };
+}
