@@ -237,51 +237,54 @@ void death_of(int i, char *out, size_t cap)
  * (installed without SA_NODEFER), so bit 32 of its SigBlk is set until its sigreturn. */
 #define SIGSETXID_BIT (1ULL << 32)
 
-/* Whether a thread of process `pid` has SIGKILL pending (its own or the group's) or is exiting (PF_EXITING in the
- * flags, field 9 of its stat): the group is being ended. */
-static int group_exiting(long pid)
+/* Whether `test` holds for some thread of process `pid` (the entries of /proc/PID/task). */
+static int any_thread(long pid, int (*test)(long pid, const char *tid))
 {
-	char path[64], line[256], buf[1024];
+	char path[64];
 	snprintf(path, sizeof path, "/proc/%ld/task", pid);
 	DIR *d = opendir(path);
 	if (!d) return 0;
-	int exiting = 0;
+	int found = 0;
 	struct dirent *e;
-	while (!exiting && (e = readdir(d))) {
-		if (e->d_name[0] == '.') continue;
-		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/stat", pid, e->d_name);
-		const char *flags = read_proc(path, buf, sizeof buf) ? NULL : stat_field(buf, 9);
-		if (flags && (strtoul(flags, NULL, 10) & 0x4)) { exiting = 1; break; }
-		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", pid, e->d_name);
-		FILE *f = fopen(path, "re");
-		unsigned long long pnd;
-		while (f && fgets(line, sizeof line, f))
-			if ((sscanf(line, "SigPnd: %llx", &pnd) == 1 || sscanf(line, "ShdPnd: %llx", &pnd) == 1) && (pnd & (1ULL << (SIGKILL - 1)))) { exiting = 1; break; }
-		if (f) fclose(f);
-	}
+	while (!found && (e = readdir(d))) if (e->d_name[0] != '.') found = test(pid, e->d_name);
 	closedir(d);
-	return exiting;
+	return found;
 }
 
-static int in_setxid_handler(long pid)
+/* Whether the line `KEY: HEX` of a thread's status has a bit of `mask` set. */
+static int status_bits(long pid, const char *tid, const char *key, unsigned long long mask)
 {
 	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%ld/task", pid);
-	DIR *d = opendir(path);
-	if (!d) return 0;
-	int in = 0;
-	struct dirent *e;
-	while (!in && (e = readdir(d))) {
-		if (e->d_name[0] == '.') continue;
-		snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", pid, e->d_name);
-		FILE *f = fopen(path, "re");
-		unsigned long long blk;
-		while (f && fgets(line, sizeof line, f)) if (sscanf(line, "SigBlk: %llx", &blk) == 1) { in = !!(blk & SIGSETXID_BIT); break; }
-		if (f) fclose(f);
-	}
-	closedir(d);
-	return in;
+	snprintf(path, sizeof path, "/proc/%ld/task/%.20s/status", pid, tid);
+	FILE *f = fopen(path, "re");
+	size_t n = strlen(key);
+	int set = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, key, n) == 0 && line[n] == ':') { set = !!(strtoull(line + n + 1, NULL, 16) & mask); break; }
+	if (f) fclose(f);
+	return set;
 }
+
+/* Whether the thread has SIGKILL pending (its own or the group's) or is exiting (PF_EXITING in the flags, field 9
+ * of its stat). */
+static int thread_exiting(long pid, const char *tid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/task/%.20s/stat", pid, tid);
+	const char *flags = read_proc(path, buf, sizeof buf) ? NULL : stat_field(buf, 9);
+	if (flags && (strtoul(flags, NULL, 10) & 0x4)) return 1;
+	const unsigned long long sigkill = 1ULL << (SIGKILL - 1);
+	return status_bits(pid, tid, "SigPnd", sigkill) || status_bits(pid, tid, "ShdPnd", sigkill);
+}
+
+static int thread_in_setxid_handler(long pid, const char *tid)
+{
+	return status_bits(pid, tid, "SigBlk", SIGSETXID_BIT);
+}
+
+/* The group is being ended: a thread of it is exiting or has SIGKILL pending. */
+static int group_exiting(long pid) { return any_thread(pid, thread_exiting); }
+static int in_setxid_handler(long pid) { return any_thread(pid, thread_in_setxid_handler); }
 
 /* After a set*id answered: the caller's glibc returns once every other thread has made the call in its SIGSETXID
  * handler, and the last one wakes the caller before it returns from the handler, so a return that kills the process
