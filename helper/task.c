@@ -100,26 +100,42 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	raise(sig);
 }
 
-static void on_alarm(int sig) { (void)sig; }
+static void on_alarm(int sig, siginfo_t *si, void *uc) { (void)sig; (void)si; (void)uc; }
 
+/* The return from on_alarm, when libc would return it through the vDSO: a scenario that unmapped [vdso] (or took its
+ * PROT_EXEC) would then have the helper's own sleep cap kill the task, so these builds return through the helper's
+ * own text instead. arm64: glibc passes no SA_RESTORER, and setup_return (arch/arm64/kernel/signal.c) then uses
+ * VDSO_SYMBOL(mm->context.vdso, sigtramp); rt_sigreturn is 139. ia32: glibc's i386 libc_sigaction sets no restorer
+ * while there is a vDSO (SET_SA_RESTORER), and ia32_setup_frame / ia32_setup_rt_frame (arch/x86/kernel/signal_32.c)
+ * then return to context.vdso + __kernel_sigreturn / __kernel_rt_sigreturn; with SA_RESTORER both take
+ * ksig->ka.sa.sa_restorer and nothing of the vDSO. SA_SIGINFO picks the rt frame, whose return is rt_sigreturn (173
+ * in syscall_32.tbl) with %esp just past pretcode, where the handler's ret leaves it. */
 #if defined(__aarch64__)
-/* The return from on_alarm. Without SA_RESTORER (glibc passes none on arm64) the kernel returns through the vDSO's
- * __kernel_rt_sigreturn (setup_return: VDSO_SYMBOL(mm->context.vdso, sigtramp)), so a scenario that unmapped [vdso]
- * would make the helper's own sleep cap kill the task; this trampoline is the helper's (rt_sigreturn is 139). */
 __asm__(".text\n.p2align 2\n.type helper_sigreturn, %function\nhelper_sigreturn:\n\tmov x8, #139\n\tsvc #0\n");
+#define HELPER_SIGRETURN 1
+#elif defined(__i386__)
+__asm__(".text\n.type helper_sigreturn, @function\nhelper_sigreturn:\n\tmovl $173, %eax\n\tint $0x80\n");
+#define HELPER_SIGRETURN 1
+#endif
+
+#ifdef HELPER_SIGRETURN
 void helper_sigreturn(void);
 
+/* By raw rt_sigaction: libc's sigaction would put its own restorer (or none) in. The kernel's layout on both (struct
+ * sigaction of arm64, struct compat_sigaction of an ia32 task): handler, flags, restorer, then the 64-bit mask, whose
+ * size is the call's sigsetsize (compat_sys_rt_sigaction refuses any but sizeof(compat_sigset_t), 8). */
 static void install_alarm(void)
 {
-	struct { void (*handler)(int); unsigned long flags; void (*restorer)(void); unsigned long mask; } ka = {
-		on_alarm, 0x04000000UL /* SA_RESTORER */, helper_sigreturn, 0 };
+	struct { void (*handler)(int, siginfo_t *, void *); unsigned long flags; void (*restorer)(void); unsigned int mask[2]; } ka = {
+		on_alarm, 0x04000000UL /* SA_RESTORER */ | SA_SIGINFO, helper_sigreturn, { 0, 0 } };
 	syscall(SYS_rt_sigaction, SIGALRM, &ka, NULL, sizeof ka.mask);
 }
 #else
 static void install_alarm(void)
 {
 	struct sigaction al = { 0 };
-	al.sa_handler = on_alarm;   /* no SA_RESTART: interrupts a capped sleep */
+	al.sa_sigaction = on_alarm;
+	al.sa_flags = SA_SIGINFO;   /* no SA_RESTART: interrupts a capped sleep */
 	sigaction(SIGALRM, &al, NULL);
 }
 #endif

@@ -10,7 +10,7 @@ import { switchesFor } from '../sim/profile';
 import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
 import { negativeClock } from '../sim/cpuclock';
-import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, ia32CapKills, timerTokens, timeToken, via } from './operationsClock';
+import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
 
 /** Protocol argument types (helper/helper.h): i int, o optional int, n new task, r new fd name, k fd,
  *  x bytes, p /proc path, F file, N namespace target, m special mapping, T time expression, d duration. */
@@ -343,7 +343,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [clockToken(op), op.via === 'syscall' ? '1' : '0'] },
   clock_nanosleep: { readOnly: true, sig: 'iiTi', flags: OPF_CLOCK0, fields: ['waited'], doc: 'clock_nanosleep(2); a per-thread timer interrupts it at the sleep cap, so a long sleep is compared as "at least the cap".',
-    encode: (op, c) => clockPointUnchecked(op.clock, op.abs, op.value) ?? ia32CapKills(op.value, op.abs, c) ?? [clockToken(op), String(timerFlagsValue(op)), timeToken(op.value), String(c.mode.sleepCapMs)] },
+    encode: (op, c) => clockPointUnchecked(op.clock, op.abs, op.value) ?? [clockToken(op), String(timerFlagsValue(op)), timeToken(op.value), String(c.mode.sleepCapMs)] },
   timerfd_settime: { readOnly: true, sig: 'iiT', flags: OPF_CLOCK0, fields: ['waited', 'timer'], doc: 'timerfd_create(2), timerfd_settime(2), then timerfd_gettime(2): the time left is compared, and the state: armed (time left), else expired or disarmed by whether a poll(2) of 100 ms sees it fire.',
     encode: timerTokens },
   touch: { readOnly: true, sig: 'mi', flags: 0, fields: [], doc: 'a one-byte load from the page; SIGBUS and SIGSEGV are caught and reported.',

@@ -3,11 +3,11 @@
 
 import type { Operation, TimeExpr } from '../sim/ops';
 import { KTIME_SEC_MAX } from '../sim/offset64';
-import { CLOCKS, PROT, clockName } from '../sim/types';
+import { CLOCKS, clockName } from '../sim/types';
 import { cpuClockLowBits, machinePidClock, negativeClock, type CpuClockOf } from '../sim/cpuclock';
 import { FUTEX_CMD_MASK, FUTEX_OPS, timerFlagsValue, type CallVia, type ClockOperationName } from '../sim/opsClock';
 import { OPF_CLOCK0, OPF_HOST } from './opFlags';
-import type { EncodeContext, Encoded, NotRun, OpSpec } from './operations';
+import type { Encoded, NotRun, OpSpec } from './operations';
 import { isReadingTimer } from './compareTimer';
 
 /** The helper's encoding of a call path: 0 the vDSO, 1 the system call, 2 x86_64's vsyscall page. */
@@ -48,22 +48,6 @@ export function clockPointUnchecked(clock: number, abs: boolean, v: TimeExpr): N
   }
   return null;
 }
-/** The helper's sleep cap is a SIGALRM handler. In an ia32 task glibc installs it without SA_RESTORER (i386
- *  libc_sigaction: none while there is a vDSO), so ia32_setup_rt_frame (arch/x86/kernel/signal_32.c) returns it through
- *  the vDSO's __kernel_rt_sigreturn, and once the [vdso] text is unmapped or not executable that return kills the task
- *  with SIGSEGV (seen on 6.18: a 5 s clock_nanosleep or FUTEX_WAIT after munmap([vdso])), which is the helper's doing,
- *  not the scenario's. helper/task.c gives its arm64 build a trampoline of its own; until the ia32 build has one, a
- *  wait there that may reach the cap is not run (one of now + less than the cap, or a relative one, returns first). */
-export function ia32CapKills(v: TimeExpr, abs: boolean, c: EncodeContext): NotRun | null {
-  // (a context without the model's state, as some callers give, has no ia32 task)
-  const t = c.task ? c.before?.tasks[c.task] : undefined;
-  const m = t?.mm ? c.before.mms[t.mm] : undefined;
-  if (c.profile?.arch !== 'x86_64' || !m?.compat || m.vmas.some((x) => x.name === '[vdso]' && x.pgoff === 0 && x.prot & PROT.PROT_EXEC)) return null;
-  const ms = v.delta.sec * 1000 + v.delta.nsec / 1e6;
-  if (v.delta.sec < 0 || ((!abs || v.base === 'now') && ms < c.mode.sleepCapMs)) return null;
-  return { notRun: 'the helper\'s sleep cap (a SIGALRM handler) would return through the vDSO\'s sigreturn in this ia32 task, whose [vdso] text is gone or not executable, and kill it (glibc\'s i386 handlers have no SA_RESTORER): the ia32 helper build needs a trampoline of its own, as its arm64 build has', timeOnly: true };
-}
-
 /** A clock argument as the helper's token: the id, or for cpuclock(TASK) `cpu@TASK:BITS`, which the supervisor turns
  *  into MAKE_PROCESS_CPUCLOCK / MAKE_THREAD_CPUCLOCK of the task's tid (the low bits: 2 process, 6 thread). */
 export const clockToken = (op: { readonly clock: number; readonly clockOf?: CpuClockOf }): string =>
@@ -106,14 +90,12 @@ export const CLOCK_OPERATIONS: { readonly [K in ClockOperationName]: OpSpec<K> }
       // used as a duration, seconds long on a VM just booted, where each side's clock has moved on differently
       const relative = cmd === FUTEX_OPS.FUTEX_WAIT ? clockPointUnchecked(CLOCKS.CLOCK_MONOTONIC, false, op.value) : null;
       if (relative) return relative;
-      const capKills = ia32CapKills(op.value, cmd !== FUTEX_OPS.FUTEX_WAIT, c);
-      if (capKills) return capKills;
       return [String(op.futexOp), timeToken(op.value), String(c.mode.sleepCapMs)];
     } },
   futex2_wait: { readOnly: true, sig: 'iiTii', flags: 0, fields: ['waited'], doc: 'futex_waitv(2) with one waiter, or futex_wait(2) (futex2), by raw syscall number (449 and 455 on x86_64, arm64 and arm), on a word holding the value passed (8-byte aligned, followed by FUTEX_NO_NODE for FUTEX2_NUMA) until the absolute timeout; a timer interrupts it at the sleep cap (EINTR: neither call restarts without SA_RESTART).',
     encode: (op, c) => {
       if (op.value.base === 'host') return { notRun: 'the supervisor resolves "host" on CLOCK_MONOTONIC only' };
-      return clockPointUnchecked(op.clock, true, op.value) ?? ia32CapKills(op.value, true, c)
+      return clockPointUnchecked(op.clock, true, op.value)
         ?? [op.call === 'futex_waitv' ? '0' : '1', clockToken(op), timeToken(op.value), String(op.flags), String(c.mode.sleepCapMs)];
     } },
   clocksource: { sig: 'x', flags: OPF_HOST, fields: [], doc: 'never run: switching the clocksource changes the host.',

@@ -40,7 +40,8 @@ export function kernelFromModel(plan: Plan): Map<number, KernelLine> {
     if (bootRead && ('fd' in op.file || op.file.path === '/proc/stat')) f.hb = String(Math.floor(s.host.realtime.sec - s.host.boottime.sec - (s.host.realtime.nsec < s.host.boottime.nsec ? 1 : 0)));
     // timers bracket the line with the host clock of their id (helper/super_cmd.c: OPF_CLOCK0)
     if ((op.op === 'timerfd_settime' || op.op === 'timer_settime') && op.clock in HOST) f.h1 = f.h2 = ts(s.host[HOST[op.clock]!]);
-    if (op.op === 'clock_nanosleep' && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
+    // the helper's sleep cap (a SIGALRM at 3 s, helper/task.c) ends every wait longer than it
+    if ((op.op === 'clock_nanosleep' || op.op === 'futex_wait' || op.op === 'futex2_wait') && pl.model.result.waited && pl.model.result.waited.sec >= 3) { f.intr = '1'; f.w = '3:000000000'; }
     // a task the model kills in its line dies before answering, and the supervisor reads the signal from the zombie's
     // exit code (helper/super.c death_of)
     const was = pl.step.task ? pl.model.before.tasks[pl.step.task] : undefined;
