@@ -97,6 +97,18 @@ test('durations agree within the stated tolerance, and a sleep never ends early'
   assert.equal(verdicts(SCENARIO, waited(6, '1:500000000')).disagree, 1);
 });
 
+test('a sleep to host + …: its wait counts from the supervisor\'s reading of the host clock, not the task\'s own start', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, host + 200ms)\n';
+  // The command reached the task 50 ms after the supervisor read the host clock (h1): its own wait is 150 ms.
+  const late = (w: string, fromH1: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(3)!;
+    l.res = { ...l.res!, f: { ...l.res!.f, w, h1: '100:000000000', h2: `100:${String(Math.round(fromH1 * 1e9)).padStart(9, '0')}` } };
+  };
+  assert.equal(verdicts(text, late('0:150000000', 0.21)).disagree, 0, 'woke at the deadline, 50 ms after the command');
+  assert.equal(verdicts(text, late('0:150000000', 0.15)).disagree, 1, 'woke 50 ms before the deadline');
+  assert.equal(verdicts(text, late('0:500000000', 0.51)).disagree, 1, 'slept 300 ms past it');
+});
+
 test('a timer\'s state is compared: disarmed is not expired; a deadline within the tolerance may be either', () => {
   const text = 'arch x86_64\nkernel 6.18\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 0s)\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 0.1s)\nP1: timerfd_settime(CLOCK_MONOTONIC, 0, 5s)\n';
   const state = (line: number, tm: string) => (k: Map<number, KernelLine>) => { const l = k.get(line)!; l.res = { ...l.res!, f: { ...l.res!.f, tm } }; };
