@@ -18,7 +18,7 @@ import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
-import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
+import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
@@ -273,10 +273,28 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
   });
 }
 
+/** Whether a lookup of `path` finds a file or directory the model has, with no permission check: the files
+ *  openFile knows, a /proc/PID directory and its ns/ directory, of a task that has not gone. */
+function procPathExists(k: KernelContext, t: string, path: string): boolean {
+  if (path === '/proc/uptime' || path === '/proc/stat') return true;
+  if (isSysctlPath(path)) return sysctlExists(path);
+  const p = procTask(k, t, path);
+  if (!p || !p.task || task(k, p.task).state === 'exited') return false;
+  // timens_offsets is in tgid_base_stuff only (fs/proc/base.c), the ns links need CONFIG_TIME_NS
+  if (p.rest === 'timens_offsets') return k.sw.timeNamespaces && !path.startsWith('/proc/thread-self/');
+  if (/^ns\/time(_for_children)?$/.test(p.rest)) return k.sw.timeNamespaces;
+  return ['', 'ns', 'ns/user', 'maps', 'stat', ...ID_FILES].includes(p.rest);
+}
+
 export function readlink(k: KernelContext, t: string, path: string): OpResult {
   if (path === '/proc/self') {
     const pid = String(task(k, task(k, t).leader).pid);
     return { ret: pid.length, errno: null, signal: null, text: pid };
+  }
+  // do_readlinkat (fs/stat.c): a file that is no symbolic link and has no ->readlink is EINVAL, before any
+  // permission check (the lookup does not open it)
+  if (!/\/ns\/(time|time_for_children|user)$/.test(path) && procPathExists(k, t, path)) {
+    return k.fn('do_readlinkat', () => k.fail('EINVAL', `${path} is not a symbolic link`));
   }
   return k.fn('proc_ns_readlink', () => {
     const p = procTask(k, t, path);

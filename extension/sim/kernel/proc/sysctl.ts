@@ -22,6 +22,11 @@ export function isSysctlPath(path: string): boolean {
   return path.startsWith('/proc/sys/');
 }
 
+/** A sysctl file the model has (a lookup of its path finds it). */
+export function sysctlExists(path: string): boolean {
+  return path in SYSCTLS;
+}
+
 export function isSysctlFile(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task === null && isSysctlPath(fd.path);
 }
