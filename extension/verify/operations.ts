@@ -173,6 +173,21 @@ function initSysctl(f: FileRef | { path: string }, c: EncodeContext, reading: bo
   return reading ? { notRun: 'the initial user namespace\'s user.max_time_namespaces is max_threads/2 of the machine\'s RAM', noChange } : null;
 }
 
+/** kernel.overflowuid, overflowgid and fs.suid_dumpable are the machine's, not the sandbox's: their permission is
+ *  test_perm's (fs/proc/proc_sysctl.c) for an euid of GLOBAL_ROOT_UID, which the sandbox's root is (its uid_map maps
+ *  0 to the supervisor's 0), so a write from a scenario would change them for the whole machine. Neither an open for
+ *  writing nor a write of them is run (the model does not run such a write either). Before this, the helper ran
+ *  them: a scenario's write("/proc/sys/kernel/overflowuid", "65534") on Linux 6.18 returned 5. */
+function globalSysctl(f: FileRef | { path: string }, c: EncodeContext, opening = false): NotRun | null {
+  const task = c.task ? c.before.tasks[c.task] : undefined;
+  const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+  const path = 'fd' in f ? fd?.path : f.path;
+  if (!path || !SYSCTL_FILES.slice(1).includes(path)) return null;
+  // the model's write is not run either (no change); its open adds an fd the helper does not have, so the lines
+  // after it are not compared (compare.ts taint)
+  return { notRun: `${path} is a setting of the whole machine (the sandbox's root is its kuid 0 for test_perm): never opened for writing or written`, ...(opening ? {} : { noChange: true }) };
+}
+
 /** The kernel's maps starts with the program's own mappings, which the model does not have: only a whole read
  *  from the start is compared (its special-mapping lines). The read not run moves only its fd's position in the
  *  model, and every later use of that position is not run either (a read from past 0), not compared (an lseek
@@ -327,15 +342,15 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
     encode: (op) => [op.dumpable ? '1' : '0'] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) ?? globalSysctl({ path: op.path }, c, true) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : partialMaps(op.file, op.count, c) ?? initSysctl(op.file, c, true) ?? [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? [f, hex(op.data)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? globalSysctl(op.file, c) ?? [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : [f, hex(op.data), String(op.offset)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : globalSysctl(op.file, c) ?? [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset), String(SEEK[op.whence ?? 'SEEK_SET'])] : { notRun: 'bad fd name' }) },
   readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',

@@ -158,6 +158,14 @@ test('opening user#0\'s max_time_namespaces for writing is not checkable in the 
   assert.notEqual(plan.lines[3].command, null, 'a child user namespace\'s file is checked');
 });
 
+test('the machine\'s own sysctls (overflowuid, overflowgid, suid_dumpable) are never opened for writing nor written; read, they are', () => {
+  // the sandbox's root is the machine's kuid 0, which test_perm lets write them: the helper once wrote overflowuid
+  const text = 'P1: open("/proc/sys/kernel/overflowuid", O_WRONLY) = o\nP1: write("/proc/sys/fs/suid_dumpable", "2")\nP1: pwrite("/proc/sys/kernel/overflowgid", "1", 0)\nP1: open("/proc/sys/kernel/overflowgid") = r';
+  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  for (const i of [0, 1, 2]) assert.match(plan.lines[i].notRun?.notRun ?? '', /setting of the whole machine/, `line ${i + 1}`);
+  assert.notEqual(plan.lines[3].command, null);
+});
+
 test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {
   const arm = verdicts('arch arm64\nkernel 6.1\nP1: unshare(CLONE_NEWTIME)');
   assert.match(arm.fileNotChecked ?? '', /written for arm64/);

@@ -11,6 +11,7 @@ import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
 import { capCheck, ptraceMayAccess } from '../cred';
 import { nsClock } from '../time/posix-timers';
+import { refuse } from '../time/timekeeping';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
@@ -220,10 +221,15 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
-      const { consumed, ignored } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
+      const { consumed, ignored, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
+      if (refused) return refuse(k, refused);
       if (fdName && !ignored && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
       return { ret: consumed, errno: null, signal: null };
     }
+    // /proc/uptime and /proc/stat are proc_ops entries (fs/proc/generic.c): their file's write is proc_reg_write, whose
+    // pde_write finds no proc_write and returns -EIO; /proc/PID/stat and maps have no ->write at all, so vfs_write
+    // refuses the file without FMODE_CAN_WRITE: -EINVAL
+    if (fd.path === '/proc/uptime' || fd.path === '/proc/stat') k.fail('EIO', `${fd.path} has no proc_write (proc_reg_write → pde_write)`);
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
       if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) {
