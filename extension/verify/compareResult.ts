@@ -156,6 +156,11 @@ function compareText(path: string, start: number, kText: string, mText: string, 
     const mn = Object.values(pl.model.after.tasks).find((t) => String(t.pid) === mText)?.id ?? `pid ${mText}`;
     return [`pid of ${kn}`, `pid of ${mn}`];
   }
+  if (path === '/proc/thread-self') {
+    // "TGID/task/TID": each number named by the task it is on its own side
+    const name = (text: string, of: (n: string) => string | undefined) => text.split('/task/').map((n) => of(n) ?? `pid ${n}`).join('/task/');
+    return [name(kText, (n) => c.tidNames.get(Number(n))), name(mText, (n) => Object.values(pl.model.after.tasks).find((t) => String(t.pid) === n)?.id)];
+  }
   const ku = /^user:\[(\d+)\]$/.exec(kText);
   if (ku && /\/ns\/user$/.test(path)) return [`user: ${userName(c, Number(ku[1]), modelUserOfPath(path, pl))}`, `user: ${modelUserOfPath(path, pl) ?? mText}`];
   const km = /^([a-z_]+):\[(\d+)\]$/.exec(kText);

@@ -353,7 +353,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : globalSysctl(op.file, c) ?? [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset), String(SEEK[op.whence ?? 'SEEK_SET'])] : { notRun: 'bad fd name' }) },
-  readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
+  readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file, /proc/self or /proc/thread-self (or of a file that is no link: EINVAL).',
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? notOpened(op.path, c) : [p]; } },
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [clockToken(op), op.via === 'syscall' ? '1' : '0'] },

@@ -69,4 +69,8 @@ test('readlink of a /proc file that is no symbolic link: EINVAL before any permi
   assert.equal(h.run('P1', op.readlink('/proc/nobody/stat')).errno, 'ENOENT');
   h.run('A', op.exit());
   assert.equal(h.run('P1', op.readlink('/proc/A/stat')).errno, 'ENOENT', 'the lookup finds no /proc/A');
+  // /proc/thread-self is a symbolic link (fs/proc/thread_self.c): "TGID/task/TID"
+  h.run('P1', op.thread('T'));
+  const pid = (t: string) => h.sim.state().tasks[t].pid;
+  assert.equal(h.run('T', op.readlink('/proc/thread-self')).text, `${pid('P1')}/task/${pid('T')}`);
 });

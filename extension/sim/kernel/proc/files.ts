@@ -297,6 +297,11 @@ export function readlink(k: KernelContext, t: string, path: string): OpResult {
     const pid = String(task(k, task(k, t).leader).pid);
     return { ret: pid.length, errno: null, signal: null, text: pid };
   }
+  if (path === '/proc/thread-self') {
+    // fs/proc/thread_self.c proc_thread_self_get_link: sprintf(name, "%u/task/%u", tgid, pid)
+    const text = `${task(k, task(k, t).leader).pid}/task/${task(k, t).pid}`;
+    return { ret: text.length, errno: null, signal: null, text };
+  }
   // do_readlinkat (fs/stat.c): a file that is no symbolic link and has no ->readlink is EINVAL, before any
   // permission check (the lookup does not open it)
   if (!/\/ns\/(time|time_for_children|user)$/.test(path) && procPathExists(k, t, path)) {
