@@ -168,3 +168,11 @@ test('readlink of /proc/thread-self is compared as "TGID/task/TID", each number 
   });
   assert.equal(leader.lines.find((x) => x.line === 3)!.status, 'disagree', 'the leader\'s tid where the thread\'s was');
 });
+
+test('after a non-leader\'s exec, the pid in /proc/self and /proc/thread-self is the exec\'d thread\'s, not its gone leader\'s', () => {
+  // de_thread gives the thread its leader's pid; the model keeps the leader's record, gone, with the same number
+  const text = 'arch x86_64\nkernel 6.18\nP1: pthread_create() = T\nT: execve()\nT: readlink("/proc/thread-self")\nT: readlink("/proc/self")\n';
+  const r = verdicts(text);
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((x) => x.status === 'disagree')));
+  assert.match(r.lines.find((x) => x.line === 4)!.model, /T\/task\/T/);
+});
