@@ -169,8 +169,14 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'futex2Flags': case 'adjModes': case 'pidfdFlags':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'futexOp': case 'futex2Flags': case 'adjModes': case 'pidfdFlags':
       return readFlags(p, kind, arg);
+    case 'prctlOption': {
+      // the language's prctl is PR_SET_DUMPABLE alone: another option (PR_GET_DUMPABLE is 3) would be another call
+      const v = readFlags(p, kind, arg);
+      if (v !== undefined && v !== FLAG_TABLES.prctlOption.PR_SET_DUMPABLE) p.soft(arg.range, 'bad-value', `prctl option ${v} is not PR_SET_DUMPABLE (4), the one prctl the model has`);
+      return v;
+    }
     case 'whence': {
       const v = readFlags(p, 'whence', arg);
       if (v === undefined) return undefined;
@@ -482,7 +488,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'setresgid': return { op: 'setresgid', r: numberArg(v, 'rgid', -1), e: numberArg(v, 'egid', -1), s: numberArg(v, 'sgid', -1) };
     case 'id': return { op: 'id' };
     case 'sysinfo': return { op: 'sysinfo' };
-    case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
+    case 'prctl_set_dumpable': { const d = numberArg(v, 'dumpable', 0); return { op: 'prctl_set_dumpable', dumpable: d !== 0, ...(d !== 0 && d !== 1 ? { value: d } : {}) }; }
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
     case 'close': return { op: 'close', fd: v.get('fd') as string };
     case 'read': { const count = v.get('count') as number | undefined; return { op: 'read', file: v.get('file') as FileRef, ...(count !== undefined ? { count } : {}) }; }

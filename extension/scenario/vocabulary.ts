@@ -108,8 +108,8 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     example: 'P2: sysinfo()', snippet: 'sysinfo()' },
   { word: 'prctl', op: 'prctl_set_dumpable', host: false, args: [
     { name: 'option', kind: 'prctlOption', doc: 'PR_SET_DUMPABLE' },
-    { name: 'dumpable', kind: 'int', doc: '0 or 1' }],
-    summary: 'prctl(PR_SET_DUMPABLE, 0|1): a non-dumpable task\'s /proc files belong to root.',
+    { name: 'dumpable', kind: 'int', doc: '0 or 1 (another value: EINVAL)' }],
+    summary: 'prctl(PR_SET_DUMPABLE, 0|1): a non-dumpable task\'s /proc files belong to root; another value is EINVAL (kernel/sys.c: only SUID_DUMP_DISABLE and SUID_DUMP_USER).',
     example: 'P2: prctl(PR_SET_DUMPABLE, 0)', snippet: 'prctl(PR_SET_DUMPABLE, ${1:0})' },
   { word: 'open', op: 'open', host: false, args: [
     { name: 'path', kind: 'string', doc: 'the path; /proc/self, /proc/thread-self and /proc/<task name> are understood' },

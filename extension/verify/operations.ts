@@ -340,7 +340,7 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   sysinfo: { readOnly: true, sig: '', flags: OPF_BOOTREAD, fields: ['text'], doc: 'sysinfo(2), as the text "uptime=N"; the supervisor reads host CLOCK_BOOTTIME just before and after, and the uptime is compared as an offset from it (within the rounding up of whole seconds).',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
-    encode: (op) => [op.dumpable ? '1' : '0'] },
+    encode: (op) => [String(op.value ?? (op.dumpable ? 1 : 0))] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) ?? globalSysctl({ path: op.path }, c, true) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',

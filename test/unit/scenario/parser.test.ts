@@ -359,6 +359,14 @@ test('a flag number wider than 32 bits is an error at its token, not silently cu
   assert.deepEqual(ops(h + 'P1: clone3(0xffffffff) = A'), [{ op: 'clone3', flags: 0xffffffff, exitSignal: 17, child: 'A' }]);
 });
 
+test('prctl is PR_SET_DUMPABLE only, and keeps an arg2 other than 0 and 1 for the kernel to refuse', () => {
+  // the option was read and dropped (prctl(3, 0), PR_GET_DUMPABLE, ran as PR_SET_DUMPABLE 0), and every value but
+  // 0 as 1, where kernel/sys.c gives EINVAL (outsider7-prctl-dumpable)
+  const h = 'arch x86_64\nkernel 6.18\n';
+  assert.match(only(h + 'P1: prctl(3, 0)', 'bad-value').message, /not PR_SET_DUMPABLE/);
+  assert.deepEqual(ops(h + 'P1: prctl(PR_SET_DUMPABLE, 2)\nP1: prctl(4, 1)'), [{ op: 'prctl_set_dumpable', dumpable: true, value: 2 }, { op: 'prctl_set_dumpable', dumpable: true }]);
+});
+
 test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   const h = 'arch x86_64\nkernel 6.18\n';
   let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');

@@ -74,3 +74,12 @@ test('readlink of a /proc file that is no symbolic link: EINVAL before any permi
   const pid = (t: string) => h.sim.state().tasks[t].pid;
   assert.equal(h.run('T', op.readlink('/proc/thread-self')).text, `${pid('P1')}/task/${pid('T')}`);
 });
+
+test('prctl(PR_SET_DUMPABLE) with an arg2 other than 0 or 1 is EINVAL and leaves dumpability as it was', () => {
+  // kernel/sys.c: arg2 != SUID_DUMP_DISABLE && arg2 != SUID_DUMP_USER → -EINVAL (outsider7-prctl-dumpable)
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.setuid(1000));
+  assert.equal(h.run('A', { op: 'prctl_set_dumpable', dumpable: true, value: 2 }).errno, 'EINVAL');
+  assert.equal(h.sim.state().tasks.A.dumpable, false);
+});
