@@ -200,7 +200,14 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       }
       const v = readFlags(p, 'openMode', arg);
       if (v === undefined) return undefined;
-      return (v & 3) === 1 ? 'w' : (v & 3) === 2 ? 'rw' : 'r';
+      // other bits (O_CREAT, O_TRUNC: MAY_WRITE for the open, build_open_flags) and O_ACCMODE itself (3: an fd that
+      // neither reads nor writes) would be another open than the three the model has: the model and verify's helper
+      // read them as O_RDONLY, and agreed where a program differs
+      if (v !== 0 && v !== 1 && v !== 2) {
+        p.soft(arg.range, 'bad-value', `open flags 0x${v.toString(16)}: the model opens with O_RDONLY, O_WRONLY or O_RDWR alone`);
+        return undefined;
+      }
+      return v === 1 ? 'w' : v === 2 ? 'rw' : 'r';
     }
     case 'clock': {
       // A negative id is a CPU clock (MAKE_THREAD_CPUCLOCK(0, CPUCLOCK_SCHED) is -2) or a dynamic fd clock

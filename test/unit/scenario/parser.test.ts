@@ -367,6 +367,14 @@ test('prctl is PR_SET_DUMPABLE only, and keeps an arg2 other than 0 and 1 for th
   assert.deepEqual(ops(h + 'P1: prctl(PR_SET_DUMPABLE, 2)\nP1: prctl(4, 1)'), [{ op: 'prctl_set_dumpable', dumpable: true, value: 2 }, { op: 'prctl_set_dumpable', dumpable: true }]);
 });
 
+test('open takes the three access modes alone: O_ACCMODE (3) and other bits are an error, not O_RDONLY', () => {
+  // open("/proc/uptime", 3) read as O_RDONLY read the file in the model and in verify's helper, where a program's
+  // fd neither reads nor writes; O_TRUNC asks MAY_WRITE at the open (build_open_flags)
+  const h = 'arch x86_64\nkernel 6.18\n';
+  for (const f of ['3', '0x200', 'O_WRONLY|0x40']) assert.match(only(h + `P1: open("/proc/uptime", ${f}) = a`, 'bad-value').message, /O_RDONLY, O_WRONLY or O_RDWR alone/, f);
+  assert.deepEqual(ops(h + 'P1: open("/proc/uptime", 2) = a'), [{ op: 'open', path: '/proc/uptime', mode: 'rw', fd: 'a' }]);
+});
+
 test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   const h = 'arch x86_64\nkernel 6.18\n';
   let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');
