@@ -9,6 +9,7 @@ import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
 import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
+import { asIdT, KEEP } from '../sim/kernel/setid';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, ia32CapKills, timerTokens, timeToken, via } from './operationsClock';
 
@@ -156,8 +157,9 @@ function beyondSandbox(c: EncodeContext, first: number, count = 1, what = 'uid')
   return first + count > SANDBOX_IDS ? { notRun: `${ids} ${count === 1 ? 'is' : 'are'} beyond what the sandbox maps (0-${SANDBOX_IDS - 1}); the model's user#0 maps every id` } : null;
 }
 
+/** An id of a set*id call, as the uid_t the helper's cast makes of it ((uid_t)-1 is no id: the call's own EINVAL). */
 const rootOnly = (c: EncodeContext, uid: number, task: string | null = null): NotRun | null =>
-  task && c.before.tasks[task]?.userNs !== 'user#0' ? null : beyondSandbox(c, uid);
+  (task && c.before.tasks[task]?.userNs !== 'user#0') || asIdT(uid) === KEEP ? null : beyondSandbox(c, asIdT(uid));
 
 /** user.max_time_namespaces of user#0: in the sandbox that is the sandbox's own user namespace (INT_MAX, and
  *  its root may write it), in a VM the initial one's (max_threads/2 of the VM's RAM): not the model's user#0. */
@@ -205,7 +207,7 @@ function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): N
 
 function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
   for (const id of ids) {
-    const r = id === -1 ? null : rootOnly(c, id, c.task);
+    const r = rootOnly(c, id, c.task);
     if (r) return r;
   }
   return ids.map(String);

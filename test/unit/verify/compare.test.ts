@@ -166,6 +166,14 @@ test('the machine\'s own sysctls (overflowuid, overflowgid, suid_dumpable) are n
   assert.notEqual(plan.lines[3].command, null);
 });
 
+test('a set*id id is the uid_t the call receives: 4294967296 is uid 0 (run), -2 is 4294967294 (beyond the sandbox), -1 no id', () => {
+  const text = 'P1: fork() = A\nA: setuid(4294967296)\nA: setresuid(4294967295, -1, -2)\nA: setgid(-1)';
+  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.notEqual(plan.lines[1].command, null);
+  assert.match(plan.lines[2].notRun?.notRun ?? '', /uid 4294967294 is beyond/);
+  assert.notEqual(plan.lines[3].command, null, '(gid_t)-1: the kernel\'s EINVAL');
+});
+
 test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {
   const arm = verdicts('arch arm64\nkernel 6.1\nP1: unshare(CLONE_NEWTIME)');
   assert.match(arm.fileNotChecked ?? '', /written for arm64/);
