@@ -438,6 +438,8 @@ export function readInt(p: LineParser): number {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a number');
   const v = t.t === 'number' ? parseInteger(t.text) : null;
   if (v === null) p.error(p.r(t), 'syntax', `Expected an integer, found '${t.text}'`);
+  // past 2^53 a double is no longer the number written: the simulator would refuse it with a made-up EINVAL
+  if (!Number.isSafeInteger(v)) p.error(p.r(t), 'bad-value', `${t.text} is beyond 2^53 - 1, the largest integer a scenario can hold exactly`);
   t.code = K.number;
   return neg ? -v : v;
 }
@@ -450,6 +452,7 @@ export function readDuration(p: LineParser, unitless: string): Timespec {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a duration such as 10s (units: ns, us, ms, s, m, h, d)');
   const d = t.t === 'number' || t.t === 'duration' ? parseDuration(t.text, unitless) : null;
   if (!d) p.error(p.r(t), 'syntax', `Expected a duration such as 10s, found '${t.text}'`);
+  if (!Number.isSafeInteger(d.sec)) p.error(p.r(t), 'bad-value', `${t.text} is beyond 2^53 - 1 seconds, the largest a scenario can hold exactly`);
   t.code = K.number;
   return neg ? negate(d) : d;
 }

@@ -375,6 +375,15 @@ test('open takes the three access modes alone: O_ACCMODE (3) and other bits are 
   assert.deepEqual(ops(h + 'P1: open("/proc/uptime", 2) = a'), [{ op: 'open', path: '/proc/uptime', mode: 'rw', fd: 'a' }]);
 });
 
+test('an integer or a duration\'s seconds past 2^53 - 1 is an error, not a number the simulator refuses with EINVAL', () => {
+  // 9223372036854775807s (a valid tv_sec) became 2^63 as a double, and the simulator's guard answered EINVAL as if
+  // the kernel had; lseek(x, 99999999999999999999) the same
+  const h = 'arch x86_64\nkernel 6.18\n';
+  assert.match(only(h + 'P1: timerfd_settime(CLOCK_MONOTONIC, 0, 9223372036854775807s)', 'bad-value').message, /2\^53 - 1 seconds/);
+  assert.match(only(h + 'P1: setuid(99999999999999999999)', 'bad-value').message, /2\^53 - 1/);
+  assert.deepEqual(ops(h + 'P1: setuid(9007199254740991)'), [{ op: 'setuid', uid: 9007199254740991 }]);
+});
+
 test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   const h = 'arch x86_64\nkernel 6.18\n';
   let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');
