@@ -384,6 +384,14 @@ test('an integer or a duration\'s seconds past 2^53 - 1 is an error, not a numbe
   assert.deepEqual(ops(h + 'P1: setuid(9007199254740991)'), [{ op: 'setuid', uid: 9007199254740991 }]);
 });
 
+test('spawn\'s uid is a uid_t other than -1: another is an error, and the task is still named', () => {
+  // the model made a task of uid -1 or 2^32; verify's helper could not start the first and made the second root
+  // (Linux 6.18 x86_64: "not started", uid 0)
+  const h = 'arch x86_64\nkernel 6.18\n';
+  for (const u of ['-1', '4294967295', '4294967296']) assert.match(only(h + `spawn A uid=${u}\nA: id()`, 'bad-value').message, /is no uid/, u);
+  assert.deepEqual(ops(h + 'spawn A uid=4294967294'), [{ op: 'spawn', child: 'A', uid: 4294967294 }]);
+});
+
 test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   const h = 'arch x86_64\nkernel 6.18\n';
   let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');
