@@ -20,10 +20,20 @@ static int open_path(const struct proc_path *p, int flags)
 
 static const int MODES[] = { O_RDONLY, O_WRONLY, O_RDWR };
 
+/* kernel.overflowuid, overflowgid and fs.suid_dumpable are the machine's: the sandbox's root is its kuid 0, which
+ * test_perm (fs/proc/proc_sysctl.c) lets write them, so they are never opened for writing (verify does not send
+ * such a line; this is the helper's own guard). */
+static int global_sysctl(const struct arg *f)
+{
+	return f->kind == 'p' && (f->path.rest == REST_SYS_OVERFLOWUID || f->path.rest == REST_SYS_OVERFLOWGID ||
+				  f->path.rest == REST_SYS_SUID_DUMPABLE);
+}
+
 void op_open(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
 	if (a[1].i < 0 || a[1].i > 2) { r->ret = -1; r->err = EINVAL; return; }
+	if (a[1].i != 0 && global_sysctl(&a[0])) { r->ret = -1; r->err = EPERM; res_add(r, " refused=machine"); return; }
 	/* no O_CLOEXEC: the model's fds survive exec and are inherited by children */
 	res_errno(r, open_path(&a[0].path, MODES[a[1].i]));
 }
@@ -75,6 +85,7 @@ void op_read(struct task_ctx *c, struct arg *a, struct result *r)
 static void do_write(struct arg *a, long long off, int positional, struct result *r)
 {
 	int opened;
+	if (global_sysctl(&a[0])) { r->ret = -1; r->err = EPERM; res_add(r, " refused=machine"); return; }
 	int fd = file_fd(&a[0], O_WRONLY | O_CLOEXEC, &opened);
 	if (fd < 0 && a[0].kind != 'f') { res_errno(r, -1); res_add(r, " at=open"); return; }
 	ssize_t n = positional ? pwrite(fd, a[1].bytes, a[1].len, (off_t)off) : write(fd, a[1].bytes, a[1].len);

@@ -175,12 +175,18 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     // offsets that take a clock past 2^31 s, where a 32-bit task's structures (compat_sysinfo's s32 uptime) and the
     // 32-bit vDSO entries part from the 64-bit ones
     (t) => `${t}: write("/proc/${pick([...tasks, 'self'])}/timens_offsets", "${pick(['boottime 3000000000 0', 'monotonic 2200000000 0', 'boottime 2147483000 0\\nmonotonic 4300000000 5'])}")`,
+    // Paths that are no time namespace link, where the model once said ENOENT (outsider7): setns on a user namespace
+    // link or another file by path (opened for the call), readlink of files that are no link and of /proc/thread-self,
+    // writes of /proc/uptime and /proc/stat (EIO) through a path
+    (t) => `${t}: setns("${pick([`/proc/${pick([...tasks, 'self'])}/ns/user`, `/proc/${pick([...tasks, 'self'])}/ns/user`, '/proc/self/timens_offsets', '/proc/uptime', `/proc/${pick(tasks)}`, '/proc/thread-self/uid_map'])}", ${pick(['0', 'CLONE_NEWUSER', 'CLONE_NEWTIME'])})`,
+    (t) => `${t}: readlink("${pick(['/proc/thread-self', '/proc/self', `/proc/${pick([...tasks, 'self', 'thread-self'])}/${pick(['timens_offsets', 'stat', 'maps', 'uid_map', 'setgroups', 'ns/user', 'ns/time'])}`, '/proc/uptime', '/proc/sys/kernel/overflowuid', `/proc/${pick(tasks)}`])}")`,
+    (t) => `${t}: write("${pick(['/proc/uptime', '/proc/stat', `/proc/${pick([...tasks, 'self'])}/stat`, `/proc/${pick([...tasks, 'self'])}/maps`])}", "1")`,
     // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
     // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
   const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2,
-    2, 1, 1, 2, 1, 2, 2];
+    2, 1, 1, 2, 1, 2, 2, 2, 2, 1];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

@@ -169,8 +169,14 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   const n = arg.last - at;
   const one = n === 1 ? toks[at] : null;
   switch (kind) {
-    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'prctlOption': case 'futexOp': case 'futex2Flags': case 'adjModes': case 'pidfdFlags':
+    case 'cloneFlags': case 'nstype': case 'protFlags': case 'mremapFlags': case 'timerFlags': case 'futexOp': case 'futex2Flags': case 'adjModes': case 'pidfdFlags':
       return readFlags(p, kind, arg);
+    case 'prctlOption': {
+      // the language's prctl is PR_SET_DUMPABLE alone: another option (PR_GET_DUMPABLE is 3) would be another call
+      const v = readFlags(p, kind, arg);
+      if (v !== undefined && v !== FLAG_TABLES.prctlOption.PR_SET_DUMPABLE) p.soft(arg.range, 'bad-value', `prctl option ${v} is not PR_SET_DUMPABLE (4), the one prctl the model has`);
+      return v;
+    }
     case 'whence': {
       const v = readFlags(p, 'whence', arg);
       if (v === undefined) return undefined;
@@ -194,7 +200,14 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       }
       const v = readFlags(p, 'openMode', arg);
       if (v === undefined) return undefined;
-      return (v & 3) === 1 ? 'w' : (v & 3) === 2 ? 'rw' : 'r';
+      // other bits (O_CREAT, O_TRUNC: MAY_WRITE for the open, build_open_flags) and O_ACCMODE itself (3: an fd that
+      // neither reads nor writes) would be another open than the three the model has: the model and verify's helper
+      // read them as O_RDONLY, and agreed where a program differs
+      if (v !== 0 && v !== 1 && v !== 2) {
+        p.soft(arg.range, 'bad-value', `open flags 0x${v.toString(16)}: the model opens with O_RDONLY, O_WRONLY or O_RDWR alone`);
+        return undefined;
+      }
+      return v === 1 ? 'w' : v === 2 ? 'rw' : 'r';
     }
     case 'clock': {
       // A negative id is a CPU clock (MAKE_THREAD_CPUCLOCK(0, CPUCLOCK_SCHED) is -2) or a dynamic fd clock
@@ -425,6 +438,8 @@ export function readInt(p: LineParser): number {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a number');
   const v = t.t === 'number' ? parseInteger(t.text) : null;
   if (v === null) p.error(p.r(t), 'syntax', `Expected an integer, found '${t.text}'`);
+  // past 2^53 a double is no longer the number written: the simulator would refuse it with a made-up EINVAL
+  if (!Number.isSafeInteger(v)) p.error(p.r(t), 'bad-value', `${t.text} is beyond 2^53 - 1, the largest integer a scenario can hold exactly`);
   t.code = K.number;
   return neg ? -v : v;
 }
@@ -437,6 +452,7 @@ export function readDuration(p: LineParser, unitless: string): Timespec {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a duration such as 10s (units: ns, us, ms, s, m, h, d)');
   const d = t.t === 'number' || t.t === 'duration' ? parseDuration(t.text, unitless) : null;
   if (!d) p.error(p.r(t), 'syntax', `Expected a duration such as 10s, found '${t.text}'`);
+  if (!Number.isSafeInteger(d.sec)) p.error(p.r(t), 'bad-value', `${t.text} is beyond 2^53 - 1 seconds, the largest a scenario can hold exactly`);
   t.code = K.number;
   return neg ? negate(d) : d;
 }
@@ -482,7 +498,7 @@ export function buildOperation(spec: OperationSpec, v: ArgValues, name: string):
     case 'setresgid': return { op: 'setresgid', r: numberArg(v, 'rgid', -1), e: numberArg(v, 'egid', -1), s: numberArg(v, 'sgid', -1) };
     case 'id': return { op: 'id' };
     case 'sysinfo': return { op: 'sysinfo' };
-    case 'prctl_set_dumpable': return { op: 'prctl_set_dumpable', dumpable: numberArg(v, 'dumpable', 0) !== 0 };
+    case 'prctl_set_dumpable': { const d = numberArg(v, 'dumpable', 0); return { op: 'prctl_set_dumpable', dumpable: d !== 0, ...(d !== 0 && d !== 1 ? { value: d } : {}) }; }
     case 'open': return { op: 'open', path: v.get('path') as string, mode: (v.get('flags') as 'r' | 'w' | 'rw' | undefined) ?? 'r', fd: name };
     case 'close': return { op: 'close', fd: v.get('fd') as string };
     case 'read': { const count = v.get('count') as number | undefined; return { op: 'read', file: v.get('file') as FileRef, ...(count !== undefined ? { count } : {}) }; }

@@ -170,7 +170,8 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
     case 'host': {
       const operation = st.operation!;
       if (operation.op === 'spawn' && !st.resultOk) return;
-      if (failed) return;
+      // a spawn whose only fault is its uid still names its task, so later lines do not cascade into "unknown task"
+      if (failed) { if (operation.op === 'spawn' && !scope.tasks.has(operation.child)) scope.addTask(operation.child, p.line, null); return; }
       out.step = pushStep(p, null, operation);
       if (operation.op === 'spawn') scope.addTask(operation.child, p.line, null);
       return;

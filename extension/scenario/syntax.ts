@@ -327,7 +327,11 @@ function readHost(p: LineParser, word: Lexeme): void {
     if (p.at('uid') && p.at('=', 1)) {
       p.peek()!.code = K.keyword;
       p.pos += 2;
+      const at = p.pos;
       uid = readInt(p);
+      // a uid_t other than (uid_t)-1: the model made a task of uid -1 or 2^32, the helper's process could not start
+      // or became root (setresuid of the value cast)
+      if (uid < 0 || uid > 0xfffffffe) p.soft(p.r(p.toks[at]), 'bad-value', `uid ${uid} is no uid: a uid is 0 to 4294967294`);
     }
     if (paren) p.expectPunct(')', "')'");
     p.expectEnd();

@@ -108,8 +108,8 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     example: 'P2: sysinfo()', snippet: 'sysinfo()' },
   { word: 'prctl', op: 'prctl_set_dumpable', host: false, args: [
     { name: 'option', kind: 'prctlOption', doc: 'PR_SET_DUMPABLE' },
-    { name: 'dumpable', kind: 'int', doc: '0 or 1' }],
-    summary: 'prctl(PR_SET_DUMPABLE, 0|1): a non-dumpable task\'s /proc files belong to root.',
+    { name: 'dumpable', kind: 'int', doc: '0 or 1 (another value: EINVAL)' }],
+    summary: 'prctl(PR_SET_DUMPABLE, 0|1): a non-dumpable task\'s /proc files belong to root; another value is EINVAL (kernel/sys.c: only SUID_DUMP_DISABLE and SUID_DUMP_USER).',
     example: 'P2: prctl(PR_SET_DUMPABLE, 0)', snippet: 'prctl(PR_SET_DUMPABLE, ${1:0})' },
   { word: 'open', op: 'open', host: false, args: [
     { name: 'path', kind: 'string', doc: 'the path; /proc/self, /proc/thread-self and /proc/<task name> are understood' },
@@ -287,7 +287,7 @@ export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
 
 export const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
-  EINTR: 'Interrupted system call', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
+  EINTR: 'Interrupted system call', EIO: 'Input/output error', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
   EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
   ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',

@@ -44,7 +44,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'unshare_nsproxy_namespaces', 'ns_capable', 'ns_capable_setid', 'file_ns_capable', 'create_new_namespaces',
   'copy_time_ns', 'clone_time_ns', 'inc_time_namespaces', 'dec_time_namespaces', 'switch_task_namespaces', 'free_nsproxy',
   'put_time_ns', 'free_time_ns', 'timens_set_vvar_page', 'vdso_join_timens', 'timens_commit', 'timens_install',
-  'prepare_nsset', 'validate_ns', 'validate_nsset', 'commit_nsset', 'proc_ns_get_link', 'proc_ns_readlink', 'userns_install',
+  'prepare_nsset', 'validate_ns', 'validate_nsset', 'commit_nsset', 'proc_ns_get_link', 'proc_ns_readlink', 'do_readlinkat', 'userns_install',
   'copy_clone_args_from_user', 'clone3_args_valid', 'kernel_clone', '_do_fork', 'copy_process', 'copy_creds', 'copy_mm',
   'dup_mm', 'copy_page_range', 'copy_namespaces', 'timens_on_fork', 'complete_vfork_done', 'mmput',
   'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'de_thread', 'exec_mmap',

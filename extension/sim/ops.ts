@@ -69,7 +69,8 @@ export type TaskOperation =
   | { readonly op: 'id' }
   /** sysinfo(2): the uptime the task sees (its boottime offset added, rounded up to whole seconds). */
   | { readonly op: 'sysinfo' }
-  | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean }
+  /** `value`: arg2 as given when it is neither 0 nor 1 (the kernel refuses it: EINVAL). */
+  | { readonly op: 'prctl_set_dumpable'; readonly dumpable: boolean; readonly value?: number }
   | { readonly op: 'open'; readonly path: string; readonly mode: 'r' | 'w' | 'rw'; readonly fd: string }
   | { readonly op: 'close'; readonly fd: string }
   /** `count`: the size passed to read(2) (default: more than any file here holds). */

@@ -151,10 +151,20 @@ function compareText(path: string, start: number, kText: string, mText: string, 
     const placed = !mm || !mappingsApart(mm, c.pageSize);
     return [specialMappings(kText, placed, c.pageSize), specialMappings(mText, placed, c.pageSize)];
   }
+  // a pid the model names: the live task holding it (a non-leader's exec leaves its old leader's record, gone, with
+  // the same pid: fuzz seed 722037, readlink of /proc/thread-self after it)
+  const modelPid = (n: string): string | undefined => {
+    const holders = Object.values(pl.model.after.tasks).filter((t) => String(t.pid) === n);
+    return (holders.find((t) => t.state !== 'exited') ?? holders[0])?.id;
+  };
   if (path === '/proc/self') {
     const kn = c.tidNames.get(Number(kText)) ?? `pid ${kText}`;
-    const mn = Object.values(pl.model.after.tasks).find((t) => String(t.pid) === mText)?.id ?? `pid ${mText}`;
-    return [`pid of ${kn}`, `pid of ${mn}`];
+    return [`pid of ${kn}`, `pid of ${modelPid(mText) ?? `pid ${mText}`}`];
+  }
+  if (path === '/proc/thread-self') {
+    // "TGID/task/TID": each number named by the task it is on its own side
+    const name = (text: string, of: (n: string) => string | undefined) => text.split('/task/').map((n) => of(n) ?? `pid ${n}`).join('/task/');
+    return [name(kText, (n) => c.tidNames.get(Number(n))), name(mText, modelPid)];
   }
   const ku = /^user:\[(\d+)\]$/.exec(kText);
   if (ku && /\/ns\/user$/.test(path)) return [`user: ${userName(c, Number(ku[1]), modelUserOfPath(path, pl))}`, `user: ${modelUserOfPath(path, pl) ?? mText}`];

@@ -9,6 +9,7 @@ import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
 import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
+import { asIdT, KEEP } from '../sim/kernel/setid';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
 
@@ -156,8 +157,9 @@ function beyondSandbox(c: EncodeContext, first: number, count = 1, what = 'uid')
   return first + count > SANDBOX_IDS ? { notRun: `${ids} ${count === 1 ? 'is' : 'are'} beyond what the sandbox maps (0-${SANDBOX_IDS - 1}); the model's user#0 maps every id` } : null;
 }
 
+/** An id of a set*id call, as the uid_t the helper's cast makes of it ((uid_t)-1 is no id: the call's own EINVAL). */
 const rootOnly = (c: EncodeContext, uid: number, task: string | null = null): NotRun | null =>
-  task && c.before.tasks[task]?.userNs !== 'user#0' ? null : beyondSandbox(c, uid);
+  (task && c.before.tasks[task]?.userNs !== 'user#0') || asIdT(uid) === KEEP ? null : beyondSandbox(c, asIdT(uid));
 
 /** user.max_time_namespaces of user#0: in the sandbox that is the sandbox's own user namespace (INT_MAX, and
  *  its root may write it), in a VM the initial one's (max_threads/2 of the VM's RAM): not the model's user#0. */
@@ -171,6 +173,21 @@ function initSysctl(f: FileRef | { path: string }, c: EncodeContext, reading: bo
   const noChange = reading && !fd;
   if (c.mode.kind === 'sandbox') return { notRun: 'user.max_time_namespaces of user#0: the sandbox\'s user namespace has its own (INT_MAX, writable by its root), not the host\'s', noChange };
   return reading ? { notRun: 'the initial user namespace\'s user.max_time_namespaces is max_threads/2 of the machine\'s RAM', noChange } : null;
+}
+
+/** kernel.overflowuid, overflowgid and fs.suid_dumpable are the machine's, not the sandbox's: their permission is
+ *  test_perm's (fs/proc/proc_sysctl.c) for an euid of GLOBAL_ROOT_UID, which the sandbox's root is (its uid_map maps
+ *  0 to the supervisor's 0), so a write from a scenario would change them for the whole machine. Neither an open for
+ *  writing nor a write of them is run (the model does not run such a write either). Before this, the helper ran
+ *  them: a scenario's write("/proc/sys/kernel/overflowuid", "65534") on Linux 6.18 returned 5. */
+function globalSysctl(f: FileRef | { path: string }, c: EncodeContext, opening = false): NotRun | null {
+  const task = c.task ? c.before.tasks[c.task] : undefined;
+  const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+  const path = 'fd' in f ? fd?.path : f.path;
+  if (!path || !SYSCTL_FILES.slice(1).includes(path)) return null;
+  // the model's write is not run either (no change); its open adds an fd the helper does not have, so the lines
+  // after it are not compared (compare.ts taint)
+  return { notRun: `${path} is a setting of the whole machine (the sandbox's root is its kuid 0 for test_perm): never opened for writing or written`, ...(opening ? {} : { noChange: true }) };
 }
 
 /** The kernel's maps starts with the program's own mappings, which the model does not have: only a whole read
@@ -190,7 +207,7 @@ function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): N
 
 function resIds(c: EncodeContext, ids: readonly number[]): Encoded {
   for (const id of ids) {
-    const r = id === -1 ? null : rootOnly(c, id, c.task);
+    const r = rootOnly(c, id, c.task);
     if (r) return r;
   }
   return ids.map(String);
@@ -228,6 +245,25 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
     if (r) return r;
   }
   return null;
+}
+
+/** A write of user#0's uid_map or gid_map that map_write refuses with EINVAL (a position other than 0, PAGE_SIZE bytes
+ *  or more): the model's user#0 is the initial user namespace, which proc_uid_map_write refuses first ("if
+ *  (!ns->parent) return -EPERM;", kernel/user_namespace.c), and the sandbox's has a parent, so the kernel gets to
+ *  map_write's EINVAL (fuzz seed 725226 on Linux 6.18: kernel EINVAL, model EPERM). Both refuse; which errno is the
+ *  sandbox's. */
+function initMapOrder(f: FileRef, data: string, c: EncodeContext): NotRun | null {
+  if (c.mode.kind !== 'sandbox') return null;
+  const task = c.task ? c.before.tasks[c.task] : undefined;
+  const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
+  const path = 'fd' in f ? fd?.path : f.path;
+  if (!path || !/\/(uid_map|gid_map)$/.test(path)) return null;
+  const m = /^\/proc\/([^/]+)\//.exec(path);
+  const who = m?.[1] === 'self' || m?.[1] === 'thread-self' ? c.task : m?.[1];
+  const ns = fd ? fd.user : who ? c.before.tasks[who]?.userNs : undefined;
+  if (ns !== 'user#0') return null;
+  const einval = (fd?.pos ?? 0) !== 0 || utf8.encode(data).length >= switchesFor(c.profile).values.pageSize;
+  return einval ? { notRun: 'a write of user#0\'s id map at a position other than 0 or of PAGE_SIZE bytes: the model\'s user#0 has no parent (EPERM first), the sandbox\'s has one (map_write\'s EINVAL first)', noChange: true } : null;
 }
 
 /** glibc's set*id makes every thread run the system call (SIGSETXID) and waits for all of them; a thread suspended
@@ -325,20 +361,20 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   sysinfo: { readOnly: true, sig: '', flags: OPF_BOOTREAD, fields: ['text'], doc: 'sysinfo(2), as the text "uptime=N"; the supervisor reads host CLOCK_BOOTTIME just before and after, and the uptime is compared as an offset from it (within the rounding up of whole seconds).',
     encode: () => [] },
   prctl_set_dumpable: { sig: 'i', flags: 0, fields: [], doc: 'prctl(PR_SET_DUMPABLE).',
-    encode: (op) => [op.dumpable ? '1' : '0'] },
+    encode: (op) => [String(op.value ?? (op.dumpable ? 1 : 0))] },
   open: { sig: 'pir', flags: 0, fields: [], doc: 'open(2) of an allowed /proc file, O_RDONLY, O_WRONLY or O_RDWR, without O_CLOEXEC (fds survive exec, as in the model).',
-    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
+    encode: (op, c) => { const p = procPathToken(op.path, c); return p === null || !NAME.test(op.fd) ? notOpened(op.path, c) : (op.mode !== 'r' ? initSysctl({ path: op.path }, c, false) ?? globalSysctl({ path: op.path }, c, true) : null) ?? [p, String(['r', 'w', 'rw'].indexOf(op.mode)), op.fd]; } },
   close: { sig: 'k', flags: 0, fields: [], doc: 'close(2).',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`] : { notRun: 'bad fd name' }) },
   read: { sig: 'Fo', flags: OPF_BOOTREAD, fields: ['ret', 'text'], doc: 'one read(2) of the count given (at most 32 KiB; all of that by default) at the fd\'s position.',
     encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : partialMaps(op.file, op.count, c) ?? initSysctl(op.file, c, true) ?? [f, opt(op.count)]; } },
   write: { sig: 'Fx', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'one write(2) of the bytes.',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : idMapBeyondSandbox(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? [f, hex(op.data)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : idMapBeyondSandbox(op.file, op.data, c) ?? initMapOrder(op.file, op.data, c) ?? initSysctl(op.file, c, false) ?? globalSysctl(op.file, c) ?? [f, hex(op.data)]; } },
   pwrite: { sig: 'Fxi', flags: OPF_HOSTNOW, fields: ['ret'], doc: 'pwrite(2).',
-    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : [f, hex(op.data), String(op.offset)]; } },
+    encode: (op, c) => { const f = fileToken(op.file, c); return f === null ? notOpened(pathOf(op.file), c) : globalSysctl(op.file, c) ?? [f, hex(op.data), String(op.offset)]; } },
   lseek: { sig: 'kii', flags: 0, fields: ['ret'], doc: 'lseek(2) with SEEK_SET, SEEK_CUR or SEEK_END.',
     encode: (op) => (NAME.test(op.fd) ? [`@${op.fd}`, String(op.offset), String(SEEK[op.whence ?? 'SEEK_SET'])] : { notRun: 'bad fd name' }) },
-  readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file or /proc/self.',
+  readlink: { readOnly: true, sig: 'p', flags: 0, fields: ['ret', 'text'], doc: 'readlink(2) of a namespace file, /proc/self or /proc/thread-self (or of a file that is no link: EINVAL).',
     encode: (op, c) => { const p = procPathToken(op.path, c); return p === null ? notOpened(op.path, c) : [p]; } },
   clock_gettime: { readOnly: true, sig: 'ii', flags: OPF_CLOCK0, fields: ['clock', 'path'], doc: 'clock_gettime through the vDSO\'s own entry (found in the mapped image, as libc does; it follows a moved [vdso]) or through syscall(2); the supervisor reads the host clock just before and after.',
     encode: (op) => [clockToken(op), op.via === 'syscall' ? '1' : '0'] },

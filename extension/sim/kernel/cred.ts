@@ -166,7 +166,10 @@ export function setMmDumpable(k: KernelContext, t: string, d: boolean): void {
   for (const u of users) k.r.set(k.tasks, u, 'dumpable', d);
 }
 
-export function prctlSetDumpable(k: KernelContext, t: string, d: boolean): OpResult {
+/** prctl(PR_SET_DUMPABLE, arg2) (kernel/sys.c): "if (arg2 != SUID_DUMP_DISABLE && arg2 != SUID_DUMP_USER) { error =
+ *  -EINVAL; break; }" before set_dumpable; `value` is arg2 when it is neither. */
+export function prctlSetDumpable(k: KernelContext, t: string, d: boolean, value?: number): OpResult {
+  if (value !== undefined) k.fail('EINVAL', `arg2 ${value} is neither SUID_DUMP_DISABLE (0) nor SUID_DUMP_USER (1)`);
   return k.fn('set_dumpable', () => {
     setMmDumpable(k, t, d);
     k.state(k.txt`${t} dumpable = ${d}`);

@@ -14,7 +14,8 @@ import { installOtherNamespaces, type NsOwners } from './nsOwners';
 import { pidfdOpenChecks } from './pidfd';
 import { ownFd } from './files';
 import { fsUsers } from './fsStruct';
-import { resolveNsPath } from './proc/files';
+import { openFile } from './proc/files';
+import type { OpenFile } from '../store/records';
 import { getTimeNs, putTimeNs, timensCommit, timensInstall, timensOnFork } from './time/namespace';
 import { KErr } from './trace';
 
@@ -116,6 +117,19 @@ function usernsInstall(k: KernelContext, t: string, userNs: string): void {
   });
 }
 
+/** setns on a file that is no pidfd (kernel/nsproxy.c setns: `if (proc_ns_file(f))`, the type against nstype): a
+ *  user namespace file takes CLONE_NEWUSER or 0 and leaves the time namespaces as they are (the nsset's nsproxy is a
+ *  copy of the caller's); a time namespace file's type is checked by the caller; any other file is EINVAL (neither
+ *  proc_ns_file nor pidfd_pid: a /proc/PID directory, whose f_op is not pidfd_fops, or another /proc file). */
+function nsFileTarget(k: KernelContext, t: string, f: OpenFile, name: string, nstype: number): { nsId: string; joinUser: string | null } {
+  if (f.kind === 'ns' && f.user) {
+    if (nstype !== 0 && nstype !== CF.CLONE_NEWUSER) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a user namespace file`);
+    return { nsId: np(k, task(k, t).nsproxy).time_ns, joinUser: f.user };
+  }
+  if (f.kind === 'ns') return { nsId: f.ns!, joinUser: null };
+  return k.fail('EINVAL', `${name} (${f.path}) is neither a namespace file nor a pidfd`);
+}
+
 /** setns(2); `sigkill`: SIGKILL arrives while vdso_join_timens waits for the mmap lock (the caller dies after). */
 export function setns(k: KernelContext, t: string, target: NsTarget, nstype: number, sigkill = false): OpResult {
   const enter = k.r.n - 1;
@@ -124,19 +138,14 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
   let joinUser: string | null = null;
   let pidfdTask: string | null = null;
   if ('path' in target) {
-    nsId = resolveNsPath(k, t, target.path);
+    // a program opens the path for the call (O_RDONLY) and closes it after: open's errors (ENOENT, the namespace
+    // link's ptrace check), then setns on that file as on an fd (a user namespace file, or EINVAL for a file that is
+    // no namespace file)
+    ({ nsId, joinUser } = nsFileTarget(k, t, openFile(k, t, target.path, 'r'), target.path, nstype));
   } else if ('fd' in target) {
     const fd = ownFd(k, t, target.fd);
     if (!fd) k.fail('EBADF', `${target.fd} is not an open file of ${t}`);
-    if (fd.kind === 'ns' && fd.user) {
-      // a user namespace file: setns checks the type (CLONE_NEWUSER or 0), then userns_install on the nsset;
-      // the time namespaces stay as they are (the nsset's nsproxy is a copy of the caller's)
-      if (nstype !== 0 && nstype !== CF.CLONE_NEWUSER) k.fail('EINVAL', `nstype ${flagNames(nstype)} does not match a user namespace file`);
-      joinUser = fd.user;
-      nsId = np(k, task(k, t).nsproxy).time_ns;
-    } else if (fd.kind === 'ns') {
-      nsId = fd.ns!;
-    } else if (fd.kind === 'pidfd') {
+    if (fd.kind === 'pidfd') {
       if (!k.sw.pidfdSetns) noPidfdSetns(k, target.fd);
       viaPidfd = true;
       pidfdTask = fd.task!;
@@ -144,9 +153,7 @@ export function setns(k: KernelContext, t: string, target: NsTarget, nstype: num
       nsId = to.time;
       if (nstype & CF.CLONE_NEWUSER) joinUser = to.user;
     } else {
-      // kernel/nsproxy.c setns: `if (proc_ns_file(f)) … else if (!IS_ERR(pidfd_pid(f))) … else err = -EINVAL;`
-      // a /proc/PID directory fd is neither (pidfd_pid checks f_op == &pidfd_fops).
-      k.fail('EINVAL', `${target.fd} (${fd.path}) is neither a namespace file nor a pidfd`);
+      ({ nsId, joinUser } = nsFileTarget(k, t, fd, target.fd, nstype));
     }
   } else {
     viaPidfd = true;

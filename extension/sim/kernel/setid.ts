@@ -13,15 +13,19 @@ type Which = 'uid' | 'gid';
 /** A task's real, effective and saved ids of one kind (kernel ids). */
 interface Ids { readonly r: number; readonly e: number; readonly s: number }
 /** (uid_t)-1: leave this id as it is. */
-const KEEP = -1;
+export const KEEP = 0xffffffff;
+/** The id as the call receives it: a uid_t or gid_t (u32), to which C converts the value mod 2^32, as verify's
+ *  helper's cast does (so -1 and 4294967295 are both (uid_t)-1, and -2 is 4294967294). */
+export const asIdT = (id: number): number => ((id % 2 ** 32) + 2 ** 32) % 2 ** 32;
 
 function idsOf(t: TaskRec, which: Which): Ids {
   return which === 'uid' ? { r: t.uid, e: t.euid, s: t._suid } : { r: t._gid, e: t._egid, s: t._sgid };
 }
 
 /** make_kuid / make_kgid in the caller's user namespace; EINVAL when the id has no mapping there. */
-function kid(k: KernelContext, me: TaskRec, which: Which, id: number): number {
-  if (id < 0 || id > 0xfffffffe) k.fail('EINVAL', `${which} ${id} is not valid ((${which}_t)-1 is no id)`);
+function kid(k: KernelContext, me: TaskRec, which: Which, given: number): number {
+  const id = asIdT(given);
+  if (id === KEEP) k.fail('EINVAL', `${which} ${given} is (${which}_t)-1, which is no id`);
   const v = makeKid(user(k, me.userNs), which, id);
   if (v === null) k.fail('EINVAL', `${which} ${id} has no mapping in ${me.userNs}: !${which}_valid(k${which})`);
   return v;
@@ -91,9 +95,10 @@ export function setresxid(k: KernelContext, t: string, which: Which, r: number, 
     const me = task(k, t);
     const old = idsOf(me, which);
     // kernel/sys.c: if ((ruid != (uid_t) -1) && !uid_valid(kruid)) return -EINVAL;  (and euid, suid)
-    const next = { r: r === KEEP ? old.r : kid(k, me, which, r), e: e === KEEP ? old.e : kid(k, me, which, e), s: s === KEEP ? old.s : kid(k, me, which, s) };
+    const keep = (x: number): boolean => asIdT(x) === KEEP;
+    const next = { r: keep(r) ? old.r : kid(k, me, which, r), e: keep(e) ? old.e : kid(k, me, which, e), s: keep(s) ? old.s : kid(k, me, which, s) };
     // ruid_new = ruid != (uid_t) -1 && !uid_eq(kruid, old->uid) && !uid_eq(kruid, old->euid) && !uid_eq(kruid, old->suid);
-    const isNew = (given: number, v: number) => given !== KEEP && v !== old.r && v !== old.e && v !== old.s;
+    const isNew = (given: number, v: number) => !keep(given) && v !== old.r && v !== old.e && v !== old.s;
     if (isNew(r, next.r) || isNew(e, next.e) || isNew(s, next.s)) {
       const cap = which === 'uid' ? 'CAP_SETUID' : 'CAP_SETGID';
       if (!capCheck(k, 'ns_capable_setid', me, me.userNs, cap)) k.fail('EPERM', `${t} lacks ${cap} and an id given is none of its real, effective and saved ${which}s`);

@@ -193,7 +193,7 @@ function describe(k: KernelContext, op: SpanOperation): number {
     case 'setresgid': return txt`setresgid(${op.r}, ${op.e}, ${op.s})`;
     case 'id': return txt`getresuid(), getresgid()`;
     case 'sysinfo': return txt`sysinfo(&info)`;
-    case 'prctl_set_dumpable': return txt`prctl(PR_SET_DUMPABLE, ${op.dumpable ? 1 : 0})`;
+    case 'prctl_set_dumpable': return txt`prctl(PR_SET_DUMPABLE, ${op.value ?? (op.dumpable ? 1 : 0)})`;
     case 'open': return txt`open("${op.path}", ${op.mode}) as ${op.fd}`;
     case 'close': return txt`close(${op.fd})`;
     case 'read': return op.count === undefined ? txt`read(${fileName(op.file)})` : txt`read(${fileName(op.file)}, ${op.count})`;
@@ -235,7 +235,7 @@ function dispatch(k: KernelContext, t: string, op: SpanOperation): OpResult {
     case 'setresgid': return setresxid(k, t, 'gid', op.r, op.e, op.s);
     case 'id': return credRead(k, t);
     case 'sysinfo': return doSysinfo(k, t);
-    case 'prctl_set_dumpable': return prctlSetDumpable(k, t, op.dumpable);
+    case 'prctl_set_dumpable': return prctlSetDumpable(k, t, op.dumpable, op.value);
     case 'open': return openat(k, t, op.path, op.mode, op.fd);
     case 'close': return close(k, t, op.fd);
     case 'read': return read(k, t, op.file, op.count);

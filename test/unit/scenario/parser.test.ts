@@ -359,6 +359,39 @@ test('a flag number wider than 32 bits is an error at its token, not silently cu
   assert.deepEqual(ops(h + 'P1: clone3(0xffffffff) = A'), [{ op: 'clone3', flags: 0xffffffff, exitSignal: 17, child: 'A' }]);
 });
 
+test('prctl is PR_SET_DUMPABLE only, and keeps an arg2 other than 0 and 1 for the kernel to refuse', () => {
+  // the option was read and dropped (prctl(3, 0), PR_GET_DUMPABLE, ran as PR_SET_DUMPABLE 0), and every value but
+  // 0 as 1, where kernel/sys.c gives EINVAL (outsider7-prctl-dumpable)
+  const h = 'arch x86_64\nkernel 6.18\n';
+  assert.match(only(h + 'P1: prctl(3, 0)', 'bad-value').message, /not PR_SET_DUMPABLE/);
+  assert.deepEqual(ops(h + 'P1: prctl(PR_SET_DUMPABLE, 2)\nP1: prctl(4, 1)'), [{ op: 'prctl_set_dumpable', dumpable: true, value: 2 }, { op: 'prctl_set_dumpable', dumpable: true }]);
+});
+
+test('open takes the three access modes alone: O_ACCMODE (3) and other bits are an error, not O_RDONLY', () => {
+  // open("/proc/uptime", 3) read as O_RDONLY read the file in the model and in verify's helper, where a program's
+  // fd neither reads nor writes; O_TRUNC asks MAY_WRITE at the open (build_open_flags)
+  const h = 'arch x86_64\nkernel 6.18\n';
+  for (const f of ['3', '0x200', 'O_WRONLY|0x40']) assert.match(only(h + `P1: open("/proc/uptime", ${f}) = a`, 'bad-value').message, /O_RDONLY, O_WRONLY or O_RDWR alone/, f);
+  assert.deepEqual(ops(h + 'P1: open("/proc/uptime", 2) = a'), [{ op: 'open', path: '/proc/uptime', mode: 'rw', fd: 'a' }]);
+});
+
+test('an integer or a duration\'s seconds past 2^53 - 1 is an error, not a number the simulator refuses with EINVAL', () => {
+  // 9223372036854775807s (a valid tv_sec) became 2^63 as a double, and the simulator's guard answered EINVAL as if
+  // the kernel had; lseek(x, 99999999999999999999) the same
+  const h = 'arch x86_64\nkernel 6.18\n';
+  assert.match(only(h + 'P1: timerfd_settime(CLOCK_MONOTONIC, 0, 9223372036854775807s)', 'bad-value').message, /2\^53 - 1 seconds/);
+  assert.match(only(h + 'P1: setuid(99999999999999999999)', 'bad-value').message, /2\^53 - 1/);
+  assert.deepEqual(ops(h + 'P1: setuid(9007199254740991)'), [{ op: 'setuid', uid: 9007199254740991 }]);
+});
+
+test('spawn\'s uid is a uid_t other than -1: another is an error, and the task is still named', () => {
+  // the model made a task of uid -1 or 2^32; verify's helper could not start the first and made the second root
+  // (Linux 6.18 x86_64: "not started", uid 0)
+  const h = 'arch x86_64\nkernel 6.18\n';
+  for (const u of ['-1', '4294967295', '4294967296']) assert.match(only(h + `spawn A uid=${u}\nA: id()`, 'bad-value').message, /is no uid/, u);
+  assert.deepEqual(ops(h + 'spawn A uid=4294967294'), [{ op: 'spawn', child: 'A', uid: 4294967294 }]);
+});
+
 test('common slips get a fix: missing colon, = for ==, unquoted path', () => {
   const h = 'arch x86_64\nkernel 6.18\n';
   let d = only(h + 'P1 unshare(CLONE_NEWTIME)', 'syntax');

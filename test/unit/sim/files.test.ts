@@ -117,3 +117,13 @@ test('a large table (past the plain objects\' size) numbers the same way', () =>
   h.run('K1', op.close('x0'));
   assert.equal(h.run('K1', op.open('/proc/self/ns/time', 'u')).ret, 3, 'the copy keeps the numbers');
 });
+
+test('a write to /proc/uptime or /proc/stat is EIO (proc_reg_write, no proc_write), to /proc/PID/stat EINVAL', () => {
+  // fs/proc/inode.c pde_write: -EIO without a proc_write; vfs_write: -EINVAL without FMODE_CAN_WRITE
+  // (outsider7-proc-writes, Linux 6.18 x86_64: the model had said EINVAL for all three)
+  const h = harness();
+  assert.equal(h.run('P1', op.write('/proc/uptime', '1')).errno, 'EIO');
+  assert.equal(h.run('P1', op.write('/proc/stat', '1')).errno, 'EIO');
+  assert.equal(h.run('P1', op.write('/proc/self/stat', '1')).errno, 'EINVAL');
+  assert.equal(h.run('P1', op.write('/proc/self/maps', '1')).errno, 'EINVAL');
+});

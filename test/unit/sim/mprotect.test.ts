@@ -40,3 +40,18 @@ test('a range that starts where nothing is mapped, or crosses a hole, is ENOMEM'
   assert.equal(g.run('P1', { op: 'mprotect', mapping: '[vvar]', prot: 0, page: 0, pages: 8 }).errno, 'ENOMEM');
   assert.deepEqual(prots(g, 'P1'), ['[vvar] 4 0', '[vdso] 2 5'], '[vvar] changed, [vdso] past the hole not');
 });
+
+test('prot: the grows bits and any bit arch_validate_prot does not take are EINVAL, before the VMA; a length of 0 is done first', () => {
+  // outsider7-mprotect-prot (Linux 6.18 x86_64): the model had ignored every bit but R, W and X
+  const h = harness('6.18', 'x86_64');
+  const before = prots(h, 'P1');
+  const mp = (prot: number, extra: { page?: number; pages?: number } = {}) => h.run('P1', { op: 'mprotect', mapping: '[vdso]', prot, ...extra }).errno;
+  for (const prot of [0x01000000 | R, 0x02000000 | R, 0x03000000 | R, 0x10 | R, 0x20, 0x40 | R | X]) assert.equal(mp(prot), 'EINVAL', prot.toString(16));
+  assert.equal(h.run('P1', { op: 'mprotect', mapping: '[vvar]', prot: 0x80 | W }).errno, 'EINVAL', 'before the VMA\'s EACCES');
+  assert.deepEqual(prots(h, 'P1'), before, 'nothing changed');
+  assert.equal(mp(0x40, { page: 0, pages: 0 }), null, 'len 0: return 0 before arch_validate_prot');
+  assert.equal(mp(0x8 | R | X), null, 'PROT_SEM is taken');
+  assert.deepEqual(prots(h, 'P1'), before);
+  const arm = harness('6.12', 'arm64');
+  assert.ok(arm.run('P1', { op: 'mprotect', mapping: '[vdso]', prot: 0x10 | R | X }).refused, 'PROT_BTI: the CPU\'s, not modelled');
+});

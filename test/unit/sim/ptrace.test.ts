@@ -52,3 +52,34 @@ test('/proc/PID/maps of a task on the caller\'s own mm opens without the ptrace 
   assert.equal(h.run('K1', op.read('/proc/C/maps')).errno, 'EACCES', 'C\'s mm is a copy: uid 1000 has no ptrace access to root\'s task');
   assert.equal(h.run('K1', op.open('/proc/P1/ns/time', 'f')).errno, 'EACCES', 'the namespace files check ptrace access alone');
 });
+
+test('readlink of a /proc file that is no symbolic link: EINVAL before any permission check; a gone task\'s: ENOENT', () => {
+  // fs/stat.c do_readlinkat: no symlink and no ->readlink → EINVAL; nothing is opened (outsider7-readlink-files,
+  // Linux 6.18 x86_64: the model had said ENOENT)
+  const h = harness();
+  for (const p of ['/proc/self/timens_offsets', '/proc/uptime', '/proc/stat', '/proc/sys/user/max_time_namespaces', '/proc/self/uid_map', '/proc/self/maps', '/proc/self']) {
+    assert.equal(h.run('P1', op.readlink(p)).errno, p === '/proc/self' ? null : 'EINVAL', p);
+  }
+  h.run('P1', op.fork('A'));
+  h.run('A', { op: 'prctl_set_dumpable', dumpable: false });
+  h.run('P1', op.fork('B'));
+  h.run('B', op.setuid(1000));
+  assert.equal(h.run('B', op.readlink('/proc/A/maps')).errno, 'EINVAL', 'no mm_access: nothing is opened');
+  assert.equal(h.run('B', op.readlink('/proc/A/ns/time')).errno, 'EACCES', 'a link keeps its ptrace check');
+  assert.equal(h.run('P1', op.readlink('/proc/nobody/stat')).errno, 'ENOENT');
+  h.run('A', op.exit());
+  assert.equal(h.run('P1', op.readlink('/proc/A/stat')).errno, 'ENOENT', 'the lookup finds no /proc/A');
+  // /proc/thread-self is a symbolic link (fs/proc/thread_self.c): "TGID/task/TID"
+  h.run('P1', op.thread('T'));
+  const pid = (t: string) => h.sim.state().tasks[t].pid;
+  assert.equal(h.run('T', op.readlink('/proc/thread-self')).text, `${pid('P1')}/task/${pid('T')}`);
+});
+
+test('prctl(PR_SET_DUMPABLE) with an arg2 other than 0 or 1 is EINVAL and leaves dumpability as it was', () => {
+  // kernel/sys.c: arg2 != SUID_DUMP_DISABLE && arg2 != SUID_DUMP_USER → -EINVAL (outsider7-prctl-dumpable)
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.setuid(1000));
+  assert.equal(h.run('A', { op: 'prctl_set_dumpable', dumpable: true, value: 2 }).errno, 'EINVAL');
+  assert.equal(h.sim.state().tasks.A.dumpable, false);
+});

@@ -60,3 +60,22 @@ test('with a second thread: EINVAL from userns_install before EUSERS from timens
   assert.ok(h.sim.state().tasks.W2.userNs !== 'user#0', 'W2 is in the user namespace V owns');
   assert.equal(h.sim.state().tasks.V.userNs, 'user#0');
 });
+
+test('a namespace file by path is opened for the call: a user namespace path joins it, any other file is EINVAL', () => {
+  // kernel/nsproxy.c setns on the fd the program opened: proc_ns_file → userns_install; not a namespace file and
+  // not a pidfd → EINVAL. Found on Linux 6.18 x86_64 (outsider7-setns-paths): the model had said ENOENT for both.
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P1', op.setnsPath('/proc/A/ns/user', F.CLONE_NEWTIME)).errno, 'EINVAL', 'type mismatch');
+  assert.equal(h.run('P1', op.setnsPath('/proc/self/timens_offsets')).errno, 'EINVAL');
+  assert.equal(h.run('P1', op.setnsPath('/proc/uptime', F.CLONE_NEWTIME)).errno, 'EINVAL');
+  assert.equal(h.run('P1', op.setnsPath('/proc/self')).errno, 'EINVAL');
+  assert.equal(h.run('A', op.setnsPath('/proc/P1/ns/user')).errno, 'EACCES', 'the link\'s ptrace check at open');
+  assert.equal(h.run('A', op.setnsPath('/proc/self/ns/user', F.CLONE_NEWUSER)).errno, 'EINVAL', 'its own user namespace');
+  assert.equal(h.run('P1', op.setnsPath('/proc/A/ns/user')).errno, null);
+  const p1 = h.sim.state().tasks.P1;
+  assert.equal(p1.userNs, 'user#1');
+  assert.equal(p1.fullCaps, true);
+  assert.deepEqual(h.nsOf('P1'), ['ns#0', 'ns#0'], 'the time namespaces stay');
+});

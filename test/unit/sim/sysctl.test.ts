@@ -56,3 +56,22 @@ test('lseek SEEK_END on a /proc/sys file counts from i_size 0 (default_llseek); 
   h.run('A', op.open('/proc/self/uid_map', 'u'));
   assert.equal(h.run('A', { op: 'lseek', fd: 'u', offset: 0, whence: 'SEEK_END' }).errno, 'EINVAL');
 });
+
+test('the global sysctls open for writing for an euid of kuid 0 only (test_perm), and their write is not run', () => {
+  // outsider7-proc-writes (Linux 6.18 x86_64): the open was ok where the model said ENOENT
+  const h = harness();
+  const open = (t: string, p: string, fd: string) => h.run(t, op.open(p, fd, 'w'));
+  assert.equal(open('P1', '/proc/sys/kernel/overflowuid', 'o').errno, null);
+  assert.equal(open('P1', '/proc/sys/fs/suid_dumpable', 'd').errno, null);
+  const w = h.run('P1', op.write('/proc/sys/kernel/overflowgid', '7'));
+  assert.equal(w.errno, null);
+  assert.match(w.refused ?? '', /kernel\.overflowgid/);
+  assert.equal(h.run('P1', op.read('/proc/sys/kernel/overflowgid')).text, '65534\n', 'unchanged');
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(open('A', '/proc/sys/kernel/overflowuid', 'a').errno, null, 'kuid 0 in a user namespace of its own: no capability is asked');
+  h.run('P1', op.fork('B'));
+  h.run('B', op.setuid(1000));
+  assert.equal(open('B', '/proc/sys/kernel/overflowuid', 'b').errno, 'EACCES');
+  assert.equal(h.run('B', { op: 'write', file: { fd: 'o' }, data: '5' }).errno, 'EPERM', 'through root\'s fd: test_perm again at the write');
+});

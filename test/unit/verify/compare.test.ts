@@ -170,6 +170,31 @@ test('opening user#0\'s max_time_namespaces for writing is not checkable in the 
   assert.notEqual(plan.lines[3].command, null, 'a child user namespace\'s file is checked');
 });
 
+test('the machine\'s own sysctls (overflowuid, overflowgid, suid_dumpable) are never opened for writing nor written; read, they are', () => {
+  // the sandbox's root is the machine's kuid 0, which test_perm lets write them: the helper once wrote overflowuid
+  const text = 'P1: open("/proc/sys/kernel/overflowuid", O_WRONLY) = o\nP1: write("/proc/sys/fs/suid_dumpable", "2")\nP1: pwrite("/proc/sys/kernel/overflowgid", "1", 0)\nP1: open("/proc/sys/kernel/overflowgid") = r';
+  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  for (const i of [0, 1, 2]) assert.match(plan.lines[i].notRun?.notRun ?? '', /setting of the whole machine/, `line ${i + 1}`);
+  assert.notEqual(plan.lines[3].command, null);
+});
+
+test('a set*id id is the uid_t the call receives: 4294967296 is uid 0 (run), -2 is 4294967294 (beyond the sandbox), -1 no id', () => {
+  const text = 'P1: fork() = A\nA: setuid(4294967296)\nA: setresuid(4294967295, -1, -2)\nA: setgid(-1)';
+  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.notEqual(plan.lines[1].command, null);
+  assert.match(plan.lines[2].notRun?.notRun ?? '', /uid 4294967294 is beyond/);
+  assert.notEqual(plan.lines[3].command, null, '(gid_t)-1: the kernel\'s EINVAL');
+});
+
+test('a write of user#0\'s id map that map_write refuses for its position is not checkable in the sandbox (its namespace has a parent)', () => {
+  // fuzz seed 725226 on Linux 6.18: kernel EINVAL (map_write's *ppos test), model EPERM (proc_uid_map_write: !ns->parent)
+  const text = 'P1: open("/proc/self/uid_map", O_RDWR) = m\nP1: read(m, 4)\nP1: write(m, "0 0 1")\nP1: lseek(m, 0)\nP1: write(m, "0 0 1")';
+  const plan = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.match(plan.lines[2].notRun?.notRun ?? '', /no parent/);
+  assert.notEqual(plan.lines[4].command, null, 'at position 0 both say EPERM');
+  assert.ok(planScenario(text, 't.timens', PROFILE, MODE).lines.every((l) => l.notRun === null), 'qemu\'s initial namespace has no parent either');
+});
+
 test('a file written for another architecture, or without a patch, is not checkable as a whole', () => {
   const arm = verdicts('arch arm64\nkernel 6.1\nP1: unshare(CLONE_NEWTIME)');
   assert.match(arm.fileNotChecked ?? '', /written for arm64/);

@@ -156,3 +156,23 @@ test('an id map fd opened in user#0 reads the sandbox\'s map after its task left
   const wrong = verdicts(text, kernelText(8, '         0       1000          1\n'), 't.timens', sandbox);
   assert.equal(wrong.lines.find((x) => x.line === 7)!.status, 'disagree');
 });
+
+test('readlink of /proc/thread-self is compared as "TGID/task/TID", each number named by its task on its own side', () => {
+  const text = 'arch x86_64\nkernel 6.18\nP1: pthread_create() = T\nT: readlink("/proc/thread-self")\n';
+  const clean = verdicts(text);
+  assert.equal(clean.disagree, 0);
+  assert.match(clean.lines.find((x) => x.line === 3)!.kernel, /P1\/task\/T/);
+  const leader = verdicts(text, (k) => {
+    const tgid = Buffer.from(k.get(4)!.res!.f.text.slice(1), 'hex').toString().split('/')[0];
+    kernelText(4, `${tgid}/task/${tgid}`)(k);
+  });
+  assert.equal(leader.lines.find((x) => x.line === 3)!.status, 'disagree', 'the leader\'s tid where the thread\'s was');
+});
+
+test('after a non-leader\'s exec, the pid in /proc/self and /proc/thread-self is the exec\'d thread\'s, not its gone leader\'s', () => {
+  // de_thread gives the thread its leader's pid; the model keeps the leader's record, gone, with the same number
+  const text = 'arch x86_64\nkernel 6.18\nP1: pthread_create() = T\nT: execve()\nT: readlink("/proc/thread-self")\nT: readlink("/proc/self")\n';
+  const r = verdicts(text);
+  assert.equal(r.disagree, 0, JSON.stringify(r.lines.filter((x) => x.status === 'disagree')));
+  assert.match(r.lines.find((x) => x.line === 4)!.model, /T\/task\/T/);
+});

@@ -8,6 +8,7 @@ import type { VmaRec } from '../../store/records';
 import { MREMAP, PROT } from '../../types';
 import { mm, task, vma, type KernelContext } from '../context';
 import { KErr } from '../trace';
+import { refuse } from '../time/timekeeping';
 import { createVma, removeVma, vmaAt } from './vma';
 
 /** The address range of `pages` pages from page `page` of `mapping` (the whole mapping by default). */
@@ -67,15 +68,42 @@ function splitVma(k: KernelContext, mmId: string, id: string, start: number, len
  *  before the next is looked at, so an error leaves the VMAs before it changed. mprotect_fixup returns at once when
  *  the flags stay as they are: no split, so a special mapping's part keeps its protection without EINVAL (fuzz seed
  *  560009 on 6.18). Past the last VMA, ENOMEM after the changes. */
-export function mprotect(k: KernelContext, t: string, mapping: MappingName, prot: number, page?: number, pages?: number): OpResult {
+/** PROT_GROWSDOWN and PROT_GROWSUP (include/uapi/asm-generic/mman-common.h), and what arch_validate_prot takes
+ *  besides READ, WRITE and EXEC everywhere: PROT_SEM (0x8); arm64's PROT_BTI (0x10) and PROT_MTE (0x20) only on a CPU
+ *  that has BTI or MTE (arch/arm64/include/asm/mman.h). */
+const GROWSDOWN = 0x01000000;
+const GROWSUP = 0x02000000;
+const PROT_SEM = 0x8;
+const ARM64_CPU_PROT = 0x30;
+
+export function mprotect(k: KernelContext, t: string, mapping: MappingName, given: number, page?: number, pages?: number): OpResult {
   return k.fn('do_mprotect_pkey', () => {
+    // mm/mprotect.c do_mprotect_pkey, before it looks at any VMA: the grows bits come off prot (both: EINVAL), a
+    // length of 0 is done, a range that wraps is ENOMEM, then arch_validate_prot (EINVAL for any other bit)
+    const grows = given & (GROWSDOWN | GROWSUP);
+    const bits = (given & ~(GROWSDOWN | GROWSUP)) >>> 0;
+    if (grows === (GROWSDOWN | GROWSUP)) k.fail('EINVAL', 'PROT_GROWSDOWN and PROT_GROWSUP together');
     const rg = range(k, t, mapping, page, pages);
     const mmId = task(k, t).mm;
+    if (rg && rg.len === 0) return { ret: 0, errno: null, signal: null };
+    if (rg && rg.len < 0) k.fail('ENOMEM', 'the length wraps the range (end <= start)');
+    const rwx = PROT.PROT_READ | PROT.PROT_WRITE | PROT.PROT_EXEC;
+    if (bits & ~(rwx | PROT_SEM | (k.profile.arch === 'arm64' ? ARM64_CPU_PROT : 0))) {
+      k.fail('EINVAL', `prot 0x${bits.toString(16)} has bits arch_validate_prot does not take`);
+    }
+    // our choice: whether the CPU has BTI or MTE is the machine's, which the model does not know
+    if (bits & ARM64_CPU_PROT) return refuse(k, 'PROT_BTI and PROT_MTE are taken only on a CPU with BTI or MTE, which the model does not know (our choice)');
+    // calc_vm_prot_bits makes VM_READ, VM_WRITE and VM_EXEC of it: PROT_SEM leaves no trace
+    const prot = bits & rwx;
     if (!rg || !mmId) k.fail('ENOMEM', `${mapping} is not mapped`);
     const end = rg.start + rg.len;
     const over = overlapping(k, mmId, rg.start, rg.len).sort((a, b) => vma(k, a.id).start - vma(k, b.id).start);
     if (!over.length) k.fail('ENOMEM', 'nothing is mapped in the range');
+    // PROT_GROWSDOWN starts the range at the first VMA and wants VM_GROWSDOWN; PROT_GROWSUP wants VM_GROWSUP, which
+    // x86 and arm64 do not have (VM_NONE): neither is a special mapping's
+    if (grows === GROWSDOWN) k.fail('EINVAL', `${vma(k, over[0].id).name} has no VM_GROWSDOWN`);
     if (vma(k, over[0].id).start > rg.start) k.fail('ENOMEM', 'the range starts below its first VMA (vma_find finds one above start)');
+    if (grows === GROWSUP) k.fail('EINVAL', `${vma(k, over[0].id).name} has no VM_GROWSUP`);
     let tmp = vma(k, over[0].id).start;
     for (const o of over) {
       const v = vma(k, o.id);

@@ -11,6 +11,7 @@ import { fmtTs } from '../../types';
 import { hostClocks, np, ns, task, type KernelContext } from '../context';
 import { capCheck, ptraceMayAccess } from '../cred';
 import { nsClock } from '../time/posix-timers';
+import { refuse } from '../time/timekeeping';
 import { ts, tsSub } from '../util';
 import { updateFd, withFile } from './fd';
 import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
@@ -18,7 +19,7 @@ import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
-import { isSysctlFile, isSysctlPath, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
+import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
 
 /** A /proc/PID directory opened with open(2). */
@@ -220,10 +221,15 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
-      const { consumed, ignored } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
+      const { consumed, ignored, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
+      if (refused) return refuse(k, refused);
       if (fdName && !ignored && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
       return { ret: consumed, errno: null, signal: null };
     }
+    // /proc/uptime and /proc/stat are proc_ops entries (fs/proc/generic.c): their file's write is proc_reg_write, whose
+    // pde_write finds no proc_write and returns -EIO; /proc/PID/stat and maps have no ->write at all, so vfs_write
+    // refuses the file without FMODE_CAN_WRITE: -EINVAL
+    if (fd.path === '/proc/uptime' || fd.path === '/proc/stat') k.fail('EIO', `${fd.path} has no proc_write (proc_reg_write → pde_write)`);
     if (fd.kind !== 'timens_offsets') k.fail('EINVAL', `${fd.path} has no write handler`);
     return k.fn('vfs_write', () => k.fn('timens_offsets_write', () => {
       if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) {
@@ -273,10 +279,33 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
   });
 }
 
+/** Whether a lookup of `path` finds a file or directory the model has, with no permission check: the files
+ *  openFile knows, a /proc/PID directory and its ns/ directory, of a task that has not gone. */
+function procPathExists(k: KernelContext, t: string, path: string): boolean {
+  if (path === '/proc/uptime' || path === '/proc/stat') return true;
+  if (isSysctlPath(path)) return sysctlExists(path);
+  const p = procTask(k, t, path);
+  if (!p || !p.task || task(k, p.task).state === 'exited') return false;
+  // timens_offsets is in tgid_base_stuff only (fs/proc/base.c), the ns links need CONFIG_TIME_NS
+  if (p.rest === 'timens_offsets') return k.sw.timeNamespaces && !path.startsWith('/proc/thread-self/');
+  if (/^ns\/time(_for_children)?$/.test(p.rest)) return k.sw.timeNamespaces;
+  return ['', 'ns', 'ns/user', 'maps', 'stat', ...ID_FILES].includes(p.rest);
+}
+
 export function readlink(k: KernelContext, t: string, path: string): OpResult {
   if (path === '/proc/self') {
     const pid = String(task(k, task(k, t).leader).pid);
     return { ret: pid.length, errno: null, signal: null, text: pid };
+  }
+  if (path === '/proc/thread-self') {
+    // fs/proc/thread_self.c proc_thread_self_get_link: sprintf(name, "%u/task/%u", tgid, pid)
+    const text = `${task(k, task(k, t).leader).pid}/task/${task(k, t).pid}`;
+    return { ret: text.length, errno: null, signal: null, text };
+  }
+  // do_readlinkat (fs/stat.c): a file that is no symbolic link and has no ->readlink is EINVAL, before any
+  // permission check (the lookup does not open it)
+  if (!/\/ns\/(time|time_for_children|user)$/.test(path) && procPathExists(k, t, path)) {
+    return k.fn('do_readlinkat', () => k.fail('EINVAL', `${path} is not a symbolic link`));
   }
   return k.fn('proc_ns_readlink', () => {
     const p = procTask(k, t, path);

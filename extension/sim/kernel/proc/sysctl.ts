@@ -1,6 +1,6 @@
 // The /proc/sys files of the sysctls the model has (fs/proc/proc_sysctl.c, kernel/ucount.c, kernel/sysctl.c):
 // user.max_time_namespaces of the reader's user namespace (read and written), kernel.overflowuid/overflowgid and
-// fs.suid_dumpable (read). Not seq_files: a read at a position other than 0 returns nothing.
+// fs.suid_dumpable (read; opened for writing by kuid 0, the write not run). Not seq_files: a read at a position other than 0 returns nothing.
 
 import type { OpenFile } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
@@ -22,6 +22,11 @@ export function isSysctlPath(path: string): boolean {
   return path.startsWith('/proc/sys/');
 }
 
+/** A sysctl file the model has (a lookup of its path finds it). */
+export function sysctlExists(path: string): boolean {
+  return path in SYSCTLS;
+}
+
 export function isSysctlFile(fd: OpenFile): boolean {
   return fd.kind === 'other' && fd.task === null && isSysctlPath(fd.path);
 }
@@ -32,13 +37,24 @@ function writable(k: KernelContext, t: string, setNs: string): boolean {
   return capable(k, task(k, t), setNs) && (setNs !== 'user#0' || k.sw.initSysctlWritable);
 }
 
+/** The global sysctls (kernel.overflowuid and overflowgid, kernel/sys.c; fs.suid_dumpable, fs/coredump.c): their
+ *  root has no ->permissions, so sysctl_perm asks test_perm (fs/proc/proc_sysctl.c) of table->mode 0644, the owner
+ *  bits for an euid of GLOBAL_ROOT_UID (kuid 0, whatever user namespace the task is in: no capability is asked), the
+ *  group bits for an egid of GLOBAL_ROOT_GID, else the others'. */
+function globalWritable(k: KernelContext, t: string): boolean {
+  return task(k, t).euid === 0;
+}
+
 /** proc_sys_open: an unknown name is ENOENT; a write open of a read-only mode is EACCES (proc_sys_permission). */
 export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): OpenFile {
   const me = task(k, t);
   if (!(path in SYSCTLS)) k.fail('ENOENT', `${path}: not a sysctl this model has (${Object.keys(SYSCTLS).join(', ')})`);
   if (mode !== 'r') {
     k.fn('proc_sys_permission', () => {
-      if (path !== MAX_TIME_NS) k.fail('ENOENT', `${path}: writes are not modelled`);
+      if (path !== MAX_TIME_NS) {
+        if (!globalWritable(k, t)) k.fail('EACCES', `${path} is 0644 and ${t}'s euid is not kuid 0 (test_perm)`);
+        return;
+      }
       if (!writable(k, t, me.userNs)) k.fail('EACCES', `${t} lacks CAP_SYS_RESOURCE over ${me.userNs}${me.userNs === 'user#0' && !k.sw.initSysctlWritable ? ' (not in root\'s bounding set on this machine)' : ''}: set_permissions makes it 0444`);
     });
   }
@@ -56,9 +72,15 @@ export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): strin
 
 /** proc_sys_call_handler for a write of max_time_namespaces: the permission again (EPERM), then the handler
  *  (proc_doulongvec_minmax from 5.14, proc_dointvec_minmax before) with min 0, max INT_MAX; returns the bytes consumed. */
-export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, text: string): { consumed: number; ignored?: boolean } {
+export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, text: string): { consumed: number; ignored?: boolean; refused?: string } {
   return k.fn('proc_sys_call_handler', () => {
     // error = -EPERM; if (sysctl_perm(head, table, write ? MAY_WRITE : MAY_READ)) goto out;
+    if (fd.path !== MAX_TIME_NS) {
+      if (!globalWritable(k, t)) k.fail('EPERM', `${t}'s euid is not kuid 0 (test_perm at the write)`);
+      // our choice: the model keeps these values fixed (65534, 65534, 0: what id() and commit_creds read), and a
+      // write would change the whole machine's, so it is not run
+      return { consumed: 0, refused: `a write of ${fd.path.slice('/proc/sys/'.length).replace('/', '.')}, a setting of the whole machine, which the model keeps fixed (our choice)` };
+    }
     if (!writable(k, t, fd.openerUserNs)) k.fail('EPERM', `${t} no longer has CAP_SYS_RESOURCE over ${fd.openerUserNs}`);
     const bytes = new TextEncoder().encode(text);
     // proc_first_pos_non_zero_ignore (sysctl_writes_strict = 1): a write past position 0 is ignored, yet the
