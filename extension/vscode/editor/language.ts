@@ -7,16 +7,9 @@ import { codeLensCommands, type CompletionKind, type OutlineSymbol } from '../..
 import type { RunSummary } from '../../engine/protocol';
 import { runRequest } from '../session';
 import type { Services } from '../services';
-import { LANGUAGE_ID, PART_LINES, SELECTOR, isScenario, toRange } from './documents';
+import { LANGUAGE_ID, SELECTOR, isScenario, toRange } from './documents';
 
 const DEBOUNCE_MS = 250;
-/**
- * The first check of a long document waits this long after its open. VS Code copies the text into the host and the
- * workbench starts highlighting it at the open; the check's worker and its collector's threads (which run at the
- * host's priority) then took the same two CPUs, and the host's share of the open stretched from about 50 ms to
- * 250 ms in two opens of five (a 10^6-event scenario). Such a check takes seconds anyway.
- */
-const OPEN_SETTLE_MS = 1000;
 /** A background check that takes longer than this shows in the status bar. */
 const PROGRESS_AFTER_MS = 500;
 
@@ -37,7 +30,7 @@ export class DiagnosticsController implements vscode.Disposable {
   constructor(private readonly services: Services) {
     const { store } = services;
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, d.lineCount > PART_LINES ? OPEN_SETTLE_MS : 0)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS); }),
       vscode.workspace.onDidCloseTextDocument((d) => { clearTimeout(this.timers.get(d.uri.toString())); this.collection.delete(d.uri); this.fixes.delete(d.uri.toString()); }),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens')) this.refreshAll(); }),
