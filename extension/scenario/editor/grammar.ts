@@ -41,6 +41,17 @@ function flagWords(): string[] {
 
 const comment: Rule = { include: '#comment' };
 
+/** Whole words of the list, coloured as `scope`. */
+const wordsRule = (list: readonly string[], scope: string): Rule => ({ match: `\\b(${words(list)})\\b`, name: scope });
+
+/** A line that starts with one of `first` (coloured as `scope`) and runs to its end: comments, then `patterns`. */
+const lineRule = (first: readonly string[], scope: string, patterns: readonly Rule[]): Rule => ({
+  begin: `^\\s*(${words(first)})\\b`,
+  beginCaptures: { 1: { name: scope } },
+  end: '$',
+  patterns: [comment, ...patterns],
+});
+
 export function timensGrammar(): object {
   const operations = OPERATION_SPECS.filter((s) => !s.host).map((s) => s.word);
   const hostOperations = OPERATION_SPECS.filter((s) => s.host).map((s) => s.word);
@@ -55,43 +66,24 @@ export function timensGrammar(): object {
       match: '(?<![A-Za-z0-9_#])#.*$',
       name: 'comment.line.number-sign.timens',
     },
-    header: {
-      begin: `^\\s*(${words(HEADER_WORDS)})\\b`,
-      beginCaptures: { 1: { name: 'keyword.control.directive.timens' } },
-      end: '$',
-      patterns: [
-        comment,
-        { match: '\\b(off)\\b', name: 'keyword.other.timens' },
-        { match: `\\b(${words(Object.keys(MACHINE_KEYS))})(?==)`, name: 'variable.parameter.timens' },
-        { match: `\\b(${words(ARCHES)})\\b`, name: 'support.constant.arch.timens' },
-        { match: `\\b(${words(ARM64_PATCHES.map((p) => p.id))})\\b`, name: 'entity.name.tag.patch.timens' },
-        { match: '\\b\\d+(?:\\.\\d+)*\\b', name: 'constant.numeric.version.timens' },
-      ],
-    },
-    expect: {
-      begin: '^\\s*(expect)\\b',
-      beginCaptures: { 1: { name: 'keyword.control.expect.timens' } },
-      end: '$',
-      patterns: [
-        comment,
-        { match: `\\b(${words([...expectSubjects(), ...EXPECT_FORM_WORDS])})\\b`, name: 'keyword.other.expect.timens' },
-        { match: `\\b(${words(OFFSET_CLOCKS)})\\b`, name: 'support.constant.clock.timens' },
-        { match: `\\b(${words([...CLOCK_READ_PATHS, ...TIMER_STATES])})\\b`, name: 'support.constant.path.timens' },
-        { match: '^\\s*expect\\s+([A-Za-z_][A-Za-z0-9_]*)(?=\\s*[.\\[ ])', captures: { 1: { name: 'variable.other.task.timens' } } },
-        { include: '#values' },
-      ],
-    },
-    host: {
-      begin: `^\\s*(${words(hostOperations)})\\b`,
-      beginCaptures: { 1: { name: 'support.function.host.timens' } },
-      end: '$',
-      patterns: [
-        comment,
-        { match: `\\b(${words(HOST_PARAMETERS)})\\b`, name: 'variable.parameter.timens' },
-        { match: '(?<=spawn\\s)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 1: { name: 'variable.other.task.timens' } } },
-        { include: '#values' },
-      ],
-    },
+    header: lineRule(HEADER_WORDS, 'keyword.control.directive.timens', [
+      wordsRule(['off'], 'keyword.other.timens'),
+      { match: `\\b(${words(Object.keys(MACHINE_KEYS))})(?==)`, name: 'variable.parameter.timens' },
+      wordsRule(ARCHES, 'support.constant.arch.timens'),
+      wordsRule(ARM64_PATCHES.map((p) => p.id), 'entity.name.tag.patch.timens'),
+      { match: '\\b\\d+(?:\\.\\d+)*\\b', name: 'constant.numeric.version.timens' },
+    ]),
+    expect: lineRule(['expect'], 'keyword.control.expect.timens', [
+      wordsRule([...expectSubjects(), ...EXPECT_FORM_WORDS], 'keyword.other.expect.timens'),
+      wordsRule(OFFSET_CLOCKS, 'support.constant.clock.timens'),
+      wordsRule([...CLOCK_READ_PATHS, ...TIMER_STATES], 'support.constant.path.timens'),
+      { include: '#values' },
+    ]),
+    host: lineRule(hostOperations, 'support.function.host.timens', [
+      wordsRule(HOST_PARAMETERS, 'variable.parameter.timens'),
+      { match: '(?<=spawn\\s)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 1: { name: 'variable.other.task.timens' } } },
+      { include: '#values' },
+    ]),
     'task-line': {
       begin: '^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(:)',
       beginCaptures: { 1: { name: 'variable.other.task.timens' }, 2: { name: 'punctuation.separator.task.timens' } },
