@@ -191,7 +191,12 @@ export class Engine {
     h('dapStart', (p) => this.debug.start(p.session));
     h('dapMessage', (p) => this.debug.message(p.session, p.message));
     h('dapEnd', (p) => this.debug.end(p.session));
-    h('stats', () => ({ runs: this.runs.size, documents: this.docs.size, sessions: this.sessions.size, debugSessions: this.debug.count }));
+    // The engine's own heap where the runtime tells it (a node worker's isolate; none in a browser's Web Worker).
+    const heapUsed = (): number | undefined => (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process?.memoryUsage?.().heapUsed;
+    h('stats', () => {
+      const used = heapUsed();
+      return { runs: this.runs.size, documents: this.docs.size, sessions: this.sessions.size, debugSessions: this.debug.count, ...(used === undefined ? {} : { heapMb: used / 2 ** 20 }) };
+    });
   }
 
   // --- Runs -----------------------------------------------------------------------------------------

@@ -33,5 +33,6 @@ export function registerEditor(services: Services): void {
     inline: uri ? inline.shown(uri) : [],
     statusBar: inline.statusBar.text,
     sentAs: uri ? services.documents.sentAs(uri) : undefined,
+    engine: await services.store.engine.request('stats', {}),
   })));
 }
