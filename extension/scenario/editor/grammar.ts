@@ -52,9 +52,65 @@ const lineRule = (first: readonly string[], scope: string, patterns: readonly Ru
   patterns: [comment, ...patterns],
 });
 
+/** A task line's value rules that an argument of one word can start with, in the order the scanner tries them. */
+function argumentRules(): Rule[] {
+  return [
+    { match: '\\b(?:vdso|syscall)\\b', name: 'support.constant.via.timens' },
+    // A string without escapes: one token of the string's scope, as the string rule colours it quote to quote.
+    { match: '"[^"\\\\]*"', name: 'string.quoted.double.timens' },
+    ...valueWordRules(),
+  ];
+}
+
+/** The values of one word, in `values`' order (after its strings, before its operators). */
+function valueWordRules(): Rule[] {
+  return [
+    { match: '\\b(?:ns|user|page)#[A-Za-z0-9_#]+', name: 'entity.name.namespace.timens' },
+    { match: `(?:${words(MAPPING_NAMES)})`, name: 'entity.name.type.mapping.timens' },
+    { match: '\\bCLOCK_[A-Z_]+\\b', name: 'support.constant.clock.timens' },
+    { match: `\\b(?:${words(flagWords())})\\b`, name: 'constant.language.flag.timens' },
+    { match: '\\bSIG[A-Z0-9]+\\b', name: 'constant.language.signal.timens' },
+    { match: '\\bE[A-Z]{2,}\\b', name: 'constant.language.errno.timens' },
+    { match: '\\b(?:now|host)\\b', name: 'keyword.other.time-base.timens' },
+    { match: '(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:ns|us|ms|s|m|h|d)\\b', name: 'constant.numeric.duration.timens' },
+    { match: '\\b0[xX][0-9a-fA-F]+\\b|(?<![\\w.])-?\\d+\\b', name: 'constant.numeric.timens' },
+  ];
+}
+
+/** How many arguments a call matched in one scan may have (99% of the shipped scenarios' calls have 3 or fewer;
+ *  each costs the tokenizer a dozen groups on every line); a call with more takes the task-line rule. */
+const CALL_ARGUMENTS = 3;
+
+/**
+ * A task's call whose arguments are single words (`P1: clock_gettime(CLOCK_BOOTTIME, vdso) = t`), in one scan of
+ * the tokenizer: the task-line rule takes one scan per token, and the workbench's highlighting of a 10^6-event
+ * scenario kept a CPU busy for 2 s. An argument takes the first rule that matches where it starts, as the
+ * task-line rule's scan does, and must end there (an atomic group: no other rule is tried); a line that does not
+ * fit (an expression, a string with escapes, a comment) takes the task-line rule and gets the same colours.
+ */
+function callRule(operations: string, lineWords: string): Rule {
+  const captures: Record<number, { name: string }> = {};
+  let group = 0;
+  const capture = (re: string, name: string): string => {
+    if (/(^|[^\\])\((?!\?)/.test(re)) throw new Error(`an argument rule has a group of its own: ${re}`);
+    captures[++group] = { name };
+    return `(${re})`;
+  };
+  // First of the top's rules, so not a task named as a header, expect or host line starts (their rules go first).
+  const head = `^\\s*(?!(?:${lineWords})\\b)${capture('[A-Za-z_][A-Za-z0-9_]*', 'variable.other.task.timens')}\\s*${capture(':', 'punctuation.separator.task.timens')}` +
+    `\\s*${capture(`\\b(?:${operations})\\b`, 'entity.name.function.syscall.timens')}\\s*\\(\\s*`;
+  const argument = (): string => `(?>${argumentRules().map((r) => capture(r.match!, r.name!)).join('|')}|[A-Za-z_][A-Za-z0-9_]*)`;
+  let list = '';
+  for (let i = 0; i < CALL_ARGUMENTS; i++) list += `(?:${i ? '\\s*,\\s*' : ''}${argument()}`;
+  list += ')?'.repeat(CALL_ARGUMENTS);
+  const assignment = `(?:\\s*${capture('=', 'keyword.operator.assignment.timens')}\\s*${capture('[A-Za-z_][A-Za-z0-9_]*', 'variable.other.definition.timens')})?`;
+  return { match: `${head}${list}\\s*\\)${assignment}\\s*$`, captures };
+}
+
 export function timensGrammar(): object {
   const operations = OPERATION_SPECS.filter((s) => !s.host).map((s) => s.word);
   const hostOperations = OPERATION_SPECS.filter((s) => s.host).map((s) => s.word);
+  const callWords = words([...operations, ...Object.keys(OPERATION_ALIASES)]);
   const repository: Record<string, Rule> = {
     section: {
       comment: '# --- Title: an outline section',
@@ -84,16 +140,17 @@ export function timensGrammar(): object {
       { match: '(?<=spawn\\s)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 1: { name: 'variable.other.task.timens' } } },
       { include: '#values' },
     ]),
+    call: callRule(callWords, words([...HEADER_WORDS, 'expect', ...hostOperations])),
     'task-line': {
       begin: '^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(:)',
       beginCaptures: { 1: { name: 'variable.other.task.timens' }, 2: { name: 'punctuation.separator.task.timens' } },
       end: '$',
       patterns: [
         comment,
-        { match: `\\b(${words([...operations, ...Object.keys(OPERATION_ALIASES)])})\\b(?=\\s*\\()`, name: 'entity.name.function.syscall.timens' },
+        { match: `\\b(${callWords})\\b(?=\\s*\\()`, name: 'entity.name.function.syscall.timens' },
         { match: '(\\))\\s*(=)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 2: { name: 'keyword.operator.assignment.timens' }, 3: { name: 'variable.other.definition.timens' } } },
         { match: '\\b(pidfd|cpuclock)\\b(?=\\s*\\()', name: 'support.function.timens' },
-        { match: '\\b(vdso|syscall)\\b', name: 'support.constant.via.timens' },
+        argumentRules()[0]!,
         { match: '\\b(page|pages)(?=\\s*=)', name: 'variable.parameter.timens' },
         { include: '#values' },
       ],
@@ -101,17 +158,15 @@ export function timensGrammar(): object {
     values: {
       patterns: [
         { include: '#string' },
-        { match: '\\b(?:ns|user|page)#[A-Za-z0-9_#]+', name: 'entity.name.namespace.timens' },
-        { match: `(?:${words(MAPPING_NAMES)})`, name: 'entity.name.type.mapping.timens' },
-        { match: '\\bCLOCK_[A-Z_]+\\b', name: 'support.constant.clock.timens' },
-        { match: `\\b(?:${words(flagWords())})\\b`, name: 'constant.language.flag.timens' },
-        { match: '\\bSIG[A-Z0-9]+\\b', name: 'constant.language.signal.timens' },
-        { match: '\\bE[A-Z]{2,}\\b', name: 'constant.language.errno.timens' },
-        { match: '\\b(now|host)\\b', name: 'keyword.other.time-base.timens' },
-        { match: '(?<![\\w.])-?\\d+(?:\\.\\d+)?(?:ns|us|ms|s|m|h|d)\\b', name: 'constant.numeric.duration.timens' },
-        { match: '\\b0[xX][0-9a-fA-F]+\\b|(?<![\\w.])-?\\d+\\b', name: 'constant.numeric.timens' },
+        ...valueWordRules(),
         { match: '==|!=|->|\\||\\+|-', name: 'keyword.operator.timens' },
       ],
+    },
+    'other-line': {
+      comment: 'any other line: its comments and values',
+      begin: '^(?=.)',
+      end: '$',
+      patterns: [comment, { include: '#values' }],
     },
     string: {
       begin: '"',
@@ -128,7 +183,9 @@ export function timensGrammar(): object {
     name: 'Timens Scenario',
     scopeName: SCOPE_NAME,
     fileTypes: ['timens'],
-    patterns: ['section', 'comment', 'header', 'expect', 'host', 'task-line', 'values'].map((r) => ({ include: `#${r}` })),
+    // Every rule of the top starts at the line's start (`^`): the scanner then tries each at one place only.
+    // The call first: the scanner stops at a rule that matches where it starts, and most lines are calls.
+    patterns: ['call', 'section', 'header', 'expect', 'host', 'task-line', 'other-line'].map((r) => ({ include: `#${r}` })),
     repository,
   };
 }

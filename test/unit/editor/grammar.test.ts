@@ -1,12 +1,12 @@
 // The TextMate grammar shipped for .timens, run through VS Code's own tokenizer (vscode-oniguruma compiles a broken
 // expression without a word, so each rule is shown to colour what it should): every word of the language's
 // vocabulary gets its colour, `#` inside ns#1 is not a comment, and every task line of the shipped scenarios starts
-// with its task.
+// with its task; a call of one-word arguments, coloured in one scan, gets the colours the task-line rule gives it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SCOPE_NAME } from '../../../extension/scenario/editor/grammar';
+import { SCOPE_NAME, timensGrammar } from '../../../extension/scenario/editor/grammar';
 import { expectSubjects } from '../../../extension/scenario/expectGrammar';
 import { CLOCK_READ_PATHS, FLAG_TABLES, HEADER_WORDS, MACHINE_KEYS, MAPPING_NAMES, OPERATION_ALIASES, OPERATION_SPECS, SIGNAL_NAMES } from '../../../extension/scenario/vocabulary';
 import { TIMER_STATES } from '../../../extension/sim/api';
@@ -100,4 +100,50 @@ test('every task line of the shipped scenarios starts with its task, whatever th
     });
   }
   assert.ok(checked > 3000, `${checked} task lines`);
+});
+
+/** The colour of each character of each line (what any theme draws), through the real tokenizer. */
+function colours(tokens: readonly Token[]): string[] {
+  return tokens.flatMap((t) => [...t.text].map(() => t.scopes.join(' ')));
+}
+
+/** The shipped grammar with the rules of its top only these (in the same order). */
+function withTop(keep: (include: string) => boolean): object {
+  const g = timensGrammar() as { patterns: { include: string }[] };
+  return { ...g, patterns: g.patterns.filter((p) => keep(p.include)) };
+}
+
+const CALLS_IN_ONE_SCAN = [
+  'P1: fork() = P2', 'P1: clock_gettime(CLOCK_BOOTTIME, syscall)', '  P1 : fork ( ) = P2  ', 'P1: clone(SIGCHLD)',
+  'P1: write("/proc/self/timens_offsets", "monotonic 1 0")', 'P1: lseek(fd, -3, SEEK_END)', 'P1: setns(ns#1, CLONE_NEWTIME)',
+  'P1: touch([vvar], 0x10)', 'P1: clock_nanosleep(CLOCK_MONOTONIC, 0, 1.5s)', 'P1: clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, host)', 'P1: exit(EINVAL)',
+];
+const CALLS_IN_SCANS = [
+  'P1: write("a\\n")', 'P1: clone(CLONE_NEWTIME | CLONE_NEWUSER)', 'P1: fork() = P2 # a child', 'P1: clock_gettime(1, 2, 3, 4)',
+  'P1: clock_gettime(cpuclock(P2))', 'P1: mremap(page=3)', 'P1: nosuchcall(1)', 'expect: fork()', 'kernel: fork()', 'P1: fork(),',
+  'P1: clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, now+1s)', 'P1: lseek(fd, -)', 'P1: exit(#x)', 'P1: fork() = P2 x',
+];
+
+test('a call of one-word arguments is coloured in one scan, as the task-line rule colours it', async () => {
+  const callOnly = await timensTokenizer(withTop((r) => r === '#call'));
+  const isCall = (line: string): boolean => callOnly.lines(line)[0]!.some((t) => t.scopes.includes('variable.other.task.timens'));
+  for (const line of CALLS_IN_ONE_SCAN) assert.ok(isCall(line), `one scan: ${line}`);
+  for (const line of CALLS_IN_SCANS) assert.ok(!isCall(line), `the task-line rule: ${line}`);
+  // Every line, the shipped scenarios' and these, has the same colours with the call rule as without it.
+  const shipped = await timensTokenizer();
+  const scanned = await timensTokenizer(withTop((r) => r !== '#call'));
+  const texts = ['examples', 'test/conformance', 'tours/scenarios'].flatMap((dir) =>
+    fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.timens')).map((f) => fs.readFileSync(path.join(ROOT, dir, f), 'utf8')));
+  texts.push([...CALLS_IN_ONE_SCAN, ...CALLS_IN_SCANS].join('\n'));
+  let compared = 0;
+  let inOneScan = 0;
+  for (const text of texts) {
+    const [a, b] = [shipped.lines(text), scanned.lines(text)];
+    text.split('\n').forEach((line, i) => {
+      compared++;
+      if (isCall(line)) inOneScan++;
+      assert.deepEqual(colours(a[i]!), colours(b[i]!), line);
+    });
+  }
+  assert.ok(compared > 10_000 && inOneScan > 3000, `${compared} lines, ${inOneScan} calls in one scan`);
 });
