@@ -367,8 +367,9 @@ export async function run(): Promise<void> {
     figures[`ext.host_block_ms_${name}`] = block;
     figures[`ext.host_block_on_cpu_ms_${name}`] = onCpu;
     save(name);
-    // The documents the host holds and its heap: each 10^6-line text is 16 MB of it, and every collection's length.
-    const engine = (await inspect()).engine;
+    // The documents the host and the engine hold, and their heaps: each 10^6-line text is 16 MB of the host's, and a
+    // collection lasts in proportion to its heap (a build without test hooks has no engine figures).
+    const engine = await inspect().then((i) => i.engine, () => undefined);
     console.log(`[bench] vscode: ${name}: the host holds ${vscode.workspace.textDocuments.length} documents, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MB; the engine ${engine ? `${engine.documents} documents, ${engine.runs} runs, heap ${engine.heapMb?.toFixed(1) ?? '?'} MB` : '(no test hooks)'}`);
     return { block, onCpu };
   };
