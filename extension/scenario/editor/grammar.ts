@@ -52,10 +52,16 @@ const lineRule = (first: readonly string[], scope: string, patterns: readonly Ru
   patterns: [comment, ...patterns],
 });
 
+/** A task, a name a call's result is given, an argument the grammar does not colour. */
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+
+/** How a clock read goes: through the vDSO or the system call. */
+const via: Rule = { match: '\\b(?:vdso|syscall)\\b', name: 'support.constant.via.timens' };
+
 /** A task line's value rules that an argument of one word can start with, in the order the scanner tries them. */
 function argumentRules(): Rule[] {
   return [
-    { match: '\\b(?:vdso|syscall)\\b', name: 'support.constant.via.timens' },
+    via,
     // A string without escapes: one token of the string's scope, as the string rule colours it quote to quote.
     { match: '"[^"\\\\]*"', name: 'string.quoted.double.timens' },
     ...valueWordRules(),
@@ -96,14 +102,14 @@ function callRule(operations: string, lineWords: string): Rule {
     captures[++group] = { name };
     return `(${re})`;
   };
-  // First of the top's rules, so not a task named as a header, expect or host line starts (their rules go first).
-  const head = `^\\s*(?!(?:${lineWords})\\b)${capture('[A-Za-z_][A-Za-z0-9_]*', 'variable.other.task.timens')}\\s*${capture(':', 'punctuation.separator.task.timens')}` +
+  // The rule goes first at the top: a line that starts with a header, expect or host word is left to its rule.
+  const head = `^\\s*(?!(?:${lineWords})\\b)${capture(NAME, 'variable.other.task.timens')}\\s*${capture(':', 'punctuation.separator.task.timens')}` +
     `\\s*${capture(`\\b(?:${operations})\\b`, 'entity.name.function.syscall.timens')}\\s*\\(\\s*`;
-  const argument = (): string => `(?>${argumentRules().map((r) => capture(r.match!, r.name!)).join('|')}|[A-Za-z_][A-Za-z0-9_]*)`;
+  const argument = (): string => `(?>${argumentRules().map((r) => capture(r.match!, r.name!)).join('|')}|${NAME})`;
   let list = '';
   for (let i = 0; i < CALL_ARGUMENTS; i++) list += `(?:${i ? '\\s*,\\s*' : ''}${argument()}`;
   list += ')?'.repeat(CALL_ARGUMENTS);
-  const assignment = `(?:\\s*${capture('=', 'keyword.operator.assignment.timens')}\\s*${capture('[A-Za-z_][A-Za-z0-9_]*', 'variable.other.definition.timens')})?`;
+  const assignment = `(?:\\s*${capture('=', 'keyword.operator.assignment.timens')}\\s*${capture(NAME, 'variable.other.definition.timens')})?`;
   return { match: `${head}${list}\\s*\\)${assignment}\\s*$`, captures };
 }
 
@@ -137,20 +143,20 @@ export function timensGrammar(): object {
     ]),
     host: lineRule(hostOperations, 'support.function.host.timens', [
       wordsRule(HOST_PARAMETERS, 'variable.parameter.timens'),
-      { match: '(?<=spawn\\s)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 1: { name: 'variable.other.task.timens' } } },
+      { match: `(?<=spawn\\s)\\s*(${NAME})`, captures: { 1: { name: 'variable.other.task.timens' } } },
       { include: '#values' },
     ]),
     call: callRule(callWords, words([...HEADER_WORDS, 'expect', ...hostOperations])),
     'task-line': {
-      begin: '^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(:)',
+      begin: `^\\s*(${NAME})\\s*(:)`,
       beginCaptures: { 1: { name: 'variable.other.task.timens' }, 2: { name: 'punctuation.separator.task.timens' } },
       end: '$',
       patterns: [
         comment,
         { match: `\\b(${callWords})\\b(?=\\s*\\()`, name: 'entity.name.function.syscall.timens' },
-        { match: '(\\))\\s*(=)\\s*([A-Za-z_][A-Za-z0-9_]*)', captures: { 2: { name: 'keyword.operator.assignment.timens' }, 3: { name: 'variable.other.definition.timens' } } },
+        { match: `(\\))\\s*(=)\\s*(${NAME})`, captures: { 2: { name: 'keyword.operator.assignment.timens' }, 3: { name: 'variable.other.definition.timens' } } },
         { match: '\\b(pidfd|cpuclock)\\b(?=\\s*\\()', name: 'support.function.timens' },
-        argumentRules()[0]!,
+        via,
         { match: '\\b(page|pages)(?=\\s*=)', name: 'variable.parameter.timens' },
         { include: '#values' },
       ],
