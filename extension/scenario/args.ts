@@ -249,20 +249,21 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
     }
     case 'string': {
       if (!one || one.t !== 'string') { p.soft(arg.range, 'syntax', 'Expected a string in double quotes'); return undefined; }
-      return readString(p, one);
+      const op = scratch.values.spec?.op;
+      return readString(p, one, op === 'open' || op === 'readlink');
     }
     case 'fd': {
       if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected an fd name, as given by open(...) = fd1'); return undefined; }
       return fdName(p, one);
     }
     case 'file': {
-      if (one && one.t === 'string') { const s = readString(p, one); return s === undefined ? undefined : { path: s }; }
+      if (one && one.t === 'string') { const s = readString(p, one, true); return s === undefined ? undefined : { path: s }; }
       if (one && one.t === 'ident') return { fd: fdName(p, one) };
       p.soft(arg.range, 'syntax', 'Expected a path in quotes or an fd name');
       return undefined;
     }
     case 'nsTarget': {
-      if (one && one.t === 'string') { const s = readString(p, one); return s === undefined ? undefined : { path: s }; }
+      if (one && one.t === 'string') { const s = readString(p, one, true); return s === undefined ? undefined : { path: s }; }
       if (one && one.t === 'ident') return { fd: fdName(p, one) };
       if (n === 4 && toks[at].text === 'pidfd' && toks[at + 1].text === '(' && toks[at + 3].text === ')' && toks[at + 2].t === 'ident') {
         toks[at].code = K.operation;
@@ -360,18 +361,18 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   }
 }
 
-/** A string's value; a path in it is marked for editors and, when it may name a task (/proc/NAME), for pass 2. */
-export function readString(p: LineParser, t: Lexeme): string | undefined {
+/** A string's value; a path in it is marked for editors and, when the line opens it or it may name a task
+ *  (/proc/NAME), for pass 2. */
+export function readString(p: LineParser, t: Lexeme, opened = false): string | undefined {
   if (t.problem) {
     p.soft(range(p.line, t.problem.start, t.problem.end), 'bad-string', t.problem.message,
       t.problem.message.includes('closing quote') ? [{ title: 'Close the string', range: range(p.line, t.end, t.end), newText: '"' }] : undefined);
     return undefined;
   }
   const v = t.value ?? '';
-  if (v.startsWith('/')) {
-    t.code = K.path;
-    if (v.startsWith('/proc/')) p.ctx.st.ref(REF.procPath, t);
-  }
+  if (v.startsWith('/')) t.code = K.path;
+  if (opened) p.ctx.st.ref(REF.openedPath, t);
+  else if (v.startsWith('/proc/')) p.ctx.st.ref(REF.procPath, t);
   return v;
 }
 

@@ -3,6 +3,7 @@
 // makes the statement's step or expectation. Tasks used and never defined are reported at the end.
 
 import type { Step } from '../sim/ops';
+import { mayBeTaskDir, pidPathVerdict, rootEntryRefused, rootPathVerdict } from '../sim/kernel/proc/names';
 import { CLONE_FLAGS } from '../sim/types';
 import type { Expectation, Range } from './api';
 import { replaceFixes, type LineParser } from './cursor';
@@ -119,6 +120,10 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
       case REF.procPath:
         if (!checkProcPath(p, t, scope)) failed = true;
         break;
+      case REF.openedPath:
+        if ((t.value ?? '').startsWith('/proc/') && !checkProcPath(p, t, scope)) failed = true;
+        else checkModelled(p, t, scope);
+        break;
       case REF.defineTask: {
         const existing = scope.tasks.get(t.text);
         if (existing) {
@@ -226,12 +231,24 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
   const who = path.slice(6, slash < 0 ? path.length : slash);
   if (!who) return true;
   if (who === 'self' || who === 'thread-self' || /^\d+$/.test(who) || ['uptime', 'stat', 'sys'].includes(who)) return true;
-  if (scope.tasks.has(who)) return true;
+  // a name no scenario task can have is an entry of the /proc root, which checkModelled reports
+  if (scope.tasks.has(who) || !mayBeTaskDir(who)) return true;
   const col = t.start + 1 + '/proc/'.length;
   const rng = t.value === t.text.slice(1, -1) ? range(p.line, col, col + who.length) : p.r(t);
   const near = closest(who, scope.tasks.keys());
   p.soft(rng, 'unknown-task', `No task named ${who} exists at this line (in /proc paths use self, thread-self or a task name)`, rng === p.r(t) ? undefined : replaceFixes(rng, near, ''));
   return false;
+}
+
+/** A path the line opens that the model has no file for (sim/kernel/proc/names.ts): a warning at the path, since
+ *  the run refuses the line. Names no kernel has are left alone: the run answers the kernel's ENOENT or ENOTDIR. */
+function checkModelled(p: LineParser, t: Lexeme, scope: Scope): void {
+  const path = t.value ?? '';
+  const root = rootPathVerdict(path);
+  const v = root.answer !== 'pid' ? root
+    : !scope.tasks.has(root.who) && !mayBeTaskDir(root.who) ? rootEntryRefused(root.who)
+      : pidPathVerdict(root.rest, root.who === 'thread-self' ? 'tid' : 'tgid');
+  if (v.answer === 'refuse') p.ctx.diag(p.r(t), 'warning', 'not-modelled', `${path}: ${v.why}. The run refuses this line.`);
 }
 
 function nextFdNumber(task: TaskInfo | null): number {

@@ -21,6 +21,9 @@ export const REF = {
   defineTask: 4,
   /** `open(…) = NAME`: a new fd of the caller. */
   defineFd: 5,
+  /** A path the line opens (open, readlink, a file or namespace argument): a /proc/NAME as procPath, and whether
+   *  the model has the file. */
+  openedPath: 6,
 } as const;
 export type RefKind = (typeof REF)[keyof typeof REF];
 

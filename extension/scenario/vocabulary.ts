@@ -288,7 +288,7 @@ export const MAPPING_NAMES = ['[vvar]', '[vvar_vclock]', '[vdso]'] as const;
 export const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', ESRCH: 'No such process',
   EINTR: 'Interrupted system call', EIO: 'Input/output error', ENOEXEC: 'Exec format error', EBADF: 'Bad file descriptor', ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
+  EACCES: 'Permission denied', EFAULT: 'Bad address', EBUSY: 'Device or resource busy', ENOTDIR: 'Not a directory', EISDIR: 'Is a directory', EINVAL: 'Invalid argument',
   ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device', ESPIPE: 'Illegal seek', ERANGE: 'Numerical result out of range',
   ENOSYS: 'Function not implemented', EUSERS: 'Too many users', EOPNOTSUPP: 'Operation not supported',

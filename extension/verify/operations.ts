@@ -9,6 +9,7 @@ import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
 import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
+import { SYSCTL_PATHS } from '../sim/kernel/proc/names';
 import { asIdT, KEEP } from '../sim/kernel/setid';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
@@ -56,6 +57,8 @@ export interface NotRun {
   readonly noChange?: boolean;
   /** The line changes the state even when it fails (the task dies of a signal): later lines are not compared. */
   readonly changes?: boolean;
+  /** Only because the helper does not open the path: a reason of the model's own (it refuses the line) says more. */
+  readonly unopened?: true;
 }
 export type Encoded = readonly string[] | NotRun;
 
@@ -77,7 +80,7 @@ const opt = (v: number | undefined) => (v === undefined ? '-' : String(v));
 const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
 
 /** The /proc/sys files the helper opens (helper/proto.c FIXED), the sysctls the model has. */
-const SYSCTL_FILES = ['/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable'];
+const SYSCTL_FILES: readonly string[] = SYSCTL_PATHS;
 
 /**
  * The /proc directory of a scenario task that is no task at this line (its creating line failed or never ran):
@@ -116,7 +119,7 @@ const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sy
 function notOpened(path: string | undefined, c: EncodeContext): NotRun {
   const who = path === undefined ? undefined : /^\/proc\/([A-Za-z]\w*)(?:\/|$)/.exec(path)?.[1];
   if (who && who !== 'self' && who !== 'thread-self' && NAME.test(who) && !c.before.tasks[who]) return { notRun: `${who} is no task at this line (never made, or gone): its /proc directory has no pid the helper can address` };
-  return { notRun: ONLY_PROC };
+  return { notRun: ONLY_PROC, unopened: true };
 }
 const pathOf = (f: FileRef | NsTarget): string | undefined => ('path' in f ? f.path : undefined);
 /** The acting task's fd of that name (threads share their leader's table). */

@@ -131,6 +131,12 @@ export function planScenario(text: string, file: string, profile: Profile, mode:
     const changed = sim.changedState(first, sim.eventCount);
     trackRawClones(rawCloned, step, result, after);
     const pl = step.line + 1;
+    // a line the model refuses (a /proc name it does not have, a setting it keeps fixed) has no answer to compare:
+    // the helper does not run it either, so neither machine changes
+    if (result.refused !== undefined && (!('notRun' in enc) || enc.unopened)) {
+      base.lines.push({ line: step.line, step, command: null, notRun: { notRun: `the model does not run it: ${result.refused}`, noChange: true }, model: { result, before, after, changed } });
+      continue;
+    }
     const command = 'notRun' in enc ? null
       : spec.flags & OPF_HOST ? ['host', pl, step.operation.op, ...enc].join(' ')
         : ['cmd', pl, step.task, step.operation.op, ...enc].join(' ');

@@ -22,7 +22,7 @@ import { close, lseek, openat } from './proc/fd';
 import { read, readlink, write } from './proc/files';
 import { clockNanosleep, timerfdSettime } from './time/sleep';
 import { sysClockGettime } from './time/posix-timers';
-import { KErr } from './trace';
+import { KErr, KRefused } from './trace';
 import { vdsoClockGettime } from './vdso/gettime';
 import { vsyscallCall } from './vdso/vsyscall';
 import { isClockOperation, type ClockTaskOperation } from '../opsClock';
@@ -130,8 +130,9 @@ function taskOp(k: KernelContext, taskId: string | null, given: TaskOperation): 
   try {
     res = dispatch(k, taskId, op);
   } catch (e) {
-    if (!(e instanceof KErr)) throw e;
-    res = { ret: -1, errno: e.errno, signal: null };
+    if (e instanceof KRefused) res = refuse(k, e.why);
+    else if (!(e instanceof KErr)) throw e;
+    else res = { ret: -1, errno: e.errno, signal: null };
   }
   setLastResult(k, taskId, res);
   k.exit('syscall-exit', enter, k.txt`${name} = ${res.errno ? `-1 ${res.errno}` : res.ret}`, res);

@@ -14,6 +14,12 @@ export class KErr {
   constructor(readonly errno: string) {}
 }
 
+/** A line the model does not run, decided somewhere down a call path (a /proc name it does not have): unwinds to the
+ *  system-call boundary, which answers with the reason (OpResult.refused) instead of an errno. */
+export class KRefused {
+  constructor(readonly why: string) {}
+}
+
 export class Trace {
   /** The scenario line, task (interned id, -1 for none) and kernel stack node events are recorded at. */
   line = -1;
@@ -50,6 +56,10 @@ export class Trace {
     this.ev('error', this.txt`${errno}: ${why}`, { errno });
     throw new KErr(errno);
   }
+  /** The model does not run the line: no errno, the reason instead (syscalls.ts turns it into the line's result). */
+  refuse(why: string): never {
+    throw new KRefused(why);
+  }
 
   /** Enter kernel function `fn`: push it and record the call (its default summary is `fn()`). */
   call(fn: string, summary?: number): number {
@@ -73,6 +83,7 @@ export class Trace {
       return v;
     } catch (e) {
       if (e instanceof KErr) this.ret(i, this.txt`${fn} returns -${e.errno}`);
+      else if (e instanceof KRefused) this.ret(i, this.txt`${fn}: not run`);
       else this.sp = this.r.stackParentOf(this.sp);
       throw e;
     }

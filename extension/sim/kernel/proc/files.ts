@@ -1,6 +1,7 @@
 // The /proc files the model has (fs/proc/base.c, namespaces.c, uptime.c, stat.c; kernel/time/namespace.c for
 // timens_offsets): /proc/PID/ns/time{,_for_children}, /proc/PID/timens_offsets (read and written), /proc/uptime,
 // /proc/stat's btime, /proc/PID/stat's starttime (array.ts), pidfds from /proc/PID, and readlink of the namespace links.
+// Any other path gets the kernel's ENOENT or ENOTDIR where names.ts can tell, else the line is refused.
 
 import type { OpResult } from '../../api';
 import type { FileRef } from '../../ops';
@@ -18,6 +19,7 @@ import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
+import { mayBeTaskDir, pidPathVerdict, rootEntryRefused, rootPathVerdict, type PathVerdict } from './names';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
@@ -34,7 +36,7 @@ export function isIdFile(fd: OpenFile): boolean {
 const utf8 = new TextEncoder();
 
 /** Resolve '/proc/<who>/<rest>' to the task it names ('' when there is none), or null for other paths. */
-function procTask(k: KernelContext, t: string, path: string): { task: string; rest: string } | null {
+function procTask(k: KernelContext, t: string, path: string): { who: string; task: string; rest: string } | null {
   const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
   if (!m) return null;
   const who = m[1];
@@ -43,7 +45,7 @@ function procTask(k: KernelContext, t: string, path: string): { task: string; re
   else if (who === 'thread-self') found = t;
   else if (k.tasks.has(who)) found = who;
   else if (/^\d+$/.test(who)) found = k.memo.taskByPid(Number(who));
-  return { task: found ?? '', rest: m[2] ?? '' };
+  return { who, task: found ?? '', rest: m[2] ?? '' };
 }
 
 /** Open a /proc/PID/ns/time{,_for_children} file: the namespace it stands for. */
@@ -71,9 +73,11 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     if (mode !== 'r' && !mayWrite(k, t, rootInode(0o444))) k.fail('EACCES', `${path} is read-only (0444) and ${t} lacks CAP_DAC_OVERRIDE over its owner root`);
     return { path, kind: 'proc', ns: null, task: null, pos: 0, ...opener };
   }
+  const root = rootPathVerdict(path);
+  if (root.answer !== 'pid' && root.answer !== 'model') answer(k, path, root);
   if (isSysctlPath(path)) return sysctlOpen(k, t, path, mode);
-  const p = procTask(k, t, path);
-  if (!p) k.fail('ENOENT', `${path}: only /proc files exist in this model`);
+  const p = procTask(k, t, path)!;
+  if (!p.task && !mayBeTaskDir(p.who)) answer(k, path, rootEntryRefused(p.who));
   if (!p.task) k.fail('ENOENT', `${path}: no such process`);
   const target = task(k, p.task);
   if (target.state === 'exited') k.fail('ENOENT', `${path}: ${p.task} has exited`);
@@ -121,7 +125,13 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   // it (kernel/nsproxy.c setns: neither proc_ns_file nor pidfd_pid → -EINVAL) and read gives EISDIR.
   if (p.rest === '' && mode !== 'r') k.fail('EISDIR', `${path} is a directory: do_open refuses write access (fs/namei.c)`);
   if (p.rest === '') return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
-  k.fail('ENOENT', `${path}: not modelled`);
+  answer(k, path, pidPathVerdict(p.rest, p.who === 'thread-self' ? 'tid' : 'tgid'));
+}
+
+/** A path the model has no file for: the kernel's errno where names.ts can tell it, else the line is refused. */
+function answer(k: KernelContext, path: string, v: PathVerdict): never {
+  if (v.answer === 'refuse') k.refuse(`${path}: ${v.why}`);
+  k.fail(v.answer === 'model' ? 'ENOENT' : v.answer, `${path}: ${v.answer === 'model' ? 'not modelled' : v.why}`);
 }
 
 /** The text a seq_file /proc file shows now (its ->show), or EINVAL for a file that has no read. */
@@ -292,6 +302,16 @@ function procPathExists(k: KernelContext, t: string, path: string): boolean {
   return ['', 'ns', 'ns/user', 'maps', 'stat', ...ID_FILES].includes(p.rest);
 }
 
+/** What a lookup of `path` meets, with the tasks as they are now (names.ts for the names). */
+function lookupVerdict(k: KernelContext, t: string, path: string): PathVerdict {
+  const root = rootPathVerdict(path);
+  if (root.answer !== 'pid') return root;
+  const p = procTask(k, t, path)!;
+  if (!p.task) return mayBeTaskDir(p.who) ? { answer: 'ENOENT', why: 'no such process' } : rootEntryRefused(p.who);
+  if (task(k, p.task).state === 'exited') return { answer: 'ENOENT', why: `${p.task} has exited` };
+  return pidPathVerdict(p.rest, p.who === 'thread-self' ? 'tid' : 'tgid');
+}
+
 export function readlink(k: KernelContext, t: string, path: string): OpResult {
   if (path === '/proc/self') {
     const pid = String(task(k, task(k, t).leader).pid);
@@ -307,6 +327,9 @@ export function readlink(k: KernelContext, t: string, path: string): OpResult {
   if (!/\/ns\/(time|time_for_children|user)$/.test(path) && procPathExists(k, t, path)) {
     return k.fn('do_readlinkat', () => k.fail('EINVAL', `${path} is not a symbolic link`));
   }
+  // a name no kernel has is ENOENT below too (resolveNsPath); a name the model lacks is refused
+  const v = lookupVerdict(k, t, path);
+  if (v.answer === 'refuse' || v.answer === 'ENOTDIR') answer(k, path, v);
   return k.fn('proc_ns_readlink', () => {
     const p = procTask(k, t, path);
     if (p?.task && p.rest === 'ns/user' && task(k, p.task).state !== 'exited') {

@@ -5,11 +5,12 @@
 import type { OpenFile } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, INT_MAX, OVERFLOW_ID } from '../cred';
+import { SYSCTL_PATHS } from './names';
 
 const MAX_TIME_NS = '/proc/sys/user/max_time_namespaces';
 
 /** The sysctls the model has, by path: the text a read shows, for the reader's user namespace. */
-const SYSCTLS: Readonly<Record<string, (k: KernelContext, userNs: string) => string>> = {
+const SYSCTLS: Readonly<Record<(typeof SYSCTL_PATHS)[number], (k: KernelContext, userNs: string) => string>> = {
   // kernel/ucount.c set_lookup: return &current_user_ns()->set;  (each user namespace has its own value)
   [MAX_TIME_NS]: (k, userNs) => `${user(k, userNs).maxTimeNamespaces}\n`,
   '/proc/sys/kernel/overflowuid': () => `${OVERFLOW_ID}\n`,
@@ -48,7 +49,7 @@ function globalWritable(k: KernelContext, t: string): boolean {
 /** proc_sys_open: an unknown name is ENOENT; a write open of a read-only mode is EACCES (proc_sys_permission). */
 export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' | 'w' | 'rw'): OpenFile {
   const me = task(k, t);
-  if (!(path in SYSCTLS)) k.fail('ENOENT', `${path}: not a sysctl this model has (${Object.keys(SYSCTLS).join(', ')})`);
+  if (!(path in SYSCTLS)) k.refuse(`${path}: not a sysctl this model has (${Object.keys(SYSCTLS).join(', ')})`);
   if (mode !== 'r') {
     k.fn('proc_sys_permission', () => {
       if (path !== MAX_TIME_NS) {
@@ -66,7 +67,7 @@ export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' 
 export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): string {
   return k.fn('proc_sys_call_handler', () => {
     if (fd.pos !== 0) return '';
-    return SYSCTLS[fd.path](k, fd.openerUserNs).slice(0, count);
+    return SYSCTLS[fd.path as keyof typeof SYSCTLS](k, fd.openerUserNs).slice(0, count);
   });
 }
 

@@ -1,0 +1,102 @@
+// The names /proc holds where the model's paths go (fs/proc/base.c tgid_base_stuff and tid_base_stuff,
+// fs/proc/namespaces.c ns_entries), and what a lookup of a path meets: a file the model has, the kernel's ENOENT or
+// ENOTDIR, or a name the kernel has and the model does not, which the model refuses rather than guess (our choice).
+
+/** A directory of a task: /proc/PID (tgid_base_stuff, also for a thread's pid) or a thread's, /proc/thread-self
+ *  and /proc/PID/task/TID (tid_base_stuff). */
+export type PidDir = 'tgid' | 'tid';
+
+/** One pid_entry: DIR, REG/ONE/INF (a file), LNK; in which tables; the CONFIG_ option it needs (none: always there). */
+interface PidEntry { readonly kind: 'dir' | 'file' | 'link'; readonly in: 'both' | PidDir; readonly config?: string }
+
+const E = (kind: PidEntry['kind'], where: PidEntry['in'] = 'both', config?: string): PidEntry => ({ kind, in: where, ...(config ? { config } : {}) });
+
+/**
+ * The union of tgid_base_stuff and tid_base_stuff from 5.6 to 6.18 (the entries added in that range, seccomp_cache,
+ * ksm_merging_pages and ksm_stat, are behind a CONFIG_ option too). An entry behind one may exist: the model
+ * cannot tell the kernel's configuration, so it never answers ENOENT for it (our choice).
+ */
+const PID_ENTRIES: Readonly<Record<string, PidEntry>> = {
+  task: E('dir', 'tgid'), fd: E('dir'), map_files: E('dir', 'tgid'), fdinfo: E('dir'), ns: E('dir'),
+  net: E('dir', 'both', 'NET'), environ: E('file'), auxv: E('file'), status: E('file'), personality: E('file'),
+  limits: E('file'), sched: E('file', 'both', 'SCHED_DEBUG'), autogroup: E('file', 'tgid', 'SCHED_AUTOGROUP'),
+  timens_offsets: E('file', 'tgid', 'TIME_NS'), comm: E('file'), syscall: E('file', 'both', 'HAVE_ARCH_TRACEHOOK'),
+  cmdline: E('file'), stat: E('file'), statm: E('file'), maps: E('file'), children: E('file', 'tid', 'PROC_CHILDREN'),
+  numa_maps: E('file', 'both', 'NUMA'), mem: E('file'), cwd: E('link'), root: E('link'), exe: E('link'),
+  mounts: E('file'), mountinfo: E('file'), mountstats: E('file', 'tgid'),
+  clear_refs: E('file', 'both', 'PROC_PAGE_MONITOR'), smaps: E('file', 'both', 'PROC_PAGE_MONITOR'),
+  smaps_rollup: E('file', 'both', 'PROC_PAGE_MONITOR'), pagemap: E('file', 'both', 'PROC_PAGE_MONITOR'),
+  attr: E('dir', 'both', 'SECURITY'), wchan: E('file', 'both', 'KALLSYMS'), stack: E('file', 'both', 'STACKTRACE'),
+  schedstat: E('file', 'both', 'SCHED_INFO'), latency: E('file', 'both', 'LATENCYTOP'),
+  cpuset: E('file', 'both', 'PROC_PID_CPUSET'), cgroup: E('file', 'both', 'CGROUPS'),
+  cpu_resctrl_groups: E('file', 'both', 'PROC_CPU_RESCTRL'), oom_score: E('file'), oom_adj: E('file'),
+  oom_score_adj: E('file'), loginuid: E('file', 'both', 'AUDIT'), sessionid: E('file', 'both', 'AUDIT'),
+  'make-it-fail': E('file', 'both', 'FAULT_INJECTION'), 'fail-nth': E('file', 'both', 'FAULT_INJECTION'),
+  coredump_filter: E('file', 'tgid', 'ELF_CORE'), io: E('file', 'both', 'TASK_IO_ACCOUNTING'),
+  uid_map: E('file', 'both', 'USER_NS'), gid_map: E('file', 'both', 'USER_NS'), projid_map: E('file', 'both', 'USER_NS'),
+  setgroups: E('file', 'both', 'USER_NS'), timers: E('file', 'tgid', 'CHECKPOINT_RESTORE'), timerslack_ns: E('file', 'tgid'),
+  patch_state: E('file', 'both', 'LIVEPATCH'), stack_depth: E('file', 'tgid', 'STACKLEAK_METRICS'),
+  arch_status: E('file', 'both', 'PROC_PID_ARCH_STATUS'), seccomp_cache: E('file', 'both', 'SECCOMP_CACHE_DEBUG'),
+  ksm_merging_pages: E('file', 'both', 'KSM'), ksm_stat: E('file', 'both', 'KSM'),
+};
+
+/** fs/proc/namespaces.c ns_entries (5.6+: time and time_for_children came with CONFIG_TIME_NS in 5.6); every one
+ *  but mnt is behind its namespace's CONFIG_ option. */
+const NS_NAMES: readonly string[] = ['net', 'uts', 'ipc', 'pid', 'pid_for_children', 'user', 'mnt', 'cgroup', 'time', 'time_for_children'];
+
+/** The files below a task's directory the model has (files.ts openFile). */
+export const MODELLED_PID_FILES: readonly string[] = ['stat', 'maps', 'timens_offsets', 'uid_map', 'gid_map', 'setgroups', 'ns/time', 'ns/time_for_children', 'ns/user'];
+
+/** The sysctls the model has (sysctl.ts gives each its text). */
+export const SYSCTL_PATHS = ['/proc/sys/user/max_time_namespaces', '/proc/sys/kernel/overflowuid', '/proc/sys/kernel/overflowgid', '/proc/sys/fs/suid_dumpable'] as const;
+
+/** What the model says of a path: it has the file, the kernel's errno, or a refusal with the reason. */
+export type PathVerdict =
+  | { readonly answer: 'model' }
+  | { readonly answer: 'ENOENT' | 'ENOTDIR'; readonly why: string }
+  | { readonly answer: 'refuse'; readonly why: string };
+
+const MODEL: PathVerdict = { answer: 'model' };
+/** The names the model has, for refusals and diagnostics. */
+export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', ')}, and in /proc/PID and /proc/thread-self: ${MODELLED_PID_FILES.join(', ')}`;
+const refuse = (what: string): PathVerdict => ({ answer: 'refuse', why: `${what}, which the model does not have (our choice: it refuses the line rather than guess the kernel's answer; it has ${MODELLED_TEXT})` });
+const tableOf = (dir: PidDir) => (dir === 'tgid' ? 'tgid_base_stuff' : 'tid_base_stuff');
+
+/** A lookup of `rest` in a task's directory (rest '' is the directory itself). */
+export function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
+  if (rest === '') return MODEL;
+  const [name, ...below] = rest.split('/');
+  const e = Object.hasOwn(PID_ENTRIES, name) ? PID_ENTRIES[name] : undefined;
+  if (name === '.' || name === '..' || name === '') return refuse(`a path with "${name}" in it`);
+  if (!e || (e.in !== 'both' && e.in !== dir)) {
+    return { answer: 'ENOENT', why: `no "${name}" in ${tableOf(dir)} (fs/proc/base.c): proc_pident_lookup finds nothing${e ? ` (it is in ${tableOf(e.in as PidDir)} only)` : ''}` };
+  }
+  if (below.length === 0) return MODELLED_PID_FILES.includes(name) ? MODEL : refuse(`"${name}" of ${tableOf(dir)}${e.config ? ` (with CONFIG_${e.config})` : ''}`);
+  if (e.kind === 'file' && !e.config) return { answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` };
+  if (name === 'ns' && below.length === 1 && below[0] !== '' && below[0] !== '.' && below[0] !== '..') {
+    if (!NS_NAMES.includes(below[0])) return { answer: 'ENOENT', why: `no "${below[0]}" in ns_entries (fs/proc/namespaces.c): proc_ns_dir_lookup finds nothing` };
+    return MODELLED_PID_FILES.includes(rest) ? MODEL : refuse(`the namespace link ns/${below[0]}`);
+  }
+  return refuse(`${rest} below ${name}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
+}
+
+/** A path as far as it does not depend on the tasks: the model's answer, or the /proc/WHO directory and the rest to
+ *  look up in it. */
+export function rootPathVerdict(path: string): PathVerdict | { readonly answer: 'pid'; readonly who: string; readonly rest: string } {
+  // getname_flags: an empty name is ENOENT
+  if (path === '') return { answer: 'ENOENT', why: 'an empty path (getname)' };
+  if (path === '/proc/uptime' || path === '/proc/stat') return MODEL;
+  if (path.startsWith('/proc/sys/')) return (SYSCTL_PATHS as readonly string[]).includes(path) ? MODEL : refuse('a sysctl');
+  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
+  if (!m) return refuse(path === '/proc' || path === '/proc/' ? 'the /proc directory itself' : path.startsWith('/proc/') ? 'a path with an empty name in it' : 'a path outside /proc');
+  return { answer: 'pid', who: m[1], rest: m[2] ?? '' };
+}
+
+/** Whether `who` in /proc/WHO may be a scenario's task (its names start with a capital: P1, T2) or a pid; any other
+ *  name is an entry of the /proc root (meminfo, cpuinfo…), made by proc_create all over the kernel: not modelled. */
+export function mayBeTaskDir(who: string): boolean {
+  return who === 'self' || who === 'thread-self' || /^\d+$/.test(who) || /^[A-Z]/.test(who);
+}
+
+/** The refusal of a /proc root entry that is no task's directory. */
+export const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry "${who}"`);

@@ -1,0 +1,64 @@
+// The /proc names the model does not have (kernel/proc/names.ts): a name no kernel has is the kernel's ENOENT
+// (proc_pident_lookup, proc_ns_dir_lookup) or ENOTDIR, a name the kernel has is refused (no errno), in the run, in
+// the editor's diagnostics and in verify's plan. The model had answered ENOENT "not modelled" for all of them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario } from '../../../extension/scenario/parser';
+import { planScenario } from '../../../extension/verify/plan';
+import { harness, op } from './helpers';
+import { MODE, PROFILE } from '../verify/verdicts';
+
+test('a name the kernel has and the model does not is refused, with no errno and no fd', () => {
+  const h = harness();
+  for (const path of ['/proc/self/status', '/proc/self/comm', '/proc/P1/cmdline', '/proc/self/ns/mnt', '/proc/self/ns/net', '/proc/self/fd/0',
+    '/proc/self/task/1/stat', '/proc/thread-self/children', '/proc/self/sched', '/proc/self/ksm_stat', '/proc/meminfo', '/proc/sys/kernel/hostname', '/etc/passwd', 'proc/self/stat']) {
+    const r = h.run('P1', op.open(path, 'f'));
+    assert.equal(r.errno, null, path);
+    assert.match(r.refused ?? '', /which the model does not have \(our choice/, path);
+  }
+  assert.deepEqual(Object.keys(h.sim.state().tasks.P1.fds), [], 'no refused open installed an fd');
+  assert.match(h.run('P1', op.read('/proc/self/status')).refused ?? '', /"status" of tgid_base_stuff/);
+  assert.match(h.run('P1', op.setnsPath('/proc/self/ns/mnt')).refused ?? '', /namespace link ns\/mnt/);
+  assert.match(h.run('P1', op.readlink('/proc/self/exe')).refused ?? '', /"exe"/);
+  assert.match(h.run('P1', op.readlink('/proc/self/cwd')).refused ?? '', /"cwd"/);
+});
+
+test('a name no kernel has is ENOENT, as proc_pident_lookup and proc_ns_dir_lookup answer; below a file, ENOTDIR', () => {
+  const h = harness();
+  h.run('P1', op.thread('T1'));
+  const errno = (task: string, path: string) => h.run(task, op.open(path, 'f')).errno;
+  assert.equal(errno('P1', '/proc/self/nosuchfile'), 'ENOENT');
+  assert.equal(errno('P1', '/proc/self/ns/nosuch'), 'ENOENT');
+  // children is in tid_base_stuff only; timens_offsets, timers and mountstats in tgid_base_stuff only
+  assert.equal(errno('P1', '/proc/self/children'), 'ENOENT');
+  assert.equal(errno('P1', '/proc/T1/children'), 'ENOENT', '/proc/TID is a tgid directory too (proc_pid_instantiate)');
+  assert.equal(errno('T1', '/proc/thread-self/timens_offsets'), 'ENOENT');
+  assert.equal(errno('T1', '/proc/thread-self/mountstats'), 'ENOENT');
+  assert.equal(errno('T1', '/proc/thread-self/task'), 'ENOENT');
+  assert.equal(errno('P1', '/proc/self/stat/x'), 'ENOTDIR');
+  assert.equal(errno('P1', '/proc/self/status/'), 'ENOTDIR');
+  assert.equal(h.run('P1', op.readlink('/proc/self/stat/x')).errno, 'ENOTDIR');
+  assert.equal(h.run('P1', op.readlink('/proc/self/nosuch')).errno, 'ENOENT');
+  assert.equal(errno('P1', '/proc/Nobody/status'), 'ENOENT', 'a task name with no task: no such pid');
+  // behind CONFIG_KSM a name below it may be ENOENT or ENOTDIR: refused
+  assert.match(h.run('P1', op.open('/proc/self/ksm_stat/x', 'f')).refused ?? '', /ksm_stat/);
+});
+
+test('the editor warns at a path the model does not have, and says nothing of a name no kernel has', () => {
+  const p = parseScenario('P1: open("/proc/self/status") = f\nP1: read("/proc/self/nosuch")\nP1: readlink("/proc/self/ns/mnt")\nP1: open("/proc/meminfo") = m\nP1: execve()\nP1: open("/etc/hosts") = e\nP1: setns("/proc/self/ns/time", 0)');
+  const warned = p.diagnostics.filter((d) => d.code === 'not-modelled');
+  assert.deepEqual(warned.map((d) => [d.range.line, d.range.col, d.severity]), [[0, 9, 'warning'], [2, 13, 'warning'], [3, 9, 'warning'], [5, 9, 'warning']]);
+  assert.match(warned[0].message, /it has \/proc\/uptime, .*timens_offsets/);
+  assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), [], '/proc/meminfo is no unknown task');
+  assert.equal(p.steps.length, 7, 'every line runs (and the run refuses the warned ones)');
+});
+
+test('verify does not compare a line the model refuses: the helper does not run it, and later lines are still compared', () => {
+  const plan = planScenario('P1: open("/proc/self/status") = f\nP1: read("/proc/self/comm")\nP1: unshare(CLONE_NEWTIME)', 't.timens', PROFILE, MODE);
+  for (const i of [0, 1]) {
+    assert.equal(plan.lines[i].command, null);
+    assert.match(plan.lines[i].notRun?.notRun ?? '', /^the model does not run it: \/proc\/self\/(status|comm)/);
+    assert.equal(plan.lines[i].notRun?.noChange, true);
+  }
+  assert.notEqual(plan.lines[2].command, null);
+});
