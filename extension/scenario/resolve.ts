@@ -231,7 +231,7 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
   const who = path.slice(6, slash < 0 ? path.length : slash);
   if (!who) return true;
   if (who === 'self' || who === 'thread-self' || /^\d+$/.test(who) || ['uptime', 'stat', 'sys'].includes(who)) return true;
-  // a name no scenario task can have is an entry of the /proc root, which checkModelled reports
+  // an entry of the /proc root (meminfo…) is no misspelt task: checkModelled reports it
   if (scope.tasks.has(who) || !mayBeTaskDir(who)) return true;
   const col = t.start + 1 + '/proc/'.length;
   const rng = t.value === t.text.slice(1, -1) ? range(p.line, col, col + who.length) : p.r(t);

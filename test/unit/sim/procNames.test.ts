@@ -62,3 +62,15 @@ test('verify does not compare a line the model refuses: the helper does not run 
   }
   assert.notEqual(plan.lines[2].command, null);
 });
+
+test('a task may have a lowercase name: /proc/child is its directory, a misspelt one is an unknown task, /proc/meminfo a root entry', () => {
+  const p = parseScenario('P1: fork() = child\nP1: open("/proc/child/timens_offsets") = f\nP1: open("/proc/chld/timens_offsets") = g\nP1: open("/proc/meminfo") = m');
+  const errors = p.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((d) => [d.range.line, d.code]), [[2, 'unknown-task']]);
+  assert.match(errors[0].message, /chld/);
+  assert.deepEqual(p.diagnostics.filter((d) => d.code === 'not-modelled').map((d) => d.range.line), [3]);
+  const h = harness();
+  h.run('P1', op.fork('child'));
+  assert.equal(h.run('P1', op.open('/proc/child/timens_offsets', 'f')).errno, null, "the task's own directory");
+  assert.equal(h.run('P1', op.open('/proc/chld/status', 'g')).errno, 'ENOENT', 'no task of that name: no such pid');
+});

@@ -92,10 +92,25 @@ export function rootPathVerdict(path: string): PathVerdict | { readonly answer: 
   return { answer: 'pid', who: m[1], rest: m[2] ?? '' };
 }
 
-/** Whether `who` in /proc/WHO may be a scenario's task (its names start with a capital: P1, T2) or a pid; any other
- *  name is an entry of the /proc root (meminfo, cpuinfo…), made by proc_create all over the kernel: not modelled. */
+/**
+ * Entries of the /proc root that are no task's directory: fs/proc/root.c's and those proc_create, proc_mkdir and
+ * proc_symlink make across the kernel (a 6.18 x86_64 machine's `ls /proc`, and others common configurations add).
+ * /proc/uptime, /proc/stat and /proc/sys are the model's own; self and thread-self are tasks' directories.
+ */
+const PROC_ROOT_ENTRIES: ReadonlySet<string> = new Set([
+  'acpi', 'asound', 'bootconfig', 'buddyinfo', 'bus', 'cgroups', 'cmdline', 'config.gz', 'consoles', 'cpu', 'cpuinfo',
+  'crypto', 'device-tree', 'devices', 'diskstats', 'dma', 'driver', 'dynamic_debug', 'execdomains', 'fb', 'filesystems',
+  'fs', 'interrupts', 'iomem', 'ioports', 'irq', 'kallsyms', 'kcore', 'key-users', 'keys', 'kmsg', 'kpagecgroup',
+  'kpagecount', 'kpageflags', 'latency_stats', 'loadavg', 'locks', 'mdstat', 'meminfo', 'misc', 'modules', 'mounts',
+  'mtrr', 'net', 'pagetypeinfo', 'partitions', 'pressure', 'sched_debug', 'schedstat', 'scsi', 'slabinfo', 'softirqs',
+  'stat', 'swaps', 'sys', 'sysrq-trigger', 'sysvipc', 'timer_list', 'tty', 'uptime', 'version', 'vmallocinfo', 'vmstat',
+  'zoneinfo',
+]);
+
+/** Whether /proc/WHO may be a task's directory: a pid, self, thread-self, or a scenario's task, which may have any
+ *  name but a /proc root entry's (an unknown one is then a misspelt task, which the editor reports). */
 export function mayBeTaskDir(who: string): boolean {
-  return who === 'self' || who === 'thread-self' || /^\d+$/.test(who) || /^[A-Z]/.test(who);
+  return !PROC_ROOT_ENTRIES.has(who);
 }
 
 /** The refusal of a /proc root entry that is no task's directory. */
