@@ -3,7 +3,7 @@
 // makes the statement's step or expectation. Tasks used and never defined are reported at the end.
 
 import type { Step } from '../sim/ops';
-import { mayBeTaskDir, pidPathVerdict, rootEntryRefused, rootPathVerdict } from '../sim/kernel/proc/names';
+import { lookupVerdict, mayBeTaskDir } from '../sim/kernel/proc/names';
 import { CLONE_FLAGS } from '../sim/types';
 import type { Expectation, Range } from './api';
 import { replaceFixes, type LineParser } from './cursor';
@@ -244,10 +244,7 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
  *  the run refuses the line. Names no kernel has are left alone: the run answers the kernel's ENOENT or ENOTDIR. */
 function checkModelled(p: LineParser, t: Lexeme, scope: Scope): void {
   const path = t.value ?? '';
-  const root = rootPathVerdict(path);
-  const v = root.answer !== 'pid' ? root
-    : !scope.tasks.has(root.who) && !mayBeTaskDir(root.who) ? rootEntryRefused(root.who)
-      : pidPathVerdict(root.rest, root.who === 'thread-self' ? 'tid' : 'tgid');
+  const v = lookupVerdict(path, (who) => scope.tasks.has(who));
   if (v.answer === 'refuse') p.ctx.diag(p.r(t), 'warning', 'not-modelled', `${path}: ${v.why}. The run refuses this line.`);
 }
 

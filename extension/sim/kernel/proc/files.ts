@@ -19,7 +19,7 @@ import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
-import { mayBeTaskDir, pidPathVerdict, rootEntryRefused, rootPathVerdict, type PathVerdict } from './names';
+import { lookupVerdict, type PathVerdict } from './names';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
@@ -36,7 +36,7 @@ export function isIdFile(fd: OpenFile): boolean {
 const utf8 = new TextEncoder();
 
 /** Resolve '/proc/<who>/<rest>' to the task it names ('' when there is none), or null for other paths. */
-function procTask(k: KernelContext, t: string, path: string): { who: string; task: string; rest: string } | null {
+function procTask(k: KernelContext, t: string, path: string): { task: string; rest: string } | null {
   const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
   if (!m) return null;
   const who = m[1];
@@ -45,7 +45,7 @@ function procTask(k: KernelContext, t: string, path: string): { who: string; tas
   else if (who === 'thread-self') found = t;
   else if (k.tasks.has(who)) found = who;
   else if (/^\d+$/.test(who)) found = k.memo.taskByPid(Number(who));
-  return { who, task: found ?? '', rest: m[2] ?? '' };
+  return { task: found ?? '', rest: m[2] ?? '' };
 }
 
 /** Open a /proc/PID/ns/time{,_for_children} file: the namespace it stands for. */
@@ -73,14 +73,11 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
     if (mode !== 'r' && !mayWrite(k, t, rootInode(0o444))) k.fail('EACCES', `${path} is read-only (0444) and ${t} lacks CAP_DAC_OVERRIDE over its owner root`);
     return { path, kind: 'proc', ns: null, task: null, pos: 0, ...opener };
   }
-  const root = rootPathVerdict(path);
-  if (root.answer !== 'pid' && root.answer !== 'model') answer(k, path, root);
+  const found = lookup(k, t, path);
+  if (found.answer !== 'model') answer(k, path, found);
   if (isSysctlPath(path)) return sysctlOpen(k, t, path, mode);
   const p = procTask(k, t, path)!;
-  if (!p.task && !mayBeTaskDir(p.who)) answer(k, path, rootEntryRefused(p.who));
-  if (!p.task) k.fail('ENOENT', `${path}: no such process`);
   const target = task(k, p.task);
-  if (target.state === 'exited') k.fail('ENOENT', `${path}: ${p.task} has exited`);
   if (p.rest === 'ns/user') return openUserNsFile(k, t, p.task, path, mode);
   if (p.rest === 'ns/time' || p.rest === 'ns/time_for_children') {
     const nsId = resolveNsPath(k, t, path);
@@ -89,8 +86,6 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   }
   if (p.rest === 'timens_offsets') {
     if (!k.sw.timeNamespaces) k.fail('ENOENT', 'no timens_offsets without CONFIG_TIME_NS');
-    // fs/proc/base.c lists it in tgid_base_stuff only: a tid directory (tid_base_stuff) has none
-    if (path.startsWith('/proc/thread-self/')) k.fail('ENOENT', `${path}: timens_offsets is a file of /proc/PID (tgid_base_stuff), not of a thread's directory`);
     if (mode !== 'r') {
       k.fn('generic_permission', () => {
         const inode = taskInode(k, target, 0o644);
@@ -125,13 +120,14 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
   // it (kernel/nsproxy.c setns: neither proc_ns_file nor pidfd_pid → -EINVAL) and read gives EISDIR.
   if (p.rest === '' && mode !== 'r') k.fail('EISDIR', `${path} is a directory: do_open refuses write access (fs/namei.c)`);
   if (p.rest === '') return { path, kind: 'other', ns: null, task: p.task, pos: 0, ...opener };
-  answer(k, path, pidPathVerdict(p.rest, p.who === 'thread-self' ? 'tid' : 'tgid'));
+  // names.ts lists a file here that no branch above opens: refused rather than a made-up errno
+  k.refuse(`${path}: names.ts lists it as a file the model has, yet openFile has no branch for it`);
 }
 
 /** A path the model has no file for: the kernel's errno where names.ts can tell it, else the line is refused. */
-function answer(k: KernelContext, path: string, v: PathVerdict): never {
+function answer(k: KernelContext, path: string, v: Exclude<PathVerdict, { answer: 'model' }>): never {
   if (v.answer === 'refuse') k.refuse(`${path}: ${v.why}`);
-  k.fail(v.answer === 'model' ? 'ENOENT' : v.answer, `${path}: ${v.answer === 'model' ? 'not modelled' : v.why}`);
+  k.fail(v.answer, `${path}: ${v.why}`);
 }
 
 /** The text a seq_file /proc file shows now (its ->show), or EINVAL for a file that has no read. */
@@ -303,13 +299,13 @@ function procPathExists(k: KernelContext, t: string, path: string): boolean {
 }
 
 /** What a lookup of `path` meets, with the tasks as they are now (names.ts for the names). */
-function lookupVerdict(k: KernelContext, t: string, path: string): PathVerdict {
-  const root = rootPathVerdict(path);
-  if (root.answer !== 'pid') return root;
-  const p = procTask(k, t, path)!;
-  if (!p.task) return mayBeTaskDir(p.who) ? { answer: 'ENOENT', why: 'no such process' } : rootEntryRefused(p.who);
-  if (task(k, p.task).state === 'exited') return { answer: 'ENOENT', why: `${p.task} has exited` };
-  return pidPathVerdict(p.rest, p.who === 'thread-self' ? 'tid' : 'tgid');
+function lookup(k: KernelContext, t: string, path: string): PathVerdict {
+  const taskOf = (who: string): string => procTask(k, t, `/proc/${who}`)?.task ?? '';
+  return lookupVerdict(path, (who) => taskOf(who) !== '', (who) => {
+    const found = taskOf(who);
+    if (!found) return 'no such process';
+    return task(k, found).state === 'exited' ? `${found} has exited` : null;
+  });
 }
 
 export function readlink(k: KernelContext, t: string, path: string): OpResult {
@@ -328,7 +324,7 @@ export function readlink(k: KernelContext, t: string, path: string): OpResult {
     return k.fn('do_readlinkat', () => k.fail('EINVAL', `${path} is not a symbolic link`));
   }
   // a name no kernel has is ENOENT below too (resolveNsPath); a name the model lacks is refused
-  const v = lookupVerdict(k, t, path);
+  const v = lookup(k, t, path);
   if (v.answer === 'refuse' || v.answer === 'ENOTDIR') answer(k, path, v);
   return k.fn('proc_ns_readlink', () => {
     const p = procTask(k, t, path);

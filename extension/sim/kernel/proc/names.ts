@@ -63,7 +63,7 @@ const refuse = (what: string): PathVerdict => ({ answer: 'refuse', why: `${what}
 const tableOf = (dir: PidDir) => (dir === 'tgid' ? 'tgid_base_stuff' : 'tid_base_stuff');
 
 /** A lookup of `rest` in a task's directory (rest '' is the directory itself). */
-export function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
+function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
   if (rest === '') return MODEL;
   const [name, ...below] = rest.split('/');
   const e = Object.hasOwn(PID_ENTRIES, name) ? PID_ENTRIES[name] : undefined;
@@ -82,7 +82,7 @@ export function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
 
 /** A path as far as it does not depend on the tasks: the model's answer, or the /proc/WHO directory and the rest to
  *  look up in it. */
-export function rootPathVerdict(path: string): PathVerdict | { readonly answer: 'pid'; readonly who: string; readonly rest: string } {
+function rootPathVerdict(path: string): PathVerdict | { readonly answer: 'pid'; readonly who: string; readonly rest: string } {
   // getname_flags: an empty name is ENOENT
   if (path === '') return { answer: 'ENOENT', why: 'an empty path (getname)' };
   if (path === '/proc/uptime' || path === '/proc/stat') return MODEL;
@@ -114,4 +114,18 @@ export function mayBeTaskDir(who: string): boolean {
 }
 
 /** The refusal of a /proc root entry that is no task's directory. */
-export const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry "${who}"`);
+const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry "${who}"`);
+
+/**
+ * What a lookup of `path` meets: `isTask(who)` says whether /proc/WHO names a task (else a name of the /proc root's
+ * entries is one of those), `gone(who)` why a task's directory is not there now (the kernel's ENOENT), if it is not.
+ * The run asks with the tasks as they are; the editor with the scenario's task names, none gone.
+ */
+export function lookupVerdict(path: string, isTask: (who: string) => boolean, gone: (who: string) => string | null = () => null): PathVerdict {
+  const root = rootPathVerdict(path);
+  if (root.answer !== 'pid') return root;
+  if (!isTask(root.who) && !mayBeTaskDir(root.who)) return rootEntryRefused(root.who);
+  const why = gone(root.who);
+  if (why) return { answer: 'ENOENT', why };
+  return pidPathVerdict(root.rest, root.who === 'thread-self' ? 'tid' : 'tgid');
+}
