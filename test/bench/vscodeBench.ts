@@ -52,6 +52,16 @@ function runSuite(slices: '0' | '1'): Record<string, number> {
     }
     return JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
   } finally {
+    keepRendererProfiles(path.join(tmp, 'shots'));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The workbench renderer's profiles (TIMENS_BENCH_RENDERER=PHASE) go to test-results/renderer, for DevTools. */
+function keepRendererProfiles(shots: string): void {
+  if (!process.env.TIMENS_BENCH_RENDERER || !fs.existsSync(shots)) return;
+  const keep = path.join('test-results', 'renderer');
+  fs.mkdirSync(keep, { recursive: true });
+  for (const f of fs.readdirSync(shots).filter((n) => n.endsWith('.cpuprofile') || n.endsWith('.animations.txt'))) fs.copyFileSync(path.join(shots, f), path.join(keep, f));
+  console.log(`[bench] vscode: the workbench renderer's profiles are in ${keep}`);
 }

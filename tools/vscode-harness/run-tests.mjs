@@ -14,7 +14,8 @@
 // write <name>.probe holding {selector, keys?: [{type: text} | {press: key} | {click: selector, button?}]}
 // and wait for <name>.probed, which holds the elements matching `selector` in every frame after the keys; or
 // write a CSS selector into <name>.query and wait for <name>.answer (a JSON array of the matching elements'
-// texts in the top frame). $HARNESS_RESULTS_FILE may receive {passed, failed}; the runner then prints "N passed, N failed".
+// texts in the top frame); or write `start`, then `stop`, into <name>.profile for the renderer's profile between
+// the two (<name>.profiled holds its counters; see rendererProfile). $HARNESS_RESULTS_FILE may receive {passed, failed}; the runner then prints "N passed, N failed".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -196,7 +197,75 @@ const shotTimer = setInterval(async () => {
     try { texts = await page.$$eval(selector, (els) => els.map((e) => e.textContent ?? '')); } catch (e) { console.error('[harness] query failed:', e.message); }
     fs.writeFileSync(path.join(shotDir, `${name}.${runId}.answer`), JSON.stringify(texts));
   }
+  const profileSuffix = `.${runId}.profile`;
+  for (const f of fs.readdirSync(shotDir)) {
+    if (!f.endsWith(profileSuffix)) continue;
+    const name = f.slice(0, -profileSuffix.length);
+    const command = fs.readFileSync(path.join(shotDir, f), 'utf8').trim();
+    fs.rmSync(path.join(shotDir, f), { force: true });
+    let answer = {};
+    try { answer = await rendererProfile(name, command); } catch (e) { answer = { error: e.message }; }
+    fs.writeFileSync(path.join(shotDir, `${name}.${runId}.profiled`), JSON.stringify(answer));
+  }
 }, 200);
+
+/**
+ * The workbench renderer's CPU profile and counters (CDP Profiler and Performance) between a test's `start` and
+ * `stop`, and the CSS animations and transitions that started meanwhile: what the workbench's main thread did, and
+ * what kept the compositor drawing frames. `stop` writes <name>.cpuprofile (open it in Chromium's DevTools) and
+ * <name>.animations.txt, and answers the counters' differences.
+ */
+let profiling;
+async function rendererProfile(name, command) {
+  if (command === 'start') {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+    const animations = [];
+    cdp.on('Animation.animationStarted', ({ animation }) => { animation.at = performance.now(); animations.push(animation); });
+    cdp.on('Animation.animationCanceled', ({ id }) => { const a = animations.find((x) => x.id === id); if (a) a.ranMs = performance.now() - a.at; });
+    await cdp.send('Animation.enable');
+    await cdp.send('DOM.enable');
+    await cdp.send('Profiler.start');
+    profiling = { cdp, metrics, animations };
+    return {};
+  }
+  if (!profiling) return { error: 'no profile was started' };
+  const { cdp, metrics, animations } = profiling;
+  profiling = undefined;
+  const { profile } = await cdp.send('Profiler.stop');
+  const started = [];
+  for (const a of animations) {
+    let node = '';
+    try {
+      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: a.source?.backendNodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, functionDeclaration: ANCESTRY.toString() });
+      node = result.value;
+    } catch { /* the element went */ }
+    const ran = a.ranMs === undefined ? `its course (${a.source?.duration ?? '?'} ms) or past the stop` : `${a.ranMs.toFixed(0)} ms, then stopped`;
+    started.push(`${a.type} ${a.name} ran ${ran}, on ${node}`);
+  }
+  fs.writeFileSync(path.join(shotDir, `${name}.animations.txt`), started.join('\n'));
+  const after = (await cdp.send('Performance.getMetrics')).metrics;
+  await cdp.detach();
+  fs.writeFileSync(path.join(shotDir, `${name}.cpuprofile`), JSON.stringify(profile));
+  const before = new Map(metrics.map((m) => [m.name, m.value]));
+  return Object.fromEntries(after.map((m) => [m.name, m.value - (before.get(m.name) ?? 0)]));
+}
+
+/** Runs in the page on an element: it and its ancestors, by tag, id, classes and label (which part drew it). */
+function ANCESTRY() {
+  const out = [];
+  // eslint-disable-next-line @typescript-eslint/no-this-alias -- CDP's callFunctionOn passes the element as `this`
+  for (let e = this; e && out.length < 12; e = e.parentElement) {
+    const classes = typeof e.className === 'string' && e.className ? `.${e.className.split(' ').slice(0, 3).join('.')}` : '';
+    const label = e.getAttribute('aria-label');
+    out.push(`${e.localName}${e.id ? `#${e.id}` : ''}${classes}${label ? `[${label.slice(0, 40)}]` : ''}`);
+  }
+  return out.join(' < ');
+}
 
 /** Text, classes and labels of the elements matching `selector` in every frame (webviews included). */
 async function probeFrames(selector) {

@@ -9,9 +9,9 @@ import { scenarioOfEvents } from '../scenarios';
  * How many times the open and edit phases run (their figures are medians of paired differences). A single open's
  * block beyond the plain text's ranged from -50 to +220 ms from one repeat to the next (VS Code's link search and
  * collections, and waits for a CPU on two cores): the median of 5 moved by tens of ms between runs of the same
- * code, too coarse against a 50 ms target.
+ * code, too coarse against a 50 ms target. TIMENS_BENCH_REPEATS sets another count, for a quicker look.
  */
-export const REPEATS = 9;
+export const REPEATS = Number(process.env.TIMENS_BENCH_REPEATS) || 9;
 
 export interface BenchFiles {
   /** The import bench's 50 MB mailbox. */

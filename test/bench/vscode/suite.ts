@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import { REPEATS, benchFiles, type BenchFiles } from './files';
 import { withGcPauses } from './gcPauses';
 import { allocationSites } from './heapSampling';
+import { withRendererProfile } from './rendererProfile';
 import { longestOwnSlice } from './slices';
 import { cpuByThread } from './threadCpu';
 
@@ -24,7 +25,7 @@ interface Inspect {
   inline: { line: number; tone: string }[];
   statusBar: string;
   treeGeneration?: number;
-  engine?: { documents: number; runs: number; heapMb?: number };
+  engine?: { documents: number; runs: number; collections?: number; heapMb?: number };
 }
 const inspect = (uri?: vscode.Uri) => vscode.commands.executeCommand('timens.editor._inspect', uri) as Thenable<Inspect>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -342,6 +343,7 @@ export async function run(): Promise<void> {
   // sampling slows the host a little; TIMENS_BENCH_SLICES=0 measures without it).
   const slices = process.env.TIMENS_BENCH_SLICES !== '0';
   const ours = path.join(ext.extensionPath, 'dist');
+  let profiles = 0;
   const phase = async (name: string, work: () => Promise<void>): Promise<{ block: number; onCpu: number }> => {
     let block = NaN;
     let onCpu = NaN;
@@ -349,12 +351,14 @@ export async function run(): Promise<void> {
       const blocked = async (): Promise<void> => { ({ block, onCpu } = await maxBlock(work)); };
       const sampled = process.env.TIMENS_BENCH_HEAP === name
         ? async () => { const { sites } = await allocationSites(blocked); console.log(`[bench] vscode: ${name}: allocations on the host:\n  ${sites.join('\n  ')}`); }
-        : blocked;
+        : process.env.TIMENS_BENCH_RENDERER?.split(',').includes(name)
+          ? async () => { console.log(`[bench] vscode: ${name}: the workbench renderer: ${await withRendererProfile(`${name}-${++profiles}`, blocked)}`); }
+          : blocked;
       const { gc } = await withGcPauses(sampled);
       figures[`ext.host_gc_max_ms_${name}`] = Math.max(figures[`ext.host_gc_max_ms_${name}`] ?? 0, gc.longestMs);
       console.log(`[bench] vscode: ${name}: the host's collections: ${gc.count}, ${gc.totalMs.toFixed(1)} ms in all, the longest ${gc.longestMs.toFixed(1)} ms (${gc.longestKind || 'none'})`);
     };
-    const { top: cpu } = await cpuByThread(async () => {
+    const { top: cpu, stolen } = await cpuByThread(async () => {
       if (!slices) return measured();
       const slice = await longestOwnSlice(ours, measured);
       figures[`ext.host_own_slice_ms_${name}`] = Math.max(figures[`ext.host_own_slice_ms_${name}`] ?? 0, slice.ms);
@@ -363,14 +367,16 @@ export async function run(): Promise<void> {
       console.log(`[bench] vscode: ${name}: our longest slice ${slice.ms.toFixed(1)} ms (${slice.withCollection.toFixed(1)} ms with a collection after it): ${slice.top.join('; ')}`);
       console.log(`[bench] vscode: ${name}: the host's longest busy stretch ${slice.busy.ms.toFixed(1)} ms: ${slice.busy.top.join('; ')}; by whose code: ${slice.busy.owners.join('; ')}; the heaviest called from ${slice.busy.path}`);
     });
-    console.log(`[bench] vscode: ${name}: the CPUs went to: ${cpu.join(', ')}`);
+    console.log(`[bench] vscode: ${name}: the CPUs went to: ${cpu.join(', ')}; the hypervisor took ${stolen} ms of them`);
     figures[`ext.host_block_ms_${name}`] = block;
     figures[`ext.host_block_on_cpu_ms_${name}`] = onCpu;
     save(name);
     // The documents the host and the engine hold, and their heaps: each 10^6-line text is 16 MB of the host's, and a
-    // collection lasts in proportion to its heap (a build without test hooks has no engine figures).
+    // collection lasts in proportion to its heap (a build without test hooks has no engine figures). The process's
+    // resident memory counts the workers' heaps too: every spawn from the host (git's, on each open) copies its page
+    // tables, so it takes longer the more the process holds.
     const engine = await inspect().then((i) => i.engine, () => undefined);
-    console.log(`[bench] vscode: ${name}: the host holds ${vscode.workspace.textDocuments.length} documents, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MB; the engine ${engine ? `${engine.documents} documents, ${engine.runs} runs, heap ${engine.heapMb?.toFixed(1) ?? '?'} MB` : '(no test hooks)'}`);
+    console.log(`[bench] vscode: ${name}: the host holds ${vscode.workspace.textDocuments.length} documents (${vscode.workspace.textDocuments.map((d) => `${d.uri.scheme}:${path.basename(d.uri.path)}`).join(', ')}), heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MB, process ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB resident; the engine ${engine ? `${engine.documents} documents, ${engine.runs} runs, heap ${engine.heapMb?.toFixed(1) ?? '?'} MB, ${engine.collections ?? '?'} collections so far` : '(no test hooks)'}`);
     return { block, onCpu };
   };
   // The first seconds after the view opens: VS Code's start-up tail and the other extensions' activation too.
