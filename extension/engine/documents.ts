@@ -42,6 +42,11 @@ export class ScenarioText {
 export class TextsInParts {
   private readonly pending = new Map<string, { version: number; file: string; chunks: string[]; ready: Promise<void>; resolve: () => void }>();
 
+  /** How many texts are on their way. */
+  get size(): number {
+    return this.pending.size;
+  }
+
   /** The first part of `version`; a newer first part starts the text again. */
   begin(uri: string, version: number, file: string, text: string): void {
     const p = this.pending.get(uri);

@@ -23,6 +23,9 @@ import { boundedOutline, withLineLengths } from './outline';
 import { TREE_KEYS, type ClientRequests, type EngineEvents, type EngineRequests, type EventBrief, type RunId, type RunRequest, type RunSummary, type TreesPatch, type TreeViews } from './protocol';
 import { diffTree, type TreePatch } from '../scenario/editor/treePatch';
 import { RunRecord } from './runs';
+import { GiveBack, type EngineOptions } from './giveBack';
+
+export type { EngineOptions } from './giveBack';
 
 export type EngineEndpoint = Endpoint<ClientRequests, EngineRequests, EngineEvents, Record<string, never>>;
 
@@ -46,9 +49,11 @@ export class Engine {
   private sentTrees: TreeViews | undefined;
   private treesSeq = 0;
   private readonly debug: DebugSessions;
+  private readonly giveBack: GiveBack;
 
-  constructor(private readonly rpc: EngineEndpoint) {
+  constructor(private readonly rpc: EngineEndpoint, options: EngineOptions = {}) {
     this.debug = new DebugSessions(rpc, this);
+    this.giveBack = new GiveBack(options, () => this.jobs.size > 0 || this.parts.size > 0);
     // A request about a document whose text is still coming in parts waits for the last part (in order).
     const h: EngineEndpoint['handle'] = (method, handler) => rpc.handle(method, (p) => {
       const uri = (p as { uri?: unknown }).uri;
@@ -86,7 +91,9 @@ export class Engine {
       return true;
     });
     h('close', (p) => {
+      const closed = this.docs.get(p.uri);
       this.docs.delete(p.uri);
+      if (closed) this.giveBack.droppedText(closed.text.length);
       this.parts.end(p.uri);
       this.cancelOlder(p.uri, Infinity);
       this.dropSession(p.uri);
@@ -195,7 +202,7 @@ export class Engine {
     const heapUsed = (): number | undefined => (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process?.memoryUsage?.().heapUsed;
     h('stats', () => {
       const used = heapUsed();
-      return { runs: this.runs.size, documents: this.docs.size, sessions: this.sessions.size, debugSessions: this.debug.count, ...(used === undefined ? {} : { heapMb: used / 2 ** 20 }) };
+      return { runs: this.runs.size, documents: this.docs.size, sessions: this.sessions.size, debugSessions: this.debug.count, collections: this.giveBack.collections, ...(used === undefined ? {} : { heapMb: used / 2 ** 20 }) };
     });
   }
 
@@ -308,7 +315,9 @@ export class Engine {
     const rec = this.runs.get(id);
     if (!rec) return;
     rec.refs.delete(ref);
-    if (rec.refs.size === 0) this.runs.delete(id);
+    if (rec.refs.size > 0) return;
+    this.runs.delete(id);
+    this.giveBack.droppedRun(rec.sim.eventCount);
   }
 
   rec(id: RunId): RunRecord {

@@ -179,7 +179,7 @@ export interface EngineRequests {
   dapMessage: Req<{ session: number; message: DebugProtocol.ProtocolMessage }, void>;
   dapEnd: Req<{ session: number }, void>;
   /** For tests: the runs the engine holds and why. */
-  stats: Req<Record<string, never>, { runs: number; documents: number; sessions: number; debugSessions: number; heapMb?: number }>;
+  stats: Req<Record<string, never>, { runs: number; documents: number; sessions: number; debugSessions: number; collections: number; heapMb?: number }>;
 }
 
 /** Requests the engine sends to the host. */

@@ -1,11 +1,11 @@
 // Puts an Engine behind a port: what a worker thread (Node) or a Web Worker (browser) runs at start.
-import { Engine, type EngineEndpoint } from './engine';
+import { Engine, type EngineEndpoint, type EngineOptions } from './engine';
 import type { Port, Wire } from './protocol';
 import { Endpoint } from './rpc';
 
-export function serve(port: Port): Engine {
+export function serve(port: Port, options: EngineOptions = {}): Engine {
   const rpc: EngineEndpoint = new Endpoint(port);
-  return new Engine(rpc);
+  return new Engine(rpc, options);
 }
 
 /** A port over anything shaped like a worker_threads port or Worker: postMessage and on('message'). */

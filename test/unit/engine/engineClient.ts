@@ -4,6 +4,7 @@ import { MessageChannel } from 'worker_threads';
 import type { ClientRequests, EngineEvents, EngineRequests } from '../../../extension/engine/protocol';
 import { Endpoint } from '../../../extension/engine/rpc';
 import { nodeStylePort, serve } from '../../../extension/engine/serve';
+import type { EngineOptions } from '../../../extension/engine/engine';
 
 export type Host = Endpoint<EngineRequests, ClientRequests, Record<string, never>, EngineEvents>;
 
@@ -23,11 +24,11 @@ export function closeOpenHarnesses(): void {
   for (const close of [...open]) close();
 }
 
-export function engineHarness(): Harness {
+export function engineHarness(options: EngineOptions = {}): Harness {
   const { port1, port2 } = new MessageChannel();
   const close = (): void => { port1.close(); port2.close(); open.delete(close); };
   open.add(close);
-  serve(nodeStylePort(port1));
+  serve(nodeStylePort(port1), options);
   const host: Host = new Endpoint(nodeStylePort(port2));
   const events: { name: keyof EngineEvents; body: unknown }[] = [];
   const waiters: { name: keyof EngineEvents; match: (b: never) => boolean; resolve: (b: unknown) => void }[] = [];
