@@ -13,15 +13,17 @@ function post<T>(s: inspector.Session, method: string, params: object = {}): Pro
 }
 
 export interface Slice {
-  /** The longest stretch of our code, in ms. */
+  /** The longest stretch of our code, in ms, each sample counted up to MAX_SAMPLE_MS. */
   readonly ms: number;
+  /** The rest of that stretch's samples' time: the host's thread (or the profiler's) off a CPU. */
+  readonly offCpu: number;
   /** The functions that took most of it, by self time, for the report. */
   readonly top: readonly string[];
   /** The same with a collection that follows a slice of ours counted in it. */
   readonly withCollection: number;
   /** The longest stretch of any code on the host (no idle sample in it), its top functions, and whose code called
    *  them (the extension or part of VS Code whose frame is nearest on the stack): whose the block is. */
-  readonly busy: { readonly ms: number; readonly top: readonly string[]; readonly owners: readonly string[]; readonly path: string };
+  readonly busy: { readonly ms: number; readonly offCpu: number; readonly top: readonly string[]; readonly owners: readonly string[]; readonly path: string };
 }
 
 /** Profiles `work` and returns the longest slice of code from a file whose URL contains `ours`. */
@@ -64,11 +66,21 @@ function loopTurns(): { hook: ReturnType<typeof createHook>; starts: number[] } 
   return { hook, starts };
 }
 
+/**
+ * The most a sample counts, in ms. A sample's time is the gap to the next one, and the profiler interrupts a running
+ * thread every 0.5 ms: a longer gap is time the host's thread, or the profiler's own, waited for a CPU (one sample of
+ * 68 ms in a provider that takes 1-2 ms, on two cores with Chromium rendering). The rest is reported apart.
+ */
+const MAX_SAMPLE_MS = 5;
+
 /** The longest run of samples that `counts` within one loop turn, and the functions with most self time in it. */
-function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true, turnStarts: readonly number[] = [], ownerOf?: (i: number) => string, parent?: ReadonlyMap<number, number>): { ms: number; top: string[]; owners: string[]; path: string } {
-  let best = { ms: 0, from: 0, to: 0 };
+function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i: number) => boolean, ends: (i: number) => boolean = () => true, turnStarts: readonly number[] = [], ownerOf?: (i: number) => string, parent?: ReadonlyMap<number, number>): { ms: number; offCpu: number; top: string[]; owners: string[]; path: string } {
+  const gap = (i: number): number => (profile.timeDeltas[i + 1] ?? 0) / 1000; // a sample's time is the gap to the next one
+  const counted = (i: number): number => Math.min(gap(i), MAX_SAMPLE_MS);
+  let best = { ms: 0, offCpu: 0, from: 0, to: 0 };
   let start = -1;
   let ms = 0;
+  let offCpu = 0;
   let at = profile.startTime;
   let turn = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -79,13 +91,14 @@ function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i
     while (turn < turnStarts.length && turnStarts[turn]! <= at) { if (turnStarts[turn]! > before) newTurn = true; turn++; }
     if (newTurn) start = -1;
     if (!counts(i)) { start = -1; continue; }
-    if (start < 0) { start = i; ms = 0; }
-    ms += (profile.timeDeltas[i + 1] ?? 0) / 1000; // a sample's time is the gap to the next one
-    if (ms > best.ms && ends(i)) best = { ms, from: start, to: i };
+    if (start < 0) { start = i; ms = 0; offCpu = 0; }
+    ms += counted(i);
+    offCpu += gap(i) - counted(i);
+    if (ms > best.ms && ends(i)) best = { ms, offCpu, from: start, to: i };
   }
   const self = new Map<string, number>();
   const owners = new Map<string, number>();
-  const add = (m: Map<string, number>, key: string, i: number) => m.set(key, (m.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+  const add = (m: Map<string, number>, key: string, i: number) => m.set(key, (m.get(key) ?? 0) + counted(i));
   for (let i = best.from; i <= best.to && best.ms > 0; i++) {
     const f = byId.get(profile.samples[i]!)!.callFrame;
     add(self, `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`, i);
@@ -103,7 +116,7 @@ function stretch(profile: CpuProfile, byId: Map<number, ProfileNode>, counts: (i
     }
     if (frames[0]!.startsWith(heaviest.split(' ')[0]!)) { path = frames.join(' < '); break; }
   }
-  return { ms: best.ms, top: ranked(self), owners: ranked(owners), path };
+  return { ms: best.ms, offCpu: best.offCpu, top: ranked(self), owners: ranked(owners), path };
 }
 
 /** Whose code a frame's URL is: an extension's folder name, VS Code's extension host, or Node's own. */
