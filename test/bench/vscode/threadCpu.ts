@@ -16,10 +16,11 @@ function snapshot(hostPid: number): Map<string, ThreadTime> {
       comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       tids = fs.readdirSync(`/proc/${pid}/task`);
     } catch { continue; }
+    const processName = Number(pid) === hostPid ? '' : `${comm}${processType(pid)}`; // read once for all its threads
     for (const tid of tids) {
       try {
         const ns = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-        out.set(tid, { who: name(hostPid, pid, tid, comm), ns });
+        out.set(tid, { who: name(hostPid, pid, tid, comm, processName), ns });
       } catch { /* the thread ended */ }
     }
   }
@@ -36,13 +37,12 @@ function processType(pid: string): string {
 }
 
 /** The host's threads by role (its workers run nicer than it: extension/tours/backgroundThread.ts), others by command. */
-function name(hostPid: number, pid: string, tid: string, comm: string): string {
+function name(hostPid: number, pid: string, tid: string, comm: string, processName: string): string {
   if (Number(pid) !== hostPid) {
     // Chromium names its threads (CrRendererMain, DedicatedWorker, Compositor…): the workbench's part by thread.
     let thread = '';
     try { thread = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(); } catch { /* ended */ }
-    const who = `${comm}${processType(pid)}`;
-    return thread && thread !== comm ? `${who}/${thread}` : who;
+    return thread && thread !== comm ? `${processName}/${thread}` : processName;
   }
   if (tid === pid) return 'host main thread';
   let nice = 0;
