@@ -62,6 +62,6 @@ function keepRendererProfiles(shots: string): void {
   if (!process.env.TIMENS_BENCH_RENDERER || !fs.existsSync(shots)) return;
   const keep = path.join('test-results', 'renderer');
   fs.mkdirSync(keep, { recursive: true });
-  for (const f of fs.readdirSync(shots).filter((n) => n.endsWith('.cpuprofile') || n.endsWith('.animations.txt'))) fs.copyFileSync(path.join(shots, f), path.join(keep, f));
+  for (const f of fs.readdirSync(shots).filter((n) => n.endsWith('.cpuprofile') || n.endsWith('.animations.txt') || n.endsWith('.trace.txt'))) fs.copyFileSync(path.join(shots, f), path.join(keep, f));
   console.log(`[bench] vscode: the workbench renderer's profiles are in ${keep}`);
 }

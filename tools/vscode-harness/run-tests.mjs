@@ -16,6 +16,8 @@
 // write a CSS selector into <name>.query and wait for <name>.answer (a JSON array of the matching elements'
 // texts in the top frame); or write `start`, then `stop`, into <name>.profile for the renderer's profile between
 // the two (<name>.profiled holds its counters; see rendererProfile). $HARNESS_RESULTS_FILE may receive {passed, failed}; the runner then prints "N passed, N failed".
+// $HARNESS_NODE_FLAGS (space-separated) go to code-server's Node, whose extension host inherits them: V8 flags
+// for an experiment on the host (e.g. --no-concurrent-recompilation), which an extension cannot set itself.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -105,7 +107,7 @@ if (vsix) {
 }
 
 // 1. code-server on a free loopback port, in its own process group
-server = spawn(env.node, [env.codeServer,
+server = spawn(env.node, [...(process.env.HARNESS_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), env.codeServer,
   '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--config', configFile,
   '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
   '--disable-getting-started-override', '--ignore-last-opened',
@@ -212,8 +214,9 @@ const shotTimer = setInterval(async () => {
 /**
  * The workbench renderer's CPU profile and counters (CDP Profiler and Performance) between a test's `start` and
  * `stop`, and the CSS animations and transitions that started meanwhile: what the workbench's main thread did, and
- * what kept the compositor drawing frames. `stop` writes <name>.cpuprofile (open it in Chromium's DevTools) and
- * <name>.animations.txt, and answers the counters' differences.
+ * what kept the compositor drawing frames. `stop` writes <name>.cpuprofile (open it in Chromium's DevTools),
+ * <name>.animations.txt and <name>.trace.txt (every Chromium process's tasks and frames, from a trace), and
+ * answers the counters' differences.
  */
 let profiling;
 async function rendererProfile(name, command) {
@@ -229,6 +232,8 @@ async function rendererProfile(name, command) {
     await cdp.send('Animation.enable');
     await cdp.send('DOM.enable');
     await cdp.send('Profiler.start');
+    // Every process's tasks and frames (the GPU process's compositor is not in the renderer's profile).
+    await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
     profiling = { cdp, metrics, animations };
     return {};
   }
@@ -236,6 +241,8 @@ async function rendererProfile(name, command) {
   const { cdp, metrics, animations } = profiling;
   profiling = undefined;
   const { profile } = await cdp.send('Profiler.stop');
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
+  fs.writeFileSync(path.join(shotDir, `${name}.trace.txt`), traceSummary(trace.traceEvents ?? trace));
   const started = [];
   for (const a of animations) {
     let node = '';
@@ -253,6 +260,39 @@ async function rendererProfile(name, command) {
   fs.writeFileSync(path.join(shotDir, `${name}.cpuprofile`), JSON.stringify(profile));
   const before = new Map(metrics.map((m) => [m.name, m.value]));
   return Object.fromEntries(after.map((m) => [m.name, m.value - (before.get(m.name) ?? 0)]));
+}
+
+const TRACE_CATEGORIES = ['toplevel', 'viz', 'cc', 'gpu', 'benchmark', 'devtools.timeline', 'disabled-by-default-devtools.timeline.frame'];
+
+/** Per process and thread: the event names (complete events) by their total duration, the tasks with where
+ *  they were posted from. The GPU process's Display::DrawAndSwap count is the frames its compositor drew. */
+function traceSummary(events) {
+  const names = new Map(); // pid:tid -> name
+  const procs = new Map();
+  for (const e of events) {
+    if (e.ph !== 'M') continue;
+    if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+    if (e.name === 'process_name') procs.set(e.pid, e.args.name);
+  }
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || typeof e.dur !== 'number') continue;
+    const key = `${e.pid}:${e.tid}`;
+    let t = byThread.get(key);
+    if (!t) byThread.set(key, t = new Map());
+    const what = e.args?.src_func ? `${e.name} <- ${e.args.src_file ?? ''}:${e.args.src_func}` : e.name;
+    const c = t.get(what) ?? { n: 0, ms: 0 };
+    c.n++; c.ms += e.dur / 1000;
+    t.set(what, c);
+  }
+  const out = [];
+  for (const [key, t] of byThread) {
+    const top = [...t].sort((a, b) => b[1].ms - a[1].ms);
+    const total = top.filter(([w]) => w.startsWith('ThreadControllerImpl::RunTask') || w.startsWith('ThreadPool_RunTask')).reduce((s, [, c]) => s + c.ms, 0);
+    out.push(`${procs.get(Number(key.split(':')[0])) ?? '?'} ${key} ${names.get(key) ?? '?'}: tasks ${total.toFixed(0)} ms`);
+    for (const [w, c] of top.slice(0, 25)) out.push(`    ${c.ms.toFixed(1)} ms in ${c.n}: ${w}`);
+  }
+  return out.join('\n');
 }
 
 /** Runs in the page on an element: it and its ancestors, by tag, id, classes and label (which part drew it). */
