@@ -3,7 +3,14 @@
 // seconds for a list nobody reads. Past the bound, one symbol per level says how many lines it leaves out.
 import type { OutlineSymbol } from '../scenario/editor/language';
 
-export const OUTLINE_MAX_SYMBOLS = 2000;
+/**
+ * The bound. The host converts and serialises the whole answer on its thread, and VS Code asked for it twice at
+ * each open and each edit of the VS Code bench's scenario: 2,000 symbols were about 540 KB of JSON per answer,
+ * which a remote window's connection (code-server's, Remote-SSH's) also compresses on the host, where it showed as
+ * 35-47 ms of the host's longest stretch at the open of a 10^6-event scenario. 500 are about 135 KB, some 25
+ * screens of outline.
+ */
+export const OUTLINE_MAX_SYMBOLS = 500;
 
 function count(list: readonly OutlineSymbol[]): number {
   let n = 0;
