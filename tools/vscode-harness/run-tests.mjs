@@ -221,6 +221,9 @@ const shotTimer = setInterval(async () => {
 let profiling;
 async function rendererProfile(name, command) {
   if (command === 'start') {
+    // Every process's tasks and frames (the GPU process's compositor is not in the renderer's profile); first, so
+    // that a trace that cannot start leaves no profiler running.
+    await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     await cdp.send('Profiler.enable');
@@ -232,8 +235,6 @@ async function rendererProfile(name, command) {
     await cdp.send('Animation.enable');
     await cdp.send('DOM.enable');
     await cdp.send('Profiler.start');
-    // Every process's tasks and frames (the GPU process's compositor is not in the renderer's profile).
-    await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
     profiling = { cdp, metrics, animations };
     return {};
   }
