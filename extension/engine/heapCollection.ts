@@ -3,10 +3,10 @@
 import * as vm from 'node:vm';
 
 /**
- * Starts a full collection of this thread's heap: V8's memory measurement, asked to run at once ('eager'), makes
- * one. Not gc() behind `v8.setFlagsFromString('--expose-gc')`: Electron, which runs desktop VS Code's extension
- * host, freezes V8's flags, and setting one then aborts the process.
+ * A full collection of this thread's heap, settled once it has run: V8's memory measurement, asked to run at once
+ * ('eager'), makes one and answers after it. Not gc() behind `v8.setFlagsFromString('--expose-gc')`: Electron,
+ * which runs desktop VS Code's extension host, freezes V8's flags, and setting one then aborts the process.
  */
-export function fullCollection(): void {
-  vm.measureMemory({ mode: 'summary', execution: 'eager' }).catch(() => undefined);
+export async function fullCollection(): Promise<void> {
+  await vm.measureMemory({ mode: 'summary', execution: 'eager' }).catch(() => undefined);
 }
