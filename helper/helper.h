@@ -52,6 +52,10 @@ struct proc_path {
 	enum path_who who;
 	long tid;                       /* WHO_TID */
 	char name[NAME_MAX_LEN + 1];    /* WHO_NAME (supervisor side only) */
+	/* /proc/WHO/task/THREAD/…: WHO_NONE without the task/ part, else WHO_TID or WHO_NAME as above */
+	enum path_who thread;
+	long thread_tid;
+	char thread_name[NAME_MAX_LEN + 1];
 	enum path_rest rest;
 };
 

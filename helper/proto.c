@@ -134,42 +134,67 @@ static const char *fixed_word(enum path_rest r)
 	return "stat";
 }
 
-/* A /proc path token: uptime | stat | sys/… | WHO | WHO/REST, WHO = self | thread-self | @NAME | #TID. */
+/* One directory name of a path token, `len` bytes at `s`: self and thread-self (where `self_ok`), @NAME, #TID. */
+static int parse_who(const char *s, size_t len, enum path_who *who, long *tid, char *name, int allow_names, int self_ok)
+{
+	char w[NAME_MAX_LEN + 2];
+	if (len == 0 || len > NAME_MAX_LEN + 1) return -1;
+	memcpy(w, s, len);
+	w[len] = 0;
+	if (self_ok && !strcmp(w, "self")) *who = WHO_SELF;
+	else if (self_ok && !strcmp(w, "thread-self")) *who = WHO_THREAD_SELF;
+	else if (w[0] == '@' && allow_names && valid_name(w + 1)) { *who = WHO_NAME; strcpy(name, w + 1); }
+	else if (w[0] == '#') {
+		long long v;
+		if (parse_int(w + 1, &v) || v <= 0 || v > ABSENT_PID) return -1;
+		*who = WHO_TID;
+		*tid = (long)v;
+	} else return -1;
+	return 0;
+}
+
+/* A /proc path token: uptime | stat | sys/… | DIR | DIR/REST, DIR = WHO | WHO/task/THREAD, WHO = self | thread-self |
+ * @NAME | #TID, THREAD = @NAME | #TID (fs/proc/base.c proc_task_lookup takes a number only). */
 int parse_path(const char *tok, struct proc_path *p, int allow_names)
 {
 	memset(p, 0, sizeof *p);
 	for (size_t i = 0; i < sizeof FIXED / sizeof FIXED[0]; i++)
 		if (!strcmp(tok, FIXED[i].word)) { p->who = WHO_NONE; p->rest = FIXED[i].rest; return 0; }
-	char who[NAME_MAX_LEN + 2];
 	const char *slash = strchr(tok, '/');
-	size_t wl = slash ? (size_t)(slash - tok) : strlen(tok);
-	if (wl == 0 || wl > NAME_MAX_LEN + 1) return -1;
-	memcpy(who, tok, wl);
-	who[wl] = 0;
-	if (!strcmp(who, "self")) p->who = WHO_SELF;
-	else if (!strcmp(who, "thread-self")) p->who = WHO_THREAD_SELF;
-	else if (who[0] == '@' && allow_names && valid_name(who + 1)) { p->who = WHO_NAME; strcpy(p->name, who + 1); }
-	else if (who[0] == '#') {
-		long long v;
-		if (parse_int(who + 1, &v) || v <= 0 || v > ABSENT_PID) return -1;
-		p->who = WHO_TID;
-		p->tid = (long)v;
-	} else return -1;
+	if (parse_who(tok, slash ? (size_t)(slash - tok) : strlen(tok), &p->who, &p->tid, p->name, allow_names, 1)) return -1;
 	if (!slash) { p->rest = REST_DIR; return 0; }
+	const char *rest = slash + 1;
+	if (!strncmp(rest, "task/", 5)) {
+		const char *t = rest + 5, *end = strchr(t, '/');
+		if (parse_who(t, end ? (size_t)(end - t) : strlen(t), &p->thread, &p->thread_tid, p->thread_name, allow_names, 0)) return -1;
+		if (!end) { p->rest = REST_DIR; return 0; }
+		rest = end + 1;
+	}
 	for (size_t i = 0; i < sizeof RESTS / sizeof RESTS[0]; i++)
-		if (!strcmp(slash + 1, RESTS[i].word)) { p->rest = RESTS[i].rest; return 0; }
+		if (!strcmp(rest, RESTS[i].word)) { p->rest = RESTS[i].rest; return 0; }
 	return -1;
+}
+
+/* "/task/#TID" or "/task/@NAME" of a path with a thread, else "". */
+static const char *thread_part(const struct proc_path *p, char *buf, size_t cap)
+{
+	if (p->thread == WHO_TID) snprintf(buf, cap, "/task/#%ld", p->thread_tid);
+	else if (p->thread == WHO_NAME) snprintf(buf, cap, "/task/@%s", p->thread_name);
+	else buf[0] = 0;
+	return buf;
 }
 
 void format_path(const struct proc_path *p, char *out, size_t cap)
 {
 	const char *rest = rest_suffix(p->rest);
+	char th[NAME_MAX_LEN + 16];
+	thread_part(p, th, sizeof th);
 	switch (p->who) {
 	case WHO_NONE: snprintf(out, cap, "%s", fixed_word(p->rest)); break;
-	case WHO_SELF: snprintf(out, cap, "self%s", rest); break;
-	case WHO_THREAD_SELF: snprintf(out, cap, "thread-self%s", rest); break;
-	case WHO_TID: snprintf(out, cap, "#%ld%s", p->tid, rest); break;
-	case WHO_NAME: snprintf(out, cap, "@%s%s", p->name, rest); break;
+	case WHO_SELF: snprintf(out, cap, "self%s%s", th, rest); break;
+	case WHO_THREAD_SELF: snprintf(out, cap, "thread-self%s%s", th, rest); break;
+	case WHO_TID: snprintf(out, cap, "#%ld%s%s", p->tid, th, rest); break;
+	case WHO_NAME: snprintf(out, cap, "@%s%s%s", p->name, th, rest); break;
 	}
 }
 
@@ -177,11 +202,14 @@ void format_path(const struct proc_path *p, char *out, size_t cap)
 int path_to_string(const struct proc_path *p, char *out, size_t cap)
 {
 	const char *rest = rest_suffix(p->rest);
+	char th[32] = "";
+	if (p->thread == WHO_TID) snprintf(th, sizeof th, "/task/%ld", p->thread_tid);
+	else if (p->thread != WHO_NONE) return -1;
 	switch (p->who) {
 	case WHO_NONE: snprintf(out, cap, "/proc/%s", fixed_word(p->rest)); return 0;
-	case WHO_SELF: snprintf(out, cap, "/proc/self%s", rest); return 0;
-	case WHO_THREAD_SELF: snprintf(out, cap, "/proc/thread-self%s", rest); return 0;
-	case WHO_TID: snprintf(out, cap, "/proc/%ld%s", p->tid, rest); return 0;
+	case WHO_SELF: snprintf(out, cap, "/proc/self%s%s", th, rest); return 0;
+	case WHO_THREAD_SELF: snprintf(out, cap, "/proc/thread-self%s%s", th, rest); return 0;
+	case WHO_TID: snprintf(out, cap, "/proc/%ld%s%s", p->tid, th, rest); return 0;
 	default: return -1;
 	}
 }

@@ -164,6 +164,12 @@ static int rewrite(const struct op_desc *d, struct arg *a, int k, char *out, siz
 		pp->who = WHO_TID;
 		pp->tid = tid;
 	}
+	if (pp && pp->thread == WHO_NAME) {
+		long tid = tid_of_name(pp->thread_name);
+		if (tid < 0) return -1;
+		pp->thread = WHO_TID;
+		pp->thread_tid = tid;
+	}
 	if ((a[k].type == 'k' || ((a[k].type == 'F' || a[k].type == 'N') && a[k].kind == 'f')) && a[k].name[0]) {
 		int fd = fdname_lookup(T[ti_cur].tab, a[k].name);
 		snprintf(out, cap, "%s%d", a[k].type == 'k' ? "" : "fd:", fd);

@@ -3,7 +3,7 @@
 // makes the statement's step or expectation. Tasks used and never defined are reported at the end.
 
 import type { Step } from '../sim/ops';
-import { lookupVerdict, mayBeTaskDir } from '../sim/kernel/proc/names';
+import { lookupVerdict, mayBeTaskDir, taskPath } from '../sim/kernel/proc/names';
 import { CLONE_FLAGS } from '../sim/types';
 import type { Expectation, Range } from './api';
 import { replaceFixes, type LineParser } from './cursor';
@@ -224,19 +224,23 @@ function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
   return false;
 }
 
-/** `/proc/NAME/...`: NAME must be self, thread-self, a number or a known task. */
+/** `/proc/NAME/...` and `/proc/NAME/task/THREAD/...`: NAME must be self, thread-self, a number or a known task, and
+ *  THREAD a number or a known task. */
 function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
   const path = t.value ?? '';
-  const slash = path.indexOf('/', 6);
-  const who = path.slice(6, slash < 0 ? path.length : slash);
-  if (!who) return true;
-  if (who === 'self' || who === 'thread-self' || /^\d+$/.test(who) || ['uptime', 'stat', 'sys'].includes(who)) return true;
+  const tp = taskPath(path);
+  if (!tp || !tp.who) return true;
+  const { who, thread } = tp;
+  const known = (name: string): boolean => /^\d+$/.test(name) || scope.tasks.has(name);
   // an entry of the /proc root (meminfo…) is no misspelt task: checkModelled reports it
-  if (scope.tasks.has(who) || !mayBeTaskDir(who)) return true;
-  const col = t.start + 1 + '/proc/'.length;
-  const rng = t.value === t.text.slice(1, -1) ? range(p.line, col, col + who.length) : p.r(t);
-  const near = closest(who, scope.tasks.keys());
-  p.soft(rng, 'unknown-task', `No task named ${who} exists at this line (in /proc paths use self, thread-self or a task name)`, rng === p.r(t) ? undefined : replaceFixes(rng, near, ''));
+  const whoOk = who === 'self' || who === 'thread-self' || known(who) || !mayBeTaskDir(who);
+  if (whoOk && (thread === undefined || known(thread))) return true;
+  const name = whoOk ? thread! : who;
+  const col = t.start + 1 + (whoOk ? `/proc/${who}/task/`.length : '/proc/'.length);
+  const rng = t.value === t.text.slice(1, -1) ? range(p.line, col, col + name.length) : p.r(t);
+  const near = closest(name, scope.tasks.keys());
+  p.soft(rng, 'unknown-task', whoOk ? `No task named ${name} exists at this line (in /proc/PID/task/ use a thread's task name or tid)` : `No task named ${name} exists at this line (in /proc paths use self, thread-self or a task name)`,
+    rng === p.r(t) ? undefined : replaceFixes(rng, near, ''));
   return false;
 }
 

@@ -5,7 +5,8 @@
 import type { KernelState, TaskState } from '../sim/api';
 import type { FileRef } from '../sim/ops';
 import { switchesFor } from '../sim/profile';
-import { OPERATIONS } from './operations';
+import { OPERATIONS, taskOfProcPath } from './operations';
+import { taskPath } from '../sim/kernel/proc/names';
 import { compareResult, kernelOutcome, mappingsApart, type Tolerances } from './compareResult';
 import { compareState, newTracker, type StateTracker } from './compareState';
 import type { Plan, PlannedLine } from './plan';
@@ -64,11 +65,11 @@ function compareDeath(signal: string, death: Death | null): { diff: Diff | null;
 function idMapOfRoot(file: FileRef, reader: TaskState | undefined, before: KernelState): boolean {
   const fd = 'path' in file ? undefined : reader?.fds[file.fd];
   const path = 'path' in file ? file.path : fd?.path;
-  const m = path ? /^\/proc\/([^/]+)\/(uid_map|gid_map)$/.exec(path) : null;
-  if (!m) return false;
+  const rest = path ? taskPath(path)?.rest : undefined;
+  if (rest !== 'uid_map' && rest !== 'gid_map') return false;
   if (fd?.user) return fd.user === 'user#0';
-  const who = m[1] === 'self' || m[1] === 'thread-self' ? reader : before.tasks[m[1]!] ?? Object.values(before.tasks).find((x) => String(x.pid) === m[1]);
-  return who?.userNs === 'user#0';
+  const who = taskOfProcPath(path!, reader?.id ?? null, before.tasks);
+  return (who ? before.tasks[who] : undefined)?.userNs === 'user#0';
 }
 
 /** Fields the sandbox cannot check: in it ns#0 and user#0 are new namespaces, not the initial ones. */
@@ -102,7 +103,8 @@ function positionUnchecked(pl: PlannedLine, before: KernelState): string | null 
   const op = pl.step.operation;
   if (op.op !== 'lseek' || op.whence !== 'SEEK_CUR' || pl.step.task === null) return null;
   const fd = before.tasks[pl.step.task]?.fds[op.fd];
-  if (!fd?.pos || !/^\/proc\/(uptime|stat|[^/]+\/stat|[^/]+\/maps)$/.test(fd.path)) return null;
+  const rest = taskPath(fd?.path ?? '')?.rest;
+  if (!fd?.pos || (fd.path !== '/proc/uptime' && fd.path !== '/proc/stat' && rest !== 'stat' && rest !== 'maps')) return null;
   return `the position in ${fd.path} may count the bytes of a read, whose text has the host's numbers (their widths are the machine's, not the model's)`;
 }
 

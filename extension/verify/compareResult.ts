@@ -5,7 +5,8 @@
 
 import { timerState, type KernelState, type MmState, type OpResult } from '../sim/api';
 import type { Operation } from '../sim/ops';
-import { OPERATIONS } from './operations';
+import { OPERATIONS, taskOfProcPath } from './operations';
+import { taskPath } from '../sim/kernel/proc/names';
 import { parseOffsetsWrite } from '../sim/index';
 import type { ScanRules } from '../sim/offsets';
 import { offsetRange } from '../sim/offset64';
@@ -143,7 +144,7 @@ function compareText(path: string, start: number, kText: string, mText: string, 
     const d = ko - mo;
     return [`btime ${ko >= 0n ? '+' : ''}${ko} s from the host's`, d >= -1n && d <= 1n ? `btime ${ko >= 0n ? '+' : ''}${ko} s from the host's` : `btime ${mo >= 0n ? '+' : ''}${mo} s from the host's`];
   }
-  if (/^\/proc\/[^/]+\/stat$/.test(path)) return startTimeText(kText, mText, f, c, pl);
+  if (taskPath(path)?.rest === 'stat') return startTimeText(kText, mText, f, c, pl);
   if (/\/maps$/.test(path)) {
     // once a special mapping was moved or unmapped, where each one lies is where the kernel put the move's
     // destination (the helper's MREMAP_FIXED reservation): compared as a set of sizes and columns, as the state is
@@ -221,10 +222,9 @@ function uptimeText(kText: string, mText: string, f: Readonly<Record<string, str
 
 /** The model's task a /proc/PID/… path names (before the line). */
 function modelTaskOfPath(path: string, pl: PlannedLine) {
-  const who = /^\/proc\/([^/]+)\//.exec(path)?.[1];
   const before = pl.model.before;
-  const name = who === 'self' || who === 'thread-self' ? pl.step.task : who;
-  return name ? (before.tasks[name] ?? Object.values(before.tasks).find((x) => String(x.pid) === name)) : undefined;
+  const name = taskOfProcPath(path, pl.step.task, before.tasks);
+  return name ? before.tasks[name] : undefined;
 }
 
 /** The model's user namespace a /proc/PID/ns/user path names (the task's, before the line). */

@@ -9,7 +9,7 @@ import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
 import { parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
-import { SYSCTL_PATHS } from '../sim/kernel/proc/names';
+import { SYSCTL_PATHS, taskPath } from '../sim/kernel/proc/names';
 import { asIdT, KEEP } from '../sim/kernel/setid';
 import { negativeClock } from '../sim/cpuclock';
 import { CLOCK_OPERATIONS, clockPointUnchecked, clockToken, timerTokens, timeToken, via } from './operationsClock';
@@ -92,28 +92,45 @@ export const ABSENT_PID = 0x3fffffff;
 /** A task name that cannot be an entry of /proc's root (those are lower-case words: self, sys, net, uptime…). */
 const ABSENT_NAME = /^[A-Z][A-Za-z0-9_]{0,47}$/;
 
+/** The files below a task's directory the helper opens (helper/proto.c RESTS); '' is the directory. */
+const HELPER_RESTS: readonly string[] = ['', 'ns/time', 'ns/time_for_children', 'timens_offsets', 'uid_map', 'gid_map', 'setgroups', 'maps', 'stat', 'ns/user'];
+
+/** A task's name or number in a path as the helper's token: @NAME, #ABSENT_PID for a name that is no task at this
+ *  line, null for what the helper cannot address. */
+function taskToken(who: string, c: EncodeContext): string | null {
+  let name: string | undefined = c.before.tasks[who] ? who : undefined;
+  if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+  if (!name && ABSENT_NAME.test(who)) return `#${ABSENT_PID}`;
+  return name && NAME.test(name) ? '@' + name : null;
+}
+
+/** The task a /proc/PID/… or /proc/PID/task/TID/… path names, among the tasks before the line (`caller` for self
+ *  and thread-self): its id, or undefined. */
+export function taskOfProcPath(path: string, caller: string | null, tasks: KernelState['tasks']): string | undefined {
+  const p = taskPath(path);
+  if (!p) return undefined;
+  const byName = (n: string): string | undefined => (tasks[n] ? n : Object.values(tasks).find((t) => String(t.pid) === n)?.id);
+  if (p.thread !== undefined) return byName(p.thread);
+  return p.who === 'self' || p.who === 'thread-self' ? (caller ?? undefined) : byName(p.who);
+}
+
 /** A scenario path as the helper's token, or null when it names a file the helper never opens. */
 export function procPathToken(path: string, c: EncodeContext): string | null {
   if (path === '/proc/uptime') return 'uptime';
   if (path === '/proc/stat') return 'stat';
   if (SYSCTL_FILES.includes(path)) return path.slice('/proc/'.length);
-  const m = /^\/proc\/([^/]+)(?:\/(ns\/time|ns\/time_for_children|timens_offsets|uid_map|gid_map|setgroups|maps|stat|ns\/user))?$/.exec(path);
-  if (!m) return null;
-  let who = m[1];
-  if (who !== 'self' && who !== 'thread-self') {
-    let name: string | undefined = c.before.tasks[who] ? who : undefined;
-    if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
-    if (!name && ABSENT_NAME.test(who)) return `#${ABSENT_PID}${m[2] ? `/${m[2]}` : ''}`;
-    if (!name || !NAME.test(name)) return null;
-    who = '@' + name;
-  }
-  return m[2] ? `${who}/${m[2]}` : who;
+  const p = taskPath(path);
+  if (!p || !HELPER_RESTS.includes(p.rest)) return null;
+  const who = p.who === 'self' || p.who === 'thread-self' ? p.who : taskToken(p.who, c);
+  const thread = p.thread === undefined ? '' : taskToken(p.thread, c);
+  if (who === null || thread === null) return null;
+  return `${who}${thread ? `/task/${thread}` : ''}${p.rest ? `/${p.rest}` : ''}`;
 }
 
 /** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
 const UNNAMED_FD = '.unnamed';
 
-const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps,stat} of the scenario\'s own tasks';
+const ONLY_PROC = 'the helper opens only /proc/uptime, /proc/stat, four /proc/sys files and /proc/PID/{ns/time,ns/time_for_children,ns/user,timens_offsets,uid_map,gid_map,setgroups,maps,stat} (also below /proc/PID/task/TID) of the scenario\'s own tasks';
 /** Why the helper does not open a file: /proc of a name that is no task at this line (it never existed, or is
  *  gone: no pid to address), or a file outside the ones it opens. */
 function notOpened(path: string | undefined, c: EncodeContext): NotRun {
@@ -203,7 +220,7 @@ function partialMaps(f: FileRef, count: number | undefined, c: EncodeContext): N
   const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
   const path = 'fd' in f ? fd?.path : f.path;
   const why = path?.endsWith('/maps') ? 'a part of /proc/PID/maps: the kernel\'s starts with the program\'s own mappings, which the model does not have'
-    : path && /^\/proc\/[^/]+\/stat$/.test(path) ? 'a part of /proc/PID/stat: the model\'s line stops at field 22 (starttime), the kernel\'s goes on to field 52' : null;
+    : path && taskPath(path)?.rest === 'stat' ? 'a part of /proc/PID/stat: the model\'s line stops at field 22 (starttime), the kernel\'s goes on to field 52' : null;
   if (!why) return null;
   return count !== undefined || (fd && fd.pos !== 0) ? { notRun: `${why}; only a whole read from the start is compared`, noChange: true } : null;
 }
@@ -231,9 +248,7 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
     nsId = fd.user; // the namespace the open took
   } else {
     path = f.path;
-    const m = /^\/proc\/([^/]+)\//.exec(path);
-    const name = m?.[1] === 'self' || m?.[1] === 'thread-self' ? c.task : m?.[1];
-    who = name && c.before.tasks[name] ? name : (Object.values(c.before.tasks).find((t) => String(t.pid) === name)?.id ?? null);
+    who = taskOfProcPath(path, c.task, c.before.tasks) ?? null;
   }
   const file = /\/(uid_map|gid_map)$/.exec(path)?.[1];
   if (!file || !who) return null;
@@ -261,8 +276,7 @@ function initMapOrder(f: FileRef, data: string, c: EncodeContext): NotRun | null
   const fd = 'fd' in f && task ? (task.fds[f.fd] ?? c.before.tasks[task.leader]?.fds[f.fd]) : undefined;
   const path = 'fd' in f ? fd?.path : f.path;
   if (!path || !/\/(uid_map|gid_map)$/.test(path)) return null;
-  const m = /^\/proc\/([^/]+)\//.exec(path);
-  const who = m?.[1] === 'self' || m?.[1] === 'thread-self' ? c.task : m?.[1];
+  const who = taskOfProcPath(path, c.task, c.before.tasks);
   const ns = fd ? fd.user : who ? c.before.tasks[who]?.userNs : undefined;
   if (ns !== 'user#0') return null;
   const einval = (fd?.pos ?? 0) !== 0 || utf8.encode(data).length >= switchesFor(c.profile).values.pageSize;

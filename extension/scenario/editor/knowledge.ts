@@ -61,6 +61,7 @@ export const FLAG_DOCS: Readonly<Record<string, string>> = {
 };
 
 export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(\/task\/[^/]+|^\/proc\/thread-self)\/timens_offsets$/, 'ENOENT: a thread\'s directory (tid_base_stuff, fs/proc/base.c) has no timens_offsets; /proc/PID/timens_offsets is the thread group\'s'],
   [/timens_offsets$/, 'Offsets of the task\'s **time_for_children** (not of the namespace it is in). Writable until that namespace is frozen; needs CAP_SYS_TIME in its owner user namespace (opener\'s credentials)'],
   [/\/ns\/time_for_children$/, 'The task\'s time_for_children namespace: setns into it enters (and freezes) a pending namespace'],
   [/\/ns\/time$/, 'The namespace whose clocks the task sees (nsproxy->time_ns)'],
@@ -69,7 +70,7 @@ export const PATH_DOCS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/maps$/, 'The special mappings ([vvar], [vvar_vclock], [vdso], [vsyscall]) as fs/proc/task_mmu.c prints them, at the model\'s addresses'],
   [/^\/proc\/uptime$/, 'First field: host boottime + the reader\'s boottime offset'],
   [/^\/proc\/stat$/, 'btime: the wall-clock time of boot, less the reader\'s boottime offset from 5.11 (fs/proc/stat.c timens_sub_boottime)'],
-  [/^\/proc\/[^/]+\/stat$/, 'Field 22, starttime: when the task was made (start_boottime), in clock ticks of 1/100 s, plus the **reader\'s** boottime offset from 5.11 (fs/proc/array.c timens_add_boottime_ns); fields 3-21 are not modelled (-)'],
+  [/^\/proc\/[^/]+(\/task\/[^/]+)?\/stat$/, 'Field 22, starttime: when the task was made (start_boottime), in clock ticks of 1/100 s, plus the **reader\'s** boottime offset from 5.11 (fs/proc/array.c timens_add_boottime_ns); fields 3-21 are not modelled (-)'],
   [/\/exe$/, 'The program image: exec of it gives a fresh mm with an empty [vvar]'],
 ];
 

@@ -113,6 +113,16 @@ test('hover: a task shows its state after that line; a clock its offset; an expe
   assert.match(bad.markdown, /EACCES/);
 });
 
+test('hover: a path below a thread\'s directory says what that directory has (tid_base_stuff)', () => {
+  const text = 'P1: pthread_create() = T1\nP1: read("/proc/P1/task/T1/timens_offsets")\nP1: read("/proc/P1/timens_offsets")\nP1: read("/proc/P1/task/T1/stat")';
+  const run = runScenario(text);
+  const ctx = { parsed: run.parsed, profile: run.profile, run };
+  assert.match(hoverAt(1, 12, ctx)!.markdown, /ENOENT: a thread's directory/);
+  assert.match(hoverAt(2, 12, ctx)!.markdown, /time_for_children/);
+  assert.doesNotMatch(hoverAt(2, 12, ctx)!.markdown, /ENOENT/);
+  assert.match(hoverAt(3, 12, ctx)!.markdown, /Field 22, starttime/);
+});
+
 test('outline: sections hold their lines, header and created tasks are symbols', () => {
   const parsed = parseScenario(TEXT);
   const symbols = outline(parsed, TEXT.split('\n'));

@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../../../extension/scenario/parser';
 import { planScenario } from '../../../extension/verify/plan';
-import { harness, op } from './helpers';
+import { F, harness, op } from './helpers';
 import { MODE, PROFILE } from '../verify/verdicts';
 
 test('a name the kernel has and the model does not is refused, with no errno and no fd', () => {
   const h = harness();
   for (const path of ['/proc/self/status', '/proc/self/comm', '/proc/P1/cmdline', '/proc/self/ns/mnt', '/proc/self/ns/net', '/proc/self/fd/0',
-    '/proc/self/task/1/stat', '/proc/thread-self/children', '/proc/self/sched', '/proc/self/ksm_stat', '/proc/meminfo', '/proc/sys/kernel/hostname', '/etc/passwd', 'proc/self/stat']) {
+    '/proc/self/task/P1/status', '/proc/thread-self/children', '/proc/self/sched', '/proc/self/ksm_stat', '/proc/meminfo', '/proc/sys/kernel/hostname', '/etc/passwd', 'proc/self/stat']) {
     const r = h.run('P1', op.open(path, 'f'));
     assert.equal(r.errno, null, path);
     assert.match(r.refused ?? '', /which the model does not have \(our choice/, path);
@@ -42,6 +42,46 @@ test('a name no kernel has is ENOENT, as proc_pident_lookup and proc_ns_dir_look
   assert.equal(errno('P1', '/proc/Nobody/status'), 'ENOENT', 'a task name with no task: no such pid');
   // behind CONFIG_KSM a name below it may be ENOENT or ENOTDIR: refused
   assert.match(h.run('P1', op.open('/proc/self/ksm_stat/x', 'f')).refused ?? '', /ksm_stat/);
+});
+
+test('/proc/PID/task/TID is a thread of that thread group, with the files of tid_base_stuff (proc_task_lookup)', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.thread('T1'));
+  // ksys_unshare switches the calling thread's nsproxy only: T1's time_for_children is its own
+  h.run('T1', op.unshare());
+  const link = (task: string, path: string) => h.run(task, op.readlink(path));
+  const own = link('T1', '/proc/thread-self/ns/time_for_children').text;
+  const leaders = link('A', '/proc/thread-self/ns/time_for_children').text;
+  assert.notEqual(own, leaders);
+  assert.equal(link('A', '/proc/A/task/T1/ns/time_for_children').text, own);
+  assert.equal(link('P1', `/proc/${h.sim.state().tasks.A.pid}/task/${h.sim.state().tasks.T1.pid}/ns/time_for_children`).text, own, 'by pid and tid');
+  assert.equal(link('A', '/proc/self/task/A/ns/time_for_children').text, leaders);
+  assert.equal(link('T1', '/proc/T1/task/A/ns/time_for_children').text, leaders, "a thread's pid names a directory of its thread group");
+  // same_thread_group: a task of another group, a number no task has, self: no such entry
+  assert.equal(link('A', '/proc/A/task/P1/ns/time').errno, 'ENOENT');
+  assert.equal(link('A', '/proc/A/task/99999/ns/time').errno, 'ENOENT');
+  assert.equal(link('A', '/proc/A/task/self/ns/time').errno, 'ENOENT');
+  // timens_offsets is in tgid_base_stuff only; the thread's directory itself is no link; stat is in both
+  assert.equal(h.run('A', op.open('/proc/A/task/T1/timens_offsets', 'f')).errno, 'ENOENT');
+  assert.equal(link('A', '/proc/A/task/T1').errno, 'EINVAL');
+  assert.equal(h.run('A', op.open('/proc/A/task/T1/stat', 'g')).errno, null);
+  // setns through the thread's link joins its namespace
+  h.run('P1', op.fork('B'));
+  assert.equal(h.run('B', op.setnsPath('/proc/A/task/T1/ns/time_for_children', F.CLONE_NEWTIME)).errno, null);
+  const st = h.sim.state();
+  assert.equal(st.nsproxies[st.tasks.B.nsproxy].time_ns, st.nsproxies[st.tasks.T1.nsproxy].time_ns_for_children);
+  // a thread that has exited is no longer there
+  h.run('T1', op.exit());
+  assert.equal(link('A', '/proc/A/task/T1/ns/time').errno, 'ENOENT');
+});
+
+test('the editor reports an unknown task in /proc/PID/task/NAME at the name, and a name the model lacks there', () => {
+  const p = parseScenario('P1: pthread_create() = T1\nP1: readlink("/proc/P1/task/T2/ns/time")\nP1: open("/proc/self/task/T1/status") = f\nP1: readlink("/proc/P1/task/T1/ns/time")');
+  const unknown = p.diagnostics.filter((d) => d.code === 'unknown-task');
+  assert.deepEqual(unknown.map((d) => [d.range.line, d.range.col, d.range.endCol]), [[1, 28, 30]]);
+  assert.match(unknown[0].message, /No task named T2/);
+  assert.deepEqual(p.diagnostics.filter((d) => d.code === 'not-modelled').map((d) => d.range.line), [2]);
 });
 
 test('the editor warns at a path the model does not have, and says nothing of a name no kernel has', () => {

@@ -131,7 +131,12 @@ test('only the /proc files the model knows become helper paths; task names and m
   assert.equal(procPathToken('/proc/P1/ns/time_for_children', c), '@P1/ns/time_for_children');
   assert.equal(procPathToken(`/proc/${before.tasks.P1.pid}/ns/time`, c), '@P1/ns/time');
   assert.equal(procPathToken('/proc/uptime', c), 'uptime');
-  for (const bad of ['/etc/passwd', '/proc/self/../../etc/shadow', '/proc/1/ns/time', '/proc/self/mem', '/proc/self/ns/net', '/proc/nobody/ns/time', '/proc/self/ns/time/..']) {
+  // a thread's directory (fs/proc/base.c proc_task_lookup): both names resolved, the rest as below /proc/PID
+  assert.equal(procPathToken('/proc/self/task/P1/ns/time', c), 'self/task/@P1/ns/time');
+  assert.equal(procPathToken(`/proc/P1/task/${before.tasks.P1.pid}`, c), '@P1/task/@P1');
+  assert.equal(procPathToken('/proc/P1/task/Gone/stat', c), `@P1/task/#${ABSENT_PID}/stat`);
+  for (const bad of ['/etc/passwd', '/proc/self/../../etc/shadow', '/proc/1/ns/time', '/proc/self/mem', '/proc/self/ns/net', '/proc/nobody/ns/time', '/proc/self/ns/time/..',
+    '/proc/self/task', '/proc/self/task/self/stat', '/proc/self/task/1/stat', '/proc/self/task/P1/status', '/proc/thread-self/task/P1/stat']) {
     assert.equal(procPathToken(bad, c), null, bad);
   }
 });

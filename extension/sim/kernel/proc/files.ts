@@ -19,7 +19,7 @@ import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
-import { lookupVerdict, type PathVerdict } from './names';
+import { lookupVerdict, taskPath, type PathVerdict, type PidDir } from './names';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
@@ -35,17 +35,24 @@ export function isIdFile(fd: OpenFile): boolean {
 
 const utf8 = new TextEncoder();
 
-/** Resolve '/proc/<who>/<rest>' to the task it names ('' when there is none), or null for other paths. */
-function procTask(k: KernelContext, t: string, path: string): { task: string; rest: string } | null {
-  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
-  if (!m) return null;
-  const who = m[1];
-  let found: string | undefined;
-  if (who === 'self') found = task(k, t).leader;
-  else if (who === 'thread-self') found = t;
-  else if (k.tasks.has(who)) found = who;
-  else if (/^\d+$/.test(who)) found = k.memo.taskByPid(Number(who));
-  return { task: found ?? '', rest: m[2] ?? '' };
+/** The task a scenario's name or a number names (a pid or a thread's tid), if any. */
+function taskNamed(k: KernelContext, name: string): string | undefined {
+  if (k.tasks.has(name)) return name;
+  return /^\d+$/.test(name) ? k.memo.taskByPid(Number(name)) : undefined;
+}
+
+/** Resolve '/proc/<who>/<rest>' and '/proc/<who>/task/<tid>/<rest>' to the task they name ('' when there is none),
+ *  or null for other paths. */
+function procTask(k: KernelContext, t: string, path: string): { task: string; rest: string; dir: PidDir } | null {
+  const p = taskPath(path);
+  if (!p) return null;
+  const found = p.who === 'self' ? task(k, t).leader : p.who === 'thread-self' ? t : taskNamed(k, p.who);
+  if (p.thread === undefined) return { task: found ?? '', rest: p.rest, dir: p.dir };
+  // proc_task_lookup (fs/proc/base.c): the tid's task, when it is of the directory's thread group
+  // ("if (!same_thread_group(leader, task)) goto out_drop_task"); self is no tid there (name_to_int fails)
+  const thread = taskNamed(k, p.thread);
+  const same = found !== undefined && thread !== undefined && task(k, thread).leader === task(k, found).leader;
+  return { task: same ? thread : '', rest: p.rest, dir: p.dir };
 }
 
 /** Open a /proc/PID/ns/time{,_for_children} file: the namespace it stands for. */
@@ -293,17 +300,21 @@ function procPathExists(k: KernelContext, t: string, path: string): boolean {
   const p = procTask(k, t, path);
   if (!p || !p.task || task(k, p.task).state === 'exited') return false;
   // timens_offsets is in tgid_base_stuff only (fs/proc/base.c), the ns links need CONFIG_TIME_NS
-  if (p.rest === 'timens_offsets') return k.sw.timeNamespaces && !path.startsWith('/proc/thread-self/');
+  if (p.rest === 'timens_offsets') return k.sw.timeNamespaces && p.dir === 'tgid';
   if (/^ns\/time(_for_children)?$/.test(p.rest)) return k.sw.timeNamespaces;
   return ['', 'ns', 'ns/user', 'maps', 'stat', ...ID_FILES].includes(p.rest);
 }
 
 /** What a lookup of `path` meets, with the tasks as they are now (names.ts for the names). */
 function lookup(k: KernelContext, t: string, path: string): PathVerdict {
-  const taskOf = (who: string): string => procTask(k, t, `/proc/${who}`)?.task ?? '';
-  return lookupVerdict(path, (who) => taskOf(who) !== '', (who) => {
-    const found = taskOf(who);
+  const taskOf = (dir: string): string => procTask(k, t, dir)?.task ?? '';
+  return lookupVerdict(path, (who) => taskOf(`/proc/${who}`) !== '', (who) => {
+    const found = taskOf(`/proc/${who}`);
     if (!found) return 'no such process';
+    return task(k, found).state === 'exited' ? `${found} has exited` : null;
+  }, (who, thread) => {
+    const found = taskOf(`/proc/${who}/task/${thread}`);
+    if (!found) return `no thread ${thread} in the thread group of /proc/${who}: proc_task_lookup finds none (fs/proc/base.c)`;
     return task(k, found).state === 'exited' ? `${found} has exited` : null;
   });
 }

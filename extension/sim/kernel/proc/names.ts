@@ -58,7 +58,7 @@ export type PathVerdict =
 
 const MODEL: PathVerdict = { answer: 'model' };
 /** The names the model has, for refusals and diagnostics. */
-export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', ')}, and in /proc/PID and /proc/thread-self: ${MODELLED_PID_FILES.join(', ')}`;
+export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', ')}, and in /proc/PID, /proc/PID/task/TID and /proc/thread-self: ${MODELLED_PID_FILES.join(', ')}`;
 const refuse = (what: string): PathVerdict => ({ answer: 'refuse', why: `${what}, which the model does not have (our choice: it refuses the line rather than guess the kernel's answer; it has ${MODELLED_TEXT})` });
 const tableOf = (dir: PidDir) => (dir === 'tgid' ? 'tgid_base_stuff' : 'tid_base_stuff');
 
@@ -80,16 +80,32 @@ function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
   return refuse(`${rest} below ${name}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
 }
 
-/** A path as far as it does not depend on the tasks: the model's answer, or the /proc/WHO directory and the rest to
+/**
+ * A path below a task's directory: /proc/WHO/REST, or /proc/WHO/task/THREAD/REST, whose REST proc_task_lookup's
+ * directory looks up in tid_base_stuff (fs/proc/base.c); /proc/thread-self is a tid directory too. WHO and THREAD
+ * are as written: a pid, self, thread-self or a scenario's task name. Null for a path not of that shape.
+ */
+export interface TaskPath { readonly who: string; readonly thread?: string; readonly rest: string; readonly dir: PidDir }
+export function taskPath(path: string): TaskPath | null {
+  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
+  if (!m) return null;
+  const who = m[1]!;
+  const rest = m[2] ?? '';
+  if (who === 'thread-self') return { who, rest, dir: 'tid' };
+  const t = /^task\/([^/]+)(?:\/(.*))?$/.exec(rest);
+  return t ? { who, thread: t[1]!, rest: t[2] ?? '', dir: 'tid' } : { who, rest, dir: 'tgid' };
+}
+
+/** A path as far as it does not depend on the tasks: the model's answer, or the task directory and the rest to
  *  look up in it. */
-function rootPathVerdict(path: string): PathVerdict | { readonly answer: 'pid'; readonly who: string; readonly rest: string } {
+function rootPathVerdict(path: string): PathVerdict | ({ readonly answer: 'pid' } & TaskPath) {
   // getname_flags: an empty name is ENOENT
   if (path === '') return { answer: 'ENOENT', why: 'an empty path (getname)' };
   if (path === '/proc/uptime' || path === '/proc/stat') return MODEL;
   if (path.startsWith('/proc/sys/')) return (SYSCTL_PATHS as readonly string[]).includes(path) ? MODEL : refuse('a sysctl');
-  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
-  if (!m) return refuse(path === '/proc' || path === '/proc/' ? 'the /proc directory itself' : path.startsWith('/proc/') ? 'a path with an empty name in it' : 'a path outside /proc');
-  return { answer: 'pid', who: m[1], rest: m[2] ?? '' };
+  const p = taskPath(path);
+  if (!p) return refuse(path === '/proc' || path === '/proc/' ? 'the /proc directory itself' : path.startsWith('/proc/') ? 'a path with an empty name in it' : 'a path outside /proc');
+  return { answer: 'pid', ...p };
 }
 
 /**
@@ -118,14 +134,18 @@ const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's 
 
 /**
  * What a lookup of `path` meets: `isTask(who)` says whether /proc/WHO names a task (else a name of the /proc root's
- * entries is one of those), `gone(who)` why a task's directory is not there now (the kernel's ENOENT), if it is not.
+ * entries is one of those), `gone(who)` why a task's directory is not there now (the kernel's ENOENT), if it is not,
+ * and `noThread(who, thread)` why /proc/WHO/task/THREAD is not (no such live thread in WHO's thread group).
  * The run asks with the tasks as they are; the editor with the scenario's task names, none gone.
  */
-export function lookupVerdict(path: string, isTask: (who: string) => boolean, gone: (who: string) => string | null = () => null): PathVerdict {
+export function lookupVerdict(path: string, isTask: (who: string) => boolean, gone: (who: string) => string | null = () => null,
+  noThread: (who: string, thread: string) => string | null = () => null): PathVerdict {
   const root = rootPathVerdict(path);
   if (root.answer !== 'pid') return root;
   if (!isTask(root.who) && !mayBeTaskDir(root.who)) return rootEntryRefused(root.who);
   const why = gone(root.who);
   if (why) return { answer: 'ENOENT', why };
-  return pidPathVerdict(root.rest, root.who === 'thread-self' ? 'tid' : 'tgid');
+  const whyNot = root.thread === undefined ? null : noThread(root.who, root.thread);
+  if (whyNot) return { answer: 'ENOENT', why: whyNot };
+  return pidPathVerdict(root.rest, root.dir);
 }
