@@ -7,7 +7,7 @@ import type { CpuClockOf } from '../sim/cpuclock';
 import { DEVICE_SOURCES, EXEC_ABIS, NS_IOCTLS, SEEK, SETNS_RACES, type DeviceSource, type ExecAbi, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type SetnsRace, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
-import type { Lexeme } from './lexer';
+import { cStringBytes, type Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { negate, parseDuration, parseInteger, range } from './values';
@@ -250,7 +250,9 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
     case 'string': {
       if (!one || one.t !== 'string') { p.soft(arg.range, 'syntax', 'Expected a string in double quotes'); return undefined; }
       const op = scratch.values.spec?.op;
-      return readString(p, one, op === 'open' || op === 'readlink');
+      const text = readString(p, one, op === 'open' || op === 'readlink');
+      // a write's data is bytes, as C's string literal makes them; a path stays the text typed
+      return text !== undefined && (op === 'write' || op === 'pwrite') ? cStringBytes(one.text, text) : text;
     }
     case 'fd': {
       if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected an fd name, as given by open(...) = fd1'); return undefined; }

@@ -229,6 +229,37 @@ export function lexSpan(src: string, base: number, end: number, pool: LexemePool
   }
 }
 
+/** The one-character escapes of a string literal (C's), beside \xNN. */
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"', "'": "'" };
+
+const UTF8 = new TextEncoder();
+
+/**
+ * The bytes a string literal stands for, as a C compiler of UTF-8 source makes them, one character per byte
+ * (0-255): a typed character is its UTF-8 bytes and `\xNN` one byte (the lexer's `value` makes it the character
+ * U+00NN, two bytes in UTF-8). `literal` is the token's text, quotes included, with no problem (lexString); where
+ * `value` is all ASCII, it is those bytes already.
+ */
+export function cStringBytes(literal: string, value: string): string {
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  let out = '';
+  for (let i = 1; i < literal.length - 1; i++) {
+    const c = literal[i]!;
+    if (c === '\\') {
+      const e = literal[++i]!;
+      if (e === 'x') { out += String.fromCharCode(parseInt(literal.slice(i + 1, i + 3), 16)); i += 2; }
+      else out += ESCAPES[e] ?? e;
+      continue;
+    }
+    const code = c.charCodeAt(0);
+    if (code < 0x80) { out += c; continue; }
+    const ch = String.fromCodePoint(literal.codePointAt(i)!);
+    for (const b of UTF8.encode(ch)) out += String.fromCharCode(b);
+    i += ch.length - 1;
+  }
+  return out;
+}
+
 /** A C-like string literal: \n \t \r \0 \\ \" \' \xNN. Returns where it ends. */
 function lexString(src: string, base: number, start: number, n: number, pool: LexemePool): number {
   let i = start + 1;
@@ -253,14 +284,9 @@ function lexString(src: string, base: number, start: number, n: number, pool: Le
     if (c === C_BACKSLASH) {
       const e = i + 1 < n ? src[i + 1] : undefined;
       if (e === undefined) { problem ??= { message: 'A string cannot end with a lone backslash', start: i - base, end: i + 1 - base }; i++; continue; }
+      const simple = ESCAPES[e];
+      if (simple !== undefined) { value += simple; i += 2; continue; }
       switch (e) {
-        case 'n': value += '\n'; i += 2; continue;
-        case 't': value += '\t'; i += 2; continue;
-        case 'r': value += '\r'; i += 2; continue;
-        case '0': value += '\0'; i += 2; continue;
-        case '\\': value += '\\'; i += 2; continue;
-        case '"': value += '"'; i += 2; continue;
-        case "'": value += "'"; i += 2; continue;
         case 'x': {
           const h = src.slice(i + 2, Math.min(n, i + 4));
           if (h.length === 2 && isHex(h.charCodeAt(0)) && isHex(h.charCodeAt(1))) { value += String.fromCharCode(parseInt(h, 16)); i += 4; continue; }

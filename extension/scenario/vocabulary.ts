@@ -125,7 +125,7 @@ export const OPERATION_SPECS: readonly OperationSpec[] = [
     example: 'P1: read(fd1, 5)', snippet: 'read(${1:"/proc/self/timens_offsets"})' },
   { word: 'write', op: 'write', host: false, args: [
     { name: 'file', kind: 'file', doc: FILE_DOC },
-    { name: 'data', kind: 'string', doc: 'the bytes written, with C escapes (\\n, \\t, \\\\, \\", \\xNN)' }],
+    { name: 'data', kind: 'string', doc: 'the bytes written, with C escapes (\\n, \\t, \\\\, \\", \\xNN: one byte); a typed character is its UTF-8 bytes' }],
     summary: 'Write a file. For /proc/PID/timens_offsets: set offsets of PID\'s time_for_children (EACCES once frozen).',
     example: 'P1: write("/proc/self/timens_offsets", "monotonic 86400 0")', snippet: 'write(${1:"/proc/self/timens_offsets"}, ${2:"monotonic 86400 0"})' },
   { word: 'pwrite', op: 'pwrite', host: false, args: [

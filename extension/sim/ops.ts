@@ -8,6 +8,19 @@ import type { CallVia, ClockHostOperation, ClockTaskOperation, VdsoRace } from '
 /** A file a task names: a path (with task names such as `/proc/P2/...` already kept as written) or an fd it opened. */
 export type FileRef = { readonly path: string } | { readonly fd: string };
 
+/** The bytes of a write's `data`, which holds one character per byte (0-255): the language's C string literal makes
+ *  a typed character its UTF-8 bytes and `\xNN` one byte (scenario/lexer.ts cStringBytes). */
+export function dataBytes(data: string): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** A write's `data` as a quoted literal: JSON's escapes, and `\xNN` for the bytes 0x80-0xff (JSON leaves them raw). */
+export function quoteData(data: string): string {
+  return JSON.stringify(data).replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+}
+
 /** pidfd_open's flags (include/uapi/linux/pidfd.h): PIDFD_NONBLOCK is O_NONBLOCK, PIDFD_THREAD is O_EXCL (6.9). */
 export const PIDFD_FLAGS = { PIDFD_NONBLOCK: 0x800, PIDFD_THREAD: 0x80 } as const;
 
@@ -75,8 +88,8 @@ export type TaskOperation =
   | { readonly op: 'close'; readonly fd: string }
   /** `count`: the size passed to read(2) (default: more than any file here holds). */
   | { readonly op: 'read'; readonly file: FileRef; readonly count?: number }
-  | { readonly op: 'write'; readonly file: FileRef; readonly data: string }
-  | { readonly op: 'pwrite'; readonly file: FileRef; readonly data: string; readonly offset: number }
+  | { readonly op: 'write'; readonly file: FileRef; /** one character per byte: dataBytes */ readonly data: string }
+  | { readonly op: 'pwrite'; readonly file: FileRef; /** one character per byte: dataBytes */ readonly data: string; readonly offset: number }
   | { readonly op: 'lseek'; readonly fd: string; readonly offset: number; readonly whence?: Whence }
   | { readonly op: 'readlink'; readonly path: string }
   /** `race`: a host update_vsyscall interleaved with the vDSO's seqcount loop (opsClock.ts). */

@@ -4,7 +4,7 @@
 // timers as durations within a stated tolerance.
 
 import { timerState, type KernelState, type MmState, type OpResult } from '../sim/api';
-import type { Operation } from '../sim/ops';
+import { dataBytes, type Operation } from '../sim/ops';
 import { OPERATIONS, taskOfProcPath } from './operations';
 import { taskPath } from '../sim/kernel/proc/names';
 import { parseOffsetsWrite } from '../sim/index';
@@ -302,7 +302,7 @@ function rangeDependsOnHost(pl: PlannedLine, f: Readonly<Record<string, string>>
   if (!Number.isFinite(hm) || !Number.isFinite(hb)) return null;
   // an older helper's answer has no readings before the write: the one after stands for both
   const hm0 = Number.isFinite(secs(f.hm0)) ? secs(f.hm0) : hm, hb0 = Number.isFinite(secs(f.hboot0)) ? secs(f.hboot0) : hb;
-  const bytes = new TextEncoder().encode(op.data);
+  const bytes = dataBytes(op.data);
   const parsed = parseOffsetsWrite(bytes, false, scan);
   const entries = parsed.ok ? parsed.offsets : (() => { const p2 = parseOffsetsWrite(bytes, true, scan); return p2.ok ? p2.offsets : []; })();
   const mHost = pl.model.before.host;

@@ -3,7 +3,7 @@
 // and which fields of its result are compared. Adding an operation: one entry here, one op_<name> in helper/.
 
 import type { KernelState } from '../sim/api';
-import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
+import { NS_IOCTLS, SEEK, dataBytes, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
@@ -73,8 +73,7 @@ export interface OpSpec<K extends OperationName> {
   encode(op: Extract<Operation, { op: K }>, c: EncodeContext): Encoded;
 }
 
-const utf8 = new TextEncoder();
-const hex = (s: string) => ':' + Array.from(utf8.encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (data: string) => ':' + Array.from(dataBytes(data), (b) => b.toString(16).padStart(2, '0')).join('');
 const ts = (t: { sec: number; nsec: number }) => `${t.sec}:${t.nsec}`;
 const opt = (v: number | undefined) => (v === undefined ? '-' : String(v));
 const NAME = /^[A-Za-z0-9_.#-]{1,48}$/;
@@ -279,7 +278,7 @@ function initMapOrder(f: FileRef, data: string, c: EncodeContext): NotRun | null
   const who = taskOfProcPath(path, c.task, c.before.tasks);
   const ns = fd ? fd.user : who ? c.before.tasks[who]?.userNs : undefined;
   if (ns !== 'user#0') return null;
-  const einval = (fd?.pos ?? 0) !== 0 || utf8.encode(data).length >= switchesFor(c.profile).values.pageSize;
+  const einval = (fd?.pos ?? 0) !== 0 || data.length >= switchesFor(c.profile).values.pageSize;
   return einval ? { notRun: 'a write of user#0\'s id map at a position other than 0 or of PAGE_SIZE bytes: the model\'s user#0 has no parent (EPERM first), the sandbox\'s has one (map_write\'s EINVAL first)', noChange: true } : null;
 }
 

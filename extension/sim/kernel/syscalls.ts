@@ -2,7 +2,7 @@
 // enter/exit span, its arguments as the summary, and the call dispatched to the file that implements it.
 
 import type { OpResult } from '../api';
-import type { FileRef, Step, TaskOperation, TimeExpr } from '../ops';
+import { quoteData, type FileRef, type Step, type TaskOperation, type TimeExpr } from '../ops';
 import { CLONE_FLAGS as CF, clockName, fmtTs } from '../types';
 import { setLastResult, task, type KernelContext } from './context';
 import { credRead, prctlSetDumpable } from './cred';
@@ -198,8 +198,8 @@ function describe(k: KernelContext, op: SpanOperation): number {
     case 'open': return txt`open("${op.path}", ${op.mode}) as ${op.fd}`;
     case 'close': return txt`close(${op.fd})`;
     case 'read': return op.count === undefined ? txt`read(${fileName(op.file)})` : txt`read(${fileName(op.file)}, ${op.count})`;
-    case 'write': return txt`write(${fileName(op.file)}, ${JSON.stringify(op.data)})`;
-    case 'pwrite': return txt`pwrite(${fileName(op.file)}, ${JSON.stringify(op.data)}, ${op.offset})`;
+    case 'write': return txt`write(${fileName(op.file)}, ${quoteData(op.data)})`;
+    case 'pwrite': return txt`pwrite(${fileName(op.file)}, ${quoteData(op.data)}, ${op.offset})`;
     case 'lseek': return txt`lseek(${op.fd}, ${op.offset}, ${op.whence ?? 'SEEK_SET'})`;
     case 'readlink': return txt`readlink("${op.path}")`;
     case 'clock_gettime': return txt`clock_gettime(${clockName(op.clock)})`;

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../../../extension/scenario/parser';
+import { runScenario } from '../../../extension/scenario/index';
 import type { ParsedScenario, ScenarioDiagnostic } from '../../../extension/scenario/api';
 
 function ops(text: string): unknown[] {
@@ -274,6 +275,19 @@ test('strings: escapes decode, bad escapes and unterminated strings are reported
   assert.deepEqual(d.range, { line: 2, col: 18, endLine: 2, endCol: 20 });
   d = only(h + 'P1: write("/x", "abc)', 'bad-string');
   assert.equal(d.fixes?.[0].newText, '"');
+});
+
+test('a write\'s data is the bytes of a C string literal: \\xNN one byte, a typed character its UTF-8 bytes', () => {
+  const data = (literal: string) => (ops(`P1: write("/x", ${literal})`)[0] as { data: string }).data;
+  assert.equal(data('"\\xff"'), '\xff', 'one byte, as C makes it (the character U+00FF was two bytes in UTF-8)');
+  assert.equal(data('"é"'), '\xc3\xa9');
+  assert.equal(data('"a\\x80\\n\\x41\\\\"'), 'a\x80\nA\\');
+  assert.equal(data('"🕰"'), '\xf0\x9f\x95\xb0');
+  // a path stays the text typed
+  assert.deepEqual(ops('P1: open("/tmp/é") = f'), [{ op: 'open', path: '/tmp/é', mode: 'r', fd: 'f' }]);
+  // what the kernel counts: write returns the byte count (timens_offsets_write's sscanf stops at the byte 0xff)
+  const run = runScenario('P1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic 1 0\\xff")\nexpect ret == 14');
+  assert.ok(run.valid && run.passed, JSON.stringify(run.expectations));
 });
 
 test('syntax errors: unclosed paren, unexpected tokens, bad durations, empty expect', () => {

@@ -4,7 +4,7 @@
 // Any other path gets the kernel's ENOENT or ENOTDIR where names.ts can tell, else the line is refused.
 
 import type { OpResult } from '../../api';
-import type { FileRef } from '../../ops';
+import { dataBytes, type FileRef } from '../../ops';
 import { formatOffsets, parseOffsetsWrite } from '../../offsets';
 import { btimeLoops, btimeText, KTIME_SEC_MAX, normaliseLoops, offsetFromParsed, offsetRange, offsetText } from '../../offset64';
 import type { OpenFile } from '../../store/records';
@@ -216,7 +216,7 @@ function hasPwrite(k: KernelContext, fd: OpenFile): boolean {
 
 /** write and pwrite: only timens_offsets has a write handler (timens_offsets_write → proc_timens_set_offset). */
 export function write(k: KernelContext, t: string, f: FileRef, data: string, pwriteOffset: number | null): OpResult {
-  const bytes = utf8.encode(data);
+  const bytes = dataBytes(data);
   // ksys_pwrite64: "if (pos < 0) return -EINVAL;" before the fd is looked up, then -ESPIPE without FMODE_PWRITE,
   // and only then vfs_write's checks (-EBADF without FMODE_WRITE, -EINVAL without a write handler).
   if (pwriteOffset !== null && pwriteOffset < 0) k.fail('EINVAL', 'negative pwrite offset');
@@ -234,7 +234,7 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
-      const { consumed, ignored, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, data);
+      const { consumed, ignored, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, bytes);
       if (refused) return refuse(k, refused);
       if (fdName && !ignored && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
       return { ret: consumed, errno: null, signal: null };

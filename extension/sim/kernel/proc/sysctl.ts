@@ -73,7 +73,7 @@ export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): strin
 
 /** proc_sys_call_handler for a write of max_time_namespaces: the permission again (EPERM), then the handler
  *  (proc_doulongvec_minmax from 5.14, proc_dointvec_minmax before) with min 0, max INT_MAX; returns the bytes consumed. */
-export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, text: string): { consumed: number; ignored?: boolean; refused?: string } {
+export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Uint8Array): { consumed: number; ignored?: boolean; refused?: string } {
   return k.fn('proc_sys_call_handler', () => {
     // error = -EPERM; if (sysctl_perm(head, table, write ? MAY_WRITE : MAY_READ)) goto out;
     if (fd.path !== MAX_TIME_NS) {
@@ -83,7 +83,6 @@ export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, text: str
       return { consumed: 0, refused: `a write of ${fd.path.slice('/proc/sys/'.length).replace('/', '.')}, a setting of the whole machine, which the model keeps fixed (our choice)` };
     }
     if (!writable(k, t, fd.openerUserNs)) k.fail('EPERM', `${t} no longer has CAP_SYS_RESOURCE over ${fd.openerUserNs}`);
-    const bytes = new TextEncoder().encode(text);
     // proc_first_pos_non_zero_ignore (sysctl_writes_strict = 1): a write past position 0 is ignored, yet the
     // handler leaves *lenp as it was, so the write reports every byte written (checked on Linux 6.18)
     if (fd.pos !== 0) {
