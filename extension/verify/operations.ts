@@ -7,7 +7,7 @@ import { NS_IOCTLS, SEEK, type FileRef, type Operation, type OperationName, type
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
-import { parseIdMapLine } from '../sim/kernel/proc/idmap';
+import { idMapLines, parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
 import { SYSCTL_PATHS } from '../sim/kernel/proc/names';
 import { asIdT, KEEP } from '../sim/kernel/setid';
@@ -240,7 +240,7 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
   const ns = c.before.userNamespaces[nsId ?? c.before.tasks[who]?.userNs ?? ''];
   if (!ns || ns.parent !== 'user#0') return null;
   const saturate = switchesFor(c.profile).values.scanSaturates;
-  for (const line of data.split('\n')) {
+  for (const line of idMapLines(data)) {
     // the extent as map_write reads it (u32 fields): a line it refuses is refused on both sides
     const e = parseIdMapLine(line, saturate);
     if (!e) continue;

@@ -133,3 +133,20 @@ test('clone3(CLONE_NEWUSER|CLONE_NEWTIME) of an unmapped creator is create_user_
   h.run('P1', op.write('/proc/A/gid_map', '0 0 1'));
   assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME | F.CLONE_NEWUSER, 'D')).errno, 'ENOSPC');
 });
+
+test('map_write and proc_setgroups_write read a C string: the text ends at its first NUL, the count is whole', () => {
+  // kernel/user_namespace.c: memdup_user_nul (map_write), kbuf[count] = '\0' (proc_setgroups_write); strchr,
+  // skip_spaces, simple_strtoul and strncmp stop at the NUL. Found by a map_write probe on Linux 6.18 x86_64.
+  const h = harness();
+  h.run('P1', op.fork('C'));
+  h.run('C', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P1', op.write('/proc/C/uid_map', '0 0 1\0 junk\n1 1 1')).ret, 17, 'one extent, then nothing');
+  assert.equal(h.run('C', op.read('/proc/self/uid_map')).text, '         0          0          1\n');
+  assert.equal(h.run('C', op.write('/proc/self/setgroups', 'deny\0x')).ret, 6);
+  assert.equal(h.run('P1', op.write('/proc/C/gid_map', '\0 0 0 1')).errno, 'EINVAL', 'an empty text: no extent');
+  assert.equal(h.run('P1', op.write('/proc/C/gid_map', '0 0 1\n\0')).ret, 7);
+  h.run('P1', op.fork('D'));
+  h.run('D', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('D', op.write('/proc/self/setgroups', 'allow\0x')).ret, 7, 'under 8 bytes (kbuf[8])');
+  assert.equal(h.run('D', op.write('/proc/self/setgroups', '\0deny')).errno, 'EINVAL');
+});
