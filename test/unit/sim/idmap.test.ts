@@ -150,3 +150,16 @@ test('map_write and proc_setgroups_write read a C string: the text ends at its f
   assert.equal(h.run('D', op.write('/proc/self/setgroups', 'allow\0x')).ret, 7, 'under 8 bytes (kbuf[8])');
   assert.equal(h.run('D', op.write('/proc/self/setgroups', '\0deny')).errno, 'EINVAL');
 });
+
+test('map_write: each of the three fields has a digit; two numbers with a double blank are EINVAL, not an empty field', () => {
+  // simple_strtoul reads nothing from a blank and leaves pos on it; the next test wants a blank after each of the
+  // first two numbers, and a count of none is 0 (EINVAL). Found by a map_write probe on Linux 6.18 x86_64.
+  const h = harness();
+  h.run('P1', op.fork('C'));
+  h.run('C', op.unshare(F.CLONE_NEWUSER));
+  for (const line of ['4  2', '104  2\n', '\r0\r1000', ' 09  02', '5 6 ', '  7']) {
+    assert.equal(h.run('P1', op.write('/proc/C/uid_map', line)).errno, 'EINVAL', JSON.stringify(line));
+  }
+  assert.equal(h.run('C', op.write('/proc/self/uid_map', '993  401')).errno, 'EINVAL', 'EINVAL before new_idmap_permitted\'s EPERM');
+  assert.equal(h.run('P1', op.write('/proc/C/uid_map', '\t4\v2\f1\r')).ret, 7);
+});

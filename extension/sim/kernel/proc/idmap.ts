@@ -95,16 +95,18 @@ export function idMapLines(text: string): string[] {
  *  past ULLONG_MAX wraps mod 2^64, or from 7.2 saturates at ULLONG_MAX (`saturate`: simple_strtoul goes through the
  *  simple_strntoull of sscanf, switch scanSaturates), so "0 0 18446744073709551617" has count 1, or 0xffffffff. */
 export function parseIdMapLine(line: string, saturate: boolean): IdExtent | null {
-  const m = /^[ \t\v\f\r]*(\d*)([ \t\v\f\r]+)(\d*)([ \t\v\f\r]+)(\d*)[ \t\v\f\r]*$/.exec(line);
+  // each field is at least one digit: simple_strtoul reads none from a blank or another byte and leaves pos there, and
+  // "if (!isspace(*pos)) goto out;" (a count of none is 0, EINVAL below), so "4  2" is EINVAL, not 4 0 2
+  const m = /^[ \t\v\f\r]*(\d+)[ \t\v\f\r]+(\d+)[ \t\v\f\r]+(\d+)[ \t\v\f\r]*$/.exec(line);
   if (!m) return null;
   const ULLONG_MAX = (1n << 64n) - 1n;
   const u32 = (s: string) => {
-    const v = BigInt(s || '0');
+    const v = BigInt(s);
     return Number((v > ULLONG_MAX && saturate ? ULLONG_MAX : v) % BigInt(U32));
   };
   const first = u32(m[1]);
-  const lower = u32(m[3]);
-  const count = u32(m[5]);
+  const lower = u32(m[2]);
+  const count = u32(m[3]);
   if (first === U32 - 1 || lower === U32 - 1) return null;
   if (first + count >= U32 || lower + count >= U32 || count === 0) return null;
   return { first, lower, count };
