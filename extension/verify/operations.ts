@@ -102,7 +102,10 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   let who = m[1];
   if (who !== 'self' && who !== 'thread-self') {
     let name: string | undefined = c.before.tasks[who] ? who : undefined;
-    if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+    if (!name && /^[1-9]\d*$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+    // a pid with a leading 0 is no /proc entry (name_to_int): the helper's path must not lose the 0, so it asks for
+    // a pid nobody has, which the kernel refuses the same way (ENOENT at the lookup)
+    if (!name && /^0\d/.test(who)) return `#${ABSENT_PID}${m[2] ? `/${m[2]}` : ''}`;
     if (!name && ABSENT_NAME.test(who)) return `#${ABSENT_PID}${m[2] ? `/${m[2]}` : ''}`;
     if (!name || !NAME.test(name)) return null;
     who = '@' + name;

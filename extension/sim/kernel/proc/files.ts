@@ -44,7 +44,9 @@ function procTask(k: KernelContext, t: string, path: string): { task: string; re
   if (who === 'self') found = task(k, t).leader;
   else if (who === 'thread-self') found = t;
   else if (k.tasks.has(who)) found = who;
-  else if (/^\d+$/.test(who)) found = k.memo.taskByPid(Number(who));
+  // proc_pid_lookup takes the name through name_to_int (fs/proc/util.c), which refuses a leading '0' ("if (len > 1 &&
+  // *name == '0') goto out;"): /proc/01001 is no directory, ENOENT
+  else if (/^(0|[1-9]\d*)$/.test(who)) found = k.memo.taskByPid(Number(who));
   return { task: found ?? '', rest: m[2] ?? '' };
 }
 
