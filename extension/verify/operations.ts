@@ -7,7 +7,7 @@ import { NS_IOCTLS, SEEK, dataBytes, type FileRef, type Operation, type Operatio
 import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
-import { parseIdMapLine } from '../sim/kernel/proc/idmap';
+import { idMapLines, parseIdMapLine } from '../sim/kernel/proc/idmap';
 import { MAX_USER_NS_LEVEL } from '../sim/kernel/cred';
 import { SYSCTL_PATHS, taskPath } from '../sim/kernel/proc/names';
 import { asIdT, KEEP } from '../sim/kernel/setid';
@@ -98,8 +98,10 @@ const HELPER_RESTS: readonly string[] = ['', 'ns/time', 'ns/time_for_children', 
  *  line, null for what the helper cannot address. */
 function taskToken(who: string, c: EncodeContext): string | null {
   let name: string | undefined = c.before.tasks[who] ? who : undefined;
-  if (!name && /^\d+$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
-  if (!name && ABSENT_NAME.test(who)) return `#${ABSENT_PID}`;
+  if (!name && /^[1-9]\d*$/.test(who)) name = Object.values(c.before.tasks).find((t) => t.pid === Number(who))?.id;
+  // a pid with a leading 0 is no /proc entry (name_to_int): the helper's path must not lose the 0, so it asks for
+  // a pid nobody has, which the kernel refuses the same way (ENOENT at the lookup)
+  if (!name && (/^0\d/.test(who) || ABSENT_NAME.test(who))) return `#${ABSENT_PID}`;
   return name && NAME.test(name) ? '@' + name : null;
 }
 
@@ -254,7 +256,7 @@ function idMapBeyondSandbox(f: FileRef, data: string, c: EncodeContext): NotRun 
   const ns = c.before.userNamespaces[nsId ?? c.before.tasks[who]?.userNs ?? ''];
   if (!ns || ns.parent !== 'user#0') return null;
   const saturate = switchesFor(c.profile).values.scanSaturates;
-  for (const line of data.split('\n')) {
+  for (const line of idMapLines(data)) {
     // the extent as map_write reads it (u32 fields): a line it refuses is refused on both sides
     const e = parseIdMapLine(line, saturate);
     if (!e) continue;

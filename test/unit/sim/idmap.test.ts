@@ -133,3 +133,33 @@ test('clone3(CLONE_NEWUSER|CLONE_NEWTIME) of an unmapped creator is create_user_
   h.run('P1', op.write('/proc/A/gid_map', '0 0 1'));
   assert.equal(h.run('A', op.clone3(F.CLONE_NEWTIME | F.CLONE_NEWUSER, 'D')).errno, 'ENOSPC');
 });
+
+test('map_write and proc_setgroups_write read a C string: the text ends at its first NUL, the count is whole', () => {
+  // kernel/user_namespace.c: memdup_user_nul (map_write), kbuf[count] = '\0' (proc_setgroups_write); strchr,
+  // skip_spaces, simple_strtoul and strncmp stop at the NUL. Found by a map_write probe on Linux 6.18 x86_64.
+  const h = harness();
+  h.run('P1', op.fork('C'));
+  h.run('C', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('P1', op.write('/proc/C/uid_map', '0 0 1\0 junk\n1 1 1')).ret, 17, 'one extent, then nothing');
+  assert.equal(h.run('C', op.read('/proc/self/uid_map')).text, '         0          0          1\n');
+  assert.equal(h.run('C', op.write('/proc/self/setgroups', 'deny\0x')).ret, 6);
+  assert.equal(h.run('P1', op.write('/proc/C/gid_map', '\0 0 0 1')).errno, 'EINVAL', 'an empty text: no extent');
+  assert.equal(h.run('P1', op.write('/proc/C/gid_map', '0 0 1\n\0')).ret, 7);
+  h.run('P1', op.fork('D'));
+  h.run('D', op.unshare(F.CLONE_NEWUSER));
+  assert.equal(h.run('D', op.write('/proc/self/setgroups', 'allow\0x')).ret, 7, 'under 8 bytes (kbuf[8])');
+  assert.equal(h.run('D', op.write('/proc/self/setgroups', '\0deny')).errno, 'EINVAL');
+});
+
+test('map_write: each of the three fields has a digit; two numbers with a double blank are EINVAL, not an empty field', () => {
+  // simple_strtoul reads nothing from a blank and leaves pos on it; the next test wants a blank after each of the
+  // first two numbers, and a count of none is 0 (EINVAL). Found by a map_write probe on Linux 6.18 x86_64.
+  const h = harness();
+  h.run('P1', op.fork('C'));
+  h.run('C', op.unshare(F.CLONE_NEWUSER));
+  for (const line of ['4  2', '104  2\n', '\r0\r1000', ' 09  02', '5 6 ', '  7']) {
+    assert.equal(h.run('P1', op.write('/proc/C/uid_map', line)).errno, 'EINVAL', JSON.stringify(line));
+  }
+  assert.equal(h.run('C', op.write('/proc/self/uid_map', '993  401')).errno, 'EINVAL', 'EINVAL before new_idmap_permitted\'s EPERM');
+  assert.equal(h.run('P1', op.write('/proc/C/uid_map', '\t4\v2\f1\r')).ret, 7);
+});

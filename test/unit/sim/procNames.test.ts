@@ -114,3 +114,15 @@ test('a task may have a lowercase name: /proc/child is its directory, a misspelt
   assert.equal(h.run('P1', op.open('/proc/child/timens_offsets', 'f')).errno, null, "the task's own directory");
   assert.equal(h.run('P1', op.open('/proc/chld/status', 'g')).errno, 'ENOENT', 'no task of that name: no such pid');
 });
+
+test('a pid written with a leading 0 names no /proc directory (name_to_int, fs/proc/util.c): ENOENT', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  const pid = h.sim.state().tasks.A.pid;
+  assert.equal(h.run('P1', op.read(`/proc/${pid}/timens_offsets`)).errno, null);
+  for (const path of [`/proc/0${pid}/timens_offsets`, `/proc/00${pid}/stat`, `/proc/0${pid}/ns/time`]) {
+    assert.equal(h.run('P1', op.open(path, 'f')).errno, 'ENOENT', path);
+  }
+  assert.equal(h.run('P1', op.readlink(`/proc/0${pid}/ns/time`)).errno, 'ENOENT');
+  assert.equal(h.run('P1', op.setnsPath(`/proc/0${pid}/ns/time`)).errno, 'ENOENT');
+});

@@ -236,6 +236,12 @@ test('an id map line is measured against the sandbox as map_write reads it: u32 
   assert.equal(why(9), null, 'a count of 1000 * 2^32 is 0 as a u32: EINVAL on both sides');
 });
 
+test('an id map line is measured up to the first NUL, where map_write\'s C string ends', () => {
+  const text = ['P1: fork() = A', 'A: unshare(CLONE_NEWUSER)', 'P1: write("/proc/A/uid_map", "0 100000 1\\0junk")'].join('\n');
+  const sandbox = planScenario(text, 't.timens', PROFILE, { kind: 'sandbox', uids: 'all', sleepCapMs: 3000 });
+  assert.match(sandbox.lines.find((l) => l.line === 2)?.notRun?.notRun ?? '', /lower uid 100000 is beyond what the sandbox maps/);
+});
+
 test('a touch beyond its mapping once a mapping was moved is not checkable; within it, or beyond it while the mappings lie side by side, it is', () => {
   const text = 'kernel 6.18\nP1: touch([vvar], 5)\nP1: mremap([vdso], 2, MREMAP_MAYMOVE|MREMAP_FIXED)\nP1: touch([vdso], 3)\nP1: touch([vdso], 1)';
   // On a real kernel the reservation MREMAP_FIXED moved [vdso] into lay right below [vvar] (Debian arm64 6.12), so its page 3 was [vvar] page 1.

@@ -130,6 +130,8 @@ test('only the /proc files the model knows become helper paths; task names and m
   assert.equal(procPathToken('/proc/self/timens_offsets', c), 'self/timens_offsets');
   assert.equal(procPathToken('/proc/P1/ns/time_for_children', c), '@P1/ns/time_for_children');
   assert.equal(procPathToken(`/proc/${before.tasks.P1.pid}/ns/time`, c), '@P1/ns/time');
+  // name_to_int (fs/proc/util.c) refuses a leading 0: the helper is sent a pid nobody has, not P1's
+  assert.equal(procPathToken(`/proc/0${before.tasks.P1.pid}/ns/time`, c), `#${ABSENT_PID}/ns/time`);
   assert.equal(procPathToken('/proc/uptime', c), 'uptime');
   // a thread's directory (fs/proc/base.c proc_task_lookup): both names resolved, the rest as below /proc/PID
   assert.equal(procPathToken('/proc/self/task/P1/ns/time', c), 'self/task/@P1/ns/time');

@@ -35,10 +35,12 @@ export function isIdFile(fd: OpenFile): boolean {
 
 const utf8 = new TextEncoder();
 
-/** The task a scenario's name or a number names (a pid or a thread's tid), if any. */
+/** The task a scenario's name or a number names (a pid or a thread's tid), if any. proc_pid_lookup and
+ *  proc_task_lookup take a number through name_to_int (fs/proc/util.c), which refuses a leading '0' ("if (len > 1 &&
+ *  *name == '0') goto out;"): /proc/01001 is no directory, ENOENT. */
 function taskNamed(k: KernelContext, name: string): string | undefined {
   if (k.tasks.has(name)) return name;
-  return /^\d+$/.test(name) ? k.memo.taskByPid(Number(name)) : undefined;
+  return /^(0|[1-9]\d*)$/.test(name) ? k.memo.taskByPid(Number(name)) : undefined;
 }
 
 /** Resolve '/proc/<who>/<rest>' and '/proc/<who>/task/<tid>/<rest>' to the task they name ('' when there is none),

@@ -59,7 +59,9 @@ export function idFileWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Ui
 function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8Array): number {
   return k.fn('proc_setgroups_write', () => {
     if (fd.pos !== 0 || bytes.length >= 8) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= 8`);
-    const text = new TextDecoder().decode(bytes);
+    // kbuf[count] = '\0' makes the buffer a C string: strncmp and skip_spaces stop at its first NUL, so "deny\0x" is
+    // "deny" (the write still returns the whole count)
+    const text = cString(new TextDecoder().decode(bytes));
     const m = /^(allow|deny)[ \t\n\v\f\r]*$/.exec(text);
     if (!m) k.fail('EINVAL', `'${text}' is neither allow nor deny`);
     if (m[1] === 'allow') {
@@ -74,20 +76,37 @@ function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8
   });
 }
 
+/** The text up to its first NUL: what the C string functions of a write handler see. */
+function cString(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
+/** The lines map_write parses: memdup_user_nul makes the buffer a C string, so the text ends at its first NUL (strchr,
+ *  skip_spaces and simple_strtoul stop there; the write still returns the whole count), and it is cut at each '\n',
+ *  a '\n' at the end ending the loop ("if (*next_line == '\0') next_line = NULL;"). */
+export function idMapLines(text: string): string[] {
+  const lines = cString(text).split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
 /** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it into u32 fields. A number
  *  past ULLONG_MAX wraps mod 2^64, or from 7.2 saturates at ULLONG_MAX (`saturate`: simple_strtoul goes through the
  *  simple_strntoull of sscanf, switch scanSaturates), so "0 0 18446744073709551617" has count 1, or 0xffffffff. */
 export function parseIdMapLine(line: string, saturate: boolean): IdExtent | null {
-  const m = /^[ \t\v\f\r]*(\d*)([ \t\v\f\r]+)(\d*)([ \t\v\f\r]+)(\d*)[ \t\v\f\r]*$/.exec(line);
+  // each field is at least one digit: simple_strtoul reads none from a blank or another byte and leaves pos there, and
+  // "if (!isspace(*pos)) goto out;" (a count of none is 0, EINVAL below), so "4  2" is EINVAL, not 4 0 2
+  const m = /^[ \t\v\f\r]*(\d+)[ \t\v\f\r]+(\d+)[ \t\v\f\r]+(\d+)[ \t\v\f\r]*$/.exec(line);
   if (!m) return null;
   const ULLONG_MAX = (1n << 64n) - 1n;
   const u32 = (s: string) => {
-    const v = BigInt(s || '0');
+    const v = BigInt(s);
     return Number((v > ULLONG_MAX && saturate ? ULLONG_MAX : v) % BigInt(U32));
   };
   const first = u32(m[1]);
-  const lower = u32(m[3]);
-  const count = u32(m[5]);
+  const lower = u32(m[2]);
+  const count = u32(m[3]);
   if (first === U32 - 1 || lower === U32 - 1) return null;
   if (first + count >= U32 || lower + count >= U32 || count === 0) return null;
   return { first, lower, count };
@@ -105,8 +124,7 @@ function mapWrite(k: KernelContext, t: string, fd: OpenFile, u: UserRec, file: '
   if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= PAGE_SIZE (${k.sw.pageSize})`);
   if ((which === 'uid' ? u._uidMap : u._gidMap).length) k.fail('EPERM', `${u.id}'s ${file} is already written: only one successful write`);
   if (!capCheck(k, 'file_ns_capable', opener, u.id, 'CAP_SYS_ADMIN')) k.fail('EPERM', `the opener lacks CAP_SYS_ADMIN over ${u.id}`);
-  const lines = new TextDecoder().decode(bytes).split('\n');
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const lines = idMapLines(new TextDecoder().decode(bytes));
   const extents: IdExtent[] = [];
   for (const line of lines) {
     const e = parseIdMapLine(line, k.sw.scanSaturates);
