@@ -2,6 +2,7 @@
 // "%9s %lld %lu", or "%u %lld %lu" on 5.6, with 64-bit wrap-around, or saturation from 7.2) and the read formatter.
 
 import { rawOffset, type TimensOffset } from './offset64';
+import { isDigit, isSpace, skipSpaces } from './ctype';
 
 export interface ParsedOffset {
   /** Clock id as parsed: 1 or 7 with names; any unsigned 32-bit number in 5.6. */
@@ -21,13 +22,6 @@ export type ParseOutcome =
 const NSEC_PER_SEC = 1000000000n;
 const U64 = 1n << 64n;
 
-// The kernel's ctype: space, \t \n \v \f \r, and 0xA0 (Latin-1 no-break space).
-function isSpace(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0xa0;
-}
-function isDigit(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
 
 /** simple_strntoull in base 10: digits accumulate modulo 2^64, or, where `saturate` (7.2+, _parse_integer_limit),
  *  stick at ULLONG_MAX once they overflow. Returns the value and the index after it. */
@@ -41,10 +35,6 @@ function strtoull(buf: Uint8Array, i: number, end: number, saturate: boolean): [
   return [v, i];
 }
 
-function skipSpaces(buf: Uint8Array, i: number, end: number): number {
-  while (i < end && isSpace(buf[i])) i++;
-  return i;
-}
 
 /** One line through sscanf; returns the three fields or the number of conversions that succeeded. */
 function scanLine(buf: Uint8Array, start: number, end: number, numericClock: boolean, saturate: boolean):

@@ -4,6 +4,7 @@
 import type { OpenFile, IdExtent, UserRec } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
+import { latin1, SPACE } from '../../ctype';
 
 export type IdFile = 'uid_map' | 'gid_map' | 'setgroups';
 export const ID_FILES: readonly string[] = ['uid_map', 'gid_map', 'setgroups'];
@@ -61,8 +62,8 @@ function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8
     if (fd.pos !== 0 || bytes.length >= 8) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= 8`);
     // kbuf[count] = '\0' makes the buffer a C string: strncmp and skip_spaces stop at its first NUL, so "deny\0x" is
     // "deny" (the write still returns the whole count)
-    const text = cString(new TextDecoder().decode(bytes));
-    const m = /^(allow|deny)[ \t\n\v\f\r]*$/.exec(text);
+    const text = cString(latin1(bytes));
+    const m = new RegExp(`^(allow|deny)${SPACE}*$`).exec(text);
     if (!m) k.fail('EINVAL', `'${text}' is neither allow nor deny`);
     if (m[1] === 'allow') {
       if (u._setgroupsDeny) k.fail('EPERM', `${u.id} already says deny, which cannot be undone`);
@@ -82,14 +83,18 @@ function cString(text: string): string {
   return nul < 0 ? text : text.slice(0, nul);
 }
 
-/** The lines map_write parses: memdup_user_nul makes the buffer a C string, so the text ends at its first NUL (strchr,
- *  skip_spaces and simple_strtoul stop there; the write still returns the whole count), and it is cut at each '\n',
- *  a '\n' at the end ending the loop ("if (*next_line == '\0') next_line = NULL;"). */
+/** The lines map_write parses from `text`, the write's bytes one character per byte (latin1): memdup_user_nul makes
+ *  the buffer a C string, so the text ends at its first NUL (strchr, skip_spaces and simple_strtoul stop there; the
+ *  write still returns the whole count), and it is cut at each '\n', a '\n' at the end ending the loop
+ *  ("if (*next_line == '\0') next_line = NULL;"). */
 export function idMapLines(text: string): string[] {
   const lines = cString(text).split('\n');
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/** `first lower count` with isspace's bytes around and between them (a line has no '\n'). */
+const ID_MAP_LINE = new RegExp(`^${SPACE}*(\\d+)${SPACE}+(\\d+)${SPACE}+(\\d+)${SPACE}*$`);
 
 /** One line of a map: `first lower count`, as map_write's simple_strtoul parse reads it into u32 fields. A number
  *  past ULLONG_MAX wraps mod 2^64, or from 7.2 saturates at ULLONG_MAX (`saturate`: simple_strtoul goes through the
@@ -97,7 +102,7 @@ export function idMapLines(text: string): string[] {
 export function parseIdMapLine(line: string, saturate: boolean): IdExtent | null {
   // each field is at least one digit: simple_strtoul reads none from a blank or another byte and leaves pos there, and
   // "if (!isspace(*pos)) goto out;" (a count of none is 0, EINVAL below), so "4  2" is EINVAL, not 4 0 2
-  const m = /^[ \t\v\f\r]*(\d+)[ \t\v\f\r]+(\d+)[ \t\v\f\r]+(\d+)[ \t\v\f\r]*$/.exec(line);
+  const m = ID_MAP_LINE.exec(line);
   if (!m) return null;
   const ULLONG_MAX = (1n << 64n) - 1n;
   const u32 = (s: string) => {
@@ -124,7 +129,7 @@ function mapWrite(k: KernelContext, t: string, fd: OpenFile, u: UserRec, file: '
   if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= PAGE_SIZE (${k.sw.pageSize})`);
   if ((which === 'uid' ? u._uidMap : u._gidMap).length) k.fail('EPERM', `${u.id}'s ${file} is already written: only one successful write`);
   if (!capCheck(k, 'file_ns_capable', opener, u.id, 'CAP_SYS_ADMIN')) k.fail('EPERM', `the opener lacks CAP_SYS_ADMIN over ${u.id}`);
-  const lines = idMapLines(new TextDecoder().decode(bytes));
+  const lines = idMapLines(latin1(bytes));
   const extents: IdExtent[] = [];
   for (const line of lines) {
     const e = parseIdMapLine(line, k.sw.scanSaturates);

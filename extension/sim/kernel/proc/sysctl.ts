@@ -6,6 +6,7 @@ import type { OpenFile } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, INT_MAX, OVERFLOW_ID } from '../cred';
 import { SYSCTL_PATHS } from './names';
+import { skipSpaces } from '../../ctype';
 
 const MAX_TIME_NS = '/proc/sys/user/max_time_namespaces';
 
@@ -116,15 +117,6 @@ export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Ui
   });
 }
 
-/** isspace of lib/ctype.c: the C blanks and Latin-1's no-break space (160, _S|_SP). */
-function isSpace(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0xa0;
-}
-
-function skipSpaces(bytes: Uint8Array, p: number): number {
-  while (p < bytes.length && isSpace(bytes[p])) p++;
-  return p;
-}
 
 /** TMPBUFLEN (kernel/sysctl.c): proc_get_long copies at most TMPBUFLEN - 1 bytes of the number. */
 const TMPBUFLEN = 22;
