@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeEncodedWords, qpBytes, decodeCharset } from '../../../extension/tours/mail';
 import { hunkLines, hunkSides } from '../../../extension/tours/patch';
-import { allHunks, coverShortlog, parseSubject, patchLabel } from '../../../extension/tours/series';
+import { allHunks, coverShortlog, MAX_PLACEHOLDERS, parseSubject, patchLabel } from '../../../extension/tours/series';
 import { parseSeries } from '../../../extension/tours/seriesReader';
 import { ARCHIVE_COVER, b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2, toBase64 } from './fixtures';
 
@@ -147,6 +147,21 @@ test('a problem in a base64 attachment\'s patch is reported at the line its enco
   assert.match(early.message, new RegExp(`\\(decoded line \\d+ of the encoded part at line ${partStart}\\)`));
   assert.ok(!/line 0/.test(early.message), early.message);
   for (const d of series.diagnostics) assert.ok(d.line >= 1, JSON.stringify(d));
+});
+
+test('a cover letter announcing 0/9223372036854775808 lists a bounded number of missing patches and says so', () => {
+  // Each missing patch is a placeholder: one per announced number made a 200-byte mail fill the heap.
+  for (const total of ['5000', '9223372036854775808']) {
+    const text = `From: A <a@example.org>\nSubject: [PATCH 0/${total}] huge\n\nA (2):\n  first\n  second\n`;
+    const series = parseSeries(text, 'huge.eml');
+    assert.equal(series.patches.length, MAX_PLACEHOLDERS);
+    assert.deepEqual(series.patches.slice(0, 3).map((p) => p.subjectInfo.title), ['first', 'second', 'patch 3']);
+    const d = series.diagnostics.find((x) => /announces/.test(x.message));
+    assert.ok(d, JSON.stringify(series.diagnostics));
+    assert.equal(d.line, 1);
+    assert.match(d.message, new RegExp(`announces ${total} patches; only the first ${MAX_PLACEHOLDERS} missing ones are listed`));
+    assert.ok(series.diagnostics.some((x) => x.message.startsWith(`${MAX_PLACEHOLDERS} of ${total} patches are not in huge.eml`)), JSON.stringify(series.diagnostics));
+  }
 });
 
 test('the parser never throws, on any text or any mangling of a real series', () => {
