@@ -57,6 +57,15 @@ export type PathVerdict =
   | { readonly answer: 'refuse'; readonly why: string };
 
 const MODEL: PathVerdict = { answer: 'model' };
+/** A path as messages show it: as it is, or quoted with escapes when it holds a control or line-break character
+ *  (a message is one line; a name may hold any byte but NUL and '/'). */
+export function shownPath(path: string): string {
+  return /[\x00-\x1f\x7f\u2028\u2029]/.test(path) ? JSON.stringify(path) : path;
+}
+
+/** A name in a path, quoted for a message (with escapes, see shownPath). */
+const named = (name: string): string => JSON.stringify(name);
+
 /** The names the model has, for refusals and diagnostics. */
 export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', ')}, and in /proc/PID and /proc/thread-self: ${MODELLED_PID_FILES.join(', ')}`;
 const refuse = (what: string): PathVerdict => ({ answer: 'refuse', why: `${what}, which the model does not have (our choice: it refuses the line rather than guess the kernel's answer; it has ${MODELLED_TEXT})` });
@@ -67,17 +76,17 @@ function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
   if (rest === '') return MODEL;
   const [name, ...below] = rest.split('/');
   const e = Object.hasOwn(PID_ENTRIES, name) ? PID_ENTRIES[name] : undefined;
-  if (name === '.' || name === '..' || name === '') return refuse(`a path with "${name}" in it`);
+  if (name === '.' || name === '..' || name === '') return refuse(`a path with ${named(name)} in it`);
   if (!e || (e.in !== 'both' && e.in !== dir)) {
-    return { answer: 'ENOENT', why: `no "${name}" in ${tableOf(dir)} (fs/proc/base.c): proc_pident_lookup finds nothing${e ? ` (it is in ${tableOf(e.in as PidDir)} only)` : ''}` };
+    return { answer: 'ENOENT', why: `no ${named(name)} in ${tableOf(dir)} (fs/proc/base.c): proc_pident_lookup finds nothing${e ? ` (it is in ${tableOf(e.in as PidDir)} only)` : ''}` };
   }
-  if (below.length === 0) return MODELLED_PID_FILES.includes(name) ? MODEL : refuse(`"${name}" of ${tableOf(dir)}${e.config ? ` (with CONFIG_${e.config})` : ''}`);
+  if (below.length === 0) return MODELLED_PID_FILES.includes(name) ? MODEL : refuse(`${named(name)} of ${tableOf(dir)}${e.config ? ` (with CONFIG_${e.config})` : ''}`);
   if (e.kind === 'file' && !e.config) return { answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` };
   if (name === 'ns' && below.length === 1 && below[0] !== '' && below[0] !== '.' && below[0] !== '..') {
-    if (!NS_NAMES.includes(below[0])) return { answer: 'ENOENT', why: `no "${below[0]}" in ns_entries (fs/proc/namespaces.c): proc_ns_dir_lookup finds nothing` };
+    if (!NS_NAMES.includes(below[0])) return { answer: 'ENOENT', why: `no ${named(below[0])} in ns_entries (fs/proc/namespaces.c): proc_ns_dir_lookup finds nothing` };
     return MODELLED_PID_FILES.includes(rest) ? MODEL : refuse(`the namespace link ns/${below[0]}`);
   }
-  return refuse(`${rest} below ${name}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
+  return refuse(`${shownPath(rest)} below ${shownPath(name)}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
 }
 
 /** A path as far as it does not depend on the tasks: the model's answer, or the /proc/WHO directory and the rest to
@@ -87,7 +96,8 @@ function rootPathVerdict(path: string): PathVerdict | { readonly answer: 'pid'; 
   if (path === '') return { answer: 'ENOENT', why: 'an empty path (getname)' };
   if (path === '/proc/uptime' || path === '/proc/stat') return MODEL;
   if (path.startsWith('/proc/sys/')) return (SYSCTL_PATHS as readonly string[]).includes(path) ? MODEL : refuse('a sysctl');
-  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
+  // Any character but '/' may be in a name, a line break too (`s`): the kernel splits a path at '/' only.
+  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/s.exec(path);
   if (!m) return refuse(path === '/proc' || path === '/proc/' ? 'the /proc directory itself' : path.startsWith('/proc/') ? 'a path with an empty name in it' : 'a path outside /proc');
   return { answer: 'pid', who: m[1], rest: m[2] ?? '' };
 }
@@ -114,7 +124,7 @@ export function mayBeTaskDir(who: string): boolean {
 }
 
 /** The refusal of a /proc root entry that is no task's directory. */
-const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry "${who}"`);
+const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry ${named(who)}`);
 
 /**
  * What a lookup of `path` meets: `isTask(who)` says whether /proc/WHO names a task (else a name of the /proc root's
