@@ -3,7 +3,7 @@
 // makes the statement's step or expectation. Tasks used and never defined are reported at the end.
 
 import type { Step } from '../sim/ops';
-import { lookupVerdict, mayBeTaskDir, taskPath } from '../sim/kernel/proc/names';
+import { lookupVerdict, mayBeTaskDir, shownPath, taskPath } from '../sim/kernel/proc/names';
 import { CLONE_FLAGS } from '../sim/types';
 import type { Expectation, Range } from './api';
 import { replaceFixes, type LineParser } from './cursor';
@@ -249,7 +249,7 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
 function checkModelled(p: LineParser, t: Lexeme, scope: Scope): void {
   const path = t.value ?? '';
   const v = lookupVerdict(path, (who) => scope.tasks.has(who));
-  if (v.answer === 'refuse') p.ctx.diag(p.r(t), 'warning', 'not-modelled', `${path}: ${v.why}. The run refuses this line.`);
+  if (v.answer === 'refuse') p.ctx.diag(p.r(t), 'warning', 'not-modelled', `${shownPath(path)}: ${v.why}. The run refuses this line.`);
 }
 
 function nextFdNumber(task: TaskInfo | null): number {

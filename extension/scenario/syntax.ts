@@ -2,8 +2,8 @@
 // host action, task operation, expect), the words of the language (operations, flags, clocks, errnos) and the
 // header settings; it reports what is malformed and lists the names the line mentions, without judging them.
 
-import { ARCHES, ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, type Arch, type DesignName, type Machine } from '../sim/types';
-import { HOST_OPERATIONS, type Operation } from '../sim/ops';
+import { ARCHES, ARM64_PATCHES, DEFAULT_PROFILE, DESIGNS, HZ, type Arch, type DesignName, type Machine } from '../sim/types';
+import { HOST_OPERATIONS, MAX_TICKS, type Operation } from '../sim/ops';
 import { bindArgs, buildOperation, readArgs, readDuration, readInt, type ArgScratch } from './args';
 import { replaceFixes, type LineParser } from './cursor';
 import { readExpect } from './expectGrammar';
@@ -291,6 +291,7 @@ function readHost(p: LineParser, word: Lexeme): void {
     if (paren) p.expectPunct(')', "')'");
     p.expectEnd();
     if (count < 1) p.error(p.r(p.toks[p.pos - 1]), 'bad-value', 'At least one tick');
+    if (count > MAX_TICKS) p.error(p.r(p.toks[p.pos - (paren ? 2 : 1)]), 'bad-value', `At most ${MAX_TICKS} ticks in one line (each runs timekeeping_update and records 9 events); for a longer stretch of host time, 'sleep ${Math.ceil(count / HZ)}s' moves it without recording each tick`);
     operation = { op: 'tick', count };
   } else if (word.text === 'sysctl') {
     const a = p.next();

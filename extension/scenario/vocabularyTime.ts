@@ -25,7 +25,7 @@ export const TIMEKEEPING_SPECS: readonly OperationSpec[] = [
   { word: 'device_timestamp', op: 'device_timestamp', host: false, args: [{ name: 'source', kind: 'device', doc: 'input, sound, v4l, drm (CLOCK_MONOTONIC stamps) or socket (CLOCK_REALTIME)' }],
     summary: 'A driver hands the task an event stamped with the host clock (ktime_get, or ktime_get_real for sockets): no time namespace translates it, so a task whose MONOTONIC is shifted sees a stamp that does not match its own "now" (seed 002: "if after restart input is reporting times in CLOCK_MONOTONIC and the applications in the namespace are talking about times in CLOCK_MONOTONIC_SYNC. Then there is an issue."). The result text compares the two.',
     example: 'P2: device_timestamp(input)', snippet: 'device_timestamp(${1|input,socket,sound,v4l,drm|})' },
-  { word: 'tick', op: 'tick', host: true, args: [{ name: 'count', kind: 'int', optional: true, doc: 'how many timer ticks (default 1); one tick is 1/HZ = 4 ms (HZ 250)' }],
+  { word: 'tick', op: 'tick', host: true, args: [{ name: 'count', kind: 'int', optional: true, doc: 'how many timer ticks (default 1, at most 10000); one tick is 1/HZ = 4 ms (HZ 250)' }],
     summary: 'Timer ticks: tick_sched_do_timer → timekeeping_advance → timekeeping_update → update_vsyscall, once per tick: every clock advances 1/HZ and the host vDSO data page is rewritten. A time namespace\'s vvar page only holds offsets and is not touched (under the per-namespace timekeeper design, every namespace page is).',
     example: 'tick 3', snippet: 'tick ${1:1}' },
 ];

@@ -131,6 +131,10 @@ export type HostOperation =
   /** `tick N`: N timer ticks (1/HZ each): timekeeping_advance, timekeeping_update and update_vsyscall run. */
   | { readonly op: 'tick'; readonly count: number };
 
+/** The most ticks one `tick N` line runs (our choice): each records 9 events, so 10,000 (40 s at HZ 250) is 90,000
+ *  events; a count of 2^53 ran without end. Longer stretches of host time are `sleep`, which records no tick. */
+export const MAX_TICKS = 10_000;
+
 export type Operation = TaskOperation | HostOperation;
 export type OperationName = Operation['op'];
 

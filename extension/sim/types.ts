@@ -19,11 +19,10 @@ export type KernelVersion = (typeof KERNEL_VERSIONS)[number];
 /** The version order, for known versions and any other 'major.minor' text ('6.1.20' counts as 6.1): negative when
  *  `a` is older than `b`, zero when the same, positive when newer. KERNEL_VERSIONS is in this order. */
 export function compareKernels(a: string, b: string): number {
-  const key = (v: string): number => {
-    const [major, minor] = v.split('.').map(Number);
-    return major * 1000 + (minor || 0);
-  };
-  return key(a) - key(b);
+  // Major first, then minor: one number (major * 1000 + minor) read a written 6.1000 as 7.0.
+  const [aMajor, aMinor] = a.split('.').map(Number);
+  const [bMajor, bMinor] = b.split('.').map(Number);
+  return aMajor !== bMajor ? aMajor - bMajor : (aMinor || 0) - (bMinor || 0);
 }
 /** True when kernel `v` is `min` or later. */
 export function kernelAtLeast(v: string, min: KernelVersion): boolean {

@@ -49,6 +49,8 @@ export interface TextPart {
   readonly text: string;
   /** 1-based source line of the first body line; null when the body was transfer-encoded (no 1:1 mapping). */
   readonly sourceLine: number | null;
+  /** 1-based source line where the part's body starts, encoded or not: where a problem in its decoded text is reported. */
+  readonly startLine: number;
 }
 
 export interface DecodedMail {
@@ -288,14 +290,14 @@ export function decodeBody(headers: readonly MailHeader[], src: LineSource, body
   if (!isText) return [];
   const raw = src.text(bodyStart, bodyEnd);
   if (cte === 'quoted-printable') {
-    return [{ contentType: ct.type, filename, text: decodeCharset(qpBytes(raw), ct.params.charset), sourceLine: null }];
+    return [{ contentType: ct.type, filename, text: decodeCharset(qpBytes(raw), ct.params.charset), sourceLine: null, startLine: lineBase + bodyStart }];
   }
   if (cte === 'base64') {
     const clean = raw.replace(/\s+/g, '');
     if (/[^A-Za-z0-9+/=]/.test(clean)) {
       diags.push({ line: lineBase + bodyStart, column: 1, severity: 'warning', message: 'base64 body contains characters outside the base64 alphabet; they were skipped' });
     }
-    return [{ contentType: ct.type, filename, text: decodeCharset(base64Bytes(clean), ct.params.charset).replace(/\r\n/g, '\n'), sourceLine: null }];
+    return [{ contentType: ct.type, filename, text: decodeCharset(base64Bytes(clean), ct.params.charset).replace(/\r\n/g, '\n'), sourceLine: null, startLine: lineBase + bodyStart }];
   }
   if (!['7bit', '8bit', 'binary', ''].includes(cte)) {
     diags.push({ line: lineBase + bodyStart, column: 1, severity: 'warning', message: `unknown Content-Transfer-Encoding "${cte}"; the body is shown as it is` });
@@ -304,7 +306,7 @@ export function decodeBody(headers: readonly MailHeader[], src: LineSource, body
 }
 
 function plainPart(type: string, filename: string | null, src: LineSource, start: number, end: number, lineBase: number): TextPart {
-  return { contentType: type, filename, text: src.text(start, end), sourceLine: lineBase + start };
+  return { contentType: type, filename, text: src.text(start, end), sourceLine: lineBase + start, startLine: lineBase + start };
 }
 
 function decodeMultipart(boundary: string, src: LineSource, start: number, end: number, lineBase: number, diags: DiagnosticSink, depth: number): TextPart[] {

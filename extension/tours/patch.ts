@@ -62,16 +62,28 @@ const DIFFSTAT_SUMMARY = /^ \d+ files? changed/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 const C_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'defined', 'typeof', '__attribute__']);
 
+/** Where a line of a transfer-encoded part's decoded text comes from: the 1-based source line the part's body
+ *  starts on, and the line's 1-based number within the decoded text. */
+export interface EncodedPlace { readonly line: number; readonly decodedLine: number }
+
 /**
- * Parses a patch body. `lineOf(i)` maps a body line index to a 1-based source line (or null).
+ * Parses a patch body. `lineOf(i)` maps a body line index to a 1-based source line (or null). A line without one
+ * (a transfer-encoded part's decoded text) has its problems reported where `encodedAt(i)` says its part starts.
  * Never throws: anything unexpected becomes a diagnostic and parsing goes on.
  */
-export function parsePatchBody(body: string, lineOf: (index: number) => number | null, diags: DiagnosticSink, lines: readonly string[] = body.split('\n')): ParsedPatchBody {
+export function parsePatchBody(body: string, lineOf: (index: number) => number | null, diags: DiagnosticSink, lines: readonly string[] = body.split('\n'), encodedAt: (index: number) => EncodedPlace = (i) => ({ line: 1, decodedLine: i + 1 })): ParsedPatchBody {
   // A hunk keeps its text as a slice of `body` (one string, no object per line): where each line starts.
   const starts = new Array<number>(lines.length);
   for (let k = 0, off = 0; k < lines.length; k++) { starts[k] = off; off += lines[k].length + 1; }
   const span = (a: number, b: number) => (a >= b ? '' : body.slice(starts[a], starts[b - 1] + lines[b - 1].length));
-  const at = (i: number) => lineOf(i) ?? 0;
+  const at = (i: number) => lineOf(i) ?? encodedAt(i).line;
+  // A line named in a message's text: its source line, else its line in the decoded part and where that part is.
+  const lineName = (i: number) => {
+    const line = lineOf(i);
+    if (line !== null) return `line ${line}`;
+    const p = encodedAt(i);
+    return `decoded line ${p.decodedLine} of the encoded part at line ${p.line}`;
+  };
   // Where the diff starts: `---` separator (format-patch), else the first `diff --git` or `--- a/` + `+++` pair.
   let firstDiff = lines.findIndex((l, i) => l.startsWith('diff --git ') || (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')));
   if (firstDiff < 0) firstDiff = lines.length;
@@ -110,7 +122,7 @@ export function parsePatchBody(body: string, lineOf: (index: number) => number |
     const l = lines[i];
     if (l === '-- ' || (l === '--' && /^\d+\.\d+/.test(lines[i + 1] ?? ''))) break; // signature: "-- \n2.24.1"
     if (l.startsWith('diff --git ') || (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ '))) {
-      const r = parseFile(lines, i, files.length, at, lineOf, diags, span);
+      const r = parseFile(lines, i, files.length, at, lineName, lineOf, diags, span);
       files.push(r.file);
       i = r.next;
       continue;
@@ -139,7 +151,7 @@ function stripPrefix(p: string): string | null {
   return (s[0] === 'a' || s[0] === 'b') && s[1] === '/' ? s.slice(2) : s;
 }
 
-function parseFile(lines: readonly string[], start: number, fileIndex: number, at: (i: number) => number, lineOf: (i: number) => number | null, diags: DiagnosticSink, span: (a: number, b: number) => string): { file: FileDiff; next: number } {
+function parseFile(lines: readonly string[], start: number, fileIndex: number, at: (i: number) => number, lineName: (i: number) => string, lineOf: (i: number) => number | null, diags: DiagnosticSink, span: (a: number, b: number) => string): { file: FileDiff; next: number } {
   let oldPath: string | null = null;
   let newPath: string | null = null;
   let status: FileDiff['status'] = 'modified';
@@ -199,7 +211,7 @@ function parseFile(lines: readonly string[], start: number, fileIndex: number, a
     }
     const truncated = o < oldCount || n < newCount;
     if (truncated) {
-      diags.push({ line: at(headerIndex), column: 1, severity: 'error', message: `hunk "${l.slice(0, 40)}" ends early: it announces ${oldCount} old and ${newCount} new lines, but only ${o} and ${n} follow (line ${at(i - 1)}); the lines read are kept` });
+      diags.push({ line: at(headerIndex), column: 1, severity: 'error', message: `hunk "${l.slice(0, 40)}" ends early: it announces ${oldCount} old and ${newCount} new lines, but only ${o} and ${n} follow (${lineName(i - 1)}); the lines read are kept` });
     } else if (o > oldCount || n > newCount) {
       diags.push({ line: at(headerIndex), column: 1, severity: 'error', message: `hunk "${l.slice(0, 40)}" has more lines than its header announces` });
     }

@@ -137,6 +137,9 @@ export function coverShortlog(body: string): string[] {
   return out;
 }
 
+/** How many missing patches a cover letter's n/N makes placeholders for, beyond those its shortlog names. */
+export const MAX_PLACEHOLDERS = 1000;
+
 /** Sorts messages into cover letter, patches (in n/N order, gaps listed from the cover's shortlog) and others. */
 export function assemble(source: string, format: PatchSeries['format'], messages: readonly SeriesMessage[], diags: DiagnosticList): PatchSeries {
   let cover: SeriesMessage | null = null;
@@ -167,15 +170,23 @@ export function assemble(source: string, format: PatchSeries['format'], messages
   // A cover letter alone (or a partial mailbox): list the missing patches from its shortlog.
   if (cover && total !== null) {
     const titles = coverShortlog(cover.body);
+    // The count is the sender's word: the placeholders stop at those the shortlog names, or MAX_PLACEHOLDERS.
+    // N as written: a count past 2^53 is not the Number it was read into.
+    const said = [...cover.subjectInfo.tag.matchAll(/\b\d+\/(\d+)\b/g)].pop()?.[1] ?? String(total);
+    let listed = 0;
     for (let n = 1; n <= total; n++) {
       if (seen.has(n)) continue;
+      if (listed++ === Math.max(MAX_PLACEHOLDERS, titles.length)) {
+        diags.push({ line: cover.sourceLine, column: 1, severity: 'warning', message: `the cover letter announces ${said} patches; only the first ${listed - 1} missing ones are listed (its shortlog names ${titles.length})` });
+        break;
+      }
       const title = titles[n - 1] ?? `patch ${n}`;
-      const tag = `[PATCH${cover.subjectInfo.version !== null ? ` v${cover.subjectInfo.version}` : ''} ${n}/${total}]`;
+      const tag = `[PATCH${cover.subjectInfo.version !== null ? ` v${cover.subjectInfo.version}` : ''} ${n}/${said}]`;
       patches.push(makeMessage(-1, cover.sourceLine, [], `${tag} ${title}`, '', null, true));
     }
     patches.sort((a, b) => (a.subjectInfo.number ?? 999) - (b.subjectInfo.number ?? 999));
     const missing = patches.filter((p) => p.placeholder).length;
-    if (missing > 0) diags.push({ line: cover.sourceLine, column: 1, severity: 'info', message: `${missing} of ${total} patches are not in ${source}; they are listed from the cover letter without their diffs` });
+    if (missing > 0) diags.push({ line: cover.sourceLine, column: 1, severity: 'info', message: `${missing} of ${said} patches are not in ${source}; they are listed from the cover letter without their diffs` });
   }
   const head = cover ?? patches[0] ?? messages[0];
   return {

@@ -3,8 +3,8 @@
 // Each mbox message is parsed as soon as the next From_ line closes it, so the cost is linear in the input
 // and only the parsed messages are kept. Never throws.
 
-import { arrayLines, decodeBody, DiagnosticList, header, readHeaders, type LineSource, type MailHeader } from './mail';
-import { parsePatchBody } from './patch';
+import { arrayLines, decodeBody, DiagnosticList, header, readHeaders, type LineSource, type MailHeader, type TextPart } from './mail';
+import { parsePatchBody, type EncodedPlace } from './patch';
 import { assemble, makeMessage, type PatchSeries, type SeriesMessage } from './series';
 
 const HEADER_START = /^(From|Subject|Date|Message-I[dD]|To|Cc|Return-Path|Received|MIME-Version|Content-Type|X-[\w-]+|Delivered-To|In-Reply-To|References):/;
@@ -400,9 +400,28 @@ function readMessage(src: LineSource, firstLine: number, index: number, diags: D
   const lineOf = (i: number): number | null => (direct ? first.sourceLine! + i : null);
   const hasDiff = /^(diff --git |--- \S+\n\+\+\+ )/m.test(body);
   // A plain body is the message's own lines: hand them over rather than split the joined text again.
-  const patch = hasDiff ? parsePatchBody(body, lineOf, diags, direct ? lines.slice(first.sourceLine! - firstLine) : undefined) : null;
+  const patch = hasDiff ? parsePatchBody(body, lineOf, diags, direct ? lines.slice(first.sourceLine! - firstLine) : undefined, encodedPlaces(parts)) : null;
   if (hasDiff && patch && patch.files.length === 0) diags.push({ line: firstLine + bodyStart, column: 1, severity: 'warning', message: 'the body mentions a diff but no file section could be read' });
   return makeMessage(index, firstLine, headers, subject ?? '(no subject)', body, patch);
+}
+
+/** Where body line i of the parts joined by '\n' comes from: the line its part starts on in the source, and its
+ *  line within that part's decoded text (the part's first lines counted once, when a problem asks). */
+function encodedPlaces(parts: readonly TextPart[]): (i: number) => EncodedPlace {
+  let firsts: number[] | undefined;
+  return (i) => {
+    if (!firsts) {
+      firsts = [];
+      for (let k = 0, n = 0; k < parts.length; k++) {
+        firsts.push(n);
+        for (let at = parts[k].text.indexOf('\n'); at >= 0; at = parts[k].text.indexOf('\n', at + 1)) n++;
+        n++;
+      }
+    }
+    let k = parts.length - 1;
+    while (k > 0 && firsts[k] > i) k--;
+    return { line: parts[k]?.startLine ?? 1, decodedLine: i - (firsts[k] ?? 0) + 1 };
+  };
 }
 
 /** The message `from` was read into, read again (its problems were reported the first time). */

@@ -3,7 +3,7 @@
 // rewritten whenever host time moves.
 
 import type { OpResult } from '../api';
-import type { HostOperation } from '../ops';
+import { MAX_TICKS, type HostOperation } from '../ops';
 import type { ClockHostOperation } from '../opsClock';
 import { HOST_ID, type HostClocks, type PageRec } from '../store/records';
 import { machineOf, type Timespec } from '../types';
@@ -79,7 +79,7 @@ export function hostOp(k: KernelContext, op: Exclude<HostOperation, ClockHostOpe
       return { ret: 0, errno: null, signal: null };
     }
     case 'tick': {
-      if (!Number.isInteger(op.count) || op.count < 1) return hostError(k, 'EINVAL', 'a tick count is a whole number of at least 1');
+      if (!Number.isInteger(op.count) || op.count < 1 || op.count > MAX_TICKS) return hostError(k, 'EINVAL', `a tick count is a whole number from 1 to ${MAX_TICKS}`);
       k.ev('host', k.txt`${op.count} timer tick(s)`);
       return k.modules.timekeeping.tick(k, op.count);
     }

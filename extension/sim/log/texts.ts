@@ -17,6 +17,16 @@ function flat(s: string): string {
   return s;
 }
 
+const CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
+const CONTROL_ALL = /[\x00-\x1f\x7f\u2028\u2029]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A string value as a summary shows it: a summary is one line, so a line break or other control character in a
+ *  value (a path or text the scenario wrote) is shown escaped, as a string literal writes it. */
+function oneLine(s: string): string {
+  return CONTROL.test(s) ? s.replace(CONTROL_ALL, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+}
+
 /** The template of a summary that is one string, as it came. */
 const ONE_STRING = ((s: TemplateStringsArray, ..._values: unknown[]): TemplateStringsArray => s)`${''}`;
 
@@ -124,7 +134,7 @@ export class Texts {
       const k = this.argKind.get(q);
       const v = this.argVal.get(q++);
       switch (k) {
-        case A_STR: out += this.argStr.get(v); break;
+        case A_STR: out += oneLine(this.argStr.get(v)); break;
         case A_NUM: out += String(v); break;
         case A_TS: out += fmtTs({ sec: v, nsec: this.argVal.get(q++) }); break;
         case A_TRUE: out += 'true'; break;

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { ARM64_PATCHES, CLOCKS, DEFAULT_PROFILE, KERNEL_VERSIONS, compareKernels, fmtTs, kernelAtLeast } from '../../../extension/sim/types';
+import { readKernelVersion } from '../../../extension/scenario/values';
 
 const json = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 type Prop = { enum?: string[]; default?: string };
@@ -13,6 +14,14 @@ test('the known kernel versions are in version order, and the order reads any ma
   assert.ok(compareKernels('6.1.20', '6.1') === 0 && compareKernels('6.12', '6.2') > 0 && compareKernels('5.10', '5.9') > 0);
   assert.ok(kernelAtLeast('6.12', '6.3') && !kernelAtLeast('5.9', '5.10'));
   assert.equal(fmtTs({ sec: -3, nsec: 5 }), '-3.000000005');
+});
+
+test('a minor version of 1000 or more is still older than the next major (6.1000 < 7.0; 6.1000 once read as 7.0)', () => {
+  assert.ok(compareKernels('6.1000', '7.0') < 0 && compareKernels('6.99999999999999999999', '7.0') < 0);
+  assert.ok(compareKernels('6.1000', '6.18') > 0 && compareKernels('7.0', '6.1000') > 0);
+  assert.equal(compareKernels('6.1000.3', '6.1000'), 0);
+  assert.equal(readKernelVersion('6.99999999999999999999')?.kernel, '6.18', 'the nearest older known version');
+  assert.equal(readKernelVersion('6.1000')?.kernel, '6.18');
 });
 
 test('package.json settings list the simulator\'s versions and defaults', () => {

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { parseScenario } from '../../../extension/scenario/parser';
 import { runScenario } from '../../../extension/scenario/index';
 import type { ParsedScenario, ScenarioDiagnostic } from '../../../extension/scenario/api';
+import { MAX_TICKS } from '../../../extension/sim/ops';
+import { harness } from '../sim/helpers';
 
 function ops(text: string): unknown[] {
   const p = parseScenario(text);
@@ -433,4 +435,15 @@ test('thousands of distinct words keep their own text (the lexer reuses equal te
   const unknown = q.diagnostics.filter((d) => d.code === 'unknown-task');
   assert.equal(unknown.length, 500);
   unknown.forEach((d, k) => assert.ok(d.message.startsWith(`Unknown task X${k}:`), d.message));
+});
+
+test('tick N is bounded: a tick count past MAX_TICKS is an error at the count, not a run of 2^53 ticks (9 events each)', () => {
+  const p = parseScenario('tick 9007199254740991\ntick 10000\ntick(10001)');
+  const errors = p.diagnostics.filter((d) => d.severity === 'error');
+  assert.deepEqual(errors.map((d) => [d.range.line, d.range.col, d.code]), [[0, 5, 'bad-value'], [2, 5, 'bad-value']]);
+  assert.match(errors[0].message, new RegExp(`^At most ${MAX_TICKS} ticks.*sleep 36028797018964s`));
+  assert.equal(MAX_TICKS, 10_000);
+  // The model refuses it too (a caller of the simulator that skips the parser).
+  const h = harness();
+  assert.equal(h.run(null, { op: 'tick', count: 2 ** 53 - 1 }).errno, 'EINVAL');
 });

@@ -55,6 +55,14 @@ test('clock_getres: 1 ns, 4 ms, fallbacks and EINVAL, never shifted by a namespa
   assert.deepEqual(harness('6.18').run('P1', getres(9)).clock?.value, { sec: 0, nsec: 1 });
 });
 
+test('the syscall clock_getres says its resolution in the event that returns it, not an object\'s default text', () => {
+  const h = harness('6.18');
+  h.run('P1', getres(1, 'syscall'));
+  h.run('P1', getres(99, 'syscall'));
+  const exits = Array.from({ length: h.sim.eventCount }, (_, i) => h.sim.event(i)).filter((e) => e.kind === 'syscall-exit').map((e) => e.summary);
+  assert.deepEqual(exits, ['clock_getres = 0 {0.000000001}', 'clock_getres = -1 EINVAL']);
+});
+
 test('the auxiliary clocks: the vDSO answers them from 6.17 (modelled 6.18), the syscall does not', () => {
   const now = harness('6.18');
   assert.deepEqual(now.run('P1', getres(16)).clock?.value, { sec: 0, nsec: 1 });

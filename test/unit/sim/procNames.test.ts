@@ -93,6 +93,25 @@ test('the editor warns at a path the model does not have, and says nothing of a 
   assert.equal(p.steps.length, 7, 'every line runs (and the run refuses the warned ones)');
 });
 
+test('a name with a line break is a name: the kernel splits a path at "/" only; messages show such a path escaped, on one line', () => {
+  const h = harness();
+  // proc_pident_lookup and proc_ns_dir_lookup compare whole names: "no\nsuch" and "mnt\n" are no entry (ENOENT)
+  assert.equal(h.run('P1', op.readlink('/proc/self/no\nsuch')).errno, 'ENOENT');
+  assert.equal(h.run('P1', op.readlink('/proc/self/ns/mnt\n')).errno, 'ENOENT');
+  h.run('P1', op.open('/x\ny', 'f'));
+  h.run('P1', op.setnsPath('/x\ny'));
+  for (let i = 0; i < h.sim.eventCount; i++) assert.ok(!/[\n\r]/.test(h.sim.event(i).summary), h.sim.event(i).summary);
+  const summaries = Array.from({ length: h.sim.eventCount }, (_, i) => h.sim.event(i).summary);
+  assert.ok(summaries.includes('open("/x\\ny", r) as f'), summaries.join('\n'));
+  const refused = h.run('P1', op.readlink('1 0 0\n7 0 0')).refused ?? '';
+  assert.match(refused, /^"1 0 0\\n7 0 0": a path outside \/proc/);
+  const p = parseScenario('P1: readlink("1 0 0\\n7 0 0")\nP1: readlink("/proc/self/\\u2028")');
+  const warned = p.diagnostics.filter((d) => d.code === 'not-modelled');
+  assert.equal(warned.length, 1, JSON.stringify(p.diagnostics));
+  assert.ok(!/[\n\r\u2028\u2029]/.test(warned[0].message), warned[0].message);
+  assert.match(warned[0].message, /^"1 0 0\\n7 0 0": a path outside \/proc/);
+});
+
 test('verify does not compare a line the model refuses: the helper does not run it, and later lines are still compared', () => {
   const plan = planScenario('P1: open("/proc/self/status") = f\nP1: read("/proc/self/comm")\nP1: unshare(CLONE_NEWTIME)', 't.timens', PROFILE, MODE);
   for (const i of [0, 1]) {

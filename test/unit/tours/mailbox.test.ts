@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeEncodedWords, qpBytes, decodeCharset } from '../../../extension/tours/mail';
 import { hunkLines, hunkSides } from '../../../extension/tours/patch';
-import { allHunks, coverShortlog, parseSubject, patchLabel } from '../../../extension/tours/series';
+import { allHunks, coverShortlog, MAX_PLACEHOLDERS, parseSubject, patchLabel } from '../../../extension/tours/series';
 import { parseSeries } from '../../../extension/tours/seriesReader';
-import { ARCHIVE_COVER, b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2 } from './fixtures';
+import { ARCHIVE_COVER, b4Mbx, COVER, formatPatchMbox, mimePatch, PATCH_1, PATCH_2, toBase64 } from './fixtures';
 
 test('subject tags: version, n/N, RFC, Re:', () => {
   const s = parseSubject('[PATCH v4 3/6] arm64/vdso: Add time namespace page');
@@ -135,12 +135,41 @@ test('broken input: malformed hunk header, unclosed multipart, headers without a
   assert.ok(junk.diagnostics.some((x) => x.line === 1 && /taken as the subject/.test(x.message)));
 });
 
+test('a problem in a base64 attachment\'s patch is reported at the line its encoded part starts, never at line 0', () => {
+  // The decoded text has no line of its own in the file: the part's first body line is where to look.
+  const body = PATCH_2.split('\n\n').slice(1).join('\n\n');
+  const text = mimePatch().replace(toBase64(body), toBase64(body.replace('@@ -90,6 +90,15 @@', '@@ -90,6 +90,25 @@')));
+  const series = parseSeries(text, 'mime.eml');
+  const partStart = text.split('\n').indexOf('Content-Transfer-Encoding: base64') + 3; // 1-based, after the blank line
+  const early = series.diagnostics.find((d) => /ends early/.test(d.message));
+  assert.ok(early, JSON.stringify(series.diagnostics));
+  assert.equal(early.line, partStart);
+  assert.match(early.message, new RegExp(`\\(decoded line \\d+ of the encoded part at line ${partStart}\\)`));
+  assert.ok(!/line 0/.test(early.message), early.message);
+  for (const d of series.diagnostics) assert.ok(d.line >= 1, JSON.stringify(d));
+});
+
+test('a cover letter announcing 0/9223372036854775808 lists a bounded number of missing patches and says so', () => {
+  // Each missing patch is a placeholder: one per announced number made a 200-byte mail fill the heap.
+  for (const total of ['5000', '9223372036854775808']) {
+    const text = `From: A <a@example.org>\nSubject: [PATCH 0/${total}] huge\n\nA (2):\n  first\n  second\n`;
+    const series = parseSeries(text, 'huge.eml');
+    assert.equal(series.patches.length, MAX_PLACEHOLDERS);
+    assert.deepEqual(series.patches.slice(0, 3).map((p) => p.subjectInfo.title), ['first', 'second', 'patch 3']);
+    const d = series.diagnostics.find((x) => /announces/.test(x.message));
+    assert.ok(d, JSON.stringify(series.diagnostics));
+    assert.equal(d.line, 1);
+    assert.match(d.message, new RegExp(`announces ${total} patches; only the first ${MAX_PLACEHOLDERS} missing ones are listed`));
+    assert.ok(series.diagnostics.some((x) => x.message.startsWith(`${MAX_PLACEHOLDERS} of ${total} patches are not in huge.eml`)), JSON.stringify(series.diagnostics));
+  }
+});
+
 test('the parser never throws, on any text or any mangling of a real series', () => {
   const real = b4Mbx([COVER, PATCH_1, PATCH_2]);
   fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => { parseSeries(s, 'x'); }), { numRuns: 300 });
   fc.assert(fc.property(fc.integer({ min: 0, max: real.length }), fc.integer({ min: 0, max: 200 }), fc.string({ maxLength: 20 }), (at, del, ins) => {
     const s = parseSeries(real.slice(0, at) + ins + real.slice(at + del), 'x');
-    for (const d of s.diagnostics) assert.ok(d.line >= 0 && d.column >= 1);
+    for (const d of s.diagnostics) assert.ok(d.line >= 1 && d.column >= 1, JSON.stringify(d));
   }), { numRuns: 300 });
 });
 

@@ -19,7 +19,7 @@ import { ID_FILES, idFileOpen, idFileRead, idFileWrite } from './idmap';
 import { mayWrite, rootInode, taskInode, type ProcInode } from './inode';
 import { isMapsFile, mapsOpen, mapsText } from './maps';
 import { isTaskStatFile, taskStatText } from './array';
-import { lookupVerdict, taskPath, type PathVerdict, type PidDir } from './names';
+import { lookupVerdict, shownPath, taskPath, type PathVerdict, type PidDir } from './names';
 import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
@@ -135,8 +135,8 @@ export function openFile(k: KernelContext, t: string, path: string, mode: 'r' | 
 
 /** A path the model has no file for: the kernel's errno where names.ts can tell it, else the line is refused. */
 function answer(k: KernelContext, path: string, v: Exclude<PathVerdict, { answer: 'model' }>): never {
-  if (v.answer === 'refuse') k.refuse(`${path}: ${v.why}`);
-  k.fail(v.answer, `${path}: ${v.why}`);
+  if (v.answer === 'refuse') k.refuse(`${shownPath(path)}: ${v.why}`);
+  k.fail(v.answer, `${shownPath(path)}: ${v.why}`);
 }
 
 /** The text a seq_file /proc file shows now (its ->show), or EINVAL for a file that has no read. */

@@ -57,6 +57,15 @@ export type PathVerdict =
   | { readonly answer: 'refuse'; readonly why: string };
 
 const MODEL: PathVerdict = { answer: 'model' };
+/** A path as messages show it: as it is, or quoted with escapes when it holds a control or line-break character
+ *  (a message is one line; a name may hold any byte but NUL and '/'). */
+export function shownPath(path: string): string {
+  return /[\x00-\x1f\x7f\u2028\u2029]/.test(path) ? JSON.stringify(path) : path;
+}
+
+/** A name in a path, quoted for a message (with escapes, see shownPath). */
+const named = (name: string): string => JSON.stringify(name);
+
 /** The names the model has, for refusals and diagnostics. */
 export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', ')}, and in /proc/PID, /proc/PID/task/TID and /proc/thread-self: ${MODELLED_PID_FILES.join(', ')}`;
 const refuse = (what: string): PathVerdict => ({ answer: 'refuse', why: `${what}, which the model does not have (our choice: it refuses the line rather than guess the kernel's answer; it has ${MODELLED_TEXT})` });
@@ -67,17 +76,17 @@ function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
   if (rest === '') return MODEL;
   const [name, ...below] = rest.split('/');
   const e = Object.hasOwn(PID_ENTRIES, name) ? PID_ENTRIES[name] : undefined;
-  if (name === '.' || name === '..' || name === '') return refuse(`a path with "${name}" in it`);
+  if (name === '.' || name === '..' || name === '') return refuse(`a path with ${named(name)} in it`);
   if (!e || (e.in !== 'both' && e.in !== dir)) {
-    return { answer: 'ENOENT', why: `no "${name}" in ${tableOf(dir)} (fs/proc/base.c): proc_pident_lookup finds nothing${e ? ` (it is in ${tableOf(e.in as PidDir)} only)` : ''}` };
+    return { answer: 'ENOENT', why: `no ${named(name)} in ${tableOf(dir)} (fs/proc/base.c): proc_pident_lookup finds nothing${e ? ` (it is in ${tableOf(e.in as PidDir)} only)` : ''}` };
   }
-  if (below.length === 0) return MODELLED_PID_FILES.includes(name) ? MODEL : refuse(`"${name}" of ${tableOf(dir)}${e.config ? ` (with CONFIG_${e.config})` : ''}`);
+  if (below.length === 0) return MODELLED_PID_FILES.includes(name) ? MODEL : refuse(`${named(name)} of ${tableOf(dir)}${e.config ? ` (with CONFIG_${e.config})` : ''}`);
   if (e.kind === 'file' && !e.config) return { answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` };
   if (name === 'ns' && below.length === 1 && below[0] !== '' && below[0] !== '.' && below[0] !== '..') {
-    if (!NS_NAMES.includes(below[0])) return { answer: 'ENOENT', why: `no "${below[0]}" in ns_entries (fs/proc/namespaces.c): proc_ns_dir_lookup finds nothing` };
+    if (!NS_NAMES.includes(below[0])) return { answer: 'ENOENT', why: `no ${named(below[0])} in ns_entries (fs/proc/namespaces.c): proc_ns_dir_lookup finds nothing` };
     return MODELLED_PID_FILES.includes(rest) ? MODEL : refuse(`the namespace link ns/${below[0]}`);
   }
-  return refuse(`${rest} below ${name}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
+  return refuse(`${shownPath(rest)} below ${shownPath(name)}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
 }
 
 /**
@@ -87,12 +96,13 @@ function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
  */
 export interface TaskPath { readonly who: string; readonly thread?: string; readonly rest: string; readonly dir: PidDir }
 export function taskPath(path: string): TaskPath | null {
-  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/.exec(path);
+  // Any character but '/' may be in a name, a line break too (`s`): the kernel splits a path at '/' only.
+  const m = /^\/proc\/([^/]+)(?:\/(.*))?$/s.exec(path);
   if (!m) return null;
   const who = m[1]!;
   const rest = m[2] ?? '';
   if (who === 'thread-self') return { who, rest, dir: 'tid' };
-  const t = /^task\/([^/]+)(?:\/(.*))?$/.exec(rest);
+  const t = /^task\/([^/]+)(?:\/(.*))?$/s.exec(rest);
   return t ? { who, thread: t[1]!, rest: t[2] ?? '', dir: 'tid' } : { who, rest, dir: 'tgid' };
 }
 
@@ -130,7 +140,7 @@ export function mayBeTaskDir(who: string): boolean {
 }
 
 /** The refusal of a /proc root entry that is no task's directory. */
-const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry "${who}"`);
+const rootEntryRefused = (who: string): PathVerdict => refuse(`the /proc root's entry ${named(who)}`);
 
 /**
  * What a lookup of `path` meets: `isTask(who)` says whether /proc/WHO names a task (else a name of the /proc root's

@@ -178,7 +178,8 @@ export function clockGetres(k: KernelContext, t: string, clock: number, via: Clo
       if (!(e instanceof KErr)) throw e;
       res = { ret: -1, errno: e.errno, signal: null };
     }
-    k.exit('syscall-exit', enter, k.txt`clock_getres = ${res.errno ? `-1 ${res.errno}` : `0 {${res.clock!.value}}`}`, done(k, t, res));
+    // The value goes to k.txt itself (a nested template would print the timespec as [object Object]).
+    k.exit('syscall-exit', enter, res.errno ? k.txt`clock_getres = -1 ${res.errno}` : k.txt`clock_getres = 0 {${res.clock!.value}}`, done(k, t, res));
     return res;
   }
   const sym = k.profile.arch === 'arm64' && !own?._compat ? '__kernel_clock_getres' : '__vdso_clock_getres';
