@@ -228,10 +228,12 @@ function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
  *  THREAD a number or a known task. */
 function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
   const path = t.value ?? '';
-  const tp = taskPath(path);
-  if (!tp || !tp.who) return true;
-  const { who, thread } = tp;
-  const known = (name: string): boolean => /^\d+$/.test(name) || scope.tasks.has(name);
+  const slash = path.indexOf('/', 6);
+  const who = path.slice(6, slash < 0 ? path.length : slash);
+  if (!who) return true;
+  // (the common paths, /proc/self/…, are checked without taskPath's regular expressions: the parser meets many)
+  const thread = slash >= 0 && path.startsWith('task/', slash + 1) ? taskPath(path)?.thread : undefined;
+  const known = (name: string): boolean => scope.tasks.has(name) || /^\d+$/.test(name);
   // an entry of the /proc root (meminfo…) is no misspelt task: checkModelled reports it
   const whoOk = who === 'self' || who === 'thread-self' || known(who) || !mayBeTaskDir(who);
   if (whoOk && (thread === undefined || known(thread))) return true;

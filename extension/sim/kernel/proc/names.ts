@@ -102,7 +102,7 @@ export function taskPath(path: string): TaskPath | null {
   const who = m[1]!;
   const rest = m[2] ?? '';
   if (who === 'thread-self') return { who, rest, dir: 'tid' };
-  const t = /^task\/([^/]+)(?:\/(.*))?$/s.exec(rest);
+  const t = rest.startsWith('task/') ? /^task\/([^/]+)(?:\/(.*))?$/s.exec(rest) : null;
   return t ? { who, thread: t[1]!, rest: t[2] ?? '', dir: 'tid' } : { who, rest, dir: 'tgid' };
 }
 
