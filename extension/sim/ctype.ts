@@ -15,13 +15,5 @@ export function skipSpaces(buf: Uint8Array, i: number, end = buf.length): number
   return i;
 }
 
-/** The bytes as text, one character per byte (0-255), for the parsers written as regular expressions, whose class
- *  SPACE is then isspace's bytes. */
-export function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}
-
-/** isspace as a regular expression class, for a text of bytes (latin1). */
+/** isspace as a regular expression class, for a text of one character per byte (ops.ts byteString). */
 export const SPACE = '[\\t\\n\\v\\f\\r \\xa0]';

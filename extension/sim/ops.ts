@@ -16,6 +16,13 @@ export function dataBytes(data: string): Uint8Array {
   return out;
 }
 
+/** The inverse of dataBytes: the bytes as text, one character per byte, for parsers written as regular expressions. */
+export function byteString(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
 /** A write's `data` as a quoted literal: JSON's escapes, and `\xNN` for the bytes 0x80-0xff (JSON leaves them raw). */
 export function quoteData(data: string): string {
   return JSON.stringify(data).replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);

@@ -17,7 +17,8 @@ function flat(s: string): string {
   return s;
 }
 
-const CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
+/** The characters that break a one-line message (control characters and the two Unicode line separators). */
+export const CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
 const CONTROL_ALL = /[\x00-\x1f\x7f\u2028\u2029]/g;
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -4,7 +4,8 @@
 import type { OpenFile, IdExtent, UserRec } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
-import { latin1, SPACE } from '../../ctype';
+import { SPACE } from '../../ctype';
+import { byteString } from '../../ops';
 
 export type IdFile = 'uid_map' | 'gid_map' | 'setgroups';
 export const ID_FILES: readonly string[] = ['uid_map', 'gid_map', 'setgroups'];
@@ -57,13 +58,16 @@ export function idFileWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Ui
   return k.fn(file === 'uid_map' ? 'proc_uid_map_write' : 'proc_gid_map_write', () => k.fn('map_write', () => mapWrite(k, t, fd, u, file, bytes)));
 }
 
+/** What proc_setgroups_write takes: allow or deny, then isspace's bytes alone (skip_spaces, then `*pos != '\0'`). */
+const SETGROUPS_WORD = new RegExp(`^(allow|deny)${SPACE}*$`);
+
 function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8Array): number {
   return k.fn('proc_setgroups_write', () => {
     if (fd.pos !== 0 || bytes.length >= 8) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= 8`);
     // kbuf[count] = '\0' makes the buffer a C string: strncmp and skip_spaces stop at its first NUL, so "deny\0x" is
     // "deny" (the write still returns the whole count)
-    const text = cString(latin1(bytes));
-    const m = new RegExp(`^(allow|deny)${SPACE}*$`).exec(text);
+    const text = cString(byteString(bytes));
+    const m = SETGROUPS_WORD.exec(text);
     if (!m) k.fail('EINVAL', `'${text}' is neither allow nor deny`);
     if (m[1] === 'allow') {
       if (u._setgroupsDeny) k.fail('EPERM', `${u.id} already says deny, which cannot be undone`);
@@ -83,7 +87,7 @@ function cString(text: string): string {
   return nul < 0 ? text : text.slice(0, nul);
 }
 
-/** The lines map_write parses from `text`, the write's bytes one character per byte (latin1): memdup_user_nul makes
+/** The lines map_write parses from `text`, the write's bytes one character per byte (byteString): memdup_user_nul makes
  *  the buffer a C string, so the text ends at its first NUL (strchr, skip_spaces and simple_strtoul stop there; the
  *  write still returns the whole count), and it is cut at each '\n', a '\n' at the end ending the loop
  *  ("if (*next_line == '\0') next_line = NULL;"). */
@@ -129,7 +133,7 @@ function mapWrite(k: KernelContext, t: string, fd: OpenFile, u: UserRec, file: '
   if (fd.pos !== 0 || bytes.length >= k.sw.pageSize) k.fail('EINVAL', fd.pos !== 0 ? 'the file position is not 0' : `count ${bytes.length} >= PAGE_SIZE (${k.sw.pageSize})`);
   if ((which === 'uid' ? u._uidMap : u._gidMap).length) k.fail('EPERM', `${u.id}'s ${file} is already written: only one successful write`);
   if (!capCheck(k, 'file_ns_capable', opener, u.id, 'CAP_SYS_ADMIN')) k.fail('EPERM', `the opener lacks CAP_SYS_ADMIN over ${u.id}`);
-  const lines = idMapLines(latin1(bytes));
+  const lines = idMapLines(byteString(bytes));
   const extents: IdExtent[] = [];
   for (const line of lines) {
     const e = parseIdMapLine(line, k.sw.scanSaturates);

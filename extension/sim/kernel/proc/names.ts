@@ -2,6 +2,8 @@
 // fs/proc/namespaces.c ns_entries), and what a lookup of a path meets: a file the model has, the kernel's ENOENT or
 // ENOTDIR, or a name the kernel has and the model does not, which the model refuses rather than guess (our choice).
 
+import { CONTROL } from '../../log/texts';
+
 /** A directory of a task: /proc/PID (tgid_base_stuff, also for a thread's pid) or a thread's, /proc/thread-self
  *  and /proc/PID/task/TID (tid_base_stuff). */
 export type PidDir = 'tgid' | 'tid';
@@ -60,7 +62,7 @@ const MODEL: PathVerdict = { answer: 'model' };
 /** A path as messages show it: as it is, or quoted with escapes when it holds a control or line-break character
  *  (a message is one line; a name may hold any byte but NUL and '/'). */
 export function shownPath(path: string): string {
-  return /[\x00-\x1f\x7f\u2028\u2029]/.test(path) ? JSON.stringify(path) : path;
+  return CONTROL.test(path) ? JSON.stringify(path) : path;
 }
 
 /** A name in a path, quoted for a message (with escapes, see shownPath). */
