@@ -51,6 +51,22 @@ export class ChangeIndex {
     return { any, hit };
   }
 
+  /** The events before `before` that show `field` of `obj` itself, latest first. */
+  *eventsBelow(before: number, obj: string, field: string): Generator<number> {
+    const fields = this.byObj.get(obj);
+    if (fields === undefined) return;
+    for (let k = 0; k < fields.length; k += 2) {
+      if (fields[k] !== field) continue;
+      const events = fields[k + 1] as Events;
+      if (typeof events === 'number') {
+        if (events < before) yield events;
+        return;
+      }
+      for (let j = countBelow(events, before) - 1; j >= 0; j--) yield events[j];
+      return;
+    }
+  }
+
   clear(): void {
     this.byObj.clear();
   }

@@ -53,6 +53,8 @@ export class Recorder extends Texts {
   private viewedChanges: number[] = [];
   /** The events by the objects and fields their changes show (lastChanging). */
   private readonly touched = new ChangeIndex();
+  /** The collections' field paths (TableKind.lists) of every table. */
+  private readonly lists: readonly string[];
   /** The events with a change of a table that expands them (struct files), in order: lastChanging looks at these. */
   private expandedEvents: number[] = [];
   /** The view the last changesOf left after its event's changes (see viewAt). */
@@ -66,6 +68,7 @@ export class Recorder extends Texts {
   constructor(readonly keepHistory: boolean, initial?: StoreImage) {
     super();
     this.store = new Store(initial);
+    this.lists = this.store.all.flatMap((t) => t.kind.lists ?? []);
     this.snaps = keepHistory ? new Snapshots() : null;
   }
 
@@ -116,11 +119,11 @@ export class Recorder extends Texts {
     if (this.snaps) t.dirty.add(id);
     if (this.viewedChange(t, field)) this.viewedChanges.push(this.cn);
     this.ch.add(this.cn++, t.index, id, field, before, after);
-    if (this.snaps !== null) this.indexChange(t, id, field, before);
+    if (this.snaps !== null) this.indexChange(t, id, field, before, after);
   }
 
   /** Indexes the change just recorded under the names changesOf will show it by: it belongs to the next event. */
-  private indexChange(t: Table<object>, id: string, field: string, before: unknown): void {
+  private indexChange(t: Table<object>, id: string, field: string, before: unknown, after: unknown): void {
     if (t.kind.expand !== undefined) {
       // Shown in every fd table pointing at the file: indexing each would cost the holders per read (a file shared
       // by 8,000 children, 64 million entries). The events are listed; lastChanging looks at them when asked.
@@ -128,7 +131,14 @@ export class Recorder extends Texts {
       return;
     }
     const s = shownName(t.kind, id, field);
-    if (s !== null) this.touched.add(this.n, s.obj, s.field);
+    if (s === null) return;
+    this.touched.add(this.n, s.obj, s.field);
+    // A change of a list in a field (a namespace's refs.time_ns) is indexed under the list too. Its entries are not:
+    // a namespace among thousands of tasks would hold thousands (6% more memory an event); lastChanging reads the
+    // list's events for one.
+    if (t.kind.listOf === undefined || field === '' || before === undefined || after === undefined) return;
+    const list = t.kind.listOf(field, before, after);
+    if (list !== s.field) this.touched.add(this.n, s.obj, list);
   }
 
   /**
@@ -137,11 +147,13 @@ export class Recorder extends Texts {
    * history nothing is indexed (null): clearing an index at every step filled a streaming run's small heap.
    */
   lastChanging(before: number, obj: string, field?: string): number | null {
-    const { any, hit } = this.touched.lastParts(before, obj, field);
+    const parts = this.touched.lastParts(before, obj, field);
+    const any = parts.any;
+    const hit = parts.hit >= 0 || field === undefined ? parts.hit : this.lastShowingEntry(before, obj, field);
     // Changes of struct files show as `fds` changes of the tables pointing at them (expandsTo): the events with
     // such changes after the answer so far, latest first, until one shows `obj`.
     const shownAs = this.store.openFiles.kind.expandsAs;
-    if (field && field !== shownAs) {
+    if (field && field !== shownAs && !(shownAs !== undefined && field.startsWith(`${shownAs}.`))) {
       if (hit >= 0) return hit;
       const e = Math.max(any, this.lastExpandedShowing(before, any, obj));
       return e >= 0 ? e : null;
@@ -149,10 +161,25 @@ export class Recorder extends Texts {
     if (field) {
       const e = Math.max(hit, this.lastExpandedShowing(before, hit, obj, field));
       if (e >= 0) return e;
-      return any >= 0 ? any : null;
+      const a = Math.max(any, this.lastExpandedShowing(before, any, obj));
+      return a >= 0 ? a : null;
     }
     const e = Math.max(any, this.lastExpandedShowing(before, any, obj));
     return e >= 0 ? e : null;
+  }
+
+  /** For a field inside a collection ('refs.time_ns.P3', 'fds.f'), the last event before `before` that shows it,
+   *  from the events of its list, latest first; -1 for none (and for other fields). */
+  private lastShowingEntry(before: number, obj: string, field: string): number {
+    let list: string | undefined;
+    for (const l of this.lists) if (field.startsWith(l) && field.charCodeAt(l.length) === DOT && (list === undefined || l.length > list.length)) list = l;
+    if (list === undefined) return -1;
+    const part = `${field}.`;
+    for (const i of this.touched.eventsBelow(before, obj, list)) {
+      if (i < this.first) break;
+      if (this.changesOf(i).some((c) => c.obj === obj && (c.field === field || c.field.startsWith(part)))) return i;
+    }
+    return -1;
   }
 
   /** The last event after `after` and before `before` with struct files' changes whose changes show `obj` (its
@@ -161,7 +188,7 @@ export class Recorder extends Texts {
     const list = this.expandedEvents;
     for (let k = countBelow(list, before) - 1; k >= 0 && list[k] > after; k--) {
       if (list[k] < this.first) break;
-      if (this.changesOf(list[k]).some((c) => c.obj === obj && (field === undefined || c.field === field))) return list[k];
+      if (this.changesOf(list[k]).some((c) => c.obj === obj && (field === undefined || c.field === field || c.field.startsWith(`${field}.`)))) return list[k];
     }
     return -1;
   }
@@ -332,8 +359,16 @@ export class Recorder extends Texts {
       const field = this.ch.field(c);
       const name = shownName(t.kind, this.ch.id(c), field);
       if (name !== null) {
-        const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object, view) : t.kind.showField(field, v, view));
-        out.push({ obj: name.obj, field: name.field, before: show(this.ch.before(c)), after: show(this.ch.after(c)) });
+        const before = this.ch.before(c);
+        const after = this.ch.after(c);
+        const entries = field === '' || before === undefined || after === undefined ? null : t.kind.entries?.(field, before, after) ?? null;
+        if (entries !== null) {
+          const show = (list: string, v: unknown): unknown => (v === undefined || t.kind.showEntry === undefined ? v : t.kind.showEntry(list, v, view));
+          for (const e of entries) out.push({ obj: name.obj, field: `${e.list}.${e.key}`, before: show(e.list, e.before), after: show(e.list, e.after) });
+        } else {
+          const show = (v: unknown): unknown => (v === undefined ? v : field === '' ? t.kind.show(v as object, view) : t.kind.showField(field, v, view));
+          out.push({ obj: name.obj, field: name.field, before: show(before), after: show(after) });
+        }
       }
       if (at !== null) this.redo(at, c);
       c++;
@@ -531,3 +566,5 @@ export class Recorder extends Texts {
     return { kind, depth, line, task, tasks, fn, fns, match };
   }
 }
+
+const DOT = 46;

@@ -3,20 +3,25 @@
 // version, so a change costs O(1) however many files the task has. The newest version of a large table carries
 // an index (name → file, and the numbers in use) that moves to the next version when it is extended.
 
+import type { EntryChange } from './table';
+
 /** Tables up to this many files are plain objects at every version. */
 const SMALL = 16;
 
 /** The lowest fd number the model gives: 0–2 are the standard streams every task is taken to have open (our choice). */
 export const FIRST_FD = 3;
 
-/** A file of a table: its number (fs/file.c alloc_fd gives the lowest free one; dup_fd keeps it in the copy). */
-export interface Numbered { readonly _nr?: number }
+/** A file of a table: its number (fs/file.c alloc_fd gives the lowest free one; dup_fd keeps it in the copy), and
+ *  the struct file it points at. */
+export interface Numbered { readonly _nr?: number; readonly file?: string }
 
 type Plain<V extends Numbered> = Readonly<Record<string, V>>;
 
 /** The index of the newest version of a large table: the files by name, and the numbers in use. */
 class Index<V extends Numbered> {
   readonly files = new Map<string, V>();
+  /** For each struct file, the names pointing at it (one, unless dup'ed). */
+  private readonly names = new Map<string, string[]>();
   private readonly used = new Set<number>();
   /** One past the highest number used so far. */
   private next = FIRST_FD;
@@ -33,6 +38,12 @@ class Index<V extends Numbered> {
   set(name: string, v: V): void {
     const old = this.files.get(name);
     if (old?._nr !== undefined && old._nr !== v._nr) this.free(old._nr);
+    if (old !== undefined) this.unname(name, old);
+    if (v.file !== undefined) {
+      const n = this.names.get(v.file);
+      if (n === undefined) this.names.set(v.file, [name]);
+      else n.push(name);
+    }
     this.files.set(name, v);
     if (v._nr !== undefined) {
       this.used.add(v._nr);
@@ -42,7 +53,21 @@ class Index<V extends Numbered> {
   delete(name: string): void {
     const old = this.files.get(name);
     this.files.delete(name);
+    if (old !== undefined) this.unname(name, old);
     if (old?._nr !== undefined) this.free(old._nr);
+  }
+  /** The one name pointing at struct file `file`, null for none, undefined when several do. */
+  onlyName(file: string): string | null | undefined {
+    const n = this.names.get(file);
+    return n === undefined ? null : n.length === 1 ? n[0] : undefined;
+  }
+  private unname(name: string, v: V): void {
+    if (v.file === undefined) return;
+    const n = this.names.get(v.file);
+    if (n === undefined) return;
+    const i = n.indexOf(name);
+    if (i >= 0) n.splice(i, 1);
+    if (n.length === 0) this.names.delete(v.file);
   }
   /** The number alloc_fd would give next. */
   lowestFree(): number {
@@ -90,6 +115,8 @@ class FdChain<V extends Numbered> {
     readonly prev: FdTable<V>,
     readonly name: string,
     readonly value: V | undefined,
+    /** The file `name` was in `prev` (events show the change as `was` → `value` without looking back). */
+    readonly was: V | undefined,
     readonly depth: number,
     readonly kept: number,
   ) {}
@@ -113,16 +140,13 @@ function extend<V extends Numbered>(t: FdTable<V>, name: string, value: V | unde
   const chain = t instanceof FdChain;
   const depth = chain ? t.depth + 1 : 1;
   const kept = chain ? t.kept : Object.keys(t).length;
-  const v = new FdChain<V>(t, name, value, depth, kept);
-  // Keep a plain object once the changes since the last one outnumber its files: such objects then cost no more
-  // than the changes that led to them, and no replay is longer than about twice a table.
-  if (depth > kept + SMALL) {
-    if (chain) t.index = null;
-    return fdsItems(v);
-  }
   // The index moves to the new version (built once if the old version had none).
   const index = chain ? indexOf(t) : Index.of(t);
+  const v = new FdChain<V>(t, name, value, index.files.get(name), depth, kept);
   if (chain) t.index = null;
+  // Keep a plain object once the changes since the last one outnumber its files: such objects then cost no more
+  // than the changes that led to them, and no replay is longer than about twice a table.
+  if (depth > kept + SMALL) return fdsItems(v);
   if (value === undefined) index.delete(name);
   else index.set(name, value);
   v.index = index;
@@ -147,6 +171,19 @@ export function fdsDelete<V extends Numbered>(t: FdTable<V>, name: string): FdTa
 
 export function fdsGet<V extends Numbered>(t: FdTable<V>, name: string): V | undefined {
   return t instanceof FdChain ? indexOf(t).files.get(name) : t[name];
+}
+
+/** The fds of `t` (name and file) that point at one of the struct files `files`, in the table's order. A large
+ *  table's newest version answers for one struct file from its index (a read of one of 8,000 files scanned them
+ *  all); other versions, and struct files several fds share, are read whole. */
+export function fdsPointingAt<V extends Numbered>(t: FdTable<V>, files: readonly string[]): [string, V][] {
+  if (t instanceof FdChain && t.index !== null && files.length === 1) {
+    const one = t.index.onlyName(files[0]);
+    if (one === null) return [];
+    if (one !== undefined) return [[one, t.index.files.get(one)!]];
+  }
+  const items = fdsItems(t);
+  return Object.keys(items).filter((name) => items[name].file !== undefined && files.includes(items[name].file!)).map((name) => [name, items[name]]);
 }
 
 /** The number the next file opened in the table gets: the lowest free one (fs/file.c alloc_fd). */
@@ -174,5 +211,35 @@ export function fdsItems<V extends Numbered>(t: FdTable<V>): Plain<V> {
     if (o.value === undefined) delete out[o.name];
     else out[o.name] = o.value;
   }
+  return out;
+}
+
+/** At most this many opens and closes between two versions are read as such (more are compared as tables). */
+const FEW_OPS = 8;
+
+/** The files of `after` that differ from `before` (an earlier version of the same table, `list` of its record), each
+ *  as its name with the file before and after (undefined: not open). A few opens and closes on top of `before` cost
+ *  what they are; otherwise (small tables, or a large one just turned back into a plain object, once in its size's
+ *  changes) the two are compared. */
+export function fdsEntries<V extends Numbered>(list: string, before: FdTable<V>, after: FdTable<V>): EntryChange[] {
+  const ops: FdChain<V>[] = [];
+  for (let v: FdTable<V> = after; v !== before && v instanceof FdChain && ops.length < FEW_OPS; v = v.prev) ops.push(v);
+  const out: EntryChange[] = [];
+  if (ops.length && ops[ops.length - 1].prev === before) {
+    // Oldest first: a name's file before is what its first change found, after what its last one left.
+    const changed = new Map<string, { was: V | undefined; is: V | undefined }>();
+    for (let j = ops.length - 1; j >= 0; j--) {
+      const o = ops[j];
+      const c = changed.get(o.name);
+      if (c === undefined) changed.set(o.name, { was: o.was, is: o.value });
+      else c.is = o.value;
+    }
+    changed.forEach((c, name) => { if (c.was !== c.is) out.push({ list, key: name, before: c.was, after: c.is }); });
+    return out;
+  }
+  const was = fdsItems(before);
+  const is = fdsItems(after);
+  for (const name of Object.keys(was)) if (is[name] !== was[name]) out.push({ list, key: name, before: was[name], after: is[name] });
+  for (const name of Object.keys(is)) if (was[name] === undefined) out.push({ list, key: name, before: undefined, after: is[name] });
   return out;
 }

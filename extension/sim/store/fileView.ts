@@ -3,14 +3,14 @@
 // a process sees move when another reads from or seeks a file they share.
 
 import type { Change } from '../api';
-import { fdsItems, type FdTable } from './fdtable';
+import { fdsItems, fdsPointingAt, type FdTable } from './fdtable';
 import type { FdRec, FileRec } from './records';
 import { refsItems } from './reflist';
 import type { RawChange } from './table';
 import type { StoreAt } from './view';
 
 /** One fd as events show it: the struct file's fields, then the fd's. */
-function showFd(fd: FdRec, at: StoreAt): object {
+export function showFd(fd: FdRec, at: StoreAt): object {
   const f = at.get(at.store.openFiles, fd.file);
   if (f === undefined) return { file: fd.file, _nr: fd._nr };
   return {
@@ -30,26 +30,29 @@ export function showFds(t: FdTable<FdRec>, at: StoreAt): Record<string, object> 
   return out;
 }
 
-function tableAt(at: StoreAt, id: string): Record<string, object> | undefined {
-  const f = at.get(at.store.files, id);
-  return f === undefined ? undefined : showFds(f.fds, at);
-}
-
-/** The fd tables of `tables` that exist at `at`, with their contents there. */
-function tablesAt(at: StoreAt, tables: readonly string[]): [string, Record<string, object>][] {
-  const out: [string, Record<string, object>][] = [];
-  for (const id of tables) {
-    const t = tableAt(at, id);
-    if (t !== undefined) out.push([id, t]);
-  }
-  return out;
-}
-
 /** The field of an fd table a struct file's change shows as. */
 export const FDS = 'fds';
 
-function changed(before: [string, Record<string, object>][], at: StoreAt): Change[] {
-  return before.map(([id, b]) => ({ obj: id, field: FDS, before: b, after: tableAt(at, id) }));
+/** The fds of the tables `tables` (those that exist at `at`) that point at one of `files`, as they show at `at`. */
+function shownPointingAt(at: StoreAt, tables: Iterable<string>, files: readonly string[]): Shown[] {
+  const out: Shown[] = [];
+  for (const id of tables) {
+    const t = at.get(at.store.files, id);
+    if (t === undefined) continue;
+    for (const [name, fd] of fdsPointingAt(t.fds, files)) out.push({ table: id, name, fd, before: showFd(fd, at) });
+  }
+  return out;
+}
+interface Shown {
+  readonly table: string;
+  readonly name: string;
+  readonly fd: FdRec;
+  readonly before: object;
+}
+
+/** The fds shown before a struct file changed, with how they show after it (at `at`). */
+function changed(shown: readonly Shown[], at: StoreAt): Change[] {
+  return shown.map((s) => ({ obj: s.table, field: `${FDS}.${s.name}`, before: s.before, after: showFd(s.fd, at) }));
 }
 
 /** The struct files' changes of one event, shown as changes of the fd tables pointing at them (the kind's expand). */
@@ -71,26 +74,28 @@ export function fileChanges(run: readonly RawChange[], at: StoreAt, advance: () 
       const own = task === null ? undefined : at.get(at.store.tasks, task)?.files ?? undefined;
       const holders = refsItems((c.before as FileRec)._holders);
       const tables = own !== undefined && holders.includes(own) ? [own, ...holders.filter((h) => h !== own)] : holders;
-      const before = tablesAt(at, tables);
+      const shown = shownPointingAt(at, tables, [c.id]);
       advance();
       i++;
-      out.push(...changed(before, at));
+      out.push(...changed(shown, at));
       continue;
     }
     // Field changes in a row (exec's de_thread moving the /proc/PID files and pidfds of a pid to its new task):
     // each table pointing at one of them changes once, in the store's order.
     const holders = new Set<string>();
+    const files: string[] = [];
     let j = i;
     for (; j < run.length && run[j].field !== '' && !run[j].field.startsWith('_') && run[j].before !== undefined; j++) {
+      files.push(run[j].id);
       const f = at.get(at.store.openFiles, run[j].id);
       if (f !== undefined) for (const h of refsItems(f._holders)) holders.add(h);
     }
     const order: string[] = [];
     at.store.files.forEach((_f, id) => { if (holders.delete(id)) order.push(id); });
     order.push(...holders);
-    const before = tablesAt(at, order);
+    const shown = shownPointingAt(at, order, files);
     for (; i < j; i++) advance();
-    out.push(...changed(before, at));
+    out.push(...changed(shown, at));
   }
   return out;
 }

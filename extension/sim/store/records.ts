@@ -9,9 +9,10 @@ import type { NsOwners } from '../kernel/nsOwners';
 import type { CompatMappingName, MappingName } from '../ops';
 import type { Timespec } from '../types';
 import type { FdTable } from './fdtable';
-import { FDS, fileChanges, showFds } from './fileView';
-import { EMPTY_REFS, refsItems, type RefList } from './reflist';
-import type { TableKind, TableName } from './table';
+import { fdsEntries } from './fdtable';
+import { FDS, fileChanges, showFd, showFds } from './fileView';
+import { EMPTY_REFS, refsEntries, refsItems, type RefList } from './reflist';
+import type { EntryChange, TableKind, TableName } from './table';
 
 /** Ids of the two single-record tables. */
 export const HOST_ID = 'host#clocks';
@@ -232,7 +233,23 @@ function designFields(n: NsRec): Pick<NsRec, '_realtime' | '_sync'> {
 export const TIME_NAMESPACES = kind<NsRec>('timeNamespaces', (n) => ({
   id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
   vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy, _count: n._count, ...designFields(n),
-}), { show: showNs, showField: (field, v) => (field === 'refs' ? showRefs(v as NsRefs) : v) });
+}), {
+  show: showNs,
+  entries: (field, b, a) => (field === 'refs' ? refsChanges(b as NsRefs, a as NsRefs) : null),
+  lists: ['refs.time_ns', 'refs.time_ns_for_children', 'refs.files'],
+  listOf: (field, b, a) => (field === 'refs' ? refsListOf(b as NsRefs, a as NsRefs)?.[1] ?? field : field),
+});
+
+const REF_LISTS = (['time_ns', 'time_ns_for_children', 'files'] as const).map((l) => [l, `refs.${l}`] as const);
+/** The list a change of a namespace's refs is to (refsWith changes one at a time), and its path. */
+function refsListOf(b: NsRefs, a: NsRefs): (typeof REF_LISTS)[number] | undefined {
+  return REF_LISTS.find(([list]) => b[list] !== a[list]);
+}
+/** A change of a namespace's refs as the holders its list gained or lost ('refs.time_ns' 'P3'). */
+function refsChanges(b: NsRefs, a: NsRefs): EntryChange[] {
+  const list = refsListOf(b, a);
+  return list === undefined ? [] : refsEntries(list[1], b[list[0]], a[list[0]]);
+}
 
 export const NSPROXIES = kind<NsproxyRec>('nsproxies', (p) => ({ id: p.id, count: p.count, time_ns: p.time_ns, time_ns_for_children: p.time_ns_for_children }));
 
@@ -253,7 +270,9 @@ export const MMS = kind<MmRec>('mms', (m) => ({
     id: m.id, users: refsItems(m.users), _vmas: m._vmas, _vdsoText: m._vdsoText, _vdsoDistance: m._vdsoDistance, _bases: m._bases,
     _moves: m._moves, _lastZap: m._lastZap, ...(m._compat ? { _compat: true } : {}),
   }),
-  showField: (field, v) => (field === 'users' ? refsItems(v as RefList) : v),
+  entries: (field, b, a) => (field === 'users' ? refsEntries(field, b as RefList, a as RefList) : null),
+  lists: ['users'],
+  listOf: (field) => field,
 });
 
 /** A VMA's id is its mm's id, a slash and its name ('mm#1/[vvar]', 'mm#1/[vvar]@2' for a split piece): events
@@ -269,7 +288,10 @@ export const VMAS = kind<VmaRec>('vmas', (v) => ({
 
 export const FILES = kind<FilesRec>('files', (f) => ({ id: f.id, fds: f.fds, users: f.users, count: f.count }), {
   show: (f, at) => ({ id: f.id, fds: showFds(f.fds, at), users: refsItems(f.users), count: f.count }),
-  showField: (field, v, at) => (field === 'fds' ? showFds(v as FdTable<FdRec>, at) : field === 'users' ? refsItems(v as RefList) : v),
+  entries: (field, b, a) => (field === FDS ? fdsEntries(FDS, b as FdTable<FdRec>, a as FdTable<FdRec>) : field === 'users' ? refsEntries(field, b as RefList, a as RefList) : null),
+  showEntry: (list, v, at) => (list === FDS ? showFd(v as FdRec, at) : v),
+  lists: [FDS, 'users'],
+  listOf: (field) => field,
   readsStore: true,
 });
 

@@ -1,6 +1,9 @@
 // Immutable lists of holders (task ids, 'P1:fd1') whose versions share their past. A short list is a plain array,
 // copied on each change; a long one records each change as one add or remove on top of the previous version,
 // so a change costs O(1) however long the list, and the change log keeps no list copies.
+// A holder is in a list at most once, and only a holder is removed: the lists stand for references taken and put.
+
+import type { EntryChange } from './table';
 
 /** Lists up to this length are kept whole at every version (copying them is cheaper than replaying). */
 const SHORT = 16;
@@ -127,5 +130,31 @@ function replay(base: readonly string[], ops: readonly RefChain[]): readonly str
   }
   const out: string[] = [];
   for (const s of work) if (s !== null) out.push(s);
+  return out;
+}
+
+/** At most this many operations between two versions are read as such (more are compared as lists). */
+const FEW_OPS = 8;
+
+/** What makes `after` from `before` (an earlier version of the same list, `list` of its record): the holders added
+ *  (after `true`) and removed (before `true`). A few operations on top of `before` cost what they are; otherwise
+ *  (short arrays, or a long list just turned back into an array, once in its length's operations) the two are
+ *  compared. */
+export function refsEntries(list: string, before: RefList, after: RefList): EntryChange[] {
+  if (after instanceof RefChain && after.prev === before) return [after.add ? { list, key: after.x, before: undefined, after: true } : { list, key: after.x, before: true, after: undefined }];
+  const ops: RefChain[] = [];
+  for (let v: RefList = after; v !== before && v instanceof RefChain && ops.length < FEW_OPS; v = v.prev) ops.push(v);
+  const net = new Map<string, number>();
+  if (ops.length && ops[ops.length - 1].prev === before) {
+    for (let j = ops.length - 1; j >= 0; j--) net.set(ops[j].x, (net.get(ops[j].x) ?? 0) + (ops[j].add ? 1 : -1));
+  } else {
+    for (const x of refsItems(before)) net.set(x, -1);
+    for (const x of refsItems(after)) net.set(x, (net.get(x) ?? 0) + 1);
+  }
+  const out: EntryChange[] = [];
+  net.forEach((n, x) => {
+    if (n < 0) out.push({ list, key: x, before: true, after: undefined });
+    else if (n > 0) out.push({ list, key: x, before: undefined, after: true });
+  });
   return out;
 }

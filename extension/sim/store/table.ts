@@ -20,6 +20,17 @@ export interface TableKind<R extends object> {
   show(r: R, at: StoreAt): object;
   /** A field value as events show it. */
   showField(field: string, value: unknown, at: StoreAt): unknown;
+  /** For a field that holds collections (lists of holders, an fd table): its change as the entries that differ,
+   *  which events show as fields `list.key` (before or after undefined: not there); null for other fields. A change
+   *  then costs what changed, not the collection (a fork among 4,000 tasks showed each holder list twice, 509 MB).
+   *  Kinds with entries have no owner (their records show under their own ids). */
+  entries?(field: string, before: unknown, after: unknown): readonly EntryChange[] | null;
+  /** With entries: an entry's value as events show it. */
+  showEntry?(list: string, value: unknown, at: StoreAt): unknown;
+  /** With entries: the collections, as field paths ('refs.time_ns', 'users'), and the one a change of `field` is
+   *  to (the change log's index keeps it besides the field, so lastChanging finds a list's last change). */
+  readonly lists?: readonly string[];
+  listOf?(field: string, before: unknown, after: unknown): string;
   /** The records show others as they were (show and showField read `at`). */
   readonly readsStore: boolean;
   /** Changes of this table are shown as changes of the records pointing at it (a struct file's as its fd
@@ -45,6 +56,15 @@ export function shownName(kind: TableKind<object>, id: string, field: string): S
   const owner = kind.owner(id);
   if (owner === null) return { obj: id, field };
   return { obj: owner.obj, field: field ? `${owner.part}.${field}` : owner.part };
+}
+
+/** One entry of a collection that changed: a holder of a list (present: `true`), an fd of a table. */
+export interface EntryChange {
+  /** The collection, as a field path of the record ('refs.time_ns', 'users', 'fds'). */
+  readonly list: string;
+  readonly key: string;
+  readonly before: unknown;
+  readonly after: unknown;
 }
 
 /** A change as the log keeps it. */

@@ -90,6 +90,28 @@ test('--json: one object per scenario line, clock offsets from the host, content
   assert.equal(lines[0].events, undefined);
 });
 
+/** Bytes `run --json --events` writes for `text` (to a file: tens of MB would overflow a pipe's buffer). */
+function eventBytes(name: string, text: string): number {
+  const out = path.join(dir, `${name}.jsonl`);
+  const fd = fs.openSync(out, 'w');
+  const r = spawnSync(process.execPath, [CLI, 'run', '--json', '--events', write(name, text)], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+  fs.closeSync(fd);
+  assert.equal(r.status, 0, r.stderr);
+  return fs.statSync(out).size;
+}
+
+// Each event shows what it changed, not the collections it changed: a fork among n tasks showed every holder list
+// whole (4,000 forks wrote 509 MB), an open among n fds the whole table. Sizes, not times: they cannot be noisy.
+test('--json --events writes linearly more for more forks and more open files (8 times the lines, at most 10 times the bytes)', () => {
+  const forks = (n: number) => ['P1: unshare(CLONE_NEWTIME)', ...Array.from({ length: n }, (_, i) => `P1: fork() = C${i}`)].join('\n') + '\n';
+  const opens = (n: number) => Array.from({ length: n }, (_, i) => `P1: open("/proc/self/timens_offsets", O_RDONLY) = f${i}`).join('\n') + '\n';
+  for (const [what, gen, n] of [['forks', forks, 250], ['opens', opens, 200]] as const) {
+    const small = eventBytes(`${what}-small.timens`, gen(n));
+    const large = eventBytes(`${what}-large.timens`, gen(8 * n));
+    assert.ok(large <= 10 * small, `${what}: 8x the lines wrote ${(large / small).toFixed(1)}x the bytes (${small}, ${large})`);
+  }
+});
+
 test('--json --events includes each line\'s events; --arch/--kernel/--patch-off override the header', () => {
   const r = cli('run', '--json', '--events', write('e.timens', PASSING));
   const first = JSON.parse(r.stdout.split('\n')[0]);

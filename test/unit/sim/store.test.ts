@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { createSimulation } from '../../../extension/sim/index';
 import type { Simulation, StateTable } from '../../../extension/sim/api';
 import { internalsOf } from '../../../extension/sim/simulation';
-import { EMPTY_REFS, refsAdd, refsItems, refsRemove, type RefList } from '../../../extension/sim/store/reflist';
+import { EMPTY_REFS, refsAdd, refsEntries, refsItems, refsRemove, type RefList } from '../../../extension/sim/store/reflist';
+import { fdsDelete, fdsEntries, fdsItems, fdsPointingAt, fdsSet, type FdTable } from '../../../extension/sim/store/fdtable';
 import type { Operation } from '../../../extension/sim/ops';
 import { F, C } from './helpers';
 
@@ -30,6 +31,59 @@ test('a reference list reads back as the array of the same adds and removes, at 
   }), { numRuns: 200 });
 });
 
+// What events show of a list's or a table's change: the entries that differ. Applied to the earlier version's items
+// they must give the later one's, for neighbours (one operation, the fast path) and versions further apart.
+test('the entries between two versions of a list or an fd table make the one from the other', () => {
+  const opArb = fc.record({ add: fc.boolean(), x: fc.integer({ min: 0, max: 30 }) });
+  fc.assert(fc.property(fc.array(opArb, { maxLength: 300 }), fc.integer({ min: 0, max: 40 }), fc.array(fc.nat(), { minLength: 20, maxLength: 20 }), (ops, grow, picks) => {
+    let list: RefList = EMPTY_REFS;
+    let table: FdTable<{ _nr: number; file: string }> = {};
+    const lists: RefList[] = [list];
+    const tables: FdTable<{ _nr: number; file: string }>[] = [table];
+    let nr = 0;
+    for (const o of [...Array.from({ length: grow }, (_, i) => ({ add: true, x: 100 + i })), ...ops]) {
+      const x = `T${o.x}`;
+      // A holder is added once and only a holder is removed (the lists stand for references).
+      const held = refsItems(list).includes(x);
+      if (o.add && !held) list = refsAdd(list, x);
+      if (!o.add && held) list = refsRemove(list, x);
+      // A table's name is opened (again: replaced, as a delete and a set) or closed.
+      // Some struct files are pointed at by several names (as after dup).
+      table = o.add ? fdsSet(o.x % 3 ? table : fdsDelete(table, x), x, { _nr: nr++, file: `F${nr % 40}` }) : fdsDelete(table, x);
+      lists.push(list);
+      tables.push(table);
+      // The fds pointing at a struct file, from the newest version's index or read whole, are the table's.
+      const items = fdsItems(table);
+      for (const f of ['F0', `F${nr % 40}`, `F${(nr + 7) % 40}`]) {
+        assert.deepEqual(fdsPointingAt(table, [f]), Object.keys(items).filter((k) => items[k].file === f).map((k) => [k, items[k]]), `fds pointing at ${f}`);
+      }
+    }
+    const n = lists.length;
+    const pairs: [number, number][] = [];
+    for (let i = 0; i + 1 < n; i++) pairs.push([i, i + 1]);
+    for (let k = 0; k + 1 < picks.length; k += 2) {
+      const [a, b] = [picks[k] % n, picks[k + 1] % n].sort((p, q) => p - q);
+      pairs.push([a, b]);
+    }
+    for (const [i, j] of pairs) {
+      const holders = new Set(refsItems(lists[i]));
+      for (const e of refsEntries('l', lists[i], lists[j])) {
+        assert.equal(e.before === true, holders.has(e.key), `${e.key} was held iff the entry says so`);
+        if (e.after === true) holders.add(e.key);
+        else holders.delete(e.key);
+      }
+      assert.deepEqual([...holders].sort(), [...refsItems(lists[j])].sort(), `list versions ${i} and ${j}`);
+      const files: Record<string, unknown> = { ...fdsItems(tables[i]) };
+      for (const e of fdsEntries('t', tables[i], tables[j])) {
+        assert.equal(e.before, files[e.key], `${e.key} before, table versions ${i} and ${j}`);
+        if (e.after === undefined) delete files[e.key];
+        else files[e.key] = e.after;
+      }
+      assert.deepEqual(files, { ...fdsItems(tables[j]) }, `table versions ${i} and ${j}`);
+    }
+  }), { numRuns: 100 });
+});
+
 test('a namespace with thousands of tasks records each join in constant space, and reads back in join order', () => {
   const sim = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [] });
   let line = 0;
@@ -39,14 +93,20 @@ test('a namespace with thousands of tasks records each join in constant space, a
   const want = ['P1', ...Array.from({ length: 3000 }, (_, i) => `C${i}`).filter((_, i) => i % 7 !== 0)];
   assert.deepEqual(refs.time_ns, want);
   assert.deepEqual(refs.time_ns_for_children, want);
-  // The change of a join shows the whole list before and after, as the read model has it.
-  const fork = sim.lineSpans()[1500];
-  const change = Array.from({ length: fork.end - fork.first }, (_, i) => sim.event(fork.first + i).changes).flat()
-    .find((c) => c.obj === 'ns#0' && c.field === 'refs')!;
-  const before = change.before as { time_ns: string[] };
-  const after = change.after as { time_ns: string[] };
-  assert.deepEqual(before.time_ns, ['P1', ...Array.from({ length: 1500 }, (_, i) => `C${i}`)]);
-  assert.deepEqual(after.time_ns, [...before.time_ns, 'C1500']);
+  // A join shows as the holder it adds to each list, not the lists: what a fork's events show does not grow with
+  // the tasks before it (a fork among 4,000 tasks once showed each list whole, twice).
+  const nsChanges = (line: number) => {
+    const span = sim.lineSpans()[line];
+    return Array.from({ length: span.end - span.first }, (_, i) => sim.event(span.first + i).changes).flat().filter((c) => c.obj === 'ns#0');
+  };
+  const child = (k: number) => [
+    { obj: 'ns#0', field: `refs.time_ns.C${k}`, before: undefined, after: true },
+    { obj: 'ns#0', field: `refs.time_ns_for_children.C${k}`, before: undefined, after: true },
+  ];
+  assert.deepEqual(nsChanges(1500), child(1500));
+  assert.deepEqual(nsChanges(10), child(10));
+  // An exit shows the holder each list lost.
+  assert.deepEqual(nsChanges(3000 + 10).map((c) => [c.field, c.before, c.after]), [['refs.time_ns.C70', true, undefined], ['refs.time_ns_for_children.C70', true, undefined]]);
 });
 
 function steps(sim: Simulation, ops: [string | null, Operation][]): void {
