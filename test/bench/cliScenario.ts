@@ -69,3 +69,14 @@ export function* crowdScenarioLines(children: number): Generator<string> {
     ];
   }
 }
+
+/** `children` forks that stay alive, each opening and reading its own file, while another task's table grows (a fork
+ *  copies its parent's table, as dup_fd does: the parent's stays small): what `run --json --events` shows of each
+ *  grew with the tasks and files before it until it showed a collection's entries. */
+export function* forkOpenLines(children: number): Generator<string> {
+  yield* ['arch x86_64', 'kernel 6.18', 'P1: unshare(CLONE_NEWTIME)', 'P1: fork() = Q'];
+  for (let k = 0; k < children; k++) {
+    const c = `C${k}`;
+    yield* [`P1: fork() = ${c}`, `${c}: open("/proc/self/stat") = s`, `${c}: read(s)`, `Q: open("/proc/uptime") = u${k}`, `Q: read(u${k})`];
+  }
+}

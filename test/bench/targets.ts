@@ -8,6 +8,7 @@ export const TARGETS: Readonly<Record<string, { op: '<' | '<=' | '>='; value: nu
   'parse.lines_per_sec': { op: '>=', value: 1_000_000 },
   'cli.run_scaling_ratio_8x': { op: '<', value: 10 },
   'cli.crowd_scaling_ratio_8x': { op: '<', value: 10 },
+  'cli.events_json_scaling_ratio_8x': { op: '<', value: 10 },
   'cli.run_1e6_events_ms': { op: '<', value: 2000 },
   'cli.run_1e6_events_mb': { op: '<', value: 300 },
   'dap.step_roundtrip_ms_median': { op: '<', value: 5 },
