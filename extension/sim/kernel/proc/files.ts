@@ -236,9 +236,10 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
-      const { consumed, ignored, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, bytes);
+      const { consumed, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, bytes);
       if (refused) return refuse(k, refused);
-      if (fdName && !ignored && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
+      // the handler moves the position by what it returns, an ignored write's whole count too
+      if (fdName && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
       return { ret: consumed, errno: null, signal: null };
     }
     // /proc/uptime and /proc/stat are proc_ops entries (fs/proc/generic.c): their file's write is proc_reg_write, whose
