@@ -183,17 +183,25 @@ export function showText(k: KernelContext, t: string, fd: OpenFile): string {
 /** read(2) of `count` bytes (all by default) at the file's position: the seq_file rules of seq_file.ts. */
 export function read(k: KernelContext, t: string, f: FileRef, count?: number): OpResult {
   return withFile(k, t, f, 'r', (fd, fdName) => {
+    // vfs_read: FMODE_READ (EBADF), FMODE_CAN_READ (EINVAL: a file without a read, such as a namespace file or a
+    // pidfd), access_ok (EFAULT), and only then the file's read: a directory's generic_read_dir (EISDIR), a sysctl's
+    // proc_sys_call_handler
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
-    // vfs_read → generic_read_dir: a directory has no read, only getdents (fs/libfs.c).
-    if (isProcDir(fd)) k.fail('EISDIR', `${fd.path} is a directory`);
-    if (isSysctlFile(fd)) {
+    const dir = isProcDir(fd);
+    const sysctl = isSysctlFile(fd);
+    if (!dir && !sysctl && fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
+    // access_ok(buf, count) fails for a size_t that large (a negative count) before anything else looks at it.
+    if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
+    // a count that alone reaches past the user address space fails whatever the buffer's address; a smaller one is
+    // taken to fit (our choice: the model has no buffer address, and verify compares no count of 2^32 or more)
+    const limit = k.sw.userAddressLimit;
+    if (count !== undefined && limit !== null && count >= limit) k.fail('EFAULT', `a buffer of ${count} bytes reaches past the user address space (access_ok: ${limit})`);
+    if (dir) k.fail('EISDIR', `${fd.path} is a directory`);
+    if (sysctl) {
       const text = sysctlRead(k, fd, count ?? Infinity);
       if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length });
       return { ret: utf8.encode(text).length, errno: null, signal: null, text };
     }
-    if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
-    // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
-    if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
     // uid_map, gid_map and maps are seq_open files of one record per line (an extent, a VMA); the others single_open
     const lines = isIdFile(fd) && !fd.path.endsWith('/setgroups') || isMapsFile(fd);
     const pass = () => lines

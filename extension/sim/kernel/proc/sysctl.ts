@@ -63,10 +63,19 @@ export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' 
   return { path, kind: 'other', ns: null, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: mode };
 }
 
+/** "error = -ENOMEM; if (count >= KMALLOC_MAX_SIZE) goto out;" (5.8+), after the permission test: the count as
+ *  vfs_read and vfs_write cut it to MAX_RW_COUNT (INT_MAX & PAGE_MASK), which is larger than the bound. */
+function tooLarge(k: KernelContext, count: number): void {
+  const max = k.sw.sysctlKmallocMax;
+  // a read without a count is the language's "all of it", which a program asks with a buffer of its size
+  if (max !== null && count >= max && count !== Infinity) k.fail('ENOMEM', `a count of ${count} bytes: not below KMALLOC_MAX_SIZE (${max}), so proc_sys_call_handler does not allocate its buffer`);
+}
+
 /** proc_sys_call_handler for a read: the handler prints the whole value at position 0 and nothing after
  *  (`if (!table->maxlen || !*lenp || (*ppos && !write)) { *lenp = 0; return 0; }`). */
 export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): string {
   return k.fn('proc_sys_call_handler', () => {
+    tooLarge(k, count);
     if (fd.pos !== 0) return '';
     return SYSCTLS[fd.path as keyof typeof SYSCTLS](k, fd.openerUserNs).slice(0, count);
   });
@@ -85,6 +94,7 @@ export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Ui
       return { consumed: 0, refused: `a write of ${fd.path.slice('/proc/sys/'.length).replace('/', '.')}, a setting of the whole machine, which the model keeps fixed (our choice)` };
     }
     if (!writable(k, t, fd.openerUserNs)) k.fail('EPERM', `${t} no longer has CAP_SYS_RESOURCE over ${fd.openerUserNs}`);
+    tooLarge(k, bytes.length);
     // proc_first_pos_non_zero_ignore (sysctl_writes_strict = 1): a write past position 0 is ignored, yet the
     // handler's "goto out" skips only the parse: "out: *ppos += *lenp;" with *lenp as it was, so the write reports
     // every byte written and the position moves past them (checked on Linux 6.18)
