@@ -50,3 +50,12 @@ test('a count past the user address space is EFAULT, except on x86_64 6.4-6.11, 
   assert.equal(reader('6.12', 'arm64')(rd('/proc/uptime', past)).errno, null, 'arm64: 48-bit addresses');
   assert.equal(reader('6.12', 'arm64')(rd('/proc/uptime', 2 ** 48)).errno, 'EFAULT');
 });
+
+test('a thread\'s directory /proc/PID/task/TID opened as a file is a directory: EISDIR, and pwrite reaches EBADF', () => {
+  const h = harness();
+  h.run('P1', { op: 'pthread_create', child: 'U' });
+  h.run('P1', op.open('/proc/P1/task/U', 'u'));
+  assert.equal(h.run('P1', rdFd('u')).errno, 'EISDIR');
+  assert.equal(h.run('P1', rdFd('u', -1)).errno, 'EFAULT');
+  assert.equal(h.run('P1', { op: 'pwrite', file: { fd: 'u' }, data: '', offset: 0 }).errno, 'EBADF');
+});

@@ -24,9 +24,9 @@ import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
 
-/** A /proc/PID directory opened with open(2). */
+/** A task's directory opened with open(2): /proc/PID, /proc/thread-self or a thread's /proc/PID/task/TID. */
 export function isProcDir(fd: OpenFile): boolean {
-  return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
+  return fd.kind === 'other' && fd.task !== null && taskPath(fd.path)?.rest === '';
 }
 
 export function isIdFile(fd: OpenFile): boolean {
