@@ -318,6 +318,20 @@ function procPathExists(k: KernelContext, t: string, path: string): boolean {
 
 /** What a lookup of `path` meets, with the tasks as they are now (names.ts for the names). */
 function lookup(k: KernelContext, t: string, path: string): PathVerdict {
+  const v = lookupAll(k, t, path);
+  if (v.answer !== 'ENOTDIR') return v;
+  // below timens_offsets or a time namespace link: ENOENT without CONFIG_TIME_NS, where they are not there; below a
+  // namespace link, which the walk follows, proc_ns_get_link's ptrace check first (EACCES)
+  const below = /^(timens_offsets|ns\/(time|time_for_children|user))\//.exec(procTask(k, t, path)?.rest ?? '');
+  if (below && below[1] !== 'ns/user' && !k.sw.timeNamespaces) return { answer: 'ENOENT', why: `no ${below[1]} without CONFIG_TIME_NS` };
+  if (below?.[2]) {
+    const target = task(k, procTask(k, t, path)!.task);
+    if (!ptraceMayAccess(k, task(k, t), target)) k.fn('proc_ns_get_link', () => k.fail('EACCES', `${t} has no ptrace read access to ${target.id}`));
+  }
+  return v;
+}
+
+function lookupAll(k: KernelContext, t: string, path: string): PathVerdict {
   const taskOf = (dir: string): string => procTask(k, t, dir)?.task ?? '';
   return lookupVerdict(path, (who) => taskOf(`/proc/${who}`) !== '', (who) => {
     const found = taskOf(`/proc/${who}`);
