@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <linux/nsfs.h>
 
 static int open_path(const struct proc_path *p, int flags)
@@ -69,16 +70,19 @@ void op_read(struct task_ctx *c, struct arg *a, struct result *r)
 	int opened;
 	int fd = file_fd(&a[0], O_RDONLY | O_CLOEXEC, &opened);
 	if (fd < 0 && opened == 0 && a[0].kind != 'f') { res_errno(r, -1); res_add(r, " at=open"); return; }
-	unsigned char *buf = malloc(TEXT_MAX / 2);
-	if (!buf) { res_errno(r, -1); return; }
-	/* the count as given; a positive one is cut at the buffer, a negative one reaches the kernel as a huge
-	 * size_t, which access_ok refuses (EFAULT) before anything is written */
-	size_t count = TEXT_MAX / 2;
-	if (a[1].present) count = a[1].i < 0 || (size_t)a[1].i < count ? (size_t)a[1].i : count;
+	/* The count reaches the kernel as given (a negative one as a huge size_t), since the file's own checks look at
+	 * it: a sysctl refuses KMALLOC_MAX_SIZE bytes or more (ENOMEM), access_ok the ones past the user address space
+	 * (EFAULT). The buffer holds TEXT_MAX / 2 bytes and a PROT_NONE page after them: the kernel copies in order, so
+	 * a read of more stops at that page rather than write over the helper's memory (these files hold far less). */
+	size_t size = TEXT_MAX / 2, page = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned char *buf = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) { res_errno(r, -1); if (opened) close(fd); return; }
+	if (mprotect(buf + size, page, PROT_NONE)) { res_errno(r, -1); munmap(buf, size + page); if (opened) close(fd); return; }
+	size_t count = a[1].present ? (size_t)a[1].i : size;
 	ssize_t n = read(fd, buf, count);
 	res_errno(r, n);
 	if (n > 0) add_text(r, buf, (size_t)n);
-	free(buf);
+	munmap(buf, size + page);
 	if (opened) close(fd);
 }
 

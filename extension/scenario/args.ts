@@ -4,7 +4,7 @@
 
 import { CLOCKS, DESIGN_CLOCKS, SIGNALS, type Timespec } from '../sim/types';
 import type { CpuClockOf } from '../sim/cpuclock';
-import { DEVICE_SOURCES, EXEC_ABIS, NS_IOCTLS, SEEK, SETNS_RACES, type DeviceSource, type ExecAbi, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type SetnsRace, type TimeExpr, type Whence } from '../sim/ops';
+import { cString, DEVICE_SOURCES, EXEC_ABIS, NS_IOCTLS, SEEK, SETNS_RACES, type DeviceSource, type ExecAbi, type FileRef, type MappingName, type NsIoctl, type NsTarget, type Operation, type SetnsRace, type TimeExpr, type Whence } from '../sim/ops';
 import type { Range } from './api';
 import { LineError, LineParser, own, replaceFixes } from './cursor';
 import { cStringBytes, type Lexeme } from './lexer';
@@ -251,21 +251,21 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
       if (!one || one.t !== 'string') { p.soft(arg.range, 'syntax', 'Expected a string in double quotes'); return undefined; }
       const op = scratch.values.spec?.op;
       const text = readString(p, one, op === 'open' || op === 'readlink');
-      // a write's data is bytes, as C's string literal makes them; a path stays the text typed
-      return text !== undefined && (op === 'write' || op === 'pwrite') ? cStringBytes(one.text, text) : text;
+      // a write's data is bytes, as C's string literal makes them; a path is the text typed, up to a NUL (getname)
+      return text !== undefined && (op === 'write' || op === 'pwrite') ? cStringBytes(one.text, text) : text === undefined ? text : cString(text);
     }
     case 'fd': {
       if (!one || one.t !== 'ident') { p.soft(arg.range, 'syntax', 'Expected an fd name, as given by open(...) = fd1'); return undefined; }
       return fdName(p, one);
     }
     case 'file': {
-      if (one && one.t === 'string') { const s = readString(p, one, true); return s === undefined ? undefined : { path: s }; }
+      if (one && one.t === 'string') { const s = readString(p, one, true); return s === undefined ? undefined : { path: cString(s) }; }
       if (one && one.t === 'ident') return { fd: fdName(p, one) };
       p.soft(arg.range, 'syntax', 'Expected a path in quotes or an fd name');
       return undefined;
     }
     case 'nsTarget': {
-      if (one && one.t === 'string') { const s = readString(p, one, true); return s === undefined ? undefined : { path: s }; }
+      if (one && one.t === 'string') { const s = readString(p, one, true); return s === undefined ? undefined : { path: cString(s) }; }
       if (one && one.t === 'ident') return { fd: fdName(p, one) };
       if (n === 4 && toks[at].text === 'pidfd' && toks[at + 1].text === '(' && toks[at + 3].text === ')' && toks[at + 2].t === 'ident') {
         toks[at].code = K.operation;

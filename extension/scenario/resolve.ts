@@ -2,7 +2,7 @@
 // statement mentions (tasks used before they exist, names taken twice, unknown fds, /proc/NAME paths) and
 // makes the statement's step or expectation. Tasks used and never defined are reported at the end.
 
-import type { Step } from '../sim/ops';
+import { cString, type Step } from '../sim/ops';
 import { lookupVerdict, mayBeTaskDir, shownPath, taskPath } from '../sim/kernel/proc/names';
 import { CLONE_FLAGS } from '../sim/types';
 import type { Expectation, Range } from './api';
@@ -121,7 +121,7 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
         if (!checkProcPath(p, t, scope)) failed = true;
         break;
       case REF.openedPath:
-        if ((t.value ?? '').startsWith('/proc/') && !checkProcPath(p, t, scope)) failed = true;
+        if (cString(t.value ?? '').startsWith('/proc/') && !checkProcPath(p, t, scope)) failed = true;
         else checkModelled(p, t, scope);
         break;
       case REF.defineTask: {
@@ -227,7 +227,7 @@ function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
 /** `/proc/NAME/...` and `/proc/NAME/task/THREAD/...`: NAME must be self, thread-self, a number or a known task, and
  *  THREAD a number or a known task. */
 function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
-  const path = t.value ?? '';
+  const path = cString(t.value ?? '');
   const slash = path.indexOf('/', 6);
   const who = path.slice(6, slash < 0 ? path.length : slash);
   if (!who) return true;
@@ -249,7 +249,7 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
 /** A path the line opens that the model has no file for (sim/kernel/proc/names.ts): a warning at the path, since
  *  the run refuses the line. Names no kernel has are left alone: the run answers the kernel's ENOENT or ENOTDIR. */
 function checkModelled(p: LineParser, t: Lexeme, scope: Scope): void {
-  const path = t.value ?? '';
+  const path = cString(t.value ?? '');
   const v = lookupVerdict(path, (who) => scope.tasks.has(who));
   if (v.answer === 'refuse') p.ctx.diag(p.r(t), 'warning', 'not-modelled', `${shownPath(path)}: ${v.why}. The run refuses this line.`);
 }

@@ -23,6 +23,13 @@ export function byteString(bytes: Uint8Array): string {
   return s;
 }
 
+/** The text up to its first NUL: what the kernel's C string functions see of a write's buffer, and what getname
+ *  (fs/namei.c: strncpy_from_user stops at the NUL) takes of a path, so "/proc/self/stat\0x" opens /proc/self/stat. */
+export function cString(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
 /** A write's `data` as a quoted literal: JSON's escapes, and `\xNN` for the bytes 0x80-0xff (JSON leaves them raw). */
 export function quoteData(data: string): string {
   return JSON.stringify(data).replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);

@@ -97,6 +97,12 @@ export interface SwitchValues {
   /** user.max_time_namespaces and the other ucount sysctls are longs (proc_doulongvec_minmax, which refuses any
    *  minus sign); before, ints (proc_dointvec_minmax, which takes "-0" as 0). */
   readonly ucountSysctlLong: boolean;
+  /** proc_sys_call_handler refuses a read or write of KMALLOC_MAX_SIZE bytes or more (ENOMEM), the bound in bytes
+   *  (5.8+, when the handlers took a kernel buffer); null before. */
+  readonly sysctlKmallocMax: number | null;
+  /** access_ok's bound: a read whose count reaches it is EFAULT wherever the buffer lies; null where access_ok takes
+   *  every count below 2^63 (x86_64 6.4-6.11). */
+  readonly userAddressLimit: number | null;
   /** /proc/PID/stat starttime is shifted by the reader's boottime offset. */
   readonly procPidStatStart: boolean;
   /** Name of the fork core: _do_fork before 5.10, kernel_clone after. */
@@ -333,6 +339,13 @@ export function switchesFor(profile: Profile): Switches {
   def('vdsoAuxClocks', at(v, '6.17'), '"vdso: Add support for auxiliary clocks" (6.17): __cvdso_clock_getres_common gives aux_clock_resolution_ns() for CLOCK_AUX..CLOCK_AUX_LAST; probed on 6.18: clock_getres(16) is 0 {0, 1} through the vDSO, EINVAL through the syscall');
   def('futexTimens', !at(v, '5.10') ? 'none' : at(v, '5.15') ? 'monotonic' : 'lock-pi-too', 'c2f7d08cccf4 "futex: Adjust absolute futex timeouts with per time namespace offset" (5.10) converts every absolute timeout without FUTEX_CLOCK_REALTIME, FUTEX_LOCK_PI\'s REALTIME one too; cdf78db40709 "futex: Do not apply time namespace adjustment on FUTEX_LOCK_PI" (5.13, Cc stable; the model follows mainline: 5.10 and 5.11 have the bug)');
   def('futex2Calls', at(v, '6.12') ? 'wait' : at(v, '5.19') ? 'waitv' : 'none', 'bf69bad38cf6 "futex: Implement sys_futex_waitv()" (5.16; the model knows 5.19 after 5.15); "futex: Add sys_futex_wait()" (6.7, with futex_wake and futex_requeue; the model knows 6.12 after 6.5)');
+  // KMALLOC_MAX_SIZE = 1 << KMALLOC_SHIFT_MAX, MAX_PAGE_ORDER + PAGE_SHIFT with SLUB (MAX_ORDER + PAGE_SHIFT - 1
+  // before 6.4's renumbering, the same sizes): x86_64 and arm64 4K order 10, arm64 16K 11, 64K 13 (ARCH_FORCE_MAX_ORDER)
+  const kmallocShift = { 4096: 22, 16384: 25, 65536: 29 }[pageSizeOf(profile)] ?? 22;
+  def('sysctlKmallocMax', at(v, '5.8') ? 2 ** kmallocShift : null, '32927393dc1c "sysctl: pass kernel pointers to ->proc_handler" (5.8): proc_sys_call_handler (fs/proc/proc_sysctl.c) copies the buffer into the kernel, "error = -ENOMEM; if (count >= KMALLOC_MAX_SIZE) goto out;" after the permission test, for reads too (4 MiB with 4K pages: a read of 4194304 bytes of a sysctl is ENOMEM on Linux 6.18 x86_64); before, the handlers took the user buffer');
+  def('userAddressLimit', arm ? 2 ** 48 : at(v, '6.5') && !at(v, '6.12') ? null : 2 ** 47 - 4096, arm
+    ? 'arm64 access_ok: __access_ok(addr, size) against TASK_SIZE_MAX, 1 << VA_BITS (48: Debian\'s CONFIG_ARM64_VA_BITS_48, our choice for the model)'
+    : 'x86_64 access_ok: addr + size within TASK_SIZE_MAX, (1 << 47) - PAGE_SIZE (4-level paging), until 6014bc27561f "x86-64: make access_ok() independent of LAM" (6.4: valid_user_address is a sign test, the model\'s 6.5), and again from 86e6b1547b3d "x86: fix user address masking non-canonical speculation issue" (6.12: addr + size <= USER_PTR_MAX, TASK_SIZE_MAX - 1); a read of 2^46 bytes is EFAULT on Linux 6.18 with a buffer above 2^46');
   def('futex2ValidMask', at(v, '6.16') ? 0x8f : at(v, '6.12') ? 0x83 : 0x82, 'futex_parse_waitv: FUTEXV_WAITER_MASK (FUTEX_32 | FUTEX_PRIVATE_FLAG, 5.16-6.6, then "if (!(aux.flags & FUTEX_32)) return -EINVAL;"), FUTEX2_VALID_MASK (FUTEX2_SIZE_MASK | FUTEX2_PRIVATE, 6.7, then futex_flags_valid: only FUTEX2_SIZE_U32), with FUTEX2_NUMA and FUTEX2_MPOL from "futex: Implement FUTEX2_NUMA" and "futex: Implement FUTEX2_MPOL" (6.16)');
   def('futexLockPi2', at(v, '5.15'), '"futex: Provide FUTEX_LOCK_PI2 to support clock selection" (5.14; the model knows 5.15 after 5.11)');
   def('clonePidfdThread', at(v, '6.12'), 'copy_process (kernel/fork.c): "if (clone_flags & CLONE_PIDFD) { … if (clone_flags & (CLONE_DETACHED | CLONE_THREAD)) return ERR_PTR(-EINVAL);" until 83b290c9e3b5 "pidfd: clone: allow CLONE_THREAD | CLONE_PIDFD together" (6.9, Oleg Nesterov; the model knows 6.12 after 6.5), which makes a thread\'s pidfd PIDFD_THREAD; the test comes after the thread and time-namespace tests and before copy_creds, so its EINVAL wins over a missing capability\'s EPERM');

@@ -447,3 +447,19 @@ test('tick N is bounded: a tick count past MAX_TICKS is an error at the count, n
   const h = harness();
   assert.equal(h.run(null, { op: 'tick', count: 2 ** 53 - 1 }).errno, 'EINVAL');
 });
+
+test('a path is the C string before its first NUL (getname), where the data of a write keeps every byte', () => {
+  assert.deepEqual(ops([
+    'P1: readlink("/proc/self\\0/ns")',
+    'P1: open("/proc/self/timens_offsets\\0xyz", O_RDWR) = f',
+    'P1: write("/proc/uptime\\0/P9", "a\\0b")',
+    'P1: setns("/proc/self/ns/time\\0", CLONE_NEWTIME)',
+    'P1: read("\\0/proc/self/stat")',
+  ].join('\n')), [
+    { op: 'readlink', path: '/proc/self' },
+    { op: 'open', path: '/proc/self/timens_offsets', mode: 'rw', fd: 'f' },
+    { op: 'write', file: { path: '/proc/uptime' }, data: 'a\0b' },
+    { op: 'setns', target: { path: '/proc/self/ns/time' }, nstype: 0x80 },
+    { op: 'read', file: { path: '' } },
+  ]);
+});

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseScenario } from '../../../extension/scenario/parser';
 import { planScenario } from '../../../extension/verify/plan';
 import { F, harness, op } from './helpers';
+import { createSimulation } from '../../../extension/sim/index';
 import { MODE, PROFILE } from '../verify/verdicts';
 
 test('a name the kernel has and the model does not is refused, with no errno and no fd', () => {
@@ -42,6 +43,21 @@ test('a name no kernel has is ENOENT, as proc_pident_lookup and proc_ns_dir_look
   assert.equal(errno('P1', '/proc/Nobody/status'), 'ENOENT', 'a task name with no task: no such pid');
   // behind CONFIG_KSM a name below it may be ENOENT or ENOTDIR: refused
   assert.match(h.run('P1', op.open('/proc/self/ksm_stat/x', 'f')).refused ?? '', /ksm_stat/);
+});
+
+test('below a file the model has (a trailing slash too) is ENOTDIR; below a namespace link, after its ptrace check', () => {
+  const h = harness();
+  const errno = (task: string, path: string) => h.run(task, op.open(path, 'f')).errno;
+  for (const path of ['/proc/self/timens_offsets/', '/proc/self/uid_map/x', '/proc/self/setgroups/..', '/proc/uptime/', '/proc/stat/x',
+    '/proc/sys/user/max_time_namespaces/', '/proc/sys/kernel/overflowuid/x', '/proc/self/ns/time/', '/proc/self/ns/user/x']) {
+    assert.equal(errno('P1', path), 'ENOTDIR', path);
+  }
+  assert.equal(h.run('P1', op.readlink('/proc/self/ns/time_for_children/')).errno, 'ENOTDIR');
+  h.run(null, { op: 'spawn', child: 'S', uid: 1000 });
+  assert.equal(errno('S', '/proc/P1/ns/time/'), 'EACCES', 'proc_ns_get_link follows the link first');
+  assert.equal(errno('S', '/proc/P1/timens_offsets/'), 'ENOTDIR');
+  const noTimeNs = createSimulation({ arch: 'x86_64', kernel: '6.18', disabledPatches: [], config: { timeNs: false } });
+  assert.equal(noTimeNs.exec({ line: 0, task: 'P1', operation: op.open('/proc/self/timens_offsets/', 'f') }).errno, 'ENOENT', 'not there without CONFIG_TIME_NS');
 });
 
 test('/proc/PID/task/TID is a thread of that thread group, with the files of tid_base_stuff (proc_task_lookup)', () => {

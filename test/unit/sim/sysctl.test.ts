@@ -1,5 +1,6 @@
 // Writes of user.max_time_namespaces as the kernel's sysctl handler parses them (kernel/sysctl.c): blanks alone,
-// proc_get_long's 21-byte bound and the separators it takes after a number, and the int handler before 5.14.
+// proc_get_long's 21-byte bound and the separators it takes after a number, the int handler before 5.14, the position
+// a write moves and the PAGE_SIZE - 1 bytes a write's parse sees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness, op, F } from './helpers';
@@ -74,4 +75,29 @@ test('the global sysctls open for writing for an euid of kuid 0 only (test_perm)
   h.run('B', op.setuid(1000));
   assert.equal(open('B', '/proc/sys/kernel/overflowuid', 'b').errno, 'EACCES');
   assert.equal(h.run('B', { op: 'write', file: { fd: 'o' }, data: '5' }).errno, 'EPERM', 'through root\'s fd: test_perm again at the write');
+});
+
+test('a write past position 0 is ignored yet moves the position by its count ("out: *ppos += *lenp;")', () => {
+  const h = harness();
+  h.run('P1', op.fork('A'));
+  h.run('A', op.unshare(F.CLONE_NEWUSER));
+  h.run('A', op.open(MAX, 's', 'rw'));
+  const at = () => h.run('A', { op: 'lseek', fd: 's', offset: 0, whence: 'SEEK_CUR' }).ret;
+  const write = (data: string) => h.run('A', { op: 'write', file: { fd: 's' }, data });
+  assert.equal(write('7').ret, 1);
+  assert.equal(write('1 9 0').ret, 5);
+  assert.equal(at(), 6);
+  assert.equal(write('x').errno, null, 'ignored, not parsed');
+  assert.equal(at(), 7);
+  assert.equal(h.run('A', op.read(MAX)).text, '7\n');
+});
+
+test('a write at 0 is parsed in its first PAGE_SIZE - 1 bytes, and returns the count less what is left of them', () => {
+  const w = writer();
+  assert.equal(w.write(`${' '.repeat(4095)}9`).errno, 'EINVAL', 'the number lies past the window');
+  assert.equal(w.write(`${' '.repeat(4094)}9x`).ret, 4096, 'a number ending the window is taken, whatever follows');
+  assert.equal(w.value(), '9\n');
+  assert.equal(w.write(`3 x${'y'.repeat(4997)}`).ret, 5000 - (4095 - 2));
+  assert.equal(w.write(`4${' '.repeat(5000)}junk`).ret, 5005);
+  assert.equal(w.value(), '4\n');
 });

@@ -24,9 +24,9 @@ import { nsfsWriteRefused, openUserNsFile, userNsLink } from '../nsfs';
 import { isSysctlFile, isSysctlPath, sysctlExists, sysctlOpen, sysctlRead, sysctlWrite } from './sysctl';
 import { seqReadIter, seqReadRecords } from './seq_file';
 
-/** A /proc/PID directory opened with open(2). */
+/** A task's directory opened with open(2): /proc/PID, /proc/thread-self or a thread's /proc/PID/task/TID. */
 export function isProcDir(fd: OpenFile): boolean {
-  return fd.kind === 'other' && fd.task !== null && /^\/proc\/[^/]+$/.test(fd.path);
+  return fd.kind === 'other' && fd.task !== null && taskPath(fd.path)?.rest === '';
 }
 
 export function isIdFile(fd: OpenFile): boolean {
@@ -183,17 +183,25 @@ export function showText(k: KernelContext, t: string, fd: OpenFile): string {
 /** read(2) of `count` bytes (all by default) at the file's position: the seq_file rules of seq_file.ts. */
 export function read(k: KernelContext, t: string, f: FileRef, count?: number): OpResult {
   return withFile(k, t, f, 'r', (fd, fdName) => {
+    // vfs_read: FMODE_READ (EBADF), FMODE_CAN_READ (EINVAL: a file without a read, such as a namespace file or a
+    // pidfd), access_ok (EFAULT), and only then the file's read: a directory's generic_read_dir (EISDIR), a sysctl's
+    // proc_sys_call_handler
     if (fd._mode === 'w') k.fail('EBADF', `${fdName} was opened write-only`);
-    // vfs_read → generic_read_dir: a directory has no read, only getdents (fs/libfs.c).
-    if (isProcDir(fd)) k.fail('EISDIR', `${fd.path} is a directory`);
-    if (isSysctlFile(fd)) {
+    const dir = isProcDir(fd);
+    const sysctl = isSysctlFile(fd);
+    if (!dir && !sysctl && fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
+    // access_ok(buf, count) fails for a size_t that large (a negative count) before anything else looks at it.
+    if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
+    // a count that alone reaches past the user address space fails whatever the buffer's address; a smaller one is
+    // taken to fit (our choice: the model has no buffer address, and verify compares no count of 2^32 or more)
+    const limit = k.sw.userAddressLimit;
+    if (count !== undefined && limit !== null && count >= limit) k.fail('EFAULT', `a buffer of ${count} bytes reaches past the user address space (access_ok: ${limit})`);
+    if (dir) k.fail('EISDIR', `${fd.path} is a directory`);
+    if (sysctl) {
       const text = sysctlRead(k, fd, count ?? Infinity);
       if (fdName) updateFd(k, t, fdName, { ...fd, pos: fd.pos + text.length });
       return { ret: utf8.encode(text).length, errno: null, signal: null, text };
     }
-    if (fd.kind !== 'timens_offsets' && fd.kind !== 'proc' && !isIdFile(fd)) showText(k, t, fd);
-    // vfs_read: access_ok(buf, count) fails for a size_t that large before anything else looks at it.
-    if (count !== undefined && count < 0) k.fail('EFAULT', `a buffer of ${count} bytes (as size_t) is not accessible`);
     // uid_map, gid_map and maps are seq_open files of one record per line (an extent, a VMA); the others single_open
     const lines = isIdFile(fd) && !fd.path.endsWith('/setgroups') || isMapsFile(fd);
     const pass = () => lines
@@ -236,9 +244,10 @@ export function write(k: KernelContext, t: string, f: FileRef, data: string, pwr
     }
     if (isSysctlFile(fd)) {
       // pwrite writes at its offset and leaves the file position alone.
-      const { consumed, ignored, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, bytes);
+      const { consumed, refused } = sysctlWrite(k, t, pwriteOffset === null ? fd : { ...fd, pos: pwriteOffset }, bytes);
       if (refused) return refuse(k, refused);
-      if (fdName && !ignored && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
+      // the handler moves the position by what it returns, an ignored write's whole count too
+      if (fdName && pwriteOffset === null) updateFd(k, t, fdName, { ...fd, pos: fd.pos + consumed });
       return { ret: consumed, errno: null, signal: null };
     }
     // /proc/uptime and /proc/stat are proc_ops entries (fs/proc/generic.c): their file's write is proc_reg_write, whose
@@ -309,6 +318,20 @@ function procPathExists(k: KernelContext, t: string, path: string): boolean {
 
 /** What a lookup of `path` meets, with the tasks as they are now (names.ts for the names). */
 function lookup(k: KernelContext, t: string, path: string): PathVerdict {
+  const v = lookupAll(k, t, path);
+  if (v.answer !== 'ENOTDIR') return v;
+  // below timens_offsets or a time namespace link: ENOENT without CONFIG_TIME_NS, where they are not there; below a
+  // namespace link, which the walk follows, proc_ns_get_link's ptrace check first (EACCES)
+  const below = /^(timens_offsets|ns\/(time|time_for_children|user))\//.exec(procTask(k, t, path)?.rest ?? '');
+  if (below && below[1] !== 'ns/user' && !k.sw.timeNamespaces) return { answer: 'ENOENT', why: `no ${below[1]} without CONFIG_TIME_NS` };
+  if (below?.[2]) {
+    const target = task(k, procTask(k, t, path)!.task);
+    if (!ptraceMayAccess(k, task(k, t), target)) k.fn('proc_ns_get_link', () => k.fail('EACCES', `${t} has no ptrace read access to ${target.id}`));
+  }
+  return v;
+}
+
+function lookupAll(k: KernelContext, t: string, path: string): PathVerdict {
   const taskOf = (dir: string): string => procTask(k, t, dir)?.task ?? '';
   return lookupVerdict(path, (who) => taskOf(`/proc/${who}`) !== '', (who) => {
     const found = taskOf(`/proc/${who}`);

@@ -5,7 +5,7 @@ import type { OpenFile, IdExtent, UserRec } from '../../store/records';
 import { task, user, type KernelContext } from '../context';
 import { capable, capCheck, fromKid, makeKid, type Cred } from '../cred';
 import { SPACE } from '../../ctype';
-import { byteString } from '../../ops';
+import { byteString, cString } from '../../ops';
 
 export type IdFile = 'uid_map' | 'gid_map' | 'setgroups';
 export const ID_FILES: readonly string[] = ['uid_map', 'gid_map', 'setgroups'];
@@ -79,12 +79,6 @@ function setgroupsWrite(k: KernelContext, fd: OpenFile, u: UserRec, bytes: Uint8
     }
     return bytes.length;
   });
-}
-
-/** The text up to its first NUL: what the C string functions of a write handler see. */
-function cString(text: string): string {
-  const nul = text.indexOf('\0');
-  return nul < 0 ? text : text.slice(0, nul);
 }
 
 /** The lines map_write parses from `text`, the write's bytes one character per byte (byteString): memdup_user_nul makes

@@ -73,6 +73,9 @@ export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', '
 const refuse = (what: string): PathVerdict => ({ answer: 'refuse', why: `${what}, which the model does not have (our choice: it refuses the line rather than guess the kernel's answer; it has ${MODELLED_TEXT})` });
 const tableOf = (dir: PidDir) => (dir === 'tgid' ? 'tgid_base_stuff' : 'tid_base_stuff');
 
+/** A name below a file (a trailing '/' too): link_path_walk (fs/namei.c) finds the file and goes no further. */
+const notDir = (name: string): PathVerdict => ({ answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` });
+
 /** A lookup of `rest` in a task's directory (rest '' is the directory itself). */
 function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
   if (rest === '') return MODEL;
@@ -83,9 +86,13 @@ function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
     return { answer: 'ENOENT', why: `no ${named(name)} in ${tableOf(dir)} (fs/proc/base.c): proc_pident_lookup finds nothing${e ? ` (it is in ${tableOf(e.in as PidDir)} only)` : ''}` };
   }
   if (below.length === 0) return MODELLED_PID_FILES.includes(name) ? MODEL : refuse(`${named(name)} of ${tableOf(dir)}${e.config ? ` (with CONFIG_${e.config})` : ''}`);
-  if (e.kind === 'file' && !e.config) return { answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` };
-  if (name === 'ns' && below.length === 1 && below[0] !== '' && below[0] !== '.' && below[0] !== '..') {
+  // a file there in every configuration, or one the model has (files.ts checks CONFIG_TIME_NS for timens_offsets)
+  if (e.kind === 'file' && (!e.config || MODELLED_PID_FILES.includes(name))) return notDir(name);
+  if (name === 'ns' && below.length >= 1 && below[0] !== '' && below[0] !== '.' && below[0] !== '..') {
     if (!NS_NAMES.includes(below[0])) return { answer: 'ENOENT', why: `no ${named(below[0])} in ns_entries (fs/proc/namespaces.c): proc_ns_dir_lookup finds nothing` };
+    // a namespace link the model has, followed to its nsfs file, which is no directory (files.ts checks the
+    // link's ptrace access first, as proc_ns_get_link does)
+    if (below.length > 1) return MODELLED_PID_FILES.includes(`ns/${below[0]}`) ? notDir(`ns/${below[0]}`) : refuse(`${shownPath(rest)} below the namespace link ns/${below[0]}`);
     return MODELLED_PID_FILES.includes(rest) ? MODEL : refuse(`the namespace link ns/${below[0]}`);
   }
   return refuse(`${shownPath(rest)} below ${shownPath(name)}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
@@ -114,6 +121,8 @@ function rootPathVerdict(path: string): PathVerdict | ({ readonly answer: 'pid' 
   // getname_flags: an empty name is ENOENT
   if (path === '') return { answer: 'ENOENT', why: 'an empty path (getname)' };
   if (path === '/proc/uptime' || path === '/proc/stat') return MODEL;
+  const file = ['/proc/uptime', '/proc/stat', ...SYSCTL_PATHS].find((f) => path.startsWith(`${f}/`));
+  if (file) return notDir(file);
   if (path.startsWith('/proc/sys/')) return (SYSCTL_PATHS as readonly string[]).includes(path) ? MODEL : refuse('a sysctl');
   const p = taskPath(path);
   if (!p) return refuse(path === '/proc' || path === '/proc/' ? 'the /proc directory itself' : path.startsWith('/proc/') ? 'a path with an empty name in it' : 'a path outside /proc');

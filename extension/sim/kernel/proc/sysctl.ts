@@ -63,18 +63,28 @@ export function sysctlOpen(k: KernelContext, t: string, path: string, mode: 'r' 
   return { path, kind: 'other', ns: null, task: null, pos: 0, openerUserNs: me.userNs, openerFullCaps: me.fullCaps, openerEuid: me.euid, _mode: mode };
 }
 
+/** "error = -ENOMEM; if (count >= KMALLOC_MAX_SIZE) goto out;" (5.8+), after the permission test: the count as
+ *  vfs_read and vfs_write cut it to MAX_RW_COUNT (INT_MAX & PAGE_MASK), which is larger than the bound. */
+function tooLarge(k: KernelContext, count: number): void {
+  const max = k.sw.sysctlKmallocMax;
+  // a read without a count is the language's "all of it", which a program asks with a buffer of its size
+  if (max !== null && count >= max && count !== Infinity) k.fail('ENOMEM', `a count of ${count} bytes: not below KMALLOC_MAX_SIZE (${max}), so proc_sys_call_handler does not allocate its buffer`);
+}
+
 /** proc_sys_call_handler for a read: the handler prints the whole value at position 0 and nothing after
  *  (`if (!table->maxlen || !*lenp || (*ppos && !write)) { *lenp = 0; return 0; }`). */
 export function sysctlRead(k: KernelContext, fd: OpenFile, count: number): string {
   return k.fn('proc_sys_call_handler', () => {
+    tooLarge(k, count);
     if (fd.pos !== 0) return '';
     return SYSCTLS[fd.path as keyof typeof SYSCTLS](k, fd.openerUserNs).slice(0, count);
   });
 }
 
 /** proc_sys_call_handler for a write of max_time_namespaces: the permission again (EPERM), then the handler
- *  (proc_doulongvec_minmax from 5.14, proc_dointvec_minmax before) with min 0, max INT_MAX; returns the bytes consumed. */
-export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Uint8Array): { consumed: number; ignored?: boolean; refused?: string } {
+ *  (proc_doulongvec_minmax from 5.14, proc_dointvec_minmax before) with min 0, max INT_MAX; returns the bytes consumed,
+ *  which the handler also adds to the position it was given (`out: *ppos += *lenp;`). */
+export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Uint8Array): { consumed: number; refused?: string } {
   return k.fn('proc_sys_call_handler', () => {
     // error = -EPERM; if (sysctl_perm(head, table, write ? MAY_WRITE : MAY_READ)) goto out;
     if (fd.path !== MAX_TIME_NS) {
@@ -84,20 +94,27 @@ export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Ui
       return { consumed: 0, refused: `a write of ${fd.path.slice('/proc/sys/'.length).replace('/', '.')}, a setting of the whole machine, which the model keeps fixed (our choice)` };
     }
     if (!writable(k, t, fd.openerUserNs)) k.fail('EPERM', `${t} no longer has CAP_SYS_RESOURCE over ${fd.openerUserNs}`);
+    tooLarge(k, bytes.length);
     // proc_first_pos_non_zero_ignore (sysctl_writes_strict = 1): a write past position 0 is ignored, yet the
-    // handler leaves *lenp as it was, so the write reports every byte written (checked on Linux 6.18)
+    // handler's "goto out" skips only the parse: "out: *ppos += *lenp;" with *lenp as it was, so the write reports
+    // every byte written and the position moves past them (checked on Linux 6.18)
     if (fd.pos !== 0) {
       k.state(k.txt`the file position is ${fd.pos}: sysctl_writes_strict ignores the write`);
-      return { consumed: bytes.length, ignored: true };
+      return { consumed: bytes.length };
     }
+    // "if (left > PAGE_SIZE - 1) left = PAGE_SIZE - 1;": the parse sees only the first PAGE_SIZE - 1 bytes (a number
+    // or the blanks after it stop at that edge), while "*lenp -= left;" takes what is left of that window from the
+    // whole count: a write of 5000 bytes that stops after 2 returns 5000 - (4095 - 2) = 907
+    const window = bytes.subarray(0, Math.min(bytes.length, k.sw.pageSize - 1));
+    const consumedOf = (end: number): number => bytes.length - (window.length - end);
     const handler = k.sw.ucountSysctlLong ? 'proc_doulongvec_minmax' : 'proc_dointvec_minmax';
     return k.fn(handler, () => {
       // if (!tbl_data || !table->maxlen || !*lenp || …) { *lenp = 0; return 0; }
       if (bytes.length === 0) return { consumed: 0 };
-      let p = skipSpaces(bytes, 0);
+      let p = skipSpaces(window, 0);
       // the loop breaks on an empty rest before its first value: "if (write && first) return err ? : -EINVAL;"
-      if (p === bytes.length) k.fail('EINVAL', 'nothing but blanks: the handler found no value');
-      const { value, neg, end } = procGetLong(k, bytes, p);
+      if (p === window.length) k.fail('EINVAL', `nothing but blanks${window.length < bytes.length ? ` in the first ${window.length} bytes (PAGE_SIZE - 1)` : ''}: the handler found no value`);
+      const { value, neg, end } = procGetLong(k, window, p);
       if (k.sw.ucountSysctlLong) {
         // __do_proc_doulongvec_minmax: if (err || neg) { err = -EINVAL; break; }
         if (neg) k.fail('EINVAL', 'a minus sign: the unsigned long handler refuses it');
@@ -111,8 +128,8 @@ export function sysctlWrite(k: KernelContext, t: string, fd: OpenFile, bytes: Ui
       k.r.set(k.userNamespaces, setNs, 'maxTimeNamespaces', v);
       k.state(k.txt`${setNs}: user.max_time_namespaces = ${v}`);
       // one value (vleft 1), then the blanks after it: "3 4" consumes 2 bytes
-      p = skipSpaces(bytes, end);
-      return { consumed: p };
+      p = skipSpaces(window, end);
+      return { consumed: consumedOf(p) };
     });
   });
 }
@@ -124,10 +141,11 @@ const TMPBUFLEN = 22;
 const WSPACE_SEP = new Set([0x20, 0x09, 0x0a]);
 
 /**
- * proc_get_long (kernel/sysctl.c) at byte `p`: a '-' (with more than one byte left) sets neg; then a digit, or
- * EINVAL; strtoul_lenient with base 0 (0x hex, 0 octal), EINVAL on overflow; a number that fills all
- * TMPBUFLEN - 1 bytes is EINVAL ("we may accept invalid integers (e.g. 1234...a)"); the next byte, if any, must
- * be in proc_wspace_sep (' ', '\t', '\n'): "5\r" is EINVAL, although isspace skips '\r' before a number.
+ * proc_get_long (kernel/sysctl.c) at byte `p` of the handler's window `bytes`: a '-' (with more than one byte left)
+ * sets neg; then a digit, or EINVAL; strtoul_lenient with base 0 (0x hex, 0 octal), EINVAL on overflow; a number that
+ * fills all TMPBUFLEN - 1 bytes is EINVAL ("we may accept invalid integers (e.g. 1234...a)"); the next byte, if any
+ * is left ("if (len < *size && …)"), must be in proc_wspace_sep (' ', '\t', '\n'): "5\r" is EINVAL, although
+ * isspace skips '\r' before a number, and a number that ends the window is taken whatever byte follows it.
  */
 function procGetLong(k: KernelContext, bytes: Uint8Array, p: number): { value: bigint; neg: boolean; end: number } {
   const tmp = bytes.subarray(p, p + Math.min(bytes.length - p, TMPBUFLEN - 1));
