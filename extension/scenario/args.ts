@@ -455,6 +455,7 @@ export function readDuration(p: LineParser, unitless: string): Timespec {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a duration such as 10s (units: ns, us, ms, s, m, h, d)');
   const d = t.t === 'number' || t.t === 'duration' ? parseDuration(t.text, unitless) : null;
   if (!d) p.error(p.r(t), 'syntax', `Expected a duration such as 10s, found '${t.text}'`);
+  if (d === 'finer') p.error(p.r(t), 'bad-value', `${t.text} is finer than a nanosecond, the resolution of every clock`);
   if (!Number.isSafeInteger(d.sec)) p.error(p.r(t), 'bad-value', `${t.text} is beyond 2^53 - 1 seconds, the largest a scenario can hold exactly`);
   t.code = K.number;
   return neg ? negate(d) : d;
