@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { parseScenario } from '../../../extension/scenario/parser';
 import { parseDuration, readKernelVersion } from '../../../extension/scenario/values';
 import type { ScenarioDiagnostic } from '../../../extension/scenario/api';
-import type { Step } from '../../../extension/scenario/api';
 
 const BREAKS = /[\x00-\x1f\x7f\u2028\u2029]/;
 
@@ -58,6 +57,19 @@ test('a duration is exact: more digits than a double holds, or a fraction finer 
   assert.deepEqual([finer.range.line, finer.range.col, finer.range.endCol, finer.message], [0, 6, 11, '1.5ns is finer than a nanosecond, the resolution of every clock']);
   const p = parseScenario('P1: clock_gettime(CLOCK_MONOTONIC)\nexpect P1 CLOCK_MONOTONIC == host + 9007199254740993ns');
   assert.deepEqual(p.diagnostics.filter((d) => d.severity === 'error'), []);
-  const sleep = parseScenario('sleep 9007199254740993ns').steps[0] as Step;
+  const sleep = parseScenario('sleep 9007199254740993ns').steps[0];
   assert.deepEqual(sleep.operation, { op: 'sleep', delta: { sec: 9007199, nsec: 254740993 } });
+});
+
+test('a string with a character an editor does not show as itself is warned at that character: a NUL, U+2028, U+FFFD (bytes that were not UTF-8)', () => {
+  const at = (text: string): [number, number, string][] => diagnostics(text, 'unusual-character').map((d) => [d.range.line, d.range.col, d.message]);
+  assert.deepEqual(at('P1: write("/proc/self/timens_offsets", "monotonic 1 0\0x")'), [[0, 53, 'U+0000 in a string: an editor does not show it as itself; write it as \\x00']]);
+  assert.deepEqual(diagnostics('P1: write("/proc/self/setgroups", "deny\x0b")', 'unusual-character')[0].fixes, [{ title: 'Replace with \\x0b', range: { line: 0, col: 39, endLine: 0, endCol: 40 }, newText: '\\x0b' }]);
+  const [sep] = at('arch x86_64\nexpect read == "a\u2028"');
+  assert.deepEqual(sep, [1, 17, "U+2028 in a string: an editor does not show it as itself (in a write's data, \\xe2\\x80\\xa8 are its bytes)"]);
+  const [bad] = at(Buffer.from([...Buffer.from('P1: readlink("/proc/'), 0xff, ...Buffer.from('")')]).toString('utf8'));
+  assert.equal(bad[1], 20);
+  assert.match(bad[2], /^U\+FFFD \(REPLACEMENT CHARACTER\) in a string: the file is not valid UTF-8 here/);
+  assert.deepEqual(at('P1: write("/proc/self/timens_offsets", "monotonic\t1 0\\x01")'), [], 'a tab and escapes are what they show');
+  assert.equal(parseScenario('P1: write("/proc/self/timens_offsets", "monotonic 1 0\0x")').steps.length, 1, 'the line runs');
 });
