@@ -10,7 +10,7 @@ import { range } from './values';
 import { oneLine } from '../sim/oneLine';
 
 /** A table lookup that ignores inherited properties (`constructor`, `toString` are not flags). */
-export function own(table: Readonly<Record<string, number>>, key: string): number | undefined {
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
