@@ -79,6 +79,8 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const val = (): string => inline ?? value(flag);
+    // a switch takes no value: '--quiet=no' had been --quiet
+    if (inline !== undefined && (flag === '--force-build' || flag === '--json' || flag === '--events' || flag === '--quiet' || flag === '--help')) throw new UsageError(`${flag} takes no value`);
     switch (flag) {
       case '--arch': {
         const v = val();

@@ -71,8 +71,9 @@ const COLLECTIONS = ['tasks', 'nsproxies', 'timeNamespaces', 'userNamespaces', '
 export function lookupObject(state: KernelState, id: string): unknown {
   if (id === 'host') return state.host;
   for (const c of COLLECTIONS) {
-    const hit = (state[c] as Readonly<Record<string, unknown>>)[id];
-    if (hit !== undefined) return hit;
+    // own entries only: 'constructor' or 'toString' is no kernel object ('P1.constructor' was Object's function)
+    const coll = state[c] as Readonly<Record<string, unknown>>;
+    if (Object.hasOwn(coll, id)) return coll[id];
   }
   return undefined;
 }
@@ -170,9 +171,11 @@ class Evaluator {
         value = this.member(value, name.kind === 'ident' ? name.text : String(name.value), name.col);
       } else if (this.isOp('[')) {
         this.pos++;
-        const index = this.or();
+        const at = this.peek().col;
+        const index = scalar(this.or());
         this.expectOp(']');
-        value = this.member(value, String(scalar(index)), t.col);
+        if (typeof index !== 'string' && typeof index !== 'number') throw new ExpressionError('an index is a number or a name', at);
+        value = this.member(value, String(index), at);
       } else if (this.peek().kind === 'ident' && /^\[/.test((this.peek() as { text: string }).text)) {
         // `P2[vvar]` / `mm#1[vvar]`: the named mapping of a task or mm.
         const name = this.peek() as { text: string; col: number };
@@ -206,7 +209,7 @@ class Evaluator {
     if (obj === null || obj === undefined) throw new ExpressionError(`cannot read '${name}' of ${String(obj)}`, col);
     if (typeof obj !== 'object') throw new ExpressionError(`'${String(base)}' has no field '${name}'`, col);
     const record = obj as Record<string, unknown>;
-    if (name in record) return record[name];
+    if (Object.hasOwn(record, name)) return record[name];
     // A task's namespaces are reached through its nsproxy, as the kernel does (task->nsproxy->time_ns).
     if ((name === 'time_ns' || name === 'time_ns_for_children') && typeof record.nsproxy === 'string') {
       const proxy = this.deref(record.nsproxy) as Record<string, unknown> | undefined;

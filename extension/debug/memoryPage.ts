@@ -16,7 +16,8 @@ export interface PageCursor {
 /** The view of `pageId` at the cursor; `previous` (the view shown before) marks what changed since. */
 export function memoryPageView(pageId: string, at: PageCursor, previous?: MemoryPageView): MemoryPageView {
   const where = `${profileLabel(at.profile)} · event ${at.position} of ${at.eventCount}`;
-  const page = at.state.pages[pageId];
+  // own entries only: a page id of 'constructor' or '__proto__' found Object's members
+  const page = Object.hasOwn(at.state.pages, pageId) ? at.state.pages[pageId] : undefined;
   if (!page || page.blocks.length === 0) {
     const missing = !page
       ? `${pageId} does not exist at event ${at.position}: step forward to where it is allocated.`

@@ -413,7 +413,7 @@ export class TimensDebugSession extends CheckedDebugSession {
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     const tl = this.timeline;
     const state = tl ? this.stateAt(tl.position(this.point)) : undefined;
-    const page = state?.pages[args.memoryReference];
+    const page = state && Object.hasOwn(state.pages, args.memoryReference) ? state.pages[args.memoryReference] : undefined; // own: 'constructor' is no page
     if (!tl || !page) {
       this.sendErrorResponse(response, { id: 1010, format: `no memory behind '${args.memoryReference}' (pages are named like page#host, page#ns#1)`, showUser: false });
       return;

@@ -363,6 +363,26 @@ function convertArg(p: LineParser, kind: ArgKind, arg: Arg, scratch: ArgScratch)
   }
 }
 
+/** Characters a string holds as they are but an editor does not show as themselves (a tab aside): a control
+ *  character, a line separator, a byte-order mark, and U+FFFD, what a reader makes of bytes that are not UTF-8. */
+const ODD_IN_STRING = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffd]/;
+const UTF8 = new TextEncoder();
+
+/** A warning at the first such character of a string: the line runs with it, but what the file holds there is
+ *  not what the editor shows (for U+FFFD, not what the file held: its bytes are gone). */
+function oddInString(p: LineParser, col: number, c: string): void {
+  const escaped = Array.from(UTF8.encode(c), (b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+  const at = range(p.line, col, col + 1);
+  if (c === '\ufffd') {
+    p.ctx.diag(at, 'warning', 'unusual-character', `U+FFFD (REPLACEMENT CHARACTER) in a string: the file is not valid UTF-8 here, and the line uses this character (in a write's data its bytes, ${escaped}), not the bytes the file held; write bytes as \\xNN`);
+    return;
+  }
+  const u = `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  // \xNN past 0x7f is a byte in a write's data but the character U+00NN in a path or an expected text: no fix there
+  if (c > '\x7f') p.ctx.diag(at, 'warning', 'unusual-character', `${u} in a string: an editor does not show it as itself (in a write's data, ${escaped} are its bytes)`);
+  else p.ctx.diag(at, 'warning', 'unusual-character', `${u} in a string: an editor does not show it as itself; write it as ${escaped}`, [{ title: `Replace with ${escaped}`, range: at, newText: escaped }]);
+}
+
 /** A string's value; a path in it is marked for editors and, when the line opens it or it may name a task
  *  (/proc/NAME), for pass 2. */
 export function readString(p: LineParser, t: Lexeme, opened = false): string | undefined {
@@ -372,6 +392,8 @@ export function readString(p: LineParser, t: Lexeme, opened = false): string | u
     return undefined;
   }
   const v = t.value ?? '';
+  const odd = ODD_IN_STRING.exec(t.text);
+  if (odd) oddInString(p, t.start + odd.index, odd[0]);
   if (v.startsWith('/')) t.code = K.path;
   if (opened) p.ctx.st.ref(REF.openedPath, t);
   else if (v.startsWith('/proc/')) p.ctx.st.ref(REF.procPath, t);
@@ -455,6 +477,7 @@ export function readDuration(p: LineParser, unitless: string): Timespec {
   if (!t) p.error(p.endRange(), 'syntax', 'Expected a duration such as 10s (units: ns, us, ms, s, m, h, d)');
   const d = t.t === 'number' || t.t === 'duration' ? parseDuration(t.text, unitless) : null;
   if (!d) p.error(p.r(t), 'syntax', `Expected a duration such as 10s, found '${t.text}'`);
+  if (d === 'finer') p.error(p.r(t), 'bad-value', `${t.text} is finer than a nanosecond, the resolution of every clock`);
   if (!Number.isSafeInteger(d.sec)) p.error(p.r(t), 'bad-value', `${t.text} is beyond 2^53 - 1 seconds, the largest a scenario can hold exactly`);
   t.code = K.number;
   return neg ? negate(d) : d;

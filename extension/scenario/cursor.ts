@@ -7,9 +7,10 @@ import type { Fix, Range, ScenarioDiagnostic } from './api';
 import type { Lexeme } from './lexer';
 import { Statement } from './statement';
 import { range } from './values';
+import { oneLine } from '../sim/oneLine';
 
 /** A table lookup that ignores inherited properties (`constructor`, `toString` are not flags). */
-export function own(table: Readonly<Record<string, number>>, key: string): number | undefined {
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
@@ -39,7 +40,9 @@ export class ParseContext {
   /** The tree of the line being parsed (one object, reused). */
   readonly st = new Statement();
 
-  diag(range: Range, severity: ScenarioDiagnostic['severity'], code: string, message: string, fixes?: Fix[]): void {
+  diag(range: Range, severity: ScenarioDiagnostic['severity'], code: string, text: string, fixes?: Fix[]): void {
+    // A message quotes what the line holds ('found …', a task's name in a path), which may hold a line break.
+    const message = oneLine(text);
     this.diagnostics.push(fixes && fixes.length ? { range, severity, code, message, fixes } : { range, severity, code, message });
   }
 }

@@ -31,8 +31,9 @@ export function timespecEquals(a: Timespec, b: Timespec): boolean {
   return a.sec === b.sec && a.nsec === b.nsec;
 }
 
-/** `86400s`, `1.75s`, `10ms`, `3` (in `unitless` units); null when the text is not a duration. */
-export function parseDuration(text: string, unitless = 's'): Timespec | null {
+/** `86400s`, `1.75s`, `10ms`, `3` (in `unitless` units); 'finer' when it is finer than a nanosecond (the resolution
+ *  of every clock: our choice is to say so rather than round it); null when the text is not a duration. */
+export function parseDuration(text: string, unitless = 's'): Timespec | 'finer' | null {
   // digits [. digits] [unit], scanned by hand: this runs for every duration of every line.
   const n = text.length;
   let i = 0;
@@ -48,14 +49,34 @@ export function parseDuration(text: string, unitless = 's'): Timespec | null {
   const fracEnd = i;
   const perUnit = i < n ? unitNs(text, i, n) : Object.hasOwn(UNIT_NS, unitless) ? UNIT_NS[unitless] : 0;
   if (perUnit === 0) return null;
-  // Up to 15 digits add up exactly in a double, to the value Number() would give.
+  if (fracStart > 0 || intEnd > 15) return exactDuration(text.slice(0, intEnd), fracStart > 0 ? text.slice(fracStart, fracEnd) : '', perUnit);
+  // Up to 15 digits add up exactly in a double, and a quotient by 10^3, 10^6 or 10^9 of such a number is never
+  // rounded up to the next integer (its fraction, at least 10^-9, is larger than half its last bit).
   let whole = 0;
-  if (intEnd <= 15) for (let k = 0; k < intEnd; k++) whole = whole * 10 + text.charCodeAt(k) - 48;
-  else whole = Number(text.slice(0, intEnd));
-  const fracNs = fracStart > 0 ? Math.round(Number('0.' + text.slice(fracStart, fracEnd)) * perUnit) : 0;
-  if (perUnit >= 1e9) return timespec(whole * (perUnit / 1e9), fracNs);
-  const total = whole * perUnit + fracNs;
-  return timespec(Math.floor(total / 1e9), total % 1e9);
+  for (let k = 0; k < intEnd; k++) whole = whole * 10 + text.charCodeAt(k) - 48;
+  if (perUnit >= 1e9) return { sec: whole * (perUnit / 1e9), nsec: 0 };
+  const perSec = 1e9 / perUnit;
+  const sec = Math.floor(whole / perSec);
+  return { sec, nsec: (whole - sec * perSec) * perUnit };
+}
+
+/** A duration with a fraction or of more than 15 digits, counted in integers: a double holds neither exactly
+ *  (9007199254740993ns was 9007199.254740992s, 1.5ns 2ns). Beyond 2^53 seconds its seconds are not safe integers,
+ *  which readDuration reports; past 40 digits it is not counted at all (BigInt's parse is not linear). */
+function exactDuration(whole: string, fraction: string, perUnit: number): Timespec | 'finer' {
+  const digits = whole.replace(/^0+/, '');
+  if (digits.length > 40) return { sec: Infinity, nsec: 0 };
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
+  // A unit is 2^a 5^b times a number prime to 10 with a, b <= 16, so a fraction with more significant digits is
+  // never a whole number of nanoseconds (and is not counted: its digits are unbounded too).
+  if (end > 16) return 'finer';
+  const frac = fraction.slice(0, end);
+  const scale = 10n ** BigInt(frac.length);
+  const scaled = (BigInt(digits || '0') * scale + BigInt(frac || '0')) * BigInt(perUnit);
+  if (scaled % scale !== 0n) return 'finer';
+  const ns = scaled / scale;
+  return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
 }
 
 /** Nanoseconds per unit for the unit text[from..to), or 0 when that is not one of ns us ms s m h d (the lexer's
@@ -118,10 +139,12 @@ export function nearestKernelVersion(v: string): KernelVersion {
 /**
  * A kernel version as written (`6.18`, `6.1.20`) and the model's version for it, the same way in the header
  * and on the command line: a sublevel is dropped (the model distinguishes major.minor versions); an unknown
- * major.minor behaves as the nearest older known one (`known` false). Null when the text is no version.
+ * major.minor behaves as the nearest older known one (`known` false). Null when the text is no version, a number with
+ * a leading zero too: no kernel is called so (the Makefile's VERSION and PATCHLEVEL are plain numbers), and `06.18`
+ * had been an unknown version, "older than any the model knows", whose nearest was 6.18.
  */
 export function readKernelVersion(text: string): { readonly kernel: KernelVersion; readonly known: boolean; readonly sublevel: boolean } | null {
-  if (!/^\d+\.\d+(\.\d+)?$/.test(text)) return null;
+  if (!/^(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?$/.test(text)) return null;
   const majorMinor = text.split('.').slice(0, 2).join('.');
   if (isKernelVersion(majorMinor)) return { kernel: majorMinor, known: true, sublevel: majorMinor !== text };
   return { kernel: nearestKernelVersion(majorMinor), known: false, sublevel: majorMinor !== text };

@@ -8,16 +8,25 @@ import { designChoices, formatDesignTable, parseDesignList } from './designCompa
 
 export const COMPARE_USAGE = '  timens compare --design A,B[,C…] FILE... [--width N]   one scenario under several designs, as a table';
 
+const MIN_WIDTH = 60;
+const MAX_WIDTH = 1000;
+
 export function compareCommand(argv: string[], write: (s: string) => void, writeErr: (s: string) => void): number {
   let designs: ReturnType<typeof parseDesignList> = 'no --design given: name the designs to compare, e.g. --design merged,clone-time';
-  let width = process.stdout.columns && process.stdout.columns > 60 ? process.stdout.columns : 120;
+  let width = process.stdout.columns && process.stdout.columns > MIN_WIDTH ? Math.min(MAX_WIDTH, process.stdout.columns) : 120;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const val = (): string | undefined => inline ?? argv[++i];
     if (flag === '--design') designs = parseDesignList(val() ?? '');
-    else if (flag === '--width') width = Math.max(60, Number(val()) || width);
+    else if (flag === '--width') {
+      // An integer, held to 60..1,000 columns (our choice: no terminal is wider, and a table pads each of its cells
+      // to the width: '--width 1e9' threw RangeError: Invalid string length, 'abc' was the default without a word).
+      const v = val() ?? '';
+      if (!/^\d{1,9}$/.test(v)) { writeErr(`timens compare: --width takes a number of columns, not '${v}'\n`); return 2; }
+      width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, Number(v)));
+    }
     else if (a.startsWith('-')) { writeErr(`timens compare: unknown option ${a}\n`); return 2; }
     else files.push(a);
   }

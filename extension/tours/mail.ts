@@ -1,6 +1,8 @@
 // Mail decoding for patch series: RFC 2822 headers (folding), RFC 2047 encoded words, MIME multipart,
 // quoted-printable and base64 bodies. Pure TS; used by series.ts on every message of a mailbox.
 
+import { oneLine } from '../sim/oneLine';
+
 /** A problem found while reading; `line` and `column` are 1-based positions in the source text. */
 export interface SeriesDiagnostic {
   readonly line: number;
@@ -21,7 +23,8 @@ export class DiagnosticList implements DiagnosticSink {
   constructor(readonly limit = 1000) {}
 
   push(d: SeriesDiagnostic): void {
-    if (this.items.length < this.limit) this.items.push(d);
+    // a message is one line, and it may quote a path or subject of the mail ('no hunks for a/x\r…' from a damaged part)
+    if (this.items.length < this.limit) this.items.push({ ...d, message: oneLine(d.message) });
     else this.dropped++;
   }
 

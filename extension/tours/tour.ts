@@ -7,6 +7,7 @@ import { JsonSyntaxError, LineIndex, pathText, walkJson, type JsonPath } from '.
 import { checkSchema, type Schema } from './schemaCheck';
 import { hunkLines, hunkText, type FileDiff, type Hunk } from './patch';
 import { allHunks, findPatch, patchLabel, type PatchSeries, type SeriesMessage } from './series';
+import { oneLine } from '../sim/oneLine';
 
 export interface TourPatchRef {
   readonly number?: number;
@@ -108,7 +109,7 @@ export function parseTour(text: string, file = 'tour'): { tour: Tour | null; dia
     let offset = 0;
     let msg = 'not valid JSON';
     try { walkJson(text, () => undefined); } catch (err) { if (err instanceof JsonSyntaxError) { offset = err.offset; msg = err.message; } }
-    return { tour: null, diagnostics: [{ ...lines.position(offset), path: '', message: `${file}: not valid JSON: ${msg}` }] };
+    return { tour: null, diagnostics: [{ ...lines.position(offset), path: '', message: oneLine(`${file}: not valid JSON: ${msg}`) }] };
   }
   // The schema says what a tour is; then what JSON Schema cannot say (scenario paths stay inside).
   const problems: { path: JsonPath; atKey: boolean; message: string }[] = checkSchema(value, tourSchema as Schema);
@@ -132,7 +133,8 @@ export function parseTour(text: string, file = 'tour'): { tour: Tour | null; dia
   }
   const diagnostics = problems.map((p) => {
     const w = wanted.get(pathText(p.path))!;
-    return { ...lines.position(p.atKey && w.key >= 0 ? w.key : w.value), path: pathText(p.path), message: p.message };
+    // one line, though it quotes the tour's keys and values, which may hold a line break or U+2028
+    return { ...lines.position(p.atKey && w.key >= 0 ? w.key : w.value), path: pathText(p.path), message: oneLine(p.message) };
   });
   return { tour: null, diagnostics };
 }

@@ -43,8 +43,9 @@ function parse(argv: readonly string[]): VerifyArgs | string {
       case '--known': { const v = val(); if (!v) return '--known needs a file'; a.known = v; break; }
       case '--console-log': { const v = val(); if (!v) return '--console-log needs a file'; a.consoleLog = v; break; }
       case '--kernel-cmdline': { const v = val(); if (!v) return '--kernel-cmdline needs boot options, such as vsyscall=xonly'; const bad = checkCmdline(v); if (bad) return bad; a.cmdline = v; break; }
-      case '--json': a.json = true; break;
-      case '--verbose': case '-v': a.verbose = true; break;
+      // a switch takes no value ('--verbose=no' had been --verbose)
+      case '--json': if (inline !== undefined) return '--json takes no value'; a.json = true; break;
+      case '--verbose': case '-v': if (inline !== undefined) return `${flag} takes no value`; a.verbose = true; break;
       default:
         if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg} for verify`;
         a.files.push(arg);

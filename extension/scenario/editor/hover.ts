@@ -12,6 +12,7 @@ import { tagText } from '../../sim/designs/design';
 import { callPathMarkdown, lineCallPaths } from '../callPaths';
 import { describeOperation } from '../docs';
 import { compareVersions } from '../values';
+import { own } from '../cursor';
 import { ERRNO_TEXT, FLAG_TABLES, HEADER_WORDS, MACHINE_KEYS } from '../vocabulary';
 import { configHover } from './hoverClock';
 import { formatOffset, pageRole, patchesApply, profileLabel, versionAtLeast } from './format';
@@ -67,7 +68,8 @@ export function hoverAt(line: number, character: number, ctx: HoverContext): Hov
       case 'clock': return clockHover(tok.text, ctx);
       case 'flag': return flagHover(tok.text);
       case 'task': return taskHover(tok.text, line, ctx);
-      case 'errno': return tok.text in ERRNOS ? `**${tok.text}** (${(ERRNOS as Record<string, number>)[tok.text]}): ${ERRNO_TEXT[tok.text] ?? ''}` : null;
+      // the tables' own words only: 'constructor' or 'toString' showed Object's function ("[native code]")
+      case 'errno': return Object.hasOwn(ERRNOS, tok.text) ? `**${tok.text}** (${own(ERRNOS as Record<string, number>, tok.text)}): ${own(ERRNO_TEXT, tok.text) ?? ''}` : null;
       case 'signal': return signalHover(tok.text);
       case 'namespace': return namespaceHover(tok.text, line, ctx);
       case 'string': case 'path': {
@@ -76,11 +78,11 @@ export function hoverAt(line: number, character: number, ctx: HoverContext): Hov
       }
       case 'keyword':
         if (tok.text.startsWith('[')) return mappingHover(tok.text, ctx.profile);
-        if (tok.text in FLAG_DOCS) return flagHover(tok.text);
+        if (Object.hasOwn(FLAG_DOCS, tok.text)) return flagHover(tok.text);
         return null;
       default:
-        if (tok.text in FLAG_DOCS) return flagHover(tok.text);
-        if (tok.text in CLOCK_DOCS) return clockHover(tok.text, ctx);
+        if (Object.hasOwn(FLAG_DOCS, tok.text)) return flagHover(tok.text);
+        if (Object.hasOwn(CLOCK_DOCS, tok.text)) return clockHover(tok.text, ctx);
         return null;
     }
   })();
@@ -110,27 +112,29 @@ function operationHover(word: string, line: number, ctx: HoverContext): string |
 }
 
 function clockHover(name: string, ctx: HoverContext): string | null {
-  const id = (CLOCKS as Record<string, number>)[name];
-  const doc = CLOCK_DOCS[name];
+  const id = own(CLOCKS as Record<string, number>, name);
+  const doc = own(CLOCK_DOCS, name);
   if (id === undefined || !doc) return null;
   return `**${name}** (clock id ${id})\n\n${doc.note}. Offset in a time namespace: **${doc.offset}**.\n\nvDSO: ${doc.vdso}${ctx.profile.arch === 'arm64' && !versionAtLeast(ctx.profile.kernel, '5.9') ? ' (arm64 before 5.9 has no time namespaces)' : ''}`;
 }
 
 function flagHover(name: string): string | null {
   for (const table of Object.values(FLAG_TABLES)) {
-    if (name in table) return `**${name}** = 0x${table[name].toString(16)}${FLAG_DOCS[name] ? `\n\n${FLAG_DOCS[name]}` : ''}`;
+    const value = own(table, name);
+    const doc = own(FLAG_DOCS, name);
+    if (value !== undefined) return `**${name}** = 0x${value.toString(16)}${doc ? `\n\n${doc}` : ''}`;
   }
   return null;
 }
 
 function signalHover(name: string): string | null {
-  if (!(name in SIGNALS)) return null;
+  if (!Object.hasOwn(SIGNALS, name)) return null;
   const why: Record<string, string> = {
     SIGBUS: 'A vvar fault the handler refuses: the timens slot in the root namespace, or a page past the end',
     SIGSEGV: 'An access where nothing is mapped: e.g. the vDSO reading a moved or unmapped [vvar], or PROT_NONE',
     SIGCHLD: 'The usual exit signal of a child',
   };
-  return `**${name}** (${(SIGNALS as Record<string, number>)[name]})${why[name] ? `\n\n${why[name]}` : ''}`;
+  return `**${name}** (${own(SIGNALS as Record<string, number>, name)})${own(why, name) ? `\n\n${why[name]}` : ''}`;
 }
 
 function mappingHover(name: string, profile: Profile): string {
@@ -149,7 +153,7 @@ function taskHover(name: string, line: number, ctx: HoverContext): string {
   const head = `**${name}**${def ? (def.line < 0 ? ' — the initial task' : ` — created on line ${def.line + 1}`) : ''}`;
   if (!ctx.run || !ctx.run.valid) return `${head}\n\nRun the scenario to see its state at this line.`;
   const state = stateAfterLine(ctx.run, line);
-  const t = state?.tasks[name];
+  const t = state ? own(state.tasks, name) : undefined;
   if (!state || !t) return `${head}\n\nNot created yet at this line.`;
   const p = state.nsproxies[t.nsproxy];
   const ns = p ? state.timeNamespaces[p.time_ns] : undefined;

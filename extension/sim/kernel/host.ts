@@ -13,6 +13,7 @@ import { newMm } from './mm/mm';
 import { newTask } from './fork';
 import { INT_MAX } from './cred';
 import { tsAdd, ZERO_VALUES } from './util';
+import { KTIME_SEC_MAX } from '../offset64';
 
 /** The host's vDSO data page for clocks `h`: realtime, monotonic, coarse, boottime and TAI; RAW in the second block. */
 export function hostPage(k: KernelContext, h: HostClocks): PageRec {
@@ -47,6 +48,22 @@ export function advance(k: KernelContext, d: Timespec, suspend: boolean, why: st
   k.ev('host', k.txt`${why}: monotonic ${next.monotonic}, boottime ${next.boottime}`);
 }
 
+/**
+ * Why host time cannot move by `d`: a clock would reach KTIME_SEC_MAX seconds, past which a ktime_t (s64 ns,
+ * about 292 years) holds no time: ktime_set saturates there, and an hrtimer's expiry is KTIME_MAX, so a later
+ * 'clock_nanosleep(CLOCK_BOOTTIME, 0, 1s)' had waited 0 s and three sleeps of 2^53 - 1 s made the clocks
+ * inexact doubles. The kernel never gets there: settimeofday stops at TIME_SETTOD_SEC_MAX = KTIME_SEC_MAX less
+ * TIME_UPTIME_SEC_MAX, 30 years of uptime (include/linux/time64.h). Our choice: the host action is refused
+ * (EINVAL) rather than wrap or saturate. Null when it can.
+ */
+function pastKtimeMax(k: KernelContext, d: Timespec, suspend: boolean): string | null {
+  const h = hostClocks(k);
+  const clocks: [string, Timespec][] = [['CLOCK_REALTIME', h.realtime], ['CLOCK_TAI', tsAdd(h.realtime, { sec: h.taiOffset, nsec: 0 })], ['CLOCK_BOOTTIME', h.boottime]];
+  if (!suspend) clocks.push(['CLOCK_MONOTONIC', h.monotonic]);
+  const over = clocks.find(([, v]) => tsAdd(v, d).sec >= KTIME_SEC_MAX);
+  return over ? `${over[0]} would pass KTIME_MAX (${KTIME_SEC_MAX} s, 2^63 - 1 ns): no kernel clock holds a later time` : null;
+}
+
 function hostError(k: KernelContext, errno: string, why: string): OpResult {
   k.ev('error', k.txt`${errno}: ${why}`, { errno });
   return { ret: -1, errno, signal: null };
@@ -56,12 +73,16 @@ export function hostOp(k: KernelContext, op: Exclude<HostOperation, ClockHostOpe
   switch (op.op) {
     case 'sleep': {
       if (op.delta.sec < 0) return hostError(k, 'EINVAL', 'negative sleep');
+      const past = pastKtimeMax(k, op.delta, false);
+      if (past) return hostError(k, 'EINVAL', past);
       k.ev('host', k.txt`host sleeps ${op.delta} s`);
       advance(k, op.delta, false, 'time passes');
       return { ret: 0, errno: null, signal: null };
     }
     case 'suspend': {
       if (op.delta.sec < 0) return hostError(k, 'EINVAL', 'negative suspend');
+      const past = pastKtimeMax(k, op.delta, true);
+      if (past) return hostError(k, 'EINVAL', past);
       k.ev('host', k.txt`host suspended for ${op.delta} s: realtime and boottime advance, monotonic does not`);
       advance(k, op.delta, true, 'resume');
       return { ret: 0, errno: null, signal: null };

@@ -210,6 +210,8 @@ test('variables mark what the last step changed, and the vvar page reads as the 
   const mem = await client.request<DebugProtocol.ReadMemoryResponse['body']>('readMemory', { memoryReference: page.body.memoryReference, offset: 0, count: 4096 });
   const bytes = Buffer.from(mem!.data!, 'base64');
   assert.equal(bytes.length, 4096);
+  const proto = await client.send('readMemory', { memoryReference: 'constructor', offset: 0, count: 8 });
+  assert.deepEqual([proto.success, proto.message], [false, "no memory behind 'constructor' (pages are named like page#host, page#ns#1)"]);
   const blockOffset = Number(await evalText(client, `${page.body.result}.blockOffset`));
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   assert.equal(dv.getUint32(blockOffset, true), 1, 'seq is 1 (odd, forever) in a namespace page');

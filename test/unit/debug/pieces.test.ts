@@ -57,6 +57,25 @@ test('expressions read the state; bad ones give an ExpressionError, never anothe
   }), { numRuns: 2000 });
 });
 
+test('an expression reads the state\'s own fields only: P1.constructor was Object\'s function, P1[state] a field "[object Object]"', () => {
+  const state = runScenario(TEXT).sim.state();
+  const problem = (text: string): [string, number] => {
+    try {
+      return [`value ${String(evaluateExpression(text, state).value)}`, -1];
+    } catch (err) {
+      assert.ok(err instanceof ExpressionError, `${text} threw ${String(err)}`);
+      return [err.message.replace(/ \(fields: .*/, ''), err.column];
+    }
+  };
+  assert.deepEqual(problem('P1.constructor'), ["no field 'constructor'", 3]);
+  assert.deepEqual(problem('P1.__proto__'), ["no field '__proto__'", 3]);
+  assert.deepEqual(problem('ns#1.offsets.toString'), ["no field 'toString'", 13]);
+  assert.deepEqual(problem('tasks.hasOwnProperty'), ["no field 'hasOwnProperty'", 6]);
+  assert.deepEqual(problem('P1[state]'), ['an index is a number or a name', 3]);
+  assert.deepEqual(problem('constructor'), ['value constructor', -1], 'a bare word that names no object is a constant');
+  assert.equal(interpolate('{P1.valueOf}', state), "<no field 'valueOf' (fields: id, pid, tgid, leader, parent, uid, euid, userNs, fullCaps, dumpable, nsproxy, mm)>");
+});
+
 test('hit conditions', () => {
   assert.equal(hitConditionHolds('3', 3), true);
   assert.equal(hitConditionHolds('3', 4), false);

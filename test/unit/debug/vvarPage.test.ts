@@ -92,6 +92,8 @@ test('the view marks what a step changed, and says when the page does not exist 
   const none = memoryPageView('page#ns#1', at(r, 0));
   assert.match(none.missing ?? '', /^page#ns#1 does not exist at event 0/);
   assert.deepEqual(none.bytes, []);
+  // a page id is looked up among the pages only: 'constructor' had found Object's function and thrown a TypeError
+  for (const id of ['constructor', '__proto__', 'toString']) assert.match(memoryPageView(id, at(r, afterFork)).missing ?? '', new RegExp(`^${id} does not exist at event`));
 });
 
 test('a Memory tree row resolves to the page its PTE maps, or says why there is none', () => {

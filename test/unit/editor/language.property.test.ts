@@ -46,3 +46,14 @@ test('section titles: read by hand as the old regular expression read them, and 
     assert.equal(outline(parseScenario(long), [long]).length, 1);
   }
 });
+
+test('a hover looks a word up among the language\'s own words: Object\'s members (constructor, toString…) are none', () => {
+  for (const w of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+    const lines = [`P1: clock_gettime(${w})`, `P1: unshare(${w})`, `expect errno == ${w}`, `expect signal == ${w}`, `P1: lseek(f, 0, ${w})`, `P1: execve("/bin/x", ${w})`];
+    const run = runScenario(['arch x86_64', 'kernel 6.18', ...lines].join('\n'));
+    lines.forEach((text, i) => {
+      const h = hoverAt(i + 2, text.indexOf(w) + 1, { parsed: run.parsed, profile: run.profile, run });
+      assert.ok(!/native code|function /.test(h?.markdown ?? ''), `${text}: ${h?.markdown}`);
+    });
+  }
+});

@@ -67,6 +67,12 @@ test('run: invalid input exits 2 with file:line:col', () => {
   assert.equal(cli('run', '--kernel', '9.9', f).status, 2);
   assert.equal(cli('run', '--bogus', f).status, 2);
   assert.equal(cli('run').status, 2);
+  // a switch given a value is refused, not taken as given ('--quiet=no' had been --quiet); so is a version '06.18'
+  for (const a of ['--quiet=no', '--json=0', '--events=false', '--force-build=n']) {
+    const bad = cli('run', a, f);
+    assert.deepEqual([bad.status, bad.stdout, bad.stderr], [2, '', `timens: ${a.split('=')[0]} takes no value\nTry 'timens --help'.\n`]);
+  }
+  assert.match(cli('run', '--kernel', '06.18', f).stderr, /^timens: --kernel takes a version such as 6.18 or 6.1.20, not 06.18\n/);
 });
 
 test('--json: one object per scenario line, clock offsets from the host, content read', () => {

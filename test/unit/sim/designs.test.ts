@@ -90,6 +90,15 @@ test('compare designs: a table per line, the first line where they part, and the
   assert.match(out, /First line where they part: 13/);
   assert.equal(compareCommand(['--design', 'merged,nope', file], () => undefined, (s) => { err += s; }), 2);
   assert.match(err, /unknown design 'nope'/);
+  // --width is a number of columns, held to 60..1,000: '1e9' had thrown RangeError (each cell is padded to the width)
+  for (const w of ['1e9', 'abc', '-5', '']) {
+    err = '';
+    assert.equal(compareCommand(['--design', 'merged,clone-time', file, `--width=${w}`], () => undefined, (s) => { err += s; }), 2, w);
+    assert.equal(err, `timens compare: --width takes a number of columns, not '${w}'\n`);
+  }
+  out = '';
+  assert.equal(compareCommand(['--design', 'merged,clone-time', file, '--width', '999999999'], (s) => { out += s; }, () => undefined), 1);
+  assert.ok(Math.max(...out.split('\n').map((l) => l.length)) <= 1000, 'at most 1,000 columns');
 });
 
 test('the designs tour runs: each design step stops on the first line where that design parts from the merged one', () => {

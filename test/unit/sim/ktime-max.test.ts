@@ -38,3 +38,19 @@ test('relative values: saturated, and added to now with ktime_add_safe; a relati
   assert.equal(ns(h.run('P1', timerfd(C.CLOCK_MONOTONIC, true, 9223372036, 500000000)).waited), leftOfKtimeMax(h, 'monotonic'));
   assert.deepEqual(h.run('P1', timerfd(C.CLOCK_MONOTONIC, false, 5)).waited, { sec: 5, nsec: 0 }, 'an ordinary value is untouched');
 });
+
+test('host time stops short of KTIME_MAX: a sleep or suspend that would take a clock there is refused, and the clocks stay exact (our choice)', () => {
+  const h = harness();
+  const before = h.sim.state().host;
+  const sleep = (sec: number): Operation => ({ op: 'sleep', delta: { sec, nsec: 0 } });
+  // three sleeps of 2^53 - 1 s had made the clocks inexact doubles, and a later 1 s clock_nanosleep waited 0 s
+  for (const o of [sleep(9007199254740991), { op: 'suspend', delta: { sec: 9223372036, nsec: 0 } } as Operation, sleep(9223372036 - before.realtime.sec - 37)]) {
+    const r = h.run(null, o);
+    assert.equal(r.errno, 'EINVAL', JSON.stringify(o));
+    assert.deepEqual(h.sim.state().host, before, 'no clock moved');
+  }
+  assert.match(h.sim.event(h.sim.eventCount - 1).summary, /^EINVAL: CLOCK_TAI would pass KTIME_MAX \(9223372036 s, 2\^63 - 1 ns\)/);
+  assert.equal(h.run(null, sleep(9223372036 - before.realtime.sec - 38)).errno, null, 'up to a second before it');
+  const r = h.run('P1', { op: 'clock_nanosleep', clock: C.CLOCK_BOOTTIME, abs: false, value: { base: 'abs', delta: { sec: 1, nsec: 0 } } });
+  assert.deepEqual(r.waited, { sec: 1, nsec: 0 });
+});

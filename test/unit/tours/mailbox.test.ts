@@ -190,3 +190,9 @@ test('a mailbox full of problems keeps the first thousand and says how many more
   assert.equal(series.diagnostics.length, 1001);
   assert.match(series.diagnostics[1000].message, /^\d+ more problems were found and are not listed \(only the first 1000 are kept\)$/);
 });
+
+test('a problem is one line, whatever path or subject of the mail it quotes (a damaged part decodes to control characters)', () => {
+  const mail = 'From: A <a@b>\nSubject: [PATCH] x\n\nmsg\n---\ndiff --git a/x\x01y\x7fz\x1bw b/x\x01y\x7fz\x1bw\nindex 1..2 100644\n';
+  const ds = parseSeries(mail, 'x.mbx').diagnostics;
+  assert.deepEqual(ds.map((d) => [d.line, d.column, d.message]), [[6, 1, 'no hunks for x\\u0001y\\u007fz\\u001bw']]);
+});

@@ -313,3 +313,20 @@ test('a scenario reached through a symbolic link must still lie below the tour f
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a tour problem is one line, though it quotes the tour\'s keys and values (U+2028, a line break in a path)', () => {
+  const tour = (step: string): string => `{\n  "title": "t",\n  "steps": [\n    ${step}\n  ]\n}\n`;
+  const cases: [string, RegExp][] = [
+    [tour('{ "title": "a", "b\u2028ody": "x" }'), /^unknown property "b\\u2028ody"/],
+    [tour('{ "title": "a", "view": "timens.\u2029tasks" }'), /^"view": unknown value "timens\.\\u2029tasks"/],
+    [tour('{ "title": "a", "scenario": { "path": "a\\\\b\\nc.timens" } }'), /^scenario\.path "a\\b\\nc\.timens" uses/],
+    [`{\n  "title": \u2028 }`, /not valid JSON: expected a value, found "\\u2028"$/],
+  ];
+  for (const [text, message] of cases) {
+    const { tour: parsed, diagnostics } = parseTour(text, 'x.tour.json');
+    assert.equal(parsed, null);
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    assert.match(diagnostics[0].message, message);
+    assert.ok(!/[\n\r\u2028\u2029]/.test(diagnostics[0].message), diagnostics[0].message);
+  }
+});

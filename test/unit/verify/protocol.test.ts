@@ -177,6 +177,9 @@ test('--kernel-cmdline adds boot options but never verify\'s own, and goes with 
   const run = async (...args: string[]) => { let err = ''; const code = await verifyCommand(args, () => undefined, (s) => { err += s; }); return { code, err }; };
   assert.deepEqual(await run('--kernel-cmdline', 'vsyscall=xonly', 'x.timens'), { code: 2, err: "timens verify: --arch, --kernel and --kernel-cmdline go with --kernel-image\nTry 'timens --help'.\n" });
   assert.equal((await run('--kernel-image', '/nonexistent', '--kernel-cmdline', 'init=/x', 'x.timens')).code, 2);
+  // a switch takes no value ('--verbose=no' had been --verbose)
+  assert.deepEqual(await run('--verbose=no', 'x.timens'), { code: 2, err: "timens verify: --verbose takes no value\nTry 'timens --help'.\n" });
+  assert.deepEqual(await run('--json=0', 'x.timens'), { code: 2, err: "timens verify: --json takes no value\nTry 'timens --help'.\n" });
 });
 
 test('a relative time that the wall clock carries past KTIME_MAX is not run on REALTIME_ALARM and TAI (found on arm64 6.12)', () => {

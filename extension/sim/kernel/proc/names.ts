@@ -3,6 +3,7 @@
 // ENOTDIR, or a name the kernel has and the model does not, which the model refuses rather than guess (our choice).
 
 import { CONTROL } from '../../log/texts';
+import { oneLine } from '../../oneLine';
 
 /** A directory of a task: /proc/PID (tgid_base_stuff, also for a thread's pid) or a thread's, /proc/thread-self
  *  and /proc/PID/task/TID (tid_base_stuff). */
@@ -62,11 +63,12 @@ const MODEL: PathVerdict = { answer: 'model' };
 /** A path as messages show it: as it is, or quoted with escapes when it holds a control or line-break character
  *  (a message is one line; a name may hold any byte but NUL and '/'). */
 export function shownPath(path: string): string {
-  return CONTROL.test(path) ? JSON.stringify(path) : path;
+  // JSON.stringify leaves U+2028, U+2029 and DEL as they are
+  return CONTROL.test(path) ? oneLine(JSON.stringify(path)) : path;
 }
 
 /** A name in a path, quoted for a message (with escapes, see shownPath). */
-const named = (name: string): string => JSON.stringify(name);
+const named = (name: string): string => oneLine(JSON.stringify(name));
 
 /** The names the model has, for refusals and diagnostics. */
 export const MODELLED_TEXT = `/proc/uptime, /proc/stat, ${SYSCTL_PATHS.join(', ')}, and in /proc/PID, /proc/PID/task/TID and /proc/thread-self: ${MODELLED_PID_FILES.join(', ')}`;
