@@ -2,6 +2,7 @@
 // template and its values, formatted only when an event is read (building one string per event was the
 // largest cost of recording).
 
+import { oneLine } from '../oneLine';
 import { fmtTs, type Timespec } from '../types';
 import { NumCol, ValCol } from './columns';
 
@@ -17,16 +18,6 @@ function flat(s: string): string {
   return s;
 }
 
-/** The characters that break a one-line message (control characters and the two Unicode line separators). */
-export const CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
-const CONTROL_ALL = /[\x00-\x1f\x7f\u2028\u2029]/g;
-const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** A string value as a summary shows it: a summary is one line, so a line break or other control character in a
- *  value (a path or text the scenario wrote) is shown escaped, as a string literal writes it. */
-function oneLine(s: string): string {
-  return CONTROL.test(s) ? s.replace(CONTROL_ALL, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
-}
 
 /** The template of a summary that is one string, as it came. */
 const ONE_STRING = ((s: TemplateStringsArray, ..._values: unknown[]): TemplateStringsArray => s)`${''}`;

@@ -2,8 +2,7 @@
 // fs/proc/namespaces.c ns_entries), and what a lookup of a path meets: a file the model has, the kernel's ENOENT or
 // ENOTDIR, or a name the kernel has and the model does not, which the model refuses rather than guess (our choice).
 
-import { CONTROL } from '../../log/texts';
-import { oneLine } from '../../oneLine';
+import { CONTROL, oneLine } from '../../oneLine';
 
 /** A directory of a task: /proc/PID (tgid_base_stuff, also for a thread's pid) or a thread's, /proc/thread-self
  *  and /proc/PID/task/TID (tid_base_stuff). */
