@@ -8,8 +8,7 @@ import type {
 import type { NsOwners } from '../kernel/nsOwners';
 import type { CompatMappingName, MappingName } from '../ops';
 import type { Timespec } from '../types';
-import type { FdTable } from './fdtable';
-import { fdsEntries } from './fdtable';
+import { fdsEntries, type FdTable } from './fdtable';
 import { FDS, fileChanges, showFd, showFds } from './fileView';
 import { EMPTY_REFS, refsEntries, refsItems, type RefList } from './reflist';
 import type { EntryChange, TableKind, TableName } from './table';
