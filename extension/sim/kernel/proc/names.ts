@@ -116,13 +116,17 @@ export function taskPath(path: string): TaskPath | null {
   return t ? { who, thread: t[1]!, rest: t[2] ?? '', dir: 'tid' } : { who, rest, dir: 'tgid' };
 }
 
+/** The model's files outside the task directories, below which a name is ENOTDIR (made once: this runs for every
+ *  path of every line). */
+const ROOT_FILES: readonly string[] = ['/proc/uptime', '/proc/stat', ...SYSCTL_PATHS];
+
 /** A path as far as it does not depend on the tasks: the model's answer, or the task directory and the rest to
  *  look up in it. */
 function rootPathVerdict(path: string): PathVerdict | ({ readonly answer: 'pid' } & TaskPath) {
   // getname_flags: an empty name is ENOENT
   if (path === '') return { answer: 'ENOENT', why: 'an empty path (getname)' };
   if (path === '/proc/uptime' || path === '/proc/stat') return MODEL;
-  const file = ['/proc/uptime', '/proc/stat', ...SYSCTL_PATHS].find((f) => path.startsWith(`${f}/`));
+  const file = ROOT_FILES.find((f) => path.startsWith(f) && path.charCodeAt(f.length) === 47);
   if (file) return notDir(file);
   if (path.startsWith('/proc/sys/')) return (SYSCTL_PATHS as readonly string[]).includes(path) ? MODEL : refuse('a sysctl');
   const p = taskPath(path);
