@@ -1,7 +1,7 @@
 // Diagnostics and inline results after edits in the real VS Code, on a scenario too long to go to the engine in
 // one piece (a clean file the engine reads itself; one it cannot take, in parts): edits at the start, middle and
 // end, a paste of many lines, an undo, and a burst of edits while runs are in flight (the document ends with the
-// results of its last text; no result of an older text is drawn).
+// results of its last text; until then the older text's results stay, marked stale, on the lines left as they were).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,7 +14,7 @@ const READ = 'P1: clock_gettime(CLOCK_MONOTONIC)';
 const PASS = 'expect ret == 0';
 const FAIL = 'expect ret == 7';
 
-interface Shown { inline: { line: number; tone: string }[]; sentAs?: string }
+interface Shown { inline: { line: number; tone: string; stale?: boolean }[]; sentAs?: string; sessionVersion?: number }
 const inspect = async (uri: vscode.Uri) => (await vscode.commands.executeCommand('timens.editor._inspect', uri)) as Shown;
 
 /** Lines of `text` that hold `expect ret == 7` (the ones that must carry an error). */
@@ -122,16 +122,39 @@ suite('editor: diagnostics and inline results follow edits anywhere', () => {
     await settledAt(editor, 1001, 'the undo');
   });
 
-  test('a burst of edits while runs are in flight ends with the results of the last text, never drawing older ones', async () => {
+  test('an edit that leaves a syntax error takes the older results away once checked; its undo brings them back', async () => {
+    const doc = editor.document;
+    const line = 41; // an expect line; the text's results on screen from the last test
+    editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+    await settledAt(editor, line, 'revealing');
+    await editor.edit((b) => b.replace(doc.lineAt(line).range, 'expect ret =='));
+    await waitFor(() => vscode.languages.getDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line === line), 'the syntax error');
+    // Nothing runs for this text: no result of the last one stays drawn.
+    await waitFor(async () => (await inspect(doc.uri)).inline.length === 0, 'the older results to go');
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('undo');
+    await settledAt(editor, line, 'the undo of the syntax error');
+  });
+
+  test('a burst of edits while runs are in flight keeps the results of lines left alone, as stale, and ends with those of the last text', async () => {
     const doc = editor.document;
     const seen: string[] = [];
+    const notMarked: string[] = [];
+    let keptWhileBehind = 0;
     let watching = true;
     // Samples what is drawn while the edits go on: each sample is checked against the text of that moment.
     const watcher = (async () => {
       while (watching) {
         const version = doc.version;
         const shown = await inspect(doc.uri);
-        if (doc.version === version) seen.push(...stale(doc, shown));
+        if (doc.version === version) {
+          seen.push(...stale(doc, shown));
+          // Behind the text: what is drawn is the last run's, on the lines the edits left as they were.
+          if (shown.sessionVersion !== version && shown.inline.length > 0) {
+            keptWhileBehind++;
+            notMarked.push(...shown.inline.filter((r) => !r.stale).map((r) => `${r.line}:${r.tone}`));
+          }
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
@@ -147,6 +170,9 @@ suite('editor: diagnostics and inline results follow edits anywhere', () => {
     watching = false;
     await watcher;
     assert.strictEqual(doc.lineAt(target + 2).text, PASS);
-    assert.deepStrictEqual(seen, [], 'inline results of an older text were drawn');
+    assert.deepStrictEqual(seen, [], 'an older text\'s result was drawn on a line the edits changed');
+    assert.deepStrictEqual(notMarked, [], 'an older text\'s result was drawn without its stale mark');
+    // They had vanished at every edit until the next run landed.
+    assert.ok(keptWhileBehind > 0, 'no inline result stayed drawn while the runs were behind the edits');
   });
 });

@@ -10,9 +10,9 @@ import { registerNewScenarioCommands } from './newScenario';
 import { registerTrees, VIEW_IDS } from './trees';
 
 export function registerEditor(services: Services): void {
-  registerLanguageFeatures(services);
+  const diagnostics = registerLanguageFeatures(services);
   const trees = registerTrees(services);
-  const inline = registerInlineResults(services);
+  const inline = registerInlineResults(services, diagnostics);
   registerEditorCommands(services, trees);
   registerNewScenarioCommands(services);
 
@@ -31,6 +31,7 @@ export function registerEditor(services: Services): void {
     namespacesMode: trees.mode(),
     treeGeneration: trees.generation(),
     inline: uri ? inline.shown(uri) : [],
+    sessionVersion: uri ? services.store.get(uri)?.documentVersion : undefined,
     statusBar: inline.statusBar.text,
     sentAs: uri ? services.documents.sentAs(uri) : undefined,
     engine: await services.store.engine.request('stats', {}),

@@ -3,10 +3,11 @@
 // for the part of each editor that is on screen; whether a line is reached is decided here from the cursor.
 import * as vscode from 'vscode';
 import type { InlineLine } from '../../engine/protocol';
-import type { InlineResult, InlineTone } from '../../scenario/editor/inline';
+import { shiftResults, type InlineResult, type InlineTone } from '../../scenario/editor/inline';
 import type { Services } from '../services';
 import type { SimulationSession } from '../session';
 import { EditorDecorations } from './decorations';
+import type { DiagnosticsController } from './language';
 import { SELECTOR } from './documents';
 
 /** Lines fetched above and below what an editor shows, so scrolling a little needs no new request. */
@@ -30,7 +31,7 @@ export interface InlineHandle {
   readonly statusBar: vscode.StatusBarItem;
 }
 
-export function registerInlineResults(services: Services): InlineHandle {
+export function registerInlineResults(services: Services, diagnostics: DiagnosticsController): InlineHandle {
   const { context, store } = services;
   const decorationTypes = new Map<string, vscode.TextEditorDecorationType>();
   for (const tone of Object.keys(TONE_COLOR) as InlineTone[]) {
@@ -52,8 +53,9 @@ export function registerInlineResults(services: Services): InlineHandle {
   statusBar.command = 'timens.openTimeline';
   const shown = new Map<string, readonly InlineResult[]>();
   const decorations = new EditorDecorations();
-  /** Per document: the run and the line window last fetched, with its lines. */
-  const fetched = new Map<string, { runId: number; from: number; to: number; lines: readonly InlineLine[] }>();
+  /** Per document: the run and the line window last fetched, with its lines; stale once the text was edited since
+   *  (the lines then carried to where the edits moved them). */
+  const fetched = new Map<string, { runId: number; from: number; to: number; lines: readonly InlineLine[]; stale?: true }>();
   const inFlight = new Set<Promise<unknown>>();
 
   const enabled = (): boolean => vscode.workspace.getConfiguration('timens').get<boolean>('inlineResults', true);
@@ -63,11 +65,13 @@ export function registerInlineResults(services: Services): InlineHandle {
     return { from: Math.max(0, ranges[0]!.start.line - margin), to: ranges[ranges.length - 1]!.end.line + 1 + margin };
   };
 
-  const draw = (editor: vscode.TextEditor, current: SimulationSession | undefined, lines: readonly InlineLine[]): void => {
+  const draw = (editor: vscode.TextEditor, current: SimulationSession | undefined, lines: readonly InlineLine[], stale = false): void => {
     const key = editor.document.uri.toString();
     const position = current?.position ?? 0;
     const { from, to } = windowOf(editor, DRAW_MARGIN_LINES);
-    const results: InlineResult[] = lines.filter((l) => l.line >= from && l.line < to).map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
+    const inWindow = lines.filter((l) => l.line >= from && l.line < to);
+    // A stale result is drawn as one not reached (dimmed): it is what the line gave before the last edit.
+    const results: InlineResult[] = inWindow.map(({ reachedAt, ...r }) => (stale ? { ...r, reached: false, stale } : { ...r, reached: reachedAt <= position }));
     shown.set(key, results);
     // Grouped by decoration type; the options (and their markdown hovers) are made only for a type whose lines changed.
     const byType = new Map<string, { r: InlineResult; end: vscode.Position }[]>();
@@ -94,12 +98,21 @@ export function registerInlineResults(services: Services): InlineHandle {
     const key = editor.document.uri.toString();
     const session = store.get(editor.document.uri);
     const current = session && session.documentVersion === editor.document.version && enabled() ? session : undefined;
-    if (!current) { fetched.delete(key); draw(editor, session && session.documentVersion === editor.document.version ? session : undefined, []); return; }
-    const want = windowOf(editor);
     const have = fetched.get(key);
-    if (have && have.runId === current.runId && have.from <= want.from && have.to >= want.to) { draw(editor, current, have.lines); return; }
-    // Draw what is known at once (the cursor moved), then the lines of the new window when they come.
-    draw(editor, current, have && have.runId === current.runId ? have.lines : []);
+    if (!current) {
+      // Edited since the run: its results stay on the lines the edits left alone, as stale, until the next run lands
+      // (cleared, they vanished at every keystroke and came back a quarter of a second after the last).
+      if (have?.stale && session && enabled()) { draw(editor, undefined, have.lines, true); return; }
+      fetched.delete(key);
+      draw(editor, session && session.documentVersion === editor.document.version ? session : undefined, []);
+      return;
+    }
+    const want = windowOf(editor);
+    if (have && !have.stale && have.runId === current.runId && have.from <= want.from && have.to >= want.to) { draw(editor, current, have.lines); return; }
+    // Draw what is known at once (the cursor moved; or the last text's results, stale), then the lines of the new
+    // window when they come.
+    if (have?.stale) draw(editor, undefined, have.lines, true);
+    else draw(editor, current, have && have.runId === current.runId ? have.lines : []);
     const asked = store.engine.request('inline', { runId: current.runId, ...want }).then((lines) => {
       if (store.get(editor.document.uri)?.runId !== current.runId || editor.document.version !== current.documentVersion) return;
       fetched.set(key, { runId: current.runId, ...want, lines });
@@ -132,7 +145,7 @@ export function registerInlineResults(services: Services): InlineHandle {
       const r = shown.get(doc.uri.toString())?.find((x) => x.line === position.line);
       if (!r) return undefined;
       const md = new vscode.MarkdownString();
-      md.appendText(r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
+      md.appendText(r.stale ? `${r.detail}\n(from before the last edit: the new text is running)` : r.reached ? r.detail : `${r.detail}\n(not reached yet at the cursor)`);
       return new vscode.Hover(md, line.range.with(line.range.end));
     },
   };
@@ -144,10 +157,24 @@ export function registerInlineResults(services: Services): InlineHandle {
     vscode.window.onDidChangeVisibleTextEditors(renderAll),
     vscode.window.onDidChangeTextEditorVisibleRanges((e) => { if (e.textEditor.document.languageId === 'timens') render(e.textEditor); }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      // Results of an older text would sit on the wrong lines: clear them until the next run.
-      if (e.document.languageId === 'timens' && e.contentChanges.length) renderAll();
+      if (e.document.languageId !== 'timens' || !e.contentChanges.length) return;
+      // Results of the older text move with the lines the edits left alone; those of edited lines go.
+      const key = e.document.uri.toString();
+      const have = fetched.get(key);
+      if (have) {
+        const edits = e.contentChanges.map((c) => ({ startLine: c.range.start.line, startCharacter: c.range.start.character, endLine: c.range.end.line, endCharacter: c.range.end.character, text: c.text }));
+        fetched.set(key, { ...have, lines: shiftResults(have.lines, edits), stale: true });
+      }
+      renderAll();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('timens.inlineResults')) renderAll(); }),
+    diagnostics.onDidCheck((doc) => {
+      // The current text was checked and did not run (a syntax error): the last text's results are not coming back.
+      const key = doc.uri.toString();
+      if (!fetched.get(key)?.stale || store.get(doc.uri)?.documentVersion === doc.version) return;
+      fetched.delete(key);
+      renderAll();
+    }),
   );
   renderAll();
   updateStatus(store.active);

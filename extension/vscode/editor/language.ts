@@ -26,6 +26,9 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly fixes = new Map<string, { key: string; fixes: readonly Fix[] }[]>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly checked = new vscode.EventEmitter<vscode.TextDocument>();
+  /** A document's current text was checked (its diagnostics are shown); it ran if its session is of this version. */
+  readonly onDidCheck = this.checked.event;
 
   constructor(private readonly services: Services) {
     const { store } = services;
@@ -85,6 +88,7 @@ export class DiagnosticsController implements vscode.Disposable {
     }
     this.collection.set(doc.uri, out);
     this.fixes.set(doc.uri.toString(), fixes);
+    this.checked.fire(doc);
   }
 
   fixesFor(doc: vscode.TextDocument, diag: vscode.Diagnostic): readonly Fix[] {
@@ -95,6 +99,7 @@ export class DiagnosticsController implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.collection.dispose();
+    this.checked.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
