@@ -14,7 +14,7 @@ const READ = 'P1: clock_gettime(CLOCK_MONOTONIC)';
 const PASS = 'expect ret == 0';
 const FAIL = 'expect ret == 7';
 
-interface Shown { inline: { line: number; tone: string; stale?: boolean }[]; sentAs?: string; sessionVersion?: number }
+interface Shown { inline: { line: number; tone: string; stale?: boolean }[]; sentAs?: string; sessionVersion?: number; checking?: string }
 const inspect = async (uri: vscode.Uri) => (await vscode.commands.executeCommand('timens.editor._inspect', uri)) as Shown;
 
 /** Lines of `text` that hold `expect ret == 7` (the ones that must carry an error). */
@@ -134,6 +134,24 @@ suite('editor: diagnostics and inline results follow edits anywhere', () => {
     await vscode.window.showTextDocument(doc, { preview: false });
     await vscode.commands.executeCommand('undo');
     await settledAt(editor, line, 'the undo of the syntax error');
+  });
+
+  test('a long check says so in a status bar item, without an animation, until its diagnostics come', async () => {
+    const file = path.join(dir, 'long-check.timens');
+    // 3*10^5 lines: a check of seconds (the item shows after half a second)
+    const big = ['arch x86_64', 'kernel 6.18'];
+    while (big.length < 300_000) big.push(READ, FAIL);
+    fs.writeFileSync(file, `${big.join('\n')}\n`);
+    const long = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+    await waitFor(async () => (await inspect(long.document.uri)).checking !== undefined, 'the checking item', 60_000, 20);
+    const text = (await inspect(long.document.uri)).checking!;
+    assert.match(text, /^\$\(watch\) Timens: checking long-check\.timens$/);
+    assert.ok(!text.includes('~spin'), 'the item does not spin');
+    await waitFor(async () => (await inspect(long.document.uri)).checking === undefined, 'the checking item to go', 120_000, 50);
+    // it went because the check ended: the failing expectations are there
+    assert.ok(vscode.languages.getDiagnostics(long.document.uri).filter((d) => d.code === 'expect-failed').length > 1000);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    editor = await vscode.window.showTextDocument(editor.document, { preview: false });
   });
 
   test('a burst of edits while runs are in flight keeps the results of lines left alone, as stale, and ends with those of the last text', async () => {

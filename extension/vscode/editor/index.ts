@@ -32,6 +32,7 @@ export function registerEditor(services: Services): void {
     treeGeneration: trees.generation(),
     inline: uri ? inline.shown(uri) : [],
     sessionVersion: uri ? services.store.get(uri)?.documentVersion : undefined,
+    checking: diagnostics.checkingShown,
     statusBar: inline.statusBar.text,
     sentAs: uri ? services.documents.sentAs(uri) : undefined,
     engine: await services.store.engine.request('stats', {}),

@@ -27,6 +27,14 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly checked = new vscode.EventEmitter<vscode.TextDocument>();
+  /** The checks that have taken longer than PROGRESS_AFTER_MS, by document, shown in one status bar item. */
+  private readonly slowChecks = new Map<string, number>();
+  /** Static text, not a Window progress: its spinner made the workbench composite a frame 60 times a second in
+   *  software for the whole of a long check (measured: 0.15 s of the compositor's CPU per open of a large file, on
+   *  a 2-core machine where the extension host then waited for a CPU). */
+  readonly checking = vscode.window.createStatusBarItem('timens.checking', vscode.StatusBarAlignment.Left, 49);
+  /** The item's text while it is shown (a status bar item cannot be asked whether it is). */
+  checkingShown: string | undefined;
   /** A document's current text was checked (its diagnostics are shown); it ran if its session is of this version. */
   readonly onDidCheck = this.checked.event;
 
@@ -63,9 +71,9 @@ export class DiagnosticsController implements vscode.Disposable {
     this.services.documents.ensure(doc);
     const version = doc.version;
     const pending = this.services.store.engine.request('validate', { uri: doc.uri.toString(), version, request: runRequest(doc) });
-    const slow = setTimeout(() => {
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Timens: checking ${doc.uri.path.split('/').pop()}` }, () => pending.catch(() => undefined));
-    }, PROGRESS_AFTER_MS);
+    const key = doc.uri.toString();
+    let shown = false;
+    const slow = setTimeout(() => { shown = true; this.slowCheck(key, +1); }, PROGRESS_AFTER_MS);
     try {
       const summary = await pending;
       if (summary && !doc.isClosed && doc.version === version) this.show(doc, summary);
@@ -73,7 +81,22 @@ export class DiagnosticsController implements vscode.Disposable {
       this.services.log.error(`background run of ${doc.uri.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       clearTimeout(slow);
+      if (shown) this.slowCheck(key, -1);
     }
+  }
+
+  /** One more or one fewer slow check of `doc`: the item names the file while any of its checks is slow. */
+  private slowCheck(key: string, delta: 1 | -1): void {
+    const n = (this.slowChecks.get(key) ?? 0) + delta;
+    if (n > 0) this.slowChecks.set(key, n);
+    else this.slowChecks.delete(key);
+    if (this.slowChecks.size === 0) { this.checking.hide(); this.checkingShown = undefined; return; }
+    const names = [...this.slowChecks.keys()].map((k) => vscode.Uri.parse(k).path.split('/').pop());
+    this.checking.name = 'Timens check';
+    this.checking.text = `$(watch) Timens: checking ${names.join(', ')}`;
+    this.checking.tooltip = `The background run of ${names.join(', ')} is under way (in the engine's worker): its diagnostics and inline results come when it ends.`;
+    this.checking.show();
+    this.checkingShown = this.checking.text;
   }
 
   private show(doc: vscode.TextDocument, summary: RunSummary): void {
@@ -100,6 +123,7 @@ export class DiagnosticsController implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.collection.dispose();
     this.checked.dispose();
+    this.checking.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
