@@ -2,7 +2,7 @@
 // fd_install and the references a struct file counts (get_file, fput), copy_files and unshare_fd (kernel/fork.c),
 // the table of its own an exec gives (fs/exec.c unshare_files) and exit_files (kernel/exit.c).
 
-import { fdsDelete, fdsGet, fdsItems, fdsLowestFree, fdsSet, type FdTable } from '../store/fdtable';
+import { fdsDelete, fdsEach, fdsGet, fdsItems, fdsLowestFree, fdsSet, type FdTable } from '../store/fdtable';
 import { refsWith, type FdRec, type FileRec, type FilesRec, type OpenFile } from '../store/records';
 import { EMPTY_REFS, refsAdd, refsRemove } from '../store/reflist';
 import { CLONE_FLAGS as CF } from '../types';
@@ -37,8 +37,8 @@ export function ownFd(k: KernelContext, t: string, name: string): FileRec | unde
 /** get_file: fd table `files` points at struct file `id` too (dup_fd copying the pointer). */
 function getFile(k: KernelContext, id: string, files: string): void {
   const f = k.openFiles.get(id)!;
-  k.r.set(k.openFiles, id, '_holders', refsAdd(f._holders, files));
-  k.r.set(k.openFiles, id, '_count', f._count + 1);
+  // one copy of the record for both fields: a fork copies every fd, and this ran twice per fd
+  k.r.setFields(k.openFiles, id, { _holders: refsAdd(f._holders, files), _count: f._count + 1 });
 }
 
 /** fput: fd table `files` no longer points at struct file `id`; the last reference frees it (__fput). */
@@ -89,14 +89,14 @@ export function fdHolder(k: KernelContext, t: string, name: string): string {
 
 /** A new files_struct for `t` holding `fds` (each namespace file takes a reference), named after `t` (with the
  *  line when the table named after `t` is still used by others: an exec or unshare that copies). Returns its id. */
-function newFiles(k: KernelContext, t: string, fds: Readonly<Record<string, FdRec>>): string {
+function newFiles(k: KernelContext, t: string, fds: FdTable<FdRec>): string {
   const id = k.files.has(t) ? `${t}@${k.line}` : t;
   k.r.create(k.files, id, { id, fds, users: refsAdd(EMPTY_REFS, t), count: 1 });
-  for (const [name, fd] of Object.entries(fds)) {
+  fdsEach(fds, (name, fd) => {
     const ns = k.openFiles.get(fd.file)!.ns;
     if (ns) fileRef(k, ns, `${id}:${name}`, +1);
-  }
-  for (const fd of Object.values(fds)) getFile(k, fd.file, id);
+  });
+  fdsEach(fds, (_name, fd) => getFile(k, fd.file, id));
   k.r.set(k.tasks, t, 'files', id);
   return id;
 }
@@ -119,7 +119,8 @@ export function copyFiles(k: KernelContext, parent: string, child: string, flags
       k.state(k.txt`${child} shares ${parent}'s files_struct ${pf.id} (CLONE_FILES)`);
       return;
     }
-    k.fn('dup_fd', () => { newFiles(k, child, fdsItems(pf.fds)); });
+    // the copy is the parent's table as it is: its versions are immutable, so the two share it until one changes
+    k.fn('dup_fd', () => { newFiles(k, child, pf.fds); });
   });
 }
 

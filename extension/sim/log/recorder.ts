@@ -83,6 +83,22 @@ export class Recorder extends Texts {
     if (this.recordingOn) this.record(t, id, field, before, value);
   }
 
+  /** Several fields of one record, with one copy of it: a change for each field that differs, in `values`' order. */
+  setFields<R extends object>(t: Table<R>, id: string, values: Partial<R>): void {
+    const o = t.get(id);
+    if (!o) throw new Error(`internal: no ${t.kind.name} ${id}`);
+    const copy = t.kind.copy(o) as Record<string, unknown>;
+    const changed: string[] = [];
+    for (const field in values) {
+      if (copy[field] === values[field]) continue;
+      copy[field] = values[field];
+      changed.push(field);
+    }
+    if (changed.length === 0) return;
+    t.put(id, copy as R);
+    if (this.recordingOn) for (const field of changed) this.record(t, id, field, (o as Record<string, unknown>)[field], copy[field]);
+  }
+
   create<R extends object>(t: Table<R>, id: string, rec: R): void {
     const before = t.get(id);
     t.put(id, rec);

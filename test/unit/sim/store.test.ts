@@ -8,7 +8,7 @@ import { createSimulation } from '../../../extension/sim/index';
 import type { Simulation, StateTable } from '../../../extension/sim/api';
 import { internalsOf } from '../../../extension/sim/simulation';
 import { EMPTY_REFS, refsAdd, refsEntries, refsItems, refsRemove, type RefList } from '../../../extension/sim/store/reflist';
-import { fdsDelete, fdsEntries, fdsItems, fdsPointingAt, fdsSet, type FdTable } from '../../../extension/sim/store/fdtable';
+import { fdsDelete, fdsEach, fdsEntries, fdsItems, fdsPointingAt, fdsSet, type FdTable } from '../../../extension/sim/store/fdtable';
 import type { Operation } from '../../../extension/sim/ops';
 import { F, C } from './helpers';
 
@@ -53,7 +53,11 @@ test('the entries between two versions of a list or an fd table make the one fro
       lists.push(list);
       tables.push(table);
       // The fds pointing at a struct file, from the newest version's index or read whole, are the table's.
-      const items = fdsItems(table);
+      const items: Readonly<Record<string, { _nr: number; file: string }>> = fdsItems(table);
+      // A walk of the table (from the newest version's index, or read whole) gives its items in their order.
+      const walked: [string, unknown][] = [];
+      fdsEach(table, (name, v) => walked.push([name, v]));
+      assert.deepEqual(walked, Object.entries(items), 'fdsEach walks the items in their order');
       for (const f of ['F0', `F${nr % 40}`, `F${(nr + 7) % 40}`]) {
         assert.deepEqual(fdsPointingAt(table, [f]), Object.keys(items).filter((k) => items[k].file === f).map((k) => [k, items[k]]), `fds pointing at ${f}`);
       }
