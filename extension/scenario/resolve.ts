@@ -260,6 +260,10 @@ function nextFdNumber(task: TaskInfo | null): number {
   return n;
 }
 
+function* tasksBefore(scope: Scope, line: number): Iterable<string> {
+  for (const [name, task] of scope.tasks) if (task.line < line) yield name;
+}
+
 /** End of the scenario: tasks used but never defined before their use. */
 export function reportPendingUses(p: LineParser, scope: Scope): void {
   for (const u of scope.pendingUses) {
@@ -267,7 +271,9 @@ export function reportPendingUses(p: LineParser, scope: Scope): void {
     if (later) {
       p.ctx.diag(u.range, 'error', 'task-before-definition', `Task ${u.name} is used before line ${later.line + 1}, where it is created`);
     } else {
-      const near = closest(u.name, scope.tasks.keys());
+      // Only tasks that exist at the use: naming one created further down would trade this error for
+      // task-before-definition (its quick fix would introduce an error).
+      const near = closest(u.name, tasksBefore(scope, u.range.line));
       p.ctx.diag(u.range, 'error', 'unknown-task',
         `Unknown task ${u.name}: tasks are P1 and those created with '= NAME' (fork, vfork, clone, clone3, pthread_create) or 'spawn NAME'${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`,
         replaceFixes(u.range, near, ''));
