@@ -27,3 +27,16 @@ test('an unknown task is offered only the tasks that exist at its line: a later 
   assert.doesNotMatch(d.message, /Q3/);
   for (const f of d.fixes ?? []) assert.deepEqual(errors(applyFix(text, f)), [], f.title);
 });
+
+test("'Add build forced' stays inside the document and leaves the line it follows whole, with or without a final line break", () => {
+  for (const text of ['arch arm64\nkernel 5.10\npatch off timens-page', 'arch arm64\nkernel 5.10\npatch off timens-page # why\r\n', 'arch arm64\nkernel 5.10\npatch off timens-page\n']) {
+    const d = errors(text).find((x) => x.code === 'does-not-build');
+    const fix = d?.fixes?.[0];
+    assert.ok(fix, text);
+    const lines = text.split(/\r?\n/).length;
+    assert.ok(fix.range.line < lines, `fix at line ${fix.range.line} of ${lines}`);
+    const after = applyFix(text, fix);
+    for (const l of text.split(/\r?\n/)) assert.ok(after.split(/\r?\n/).includes(l), `line ${JSON.stringify(l)} kept`);
+    assert.deepEqual(errors(after), [], JSON.stringify(after));
+  }
+});
