@@ -2,8 +2,16 @@
 // an error, and the commands that rewrite header lines keep every other byte (comments, line ends, the end).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenario } from '../../../extension/scenario/index';
-import type { Fix, ScenarioDiagnostic } from '../../../extension/scenario/api';
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import { parseScenario, runScenario } from '../../../extension/scenario/index';
+import type { Fix, ParsedScenario, ScenarioDiagnostic } from '../../../extension/scenario/api';
+import { designEdit, rewriteHeader, type LineEdit } from '../../../extension/scenario/editor/header';
+import { ARM64_PATCHES, ARCHES, DESIGNS, KERNEL_VERSIONS, type Profile } from '../../../extension/sim/types';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const SHIPPED = ['examples', 'test/conformance', 'tours/scenarios'].flatMap((d) => fs.readdirSync(path.join(ROOT, d)).filter((f) => f.endsWith('.timens')).map((f) => path.join(ROOT, d, f)));
 
 /** The text with `fix` applied as VS Code applies a WorkspaceEdit: a position past the end is clamped to it. */
 export function applyFix(text: string, fix: Fix): string {
@@ -39,4 +47,82 @@ test("'Add build forced' stays inside the document and leaves the line it follow
     for (const l of text.split(/\r?\n/)) assert.ok(after.split(/\r?\n/).includes(l), `line ${JSON.stringify(l)} kept`);
     assert.deepEqual(errors(after), [], JSON.stringify(after));
   }
+});
+
+/** What a scenario means, without where: the steps, the expectations, the header but for `ignore`d fields. */
+function meaning(p: ParsedScenario, ignore: readonly string[]): string {
+  const header = Object.fromEntries(Object.entries(p.header).filter(([k]) => !ignore.includes(k)));
+  const steps = p.steps.map((s) => JSON.stringify({ ...s, line: 0 }));
+  const expects = p.expectations.map((x) => x.text);
+  return JSON.stringify({ header, steps, expects, errors: p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) });
+}
+
+/** The comments of a text, in order (a '#' outside a string to the end of its line). */
+const comments = (lines: readonly string[]): string[] => parseScenario(lines.join('\n')).tokens.flatMap((t) => t.filter((x) => x.kind === 'comment').map((x) => x.text));
+
+/** A shipped scenario's lines with some mutations: a header line given a comment, a task named after a header word. */
+const scenario = fc.record({
+  file: fc.constantFrom(...SHIPPED),
+  commentAt: fc.nat(40),
+  taskNamed: fc.constantFrom('arch', 'kernel', 'patch', 'build', 'design', 'none'),
+  finalBreak: fc.boolean(),
+}).map(({ file, commentAt, taskNamed, finalBreak }) => {
+  const lines = fs.readFileSync(file, 'utf8').replace(/\n$/, '').split(/\r?\n/);
+  if (commentAt < lines.length && lines[commentAt].trim() && !lines[commentAt].includes('#')) lines[commentAt] += '  # kept';
+  if (taskNamed !== 'none') lines.push(`P1: fork() = ${taskNamed}`, `${taskNamed}: unshare(CLONE_NEWTIME)`);
+  if (finalBreak) lines.push('');
+  return lines;
+});
+
+test('Select Architecture and Kernel keeps every step, expectation, comment and task line, and says the profile', () => {
+  const profile = fc.record({
+    arch: fc.constantFrom(...ARCHES), kernel: fc.constantFrom(...KERNEL_VERSIONS),
+    disabledPatches: fc.subarray(ARM64_PATCHES.map((p) => p.id)), forcedBuild: fc.boolean(),
+  }).map((p): Profile => ({ ...p, forcedBuild: p.forcedBuild || undefined }));
+  fc.assert(fc.property(scenario, profile, (lines, prof) => {
+    const after = rewriteHeader(lines, prof);
+    const before = parseScenario(lines.join('\n'));
+    const parsed = parseScenario(after.join('\n'));
+    assert.equal(parsed.header.arch, prof.arch);
+    assert.equal(parsed.header.kernel, prof.kernel);
+    const ignore = ['arch', 'kernel', 'disabledPatches', 'forcedBuild'];
+    if (!before.diagnostics.some((d) => d.severity === 'error' && d.range.line < before.tokens.length)) {
+      assert.equal(meaning(parsed, ignore).replace(/"(not-on-profile|does-not-build|forced-build|build-not-needed)",?/g, ''), meaning(before, ignore).replace(/"(not-on-profile|does-not-build|forced-build|build-not-needed)",?/g, ''));
+    }
+    assert.deepEqual(comments(after), comments(lines));
+  }), { numRuns: 150 });
+});
+
+/** The lines with a LineEdit applied (as VS Code applies it to the document). */
+function applyLineEdit(lines: readonly string[], e: LineEdit): string[] {
+  const text = lines.join('\n');
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const at = (l: number, c: number): number => { assert.ok(l < starts.length && starts[l] + c <= (starts[l + 1] ?? text.length + 1) - 1, `(${l}, ${c}) inside the document`); return starts[l] + c; };
+  return (text.slice(0, at(e.line, e.col)) + e.text + text.slice(at(e.endLine, e.endCol))).split('\n');
+}
+
+test('Choose Design sets, replaces or removes the design line and nothing else: comments, steps, the last line stay', () => {
+  fc.assert(fc.property(scenario, fc.constantFrom(...DESIGNS), fc.constantFrom(...DESIGNS, null), (lines, design, old) => {
+    const start = old ? designEditOr(lines, old) : lines;
+    const edit = designEdit(start, design, '\n');
+    const after = edit ? applyLineEdit(start, edit) : start;
+    const before = parseScenario(start.join('\n'));
+    const parsed = parseScenario(after.join('\n'));
+    assert.equal(parsed.header.design ?? 'merged', design);
+    assert.equal(meaning(parsed, ['design']), meaning(before, ['design']));
+    assert.deepEqual(comments(after), comments(start));
+    assert.deepEqual(after.filter((l) => !/^\s*design /.test(l)), start.filter((l) => !/^\s*design /.test(l)), 'only the design line changes');
+  }), { numRuns: 150 });
+});
+
+const designEditOr = (lines: readonly string[], d: (typeof DESIGNS)[number]): string[] => { const e = designEdit(lines, d, '\n'); return e ? applyLineEdit(lines, e) : [...lines]; };
+
+test('Choose Design on a file whose last line is a header line without a line break, and on a commented design line', () => {
+  assert.deepEqual(applyLineEdit(['arch x86_64', 'kernel 6.18'], designEdit(['arch x86_64', 'kernel 6.18'], 'clone-time', '\n')!), ['arch x86_64', 'kernel 6.18', 'design clone-time']);
+  const commented = ['design clone-time  # the 2018 proposal', 'P1: fork() = P2'];
+  assert.deepEqual(applyLineEdit(commented, designEdit(commented, 'monotonic-sync', '\n')!), ['design monotonic-sync  # the 2018 proposal', 'P1: fork() = P2']);
+  assert.deepEqual(applyLineEdit(commented, designEdit(commented, 'merged', '\n')!), ['# the 2018 proposal', 'P1: fork() = P2']);
+  const task = ['P1: fork() = design', 'design: unshare(CLONE_NEWTIME)'];
+  assert.deepEqual(applyLineEdit(task, designEdit(task, 'clone-time', '\n')!), ['design clone-time', ...task], 'a task named design is no design line');
 });
