@@ -4,6 +4,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { patchLabel, type SeriesMessage } from '../tours/series';
 import { addStep, buildReviewReply, resolveAnchor, serializeTour, stepFromHunk, updateStep, type ReviewNote, type Tour, type TourStep } from '../tours/tour';
+import { exists } from './editor/newScenario';
+import { freeName } from './freeName';
 import { hunkAt, parsePatchUri, PATCH_SCHEME } from './patchUris';
 import type { PatchSeriesState, SeriesNode } from './patchSeriesTree';
 import type { Services } from './services';
@@ -41,7 +43,11 @@ export class TourRecorder {
     let uri = args?.uri;
     if (!uri) {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      uri = folder ? vscode.Uri.joinPath(folder, '.tours', `${slug(title)}.tour.json`) : await vscode.window.showSaveDialog({ filters: { Tour: ['json'] }, saveLabel: 'Create Tour' });
+      // A tour file of the same title is the user's work: the new one takes the next free name (the save
+      // dialog asks before it replaces a file).
+      const dir = folder && vscode.Uri.joinPath(folder, '.tours');
+      uri = dir ? vscode.Uri.joinPath(dir, await freeName(`${slug(title)}.tour.json`, (n) => exists(vscode.Uri.joinPath(dir, n))))
+        : await vscode.window.showSaveDialog({ filters: { Tour: ['json'] }, saveLabel: 'Create Tour' });
       if (!uri) return undefined;
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
