@@ -126,3 +126,13 @@ test('Choose Design on a file whose last line is a header line without a line br
   const task = ['P1: fork() = design', 'design: unshare(CLONE_NEWTIME)'];
   assert.deepEqual(applyLineEdit(task, designEdit(task, 'clone-time', '\n')!), ['design clone-time', ...task], 'a task named design is no design line');
 });
+
+test('"did you mean" stops after the first 200 unknown names: each reads every task or fd name (a file of them was quadratic)', () => {
+  const lines = ['P1: open("/proc/self/stat") = fd1'];
+  for (let i = 0; i < 300; i++) lines.push('P1: close(fd2)', 'P1: read("/proc/P2/stat")');
+  const diags = parseScenario(lines.join('\n')).diagnostics.filter((d) => d.code === 'unknown-fd' || d.code === 'unknown-task');
+  assert.equal(diags.length, 600, 'every unknown name is still reported');
+  assert.deepEqual(diags[0].fixes?.map((f) => f.newText), ['fd1']);
+  assert.equal(diags.filter((d) => d.fixes?.length || /did you mean/.test(d.message)).length <= 200, true);
+  assert.equal(diags[599].fixes, undefined);
+});
