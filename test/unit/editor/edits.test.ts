@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { parseScenario, runScenario } from '../../../extension/scenario/index';
 import type { Fix, ParsedScenario, ScenarioDiagnostic } from '../../../extension/scenario/api';
 import { designEdit, rewriteHeader, type LineEdit } from '../../../extension/scenario/editor/header';
+import { lexLine, quoteString } from '../../../extension/scenario/lexer';
 import { ARM64_PATCHES, ARCHES, DESIGNS, KERNEL_VERSIONS, type Profile } from '../../../extension/sim/types';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -135,4 +136,20 @@ test('"did you mean" stops after the first 200 unknown names: each reads every t
   assert.deepEqual(diags[0].fixes?.map((f) => f.newText), ['fd1']);
   assert.equal(diags.filter((d) => d.fixes?.length || /did you mean/.test(d.message)).length <= 200, true);
   assert.equal(diags[599].fixes, undefined);
+});
+
+test('quoteString writes a literal the lexer reads back as the same text (the Quote fix wrote JSON\'s \\u0001)', () => {
+  const piece = fc.oneof(fc.constantFrom('\\', '"', '\n', '\r', '\t', '\0', '\x01', '\x1f', '\x7f', 'é', '\u2028', '\u0085', 'x', '#', ',', ')', '\\x41'),
+    fc.integer({ min: 0x20, max: 0x2ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c)));
+  fc.assert(fc.property(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')), (text) => {
+    const lex = lexLine(quoteString(text));
+    assert.equal(lex.length, 1, JSON.stringify(lex));
+    assert.equal(lex[0].t, 'string');
+    assert.equal(lex[0].problem, undefined);
+    assert.equal(lex[0].value, text);
+  }), { numRuns: 500 });
+  const text = 'arch x86_64\nkernel 6.18\nP1: read(/proc/self/stat\x01)\n';
+  const fix = errors(text).find((d) => d.code === 'bad-token')?.fixes?.[0];
+  assert.ok(fix);
+  assert.deepEqual(errors(applyFix(text, fix)).map((d) => d.code), [], 'quoted, the path has no bad escape');
 });
