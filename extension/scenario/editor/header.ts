@@ -26,15 +26,15 @@ const HEADER_WORDS_SET: ReadonlySet<string> = new Set(HEADER_WORDS);
 const PROFILE_WORDS: ReadonlySet<string> = new Set(['arch', 'kernel', 'patch', 'build']);
 
 /** What is left of a header line once its statement goes: its comment with the indentation before the statement. */
-function commentLeft(text: string, comment: number): string | null {
-  return comment < 0 ? null : text.slice(0, text.length - text.trimStart().length) + text.slice(comment);
+function commentLeft(text: string, comment: number): string {
+  return text.slice(0, text.length - text.trimStart().length) + text.slice(comment);
 }
 
 /**
  * The scenario's lines with a header that says `profile`: the `arch`, `kernel` and `patch off` lines
  * become one block (`patch off` only when a patch is off and the arm64 series applies) where the first
  * header line was, or before the first statement (after leading comments and blank lines). The comment of a
- * header line that goes stays where the line was.
+ * header line stays: on the new line of the same word, else on a line of its own where the block is.
  */
 export function rewriteHeader(source: readonly string[], profile: Profile): string[] {
   const block = [`arch ${profile.arch}`, `kernel ${profile.kernel}`];
@@ -48,8 +48,10 @@ export function rewriteHeader(source: readonly string[], profile: Profile): stri
     const header = headerLineOf(text);
     if (header && PROFILE_WORDS.has(header.word)) {
       if (anchor < 0) anchor = out.length;
-      const left = commentLeft(text, header.comment);
-      if (left !== null) out.push(left);
+      // The comment goes on the new line of the same word (`arch arm64  # the board`), else on a line of its own.
+      const at = header.comment < 0 ? -1 : block.findIndex((b) => b.startsWith(`${header.word} `) && !b.includes('#'));
+      if (at >= 0) block[at] += text.slice(text.slice(0, header.comment).trimEnd().length);
+      else if (header.comment >= 0) out.push(commentLeft(text, header.comment));
       continue;
     }
     if (firstStatement === source.length && text.trim() !== '' && !text.trim().startsWith('#')) firstStatement = out.length;

@@ -153,3 +153,9 @@ test('quoteString writes a literal the lexer reads back as the same text (the Qu
   assert.ok(fix);
   assert.deepEqual(errors(applyFix(text, fix)).map((d) => d.code), [], 'quoted, the path has no bad escape');
 });
+
+test('Select Architecture and Kernel keeps a header line\'s comment on the new line of the same word', () => {
+  const src = ['# demo', 'arch x86_64  # the board', 'kernel 6.1 # lts', 'patch off zap-vvar # v4', 'arch: fork() = P2'];
+  assert.deepEqual(rewriteHeader(src, { arch: 'arm64', kernel: '5.9', disabledPatches: [] }),
+    ['# demo', 'arch arm64  # the board', 'kernel 5.9 # lts', '# v4', 'arch: fork() = P2']);
+});
