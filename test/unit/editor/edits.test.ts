@@ -159,3 +159,54 @@ test('Select Architecture and Kernel keeps a header line\'s comment on the new l
   assert.deepEqual(rewriteHeader(src, { arch: 'arm64', kernel: '5.9', disabledPatches: [] }),
     ['# demo', 'arch arm64  # the board', 'kernel 5.9 # lts', '# v4', 'arch: fork() = P2']);
 });
+
+/** A shipped scenario with a few edits of the kinds that make diagnostics with fixes: a character put in, a line
+ *  dropped or doubled, a task prefix taken off, a path's quotes taken off; with or without a final line break, CRLF. */
+const mutated = fc.record({
+  file: fc.constantFrom(...SHIPPED),
+  edits: fc.array(fc.record({ at: fc.nat(200), col: fc.nat(80), kind: fc.nat(5), piece: fc.constantFrom('\u00a0', '\u2028', '\ufeff', '\x01', '"', ':', '(', ')', ',', '=', 'é', '\u200b', '[vvar_vclock]', 'patch off timens-page', 'kernel 5.4') }), { minLength: 1, maxLength: 3 }),
+  crlf: fc.boolean(),
+  finalBreak: fc.boolean(),
+}).map(({ file, edits, crlf, finalBreak }) => {
+  const lines = fs.readFileSync(file, 'utf8').replace(/\n$/, '').split('\n');
+  for (const e of edits) {
+    const i = e.at % lines.length;
+    const l = lines[i];
+    const c = Math.min(e.col, l.length);
+    if (e.kind === 0) lines[i] = l.slice(0, c) + e.piece + l.slice(c);
+    else if (e.kind === 1) lines.splice(i, 1);
+    else if (e.kind === 2) lines.splice(i, 0, l);
+    else if (e.kind === 3) lines[i] = l.replace(/^\w+: /, '');
+    else if (e.kind === 4) lines[i] = l.replace(/"/g, '');
+    else lines.splice(i, 0, e.piece);
+    if (!lines.length) lines.push('');
+  }
+  const text = lines.join(crlf ? '\r\n' : '\n');
+  return finalBreak ? text + (crlf ? '\r\n' : '\n') : text;
+});
+
+test('every quick fix of a mutated shipped scenario edits inside the document, removes its diagnostic, and fixes on one line do not overlap', () => {
+  const parse = (text: string): readonly ScenarioDiagnostic[] => parseScenario(text).diagnostics;
+  const lineCount = (text: string): number => text.split('\n').length;
+  fc.assert(fc.property(mutated, (text) => {
+    const diags = parse(text);
+    const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+    const firsts: Fix[] = [];
+    for (const d of diags) {
+      for (const fix of d.fixes ?? []) {
+        const r = fix.range;
+        assert.ok(r.line < lineCount(text) && r.endLine < lineCount(text) && r.col <= lines[r.line].length && r.endCol <= lines[r.endLine].length, `${d.code} '${fix.title}' at ${JSON.stringify(r)} is inside the document`);
+        const after = parse(applyFix(text, fix));
+        const same = (x: ScenarioDiagnostic): boolean => x.code === d.code && x.range.line === d.range.line && x.range.col === d.range.col && x.message === d.message;
+        assert.ok(after.filter(same).length < diags.filter(same).length, `${d.code} '${fix.title}' removes its diagnostic`);
+        assert.ok(!after.some((x) => x.code === 'task-before-definition' && !diags.some((y) => y.code === x.code && y.message === x.message)), `${d.code} '${fix.title}' uses no task before its creation`);
+      }
+      if (d.fixes?.length) firsts.push(d.fixes[0]);
+    }
+    firsts.sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col);
+    for (let i = 1; i < firsts.length; i++) {
+      const [a, b] = [firsts[i - 1].range, firsts[i].range];
+      assert.ok(b.line > a.endLine || (b.line === a.endLine && b.col >= a.endCol) || (a.line === b.line && a.col === b.col && a.endCol === a.col && b.endCol === b.col), `fixes at ${JSON.stringify(a)} and ${JSON.stringify(b)} do not overlap`);
+    }
+  }), { numRuns: 300 });
+});
