@@ -234,6 +234,21 @@ const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '
 
 const UTF8 = new TextEncoder();
 
+/** A string literal whose value is `text`, the inverse of the escapes above: a quick fix that quotes a word writes
+ *  it (JSON.stringify wrote \uNNNN, which the language does not have). Characters past 0x7f stay themselves. */
+export function quoteString(text: string): string {
+  let out = '"';
+  for (const c of text) {
+    if (c === '"' || c === '\\') out += '\\' + c;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\t') out += '\\t';
+    else if (c === '\r') out += '\\r';
+    else if (c < ' ' || c === '\x7f') out += `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else out += c;
+  }
+  return out + '"';
+}
+
 /**
  * The bytes a string literal stands for, as a C compiler of UTF-8 source makes them, one character per byte
  * (0-255): a typed character is its UTF-8 bytes and `\xNN` one byte (the lexer's `value` makes it the character

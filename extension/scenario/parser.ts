@@ -198,7 +198,9 @@ function buildDiagnostics(uses: ProfileUses, profile: Profile): ScenarioDiagnost
   if (status.forced) return [{ range: uses.buildRange ?? at, severity: 'warning', code: 'forced-build', message: `${FORCED_BUILD}: ${why}` }];
   return [{ range: at, severity: 'error', code: 'does-not-build',
     message: `${why}. Nothing runs; add 'build forced' to the header (CLI: --force-build) to see what a forced build would do (${FORCED_BUILD})`,
-    fixes: [{ title: "Add 'build forced'", range: range(at.line + 1, 0, 0), newText: 'build forced\n' }] }];
+    // Above the line, not below it: below the last line of a file with no final line break is past its end,
+    // where an editor appends the text to that line ('patch off timens-pagebuild forced').
+    fixes: [{ title: "Add 'build forced'", range: range(at.line, 0, 0), newText: 'build forced\n' }] }];
 }
 
 /** Diagnostics that depend on the profile: mappings the architecture or version lacks, patch switches where they mean nothing. */

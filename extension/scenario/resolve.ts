@@ -44,6 +44,9 @@ function sharesFiles(op: Step['operation']): boolean {
 /** Tasks that exist before the first line: the simulator starts with one root process. */
 export const INITIAL_TASKS: readonly string[] = ['P1'];
 
+/** Our choice: enough for the typos of a file; a file with more unknown names than this has no typo to fix. */
+const SUGGESTED_NAMES = 200;
+
 /** The names defined so far: tasks (with their fds) in order of definition, and uses still unresolved. */
 export class Scope {
   /** In order of definition (a Map keeps the order of insertion, and a task is added once). */
@@ -52,6 +55,14 @@ export class Scope {
   readonly pendingUses: { name: string; range: Range }[] = [];
   /** Names lines mean to give to tasks but did not (the line does not parse yet). */
   readonly claimed = new Set<string>();
+  /** How many more unknown names get a "did you mean" (near): each reads every task or fd name. */
+  private suggestions = SUGGESTED_NAMES;
+
+  /** The names near `word` among `names` (a task's fds, the tasks), until the scenario has used up its suggestions:
+   *  a file of 16,000 lines of unknown names took 8-14 s to parse, every line reading the growing list. */
+  near(word: string, names: Iterable<string>): string[] {
+    return this.suggestions-- > 0 ? closest(word, names) : [];
+  }
 
   /** Every task name defined or meant to be: what a new task must not be called. */
   taskNames(): string[] {
@@ -115,7 +126,7 @@ export function resolveStatement(p: LineParser, st: Statement, scope: Scope, out
         if (!useTask(p, t, scope)) failed = true;
         break;
       case REF.fd:
-        if (!checkFd(p, t, caller)) failed = true;
+        if (!checkFd(p, t, caller, scope)) failed = true;
         break;
       case REF.procPath:
         if (!checkProcPath(p, t, scope)) failed = true;
@@ -215,10 +226,10 @@ function useTask(p: LineParser, t: Lexeme, scope: Scope): TaskInfo | null {
   return info;
 }
 
-function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null): boolean {
+function checkFd(p: LineParser, t: Lexeme, task: TaskInfo | null, scope: Scope): boolean {
   if (!task) return true;
   if (task.files.names.has(t.text)) return true;
-  const near = closest(t.text, task.files.names);
+  const near = scope.near(t.text, task.files.names);
   p.soft(p.r(t), 'unknown-fd', `This task has no fd named ${t.text}: open one with 'open("…") = ${t.text}'${near.length ? `, or did you mean ${near.join(', ')}?` : ''}`,
     replaceFixes(p.r(t), near, ''));
   return false;
@@ -240,7 +251,7 @@ function checkProcPath(p: LineParser, t: Lexeme, scope: Scope): boolean {
   const name = whoOk ? thread! : who;
   const col = t.start + 1 + (whoOk ? `/proc/${who}/task/`.length : '/proc/'.length);
   const rng = t.value === t.text.slice(1, -1) ? range(p.line, col, col + name.length) : p.r(t);
-  const near = closest(name, scope.tasks.keys());
+  const near = scope.near(name, scope.tasks.keys());
   p.soft(rng, 'unknown-task', whoOk ? `No task named ${name} exists at this line (in /proc/PID/task/ use a thread's task name or tid)` : `No task named ${name} exists at this line (in /proc paths use self, thread-self or a task name)`,
     rng === p.r(t) ? undefined : replaceFixes(rng, near, ''));
   return false;
@@ -260,6 +271,11 @@ function nextFdNumber(task: TaskInfo | null): number {
   return n;
 }
 
+
+function* tasksBefore(scope: Scope, line: number): Iterable<string> {
+  for (const [name, task] of scope.tasks) if (task.line < line) yield name;
+}
+
 /** End of the scenario: tasks used but never defined before their use. */
 export function reportPendingUses(p: LineParser, scope: Scope): void {
   for (const u of scope.pendingUses) {
@@ -267,7 +283,9 @@ export function reportPendingUses(p: LineParser, scope: Scope): void {
     if (later) {
       p.ctx.diag(u.range, 'error', 'task-before-definition', `Task ${u.name} is used before line ${later.line + 1}, where it is created`);
     } else {
-      const near = closest(u.name, scope.tasks.keys());
+      // Only tasks that exist at the use: naming one created further down would trade this error for
+      // task-before-definition (its quick fix would introduce an error).
+      const near = scope.near(u.name, tasksBefore(scope, u.range.line));
       p.ctx.diag(u.range, 'error', 'unknown-task',
         `Unknown task ${u.name}: tasks are P1 and those created with '= NAME' (fork, vfork, clone, clone3, pthread_create) or 'spawn NAME'${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`,
         replaceFixes(u.range, near, ''));

@@ -9,7 +9,7 @@ import { replaceFixes, type LineParser } from './cursor';
 import { readExpect } from './expectGrammar';
 import { readConfig } from './headerConfig';
 import { readClocksource } from './hostClock';
-import type { Lexeme } from './lexer';
+import { quoteString, type Lexeme } from './lexer';
 import { REF } from './statement';
 import { K } from './tokens';
 import { compareVersions, range, readKernelVersion } from './values';
@@ -49,7 +49,7 @@ export function readStatement(p: LineParser, suspicious: boolean, scratch: ArgSc
       let end = t.end;
       for (let c = p.source.charCodeAt(p.base + end); end < p.len && c !== 44 && c !== 41 && c !== 32; c = p.source.charCodeAt(p.base + ++end)); // , ) space
       p.error(range(line, t.start, end), 'bad-token', 'Paths are strings: put them in double quotes',
-        [{ title: `Quote ${p.text(t.start, end)}`, range: range(line, t.start, end), newText: JSON.stringify(p.text(t.start, end)) }]);
+        [{ title: `Quote ${p.text(t.start, end)}`, range: range(line, t.start, end), newText: quoteString(p.text(t.start, end)) }]);
     }
     if (t.t === 'bad') {
       if (t.text.charCodeAt(0) >= 48 && t.text.charCodeAt(0) <= 57) p.error(p.r(t), 'bad-token', `'${t.text}' is not a number or a duration (units: ns, us, ms, s, m, h, d)`);

@@ -228,6 +228,26 @@ export function resolveScenarioLine(text: string, ref: TourScenarioRef): { line:
 // Recording
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The tour a recording changes before it writes the file again: the file's own when its text is not what was
+ * last written or read (someone edited it meanwhile: those edits stay), `known` when the file is gone or
+ * unchanged; a problem, and nothing written, when the file no longer parses.
+ */
+export function tourToChange(known: Tour, fileText: string | null, file: string): { tour: Tour } | { problem: string } {
+  if (fileText === null || fileText === serializeTour(known)) return { tour: known };
+  const { tour, diagnostics } = parseTour(fileText, file);
+  if (tour) return { tour };
+  const d = diagnostics[0];
+  return { problem: `${file} was edited and does not parse (${d ? `line ${d.line}, column ${d.column}: ${d.message}` : 'not a tour'}): fix it, then try again; nothing was written.` };
+}
+
+/** Where `step` (as it was in an older copy of the tour, at `index` there) is in `tour`: the same step, else the same place. */
+export function stepIndexIn(tour: Tour, step: TourStep, index: number): number {
+  const text = JSON.stringify(step);
+  const same = tour.steps.findIndex((s) => JSON.stringify(s) === text);
+  return same >= 0 ? same : index < tour.steps.length ? index : -1;
+}
+
 export function addStep(tour: Tour, step: TourStep, at = tour.steps.length): Tour {
   const steps = [...tour.steps];
   steps.splice(Math.max(0, Math.min(at, steps.length)), 0, step);

@@ -3,6 +3,7 @@
 // scenario's `design` header line.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { designEdit } from '../scenario/editor/header';
 import { designOf } from '../sim/designs/index';
 import { DESIGNS, type DesignName } from '../sim/types';
 import type { CompareTable } from '../tours/compare';
@@ -45,20 +46,9 @@ export async function chooseDesign(compare: CompareUi, arg?: vscode.Uri, design?
     if (!pick) return false;
     d = pick.design;
   }
-  const lines = doc.getText().split(/\r?\n/);
+  const change = designEdit(doc.getText().split(/\r?\n/), d, doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
+  if (!change) return true;
   const edit = new vscode.WorkspaceEdit();
-  const existing = lines.findIndex((l) => /^\s*design\b/.test(l));
-  if (existing >= 0) {
-    const range = d === 'merged' ? doc.lineAt(existing).rangeIncludingLineBreak : doc.lineAt(existing).range;
-    edit.replace(doc.uri, range, d === 'merged' ? '' : `design ${d}`);
-  } else if (d !== 'merged') {
-    // After the last arch/kernel/patch/build/machine/config line at the top, else first.
-    let at = 0;
-    for (let i = 0; i < lines.length; i++) {
-      if (/^\s*(arch|kernel|patch|build|machine|config)\b/.test(lines[i])) at = i + 1;
-      else if (lines[i].trim() && !lines[i].trimStart().startsWith('#')) break;
-    }
-    edit.insert(doc.uri, new vscode.Position(at, 0), `design ${d}\n`);
-  }
+  edit.replace(doc.uri, new vscode.Range(change.line, change.col, change.endLine, change.endCol), change.text);
   return vscode.workspace.applyEdit(edit);
 }

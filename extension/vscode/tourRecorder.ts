@@ -3,7 +3,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { patchLabel, type SeriesMessage } from '../tours/series';
-import { addStep, buildReviewReply, resolveAnchor, serializeTour, stepFromHunk, updateStep, type ReviewNote, type Tour, type TourStep } from '../tours/tour';
+import { addStep, buildReviewReply, resolveAnchor, serializeTour, stepFromHunk, stepIndexIn, tourToChange, updateStep, type ReviewNote, type Tour, type TourStep } from '../tours/tour';
+import { exists } from './editor/newScenario';
+import { freeName } from './freeName';
 import { hunkAt, parsePatchUri, PATCH_SCHEME } from './patchUris';
 import type { PatchSeriesState, SeriesNode } from './patchSeriesTree';
 import type { Services } from './services';
@@ -26,6 +28,21 @@ async function save(uri: vscode.Uri, tour: Tour): Promise<void> {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(serializeTour(tour)));
 }
 
+/** Writes `change` of the tour in the file (tourToChange: edits made to the file meanwhile stay); the tour
+ *  written, or why nothing was (shown to the user). */
+async function saveChange(uri: vscode.Uri, known: Tour, change: (tour: Tour) => Tour | string): Promise<Tour | undefined> {
+  let text: string | null = null;
+  try { text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { /* gone: write ours again */ }
+  const base = tourToChange(known, text, path.posix.basename(uri.path));
+  const next = 'problem' in base ? base.problem : change(base.tour);
+  if (typeof next === 'string') {
+    void vscode.window.showWarningMessage(next);
+    return undefined;
+  }
+  await save(uri, next);
+  return next;
+}
+
 export class TourRecorder {
   private recording: Recording | undefined;
 
@@ -41,7 +58,11 @@ export class TourRecorder {
     let uri = args?.uri;
     if (!uri) {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      uri = folder ? vscode.Uri.joinPath(folder, '.tours', `${slug(title)}.tour.json`) : await vscode.window.showSaveDialog({ filters: { Tour: ['json'] }, saveLabel: 'Create Tour' });
+      // A tour file of the same title is the user's work: the new one takes the next free name (the save
+      // dialog asks before it replaces a file).
+      const dir = folder && vscode.Uri.joinPath(folder, '.tours');
+      uri = dir ? vscode.Uri.joinPath(dir, await freeName(`${slug(title)}.tour.json`, (n) => exists(vscode.Uri.joinPath(dir, n))))
+        : await vscode.window.showSaveDialog({ filters: { Tour: ['json'] }, saveLabel: 'Create Tour' });
       if (!uri) return undefined;
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
@@ -118,8 +139,9 @@ export class TourRecorder {
     const body = opts.body ?? await vscode.window.showInputBox({ title: `Step ${rec.tour.steps.length + 1}: ${made.title}`, prompt: 'What should the reader notice here? (Markdown)', value: made.body });
     if (body === undefined) return undefined;
     const step: TourStep = { ...made, ...(opts.title ? { title: opts.title } : {}), body };
-    rec.tour = addStep(rec.tour, step);
-    await save(rec.uri, rec.tour);
+    const written = await saveChange(rec.uri, rec.tour, (t) => addStep(t, step));
+    if (!written) return undefined;
+    rec.tour = written;
     this.services.log.info(`tour "${rec.tour.title}": step ${rec.tour.steps.length} added (${step.title})`);
     return step;
   }
@@ -146,11 +168,15 @@ export class TourRecorder {
       const notes = await vscode.window.showInputBox({ title: `Review notes for step ${target.index + 1}`, prompt: 'Notes that go into the review reply under this hunk (optional)', value: old.notes ?? '' });
       change = { ...change, body, ...(notes ? { notes } : {}) };
     }
-    const tour = updateStep(target.tour, target.index, change);
-    await save(target.uri, tour);
+    let edited = target.index;
+    const tour = await saveChange(target.uri, target.tour, (t) => {
+      const at = edited = stepIndexIn(t, old, target.index);
+      return at < 0 ? `Step ${target.index + 1} (${old.title}) is no longer in ${path.posix.basename(target.uri.path)}: nothing was written.` : updateStep(t, at, change);
+    });
+    if (!tour) return undefined;
     if (rec && rec.uri.toString() === target.uri.toString()) rec.tour = tour;
     if (playing && playing.tour.uri?.toString() === target.uri.toString()) await this.player.replaceTour(tour);
-    return tour.steps[target.index];
+    return tour.steps[edited];
   }
 
   async stop(): Promise<vscode.Uri | undefined> {

@@ -214,5 +214,7 @@ async function pickProfile(current: Profile): Promise<Profile | undefined> {
     if (!applied) return undefined;
     disabled = ARM64_PATCHES.map((p) => p.id as Arm64PatchId).filter((id) => !applied.some((a) => a.id === id));
   }
-  return { arch: arch.arch, kernel: kernel.kernel, disabledPatches: disabled };
+  // The file's `build forced` and build options stay: rewriteHeader keeps `build forced` where the new kernel
+  // still does not build (dropping it would stop a scenario the user had made run).
+  return { arch: arch.arch, kernel: kernel.kernel, disabledPatches: disabled, ...(current.forcedBuild ? { forcedBuild: true } : {}), ...(current.config ? { config: current.config } : {}) };
 }

@@ -3,6 +3,7 @@
 // workspace folder, so the tab and Save use that name rather than one made from the first comment line.
 import * as os from 'os';
 import * as vscode from 'vscode';
+import { freeName } from '../freeName';
 import type { Services } from '../services';
 
 /** `04-setns-rules.timens` → `setns-rules.timens`: the number only orders the examples. */
@@ -17,7 +18,8 @@ function targetFolder(): vscode.Uri {
   return folder?.uri ?? vscode.Uri.file(os.homedir());
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Does a file (or folder) exist at `uri`? */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
@@ -29,12 +31,11 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 /** An untitled document named `name` (or `name-2`, … when a file or an open document has that name), holding `text`. */
 export async function openNamedUntitled(name: string, text: string): Promise<vscode.TextDocument> {
   const folder = targetFolder();
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  let uri = vscode.Uri.joinPath(folder, name);
-  for (let n = 2; (await exists(uri)) || vscode.workspace.textDocuments.some((d) => d.uri.path === uri.path); n++) {
-    uri = vscode.Uri.joinPath(folder, `${stem}-${n}${ext}`);
-  }
+  const free = await freeName(name, async (n) => {
+    const uri = vscode.Uri.joinPath(folder, n);
+    return (await exists(uri)) || vscode.workspace.textDocuments.some((d) => d.uri.path === uri.path);
+  });
+  const uri = vscode.Uri.joinPath(folder, free);
   const doc = await vscode.workspace.openTextDocument(uri.with({ scheme: 'untitled' }));
   const edit = new vscode.WorkspaceEdit();
   edit.insert(doc.uri, new vscode.Position(0, 0), text);
