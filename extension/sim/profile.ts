@@ -318,11 +318,11 @@ export function switchesFor(profile: Profile): Switches {
   def('mntnsInstallCallerFs', v === '6.12' || at(v, '7.3'), 'mntns_install (fs/namespace.c): "if (current->fs->users != 1) return -EINVAL;" (read in Debian\'s 7.3 and 6.12.118 sources), where earlier kernels test the nsset\'s fs, a copy unless the flags are CLONE_NEWNS alone: Debian\'s arm64 7.2.12 gives setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS) beside a second thread ok, 7.3.4 and 6.12.118 EINVAL, 6.1 and 6.18 ok (timens verify); our reading: a 7.3 change that 6.12.y has as a backport, which the model follows as it follows 6.1.y\'s clone3 (our choice)');
   def('cloneExitSignalChecked', at(v, '7.1'), 'kernel_clone (kernel/fork.c): "if (!valid_signal(args->exit_signal)) return -EINVAL;" for every caller (read in Debian\'s 7.3 source; before, only clone3\'s copy_clone_args_from_user checked it): a legacy clone() with CLONE_NEWTIME, 0x80, in its exit-signal byte is EINVAL on Debian\'s arm64 7.1.13, 7.2.12 and 7.3.4 and makes a child on 7.0.13 (timens verify)');
   def('clone3NewTime', v === '6.1' || at(v, '6.3'), '"fork: allow CLONE_NEWTIME in clone3 flags" (6.3; backported to 6.1.y, absent in 6.2)');
-  def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset (5.11)');
+  def('procStatBtime', at(v, '5.11'), '/proc/stat btime follows the boottime offset: show_stat\'s timens_sub_boottime, 3ae700ecfae9 "fs/proc: apply the time namespace offset to /proc/stat btime" (5.11, Christian Brauner\'s time-namespace-v5.11 pull)');
   def('ucountSysctlLong', at(v, '5.15'), 'f9c82a4ea89c "Increase size of ucounts to atomic_long_t" with its fix "ucounts: add missing data type changes" (5.14; the model knows 5.15 after 5.11): UCOUNT_ENTRY (kernel/ucount.c) becomes maxlen sizeof(long), proc_doulongvec_minmax, whose "if (err || neg)" refuses "-0"; before, proc_dointvec_minmax\'s do_proc_dointvec_minmax_conv stores -0 as 0 (kernel/sysctl.c)');
-  def('procPidStatStart', at(v, '5.11'), '"fs/proc: apply timens offset for start_boottime of processes": /proc/PID/stat starttime follows the reader\'s boottime offset (5.11)');
+  def('procPidStatStart', at(v, '5.11'), 'do_task_stat\'s timens_add_boottime_ns: /proc/PID/stat starttime follows the reader\'s boottime offset, in the same commit as procStatBtime, 3ae700ecfae9 "fs/proc: apply the time namespace offset to /proc/stat btime" (5.11)');
   def('forkFn', at(v, '5.10') ? 'kernel_clone' : '_do_fork', '_do_fork renamed kernel_clone (5.10)');
-  def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c (6.2)');
+  def('sharedFindTimensVvarPage', at(v, '6.2'), 'one find_timens_vvar_page in kernel/time/namespace.c: Jann Horn\'s "time/namespace: Refactor copy-pasted helper into one copy" (6.2; resent on 30 Nov 2022 as a cleanup without Cc stable) replaces the five per-arch copies');
   def('vdsoClockGettime', arm ? '__kernel_clock_gettime' : '__vdso_clock_gettime', 'vDSO symbol names per arch');
   const m = machineOf(profile);
   // the text two pages below the arm64 mmap base of the model's layout (our choice), page-aligned on every page size
@@ -358,7 +358,7 @@ export function switchesFor(profile: Profile): Switches {
     : `machine: vsyscall=${m.vsyscall} (xonly is the default since 5.3, CONFIG_LEGACY_VSYSCALL_XONLY; Debian builds none): [vsyscall] is ${m.vsyscall === 'none' ? 'not in /proc/PID/maps (get_gate_vma returns NULL)' : m.vsyscall === 'xonly' ? '--xp' : 'r-xp'} (arch/x86/entry/vsyscall/vsyscall_64.c)`);
   def('zapLock', arm || at(v, '5.9') ? 'mmap_read_lock' : at(v, '5.8') ? 'mmap_write_lock_killable' : 'down_write_killable',
     arm ? `arm64 vdso_join_timens takes the read lock (${merged('zap-vvar')}; the generic datastore's from 6.15)`
-      : 'x86 vdso_join_timens: "if (down_write_killable(&mm->mmap_sem)) return -EINTR;" (fa8acdc8f8f5, 5.6), renamed mmap_write_lock_killable (5.8), mmap_read_lock from 5.9 ("timens: make vdso_join_timens() always succeed")');
+      : 'x86 vdso_join_timens: "if (down_write_killable(&mm->mmap_sem)) return -EINTR;" (70ddf65184ec "x86/vdso: Zap vvar pages when switching to a time namespace", 5.6; fa8acdc8f8f5 was its id in tip\'s timers/core, not mainline\'s), renamed mmap_write_lock_killable (5.8, the mmap locking API), mmap_read_lock from 5.9 ("timens: make vdso_join_timens() always succeed", Christian Brauner\'s threads-v5.9 pull)');
   const cfg = configOf(profile);
   def('compatTasks', !arm || at(v, '5.9'), arm
     ? (at(v, '5.9') ? 'arm64 CONFIG_COMPAT: execve of an AArch32 image runs aarch32_setup_additional_pages (arch/arm64/kernel/vdso.c)' : 'the model has AArch32 tasks from 5.9, where arm64 time namespaces begin (our choice)')

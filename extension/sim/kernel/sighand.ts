@@ -17,9 +17,9 @@ export function sighandUsers(k: KernelContext, t: string): number {
   return k.memo.sighandUserCount(sighandOf(task(k, t)));
 }
 
-/** unshare_sighand in begin_new_exec (de_thread's own tail until 5.8's "exec: Factor unshare_sighand out of
- *  de_thread", by our reading: the same step either way), after the other threads are gone: a sighand_struct other
- *  processes still use is copied ("refcount_read(&oldsighand->count) != 1"). */
+/** unshare_sighand in begin_new_exec (de_thread's own tail until 5.7's 021691559245 "exec: Factor unshare_sighand out
+ *  of de_thread and call it separately", of the exec_update_mutex series: the same step either way), after the other
+ *  threads are gone: a sighand_struct other processes still use is copied ("refcount_read(&oldsighand->count) != 1"). */
 export function execUnshareSighand(k: KernelContext, t: string): void {
   if (sighandUsers(k, t) === 1) return;
   k.fn('unshare_sighand', () => {

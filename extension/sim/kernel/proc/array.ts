@@ -16,8 +16,9 @@ export function isTaskStatFile(fd: OpenFile): boolean {
 }
 
 /**
- * start_time = nsec_to_clock_t(timens_add_boottime_ns(task->start_boottime)) (5.11, "fs/proc: apply timens offset
- * for start_boottime of processes"); before 5.11 nsec_to_clock_t(task->start_boottime). timens_add_boottime_ns
+ * start_time = nsec_to_clock_t(timens_add_boottime_ns(task->start_boottime)) (5.11, 3ae700ecfae9 "fs/proc: apply the
+ * time namespace offset to /proc/stat btime", which shifts btime and starttime together); before 5.11
+ * nsec_to_clock_t(task->start_boottime). timens_add_boottime_ns
  * reads current->nsproxy->time_ns: the reader's namespace, not the task's. The sum is a u64 (a negative offset
  * larger than the start wraps it) and timespec64_to_ns of the stored offset is ktime_set's s64 (offsetKtime).
  */

@@ -12,7 +12,7 @@ export const CLOCKSOURCES: Readonly<Record<string, { readonly arch: Arch; readon
   tsc: { arch: 'x86_64', mode: 'TSC', source: 'arch/x86/kernel/tsc.c clocksource_tsc: .vdso_clock_mode = VDSO_CLOCKMODE_TSC' },
   // the boot's TSC clocksource until the refined calibration registers clocksource_tsc (a VM's first seconds: the
   // helper's hello under qemu names it), read by the vDSO as the TSC is (seen by verify's helper on Debian's x86_64 6.1)
-  'tsc-early': { arch: 'x86_64', mode: 'TSC', source: 'arch/x86/kernel/tsc.c clocksource_tsc_early: .vdso_clock_mode = VDSO_CLOCKMODE_TSC (archdata.vclock_mode = VCLOCK_TSC before 5.6)' },
+  'tsc-early': { arch: 'x86_64', mode: 'TSC', source: 'arch/x86/kernel/tsc.c clocksource_tsc_early: .vdso_clock_mode = VDSO_CLOCKMODE_TSC (archdata.vclock_mode = VCLOCK_TSC before 5.7, b95a8a27c300 "x86/vdso: Use generic VDSO clock mode storage")' },
   'kvm-clock': { arch: 'x86_64', mode: 'PVCLOCK', source: 'arch/x86/kernel/kvmclock.c: kvm_clock.vdso_clock_mode = VDSO_CLOCKMODE_PVCLOCK when the TSC is stable' },
   hyperv_clocksource_tsc_page: { arch: 'x86_64', mode: 'HVCLOCK', source: 'drivers/clocksource/hyperv_timer.c: .vdso_clock_mode = VDSO_CLOCKMODE_HVCLOCK' },
   hpet: { arch: 'x86_64', mode: 'NONE', source: 'arch/x86/kernel/hpet.c: no vdso_clock_mode (VDSO_CLOCKMODE_NONE)' },

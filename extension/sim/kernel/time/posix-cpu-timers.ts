@@ -20,8 +20,9 @@ export function cpuOrFdClock(clock: number): NegativeClock | null {
   return negativeClock(clock);
 }
 
-/** pid_for_clock (kernel/time/posix-cpu-timers.c, 5.7+; 5.6's lookup_task took the caller's own tid as a process
- *  clock for every call, not only clock_gettime: that difference is not modelled, every version follows 5.7): EINVAL for
+/** pid_for_clock (kernel/time/posix-cpu-timers.c, 5.8+; 5.7's lookup_task has the same rules; 5.6's took the caller's
+ *  own tid as a process clock for every call, not only clock_gettime: that difference is not modelled, every version
+ *  follows 5.7): EINVAL for
  *  CPUCLOCK_WHICH 3 (CPUCLOCK_MAX), a pid no live task has (the model reaps at exit), a thread clock of a thread of
  *  another process ("same_thread_group(tsk, current)"), or a process clock of a pid that is no thread-group leader
  *  ("pid_has_task(pid, PIDTYPE_TGID)"), except the caller's own pid for clock_gettime (`gettime`). Pid 0 is the
