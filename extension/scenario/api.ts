@@ -14,6 +14,12 @@ export interface Range {
   readonly endCol: number;
 }
 
+/** An edit of a text's lines: [line:col, endLine:endCol) replaced by `text` (header rewrites make them; inline
+ *  results follow the editor's). */
+export interface LineEdit extends Range {
+  readonly text: string;
+}
+
 export interface Fix {
   readonly title: string;                  // 'Change to CLOCK_MONOTONIC'
   readonly range: Range;

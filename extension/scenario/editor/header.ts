@@ -3,6 +3,7 @@
 // A header line is one the parser reads as one (a task named `arch` is not); a comment on it is kept.
 
 import type { DesignName, Profile } from '../../sim/types';
+import type { LineEdit } from '../api';
 import { buildStatusOf } from '../../sim/build';
 import { lexLine } from '../lexer';
 import { HEADER_WORDS } from '../vocabulary';
@@ -70,15 +71,6 @@ export function changedBlock(before: readonly string[], after: readonly string[]
   let endAfter = after.length;
   while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) { endBefore--; endAfter--; }
   return { start, endBefore, endAfter };
-}
-
-/** One edit of the lines: replace [line:col, endLine:endCol) with `text` (its line breaks are `eol`). */
-export interface LineEdit {
-  readonly line: number;
-  readonly col: number;
-  readonly endLine: number;
-  readonly endCol: number;
-  readonly text: string;
 }
 
 /**

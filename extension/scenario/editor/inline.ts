@@ -2,7 +2,7 @@
 // value or errno, signal, clock value as host + offset, bytes read), the namespaces the task is now in,
 // and for `expect` lines whether they held. Pure: the VS Code side only turns these into decorations.
 
-import type { ExpectOutcome, LineOutcome, ScenarioRun } from '../api';
+import type { ExpectOutcome, LineEdit, LineOutcome, ScenarioRun } from '../api';
 import { formatReturn, resultParts } from './format';
 
 export type InlineTone = 'ok' | 'error' | 'signal' | 'expect-pass' | 'expect-fail';
@@ -116,32 +116,23 @@ export function inlineResults(run: ScenarioRun, position: number): InlineResult[
   return inlineResultsAt(run).map(({ reachedAt, ...r }) => ({ ...r, reached: reachedAt <= position }));
 }
 
-/** A change of a document's text as VS Code reports it: the lines of the range replaced (as the text was before
- *  this change, after the ones before it in the same event) and the text put there. */
-export interface LineEdit {
-  readonly startLine: number;
-  readonly startCharacter: number;
-  readonly endLine: number;
-  readonly endCharacter: number;
-  readonly text: string;
-}
-
 /**
  * Results of an earlier text carried through edits, to stay drawn (as stale) until the run of the new text lands:
  * a line after an edit moves with it, a line the edit touched loses its result. Whole lines pasted or deleted
  * (from the start of a line to the start of another, with text that ends a line) leave the line after them as it
- * was, so it keeps its result. Changes apply in the order given, as VS Code's document applies an event's changes.
+ * was, so it keeps its result. Changes apply in the order given (each on the text the one before left), as VS Code's
+ * document applies an event's changes.
  */
 export function shiftResults<L extends { readonly line: number }>(lines: readonly L[], edits: readonly LineEdit[]): L[] {
   let out: L[] = [...lines];
   for (const e of edits) {
     let added = 0;
     for (let i = e.text.indexOf('\n'); i >= 0; i = e.text.indexOf('\n', i + 1)) added++;
-    const wholeLines = e.startCharacter === 0 && e.endCharacter === 0 && (e.text === '' || e.text.endsWith('\n'));
+    const wholeLines = e.col === 0 && e.endCol === 0 && (e.text === '' || e.text.endsWith('\n'));
     // The lines whose text the edit changed, as they were.
-    const firstTouched = e.startLine;
+    const firstTouched = e.line;
     const lastTouched = wholeLines ? e.endLine - 1 : e.endLine;
-    const shift = added - (e.endLine - e.startLine);
+    const shift = added - (e.endLine - e.line);
     const next: L[] = [];
     for (const r of out) {
       if (r.line < firstTouched) next.push(r);

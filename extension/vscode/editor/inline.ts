@@ -162,7 +162,7 @@ export function registerInlineResults(services: Services, diagnostics: Diagnosti
       const key = e.document.uri.toString();
       const have = fetched.get(key);
       if (have) {
-        const edits = e.contentChanges.map((c) => ({ startLine: c.range.start.line, startCharacter: c.range.start.character, endLine: c.range.end.line, endCharacter: c.range.end.character, text: c.text }));
+        const edits = e.contentChanges.map((c) => ({ line: c.range.start.line, col: c.range.start.character, endLine: c.range.end.line, endCol: c.range.end.character, text: c.text }));
         fetched.set(key, { ...have, lines: shiftResults(have.lines, edits), stale: true });
       }
       renderAll();

@@ -7,7 +7,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { parseScenario, runScenario } from '../../../extension/scenario/index';
 import type { Fix, ParsedScenario, ScenarioDiagnostic } from '../../../extension/scenario/api';
-import { designEdit, rewriteHeader, type LineEdit } from '../../../extension/scenario/editor/header';
+import type { LineEdit } from '../../../extension/scenario/api';
+import { designEdit, rewriteHeader } from '../../../extension/scenario/editor/header';
 import { lexLine, quoteString } from '../../../extension/scenario/lexer';
 import { ARM64_PATCHES, ARCHES, DESIGNS, KERNEL_VERSIONS, type Profile } from '../../../extension/sim/types';
 
