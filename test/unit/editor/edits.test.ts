@@ -7,7 +7,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { parseScenario, runScenario } from '../../../extension/scenario/index';
 import type { Fix, ParsedScenario, ScenarioDiagnostic } from '../../../extension/scenario/api';
-import type { LineEdit } from '../../../extension/scenario/api';
+import { applyLineEdit } from './lineEdit';
 import { designEdit, rewriteHeader } from '../../../extension/scenario/editor/header';
 import { lexLine, quoteString } from '../../../extension/scenario/lexer';
 import { ARM64_PATCHES, ARCHES, DESIGNS, KERNEL_VERSIONS, type Profile } from '../../../extension/sim/types';
@@ -94,15 +94,6 @@ test('Select Architecture and Kernel keeps every step, expectation, comment and 
     assert.deepEqual(comments(after), comments(lines));
   }), { numRuns: 150 });
 });
-
-/** The lines with a LineEdit applied (as VS Code applies it to the document). */
-function applyLineEdit(lines: readonly string[], e: LineEdit): string[] {
-  const text = lines.join('\n');
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const at = (l: number, c: number): number => { assert.ok(l < starts.length && starts[l] + c <= (starts[l + 1] ?? text.length + 1) - 1, `(${l}, ${c}) inside the document`); return starts[l] + c; };
-  return (text.slice(0, at(e.line, e.col)) + e.text + text.slice(at(e.endLine, e.endCol))).split('\n');
-}
 
 test('Choose Design sets, replaces or removes the design line and nothing else: comments, steps, the last line stay', () => {
   fc.assert(fc.property(scenario, fc.constantFrom(...DESIGNS), fc.constantFrom(...DESIGNS, null), (lines, design, old) => {

@@ -5,13 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { LineEdit } from '../../../extension/scenario/api';
 import { shiftResults } from '../../../extension/scenario/editor/inline';
-
-/** `lines` with `e` applied, as VS Code applies a change: the range's text replaced by `e.text`. */
-function apply(lines: readonly string[], e: LineEdit): string[] {
-  const text = lines.join('\n');
-  const offset = (line: number, character: number): number => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
-  return (text.slice(0, offset(e.line, e.col)) + e.text + text.slice(offset(e.endLine, e.endCol))).split('\n');
-}
+import { applyLineEdit } from './lineEdit';
 
 interface Result { readonly line: number; readonly was: string }
 
@@ -57,7 +51,7 @@ test('property: after any edits, a result sits on a line with the text its line 
     let results: Result[] = lines.map((was, line) => ({ line, was }));
     for (const raw of raws) {
       const e = editOf(lines, raw);
-      const edited = apply(lines, e);
+      const edited = applyLineEdit(lines, e);
       const had = new Set(results.map((r) => r.was));
       results = shiftResults(results, [e]);
       for (const r of results) assert.equal(edited[r.line], r.was, `a result moved to line ${r.line}, whose text is not its line's`);
