@@ -116,6 +116,7 @@ void op_clock_getres(struct task_ctx *c, struct arg *a, struct result *r)
 }
 
 int eval_time(clockid_t clk, struct arg *t, struct timespec *out);
+int eval_time_at(clockid_t clk, struct arg *t, struct timespec *out, struct timespec *read_at);
 void add_span(struct result *r, const char *key, const struct timespec *a, const struct timespec *b);
 int arm_cap(long long ms, timer_t *tm);
 
@@ -165,12 +166,12 @@ void op_futex_wait(struct task_ctx *c, struct arg *a, struct result *r)
 	int pi = cmd == 6 || cmd == 13;
 	word[0] = pi ? (uint32_t)getppid() : 7;
 	clockid_t clk = (cmd == 6 || (op & 256)) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-	struct timespec ts;
-	if (eval_time(clk, &a[1], &ts)) { res_errno(r, -1); res_add(r, " at=now"); return; }
+	struct timespec ts, t0, t1;
+	/* a `now + D` wait is measured from the reading of now (eval_time_at) */
+	if (eval_time_at(clk, &a[1], &ts, &t0)) { res_errno(r, -1); res_add(r, " at=now"); return; }
 	timer_t tm;
 	int armed = arm_cap(a[2].i, &tm);
-	struct timespec t0, t1;
-	syscall(SYS_clock_gettime, CLOCK_REALTIME, &t0);
+	if (a[1].kind != 'n') syscall(SYS_clock_gettime, CLOCK_REALTIME, &t0);
 	/* val3: FUTEX_BITSET_MATCH_ANY (a zero bitset is EINVAL) */
 	long ret = syscall(SYS_futex, &word[0], op, 7, &ts, &word[1], 0xffffffffu);
 	int e = errno;
@@ -207,17 +208,19 @@ void op_futex2_wait(struct task_ctx *c, struct arg *a, struct result *r)
 	unsigned flags = (unsigned)a[3].i;
 	word[0] = 7;
 	word[1] = 0xffffffffu;
-	struct timespec ts = { 0, 0 };
-	/* a clock the kernel refuses (EINVAL before it reads the timeout) may have no reading either */
-	if (!eval_time(clk, &a[2], &ts)) { kts.sec = ts.tv_sec; kts.nsec = ts.tv_nsec; }
+	struct timespec ts = { 0, 0 }, t0 = { 0, 0 }, t1;
+	/* a clock the kernel refuses (EINVAL before it reads the timeout) may have no reading either; a `now + D` wait
+	 * is measured from the reading of now (eval_time_at) */
+	int evaluated = !eval_time_at(clk, &a[2], &ts, &t0);
+	if (evaluated) { kts.sec = ts.tv_sec; kts.nsec = ts.tv_nsec; }
+	int from_now = evaluated && a[2].kind == 'n';
 	waiter.val = 7;
 	waiter.uaddr = (uint64_t)(uintptr_t)&word[0];
 	waiter.flags = flags;
 	waiter.reserved = 0;
 	timer_t tm;
 	int armed = arm_cap(a[4].i, &tm);
-	struct timespec t0, t1;
-	syscall(SYS_clock_gettime, CLOCK_REALTIME, &t0);
+	if (!from_now) syscall(SYS_clock_gettime, CLOCK_REALTIME, &t0);
 	long ret = a[0].i == 0
 		? syscall(SYS_futex_waitv, &waiter, 1u, 0u, &kts, clk)
 		/* val3 of futex(2)'s FUTEX_WAIT_BITSET: FUTEX_BITSET_MATCH_ANY */

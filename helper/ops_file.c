@@ -64,6 +64,22 @@ static int file_fd(struct arg *f, int flags, int *opened)
 	return fd;
 }
 
+/* The model takes a read's buffer to fit below the end of the user address space whatever its count, short of one
+ * that alone reaches past it (access_ok). mmap(NULL) puts it near the top, at a random distance that ASLR draws:
+ * within 2 GiB of it on Debian's arm64 6.1 (CONFIG_ARCH_MMAP_RND_BITS 18), where a read of 2^31 - 1 bytes was
+ * EFAULT, further down elsewhere. So the buffer goes at a fixed low address, the same on every kernel: 256 MiB,
+ * above a static helper's text, data and heap (MAP_FIXED_NOREPLACE, 4.17: never over a mapping; the next 256 MiB if
+ * that one is taken; three tries, all below 1 GiB, so that a 32-bit helper has them too). */
+static unsigned char *read_buffer(size_t len)
+{
+	for (unsigned long at = 1UL << 28; at <= 3UL << 28; at += 1UL << 28) {
+		void *p = mmap((void *)at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == (void *)at) return p;
+		if (p != MAP_FAILED) munmap(p, len); /* a kernel before 4.17 takes the flag as a hint */
+	}
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
 void op_read(struct task_ctx *c, struct arg *a, struct result *r)
 {
 	(void)c;
@@ -75,7 +91,7 @@ void op_read(struct task_ctx *c, struct arg *a, struct result *r)
 	 * (EFAULT). The buffer holds TEXT_MAX / 2 bytes and a PROT_NONE page after them: the kernel copies in order, so
 	 * a read of more stops at that page rather than write over the helper's memory (these files hold far less). */
 	size_t size = TEXT_MAX / 2, page = (size_t)sysconf(_SC_PAGESIZE);
-	unsigned char *buf = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *buf = read_buffer(size + page);
 	if (buf == MAP_FAILED) { res_errno(r, -1); if (opened) close(fd); return; }
 	if (mprotect(buf + size, page, PROT_NONE)) { res_errno(r, -1); munmap(buf, size + page); if (opened) close(fd); return; }
 	size_t count = a[1].present ? (size_t)a[1].i : size;

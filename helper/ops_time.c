@@ -121,13 +121,17 @@ void op_clock_gettime(struct task_ctx *c, struct arg *a, struct result *r)
 	r->sig = sig;
 }
 
-/* The deadline or duration a T argument names: `now` is the caller's own clock (its namespace time). */
-int eval_time(clockid_t clk, struct arg *t, struct timespec *out)
+/* The deadline or duration a T argument names: `now` is the caller's own clock (its namespace time). For a deadline
+ * of `now + D`, `read_at` (when not NULL) gets CLOCK_REALTIME just after `now` was read: a wait measured from there
+ * lasts D. Measured from after the cap's timer was armed, under qemu on a loaded machine, it had lasted 0.969 s of a
+ * `now + 1s` (futex_waitv on Debian's arm64 7.3 with 16K pages). */
+int eval_time_at(clockid_t clk, struct arg *t, struct timespec *out, struct timespec *read_at)
 {
 	long long sec = t->sec, nsec = t->nsec;
 	if (t->kind == 'n') {
 		struct timespec now;
 		if (syscall(SYS_clock_gettime, clk, &now)) return -1;
+		if (read_at) sys_now(CLOCK_REALTIME, read_at);
 		sec += now.tv_sec;
 		nsec += now.tv_nsec;
 	}
@@ -135,6 +139,11 @@ int eval_time(clockid_t clk, struct arg *t, struct timespec *out)
 	out->tv_sec = (time_t)sec;
 	out->tv_nsec = (long)nsec;
 	return 0;
+}
+
+int eval_time(clockid_t clk, struct arg *t, struct timespec *out)
+{
+	return eval_time_at(clk, t, out, NULL);
 }
 
 void add_span(struct result *r, const char *key, const struct timespec *a, const struct timespec *b)
@@ -161,14 +170,15 @@ void op_clock_nanosleep(struct task_ctx *c, struct arg *a, struct result *r)
 	(void)c;
 	clockid_t clk = (clockid_t)a[0].i;
 	struct timespec ts;
-	if (eval_time(clk, &a[2], &ts)) { res_errno(r, -1); res_add(r, " at=now"); return; }
-	timer_t tm;
-	int armed = arm_cap(a[3].i, &tm);
 	/* The span is read on CLOCK_REALTIME, which no time namespace offsets: a syscall read of CLOCK_MONOTONIC
 	 * normalises the offset one second per loop (set_normalized_timespec64), which takes seconds when the
-	 * stored nanoseconds are negative, and that would be counted as waiting. */
+	 * stored nanoseconds are negative, and that would be counted as waiting. A `now + D` span starts at the
+	 * reading of now (eval_time_at). */
 	struct timespec t0, t1;
-	sys_now(CLOCK_REALTIME, &t0);
+	if (eval_time_at(clk, &a[2], &ts, &t0)) { res_errno(r, -1); res_add(r, " at=now"); return; }
+	timer_t tm;
+	int armed = arm_cap(a[3].i, &tm);
+	if (a[2].kind != 'n') sys_now(CLOCK_REALTIME, &t0);
 	long ret = syscall(SYS_clock_nanosleep, clk, (int)a[1].i, &ts, NULL);
 	int e = errno;
 	sys_now(CLOCK_REALTIME, &t1);
