@@ -125,7 +125,10 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   const who = p.who === 'self' || p.who === 'thread-self' ? p.who : taskToken(p.who, c);
   const thread = p.thread === undefined ? '' : taskToken(p.thread, c);
   if (who === null || thread === null) return null;
-  return `${who}${thread ? `/task/${thread}` : ''}${p.rest ? `/${p.rest}` : ''}`;
+  // a task's directory named with a trailing slash keeps it (`DIR/`): the slash makes the lookup follow /proc/self and
+  // /proc/thread-self, so readlink("/proc/self/") is EINVAL where readlink("/proc/self") reads the link
+  const slash = p.rest === '' && path.endsWith('/') ? '/' : '';
+  return `${who}${thread ? `/task/${thread}` : ''}${p.rest ? `/${p.rest}` : slash}`;
 }
 
 /** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
