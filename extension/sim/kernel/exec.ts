@@ -117,12 +117,16 @@ function deThread(k: KernelContext, t: string): void {
  */
 function execResetsChildren(k: KernelContext, t: string): void {
   const me = task(k, t);
-  if (me.exitSignal !== SIGNALS.SIGCHLD) k.r.set(k.tasks, t, 'exitSignal', SIGNALS.SIGCHLD);
-  for (const c of k.memo.liveTasks()) {
+  const reset = (id: string): void => {
+    k.r.set(k.tasks, id, 'exitSignal', SIGNALS.SIGCHLD);
+    k.memo.exitSignalReset(id);
+  };
+  if (me.exitSignal !== SIGNALS.SIGCHLD) reset(t);
+  for (const c of k.memo.oddExitSignals()) {
     const child = task(k, c);
     const parent = child.parent === null ? undefined : k.tasks.get(child.parent);
-    if (child.leader !== c || child.exitSignal === SIGNALS.SIGCHLD || child.exitSignal === -1 || parent?.tgid !== me.tgid) continue;
-    k.r.set(k.tasks, c, 'exitSignal', SIGNALS.SIGCHLD);
+    if (child.leader !== c || parent?.tgid !== me.tgid) continue;
+    reset(c);
     k.state(k.txt`${c} was made before ${t}'s exec: its exit will notify with SIGCHLD (parent_exec_id differs)`);
   }
 }
