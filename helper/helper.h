@@ -41,7 +41,7 @@
  * task), x bytes (':' + hex), p /proc path, F file (fd or path), N namespace target (fd, path or pidfd),
  * m special mapping, T time expression, d duration. */
 enum path_who { WHO_NONE, WHO_SELF, WHO_THREAD_SELF, WHO_TID, WHO_NAME };
-enum path_rest { REST_DIR, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT, REST_UID_MAP, REST_GID_MAP, REST_SETGROUPS, REST_MAPS, REST_NS_USER, REST_PID_STAT,
+enum path_rest { REST_DIR, REST_DIR_SLASH, REST_NS_TIME, REST_NS_TFC, REST_OFFSETS, REST_UPTIME, REST_STAT, REST_UID_MAP, REST_GID_MAP, REST_SETGROUPS, REST_MAPS, REST_NS_USER, REST_PID_STAT,
 	REST_SYS_MAXTIME, REST_SYS_OVERFLOWUID, REST_SYS_OVERFLOWGID, REST_SYS_SUID_DUMPABLE };
 
 /* A pid above PID_MAX_LIMIT (4M on 64-bit, include/linux/threads.h), which no task ever has: /proc/ABSENT_PID/… is

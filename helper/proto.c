@@ -111,10 +111,13 @@ static const struct { const char *word; enum path_rest rest; } RESTS[] = {
 	{ "maps", REST_MAPS }, { "ns/user", REST_NS_USER }, { "stat", REST_PID_STAT },
 };
 
-/* "/ns/time" for REST_NS_TIME …, "" for the directory. */
+/* "/ns/time" for REST_NS_TIME …, "" for the directory, "/" for the directory named with a trailing slash (which
+ * makes the lookup follow /proc/self and /proc/thread-self: readlink of "/proc/self/" is EINVAL, fs/namei.c lookup_last
+ * sets LOOKUP_FOLLOW | LOOKUP_DIRECTORY for a last component followed by '/'). */
 static const char *rest_suffix(enum path_rest r)
 {
 	static char buf[32];
+	if (r == REST_DIR_SLASH) return "/";
 	for (size_t i = 0; i < sizeof RESTS / sizeof RESTS[0]; i++)
 		if (RESTS[i].rest == r) { snprintf(buf, sizeof buf, "/%s", RESTS[i].word); return buf; }
 	return "";
@@ -153,7 +156,7 @@ static int parse_who(const char *s, size_t len, enum path_who *who, long *tid, c
 	return 0;
 }
 
-/* A /proc path token: uptime | stat | sys/… | DIR | DIR/REST, DIR = WHO | WHO/task/THREAD, WHO = self | thread-self |
+/* A /proc path token: uptime | stat | sys/… | DIR | DIR/ | DIR/REST, DIR = WHO | WHO/task/THREAD, WHO = self | thread-self |
  * @NAME | #TID, THREAD = @NAME | #TID (fs/proc/base.c proc_task_lookup takes a number only). */
 int parse_path(const char *tok, struct proc_path *p, int allow_names)
 {
@@ -170,6 +173,7 @@ int parse_path(const char *tok, struct proc_path *p, int allow_names)
 		if (!end) { p->rest = REST_DIR; return 0; }
 		rest = end + 1;
 	}
+	if (!*rest) { p->rest = REST_DIR_SLASH; return 0; }
 	for (size_t i = 0; i < sizeof RESTS / sizeof RESTS[0]; i++)
 		if (!strcmp(rest, RESTS[i].word)) { p->rest = RESTS[i].rest; return 0; }
 	return -1;

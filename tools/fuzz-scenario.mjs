@@ -181,12 +181,21 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
     (t) => `${t}: setns("${pick([`/proc/${pick([...tasks, 'self'])}/ns/user`, `/proc/${pick([...tasks, 'self'])}/ns/user`, '/proc/self/timens_offsets', '/proc/uptime', `/proc/${pick(tasks)}`, '/proc/thread-self/uid_map'])}", ${pick(['0', 'CLONE_NEWUSER', 'CLONE_NEWTIME'])})`,
     (t) => `${t}: readlink("${pick(['/proc/thread-self', '/proc/self', `/proc/${pick([...tasks, 'self', 'thread-self'])}/${pick(['timens_offsets', 'stat', 'maps', 'uid_map', 'setgroups', 'ns/user', 'ns/time'])}`, '/proc/uptime', '/proc/sys/kernel/overflowuid', `/proc/${pick(tasks)}`])}")`,
     (t) => `${t}: write("${pick(['/proc/uptime', '/proc/stat', `/proc/${pick([...tasks, 'self'])}/stat`, `/proc/${pick([...tasks, 'self'])}/maps`])}", "1")`,
+    // a child's exit signal, which its exit sends to the parent's process (do_notify_parent): SIGUSR1, SIGTERM, SIGKILL
+    // and a real-time signal end it, SIGCHLD, SIGURG and 0 do nothing; an exec in either resets it to SIGCHLD
+    (t) => {
+      const c = child(t, `K${++n}`, false);
+      if (r() >= 0.5) return `${t}: clone(${pick(['SIGUSR1', 'SIGTERM', 'CLONE_NEWUSER|SIGUSR2'])}) = ${c}`;
+      const flags = pick(vforked.has(t) ? ['0', 'CLONE_NEWTIME'] : ['0', 'CLONE_NEWTIME', 'CLONE_VM|CLONE_VFORK']); // see vforked
+      if (flags.includes('CLONE_VFORK')) vforked.add(c);
+      return `${t}: clone3(${flags}, exit_signal=${pick([10, 15, 9, 34, 17, 23, 0])}) = ${c}`;
+    },
     // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
     // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
   const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2,
-    2, 1, 1, 2, 1, 2, 2, 2, 2, 1];
+    2, 1, 1, 2, 1, 2, 2, 2, 2, 1, 1];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {

@@ -48,7 +48,7 @@ export const KERNEL_FUNCTIONS: readonly string[] = Object.freeze([...new Set([
   'copy_clone_args_from_user', 'clone3_args_valid', 'kernel_clone', '_do_fork', 'copy_process', 'copy_creds', 'copy_mm',
   'dup_mm', 'copy_page_range', 'copy_namespaces', 'timens_on_fork', 'complete_vfork_done', 'mmput',
   'do_execveat_common', 'bprm_execve', 'load_elf_binary', 'begin_new_exec', 'de_thread', 'exec_mmap',
-  'exec_task_namespaces', 'arch_setup_additional_pages', 'do_group_exit', 'do_exit', 'exit_mm', 'exit_files', 'copy_files', 'dup_fd', 'put_files_struct', 'unshare_fd', 'unshare_files',
+  'exec_task_namespaces', 'arch_setup_additional_pages', 'do_group_exit', 'do_notify_parent', 'do_exit', 'exit_mm', 'exit_files', 'copy_files', 'dup_fd', 'put_files_struct', 'unshare_fd', 'unshare_files',
   'exit_task_namespaces', 'release_task', '__sys_setuid', '__sys_setgid', '__sys_setresuid', '__sys_setresgid', 'set_dumpable', 'inode_permission', 'generic_permission', 'nsfs_evict', 'seq_read',
   'timens_offsets_show', 'proc_timens_show_offsets', 'uptime_proc_show', 'show_stat', 'do_task_stat', 'timens_add_boottime_ns', 'do_sysinfo', 'seq_lseek', 'vfs_write',
   'timens_offsets_write', 'sscanf', 'proc_timens_set_offset', 'proc_setgroups_show', 'proc_maps_open', 'show_map', 'ns_ioctl', 'pidfd_open', 'proc_sys_permission', 'proc_sys_call_handler', 'proc_doulongvec_minmax', 'uid_m_show', 'gid_m_show',

@@ -4,7 +4,7 @@
 
 import type { KernelState } from '../sim/api';
 import { NS_IOCTLS, SEEK, dataBytes, type FileRef, type Operation, type OperationName, type NsTarget } from '../sim/ops';
-import { ADJ_MODES, CLONE_FLAGS, type Profile } from '../sim/types';
+import { ADJ_MODES, CLONE_FLAGS, SIGNALS, type Profile } from '../sim/types';
 import { timerFlagsValue } from '../sim/opsClock';
 import { switchesFor } from '../sim/profile';
 import { idMapLines, parseIdMapLine } from '../sim/kernel/proc/idmap';
@@ -125,7 +125,10 @@ export function procPathToken(path: string, c: EncodeContext): string | null {
   const who = p.who === 'self' || p.who === 'thread-self' ? p.who : taskToken(p.who, c);
   const thread = p.thread === undefined ? '' : taskToken(p.thread, c);
   if (who === null || thread === null) return null;
-  return `${who}${thread ? `/task/${thread}` : ''}${p.rest ? `/${p.rest}` : ''}`;
+  // a task's directory named with a trailing slash keeps it (`DIR/`): the slash makes the lookup follow /proc/self and
+  // /proc/thread-self, so readlink("/proc/self/") is EINVAL where readlink("/proc/self") reads the link
+  const slash = p.rest === '' && path.endsWith('/') ? '/' : '';
+  return `${who}${thread ? `/task/${thread}` : ''}${p.rest ? `/${p.rest}` : slash}`;
 }
 
 /** The helper's name for a new fd the scenario line does not name (a scenario name never starts with '.'). */
@@ -165,6 +168,14 @@ const REFUSED_CLONE = CLONE_FLAGS.CLONE_SETTLS | CLONE_FLAGS.CLONE_NEWPID;
 const refusedClone = (flags: number): NotRun | null =>
   flags & CLONE_FLAGS.CLONE_NEWPID ? { notRun: 'CLONE_NEWPID: the helper addresses tasks by their pid in one pid namespace' }
     : flags & REFUSED_CLONE ? { notRun: 'CLONE_SETTLS: the helper cannot give the child a thread-local storage area' } : null;
+
+/** A child whose exit signal the helper's tasks do not take as a program with default actions would: they ignore
+ *  SIGPIPE and catch SIGALRM (the sleep cap, helper/task.c), so the parent would survive the child's exit, which ends
+ *  it in the model (kernel/signal.c do_notify_parent; CLONE_THREAD and CLONE_PARENT do not use the given signal). */
+function helperExitSignal(flags: number, sig: number): NotRun | null {
+  if (flags & (CLONE_FLAGS.CLONE_THREAD | CLONE_FLAGS.CLONE_PARENT) || (sig !== SIGNALS.SIGPIPE && sig !== SIGNALS.SIGALRM)) return null;
+  return { notRun: `exit signal ${sig}: the helper's tasks ${sig === SIGNALS.SIGPIPE ? 'ignore SIGPIPE' : 'catch SIGALRM (their sleep cap)'}, so the parent would not end at the child's exit as a program with default actions does` };
+}
 
 /** The ids the sandbox's user namespace maps (helper/super_cmd.c: "0 0 65536" as root, "0 UID 1" without). */
 const SANDBOX_IDS = 65536;
@@ -359,9 +370,9 @@ export const OPERATIONS: { readonly [K in OperationName]: OpSpec<K> } = {
   vfork: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'clone(CLONE_VM|CLONE_VFORK|SIGCHLD) with a stack of its own; the parent stays suspended until the child execs or exits.',
     encode: (op) => [op.child] },
   clone: { sig: 'in', flags: OPF_CREATES, fields: ['child'], doc: 'clone(2) (glibc\'s wrapper, a fresh stack), the low byte of the flags being the exit signal.',
-    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? [String(op.flags >>> 0), op.child] },
+    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? helperExitSignal(op.flags, op.flags & 0xff) ?? [String(op.flags >>> 0), op.child] },
   clone3: { sig: 'iin', flags: OPF_CREATES, fields: ['child'], doc: 'clone3(2) with these flags and exit_signal (a fresh stack when CLONE_VM is set).',
-    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? [String(op.flags), String(op.exitSignal), op.child] },
+    encode: (op, c) => refusedClone(op.flags) ?? userNsDepth(op.flags, c) ?? helperExitSignal(op.flags, op.exitSignal) ?? [String(op.flags), String(op.exitSignal), op.child] },
   pthread_create: { sig: 'n', flags: OPF_CREATES, fields: ['child'], doc: 'pthread_create(3).',
     encode: (op, c) => threadInVforkChild(c) ?? [op.child] },
   execve: { sig: 'xi', flags: 0, fields: [], doc: 'execveat(2) of the helper itself, whatever program the line names (an empty path is passed to execve and fails with ENOENT); with compat, execve of its 32-bit build (AArch32 on arm64, ia32 on x86_64).',

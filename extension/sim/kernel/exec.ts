@@ -3,6 +3,7 @@
 // again by the ELF loader.
 
 import type { OpResult } from '../api';
+import { SIGNALS } from '../types';
 import { mm, task, type KernelContext } from './context';
 import { doExit } from './exit';
 import { releaseVfork } from './fork';
@@ -86,6 +87,7 @@ export function execve(k: KernelContext, t: string, path: string, compat = false
 function deThread(k: KernelContext, t: string): void {
   const me = task(k, t);
   for (const o of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, o, 'killed by de_thread');
+  execResetsChildren(k, t);
   if (me.leader !== t) {
     const old = task(k, me.leader);
     const oldLeader = me.leader;
@@ -102,6 +104,30 @@ function deThread(k: KernelContext, t: string): void {
     k.r.set(k.tasks, t, 'startBoottime', old.startBoottime);
     k.state(k.txt`${t} takes over the thread-group leader's pid ${old.pid} and start time ${old.startBoottime}`);
     swapPidHolders(k, t, oldLeader);
+  }
+}
+
+/**
+ * "we have changed execution domain": de_thread gives the exec'ing task (the group's leader from now on) the exit
+ * signal SIGCHLD, and begin_new_exec moves its self_exec_id on, so a child it made before, whose parent_exec_id is the
+ * old one, notifies it with SIGCHLD whatever its own exit_signal (do_notify_parent, kernel/signal.c). The model keeps
+ * no exec ids: it gives those children SIGCHLD as their exit signal here (our choice; what a wait with __WCLONE would
+ * tell apart, the model has no operation for). The threads of a process share one self_exec_id (an exec kills the
+ * others, a new thread copies its creator's), so the children of every thread of the group count.
+ */
+function execResetsChildren(k: KernelContext, t: string): void {
+  const me = task(k, t);
+  const reset = (id: string): void => {
+    k.r.set(k.tasks, id, 'exitSignal', SIGNALS.SIGCHLD);
+    k.memo.exitSignalReset(id);
+  };
+  if (me.exitSignal !== SIGNALS.SIGCHLD) reset(t);
+  for (const c of k.memo.oddExitSignals()) {
+    const child = task(k, c);
+    const parent = child.parent === null ? undefined : k.tasks.get(child.parent);
+    if (child.leader !== c || parent?.tgid !== me.tgid) continue;
+    reset(c);
+    k.state(k.txt`${c} was made before ${t}'s exec: its exit will notify with SIGCHLD (parent_exec_id differs)`);
   }
 }
 

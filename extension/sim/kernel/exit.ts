@@ -2,6 +2,7 @@
 // the files and the namespaces; the task is reaped at once (its parent is taken to be waiting).
 
 import type { OpResult } from '../api';
+import { SIGNALS } from '../types';
 import { task, type KernelContext } from './context';
 import { releaseVfork } from './fork';
 import { dropMm } from './mm/mm';
@@ -20,10 +21,51 @@ export function exit(k: KernelContext, t: string, code: number): OpResult {
 }
 
 function doGroupExit(k: KernelContext, t: string, others: string, self: string, summary?: number): void {
+  const leader = task(k, t).leader;
   k.fn('do_group_exit', () => {
     for (const v of k.memo.threadsOf(t).filter((x) => x !== t)) doExit(k, v, others);
     doExit(k, t, self);
   }, undefined, summary);
+  notifyParent(k, leader);
+}
+
+/** The default action of each signal a child's exit can send (kernel/signal.c SIG_KERNEL_IGNORE_MASK and
+ *  SIG_KERNEL_STOP_MASK; every other one ends the process, with a core dump or without). */
+const IGNORED_BY_DEFAULT: ReadonlySet<number> = new Set([17 /* SIGCHLD */, 18 /* SIGCONT */, 23 /* SIGURG */, 28 /* SIGWINCH */]);
+const STOPPING: ReadonlySet<number> = new Set([19 /* SIGSTOP */, 20 /* SIGTSTP */, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
+
+/** Whether the model makes a child whose exit signal is `sig`: not one that would stop its parent (the model has no
+ *  stopped tasks) nor glibc's own SIGCANCEL and SIGSETXID (32, 33), whose handlers a program has or not depending on
+ *  what it did (our choice); the reason, or null. */
+export function exitSignalRefused(sig: number): string | null {
+  if (STOPPING.has(sig)) return `exit signal ${sig} would stop the parent when the child exits, and the model has no stopped tasks (our choice)`;
+  if (sig === 32 || sig === 33) return `exit signal ${sig} is one of glibc's own (SIGCANCEL, SIGSETXID), whose handler a program has or not depending on what it did (our choice)`;
+  return null;
+}
+
+/**
+ * exit_notify → do_notify_parent (kernel/exit.c, kernel/signal.c, alike from 5.6 to 7.3): a thread-group leader whose
+ * group is dead sends its exit_signal to its parent's thread group (PIDTYPE_TGID). A signal other than SIGCHLD whose
+ * default action ends a process ends the parent's group, as for a program that does not handle it. 0, an invalid
+ * signal (valid_signal: a legacy clone's 0x80|SIGCHLD is 145) and the ones ignored by default do nothing. The
+ * parent is the creating thread, or another live thread of its group after it exited (forget_original_parent
+ * keeps exit_signal for a reparent inside the group); once the whole group is gone the child's reaper gets SIGCHLD
+ * (reparent_leader). A parent that exec'd after the child was made gets SIGCHLD (parent_exec_id), which the model
+ * folds into the child's exit signal at that exec (exec.ts execResetsChildren).
+ */
+function notifyParent(k: KernelContext, leader: string): void {
+  const me = task(k, leader);
+  const sig = me.exitSignal;
+  if (sig <= 0 || sig > 64 || IGNORED_BY_DEFAULT.has(sig) || !me.parent || !k.tasks.has(me.parent)) return;
+  const group = k.memo.threadsOf(me.parent);
+  if (!group.length) return;
+  k.fn('do_notify_parent', () => {
+    // a SIGBUS or SIGSEGV is no fault here: the programs' fault handler (docs/model-tasks.md#signals) passes it on to
+    // the default action, as verify's helper does (on_fault raises it again outside a touch)
+    const name = Object.entries(SIGNALS).find(([, n]) => n === sig)?.[0] ?? `signal ${sig}`;
+    k.state(k.txt`${leader}'s exit signal ${name} is delivered to ${group[0]!}'s thread group: its default action ends the process`);
+    doGroupExit(k, group[0]!, `killed by ${name}`, `killed by ${name}`, k.txt`get_signal: ${name} is fatal, ${group[0]!}'s thread group exits`);
+  });
 }
 
 /** A fatal signal (SIGKILL) acted on at the return to user space: every thread of the group exits

@@ -12,6 +12,7 @@ import { ownNewNamespaces } from './nsOwners';
 import { copyFiles, newEmptyFiles, unshareFiles } from './files';
 import { fsForChild, unshareFs } from './fsStruct';
 import { sighandForChild, sighandUsers } from './sighand';
+import { exitSignalRefused } from './exit';
 import { cloneTimeNs, timensOnFork, ucountLimitReached } from './time/namespace';
 
 const UNSHARE_ALLOWED = CF.CLONE_THREAD | CF.CLONE_FS | CF.CLONE_NEWNS | CF.CLONE_SIGHAND | CF.CLONE_VM | CF.CLONE_FILES |
@@ -197,6 +198,13 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
       });
       k.fail('EINVAL', 'internal: expected failure did not happen');
     }
+    // CLONE_PARENT re-uses the old parent: "p->real_parent = current->real_parent; … p->exit_signal =
+    // current->group_leader->exit_signal;" (a thread's exit_signal is -1); otherwise the caller and the given signal
+    const thread = (flags & CF.CLONE_THREAD) !== 0;
+    const reuse = thread || (flags & CF.CLONE_PARENT) !== 0;
+    const childSignal = thread ? -1 : reuse ? task(k, parent.leader).exitSignal : exitSignal;
+    const refused = exitSignalRefused(childSignal);
+    if (refused) k.refuse(refused);
     k.fn('copy_creds', () => {
       if (flags & CF.CLONE_NEWUSER) {
         userNs = createUserNs(k, parent.userNs, parent);
@@ -229,13 +237,12 @@ function copyProcess(k: KernelContext, t: string, flags: number, exitSignal: num
       // timens_on_fork commits the namespace on the child before it is visible: freeze, zap the child's mm.
       if (!k.sw.cloneVmStaysUntilExec || !(flags & CF.CLONE_VM)) timensOnFork(k, child, npId, enter, false, mmId);
     });
-    const thread = (flags & CF.CLONE_THREAD) !== 0;
-    const created = newTask(k, child, thread ? parent.parent : t, parent.uid, userNs, fullCaps, npId, mmId,
-      thread ? -1 : exitSignal, thread ? parent.leader : undefined, parent, fsForChild(parent, flags), sighandForChild(parent, flags));
+    const created = newTask(k, child, reuse ? parent.parent : t, parent.uid, userNs, fullCaps, npId, mmId,
+      childSignal, thread ? parent.leader : undefined, parent, fsForChild(parent, flags), sighandForChild(parent, flags));
     k.r.set(k.nsproxies, npId, 'count', np(k, npId).count + 1);
     ownNewNamespaces(k, child, flags, userNs);
     copyFiles(k, t, child, flags);
-    k.state(k.txt`${child} (pid ${created.pid}) created by ${t}: ${npId}, ${mmId}${thread ? `, thread of ${parent.leader}` : ''}, exit signal ${thread ? 'none' : exitSignal}`, { causes: [enter] });
+    k.state(k.txt`${child} (pid ${created.pid}) created by ${t}: ${npId}, ${mmId}${thread ? `, thread of ${parent.leader}` : ''}, exit signal ${thread ? 'none' : childSignal}`, { causes: [enter] });
     return { ret: created.pid, errno: null, signal: null, child };
   });
 }

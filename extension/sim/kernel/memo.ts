@@ -27,6 +27,9 @@ export class Memo {
   private readonly fsUsers = new Map<string, number>();
   /** sighand->count: the live tasks on each sighand_struct (sighand.ts). */
   private readonly sighandUsers = new Map<string, number>();
+  /** Live tasks whose exit signal is another than SIGCHLD or -1 (a thread's): the only ones an exec of their parent
+   *  changes (exec.ts execResetsChildren), kept so that an exec does not walk every task. */
+  private readonly oddExitSignal = new Set<string>();
   /** The struct files by the tasks they name. A file may have been closed or moved since (callers check). */
   private readonly fileIndex = new FileIndex();
   /** The users of each mm. */
@@ -83,6 +86,7 @@ export class Memo {
     p.add(t.id);
     if (t.state === 'exited') return;
     this.live.set(t.id, s);
+    if (t.exitSignal !== 17 && t.exitSignal !== -1) this.oddExitSignal.add(t.id);
     countIn(this.fsUsers, fsOf(t), +1);
     countIn(this.sighandUsers, sighandOf(t), +1);
     let g = this.groups.get(t.leader);
@@ -97,11 +101,16 @@ export class Memo {
   }
   taskExited(t: TaskRec): void {
     if (!this.built) return;
+    this.oddExitSignal.delete(t.id);
     if (this.live.delete(t.id)) {
       countIn(this.fsUsers, fsOf(t), -1);
       countIn(this.sighandUsers, sighandOf(t), -1);
     }
     this.groups.get(t.leader)?.delete(t.id);
+  }
+  /** Live task `t`'s exit signal became SIGCHLD (exec). */
+  exitSignalReset(id: string): void {
+    if (this.built) this.oddExitSignal.delete(id);
   }
   /** Struct file `f` was opened, or names another task now (de_thread). */
   fileNamed(f: FileRec): void {
@@ -179,6 +188,11 @@ export class Memo {
   usersOf(mm: string): ReadonlySet<string> {
     this.build();
     return this.users.get(mm) ?? NONE;
+  }
+  /** The live tasks whose exit signal is another than SIGCHLD or -1, in no particular order. */
+  oddExitSignals(): string[] {
+    this.build();
+    return [...this.oddExitSignal];
   }
   /** How many live threads `t`'s thread group has (without copying them). */
   threadCount(t: string): number {

@@ -137,6 +137,12 @@ test('only the /proc files the model knows become helper paths; task names and m
   assert.equal(procPathToken('/proc/self/task/P1/ns/time', c), 'self/task/@P1/ns/time');
   assert.equal(procPathToken(`/proc/P1/task/${before.tasks.P1.pid}`, c), '@P1/task/@P1');
   assert.equal(procPathToken('/proc/P1/task/Gone/stat', c), `@P1/task/#${ABSENT_PID}/stat`);
+  // a trailing slash after a task's directory stays (fs/namei.c lookup_last follows /proc/self for it: readlink is
+  // EINVAL); the helper had been sent "self" and read the link
+  assert.equal(procPathToken('/proc/self/', c), 'self/');
+  assert.equal(procPathToken('/proc/thread-self/', c), 'thread-self/');
+  assert.equal(procPathToken('/proc/self', c), 'self');
+  assert.equal(procPathToken('/proc/P1/task/P1/', c), '@P1/task/@P1/');
   for (const bad of ['/etc/passwd', '/proc/self/../../etc/shadow', '/proc/1/ns/time', '/proc/self/mem', '/proc/self/ns/net', '/proc/nobody/ns/time', '/proc/self/ns/time/..',
     '/proc/self/task', '/proc/self/task/self/stat', '/proc/self/task/1/stat', '/proc/self/task/P1/status', '/proc/thread-self/task/P1/stat']) {
     assert.equal(procPathToken(bad, c), null, bad);

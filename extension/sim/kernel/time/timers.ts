@@ -19,7 +19,9 @@ const TIMER_CLOCKS = new Set<number>([C.CLOCK_REALTIME, C.CLOCK_MONOTONIC, C.CLO
 const KNOWN_CLOCKS = new Set<number>(Object.values(C));
 
 
-/** timer_create(clock, SIGEV_SIGNAL) + timer_settime(flags, { it_value }) + timer_gettime. */
+/** timer_create(clock, SIGEV_THREAD_ID with a signal the thread blocks) + timer_settime(flags, { it_value }) +
+ *  timer_gettime + timer_delete: nothing is delivered (our choice, as verify's helper does; with SIGEV_SIGNAL's
+ *  default SIGALRM an expired timer would end the process, kernel/signal.c). */
 export function timerSettime(k: KernelContext, t: string, clock: number, abs: boolean, value: TimeExpr): OpResult {
   const cpuClock = cpuOrFdClock(clock);
   k.fn('do_timer_create', () => {
