@@ -85,7 +85,7 @@ export class DiagnosticsController implements vscode.Disposable {
     }
   }
 
-  /** One more or one fewer slow check of `doc`: the item names the file while any of its checks is slow. */
+  /** One more or one fewer slow check of the document `key`: the item names each file while a check of it is slow. */
   private slowCheck(key: string, delta: 1 | -1): void {
     const n = (this.slowChecks.get(key) ?? 0) + delta;
     if (n > 0) this.slowChecks.set(key, n);
