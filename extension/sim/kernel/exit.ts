@@ -4,6 +4,7 @@
 import type { OpResult } from '../api';
 import { SIGNALS } from '../types';
 import { task, type KernelContext } from './context';
+import { endsProcessByDefault } from './sighand';
 import { releaseVfork } from './fork';
 import { dropMm } from './mm/mm';
 import { switchTaskNamespaces } from './nsproxy';
@@ -29,20 +30,6 @@ function doGroupExit(k: KernelContext, t: string, others: string, self: string, 
   notifyParent(k, leader);
 }
 
-/** The default action of each signal a child's exit can send (kernel/signal.c SIG_KERNEL_IGNORE_MASK and
- *  SIG_KERNEL_STOP_MASK; every other one ends the process, with a core dump or without). */
-const IGNORED_BY_DEFAULT: ReadonlySet<number> = new Set([17 /* SIGCHLD */, 18 /* SIGCONT */, 23 /* SIGURG */, 28 /* SIGWINCH */]);
-const STOPPING: ReadonlySet<number> = new Set([19 /* SIGSTOP */, 20 /* SIGTSTP */, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
-
-/** Whether the model makes a child whose exit signal is `sig`: not one that would stop its parent (the model has no
- *  stopped tasks) nor glibc's own SIGCANCEL and SIGSETXID (32, 33), whose handlers a program has or not depending on
- *  what it did (our choice); the reason, or null. */
-export function exitSignalRefused(sig: number): string | null {
-  if (STOPPING.has(sig)) return `exit signal ${sig} would stop the parent when the child exits, and the model has no stopped tasks (our choice)`;
-  if (sig === 32 || sig === 33) return `exit signal ${sig} is one of glibc's own (SIGCANCEL, SIGSETXID), whose handler a program has or not depending on what it did (our choice)`;
-  return null;
-}
-
 /**
  * exit_notify → do_notify_parent (kernel/exit.c, kernel/signal.c, alike from 5.6 to 7.3): a thread-group leader whose
  * group is dead sends its exit_signal to its parent's thread group (PIDTYPE_TGID). A signal other than SIGCHLD whose
@@ -56,7 +43,7 @@ export function exitSignalRefused(sig: number): string | null {
 function notifyParent(k: KernelContext, leader: string): void {
   const me = task(k, leader);
   const sig = me.exitSignal;
-  if (sig <= 0 || sig > 64 || IGNORED_BY_DEFAULT.has(sig) || !me.parent || !k.tasks.has(me.parent)) return;
+  if (!endsProcessByDefault(sig) || !me.parent || !k.tasks.has(me.parent)) return;
   const group = k.memo.threadsOf(me.parent);
   if (!group.length) return;
   k.fn('do_notify_parent', () => {

@@ -11,8 +11,7 @@ import { addNsRefs, newNsproxy, NS_FLAGS, switchTaskNamespaces } from './nsproxy
 import { ownNewNamespaces } from './nsOwners';
 import { copyFiles, newEmptyFiles, unshareFiles } from './files';
 import { fsForChild, unshareFs } from './fsStruct';
-import { sighandForChild, sighandUsers } from './sighand';
-import { exitSignalRefused } from './exit';
+import { exitSignalRefused, sighandForChild, sighandUsers } from './sighand';
 import { cloneTimeNs, timensOnFork, ucountLimitReached } from './time/namespace';
 
 const UNSHARE_ALLOWED = CF.CLONE_THREAD | CF.CLONE_FS | CF.CLONE_NEWNS | CF.CLONE_SIGHAND | CF.CLONE_VM | CF.CLONE_FILES |

@@ -7,7 +7,7 @@ import type { OpResult } from '../api';
 import { fsOf, sighandOf, type FileRec, type PteState, type TaskRec } from '../store/records';
 import { refsItems } from '../store/reflist';
 import type { Store } from '../store/store';
-import { CLONE_FLAGS as CF, type Timespec } from '../types';
+import { CLONE_FLAGS as CF, SIGNALS, type Timespec } from '../types';
 import { FileIndex } from './fileIndex';
 
 type VdsoReading = NonNullable<OpResult['clock']>;
@@ -86,7 +86,7 @@ export class Memo {
     p.add(t.id);
     if (t.state === 'exited') return;
     this.live.set(t.id, s);
-    if (t.exitSignal !== 17 && t.exitSignal !== -1) this.oddExitSignal.add(t.id);
+    if (t.exitSignal !== SIGNALS.SIGCHLD && t.exitSignal !== -1) this.oddExitSignal.add(t.id);
     countIn(this.fsUsers, fsOf(t), +1);
     countIn(this.sighandUsers, sighandOf(t), +1);
     let g = this.groups.get(t.leader);
