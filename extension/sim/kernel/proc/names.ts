@@ -77,8 +77,23 @@ const tableOf = (dir: PidDir) => (dir === 'tgid' ? 'tgid_base_stuff' : 'tid_base
 /** A name below a file (a trailing '/' too): link_path_walk (fs/namei.c) finds the file and goes no further. */
 const notDir = (name: string): PathVerdict => ({ answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` });
 
-/** A lookup of `rest` in a task's directory (rest '' is the directory itself). */
+/** Verdicts already reached, by directory and rest: a few names (ns/time, timens_offsets) come back at every line. */
+const PID_VERDICTS: Record<PidDir, Map<string, PathVerdict>> = { tgid: new Map(), tid: new Map() };
+const PID_VERDICTS_KEPT = 1024;
+
+/** A lookup of `rest` in a task's directory (rest '' is the directory itself): the same rest, the same verdict. */
 function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
+  const known = PID_VERDICTS[dir];
+  let v = known.get(rest);
+  if (v === undefined) {
+    // a scenario that writes a new path on every line keeps the table bounded, not growing
+    if (known.size >= PID_VERDICTS_KEPT) known.clear();
+    known.set(rest, v = pidPathVerdictOf(rest, dir));
+  }
+  return v;
+}
+
+function pidPathVerdictOf(rest: string, dir: PidDir): PathVerdict {
   if (rest === '') return MODEL;
   const [name, ...below] = rest.split('/');
   const e = Object.hasOwn(PID_ENTRIES, name) ? PID_ENTRIES[name] : undefined;
