@@ -3,7 +3,7 @@
 // version, so a change costs O(1) however many files the task has. The newest version of a large table carries
 // an index (name → file, and the numbers in use) that moves to the next version when it is extended.
 
-import type { EntryChange } from './table';
+import { FEW_OPS, type EntryChange } from './table';
 
 /** Tables up to this many files are plain objects at every version. */
 const SMALL = 16;
@@ -224,9 +224,6 @@ export function fdsEach<V extends Numbered>(t: FdTable<V>, each: (name: string, 
   const items = fdsItems(t);
   for (const name in items) each(name, items[name]);
 }
-
-/** At most this many opens and closes between two versions are read as such (more are compared as tables). */
-const FEW_OPS = 8;
 
 /** The files of `after` that differ from `before` (an earlier version of the same table, `list` of its record), each
  *  as its name with the file before and after (undefined: not open). A few opens and closes on top of `before` cost

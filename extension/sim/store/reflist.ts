@@ -3,7 +3,7 @@
 // so a change costs O(1) however long the list, and the change log keeps no list copies.
 // A holder is in a list at most once, and only a holder is removed: the lists stand for references taken and put.
 
-import type { EntryChange } from './table';
+import { FEW_OPS, type EntryChange } from './table';
 
 /** Lists up to this length are kept whole at every version (copying them is cheaper than replaying). */
 const SHORT = 16;
@@ -132,9 +132,6 @@ function replay(base: readonly string[], ops: readonly RefChain[]): readonly str
   for (const s of work) if (s !== null) out.push(s);
   return out;
 }
-
-/** At most this many operations between two versions are read as such (more are compared as lists). */
-const FEW_OPS = 8;
 
 /** What makes `after` from `before` (an earlier version of the same list, `list` of its record): the holders added
  *  (after `true`) and removed (before `true`). A few operations on top of `before` cost what they are; otherwise

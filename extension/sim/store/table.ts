@@ -67,6 +67,10 @@ export interface EntryChange {
   readonly after: unknown;
 }
 
+/** A versioned collection (fd table, ref list) reads at most this many operations between two versions as such to
+ *  give their EntryChanges; more are compared whole. */
+export const FEW_OPS = 8;
+
 /** A change as the log keeps it. */
 export interface RawChange {
   readonly id: string;
