@@ -503,6 +503,24 @@ test('a timer saturated at KTIME_MAX, or with an absolute deadline ahead, is com
   assert.equal(at(verdicts(absText, ahead(2, 2)), 2).status, 'disagree', 'an expiry 2 s later');
 });
 
+test('a timer\'s time left read late on a loaded machine agrees within the host bracket, and only within it (arm64 7.3.4 under qemu)', () => {
+  const text = 'kernel 6.18\nP1: timerfd_settime(CLOCK_BOOTTIME_ALARM, 0, 5000s)';
+  // the time left is read `late` seconds after h1 (by h2), and is `short` seconds less than the model's
+  const read = (late: number, short: number) => (k: Map<number, KernelLine>) => {
+    const l = k.get(2)!, f = l.res!.f; // the kernel's answers are keyed by 1-based line
+    const move = (x: string, d: number) => { const [sec, nsec] = x.split(':').map(Number); const t = sec * 1e9 + nsec + Math.round(d * 1e9); return `${Math.floor(t / 1e9)}:${String(t % 1e9).padStart(9, '0')}`; };
+    const h1 = '100:000000000'; // the model's kernel reads no host clock around a timer
+    l.res = { ...l.res!, f: { ...f, h1, h2: move(h1, late), w: move(f.w, -short) } };
+  };
+  const at = (r: ReturnType<typeof verdicts>) => r.lines.find((l) => l.line === 1)!;
+  assert.equal(at(verdicts(text)).status, 'agree');
+  assert.equal(at(verdicts(text, read(1.9, 1.7))).status, 'agree', 'read 1.9 s late, 1.7 s short');
+  const early = at(verdicts(text, read(0.1, 1.7)));
+  assert.equal(early.status, 'disagree', 'read at once, yet 1.7 s short');
+  assert.equal(early.diffs[0].field, 'time left');
+  assert.equal(at(verdicts(text, read(1.9, -1.5))).status, 'disagree', 'a late read gives no more time left');
+});
+
 test('fidelity-i2\'s wrapped vDSO sum: the kernel\'s +4 s agrees as the sum of a read whose nanoseconds carried a second, and is not checkable when the helper saw the vDSO fall back', () => {
   // fidelity-i2-offsets-64bit.timens: the vDSO's u64 sum wraps, the system call's timespec64_add does not (+4 s)
   const text = 'kernel 6.18\nP1: unshare(CLONE_NEWTIME)\nP1: write("/proc/self/timens_offsets", "monotonic 5 18446744072709551616")\n'
