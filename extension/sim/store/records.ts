@@ -220,19 +220,22 @@ export const TASKS = kind<TaskRec>('tasks', (t) => {
 });
 
 function showNs(n: NsRec): object {
-  return {
+  return withDesignFields({
     id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
-    vvar_page: n.vvar_page, refs: showRefs(n.refs), alive: n.alive, createdBy: n.createdBy, _count: n._count, ...designFields(n),
-  };
+    vvar_page: n.vvar_page, refs: showRefs(n.refs), alive: n.alive, createdBy: n.createdBy, _count: n._count,
+  }, n);
 }
-/** The fields only a design that was never merged sets (absent in the merged kernel, so its records are unchanged). */
-function designFields(n: NsRec): Pick<NsRec, '_realtime' | '_sync'> {
-  return n._realtime === undefined && n._sync === undefined ? {} : { ...(n._realtime ? { _realtime: n._realtime } : {}), ...(n._sync ? { _sync: n._sync } : {}) };
+/** `c` with the fields only a design that was never merged sets (absent in the merged kernel, so its records are
+ *  unchanged), added last and only when set: a spread of a throwaway object was a fifth of a recording's garbage. */
+function withDesignFields<C extends object>(c: C & { _realtime?: NsRec['_realtime']; _sync?: NsRec['_sync'] }, n: NsRec): C {
+  if (n._realtime) c._realtime = n._realtime;
+  if (n._sync) c._sync = n._sync;
+  return c;
 }
-export const TIME_NAMESPACES = kind<NsRec>('timeNamespaces', (n) => ({
+export const TIME_NAMESPACES = kind<NsRec>('timeNamespaces', (n) => withDesignFields<NsRec>({
   id: n.id, inum: n.inum, userNs: n.userNs, ucountUid: n.ucountUid, offsets: n.offsets, frozen_offsets: n.frozen_offsets,
-  vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy, _count: n._count, ...designFields(n),
-}), {
+  vvar_page: n.vvar_page, refs: n.refs, alive: n.alive, createdBy: n.createdBy, _count: n._count,
+}, n), {
   show: showNs,
   entries: (field, b, a) => (field === 'refs' ? refsChanges(b as NsRefs, a as NsRefs) : null),
   lists: ['refs.time_ns', 'refs.time_ns_for_children', 'refs.files'],
@@ -242,7 +245,8 @@ export const TIME_NAMESPACES = kind<NsRec>('timeNamespaces', (n) => ({
 const REF_LISTS = (['time_ns', 'time_ns_for_children', 'files'] as const).map((l) => [l, `refs.${l}`] as const);
 /** The list a change of a namespace's refs is to (refsWith changes one at a time), and its path. */
 function refsListOf(b: NsRefs, a: NsRefs): (typeof REF_LISTS)[number] | undefined {
-  return REF_LISTS.find(([list]) => b[list] !== a[list]);
+  for (const l of REF_LISTS) if (b[l[0]] !== a[l[0]]) return l;
+  return undefined;
 }
 /** A change of a namespace's refs as the holders its list gained or lost ('refs.time_ns' 'P3'). */
 function refsChanges(b: NsRefs, a: NsRefs): EntryChange[] {
