@@ -38,6 +38,10 @@ export class SimulationImpl implements Simulation {
   private results: (OpResult | undefined)[] = [];
   /** Results of lines that cannot index an array (negative or fractional line numbers given through the API). */
   private otherResults = new Map<number, OpResult>();
+  /** Without history, the step's own line and result: an empty array given line 40,000 turned into a dictionary at
+   *  every step of a streaming run. */
+  private stepLine = -1;
+  private stepResult: OpResult | undefined;
   private cached: { position: number; n: number; state: KernelState } | null = null;
 
   constructor(profile: Profile, options: SimulationOptions = {}, initial?: StoreImage) {
@@ -57,15 +61,18 @@ export class SimulationImpl implements Simulation {
     }
   }
 
-  /** Without history, a step forgets the lines and results of the one before. */
+  /** Without history, a step forgets the lines and results of the one before: the columns are emptied in place; the
+   *  spans lineSpans() may have handed out are left to whoever holds them. (Map.clear() at every step, instead of a
+   *  new Map, left 12 MB more live in a 10^5-line run.) */
   private startStep(): void {
     if (this.keepsHistory || this.spanLine.length === 0) return;
-    this.spanLine = [];
-    this.spanFirst = [];
-    this.spanEnd = [];
-    this.spans = [];
-    this.results = [];
-    this.otherResults = new Map();
+    this.spanLine.length = 0;
+    this.spanFirst.length = 0;
+    this.spanEnd.length = 0;
+    if (this.spans.length) this.spans = [];
+    this.stepLine = -1;
+    this.stepResult = undefined;
+    if (this.otherResults.size) this.otherResults = new Map();
   }
 
   exec(step: Step): OpResult {
@@ -81,8 +88,12 @@ export class SimulationImpl implements Simulation {
       res = this.kernel.internalError(step, e instanceof Error ? e.message : String(e));
     }
     this.addSpan(step.line, first);
-    if (Number.isInteger(step.line) && step.line >= 0) this.results[step.line] = res;
-    else this.otherResults.set(step.line, res);
+    if (!isIndex(step.line)) this.otherResults.set(step.line, res);
+    else if (this.keepsHistory) this.results[step.line] = res;
+    else {
+      this.stepLine = step.line;
+      this.stepResult = res;
+    }
     return res;
   }
 
@@ -144,7 +155,9 @@ export class SimulationImpl implements Simulation {
     return out;
   }
   resultOfLine(line: number): OpResult | undefined {
-    return Number.isInteger(line) && line >= 0 ? this.results[line] : this.otherResults.get(line);
+    if (!isIndex(line)) return this.otherResults.get(line);
+    if (this.keepsHistory) return this.results[line];
+    return line === this.stepLine ? this.stepResult : undefined;
   }
 
   get position(): number {
@@ -204,4 +217,9 @@ export class SimulationImpl implements Simulation {
 export function internalsOf(sim: Simulation): { readonly store: Store; readonly memo: Memo } {
   if (!(sim instanceof SimulationImpl)) throw new Error('not a simulation made by createSimulation');
   return sim.internals;
+}
+
+/** A line number that can index an array. */
+function isIndex(line: number): boolean {
+  return Number.isInteger(line) && line >= 0;
 }

@@ -67,9 +67,12 @@ test('without history, each step reads as in a full recording; the end state is 
   assert.ok(checked >= 20_000);
   assert.deepEqual(stream.state(), full.state());
   assert.equal(stream.stateOf!('tasks', 'C'), stream.state().tasks.C);
-  // Expectations are steps of their own.
+  // Expectations are steps of their own; the spans handed out for the step before stay as they were.
+  const held = stream.lineSpans();
+  const heldLine = held[0].line;
   stream.recordExpectation(9999, 'C', true, 'expect C.time_ns == ns#1: ok');
   assert.deepEqual(stream.lineSpans().map((x) => x.line), [9999]);
+  assert.deepEqual(held.map((x) => x.line), [heldLine]);
   assert.equal(stream.event(stream.eventCount - 1).summary, 'expect C.time_ns == ns#1: ok');
   assert.equal(stream.resultOfLine(0), undefined, 'results of earlier lines are gone');
   // Travel: only staying at the end is allowed.
