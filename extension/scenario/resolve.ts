@@ -53,6 +53,8 @@ export class Scope {
   readonly tasks = new Map<string, TaskInfo>();
   /** Task names used before any definition: checked at the end (defined later, or unknown). */
   readonly pendingUses: { name: string; range: Range }[] = [];
+  /** The names of pendingUses, for freeName. */
+  private readonly usedUnknown = new Set<string>();
   /** Names lines mean to give to tasks but did not (the line does not parse yet). */
   readonly claimed = new Set<string>();
   /** How many more unknown names get a "did you mean" (near): each reads every task or fd name. */
@@ -86,13 +88,23 @@ export class Scope {
     return [...this.tasks].map(([name, t]) => ({ name, line: t.line }));
   }
 
-  /** A free task name with the same stem as `base` (P2, P3…). */
+  /** A free task name with the same stem as `base` (P2, P3…): not a task, not one a line means to give, and not one
+   *  used so far while unknown (a task of that name created here would turn those uses into task-before-definition). */
   freeName(base: string): string {
     // The stem is the name less its trailing digits (by hand: /^(.*?)(\d*)$/ backtracks quadratically on long names).
     let cut = base.length;
     while (cut > 0 && base.charCodeAt(cut - 1) >= 48 && base.charCodeAt(cut - 1) <= 57) cut--;
     const stem = cut > 0 ? base.slice(0, cut) : 'P';
-    for (let n = 2; ; n++) if (!this.tasks.has(stem + n)) return stem + n;
+    for (let n = 2; ; n++) {
+      const name = stem + n;
+      if (!this.tasks.has(name) && !this.claimed.has(name) && !this.usedUnknown.has(name)) return name;
+    }
+  }
+
+  /** A use of a task name not defined (yet) at that line. */
+  useUnknown(name: string, at: Range): void {
+    this.pendingUses.push({ name, range: at });
+    this.usedUnknown.add(name);
   }
 }
 
@@ -220,7 +232,7 @@ function pushStep(p: LineParser, task: string | null, operation: Step['operation
 function useTask(p: LineParser, t: Lexeme, scope: Scope): TaskInfo | null {
   const info = scope.tasks.get(t.text);
   if (!info) {
-    scope.pendingUses.push({ name: t.text, range: p.r(t) });
+    scope.useUnknown(t.text, p.r(t));
     return null;
   }
   return info;

@@ -223,6 +223,9 @@ test('tasks: unknown, used before creation, name taken, missing name, missing ta
   d = only(h + 'P1: fork() = P2\nP1: fork() = P2', 'name-taken');
   assert.deepEqual(d.range, { line: 3, col: 13, endLine: 3, endCol: 15 });
   assert.equal(d.fixes?.[0].newText, 'P3');
+  // P2 used above while unknown: a task called P2 here would make that use task-before-definition (fast-check found it)
+  const taken = parseScenario(h + 'P2: unshare(0)\nP1: fork() = P3\nP1: fork() = P3').diagnostics.find((x) => x.code === 'name-taken');
+  assert.equal(taken?.fixes?.[0].newText, 'P4');
   d = only(h + 'P1: fork()', 'missing-result-name');
   assert.equal(d.fixes?.[0].newText, ' = P2');
   d = only(h + 'fork() = P2', 'missing-task');
