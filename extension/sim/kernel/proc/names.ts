@@ -77,20 +77,9 @@ const tableOf = (dir: PidDir) => (dir === 'tgid' ? 'tgid_base_stuff' : 'tid_base
 /** A name below a file (a trailing '/' too): link_path_walk (fs/namei.c) finds the file and goes no further. */
 const notDir = (name: string): PathVerdict => ({ answer: 'ENOTDIR', why: `${name} is a file, no directory: link_path_walk goes no further (ENOTDIR)` });
 
-/** Verdicts already reached, by directory and rest: a few names (ns/time, timens_offsets) come back at every line. */
-const PID_VERDICTS: Record<PidDir, Map<string, PathVerdict>> = { tgid: new Map(), tid: new Map() };
-const PID_VERDICTS_KEPT = 1024;
-
-/** A lookup of `rest` in a task's directory (rest '' is the directory itself): the same rest, the same verdict. */
+/** A lookup of `rest` in a task's directory (rest '' is the directory itself). */
 function pidPathVerdict(rest: string, dir: PidDir): PathVerdict {
-  const known = PID_VERDICTS[dir];
-  let v = known.get(rest);
-  if (v === undefined) {
-    // a scenario that writes a new path on every line keeps the table bounded, not growing
-    if (known.size >= PID_VERDICTS_KEPT) known.clear();
-    known.set(rest, v = pidPathVerdictOf(rest, dir));
-  }
-  return v;
+  return MODELLED_VERDICTS[dir].get(rest) ?? pidPathVerdictOf(rest, dir);
 }
 
 function pidPathVerdictOf(rest: string, dir: PidDir): PathVerdict {
@@ -113,6 +102,13 @@ function pidPathVerdictOf(rest: string, dir: PidDir): PathVerdict {
   }
   return refuse(`${shownPath(rest)} below ${shownPath(name)}${e.kind === 'link' ? ' (a link into the file system)' : e.kind === 'dir' ? '/' : ''}`);
 }
+
+/** The modelled files' verdicts, worked out once: they come back at every line (keyed by the constants, so that no
+ *  path a scenario wrote, and the text it was cut from, is kept). */
+const MODELLED_VERDICTS: Record<PidDir, ReadonlyMap<string, PathVerdict>> = {
+  tgid: new Map(MODELLED_PID_FILES.map((f) => [f, pidPathVerdictOf(f, 'tgid')])),
+  tid: new Map(MODELLED_PID_FILES.map((f) => [f, pidPathVerdictOf(f, 'tid')])),
+};
 
 /**
  * A path below a task's directory: /proc/WHO/REST, or /proc/WHO/task/THREAD/REST, whose REST proc_task_lookup's
