@@ -302,6 +302,25 @@ void setxid_settle(int i, char *out, size_t cap)
 	if (group_dead(i)) death_of(i, out, cap);
 }
 
+/* A vfork parent is released when its child's mm goes (mm_release → complete_vfork_done): at the child's exec or
+ * exit line, which super_cmd.c waits on, or when the child's group is ended by a signal that another line sent (a
+ * grandchild's exit signal: do_notify_parent), which nothing waited on: a line run before the parent's late answer
+ * came found it still suspended (about one run in three of a vfork child killed that way on Linux 6.18). So after each
+ * line, a blocked task whose vfork child (the last task it made) is dead or being ended, or whose own group is, has
+ * its answer (or its death) waited for. */
+void settle_vfork_parents(long line)
+{
+	for (int i = 0; i < nt; i++) {
+		if (T[i].state != T_BLOCKED || T[i].pid <= 0) continue;
+		int child = -1;
+		for (int j = 0; j < nt; j++) if (j != i && T[j].creator == i) child = j;
+		int child_ends = child >= 0 && T[child].pid > 0 && (group_dead(child) || group_exiting(T[child].pid));
+		if (!child_ends && !group_dead(i) && !group_exiting(T[i].pid)) continue;
+		struct pending pd = { .seq = line, .target = -2, .child_idx = -1, .deferred_idx = i };
+		wait_for(&pd, done_deferred, 5000);
+	}
+}
+
 /* The end of a task's channel is not enough to learn of its death: another process that shares its files table
  * (clone with CLONE_FILES, outside the thread group) holds the task's end open (fuzz seed 140016 was one case).
  * So while a wait is idle, the supervisor looks at the tasks' thread groups themselves; a group must be found dead
