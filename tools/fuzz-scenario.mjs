@@ -190,12 +190,24 @@ export function fuzzScenario(seed, { arch = 'x86_64', lines: lineCount = 25 } = 
       if (flags.includes('CLONE_VFORK')) vforked.add(c);
       return `${t}: clone3(${flags}, exit_signal=${pick([10, 15, 9, 34, 17, 23, 0])}) = ${c}`;
     },
+    // a thread's own directory (/proc/PID/task/TID, /proc/thread-self: tid_base_stuff) and the files under it, by
+    // path, through an fd, and as setns targets: threads that unshared their own time_for_children, other groups' tids
+    (t) => {
+      const dir = pick([`/proc/${pick(tasks)}/task/${pick(tasks)}`, '/proc/thread-self', `/proc/self/task/${pick(tasks)}`, `/proc/${pick(tasks)}`]);
+      const p = `${dir}/${pick(['ns/time', 'ns/time_for_children', 'ns/user', 'timens_offsets', 'stat', 'maps', 'uid_map', 'setgroups'])}`;
+      const k = r();
+      if (k < 0.25) return `${t}: read("${p}")`;
+      if (k < 0.45) return `${t}: readlink("${p}")`;
+      if (k < 0.6) return `${t}: setns("${p}", ${pick(['CLONE_NEWTIME', '0', 'CLONE_NEWUSER'])})`;
+      if (k < 0.8) return `${t}: write("${p}", "${pick(['monotonic 7 0', 'boottime -2 0', '0 0 1', 'deny'])}")`;
+      const f = `f${++n}`; fds.push([tableOf(t), f]); return `${t}: open("${p}"${pick(['', ', O_WRONLY', ', O_RDWR'])}) = ${f}`;
+    },
     // (not the host action `sysctl … userns=user#N`: verify runs it only from a live task that is root in user#N, and
     // where there is none the model's change leaves every later line not checkable, 73-291 lines a batch of 30)
   ];
   // one weight per generator, in order (a generator without one is never picked)
   const weights = [6, 2, 5, 4, 3, 5, 3, 1, 4, 2, 3, 2, 2, 1, 2, 3, 1, 3, 2, 2, 1, 2, 1, 2, 1, 1, 1, 1, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 2, 3, 2, 2, 1, 1, 1, 2, 3, 2, 1, 1, 2, 2, 2, 2, 2,
-    2, 1, 1, 2, 1, 2, 2, 2, 2, 1, 1];
+    2, 1, 1, 2, 1, 2, 2, 2, 2, 1, 1, 4];
   if (weights.length !== gens.length) throw new Error(`fuzz-scenario: ${gens.length} generators, ${weights.length} weights`);
   const total = weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < lineCount; i++) {
