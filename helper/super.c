@@ -325,7 +325,7 @@ static long zombie_parent(int i)
  * A process a signal ended stays a zombie until its parent waits, and its pid still names it: pidfd_open succeeds,
  * and a pidfd's setns reaches validate_nsset's ptrace check (EPERM) where the model, which reaps at once, says ESRCH
  * (found by the fuzzer, seed 4500206 of a task-heavy mix). So such a zombie is reaped as an exit line's is (reap),
- * unless its parent is suspended in vfork and cannot wait. */
+ * unless its parent is suspended in vfork and cannot wait; either way the supervisor takes it for gone. */
 void settle_deaths(long line)
 {
 	for (int i = 0; i < nt; i++) {
@@ -346,9 +346,9 @@ void settle_deaths(long line)
 		long ppid = zombie_parent(i);
 		if (ppid < 0) continue;
 		int parent = by_pid(ppid);
-		if (parent >= 0 && T[parent].state == T_BLOCKED) continue;
 		long pid = T[i].pid;
-		reap(i, line);
+		/* gone all the same: a line naming it then is not checkable (its /proc entry is still there) */
+		if (!(parent >= 0 && T[parent].state == T_BLOCKED)) reap(i, line);
 		for (int j = 0; j < nt; j++) if (T[j].pid == pid && T[j].state != T_GONE) gone(j);
 	}
 }
