@@ -302,6 +302,57 @@ void setxid_settle(int i, char *out, size_t cap)
 	if (group_dead(i)) death_of(i, out, cap);
 }
 
+/* Task i's thread group as a zombie not yet reaped, with its parent's pid: -1 when it is not one (alive, reaped, or
+ * the pid now another process's). */
+static long zombie_parent(int i)
+{
+	char path[40], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", T[i].pid);
+	if (T[i].pid <= 0 || read_proc(path, buf, sizeof buf)) return -1;
+	const char *st = stat_field(buf, 3), *pp = stat_field(buf, 4), *start = stat_field(buf, 22);
+	if (!st || !pp || !start || *st != 'Z' || (T[i].start && strtoull(start, NULL, 10) != T[i].start)) return -1;
+	return strtol(pp, NULL, 10);
+}
+
+/* After each line, the deaths that no line of the dead task's own told the supervisor of: those a signal sent by
+ * another line caused (a child's exit signal, exit_notify → do_notify_parent; de_thread's and exit_group's SIGKILL of
+ * the other threads, which end a thread suspended in vfork).
+ * A vfork parent is released when its child's mm goes (mm_release → complete_vfork_done): at the child's exit or exec
+ * line, which super_cmd.c waits on, or when a signal ends the child, which nothing waited on: a line run before the
+ * parent's late answer came found it still suspended (about one run in three of a vfork child killed that way on
+ * Linux 6.18). So a blocked task whose vfork child (the last task it made) or own group is dead or being ended has its
+ * answer (or its death) waited for.
+ * A process a signal ended stays a zombie until its parent waits, and its pid still names it: pidfd_open succeeds,
+ * and a pidfd's setns reaches validate_nsset's ptrace check (EPERM) where the model, which reaps at once, says ESRCH
+ * (found by the fuzzer, seed 4500206 of a task-heavy mix). So such a zombie is reaped as an exit line's is (reap),
+ * unless its parent is suspended in vfork and cannot wait; either way the supervisor takes it for gone. */
+void settle_deaths(long line)
+{
+	for (int i = 0; i < nt; i++) {
+		if (T[i].state != T_BLOCKED || T[i].pid <= 0) continue;
+		int child = -1;
+		for (int j = 0; j < nt; j++) if (j != i && T[j].creator == i) child = j;
+		int child_ends = child >= 0 && T[child].pid > 0 && (group_dead(child) || group_exiting(T[child].pid));
+		if (!child_ends && !group_dead(i) && !group_exiting(T[i].pid)) continue;
+		struct pending pd = { .seq = line, .target = -2, .child_idx = -1, .deferred_idx = i };
+		wait_for(&pd, done_deferred, 5000);
+	}
+	/* a zombie whose parent is reaped here too is the init's then: a second pass reaps it */
+	for (int pass = 0; pass < 2; pass++)
+	for (int i = 0; i < nt; i++) {
+		if (T[i].pid <= 0 || T[i].state == T_STARTING) continue;
+		/* a group on its way out (SIGKILL pending, PF_EXITING) becomes a zombie in a moment */
+		for (int tries = 0; tries < 2000 && T[i].state != T_GONE && !group_dead(i) && group_exiting(T[i].pid); tries++) usleep(1000);
+		long ppid = zombie_parent(i);
+		if (ppid < 0) continue;
+		int parent = by_pid(ppid);
+		long pid = T[i].pid;
+		/* gone all the same: a line naming it then is not checkable (its /proc entry is still there) */
+		if (!(parent >= 0 && T[parent].state == T_BLOCKED)) reap(i, line);
+		for (int j = 0; j < nt; j++) if (T[j].pid == pid && T[j].state != T_GONE) gone(j);
+	}
+}
+
 /* The end of a task's channel is not enough to learn of its death: another process that shares its files table
  * (clone with CLONE_FILES, outside the thread group) holds the task's end open (fuzz seed 140016 was one case).
  * So while a wait is idle, the supervisor looks at the tasks' thread groups themselves; a group must be found dead

@@ -71,4 +71,5 @@ const char *stat_field(const char *buf, int field);
 int group_dead(int i);
 void death_of(int i, char *out, size_t cap);
 void setxid_settle(int i, char *out, size_t cap);
+void settle_deaths(long line);
 #endif

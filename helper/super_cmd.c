@@ -390,6 +390,7 @@ static void cmd(char **tok, int n)
 		wait_for(&dp, done_deferred, 5000);
 	}
 obs:
+	settle_deaths(line);
 	observe(line);
 fin:
 	emit("done %ld", line);

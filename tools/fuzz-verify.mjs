@@ -1,4 +1,4 @@
-// `node tools/fuzz-verify.mjs [--seed N] [--count N] [--lines N] [--keep DIR] [--kernel-image IMAGE --arch A]`: differential testing of the model
+// `node tools/fuzz-verify.mjs [--seed N] [--count N] [--lines N] [--mix all|tasks] [--keep DIR] [--kernel-image IMAGE --arch A]`: differential testing of the model
 // against the running kernel. Writes random scenarios (namespaces, credentials, /proc files, clocks, mappings,
 // threads), runs `timens verify` on them and prints every line where the kernel and the model disagree, with
 // the scenario kept for replay. A disagreement is a model (or helper) bug to fix, never a figure to tune.
@@ -18,12 +18,14 @@ const keep = opt('--keep', path.join('test-results', 'fuzz'));
 // Under qemu (tools/qemu-kernels.mjs fetches Debian's images): the scenarios are written for the image's arch.
 const image = opt('--kernel-image');
 const arch = opt('--arch', 'x86_64');
+// 'tasks': tools/fuzz-scenario.mjs's task-heavy mix (tasks made, ended and joined; no clocks or mappings)
+const mix = opt('--mix', 'all');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'timens-fuzz-'));
 const files = [];
 for (let i = 0; i < count; i++) {
   const f = path.join(dir, `fuzz-${seed0 + i}.timens`);
-  fs.writeFileSync(f, fuzzScenario(seed0 + i, { arch, lines: lineCount }));
+  fs.writeFileSync(f, fuzzScenario(seed0 + i, { arch, lines: lineCount, mix }));
   files.push(f);
 }
 const run = spawnSync('node', ['dist/cli.js', 'verify', '--json', ...(image ? ['--kernel-image', image, '--arch', arch] : []), ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });

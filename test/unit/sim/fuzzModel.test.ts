@@ -32,6 +32,11 @@ for (const arch of ['x86_64', 'arm64'] as const) {
       const text = fuzzScenario(seed, { arch, lines: 80 });
       for (const kernel of KERNEL_VERSIONS) found.push(...failures(forProfile(text, arch, kernel), { arch, kernel }, `${arch} ${kernel} seed ${seed}`));
     }
+    // the task-heavy mix (deaths by signal, vfork parents, exec'd threads) on half the seeds
+    for (const seed of SEEDS.slice(0, 10)) {
+      const text = fuzzScenario(seed, { arch, lines: 80, mix: 'tasks' });
+      for (const kernel of KERNEL_VERSIONS) found.push(...failures(forProfile(text, arch, kernel), { arch, kernel }, `${arch} ${kernel} seed ${seed} mix tasks`));
+    }
     assert.deepEqual(found, []);
   });
 }
