@@ -283,7 +283,7 @@ function nextFdNumber(task: TaskInfo | null): number {
   return n;
 }
 
-
+/** The tasks created above `line` (and the initial ones), in order of creation. */
 function* tasksBefore(scope: Scope, line: number): Iterable<string> {
   for (const [name, task] of scope.tasks) if (task.line < line) yield name;
 }

@@ -4,7 +4,7 @@
 // signal does to a task with no handler for it (kernel/signal.c), for the exit signal a child sends its parent.
 
 import { sighandOf, type TaskRec } from '../store/records';
-import { CLONE_FLAGS as CF } from '../types';
+import { CLONE_FLAGS as CF, SIGNALS } from '../types';
 import { task, type KernelContext } from './context';
 
 /** copy_sighand for a new task: with CLONE_SIGHAND the creator's (refcount_inc), else a copy of its own. */
@@ -34,7 +34,7 @@ export function execUnshareSighand(k: KernelContext, t: string): void {
 
 /** The default action of each signal a child's exit can send (kernel/signal.c SIG_KERNEL_IGNORE_MASK and
  *  SIG_KERNEL_STOP_MASK; every other one ends the process, with a core dump or without). */
-const IGNORED_BY_DEFAULT: ReadonlySet<number> = new Set([17 /* SIGCHLD */, 18 /* SIGCONT */, 23 /* SIGURG */, 28 /* SIGWINCH */]);
+const IGNORED_BY_DEFAULT: ReadonlySet<number> = new Set([SIGNALS.SIGCHLD, 18 /* SIGCONT */, 23 /* SIGURG */, 28 /* SIGWINCH */]);
 const STOPPING: ReadonlySet<number> = new Set([19 /* SIGSTOP */, 20 /* SIGTSTP */, 21 /* SIGTTIN */, 22 /* SIGTTOU */]);
 
 /** Whether the model makes a child whose exit signal is `sig`: not one that would stop its parent (the model has no
